@@ -1,0 +1,138 @@
+package dev.agentkanban.board;
+
+import dev.agentkanban.board.BoardRequests.AddColumn;
+import dev.agentkanban.board.BoardRequests.CreateBoard;
+import dev.agentkanban.board.BoardRequests.ReplaceColumns;
+import dev.agentkanban.board.BoardRequests.UpdateBoard;
+import dev.agentkanban.board.BoardRequests.UpdateColumn;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.RequestBodies;
+import dev.agentkanban.platform.Versions;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1/boards")
+class BoardController {
+
+    private final Boards boards;
+    private final RequestBodies bodies;
+
+    BoardController(Boards boards, RequestBodies bodies) {
+        this.boards = boards;
+        this.bodies = bodies;
+    }
+
+    @GetMapping
+    Page<Board> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return boards.list(PageRequest.of(limit, offset));
+    }
+
+    @PostMapping
+    ResponseEntity<Board> create(@Valid @RequestBody CreateBoard request) {
+        Board board = boards.create(request);
+        return ResponseEntity.created(URI.create("/api/v1/boards/" + board.id()))
+                .eTag(Versions.etag(board.version()))
+                .body(board);
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<Board> get(@PathVariable long id) {
+        return withEtag(boards.get(id));
+    }
+
+    @PutMapping("/{id}")
+    ResponseEntity<Board> replace(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody UpdateBoard request) {
+        return withEtag(boards.update(id, Versions.expected(ifMatch), request));
+    }
+
+    @PatchMapping("/{id}")
+    ResponseEntity<Board> update(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestBody JsonNode body) {
+        Board current = boards.get(id);
+        Patch<UpdateBoard> patch = bodies.patch(merge(body, current), UpdateBoard.class);
+        return withEtag(boards.update(id, Versions.expected(ifMatch), patch.values()));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        boards.delete(id, Versions.expected(ifMatch));
+    }
+
+    @GetMapping("/{id}/columns")
+    List<BoardColumn> columns(@PathVariable long id) {
+        return boards.columns(id);
+    }
+
+    @PutMapping("/{id}/columns")
+    ResponseEntity<List<BoardColumn>> replaceColumns(@PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch, @Valid @RequestBody ReplaceColumns request) {
+        Board board = boards.replaceColumns(id, Versions.expected(ifMatch), request.columns());
+        return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(board.columns());
+    }
+
+    @PostMapping("/{id}/columns")
+    ResponseEntity<BoardColumn> addColumn(@PathVariable long id, @Valid @RequestBody AddColumn request) {
+        BoardColumn column = boards.addColumn(id, request);
+        return ResponseEntity.created(URI.create("/api/v1/boards/" + id + "/columns/" + column.id())).body(column);
+    }
+
+    @PatchMapping("/{id}/columns/{columnId}")
+    BoardColumn updateColumn(@PathVariable long id, @PathVariable long columnId, @RequestBody JsonNode body) {
+        BoardColumn current = boards.columns(id).stream().filter(c -> c.id() == columnId).findFirst()
+                .orElseThrow(() -> dev.agentkanban.platform.ApiException.notFound("column", columnId));
+        tools.jackson.databind.node.ObjectNode merged = objectOf(body);
+        merged.putIfAbsent("name", merged.stringNode(current.name()));
+        merged.putIfAbsent("kind", merged.stringNode(current.kind().toString()));
+        if (!merged.has("wip_limit") && current.wipLimit() != null) {
+            merged.put("wip_limit", current.wipLimit());
+        }
+        return boards.updateColumn(id, columnId, bodies.patch(merged, UpdateColumn.class).values());
+    }
+
+    @DeleteMapping("/{id}/columns/{columnId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteColumn(@PathVariable long id, @PathVariable long columnId) {
+        boards.deleteColumn(id, columnId);
+    }
+
+    private static tools.jackson.databind.node.ObjectNode merge(JsonNode body, Board current) {
+        tools.jackson.databind.node.ObjectNode merged = objectOf(body);
+        merged.putIfAbsent("name", merged.stringNode(current.name()));
+        if (!merged.has("description") && current.description() != null) {
+            merged.put("description", current.description());
+        }
+        return merged;
+    }
+
+    private static tools.jackson.databind.node.ObjectNode objectOf(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw dev.agentkanban.platform.ApiException.badRequest("the request body must be a JSON object");
+        }
+        return ((tools.jackson.databind.node.ObjectNode) body).deepCopy();
+    }
+
+    private static ResponseEntity<Board> withEtag(Board board) {
+        return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(board);
+    }
+}

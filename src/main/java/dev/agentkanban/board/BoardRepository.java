@@ -1,0 +1,151 @@
+package dev.agentkanban.board;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for boards and columns. Every statement is scoped to a workspace. */
+@Repository
+class BoardRepository {
+
+    private static final String BOARD_COLUMNS = """
+            id, workspace_id, name, description, version, created_by, created_at, updated_at
+            """;
+    private static final String COLUMN_COLUMNS = "id, board_id, name, position, kind, wip_limit";
+
+    private final JdbcClient jdbc;
+
+    BoardRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Board> list(long workspaceId, int limit, long offset) {
+        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws order by id limit :limit offset :offset")
+                .param("ws", workspaceId)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query(BoardRepository::board)
+                .list();
+    }
+
+    long count(long workspaceId) {
+        return jdbc.sql("select count(*) from boards where workspace_id = :ws").param("ws", workspaceId).query(Long.class).single();
+    }
+
+    Optional<Board> find(long workspaceId, long id, boolean forUpdate) {
+        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
+                .param("ws", workspaceId)
+                .param("id", id)
+                .query(BoardRepository::board)
+                .optional();
+    }
+
+    long insert(long workspaceId, String name, String description, String actor) {
+        return jdbc.sql("""
+                insert into boards (workspace_id, name, description, created_by)
+                values (:ws, :name, :description, :actor) returning id
+                """)
+                .param("ws", workspaceId)
+                .param("name", name)
+                .param("description", description)
+                .param("actor", actor)
+                .query(Long.class)
+                .single();
+    }
+
+    int update(long workspaceId, long id, String name, String description) {
+        return jdbc.sql("update boards set name = :name, description = :description where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .param("name", name)
+                .param("description", description)
+                .update();
+    }
+
+    /** Marks the board changed (bumps its version) when its columns change. */
+    void touch(long workspaceId, long id) {
+        jdbc.sql("update boards set updated_at = clock_timestamp() where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .update();
+    }
+
+    int delete(long workspaceId, long id) {
+        return jdbc.sql("delete from boards where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .update();
+    }
+
+    List<BoardColumn> columns(long workspaceId, long boardId) {
+        return jdbc.sql("select " + COLUMN_COLUMNS + " from board_columns where workspace_id = :ws and board_id = :board order by position")
+                .param("ws", workspaceId)
+                .param("board", boardId)
+                .query(BoardRepository::column)
+                .list();
+    }
+
+    Optional<BoardColumn> column(long workspaceId, long columnId, boolean forUpdate) {
+        return jdbc.sql("select " + COLUMN_COLUMNS + " from board_columns where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
+                .param("ws", workspaceId)
+                .param("id", columnId)
+                .query(BoardRepository::column)
+                .optional();
+    }
+
+    long insertColumn(long workspaceId, long boardId, String name, int position, ColumnKind kind, Integer wipLimit) {
+        return jdbc.sql("""
+                insert into board_columns (workspace_id, board_id, name, position, kind, wip_limit)
+                values (:ws, :board, :name, :position, :kind, :wip) returning id
+                """)
+                .param("ws", workspaceId)
+                .param("board", boardId)
+                .param("name", name)
+                .param("position", position)
+                .param("kind", kind.toString())
+                .param("wip", wipLimit)
+                .query(Long.class)
+                .single();
+    }
+
+    void updateColumn(long workspaceId, long columnId, String name, int position, ColumnKind kind, Integer wipLimit) {
+        jdbc.sql("""
+                update board_columns set name = :name, position = :position, kind = :kind, wip_limit = :wip
+                where workspace_id = :ws and id = :id
+                """)
+                .param("ws", workspaceId)
+                .param("id", columnId)
+                .param("name", name)
+                .param("position", position)
+                .param("kind", kind.toString())
+                .param("wip", wipLimit)
+                .update();
+    }
+
+    void deleteColumn(long workspaceId, long columnId) {
+        jdbc.sql("delete from board_columns where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", columnId)
+                .update();
+    }
+
+    long taskCount(long columnId) {
+        return jdbc.sql("select count(*) from tasks where column_id = :id").param("id", columnId).query(Long.class).single();
+    }
+
+    private static Board board(ResultSet rs, int n) throws SQLException {
+        return new Board(rs.getLong("id"), rs.getLong("workspace_id"), rs.getString("name"), rs.getString("description"),
+                rs.getLong("version"), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(), List.of());
+    }
+
+    private static BoardColumn column(ResultSet rs, int n) throws SQLException {
+        return new BoardColumn(rs.getLong("id"), rs.getLong("board_id"), rs.getString("name"), rs.getInt("position"),
+                ColumnKind.fromWire(rs.getString("kind")), (Integer) rs.getObject("wip_limit"));
+    }
+}

@@ -1,0 +1,295 @@
+package dev.agentkanban.board;
+
+import dev.agentkanban.board.BoardRequests.AddColumn;
+import dev.agentkanban.board.BoardRequests.ColumnSpec;
+import dev.agentkanban.board.BoardRequests.CreateBoard;
+import dev.agentkanban.board.BoardRequests.UpdateBoard;
+import dev.agentkanban.board.BoardRequests.UpdateColumn;
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Transactions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+
+/** The board feature's API: boards and their columns, scoped to the request's workspace. */
+@Service
+public class Boards {
+
+    /** Columns of a new board when the client names none (SPEC §2). */
+    static final List<ColumnSpec> DEFAULT_COLUMNS = List.of(
+            new ColumnSpec(null, "Backlog", ColumnKind.BACKLOG, null),
+            new ColumnSpec(null, "To Do", ColumnKind.TODO, null),
+            new ColumnSpec(null, "In Progress", ColumnKind.IN_PROGRESS, null),
+            new ColumnSpec(null, "Done", ColumnKind.DONE, null));
+
+    private final BoardRepository repo;
+    private final Transactions tx;
+    private final Outbox outbox;
+
+    Boards(BoardRepository repo, Transactions tx, Outbox outbox) {
+        this.repo = repo;
+        this.tx = tx;
+        this.outbox = outbox;
+    }
+
+    public Page<Board> list(PageRequest page) {
+        long ws = ws();
+        return tx.read(() -> {
+            List<Board> boards = repo.list(ws, page.limit(), page.offset()).stream()
+                    .map(b -> b.withColumns(repo.columns(ws, b.id())))
+                    .toList();
+            return new Page<>(boards, repo.count(ws), page.limit(), page.offset());
+        });
+    }
+
+    public Board get(long id) {
+        return tx.read(() -> load(ws(), id, false));
+    }
+
+    public Board create(CreateBoard request) {
+        RequestContext ctx = CurrentRequest.get();
+        List<ColumnSpec> columns = request.columns() == null ? DEFAULT_COLUMNS : request.columns();
+        requireUniqueNames(columns);
+        return tx.write(() -> {
+            long id = repo.insert(ctx.workspaceId(), request.name().trim(), request.description(), ctx.actor());
+            for (int i = 0; i < columns.size(); i++) {
+                ColumnSpec c = columns.get(i);
+                repo.insertColumn(ctx.workspaceId(), id, c.name().trim(), i, kindOf(c.kind(), c.name()), c.wipLimit());
+            }
+            Board board = load(ctx.workspaceId(), id, false);
+            outbox.append(EventType.BOARD_CREATED, id, null, board);
+            return board;
+        });
+    }
+
+    public Board update(long id, Long expectedVersion, UpdateBoard request) {
+        long ws = ws();
+        return tx.write(() -> {
+            Board current = load(ws, id, true);
+            checkVersion(current, expectedVersion);
+            repo.update(ws, id, request.name().trim(), request.description());
+            Board board = load(ws, id, false);
+            outbox.append(EventType.BOARD_UPDATED, id, null, board);
+            return board;
+        });
+    }
+
+    public void delete(long id, Long expectedVersion) {
+        long ws = ws();
+        tx.write(() -> {
+            Board current = load(ws, id, true);
+            checkVersion(current, expectedVersion);
+            repo.delete(ws, id);
+            outbox.append(EventType.BOARD_DELETED, id, null, Map.of("id", id, "name", current.name()));
+        });
+    }
+
+    public List<BoardColumn> columns(long boardId) {
+        long ws = ws();
+        return tx.read(() -> load(ws, boardId, false).columns());
+    }
+
+    /**
+     * Makes the board's columns exactly {@code specs}, in that order: listed ids are updated, entries
+     * without id are added, and columns left out are removed (refused while they hold tasks).
+     */
+    public Board replaceColumns(long boardId, Long expectedVersion, List<ColumnSpec> specs) {
+        long ws = ws();
+        requireUniqueNames(specs);
+        return tx.write(() -> {
+            Board board = load(ws, boardId, true);
+            checkVersion(board, expectedVersion);
+            Map<Long, BoardColumn> existing = new HashMap<>();
+            board.columns().forEach(c -> existing.put(c.id(), c));
+            Set<Long> kept = new HashSet<>();
+            for (ColumnSpec spec : specs) {
+                if (spec.id() != null) {
+                    if (!existing.containsKey(spec.id())) {
+                        throw ApiException.invalid("columns", "column " + spec.id() + " is not a column of board " + boardId);
+                    }
+                    if (!kept.add(spec.id())) {
+                        throw ApiException.invalid("columns", "column " + spec.id() + " is listed twice");
+                    }
+                }
+            }
+            for (BoardColumn c : board.columns()) {
+                if (!kept.contains(c.id())) {
+                    requireEmpty(c);
+                    repo.deleteColumn(ws, c.id());
+                }
+            }
+            for (int i = 0; i < specs.size(); i++) {
+                ColumnSpec s = specs.get(i);
+                if (s.id() == null) {
+                    repo.insertColumn(ws, boardId, s.name().trim(), i, kindOf(s.kind(), s.name()), s.wipLimit());
+                } else {
+                    BoardColumn old = existing.get(s.id());
+                    repo.updateColumn(ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
+                }
+            }
+            return columnsChanged(ws, boardId);
+        });
+    }
+
+    public BoardColumn addColumn(long boardId, AddColumn request) {
+        long ws = ws();
+        return tx.write(() -> {
+            Board board = load(ws, boardId, true);
+            List<BoardColumn> cols = new ArrayList<>(board.columns());
+            requireNameFree(cols, request.name().trim(), null);
+            int at = request.position() == null ? cols.size() : Math.min(request.position(), cols.size());
+            for (int i = at; i < cols.size(); i++) {
+                BoardColumn c = cols.get(i);
+                repo.updateColumn(ws, c.id(), c.name(), i + 1, c.kind(), c.wipLimit());
+            }
+            long id = repo.insertColumn(ws, boardId, request.name().trim(), at,
+                    kindOf(request.kind(), request.name()), request.wipLimit());
+            columnsChanged(ws, boardId);
+            return repo.column(ws, id, false).orElseThrow();
+        });
+    }
+
+    /** Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its place. */
+    public BoardColumn updateColumn(long boardId, long columnId, UpdateColumn request) {
+        long ws = ws();
+        return tx.write(() -> {
+            Board board = load(ws, boardId, true);
+            BoardColumn current = board.columns().stream().filter(c -> c.id() == columnId).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("column", columnId));
+            requireNameFree(board.columns(), request.name().trim(), columnId);
+            List<BoardColumn> order = new ArrayList<>(board.columns());
+            order.remove(current);
+            int at = request.position() == null ? current.position() : Math.min(request.position(), order.size());
+            order.add(Math.min(at, order.size()), current);
+            for (int i = 0; i < order.size(); i++) {
+                BoardColumn c = order.get(i);
+                if (c.id() == columnId) {
+                    repo.updateColumn(ws, c.id(), request.name().trim(), i,
+                            request.kind() == null ? c.kind() : request.kind(), request.wipLimit());
+                } else if (c.position() != i) {
+                    repo.updateColumn(ws, c.id(), c.name(), i, c.kind(), c.wipLimit());
+                }
+            }
+            columnsChanged(ws, boardId);
+            return repo.column(ws, columnId, false).orElseThrow();
+        });
+    }
+
+    public void deleteColumn(long boardId, long columnId) {
+        long ws = ws();
+        tx.write(() -> {
+            Board board = load(ws, boardId, true);
+            BoardColumn column = board.columns().stream().filter(c -> c.id() == columnId).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("column", columnId));
+            if (board.columns().size() == 1) {
+                throw ApiException.conflict("last-column", "a board keeps at least one column");
+            }
+            requireEmpty(column);
+            repo.deleteColumn(ws, columnId);
+            int i = 0;
+            for (BoardColumn c : board.columns()) {
+                if (c.id() != columnId) {
+                    repo.updateColumn(ws, c.id(), c.name(), i++, c.kind(), c.wipLimit());
+                }
+            }
+            columnsChanged(ws, boardId);
+        });
+    }
+
+    // ---- for other features, inside their transactions ----
+
+    /** The board, or 404 when it does not exist in the request's workspace. */
+    public Board require(long boardId) {
+        return load(ws(), boardId, false);
+    }
+
+    /**
+     * Locks a column for a change of its task order (inserting, moving in, rebalancing), so that
+     * concurrent writers into one column take turns. 404 when the column is not in the workspace.
+     */
+    public BoardColumn lockColumn(long columnId) {
+        return repo.column(ws(), columnId, true).orElseThrow(() -> ApiException.notFound("column", columnId));
+    }
+
+    /** Finds a column of a board by id or by (case-insensitive) name; a miss names the valid columns. */
+    public BoardColumn resolveColumn(Board board, Long columnId, String columnName) {
+        if (columnId != null) {
+            return board.columns().stream().filter(c -> c.id() == columnId).findFirst()
+                    .orElseThrow(() -> ApiException.invalid("column_id",
+                            "column " + columnId + " is not on board " + board.id() + "; valid columns: " + describe(board)));
+        }
+        if (columnName != null) {
+            String wanted = columnName.trim();
+            return board.columns().stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst()
+                    .orElseThrow(() -> ApiException.invalid("column",
+                            "no column named '" + wanted + "' on board " + board.id() + "; valid columns: " + describe(board)));
+        }
+        return board.columns().getFirst();
+    }
+
+    private static String describe(Board board) {
+        return String.join(", ", board.columns().stream().map(c -> c.name() + " (" + c.id() + ")").toList());
+    }
+
+    private Board columnsChanged(long ws, long boardId) {
+        repo.touch(ws, boardId);
+        Board board = load(ws, boardId, false);
+        outbox.append(EventType.COLUMNS_UPDATED, boardId, null, Map.of("board_id", boardId, "columns", board.columns()));
+        return board;
+    }
+
+    private Board load(long ws, long id, boolean forUpdate) {
+        Board board = repo.find(ws, id, forUpdate).orElseThrow(() -> ApiException.notFound("board", id));
+        return board.withColumns(repo.columns(ws, id));
+    }
+
+    private void requireEmpty(BoardColumn column) {
+        long tasks = repo.taskCount(column.id());
+        if (tasks > 0) {
+            throw ApiException.conflict("column-not-empty",
+                    "column '" + column.name() + "' still holds " + tasks + " task(s); move them first",
+                    Map.of("column_id", column.id(), "task_count", tasks));
+        }
+    }
+
+    private static void requireNameFree(List<BoardColumn> columns, String name, Long except) {
+        for (BoardColumn c : columns) {
+            if (c.name().equals(name) && (except == null || c.id() != except)) {
+                throw ApiException.conflict("duplicate", "this board already has a column named '" + name + "'");
+            }
+        }
+    }
+
+    private static void requireUniqueNames(List<ColumnSpec> specs) {
+        Set<String> names = new HashSet<>();
+        for (ColumnSpec s : specs) {
+            if (s != null && s.name() != null && !names.add(s.name().trim())) {
+                throw ApiException.invalid("columns", "column names must be unique; '" + s.name().trim() + "' repeats");
+            }
+        }
+    }
+
+    private static void checkVersion(Board board, Long expected) {
+        if (expected != null && expected != board.version()) {
+            throw ApiException.staleVersion(expected, board.version());
+        }
+    }
+
+    private static ColumnKind kindOf(ColumnKind given, String name) {
+        return given != null ? given : ColumnKind.inferFrom(name);
+    }
+
+    private static long ws() {
+        return CurrentRequest.get().workspaceId();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.agentkanban.events;
+
+/** The change events a board emits; the wire name is the snake_case form used by clients (SPEC §5). */
+public enum EventType {
+    BOARD_CREATED,
+    BOARD_UPDATED,
+    BOARD_DELETED,
+    COLUMNS_UPDATED,
+    TASK_CREATED,
+    TASK_UPDATED,
+    TASK_MOVED,
+    TASK_DELETED,
+    TASK_CLAIMED,
+    TASK_RELEASED,
+    TASK_COMPLETED,
+    COMMENT_ADDED,
+    COMMENT_UPDATED,
+    COMMENT_DELETED,
+    TAGS_CHANGED,
+    EVIDENCE_ADDED,
+    EVIDENCE_DELETED,
+    BULK_UPDATE,
+    HINTS_AVAILABLE;
+
+    public String wireName() {
+        return name().toLowerCase();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.agentkanban.identity;
+
+/**
+ * Who is asking, and in which workspace. Every read and write runs inside one; it is resolved in a
+ * single place per entry point (HTTP filter, CLI, worker) and never hard-coded elsewhere.
+ */
+public record RequestContext(long workspaceId, String actor, Role role) {}

@@ -1,0 +1,82 @@
+package dev.agentkanban.platform;
+
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A failure the client caused or must know about, rendered as RFC 9457 problem details. The
+ * {@code type} slug is stable (clients may switch on it); the detail is written for people.
+ */
+public class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String type;
+    private final String title;
+    private final Map<String, Object> properties;
+
+    public ApiException(HttpStatus status, String type, String title, String detail, Map<String, Object> properties) {
+        super(detail);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.properties = properties == null ? Map.of() : properties;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
+    }
+
+    public static ApiException notFound(String what, Object id) {
+        return new ApiException(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist", null);
+    }
+
+    public static ApiException conflict(String type, String detail) {
+        return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail, null);
+    }
+
+    public static ApiException conflict(String type, String detail, Map<String, Object> properties) {
+        return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail, properties);
+    }
+
+    public static ApiException staleVersion(long expected, long actual) {
+        return new ApiException(HttpStatus.PRECONDITION_FAILED, "stale-version", "Precondition failed",
+                "If-Match version " + expected + " does not match the current version " + actual,
+                Map.of("current_version", actual));
+    }
+
+    public static ApiException badRequest(String detail) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", detail, null);
+    }
+
+    public static ApiException invalid(String field, String message) {
+        return invalid(List.of(new FieldError(field, message)));
+    }
+
+    public static ApiException invalid(List<FieldError> errors) {
+        String detail = errors.size() == 1
+                ? errors.getFirst().field() + ": " + errors.getFirst().message()
+                : errors.size() + " fields are invalid";
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Validation failed", detail,
+                Map.of("errors", errors));
+    }
+
+    public static ApiException tooLarge(String detail) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Content too large", detail, null);
+    }
+
+    /** One field that failed validation. */
+    public record FieldError(String field, String message) {}
+}

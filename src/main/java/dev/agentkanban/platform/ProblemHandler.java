@@ -1,0 +1,178 @@
+package dev.agentkanban.platform;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.validation.BindException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+
+/**
+ * The single error format: every failure becomes RFC 9457 problem+json. Bad input is a 4xx with the
+ * offending fields named; anything unexpected is a 500 that says nothing about the internals.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        return respond(Problems.of(e));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        if (e.getParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)) {
+            // /boards/abc names nothing that can exist
+            return respond(Problems.of(ApiException.notFound(e.getName(), e.getValue())));
+        }
+        String expected = e.getRequiredType() == null ? "another type" : JsonErrors.describe(e.getRequiredType());
+        return respond(Problems.of(ApiException.invalid(e.getName(), "must be " + expected)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return asObject(respond(Problems.of(ApiException.tooLarge("the upload exceeds the size limit"))));
+    }
+
+    @ExceptionHandler(DuplicateKeyException.class)
+    ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e) {
+        return respond(Problems.of(ApiException.conflict("duplicate", "a resource with the same unique value already exists")));
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e) {
+        log.info("integrity violation: {}", e.getMostSpecificCause().getMessage());
+        return respond(Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "constraint", "Validation failed",
+                "the request violates a data constraint", null));
+    }
+
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
+            DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
+            QueryTimeoutException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
+        log.warn("database unavailable: {}", e.getMessage());
+        ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
+                "the database is not reachable right now; retry shortly", null);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unexpected failure", e);
+        return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                "the server could not complete the request", null));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return asObject(respond(Problems.of(ApiException.invalid(fieldErrors(e)))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        e.getParameterValidationResults().forEach(result -> {
+            String name = result.getMethodParameter().getParameterName();
+            result.getResolvableErrors().forEach(err -> errors.add(new ApiException.FieldError(
+                    err instanceof org.springframework.validation.FieldError fe ? fe.getField() : name,
+                    err.getDefaultMessage())));
+        });
+        return asObject(respond(Problems.of(ApiException.invalid(errors))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = e.getMostSpecificCause();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
+                return asObject(respond(Problems.of(ApiException.tooLarge("the request body exceeds the size limit"))));
+            }
+        }
+        if (cause instanceof ApiException api) {
+            return asObject(respond(Problems.of(api)));
+        }
+        if (e.getCause() instanceof JacksonException jackson && JsonErrors.isFieldError(jackson)) {
+            return asObject(respond(Problems.of(JsonErrors.toInvalid(jackson))));
+        }
+        String detail = e.getCause() instanceof StreamReadException
+                ? "the request body is not valid JSON"
+                : "the request body is missing or unreadable";
+        return asObject(respond(Problems.of(ApiException.badRequest(detail))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        // Spring's own problem bodies: keep them, but with our type and no internal detail.
+        if (body instanceof ProblemDetail pd) {
+            ProblemDetail clean = Problems.of(status, slug(status), pd.getTitle(), pd.getDetail(), null);
+            return new ResponseEntity<>(clean, headers, status);
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+
+    private static List<ApiException.FieldError> fieldErrors(BindException e) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        e.getFieldErrors().forEach(fe -> errors.add(new ApiException.FieldError(snake(fe.getField()), fe.getDefaultMessage())));
+        e.getGlobalErrors().forEach(ge -> errors.add(new ApiException.FieldError(ge.getObjectName(), ge.getDefaultMessage())));
+        return errors;
+    }
+
+    static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    }
+
+    private static String slug(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400 -> "bad-request";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "too-large";
+            case 415 -> "unsupported-media-type";
+            default -> "http-" + status.value();
+        };
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> e) {
+        return (ResponseEntity) e;
+    }
+}

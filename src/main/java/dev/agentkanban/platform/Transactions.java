@@ -1,0 +1,72 @@
+package dev.agentkanban.platform;
+
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import java.util.function.Supplier;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs feature work in one database transaction bound to the request's actor and workspace
+ * ({@code kanban.actor}, {@code kanban.workspace_id}), which the audit triggers read. A write that
+ * loses a deadlock or serialization race is retried from the start, a bounded number of times.
+ */
+@Component
+public class Transactions {
+
+    private static final int ATTEMPTS = 4;
+
+    private final TransactionTemplate writes;
+    private final TransactionTemplate reads;
+    private final JdbcClient jdbc;
+
+    Transactions(PlatformTransactionManager manager, JdbcClient jdbc) {
+        this.writes = new TransactionTemplate(manager);
+        this.reads = new TransactionTemplate(manager);
+        this.reads.setReadOnly(true);
+        this.reads.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
+        this.jdbc = jdbc;
+    }
+
+    public <T> T write(Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writes.execute(status -> {
+                    bind();
+                    return work.get();
+                });
+            } catch (PessimisticLockingFailureException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public void write(Runnable work) {
+        write(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    public <T> T read(Supplier<T> work) {
+        return reads.execute(status -> {
+            bind();
+            return work.get();
+        });
+    }
+
+    private void bind() {
+        RequestContext ctx = CurrentRequest.get();
+        jdbc.sql("select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true)")
+                .param("actor", ctx.actor())
+                .param("ws", Long.toString(ctx.workspaceId()))
+                .query((rs, n) -> 1)
+                .single();
+    }
+}

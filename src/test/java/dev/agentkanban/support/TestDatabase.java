@@ -1,0 +1,86 @@
+package dev.agentkanban.support;
+
+import dev.agentkanban.platform.DatabaseUrl;
+import dev.agentkanban.platform.EmbeddedDatabase;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The real PostgreSQL the tests use, chosen once per JVM: {@code TEST_DATABASE_URL} if set, else the
+ * server on 127.0.0.1:5432 if reachable, else an embedded one. On a server, each test run gets its own
+ * fresh database, dropped when the JVM exits.
+ */
+public final class TestDatabase {
+
+    private static TestDatabase instance;
+
+    public final String jdbcUrl;
+    public final String username;
+    public final String password;
+
+    private TestDatabase(String jdbcUrl, String username, String password) {
+        this.jdbcUrl = jdbcUrl;
+        this.username = username;
+        this.password = password;
+    }
+
+    public static synchronized TestDatabase get() {
+        if (instance == null) {
+            instance = create();
+        }
+        return instance;
+    }
+
+    private static TestDatabase create() {
+        try {
+            String configured = System.getenv("TEST_DATABASE_URL");
+            if (configured != null && !configured.isBlank()) {
+                DatabaseUrl url = DatabaseUrl.parse(configured);
+                return fresh(url.jdbcUrl(), url.username(), url.password());
+            }
+            String local = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
+            if (reachable(local, "postgres", null)) {
+                return fresh(local, "postgres", null);
+            }
+            EmbeddedDatabase embedded = EmbeddedDatabase.start(Files.createTempDirectory("kanban-test-pg"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    embedded.close();
+                } catch (Exception ignored) {
+                    // the JVM is exiting
+                }
+            }));
+            return new TestDatabase(embedded.jdbcUrl(), null, null);
+        } catch (Exception e) {
+            throw new IllegalStateException("no PostgreSQL for tests", e);
+        }
+    }
+
+    /** Creates a database of its own on the server, so concurrent runs and stale data cannot interfere. */
+    private static TestDatabase fresh(String serverUrl, String user, String password) throws Exception {
+        String name = "kanban_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        String dbUrl = serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
+                s.execute("drop database if exists " + name + " with (force)");
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }));
+        return new TestDatabase(dbUrl, user, password);
+    }
+
+    private static boolean reachable(String url, String user, String password) {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            return c.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
