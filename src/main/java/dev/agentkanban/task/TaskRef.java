@@ -1,0 +1,4 @@
+package dev.agentkanban.task;
+
+/** The identity of a task other features attach things to (comments, tags, evidence). */
+public record TaskRef(long id, long boardId, long workspaceId) {}

@@ -1,0 +1,43 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * How other features find a task of the request's workspace. A task of another workspace is
+ * indistinguishable from a missing one (404).
+ */
+@Component
+public class TaskRefs {
+
+    private final JdbcClient jdbc;
+
+    TaskRefs(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The task, or 404. */
+    public TaskRef require(long taskId) {
+        return find(taskId, "");
+    }
+
+    /**
+     * The task, locked against deletion and concurrent change until the caller's transaction ends
+     * (call inside a write transaction, before changing things that hang off the task).
+     */
+    public TaskRef lock(long taskId) {
+        return find(taskId, " for no key update");
+    }
+
+    private TaskRef find(long taskId, String lock) {
+        long ws = CurrentRequest.get().workspaceId();
+        return jdbc.sql("select id, board_id, workspace_id from tasks where workspace_id = :ws and id = :id" + lock)
+                .param("ws", ws)
+                .param("id", taskId)
+                .query((rs, n) -> new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .optional()
+                .orElseThrow(() -> ApiException.notFound("task", taskId));
+    }
+}
