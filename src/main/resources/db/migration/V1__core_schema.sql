@@ -74,8 +74,9 @@ create table tasks (
     completed_at         timestamptz,
     search               tsvector generated always as (
                              to_tsvector('english', title || ' ' || coalesce(description, ''))) stored,
-    -- strict order inside a column; gap-based positions make a move write one row
-    constraint tasks_column_position_unique unique (column_id, position)
+    -- strict order inside a column; gap-based positions make a move write one row. Deferrable so a
+    -- rare rebalance can renumber a column in one statement.
+    constraint tasks_column_position_unique unique (column_id, position) deferrable initially immediate
 );
 create index tasks_workspace_idx on tasks (workspace_id, id);
 create index tasks_board_idx on tasks (board_id, column_id);
@@ -199,6 +200,8 @@ $$;
 -- Timestamps: updated_at on every change, column_entered_at when the column changes,
 -- completed_at follows the status, version bumps on every change (optimistic locking).
 create function tasks_before_write() returns trigger language plpgsql as $$
+declare
+    probe tasks;
 begin
     if tg_op = 'INSERT' then
         new.created_at := coalesce(new.created_at, now());
@@ -212,7 +215,10 @@ begin
         end if;
         return new;
     end if;
-    if new is not distinct from old then
+    -- a pure reorder (position only) is not a change of the task: no new version, no new updated_at
+    probe := new;
+    probe.position := old.position;
+    if probe is not distinct from old then
         return new;
     end if;
     new.updated_at := now();

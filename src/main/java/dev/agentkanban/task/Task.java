@@ -1,0 +1,135 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.board.BoardColumn;
+import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.platform.ApiException;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The write-side task: the row as loaded for a change, with the lifecycle rules (SPEC §2) as methods
+ * that guard their invariants. An illegal transition raises a 409 naming what was asked and why.
+ */
+final class Task {
+
+    long id;
+    long workspaceId;
+    long boardId;
+    long columnId;
+    long position;
+    String title;
+    String description;
+    String acceptanceCriteria;
+    TaskStatus status;
+    String cancelReason;
+    Priority priority;
+    String epic;
+    String area;
+    Owner owner;
+    String assignee;
+    String createdBy;
+    String claimedBy;
+    Instant claimExpiresAt;
+    Instant dueDate;
+    int occurrenceCount;
+    Map<String, Object> metadata;
+    long version;
+
+    void start() {
+        if (status != TaskStatus.PENDING) {
+            throw illegal("start", "only a pending task can be started");
+        }
+        status = TaskStatus.IN_PROGRESS;
+    }
+
+    void complete() {
+        if (!status.isOpen()) {
+            throw illegal("complete", "only a pending or in-progress task can be completed");
+        }
+        status = TaskStatus.COMPLETED;
+        releaseClaim();
+    }
+
+    void cancel(String reason) {
+        if (!status.isOpen()) {
+            throw illegal("cancel", "only a pending or in-progress task can be cancelled");
+        }
+        status = TaskStatus.CANCELLED;
+        cancelReason = reason;
+        releaseClaim();
+    }
+
+    void reopen() {
+        if (status.isOpen()) {
+            throw illegal("reopen", "only a completed or cancelled task can be reopened");
+        }
+        status = TaskStatus.PENDING;
+        cancelReason = null;
+    }
+
+    /**
+     * Moving between columns follows the columns' kinds: into {@code done} completes, out of
+     * {@code done} reopens (in progress when the target is a working column), into a working
+     * column starts a pending task, and back to {@code backlog}/{@code todo} un-starts it.
+     */
+    void moveTo(BoardColumn from, BoardColumn to, long newPosition) {
+        position = newPosition;
+        if (from.id() == to.id()) {
+            return;
+        }
+        columnId = to.id();
+        boolean working = to.kind() == ColumnKind.IN_PROGRESS || to.kind() == ColumnKind.REVIEW
+                || to.kind() == ColumnKind.BLOCKED;
+        if (to.isDone()) {
+            if (status != TaskStatus.COMPLETED) {
+                status = TaskStatus.COMPLETED;
+                releaseClaim();
+            }
+        } else if (from.isDone() && status == TaskStatus.COMPLETED) {
+            status = working ? TaskStatus.IN_PROGRESS : TaskStatus.PENDING;
+        } else if (working && status == TaskStatus.PENDING) {
+            status = TaskStatus.IN_PROGRESS;
+        } else if (!working && status == TaskStatus.IN_PROGRESS) {
+            status = TaskStatus.PENDING;
+        }
+    }
+
+    /** Takes a lease on the task for {@code actor}; renewing one's own claim extends it. */
+    void claim(String actor, Instant now, Instant until) {
+        if (!status.isOpen()) {
+            throw illegal("claim", "a " + status + " task cannot be claimed");
+        }
+        if (claimedBy != null && !claimedBy.equals(actor) && claimExpiresAt != null && claimExpiresAt.isAfter(now)) {
+            throw ApiException.conflict("already-claimed",
+                    "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt,
+                    Map.of("claimed_by", claimedBy, "claim_expires_at", claimExpiresAt.toString()));
+        }
+        claimedBy = actor;
+        claimExpiresAt = until;
+        assignee = actor;
+    }
+
+    void release(String actor, boolean admin, Instant now) {
+        if (claimedBy == null || (claimExpiresAt != null && !claimExpiresAt.isAfter(now))) {
+            throw ApiException.conflict("not-claimed", "task " + id + " is not claimed");
+        }
+        if (!claimedBy.equals(actor) && !admin) {
+            throw ApiException.conflict("claimed-by-another", "task " + id + " is claimed by " + claimedBy);
+        }
+        if (actor.equals(assignee) || claimedBy.equals(assignee)) {
+            assignee = null;
+        }
+        releaseClaim();
+    }
+
+    private void releaseClaim() {
+        claimedBy = null;
+        claimExpiresAt = null;
+    }
+
+    private ApiException illegal(String action, String rule) {
+        return ApiException.conflict("illegal-transition",
+                "cannot " + action + " task " + id + ": it is " + status + "; " + rule,
+                Map.of("task_status", status.toString(), "action", action));
+    }
+}

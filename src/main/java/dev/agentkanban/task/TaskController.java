@@ -1,0 +1,195 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.RequestBodies;
+import dev.agentkanban.platform.Versions;
+import dev.agentkanban.platform.WireEnums;
+import dev.agentkanban.task.TaskQueries.BoardState;
+import dev.agentkanban.task.TaskRequests.CancelTask;
+import dev.agentkanban.task.TaskRequests.ClaimTask;
+import dev.agentkanban.task.TaskRequests.CreateTask;
+import dev.agentkanban.task.TaskRequests.MoveTask;
+import dev.agentkanban.task.TaskRequests.UpdateTask;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1")
+class TaskController {
+
+    private static final Set<String> UPDATE_FIELDS = Set.of("title", "description", "acceptance_criteria", "priority",
+            "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "metadata");
+
+    private final Tasks tasks;
+    private final TaskQueries queries;
+    private final RequestBodies bodies;
+
+    TaskController(Tasks tasks, TaskQueries queries, RequestBodies bodies) {
+        this.tasks = tasks;
+        this.queries = queries;
+        this.bodies = bodies;
+    }
+
+    @GetMapping("/tasks")
+    Page<TaskView> list(
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "column_id", required = false) Long columnId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String priority,
+            @RequestParam(required = false) String epic,
+            @RequestParam(required = false) String assignee,
+            @RequestParam(required = false) String tag,
+            @RequestParam(required = false) String owner,
+            @RequestParam(name = "due_before", required = false) String dueBefore,
+            @RequestParam(name = "due_after", required = false) String dueAfter,
+            @RequestParam(required = false) Boolean overdue,
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        TaskFilter filter = new TaskFilter(boardId, columnId, list(TaskStatus.class, "status", status),
+                list(Priority.class, "priority", priority), epic, assignee, tag, WireEnums.parse(Owner.class, "owner", owner),
+                instant("due_before", dueBefore), instant("due_after", dueAfter), overdue, q, sort);
+        return queries.list(filter, PageRequest.of(limit, offset));
+    }
+
+    @PostMapping("/tasks")
+    ResponseEntity<TaskView> create(@Valid @RequestBody CreateTask request) {
+        TaskView task = tasks.create(request);
+        return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).eTag(Versions.etag(task.version())).body(task);
+    }
+
+    @GetMapping("/tasks/{id}")
+    ResponseEntity<TaskView> get(@PathVariable long id) {
+        return withEtag(queries.get(id));
+    }
+
+    @PatchMapping("/tasks/{id}")
+    ResponseEntity<TaskView> patch(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestBody JsonNode body) {
+        Patch<UpdateTask> patch = bodies.patch(body, UpdateTask.class);
+        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch));
+    }
+
+    /** Replaces the editable fields: any left out are cleared (title is required). */
+    @PutMapping("/tasks/{id}")
+    ResponseEntity<TaskView> put(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestBody JsonNode body) {
+        Patch<UpdateTask> sent = bodies.patch(body, UpdateTask.class);
+        if (sent.values().title() == null) {
+            throw ApiException.invalid("title", "must not be blank");
+        }
+        Set<String> present = new HashSet<>(sent.present());
+        present.addAll(UPDATE_FIELDS);
+        UpdateTask v = sent.values();
+        UpdateTask full = new UpdateTask(v.title(), v.description(), v.acceptanceCriteria(),
+                v.priority() == null ? Priority.MEDIUM : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
+                v.dueDate(), v.occurrenceCount() == null ? 1 : v.occurrenceCount(), v.metadata(), v.status(),
+                v.cancelReason(), v.columnId(), v.column());
+        return withEtag(tasks.update(id, Versions.expected(ifMatch), new Patch<>(full, present)));
+    }
+
+    @DeleteMapping("/tasks/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        tasks.delete(id, Versions.expected(ifMatch));
+    }
+
+    @PostMapping("/tasks/{id}/move")
+    ResponseEntity<TaskView> move(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody MoveTask request) {
+        return withEtag(tasks.move(id, Versions.expected(ifMatch), request));
+    }
+
+    @PostMapping("/tasks/{id}/start")
+    ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        return withEtag(tasks.start(id, Versions.expected(ifMatch)));
+    }
+
+    @PostMapping("/tasks/{id}/complete")
+    ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        return withEtag(tasks.complete(id, Versions.expected(ifMatch)));
+    }
+
+    @PostMapping("/tasks/{id}/cancel")
+    ResponseEntity<TaskView> cancel(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody CancelTask request) {
+        return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason()));
+    }
+
+    @PostMapping("/tasks/{id}/reopen")
+    ResponseEntity<TaskView> reopen(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        return withEtag(tasks.reopen(id, Versions.expected(ifMatch)));
+    }
+
+    @PostMapping({"/tasks/{id}/claim", "/tasks/{id}/renew"})
+    ResponseEntity<TaskView> claim(@PathVariable long id, @Valid @RequestBody(required = false) ClaimTask request) {
+        return withEtag(tasks.claim(id, request == null ? null : request.leaseSeconds()));
+    }
+
+    @PostMapping("/tasks/{id}/release")
+    ResponseEntity<TaskView> release(@PathVariable long id) {
+        return withEtag(tasks.release(id));
+    }
+
+    /** The board state: columns in order, each with its task count and first tasks. */
+    @GetMapping("/boards/{id}/tasks")
+    BoardState boardState(@PathVariable long id,
+            @RequestParam(name = "per_column", required = false) Integer perColumn,
+            @RequestParam(name = "column_id", required = false) Long columnId,
+            @RequestParam(required = false) Long offset) {
+        PageRequest page = PageRequest.of(perColumn, offset);
+        return queries.boardState(id, page.limit(), columnId, page.offset());
+    }
+
+    private static <E extends Enum<E>> List<E> list(Class<E> type, String field, String csv) {
+        if (csv == null || csv.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> WireEnums.parse(type, field, s)).toList();
+    }
+
+    /** Accepts an ISO-8601 instant or a date (meaning its start, UTC). */
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+                    : java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
+        }
+    }
+
+    private static ResponseEntity<TaskView> withEtag(TaskView task) {
+        return ResponseEntity.ok().eTag(Versions.etag(task.version())).body(task);
+    }
+}

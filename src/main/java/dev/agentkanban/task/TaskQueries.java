@@ -1,0 +1,245 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.BoardColumn;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.TaskView.TagLabel;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The task read models: one task, filtered lists, and the board state grouped by column. */
+@Service
+public class TaskQueries {
+
+    private static final String SELECT = """
+            select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
+                   t.description, t.acceptance_criteria, t.status, t.cancel_reason, t.priority, t.epic, t.area, t.owner,
+                   t.assignee, t.created_by, t.claimed_by, t.claim_expires_at, t.due_date,
+                   (t.due_date < now() and t.status in ('pending', 'in_progress')) as overdue,
+                   t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
+                   t.column_entered_at, t.completed_at,
+                   greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
+                   (select count(*) from comments m where m.task_id = t.id) as comment_count
+            from tasks t join board_columns c on c.id = t.column_id
+            """;
+
+    private static final Map<String, List<String>> SORTS = Map.of(
+            "id", List.of("t.id"),
+            "position", List.of("t.column_id", "t.position"),
+            "created_at", List.of("t.created_at"),
+            "updated_at", List.of("t.updated_at"),
+            "due_date", List.of("t.due_date"),
+            "title", List.of("lower(t.title)"),
+            "priority", List.of("array_position(array['low','medium','high','urgent'], t.priority)"),
+            "status", List.of("array_position(array['pending','in_progress','completed','cancelled'], t.status)"));
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Transactions tx;
+    private final Boards boards;
+
+    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.tx = tx;
+        this.boards = boards;
+    }
+
+    public TaskView get(long id) {
+        return tx.read(() -> find(id).orElseThrow(() -> ApiException.notFound("task", id)));
+    }
+
+    /** The task as seen now, inside the caller's transaction. */
+    Optional<TaskView> find(long id) {
+        return jdbc.sql(SELECT + " where t.workspace_id = :ws and t.id = :id")
+                .param("ws", ws())
+                .param("id", id)
+                .query(this::view)
+                .optional()
+                .map(v -> v.withTags(tagsOf(List.of(v.id())).getOrDefault(v.id(), List.of())));
+    }
+
+    public Page<TaskView> list(TaskFilter filter, PageRequest page) {
+        Map<String, Object> params = new HashMap<>();
+        String where = where(filter, params);
+        String order = order(filter);
+        params.put("limit", page.limit());
+        params.put("offset", page.offset());
+        return tx.read(() -> {
+            List<TaskView> items = jdbc.sql(SELECT + where + " order by " + order + " limit :limit offset :offset")
+                    .params(params)
+                    .query(this::view)
+                    .list();
+            long total = jdbc.sql("select count(*) from tasks t" + where).params(params).query(Long.class).single();
+            return new Page<>(withTags(items), total, page.limit(), page.offset());
+        });
+    }
+
+    /** A column of the board state. */
+    public record ColumnState(long id, String name, int position, String kind, Integer wipLimit, long taskCount,
+            boolean wipExceeded, List<TaskView> tasks, boolean hasMore) {}
+
+    /** The board state: every column in order with its first tasks (paginated per column). */
+    public record BoardState(long id, String name, String description, long version, List<ColumnState> columns) {}
+
+    public BoardState boardState(long boardId, int perColumn, Long onlyColumnId, long offset) {
+        return tx.read(() -> {
+            Board board = boards.require(boardId);
+            Map<Long, Long> counts = new HashMap<>();
+            jdbc.sql("select column_id, count(*) from tasks where board_id = :b group by column_id")
+                    .param("b", boardId)
+                    .query((rs, n) -> counts.put(rs.getLong(1), rs.getLong(2)))
+                    .list();
+            List<ColumnState> columns = new ArrayList<>();
+            for (BoardColumn c : board.columns()) {
+                if (onlyColumnId != null && c.id() != onlyColumnId) {
+                    continue;
+                }
+                long count = counts.getOrDefault(c.id(), 0L);
+                long from = onlyColumnId == null ? 0 : offset;
+                List<TaskView> tasks = count == 0 ? List.of() : jdbc.sql(SELECT
+                                + " where t.column_id = :c order by t.position limit :limit offset :offset")
+                        .param("c", c.id())
+                        .param("limit", perColumn)
+                        .param("offset", from)
+                        .query(this::view)
+                        .list();
+                columns.add(new ColumnState(c.id(), c.name(), c.position(), c.kind().toString(), c.wipLimit(), count,
+                        c.wipLimit() != null && count > c.wipLimit(), withTags(tasks), from + tasks.size() < count));
+            }
+            if (onlyColumnId != null && columns.isEmpty()) {
+                throw ApiException.invalid("column_id", "column " + onlyColumnId + " is not on board " + boardId);
+            }
+            return new BoardState(board.id(), board.name(), board.description(), board.version(), columns);
+        });
+    }
+
+    private List<TaskView> withTags(List<TaskView> tasks) {
+        if (tasks.isEmpty()) {
+            return tasks;
+        }
+        Map<Long, List<TagLabel>> tags = tagsOf(tasks.stream().map(TaskView::id).toList());
+        return tasks.stream().map(t -> t.withTags(tags.getOrDefault(t.id(), List.of()))).toList();
+    }
+
+    private Map<Long, List<TagLabel>> tagsOf(List<Long> taskIds) {
+        Map<Long, List<TagLabel>> result = new LinkedHashMap<>();
+        jdbc.sql("""
+                select tt.task_id, g.id, g.name, g.color from task_tags tt join tags g on g.id = tt.tag_id
+                where tt.task_id = any(:ids) order by lower(g.name)
+                """)
+                .param("ids", taskIds.toArray(Long[]::new))
+                .query((rs, n) -> result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                        .add(new TagLabel(rs.getLong(2), rs.getString(3), rs.getString(4))))
+                .list();
+        return result;
+    }
+
+    private static String where(TaskFilter f, Map<String, Object> p) {
+        StringBuilder w = new StringBuilder(" where t.workspace_id = :ws");
+        p.put("ws", ws());
+        if (f.boardId() != null) {
+            w.append(" and t.board_id = :board");
+            p.put("board", f.boardId());
+        }
+        if (f.columnId() != null) {
+            w.append(" and t.column_id = :column");
+            p.put("column", f.columnId());
+        }
+        if (!f.statuses().isEmpty()) {
+            w.append(" and t.status = any(:statuses)");
+            p.put("statuses", f.statuses().stream().map(Object::toString).toArray(String[]::new));
+        }
+        if (!f.priorities().isEmpty()) {
+            w.append(" and t.priority = any(:priorities)");
+            p.put("priorities", f.priorities().stream().map(Object::toString).toArray(String[]::new));
+        }
+        if (f.epic() != null) {
+            w.append(" and t.epic = :epic");
+            p.put("epic", f.epic());
+        }
+        if (f.assignee() != null) {
+            w.append(" and t.assignee = :assignee");
+            p.put("assignee", f.assignee());
+        }
+        if (f.owner() != null) {
+            w.append(" and t.owner = :owner");
+            p.put("owner", f.owner().toString());
+        }
+        if (f.tag() != null) {
+            w.append(" and exists (select 1 from task_tags tt join tags g on g.id = tt.tag_id"
+                    + " where tt.task_id = t.id and lower(g.name) = lower(:tag))");
+            p.put("tag", f.tag());
+        }
+        if (f.dueBefore() != null) {
+            w.append(" and t.due_date < :dueBefore");
+            p.put("dueBefore", TaskRepository.timestamp(f.dueBefore()));
+        }
+        if (f.dueAfter() != null) {
+            w.append(" and t.due_date > :dueAfter");
+            p.put("dueAfter", TaskRepository.timestamp(f.dueAfter()));
+        }
+        if (f.overdue() != null) {
+            w.append(f.overdue()
+                    ? " and t.due_date < now() and t.status in ('pending', 'in_progress')"
+                    : " and not coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false)");
+        }
+        if (f.q() != null && !f.q().isBlank()) {
+            w.append(" and t.search @@ websearch_to_tsquery('english', :q)");
+            p.put("q", f.q());
+        }
+        return w.toString();
+    }
+
+    private static String order(TaskFilter f) {
+        String sort = f.sort() == null || f.sort().isBlank() ? (f.columnId() != null ? "position" : "id") : f.sort().trim();
+        boolean desc = sort.startsWith("-");
+        String key = desc ? sort.substring(1) : sort;
+        List<String> exprs = SORTS.get(key);
+        if (exprs == null) {
+            throw ApiException.invalid("sort", "must be one of " + SORTS.keySet().stream().sorted().toList()
+                    + ", optionally prefixed with - for descending");
+        }
+        String dir = desc ? " desc" : " asc";
+        String nulls = key.equals("due_date") ? " nulls last" : "";
+        return String.join(dir + nulls + ", ", exprs) + dir + nulls + ", t.id" + dir;
+    }
+
+    private TaskView view(ResultSet rs, int n) throws SQLException {
+        String owner = rs.getString("owner");
+        return new TaskView(rs.getLong("id"), rs.getLong("workspace_id"), rs.getLong("board_id"), rs.getLong("column_id"),
+                rs.getString("column_name"), rs.getLong("position"), rs.getString("title"), rs.getString("description"),
+                rs.getString("acceptance_criteria"), TaskStatus.fromWire(rs.getString("status")),
+                rs.getString("cancel_reason"), Priority.fromWire(rs.getString("priority")), rs.getString("epic"),
+                rs.getString("area"), owner == null ? null : Owner.valueOf(owner.toUpperCase()), rs.getString("assignee"),
+                rs.getString("created_by"), rs.getString("claimed_by"),
+                TaskRepository.instant(rs.getTimestamp("claim_expires_at")),
+                TaskRepository.instant(rs.getTimestamp("due_date")), rs.getBoolean("overdue"),
+                rs.getInt("occurrence_count"), json.readValue(rs.getString("metadata"), MAP), rs.getLong("version"),
+                TaskRepository.instant(rs.getTimestamp("created_at")), TaskRepository.instant(rs.getTimestamp("updated_at")),
+                TaskRepository.instant(rs.getTimestamp("column_entered_at")),
+                TaskRepository.instant(rs.getTimestamp("completed_at")), rs.getLong("time_in_column"),
+                rs.getLong("comment_count"), List.of());
+    }
+
+    private static long ws() {
+        return CurrentRequest.get().workspaceId();
+    }
+}

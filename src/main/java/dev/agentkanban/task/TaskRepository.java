@@ -1,0 +1,209 @@
+package dev.agentkanban.task;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SQL of the task write side: rows, positions and neighbours. Every statement is workspace-scoped. */
+@Repository
+class TaskRepository {
+
+    private static final String COLUMNS = """
+            id, workspace_id, board_id, column_id, position, title, description, acceptance_criteria, status,
+            cancel_reason, priority, epic, area, owner, assignee, created_by, claimed_by, claim_expires_at,
+            due_date, occurrence_count, metadata::text as metadata, version
+            """;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    TaskRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    Optional<Task> find(long ws, long id, boolean forUpdate) {
+        return jdbc.sql("select " + COLUMNS + " from tasks where workspace_id = :ws and id = :id" + (forUpdate ? " for update" : ""))
+                .param("ws", ws)
+                .param("id", id)
+                .query(this::task)
+                .optional();
+    }
+
+    long insert(Task t) {
+        return jdbc.sql("""
+                insert into tasks (workspace_id, board_id, column_id, position, title, description, acceptance_criteria,
+                                   status, priority, epic, area, owner, assignee, created_by, due_date, occurrence_count, metadata)
+                values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :priority, :epic, :area,
+                        :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb))
+                returning id
+                """)
+                .param("ws", t.workspaceId)
+                .param("board", t.boardId)
+                .param("column", t.columnId)
+                .param("position", t.position)
+                .param("title", t.title)
+                .param("description", t.description)
+                .param("criteria", t.acceptanceCriteria)
+                .param("status", t.status.toString())
+                .param("priority", t.priority.toString())
+                .param("epic", t.epic)
+                .param("area", t.area)
+                .param("owner", t.owner == null ? null : t.owner.toString())
+                .param("assignee", t.assignee)
+                .param("createdBy", t.createdBy)
+                .param("due", timestamp(t.dueDate))
+                .param("occurrences", t.occurrenceCount)
+                .param("metadata", json.writeValueAsString(t.metadata))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Writes every mutable field; the triggers bump the version and keep the timestamps and the audit trail. */
+    void update(Task t) {
+        int n = jdbc.sql("""
+                update tasks set column_id = :column, position = :position, title = :title, description = :description,
+                       acceptance_criteria = :criteria, status = :status, cancel_reason = :cancelReason,
+                       priority = :priority, epic = :epic, area = :area, owner = :owner, assignee = :assignee,
+                       claimed_by = :claimedBy, claim_expires_at = :claimExpires, due_date = :due,
+                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb)
+                where workspace_id = :ws and id = :id
+                """)
+                .param("ws", t.workspaceId)
+                .param("id", t.id)
+                .param("column", t.columnId)
+                .param("position", t.position)
+                .param("title", t.title)
+                .param("description", t.description)
+                .param("criteria", t.acceptanceCriteria)
+                .param("status", t.status.toString())
+                .param("cancelReason", t.cancelReason)
+                .param("priority", t.priority.toString())
+                .param("epic", t.epic)
+                .param("area", t.area)
+                .param("owner", t.owner == null ? null : t.owner.toString())
+                .param("assignee", t.assignee)
+                .param("claimedBy", t.claimedBy)
+                .param("claimExpires", timestamp(t.claimExpiresAt))
+                .param("due", timestamp(t.dueDate))
+                .param("occurrences", t.occurrenceCount)
+                .param("metadata", json.writeValueAsString(t.metadata))
+                .update();
+        if (n != 1) {
+            throw new IllegalStateException("task " + t.id + " vanished inside its own transaction");
+        }
+    }
+
+    int delete(long ws, long id) {
+        return jdbc.sql("delete from tasks where workspace_id = :ws and id = :id").param("ws", ws).param("id", id).update();
+    }
+
+    long countInColumn(long columnId) {
+        return jdbc.sql("select count(*) from tasks where column_id = :c").param("c", columnId).query(Long.class).single();
+    }
+
+    /** Positions of up to two tasks of the column starting at {@code offset}, in order, leaving out one task. */
+    List<Long> positionsFrom(long columnId, long excludeTaskId, long offset, int count) {
+        return jdbc.sql("""
+                select position from tasks where column_id = :c and id <> :self
+                order by position offset :offset limit :count
+                """)
+                .param("c", columnId)
+                .param("self", excludeTaskId)
+                .param("offset", offset)
+                .param("count", count)
+                .query(Long.class)
+                .list();
+    }
+
+    /** The nearest position before ({@code before=true}) or after the given one in the column, leaving out one task. */
+    Long neighbour(long columnId, long excludeTaskId, long position, boolean before) {
+        String sql = before
+                ? "select max(position) from tasks where column_id = :c and id <> :self and position < :p"
+                : "select min(position) from tasks where column_id = :c and id <> :self and position > :p";
+        return jdbc.sql(sql)
+                .param("c", columnId)
+                .param("self", excludeTaskId)
+                .param("p", position)
+                .query((rs, n) -> (Long) rs.getObject(1))
+                .list()
+                .getFirst();
+    }
+
+    Long lastPosition(long columnId, long excludeTaskId) {
+        return jdbc.sql("select max(position) from tasks where column_id = :c and id <> :self")
+                .param("c", columnId)
+                .param("self", excludeTaskId)
+                .query((rs, n) -> (Long) rs.getObject(1))
+                .list()
+                .getFirst();
+    }
+
+    Long firstPosition(long columnId, long excludeTaskId) {
+        return jdbc.sql("select min(position) from tasks where column_id = :c and id <> :self")
+                .param("c", columnId)
+                .param("self", excludeTaskId)
+                .query((rs, n) -> (Long) rs.getObject(1))
+                .list()
+                .getFirst();
+    }
+
+    /** Renumbers a column's tasks GAP apart in their current order (the caller holds the column lock). */
+    void renumber(long columnId) {
+        jdbc.sql("set constraints tasks_column_position_unique deferred").update();
+        jdbc.sql("""
+                update tasks t set position = s.rn * :gap
+                from (select id, row_number() over (order by position) as rn from tasks where column_id = :c) s
+                where t.id = s.id
+                """)
+                .param("gap", Position.GAP)
+                .param("c", columnId)
+                .update();
+        jdbc.sql("set constraints tasks_column_position_unique immediate").update();
+    }
+
+    private Task task(ResultSet rs, int n) throws SQLException {
+        Task t = new Task();
+        t.id = rs.getLong("id");
+        t.workspaceId = rs.getLong("workspace_id");
+        t.boardId = rs.getLong("board_id");
+        t.columnId = rs.getLong("column_id");
+        t.position = rs.getLong("position");
+        t.title = rs.getString("title");
+        t.description = rs.getString("description");
+        t.acceptanceCriteria = rs.getString("acceptance_criteria");
+        t.status = TaskStatus.fromWire(rs.getString("status"));
+        t.cancelReason = rs.getString("cancel_reason");
+        t.priority = Priority.fromWire(rs.getString("priority"));
+        t.epic = rs.getString("epic");
+        t.area = rs.getString("area");
+        String owner = rs.getString("owner");
+        t.owner = owner == null ? null : Owner.valueOf(owner.toUpperCase());
+        t.assignee = rs.getString("assignee");
+        t.createdBy = rs.getString("created_by");
+        t.claimedBy = rs.getString("claimed_by");
+        t.claimExpiresAt = instant(rs.getTimestamp("claim_expires_at"));
+        t.dueDate = instant(rs.getTimestamp("due_date"));
+        t.occurrenceCount = rs.getInt("occurrence_count");
+        t.metadata = json.readValue(rs.getString("metadata"), MAP);
+        t.version = rs.getLong("version");
+        return t;
+    }
+
+    static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    static java.time.OffsetDateTime timestamp(Instant i) {
+        return i == null ? null : i.atOffset(java.time.ZoneOffset.UTC);
+    }
+}

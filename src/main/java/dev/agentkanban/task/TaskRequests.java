@@ -1,0 +1,70 @@
+package dev.agentkanban.task;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Request bodies of the task API. Seed 000's names are accepted as aliases (content, section, assigned_to). */
+public final class TaskRequests {
+
+    private TaskRequests() {}
+
+    static final String NOT_BLANK = ".*\\S.*";
+
+    public record CreateTask(
+            Long boardId,
+            Long columnId,
+            @JsonAlias("section") @Size(max = 100) String column,
+            @JsonAlias("content") @NotBlank @Size(max = 500) String title,
+            @Size(max = 100000) String description,
+            @Size(max = 20000) String acceptanceCriteria,
+            Priority priority,
+            @Size(max = 200) String epic,
+            @Size(max = 200) String area,
+            Owner owner,
+            @JsonAlias("assigned_to") @Size(max = 200) String assignee,
+            Instant dueDate,
+            @Min(1) Integer occurrenceCount,
+            Map<String, Object> metadata,
+            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
+            @Min(0) Integer position) {}
+
+    /**
+     * The editable fields, for PUT (all of them) and PATCH (those sent). Sending {@code status}
+     * applies the lifecycle rules; sending a column moves the task to the end of that column.
+     */
+    public record UpdateTask(
+            @JsonAlias("content") @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String title,
+            @Size(max = 100000) String description,
+            @Size(max = 20000) String acceptanceCriteria,
+            Priority priority,
+            @Size(max = 200) String epic,
+            @Size(max = 200) String area,
+            Owner owner,
+            @JsonAlias("assigned_to") @Size(max = 200) String assignee,
+            Instant dueDate,
+            @Min(1) Integer occurrenceCount,
+            Map<String, Object> metadata,
+            TaskStatus status,
+            @Size(max = 2000) String cancelReason,
+            Long columnId,
+            @JsonAlias("section") @Size(max = 100) String column) {}
+
+    /** Where to put a task: a column (by id or name; default its current one) and a place in it. */
+    public record MoveTask(
+            Long columnId,
+            @JsonAlias("section") @Size(max = 100) String column,
+            @Min(0) Integer position,
+            Long beforeId,
+            Long afterId) {}
+
+    public record CancelTask(@NotBlank @Size(max = 2000) String reason) {}
+
+    public record ClaimTask(@Min(10) @Max(86400) Integer leaseSeconds) {}
+}

@@ -1,0 +1,435 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.BoardColumn;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.TaskRequests.CreateTask;
+import dev.agentkanban.task.TaskRequests.MoveTask;
+import dev.agentkanban.task.TaskRequests.UpdateTask;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The task feature's write API. Each operation is one transaction: the row change (the triggers add
+ * history and timestamps) and one outbox event. Operations that place a task in a column lock that
+ * column first, then the task, so concurrent writers into one column take turns and positions stay a
+ * strict order.
+ */
+@Service
+public class Tasks {
+
+    static final int MAX_METADATA_BYTES = 65_536;
+
+    private final TaskRepository repo;
+    private final TaskQueries queries;
+    private final Boards boards;
+    private final Transactions tx;
+    private final Outbox outbox;
+    private final JsonMapper json;
+    private final Duration defaultLease;
+
+    Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease) {
+        this.repo = repo;
+        this.queries = queries;
+        this.boards = boards;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.json = json;
+        this.defaultLease = defaultLease;
+    }
+
+    /** Where in a column: before or after another task, at an index, or (all null) at the end. */
+    record Placement(Long beforeId, Long afterId, Integer index) {
+        static final Placement END = new Placement(null, null, null);
+    }
+
+    public TaskView create(CreateTask request) {
+        RequestContext ctx = CurrentRequest.get();
+        Map<String, Object> metadata = checkedMetadata(request.metadata());
+        return tx.write(() -> {
+            Board board = boardFor(request.boardId(), request.columnId());
+            BoardColumn column = boards.resolveColumn(board, request.columnId(), request.column());
+            boards.lockColumn(column.id());
+            requireWipRoom(column);
+            Task t = new Task();
+            t.workspaceId = ctx.workspaceId();
+            t.boardId = board.id();
+            t.columnId = column.id();
+            t.title = request.title().trim();
+            t.description = request.description();
+            t.acceptanceCriteria = request.acceptanceCriteria();
+            t.status = column.isDone() ? TaskStatus.COMPLETED : TaskStatus.PENDING;
+            t.priority = request.priority() == null ? Priority.MEDIUM : request.priority();
+            t.epic = blankToNull(request.epic());
+            t.area = blankToNull(request.area());
+            t.owner = request.owner();
+            t.assignee = blankToNull(request.assignee());
+            t.createdBy = ctx.actor();
+            t.dueDate = request.dueDate();
+            t.occurrenceCount = request.occurrenceCount() == null ? 1 : request.occurrenceCount();
+            t.metadata = metadata;
+            t.position = place(column.id(), 0, new Placement(null, null, request.position()));
+            long id = repo.insert(t);
+            return publish(EventType.TASK_CREATED, id, Map.of());
+        });
+    }
+
+    /** Applies the fields present in {@code patch}; PUT passes a patch with every field present. */
+    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
+        UpdateTask v = patch.values();
+        for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
+            if (patch.has(required) && isNull(v, required)) {
+                throw ApiException.invalid(required, "must not be null");
+            }
+        }
+        Map<String, Object> metadata = patch.has("metadata") ? checkedMetadata(v.metadata()) : null;
+        boolean moves = (patch.has("column_id") && v.columnId() != null) || (patch.has("column") && v.column() != null);
+        Task before = loadUnlocked(id);
+        BoardColumn target = null;
+        if (moves) {
+            target = tx.read(() -> boards.resolveColumn(boards.require(before.boardId), v.columnId(), v.column()));
+        }
+        BoardColumn lockTarget = target;
+        return tx.write(() -> {
+            if (lockTarget != null) {
+                boards.lockColumn(lockTarget.id());
+            }
+            Task t = lockForChange(id, expectedVersion);
+            if (patch.has("title")) {
+                t.title = v.title().trim();
+            }
+            if (patch.has("description")) {
+                t.description = v.description();
+            }
+            if (patch.has("acceptance_criteria")) {
+                t.acceptanceCriteria = v.acceptanceCriteria();
+            }
+            if (patch.has("priority")) {
+                t.priority = v.priority();
+            }
+            if (patch.has("epic")) {
+                t.epic = blankToNull(v.epic());
+            }
+            if (patch.has("area")) {
+                t.area = blankToNull(v.area());
+            }
+            if (patch.has("owner")) {
+                t.owner = v.owner();
+            }
+            if (patch.has("assignee")) {
+                t.assignee = blankToNull(v.assignee());
+            }
+            if (patch.has("due_date")) {
+                t.dueDate = v.dueDate();
+            }
+            if (patch.has("occurrence_count")) {
+                t.occurrenceCount = v.occurrenceCount();
+            }
+            if (metadata != null) {
+                t.metadata = metadata;
+            }
+            EventType event = EventType.TASK_UPDATED;
+            Map<String, Object> extra = new HashMap<>();
+            if (lockTarget != null && lockTarget.id() != t.columnId) {
+                extra.put("from_column_id", t.columnId);
+                relocate(t, lockTarget, Placement.END);
+                event = EventType.TASK_MOVED;
+            }
+            if (patch.has("status") && v.status() != t.status) {
+                applyStatus(t, v.status(), v.cancelReason());
+                if (t.status == TaskStatus.COMPLETED) {
+                    event = EventType.TASK_COMPLETED;
+                }
+            }
+            repo.update(t);
+            return publish(event, id, extra);
+        });
+    }
+
+    public void delete(long id, Long expectedVersion) {
+        tx.write(() -> {
+            Task t = lockForChange(id, expectedVersion);
+            repo.delete(t.workspaceId, id);
+            Map<String, Object> gone = new LinkedHashMap<>();
+            gone.put("id", id);
+            gone.put("board_id", t.boardId);
+            gone.put("column_id", t.columnId);
+            gone.put("title", t.title);
+            outbox.append(EventType.TASK_DELETED, t.boardId, id, Map.of("task", gone));
+        });
+    }
+
+    public TaskView move(long id, Long expectedVersion, MoveTask request) {
+        if (request.beforeId() != null && request.afterId() != null) {
+            throw ApiException.invalid("before_id", "give before_id or after_id, not both");
+        }
+        Task before = loadUnlocked(id);
+        Board board = tx.read(() -> boards.require(before.boardId));
+        BoardColumn target = request.columnId() == null && request.column() == null
+                ? column(board, before.columnId)
+                : boards.resolveColumn(board, request.columnId(), request.column());
+        return tx.write(() -> {
+            boards.lockColumn(target.id());
+            Task t = lockForChange(id, expectedVersion);
+            long from = t.columnId;
+            relocate(t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
+            repo.update(t);
+            return publish(EventType.TASK_MOVED, id, Map.of("from_column_id", from));
+        });
+    }
+
+    /** pending → in progress; pulls the task into the board's first working column when it sits in backlog/todo. */
+    public TaskView start(long id, Long expectedVersion) {
+        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+            BoardColumn current = column(board, t.columnId);
+            boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
+            return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
+        }, Task::start);
+    }
+
+    /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
+    public TaskView complete(long id, Long expectedVersion) {
+        return transition(id, expectedVersion, EventType.TASK_COMPLETED,
+                (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
+                Task::complete);
+    }
+
+    public TaskView cancel(long id, Long expectedVersion, String reason) {
+        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
+    }
+
+    /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
+    public TaskView reopen(long id, Long expectedVersion) {
+        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+            if (!column(board, t.columnId).isDone()) {
+                return null;
+            }
+            BoardColumn todo = board.firstOfKind(ColumnKind.TODO);
+            return todo != null ? todo : board.columns().stream().filter(c -> !c.isDone()).findFirst().orElse(null);
+        }, Task::reopen);
+    }
+
+    /** Claims the task for the caller as a lease (default 15 minutes); claiming one's own claim renews it. */
+    public TaskView claim(long id, Integer leaseSeconds) {
+        RequestContext ctx = CurrentRequest.get();
+        Duration lease = leaseSeconds == null ? defaultLease : Duration.ofSeconds(leaseSeconds);
+        return tx.write(() -> {
+            Task t = lockForChange(id, null);
+            Instant now = Instant.now();
+            t.claim(ctx.actor(), now, now.plus(lease));
+            repo.update(t);
+            return publish(EventType.TASK_CLAIMED, id, Map.of());
+        });
+    }
+
+    public TaskView release(long id) {
+        RequestContext ctx = CurrentRequest.get();
+        return tx.write(() -> {
+            Task t = lockForChange(id, null);
+            t.release(ctx.actor(), ctx.role() == Role.ADMIN, Instant.now());
+            repo.update(t);
+            return publish(EventType.TASK_RELEASED, id, Map.of());
+        });
+    }
+
+    // ---- the machinery ----
+
+    private interface TargetRule {
+        BoardColumn target(Board board, Task t);
+    }
+
+    /**
+     * A lifecycle change that may also move the task: the target column is decided from the task as it
+     * is, locked, and the task is locked after it (the same lock order as every move).
+     */
+    private TaskView transition(long id, Long expectedVersion, EventType event, TargetRule rule, Consumer<Task> change) {
+        Task before = loadUnlocked(id);
+        return tx.write(() -> {
+            Board board = boards.require(before.boardId);
+            BoardColumn target = rule.target(board, before);
+            if (target != null && target.id() != before.columnId) {
+                boards.lockColumn(target.id());
+            }
+            Task t = lockForChange(id, expectedVersion);
+            long from = t.columnId;
+            change.accept(t);
+            TaskStatus status = t.status;
+            if (target != null && target.id() != t.columnId) {
+                relocate(t, target, Placement.END);
+                t.status = status; // the explicit transition decides the status, not the column rule
+            }
+            repo.update(t);
+            return publish(event, id, from != t.columnId ? Map.of("from_column_id", from) : Map.of());
+        });
+    }
+
+    private void applyStatus(Task t, TaskStatus wanted, String cancelReason) {
+        switch (wanted) {
+            case IN_PROGRESS -> {
+                if (t.status == TaskStatus.PENDING) {
+                    t.start();
+                } else {
+                    t.reopen();
+                    t.start();
+                }
+            }
+            case COMPLETED -> t.complete();
+            case CANCELLED -> {
+                if (cancelReason == null || cancelReason.isBlank()) {
+                    throw ApiException.invalid("cancel_reason", "is required to cancel a task");
+                }
+                t.cancel(cancelReason.trim());
+            }
+            case PENDING -> {
+                if (t.status == TaskStatus.IN_PROGRESS) {
+                    t.status = TaskStatus.PENDING;
+                } else {
+                    t.reopen();
+                }
+            }
+        }
+    }
+
+    /** Moves {@code t} into {@code target} (whose lock the caller holds) at the placement, checking its WIP limit. */
+    private void relocate(Task t, BoardColumn target, Placement placement) {
+        Board board = boards.require(t.boardId);
+        BoardColumn from = column(board, t.columnId);
+        if (target.boardId() != t.boardId) {
+            throw ApiException.invalid("column_id", "column " + target.id() + " is on another board");
+        }
+        if (from.id() != target.id()) {
+            requireWipRoom(target);
+        }
+        t.moveTo(from, target, place(target.id(), t.id, placement));
+    }
+
+    private void requireWipRoom(BoardColumn column) {
+        if (column.wipLimit() == null) {
+            return;
+        }
+        long count = repo.countInColumn(column.id());
+        if (count >= column.wipLimit()) {
+            throw ApiException.conflict("wip-limit",
+                    "column '" + column.name() + "' is at its WIP limit of " + column.wipLimit() + " (" + count + " tasks)",
+                    Map.of("column_id", column.id(), "wip_limit", column.wipLimit(), "task_count", count));
+        }
+    }
+
+    /** A free position in the column for the placement, renumbering the column once if there is no gap left. */
+    private long place(long columnId, long selfId, Placement p) {
+        OptionalLong position = tryPlace(columnId, selfId, p);
+        if (position.isEmpty()) {
+            repo.renumber(columnId);
+            position = tryPlace(columnId, selfId, p);
+        }
+        return position.orElseThrow(() -> new IllegalStateException("no position after renumbering column " + columnId));
+    }
+
+    private OptionalLong tryPlace(long columnId, long selfId, Placement p) {
+        if (p.beforeId() != null || p.afterId() != null) {
+            boolean before = p.beforeId() != null;
+            long anchorId = before ? p.beforeId() : p.afterId();
+            String field = before ? "before_id" : "after_id";
+            if (anchorId == selfId) {
+                throw ApiException.invalid(field, "a task cannot be placed next to itself");
+            }
+            Task anchor = repo.find(CurrentRequest.get().workspaceId(), anchorId, false)
+                    .filter(a -> a.columnId == columnId)
+                    .orElseThrow(() -> ApiException.invalid(field, "task " + anchorId + " is not in the target column"));
+            Long neighbour = repo.neighbour(columnId, selfId, anchor.position, before);
+            return before ? Position.between(neighbour, anchor.position) : Position.between(anchor.position, neighbour);
+        }
+        if (p.index() != null) {
+            int index = p.index();
+            if (index == 0) {
+                return Position.between(null, repo.firstPosition(columnId, selfId));
+            }
+            var around = repo.positionsFrom(columnId, selfId, index - 1, 2);
+            if (around.isEmpty()) {
+                return Position.between(repo.lastPosition(columnId, selfId), null);
+            }
+            return Position.between(around.get(0), around.size() > 1 ? around.get(1) : null);
+        }
+        return Position.between(repo.lastPosition(columnId, selfId), null);
+    }
+
+    private Task loadUnlocked(long id) {
+        return tx.read(() -> repo.find(CurrentRequest.get().workspaceId(), id, false)
+                .orElseThrow(() -> ApiException.notFound("task", id)));
+    }
+
+    private Task lockForChange(long id, Long expectedVersion) {
+        Task t = repo.find(CurrentRequest.get().workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("task", id));
+        if (expectedVersion != null && expectedVersion != t.version) {
+            throw ApiException.staleVersion(expectedVersion, t.version);
+        }
+        return t;
+    }
+
+    private TaskView publish(EventType event, long id, Map<String, Object> extra) {
+        TaskView view = queries.find(id).orElseThrow();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("task", view);
+        payload.putAll(extra);
+        outbox.append(event, view.boardId(), id, payload);
+        return view;
+    }
+
+    private Board boardFor(Long boardId, Long columnId) {
+        if (boardId != null) {
+            return boards.require(boardId);
+        }
+        if (columnId != null) {
+            BoardColumn column = boards.lockColumn(columnId);
+            return boards.require(column.boardId());
+        }
+        throw ApiException.invalid("board_id", "is required (or give column_id)");
+    }
+
+    private static BoardColumn column(Board board, long columnId) {
+        return board.columns().stream().filter(c -> c.id() == columnId).findFirst()
+                .orElseThrow(() -> new IllegalStateException("column " + columnId + " missing from board " + board.id()));
+    }
+
+    private Map<String, Object> checkedMetadata(Map<String, Object> metadata) {
+        if (metadata == null) {
+            return Map.of();
+        }
+        if (json.writeValueAsBytes(metadata).length > MAX_METADATA_BYTES) {
+            throw ApiException.invalid("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
+        }
+        return metadata;
+    }
+
+    private static boolean isNull(UpdateTask v, String field) {
+        return switch (field) {
+            case "title" -> v.title() == null;
+            case "priority" -> v.priority() == null;
+            case "occurrence_count" -> v.occurrenceCount() == null;
+            case "status" -> v.status() == null;
+            default -> false;
+        };
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
