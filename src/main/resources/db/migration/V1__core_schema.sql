@@ -218,6 +218,7 @@ begin
     -- a pure reorder (position only) is not a change of the task: no new version, no new updated_at
     probe := new;
     probe.position := old.position;
+    probe.search := old.search; -- generated columns are not computed yet in a BEFORE trigger
     if probe is not distinct from old then
         return new;
     end if;

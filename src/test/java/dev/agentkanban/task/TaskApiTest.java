@@ -1,0 +1,343 @@
+package dev.agentkanban.task;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class TaskApiTest extends ApiTest {
+
+    TaskFixtures fx;
+
+    @BeforeAll
+    void fixtures() {
+        fx = new TaskFixtures(http);
+    }
+
+    @Test
+    void creatingATaskReturnsItWithLocationEtagAndDefaults() {
+        long[] b = fx.board("Create");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "  Write docs  "));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.header("Location")).hasValue("/api/v1/tasks/" + r.id());
+        assertThat(r.header("ETag")).hasValue("\"1\"");
+        JsonNode t = r.json();
+        assertThat(t.get("title").asString()).isEqualTo("Write docs");
+        assertThat(t.get("priority").asString()).isEqualTo("medium");
+        assertThat(t.get("status").asString()).isEqualTo("pending");
+        assertThat(t.get("column_id").asLong()).isEqualTo(b[1]);
+        assertThat(t.get("occurrence_count").asInt()).isEqualTo(1);
+        assertThat(t.get("created_by").asString()).isEqualTo("anonymous");
+        assertThat(t.get("overdue").asBoolean()).isFalse();
+    }
+
+    @Test
+    void seedAliasesAndCriticalPriorityAreAccepted() {
+        long[] b = fx.board("Aliases");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "content", "Legacy", "section", "In Progress",
+                "priority", "critical", "assigned_to", "sam"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("title").asString()).isEqualTo("Legacy");
+        assertThat(r.json().get("column_id").asLong()).isEqualTo(b[3]);
+        assertThat(r.json().get("priority").asString()).isEqualTo("urgent");
+        assertThat(r.json().get("assignee").asString()).isEqualTo("sam");
+    }
+
+    @Test
+    void creatingInAnUnknownColumnNamesTheValidOnesAndCreatesNothing() {
+        long[] b = fx.board("Unknown column");
+        long before = count("tasks");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "column", "Nowhere"));
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("detail").asString()).contains("Backlog", "To Do", "In Progress", "Done");
+        assertThat(count("tasks")).isEqualTo(before);
+    }
+
+    @Test
+    void unknownTaskIs404() {
+        assertThat(http.get("/api/v1/tasks/987654").status()).isEqualTo(404);
+        assertThat(http.patch("/api/v1/tasks/987654", obj("title", "x")).status()).isEqualTo(404);
+        assertThat(http.delete("/api/v1/tasks/987654").status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/987654/move", obj("column", "Done")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void patchChangesOnlyTheFieldsSentAndNullClears() {
+        long[] b = fx.board("Patch");
+        long id = fx.task(b[0], "Original", "epic", "Docs", "assignee", "ann", "description", "keep me");
+        Response r = http.patch("/api/v1/tasks/" + id, obj("title", "Renamed", "assignee", null));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("title").asString()).isEqualTo("Renamed");
+        assertThat(r.json().get("assignee").isNull()).isTrue();
+        assertThat(r.json().get("epic").asString()).isEqualTo("Docs");
+        assertThat(r.json().get("description").asString()).isEqualTo("keep me");
+        assertThat(r.json().get("version").asLong()).isEqualTo(2);
+        assertThat(r.header("ETag")).hasValue("\"2\"");
+    }
+
+    @Test
+    void putReplacesTheEditableFields() {
+        long[] b = fx.board("Put");
+        long id = fx.task(b[0], "Original", "epic", "Docs", "priority", "high");
+        Response r = http.put("/api/v1/tasks/" + id, obj("title", "Replaced"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("epic").isNull()).isTrue();
+        assertThat(r.json().get("priority").asString()).isEqualTo("medium");
+        assertThat(http.put("/api/v1/tasks/" + id, obj("epic", "x")).status()).isEqualTo(422);
+    }
+
+    @Test
+    void aStaleIfMatchIsRefusedWith412AndChangesNothing() {
+        long[] b = fx.board("Stale");
+        long id = fx.task(b[0], "v1");
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "v2"), "If-Match", "\"1\"").status()).isEqualTo(200);
+        Response stale = http.patch("/api/v1/tasks/" + id, obj("title", "v3"), "If-Match", "\"1\"");
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(fx.get(id).get("title").asString()).isEqualTo("v2");
+        assertThat(http.delete("/api/v1/tasks/" + id, "If-Match", "\"1\"").status()).isEqualTo(412);
+        assertThat(http.get("/api/v1/tasks/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void movingWithinAColumnByIndexBeforeAndAfterPersistsTheOrder() {
+        long[] b = fx.board("Order");
+        long a = fx.task(b[0], "a");
+        long bb = fx.task(b[0], "b");
+        long c = fx.task(b[0], "c");
+        assertThat(fx.order(b[1])).containsExactly(a, bb, c);
+        assertThat(http.post("/api/v1/tasks/" + c + "/move", obj("position", 0)).status()).isEqualTo(200);
+        assertThat(fx.order(b[1])).containsExactly(c, a, bb);
+        assertThat(http.post("/api/v1/tasks/" + c + "/move", obj("after_id", a)).status()).isEqualTo(200);
+        assertThat(fx.order(b[1])).containsExactly(a, c, bb);
+        assertThat(http.post("/api/v1/tasks/" + bb + "/move", obj("before_id", a)).status()).isEqualTo(200);
+        assertThat(fx.order(b[1])).containsExactly(bb, a, c);
+        assertThat(http.post("/api/v1/tasks/" + a + "/move", obj("position", 99)).status()).isEqualTo(200);
+        assertThat(fx.order(b[1])).containsExactly(bb, c, a);
+    }
+
+    @Test
+    void aReorderDoesNotBumpTheVersion() {
+        long[] b = fx.board("Reorder version");
+        long a = fx.task(b[0], "a");
+        fx.task(b[0], "b");
+        Response r = http.post("/api/v1/tasks/" + a + "/move", obj("position", 1));
+        assertThat(r.json().get("version").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void manyInsertionsAtOneSpotRebalanceTheColumnAndKeepTheOrder() {
+        long[] b = fx.board("Rebalance");
+        long first = fx.task(b[0], "first");
+        long last = fx.task(b[0], "last");
+        List<Long> expected = new java.util.ArrayList<>(List.of(first));
+        for (int i = 0; i < 40; i++) {
+            long id = fx.task(b[0], "t" + i);
+            assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("before_id", last)).status()).isEqualTo(200);
+            expected.add(id);
+        }
+        expected.add(last);
+        assertThat(fx.order(b[1])).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void movingIntoDoneCompletesAndMovingOutReopens() {
+        long[] b = fx.board("Done rule");
+        long id = fx.task(b[0], "ship it");
+        Response done = http.post("/api/v1/tasks/" + id + "/move", obj("column_id", b[4]));
+        assertThat(done.json().get("status").asString()).isEqualTo("completed");
+        assertThat(done.json().get("completed_at").isNull()).isFalse();
+        Response back = http.post("/api/v1/tasks/" + id + "/move", obj("column", "In Progress"));
+        assertThat(back.json().get("status").asString()).isEqualTo("in_progress");
+        assertThat(back.json().get("completed_at").isNull()).isTrue();
+        Response todo = http.post("/api/v1/tasks/" + id + "/move", obj("column", "To Do"));
+        assertThat(todo.json().get("status").asString()).isEqualTo("pending");
+    }
+
+    @Test
+    void aFullColumnRefusesAMoveWith409NamingTheLimitAndNothingChanges() {
+        long[] b = fx.board("WIP");
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 1)).status()).isEqualTo(200);
+        long a = fx.task(b[0], "a", "column", "In Progress");
+        long c = fx.task(b[0], "c");
+        long history = count("task_history");
+        long events = count("outbox_events");
+        Response r = http.post("/api/v1/tasks/" + c + "/move", obj("column_id", b[3]));
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().get("type").asString()).endsWith("/wip-limit");
+        assertThat(r.json().get("wip_limit").asInt()).isEqualTo(1);
+        assertThat(r.json().get("detail").asString()).contains("In Progress", "1");
+        assertThat(fx.get(c).get("column_id").asLong()).isEqualTo(b[1]);
+        assertThat(count("task_history")).isEqualTo(history);
+        assertThat(count("outbox_events")).isEqualTo(events);
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "column_id", b[3])).status()).isEqualTo(409);
+        assertThat(http.post("/api/v1/tasks/" + a + "/move", obj("position", 0)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void lifecycleTransitionsFollowTheRules() {
+        long[] b = fx.board("Lifecycle");
+        long id = fx.task(b[0], "work");
+        Response started = http.post("/api/v1/tasks/" + id + "/start", null);
+        assertThat(started.status()).isEqualTo(200);
+        assertThat(started.json().get("status").asString()).isEqualTo("in_progress");
+        assertThat(started.json().get("column_id").asLong()).isEqualTo(b[3]);
+        Response again = http.post("/api/v1/tasks/" + id + "/start", null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("type").asString()).endsWith("/illegal-transition");
+        Response completed = http.post("/api/v1/tasks/" + id + "/complete", null);
+        assertThat(completed.json().get("status").asString()).isEqualTo("completed");
+        assertThat(completed.json().get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(http.post("/api/v1/tasks/" + id + "/complete", null).status()).isEqualTo(409);
+        assertThat(http.post("/api/v1/tasks/" + id + "/cancel", obj("reason", "late")).status()).isEqualTo(409);
+        Response reopened = http.post("/api/v1/tasks/" + id + "/reopen", null);
+        assertThat(reopened.json().get("status").asString()).isEqualTo("pending");
+        assertThat(reopened.json().get("column_id").asLong()).isEqualTo(b[2]);
+        assertThat(http.post("/api/v1/tasks/" + id + "/cancel", obj()).status()).isEqualTo(422);
+        Response cancelled = http.post("/api/v1/tasks/" + id + "/cancel", obj("reason", "not needed"));
+        assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
+        assertThat(cancelled.json().get("cancel_reason").asString()).isEqualTo("not needed");
+        assertThat(http.post("/api/v1/tasks/" + id + "/start", null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void statusCanBeSetByPatchUnderTheSameRules() {
+        long[] b = fx.board("Patch status");
+        long id = fx.task(b[0], "p");
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "completed")).json().get("status").asString())
+                .isEqualTo("completed");
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "cancelled", "cancel_reason", "x")).status()).isEqualTo(409);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "bogus")).status()).isEqualTo(422);
+    }
+
+    @Test
+    void aClaimIsExclusiveUntilReleased() {
+        long[] b = fx.board("Claims");
+        long id = fx.task(b[0], "claim me");
+        Response claimed = http.post("/api/v1/tasks/" + id + "/claim", obj("lease_seconds", 600));
+        assertThat(claimed.status()).isEqualTo(200);
+        assertThat(claimed.json().get("claimed_by").asString()).isEqualTo("anonymous");
+        assertThat(claimed.json().get("assignee").asString()).isEqualTo("anonymous");
+        jdbc.sql("update tasks set claimed_by = 'other-agent' where id = :id").param("id", id).update();
+        Response taken = http.post("/api/v1/tasks/" + id + "/claim", null);
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.json().get("detail").asString()).contains("other-agent");
+        assertThat(http.post("/api/v1/tasks/" + id + "/release", null).status()).isEqualTo(200);
+        assertThat(fx.get(id).get("claimed_by").isNull()).isTrue();
+        assertThat(http.post("/api/v1/tasks/" + id + "/release", null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void deletingATaskRemovesItAndLeavesTheAuditTrail() {
+        long[] b = fx.board("Delete");
+        long id = fx.task(b[0], "bye");
+        assertThat(http.delete("/api/v1/tasks/" + id).status()).isEqualTo(204);
+        assertThat(http.get("/api/v1/tasks/" + id).status()).isEqualTo(404);
+        assertThat(jdbc.sql("select action from task_history where task_id = :id order by id").param("id", id)
+                .query(String.class).list()).containsExactly("created", "deleted");
+        assertThat(jdbc.sql("select type from outbox_events where task_id = :id order by id").param("id", id)
+                .query(String.class).list()).containsExactly("task_created", "task_deleted");
+    }
+
+    @Test
+    void listFiltersCombineAndPage() {
+        long[] b = fx.board("Filters");
+        long x = fx.task(b[0], "Fix login timeout", "priority", "high", "epic", "Auth", "assignee", "ann", "owner", "agent",
+                "due_date", "2020-01-01T00:00:00Z", "description", "sessions expire too early");
+        long y = fx.task(b[0], "Write release notes", "priority", "low", "epic", "Docs", "due_date", "2999-01-01T00:00:00Z");
+        long z = fx.task(b[0], "Refactor billing", "priority", "high", "assignee", "bob", "column", "Done");
+        String base = "/api/v1/tasks?board_id=" + b[0];
+        assertThat(ids(base + "&priority=high")).containsExactlyInAnyOrder(x, z);
+        assertThat(ids(base + "&priority=high,low&status=pending")).containsExactlyInAnyOrder(x, y);
+        assertThat(ids(base + "&status=completed")).containsExactly(z);
+        assertThat(ids(base + "&epic=Auth")).containsExactly(x);
+        assertThat(ids(base + "&assignee=bob")).containsExactly(z);
+        assertThat(ids(base + "&owner=agent")).containsExactly(x);
+        assertThat(ids(base + "&overdue=true")).containsExactly(x);
+        assertThat(ids(base + "&due_before=2100-01-01")).containsExactly(x);
+        assertThat(ids(base + "&due_after=2100-01-01T00:00:00Z")).containsExactly(y);
+        assertThat(ids(base + "&q=session")).containsExactly(x);
+        assertThat(ids(base + "&q=release%20notes")).containsExactly(y);
+        assertThat(ids(base + "&column_id=" + b[4])).containsExactly(z);
+        assertThat(ids(base + "&sort=-priority")).first().isIn(x, z);
+        assertThat(ids(base + "&sort=title")).containsExactly(x, z, y);
+        Response page = http.get(base + "&limit=2&offset=1&sort=id");
+        assertThat(page.json().get("total").asLong()).isEqualTo(3);
+        assertThat(page.json().get("limit").asInt()).isEqualTo(2);
+        assertThat(page.json().get("offset").asLong()).isEqualTo(1);
+        assertThat(page.json().get("items")).hasSize(2);
+        assertThat(http.get(base + "&limit=100000").json().get("limit").asInt()).isEqualTo(500);
+    }
+
+    @Test
+    void tagFilterMatchesAttachedTags() {
+        long[] b = fx.board("Tag filter");
+        long x = fx.task(b[0], "tagged");
+        fx.task(b[0], "untagged");
+        jdbc.sql("insert into task_tags (task_id, tag_id, workspace_id) select :t, id, workspace_id from tags where name = 'bug'")
+                .param("t", x).update();
+        assertThat(ids("/api/v1/tasks?board_id=" + b[0] + "&tag=BUG")).containsExactly(x);
+        assertThat(fx.get(x).get("tags").get(0).get("name").asString()).isEqualTo("bug");
+    }
+
+    @Test
+    void badListParametersAre422() {
+        for (String q : List.of("sort=bogus", "status=done", "priority=extreme", "limit=0", "limit=-5", "offset=-1",
+                "due_before=yesterday", "owner=robot")) {
+            Response r = http.get("/api/v1/tasks?" + q);
+            assertThat(r.status()).as(q).isEqualTo(422);
+            assertThat(r.json().get("errors")).as(q).isNotEmpty();
+        }
+        assertThat(http.get("/api/v1/tasks?board_id=abc").status()).isBetween(400, 422);
+    }
+
+    @Test
+    void theBoardStateGroupsTasksByColumnWithCountsAndPaging() {
+        long[] b = fx.board("State");
+        for (int i = 0; i < 5; i++) {
+            fx.task(b[0], "todo " + i);
+        }
+        fx.task(b[0], "doing", "column", "In Progress");
+        Response r = http.get("/api/v1/boards/" + b[0] + "/tasks?per_column=3");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode cols = r.json().get("columns");
+        assertThat(cols).hasSize(4);
+        assertThat(cols.get(0).get("task_count").asLong()).isEqualTo(5);
+        assertThat(cols.get(0).get("tasks")).hasSize(3);
+        assertThat(cols.get(0).get("has_more").asBoolean()).isTrue();
+        assertThat(cols.get(0).get("tasks").get(0).get("time_in_column_seconds").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(cols.get(2).get("tasks").get(0).get("title").asString()).isEqualTo("doing");
+        Response more = http.get("/api/v1/boards/" + b[0] + "/tasks?per_column=3&column_id=" + b[1] + "&offset=3");
+        assertThat(more.json().get("columns").get(0).get("tasks")).hasSize(2);
+        assertThat(more.json().get("columns").get(0).get("has_more").asBoolean()).isFalse();
+        assertThat(http.get("/api/v1/boards/999999/tasks").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameIdempotencyKeyCreatesOneTask() {
+        long[] b = fx.board("Idempotent");
+        var body = obj("board_id", b[0], "title", "once");
+        Response first = http.post("/api/v1/tasks", body, "Idempotency-Key", "key-1");
+        Response retry = http.post("/api/v1/tasks", body, "Idempotency-Key", "key-1");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.id()).isEqualTo(first.id());
+        assertThat(retry.header("Idempotent-Replayed")).hasValue("true");
+        assertThat(ids("/api/v1/tasks?board_id=" + b[0])).hasSize(1);
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "other"), "Idempotency-Key", "key-1").status())
+                .isEqualTo(422);
+    }
+
+    private List<Long> ids(String path) {
+        Response r = http.get(path);
+        assertThat(r.status()).as(path + " " + r.body()).isEqualTo(200);
+        List<Long> ids = new java.util.ArrayList<>();
+        r.json().get("items").forEach(t -> ids.add(t.get("id").asLong()));
+        return ids;
+    }
+}
