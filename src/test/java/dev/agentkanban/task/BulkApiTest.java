@@ -1,0 +1,60 @@
+package dev.agentkanban.task;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class BulkApiTest extends ApiTest {
+
+    @Test
+    void bulkMoveReportsEachItemAndAppliesTheGoodOnes() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Bulk move");
+        long x = fx.task(b[0], "x");
+        long y = fx.task(b[0], "y");
+        Response r = http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(x, 999999, y), "column", "Done"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode body = r.json();
+        assertThat(body.get("total_requested").asInt()).isEqualTo(3);
+        assertThat(body.get("successful").asInt()).isEqualTo(2);
+        assertThat(body.get("failed").asInt()).isEqualTo(1);
+        assertThat(body.get("results").get(1).get("success").asBoolean()).isFalse();
+        assertThat(body.get("results").get(1).get("error").asString()).contains("999999");
+        assertThat(body.get("results").get(0).has("error")).isFalse();
+        assertThat(fx.get(x).get("status").asString()).isEqualTo("completed");
+        assertThat(fx.get(y).get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(jdbc.sql("select count(*) from outbox_events where type = 'bulk_update' and board_id = :b")
+                .param("b", b[0]).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void bulkPriorityAndAssignChangeOnlyThatField() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Bulk fields");
+        long x = fx.task(b[0], "x", "assignee", "ann", "epic", "E");
+        long y = fx.task(b[0], "y");
+        Response p = http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(x, y), "priority", "critical"));
+        assertThat(p.json().get("successful").asInt()).isEqualTo(2);
+        assertThat(fx.get(x).get("priority").asString()).isEqualTo("urgent");
+        assertThat(fx.get(x).get("assignee").asString()).isEqualTo("ann");
+        Response a = http.post("/api/v1/bulk/tasks/assign", obj("task_ids", List.of(x, y), "assignee", "bob"));
+        assertThat(a.json().get("successful").asInt()).isEqualTo(2);
+        assertThat(fx.get(y).get("assignee").asString()).isEqualTo("bob");
+        assertThat(fx.get(x).get("epic").asString()).isEqualTo("E");
+    }
+
+    @Test
+    void badBulkRequestsAre4xxAndChangeNothing() {
+        long events = count("outbox_events");
+        assertThat(http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(), "column", "Done")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(1))).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(1), "priority", "huge")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/assign", obj("task_ids", "1,2")).status()).isEqualTo(422);
+        assertThat(count("outbox_events")).isEqualTo(events);
+    }
+}
