@@ -78,8 +78,7 @@ final class Task {
             return;
         }
         columnId = to.id();
-        boolean working = to.kind() == ColumnKind.IN_PROGRESS || to.kind() == ColumnKind.REVIEW
-                || to.kind() == ColumnKind.BLOCKED;
+        boolean working = isWorking(to);
         if (to.isDone()) {
             if (status != TaskStatus.COMPLETED) {
                 status = TaskStatus.COMPLETED;
@@ -92,6 +91,16 @@ final class Task {
         } else if (!working && status == TaskStatus.IN_PROGRESS) {
             status = TaskStatus.PENDING;
         }
+    }
+
+    /** The status of a task created straight into {@code column}: done completes, a working column starts. */
+    static TaskStatus statusOnArrival(BoardColumn column) {
+        return column.isDone() ? TaskStatus.COMPLETED : isWorking(column) ? TaskStatus.IN_PROGRESS : TaskStatus.PENDING;
+    }
+
+    private static boolean isWorking(BoardColumn column) {
+        return column.kind() == ColumnKind.IN_PROGRESS || column.kind() == ColumnKind.REVIEW
+                || column.kind() == ColumnKind.BLOCKED;
     }
 
     /** Takes a lease on the task for {@code actor}; renewing one's own claim extends it. */

@@ -76,7 +76,7 @@ public class Tasks {
             t.title = request.title().trim();
             t.description = request.description();
             t.acceptanceCriteria = request.acceptanceCriteria();
-            t.status = column.isDone() ? TaskStatus.COMPLETED : TaskStatus.PENDING;
+            t.status = Task.statusOnArrival(column);
             t.priority = request.priority() == null ? Priority.MEDIUM : request.priority();
             t.epic = blankToNull(request.epic());
             t.area = blankToNull(request.area());

@@ -1,0 +1,99 @@
+package dev.agentkanban.demo;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.BoardRequests.CreateBoard;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Workspaces;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.Priority;
+import dev.agentkanban.task.TaskRequests.CancelTask;
+import dev.agentkanban.task.TaskRequests.CreateTask;
+import dev.agentkanban.task.TaskView;
+import dev.agentkanban.task.Tasks;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * With {@code SEED_DEMO_DATA=true}, fills an empty database with a demo board (default columns), the
+ * default tags and six sample tasks of varied priority and status. A database that holds any board
+ * or task is never touched; an advisory lock keeps two instances starting together from both seeding.
+ */
+@Component
+class DemoData implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+    private static final long SEED_LOCK = 0x6b616e62616e01L;
+
+    private final boolean enabled;
+    private final Boards boards;
+    private final Tasks tasks;
+    private final Transactions tx;
+    private final JdbcClient jdbc;
+    private final Workspaces workspaces;
+
+    DemoData(@Value("${kanban.seed-demo-data}") boolean enabled, Boards boards, Tasks tasks, Transactions tx, JdbcClient jdbc,
+            Workspaces workspaces) {
+        this.enabled = enabled;
+        this.boards = boards;
+        this.tasks = tasks;
+        this.tx = tx;
+        this.jdbc = jdbc;
+        this.workspaces = workspaces;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (enabled) {
+            RequestContext system = new RequestContext(workspaces.defaultWorkspaceId(), "system", Role.ADMIN);
+            CurrentRequest.runAs(system, this::seedIfEmpty);
+        }
+    }
+
+    /** Seeds and returns true, or returns false when the database already holds boards or tasks. */
+    boolean seedIfEmpty() {
+        return tx.write(() -> {
+            jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", SEED_LOCK).query((rs, n) -> 1).single();
+            boolean empty = jdbc.sql("select not exists (select 1 from boards) and not exists (select 1 from tasks)")
+                    .query(Boolean.class).single();
+            if (!empty) {
+                log.info("SEED_DEMO_DATA is set but the database is not empty: no demo data added");
+                return false;
+            }
+            long ws = CurrentRequest.get().workspaceId();
+            jdbc.sql("select insert_default_tags(:ws)").param("ws", ws).query((rs, n) -> 1).single();
+            Board board = boards.create(new CreateBoard("Demo board", "A first look at Agent Kanban", null));
+            Instant now = Instant.now();
+            create(board, "Set up CI pipeline", "Done", Priority.HIGH, "Platform", null, List.of("infrastructure"));
+            create(board, "Fix login redirect loop", "In Progress", Priority.URGENT, "Auth", now.plus(2, ChronoUnit.DAYS),
+                    List.of("bug", "urgent"));
+            create(board, "Write API documentation", "To Do", Priority.MEDIUM, "Docs", now.plus(7, ChronoUnit.DAYS),
+                    List.of("documentation"));
+            create(board, "Investigate slow board load", "To Do", Priority.HIGH, "Performance",
+                    now.minus(1, ChronoUnit.DAYS), List.of("bug"));
+            create(board, "Add dark mode", "Backlog", Priority.LOW, "UI", null, List.of("feature"));
+            TaskView dropped = create(board, "Evaluate a second database engine", "Backlog", Priority.MEDIUM, "Platform", null,
+                    List.of("infrastructure"));
+            tasks.cancel(dropped.id(), null, new CancelTask("PostgreSQL covers every need").reason());
+            log.info("Demo data seeded: board {} with 6 tasks", board.id());
+            return true;
+        });
+    }
+
+    private TaskView create(Board board, String title, String column, Priority priority, String epic, Instant due,
+            List<String> tags) {
+        return tasks.create(new CreateTask(board.id(), null, column, title, "Sample task for the demo board.", null,
+                priority, epic, null, null, null, due, null, Map.of("demo", true), tags, null));
+    }
+}
