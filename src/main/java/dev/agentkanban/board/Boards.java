@@ -9,6 +9,8 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
@@ -21,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 
-/** The board feature's API: boards and their columns, scoped to the request's workspace. */
+/** The board feature's API: boards and their columns, scoped to the request's workspace. Changing them takes the member role. */
 @Service
 public class Boards {
 
@@ -57,6 +59,7 @@ public class Boards {
     }
 
     public Board create(CreateBoard request) {
+        Roles.require(Role.MEMBER);
         RequestContext ctx = CurrentRequest.get();
         List<ColumnSpec> columns = request.columns() == null ? DEFAULT_COLUMNS : request.columns();
         requireUniqueNames(columns);
@@ -73,6 +76,7 @@ public class Boards {
     }
 
     public Board update(long id, Long expectedVersion, UpdateBoard request) {
+        Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
             Board current = load(ws, id, true);
@@ -85,6 +89,7 @@ public class Boards {
     }
 
     public void delete(long id, Long expectedVersion) {
+        Roles.require(Role.MEMBER);
         long ws = ws();
         tx.write(() -> {
             Board current = load(ws, id, true);
@@ -104,6 +109,7 @@ public class Boards {
      * without id are added, and columns left out are removed (refused while they hold tasks).
      */
     public Board replaceColumns(long boardId, Long expectedVersion, List<ColumnSpec> specs) {
+        Roles.require(Role.MEMBER);
         long ws = ws();
         requireUniqueNames(specs);
         return tx.write(() -> {
@@ -142,6 +148,7 @@ public class Boards {
     }
 
     public BoardColumn addColumn(long boardId, AddColumn request) {
+        Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
@@ -161,6 +168,7 @@ public class Boards {
 
     /** Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its place. */
     public BoardColumn updateColumn(long boardId, long columnId, UpdateColumn request) {
+        Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
@@ -186,6 +194,7 @@ public class Boards {
     }
 
     public void deleteColumn(long boardId, long columnId) {
+        Roles.require(Role.MEMBER);
         long ws = ws();
         tx.write(() -> {
             Board board = load(ws, boardId, true);

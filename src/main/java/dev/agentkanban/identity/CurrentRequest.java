@@ -20,6 +20,11 @@ public final class CurrentRequest {
         return ctx;
     }
 
+    /** The context, or null outside a workspace-scoped request. */
+    public static RequestContext orNull() {
+        return CURRENT.get();
+    }
+
     public static <T> T runAs(RequestContext ctx, Supplier<T> work) {
         RequestContext previous = CURRENT.get();
         CURRENT.set(ctx);

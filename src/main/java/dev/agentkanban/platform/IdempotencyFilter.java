@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * kept for 24 hours. Server errors are not stored, so they can be retried.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 30)
+@Order(-90) // after Spring Security's chain (-100), which binds the request context
 class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";

@@ -40,6 +40,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
+        Object retryAfter = e.properties().get("retry_after");
+        if (retryAfter != null) {
+            return ResponseEntity.status(e.status()).header(HttpHeaders.RETRY_AFTER, retryAfter.toString())
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(e));
+        }
         return respond(Problems.of(e));
     }
 

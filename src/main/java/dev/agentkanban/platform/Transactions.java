@@ -23,6 +23,7 @@ public class Transactions {
     private final TransactionTemplate writes;
     private final TransactionTemplate reads;
     private final JdbcClient jdbc;
+    private volatile Boolean appRole;
 
     Transactions(PlatformTransactionManager manager, JdbcClient jdbc) {
         this.writes = new TransactionTemplate(manager);
@@ -61,12 +62,31 @@ public class Transactions {
         });
     }
 
+    /**
+     * Binds the transaction to the request: actor and workspace for the triggers and the row-level
+     * security policies, and (where the migration could create it) the {@code kanban_app} role, which
+     * the policies bind even when the pool connects as a superuser.
+     */
     private void bind() {
         RequestContext ctx = CurrentRequest.get();
-        jdbc.sql("select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true)")
+        jdbc.sql(appRole()
+                        ? "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true),"
+                                + " set_config('role', 'kanban_app', true)"
+                        : "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true)")
                 .param("actor", ctx.actor())
                 .param("ws", Long.toString(ctx.workspaceId()))
                 .query((rs, n) -> 1)
                 .single();
+    }
+
+    private boolean appRole() {
+        Boolean known = appRole;
+        if (known == null) {
+            known = jdbc.sql("select case when exists (select 1 from pg_roles where rolname = 'kanban_app')"
+                            + " then pg_has_role(current_user, 'kanban_app', 'member') else false end")
+                    .query(Boolean.class).single();
+            appRole = known;
+        }
+        return known;
     }
 }

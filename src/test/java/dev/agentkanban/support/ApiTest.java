@@ -1,5 +1,10 @@
 package dev.agentkanban.support;
 
+import dev.agentkanban.identity.Identities;
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Workspaces;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,19 +42,46 @@ public abstract class ApiTest {
         }
     }
 
+    @Autowired
+    protected Identities identities;
+
+    @Autowired
+    protected Workspaces workspaces;
+
+    /** The default workspace's id. */
+    protected long defaultWorkspace;
+
+    /** The test's own admin (also a system admin), whose token {@link #http} sends. */
+    protected User admin;
+
     @BeforeAll
     void cleanState() {
-        http = new Http("http://localhost:" + port);
         resetDatabase(jdbc);
+        defaultWorkspace = workspaces.defaultWorkspaceId();
+        admin = identities.provision("tester", "tester-password", defaultWorkspace, Role.ADMIN, true);
+        http = new Http("http://localhost:" + port).withToken(identities.issueToken(admin.id(), "tests", List.of("read", "write", "admin")));
     }
 
     public static void resetDatabase(JdbcClient jdbc) {
         jdbc.sql("""
                 truncate boards, board_columns, tasks, tags, task_tags, comments, evidence, task_history,
-                         outbox_events, idempotency_keys restart identity cascade
+                         outbox_events, idempotency_keys, users, memberships, api_tokens, revoked_sessions
+                         restart identity cascade
                 """).update();
         jdbc.sql("delete from workspaces where slug <> 'default'").update();
         jdbc.sql("select insert_default_tags(id) from workspaces").query((rs, n) -> 1).list();
+    }
+
+    /** A user with a role in a workspace, and a client carrying their token (all scopes unless given). */
+    protected Http clientFor(String username, long workspaceId, Role role, String... scopes) {
+        User user = identities.provision(username, username + "-password", workspaceId, role, false);
+        List<String> s = scopes.length == 0 ? List.of("read", "write", "admin") : List.of(scopes);
+        return http.withToken(identities.issueToken(user.id(), "tests", s));
+    }
+
+    /** A second workspace with its own admin; returns its id. */
+    protected long otherWorkspace(String slug) {
+        return jdbc.sql("insert into workspaces (slug, name) values (:s, :s) returning id").param("s", slug).query(Long.class).single();
     }
 
     /** How many rows a table holds now (for "nothing changed" assertions). */

@@ -17,10 +17,28 @@ public final class Http {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String[] defaults;
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public Http(String base) {
+    /** A client sending {@code defaultHeaders} (name, value, ...) with every request unless a request names them itself. */
+    public Http(String base, String... defaultHeaders) {
         this.base = base;
+        this.defaults = defaultHeaders;
+    }
+
+    /** The same server as someone else: with these default headers instead. */
+    public Http as(String... defaultHeaders) {
+        return new Http(base, defaultHeaders);
+    }
+
+    /** A client with a bearer token. */
+    public Http withToken(String token) {
+        return as("Authorization", "Bearer " + token);
+    }
+
+    /** A client without credentials. */
+    public Http anonymous() {
+        return as();
     }
 
     public Response get(String path, String... headers) {
@@ -47,8 +65,15 @@ public final class Http {
     public Response send(String method, String path, Object body, String... headers) {
         String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        java.util.Set<String> named = new java.util.HashSet<>();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
+            named.add(headers[i].toLowerCase());
+        }
+        for (int i = 0; i + 1 < defaults.length; i += 2) {
+            if (!named.contains(defaults[i].toLowerCase())) {
+                b.header(defaults[i], defaults[i + 1]);
+            }
         }
         if (text != null) {
             b.header("Content-Type", "application/json");
@@ -59,7 +84,7 @@ public final class Http {
 
     public Response execute(HttpRequest request) {
         try {
-            HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), r.headers().map(), r.body());
         } catch (Exception e) {
             throw new IllegalStateException(e);

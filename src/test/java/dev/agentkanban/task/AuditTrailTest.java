@@ -39,7 +39,7 @@ class AuditTrailTest extends ApiTest {
         List<Map<String, Object>> rows = jdbc.sql("""
                 select action, field, old_value, new_value, actor from task_history where task_id = :id order by id
                 """).param("id", id).query().listOfRows();
-        assertThat(rows).extracting(r -> r.get("actor")).containsOnly("anonymous");
+        assertThat(rows).extracting(r -> r.get("actor")).containsOnly("tester");
         assertThat(rows).extracting(r -> r.get("field") + ":" + r.get("old_value") + "->" + r.get("new_value"))
                 .containsExactly(
                         "null:null->Before",

@@ -32,7 +32,7 @@ class TaskApiTest extends ApiTest {
         assertThat(t.get("status").asString()).isEqualTo("pending");
         assertThat(t.get("column_id").asLong()).isEqualTo(b[1]);
         assertThat(t.get("occurrence_count").asInt()).isEqualTo(1);
-        assertThat(t.get("created_by").asString()).isEqualTo("anonymous");
+        assertThat(t.get("created_by").asString()).isEqualTo("tester");
         assertThat(t.get("overdue").asBoolean()).isFalse();
     }
 
@@ -221,8 +221,8 @@ class TaskApiTest extends ApiTest {
         long id = fx.task(b[0], "claim me");
         Response claimed = http.post("/api/v1/tasks/" + id + "/claim", obj("lease_seconds", 600));
         assertThat(claimed.status()).isEqualTo(200);
-        assertThat(claimed.json().get("claimed_by").asString()).isEqualTo("anonymous");
-        assertThat(claimed.json().get("assignee").asString()).isEqualTo("anonymous");
+        assertThat(claimed.json().get("claimed_by").asString()).isEqualTo("tester");
+        assertThat(claimed.json().get("assignee").asString()).isEqualTo("tester");
         jdbc.sql("update tasks set claimed_by = 'other-agent' where id = :id").param("id", id).update();
         Response taken = http.post("/api/v1/tasks/" + id + "/claim", null);
         assertThat(taken.status()).isEqualTo(409);

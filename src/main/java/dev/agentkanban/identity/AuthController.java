@@ -1,0 +1,74 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.identity.IdentityRecords.Me;
+import dev.agentkanban.identity.IdentityRecords.Session;
+import dev.agentkanban.identity.IdentityRequests.AgentSession;
+import dev.agentkanban.identity.IdentityRequests.Login;
+import dev.agentkanban.platform.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/auth")
+class AuthController {
+
+    private final Identities identities;
+    private final LoginThrottle throttle;
+
+    AuthController(Identities identities, LoginThrottle throttle) {
+        this.identities = identities;
+        this.throttle = throttle;
+    }
+
+    @PostMapping(value = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Session login(@Valid @RequestBody Login login, HttpServletRequest request) {
+        return signIn(login.username(), login.password(), request);
+    }
+
+    @PostMapping(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    Session loginForm(@RequestParam(required = false) String username, @RequestParam(required = false) String password,
+            HttpServletRequest request) {
+        if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+            throw ApiException.invalid(username == null || username.isBlank() ? "username" : "password", "must not be blank");
+        }
+        return signIn(username, password, request);
+    }
+
+    private Session signIn(String username, String password, HttpServletRequest request) {
+        String key = username.trim().toLowerCase() + "|" + request.getRemoteAddr();
+        throttle.check(key);
+        try {
+            Session session = identities.login(username, password);
+            throttle.succeeded(key);
+            return session;
+        } catch (ApiException e) {
+            throttle.failed(key);
+            throw e;
+        }
+    }
+
+    @PostMapping("/session")
+    Session session(@Valid @RequestBody AgentSession request) {
+        return identities.agentSession(request.username());
+    }
+
+    @GetMapping("/me")
+    Me me() {
+        return identities.me(CurrentCaller.get());
+    }
+
+    @PostMapping("/logout")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void logout() {
+        identities.logout(CurrentCaller.get());
+    }
+}

@@ -1,0 +1,191 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.identity.IdentityRecords.Workspace;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place where a request gets its identity and its {@link RequestContext}: the bearer
+ * credential (or {@code X-Session-Id}, or a {@code token} query parameter on WebSocket and MCP
+ * handshakes) names the caller; {@code X-Workspace-Id} (alias {@code X-Tenant-Id}; id or slug) or the
+ * caller's default/only workspace names the workspace; the membership role, capped by the token's
+ * scopes, is the role. A viewer's write is refused here for every route at once.
+ */
+class AuthenticationFilter extends OncePerRequestFilter {
+
+    /** Routes that act on the caller rather than on a workspace's data. */
+    private static final List<String> NOT_WORKSPACE_SCOPED = List.of("/api/v1/auth/", "/api/v1/tokens", "/api/v1/workspaces",
+            "/api/v1/users");
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final Credentials credentials;
+    private final IdentityRepository repo;
+    private final JsonMapper json;
+
+    AuthenticationFilter(Credentials credentials, IdentityRepository repo, JsonMapper json) {
+        this.credentials = credentials;
+        this.repo = repo;
+        this.json = json;
+    }
+
+    /** The authenticated caller of the running request, if any. */
+    static final class CallerAuthentication extends AbstractAuthenticationToken {
+        private final Caller caller;
+
+        CallerAuthentication(Caller caller, Role role) {
+            super(List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
+            this.caller = caller;
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Caller getPrincipal() {
+            return caller;
+        }
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String credential = credentialOf(request);
+        if (credential == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<Caller> found = credentials.authenticate(credential);
+        if (found.isEmpty()) {
+            if (SecurityPaths.isPublic(request)) {
+                chain.doFilter(request, response);
+            } else {
+                problem(response, new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                        "the credentials are invalid, expired or revoked", null));
+            }
+            return;
+        }
+        Caller caller = found.get();
+        Optional<Workspace> workspace;
+        try {
+            workspace = workspaceOf(request, caller);
+        } catch (ApiException e) {
+            problem(response, e);
+            return;
+        }
+        Role role = workspace.map(w -> Role.lower(w.role(), caller.scopeCap())).orElse(null);
+        String path = request.getRequestURI();
+        boolean workspaceScoped = path.startsWith("/api/") && NOT_WORKSPACE_SCOPED.stream().noneMatch(path::startsWith);
+        if (workspace.isEmpty() && workspaceScoped && !SecurityPaths.isPublic(request)) {
+            problem(response, Roles.forbidden("you are not a member of any workspace; ask an admin to add you"));
+            return;
+        }
+        boolean selfService = path.startsWith("/api/v1/auth/") || path.startsWith("/api/v1/tokens");
+        if (role == Role.VIEWER && !SAFE_METHODS.contains(request.getMethod()) && !selfService && path.startsWith("/api/")) {
+            problem(response, Roles.forbidden(caller.scopeCap() == Role.VIEWER
+                    ? "this token has read scope only" : "viewers cannot change anything"));
+            return;
+        }
+        SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller, role));
+        RequestContext ctx = workspace.map(w -> new RequestContext(w.id(), caller.username(), role)).orElse(null);
+        request.setAttribute(Caller.class.getName(), caller);
+        if (ctx == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        try {
+            CurrentRequest.runAs(ctx, () -> {
+                try {
+                    chain.doFilter(request, response);
+                } catch (IOException | ServletException e) {
+                    throw new Rethrow(e);
+                }
+            });
+        } catch (Rethrow r) {
+            if (r.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw (ServletException) r.getCause();
+        }
+    }
+
+    private Optional<Workspace> workspaceOf(HttpServletRequest request, Caller caller) {
+        String named = firstNonBlank(request.getHeader("X-Workspace-Id"), request.getHeader("X-Tenant-Id"));
+        if (named != null) {
+            Optional<Long> id = parseWorkspace(named.trim());
+            Optional<Role> role = id.flatMap(ws -> repo.role(ws, caller.userId()));
+            if (role.isEmpty() && caller.systemAdmin() && id.isPresent()) {
+                role = Optional.of(Role.ADMIN);
+            }
+            if (role.isEmpty()) {
+                throw Roles.forbidden("you are not a member of workspace " + named.trim());
+            }
+            Role r = role.get();
+            return id.flatMap(ws -> repo.workspace(ws, r));
+        }
+        List<Workspace> mine = repo.workspacesOf(caller.userId());
+        Long preferred = repo.user(caller.userId()).map(IdentityRecords.User::defaultWorkspaceId).orElse(null);
+        return mine.stream().filter(w -> preferred != null && w.id() == preferred).findFirst()
+                .or(() -> mine.stream().findFirst());
+    }
+
+    private Optional<Long> parseWorkspace(String named) {
+        try {
+            return Optional.of(Long.parseLong(named));
+        } catch (NumberFormatException e) {
+            return repo.workspaceIdBySlug(named);
+        }
+    }
+
+    static String credentialOf(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        String session = request.getHeader("X-Session-Id");
+        if (session != null && !session.isBlank()) {
+            return session.trim();
+        }
+        String path = request.getRequestURI();
+        if (path.startsWith("/ws") || path.startsWith("/mcp")) {
+            return request.getParameter("token");
+        }
+        return null;
+    }
+
+    private void problem(HttpServletResponse response, ApiException e) throws IOException {
+        response.setStatus(e.status().value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (e.status() == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        json.writeValue(response.getOutputStream(), Problems.of(e));
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
+    }
+
+    private static final class Rethrow extends RuntimeException {
+        Rethrow(Exception cause) {
+            super(cause);
+        }
+    }
+}

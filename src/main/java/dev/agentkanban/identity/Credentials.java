@@ -1,0 +1,141 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.identity.IdentityRepository.TokenOwner;
+import dev.agentkanban.identity.IdentityRecords.User;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.SecretKey;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Issues and checks credentials: signed session tokens (JWT, HS256 with {@code SECRET_KEY}, expiry
+ * {@code TOKEN_TTL_MINUTES}) and API tokens ({@code akt_} + random secret; only its SHA-256 is stored).
+ */
+@Component
+class Credentials {
+
+    static final String API_TOKEN_PREFIX = "akt_";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JwtEncoder encoder;
+    private final JwtDecoder decoder;
+    private final Duration ttl;
+    private final IdentityRepository repo;
+
+    Credentials(@Value("${kanban.secret-key:}") String secret, @Value("${kanban.environment}") String environment,
+            @Value("${kanban.token-ttl-minutes:60}") long ttlMinutes, IdentityRepository repo) {
+        SecretKey key = SecretKeys.resolve(secret, environment);
+        this.encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
+        this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        this.ttl = Duration.ofMinutes(ttlMinutes);
+        this.repo = repo;
+    }
+
+    record Issued(String token, String jti, Instant expiresAt) {}
+
+    Issued issueSession(User user, String kind) {
+        Instant now = Instant.now();
+        Instant expires = now.plus(ttl);
+        String jti = UUID.randomUUID().toString();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer("agent-kanban")
+                .subject(Long.toString(user.id()))
+                .claim("username", user.username())
+                .claim("kind", kind)
+                .id(jti)
+                .issuedAt(now)
+                .expiresAt(expires)
+                .build();
+        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .getTokenValue();
+        return new Issued(token, jti, expires);
+    }
+
+    Duration ttl() {
+        return ttl;
+    }
+
+    /** The caller a bearer credential stands for, or empty when it is invalid, expired or revoked. */
+    Optional<Caller> authenticate(String credential) {
+        if (credential == null || credential.isBlank()) {
+            return Optional.empty();
+        }
+        return credential.startsWith(API_TOKEN_PREFIX) ? apiToken(credential) : session(credential);
+    }
+
+    private Optional<Caller> session(String token) {
+        Jwt jwt;
+        try {
+            jwt = decoder.decode(token);
+        } catch (JwtException e) {
+            return Optional.empty();
+        }
+        if (jwt.getId() == null || repo.sessionRevoked(jwt.getId())) {
+            return Optional.empty();
+        }
+        long userId;
+        try {
+            userId = Long.parseLong(jwt.getSubject());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        String kind = jwt.getClaimAsString("kind");
+        return repo.user(userId).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
+                u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
+                jwt.getExpiresAt()));
+    }
+
+    private Optional<Caller> apiToken(String token) {
+        Optional<TokenOwner> found = repo.tokenByHash(hash(token));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenOwner t = found.get();
+        Instant now = Instant.now();
+        if (t.revokedAt() != null || (t.expiresAt() != null && !t.expiresAt().isAfter(now))) {
+            return Optional.empty();
+        }
+        if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusSeconds(60))) {
+            repo.touchToken(t.tokenId());
+        }
+        Set<String> scopes = new HashSet<>(t.scopes());
+        return repo.user(t.userId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
+                u.kind(), u.isAdmin(), Set.copyOf(scopes), "api_token", Long.toString(t.tokenId()), t.expiresAt()));
+    }
+
+    /** A fresh API token secret: the prefix, then 32 random bytes in base64url. */
+    static String newApiToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return API_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.identity.IdentityRecords.ApiToken;
+import dev.agentkanban.identity.IdentityRecords.IssuedApiToken;
+import dev.agentkanban.identity.IdentityRecords.Me;
+import dev.agentkanban.identity.IdentityRecords.Member;
+import dev.agentkanban.identity.IdentityRecords.Session;
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.IdentityRecords.Workspace;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The identity feature's API: sign-in, sessions, API tokens, users, workspaces and memberships.
+ * Workspace-level checks answer 403 to non-members (the workspace's existence is no secret to them).
+ */
+@Service
+public class Identities {
+
+    /** A hash of a random string: checked when the user does not exist, so both failures take as long. */
+    private final String dummyHash;
+
+    private final IdentityRepository repo;
+    private final Credentials credentials;
+    private final PasswordEncoder passwords;
+    private final TransactionTemplate tx;
+    private final Workspaces workspaces;
+    private final boolean sessionsEnabled;
+
+    Identities(IdentityRepository repo, Credentials credentials, PasswordEncoder passwords, TransactionTemplate tx,
+            Workspaces workspaces, @Value("${kanban.sessions-enabled}") boolean sessionsEnabled) {
+        this.repo = repo;
+        this.credentials = credentials;
+        this.passwords = passwords;
+        this.tx = tx;
+        this.workspaces = workspaces;
+        this.sessionsEnabled = sessionsEnabled;
+        this.dummyHash = passwords.encode(java.util.UUID.randomUUID().toString());
+    }
+
+    // ---- sign-in ----
+
+    public Session login(String username, String password) {
+        Optional<IdentityRepository.Credentials> found = repo.credentials(username == null ? "" : username.trim());
+        String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
+        boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash : hash);
+        if (found.isEmpty() || hash == null || !matches || found.get().user().disabled()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid-credentials", "Unauthorized",
+                    "invalid username or password", null);
+        }
+        return session(found.get().user(), "jwt");
+    }
+
+    /** Seed 002's named session for agents and local use: a token for an agent identity, created on first use. */
+    public Session agentSession(String username) {
+        if (!sessionsEnabled) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "sessions-disabled", "Not found",
+                    "named sessions are disabled on this server (SESSIONS_ENABLED=false)", null);
+        }
+        String name = username.trim();
+        User user = tx.execute(s -> {
+            Optional<IdentityRepository.Credentials> existing = repo.credentials(name);
+            if (existing.isPresent()) {
+                if (existing.get().passwordHash() != null || !"agent".equals(existing.get().user().kind())) {
+                    throw ApiException.conflict("not-an-agent", "'" + name + "' is a person's account; sign in with a password");
+                }
+                return existing.get().user();
+            }
+            long ws = workspaces.defaultWorkspaceId();
+            long id = repo.insertUser(name, name, null, "agent", null, false, ws);
+            repo.putMember(ws, id, Role.AGENT);
+            return repo.user(id).orElseThrow();
+        });
+        return session(user, "session");
+    }
+
+    private Session session(User user, String kind) {
+        Credentials.Issued issued = credentials.issueSession(user, kind);
+        return new Session(issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
+    }
+
+    public Me me(Caller caller) {
+        User user = repo.user(caller.userId()).orElseThrow();
+        List<Workspace> mine = repo.workspacesOf(caller.userId());
+        Workspace current = null;
+        RequestContext ctx = CurrentRequest.orNull();
+        if (ctx != null) {
+            current = repo.workspace(ctx.workspaceId(), ctx.role()).orElse(null);
+        }
+        return new Me(user, current, mine, caller.credential(), caller.scopes().stream().sorted().toList(), caller.expiresAt());
+    }
+
+    /** Ends the credential the request came with: a session is revoked until its expiry, an API token for good. */
+    public void logout(Caller caller) {
+        if ("api_token".equals(caller.credential())) {
+            repo.revokeToken(Long.parseLong(caller.credentialId()));
+        } else {
+            repo.revokeSession(caller.credentialId(), caller.expiresAt() == null ? Instant.now().plusSeconds(86400) : caller.expiresAt());
+        }
+    }
+
+    // ---- API tokens ----
+
+    public IssuedApiToken createToken(Caller caller, String name, List<String> scopes, Instant expiresAt) {
+        for (String scope : scopes) {
+            if (!caller.scopes().contains(scope)) {
+                throw Roles.forbidden("a token cannot grant the '" + scope + "' scope its creator's credential lacks");
+            }
+        }
+        if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+            throw ApiException.invalid("expires_at", "must be in the future");
+        }
+        String secret = Credentials.newApiToken();
+        String prefix = secret.substring(0, 12);
+        List<String> sorted = scopes.stream().distinct().sorted().toList();
+        long id = repo.insertToken(caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt);
+        ApiToken stored = repo.tokensOf(caller.userId()).stream().filter(t -> t.id() == id).findFirst().orElseThrow();
+        return new IssuedApiToken(id, stored.name(), prefix, sorted, expiresAt, stored.createdAt(), secret);
+    }
+
+    public List<ApiToken> tokens(Caller caller) {
+        return repo.tokensOf(caller.userId());
+    }
+
+    public void revokeToken(Caller caller, long tokenId) {
+        Optional<Long> owner = repo.tokenOwner(tokenId);
+        if (owner.isEmpty() || (owner.get() != caller.userId() && !caller.systemAdmin())) {
+            throw ApiException.notFound("token", tokenId);
+        }
+        repo.revokeToken(tokenId);
+    }
+
+    // ---- workspaces and members ----
+
+    public List<Workspace> workspaces(Caller caller) {
+        return caller.systemAdmin() ? repo.allWorkspaces() : repo.workspacesOf(caller.userId());
+    }
+
+    public Workspace createWorkspace(Caller caller, String name, String slug) {
+        if ("agent".equals(caller.kind()) || !caller.scopes().contains("admin") && !caller.scopes().contains("write")) {
+            throw Roles.forbidden("agents and read-only tokens cannot create workspaces");
+        }
+        String s = slug == null || slug.isBlank() ? slugOf(name) : slug.trim().toLowerCase();
+        if (!s.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+            throw ApiException.invalid("slug", "must be lowercase letters, digits and dashes (1-63), starting with a letter or digit");
+        }
+        return tx.execute(st -> {
+            if (repo.workspaceIdBySlug(s).isPresent()) {
+                throw ApiException.conflict("duplicate", "a workspace with slug '" + s + "' already exists");
+            }
+            long id = repo.insertWorkspace(s, name.trim());
+            repo.putMember(id, caller.userId(), Role.ADMIN);
+            return repo.workspace(id, Role.ADMIN).orElseThrow();
+        });
+    }
+
+    public Workspace workspace(Caller caller, long id) {
+        return repo.workspace(id, roleIn(caller, id)).orElseThrow();
+    }
+
+    public Workspace renameWorkspace(Caller caller, long id, String name) {
+        requireAdmin(caller, id);
+        repo.renameWorkspace(id, name.trim());
+        return repo.workspace(id, Role.ADMIN).orElseThrow();
+    }
+
+    public void deleteWorkspace(Caller caller, long id) {
+        requireAdmin(caller, id);
+        repo.deleteWorkspace(id);
+    }
+
+    public List<Member> members(Caller caller, long workspaceId) {
+        roleIn(caller, workspaceId);
+        return repo.members(workspaceId);
+    }
+
+    public Member putMember(Caller caller, long workspaceId, Long userId, String username, Role role) {
+        requireAdmin(caller, workspaceId);
+        User user = (userId != null ? repo.user(userId) : repo.userByName(username == null ? "" : username))
+                .orElseThrow(() -> ApiException.invalid(userId != null ? "user_id" : "username", "no such user"));
+        return tx.execute(s -> {
+            Optional<Role> current = repo.role(workspaceId, user.id());
+            if (current.orElse(null) == Role.ADMIN && role != Role.ADMIN && repo.countAdmins(workspaceId) == 1) {
+                throw ApiException.conflict("last-admin", "a workspace keeps at least one admin");
+            }
+            repo.putMember(workspaceId, user.id(), role);
+            return repo.members(workspaceId).stream().filter(m -> m.userId() == user.id()).findFirst().orElseThrow();
+        });
+    }
+
+    public void removeMember(Caller caller, long workspaceId, long userId) {
+        requireAdmin(caller, workspaceId);
+        tx.execute(s -> {
+            Optional<Role> current = repo.role(workspaceId, userId);
+            if (current.isEmpty()) {
+                throw ApiException.notFound("member", userId);
+            }
+            if (current.get() == Role.ADMIN && repo.countAdmins(workspaceId) == 1) {
+                throw ApiException.conflict("last-admin", "a workspace keeps at least one admin");
+            }
+            repo.removeMember(workspaceId, userId);
+            return null;
+        });
+    }
+
+    // ---- users ----
+
+    public Page<User> users(Caller caller, PageRequest page) {
+        Long scope = null;
+        if (!caller.systemAdmin()) {
+            RequestContext ctx = CurrentRequest.orNull();
+            if (ctx == null || ctx.role() != Role.ADMIN) {
+                throw Roles.forbidden("only admins can list users");
+            }
+            scope = ctx.workspaceId();
+        }
+        return new Page<>(repo.users(scope, page.limit(), page.offset()), repo.countUsers(scope), page.limit(), page.offset());
+    }
+
+    /** Creates a user; a workspace admin's new user joins that workspace with {@code role} (default member). */
+    public User createUser(Caller caller, String username, String password, String email, String displayName, String kind,
+            Role role, boolean admin) {
+        RequestContext ctx = CurrentRequest.orNull();
+        boolean workspaceAdmin = ctx != null && ctx.role() == Role.ADMIN;
+        if (!caller.systemAdmin() && !workspaceAdmin) {
+            throw Roles.forbidden("only admins can create users");
+        }
+        if (admin && !caller.systemAdmin()) {
+            throw Roles.forbidden("only a system admin can create another system admin");
+        }
+        return tx.execute(s -> {
+            if (repo.userByName(username).isPresent()) {
+                throw ApiException.conflict("duplicate", "username '" + username + "' is taken");
+            }
+            Long ws = ctx == null ? null : ctx.workspaceId();
+            long id = repo.insertUser(username.trim(), displayName, email, kind == null ? "user" : kind,
+                    password == null ? null : passwords.encode(password), admin, ws);
+            if (ws != null) {
+                repo.putMember(ws, id, role == null ? Role.MEMBER : role);
+            }
+            return repo.user(id).orElseThrow();
+        });
+    }
+
+    public User user(Caller caller, long id) {
+        if (id != caller.userId() && !caller.systemAdmin() && !sharesAdminWorkspace(id)) {
+            throw ApiException.notFound("user", id);
+        }
+        return repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
+    }
+
+    public User updateUser(Caller caller, long id, String displayName, String email, String password, Boolean disabled,
+            Boolean admin) {
+        boolean self = id == caller.userId();
+        if (!self && !caller.systemAdmin()) {
+            throw self || sharesAdminWorkspace(id) ? Roles.forbidden("only a system admin can change another user")
+                    : ApiException.notFound("user", id);
+        }
+        if ((disabled != null || admin != null) && !caller.systemAdmin()) {
+            throw Roles.forbidden("only a system admin can disable users or grant admin");
+        }
+        repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
+        repo.updateUser(id, displayName, email, disabled, password == null ? null : passwords.encode(password), admin);
+        return repo.user(id).orElseThrow();
+    }
+
+    public void deleteUser(Caller caller, long id) {
+        if (!caller.systemAdmin()) {
+            throw Roles.forbidden("only a system admin can delete users");
+        }
+        if (id == caller.userId()) {
+            throw ApiException.conflict("self-delete", "you cannot delete your own account");
+        }
+        if (repo.deleteUser(id) == 0) {
+            throw ApiException.notFound("user", id);
+        }
+    }
+
+    /** Creates the first admin (ADMIN_USERNAME/ADMIN_PASSWORD) unless that user exists; true if created. */
+    public boolean ensureAdmin(String username, String password) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            if (repo.userByName(username).isPresent()) {
+                return false;
+            }
+            long ws = workspaces.defaultWorkspaceId();
+            long id = repo.insertUser(username, username, null, "user", passwords.encode(password), true, ws);
+            repo.putMember(ws, id, Role.ADMIN);
+            return true;
+        }));
+    }
+
+    /** Creates a user with a password in a workspace with a role (for set-up code such as demo data and tests). */
+    public User provision(String username, String password, long workspaceId, Role role, boolean systemAdmin) {
+        return tx.execute(s -> {
+            long id = repo.insertUser(username, username, null, "user", password == null ? null : passwords.encode(password),
+                    systemAdmin, workspaceId);
+            repo.putMember(workspaceId, id, role);
+            return repo.user(id).orElseThrow();
+        });
+    }
+
+    /** Issues an API token for a user without a request (set-up code and tests). */
+    public String issueToken(long userId, String name, List<String> scopes) {
+        String secret = Credentials.newApiToken();
+        repo.insertToken(userId, name, Credentials.hash(secret), secret.substring(0, 12), scopes, null);
+        return secret;
+    }
+
+    private boolean sharesAdminWorkspace(long userId) {
+        RequestContext ctx = CurrentRequest.orNull();
+        return ctx != null && ctx.role() == Role.ADMIN && repo.role(ctx.workspaceId(), userId).isPresent();
+    }
+
+    private Role roleIn(Caller caller, long workspaceId) {
+        Optional<Role> role = repo.role(workspaceId, caller.userId());
+        if (role.isPresent()) {
+            return Role.lower(role.get(), caller.scopeCap());
+        }
+        if (caller.systemAdmin() && repo.workspace(workspaceId, Role.ADMIN).isPresent()) {
+            return Role.lower(Role.ADMIN, caller.scopeCap());
+        }
+        throw Roles.forbidden("you are not a member of workspace " + workspaceId);
+    }
+
+    private void requireAdmin(Caller caller, long workspaceId) {
+        if (roleIn(caller, workspaceId) != Role.ADMIN) {
+            throw Roles.forbidden("only the workspace's admins can do this");
+        }
+    }
+
+    static String slugOf(String name) {
+        String s = name.trim().toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        if (s.isEmpty()) {
+            s = "workspace";
+        }
+        return s.length() > 63 ? s.substring(0, 63) : s;
+    }
+}

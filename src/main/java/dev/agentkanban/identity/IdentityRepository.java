@@ -1,0 +1,257 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.identity.IdentityRecords.ApiToken;
+import dev.agentkanban.identity.IdentityRecords.Member;
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.IdentityRecords.Workspace;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of users, workspaces, memberships, API tokens and revoked sessions (none of them tenant rows). */
+@Repository
+class IdentityRepository {
+
+    private static final String USER = """
+            id, username, display_name, email, kind, is_admin, disabled, default_workspace_id, created_at
+            """;
+
+    private final JdbcClient jdbc;
+
+    IdentityRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A user with the stored password hash, for sign-in. */
+    record Credentials(User user, String passwordHash) {}
+
+    Optional<Credentials> credentials(String username) {
+        return jdbc.sql("select " + USER + ", password_hash from users where lower(username) = lower(:u)")
+                .param("u", username)
+                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash")))
+                .optional();
+    }
+
+    Optional<User> user(long id) {
+        return jdbc.sql("select " + USER + " from users where id = :id").param("id", id).query(IdentityRepository::user).optional();
+    }
+
+    Optional<User> userByName(String username) {
+        return jdbc.sql("select " + USER + " from users where lower(username) = lower(:u)").param("u", username)
+                .query(IdentityRepository::user).optional();
+    }
+
+    List<User> users(Long workspaceId, int limit, long offset) {
+        String where = workspaceId == null ? "" : " where id in (select user_id from memberships where workspace_id = :ws)";
+        var spec = jdbc.sql("select " + USER + " from users" + where + " order by id limit :limit offset :offset")
+                .param("limit", limit).param("offset", offset);
+        if (workspaceId != null) {
+            spec = spec.param("ws", workspaceId);
+        }
+        return spec.query(IdentityRepository::user).list();
+    }
+
+    long countUsers(Long workspaceId) {
+        if (workspaceId == null) {
+            return jdbc.sql("select count(*) from users").query(Long.class).single();
+        }
+        return jdbc.sql("select count(*) from memberships where workspace_id = :ws").param("ws", workspaceId).query(Long.class).single();
+    }
+
+    long countUsersWithPassword() {
+        return jdbc.sql("select count(*) from users where password_hash is not null").query(Long.class).single();
+    }
+
+    long insertUser(String username, String displayName, String email, String kind, String passwordHash, boolean admin,
+            Long defaultWorkspace) {
+        return jdbc.sql("""
+                insert into users (username, display_name, email, kind, password_hash, is_admin, default_workspace_id)
+                values (:u, :d, :e, :k, :p, :a, :w) returning id
+                """)
+                .param("u", username).param("d", displayName).param("e", email).param("k", kind)
+                .param("p", passwordHash).param("a", admin).param("w", defaultWorkspace)
+                .query(Long.class).single();
+    }
+
+    void updateUser(long id, String displayName, String email, Boolean disabled, String passwordHash, Boolean admin) {
+        jdbc.sql("""
+                update users set display_name = coalesce(:d, display_name), email = coalesce(:e, email),
+                       disabled = coalesce(:dis, disabled), password_hash = coalesce(:p, password_hash),
+                       is_admin = coalesce(:a, is_admin)
+                where id = :id
+                """)
+                .param("id", id).param("d", displayName).param("e", email).param("dis", disabled)
+                .param("p", passwordHash).param("a", admin)
+                .update();
+    }
+
+    int deleteUser(long id) {
+        return jdbc.sql("delete from users where id = :id").param("id", id).update();
+    }
+
+    // ---- workspaces and memberships ----
+
+    Optional<Role> role(long workspaceId, long userId) {
+        return jdbc.sql("select role from memberships where workspace_id = :ws and user_id = :u")
+                .param("ws", workspaceId).param("u", userId)
+                .query((rs, n) -> Role.fromWire(rs.getString(1))).optional();
+    }
+
+    List<Workspace> workspacesOf(long userId) {
+        return jdbc.sql("""
+                select w.id, w.slug, w.name, w.created_at, m.role from workspaces w
+                join memberships m on m.workspace_id = w.id and m.user_id = :u order by w.id
+                """)
+                .param("u", userId).query(IdentityRepository::workspace).list();
+    }
+
+    List<Workspace> allWorkspaces() {
+        return jdbc.sql("select id, slug, name, created_at, 'admin' as role from workspaces order by id")
+                .query(IdentityRepository::workspace).list();
+    }
+
+    Optional<Workspace> workspace(long id, Role as) {
+        return jdbc.sql("select id, slug, name, created_at, :role as role from workspaces where id = :id")
+                .param("id", id).param("role", as.toString())
+                .query(IdentityRepository::workspace).optional();
+    }
+
+    Optional<Long> workspaceIdBySlug(String slug) {
+        return jdbc.sql("select id from workspaces where slug = :s").param("s", slug).query(Long.class).optional();
+    }
+
+    long insertWorkspace(String slug, String name) {
+        return jdbc.sql("insert into workspaces (slug, name) values (:s, :n) returning id")
+                .param("s", slug).param("n", name).query(Long.class).single();
+    }
+
+    void renameWorkspace(long id, String name) {
+        jdbc.sql("update workspaces set name = :n where id = :id").param("id", id).param("n", name).update();
+    }
+
+    int deleteWorkspace(long id) {
+        return jdbc.sql("delete from workspaces where id = :id").param("id", id).update();
+    }
+
+    List<Member> members(long workspaceId) {
+        return jdbc.sql("""
+                select u.id, u.username, u.display_name, u.kind, m.role, m.created_at from memberships m
+                join users u on u.id = m.user_id where m.workspace_id = :ws order by u.id
+                """)
+                .param("ws", workspaceId)
+                .query((rs, n) -> new Member(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Role.fromWire(rs.getString(5)), rs.getTimestamp(6).toInstant()))
+                .list();
+    }
+
+    void putMember(long workspaceId, long userId, Role role) {
+        jdbc.sql("""
+                insert into memberships (workspace_id, user_id, role) values (:ws, :u, :r)
+                on conflict (workspace_id, user_id) do update set role = excluded.role
+                """)
+                .param("ws", workspaceId).param("u", userId).param("r", role.toString()).update();
+    }
+
+    int removeMember(long workspaceId, long userId) {
+        return jdbc.sql("delete from memberships where workspace_id = :ws and user_id = :u")
+                .param("ws", workspaceId).param("u", userId).update();
+    }
+
+    long countAdmins(long workspaceId) {
+        return jdbc.sql("select count(*) from memberships where workspace_id = :ws and role = 'admin'")
+                .param("ws", workspaceId).query(Long.class).single();
+    }
+
+    // ---- API tokens ----
+
+    /** A token looked up by its hash, with its owner. */
+    record TokenOwner(long tokenId, long userId, List<String> scopes, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {}
+
+    long insertToken(long userId, String name, String hash, String prefix, List<String> scopes, Instant expiresAt) {
+        return jdbc.sql("""
+                insert into api_tokens (user_id, name, token_hash, prefix, scopes, expires_at)
+                values (:u, :n, :h, :p, cast(:s as text[]), :e) returning id
+                """)
+                .param("u", userId).param("n", name).param("h", hash).param("p", prefix)
+                .param("s", "{" + String.join(",", scopes) + "}").param("e", ts(expiresAt))
+                .query(Long.class).single();
+    }
+
+    Optional<TokenOwner> tokenByHash(String hash) {
+        return jdbc.sql("select id, user_id, scopes, expires_at, revoked_at, last_used_at from api_tokens where token_hash = :h")
+                .param("h", hash)
+                .query((rs, n) -> new TokenOwner(rs.getLong(1), rs.getLong(2), strings(rs.getArray(3)),
+                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))))
+                .optional();
+    }
+
+    void touchToken(long id) {
+        jdbc.sql("update api_tokens set last_used_at = now() where id = :id").param("id", id).update();
+    }
+
+    List<ApiToken> tokensOf(long userId) {
+        return jdbc.sql("""
+                select id, name, prefix, scopes, expires_at, last_used_at, revoked_at, created_at from api_tokens
+                where user_id = :u order by id
+                """)
+                .param("u", userId)
+                .query((rs, n) -> new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), strings(rs.getArray(4)),
+                        instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                        instant(rs.getTimestamp(8))))
+                .list();
+    }
+
+    Optional<Long> tokenOwner(long tokenId) {
+        return jdbc.sql("select user_id from api_tokens where id = :id").param("id", tokenId).query(Long.class).optional();
+    }
+
+    int revokeToken(long tokenId) {
+        return jdbc.sql("update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = :id")
+                .param("id", tokenId).update();
+    }
+
+    // ---- sessions ended by logout ----
+
+    void revokeSession(String jti, Instant expiresAt) {
+        jdbc.sql("insert into revoked_sessions (jti, expires_at) values (:j, :e) on conflict do nothing")
+                .param("j", jti).param("e", ts(expiresAt)).update();
+        jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'").update();
+    }
+
+    boolean sessionRevoked(String jti) {
+        return jdbc.sql("select exists (select 1 from revoked_sessions where jti = :j)").param("j", jti)
+                .query(Boolean.class).single();
+    }
+
+    private static User user(ResultSet rs, int n) throws SQLException {
+        return new User(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"), rs.getString("email"),
+                rs.getString("kind"), rs.getBoolean("is_admin"), rs.getBoolean("disabled"),
+                (Long) rs.getObject("default_workspace_id"), rs.getTimestamp("created_at").toInstant());
+    }
+
+    private static Workspace workspace(ResultSet rs, int n) throws SQLException {
+        return new Workspace(rs.getLong("id"), rs.getString("slug"), rs.getString("name"),
+                rs.getTimestamp("created_at").toInstant(), Role.fromWire(rs.getString("role")));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Problems;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * HTTP security: stateless bearer credentials (no cookies, so no CSRF tokens), health and the UI's
+ * static files open, everything else authenticated; 401 and 403 as problem+json.
+ */
+@Configuration
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentityRepository repo, JsonMapper json)
+            throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .cors(cors -> {})
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(c -> c.disable())
+                .headers(h -> h
+                        .contentTypeOptions(c -> {})
+                        .frameOptions(f -> f.deny())
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                        .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
+                                + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
+                                + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")))
+                .addFilterBefore(new AuthenticationFilter(credentials, repo, json), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(SecurityPaths.PUBLIC).permitAll()
+                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**", "/actuator/**").authenticated()
+                        .anyRequest().permitAll())
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> problem(json, res, new ApiException(HttpStatus.UNAUTHORIZED,
+                                "unauthorized", "Unauthorized", "authentication required: send Authorization: Bearer <token>", null)))
+                        .accessDeniedHandler((req, res, ex) -> problem(json, res, Roles.forbidden("access denied"))));
+        return http.build();
+    }
+
+    /** Passwords are hashed with bcrypt (Spring Security's delegating encoder, {@code {bcrypt}} prefix). */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /** No form or basic login exists; this empty service keeps Spring Boot from generating a default user. */
+    @Bean
+    UserDetailsService noUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+
+    private static void problem(JsonMapper json, HttpServletResponse res, ApiException e) throws IOException {
+        res.setStatus(e.status().value());
+        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (e.status() == HttpStatus.UNAUTHORIZED) {
+            res.setHeader("WWW-Authenticate", "Bearer");
+        }
+        json.writeValue(res.getOutputStream(), Problems.of(e));
+    }
+}

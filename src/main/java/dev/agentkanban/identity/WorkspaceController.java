@@ -1,0 +1,88 @@
+package dev.agentkanban.identity;
+
+import dev.agentkanban.identity.IdentityRecords.Member;
+import dev.agentkanban.identity.IdentityRecords.Workspace;
+import dev.agentkanban.identity.IdentityRequests.ChangeRole;
+import dev.agentkanban.identity.IdentityRequests.CreateWorkspace;
+import dev.agentkanban.identity.IdentityRequests.PutMember;
+import dev.agentkanban.identity.IdentityRequests.RenameWorkspace;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/workspaces")
+class WorkspaceController {
+
+    private final Identities identities;
+
+    WorkspaceController(Identities identities) {
+        this.identities = identities;
+    }
+
+    @GetMapping
+    List<Workspace> list() {
+        return identities.workspaces(CurrentCaller.get());
+    }
+
+    @PostMapping
+    ResponseEntity<Workspace> create(@Valid @RequestBody CreateWorkspace request) {
+        Workspace ws = identities.createWorkspace(CurrentCaller.get(), request.name(), request.slug());
+        return ResponseEntity.created(URI.create("/api/v1/workspaces/" + ws.id())).body(ws);
+    }
+
+    @GetMapping("/{id}")
+    Workspace get(@PathVariable long id) {
+        return identities.workspace(CurrentCaller.get(), id);
+    }
+
+    @PatchMapping("/{id}")
+    Workspace rename(@PathVariable long id, @Valid @RequestBody RenameWorkspace request) {
+        return identities.renameWorkspace(CurrentCaller.get(), id, request.name());
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id) {
+        identities.deleteWorkspace(CurrentCaller.get(), id);
+    }
+
+    @GetMapping("/{id}/members")
+    List<Member> members(@PathVariable long id) {
+        return identities.members(CurrentCaller.get(), id);
+    }
+
+    @PostMapping("/{id}/members")
+    ResponseEntity<Member> add(@PathVariable long id, @Valid @RequestBody PutMember request) {
+        Member m = identities.putMember(CurrentCaller.get(), id, request.userId(), request.username(), request.role());
+        return ResponseEntity.status(HttpStatus.CREATED).body(m);
+    }
+
+    @PutMapping("/{id}/members/{userId}")
+    Member change(@PathVariable long id, @PathVariable long userId, @Valid @RequestBody ChangeRole request) {
+        return identities.putMember(CurrentCaller.get(), id, userId, null, request.role());
+    }
+
+    @PatchMapping("/{id}/members/{userId}")
+    Member patch(@PathVariable long id, @PathVariable long userId, @Valid @RequestBody ChangeRole request) {
+        return change(id, userId, request);
+    }
+
+    @DeleteMapping("/{id}/members/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void remove(@PathVariable long id, @PathVariable long userId) {
+        identities.removeMember(CurrentCaller.get(), id, userId);
+    }
+}
