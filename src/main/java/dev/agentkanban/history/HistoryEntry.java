@@ -1,0 +1,18 @@
+package dev.agentkanban.history;
+
+import java.time.Instant;
+
+/**
+ * One row of the audit trail as written by the database triggers and the features. For a move,
+ * {@code field} is {@code column} and the values are column ids; a description change records no values.
+ */
+public record HistoryEntry(
+        long id,
+        long taskId,
+        Long boardId,
+        String action,
+        String field,
+        String oldValue,
+        String newValue,
+        String actor,
+        Instant occurredAt) {}

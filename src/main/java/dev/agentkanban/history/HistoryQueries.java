@@ -1,0 +1,111 @@
+package dev.agentkanban.history;
+
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.history.HistoryStats.Day;
+import dev.agentkanban.history.HistoryStats.Totals;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Transactions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.stereotype.Service;
+
+/**
+ * The history feature's API: reads of the audit trail of the request's workspace. A task or board of
+ * another workspace is a 404 like a missing one; a deleted task's trail stays readable.
+ */
+@Service
+public class HistoryQueries {
+
+    /** The board activity window when the client names no start. */
+    static final Duration DEFAULT_ACTIVITY_WINDOW = Duration.ofDays(7);
+
+    static final int DEFAULT_STATS_DAYS = 30;
+    static final int MAX_STATS_DAYS = 365;
+    static final int MOST_ACTIVE_ACTORS = 10;
+
+    private final HistoryRepository repo;
+    private final Boards boards;
+    private final Transactions tx;
+
+    HistoryQueries(HistoryRepository repo, Boards boards, Transactions tx) {
+        this.repo = repo;
+        this.boards = boards;
+        this.tx = tx;
+    }
+
+    /** The task's trail, oldest first. */
+    public Page<HistoryEntry> taskHistory(long taskId, PageRequest page) {
+        long ws = ws();
+        return tx.read(() -> {
+            requireKnownTask(ws, taskId);
+            return new Page<>(repo.taskHistory(ws, taskId, page.limit(), page.offset()),
+                    repo.countTaskHistory(ws, taskId), page.limit(), page.offset());
+        });
+    }
+
+    /** The task's column transitions with the time spent in each column, and where it is now. */
+    public TaskTransitions transitions(long taskId) {
+        long ws = ws();
+        return tx.read(() -> {
+            requireKnownTask(ws, taskId);
+            return new TaskTransitions(taskId, repo.transitions(ws, taskId), repo.currentColumn(ws, taskId).orElse(null));
+        });
+    }
+
+    /**
+     * The board's trail in {@code [since, until)}, newest first. Without {@code until} the window
+     * is open (up to now); without {@code since} it starts {@link #DEFAULT_ACTIVITY_WINDOW} before
+     * {@code until} or now.
+     */
+    public BoardActivity boardActivity(long boardId, Instant since, Instant until, PageRequest page) {
+        Instant start = since != null ? since : (until != null ? until : Instant.now()).minus(DEFAULT_ACTIVITY_WINDOW);
+        if (until != null && start.isAfter(until)) {
+            throw ApiException.invalid("since", "must not be after until");
+        }
+        long ws = ws();
+        return tx.read(() -> {
+            boards.require(boardId);
+            return new BoardActivity(boardId, start, until,
+                    repo.boardActivity(ws, boardId, start, until, page.limit(), page.offset()),
+                    repo.countBoardActivity(ws, boardId, start, until), page.limit(), page.offset());
+        });
+    }
+
+    /** Counts per day over the last {@code days} days (1..365, default 30), optionally for one board. */
+    public HistoryStats stats(Integer days, Long boardId) {
+        int n = days == null ? DEFAULT_STATS_DAYS : days;
+        if (n < 1 || n > MAX_STATS_DAYS) {
+            throw ApiException.invalid("days", "must be between 1 and " + MAX_STATS_DAYS);
+        }
+        long ws = ws();
+        return tx.read(() -> {
+            if (boardId != null) {
+                boards.require(boardId);
+            }
+            Instant since = repo.windowStart(n);
+            List<Day> perDay = repo.perDay(ws, boardId, since, n);
+            Totals totals = new Totals(
+                    perDay.stream().mapToLong(Day::created).sum(),
+                    perDay.stream().mapToLong(Day::completed).sum(),
+                    perDay.stream().mapToLong(Day::moved).sum(),
+                    perDay.stream().mapToLong(Day::updated).sum(),
+                    perDay.stream().mapToLong(Day::total).sum());
+            return new HistoryStats(n, boardId, since, totals, perDay,
+                    repo.mostActiveActors(ws, boardId, since, MOST_ACTIVE_ACTORS));
+        });
+    }
+
+    private void requireKnownTask(long ws, long taskId) {
+        if (!repo.taskKnown(ws, taskId)) {
+            throw ApiException.notFound("task", taskId);
+        }
+    }
+
+    private static long ws() {
+        return CurrentRequest.get().workspaceId();
+    }
+}

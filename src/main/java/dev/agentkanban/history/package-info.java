@@ -1,0 +1,2 @@
+/** Reading the audit trail: a task's history and column transitions, board activity, history statistics. */
+package dev.agentkanban.history;

@@ -1,0 +1,44 @@
+package dev.agentkanban.stats;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.agentkanban.board.ColumnKind;
+
+/**
+ * How long a task has sat in its column compared with the other tasks there (the seed 002 colour
+ * coding): {@code z = (t - mean) / stdev}; z above 2 is critical, above 1 a warning, otherwise good.
+ * Waiting is normal in a backlog and finished work in a done column, so those are always normal; when
+ * every task has waited equally long (stdev 0, or a single task) nothing stands out and all are good.
+ */
+public enum StatusColor {
+    GOOD,
+    WARNING,
+    CRITICAL,
+    NORMAL;
+
+    static final double WARNING_Z = 1.0;
+    static final double CRITICAL_Z = 2.0;
+
+    /**
+     * The colour of a task that has spent {@code seconds} in a column of {@code kind} whose tasks
+     * have the given mean and (population) standard deviation of time in column.
+     */
+    public static StatusColor of(ColumnKind kind, double seconds, double mean, double stdev) {
+        if (kind == ColumnKind.DONE || kind == ColumnKind.BACKLOG) {
+            return NORMAL;
+        }
+        if (!(stdev > 0)) {
+            return GOOD;
+        }
+        double z = (seconds - mean) / stdev;
+        if (z > CRITICAL_Z) {
+            return CRITICAL;
+        }
+        return z > WARNING_Z ? WARNING : GOOD;
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return name().toLowerCase();
+    }
+}
