@@ -1,0 +1,58 @@
+package dev.agentkanban.comment;
+
+import dev.agentkanban.comment.CommentRequests.WriteComment;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import jakarta.validation.Valid;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1")
+class CommentController {
+
+    private final Comments comments;
+
+    CommentController(Comments comments) {
+        this.comments = comments;
+    }
+
+    @GetMapping("/tasks/{taskId}/comments")
+    Page<Comment> list(@PathVariable long taskId, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        return comments.list(taskId, PageRequest.of(limit, offset));
+    }
+
+    @PostMapping("/tasks/{taskId}/comments")
+    ResponseEntity<Comment> add(@PathVariable long taskId, @Valid @RequestBody WriteComment request) {
+        Comment comment = comments.add(taskId, request.body());
+        return ResponseEntity.created(URI.create("/api/v1/comments/" + comment.id())).body(comment);
+    }
+
+    @GetMapping("/comments/{id}")
+    Comment get(@PathVariable long id) {
+        return comments.get(id);
+    }
+
+    @PatchMapping("/comments/{id}")
+    Comment edit(@PathVariable long id, @Valid @RequestBody WriteComment request) {
+        return comments.edit(id, request.body());
+    }
+
+    @DeleteMapping("/comments/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id) {
+        comments.delete(id);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.agentkanban.comment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for comments. Every statement is scoped to a workspace. */
+@Repository
+class CommentRepository {
+
+    private static final String COLUMNS = "id, task_id, author, body, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+
+    CommentRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Comment> list(long workspaceId, long taskId, int limit, long offset) {
+        return jdbc.sql("select " + COLUMNS + """
+                 from comments where workspace_id = :ws and task_id = :task
+                order by created_at, id limit :limit offset :offset
+                """)
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query(CommentRepository::comment)
+                .list();
+    }
+
+    long count(long workspaceId, long taskId) {
+        return jdbc.sql("select count(*) from comments where workspace_id = :ws and task_id = :task")
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .query(Long.class)
+                .single();
+    }
+
+    Optional<Comment> find(long workspaceId, long id, boolean forUpdate) {
+        return jdbc.sql("select " + COLUMNS + " from comments where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
+                .param("ws", workspaceId)
+                .param("id", id)
+                .query(CommentRepository::comment)
+                .optional();
+    }
+
+    Comment insert(long workspaceId, long taskId, String author, String body) {
+        return jdbc.sql("insert into comments (workspace_id, task_id, author, body) values (:ws, :task, :author, :body)"
+                        + " returning " + COLUMNS)
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .param("author", author)
+                .param("body", body)
+                .query(CommentRepository::comment)
+                .single();
+    }
+
+    Optional<Comment> update(long workspaceId, long id, String body) {
+        return jdbc.sql("update comments set body = :body where workspace_id = :ws and id = :id returning " + COLUMNS)
+                .param("ws", workspaceId)
+                .param("id", id)
+                .param("body", body)
+                .query(CommentRepository::comment)
+                .optional();
+    }
+
+    int delete(long workspaceId, long id) {
+        return jdbc.sql("delete from comments where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .update();
+    }
+
+    private static Comment comment(ResultSet rs, int n) throws SQLException {
+        return new Comment(rs.getLong("id"), rs.getLong("task_id"), rs.getString("author"), rs.getString("body"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.agentkanban.comment;
+
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.history.HistoryLog;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.TaskRef;
+import dev.agentkanban.task.TaskRefs;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * The comment feature's API. The author of a comment is always the calling actor; only the author or
+ * an admin may edit or delete it. Adding, editing and deleting each append one outbox event and one
+ * task history row in the same transaction.
+ */
+@Service
+public class Comments {
+
+    static final int MAX_BODY = 20000;
+
+    private final CommentRepository repo;
+    private final TaskRefs tasks;
+    private final Transactions tx;
+    private final Outbox outbox;
+    private final HistoryLog history;
+
+    Comments(CommentRepository repo, TaskRefs tasks, Transactions tx, Outbox outbox, HistoryLog history) {
+        this.repo = repo;
+        this.tasks = tasks;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.history = history;
+    }
+
+    /** The task's comments, oldest first. */
+    public Page<Comment> list(long taskId, PageRequest page) {
+        long ws = CurrentRequest.get().workspaceId();
+        return tx.read(() -> {
+            tasks.require(taskId);
+            return new Page<>(repo.list(ws, taskId, page.limit(), page.offset()), repo.count(ws, taskId),
+                    page.limit(), page.offset());
+        });
+    }
+
+    public Comment get(long id) {
+        long ws = CurrentRequest.get().workspaceId();
+        return tx.read(() -> repo.find(ws, id, false).orElseThrow(() -> ApiException.notFound("comment", id)));
+    }
+
+    /** Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters. */
+    public Comment add(long taskId, String body) {
+        RequestContext ctx = CurrentRequest.get();
+        String text = normalize(body);
+        return tx.write(() -> {
+            TaskRef task = tasks.lock(taskId);
+            Comment comment = repo.insert(ctx.workspaceId(), task.id(), ctx.actor(), text);
+            history.record(task, "comment_added", null, null, Long.toString(comment.id()));
+            outbox.append(EventType.COMMENT_ADDED, task.boardId(), task.id(), comment);
+            return comment;
+        });
+    }
+
+    /** Replaces the body of a comment; 403 unless the caller wrote it or is an admin. */
+    public Comment edit(long id, String body) {
+        RequestContext ctx = CurrentRequest.get();
+        String text = normalize(body);
+        return tx.write(() -> {
+            Comment current = mayChange(ctx, id);
+            TaskRef task = tasks.require(current.taskId());
+            Comment comment = repo.update(ctx.workspaceId(), id, text).orElseThrow(() -> ApiException.notFound("comment", id));
+            history.record(task, "comment_updated", null, null, Long.toString(id));
+            outbox.append(EventType.COMMENT_UPDATED, task.boardId(), task.id(), comment);
+            return comment;
+        });
+    }
+
+    /** Deletes a comment; 403 unless the caller wrote it or is an admin. */
+    public void delete(long id) {
+        RequestContext ctx = CurrentRequest.get();
+        tx.write(() -> {
+            Comment current = mayChange(ctx, id);
+            TaskRef task = tasks.require(current.taskId());
+            if (repo.delete(ctx.workspaceId(), id) != 1) {
+                throw ApiException.notFound("comment", id);
+            }
+            history.record(task, "comment_deleted", null, null, Long.toString(id));
+            outbox.append(EventType.COMMENT_DELETED, task.boardId(), task.id(), Map.of("id", id, "task_id", task.id()));
+        });
+    }
+
+    /** The comment, locked for a change by the caller; 404 when missing, 403 when it is someone else's. */
+    private Comment mayChange(RequestContext ctx, long id) {
+        Comment comment = repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("comment", id));
+        if (ctx.role() != Role.ADMIN && !comment.author().equals(ctx.actor())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                    "only the author of comment " + id + " or an admin may change it", null);
+        }
+        return comment;
+    }
+
+    private static String normalize(String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.isEmpty()) {
+            throw ApiException.invalid("body", "must not be blank");
+        }
+        if (text.length() > MAX_BODY) {
+            throw ApiException.invalid("body", "must be at most " + MAX_BODY + " characters");
+        }
+        return text;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.agentkanban.evidence;
+
+import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
+import dev.agentkanban.evidence.EvidenceRequests.Upload;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.WireEnums;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+@RestController
+@RequestMapping("/api/v1")
+class EvidenceController {
+
+    private final Evidences evidences;
+
+    EvidenceController(Evidences evidences) {
+        this.evidences = evidences;
+    }
+
+    @GetMapping("/tasks/{taskId}/evidence")
+    Page<Evidence> list(@PathVariable long taskId, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        return evidences.list(taskId, PageRequest.of(limit, offset));
+    }
+
+    /** Evidence described in JSON, without a file (note, link, measurement, or a photo/voice by url). */
+    @PostMapping(path = "/tasks/{taskId}/evidence", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Evidence> add(@PathVariable long taskId, @RequestBody AddEvidence request) {
+        return created(evidences.add(taskId, request, null));
+    }
+
+    /** Evidence as a form upload: the {@code file} part plus the same fields as the JSON form. */
+    @PostMapping(path = "/tasks/{taskId}/evidence", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<Evidence> upload(@PathVariable long taskId,
+            @RequestPart(name = "file", required = false) MultipartFile file,
+            @RequestParam(required = false) String kind,
+            @RequestParam(required = false) String note,
+            @RequestParam(required = false) String url,
+            @RequestParam(name = "measurement_value", required = false) String measurementValue,
+            @RequestParam(name = "measurement_unit", required = false) String measurementUnit,
+            @RequestParam(required = false) String latitude,
+            @RequestParam(required = false) String longitude,
+            @RequestParam(name = "captured_at", required = false) String capturedAt) throws IOException {
+        AddEvidence request = new AddEvidence(WireEnums.parse(EvidenceKind.class, "kind", blankToNull(kind)), note, url,
+                number("measurement_value", measurementValue), measurementUnit, number("latitude", latitude),
+                number("longitude", longitude), instant("captured_at", capturedAt));
+        // a form without a chosen file still sends an empty, nameless file part
+        boolean hasFile = file != null && !(file.isEmpty() && (file.getOriginalFilename() == null || file.getOriginalFilename().isEmpty()));
+        Upload upload = hasFile ? new Upload(file.getOriginalFilename(), file.getContentType(), file.getBytes()) : null;
+        return created(evidences.add(taskId, request, upload));
+    }
+
+    @GetMapping("/evidence/{id}")
+    Evidence get(@PathVariable long id) {
+        return evidences.get(id);
+    }
+
+    /**
+     * The file, byte for byte. Types that could run in a browser are sent as a download; the ETag is the
+     * SHA-256, so {@code If-None-Match} gets a 304.
+     */
+    @GetMapping("/evidence/{id}/content")
+    ResponseEntity<byte[]> content(@PathVariable long id) {
+        EvidenceContent content = evidences.content(id);
+        ContentDisposition disposition = (content.inline() ? ContentDisposition.inline() : ContentDisposition.attachment())
+                .filename(content.downloadName(), StandardCharsets.UTF_8)
+                .build();
+        return ResponseEntity.ok()
+                .eTag("\"" + content.sha256() + "\"")
+                .contentType(MediaType.parseMediaType(content.servedType()))
+                .contentLength(content.sizeBytes())
+                .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'none'; sandbox")
+                .body(content.bytes());
+    }
+
+    @DeleteMapping("/evidence/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id) {
+        evidences.delete(id);
+    }
+
+    private static ResponseEntity<Evidence> created(Evidence evidence) {
+        return ResponseEntity.created(URI.create("/api/v1/evidence/" + evidence.id())).body(evidence);
+    }
+
+    private static Double number(String field, String value) {
+        if (blankToNull(value) == null) {
+            return null;
+        }
+        try {
+            return Double.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(field, "must be a number");
+        }
+    }
+
+    private static Instant instant(String field, String value) {
+        if (blankToNull(value) == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.strip()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 timestamp with an offset, like 2024-05-01T10:00:00Z");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.agentkanban.tag;
+
+import dev.agentkanban.platform.RequestBodies;
+import dev.agentkanban.tag.TagRequests.AttachTag;
+import dev.agentkanban.tag.TagRequests.CreateTag;
+import dev.agentkanban.tag.TagRequests.SetTags;
+import dev.agentkanban.tag.TagRequests.UpdateTag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1")
+class TagController {
+
+    private final Tags tags;
+    private final RequestBodies bodies;
+
+    TagController(Tags tags, RequestBodies bodies) {
+        this.tags = tags;
+        this.bodies = bodies;
+    }
+
+    @GetMapping("/tags")
+    List<TagSummary> list() {
+        return tags.list();
+    }
+
+    @PostMapping("/tags")
+    ResponseEntity<TagSummary> create(@Valid @RequestBody CreateTag request) {
+        TagSummary tag = tags.create(request);
+        return ResponseEntity.created(URI.create("/api/v1/tags/" + tag.id())).body(tag);
+    }
+
+    @GetMapping("/tags/{id}")
+    TagSummary get(@PathVariable long id) {
+        return tags.get(id);
+    }
+
+    @PatchMapping("/tags/{id}")
+    TagSummary update(@PathVariable long id, @RequestBody JsonNode body) {
+        return tags.update(id, bodies.patch(body, UpdateTag.class));
+    }
+
+    @DeleteMapping("/tags/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id) {
+        tags.delete(id);
+    }
+
+    @GetMapping("/tasks/{taskId}/tags")
+    List<Tag> ofTask(@PathVariable long taskId) {
+        return tags.forTask(taskId);
+    }
+
+    @PostMapping("/tasks/{taskId}/tags")
+    List<Tag> attach(@PathVariable long taskId, @Valid @RequestBody AttachTag request) {
+        return tags.attach(taskId, request);
+    }
+
+    @PutMapping("/tasks/{taskId}/tags")
+    List<Tag> replace(@PathVariable long taskId, @Valid @RequestBody SetTags request) {
+        return tags.replace(taskId, request);
+    }
+
+    @DeleteMapping("/tasks/{taskId}/tags/{tagId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void detach(@PathVariable long taskId, @PathVariable long tagId) {
+        tags.detach(taskId, tagId);
+    }
+}

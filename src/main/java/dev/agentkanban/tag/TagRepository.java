@@ -1,0 +1,181 @@
+package dev.agentkanban.tag;
+
+import dev.agentkanban.task.TaskRef;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for tags and task_tags. Every statement is scoped to a workspace; tag order is by name, ignoring case. */
+@Repository
+class TagRepository {
+
+    private static final String SUMMARY = """
+            select t.id, t.name, t.color, t.created_at,
+                   (select count(*) from task_tags tt where tt.tag_id = t.id) as task_count
+            from tags t
+            """;
+
+    private final JdbcClient jdbc;
+
+    TagRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<TagSummary> summaries(long workspaceId) {
+        return jdbc.sql(SUMMARY + " where t.workspace_id = :ws order by lower(t.name), t.id")
+                .param("ws", workspaceId)
+                .query(TagRepository::summary)
+                .list();
+    }
+
+    Optional<TagSummary> summary(long workspaceId, long id) {
+        return jdbc.sql(SUMMARY + " where t.workspace_id = :ws and t.id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .query(TagRepository::summary)
+                .optional();
+    }
+
+    Optional<Tag> find(long workspaceId, long id, boolean forUpdate) {
+        return jdbc.sql("select id, name, color from tags where workspace_id = :ws and id = :id" + (forUpdate ? " for update" : ""))
+                .param("ws", workspaceId)
+                .param("id", id)
+                .query(TagRepository::tag)
+                .optional();
+    }
+
+    List<Tag> findAll(long workspaceId, Collection<Long> ids) {
+        return jdbc.sql("select id, name, color from tags where workspace_id = :ws and id = any(:ids) order by lower(name), id")
+                .param("ws", workspaceId)
+                .param("ids", ids.toArray(Long[]::new))
+                .query(TagRepository::tag)
+                .list();
+    }
+
+    Optional<Tag> findByName(long workspaceId, String name) {
+        return jdbc.sql("select id, name, color from tags where workspace_id = :ws and lower(name) = lower(:name)")
+                .param("ws", workspaceId)
+                .param("name", name)
+                .query(TagRepository::tag)
+                .optional();
+    }
+
+    /** Inserts the tag; a name taken (ignoring case) raises a DuplicateKeyException. */
+    long insert(long workspaceId, String name, String color) {
+        return jdbc.sql("insert into tags (workspace_id, name, color) values (:ws, :name, :color) returning id")
+                .param("ws", workspaceId)
+                .param("name", name)
+                .param("color", color)
+                .query(Long.class)
+                .single();
+    }
+
+    /** The tag with this name (ignoring case), created with the default colour if missing; safe against a concurrent create. */
+    Tag findOrCreate(long workspaceId, String name) {
+        Optional<Tag> created = jdbc.sql("""
+                insert into tags (workspace_id, name) values (:ws, :name)
+                on conflict (workspace_id, lower(name)) do nothing
+                returning id, name, color
+                """)
+                .param("ws", workspaceId)
+                .param("name", name)
+                .query(TagRepository::tag)
+                .optional();
+        return created.or(() -> findByName(workspaceId, name)).orElseThrow();
+    }
+
+    int update(long workspaceId, long id, String name, String color) {
+        return jdbc.sql("update tags set name = :name, color = :color where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .param("name", name)
+                .param("color", color)
+                .update();
+    }
+
+    int delete(long workspaceId, long id) {
+        return jdbc.sql("delete from tags where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .update();
+    }
+
+    /** The tasks carrying a tag. */
+    List<TaskRef> tasksTagged(long workspaceId, long tagId) {
+        return jdbc.sql("""
+                select t.id, t.board_id, t.workspace_id from task_tags tt join tasks t on t.id = tt.task_id
+                where tt.workspace_id = :ws and tt.tag_id = :tag order by t.id
+                """)
+                .param("ws", workspaceId)
+                .param("tag", tagId)
+                .query((rs, n) -> new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .list();
+    }
+
+    /** The tags of each task, in one query; every requested task is a key (an empty list when untagged). */
+    Map<Long, List<Tag>> tagsOf(long workspaceId, Collection<Long> taskIds) {
+        Map<Long, List<Tag>> result = new LinkedHashMap<>();
+        taskIds.forEach(id -> result.put(id, new ArrayList<>()));
+        if (taskIds.isEmpty()) {
+            return result;
+        }
+        jdbc.sql("""
+                select tt.task_id, t.id, t.name, t.color from task_tags tt join tags t on t.id = tt.tag_id
+                where tt.workspace_id = :ws and tt.task_id = any(:ids)
+                order by tt.task_id, lower(t.name), t.id
+                """)
+                .param("ws", workspaceId)
+                .param("ids", taskIds.toArray(Long[]::new))
+                .query((RowCallbackHandler) rs -> result.get(rs.getLong("task_id")).add(tag(rs, 0)));
+        result.replaceAll((id, tags) -> List.copyOf(tags));
+        return result;
+    }
+
+    List<Tag> tagsOf(long workspaceId, long taskId) {
+        return jdbc.sql("""
+                select t.id, t.name, t.color from task_tags tt join tags t on t.id = tt.tag_id
+                where tt.workspace_id = :ws and tt.task_id = :task order by lower(t.name), t.id
+                """)
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .query(TagRepository::tag)
+                .list();
+    }
+
+    /** Attaches a tag to a task; 0 when it was attached already. */
+    int attach(long workspaceId, long taskId, long tagId) {
+        return jdbc.sql("""
+                insert into task_tags (task_id, tag_id, workspace_id) values (:task, :tag, :ws)
+                on conflict do nothing
+                """)
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .param("tag", tagId)
+                .update();
+    }
+
+    int detach(long workspaceId, long taskId, long tagId) {
+        return jdbc.sql("delete from task_tags where workspace_id = :ws and task_id = :task and tag_id = :tag")
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .param("tag", tagId)
+                .update();
+    }
+
+    private static Tag tag(ResultSet rs, int n) throws SQLException {
+        return new Tag(rs.getLong("id"), rs.getString("name"), rs.getString("color"));
+    }
+
+    private static TagSummary summary(ResultSet rs, int n) throws SQLException {
+        return new TagSummary(rs.getLong("id"), rs.getString("name"), rs.getString("color"), rs.getLong("task_count"),
+                rs.getTimestamp("created_at").toInstant());
+    }
+}

@@ -1,0 +1,297 @@
+package dev.agentkanban.tag;
+
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.history.HistoryLog;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.tag.TagRequests.AttachTag;
+import dev.agentkanban.tag.TagRequests.CreateTag;
+import dev.agentkanban.tag.TagRequests.SetTags;
+import dev.agentkanban.tag.TagRequests.UpdateTag;
+import dev.agentkanban.task.TaskRef;
+import dev.agentkanban.task.TaskRefs;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The tag feature's API: the workspace's tags and the tag set of each task. A change of a task's tags
+ * appends one {@code tags_changed} event (the task's full tag set) and one {@code tags_changed}
+ * history row (old and new names, comma-joined) in the same transaction; a change that leaves the set
+ * as it was writes nothing. Tags themselves are workspace-wide, so their own events carry no board.
+ */
+@Service
+public class Tags {
+
+    static final int MAX_NAME = 50;
+    static final int MAX_PER_TASK = 100;
+    static final String DEFAULT_COLOR = "#6b7280";
+
+    private final TagRepository repo;
+    private final TaskRefs tasks;
+    private final Transactions tx;
+    private final Outbox outbox;
+    private final HistoryLog history;
+
+    Tags(TagRepository repo, TaskRefs tasks, Transactions tx, Outbox outbox, HistoryLog history) {
+        this.repo = repo;
+        this.tasks = tasks;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.history = history;
+    }
+
+    // ---- the workspace's tags ----
+
+    /** All tags of the workspace by name, each with the number of tasks carrying it. */
+    public List<TagSummary> list() {
+        long ws = ws();
+        return tx.read(() -> repo.summaries(ws));
+    }
+
+    public TagSummary get(long id) {
+        long ws = ws();
+        return tx.read(() -> repo.summary(ws, id).orElseThrow(() -> ApiException.notFound("tag", id)));
+    }
+
+    /** Creates a tag; 409 {@code duplicate} when the name is taken, ignoring case. */
+    public TagSummary create(CreateTag request) {
+        long ws = ws();
+        String name = name("name", request.name());
+        String color = request.color() == null ? DEFAULT_COLOR : request.color().toLowerCase(Locale.ROOT);
+        return tx.write(() -> {
+            requireNameFree(ws, name, null);
+            long id = repo.insert(ws, name, color);
+            TagSummary tag = repo.summary(ws, id).orElseThrow();
+            outbox.append(EventType.TAG_CREATED, null, null, tag);
+            return tag;
+        });
+    }
+
+    /** Renames or recolours a tag; fields absent from the patch stay as they are. */
+    public TagSummary update(long id, Patch<UpdateTag> patch) {
+        long ws = ws();
+        String newName = patch.has("name") ? name("name", patch.values().name()) : null;
+        if (patch.has("color") && patch.values().color() == null) {
+            throw ApiException.invalid("color", TagRequests.COLOR_MESSAGE);
+        }
+        return tx.write(() -> {
+            Tag current = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("tag", id));
+            String name = newName == null ? current.name() : newName;
+            String color = patch.has("color") ? patch.values().color().toLowerCase(Locale.ROOT) : current.color();
+            requireNameFree(ws, name, id);
+            repo.update(ws, id, name, color);
+            TagSummary tag = repo.summary(ws, id).orElseThrow();
+            outbox.append(EventType.TAG_UPDATED, null, null, tag);
+            return tag;
+        });
+    }
+
+    /** Deletes a tag and takes it off every task; each such task gets a history row, the workspace one event. */
+    public void delete(long id) {
+        long ws = ws();
+        tx.write(() -> {
+            Tag tag = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("tag", id));
+            List<TaskRef> tagged = repo.tasksTagged(ws, id);
+            Map<Long, List<Tag>> before = repo.tagsOf(ws, tagged.stream().map(TaskRef::id).toList());
+            repo.delete(ws, id);
+            for (TaskRef task : tagged) {
+                List<Tag> old = before.get(task.id());
+                List<Tag> remaining = old.stream().filter(t -> t.id() != id).toList();
+                history.record(task, "tags_changed", "tags", joined(old), joined(remaining));
+            }
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("id", id);
+            payload.put("name", tag.name());
+            payload.put("task_ids", tagged.stream().map(TaskRef::id).toList());
+            outbox.append(EventType.TAG_DELETED, null, null, payload);
+        });
+    }
+
+    // ---- the tags of one task ----
+
+    /** The task's tags by name; 404 when the task is not in the workspace. */
+    public List<Tag> forTask(long taskId) {
+        long ws = ws();
+        return tx.read(() -> repo.tagsOf(ws, tasks.require(taskId).id()));
+    }
+
+    /**
+     * Attaches one tag, given by {@code tag_id} or by {@code name} (found ignoring case, or created with
+     * the default colour). Attaching a tag the task already carries changes nothing. Returns the task's tags.
+     */
+    public List<Tag> attach(long taskId, AttachTag request) {
+        long ws = ws();
+        if ((request.tagId() == null) == (request.name() == null)) {
+            throw ApiException.invalid("tag_id", "give either tag_id or name");
+        }
+        String name = request.name() == null ? null : name("name", request.name());
+        return tx.write(() -> {
+            TaskRef task = tasks.lock(taskId);
+            Tag tag = name != null ? repo.findOrCreate(ws, name) : repo.find(ws, request.tagId(), false)
+                    .orElseThrow(() -> ApiException.invalid("tag_id", "no tag " + request.tagId() + " in this workspace"));
+            List<Tag> wanted = new ArrayList<>(repo.tagsOf(ws, task.id()));
+            wanted.add(tag);
+            return announce(task, setExactly(ws, task, wanted));
+        });
+    }
+
+    /** Takes one tag off a task; 404 when the task does not carry it. */
+    public void detach(long taskId, long tagId) {
+        long ws = ws();
+        tx.write(() -> {
+            TaskRef task = tasks.lock(taskId);
+            List<Tag> current = repo.tagsOf(ws, task.id());
+            if (current.stream().noneMatch(t -> t.id() == tagId)) {
+                throw ApiException.notFound("tag " + tagId + " on task", taskId);
+            }
+            announce(task, setExactly(ws, task, current.stream().filter(t -> t.id() != tagId).toList()));
+        });
+    }
+
+    /** Makes the task's tags exactly the given ones ({@code tag_ids}, or {@code names} found or created). */
+    public List<Tag> replace(long taskId, SetTags request) {
+        long ws = ws();
+        if ((request.tagIds() == null) == (request.names() == null)) {
+            throw ApiException.invalid("tag_ids", "give either tag_ids or names");
+        }
+        List<String> names = request.names() == null ? null : names("names", request.names());
+        return tx.write(() -> {
+            TaskRef task = tasks.lock(taskId);
+            List<Tag> wanted = names != null ? names.stream().map(n -> repo.findOrCreate(ws, n)).toList() : byIds(ws, request.tagIds());
+            return announce(task, setExactly(ws, task, wanted));
+        });
+    }
+
+    // ---- for other features, inside their transactions (Transactions.read/write) ----
+
+    /**
+     * The tags of each of the tasks, in one query: every given id is a key, with an empty list when the
+     * task carries no tags (or is not in the workspace). Call inside a transaction of {@link Transactions}.
+     */
+    public Map<Long, List<Tag>> tagsOf(Collection<Long> taskIds) {
+        return repo.tagsOf(ws(), new LinkedHashSet<>(taskIds));
+    }
+
+    /** The tags of one task, by name. Call inside a transaction of {@link Transactions}. */
+    public List<Tag> tagsOf(long taskId) {
+        return repo.tagsOf(ws(), taskId);
+    }
+
+    /**
+     * Makes the task's tags exactly {@code names} (trimmed, case-insensitive, unknown names created with
+     * the default colour) and records a history row when that changes the set. It appends no event: the
+     * caller's own event (task created or updated) carries the task with its tags. Call inside the
+     * caller's write transaction, with the task locked ({@code TaskRefs.lock}) or just created.
+     * Invalid names are a 422 on field {@code tags}.
+     */
+    public List<Tag> setByNames(TaskRef task, List<String> names) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("setByNames must run inside the caller's write transaction");
+        }
+        long ws = ws();
+        List<Tag> wanted = names("tags", names == null ? List.of() : names).stream().map(n -> repo.findOrCreate(ws, n)).toList();
+        return setExactly(ws, task, wanted).after();
+    }
+
+    // ---- internals ----
+
+    private record Change(List<Tag> before, List<Tag> after, boolean changed) {}
+
+    /** Attaches and detaches so that the task carries exactly {@code wanted}; records history when the set changed. */
+    private Change setExactly(long ws, TaskRef task, List<Tag> wanted) {
+        List<Tag> before = repo.tagsOf(ws, task.id());
+        Set<Long> beforeIds = before.stream().map(Tag::id).collect(Collectors.toSet());
+        Set<Long> wantedIds = wanted.stream().map(Tag::id).collect(Collectors.toCollection(LinkedHashSet::new));
+        if (beforeIds.equals(wantedIds)) {
+            return new Change(before, before, false);
+        }
+        if (wantedIds.size() > MAX_PER_TASK) {
+            throw ApiException.invalid("tags", "a task carries at most " + MAX_PER_TASK + " tags");
+        }
+        for (long id : beforeIds) {
+            if (!wantedIds.contains(id)) {
+                repo.detach(ws, task.id(), id);
+            }
+        }
+        for (long id : wantedIds) {
+            if (!beforeIds.contains(id)) {
+                repo.attach(ws, task.id(), id);
+            }
+        }
+        List<Tag> after = repo.tagsOf(ws, task.id());
+        history.record(task, "tags_changed", "tags", joined(before), joined(after));
+        return new Change(before, after, true);
+    }
+
+    /** Appends the event of a changed tag set; a no-op change stays silent. */
+    private List<Tag> announce(TaskRef task, Change change) {
+        if (change.changed()) {
+            outbox.append(EventType.TAGS_CHANGED, task.boardId(), task.id(), new TagsChanged(task.id(), change.after()));
+        }
+        return change.after();
+    }
+
+    private List<Tag> byIds(long ws, List<Long> ids) {
+        Set<Long> wanted = new LinkedHashSet<>(ids);
+        List<Tag> found = repo.findAll(ws, wanted);
+        if (found.size() != wanted.size()) {
+            Set<Long> foundIds = found.stream().map(Tag::id).collect(Collectors.toSet());
+            List<Long> missing = wanted.stream().filter(id -> !foundIds.contains(id)).toList();
+            throw ApiException.invalid("tag_ids", "no tags " + missing + " in this workspace");
+        }
+        return found;
+    }
+
+    private void requireNameFree(long ws, String name, Long except) {
+        repo.findByName(ws, name).filter(t -> except == null || t.id() != except).ifPresent(t -> {
+            throw ApiException.conflict("duplicate", "a tag named '" + t.name() + "' already exists", Map.of("tag_id", t.id()));
+        });
+    }
+
+    /** Trimmed, distinct ignoring case (first spelling wins), each a valid name. */
+    private static List<String> names(String field, List<String> raw) {
+        if (raw.size() > MAX_PER_TASK) {
+            throw ApiException.invalid(field, "at most " + MAX_PER_TASK + " tags");
+        }
+        Map<String, String> distinct = new LinkedHashMap<>();
+        for (String n : raw) {
+            String name = name(field, n);
+            distinct.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+        }
+        return List.copyOf(distinct.values());
+    }
+
+    static String name(String field, String raw) {
+        String name = raw == null ? "" : raw.strip();
+        if (name.isEmpty()) {
+            throw ApiException.invalid(field, "a tag name must not be blank");
+        }
+        if (name.codePointCount(0, name.length()) > MAX_NAME) {
+            throw ApiException.invalid(field, "a tag name has at most " + MAX_NAME + " characters");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid(field, "a tag name must not contain control characters");
+        }
+        return name;
+    }
+
+    private static String joined(List<Tag> tags) {
+        return tags.stream().map(Tag::name).collect(Collectors.joining(","));
+    }
+
+    private static long ws() {
+        return CurrentRequest.get().workspaceId();
+    }
+}
