@@ -8,12 +8,12 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
-import dev.agentkanban.task.TaskView.TagLabel;
+import dev.agentkanban.tag.Tag;
+import dev.agentkanban.tag.Tags;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,12 +54,14 @@ public class TaskQueries {
     private final JsonMapper json;
     private final Transactions tx;
     private final Boards boards;
+    private final Tags tags;
 
-    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards) {
+    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards, Tags tags) {
         this.jdbc = jdbc;
         this.json = json;
         this.tx = tx;
         this.boards = boards;
+        this.tags = tags;
     }
 
     public TaskView get(long id) {
@@ -73,7 +75,7 @@ public class TaskQueries {
                 .param("id", id)
                 .query(this::view)
                 .optional()
-                .map(v -> v.withTags(tagsOf(List.of(v.id())).getOrDefault(v.id(), List.of())));
+                .map(v -> v.withTags(tags.tagsOf(v.id())));
     }
 
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
@@ -135,21 +137,8 @@ public class TaskQueries {
         if (tasks.isEmpty()) {
             return tasks;
         }
-        Map<Long, List<TagLabel>> tags = tagsOf(tasks.stream().map(TaskView::id).toList());
-        return tasks.stream().map(t -> t.withTags(tags.getOrDefault(t.id(), List.of()))).toList();
-    }
-
-    private Map<Long, List<TagLabel>> tagsOf(List<Long> taskIds) {
-        Map<Long, List<TagLabel>> result = new LinkedHashMap<>();
-        jdbc.sql("""
-                select tt.task_id, g.id, g.name, g.color from task_tags tt join tags g on g.id = tt.tag_id
-                where tt.task_id = any(:ids) order by lower(g.name)
-                """)
-                .param("ids", taskIds.toArray(Long[]::new))
-                .query((rs, n) -> result.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                        .add(new TagLabel(rs.getLong(2), rs.getString(3), rs.getString(4))))
-                .list();
-        return result;
+        Map<Long, List<Tag>> tagsById = tags.tagsOf(tasks.stream().map(TaskView::id).toList());
+        return tasks.stream().map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))).toList();
     }
 
     private static String where(TaskFilter f, Map<String, Object> p) {

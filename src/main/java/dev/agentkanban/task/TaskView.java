@@ -1,5 +1,6 @@
 package dev.agentkanban.task;
 
+import dev.agentkanban.tag.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,9 @@ public record TaskView(
         Instant completedAt,
         long timeInColumnSeconds,
         long commentCount,
-        List<TagLabel> tags) {
+        List<Tag> tags) {
 
-    /** A tag as shown on a task. */
-    public record TagLabel(long id, String name, String color) {}
-
-    TaskView withTags(List<TagLabel> t) {
+    TaskView withTags(List<Tag> t) {
         return new TaskView(id, workspaceId, boardId, columnId, column, position, title, description, acceptanceCriteria,
                 status, cancelReason, priority, epic, area, owner, assignee, createdBy, claimedBy, claimExpiresAt, dueDate,
                 overdue, occurrenceCount, metadata, version, createdAt, updatedAt, columnEnteredAt, completedAt,

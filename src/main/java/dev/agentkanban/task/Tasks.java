@@ -12,6 +12,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
@@ -44,9 +45,10 @@ public class Tasks {
     private final Outbox outbox;
     private final JsonMapper json;
     private final Duration defaultLease;
+    private final Tags tags;
 
     Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
-            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease) {
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, Tags tags) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -54,6 +56,7 @@ public class Tasks {
         this.outbox = outbox;
         this.json = json;
         this.defaultLease = defaultLease;
+        this.tags = tags;
     }
 
     /** Where in a column: before or after another task, at an index, or (all null) at the end. */
@@ -88,6 +91,9 @@ public class Tasks {
             t.metadata = metadata;
             t.position = place(column.id(), 0, new Placement(null, null, request.position()));
             long id = repo.insert(t);
+            if (request.tags() != null && !request.tags().isEmpty()) {
+                tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
+            }
             return publish(EventType.TASK_CREATED, id, Map.of());
         });
     }

@@ -41,7 +41,7 @@ class CommentApiTest extends ApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long id = r.id();
         assertThat(r.header("Location")).hasValue("/api/v1/comments/" + id);
-        assertThat(r.json().get("author").asString()).isEqualTo("anonymous");
+        assertThat(r.json().get("author").asString()).isEqualTo("tester");
         assertThat(r.json().get("body").asString()).isEqualTo("Looks good");
         assertThat(r.json().get("task_id").asLong()).isEqualTo(task);
         assertThat(count("outbox_events")).isEqualTo(events + 1);
@@ -50,7 +50,7 @@ class CommentApiTest extends ApiTest {
         assertThat(event.get("board_id").asLong()).isEqualTo(tasks.boardOf(task));
         assertThat(event.get("task_id").asLong()).isEqualTo(task);
         assertThat(event.get("payload").get("body").asString()).isEqualTo("Looks good");
-        assertThat(lastHistory(task)).isEqualTo("comment_added|null|" + id + "|anonymous");
+        assertThat(lastHistory(task)).isEqualTo("comment_added|null|" + id + "|tester");
     }
 
     @Test
@@ -101,7 +101,7 @@ class CommentApiTest extends ApiTest {
         assertThat(count("outbox_events")).isEqualTo(events + 1);
         assertThat(count("task_history")).isEqualTo(history + 1);
         assertThat(lastEvent("comment_updated").get("payload").get("body").asString()).isEqualTo("final");
-        assertThat(lastHistory(task)).isEqualTo("comment_updated|null|" + id + "|anonymous");
+        assertThat(lastHistory(task)).isEqualTo("comment_updated|null|" + id + "|tester");
     }
 
     @Test
@@ -119,7 +119,7 @@ class CommentApiTest extends ApiTest {
         JsonNode payload = lastEvent("comment_deleted").get("payload");
         assertThat(payload.get("id").asLong()).isEqualTo(id);
         assertThat(payload.get("task_id").asLong()).isEqualTo(task);
-        assertThat(lastHistory(task)).isEqualTo("comment_deleted|null|" + id + "|anonymous");
+        assertThat(lastHistory(task)).isEqualTo("comment_deleted|null|" + id + "|tester");
         assertThat(http.delete("/api/v1/comments/" + id).status()).isEqualTo(404);
     }
 

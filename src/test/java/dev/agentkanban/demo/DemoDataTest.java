@@ -29,6 +29,7 @@ class DemoDataTest extends ApiTest {
         assertThat(jdbc.sql("select distinct status from tasks order by 1").query(String.class).list())
                 .containsExactly("cancelled", "completed", "in_progress", "pending");
         assertThat(jdbc.sql("select count(distinct priority) from tasks").query(Long.class).single()).isEqualTo(4);
+        assertThat(jdbc.sql("select count(distinct task_id) from task_tags").query(Long.class).single()).isEqualTo(6);
         assertThat(jdbc.sql("select name from board_columns order by position").query(String.class).list())
                 .containsExactly("Backlog", "To Do", "In Progress", "Done");
 

@@ -63,7 +63,7 @@ class EvidenceApiTest extends ApiTest {
         assertThat(e.get("latitude").asDouble()).isEqualTo(24.7136);
         assertThat(e.get("longitude").asDouble()).isEqualTo(46.6753);
         assertThat(e.get("captured_at").asString()).isEqualTo("2024-05-01T07:15:00Z");
-        assertThat(e.get("created_by").asString()).isEqualTo("anonymous");
+        assertThat(e.get("created_by").asString()).isEqualTo("tester");
         assertThat(e.get("content_url").asString()).isEqualTo("/api/v1/evidence/" + id + "/content");
         assertThat(e.has("content")).isFalse();
 

@@ -79,10 +79,21 @@ public final class Http {
             b.header("Content-Type", "application/json");
         }
         b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
-        return execute(b.build());
+        return send(b.build());
     }
 
+    /** Sends a hand-built request, adding the default headers it does not name itself. */
     public Response execute(HttpRequest request) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true);
+        for (int i = 0; i + 1 < defaults.length; i += 2) {
+            if (request.headers().firstValue(defaults[i]).isEmpty()) {
+                b.header(defaults[i], defaults[i + 1]);
+            }
+        }
+        return send(b.build());
+    }
+
+    private Response send(HttpRequest request) {
         try {
             HttpResponse<byte[]> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), r.headers().map(), r.body());

@@ -37,6 +37,15 @@ class TaskApiTest extends ApiTest {
     }
 
     @Test
+    void tagsNamedOnCreateAreAttachedAndUnknownOnesCreated() {
+        long[] b = fx.board("Create with tags");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "tagged", "tags", List.of("Bug", "brand-new")));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("tags").findValuesAsString("name")).containsExactlyInAnyOrder("bug", "brand-new");
+        assertThat(jdbc.sql("select count(*) from tags where name = 'brand-new'").query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void seedAliasesAndCriticalPriorityAreAccepted() {
         long[] b = fx.board("Aliases");
         Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "content", "Legacy", "section", "In Progress",
