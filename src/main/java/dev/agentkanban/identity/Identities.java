@@ -275,7 +275,8 @@ public class Identities {
 
     public void deleteUser(Caller caller, long id) {
         if (!caller.systemAdmin()) {
-            throw Roles.forbidden("only a system admin can delete users");
+            throw id == caller.userId() || sharesAdminWorkspace(id) ? Roles.forbidden("only a system admin can delete users")
+                    : ApiException.notFound("user", id);
         }
         if (id == caller.userId()) {
             throw ApiException.conflict("self-delete", "you cannot delete your own account");
