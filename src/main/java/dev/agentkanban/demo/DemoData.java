@@ -4,6 +4,7 @@ import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.Identities;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Workspaces;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * With {@code SEED_DEMO_DATA=true}, fills an empty database with a demo board (default columns), the
- * default tags and six sample tasks of varied priority and status. A database that holds any board
+ * default tags, six sample tasks of varied priority and status, and a demo user whose random password
+ * is printed once. A database that holds any board
  * or task is never touched; an advisory lock keeps two instances starting together from both seeding.
  */
 @Component
@@ -35,6 +37,7 @@ class DemoData implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
     private static final long SEED_LOCK = 0x6b616e62616e01L;
+    static final String DEMO_USER = "demo";
 
     private final boolean enabled;
     private final Boards boards;
@@ -42,15 +45,17 @@ class DemoData implements ApplicationRunner {
     private final Transactions tx;
     private final JdbcClient jdbc;
     private final Workspaces workspaces;
+    private final Identities identities;
 
     DemoData(@Value("${kanban.seed-demo-data}") boolean enabled, Boards boards, Tasks tasks, Transactions tx, JdbcClient jdbc,
-            Workspaces workspaces) {
+            Workspaces workspaces, Identities identities) {
         this.enabled = enabled;
         this.boards = boards;
         this.tasks = tasks;
         this.tx = tx;
         this.jdbc = jdbc;
         this.workspaces = workspaces;
+        this.identities = identities;
     }
 
     @Override
@@ -86,9 +91,19 @@ class DemoData implements ApplicationRunner {
             TaskView dropped = create(board, "Evaluate a second database engine", "Backlog", Priority.MEDIUM, "Platform", null,
                     List.of("infrastructure"));
             tasks.cancel(dropped.id(), null, new CancelTask("PostgreSQL covers every need").reason());
+            String password = randomPassword();
+            identities.provision(DEMO_USER, password, ws, Role.ADMIN, false);
             log.info("Demo data seeded: board {} with 6 tasks", board.id());
+            // printed once, at the start that created it; only its hash is stored
+            System.out.println("Demo sign-in: username '" + DEMO_USER + "', password '" + password + "'");
             return true;
         });
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[12];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private TaskView create(Board board, String title, String column, Priority priority, String epic, Instant due,

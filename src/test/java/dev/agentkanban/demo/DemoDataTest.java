@@ -33,6 +33,9 @@ class DemoDataTest extends ApiTest {
         assertThat(jdbc.sql("select name from board_columns order by position").query(String.class).list())
                 .containsExactly("Backlog", "To Do", "In Progress", "Done");
 
+        assertThat(jdbc.sql("select password_hash like '{bcrypt}%' from users where username = 'demo'").query(Boolean.class).single())
+                .isTrue();
+
         assertThat(CurrentRequest.runAs(system, demo::seedIfEmpty)).isFalse();
         assertThat(count("tasks")).isEqualTo(6);
         assertThat(count("boards")).isEqualTo(1);
