@@ -40,7 +40,7 @@ public class KanbanApplication {
         EmbeddedDatabase embedded = null;
         SpringApplication app = new SpringApplication(KanbanApplication.class);
         if (!databaseConfigured(args)) {
-            Path dataDir = Path.of(firstNonBlank(setting("DATA_DIR"), "data"), "postgres");
+            Path dataDir = Path.of(firstNonBlank(setting("DATA_DIR", args), "data"), "postgres");
             EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
             embedded = db;
             // the lowest precedence, and nothing global: a later serve() in this JVM decides afresh
@@ -65,20 +65,21 @@ public class KanbanApplication {
         return context;
     }
 
-    /** True when DATABASE_URL or spring.datasource.url is given as a system property, variable or argument. */
+    /** True when DATABASE_URL or spring.datasource.url is given as an argument, system property or variable. */
     private static boolean databaseConfigured(String... args) {
-        for (String arg : args) {
-            if (arg.startsWith("--DATABASE_URL=") || arg.startsWith("--spring.datasource.url=")) {
-                return true;
-            }
-        }
-        return !isBlank(setting("DATABASE_URL")) || !isBlank(System.getProperty("spring.datasource.url"))
+        return !isBlank(setting("DATABASE_URL", args)) || !isBlank(setting("spring.datasource.url", args))
                 || !isBlank(System.getenv("SPRING_DATASOURCE_URL"));
     }
 
-    /** A setting as Spring reads it: a system property wins over an environment variable. */
-    private static String setting(String name) {
-        return firstNonBlank(System.getProperty(name), System.getenv(name));
+    /** A setting in Spring's order: a {@code --name=value} argument, then a system property, then a variable. */
+    private static String setting(String name, String... args) {
+        String fromArgs = null;
+        for (String arg : args) {
+            if (arg.startsWith("--" + name + "=")) {
+                fromArgs = arg.substring(name.length() + 3);
+            }
+        }
+        return firstNonBlank(fromArgs, System.getProperty(name), System.getenv(name));
     }
 
     private static boolean isBlank(String s) {
