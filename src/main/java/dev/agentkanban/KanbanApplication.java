@@ -3,16 +3,19 @@ package dev.agentkanban;
 import dev.agentkanban.platform.EmbeddedDatabase;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One jar, several modes: {@code serve} (default) runs the HTTP service. Other modes arrive with their
  * issues (worker, mcp, import/export commands).
  */
-@SpringBootApplication
+// No in-memory user with a generated password: callers authenticate with tokens, never with a form login.
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @org.springframework.scheduling.annotation.EnableScheduling
 public class KanbanApplication {
 
@@ -28,27 +31,55 @@ public class KanbanApplication {
         }
     }
 
-    /** Starts the HTTP service; without DATABASE_URL it first starts the embedded PostgreSQL. */
+    /**
+     * Starts the HTTP service; when no database is configured it first starts the embedded PostgreSQL
+     * with its data in {@code DATA_DIR/postgres} (default {@code ./data/postgres}). The embedded server
+     * stops when the returned context closes.
+     */
     public static ConfigurableApplicationContext serve(String... args) throws Exception {
         EmbeddedDatabase embedded = null;
-        if (isBlank(System.getenv("DATABASE_URL")) && isBlank(System.getProperty("DATABASE_URL"))
-                && isBlank(System.getProperty("spring.datasource.url"))) {
-            Path dataDir = Path.of(firstNonBlank(System.getenv("DATA_DIR"), System.getProperty("DATA_DIR"), "data"), "postgres");
-            embedded = EmbeddedDatabase.start(dataDir);
-            System.setProperty("spring.datasource.url", embedded.jdbcUrl());
-            System.out.println("Embedded PostgreSQL started, data in " + dataDir.toAbsolutePath());
-        }
         SpringApplication app = new SpringApplication(KanbanApplication.class);
-        if (embedded != null) {
-            EmbeddedDatabase db = embedded;
+        if (!databaseConfigured(args)) {
+            Path dataDir = Path.of(firstNonBlank(setting("DATA_DIR", args), "data"), "postgres");
+            EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
+            embedded = db;
+            // the lowest precedence, and nothing global: a later serve() in this JVM decides afresh
+            app.setDefaultProperties(Map.of("spring.datasource.url", db.jdbcUrl()));
             // registered before the DataSource, so it is destroyed after the pool has closed
             app.addInitializers(ctx -> ((DefaultListableBeanFactory) ctx.getBeanFactory())
                     .registerDisposableBean("embeddedDatabase", db::close));
+            System.out.println("Embedded PostgreSQL started, data in " + dataDir.toAbsolutePath());
         }
-        ConfigurableApplicationContext context = app.run(args);
+        ConfigurableApplicationContext context;
+        try {
+            context = app.run(args);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
         String port = context.getEnvironment().getProperty("local.server.port", "8080");
-        System.out.println("Agent Kanban is running: open http://localhost:" + port + "/");
+        String base = "http://localhost:" + port;
+        System.out.println("Agent Kanban is running at " + base + " (API reference: " + base + "/docs)");
         return context;
+    }
+
+    /** True when DATABASE_URL or spring.datasource.url is given as an argument, system property or variable. */
+    private static boolean databaseConfigured(String... args) {
+        return !isBlank(setting("DATABASE_URL", args)) || !isBlank(setting("spring.datasource.url", args))
+                || !isBlank(System.getenv("SPRING_DATASOURCE_URL"));
+    }
+
+    /** A setting in Spring's order: a {@code --name=value} argument, then a system property, then a variable. */
+    private static String setting(String name, String... args) {
+        String fromArgs = null;
+        for (String arg : args) {
+            if (arg.startsWith("--" + name + "=")) {
+                fromArgs = arg.substring(name.length() + 3);
+            }
+        }
+        return firstNonBlank(fromArgs, System.getProperty(name), System.getenv(name));
     }
 
     private static boolean isBlank(String s) {

@@ -2,6 +2,7 @@ package dev.agentkanban.platform;
 
 import java.net.URI;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
@@ -9,6 +10,9 @@ import org.springframework.http.ProblemDetail;
 public final class Problems {
 
     public static final String TYPE_BASE = "https://agent-kanban.dev/problems/";
+
+    /** What a 503 tells clients to wait before retrying. */
+    public static final String RETRY_AFTER_SECONDS = "5";
 
     private Problems() {}
 
@@ -21,6 +25,12 @@ public final class Problems {
             properties.forEach(problem::setProperty);
         }
         return problem;
+    }
+
+    /** The database cannot be reached: a 503 the client should retry after {@link #RETRY_AFTER_SECONDS}. */
+    public static ProblemDetail databaseUnavailable() {
+        return of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
+                "the database is not reachable right now; retry shortly", null);
     }
 
     public static ProblemDetail of(ApiException e) {

@@ -1,0 +1,50 @@
+package dev.agentkanban.platform;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * During a database outage every API request is answered 503 problem+json at once, before anything
+ * waits for a pooled connection. The health endpoints pass: they report the outage themselves.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 5)
+class DatabaseOutageFilter extends OncePerRequestFilter {
+
+    private final DatabaseMonitor monitor;
+    private final JsonMapper json;
+
+    DatabaseOutageFilter(DatabaseMonitor monitor, JsonMapper json) {
+        this.monitor = monitor;
+        this.json = json;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !path.startsWith("/api/") || HealthController.isHealthPath(path);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!monitor.isDown()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), Problems.databaseUnavailable());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.agentkanban.platform;
+
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Health checks, open to everyone. {@code /health} and {@code /api/v1/health/simple} say only that the
+ * process serves HTTP (no database access: a load balancer's liveness probe). {@code /api/v1/health}
+ * checks the database and answers 503 within seconds when it does not answer. {@code /api/v1/status}
+ * describes the service and the caller's workspace.
+ */
+@RestController
+class HealthController {
+
+    private static final Map<String, String> OK = Map.of("status", "ok");
+
+    private final Health health;
+
+    HealthController(Health health) {
+        this.health = health;
+    }
+
+    /** Paths that answer without a request context and during a database outage. */
+    static boolean isHealthPath(String path) {
+        return path.equals("/api/v1/health") || path.startsWith("/api/v1/health/");
+    }
+
+    @GetMapping("/health")
+    Map<String, String> liveness() {
+        return OK;
+    }
+
+    @GetMapping("/api/v1/health/simple")
+    Map<String, String> simple() {
+        return OK;
+    }
+
+    @GetMapping("/api/v1/health")
+    ResponseEntity<Health.HealthReport> health() {
+        Health.HealthReport report = health.report();
+        boolean unavailable = report.status() == Health.Status.UNAVAILABLE;
+        return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK).body(report);
+    }
+
+    @GetMapping("/api/v1/status")
+    Health.ServiceStatus status() {
+        return health.status();
+    }
+}

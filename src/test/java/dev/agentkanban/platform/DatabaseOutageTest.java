@@ -1,0 +1,47 @@
+package dev.agentkanban.platform;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.support.TestDatabase;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The SPEC's fault target: a database outage gives 503 fast, and the service recovers without a restart. */
+class DatabaseOutageTest {
+
+    @Test
+    void duringAnOutageTheApiAnswers503FastAndAfterItServesAgainWithoutARestart() throws Exception {
+        String jdbcUrl = TestDatabase.get().jdbcUrl;
+        URI server = URI.create(jdbcUrl.substring("jdbc:".length()));
+        try (TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort() == -1 ? 5432 : server.getPort())) {
+            String proxied = jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+            List<String> args = new ArrayList<>(RunningApp.testDatabase(proxied));
+            args.add("--kanban.database-check-interval=PT0.2S");
+            try (RunningApp app = RunningApp.start(args.toArray(String[]::new))) {
+                long id = app.http.post("/api/v1/boards", obj("name", "Before the outage")).id();
+
+                proxy.cut();
+                await().atMost(Duration.ofSeconds(5)).until(() -> app.http.get("/api/v1/health").status() == 503);
+                long start = System.nanoTime();
+                Response during = app.http.get("/api/v1/boards/" + id);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                assertThat(during.status()).isEqualTo(503);
+                assertThat(during.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+                assertThat(during.header("Retry-After")).isPresent();
+                assertThat(during.json().get("type").asString()).isEqualTo(Problems.TYPE_BASE + "unavailable");
+                assertThat(app.http.post("/api/v1/boards", obj("name", "During the outage")).status()).isEqualTo(503);
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(30)).until(() -> app.http.get("/api/v1/boards/" + id).status() == 200);
+                assertThat(app.http.get("/api/v1/health").status()).isEqualTo(200);
+                assertThat(app.http.post("/api/v1/boards", obj("name", "After the outage")).status()).isEqualTo(201);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.agentkanban.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class DatabaseUrlTest {
+
+    @Test
+    void theSeedFormIsSplitIntoAJdbcUrlAndCredentials() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://kanban:secret@db.example.com:6543/board?sslmode=require");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/board?sslmode=require");
+        assertThat(url.username()).isEqualTo("kanban");
+        assertThat(url.password()).isEqualTo("secret");
+    }
+
+    @Test
+    void thePostgresSchemeWorksTooAndThePortDefaultsTo5432() {
+        DatabaseUrl url = DatabaseUrl.parse("postgres://kanban@localhost/board");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/board");
+        assertThat(url.username()).isEqualTo("kanban");
+        assertThat(url.password()).isNull();
+    }
+
+    @Test
+    void withoutADatabaseNameThePostgresDatabaseIsUsed() {
+        assertThat(DatabaseUrl.parse("postgresql://db:5433").jdbcUrl()).isEqualTo("jdbc:postgresql://db:5433/postgres");
+    }
+
+    @Test
+    void percentEncodedCharactersInThePasswordAreDecodedAndAPlusStaysAPlus() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://us%65r:p%40ss%3Aw+rd%2F@db/board");
+        assertThat(url.username()).isEqualTo("user");
+        assertThat(url.password()).isEqualTo("p@ss:w+rd/");
+    }
+
+    @Test
+    void anIpv6HostKeepsItsBrackets() {
+        assertThat(DatabaseUrl.parse("postgresql://u:p@[::1]:5432/board").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://[::1]:5432/board");
+    }
+
+    @Test
+    void aJdbcUrlPassesThroughUnchanged() {
+        String jdbc = "jdbc:postgresql://db:5432/board?user=kanban&password=secret";
+        DatabaseUrl url = DatabaseUrl.parse("  " + jdbc + " ");
+        assertThat(url.jdbcUrl()).isEqualTo(jdbc);
+        assertThat(url.username()).isNull();
+        assertThat(url.password()).isNull();
+    }
+
+    @Test
+    void garbageIsRefusedWithAMessageThatNamesTheAcceptedForms() {
+        for (String garbage : new String[] {"", "   ", "localhost:5432/board", "mysql://u:p@db/board", "jdbc:mysql://db/board"}) {
+            assertThatThrownBy(() -> DatabaseUrl.parse(garbage))
+                    .as(garbage)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("postgresql://user:password@host:port/database");
+        }
+    }
+
+    @Test
+    void aMalformedUrlIsRefusedWithoutRepeatingThePassword() {
+        for (String malformed : new String[] {"postgresql://u:top secret@db/board", "postgresql://u:top@secret@db/board"}) {
+            assertThatThrownBy(() -> DatabaseUrl.parse(malformed))
+                    .as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("percent-encode")
+                    .hasMessageNotContaining("secret");
+        }
+    }
+
+    @Test
+    void thePasswordNeverAppearsInTheTextForm() {
+        assertThat(DatabaseUrl.parse("postgresql://u:secret@db/board").toString()).doesNotContain("secret");
+    }
+}

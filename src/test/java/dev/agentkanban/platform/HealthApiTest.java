@@ -1,0 +1,108 @@
+package dev.agentkanban.platform;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class HealthApiTest extends ApiTest {
+
+    @Test
+    void livenessAnswersOk() {
+        Response r = http.get("/health");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("status").asString()).isEqualTo("ok");
+    }
+
+    @Test
+    void simpleHealthAnswersOk() {
+        Response r = http.get("/api/v1/health/simple");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("status").asString()).isEqualTo("ok");
+    }
+
+    @Test
+    void healthReportsTheDatabaseMigrationsAndPool() {
+        Response r = http.get("/api/v1/health");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode health = r.json();
+        assertThat(health.get("status").asString()).isEqualTo("ok");
+        assertThat(health.get("version").asString()).isNotBlank();
+        assertThat(health.get("uptime_seconds").asLong()).isNotNegative();
+        assertThat(health.get("database").get("status").asString()).isEqualTo("up");
+        assertThat(health.get("database").get("latency_ms").asLong()).isNotNegative();
+        assertThat(health.get("migrations").get("version").asString()).isNotBlank();
+        assertThat(health.get("migrations").get("pending").asInt()).isZero();
+        JsonNode pool = health.get("pool");
+        for (String field : new String[] {"active", "idle", "total", "max", "waiting"}) {
+            assertThat(pool.has(field)).as(field).isTrue();
+        }
+        assertThat(pool.get("max").asInt()).isEqualTo(20);
+        assertThat(pool.get("total").asInt()).isPositive();
+        assertThat(health.get("live_connections").asInt()).isZero();
+        assertThat(health.has("worker_lag")).isTrue();
+        assertThat(health.get("worker_lag").isNull()).isTrue();
+    }
+
+    @Test
+    void statusDescribesTheServiceAndCountsTheWorkspacesBoardsAndTasks() {
+        long board = http.post("/api/v1/boards", obj("name", "Counted")).id();
+        jdbc.sql("""
+                insert into tasks (workspace_id, board_id, column_id, position, title)
+                select workspace_id, board_id, id, 1, 'counted' from board_columns where board_id = :b order by position limit 1
+                """).param("b", board).update();
+
+        Response r = http.get("/api/v1/status");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode status = r.json();
+        long workspace = status.get("workspace_id").asLong();
+        assertThat(status.get("service").asString()).isEqualTo("agent-kanban");
+        assertThat(status.get("version").asString()).isNotBlank();
+        assertThat(status.get("environment").asString()).isEqualTo("development");
+        assertThat(status.get("uptime_seconds").asLong()).isNotNegative();
+        assertThat(status.get("boards").asLong()).isPositive().isEqualTo(countIn("boards", workspace));
+        assertThat(status.get("tasks").asLong()).isPositive().isEqualTo(countIn("tasks", workspace));
+    }
+
+    @Test
+    void withoutADatabaseHealthAnswers503FastWhileLivenessStaysOk() {
+        // nothing listens on port 1; Flyway is off so that the app starts at all
+        try (RunningApp app = RunningApp.start(
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/kanban",
+                "--spring.flyway.enabled=false",
+                "--spring.datasource.hikari.initialization-fail-timeout=-1")) {
+            Response health = timed(() -> app.http.get("/api/v1/health"));
+            assertThat(health.status()).as(health.body()).isEqualTo(503);
+            assertThat(health.json().get("status").asString()).isEqualTo("unavailable");
+            assertThat(health.json().get("database").get("status").asString()).isEqualTo("down");
+            assertThat(health.json().has("pool")).isTrue();
+
+            assertThat(app.http.get("/health").status()).isEqualTo(200);
+            assertThat(app.http.get("/api/v1/health/simple").status()).isEqualTo(200);
+
+            Response api = timed(() -> app.http.get("/api/v1/boards"));
+            assertThat(api.status()).isEqualTo(503);
+            assertThat(api.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(api.header("Retry-After")).isPresent();
+            assertThat(timed(() -> app.http.get("/api/v1/status")).status()).isEqualTo(503);
+        }
+    }
+
+    private long countIn(String table, long workspace) {
+        return jdbc.sql("select count(*) from " + table + " where workspace_id = :ws").param("ws", workspace)
+                .query(Long.class).single();
+    }
+
+    /** Runs a request that must be answered within a few seconds, not after the pool's 30 s acquire timeout. */
+    private static Response timed(Supplier<Response> request) {
+        long start = System.nanoTime();
+        Response r = request.get();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        return r;
+    }
+}
