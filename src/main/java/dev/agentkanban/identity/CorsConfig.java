@@ -24,7 +24,8 @@ class CorsConfig {
             config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
             config.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Workspace-Id",
                     "X-Tenant-Id", "X-Session-Id"));
-            config.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "Idempotent-Replayed"));
+            config.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "Idempotent-Replayed", "X-RateLimit-Limit",
+                    "X-RateLimit-Remaining"));
             config.setMaxAge(3600L);
             source.registerCorsConfiguration("/**", config);
         }

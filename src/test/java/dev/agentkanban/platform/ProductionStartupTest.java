@@ -1,0 +1,128 @@
+package dev.agentkanban.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentkanban.support.AppInstance;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.support.Http.Response;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code ENVIRONMENT=production} demands a real {@code SECRET_KEY}; in every environment a failure
+ * reaches the client without internals (no exception names, messages or stack traces).
+ */
+class ProductionStartupTest {
+
+    /** An endpoint that fails the way a bug would. Nested in a test class, so only these instances have it. */
+    @RestController
+    static class Explosions {
+        @GetMapping("/api/v1/test-explosion")
+        String explode() {
+            throw new IllegalStateException("secret internal detail from dev.agentkanban.Internals at row 42");
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[30];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes); // 40 characters
+    }
+
+    @Test
+    void productionRefusesToStartWithoutASecretKey() {
+        assertThatThrownBy(() -> AppInstance.start("kanban.environment=production", "kanban.secret-key="))
+                .rootCause()
+                .hasMessageContaining("SECRET_KEY is not set")
+                .hasMessageContaining("refusing to start with ENVIRONMENT=production");
+    }
+
+    @Test
+    void productionRefusesToStartWithAShortSecretKey() {
+        assertThatThrownBy(() -> AppInstance.start("kanban.environment=production", "kanban.secret-key=short-but-random-7f3a"))
+                .rootCause()
+                .hasMessageContaining("SECRET_KEY is shorter than 32 characters");
+    }
+
+    @Test
+    void productionRefusesToStartWithAWellKnownSecretKey() {
+        assertThatThrownBy(() -> AppInstance.start("kanban.environment=production",
+                "kanban.secret-key=change-me-change-me-change-me-change-me"))
+                .rootCause()
+                .hasMessageContaining("SECRET_KEY is a well-known default");
+    }
+
+    @Test
+    void productionStartsWithALongRandomSecretAndHidesInternals() throws Exception {
+        String secret = randomSecret();
+        assertThat(secret).hasSize(40);
+        try (AppInstance app = AppInstance.start(List.of(Explosions.class), "kanban.environment=production",
+                "kanban.secret-key=" + secret)) {
+            assertErrorsAreSanitised(app);
+        }
+    }
+
+    @Test
+    void developmentHidesInternalsToo() throws Exception {
+        try (AppInstance app = AppInstance.start(List.of(Explosions.class), "kanban.environment=development")) {
+            assertErrorsAreSanitised(app);
+        }
+    }
+
+    private static void assertErrorsAreSanitised(AppInstance app) throws Exception {
+        Http client = app.member("sanitised-" + UUID.randomUUID().toString().substring(0, 8));
+
+        Response forced = client.get("/api/v1/test-explosion");
+        assertThat(forced.status()).isEqualTo(500);
+        assertThat(forced.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(forced.json().get("type").asString()).endsWith("/internal");
+        assertNoInternals(forced.body());
+
+        Response overflow = client.get("/api/v1/tasks/99999999999999999999999");
+        assertThat(overflow.status()).isEqualTo(404);
+        assertNoInternals(overflow.body());
+
+        Response malformed = client.post("/api/v1/boards", "{\"name\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertNoInternals(malformed.body());
+
+        String raw = rawRequest(app.http.base(), "GET /api/v1/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(raw).startsWith("HTTP/1.1 400");
+        assertNoInternals(raw);
+    }
+
+    private static void assertNoInternals(String body) {
+        assertThat(body)
+                .doesNotContain("Exception")
+                .doesNotContain("java.")
+                .doesNotContain("dev.agentkanban")
+                .doesNotContain("secret internal detail")
+                .doesNotContain("\tat ")
+                .doesNotContainIgnoringCase("tomcat")
+                .doesNotContain("trace");
+    }
+
+    /** Sends bytes no well-behaved HTTP client would send, and reads the whole answer. */
+    private static String rawRequest(String base, String request) throws Exception {
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
