@@ -139,22 +139,14 @@ class TaskRepository {
                 .getFirst();
     }
 
+    /** The last position in the column, leaving out one task (null when there is none). */
     Long lastPosition(long columnId, long excludeTaskId) {
-        return jdbc.sql("select max(position) from tasks where column_id = :c and id <> :self")
-                .param("c", columnId)
-                .param("self", excludeTaskId)
-                .query((rs, n) -> (Long) rs.getObject(1))
-                .list()
-                .getFirst();
+        return neighbour(columnId, excludeTaskId, Long.MAX_VALUE, true);
     }
 
+    /** The first position in the column, leaving out one task (null when there is none). */
     Long firstPosition(long columnId, long excludeTaskId) {
-        return jdbc.sql("select min(position) from tasks where column_id = :c and id <> :self")
-                .param("c", columnId)
-                .param("self", excludeTaskId)
-                .query((rs, n) -> (Long) rs.getObject(1))
-                .list()
-                .getFirst();
+        return neighbour(columnId, excludeTaskId, Long.MIN_VALUE, false);
     }
 
     /** Renumbers a column's tasks GAP apart in their current order (the caller holds the column lock). */
