@@ -15,7 +15,7 @@ public final class BoardRequests {
     public record CreateBoard(
             @NotBlank @Size(max = 200) String name,
             @Size(max = 10000) String description,
-            @Valid @Size(min = 1, max = 50) List<ColumnSpec> columns) {}
+            @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
 
     public record UpdateBoard(@NotBlank @Size(max = 200) String name, @Size(max = 10000) String description) {}
 
@@ -26,7 +26,7 @@ public final class BoardRequests {
             ColumnKind kind,
             @Min(1) Integer wipLimit) {}
 
-    public record ReplaceColumns(@NotNull @Valid @Size(min = 1, max = 50) List<ColumnSpec> columns) {}
+    public record ReplaceColumns(@NotNull @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
 
     public record AddColumn(
             @NotBlank @Size(max = 100) String name,
