@@ -128,22 +128,16 @@ class AuthenticationFilter extends OncePerRequestFilter {
 
     private Optional<Workspace> workspaceOf(HttpServletRequest request, Caller caller) {
         String named = firstNonBlank(request.getHeader("X-Workspace-Id"), request.getHeader("X-Tenant-Id"));
-        if (named != null) {
-            Optional<Long> id = parseWorkspace(named.trim());
-            Optional<Role> role = id.flatMap(ws -> repo.role(ws, caller.userId()));
-            if (role.isEmpty() && caller.systemAdmin() && id.isPresent()) {
-                role = Optional.of(Role.ADMIN);
-            }
-            if (role.isEmpty()) {
-                throw Roles.forbidden("you are not a member of workspace " + named.trim());
-            }
-            Role r = role.get();
-            return id.flatMap(ws -> repo.workspace(ws, r));
+        if (named == null) {
+            return repo.defaultWorkspaceOf(caller.userId(), caller.defaultWorkspaceId());
         }
-        List<Workspace> mine = repo.workspacesOf(caller.userId());
-        Long preferred = repo.user(caller.userId()).map(IdentityRecords.User::defaultWorkspaceId).orElse(null);
-        return mine.stream().filter(w -> preferred != null && w.id() == preferred).findFirst()
-                .or(() -> mine.stream().findFirst());
+        Optional<IdentityRepository.WorkspaceAccess> access = parseWorkspace(named.trim())
+                .flatMap(ws -> repo.access(ws, caller.userId()))
+                .filter(a -> a.role() != null || caller.systemAdmin());
+        if (access.isEmpty()) {
+            throw Roles.forbidden("you are not a member of workspace " + named.trim());
+        }
+        return access.map(a -> new Workspace(a.id(), a.slug(), a.name(), a.createdAt(), a.role() == null ? Role.ADMIN : a.role()));
     }
 
     private Optional<Long> parseWorkspace(String named) {

@@ -16,7 +16,8 @@ public record Caller(
         Set<String> scopes,
         String credential,
         String credentialId,
-        Instant expiresAt) {
+        Instant expiresAt,
+        Long defaultWorkspaceId) {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
 

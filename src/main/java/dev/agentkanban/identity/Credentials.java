@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -103,25 +102,25 @@ class Credentials {
         String kind = jwt.getClaimAsString("kind");
         return repo.user(userId).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
                 u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
-                jwt.getExpiresAt()));
+                jwt.getExpiresAt(), u.defaultWorkspaceId()));
     }
 
     private Optional<Caller> apiToken(String token) {
-        Optional<TokenOwner> found = repo.tokenByHash(hash(token));
+        Optional<IdentityRepository.TokenUser> found = repo.tokenUser(hash(token));
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        TokenOwner t = found.get();
+        TokenOwner t = found.get().token();
+        IdentityRecords.User u = found.get().user();
         Instant now = Instant.now();
-        if (t.revokedAt() != null || (t.expiresAt() != null && !t.expiresAt().isAfter(now))) {
+        if (u.disabled() || t.revokedAt() != null || (t.expiresAt() != null && !t.expiresAt().isAfter(now))) {
             return Optional.empty();
         }
         if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusSeconds(60))) {
             repo.touchToken(t.tokenId());
         }
-        Set<String> scopes = new HashSet<>(t.scopes());
-        return repo.user(t.userId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
-                u.kind(), u.isAdmin(), Set.copyOf(scopes), "api_token", Long.toString(t.tokenId()), t.expiresAt()));
+        return Optional.of(new Caller(u.id(), u.username(), u.displayName(), u.kind(), u.isAdmin(), Set.copyOf(t.scopes()),
+                "api_token", Long.toString(t.tokenId()), t.expiresAt(), u.defaultWorkspaceId()));
     }
 
     /** A fresh API token secret: the prefix, then 32 random bytes in base64url. */

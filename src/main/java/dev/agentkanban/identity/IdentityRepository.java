@@ -186,11 +186,45 @@ class IdentityRepository {
                 .query(Long.class).single();
     }
 
-    Optional<TokenOwner> tokenByHash(String hash) {
-        return jdbc.sql("select id, user_id, scopes, expires_at, revoked_at, last_used_at from api_tokens where token_hash = :h")
+    /** A token and its owner, in one query (every API request asks this). */
+    record TokenUser(TokenOwner token, User user) {}
+
+    Optional<TokenUser> tokenUser(String hash) {
+        return jdbc.sql("""
+                select t.id as token_id, t.scopes, t.expires_at as token_expires_at, t.revoked_at, t.last_used_at,
+                       u.id, u.username, u.display_name, u.email, u.kind, u.is_admin, u.disabled, u.default_workspace_id,
+                       u.created_at
+                from api_tokens t join users u on u.id = t.user_id where t.token_hash = :h
+                """)
                 .param("h", hash)
-                .query((rs, n) -> new TokenOwner(rs.getLong(1), rs.getLong(2), strings(rs.getArray(3)),
-                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))))
+                .query((rs, n) -> new TokenUser(new TokenOwner(rs.getLong("token_id"), rs.getLong("id"),
+                        strings(rs.getArray("scopes")), instant(rs.getTimestamp("token_expires_at")),
+                        instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("last_used_at"))), user(rs, n)))
+                .optional();
+    }
+
+    /** The caller's workspace when none is named: the preferred one if a member, else the first. */
+    Optional<Workspace> defaultWorkspaceOf(long userId, Long preferred) {
+        return jdbc.sql("""
+                select w.id, w.slug, w.name, w.created_at, m.role from memberships m
+                join workspaces w on w.id = m.workspace_id
+                where m.user_id = :u order by (w.id = :preferred) desc nulls last, w.id limit 1
+                """)
+                .param("u", userId).param("preferred", preferred)
+                .query(IdentityRepository::workspace).optional();
+    }
+
+    /** A workspace and the user's role in it (null when not a member), in one query. */
+    record WorkspaceAccess(long id, String slug, String name, Instant createdAt, Role role) {}
+
+    Optional<WorkspaceAccess> access(long workspaceId, long userId) {
+        return jdbc.sql("""
+                select w.id, w.slug, w.name, w.created_at, m.role from workspaces w
+                left join memberships m on m.workspace_id = w.id and m.user_id = :u where w.id = :ws
+                """)
+                .param("ws", workspaceId).param("u", userId)
+                .query((rs, n) -> new WorkspaceAccess(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5) == null ? null : Role.fromWire(rs.getString(5))))
                 .optional();
     }
 
