@@ -1,0 +1,9 @@
+select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
+       t.description, t.acceptance_criteria, t.status, t.cancel_reason, t.priority, t.epic, t.area, t.owner,
+       t.assignee, t.created_by, t.claimed_by, t.claim_expires_at, t.due_date,
+       (t.due_date < now() and t.status in ('pending', 'in_progress')) as overdue,
+       t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
+       t.column_entered_at, t.completed_at,
+       greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
+       (select count(*) from comments m where m.task_id = t.id) as comment_count
+from tasks t join board_columns c on c.id = t.column_id
