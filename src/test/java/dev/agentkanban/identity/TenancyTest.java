@@ -49,6 +49,11 @@ class TenancyTest extends ApiTest {
         assertThat(ann.get("/api/v1/tasks/" + taskB + "/history").status()).isEqualTo(404);
         assertThat(ann.post("/api/v1/tasks", obj("board_id", boardB, "title", "sneak")).status()).isEqualTo(404);
         assertThat(ann.get("/api/v1/tasks").json().get("items").findValuesAsString("title")).doesNotContain("B secret");
+        long columnB = jdbc.sql("select column_id from tasks where id = :id").param("id", taskB).query(Long.class).single();
+        Response foreignColumn = ann.get("/api/v1/tasks?column_id=" + columnB);
+        assertThat(foreignColumn.json().get("items")).isEmpty();
+        assertThat(foreignColumn.json().get("total").asLong()).isZero();
+        assertThat(ann.get("/api/v1/tasks?board_id=" + boardB).json().get("total").asLong()).isZero();
         assertThat(jdbc.sql("select version from tasks where id = :id").param("id", taskB).query(Long.class).single()).isEqualTo(version);
         assertThat(jdbc.sql("select title from tasks where id = :id").param("id", taskB).query(String.class).single()).isEqualTo("B secret");
     }

@@ -281,6 +281,12 @@ class TaskApiTest extends ApiTest {
         assertThat(page.json().get("offset").asLong()).isEqualTo(1);
         assertThat(page.json().get("items")).hasSize(2);
         assertThat(http.get(base + "&limit=100000").json().get("limit").asInt()).isEqualTo(500);
+        // totals of counter-backed filters (board, column, status, priority) agree with the rows
+        for (String q : List.of("", "&priority=high", "&status=pending", "&priority=high,low&status=pending,completed",
+                "&column_id=" + b[4], "&column_id=" + b[1] + "&priority=low")) {
+            Response r = http.get(base + q + "&limit=1");
+            assertThat(r.json().get("total").asLong()).as(q).isEqualTo(ids(base + q).size());
+        }
     }
 
     @Test
