@@ -121,18 +121,24 @@ BASE="http://127.0.0.1:$PORT"
 log "starting the app on port $PORT (log: $RUN_DIR/app.log)"
 LOAD_BEFORE=$(load1)
 START_MS=$(now_ms)
-DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT="$PORT" java -jar target/agent-kanban.jar >"$RUN_DIR/app.log" 2>&1 &
+# a bench user is created at start; rate limits would cap every run at 60 requests a minute
+DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT="$PORT" RATE_LIMIT_ENABLED=false \
+  ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 java -jar target/agent-kanban.jar >"$RUN_DIR/app.log" 2>&1 &
 APP_PID=$!
-until curl -fsS -o /dev/null "$BASE/api/v1/boards" 2>/dev/null; do
+until curl -fsS -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$RUN_DIR/app.log" >&2; die "the app exited during startup"; }
   [ $(( $(now_ms) - START_MS )) -lt 180000 ] || die "the app did not answer within 180 s"
   sleep 0.05
 done
 STARTUP_MS=$(( $(now_ms) - START_MS ))
 RSS_IDLE_MB=$(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$APP_PID/status")
-log "first successful GET /api/v1/boards after $STARTUP_MS ms (RSS $RSS_IDLE_MB MB)"
+log "first healthy GET /api/v1/health after $STARTUP_MS ms (RSS $RSS_IDLE_MB MB)"
 
+TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1234"}' \
+  "$BASE/api/v1/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || die "signing in as the bench user failed"
 status=$(curl -sS -o "$RUN_DIR/board.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $TOKEN" \
   -d '{"name":"Bench board","description":"created by bench/run.sh"}' "$BASE/api/v1/boards")
 [ "$status" = 201 ] || die "creating the board answered $status: $(cat "$RUN_DIR/board.json")"
 BOARD=$(sql -c "select max(id) from boards where name = 'Bench board'")
@@ -178,7 +184,7 @@ run_wrk() {
     echo 5 >"/proc/$APP_PID/clear_refs" 2>/dev/null || true   # restart VmHWM for this run
   fi
   wrk -t"$threads" -c"$c" -d"${secs}s" --timeout 5s --latency -s "bench/wrk/$op.lua" "$BASE" -- \
-    min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" >"$out" 2>&1 || die "wrk failed: $(tail -5 "$out")"
+    min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" token="$TOKEN" >"$out" 2>&1 || die "wrk failed: $(tail -5 "$out")"
   [ "$mode" = record ] || return 0
   line=$(grep '^BENCH ' "$out") || die "wrk printed no summary: $(tail -5 "$out")"
   if [ "$c" = 32 ]; then
@@ -399,7 +405,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "  PostgreSQL share these cores; 1-minute load average $LOAD_BEFORE before the start, at most $LOAD_MAX"
   echo "  at the end of a measurement (the benchmark's own processes count too)"
   echo "- PostgreSQL $PG_VERSION (default settings); $JDK_VERSION; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(pgbench --version)"
-  echo "- startup to the first successful \`GET /api/v1/boards\` on an empty database (including the"
+  echo "- startup to the first healthy \`GET /api/v1/health\` on an empty database (including the"
   echo "  Flyway migration): **$STARTUP_MS ms**; resident memory then: $RSS_IDLE_MB MB"
   for n in "${DATASETS[@]}"; do
     echo "- seeding $(thousands "$n") tasks (one transaction, audit trigger included): **${SEED_MS[$n]} ms**, then \`vacuum analyze\` ${VACUUM_MS[$n]} ms"

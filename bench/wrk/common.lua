@@ -35,6 +35,7 @@ function run(build)
 
   init = function(args)
     A = parse(args)
+    if A.token then wrk.headers["Authorization"] = "Bearer " .. A.token end
     errors_n = 0
     first_error = ""
     math.randomseed(os.time() * 1000 + tid * 7919)

@@ -90,7 +90,7 @@ class Credentials {
         } catch (JwtException e) {
             return Optional.empty();
         }
-        if (jwt.getId() == null || repo.sessionRevoked(jwt.getId())) {
+        if (jwt.getId() == null) {
             return Optional.empty();
         }
         long userId;
@@ -100,7 +100,7 @@ class Credentials {
             return Optional.empty();
         }
         String kind = jwt.getClaimAsString("kind");
-        return repo.user(userId).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
+        return repo.sessionUser(userId, jwt.getId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
                 u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
                 jwt.getExpiresAt(), u.defaultWorkspaceId()));
     }

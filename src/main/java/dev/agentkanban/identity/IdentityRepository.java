@@ -261,9 +261,12 @@ class IdentityRepository {
         jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'").update();
     }
 
-    boolean sessionRevoked(String jti) {
-        return jdbc.sql("select exists (select 1 from revoked_sessions where jti = :j)").param("j", jti)
-                .query(Boolean.class).single();
+    /** The session's user, unless the session was ended by logout (one query per request). */
+    Optional<User> sessionUser(long userId, String jti) {
+        return jdbc.sql("select " + USER + " from users where id = :id"
+                        + " and not exists (select 1 from revoked_sessions where jti = :j)")
+                .param("id", userId).param("j", jti)
+                .query(IdentityRepository::user).optional();
     }
 
     private static User user(ResultSet rs, int n) throws SQLException {
