@@ -70,3 +70,68 @@ begin
     end if;
 end
 $$;
+
+-- 5. Webhooks: per-workspace subscriptions, and a durable delivery log. A fan-out job turns outbox
+-- events into deliveries (one row per webhook and event, idempotent) and advances its own cursor in
+-- the same transaction; senders claim due deliveries with a lease, so a delivery survives a crash or
+-- restart of the instance that was sending it (at-least-once).
+create table webhooks (
+    id            bigint generated always as identity primary key,
+    workspace_id  bigint not null references workspaces (id) on delete cascade,
+    url           text not null check (char_length(url) between 1 and 2000 and url ~ '^https?://'),
+    event_types   text[] not null default '{}',
+    board_id      bigint references boards (id) on delete cascade,
+    secret        text not null check (char_length(secret) between 16 and 200),
+    active        boolean not null default true,
+    created_by    text not null,
+    created_at    timestamptz not null default now(),
+    updated_at    timestamptz not null default now()
+);
+create index webhooks_workspace_idx on webhooks (workspace_id, id);
+
+create table webhook_deliveries (
+    id               bigint generated always as identity primary key,
+    workspace_id     bigint not null references workspaces (id) on delete cascade,
+    webhook_id       bigint not null references webhooks (id) on delete cascade,
+    event_id         bigint not null,
+    event_type       text not null,
+    payload          jsonb not null,
+    status           text not null default 'pending' check (status in ('pending', 'delivered', 'failed')),
+    attempts         integer not null default 0,
+    queued_at        timestamptz not null default now(),
+    next_attempt_at  timestamptz not null default now(),
+    last_attempt_at  timestamptz,
+    response_code    integer,
+    last_error       text,
+    delivered_at     timestamptz,
+    unique (webhook_id, event_id)
+);
+create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) where status = 'pending';
+create index webhook_deliveries_log_idx on webhook_deliveries (webhook_id, id);
+
+-- How far the fan-out has turned outbox events into deliveries.
+create table webhook_cursor (
+    singleton  boolean primary key default true check (singleton),
+    position   bigint not null
+);
+insert into webhook_cursor (position) values (0);
+
+do $$
+declare
+    t text;
+begin
+    foreach t in array array['webhooks', 'webhook_deliveries']
+    loop
+        execute format('alter table %I enable row level security', t);
+        execute format('alter table %I force row level security', t);
+        execute format('create policy workspace_isolation on %I using (workspace_id = kanban_workspace())'
+                       ' with check (workspace_id = kanban_workspace())', t);
+        -- fan-out and sending are system work across workspaces (see events/SystemTransactions)
+        execute format('create policy system_work on %I using (current_setting(''kanban.system'', true) = ''on'')'
+                       ' with check (current_setting(''kanban.system'', true) = ''on'')', t);
+    end loop;
+    if exists (select 1 from pg_roles where rolname = 'kanban_app') then
+        execute 'grant select, insert, update, delete on webhooks, webhook_deliveries, webhook_cursor to kanban_app';
+    end if;
+end
+$$;

@@ -24,11 +24,13 @@ public class ChangeFeed {
     private final EventRepository repo;
     private final FeedHorizon horizon;
     private final Transactions tx;
+    private final SystemTransactions system;
 
-    ChangeFeed(EventRepository repo, FeedHorizon horizon, Transactions tx) {
+    ChangeFeed(EventRepository repo, FeedHorizon horizon, Transactions tx, SystemTransactions system) {
         this.repo = repo;
         this.horizon = horizon;
         this.tx = tx;
+        this.system = system;
     }
 
     /**
@@ -55,6 +57,23 @@ public class ChangeFeed {
     public List<ChangeEvent> boardEvents(long boardId, long after, long through, int limit) {
         long ws = CurrentRequest.get().workspaceId();
         return tx.read(() -> repo.workspaceEvents(ws, requireRetained(after), through, boardId, limit));
+    }
+
+    /**
+     * System work only, never for a request: every workspace's events after {@code after}, up to the
+     * horizon, at most {@code limit}, in id order (webhook fan-out).
+     */
+    public List<ChangeEvent> allWorkspaces(long after, int limit) {
+        long through = horizon.advance();
+        return system.read(() -> repo.allEvents(after, through, limit));
+    }
+
+    /**
+     * Whether a cursor lies beyond every id the outbox has ever drawn: the outbox was reset (a
+     * restore, or tests truncating it), and a follower must start again from the beginning.
+     */
+    public boolean beyondOutbox(long cursor) {
+        return cursor > horizon.drawn();
     }
 
     /** The id up to which the outbox is final now. */

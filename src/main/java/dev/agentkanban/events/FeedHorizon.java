@@ -51,8 +51,7 @@ class FeedHorizon {
         lock.lock();
         try {
             // Two statements, in this order: the sequence first, then the next xid and the oldest running one.
-            long drawn = jdbc.sql("select case when is_called then last_value else last_value - 1 end from outbox_events_id_seq")
-                    .query(Long.class).single();
+            long drawn = drawn();
             // The next xid to be assigned, without assigning one: age(x) counts from it for a
             // transaction that has no xid. (A snapshot's xmax is not it: it is one past the latest
             // *completed* xid, and a running transaction may hold an xid above it.)
@@ -86,6 +85,12 @@ class FeedHorizon {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The highest id drawn from the outbox sequence so far (committed or not). */
+    long drawn() {
+        return jdbc.sql("select case when is_called then last_value else last_value - 1 end from outbox_events_id_seq")
+                .query(Long.class).single();
     }
 
     /** Whether ids beyond the horizon are known to exist (a look soon after will likely move it). */

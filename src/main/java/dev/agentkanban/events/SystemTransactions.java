@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * this for anything a request asked for: requests go through platform.Transactions.
  */
 @Component
-class SystemTransactions {
+public class SystemTransactions {
 
     private final TransactionTemplate reads;
     private final TransactionTemplate writes;
@@ -27,14 +27,14 @@ class SystemTransactions {
         this.jdbc = jdbc;
     }
 
-    <T> T read(Supplier<T> work) {
+    public <T> T read(Supplier<T> work) {
         return reads.execute(status -> {
             mark();
             return work.get();
         });
     }
 
-    <T> T write(Supplier<T> work) {
+    public <T> T write(Supplier<T> work) {
         return writes.execute(status -> {
             mark();
             return work.get();
