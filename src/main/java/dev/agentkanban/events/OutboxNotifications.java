@@ -120,6 +120,9 @@ class OutboxNotifications implements SmartLifecycle {
             props.setProperty("password", password);
         }
         props.setProperty("ApplicationName", APPLICATION_NAME);
+        // a dead peer must surface as an error (and a reconnect), not as silence
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("connectTimeout", "5");
         return props;
     }
 

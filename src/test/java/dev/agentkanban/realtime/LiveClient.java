@@ -44,9 +44,23 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
         return open(port, path, token, true);
     }
 
-    /** Connects without reading anything after the first message (a stalled client). */
+    /**
+     * Connects and reads nothing after the first message, like a client on a congested downlink;
+     * it keeps sending heartbeat responses, so the server can only drop it for being slow.
+     */
     static LiveClient connectNotReading(int port, String path, String token) {
-        return open(port, path, token, false);
+        LiveClient client = open(port, path, token, false);
+        Thread.ofVirtual().start(() -> {
+            while (!client.closed.isDone()) {
+                try {
+                    client.send("{\"type\":\"heartbeat_response\"}");
+                    Thread.sleep(200); // keep-alive cadence, not a synchronisation point
+                } catch (InterruptedException | RuntimeException e) {
+                    return;
+                }
+            }
+        });
+        return client;
     }
 
     /** Connects with whatever the path carries (a {@code token} parameter, or nothing). */
