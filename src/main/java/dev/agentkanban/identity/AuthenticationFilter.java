@@ -8,6 +8,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,10 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one place where a request gets its identity and its {@link RequestContext}: the bearer
- * credential (or {@code X-Session-Id}, or a {@code token} query parameter on WebSocket and MCP
- * handshakes) names the caller; {@code X-Workspace-Id} (alias {@code X-Tenant-Id}; id or slug) or the
- * caller's default/only workspace names the workspace; the membership role, capped by the token's
- * scopes, is the role. A viewer's write is refused here for every route at once.
+ * credential (or {@code X-Session-Id}, or on WebSocket handshakes the subprotocol after
+ * {@code bearer}, or a {@code token} query parameter on WebSocket and MCP handshakes) names the
+ * caller; {@code X-Workspace-Id} (alias {@code X-Tenant-Id}; id or slug) or the caller's
+ * default/only workspace names the workspace; the membership role, capped by the token's scopes, is
+ * the role. A viewer's write is refused here for every route at once.
  */
 class AuthenticationFilter extends OncePerRequestFilter {
 
@@ -158,8 +161,36 @@ class AuthenticationFilter extends OncePerRequestFilter {
             return session.trim();
         }
         String path = request.getRequestURI();
+        if (path.startsWith("/ws")) {
+            String offered = bearerSubprotocol(request);
+            if (offered != null) {
+                return offered;
+            }
+        }
         if (path.startsWith("/ws") || path.startsWith("/mcp")) {
             return request.getParameter("token");
+        }
+        return null;
+    }
+
+    /**
+     * A browser cannot set headers on a WebSocket handshake, so it offers the token as the subprotocol
+     * after {@code bearer}: {@code Sec-WebSocket-Protocol: bearer, <token>} (the server selects
+     * {@code bearer}).
+     */
+    private static String bearerSubprotocol(HttpServletRequest request) {
+        List<String> offered = new ArrayList<>();
+        for (String header : Collections.list(request.getHeaders("Sec-WebSocket-Protocol"))) {
+            for (String p : header.split(",")) {
+                if (!p.isBlank()) {
+                    offered.add(p.trim());
+                }
+            }
+        }
+        for (int i = 0; i + 1 < offered.size(); i++) {
+            if (offered.get(i).equalsIgnoreCase("bearer")) {
+                return offered.get(i + 1);
+            }
         }
         return null;
     }

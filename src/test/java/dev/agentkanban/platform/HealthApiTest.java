@@ -26,6 +26,16 @@ class HealthApiTest extends ApiTest {
         assertThat(r.json().get("status").asString()).isEqualTo("ok");
     }
 
+    @org.springframework.beans.factory.annotation.Value("${spring.datasource.hikari.maximum-pool-size}")
+    int poolSize;
+
+    @Test
+    void thePoolSizeDefaultsTo20() throws Exception {
+        var yaml = new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
+        yaml.setResources(new org.springframework.core.io.ClassPathResource("application.yml"));
+        assertThat(yaml.getObject().getProperty("spring.datasource.hikari.maximum-pool-size")).isEqualTo("${DB_POOL_SIZE:20}");
+    }
+
     @Test
     void healthReportsTheDatabaseMigrationsAndPool() {
         Response r = http.get("/api/v1/health");
@@ -42,7 +52,7 @@ class HealthApiTest extends ApiTest {
         for (String field : new String[] {"active", "idle", "total", "max", "waiting"}) {
             assertThat(pool.has(field)).as(field).isTrue();
         }
-        assertThat(pool.get("max").asInt()).isEqualTo(20);
+        assertThat(pool.get("max").asInt()).isEqualTo(poolSize);
         assertThat(pool.get("total").asInt()).isPositive();
         assertThat(health.get("live_connections").asInt()).isZero();
         assertThat(health.has("worker_lag")).isTrue();

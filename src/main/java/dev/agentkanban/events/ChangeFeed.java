@@ -1,0 +1,95 @@
+package dev.agentkanban.events;
+
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Transactions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * The change feed: the request workspace's committed events in outbox id order, read up to the
+ * {@link FeedHorizon}, so a reader that follows the cursor never misses an event and never sees one
+ * twice. Used by {@code GET /api/v1/events}, by live subscribers catching up after a reconnect, and
+ * by anything else that resumes from an event id.
+ */
+@Service
+public class ChangeFeed {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    private final EventRepository repo;
+    private final FeedHorizon horizon;
+    private final Transactions tx;
+    private final SystemTransactions system;
+
+    ChangeFeed(EventRepository repo, FeedHorizon horizon, Transactions tx, SystemTransactions system) {
+        this.repo = repo;
+        this.horizon = horizon;
+        this.tx = tx;
+        this.system = system;
+    }
+
+    /**
+     * Events after {@code after} (null: from the oldest retained event), optionally of one board.
+     * A cursor that points into events already deleted by retention is a 410.
+     */
+    public FeedPage read(Long after, Long boardId, int limit) {
+        long ws = CurrentRequest.get().workspaceId();
+        long through = horizon.advance();
+        return tx.read(() -> {
+            long from = after == null ? repo.purgedThrough().orElse(0L) : requireRetained(after);
+            List<ChangeEvent> rows = repo.workspaceEvents(ws, from, through, boardId, limit + 1);
+            boolean more = rows.size() > limit;
+            List<ChangeEvent> items = more ? List.copyOf(rows.subList(0, limit)) : rows;
+            long next = more ? items.getLast().eventId() : Math.max(from, through);
+            return new FeedPage(items, next, more);
+        });
+    }
+
+    /**
+     * One board's events of the request workspace after {@code after} up to {@code through} (at most
+     * {@code limit}), in order: what a live subscriber missed. 410 if retention deleted some of them.
+     */
+    public List<ChangeEvent> boardEvents(long boardId, long after, long through, int limit) {
+        long ws = CurrentRequest.get().workspaceId();
+        return tx.read(() -> repo.workspaceEvents(ws, requireRetained(after), through, boardId, limit));
+    }
+
+    /**
+     * System work only, never for a request: every workspace's events after {@code after}, up to the
+     * horizon, at most {@code limit}, in id order (webhook fan-out).
+     */
+    public List<ChangeEvent> allWorkspaces(long after, int limit) {
+        long through = horizon.advance();
+        return system.read(() -> repo.allEvents(after, through, limit));
+    }
+
+    /**
+     * Whether a cursor lies beyond every id the outbox has ever drawn: the outbox was reset (a
+     * restore, or tests truncating it), and a follower must start again from the beginning.
+     */
+    public boolean beyondOutbox(long cursor) {
+        return cursor > horizon.drawn();
+    }
+
+    /** The id up to which the outbox is final now. */
+    public long horizon() {
+        return horizon.advance();
+    }
+
+    private long requireRetained(long after) {
+        Optional<Long> purged = repo.purgedThrough();
+        if (purged.isPresent() && after < purged.get()) {
+            throw new ApiException(HttpStatus.GONE, "cursor-expired", "Gone",
+                    "events up to id " + purged.get() + " were deleted by the retention policy, so the events after cursor "
+                            + after + " are no longer complete; reload the current state and resume from cursor "
+                            + purged.get() + " (or omit 'after' to start at the oldest retained event)",
+                    Map.of("oldest_cursor", purged.get()));
+        }
+        return after;
+    }
+}

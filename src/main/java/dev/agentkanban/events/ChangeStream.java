@@ -1,0 +1,162 @@
+package dev.agentkanban.events;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * This instance's dispatcher: follows the outbox with the change feed's gap-free cursor and hands every
+ * committed event, in id order, to this instance's listeners (live WebSocket delivery). The outbox is
+ * the source of truth, so every instance delivers every event whichever instance made the change, and
+ * a rolled-back change is never delivered. It wakes on the database's notification
+ * ({@link #wake()}, see {@link OutboxNotifications}) and polls as well, so a lost notification only
+ * delays delivery.
+ *
+ * <p>It reads all workspaces' events at once in a system transaction, outside any request: this is
+ * system work, not tenant work. Listeners filter per subscriber (workspace, board) in memory.
+ */
+@Component
+public class ChangeStream implements SmartLifecycle {
+
+    /** Receives committed events in id order, on the dispatcher's thread; must not block for long. */
+    public interface Listener {
+        void committed(List<ChangeEvent> events);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeStream.class);
+    private static final int BATCH = 500;
+    /** Before the first look: live delivery starts at the outbox's end, not at its beginning. */
+    private static final long NOT_STARTED = -1;
+
+    private final EventRepository repo;
+    private final FeedHorizon horizon;
+    private final SystemTransactions system;
+    private final Duration pollInterval;
+    private final Duration catchUpInterval;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Semaphore signal = new Semaphore(0);
+    private volatile long position;
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    ChangeStream(EventRepository repo, FeedHorizon horizon, SystemTransactions system,
+            @Value("${kanban.events.poll-interval:PT1S}") Duration pollInterval,
+            @Value("${kanban.events.catch-up-interval:PT0.02S}") Duration catchUpInterval) {
+        this.repo = repo;
+        this.horizon = horizon;
+        this.system = system;
+        this.pollInterval = pollInterval;
+        this.catchUpInterval = catchUpInterval;
+    }
+
+    public void register(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * The id through which events have been handed to the listeners, or are being handed right now
+     * (it moves before a batch is delivered). It never passes the feed horizon, so a listener that
+     * registers interest and then reads {@link ChangeFeed#horizon()} gets every later event live.
+     */
+    public long position() {
+        long p = position;
+        return p == NOT_STARTED ? horizon.advance() : p;
+    }
+
+    /** Asks the dispatcher to look at the outbox now (a notification arrived, or a local commit). */
+    public void wake() {
+        if (signal.availablePermits() == 0) {
+            signal.release();
+        }
+    }
+
+    @Override
+    public void start() {
+        try {
+            position = horizon.advance();
+        } catch (RuntimeException e) {
+            log.warn("outbox not readable at start, the dispatcher will retry: {}", e.toString());
+            position = NOT_STARTED;
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("outbox-dispatcher").start(this::run);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                signal.tryAcquire((horizon.behind() ? catchUpInterval : pollInterval).toMillis(), TimeUnit.MILLISECONDS);
+                signal.drainPermits();
+                dispatch();
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("outbox dispatch failed, retrying: {}", e.toString());
+                pause();
+            }
+        }
+    }
+
+    private void dispatch() {
+        long through = horizon.advance();
+        if (position == NOT_STARTED) {
+            position = through;
+            return;
+        }
+        if (through < position) {
+            // the outbox sequence was reset (restore, or tests truncating the table): start over
+            position = 0;
+        }
+        while (position < through) {
+            long after = position;
+            List<ChangeEvent> batch = system.read(() -> repo.allEvents(after, through, BATCH));
+            position = batch.size() < BATCH ? through : batch.getLast().eventId();
+            if (!batch.isEmpty()) {
+                for (Listener listener : listeners) {
+                    try {
+                        listener.committed(batch);
+                    } catch (RuntimeException e) {
+                        log.warn("a change listener failed on events {}..{}", batch.getFirst().eventId(),
+                                batch.getLast().eventId(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(pollInterval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

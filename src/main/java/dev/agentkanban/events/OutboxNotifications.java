@@ -1,0 +1,138 @@
+package dev.agentkanban.events;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * The wake-up signal for this instance's dispatcher: {@code LISTEN kanban_events} on a dedicated
+ * connection (not one of the pool's: it is held for the life of the instance), on its own virtual
+ * thread, reconnecting after a failure. The outbox trigger sends the notification at commit from
+ * whichever instance made the change (V6__live.sql). A notification carries nothing; the dispatcher
+ * reads the outbox, so a notification lost while reconnecting only delays delivery until its poll.
+ */
+@Component
+class OutboxNotifications implements SmartLifecycle {
+
+    static final String CHANNEL = "kanban_events";
+    /** How the listening connection shows in pg_stat_activity. */
+    static final String APPLICATION_NAME = "kanban-outbox-listener";
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxNotifications.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final ChangeStream stream;
+    private final String url;
+    private final String username;
+    private final String password;
+    private final boolean enabled;
+    private volatile boolean running;
+    private volatile Thread thread;
+    private volatile Connection connection;
+
+    OutboxNotifications(ChangeStream stream, Environment env, @Value("${kanban.events.listen:true}") boolean enabled) {
+        this.stream = stream;
+        this.url = env.getProperty("spring.datasource.url");
+        this.username = env.getProperty("spring.datasource.username");
+        this.password = env.getProperty("spring.datasource.password");
+        this.enabled = enabled && url != null && url.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        if (enabled) {
+            thread = Thread.ofVirtual().name("outbox-listener").start(this::run);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            closeQuietly(connection);
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(250);
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, connectionProperties())) {
+                connection = c;
+                try (Statement s = c.createStatement()) {
+                    s.execute("listen " + CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                backoff = Duration.ofMillis(250);
+                stream.wake(); // anything committed while we were not listening
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(1000);
+                    if (notifications != null && notifications.length > 0) {
+                        stream.wake();
+                    }
+                }
+            } catch (SQLException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("listening for outbox notifications failed, reconnecting in {}: {}", backoff, e.toString());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } finally {
+                connection = null;
+            }
+        }
+    }
+
+    private Properties connectionProperties() {
+        Properties props = new Properties();
+        if (username != null) {
+            props.setProperty("user", username);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", APPLICATION_NAME);
+        // a dead peer must surface as an error (and a reconnect), not as silence
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("connectTimeout", "5");
+        return props;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.agentkanban.realtime;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.events.ChangeEvent;
+import dev.agentkanban.events.ChangeFeed;
+import dev.agentkanban.events.ChangeStream;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * This instance's connections and the boards they follow. Board events arrive from the
+ * {@link ChangeStream} (committed outbox events, in id order) and go to the connections that follow
+ * that board and belong to its workspace; each event is serialised once for all of them.
+ *
+ * <p>A subscription starts at the feed horizon read right after it was registered (sent back as
+ * {@code cursor}): events up to it are in the state the client loads after {@code subscribed}, every
+ * later one arrives live. Subscribing with {@code last_event_id} first sends what the client missed,
+ * from the outbox up to that horizon, then live events, in order and without duplicates: the
+ * subscription holds live events back while it replays, then releases those it did not replay.
+ */
+@Component
+class BoardRooms implements ChangeStream.Listener {
+
+    private static final int REPLAY_PAGE = 500;
+
+    private final Boards boards;
+    private final ChangeFeed feed;
+    private final ChangeStream stream;
+    private final JsonMapper json;
+    private final LiveSettings settings;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    private final AtomicInteger admitted = new AtomicInteger();
+
+    BoardRooms(Boards boards, ChangeFeed feed, ChangeStream stream, JsonMapper json, LiveSettings settings) {
+        this.boards = boards;
+        this.feed = feed;
+        this.stream = stream;
+        this.json = json;
+        this.settings = settings;
+        stream.register(this);
+    }
+
+    /** Admits a connection unless this instance is at its limit (then it is closed with the reason). */
+    boolean admit(Connection c) {
+        if (admitted.incrementAndGet() > settings.maxConnections) {
+            admitted.decrementAndGet();
+            c.close(CloseStatus.SERVICE_OVERLOAD.withReason(
+                    "connection limit reached (" + settings.maxConnections + " connections); try again later"));
+            return false;
+        }
+        connections.put(c.id(), c);
+        return true;
+    }
+
+    void disconnect(String connectionId) {
+        Connection c = connections.remove(connectionId);
+        if (c == null) {
+            return;
+        }
+        admitted.decrementAndGet();
+        for (long board : c.boards()) {
+            leaveRoom(board, c);
+        }
+    }
+
+    Connection connection(String id) {
+        return connections.get(id);
+    }
+
+    Collection<Connection> connections() {
+        return connections.values();
+    }
+
+    /**
+     * Follows a board the connection's caller may read (404 for a board of another workspace, as
+     * over HTTP), catching up from {@code lastEventId} first when given.
+     */
+    void subscribe(Connection c, long boardId, Long lastEventId) {
+        Board board;
+        try {
+            board = CurrentRequest.runAs(c.context(), () -> boards.get(boardId));
+        } catch (ApiException e) {
+            c.send(Messages.error(json, e.status().value() == 404 ? "not_found" : "forbidden", e.getMessage()));
+            return;
+        }
+        Connection.Subscription s = c.subscribe(boardId);
+        rooms.computeIfAbsent(boardId, b -> ConcurrentHashMap.newKeySet()).add(c);
+        // Read after registering: every event above it reaches this subscription live.
+        long through = feed.horizon();
+        ObjectNode subscribed = Messages.of(json, "subscribed").put("board_id", boardId).put("board_name", board.name())
+                .put("cursor", through);
+        c.send(Messages.text(json, subscribed));
+        try {
+            if (lastEventId != null) {
+                catchUp(c, s, boardId, lastEventId, through);
+            } else {
+                c.startAfter(s, through);
+            }
+        } finally {
+            c.caughtUp(s);
+        }
+    }
+
+    private void catchUp(Connection c, Connection.Subscription s, long boardId, long lastEventId, long through) {
+        long after = lastEventId;
+        try {
+            while (after < through) {
+                long from = after;
+                List<ChangeEvent> missed = CurrentRequest.runAs(c.context(),
+                        () -> feed.boardEvents(boardId, from, through, REPLAY_PAGE));
+                for (ChangeEvent e : missed) {
+                    c.replay(s, e.eventId(), Messages.event(json, e));
+                }
+                after = missed.size() < REPLAY_PAGE ? through : missed.getLast().eventId();
+            }
+        } catch (ApiException e) {
+            c.send(Messages.error(json, "cursor_expired", e.getMessage()));
+        }
+    }
+
+    boolean unsubscribe(Connection c, long boardId) {
+        if (!c.unsubscribe(boardId)) {
+            return false;
+        }
+        leaveRoom(boardId, c);
+        return true;
+    }
+
+    private void leaveRoom(long boardId, Connection c) {
+        rooms.computeIfPresent(boardId, (b, members) -> {
+            members.remove(c);
+            return members.isEmpty() ? null : members;
+        });
+    }
+
+    @Override
+    public void committed(List<ChangeEvent> events) {
+        for (ChangeEvent e : events) {
+            if (e.boardId() == null) {
+                continue;
+            }
+            Set<Connection> members = rooms.get(e.boardId());
+            if (members == null || members.isEmpty()) {
+                continue;
+            }
+            String text = null;
+            for (Connection c : members) {
+                if (c.workspaceId() == e.workspaceId()) {
+                    if (text == null) {
+                        text = Messages.event(json, e);
+                    }
+                    c.deliver(e.boardId(), e.eventId(), text);
+                }
+            }
+        }
+    }
+
+    /** Counts for {@code get_stats}. */
+    ObjectNode stats(Connection c) {
+        ObjectNode stats = Messages.of(json, "stats")
+                .put("connections", connections.size())
+                .put("max_connections", settings.maxConnections)
+                .put("boards", rooms.size())
+                .put("dispatched_through", stream.position());
+        var mine = stats.putArray("subscribed_boards");
+        c.boards().stream().sorted().forEach(mine::add);
+        return stats;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.agentkanban.realtime;
+
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** Limits and intervals of live connections ({@code kanban.websocket.*}; tests shorten the intervals). */
+@Component
+class LiveSettings {
+
+    final int maxConnections;
+    final Duration heartbeatInterval;
+    final Duration heartbeatTimeout;
+    final Duration sendTimeLimit;
+    final int sendBufferBytes;
+    final int sendQueueMessages;
+
+    LiveSettings(@Value("${kanban.websocket.max-connections:1000}") int maxConnections,
+            @Value("${kanban.websocket.heartbeat-interval:PT30S}") Duration heartbeatInterval,
+            @Value("${kanban.websocket.heartbeat-timeout:PT60S}") Duration heartbeatTimeout,
+            @Value("${kanban.websocket.send-time-limit:PT10S}") Duration sendTimeLimit,
+            @Value("${kanban.websocket.send-buffer-bytes:1048576}") int sendBufferBytes,
+            @Value("${kanban.websocket.send-queue-messages:1000}") int sendQueueMessages) {
+        this.maxConnections = maxConnections;
+        this.heartbeatInterval = heartbeatInterval;
+        this.heartbeatTimeout = heartbeatTimeout;
+        this.sendTimeLimit = sendTimeLimit;
+        this.sendBufferBytes = sendBufferBytes;
+        this.sendQueueMessages = sendQueueMessages;
+    }
+}

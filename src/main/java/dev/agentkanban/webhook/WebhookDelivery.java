@@ -1,0 +1,22 @@
+package dev.agentkanban.webhook;
+
+import java.time.Instant;
+
+/**
+ * One event sent (or to be sent) to one webhook: {@code pending} until a 2xx answer
+ * ({@code delivered}) or until retries run out ({@code failed}); {@code response_code} and
+ * {@code last_error} are from the latest attempt.
+ */
+public record WebhookDelivery(
+        long id,
+        long webhookId,
+        long eventId,
+        String eventType,
+        String status,
+        int attempts,
+        Integer responseCode,
+        String lastError,
+        Instant queuedAt,
+        Instant lastAttemptAt,
+        Instant nextAttemptAt,
+        Instant deliveredAt) {}

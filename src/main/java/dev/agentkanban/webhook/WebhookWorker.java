@@ -1,0 +1,267 @@
+package dev.agentkanban.webhook;
+
+import dev.agentkanban.events.ChangeEvent;
+import dev.agentkanban.events.ChangeFeed;
+import dev.agentkanban.events.ChangeStream;
+import dev.agentkanban.events.SystemTransactions;
+import dev.agentkanban.webhook.WebhookRepository.Claimed;
+import dev.agentkanban.webhook.WebhookRepository.Subscriber;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivers webhooks, from the durable outbox, at least once, on every instance at the same time.
+ *
+ * <p>Fan-out: follows the outbox with the change feed's gap-free cursor and, in one transaction,
+ * creates a delivery per matching webhook and event (idempotent) and advances the persisted cursor;
+ * the cursor row's lock makes instances take turns. Sending: claims due deliveries with
+ * {@code FOR UPDATE SKIP LOCKED} and a lease, POSTs the signed event, records the outcome; a failed
+ * attempt is retried with exponential backoff until the retry window (over 24 hours) has passed. A
+ * delivery claimed by an instance that dies is taken up again when its lease runs out.
+ *
+ * <p>All of this is system work across workspaces, outside any request (see SystemTransactions).
+ */
+@Component
+class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookWorker.class);
+    private static final int BATCH = 500;
+    private static final int CLAIM = 20;
+    private static final int MAX_ERROR = 500;
+
+    private final ChangeFeed feed;
+    private final SystemTransactions system;
+    private final WebhookRepository repo;
+    private final JsonMapper json;
+    private final Duration pollInterval;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration retryWindow;
+    private final Duration timeout;
+    private final Clock clock = Clock.systemUTC();
+    private final HttpClient http;
+    private final Semaphore signal = new Semaphore(0);
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    WebhookWorker(ChangeFeed feed, ChangeStream stream, SystemTransactions system, WebhookRepository repo, JsonMapper json,
+            @Value("${kanban.webhooks.poll-interval:PT1S}") Duration pollInterval,
+            @Value("${kanban.webhooks.initial-backoff:PT10S}") Duration initialBackoff,
+            @Value("${kanban.webhooks.max-backoff:PT1H}") Duration maxBackoff,
+            @Value("${kanban.webhooks.retry-window:PT25H}") Duration retryWindow,
+            @Value("${kanban.webhooks.timeout:PT10S}") Duration timeout) {
+        this.feed = feed;
+        this.system = system;
+        this.repo = repo;
+        this.json = json;
+        this.pollInterval = pollInterval;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.retryWindow = retryWindow;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        stream.register(this);
+    }
+
+    /** New events were committed somewhere: fan them out soon. */
+    @Override
+    public void committed(List<ChangeEvent> events) {
+        wake();
+    }
+
+    void wake() {
+        if (signal.availablePermits() == 0) {
+            signal.release();
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = Thread.ofVirtual().name("webhook-worker").start(this::run);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                fanOut();
+                send();
+                signal.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                signal.drainPermits();
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("webhook work failed, retrying: {}", e.toString());
+                try {
+                    Thread.sleep(pollInterval.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Turns new outbox events into deliveries; returns how many deliveries it created. */
+    int fanOut() {
+        int created = 0;
+        while (true) {
+            long position = system.read(() -> repo.cursor(false));
+            if (position > 0 && feed.beyondOutbox(position)) {
+                // the outbox was reset (restore, tests): follow it from its beginning again
+                system.write(() -> {
+                    if (repo.cursor(true) == position) {
+                        repo.moveCursor(0);
+                    }
+                    return null;
+                });
+                continue;
+            }
+            List<ChangeEvent> events = feed.allWorkspaces(position, BATCH);
+            if (events.isEmpty()) {
+                return created;
+            }
+            Integer made = system.write(() -> {
+                if (repo.cursor(true) != position) {
+                    return null; // another instance fanned these out meanwhile
+                }
+                List<Subscriber> subscribers = repo.activeSubscribers();
+                int n = 0;
+                for (ChangeEvent e : events) {
+                    String payload = null;
+                    for (Subscriber s : subscribers) {
+                        if (matches(s, e)) {
+                            payload = payload != null ? payload : json.writeValueAsString(e);
+                            n += repo.insertDelivery(e.workspaceId(), s.id(), e.eventId(), e.type(), payload);
+                        }
+                    }
+                }
+                repo.moveCursor(events.getLast().eventId());
+                return n;
+            });
+            created += made == null ? 0 : made;
+            if (events.size() < BATCH) {
+                return created;
+            }
+        }
+    }
+
+    private static boolean matches(Subscriber s, ChangeEvent e) {
+        return s.workspaceId() == e.workspaceId()
+                && (s.eventTypes().isEmpty() || s.eventTypes().contains(e.type()))
+                && (s.boardId() == null || s.boardId().equals(e.boardId()));
+    }
+
+    /** Sends every due delivery, a batch at a time, each on its own virtual thread. */
+    void send() {
+        List<Claimed> claimed;
+        do {
+            Duration lease = timeout.multipliedBy(3);
+            claimed = system.write(() -> repo.claimDue(CLAIM, lease));
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Claimed d : claimed) {
+                    senders.submit(() -> attempt(d));
+                }
+            }
+        } while (claimed.size() == CLAIM && running);
+    }
+
+    private void attempt(Claimed d) {
+        byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
+        long timestamp = clock.instant().getEpochSecond();
+        Integer code = null;
+        String error;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(d.url()))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "agent-kanban-webhooks")
+                    .header(WebhookSignature.EVENT, d.eventType())
+                    .header(WebhookSignature.EVENT_ID, Long.toString(d.eventId()))
+                    .header(WebhookSignature.DELIVERY, Long.toString(d.id()))
+                    .header(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
+                    .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(d.secret(), timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            code = response.statusCode();
+            if (code >= 200 && code < 300) {
+                int ok = code;
+                system.write(() -> {
+                    repo.delivered(d.id(), ok);
+                    return null;
+                });
+                return;
+            }
+            error = "HTTP " + code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // shutting down: the lease runs out and the delivery is attempted again
+        } catch (Exception e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        Instant next = nextAttempt(d);
+        Integer failedCode = code;
+        String failure = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        system.write(() -> {
+            repo.attemptFailed(d.id(), failedCode, failure, next);
+            return null;
+        });
+        if (next == null) {
+            log.warn("webhook {} gave up on delivery {} (event {}) after {} attempts: {}", d.webhookId(), d.id(), d.eventId(),
+                    d.attempts(), failure);
+        }
+    }
+
+    /** Exponential backoff from the initial delay, capped; null once the retry window has passed. */
+    private Instant nextAttempt(Claimed d) {
+        int doublings = Math.min(d.attempts() - 1, 30);
+        Duration delay = initialBackoff.multipliedBy(1L << doublings);
+        if (delay.compareTo(maxBackoff) > 0 || delay.isNegative()) {
+            delay = maxBackoff;
+        }
+        Instant next = clock.instant().plus(delay);
+        return next.isAfter(d.queuedAt().plus(retryWindow)) ? null : next;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.agentkanban.webhook;
+
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.webhook.WebhookRequests.CreateWebhook;
+import dev.agentkanban.webhook.WebhookRequests.UpdateWebhook;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * The webhook feature's API: a workspace's webhook subscriptions, their delivery log and
+ * redelivery. Webhooks send the workspace's data elsewhere, so managing them takes the admin role.
+ */
+@Service
+public class Webhooks {
+
+    private static final Set<String> EVENT_TYPES =
+            Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toCollection(LinkedHashSet::new));
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WebhookRepository repo;
+    private final Transactions tx;
+    private final Boards boards;
+    private final WebhookWorker worker;
+
+    Webhooks(WebhookRepository repo, Transactions tx, Boards boards, WebhookWorker worker) {
+        this.repo = repo;
+        this.tx = tx;
+        this.boards = boards;
+        this.worker = worker;
+    }
+
+    public Webhook create(CreateWebhook request) {
+        Roles.require(Role.ADMIN);
+        RequestContext ctx = CurrentRequest.get();
+        String url = validUrl(request.url());
+        List<String> types = validTypes(request.eventTypes());
+        requireBoard(request.boardId());
+        String secret = request.secret() != null ? request.secret() : newSecret();
+        return tx.write(() -> {
+            long id = repo.insert(ctx.workspaceId(), url, types, request.boardId(), secret,
+                    request.active() == null || request.active(), ctx.actor());
+            return repo.find(ctx.workspaceId(), id, false).orElseThrow().withSecret(secret);
+        });
+    }
+
+    public Page<Webhook> list(PageRequest page) {
+        Roles.require(Role.ADMIN);
+        long ws = ws();
+        return tx.read(() -> new Page<>(repo.list(ws, page.limit(), page.offset()), repo.count(ws), page.limit(), page.offset()));
+    }
+
+    public Webhook get(long id) {
+        Roles.require(Role.ADMIN);
+        long ws = ws();
+        return tx.read(() -> load(ws, id, false));
+    }
+
+    public Webhook update(long id, Patch<UpdateWebhook> patch) {
+        Roles.require(Role.ADMIN);
+        long ws = ws();
+        UpdateWebhook v = patch.values();
+        String url = patch.has("url") ? validUrl(v.url()) : null;
+        List<String> types = patch.has("event_types") ? validTypes(v.eventTypes()) : null;
+        if (patch.has("board_id")) {
+            requireBoard(v.boardId());
+        }
+        if (patch.has("active") && v.active() == null) {
+            throw ApiException.invalid("active", "must be true or false");
+        }
+        if (patch.has("secret") && v.secret() == null) {
+            throw ApiException.invalid("secret", "must not be null; send a new secret of 16 to 200 characters");
+        }
+        return tx.write(() -> {
+            Webhook current = load(ws, id, true);
+            repo.update(ws, id, url != null ? url : current.url(), types != null ? types : current.eventTypes(),
+                    patch.has("board_id") ? v.boardId() : current.boardId(),
+                    patch.has("active") ? v.active() : current.active(), patch.has("secret") ? v.secret() : null);
+            Webhook updated = load(ws, id, false);
+            return patch.has("secret") ? updated.withSecret(v.secret()) : updated;
+        });
+    }
+
+    public void delete(long id) {
+        Roles.require(Role.ADMIN);
+        long ws = ws();
+        tx.write(() -> {
+            if (repo.delete(ws, id) == 0) {
+                throw ApiException.notFound("webhook", id);
+            }
+        });
+    }
+
+    /** The webhook's delivery log, newest first. */
+    public Page<WebhookDelivery> deliveries(long webhookId, PageRequest page) {
+        Roles.require(Role.ADMIN);
+        long ws = ws();
+        return tx.read(() -> {
+            load(ws, webhookId, false);
+            return new Page<>(repo.deliveries(ws, webhookId, page.limit(), page.offset()), repo.deliveryCount(ws, webhookId),
+                    page.limit(), page.offset());
+        });
+    }
+
+    /** Sends a delivery again (whatever its status), with a fresh retry window. */
+    public WebhookDelivery redeliver(long webhookId, long deliveryId) {
+        Roles.require(Role.ADMIN);
+        long ws = ws();
+        WebhookDelivery queued = tx.write(() -> {
+            load(ws, webhookId, false);
+            return repo.requeue(ws, webhookId, deliveryId).orElseThrow(() -> ApiException.notFound("delivery", deliveryId));
+        });
+        worker.wake();
+        return queued;
+    }
+
+    private Webhook load(long ws, long id, boolean forUpdate) {
+        return repo.find(ws, id, forUpdate).orElseThrow(() -> ApiException.notFound("webhook", id));
+    }
+
+    private void requireBoard(Long boardId) {
+        if (boardId == null) {
+            return;
+        }
+        try {
+            boards.get(boardId);
+        } catch (ApiException e) {
+            throw ApiException.invalid("board_id", "board " + boardId + " does not exist in this workspace");
+        }
+    }
+
+    private static String validUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw ApiException.invalid("url", "must not be blank");
+        }
+        try {
+            URI uri = new URI(url.trim());
+            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+                throw ApiException.invalid("url", "must be an absolute http:// or https:// URL");
+            }
+            return uri.toString();
+        } catch (URISyntaxException e) {
+            throw ApiException.invalid("url", "is not a valid URL");
+        }
+    }
+
+    private static List<String> validTypes(List<String> types) {
+        if (types == null) {
+            return List.of();
+        }
+        for (String t : types) {
+            if (!EVENT_TYPES.contains(t)) {
+                throw ApiException.invalid("event_types", "unknown event type '" + t + "'; known: " + String.join(", ", EVENT_TYPES));
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(types));
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return "whsec_" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static long ws() {
+        return CurrentRequest.get().workspaceId();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.agentkanban.events;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.task.TaskFixtures;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class ChangeFeedApiTest extends ApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void feedListsTheWorkspacesEventsInCommitOrderWithTheirData() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        TaskFixtures fixtures = new TaskFixtures(http);
+        long board = fixtures.board("Feed order")[0];
+        long task = fixtures.task(board, "First task");
+
+        List<JsonNode> events = reader.readUntil(seen -> seen.size() >= 2, WAIT);
+
+        assertThat(events).extracting(e -> e.get("type").asString()).containsExactly("board_created", "task_created");
+        JsonNode created = events.get(1);
+        assertThat(created.get("board_id").asLong()).isEqualTo(board);
+        assertThat(created.get("task_id").asLong()).isEqualTo(task);
+        assertThat(created.get("actor").asString()).isEqualTo("tester");
+        assertThat(created.get("occurred_at").asString()).endsWith("Z");
+        assertThat(created.get("data").get("task").get("title").asString()).isEqualTo("First task");
+        assertThat(created.has("workspace_id")).isFalse();
+        assertThat(events.get(0).get("event_id").asLong()).isLessThan(created.get("event_id").asLong());
+    }
+
+    @Test
+    void followingTheCursorNeverRepeatsAnEvent() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        long board = new TaskFixtures(http).board("Cursor")[0];
+        reader.readUntil(seen -> !seen.isEmpty(), WAIT);
+
+        assertThat(reader.drain()).isEmpty();
+        Response again = http.get("/api/v1/events?after=" + reader.cursor());
+        assertThat(again.json().get("items").size()).isZero();
+        assertThat(again.json().get("next_cursor").asLong()).isEqualTo(reader.cursor());
+        assertThat(reader.seen()).extracting(e -> e.get("board_id").asLong()).containsExactly(board);
+    }
+
+    @Test
+    void pagesAreLimitedAndSayWhetherMoreFollow() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        long start = reader.cursor();
+        TaskFixtures fixtures = new TaskFixtures(http);
+        long board = fixtures.board("Paging")[0];
+        fixtures.task(board, "one");
+        fixtures.task(board, "two");
+        reader.readUntil(seen -> seen.size() >= 3, WAIT);
+
+        Response page = http.get("/api/v1/events?limit=2&after=" + start);
+        assertThat(page.json().get("items").size()).isEqualTo(2);
+        assertThat(page.json().get("has_more").asBoolean()).isTrue();
+        assertThat(page.json().get("next_cursor").asLong()).isEqualTo(page.json().get("items").get(1).get("event_id").asLong());
+        Response rest = http.get("/api/v1/events?limit=2&after=" + page.json().get("next_cursor").asLong());
+        assertThat(rest.json().get("items")).hasSize(1);
+        assertThat(rest.json().get("items").get(0).get("data").get("task").get("title").asString()).isEqualTo("two");
+    }
+
+    @Test
+    void boardFilterKeepsOnlyThatBoardsEvents() throws Exception {
+        TaskFixtures fixtures = new TaskFixtures(http);
+        long red = fixtures.board("Red")[0];
+        long blue = fixtures.board("Blue")[0];
+        FeedReader redReader = FeedReader.fromNow(http, "&board_id=" + red, jdbc);
+        FeedReader all = FeedReader.fromNow(http, "", jdbc);
+        fixtures.task(blue, "blue task");
+        fixtures.task(red, "red task");
+        all.readUntil(seen -> seen.size() >= 2, WAIT);
+
+        List<JsonNode> redEvents = redReader.readUntil(seen -> !seen.isEmpty(), WAIT);
+
+        assertThat(redEvents).extracting(e -> e.get("data").get("task").get("title").asString()).containsExactly("red task");
+        assertThat(redReader.cursor()).isGreaterThanOrEqualTo(redEvents.getFirst().get("event_id").asLong());
+    }
+
+    @Test
+    void anotherWorkspacesEventsAreNotInTheFeed() throws Exception {
+        long other = otherWorkspace("feed-other");
+        Http outsider = clientFor("feed-outsider", other, Role.ADMIN);
+        FeedReader mine = FeedReader.fromNow(http, "", jdbc);
+        FeedReader theirs = FeedReader.fromNow(outsider, "", jdbc);
+        Response board = outsider.post("/api/v1/boards", obj("name", "Secret"));
+        assertThat(board.status()).as(board.body()).isEqualTo(201);
+        new TaskFixtures(http).board("Mine");
+
+        theirs.readUntil(seen -> !seen.isEmpty(), WAIT);
+        mine.readUntil(seen -> !seen.isEmpty(), WAIT);
+
+        assertThat(mine.seen()).extracting(e -> e.get("data").get("name").asString()).containsExactly("Mine");
+        assertThat(theirs.seen()).extracting(e -> e.get("data").get("name").asString()).containsExactly("Secret");
+        assertThat(http.get("/api/v1/events?board_id=" + board.id()).json().get("items")).isEmpty();
+    }
+
+    @Test
+    void aRolledBackChangeLeavesNoEvent() throws Exception {
+        TaskFixtures fixtures = new TaskFixtures(http);
+        long board = fixtures.board("Rollback")[0];
+        FeedReader reader = FeedReader.fromNow(http, "&board_id=" + board, jdbc);
+        Response bad = http.post("/api/v1/tasks", obj("board_id", board, "title", "x", "column_id", 999_999_999L));
+        assertThat(bad.status()).isBetween(400, 499);
+        fixtures.task(board, "after the failure");
+
+        List<JsonNode> events = reader.readUntil(seen -> !seen.isEmpty(), WAIT);
+
+        assertThat(events).extracting(e -> e.get("data").get("task").get("title").asString()).containsExactly("after the failure");
+    }
+
+    @Test
+    void badCursorOrLimitIsAValidationError() {
+        assertThat(http.get("/api/v1/events?after=-1").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/events?after=abc").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/events?limit=0").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/events?board_id=x").status()).isEqualTo(422);
+        assertThat(http.anonymous().get("/api/v1/events").status()).isEqualTo(401);
+    }
+
+    @Test
+    void viewersMayReadTheFeed() {
+        Http viewer = clientFor("feed-viewer", defaultWorkspace, Role.VIEWER);
+        assertThat(viewer.get("/api/v1/events").status()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.agentkanban.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The change feed is gap-free when transactions commit out of id order: two real connections, one
+ * holding a lower outbox id open while another commits a higher one.
+ */
+class FeedOrderTest extends ApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void aLowerIdCommittedAfterAHigherOneIsNeitherSkippedNorReordered() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        try (Connection fast = connect(); Connection slow = connect()) {
+            // The fast transaction gets its xid first, so the naive "tx_id below the snapshot's xmin"
+            // rule would hand out its event while the slow one (later xid, lower id) is still open.
+            fast.createStatement().execute("select pg_current_xact_id()");
+            long slowId = append(slow, "slow");
+            long fastId = append(fast, "fast");
+            assertThat(slowId).isLessThan(fastId);
+            fast.commit();
+
+            List<Long> whileOpen = reader.drain().stream().map(e -> e.get("event_id").asLong()).toList();
+            assertThat(whileOpen).as("nothing at or above an id that may still commit").isEmpty();
+            assertThat(reader.cursor()).isLessThan(slowId);
+
+            slow.commit();
+            reader.readUntil(seen -> seen.size() >= 2, WAIT);
+            assertThat(reader.seenIds()).containsExactly(slowId, fastId);
+        }
+    }
+
+    @Test
+    void aRolledBackEventLeavesAGapTheFeedStepsOver() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        try (Connection c = connect()) {
+            long lost = append(c, "rolled back");
+            c.rollback();
+            long kept = append(c, "kept");
+            c.commit();
+
+            reader.readUntil(seen -> !seen.isEmpty(), WAIT);
+
+            assertThat(reader.seenIds()).containsExactly(kept).doesNotContain(lost);
+        }
+    }
+
+    @Test
+    void concurrentSlowAndFastWritersAreReadExactlyOnceInIdOrder() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        int writers = 6;
+        int perWriter = 15;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            done.add(pool.submit(() -> {
+                try (Connection c = connect()) {
+                    for (int i = 0; i < perWriter; i++) {
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
+                        long id = append(c, "w");
+                        Thread.sleep(random.nextInt(0, 15)); // a transaction of random length
+                        if (random.nextInt(5) == 0) {
+                            c.rollback();
+                        } else {
+                            c.commit();
+                            committed.add(id);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        // read while the writers are busy, so the reader really runs into open transactions
+        while (done.stream().anyMatch(f -> !f.isDone())) {
+            reader.drain();
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+
+        reader.readUntil(seen -> seen.size() >= committed.size(), WAIT);
+
+        List<Long> expected = committed.stream().sorted().toList();
+        assertThat(reader.seenIds()).as("every committed event exactly once, in id order").containsExactlyElementsOf(expected);
+    }
+
+    private long append(Connection c, String actor) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into outbox_events (workspace_id, type, actor, payload)
+                values (?, 'task_updated', ?, '{}') returning id
+                """)) {
+            s.setLong(1, defaultWorkspace);
+            s.setString(2, actor);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        TestDatabase db = TestDatabase.get();
+        Connection c = DriverManager.getConnection(db.jdbcUrl, db.username, db.password);
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("set application_name = 'feed-order-test'");
+        }
+        return c;
+    }
+}

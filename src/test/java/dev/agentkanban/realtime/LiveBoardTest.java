@@ -1,0 +1,229 @@
+package dev.agentkanban.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.TestDatabase;
+import dev.agentkanban.task.TaskFixtures;
+import java.net.http.WebSocketHandshakeException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Live board updates over {@code WS /ws}: who may connect, what they receive, and when. */
+class LiveBoardTest extends ApiTest {
+
+    private String token;
+    private TaskFixtures fixtures;
+
+    @BeforeAll
+    void tokens() {
+        token = identities.issueToken(admin.id(), "ws", List.of("read", "write", "admin"));
+        fixtures = new TaskFixtures(http);
+    }
+
+    @Test
+    void aBearerSubprotocolAuthenticatesAndIsEchoed() throws Exception {
+        try (LiveClient client = LiveClient.connect(port, "/ws", token)) {
+            JsonNode connected = client.expect("connected");
+
+            assertThat(client.subprotocol()).isEqualTo("bearer");
+            assertThat(connected.get("username").asString()).isEqualTo("tester");
+            assertThat(connected.get("workspace_id").asLong()).isEqualTo(defaultWorkspace);
+            assertThat(connected.get("role").asString()).isEqualTo("admin");
+        }
+    }
+
+    @Test
+    void theSeedConnectFormWithATokenParameterSubscribesToItsBoard() throws Exception {
+        long board = fixtures.board("Seed form")[0];
+        try (LiveClient client = LiveClient.connect(port,
+                "/ws/connect?client_id=browser-1&board_id=" + board + "&username=someone&token=" + token, null)) {
+            assertThat(client.expect("connected").get("client_id").asString()).isEqualTo("browser-1");
+            assertThat(client.expect("subscribed").get("board_id").asLong()).isEqualTo(board);
+
+            long task = fixtures.task(board, "seen live");
+
+            JsonNode event = client.expectEvent("task_created");
+            assertThat(event.get("board_id").asLong()).isEqualTo(board);
+            assertThat(event.get("event_id").asLong()).isPositive();
+            assertThat(event.get("actor").asString()).isEqualTo("tester");
+            assertThat(event.get("timestamp").asString()).endsWith("Z");
+            assertThat(event.get("data").get("task").get("id").asLong()).isEqualTo(task);
+        }
+    }
+
+    @Test
+    void nothingConnectsWithoutValidCredentials() {
+        assertThatThrownBy(() -> LiveClient.attempt(port, "/ws").join())
+                .isInstanceOf(CompletionException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+        assertThatThrownBy(() -> LiveClient.attempt(port, "/ws?token=akt_not-a-token").join())
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+        assertThatThrownBy(() -> LiveClient.connect(port, "/ws", "akt_not-a-token"))
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+    }
+
+    @Test
+    void eachClientSeesOnlyItsOwnBoardsEvents() throws Exception {
+        long red = fixtures.board("Red room")[0];
+        long blue = fixtures.board("Blue room")[0];
+        try (LiveClient redClient = subscribed(red); LiveClient blueClient = subscribed(blue)) {
+            fixtures.task(red, "red 1");
+            fixtures.task(blue, "blue 1");
+            fixtures.task(red, "red 2");
+
+            // events arrive in commit order, so anything foreign would come before these
+            assertThat(title(redClient.expectEvent("task_created"))).isEqualTo("red 1");
+            assertThat(title(redClient.expectEvent("task_created"))).isEqualTo("red 2");
+            assertThat(title(blueClient.expectEvent("task_created"))).isEqualTo("blue 1");
+        }
+    }
+
+    @Test
+    void aClientOfAnotherWorkspaceCannotSubscribeAndReceivesNothing() throws Exception {
+        long secret = fixtures.board("Secret room")[0];
+        long other = otherWorkspace("live-other");
+        User outsider = identities.provision("live-outsider", "live-outsider-password", other, Role.ADMIN, false);
+        String outsiderToken = identities.issueToken(outsider.id(), "ws", List.of("read", "write", "admin"));
+        long own = new TaskFixtures(http.withToken(outsiderToken)).board("Outsider room")[0];
+        try (LiveClient client = LiveClient.connect(port, "/ws", outsiderToken)) {
+            client.expect("connected");
+            client.subscribe(secret);
+            JsonNode error = client.expect("error");
+            assertThat(error.get("code").asString()).isEqualTo("not_found");
+            client.subscribe(own);
+            client.expect("subscribed");
+
+            fixtures.task(secret, "not for outsiders");
+            new TaskFixtures(http.withToken(outsiderToken)).task(own, "outsider's own");
+
+            assertThat(title(client.expectEvent("task_created"))).isEqualTo("outsider's own");
+        }
+    }
+
+    @Test
+    void aViewerMaySubscribeToABoardItCanRead() throws Exception {
+        long board = fixtures.board("Viewed")[0];
+        User viewer = identities.provision("live-viewer", "live-viewer-password", defaultWorkspace, Role.VIEWER, false);
+        try (LiveClient client = LiveClient.connect(port, "/ws", identities.issueToken(viewer.id(), "ws", List.of("read")))) {
+            client.expect("connected");
+            client.subscribe(board);
+            client.expect("subscribed");
+            fixtures.task(board, "watched");
+            assertThat(title(client.expectEvent("task_created"))).isEqualTo("watched");
+        }
+    }
+
+    @Test
+    void nothingIsBroadcastForARolledBackChange() throws Exception {
+        long board = fixtures.board("Rolled back")[0];
+        try (LiveClient client = subscribed(board)) {
+            TestDatabase db = TestDatabase.get();
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl, db.username, db.password)) {
+                c.setAutoCommit(false);
+                try (PreparedStatement s = c.prepareStatement("""
+                        insert into outbox_events (workspace_id, board_id, type, actor, payload)
+                        values (?, ?, 'task_created', 'ghost', '{"task": {"title": "never committed"}}')
+                        """)) {
+                    s.setLong(1, defaultWorkspace);
+                    s.setLong(2, board);
+                    s.executeUpdate();
+                }
+                c.rollback();
+            }
+            fixtures.task(board, "committed");
+
+            assertThat(title(client.expectEvent("task_created"))).isEqualTo("committed");
+        }
+    }
+
+    @Test
+    void aReconnectingClientFirstGetsWhatItMissedThenLiveEventsInOrder() throws Exception {
+        long board = fixtures.board("Replay")[0];
+        long seen;
+        try (LiveClient first = subscribed(board)) {
+            fixtures.task(board, "before");
+            seen = first.expectEvent("task_created").get("event_id").asLong();
+        }
+        fixtures.task(board, "missed 1");
+        fixtures.task(board, "missed 2");
+
+        try (LiveClient again = LiveClient.connect(port, "/ws", token)) {
+            again.expect("connected");
+            again.send("{\"type\":\"subscribe_board\",\"board_id\":" + board + ",\"last_event_id\":" + seen + "}");
+            again.expect("subscribed");
+            JsonNode m1 = again.expectEvent("task_created");
+            JsonNode m2 = again.expectEvent("task_created");
+            fixtures.task(board, "live");
+            JsonNode m3 = again.expectEvent("task_created");
+
+            assertThat(List.of(title(m1), title(m2), title(m3))).containsExactly("missed 1", "missed 2", "live");
+            assertThat(m1.get("event_id").asLong()).isGreaterThan(seen);
+            assertThat(m2.get("event_id").asLong()).isGreaterThan(m1.get("event_id").asLong());
+            assertThat(m3.get("event_id").asLong()).isGreaterThan(m2.get("event_id").asLong());
+        }
+    }
+
+    @Test
+    void badMessagesGetAnErrorAndTheConnectionStays() throws Exception {
+        try (LiveClient client = LiveClient.connect(port, "/ws", token)) {
+            client.expect("connected");
+            client.send("{not json");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("bad_json");
+            client.send("{\"type\":\"dance\"}");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("unknown_message");
+            client.send("[1,2]");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("invalid_message");
+            client.send("{\"type\":\"subscribe_board\",\"board_id\":\"abc\"}");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("invalid_message");
+            client.send("{\"type\":\"subscribe_board\",\"board_id\":999999999}");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("not_found");
+
+            client.send("{\"type\":\"ping\"}");
+            client.expect("pong");
+            assertThat(client.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void statsAndUnsubscribe() throws Exception {
+        long left = fixtures.board("Left")[0];
+        long kept = fixtures.board("Kept")[0];
+        try (LiveClient client = subscribed(left)) {
+            client.subscribe(kept);
+            client.expect("subscribed");
+            client.send("{\"type\":\"get_stats\"}");
+            JsonNode stats = client.expect("stats");
+            assertThat(stats.get("connections").asInt()).isPositive();
+            assertThat(stats.get("subscribed_boards").toString()).isEqualTo("[" + Math.min(left, kept) + "," + Math.max(left, kept) + "]");
+
+            client.send("{\"type\":\"unsubscribe_board\",\"board_id\":" + left + "}");
+            assertThat(client.expect("unsubscribed").get("board_id").asLong()).isEqualTo(left);
+            fixtures.task(left, "no longer followed");
+            fixtures.task(kept, "still followed");
+
+            assertThat(title(client.expectEvent("task_created"))).isEqualTo("still followed");
+        }
+    }
+
+    private LiveClient subscribed(long board) throws InterruptedException {
+        LiveClient client = LiveClient.connect(port, "/ws", token);
+        client.expect("connected");
+        client.subscribe(board);
+        client.expect("subscribed");
+        return client;
+    }
+
+    private static String title(JsonNode event) {
+        return event.get("data").get("task").get("title").asString();
+    }
+}
