@@ -79,14 +79,18 @@ public class ChangeStream implements SmartLifecycle {
 
     @Override
     public void start() {
-        try {
-            position = horizon.advance();
-        } catch (RuntimeException e) {
-            log.warn("outbox not readable at start, the dispatcher will retry: {}", e.toString());
-            position = NOT_STARTED;
-        }
+        // the starting position is read by the dispatcher thread, so that a database outage at start
+        // does not hold up the application's start for the pool's acquire timeout
+        position = NOT_STARTED;
         running = true;
-        thread = Thread.ofVirtual().name("outbox-dispatcher").start(this::run);
+        thread = Thread.ofVirtual().name("outbox-dispatcher").start(() -> {
+            try {
+                position = horizon.advance();
+            } catch (RuntimeException e) {
+                log.warn("outbox not readable at start, the dispatcher will retry: {}", e.toString());
+            }
+            run();
+        });
     }
 
     @Override

@@ -82,7 +82,7 @@ class HealthApiTest extends ApiTest {
     @Test
     void withoutADatabaseHealthAnswers503FastWhileLivenessStaysOk() {
         // nothing listens on port 1; Flyway is off so that the app starts at all
-        try (RunningApp app = RunningApp.start(
+        try (RunningApp app = RunningApp.startWithoutDatabase(
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/kanban",
                 "--spring.flyway.enabled=false",
                 "--spring.datasource.hikari.initialization-fail-timeout=-1")) {

@@ -20,8 +20,20 @@ final class RunningApp implements AutoCloseable {
     final Http http;
 
     private RunningApp(ConfigurableApplicationContext context) {
+        this(context, client(context));
+    }
+
+    private RunningApp(ConfigurableApplicationContext context, Http http) {
         this.context = context;
-        this.http = client(context);
+        this.http = http;
+    }
+
+    /** Starts an app that has no database to hold users: its client sends no credentials. */
+    static RunningApp startWithoutDatabase(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--server.port=0");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(KanbanApplication.class).run(all.toArray(String[]::new));
+        return new RunningApp(context, new Http("http://localhost:" + context.getEnvironment().getProperty("local.server.port")));
     }
 
     /** A client with a token of a user of its own, or an anonymous one when the app has no database to hold users. */
