@@ -3,6 +3,7 @@ package dev.agentkanban.agent;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -15,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +24,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The {@code mcp} mode: an MCP server on stdin/stdout for agents that launch their tools as processes.
@@ -94,17 +96,11 @@ public final class StdioProxy {
             System.exit(2);
             return;
         }
-        CountDownLatch stdinClosed = new CountDownLatch(1);
+        Conversation conversation = new Conversation();
         Remote remote = new Remote(settings);
-        McpSyncServer server = serve(remote, new EofSignallingStream(System.in, stdinClosed), protocolOut);
-        try {
-            stdinClosed.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        // a piped script closes stdin right after its last request: answer what is in flight first
-        remote.awaitIdle(Duration.ofSeconds(60));
-        sleep(Duration.ofMillis(300));
+        McpSyncServer server = serve(remote, conversation.input(System.in), conversation.output(protocolOut));
+        // a piped script closes stdin right after its last request: answer everything it asked first
+        conversation.awaitEndOfInputAndAnswers(Duration.ofSeconds(120));
         server.close();
         remote.close();
         System.exit(0);
@@ -128,38 +124,17 @@ public final class StdioProxy {
 
         private final Settings settings;
         private McpSyncClient client;
-        private int inFlight;
 
         Remote(Settings settings) {
             this.settings = settings;
         }
 
         CallToolResult call(CallToolRequest call) {
-            synchronized (this) {
-                inFlight++;
-            }
             try {
                 return client().callTool(call);
             } catch (RuntimeException e) {
                 close();
                 return McpEndpoint.error("Cannot complete " + call.name() + " at " + settings.url() + "/mcp: " + reason(e));
-            } finally {
-                synchronized (this) {
-                    inFlight--;
-                    notifyAll();
-                }
-            }
-        }
-
-        synchronized void awaitIdle(Duration atMost) {
-            long deadline = System.nanoTime() + atMost.toNanos();
-            while (inFlight > 0 && System.nanoTime() < deadline) {
-                try {
-                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
         }
 
@@ -172,6 +147,11 @@ public final class StdioProxy {
                 }
                 if (t instanceof java.net.ConnectException) {
                     reason = "connection refused: is the server running?";
+                    break;
+                }
+                if (t instanceof McpHttpClientTransportAuthorizationException denied) {
+                    int status = denied.getResponseInfo() == null ? 401 : denied.getResponseInfo().statusCode();
+                    reason = "the token was refused (" + status + "): check KANBAN_TOKEN";
                     break;
                 }
             }
@@ -216,57 +196,110 @@ public final class StdioProxy {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static String version() {
         String v = StdioProxy.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
 
-    /** stdin, telling when the client closed it: the proxy's signal to stop. */
-    private static final class EofSignallingStream extends FilterInputStream {
+    /**
+     * Watches the protocol lines in both directions: how many requests came in, how many answers went
+     * out, and whether input has ended. At end of input it holds the SDK's reader back (on EOF the SDK
+     * would close its output before the answers still in flight are written) until the main thread,
+     * having seen every request answered, ends the process.
+     */
+    static final class Conversation {
 
-        private final CountDownLatch closed;
+        private static final JsonMapper JSON = JsonMapper.builder().build();
 
-        EofSignallingStream(InputStream in, CountDownLatch closed) {
-            super(in);
-            this.closed = closed;
+        private int requests;
+        private int answers;
+        private boolean ended;
+
+        InputStream input(InputStream in) {
+            return new FilterInputStream(in) {
+                private final Lines lines = new Lines(line -> count(line, true));
+
+                @Override
+                public int read() throws IOException {
+                    int b = end(super.read());
+                    if (b >= 0) {
+                        lines.accept(new byte[] {(byte) b}, 0, 1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = end(super.read(b, off, len));
+                    if (n > 0) {
+                        lines.accept(b, off, n);
+                    }
+                    return n;
+                }
+            };
         }
 
-        @Override
-        public int read() throws IOException {
+        OutputStream output(OutputStream out) {
+            return new FilterOutputStream(out) {
+                private final Lines lines = new Lines(line -> count(line, false));
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    lines.accept(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    lines.accept(b, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                    lines.flushed();
+                }
+            };
+        }
+
+        synchronized void awaitEndOfInputAndAnswers(Duration atMost) {
             try {
-                return signal(super.read());
-            } catch (IOException e) {
-                closed.countDown();
-                throw e;
+                while (!ended) {
+                    wait();
+                }
+                long deadline = System.nanoTime() + atMost.toNanos();
+                while (answers < requests && System.nanoTime() < deadline) {
+                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        /** A request has an id and a method; an answer has an id and no method. Notifications have no id. */
+        private synchronized void count(String line, boolean incoming) {
             try {
-                return signal(super.read(b, off, len));
-            } catch (IOException e) {
-                closed.countDown();
-                throw e;
+                var message = JSON.readTree(line);
+                if (message.has("id") && message.has("method") == incoming) {
+                    if (incoming) {
+                        requests++;
+                    } else {
+                        answers++;
+                        notifyAll();
+                    }
+                }
+            } catch (RuntimeException notJson) {
+                // the SDK answers or drops what it cannot parse; nothing to count
             }
         }
 
-        /**
-         * At end of input, tells the main thread and holds the SDK's reader back: on EOF the SDK would
-         * close its output before the answers still in flight are written. The main thread lets them
-         * finish, then ends the process.
-         */
-        private int signal(int n) {
+        private int end(int n) {
             if (n < 0) {
-                closed.countDown();
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
                 try {
                     Thread.sleep(Long.MAX_VALUE);
                 } catch (InterruptedException e) {
@@ -274,6 +307,41 @@ public final class StdioProxy {
                 }
             }
             return n;
+        }
+
+        /** Splits a byte stream into lines (UTF-8), handing each complete one on. */
+        private static final class Lines {
+            private final java.util.function.Consumer<String> sink;
+            private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+            Lines(java.util.function.Consumer<String> sink) {
+                this.sink = sink;
+            }
+
+            synchronized void accept(byte[] b, int off, int len) {
+                for (int i = off; i < off + len; i++) {
+                    if (b[i] == '\n') {
+                        emit();
+                    } else {
+                        pending.write(b[i]);
+                    }
+                }
+            }
+
+            /** Output is flushed once per message; a message without a trailing newline still counts then. */
+            synchronized void flushed() {
+                if (pending.size() > 0) {
+                    emit();
+                }
+            }
+
+            private void emit() {
+                String line = pending.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+                pending.reset();
+                if (!line.isEmpty()) {
+                    sink.accept(line);
+                }
+            }
         }
     }
 }
