@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -80,8 +86,8 @@ class McpEndpoint {
 
     /**
      * Runs one tool call as the caller. A failure the caller can act on (bad argument, not found,
-     * conflict, forbidden) is a tool error carrying the same explanation REST gives; anything else is a
-     * tool error without internals, logged here.
+     * conflict, forbidden, database briefly away) is a tool error carrying the same explanation REST's
+     * problem details give; anything else is a tool error without internals, logged here.
      */
     static CallToolResult invoke(KanbanTools tools, JsonMapper json, Tool tool, McpTransportContext context,
             CallToolRequest call) {
@@ -98,6 +104,14 @@ class McpEndpoint {
             });
         } catch (ApiException e) {
             return error(describe(e));
+        } catch (DuplicateKeyException e) {
+            return error("Conflict (409): a resource with the same unique value already exists");
+        } catch (DataIntegrityViolationException e) {
+            return error("Validation failed (422): the request violates a data constraint");
+        } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessResourceException
+                | QueryTimeoutException e) {
+            log.warn("MCP tool {}: database unavailable: {}", tool.name(), e.getMessage());
+            return error("Service unavailable (503): the database is not reachable; try again in a few seconds");
         } catch (RuntimeException e) {
             log.error("MCP tool {} failed for {}", tool.name(), ctx.actor(), e);
             return error("Internal error (500): " + tool.name() + " could not be completed; the server logged the cause");
