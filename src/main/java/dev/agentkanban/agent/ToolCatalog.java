@@ -12,7 +12,7 @@ import java.util.Map;
  * data, no Spring: the HTTP endpoint ({@link McpEndpoint}) serves it with handlers over the feature
  * APIs, and the stdio proxy ({@link StdioProxy}) serves the same list and forwards calls.
  */
-public final class ToolCatalog {
+final class ToolCatalog {
 
     static final String SERVER_NAME = "agent-kanban";
 
@@ -35,7 +35,7 @@ public final class ToolCatalog {
         return tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
     }
 
-    public static List<Tool> tools() {
+    static List<Tool> tools() {
         List<Tool> tools = new ArrayList<>();
 
         tools.add(tool("list_boards", "List boards",

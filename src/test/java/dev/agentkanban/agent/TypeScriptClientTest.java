@@ -1,6 +1,5 @@
 package dev.agentkanban.agent;
 
-import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.identity.IdentityRecords.User;
@@ -103,9 +102,5 @@ class TypeScriptClientTest extends ApiTest {
 
     private String base() {
         return "http://localhost:" + port;
-    }
-
-    static Map<String, Object> args(Object... kv) {
-        return obj(kv);
     }
 }
