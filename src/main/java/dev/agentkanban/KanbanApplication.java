@@ -1,5 +1,6 @@
 package dev.agentkanban;
 
+import dev.agentkanban.agent.StdioProxy;
 import dev.agentkanban.platform.EmbeddedDatabase;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -11,8 +12,9 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One jar, several modes: {@code serve} (default) runs the HTTP service. Other modes arrive with their
- * issues (worker, mcp, import/export commands).
+ * One jar, several modes: {@code serve} (default) runs the HTTP service; {@code mcp} serves MCP on
+ * stdin/stdout for an agent, forwarding to a running service. Other modes arrive with their issues
+ * (worker, import/export commands).
  */
 // No in-memory user with a generated password: callers authenticate with tokens, never with a form login.
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
@@ -24,8 +26,10 @@ public class KanbanApplication {
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (mode) {
             case "serve" -> serve(rest);
+            // a thin MCP proxy on stdin/stdout: no Spring context, no database (see agent.StdioProxy)
+            case "mcp" -> StdioProxy.main(rest);
             default -> {
-                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve]");
+                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve|mcp]");
                 System.exit(2);
             }
         }

@@ -118,6 +118,38 @@ final class Task {
         assignee = actor;
     }
 
+    /** True when someone other than {@code actor} holds a claim whose lease ran out: the task is back in the pool. */
+    boolean claimExpiredFor(String actor, Instant now) {
+        return claimedBy != null && !claimedBy.equals(actor) && claimExpiresAt != null && !claimExpiresAt.isAfter(now);
+    }
+
+    /**
+     * Extends the caller's own lease. A lease that ran out but was not taken over is still the
+     * caller's; one that another agent has taken (or that was released) is lost, and renewing it is a
+     * conflict: the caller must not go on working as if it held the task.
+     */
+    void renew(String actor, Instant until) {
+        if (claimedBy == null) {
+            throw ApiException.conflict("not-claimed", "task " + id + " is not claimed; claim it first");
+        }
+        if (!claimedBy.equals(actor)) {
+            throw ApiException.conflict("claimed-by-another", "task " + id + " is claimed by " + claimedBy
+                    + "; your claim is gone", Map.of("claimed_by", claimedBy));
+        }
+        if (!status.isOpen()) {
+            throw illegal("renew the claim on", "only a pending or in-progress task can be claimed");
+        }
+        claimExpiresAt = until;
+    }
+
+    /** Counts another occurrence of the same issue; a closed one comes back as pending. */
+    void reportAgain() {
+        occurrenceCount++;
+        if (!status.isOpen()) {
+            reopen();
+        }
+    }
+
     void release(String actor, boolean admin, Instant now) {
         if (claimedBy == null || (claimExpiresAt != null && !claimExpiresAt.isAfter(now))) {
             throw ApiException.conflict("not-claimed", "task " + id + " is not claimed");

@@ -9,9 +9,12 @@ import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.task.TaskQueries.BoardState;
 import dev.agentkanban.task.TaskRequests.CancelTask;
+import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.ClaimTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
+import dev.agentkanban.task.TaskRequests.ReportIssue;
+import dev.agentkanban.task.Tasks.ReportedIssue;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -148,9 +151,34 @@ class TaskController {
         return withEtag(tasks.reopen(id, Versions.expected(ifMatch)));
     }
 
-    @PostMapping({"/tasks/{id}/claim", "/tasks/{id}/renew"})
+    @PostMapping("/tasks/{id}/claim")
     ResponseEntity<TaskView> claim(@PathVariable long id, @Valid @RequestBody(required = false) ClaimTask request) {
         return withEtag(tasks.claim(id, request == null ? null : request.leaseSeconds()));
+    }
+
+    /** Extends the caller's own claim; 409 when the caller does not hold it (any more). */
+    @PostMapping("/tasks/{id}/renew")
+    ResponseEntity<TaskView> renew(@PathVariable long id, @Valid @RequestBody(required = false) ClaimTask request) {
+        return withEtag(tasks.renew(id, request == null ? null : request.leaseSeconds()));
+    }
+
+    /**
+     * Claims the board's next task for the caller: 200 with the task, or 204 No Content when no task
+     * qualifies right now (polling agents treat that as "nothing to do", not as an error).
+     */
+    @PostMapping("/tasks/claim-next")
+    ResponseEntity<TaskView> claimNext(@Valid @RequestBody ClaimNextTask request) {
+        return tasks.claimNext(request).map(TaskController::withEtag).orElseGet(() -> ResponseEntity.noContent().build());
+    }
+
+    /** Finds or creates an issue by normalised title: 201 when it is new, 200 when it was reported again. */
+    @PostMapping("/tasks/report-issue")
+    ResponseEntity<ReportedIssue> reportIssue(@Valid @RequestBody ReportIssue request) {
+        ReportedIssue issue = tasks.reportIssue(request);
+        ResponseEntity.BodyBuilder response = issue.created()
+                ? ResponseEntity.created(URI.create("/api/v1/tasks/" + issue.task().id()))
+                : ResponseEntity.ok();
+        return response.eTag(Versions.etag(issue.task().version())).body(issue);
     }
 
     @PostMapping("/tasks/{id}/release")

@@ -103,6 +103,82 @@ class TaskRepository {
         }
     }
 
+    /**
+     * Locks and returns the board's next claimable task (see {@code Tasks.claimNext}): most urgent
+     * first, then oldest. Rows other transactions hold are skipped, not waited for.
+     */
+    Optional<Long> lockNextClaimable(long ws, long boardId, Long columnId, Priority priority, String epic, String tag) {
+        StringBuilder sql = new StringBuilder("""
+                select t.id from tasks t
+                where t.workspace_id = :ws and t.board_id = :board
+                  and (t.status = 'pending' or (t.status = 'in_progress' and t.claimed_by is not null))
+                  and (t.claimed_by is null or t.claim_expires_at <= now())
+                """);
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("ws", ws);
+        params.put("board", boardId);
+        if (columnId != null) {
+            sql.append(" and t.column_id = :column");
+            params.put("column", columnId);
+        }
+        if (priority != null) {
+            sql.append(" and t.priority = :priority");
+            params.put("priority", priority.toString());
+        }
+        if (epic != null) {
+            sql.append(" and t.epic = :epic");
+            params.put("epic", epic);
+        }
+        if (tag != null) {
+            sql.append(" and exists (select 1 from task_tags tt join tags g on g.id = tt.tag_id"
+                    + " where tt.task_id = t.id and lower(g.name) = lower(:tag))");
+            params.put("tag", tag);
+        }
+        sql.append("""
+
+                order by array_position(array['low','medium','high','urgent'], t.priority) desc, t.created_at, t.id
+                limit 1
+                for update of t skip locked
+                """);
+        return jdbc.sql(sql.toString()).params(params).query(Long.class).optional();
+    }
+
+    /** Serialises reports of one issue title on one board until the transaction ends. */
+    void lockIssueTitle(long boardId, String title) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:board || ':' || normalised_title(:title), 0))")
+                .param("board", Long.toString(boardId))
+                .param("title", title)
+                .query((rs, n) -> 1)
+                .single();
+    }
+
+    /** The board's task with the same normalised title: an open one first, else the most recently updated. */
+    Optional<Task> findIssue(long ws, long boardId, String title) {
+        return jdbc.sql("select " + COLUMNS + """
+                from tasks
+                where workspace_id = :ws and board_id = :board and normalised_title(title) = normalised_title(:title)
+                order by (status in ('pending', 'in_progress')) desc, updated_at desc, id desc
+                limit 1
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("title", title)
+                .query(this::task)
+                .optional();
+    }
+
+    /** A history row for a change the audit trigger does not track, with the transaction's actor. */
+    void recordChange(long taskId, String field, String oldValue, String newValue, String action) {
+        jdbc.sql("select record_task_change(t, :field, :old, :new, :action) from tasks t where t.id = :id")
+                .param("id", taskId)
+                .param("field", field)
+                .param("old", oldValue)
+                .param("new", newValue)
+                .param("action", action)
+                .query((rs, n) -> 1)
+                .list();
+    }
+
     int delete(long ws, long id) {
         return jdbc.sql("delete from tasks where workspace_id = :ws and id = :id").param("ws", ws).param("id", id).update();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -67,4 +68,33 @@ public final class TaskRequests {
     public record CancelTask(@NotBlank @Size(max = 2000) String reason) {}
 
     public record ClaimTask(@Min(10) @Max(86400) Integer leaseSeconds) {}
+
+    /**
+     * Which task to take next: the board, optionally one column (id or name) and filters. The lease
+     * defaults to {@code kanban.claim-lease} (15 minutes).
+     */
+    public record ClaimNextTask(
+            @NotNull Long boardId,
+            Long columnId,
+            @JsonAlias("section") @Size(max = 100) String column,
+            Priority priority,
+            @Size(max = 200) String epic,
+            @Size(max = 50) String tag,
+            @Min(10) @Max(86400) Integer leaseSeconds) {}
+
+    /**
+     * An issue an agent ran into (seed 000's agent rule): found by normalised title on the board, or
+     * created (in {@code column}, default the board's first column) with these fields.
+     */
+    public record ReportIssue(
+            @NotNull Long boardId,
+            Long columnId,
+            @JsonAlias("section") @Size(max = 100) String column,
+            @JsonAlias("content") @NotBlank @Size(max = 500) String title,
+            @Size(max = 100000) String description,
+            @Size(max = 20000) String acceptanceCriteria,
+            Priority priority,
+            @Size(max = 200) String epic,
+            @Size(max = 200) String area,
+            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags) {}
 }

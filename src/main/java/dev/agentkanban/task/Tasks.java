@@ -13,14 +13,17 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
+import dev.agentkanban.task.TaskRequests.ReportIssue;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
@@ -67,35 +70,38 @@ public class Tasks {
     public TaskView create(CreateTask request) {
         RequestContext ctx = CurrentRequest.get();
         Map<String, Object> metadata = checkedMetadata(request.metadata());
-        return tx.write(() -> {
-            Board board = boardFor(request.boardId(), request.columnId());
-            BoardColumn column = boards.resolveColumn(board, request.columnId(), request.column());
-            boards.lockColumn(column.id());
-            requireWipRoom(column);
-            Task t = new Task();
-            t.workspaceId = ctx.workspaceId();
-            t.boardId = board.id();
-            t.columnId = column.id();
-            t.title = request.title().trim();
-            t.description = request.description();
-            t.acceptanceCriteria = request.acceptanceCriteria();
-            t.status = Task.statusOnArrival(column);
-            t.priority = request.priority() == null ? Priority.MEDIUM : request.priority();
-            t.epic = blankToNull(request.epic());
-            t.area = blankToNull(request.area());
-            t.owner = request.owner();
-            t.assignee = blankToNull(request.assignee());
-            t.createdBy = ctx.actor();
-            t.dueDate = request.dueDate();
-            t.occurrenceCount = request.occurrenceCount() == null ? 1 : request.occurrenceCount();
-            t.metadata = metadata;
-            t.position = place(column.id(), 0, new Placement(null, null, request.position()));
-            long id = repo.insert(t);
-            if (request.tags() != null && !request.tags().isEmpty()) {
-                tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
-            }
-            return publish(EventType.TASK_CREATED, id, Map.of());
-        });
+        return tx.write(() -> insert(request, ctx, metadata));
+    }
+
+    /** Creates the task inside the caller's write transaction. */
+    private TaskView insert(CreateTask request, RequestContext ctx, Map<String, Object> metadata) {
+        Board board = boardFor(request.boardId(), request.columnId());
+        BoardColumn column = boards.resolveColumn(board, request.columnId(), request.column());
+        boards.lockColumn(column.id());
+        requireWipRoom(column);
+        Task t = new Task();
+        t.workspaceId = ctx.workspaceId();
+        t.boardId = board.id();
+        t.columnId = column.id();
+        t.title = request.title().trim();
+        t.description = request.description();
+        t.acceptanceCriteria = request.acceptanceCriteria();
+        t.status = Task.statusOnArrival(column);
+        t.priority = request.priority() == null ? Priority.MEDIUM : request.priority();
+        t.epic = blankToNull(request.epic());
+        t.area = blankToNull(request.area());
+        t.owner = request.owner();
+        t.assignee = blankToNull(request.assignee());
+        t.createdBy = ctx.actor();
+        t.dueDate = request.dueDate();
+        t.occurrenceCount = request.occurrenceCount() == null ? 1 : request.occurrenceCount();
+        t.metadata = metadata;
+        t.position = place(column.id(), 0, new Placement(null, null, request.position()));
+        long id = repo.insert(t);
+        if (request.tags() != null && !request.tags().isEmpty()) {
+            tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
+        }
+        return publish(EventType.TASK_CREATED, id, Map.of());
     }
 
     /** Applies the fields present in {@code patch}; PUT passes a patch with every field present. */
@@ -233,18 +239,107 @@ public class Tasks {
         }, Task::reopen);
     }
 
-    /** Claims the task for the caller as a lease (default 15 minutes); claiming one's own claim renews it. */
+    /**
+     * Claims the task for the caller as a lease (default {@code kanban.claim-lease}, 15 minutes);
+     * claiming one's own claim renews it. Taking over a claim whose lease ran out records a
+     * {@code claim_expired} history row for the previous holder before the new {@code claimed} row.
+     */
     public TaskView claim(long id, Integer leaseSeconds) {
         RequestContext ctx = CurrentRequest.get();
-        Duration lease = leaseSeconds == null ? defaultLease : Duration.ofSeconds(leaseSeconds);
+        Duration lease = lease(leaseSeconds);
         return tx.write(() -> {
             Task t = lockForChange(id, null);
-            Instant now = Instant.now();
-            t.claim(ctx.actor(), now, now.plus(lease));
-            repo.update(t);
+            takeClaim(t, ctx.actor(), lease);
             return publish(EventType.TASK_CLAIMED, id, Map.of());
         });
     }
+
+    /** Extends the caller's own claim; 409 when the task is not claimed by the caller (any more). */
+    public TaskView renew(long id, Integer leaseSeconds) {
+        RequestContext ctx = CurrentRequest.get();
+        Duration lease = lease(leaseSeconds);
+        return tx.write(() -> {
+            Task t = lockForChange(id, null);
+            t.renew(ctx.actor(), Instant.now().plus(lease));
+            repo.update(t);
+            return publish(EventType.TASK_CLAIMED, id, Map.of("renewed", true));
+        });
+    }
+
+    /**
+     * Atomically picks the board's most urgent, oldest claimable task matching the request and claims
+     * it for the caller. Claimable: pending, or in progress under a lease that ran out; never claimed
+     * by someone else with a live lease. Concurrent callers skip each other's locked rows
+     * ({@code FOR UPDATE SKIP LOCKED}), so two agents never get the same task. Empty when nothing
+     * qualifies; 404 when the board (or the named column) is not in the workspace.
+     */
+    public Optional<TaskView> claimNext(ClaimNextTask request) {
+        RequestContext ctx = CurrentRequest.get();
+        Duration lease = lease(request.leaseSeconds());
+        return tx.write(() -> {
+            Board board = boards.require(request.boardId());
+            Long columnId = request.columnId() == null && request.column() == null ? null
+                    : boards.resolveColumn(board, request.columnId(), request.column()).id();
+            Optional<Long> picked = repo.lockNextClaimable(ctx.workspaceId(), board.id(), columnId, request.priority(),
+                    blankToNull(request.epic()), blankToNull(request.tag()));
+            if (picked.isEmpty()) {
+                return Optional.<TaskView>empty();
+            }
+            Task t = lockForChange(picked.get(), null);
+            takeClaim(t, ctx.actor(), lease);
+            return Optional.of(publish(EventType.TASK_CLAIMED, t.id, Map.of("claim_next", true)));
+        });
+    }
+
+    /**
+     * Seed 000's agent rule: an issue is found by its normalised title on the board (lower case,
+     * whitespace collapsed, trimmed; an open match first, else the latest closed one) or created. A
+     * repeat counts one more occurrence, and a completed or cancelled issue is reopened as a new
+     * occurrence (back to the board's first to-do column when it sits in a done column). Reports of one
+     * title on one board take turns on a transaction-scoped advisory lock, so concurrent reports of a
+     * new issue create it once.
+     */
+    public ReportedIssue reportIssue(ReportIssue request) {
+        return tx.write(() -> {
+            Board board = boards.require(request.boardId());
+            repo.lockIssueTitle(board.id(), request.title());
+            Optional<Task> found = repo.findIssue(CurrentRequest.get().workspaceId(), board.id(), request.title());
+            if (found.isEmpty()) {
+                TaskView created = insert(new CreateTask(board.id(), request.columnId(), request.column(), request.title(),
+                        request.description(), request.acceptanceCriteria(), request.priority(), request.epic(),
+                        request.area(), null, null, null, 1, null, request.tags(), null), CurrentRequest.get(), Map.of());
+                return new ReportedIssue(created, true, false);
+            }
+            Task before = found.get();
+            BoardColumn target = null;
+            if (!before.status.isOpen() && column(board, before.columnId).isDone()) {
+                target = board.firstOfKind(ColumnKind.TODO);
+                if (target == null) {
+                    target = board.columns().stream().filter(c -> !c.isDone()).findFirst().orElse(null);
+                }
+                if (target != null) {
+                    boards.lockColumn(target.id());
+                }
+            }
+            Task t = lockForChange(before.id, null);
+            int previous = t.occurrenceCount;
+            boolean reopens = !t.status.isOpen();
+            boolean inDone = column(board, t.columnId).isDone();
+            t.reportAgain();
+            TaskStatus status = t.status;
+            if (reopens && inDone && target != null && target.id() != t.columnId) {
+                relocate(t, target, Placement.END);
+                t.status = status;
+            }
+            repo.update(t);
+            repo.recordChange(t.id, "occurrence_count", Integer.toString(previous), Integer.toString(t.occurrenceCount),
+                    "reported_again");
+            return new ReportedIssue(publish(EventType.TASK_UPDATED, t.id, Map.of("reported_again", true)), false, reopens);
+        });
+    }
+
+    /** What {@link #reportIssue} did: the issue as it is now, and whether it was new or came back. */
+    public record ReportedIssue(TaskView task, boolean created, boolean reopened) {}
 
     public TaskView release(long id) {
         RequestContext ctx = CurrentRequest.get();
@@ -257,6 +352,20 @@ public class Tasks {
     }
 
     // ---- the machinery ----
+
+    private Duration lease(Integer leaseSeconds) {
+        return leaseSeconds == null ? defaultLease : Duration.ofSeconds(leaseSeconds);
+    }
+
+    /** Claims the locked task for {@code actor}, recording the lapse of a previous holder's expired lease. */
+    private void takeClaim(Task t, String actor, Duration lease) {
+        Instant now = Instant.now();
+        if (t.claimExpiredFor(actor, now)) {
+            repo.recordChange(t.id, "claimed_by", t.claimedBy, null, "claim_expired");
+        }
+        t.claim(actor, now, now.plus(lease));
+        repo.update(t);
+    }
 
     private interface TargetRule {
         BoardColumn target(Board board, Task t);

@@ -1,0 +1,280 @@
+package dev.agentkanban.agent;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.comment.Comment;
+import dev.agentkanban.comment.Comments;
+import dev.agentkanban.evidence.Evidence;
+import dev.agentkanban.evidence.EvidenceKind;
+import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
+import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.RequestBodies;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.WireEnums;
+import dev.agentkanban.stats.BoardStats;
+import dev.agentkanban.task.Owner;
+import dev.agentkanban.task.Priority;
+import dev.agentkanban.task.TaskFilter;
+import dev.agentkanban.task.TaskQueries;
+import dev.agentkanban.task.TaskRequests.ClaimNextTask;
+import dev.agentkanban.task.TaskRequests.CreateTask;
+import dev.agentkanban.task.TaskRequests.MoveTask;
+import dev.agentkanban.task.TaskRequests.ReportIssue;
+import dev.agentkanban.task.TaskRequests.UpdateTask;
+import dev.agentkanban.task.TaskStatus;
+import dev.agentkanban.task.TaskView;
+import dev.agentkanban.task.Tasks;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tools' behaviour: each one translates its arguments, calls one feature API (the same ones REST
+ * uses, with the same validation, audit, events, workspace scoping and roles) and returns what it
+ * answered. Runs with the caller's {@code RequestContext} bound (see {@link McpEndpoint}).
+ */
+@Component
+class KanbanTools {
+
+    /** Tools page through lists at most this many items at a time (SPEC §6: list_tasks max 100 a page). */
+    static final int MAX_PAGE = 100;
+
+    private final Boards boards;
+    private final Tasks tasks;
+    private final TaskQueries queries;
+    private final Comments comments;
+    private final Evidences evidences;
+    private final BoardStats stats;
+    private final RequestBodies bodies;
+    private final Transactions tx;
+    private final JsonMapper json;
+
+    KanbanTools(Boards boards, Tasks tasks, TaskQueries queries, Comments comments, Evidences evidences, BoardStats stats,
+            RequestBodies bodies, Transactions tx, JsonMapper json) {
+        this.boards = boards;
+        this.tasks = tasks;
+        this.queries = queries;
+        this.comments = comments;
+        this.evidences = evidences;
+        this.stats = stats;
+        this.bodies = bodies;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    /** Runs the named tool; the result is a JSON object (a record or a map). */
+    Object call(String tool, ToolArguments a) {
+        return switch (tool) {
+            case "list_boards" -> boards.list(page(a));
+            case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
+            case "list_columns" -> Map.of("columns", boards.columns(board(a)));
+            case "list_tasks" -> listTasks(a);
+            case "get_task" -> getTask(a.requiredLong("task_id"));
+            case "create_task" -> tasks.create(bodies.bind(json.valueToTree(withBoardAndColumn(a)), CreateTask.class));
+            case "edit_task" -> editTask(a);
+            case "move_task" -> moveTask(a);
+            case "claim_task" -> tasks.claim(a.requiredLong("task_id"), lease(a));
+            case "claim_next_task" -> claimNext(a);
+            case "renew_claim" -> tasks.renew(a.requiredLong("task_id"), lease(a));
+            case "release_task" -> tasks.release(a.requiredLong("task_id"));
+            case "complete_task" -> completeTask(a);
+            case "add_comment" -> comments.add(a.requiredLong("task_id"), required(a, "body"));
+            case "get_statistics" -> {
+                long board = board(a);
+                yield Map.of("statistics", stats.board(board), "time_in_column", stats.timeInColumn(board));
+            }
+            case "report_issue" -> tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
+            case "get_hints" -> {
+                queries.get(a.requiredLong("task_id"));
+                yield Map.of("hints", List.of());
+            }
+            case "apply_hint" -> throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "Not found",
+                    "no such hint: " + a.requiredLong("hint_id"), null);
+            default -> throw ApiException.badRequest("unknown tool " + tool);
+        };
+    }
+
+    private Object listTasks(ToolArguments a) {
+        Long board = a.has("board") ? board(a) : null;
+        Long column = columnId(a, board);
+        TaskFilter filter = new TaskFilter(board, column, enums(TaskStatus.class, "status", a.optionalStrings("status")),
+                a.optionalStrings("priority").stream().map(p -> priority(p)).toList(), a.optionalString("epic"),
+                a.optionalString("assignee"), a.optionalString("tag"),
+                WireEnums.parse(Owner.class, "owner", a.optionalString("owner")), null, null, a.optionalBoolean("overdue"),
+                a.optionalString("q"), a.optionalString("sort"));
+        return queries.list(filter, page(a));
+    }
+
+    private Map<String, Object> getTask(long id) {
+        TaskView task = queries.get(id);
+        PageRequest first = PageRequest.of(MAX_PAGE, 0L);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("task", task);
+        result.put("comments", comments.list(id, first).items());
+        result.put("evidence", evidences.list(id, first).items());
+        result.put("hints", List.of());
+        return result;
+    }
+
+    private TaskView editTask(ToolArguments a) {
+        long id = a.requiredLong("task_id");
+        Map<String, Object> fields = a.without("task_id", "expected_version");
+        if (fields.isEmpty()) {
+            throw ApiException.invalid("task_id", "give at least one field to change");
+        }
+        return tasks.update(id, a.optionalLong("expected_version"), bodies.patch(json.valueToTree(fields), UpdateTask.class));
+    }
+
+    private TaskView moveTask(ToolArguments a) {
+        Object column = a.raw("column");
+        Long columnId = isId(column) ? a.optionalLong("column") : null;
+        String columnName = columnId == null ? a.optionalString("column") : null;
+        MoveTask move = new MoveTask(columnId, columnName, a.optionalInt("position"), a.optionalLong("before_id"),
+                a.optionalLong("after_id"));
+        bodies.validate(move);
+        return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move);
+    }
+
+    private Map<String, Object> claimNext(ToolArguments a) {
+        ClaimNextTask request = bodies.bind(json.valueToTree(withBoardAndColumn(a)), ClaimNextTask.class);
+        Optional<TaskView> claimed = tasks.claimNext(request);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("claimed", claimed.isPresent());
+        result.put("task", claimed.orElse(null));
+        if (claimed.isEmpty()) {
+            result.put("message", "no task is available: every matching open task is claimed by someone else, or there"
+                    + " is none; try later or without filters");
+        }
+        return result;
+    }
+
+    /**
+     * Completes the task and records the notes and evidence in one transaction, so that an agent's
+     * "done, and here is why" either happens whole or not at all (the feature calls join it).
+     */
+    private Map<String, Object> completeTask(ToolArguments a) {
+        long id = a.requiredLong("task_id");
+        Long expected = a.optionalLong("expected_version");
+        String notes = a.optionalString("notes");
+        String text = a.optionalString("evidence_text");
+        String link = a.optionalString("evidence_link");
+        List<AddEvidence> proofs = new ArrayList<>();
+        if (text != null) {
+            proofs.add(new AddEvidence(EvidenceKind.NOTE, text, null, null, null, null, null, null));
+        }
+        if (link != null) {
+            proofs.add(new AddEvidence(EvidenceKind.LINK, null, link, null, null, null, null, null));
+        }
+        proofs.forEach(bodies::validate);
+        return tx.write(() -> {
+            TaskView done = tasks.complete(id, expected);
+            Comment comment = notes == null ? null : comments.add(id, notes);
+            List<Evidence> evidence = proofs.stream().map(p -> evidences.add(id, p, null)).toList();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("task", comment == null && evidence.isEmpty() ? done : queries.get(id));
+            result.put("comment", comment);
+            result.put("evidence", evidence);
+            return result;
+        });
+    }
+
+    // ---- argument translation ----
+
+    /** The arguments with {@code board} resolved to {@code board_id} and {@code column} split into id or name. */
+    private Map<String, Object> withBoardAndColumn(ToolArguments a) {
+        Map<String, Object> body = a.without("board", "column");
+        if (a.has("board")) {
+            body.put("board_id", board(a));
+        }
+        Object column = a.raw("column");
+        if (column != null) {
+            body.put(isId(column) ? "column_id" : "column", isId(column) ? a.optionalLong("column") : column);
+        }
+        return body;
+    }
+
+    /** The board named by id or exact (case-insensitive) name; a miss lists the boards there are. */
+    private long board(ToolArguments a) {
+        Object v = a.raw("board");
+        if (v == null) {
+            throw ApiException.invalid("board", "is required: a board id or name (see list_boards)");
+        }
+        if (isId(v)) {
+            return a.optionalLong("board");
+        }
+        String name = a.optionalString("board").strip();
+        List<Board> all = boards.list(PageRequest.of(PageRequest.MAX_LIMIT, 0L)).items();
+        return all.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst().map(Board::id)
+                .orElseThrow(() -> ApiException.invalid("board", "no board named '" + name + "'; boards: "
+                        + String.join(", ", all.stream().map(b -> b.name() + " (" + b.id() + ")").toList())));
+    }
+
+    private Long columnId(ToolArguments a, Long board) {
+        Object v = a.raw("column");
+        if (v == null) {
+            return null;
+        }
+        if (isId(v)) {
+            return a.optionalLong("column");
+        }
+        if (board == null) {
+            throw ApiException.invalid("column", "give board too to find a column by name");
+        }
+        return boards.resolveColumn(boards.get(board), null, a.optionalString("column")).id();
+    }
+
+    private static boolean isId(Object v) {
+        return v instanceof Number || (v instanceof String s && s.strip().matches("\\d{1,18}"));
+    }
+
+    private static PageRequest page(ToolArguments a) {
+        Integer limit = a.optionalInt("limit");
+        if (limit != null && limit > MAX_PAGE) {
+            throw ApiException.invalid("limit", "must be at most " + MAX_PAGE);
+        }
+        return PageRequest.of(limit, a.optionalLong("offset"));
+    }
+
+    private static int perColumn(ToolArguments a) {
+        Integer n = a.optionalInt("per_column");
+        if (n != null && (n < 1 || n > MAX_PAGE)) {
+            throw ApiException.invalid("per_column", "must be between 1 and " + MAX_PAGE);
+        }
+        return n == null ? 20 : n;
+    }
+
+    private static Integer lease(ToolArguments a) {
+        Integer seconds = a.optionalInt("lease_seconds");
+        if (seconds != null && (seconds < 10 || seconds > 86_400)) {
+            throw ApiException.invalid("lease_seconds", "must be between 10 and 86400");
+        }
+        return seconds;
+    }
+
+    private static String required(ToolArguments a, String name) {
+        String v = a.optionalString(name);
+        if (v == null || v.isBlank()) {
+            throw ApiException.invalid(name, "must not be blank");
+        }
+        return v;
+    }
+
+    private static Priority priority(String p) {
+        try {
+            return Priority.fromWire(p);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("priority", e.getMessage());
+        }
+    }
+
+    private static <E extends Enum<E>> List<E> enums(Class<E> type, String field, List<String> values) {
+        return values.stream().map(v -> WireEnums.parse(type, field, v)).toList();
+    }
+}

@@ -1,0 +1,353 @@
+package dev.agentkanban.agent;
+
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The MCP tools: name, a description written for a model, the argument schema and the hints. Plain
+ * data, no Spring: the HTTP endpoint ({@link McpEndpoint}) serves it with handlers over the feature
+ * APIs, and the stdio proxy ({@link StdioProxy}) serves the same list and forwards calls.
+ */
+final class ToolCatalog {
+
+    static final String SERVER_NAME = "agent-kanban";
+
+    static final String INSTRUCTIONS = """
+            Agent Kanban: boards with ordered columns holding tasks. Typical loop: list_boards, then
+            claim_next_task(board) to take the most urgent unclaimed task (a lease of 15 minutes unless
+            lease_seconds says otherwise), work on it, renew_claim while working longer, add_comment for
+            progress, and complete_task(task_id, notes) when done, or release_task to give it back. Use
+            report_issue for problems you notice: it finds an existing issue by title or creates one.
+            Every change is recorded in the task's history under your name. Errors come back as tool
+            errors with an explanation; fix the arguments and try again.""";
+
+    private static final List<String> PRIORITIES = List.of("low", "medium", "high", "urgent");
+    private static final List<String> STATUSES = List.of("pending", "in_progress", "completed", "cancelled");
+
+    private ToolCatalog() {}
+
+    /** Whether a tool only reads: every other tool needs at least the agent role in the workspace. */
+    static boolean readOnly(Tool tool) {
+        return tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
+    }
+
+    static List<Tool> tools() {
+        List<Tool> tools = new ArrayList<>();
+
+        tools.add(tool("list_boards", "List boards",
+                """
+                Lists the boards of your workspace with their columns (id, name, kind, position, WIP limit).
+                Use it first to find the board id or exact name that the other tools take as `board`.
+                Returns {items: [board], total, limit, offset}; page with limit (1-100, default 50) and offset.""",
+                readOnly(), schema(List.of(), limit(), offset())));
+
+        tools.add(tool("get_board_state", "Board state",
+                """
+                The board as a person sees it: every column in order with its task count, WIP limit and
+                whether the limit is exceeded, and its first tasks (per_column, default 20, max 100) in board
+                order. Each task carries time_in_column_seconds (how long it has sat in its column), status,
+                priority, assignee, claim and tags. Use list_tasks to page through a long column.""",
+                readOnly(), schema(List.of("board"), board(),
+                        integer("per_column", "How many tasks to return per column (1-100, default 20).", 1, 100))));
+
+        tools.add(tool("list_columns", "List columns",
+                """
+                The columns of a board in order: id, name, kind (backlog, todo, in_progress, blocked, review,
+                done) and WIP limit. Moving a task into a `done` column completes it; out of one reopens it.
+                Returns {columns: [...]}.""",
+                readOnly(), schema(List.of("board"), board())));
+
+        tools.add(tool("list_tasks", "List tasks",
+                """
+                Searches tasks in your workspace. All filters are optional and combine with AND: board,
+                column (id, or name together with board), status (list), priority (list), epic, assignee,
+                tag, owner (user|agent), overdue (true|false) and q (full-text search in title and
+                description). sort is one of id, position, created_at, updated_at, due_date, title, priority,
+                status, with a leading - for descending. Returns {items: [task], total, limit, offset};
+                at most 100 tasks a page (limit 1-100, default 50), page on with offset.""",
+                readOnly(), schema(List.of(), board(), column(), statuses(), priorities(),
+                        text("epic", "Only tasks of this epic (exact)."),
+                        text("assignee", "Only tasks assigned to this user or agent name (exact)."),
+                        text("tag", "Only tasks carrying this tag (case-insensitive name)."),
+                        enumeration("owner", "Only tasks owned by a user or an agent.", List.of("user", "agent")),
+                        bool("overdue", "true: only overdue open tasks; false: only tasks that are not overdue."),
+                        text("q", "Full-text search (web search syntax: words, \"phrases\", -excluded)."),
+                        text("sort", "Sort key, e.g. priority or -updated_at."), limit(), offset())));
+
+        tools.add(tool("get_task", "Get a task",
+                """
+                One task in full: all fields (title, description, acceptance_criteria, status, priority,
+                column, assignee, claimed_by and claim_expires_at, due_date, overdue, occurrence_count,
+                metadata, version, time in column, tags) plus its comments (oldest first, up to 100),
+                its evidence (up to 100, without file contents) and hints (suggestions; none exist yet, so an
+                empty list). Returns {task, comments, evidence, hints}. A task of another workspace is
+                reported as not found.""",
+                readOnly(), schema(List.of("task_id"), taskId())));
+
+        tools.add(tool("create_task", "Create a task",
+                """
+                Creates a task on a board, by default at the end of the board's first column (column takes
+                an id or a name). title is required (1-500 characters); description and
+                acceptance_criteria are markdown; priority is low|medium|high|urgent (default medium);
+                due_date is an ISO-8601 timestamp such as 2030-01-31T17:00:00Z; tags are names (created when
+                new). Creating into a done column completes the task, into a working column starts it.
+                Fails when the column is at its WIP limit. Returns the created task (with its id).""",
+                write(false, false), schema(List.of("board", "title"), board(), column(),
+                        text("title", "Short summary of the work (1-500 characters)."), description(), criteria(),
+                        priority(), text("epic", "Epic or larger goal the task belongs to."),
+                        text("area", "Area of the product or system."),
+                        enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
+                        text("assignee", "Name of the user or agent to assign."),
+                        text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."), tags(),
+                        object("metadata", "Free-form JSON object (at most 64 KB)."))));
+
+        tools.add(tool("edit_task", "Edit a task",
+                """
+                Changes the given fields of a task and leaves the others as they are; passing null clears an
+                optional field. Use move_task to change the column and complete_task to finish it.
+                expected_version (the task's version from get_task) makes the edit fail instead of
+                overwriting a change someone else made in the meantime. Returns the updated task.""",
+                write(true, true), schema(List.of("task_id"), taskId(),
+                        text("title", "New title (1-500 characters)."), description(), criteria(), priority(),
+                        nullableText("epic", "Epic; null clears it."), nullableText("area", "Area; null clears it."),
+                        enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
+                        nullableText("assignee", "Assignee name; null clears it."),
+                        nullableText("due_date", "ISO-8601 timestamp; null clears it."),
+                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion())));
+
+        tools.add(tool("move_task", "Move a task",
+                """
+                Moves a task to a column of its board (by id or case-insensitive name), at the end unless
+                position (0 = top), before_id or after_id says where. An unknown column fails with the list
+                of valid columns. Moving into a done column completes the task, out of it reopens it, into a
+                working column starts it. Fails when the target column is at its WIP limit. Returns the task.""",
+                write(false, true), schema(List.of("task_id", "column"), taskId(), column(),
+                        integer("position", "Index in the target column (0 = top).", 0, null),
+                        integer("before_id", "Place the task just before this task of the target column.", 1, null),
+                        integer("after_id", "Place the task just after this task of the target column.", 1, null),
+                        expectedVersion())));
+
+        tools.add(tool("claim_task", "Claim a task",
+                """
+                Claims one specific task for you as a lease (default 15 minutes, or lease_seconds 10-86400)
+                and assigns it to you, so other agents leave it alone. Claiming a task you already hold
+                renews the lease. Fails when someone else holds a live claim, or the task is completed or
+                cancelled. A lease that ran out lets anyone claim the task. Returns the task with claimed_by
+                and claim_expires_at.""",
+                write(false, true), schema(List.of("task_id"), taskId(), leaseSeconds())));
+
+        tools.add(tool("claim_next_task", "Claim the next task",
+                """
+                Takes the next task to work on: atomically picks the board's most urgent (urgent > high >
+                medium > low), then oldest, task that nobody holds, and claims it for you as a lease (default
+                15 minutes, or lease_seconds). Candidates are pending tasks, and in-progress tasks whose
+                previous claim expired. Narrow it with column (id or name), priority, epic or tag. Two
+                agents calling this at the same time never get the same task. Returns {claimed: true, task}
+                or, when nothing is available, {claimed: false, task: null, message}. Keep the claim alive
+                with renew_claim; finish with complete_task or give it back with release_task.""",
+                write(false, false), schema(List.of("board"), board(), column(),
+                        enumeration("priority", "Only tasks of exactly this priority.", PRIORITIES),
+                        text("epic", "Only tasks of this epic (exact)."),
+                        text("tag", "Only tasks carrying this tag (case-insensitive)."), leaseSeconds())));
+
+        tools.add(tool("renew_claim", "Renew a claim",
+                """
+                Extends your claim on a task: the lease runs lease_seconds (default 15 minutes) from now.
+                Call it before the lease runs out when the work takes longer. Fails when you no longer hold
+                the claim (released, or expired and taken by someone else): then stop working on the task.
+                Returns the task with the new claim_expires_at.""",
+                write(false, true), schema(List.of("task_id"), taskId(), leaseSeconds())));
+
+        tools.add(tool("release_task", "Release a task",
+                """
+                Gives a claimed task back to the pool without finishing it (for example when blocked); add a
+                comment first to say why. Clears the claim and your assignment. Fails when the task is not
+                claimed or is claimed by someone else (admins may release anyone's claim). Returns the task.""",
+                write(false, false), schema(List.of("task_id"), taskId())));
+
+        tools.add(tool("complete_task", "Complete a task",
+                """
+                Marks a task completed and moves it to the board's done column, in one step with optional
+                notes (added as a comment by you) and evidence: evidence_text (a note) and/or evidence_link
+                (an http(s) URL, e.g. a pull request). All or nothing: if any part fails, nothing changes.
+                The claim is released. Fails when the task is already completed or cancelled.
+                Returns {task, comment, evidence}.""",
+                write(false, false), schema(List.of("task_id"), taskId(),
+                        text("notes", "What was done, for the record (markdown, up to 20000 characters)."),
+                        text("evidence_text", "Evidence as text, e.g. test output (up to 20000 characters)."),
+                        text("evidence_link", "Evidence as an http(s) link, e.g. a pull request URL."),
+                        expectedVersion())));
+
+        tools.add(tool("add_comment", "Add a comment",
+                """
+                Adds a comment by you to a task (markdown, 1-20000 characters): progress, findings,
+                questions, why you released it. Returns the comment (id, author, body, created_at).""",
+                write(false, false), schema(List.of("task_id", "body"), taskId(),
+                        text("body", "The comment text (markdown)."))));
+
+        tools.add(tool("get_statistics", "Board statistics",
+                """
+                Statistics of a board: task counts per column and priority, counts by status (pending,
+                in_progress, completed, cancelled, overdue), this week's progress, and time in column per
+                column (mean, median, standard deviation, p95 in seconds) with each open task's status colour
+                (critical when far slower than its column's usual, warning when slower, else good).
+                Returns {statistics, time_in_column}.""",
+                readOnly(), schema(List.of("board"), board())));
+
+        tools.add(tool("report_issue", "Report an issue",
+                """
+                Reports a problem you ran into without creating duplicates: looks for a task on the board
+                with the same title (ignoring case and extra whitespace). If there is one, its
+                occurrence_count goes up by one (a completed or cancelled one is reopened as a new
+                occurrence); otherwise a new task is created (in column, default the board's first column).
+                Safe to call repeatedly and concurrently. Returns {task, created, reopened}.""",
+                write(false, false), schema(List.of("board", "title"), board(), column(),
+                        text("title", "The issue in one line; this is what repeats are matched by."), description(),
+                        criteria(), priority(), text("epic", "Epic the issue belongs to."),
+                        text("area", "Area of the product or system."), tags())));
+
+        tools.add(tool("get_hints", "Get hints",
+                """
+                Hints for a task: suggestions from the analysis worker that you can apply. Returns
+                {hints: [...]}; no hints exist yet, so the list is empty. Fails when the task does not exist.""",
+                readOnly(), schema(List.of("task_id"), taskId())));
+
+        tools.add(tool("apply_hint", "Apply a hint",
+                """
+                Applies a hint (a suggested change from get_hints) to its task. Fails with "no such hint"
+                when the hint does not exist; no hints exist yet.""",
+                write(true, false), schema(List.of("hint_id"), integer("hint_id", "The hint's id from get_hints.", 1, null))));
+
+        return List.copyOf(tools);
+    }
+
+    // ---- schema building ----
+
+    private record Prop(String name, Map<String, Object> schema) {}
+
+    private static Tool tool(String name, String title, String description, ToolAnnotations hints, Map<String, Object> schema) {
+        ToolAnnotations titled = new ToolAnnotations(title, hints.readOnlyHint(), hints.destructiveHint(),
+                hints.idempotentHint(), false, null);
+        return Tool.builder().name(name).title(title).description(description.strip()).inputSchema(schema)
+                .annotations(titled).build();
+    }
+
+    private static ToolAnnotations readOnly() {
+        return new ToolAnnotations(null, true, false, true, false, null);
+    }
+
+    private static ToolAnnotations write(boolean destructive, boolean idempotent) {
+        return new ToolAnnotations(null, false, destructive, idempotent, false, null);
+    }
+
+    private static Map<String, Object> schema(List<String> required, Prop... props) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (Prop p : props) {
+            properties.put(p.name(), p.schema());
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private static Prop prop(String name, Object type, String description, Object... more) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", type);
+        s.put("description", description);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            if (more[i + 1] != null) {
+                s.put((String) more[i], more[i + 1]);
+            }
+        }
+        return new Prop(name, s);
+    }
+
+    private static Prop board() {
+        return prop("board", List.of("integer", "string"), "The board: its id (a number) or its exact name.");
+    }
+
+    private static Prop column() {
+        return prop("column", List.of("integer", "string"), "A column of the board: its id or its name (case-insensitive).");
+    }
+
+    private static Prop taskId() {
+        return integer("task_id", "The task's id.", 1, null);
+    }
+
+    private static Prop text(String name, String description) {
+        return prop(name, "string", description);
+    }
+
+    private static Prop nullableText(String name, String description) {
+        return prop(name, List.of("string", "null"), description);
+    }
+
+    private static Prop description() {
+        return nullableText("description", "Details in markdown.");
+    }
+
+    private static Prop criteria() {
+        return nullableText("acceptance_criteria", "What must be true for the task to be done (markdown).");
+    }
+
+    private static Prop priority() {
+        return enumeration("priority", "low, medium, high or urgent (critical is accepted as urgent).",
+                List.of("low", "medium", "high", "urgent", "critical"));
+    }
+
+    private static Prop priorities() {
+        return prop("priority", "array", "Only tasks with one of these priorities.", "items",
+                Map.of("type", "string", "enum", PRIORITIES));
+    }
+
+    private static Prop statuses() {
+        return prop("status", "array", "Only tasks with one of these statuses.", "items",
+                Map.of("type", "string", "enum", STATUSES));
+    }
+
+    private static Prop tags() {
+        return prop("tags", "array", "Tag names (created when new), at most 50.", "items", Map.of("type", "string"),
+                "maxItems", 50);
+    }
+
+    private static Prop enumeration(String name, String description, List<String> values) {
+        return prop(name, "string", description, "enum", values);
+    }
+
+    private static Prop integer(String name, String description, Integer min, Integer max) {
+        return prop(name, "integer", description, "minimum", min, "maximum", max);
+    }
+
+    private static Prop bool(String name, String description) {
+        return prop(name, "boolean", description);
+    }
+
+    private static Prop object(String name, String description) {
+        return prop(name, "object", description);
+    }
+
+    private static Prop limit() {
+        return integer("limit", "Page size (1-100, default 50).", 1, 100);
+    }
+
+    private static Prop offset() {
+        return integer("offset", "How many results to skip (default 0).", 0, null);
+    }
+
+    private static Prop leaseSeconds() {
+        return integer("lease_seconds", "Lease length in seconds (10-86400, default 900 = 15 minutes).", 10, 86400);
+    }
+
+    private static Prop expectedVersion() {
+        return integer("expected_version", "Fail instead of overwriting if the task's version is no longer this one.", 1, null);
+    }
+}

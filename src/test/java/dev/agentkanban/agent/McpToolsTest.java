@@ -1,0 +1,231 @@
+package dev.agentkanban.agent;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.task.TaskFixtures;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Every MCP tool over Streamable HTTP: what it returns, and how its failures read. */
+class McpToolsTest extends ApiTest {
+
+    McpTestClient agent;
+    TaskFixtures fx;
+
+    @BeforeAll
+    void connect() {
+        fx = new TaskFixtures(http);
+        User user = identities.provision("tool-agent", "tool-agent-password", defaultWorkspace, Role.AGENT, false);
+        agent = new McpTestClient(port, identities.issueToken(user.id(), "mcp", List.of("read", "write")));
+    }
+
+    @AfterAll
+    void disconnect() {
+        agent.close();
+    }
+
+    @Test
+    void everyToolSaysWhetherItReadsDestroysOrRepeatsSafely() {
+        Map<String, Tool> tools = agent.tools().stream().collect(Collectors.toMap(Tool::name, t -> t));
+        assertThat(tools.keySet()).containsExactlyInAnyOrderElementsOf(TypeScriptClientTest.TOOLS);
+        List<String> readOnly = List.of("list_boards", "get_board_state", "list_columns", "list_tasks", "get_task",
+                "get_statistics", "get_hints");
+        tools.values().forEach(t -> {
+            assertThat(t.annotations().readOnlyHint()).as(t.name()).isEqualTo(readOnly.contains(t.name()));
+            assertThat(t.annotations().destructiveHint()).as(t.name()).isNotNull();
+            assertThat(t.annotations().idempotentHint()).as(t.name()).isNotNull();
+            assertThat(t.title()).as(t.name()).isNotBlank();
+            assertThat(t.inputSchema()).containsEntry("type", "object");
+        });
+        assertThat(tools.get("edit_task").annotations().destructiveHint()).isTrue();
+        assertThat(tools.get("claim_next_task").annotations().idempotentHint()).isFalse();
+    }
+
+    @Test
+    void boardsColumnsStateAndStatisticsDescribeTheBoard() {
+        long[] b = fx.board("Overview");
+        long task = fx.task(b[0], "visible", "column", "In Progress");
+
+        JsonNode boards = agent.ok("list_boards");
+        assertThat(boards.get("items")).extracting(x -> x.get("name").asString()).contains("Overview");
+
+        JsonNode columns = agent.ok("list_columns", "board", "overview").get("columns");
+        assertThat(columns).extracting(c -> c.get("name").asString()).containsExactly("Backlog", "To Do", "In Progress", "Done");
+
+        JsonNode state = agent.ok("get_board_state", "board", b[0]);
+        JsonNode inProgress = state.get("columns").get(2);
+        assertThat(inProgress.get("task_count").asLong()).isEqualTo(1);
+        assertThat(inProgress.get("tasks").get(0).get("id").asLong()).isEqualTo(task);
+        assertThat(inProgress.get("tasks").get(0).has("time_in_column_seconds")).isTrue();
+
+        JsonNode stats = agent.ok("get_statistics", "board", b[0]);
+        assertThat(stats.get("statistics").get("total").asLong()).isEqualTo(1);
+        assertThat(stats.get("time_in_column").get("columns")).hasSize(4);
+
+        assertThat(agent.error("list_columns", "board", "No such board")).contains("no board named 'No such board'", "Overview");
+    }
+
+    @Test
+    void listTasksFiltersAndPagesAtMostAHundredAtATime() {
+        long[] b = fx.board("Listing");
+        fx.task(b[0], "low one", "priority", "low");
+        long urgent = fx.task(b[0], "urgent one", "priority", "urgent", "column", "To Do");
+        fx.task(b[0], "another low", "priority", "low");
+
+        JsonNode page = agent.ok("list_tasks", "board", b[0], "priority", List.of("urgent", "high"));
+        assertThat(page.get("total").asLong()).isEqualTo(1);
+        assertThat(page.get("items").get(0).get("id").asLong()).isEqualTo(urgent);
+
+        assertThat(agent.ok("list_tasks", "board", "Listing", "column", "to do").get("total").asLong()).isEqualTo(1);
+        JsonNode paged = agent.ok("list_tasks", "board", b[0], "limit", 2, "offset", 2, "sort", "id");
+        assertThat(paged.get("total").asLong()).isEqualTo(3);
+        assertThat(paged.get("items")).hasSize(1);
+
+        assertThat(agent.error("list_tasks", "board", b[0], "limit", 101)).contains("limit");
+        assertThat(agent.error("list_tasks", "column", "To Do")).contains("give board too");
+    }
+
+    @Test
+    void getTaskBringsCommentsTagsEvidenceAndHints() {
+        long[] b = fx.board("Details");
+        long id = fx.task(b[0], "detailed", "tags", List.of("bug"));
+        http.post("/api/v1/tasks/" + id + "/comments", obj("body", "a remark"));
+        http.post("/api/v1/tasks/" + id + "/evidence", obj("kind", "note", "note", "a measurement"));
+
+        JsonNode got = agent.ok("get_task", "task_id", id);
+        assertThat(got.get("task").get("title").asString()).isEqualTo("detailed");
+        assertThat(got.get("task").get("tags").get(0).get("name").asString()).isEqualTo("bug");
+        assertThat(got.get("comments").get(0).get("body").asString()).isEqualTo("a remark");
+        assertThat(got.get("evidence").get(0).get("note").asString()).isEqualTo("a measurement");
+        assertThat(got.get("hints").isArray()).isTrue();
+        assertThat(got.get("hints")).isEmpty();
+
+        assertThat(agent.error("get_task", "task_id", 987654)).isEqualTo("Not found (404): task 987654 does not exist");
+    }
+
+    @Test
+    void createAndEditValidateLikeRestAndChangeOnlyWhatIsGiven() {
+        long[] b = fx.board("Editing");
+        JsonNode created = agent.ok("create_task", "board", b[0], "column", "To Do", "title", "  Write docs  ",
+                "description", "for agents", "priority", "critical", "due_date", "2030-01-31T17:00:00Z");
+        long id = created.get("id").asLong();
+        assertThat(created.get("title").asString()).isEqualTo("Write docs");
+        assertThat(created.get("priority").asString()).isEqualTo("urgent");
+        assertThat(created.get("column_id").asLong()).isEqualTo(b[2]);
+
+        JsonNode edited = agent.ok("edit_task", "task_id", id, "title", "Write better docs", "epic", "docs");
+        assertThat(edited.get("title").asString()).isEqualTo("Write better docs");
+        assertThat(edited.get("description").asString()).isEqualTo("for agents");
+        assertThat(edited.get("epic").asString()).isEqualTo("docs");
+
+        long tasks = count("tasks");
+        assertThat(agent.error("create_task", "board", b[0], "title", "x".repeat(501))).contains("Validation failed (422)", "title");
+        assertThat(agent.error("create_task", "board", b[0], "title", "x", "priority", "whenever")).contains("priority");
+        assertThat(agent.error("create_task", "board", b[0])).contains("title");
+        assertThat(count("tasks")).isEqualTo(tasks);
+
+        assertThat(agent.error("edit_task", "task_id", id, "title", "stale", "expected_version", 1))
+                .startsWith("Precondition failed (412)");
+        assertThat(agent.error("edit_task", "task_id", id)).contains("at least one field");
+        assertThat(fx.get(id).get("title").asString()).isEqualTo("Write better docs");
+    }
+
+    @Test
+    void movingToAnUnknownColumnNamesTheValidOnesAndMovesNothing() {
+        long[] b = fx.board("Moving");
+        long id = fx.task(b[0], "mover");
+        String error = agent.error("move_task", "task_id", id, "column", "Doing");
+        assertThat(error).contains("no column named 'Doing'", "Backlog", "To Do", "In Progress", "Done");
+        assertThat(fx.get(id).get("column_id").asLong()).isEqualTo(b[1]);
+
+        JsonNode moved = agent.ok("move_task", "task_id", id, "column", "in progress");
+        assertThat(moved.get("column_id").asLong()).isEqualTo(b[3]);
+        assertThat(moved.get("status").asString()).isEqualTo("in_progress");
+        assertThat(agent.ok("move_task", "task_id", id, "column", b[4]).get("status").asString()).isEqualTo("completed");
+    }
+
+    @Test
+    void claimRenewAndReleaseAreTheCallersOwn() {
+        long[] b = fx.board("Claims over MCP");
+        long id = fx.task(b[0], "claimable");
+        JsonNode claimed = agent.ok("claim_task", "task_id", id, "lease_seconds", 60);
+        assertThat(claimed.get("claimed_by").asString()).isEqualTo("tool-agent");
+        JsonNode renewed = agent.ok("renew_claim", "task_id", id, "lease_seconds", 3600);
+        assertThat(renewed.get("claim_expires_at").asString()).isGreaterThan(claimed.get("claim_expires_at").asString());
+        assertThat(http.post("/api/v1/tasks/" + id + "/claim", null).status()).isEqualTo(409);
+        assertThat(agent.ok("release_task", "task_id", id).get("claimed_by").isNull()).isTrue();
+        assertThat(agent.error("renew_claim", "task_id", id)).startsWith("Conflict (409)").contains("not claimed");
+        assertThat(agent.error("release_task", "task_id", id)).startsWith("Conflict (409)");
+        assertThat(agent.error("claim_task", "task_id", id, "lease_seconds", 5)).contains("lease_seconds");
+    }
+
+    @Test
+    void completeTaskRecordsNotesAndEvidenceOrNothingAtAll() {
+        long[] b = fx.board("Completing");
+        long id = fx.task(b[0], "to finish");
+        long comments = count("comments");
+        long events = count("outbox_events");
+        String error = agent.error("complete_task", "task_id", id, "notes", "done", "evidence_link", "ftp://nope");
+        assertThat(error).contains("url");
+        assertThat(fx.get(id).get("status").asString()).isEqualTo("pending");
+        assertThat(count("comments")).isEqualTo(comments);
+        assertThat(count("outbox_events")).isEqualTo(events);
+
+        JsonNode done = agent.ok("complete_task", "task_id", id, "notes", "done", "evidence_text", "42 tests passed",
+                "evidence_link", "https://example.com/pr/7");
+        assertThat(done.get("task").get("status").asString()).isEqualTo("completed");
+        assertThat(done.get("task").get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(done.get("comment").get("body").asString()).isEqualTo("done");
+        assertThat(done.get("evidence")).extracting(e -> e.get("kind").asString()).containsExactly("note", "link");
+        assertThat(agent.error("complete_task", "task_id", id)).startsWith("Conflict (409)").contains("completed");
+    }
+
+    @Test
+    void commentsAreByTheAgent() {
+        long[] b = fx.board("Commenting");
+        long id = fx.task(b[0], "discussed");
+        JsonNode comment = agent.ok("add_comment", "task_id", id, "body", "found the cause");
+        assertThat(comment.get("author").asString()).isEqualTo("tool-agent");
+        assertThat(agent.error("add_comment", "task_id", id, "body", "   ")).contains("body");
+    }
+
+    @Test
+    void hintsDoNotExistYet() {
+        long[] b = fx.board("Hints");
+        long id = fx.task(b[0], "hintless");
+        assertThat(agent.ok("get_hints", "task_id", id).get("hints")).isEmpty();
+        assertThat(agent.error("get_hints", "task_id", 987654)).startsWith("Not found (404)");
+        assertThat(agent.error("apply_hint", "hint_id", 5)).contains("no such hint: 5");
+    }
+
+    @Test
+    void reportIssueCountsRepeatsOverMcp() {
+        long[] b = fx.board("Issues over MCP");
+        JsonNode first = agent.ok("report_issue", "board", b[0], "title", "Flaky   login test", "tags", List.of("bug"));
+        assertThat(first.get("created").asBoolean()).isTrue();
+        JsonNode again = agent.ok("report_issue", "board", "Issues over MCP", "title", "flaky login TEST ");
+        assertThat(again.get("created").asBoolean()).isFalse();
+        assertThat(again.get("task").get("id").asLong()).isEqualTo(first.get("task").get("id").asLong());
+        assertThat(again.get("task").get("occurrence_count").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void argumentsOutsideTheSchemaAreToolErrorsNotProtocolFailures() {
+        List<String> errors = new ArrayList<>();
+        errors.add(agent.error("get_task"));
+        errors.add(agent.error("get_task", "task_id", "seven"));
+        errors.add(agent.error("list_boards", "colour", "red"));
+        assertThat(errors).allSatisfy(e -> assertThat(e).doesNotContain("Exception", "\tat "));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.agentkanban.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code java -jar agent-kanban.jar mcp} as a process: stdout carries nothing but protocol messages, a
+ * script may pipe its requests and close stdin, and a refused token or a missing setting is explained
+ * instead of crashing the agent's session.
+ */
+class StdioModeTest extends ApiTest {
+
+    static final String REQUESTS = """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}
+            {"jsonrpc":"2.0","method":"notifications/initialized"}
+            {"jsonrpc":"2.0","id":2,"method":"tools/list"}
+            {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_boards","arguments":{}}}
+            """;
+
+    record Run(int exit, List<String> stdout, String stderr) {}
+
+    Run mcp(Map<String, String> env, String input) throws Exception {
+        File in = File.createTempFile("stdio", ".in");
+        File out = File.createTempFile("stdio", ".out");
+        File err = File.createTempFile("stdio", ".err");
+        try {
+            Files.writeString(in.toPath(), input);
+            ProcessBuilder pb = new ProcessBuilder(NodeAgent.javaBinary(), "-cp", NodeAgent.classPath(),
+                    "dev.agentkanban.KanbanApplication", "mcp").redirectInput(in).redirectOutput(out).redirectError(err);
+            pb.environment().remove("KANBAN_URL");
+            pb.environment().remove("KANBAN_TOKEN");
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the stdio mode did not end after stdin closed").isTrue();
+            return new Run(p.exitValue(), Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readString(err.toPath()));
+        } finally {
+            Files.deleteIfExists(in.toPath());
+            Files.deleteIfExists(out.toPath());
+            Files.deleteIfExists(err.toPath());
+        }
+    }
+
+    @Test
+    void aPipedScriptGetsEveryAnswerAndStdoutHoldsOnlyProtocol() throws Exception {
+        User agent = identities.provision("script-agent", "script-agent-password", defaultWorkspace, Role.AGENT, false);
+        http.post("/api/v1/boards", Http.obj("name", "Scripted"));
+        Run run = mcp(Map.of("KANBAN_URL", "http://localhost:" + port,
+                "KANBAN_TOKEN", identities.issueToken(agent.id(), "stdio", List.of("read", "write"))), REQUESTS);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        List<JsonNode> messages = new ArrayList<>();
+        for (String line : run.stdout()) {
+            messages.add(Http.JSON.readTree(line)); // every line is a JSON-RPC message
+        }
+        assertThat(messages).extracting(m -> m.get("id").asInt()).containsExactly(1, 2, 3);
+        assertThat(messages.get(1).get("result").get("tools")).hasSize(TypeScriptClientTest.TOOLS.size());
+        JsonNode boards = messages.get(2).get("result");
+        assertThat(boards.get("isError").asBoolean()).isFalse();
+        assertThat(boards.get("content").get(0).get("text").asString()).contains("Scripted");
+    }
+
+    @Test
+    void aRefusedTokenIsAToolErrorThatSaysSo() throws Exception {
+        Run run = mcp(Map.of("KANBAN_URL", "http://localhost:" + port, "KANBAN_TOKEN", "akt_not_a_token"), REQUESTS);
+        assertThat(run.exit()).isZero();
+        JsonNode call = Http.JSON.readTree(run.stdout().getLast());
+        assertThat(call.get("id").asInt()).isEqualTo(3);
+        assertThat(call.get("result").get("isError").asBoolean()).isTrue();
+        assertThat(call.get("result").get("content").get(0).get("text").asString()).contains("token was refused (401)");
+    }
+
+    @Test
+    void missingSettingsEndWithUsageAndNoProtocolOutput() throws Exception {
+        Run run = mcp(Map.of(), REQUESTS);
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).contains("KANBAN_URL", "Usage:");
+    }
+}
