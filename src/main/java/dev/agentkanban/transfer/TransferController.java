@@ -1,0 +1,82 @@
+package dev.agentkanban.transfer;
+
+import dev.agentkanban.transfer.TodoImport.TodoReport;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** Imports and exports over HTTP: the same operations as the CLI commands, on the request's workspace. */
+@RestController
+@RequestMapping("/api/v1")
+class TransferController {
+
+    static final String MARKDOWN = "text/markdown";
+
+    private final TodoImport todoImport;
+    private final TodoExport todoExport;
+
+    TransferController(TodoImport todoImport, TodoExport todoExport) {
+        this.todoImport = todoImport;
+        this.todoExport = todoExport;
+    }
+
+    /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
+    @PostMapping(path = "/import/todo-md", consumes = {MARKDOWN, "text/x-markdown", MediaType.TEXT_PLAIN_VALUE})
+    TodoReport importTodo(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        return todoImport.run(text(body, type), BoardTarget.of(boardId, board), dryRun);
+    }
+
+    /** A TODO.md file as the {@code file} part of a form upload. */
+    @PostMapping(path = "/import/todo-md", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    TodoReport importTodoFile(@RequestPart("file") MultipartFile file,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) throws IOException {
+        return todoImport.run(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board), dryRun);
+    }
+
+    @GetMapping(path = "/export/todo-md")
+    ResponseEntity<String> exportTodo(@RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        TodoExport.Exported exported = todoExport.export(BoardTarget.of(boardId, board));
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "markdown", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment("TODO.md"))
+                .body(exported.text());
+    }
+
+    static String attachment(String filename) {
+        return ContentDisposition.attachment().filename(filename, StandardCharsets.UTF_8).build().toString();
+    }
+
+    /** The body as text: the declared charset, else UTF-8; a leading byte-order mark is dropped. */
+    static String text(byte[] body, MediaType type) {
+        Charset charset = type != null && type.getCharset() != null ? type.getCharset() : StandardCharsets.UTF_8;
+        String text = new String(body, charset);
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static MediaType contentType(MultipartFile file) {
+        try {
+            return file.getContentType() == null ? null : MediaType.parseMediaType(file.getContentType());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
