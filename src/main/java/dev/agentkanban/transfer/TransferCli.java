@@ -31,7 +31,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class TransferCli {
 
-    public static final List<String> MODES = List.of("migrate-todo", "export-todo");
+    public static final List<String> MODES = List.of("migrate-todo", "export-todo", "import-csv", "export-csv");
 
     private static final Set<String> FLAGS = Set.of("dry-run", "help");
     private static final Set<String> OPTIONS = Set.of("board", "workspace", "database-url", "output");
@@ -40,6 +40,8 @@ public final class TransferCli {
             Usage:
               migrate-todo <file> [--dry-run] [--board NAME|ID] [--workspace W] [--database-url URL]
               export-todo [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
+              import-csv <file> [--board NAME|ID] [--workspace W] [--database-url URL]
+              export-csv [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
             """;
 
     private TransferCli() {}
@@ -109,6 +111,9 @@ public final class TransferCli {
         } catch (ApiException e) {
             err.println("error: " + e.getMessage() + (command.mode().startsWith("import") || command.mode().startsWith("migrate")
                     ? " (nothing was imported)" : ""));
+            if (e.properties().get("errors") instanceof List<?> errors) {
+                errors.forEach(f -> err.println("  " + (f instanceof ApiException.FieldError fe ? fe.field() + ": " + fe.message() : f)));
+            }
             return 1;
         } catch (RuntimeException e) {
             err.println("error: " + command.mode() + " failed" + (command.mode().startsWith("export") ? "" : "; nothing was changed")
@@ -122,6 +127,18 @@ public final class TransferCli {
             case "migrate-todo" -> migrateTodo(context.getBean(TodoImport.class), command, out);
             case "export-todo" -> {
                 TodoExport.Exported exported = context.getBean(TodoExport.class).export(BoardTarget.ofArgument(command.option("board")));
+                write(exported.text().getBytes(StandardCharsets.UTF_8), command, out, err);
+                yield 0;
+            }
+            case "import-csv" -> {
+                byte[] bytes = read(Path.of(command.file()));
+                out.print(context.getBean(CsvTransfer.class)
+                        .importCsv(TransferController.text(bytes, null), BoardTarget.ofArgument(command.option("board")))
+                        .describe());
+                yield 0;
+            }
+            case "export-csv" -> {
+                CsvTransfer.Exported exported = context.getBean(CsvTransfer.class).export(BoardTarget.ofArgument(command.option("board")));
                 write(exported.text().getBytes(StandardCharsets.UTF_8), command, out, err);
                 yield 0;
             }

@@ -27,10 +27,12 @@ class TransferController {
 
     private final TodoImport todoImport;
     private final TodoExport todoExport;
+    private final CsvTransfer csv;
 
-    TransferController(TodoImport todoImport, TodoExport todoExport) {
+    TransferController(TodoImport todoImport, TodoExport todoExport, CsvTransfer csv) {
         this.todoImport = todoImport;
         this.todoExport = todoExport;
+        this.csv = csv;
     }
 
     /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
@@ -59,6 +61,37 @@ class TransferController {
                 .contentType(new MediaType("text", "markdown", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment("TODO.md"))
                 .body(exported.text());
+    }
+
+    /** A board's tasks as CSV (columns in docs/import-export.md). */
+    @GetMapping(path = "/export/csv")
+    ResponseEntity<String> exportCsv(@RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        CsvTransfer.Exported exported = csv.export(BoardTarget.of(boardId, board));
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(filename(exported.board().name()) + ".csv"))
+                .body(exported.text());
+    }
+
+    @PostMapping(path = "/import/csv", consumes = {"text/csv", "application/csv", MediaType.TEXT_PLAIN_VALUE})
+    CsvTransfer.CsvReport importCsv(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        return csv.importCsv(text(body, type), BoardTarget.of(boardId, board));
+    }
+
+    @PostMapping(path = "/import/csv", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    CsvTransfer.CsvReport importCsvFile(@RequestPart("file") MultipartFile file,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) throws IOException {
+        return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board));
+    }
+
+    /** A board name as a file name: letters, digits, dashes and underscores. */
+    static String filename(String name) {
+        String safe = name.replaceAll("[^\\p{L}\\p{N}_-]+", "-").replaceAll("^-+|-+$", "");
+        return safe.isEmpty() ? "board" : safe;
     }
 
     static String attachment(String filename) {

@@ -1,18 +1,15 @@
 package dev.agentkanban.transfer;
 
+import static dev.agentkanban.transfer.CliRuns.capture;
+import static dev.agentkanban.transfer.CliRuns.cli;
 import static dev.agentkanban.transfer.TransferFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
-import dev.agentkanban.support.TestDatabase;
-import java.io.ByteArrayOutputStream;
+import dev.agentkanban.transfer.CliRuns.Run;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,36 +25,8 @@ class TodoCliTest extends ApiTest {
     @TempDir
     Path dir;
 
-    /** What a command printed and returned. */
-    record Run(int exit, String out, String err) {}
-
-    /** The command as {@code java -jar} runs it: its own application, without a web server, on the test database. */
-    static Run cli(String mode, String... args) {
-        TestDatabase db = TestDatabase.get();
-        String url = db.username == null ? db.jdbcUrl : db.jdbcUrl + (db.jdbcUrl.contains("?") ? "&" : "?") + "user=" + db.username;
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--database-url");
-        all.add(url);
-        return capture(out -> TransferCli.run(mode, all.toArray(String[]::new), out.out(), out.err()));
-    }
-
-    /** The command inside this test's running application (no second start). */
-    Run inApp(String mode, String... args) {
-        return capture(out -> TransferCli.execute(context, TransferCli.parse(mode, args), out.out(), out.err()));
-    }
-
-    record Streams(PrintStream out, PrintStream err) {}
-
-    interface Command {
-        int run(Streams streams);
-    }
-
-    static Run capture(Command command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = command.run(new Streams(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private Run inApp(String mode, String... args) {
+        return CliRuns.inApp(context, mode, args);
     }
 
     private Path todoFile() throws IOException {
