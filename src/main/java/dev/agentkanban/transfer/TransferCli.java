@@ -5,7 +5,9 @@ import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class TransferCli {
 
-    public static final List<String> MODES = List.of("migrate-todo", "export-todo", "import-csv", "export-csv");
+    public static final List<String> MODES = List.of("migrate-todo", "export-todo", "import-csv", "export-csv", "export-json",
+            "import-json");
 
     private static final Set<String> FLAGS = Set.of("dry-run", "help");
     private static final Set<String> OPTIONS = Set.of("board", "workspace", "database-url", "output");
@@ -42,6 +45,8 @@ public final class TransferCli {
               export-todo [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
               import-csv <file> [--board NAME|ID] [--workspace W] [--database-url URL]
               export-csv [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
+              export-json [--output FILE] [--workspace W] [--database-url URL]
+              import-json <file> [--workspace W] [--database-url URL]    (into a workspace without boards)
             """;
 
     private TransferCli() {}
@@ -142,6 +147,25 @@ public final class TransferCli {
                 write(exported.text().getBytes(StandardCharsets.UTF_8), command, out, err);
                 yield 0;
             }
+            case "export-json" -> {
+                try (OutputStream target = target(command, out)) {
+                    context.getBean(JsonExport.class).export(target);
+                } catch (IOException e) {
+                    throw new IllegalStateException("could not write " + command.option("output") + ": " + e.getMessage(), e);
+                }
+                if (command.option("output") != null) {
+                    err.println("Wrote " + command.option("output"));
+                }
+                yield 0;
+            }
+            case "import-json" -> {
+                try (InputStream in = Files.newInputStream(existing(Path.of(command.file())))) {
+                    out.print(context.getBean(JsonImport.class).restore(in).describe());
+                } catch (IOException e) {
+                    throw new UsageException("cannot read " + command.file() + ": " + e.getMessage());
+                }
+                yield 0;
+            }
             default -> throw new UsageException("unknown command " + command.mode());
         };
     }
@@ -204,10 +228,30 @@ public final class TransferCli {
         }
     }
 
-    /** Where an export streams to: the {@code --output} file, else stdout. */
+    /** Where an export streams to: the {@code --output} file, else stdout (which stays open). */
     static OutputStream target(Command command, PrintStream out) throws IOException {
         String output = command.option("output");
-        return output == null ? out : Files.newOutputStream(Path.of(output));
+        if (output != null) {
+            return Files.newOutputStream(Path.of(output));
+        }
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
+    static Path existing(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("no such file: " + file);
+        }
+        return file;
     }
 
     /** The workspace by slug or id; the default workspace when none is named. */

@@ -1,13 +1,19 @@
 package dev.agentkanban.transfer;
 
 import dev.agentkanban.transfer.TodoImport.TodoReport;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -17,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import tools.jackson.core.exc.JacksonIOException;
 
 /** Imports and exports over HTTP: the same operations as the CLI commands, on the request's workspace. */
 @RestController
@@ -28,11 +35,16 @@ class TransferController {
     private final TodoImport todoImport;
     private final TodoExport todoExport;
     private final CsvTransfer csv;
+    private final JsonExport jsonExport;
+    private final JsonImport jsonImport;
 
-    TransferController(TodoImport todoImport, TodoExport todoExport, CsvTransfer csv) {
+    TransferController(TodoImport todoImport, TodoExport todoExport, CsvTransfer csv, JsonExport jsonExport,
+            JsonImport jsonImport) {
         this.todoImport = todoImport;
         this.todoExport = todoExport;
         this.csv = csv;
+        this.jsonExport = jsonExport;
+        this.jsonImport = jsonImport;
     }
 
     /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
@@ -86,6 +98,32 @@ class TransferController {
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) throws IOException {
         return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board));
+    }
+
+    /** The whole workspace as one JSON document, written while it is read (see JsonExport). */
+    @GetMapping(path = "/export/json")
+    void exportJson(HttpServletResponse response) throws IOException {
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, attachment("workspace.json"));
+        jsonExport.export(response.getOutputStream());
+    }
+
+    /** Restores a workspace document into the request's workspace, which must have no boards (409 otherwise). */
+    @PostMapping(path = "/import/json", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JsonImport.Restored> importJson(HttpServletRequest request) throws IOException {
+        try {
+            return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(request.getInputStream()));
+        } catch (JacksonIOException e) {
+            // the body broke off or ran over the size limit while it was read: the problem handler tells which
+            throw new HttpMessageNotReadableException("could not read the request body", e, new ServletServerHttpRequest(request));
+        }
+    }
+
+    @PostMapping(path = "/import/json", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<JsonImport.Restored> importJsonFile(@RequestPart("file") MultipartFile file) throws IOException {
+        try (InputStream in = file.getInputStream()) {
+            return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(in));
+        }
     }
 
     /** A board name as a file name: letters, digits, dashes and underscores. */
