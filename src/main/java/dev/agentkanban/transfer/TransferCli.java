@@ -23,6 +23,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The import/export commands of the jar. Each starts the application without a web server on
@@ -34,7 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class TransferCli {
 
     public static final List<String> MODES = List.of("migrate-todo", "export-todo", "import-csv", "export-csv", "export-json",
-            "import-json");
+            "import-json", "import-trello");
 
     private static final Set<String> FLAGS = Set.of("dry-run", "help");
     private static final Set<String> OPTIONS = Set.of("board", "workspace", "database-url", "output");
@@ -47,6 +50,7 @@ public final class TransferCli {
               export-csv [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
               export-json [--output FILE] [--workspace W] [--database-url URL]
               import-json <file> [--workspace W] [--database-url URL]    (into a workspace without boards)
+              import-trello <file> [--board NEW-BOARD-NAME] [--workspace W] [--database-url URL]
             """;
 
     private TransferCli() {}
@@ -164,6 +168,16 @@ public final class TransferCli {
                 } catch (IOException e) {
                     throw new UsageException("cannot read " + command.file() + ": " + e.getMessage());
                 }
+                yield 0;
+            }
+            case "import-trello" -> {
+                JsonNode export;
+                try (InputStream in = Files.newInputStream(existing(Path.of(command.file())))) {
+                    export = context.getBean(JsonMapper.class).readTree(in);
+                } catch (IOException | JacksonException e) {
+                    throw new UsageException("cannot read " + command.file() + " as JSON: " + e.getMessage());
+                }
+                out.print(context.getBean(TrelloImport.class).importBoard(export, command.option("board")).describe());
                 yield 0;
             }
             default -> throw new UsageException("unknown command " + command.mode());

@@ -1,10 +1,12 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.transfer.TodoImport.TodoReport;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.ContentDisposition;
@@ -24,6 +26,9 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Imports and exports over HTTP: the same operations as the CLI commands, on the request's workspace. */
 @RestController
@@ -37,14 +42,18 @@ class TransferController {
     private final CsvTransfer csv;
     private final JsonExport jsonExport;
     private final JsonImport jsonImport;
+    private final TrelloImport trello;
+    private final JsonMapper json;
 
     TransferController(TodoImport todoImport, TodoExport todoExport, CsvTransfer csv, JsonExport jsonExport,
-            JsonImport jsonImport) {
+            JsonImport jsonImport, TrelloImport trello, JsonMapper json) {
         this.todoImport = todoImport;
         this.todoExport = todoExport;
         this.csv = csv;
         this.jsonExport = jsonExport;
         this.jsonImport = jsonImport;
+        this.trello = trello;
+        this.json = json;
     }
 
     /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
@@ -124,6 +133,29 @@ class TransferController {
         try (InputStream in = file.getInputStream()) {
             return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(in));
         }
+    }
+
+    /** A Trello board export (JSON) as a new board; {@code name} overrides the board's name. */
+    @PostMapping(path = "/import/trello", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TrelloImport.TrelloReport> importTrello(@RequestBody JsonNode export,
+            @RequestParam(name = "name", required = false) String name) {
+        return created(trello.importBoard(export, name));
+    }
+
+    @PostMapping(path = "/import/trello", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<TrelloImport.TrelloReport> importTrelloFile(@RequestPart("file") MultipartFile file,
+            @RequestParam(name = "name", required = false) String name) throws IOException {
+        JsonNode export;
+        try (InputStream in = file.getInputStream()) {
+            export = json.readTree(in);
+        } catch (StreamReadException e) {
+            throw ApiException.badRequest("the file is not valid JSON: " + e.getOriginalMessage());
+        }
+        return created(trello.importBoard(export, name));
+    }
+
+    private static ResponseEntity<TrelloImport.TrelloReport> created(TrelloImport.TrelloReport report) {
+        return ResponseEntity.created(URI.create("/api/v1/boards/" + report.boardId())).body(report);
     }
 
     /** A board name as a file name: letters, digits, dashes and underscores. */
