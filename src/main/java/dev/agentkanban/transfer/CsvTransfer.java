@@ -101,8 +101,9 @@ class CsvTransfer {
     // ---- export ----
 
     Exported export(BoardTarget target) {
+        requireBoard(target);
         return tx.read(() -> {
-            Board board = targets.require(target, TodoImport.DEFAULT_BOARD);
+            Board board = targets.require(target, target.name());
             StringBuilder out = new StringBuilder(Csv.record(HEADER));
             for (ExportedTask t : repo.boardTasks(CurrentRequest.get().workspaceId(), board.id())) {
                 out.append(Csv.record(Arrays.asList(Long.toString(t.id()), t.column(), t.title(), t.description(),
@@ -112,6 +113,13 @@ class CsvTransfer {
             }
             return new Exported(board, out.toString());
         });
+    }
+
+    /** A CSV file is one board's tasks: the board is always named (there is no default like TODO.md's). */
+    private static void requireBoard(BoardTarget target) {
+        if (target.id() == null && target.name() == null) {
+            throw ApiException.invalid("board_id", "name the board: board_id=ID or board=NAME (CLI: --board)");
+        }
     }
 
     private static String text(Instant instant) {
@@ -125,6 +133,7 @@ class CsvTransfer {
 
     CsvReport importCsv(String text, BoardTarget target) {
         Roles.require(Role.MEMBER);
+        requireBoard(target);
         RequestContext ctx = CurrentRequest.get();
         List<Row> rows;
         try {
@@ -162,10 +171,9 @@ class CsvTransfer {
     }
 
     private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored) {
-        Optional<Board> found = targets.find(target, TodoImport.DEFAULT_BOARD);
+        Optional<Board> found = targets.find(target, target.name());
         boolean create = found.isEmpty();
-        Board board = found.orElseGet(() -> boards.create(new CreateBoard(
-                target.name() != null ? target.name() : TodoImport.DEFAULT_BOARD, "Imported from CSV", columnsOf(rows))));
+        Board board = found.orElseGet(() -> boards.create(new CreateBoard(target.name(), "Imported from CSV", columnsOf(rows))));
         Map<String, BoardColumn> byName = new HashMap<>();
         board.columns().forEach(c -> byName.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c));
         List<FieldError> unknown = new ArrayList<>();

@@ -41,6 +41,15 @@ public final class TransferCli {
 
     private static final Set<String> FLAGS = Set.of("dry-run", "help");
     private static final Set<String> OPTIONS = Set.of("board", "workspace", "database-url", "output");
+    /** The options and flags each command takes besides --workspace, --database-url and --help. */
+    private static final Map<String, Set<String>> ACCEPTS = Map.of(
+            "migrate-todo", Set.of("dry-run", "board"),
+            "export-todo", Set.of("board", "output"),
+            "import-csv", Set.of("board"),
+            "export-csv", Set.of("board", "output"),
+            "export-json", Set.of("output"),
+            "import-json", Set.of(),
+            "import-trello", Set.of("board"));
 
     private static final String USAGE = """
             Usage:
@@ -299,6 +308,10 @@ public final class TransferCli {
                 if (eq >= 0) {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
+                }
+                if ((FLAGS.contains(name) || OPTIONS.contains(name)) && !name.equals("help") && !name.equals("workspace")
+                        && !name.equals("database-url") && !ACCEPTS.get(mode).contains(name)) {
+                    throw new UsageException(mode + " does not take --" + name);
                 }
                 if (FLAGS.contains(name) && value == null) {
                     flags.add(name);

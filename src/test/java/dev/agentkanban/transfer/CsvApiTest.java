@@ -156,6 +156,8 @@ class CsvApiTest extends ApiTest {
         assertThat(malformed.status()).isEqualTo(422);
         assertThat(malformed.body()).contains("never closed");
         assertThat(noTitle.status()).isEqualTo(422);
+        assertThat(post(http, "/api/v1/import/csv", CSV, "title\r\na\r\n").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/export/csv").status()).isEqualTo(422);
         assertThat(snapshot(jdbc)).isEqualTo(before);
         assertThat(post(clientFor("csv-agent", defaultWorkspace, Role.AGENT), "/api/v1/import/csv?board_id=" + target, CSV,
                 "title\r\na\r\n").status()).isEqualTo(403);

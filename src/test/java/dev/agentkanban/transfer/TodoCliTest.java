@@ -155,6 +155,9 @@ class TodoCliTest extends ApiTest {
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown option --colour");
         assertThat(noValue.exit()).isEqualTo(2);
+        Run misplaced = capture(s -> TransferCli.run("export-json", new String[] {"--dry-run"}, s.out(), s.err()));
+        assertThat(misplaced.exit()).isEqualTo(2);
+        assertThat(misplaced.err()).contains("export-json does not take --dry-run");
         Run missing = inApp("migrate-todo", dir.resolve("absent.md").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file");
