@@ -55,8 +55,8 @@ public final class TransferCli {
             Usage:
               migrate-todo <file> [--dry-run] [--board NAME|ID] [--workspace W] [--database-url URL]
               export-todo [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
-              import-csv <file> [--board NAME|ID] [--workspace W] [--database-url URL]
-              export-csv [--board NAME|ID] [--output FILE] [--workspace W] [--database-url URL]
+              import-csv <file> --board NAME|ID [--workspace W] [--database-url URL]
+              export-csv --board NAME|ID [--output FILE] [--workspace W] [--database-url URL]
               export-json [--output FILE] [--workspace W] [--database-url URL]
               import-json <file> [--workspace W] [--database-url URL]    (into a workspace without boards)
               import-trello <file> [--board NEW-BOARD-NAME] [--workspace W] [--database-url URL]
