@@ -2,19 +2,22 @@ package dev.agentkanban;
 
 import dev.agentkanban.agent.StdioProxy;
 import dev.agentkanban.platform.EmbeddedDatabase;
+import dev.agentkanban.transfer.TransferCli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One jar, several modes: {@code serve} (default) runs the HTTP service; {@code mcp} serves MCP on
- * stdin/stdout for an agent, forwarding to a running service. Other modes arrive with their issues
- * (worker, import/export commands).
+ * stdin/stdout for an agent, forwarding to a running service; the import/export commands
+ * ({@link TransferCli}) run against the database without a web server. The worker mode arrives with
+ * its issue.
  */
 // No in-memory user with a generated password: callers authenticate with tokens, never with a form login.
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
@@ -24,12 +27,16 @@ public class KanbanApplication {
     public static void main(String[] args) throws Exception {
         String mode = args.length == 0 || args[0].startsWith("-") ? "serve" : args[0];
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (TransferCli.MODES.contains(mode)) {
+            System.exit(TransferCli.run(mode, rest));
+        }
         switch (mode) {
             case "serve" -> serve(rest);
             // a thin MCP proxy on stdin/stdout: no Spring context, no database (see agent.StdioProxy)
             case "mcp" -> StdioProxy.main(rest);
             default -> {
-                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve|mcp]");
+                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve | mcp | "
+                        + String.join(" | ", TransferCli.MODES) + "]");
                 System.exit(2);
             }
         }
@@ -41,8 +48,21 @@ public class KanbanApplication {
      * stops when the returned context closes.
      */
     public static ConfigurableApplicationContext serve(String... args) throws Exception {
+        ConfigurableApplicationContext context = start(WebApplicationType.SERVLET, args);
+        String port = context.getEnvironment().getProperty("local.server.port", "8080");
+        String base = "http://localhost:" + port;
+        System.out.println("Agent Kanban is running at " + base + " (API reference: " + base + "/docs)");
+        return context;
+    }
+
+    /**
+     * Starts the application as {@code type} (the CLI commands run without a web server), on the
+     * configured database or else the embedded one, like {@link #serve}.
+     */
+    public static ConfigurableApplicationContext start(WebApplicationType type, String... args) throws Exception {
         EmbeddedDatabase embedded = null;
         SpringApplication app = new SpringApplication(KanbanApplication.class);
+        app.setWebApplicationType(type);
         if (!databaseConfigured(args)) {
             Path dataDir = Path.of(firstNonBlank(setting("DATA_DIR", args), "data"), "postgres");
             EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
@@ -54,19 +74,14 @@ public class KanbanApplication {
                     .registerDisposableBean("embeddedDatabase", db::close));
             System.out.println("Embedded PostgreSQL started, data in " + dataDir.toAbsolutePath());
         }
-        ConfigurableApplicationContext context;
         try {
-            context = app.run(args);
+            return app.run(args);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
             }
             throw e;
         }
-        String port = context.getEnvironment().getProperty("local.server.port", "8080");
-        String base = "http://localhost:" + port;
-        System.out.println("Agent Kanban is running at " + base + " (API reference: " + base + "/docs)");
-        return context;
     }
 
     /** True when DATABASE_URL or spring.datasource.url is given as an argument, system property or variable. */

@@ -2,6 +2,7 @@ package dev.agentkanban.evidence;
 
 import jakarta.servlet.MultipartConfigElement;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.servlet.autoconfigure.MultipartProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
  * Location and file-size threshold still come from {@code spring.servlet.multipart.*}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication // the CLI commands run without a servlet container
 class EvidenceUploadLimit {
 
     /** Room for the form fields next to the file; the same allowance as BodySizeLimitFilter's. */

@@ -4,6 +4,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Problems;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -24,7 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration
 class SecurityConfig {
 
+    /** Only in a web application: the CLI commands run without a web server, and without this chain. */
     @Bean
+    @ConditionalOnWebApplication
     SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentityRepository repo, JsonMapper json)
             throws Exception {
         http.csrf(csrf -> csrf.disable())

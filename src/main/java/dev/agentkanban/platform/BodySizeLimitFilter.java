@@ -18,20 +18,27 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses request bodies over the limit with 413 before anything reads them: by Content-Length when
- * it is declared, and by counting when the body is chunked. Multipart uploads have their own limit.
+ * it is declared, and by counting when the body is chunked. Multipart uploads have their own limit,
+ * and so do imports ({@code /api/v1/import/...}, {@code kanban.import-max-bytes}), whose bodies are
+ * whole files (a workspace document with its evidence) that the import reads as they arrive.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
+    static final String IMPORTS = "/api/v1/import/";
+
     private final long maxBytes;
     private final long maxUploadBytes;
+    private final long maxImportBytes;
     private final JsonMapper json;
 
     BodySizeLimitFilter(@Value("${kanban.max-request-bytes}") long maxBytes,
-            @Value("${kanban.evidence-max-bytes}") long evidenceMaxBytes, JsonMapper json) {
+            @Value("${kanban.evidence-max-bytes}") long evidenceMaxBytes,
+            @Value("${kanban.import-max-bytes:104857600}") long maxImportBytes, JsonMapper json) {
         this.maxBytes = maxBytes;
         this.maxUploadBytes = evidenceMaxBytes + 1024 * 1024;
+        this.maxImportBytes = maxImportBytes;
         this.json = json;
     }
 
@@ -39,7 +46,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String type = request.getContentType();
-        long limit = type != null && type.toLowerCase().startsWith("multipart/") ? maxUploadBytes : maxBytes;
+        boolean multipart = type != null && type.toLowerCase().startsWith("multipart/");
+        long limit = multipart ? maxUploadBytes : request.getRequestURI().startsWith(IMPORTS) ? maxImportBytes : maxBytes;
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             reject(response, limit);

@@ -1,0 +1,374 @@
+package dev.agentkanban.transfer;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.BoardColumn;
+import dev.agentkanban.board.BoardRequests.ColumnSpec;
+import dev.agentkanban.board.BoardRequests.CreateBoard;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ApiException.FieldError;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.Owner;
+import dev.agentkanban.task.Priority;
+import dev.agentkanban.task.TaskRef;
+import dev.agentkanban.transfer.Csv.Row;
+import dev.agentkanban.transfer.TransferRepository.ExportedTask;
+import dev.agentkanban.transfer.TransferRepository.NewTask;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * CSV export and import of a board's tasks (RFC 4180, UTF-8). The columns are {@link #HEADER}; an
+ * import reads them by header name in any order, needs only {@code title}, and ignores (and reports)
+ * columns it does not know. The import is strict: a row it cannot take is a 422 naming the row and the
+ * column, and nothing is imported. Tasks are appended to their columns in row order; {@code id} is
+ * not read (a new task gets a new id).
+ */
+@Service
+class CsvTransfer {
+
+    static final List<String> HEADER = List.of("id", "column", "title", "description", "acceptance_criteria", "status",
+            "cancel_reason", "priority", "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "tags",
+            "created_at", "completed_at", "metadata");
+    /** Tag names in the {@code tags} column are separated by semicolons (a tag name may contain a comma). */
+    static final String TAG_SEPARATOR = "; ";
+    static final String SOURCE = "csv";
+    static final int MAX_METADATA_BYTES = 65_536;
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "cancelled");
+
+    private final Transactions tx;
+    private final Boards boards;
+    private final Targets targets;
+    private final TransferRepository repo;
+    private final ImportedTasks imported;
+    private final Tags tags;
+    private final JsonMapper json;
+
+    CsvTransfer(Transactions tx, Boards boards, Targets targets, TransferRepository repo, ImportedTasks imported, Tags tags,
+            JsonMapper json) {
+        this.tx = tx;
+        this.boards = boards;
+        this.targets = targets;
+        this.repo = repo;
+        this.imported = imported;
+        this.tags = tags;
+        this.json = json;
+    }
+
+    record Exported(Board board, String text) {}
+
+    record ColumnCount(Long columnId, String column, int imported) {}
+
+    record CsvReport(long boardId, String board, boolean boardCreated, int imported, List<ColumnCount> columns,
+            List<String> ignoredColumns) {
+
+        String describe() {
+            StringBuilder out = new StringBuilder("Board '").append(board).append("' (id ").append(boardId).append(')')
+                    .append(boardCreated ? ", created" : "").append('\n');
+            columns.forEach(c -> out.append(String.format("  %-12s imported %d%n", c.column() + ":", c.imported())));
+            out.append("Total: imported ").append(imported).append('\n');
+            if (!ignoredColumns.isEmpty()) {
+                out.append("Ignored columns: ").append(String.join(", ", ignoredColumns)).append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    // ---- export ----
+
+    Exported export(BoardTarget target) {
+        requireBoard(target);
+        return tx.read(() -> {
+            Board board = targets.require(target, target.name());
+            StringBuilder out = new StringBuilder(Csv.record(HEADER));
+            for (ExportedTask t : repo.boardTasks(CurrentRequest.get().workspaceId(), board.id())) {
+                out.append(Csv.record(Arrays.asList(Long.toString(t.id()), t.column(), t.title(), t.description(),
+                        t.acceptanceCriteria(), t.status(), t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(),
+                        t.assignee(), text(t.dueDate()), Integer.toString(t.occurrenceCount()), String.join(TAG_SEPARATOR, t.tags()),
+                        text(t.createdAt()), text(t.completedAt()), t.metadata().isEmpty() ? "" : json.writeValueAsString(t.metadata()))));
+            }
+            return new Exported(board, out.toString());
+        });
+    }
+
+    /** A CSV file is one board's tasks: the board is always named (there is no default like TODO.md's). */
+    private static void requireBoard(BoardTarget target) {
+        if (target.id() == null && target.name() == null) {
+            throw ApiException.invalid("board_id", "name the board: board_id=ID or board=NAME (CLI: --board)");
+        }
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    // ---- import ----
+
+    /** One row, checked: where it goes and what it says. */
+    private record Parsed(int line, String column, NewTask task, List<String> tags) {}
+
+    CsvReport importCsv(String text, BoardTarget target) {
+        Roles.require(Role.MEMBER);
+        requireBoard(target);
+        RequestContext ctx = CurrentRequest.get();
+        List<Row> rows;
+        try {
+            rows = Csv.parse(text);
+        } catch (Csv.MalformedCsv e) {
+            throw ApiException.invalid("csv", e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            throw ApiException.invalid("csv", "the file is empty; the first line must name the columns, e.g. " + String.join(",", HEADER));
+        }
+        Map<String, Integer> header = new HashMap<>();
+        List<String> ignored = new ArrayList<>();
+        List<String> names = rows.getFirst().fields();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i).strip().toLowerCase(Locale.ROOT);
+            if (HEADER.contains(name) && !header.containsKey(name)) {
+                header.put(name, i);
+            } else {
+                ignored.add(names.get(i));
+            }
+        }
+        if (!header.containsKey("title")) {
+            throw ApiException.invalid("csv", "the first line must name the columns and include 'title'; known columns: "
+                    + String.join(", ", HEADER));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<Parsed> parsed = new ArrayList<>();
+        for (int r = 1; r < rows.size(); r++) {
+            parsed.add(parse(rows.get(r), header, ctx.actor(), errors));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors.size() > 50 ? errors.subList(0, 50) : errors);
+        }
+        return tx.write(() -> write(parsed, target, ignored));
+    }
+
+    private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored) {
+        Optional<Board> found = targets.find(target, target.name());
+        boolean create = found.isEmpty();
+        Board board = found.orElseGet(() -> boards.create(new CreateBoard(target.name(), "Imported from CSV", columnsOf(rows))));
+        Map<String, BoardColumn> byName = new HashMap<>();
+        board.columns().forEach(c -> byName.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c));
+        List<FieldError> unknown = new ArrayList<>();
+        for (Parsed p : rows) {
+            if (p.column() != null && !byName.containsKey(p.column().toLowerCase(Locale.ROOT))) {
+                unknown.add(new FieldError("line " + p.line() + ": column", "board '" + board.name() + "' has no column '"
+                        + p.column() + "'; its columns: " + String.join(", ", board.columns().stream().map(BoardColumn::name).toList())));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw ApiException.invalid(unknown.size() > 50 ? unknown.subList(0, 50) : unknown);
+        }
+        ImportedTasks.Slots slots = imported.slots();
+        Map<Long, int[]> counts = new LinkedHashMap<>();
+        board.columns().forEach(c -> counts.put(c.id(), new int[1]));
+        for (Parsed p : rows) {
+            BoardColumn column = p.column() == null ? board.columns().getFirst() : byName.get(p.column().toLowerCase(Locale.ROOT));
+            NewTask t = p.task();
+            String status = t.status() != null ? t.status() : Targets.statusOnArrival(column);
+            long id = imported.insert(new NewTask(board.id(), column.id(), slots.next(column.id()), t.title(), t.description(),
+                    t.acceptanceCriteria(), status, t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(), t.assignee(),
+                    t.createdBy(), t.dueDate(), t.occurrenceCount(), t.metadata(), t.createdAt(),
+                    status.equals("completed") ? t.completedAt() : null, null, null, null));
+            if (!p.tags().isEmpty()) {
+                tags.setByNames(new TaskRef(id, board.id(), CurrentRequest.get().workspaceId()), p.tags());
+            }
+            imported.announce(id, SOURCE);
+            counts.get(column.id())[0]++;
+        }
+        List<ColumnCount> report = new ArrayList<>();
+        int total = 0;
+        for (BoardColumn c : board.columns()) {
+            int n = counts.get(c.id())[0];
+            if (n > 0) {
+                report.add(new ColumnCount(c.id(), c.name(), n));
+                total += n;
+            }
+        }
+        return new CsvReport(board.id(), board.name(), create, total, report, ignored);
+    }
+
+    /** The columns of a board the import creates: those the rows name, in order of appearance; else the defaults. */
+    private static List<ColumnSpec> columnsOf(List<Parsed> rows) {
+        Map<String, String> names = new LinkedHashMap<>();
+        rows.stream().map(Parsed::column).filter(c -> c != null).forEach(c -> names.putIfAbsent(c.toLowerCase(Locale.ROOT), c));
+        if (names.isEmpty()) {
+            return null;
+        }
+        return names.values().stream().map(n -> new ColumnSpec(null, n, null, null)).toList();
+    }
+
+    private Parsed parse(Row row, Map<String, Integer> header, String actor, List<FieldError> errors) {
+        Fields f = new Fields(row, header, errors);
+        String title = f.text("title", 500);
+        if (title == null && f.ok("title")) {
+            f.error("title", "must not be blank");
+        }
+        String column = f.text("column", 100);
+        String status = f.text("status", 20);
+        if (status != null && !STATUSES.contains(status.toLowerCase(Locale.ROOT))) {
+            f.error("status", "must be one of pending, in_progress, completed, cancelled");
+            status = null;
+        }
+        status = status == null ? null : status.toLowerCase(Locale.ROOT);
+        String priority = f.text("priority", 20);
+        if (priority != null) {
+            try {
+                priority = Priority.fromWire(priority).toString();
+            } catch (IllegalArgumentException e) {
+                f.error("priority", e.getMessage());
+            }
+        }
+        String owner = f.text("owner", 10);
+        if (owner != null) {
+            try {
+                owner = Owner.valueOf(owner.toUpperCase(Locale.ROOT)).toString();
+            } catch (IllegalArgumentException e) {
+                f.error("owner", "must be user or agent");
+            }
+        }
+        Integer occurrences = 1;
+        String count = f.text("occurrence_count", 12);
+        if (count != null) {
+            try {
+                occurrences = Integer.parseInt(count);
+                if (occurrences < 1) {
+                    f.error("occurrence_count", "must be at least 1");
+                }
+            } catch (NumberFormatException e) {
+                f.error("occurrence_count", "must be a whole number");
+            }
+        }
+        Map<String, Object> metadata = Map.of();
+        String meta = f.raw("metadata");
+        if (meta != null && !meta.isBlank()) {
+            try {
+                metadata = json.readValue(meta, MAP);
+                if (metadata == null || meta.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+                    f.error("metadata", "must be a JSON object of at most " + MAX_METADATA_BYTES + " bytes");
+                    metadata = Map.of();
+                }
+            } catch (JacksonException e) {
+                f.error("metadata", "must be a JSON object");
+            }
+        }
+        List<String> tagNames = new ArrayList<>();
+        String tagText = f.raw("tags");
+        if (tagText != null) {
+            Set<String> distinct = new LinkedHashSet<>();
+            for (String name : tagText.split(";")) {
+                String n = name.strip();
+                if (n.isEmpty()) {
+                    continue;
+                }
+                if (n.codePointCount(0, n.length()) > 50) {
+                    f.error("tags", "a tag name has at most 50 characters: " + n);
+                } else {
+                    distinct.add(n);
+                }
+            }
+            tagNames.addAll(distinct);
+        }
+        NewTask task = new NewTask(0, 0, 0, title, f.raw("description", 100_000), f.raw("acceptance_criteria", 20_000), status,
+                f.text("cancel_reason", 2000), priority == null ? "medium" : priority, f.text("epic", 200), f.text("area", 200),
+                owner, f.text("assignee", 200), actor, f.time("due_date"), occurrences, metadata, f.time("created_at"),
+                f.time("completed_at"), null, null, null);
+        return new Parsed(row.line(), column, task, tagNames);
+    }
+
+    /** The values of one row by column name, collecting what is wrong with them. */
+    private static final class Fields {
+        private final Row row;
+        private final Map<String, Integer> header;
+        private final List<FieldError> errors;
+        private final Set<String> failed = new HashSet<>();
+
+        Fields(Row row, Map<String, Integer> header, List<FieldError> errors) {
+            this.row = row;
+            this.header = header;
+            this.errors = errors;
+        }
+
+        /** The value as written (null when the column is absent or the cell empty). */
+        String raw(String name) {
+            Integer i = header.get(name);
+            if (i == null || i >= row.fields().size()) {
+                return null;
+            }
+            String v = row.fields().get(i);
+            return v.isEmpty() ? null : v;
+        }
+
+        String raw(String name, int max) {
+            String v = raw(name);
+            if (v != null && v.codePointCount(0, v.length()) > max) {
+                error(name, "has at most " + max + " characters");
+                return null;
+            }
+            return v;
+        }
+
+        /** The value trimmed; null when blank. */
+        String text(String name, int max) {
+            String v = raw(name);
+            if (v == null || v.isBlank()) {
+                return null;
+            }
+            v = v.strip();
+            if (v.codePointCount(0, v.length()) > max) {
+                error(name, "has at most " + max + " characters");
+                return null;
+            }
+            return v;
+        }
+
+        Instant time(String name) {
+            String v = text(name, 64);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return OffsetDateTime.parse(v).toInstant();
+            } catch (DateTimeParseException e) {
+                error(name, "must be an ISO-8601 timestamp like 2025-10-29T10:00:00Z");
+                return null;
+            }
+        }
+
+        boolean ok(String name) {
+            return !failed.contains(name);
+        }
+
+        void error(String name, String message) {
+            failed.add(name);
+            errors.add(new FieldError("line " + row.line() + ": " + name, message));
+        }
+    }
+}

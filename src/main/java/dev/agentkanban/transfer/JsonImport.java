@@ -1,0 +1,425 @@
+package dev.agentkanban.transfer;
+
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.Position;
+import dev.agentkanban.transfer.TransferRepository.NewEvidence;
+import dev.agentkanban.transfer.TransferRepository.NewTask;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Restores a workspace document written by {@link JsonExport} into the request's workspace, which
+ * must hold no boards (else 409): boards, columns, tags, tasks, comments, evidence and the audit trail
+ * come back as they were, with new ids. The document is read while it arrives (a task at a time), in
+ * one transaction: a document that breaks anywhere restores nothing.
+ *
+ * <p>What is regenerated: every id (references follow), the tasks' {@code version} (1) and
+ * {@code updated_at} (= {@code created_at}), which the database's task trigger owns. The restored
+ * trail replaces the {@code created} rows the trigger writes; the import itself is announced by one
+ * {@code board_created} and one {@code bulk_update} ({@code "import": "json"}) event per board.
+ */
+@Service
+class JsonImport {
+
+    static final String SOURCE = "json";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final Transactions tx;
+    private final TransferRepository repo;
+    private final Boards boards;
+    private final Outbox outbox;
+    private final JsonMapper json;
+
+    JsonImport(Transactions tx, TransferRepository repo, Boards boards, Outbox outbox, JsonMapper json) {
+        this.tx = tx;
+        this.repo = repo;
+        this.boards = boards;
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    record RestoredBoard(long id, String name, int tasks) {}
+
+    record Restored(int boards, int columns, int tasks, int tags, int comments, int evidence, int history,
+            List<RestoredBoard> boardList) {
+
+        String describe() {
+            StringBuilder out = new StringBuilder();
+            boardList.forEach(b -> out.append("Board '").append(b.name()).append("' (id ").append(b.id()).append("): ")
+                    .append(b.tasks()).append(" tasks\n"));
+            return out.append(String.format("Restored %d boards, %d columns, %d tasks, %d tags, %d comments, %d evidence,"
+                    + " %d history rows%n", boards, columns, tasks, tags, comments, evidence, history)).toString();
+        }
+    }
+
+    /** Restores the document read from {@code in}; 409 when the workspace has boards, 400/422 for a bad document. */
+    Restored restore(InputStream in) {
+        Roles.require(Role.MEMBER);
+        return tx.write(() -> {
+            RequestContext ctx = CurrentRequest.get();
+            if (repo.boardCount(ctx.workspaceId()) > 0) {
+                throw ApiException.conflict("workspace-not-empty",
+                        "a workspace document is restored only into a workspace without boards; this one has boards");
+            }
+            try (JsonParser p = json.createParser(in)) {
+                return new Reader(ctx.workspaceId(), ctx.actor(), p).read();
+            } catch (StreamReadException e) {
+                throw ApiException.badRequest("the document is not valid JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                                + e.getLocation().getColumnNr() + ")"));
+            }
+        });
+    }
+
+    /** One pass over the document; old ids map to new ones as they are written. */
+    private final class Reader {
+        private final long ws;
+        private final String actor;
+        private final JsonParser p;
+        private final Map<Long, Long> boardIds = new HashMap<>();
+        private final Map<Long, Long> taskIds = new HashMap<>();
+        private final Map<Long, Long> goneBoards = new HashMap<>();
+        private final Map<Long, Long> goneTasks = new HashMap<>();
+        private final Map<String, Long> tagIds = new HashMap<>();
+        private final List<Long> restoredTasks = new ArrayList<>();
+        private final List<RestoredBoard> restoredBoards = new ArrayList<>();
+        private boolean formatSeen;
+        private int columns;
+        private int tags;
+        private int comments;
+        private int evidence;
+        private int history;
+
+        Reader(long ws, String actor, JsonParser p) {
+            this.ws = ws;
+            this.actor = actor;
+            this.p = p;
+        }
+
+        Restored read() {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("document", "must be a JSON object");
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "format" -> {
+                        if (!JsonExport.FORMAT.equals(p.getValueAsString())) {
+                            throw invalid("format", "must be \"" + JsonExport.FORMAT + "\"");
+                        }
+                        formatSeen = true;
+                    }
+                    case "version" -> {
+                        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getIntValue() != JsonExport.VERSION) {
+                            throw invalid("version", "this server reads version " + JsonExport.VERSION);
+                        }
+                    }
+                    case "tags" -> tags(p.readValueAsTree());
+                    case "boards" -> {
+                        requireFormat();
+                        expect(JsonToken.START_ARRAY, "boards");
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            board();
+                        }
+                    }
+                    case "history" -> {
+                        requireFormat();
+                        expect(JsonToken.START_ARRAY, "history");
+                        // the restored trail replaces the rows the insert trigger just wrote
+                        if (!restoredTasks.isEmpty()) {
+                            repo.deleteHistoryOf(ws, restoredTasks);
+                        }
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            history(p.readValueAsTree());
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            requireFormat();
+            return new Restored(restoredBoards.size(), columns, restoredTasks.size(), tags, comments, evidence, history,
+                    List.copyOf(restoredBoards));
+        }
+
+        private void requireFormat() {
+            if (!formatSeen) {
+                throw invalid("format", "not an Agent Kanban workspace document: \"format\": \"" + JsonExport.FORMAT
+                        + "\" must come first");
+            }
+        }
+
+        /** The document's tags become the workspace's tags exactly (no task carries a tag yet). */
+        private void tags(JsonNode list) {
+            requireFormat();
+            if (!list.isArray()) {
+                throw invalid("tags", "must be an array");
+            }
+            List<Long> kept = new ArrayList<>();
+            for (JsonNode t : list) {
+                String name = text(t, "name");
+                if (name == null) {
+                    throw invalid("tags[].name", "is required");
+                }
+                String color = t.hasNonNull("color") ? t.get("color").asString() : "#6b7280";
+                long id = repo.putTag(ws, name, color, time(t, "created_at"));
+                tagIds.put(name.toLowerCase(Locale.ROOT), id);
+                kept.add(id);
+                tags++;
+            }
+            repo.deleteTagsExcept(ws, kept);
+        }
+
+        private void board() {
+            Long oldId = null;
+            String name = null;
+            String description = null;
+            long version = 1;
+            String createdBy = null;
+            Instant createdAt = null;
+            Instant updatedAt = null;
+            JsonNode columnList = null;
+            Restoring board = null;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "id" -> oldId = value == JsonToken.VALUE_NULL ? null : p.getLongValue();
+                    case "name" -> name = p.getValueAsString();
+                    case "description" -> description = p.getValueAsString();
+                    case "version" -> version = p.getValueAsLong(1);
+                    case "created_by" -> createdBy = p.getValueAsString();
+                    case "created_at" -> createdAt = parse(p.getValueAsString(), "boards[].created_at");
+                    case "updated_at" -> updatedAt = parse(p.getValueAsString(), "boards[].updated_at");
+                    case "columns" -> columnList = p.readValueAsTree();
+                    case "tasks" -> {
+                        board = board != null ? board
+                                : createBoard(oldId, name, description, version, createdBy, createdAt, updatedAt, columnList);
+                        expect(JsonToken.START_ARRAY, "boards[].tasks");
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            task(board, p.readValueAsTree());
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (board == null) {
+                board = createBoard(oldId, name, description, version, createdBy, createdAt, updatedAt, columnList);
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("import", SOURCE);
+            summary.put("board_id", board.id);
+            summary.put("tasks", board.tasks);
+            outbox.append(EventType.BULK_UPDATE, board.id, null, summary);
+            restoredBoards.add(new RestoredBoard(board.id, board.name, board.tasks));
+        }
+
+        /** A board being restored: its new id, its columns by old id, its task count so far. */
+        private static final class Restoring {
+            final long id;
+            final String name;
+            final Map<Long, Long> columns = new HashMap<>();
+            final Map<Long, Long> nextPosition = new HashMap<>();
+            int tasks;
+
+            Restoring(long id, String name) {
+                this.id = id;
+                this.name = name;
+            }
+        }
+
+        private Restoring createBoard(Long oldId, String name, String description, long version, String createdBy,
+                Instant createdAt, Instant updatedAt, JsonNode columnList) {
+            if (name == null || name.isBlank()) {
+                throw invalid("boards[].name", "is required");
+            }
+            long id = repo.insertBoard(ws, name.strip(), description, Math.max(1, version), createdBy, createdAt, updatedAt);
+            Restoring board = new Restoring(id, name.strip());
+            if (oldId != null) {
+                boardIds.put(oldId, id);
+            }
+            if (columnList != null) {
+                if (!columnList.isArray()) {
+                    throw invalid("boards[].columns", "must be an array");
+                }
+                int index = 0;
+                for (JsonNode c : columnList) {
+                    String columnName = text(c, "name");
+                    if (columnName == null) {
+                        throw invalid("boards[].columns[].name", "is required");
+                    }
+                    String kind = c.hasNonNull("kind") ? c.get("kind").asString() : ColumnKind.inferFrom(columnName).toString();
+                    long columnId = repo.insertColumn(ws, id, columnName, c.hasNonNull("position") ? c.get("position").asInt() : index,
+                            kind, c.hasNonNull("wip_limit") ? c.get("wip_limit").asInt() : null, time(c, "created_at"));
+                    if (c.hasNonNull("id")) {
+                        board.columns.put(c.get("id").asLong(), columnId);
+                    }
+                    index++;
+                    columns++;
+                }
+            }
+            outbox.append(EventType.BOARD_CREATED, id, null, boards.require(id));
+            return board;
+        }
+
+        private void task(Restoring board, JsonNode t) {
+            Long column = t.hasNonNull("column_id") ? board.columns.get(t.get("column_id").asLong()) : null;
+            if (column == null) {
+                throw invalid("tasks[].column_id", "task " + t.path("id") + " names no column of board '" + board.name + "'");
+            }
+            long position;
+            if (t.hasNonNull("position")) {
+                position = t.get("position").asLong();
+            } else {
+                position = board.nextPosition.merge(column, Position.GAP, Long::sum);
+            }
+            Map<String, Object> metadata = t.hasNonNull("metadata") ? json.treeToValue(t.get("metadata"), MAP) : Map.of();
+            String title = text(t, "title");
+            if (title == null) {
+                throw invalid("tasks[].title", "task " + t.path("id") + " has no title");
+            }
+            long id = repo.insertTask(ws, new NewTask(board.id, column, position, title, raw(t, "description"),
+                    raw(t, "acceptance_criteria"), t.hasNonNull("status") ? t.get("status").asString() : "pending",
+                    raw(t, "cancel_reason"), t.hasNonNull("priority") ? t.get("priority").asString() : "medium", raw(t, "epic"),
+                    raw(t, "area"), raw(t, "owner"), raw(t, "assignee"), raw(t, "created_by"), time(t, "due_date"),
+                    t.hasNonNull("occurrence_count") ? t.get("occurrence_count").asInt() : 1, metadata, time(t, "created_at"),
+                    time(t, "completed_at"), time(t, "column_entered_at"), raw(t, "claimed_by"), time(t, "claim_expires_at")));
+            if (t.hasNonNull("id")) {
+                taskIds.put(t.get("id").asLong(), id);
+            }
+            restoredTasks.add(id);
+            board.tasks++;
+            for (JsonNode tag : t.path("tags")) {
+                String name = tag.asString().strip();
+                if (!name.isEmpty()) {
+                    long tagId = tagIds.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> repo.tagId(ws, name));
+                    repo.tagTask(ws, id, tagId);
+                }
+            }
+            for (JsonNode c : t.path("comments")) {
+                repo.insertComment(ws, id, c.hasNonNull("author") ? c.get("author").asString() : actor, raw(c, "body"),
+                        time(c, "created_at"), time(c, "updated_at"));
+                comments++;
+            }
+            for (JsonNode e : t.path("evidence")) {
+                evidence(id, e);
+            }
+        }
+
+        private void evidence(long taskId, JsonNode e) {
+            byte[] content = null;
+            String sha256 = null;
+            if (e.hasNonNull("content_base64")) {
+                try {
+                    content = Base64.getMimeDecoder().decode(e.get("content_base64").asString());
+                } catch (IllegalArgumentException ex) {
+                    throw invalid("evidence[].content_base64", "is not base64");
+                }
+                sha256 = sha256(content);
+                if (e.hasNonNull("sha256") && !e.get("sha256").asString().equalsIgnoreCase(sha256)) {
+                    throw invalid("evidence[].sha256", "the content of evidence " + e.path("id") + " does not match its sha256");
+                }
+            }
+            repo.insertEvidence(ws, taskId, new NewEvidence(e.hasNonNull("kind") ? e.get("kind").asString() : "file", raw(e, "note"),
+                    raw(e, "url"), e.hasNonNull("measurement_value") ? e.get("measurement_value").asDouble() : null,
+                    raw(e, "measurement_unit"), raw(e, "filename"), raw(e, "content_type"), content, sha256,
+                    e.hasNonNull("latitude") ? e.get("latitude").asDouble() : null,
+                    e.hasNonNull("longitude") ? e.get("longitude").asDouble() : null, time(e, "captured_at"),
+                    raw(e, "created_by"), time(e, "created_at")));
+            evidence++;
+        }
+
+        /** A history row with its task and board mapped; rows of tasks or boards that no longer exist get fresh ids. */
+        private void history(JsonNode h) {
+            if (!h.hasNonNull("task_id") || !h.hasNonNull("action")) {
+                throw invalid("history[]", "every row needs task_id and action");
+            }
+            long oldTask = h.get("task_id").asLong();
+            Long task = taskIds.get(oldTask);
+            if (task == null) {
+                task = goneTasks.computeIfAbsent(oldTask, k -> repo.freshId("tasks"));
+            }
+            Long board = null;
+            if (h.hasNonNull("board_id")) {
+                long oldBoard = h.get("board_id").asLong();
+                board = boardIds.get(oldBoard);
+                if (board == null) {
+                    board = goneBoards.computeIfAbsent(oldBoard, k -> repo.freshId("boards"));
+                }
+            }
+            repo.insertHistory(ws, board, task, h.get("action").asString(), raw(h, "field"), raw(h, "old_value"),
+                    raw(h, "new_value"), h.hasNonNull("actor") ? h.get("actor").asString() : "system", time(h, "occurred_at"));
+            history++;
+        }
+
+        private void expect(JsonToken token, String field) {
+            if (p.currentToken() != token) {
+                throw invalid(field, "must be " + (token == JsonToken.START_ARRAY ? "an array" : "an object"));
+            }
+        }
+
+        private Instant time(JsonNode node, String field) {
+            return node.hasNonNull(field) ? parse(node.get(field).asString(), field) : null;
+        }
+    }
+
+    private static String raw(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asString() : null;
+    }
+
+    private static String text(JsonNode node, String field) {
+        String value = raw(node, field);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Instant parse(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid(field, "'" + value + "' is not an ISO-8601 timestamp");
+        }
+    }
+
+    private static ApiException invalid(String field, String message) {
+        return ApiException.invalid(field, message);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

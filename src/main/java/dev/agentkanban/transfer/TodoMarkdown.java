@@ -1,0 +1,510 @@
+package dev.agentkanban.transfer;
+
+import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.task.Owner;
+import dev.agentkanban.task.Priority;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Seed 000's TODO.md format, read and written without a database.
+ *
+ * <p>Sections come from {@code ## } headings (Backlog / Not Yet, To Do, In Progress, Completed); a
+ * heading that names none of them keeps the current section, and fenced code blocks and other
+ * non-task lines are ignored. A task line is {@code - [ ]} or {@code - [x]} followed, in this order and
+ * each optional, by a prefix priority {@code (high|medium|low)}, an owner tag {@code [agent|user]}, the
+ * text, one JSON object ({@code created_at, completed_at, epic, occurrence_count, priority,
+ * assigned_to}), a suffix priority, a repeated checkbox and {@code (id:N)}. Priority: JSON, then
+ * prefix, then suffix, then medium. A line that cannot be read completely is still imported, with its
+ * raw text as the title, and reported with its line number: nothing is dropped silently.
+ */
+final class TodoMarkdown {
+
+    /** The four sections of the seed's file and the kind of column each lands in. */
+    enum Section {
+        BACKLOG("Backlog", ColumnKind.BACKLOG),
+        TODO("To Do", ColumnKind.TODO),
+        IN_PROGRESS("In Progress", ColumnKind.IN_PROGRESS),
+        DONE("Completed", ColumnKind.DONE);
+
+        final String heading;
+        final ColumnKind kind;
+
+        Section(String heading, ColumnKind kind) {
+            this.heading = heading;
+            this.kind = kind;
+        }
+
+        /** The section a {@code ## } heading names, or null when it names none. */
+        static Section ofHeading(String heading) {
+            String n = heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
+            if (n.contains("backlog") || n.contains("notyet")) {
+                return BACKLOG;
+            }
+            if (n.contains("inprogress")) {
+                return IN_PROGRESS;
+            }
+            if (n.contains("todo")) {
+                return TODO;
+            }
+            if (n.contains("completed") || n.equals("done")) {
+                return DONE;
+            }
+            return null;
+        }
+
+        /** Where a column of this kind is written back: review and blocked work counts as in progress. */
+        static Section ofKind(ColumnKind kind) {
+            return switch (kind) {
+                case BACKLOG -> BACKLOG;
+                case TODO -> TODO;
+                case IN_PROGRESS, REVIEW, BLOCKED -> IN_PROGRESS;
+                case DONE -> DONE;
+            };
+        }
+    }
+
+    /** A timestamp as the file wrote it, and the instant it means (null when unreadable). */
+    record Time(String original, Instant instant) {}
+
+    /** One task line, read. {@code title} is never blank; {@code description} holds a title too long to keep whole. */
+    record Item(
+            int line,
+            Section section,
+            boolean checked,
+            Priority priority,
+            Owner owner,
+            String title,
+            String description,
+            String epic,
+            Time createdAt,
+            Time completedAt,
+            int occurrenceCount,
+            String assignee,
+            Long originalId,
+            boolean cancelled,
+            String cancelReason,
+            Map<String, Object> extra) {}
+
+    /** Something the reader could not take as written; {@code line} is 1-based (null when it concerns no single line). */
+    record Warning(Integer line, String message, String text) {}
+
+    record Document(List<Item> items, List<Warning> warnings) {}
+
+    static final int MAX_TITLE = 500;
+    static final int MAX_EPIC = 200;
+    static final int MAX_ASSIGNEE = 200;
+    /** An epic is read from the text before the first colon only when that prefix is shorter than this. */
+    static final int EPIC_PREFIX_LIMIT = 50;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final Pattern HEADING = Pattern.compile("^##(?!#)\\s*(.*)$");
+    private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~).*$");
+    private static final Pattern TASK = Pattern.compile("^\\s*[-*+]\\s+\\[([ xX])\\](?:\\s+(.*))?$");
+    private static final Pattern TASK_LIKE = Pattern.compile("^\\s*[-*+]\\s*\\[[^\\]]{0,3}\\].*$");
+    private static final String PRIORITY = "(high|medium|low|urgent|critical)";
+    private static final Pattern PREFIX_PRIORITY = Pattern.compile("^\\(" + PRIORITY + "\\)\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern OWNER = Pattern.compile("^\\[(agent|user)\\]\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ID_SUFFIX = Pattern.compile("\\s*\\(id:\\s*(\\d{1,18})\\)\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CHECKBOX_SUFFIX = Pattern.compile("\\s*-?\\s*\\[([ xX])\\]\\s*$");
+    private static final Pattern SUFFIX_PRIORITY = Pattern.compile("\\s*\\(" + PRIORITY + "\\)\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern JSON_START = Pattern.compile("\\{\\s*[\"}]");
+
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private TodoMarkdown() {}
+
+    // ---- reading ----
+
+    static Document parse(String text) {
+        List<Item> items = new ArrayList<>();
+        List<Warning> warnings = new ArrayList<>();
+        Section section = null;
+        boolean fenced = false;
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int number = i + 1;
+            String line = i == 0 && lines[i].startsWith("\uFEFF") ? lines[i].substring(1) : lines[i];
+            if (FENCE.matcher(line).matches()) {
+                fenced = !fenced;
+                continue;
+            }
+            if (fenced) {
+                continue;
+            }
+            Matcher heading = HEADING.matcher(line);
+            if (heading.matches()) {
+                Section named = Section.ofHeading(heading.group(1));
+                if (named != null) {
+                    section = named;
+                }
+                continue;
+            }
+            Matcher task = TASK.matcher(line);
+            boolean taskLike = task.matches() || TASK_LIKE.matcher(line).matches();
+            if (!taskLike) {
+                continue;
+            }
+            Section where = section;
+            if (where == null) {
+                where = Section.TODO;
+                warnings.add(new Warning(number, "task before any section heading; imported into To Do", line.strip()));
+            }
+            if (!task.matches()) {
+                warnings.add(new Warning(number, "unreadable task line; imported as an open task with the raw text as its title",
+                        line.strip()));
+                items.add(plain(number, where, false, line.strip(), warnings));
+                continue;
+            }
+            String rest = task.group(2) == null ? "" : task.group(2).strip();
+            if (rest.isEmpty()) {
+                warnings.add(new Warning(number, "task line without text; nothing to import", line.strip()));
+                continue;
+            }
+            items.add(task(number, where, task.group(1).equalsIgnoreCase("x"), rest, warnings));
+        }
+        return new Document(List.copyOf(items), List.copyOf(warnings));
+    }
+
+    private static Item task(int number, Section section, boolean checked, String rest, List<Warning> warnings) {
+        String s = rest;
+        Priority prefix = null;
+        Matcher m = PREFIX_PRIORITY.matcher(s);
+        if (m.find()) {
+            prefix = Priority.fromWire(m.group(1));
+            s = s.substring(m.end());
+        }
+        Owner owner = null;
+        m = OWNER.matcher(s);
+        if (m.find()) {
+            owner = Owner.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+            s = s.substring(m.end());
+        }
+        Long originalId = null;
+        m = ID_SUFFIX.matcher(s);
+        if (m.find()) {
+            originalId = Long.parseLong(m.group(1));
+            s = s.substring(0, m.start());
+        }
+        m = CHECKBOX_SUFFIX.matcher(s);
+        if (m.find() && m.start() > 0) {
+            checked |= m.group(1).equalsIgnoreCase("x");
+            s = s.substring(0, m.start());
+        }
+        Priority suffix = null;
+        m = SUFFIX_PRIORITY.matcher(s);
+        if (m.find() && m.start() > 0) {
+            suffix = Priority.fromWire(m.group(1));
+            s = s.substring(0, m.start());
+        }
+        String body = s.strip();
+        ObjectNode json = null;
+        String text = body;
+        int jsonAt = findJson(body);
+        if (jsonAt >= 0) {
+            json = (ObjectNode) JSON.readTree(body.substring(jsonAt));
+            text = body.substring(0, jsonAt).strip();
+        } else if (JSON_START.matcher(body).find()) {
+            warnings.add(new Warning(number, "malformed JSON metadata; the raw text is kept as the title", rest));
+        }
+        if (text.isEmpty()) {
+            warnings.add(new Warning(number, "task without text; the raw line is kept as the title", rest));
+            text = rest;
+        }
+
+        Fields f = new Fields(number, warnings);
+        Priority fromJson = json == null ? null : f.priority(json.get("priority"));
+        Priority priority = fromJson != null ? fromJson : prefix != null ? prefix : suffix != null ? suffix : Priority.MEDIUM;
+        // an explicit "epic": null says there is none, even when the text has a prefix
+        String epic = json != null && json.has("epic") ? f.text(json.get("epic"), "epic", MAX_EPIC) : epicOf(text);
+        Time created = json == null ? null : f.time(json.get("created_at"), "created_at");
+        Time completed = json == null ? null : f.time(json.get("completed_at"), "completed_at");
+        int occurrences = json == null ? 1 : f.occurrences(json.get("occurrence_count"));
+        String assignee = json == null ? null : f.text(json.has("assigned_to") ? json.get("assigned_to") : json.get("assignee"),
+                "assigned_to", MAX_ASSIGNEE);
+        boolean cancelled = json != null && json.hasNonNull("status") && json.get("status").asString("").equalsIgnoreCase("cancelled");
+        String cancelReason = cancelled ? f.text(json.get("cancel_reason"), "cancel_reason", 2000) : null;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (json != null) {
+            for (Map.Entry<String, JsonNode> e : json.properties()) {
+                if (!KNOWN_KEYS.contains(e.getKey())) {
+                    extra.put(e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+                }
+            }
+        }
+        String title = text;
+        String description = null;
+        if (text.codePointCount(0, text.length()) > MAX_TITLE) {
+            title = text.substring(0, text.offsetByCodePoints(0, MAX_TITLE - 1)) + "…";
+            description = text;
+            warnings.add(new Warning(number, "title longer than " + MAX_TITLE + " characters; shortened, the whole text is the description",
+                    rest));
+        }
+        return new Item(number, section, checked, priority, owner, title, description, epic, created, completed, occurrences,
+                assignee, originalId, cancelled, cancelReason, extra);
+    }
+
+    private static final List<String> KNOWN_KEYS = List.of("created_at", "completed_at", "epic", "occurrence_count", "priority",
+            "assigned_to", "assignee", "status", "cancel_reason");
+
+    /** An unreadable line: imported open, medium, with the raw text as its title. */
+    private static Item plain(int number, Section section, boolean checked, String raw, List<Warning> warnings) {
+        String title = raw;
+        String description = null;
+        if (raw.codePointCount(0, raw.length()) > MAX_TITLE) {
+            title = raw.substring(0, raw.offsetByCodePoints(0, MAX_TITLE - 1)) + "…";
+            description = raw;
+            warnings.add(new Warning(number, "title longer than " + MAX_TITLE + " characters; shortened", raw));
+        }
+        return new Item(number, section, checked, Priority.MEDIUM, null, title, description, epicOf(title), null, null, 1, null,
+                null, false, null, Map.of());
+    }
+
+    /** The text before the first colon, when that is shorter than {@link #EPIC_PREFIX_LIMIT} characters. */
+    static String epicOf(String text) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String prefix = text.substring(0, colon).strip();
+        return prefix.isEmpty() || prefix.length() >= EPIC_PREFIX_LIMIT ? null : prefix;
+    }
+
+    /**
+     * Where the JSON object starts in {@code body}: the first {@code {} from which one JSON object
+     * reaches exactly to the end. -1 when there is none.
+     */
+    private static int findJson(String body) {
+        if (!body.endsWith("}")) {
+            return -1;
+        }
+        for (int i = body.indexOf('{'); i >= 0; i = body.indexOf('{', i + 1)) {
+            try (JsonParser p = JSON.createParser(body.substring(i))) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    continue;
+                }
+                p.skipChildren();
+                if (p.nextToken() == null) {
+                    return i;
+                }
+            } catch (JacksonException e) {
+                // not a JSON object from here; try the next brace
+            }
+        }
+        return -1;
+    }
+
+    /** Reads the JSON object's values, reporting the ones it cannot take. */
+    private record Fields(int line, List<Warning> warnings) {
+
+        Priority priority(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            try {
+                return Priority.fromWire(node.asString(""));
+            } catch (IllegalArgumentException e) {
+                warn("priority " + node + " is not low, medium, high or urgent; ignored");
+                return null;
+            }
+        }
+
+        String text(JsonNode node, String name, int max) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String value = node.isString() ? node.asString().strip() : node.toString();
+            if (value.isEmpty()) {
+                return null;
+            }
+            if (value.codePointCount(0, value.length()) > max) {
+                warn(name + " longer than " + max + " characters; shortened");
+                value = value.substring(0, value.offsetByCodePoints(0, max));
+            }
+            return value;
+        }
+
+        Time time(JsonNode node, String name) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String raw = node.isString() ? node.asString() : node.toString();
+            Instant instant = parseTime(raw);
+            if (instant == null) {
+                warn(name + " '" + raw + "' is not a timestamp; kept in metadata only");
+            }
+            return new Time(raw, instant);
+        }
+
+        int occurrences(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return 1;
+            }
+            if (node.canConvertToInt() && node.asInt() >= 1 && (node.isIntegralNumber() || node.isString())) {
+                return node.asInt();
+            }
+            if (node.isString()) {
+                try {
+                    int n = Integer.parseInt(node.asString().strip());
+                    if (n >= 1) {
+                        return n;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+            warn("occurrence_count " + node + " is not a whole number of at least 1; 1 is used");
+            return 1;
+        }
+
+        private void warn(String message) {
+            warnings.add(new Warning(line, message, null));
+        }
+    }
+
+    /**
+     * An ISO-8601 timestamp as the seed's script wrote them: with or without offset, {@code T} or a
+     * space between date and time, or a bare date. Without an offset it is read as UTC. Null when unreadable.
+     */
+    static Instant parseTime(String raw) {
+        String s = raw.strip();
+        try {
+            TemporalAccessor t = TIMESTAMP.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
+            return t instanceof OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    // ---- writing ----
+
+    /** One task as the writer needs it; JSON values are written only when present. */
+    record Line(
+            boolean checked,
+            Priority priority,
+            Owner owner,
+            String title,
+            String createdAt,
+            String completedAt,
+            String epic,
+            int occurrenceCount,
+            String assignee,
+            boolean cancelled,
+            String cancelReason,
+            Map<String, Object> extra,
+            Long originalId) {}
+
+    /** A whole file: a title line, then the four sections in order (empty ones too, so the file shows the frame). */
+    static String write(String title, Map<Section, List<Line>> sections) {
+        StringBuilder out = new StringBuilder();
+        out.append("# ").append(title).append("\n");
+        for (Section section : Section.values()) {
+            out.append("\n## ").append(section.heading).append("\n\n");
+            for (Line line : sections.getOrDefault(section, List.of())) {
+                out.append(line(line)).append("\n");
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * One task line in the canonical form: prefix priority when not medium (urgent is written as a
+     * {@code (high)} prefix plus {@code "priority": "urgent"} in the JSON, which wins when read back,
+     * since the prefix grammar cannot say urgent), owner tag, text, the JSON object, {@code (id:N)}. A title
+     * that itself starts like a priority or ends in a JSON-like brace gets an explicit prefix so that
+     * reading the line back gives the same task.
+     */
+    static String line(Line t) {
+        StringBuilder out = new StringBuilder(t.checked() ? "- [x] " : "- [ ] ");
+        boolean ambiguousStart = PREFIX_PRIORITY.matcher(t.title()).find() || OWNER.matcher(t.title()).find();
+        Priority prefix = t.priority() == Priority.URGENT ? Priority.HIGH : t.priority();
+        if (prefix != Priority.MEDIUM || ambiguousStart) {
+            out.append('(').append(prefix).append(") ");
+        }
+        if (t.owner() != null) {
+            out.append('[').append(t.owner()).append("] ");
+        }
+        out.append(t.title().replace('\n', ' ').replace('\r', ' '));
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (t.createdAt() != null) {
+            json.put("created_at", t.createdAt());
+        }
+        if (t.completedAt() != null) {
+            json.put("completed_at", t.completedAt());
+        }
+        if (!Objects.equals(t.epic(), epicOf(t.title()))) {
+            json.put("epic", t.epic());
+        }
+        if (t.occurrenceCount() > 1) {
+            json.put("occurrence_count", t.occurrenceCount());
+        }
+        if (t.priority() == Priority.URGENT) {
+            json.put("priority", "urgent");
+        }
+        if (t.assignee() != null) {
+            json.put("assigned_to", t.assignee());
+        }
+        if (t.cancelled()) {
+            json.put("status", "cancelled");
+            if (t.cancelReason() != null) {
+                json.put("cancel_reason", t.cancelReason());
+            }
+        }
+        t.extra().forEach(json::putIfAbsent);
+        // a title ending in a brace would be read as JSON: an explicit (even empty) object keeps it text
+        if (!json.isEmpty() || t.title().strip().endsWith("}")) {
+            out.append(' ').append(pythonStyle(json));
+        }
+        if (t.originalId() != null) {
+            out.append(" (id:").append(t.originalId()).append(')');
+        }
+        return out.toString();
+    }
+
+    /** JSON the way the seed's Python wrote it: {@code {"key": "value", "n": 2}}. */
+    private static String pythonStyle(Map<String, Object> values) {
+        StringBuilder out = new StringBuilder("{");
+        values.forEach((k, v) -> {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(JSON.writeValueAsString(k)).append(": ").append(JSON.writeValueAsString(v));
+        });
+        return out.append('}').toString();
+    }
+}

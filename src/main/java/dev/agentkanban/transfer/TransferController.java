@@ -1,0 +1,185 @@
+package dev.agentkanban.transfer;
+
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.transfer.TodoImport.TodoReport;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Imports and exports over HTTP: the same operations as the CLI commands, on the request's workspace. */
+@RestController
+@RequestMapping("/api/v1")
+class TransferController {
+
+    static final String MARKDOWN = "text/markdown";
+
+    private final TodoImport todoImport;
+    private final TodoExport todoExport;
+    private final CsvTransfer csv;
+    private final JsonExport jsonExport;
+    private final JsonImport jsonImport;
+    private final TrelloImport trello;
+    private final JsonMapper json;
+
+    TransferController(TodoImport todoImport, TodoExport todoExport, CsvTransfer csv, JsonExport jsonExport,
+            JsonImport jsonImport, TrelloImport trello, JsonMapper json) {
+        this.todoImport = todoImport;
+        this.todoExport = todoExport;
+        this.csv = csv;
+        this.jsonExport = jsonExport;
+        this.jsonImport = jsonImport;
+        this.trello = trello;
+        this.json = json;
+    }
+
+    /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
+    @PostMapping(path = "/import/todo-md", consumes = {MARKDOWN, "text/x-markdown", MediaType.TEXT_PLAIN_VALUE})
+    TodoReport importTodo(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        return todoImport.run(text(body, type), BoardTarget.of(boardId, board), dryRun);
+    }
+
+    /** A TODO.md file as the {@code file} part of a form upload. */
+    @PostMapping(path = "/import/todo-md", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    TodoReport importTodoFile(@RequestPart("file") MultipartFile file,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) throws IOException {
+        return todoImport.run(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board), dryRun);
+    }
+
+    @GetMapping(path = "/export/todo-md")
+    ResponseEntity<String> exportTodo(@RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        TodoExport.Exported exported = todoExport.export(BoardTarget.of(boardId, board));
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "markdown", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment("TODO.md"))
+                .body(exported.text());
+    }
+
+    /** A board's tasks as CSV (columns in docs/import-export.md). */
+    @GetMapping(path = "/export/csv")
+    ResponseEntity<String> exportCsv(@RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        CsvTransfer.Exported exported = csv.export(BoardTarget.of(boardId, board));
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(filename(exported.board().name()) + ".csv"))
+                .body(exported.text());
+    }
+
+    @PostMapping(path = "/import/csv", consumes = {"text/csv", "application/csv", MediaType.TEXT_PLAIN_VALUE})
+    CsvTransfer.CsvReport importCsv(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) {
+        return csv.importCsv(text(body, type), BoardTarget.of(boardId, board));
+    }
+
+    @PostMapping(path = "/import/csv", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    CsvTransfer.CsvReport importCsvFile(@RequestPart("file") MultipartFile file,
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(name = "board", required = false) String board) throws IOException {
+        return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board));
+    }
+
+    /** The whole workspace as one JSON document, written while it is read (see JsonExport). */
+    @GetMapping(path = "/export/json")
+    void exportJson(HttpServletResponse response) throws IOException {
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, attachment("workspace.json"));
+        jsonExport.export(response.getOutputStream());
+    }
+
+    /** Restores a workspace document into the request's workspace, which must have no boards (409 otherwise). */
+    @PostMapping(path = "/import/json", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JsonImport.Restored> importJson(HttpServletRequest request) throws IOException {
+        try {
+            return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(request.getInputStream()));
+        } catch (JacksonIOException e) {
+            // the body broke off or ran over the size limit while it was read: the problem handler tells which
+            throw new HttpMessageNotReadableException("could not read the request body", e, new ServletServerHttpRequest(request));
+        }
+    }
+
+    @PostMapping(path = "/import/json", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<JsonImport.Restored> importJsonFile(@RequestPart("file") MultipartFile file) throws IOException {
+        try (InputStream in = file.getInputStream()) {
+            return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(in));
+        }
+    }
+
+    /** A Trello board export (JSON) as a new board; {@code name} overrides the board's name. */
+    @PostMapping(path = "/import/trello", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TrelloImport.TrelloReport> importTrello(@RequestBody JsonNode export,
+            @RequestParam(name = "name", required = false) String name) {
+        return created(trello.importBoard(export, name));
+    }
+
+    @PostMapping(path = "/import/trello", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<TrelloImport.TrelloReport> importTrelloFile(@RequestPart("file") MultipartFile file,
+            @RequestParam(name = "name", required = false) String name) throws IOException {
+        JsonNode export;
+        try (InputStream in = file.getInputStream()) {
+            export = json.readTree(in);
+        } catch (StreamReadException e) {
+            throw ApiException.badRequest("the file is not valid JSON: " + e.getOriginalMessage());
+        }
+        return created(trello.importBoard(export, name));
+    }
+
+    private static ResponseEntity<TrelloImport.TrelloReport> created(TrelloImport.TrelloReport report) {
+        return ResponseEntity.created(URI.create("/api/v1/boards/" + report.boardId())).body(report);
+    }
+
+    /** A board name as a file name: letters, digits, dashes and underscores. */
+    static String filename(String name) {
+        String safe = name.replaceAll("[^\\p{L}\\p{N}_-]+", "-").replaceAll("^-+|-+$", "");
+        return safe.isEmpty() ? "board" : safe;
+    }
+
+    static String attachment(String filename) {
+        return ContentDisposition.attachment().filename(filename, StandardCharsets.UTF_8).build().toString();
+    }
+
+    /** The body as text: the declared charset, else UTF-8; a leading byte-order mark is dropped. */
+    static String text(byte[] body, MediaType type) {
+        Charset charset = type != null && type.getCharset() != null ? type.getCharset() : StandardCharsets.UTF_8;
+        String text = new String(body, charset);
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static MediaType contentType(MultipartFile file) {
+        try {
+            return file.getContentType() == null ? null : MediaType.parseMediaType(file.getContentType());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

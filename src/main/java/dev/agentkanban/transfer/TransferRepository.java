@@ -1,0 +1,434 @@
+package dev.agentkanban.transfer;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * SQL of imports and exports. Rows are written with their original timestamps, so this is the one
+ * place outside the task feature that inserts tasks: the same triggers run (history row, counts,
+ * timestamps rules), and the callers append the outbox events. Every statement is workspace-scoped
+ * and runs inside a transaction of {@code Transactions}.
+ */
+@Repository
+class TransferRepository {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    TransferRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** A task to insert as it was elsewhere; null timestamps are left to the triggers (now). */
+    record NewTask(
+            long boardId,
+            long columnId,
+            long position,
+            String title,
+            String description,
+            String acceptanceCriteria,
+            String status,
+            String cancelReason,
+            String priority,
+            String epic,
+            String area,
+            String owner,
+            String assignee,
+            String createdBy,
+            Instant dueDate,
+            int occurrenceCount,
+            Map<String, Object> metadata,
+            Instant createdAt,
+            Instant completedAt,
+            Instant columnEnteredAt,
+            String claimedBy,
+            Instant claimExpiresAt) {}
+
+    /** A task already on a board, as the idempotence check of an import sees it. */
+    record Existing(long id, long columnId, String title, String originalId) {}
+
+    /** A task as the TODO.md and CSV exports write it. */
+    record ExportedTask(
+            long id,
+            long columnId,
+            String column,
+            String title,
+            String description,
+            String acceptanceCriteria,
+            String status,
+            String cancelReason,
+            String priority,
+            String epic,
+            String area,
+            String owner,
+            String assignee,
+            Instant dueDate,
+            int occurrenceCount,
+            Map<String, Object> metadata,
+            Instant createdAt,
+            Instant completedAt,
+            List<String> tags) {}
+
+    long insertTask(long ws, NewTask t) {
+        return jdbc.sql("""
+                insert into tasks (workspace_id, board_id, column_id, position, title, description, acceptance_criteria,
+                                   status, cancel_reason, priority, epic, area, owner, assignee, created_by, due_date,
+                                   occurrence_count, metadata, created_at, completed_at, column_entered_at, claimed_by,
+                                   claim_expires_at)
+                values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :cancelReason, :priority,
+                        :epic, :area, :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb), :createdAt,
+                        :completedAt, :enteredAt, :claimedBy, :claimExpires)
+                returning id
+                """)
+                .param("ws", ws)
+                .param("board", t.boardId())
+                .param("column", t.columnId())
+                .param("position", t.position())
+                .param("title", t.title())
+                .param("description", t.description())
+                .param("criteria", t.acceptanceCriteria())
+                .param("status", t.status())
+                .param("cancelReason", t.cancelReason())
+                .param("priority", t.priority())
+                .param("epic", t.epic())
+                .param("area", t.area())
+                .param("owner", t.owner())
+                .param("assignee", t.assignee())
+                .param("createdBy", t.createdBy())
+                .param("due", timestamp(t.dueDate()))
+                .param("occurrences", t.occurrenceCount())
+                .param("metadata", json.writeValueAsString(t.metadata() == null ? Map.of() : t.metadata()))
+                .param("createdAt", timestamp(t.createdAt()))
+                .param("completedAt", timestamp(t.completedAt()))
+                .param("enteredAt", timestamp(t.columnEnteredAt()))
+                .param("claimedBy", t.claimedBy())
+                .param("claimExpires", timestamp(t.claimExpiresAt()))
+                .query(Long.class)
+                .single();
+    }
+
+    /** The first board of the workspace with exactly this name. */
+    Optional<Long> boardIdByName(long ws, String name) {
+        return jdbc.sql("select id from boards where workspace_id = :ws and name = :name order by id limit 1")
+                .param("ws", ws)
+                .param("name", name)
+                .query(Long.class)
+                .optional();
+    }
+
+    long boardCount(long ws) {
+        return jdbc.sql("select count(*) from boards where workspace_id = :ws").param("ws", ws).query(Long.class).single();
+    }
+
+    List<Existing> existing(long ws, long boardId) {
+        return jdbc.sql("""
+                select id, column_id, title, metadata->>'original_id' as original_id from tasks
+                where workspace_id = :ws and board_id = :board order by id
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .query((rs, n) -> new Existing(rs.getLong("id"), rs.getLong("column_id"), rs.getString("title"),
+                        rs.getString("original_id")))
+                .list();
+    }
+
+    /** The last position in the column (the caller holds the column's lock), or null when it is empty. */
+    Long lastPosition(long columnId) {
+        return jdbc.sql("select max(position) from tasks where column_id = :c")
+                .param("c", columnId)
+                .query((rs, n) -> (Long) rs.getObject(1))
+                .list()
+                .getFirst();
+    }
+
+    /** The board's tasks in board order (column position, then task position), with their tag names. */
+    List<ExportedTask> boardTasks(long ws, long boardId) {
+        return jdbc.sql("""
+                select t.id, t.column_id, c.name as column_name, t.title, t.description, t.acceptance_criteria, t.status,
+                       t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee, t.due_date, t.occurrence_count,
+                       t.metadata::text as metadata, t.created_at, t.completed_at,
+                       array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
+                             where tt.task_id = t.id order by lower(g.name), g.id) as tags
+                from tasks t join board_columns c on c.id = t.column_id
+                where t.workspace_id = :ws and t.board_id = :board
+                order by c.position, t.position, t.id
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .query(this::exported)
+                .list();
+    }
+
+    // ---- the workspace document (JsonExport / JsonImport) ----
+
+    /**
+     * A timestamp in the document's one format, written by SQL inside the JSON the database builds:
+     * ISO-8601 in UTC with microseconds ({@code 2025-10-29T15:00:00.000000Z}), as {@link JsonExport#TIME} writes it.
+     */
+    static String ts(String column) {
+        return "to_char(" + column + " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+    }
+
+    record WorkspaceRow(long id, String slug, String name) {}
+
+    WorkspaceRow workspace(long ws) {
+        return jdbc.sql("select id, slug, name from workspaces where id = :ws")
+                .param("ws", ws)
+                .query((rs, n) -> new WorkspaceRow(rs.getLong("id"), rs.getString("slug"), rs.getString("name")))
+                .single();
+    }
+
+    /** Streams the rows of {@code sql} (bound to the workspace and {@code params}) to {@code handler}, a batch at a time. */
+    void stream(String sql, Map<String, ?> params, RowCallbackHandler handler) {
+        jdbc.sql(sql).params(params).withFetchSize(FETCH_SIZE).query(handler);
+    }
+
+    static final int FETCH_SIZE = 500;
+
+    static final String TAGS_SQL = "select id, name, color, " + ts("created_at") + """
+             as created_at from tags where workspace_id = :ws order by lower(name), id
+            """;
+
+    static final String BOARDS_SQL = "select id, name, description, version, created_by, " + ts("created_at") + " as created_at, "
+            + ts("updated_at") + """
+             as updated_at,
+                   (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'position', c.position, 'kind', c.kind,
+                           'wip_limit', c.wip_limit, 'created_at', """ + ts("c.created_at") + """
+            ) order by c.position), '[]')
+                    from board_columns c where c.board_id = b.id)::text as columns
+            from boards b where workspace_id = :ws order by id
+            """;
+
+    /** A board's tasks in board order, each with its tags, comments and evidence (file contents in base64) as JSON. */
+    static final String TASKS_SQL = "select t.id, t.column_id, t.position, t.title, t.description, t.acceptance_criteria, t.status,"
+            + " t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee, t.created_by, t.claimed_by, "
+            + ts("t.claim_expires_at") + " as claim_expires_at, " + ts("t.due_date") + " as due_date, t.occurrence_count,"
+            + " t.metadata::text as metadata, t.version, " + ts("t.created_at") + " as created_at, " + ts("t.updated_at")
+            + " as updated_at, " + ts("t.column_entered_at") + " as column_entered_at, " + ts("t.completed_at") + """
+             as completed_at,
+                   array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
+                         where tt.task_id = t.id order by lower(g.name), g.id) as tags,
+                   (select coalesce(json_agg(json_build_object('id', m.id, 'author', m.author, 'body', m.body,
+                           'created_at', """ + ts("m.created_at") + ", 'updated_at', " + ts("m.updated_at") + """
+            ) order by m.created_at, m.id), '[]')
+                    from comments m where m.task_id = t.id)::text as comments,
+                   (select coalesce(json_agg(json_build_object('id', e.id, 'kind', e.kind, 'note', e.note, 'url', e.url,
+                           'measurement_value', e.measurement_value, 'measurement_unit', e.measurement_unit,
+                           'filename', e.filename, 'content_type', e.content_type, 'size_bytes', e.size_bytes,
+                           'sha256', e.sha256, 'latitude', e.latitude, 'longitude', e.longitude,
+                           'captured_at', """ + ts("e.captured_at") + ", 'created_by', e.created_by, 'created_at', "
+            + ts("e.created_at") + """
+            , 'content_base64', translate(encode(e.content, 'base64'), chr(10), '')) order by e.created_at, e.id), '[]')
+                    from evidence e where e.task_id = t.id)::text as evidence
+            from tasks t join board_columns c on c.id = t.column_id
+            where t.workspace_id = :ws and t.board_id = :board
+            order by c.position, t.position, t.id
+            """;
+
+    static final String HISTORY_SQL = "select id, board_id, task_id, action, field, old_value, new_value, actor, "
+            + ts("occurred_at") + """
+             as occurred_at from task_history where workspace_id = :ws order by id
+            """;
+
+    long insertBoard(long ws, String name, String description, long version, String createdBy, Instant createdAt,
+            Instant updatedAt) {
+        return jdbc.sql("""
+                insert into boards (workspace_id, name, description, version, created_by, created_at, updated_at)
+                values (:ws, :name, :description, :version, :createdBy, coalesce(:createdAt, now()), coalesce(:updatedAt, now()))
+                returning id
+                """)
+                .param("ws", ws)
+                .param("name", name)
+                .param("description", description)
+                .param("version", version)
+                .param("createdBy", createdBy)
+                .param("createdAt", timestamp(createdAt))
+                .param("updatedAt", timestamp(updatedAt))
+                .query(Long.class)
+                .single();
+    }
+
+    long insertColumn(long ws, long boardId, String name, int position, String kind, Integer wipLimit, Instant createdAt) {
+        return jdbc.sql("""
+                insert into board_columns (workspace_id, board_id, name, position, kind, wip_limit, created_at)
+                values (:ws, :board, :name, :position, :kind, :wip, coalesce(:createdAt, now())) returning id
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("name", name)
+                .param("position", position)
+                .param("kind", kind)
+                .param("wip", wipLimit)
+                .param("createdAt", timestamp(createdAt))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Makes the workspace's tag exactly this (name ignoring case): its colour and creation time; returns its id. */
+    long putTag(long ws, String name, String color, Instant createdAt) {
+        return jdbc.sql("""
+                insert into tags (workspace_id, name, color, created_at) values (:ws, :name, :color, coalesce(:createdAt, now()))
+                on conflict (workspace_id, lower(name))
+                do update set name = excluded.name, color = excluded.color, created_at = excluded.created_at
+                returning id
+                """)
+                .param("ws", ws)
+                .param("name", name)
+                .param("color", color)
+                .param("createdAt", timestamp(createdAt))
+                .query(Long.class)
+                .single();
+    }
+
+    /** The workspace's tag of this name (ignoring case), created with the default colour when missing. */
+    long tagId(long ws, String name) {
+        return jdbc.sql("""
+                with created as (
+                    insert into tags (workspace_id, name) values (:ws, :name)
+                    on conflict (workspace_id, lower(name)) do nothing returning id)
+                select id from created
+                union all
+                select id from tags where workspace_id = :ws and lower(name) = lower(:name)
+                limit 1
+                """)
+                .param("ws", ws)
+                .param("name", name)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Removes the workspace's tags not named (a restore into a workspace without boards: no task carries them). */
+    int deleteTagsExcept(long ws, List<Long> keep) {
+        return jdbc.sql("delete from tags where workspace_id = :ws and id <> all(:keep)")
+                .param("ws", ws)
+                .param("keep", keep.toArray(Long[]::new))
+                .update();
+    }
+
+    void tagTask(long ws, long taskId, long tagId) {
+        jdbc.sql("insert into task_tags (task_id, tag_id, workspace_id) values (:task, :tag, :ws) on conflict do nothing")
+                .param("ws", ws)
+                .param("task", taskId)
+                .param("tag", tagId)
+                .update();
+    }
+
+    long insertComment(long ws, long taskId, String author, String body, Instant createdAt, Instant updatedAt) {
+        return jdbc.sql("""
+                insert into comments (workspace_id, task_id, author, body, created_at, updated_at)
+                values (:ws, :task, :author, :body, coalesce(:createdAt, now()), coalesce(:updatedAt, :createdAt, now()))
+                returning id
+                """)
+                .param("ws", ws)
+                .param("task", taskId)
+                .param("author", author)
+                .param("body", body)
+                .param("createdAt", timestamp(createdAt))
+                .param("updatedAt", timestamp(updatedAt))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Evidence as it was, its file (if any) with the size and SHA-256 the caller computed from the bytes. */
+    record NewEvidence(String kind, String note, String url, Double measurementValue, String measurementUnit, String filename,
+            String contentType, byte[] content, String sha256, Double latitude, Double longitude, Instant capturedAt,
+            String createdBy, Instant createdAt) {}
+
+    long insertEvidence(long ws, long taskId, NewEvidence e) {
+        return jdbc.sql("""
+                insert into evidence (workspace_id, task_id, kind, note, url, measurement_value, measurement_unit, filename,
+                                      content_type, size_bytes, sha256, content, latitude, longitude, captured_at, created_by,
+                                      created_at)
+                values (:ws, :task, :kind, :note, :url, :value, :unit, :filename, :type, :size, :sha256, :content, :lat, :lon,
+                        :captured, :by, coalesce(:createdAt, now()))
+                returning id
+                """)
+                .param("ws", ws)
+                .param("task", taskId)
+                .param("kind", e.kind())
+                .param("note", e.note())
+                .param("url", e.url())
+                .param("value", e.measurementValue())
+                .param("unit", e.measurementUnit())
+                .param("filename", e.filename())
+                .param("type", e.contentType())
+                .param("size", e.content() == null ? null : (long) e.content().length)
+                .param("sha256", e.sha256())
+                .param("content", e.content())
+                .param("lat", e.latitude())
+                .param("lon", e.longitude())
+                .param("captured", timestamp(e.capturedAt()))
+                .param("by", e.createdBy())
+                .param("createdAt", timestamp(e.createdAt()))
+                .query(Long.class)
+                .single();
+    }
+
+    void insertHistory(long ws, Long boardId, long taskId, String action, String field, String oldValue, String newValue,
+            String actor, Instant occurredAt) {
+        jdbc.sql("""
+                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor, occurred_at)
+                values (:ws, :board, :task, :action, :field, :old, :new, :actor, coalesce(:at, now()))
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("task", taskId)
+                .param("action", action)
+                .param("field", field)
+                .param("old", oldValue)
+                .param("new", newValue)
+                .param("actor", actor)
+                .param("at", timestamp(occurredAt))
+                .update();
+    }
+
+    /** The audit rows the insert trigger wrote for tasks this transaction restored (their restored trail replaces them). */
+    int deleteHistoryOf(long ws, List<Long> taskIds) {
+        return jdbc.sql("delete from task_history where workspace_id = :ws and task_id = any(:ids)")
+                .param("ws", ws)
+                .param("ids", taskIds.toArray(Long[]::new))
+                .update();
+    }
+
+    /**
+     * A fresh id of the {@code tasks} or {@code boards} identity: for the history of a task or board that
+     * no longer exists, so that its restored trail can never be confused with a live row.
+     */
+    long freshId(String table) {
+        return jdbc.sql("select nextval(pg_get_serial_sequence(:table, 'id'))").param("table", table).query(Long.class).single();
+    }
+
+    private ExportedTask exported(ResultSet rs, int n) throws SQLException {
+        String[] tags = (String[]) rs.getArray("tags").getArray();
+        return new ExportedTask(rs.getLong("id"), rs.getLong("column_id"), rs.getString("column_name"), rs.getString("title"),
+                rs.getString("description"), rs.getString("acceptance_criteria"), rs.getString("status"),
+                rs.getString("cancel_reason"), rs.getString("priority"), rs.getString("epic"), rs.getString("area"),
+                rs.getString("owner"), rs.getString("assignee"), instant(rs.getTimestamp("due_date")),
+                rs.getInt("occurrence_count"), json.readValue(rs.getString("metadata"), MAP),
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("completed_at")), Arrays.asList(tags));
+    }
+
+    static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    static OffsetDateTime timestamp(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.agentkanban.transfer;
+
+import static dev.agentkanban.support.Http.obj;
+import static dev.agentkanban.transfer.TransferFixtures.boardId;
+import static dev.agentkanban.transfer.TransferFixtures.post;
+import static dev.agentkanban.transfer.TransferFixtures.snapshot;
+import static dev.agentkanban.transfer.TransferFixtures.tasks;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.transfer.CliRuns.Run;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/** CSV export and import of a board's tasks: RFC 4180 quoting, UTF-8, a lossless round trip, strict validation. */
+class CsvApiTest extends ApiTest {
+
+    static final String CSV = "text/csv";
+
+    @Autowired
+    ApplicationContext context;
+
+    @TempDir
+    Path dir;
+
+    long source;
+
+    @BeforeAll
+    void board() {
+        source = http.post("/api/v1/boards", obj("name", "CSV source")).id();
+        http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "Comma, \"quote\" and more",
+                "description", "first line\nsecond line, with comma\r\nthird \"quoted\" line", "priority", "urgent",
+                "epic", "Import, export", "area", "api", "owner", "agent", "assignee", "Zoë", "due_date", "2026-01-15T12:00:00Z",
+                "occurrence_count", 3, "metadata", obj("source", "csv, test", "n", 2, "nested", obj("ok", true)),
+                "tags", List.of("bug", "needs, comma")));
+        http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "日本語のタスク — Überprüfung ✓",
+                "acceptance_criteria", "- [ ] works\n- [ ] documented"));
+        long doing = http.post("/api/v1/tasks", obj("board_id", source, "column", "In Progress", "title", "Started")).id();
+        long done = http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "Finished")).id();
+        assertThat(http.post("/api/v1/tasks/" + done + "/complete", obj()).status()).isEqualTo(200);
+        long dropped = http.post("/api/v1/tasks", obj("board_id", source, "title", "Dropped")).id();
+        assertThat(http.post("/api/v1/tasks/" + dropped + "/cancel", obj("reason", "no longer, \"needed\"")).status()).isEqualTo(200);
+        assertThat(doing).isPositive();
+    }
+
+    private String export(long board) {
+        Response r = http.get("/api/v1/export/csv?board_id=" + board);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The CSV without its id column, which an import does not keep. */
+    private static List<List<String>> withoutIds(String csv) {
+        return Csv.parse(csv).stream().map(r -> r.fields().subList(1, r.fields().size())).toList();
+    }
+
+    @Test
+    void theExportIsRfc4180InUtf8() {
+        Response r = http.get("/api/v1/export/csv?board_id=" + source);
+
+        assertThat(r.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv").containsIgnoringCase("utf-8"));
+        assertThat(r.header("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).contains("CSV-source.csv"));
+        String csv = new String(r.bytes(), StandardCharsets.UTF_8);
+        assertThat(csv).startsWith(String.join(",", CsvTransfer.HEADER) + "\r\n");
+        assertThat(csv).contains("\"Comma, \"\"quote\"\" and more\"");
+        assertThat(csv).contains("\"first line\nsecond line, with comma\r\nthird \"\"quoted\"\" line\"");
+        assertThat(csv).contains("日本語のタスク — Überprüfung ✓");
+        assertThat(csv).contains("\"bug; needs, comma\"");
+        List<Csv.Row> rows = Csv.parse(csv);
+        assertThat(rows).hasSize(6);
+        assertThat(rows.stream().skip(1).map(row -> row.fields().get(CsvTransfer.HEADER.indexOf("column"))))
+                .containsExactly("Backlog", "To Do", "To Do", "In Progress", "Done");
+    }
+
+    @Test
+    void exportImportExportKeepsEveryValue() {
+        String first = export(source);
+
+        Response r = post(http, "/api/v1/import/csv?board=CSV%20copy", CSV, first);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("imported").asInt()).isEqualTo(5);
+        assertThat(r.json().get("board_created").asBoolean()).isTrue();
+        long copy = boardId(jdbc, defaultWorkspace, "CSV copy");
+        assertThat(withoutIds(export(copy))).isEqualTo(withoutIds(first));
+        assertThat(tasks(jdbc, copy)).isEqualTo(tasks(jdbc, source));
+    }
+
+    @Test
+    void importingIntoAnExistingBoardAppendsToItsColumnsAndAnnouncesEachTask() {
+        long target = http.post("/api/v1/boards", obj("name", "CSV target")).id();
+        long events = count("outbox_events");
+
+        JsonNode report = post(http, "/api/v1/import/csv?board_id=" + target, "text/csv; charset=utf-8", export(source)).json();
+
+        assertThat(report.get("board_created").asBoolean()).isFalse();
+        assertThat(report.get("columns").valueStream().map(c -> c.get("column").asString() + "=" + c.get("imported").asInt()))
+                .containsExactly("Backlog=1", "To Do=2", "In Progress=1", "Done=1");
+        assertThat(count("outbox_events") - events).isEqualTo(5);
+        assertThat(jdbc.sql("select count(*) from task_history h join tasks t on t.id = h.task_id where t.board_id = :b"
+                + " and h.action = 'tags_changed'").param("b", target).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aMinimalFileNeedsOnlyTitlesAndTakesColumnsByName() {
+        long target = http.post("/api/v1/boards", obj("name", "CSV minimal")).id();
+        String csv = "Title,Column,Unknown\r\nfirst,,x\r\nsecond,in progress,y\r\nthird,DONE,z\r\n";
+
+        JsonNode report = post(http, "/api/v1/import/csv?board_id=" + target, CSV, csv).json();
+
+        assertThat(report.get("imported").asInt()).isEqualTo(3);
+        assertThat(report.get("ignored_columns").valueStream().map(JsonNode::asString)).containsExactly("Unknown");
+        assertThat(tasks(jdbc, target)).extracting(t -> t.get("column_name") + "/" + t.get("title") + "/" + t.get("status"))
+                .containsExactly("Backlog/first/pending", "In Progress/second/in_progress", "Done/third/completed");
+    }
+
+    @Test
+    void badRowsAre422WithTheirLinesAndNothingIsImported() {
+        long target = http.post("/api/v1/boards", obj("name", "CSV strict")).id();
+        Map<String, Long> before = snapshot(jdbc);
+        String csv = "title,priority,status,created_at,metadata\r\nfine,high,,,\r\n\"multi\nline\",extreme,,,\r\n"
+                + "x,low,paused,yesterday,[1]\r\n,low,,,\r\n";
+
+        Response r = post(http, "/api/v1/import/csv?board_id=" + target, CSV, csv);
+
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("errors").valueStream().map(e -> e.get("field").asString()))
+                .containsExactlyInAnyOrder("line 3: priority", "line 5: status", "line 5: created_at", "line 5: metadata",
+                        "line 6: title");
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownColumnOfAnExistingBoardMalformedCsvAndAMissingTitleColumnChangeNothing() {
+        long target = http.post("/api/v1/boards", obj("name", "CSV columns")).id();
+        Map<String, Long> before = snapshot(jdbc);
+
+        Response unknown = post(http, "/api/v1/import/csv?board_id=" + target, CSV, "title,column\r\na,Nowhere\r\n");
+        Response malformed = post(http, "/api/v1/import/csv?board_id=" + target, CSV, "title\r\n\"open\r\n");
+        Response noTitle = post(http, "/api/v1/import/csv?board_id=" + target, CSV, "name\r\na\r\n");
+
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body()).contains("has no column 'Nowhere'");
+        assertThat(malformed.status()).isEqualTo(422);
+        assertThat(malformed.body()).contains("never closed");
+        assertThat(noTitle.status()).isEqualTo(422);
+        assertThat(post(http, "/api/v1/import/csv", CSV, "title\r\na\r\n").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/export/csv").status()).isEqualTo(422);
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+        assertThat(post(clientFor("csv-agent", defaultWorkspace, Role.AGENT), "/api/v1/import/csv?board_id=" + target, CSV,
+                "title\r\na\r\n").status()).isEqualTo(403);
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+    }
+
+    @Test
+    void aFormUploadWorks() {
+        Response r = TransferFixtures.upload(http, "/api/v1/import/csv?board=CSV%20uploaded", "tasks.csv", "text/csv",
+                export(source).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("imported").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void theCommandsExportAndImportFiles() throws IOException {
+        Path file = dir.resolve("tasks.csv");
+
+        Run exported = CliRuns.inApp(context, "export-csv", "--board", "CSV source", "--output", file.toString());
+        Run imported = CliRuns.inApp(context, "import-csv", file.toString(), "--board", "CSV from file");
+        Run bad = CliRuns.inApp(context, "import-csv", write("bad.csv", "title,priority\r\nx,extreme\r\n").toString(),
+                "--board", "CSV from file");
+
+        assertThat(exported.exit()).as(exported.err()).isZero();
+        assertThat(Files.readString(file)).isEqualTo(export(source));
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("Total: imported 5");
+        assertThat(tasks(jdbc, boardId(jdbc, defaultWorkspace, "CSV from file"))).isEqualTo(tasks(jdbc, source));
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("line 2: priority");
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.agentkanban.transfer;
+
+import static dev.agentkanban.transfer.CliRuns.capture;
+import static dev.agentkanban.transfer.CliRuns.cli;
+import static dev.agentkanban.transfer.TransferFixtures.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.transfer.CliRuns.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+
+/** The {@code migrate-todo} and {@code export-todo} commands: backup, dry run, idempotence, all or nothing, exit codes. */
+class TodoCliTest extends ApiTest {
+
+    @Autowired
+    ApplicationContext context;
+
+    @TempDir
+    Path dir;
+
+    private Run inApp(String mode, String... args) {
+        return CliRuns.inApp(context, mode, args);
+    }
+
+    private Path todoFile() throws IOException {
+        Path file = dir.resolve("TODO.md");
+        Files.write(file, TransferFixtures.resource("todo-variants.md"));
+        return file;
+    }
+
+    @Test
+    void aDryRunThenARealRunThenARepeatAsTheJarRunsThem() throws IOException {
+        Path file = todoFile();
+        Map<String, Long> before = snapshot(jdbc);
+
+        Run dry = cli("migrate-todo", file.toString(), "--dry-run", "--board", "CLI board");
+
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("Dry run: nothing was written.").contains("Board 'CLI board', would be created")
+                .contains("Total: found 22, would import 22, skipped 0").contains("line 25: malformed JSON");
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+        assertThat(Files.exists(dir.resolve("TODO.md.backup"))).isFalse();
+        assertThat(Files.list(dir).toList()).containsExactly(file);
+
+        Run real = cli("migrate-todo", file.toString(), "--board=CLI board");
+
+        assertThat(real.exit()).as(real.err()).isZero();
+        assertThat(real.out()).contains("Total: found 22, imported 22, skipped 0")
+                .containsPattern("Done:\\s+found 2, imported 2, skipped 0")
+                .contains("Backup of the file: " + dir.resolve("TODO.md.backup"));
+        Path backup = dir.resolve("TODO.md.backup");
+        assertThat(Files.mismatch(backup, file)).isEqualTo(-1L);
+        assertThat(Files.readAllBytes(backup)).isEqualTo(TransferFixtures.resource("todo-variants.md"));
+        long board = TransferFixtures.boardId(jdbc, defaultWorkspace, "CLI board");
+        assertThat(jdbc.sql("select count(*) from task_history where board_id = :b and action = 'created' and actor = 'migrate-todo'")
+                .param("b", board).query(Long.class).single()).isEqualTo(22);
+        assertThat(jdbc.sql("select distinct created_by from tasks where board_id = :b").param("b", board).query(String.class).list())
+                .containsExactly("migrate-todo");
+
+        Map<String, Long> afterFirst = snapshot(jdbc);
+        Run again = cli("migrate-todo", file.toString(), "--board", "CLI board");
+
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Total: found 22, imported 0, skipped 22");
+        assertThat(snapshot(jdbc)).isEqualTo(afterFirst);
+        assertThat(Files.mismatch(dir.resolve("TODO.md.backup"), file)).isEqualTo(-1L);
+    }
+
+    @Test
+    void aFailedMigrationChangesNothingAndSaysSo() throws IOException {
+        Path file = todoFile();
+        jdbc.sql("""
+                create function fail_on_shipped() returns trigger language plpgsql as $$
+                begin raise exception 'simulated failure'; end $$
+                """).update();
+        jdbc.sql("create trigger fail_on_shipped before insert on tasks for each row when (new.title = 'Shipped it')"
+                + " execute function fail_on_shipped()").update();
+        try {
+            Map<String, Long> before = snapshot(jdbc);
+
+            Run run = inApp("migrate-todo", file.toString(), "--board", "Never");
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("migrate-todo failed; nothing was changed");
+            assertThat(snapshot(jdbc)).isEqualTo(before);
+            assertThat(Files.mismatch(dir.resolve("TODO.md.backup"), file)).isEqualTo(-1L);
+        } finally {
+            jdbc.sql("drop trigger fail_on_shipped on tasks").update();
+            jdbc.sql("drop function fail_on_shipped()").update();
+        }
+    }
+
+    @Test
+    void aChangedFileKeepsTheOlderBackupAndNumbersTheNewOne() throws IOException {
+        Path file = todoFile();
+        assertThat(inApp("migrate-todo", file.toString(), "--board", "Backups").exit()).isZero();
+        Files.writeString(file, Files.readString(file) + "- [ ] one more\n");
+
+        Run run = inApp("migrate-todo", file.toString(), "--board", "Backups");
+
+        assertThat(run.out()).contains("imported 1, skipped 22");
+        assertThat(Files.readAllBytes(dir.resolve("TODO.md.backup"))).isEqualTo(TransferFixtures.resource("todo-variants.md"));
+        assertThat(Files.mismatch(dir.resolve("TODO.md.backup.1"), file)).isEqualTo(-1L);
+    }
+
+    @Test
+    void theWorkspaceOptionChoosesTheWorkspaceBySlugOrId() throws IOException {
+        long other = otherWorkspace("cli-team");
+        Path file = dir.resolve("small.md");
+        Files.writeString(file, "## To Do\n- [ ] for the team\n");
+
+        assertThat(inApp("migrate-todo", file.toString(), "--workspace", "cli-team").exit()).isZero();
+        assertThat(inApp("migrate-todo", file.toString(), "--workspace", Long.toString(other)).out()).contains("imported 0, skipped 1");
+
+        assertThat(jdbc.sql("select workspace_id from tasks where title = 'for the team'").query(Long.class).list())
+                .containsExactly(other);
+        Run missing = inApp("migrate-todo", file.toString(), "--workspace", "nobody-here");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("no workspace 'nobody-here'");
+    }
+
+    @Test
+    void exportTodoWritesTheBoardToAFileOrStdout() throws IOException {
+        Path file = todoFile();
+        inApp("migrate-todo", file.toString(), "--board", "Exported");
+        Path out = dir.resolve("out.md");
+
+        Run toFile = inApp("export-todo", "--board", "Exported", "--output", out.toString());
+        Run toStdout = inApp("export-todo", "--board", "Exported");
+
+        assertThat(toFile.exit()).as(toFile.err()).isZero();
+        long board = TransferFixtures.boardId(jdbc, defaultWorkspace, "Exported");
+        String viaHttp = http.get("/api/v1/export/todo-md?board_id=" + board).body();
+        assertThat(Files.readString(out)).isEqualTo(viaHttp);
+        assertThat(toStdout.out()).isEqualTo(viaHttp);
+        assertThat(inApp("export-todo", "--board", Long.toString(board)).out()).isEqualTo(viaHttp);
+        assertThat(inApp("export-todo", "--board", "No such board").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void wrongUsageExitsWithTwoBeforeTouchingTheDatabase() {
+        Run noFile = capture(s -> TransferCli.run("migrate-todo", new String[0], s.out(), s.err()));
+        Run unknown = capture(s -> TransferCli.run("migrate-todo", new String[] {"x.md", "--colour", "red"}, s.out(), s.err()));
+        Run noValue = capture(s -> TransferCli.run("export-todo", new String[] {"--board"}, s.out(), s.err()));
+
+        assertThat(noFile.exit()).isEqualTo(2);
+        assertThat(noFile.err()).contains("migrate-todo needs a file").contains("Usage:");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown option --colour");
+        assertThat(noValue.exit()).isEqualTo(2);
+        Run misplaced = capture(s -> TransferCli.run("export-json", new String[] {"--dry-run"}, s.out(), s.err()));
+        assertThat(misplaced.exit()).isEqualTo(2);
+        assertThat(misplaced.err()).contains("export-json does not take --dry-run");
+        Run missing = inApp("migrate-todo", dir.resolve("absent.md").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file");
+    }
+}
