@@ -60,7 +60,8 @@ export function renderMarkdown(source) {
   return root;
 }
 
-const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))/;
+// underscores emphasise only at word boundaries, so snake_case and __names__ inside words stay as typed
+const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|(?<!\w)_[^_\s][^_]*_(?!\w))|(\[[^\]]+\]\([^)\s]+\))/;
 
 /** Inline spans of one line, as nodes. */
 function inline(text) {

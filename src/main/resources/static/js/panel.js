@@ -41,6 +41,7 @@ export class CardPanel {
       return;
     }
     this.task = task;
+    this.noticed = task.version;
     this.build();
     if (!this.dialog.open) this.dialog.showModal();
     this.loadComments();
@@ -165,7 +166,12 @@ export class CardPanel {
     this.close();
   }
 
-  async save({ force = false } = {}) {
+  /**
+   * Saves the fields changed since the card was loaded. With `over` (the card as it is now, after a
+   * conflict) the same changes go on top of that version: fields this person did not touch keep
+   * the other person's values.
+   */
+  async save({ over = null } = {}) {
     const body = this.changes();
     const tags = this.tagChanges();
     if (body.title === '') {
@@ -179,7 +185,7 @@ export class CardPanel {
     try {
       let task = this.task;
       if (Object.keys(body).length) {
-        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: force ? null : task.version });
+        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: (over || task).version });
       }
       if (tags) {
         await put(`/api/v1/tasks/${task.id}/tags`, { names: tags });
@@ -209,11 +215,12 @@ export class CardPanel {
       if (e.status === 404) this.gone(actor);
       return;
     }
+    this.noticed = Math.max(this.noticed || 0, latest.version);
     this.showNotice('conflict',
       `${actor || 'Someone'} changed this card while you were editing it (now version ${latest.version}). Your changes are not saved yet.`,
       [
         ['Load their version', () => { this.task = latest; this.build(); this.reloadSections(); }],
-        ['Keep mine and overwrite', () => { this.task = { ...latest, tags: this.task.tags }; this.save({ force: true }); }],
+        ['Keep mine and overwrite', () => this.save({ over: latest })],
       ]);
   }
 
@@ -236,7 +243,8 @@ export class CardPanel {
       this.gone(actor);
       return;
     }
-    if (task.version <= this.task.version) return;
+    if (task.version <= Math.max(this.task.version, this.noticed || 0)) return;
+    this.noticed = task.version;
     if (this.dirty()) {
       this.conflict(actor);
       return;
