@@ -399,7 +399,7 @@ export class BoardView {
       h('span', { class: ['priority', `priority-${task.priority}`] }, task.priority),
       task.assignee ? h('span', { class: 'assignee', title: 'Assignee' }, `@${task.assignee}`) : null,
       due,
-      task.comment_count ? h('span', { class: 'comments', title: `${task.comment_count} comments` }, `💬 ${task.comment_count}`) : null,
+      task.comment_count ? h('span', { class: 'comments' }, `${task.comment_count} comment${task.comment_count === 1 ? '' : 's'}`) : null,
       h('span', { class: ['age', `age-${color}`], title: `In this column for ${duration(task.time_in_column_seconds)}` },
         duration(task.time_in_column_seconds))));
     this.wireCard(el, task.id);
