@@ -1,7 +1,7 @@
 // The web board's entry point: sign-in, workspace and board choice, board management, the filter
 // bar (kept in the URL), and wiring the board, the card panel and live updates together.
 import { get, post, patch, del, session, query } from './api.js';
-import { h, $, options } from './dom.js';
+import { $, options } from './dom.js';
 import { toast, confirmDialog, promptDialog } from './ui.js';
 import { readLocation, writeLocation, FILTER_FIELDS } from './filter.js';
 import { BoardView } from './board.js';

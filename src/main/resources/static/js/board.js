@@ -159,6 +159,7 @@ export class BoardView {
         if (from !== target) {
           from.task_count = Math.max(0, from.task_count - 1);
           target.task_count += 1;
+          this.colors.delete(task.id); // its colour was for the old column: the rule recomputes it
         }
       }
     } else if (created) {
@@ -372,9 +373,13 @@ export class BoardView {
 
   cardElement(task) {
     const color = this.colorOf(task);
-    const key = `${task.version}|${color}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}`;
+    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}`;
     const cached = this.cards.get(task.id);
-    if (cached && cached.key === key) return cached.el;
+    if (cached && cached.key === key) {
+      const age = cached.el.querySelector('.age');
+      if (age && !age.classList.contains(`age-${color}`)) age.className = `age age-${color}`;
+      return cached.el;
+    }
     const tags = (task.tags || []).map((t) => {
       const tag = h('span', { class: 'tag' }, t.name);
       if (isColor(t.color)) {
@@ -404,6 +409,7 @@ export class BoardView {
         duration(task.time_in_column_seconds))));
     this.wireCard(el, task.id);
     this.cards.set(task.id, { key, el });
+    if (cached && cached.el === document.activeElement) queueMicrotask(() => el.focus()); // keep the keyboard user's place
     this.decorateFlash(el, task.id);
     if (this.moving && this.moving.id === task.id) el.classList.add('moving');
     return el;

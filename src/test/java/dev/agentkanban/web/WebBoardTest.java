@@ -112,6 +112,24 @@ class WebBoardTest extends ApiTest {
     }
 
     @Test
+    void draggingACardAboveAnotherReordersTheColumnAndTheOrderSurvivesAReload() {
+        long[] b = board("Reorder", "a", "b", "c");
+        browser.openBoard(b[0], null);
+        WebElement top = browser.card("a");
+        new Actions(browser.driver())
+                .clickAndHold(browser.card("c"))
+                .moveByOffset(0, -10)
+                .moveToElement(top, 0, -top.getSize().getHeight() / 4)
+                .moveByOffset(0, -2)
+                .release()
+                .perform();
+        browser.waitForTitles("To Do", List.of("c", "a", "b"));
+        browser.until(d -> titlesOf(b[2]).equals(List.of("c", "a", "b")));
+        browser.openBoard(b[0], null);
+        browser.waitForTitles("To Do", List.of("c", "a", "b"));
+    }
+
+    @Test
     void keyboardMoveReordersWithinAColumnAndAcrossColumns() {
         long[] b = board("Keyboard", "one", "two", "three");
         browser.openBoard(b[0], null);
