@@ -46,7 +46,7 @@ export const session = {
  * a Blob). Answers the parsed JSON (null for 204); throws ApiError (status 0 when the network failed).
  */
 export async function api(method, path, { body, form, ifMatch, blob } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: blob ? '*/*' : 'application/json' };
   const token = session.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (workspaceId != null) headers['X-Workspace-Id'] = String(workspaceId);
