@@ -93,7 +93,7 @@ export class CardPanel {
       this.notice,
       h('p', { class: 'panel-facts' },
         h('span', { class: `status status-${t.status}` }, t.status.replace('_', ' ')),
-        ` in ${t.column} · created by ${t.created_by || 'unknown'} ${when(t.created_at, true)} · #${t.id} · v${t.version}`),
+        ` · ${t.column} · created by ${t.created_by || 'unknown'} ${when(t.created_at, true)} · #${t.id} · v${t.version}`),
       h('div', { class: 'panel-move' },
         h('label', {}, 'Move to ', moveColumn), moveWhere,
         h('button', { type: 'button', class: 'move-button', disabled: ro, on: { click: () => this.move(Number(moveColumn.value), moveWhere.value) } }, 'Move')),
