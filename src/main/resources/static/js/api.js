@@ -1,0 +1,95 @@
+// The REST client: bearer token from sessionStorage, the chosen workspace as X-Workspace-Id, and
+// RFC 9457 problem documents turned into ApiError (status, title, detail, and the problem's fields).
+
+const TOKEN_KEY = 'agent-kanban.token';
+const USER_KEY = 'agent-kanban.user';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `request failed (${status})`);
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** What to tell a person: the server's explanation, plus the fields it rejected. */
+  get explanation() {
+    const errors = this.problem.errors || this.problem.field_errors || [];
+    const fields = Array.isArray(errors) ? errors.map((e) => `${e.field || e.name}: ${e.message || e.detail}`).filter(Boolean) : [];
+    return fields.length ? `${this.message} (${fields.join('; ')})` : this.message;
+  }
+}
+
+let workspaceId = null;
+let onUnauthorized = () => {};
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN_KEY); },
+  get user() {
+    try { return JSON.parse(sessionStorage.getItem(USER_KEY)); } catch { return null; }
+  },
+  store(token, user) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
+  get workspaceId() { return workspaceId; },
+  set workspaceId(id) { workspaceId = id; },
+  /** Called once when a request answers 401: the session expired or was revoked. */
+  set onUnauthorized(fn) { onUnauthorized = fn; },
+};
+
+/**
+ * Calls the API. Options: body (JSON), form (FormData), ifMatch (a version number), blob (answer as
+ * a Blob). Answers the parsed JSON (null for 204); throws ApiError (status 0 when the network failed).
+ */
+export async function api(method, path, { body, form, ifMatch, blob } = {}) {
+  const headers = { Accept: blob ? '*/*' : 'application/json' };
+  const token = session.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (workspaceId != null) headers['X-Workspace-Id'] = String(workspaceId);
+  if (ifMatch != null) headers['If-Match'] = `"${ifMatch}"`;
+  let payload;
+  if (form) payload = form;
+  else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Network error', detail: 'the server cannot be reached; check your connection' });
+  }
+  if (res.ok) {
+    if (blob) return res.blob();
+    if (res.status === 204) return null;
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  }
+  let problem;
+  try {
+    problem = await res.json();
+  } catch {
+    problem = { title: res.statusText, detail: `${method} ${path} answered ${res.status}` };
+  }
+  const error = new ApiError(res.status, problem || {});
+  if (res.status === 401 && token && !path.endsWith('/auth/login')) onUnauthorized(error);
+  throw error;
+}
+
+export const get = (path, opts) => api('GET', path, opts);
+export const post = (path, body, opts = {}) => api('POST', path, { ...opts, body });
+export const patch = (path, body, opts = {}) => api('PATCH', path, { ...opts, body });
+export const put = (path, body, opts = {}) => api('PUT', path, { ...opts, body });
+export const del = (path, opts) => api('DELETE', path, opts);
+
+/** A query string from an object, leaving out empty values. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

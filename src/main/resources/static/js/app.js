@@ -1,0 +1,323 @@
+// The web board's entry point: sign-in, workspace and board choice, board management, the filter
+// bar (kept in the URL), and wiring the board, the card panel and live updates together.
+import { get, post, patch, del, session, query } from './api.js';
+import { $, options } from './dom.js';
+import { toast, confirmDialog, promptDialog } from './ui.js';
+import { readLocation, writeLocation, FILTER_FIELDS } from './filter.js';
+import { BoardView } from './board.js';
+import { CardPanel } from './panel.js';
+import { LiveUpdates } from './live.js';
+import { editColumns } from './columns.js';
+
+const TIMES_EVERY_MS = 60000;
+
+const app = {
+  workspaces: [],
+  workspace: null,
+  boards: [],
+  boardId: null,
+  filter: {},
+  view: null,
+  panel: null,
+  live: null,
+  timesTimer: null,
+};
+
+// ---- sign-in ---------------------------------------------------------------------------------
+
+function showLogin(message = '') {
+  teardown();
+  $('#app-view').hidden = true;
+  $('#login-view').hidden = false;
+  $('#login-message').textContent = message;
+  $('#login-username').focus();
+}
+
+async function login(e) {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const button = $('#login-submit');
+  button.disabled = true;
+  try {
+    const s = await post('/api/v1/auth/login', { username: form.username.value.trim(), password: form.password.value });
+    session.store(s.access_token, s.user);
+    form.password.value = '';
+    await enter();
+  } catch (err) {
+    $('#login-message').textContent = err.status === 401 || err.status === 422
+      ? 'Wrong username or password.'
+      : `Cannot sign in: ${err.explanation || err.message}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function signOut() {
+  try {
+    await post('/api/v1/auth/logout');
+  } catch {
+    // the token is dropped here either way
+  }
+  session.clear();
+  showLogin('Signed out.');
+}
+
+// ---- workspaces and boards ---------------------------------------------------------------------
+
+async function enter() {
+  const loc = readLocation();
+  app.filter = loc.filter;
+  fillFilters();
+  $('#login-view').hidden = true;
+  $('#app-view').hidden = false;
+  const user = session.user;
+  $('#user-name').textContent = user ? (user.display_name || user.username) : '';
+  app.workspaces = await get('/api/v1/workspaces');
+  if (!app.workspaces.length) {
+    toast('You are not a member of any workspace yet; ask an admin to add you.', 'error');
+    return;
+  }
+  const preferred = loc.ws ?? user?.default_workspace_id;
+  app.workspace = app.workspaces.find((w) => w.id === preferred) || app.workspaces[0];
+  session.workspaceId = app.workspace.id;
+  $('#workspace-select').replaceChildren(...options(app.workspaces.map((w) => [w.id, w.name]), app.workspace.id));
+  document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  await loadBoards(loc.board);
+}
+
+async function switchWorkspace(id) {
+  app.workspace = app.workspaces.find((w) => w.id === id);
+  session.workspaceId = id;
+  document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  await loadBoards(null);
+}
+
+async function loadBoards(preferred) {
+  const page = await get(`/api/v1/boards${query({ limit: 500 })}`);
+  app.boards = page.items;
+  const select = $('#board-select');
+  select.replaceChildren(...options(app.boards.map((b) => [b.id, b.name])));
+  const chosen = app.boards.find((b) => b.id === preferred) || app.boards[0];
+  $('#no-boards').hidden = !!chosen;
+  document.querySelectorAll('.needs-board').forEach((b) => { b.disabled = !chosen; });
+  if (!chosen) {
+    teardown();
+    app.boardId = null;
+    writeLocation({ ws: app.workspace.id, board: null, filter: app.filter });
+    return;
+  }
+  select.value = String(chosen.id);
+  await openBoard(chosen.id);
+}
+
+function teardown() {
+  app.live?.stop();
+  app.live = null;
+  clearInterval(app.timesTimer);
+  app.panel?.close();
+  app.view?.destroy();
+  app.view = null;
+}
+
+async function openBoard(boardId) {
+  teardown();
+  app.boardId = boardId;
+  writeLocation({ ws: app.workspace.id, board: boardId, filter: app.filter });
+  const canEdit = app.workspace.role !== 'viewer';
+  const view = new BoardView($('#board'), {
+    boardId,
+    canEdit,
+    filter: app.filter,
+    onOpenCard: (id) => app.panel.open(id),
+    onTaskChanged: (task, info) => app.panel?.remoteChange(task, info),
+    onBoardMeta: (board) => {
+      const option = $(`#board-select option[value="${board.id}"]`);
+      if (option) option.textContent = board.name;
+      document.title = `${board.name} · Agent Kanban`;
+    },
+  });
+  app.view = view;
+  if (!app.panel) app.panel = new CardPanel(view, { user: session.user, role: app.workspace.role });
+  Object.assign(app.panel, { board: view, user: session.user, role: app.workspace.role, canEdit });
+  try {
+    await view.load();
+  } catch (err) {
+    toast(`Cannot load the board: ${err.explanation || err.message}`, 'error');
+    return;
+  }
+  view.loadTimes();
+  app.timesTimer = setInterval(() => app.view === view && view.loadTimes(), TIMES_EVERY_MS);
+  app.live = new LiveUpdates({
+    boardId,
+    workspaceId: app.workspace.id,
+    token: session.token,
+    onEvent: (e) => liveEvent(view, e),
+    onResync: () => view.load({ announce: true }).catch(() => {}),
+    poll: () => view.load({ announce: true }),
+    onStatus: (status) => {
+      const el = $('#live-status');
+      el.dataset.status = status;
+      el.textContent = { live: '● Live', polling: '● Updating every 2 s', offline: '● Offline, retrying' }[status];
+    },
+  });
+  app.live.start();
+}
+
+function liveEvent(view, e) {
+  if (app.view !== view) return;
+  if (e.event === 'board_deleted') {
+    toast(`${e.actor} deleted this board.`, 'error');
+    loadBoards(null);
+    return;
+  }
+  const pending = view.applyEvent(e);
+  if (pending && pending.catch) pending.catch(() => {});
+}
+
+async function newBoard() {
+  const name = await promptDialog({ title: 'New board', label: 'Board name', okLabel: 'Create board' });
+  if (!name) return;
+  try {
+    const board = await post('/api/v1/boards', { name });
+    toast(`Board “${board.name}” created.`, 'ok');
+    await loadBoards(board.id);
+  } catch (err) {
+    toast(`Board not created: ${err.explanation || err.message}`, 'error');
+  }
+}
+
+async function renameBoard() {
+  const board = app.view?.board;
+  if (!board) return;
+  const name = await promptDialog({ title: 'Rename board', label: 'Board name', value: board.name, okLabel: 'Rename' });
+  if (!name || name === board.name) return;
+  try {
+    const updated = await patch(`/api/v1/boards/${board.id}`, { name }, { ifMatch: board.version });
+    app.view.board = { ...board, name: updated.name, version: updated.version };
+    app.view.onBoardMeta(app.view.board);
+    toast('Board renamed.', 'ok');
+  } catch (err) {
+    toast(`Not renamed: ${err.status === 412 ? 'the board changed meanwhile; try again.' : err.explanation || err.message}`, 'error');
+    app.view.load().catch(() => {});
+  }
+}
+
+async function deleteBoard() {
+  const view = app.view;
+  if (!view?.board) return;
+  const n = view.totalTasks;
+  const ok = await confirmDialog({
+    title: 'Delete board?',
+    message: `Delete the board “${view.board.name}” and its ${n} card${n === 1 ? '' : 's'}, with all their comments, tags and evidence? This cannot be undone.`,
+    okLabel: 'Delete board',
+  });
+  if (!ok) return;
+  try {
+    await del(`/api/v1/boards/${view.board.id}`);
+    toast(`Board “${view.board.name}” deleted.`, 'ok');
+    await loadBoards(null);
+  } catch (err) {
+    toast(`Not deleted: ${err.explanation || err.message}`, 'error');
+  }
+}
+
+async function columns() {
+  if (!app.view) return;
+  if (await editColumns(app.view)) await app.view.load();
+}
+
+// ---- filters -----------------------------------------------------------------------------------
+
+function fillFilters() {
+  const form = $('#filters');
+  for (const f of FILTER_FIELDS) {
+    const el = form.elements[f];
+    if (el.type === 'checkbox') el.checked = app.filter[f] === 'true';
+    else el.value = app.filter[f] || '';
+  }
+}
+
+function readFilters() {
+  const form = $('#filters');
+  const filter = {};
+  for (const f of FILTER_FIELDS) {
+    const el = form.elements[f];
+    const v = el.type === 'checkbox' ? (el.checked ? 'true' : '') : el.value.trim();
+    if (v) filter[f] = v;
+  }
+  return filter;
+}
+
+async function applyFilters(filter) {
+  app.filter = filter;
+  writeLocation({ ws: app.workspace?.id, board: app.boardId, filter });
+  if (app.view) {
+    app.view.filter = filter;
+    try {
+      await app.view.load();
+    } catch (err) {
+      toast(`Filter not applied: ${err.explanation || err.message}`, 'error');
+    }
+  }
+}
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+// ---- start -------------------------------------------------------------------------------------
+
+function wire() {
+  $('#login-form').addEventListener('submit', login);
+  $('#sign-out').addEventListener('click', signOut);
+  $('#workspace-select').addEventListener('change', (e) => switchWorkspace(Number(e.target.value)));
+  $('#board-select').addEventListener('change', (e) => openBoard(Number(e.target.value)));
+  $('#new-board').addEventListener('click', newBoard);
+  $('#create-first-board').addEventListener('click', newBoard);
+  $('#rename-board').addEventListener('click', renameBoard);
+  $('#delete-board').addEventListener('click', deleteBoard);
+  $('#edit-columns').addEventListener('click', columns);
+  const filters = $('#filters');
+  const typed = debounce(() => applyFilters(readFilters()), 300);
+  const immediate = (e) => e.target.type === 'checkbox' || e.target.tagName === 'SELECT';
+  filters.addEventListener('input', (e) => { if (!immediate(e)) typed(); });
+  filters.addEventListener('change', (e) => { if (immediate(e)) applyFilters(readFilters()); });
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    applyFilters(readFilters());
+  });
+  $('#clear-filters').addEventListener('click', () => {
+    filters.reset();
+    applyFilters({});
+  });
+  window.addEventListener('popstate', () => {
+    const loc = readLocation();
+    app.filter = loc.filter;
+    fillFilters();
+    if (loc.board && loc.board !== app.boardId) openBoard(loc.board);
+    else applyFilters(loc.filter);
+  });
+  session.onUnauthorized = () => {
+    session.clear();
+    showLogin('Your session has ended. Please sign in again.');
+  };
+}
+
+window.addEventListener('unhandledrejection', (e) => {
+  console.error('unexpected error', e.reason);
+  toast(`Something went wrong: ${e.reason?.explanation || e.reason?.message || e.reason}`, 'error');
+});
+window.addEventListener('error', (e) => console.error('unexpected error', e.message, e.filename, e.lineno));
+
+wire();
+if (session.token) {
+  enter().catch((err) => {
+    if (err.status !== 401) showLogin(`Cannot load: ${err.explanation || err.message}`);
+  });
+} else {
+  showLogin();
+}

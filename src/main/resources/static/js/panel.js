@@ -1,0 +1,504 @@
+// The card panel: every field of one card, its comments, evidence and history. Saving sends only the
+// changed fields with If-Match; when the card changed elsewhere meanwhile (a live update, or the
+// API's 412) the panel says so and lets the person choose, instead of silently overwriting.
+import { get, post, patch, put, del, api, query, ApiError } from './api.js';
+import { h, options, when } from './dom.js';
+import { toast, confirmDialog } from './ui.js';
+import { renderMarkdown } from './markdown.js';
+
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+const EVIDENCE_KINDS = ['photo', 'file', 'note', 'voice', 'measurement', 'link'];
+
+export class CardPanel {
+  /** @param board the BoardView the card lives on; @param user the signed-in user; @param role the workspace role */
+  constructor(board, { user, role }) {
+    this.board = board;
+    this.user = user;
+    this.role = role;
+    this.canEdit = role !== 'viewer';
+    this.task = null;
+    this.blobUrls = [];
+    this.dialog = h('dialog', { class: 'panel', id: 'card-panel', 'aria-labelledby': 'panel-title' });
+    this.dialog.addEventListener('close', () => this.closed());
+    this.dialog.addEventListener('cancel', (e) => {
+      // Escape: ask first when there are unsaved edits
+      e.preventDefault();
+      this.requestClose();
+    });
+    document.body.append(this.dialog);
+  }
+
+  get openId() {
+    return this.dialog.open && this.task ? this.task.id : null;
+  }
+
+  async open(taskId) {
+    let task;
+    try {
+      task = await get(`/api/v1/tasks/${taskId}`);
+    } catch (e) {
+      toast(`Cannot open the card: ${e.explanation || e.message}`, 'error');
+      return;
+    }
+    this.task = task;
+    this.noticed = task.version;
+    this.build();
+    if (!this.dialog.open) this.dialog.showModal();
+    this.loadComments();
+    this.loadEvidence();
+    this.loadHistory();
+  }
+
+  close() {
+    if (this.dialog.open) this.dialog.close();
+  }
+
+  closed() {
+    this.blobUrls.forEach((u) => URL.revokeObjectURL(u));
+    this.blobUrls = [];
+    const id = this.task?.id;
+    this.task = null;
+    this.dialog.replaceChildren();
+    if (id) this.board.focusCard(id);
+  }
+
+  // ---- the form --------------------------------------------------------------------------------
+
+  build() {
+    const t = this.task;
+    const ro = !this.canEdit;
+    this.fields = {
+      title: h('input', { type: 'text', id: 'panel-title', class: 'panel-title', value: t.title, maxlength: 500, required: true, disabled: ro, 'aria-label': 'Title' }),
+      description: h('textarea', { name: 'description', rows: 6, maxlength: 100000, disabled: ro, value: t.description || '' }),
+      acceptance_criteria: h('textarea', { name: 'acceptance_criteria', rows: 3, maxlength: 20000, disabled: ro, value: t.acceptance_criteria || '' }),
+      priority: h('select', { name: 'priority', disabled: ro }, options(PRIORITIES.map((p) => [p, p]), t.priority)),
+      assignee: h('input', { type: 'text', name: 'assignee', maxlength: 200, disabled: ro, value: t.assignee || '' }),
+      due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dateInput(t.due_date) }),
+      epic: h('input', { type: 'text', name: 'epic', maxlength: 200, disabled: ro, value: t.epic || '' }),
+      tags: h('input', { type: 'text', name: 'tags', disabled: ro, value: tagNames(t.tags).join(', '), placeholder: 'bug, feature', list: 'tag-names' }),
+    };
+    const preview = h('div', { class: 'markdown description-preview', 'aria-label': 'Description preview' });
+    const renderPreview = () => preview.replaceChildren(renderMarkdown(this.fields.description.value));
+    renderPreview();
+    this.fields.description.addEventListener('input', renderPreview);
+    this.notice = h('div', { class: 'panel-notice', role: 'status', hidden: true });
+    const columns = this.board.columns;
+    const moveColumn = h('select', { name: 'move_column', 'aria-label': 'Move to column', disabled: ro },
+      options(columns.map((c) => [c.id, c.name]), t.column_id));
+    const moveWhere = h('select', { name: 'move_where', 'aria-label': 'Place', disabled: ro }, options([['top', 'at the top'], ['bottom', 'at the bottom']], 'top'));
+    const form = h('form', { class: 'panel-form', on: { submit: (e) => { e.preventDefault(); this.save(); } } },
+      h('div', { class: 'panel-head' },
+        this.fields.title,
+        h('button', { type: 'button', class: 'icon panel-close', 'aria-label': 'Close', on: { click: () => this.requestClose() } }, '×')),
+      this.notice,
+      h('p', { class: 'panel-facts' },
+        h('span', { class: `status status-${t.status}` }, t.status.replace('_', ' ')),
+        ` · ${t.column} · created by ${t.created_by || 'unknown'} ${when(t.created_at, true)} · #${t.id} · v${t.version}`),
+      h('div', { class: 'panel-move' },
+        h('label', {}, 'Move to ', moveColumn), moveWhere,
+        h('button', { type: 'button', class: 'move-button', disabled: ro, on: { click: () => this.move(Number(moveColumn.value), moveWhere.value) } }, 'Move')),
+      h('div', { class: 'grid' },
+        field('Priority', this.fields.priority),
+        field('Assignee', this.fields.assignee),
+        field('Due date', this.fields.due_date),
+        field('Epic', this.fields.epic),
+        field('Tags (comma separated)', this.fields.tags, 'wide')),
+      field('Description (Markdown)', this.fields.description, 'wide'),
+      preview,
+      field('Acceptance criteria', this.fields.acceptance_criteria, 'wide'),
+      this.canEdit ? h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'danger delete-card', on: { click: () => this.deleteCard() } }, 'Delete card'),
+        h('span', { class: 'spacer' }),
+        h('button', { type: 'button', on: { click: () => this.requestClose() } }, 'Close'),
+        h('button', { type: 'submit', class: 'primary save-card' }, 'Save')) : null);
+    this.comments = h('section', { class: 'panel-section comments-section' }, h('h3', {}, 'Comments'), h('p', { class: 'muted' }, 'Loading…'));
+    this.evidence = h('section', { class: 'panel-section evidence-section' }, h('h3', {}, 'Evidence'), h('p', { class: 'muted' }, 'Loading…'));
+    this.history = h('section', { class: 'panel-section history-section' }, h('h3', {}, 'History'), h('p', { class: 'muted' }, 'Loading…'));
+    this.dialog.replaceChildren(h('div', { class: 'panel-body' }, form, this.comments, this.evidence, this.history));
+    this.loadTagNames();
+  }
+
+  async loadTagNames() {
+    if (document.getElementById('tag-names')) return;
+    try {
+      const tags = await get('/api/v1/tags?limit=500');
+      const items = Array.isArray(tags) ? tags : tags.items || [];
+      document.body.append(h('datalist', { id: 'tag-names' }, items.map((t) => h('option', { value: t.name }))));
+    } catch {
+      // suggestions only
+    }
+  }
+
+  /** The fields whose value differs from the card as loaded, as a PATCH body. */
+  changes() {
+    const t = this.task;
+    const f = this.fields;
+    const out = {};
+    const text = (name, value) => {
+      const v = f[name].value;
+      if (v.trim() !== (value || '').trim()) out[name] = v.trim() === '' && name !== 'title' ? null : v;
+    };
+    if (f.title.value.trim() !== t.title) out.title = f.title.value.trim();
+    text('description', t.description);
+    text('acceptance_criteria', t.acceptance_criteria);
+    text('assignee', t.assignee);
+    text('epic', t.epic);
+    if (f.priority.value !== t.priority) out.priority = f.priority.value;
+    if (f.due_date.value !== dateInput(t.due_date)) out.due_date = f.due_date.value ? endOfLocalDay(f.due_date.value) : null;
+    return out;
+  }
+
+  tagChanges() {
+    const wanted = this.fields.tags.value.split(',').map((s) => s.trim()).filter(Boolean);
+    const norm = (list) => Array.from(new Set(list.map((s) => s.toLowerCase()))).sort().join('\n');
+    return norm(wanted) === norm(tagNames(this.task.tags)) ? null : Array.from(new Set(wanted));
+  }
+
+  dirty() {
+    return !!this.task && this.fields && this.canEdit && (Object.keys(this.changes()).length > 0 || this.tagChanges() !== null);
+  }
+
+  async requestClose() {
+    if (this.dirty()) {
+      const ok = await confirmDialog({ title: 'Discard changes?', message: 'Your unsaved changes to this card will be lost.', okLabel: 'Discard' });
+      if (!ok) return;
+    }
+    this.close();
+  }
+
+  /**
+   * Saves the fields changed since the card was loaded. With `over` (the card as it is now, after a
+   * conflict) the same changes go on top of that version: fields this person did not touch keep
+   * the other person's values.
+   */
+  async save({ over = null } = {}) {
+    const body = this.changes();
+    const tags = this.tagChanges();
+    if (body.title === '') {
+      toast('A card needs a title.', 'error');
+      return;
+    }
+    if (!Object.keys(body).length && !tags) {
+      this.close();
+      return;
+    }
+    try {
+      let task = this.task;
+      if (Object.keys(body).length) {
+        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: (over || task).version });
+      }
+      if (tags) {
+        await put(`/api/v1/tasks/${task.id}/tags`, { names: tags });
+        task = await get(`/api/v1/tasks/${task.id}`);
+      }
+      await this.board.applyOwn(task);
+      toast('Card saved.', 'ok');
+      this.close();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 412) {
+        await this.conflict(null);
+      } else {
+        toast(`Not saved: ${err.explanation || err.message}`, 'error');
+      }
+    }
+  }
+
+  /**
+   * The card changed elsewhere while this panel had edits. Shows who, and offers to load their
+   * version (dropping the edits) or to save these edits over it.
+   */
+  async conflict(actor) {
+    let latest;
+    try {
+      latest = await get(`/api/v1/tasks/${this.task.id}`);
+    } catch (e) {
+      if (e.status === 404) this.gone(actor);
+      return;
+    }
+    this.noticed = Math.max(this.noticed || 0, latest.version);
+    this.showNotice('conflict',
+      `${actor || 'Someone'} changed this card while you were editing it (now version ${latest.version}). Your changes are not saved yet.`,
+      [
+        ['Load their version', () => { this.task = latest; this.build(); this.reloadSections(); }],
+        ['Keep mine and overwrite', () => this.save({ over: latest })],
+      ]);
+  }
+
+  gone(actor) {
+    this.showNotice('conflict', `${actor || 'Someone'} deleted this card.`, [['Close', () => this.close()]]);
+    this.dialog.querySelectorAll('input, textarea, select, .save-card, .delete-card, .move-button').forEach((el) => { el.disabled = true; });
+  }
+
+  showNotice(kind, text, actions = []) {
+    this.notice.hidden = false;
+    this.notice.className = `panel-notice notice-${kind}`;
+    this.notice.replaceChildren(h('span', {}, text),
+      ...actions.map(([label, fn]) => h('button', { type: 'button', on: { click: fn } }, label)));
+  }
+
+  /** A change to a card made elsewhere (live update or poll); deleted when it is gone. */
+  remoteChange(task, { actor, deleted }) {
+    if (!this.task || task.id !== this.task.id) return;
+    if (deleted) {
+      this.gone(actor);
+      return;
+    }
+    if (task.version <= Math.max(this.task.version, this.noticed || 0)) return;
+    this.noticed = task.version;
+    if (this.dirty()) {
+      this.conflict(actor);
+      return;
+    }
+    this.task = { ...this.task, ...task };
+    this.build();
+    this.reloadSections();
+    this.showNotice('info', `Updated by ${actor || 'someone else'} just now.`);
+  }
+
+  reloadSections() {
+    this.loadComments();
+    this.loadEvidence();
+    this.loadHistory();
+  }
+
+  async move(columnId, where) {
+    const task = await this.board.moveTo(this.task.id, columnId, where);
+    if (task) {
+      this.task = { ...this.task, ...task };
+      this.build();
+      this.reloadSections();
+      this.showNotice('info', `Moved to ${task.column}.`);
+    }
+  }
+
+  async deleteCard() {
+    const t = this.task;
+    const ok = await confirmDialog({
+      title: 'Delete card?',
+      message: `Delete “${t.title}” with its comments, evidence and tags? This cannot be undone.`,
+    });
+    if (!ok) return;
+    try {
+      await del(`/api/v1/tasks/${t.id}`);
+      this.board.remove(t.id, t.column_id);
+      this.board.render();
+      this.close();
+      toast('Card deleted.', 'ok');
+    } catch (err) {
+      toast(`Not deleted: ${err.explanation || err.message}`, 'error');
+    }
+  }
+
+  // ---- comments --------------------------------------------------------------------------------
+
+  async loadComments() {
+    const id = this.task.id;
+    let page;
+    try {
+      page = await get(`/api/v1/tasks/${id}/comments${query({ limit: 200 })}`);
+    } catch (e) {
+      this.comments.replaceChildren(h('h3', {}, 'Comments'), h('p', { class: 'error' }, e.explanation || e.message));
+      return;
+    }
+    if (!this.task || this.task.id !== id) return;
+    const list = h('ol', { class: 'comment-list' }, page.items.map((c) => this.commentItem(c)));
+    const input = h('textarea', { name: 'comment', rows: 2, maxlength: 20000, placeholder: 'Write a comment…', 'aria-label': 'New comment' });
+    const add = h('form', { class: 'comment-form', on: { submit: async (e) => {
+      e.preventDefault();
+      if (!input.value.trim()) return;
+      try {
+        await post(`/api/v1/tasks/${id}/comments`, { body: input.value });
+        input.value = '';
+        this.bumpComments(id, 1);
+        this.loadComments();
+        this.loadHistory();
+      } catch (err) {
+        toast(`Comment not added: ${err.explanation || err.message}`, 'error');
+      }
+    } } }, input, h('button', { type: 'submit', class: 'primary' }, 'Comment'));
+    this.comments.replaceChildren(h('h3', {}, `Comments (${page.total})`), list, this.canEdit ? add : null);
+  }
+
+  bumpComments(taskId, delta) {
+    const t = this.board.tasks.get(taskId);
+    if (t) {
+      this.board.tasks.set(taskId, { ...t, comment_count: Math.max(0, t.comment_count + delta) });
+      this.board.render();
+    }
+  }
+
+  commentItem(c) {
+    const mine = this.user && c.author === this.user.username;
+    const admin = this.role === 'admin';
+    const body = h('div', { class: 'comment-body markdown' }, renderMarkdown(c.body));
+    const item = h('li', { class: 'comment', dataset: { commentId: c.id } },
+      h('div', { class: 'comment-head' },
+        h('strong', { class: 'comment-author' }, c.author), ' ',
+        h('time', { datetime: c.created_at, class: 'muted' }, when(c.created_at, true)),
+        c.updated_at && c.updated_at !== c.created_at ? h('span', { class: 'muted' }, ' (edited)') : null,
+        h('span', { class: 'spacer' }),
+        (mine || admin) && this.canEdit ? h('button', { type: 'button', class: 'link edit-comment', on: { click: () => edit() } }, 'Edit') : null,
+        (mine || admin) && this.canEdit ? h('button', { type: 'button', class: 'link danger delete-comment', on: { click: () => remove() } }, 'Delete') : null),
+      body);
+    const edit = () => {
+      const area = h('textarea', { rows: 3, maxlength: 20000, value: c.body, 'aria-label': 'Edit comment' });
+      const form = h('form', { class: 'comment-edit', on: { submit: async (e) => {
+        e.preventDefault();
+        try {
+          await patch(`/api/v1/comments/${c.id}`, { body: area.value });
+          this.loadComments();
+        } catch (err) {
+          toast(`Comment not saved: ${err.explanation || err.message}`, 'error');
+        }
+      } } }, area, h('div', { class: 'actions' },
+        h('button', { type: 'button', on: { click: () => form.replaceWith(body) } }, 'Cancel'),
+        h('button', { type: 'submit', class: 'primary' }, 'Save comment')));
+      body.replaceWith(form);
+      area.focus();
+    };
+    const remove = async () => {
+      const ok = await confirmDialog({ title: 'Delete comment?', message: `Delete this comment by ${c.author}? This cannot be undone.` });
+      if (!ok) return;
+      try {
+        await del(`/api/v1/comments/${c.id}`);
+        this.bumpComments(c.task_id, -1);
+        this.loadComments();
+      } catch (err) {
+        toast(`Comment not deleted: ${err.explanation || err.message}`, 'error');
+      }
+    };
+    return item;
+  }
+
+  // ---- evidence --------------------------------------------------------------------------------
+
+  async loadEvidence() {
+    const id = this.task.id;
+    let page;
+    try {
+      page = await get(`/api/v1/tasks/${id}/evidence${query({ limit: 100 })}`);
+    } catch (e) {
+      this.evidence.replaceChildren(h('h3', {}, 'Evidence'), h('p', { class: 'error' }, e.explanation || e.message));
+      return;
+    }
+    if (!this.task || this.task.id !== id) return;
+    const list = h('ul', { class: 'evidence-list' }, page.items.map((ev) => this.evidenceItem(ev)));
+    const file = h('input', { type: 'file', name: 'file', 'aria-label': 'Evidence file' });
+    const kind = h('select', { name: 'kind', 'aria-label': 'Evidence kind' }, options(EVIDENCE_KINDS.map((k) => [k, k]), 'photo'));
+    const note = h('input', { type: 'text', name: 'note', placeholder: 'Note (optional)', maxlength: 2000, 'aria-label': 'Evidence note' });
+    const upload = h('form', { class: 'evidence-form', on: { submit: async (e) => {
+      e.preventDefault();
+      if (!file.files.length && !note.value.trim()) {
+        toast('Choose a file or write a note.', 'error');
+        return;
+      }
+      const form = new FormData();
+      if (file.files.length) form.append('file', file.files[0]);
+      form.append('kind', file.files.length ? kind.value : 'note');
+      if (note.value.trim()) form.append('note', note.value.trim());
+      try {
+        await api('POST', `/api/v1/tasks/${id}/evidence`, { form });
+        toast('Evidence added.', 'ok');
+        this.loadEvidence();
+        this.loadHistory();
+      } catch (err) {
+        toast(`Evidence not added: ${err.explanation || err.message}`, 'error');
+      }
+    } } }, file, kind, note, h('button', { type: 'submit', class: 'primary' }, 'Upload'));
+    this.evidence.replaceChildren(h('h3', {}, `Evidence (${page.total})`), list, this.canEdit ? upload : null);
+  }
+
+  evidenceItem(ev) {
+    const label = ev.filename || ev.url || ev.note || ev.kind;
+    const item = h('li', { class: 'evidence', dataset: { evidenceId: ev.id } },
+      h('div', {}, h('span', { class: 'badge' }, ev.kind), ' ', h('span', { class: 'evidence-name' }, label),
+        ev.size_bytes != null ? h('span', { class: 'muted' }, ` · ${formatBytes(ev.size_bytes)}`) : null,
+        h('span', { class: 'muted' }, ` · ${ev.created_by} ${when(ev.created_at, true)}`)),
+      ev.note && ev.note !== label ? h('p', { class: 'evidence-note' }, ev.note) : null);
+    if (ev.content_url) {
+      if ((ev.content_type || '').startsWith('image/')) {
+        const img = h('img', { class: 'evidence-preview', alt: `Preview of ${label}` });
+        item.append(img);
+        this.blob(ev.content_url).then((url) => { if (url) img.src = url; });
+      }
+      const link = h('a', { href: '#', class: 'evidence-download', download: ev.filename || `evidence-${ev.id}` }, 'Download');
+      link.addEventListener('click', async (e) => {
+        if (link.dataset.ready) return;
+        e.preventDefault();
+        const url = await this.blob(ev.content_url);
+        if (!url) return;
+        link.href = url;
+        link.dataset.ready = 'true';
+        link.click();
+      });
+      item.append(link);
+    }
+    return item;
+  }
+
+  /** The file fetched with the bearer token, as a blob: URL the page may show (CSP allows blob: images). */
+  async blob(path) {
+    try {
+      const data = await api('GET', path, { blob: true });
+      const url = URL.createObjectURL(data);
+      this.blobUrls.push(url);
+      return url;
+    } catch (e) {
+      toast(`Cannot load the file: ${e.explanation || e.message}`, 'error');
+      return null;
+    }
+  }
+
+  // ---- history ---------------------------------------------------------------------------------
+
+  async loadHistory() {
+    const id = this.task.id;
+    let page;
+    try {
+      page = await get(`/api/v1/tasks/${id}/history${query({ limit: 100 })}`);
+    } catch (e) {
+      this.history.replaceChildren(h('h3', {}, 'History'), h('p', { class: 'error' }, e.explanation || e.message));
+      return;
+    }
+    if (!this.task || this.task.id !== id) return;
+    const names = new Map(this.board.columns.map((c) => [String(c.id), c.name]));
+    const value = (entry, v) => (entry.field === 'column' || entry.field === 'column_id' ? names.get(String(v)) || `column ${v}` : v);
+    const items = page.items.map((e) => h('li', { class: 'history-entry' },
+      h('time', { datetime: e.occurred_at, class: 'muted' }, when(e.occurred_at, true)), ' ',
+      h('strong', {}, e.actor), ' ', e.action.replaceAll('_', ' '),
+      e.field ? ` ${e.field.replaceAll('_', ' ')}` : '',
+      e.old_value != null || e.new_value != null
+        ? h('span', { class: 'history-change' }, ': ', h('span', { class: 'old' }, value(e, e.old_value) ?? '—'), ' → ',
+          h('span', { class: 'new' }, value(e, e.new_value) ?? '—'))
+        : null));
+    this.history.replaceChildren(h('h3', {}, 'History'), h('ol', { class: 'timeline' }, items));
+  }
+}
+
+function field(label, control, cls) {
+  return h('label', { class: ['field', cls] }, h('span', {}, label), control);
+}
+
+function tagNames(tags) {
+  return (tags || []).map((t) => t.name);
+}
+
+/** yyyy-mm-dd in local time for an ISO instant ('' for none). */
+function dateInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The end of a local calendar day as an ISO instant: due "on" a day means by its end. */
+function endOfLocalDay(value) {
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y, m - 1, d, 23, 59, 59).toISOString();
+}
+
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

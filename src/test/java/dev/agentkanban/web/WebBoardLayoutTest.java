@@ -1,0 +1,110 @@
+package dev.agentkanban.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.task.TaskFixtures;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** A phone-width screen, dark mode, a viewer's read-only board, signing out, and a wrong password. */
+class WebBoardLayoutTest extends ApiTest {
+
+    Browser browser;
+    Http alice;
+    TaskFixtures fx;
+
+    @BeforeAll
+    void startBrowser() {
+        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
+        clientFor("vera", defaultWorkspace, Role.VIEWER);
+        fx = new TaskFixtures(alice);
+        browser = Browser.start(port);
+        browser.signIn("alice", "alice-password");
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void onAPhoneWidthScreenThePageDoesNotOverflowAndAColumnFillsTheWidth() {
+        long[] b = fx.board("Phone");
+        fx.task(b[0], "a card with a rather long title that has to wrap on a small screen", "column_id", b[2]);
+        try {
+            browser.driver().manage().window().setSize(new Dimension(390, 844));
+            browser.openBoard(b[0], null);
+            long viewport = ((Number) browser.js("return document.documentElement.clientWidth")).longValue();
+            long page = ((Number) browser.js("return document.documentElement.scrollWidth")).longValue();
+            assertThat(page).as("the page itself never scrolls sideways (only the board does)").isLessThanOrEqualTo(viewport);
+            WebElement column = browser.column("Backlog");
+            assertThat(column.getSize().getWidth()).isGreaterThan((int) (viewport * 0.8)).isLessThanOrEqualTo((int) viewport);
+            WebElement card = browser.card("a card with a rather long title that has to wrap on a small screen");
+            assertThat(card.getSize().getWidth()).isLessThanOrEqualTo((int) viewport);
+        } finally {
+            browser.driver().manage().window().setSize(new Dimension(1400, 900));
+        }
+    }
+
+    @Test
+    void darkModeFollowsTheSystemSetting() {
+        long[] b = fx.board("Dark");
+        browser.openBoard(b[0], null);
+        String light = (String) browser.js("return getComputedStyle(document.body).backgroundColor");
+        ChromeDriver chrome = (ChromeDriver) browser.driver();
+        try {
+            chrome.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            String dark = (String) browser.js("return getComputedStyle(document.body).backgroundColor");
+            assertThat(dark).isNotEqualTo(light).isEqualTo("rgb(20, 23, 28)");
+            String text = (String) browser.js("return getComputedStyle(document.body).color");
+            assertThat(text).isEqualTo("rgb(230, 233, 238)");
+        } finally {
+            chrome.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+    }
+
+    @Test
+    void aViewerSeesTheBoardButCannotChangeIt() {
+        long[] b = fx.board("Read only");
+        fx.task(b[0], "look, don't touch", "column_id", b[2]);
+        try {
+            browser.signIn("vera", "vera-password");
+            browser.openBoard(b[0], null);
+            browser.card("look, don't touch");
+            assertThat(browser.driver().findElements(By.cssSelector("#board .add-card"))).isEmpty();
+            assertThat(browser.driver().findElements(By.cssSelector("#board .card-edit"))).isEmpty();
+            assertThat(browser.driver().findElement(By.id("new-board")).isDisplayed()).isFalse();
+        } finally {
+            browser.signIn("alice", "alice-password");
+        }
+    }
+
+    @Test
+    void signingOutEndsTheSessionAndAWrongPasswordIsRefusedPolitely() {
+        browser.signIn("alice", "alice-password");
+        String token = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+        browser.driver().findElement(By.id("sign-out")).click();
+        browser.waitVisible(By.id("login-view"));
+        assertThat(browser.js("return sessionStorage.getItem('agent-kanban.token')")).isNull();
+        assertThat(alice.withToken(token).get("/api/v1/auth/me").status()).isEqualTo(401);
+
+        browser.driver().findElement(By.id("login-username")).sendKeys("alice");
+        browser.driver().findElement(By.id("login-password")).sendKeys("not-the-password");
+        browser.driver().findElement(By.id("login-submit")).click();
+        browser.until(d -> d.findElement(By.id("login-message")).getText().equals("Wrong username or password."));
+        browser.signIn("alice", "alice-password");
+    }
+}

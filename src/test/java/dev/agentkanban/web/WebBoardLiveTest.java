@@ -1,0 +1,133 @@
+package dev.agentkanban.web;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.task.TaskFixtures;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Two people on one board, each in their own browser: what one does appears in the other without a
+ * reload, flashed and named. An edit in progress is never silently overwritten: the panel says who
+ * changed the card and lets the person choose.
+ */
+class WebBoardLiveTest extends ApiTest {
+
+    Browser alicePage;
+    Browser bobPage;
+    Http alice;
+    Http bob;
+    TaskFixtures fx;
+
+    @BeforeAll
+    void startBrowsers() {
+        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
+        bob = clientFor("bob", defaultWorkspace, Role.MEMBER);
+        fx = new TaskFixtures(alice);
+        alicePage = Browser.start(port);
+        alicePage.signIn("alice", "alice-password");
+        bobPage = Browser.start(port);
+        bobPage.signIn("bob", "bob-password");
+    }
+
+    @AfterAll
+    void stopBrowsers() {
+        if (alicePage != null) {
+            alicePage.close();
+        }
+        if (bobPage != null) {
+            bobPage.close();
+        }
+    }
+
+    @Test
+    void aCardAddedMovedAndRenamedInOneBrowserAppearsInTheOtherWithoutAReload() {
+        long[] b = fx.board("Shared");
+        fx.task(b[0], "existing", "column_id", b[2]);
+        alicePage.openBoard(b[0], null);
+        bobPage.openBoard(b[0], null);
+        bobPage.js("window.__sameDocument = true");
+
+        WebElement todo = alicePage.column("To Do");
+        todo.findElement(By.cssSelector(".add-card")).click();
+        todo.findElement(By.cssSelector(".quick-add input")).sendKeys("From Alice", Keys.ENTER);
+        bobPage.waitForTitles("To Do", List.of("From Alice", "existing"));
+        WebElement flashed = bobPage.card("From Alice");
+        String actor = bobPage.until(d -> flashed.findElements(By.cssSelector(".card-actor")).stream()
+                .map(WebElement::getText).filter("alice"::equals).findFirst().orElse(null));
+        assertThat(actor).isEqualTo("alice");
+
+        alicePage.card("existing").sendKeys("m");
+        alicePage.card("existing").sendKeys(Keys.ARROW_RIGHT);
+        alicePage.card("existing").sendKeys(Keys.ENTER);
+        bobPage.waitForTitles("In Progress", List.of("existing"));
+        bobPage.waitForTitles("To Do", List.of("From Alice"));
+
+        long id = fx.order(b[3]).getFirst();
+        alice.patch("/api/v1/tasks/" + id, obj("title", "renamed by the API"));
+        bobPage.card("renamed by the API");
+        alicePage.card("renamed by the API");
+        assertThat(bobPage.js("return window.__sameDocument === true")).as("no reload happened").isEqualTo(true);
+    }
+
+    @Test
+    void aCardChangedElsewhereWhileBeingEditedShowsAConflictInsteadOfOverwriting() {
+        long[] b = fx.board("Conflict");
+        long id = fx.task(b[0], "contested", "column_id", b[2]);
+        bobPage.openBoard(b[0], null);
+        bobPage.card("contested").click();
+        WebElement description = bobPage.waitVisible(By.cssSelector("#card-panel textarea[name=description]"));
+        description.sendKeys("Bob's careful notes");
+
+        alice.patch("/api/v1/tasks/" + id, obj("title", "changed by alice"));
+        WebElement notice = bobPage.waitVisible(By.cssSelector("#card-panel .notice-conflict"));
+        assertThat(notice.getText()).contains("alice").contains("not saved");
+        assertThat(fx.get(id).get("description").isNull()).isTrue();
+
+        bobPage.driver().findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Keep mine and overwrite']")).click();
+        bobPage.until(d -> "Bob's careful notes".equals(fx.get(id).get("description").asString()));
+        assertThat(fx.get(id).get("title").asString()).isEqualTo("changed by alice");
+    }
+
+    @Test
+    void savingOverAStaleVersionIsRefusedAndOffersTheirVersion() {
+        long[] b = fx.board("Stale");
+        long id = fx.task(b[0], "stale card", "column_id", b[2]);
+        // no live socket on this page: it must learn of the change from the API's 412 alone
+        Object script = bobPage.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+                "window.WebSocket = class { constructor() { setTimeout(() => this.onclose && this.onclose(), 0); }"
+                        + " send() {} close() {} };")).get("identifier");
+        try {
+            staleSave(b, id);
+        } finally {
+            bobPage.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", java.util.Map.of("identifier", script));
+        }
+    }
+
+    private void staleSave(long[] b, long id) {
+        bobPage.openBoard(b[0], null);
+        bobPage.card("stale card").click();
+        WebElement epic = bobPage.waitVisible(By.cssSelector("#card-panel input[name=epic]"));
+        // the page stops hearing about changes (its board refreshes fail), so only the API's 412 can tell it
+        bobPage.js("const real = window.fetch; window.fetch = (url, opts) => String(url).includes('/tasks?per_column')"
+                + " ? Promise.reject(new TypeError('offline')) : real(url, opts);");
+        bob.patch("/api/v1/tasks/" + id, obj("epic", "bob's other tab"));
+        epic.sendKeys("mine");
+        bobPage.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        WebElement notice = bobPage.waitVisible(By.cssSelector("#card-panel .notice-conflict"));
+        assertThat(notice.getText()).contains("changed this card");
+        assertThat(fx.get(id).get("epic").asString()).isEqualTo("bob's other tab");
+        bobPage.driver().findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Load their version']")).click();
+        bobPage.until(d -> "bob's other tab".equals(d.findElement(By.cssSelector("#card-panel input[name=epic]")).getAttribute("value")));
+        bobPage.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+}

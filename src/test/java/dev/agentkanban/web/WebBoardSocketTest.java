@@ -1,0 +1,119 @@
+package dev.agentkanban.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.task.TaskFixtures;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The page's side of the live protocol (js/live.js), against a scripted stand-in for the server's
+ * socket installed before the page loads: it subscribes to the board, applies board events as they
+ * come (naming the actor), answers heartbeats, falls back to polling when the socket drops, and on
+ * reconnecting asks for what it missed with the last event id it saw.
+ */
+class WebBoardSocketTest extends ApiTest {
+
+    static final String FAKE_SOCKET = """
+            window.__sockets = [];
+            class FakeSocket {
+              constructor(url) {
+                this.url = url; this.sent = []; this.readyState = 0; window.__sockets.push(this);
+                setTimeout(() => { this.readyState = 1; this.onopen && this.onopen({}); }, 10);
+              }
+              send(text) { this.sent.push(JSON.parse(text)); }
+              close() { this.readyState = 3; }
+              push(message) { this.onmessage && this.onmessage({ data: JSON.stringify(message) }); }
+              drop() { this.readyState = 3; this.onclose && this.onclose({ code: 1006 }); }
+            }
+            FakeSocket.CONNECTING = 0; FakeSocket.OPEN = 1; FakeSocket.CLOSING = 2; FakeSocket.CLOSED = 3;
+            window.WebSocket = FakeSocket;
+            """;
+
+    Browser browser;
+    Http alice;
+    TaskFixtures fx;
+
+    @BeforeAll
+    void startBrowser() {
+        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
+        fx = new TaskFixtures(alice);
+        browser = Browser.start(port);
+        ((ChromeDriver) browser.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FAKE_SOCKET));
+        browser.signIn("alice", "alice-password");
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    Object socket(int index, String expression) {
+        return browser.js("return window.__sockets[" + index + "]." + expression);
+    }
+
+    void push(int index, String json) {
+        browser.js("window.__sockets[" + index + "].push(" + json + ")");
+    }
+
+    @Test
+    void subscribesAppliesEventsAnswersHeartbeatsAndResumesFromTheLastEventAfterADrop() {
+        long[] b = fx.board("Socket");
+        browser.openBoard(b[0], null);
+        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 1);
+        assertThat((String) socket(0, "url")).contains("/ws?token=");
+
+        push(0, "{type: 'connected', workspace_id: " + defaultWorkspace + ", username: 'alice'}");
+        browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 1);
+        assertThat(socket(0, "sent[0]")).isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0]));
+
+        push(0, "{type: 'subscribed', board_id: " + b[0] + ", cursor: 41}");
+        browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+
+        long id = fx.task(b[0], "made elsewhere", "column_id", b[2]);
+        String task = alice.get("/api/v1/tasks/" + id).body();
+        push(0, "{event: 'task_created', board_id: " + b[0] + ", event_id: 42, timestamp: new Date().toISOString(),"
+                + " actor: 'carol', data: {task: " + task + "}}");
+        WebElement card = browser.card("made elsewhere");
+        assertThat(card.findElement(By.cssSelector(".card-actor")).getText()).isEqualTo("carol");
+        assertThat(browser.column("To Do").findElement(By.cssSelector(".column-count")).getText()).isEqualTo("1");
+
+        push(0, "{event: 'task_created', board_id: " + (b[0] + 1000) + ", event_id: 43, actor: 'x', data: {task: {id: 999999,"
+                + " column_id: " + b[2] + ", title: 'other board', version: 1, position: 1}}}");
+        push(0, "{type: 'heartbeat'}");
+        browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 2);
+        assertThat(socket(0, "sent[1]")).isEqualTo(Map.of("type", "heartbeat_response"));
+        assertThat(browser.titles("To Do")).containsExactly("made elsewhere");
+
+        browser.js("window.__sockets[0].drop()");
+        browser.until(d -> !"live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 2);
+        push(1, "{type: 'connected', workspace_id: " + defaultWorkspace + "}");
+        browser.until(d -> ((Number) socket(1, "sent.length")).intValue() == 1);
+        assertThat(socket(1, "sent[0]")).isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", 42L));
+    }
+
+    @Test
+    void aSocketBoundToAnotherWorkspaceIsLeftForPolling() {
+        long[] b = fx.board("Elsewhere");
+        browser.openBoard(b[0], null);
+        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() >= 1);
+        int last = ((Number) browser.js("return window.__sockets.length")).intValue() - 1;
+        push(last, "{type: 'connected', workspace_id: " + (defaultWorkspace + 1000) + "}");
+        browser.until(d -> "polling".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+        assertThat(((Number) socket(last, "sent.length")).intValue()).isZero();
+        fx.task(b[0], "seen by polling", "column_id", b[2]);
+        browser.waitForTitles("To Do", List.of("seen by polling"));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.agentkanban.web;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.task.TaskFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import tools.jackson.databind.JsonNode;
+
+/** The card panel: editing every field, tags, evidence with an image preview, history, "Move to", and columns. */
+class WebCardPanelTest extends ApiTest {
+
+    /** A 1×1 PNG. */
+    static final byte[] PNG = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+
+    Browser browser;
+    Http alice;
+    TaskFixtures fx;
+
+    @BeforeAll
+    void startBrowser() {
+        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
+        fx = new TaskFixtures(alice);
+        browser = Browser.start(port);
+        browser.signIn("alice", "alice-password");
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    WebElement open(String title) {
+        browser.card(title).click();
+        return browser.waitVisible(By.id("card-panel"));
+    }
+
+    WebElement field(String name) {
+        return browser.waitVisible(By.cssSelector("#card-panel [name=" + name + "]"));
+    }
+
+    @Test
+    void editingTheFieldsInThePanelSavesThemAndTheCardShowsThem() {
+        long[] b = fx.board("Panel");
+        long id = fx.task(b[0], "plain card", "column_id", b[2]);
+        browser.openBoard(b[0], null);
+        open("plain card");
+        field("description").sendKeys("## Plan\n- first **step**\n- second");
+        assertThat(browser.waitVisible(By.cssSelector("#card-panel .description-preview li strong")).getText()).isEqualTo("step");
+        field("acceptance_criteria").sendKeys("It works");
+        new Select(field("priority")).selectByValue("urgent");
+        field("assignee").sendKeys("carol");
+        field("epic").sendKeys("Launch");
+        field("tags").sendKeys("bug, frontend");
+        browser.js("const d = arguments[0]; d.value = '2020-01-31'; d.dispatchEvent(new Event('input'))", field("due_date"));
+        browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel[open]")).isEmpty());
+
+        JsonNode task = fx.get(id);
+        assertThat(task.get("description").asString()).startsWith("## Plan");
+        assertThat(task.get("acceptance_criteria").asString()).isEqualTo("It works");
+        assertThat(task.get("priority").asString()).isEqualTo("urgent");
+        assertThat(task.get("assignee").asString()).isEqualTo("carol");
+        assertThat(task.get("epic").asString()).isEqualTo("Launch");
+        assertThat(task.get("overdue").asBoolean()).isTrue();
+        assertThat(task.get("tags").findValuesAsString("name")).containsExactlyInAnyOrder("bug", "frontend");
+
+        WebElement card = browser.card("plain card");
+        browser.until(d -> card.findElements(By.cssSelector(".tag")).size() == 2);
+        WebElement bug = card.findElements(By.cssSelector(".tag")).stream().filter(t -> t.getText().equals("bug")).findFirst().orElseThrow();
+        assertThat(bug.getCssValue("background-color")).isNotEqualTo("rgba(0, 0, 0, 0)");
+        assertThat(card.findElement(By.cssSelector(".due")).getAttribute("class")).contains("overdue");
+        assertThat(card.findElement(By.cssSelector(".assignee")).getText()).isEqualTo("@carol");
+        assertThat(card.getAttribute("class")).contains("priority-urgent");
+    }
+
+    @Test
+    void evidenceUploadsAndAnImageShowsAsAPreview() throws Exception {
+        long[] b = fx.board("Evidence");
+        long id = fx.task(b[0], "with proof", "column_id", b[2]);
+        Path png = Files.createTempFile("proof", ".png");
+        Files.write(png, PNG);
+        browser.openBoard(b[0], null);
+        open("with proof");
+        browser.waitVisible(By.cssSelector("#card-panel .evidence-form input[type=file]")).sendKeys(png.toString());
+        browser.driver().findElement(By.cssSelector("#card-panel .evidence-form [name=note]")).sendKeys("screenshot of the fix");
+        browser.driver().findElement(By.cssSelector("#card-panel .evidence-form button[type=submit]")).click();
+        WebElement img = browser.waitVisible(By.cssSelector("#card-panel img.evidence-preview"));
+        browser.until(d -> img.getAttribute("src").startsWith("blob:")
+                && Boolean.TRUE.equals(browser.js("return arguments[0].complete && arguments[0].naturalWidth === 1", img)));
+        assertThat(alice.get("/api/v1/tasks/" + id + "/evidence").json().get("total").asLong()).isEqualTo(1);
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .history-entry")).size() >= 1);
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+        Files.deleteIfExists(png);
+    }
+
+    @Test
+    void theHistoryTimelineNamesWhoDidWhat() {
+        long[] b = fx.board("History");
+        long id = fx.task(b[0], "tracked", "column_id", b[2]);
+        alice.post("/api/v1/tasks/" + id + "/move", obj("column_id", b[3]));
+        browser.openBoard(b[0], null);
+        open("tracked");
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .history-entry")).stream()
+                .anyMatch(e -> e.getText().contains("alice") && e.getText().contains("In Progress")));
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+
+    @Test
+    void moveToInThePanelIsTheKeyboardFreeWayToMoveACard() {
+        long[] b = fx.board("Move to");
+        fx.task(b[0], "travelling", "column_id", b[2]);
+        fx.task(b[0], "resident", "column_id", b[4]);
+        browser.openBoard(b[0], null);
+        open("travelling");
+        new Select(field("move_column")).selectByVisibleText("Done");
+        new Select(field("move_where")).selectByValue("bottom");
+        browser.driver().findElement(By.cssSelector("#card-panel .move-button")).click();
+        browser.waitForTitles("Done", List.of("resident", "travelling"));
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+        browser.openBoard(b[0], null);
+        browser.waitForTitles("Done", List.of("resident", "travelling"));
+    }
+
+    @Test
+    void columnsCanBeAddedRenamedReorderedAndGivenAWipLimit() {
+        long[] b = fx.board("Columns");
+        browser.openBoard(b[0], null);
+        browser.driver().findElement(By.id("edit-columns")).click();
+        WebElement dialog = browser.waitVisible(By.id("columns-dialog"));
+        dialog.findElement(By.cssSelector(".add-column")).click();
+        List<WebElement> rows = dialog.findElements(By.cssSelector(".column-row"));
+        WebElement added = rows.get(rows.size() - 1);
+        added.findElement(By.cssSelector("[name=name]")).sendKeys("Review");
+        new Select(added.findElement(By.cssSelector("[name=kind]"))).selectByValue("review");
+        added.findElement(By.cssSelector("[name=wip_limit]")).sendKeys("2");
+        added.findElement(By.cssSelector(".up")).click();
+        WebElement todo = rows.get(1).findElement(By.cssSelector("[name=name]"));
+        todo.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Ready");
+        browser.confirmModal();
+        browser.until(d -> d.findElements(By.cssSelector("#board .column-name")).stream().map(WebElement::getText).toList()
+                .equals(List.of("Backlog", "Ready", "In Progress", "Review", "Done")));
+        assertThat(browser.column("Review").findElement(By.cssSelector(".column-count")).getText()).isEqualTo("0/2");
+        JsonNode columns = alice.get("/api/v1/boards/" + b[0] + "/columns").json();
+        assertThat(columns.findValuesAsString("name")).containsExactly("Backlog", "Ready", "In Progress", "Review", "Done");
+        assertThat(columns.get(3).get("wip_limit").asInt()).isEqualTo(2);
+        assertThat(columns.get(3).get("kind").asString()).isEqualTo("review");
+    }
+}
