@@ -67,6 +67,16 @@ class AuthenticationFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Health checks never look at credentials: they must answer (fast) even while the database, where
+     * credentials are checked, is down.
+     */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.equals("/health") || path.equals("/api/v1/health") || path.startsWith("/api/v1/health/");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
