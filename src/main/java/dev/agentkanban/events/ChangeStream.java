@@ -1,10 +1,9 @@
 package dev.agentkanban.events;
 
+import dev.agentkanban.platform.WakeableLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,10 +40,8 @@ public class ChangeStream implements SmartLifecycle {
     private final Duration pollInterval;
     private final Duration catchUpInterval;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final Semaphore signal = new Semaphore(0);
+    private final WakeableLoop loop = new WakeableLoop();
     private volatile long position;
-    private volatile boolean running;
-    private volatile Thread thread;
 
     ChangeStream(EventRepository repo, FeedHorizon horizon, SystemTransactions system,
             @Value("${kanban.events.poll-interval:PT1S}") Duration pollInterval,
@@ -72,9 +69,7 @@ public class ChangeStream implements SmartLifecycle {
 
     /** Asks the dispatcher to look at the outbox now (a notification arrived, or a local commit). */
     public void wake() {
-        if (signal.availablePermits() == 0) {
-            signal.release();
-        }
+        loop.wake();
     }
 
     @Override
@@ -82,8 +77,7 @@ public class ChangeStream implements SmartLifecycle {
         // the starting position is read by the dispatcher thread, so that a database outage at start
         // does not hold up the application's start for the pool's acquire timeout
         position = NOT_STARTED;
-        running = true;
-        thread = Thread.ofVirtual().name("outbox-dispatcher").start(() -> {
+        loop.start("outbox-dispatcher", () -> {
             try {
                 position = horizon.advance();
             } catch (RuntimeException e) {
@@ -95,31 +89,21 @@ public class ChangeStream implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.running();
     }
 
     private void run() {
-        while (running) {
+        while (loop.running()) {
             try {
-                signal.tryAcquire((horizon.behind() ? catchUpInterval : pollInterval).toMillis(), TimeUnit.MILLISECONDS);
-                signal.drainPermits();
+                loop.await(horizon.behind() ? catchUpInterval : pollInterval);
                 dispatch();
             } catch (InterruptedException e) {
-                if (!running) {
+                if (!loop.running()) {
                     return;
                 }
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.agentkanban.webhook;
 
+import dev.agentkanban.platform.WakeableLoop;
 import dev.agentkanban.events.ChangeEvent;
 import dev.agentkanban.events.ChangeFeed;
 import dev.agentkanban.events.ChangeStream;
@@ -17,8 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -57,9 +56,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private final Duration timeout;
     private final Clock clock = Clock.systemUTC();
     private final HttpClient http;
-    private final Semaphore signal = new Semaphore(0);
-    private volatile boolean running;
-    private volatile Thread thread;
+    private final WakeableLoop loop = new WakeableLoop();
 
     WebhookWorker(ChangeFeed feed, ChangeStream stream, SystemTransactions system, WebhookRepository repo, JsonMapper json,
             @Value("${kanban.webhooks.poll-interval:PT1S}") Duration pollInterval,
@@ -91,45 +88,32 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     }
 
     void wake() {
-        if (signal.availablePermits() == 0) {
-            signal.release();
-        }
+        loop.wake();
     }
 
     @Override
     public void start() {
-        running = true;
-        thread = Thread.ofVirtual().name("webhook-worker").start(this::run);
+        loop.start("webhook-worker", this::run);
     }
 
     @Override
     public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.running();
     }
 
     private void run() {
-        while (running) {
+        while (loop.running()) {
             try {
                 fanOut();
                 send();
-                signal.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                signal.drainPermits();
+                loop.await(pollInterval);
             } catch (InterruptedException e) {
-                if (!running) {
+                if (!loop.running()) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -204,7 +188,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
                     senders.submit(() -> attempt(d));
                 }
             }
-        } while (claimed.size() == CLAIM && running);
+        } while (claimed.size() == CLAIM && loop.running());
     }
 
     private void attempt(Claimed d) {

@@ -1,0 +1,53 @@
+package dev.agentkanban.platform;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A background loop on a named virtual thread that sleeps until it is woken or a timeout passes, and
+ * stops on request (the owner's SmartLifecycle start/stop delegate here). Wake-ups that arrive while
+ * the loop is busy are folded into one.
+ */
+public final class WakeableLoop {
+
+    private final Semaphore signal = new Semaphore(0);
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    public void start(String name, Runnable body) {
+        running = true;
+        thread = Thread.ofVirtual().name(name).start(body);
+    }
+
+    /** Stops the loop and waits up to 5 s for its thread to end. */
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    /** Makes the next (or current) wait return at once. */
+    public void wake() {
+        if (signal.availablePermits() == 0) {
+            signal.release();
+        }
+    }
+
+    /** Sleeps until woken or {@code timeout} passes; interrupted when the loop is being stopped. */
+    public void await(Duration timeout) throws InterruptedException {
+        signal.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        signal.drainPermits();
+    }
+}
