@@ -116,8 +116,9 @@ public class Tasks {
         boolean moves = (patch.has("column_id") && v.columnId() != null) || (patch.has("column") && v.column() != null);
         Task before = loadUnlocked(id);
         BoardColumn target = null;
+        Board board = moves ? tx.read(() -> boards.require(before.boardId)) : null;
         if (moves) {
-            target = tx.read(() -> boards.resolveColumn(boards.require(before.boardId), v.columnId(), v.column()));
+            target = boards.resolveColumn(board, v.columnId(), v.column());
         }
         BoardColumn lockTarget = target;
         return tx.write(() -> {
@@ -162,7 +163,7 @@ public class Tasks {
             Map<String, Object> extra = new HashMap<>();
             if (lockTarget != null && lockTarget.id() != t.columnId) {
                 extra.put("from_column_id", t.columnId);
-                relocate(t, lockTarget, Placement.END);
+                relocate(board, t, lockTarget, Placement.END);
                 event = EventType.TASK_MOVED;
             }
             if (patch.has("status") && v.status() != t.status) {
@@ -202,7 +203,7 @@ public class Tasks {
             boards.lockColumn(target.id());
             Task t = lockForChange(id, expectedVersion);
             long from = t.columnId;
-            relocate(t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
+            relocate(board, t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
             repo.update(t);
             return publish(EventType.TASK_MOVED, id, Map.of("from_column_id", from));
         });
@@ -328,7 +329,7 @@ public class Tasks {
             t.reportAgain();
             TaskStatus status = t.status;
             if (reopens && inDone && target != null && target.id() != t.columnId) {
-                relocate(t, target, Placement.END);
+                relocate(board, t, target, Placement.END);
                 t.status = status;
             }
             repo.update(t);
@@ -388,7 +389,7 @@ public class Tasks {
             change.accept(t);
             TaskStatus status = t.status;
             if (target != null && target.id() != t.columnId) {
-                relocate(t, target, Placement.END);
+                relocate(board, t, target, Placement.END);
                 t.status = status; // the explicit transition decides the status, not the column rule
             }
             repo.update(t);
@@ -423,10 +424,14 @@ public class Tasks {
         }
     }
 
-    /** Moves {@code t} into {@code target} (whose lock the caller holds) at the placement, checking its WIP limit. */
-    private void relocate(Task t, BoardColumn target, Placement placement) {
-        Board board = boards.require(t.boardId);
-        BoardColumn from = column(board, t.columnId);
+    /**
+     * Moves {@code t} into {@code target} (whose lock the caller holds) at the placement, checking its WIP
+     * limit; {@code board} is the task's board as the caller loaded it (its columns name the source).
+     */
+    private void relocate(Board board, Task t, BoardColumn target, Placement placement) {
+        // the caller's board may predate a column the task was moved into meanwhile: then read it again
+        BoardColumn from = board.columns().stream().anyMatch(c -> c.id() == t.columnId)
+                ? column(board, t.columnId) : column(boards.require(t.boardId), t.columnId);
         if (target.boardId() != t.boardId) {
             throw ApiException.invalid("column_id", "column " + target.id() + " is on another board");
         }
