@@ -5,6 +5,7 @@
 //   node agent.mjs stdio      KANBAN_URL, KANBAN_TOKEN, BOARD_ID,  spawns `java -cp CLASSPATH
 //                             JAVA, CLASSPATH                      dev.agentkanban.KanbanApplication mcp`
 //   node agent.mjs anonymous  KANBAN_URL                           Streamable HTTP without a token
+//   node agent.mjs hints      KANBAN_URL, KANBAN_TOKEN, TASK_ID    reads a task's hints and applies the first
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -46,6 +47,18 @@ async function main() {
     }
   }
   await client.connect(transport());
+  if (mode === 'hints') {
+    try {
+      const taskId = Number(env.TASK_ID);
+      const task = await call(client, 'get_task', { task_id: taskId });
+      const { hints } = await call(client, 'get_hints', { task_id: taskId });
+      const applied = await call(client, 'apply_hint', { hint_id: hints[0].id });
+      const after = await call(client, 'get_hints', { task_id: taskId });
+      return { taskHints: task.hints, hints, applied, pendingAfter: after.hints };
+    } finally {
+      await client.close();
+    }
+  }
   try {
     const { tools } = await client.listTools();
     const board = Number(env.BOARD_ID);

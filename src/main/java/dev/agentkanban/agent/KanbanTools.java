@@ -8,6 +8,8 @@ import dev.agentkanban.evidence.Evidence;
 import dev.agentkanban.evidence.EvidenceKind;
 import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.hint.HintStatus;
+import dev.agentkanban.hint.Hints;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
@@ -31,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,18 +53,20 @@ class KanbanTools {
     private final Comments comments;
     private final Evidences evidences;
     private final BoardStats stats;
+    private final Hints hints;
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
 
     KanbanTools(Boards boards, Tasks tasks, TaskQueries queries, Comments comments, Evidences evidences, BoardStats stats,
-            RequestBodies bodies, Transactions tx, JsonMapper json) {
+            Hints hints, RequestBodies bodies, Transactions tx, JsonMapper json) {
         this.boards = boards;
         this.tasks = tasks;
         this.queries = queries;
         this.comments = comments;
         this.evidences = evidences;
         this.stats = stats;
+        this.hints = hints;
         this.bodies = bodies;
         this.tx = tx;
         this.json = json;
@@ -91,12 +94,8 @@ class KanbanTools {
                 yield Map.of("statistics", stats.board(board), "time_in_column", stats.timeInColumn(board));
             }
             case "report_issue" -> tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
-            case "get_hints" -> {
-                queries.get(a.requiredLong("task_id"));
-                yield Map.of("hints", List.of());
-            }
-            case "apply_hint" -> throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "Not found",
-                    "no such hint: " + a.requiredLong("hint_id"), null);
+            case "get_hints" -> getHints(a);
+            case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
             default -> throw ApiException.badRequest("unknown tool " + tool);
         };
     }
@@ -119,8 +118,17 @@ class KanbanTools {
         result.put("task", task);
         result.put("comments", comments.list(id, first).items());
         result.put("evidence", evidences.list(id, first).items());
-        result.put("hints", List.of());
+        result.put("hints", hints.list(id, HintStatus.PENDING, first).items());
         return result;
+    }
+
+    /** The task's hints: pending ones unless {@code status} names another state, or {@code all}. */
+    private Map<String, Object> getHints(ToolArguments a) {
+        long id = a.requiredLong("task_id");
+        String status = a.optionalString("status");
+        HintStatus wanted = status == null ? HintStatus.PENDING
+                : status.strip().equalsIgnoreCase("all") ? null : WireEnums.parse(HintStatus.class, "status", status);
+        return Map.of("hints", hints.list(id, wanted, PageRequest.of(MAX_PAGE, 0L)).items());
     }
 
     private TaskView editTask(ToolArguments a) {

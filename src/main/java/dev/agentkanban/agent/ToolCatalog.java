@@ -212,15 +212,26 @@ final class ToolCatalog {
 
         tools.add(tool("get_hints", "Get hints",
                 """
-                Hints for a task: suggestions from the analysis worker that you can apply. Returns
-                {hints: [...]}; no hints exist yet, so the list is empty. Fails when the task does not exist.""",
-                readOnly(), schema(List.of("task_id"), taskId())));
+                Hints for a task: suggestions from the analysis worker (or a colleague) such as a clearer
+                title, a higher priority, tags, an epic, a likely duplicate or a stale or over-limit warning.
+                Each hint has id, type (title, description, priority, tags, epic, actions, duplicate, stale,
+                wip), message (why), suggestion (the proposed change as JSON) and status. Lists the pending
+                hints unless status says applied, dismissed or all. Returns {hints: [...]}. Fails when the
+                task does not exist. Apply one with apply_hint.""",
+                readOnly(), schema(List.of("task_id"), taskId(),
+                        enumeration("status", "Which hints: pending (default), applied, dismissed or all.",
+                                List.of("pending", "applied", "dismissed", "all")))));
 
         tools.add(tool("apply_hint", "Apply a hint",
                 """
-                Applies a hint (a suggested change from get_hints) to its task. Fails with "no such hint"
-                when the hint does not exist; no hints exist yet.""",
-                write(true, false), schema(List.of("hint_id"), integer("hint_id", "The hint's id from get_hints.", 1, null))));
+                Applies a pending hint (from get_hints or get_task) to its task: a title, description,
+                priority or epic hint sets that field (a normal edit: new version, recorded in the history
+                under your name); a tags hint adds the tags (creating unknown ones); informational hints
+                (actions, duplicate, stale, wip) only become applied. Fails when the hint does not exist or
+                was already applied or dismissed; with expected_version, fails instead of applying when the
+                task changed meanwhile. Returns {hint, task}.""",
+                write(true, false), schema(List.of("hint_id"), integer("hint_id", "The hint's id from get_hints.", 1, null),
+                        expectedVersion())));
 
         return List.copyOf(tools);
     }

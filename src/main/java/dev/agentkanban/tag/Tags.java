@@ -147,6 +147,22 @@ public class Tags {
         });
     }
 
+    /**
+     * Adds the named tags to the task's tags (found ignoring case, or created with the default colour),
+     * with one {@code tags_changed} event when that changes the set. Invalid names are a 422 on field
+     * {@code tags}. Returns the task's tags.
+     */
+    public List<Tag> addByNames(long taskId, List<String> names) {
+        long ws = ws();
+        List<String> valid = names("tags", names == null ? List.of() : names);
+        return tx.write(() -> {
+            TaskRef task = tasks.lock(taskId);
+            List<Tag> wanted = new ArrayList<>(repo.tagsOf(ws, task.id()));
+            valid.forEach(n -> wanted.add(repo.findOrCreate(ws, n)));
+            return announce(task, setExactly(ws, task, wanted));
+        });
+    }
+
     /** Takes one tag off a task; 404 when the task does not carry it. */
     public void detach(long taskId, long tagId) {
         long ws = ws();

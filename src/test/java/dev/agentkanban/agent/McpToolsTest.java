@@ -201,12 +201,30 @@ class McpToolsTest extends ApiTest {
     }
 
     @Test
-    void hintsDoNotExistYet() {
+    void hintsAreListedAndAppliedByTheAgent() {
         long[] b = fx.board("Hints");
-        long id = fx.task(b[0], "hintless");
+        long id = fx.task(b[0], "Crash on save");
+        long hint = http.post("/api/v1/tasks/" + id + "/hints", obj("type", "priority", "message", "mentions a crash",
+                "suggestion", obj("priority", "urgent"), "source", "worker:priority")).id();
+        long dismissed = http.post("/api/v1/tasks/" + id + "/hints", obj("type", "stale", "message", "old")).id();
+        http.post("/api/v1/hints/" + dismissed + "/dismiss", null);
+
+        assertThat(agent.ok("get_task", "task_id", id).get("hints")).extracting(h -> h.get("id").asLong()).containsExactly(hint);
+        JsonNode pending = agent.ok("get_hints", "task_id", id).get("hints");
+        assertThat(pending).extracting(h -> h.get("id").asLong()).containsExactly(hint);
+        assertThat(pending.get(0).get("suggestion").get("priority").asString()).isEqualTo("urgent");
+        assertThat(agent.ok("get_hints", "task_id", id, "status", "all").get("hints")).hasSize(2);
+        assertThat(agent.error("get_hints", "task_id", id, "status", "maybe")).contains("status");
+
+        assertThat(agent.error("apply_hint", "hint_id", hint, "expected_version", 99)).startsWith("Precondition failed (412)");
+        JsonNode applied = agent.ok("apply_hint", "hint_id", hint);
+        assertThat(applied.get("hint").get("status").asString()).isEqualTo("applied");
+        assertThat(applied.get("hint").get("resolved_by").asString()).isEqualTo("tool-agent");
+        assertThat(applied.get("task").get("priority").asString()).isEqualTo("urgent");
+        assertThat(agent.error("apply_hint", "hint_id", hint)).startsWith("Conflict (409)");
+        assertThat(agent.error("apply_hint", "hint_id", 987654)).isEqualTo("Not found (404): hint 987654 does not exist");
         assertThat(agent.ok("get_hints", "task_id", id).get("hints")).isEmpty();
         assertThat(agent.error("get_hints", "task_id", 987654)).startsWith("Not found (404)");
-        assertThat(agent.error("apply_hint", "hint_id", 5)).contains("no such hint: 5");
     }
 
     @Test

@@ -58,6 +58,25 @@ class TypeScriptClientTest extends ApiTest {
         assertThat(count("tasks")).isEqualTo(tasks);
     }
 
+    @Test
+    void anAgentReadsAndAppliesAHint() throws Exception {
+        long task = new TaskFixtures(http).task(board, "App crashes when saving");
+        long hint = http.post("/api/v1/tasks/" + task + "/hints", Map.of("type", "priority", "message", "mentions a crash",
+                "suggestion", Map.of("priority", "high"), "source", "worker:priority")).id();
+
+        JsonNode report = NodeAgent.report("hints", Map.of("KANBAN_URL", base(), "KANBAN_TOKEN", agentToken,
+                "TASK_ID", Long.toString(task)));
+
+        assertThat(report.get("taskHints")).extracting(h -> h.get("id").asLong()).containsExactly(hint);
+        assertThat(report.get("hints").get(0).get("suggestion").get("priority").asString()).isEqualTo("high");
+        assertThat(report.get("applied").get("hint").get("status").asString()).isEqualTo("applied");
+        assertThat(report.get("applied").get("task").get("priority").asString()).isEqualTo("high");
+        assertThat(report.get("pendingAfter")).isEmpty();
+        JsonNode stored = http.get("/api/v1/hints/" + hint).json();
+        assertThat(stored.get("resolved_by").asString()).isEqualTo("agent-smith");
+        assertThat(http.get("/api/v1/tasks/" + task).json().get("priority").asString()).isEqualTo("high");
+    }
+
     private void assertLifecycle(JsonNode report, String mode) {
         List<String> names = new ArrayList<>();
         for (JsonNode tool : report.get("tools")) {

@@ -40,6 +40,7 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/tags", obj("name", "bug")),
             Map.entry("PUT /api/v1/tasks/{taskId}/tags", obj("names", List.of("bug"))),
+            Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/evidence", obj("kind", "note", "note", "x")),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
             Map.entry("PUT /api/v1/boards/{id}", obj("name", "x")),
@@ -78,6 +79,7 @@ class AuthorizationMatrixTest extends ApiTest {
         ids.put("task", task);
         ids.put("comment", http.post("/api/v1/tasks/" + task + "/comments", obj("body", "c")).id());
         ids.put("evidence", http.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "n")).id());
+        ids.put("hint", http.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "m")).id());
         ids.put("tag", jdbc.sql("select id from tags where name = 'bug' and workspace_id = :ws").param("ws", defaultWorkspace)
                 .query(Long.class).single());
         ids.put("user", admin.id());
@@ -194,6 +196,7 @@ class AuthorizationMatrixTest extends ApiTest {
                        (select count(*) from tasks) as tasks, (select count(*) from tags) as tags,
                        (select count(*) from task_tags) as task_tags, (select count(*) from comments) as comments,
                        (select count(*) from evidence) as evidence, (select count(*) from outbox_events) as events,
+                       (select count(*) from hints) + (select count(*) from hints where status <> 'pending') as hints,
                        (select count(*) from task_history) as history, (select count(*) from memberships) as members,
                        (select count(*) from users) as users, (select count(*) from workspaces) as workspaces,
                        (select coalesce(sum(version), 0) from tasks) + (select coalesce(sum(version), 0) from boards) as versions,

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTest extends ApiTest {
 
     static final List<String> TABLES = List.of("boards", "board_columns", "tasks", "tags", "task_tags", "comments",
-            "evidence", "task_history", "outbox_events");
+            "evidence", "task_history", "outbox_events", "hints");
 
     long board;
     long column;
@@ -81,6 +81,14 @@ class BadInputTest extends ApiTest {
                 Arguments.of("non-numeric id", "GET", "/api/v1/tasks/abc", null, 404),
                 Arguments.of("unsupported media type", "POST", "/api/v1/boards", "name=x", 415),
                 Arguments.of("method not allowed", "PATCH", "/api/v1/tasks", "{}", 405),
+                Arguments.of("hint without type", "POST", "/api/v1/tasks/TASK/hints", "{\"message\": \"m\"}", 422),
+                Arguments.of("hint of unknown type", "POST", "/api/v1/tasks/TASK/hints", "{\"type\": \"mood\", \"message\": \"m\"}", 422),
+                Arguments.of("hint with blank message", "POST", "/api/v1/tasks/TASK/hints", "{\"type\": \"stale\", \"message\": \" \"}", 422),
+                Arguments.of("hint suggesting a bad priority", "POST", "/api/v1/tasks/TASK/hints", "{\"type\": \"priority\", \"message\": \"m\", \"suggestion\": {\"priority\": \"extreme\"}}", 422),
+                Arguments.of("hint suggesting another field", "POST", "/api/v1/tasks/TASK/hints", "{\"type\": \"priority\", \"message\": \"m\", \"suggestion\": {\"assignee\": \"eve\"}}", 422),
+                Arguments.of("hint suggestion not an object", "POST", "/api/v1/tasks/TASK/hints", "{\"type\": \"tags\", \"message\": \"m\", \"suggestion\": [1]}", 422),
+                Arguments.of("hint for unknown task", "POST", "/api/v1/tasks/987654/hints", "{\"type\": \"stale\", \"message\": \"m\"}", 404),
+                Arguments.of("apply unknown hint", "POST", "/api/v1/hints/987654/apply", null, 404),
                 Arguments.of("bulk with too many ids", "POST", "/api/v1/bulk/tasks/priority", "{\"task_ids\": " + ids(501) + ", \"priority\": \"low\"}", 422));
     }
 
