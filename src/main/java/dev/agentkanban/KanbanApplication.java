@@ -3,6 +3,7 @@ package dev.agentkanban;
 import dev.agentkanban.agent.StdioProxy;
 import dev.agentkanban.platform.EmbeddedDatabase;
 import dev.agentkanban.transfer.TransferCli;
+import dev.agentkanban.worker.Worker;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -16,8 +17,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * One jar, several modes: {@code serve} (default) runs the HTTP service; {@code mcp} serves MCP on
  * stdin/stdout for an agent, forwarding to a running service; the import/export commands
- * ({@link TransferCli}) run against the database without a web server. The worker mode arrives with
- * its issue.
+ * ({@link TransferCli}) run against the database without a web server; {@code worker} runs the
+ * analysis worker ({@link Worker}), a context of its own with its own database that talks to the
+ * service over HTTP only.
  */
 // No in-memory user with a generated password: callers authenticate with tokens, never with a form login.
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
@@ -34,8 +36,10 @@ public class KanbanApplication {
             case "serve" -> serve(rest);
             // a thin MCP proxy on stdin/stdout: no Spring context, no database (see agent.StdioProxy)
             case "mcp" -> StdioProxy.main(rest);
+            // no API database, no web server: the worker's own context (see worker.WorkerConfig)
+            case "worker" -> Worker.main(rest);
             default -> {
-                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve | mcp | "
+                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve | mcp | worker | "
                         + String.join(" | ", TransferCli.MODES) + "]");
                 System.exit(2);
             }

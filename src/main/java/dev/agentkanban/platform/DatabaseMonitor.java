@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.OptionalLong;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -81,6 +82,37 @@ public class DatabaseMonitor implements SmartInitializingSingleton, DisposableBe
                 down = true;
             }
             return new Check(false, (System.nanoTime() - start) / 1_000_000, null);
+        }
+    }
+
+    /**
+     * One number from a read-only query on the monitor's own connection (never the pool), run as
+     * system work ({@code kanban.system}, see events.SystemTransactions) within the same time limits;
+     * empty when the query yields null or the database does not answer. For health figures.
+     */
+    public synchronized OptionalLong systemNumber(String sql) {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = connect();
+            }
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.setQueryTimeout(TIMEOUT_SECONDS);
+                s.execute("select set_config('kanban.system', 'on', true)");
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    if (!rs.next()) {
+                        return OptionalLong.empty();
+                    }
+                    long value = rs.getLong(1);
+                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly();
+            return OptionalLong.empty();
         }
     }
 

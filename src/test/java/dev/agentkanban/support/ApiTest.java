@@ -65,8 +65,8 @@ public abstract class ApiTest {
     public static void resetDatabase(JdbcClient jdbc) {
         jdbc.sql("""
                 truncate boards, board_columns, tasks, tags, task_tags, comments, evidence, task_history,
-                         outbox_events, idempotency_keys, users, memberships, api_tokens, revoked_sessions
-                         restart identity cascade
+                         outbox_events, idempotency_keys, users, memberships, api_tokens, revoked_sessions, hints,
+                         feed_followers restart identity cascade
                 """).update();
         jdbc.sql("delete from workspaces where slug <> 'default'").update();
         jdbc.sql("select insert_default_tags(id) from workspaces").query((rs, n) -> 1).list();

@@ -34,6 +34,36 @@ public final class TestDatabase {
         return instance;
     }
 
+    /**
+     * Another fresh database on the same server (dropped when the JVM exits), e.g. the worker's own
+     * database next to the API's.
+     */
+    public TestDatabase another(String prefix) {
+        try {
+            // created and later dropped from the server's maintenance database, not from the test database
+            return fresh(jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/postgres$1"), username, password, prefix);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create a " + prefix + " database", e);
+        }
+    }
+
+    /** The JDBC URL with the user and password as parameters, for settings that take a single URL. */
+    public String urlWithCredentials() {
+        String url = jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?");
+        if (username != null) {
+            url += "user=" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8) + "&";
+        }
+        if (password != null) {
+            url += "password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8) + "&";
+        }
+        return url.substring(0, url.length() - 1);
+    }
+
+    /** The name of the database the URL points at. */
+    public String name() {
+        return jdbcUrl.replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+    }
+
     private static TestDatabase create() {
         try {
             String configured = System.getenv("TEST_DATABASE_URL");
@@ -61,7 +91,11 @@ public final class TestDatabase {
 
     /** Creates a database of its own on the server, so concurrent runs and stale data cannot interfere. */
     private static TestDatabase fresh(String serverUrl, String user, String password) throws Exception {
-        String name = "kanban_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return fresh(serverUrl, user, password, "kanban_test");
+    }
+
+    private static TestDatabase fresh(String serverUrl, String user, String password, String prefix) throws Exception {
+        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
             s.execute("create database " + name);
         }
