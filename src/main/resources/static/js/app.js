@@ -138,6 +138,7 @@ async function openBoard(boardId) {
   });
   app.view = view;
   if (!app.panel) app.panel = new CardPanel(view, { user: session.user, role: app.workspace.role });
+  view.onHints = (data) => app.panel?.hintsChanged(data);
   Object.assign(app.panel, { board: view, user: session.user, role: app.workspace.role, canEdit });
   try {
     await view.load();

@@ -255,7 +255,9 @@ export class BoardView {
       case 'comment_updated':
       case 'evidence_added':
       case 'evidence_deleted':
-      case 'hints_available':
+        return null;
+      case 'hints_available': // the card panel shows hints; the board shows none
+        this.onHints?.(data);
         return null;
       default: // columns_updated, bulk_update, and anything newer: reload what is shown
         return this.load();

@@ -1,4 +1,4 @@
-// The card panel: every field of one card, its comments, evidence and history. Saving sends only the
+// The card panel: every field of one card, its pending hints, comments, evidence and history. Saving sends only the
 // changed fields with If-Match; when the card changed elsewhere meanwhile (a live update, or the
 // API's 412) the panel says so and lets the person choose, instead of silently overwriting.
 import { get, post, patch, put, del, api, query, ApiError } from './api.js';
@@ -44,6 +44,7 @@ export class CardPanel {
     this.noticed = task.version;
     this.build();
     if (!this.dialog.open) this.dialog.showModal();
+    this.loadHints();
     this.loadComments();
     this.loadEvidence();
     this.loadHistory();
@@ -111,10 +112,11 @@ export class CardPanel {
         h('span', { class: 'spacer' }),
         h('button', { type: 'button', on: { click: () => this.requestClose() } }, 'Close'),
         h('button', { type: 'submit', class: 'primary save-card' }, 'Save')) : null);
+    this.hints = h('section', { class: 'panel-section hints-section', hidden: true });
     this.comments = h('section', { class: 'panel-section comments-section' }, h('h3', {}, 'Comments'), h('p', { class: 'muted' }, 'Loading…'));
     this.evidence = h('section', { class: 'panel-section evidence-section' }, h('h3', {}, 'Evidence'), h('p', { class: 'muted' }, 'Loading…'));
     this.history = h('section', { class: 'panel-section history-section' }, h('h3', {}, 'History'), h('p', { class: 'muted' }, 'Loading…'));
-    this.dialog.replaceChildren(h('div', { class: 'panel-body' }, form, this.comments, this.evidence, this.history));
+    this.dialog.replaceChildren(h('div', { class: 'panel-body' }, form, this.hints, this.comments, this.evidence, this.history));
     this.loadTagNames();
   }
 
@@ -256,6 +258,7 @@ export class CardPanel {
   }
 
   reloadSections() {
+    this.loadHints();
     this.loadComments();
     this.loadEvidence();
     this.loadHistory();
@@ -287,6 +290,75 @@ export class CardPanel {
     } catch (err) {
       toast(`Not deleted: ${err.explanation || err.message}`, 'error');
     }
+  }
+
+  // ---- hints -----------------------------------------------------------------------------------
+
+  /** The card's pending hints (from the worker or a colleague), each with Apply and Dismiss; hidden when there are none. */
+  async loadHints() {
+    const id = this.task.id;
+    let page;
+    try {
+      page = await get(`/api/v1/tasks/${id}/hints${query({ status: 'pending', limit: 100 })}`);
+    } catch {
+      return; // hints are advice: the card works without them
+    }
+    if (!this.task || this.task.id !== id) return;
+    this.hints.hidden = page.items.length === 0;
+    this.hints.replaceChildren(h('h3', {}, `Hints (${page.total})`),
+      h('ul', { class: 'hint-list' }, page.items.map((hint) => this.hintItem(hint))));
+  }
+
+  /** A hints_available event: the hints of a card changed (one was added, applied or dismissed). */
+  hintsChanged(data) {
+    if (this.task && data && data.task_id === this.task.id) this.loadHints();
+  }
+
+  hintItem(hint) {
+    const change = Object.entries(hint.suggestion || {}).map(([key, value]) => `${key.replaceAll('_', ' ')}: ${suggested(value)}`).join(' · ');
+    return h('li', { class: 'hint', dataset: { hintId: hint.id, hintType: hint.type } },
+      h('div', { class: 'hint-head' },
+        h('span', { class: 'badge' }, hint.type), ' ',
+        h('span', { class: 'hint-message' }, hint.message)),
+      change ? h('p', { class: 'hint-change' }, change) : null,
+      h('div', { class: 'hint-foot' },
+        h('span', { class: 'muted' }, `${hint.source} · ${when(hint.created_at, true)}`),
+        h('span', { class: 'spacer' }),
+        this.canEdit ? h('button', { type: 'button', class: 'link dismiss-hint', on: { click: () => this.dismissHint(hint) } }, 'Dismiss') : null,
+        this.canEdit ? h('button', { type: 'button', class: 'primary apply-hint', on: { click: () => this.applyHint(hint) } }, 'Apply') : null));
+  }
+
+  async applyHint(hint) {
+    if (this.dirty()) {
+      toast('Save or discard your changes to the card first.', 'error');
+      return;
+    }
+    try {
+      const { task } = await api('POST', `/api/v1/hints/${hint.id}/apply`, { ifMatch: this.task.version });
+      await this.board.applyOwn(task);
+      this.task = { ...this.task, ...task };
+      this.noticed = Math.max(this.noticed || 0, task.version);
+      this.build();
+      this.reloadSections();
+      this.showNotice('info', `Hint applied: ${hint.message}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 412) {
+        toast('The card changed meanwhile; look at it again before applying the hint.', 'error');
+      } else {
+        toast(`Hint not applied: ${err.explanation || err.message}`, 'error');
+      }
+      this.loadHints();
+    }
+  }
+
+  async dismissHint(hint) {
+    try {
+      await api('POST', `/api/v1/hints/${hint.id}/dismiss`);
+    } catch (err) {
+      toast(`Hint not dismissed: ${err.explanation || err.message}`, 'error');
+    }
+    this.loadHints();
+    this.loadHistory();
   }
 
   // ---- comments --------------------------------------------------------------------------------
@@ -473,6 +545,13 @@ export class CardPanel {
         : null));
     this.history.replaceChildren(h('h3', {}, 'History'), h('ol', { class: 'timeline' }, items));
   }
+}
+
+/** A suggested value as short text: lists joined, long text cut. */
+function suggested(value) {
+  if (Array.isArray(value)) return value.join(', ');
+  const text = typeof value === 'string' ? value.replaceAll('\n', ' ') : String(value);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 function field(label, control, cls) {

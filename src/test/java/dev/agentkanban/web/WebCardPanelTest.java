@@ -20,7 +20,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 
-/** The card panel: editing every field, tags, evidence with an image preview, history, "Move to", and columns. */
+/** The card panel: editing every field, tags, evidence with an image preview, history, "Move to", hints, and columns. */
 class WebCardPanelTest extends ApiTest {
 
     /** A 1×1 PNG. */
@@ -88,6 +88,38 @@ class WebCardPanelTest extends ApiTest {
         assertThat(card.findElement(By.cssSelector(".due")).getAttribute("class")).contains("overdue");
         assertThat(card.findElement(By.cssSelector(".assignee")).getText()).isEqualTo("@carol");
         assertThat(card.getAttribute("class")).contains("priority-urgent");
+    }
+
+    @Test
+    void aHintIsAppliedFromThePanelAndANewOneArrivesLive() {
+        long[] b = fx.board("Hinted panel");
+        long id = fx.task(b[0], "App crashes on save", "column_id", b[2]);
+        long priority = alice.post("/api/v1/tasks/" + id + "/hints", obj("type", "priority",
+                "message", "mentions \"crash\" <img src=x onerror=alert(1)>", "suggestion", obj("priority", "high"),
+                "source", "worker:priority")).id();
+        browser.openBoard(b[0], null);
+        open("App crashes on save");
+
+        WebElement hint = browser.waitVisible(By.cssSelector("#card-panel .hint[data-hint-id='" + priority + "']"));
+        assertThat(hint.findElement(By.cssSelector(".hint-message")).getText()).isEqualTo("mentions \"crash\" <img src=x onerror=alert(1)>");
+        assertThat(hint.findElements(By.tagName("img"))).isEmpty();
+        assertThat(hint.findElement(By.cssSelector(".hint-change")).getText()).isEqualTo("priority: high");
+        assertThat(browser.driver().findElement(By.cssSelector("#card-panel .hints-section h3")).getText()).isEqualTo("Hints (1)");
+
+        hint.findElement(By.cssSelector(".apply-hint")).click();
+        browser.until(d -> new Select(field("priority")).getFirstSelectedOption().getAttribute("value").equals("high"));
+        assertThat(fx.get(id).get("priority").asString()).isEqualTo("high");
+        assertThat(alice.get("/api/v1/hints/" + priority).json().get("resolved_by").asString()).isEqualTo("alice");
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .hint")).isEmpty());
+        browser.until(d -> browser.card("App crashes on save").getAttribute("class").contains("priority-high"));
+
+        // a hint proposed while the panel is open shows up (hints_available), and Dismiss takes it away
+        long stale = alice.post("/api/v1/tasks/" + id + "/hints", obj("type", "stale", "message", "untouched for a while")).id();
+        WebElement arrived = browser.waitVisible(By.cssSelector("#card-panel .hint[data-hint-id='" + stale + "']"));
+        arrived.findElement(By.cssSelector(".dismiss-hint")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .hint")).isEmpty());
+        assertThat(alice.get("/api/v1/hints/" + stale).json().get("status").asString()).isEqualTo("dismissed");
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
     }
 
     @Test
