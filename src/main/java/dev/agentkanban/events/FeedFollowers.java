@@ -52,6 +52,7 @@ class FeedFollowers implements WorkerLag {
     /** Asked on the health monitor's own connection, so a saturated pool cannot hold up the health report. */
     @Override
     public OptionalLong seconds() {
-        return monitor.systemNumber(LAG);
+        // the health report asked the database just before: while it is down, do not wait for it twice
+        return monitor.isDown() ? OptionalLong.empty() : monitor.systemNumber(LAG);
     }
 }
