@@ -80,6 +80,23 @@ class WebBoardLiveTest extends ApiTest {
     }
 
     @Test
+    void aReorderWithinAColumnElsewhereAppearsWithoutAReload() {
+        long[] b = fx.board("Reordered elsewhere");
+        long first = fx.task(b[0], "first", "column_id", b[2]);
+        fx.task(b[0], "second", "column_id", b[2]);
+        long third = fx.task(b[0], "third", "column_id", b[2]);
+        bobPage.openBoard(b[0], null);
+        bobPage.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+        bobPage.js("window.__sameDocument = true");
+
+        // a reorder does not change the task's version: the page must still take it
+        assertThat(alice.post("/api/v1/tasks/" + third + "/move", obj("column_id", b[2], "before_id", first)).status()).isEqualTo(200);
+
+        bobPage.waitForTitles("To Do", List.of("third", "first", "second"));
+        assertThat(bobPage.js("return window.__sameDocument === true")).as("no reload happened").isEqualTo(true);
+    }
+
+    @Test
     void aCardChangedElsewhereWhileBeingEditedShowsAConflictInsteadOfOverwriting() {
         long[] b = fx.board("Conflict");
         long id = fx.task(b[0], "contested", "column_id", b[2]);
