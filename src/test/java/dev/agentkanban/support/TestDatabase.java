@@ -59,6 +59,19 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * Another fresh database on the same server, dropped when the JVM exits: for a test whose app
+     * instances must be the only ones at work on their database (the test JVM's other application
+     * contexts all share {@link #get}'s).
+     */
+    public TestDatabase another() {
+        try {
+            return fresh(jdbcUrl, username, password);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create another test database", e);
+        }
+    }
+
     /** Creates a database of its own on the server, so concurrent runs and stale data cannot interfere. */
     private static TestDatabase fresh(String serverUrl, String user, String password) throws Exception {
         String name = "kanban_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
