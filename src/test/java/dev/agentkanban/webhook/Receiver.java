@@ -76,6 +76,11 @@ final class Receiver implements AutoCloseable {
         return r;
     }
 
+    /** How many requests arrived that {@link #next} has not taken yet. */
+    int waiting() {
+        return requests.size();
+    }
+
     @Override
     public void close() {
         server.stop(0);
