@@ -182,7 +182,8 @@ export class BoardView {
 
   remove(taskId, columnId) {
     const col = this.column(columnId ?? this.tasks.get(taskId)?.column_id);
-    if (col) {
+    // a task the state does not hold is already gone from its counts, unless it was beyond the loaded part
+    if (col && (this.tasks.has(taskId) || col.has_more)) {
       col.tasks = col.tasks.filter((id) => id !== taskId);
       col.task_count = Math.max(0, col.task_count - 1);
     }

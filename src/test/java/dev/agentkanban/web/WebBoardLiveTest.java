@@ -134,8 +134,8 @@ class WebBoardLiveTest extends ApiTest {
         bobPage.openBoard(b[0], null);
         bobPage.card("stale card").click();
         WebElement epic = bobPage.waitVisible(By.cssSelector("#card-panel input[name=epic]"));
-        // the page stops hearing about changes (its board refreshes fail), so only the API's 412 can tell it
-        bobPage.js("const real = window.fetch; window.fetch = (url, opts) => String(url).includes('/tasks?per_column')"
+        // the page stops hearing about changes (its change feed and board refreshes fail), so only the API's 412 can tell it
+        bobPage.js("const real = window.fetch; window.fetch = (url, opts) => /tasks[?]per_column|[/]events[?]/.test(String(url))"
                 + " ? Promise.reject(new TypeError('offline')) : real(url, opts);");
         bob.patch("/api/v1/tasks/" + id, obj("epic", "bob's other tab"));
         epic.sendKeys("mine");
