@@ -76,6 +76,7 @@ export async function api(method, path, { body, form, ifMatch, blob } = {}) {
     problem = { title: res.statusText, detail: `${method} ${path} answered ${res.status}` };
   }
   const error = new ApiError(res.status, problem || {});
+  error.retryAfter = res.headers.get('Retry-After'); // seconds, on 429 and 503
   if (res.status === 401 && token && !path.endsWith('/auth/login')) onUnauthorized(error);
   throw error;
 }

@@ -154,11 +154,10 @@ async function openBoard(boardId) {
     token: session.token,
     onEvent: (e) => liveEvent(view, e),
     onResync: () => view.load({ announce: true }).catch(() => {}),
-    poll: () => view.load({ announce: true }),
     onStatus: (status) => {
       const el = $('#live-status');
       el.dataset.status = status;
-      el.textContent = { live: '● Live', polling: '● Updating every 2 s', offline: '● Offline, retrying' }[status];
+      el.textContent = { live: '● Live', polling: '● Checking for changes', offline: '● Offline, retrying' }[status];
     },
   });
   app.live.start();

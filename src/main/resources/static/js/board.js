@@ -37,6 +37,8 @@ export class BoardView {
     this.renderQueued = false;
     this.moving = null;
     this.lastDragEnd = 0;
+    this.eventSeq = 0; // counts task events applied, so a move's answer can tell whether events overtook it
+    this.eventAt = new Map(); // task id -> eventSeq of the last event applied to it
     this.filteredTotal = 0;
     this.destroyed = false;
   }
@@ -144,12 +146,13 @@ export class BoardView {
 
   /**
    * Puts a task as the server now has it into the state: into its column at its position (when that
-   * falls inside the loaded part), out of its old column, counts adjusted. Older versions are ignored.
-   * Answers false when the state cannot tell where it came from (the caller reloads).
+   * falls inside the loaded part), out of its old column, counts adjusted. What is not newer than the
+   * state (see `stale`) is ignored. Answers false when the state cannot tell where it came from (the
+   * caller reloads).
    */
   upsert(task, { created = false } = {}) {
     const known = this.tasks.get(task.id);
-    if (known && known.version >= task.version) return true;
+    if (known && stale(known, task)) return true;
     const target = this.column(task.column_id);
     if (!target) return false;
     if (known) {
@@ -179,7 +182,8 @@ export class BoardView {
 
   remove(taskId, columnId) {
     const col = this.column(columnId ?? this.tasks.get(taskId)?.column_id);
-    if (col) {
+    // a task the state does not hold is already gone from its counts, unless it was beyond the loaded part
+    if (col && (this.tasks.has(taskId) || col.has_more)) {
       col.tasks = col.tasks.filter((id) => id !== taskId);
       col.task_count = Math.max(0, col.task_count - 1);
     }
@@ -187,8 +191,17 @@ export class BoardView {
     this.cards.delete(taskId);
   }
 
-  /** A change this page made: the server's answer goes into the state without a flash. */
-  applyOwn(task) {
+  /**
+   * A change this page made: the server's answer goes into the state without a flash. With `since`
+   * (the eventSeq when the request was sent), a live event for the task that arrived meanwhile wins:
+   * events come in commit order and carry this change too, while the answer may be older than a
+   * change someone made right after it (a reorder keeps the version, so versions cannot tell).
+   */
+  applyOwn(task, { since } = {}) {
+    if (since != null && (this.eventAt.get(task.id) ?? 0) > since) {
+      this.render();
+      return Promise.resolve();
+    }
     if (!this.upsert(task)) return this.load();
     this.render();
     return Promise.resolve();
@@ -208,12 +221,10 @@ export class BoardView {
       case 'task_claimed':
       case 'task_released':
       case 'task_completed': {
+        this.eventAt.set(task.id, ++this.eventSeq);
         // an event for a state already shown (the page loaded after the change, or a replay) changes nothing
         const known = this.tasks.get(task.id);
-        if (known && (known.version > task.version || (known.version === task.version
-            && known.column_id === task.column_id && known.position === task.position))) {
-          return null;
-        }
+        if (known && stale(known, task)) return null;
         const ok = this.upsert(task, { created: e.event === 'task_created' });
         this.flash(task.id, e.actor);
         this.onTaskChanged?.(task, { actor: e.actor });
@@ -576,10 +587,11 @@ export class BoardView {
     else if (next) body.before_id = Number(next.dataset.taskId);
     else body.position = 0;
     this.hold();
+    const since = this.eventSeq;
     try {
       const task = await post(`/api/v1/tasks/${taskId}/move`, body);
       this.release();
-      await this.applyOwn(task);
+      await this.applyOwn(task, { since });
       return true;
     } catch (err) {
       this.release();
@@ -695,15 +707,27 @@ export class BoardView {
     const others = col ? col.tasks.filter((id) => id !== taskId) : [];
     if (where === 'top') body.position = 0;
     else if (col && !col.has_more && others.length) body.after_id = others[others.length - 1];
+    const since = this.eventSeq;
     try {
       const task = await post(`/api/v1/tasks/${taskId}/move`, body);
-      await this.applyOwn(task);
+      await this.applyOwn(task, { since });
       return task;
     } catch (err) {
       toast(`Move refused: ${err.explanation || err.message}`, 'error');
       return null;
     }
   }
+}
+
+/**
+ * Whether `task` (from an event or an answer) says nothing new about a task the state has as `known`:
+ * an older version, or the same version in the same place. Reordering within a column does not change
+ * a task's version (it is not an edit, so it does not make anyone's pending edit stale), so for the
+ * same version a different position is news.
+ */
+function stale(known, task) {
+  return known.version > task.version
+    || (known.version === task.version && known.column_id === task.column_id && known.position === task.position);
 }
 
 /** Says something to screen-reader users (the live region). */

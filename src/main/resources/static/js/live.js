@@ -1,41 +1,61 @@
-// Live updates for one board. Prefers the WebSocket (WS /ws?token=…: subscribe_board with the last
-// event id seen, so a reconnect replays what was missed); whenever the socket is not open it polls
-// through the `poll` callback every POLL_MS instead, so the board stays current without it.
+// Live updates for one board. Prefers the WebSocket (WS /ws?token=…&workspace_id=…: subscribe_board
+// with the last event id seen, so a reconnect replays what was missed). Whenever the socket is not
+// open it follows the change feed instead (GET /api/v1/events?after=<cursor>&board_id=…): one small
+// request a round, every 5 s at first and after a change, growing to every 30 s while nothing changes
+// (and always 30 s while the tab is hidden); a 429 waits its Retry-After. It never polls while the
+// socket is open, and retries the socket with the same backoff. Each request counts against the
+// credential's rate limit (RATE_LIMIT_DEFAULT, 60/min), so the fallback spends little of it.
 //
 // Server messages: control messages carry `type` (connected, subscribed, heartbeat, pong, error);
-// board events are {event, board_id, event_id, timestamp, actor, data}.
+// board events are {event, board_id, event_id, timestamp, actor, data}. Change-feed items are the
+// same events in the feed's shape and are applied the same way.
+import { get, query } from './api.js';
 
-const POLL_MS = 2000;
-const MAX_BACKOFF_MS = 30000;
+const POLL_MIN_MS = 5000;
+const POLL_MAX_MS = 30000;
+const SOCKET_MIN_MS = 5000;
+const SOCKET_MAX_MS = 30000;
+const FEED_LIMIT = 100;
+
+/** Close code of a socket whose caller is not (or no longer) a member of the workspace: retrying is pointless. */
+const NOT_A_MEMBER = 4403;
 
 export class LiveUpdates {
   /**
    * @param boardId     the board to follow
-   * @param workspaceId the workspace the page works in (the socket must be bound to the same one)
+   * @param workspaceId the workspace the page works in (the socket is bound to it)
    * @param token       the bearer token
    * @param onEvent     (event) => void, for each board event, in order
-   * @param onResync    () => Promise, reload the board state (after subscribing or when events were lost)
-   * @param poll        () => Promise, one polling round (used while the socket is not open)
+   * @param onResync    () => Promise, reload the board state (when what happened meanwhile is not known)
    * @param onStatus    ('live' | 'polling' | 'offline') => void
    */
-  constructor({ boardId, workspaceId, token, onEvent, onResync, poll, onStatus }) {
-    Object.assign(this, { boardId, workspaceId, token, onEvent, onResync, poll, onStatus });
-    this.lastEventId = null;
+  constructor({ boardId, workspaceId, token, onEvent, onResync, onStatus }) {
+    Object.assign(this, { boardId, workspaceId, token, onEvent, onResync, onStatus });
+    this.lastEventId = null; // the cursor: every event up to it is in the state shown
     this.stopped = false;
     this.socket = null;
     this.subscribed = false;
-    this.backoff = POLL_MS;
+    this.pollDelay = POLL_MIN_MS;
+    this.socketDelay = SOCKET_MIN_MS;
     this.pollTimer = null;
     this.retryTimer = null;
+    this.polling = false;
     this.socketUnusable = !('WebSocket' in window);
     this.status = null;
   }
 
   start() {
-    this.schedulePoll(POLL_MS);
     this.connect();
+    this.schedulePoll(POLL_MIN_MS);
     this.onVisible = () => {
-      if (document.visibilityState === 'visible' && !this.subscribed) this.schedulePoll(0);
+      if (document.visibilityState !== 'visible' || this.stopped || this.socketOpen()) return;
+      // back to the tab: catch up now, and try the socket again now
+      this.pollDelay = POLL_MIN_MS;
+      this.schedulePoll(0);
+      if (!this.socket) {
+        clearTimeout(this.retryTimer);
+        this.connect();
+      }
     };
     document.addEventListener('visibilitychange', this.onVisible);
   }
@@ -58,8 +78,15 @@ export class LiveUpdates {
     }
   }
 
+  /** Whether the socket is open (connected, and subscribed or about to be): then nothing polls. */
+  socketOpen() {
+    return !!this.socket && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  // ---- the socket ------------------------------------------------------------------------------
+
   connect() {
-    if (this.stopped || this.socketUnusable) return;
+    if (this.stopped || this.socketUnusable || this.socket) return;
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     const url = `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(this.token)}`
       + `&workspace_id=${encodeURIComponent(this.workspaceId)}`;
@@ -71,11 +98,20 @@ export class LiveUpdates {
       return;
     }
     this.socket = socket;
+    socket.onopen = () => this.cancelPoll();
     socket.onmessage = (m) => this.receive(m.data);
-    socket.onclose = () => {
+    socket.onclose = (e) => {
+      const wasLive = this.subscribed;
       this.socket = null;
       this.subscribed = false;
-      this.schedulePoll(0); // catch up at once, then keep polling until the socket is back
+      if (e && e.code === NOT_A_MEMBER) this.socketUnusable = true;
+      if (wasLive) {
+        // catch up from the cursor at once, then keep following the feed until the socket is back
+        this.pollDelay = POLL_MIN_MS;
+        this.schedulePoll(0);
+      } else if (!this.pollTimer) {
+        this.schedulePoll(this.pollDelay);
+      }
       this.retry();
     };
     socket.onerror = () => {}; // onclose follows and handles it
@@ -84,12 +120,12 @@ export class LiveUpdates {
   retry() {
     if (this.stopped || this.socketUnusable) return;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect(), this.backoff);
-    this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2);
+    this.retryTimer = setTimeout(() => this.connect(), this.socketDelay);
+    this.socketDelay = Math.min(SOCKET_MAX_MS, this.socketDelay * 2);
   }
 
   send(message) {
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socketOpen()) this.socket.send(JSON.stringify(message));
   }
 
   receive(text) {
@@ -100,16 +136,13 @@ export class LiveUpdates {
       return;
     }
     if (msg.event) {
-      if (msg.board_id !== this.boardId) return;
-      if (this.lastEventId != null && msg.event_id <= this.lastEventId) return; // already applied
-      this.lastEventId = msg.event_id;
-      this.onEvent(msg);
+      this.apply(msg);
       return;
     }
     switch (msg.type) {
       case 'connected':
         if (msg.workspace_id != null && Number(msg.workspace_id) !== Number(this.workspaceId)) {
-          // the socket was bound to another workspace than the one shown: it cannot follow this board
+          // bound to another workspace than the one shown (an old server): it cannot follow this board
           this.socketUnusable = true;
           this.socket.onclose = null;
           this.socket.close(1000, 'workspace mismatch');
@@ -125,8 +158,9 @@ export class LiveUpdates {
         if (msg.board_id !== this.boardId) return;
         const fresh = this.lastEventId == null;
         this.subscribed = true;
-        this.backoff = POLL_MS;
-        clearTimeout(this.pollTimer);
+        this.socketDelay = SOCKET_MIN_MS;
+        this.pollDelay = POLL_MIN_MS;
+        this.cancelPoll();
         this.setStatus('live');
         if (fresh) {
           // events up to the cursor are in the state loaded now; later ones arrive live
@@ -139,9 +173,8 @@ export class LiveUpdates {
         this.send({ type: 'heartbeat_response' });
         break;
       case 'error':
-        if (msg.code === 'gone' || msg.code === 'events_expired') {
-          // what was missed is no longer kept: start again from the current state
-          this.lastEventId = null;
+        if (msg.code === 'cursor_expired') {
+          // what was missed is no longer kept: start again from the current state; live events go on
           this.onResync();
         } else if (!this.subscribed && (msg.code === 'not_found' || msg.code === 'forbidden')) {
           this.socketUnusable = true;
@@ -153,26 +186,72 @@ export class LiveUpdates {
     }
   }
 
+  /** One board event, from the socket or the feed, applied once and in order. */
+  apply(event) {
+    if (event.board_id !== this.boardId) return false;
+    if (this.lastEventId != null && event.event_id <= this.lastEventId) return false; // already applied
+    this.lastEventId = event.event_id;
+    this.onEvent(event);
+    return true;
+  }
+
+  // ---- the change feed, while the socket is not open -------------------------------------------
+
   schedulePoll(delay) {
     if (this.stopped) return;
     clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => this.pollOnce(), delay);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      this.pollOnce();
+    }, delay);
+  }
+
+  cancelPoll() {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = null;
   }
 
   async pollOnce() {
-    if (this.stopped || this.subscribed) return;
-    if (document.visibilityState === 'hidden') {
-      this.schedulePoll(POLL_MS * 5);
-      return;
-    }
-    let next = POLL_MS;
+    if (this.stopped || this.socketOpen() || this.polling) return;
+    this.polling = true;
+    let next;
     try {
-      await this.poll();
+      next = await this.follow();
       this.setStatus('polling');
     } catch (e) {
       this.setStatus('offline');
-      if (e && e.status === 429) next = Math.max(POLL_MS, Number(e.problem?.retry_after || 5) * 1000);
+      if (e && e.status === 410) this.lastEventId = null; // the cursor expired: the next round reloads
+      const wait = e && e.status === 429 ? Number(e.retryAfter || e.problem?.retry_after || 0) * 1000 : 0;
+      this.pollDelay = Math.min(POLL_MAX_MS, this.pollDelay * 2);
+      next = Math.max(this.pollDelay, wait);
+    } finally {
+      this.polling = false;
     }
-    if (!this.subscribed) this.schedulePoll(next);
+    if (document.visibilityState === 'hidden') next = Math.max(next, POLL_MAX_MS);
+    if (!this.socketOpen()) this.schedulePoll(next);
+  }
+
+  /** One round of following the feed; answers the delay until the next one. */
+  async follow() {
+    if (this.lastEventId == null) {
+      // no cursor yet: take the feed's end, then reload the state, which holds everything before it
+      const end = await get(`/api/v1/events${query({ after: 'latest' })}`);
+      if (this.lastEventId == null) this.lastEventId = end.next_cursor;
+      await this.onResync();
+      return this.pollDelay;
+    }
+    const page = await get(`/api/v1/events${query({ after: this.lastEventId, board_id: this.boardId, limit: FEED_LIMIT })}`);
+    if (this.socketOpen()) return this.pollDelay; // the socket took over meanwhile and replays from the cursor
+    let changed = false;
+    for (const item of page.items) {
+      changed = this.apply({
+        event: item.type, board_id: item.board_id, event_id: item.event_id, timestamp: item.occurred_at,
+        actor: item.actor, data: item.data,
+      }) || changed;
+    }
+    if (page.next_cursor > (this.lastEventId ?? 0)) this.lastEventId = page.next_cursor;
+    if (page.has_more) return 0;
+    this.pollDelay = changed ? POLL_MIN_MS : Math.min(POLL_MAX_MS, this.pollDelay * 2);
+    return this.pollDelay;
   }
 }

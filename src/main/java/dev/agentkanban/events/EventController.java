@@ -5,7 +5,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/v1/events?after=&limit=&board_id=}: the workspace's change feed. */
+/**
+ * {@code GET /api/v1/events?after=&limit=&board_id=}: the workspace's change feed. {@code after=latest}
+ * answers no events and the cursor of the feed's current end, where a reader that has just loaded the
+ * state starts following it.
+ */
 @RestController
 class EventController {
 
@@ -16,15 +20,18 @@ class EventController {
     }
 
     @GetMapping("/api/v1/events")
-    FeedPage events(@RequestParam(required = false) Long after, @RequestParam(required = false) Integer limit,
+    FeedPage events(@RequestParam(required = false) String after, @RequestParam(required = false) Integer limit,
             @RequestParam(name = "board_id", required = false) Long boardId) {
-        if (after != null && after < 0) {
-            throw ApiException.invalid("after", "must not be negative");
-        }
         if (limit != null && limit < 1) {
             throw ApiException.invalid("limit", "must be at least 1");
         }
+        if ("latest".equals(after)) {
+            return feed.latest();
+        }
+        if (after != null && !after.matches("\\d{1,18}")) {
+            throw ApiException.invalid("after", "must be a cursor (a non-negative event id) or 'latest'");
+        }
         int l = limit == null ? ChangeFeed.DEFAULT_LIMIT : Math.min(limit, ChangeFeed.MAX_LIMIT);
-        return feed.read(after, boardId, l);
+        return feed.read(after == null ? null : Long.valueOf(after), boardId, l);
     }
 }

@@ -21,10 +21,18 @@ import org.springframework.stereotype.Component;
  * <p>How: the outbox id default takes the transaction's xid before it draws from the sequence
  * (V6__live.sql). So if we read the sequence's last drawn value {@code L}, and after that the next
  * xid to be assigned, {@code X}, every transaction holding an id at or below {@code L} has an xid
- * below {@code X}. Once a snapshot's {@code xmin} (the oldest xid still running) reaches {@code X},
- * all of those transactions have ended, and every id at or below {@code L} is final. Each {@link #advance()} records such a
- * candidate pair and confirms the earlier ones its snapshot allows. A long-running writer holds the
- * horizon back (that is the price of strict id order), it never lets a reader skip its events.
+ * below {@code X}. Once the oldest xid still running <em>in this database</em> reaches {@code X}, all
+ * of those transactions have ended, and every id at or below {@code L} is final. Each {@link #advance()}
+ * records such a candidate pair and confirms the earlier ones the running transactions allow. A
+ * long-running writer holds the horizon back (that is the price of strict id order), it never lets a
+ * reader skip its events.
+ *
+ * <p>Only this database's transactions count: xids are cluster-wide, and a snapshot's {@code xmin}
+ * waits for every transaction on the server, so a long transaction in another database (a worker's, a
+ * report's, another application's) would stall live delivery for as long as it runs, although it can
+ * never write this outbox. The running xids come from {@code pg_stat_activity} (and
+ * {@code pg_prepared_xacts}); when the role cannot see every session of this database (another role's
+ * sessions, without {@code pg_read_all_stats}) it falls back to the snapshot's {@code xmin}.
  *
  * <p>This reads only a sequence and the snapshot, no tenant data, with the pool's own connection. Each
  * instance keeps its own horizon; every instance's value is a proven lower bound, so they agree on
@@ -34,6 +42,32 @@ import org.springframework.stereotype.Component;
 class FeedHorizon {
 
     private static final int MAX_PENDING = 64;
+
+    /**
+     * The oldest xid still running in this database (64-bit), and the next xid to be assigned. The
+     * next xid is read without assigning one: age(x) counts from it for a transaction that has no xid
+     * (a snapshot's xmax is not it: it is one past the latest <em>completed</em> xid, and a running
+     * transaction may hold an xid above it); all age() calls of one statement count from the same
+     * value. With no xid running here, the oldest is the next one.
+     */
+    private static final String RUNNING = """
+            with snap as (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin),
+                 ids as (select xmin, xmin + age(xid(xmin::text::xid8)) as next_xid from snap),
+                 here as (select oid from pg_database where datname = current_database()),
+                 running as (
+                     select age(backend_xid) as age from pg_stat_activity
+                     where datid = (select oid from here) and backend_xid is not null
+                     union all
+                     select age(transaction) from pg_prepared_xacts where database = current_database()),
+                 hidden as (
+                     select not pg_has_role('pg_read_all_stats', 'USAGE') and exists (
+                         select 1 from pg_stat_activity where datid = (select oid from here)
+                         and usesysid is not null and not pg_has_role(usesysid, 'USAGE')) as unseen)
+            select case when (select unseen from hidden) then xmin
+                        else next_xid - coalesce((select max(age) from running), 0) end,
+                   next_xid
+            from ids
+            """;
 
     private record Candidate(long drawn, long nextXid) {}
 
@@ -52,17 +86,10 @@ class FeedHorizon {
         try {
             // Two statements, in this order: the sequence first, then the next xid and the oldest running one.
             long drawn = drawn();
-            // The next xid to be assigned, without assigning one: age(x) counts from it for a
-            // transaction that has no xid. (A snapshot's xmax is not it: it is one past the latest
-            // *completed* xid, and a running transaction may hold an xid above it.)
-            long[] snapshot = jdbc.sql("""
-                    select pg_snapshot_xmin(s)::text::bigint,
-                           pg_snapshot_xmin(s)::text::bigint + age(xid(pg_snapshot_xmin(s)))
-                    from pg_current_snapshot() s
-                    """)
+            long[] snapshot = jdbc.sql(RUNNING)
                     .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                     .single();
-            long xmin = snapshot[0];
+            long oldestRunning = snapshot[0];
             long nextXid = snapshot[1];
             if (drawn < confirmed) {
                 // The sequence went backwards (a restore, or tests truncating with RESTART IDENTITY):
@@ -78,7 +105,7 @@ class FeedHorizon {
                 }
                 pending.addLast(new Candidate(drawn, nextXid));
             }
-            while (!pending.isEmpty() && pending.peekFirst().nextXid() <= xmin) {
+            while (!pending.isEmpty() && pending.peekFirst().nextXid() <= oldestRunning) {
                 confirmed = Math.max(confirmed, pending.pollFirst().drawn());
             }
             return confirmed;

@@ -1,6 +1,5 @@
 package dev.agentkanban.identity;
 
-import dev.agentkanban.identity.IdentityRecords.Workspace;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Problems;
 import jakarta.servlet.FilterChain;
@@ -37,12 +36,12 @@ class AuthenticationFilter extends OncePerRequestFilter {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Credentials credentials;
-    private final IdentityRepository repo;
+    private final CallerAccess access;
     private final JsonMapper json;
 
-    AuthenticationFilter(Credentials credentials, IdentityRepository repo, JsonMapper json) {
+    AuthenticationFilter(Credentials credentials, CallerAccess access, JsonMapper json) {
         this.credentials = credentials;
-        this.repo = repo;
+        this.access = access;
         this.json = json;
     }
 
@@ -96,15 +95,21 @@ class AuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         Caller caller = found.get();
-        Optional<Workspace> workspace;
-        try {
-            workspace = workspaceOf(request, caller);
-        } catch (ApiException e) {
-            problem(response, e);
-            return;
-        }
-        Role role = workspace.map(w -> Role.lower(w.role(), caller.scopeCap())).orElse(null);
         String path = request.getRequestURI();
+        Optional<RequestContext> workspace;
+        if (isWebSocket(path)) {
+            // the handshake names its workspace itself (realtime.WorkspaceHandshake), so that it can
+            // refuse with a reason a browser's WebSocket can read
+            workspace = Optional.empty();
+        } else {
+            try {
+                workspace = workspaceOf(request, caller);
+            } catch (ApiException e) {
+                problem(response, e);
+                return;
+            }
+        }
+        Role role = workspace.map(RequestContext::role).orElse(null);
         boolean workspaceScoped = path.startsWith("/api/") && NOT_WORKSPACE_SCOPED.stream().noneMatch(path::startsWith);
         if (workspace.isEmpty() && workspaceScoped && !SecurityPaths.isPublic(request)) {
             problem(response, Roles.forbidden("you are not a member of any workspace; ask an admin to add you"));
@@ -117,7 +122,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller, role));
-        RequestContext ctx = workspace.map(w -> new RequestContext(w.id(), caller.username(), role)).orElse(null);
+        RequestContext ctx = workspace.orElse(null);
         request.setAttribute(Caller.class.getName(), caller);
         if (ctx == null) {
             chain.doFilter(request, response);
@@ -139,26 +144,25 @@ class AuthenticationFilter extends OncePerRequestFilter {
         }
     }
 
-    private Optional<Workspace> workspaceOf(HttpServletRequest request, Caller caller) {
-        String named = firstNonBlank(request.getHeader("X-Workspace-Id"), request.getHeader("X-Tenant-Id"));
+    private Optional<RequestContext> workspaceOf(HttpServletRequest request, Caller caller) {
+        String named = namedWorkspace(request);
         if (named == null) {
-            return repo.defaultWorkspaceOf(caller.userId(), caller.defaultWorkspaceId());
+            return access.byDefault(caller);
         }
-        Optional<IdentityRepository.WorkspaceAccess> access = parseWorkspace(named.trim())
-                .flatMap(ws -> repo.access(ws, caller.userId()))
-                .filter(a -> a.role() != null || caller.systemAdmin());
-        if (access.isEmpty()) {
+        Optional<RequestContext> ctx = access.named(caller, named);
+        if (ctx.isEmpty()) {
             throw Roles.forbidden("you are not a member of workspace " + named.trim());
         }
-        return access.map(a -> new Workspace(a.id(), a.slug(), a.name(), a.createdAt(), a.role() == null ? Role.ADMIN : a.role()));
+        return ctx;
     }
 
-    private Optional<Long> parseWorkspace(String named) {
-        try {
-            return Optional.of(Long.parseLong(named));
-        } catch (NumberFormatException e) {
-            return repo.workspaceIdBySlug(named);
-        }
+    /** The workspace a request names ({@code X-Workspace-Id}, alias {@code X-Tenant-Id}), or null. */
+    private static String namedWorkspace(HttpServletRequest request) {
+        return firstNonBlank(request.getHeader("X-Workspace-Id"), request.getHeader("X-Tenant-Id"));
+    }
+
+    private static boolean isWebSocket(String path) {
+        return path.equals("/ws") || path.startsWith("/ws/");
     }
 
     static String credentialOf(HttpServletRequest request) {
@@ -171,13 +175,13 @@ class AuthenticationFilter extends OncePerRequestFilter {
             return session.trim();
         }
         String path = request.getRequestURI();
-        if (path.startsWith("/ws")) {
+        if (isWebSocket(path)) {
             String offered = bearerSubprotocol(request);
             if (offered != null) {
                 return offered;
             }
         }
-        if (path.startsWith("/ws") || path.startsWith("/mcp")) {
+        if (isWebSocket(path) || path.startsWith("/mcp")) {
             return request.getParameter("token");
         }
         return null;

@@ -228,6 +228,16 @@ class IdentityRepository {
                 .optional();
     }
 
+    /** Whether an API token still works: not revoked, not expired, its user not disabled. */
+    boolean apiTokenActive(long tokenId) {
+        return jdbc.sql("""
+                select exists (select 1 from api_tokens t join users u on u.id = t.user_id
+                               where t.id = :id and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+                                 and not u.disabled)
+                """)
+                .param("id", tokenId).query(Boolean.class).single();
+    }
+
     void touchToken(long id) {
         jdbc.sql("update api_tokens set last_used_at = now() where id = :id").param("id", id).update();
     }

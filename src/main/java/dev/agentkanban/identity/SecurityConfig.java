@@ -28,7 +28,7 @@ class SecurityConfig {
     /** Only in a web application: the CLI commands run without a web server, and without this chain. */
     @Bean
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentityRepository repo, JsonMapper json)
+    SecurityFilterChain api(HttpSecurity http, Credentials credentials, CallerAccess access, JsonMapper json)
             throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> {})
@@ -44,7 +44,7 @@ class SecurityConfig {
                         .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
                                 + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
                                 + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new AuthenticationFilter(credentials, repo, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new AuthenticationFilter(credentials, access, json), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(SecurityPaths.PUBLIC).permitAll()
                         .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**", "/actuator/**").authenticated()

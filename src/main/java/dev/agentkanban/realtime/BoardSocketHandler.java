@@ -1,6 +1,8 @@
 package dev.agentkanban.realtime;
 
+import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.RequestContext;
+import java.io.IOException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
@@ -14,26 +16,37 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The WebSocket adapter: translates client messages ({@code subscribe_board}, {@code unsubscribe_board},
  * {@code ping}, {@code heartbeat_response}, {@code get_stats}) into calls on {@link BoardRooms}. A
- * malformed or unknown message gets an {@code error} message; the connection stays open.
+ * malformed or unknown message gets an {@code error} message; the connection stays open. A caller
+ * who is not a member of the workspace the handshake named is told so ({@code error} {@code forbidden})
+ * and the connection is closed (4403); subscribing first re-checks the caller's access.
  */
 @Component
 class BoardSocketHandler extends TextWebSocketHandler {
 
     private final BoardRooms rooms;
+    private final LiveAccess access;
     private final JsonMapper json;
     private final LiveSettings settings;
 
-    BoardSocketHandler(BoardRooms rooms, JsonMapper json, LiveSettings settings) {
+    BoardSocketHandler(BoardRooms rooms, LiveAccess access, JsonMapper json, LiveSettings settings) {
         this.rooms = rooms;
+        this.access = access;
         this.json = json;
         this.settings = settings;
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) {
+    public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+        String refused = (String) session.getAttributes().get(WorkspaceHandshake.REFUSED);
+        if (refused != null) {
+            session.sendMessage(new TextMessage(Messages.error(json, "forbidden", refused)));
+            session.close(new CloseStatus(LiveAccess.NOT_A_MEMBER, refused));
+            return;
+        }
+        Caller caller = (Caller) session.getAttributes().get(WorkspaceHandshake.CALLER);
         RequestContext ctx = (RequestContext) session.getAttributes().get(WorkspaceHandshake.CONTEXT);
         String clientId = (String) session.getAttributes().get(WorkspaceHandshake.CLIENT_ID);
-        Connection c = new Connection(session, ctx, clientId, settings);
+        Connection c = new Connection(session, caller, ctx, clientId, settings);
         if (!rooms.admit(c)) {
             return;
         }
@@ -45,7 +58,7 @@ class BoardSocketHandler extends TextWebSocketHandler {
                 .put("role", ctx.role().toString())
                 .put("heartbeat_interval_seconds", settings.heartbeatInterval.toSeconds())));
         Long board = (Long) session.getAttributes().get(WorkspaceHandshake.BOARD_ID);
-        if (board != null) {
+        if (board != null && access.allowed(c)) {
             rooms.subscribe(c, board, (Long) session.getAttributes().get(WorkspaceHandshake.LAST_EVENT_ID));
         }
     }
@@ -73,7 +86,7 @@ class BoardSocketHandler extends TextWebSocketHandler {
             case "subscribe_board" -> {
                 Long board = id(c, msg, "board_id", true);
                 Long last = id(c, msg, "last_event_id", false);
-                if (board != null && (last != null || !msg.hasNonNull("last_event_id"))) {
+                if (board != null && (last != null || !msg.hasNonNull("last_event_id")) && access.allowed(c)) {
                     rooms.subscribe(c, board, last);
                 }
             }

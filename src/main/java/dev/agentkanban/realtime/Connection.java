@@ -1,5 +1,6 @@
 package dev.agentkanban.realtime;
 
+import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.RequestContext;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,8 +21,9 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * One client connection: who it is (workspace, actor, role, captured at the handshake), which boards
- * it follows, and its outgoing messages.
+ * One client connection: who it is (the caller and their workspace, actor and role, captured at the
+ * handshake and re-checked while it lasts, see {@link LiveAccess}), which boards it follows, and its
+ * outgoing messages.
  *
  * <p>Sending never makes the caller wait for the client: messages go into a bounded queue that one
  * virtual thread per connection drains into the session, which is wrapped in Spring's
@@ -52,7 +54,8 @@ final class Connection {
     private record Held(long eventId, String text) {}
 
     private final WebSocketSession session;
-    private final RequestContext context;
+    private final Caller caller;
+    private volatile RequestContext context;
     private final String clientId;
     private final long sendTimeLimitNanos;
     private final BlockingQueue<String> queue;
@@ -62,9 +65,10 @@ final class Connection {
     private volatile long lastHeard = System.nanoTime();
     private volatile boolean closed;
 
-    Connection(WebSocketSession raw, RequestContext context, String clientId, LiveSettings settings) {
+    Connection(WebSocketSession raw, Caller caller, RequestContext context, String clientId, LiveSettings settings) {
         this.session = new ConcurrentWebSocketSessionDecorator(raw, (int) settings.sendTimeLimit.toMillis(),
                 settings.sendBufferBytes, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+        this.caller = caller;
         this.context = context;
         this.clientId = clientId;
         this.sendTimeLimitNanos = settings.sendTimeLimit.toNanos();
@@ -81,8 +85,17 @@ final class Connection {
         return session.getId();
     }
 
+    Caller caller() {
+        return caller;
+    }
+
     RequestContext context() {
         return context;
+    }
+
+    /** The caller's access as just re-checked (same workspace; the role may have changed). */
+    void refresh(RequestContext current) {
+        context = current;
     }
 
     long workspaceId() {
@@ -217,12 +230,24 @@ final class Connection {
 
     /** Closes with a reason the client can read; never waits for a stuck socket. */
     void close(CloseStatus status) {
+        close(null, status);
+    }
+
+    /** Closes, sending {@code last} first instead of whatever is still queued. */
+    void close(String last, CloseStatus status) {
         if (closed) {
             return;
         }
         closed = true;
         queue.clear();
         Thread.ofVirtual().name("ws-close-" + id()).start(() -> {
+            try {
+                if (last != null) {
+                    session.sendMessage(new TextMessage(last));
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("the last message to {} failed: {}", id(), e.toString());
+            }
             try {
                 session.close(status);
             } catch (IOException | RuntimeException e) {

@@ -14,18 +14,21 @@ class LiveSettings {
     final Duration sendTimeLimit;
     final int sendBufferBytes;
     final int sendQueueMessages;
+    final Duration accessCheckInterval;
 
     LiveSettings(@Value("${kanban.websocket.max-connections:1000}") int maxConnections,
             @Value("${kanban.websocket.heartbeat-interval:PT30S}") Duration heartbeatInterval,
             @Value("${kanban.websocket.heartbeat-timeout:PT60S}") Duration heartbeatTimeout,
             @Value("${kanban.websocket.send-time-limit:PT10S}") Duration sendTimeLimit,
             @Value("${kanban.websocket.send-buffer-bytes:1048576}") int sendBufferBytes,
-            @Value("${kanban.websocket.send-queue-messages:1000}") int sendQueueMessages) {
+            @Value("${kanban.websocket.send-queue-messages:1000}") int sendQueueMessages,
+            @Value("${kanban.websocket.access-check-interval:PT30S}") Duration accessCheckInterval) {
         this.maxConnections = maxConnections;
         this.heartbeatInterval = heartbeatInterval;
         this.heartbeatTimeout = heartbeatTimeout;
         this.sendTimeLimit = sendTimeLimit;
         this.sendBufferBytes = sendBufferBytes;
         this.sendQueueMessages = sendQueueMessages;
+        this.accessCheckInterval = accessCheckInterval;
     }
 }

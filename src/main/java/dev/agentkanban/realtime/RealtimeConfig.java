@@ -19,10 +19,13 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 class RealtimeConfig implements WebSocketConfigurer {
 
     private final BoardSocketHandler handler;
+    private final WorkspaceHandshake handshakeInterceptor;
     private final String[] origins;
 
-    RealtimeConfig(BoardSocketHandler handler, @Value("${kanban.cors-origins:}") String origins) {
+    RealtimeConfig(BoardSocketHandler handler, WorkspaceHandshake handshakeInterceptor,
+            @Value("${kanban.cors-origins:}") String origins) {
         this.handler = handler;
+        this.handshakeInterceptor = handshakeInterceptor;
         this.origins = Arrays.stream(origins.replace("[", "").replace("]", "").replace("\"", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
@@ -33,7 +36,7 @@ class RealtimeConfig implements WebSocketConfigurer {
         handshake.setSupportedProtocols("bearer");
         var registration = registry.addHandler(handler, "/ws", "/ws/connect")
                 .setHandshakeHandler(handshake)
-                .addInterceptors(new WorkspaceHandshake());
+                .addInterceptors(handshakeInterceptor);
         if (origins.length > 0) {
             registration.setAllowedOrigins(origins);
         }

@@ -1,52 +1,76 @@
 package dev.agentkanban.realtime;
 
-import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.Caller;
+import dev.agentkanban.identity.CallerAccess;
 import dev.agentkanban.identity.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Captures who connects: the identity filter has already authenticated the handshake (bearer token in
- * {@code Sec-WebSocket-Protocol} or a {@code token} parameter) and bound the caller's workspace and
- * role, which the connection keeps for its lifetime. Also reads seed 002's {@code /ws/connect}
- * parameters {@code client_id} and {@code board_id} (and {@code last_event_id}).
+ * Captures who connects and in which workspace. The identity filter has already authenticated the
+ * handshake (bearer token in {@code Sec-WebSocket-Protocol} or a {@code token} parameter); the
+ * workspace is the one named by the {@code workspace_id} parameter (a browser cannot set headers) or
+ * the {@code X-Workspace-Id} header, else the caller's default one. A workspace the caller is not a
+ * member of is not refused here but right after the handshake, with an {@code error} message and a
+ * close reason (a browser sees neither on a refused handshake). Also reads seed 002's
+ * {@code /ws/connect} parameters {@code client_id} and {@code board_id} (and {@code last_event_id}).
  */
+@Component
 class WorkspaceHandshake implements HandshakeInterceptor {
 
+    static final String CALLER = "kanban.caller";
     static final String CONTEXT = "kanban.context";
+    static final String REFUSED = "kanban.refused";
     static final String CLIENT_ID = "kanban.client_id";
     static final String BOARD_ID = "kanban.board_id";
     static final String LAST_EVENT_ID = "kanban.last_event_id";
 
+    private final CallerAccess access;
+
+    WorkspaceHandshake(CallerAccess access) {
+        this.access = access;
+    }
+
     @Override
     public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
             Map<String, Object> attributes) {
-        RequestContext ctx = CurrentRequest.orNull();
-        if (ctx == null) {
+        if (!(request instanceof ServletServerHttpRequest servlet)
+                || !(servlet.getServletRequest().getAttribute(Caller.class.getName()) instanceof Caller caller)) {
             response.setStatusCode(HttpStatus.FORBIDDEN);
             return false;
         }
-        attributes.put(CONTEXT, ctx);
-        if (request instanceof ServletServerHttpRequest servlet) {
-            String clientId = servlet.getServletRequest().getParameter("client_id");
-            if (clientId != null && !clientId.isBlank()) {
-                attributes.put(CLIENT_ID, clientId.length() > 200 ? clientId.substring(0, 200) : clientId);
-            }
-            for (String[] p : new String[][] {{"board_id", BOARD_ID}, {"last_event_id", LAST_EVENT_ID}}) {
-                String value = servlet.getServletRequest().getParameter(p[0]);
-                if (value != null && !value.isBlank()) {
-                    if (!value.trim().matches("\\d{1,18}")) {
-                        response.setStatusCode(HttpStatus.BAD_REQUEST);
-                        return false;
-                    }
-                    attributes.put(p[1], Long.parseLong(value.trim()));
+        HttpServletRequest http = servlet.getServletRequest();
+        String clientId = http.getParameter("client_id");
+        if (clientId != null && !clientId.isBlank()) {
+            attributes.put(CLIENT_ID, clientId.length() > 200 ? clientId.substring(0, 200) : clientId);
+        }
+        for (String[] p : new String[][] {{"board_id", BOARD_ID}, {"last_event_id", LAST_EVENT_ID}}) {
+            String value = http.getParameter(p[0]);
+            if (value != null && !value.isBlank()) {
+                if (!value.trim().matches("\\d{1,18}")) {
+                    response.setStatusCode(HttpStatus.BAD_REQUEST);
+                    return false;
                 }
+                attributes.put(p[1], Long.parseLong(value.trim()));
             }
+        }
+        attributes.put(CALLER, caller);
+        String named = firstNonBlank(http.getParameter("workspace_id"), http.getHeader("X-Workspace-Id"),
+                http.getHeader("X-Tenant-Id"));
+        Optional<RequestContext> ctx = named == null ? access.byDefault(caller) : access.named(caller, named);
+        if (ctx.isPresent()) {
+            attributes.put(CONTEXT, ctx.get());
+        } else {
+            attributes.put(REFUSED, named == null ? "you are not a member of any workspace"
+                    : "you are not a member of workspace " + abbreviated(named.trim()));
         }
         return true;
     }
@@ -54,4 +78,19 @@ class WorkspaceHandshake implements HandshakeInterceptor {
     @Override
     public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
             Exception exception) {}
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** A close reason has at most 123 bytes: the name goes in as printable ASCII, cut short if absurd. */
+    private static String abbreviated(String named) {
+        String ascii = named.replaceAll("[^\\x20-\\x7e]", "?");
+        return ascii.length() > 40 ? ascii.substring(0, 40) + "..." : ascii;
+    }
 }

@@ -96,7 +96,7 @@ public class Tasks {
         t.dueDate = request.dueDate();
         t.occurrenceCount = request.occurrenceCount() == null ? 1 : request.occurrenceCount();
         t.metadata = metadata;
-        t.position = place(column.id(), 0, new Placement(null, null, request.position()));
+        t.position = place(column, 0, new Placement(null, null, request.position()));
         long id = repo.insert(t);
         if (request.tags() != null && !request.tags().isEmpty()) {
             tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
@@ -438,7 +438,7 @@ public class Tasks {
         if (from.id() != target.id()) {
             requireWipRoom(target);
         }
-        t.moveTo(from, target, place(target.id(), t.id, placement));
+        t.moveTo(from, target, place(target, t.id, placement));
     }
 
     private void requireWipRoom(BoardColumn column) {
@@ -453,14 +453,21 @@ public class Tasks {
         }
     }
 
-    /** A free position in the column for the placement, renumbering the column once if there is no gap left. */
-    private long place(long columnId, long selfId, Placement p) {
-        OptionalLong position = tryPlace(columnId, selfId, p);
+    /**
+     * A free position in the column for the placement, renumbering the column once if there is no gap
+     * left. Renumbering changes the position of every task in the column without changing the tasks,
+     * so it is announced as one {@code bulk_update} of the column: a live board that keeps positions
+     * reloads it instead of placing later moves among stale positions.
+     */
+    private long place(BoardColumn column, long selfId, Placement p) {
+        OptionalLong position = tryPlace(column.id(), selfId, p);
         if (position.isEmpty()) {
-            repo.renumber(columnId);
-            position = tryPlace(columnId, selfId, p);
+            repo.renumber(column.id());
+            outbox.append(EventType.BULK_UPDATE, column.boardId(), null,
+                    Map.of("operation", "renumber", "column_id", column.id()));
+            position = tryPlace(column.id(), selfId, p);
         }
-        return position.orElseThrow(() -> new IllegalStateException("no position after renumbering column " + columnId));
+        return position.orElseThrow(() -> new IllegalStateException("no position after renumbering column " + column.id()));
     }
 
     private OptionalLong tryPlace(long columnId, long selfId, Placement p) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private static final int MAX_ERROR = 500;
 
     private final ChangeFeed feed;
+    private final WebhookTargets targets;
     private final SystemTransactions system;
     private final WebhookRepository repo;
     private final JsonMapper json;
@@ -58,13 +60,15 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private final HttpClient http;
     private final WakeableLoop loop = new WakeableLoop();
 
-    WebhookWorker(ChangeFeed feed, ChangeStream stream, SystemTransactions system, WebhookRepository repo, JsonMapper json,
+    WebhookWorker(ChangeFeed feed, ChangeStream stream, WebhookTargets targets, SystemTransactions system,
+            WebhookRepository repo, JsonMapper json,
             @Value("${kanban.webhooks.poll-interval:PT1S}") Duration pollInterval,
             @Value("${kanban.webhooks.initial-backoff:PT10S}") Duration initialBackoff,
             @Value("${kanban.webhooks.max-backoff:PT1H}") Duration maxBackoff,
             @Value("${kanban.webhooks.retry-window:PT25H}") Duration retryWindow,
             @Value("${kanban.webhooks.timeout:PT10S}") Duration timeout) {
         this.feed = feed;
+        this.targets = targets;
         this.system = system;
         this.repo = repo;
         this.json = json;
@@ -192,12 +196,42 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     }
 
     private void attempt(Claimed d) {
+        URI target = URI.create(d.url());
+        Optional<String> refused = targets.refusal(target);
+        Outcome outcome = refused.isPresent() ? new Outcome(null, "not sent: " + refused.get()) : post(d, target);
+        if (outcome == null) {
+            return; // shutting down: the lease runs out and the delivery is attempted again
+        }
+        if (outcome.error() == null) {
+            system.write(() -> {
+                repo.delivered(d.id(), outcome.code());
+                return null;
+            });
+            return;
+        }
+        String error = outcome.error();
+        Integer code = outcome.code();
+        Instant next = nextAttempt(d);
+        String failure = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        system.write(() -> {
+            repo.attemptFailed(d.id(), code, failure, next);
+            return null;
+        });
+        if (next == null) {
+            log.warn("webhook {} gave up on delivery {} (event {}) after {} attempts: {}", d.webhookId(), d.id(), d.eventId(),
+                    d.attempts(), failure);
+        }
+    }
+
+    /** How one attempt went: the response code (if any) and, unless it was a 2xx, what went wrong. */
+    private record Outcome(Integer code, String error) {}
+
+    /** POSTs the signed event; null when interrupted (shutting down). */
+    private Outcome post(Claimed d, URI target) {
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
-        Integer code = null;
-        String error;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(d.url()))
+            HttpRequest request = HttpRequest.newBuilder(target)
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "agent-kanban-webhooks")
@@ -208,33 +242,13 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
                     .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(d.secret(), timestamp, body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            code = response.statusCode();
-            if (code >= 200 && code < 300) {
-                int ok = code;
-                system.write(() -> {
-                    repo.delivered(d.id(), ok);
-                    return null;
-                });
-                return;
-            }
-            error = "HTTP " + code;
+            int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return new Outcome(code, code >= 200 && code < 300 ? null : "HTTP " + code);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return; // shutting down: the lease runs out and the delivery is attempted again
-        } catch (Exception e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        }
-        Instant next = nextAttempt(d);
-        Integer failedCode = code;
-        String failure = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
-        system.write(() -> {
-            repo.attemptFailed(d.id(), failedCode, failure, next);
             return null;
-        });
-        if (next == null) {
-            log.warn("webhook {} gave up on delivery {} (event {}) after {} attempts: {}", d.webhookId(), d.id(), d.eventId(),
-                    d.attempts(), failure);
+        } catch (Exception e) {
+            return new Outcome(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 

@@ -13,8 +13,6 @@ import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.webhook.WebhookRequests.CreateWebhook;
 import dev.agentkanban.webhook.WebhookRequests.UpdateWebhook;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -39,18 +37,20 @@ public class Webhooks {
     private final Transactions tx;
     private final Boards boards;
     private final WebhookWorker worker;
+    private final WebhookTargets targets;
 
-    Webhooks(WebhookRepository repo, Transactions tx, Boards boards, WebhookWorker worker) {
+    Webhooks(WebhookRepository repo, Transactions tx, Boards boards, WebhookWorker worker, WebhookTargets targets) {
         this.repo = repo;
         this.tx = tx;
         this.boards = boards;
         this.worker = worker;
+        this.targets = targets;
     }
 
     public Webhook create(CreateWebhook request) {
         Roles.require(Role.ADMIN);
         RequestContext ctx = CurrentRequest.get();
-        String url = validUrl(request.url());
+        String url = targets.require("url", request.url());
         List<String> types = validTypes(request.eventTypes());
         requireBoard(request.boardId());
         String secret = request.secret() != null ? request.secret() : newSecret();
@@ -77,7 +77,7 @@ public class Webhooks {
         Roles.require(Role.ADMIN);
         long ws = ws();
         UpdateWebhook v = patch.values();
-        String url = patch.has("url") ? validUrl(v.url()) : null;
+        String url = patch.has("url") ? targets.require("url", v.url()) : null;
         List<String> types = patch.has("event_types") ? validTypes(v.eventTypes()) : null;
         if (patch.has("board_id")) {
             requireBoard(v.boardId());
@@ -143,21 +143,6 @@ public class Webhooks {
             boards.get(boardId);
         } catch (ApiException e) {
             throw ApiException.invalid("board_id", "board " + boardId + " does not exist in this workspace");
-        }
-    }
-
-    private static String validUrl(String url) {
-        if (url == null || url.isBlank()) {
-            throw ApiException.invalid("url", "must not be blank");
-        }
-        try {
-            URI uri = new URI(url.trim());
-            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
-                throw ApiException.invalid("url", "must be an absolute http:// or https:// URL");
-            }
-            return uri.toString();
-        } catch (URISyntaxException e) {
-            throw ApiException.invalid("url", "is not a valid URL");
         }
     }
 

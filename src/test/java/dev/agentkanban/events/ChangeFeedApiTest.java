@@ -9,6 +9,7 @@ import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.task.TaskFixtures;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -119,9 +120,35 @@ class ChangeFeedApiTest extends ApiTest {
     }
 
     @Test
+    void latestNamesTheCursorOfTheFeedsEndToFollowFrom() throws Exception {
+        TaskFixtures fixtures = new TaskFixtures(http);
+        long board = fixtures.board("Latest")[0];
+        fixtures.task(board, "before the cursor");
+        FeedReader.fromNow(http, "", jdbc); // the feed has caught up with both
+
+        Response latest = http.get("/api/v1/events?after=latest&board_id=" + board);
+        assertThat(latest.status()).as(latest.body()).isEqualTo(200);
+        assertThat(latest.json().get("items")).isEmpty();
+        long cursor = latest.json().get("next_cursor").asLong();
+        fixtures.task(board, "after the cursor");
+
+        List<String> titles = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (titles.isEmpty()) {
+            assertThat(System.nanoTime()).as("the change after the cursor appears").isLessThan(deadline);
+            JsonNode page = http.get("/api/v1/events?board_id=" + board + "&after=" + cursor).json();
+            page.get("items").forEach(e -> titles.add(e.get("data").get("task").get("title").asString()));
+            cursor = page.get("next_cursor").asLong();
+            Thread.sleep(titles.isEmpty() ? 20 : 0); // following the feed, not a synchronisation point
+        }
+        assertThat(titles).containsExactly("after the cursor");
+    }
+
+    @Test
     void badCursorOrLimitIsAValidationError() {
         assertThat(http.get("/api/v1/events?after=-1").status()).isEqualTo(422);
         assertThat(http.get("/api/v1/events?after=abc").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/events?after=99999999999999999999").status()).isEqualTo(422);
         assertThat(http.get("/api/v1/events?limit=0").status()).isEqualTo(422);
         assertThat(http.get("/api/v1/events?board_id=x").status()).isEqualTo(422);
         assertThat(http.anonymous().get("/api/v1/events").status()).isEqualTo(401);

@@ -51,6 +51,25 @@ class FeedOrderTest extends ApiTest {
     }
 
     @Test
+    void aLongTransactionInAnotherDatabaseDoesNotHoldTheFeedBack() throws Exception {
+        FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        TestDatabase db = TestDatabase.get();
+        try (Connection elsewhere = DriverManager.getConnection(db.another().jdbcUrl, db.username, db.password);
+                Connection c = connect()) {
+            // xids are cluster-wide: this one holds back every snapshot's xmin on the server while open
+            elsewhere.setAutoCommit(false);
+            elsewhere.createStatement().execute("select pg_current_xact_id()");
+            long id = append(c, "while another database is busy");
+            c.commit();
+
+            reader.readUntil(seen -> !seen.isEmpty(), Duration.ofSeconds(5));
+
+            assertThat(reader.seenIds()).containsExactly(id);
+            elsewhere.rollback();
+        }
+    }
+
+    @Test
     void aRolledBackEventLeavesAGapTheFeedStepsOver() throws Exception {
         FeedReader reader = FeedReader.fromNow(http, "", jdbc);
         try (Connection c = connect()) {

@@ -44,6 +44,11 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
         return open(port, path, token, true);
     }
 
+    /** Connects like {@link #connect}, with handshake headers ({@code name, value, ...}), as a non-browser client can. */
+    static LiveClient connect(int port, String path, String token, String... headers) {
+        return open(port, path, token, true, headers);
+    }
+
     /**
      * Connects and reads nothing after the first message, like a client on a congested downlink;
      * it keeps sending heartbeat responses, so the server can only drop it for being slow.
@@ -68,11 +73,14 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
         return CLIENT.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + path), new LiveClient(true));
     }
 
-    private static LiveClient open(int port, String path, String token, boolean reading) {
+    private static LiveClient open(int port, String path, String token, boolean reading, String... headers) {
         LiveClient client = new LiveClient(reading);
         WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(WAIT);
         if (token != null) {
             builder.subprotocols("bearer", token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
         }
         client.socket = builder.buildAsync(URI.create("ws://localhost:" + port + path), client).join();
         return client;

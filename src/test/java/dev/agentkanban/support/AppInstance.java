@@ -26,7 +26,11 @@ public final class AppInstance implements AutoCloseable {
 
     /** Starts an instance; {@code settings} are {@code name=value} properties that win over every other source. */
     public static AppInstance start(List<Class<?>> extraSources, String... settings) {
-        TestDatabase db = TestDatabase.get();
+        return startOn(TestDatabase.get(), extraSources, settings);
+    }
+
+    /** Starts an instance on a database of the test's own (see {@link TestDatabase#another}). */
+    public static AppInstance startOn(TestDatabase db, List<Class<?>> extraSources, String... settings) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db.jdbcUrl,
                 "--spring.datasource.hikari.maximum-pool-size=4"));
         if (db.username != null) {
@@ -49,10 +53,15 @@ public final class AppInstance implements AutoCloseable {
 
     /** A new member of the default workspace and an API token of theirs. */
     public String memberToken(String username) {
+        return token(username, Role.MEMBER, "read", "write");
+    }
+
+    /** A new user with this role in the default workspace and an API token of theirs with these scopes. */
+    public String token(String username, Role role, String... scopes) {
         Identities identities = context.getBean(Identities.class);
         long workspace = context.getBean(Workspaces.class).defaultWorkspaceId();
-        User user = identities.provision(username, username + "-password", workspace, Role.MEMBER, false);
-        return identities.issueToken(user.id(), "tests", List.of("read", "write"));
+        User user = identities.provision(username, username + "-password", workspace, role, false);
+        return identities.issueToken(user.id(), "tests", List.of(scopes));
     }
 
     /** A client of this instance for a new member of the default workspace. */

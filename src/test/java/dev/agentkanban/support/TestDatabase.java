@@ -89,6 +89,15 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * Another fresh database on the same server, dropped when the JVM exits: for a test whose app
+     * instances must be the only ones at work on their database (the test JVM's other application
+     * contexts all share {@link #get}'s).
+     */
+    public TestDatabase another() {
+        return another("kanban_test");
+    }
+
     /** Creates a database of its own on the server, so concurrent runs and stale data cannot interfere. */
     private static TestDatabase fresh(String serverUrl, String user, String password) throws Exception {
         return fresh(serverUrl, user, password, "kanban_test");

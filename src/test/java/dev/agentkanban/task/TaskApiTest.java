@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,34 @@ class TaskApiTest extends ApiTest {
         }
         expected.add(last);
         assertThat(fx.order(b[1])).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void renumberingAColumnIsAnnouncedAsOneBulkUpdateBeforeTheMove() throws InterruptedException {
+        long[] b = fx.board("Renumbered");
+        long first = fx.task(b[0], "first");
+        long second = fx.task(b[0], "second");
+        long third = fx.task(b[0], "third");
+        // no room left between first and second
+        jdbc.sql("update tasks set position = id - :first + 1 where id in (:a, :b)")
+                .param("first", first).param("a", first).param("b", second).update();
+        long cursor = http.get("/api/v1/events?after=latest").json().get("next_cursor").asLong();
+
+        assertThat(http.post("/api/v1/tasks/" + third + "/move", obj("after_id", first)).status()).isEqualTo(200);
+
+        List<JsonNode> events = new ArrayList<>();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (events.size() < 2) {
+            assertThat(System.nanoTime()).as("events after the move: %s", events).isLessThan(deadline);
+            JsonNode page = http.get("/api/v1/events?board_id=" + b[0] + "&after=" + cursor).json();
+            page.get("items").forEach(events::add);
+            cursor = page.get("next_cursor").asLong();
+            Thread.sleep(events.size() < 2 ? 20 : 0); // following the feed, not a synchronisation point
+        }
+        assertThat(events).extracting(e -> e.get("type").asString()).containsExactly("bulk_update", "task_moved");
+        assertThat(events.get(0).get("data").get("operation").asString()).isEqualTo("renumber");
+        assertThat(events.get(0).get("data").get("column_id").asLong()).isEqualTo(b[1]);
+        assertThat(fx.order(b[1])).containsExactly(first, third, second);
     }
 
     @Test

@@ -116,9 +116,14 @@ final class Browser implements AutoCloseable {
 
     /** Waits for the condition; on a timeout the error carries the page's text and its console output. */
     <T> T until(Function<WebDriver, T> condition) {
+        return until(WAIT, condition);
+    }
+
+    /** Waits up to {@code timeout} for the condition. */
+    <T> T until(Duration timeout, Function<WebDriver, T> condition) {
         try {
             // the board re-renders as changes arrive: an element found a moment ago may be gone, so look again
-            return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            return new WebDriverWait(driver, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(condition::apply);
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("timed out on " + driver.getCurrentUrl() + "\n--- page text ---\n" + pageText()

@@ -80,6 +80,23 @@ class WebBoardLiveTest extends ApiTest {
     }
 
     @Test
+    void aReorderWithinAColumnElsewhereAppearsWithoutAReload() {
+        long[] b = fx.board("Reordered elsewhere");
+        long first = fx.task(b[0], "first", "column_id", b[2]);
+        fx.task(b[0], "second", "column_id", b[2]);
+        long third = fx.task(b[0], "third", "column_id", b[2]);
+        bobPage.openBoard(b[0], null);
+        bobPage.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+        bobPage.js("window.__sameDocument = true");
+
+        // a reorder does not change the task's version: the page must still take it
+        assertThat(alice.post("/api/v1/tasks/" + third + "/move", obj("column_id", b[2], "before_id", first)).status()).isEqualTo(200);
+
+        bobPage.waitForTitles("To Do", List.of("third", "first", "second"));
+        assertThat(bobPage.js("return window.__sameDocument === true")).as("no reload happened").isEqualTo(true);
+    }
+
+    @Test
     void aCardChangedElsewhereWhileBeingEditedShowsAConflictInsteadOfOverwriting() {
         long[] b = fx.board("Conflict");
         long id = fx.task(b[0], "contested", "column_id", b[2]);
@@ -117,8 +134,8 @@ class WebBoardLiveTest extends ApiTest {
         bobPage.openBoard(b[0], null);
         bobPage.card("stale card").click();
         WebElement epic = bobPage.waitVisible(By.cssSelector("#card-panel input[name=epic]"));
-        // the page stops hearing about changes (its board refreshes fail), so only the API's 412 can tell it
-        bobPage.js("const real = window.fetch; window.fetch = (url, opts) => String(url).includes('/tasks?per_column')"
+        // the page stops hearing about changes (its change feed and board refreshes fail), so only the API's 412 can tell it
+        bobPage.js("const real = window.fetch; window.fetch = (url, opts) => /tasks[?]per_column|[/]events[?]/.test(String(url))"
                 + " ? Promise.reject(new TypeError('offline')) : real(url, opts);");
         bob.patch("/api/v1/tasks/" + id, obj("epic", "bob's other tab"));
         epic.sendKeys("mine");

@@ -114,21 +114,10 @@ class WebBoardTest extends ApiTest {
     @Test
     void draggingACardAboveAnotherReordersTheColumnAndTheOrderSurvivesAReload() {
         long[] b = board("Reorder", "a", "b", "c");
-        // Known gap (issue 5, open): with the live socket connected, this drag within a column does not
-        // take in headless Chromium, while the same drag on the polling fallback does. Until that is
-        // understood this test runs the page on the fallback; the cross-column drag runs live.
-        Object script = browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
-                "window.WebSocket = class { constructor() { setTimeout(() => this.onclose && this.onclose(), 0); }"
-                        + " send() {} close() {} };")).get("identifier");
-        try {
-            dragReorder(b);
-        } finally {
-            browser.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", java.util.Map.of("identifier", script));
-        }
-    }
-
-    private void dragReorder(long[] b) {
         browser.openBoard(b[0], null);
+        // with the socket live: a reorder keeps the task's version, and neither the move's answer nor its
+        // live echo may be taken for old news
+        browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
         WebElement top = browser.card("a");
         new Actions(browser.driver())
                 .clickAndHold(browser.card("c"))

@@ -33,7 +33,12 @@ final class Receiver implements AutoCloseable {
     private volatile int otherwise = 200;
 
     Receiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(0);
+    }
+
+    /** A receiver on this port of 127.0.0.1 (0: any free one). */
+    Receiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/hook", exchange -> {
             byte[] body;
@@ -69,6 +74,11 @@ final class Receiver implements AutoCloseable {
             throw new AssertionError("no webhook request within " + WAIT);
         }
         return r;
+    }
+
+    /** How many requests arrived that {@link #next} has not taken yet. */
+    int waiting() {
+        return requests.size();
     }
 
     @Override

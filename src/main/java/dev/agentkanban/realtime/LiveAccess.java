@@ -1,0 +1,111 @@
+package dev.agentkanban.realtime;
+
+import dev.agentkanban.identity.Caller;
+import dev.agentkanban.identity.CallerAccess;
+import dev.agentkanban.identity.RequestContext;
+import jakarta.annotation.PreDestroy;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps every open connection within its caller's current access. A connection is authenticated at
+ * its handshake, but it may last for hours: its credential and membership are checked again on every
+ * {@code subscribe_board} and every {@code kanban.websocket.access-check-interval} (30 s), and a
+ * connection whose token was revoked, whose session was signed out or expired, whose user was
+ * disabled or deleted, or whose user left the workspace gets an {@code error} ({@code access_ended})
+ * and is closed (4401 for the credential, 4403 for the membership). It therefore stops receiving
+ * events within one interval on every instance.
+ */
+@Component
+class LiveAccess {
+
+    static final int CREDENTIAL_ENDED = 4401;
+    static final int NOT_A_MEMBER = 4403;
+
+    private static final Logger log = LoggerFactory.getLogger(LiveAccess.class);
+
+    private final CallerAccess access;
+    private final BoardRooms rooms;
+    private final JsonMapper json;
+    private final AtomicBoolean checking = new AtomicBoolean();
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ws-access").factory());
+
+    LiveAccess(CallerAccess access, BoardRooms rooms, JsonMapper json, LiveSettings settings) {
+        this.access = access;
+        this.rooms = rooms;
+        this.json = json;
+        long every = settings.accessCheckInterval.toMillis();
+        timer.scheduleWithFixedDelay(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The verdict on one caller in one workspace: the current context, or why the connection ends. */
+    private record Verdict(RequestContext context, CloseStatus ended) {}
+
+    /** Whether the connection may go on (its role refreshed); if not, it is told why and closed. */
+    boolean allowed(Connection c) {
+        return apply(c, verdict(c.caller(), c.workspaceId()));
+    }
+
+    /** One round over all connections; a caller with several connections is checked once. */
+    void checkAll() {
+        if (!checking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            checkAll(rooms.connections());
+        } catch (RuntimeException e) {
+            // the database is unreachable, say: nothing can be delivered meanwhile; the next round decides
+            log.debug("access check round failed: {}", e.toString());
+        } finally {
+            checking.set(false);
+        }
+    }
+
+    private void checkAll(Collection<Connection> connections) {
+        Map<String, Verdict> verdicts = new HashMap<>();
+        for (Connection c : connections) {
+            if (c.isOpen()) {
+                Caller caller = c.caller();
+                String key = caller.userId() + ":" + caller.credential() + ":" + caller.credentialId() + ":" + c.workspaceId();
+                apply(c, verdicts.computeIfAbsent(key, k -> verdict(caller, c.workspaceId())));
+            }
+        }
+    }
+
+    private Verdict verdict(Caller caller, long workspaceId) {
+        if (!access.valid(caller)) {
+            return new Verdict(null, new CloseStatus(CREDENTIAL_ENDED,
+                    "access ended: the credential was revoked or has expired, or the user was disabled"));
+        }
+        return access.in(caller, workspaceId)
+                .map(ctx -> new Verdict(ctx, null))
+                .orElseGet(() -> new Verdict(null, new CloseStatus(NOT_A_MEMBER,
+                        "access ended: no longer a member of workspace " + workspaceId)));
+    }
+
+    private boolean apply(Connection c, Verdict v) {
+        if (v.ended() == null) {
+            c.refresh(v.context());
+            return true;
+        }
+        log.info("closing connection {} ({}): {}", c.id(), c.context().actor(), v.ended().getReason());
+        c.close(Messages.error(json, "access_ended", v.ended().getReason()), v.ended());
+        return false;
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+}

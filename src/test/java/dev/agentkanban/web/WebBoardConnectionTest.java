@@ -1,0 +1,141 @@
+package dev.agentkanban.web;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.task.TaskFixtures;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * How the page keeps its board current: over the live socket in whichever workspace the person
+ * picks, and, when the socket cannot connect, by following the change feed at a pace that leaves
+ * most of the credential's rate limit (60 requests a minute by default) to the person's own work.
+ */
+class WebBoardConnectionTest extends ApiTest {
+
+    /**
+     * Counts the page's API requests and socket attempts ({@code window.__requests}: url and page
+     * time), and blocks the socket while {@code window.__blockSocket} is true (each attempt fails at
+     * once, as behind a proxy that refuses WebSockets).
+     */
+    static final String COUNTING = """
+            window.__requests = [];
+            window.__blockSocket = true;
+            const realFetch = window.fetch.bind(window);
+            window.fetch = (url, opts) => {
+              window.__requests.push({ url: String(url), t: performance.now() });
+              return realFetch(url, opts);
+            };
+            const RealSocket = window.WebSocket;
+            function CountedSocket(url, protocols) {
+              window.__requests.push({ url: 'socket', t: performance.now() });
+              if (!window.__blockSocket) return new RealSocket(url, protocols);
+              this.readyState = 3;
+              setTimeout(() => this.onclose && this.onclose({ code: 1006 }), 0);
+            }
+            CountedSocket.prototype.send = function () {};
+            CountedSocket.prototype.close = function () {};
+            Object.assign(CountedSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+            window.WebSocket = CountedSocket;
+            """;
+
+    Browser browser;
+    TaskFixtures fx;
+
+    @BeforeAll
+    void startBrowser() {
+        fx = new TaskFixtures(clientFor("dora", defaultWorkspace, Role.MEMBER));
+        browser = Browser.start(port);
+        browser.signIn("dora", "dora-password");
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void aBoardOfAnyWorkspaceThePersonPicksIsFollowedLive() {
+        long team = otherWorkspace("team-two");
+        User erin = identities.provision("erin", "erin-password", defaultWorkspace, Role.MEMBER, false);
+        assertThat(http.post("/api/v1/workspaces/" + team + "/members", obj("user_id", erin.id(), "role", "member")).status())
+                .isEqualTo(201);
+        Http erinInTeam = http.as("Authorization", "Bearer " + identities.issueToken(erin.id(), "web", List.of("read", "write")),
+                "X-Workspace-Id", Long.toString(team));
+        TaskFixtures inTeam = new TaskFixtures(erinInTeam);
+        long[] b = inTeam.board("Team two's board");
+        try (Browser erinPage = Browser.start(port)) {
+            erinPage.signIn("erin", "erin-password");
+            new Select(erinPage.waitVisible(By.id("workspace-select"))).selectByValue(Long.toString(team));
+            erinPage.until(d -> d.findElements(By.cssSelector("#board-select option:checked")).stream()
+                    .anyMatch(o -> o.getText().equals("Team two's board")));
+            erinPage.column("To Do");
+            erinPage.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+
+            inTeam.task(b[0], "made in team two", "column_id", b[2]);
+
+            erinPage.waitForTitles("To Do", List.of("made in team two"));
+            assertThat(erinPage.driver().findElement(By.id("live-status")).getAttribute("data-status")).isEqualTo("live");
+        }
+    }
+
+    @Test
+    void withTheSocketBlockedThePageFollowsTheChangeFeedWellUnderTheRateLimit() {
+        long[] b = fx.board("Fallback");
+        Object script = browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNTING))
+                .get("identifier");
+        try {
+            browser.openBoard(b[0], null);
+            // once the page follows the feed (it has its cursor), a change is made through the API
+            browser.until(d -> count("after=latest", 0, 1e9) >= 1);
+            fx.task(b[0], "made through the API", "column_id", b[2]);
+            browser.waitForTitles("To Do", List.of("made through the API"));
+            assertThat(browser.driver().findElement(By.id("live-status")).getAttribute("data-status")).isEqualTo("polling");
+
+            // the first 30 s of the page, start-up included: the measurement window, not a synchronisation point
+            browser.until(Duration.ofSeconds(40), d -> pageTime() > 30_000);
+            long api = count("/api/", 0, 30_000);
+            long feed = count("/api/v1/events", 0, 30_000);
+            long sockets = count("socket", 0, 30_000);
+            System.out.printf("socket blocked, first 30 s of the page: %d API requests (%d to the change feed), %d socket attempts%n",
+                    api, feed, sockets);
+            assertThat(api).as("API requests in 30 s, against a budget of 30 (60/min)").isLessThanOrEqualTo(12);
+            assertThat(sockets).as("socket attempts in 30 s (RATE_LIMIT_WS_CONNECT 10/min)").isLessThanOrEqualTo(4);
+
+            // when the socket gets through, the page goes live and stops polling
+            browser.js("window.__blockSocket = false; document.dispatchEvent(new Event('visibilitychange'))");
+            browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+            double live = pageTime();
+            fx.task(b[0], "made while live", "column_id", b[2]);
+            browser.waitForTitles("To Do", List.of("made through the API", "made while live"));
+            // longer than the shortest polling interval (5 s): the measurement window, not a synchronisation point
+            browser.until(Duration.ofSeconds(15), d -> pageTime() > live + 7_000);
+            assertThat(count("/api/v1/events", live, 1e9)).as("feed requests while the socket is open").isZero();
+        } finally {
+            browser.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+        }
+    }
+
+    private double pageTime() {
+        return ((Number) browser.js("return performance.now()")).doubleValue();
+    }
+
+    /** How many of the page's requests whose url contains {@code part} it made between these page times (ms). */
+    private long count(String part, double from, double to) {
+        return ((Number) browser.js("return window.__requests.filter(r => r.url.includes(arguments[0])"
+                + " && r.t > arguments[1] && r.t <= arguments[2]).length", part, from, to)).longValue();
+    }
+}
