@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -39,11 +40,14 @@ class Credentials {
 
     static final String API_TOKEN_PREFIX = "akt_";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int VERIFIED_TOKENS = 10_000;
 
     private final JwtEncoder encoder;
     private final JwtDecoder decoder;
     private final Duration ttl;
     private final IdentityRepository repo;
+    /** Session tokens whose signature was checked, by token (bounded: emptied when full). */
+    private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
 
     Credentials(@Value("${kanban.secret-key:}") String secret, @Value("${kanban.environment}") String environment,
             @Value("${kanban.token-ttl-minutes:60}") long ttlMinutes, IdentityRepository repo) {
@@ -91,13 +95,8 @@ class Credentials {
     }
 
     private Optional<Caller> session(String token) {
-        Jwt jwt;
-        try {
-            jwt = decoder.decode(token);
-        } catch (JwtException e) {
-            return Optional.empty();
-        }
-        if (jwt.getId() == null) {
+        Jwt jwt = verified(token);
+        if (jwt == null || jwt.getId() == null) {
             return Optional.empty();
         }
         long userId;
@@ -110,6 +109,31 @@ class Credentials {
         return repo.sessionUser(userId, jwt.getId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
                 u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
                 jwt.getExpiresAt(), u.defaultWorkspaceId()));
+    }
+
+    /**
+     * The token's claims once its signature and expiry are checked, or null. A token never changes, so
+     * one that passed is not checked again until it expires: checking cost about a tenth of a simple
+     * request's CPU time (JFR, docs/benchmarks.md). Revocation is not cached: {@link #session} asks the
+     * database on every request.
+     */
+    private Jwt verified(String token) {
+        Jwt known = verified.get(token);
+        if (known != null && known.getExpiresAt() != null && known.getExpiresAt().isAfter(Instant.now())) {
+            return known;
+        }
+        Jwt jwt;
+        try {
+            jwt = decoder.decode(token);
+        } catch (JwtException e) {
+            verified.remove(token);
+            return null;
+        }
+        if (verified.size() >= VERIFIED_TOKENS) {
+            verified.clear();
+        }
+        verified.put(token, jwt);
+        return jwt;
     }
 
     private Optional<Caller> apiToken(String token) {
