@@ -326,22 +326,35 @@ run_websocket() {
 
 # ---- query plans -------------------------------------------------------------------------------
 
+# explain_as_app SQL: EXPLAIN ANALYZE of one statement in a transaction set up as the service sets
+# up its own (workspace, actor and role: the row-level security policies apply as they do there).
+explain_as_app() {
+  local role=""
+  $APP_ROLE && role=", set_config('role', 'kanban_app', true)"
+  sql <<EOF
+begin read only;
+select set_config('kanban.actor', 'bench', true), set_config('kanban.workspace_id', '$WS', true)$role \g /dev/null
+explain (analyze, buffers) $1;
+commit;
+EOF
+}
+
 # explain_reads: plans of the read statements with literal values (the list's, the get's, and the
-# statistics' only statement that reads tasks rather than counters).
+# statistics' only statement that reads tasks rather than counters), as the service's role runs them.
 explain_reads() {
   local col=${COLUMN_IDS[1]} id=$(( (MIN_ID + MAX_ID) / 2 )) file="$RUN_DIR/explain.txt"
   {
     echo "-- list 100 tasks of a column (column $col)"
-    sql -c "explain (analyze, buffers) $(cat "$SQL_DIR/task_select.sql") where t.workspace_id = $WS and t.column_id = $col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0"
+    explain_as_app "$(cat "$SQL_DIR/task_select.sql") where t.workspace_id = $WS and t.column_id = $col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0"
     echo
     echo "-- its total (from the task_counts counters)"
-    sql -c "explain (analyze, buffers) $(sed "s/:ws\b/$WS/; s/:col\b/$col/" "$SQL_DIR/column_total.sql")"
+    explain_as_app "$(sed "s/:ws\b/$WS/; s/:col\b/$col/" "$SQL_DIR/column_total.sql")"
     echo
     echo "-- get one task (id $id)"
-    sql -c "explain (analyze, buffers) $(cat "$SQL_DIR/task_select.sql") where t.workspace_id = $WS and t.id = $id"
+    explain_as_app "$(cat "$SQL_DIR/task_select.sql") where t.workspace_id = $WS and t.id = $id"
     echo
     echo "-- board statistics: overdue and completed this week"
-    sql -c "explain (analyze, buffers) $(sed "s/:board\b/$BOARD/g" "$SQL_DIR/stats_moment.sql")"
+    explain_as_app "$(sed "s/:board\b/$BOARD/g" "$SQL_DIR/stats_moment.sql")"
   } >"$file"
 }
 
@@ -679,7 +692,8 @@ mkdir -p "$(dirname "$OUT")"
     echo
     echo "## Query plans at $(thousands "$BIG") tasks"
     echo
-    echo "\`EXPLAIN (ANALYZE, BUFFERS)\` of the read statements with literal values, after the read runs."
+    echo "\`EXPLAIN (ANALYZE, BUFFERS)\` of the read statements with literal values, after the read runs, in a"
+    echo "transaction set up like the service's (workspace, actor, role: row-level security applies)."
     echo
     echo '```'
     cat "$RUN_DIR/explain.txt"
