@@ -10,19 +10,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
@@ -36,17 +40,24 @@ class Credentials {
 
     static final String API_TOKEN_PREFIX = "akt_";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int VERIFIED_TOKENS = 10_000;
 
     private final JwtEncoder encoder;
     private final JwtDecoder decoder;
     private final Duration ttl;
     private final IdentityRepository repo;
+    /** Session tokens whose signature was checked, by token (bounded: emptied when full). */
+    private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
 
     Credentials(@Value("${kanban.secret-key:}") String secret, @Value("${kanban.environment}") String environment,
             @Value("${kanban.token-ttl-minutes:60}") long ttlMinutes, IdentityRepository repo) {
         SecretKey key = SecretKeys.resolve(secret, environment);
         this.encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
-        this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        // our issuer is a name, not a URL: the default converter would try (and fail, with an
+        // exception) to turn it into one on every request
+        decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(Map.of(JwtClaimNames.ISS, iss -> iss)));
+        this.decoder = decoder;
         this.ttl = Duration.ofMinutes(ttlMinutes);
         this.repo = repo;
     }
@@ -84,13 +95,8 @@ class Credentials {
     }
 
     private Optional<Caller> session(String token) {
-        Jwt jwt;
-        try {
-            jwt = decoder.decode(token);
-        } catch (JwtException e) {
-            return Optional.empty();
-        }
-        if (jwt.getId() == null) {
+        Jwt jwt = verified(token);
+        if (jwt == null || jwt.getId() == null) {
             return Optional.empty();
         }
         long userId;
@@ -103,6 +109,31 @@ class Credentials {
         return repo.sessionUser(userId, jwt.getId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
                 u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
                 jwt.getExpiresAt(), u.defaultWorkspaceId()));
+    }
+
+    /**
+     * The token's claims once its signature and expiry are checked, or null. A token never changes, so
+     * one that passed is not checked again until it expires: checking cost about a tenth of a simple
+     * request's CPU time (JFR, docs/benchmarks.md). Revocation is not cached: {@link #session} asks the
+     * database on every request.
+     */
+    private Jwt verified(String token) {
+        Jwt known = verified.get(token);
+        if (known != null && known.getExpiresAt() != null && known.getExpiresAt().isAfter(Instant.now())) {
+            return known;
+        }
+        Jwt jwt;
+        try {
+            jwt = decoder.decode(token);
+        } catch (JwtException e) {
+            verified.remove(token);
+            return null;
+        }
+        if (verified.size() >= VERIFIED_TOKENS) {
+            verified.clear();
+        }
+        verified.put(token, jwt);
+        return jwt;
     }
 
     private Optional<Caller> apiToken(String token) {

@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -54,6 +55,16 @@ class SecurityConfig {
                                 "unauthorized", "Unauthorized", "authentication required: send Authorization: Bearer <token>", null)))
                         .accessDeniedHandler((req, res, ex) -> problem(json, res, Roles.forbidden("access denied"))));
         return http.build();
+    }
+
+    /**
+     * No observations of the security filters and authorization decisions: wrapping each of the
+     * chain's filters in an observation cost about a fifth of a simple request's CPU time under load
+     * (JFR, docs/benchmarks.md). The request as a whole is still observed ({@code http.server.requests}).
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** Passwords are hashed with bcrypt (Spring Security's delegating encoder, {@code {bcrypt}} prefix). */
