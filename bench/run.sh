@@ -552,6 +552,8 @@ gap_notes() {
 # time goes: the costliest statements of each write's first script and how many round trips it makes.
 write_limits() {
   local op file
+  # needs the one-connection runs (a quick run has only 8 connections)
+  [ -f "$RUN_DIR/pgbench-$BIG-${WRITE_OPS[0]}-c1.txt" ] || return 0
   echo
   echo "**Writes at one connection.** The write budgets (p50 ≤ 5 ms) apply to the service; PostgreSQL alone,"
   echo "sent the same statements one transaction at a time, measured at $(thousands "$BIG") tasks:"
