@@ -3,12 +3,8 @@ package dev.agentkanban.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.identity.Role;
-import dev.agentkanban.support.ApiTest;
-import dev.agentkanban.support.Http;
-import dev.agentkanban.task.TaskFixtures;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -17,26 +13,11 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /** A phone-width screen, dark mode, a viewer's read-only board, signing out, and a wrong password. */
-class WebBoardLayoutTest extends ApiTest {
-
-    Browser browser;
-    Http alice;
-    TaskFixtures fx;
+class WebBoardLayoutTest extends MemberPageTest {
 
     @BeforeAll
-    void startBrowser() {
-        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
+    void viewer() {
         clientFor("vera", defaultWorkspace, Role.VIEWER);
-        fx = new TaskFixtures(alice);
-        browser = Browser.start(port);
-        browser.signIn("alice", "alice-password");
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test

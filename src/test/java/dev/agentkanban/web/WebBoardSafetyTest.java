@@ -3,14 +3,9 @@ package dev.agentkanban.web;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentkanban.identity.Role;
-import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
-import dev.agentkanban.task.TaskFixtures;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -22,30 +17,12 @@ import org.openqa.selenium.interactions.Actions;
  * or pretend a move happened that the server refused (a WIP-limit refusal snaps back with the reason).
  * Also: 5,000 cards on one board load a page per column, with "show more" for the rest.
  */
-class WebBoardSafetyTest extends ApiTest {
+class WebBoardSafetyTest extends MemberPageTest {
 
     static final String IMG = "<img src=x onerror=\"window.__xss=1\">";
     static final String SCRIPT = "<script>window.__xss=2</script>";
     static final String LINK = "[click me](javascript:window.__xss=3)";
 
-    Browser browser;
-    Http alice;
-    TaskFixtures fx;
-
-    @BeforeAll
-    void startBrowser() {
-        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
-        fx = new TaskFixtures(alice);
-        browser = Browser.start(port);
-        browser.signIn("alice", "alice-password");
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void xssPayloadsInEveryFieldShowLiterallyAndNeverRun() {

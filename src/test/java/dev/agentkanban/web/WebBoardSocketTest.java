@@ -2,14 +2,8 @@ package dev.agentkanban.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentkanban.identity.Role;
-import dev.agentkanban.support.ApiTest;
-import dev.agentkanban.support.Http;
-import dev.agentkanban.task.TaskFixtures;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -21,7 +15,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * come (naming the actor), answers heartbeats, falls back to polling when the socket drops, and on
  * reconnecting asks for what it missed with the last event id it saw.
  */
-class WebBoardSocketTest extends ApiTest {
+class WebBoardSocketTest extends MemberPageTest {
 
     static final String FAKE_SOCKET = """
             window.__sockets = [];
@@ -39,24 +33,9 @@ class WebBoardSocketTest extends ApiTest {
             window.WebSocket = FakeSocket;
             """;
 
-    Browser browser;
-    Http alice;
-    TaskFixtures fx;
-
-    @BeforeAll
-    void startBrowser() {
-        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
-        fx = new TaskFixtures(alice);
-        browser = Browser.start(port);
+    @Override
+    void beforeSignIn(Browser browser) {
         ((ChromeDriver) browser.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FAKE_SOCKET));
-        browser.signIn("alice", "alice-password");
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     Object socket(int index, String expression) {

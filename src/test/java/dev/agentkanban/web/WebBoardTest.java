@@ -2,13 +2,7 @@ package dev.agentkanban.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentkanban.identity.Role;
-import dev.agentkanban.support.ApiTest;
-import dev.agentkanban.support.Http;
-import dev.agentkanban.task.TaskFixtures;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -20,29 +14,8 @@ import org.openqa.selenium.interactions.Actions;
  * moving (drag and drop and keyboard) with the order persisting across a reload, quick-add, inline
  * edit, comments, deletion with confirmation, and the filter kept in the URL.
  */
-class WebBoardTest extends ApiTest {
+class WebBoardTest extends MemberPageTest {
 
-    static final String USER = "alice";
-    static final String PASSWORD = "alice-password";
-
-    Browser browser;
-    Http alice;
-    TaskFixtures fx;
-
-    @BeforeAll
-    void startBrowser() {
-        alice = clientFor(USER, defaultWorkspace, Role.MEMBER);
-        fx = new TaskFixtures(alice);
-        browser = Browser.start(port);
-        browser.signIn(USER, PASSWORD);
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     /** A board with the default columns (Backlog, To Do, In Progress, Done) and tasks in To Do, top first. */
     long[] board(String name, String... todo) {

@@ -3,16 +3,10 @@ package dev.agentkanban.web;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentkanban.identity.Role;
-import dev.agentkanban.support.ApiTest;
-import dev.agentkanban.support.Http;
-import dev.agentkanban.task.TaskFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -21,30 +15,12 @@ import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 
 /** The card panel: editing every field, tags, evidence with an image preview, history, "Move to", hints, and columns. */
-class WebCardPanelTest extends ApiTest {
+class WebCardPanelTest extends MemberPageTest {
 
     /** A 1×1 PNG. */
     static final byte[] PNG = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
 
-    Browser browser;
-    Http alice;
-    TaskFixtures fx;
-
-    @BeforeAll
-    void startBrowser() {
-        alice = clientFor("alice", defaultWorkspace, Role.MEMBER);
-        fx = new TaskFixtures(alice);
-        browser = Browser.start(port);
-        browser.signIn("alice", "alice-password");
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     WebElement open(String title) {
         browser.card(title).click();
