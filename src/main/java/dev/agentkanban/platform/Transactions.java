@@ -1,7 +1,5 @@
 package dev.agentkanban.platform;
 
-import dev.agentkanban.identity.CurrentRequest;
-import dev.agentkanban.identity.RequestContext;
 import java.util.function.Supplier;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -68,7 +66,7 @@ public class Transactions {
      * the policies bind even when the pool connects as a superuser.
      */
     private void bind() {
-        RequestContext ctx = CurrentRequest.get();
+        RequestScope ctx = RequestScope.current();
         jdbc.sql(appRole()
                         ? "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true),"
                                 + " set_config('role', 'kanban_app', true)"

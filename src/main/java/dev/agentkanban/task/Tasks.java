@@ -12,7 +12,6 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
-import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
@@ -48,10 +47,10 @@ public class Tasks {
     private final Outbox outbox;
     private final JsonMapper json;
     private final Duration defaultLease;
-    private final Tags tags;
+    private final TaskTagging tags;
 
     Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
-            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, Tags tags) {
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, TaskTagging tags) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
