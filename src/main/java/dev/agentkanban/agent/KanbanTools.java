@@ -20,6 +20,7 @@ import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskFilter;
 import dev.agentkanban.task.TaskQueries;
+import dev.agentkanban.task.TaskRequests;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
@@ -260,8 +261,9 @@ class KanbanTools {
 
     private static Integer lease(ToolArguments a) {
         Integer seconds = a.optionalInt("lease_seconds");
-        if (seconds != null && (seconds < 10 || seconds > 86_400)) {
-            throw ApiException.invalid("lease_seconds", "must be between 10 and 86400");
+        if (seconds != null && (seconds < TaskRequests.MIN_LEASE_SECONDS || seconds > TaskRequests.MAX_LEASE_SECONDS)) {
+            throw ApiException.invalid("lease_seconds", "must be between " + TaskRequests.MIN_LEASE_SECONDS + " and "
+                    + TaskRequests.MAX_LEASE_SECONDS);
         }
         return seconds;
     }

@@ -1,5 +1,7 @@
 package dev.agentkanban.agent;
 
+import dev.agentkanban.task.Priority;
+import dev.agentkanban.task.TaskRequests;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ final class ToolCatalog {
             Every change is recorded in the task's history under your name. Errors come back as tool
             errors with an explanation; fix the arguments and try again.""";
 
-    private static final List<String> PRIORITIES = List.of("low", "medium", "high", "urgent");
+    private static final List<String> PRIORITIES = Priority.wireNames();
     private static final List<String> STATUSES = List.of("pending", "in_progress", "completed", "cancelled");
 
     private ToolCatalog() {}
@@ -312,7 +314,7 @@ final class ToolCatalog {
 
     private static Prop priority() {
         return enumeration("priority", "low, medium, high or urgent (critical is accepted as urgent).",
-                List.of("low", "medium", "high", "urgent", "critical"));
+                java.util.stream.Stream.concat(PRIORITIES.stream(), java.util.stream.Stream.of("critical")).toList());
     }
 
     private static Prop priorities() {
@@ -355,7 +357,9 @@ final class ToolCatalog {
     }
 
     private static Prop leaseSeconds() {
-        return integer("lease_seconds", "Lease length in seconds (10-86400, default 900 = 15 minutes).", 10, 86400);
+        return integer("lease_seconds", "Lease length in seconds (" + TaskRequests.MIN_LEASE_SECONDS + "-"
+                + TaskRequests.MAX_LEASE_SECONDS + ", default 900 = 15 minutes).", TaskRequests.MIN_LEASE_SECONDS,
+                TaskRequests.MAX_LEASE_SECONDS);
     }
 
     private static Prop expectedVersion() {

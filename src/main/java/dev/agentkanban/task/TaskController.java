@@ -88,6 +88,12 @@ class TaskController {
         return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).eTag(Versions.etag(task.version())).body(task);
     }
 
+    /** The priorities from least to most urgent: the order sorts and claims use, for clients to show. */
+    @GetMapping("/priorities")
+    List<String> priorities() {
+        return Priority.wireNames();
+    }
+
     @GetMapping("/tasks/{id}")
     ResponseEntity<TaskView> get(@PathVariable long id) {
         return withEtag(queries.get(id));

@@ -44,7 +44,7 @@ public class TaskQueries {
             "updated_at", List.of("t.updated_at"),
             "due_date", List.of("t.due_date"),
             "title", List.of("lower(t.title)"),
-            "priority", List.of("array_position(array['low','medium','high','urgent'], t.priority)"),
+            "priority", List.of("priority_rank(t.priority)"),
             "status", List.of("array_position(array['pending','in_progress','completed','cancelled'], t.status)"));
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};

@@ -136,7 +136,7 @@ class TaskRepository {
         }
         sql.append("""
 
-                order by array_position(array['low','medium','high','urgent'], t.priority) desc, t.created_at, t.id
+                order by priority_rank(t.priority) desc, t.created_at, t.id
                 limit 1
                 for update of t skip locked
                 """);

@@ -14,6 +14,12 @@ import java.util.Map;
 /** Request bodies of the task API. Seed 000's names are accepted as aliases (content, section, assigned_to). */
 public final class TaskRequests {
 
+    /** The range of a claim's lease in seconds, for REST and MCP alike. */
+    public static final int MIN_LEASE_SECONDS = 10;
+
+    public static final int MAX_LEASE_SECONDS = 86_400;
+
+
     private TaskRequests() {}
 
     static final String NOT_BLANK = ".*\\S.*";
@@ -67,7 +73,7 @@ public final class TaskRequests {
 
     public record CancelTask(@NotBlank @Size(max = 2000) String reason) {}
 
-    public record ClaimTask(@Min(10) @Max(86400) Integer leaseSeconds) {}
+    public record ClaimTask(@Min(MIN_LEASE_SECONDS) @Max(MAX_LEASE_SECONDS) Integer leaseSeconds) {}
 
     /**
      * Which task to take next: the board, optionally one column (id or name) and filters. The lease
@@ -80,7 +86,7 @@ public final class TaskRequests {
             Priority priority,
             @Size(max = 200) String epic,
             @Size(max = 50) String tag,
-            @Min(10) @Max(86400) Integer leaseSeconds) {}
+            @Min(MIN_LEASE_SECONDS) @Max(MAX_LEASE_SECONDS) Integer leaseSeconds) {}
 
     /**
      * An issue an agent ran into (seed 000's agent rule): found by normalised title on the board, or

@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Tasks {
 
-    static final int MAX_METADATA_BYTES = 65_536;
+    /** The largest metadata object, in bytes of JSON (the API's and the CSV import's limit). */
+    public static final int MAX_METADATA_BYTES = 65_536;
 
     private final TaskRepository repo;
     private final TaskQueries queries;

@@ -16,6 +16,7 @@ import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskRef;
+import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
 import dev.agentkanban.transfer.TransferRepository.ExportedTask;
 import dev.agentkanban.transfer.TransferRepository.NewTask;
@@ -55,7 +56,6 @@ class CsvTransfer {
     /** Tag names in the {@code tags} column are separated by semicolons (a tag name may contain a comma). */
     static final String TAG_SEPARATOR = "; ";
     static final String SOURCE = "csv";
-    static final int MAX_METADATA_BYTES = 65_536;
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "cancelled");
@@ -271,8 +271,8 @@ class CsvTransfer {
         if (meta != null && !meta.isBlank()) {
             try {
                 metadata = json.readValue(meta, MAP);
-                if (metadata == null || meta.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
-                    f.error("metadata", "must be a JSON object of at most " + MAX_METADATA_BYTES + " bytes");
+                if (metadata == null || meta.getBytes(StandardCharsets.UTF_8).length > Tasks.MAX_METADATA_BYTES) {
+                    f.error("metadata", "must be a JSON object of at most " + Tasks.MAX_METADATA_BYTES + " bytes");
                     metadata = Map.of();
                 }
             } catch (JacksonException e) {
