@@ -23,9 +23,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -45,9 +43,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @RequestMapping("/api/v1")
 class TaskController {
-
-    private static final Set<String> UPDATE_FIELDS = Set.of("title", "description", "acceptance_criteria", "priority",
-            "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "metadata");
 
     private final Tasks tasks;
     private final TaskQueries queries;
@@ -110,18 +105,7 @@ class TaskController {
     @PutMapping("/tasks/{id}")
     ResponseEntity<TaskView> put(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestBody JsonNode body) {
-        Patch<UpdateTask> sent = bodies.patch(body, UpdateTask.class);
-        if (sent.values().title() == null) {
-            throw ApiException.invalid("title", "must not be blank");
-        }
-        Set<String> present = new HashSet<>(sent.present());
-        present.addAll(UPDATE_FIELDS);
-        UpdateTask v = sent.values();
-        UpdateTask full = new UpdateTask(v.title(), v.description(), v.acceptanceCriteria(),
-                v.priority() == null ? Priority.MEDIUM : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
-                v.dueDate(), v.occurrenceCount() == null ? 1 : v.occurrenceCount(), v.metadata(), v.status(),
-                v.cancelReason(), v.columnId(), v.column());
-        return withEtag(tasks.update(id, Versions.expected(ifMatch), new Patch<>(full, present)));
+        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class)));
     }
 
     @DeleteMapping("/tasks/{id}")

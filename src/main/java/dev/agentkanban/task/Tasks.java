@@ -20,10 +20,12 @@ import dev.agentkanban.task.TaskRequests.UpdateTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -37,6 +39,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class Tasks {
+
+    static final Priority DEFAULT_PRIORITY = Priority.MEDIUM;
+    static final int DEFAULT_OCCURRENCES = 1;
+    /** The fields a PUT replaces whether sent or not. */
+    private static final Set<String> REPLACED_FIELDS = Set.of("title", "description", "acceptance_criteria", "priority",
+            "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "metadata");
 
     /** The largest metadata object, in bytes of JSON (the API's and the CSV import's limit). */
     public static final int MAX_METADATA_BYTES = 65_536;
@@ -87,14 +95,14 @@ public class Tasks {
         t.description = request.description();
         t.acceptanceCriteria = request.acceptanceCriteria();
         t.status = Task.statusOnArrival(column);
-        t.priority = request.priority() == null ? Priority.MEDIUM : request.priority();
+        t.priority = request.priority() == null ? DEFAULT_PRIORITY : request.priority();
         t.epic = blankToNull(request.epic());
         t.area = blankToNull(request.area());
         t.owner = request.owner();
         t.assignee = blankToNull(request.assignee());
         t.createdBy = ctx.actor();
         t.dueDate = request.dueDate();
-        t.occurrenceCount = request.occurrenceCount() == null ? 1 : request.occurrenceCount();
+        t.occurrenceCount = request.occurrenceCount() == null ? DEFAULT_OCCURRENCES : request.occurrenceCount();
         t.metadata = metadata;
         t.position = place(column, 0, new Placement(null, null, request.position()));
         long id = repo.insert(t);
@@ -104,7 +112,26 @@ public class Tasks {
         return publish(EventType.TASK_CREATED, id, Map.of());
     }
 
-    /** Applies the fields present in {@code patch}; PUT passes a patch with every field present. */
+    /**
+     * PUT: replaces every editable field; those not sent take their defaults (empty, medium priority,
+     * one occurrence), as on creation. The status and column, which are not fields of the task's
+     * content, change only when sent.
+     */
+    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent) {
+        if (sent.values().title() == null) {
+            throw ApiException.invalid("title", "must not be blank");
+        }
+        Set<String> present = new HashSet<>(sent.present());
+        present.addAll(REPLACED_FIELDS);
+        UpdateTask v = sent.values();
+        UpdateTask full = new UpdateTask(v.title(), v.description(), v.acceptanceCriteria(),
+                v.priority() == null ? DEFAULT_PRIORITY : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
+                v.dueDate(), v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(), v.metadata(),
+                v.status(), v.cancelReason(), v.columnId(), v.column());
+        return update(id, expectedVersion, new Patch<>(full, present));
+    }
+
+    /** Applies the fields present in {@code patch}. */
     public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
         UpdateTask v = patch.values();
         for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
@@ -235,8 +262,7 @@ public class Tasks {
             if (!column(board, t.columnId).isDone()) {
                 return null;
             }
-            BoardColumn todo = board.firstOfKind(ColumnKind.TODO);
-            return todo != null ? todo : board.columns().stream().filter(c -> !c.isDone()).findFirst().orElse(null);
+            return board.reopenColumn();
         }, Task::reopen);
     }
 
@@ -314,10 +340,7 @@ public class Tasks {
             Task before = found.get();
             BoardColumn target = null;
             if (!before.status.isOpen() && column(board, before.columnId).isDone()) {
-                target = board.firstOfKind(ColumnKind.TODO);
-                if (target == null) {
-                    target = board.columns().stream().filter(c -> !c.isDone()).findFirst().orElse(null);
-                }
+                target = board.reopenColumn();
                 if (target != null) {
                     boards.lockColumn(target.id());
                 }
