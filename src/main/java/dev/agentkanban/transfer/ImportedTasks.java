@@ -4,6 +4,7 @@ import dev.agentkanban.board.Boards;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskView;
@@ -41,11 +42,16 @@ class ImportedTasks {
         long next(long columnId) {
             long position = next.computeIfAbsent(columnId, id -> {
                 boards.lockColumn(id);
-                Long last = repo.lastPosition(id);
-                return last == null ? Position.GAP : last + Position.GAP;
+                return after(repo.lastPosition(id));
             });
-            next.put(columnId, position + Position.GAP);
+            next.put(columnId, after(position));
             return position;
+        }
+
+        /** The next end-of-column position by the one ordering rule ({@link Position}), overflow included. */
+        private static long after(Long last) {
+            return Position.between(last, null).orElseThrow(() -> ApiException.conflict("column-full",
+                    "the column has no room left at its end; move some of its tasks, then import again"));
         }
     }
 
