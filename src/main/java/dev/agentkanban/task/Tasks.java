@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -129,6 +130,23 @@ public class Tasks {
                 v.dueDate(), v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(), v.metadata(),
                 v.status(), v.cancelReason(), v.columnId(), v.column());
         return update(id, expectedVersion, new Patch<>(full, present));
+    }
+
+    /**
+     * Inserts a task as it was elsewhere (imports and restores) inside the caller's write transaction:
+     * the insert fires the same triggers as a created task (audit row, counters); the caller appends the
+     * task's event once what hangs off it is written. The caller holds the column's lock.
+     */
+    public long restore(RestoredTask task) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a restored task must be inserted inside the import's transaction");
+        }
+        return repo.insert(CurrentRequest.get().workspaceId(), task);
+    }
+
+    /** A task id no row will take: for the restored trail of a task that no longer exists. */
+    public long reserveId() {
+        return repo.reserveId();
     }
 
     /** Applies the fields present in {@code patch}. */

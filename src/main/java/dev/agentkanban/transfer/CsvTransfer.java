@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
@@ -19,7 +20,6 @@ import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
 import dev.agentkanban.transfer.TransferRepository.ExportedTask;
-import dev.agentkanban.transfer.TransferRepository.NewTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -129,7 +129,7 @@ class CsvTransfer {
     // ---- import ----
 
     /** One row, checked: where it goes and what it says. */
-    private record Parsed(int line, String column, NewTask task, List<String> tags) {}
+    private record Parsed(int line, String column, RestoredTask task, List<String> tags) {}
 
     CsvReport importCsv(String text, BoardTarget target) {
         Roles.require(Role.MEMBER);
@@ -191,9 +191,9 @@ class CsvTransfer {
         board.columns().forEach(c -> counts.put(c.id(), new int[1]));
         for (Parsed p : rows) {
             BoardColumn column = p.column() == null ? board.columns().getFirst() : byName.get(p.column().toLowerCase(Locale.ROOT));
-            NewTask t = p.task();
+            RestoredTask t = p.task();
             String status = t.status() != null ? t.status() : Targets.statusOnArrival(column);
-            long id = imported.insert(new NewTask(board.id(), column.id(), slots.next(column.id()), t.title(), t.description(),
+            long id = imported.insert(new RestoredTask(board.id(), column.id(), slots.next(column.id()), t.title(), t.description(),
                     t.acceptanceCriteria(), status, t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(), t.assignee(),
                     t.createdBy(), t.dueDate(), t.occurrenceCount(), t.metadata(), t.createdAt(),
                     status.equals("completed") ? t.completedAt() : null, null, null, null));
@@ -296,7 +296,7 @@ class CsvTransfer {
             }
             tagNames.addAll(distinct);
         }
-        NewTask task = new NewTask(0, 0, 0, title, f.raw("description", 100_000), f.raw("acceptance_criteria", 20_000), status,
+        RestoredTask task = new RestoredTask(0, 0, 0, title, f.raw("description", 100_000), f.raw("acceptance_criteria", 20_000), status,
                 f.text("cancel_reason", 2000), priority == null ? "medium" : priority, f.text("epic", 200), f.text("area", 200),
                 owner, f.text("assignee", 200), actor, f.time("due_date"), occurrences, metadata, f.time("created_at"),
                 f.time("completed_at"), null, null, null);
