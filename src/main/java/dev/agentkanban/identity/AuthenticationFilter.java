@@ -2,6 +2,7 @@ package dev.agentkanban.identity;
 
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Problems;
+import dev.agentkanban.platform.RateLimited;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -124,6 +125,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
         SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller, role));
         RequestContext ctx = workspace.orElse(null);
         request.setAttribute(Caller.class.getName(), caller);
+        request.setAttribute(RateLimited.ATTRIBUTE, caller);
         if (ctx == null) {
             chain.doFilter(request, response);
             return;

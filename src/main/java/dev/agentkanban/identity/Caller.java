@@ -1,5 +1,6 @@
 package dev.agentkanban.identity;
 
+import dev.agentkanban.platform.RateLimited;
 import java.time.Instant;
 import java.util.Set;
 
@@ -17,9 +18,15 @@ public record Caller(
         String credential,
         String credentialId,
         Instant expiresAt,
-        Long defaultWorkspaceId) {
+        Long defaultWorkspaceId) implements RateLimited {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
+
+    /** Each credential of a user has a budget of its own. */
+    @Override
+    public String rateLimitKey() {
+        return userId + ":" + credential + ":" + credentialId;
+    }
 
     /** The highest role this credential can exercise, whatever the membership says. */
     Role scopeCap() {

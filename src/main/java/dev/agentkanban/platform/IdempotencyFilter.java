@@ -1,7 +1,5 @@
 package dev.agentkanban.platform;
 
-import dev.agentkanban.identity.CurrentRequest;
-import dev.agentkanban.identity.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -69,7 +67,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 && request.getContentType().toLowerCase().startsWith("multipart/");
         byte[] body = multipart ? new byte[0] : request.getInputStream().readAllBytes();
         String hash = hash(request, body);
-        RequestContext ctx = CurrentRequest.get();
+        RequestScope ctx = RequestScope.current();
 
         if (!claim(ctx, key, hash)) {
             Optional<Stored> stored = find(ctx, key);
@@ -132,7 +130,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     /** Takes the key for this request; false when someone holds it (a stale claim is taken over). */
-    private boolean claim(RequestContext ctx, String key, String hash) {
+    private boolean claim(RequestScope ctx, String key, String hash) {
         int inserted = jdbc.sql("""
                 insert into idempotency_keys (workspace_id, actor, key, request_hash)
                 values (:ws, :actor, :key, :hash)
@@ -149,7 +147,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         return inserted == 1;
     }
 
-    private Optional<Stored> find(RequestContext ctx, String key) {
+    private Optional<Stored> find(RequestScope ctx, String key) {
         return jdbc.sql("""
                 select request_hash, status, response_body, content_type, location from idempotency_keys
                 where workspace_id = :ws and actor = :actor and key = :key
@@ -162,7 +160,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 .optional();
     }
 
-    private void release(RequestContext ctx, String key) {
+    private void release(RequestScope ctx, String key) {
         jdbc.sql("delete from idempotency_keys where workspace_id = :ws and actor = :actor and key = :key and status is null")
                 .param("ws", ctx.workspaceId())
                 .param("actor", ctx.actor())

@@ -1,7 +1,7 @@
 package dev.agentkanban.platform.ratelimit;
 
-import dev.agentkanban.identity.Caller;
 import dev.agentkanban.platform.Problems;
+import dev.agentkanban.platform.RateLimited;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -110,9 +110,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
      */
     static String clientOf(HttpServletRequest request) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        Object principal = auth != null && auth.getPrincipal() instanceof Caller c ? c : request.getAttribute(Caller.class.getName());
-        if (principal instanceof Caller caller) {
-            return "caller:" + caller.userId() + ":" + caller.credential() + ":" + caller.credentialId();
+        Object principal = auth != null && auth.getPrincipal() instanceof RateLimited r ? r : request.getAttribute(RateLimited.ATTRIBUTE);
+        if (principal instanceof RateLimited caller) {
+            return "caller:" + caller.rateLimitKey();
         }
         return "ip:" + request.getRemoteAddr();
     }
