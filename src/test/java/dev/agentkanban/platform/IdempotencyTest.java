@@ -184,6 +184,66 @@ class IdempotencyTest extends ApiTest {
         assertThat(jdbc.sql("select count(*) from evidence where task_id = :t").param("t", task).query(Long.class).single()).isEqualTo(1);
     }
 
+    /**
+     * Every kind of write runs inside the key's transaction: row-level security context, the
+     * identity writes, workspace creation, imports, bulk operations. Each runs once, and its replay
+     * answers the same and changes nothing.
+     */
+    @Test
+    void everyKindOfWriteRunsOnceInTheKeysTransactionAndReplays() {
+        long[] board = new TaskFixtures(http).board("Keyed writes");
+        long task = new TaskFixtures(http).task(board[0], "Keyed task");
+        long other = new TaskFixtures(http).task(board[0], "Moved in bulk");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        identities.provision("keyed-" + suffix, "keyed-password", otherWorkspace("keyed-" + suffix), Role.MEMBER, false);
+        String json = "application/json";
+        List<String[]> writes = List.of(
+                new String[] {"/api/v1/workspaces", json, "{\"name\": \"Keyed team " + suffix + "\"}"},
+                new String[] {"/api/v1/workspaces/" + defaultWorkspace + "/members", json,
+                        "{\"username\": \"keyed-" + suffix + "\", \"role\": \"viewer\"}"},
+                new String[] {"/api/v1/tokens", json, "{\"name\": \"keyed\", \"scopes\": [\"read\"]}"},
+                new String[] {"/api/v1/tags", json, "{\"name\": \"keyed-" + suffix + "\"}"},
+                new String[] {"/api/v1/tasks/" + task + "/comments", json, "{\"body\": \"once\"}"},
+                new String[] {"/api/v1/tasks/" + task + "/claim", json, "{\"lease_seconds\": 60}"},
+                new String[] {"/api/v1/tasks/" + task + "/hints", json, "{\"type\": \"stale\", \"message\": \"keyed\"}"},
+                new String[] {"/api/v1/bulk/tasks/move", json, "{\"task_ids\": [" + other + "], \"column\": \"Done\"}"},
+                new String[] {"/api/v1/tasks/report-issue", json, "{\"board_id\": " + board[0] + ", \"title\": \"Keyed issue\"}"},
+                new String[] {"/api/v1/webhooks", json, "{\"url\": \"http://127.0.0.1:9/keyed\"}"},
+                new String[] {"/api/v1/import/todo-md", "text/markdown", "## To Do\n- [ ] imported with a key " + suffix + "\n"});
+        for (String[] w : writes) {
+            String key = "every-" + w[0];
+            Response first = send(w[0], w[1], w[2], key);
+            assertThat(first.status()).as("%s: %s", w[0], first.body()).isBetween(200, 299);
+            String before = everything();
+            Response replay = send(w[0], w[1], w[2], key);
+            assertThat(replay.status()).as(w[0]).isEqualTo(first.status());
+            assertThat(replay.header("Idempotent-Replayed")).as(w[0]).hasValue("true");
+            assertThat(replay.body()).as(w[0]).isEqualTo(first.body());
+            assertThat(everything()).as("a replay of %s changes nothing", w[0]).isEqualTo(before);
+        }
+        assertThat(jdbc.sql("select count(*) from comments where task_id = :t").param("t", task).query(Long.class).single()).isEqualTo(1);
+    }
+
+    private Response send(String path, String contentType, String body, String key) {
+        return http.execute(HttpRequest.newBuilder(URI.create(http.base() + path))
+                .header("Content-Type", contentType)
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    /** Row counts of every table a write may touch. */
+    private String everything() {
+        return jdbc.sql("""
+                select concat_ws(',', (select count(*) from workspaces), (select count(*) from memberships),
+                       (select count(*) from api_tokens), (select count(*) from tags), (select count(*) from boards),
+                       (select count(*) from tasks), (select count(*) from comments), (select count(*) from hints),
+                       (select count(*) from webhooks), (select count(*) from task_history),
+                       (select count(*) from outbox_events), (select count(*) from idempotency_keys),
+                       (select coalesce(sum(version), 0) from tasks))
+                """).query(String.class).single();
+    }
+
     @Test
     void signingInWithAnIdempotencyKeyIsNoServerError() {
         for (String password : List.of("tester-password", "not-the-password")) {
