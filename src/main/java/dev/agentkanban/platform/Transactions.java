@@ -12,6 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Runs feature work in one database transaction bound to the request's actor and workspace
  * ({@code kanban.actor}, {@code kanban.workspace_id}), which the audit triggers read. A write that
  * loses a deadlock or serialization race is retried from the start, a bounded number of times.
+ * When the request already runs in a transaction (an {@code Idempotency-Key} request, see
+ * IdempotencyFilter) the work joins it, so that the effect commits together with the stored response.
  */
 @Component
 public class Transactions {
@@ -25,6 +27,9 @@ public class Transactions {
 
     Transactions(PlatformTransactionManager manager, JdbcClient jdbc) {
         this.writes = new TransactionTemplate(manager);
+        // inside a request's own transaction (IdempotencyFilter) a write is a savepoint: a refused or
+        // retried write rolls back its own part only; alone it is a transaction of its own
+        this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.reads = new TransactionTemplate(manager);
         this.reads.setReadOnly(true);
         this.reads.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
