@@ -69,4 +69,8 @@ interface Agent {
         /** The task's column; empty when the worker has not seen its board's events. */
         Optional<ColumnLoad> column();
     }
+
+    /** A subject whose surroundings are known in advance (the evaluation, tests). */
+    record Snapshot(WorkerTask task, Instant now, List<WorkerTask> olderWithSameTitle, Optional<ColumnLoad> column)
+            implements Subject {}
 }
