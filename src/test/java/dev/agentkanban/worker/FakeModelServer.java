@@ -56,7 +56,8 @@ final class FakeModelServer implements AutoCloseable {
         }
 
         String systemMessage() {
-            return body.get("messages").get(0).get("content").toString();
+            // OpenAI: the first message; Anthropic: a top-level system field
+            return body.has("system") ? body.get("system").toString() : body.get("messages").get(0).get("content").toString();
         }
     }
 
@@ -115,6 +116,9 @@ final class FakeModelServer implements AutoCloseable {
             } else if (path.endsWith("/chat/completions")) {
                 Answer next = queued.poll();
                 answer = next != null ? next : answers.apply(request);
+            } else if (path.endsWith("/v1/messages")) {
+                // Anthropic's Messages API: the same canned content in its envelope
+                answer = new Answer(200, anthropicMessage(cannedAnswer(request)), false);
             } else {
                 answer = Answer.status(404);
             }
@@ -152,6 +156,20 @@ final class FakeModelServer implements AutoCloseable {
         choice.put("finish_reason", "stop");
         root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
+        return root.toString();
+    }
+
+    /** A message as Anthropic's Messages API records it. */
+    static String anthropicMessage(String content) {
+        var root = JSON.createObjectNode();
+        root.put("id", "msg_test");
+        root.put("type", "message");
+        root.put("role", "assistant");
+        root.put("model", "test-claude");
+        root.putArray("content").addObject().put("type", "text").put("text", content);
+        root.put("stop_reason", "end_turn");
+        root.putNull("stop_sequence");
+        root.putObject("usage").put("input_tokens", 90).put("output_tokens", 30);
         return root.toString();
     }
 

@@ -198,6 +198,23 @@ class ModelAgentsTest {
     }
 
     @Test
+    void theAnthropicProviderAsksTheMessagesApiWithTheSchema() {
+        String base = server.url().substring(0, server.url().length() - "/v1".length());
+        agents = ModelAgents.create(SpringAiModel.create(settings(base, "provider", "anthropic", "model", "test-claude")), context,
+                Agents.builtIn(Duration.ofDays(7)), JsonMapper.builder().build(), 0.9);
+        Analysis a = run(agent("model-triage"), AgentsTest.task("Checkout rejects every card"));
+
+        assertThat(a.findings()).extracting(Agent.Finding::type).containsExactly("priority", "tags");
+        assertThat(a.findings()).allSatisfy(f -> assertThat(f.model()).isEqualTo("test-claude"));
+        assertThat(a.usage().tokensIn()).isEqualTo(90);
+        assertThat(a.usage().tokensOut()).isEqualTo(30);
+        FakeModelServer.Request sent = server.requests().getFirst();
+        assertThat(sent.path()).isEqualTo("/v1/messages");
+        assertThat(sent.body().get("model").asString()).isEqualTo("test-claude");
+        assertThat(sent.body().toString()).contains("\"urgent\"");
+    }
+
+    @Test
     void withoutAKeyNoAuthorizationHeaderIsSent() {
         agents = ModelAgents.create(SpringAiModel.create(settings(server.url(), "api-key", "")), context,
                 Agents.builtIn(Duration.ofDays(7)), JsonMapper.builder().build(), 0.9);
