@@ -10,7 +10,8 @@ import java.util.Set;
  * word becomes {@value #MARK}. What counts as a secret:
  * <ul>
  * <li>words starting with a known token prefix ({@code sk-}, {@code ghp_}, {@code github_pat_},
- * {@code xoxb-}, {@code AKIA}, {@code glpat-}, {@code AIza}, this service's {@code akt_}, ...);</li>
+ * {@code xoxb-}, {@code AKIA}, {@code glpat-}, {@code AIza}, this service's {@code akt_}, ...; case
+ * as written) followed by 8 or more characters with a digit among them;</li>
  * <li>JSON web tokens (three dot-separated base64url parts starting with {@code eyJ});</li>
  * <li>the value after a secret-sounding key: {@code password=...}, {@code token: ...},
  * {@code Authorization: Bearer ...}, {@code api_key ...};</li>
@@ -25,8 +26,8 @@ final class Redactor {
     static final String MARK = "[REDACTED]";
 
     private static final String[] PREFIXES = {"sk-", "sk_live_", "sk_test_", "rk_live_", "pk_live_", "ghp_", "gho_", "ghu_",
-        "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "akia", "asia", "aiza", "akt_", "ya29.",
-        "npm_", "pypi-", "hf_", "sg."};
+        "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "AKIA", "ASIA", "AIza", "akt_", "ya29.",
+        "npm_", "pypi-", "hf_", "SG."};
     private static final Set<String> KEYS = Set.of("password", "passwd", "pwd", "passphrase", "secret", "token", "api_key",
             "apikey", "api-key", "access_key", "access_token", "secret_key", "client_secret", "private_key", "authorization",
             "bearer", "credentials");
@@ -150,9 +151,8 @@ final class Redactor {
         if (core.isEmpty()) {
             return word;
         }
-        String lower = core.toLowerCase(Locale.ROOT);
         for (String p : PREFIXES) {
-            if (lower.startsWith(p) && core.length() >= p.length() + 8) {
+            if (core.startsWith(p) && core.length() >= p.length() + 8 && hasDigit(core, p.length())) {
                 return word.replace(core, MARK);
             }
         }
@@ -160,6 +160,15 @@ final class Redactor {
             return word.replace(core, MARK);
         }
         return word;
+    }
+
+    private static boolean hasDigit(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indexOfSeparator(String word) {
