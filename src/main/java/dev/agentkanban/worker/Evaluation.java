@@ -141,7 +141,8 @@ final class Evaluation {
 
     /** The model-backed agents, with the deterministic agents they do not replace (epic). */
     static Report model(List<Case> cases, LanguageModel model, ModelSettings settings) {
-        ModelAgents.InMemory context = new ModelAgents.InMemory(settings.dailyTokens());
+        // no budget here: a run that fell back to the rules half-way would score neither
+        ModelAgents.InMemory context = new ModelAgents.InMemory(Long.MAX_VALUE);
         List<Agent> builtIn = Agents.builtIn(Duration.ofDays(7));
         List<Agent> agents = new ArrayList<>(ModelAgents.create(model, context, builtIn, JSON, settings.duplicateSimilarity()));
         Set<String> replaced = new java.util.HashSet<>();

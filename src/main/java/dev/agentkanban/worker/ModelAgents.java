@@ -234,6 +234,14 @@ final class ModelAgents {
         /** The fields sent to the model (redacted), or null when there is nothing to ask. */
         abstract Map<String, Object> input(WorkerTask task);
 
+        /**
+         * What identifies the question for "asked already" ({@code agent_results.input_hash}): by default
+         * all that is sent; the triage leaves out its context, which changes with every other task.
+         */
+        Map<String, Object> identity(WorkerTask task, Map<String, Object> input) {
+            return input;
+        }
+
         /** The hints the valid answer proposes for the task. */
         abstract List<Finding> findings(WorkerTask task, JsonNode answer);
 
@@ -256,7 +264,7 @@ final class ModelAgents {
                 return new Analysis(List.of(), null);
             }
             String user = json.writeValueAsString(input);
-            String hash = sha256(promptVersion + "\n" + model.model() + "\n" + user);
+            String hash = sha256(promptVersion + "\n" + model.model() + "\n" + json.writeValueAsString(identity(task, input)));
             if (context.alreadyAsked(name, task.id(), hash)) {
                 // the same fields were sent before: the drafts of that answer exist already
                 return new Analysis(List.of(), new Usage(model.model(), promptVersion, hash, 0, 0, 0));
@@ -361,6 +369,11 @@ final class ModelAgents {
                     .map(r -> fields("title", r.title(), "priority", r.priority(), "tags", r.tags())).toList();
             return fields("title", t.title(), "description", t.description(), "priority", t.priority(), "tags", t.tags(),
                     "workspace_tags", context.workspaceTags(30), "recent_tasks", recent);
+        }
+
+        @Override
+        Map<String, Object> identity(WorkerTask t, Map<String, Object> input) {
+            return fields("title", t.title(), "description", t.description(), "priority", t.priority(), "tags", t.tags());
         }
 
         @Override

@@ -215,6 +215,24 @@ class ModelAgentsTest {
     }
 
     @Test
+    void settingsHaveTheProvidersDefaultsAndRefuseWhatTheyCannotUse() {
+        StandardEnvironment env = new StandardEnvironment();
+        assertThat(ModelSettings.from(env).enabled()).isFalse();
+        env.getPropertySources().addFirst(new MapPropertySource("t", Map.of("kanban.worker.model.provider", "anthropic",
+                "kanban.worker.model.model", "claude")));
+        ModelSettings anthropic = ModelSettings.from(env);
+        assertThat(anthropic.url()).hasToString("https://api.anthropic.com");
+        assertThat(anthropic.embeddings()).as("no embedding endpoint for anthropic unless named").isFalse();
+        assertThat(settings("http://127.0.0.1:11434/v1/").embeddingUrl()).hasToString("http://127.0.0.1:11434/v1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("http://x/v1", "provider", "gemini"))
+                .hasMessageContaining("WORKER_MODEL_PROVIDER must be openai or anthropic");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("ftp://x"))
+                .hasMessageContaining("WORKER_MODEL_URL must start with http");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("http://x/v1", "daily-tokens", "-5"))
+                .hasMessageContaining("daily-tokens must be a whole number");
+    }
+
+    @Test
     void withoutAKeyNoAuthorizationHeaderIsSent() {
         agents = ModelAgents.create(SpringAiModel.create(settings(server.url(), "api-key", "")), context,
                 Agents.builtIn(Duration.ofDays(7)), JsonMapper.builder().build(), 0.9);

@@ -124,6 +124,17 @@ class ModelWorkerEndToEndTest extends ApiTest {
             Response applied = http.post("/api/v1/hints/" + priority.get("id").asLong() + "/apply", null);
             assertThat(applied.status()).as(applied.body()).isEqualTo(200);
             assertThat(fx.get(task).get("priority").asString()).isEqualTo("high");
+
+            // the update is analysed again: triage is asked anew (the priority it is sent changed), the
+            // text agent is not (title and description are what it was sent before)
+            await().atMost(WAIT).untilAsserted(() -> assertThat(worker.count("select count(*) from agent_processing_jobs"
+                    + " where task_id = " + task + " and agent = 'model-text' and status = 'completed'")).isEqualTo(2));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(worker.count("select count(*) from agent_processing_jobs"
+                    + " where task_id = " + task + " and status <> 'completed'")).isZero());
+            assertThat(server.chatRequests().stream().filter(r -> title(r).equals("checkout broken!")
+                    && r.systemMessage().contains("clearer title")).count()).isEqualTo(1);
+            assertThat(server.chatRequests().stream().filter(r -> title(r).equals("checkout broken!")
+                    && r.systemMessage().contains("triage")).count()).isEqualTo(2);
         }
     }
 
