@@ -139,7 +139,9 @@ class WorkerConfig {
         if (!settings.agents().isEmpty()) {
             List<String> unknown = settings.agents().stream().filter(n -> !all.containsKey(n)).toList();
             if (!unknown.isEmpty()) {
-                throw new IllegalStateException("WORKER_AGENTS names unknown agents " + unknown + "; known: " + all.keySet());
+                throw new IllegalStateException("WORKER_AGENTS names unknown agents " + unknown + "; known: " + all.keySet()
+                        + (!model.enabled() && unknown.stream().anyMatch(ModelAgents.REPLACES::containsKey)
+                                ? " (the model-* agents run only when WORKER_MODEL names a model)" : ""));
             }
             all.keySet().retainAll(settings.agents());
         }

@@ -1,6 +1,7 @@
 package dev.agentkanban.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.identity.IdentityRecords.User;
@@ -151,6 +152,12 @@ class ModelWorkerEndToEndTest extends ApiTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(hintOfType(task, "priority")).isNotNull());
             assertThat(hintOfType(task, "title")).isNull();
         }
+    }
+
+    @Test
+    void modelAgentsAskedForWithoutAModelAreRefusedAtStartWithTheReason() {
+        assertThatThrownBy(() -> RunningWorker.start(RunningWorker.database(), "http://localhost:" + port, token, List.of(),
+                "kanban.worker.agents=model-triage")).hasStackTraceContaining("run only when WORKER_MODEL names a model");
     }
 
     @Test
