@@ -179,7 +179,8 @@ class ModelAgentsTest {
         Agent duplicate = agent("model-duplicate");
         WorkerTask original = new WorkerTask(1, 1, 10, "Export of monthly invoices produces empty PDF files", null, null, "pending",
                 "medium", null, List.of(), 1, AgentsTest.NOW);
-        WorkerTask other = new WorkerTask(2, 1, 10, "Dark mode for the settings page", null, null, "pending", "medium", null,
+        WorkerTask other = new WorkerTask(2, 1, 10, "Dark mode for the settings page",
+                "Test account token: ghp_0123456789abcdefABCDEF0123456789abcd", null, "pending", "medium", "Epic X",
                 List.of(), 1, AgentsTest.NOW);
         WorkerTask again = new WorkerTask(3, 1, 10, "Monthly invoices: the export produces empty files (PDF)", null, null, "pending", "medium",
                 null, List.of(), 1, AgentsTest.NOW);
@@ -195,6 +196,9 @@ class ModelAgentsTest {
         });
         assertThat(a.usage().model()).isEqualTo("test-embedding");
         assertThat(server.requests()).allSatisfy(r -> assertThat(r.path()).endsWith("/v1/embeddings"));
+        // title and description only, redacted
+        assertThat(server.requests().get(1).body().get("input").toString())
+                .isEqualTo("[\"Dark mode for the settings page\\nTest account token: [REDACTED]\"]");
     }
 
     @Test
