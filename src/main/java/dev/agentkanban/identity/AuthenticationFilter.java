@@ -33,6 +33,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
     /** Routes that act on the caller rather than on a workspace's data. */
     private static final List<String> NOT_WORKSPACE_SCOPED = List.of("/api/v1/auth/", "/api/v1/tokens", "/api/v1/workspaces",
             "/api/v1/users");
+    /** The authority of a system admin using an admin-scoped credential: operator endpoints ({@code /actuator/**}). */
+    static final String OPERATOR = "OPERATOR";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Credentials credentials;
@@ -50,7 +52,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
         private final Caller caller;
 
         CallerAuthentication(Caller caller, Role role) {
-            super(List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
+            super(caller.systemAdmin() && caller.scopes().contains("admin")
+                    ? List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name())), new SimpleGrantedAuthority(OPERATOR))
+                    : List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
             this.caller = caller;
             setAuthenticated(true);
         }

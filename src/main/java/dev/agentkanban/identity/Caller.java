@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * An authenticated caller: who they are and what their credential allows. {@code scopes} is the API
- * token's scopes, or all scopes for a signed-in session.
+ * token's scopes, or all scopes for a signed-in session; {@code issuedAt} is when a session was signed
+ * (null for API tokens).
  */
 public record Caller(
         long userId,
@@ -17,7 +18,8 @@ public record Caller(
         String credential,
         String credentialId,
         Instant expiresAt,
-        Long defaultWorkspaceId) {
+        Long defaultWorkspaceId,
+        Instant issuedAt) {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
 

@@ -106,16 +106,16 @@ class Credentials {
             return Optional.empty();
         }
         String kind = jwt.getClaimAsString("kind");
-        return repo.sessionUser(userId, jwt.getId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
-                u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
-                jwt.getExpiresAt(), u.defaultWorkspaceId()));
+        return repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(),
+                u.username(), u.displayName(), u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt",
+                jwt.getId(), jwt.getExpiresAt(), u.defaultWorkspaceId(), jwt.getIssuedAt()));
     }
 
     /**
      * The token's claims once its signature and expiry are checked, or null. A token never changes, so
      * one that passed is not checked again until it expires: checking cost about a tenth of a simple
      * request's CPU time (JFR, docs/benchmarks.md). Revocation is not cached: {@link #session} asks the
-     * database on every request.
+     * database on every request; a revocation notice ({@link AccessNotifications}) evicts the token too.
      */
     private Jwt verified(String token) {
         Jwt known = verified.get(token);
@@ -136,6 +136,15 @@ class Credentials {
         return jwt;
     }
 
+    /** Forgets the checked signature of the session {@code jti} (it was revoked), or of all sessions when null. */
+    void forgetSessions(String jti) {
+        if (jti == null) {
+            verified.clear();
+        } else {
+            verified.values().removeIf(jwt -> jti.equals(jwt.getId()));
+        }
+    }
+
     private Optional<Caller> apiToken(String token) {
         Optional<IdentityRepository.TokenUser> found = repo.tokenUser(hash(token));
         if (found.isEmpty()) {
@@ -151,7 +160,7 @@ class Credentials {
             repo.touchToken(t.tokenId());
         }
         return Optional.of(new Caller(u.id(), u.username(), u.displayName(), u.kind(), u.isAdmin(), Set.copyOf(t.scopes()),
-                "api_token", Long.toString(t.tokenId()), t.expiresAt(), u.defaultWorkspaceId()));
+                "api_token", Long.toString(t.tokenId()), t.expiresAt(), u.defaultWorkspaceId(), null));
     }
 
     /** A fresh API token secret: the prefix, then 32 random bytes in base64url. */

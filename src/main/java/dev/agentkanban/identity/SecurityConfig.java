@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * HTTP security: stateless bearer credentials (no cookies, so no CSRF tokens), health and the UI's
- * static files open, everything else authenticated; 401 and 403 as problem+json.
+ * static files open, {@code /actuator/**} (but health) for system admins with an admin-scoped
+ * credential, everything else authenticated; 401 and 403 as problem+json. What each API route needs
+ * beyond that is declared in {@link RouteRules}.
  */
 @Configuration
 class SecurityConfig {
@@ -48,7 +50,9 @@ class SecurityConfig {
                 .addFilterBefore(new AuthenticationFilter(credentials, access, json), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(SecurityPaths.PUBLIC).permitAll()
-                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**", "/actuator/**").authenticated()
+                        // operator endpoints (metrics and whatever else is exposed), not health: system admins only
+                        .requestMatchers("/actuator", "/actuator/**").hasAuthority(AuthenticationFilter.OPERATOR)
+                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**").authenticated()
                         .anyRequest().permitAll())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> problem(json, res, new ApiException(HttpStatus.UNAUTHORIZED,
