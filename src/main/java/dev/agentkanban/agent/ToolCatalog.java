@@ -117,7 +117,7 @@ final class ToolCatalog {
                         enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
                         nullableText("assignee", "Assignee name; null clears it."),
                         nullableText("due_date", "ISO-8601 timestamp; null clears it."),
-                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion())));
+                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion(), force())));
 
         tools.add(tool("move_task", "Move a task",
                 """
@@ -129,7 +129,7 @@ final class ToolCatalog {
                         integer("position", "Index in the target column (0 = top).", 0, null),
                         integer("before_id", "Place the task just before this task of the target column.", 1, null),
                         integer("after_id", "Place the task just after this task of the target column.", 1, null),
-                        expectedVersion())));
+                        expectedVersion(), force())));
 
         tools.add(tool("claim_task", "Claim a task",
                 """
@@ -180,7 +180,7 @@ final class ToolCatalog {
                         text("notes", "What was done, for the record (markdown, up to 20000 characters)."),
                         text("evidence_text", "Evidence as text, e.g. test output (up to 20000 characters)."),
                         text("evidence_link", "Evidence as an http(s) link, e.g. a pull request URL."),
-                        expectedVersion())));
+                        expectedVersion(), force())));
 
         tools.add(tool("add_comment", "Add a comment",
                 """
@@ -356,6 +356,11 @@ final class ToolCatalog {
 
     private static Prop leaseSeconds() {
         return integer("lease_seconds", "Lease length in seconds (10-86400, default 900 = 15 minutes).", 10, 86400);
+    }
+
+    private static Prop force() {
+        return bool("force", "Override someone else's live claim on the task (members and admins only; recorded in the"
+                + " task's history). Without it, a task claimed by someone else fails with who holds it and until when.");
     }
 
     private static Prop expectedVersion() {

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -136,12 +137,14 @@ class Credentials {
         return jwt;
     }
 
-    /** Forgets the checked signature of the session {@code jti} (it was revoked), or of all sessions when null. */
-    void forgetSessions(String jti) {
-        if (jti == null) {
-            verified.clear();
-        } else {
+    /** A revoked session's checked signature is forgotten (a user's sessions ended: all of them). */
+    @EventListener
+    void accessChanged(AccessChanged change) {
+        if (change.what().startsWith("session:")) {
+            String jti = change.what().substring("session:".length());
             verified.values().removeIf(jwt -> jti.equals(jwt.getId()));
+        } else if (change.what().startsWith("user:") || change.what().equals("*")) {
+            verified.clear();
         }
     }
 

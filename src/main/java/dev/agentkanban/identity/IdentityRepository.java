@@ -62,8 +62,8 @@ class IdentityRepository {
     }
 
     private static String sharing(Long userId) {
-        return userId == null ? " where cast(:me as bigint) is null" : """
-                 where id = :me or id in (select y.user_id from memberships x join memberships y on y.workspace_id = x.workspace_id
+        return userId == null ? " where cast(:me as bigint) is null" : " " + """
+                where id = :me or id in (select y.user_id from memberships x join memberships y on y.workspace_id = x.workspace_id
                                           where x.user_id = :me)""";
     }
 

@@ -31,8 +31,8 @@ class SecurityConfig {
     /** Only in a web application: the CLI commands run without a web server, and without this chain. */
     @Bean
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, Credentials credentials, CallerAccess access, JsonMapper json)
-            throws Exception {
+    SecurityFilterChain api(HttpSecurity http, Credentials credentials, CallerAccess access, JsonMapper json,
+            InvalidCredentialThrottle invalidCredentials) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> {})
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -47,7 +47,7 @@ class SecurityConfig {
                         .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
                                 + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
                                 + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new AuthenticationFilter(credentials, access, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new AuthenticationFilter(credentials, access, json, invalidCredentials), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(SecurityPaths.PUBLIC).permitAll()
                         // operator endpoints (metrics and whatever else is exposed), not health: system admins only
