@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -17,8 +18,9 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>Per username and address: 5 failures, then one more try a minute.
- *   <li>Per account, across all addresses: after {@value #FREE_FAILURES} failures in a row, each further
- *       try waits a delay that doubles from 1 s up to {@link #MAX_DELAY} (15 minutes). So guessing from
+ *   <li>Per account, across all addresses: after {@code kanban.login.account-free-failures} (10)
+ *       failures in a row, each further try waits a delay that doubles from
+ *       {@code kanban.login.account-first-delay} (1 s) up to {@link #MAX_DELAY} (15 minutes). So guessing from
  *       many addresses gets a few hundred tries a day at most, while an attacker can hold a real user
  *       off for 15 minutes at worst: an address the account signed in from before (the last
  *       {@value #KNOWN_ADDRESSES} per account) is not delayed by the account's backoff at all.
@@ -30,21 +32,20 @@ import org.springframework.stereotype.Component;
 @Component
 class LoginThrottle {
 
-    static final int FREE_FAILURES = 10;
     static final Duration MAX_DELAY = Duration.ofMinutes(15);
     static final int KNOWN_ADDRESSES = 20;
     private static final int MAX_ENTRIES = 100_000;
 
     private final Map<String, Bucket> failures = new ConcurrentHashMap<>();
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
+    private final int freeFailures;
+    private final Duration firstDelay;
 
-    LoginThrottle() {
-        this(Clock.systemUTC());
-    }
-
-    LoginThrottle(Clock clock) {
-        this.clock = clock;
+    LoginThrottle(@Value("${kanban.login.account-free-failures:10}") int freeFailures,
+            @Value("${kanban.login.account-first-delay:PT1S}") Duration firstDelay) {
+        this.freeFailures = freeFailures;
+        this.firstDelay = firstDelay;
     }
 
     /** An account's failures in a row, when it may be tried next, and the addresses it signed in from. */
@@ -76,7 +77,7 @@ class LoginThrottle {
         accounts.compute(user, (k, a) -> {
             int n = (a == null ? 0 : a.failures()) + 1;
             Set<String> known = a == null ? Set.of() : a.known();
-            return new Account(n, n < FREE_FAILURES ? null : now.plus(delay(n)), known);
+            return new Account(n, n < freeFailures ? null : now.plus(delay(n)), known);
         });
     }
 
@@ -94,10 +95,10 @@ class LoginThrottle {
         });
     }
 
-    /** The wait after the {@code n}th failure in a row: 1 s after the {@value #FREE_FAILURES}th, doubling, at most 15 minutes. */
-    static Duration delay(int n) {
-        int doublings = Math.min(n - FREE_FAILURES, 20);
-        Duration d = Duration.ofSeconds(1L << Math.max(0, doublings));
+    /** The wait after the {@code n}th failure in a row: the first delay after the last free one, doubling, at most 15 minutes. */
+    Duration delay(int n) {
+        int doublings = Math.max(0, Math.min(n - freeFailures, 30));
+        Duration d = firstDelay.multipliedBy(1L << doublings);
         return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
     }
 
