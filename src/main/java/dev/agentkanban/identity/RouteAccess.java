@@ -30,9 +30,13 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
         if (!(handler instanceof HandlerMethod)) {
             return true;
         }
+        if (request.getMethod().equals("OPTIONS")) {
+            return true; // answered by Spring itself: which methods the route has
+        }
+        String method = request.getMethod().equals("HEAD") ? "GET" : request.getMethod();
         String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-        Rule rule = RouteRules.of(request.getMethod(), pattern)
-                .orElseThrow(() -> Roles.forbidden("no access rule is declared for " + request.getMethod() + " " + pattern));
+        Rule rule = RouteRules.of(method, pattern)
+                .orElseThrow(() -> Roles.forbidden("no access rule is declared for " + method + " " + pattern));
         if (rule.scope() == Scope.PUBLIC) {
             return true;
         }
