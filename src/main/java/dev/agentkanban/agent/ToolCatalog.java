@@ -134,7 +134,8 @@ final class ToolCatalog {
         tools.add(tool("claim_task", "Claim a task",
                 """
                 Claims one specific task for you as a lease (default 15 minutes, or lease_seconds 10-86400)
-                and assigns it to you, so other agents leave it alone. Claiming a task you already hold
+                and assigns it to you: while the lease lives, nobody else can edit, move or complete it
+                (members and admins only with force). Claiming a task you already hold
                 renews the lease. Fails when someone else holds a live claim, or the task is completed or
                 cancelled. A lease that ran out lets anyone claim the task. Returns the task with claimed_by
                 and claim_expires_at.""",

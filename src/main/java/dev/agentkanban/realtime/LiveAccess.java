@@ -43,6 +43,7 @@ class LiveAccess {
     private final JsonMapper json;
     private final AtomicBoolean checking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean queued = new AtomicBoolean();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ws-access").factory());
 
@@ -68,8 +69,12 @@ class LiveAccess {
      */
     @EventListener
     void accessChanged(AccessChanged change) {
-        if (!rooms.connections().isEmpty()) {
-            timer.execute(this::checkAll);
+        // a burst of notices (many tokens revoked at once) queues one round, not one per notice
+        if (!rooms.connections().isEmpty() && queued.compareAndSet(false, true)) {
+            timer.execute(() -> {
+                queued.set(false);
+                checkAll();
+            });
         }
     }
 
