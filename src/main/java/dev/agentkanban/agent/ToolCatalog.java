@@ -119,7 +119,7 @@ final class ToolCatalog {
                         enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
                         nullableText("assignee", "Assignee name; null clears it."),
                         nullableText("due_date", "ISO-8601 timestamp; null clears it."),
-                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion())));
+                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion(), force())));
 
         tools.add(tool("move_task", "Move a task",
                 """
@@ -131,12 +131,13 @@ final class ToolCatalog {
                         integer("position", "Index in the target column (0 = top).", 0, null),
                         integer("before_id", "Place the task just before this task of the target column.", 1, null),
                         integer("after_id", "Place the task just after this task of the target column.", 1, null),
-                        expectedVersion())));
+                        expectedVersion(), force())));
 
         tools.add(tool("claim_task", "Claim a task",
                 """
                 Claims one specific task for you as a lease (default 15 minutes, or lease_seconds 10-86400)
-                and assigns it to you, so other agents leave it alone. Claiming a task you already hold
+                and assigns it to you: while the lease lives, nobody else can edit, move or complete it
+                (members and admins only with force). Claiming a task you already hold
                 renews the lease. Fails when someone else holds a live claim, or the task is completed or
                 cancelled. A lease that ran out lets anyone claim the task. Returns the task with claimed_by
                 and claim_expires_at.""",
@@ -182,7 +183,7 @@ final class ToolCatalog {
                         text("notes", "What was done, for the record (markdown, up to 20000 characters)."),
                         text("evidence_text", "Evidence as text, e.g. test output (up to 20000 characters)."),
                         text("evidence_link", "Evidence as an http(s) link, e.g. a pull request URL."),
-                        expectedVersion())));
+                        expectedVersion(), force())));
 
         tools.add(tool("add_comment", "Add a comment",
                 """
@@ -360,6 +361,11 @@ final class ToolCatalog {
         return integer("lease_seconds", "Lease length in seconds (" + TaskRequests.MIN_LEASE_SECONDS + "-"
                 + TaskRequests.MAX_LEASE_SECONDS + ", default 900 = 15 minutes).", TaskRequests.MIN_LEASE_SECONDS,
                 TaskRequests.MAX_LEASE_SECONDS);
+    }
+
+    private static Prop force() {
+        return bool("force", "Override someone else's live claim on the task (members and admins only; recorded in the"
+                + " task's history). Without it, a task claimed by someone else fails with who holds it and until when.");
     }
 
     private static Prop expectedVersion() {

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * An authenticated caller: who they are and what their credential allows. {@code scopes} is the API
- * token's scopes, or all scopes for a signed-in session.
+ * token's scopes, or all scopes for a signed-in session; {@code issuedAt} is when a session was signed
+ * (null for API tokens).
  */
 public record Caller(
         long userId,
@@ -18,14 +19,15 @@ public record Caller(
         String credential,
         String credentialId,
         Instant expiresAt,
-        Long defaultWorkspaceId) implements RateLimited {
+        Long defaultWorkspaceId,
+        Instant issuedAt) implements RateLimited {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
 
-    /** Each credential of a user has a budget of its own. */
+    /** One budget per user, whichever of their credentials they use (minting tokens does not multiply it). */
     @Override
     public String rateLimitKey() {
-        return userId + ":" + credential + ":" + credentialId;
+        return "user:" + userId;
     }
 
     /** The highest role this credential can exercise, whatever the membership says. */

@@ -96,49 +96,53 @@ class TaskController {
 
     @PatchMapping("/tasks/{id}")
     ResponseEntity<TaskView> patch(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestBody JsonNode body) {
+            @RequestBody JsonNode body, @RequestParam(defaultValue = "false") boolean force) {
         Patch<UpdateTask> patch = bodies.patch(body, UpdateTask.class);
-        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch));
+        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, force));
     }
 
     /** Replaces the editable fields: any left out are cleared (title is required). */
     @PutMapping("/tasks/{id}")
     ResponseEntity<TaskView> put(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestBody JsonNode body) {
-        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class)));
+            @RequestBody JsonNode body, @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class), force));
     }
 
     @DeleteMapping("/tasks/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        tasks.delete(id, Versions.expected(ifMatch));
+    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        tasks.delete(id, Versions.expected(ifMatch), force);
     }
 
     @PostMapping("/tasks/{id}/move")
     ResponseEntity<TaskView> move(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody MoveTask request) {
-        return withEtag(tasks.move(id, Versions.expected(ifMatch), request));
+            @Valid @RequestBody MoveTask request, @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.move(id, Versions.expected(ifMatch), request, force));
     }
 
     @PostMapping("/tasks/{id}/start")
-    ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        return withEtag(tasks.start(id, Versions.expected(ifMatch)));
+    ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.start(id, Versions.expected(ifMatch), force));
     }
 
     @PostMapping("/tasks/{id}/complete")
-    ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        return withEtag(tasks.complete(id, Versions.expected(ifMatch)));
+    ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.complete(id, Versions.expected(ifMatch), force));
     }
 
     @PostMapping("/tasks/{id}/cancel")
     ResponseEntity<TaskView> cancel(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody CancelTask request) {
-        return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason()));
+            @Valid @RequestBody CancelTask request, @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason(), force));
     }
 
     @PostMapping("/tasks/{id}/reopen")
-    ResponseEntity<TaskView> reopen(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        return withEtag(tasks.reopen(id, Versions.expected(ifMatch)));
+    ResponseEntity<TaskView> reopen(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.reopen(id, Versions.expected(ifMatch), force));
     }
 
     @PostMapping("/tasks/{id}/claim")

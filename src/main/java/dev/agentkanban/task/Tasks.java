@@ -9,6 +9,7 @@ import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
@@ -118,7 +119,7 @@ public class Tasks {
      * one occurrence), as on creation. The status and column, which are not fields of the task's
      * content, change only when sent.
      */
-    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent) {
+    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent, boolean force) {
         if (sent.values().title() == null) {
             throw ApiException.invalid("title", "must not be blank");
         }
@@ -129,7 +130,7 @@ public class Tasks {
                 v.priority() == null ? DEFAULT_PRIORITY : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
                 v.dueDate(), v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(), v.metadata(),
                 v.status(), v.cancelReason(), v.columnId(), v.column());
-        return update(id, expectedVersion, new Patch<>(full, present));
+        return update(id, expectedVersion, new Patch<>(full, present), force);
     }
 
     /**
@@ -151,6 +152,14 @@ public class Tasks {
 
     /** Applies the fields present in {@code patch}. */
     public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
+        return update(id, expectedVersion, patch, false);
+    }
+
+    /**
+     * As {@link #update(long, Long, Patch)}; {@code force} overrides another's live claim (members and
+     * admins only; recorded in the task's history).
+     */
+    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch, boolean force) {
         UpdateTask v = patch.values();
         for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
             if (patch.has(required) && isNull(v, required)) {
@@ -171,6 +180,7 @@ public class Tasks {
                 boards.lockColumn(lockTarget.id());
             }
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             if (patch.has("title")) {
                 t.title = v.title().trim();
             }
@@ -223,8 +233,13 @@ public class Tasks {
     }
 
     public void delete(long id, Long expectedVersion) {
+        delete(id, expectedVersion, false);
+    }
+
+    public void delete(long id, Long expectedVersion, boolean force) {
         tx.write(() -> {
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             repo.delete(t.workspaceId, id);
             Map<String, Object> gone = new LinkedHashMap<>();
             gone.put("id", id);
@@ -236,6 +251,10 @@ public class Tasks {
     }
 
     public TaskView move(long id, Long expectedVersion, MoveTask request) {
+        return move(id, expectedVersion, request, false);
+    }
+
+    public TaskView move(long id, Long expectedVersion, MoveTask request, boolean force) {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
@@ -247,6 +266,7 @@ public class Tasks {
         return tx.write(() -> {
             boards.lockColumn(target.id());
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             long from = t.columnId;
             relocate(board, t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
             repo.update(t);
@@ -256,7 +276,11 @@ public class Tasks {
 
     /** pending → in progress; pulls the task into the board's first working column when it sits in backlog/todo. */
     public TaskView start(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+        return start(id, expectedVersion, false);
+    }
+
+    public TaskView start(long id, Long expectedVersion, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> {
             BoardColumn current = column(board, t.columnId);
             boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
             return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
@@ -265,18 +289,30 @@ public class Tasks {
 
     /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
     public TaskView complete(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_COMPLETED,
+        return complete(id, expectedVersion, false);
+    }
+
+    public TaskView complete(long id, Long expectedVersion, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_COMPLETED,
                 (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
                 Task::complete);
     }
 
     public TaskView cancel(long id, Long expectedVersion, String reason) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
+        return cancel(id, expectedVersion, reason, false);
+    }
+
+    public TaskView cancel(long id, Long expectedVersion, String reason, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
     public TaskView reopen(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+        return reopen(id, expectedVersion, false);
+    }
+
+    public TaskView reopen(long id, Long expectedVersion, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> {
             if (!column(board, t.columnId).isDone()) {
                 return null;
             }
@@ -417,7 +453,8 @@ public class Tasks {
      * A lifecycle change that may also move the task: the target column is decided from the task as it
      * is, locked, and the task is locked after it (the same lock order as every move).
      */
-    private TaskView transition(long id, Long expectedVersion, EventType event, TargetRule rule, Consumer<Task> change) {
+    private TaskView transition(long id, Long expectedVersion, boolean force, EventType event, TargetRule rule,
+            Consumer<Task> change) {
         Task before = loadUnlocked(id);
         return tx.write(() -> {
             Board board = boards.require(before.boardId);
@@ -426,6 +463,7 @@ public class Tasks {
                 boards.lockColumn(target.id());
             }
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             long from = t.columnId;
             change.accept(t);
             TaskStatus status = t.status;
@@ -550,6 +588,28 @@ public class Tasks {
             throw ApiException.staleVersion(expectedVersion, t.version);
         }
         return t;
+    }
+
+    /**
+     * Claims are binding: changing a task that someone else holds under a live claim is a 409 naming
+     * the holder and the claim's expiry, unless a member or admin overrides it explicitly
+     * ({@code force}), which is recorded in the task's history ({@code claim_overridden}).
+     */
+    private void respectClaim(Task t, boolean force) {
+        RequestContext ctx = CurrentRequest.get();
+        if (t.claimedBy == null || t.claimedBy.equals(ctx.actor()) || t.claimExpiresAt == null
+                || !t.claimExpiresAt.isAfter(Instant.now())) {
+            return;
+        }
+        if (!force) {
+            throw ApiException.conflict("claimed-by-another", "task " + t.id + " is claimed by " + t.claimedBy + " until "
+                    + t.claimExpiresAt + "; wait, ask them to release it, or (members and admins) override with force",
+                    Map.of("claimed_by", t.claimedBy, "claim_expires_at", t.claimExpiresAt.toString()));
+        }
+        if (!ctx.role().atLeast(Role.MEMBER)) {
+            throw Roles.forbidden("only members and admins can override " + t.claimedBy + "'s claim on task " + t.id);
+        }
+        repo.recordChange(t.id, "claimed_by", t.claimedBy, ctx.actor(), "claim_overridden");
     }
 
     private TaskView publish(EventType event, long id, Map<String, Object> extra) {

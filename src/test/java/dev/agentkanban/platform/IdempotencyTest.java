@@ -50,7 +50,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Import(IdempotencyTest.FailsOnce.class)
 class IdempotencyTest extends ApiTest {
 
-    /** A route that writes a board and then fails like a bug would, once each time it is armed. */
+    /**
+     * Board creation that writes the board and then fails like a bug would, once each time it is armed:
+     * mapped on the real route (so its access rule applies) for requests carrying the test's header.
+     */
     @RestController
     static class FailsOnce {
         static final AtomicBoolean ARMED = new AtomicBoolean();
@@ -60,7 +63,7 @@ class IdempotencyTest extends ApiTest {
             this.boards = boards;
         }
 
-        @PostMapping("/api/v1/test-idempotency/fails-once")
+        @PostMapping(value = "/api/v1/boards", headers = "X-Test-Fails-Once")
         ResponseEntity<Board> create(@RequestBody CreateBoard request) {
             Board board = boards.create(request);
             if (ARMED.getAndSet(false)) {
@@ -127,15 +130,15 @@ class IdempotencyTest extends ApiTest {
     void aServerErrorLeavesNothingAndTheRetryRuns() {
         String name = "Fails once " + UUID.randomUUID();
         FailsOnce.ARMED.set(true);
-        Response failed = http.post("/api/v1/test-idempotency/fails-once", obj("name", name), "Idempotency-Key", "fails-once");
+        Response failed = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
         assertThat(failed.status()).as(failed.body()).isEqualTo(500);
         assertThat(boardsNamed(name)).as("the write before the failure is rolled back with it").isZero();
         assertThat(keys("fails-once")).isZero();
 
-        Response retry = http.post("/api/v1/test-idempotency/fails-once", obj("name", name), "Idempotency-Key", "fails-once");
+        Response retry = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
         assertThat(retry.status()).as(retry.body()).isEqualTo(201);
         assertThat(retry.header("Idempotent-Replayed")).isEmpty();
-        Response replay = http.post("/api/v1/test-idempotency/fails-once", obj("name", name), "Idempotency-Key", "fails-once");
+        Response replay = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
         assertThat(replay.header("Idempotent-Replayed")).hasValue("true");
         assertThat(replay.body()).isEqualTo(retry.body());
         assertThat(boardsNamed(name)).isEqualTo(1);

@@ -72,7 +72,7 @@ class WebBoardConnectionTest extends ApiTest {
         long team = otherWorkspace("team-two");
         User erin = identities.provision("erin", "erin-password", defaultWorkspace, Role.MEMBER, false);
         assertThat(http.post("/api/v1/workspaces/" + team + "/members", obj("user_id", erin.id(), "role", "member")).status())
-                .isEqualTo(201);
+                .isEqualTo(202);
         Http erinInTeam = http.as("Authorization", "Bearer " + identities.issueToken(erin.id(), "web", List.of("read", "write")),
                 "X-Workspace-Id", Long.toString(team));
         TaskFixtures inTeam = new TaskFixtures(erinInTeam);
