@@ -66,13 +66,16 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private final JsonMapper json;
     private final PlatformTransactionManager transactions;
     private final Duration retention;
+    private final Duration idleTimeout;
 
     IdempotencyFilter(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions,
-            @Value("${kanban.idempotency.retention:PT24H}") Duration retention) {
+            @Value("${kanban.idempotency.retention:PT24H}") Duration retention,
+            @Value("${kanban.idempotency.idle-timeout:PT2M}") Duration idleTimeout) {
         this.jdbc = jdbc;
         this.json = json;
         this.transactions = transactions;
         this.retention = retention;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -182,11 +185,16 @@ class IdempotencyFilter extends OncePerRequestFilter {
      * still running). Transaction-scoped: released by the commit or rollback, or by a dead session.
      */
     private boolean lock(RequestScope ctx, String key) {
-        return jdbc.sql("select pg_try_advisory_xact_lock(hashtextextended('idempotency:' || :ws || ':' || :actor || ':' || :key, 0))")
+        // A process that dies with kill -9 closes its connections and PostgreSQL rolls back at once; a
+        // machine that vanishes or freezes closes nothing, so a transaction idle this long is ended
+        // by PostgreSQL, which frees the key for a retry.
+        return jdbc.sql("select pg_try_advisory_xact_lock(hashtextextended('idempotency:' || :ws || ':' || :actor || ':' || :key, 0)),"
+                        + " set_config('idle_in_transaction_session_timeout', :idle, true)")
+                .param("idle", Long.toString(Math.max(1, idleTimeout.toMillis())))
                 .param("ws", Long.toString(ctx.workspaceId()))
                 .param("actor", ctx.actor())
                 .param("key", key)
-                .query(Boolean.class)
+                .query((rs, n) -> rs.getBoolean(1))
                 .single();
     }
 
