@@ -13,3 +13,25 @@ alter policy system_retention on outbox_events using (kanban_system());
 alter policy system_work on webhooks using (kanban_system()) with check (kanban_system());
 alter policy system_work on webhook_deliveries using (kanban_system()) with check (kanban_system());
 alter policy system_read on feed_followers using (kanban_system());
+
+-- A new workspace's default tags are written on its behalf (V2), but SECURITY DEFINER alone does not
+-- lift row security: FORCE ROW LEVEL SECURITY binds the tables' owner too, so unless that owner is a
+-- superuser the tags' workspace policy refused them, and creating a workspace failed (always so where
+-- the migration could not create the kanban_app role, RowSecurityWithoutAppRoleTest). The function
+-- now binds the insert to the new workspace and restores the transaction's own binding afterwards (an
+-- error aborts the transaction, which restores it too).
+create or replace function insert_default_tags(ws bigint) returns void language plpgsql security definer as $$
+declare
+    bound text := current_setting('kanban.workspace_id', true);
+begin
+    perform set_config('kanban.workspace_id', ws::text, true);
+    insert into tags (workspace_id, name, color) values
+        (ws, 'bug', '#dc2626'),
+        (ws, 'feature', '#2563eb'),
+        (ws, 'documentation', '#0891b2'),
+        (ws, 'urgent', '#ea580c'),
+        (ws, 'infrastructure', '#7c3aed')
+    on conflict do nothing;
+    perform set_config('kanban.workspace_id', coalesce(bound, ''), true);
+end
+$$;

@@ -20,15 +20,18 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * security. The tables come from {@code pg_class}, so a new table is covered without editing this.
  *
  * <p>{@code jdbc} must bypass row security (it counts the truth); {@code tx} is the application's own
- * {@link Transactions}, whose tenant transactions are what is checked.
+ * {@link Transactions}, whose tenant transactions are what is checked, and {@code app} the
+ * application's own JdbcClient, whose statements run in them.
  */
 final class RowSecurity {
 
     private final JdbcClient jdbc;
+    private final JdbcClient app;
     private final Transactions tx;
 
-    RowSecurity(JdbcClient jdbc, Transactions tx) {
+    RowSecurity(JdbcClient jdbc, JdbcClient app, Transactions tx) {
         this.jdbc = jdbc;
+        this.app = app;
         this.tx = tx;
     }
 
@@ -75,17 +78,17 @@ final class RowSecurity {
             assertThat(ownRows).as("the fixture (RowSecurity.fill) must give workspace A a row in %s", table).isPositive();
             assertThat(foreignRows).as("the fixture (RowSecurity.fill) must give workspace B a row in %s", table).isPositive();
 
-            assertThat(asTenant(asA, () -> jdbc.sql("select current_user").query(String.class).single()))
+            assertThat(asTenant(asA, () -> app.sql("select current_user").query(String.class).single()))
                     .as("the role of a tenant transaction").isEqualTo(expectedRole);
-            assertThat(asTenant(asA, () -> count("select count(*) from " + table + " where workspace_id = " + b)))
+            assertThat(asTenant(asA, () -> tenantCount("select count(*) from " + table + " where workspace_id = " + b)))
                     .as("B's rows of %s seen by A", table).isZero();
-            assertThat(asTenant(asA, () -> count("select count(*) from " + table)))
+            assertThat(asTenant(asA, () -> tenantCount("select count(*) from " + table)))
                     .as("rows of %s seen by A (its own, all of them)", table).isEqualTo(ownRows);
-            assertThat(asTenantWrite(asA, () -> (long) jdbc.sql("update " + table + " set workspace_id = workspace_id where workspace_id = " + b)
+            assertThat(asTenantWrite(asA, () -> (long) app.sql("update " + table + " set workspace_id = workspace_id where workspace_id = " + b)
                     .update())).as("B's rows of %s updated by A", table).isZero();
-            assertThat(asTenantWrite(asA, () -> (long) jdbc.sql("delete from " + table + " where workspace_id = " + b).update()))
+            assertThat(asTenantWrite(asA, () -> (long) app.sql("delete from " + table + " where workspace_id = " + b).update()))
                     .as("B's rows of %s deleted by A", table).isZero();
-            assertThatThrownBy(() -> asTenantWrite(asA, () -> (long) jdbc.sql("update " + table + " set workspace_id = " + b
+            assertThatThrownBy(() -> asTenantWrite(asA, () -> (long) app.sql("update " + table + " set workspace_id = " + b
                             + " where ctid = (select ctid from " + table + " limit 1)").update()))
                     .as("A moving a row of %s into B", table).rootCause().hasMessageContaining("violates row-level security policy");
             assertThat(rows(table, b)).as("B's rows of %s afterwards", table).isEqualTo(foreignRows);
@@ -100,6 +103,10 @@ final class RowSecurity {
 
     private long count(String sql) {
         return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private long tenantCount(String sql) {
+        return app.sql(sql).query(Long.class).single();
     }
 
     private <T> T asTenant(RequestContext ctx, Supplier<T> work) {

@@ -24,7 +24,7 @@ class RowSecurityTest extends ApiTest {
 
     @BeforeAll
     void twoFilledWorkspaces() {
-        rls = new RowSecurity(jdbc, tx);
+        rls = new RowSecurity(jdbc, jdbc, tx);
         workspaceB = otherWorkspace("rls-b");
         rls.fill(clientFor("rls-ann", defaultWorkspace, Role.ADMIN), defaultWorkspace);
         rls.fill(clientFor("rls-bee", workspaceB, Role.ADMIN), workspaceB);
