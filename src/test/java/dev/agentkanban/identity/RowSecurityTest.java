@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.RowSecurity;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.support.AppInstance;
+import dev.agentkanban.support.RowSecurity;
 import dev.agentkanban.support.TestDatabase;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,12 +1,14 @@
-package dev.agentkanban.identity;
+package dev.agentkanban.support;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.Transactions;
-import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.time.Duration;
 import java.util.List;
@@ -23,20 +25,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@link Transactions}, whose tenant transactions are what is checked, and {@code app} the
  * application's own JdbcClient, whose statements run in them.
  */
-final class RowSecurity {
+public final class RowSecurity {
 
     private final JdbcClient jdbc;
     private final JdbcClient app;
     private final Transactions tx;
 
-    RowSecurity(JdbcClient jdbc, JdbcClient app, Transactions tx) {
+    public RowSecurity(JdbcClient jdbc, JdbcClient app, Transactions tx) {
         this.jdbc = jdbc;
         this.app = app;
         this.tx = tx;
     }
 
     /** The tables of the public schema with row-level security enabled. */
-    List<String> protectedTables() {
+    public List<String> protectedTables() {
         return jdbc.sql("""
                 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relrowsecurity order by c.relname
@@ -48,7 +50,7 @@ final class RowSecurity {
      * columns, a tagged task with its history, a comment, evidence, a hint, a webhook with a delivery,
      * a feed follower, and their outbox events.
      */
-    void fill(Http admin, long workspace) {
+    public void fill(Http admin, long workspace) {
         long board = admin.post("/api/v1/boards", obj("name", "RLS board " + workspace)).id();
         String tag = jdbc.sql("select name from tags where workspace_id = :ws order by id limit 1").param("ws", workspace)
                 .query(String.class).single();
@@ -68,7 +70,7 @@ final class RowSecurity {
     }
 
     /** Every protected table, as workspace {@code a} against workspace {@code b}: see the class comment. */
-    void verify(long a, long b, String expectedRole) {
+    public void verify(long a, long b, String expectedRole) {
         List<String> tables = protectedTables();
         assertThat(tables).as("tables with row-level security").contains("tasks", "outbox_events", "webhooks");
         RequestContext asA = new RequestContext(a, "rls-check", Role.ADMIN);
@@ -97,7 +99,7 @@ final class RowSecurity {
     }
 
     /** How many rows of a workspace a table holds, seen past row security. */
-    long rows(String table, long workspace) {
+    public long rows(String table, long workspace) {
         return count("select count(*) from " + table + " where workspace_id = " + workspace);
     }
 
