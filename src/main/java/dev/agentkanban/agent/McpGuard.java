@@ -1,17 +1,12 @@
 package dev.agentkanban.agent;
 
-import jakarta.servlet.ReadListener;
+import dev.agentkanban.platform.CachedBodyRequest;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +33,7 @@ final class McpGuard extends HttpServlet {
     static final int METHOD_NOT_FOUND = -32601;
     static final int INVALID_PARAMS = -32602;
     static final int INTERNAL_ERROR = -32603;
+    static final String PARSE_ERROR_MESSAGE = "Parse error: the message is not JSON, or nests deeper than the server reads";
 
     private static final Set<String> METHODS = Set.of("initialize", "ping", "tools/list", "tools/call");
     /** Notifications the SDK acts on; any other notification is accepted and ignored, as JSON-RPC asks. */
@@ -67,7 +63,7 @@ final class McpGuard extends HttpServlet {
     }
 
     /** A malformed message: the code, what to tell the client, and the id to answer (null when there is none). */
-    private record Refusal(int code, String message, JsonNode id) {}
+    record Refusal(int code, String message, JsonNode id) {}
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
@@ -83,7 +79,7 @@ final class McpGuard extends HttpServlet {
             message = null;
         }
         Refusal refusal = message == null || message.isMissingNode()
-                ? new Refusal(PARSE_ERROR, "Parse error: the body is not JSON, or nests deeper than the server reads", null)
+                ? new Refusal(PARSE_ERROR, PARSE_ERROR_MESSAGE, null)
                 : check(message);
         if (refusal != null) {
             write(response, refusal.id() == null ? 400 : 200, refusal.code(), refusal.message(), refusal.id());
@@ -94,12 +90,16 @@ final class McpGuard extends HttpServlet {
             return;
         }
         ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
-        sdk.service(new CachedBody(request, body), captured);
+        sdk.service(new CachedBodyRequest(request, body), captured);
         sanitise(captured, message.get("id"));
     }
 
-    /** Why a parsed message is refused, or null when it may go to the SDK. */
-    private Refusal check(JsonNode m) {
+    /**
+     * Whether this is one JSON-RPC 2.0 message at all (both transports): an object with
+     * {@code "jsonrpc": "2.0"}, an id that is a string or an integer when present, and a string method,
+     * or else a response (an id with a result or an error). Null when it is.
+     */
+    static Refusal envelope(JsonNode m) {
         if (!m.isObject()) {
             return new Refusal(INVALID_REQUEST, "Invalid Request: send one JSON-RPC message as an object (batches are not supported)",
                     null);
@@ -117,6 +117,17 @@ final class McpGuard extends HttpServlet {
         if (!method.isString()) {
             return new Refusal(INVALID_REQUEST, "Invalid Request: \"method\" must be a string", null);
         }
+        return null;
+    }
+
+    /** Why a parsed message is refused, or null when it may go to the SDK. */
+    private Refusal check(JsonNode m) {
+        Refusal envelope = envelope(m);
+        if (envelope != null || m.get("method") == null) {
+            return envelope;
+        }
+        JsonNode id = m.get("id");
+        JsonNode method = m.get("method");
         if (id == null) {
             return null; // a notification: never answered with an error
         }
@@ -187,7 +198,8 @@ final class McpGuard extends HttpServlet {
         return internal ? STANDARD.getOrDefault(code, "Internal error") : message;
     }
 
-    private void write(HttpServletResponse response, int status, int code, String message, JsonNode id) throws IOException {
+    /** A JSON-RPC error response. */
+    static byte[] errorMessage(JsonMapper json, int code, String message, JsonNode id) {
         ObjectNode error = json.createObjectNode();
         error.put("code", code);
         error.put("message", message);
@@ -195,60 +207,18 @@ final class McpGuard extends HttpServlet {
         answer.put("jsonrpc", "2.0");
         answer.set("id", id == null ? json.nullNode() : id);
         answer.set("error", error);
+        return json.writeValueAsBytes(answer);
+    }
+
+    private void write(HttpServletResponse response, int status, int code, String message, JsonNode id) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        byte[] bytes = json.writeValueAsBytes(answer);
+        byte[] bytes = errorMessage(json, code, message, id);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
 
     private static boolean contains(byte[] haystack, String needle) {
         return new String(haystack, StandardCharsets.UTF_8).contains(needle);
-    }
-
-    /** The request with its body already read, offered again to the SDK. */
-    private static final class CachedBody extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        CachedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
-                }
-
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
-        }
     }
 }
