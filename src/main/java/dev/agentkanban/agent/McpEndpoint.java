@@ -19,6 +19,8 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -61,9 +63,11 @@ class McpEndpoint {
                 .build();
     }
 
+    /** The SDK's servlet behind {@link McpGuard}, which answers malformed messages with JSON-RPC errors. */
     @Bean
-    ServletRegistrationBean<HttpServletStatelessServerTransport> mcpServlet(HttpServletStatelessServerTransport transport) {
-        ServletRegistrationBean<HttpServletStatelessServerTransport> servlet = new ServletRegistrationBean<>(transport, PATH);
+    ServletRegistrationBean<McpGuard> mcpServlet(HttpServletStatelessServerTransport transport, JsonMapper json) {
+        Set<String> tools = ToolCatalog.tools().stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
+        ServletRegistrationBean<McpGuard> servlet = new ServletRegistrationBean<>(new McpGuard(transport, json, tools), PATH);
         servlet.setName("mcp");
         servlet.setLoadOnStartup(1);
         return servlet;

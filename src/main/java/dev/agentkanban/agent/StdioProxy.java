@@ -98,7 +98,8 @@ public final class StdioProxy {
         }
         Conversation conversation = new Conversation();
         Remote remote = new Remote(settings);
-        McpSyncServer server = serve(remote, conversation.input(System.in), conversation.output(protocolOut));
+        StdioFilter.ProtocolOut out = new StdioFilter.ProtocolOut(protocolOut);
+        McpSyncServer server = serve(remote, conversation.input(StdioFilter.checked(System.in, out)), conversation.output(out));
         // a piped script closes stdin right after its last request: answer everything it asked first
         conversation.awaitEndOfInputAndAnswers(Duration.ofSeconds(120));
         server.close();

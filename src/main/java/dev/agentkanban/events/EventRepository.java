@@ -52,11 +52,12 @@ class EventRepository {
 
     /** The highest final id of an event that occurred before the cutoff (system transaction). */
     Optional<Long> lastIdBefore(java.time.Instant cutoff, long through) {
-        return Optional.ofNullable(jdbc.sql("select max(id) from outbox_events where occurred_at < :cutoff and id <= :through")
+        // max() over no rows is one row holding null, which single() refuses ("Result value is null")
+        return jdbc.sql("select max(id) from outbox_events where occurred_at < :cutoff and id <= :through")
                 .param("cutoff", java.sql.Timestamp.from(cutoff))
                 .param("through", through)
                 .query(Long.class)
-                .single());
+                .optional();
     }
 
     /** Deletes up to {@code batch} of the oldest events at or below {@code through}; returns how many (system transaction). */

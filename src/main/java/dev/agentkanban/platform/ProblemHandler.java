@@ -25,8 +25,10 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 
 /**
@@ -62,6 +64,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return asObject(respond(Problems.of(ApiException.tooLarge("the upload exceeds the size limit"))));
+    }
+
+    /** A multipart body without a boundary, or cut short: the client's framing, not the server's failure. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> malformedMultipart(MultipartException e) {
+        if (e instanceof MaxUploadSizeExceededException) {
+            return respond(Problems.of(ApiException.tooLarge("the upload exceeds the size limit")));
+        }
+        log.debug("malformed multipart request: {}", e.getMessage());
+        return respond(Problems.of(ApiException.badRequest(
+                "the multipart body is malformed: it needs a boundary in its Content-Type and every part must be complete")));
+    }
+
+    /** JSON that a controller parsed itself (imports) and that went over a parser limit. */
+    @ExceptionHandler(StreamConstraintsException.class)
+    ResponseEntity<ProblemDetail> jsonLimit(StreamConstraintsException e) {
+        return respond(Problems.of(JsonLimits.refused(e)));
     }
 
     @ExceptionHandler(DuplicateKeyException.class)
@@ -125,6 +144,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         if (cause instanceof ApiException api) {
             return asObject(respond(Problems.of(api)));
+        }
+        StreamConstraintsException limit = JsonLimits.limitIn(e);
+        if (limit != null) {
+            return asObject(respond(Problems.of(JsonLimits.refused(limit))));
         }
         if (e.getCause() instanceof JacksonException jackson && JsonErrors.isFieldError(jackson)) {
             return asObject(respond(Problems.of(JsonErrors.toInvalid(jackson))));

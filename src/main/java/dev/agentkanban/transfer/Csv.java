@@ -7,6 +7,14 @@ import java.util.List;
  * RFC 4180 CSV: records end with CRLF; a field holding a comma, a quote, CR or LF is quoted, with its
  * quotes doubled. The reader also takes LF-only line ends and a leading byte-order mark, and keeps
  * line breaks inside quoted fields as they were.
+ *
+ * <p>Formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that begins with {@code =},
+ * {@code +}, {@code -}, {@code @}, tab or carriage return as a formula ({@code =HYPERLINK(...)}). The
+ * writer puts an apostrophe before such a value, which spreadsheets show as text. So that reading back
+ * is lossless, a value that is apostrophes followed by one of those characters gets one apostrophe
+ * more as well, and the reader takes exactly one apostrophe off every cell of that shape. Any other
+ * value, including one that starts with an apostrophe followed by anything else, is written and read
+ * unchanged.
  */
 final class Csv {
 
@@ -36,16 +44,48 @@ final class Csv {
         return out.append("\r\n").toString();
     }
 
+    /** The characters a spreadsheet takes as the start of a formula. */
+    static final String FORMULA_START = "=+-@\t\r";
+
+    /** Apostrophes (none or more), then a formula character. */
+    static boolean formulaShaped(String value) {
+        int i = 0;
+        while (i < value.length() && value.charAt(i) == '\'') {
+            i++;
+        }
+        return i < value.length() && FORMULA_START.indexOf(value.charAt(i)) >= 0;
+    }
+
+    /** The value as a cell no spreadsheet runs: one apostrophe more when it is formula-shaped. */
+    static String neutralise(String value) {
+        return formulaShaped(value) ? "'" + value : value;
+    }
+
+    /** The value {@link #neutralise} was given: one apostrophe less on a cell that starts with one and is formula-shaped. */
+    static String restore(String cell) {
+        return cell.startsWith("'") && formulaShaped(cell) ? cell.substring(1) : cell;
+    }
+
     static String field(String value) {
         if (value == null) {
             return "";
         }
+        value = neutralise(value);
         boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
-    /** All records; a blank line between records is skipped. */
+    /** All records, formula-shaped cells restored (see {@link #restore}); a blank line between records is skipped. */
     static List<Row> parse(String text) {
+        return read(text, true);
+    }
+
+    /** All records with their cells exactly as the file holds them. */
+    static List<Row> parseRaw(String text) {
+        return read(text, false);
+    }
+
+    private static List<Row> read(String text, boolean restore) {
         List<Row> rows = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
@@ -76,7 +116,7 @@ final class Csv {
                 continue;
             }
             if (c == ',') {
-                fields.add(field.toString());
+                fields.add(restore ? restore(field.toString()) : field.toString());
                 field.setLength(0);
                 afterQuote = false;
                 fieldStarted = true;
@@ -85,7 +125,7 @@ final class Csv {
                     i++;
                 }
                 if (fieldStarted || !field.isEmpty() || !fields.isEmpty() || afterQuote) {
-                    fields.add(field.toString());
+                    fields.add(restore ? restore(field.toString()) : field.toString());
                     rows.add(new Row(rowStart, List.copyOf(fields)));
                 }
                 fields.clear();
@@ -108,7 +148,7 @@ final class Csv {
             throw new MalformedCsv(rowStart, "a quoted field is never closed");
         }
         if (fieldStarted || !field.isEmpty() || !fields.isEmpty() || afterQuote) {
-            fields.add(field.toString());
+            fields.add(restore ? restore(field.toString()) : field.toString());
             rows.add(new Row(rowStart, List.copyOf(fields)));
         }
         return rows;

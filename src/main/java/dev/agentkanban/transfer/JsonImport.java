@@ -16,6 +16,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.Position;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.type.TypeReference;
@@ -107,6 +109,8 @@ class JsonImport {
             }
             try (JsonParser p = json.createParser(in)) {
                 return new Reader(ctx.workspaceId(), ctx.actor(), p).read();
+            } catch (StreamConstraintsException e) {
+                throw JsonLimits.refused(e);
             } catch (StreamReadException e) {
                 throw ApiException.badRequest("the document is not valid JSON: " + e.getOriginalMessage()
                         + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "

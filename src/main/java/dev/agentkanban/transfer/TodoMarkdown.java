@@ -22,6 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -118,19 +120,17 @@ final class TodoMarkdown {
     /** An epic is read from the text before the first colon only when that prefix is shorter than this. */
     static final int EPIC_PREFIX_LIMIT = 50;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** How deep the metadata object of a line may nest: the seed writes a flat object. */
+    static final int METADATA_DEPTH = 32;
 
-    private static final Pattern HEADING = Pattern.compile("^##(?!#)\\s*(.*)$");
-    private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~).*$");
-    private static final Pattern TASK = Pattern.compile("^\\s*[-*+]\\s+\\[([ xX])\\](?:\\s+(.*))?$");
-    private static final Pattern TASK_LIKE = Pattern.compile("^\\s*[-*+]\\s*\\[[^\\]]{0,3}\\].*$");
+    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(METADATA_DEPTH).build()).build()).build();
+
     private static final String PRIORITY = "(high|medium|low|urgent|critical)";
+    // Only anchored at the start of the text: each is tried once and reads a bounded prefix.
     private static final Pattern PREFIX_PRIORITY = Pattern.compile("^\\(" + PRIORITY + "\\)\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern OWNER = Pattern.compile("^\\[(agent|user)\\]\\s*", Pattern.CASE_INSENSITIVE);
-    private static final Pattern ID_SUFFIX = Pattern.compile("\\s*\\(id:\\s*(\\d{1,18})\\)\\s*$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CHECKBOX_SUFFIX = Pattern.compile("\\s*-?\\s*\\[([ xX])\\]\\s*$");
-    private static final Pattern SUFFIX_PRIORITY = Pattern.compile("\\s*\\(" + PRIORITY + "\\)\\s*$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern JSON_START = Pattern.compile("\\{\\s*[\"}]");
+    private static final List<String> PRIORITY_WORDS = List.of("high", "medium", "low", "urgent", "critical");
 
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
@@ -152,28 +152,27 @@ final class TodoMarkdown {
         List<Warning> warnings = new ArrayList<>();
         Section section = null;
         boolean fenced = false;
-        String[] lines = text.split("\r\n|\r|\n", -1);
-        for (int i = 0; i < lines.length; i++) {
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
-            String line = i == 0 && lines[i].startsWith("\uFEFF") ? lines[i].substring(1) : lines[i];
-            if (FENCE.matcher(line).matches()) {
+            String line = i == 0 && lines.get(i).startsWith("\uFEFF") ? lines.get(i).substring(1) : lines.get(i);
+            if (LineShape.isFence(line)) {
                 fenced = !fenced;
                 continue;
             }
             if (fenced) {
                 continue;
             }
-            Matcher heading = HEADING.matcher(line);
-            if (heading.matches()) {
-                Section named = Section.ofHeading(heading.group(1));
+            String heading = LineShape.heading(line);
+            if (heading != null) {
+                Section named = Section.ofHeading(heading);
                 if (named != null) {
                     section = named;
                 }
                 continue;
             }
-            Matcher task = TASK.matcher(line);
-            boolean taskLike = task.matches() || TASK_LIKE.matcher(line).matches();
-            if (!taskLike) {
+            LineShape.Task task = LineShape.task(line);
+            if (task == null && !LineShape.isTaskLike(line)) {
                 continue;
             }
             Section where = section;
@@ -181,18 +180,18 @@ final class TodoMarkdown {
                 where = Section.TODO;
                 warnings.add(new Warning(number, "task before any section heading; imported into To Do", line.strip()));
             }
-            if (!task.matches()) {
+            if (task == null) {
                 warnings.add(new Warning(number, "unreadable task line; imported as an open task with the raw text as its title",
                         line.strip()));
                 items.add(plain(number, where, false, line.strip(), warnings));
                 continue;
             }
-            String rest = task.group(2) == null ? "" : task.group(2).strip();
+            String rest = task.rest().strip();
             if (rest.isEmpty()) {
                 warnings.add(new Warning(number, "task line without text; nothing to import", line.strip()));
                 continue;
             }
-            items.add(task(number, where, task.group(1).equalsIgnoreCase("x"), rest, warnings));
+            items.add(task(number, where, task.checked(), rest, warnings));
         }
         return new Document(List.copyOf(items), List.copyOf(warnings));
     }
@@ -212,21 +211,21 @@ final class TodoMarkdown {
             s = s.substring(m.end());
         }
         Long originalId = null;
-        m = ID_SUFFIX.matcher(s);
-        if (m.find()) {
-            originalId = Long.parseLong(m.group(1));
-            s = s.substring(0, m.start());
+        LineShape.Suffix id = LineShape.idSuffix(s);
+        if (id != null) {
+            originalId = Long.parseLong(id.value());
+            s = s.substring(0, id.start());
         }
-        m = CHECKBOX_SUFFIX.matcher(s);
-        if (m.find() && m.start() > 0) {
-            checked |= m.group(1).equalsIgnoreCase("x");
-            s = s.substring(0, m.start());
+        LineShape.Suffix checkbox = LineShape.checkboxSuffix(s);
+        if (checkbox != null && checkbox.start() > 0) {
+            checked |= checkbox.value().equalsIgnoreCase("x");
+            s = s.substring(0, checkbox.start());
         }
         Priority suffix = null;
-        m = SUFFIX_PRIORITY.matcher(s);
-        if (m.find() && m.start() > 0) {
-            suffix = Priority.fromWire(m.group(1));
-            s = s.substring(0, m.start());
+        LineShape.Suffix suffixWord = LineShape.prioritySuffix(s, PRIORITY_WORDS);
+        if (suffixWord != null && suffixWord.start() > 0) {
+            suffix = Priority.fromWire(suffixWord.value());
+            s = s.substring(0, suffixWord.start());
         }
         String body = s.strip();
         ObjectNode json = null;
@@ -235,7 +234,7 @@ final class TodoMarkdown {
         if (jsonAt >= 0) {
             json = (ObjectNode) JSON.readTree(body.substring(jsonAt));
             text = body.substring(0, jsonAt).strip();
-        } else if (JSON_START.matcher(body).find()) {
+        } else if (LineShape.looksLikeJson(body)) {
             warnings.add(new Warning(number, "malformed JSON metadata; the raw text is kept as the title", rest));
         }
         if (text.isEmpty()) {
@@ -309,8 +308,11 @@ final class TodoMarkdown {
         if (!body.endsWith("}")) {
             return -1;
         }
+        // one copy of the text for every attempt (a copy per brace made this quadratic); each attempt
+        // stops at its first error or at METADATA_DEPTH, so a line of braces stays linear in practice
+        char[] chars = body.toCharArray();
         for (int i = body.indexOf('{'); i >= 0; i = body.indexOf('{', i + 1)) {
-            try (JsonParser p = JSON.createParser(body.substring(i))) {
+            try (JsonParser p = JSON.createParser(chars, i, chars.length - i)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     continue;
                 }
@@ -319,7 +321,7 @@ final class TodoMarkdown {
                     return i;
                 }
             } catch (JacksonException e) {
-                // not a JSON object from here; try the next brace
+                // not a JSON object from here (or nested beyond METADATA_DEPTH); try the next brace
             }
         }
         return -1;

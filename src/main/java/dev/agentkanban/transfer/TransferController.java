@@ -160,8 +160,18 @@ class TransferController {
 
     /** A board name as a file name: letters, digits, dashes and underscores. */
     static String filename(String name) {
-        String safe = name.replaceAll("[^\\p{L}\\p{N}_-]+", "-").replaceAll("^-+|-+$", "");
-        return safe.isEmpty() ? "board" : safe;
+        // a run is replaced in one pass; the dashes at the ends are cut by index, since "-+$" searched
+        // along a long run of dashes backtracks in quadratic time
+        String safe = name.replaceAll("[^\\p{L}\\p{N}_-]+", "-");
+        int start = 0;
+        int end = safe.length();
+        while (start < end && safe.charAt(start) == '-') {
+            start++;
+        }
+        while (end > start && safe.charAt(end - 1) == '-') {
+            end--;
+        }
+        return start == end ? "board" : safe.substring(start, end);
     }
 
     static String attachment(String filename) {

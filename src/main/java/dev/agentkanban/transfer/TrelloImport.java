@@ -376,7 +376,7 @@ class TrelloImport {
                 }
                 return existing.name();
             }
-            String base = color == null ? null : color.replaceAll("_(dark|light)$", "");
+            String base = color == null ? null : baseColor(color);
             tags.create(new CreateTag(name, base == null ? null : COLORS.get(base)));
             tagsCreated.add(name);
             return name;
@@ -451,6 +451,16 @@ class TrelloImport {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** A Trello colour without its {@code _dark} / {@code _light} shade. */
+    static String baseColor(String color) {
+        for (String shade : List.of("_dark", "_light")) {
+            if (color.endsWith(shade)) {
+                return color.substring(0, color.length() - shade.length());
+            }
+        }
+        return color;
     }
 
     private static String clip(String s, int max) {

@@ -5,17 +5,16 @@ import dev.agentkanban.events.ChangeEvent;
 import dev.agentkanban.events.ChangeFeed;
 import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.events.SystemTransactions;
+import dev.agentkanban.webhook.WebhookClient.Outcome;
 import dev.agentkanban.webhook.WebhookRepository.Claimed;
 import dev.agentkanban.webhook.WebhookRepository.Subscriber;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +56,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private final Duration retryWindow;
     private final Duration timeout;
     private final Clock clock = Clock.systemUTC();
-    private final HttpClient http;
+    private final WebhookClient http;
     private final WakeableLoop loop = new WakeableLoop();
 
     WebhookWorker(ChangeFeed feed, ChangeStream stream, WebhookTargets targets, SystemTransactions system,
@@ -77,11 +76,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
         this.maxBackoff = maxBackoff;
         this.retryWindow = retryWindow;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.http = new WebhookClient(targets, timeout);
         stream.register(this);
     }
 
@@ -206,33 +201,17 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
         }
     }
 
-    /** How one attempt went: the response code (if any) and, unless it was a 2xx, what went wrong. */
-    private record Outcome(Integer code, String error) {}
-
     /** POSTs the signed event; null when interrupted (shutting down). */
     private Outcome post(Claimed d, URI target) {
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
-        try {
-            HttpRequest request = HttpRequest.newBuilder(target)
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "agent-kanban-webhooks")
-                    .header(WebhookSignature.EVENT, d.eventType())
-                    .header(WebhookSignature.EVENT_ID, Long.toString(d.eventId()))
-                    .header(WebhookSignature.DELIVERY, Long.toString(d.id()))
-                    .header(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
-                    .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(d.secret(), timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return new Outcome(code, code >= 200 && code < 300 ? null : "HTTP " + code);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return new Outcome(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        }
+        return http.post(target, Map.of(
+                "User-Agent", "agent-kanban-webhooks",
+                WebhookSignature.EVENT, d.eventType(),
+                WebhookSignature.EVENT_ID, Long.toString(d.eventId()),
+                WebhookSignature.DELIVERY, Long.toString(d.id()),
+                WebhookSignature.TIMESTAMP, Long.toString(timestamp),
+                WebhookSignature.SIGNATURE, WebhookSignature.sign(d.secret(), timestamp, body)), body);
     }
 
     /** Exponential backoff from the initial delay, capped; null once the retry window has passed. */

@@ -78,7 +78,6 @@ final class Agents {
 
         private static final Set<String> VAGUE = Set.of("fix", "bug", "todo", "update", "stuff", "misc", "issue", "problem",
                 "task", "test", "tests", "wip", "tbd", "change", "changes", "things", "it", "this", "that", "work", "improve");
-        private static final Pattern TRAILING = Pattern.compile("[\\s.!,;:]+$");
         private static final Pattern SENTENCE = Pattern.compile("^\\s*(.+?)(?:[.!?](?:\\s|$)|\\n|$)");
 
         Title() {
@@ -94,7 +93,7 @@ final class Agents {
                 fixed = sentenceCase(fixed);
                 why.add("is written in capitals");
             }
-            String trimmed = TRAILING.matcher(fixed).replaceAll("");
+            String trimmed = withoutTrailingPunctuation(fixed);
             if (!trimmed.isEmpty() && !trimmed.equals(fixed)) {
                 fixed = trimmed;
                 why.add("ends with punctuation");
@@ -114,6 +113,15 @@ final class Agents {
                     map("action", "rename"));
         }
 
+        /** The title without trailing spaces and . ! , ; : (by index: "[...]+$" searched along a long run is quadratic). */
+        static String withoutTrailingPunctuation(String title) {
+            int end = title.length();
+            while (end > 0 && (Character.isWhitespace(title.charAt(end - 1)) || ".!,;:".indexOf(title.charAt(end - 1)) >= 0)) {
+                end--;
+            }
+            return title.substring(0, end);
+        }
+
         static boolean vague(String title) {
             String[] words = title.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
             List<String> real = java.util.Arrays.stream(words).filter(w -> !w.isEmpty()).toList();
@@ -125,7 +133,7 @@ final class Agents {
             return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
         }
 
-        private static String firstSentence(String description) {
+        static String firstSentence(String description) {
             if (blank(description)) {
                 return null;
             }
@@ -318,17 +326,22 @@ final class Agents {
 
         static final int MAX_ITEMS = 8;
         static final int MAX_DESCRIPTION = 4000;
-        private static final Pattern ITEM = Pattern.compile("(?m)^\\s*[-*] \\[[ xX]\\]");
+        private static final Pattern ITEM = Pattern.compile("(?m)^[ \\t]*[-*] \\[[ xX]\\]");
 
         Actions() {
             super("actions");
+        }
+
+        /** Lines that are checklist items ({@code - [ ]}, {@code * [x]}); the indent may not cross lines, which keeps this linear. */
+        static long checklistItems(String text) {
+            return ITEM.matcher(text).results().count();
         }
 
         @Override
         List<Finding> check(WorkerTask t, Subject s) {
             String text = (t.description() == null ? "" : t.description()) + "\n"
                     + (t.acceptanceCriteria() == null ? "" : t.acceptanceCriteria());
-            long items = ITEM.matcher(text).results().count();
+            long items = checklistItems(text);
             int length = t.description() == null ? 0 : t.description().length();
             if (items <= MAX_ITEMS && length <= MAX_DESCRIPTION) {
                 return List.of();

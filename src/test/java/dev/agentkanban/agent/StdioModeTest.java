@@ -83,6 +83,31 @@ class StdioModeTest extends ApiTest {
     }
 
     @Test
+    void malformedLinesGetJsonRpcErrorsOrNothingAndNeverInternals() throws Exception {
+        User agent = identities.provision("stdio-fuzzer", "stdio-fuzzer-password", defaultWorkspace, Role.AGENT, false);
+        String input = """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}
+                {"jsonrpc":"2.0","method":"notifications/initialized"}
+                {"jsonrpc": "2.0", "id": 7, "method":
+                {"jsonrpc":"2.0","id":8,"method":"resources/list"}
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}
+                {"jsonrpc":"2.0","id":10,"method":"tools/list"}
+                """;
+        Run run = mcp(Map.of("KANBAN_URL", "http://localhost:" + port,
+                "KANBAN_TOKEN", identities.issueToken(agent.id(), "stdio", List.of("read", "write"))), input);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        Map<Integer, JsonNode> byId = new java.util.HashMap<>();
+        for (String line : run.stdout()) {
+            assertThat(line).doesNotContainIgnoringCase("stackTrace").doesNotContain("Exception").doesNotContain("java.");
+            JsonNode message = Http.JSON.readTree(line);
+            byId.put(message.path("id").asInt(-1), message);
+        }
+        assertThat(byId.get(8).get("error").get("code").asInt()).isEqualTo(-32601);
+        assertThat(byId.get(9).has("error") || byId.get(9).path("result").path("isError").asBoolean()).isTrue();
+        assertThat(byId.get(10).get("result").get("tools")).hasSize(TypeScriptClientTest.TOOLS.size());
+    }
+
+    @Test
     void missingSettingsEndWithUsageAndNoProtocolOutput() throws Exception {
         Run run = mcp(Map.of(), REQUESTS);
         assertThat(run.exit()).isEqualTo(2);

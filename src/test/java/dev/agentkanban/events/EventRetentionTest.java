@@ -45,6 +45,22 @@ class EventRetentionTest extends ApiTest {
         assertThat(http.get("/api/v1/events?after=" + last).status()).isEqualTo(200);
     }
 
+    @Test
+    void nothingOldEnoughMeansNothingIsPurged() throws Exception {
+        jdbc.sql("delete from outbox_events where occurred_at < now() - interval '30 days'").update();
+        long recent = event("1 day");
+        awaitFinal(recent);
+
+        try {
+            assertThat(retention.purge()).isZero();
+            assertThat(jdbc.sql("select count(*) from outbox_events where id = :id").param("id", recent).query(Long.class).single())
+                    .isEqualTo(1);
+        } finally {
+            // another test purges everything up to its own old events, whose ids come after this one
+            jdbc.sql("delete from outbox_events where id = :id").param("id", recent).update();
+        }
+    }
+
     /** Waits until the outbox is final up to {@code id} (other transactions on the server may hold it back briefly). */
     private void awaitFinal(long id) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -99,6 +99,36 @@ class CsvApiTest extends ApiTest {
     }
 
     @Test
+    void formulaCellsAreNeutralisedOnExportAndReadBackAsTheyWere() {
+        long board = http.post("/api/v1/boards", obj("name", "CSV formulas")).id();
+        List<String> titles = List.of("=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-starts with a dash", "@SUM(A1:A2)",
+                "'quoted on purpose", "'=already neutral", "''", "plain title");
+        for (String title : titles) {
+            assertThat(http.post("/api/v1/tasks", obj("board_id", board, "title", title, "description", "\tTabbed =1",
+                    "epic", "-1 epic")).status()).isEqualTo(201);
+        }
+        String csv = export(board);
+
+        for (Csv.Row row : Csv.parseRaw(csv)) {
+            for (String cell : row.fields()) {
+                assertThat(cell).as("a spreadsheet would run this cell").doesNotStartWith("=").doesNotStartWith("+")
+                        .doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r");
+            }
+        }
+        assertThat(csv).contains("\"'=HYPERLINK(").contains(",'-starts with a dash,").contains(",'quoted on purpose,")
+                .contains(",''=already neutral,").contains(",'',").contains("'\tTabbed =1");
+
+        Response r = post(http, "/api/v1/import/csv?board=CSV%20formulas%20copy", CSV, csv);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        long copy = boardId(jdbc, defaultWorkspace, "CSV formulas copy");
+        assertThat(jdbc.sql("select title from tasks where board_id = :b order by id").param("b", copy).query(String.class).list())
+                .containsExactlyElementsOf(titles);
+        assertThat(jdbc.sql("select distinct description || '|' || epic from tasks where board_id = :b").param("b", copy)
+                .query(String.class).list()).containsExactly("\tTabbed =1|-1 epic");
+        assertThat(withoutIds(export(copy))).isEqualTo(withoutIds(csv));
+    }
+
+    @Test
     void importingIntoAnExistingBoardAppendsToItsColumnsAndAnnouncesEachTask() {
         long target = http.post("/api/v1/boards", obj("name", "CSV target")).id();
         long events = count("outbox_events");

@@ -45,4 +45,20 @@ class CsvTest {
     void aQuoteInsideAnUnquotedFieldIsText() {
         assertThat(Csv.parse("5\" screen,ok").getFirst().fields()).containsExactly("5\" screen", "ok");
     }
+
+    @Test
+    void formulaShapedValuesGetOneApostropheAndLoseItWhenRead() {
+        List<String> values = List.of("=1+1", "+1", "-1", "@cmd", "\tx", "\rx", "'=1", "''-x", "'", "''", "'plain", "plain", "",
+                "a=b", "x-y");
+        String text = Csv.record(values);
+
+        assertThat(Csv.parseRaw(text).getFirst().fields()).containsExactly("'=1+1", "'+1", "'-1", "'@cmd", "'\tx", "'\rx", "''=1",
+                "'''-x", "'", "''", "'plain", "plain", "", "a=b", "x-y");
+        assertThat(Csv.parse(text).getFirst().fields()).isEqualTo(values);
+    }
+
+    @Test
+    void aSpreadsheetsOwnApostropheBeforeAFormulaCharacterIsTakenOff() {
+        assertThat(Csv.parse("'=SUM(A1),'plain,'-3\r\n").getFirst().fields()).containsExactly("=SUM(A1)", "'plain", "-3");
+    }
 }

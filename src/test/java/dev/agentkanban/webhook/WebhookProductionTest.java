@@ -39,7 +39,7 @@ class WebhookProductionTest {
             assertThat(refused.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
             JsonNode error = refused.json().get("errors").get(0);
             assertThat(error.get("field").asString()).isEqualTo("url");
-            assertThat(error.get("message").asString()).contains("127.0.0.1 is a loopback, private, link-local or unspecified address");
+            assertThat(error.get("message").asString()).contains("127.0.0.1 is a loopback, private, link-local, reserved or otherwise non-public address");
             assertThat(admin.post("/api/v1/webhooks", obj("url", "http://169.254.169.254/latest/meta-data")).status()).isEqualTo(422);
             assertThat(admin.get("/api/v1/webhooks").json().get("total").asLong()).isZero();
 

@@ -54,4 +54,25 @@ class WebhookTargetsTest {
             }
         }
     }
+
+    @Test
+    void productionRefusesAddressesThatEmbedOrRouteToRefusedIpv4Ranges() {
+        for (String url : List.of("http://[::127.0.0.1]/h", "http://[::10.0.0.1]/h", "http://[64:ff9b::7f00:1]/h",
+                "http://[64:ff9b::a9fe:a9fe]/h", "http://[64:ff9b:1::808:808]/h", "http://[2002:7f00:1::]/h",
+                "http://[2002:a00:1::]/h", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/h", "http://[2001:db8::1]/h",
+                "http://[ff02::1]/h", "http://[100::1]/h", "http://240.0.0.1/h", "http://255.255.255.255/h", "http://198.18.0.1/h",
+                "http://198.19.255.254/h", "http://192.0.2.1/h", "http://198.51.100.7/h", "http://203.0.113.9/h", "http://192.0.0.8/h",
+                "http://224.0.0.1/h")) {
+            assertThatThrownBy(() -> production.require("url", url)).as(url).isInstanceOf(ApiException.class)
+                    .hasMessageContaining("public addresses");
+        }
+    }
+
+    @Test
+    void embeddedPublicAddressesAreStillPublic() {
+        assertThat(production.require("url", "http://[64:ff9b::808:808]/h")).isEqualTo("http://[64:ff9b::808:808]/h");
+        assertThat(production.require("url", "http://[2002:808:808::1]/h")).isEqualTo("http://[2002:808:808::1]/h");
+        assertThat(production.require("url", "http://198.20.0.1/h")).isEqualTo("http://198.20.0.1/h");
+        assertThat(production.require("url", "http://223.255.255.1/h")).isEqualTo("http://223.255.255.1/h");
+    }
 }

@@ -1,0 +1,54 @@
+package dev.agentkanban.platform;
+
+import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.DeserializationFeature;
+
+/**
+ * What the application's JSON reader accepts, for every request body, import and tool call read with
+ * the Spring {@code JsonMapper}: nesting at most {@value #MAX_DEPTH} levels deep (a deeper document is
+ * refused with 400 as the parser reaches that depth, before any of it is bound), and integers only
+ * where an integer is expected ({@code "board_id": 1.5} is a 422, not silently 1).
+ */
+@Configuration(proxyBeanMethods = false)
+public class JsonLimits {
+
+    /** Deepest nesting of objects and arrays in any JSON the application reads; task metadata stays far below. */
+    public static final int MAX_DEPTH = 200;
+
+    @Bean
+    JsonFactoryBuilderCustomizer jsonReadLimits() {
+        return factory -> factory.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    }
+
+    @Bean
+    JsonMapperBuilderCustomizer noFractionalIntegers() {
+        return mapper -> mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /** The parser limit a failure ran into, when it is one: found anywhere along the cause chain. */
+    public static StreamConstraintsException limitIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StreamConstraintsException limit) {
+                return limit;
+            }
+        }
+        return null;
+    }
+
+    /** The 400 for JSON over a parser limit; says which limit without naming the parser's internals. */
+    public static ApiException refused(JacksonException limit) {
+        String message = limit.getOriginalMessage() == null ? "" : limit.getOriginalMessage();
+        String which = message.contains("nesting depth") ? "is nested deeper than " + MAX_DEPTH + " levels"
+                : message.contains("String value length") ? "holds a string longer than the parser allows"
+                : message.contains("Number value length") ? "holds a number longer than the parser allows"
+                : message.contains("Name length") ? "holds a property name longer than the parser allows"
+                : "exceeds a limit of the JSON parser";
+        return ApiException.badRequest("the JSON " + which);
+    }
+}

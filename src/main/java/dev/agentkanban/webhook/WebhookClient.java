@@ -1,0 +1,94 @@
+package dev.agentkanban.webhook;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Sends webhook deliveries (Apache HttpClient). Its resolver is {@link WebhookTargets#addresses}: the
+ * target's name is looked up once per connection, that answer is checked, and the connection goes to
+ * the checked address, with the name kept for the Host header and TLS (SNI and certificate). Redirects
+ * are never followed: a 3xx is a failed delivery like any other non-2xx, so a target cannot bounce the
+ * request to an address that was not checked.
+ */
+final class WebhookClient implements AutoCloseable {
+
+    /** How one attempt went: the response code (if any) and, unless it was a 2xx, what went wrong. */
+    record Outcome(Integer code, String error) {}
+
+    private final CloseableHttpClient http;
+
+    WebhookClient(WebhookTargets targets, Duration timeout) {
+        Timeout limit = Timeout.of(timeout);
+        DnsResolver checked = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                return targets.addresses(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(checked)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(limit).setSocketTimeout(limit).build())
+                        .setMaxConnTotal(200)
+                        .setMaxConnPerRoute(20)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(limit).setConnectionRequestTimeout(limit).build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .useSystemProperties()
+                .build();
+    }
+
+    /** POSTs {@code body} as JSON; null when interrupted (shutting down). */
+    Outcome post(URI target, Map<String, String> headers, byte[] body) {
+        HttpPost post = new HttpPost(target);
+        headers.forEach(post::setHeader);
+        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        try {
+            int code = http.execute(post, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
+            if (code >= 300 && code < 400) {
+                return new Outcome(code, "HTTP " + code + " (redirects are not followed)");
+            }
+            return new Outcome(code, code >= 200 && code < 300 ? null : "HTTP " + code);
+        } catch (WebhookTargets.Refused e) {
+            return new Outcome(null, "not sent: " + e.getMessage());
+        } catch (InterruptedIOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return null;
+            }
+            return new Outcome(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+    }
+}
