@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -49,9 +50,10 @@ public class Tasks {
     private final JsonMapper json;
     private final Duration defaultLease;
     private final Tags tags;
+    private final Relations relations;
 
     Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
-            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, Tags tags) {
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, Tags tags, Relations relations) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -60,6 +62,7 @@ public class Tasks {
         this.json = json;
         this.defaultLease = defaultLease;
         this.tags = tags;
+        this.relations = relations;
     }
 
     /** Where in a column: before or after another task, at an index, or (all null) at the end. */
@@ -101,11 +104,18 @@ public class Tasks {
         if (request.tags() != null && !request.tags().isEmpty()) {
             tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
         }
+        if (request.parentId() != null) {
+            relations.link(request.parentId(), RelationKind.CHILD, id, false);
+        }
         return publish(EventType.TASK_CREATED, id, Map.of());
     }
 
     /** Applies the fields present in {@code patch}; PUT passes a patch with every field present. */
     public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
+        return update(id, expectedVersion, patch, Overrides.NONE);
+    }
+
+    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch, Overrides overrides) {
         UpdateTask v = patch.values();
         for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
             if (patch.has(required) && isNull(v, required)) {
@@ -172,15 +182,23 @@ public class Tasks {
                     event = EventType.TASK_COMPLETED;
                 }
             }
-            repo.update(t);
+            save(t, overrides);
             return publish(event, id, extra);
         });
     }
 
     public void delete(long id, Long expectedVersion) {
+        delete(id, expectedVersion, Overrides.NONE);
+    }
+
+    /** Deletes the task; one with subtasks only with {@code cascade} delete (them too) or detach (they stay). */
+    public void delete(long id, Long expectedVersion, Overrides overrides) {
         tx.write(() -> {
             Task t = lockForChange(id, expectedVersion);
+            settleChildrenOfDeleted(t, overrides);
+            List<Long> dependants = relations.dependantsOf(id);
             repo.delete(t.workspaceId, id);
+            relations.announceUnblocked(id, dependants);
             Map<String, Object> gone = new LinkedHashMap<>();
             gone.put("id", id);
             gone.put("board_id", t.boardId);
@@ -191,6 +209,10 @@ public class Tasks {
     }
 
     public TaskView move(long id, Long expectedVersion, MoveTask request) {
+        return move(id, expectedVersion, request, Overrides.NONE);
+    }
+
+    public TaskView move(long id, Long expectedVersion, MoveTask request, Overrides overrides) {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
@@ -204,14 +226,18 @@ public class Tasks {
             Task t = lockForChange(id, expectedVersion);
             long from = t.columnId;
             relocate(board, t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
-            repo.update(t);
+            save(t, overrides);
             return publish(EventType.TASK_MOVED, id, Map.of("from_column_id", from));
         });
     }
 
     /** pending → in progress; pulls the task into the board's first working column when it sits in backlog/todo. */
     public TaskView start(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+        return start(id, expectedVersion, Overrides.NONE);
+    }
+
+    public TaskView start(long id, Long expectedVersion, Overrides overrides) {
+        return transition(id, expectedVersion, overrides, EventType.TASK_UPDATED, (board, t) -> {
             BoardColumn current = column(board, t.columnId);
             boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
             return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
@@ -220,18 +246,24 @@ public class Tasks {
 
     /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
     public TaskView complete(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_COMPLETED,
+        return complete(id, expectedVersion, Overrides.NONE);
+    }
+
+    /** Completes the task; a parent with open subtasks only with {@code cascade} complete or cancel (applied to them first). */
+    public TaskView complete(long id, Long expectedVersion, Overrides overrides) {
+        return transition(id, expectedVersion, overrides, EventType.TASK_COMPLETED,
                 (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
                 Task::complete);
     }
 
     public TaskView cancel(long id, Long expectedVersion, String reason) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
+        return transition(id, expectedVersion, Overrides.NONE, EventType.TASK_UPDATED, (board, t) -> null,
+                t -> t.cancel(reason.trim()));
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
     public TaskView reopen(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+        return transition(id, expectedVersion, Overrides.NONE, EventType.TASK_UPDATED, (board, t) -> {
             if (!column(board, t.columnId).isDone()) {
                 return null;
             }
@@ -270,7 +302,8 @@ public class Tasks {
     /**
      * Atomically picks the board's most urgent, oldest claimable task matching the request and claims
      * it for the caller. Claimable: pending, or in progress under a lease that ran out; never claimed
-     * by someone else with a live lease. Concurrent callers skip each other's locked rows
+     * by someone else with a live lease, never blocked by an open task. Among equally urgent tasks the
+     * one that blocks the most open tasks comes first (finishing it frees the most work). Concurrent callers skip each other's locked rows
      * ({@code FOR UPDATE SKIP LOCKED}), so two agents never get the same task. Empty when nothing
      * qualifies; 404 when the board (or the named column) is not in the workspace.
      */
@@ -308,7 +341,7 @@ public class Tasks {
             if (found.isEmpty()) {
                 TaskView created = insert(new CreateTask(board.id(), request.columnId(), request.column(), request.title(),
                         request.description(), request.acceptanceCriteria(), request.priority(), request.epic(),
-                        request.area(), null, null, null, 1, null, request.tags(), null), CurrentRequest.get(), Map.of());
+                        request.area(), null, null, null, 1, null, request.tags(), null, null), CurrentRequest.get(), Map.of());
                 return new ReportedIssue(created, true, false);
             }
             Task before = found.get();
@@ -354,6 +387,67 @@ public class Tasks {
 
     // ---- the machinery ----
 
+    /**
+     * Writes a changed task under the work-breakdown rules (issue 14): a task with open blockers may
+     * not begin or finish work (unless forced), a parent is completed only after its open subtasks
+     * (with a cascade), and closing a task announces the tasks it no longer blocks.
+     */
+    private void save(Task t, Overrides overrides) {
+        if (t.beginsOrFinishesWork()) {
+            relations.requireUnblocked(t, overrides.force());
+        }
+        if (t.completes() && settleChildrenOfCompleted(t, overrides) && t.columnId != t.loadedColumnId) {
+            // the subtasks went to the done column first: place the parent after them
+            t.position = place(column(boards.require(t.boardId), t.columnId), t.id, Placement.END);
+        }
+        repo.update(t);
+        if (t.closes()) {
+            relations.announceUnblocked(t.id, relations.dependantsOf(t.id));
+        }
+    }
+
+    /** Completes or cancels the open subtasks as the cascade says (409 without one); true when there were any. */
+    private boolean settleChildrenOfCompleted(Task t, Overrides overrides) {
+        List<TaskLink> open = relations.openChildren(t.id);
+        if (open.isEmpty()) {
+            return false;
+        }
+        Overrides.Cascade cascade = overrides.cascade();
+        if (cascade == null) {
+            throw ApiException.conflict("open-subtasks", "task " + t.id + " has open subtasks "
+                    + open.stream().map(c -> "#" + c.id() + " " + c.title()).toList()
+                    + "; finish them first, or complete with cascade=complete or cascade=cancel",
+                    Map.of("subtasks", open));
+        }
+        for (TaskLink child : open) {
+            switch (cascade) {
+                case COMPLETE -> complete(child.id(), null, overrides);
+                case CANCEL -> cancel(child.id(), null, "parent task " + t.id + " was completed");
+                default -> throw ApiException.invalid("cascade", "completing a task takes cascade=complete or cascade=cancel");
+            }
+        }
+        return true;
+    }
+
+    private void settleChildrenOfDeleted(Task t, Overrides overrides) {
+        List<TaskLink> children = relations.children(t.id);
+        if (children.isEmpty()) {
+            return;
+        }
+        Overrides.Cascade cascade = overrides.cascade();
+        if (cascade == null) {
+            throw ApiException.conflict("has-subtasks", "task " + t.id + " has subtasks "
+                    + children.stream().map(c -> "#" + c.id()).toList()
+                    + "; delete with cascade=delete to delete them too, or cascade=detach to keep them",
+                    Map.of("subtasks", children));
+        }
+        switch (cascade) {
+            case DELETE -> children.forEach(child -> delete(child.id(), null, overrides));
+            case DETACH -> { } // the relation rows go with the parent; the subtasks stay as top-level tasks
+            default -> throw ApiException.invalid("cascade", "deleting a task takes cascade=delete or cascade=detach");
+        }
+    }
+
     private Duration lease(Integer leaseSeconds) {
         return leaseSeconds == null ? defaultLease : Duration.ofSeconds(leaseSeconds);
     }
@@ -376,7 +470,8 @@ public class Tasks {
      * A lifecycle change that may also move the task: the target column is decided from the task as it
      * is, locked, and the task is locked after it (the same lock order as every move).
      */
-    private TaskView transition(long id, Long expectedVersion, EventType event, TargetRule rule, Consumer<Task> change) {
+    private TaskView transition(long id, Long expectedVersion, Overrides overrides, EventType event, TargetRule rule,
+            Consumer<Task> change) {
         Task before = loadUnlocked(id);
         return tx.write(() -> {
             Board board = boards.require(before.boardId);
@@ -392,7 +487,7 @@ public class Tasks {
                 relocate(board, t, target, Placement.END);
                 t.status = status; // the explicit transition decides the status, not the column rule
             }
-            repo.update(t);
+            save(t, overrides);
             return publish(event, id, from != t.columnId ? Map.of("from_column_id", from) : Map.of());
         });
     }
