@@ -6,6 +6,7 @@ import { get, post, patch, query, ApiError } from './api.js';
 import { h, $, $$, textOn, isColor, duration } from './dom.js';
 import { toast } from './ui.js';
 import { isActive, toQuery } from './filter.js';
+import { breakdownBadges, breakdownKey } from './breakdown.js';
 
 export const PAGE = 50;
 const MAX_PER_COLUMN_POLL = 200;
@@ -393,7 +394,7 @@ export class BoardView {
 
   cardElement(task) {
     const color = this.colorOf(task);
-    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}`;
+    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}|${breakdownKey(task)}`;
     const cached = this.cards.get(task.id);
     if (cached && cached.key === key) {
       const age = cached.el.querySelector('.age');
@@ -424,6 +425,7 @@ export class BoardView {
       h('span', { class: ['priority', `priority-${task.priority}`] }, task.priority),
       task.assignee ? h('span', { class: 'assignee', title: 'Assignee' }, `@${task.assignee}`) : null,
       due,
+      breakdownBadges(task),
       task.comment_count ? h('span', { class: 'comments' }, `${task.comment_count} comment${task.comment_count === 1 ? '' : 's'}`) : null,
       h('span', { class: ['age', `age-${color}`], title: `In this column for ${duration(task.time_in_column_seconds)}` },
         duration(task.time_in_column_seconds))));

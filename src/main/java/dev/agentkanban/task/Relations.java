@@ -101,6 +101,14 @@ public class Relations {
     }
 
     /**
+     * Relates two tasks inside the caller's write transaction (an import's), with every check of
+     * {@link #add}; {@code kind} as {@code taskId} names it.
+     */
+    public void relate(long taskId, RelationKind kind, long other) {
+        link(taskId, kind, other(taskId, other), true);
+    }
+
+    /**
      * Adds the relation inside the caller's write transaction: 404 when either task is not in the
      * workspace, 409 for a duplicate, a cycle (naming its path), a second parent or a tree deeper than
      * {@link #MAX_DEPTH}.

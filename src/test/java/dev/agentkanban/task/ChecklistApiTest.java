@@ -81,7 +81,7 @@ class ChecklistApiTest extends ApiTest {
         assertThat(trail).containsExactly("checklist_item_added", "checklist_item_added", "checklist_item_added",
                 "checklist_item_added", "checklist_item_checked", "checklist_item_moved", "checklist_item_moved",
                 "checklist_item_deleted");
-        assertThat(count("outbox_events where type = 'task_updated' and task_id = " + task + " and payload ? 'checklist'"))
+        assertThat(count("outbox_events where type = 'task_updated' and task_id = " + task + " and payload->'checklist' is not null"))
                 .isEqualTo(8);
     }
 
