@@ -218,7 +218,8 @@ final class ToolCatalog {
                 write(false, false), schema(List.of("board", "title"), board(), column(),
                         text("title", "The issue in one line; this is what repeats are matched by."), description(),
                         criteria(), priority(), text("epic", "Epic the issue belongs to."),
-                        text("area", "Area of the product or system."), tags())));
+                        text("area", "Area of the product or system."), tags(),
+                        integer("duplicate_of", "When the issue is new: record it as a duplicate of this task.", 1, null))));
 
         tools.add(tool("get_hints", "Get hints",
                 """

@@ -66,19 +66,19 @@ public class Relations {
 
     /** Relates the task to another one; {@code kind} as the task names it (e.g. {@code blocked_by}). */
     public TaskRelations add(long taskId, String kindName, Long otherId) {
-        RelationKind kind = kind(kindName);
-        long other = other(taskId, otherId);
         return tx.write(() -> {
-            link(taskId, kind, other, true);
+            refs.require(taskId); // a task of another workspace is a 404 before anything about the request
+            link(taskId, kind(kindName), other(taskId, otherId), true);
             return relationsOf(taskId);
         });
     }
 
     public TaskRelations remove(long taskId, String kindName, Long otherId) {
-        RelationKind kind = kind(kindName);
-        long other = other(taskId, otherId);
         long ws = ws();
         return tx.write(() -> {
+            refs.require(taskId);
+            RelationKind kind = kind(kindName);
+            long other = other(taskId, otherId);
             repo.lockWorkspace(ws);
             TaskRef self = refs.require(taskId);
             TaskRef that = refs.require(other);

@@ -85,7 +85,8 @@ public final class TaskRequests {
 
     /**
      * An issue an agent ran into (seed 000's agent rule): found by normalised title on the board, or
-     * created (in {@code column}, default the board's first column) with these fields.
+     * created (in {@code column}, default the board's first column) with these fields; a new one is
+     * related as {@code duplicate_of} the task {@code duplicateOf} names, when given.
      */
     public record ReportIssue(
             @NotNull Long boardId,
@@ -97,7 +98,8 @@ public final class TaskRequests {
             Priority priority,
             @Size(max = 200) String epic,
             @Size(max = 200) String area,
-            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags) {}
+            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
+            Long duplicateOf) {}
 
     /** A new checklist item: at the end unless {@code position} (an index) or a neighbour says where. */
     public record AddChecklistItem(

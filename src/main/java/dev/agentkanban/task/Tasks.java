@@ -342,6 +342,10 @@ public class Tasks {
                 TaskView created = insert(new CreateTask(board.id(), request.columnId(), request.column(), request.title(),
                         request.description(), request.acceptanceCriteria(), request.priority(), request.epic(),
                         request.area(), null, null, null, 1, null, request.tags(), null, null), CurrentRequest.get(), Map.of());
+                if (request.duplicateOf() != null) {
+                    relations.link(created.id(), RelationKind.DUPLICATE_OF, request.duplicateOf(), true);
+                    created = queries.find(created.id()).orElseThrow();
+                }
                 return new ReportedIssue(created, true, false);
             }
             Task before = found.get();

@@ -42,6 +42,7 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("PUT /api/v1/tasks/{taskId}/tags", obj("names", List.of("bug"))),
             Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/evidence", obj("kind", "note", "note", "x")),
+            Map.entry("POST /api/v1/tasks/{id}/checklist", obj("text", "x")),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
             Map.entry("PUT /api/v1/boards/{id}", obj("name", "x")),
             Map.entry("PATCH /api/v1/boards/{id}", obj("name", "x")),

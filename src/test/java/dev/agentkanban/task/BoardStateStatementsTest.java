@@ -11,11 +11,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -23,12 +26,14 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 /**
  * The board state reads the work breakdown (blockers, parents, subtask and checklist progress) of all
  * its tasks in one statement: the statements a request runs do not grow with its tasks or relations.
- * Counted on the real connection pool: every statement a request thread prepares is recorded.
+ * Counted on the real connection pool: every statement the request's thread prepares is recorded.
  */
 @Import(BoardStateStatementsTest.Counting.class)
 class BoardStateStatementsTest extends ApiTest {
 
     static final List<String> STATEMENTS = new CopyOnWriteArrayList<>();
+    /** Set while a request carrying {@code X-Count-Statements} is handled on this thread. */
+    static final ThreadLocal<Boolean> COUNTING = ThreadLocal.withInitial(() -> false);
 
     @TestConfiguration
     static class Counting {
@@ -37,13 +42,29 @@ class BoardStateStatementsTest extends ApiTest {
             return new BeanPostProcessor() {
                 @Override
                 public Object postProcessAfterInitialization(Object bean, String name) {
-                    return bean instanceof DataSource ds && name.equals("dataSource") ? new Recording(ds) : bean;
+                    return bean instanceof DataSource ds && !(bean instanceof Recording) && !name.startsWith("worker")
+                            ? new Recording(ds) : bean;
                 }
             };
         }
+
+        @Bean
+        FilterRegistrationBean<Filter> countingRequests() {
+            FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+                boolean counted = ((HttpServletRequest) request).getHeader("X-Count-Statements") != null;
+                COUNTING.set(counted);
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    COUNTING.remove();
+                }
+            });
+            registration.setOrder(Integer.MIN_VALUE);
+            return registration;
+        }
     }
 
-    /** Records the SQL every request thread prepares (other threads, e.g. the outbox dispatcher, are left out). */
+    /** Records the SQL the counted request prepares (other threads, e.g. the outbox dispatcher, are left out). */
     static final class Recording extends DelegatingDataSource {
         Recording(DataSource target) {
             super(target);
@@ -55,7 +76,7 @@ class BoardStateStatementsTest extends ApiTest {
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                     (proxy, method, args) -> {
                         if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql
-                                && Thread.currentThread().getName().startsWith("http-nio")) {
+                                && COUNTING.get()) {
                             STATEMENTS.add(sql);
                         }
                         try {
@@ -77,7 +98,7 @@ class BoardStateStatementsTest extends ApiTest {
     /** The statements one board-state request runs. */
     private List<String> boardState(long board) {
         STATEMENTS.clear();
-        Response r = http.get("/api/v1/boards/" + board + "/tasks");
+        Response r = http.get("/api/v1/boards/" + board + "/tasks", "X-Count-Statements", "1");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return List.copyOf(STATEMENTS);
     }

@@ -325,6 +325,25 @@ class RelationsApiTest extends ApiTest {
         assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).id()).isEqualTo(blockedUrgent);
     }
 
+    @Test
+    void aReportedIssueCanBeRecordedAsADuplicate() {
+        long[] b = fx.board("Duplicates");
+        long original = fx.task(b[0], "login fails on Safari");
+        Response r = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Safari cannot log in",
+                "duplicate_of", original));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        long copy = r.json().get("task").get("id").asLong();
+        JsonNode items = http.get("/api/v1/tasks/" + copy + "/relations").json().get("items");
+        assertThat(items).extracting(i -> i.get("kind").asString() + " " + i.get("task").get("id").asLong())
+                .containsExactly("duplicate_of " + original);
+        assertThat(http.get("/api/v1/tasks/" + original + "/relations").json().get("items").get(0).get("kind").asString())
+                .isEqualTo("duplicated_by");
+        long tasks = count("tasks");
+        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "another one", "duplicate_of", 987654))
+                .status()).isEqualTo(404);
+        assertThat(count("tasks")).isEqualTo(tasks);
+    }
+
     private static List<Long> ids(Response r) {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         List<Long> ids = new ArrayList<>();

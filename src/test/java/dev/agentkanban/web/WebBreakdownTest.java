@@ -11,7 +11,8 @@ import org.openqa.selenium.interactions.Actions;
 
 /**
  * The work breakdown on the web board in Chromium (issue 14): a blocked card says so and a drag the
- * API refuses because of blockers snaps back naming them; cards show checklist and subtask progress;
+ * API refuses because of blockers snaps back naming them; the blocked and ready filters; cards show
+ * checklist and subtask progress;
  * the card panel edits the checklist, adds subtasks and relations.
  */
 class WebBreakdownTest extends MemberPageTest {
@@ -40,7 +41,17 @@ class WebBreakdownTest extends MemberPageTest {
         browser.waitForTitles("In Progress", List.of("pour the concrete"));
         assertThat(fx.get(blocked).get("column_id").asLong()).isEqualTo(b[2]);
 
-        // once the blocker is done, the badge goes and the same drag works
+        // the filters of the toolbar: blocked cards only, then ready ones only
+        browser.openBoard(b[0], "blocked=true");
+        browser.waitForTitles("To Do", List.of("raise the walls"));
+        browser.waitForTitles("In Progress", List.of());
+        browser.openBoard(b[0], "ready=true");
+        browser.waitForTitles("To Do", List.of());
+        browser.waitForTitles("In Progress", List.of("pour the concrete"));
+        browser.openBoard(b[0], null);
+        browser.card("raise the walls");
+
+        // once the blocker is done, the badge goes
         assertThat(alice.post("/api/v1/tasks/" + blocker + "/complete", null).status()).isEqualTo(200);
         browser.until(d -> browser.card("raise the walls").findElements(By.cssSelector(".blocked-badge")).isEmpty());
     }
