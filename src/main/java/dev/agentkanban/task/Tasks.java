@@ -303,8 +303,9 @@ public class Tasks {
      * Atomically picks the board's most urgent, oldest claimable task matching the request and claims
      * it for the caller. Claimable: pending, or in progress under a lease that ran out; never claimed
      * by someone else with a live lease, never blocked by an open task. Among equally urgent tasks the
-     * one that blocks the most open tasks comes first (finishing it frees the most work). Concurrent callers skip each other's locked rows
-     * ({@code FOR UPDATE SKIP LOCKED}), so two agents never get the same task. Empty when nothing
+     * one that blocks the most open tasks comes first (finishing it frees the most work). Concurrent
+     * callers skip each other's locked rows ({@code FOR UPDATE SKIP LOCKED}), so two agents never get
+     * the same task. Empty when nothing
      * qualifies; 404 when the board (or the named column) is not in the workspace.
      */
     public Optional<TaskView> claimNext(ClaimNextTask request) {

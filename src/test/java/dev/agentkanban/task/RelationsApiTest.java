@@ -226,10 +226,12 @@ class RelationsApiTest extends ApiTest {
 
     @Test
     void twoBlockersCompletedAtTheSameTimeAnnounceTheUnblockedTaskExactlyOnce() throws Exception {
+        // the blockers are on two boards, so their completions do not take turns on one done column
         long[] b = fx.board("Simultaneous");
-        for (int round = 0; round < 10; round++) {
+        long[] other = fx.board("Simultaneous too");
+        for (int round = 0; round < 20; round++) {
             long one = fx.task(b[0], "one " + round);
-            long two = fx.task(b[0], "two " + round);
+            long two = fx.task(other[0], "two " + round);
             long waiting = fx.task(b[0], "waiting " + round);
             related(waiting, "blocked_by", one);
             related(waiting, "blocked_by", two);
@@ -248,12 +250,15 @@ class RelationsApiTest extends ApiTest {
             long a = fx.task(b[0], "a " + round);
             long c = fx.task(b[0], "c " + round);
             long d = fx.task(b[0], "d " + round);
+            long e = fx.task(b[0], "e " + round);
             related(c, "blocks", d);
-            // a blocks c, and d blocks a: either alone is fine, together they close a -> c -> d -> a
-            List<Response> both = race(() -> relate(a, "blocks", c), () -> relate(d, "blocks", a));
+            related(e, "blocks", a);
+            // a blocks c, and d blocks e: either alone is fine, together they close a -> c -> d -> e -> a. The two
+            // requests touch different tasks, so nothing but the workspace's relation lock makes them take turns.
+            List<Response> both = race(() -> relate(a, "blocks", c), () -> relate(d, "blocks", e));
             assertThat(both).extracting(Response::status).as("round " + round).containsExactlyInAnyOrder(201, 409);
-            assertThat(jdbc.sql("select count(*) from task_relations where kind = 'blocks' and :a in (from_task_id, to_task_id)")
-                    .param("a", a).query(Long.class).single()).isEqualTo(1);
+            assertThat(jdbc.sql("select count(*) from task_relations where kind = 'blocks' and from_task_id in (:a, :d)")
+                    .param("a", a).param("d", d).query(Long.class).single()).isEqualTo(1);
         }
     }
 
