@@ -728,8 +728,10 @@ export class BoardView {
  * same version a different position is news.
  */
 function stale(known, task) {
+  // relations change a card's breakdown (blocked, progress) without a new version of the task
   return known.version > task.version
-    || (known.version === task.version && known.column_id === task.column_id && known.position === task.position);
+    || (known.version === task.version && known.column_id === task.column_id && known.position === task.position
+      && breakdownKey(known) === breakdownKey(task));
 }
 
 /** Says something to screen-reader users (the live region). */

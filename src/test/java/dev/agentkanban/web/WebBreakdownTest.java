@@ -13,7 +13,7 @@ import org.openqa.selenium.interactions.Actions;
  * The work breakdown on the web board in Chromium (issue 14): a blocked card says so and a drag the
  * API refuses because of blockers snaps back naming them; the blocked and ready filters; cards show
  * checklist and subtask progress;
- * the card panel edits the checklist, adds subtasks and relations.
+ * the card panel edits the checklist, turns an item into a subtask and adds a blocker by #id.
  */
 class WebBreakdownTest extends MemberPageTest {
 
@@ -80,6 +80,15 @@ class WebBreakdownTest extends MemberPageTest {
         browser.card("tag the build");
         browser.until(d -> browser.card("prepare the release").findElement(By.cssSelector(".subtask-badge")).getText()
                 .startsWith("1 subtask"));
+
+        // the relation picker: this card waits for another one, named by #id; the card says it is blocked
+        long other = fx.task(b[0], "get the sign-off", "column_id", b[2]);
+        WebElement search = browser.driver().findElement(By.cssSelector("#card-panel .relation-search"));
+        search.sendKeys("#" + other);
+        browser.driver().findElement(By.cssSelector("#card-panel .add-relation")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .blockers .task-link")).stream()
+                .anyMatch(a -> a.getText().equals("#" + other + " get the sign-off")));
+        browser.until(d -> !browser.card("prepare the release").findElements(By.cssSelector(".blocked-badge")).isEmpty());
 
         // the panel's own save still works after the checklist made new versions of the task
         WebElement assignee = browser.driver().findElement(By.cssSelector("#card-panel input[name=assignee]"));
