@@ -1,9 +1,9 @@
 // Where the page is and what it shows live in the URL's query string (?ws=1&board=5&q=login&priority=high),
 // so a filtered board can be shared as a link and survives a reload.
 
-export const FILTER_FIELDS = ['q', 'priority', 'epic', 'assignee', 'tag', 'overdue'];
+export const FILTER_FIELDS = ['q', 'priority', 'epic', 'assignee', 'tag', 'overdue', 'blocked', 'ready'];
 
-/** The location's state: { ws, board, filter: {q, priority, epic, assignee, tag, overdue} }. */
+/** The location's state: { ws, board, filter: {q, priority, epic, assignee, tag, overdue, blocked, ready} }. */
 export function readLocation() {
   const params = new URLSearchParams(window.location.search);
   const filter = {};
@@ -11,7 +11,7 @@ export function readLocation() {
     const v = params.get(f);
     if (v !== null && v.trim() !== '') filter[f] = v.trim();
   }
-  if (filter.overdue && filter.overdue !== 'true') delete filter.overdue;
+  for (const flag of ['overdue', 'blocked', 'ready']) if (filter[flag] && filter[flag] !== 'true') delete filter[flag];
   const num = (v) => (v && /^\d+$/.test(v) ? Number(v) : null);
   return { ws: num(params.get('ws')), board: num(params.get('board')), filter };
 }

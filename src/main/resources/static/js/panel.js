@@ -5,6 +5,7 @@ import { get, post, patch, put, del, api, query, ApiError } from './api.js';
 import { h, options, when } from './dom.js';
 import { toast, confirmDialog } from './ui.js';
 import { renderMarkdown } from './markdown.js';
+import { BreakdownSection } from './breakdown.js';
 
 // the server's priorities, least urgent first (GET /api/v1/priorities), loaded once per page
 let priorities = null;
@@ -49,10 +50,7 @@ export class CardPanel {
     this.noticed = task.version;
     this.build();
     if (!this.dialog.open) this.dialog.showModal();
-    this.loadHints();
-    this.loadComments();
-    this.loadEvidence();
-    this.loadHistory();
+    this.reloadSections();
   }
 
   close() {
@@ -121,7 +119,9 @@ export class CardPanel {
     this.comments = h('section', { class: 'panel-section comments-section' }, h('h3', {}, 'Comments'), h('p', { class: 'muted' }, 'Loading…'));
     this.evidence = h('section', { class: 'panel-section evidence-section' }, h('h3', {}, 'Evidence'), h('p', { class: 'muted' }, 'Loading…'));
     this.history = h('section', { class: 'panel-section history-section' }, h('h3', {}, 'History'), h('p', { class: 'muted' }, 'Loading…'));
-    this.dialog.replaceChildren(h('div', { class: 'panel-body' }, form, this.hints, this.comments, this.evidence, this.history));
+    this.breakdown = new BreakdownSection(this);
+    this.dialog.replaceChildren(h('div', { class: 'panel-body' }, form, this.breakdown.el, this.hints, this.comments, this.evidence,
+      this.history));
     this.loadTagNames();
   }
 
@@ -263,6 +263,7 @@ export class CardPanel {
   }
 
   reloadSections() {
+    this.breakdown.load();
     this.loadHints();
     this.loadComments();
     this.loadEvidence();

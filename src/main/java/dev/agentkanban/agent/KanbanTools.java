@@ -16,15 +16,22 @@ import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.stats.BoardStats;
+import dev.agentkanban.platform.Patch;
+import dev.agentkanban.task.Checklists;
+import dev.agentkanban.task.Overrides;
 import dev.agentkanban.task.Owner;
+import dev.agentkanban.task.RelationKind;
+import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskFilter;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRequests;
+import dev.agentkanban.task.TaskRequests.AddChecklistItem;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.ReportIssue;
+import dev.agentkanban.task.TaskRequests.UpdateChecklistItem;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
 import dev.agentkanban.task.TaskStatus;
 import dev.agentkanban.task.TaskView;
@@ -34,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,12 +63,14 @@ class KanbanTools {
     private final Evidences evidences;
     private final BoardStats stats;
     private final Hints hints;
+    private final Relations relations;
+    private final Checklists checklists;
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
 
     KanbanTools(Boards boards, Tasks tasks, TaskQueries queries, Comments comments, Evidences evidences, BoardStats stats,
-            Hints hints, RequestBodies bodies, Transactions tx, JsonMapper json) {
+            Hints hints, Relations relations, Checklists checklists, RequestBodies bodies, Transactions tx, JsonMapper json) {
         this.boards = boards;
         this.tasks = tasks;
         this.queries = queries;
@@ -68,6 +78,8 @@ class KanbanTools {
         this.evidences = evidences;
         this.stats = stats;
         this.hints = hints;
+        this.relations = relations;
+        this.checklists = checklists;
         this.bodies = bodies;
         this.tx = tx;
         this.json = json;
@@ -97,6 +109,15 @@ class KanbanTools {
             case "report_issue" -> tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
             case "get_hints" -> getHints(a);
             case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
+            case "add_dependency" -> relations.add(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
+            case "remove_dependency" ->
+                relations.remove(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
+            case "create_subtask" -> createSubtask(a);
+            case "add_checklist_item" -> checklists.add(a.requiredLong("task_id"), a.optionalLong("expected_version"),
+                    bodies.bind(json.valueToTree(a.without("task_id", "expected_version")), AddChecklistItem.class));
+            case "check_item" -> checklists.update(a.requiredLong("task_id"), a.requiredLong("item_id"),
+                    a.optionalLong("expected_version"), new Patch<>(new UpdateChecklistItem(null,
+                            a.has("done") ? a.optionalBoolean("done") : Boolean.TRUE, null, null), Set.of("done")));
             default -> throw ApiException.badRequest("unknown tool " + tool);
         };
     }
@@ -108,7 +129,8 @@ class KanbanTools {
                 a.optionalStrings("priority").stream().map(p -> priority(p)).toList(), a.optionalString("epic"),
                 a.optionalString("assignee"), a.optionalString("tag"),
                 WireEnums.parse(Owner.class, "owner", a.optionalString("owner")), null, null, a.optionalBoolean("overdue"),
-                a.optionalString("q"), a.optionalString("sort"));
+                a.optionalString("q"), a.optionalString("sort"), a.optionalBoolean("blocked"), a.optionalBoolean("ready"),
+                a.optionalLong("parent_id"));
         return queries.list(filter, page(a));
     }
 
@@ -120,7 +142,23 @@ class KanbanTools {
         result.put("comments", comments.list(id, first).items());
         result.put("evidence", evidences.list(id, first).items());
         result.put("hints", hints.list(id, HintStatus.PENDING, first).items());
+        Relations.TaskRelations related = relations.list(id);
+        result.put("relations", related.items());
+        result.put("blockers", related.blockers());
+        result.put("children", related.items().stream().filter(r -> r.kind() == RelationKind.CHILD)
+                .map(Relations.Relation::task).toList());
+        result.put("checklist", checklists.list(id).items());
         return result;
+    }
+
+    /** A task created as a subtask: on the parent's board unless {@code board} names another. */
+    private TaskView createSubtask(ToolArguments a) {
+        long parent = a.requiredLong("parent_id");
+        Map<String, Object> body = withBoardAndColumn(a);
+        if (!body.containsKey("board_id")) {
+            body.put("board_id", queries.get(parent).boardId());
+        }
+        return tasks.create(bodies.bind(json.valueToTree(body), CreateTask.class));
     }
 
     /** The task's hints: pending ones unless {@code status} names another state, or {@code all}. */
@@ -152,9 +190,12 @@ class KanbanTools {
         return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move, force(a));
     }
 
-    /** {@code force}: override another's live claim (members and admins; recorded in history), as REST's {@code ?force=true}. */
-    private static boolean force(ToolArguments a) {
-        return Boolean.TRUE.equals(a.optionalBoolean("force"));
+    /**
+     * {@code force}: override another's live claim or open blockers (members and admins; recorded in
+     * history), as REST's {@code ?force=true}.
+     */
+    private static Overrides force(ToolArguments a) {
+        return Overrides.of(a.optionalBoolean("force"), null);
     }
 
     private Map<String, Object> claimNext(ToolArguments a) {
@@ -164,8 +205,8 @@ class KanbanTools {
         result.put("claimed", claimed.isPresent());
         result.put("task", claimed.orElse(null));
         if (claimed.isEmpty()) {
-            result.put("message", "no task is available: every matching open task is claimed by someone else, or there"
-                    + " is none; try later or without filters");
+            result.put("message", "no task is available: every matching open task is claimed by someone else or blocked"
+                    + " by an open task, or there is none; try later or without filters");
         }
         return result;
     }

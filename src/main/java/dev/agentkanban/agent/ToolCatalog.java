@@ -67,8 +67,10 @@ final class ToolCatalog {
                 """
                 Searches tasks in your workspace. All filters are optional and combine with AND: board,
                 column (id, or name together with board), status (list), priority (list), epic, assignee,
-                tag, owner (user|agent), overdue (true|false) and q (full-text search in title and
-                description). sort is one of id, position, created_at, updated_at, due_date, title, priority,
+                tag, owner (user|agent), overdue (true|false), blocked (true: has an open blocker), ready
+                (true: open and not blocked, i.e. workable now), parent_id (the subtasks of that task) and q
+                (full-text search in title and description). Each task says blocked, blockers, parent_id and
+                subtask and checklist progress. sort is one of id, position, created_at, updated_at, due_date, title, priority,
                 status, with a leading - for descending. Returns {items: [task], total, limit, offset};
                 at most 100 tasks a page (limit 1-100, default 50), page on with offset.""",
                 readOnly(), schema(List.of(), board(), column(), statuses(), priorities(),
@@ -77,6 +79,9 @@ final class ToolCatalog {
                         text("tag", "Only tasks carrying this tag (case-insensitive name)."),
                         enumeration("owner", "Only tasks owned by a user or an agent.", List.of("user", "agent")),
                         bool("overdue", "true: only overdue open tasks; false: only tasks that are not overdue."),
+                        bool("blocked", "true: only tasks with an open blocker; false: only tasks without one."),
+                        bool("ready", "true: only open tasks without open blockers (workable now); false: the others."),
+                        integer("parent_id", "Only the subtasks of this task.", 1, null),
                         text("q", "Full-text search (web search syntax: words, \"phrases\", -excluded)."),
                         text("sort", "Sort key, e.g. priority or -updated_at."), limit(), offset())));
 
@@ -85,9 +90,12 @@ final class ToolCatalog {
                 One task in full: all fields (title, description, acceptance_criteria, status, priority,
                 column, assignee, claimed_by and claim_expires_at, due_date, overdue, occurrence_count,
                 metadata, version, time in column, tags) plus its comments (oldest first, up to 100),
-                its evidence (up to 100, without file contents) and hints (suggestions; none exist yet, so an
-                empty list). Returns {task, comments, evidence, hints}. A task of another workspace is
-                reported as not found.""",
+                its evidence (up to 100, without file contents), pending hints, its relations (blockers with
+                their status, the tasks it blocks, parent, subtasks, related tasks, duplicates) and its
+                checklist in order. task.blocked is true while an open task blocks it: then it cannot be
+                started or completed until the blockers are done. Returns {task, comments, evidence, hints,
+                relations, blockers, children, checklist}. A task of another workspace is reported as not
+                found.""",
                 readOnly(), schema(List.of("task_id"), taskId())));
 
         tools.add(tool("create_task", "Create a task",
@@ -148,7 +156,9 @@ final class ToolCatalog {
                 Takes the next task to work on: atomically picks the board's most urgent (urgent > high >
                 medium > low), then oldest, task that nobody holds, and claims it for you as a lease (default
                 15 minutes, or lease_seconds). Candidates are pending tasks, and in-progress tasks whose
-                previous claim expired. Narrow it with column (id or name), priority, epic or tag. Two
+                previous claim expired. claim_next_task skips blocked tasks (those waiting for an open
+                blocker), and among equally urgent tasks prefers the one whose completion unblocks the most
+                others. Narrow it with column (id or name), priority, epic or tag. Two
                 agents calling this at the same time never get the same task. Returns {claimed: true, task}
                 or, when nothing is available, {claimed: false, task: null, message}. Keep the claim alive
                 with renew_claim; finish with complete_task or give it back with release_task.""",
@@ -211,7 +221,8 @@ final class ToolCatalog {
                 write(false, false), schema(List.of("board", "title"), board(), column(),
                         text("title", "The issue in one line; this is what repeats are matched by."), description(),
                         criteria(), priority(), text("epic", "Epic the issue belongs to."),
-                        text("area", "Area of the product or system."), tags())));
+                        text("area", "Area of the product or system."), tags(),
+                        integer("duplicate_of", "When the issue is new: record it as a duplicate of this task.", 1, null))));
 
         tools.add(tool("get_hints", "Get hints",
                 """
@@ -235,6 +246,58 @@ final class ToolCatalog {
                 task changed meanwhile. Returns {hint, task}.""",
                 write(true, false), schema(List.of("hint_id"), integer("hint_id", "The hint's id from get_hints.", 1, null),
                         expectedVersion())));
+
+        tools.add(tool("add_dependency", "Add a dependency",
+                """
+                Records that task_id cannot be finished before blocked_by_task_id: task_id becomes blocked
+                until that task is completed or cancelled. A blocked task cannot be started, moved into an
+                in-progress, review or done column, or completed, and claim_next_task skips it. Both tasks
+                must be in your workspace (any boards). Fails when the dependency exists already, or when it
+                would close a cycle (the error names the path). Returns the task's relations {task_id,
+                blocked, blockers, items}.""",
+                write(false, false), schema(List.of("task_id", "blocked_by_task_id"), taskId(),
+                        integer("blocked_by_task_id", "The task that must be done first.", 1, null))));
+
+        tools.add(tool("remove_dependency", "Remove a dependency",
+                """
+                Removes the dependency of task_id on blocked_by_task_id (added with add_dependency). When
+                that was its last open blocker, the task is no longer blocked. Fails when there is no such
+                dependency. Returns the task's relations {task_id, blocked, blockers, items}.""",
+                write(true, false), schema(List.of("task_id", "blocked_by_task_id"), taskId(),
+                        integer("blocked_by_task_id", "The task it should no longer wait for.", 1, null))));
+
+        tools.add(tool("create_subtask", "Create a subtask",
+                """
+                Creates a task as a subtask of parent_id: on the parent's board unless board says otherwise,
+                by default in the board's first column. title is required (1-500 characters); the other
+                fields are those of create_task. A parent cannot be completed while subtasks are open, and
+                trees are at most 5 levels deep. Returns the created task (with parent_id).""",
+                write(false, false), schema(List.of("parent_id", "title"),
+                        integer("parent_id", "The parent task's id.", 1, null), board(), column(),
+                        text("title", "Short summary of the part (1-500 characters)."), description(), criteria(),
+                        priority(), text("assignee", "Name of the user or agent to assign."),
+                        text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."), tags())));
+
+        tools.add(tool("add_checklist_item", "Add a checklist item",
+                """
+                Adds an item to a task's checklist: text (1-500 characters), at the end unless position
+                (0 = first) says where; optional assignee and due_date. Use a checklist for small steps
+                of one task, a subtask (create_subtask) for parts worth their own card. Each change is a
+                new version of the task. Returns {item, task}.""",
+                write(false, false), schema(List.of("task_id", "text"), taskId(),
+                        text("text", "The step (1-500 characters)."),
+                        integer("position", "Index in the checklist (0 = first).", 0, null),
+                        text("assignee", "Who does this step."),
+                        text("due_date", "ISO-8601 timestamp."), expectedVersion())));
+
+        tools.add(tool("check_item", "Tick a checklist item",
+                """
+                Ticks (done true, the default) or unticks (done false) an item of a task's checklist; the
+                item_id comes from get_task's checklist. Returns {item, task} with the task's checklist
+                progress.""",
+                write(false, true), schema(List.of("task_id", "item_id"), taskId(),
+                        integer("item_id", "The checklist item's id.", 1, null),
+                        bool("done", "true ticks the item (default), false unticks it."), expectedVersion())));
 
         return List.copyOf(tools);
     }

@@ -109,6 +109,6 @@ class DemoData implements ApplicationRunner {
     private TaskView create(Board board, String title, String column, Priority priority, String epic, Instant due,
             List<String> tags) {
         return tasks.create(new CreateTask(board.id(), null, column, title, "Sample task for the demo board.", null,
-                priority, epic, null, null, null, due, null, Map.of("demo", true), tags, null));
+                priority, epic, null, null, null, due, null, Map.of("demo", true), tags, null, null));
     }
 }

@@ -1,7 +1,6 @@
 package dev.agentkanban.history;
 
 import dev.agentkanban.identity.CurrentRequest;
-import dev.agentkanban.task.TaskRef;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -25,7 +24,7 @@ public class HistoryLog {
     }
 
     /** Appends one history row for {@code task}; {@code field} and the values may be null. */
-    public void record(TaskRef task, String action, String field, String oldValue, String newValue) {
+    public void record(Subject task, String action, String field, String oldValue, String newValue) {
         requireTransaction();
         jdbc.sql("""
                 insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)

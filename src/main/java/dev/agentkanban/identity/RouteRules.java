@@ -80,6 +80,12 @@ final class RouteRules {
                 "GET /api/v1/tasks/{taskId}/evidence", "GET /api/v1/evidence/{id}", "GET /api/v1/evidence/{id}/content",
                 "GET /api/v1/tasks/{taskId}/comments", "GET /api/v1/comments/{id}",
                 "GET /api/v1/export/todo-md", "GET /api/v1/export/csv", "GET /api/v1/export/json");
+        // work breakdown (issue 14): relations and checklists
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/relations", "GET /api/v1/tasks/{id}/checklist");
+        workspace(Scope.WRITE, Role.AGENT, "POST /api/v1/tasks/{id}/relations", "DELETE /api/v1/tasks/{id}/relations",
+                "POST /api/v1/tasks/{id}/checklist", "PATCH /api/v1/tasks/{id}/checklist/{itemId}",
+                "DELETE /api/v1/tasks/{id}/checklist/{itemId}", "POST /api/v1/tasks/{id}/checklist/{itemId}/move",
+                "POST /api/v1/tasks/{id}/checklist/{itemId}/convert");
         workspace(Scope.WRITE, Role.AGENT,
                 "POST /api/v1/tasks", "PATCH /api/v1/tasks/{id}", "PUT /api/v1/tasks/{id}", "DELETE /api/v1/tasks/{id}",
                 "POST /api/v1/tasks/{id}/move", "POST /api/v1/tasks/{id}/start", "POST /api/v1/tasks/{id}/complete",

@@ -35,6 +35,34 @@ final class Task {
     Map<String, Object> metadata;
     long version;
 
+    // what the current change did, for the work-breakdown rules (Tasks.save): the status and column as
+    // loaded, and the kind of the column the task entered (null when it stayed)
+    TaskStatus loadedStatus;
+    long loadedColumnId;
+    ColumnKind enteredKind;
+
+    /**
+     * Whether this change begins or finishes work, which a task with open blockers may not do:
+     * starting it (any change into in progress), completing it, or moving it into an in-progress,
+     * review or done column.
+     */
+    boolean beginsOrFinishesWork() {
+        boolean statusRule = status != loadedStatus && (status == TaskStatus.IN_PROGRESS || status == TaskStatus.COMPLETED);
+        boolean columnRule = enteredKind == ColumnKind.IN_PROGRESS || enteredKind == ColumnKind.REVIEW
+                || enteredKind == ColumnKind.DONE;
+        return statusRule || columnRule;
+    }
+
+    /** Whether this change completes the task (from open). */
+    boolean completes() {
+        return status == TaskStatus.COMPLETED && loadedStatus.isOpen();
+    }
+
+    /** Whether this change closes the task (completed or cancelled, from open): its dependants may be free now. */
+    boolean closes() {
+        return !status.isOpen() && loadedStatus.isOpen();
+    }
+
     void start() {
         if (status != TaskStatus.PENDING) {
             throw illegal("start", "only a pending task can be started");
@@ -78,6 +106,7 @@ final class Task {
             return;
         }
         columnId = to.id();
+        enteredKind = to.kind();
         boolean working = isWorking(to);
         if (to.isDone()) {
             if (status != TaskStatus.COMPLETED) {

@@ -69,11 +69,14 @@ class TaskController {
             @RequestParam(required = false) Boolean overdue,
             @RequestParam(required = false) String q,
             @RequestParam(required = false) String sort,
+            @RequestParam(required = false) Boolean blocked,
+            @RequestParam(required = false) Boolean ready,
+            @RequestParam(name = "parent_id", required = false) Long parentId,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         TaskFilter filter = new TaskFilter(boardId, columnId, list(TaskStatus.class, "status", status),
                 list(Priority.class, "priority", priority), epic, assignee, tag, WireEnums.parse(Owner.class, "owner", owner),
-                instant("due_before", dueBefore), instant("due_after", dueAfter), overdue, q, sort);
+                instant("due_before", dueBefore), instant("due_after", dueAfter), overdue, q, sort, blocked, ready, parentId);
         return queries.list(filter, PageRequest.of(limit, offset));
     }
 
@@ -96,41 +99,44 @@ class TaskController {
 
     @PatchMapping("/tasks/{id}")
     ResponseEntity<TaskView> patch(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestBody JsonNode body, @RequestParam(defaultValue = "false") boolean force) {
+            @RequestParam(required = false) Boolean force, @RequestParam(required = false) String cascade,
+            @RequestBody JsonNode body) {
         Patch<UpdateTask> patch = bodies.patch(body, UpdateTask.class);
-        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, force));
+        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, Overrides.of(force, cascade)));
     }
 
     /** Replaces the editable fields: any left out are cleared (title is required). */
     @PutMapping("/tasks/{id}")
     ResponseEntity<TaskView> put(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestBody JsonNode body, @RequestParam(defaultValue = "false") boolean force) {
-        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class), force));
+            @RequestParam(required = false) Boolean force, @RequestParam(required = false) String cascade,
+            @RequestBody JsonNode body) {
+        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class),
+                Overrides.of(force, cascade)));
     }
 
     @DeleteMapping("/tasks/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(defaultValue = "false") boolean force) {
-        tasks.delete(id, Versions.expected(ifMatch), force);
+            @RequestParam(required = false) String cascade) {
+        tasks.delete(id, Versions.expected(ifMatch), Overrides.of(false, cascade));
     }
 
     @PostMapping("/tasks/{id}/move")
     ResponseEntity<TaskView> move(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody MoveTask request, @RequestParam(defaultValue = "false") boolean force) {
-        return withEtag(tasks.move(id, Versions.expected(ifMatch), request, force));
+            @RequestParam(required = false) Boolean force, @Valid @RequestBody MoveTask request) {
+        return withEtag(tasks.move(id, Versions.expected(ifMatch), request, Overrides.of(force, null)));
     }
 
     @PostMapping("/tasks/{id}/start")
     ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(defaultValue = "false") boolean force) {
-        return withEtag(tasks.start(id, Versions.expected(ifMatch), force));
+            @RequestParam(required = false) Boolean force) {
+        return withEtag(tasks.start(id, Versions.expected(ifMatch), Overrides.of(force, null)));
     }
 
     @PostMapping("/tasks/{id}/complete")
     ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(defaultValue = "false") boolean force) {
-        return withEtag(tasks.complete(id, Versions.expected(ifMatch), force));
+            @RequestParam(required = false) Boolean force, @RequestParam(required = false) String cascade) {
+        return withEtag(tasks.complete(id, Versions.expected(ifMatch), Overrides.of(force, cascade)));
     }
 
     @PostMapping("/tasks/{id}/cancel")

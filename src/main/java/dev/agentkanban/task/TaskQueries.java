@@ -74,7 +74,7 @@ public class TaskQueries {
                 .param("id", id)
                 .query(this::view)
                 .optional()
-                .map(v -> v.withTags(tags.tagsOf(List.of(v.id())).get(v.id())));
+                .map(v -> withDetails(List.of(v)).getFirst());
     }
 
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
@@ -91,7 +91,7 @@ public class TaskQueries {
             long total = countable(filter)
                     ? jdbc.sql(COUNTED + counterWhere(filter)).params(params).query(Long.class).single()
                     : jdbc.sql("select count(*) from tasks t" + where).params(params).query(Long.class).single();
-            return new Page<>(withTags(items), total, page.limit(), page.offset());
+            return new Page<>(withDetails(items), total, page.limit(), page.offset());
         });
     }
 
@@ -125,8 +125,13 @@ public class TaskQueries {
                         .query(this::view)
                         .list();
                 columns.add(new ColumnState(c.id(), c.name(), c.position(), c.kind().toString(), c.wipLimit(), count,
-                        c.wipLimit() != null && count > c.wipLimit(), withTags(tasks), from + tasks.size() < count));
+                        c.wipLimit() != null && count > c.wipLimit(), tasks, from + tasks.size() < count));
             }
+            // tags and the work breakdown of every shown task at once: a fixed number of statements per board
+            Map<Long, TaskView> detailed = new HashMap<>();
+            withDetails(columns.stream().flatMap(c -> c.tasks().stream()).toList()).forEach(v -> detailed.put(v.id(), v));
+            columns.replaceAll(c -> new ColumnState(c.id(), c.name(), c.position(), c.kind(), c.wipLimit(), c.taskCount(),
+                    c.wipExceeded(), c.tasks().stream().map(v -> detailed.get(v.id())).toList(), c.hasMore()));
             if (onlyColumnId != null && columns.isEmpty()) {
                 throw ApiException.invalid("column_id", "column " + onlyColumnId + " is not on board " + boardId);
             }
@@ -134,12 +139,59 @@ public class TaskQueries {
         });
     }
 
-    private List<TaskView> withTags(List<TaskView> tasks) {
+    /** The tasks with their tags and work breakdown: two statements however many tasks there are. */
+    private List<TaskView> withDetails(List<TaskView> tasks) {
         if (tasks.isEmpty()) {
             return tasks;
         }
-        Map<Long, List<TaskTag>> tagsById = tags.tagsOf(tasks.stream().map(TaskView::id).toList());
-        return tasks.stream().map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))).toList();
+        List<Long> ids = tasks.stream().map(TaskView::id).toList();
+        Map<Long, List<TaskTag>> tagsById = tags.tagsOf(ids);
+        Map<Long, TaskView.Breakdown> breakdown = breakdownOf(ids);
+        return tasks.stream().map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))
+                .withBreakdown(breakdown.getOrDefault(t.id(), TaskView.Breakdown.NONE))).toList();
+    }
+
+    private static final TypeReference<List<Map<String, Object>>> LINKS = new TypeReference<>() {};
+
+    /**
+     * Open blockers, parent, subtask and checklist progress of many tasks in one statement (no query
+     * per task, whatever the board's size).
+     */
+    Map<Long, TaskView.Breakdown> breakdownOf(List<Long> ids) {
+        Map<Long, TaskView.Breakdown> result = new HashMap<>();
+        jdbc.sql("""
+                select x.id,
+                       (select json_agg(json_build_object('id', b.id, 'board_id', b.board_id, 'title', b.title,
+                                                          'status', b.status) order by b.id)
+                        from task_relations r join tasks b on b.id = r.from_task_id
+                        where r.to_task_id = x.id and r.kind = 'blocks' and b.status in ('pending', 'in_progress')
+                       )::text as blockers,
+                       (select r.from_task_id from task_relations r where r.to_task_id = x.id and r.kind = 'parent') as parent_id,
+                       s.done as subtasks_done, s.total as subtasks_total, k.done as items_done, k.total as items_total
+                from unnest(cast(:ids as bigint[])) as x(id)
+                cross join lateral (
+                    select count(*) filter (where c.status = 'completed') as done,
+                           count(*) filter (where c.status <> 'cancelled') as total
+                    from task_relations r join tasks c on c.id = r.to_task_id
+                    where r.from_task_id = x.id and r.kind = 'parent') s
+                cross join lateral (
+                    select count(*) filter (where i.done) as done, count(*) as total
+                    from checklist_items i where i.task_id = x.id) k
+                """)
+                .param("ids", ids.toArray(Long[]::new))
+                .query((rs, n) -> {
+                    String blockers = rs.getString("blockers");
+                    List<TaskLink> links = blockers == null ? List.of() : json.readValue(blockers, LINKS).stream()
+                            .map(m -> new TaskLink(((Number) m.get("id")).longValue(), ((Number) m.get("board_id")).longValue(),
+                                    (String) m.get("title"), TaskStatus.fromWire((String) m.get("status"))))
+                            .toList();
+                    result.put(rs.getLong("id"), new TaskView.Breakdown(links, rs.getObject("parent_id", Long.class),
+                            new TaskView.Progress(rs.getLong("subtasks_done"), rs.getLong("subtasks_total")),
+                            new TaskView.Progress(rs.getLong("items_done"), rs.getLong("items_total"))));
+                    return 1;
+                })
+                .list();
+        return result;
     }
 
     /**
@@ -155,7 +207,8 @@ public class TaskQueries {
     private static boolean countable(TaskFilter f) {
         return (f.boardId() != null || f.columnId() != null) && f.epic() == null && f.assignee() == null
                 && f.tag() == null && f.owner() == null && f.dueBefore() == null && f.dueAfter() == null
-                && f.overdue() == null && (f.q() == null || f.q().isBlank());
+                && f.overdue() == null && (f.q() == null || f.q().isBlank()) && f.blocked() == null && f.ready() == null
+                && f.parentId() == null;
     }
 
     /** The WHERE of {@link #COUNTED} for a countable filter, with the same parameter names as {@link #where}. */
@@ -175,6 +228,11 @@ public class TaskQueries {
         }
         return w.toString();
     }
+
+    /** The task has a blocker that is still open (issue 14's "blocked"). */
+    static final String OPEN_BLOCKER = """
+            exists (select 1 from task_relations br join tasks bt on bt.id = br.from_task_id
+                    where br.to_task_id = t.id and br.kind = 'blocks' and bt.status in ('pending', 'in_progress'))""";
 
     private static String where(TaskFilter f, Map<String, Object> p) {
         StringBuilder w = new StringBuilder(" where t.workspace_id = :ws");
@@ -225,6 +283,18 @@ public class TaskQueries {
                     ? " and t.due_date < now() and t.status in ('pending', 'in_progress')"
                     : " and not coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false)");
         }
+        if (f.blocked() != null) {
+            w.append(f.blocked() ? " and " : " and not ").append(OPEN_BLOCKER);
+        }
+        if (f.ready() != null) {
+            w.append(f.ready() ? " and t.status in ('pending', 'in_progress') and not " + OPEN_BLOCKER
+                    : " and (t.status not in ('pending', 'in_progress') or " + OPEN_BLOCKER + ")");
+        }
+        if (f.parentId() != null) {
+            w.append(" and exists (select 1 from task_relations pr where pr.to_task_id = t.id and pr.kind = 'parent'"
+                    + " and pr.from_task_id = :parentId)");
+            p.put("parentId", f.parentId());
+        }
         if (f.q() != null && !f.q().isBlank()) {
             w.append(" and t.search @@ websearch_to_tsquery('english', :q)");
             p.put("q", f.q());
@@ -260,7 +330,8 @@ public class TaskQueries {
                 TaskRepository.instant(rs.getTimestamp("created_at")), TaskRepository.instant(rs.getTimestamp("updated_at")),
                 TaskRepository.instant(rs.getTimestamp("column_entered_at")),
                 TaskRepository.instant(rs.getTimestamp("completed_at")), rs.getLong("time_in_column"),
-                rs.getLong("comment_count"), List.of());
+                rs.getLong("comment_count"), List.of(), false, List.of(), null, TaskView.Progress.NONE,
+                TaskView.Progress.NONE);
     }
 
     private static long ws() {

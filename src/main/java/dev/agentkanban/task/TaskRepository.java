@@ -123,8 +123,9 @@ class TaskRepository {
     }
 
     /**
-     * Locks and returns the board's next claimable task (see {@code Tasks.claimNext}): most urgent
-     * first, then oldest. Rows other transactions hold are skipped, not waited for.
+     * Locks and returns the board's next claimable task (see {@code Tasks.claimNext}): never one with an
+     * open blocker; most urgent first, then the one that blocks the most open tasks, then oldest. Rows
+     * other transactions hold are skipped, not waited for.
      */
     Optional<Long> lockNextClaimable(long ws, long boardId, Long columnId, Priority priority, String epic, String tag) {
         StringBuilder sql = new StringBuilder("""
@@ -153,9 +154,14 @@ class TaskRepository {
                     + " where tt.task_id = t.id and lower(g.name) = lower(:tag))");
             params.put("tag", tag);
         }
-        sql.append("""
+        // never a blocked task; among equally urgent ones, first the task whose completion frees the most others
+        sql.append(" and not ").append(TaskQueries.OPEN_BLOCKER).append("""
 
-                order by priority_rank(t.priority) desc, t.created_at, t.id
+                order by priority_rank(t.priority) desc,
+                         (select count(*) from task_relations dr join tasks dt on dt.id = dr.to_task_id
+                          where dr.from_task_id = t.id and dr.kind = 'blocks'
+                            and dt.status in ('pending', 'in_progress')) desc,
+                         t.created_at, t.id
                 limit 1
                 for update of t skip locked
                 """);
@@ -283,6 +289,8 @@ class TaskRepository {
         t.occurrenceCount = rs.getInt("occurrence_count");
         t.metadata = json.readValue(rs.getString("metadata"), MAP);
         t.version = rs.getLong("version");
+        t.loadedStatus = t.status;
+        t.loadedColumnId = t.columnId;
         return t;
     }
 

@@ -42,7 +42,8 @@ public final class TaskRequests {
             @Min(1) Integer occurrenceCount,
             Map<String, Object> metadata,
             @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
-            @Min(0) Integer position) {}
+            @Min(0) Integer position,
+            Long parentId) {}
 
     /**
      * The editable fields, for PUT (all of them) and PATCH (those sent). Sending {@code status}
@@ -111,7 +112,8 @@ public final class TaskRequests {
 
     /**
      * An issue an agent ran into (seed 000's agent rule): found by normalised title on the board, or
-     * created (in {@code column}, default the board's first column) with these fields.
+     * created (in {@code column}, default the board's first column) with these fields; a new one is
+     * related as {@code duplicate_of} the task {@code duplicateOf} names, when given.
      */
     public record ReportIssue(
             @NotNull Long boardId,
@@ -123,5 +125,26 @@ public final class TaskRequests {
             Priority priority,
             @Size(max = 200) String epic,
             @Size(max = 200) String area,
-            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags) {}
+            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
+            Long duplicateOf) {}
+
+    /** A new checklist item: at the end unless {@code position} (an index) or a neighbour says where. */
+    public record AddChecklistItem(
+            @NotBlank @Size(max = 500) String text,
+            Boolean done,
+            @Size(max = 200) String assignee,
+            Instant dueDate,
+            @Min(0) Integer position,
+            Long beforeId,
+            Long afterId) {}
+
+    /** The editable fields of a checklist item (PATCH: those sent); {@code done} ticks or unticks it. */
+    public record UpdateChecklistItem(
+            @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String text,
+            Boolean done,
+            @Size(max = 200) String assignee,
+            Instant dueDate) {}
+
+    /** Where to put a checklist item: before or after another item, or at an index. */
+    public record MoveChecklistItem(@Min(0) Integer position, Long beforeId, Long afterId) {}
 }

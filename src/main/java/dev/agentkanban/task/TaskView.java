@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A task as clients see it: the row plus its column name, tags, comment count and computed state. */
+/**
+ * A task as clients see it: the row plus its column name, tags, comment count and computed state,
+ * and its place in the work breakdown: blocked (with its open blockers), parent, subtask and
+ * checklist progress.
+ */
 public record TaskView(
         long id,
         long workspaceId,
@@ -37,12 +41,35 @@ public record TaskView(
         Instant completedAt,
         long timeInColumnSeconds,
         long commentCount,
-        List<TaskTag> tags) {
+        List<TaskTag> tags,
+        boolean blocked,
+        List<TaskLink> blockers,
+        Long parentId,
+        Progress subtasks,
+        Progress checklist) {
+
+    /** How much of a part is done: completed subtasks (cancelled ones do not count), ticked checklist items. */
+    public record Progress(long done, long total) {
+        static final Progress NONE = new Progress(0, 0);
+    }
+
+    /** A task's place in the work breakdown (issue 14), read for many tasks at once. */
+    record Breakdown(List<TaskLink> blockers, Long parentId, Progress subtasks, Progress checklist) {
+        static final Breakdown NONE = new Breakdown(List.of(), null, Progress.NONE, Progress.NONE);
+    }
 
     TaskView withTags(List<TaskTag> t) {
         return new TaskView(id, workspaceId, boardId, columnId, column, position, title, description, acceptanceCriteria,
                 status, cancelReason, priority, epic, area, owner, assignee, createdBy, claimedBy, claimExpiresAt, dueDate,
                 overdue, occurrenceCount, metadata, version, createdAt, updatedAt, columnEnteredAt, completedAt,
-                timeInColumnSeconds, commentCount, t);
+                timeInColumnSeconds, commentCount, t, blocked, blockers, parentId, subtasks, checklist);
+    }
+
+    TaskView withBreakdown(Breakdown b) {
+        return new TaskView(id, workspaceId, boardId, columnId, column, position, title, description, acceptanceCriteria,
+                status, cancelReason, priority, epic, area, owner, assignee, createdBy, claimedBy, claimExpiresAt, dueDate,
+                overdue, occurrenceCount, metadata, version, createdAt, updatedAt, columnEnteredAt, completedAt,
+                timeInColumnSeconds, commentCount, tags, !b.blockers().isEmpty(), b.blockers(), b.parentId(), b.subtasks(),
+                b.checklist());
     }
 }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -59,9 +60,10 @@ public class Tasks {
     private final JsonMapper json;
     private final Duration defaultLease;
     private final TaskTagging tags;
+    private final Relations relations;
 
     Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
-            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, TaskTagging tags) {
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, TaskTagging tags, Relations relations) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -70,6 +72,7 @@ public class Tasks {
         this.json = json;
         this.defaultLease = defaultLease;
         this.tags = tags;
+        this.relations = relations;
     }
 
     /** Where in a column: before or after another task, at an index, or (all null) at the end. */
@@ -111,6 +114,9 @@ public class Tasks {
         if (request.tags() != null && !request.tags().isEmpty()) {
             tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
         }
+        if (request.parentId() != null) {
+            relations.link(request.parentId(), RelationKind.CHILD, id, false);
+        }
         return publish(EventType.TASK_CREATED, id, Map.of());
     }
 
@@ -119,7 +125,7 @@ public class Tasks {
      * one occurrence), as on creation. The status and column, which are not fields of the task's
      * content, change only when sent.
      */
-    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent, boolean force) {
+    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent, Overrides overrides) {
         if (sent.values().title() == null) {
             throw ApiException.invalid("title", "must not be blank");
         }
@@ -130,7 +136,7 @@ public class Tasks {
                 v.priority() == null ? DEFAULT_PRIORITY : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
                 v.dueDate(), v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(), v.metadata(),
                 v.status(), v.cancelReason(), v.columnId(), v.column());
-        return update(id, expectedVersion, new Patch<>(full, present), force);
+        return update(id, expectedVersion, new Patch<>(full, present), overrides);
     }
 
     /**
@@ -152,14 +158,10 @@ public class Tasks {
 
     /** Applies the fields present in {@code patch}. */
     public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
-        return update(id, expectedVersion, patch, false);
+        return update(id, expectedVersion, patch, Overrides.NONE);
     }
 
-    /**
-     * As {@link #update(long, Long, Patch)}; {@code force} overrides another's live claim (members and
-     * admins only; recorded in the task's history).
-     */
-    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch, boolean force) {
+    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch, Overrides overrides) {
         UpdateTask v = patch.values();
         for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
             if (patch.has(required) && isNull(v, required)) {
@@ -180,7 +182,7 @@ public class Tasks {
                 boards.lockColumn(lockTarget.id());
             }
             Task t = lockForChange(id, expectedVersion);
-            respectClaim(t, force);
+            respectClaim(t, overrides.force());
             if (patch.has("title")) {
                 t.title = v.title().trim();
             }
@@ -227,20 +229,24 @@ public class Tasks {
                     event = EventType.TASK_COMPLETED;
                 }
             }
-            repo.update(t);
+            save(t, overrides);
             return publish(event, id, extra);
         });
     }
 
     public void delete(long id, Long expectedVersion) {
-        delete(id, expectedVersion, false);
+        delete(id, expectedVersion, Overrides.NONE);
     }
 
-    public void delete(long id, Long expectedVersion, boolean force) {
+    /** Deletes the task; one with subtasks only with {@code cascade} delete (them too) or detach (they stay). */
+    public void delete(long id, Long expectedVersion, Overrides overrides) {
         tx.write(() -> {
             Task t = lockForChange(id, expectedVersion);
-            respectClaim(t, force);
+            respectClaim(t, overrides.force());
+            settleChildrenOfDeleted(t, overrides);
+            List<Long> dependants = relations.dependantsOf(id);
             repo.delete(t.workspaceId, id);
+            relations.announceUnblocked(id, dependants);
             Map<String, Object> gone = new LinkedHashMap<>();
             gone.put("id", id);
             gone.put("board_id", t.boardId);
@@ -251,10 +257,10 @@ public class Tasks {
     }
 
     public TaskView move(long id, Long expectedVersion, MoveTask request) {
-        return move(id, expectedVersion, request, false);
+        return move(id, expectedVersion, request, Overrides.NONE);
     }
 
-    public TaskView move(long id, Long expectedVersion, MoveTask request, boolean force) {
+    public TaskView move(long id, Long expectedVersion, MoveTask request, Overrides overrides) {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
@@ -266,21 +272,21 @@ public class Tasks {
         return tx.write(() -> {
             boards.lockColumn(target.id());
             Task t = lockForChange(id, expectedVersion);
-            respectClaim(t, force);
+            respectClaim(t, overrides.force());
             long from = t.columnId;
             relocate(board, t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
-            repo.update(t);
+            save(t, overrides);
             return publish(EventType.TASK_MOVED, id, Map.of("from_column_id", from));
         });
     }
 
     /** pending → in progress; pulls the task into the board's first working column when it sits in backlog/todo. */
     public TaskView start(long id, Long expectedVersion) {
-        return start(id, expectedVersion, false);
+        return start(id, expectedVersion, Overrides.NONE);
     }
 
-    public TaskView start(long id, Long expectedVersion, boolean force) {
-        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> {
+    public TaskView start(long id, Long expectedVersion, Overrides overrides) {
+        return transition(id, expectedVersion, overrides, EventType.TASK_UPDATED, (board, t) -> {
             BoardColumn current = column(board, t.columnId);
             boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
             return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
@@ -289,11 +295,12 @@ public class Tasks {
 
     /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
     public TaskView complete(long id, Long expectedVersion) {
-        return complete(id, expectedVersion, false);
+        return complete(id, expectedVersion, Overrides.NONE);
     }
 
-    public TaskView complete(long id, Long expectedVersion, boolean force) {
-        return transition(id, expectedVersion, force, EventType.TASK_COMPLETED,
+    /** Completes the task; a parent with open subtasks only with {@code cascade} complete or cancel (applied to them first). */
+    public TaskView complete(long id, Long expectedVersion, Overrides overrides) {
+        return transition(id, expectedVersion, overrides, EventType.TASK_COMPLETED,
                 (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
                 Task::complete);
     }
@@ -303,7 +310,7 @@ public class Tasks {
     }
 
     public TaskView cancel(long id, Long expectedVersion, String reason, boolean force) {
-        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
+        return transition(id, expectedVersion, Overrides.of(force, null), EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
@@ -312,7 +319,7 @@ public class Tasks {
     }
 
     public TaskView reopen(long id, Long expectedVersion, boolean force) {
-        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> {
+        return transition(id, expectedVersion, Overrides.of(force, null), EventType.TASK_UPDATED, (board, t) -> {
             if (!column(board, t.columnId).isDone()) {
                 return null;
             }
@@ -350,8 +357,10 @@ public class Tasks {
     /**
      * Atomically picks the board's most urgent, oldest claimable task matching the request and claims
      * it for the caller. Claimable: pending, or in progress under a lease that ran out; never claimed
-     * by someone else with a live lease. Concurrent callers skip each other's locked rows
-     * ({@code FOR UPDATE SKIP LOCKED}), so two agents never get the same task. Empty when nothing
+     * by someone else with a live lease, never blocked by an open task. Among equally urgent tasks the
+     * one that blocks the most open tasks comes first (finishing it frees the most work). Concurrent
+     * callers skip each other's locked rows ({@code FOR UPDATE SKIP LOCKED}), so two agents never get
+     * the same task. Empty when nothing
      * qualifies; 404 when the board (or the named column) is not in the workspace.
      */
     public Optional<TaskView> claimNext(ClaimNextTask request) {
@@ -388,7 +397,11 @@ public class Tasks {
             if (found.isEmpty()) {
                 TaskView created = insert(new CreateTask(board.id(), request.columnId(), request.column(), request.title(),
                         request.description(), request.acceptanceCriteria(), request.priority(), request.epic(),
-                        request.area(), null, null, null, 1, null, request.tags(), null), CurrentRequest.get(), Map.of());
+                        request.area(), null, null, null, 1, null, request.tags(), null, null), CurrentRequest.get(), Map.of());
+                if (request.duplicateOf() != null) {
+                    relations.link(created.id(), RelationKind.DUPLICATE_OF, request.duplicateOf(), true);
+                    created = queries.find(created.id()).orElseThrow();
+                }
                 return new ReportedIssue(created, true, false);
             }
             Task before = found.get();
@@ -431,6 +444,67 @@ public class Tasks {
 
     // ---- the machinery ----
 
+    /**
+     * Writes a changed task under the work-breakdown rules (issue 14): a task with open blockers may
+     * not begin or finish work (unless forced), a parent is completed only after its open subtasks
+     * (with a cascade), and closing a task announces the tasks it no longer blocks.
+     */
+    private void save(Task t, Overrides overrides) {
+        if (t.beginsOrFinishesWork()) {
+            relations.requireUnblocked(t, overrides.force());
+        }
+        if (t.completes() && settleChildrenOfCompleted(t, overrides) && t.columnId != t.loadedColumnId) {
+            // the subtasks went to the done column first: place the parent after them
+            t.position = place(column(boards.require(t.boardId), t.columnId), t.id, Placement.END);
+        }
+        repo.update(t);
+        if (t.closes()) {
+            relations.announceUnblocked(t.id, relations.dependantsOf(t.id));
+        }
+    }
+
+    /** Completes or cancels the open subtasks as the cascade says (409 without one); true when there were any. */
+    private boolean settleChildrenOfCompleted(Task t, Overrides overrides) {
+        List<TaskLink> open = relations.openChildren(t.id);
+        if (open.isEmpty()) {
+            return false;
+        }
+        Overrides.Cascade cascade = overrides.cascade();
+        if (cascade == null) {
+            throw ApiException.conflict("open-subtasks", "task " + t.id + " has open subtasks "
+                    + open.stream().map(c -> "#" + c.id() + " " + c.title()).toList()
+                    + "; finish them first, or complete with cascade=complete or cascade=cancel",
+                    Map.of("subtasks", open));
+        }
+        for (TaskLink child : open) {
+            switch (cascade) {
+                case COMPLETE -> complete(child.id(), null, overrides);
+                case CANCEL -> cancel(child.id(), null, "parent task " + t.id + " was completed");
+                default -> throw ApiException.invalid("cascade", "completing a task takes cascade=complete or cascade=cancel");
+            }
+        }
+        return true;
+    }
+
+    private void settleChildrenOfDeleted(Task t, Overrides overrides) {
+        List<TaskLink> children = relations.children(t.id);
+        if (children.isEmpty()) {
+            return;
+        }
+        Overrides.Cascade cascade = overrides.cascade();
+        if (cascade == null) {
+            throw ApiException.conflict("has-subtasks", "task " + t.id + " has subtasks "
+                    + children.stream().map(c -> "#" + c.id()).toList()
+                    + "; delete with cascade=delete to delete them too, or cascade=detach to keep them",
+                    Map.of("subtasks", children));
+        }
+        switch (cascade) {
+            case DELETE -> children.forEach(child -> delete(child.id(), null, overrides));
+            case DETACH -> { } // the relation rows go with the parent; the subtasks stay as top-level tasks
+            default -> throw ApiException.invalid("cascade", "deleting a task takes cascade=delete or cascade=detach");
+        }
+    }
+
     private Duration lease(Integer leaseSeconds) {
         return leaseSeconds == null ? defaultLease : Duration.ofSeconds(leaseSeconds);
     }
@@ -453,7 +527,7 @@ public class Tasks {
      * A lifecycle change that may also move the task: the target column is decided from the task as it
      * is, locked, and the task is locked after it (the same lock order as every move).
      */
-    private TaskView transition(long id, Long expectedVersion, boolean force, EventType event, TargetRule rule,
+    private TaskView transition(long id, Long expectedVersion, Overrides overrides, EventType event, TargetRule rule,
             Consumer<Task> change) {
         Task before = loadUnlocked(id);
         return tx.write(() -> {
@@ -463,7 +537,7 @@ public class Tasks {
                 boards.lockColumn(target.id());
             }
             Task t = lockForChange(id, expectedVersion);
-            respectClaim(t, force);
+            respectClaim(t, overrides.force());
             long from = t.columnId;
             change.accept(t);
             TaskStatus status = t.status;
@@ -471,7 +545,7 @@ public class Tasks {
                 relocate(board, t, target, Placement.END);
                 t.status = status; // the explicit transition decides the status, not the column rule
             }
-            repo.update(t);
+            save(t, overrides);
             return publish(event, id, from != t.columnId ? Map.of("from_column_id", from) : Map.of());
         });
     }

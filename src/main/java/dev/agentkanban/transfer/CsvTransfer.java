@@ -16,6 +16,8 @@ import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
+import dev.agentkanban.task.RelationKind;
+import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
@@ -44,15 +46,18 @@ import tools.jackson.databind.json.JsonMapper;
  * CSV export and import of a board's tasks (RFC 4180, UTF-8). The columns are {@link #HEADER}; an
  * import reads them by header name in any order, needs only {@code title}, and ignores (and reports)
  * columns it does not know. The import is strict: a row it cannot take is a 422 naming the row and the
- * column, and nothing is imported. Tasks are appended to their columns in row order; {@code id} is
- * not read (a new task gets a new id).
+ * column, and nothing is imported. Tasks are appended to their columns in row order with new ids;
+ * {@code id} only names a row for the {@code parent_id} and {@code blocked_by} (ids separated by
+ * semicolons) of other rows of the same file, which become relations with the relation API's checks.
  */
 @Service
 class CsvTransfer {
 
     static final List<String> HEADER = List.of("id", "column", "title", "description", "acceptance_criteria", "status",
             "cancel_reason", "priority", "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "tags",
-            "created_at", "completed_at", "metadata");
+            "created_at", "completed_at", "metadata", "parent_id", "blocked_by");
+    /** Task ids in the {@code blocked_by} column are separated by semicolons. */
+    static final String ID_SEPARATOR = "; ";
     /** Tag names in the {@code tags} column are separated by semicolons (a tag name may contain a comma). */
     static final String TAG_SEPARATOR = "; ";
     static final String SOURCE = "csv";
@@ -66,16 +71,18 @@ class CsvTransfer {
     private final TransferRepository repo;
     private final ImportedTasks imported;
     private final Tags tags;
+    private final Relations relations;
     private final JsonMapper json;
 
     CsvTransfer(Transactions tx, Boards boards, Targets targets, TransferRepository repo, ImportedTasks imported, Tags tags,
-            JsonMapper json) {
+            Relations relations, JsonMapper json) {
         this.tx = tx;
         this.boards = boards;
         this.targets = targets;
         this.repo = repo;
         this.imported = imported;
         this.tags = tags;
+        this.relations = relations;
         this.json = json;
     }
 
@@ -109,7 +116,9 @@ class CsvTransfer {
                 out.append(Csv.record(Arrays.asList(Long.toString(t.id()), t.column(), t.title(), t.description(),
                         t.acceptanceCriteria(), t.status(), t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(),
                         t.assignee(), text(t.dueDate()), Integer.toString(t.occurrenceCount()), String.join(TAG_SEPARATOR, t.tags()),
-                        text(t.createdAt()), text(t.completedAt()), t.metadata().isEmpty() ? "" : json.writeValueAsString(t.metadata()))));
+                        text(t.createdAt()), text(t.completedAt()), t.metadata().isEmpty() ? "" : json.writeValueAsString(t.metadata()),
+                        t.parentId() == null ? null : Long.toString(t.parentId()),
+                        String.join(ID_SEPARATOR, t.blockedBy().stream().map(String::valueOf).toList()))));
             }
             return new Exported(board, out.toString());
         });
@@ -129,7 +138,8 @@ class CsvTransfer {
     // ---- import ----
 
     /** One row, checked: where it goes and what it says. */
-    private record Parsed(int line, String column, RestoredTask task, List<String> tags) {}
+    private record Parsed(int line, String column, RestoredTask task, List<String> tags, Long id, Long parentId,
+            List<Long> blockedBy) {}
 
     CsvReport importCsv(String text, BoardTarget target) {
         Roles.require(Role.MEMBER);
@@ -164,6 +174,7 @@ class CsvTransfer {
         for (int r = 1; r < rows.size(); r++) {
             parsed.add(parse(rows.get(r), header, ctx.actor(), errors));
         }
+        checkReferences(parsed, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors.size() > 50 ? errors.subList(0, 50) : errors);
         }
@@ -187,6 +198,7 @@ class CsvTransfer {
             throw ApiException.invalid(unknown.size() > 50 ? unknown.subList(0, 50) : unknown);
         }
         ImportedTasks.Slots slots = imported.slots();
+        Map<Long, Long> newIds = new HashMap<>();
         Map<Long, int[]> counts = new LinkedHashMap<>();
         board.columns().forEach(c -> counts.put(c.id(), new int[1]));
         for (Parsed p : rows) {
@@ -202,6 +214,18 @@ class CsvTransfer {
             }
             imported.announce(id, SOURCE);
             counts.get(column.id())[0]++;
+            if (p.id() != null) {
+                newIds.put(p.id(), id);
+            }
+        }
+        // the breakdown between the file's rows, with the checks of the relation API (a cycle refuses the file)
+        for (Parsed p : rows) {
+            if (p.parentId() != null) {
+                relations.relate(newIds.get(p.parentId()), RelationKind.CHILD, newIds.get(p.id()));
+            }
+            for (long blocker : p.blockedBy()) {
+                relations.relate(newIds.get(p.id()), RelationKind.BLOCKED_BY, newIds.get(blocker));
+            }
         }
         List<ColumnCount> report = new ArrayList<>();
         int total = 0;
@@ -300,7 +324,57 @@ class CsvTransfer {
                 f.text("cancel_reason", 2000), priority == null ? "medium" : priority, f.text("epic", 200), f.text("area", 200),
                 owner, f.text("assignee", 200), actor, f.time("due_date"), occurrences, metadata, f.time("created_at"),
                 f.time("completed_at"), null, null, null);
-        return new Parsed(row.line(), column, task, tagNames);
+        Long id = quietId(f.raw("id")); // an id column of another tool's file only matters when a row refers to it
+        Long parent = f.id("parent_id");
+        List<Long> blockedBy = new ArrayList<>();
+        String blockers = f.raw("blocked_by");
+        if (blockers != null) {
+            for (String part : blockers.split(";")) {
+                if (!part.isBlank()) {
+                    Long blocker = f.number("blocked_by", part.strip());
+                    if (blocker != null) {
+                        blockedBy.add(blocker);
+                    }
+                }
+            }
+        }
+        return new Parsed(row.line(), column, task, tagNames, id, parent, blockedBy);
+    }
+
+    private static Long quietId(String v) {
+        try {
+            return v == null ? null : Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** parent_id and blocked_by name rows of the same file by their id column. */
+    private static void checkReferences(List<Parsed> rows, List<FieldError> errors) {
+        if (rows.stream().allMatch(p -> p.parentId() == null && p.blockedBy().isEmpty())) {
+            return;
+        }
+        Set<Long> ids = new HashSet<>();
+        for (Parsed p : rows) {
+            if (p.id() != null && !ids.add(p.id())) {
+                errors.add(new FieldError("line " + p.line() + ": id", "id " + p.id() + " is on another row too"));
+            }
+        }
+        for (Parsed p : rows) {
+            List<Long> named = new ArrayList<>(p.blockedBy());
+            if (p.parentId() != null) {
+                named.add(p.parentId());
+            }
+            if (!named.isEmpty() && p.id() == null) {
+                errors.add(new FieldError("line " + p.line() + ": id", "a row with parent_id or blocked_by needs its own id"));
+            }
+            for (long ref : named) {
+                if (!ids.contains(ref)) {
+                    errors.add(new FieldError("line " + p.line() + ": " + (p.blockedBy().contains(ref) ? "blocked_by" : "parent_id"),
+                            "no row of this file has id " + ref));
+                }
+            }
+        }
     }
 
     /** The values of one row by column name, collecting what is wrong with them. */
@@ -360,6 +434,25 @@ class CsvTransfer {
                 error(name, "must be an ISO-8601 timestamp like 2025-10-29T10:00:00Z");
                 return null;
             }
+        }
+
+        /** A task id of the file (a positive whole number), or null when the cell is empty. */
+        Long id(String name) {
+            String v = text(name, 20);
+            return v == null ? null : number(name, v);
+        }
+
+        Long number(String name, String v) {
+            try {
+                long n = Long.parseLong(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            error(name, "must be a task id (a positive whole number): " + v);
+            return null;
         }
 
         boolean ok(String name) {

@@ -22,8 +22,9 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole workspace as one JSON document (boards, columns, tasks with their tags, comments and
- * evidence including file contents in base64, the workspace's tags, the audit trail), for backup and
+ * The whole workspace as one JSON document (boards, columns, tasks with their tags, comments,
+ * evidence including file contents in base64 and checklist, the workspace's tags, the relations
+ * between tasks, the audit trail), for backup and
  * for moving between servers. It is written while it is read: rows are fetched a batch at a time and
  * written out at once, so a workspace of any size is exported in constant memory. Everything is read
  * in one repeatable-read transaction, so the document is one consistent snapshot.
@@ -113,6 +114,19 @@ class JsonExport {
         }
         g.writeEndArray();
 
+        // after the boards: an importer has seen every task id a relation names
+        g.writeArrayPropertyStart("relations");
+        repo.stream(TransferRepository.RELATIONS_SQL, Map.of("ws", ws), rs -> {
+            g.writeStartObject();
+            g.writeStringProperty("kind", rs.getString("kind"));
+            g.writeNumberProperty("from_task_id", rs.getLong("from_task_id"));
+            g.writeNumberProperty("to_task_id", rs.getLong("to_task_id"));
+            g.writeStringProperty("created_by", rs.getString("created_by"));
+            g.writeStringProperty("created_at", rs.getString("created_at"));
+            g.writeEndObject();
+        });
+        g.writeEndArray();
+
         g.writeArrayPropertyStart("history");
         repo.stream(TransferRepository.HISTORY_SQL, Map.of("ws", ws), rs -> {
             g.writeStartObject();
@@ -156,6 +170,8 @@ class JsonExport {
         g.writeTree(json.readTree(rs.getString("comments")));
         g.writeName("evidence");
         g.writeTree(json.readTree(rs.getString("evidence")));
+        g.writeName("checklist");
+        g.writeTree(json.readTree(rs.getString("checklist")));
         g.writeEndObject();
     }
 

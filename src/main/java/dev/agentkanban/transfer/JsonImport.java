@@ -44,8 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Restores a workspace document written by {@link JsonExport} into the request's workspace, which
- * must hold no boards (else 409): boards, columns, tags, tasks, comments, evidence and the audit trail
- * come back as they were, with new ids. The document is read while it arrives (a task at a time), in
+ * must hold no boards (else 409): boards, columns, tags, tasks, comments, evidence, checklists, the
+ * relations between tasks and the audit trail come back as they were, with new ids. The document is read while it arrives (a task at a time), in
  * one transaction: a document that breaks anywhere restores nothing.
  *
  * <p>What is regenerated: every id (references follow), the tasks' {@code version} (1) and
@@ -169,6 +169,13 @@ class JsonImport {
                         expect(JsonToken.START_ARRAY, "boards");
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             board();
+                        }
+                    }
+                    case "relations" -> {
+                        requireFormat();
+                        expect(JsonToken.START_ARRAY, "relations");
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            relation(p.readValueAsTree());
                         }
                     }
                     case "history" -> {
@@ -352,6 +359,33 @@ class JsonImport {
             for (JsonNode e : t.path("evidence")) {
                 evidence(id, e);
             }
+            long itemPosition = 0;
+            for (JsonNode i : t.path("checklist")) {
+                String text = text(i, "text");
+                if (text == null || text.length() > 500) {
+                    throw invalid("tasks[].checklist[].text", "task " + t.path("id") + " has a checklist item without text"
+                            + " or longer than 500 characters");
+                }
+                itemPosition += Position.GAP;
+                repo.insertChecklistItem(ws, id, itemPosition, text, i.path("done").asBoolean(false), raw(i, "assignee"),
+                        time(i, "due_date"), raw(i, "created_by"), time(i, "created_at"));
+            }
+        }
+
+        /** A relation between two restored tasks (V20), by the document's task ids. */
+        private void relation(JsonNode r) {
+            String kind = text(r, "kind");
+            if (kind == null || !List.of("blocks", "parent", "relates_to", "duplicate_of").contains(kind)) {
+                throw invalid("relations[].kind", "must be one of blocks, parent, relates_to, duplicate_of");
+            }
+            Long from = taskIds.get(r.path("from_task_id").asLong(-1));
+            Long to = taskIds.get(r.path("to_task_id").asLong(-1));
+            if (from == null || to == null || from.equals(to)) {
+                throw invalid("relations[]", "a relation names a task the document does not have: " + r);
+            }
+            boolean symmetric = kind.equals("relates_to");
+            repo.insertRelation(ws, kind, symmetric ? Math.min(from, to) : from, symmetric ? Math.max(from, to) : to,
+                    raw(r, "created_by"), time(r, "created_at"));
         }
 
         private void evidence(long taskId, JsonNode e) {

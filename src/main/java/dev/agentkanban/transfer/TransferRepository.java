@@ -58,7 +58,9 @@ class TransferRepository {
             Map<String, Object> metadata,
             Instant createdAt,
             Instant completedAt,
-            List<String> tags) {}
+            List<String> tags,
+            Long parentId,
+            List<Long> blockedBy) {}
 
     /** The first board of the workspace with exactly this name. */
     Optional<Long> boardIdByName(long ws, String name) {
@@ -101,7 +103,10 @@ class TransferRepository {
                        t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee, t.due_date, t.occurrence_count,
                        t.metadata::text as metadata, t.created_at, t.completed_at,
                        array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
-                             where tt.task_id = t.id order by lower(g.name), g.id) as tags
+                             where tt.task_id = t.id order by lower(g.name), g.id) as tags,
+                       (select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'parent') as parent_id,
+                       array(select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'blocks'
+                             order by r.from_task_id) as blocked_by
                 from tasks t join board_columns c on c.id = t.column_id
                 where t.workspace_id = :ws and t.board_id = :board
                 order by c.position, t.position, t.id
@@ -172,16 +177,49 @@ class TransferRepository {
                            'captured_at', """ + ts("e.captured_at") + ", 'created_by', e.created_by, 'created_at', "
             + ts("e.created_at") + """
             , 'content_base64', translate(encode(e.content, 'base64'), chr(10), '')) order by e.created_at, e.id), '[]')
-                    from evidence e where e.task_id = t.id)::text as evidence
+                    from evidence e where e.task_id = t.id)::text as evidence,
+                   (select coalesce(json_agg(json_build_object('id', i.id, 'text', i.text, 'done', i.done,
+                           'assignee', i.assignee, 'due_date', """ + ts("i.due_date") + ", 'created_by', i.created_by, 'created_at', "
+            + ts("i.created_at") + """
+            ) order by i.position, i.id), '[]')
+                    from checklist_items i where i.task_id = t.id)::text as checklist
             from tasks t join board_columns c on c.id = t.column_id
             where t.workspace_id = :ws and t.board_id = :board
             order by c.position, t.position, t.id
+            """;
+
+    /** The workspace's task relations (V20), by the exported task ids. */
+    static final String RELATIONS_SQL = "select kind, from_task_id, to_task_id, created_by, " + ts("created_at") + """
+             as created_at from task_relations where workspace_id = :ws order by id
             """;
 
     static final String HISTORY_SQL = "select id, board_id, task_id, action, field, old_value, new_value, actor, "
             + ts("occurred_at") + """
              as occurred_at from task_history where workspace_id = :ws order by id
             """;
+
+    void insertChecklistItem(long ws, long taskId, long position, String text, boolean done, String assignee, Instant due,
+            String createdBy, Instant createdAt) {
+        jdbc.sql("""
+                insert into checklist_items (workspace_id, task_id, position, text, done, assignee, due_date, created_by, created_at)
+                values (:ws, :task, :position, :text, :done, :assignee, :due, :createdBy, coalesce(:createdAt, now()))
+                """)
+                .param("ws", ws).param("task", taskId).param("position", position).param("text", text).param("done", done)
+                .param("assignee", assignee).param("due", timestamp(due)).param("createdBy", createdBy)
+                .param("createdAt", timestamp(createdAt))
+                .update();
+    }
+
+    void insertRelation(long ws, String kind, long from, long to, String createdBy, Instant createdAt) {
+        jdbc.sql("""
+                insert into task_relations (workspace_id, kind, from_task_id, to_task_id, created_by, created_at)
+                values (:ws, :kind, :from, :to, :createdBy, coalesce(:createdAt, now()))
+                on conflict do nothing
+                """)
+                .param("ws", ws).param("kind", kind).param("from", from).param("to", to).param("createdBy", createdBy)
+                .param("createdAt", timestamp(createdAt))
+                .update();
+    }
 
     private ExportedTask exported(ResultSet rs, int n) throws SQLException {
         String[] tags = (String[]) rs.getArray("tags").getArray();
@@ -190,7 +228,8 @@ class TransferRepository {
                 rs.getString("cancel_reason"), rs.getString("priority"), rs.getString("epic"), rs.getString("area"),
                 rs.getString("owner"), rs.getString("assignee"), instant(rs.getTimestamp("due_date")),
                 rs.getInt("occurrence_count"), json.readValue(rs.getString("metadata"), MAP),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("completed_at")), Arrays.asList(tags));
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("completed_at")), Arrays.asList(tags),
+                rs.getObject("parent_id", Long.class), Arrays.asList((Long[]) rs.getArray("blocked_by").getArray()));
     }
 
     static Instant instant(Timestamp ts) {

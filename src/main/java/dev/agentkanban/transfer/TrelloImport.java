@@ -67,6 +67,9 @@ class TrelloImport {
             Map.entry("pink", "#ff78cb"),
             Map.entry("black", "#344563"));
 
+    /** At most this many checklist items per task (as {@code task/Checklists}). */
+    static final int MAX_CHECKLIST_ITEMS = 200;
+
     private final Transactions tx;
     private final Boards boards;
     private final Tags tags;
@@ -260,7 +263,7 @@ class TrelloImport {
                 description.insert(0, title + "\n\n");
                 title = title.substring(0, title.offsetByCodePoints(0, 499)) + "…";
             }
-            appendChecklists(cardId, card, description);
+            List<Map.Entry<String, Boolean>> items = appendChecklists(cardId, card, description);
 
             boolean closed = card.path("closed").asBoolean(false) || archivedLists.contains(card.path("idList").asString(""));
             String status = closed ? "cancelled"
@@ -300,10 +303,22 @@ class TrelloImport {
             }
             importComments(cardId, task);
             importAttachments(card, task);
+            // the checklists are real checklist items too (issue 14), besides the task list in the description
+            long itemPosition = 0;
+            for (Map.Entry<String, Boolean> item : items.subList(0, Math.min(items.size(), MAX_CHECKLIST_ITEMS))) {
+                itemPosition += Position.GAP;
+                repo.insertChecklistItem(ctx.workspaceId(), id, itemPosition, item.getKey(), item.getValue(), null, null,
+                        ctx.actor(), null);
+            }
+            if (items.size() > MAX_CHECKLIST_ITEMS) {
+                warnings.add("card '" + title + "': only the first " + MAX_CHECKLIST_ITEMS + " checklist items became items");
+            }
             imported.announce(id, SOURCE);
         }
 
-        private void appendChecklists(String cardId, JsonNode card, StringBuilder description) {
+        /** Writes the card's checklists into the description as task lists; answers their items (text, done) in order. */
+        private List<Map.Entry<String, Boolean>> appendChecklists(String cardId, JsonNode card, StringBuilder description) {
+            List<Map.Entry<String, Boolean>> items = new ArrayList<>();
             List<JsonNode> lists = new ArrayList<>(checklistsByCard.getOrDefault(cardId, List.of()));
             // a card's own order of checklists wins over their pos
             List<String> order = new ArrayList<>();
@@ -320,11 +335,15 @@ class TrelloImport {
                 for (JsonNode item : sortedByPos(list.path("checkItems"))) {
                     checkItems++;
                     boolean done = item.path("state").asString("").equals("complete");
-                    description.append(done ? "- [x] " : "- [ ] ").append(item.path("name").asString("").strip().replace('\n', ' '))
-                            .append('\n');
+                    String text = item.path("name").asString("").strip().replace('\n', ' ');
+                    description.append(done ? "- [x] " : "- [ ] ").append(text).append('\n');
+                    if (!text.isBlank()) {
+                        items.add(Map.entry(clip(text, 500), done));
+                    }
                 }
             }
             trimTrailingNewlines(description);
+            return items;
         }
 
         private static void trimTrailingNewlines(StringBuilder text) {

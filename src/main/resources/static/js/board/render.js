@@ -3,6 +3,7 @@
 import { h, $, $$, textOn, isColor, duration } from '../dom.js';
 import { toast } from '../ui.js';
 import { isActive } from '../filter.js';
+import { breakdownBadges, breakdownKey } from '../breakdown.js';
 
 const OPEN_DELAY_MS = 220;
 
@@ -103,7 +104,7 @@ export class BoardRender {
 
   cardElement(task) {
     const color = this.colorOf(task);
-    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}`;
+    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}|${breakdownKey(task)}`;
     const cached = this.cards.get(task.id);
     if (cached && cached.key === key) {
       const age = cached.el.querySelector('.age');
@@ -134,6 +135,7 @@ export class BoardRender {
       h('span', { class: ['priority', `priority-${task.priority}`] }, task.priority),
       task.assignee ? h('span', { class: 'assignee', title: 'Assignee' }, `@${task.assignee}`) : null,
       due,
+      breakdownBadges(task),
       task.comment_count ? h('span', { class: 'comments' }, `${task.comment_count} comment${task.comment_count === 1 ? '' : 's'}`) : null,
       h('span', { class: ['age', `age-${color}`], title: `In this column for ${duration(task.time_in_column_seconds)}` },
         duration(task.time_in_column_seconds))));

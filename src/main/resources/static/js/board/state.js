@@ -2,6 +2,7 @@
 // paging and counts, and how a task as the server now has it goes into that state.
 import { get, query } from '../api.js';
 import { isActive } from '../filter.js';
+import { breakdownKey } from '../breakdown.js';
 
 export const PAGE = 50;
 const MAX_PER_COLUMN_POLL = 200;
@@ -143,6 +144,8 @@ export class BoardState {
  * same version a different position is news.
  */
 export function stale(known, task) {
+  // relations change a card's breakdown (blocked, progress) without a new version of the task
   return known.version > task.version
-    || (known.version === task.version && known.column_id === task.column_id && known.position === task.position);
+    || (known.version === task.version && known.column_id === task.column_id && known.position === task.position
+      && breakdownKey(known) === breakdownKey(task));
 }

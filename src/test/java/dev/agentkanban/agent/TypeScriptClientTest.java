@@ -23,7 +23,8 @@ class TypeScriptClientTest extends ApiTest {
 
     static final List<String> TOOLS = List.of("list_boards", "get_board_state", "list_columns", "list_tasks", "get_task",
             "create_task", "edit_task", "move_task", "claim_task", "claim_next_task", "renew_claim", "release_task",
-            "complete_task", "add_comment", "get_statistics", "report_issue", "get_hints", "apply_hint");
+            "complete_task", "add_comment", "get_statistics", "report_issue", "get_hints", "apply_hint", "add_dependency",
+            "remove_dependency", "create_subtask", "add_checklist_item", "check_item");
 
     long board;
     String agentToken;

@@ -81,6 +81,7 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("PUT /api/v1/tasks/{taskId}/tags", obj("names", List.of("bug"))),
             Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/evidence", obj("kind", "note", "note", "x")),
+            Map.entry("POST /api/v1/tasks/{id}/checklist", obj("text", "x")),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
             Map.entry("PUT /api/v1/boards/{id}", obj("name", "x")),
             Map.entry("PATCH /api/v1/boards/{id}", obj("name", "x")),
@@ -141,6 +142,7 @@ class AuthorizationMatrixTest extends ApiTest {
         ids.put("comment", inB.post("/api/v1/tasks/" + task + "/comments", obj("body", "c")).id());
         ids.put("evidence", inB.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "n")).id());
         ids.put("hint", inB.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "m")).id());
+        ids.put("item", inB.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item")).json().get("item").get("id").asLong());
         ids.put("tag", jdbc.sql("select id from tags where name = 'bug' and workspace_id = :ws").param("ws", b)
                 .query(Long.class).single());
         ids.put("user", bAdmin.id());

@@ -58,6 +58,10 @@ public final class RowSecurity {
         created(admin.post("/api/v1/tasks/" + task + "/comments", obj("body", "a comment")));
         created(admin.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "a note")));
         created(admin.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "a hint")));
+        assertThat(admin.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item")).status()).isEqualTo(201);
+        long blocked = created(admin.post("/api/v1/tasks", obj("board_id", board, "title", "RLS blocked task " + workspace)));
+        assertThat(admin.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", blocked)).status())
+                .isEqualTo(201);
         Response progress = admin.put("/api/v1/events/progress", obj("cursor", 0));
         assertThat(progress.status()).as(progress.body()).isEqualTo(204);
         // nothing listens there: the delivery stays pending, which is all this needs

@@ -129,6 +129,33 @@ class CsvApiTest extends ApiTest {
     }
 
     @Test
+    void parentsAndBlockersTravelBetweenRowsOfTheFile() {
+        String csv = "id,title,parent_id,blocked_by\r\n7,epic,,\r\n8,part,7,\r\n9,later part,7,8; 10\r\n10,other,,\r\n";
+        Response r = post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV, csv);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        Map<String, List<String>> byTitle = new java.util.HashMap<>();
+        Csv.parse(export(r.json().get("board_id").asLong())).stream().skip(1)
+                .forEach(row -> byTitle.put(row.fields().get(CsvTransfer.HEADER.indexOf("title")), row.fields()));
+        int id = CsvTransfer.HEADER.indexOf("id");
+        int parent = CsvTransfer.HEADER.indexOf("parent_id");
+        int blockedBy = CsvTransfer.HEADER.indexOf("blocked_by");
+        assertThat(byTitle.get("part").get(parent)).isEqualTo(byTitle.get("epic").get(id));
+        assertThat(byTitle.get("later part").get(parent)).isEqualTo(byTitle.get("epic").get(id));
+        assertThat(byTitle.get("later part").get(blockedBy))
+                .isEqualTo(byTitle.get("part").get(id) + "; " + byTitle.get("other").get(id));
+        assertThat(byTitle.get("epic").get(parent)).isEmpty();
+
+        long tasks = count("tasks");
+        Response unknown = post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV, "id,title,blocked_by\r\n1,a,2\r\n");
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body()).contains("line 2: blocked_by", "no row of this file has id 2");
+        Response cycle = post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV,
+                "id,title,blocked_by\r\n1,a,2\r\n2,b,1\r\n");
+        assertThat(cycle.status()).isEqualTo(409);
+        assertThat(count("tasks")).isEqualTo(tasks);
+    }
+
+    @Test
     void importingIntoAnExistingBoardAppendsToItsColumnsAndAnnouncesEachTask() {
         long target = http.post("/api/v1/boards", obj("name", "CSV target")).id();
         long events = count("outbox_events");

@@ -24,7 +24,7 @@ class ExportCoverageTest extends ApiTest {
 
     /** Tables the document carries; those holding {@code workspace_id} must come back row for row. */
     static final Set<String> CARRIED = Set.of("workspaces", "boards", "board_columns", "tasks", "tags", "task_tags",
-            "comments", "evidence", "task_history",
+            "comments", "evidence", "task_history", "task_relations", "checklist_items",
             // derived: the counters the triggers keep per column, rebuilt by the restore's inserts
             "task_counts");
 
@@ -71,6 +71,10 @@ class ExportCoverageTest extends ApiTest {
         owner.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "seen"));
         assertThat(TransferFixtures.upload(owner, "/api/v1/tasks/" + task + "/evidence", "a.txt", "text/plain",
                 "file".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
+        owner.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"));
+        long next = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Waits for it")).id();
+        assertThat(owner.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", next)).status())
+                .isEqualTo(201);
         owner.post("/api/v1/tasks/" + task + "/move", obj("column", "In Progress"));
         long gone = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Deleted")).id();
         owner.delete("/api/v1/tasks/" + gone);

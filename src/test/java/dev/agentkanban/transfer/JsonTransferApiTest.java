@@ -89,7 +89,16 @@ class JsonTransferApiTest extends ApiTest {
         owner.delete("/api/v1/tasks/" + gone);
 
         long second = owner.post("/api/v1/boards", obj("name", "Ops")).id();
-        owner.post("/api/v1/tasks", obj("board_id", second, "title", "Rotate keys", "column", "To Do"));
+        long rotate = owner.post("/api/v1/tasks", obj("board_id", second, "title", "Rotate keys", "column", "To Do")).id();
+        // the work breakdown (issue 14): relations across boards and a checklist
+        assertThat(owner.post("/api/v1/tasks/" + rich + "/relations", obj("kind", "blocked_by", "task_id", moving)).status())
+                .isEqualTo(201);
+        assertThat(owner.post("/api/v1/tasks/" + rich + "/relations", obj("kind", "child", "task_id", claimed)).status())
+                .isEqualTo(201);
+        assertThat(owner.post("/api/v1/tasks/" + rotate + "/relations", obj("kind", "relates_to", "task_id", done)).status())
+                .isEqualTo(201);
+        owner.post("/api/v1/tasks/" + rich + "/checklist", obj("text", "write the migration", "done", true));
+        owner.post("/api/v1/tasks/" + rich + "/checklist", obj("text", "update the docs", "assignee", "Zoë"));
         long removed = owner.post("/api/v1/boards", obj("name", "Removed board")).id();
         owner.post("/api/v1/tasks", obj("board_id", removed, "title", "Goes with its board"));
         assertThat(owner.delete("/api/v1/boards/" + removed).status()).isEqualTo(204);
@@ -162,6 +171,31 @@ class JsonTransferApiTest extends ApiTest {
         Http third = emptyWorkspace("json-restored-again");
         assertThat(restore(third, second.toString()).status()).isEqualTo(201);
         assertThat(comparable(export(third))).isEqualTo(comparable(first));
+    }
+
+    @Test
+    void relationsAndChecklistsComeBackBetweenTheSameTasks() {
+        JsonNode doc = export(owner);
+        assertThat(doc.get("relations")).hasSize(3);
+        Http restorer = emptyWorkspace("json-breakdown");
+        Response restored = restore(restorer, doc.toString());
+        assertThat(restored.status()).as(restored.body()).isEqualTo(201);
+        long rich = restorer.get("/api/v1/tasks?q=Rich").json().get("items").get(0).get("id").asLong();
+        JsonNode task = restorer.get("/api/v1/tasks/" + rich).json();
+        assertThat(task.get("blocked").asBoolean()).isTrue();
+        assertThat(task.get("blockers").get(0).get("title").asString()).isEqualTo("Moves along");
+        assertThat(task.get("subtasks").get("total").asLong()).isEqualTo(1);
+        assertThat(task.get("checklist").get("done").asLong()).isEqualTo(1);
+        JsonNode relations = restorer.get("/api/v1/tasks/" + rich + "/relations").json().get("items");
+        assertThat(relations.valueStream().map(r -> r.get("kind").asString() + " " + r.get("task").get("title").asString()))
+                .containsExactlyInAnyOrder("blocked_by Moves along", "child Claimed idea");
+        JsonNode checklist = restorer.get("/api/v1/tasks/" + rich + "/checklist").json().get("items");
+        assertThat(checklist.valueStream().map(i -> i.get("text").asString() + " " + i.get("done").asBoolean() + " "
+                + (i.get("assignee").isNull() ? "-" : i.get("assignee").asString())))
+                .containsExactly("write the migration true -", "update the docs false Zoë");
+        long rotate = restorer.get("/api/v1/tasks?q=Rotate").json().get("items").get(0).get("id").asLong();
+        assertThat(restorer.get("/api/v1/tasks/" + rotate + "/relations").json().get("items").get(0).get("task").get("title")
+                .asString()).isEqualTo("Done one");
     }
 
     @Test

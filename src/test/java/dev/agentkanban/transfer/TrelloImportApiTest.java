@@ -113,13 +113,18 @@ class TrelloImportApiTest extends ApiTest {
     }
 
     @Test
-    void checklistsBecomeMarkdownTaskListsInTheDescription() {
+    void checklistsBecomeMarkdownTaskListsInTheDescriptionAndChecklistItems() {
         assertThat(task("Set up CI pipeline").get("description")).isEqualTo(
                 "Use **GitHub Actions** for build and deploy.\n\n### Steps\n- [x] Build on every push\n- [ ] Deploy to staging");
         assertThat(task("Design new homepage").get("description")).isEqualTo("Hero, navigation and footer.\n\n"
                 + "### Visuals\n- [x] Wireframes\n- [x] Mockups\n- [ ] Prototype\n\n### Review\n- [ ] Sign-off by marketing");
         assertThat(imported.json().get("checklists").asInt()).isEqualTo(3);
         assertThat(imported.json().get("check_items").asInt()).isEqualTo(6);
+        // and real checklist items, in order (issue 14)
+        JsonNode items = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/checklist").json();
+        assertThat(items.get("items").valueStream().map(i -> i.get("text").asString() + " " + i.get("done").asBoolean()))
+                .containsExactly("Wireframes true", "Mockups true", "Prototype false", "Sign-off by marketing false");
+        assertThat(items.get("done").asLong()).isEqualTo(2);
     }
 
     @Test

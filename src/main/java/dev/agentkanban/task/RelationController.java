@@ -1,0 +1,47 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.task.Relations.TaskRelations;
+import jakarta.validation.Valid;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A task's relations (issue 14): blockers, subtasks, related tasks and duplicates. */
+@RestController
+@RequestMapping("/api/v1/tasks/{id}/relations")
+class RelationController {
+
+    private final Relations relations;
+
+    RelationController(Relations relations) {
+        this.relations = relations;
+    }
+
+    /** The relation to add: {@code kind} as this task names it (blocks, blocked_by, parent, child, ...) and the other task. */
+    record AddRelation(String kind, Long taskId) {}
+
+    @GetMapping
+    TaskRelations list(@PathVariable long id) {
+        return relations.list(id);
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    TaskRelations add(@PathVariable long id, @Valid @RequestBody AddRelation request) {
+        return relations.add(id, request.kind(), request.taskId());
+    }
+
+    /** Removes one relation, named like it was added: {@code ?kind=blocked_by&task_id=7}; answers the relations left. */
+    @DeleteMapping
+    TaskRelations remove(@PathVariable long id, @RequestParam(required = false) String kind,
+            @RequestParam(name = "task_id", required = false) Long taskId) {
+        return relations.remove(id, kind, taskId);
+    }
+}

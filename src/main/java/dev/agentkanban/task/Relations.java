@@ -1,0 +1,280 @@
+package dev.agentkanban.task;
+
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.history.HistoryLog;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.WireEnums;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * Relations between tasks of one workspace (issue 14): blockers, subtasks, related tasks and
+ * duplicates. Adding or removing one is one transaction with a history row and a {@code task_updated}
+ * event on each of the two tasks. A workspace's relation writes take turns on an advisory lock, so
+ * the cycle check (a task may not block itself through others, nor be its own ancestor) holds even
+ * for two requests that would only together close a cycle.
+ *
+ * <p>Also the rules other task changes obey, called by {@link Tasks}: a task with open blockers may
+ * not begin or finish work unless a member forces it, and closing a task announces
+ * {@code task_unblocked} for each task it was the last open blocker of.
+ */
+@Service
+public class Relations {
+
+    /** At most this many levels of tasks in one parent/child tree (a top-level task is level 1). */
+    static final int MAX_DEPTH = 5;
+
+    private final RelationRepository repo;
+    private final TaskQueries queries;
+    private final TaskRefs refs;
+    private final Transactions tx;
+    private final Outbox outbox;
+    private final HistoryLog history;
+
+    Relations(RelationRepository repo, TaskQueries queries, TaskRefs refs, Transactions tx, Outbox outbox,
+            HistoryLog history) {
+        this.repo = repo;
+        this.queries = queries;
+        this.refs = refs;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.history = history;
+    }
+
+    /** One relation seen from a task: its id, how the task names it, and the other task. */
+    public record Relation(long id, RelationKind kind, TaskLink task) {}
+
+    /** A task's relations, with whether it is blocked and by which open tasks. */
+    public record TaskRelations(long taskId, boolean blocked, List<TaskLink> blockers, List<Relation> items) {}
+
+    public TaskRelations list(long taskId) {
+        return tx.read(() -> {
+            refs.require(taskId);
+            return relationsOf(taskId);
+        });
+    }
+
+    /** Relates the task to another one; {@code kind} as the task names it (e.g. {@code blocked_by}). */
+    public TaskRelations add(long taskId, String kindName, Long otherId) {
+        return tx.write(() -> {
+            refs.require(taskId); // a task of another workspace is a 404 before anything about the request
+            link(taskId, kind(kindName), other(taskId, otherId), true);
+            return relationsOf(taskId);
+        });
+    }
+
+    public TaskRelations remove(long taskId, String kindName, Long otherId) {
+        long ws = ws();
+        return tx.write(() -> {
+            refs.require(taskId);
+            RelationKind kind = kind(kindName);
+            long other = other(taskId, otherId);
+            repo.lockWorkspace(ws);
+            TaskRef self = refs.require(taskId);
+            TaskRef that = refs.require(other);
+            repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
+            long[] ends = ends(kind, taskId, other);
+            RelationRepository.Row row = repo.find(ws, kind.stored, ends[0], ends[1])
+                    .orElseThrow(() -> ApiException.notFound("relation", "'" + kind + " " + other + "' of task " + taskId));
+            repo.delete(ws, row.id());
+            announce(self, kind, that, "removed");
+            announce(that, RelationKind.of(kind.stored, !kind.outgoing), self, "removed");
+            if (kind.stored.equals("blocks")) {
+                TaskRef blocked = ends[1] == taskId ? self : that;
+                long blocker = ends[0];
+                if (queries.find(blocker).map(v -> v.status().isOpen()).orElse(false)) {
+                    unblockIfFree(blocked.id(), blocker);
+                }
+            }
+            return relationsOf(taskId);
+        });
+    }
+
+    /**
+     * Relates two tasks inside the caller's write transaction (an import's), with every check of
+     * {@link #add}; {@code kind} as {@code taskId} names it.
+     */
+    public void relate(long taskId, RelationKind kind, long other) {
+        link(taskId, kind, other(taskId, other), true);
+    }
+
+    /**
+     * Adds the relation inside the caller's write transaction: 404 when either task is not in the
+     * workspace, 409 for a duplicate, a cycle (naming its path), a second parent or a tree deeper than
+     * {@link #MAX_DEPTH}.
+     */
+    void link(long taskId, RelationKind kind, long other, boolean announceOther) {
+        long ws = ws();
+        repo.lockWorkspace(ws);
+        TaskRef self = refs.require(taskId);
+        TaskRef that = refs.require(other);
+        repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
+        long[] ends = ends(kind, taskId, other);
+        long from = ends[0];
+        long to = ends[1];
+        if (repo.find(ws, kind.stored, from, to).isPresent()) {
+            throw ApiException.conflict("duplicate", "task " + taskId + " already " + kind.toString().replace('_', ' ')
+                    + " task " + other, Map.of("kind", kind.toString(), "task_id", other));
+        }
+        switch (kind.stored) {
+            case "blocks" -> repo.blockPath(ws, to, from).ifPresent(path -> {
+                List<Long> cycle = new ArrayList<>(List.of(from));
+                cycle.addAll(path);
+                throw ApiException.conflict("cycle", "task " + from + " cannot block task " + to + ": that would close the cycle "
+                        + cycle.stream().map(id -> "#" + id).collect(Collectors.joining(" blocks ")), Map.of("path", cycle));
+            });
+            case "parent" -> checkTree(ws, from, to);
+            default -> { }
+        }
+        repo.insert(ws, kind.stored, from, to, CurrentRequest.get().actor());
+        announce(self, kind, that, "added");
+        if (announceOther) {
+            announce(that, RelationKind.of(kind.stored, !kind.outgoing), self, "added");
+        } else {
+            history.record(that, "relation_added", RelationKind.of(kind.stored, !kind.outgoing).toString(), null,
+                    Long.toString(self.id()));
+        }
+    }
+
+    private void checkTree(long ws, long parent, long child) {
+        repo.ancestorPath(ws, parent, child).ifPresent(up -> {
+            List<Long> cycle = new ArrayList<>(up.reversed());
+            cycle.add(child);
+            throw ApiException.conflict("cycle", "task " + parent + " cannot be the parent of task " + child
+                    + ": task " + child + " is its ancestor, the cycle would be "
+                    + cycle.stream().map(id -> "#" + id).collect(Collectors.joining(" > ")), Map.of("path", cycle));
+        });
+        List<TaskLink> parents = repo.of(ws, child).stream()
+                .filter(l -> l.kind().equals("parent") && !l.outgoing()).map(RelationRepository.Linked::task).toList();
+        if (!parents.isEmpty()) {
+            throw ApiException.conflict("has-parent", "task " + child + " is already a subtask of task " + parents.getFirst().id()
+                    + "; remove that relation first", Map.of("parent_id", parents.getFirst().id()));
+        }
+        int levels = repo.ancestors(ws, parent) + 1 + 1 + repo.descendants(ws, child);
+        if (levels > MAX_DEPTH) {
+            throw ApiException.conflict("too-deep", "making task " + child + " a subtask of task " + parent + " would nest "
+                    + levels + " levels of tasks; at most " + MAX_DEPTH + " are allowed", Map.of("max_depth", MAX_DEPTH));
+        }
+    }
+
+    // ---- the rules other task changes obey (called by Tasks inside their transaction) ----
+
+    /**
+     * Refuses (409, naming the blockers) a change that begins or finishes work on a task with open
+     * blockers, unless {@code force}: then the caller must be a member, and the override is recorded in
+     * the task's history.
+     */
+    void requireUnblocked(Task t, boolean force) {
+        List<TaskLink> blockers = repo.openBlockers(t.workspaceId, t.id);
+        if (blockers.isEmpty()) {
+            return;
+        }
+        String names = blockers.stream().map(b -> "#" + b.id() + " " + b.title()).collect(Collectors.joining(", "));
+        if (!force) {
+            throw ApiException.conflict("blocked", "task " + t.id + " is blocked by " + names
+                    + "; finish those first, or a member may force it",
+                    Map.of("blockers", blockers, "blocked_by", blockers.stream().map(TaskLink::id).toList()));
+        }
+        Roles.require(Role.MEMBER);
+        history.record(new TaskRef(t.id, t.boardId, t.workspaceId), "forced_past_blockers", "blocked_by", null,
+                blockers.stream().map(b -> Long.toString(b.id())).collect(Collectors.joining(",")));
+    }
+
+    List<TaskLink> openChildren(long taskId) {
+        return repo.openChildren(ws(), taskId);
+    }
+
+    List<TaskLink> children(long taskId) {
+        return repo.children(ws(), taskId, false);
+    }
+
+    /**
+     * After {@code closed} was completed, cancelled or deleted: appends
+     * {@code task_unblocked} for each open task it blocked that has no other open blocker now. Each
+     * such task is locked first, so that two blockers closing at the same time take turns and the
+     * second one sees the first as closed: the event is appended exactly once.
+     */
+    void announceUnblocked(long closed, List<Long> dependants) {
+        for (long dependant : dependants) {
+            unblockIfFree(dependant, closed);
+        }
+    }
+
+    /** The open tasks {@code blocker} blocks (read before it closes or is deleted). */
+    List<Long> dependantsOf(long blocker) {
+        return repo.openDependants(ws(), blocker);
+    }
+
+    private void unblockIfFree(long dependant, long closed) {
+        long ws = ws();
+        repo.lockTasks(ws, List.of(dependant));
+        if (repo.openBlockersExcept(ws, dependant, closed) == 0) {
+            TaskView view = queries.find(dependant).orElseThrow();
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("task", view);
+            payload.put("unblocked_by", closed);
+            outbox.append(EventType.TASK_UNBLOCKED, view.boardId(), dependant, payload);
+        }
+    }
+
+    // ---- the machinery ----
+
+    private TaskRelations relationsOf(long taskId) {
+        long ws = ws();
+        List<Relation> items = repo.of(ws, taskId).stream()
+                .map(l -> new Relation(l.relationId(), RelationKind.of(l.kind(), l.outgoing()), l.task())).toList();
+        List<TaskLink> blockers = items.stream().filter(r -> r.kind() == RelationKind.BLOCKED_BY && r.task().status().isOpen())
+                .map(Relation::task).toList();
+        return new TaskRelations(taskId, !blockers.isEmpty(), blockers, items);
+    }
+
+    private void announce(TaskRef task, RelationKind kind, TaskRef other, String change) {
+        history.record(task, "relation_" + change, kind.toString(), change.equals("removed") ? Long.toString(other.id()) : null,
+                change.equals("added") ? Long.toString(other.id()) : null);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("task", queries.find(task.id()).orElseThrow());
+        payload.put("relation", Map.of("change", change, "kind", kind.toString(), "task_id", other.id()));
+        outbox.append(EventType.TASK_UPDATED, task.boardId(), task.id(), payload);
+    }
+
+    /** {from_task_id, to_task_id} of the stored row for the relation as {@code taskId} names it. */
+    private static long[] ends(RelationKind kind, long taskId, long other) {
+        if (kind == RelationKind.RELATES_TO) {
+            return new long[] {Math.min(taskId, other), Math.max(taskId, other)};
+        }
+        return kind.outgoing ? new long[] {taskId, other} : new long[] {other, taskId};
+    }
+
+    private static RelationKind kind(String name) {
+        if (name == null || name.isBlank()) {
+            throw ApiException.invalid("kind", "is required: one of blocks, blocked_by, parent, child, relates_to,"
+                    + " duplicate_of, duplicated_by");
+        }
+        return WireEnums.parse(RelationKind.class, "kind", name);
+    }
+
+    private static long other(long taskId, Long otherId) {
+        if (otherId == null) {
+            throw ApiException.invalid("task_id", "is required: the other task's id");
+        }
+        if (otherId == taskId) {
+            throw ApiException.invalid("task_id", "a task cannot be related to itself");
+        }
+        return otherId;
+    }
+
+    private static long ws() {
+        RequestContext ctx = CurrentRequest.get();
+        return ctx.workspaceId();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.agentkanban.task;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+/**
+ * The board state reads the work breakdown (blockers, parents, subtask and checklist progress) of all
+ * its tasks in one statement: the statements a request runs do not grow with its tasks or relations.
+ * Counted on the real connection pool: every statement the request's thread prepares is recorded.
+ */
+@Import(BoardStateStatementsTest.Counting.class)
+class BoardStateStatementsTest extends ApiTest {
+
+    static final List<String> STATEMENTS = new CopyOnWriteArrayList<>();
+    /** Set while a request carrying {@code X-Count-Statements} is handled on this thread. */
+    static final ThreadLocal<Boolean> COUNTING = ThreadLocal.withInitial(() -> false);
+
+    @TestConfiguration
+    static class Counting {
+        @Bean
+        static BeanPostProcessor countingDataSource() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return bean instanceof DataSource ds && !(bean instanceof Recording) && !name.startsWith("worker")
+                            ? new Recording(ds) : bean;
+                }
+            };
+        }
+
+        @Bean
+        FilterRegistrationBean<Filter> countingRequests() {
+            FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+                boolean counted = ((HttpServletRequest) request).getHeader("X-Count-Statements") != null;
+                COUNTING.set(counted);
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    COUNTING.remove();
+                }
+            });
+            registration.setOrder(Integer.MIN_VALUE);
+            return registration;
+        }
+    }
+
+    /** Records the SQL the counted request prepares (other threads, e.g. the outbox dispatcher, are left out). */
+    static final class Recording extends DelegatingDataSource {
+        Recording(DataSource target) {
+            super(target);
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection real = super.getConnection();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql
+                                && COUNTING.get()) {
+                            STATEMENTS.add(sql);
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    TaskFixtures fx;
+
+    @BeforeAll
+    void fixtures() {
+        fx = new TaskFixtures(http);
+    }
+
+    /** The statements one board-state request runs. */
+    private List<String> boardState(long board) {
+        STATEMENTS.clear();
+        Response r = http.get("/api/v1/boards/" + board + "/tasks", "X-Count-Statements", "1");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return List.copyOf(STATEMENTS);
+    }
+
+    @Test
+    void theBreakdownOfEveryShownTaskIsOneStatement() {
+        long[] small = fx.board("Small");
+        for (int i = 0; i < 3; i++) {
+            fx.task(small[0], "alone " + i, "column_id", small[1 + i]);
+        }
+        long[] big = fx.board("Big");
+        long previous = 0;
+        for (int i = 0; i < 30; i++) {
+            long id = fx.task(big[0], "task " + i, "column_id", big[1 + i % 3]);
+            if (i % 3 != 0) {
+                assertThat(http.post("/api/v1/tasks/" + id + "/relations", obj("kind", i % 3 == 1 ? "blocked_by" : "parent",
+                        "task_id", previous)).status()).isEqualTo(201);
+            }
+            http.post("/api/v1/tasks/" + id + "/checklist", obj("text", "step of " + i));
+            previous = id;
+        }
+
+        List<String> smallRun = boardState(small[0]);
+        List<String> bigRun = boardState(big[0]);
+        assertThat(bigRun.stream().filter(s -> s.contains("task_relations"))).hasSize(1);
+        assertThat(bigRun.stream().filter(s -> s.contains("checklist_items"))).hasSize(1);
+        // 30 tasks with 20 relations run no more statements than 3 tasks without any (one per non-empty column, as before)
+        assertThat(bigRun).hasSameSizeAs(smallRun);
+        System.out.println("board state: " + bigRun.size() + " statements for 30 tasks with 20 relations, "
+                + smallRun.size() + " for 3 tasks");
+    }
+}
