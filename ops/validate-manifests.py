@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Validates what can be validated here without Docker or a cluster: compose.yaml and the Kubernetes
+manifests parse as YAML, name the image the Jib build produces (pom.xml), use the ports, user, probes
+and health-check command the image provides, and HAProxy's configs pass `haproxy -c` when haproxy is
+installed. Exits non-zero with the reason on any mismatch."""
+import re, shutil, subprocess, sys, yaml
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+pom = (root / "pom.xml").read_text()
+version = re.search(r"<artifactId>agent-kanban</artifactId>\s*<version>([^<]+)</version>", pom).group(1)
+image = "agent-kanban:" + version
+errors = []
+def check(cond, msg):
+    if not cond:
+        errors.append(msg)
+
+compose = yaml.safe_load((root / "compose.yaml").read_text())
+services = compose["services"]
+for name in ("api1", "api2", "worker", "haproxy", "postgres", "worker-postgres"):
+    check(name in services, "compose: no service " + name)
+for name in ("api1", "api2", "worker"):
+    check(services[name]["image"] == image, "compose: %s does not use %s" % (name, image))
+for name in ("api1", "api2"):
+    test = services[name]["healthcheck"]["test"]
+    check(test[1:] == ["/opt/java/bin/java", "-cp", "/app/classes", "dev.agentkanban.ops.HealthCheck"], "compose: health check command")
+    check(services[name]["command"] == ["serve"], "compose: api mode")
+check(services["worker"]["command"] == ["worker"], "compose: worker mode")
+haproxy_cfg = (root / "ops/compose/haproxy.cfg").read_text()
+check("api1:8080" in haproxy_cfg and "api2:8080" in haproxy_cfg and "/readyz" in haproxy_cfg, "compose haproxy.cfg: backends")
+
+docs = list(yaml.safe_load_all((root / "ops/k8s/agent-kanban.yaml").read_text()))
+kinds = [d["kind"] for d in docs]
+check(kinds.count("Deployment") == 2 and "Service" in kinds, "k8s: kinds " + str(kinds))
+for d in docs:
+    if d["kind"] != "Deployment":
+        continue
+    spec = d["spec"]["template"]["spec"]
+    check(spec["securityContext"]["runAsUser"] == 10001, "k8s: %s user" % d["metadata"]["name"])
+    check(d["spec"]["selector"]["matchLabels"].items() <= d["spec"]["template"]["metadata"]["labels"].items(), "k8s: selector")
+    for c in spec["containers"]:
+        check(c["image"] == image, "k8s: %s image" % c["name"])
+        check(c["args"][0] in ("serve", "worker"), "k8s: mode")
+        if c["args"][0] == "serve":
+            check(c["readinessProbe"]["httpGet"]["path"] == "/readyz", "k8s: readiness probe")
+            check(c["livenessProbe"]["httpGet"]["path"] == "/livez", "k8s: liveness probe")
+            check(c["ports"][0]["containerPort"] == 8080, "k8s: port")
+
+if shutil.which("haproxy"):
+    for cfg in ["ops/compose/haproxy.cfg"] + [str(p.relative_to(root)) for p in (root / "ops/ha").glob("haproxy*.cfg")]:
+        r = subprocess.run(["haproxy", "-c", "-f", str(root / cfg)], capture_output=True, text=True)
+        check(r.returncode == 0, "haproxy -c %s: %s" % (cfg, r.stdout + r.stderr))
+
+if errors:
+    print("\n".join("FAIL: " + e for e in errors))
+    sys.exit(1)
+print("compose.yaml, ops/k8s and the HAProxy configs are consistent with image " + image)
