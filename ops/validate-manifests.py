@@ -47,9 +47,21 @@ for d in docs:
             check(c["ports"][0]["containerPort"] == 8080, "k8s: port")
 
 if shutil.which("haproxy"):
-    for cfg in ["ops/compose/haproxy.cfg"] + [str(p.relative_to(root)) for p in (root / "ops/ha").glob("haproxy*.cfg")]:
-        r = subprocess.run(["haproxy", "-c", "-f", str(root / cfg)], capture_output=True, text=True)
-        check(r.returncode == 0, "haproxy -c %s: %s" % (cfg, r.stdout + r.stderr))
+    import tempfile
+    # the configs as they will be used: the container's paths and the drill's placeholders filled in
+    compose_cfg = haproxy_cfg.replace("/usr/local/etc/haproxy/503-problem.http", str(root / "ops/compose/503-problem.http"))
+    ha_cfg = (root / "ops/ha/haproxy.cfg.in").read_text()
+    for k, v in {"SOCK": "/tmp/kanban-validate.sock", "DB_PRIMARY": "25000", "DB_REPLICA": "25001", "API": "25080",
+                 "PG1_PORT": "25432", "PG2_PORT": "25433", "PG1_REST": "25008", "PG2_REST": "25009", "APP1": "25081",
+                 "APP2": "25082", "ERRORFILE": str(root / "ops/ha/503-problem.http")}.items():
+        ha_cfg = ha_cfg.replace("@%s@" % k, v)
+    check(not re.search(r"@[A-Z0-9_]+@", ha_cfg), "ops/ha/haproxy.cfg.in: a placeholder is not filled")
+    for name, text in (("ops/compose/haproxy.cfg", compose_cfg), ("ops/ha/haproxy.cfg.in", ha_cfg)):
+        with tempfile.NamedTemporaryFile("w", suffix=".cfg") as f:
+            f.write(text)
+            f.flush()
+            r = subprocess.run(["haproxy", "-c", "-f", f.name], capture_output=True, text=True)
+            check(r.returncode == 0, "haproxy -c %s: %s" % (name, r.stdout + r.stderr))
 
 if errors:
     print("\n".join("FAIL: " + e for e in errors))

@@ -52,8 +52,9 @@ class ObservabilityConfig {
     }
 
     /**
-     * Readiness includes this: ready while {@link DatabaseMonitor}'s last check (once a second, outside
-     * the pool) succeeded. Never waits for the database itself.
+     * The database in {@code /actuator/health}: up while {@link DatabaseMonitor}'s last check (once a
+     * second, outside the pool) succeeded. Never waits for the database itself. Not part of readiness
+     * (application.yml says why).
      */
     @Bean
     HealthIndicator databaseHealthIndicator(DatabaseMonitor monitor) {
