@@ -46,10 +46,12 @@ async function send(method, path, body, key) {
   }
 }
 
-// retried with the same Idempotency-Key until acknowledged (or 120 s)
+// retried with the same Idempotency-Key until acknowledged (or 200 s). A 409 idempotency-in-progress
+// is retried too: a request cut off by the failover can leave its key claimed until the service
+// takes the stale claim over (2 minutes); these waits are counted and reported by verify.py.
 async function write(kind, method, path, body) {
   const key = randomUUID();
-  const deadline = Date.now() + 120000;
+  const deadline = Date.now() + 200000;
   for (;;) {
     const r = await send(method, path, body, key);
     if (r.status >= 200 && r.status < 300) {
@@ -60,7 +62,7 @@ async function write(kind, method, path, body) {
     try { type = JSON.parse(r.body).type; } catch { /* not JSON */ }
     attempts.push({ kind, status: r.status, error: r.error, problem: (r.ctype || '').startsWith('application/problem+json'), type,
       at: Date.now(), ms: r.ms });
-    if (Date.now() > deadline) throw new Error(kind + ' not acknowledged within 120 s: ' + (r.error || r.status));
+    if (Date.now() > deadline) throw new Error(kind + ' not acknowledged within 200 s: ' + (r.error || r.status));
     await new Promise(res => setTimeout(res, r.status === 503 ? 250 : 100));
   }
 }

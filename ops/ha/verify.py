@@ -54,6 +54,7 @@ for f in failures:
     key = "network error" if f["status"] == 0 else ("%d problem+json" % f["status"] if f["problem"] else "%d other" % f["status"])
     by_kind[key] = by_kind.get(key, 0) + 1
 non_503 = [f for f in failures if not (f["status"] == 503 and f["problem"])]
+in_progress = [f for f in failures if f["status"] == 409 and (f.get("type") or "").endswith("/idempotency-in-progress")]
 
 gap = None
 if event_at:
@@ -77,6 +78,8 @@ figures = {
     "lost_ids": {"tasks": lost_tasks[:20], "moves": lost_moves[:20], "comments": lost_comments[:20]},
     "failed_attempts": len(failures), "failed_by_kind": by_kind,
     "failed_not_503_problem": len(non_503), "failed_not_503_examples": non_503[:5],
+    "idempotency_in_progress_409": len(in_progress),
+    "idempotency_in_progress_span_s": round((max(f["at"] for f in in_progress) - min(f["at"] for f in in_progress)) / 1000, 1) if in_progress else 0,
     "client_timeouts": out["timeouts"], "max_request_ms": out["max_request_ms"],
     "websocket": sockets, "websocket_events_missed": sum(s["missed"] for s in sockets),
     "webhook": {"expected": len(hook_expected), "delivered": len(hook_expected & delivered), "missing": len(hook_missing),
