@@ -20,7 +20,8 @@ mkdir -p "$RESULTS"
 
 [ -e "$HA_DIR" ] && ./down.sh >/dev/null
 ./up.sh
-trap '[ "${KEEP:-0}" = 1 ] || ./down.sh >/dev/null' EXIT
+# keep the error lines of the apps' logs (JSON) with the results before the topology goes
+trap 'grep -h "\"level\":\"ERROR\"" "$HA_DIR"/app*.log >"$RESULTS/app-errors.log" 2>/dev/null; [ "${KEEP:-0}" = 1 ] || ./down.sh >/dev/null' EXIT
 
 BOARD_JSON=$(api POST /api/v1/boards '{"name":"HA drill"}')
 BOARD=$(echo "$BOARD_JSON" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
