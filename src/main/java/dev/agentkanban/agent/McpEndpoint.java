@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,9 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * API request (bearer token or {@code ?token=}; 401 without), and the tool runs with the
  * {@link RequestContext} the authentication filter bound for that very request: the caller's workspace,
  * name (the actor in history) and role. Write tools need the agent role, so a viewer (or a read-scoped
- * token) can only read.
+ * token) can only read. {@code MCP_ENABLED=false} leaves the endpoint out (404).
  */
 @Configuration
+@ConditionalOnBooleanProperty(name = "kanban.mcp-enabled", matchIfMissing = true)
 class McpEndpoint {
 
     static final String PATH = "/mcp";

@@ -38,7 +38,8 @@ class HealthController {
         return OK;
     }
 
-    @GetMapping("/api/v1/health")
+    /** {@code /healthz} (seed 003): the same report, outside the API prefix. */
+    @GetMapping({"/api/v1/health", "/healthz"})
     ResponseEntity<Health.HealthReport> health() {
         Health.HealthReport report = health.report();
         boolean unavailable = report.status() == Health.Status.UNAVAILABLE;

@@ -7,6 +7,7 @@ import dev.agentkanban.events.ChangeFeed;
 import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.LiveConnections;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * subscription holds live events back while it replays, then releases those it did not replay.
  */
 @Component
-class BoardRooms implements ChangeStream.Listener {
+class BoardRooms implements ChangeStream.Listener, LiveConnections {
 
     private static final int REPLAY_PAGE = 500;
 
@@ -50,6 +51,12 @@ class BoardRooms implements ChangeStream.Listener {
         this.json = json;
         this.settings = settings;
         stream.register(this);
+    }
+
+    /** Open connections on this instance (health and metrics). */
+    @Override
+    public int count() {
+        return connections.size();
     }
 
     /** Admits a connection unless this instance is at its limit (then it is closed with the reason). */

@@ -94,6 +94,13 @@ class HealthApiTest extends ApiTest {
 
             assertThat(app.http.get("/health").status()).isEqualTo(200);
             assertThat(app.http.get("/api/v1/health/simple").status()).isEqualTo(200);
+            // orchestrators: alive and ready (it answers, with 503 problems, better than a balancer with
+            // no instance left); the database's state is in /healthz and /actuator/health
+            assertThat(app.http.get("/livez").status()).isEqualTo(200);
+            assertThat(timed(() -> app.http.get("/readyz")).status()).isEqualTo(200);
+            assertThat(timed(() -> app.http.get("/healthz")).status()).isEqualTo(503);
+            Response actuator = timed(() -> app.http.get("/actuator/health"));
+            assertThat(actuator.status()).as(actuator.body()).isEqualTo(503);
 
             Response api = timed(() -> app.http.get("/api/v1/boards"));
             assertThat(api.status()).isEqualTo(503);

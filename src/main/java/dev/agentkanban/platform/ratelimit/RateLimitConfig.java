@@ -1,6 +1,7 @@
 package dev.agentkanban.platform.ratelimit;
 
 import dev.agentkanban.platform.ratelimit.RateLimitFilter.Budget;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -32,7 +33,7 @@ class RateLimitConfig {
     }
 
     @Bean
-    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(BucketStore buckets, JsonMapper json,
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(BucketStore buckets, JsonMapper json, MeterRegistry registry,
             @Value("${kanban.rate-limit.default:60/min}") String defaultRate,
             @Value("${kanban.rate-limit.bulk:10/min}") String bulkRate,
             @Value("${kanban.rate-limit.ws-connect:10/min}") String wsConnectRate) {
@@ -41,7 +42,7 @@ class RateLimitConfig {
         rates.put(Budget.BULK, Rate.parse("RATE_LIMIT_BULK", bulkRate));
         rates.put(Budget.WS_CONNECT, Rate.parse("RATE_LIMIT_WS_CONNECT", wsConnectRate));
         FilterRegistrationBean<RateLimitFilter> registration =
-                new FilterRegistrationBean<>(new RateLimitFilter(buckets, rates, json));
+                new FilterRegistrationBean<>(new RateLimitFilter(buckets, rates, json, registry));
         registration.setOrder(ORDER);
         return registration;
     }

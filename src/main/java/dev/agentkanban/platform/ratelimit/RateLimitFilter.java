@@ -2,12 +2,15 @@ package dev.agentkanban.platform.ratelimit;
 
 import dev.agentkanban.platform.Problems;
 import dev.agentkanban.platform.RateLimited;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,11 +59,16 @@ final class RateLimitFilter extends OncePerRequestFilter {
     private final BucketStore store;
     private final Map<Budget, Rate> rates;
     private final JsonMapper json;
+    private final Map<Budget, Counter> rejections = new EnumMap<>(Budget.class);
 
-    RateLimitFilter(BucketStore store, Map<Budget, Rate> rates, JsonMapper json) {
+    RateLimitFilter(BucketStore store, Map<Budget, Rate> rates, JsonMapper json, MeterRegistry registry) {
         this.store = store;
         this.rates = rates;
         this.json = json;
+        for (Budget b : Budget.values()) {
+            rejections.put(b, Counter.builder("kanban.rate.limit.rejections").tag("budget", b.name().toLowerCase())
+                    .description("requests refused with 429 by the rate limit").register(registry));
+        }
     }
 
     /** The budget a request draws on, or empty when it is not limited. */
@@ -94,6 +102,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        rejections.get(budget).increment();
         long retryAfter = Math.max(1, (c.nanosToWait() + 999_999_999L) / 1_000_000_000L);
         response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));

@@ -1,0 +1,32 @@
+package dev.agentkanban.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.TransactionSystemException;
+
+/** How a failed commit or rollback is answered (the HA drill's 500 during a failover). */
+class ProblemHandlerTest {
+
+    private final ProblemHandler handler = new ProblemHandler();
+
+    @Test
+    void aRollbackThatFailedBecauseTheServerWentAwayIsA503() {
+        var crashed = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("FATAL: terminating connection due to unexpected postmaster exit", "57P01"));
+        var response = handler.transaction(crashed);
+        assertThat(response.getStatusCode().value()).isEqualTo(503);
+        assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo(Problems.RETRY_AFTER_SECONDS);
+        assertThat(response.getBody().getType().toString()).endsWith("/unavailable");
+
+        var broken = new TransactionSystemException("JDBC rollback failed", new SQLException("An I/O error occurred", "08006"));
+        assertThat(handler.transaction(broken).getStatusCode().value()).isEqualTo(503);
+    }
+
+    @Test
+    void anyOtherTransactionFailureStaysA500() {
+        var other = new TransactionSystemException("could not commit", new SQLException("serialization", "40001"));
+        assertThat(handler.transaction(other).getStatusCode().value()).isEqualTo(500);
+    }
+}
