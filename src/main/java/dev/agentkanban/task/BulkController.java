@@ -1,9 +1,12 @@
 package dev.agentkanban.task;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.task.BulkOperations.ItemResult;
+import dev.agentkanban.task.BulkOperations.Operation;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRequests.MoveTask;
@@ -13,6 +16,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +25,11 @@ import java.util.Set;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -31,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * one bad id does not undo the others. A {@code bulk_update} event per affected board follows.
  */
 @RestController
-@RequestMapping("/api/v1/bulk/tasks")
+@RequestMapping("/api/v1/bulk")
 class BulkController {
 
     private static final Logger log = LoggerFactory.getLogger(BulkController.class);
@@ -43,22 +49,31 @@ class BulkController {
 
     record BulkAssign(@NotEmpty @Size(max = 500) List<@NotNull Long> taskIds, @Size(max = 200) String assignee) {}
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ItemResult(long taskId, boolean success, String error) {}
-
     record BulkResult(int totalRequested, int successful, int failed, List<ItemResult> results) {}
 
     private final Tasks tasks;
     private final Transactions tx;
     private final Outbox outbox;
+    private final BulkOperations operations;
 
-    BulkController(Tasks tasks, Transactions tx, Outbox outbox) {
+    BulkController(Tasks tasks, Transactions tx, Outbox outbox, BulkOperations operations) {
         this.tasks = tasks;
         this.tx = tx;
         this.outbox = outbox;
+        this.operations = operations;
     }
 
-    @PostMapping("/move")
+    /** Recent bulk operations of the workspace with their per-item results, newest first. */
+    @GetMapping("/operations/status")
+    Page<Operation> status(@RequestParam(required = false) String operation, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        if (operation != null && !Set.of("move", "priority", "assign").contains(operation)) {
+            throw ApiException.invalid("operation", "must be one of move, priority, assign");
+        }
+        return operations.recent(operation, PageRequest.of(limit, offset));
+    }
+
+    @PostMapping("/tasks/move")
     BulkResult move(@Valid @RequestBody BulkMove request) {
         if (request.columnId() == null && request.column() == null) {
             throw ApiException.invalid("column_id", "give column_id or column");
@@ -67,14 +82,14 @@ class BulkController {
                 id -> tasks.move(id, null, new MoveTask(request.columnId(), request.column(), request.position(), null, null)));
     }
 
-    @PostMapping("/priority")
+    @PostMapping("/tasks/priority")
     BulkResult priority(@Valid @RequestBody BulkPriority request) {
         UpdateTask change = new UpdateTask(null, null, null, request.priority(), null, null, null, null, null, null, null,
                 null, null, null, null);
         return apply("priority", request.taskIds(), id -> tasks.update(id, null, new Patch<>(change, Set.of("priority"))));
     }
 
-    @PostMapping("/assign")
+    @PostMapping("/tasks/assign")
     BulkResult assign(@Valid @RequestBody BulkAssign request) {
         UpdateTask change = new UpdateTask(null, null, null, null, null, null, null, request.assignee(), null, null, null,
                 null, null, null, null);
@@ -82,6 +97,7 @@ class BulkController {
     }
 
     private BulkResult apply(String operation, List<Long> ids, LongFunction<TaskView> action) {
+        Instant started = Instant.now();
         List<ItemResult> results = new ArrayList<>();
         Map<Long, List<Long>> changedByBoard = new LinkedHashMap<>();
         for (long id : ids.stream().distinct().toList()) {
@@ -96,10 +112,11 @@ class BulkController {
                 results.add(new ItemResult(id, false, "internal error"));
             }
         }
-        if (!changedByBoard.isEmpty()) {
-            tx.write(() -> changedByBoard.forEach((board, changed) -> outbox.append(EventType.BULK_UPDATE, board, null,
-                    Map.of("operation", operation, "task_ids", changed))));
-        }
+        tx.write(() -> {
+            changedByBoard.forEach((board, changed) -> outbox.append(EventType.BULK_UPDATE, board, null,
+                    Map.of("operation", operation, "task_ids", changed)));
+            operations.record(operation, started, results);
+        });
         int ok = (int) results.stream().filter(ItemResult::success).count();
         return new BulkResult(results.size(), ok, results.size() - ok, results);
     }

@@ -66,7 +66,7 @@ public abstract class ApiTest {
         jdbc.sql("""
                 truncate boards, board_columns, tasks, tags, task_tags, comments, evidence, task_history,
                          outbox_events, idempotency_keys, users, memberships, api_tokens, revoked_sessions, hints,
-                         feed_followers restart identity cascade
+                         feed_followers, bulk_operations restart identity cascade
                 """).update();
         jdbc.sql("delete from workspaces where slug <> 'default'").update();
         jdbc.sql("select insert_default_tags(id) from workspaces").query((rs, n) -> 1).list();
