@@ -1,6 +1,7 @@
 package dev.agentkanban.analytics;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.PageRequest;
 import java.time.Clock;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,11 +19,32 @@ class AnalyticsController {
     static final int DEFAULT_PERFORMANCE_DAYS = 30;
     static final int MAX_PERFORMANCE_DAYS = 365;
 
+    static final int DEFAULT_DRAG_DROP_DAYS = 30;
+
     private final FlowMetrics flow;
+    private final SeedStatistics stats;
     private final Clock clock = Clock.systemUTC();
 
-    AnalyticsController(FlowMetrics flow) {
+    AnalyticsController(FlowMetrics flow, SeedStatistics stats) {
         this.flow = flow;
+        this.stats = stats;
+    }
+
+    @GetMapping({"/tasks/{taskId}/statistics", "/statistics/tasks/{taskId}/statistics", "/statistics/tickets/{taskId}/statistics"})
+    TaskStatistics taskStatistics(@PathVariable long taskId) {
+        return stats.task(taskId);
+    }
+
+    @GetMapping({"/boards/{boardId}/tasks/colors", "/statistics/boards/{boardId}/tasks/colors",
+            "/statistics/boards/{boardId}/tickets/colors"})
+    BoardColours colours(@PathVariable long boardId, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        return stats.colours(boardId, PageRequest.of(limit, offset));
+    }
+
+    @GetMapping({"/boards/{boardId}/drag-drop/metrics", "/statistics/boards/{boardId}/drag-drop/metrics"})
+    DragDropMetrics dragDrop(@PathVariable long boardId, @RequestParam(required = false) Integer days) {
+        return stats.dragDrop(boardId, FlowParams.days(days, DEFAULT_DRAG_DROP_DAYS, MAX_PERFORMANCE_DAYS));
     }
 
     @GetMapping({"/analytics/boards/{boardId}/performance", "/statistics/boards/{boardId}/performance"})

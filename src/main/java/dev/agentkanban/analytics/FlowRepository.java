@@ -24,7 +24,7 @@ class FlowRepository {
     record FlowRow(long taskId, long boardId, String action, String oldValue, String newValue, Long columnId, Instant at) {}
 
     /** What the tasks table says now about a task that still exists. */
-    record TaskNow(long id, String title, String status, Instant createdAt, Instant completedAt) {}
+    record TaskNow(long id, String title, long columnId, String status, Instant createdAt, Instant completedAt) {}
 
     /** A column of the workspace, possibly of another board. */
     record ColumnInfo(long id, long boardId, String name, ColumnKind kind, int position) {}
@@ -92,7 +92,7 @@ class FlowRepository {
     /** The current state of the board's (filtered) tasks that still exist. */
     Map<Long, TaskNow> boardTasksNow(long ws, long boardId, FlowFilter f) {
         Map<Long, TaskNow> out = new HashMap<>();
-        jdbc.sql("select id, title, status, created_at, completed_at from tasks where workspace_id = :ws and id in ("
+        jdbc.sql("select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id in ("
                         + boardTasks(f) + ")")
                 .params(params(ws, boardId, f))
                 .query(FlowRepository::taskNow)
@@ -106,7 +106,7 @@ class FlowRepository {
     }
 
     List<TaskNow> taskNow(long ws, long taskId) {
-        return jdbc.sql("select id, title, status, created_at, completed_at from tasks where workspace_id = :ws and id = :task")
+        return jdbc.sql("select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id = :task")
                 .param("ws", ws)
                 .param("task", taskId)
                 .query(FlowRepository::taskNow)
@@ -140,7 +140,7 @@ class FlowRepository {
     }
 
     private static TaskNow taskNow(ResultSet rs, int n) throws SQLException {
-        return new TaskNow(rs.getLong("id"), rs.getString("title"), rs.getString("status"), instant(rs, "created_at"),
+        return new TaskNow(rs.getLong("id"), rs.getString("title"), rs.getLong("column_id"), rs.getString("status"), instant(rs, "created_at"),
                 instant(rs, "completed_at"));
     }
 

@@ -61,6 +61,11 @@ final class History {
         return id;
     }
 
+    /** Sets when the task entered its current column (not an audited field: no history row). */
+    void entered(long task, Instant at) {
+        jdbc.sql("update tasks set column_entered_at = :at where id = :id").param("at", at.atOffset(ZoneOffset.UTC)).param("id", task).update();
+    }
+
     void created(long task, Board b, long column, Instant at) {
         row(task, b, "created", null, null, "title", column, at);
     }
