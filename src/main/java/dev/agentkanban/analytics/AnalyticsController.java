@@ -20,6 +20,9 @@ class AnalyticsController {
     static final int MAX_PERFORMANCE_DAYS = 365;
 
     static final int DEFAULT_DRAG_DROP_DAYS = 30;
+    static final int DEFAULT_FORECAST_HISTORY = 30;
+    /** The default seed: the same question over the same history gets the same answer. */
+    static final long DEFAULT_SEED = 42;
 
     private final FlowMetrics flow;
     private final SeedStatistics stats;
@@ -74,6 +77,48 @@ class AnalyticsController {
         }
         FlowParams p = FlowParams.of(from, to, tz, epic, tag, assignee, clock);
         return FlowTables.table(flow.flow(boardId, p.from(), p.to(), p.zone(), p.filter()), table).response(csv);
+    }
+
+    @GetMapping("/analytics/boards/{boardId}/forecast")
+    Forecast forecast(@PathVariable long boardId, @RequestParam(required = false) Long count,
+            @RequestParam(required = false) String date, @RequestParam(name = "history_days", required = false) Integer historyDays,
+            @RequestParam(required = false) Long seed, @RequestParam(required = false) String tz,
+            @RequestParam(required = false) String epic, @RequestParam(required = false) String tag,
+            @RequestParam(required = false) String assignee) {
+        if (count == null && date == null) {
+            throw ApiException.invalid("count", "give count (when will they be done) or date (how many by then), or both");
+        }
+        if (count != null && (count < 1 || count > 100_000)) {
+            throw ApiException.invalid("count", "must be between 1 and 100000");
+        }
+        int history = historyDays == null ? DEFAULT_FORECAST_HISTORY : historyDays;
+        if (history < 1 || history > FlowParams.MAX_DAYS) {
+            throw ApiException.invalid("history_days", "must be between 1 and " + FlowParams.MAX_DAYS);
+        }
+        FlowParams p = FlowParams.of(null, null, tz, epic, tag, assignee, clock);
+        java.time.LocalDate until = date == null ? null : FlowParams.date("date", date);
+        if (until != null && until.isAfter(p.to().plusDays(MonteCarlo.MAX_DAYS - 1))) {
+            throw ApiException.invalid("date", "must be within " + MonteCarlo.MAX_DAYS + " days");
+        }
+        return flow.forecast(boardId, p.zone(), p.filter(), history, count, until, seed == null ? DEFAULT_SEED : seed);
+    }
+
+    @GetMapping("/analytics/boards/{boardId}/burnup")
+    ResponseEntity<?> burnUp(@PathVariable long boardId, @RequestParam(required = false) String epic,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String tz, @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
+        boolean csv = csv(format, accept);
+        if (epic == null || epic.isBlank()) {
+            throw ApiException.invalid("epic", "is required");
+        }
+        FlowParams p = FlowParams.of(from, to, tz, epic, null, null, clock);
+        BurnUp b = flow.burnUp(boardId, p.filter().epic(), p.from(), p.to(), p.zone());
+        if (!csv) {
+            return ResponseEntity.ok(b);
+        }
+        return new CsvTable("burnup", java.util.List.of("date", "scope", "done"),
+                b.days().stream().map(d -> java.util.List.<Object>of(d.date(), d.scope(), d.done())).toList()).response(true);
     }
 
     static boolean csv(String format, String accept) {

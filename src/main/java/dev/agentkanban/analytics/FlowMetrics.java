@@ -152,6 +152,57 @@ public class FlowMetrics {
                 aging(s, cycle.p85Seconds()));
     }
 
+    /** A Monte Carlo forecast from the throughput of the {@code historyDays} local days before today. */
+    public Forecast forecast(long boardId, ZoneId zone, FlowFilter filter, int historyDays, Long count, LocalDate date, long seed) {
+        LocalDate today = LocalDate.now(clock.withZone(zone));
+        if (date != null && date.isBefore(today)) {
+            throw dev.agentkanban.platform.ApiException.invalid("date", "must not be before today (" + today + ")");
+        }
+        FlowReport history = flow(boardId, today.minusDays(historyDays), today.minusDays(1), zone, filter);
+        List<Long> samples = history.throughputDaily().stream().map(DayCount::completed).toList();
+        MonteCarlo mc = new MonteCarlo(samples, seed);
+        Forecast.When when = null;
+        if (count != null) {
+            int[] days = mc.daysToFinish(count);
+            when = new Forecast.When(count, dateAfter(today, MonteCarlo.atMost(days, 0.50)),
+                    dateAfter(today, MonteCarlo.atMost(days, 0.85)), dateAfter(today, MonteCarlo.atMost(days, 0.95)));
+        }
+        Forecast.HowMany howMany = null;
+        if (date != null) {
+            int days = (int) java.time.temporal.ChronoUnit.DAYS.between(today, date) + 1;
+            long[] done = mc.doneWithin(days);
+            howMany = new Forecast.HowMany(date, days, MonteCarlo.atLeast(done, 0.50), MonteCarlo.atLeast(done, 0.85),
+                    MonteCarlo.atLeast(done, 0.95));
+        }
+        return new Forecast(boardId, today, zone.getId(), historyDays, samples, MonteCarlo.RUNS, seed, when, howMany);
+    }
+
+    /** The date of simulated day {@code days} (1 = today); null for a run that never finished. */
+    private static LocalDate dateAfter(LocalDate today, int days) {
+        return days > MonteCarlo.MAX_DAYS ? null : today.plusDays(days - 1L);
+    }
+
+    /** Burn-up of the board's tasks that carry {@code epic}. */
+    public BurnUp burnUp(long boardId, String epic, LocalDate from, LocalDate to, ZoneId zone) {
+        Snapshot s = snapshot(boardId, new FlowFilter(epic, null, null));
+        List<BurnUp.Day> days = new ArrayList<>();
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+            Instant last = day.plusDays(1).atStartOfDay(zone).toInstant().minusNanos(1);
+            long scope = 0;
+            long done = 0;
+            for (TaskFlow t : s.tasks()) {
+                if (t.existsAt(last)) {
+                    scope++;
+                    if ("completed".equals(t.statusAt(last))) {
+                        done++;
+                    }
+                }
+            }
+            days.add(new BurnUp.Day(day, scope, done));
+        }
+        return new BurnUp(boardId, epic, from, to, zone.getId(), days);
+    }
+
     /** Seed 002's performance over the last {@code days} days (see {@link Performance}). */
     public Performance performance(long boardId, int days) {
         Snapshot s = snapshot(boardId, FlowFilter.NONE);

@@ -193,6 +193,18 @@ class FlowMetricsTest extends ApiTest {
     }
 
     @Test
+    void burnUpOfAnEpic() {
+        Response r = http.get("/api/v1/analytics/boards/" + b.id() + "/burnup?epic=E1&from=2026-01-05&to=2026-01-11");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode days = r.json().get("days");
+        assertThat(days.findValues("scope").stream().map(JsonNode::asLong)).containsExactly(2L, 2L, 2L, 2L, 2L, 2L, 2L);
+        assertThat(days.findValues("done").stream().map(JsonNode::asLong)).containsExactly(0L, 0L, 0L, 1L, 1L, 2L, 2L);
+        Response csv = http.get("/api/v1/analytics/boards/" + b.id() + "/burnup?epic=E1&from=2026-01-07&to=2026-01-08&format=csv");
+        assertThat(csv.body()).isEqualTo("date,scope,done\r\n2026-01-07,2,0\r\n2026-01-08,2,1\r\n");
+        assertInvalid("/api/v1/analytics/boards/" + b.id() + "/burnup", "epic");
+    }
+
+    @Test
     void badParametersAreNamed() {
         String base = "/api/v1/analytics/boards/" + b.id() + "/flow";
         assertInvalid(base + "?tz=Mars/Base", "tz");
