@@ -60,8 +60,7 @@ class AnalyticsController {
             @RequestParam(required = false) String to, @RequestParam(required = false) String tz,
             @RequestParam(required = false) String epic, @RequestParam(required = false) String tag,
             @RequestParam(required = false) String assignee) {
-        FlowParams p = FlowParams.of(from, to, tz, epic, tag, assignee, clock);
-        return flow.flow(boardId, p.from(), p.to(), p.zone(), p.filter());
+        return flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee));
     }
 
     /** One table of the flow report, as JSON rows or CSV ({@code ?format=csv} or {@code Accept: text/csv}). */
@@ -75,8 +74,7 @@ class AnalyticsController {
         if (!FlowTables.NAMES.contains(table)) {
             throw ApiException.invalid("table", "must be one of " + String.join(", ", FlowTables.NAMES));
         }
-        FlowParams p = FlowParams.of(from, to, tz, epic, tag, assignee, clock);
-        return FlowTables.table(flow.flow(boardId, p.from(), p.to(), p.zone(), p.filter()), table).response(csv);
+        return FlowTables.table(flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee)), table).response(csv);
     }
 
     @GetMapping("/analytics/boards/{boardId}/forecast")

@@ -75,6 +75,16 @@ public class FlowMetrics {
         });
     }
 
+    /**
+     * Flow metrics with the parameters as a client gives them: {@code from} and {@code to} dates
+     * (YYYY-MM-DD, default the 30 days up to today), {@code tz} an IANA zone (default UTC); a bad one is
+     * a 422 naming it.
+     */
+    public FlowReport flow(long boardId, String from, String to, String tz, FlowFilter filter) {
+        FlowParams p = FlowParams.of(from, to, tz, filter.epic(), filter.tag(), filter.assignee(), clock);
+        return flow(boardId, p.from(), p.to(), p.zone(), p.filter());
+    }
+
     /** Flow metrics over the local days {@code from}..{@code to} in {@code zone}. */
     public FlowReport flow(long boardId, LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) {
         Snapshot s = snapshot(boardId, filter);
