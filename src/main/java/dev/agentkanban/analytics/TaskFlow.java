@@ -105,10 +105,12 @@ final class TaskFlow {
         Instant completedAt = null;
         if ("completed".equals(last)) {
             completedAt = statuses.isEmpty()
-                    ? (now != null && now.completedAt() != null ? now.completedAt() : created)
+                    ? (now != null && now.completedAt() != null ? now.completedAt() : now != null ? now.createdAt() : created)
                     : statuses.getLast().at();
         }
-        return new TaskFlow(id, now == null ? null : now.title(), created, deleted, List.copyOf(spans), List.copyOf(statuses),
+        // an imported task keeps its original creation time, earlier than its creation row
+        Instant since = now != null && now.createdAt() != null ? now.createdAt() : created;
+        return new TaskFlow(id, now == null ? null : now.title(), since, deleted, List.copyOf(spans), List.copyOf(statuses),
                 initial, completedAt, createdOnBoard);
     }
 

@@ -193,6 +193,17 @@ class FlowMetricsTest extends ApiTest {
     }
 
     @Test
+    void everyFlowRowNamesTheTasksColumnSoADeletedTaskCanBePlaced() {
+        long[] board = new dev.agentkanban.task.TaskFixtures(http).board("Short-lived");
+        long task = new dev.agentkanban.task.TaskFixtures(http).task(board[0], "gone soon", "column", "To Do");
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+        List<String> rows = jdbc.sql("select action || ':' || coalesce(column_id::text, 'null') from task_history"
+                        + " where task_id = :t and action in ('created', 'deleted') order by id")
+                .param("t", task).query(String.class).list();
+        assertThat(rows).containsExactly("created:" + board[2], "deleted:" + board[2]);
+    }
+
+    @Test
     void burnUpOfAnEpic() {
         Response r = http.get("/api/v1/analytics/boards/" + b.id() + "/burnup?epic=E1&from=2026-01-05&to=2026-01-11");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
