@@ -108,27 +108,39 @@ public class FlowMetrics {
             }
         }
 
-        List<FlowDay> cfd = new ArrayList<>();
-        List<WipDay> wip = new ArrayList<>();
-        for (LocalDate day : days) {
-            Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
-            long[] counts = new long[columns.size()];
-            for (TaskFlow t : s.tasks()) {
-                Span sp = t.endingAt(end);
-                if (sp != null && sp.boardId() == board) {
-                    counts[index.get(sp.columnId())]++;
+        // each span on the board counts from the first day ending after it was entered to the last day
+        // ending at or before it was left: +1 / -1 at those days, summed up day by day
+        Instant[] ends = days.stream().map(d -> d.plusDays(1).atStartOfDay(zone).toInstant()).toArray(Instant[]::new);
+        long[][] delta = new long[days.size() + 1][columns.size()];
+        for (TaskFlow t : s.tasks()) {
+            for (Span sp : t.spans) {
+                if (sp.boardId() != board) {
+                    continue;
+                }
+                int first = firstEndAfter(ends, sp.from());
+                int last = sp.to() == null ? ends.length - 1 : firstEndAfter(ends, sp.to()) - 1;
+                if (first <= last) {
+                    int col = index.get(sp.columnId());
+                    delta[first][col]++;
+                    delta[last + 1][col]--;
                 }
             }
+        }
+        List<FlowDay> cfd = new ArrayList<>();
+        List<WipDay> wip = new ArrayList<>();
+        long[] counts = new long[columns.size()];
+        for (int d = 0; d < days.size(); d++) {
             List<Long> list = new ArrayList<>();
             long inProgress = 0;
             for (int i = 0; i < counts.length; i++) {
+                counts[i] += delta[d][i];
                 list.add(counts[i]);
                 if (columns.get(i).kind() != null && TaskFlow.IN_PROGRESS.contains(columns.get(i).kind())) {
                     inProgress += counts[i];
                 }
             }
-            cfd.add(new FlowDay(day, list));
-            wip.add(new WipDay(day, inProgress));
+            cfd.add(new FlowDay(days.get(d), list));
+            wip.add(new WipDay(days.get(d), inProgress));
         }
 
         Instant start = from.atStartOfDay(zone).toInstant();
@@ -279,6 +291,21 @@ public class FlowMetrics {
         }
         items.sort(Comparator.comparing(AgingTask::ageSeconds).reversed().thenComparing(AgingTask::taskId));
         return new AgingWip(p85, items);
+    }
+
+    /** The index of the first end strictly after {@code t} ({@code ends.length} when none is). */
+    static int firstEndAfter(Instant[] ends, Instant t) {
+        int lo = 0;
+        int hi = ends.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ends[mid].isAfter(t)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     static TimeSummary summary(double[] values) {

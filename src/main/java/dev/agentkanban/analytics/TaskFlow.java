@@ -25,10 +25,6 @@ final class TaskFlow {
             return !from.isAfter(t) && (to == null || to.isAfter(t));
         }
 
-        /** Whether the task was here just before {@code end}: entered before it, left at it or later. */
-        boolean justBefore(Instant end) {
-            return from.isBefore(end) && (to == null || !to.isBefore(end));
-        }
     }
 
     record StatusChange(Instant at, String from, String to) {}
@@ -130,16 +126,6 @@ final class TaskFlow {
     Span at(Instant t) {
         for (Span s : spans) {
             if (s.contains(t)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    /** The span the task was in at the end of a period ending (exclusively) at {@code end}, or null. */
-    Span endingAt(Instant end) {
-        for (Span s : spans) {
-            if (s.justBefore(end)) {
                 return s;
             }
         }
