@@ -70,6 +70,7 @@ class AnalyticsController {
             @RequestParam(required = false) String tz, @RequestParam(required = false) String epic,
             @RequestParam(required = false) String tag, @RequestParam(required = false) String assignee,
             @RequestParam(required = false) String format, @RequestHeader(name = "Accept", required = false) String accept) {
+        flow.requireBoard(boardId);
         boolean csv = csv(format, accept);
         if (!FlowTables.NAMES.contains(table)) {
             throw ApiException.invalid("table", "must be one of " + String.join(", ", FlowTables.NAMES));
@@ -83,6 +84,7 @@ class AnalyticsController {
             @RequestParam(required = false) Long seed, @RequestParam(required = false) String tz,
             @RequestParam(required = false) String epic, @RequestParam(required = false) String tag,
             @RequestParam(required = false) String assignee) {
+        flow.requireBoard(boardId);
         if (count == null && date == null) {
             throw ApiException.invalid("count", "give count (when will they be done) or date (how many by then), or both");
         }
@@ -106,6 +108,7 @@ class AnalyticsController {
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String tz, @RequestParam(required = false) String format,
             @RequestHeader(name = "Accept", required = false) String accept) {
+        flow.requireBoard(boardId);
         boolean csv = csv(format, accept);
         if (epic == null || epic.isBlank()) {
             throw ApiException.invalid("epic", "is required");

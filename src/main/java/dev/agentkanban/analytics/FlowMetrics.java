@@ -66,6 +66,11 @@ public class FlowMetrics {
         }
     }
 
+    /** 404 unless the board is in the request's workspace: checked before the parameters are. */
+    public void requireBoard(long boardId) {
+        tx.read(() -> boards.require(boardId));
+    }
+
     Snapshot snapshot(long boardId, FlowFilter filter) {
         long ws = CurrentRequest.get().workspaceId();
         return tx.read(() -> {
