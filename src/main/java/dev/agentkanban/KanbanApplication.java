@@ -30,7 +30,7 @@ public class KanbanApplication {
         String mode = args.length == 0 || args[0].startsWith("-") ? "serve" : args[0];
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
         if (TransferCli.MODES.contains(mode)) {
-            System.exit(TransferCli.run(mode, rest));
+            System.exit(TransferCli.run(mode, rest, springArgs -> start(WebApplicationType.NONE, springArgs)));
         }
         switch (mode) {
             case "serve" -> serve(rest);

@@ -6,7 +6,12 @@ import { h, options, when } from './dom.js';
 import { toast, confirmDialog } from './ui.js';
 import { renderMarkdown } from './markdown.js';
 
-const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+// the server's priorities, least urgent first (GET /api/v1/priorities), loaded once per page
+let priorities = null;
+function loadPriorities() {
+  priorities ??= get('/api/v1/priorities').catch((e) => { priorities = null; throw e; });
+  return priorities;
+}
 const EVIDENCE_KINDS = ['photo', 'file', 'note', 'voice', 'measurement', 'link'];
 
 export class CardPanel {
@@ -35,7 +40,7 @@ export class CardPanel {
   async open(taskId) {
     let task;
     try {
-      task = await get(`/api/v1/tasks/${taskId}`);
+      [task, this.priorities] = await Promise.all([get(`/api/v1/tasks/${taskId}`), loadPriorities()]);
     } catch (e) {
       toast(`Cannot open the card: ${e.explanation || e.message}`, 'error');
       return;
@@ -72,7 +77,7 @@ export class CardPanel {
       title: h('input', { type: 'text', id: 'panel-title', class: 'panel-title', value: t.title, maxlength: 500, required: true, disabled: ro, 'aria-label': 'Title' }),
       description: h('textarea', { name: 'description', rows: 6, maxlength: 100000, disabled: ro, value: t.description || '' }),
       acceptance_criteria: h('textarea', { name: 'acceptance_criteria', rows: 3, maxlength: 20000, disabled: ro, value: t.acceptance_criteria || '' }),
-      priority: h('select', { name: 'priority', disabled: ro }, options(PRIORITIES.map((p) => [p, p]), t.priority)),
+      priority: h('select', { name: 'priority', disabled: ro }, options(this.priorities.map((p) => [p, p]), t.priority)),
       assignee: h('input', { type: 'text', name: 'assignee', maxlength: 200, disabled: ro, value: t.assignee || '' }),
       due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dateInput(t.due_date) }),
       epic: h('input', { type: 'text', name: 'epic', maxlength: 200, disabled: ro, value: t.epic || '' }),

@@ -22,6 +22,7 @@ import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskFilter;
 import dev.agentkanban.task.TaskQueries;
+import dev.agentkanban.task.TaskRequests;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
@@ -139,11 +140,12 @@ class KanbanTools {
 
     private TaskView editTask(ToolArguments a) {
         long id = a.requiredLong("task_id");
-        Map<String, Object> fields = a.without("task_id", "expected_version");
+        Map<String, Object> fields = a.without("task_id", "expected_version", "force");
         if (fields.isEmpty()) {
             throw ApiException.invalid("task_id", "give at least one field to change");
         }
-        return tasks.update(id, a.optionalLong("expected_version"), bodies.patch(json.valueToTree(fields), UpdateTask.class));
+        return tasks.update(id, a.optionalLong("expected_version"), bodies.patch(json.valueToTree(fields), UpdateTask.class),
+                force(a));
     }
 
     private TaskView moveTask(ToolArguments a) {
@@ -153,7 +155,12 @@ class KanbanTools {
         MoveTask move = new MoveTask(columnId, columnName, a.optionalInt("position"), a.optionalLong("before_id"),
                 a.optionalLong("after_id"));
         bodies.validate(move);
-        return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move);
+        return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move, force(a));
+    }
+
+    /** {@code force}: override another's live claim (members and admins; recorded in history), as REST's {@code ?force=true}. */
+    private static boolean force(ToolArguments a) {
+        return Boolean.TRUE.equals(a.optionalBoolean("force"));
     }
 
     private Map<String, Object> claimNext(ToolArguments a) {
@@ -188,7 +195,7 @@ class KanbanTools {
         }
         proofs.forEach(bodies::validate);
         return tx.write(() -> {
-            TaskView done = tasks.complete(id, expected);
+            TaskView done = tasks.complete(id, expected, force(a));
             Comment comment = notes == null ? null : comments.add(id, notes);
             List<Evidence> evidence = proofs.stream().map(p -> evidences.add(id, p, null)).toList();
             Map<String, Object> result = new LinkedHashMap<>();
@@ -266,8 +273,9 @@ class KanbanTools {
 
     private static Integer lease(ToolArguments a) {
         Integer seconds = a.optionalInt("lease_seconds");
-        if (seconds != null && (seconds < 10 || seconds > 86_400)) {
-            throw ApiException.invalid("lease_seconds", "must be between 10 and 86400");
+        if (seconds != null && (seconds < TaskRequests.MIN_LEASE_SECONDS || seconds > TaskRequests.MAX_LEASE_SECONDS)) {
+            throw ApiException.invalid("lease_seconds", "must be between " + TaskRequests.MIN_LEASE_SECONDS + " and "
+                    + TaskRequests.MAX_LEASE_SECONDS);
         }
         return seconds;
     }

@@ -1,5 +1,7 @@
 package dev.agentkanban.agent;
 
+import dev.agentkanban.task.Priority;
+import dev.agentkanban.task.TaskRequests;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ final class ToolCatalog {
             Every change is recorded in the task's history under your name. Errors come back as tool
             errors with an explanation; fix the arguments and try again.""";
 
-    private static final List<String> PRIORITIES = List.of("low", "medium", "high", "urgent");
+    private static final List<String> PRIORITIES = Priority.wireNames();
     private static final List<String> STATUSES = List.of("pending", "in_progress", "completed", "cancelled");
 
     private ToolCatalog() {}
@@ -117,7 +119,7 @@ final class ToolCatalog {
                         enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
                         nullableText("assignee", "Assignee name; null clears it."),
                         nullableText("due_date", "ISO-8601 timestamp; null clears it."),
-                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion())));
+                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion(), force())));
 
         tools.add(tool("move_task", "Move a task",
                 """
@@ -129,12 +131,13 @@ final class ToolCatalog {
                         integer("position", "Index in the target column (0 = top).", 0, null),
                         integer("before_id", "Place the task just before this task of the target column.", 1, null),
                         integer("after_id", "Place the task just after this task of the target column.", 1, null),
-                        expectedVersion())));
+                        expectedVersion(), force())));
 
         tools.add(tool("claim_task", "Claim a task",
                 """
                 Claims one specific task for you as a lease (default 15 minutes, or lease_seconds 10-86400)
-                and assigns it to you, so other agents leave it alone. Claiming a task you already hold
+                and assigns it to you: while the lease lives, nobody else can edit, move or complete it
+                (members and admins only with force). Claiming a task you already hold
                 renews the lease. Fails when someone else holds a live claim, or the task is completed or
                 cancelled. A lease that ran out lets anyone claim the task. Returns the task with claimed_by
                 and claim_expires_at.""",
@@ -180,7 +183,7 @@ final class ToolCatalog {
                         text("notes", "What was done, for the record (markdown, up to 20000 characters)."),
                         text("evidence_text", "Evidence as text, e.g. test output (up to 20000 characters)."),
                         text("evidence_link", "Evidence as an http(s) link, e.g. a pull request URL."),
-                        expectedVersion())));
+                        expectedVersion(), force())));
 
         tools.add(tool("add_comment", "Add a comment",
                 """
@@ -327,7 +330,7 @@ final class ToolCatalog {
 
     private static Prop priority() {
         return enumeration("priority", "low, medium, high or urgent (critical is accepted as urgent).",
-                List.of("low", "medium", "high", "urgent", "critical"));
+                java.util.stream.Stream.concat(PRIORITIES.stream(), java.util.stream.Stream.of("critical")).toList());
     }
 
     private static Prop priorities() {
@@ -370,7 +373,14 @@ final class ToolCatalog {
     }
 
     private static Prop leaseSeconds() {
-        return integer("lease_seconds", "Lease length in seconds (10-86400, default 900 = 15 minutes).", 10, 86400);
+        return integer("lease_seconds", "Lease length in seconds (" + TaskRequests.MIN_LEASE_SECONDS + "-"
+                + TaskRequests.MAX_LEASE_SECONDS + ", default 900 = 15 minutes).", TaskRequests.MIN_LEASE_SECONDS,
+                TaskRequests.MAX_LEASE_SECONDS);
+    }
+
+    private static Prop force() {
+        return bool("force", "Override someone else's live claim on the task (members and admins only; recorded in the"
+                + " task's history). Without it, a task claimed by someone else fails with who holds it and until when.");
     }
 
     private static Prop expectedVersion() {

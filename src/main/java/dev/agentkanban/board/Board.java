@@ -24,4 +24,11 @@ public record Board(
     public BoardColumn firstOfKind(ColumnKind kind) {
         return columns.stream().filter(c -> c.kind() == kind).findFirst().orElse(null);
     }
+
+    /** Where reopened work goes back to: the first to-do column, else the first column that is not done (or null). */
+    @JsonIgnore
+    public BoardColumn reopenColumn() {
+        BoardColumn todo = firstOfKind(ColumnKind.TODO);
+        return todo != null ? todo : columns.stream().filter(c -> !c.isDone()).findFirst().orElse(null);
+    }
 }

@@ -2,6 +2,9 @@ package dev.agentkanban.board;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,16 +48,31 @@ class BoardRepository {
     }
 
     long insert(long workspaceId, String name, String description, String actor) {
+        return insert(workspaceId, name, description, 1, actor, null, null);
+    }
+
+    /** A board with every column given; null times are now. */
+    long insert(long workspaceId, String name, String description, long version, String actor, Instant createdAt,
+            Instant updatedAt) {
         return jdbc.sql("""
-                insert into boards (workspace_id, name, description, created_by)
-                values (:ws, :name, :description, :actor) returning id
+                insert into boards (workspace_id, name, description, version, created_by, created_at, updated_at)
+                values (:ws, :name, :description, :version, :actor, coalesce(:createdAt, now()), coalesce(:updatedAt, now()))
+                returning id
                 """)
                 .param("ws", workspaceId)
                 .param("name", name)
                 .param("description", description)
+                .param("version", version)
                 .param("actor", actor)
+                .param("createdAt", timestamp(createdAt))
+                .param("updatedAt", timestamp(updatedAt))
                 .query(Long.class)
                 .single();
+    }
+
+    /** A fresh id of the boards identity that no row takes (for the restored trail of a board that no longer exists). */
+    long reserveId() {
+        return jdbc.sql("select nextval(pg_get_serial_sequence('boards', 'id'))").query(Long.class).single();
     }
 
     int update(long workspaceId, long id, String name, String description) {
@@ -99,18 +117,29 @@ class BoardRepository {
     }
 
     long insertColumn(long workspaceId, long boardId, String name, int position, ColumnKind kind, Integer wipLimit) {
+        return insertColumn(workspaceId, boardId, name, position, kind.toString(), wipLimit, null);
+    }
+
+    /** A column with every field given as on the wire (the kind's check is the table's); a null time is now. */
+    long insertColumn(long workspaceId, long boardId, String name, int position, String kind, Integer wipLimit,
+            Instant createdAt) {
         return jdbc.sql("""
-                insert into board_columns (workspace_id, board_id, name, position, kind, wip_limit)
-                values (:ws, :board, :name, :position, :kind, :wip) returning id
+                insert into board_columns (workspace_id, board_id, name, position, kind, wip_limit, created_at)
+                values (:ws, :board, :name, :position, :kind, :wip, coalesce(:createdAt, now())) returning id
                 """)
                 .param("ws", workspaceId)
                 .param("board", boardId)
                 .param("name", name)
                 .param("position", position)
-                .param("kind", kind.toString())
+                .param("kind", kind)
                 .param("wip", wipLimit)
+                .param("createdAt", timestamp(createdAt))
                 .query(Long.class)
                 .single();
+    }
+
+    private static OffsetDateTime timestamp(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 
     void updateColumn(long workspaceId, long columnId, String name, int position, ColumnKind kind, Integer wipLimit) {

@@ -1,5 +1,6 @@
 package dev.agentkanban.board;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -19,12 +20,25 @@ public final class BoardRequests {
 
     public record UpdateBoard(@NotBlank @Size(max = 200) String name, @Size(max = 10000) String description) {}
 
-    /** A column as the client wants it; {@code id} names an existing column in a full replacement. */
+    /**
+     * A column as the client wants it; {@code id} names an existing column in a full replacement. A
+     * plain string is a column of that name whose kind is inferred from it, as seed 002's clients send
+     * columns ({@code "columns": ["Backlog", "In Progress", "Testing", "Done"]}).
+     */
     public record ColumnSpec(
             Long id,
             @NotBlank @Size(max = 100) String name,
             ColumnKind kind,
-            @Min(1) Integer wipLimit) {}
+            @Min(1) Integer wipLimit) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public ColumnSpec {}
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static ColumnSpec named(String name) {
+            return new ColumnSpec(null, name, null, null);
+        }
+    }
 
     public record ReplaceColumns(@NotNull @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
 

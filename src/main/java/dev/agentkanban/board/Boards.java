@@ -15,6 +15,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The board feature's API: boards and their columns, scoped to the request's workspace. Changing them takes the member role. */
 @Service
@@ -300,5 +302,31 @@ public class Boards {
 
     private static long ws() {
         return CurrentRequest.get().workspaceId();
+    }
+
+    // ---- restoring boards as they were elsewhere (imports); inside the import's write transaction ----
+
+    /** Inserts a board with its version, author and times as they were; null times are now. */
+    public long restoreBoard(String name, String description, long version, String createdBy, Instant createdAt,
+            Instant updatedAt) {
+        requireTransaction();
+        return repo.insert(CurrentRequest.get().workspaceId(), name, description, version, createdBy, createdAt, updatedAt);
+    }
+
+    /** Inserts a column as it was; {@code kind} as on the wire (the table refuses an unknown one). */
+    public long restoreColumn(long boardId, String name, int position, String kind, Integer wipLimit, Instant createdAt) {
+        requireTransaction();
+        return repo.insertColumn(CurrentRequest.get().workspaceId(), boardId, name, position, kind, wipLimit, createdAt);
+    }
+
+    /** A board id no row will take: for the restored trail of a board that no longer exists. */
+    public long reserveId() {
+        return repo.reserveId();
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("restoring must happen inside the import's transaction");
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.agentkanban.comment;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,6 +59,23 @@ class CommentRepository {
                 .param("author", author)
                 .param("body", body)
                 .query(CommentRepository::comment)
+                .single();
+    }
+
+    /** A comment with its author and times as they were (null: now). */
+    long insert(long workspaceId, long taskId, String author, String body, Instant createdAt, Instant updatedAt) {
+        return jdbc.sql("""
+                insert into comments (workspace_id, task_id, author, body, created_at, updated_at)
+                values (:ws, :task, :author, :body, coalesce(:createdAt, now()), coalesce(:updatedAt, :createdAt, now()))
+                returning id
+                """)
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .param("author", author)
+                .param("body", body)
+                .param("createdAt", createdAt == null ? null : createdAt.atOffset(ZoneOffset.UTC))
+                .param("updatedAt", updatedAt == null ? null : updatedAt.atOffset(ZoneOffset.UTC))
+                .query(Long.class)
                 .single();
     }
 

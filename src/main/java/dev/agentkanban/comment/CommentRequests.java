@@ -1,5 +1,6 @@
 package dev.agentkanban.comment;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -8,5 +9,6 @@ final class CommentRequests {
 
     private CommentRequests() {}
 
-    record WriteComment(@NotBlank @Size(max = Comments.MAX_BODY) String body) {}
+    /** The comment's text as {@code body}, or as {@code text} the way seed 002's clients send it. */
+    record WriteComment(@JsonAlias("text") @NotBlank @Size(max = Comments.MAX_BODY) String body) {}
 }

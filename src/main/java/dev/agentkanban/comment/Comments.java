@@ -12,6 +12,7 @@ import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
+import java.time.Instant;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -80,6 +81,17 @@ public class Comments {
             outbox.append(EventType.COMMENT_UPDATED, task.boardId(), task.id(), comment);
             return comment;
         });
+    }
+
+    /**
+     * Inserts a comment as it was elsewhere (imports) on a task the import just wrote, inside the import's
+     * write transaction; no history row or event of its own.
+     */
+    public long restore(long taskId, String author, String body, Instant createdAt, Instant updatedAt) {
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("restoring must happen inside the import's transaction");
+        }
+        return repo.insert(CurrentRequest.get().workspaceId(), taskId, author, body, createdAt, updatedAt);
     }
 
     /** Deletes a comment; 403 unless the caller wrote it or is an admin. */

@@ -83,7 +83,10 @@ public class ChangeStream implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("outbox not readable at start, the dispatcher will retry: {}", e.toString());
             }
-            run();
+            loop.repeat(() -> {
+                loop.await(horizon.behind() ? catchUpInterval : pollInterval);
+                dispatch();
+            }, pollInterval, log, "outbox dispatch failed");
         });
     }
 
@@ -95,22 +98,6 @@ public class ChangeStream implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return loop.running();
-    }
-
-    private void run() {
-        while (loop.running()) {
-            try {
-                loop.await(horizon.behind() ? catchUpInterval : pollInterval);
-                dispatch();
-            } catch (InterruptedException e) {
-                if (!loop.running()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                log.warn("outbox dispatch failed, retrying: {}", e.toString());
-                pause();
-            }
-        }
     }
 
     private void dispatch() {
@@ -137,14 +124,6 @@ public class ChangeStream implements SmartLifecycle {
                     }
                 }
             }
-        }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(pollInterval.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -35,7 +35,8 @@ public class EventRetention {
         this.clock = Clock.systemUTC();
     }
 
-    @Scheduled(fixedDelayString = "${kanban.events.retention-check:PT1H}", initialDelayString = "PT5M")
+    @Scheduled(fixedDelayString = "${kanban.events.retention-check:PT1H}",
+            initialDelayString = "${kanban.events.retention-initial-delay:PT5M}")
     void scheduled() {
         purge();
     }

@@ -6,11 +6,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import dev.agentkanban.identity.AccessChanged;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,10 @@ import org.springframework.stereotype.Component;
  * thread, reconnecting after a failure. The outbox trigger sends the notification at commit from
  * whichever instance made the change (V6__live.sql). A notification carries nothing; the dispatcher
  * reads the outbox, so a notification lost while reconnecting only delays delivery until its poll.
+ *
+ * <p>The same connection listens on {@link AccessChanged#CHANNEL} (V13: revocations and membership
+ * changes) and publishes each as an {@link AccessChanged} event, so that every instance re-checks its
+ * open connections at once.
  */
 @Component
 class OutboxNotifications implements SmartLifecycle {
@@ -33,6 +39,7 @@ class OutboxNotifications implements SmartLifecycle {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final ChangeStream stream;
+    private final ApplicationEventPublisher events;
     private final String url;
     private final String username;
     private final String password;
@@ -41,8 +48,10 @@ class OutboxNotifications implements SmartLifecycle {
     private volatile Thread thread;
     private volatile Connection connection;
 
-    OutboxNotifications(ChangeStream stream, Environment env, @Value("${kanban.events.listen:true}") boolean enabled) {
+    OutboxNotifications(ChangeStream stream, ApplicationEventPublisher events, Environment env,
+            @Value("${kanban.events.listen:true}") boolean enabled) {
         this.stream = stream;
+        this.events = events;
         this.url = env.getProperty("spring.datasource.url");
         this.username = env.getProperty("spring.datasource.username");
         this.password = env.getProperty("spring.datasource.password");
@@ -84,13 +93,23 @@ class OutboxNotifications implements SmartLifecycle {
                 connection = c;
                 try (Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);
+                    s.execute("listen " + AccessChanged.CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 backoff = Duration.ofMillis(250);
                 stream.wake(); // anything committed while we were not listening
+                events.publishEvent(AccessChanged.ANYTHING);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(1000);
-                    if (notifications != null && notifications.length > 0) {
+                    boolean outbox = false;
+                    for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
+                        if (AccessChanged.CHANNEL.equals(n.getName())) {
+                            events.publishEvent(new AccessChanged(n.getParameter()));
+                        } else {
+                            outbox = true;
+                        }
+                    }
+                    if (outbox) {
                         stream.wake();
                     }
                 }

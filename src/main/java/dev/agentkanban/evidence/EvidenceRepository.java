@@ -20,23 +20,6 @@ class EvidenceRepository {
             sha256, latitude, longitude, captured_at, created_by, created_at
             """;
 
-    /** A new piece of evidence as it is stored; the file fields are null when no file came along. */
-    record NewEvidence(
-            long taskId,
-            EvidenceKind kind,
-            String note,
-            String url,
-            Double measurementValue,
-            String measurementUnit,
-            String filename,
-            String contentType,
-            byte[] content,
-            String sha256,
-            Double latitude,
-            Double longitude,
-            Instant capturedAt,
-            String createdBy) {}
-
     private final JdbcClient jdbc;
 
     EvidenceRepository(JdbcClient jdbc) {
@@ -85,18 +68,19 @@ class EvidenceRepository {
                 .optional();
     }
 
-    long insert(long workspaceId, NewEvidence e) {
+    /** Inserts evidence (a null creation time is now). */
+    long insert(long workspaceId, long taskId, RestoredEvidence e) {
         return jdbc.sql("""
                 insert into evidence (workspace_id, task_id, kind, note, url, measurement_value, measurement_unit,
                                       filename, content_type, size_bytes, sha256, content, latitude, longitude,
-                                      captured_at, created_by)
+                                      captured_at, created_by, created_at)
                 values (:ws, :task, :kind, :note, :url, :value, :unit, :filename, :type, :size, :sha256, :content,
-                        :lat, :lon, :captured, :by)
+                        :lat, :lon, :captured, :by, coalesce(:createdAt, now()))
                 returning id
                 """)
                 .param("ws", workspaceId)
-                .param("task", e.taskId())
-                .param("kind", e.kind().toString())
+                .param("task", taskId)
+                .param("kind", e.kind())
                 .param("note", e.note())
                 .param("url", e.url())
                 .param("value", e.measurementValue())
@@ -108,10 +92,15 @@ class EvidenceRepository {
                 .param("content", e.content())
                 .param("lat", e.latitude())
                 .param("lon", e.longitude())
-                .param("captured", e.capturedAt() == null ? null : OffsetDateTime.ofInstant(e.capturedAt(), ZoneOffset.UTC))
+                .param("captured", timestamp(e.capturedAt()))
                 .param("by", e.createdBy())
+                .param("createdAt", timestamp(e.createdAt()))
                 .query(Long.class)
                 .single();
+    }
+
+    private static OffsetDateTime timestamp(Instant i) {
+        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 
     int delete(long workspaceId, long id) {

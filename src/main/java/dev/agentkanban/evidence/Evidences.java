@@ -2,7 +2,6 @@ package dev.agentkanban.evidence;
 
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
-import dev.agentkanban.evidence.EvidenceRepository.NewEvidence;
 import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.EvidenceRequests.Upload;
 import dev.agentkanban.history.HistoryLog;
@@ -84,15 +83,26 @@ public class Evidences {
      */
     public Evidence add(long taskId, AddEvidence request, Upload upload) {
         RequestContext ctx = CurrentRequest.get();
-        NewEvidence evidence = validated(taskId, request, upload, ctx.actor());
+        RestoredEvidence evidence = validated(request, upload, ctx.actor());
         return tx.write(() -> {
             TaskRef task = tasks.lock(taskId);
-            long id = repo.insert(ctx.workspaceId(), evidence);
+            long id = repo.insert(ctx.workspaceId(), taskId, evidence);
             Evidence added = repo.find(ctx.workspaceId(), id, false).orElseThrow();
             history.record(task, "evidence_added", null, null, Long.toString(id));
             outbox.append(EventType.EVIDENCE_ADDED, task.boardId(), task.id(), added);
             return added;
         });
+    }
+
+    /**
+     * Inserts evidence as it was elsewhere (imports) on a task the import just wrote, inside the import's
+     * write transaction; no history row or event of its own (the task's created row and event cover it).
+     */
+    public long restore(long taskId, RestoredEvidence evidence) {
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("restoring must happen inside the import's transaction");
+        }
+        return repo.insert(CurrentRequest.get().workspaceId(), taskId, evidence);
     }
 
     public void delete(long id) {
@@ -106,7 +116,7 @@ public class Evidences {
         });
     }
 
-    private NewEvidence validated(long taskId, AddEvidence request, Upload upload, String actor) {
+    private RestoredEvidence validated(AddEvidence request, Upload upload, String actor) {
         if (upload != null && upload.bytes().length > maxBytes) {
             throw ApiException.tooLarge("the file has " + upload.bytes().length + " bytes; the limit is " + maxBytes);
         }
@@ -136,10 +146,10 @@ public class Evidences {
             case PHOTO, VOICE -> require(upload != null || url != null, "file", "a " + kind + " needs a file or a url");
         }
         byte[] content = upload == null ? null : upload.bytes();
-        return new NewEvidence(taskId, kind, note, url, value, blankToNull(request.measurementUnit()),
+        return new RestoredEvidence(kind.toString(), note, url, value, blankToNull(request.measurementUnit()),
                 upload == null ? null : filename(upload.filename()), upload == null ? null : contentType(upload.contentType()),
                 content, content == null ? null : sha256(content), request.latitude(), request.longitude(),
-                request.capturedAt(), actor);
+                request.capturedAt(), actor, null);
     }
 
     private static void requireWebUrl(String url) {

@@ -2,6 +2,9 @@ package dev.agentkanban.history;
 
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.task.TaskRef;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -23,9 +26,7 @@ public class HistoryLog {
 
     /** Appends one history row for {@code task}; {@code field} and the values may be null. */
     public void record(TaskRef task, String action, String field, String oldValue, String newValue) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("history rows must be recorded inside the change's transaction");
-        }
+        requireTransaction();
         jdbc.sql("""
                 insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
                 values (:ws, :board, :task, :action, :field, :old, :new, :actor)
@@ -39,5 +40,40 @@ public class HistoryLog {
                 .param("new", newValue)
                 .param("actor", CurrentRequest.get().actor())
                 .update();
+    }
+
+    /** Inserts a history row as it was elsewhere (imports): its actor and time kept (null time: now). */
+    public void restore(Long boardId, long taskId, String action, String field, String oldValue, String newValue,
+            String actor, Instant occurredAt) {
+        requireTransaction();
+        jdbc.sql("""
+                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor, occurred_at)
+                values (:ws, :board, :task, :action, :field, :old, :new, :actor, coalesce(:at, now()))
+                """)
+                .param("ws", CurrentRequest.get().workspaceId())
+                .param("board", boardId)
+                .param("task", taskId)
+                .param("action", action)
+                .param("field", field)
+                .param("old", oldValue)
+                .param("new", newValue)
+                .param("actor", actor)
+                .param("at", occurredAt == null ? null : occurredAt.atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    /** Removes the rows of these tasks (a restore replaces what the insert trigger wrote with the restored trail). */
+    public void forget(List<Long> taskIds) {
+        requireTransaction();
+        jdbc.sql("delete from task_history where workspace_id = :ws and task_id = any(:ids)")
+                .param("ws", CurrentRequest.get().workspaceId())
+                .param("ids", taskIds.toArray(Long[]::new))
+                .update();
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("history rows must be written inside the change's transaction");
+        }
     }
 }

@@ -44,14 +44,14 @@ class AuthController {
     }
 
     private Session signIn(String username, String password, HttpServletRequest request) {
-        String key = username.trim().toLowerCase() + "|" + request.getRemoteAddr();
-        throttle.check(key);
+        String address = request.getRemoteAddr();
+        throttle.check(username, address);
         try {
             Session session = identities.login(username, password);
-            throttle.succeeded(key);
+            throttle.succeeded(username, address);
             return session;
         } catch (ApiException e) {
-            throttle.failed(key);
+            throttle.failed(username, address);
             throw e;
         }
     }

@@ -2,6 +2,7 @@ package dev.agentkanban.identity;
 
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Problems;
+import dev.agentkanban.platform.RateLimited;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,23 +27,27 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code bearer}, or a {@code token} query parameter on WebSocket and MCP handshakes) names the
  * caller; {@code X-Workspace-Id} (alias {@code X-Tenant-Id}; id or slug) or the caller's
  * default/only workspace names the workspace; the membership role, capped by the token's scopes, is
- * the role. A viewer's write is refused here for every route at once.
+ * the role. What each route then requires (scope, role) is declared in {@link RouteRules} and checked
+ * by {@link RouteAccess}.
  */
 class AuthenticationFilter extends OncePerRequestFilter {
 
     /** Routes that act on the caller rather than on a workspace's data. */
     private static final List<String> NOT_WORKSPACE_SCOPED = List.of("/api/v1/auth/", "/api/v1/tokens", "/api/v1/workspaces",
-            "/api/v1/users");
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+            "/api/v1/users", "/api/v1/invitations");
+    /** The authority of a system admin using an admin-scoped credential: operator endpoints ({@code /actuator/**}). */
+    static final String OPERATOR = "OPERATOR";
 
     private final Credentials credentials;
     private final CallerAccess access;
     private final JsonMapper json;
+    private final InvalidCredentialThrottle throttle;
 
-    AuthenticationFilter(Credentials credentials, CallerAccess access, JsonMapper json) {
+    AuthenticationFilter(Credentials credentials, CallerAccess access, JsonMapper json, InvalidCredentialThrottle throttle) {
         this.credentials = credentials;
         this.access = access;
         this.json = json;
+        this.throttle = throttle;
     }
 
     /** The authenticated caller of the running request, if any. */
@@ -50,7 +55,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
         private final Caller caller;
 
         CallerAuthentication(Caller caller, Role role) {
-            super(List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
+            super(caller.systemAdmin() && caller.scopes().contains("admin")
+                    ? List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name())), new SimpleGrantedAuthority(OPERATOR))
+                    : List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
             this.caller = caller;
             setAuthenticated(true);
         }
@@ -84,8 +91,18 @@ class AuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        String address = request.getRemoteAddr();
+        var wait = throttle.refusal(address);
+        if (wait.isPresent()) {
+            response.setHeader("Retry-After", Long.toString(wait.getAsLong()));
+            problem(response, new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-invalid-credentials", "Too many requests",
+                    "too many invalid credentials from this address; retry in " + wait.getAsLong() + " s",
+                    java.util.Map.of("retry_after", wait.getAsLong())));
+            return;
+        }
         Optional<Caller> found = credentials.authenticate(credential);
         if (found.isEmpty()) {
+            throttle.invalid(address);
             if (SecurityPaths.isPublic(request)) {
                 chain.doFilter(request, response);
             } else {
@@ -115,15 +132,10 @@ class AuthenticationFilter extends OncePerRequestFilter {
             problem(response, Roles.forbidden("you are not a member of any workspace; ask an admin to add you"));
             return;
         }
-        boolean selfService = path.startsWith("/api/v1/auth/") || path.startsWith("/api/v1/tokens");
-        if (role == Role.VIEWER && !SAFE_METHODS.contains(request.getMethod()) && !selfService && path.startsWith("/api/")) {
-            problem(response, Roles.forbidden(caller.scopeCap() == Role.VIEWER
-                    ? "this token has read scope only" : "viewers cannot change anything"));
-            return;
-        }
         SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller, role));
         RequestContext ctx = workspace.orElse(null);
         request.setAttribute(Caller.class.getName(), caller);
+        request.setAttribute(RateLimited.ATTRIBUTE, caller);
         if (ctx == null) {
             chain.doFilter(request, response);
             return;

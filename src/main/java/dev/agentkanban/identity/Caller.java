@@ -1,11 +1,13 @@
 package dev.agentkanban.identity;
 
+import dev.agentkanban.platform.RateLimited;
 import java.time.Instant;
 import java.util.Set;
 
 /**
  * An authenticated caller: who they are and what their credential allows. {@code scopes} is the API
- * token's scopes, or all scopes for a signed-in session.
+ * token's scopes, or all scopes for a signed-in session; {@code issuedAt} is when a session was signed
+ * (null for API tokens).
  */
 public record Caller(
         long userId,
@@ -17,9 +19,16 @@ public record Caller(
         String credential,
         String credentialId,
         Instant expiresAt,
-        Long defaultWorkspaceId) {
+        Long defaultWorkspaceId,
+        Instant issuedAt) implements RateLimited {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
+
+    /** One budget per user, whichever of their credentials they use (minting tokens does not multiply it). */
+    @Override
+    public String rateLimitKey() {
+        return "user:" + userId;
+    }
 
     /** The highest role this credential can exercise, whatever the membership says. */
     Role scopeCap() {

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -106,16 +107,16 @@ class Credentials {
             return Optional.empty();
         }
         String kind = jwt.getClaimAsString("kind");
-        return repo.sessionUser(userId, jwt.getId()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(), u.username(), u.displayName(),
-                u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt", jwt.getId(),
-                jwt.getExpiresAt(), u.defaultWorkspaceId()));
+        return repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(),
+                u.username(), u.displayName(), u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt",
+                jwt.getId(), jwt.getExpiresAt(), u.defaultWorkspaceId(), jwt.getIssuedAt()));
     }
 
     /**
      * The token's claims once its signature and expiry are checked, or null. A token never changes, so
      * one that passed is not checked again until it expires: checking cost about a tenth of a simple
      * request's CPU time (JFR, docs/benchmarks.md). Revocation is not cached: {@link #session} asks the
-     * database on every request.
+     * database on every request; a revocation notice ({@link AccessNotifications}) evicts the token too.
      */
     private Jwt verified(String token) {
         Jwt known = verified.get(token);
@@ -136,6 +137,17 @@ class Credentials {
         return jwt;
     }
 
+    /** A revoked session's checked signature is forgotten (a user's sessions ended: all of them). */
+    @EventListener
+    void accessChanged(AccessChanged change) {
+        if (change.what().startsWith("session:")) {
+            String jti = change.what().substring("session:".length());
+            verified.values().removeIf(jwt -> jti.equals(jwt.getId()));
+        } else if (change.what().startsWith("user:") || change.what().equals("*")) {
+            verified.clear();
+        }
+    }
+
     private Optional<Caller> apiToken(String token) {
         Optional<IdentityRepository.TokenUser> found = repo.tokenUser(hash(token));
         if (found.isEmpty()) {
@@ -151,7 +163,7 @@ class Credentials {
             repo.touchToken(t.tokenId());
         }
         return Optional.of(new Caller(u.id(), u.username(), u.displayName(), u.kind(), u.isAdmin(), Set.copyOf(t.scopes()),
-                "api_token", Long.toString(t.tokenId()), t.expiresAt(), u.defaultWorkspaceId()));
+                "api_token", Long.toString(t.tokenId()), t.expiresAt(), u.defaultWorkspaceId(), null));
     }
 
     /** A fresh API token secret: the prefix, then 32 random bytes in base64url. */

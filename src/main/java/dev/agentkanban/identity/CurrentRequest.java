@@ -1,46 +1,35 @@
 package dev.agentkanban.identity;
 
+import dev.agentkanban.platform.RequestScope;
 import java.util.function.Supplier;
 
 /**
- * Holds the {@link RequestContext} of the running request for its thread. Entry points bind it with
- * {@link #runAs}; feature code reads it with {@link #get}.
+ * The {@link RequestContext} of the running request. Entry points bind it with {@link #runAs}; feature
+ * code reads it with {@link #get}. It is held as the platform's {@link RequestScope}, so that platform
+ * code (transactions, idempotency) sees the same binding without depending on this feature.
  */
 public final class CurrentRequest {
-
-    private static final ThreadLocal<RequestContext> CURRENT = new ThreadLocal<>();
 
     private CurrentRequest() {}
 
     public static RequestContext get() {
-        RequestContext ctx = CURRENT.get();
-        if (ctx == null) {
-            throw new IllegalStateException("no request context bound to this thread");
+        if (RequestScope.current() instanceof RequestContext ctx) {
+            return ctx;
         }
-        return ctx;
+        throw new IllegalStateException("the bound request scope carries no caller");
     }
 
     /** The context, or null outside a workspace-scoped request. */
     public static RequestContext orNull() {
-        return CURRENT.get();
+        return RequestScope.currentOrNull() instanceof RequestContext ctx ? ctx : null;
     }
 
     public static <T> T runAs(RequestContext ctx, Supplier<T> work) {
-        RequestContext previous = CURRENT.get();
-        CURRENT.set(ctx);
-        try {
-            return work.get();
-        } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        }
+        return RequestScope.runAs(ctx, work);
     }
 
     public static void runAs(RequestContext ctx, Runnable work) {
-        runAs(ctx, () -> {
+        RequestScope.runAs(ctx, () -> {
             work.run();
             return null;
         });

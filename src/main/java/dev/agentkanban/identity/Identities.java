@@ -119,10 +119,17 @@ public class Identities {
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw ApiException.invalid("expires_at", "must be in the future");
         }
+        // a token minted with an API token or a password-less named session never outlives it, and an
+        // API token's children are revoked with it; a password sign-in mints independent tokens
+        boolean signedIn = "jwt".equals(caller.credential());
+        if (!signedIn && caller.expiresAt() != null && (expiresAt == null || expiresAt.isAfter(caller.expiresAt()))) {
+            expiresAt = caller.expiresAt();
+        }
+        Long parent = "api_token".equals(caller.credential()) ? Long.valueOf(caller.credentialId()) : null;
         String secret = Credentials.newApiToken();
         String prefix = secret.substring(0, 12);
         List<String> sorted = scopes.stream().distinct().sorted().toList();
-        long id = repo.insertToken(caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt);
+        long id = repo.insertToken(caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt, parent);
         ApiToken stored = repo.tokensOf(caller.userId()).stream().filter(t -> t.id() == id).findFirst().orElseThrow();
         return new IssuedApiToken(id, stored.name(), prefix, sorted, expiresAt, stored.createdAt(), secret);
     }
@@ -133,10 +140,17 @@ public class Identities {
 
     public void revokeToken(Caller caller, long tokenId) {
         Optional<Long> owner = repo.tokenOwner(tokenId);
-        if (owner.isEmpty() || (owner.get() != caller.userId() && !caller.systemAdmin())) {
+        boolean operator = caller.systemAdmin() && caller.scopes().contains("admin");
+        if (owner.isEmpty() || (owner.get() != caller.userId() && !operator)) {
             throw ApiException.notFound("token", tokenId);
         }
-        repo.revokeToken(tokenId);
+        tx.execute(s -> {
+            repo.revokeToken(tokenId);
+            if (owner.get() != caller.userId()) {
+                repo.audit(caller.userId(), "token_revoked", owner.get(), null, "{\"token_id\": " + tokenId + "}");
+            }
+            return null;
+        });
     }
 
     // ---- workspaces and members ----
@@ -183,17 +197,73 @@ public class Identities {
         return repo.members(workspaceId);
     }
 
-    public Member putMember(Caller caller, long workspaceId, Long userId, String username, Role role) {
+    /** What adding a member did: {@code added}, or {@code invited} (the answer for a name nobody has, too). */
+    public record MemberAdded(long workspaceId, Long userId, String username, Role role, String status) {}
+
+    /**
+     * Adds a member by id or username. A system admin, or an admin adding someone who already shares a
+     * workspace with them, adds the member at once. Anyone else is invited: the invitation is recorded
+     * under the name (whether or not such a user exists, so the answer reveals nothing about other
+     * tenants' users) and the user named accepts it ({@link #acceptInvitation}).
+     */
+    public MemberAdded addMember(Caller caller, long workspaceId, Long userId, String username, Role role) {
         requireAdmin(caller, workspaceId);
-        User user = (userId != null ? repo.user(userId) : repo.userByName(username == null ? "" : username))
-                .orElseThrow(() -> ApiException.invalid(userId != null ? "user_id" : "username", "no such user"));
+        if (userId == null && (username == null || username.isBlank())) {
+            throw ApiException.invalid("username", "give user_id or username");
+        }
+        Optional<User> found = userId != null ? repo.user(userId) : repo.userByName(username.trim());
+        boolean known = found.isPresent() && (caller.systemAdmin() || repo.shareWorkspace(caller.userId(), found.get().id()));
+        if (known) {
+            Member m = setRole(caller, workspaceId, found.get().id(), role, false);
+            return new MemberAdded(workspaceId, m.userId(), m.username(), m.role(), "added");
+        }
+        tx.execute(s -> {
+            if (found.isPresent() || userId == null) {
+                repo.invite(workspaceId, found.map(User::username).orElse(username == null ? "" : username.trim()), role,
+                        caller.userId());
+            }
+            repo.audit(caller.userId(), "member_invited", found.map(User::id).orElse(null), workspaceId,
+                    "{\"role\": \"" + role + "\"}");
+            return null;
+        });
+        return new MemberAdded(workspaceId, userId, userId == null ? username.trim() : null, role, "invited");
+    }
+
+    public List<IdentityRepository.Invitation> invitations(Caller caller) {
+        return repo.invitationsFor(caller.username());
+    }
+
+    /** Joins the workspace of an invitation addressed to the caller; 404 when there is none. */
+    public Member acceptInvitation(Caller caller, long invitationId) {
         return tx.execute(s -> {
-            Optional<Role> current = repo.role(workspaceId, user.id());
+            IdentityRepository.Invitation i = repo.takeInvitation(invitationId, caller.username())
+                    .orElseThrow(() -> ApiException.notFound("invitation", invitationId));
+            if (repo.role(i.workspaceId(), caller.userId()).isEmpty()) {
+                repo.putMember(i.workspaceId(), caller.userId(), i.role());
+            }
+            return repo.members(i.workspaceId()).stream().filter(m -> m.userId() == caller.userId()).findFirst().orElseThrow();
+        });
+    }
+
+    /** Changes a member's role; 404 when the user is not a member of the workspace. */
+    public Member changeRole(Caller caller, long workspaceId, long userId, Role role) {
+        requireAdmin(caller, workspaceId);
+        return setRole(caller, workspaceId, userId, role, true);
+    }
+
+    private Member setRole(Caller caller, long workspaceId, long userId, Role role, boolean memberOnly) {
+        return tx.execute(s -> {
+            Optional<Role> current = repo.role(workspaceId, userId);
+            if (memberOnly && current.isEmpty()) {
+                throw ApiException.notFound("member", userId);
+            }
             if (current.orElse(null) == Role.ADMIN && role != Role.ADMIN && repo.countAdmins(workspaceId) == 1) {
                 throw ApiException.conflict("last-admin", "a workspace keeps at least one admin");
             }
-            repo.putMember(workspaceId, user.id(), role);
-            return repo.members(workspaceId).stream().filter(m -> m.userId() == user.id()).findFirst().orElseThrow();
+            repo.putMember(workspaceId, userId, role);
+            repo.audit(caller.userId(), current.isEmpty() ? "member_added" : "member_role_changed", userId, workspaceId,
+                    "{\"role\": \"" + role + "\"" + current.map(r -> ", \"previous\": \"" + r + "\"").orElse("") + "}");
+            return repo.members(workspaceId).stream().filter(m -> m.userId() == userId).findFirst().orElseThrow();
         });
     }
 
@@ -208,22 +278,18 @@ public class Identities {
                 throw ApiException.conflict("last-admin", "a workspace keeps at least one admin");
             }
             repo.removeMember(workspaceId, userId);
+            repo.audit(caller.userId(), "member_removed", userId, workspaceId, "{}");
             return null;
         });
     }
 
     // ---- users ----
 
+    /** The users who share a workspace with the caller (a system admin sees everyone). */
     public Page<User> users(Caller caller, PageRequest page) {
-        Long scope = null;
-        if (!caller.systemAdmin()) {
-            RequestContext ctx = CurrentRequest.orNull();
-            if (ctx == null || ctx.role() != Role.ADMIN) {
-                throw Roles.forbidden("only admins can list users");
-            }
-            scope = ctx.workspaceId();
-        }
-        return new Page<>(repo.users(scope, page.limit(), page.offset()), repo.countUsers(scope), page.limit(), page.offset());
+        Long sharingWith = caller.systemAdmin() ? null : caller.userId();
+        return new Page<>(repo.users(sharingWith, page.limit(), page.offset()), repo.countUsers(sharingWith), page.limit(),
+                page.offset());
     }
 
     /** Creates a user; a workspace admin's new user joins that workspace with {@code role} (default member). */
@@ -252,31 +318,65 @@ public class Identities {
     }
 
     public User user(Caller caller, long id) {
-        if (id != caller.userId() && !caller.systemAdmin() && !sharesAdminWorkspace(id)) {
+        if (id != caller.userId() && !caller.systemAdmin() && !repo.shareWorkspace(caller.userId(), id)) {
             throw ApiException.notFound("user", id);
         }
         return repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
     }
 
-    public User updateUser(Caller caller, long id, String displayName, String email, String password, Boolean disabled,
-            Boolean admin) {
+    /**
+     * Changes a user. Changing one's own password needs the current one and ends one's other signed-in
+     * sessions; a system admin resetting someone else's password (or disabling them, or granting
+     * admin) ends all of that user's sessions and is written to the identity audit.
+     */
+    public User updateUser(Caller caller, long id, String displayName, String email, String password, String currentPassword,
+            Boolean disabled, Boolean admin) {
         boolean self = id == caller.userId();
         if (!self && !caller.systemAdmin()) {
-            throw self || sharesAdminWorkspace(id) ? Roles.forbidden("only a system admin can change another user")
+            throw repo.shareWorkspace(caller.userId(), id) ? Roles.forbidden("only a system admin can change another user")
                     : ApiException.notFound("user", id);
         }
         if ((disabled != null || admin != null) && !caller.systemAdmin()) {
             throw Roles.forbidden("only a system admin can disable users or grant admin");
         }
         repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
-        repo.updateUser(id, displayName, email, disabled, password == null ? null : passwords.encode(password), admin);
-        return repo.user(id).orElseThrow();
+        if (password != null && self) {
+            String stored = repo.passwordHash(id).orElse(null);
+            if (currentPassword == null || stored == null || !passwords.matches(currentPassword, stored)) {
+                throw ApiException.invalid("current_password", "is required to change your password, and must be your current one");
+            }
+        }
+        String hash = password == null ? null : passwords.encode(password);
+        return tx.execute(s -> {
+            repo.updateUser(id, displayName, email, disabled, hash, admin);
+            if (password != null || Boolean.TRUE.equals(disabled)) {
+                repo.endSessions(id, self && !"api_token".equals(caller.credential()) ? caller.credentialId() : null);
+            }
+            if (!self) {
+                List<String> changed = new java.util.ArrayList<>();
+                if (password != null) {
+                    changed.add("\"password_reset\"");
+                }
+                if (disabled != null) {
+                    changed.add(disabled ? "\"disabled\"" : "\"enabled\"");
+                }
+                if (admin != null) {
+                    changed.add(admin ? "\"admin_granted\"" : "\"admin_revoked\"");
+                }
+                if (!changed.isEmpty()) {
+                    repo.audit(caller.userId(), "user_changed", id, null, "{\"changes\": [" + String.join(", ", changed) + "]}");
+                }
+            } else if (password != null) {
+                repo.audit(caller.userId(), "password_changed", id, null, "{}");
+            }
+            return repo.user(id).orElseThrow();
+        });
     }
 
     public void deleteUser(Caller caller, long id) {
         if (!caller.systemAdmin()) {
-            throw id == caller.userId() || sharesAdminWorkspace(id) ? Roles.forbidden("only a system admin can delete users")
-                    : ApiException.notFound("user", id);
+            throw id == caller.userId() || repo.shareWorkspace(caller.userId(), id)
+                    ? Roles.forbidden("only a system admin can delete users") : ApiException.notFound("user", id);
         }
         if (id == caller.userId()) {
             throw ApiException.conflict("self-delete", "you cannot delete your own account");
@@ -312,13 +412,8 @@ public class Identities {
     /** Issues an API token for a user without a request (set-up code and tests). */
     public String issueToken(long userId, String name, List<String> scopes) {
         String secret = Credentials.newApiToken();
-        repo.insertToken(userId, name, Credentials.hash(secret), secret.substring(0, 12), scopes, null);
+        repo.insertToken(userId, name, Credentials.hash(secret), secret.substring(0, 12), scopes, null, null);
         return secret;
-    }
-
-    private boolean sharesAdminWorkspace(long userId) {
-        RequestContext ctx = CurrentRequest.orNull();
-        return ctx != null && ctx.role() == Role.ADMIN && repo.role(ctx.workspaceId(), userId).isPresent();
     }
 
     private Role roleIn(Caller caller, long workspaceId) {

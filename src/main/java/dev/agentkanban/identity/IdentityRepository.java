@@ -50,21 +50,21 @@ class IdentityRepository {
                 .query(IdentityRepository::user).optional();
     }
 
-    List<User> users(Long workspaceId, int limit, long offset) {
-        String where = workspaceId == null ? "" : " where id in (select user_id from memberships where workspace_id = :ws)";
-        var spec = jdbc.sql("select " + USER + " from users" + where + " order by id limit :limit offset :offset")
-                .param("limit", limit).param("offset", offset);
-        if (workspaceId != null) {
-            spec = spec.param("ws", workspaceId);
-        }
-        return spec.query(IdentityRepository::user).list();
+    /** The users who share a workspace with {@code sharingWith} (themselves included), or all when null. */
+    List<User> users(Long sharingWith, int limit, long offset) {
+        return jdbc.sql("select " + USER + " from users" + sharing(sharingWith) + " order by id limit :limit offset :offset")
+                .param("limit", limit).param("offset", offset).param("me", sharingWith)
+                .query(IdentityRepository::user).list();
     }
 
-    long countUsers(Long workspaceId) {
-        if (workspaceId == null) {
-            return jdbc.sql("select count(*) from users").query(Long.class).single();
-        }
-        return jdbc.sql("select count(*) from memberships where workspace_id = :ws").param("ws", workspaceId).query(Long.class).single();
+    long countUsers(Long sharingWith) {
+        return jdbc.sql("select count(*) from users" + sharing(sharingWith)).param("me", sharingWith).query(Long.class).single();
+    }
+
+    private static String sharing(Long userId) {
+        return userId == null ? " where cast(:me as bigint) is null" : " " + """
+                where id = :me or id in (select y.user_id from memberships x join memberships y on y.workspace_id = x.workspace_id
+                                          where x.user_id = :me)""";
     }
 
     long countUsersWithPassword() {
@@ -176,13 +176,14 @@ class IdentityRepository {
     /** A token looked up by its hash, with its owner. */
     record TokenOwner(long tokenId, long userId, List<String> scopes, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {}
 
-    long insertToken(long userId, String name, String hash, String prefix, List<String> scopes, Instant expiresAt) {
+    long insertToken(long userId, String name, String hash, String prefix, List<String> scopes, Instant expiresAt,
+            Long parentTokenId) {
         return jdbc.sql("""
-                insert into api_tokens (user_id, name, token_hash, prefix, scopes, expires_at)
-                values (:u, :n, :h, :p, cast(:s as text[]), :e) returning id
+                insert into api_tokens (user_id, name, token_hash, prefix, scopes, expires_at, parent_token_id)
+                values (:u, :n, :h, :p, cast(:s as text[]), :e, :parent) returning id
                 """)
                 .param("u", userId).param("n", name).param("h", hash).param("p", prefix)
-                .param("s", "{" + String.join(",", scopes) + "}").param("e", ts(expiresAt))
+                .param("s", "{" + String.join(",", scopes) + "}").param("e", ts(expiresAt)).param("parent", parentTokenId)
                 .query(Long.class).single();
     }
 
@@ -258,8 +259,15 @@ class IdentityRepository {
         return jdbc.sql("select user_id from api_tokens where id = :id").param("id", tokenId).query(Long.class).optional();
     }
 
+    /** Revokes the token and every token minted with it, at any depth. */
     int revokeToken(long tokenId) {
-        return jdbc.sql("update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = :id")
+        return jdbc.sql("""
+                with recursive minted (id) as (
+                    select :id::bigint
+                    union select t.id from api_tokens t join minted m on t.parent_token_id = m.id
+                )
+                update api_tokens set revoked_at = coalesce(revoked_at, now()) where id in (select id from minted)
+                """)
                 .param("id", tokenId).update();
     }
 
@@ -271,12 +279,79 @@ class IdentityRepository {
         jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'").update();
     }
 
-    /** The session's user, unless the session was ended by logout (one query per request). */
-    Optional<User> sessionUser(long userId, String jti) {
+    /**
+     * The session's user, unless the session was ended by logout or by a password change after it was
+     * signed (one query per request).
+     */
+    Optional<User> sessionUser(long userId, String jti, Instant issuedAt) {
         return jdbc.sql("select " + USER + " from users where id = :id"
+                        + " and (sessions_valid_after is null or session_kept = :j or :iat >= sessions_valid_after)"
                         + " and not exists (select 1 from revoked_sessions where jti = :j)")
-                .param("id", userId).param("j", jti)
+                .param("id", userId).param("j", jti).param("iat", ts(issuedAt == null ? Instant.EPOCH : issuedAt))
                 .query(IdentityRepository::user).optional();
+    }
+
+    /** Ends the user's signed-in sessions signed before now, except {@code keptJti} (null: all of them). */
+    void endSessions(long userId, String keptJti) {
+        jdbc.sql("update users set sessions_valid_after = now(), session_kept = :k where id = :id")
+                .param("id", userId).param("k", keptJti).update();
+    }
+
+    Optional<String> passwordHash(long userId) {
+        return jdbc.sql("select password_hash from users where id = :id").param("id", userId).query(String.class).optional();
+    }
+
+    void audit(long actorUserId, String action, Long subjectUserId, Long workspaceId, String detailJson) {
+        jdbc.sql("""
+                insert into identity_audit (actor_user_id, action, subject_user_id, workspace_id, detail)
+                values (:a, :act, :s, :w, cast(:d as jsonb))
+                """)
+                .param("a", actorUserId).param("act", action).param("s", subjectUserId).param("w", workspaceId)
+                .param("d", detailJson).update();
+    }
+
+    // ---- invitations ----
+
+    void invite(long workspaceId, String username, Role role, long invitedBy) {
+        jdbc.sql("""
+                insert into workspace_invitations (workspace_id, username, role, invited_by) values (:ws, :u, :r, :by)
+                on conflict (workspace_id, lower(username)) do update set role = excluded.role, invited_by = excluded.invited_by
+                """)
+                .param("ws", workspaceId).param("u", username).param("r", role.toString()).param("by", invitedBy).update();
+    }
+
+    record Invitation(long id, long workspaceId, String workspaceName, Role role, Instant createdAt) {}
+
+    List<Invitation> invitationsFor(String username) {
+        return jdbc.sql("""
+                select i.id, i.workspace_id, w.name, i.role, i.created_at from workspace_invitations i
+                join workspaces w on w.id = i.workspace_id where lower(i.username) = lower(:u) order by i.id
+                """)
+                .param("u", username)
+                .query((rs, n) -> new Invitation(rs.getLong(1), rs.getLong(2), rs.getString(3), Role.fromWire(rs.getString(4)),
+                        rs.getTimestamp(5).toInstant()))
+                .list();
+    }
+
+    /** Deletes the user's invitation and returns it, or empty when there is none with that id for them. */
+    Optional<Invitation> takeInvitation(long id, String username) {
+        return jdbc.sql("""
+                delete from workspace_invitations i where i.id = :id and lower(i.username) = lower(:u)
+                returning i.id, i.workspace_id, '' as name, i.role, i.created_at
+                """)
+                .param("id", id).param("u", username)
+                .query((rs, n) -> new Invitation(rs.getLong(1), rs.getLong(2), rs.getString(3), Role.fromWire(rs.getString(4)),
+                        rs.getTimestamp(5).toInstant()))
+                .optional();
+    }
+
+    /** Whether two users are members of one workspace. */
+    boolean shareWorkspace(long a, long b) {
+        return jdbc.sql("""
+                select exists (select 1 from memberships x join memberships y on y.workspace_id = x.workspace_id
+                               where x.user_id = :a and y.user_id = :b)
+                """)
+                .param("a", a).param("b", b).query(Boolean.class).single();
     }
 
     private static User user(ResultSet rs, int n) throws SQLException {

@@ -50,6 +50,7 @@ final class IdentityRequests {
             @Size(max = 200) String displayName,
             @Email @Size(max = 320) String email,
             @Size(min = 8, max = 200) String password,
+            @Size(max = 200) String currentPassword,
             Boolean disabled,
             Boolean isAdmin) {}
 }

@@ -3,40 +3,107 @@ package dev.agentkanban.identity;
 import dev.agentkanban.platform.ApiException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Slows password guessing: each username and address pair may fail 5 times, then waits (one more
- * try every minute). A success forgets the failures.
+ * Slows password guessing, in two ways.
+ *
+ * <ul>
+ *   <li>Per username and address: 5 failures, then one more try a minute.
+ *   <li>Per account, across all addresses: after {@code kanban.login.account-free-failures} (10)
+ *       failures in a row, each further try waits a delay that doubles from
+ *       {@code kanban.login.account-first-delay} (1 s) up to {@link #MAX_DELAY} (15 minutes). So guessing from
+ *       many addresses gets a few hundred tries a day at most, while an attacker can hold a real user
+ *       off for 15 minutes at worst: an address the account signed in from before (the last
+ *       {@value #KNOWN_ADDRESSES} per account) is not delayed by the account's backoff at all.
+ * </ul>
+ *
+ * A success forgets the failures. The counts live in this instance's memory (several instances each
+ * count their own share).
  */
 @Component
 class LoginThrottle {
 
-    private final Map<String, Bucket> failures = new ConcurrentHashMap<>();
+    static final Duration MAX_DELAY = Duration.ofMinutes(15);
+    static final int KNOWN_ADDRESSES = 20;
+    private static final int MAX_ENTRIES = 100_000;
 
-    void check(String key) {
-        Bucket bucket = failures.get(key);
+    private final Map<String, Bucket> failures = new ConcurrentHashMap<>();
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private final Clock clock = Clock.systemUTC();
+    private final int freeFailures;
+    private final Duration firstDelay;
+
+    LoginThrottle(@Value("${kanban.login.account-free-failures:10}") int freeFailures,
+            @Value("${kanban.login.account-first-delay:PT1S}") Duration firstDelay) {
+        this.freeFailures = freeFailures;
+        this.firstDelay = firstDelay;
+    }
+
+    /** An account's failures in a row, when it may be tried next, and the addresses it signed in from. */
+    private record Account(int failures, Instant nextTry, Set<String> known) {}
+
+    void check(String username, String address) {
+        String user = username.trim().toLowerCase();
+        Bucket bucket = failures.get(user + "|" + address);
         if (bucket != null && bucket.getAvailableTokens() <= 0) {
-            long waitSeconds = Math.max(1, Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()).toSeconds());
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-attempts", "Too many requests",
-                    "too many failed sign-ins; retry in " + waitSeconds + " s", Map.of("retry_after", waitSeconds));
+            refuse(Math.max(1, Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()).toSeconds()));
+        }
+        Account account = accounts.get(user);
+        Instant now = clock.instant();
+        if (account != null && account.nextTry() != null && now.isBefore(account.nextTry()) && !account.known().contains(address)) {
+            refuse(Math.max(1, Duration.between(now, account.nextTry()).toSeconds()));
         }
     }
 
-    void failed(String key) {
-        if (failures.size() > 100_000) {
+    void failed(String username, String address) {
+        String user = username.trim().toLowerCase();
+        if (failures.size() > MAX_ENTRIES || accounts.size() > MAX_ENTRIES) {
             failures.clear();
+            accounts.clear();
         }
-        failures.computeIfAbsent(key, k -> Bucket.builder()
+        failures.computeIfAbsent(user + "|" + address, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(5).refillGreedy(1, Duration.ofMinutes(1)).build())
                 .build()).tryConsume(1);
+        Instant now = clock.instant();
+        accounts.compute(user, (k, a) -> {
+            int n = (a == null ? 0 : a.failures()) + 1;
+            Set<String> known = a == null ? Set.of() : a.known();
+            return new Account(n, n < freeFailures ? null : now.plus(delay(n)), known);
+        });
     }
 
-    void succeeded(String key) {
-        failures.remove(key);
+    void succeeded(String username, String address) {
+        String user = username.trim().toLowerCase();
+        failures.remove(user + "|" + address);
+        accounts.compute(user, (k, a) -> {
+            Set<String> known = new java.util.LinkedHashSet<>(a == null ? Set.of() : a.known());
+            known.remove(address);
+            known.add(address);
+            while (known.size() > KNOWN_ADDRESSES) {
+                known.remove(known.iterator().next());
+            }
+            return new Account(0, null, Set.copyOf(known));
+        });
+    }
+
+    /** The wait after the {@code n}th failure in a row: the first delay after the last free one, doubling, at most 15 minutes. */
+    Duration delay(int n) {
+        int doublings = Math.max(0, Math.min(n - freeFailures, 30));
+        Duration d = firstDelay.multipliedBy(1L << doublings);
+        return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
+    }
+
+    private static void refuse(long waitSeconds) {
+        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-attempts", "Too many requests",
+                "too many failed sign-ins; retry in " + waitSeconds + " s", Map.of("retry_after", waitSeconds));
     }
 }

@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * HTTP security: stateless bearer credentials (no cookies, so no CSRF tokens), health and the UI's
- * static files open, everything else authenticated; 401 and 403 as problem+json.
+ * static files open, {@code /actuator/**} (but health) for system admins with an admin-scoped
+ * credential, everything else authenticated; 401 and 403 as problem+json. What each API route needs
+ * beyond that is declared in {@link RouteRules}.
  */
 @Configuration
 class SecurityConfig {
@@ -29,8 +31,8 @@ class SecurityConfig {
     /** Only in a web application: the CLI commands run without a web server, and without this chain. */
     @Bean
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, Credentials credentials, CallerAccess access, JsonMapper json)
-            throws Exception {
+    SecurityFilterChain api(HttpSecurity http, Credentials credentials, CallerAccess access, JsonMapper json,
+            InvalidCredentialThrottle invalidCredentials) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> {})
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -45,10 +47,12 @@ class SecurityConfig {
                         .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
                                 + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
                                 + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new AuthenticationFilter(credentials, access, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new AuthenticationFilter(credentials, access, json, invalidCredentials), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(SecurityPaths.PUBLIC).permitAll()
-                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**", "/actuator/**").authenticated()
+                        // operator endpoints (metrics and whatever else is exposed), not health: system admins only
+                        .requestMatchers("/actuator", "/actuator/**").hasAuthority(AuthenticationFilter.OPERATOR)
+                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**").authenticated()
                         .anyRequest().permitAll())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> problem(json, res, new ApiException(HttpStatus.UNAUTHORIZED,

@@ -49,8 +49,8 @@ class UserController {
 
     @PatchMapping("/{id}")
     User update(@PathVariable long id, @Valid @RequestBody UpdateUser r) {
-        return identities.updateUser(CurrentCaller.get(), id, r.displayName(), r.email(), r.password(), r.disabled(),
-                r.isAdmin());
+        return identities.updateUser(CurrentCaller.get(), id, r.displayName(), r.email(), r.password(), r.currentPassword(),
+                r.disabled(), r.isAdmin());
     }
 
     @DeleteMapping("/{id}")

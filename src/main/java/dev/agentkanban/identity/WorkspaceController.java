@@ -64,15 +64,16 @@ class WorkspaceController {
         return identities.members(CurrentCaller.get(), id);
     }
 
+    /** 202 whether the user was added or invited, and whether such a user exists or not (see {@link Identities#addMember}). */
     @PostMapping("/{id}/members")
-    ResponseEntity<Member> add(@PathVariable long id, @Valid @RequestBody PutMember request) {
-        Member m = identities.putMember(CurrentCaller.get(), id, request.userId(), request.username(), request.role());
-        return ResponseEntity.status(HttpStatus.CREATED).body(m);
+    ResponseEntity<Identities.MemberAdded> add(@PathVariable long id, @Valid @RequestBody PutMember request) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(identities.addMember(CurrentCaller.get(), id, request.userId(), request.username(), request.role()));
     }
 
     @PutMapping("/{id}/members/{userId}")
     Member change(@PathVariable long id, @PathVariable long userId, @Valid @RequestBody ChangeRole request) {
-        return identities.putMember(CurrentCaller.get(), id, userId, null, request.role());
+        return identities.changeRole(CurrentCaller.get(), id, userId, request.role());
     }
 
     @PatchMapping("/{id}/members/{userId}")

@@ -1,7 +1,6 @@
 package dev.agentkanban.platform;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.agentkanban.identity.CurrentRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -95,10 +94,9 @@ class Health {
                 live == null ? 0 : live.count(), lagSeconds.isPresent() ? lagSeconds.getAsLong() : null);
     }
 
-    /** The service and the size of the caller's workspace. */
     /** Service facts for anyone; the workspace's counts only for an authenticated caller. */
     ServiceStatus status() {
-        var ctx = CurrentRequest.orNull();
+        var ctx = RequestScope.currentOrNull();
         if (ctx == null) {
             return new ServiceStatus(ServiceInfo.NAME, info.version(), info.environment(), info.startedAt(),
                     info.uptimeSeconds(), null, null, null);

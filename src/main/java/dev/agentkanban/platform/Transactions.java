@@ -1,7 +1,5 @@
 package dev.agentkanban.platform;
 
-import dev.agentkanban.identity.CurrentRequest;
-import dev.agentkanban.identity.RequestContext;
 import java.util.function.Supplier;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,6 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Runs feature work in one database transaction bound to the request's actor and workspace
  * ({@code kanban.actor}, {@code kanban.workspace_id}), which the audit triggers read. A write that
  * loses a deadlock or serialization race is retried from the start, a bounded number of times.
+ * When the request already runs in a transaction (an {@code Idempotency-Key} request, see
+ * IdempotencyFilter) the work joins it, so that the effect commits together with the stored response.
  */
 @Component
 public class Transactions {
@@ -27,6 +27,9 @@ public class Transactions {
 
     Transactions(PlatformTransactionManager manager, JdbcClient jdbc) {
         this.writes = new TransactionTemplate(manager);
+        // inside a request's own transaction (IdempotencyFilter) a write is a savepoint: a refused or
+        // retried write rolls back its own part only; alone it is a transaction of its own
+        this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.reads = new TransactionTemplate(manager);
         this.reads.setReadOnly(true);
         this.reads.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
@@ -68,7 +71,7 @@ public class Transactions {
      * the policies bind even when the pool connects as a superuser.
      */
     private void bind() {
-        RequestContext ctx = CurrentRequest.get();
+        RequestScope ctx = RequestScope.current();
         jdbc.sql(appRole()
                         ? "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true),"
                                 + " set_config('role', 'kanban_app', true)"

@@ -3,6 +3,7 @@ package dev.agentkanban.platform;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 
 /**
  * A background loop on a named virtual thread that sleeps until it is woken or a timeout passes, and
@@ -42,6 +43,38 @@ public final class WakeableLoop {
     public void wake() {
         if (signal.availablePermits() == 0) {
             signal.release();
+        }
+    }
+
+    /** One round of a loop's work; may wait with {@link #await}. */
+    @FunctionalInterface
+    public interface Round {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code round} again and again on the calling thread (the loop's own, from {@link #start})
+     * until the loop is stopped. A round that fails is logged with {@code failure} and retried after
+     * {@code retryPause}, so a database outage slows the loop down instead of ending it.
+     */
+    public void repeat(Round round, Duration retryPause, Logger log, String failure) {
+        while (running) {
+            try {
+                round.run();
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}, retrying: {}", failure, e.toString());
+                try {
+                    Thread.sleep(retryPause.toMillis());
+                } catch (InterruptedException interrupted) {
+                    if (!running) {
+                        return;
+                    }
+                }
+            }
         }
     }
 

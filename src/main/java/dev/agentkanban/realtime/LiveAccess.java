@@ -1,5 +1,6 @@
 package dev.agentkanban.realtime;
 
+import dev.agentkanban.identity.AccessChanged;
 import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.CallerAccess;
 import dev.agentkanban.identity.RequestContext;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,8 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code subscribe_board} and every {@code kanban.websocket.access-check-interval} (30 s), and a
  * connection whose token was revoked, whose session was signed out or expired, whose user was
  * disabled or deleted, or whose user left the workspace gets an {@code error} ({@code access_ended})
- * and is closed (4401 for the credential, 4403 for the membership). It therefore stops receiving
- * events within one interval on every instance.
+ * and is closed (4401 for the credential, 4403 for the membership). Such changes are also announced
+ * by the database to every instance ({@link AccessChanged}), which re-checks its connections at once:
+ * a revoked credential's socket closes within a second everywhere, and within one interval at worst
+ * (a notification lost while the listener reconnects).
  */
 @Component
 class LiveAccess {
@@ -38,6 +42,8 @@ class LiveAccess {
     private final BoardRooms rooms;
     private final JsonMapper json;
     private final AtomicBoolean checking = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean queued = new AtomicBoolean();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ws-access").factory());
 
@@ -57,18 +63,37 @@ class LiveAccess {
         return apply(c, verdict(c.caller(), c.workspaceId()));
     }
 
-    /** One round over all connections; a caller with several connections is checked once. */
-    void checkAll() {
-        if (!checking.compareAndSet(false, true)) {
-            return;
+    /**
+     * A credential was revoked or a membership changed on some instance (NOTIFY kanban_access): every
+     * open connection is checked again now, so that a revoked one is closed within a second.
+     */
+    @EventListener
+    void accessChanged(AccessChanged change) {
+        // a burst of notices (many tokens revoked at once) queues one round, not one per notice
+        if (!rooms.connections().isEmpty() && queued.compareAndSet(false, true)) {
+            timer.execute(() -> {
+                queued.set(false);
+                checkAll();
+            });
         }
-        try {
-            checkAll(rooms.connections());
-        } catch (RuntimeException e) {
-            // the database is unreachable, say: nothing can be delivered meanwhile; the next round decides
-            log.debug("access check round failed: {}", e.toString());
-        } finally {
-            checking.set(false);
+    }
+
+    /**
+     * One round over all connections; a caller with several connections is checked once. A round asked
+     * for while one runs runs after it (the change may have come after the running round read it).
+     */
+    void checkAll() {
+        again.set(true);
+        while (again.get() && checking.compareAndSet(false, true)) {
+            try {
+                again.set(false);
+                checkAll(rooms.connections());
+            } catch (RuntimeException e) {
+                // the database is unreachable, say: nothing can be delivered meanwhile; the next round decides
+                log.debug("access check round failed: {}", e.toString());
+            } finally {
+                checking.set(false);
+            }
         }
     }
 

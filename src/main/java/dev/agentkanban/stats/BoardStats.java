@@ -90,13 +90,16 @@ public class BoardStats {
             for (BoardColumn c : board.columns()) {
                 ColumnTimeFigures f = figures.get(c.id());
                 if (f == null) {
-                    columns.add(new ColumnTimes(c.id(), c.name(), c.kind(), 0, null, null, null, null, List.of()));
+                    columns.add(new ColumnTimes(c.id(), c.name(), c.kind(), 0, null, null, null, null,
+                            StatusColor.Scale.of(c.kind(), 0, 0), List.of()));
                     continue;
                 }
+                StatusColor.Scale scale = StatusColor.Scale.of(c.kind(), f.mean(), f.stdev());
                 List<TaskTime> listed = tasks.getOrDefault(c.id(), List.of()).stream()
-                        .map(t -> new TaskTime(t.taskId(), t.seconds(), StatusColor.of(c.kind(), t.seconds(), f.mean(), f.stdev())))
+                        .map(t -> new TaskTime(t.taskId(), t.seconds(), scale.colorAt(t.seconds())))
                         .toList();
-                columns.add(new ColumnTimes(c.id(), c.name(), c.kind(), f.count(), f.mean(), f.median(), f.stdev(), f.p95(), listed));
+                columns.add(new ColumnTimes(c.id(), c.name(), c.kind(), f.count(), f.mean(), f.median(), f.stdev(), f.p95(),
+                        scale, listed));
             }
             return new TimeInColumn(boardId, columns);
         });

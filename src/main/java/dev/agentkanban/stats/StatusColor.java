@@ -23,17 +23,33 @@ public enum StatusColor {
      * have the given mean and (population) standard deviation of time in column.
      */
     public static StatusColor of(ColumnKind kind, double seconds, double mean, double stdev) {
-        if (kind == ColumnKind.DONE || kind == ColumnKind.BACKLOG) {
-            return NORMAL;
+        return Scale.of(kind, mean, stdev).colorAt(seconds);
+    }
+
+    /**
+     * The rule for one column as times: a task is {@code base} until it has waited longer than
+     * {@code warningAfterSeconds}, then a warning, and critical beyond {@code criticalAfterSeconds}
+     * (both null when no wait makes a task stand out). The API hands this to clients, so that a card
+     * whose time the statistics did not list is coloured by the server's rule, not a copy of it.
+     */
+    public record Scale(StatusColor base, Double warningAfterSeconds, Double criticalAfterSeconds) {
+
+        static Scale of(ColumnKind kind, double mean, double stdev) {
+            if (kind == ColumnKind.DONE || kind == ColumnKind.BACKLOG) {
+                return new Scale(NORMAL, null, null);
+            }
+            if (!(stdev > 0)) {
+                return new Scale(GOOD, null, null);
+            }
+            return new Scale(GOOD, mean + WARNING_Z * stdev, mean + CRITICAL_Z * stdev);
         }
-        if (!(stdev > 0)) {
-            return GOOD;
+
+        StatusColor colorAt(double seconds) {
+            if (criticalAfterSeconds != null && seconds > criticalAfterSeconds) {
+                return CRITICAL;
+            }
+            return warningAfterSeconds != null && seconds > warningAfterSeconds ? WARNING : base;
         }
-        double z = (seconds - mean) / stdev;
-        if (z > CRITICAL_Z) {
-            return CRITICAL;
-        }
-        return z > WARNING_Z ? WARNING : GOOD;
     }
 
     @JsonValue

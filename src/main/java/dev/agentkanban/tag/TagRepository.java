@@ -3,6 +3,8 @@ package dev.agentkanban.tag;
 import dev.agentkanban.task.TaskRef;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -90,6 +92,30 @@ class TagRepository {
                 .query(TagRepository::tag)
                 .optional();
         return created.or(() -> findByName(workspaceId, name)).orElseThrow();
+    }
+
+    /** Makes the workspace's tag of this name (ignoring case) exactly this: its spelling, colour and creation time. */
+    long put(long workspaceId, String name, String color, Instant createdAt) {
+        return jdbc.sql("""
+                insert into tags (workspace_id, name, color, created_at) values (:ws, :name, :color, coalesce(:createdAt, now()))
+                on conflict (workspace_id, lower(name))
+                do update set name = excluded.name, color = excluded.color, created_at = excluded.created_at
+                returning id
+                """)
+                .param("ws", workspaceId)
+                .param("name", name)
+                .param("color", color)
+                .param("createdAt", createdAt == null ? null : createdAt.atOffset(ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Removes the workspace's tags but these (a restore: no task carries them yet). */
+    int deleteAllExcept(long workspaceId, List<Long> keep) {
+        return jdbc.sql("delete from tags where workspace_id = :ws and id <> all(:keep)")
+                .param("ws", workspaceId)
+                .param("keep", keep.toArray(Long[]::new))
+                .update();
     }
 
     int update(long workspaceId, long id, String name, String color) {

@@ -13,6 +13,7 @@ import dev.agentkanban.tag.TagRequests.SetTags;
 import dev.agentkanban.tag.TagRequests.UpdateTag;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -219,6 +220,38 @@ public class Tags {
         long ws = ws();
         List<Tag> wanted = names("tags", names == null ? List.of() : names).stream().map(n -> repo.findOrCreate(ws, n)).toList();
         return setExactly(ws, task, wanted).after();
+    }
+
+    // ---- restoring tags as they were elsewhere (imports); inside the import's write transaction ----
+
+    /** Makes the workspace's tag of this name exactly this (colour, creation time); returns its id. */
+    public long restore(String name, String color, Instant createdAt) {
+        requireTransaction();
+        return repo.put(ws(), name, color, createdAt);
+    }
+
+    /** The id of the workspace's tag of this name, created with the default colour when missing. */
+    public long idOf(String name) {
+        requireTransaction();
+        return repo.findOrCreate(ws(), name).id();
+    }
+
+    /** Removes every tag of the workspace but these (a restore into a workspace no task of which carries one). */
+    public void removeAllExcept(List<Long> keep) {
+        requireTransaction();
+        repo.deleteAllExcept(ws(), keep);
+    }
+
+    /** Attaches a tag to a restored task without history or event (the task's own created row and event cover it). */
+    public void attachRestored(long taskId, long tagId) {
+        requireTransaction();
+        repo.attach(ws(), taskId, tagId);
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("restoring must happen inside the import's transaction");
+        }
     }
 
     // ---- internals ----

@@ -1,10 +1,10 @@
 package dev.agentkanban.task;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.BulkTasks.ItemResult;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,9 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class BulkOperations {
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ItemResult(long taskId, boolean success, String error) {}
 
     /** One recorded bulk operation; {@code status} is completed, partial (some items failed) or failed. */
     record Operation(long id, String operation, String actor, String status, int totalRequested, int successful, int failed,

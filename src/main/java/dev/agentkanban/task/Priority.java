@@ -3,7 +3,11 @@ package dev.agentkanban.task;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Task priority; {@code critical} is accepted as {@code urgent} (seed 002). */
+/**
+ * Task priority, in rising order: the declaration order is the one rule for "more urgent" (the SQL
+ * function {@code priority_rank} of V22 ranks the same way, checked by PriorityRankTest; clients read
+ * the order from {@code GET /api/v1/status}). {@code critical} is accepted as {@code urgent} (seed 002).
+ */
 public enum Priority {
     LOW,
     MEDIUM,
@@ -30,6 +34,11 @@ public enum Priority {
                 return p;
             }
         }
-        throw new IllegalArgumentException("must be one of [low, medium, high, urgent]");
+        throw new IllegalArgumentException("must be one of " + wireNames());
+    }
+
+    /** The wire names from least to most urgent. */
+    public static java.util.List<String> wireNames() {
+        return java.util.Arrays.stream(values()).map(Priority::toString).toList();
     }
 }

@@ -23,9 +23,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -45,9 +43,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @RequestMapping("/api/v1")
 class TaskController {
-
-    private static final Set<String> UPDATE_FIELDS = Set.of("title", "description", "acceptance_criteria", "priority",
-            "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "metadata");
 
     private final Tasks tasks;
     private final TaskQueries queries;
@@ -88,6 +83,12 @@ class TaskController {
         return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).eTag(Versions.etag(task.version())).body(task);
     }
 
+    /** The priorities from least to most urgent: the order sorts and claims use, for clients to show. */
+    @GetMapping("/priorities")
+    List<String> priorities() {
+        return Priority.wireNames();
+    }
+
     @GetMapping("/tasks/{id}")
     ResponseEntity<TaskView> get(@PathVariable long id) {
         return withEtag(queries.get(id));
@@ -95,60 +96,53 @@ class TaskController {
 
     @PatchMapping("/tasks/{id}")
     ResponseEntity<TaskView> patch(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestBody JsonNode body) {
+            @RequestBody JsonNode body, @RequestParam(defaultValue = "false") boolean force) {
         Patch<UpdateTask> patch = bodies.patch(body, UpdateTask.class);
-        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch));
+        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, force));
     }
 
     /** Replaces the editable fields: any left out are cleared (title is required). */
     @PutMapping("/tasks/{id}")
     ResponseEntity<TaskView> put(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestBody JsonNode body) {
-        Patch<UpdateTask> sent = bodies.patch(body, UpdateTask.class);
-        if (sent.values().title() == null) {
-            throw ApiException.invalid("title", "must not be blank");
-        }
-        Set<String> present = new HashSet<>(sent.present());
-        present.addAll(UPDATE_FIELDS);
-        UpdateTask v = sent.values();
-        UpdateTask full = new UpdateTask(v.title(), v.description(), v.acceptanceCriteria(),
-                v.priority() == null ? Priority.MEDIUM : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
-                v.dueDate(), v.occurrenceCount() == null ? 1 : v.occurrenceCount(), v.metadata(), v.status(),
-                v.cancelReason(), v.columnId(), v.column());
-        return withEtag(tasks.update(id, Versions.expected(ifMatch), new Patch<>(full, present)));
+            @RequestBody JsonNode body, @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class), force));
     }
 
     @DeleteMapping("/tasks/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        tasks.delete(id, Versions.expected(ifMatch));
+    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        tasks.delete(id, Versions.expected(ifMatch), force);
     }
 
     @PostMapping("/tasks/{id}/move")
     ResponseEntity<TaskView> move(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody MoveTask request) {
-        return withEtag(tasks.move(id, Versions.expected(ifMatch), request));
+            @Valid @RequestBody MoveTask request, @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.move(id, Versions.expected(ifMatch), request, force));
     }
 
     @PostMapping("/tasks/{id}/start")
-    ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        return withEtag(tasks.start(id, Versions.expected(ifMatch)));
+    ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.start(id, Versions.expected(ifMatch), force));
     }
 
     @PostMapping("/tasks/{id}/complete")
-    ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        return withEtag(tasks.complete(id, Versions.expected(ifMatch)));
+    ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.complete(id, Versions.expected(ifMatch), force));
     }
 
     @PostMapping("/tasks/{id}/cancel")
     ResponseEntity<TaskView> cancel(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody CancelTask request) {
-        return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason()));
+            @Valid @RequestBody CancelTask request, @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason(), force));
     }
 
     @PostMapping("/tasks/{id}/reopen")
-    ResponseEntity<TaskView> reopen(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        return withEtag(tasks.reopen(id, Versions.expected(ifMatch)));
+    ResponseEntity<TaskView> reopen(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withEtag(tasks.reopen(id, Versions.expected(ifMatch), force));
     }
 
     @PostMapping("/tasks/{id}/claim")

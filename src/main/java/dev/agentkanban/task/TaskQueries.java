@@ -8,8 +8,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
-import dev.agentkanban.tag.Tag;
-import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.TaskTagging.TaskTag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ public class TaskQueries {
             "updated_at", List.of("t.updated_at"),
             "due_date", List.of("t.due_date"),
             "title", List.of("lower(t.title)"),
-            "priority", List.of("array_position(array['low','medium','high','urgent'], t.priority)"),
+            "priority", List.of("priority_rank(t.priority)"),
             "status", List.of("array_position(array['pending','in_progress','completed','cancelled'], t.status)"));
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -54,9 +53,9 @@ public class TaskQueries {
     private final JsonMapper json;
     private final Transactions tx;
     private final Boards boards;
-    private final Tags tags;
+    private final TaskTagging tags;
 
-    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards, Tags tags) {
+    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards, TaskTagging tags) {
         this.jdbc = jdbc;
         this.json = json;
         this.tx = tx;
@@ -75,7 +74,7 @@ public class TaskQueries {
                 .param("id", id)
                 .query(this::view)
                 .optional()
-                .map(v -> v.withTags(tags.tagsOf(v.id())));
+                .map(v -> v.withTags(tags.tagsOf(List.of(v.id())).get(v.id())));
     }
 
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
@@ -139,7 +138,7 @@ public class TaskQueries {
         if (tasks.isEmpty()) {
             return tasks;
         }
-        Map<Long, List<Tag>> tagsById = tags.tagsOf(tasks.stream().map(TaskView::id).toList());
+        Map<Long, List<TaskTag>> tagsById = tags.tagsOf(tasks.stream().map(TaskView::id).toList());
         return tasks.stream().map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))).toList();
     }
 

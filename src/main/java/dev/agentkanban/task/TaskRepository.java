@@ -40,32 +40,51 @@ class TaskRepository {
     }
 
     long insert(Task t) {
+        return insert(t.workspaceId, RestoredTask.created(t));
+    }
+
+    /** Inserts a task with every column given; null times take the column defaults (now). */
+    long insert(long workspaceId, RestoredTask t) {
         return jdbc.sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title, description, acceptance_criteria,
-                                   status, priority, epic, area, owner, assignee, created_by, due_date, occurrence_count, metadata)
-                values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :priority, :epic, :area,
-                        :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb))
+                                   status, cancel_reason, priority, epic, area, owner, assignee, created_by, due_date,
+                                   occurrence_count, metadata, created_at, completed_at, column_entered_at, claimed_by,
+                                   claim_expires_at)
+                values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :cancelReason, :priority,
+                        :epic, :area, :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb), :createdAt,
+                        :completedAt, :enteredAt, :claimedBy, :claimExpires)
                 returning id
                 """)
-                .param("ws", t.workspaceId)
-                .param("board", t.boardId)
-                .param("column", t.columnId)
-                .param("position", t.position)
-                .param("title", t.title)
-                .param("description", t.description)
-                .param("criteria", t.acceptanceCriteria)
-                .param("status", t.status.toString())
-                .param("priority", t.priority.toString())
-                .param("epic", t.epic)
-                .param("area", t.area)
-                .param("owner", t.owner == null ? null : t.owner.toString())
-                .param("assignee", t.assignee)
-                .param("createdBy", t.createdBy)
-                .param("due", timestamp(t.dueDate))
-                .param("occurrences", t.occurrenceCount)
-                .param("metadata", json.writeValueAsString(t.metadata))
+                .param("ws", workspaceId)
+                .param("board", t.boardId())
+                .param("column", t.columnId())
+                .param("position", t.position())
+                .param("title", t.title())
+                .param("description", t.description())
+                .param("criteria", t.acceptanceCriteria())
+                .param("status", t.status())
+                .param("cancelReason", t.cancelReason())
+                .param("priority", t.priority())
+                .param("epic", t.epic())
+                .param("area", t.area())
+                .param("owner", t.owner())
+                .param("assignee", t.assignee())
+                .param("createdBy", t.createdBy())
+                .param("due", timestamp(t.dueDate()))
+                .param("occurrences", t.occurrenceCount())
+                .param("metadata", json.writeValueAsString(t.metadata() == null ? Map.of() : t.metadata()))
+                .param("createdAt", timestamp(t.createdAt()))
+                .param("completedAt", timestamp(t.completedAt()))
+                .param("enteredAt", timestamp(t.columnEnteredAt()))
+                .param("claimedBy", t.claimedBy())
+                .param("claimExpires", timestamp(t.claimExpiresAt()))
                 .query(Long.class)
                 .single();
+    }
+
+    /** A fresh id of the tasks identity that no row takes (for the restored trail of a task that no longer exists). */
+    long reserveId() {
+        return jdbc.sql("select nextval(pg_get_serial_sequence('tasks', 'id'))").query(Long.class).single();
     }
 
     /** Writes every mutable field; the triggers bump the version and keep the timestamps and the audit trail. */
@@ -136,7 +155,7 @@ class TaskRepository {
         }
         sql.append("""
 
-                order by array_position(array['low','medium','high','urgent'], t.priority) desc, t.created_at, t.id
+                order by priority_rank(t.priority) desc, t.created_at, t.id
                 limit 1
                 for update of t skip locked
                 """);

@@ -1,6 +1,7 @@
 package dev.agentkanban.task;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.agentkanban.platform.Patch;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -10,9 +11,16 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Request bodies of the task API. Seed 000's names are accepted as aliases (content, section, assigned_to). */
 public final class TaskRequests {
+
+    /** The range of a claim's lease in seconds, for REST and MCP alike. */
+    public static final int MIN_LEASE_SECONDS = 10;
+
+    public static final int MAX_LEASE_SECONDS = 86_400;
+
 
     private TaskRequests() {}
 
@@ -55,7 +63,20 @@ public final class TaskRequests {
             TaskStatus status,
             @Size(max = 2000) String cancelReason,
             Long columnId,
-            @JsonAlias("section") @Size(max = 100) String column) {}
+            @JsonAlias("section") @Size(max = 100) String column) {
+
+        /** A change of the priority alone. */
+        public static Patch<UpdateTask> priorityOnly(Priority priority) {
+            return new Patch<>(new UpdateTask(null, null, null, priority, null, null, null, null, null, null, null, null,
+                    null, null, null), Set.of("priority"));
+        }
+
+        /** A change of the assignee alone (null unassigns). */
+        public static Patch<UpdateTask> assigneeOnly(String assignee) {
+            return new Patch<>(new UpdateTask(null, null, null, null, null, null, null, assignee, null, null, null, null,
+                    null, null, null), Set.of("assignee"));
+        }
+    }
 
     /** Where to put a task: a column (by id or name; default its current one) and a place in it. */
     public record MoveTask(
@@ -63,11 +84,17 @@ public final class TaskRequests {
             @JsonAlias("section") @Size(max = 100) String column,
             @Min(0) Integer position,
             Long beforeId,
-            Long afterId) {}
+            Long afterId) {
+
+        /** To a column (by id or name), at a position or else at its end. */
+        public static MoveTask toColumn(Long columnId, String column, Integer position) {
+            return new MoveTask(columnId, column, position, null, null);
+        }
+    }
 
     public record CancelTask(@NotBlank @Size(max = 2000) String reason) {}
 
-    public record ClaimTask(@Min(10) @Max(86400) Integer leaseSeconds) {}
+    public record ClaimTask(@Min(MIN_LEASE_SECONDS) @Max(MAX_LEASE_SECONDS) Integer leaseSeconds) {}
 
     /**
      * Which task to take next: the board, optionally one column (id or name) and filters. The lease
@@ -80,7 +107,7 @@ public final class TaskRequests {
             Priority priority,
             @Size(max = 200) String epic,
             @Size(max = 50) String tag,
-            @Min(10) @Max(86400) Integer leaseSeconds) {}
+            @Min(MIN_LEASE_SECONDS) @Max(MAX_LEASE_SECONDS) Integer leaseSeconds) {}
 
     /**
      * An issue an agent ran into (seed 000's agent rule): found by normalised title on the board, or

@@ -1,6 +1,6 @@
 package dev.agentkanban.task;
 
-import dev.agentkanban.tag.Tag;
+import dev.agentkanban.task.TaskTagging.TaskTag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +37,9 @@ public record TaskView(
         Instant completedAt,
         long timeInColumnSeconds,
         long commentCount,
-        List<Tag> tags) {
+        List<TaskTag> tags) {
 
-    TaskView withTags(List<Tag> t) {
+    TaskView withTags(List<TaskTag> t) {
         return new TaskView(id, workspaceId, boardId, columnId, column, position, title, description, acceptanceCriteria,
                 status, cancelReason, priority, epic, area, owner, assignee, createdBy, claimedBy, claimExpiresAt, dueDate,
                 overdue, occurrenceCount, metadata, version, createdAt, updatedAt, columnEnteredAt, completedAt,

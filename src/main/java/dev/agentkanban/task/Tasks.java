@@ -9,10 +9,10 @@ import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
-import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
@@ -21,13 +21,16 @@ import dev.agentkanban.task.TaskRequests.UpdateTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,7 +42,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Tasks {
 
-    static final int MAX_METADATA_BYTES = 65_536;
+    static final Priority DEFAULT_PRIORITY = Priority.MEDIUM;
+    static final int DEFAULT_OCCURRENCES = 1;
+    /** The fields a PUT replaces whether sent or not. */
+    private static final Set<String> REPLACED_FIELDS = Set.of("title", "description", "acceptance_criteria", "priority",
+            "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "metadata");
+
+    /** The largest metadata object, in bytes of JSON (the API's and the CSV import's limit). */
+    public static final int MAX_METADATA_BYTES = 65_536;
 
     private final TaskRepository repo;
     private final TaskQueries queries;
@@ -48,10 +58,10 @@ public class Tasks {
     private final Outbox outbox;
     private final JsonMapper json;
     private final Duration defaultLease;
-    private final Tags tags;
+    private final TaskTagging tags;
 
     Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
-            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, Tags tags) {
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, TaskTagging tags) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -87,14 +97,14 @@ public class Tasks {
         t.description = request.description();
         t.acceptanceCriteria = request.acceptanceCriteria();
         t.status = Task.statusOnArrival(column);
-        t.priority = request.priority() == null ? Priority.MEDIUM : request.priority();
+        t.priority = request.priority() == null ? DEFAULT_PRIORITY : request.priority();
         t.epic = blankToNull(request.epic());
         t.area = blankToNull(request.area());
         t.owner = request.owner();
         t.assignee = blankToNull(request.assignee());
         t.createdBy = ctx.actor();
         t.dueDate = request.dueDate();
-        t.occurrenceCount = request.occurrenceCount() == null ? 1 : request.occurrenceCount();
+        t.occurrenceCount = request.occurrenceCount() == null ? DEFAULT_OCCURRENCES : request.occurrenceCount();
         t.metadata = metadata;
         t.position = place(column, 0, new Placement(null, null, request.position()));
         long id = repo.insert(t);
@@ -104,8 +114,52 @@ public class Tasks {
         return publish(EventType.TASK_CREATED, id, Map.of());
     }
 
-    /** Applies the fields present in {@code patch}; PUT passes a patch with every field present. */
+    /**
+     * PUT: replaces every editable field; those not sent take their defaults (empty, medium priority,
+     * one occurrence), as on creation. The status and column, which are not fields of the task's
+     * content, change only when sent.
+     */
+    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent, boolean force) {
+        if (sent.values().title() == null) {
+            throw ApiException.invalid("title", "must not be blank");
+        }
+        Set<String> present = new HashSet<>(sent.present());
+        present.addAll(REPLACED_FIELDS);
+        UpdateTask v = sent.values();
+        UpdateTask full = new UpdateTask(v.title(), v.description(), v.acceptanceCriteria(),
+                v.priority() == null ? DEFAULT_PRIORITY : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
+                v.dueDate(), v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(), v.metadata(),
+                v.status(), v.cancelReason(), v.columnId(), v.column());
+        return update(id, expectedVersion, new Patch<>(full, present), force);
+    }
+
+    /**
+     * Inserts a task as it was elsewhere (imports and restores) inside the caller's write transaction:
+     * the insert fires the same triggers as a created task (audit row, counters); the caller appends the
+     * task's event once what hangs off it is written. The caller holds the column's lock.
+     */
+    public long restore(RestoredTask task) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a restored task must be inserted inside the import's transaction");
+        }
+        return repo.insert(CurrentRequest.get().workspaceId(), task);
+    }
+
+    /** A task id no row will take: for the restored trail of a task that no longer exists. */
+    public long reserveId() {
+        return repo.reserveId();
+    }
+
+    /** Applies the fields present in {@code patch}. */
     public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
+        return update(id, expectedVersion, patch, false);
+    }
+
+    /**
+     * As {@link #update(long, Long, Patch)}; {@code force} overrides another's live claim (members and
+     * admins only; recorded in the task's history).
+     */
+    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch, boolean force) {
         UpdateTask v = patch.values();
         for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
             if (patch.has(required) && isNull(v, required)) {
@@ -126,6 +180,7 @@ public class Tasks {
                 boards.lockColumn(lockTarget.id());
             }
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             if (patch.has("title")) {
                 t.title = v.title().trim();
             }
@@ -178,8 +233,13 @@ public class Tasks {
     }
 
     public void delete(long id, Long expectedVersion) {
+        delete(id, expectedVersion, false);
+    }
+
+    public void delete(long id, Long expectedVersion, boolean force) {
         tx.write(() -> {
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             repo.delete(t.workspaceId, id);
             Map<String, Object> gone = new LinkedHashMap<>();
             gone.put("id", id);
@@ -191,6 +251,10 @@ public class Tasks {
     }
 
     public TaskView move(long id, Long expectedVersion, MoveTask request) {
+        return move(id, expectedVersion, request, false);
+    }
+
+    public TaskView move(long id, Long expectedVersion, MoveTask request, boolean force) {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
@@ -202,6 +266,7 @@ public class Tasks {
         return tx.write(() -> {
             boards.lockColumn(target.id());
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             long from = t.columnId;
             relocate(board, t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
             repo.update(t);
@@ -211,7 +276,11 @@ public class Tasks {
 
     /** pending → in progress; pulls the task into the board's first working column when it sits in backlog/todo. */
     public TaskView start(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+        return start(id, expectedVersion, false);
+    }
+
+    public TaskView start(long id, Long expectedVersion, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> {
             BoardColumn current = column(board, t.columnId);
             boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
             return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
@@ -220,23 +289,34 @@ public class Tasks {
 
     /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
     public TaskView complete(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_COMPLETED,
+        return complete(id, expectedVersion, false);
+    }
+
+    public TaskView complete(long id, Long expectedVersion, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_COMPLETED,
                 (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
                 Task::complete);
     }
 
     public TaskView cancel(long id, Long expectedVersion, String reason) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
+        return cancel(id, expectedVersion, reason, false);
+    }
+
+    public TaskView cancel(long id, Long expectedVersion, String reason, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
     public TaskView reopen(long id, Long expectedVersion) {
-        return transition(id, expectedVersion, EventType.TASK_UPDATED, (board, t) -> {
+        return reopen(id, expectedVersion, false);
+    }
+
+    public TaskView reopen(long id, Long expectedVersion, boolean force) {
+        return transition(id, expectedVersion, force, EventType.TASK_UPDATED, (board, t) -> {
             if (!column(board, t.columnId).isDone()) {
                 return null;
             }
-            BoardColumn todo = board.firstOfKind(ColumnKind.TODO);
-            return todo != null ? todo : board.columns().stream().filter(c -> !c.isDone()).findFirst().orElse(null);
+            return board.reopenColumn();
         }, Task::reopen);
     }
 
@@ -314,10 +394,7 @@ public class Tasks {
             Task before = found.get();
             BoardColumn target = null;
             if (!before.status.isOpen() && column(board, before.columnId).isDone()) {
-                target = board.firstOfKind(ColumnKind.TODO);
-                if (target == null) {
-                    target = board.columns().stream().filter(c -> !c.isDone()).findFirst().orElse(null);
-                }
+                target = board.reopenColumn();
                 if (target != null) {
                     boards.lockColumn(target.id());
                 }
@@ -376,7 +453,8 @@ public class Tasks {
      * A lifecycle change that may also move the task: the target column is decided from the task as it
      * is, locked, and the task is locked after it (the same lock order as every move).
      */
-    private TaskView transition(long id, Long expectedVersion, EventType event, TargetRule rule, Consumer<Task> change) {
+    private TaskView transition(long id, Long expectedVersion, boolean force, EventType event, TargetRule rule,
+            Consumer<Task> change) {
         Task before = loadUnlocked(id);
         return tx.write(() -> {
             Board board = boards.require(before.boardId);
@@ -385,6 +463,7 @@ public class Tasks {
                 boards.lockColumn(target.id());
             }
             Task t = lockForChange(id, expectedVersion);
+            respectClaim(t, force);
             long from = t.columnId;
             change.accept(t);
             TaskStatus status = t.status;
@@ -509,6 +588,28 @@ public class Tasks {
             throw ApiException.staleVersion(expectedVersion, t.version);
         }
         return t;
+    }
+
+    /**
+     * Claims are binding: changing a task that someone else holds under a live claim is a 409 naming
+     * the holder and the claim's expiry, unless a member or admin overrides it explicitly
+     * ({@code force}), which is recorded in the task's history ({@code claim_overridden}).
+     */
+    private void respectClaim(Task t, boolean force) {
+        RequestContext ctx = CurrentRequest.get();
+        if (t.claimedBy == null || t.claimedBy.equals(ctx.actor()) || t.claimExpiresAt == null
+                || !t.claimExpiresAt.isAfter(Instant.now())) {
+            return;
+        }
+        if (!force) {
+            throw ApiException.conflict("claimed-by-another", "task " + t.id + " is claimed by " + t.claimedBy + " until "
+                    + t.claimExpiresAt + "; wait, ask them to release it, or (members and admins) override with force",
+                    Map.of("claimed_by", t.claimedBy, "claim_expires_at", t.claimExpiresAt.toString()));
+        }
+        if (!ctx.role().atLeast(Role.MEMBER)) {
+            throw Roles.forbidden("only members and admins can override " + t.claimedBy + "'s claim on task " + t.id);
+        }
+        repo.recordChange(t.id, "claimed_by", t.claimedBy, ctx.actor(), "claim_overridden");
     }
 
     private TaskView publish(EventType event, long id, Map<String, Object> extra) {

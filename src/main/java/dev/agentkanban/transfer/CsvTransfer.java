@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
@@ -16,9 +17,9 @@ import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskRef;
+import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
 import dev.agentkanban.transfer.TransferRepository.ExportedTask;
-import dev.agentkanban.transfer.TransferRepository.NewTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -55,7 +56,6 @@ class CsvTransfer {
     /** Tag names in the {@code tags} column are separated by semicolons (a tag name may contain a comma). */
     static final String TAG_SEPARATOR = "; ";
     static final String SOURCE = "csv";
-    static final int MAX_METADATA_BYTES = 65_536;
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "cancelled");
@@ -129,7 +129,7 @@ class CsvTransfer {
     // ---- import ----
 
     /** One row, checked: where it goes and what it says. */
-    private record Parsed(int line, String column, NewTask task, List<String> tags) {}
+    private record Parsed(int line, String column, RestoredTask task, List<String> tags) {}
 
     CsvReport importCsv(String text, BoardTarget target) {
         Roles.require(Role.MEMBER);
@@ -191,9 +191,9 @@ class CsvTransfer {
         board.columns().forEach(c -> counts.put(c.id(), new int[1]));
         for (Parsed p : rows) {
             BoardColumn column = p.column() == null ? board.columns().getFirst() : byName.get(p.column().toLowerCase(Locale.ROOT));
-            NewTask t = p.task();
+            RestoredTask t = p.task();
             String status = t.status() != null ? t.status() : Targets.statusOnArrival(column);
-            long id = imported.insert(new NewTask(board.id(), column.id(), slots.next(column.id()), t.title(), t.description(),
+            long id = imported.insert(new RestoredTask(board.id(), column.id(), slots.next(column.id()), t.title(), t.description(),
                     t.acceptanceCriteria(), status, t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(), t.assignee(),
                     t.createdBy(), t.dueDate(), t.occurrenceCount(), t.metadata(), t.createdAt(),
                     status.equals("completed") ? t.completedAt() : null, null, null, null));
@@ -271,8 +271,8 @@ class CsvTransfer {
         if (meta != null && !meta.isBlank()) {
             try {
                 metadata = json.readValue(meta, MAP);
-                if (metadata == null || meta.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
-                    f.error("metadata", "must be a JSON object of at most " + MAX_METADATA_BYTES + " bytes");
+                if (metadata == null || meta.getBytes(StandardCharsets.UTF_8).length > Tasks.MAX_METADATA_BYTES) {
+                    f.error("metadata", "must be a JSON object of at most " + Tasks.MAX_METADATA_BYTES + " bytes");
                     metadata = Map.of();
                 }
             } catch (JacksonException e) {
@@ -296,7 +296,7 @@ class CsvTransfer {
             }
             tagNames.addAll(distinct);
         }
-        NewTask task = new NewTask(0, 0, 0, title, f.raw("description", 100_000), f.raw("acceptance_criteria", 20_000), status,
+        RestoredTask task = new RestoredTask(0, 0, 0, title, f.raw("description", 100_000), f.raw("acceptance_criteria", 20_000), status,
                 f.text("cancel_reason", 2000), priority == null ? "medium" : priority, f.text("epic", 200), f.text("area", 200),
                 owner, f.text("assignee", 200), actor, f.time("due_date"), occurrences, metadata, f.time("created_at"),
                 f.time("completed_at"), null, null, null);

@@ -1,13 +1,15 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.Tasks;
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskView;
-import dev.agentkanban.transfer.TransferRepository.NewTask;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,10 +26,12 @@ class ImportedTasks {
 
     private final TransferRepository repo;
     private final TaskQueries queries;
+    private final Tasks tasks;
     private final Boards boards;
     private final Outbox outbox;
 
-    ImportedTasks(TransferRepository repo, TaskQueries queries, Boards boards, Outbox outbox) {
+    ImportedTasks(TransferRepository repo, TaskQueries queries, Tasks tasks, Boards boards, Outbox outbox) {
+        this.tasks = tasks;
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -41,11 +45,16 @@ class ImportedTasks {
         long next(long columnId) {
             long position = next.computeIfAbsent(columnId, id -> {
                 boards.lockColumn(id);
-                Long last = repo.lastPosition(id);
-                return last == null ? Position.GAP : last + Position.GAP;
+                return after(repo.lastPosition(id));
             });
-            next.put(columnId, position + Position.GAP);
+            next.put(columnId, after(position));
             return position;
+        }
+
+        /** The next end-of-column position by the one ordering rule ({@link Position}), overflow included. */
+        private static long after(Long last) {
+            return Position.between(last, null).orElseThrow(() -> ApiException.conflict("column-full",
+                    "the column has no room left at its end; move some of its tasks, then import again"));
         }
     }
 
@@ -53,8 +62,8 @@ class ImportedTasks {
         return new Slots();
     }
 
-    long insert(NewTask task) {
-        return repo.insertTask(CurrentRequest.get().workspaceId(), task);
+    long insert(RestoredTask task) {
+        return tasks.restore(task);
     }
 
     /** The task's one outbox event, after everything the import hangs off it (tags, comments) is written. */

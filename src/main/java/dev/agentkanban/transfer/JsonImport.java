@@ -1,5 +1,12 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.Tasks;
+import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.tag.Tags;
+import dev.agentkanban.history.HistoryLog;
+import dev.agentkanban.evidence.RestoredEvidence;
+import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.comment.Comments;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.events.EventType;
@@ -11,8 +18,6 @@ import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.Position;
-import dev.agentkanban.transfer.TransferRepository.NewEvidence;
-import dev.agentkanban.transfer.TransferRepository.NewTask;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,10 +60,21 @@ class JsonImport {
     private final Transactions tx;
     private final TransferRepository repo;
     private final Boards boards;
+    private final Tasks taskApi;
+    private final Tags tagApi;
+    private final Comments commentApi;
+    private final Evidences evidenceApi;
+    private final HistoryLog trail;
     private final Outbox outbox;
     private final JsonMapper json;
 
-    JsonImport(Transactions tx, TransferRepository repo, Boards boards, Outbox outbox, JsonMapper json) {
+    JsonImport(Transactions tx, TransferRepository repo, Boards boards, Tasks tasks, Tags tags, Comments comments,
+            Evidences evidences, HistoryLog history, Outbox outbox, JsonMapper json) {
+        this.taskApi = tasks;
+        this.tagApi = tags;
+        this.commentApi = comments;
+        this.evidenceApi = evidences;
+        this.trail = history;
         this.tx = tx;
         this.repo = repo;
         this.boards = boards;
@@ -156,7 +172,7 @@ class JsonImport {
                         expect(JsonToken.START_ARRAY, "history");
                         // the restored trail replaces the rows the insert trigger just wrote
                         if (!restoredTasks.isEmpty()) {
-                            repo.deleteHistoryOf(ws, restoredTasks);
+                            trail.forget(restoredTasks);
                         }
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             history(p.readValueAsTree());
@@ -190,12 +206,12 @@ class JsonImport {
                     throw invalid("tags[].name", "is required");
                 }
                 String color = t.hasNonNull("color") ? t.get("color").asString() : "#6b7280";
-                long id = repo.putTag(ws, name, color, time(t, "created_at"));
+                long id = tagApi.restore(name, color, time(t, "created_at"));
                 tagIds.put(name.toLowerCase(Locale.ROOT), id);
                 kept.add(id);
                 tags++;
             }
-            repo.deleteTagsExcept(ws, kept);
+            tagApi.removeAllExcept(kept);
         }
 
         private void board() {
@@ -261,7 +277,7 @@ class JsonImport {
             if (name == null || name.isBlank()) {
                 throw invalid("boards[].name", "is required");
             }
-            long id = repo.insertBoard(ws, name.strip(), description, Math.max(1, version), createdBy, createdAt, updatedAt);
+            long id = boards.restoreBoard(name.strip(), description, Math.max(1, version), createdBy, createdAt, updatedAt);
             Restoring board = new Restoring(id, name.strip());
             if (oldId != null) {
                 boardIds.put(oldId, id);
@@ -277,7 +293,7 @@ class JsonImport {
                         throw invalid("boards[].columns[].name", "is required");
                     }
                     String kind = c.hasNonNull("kind") ? c.get("kind").asString() : ColumnKind.inferFrom(columnName).toString();
-                    long columnId = repo.insertColumn(ws, id, columnName, c.hasNonNull("position") ? c.get("position").asInt() : index,
+                    long columnId = boards.restoreColumn(id, columnName, c.hasNonNull("position") ? c.get("position").asInt() : index,
                             kind, c.hasNonNull("wip_limit") ? c.get("wip_limit").asInt() : null, time(c, "created_at"));
                     if (c.hasNonNull("id")) {
                         board.columns.put(c.get("id").asLong(), columnId);
@@ -306,7 +322,7 @@ class JsonImport {
             if (title == null) {
                 throw invalid("tasks[].title", "task " + t.path("id") + " has no title");
             }
-            long id = repo.insertTask(ws, new NewTask(board.id, column, position, title, raw(t, "description"),
+            long id = taskApi.restore(new RestoredTask(board.id, column, position, title, raw(t, "description"),
                     raw(t, "acceptance_criteria"), t.hasNonNull("status") ? t.get("status").asString() : "pending",
                     raw(t, "cancel_reason"), t.hasNonNull("priority") ? t.get("priority").asString() : "medium", raw(t, "epic"),
                     raw(t, "area"), raw(t, "owner"), raw(t, "assignee"), raw(t, "created_by"), time(t, "due_date"),
@@ -320,12 +336,12 @@ class JsonImport {
             for (JsonNode tag : t.path("tags")) {
                 String name = tag.asString().strip();
                 if (!name.isEmpty()) {
-                    long tagId = tagIds.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> repo.tagId(ws, name));
-                    repo.tagTask(ws, id, tagId);
+                    long tagId = tagIds.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> tagApi.idOf(name));
+                    tagApi.attachRestored(id, tagId);
                 }
             }
             for (JsonNode c : t.path("comments")) {
-                repo.insertComment(ws, id, c.hasNonNull("author") ? c.get("author").asString() : actor, raw(c, "body"),
+                commentApi.restore(id, c.hasNonNull("author") ? c.get("author").asString() : actor, raw(c, "body"),
                         time(c, "created_at"), time(c, "updated_at"));
                 comments++;
             }
@@ -348,7 +364,7 @@ class JsonImport {
                     throw invalid("evidence[].sha256", "the content of evidence " + e.path("id") + " does not match its sha256");
                 }
             }
-            repo.insertEvidence(ws, taskId, new NewEvidence(e.hasNonNull("kind") ? e.get("kind").asString() : "file", raw(e, "note"),
+            evidenceApi.restore(taskId, new RestoredEvidence(e.hasNonNull("kind") ? e.get("kind").asString() : "file", raw(e, "note"),
                     raw(e, "url"), e.hasNonNull("measurement_value") ? e.get("measurement_value").asDouble() : null,
                     raw(e, "measurement_unit"), raw(e, "filename"), raw(e, "content_type"), content, sha256,
                     e.hasNonNull("latitude") ? e.get("latitude").asDouble() : null,
@@ -365,17 +381,17 @@ class JsonImport {
             long oldTask = h.get("task_id").asLong();
             Long task = taskIds.get(oldTask);
             if (task == null) {
-                task = goneTasks.computeIfAbsent(oldTask, k -> repo.freshId("tasks"));
+                task = goneTasks.computeIfAbsent(oldTask, k -> taskApi.reserveId());
             }
             Long board = null;
             if (h.hasNonNull("board_id")) {
                 long oldBoard = h.get("board_id").asLong();
                 board = boardIds.get(oldBoard);
                 if (board == null) {
-                    board = goneBoards.computeIfAbsent(oldBoard, k -> repo.freshId("boards"));
+                    board = goneBoards.computeIfAbsent(oldBoard, k -> boards.reserveId());
                 }
             }
-            repo.insertHistory(ws, board, task, h.get("action").asString(), raw(h, "field"), raw(h, "old_value"),
+            trail.restore(board, task, h.get("action").asString(), raw(h, "field"), raw(h, "old_value"),
                     raw(h, "new_value"), h.hasNonNull("actor") ? h.get("actor").asString() : "system", time(h, "occurred_at"));
             history++;
         }

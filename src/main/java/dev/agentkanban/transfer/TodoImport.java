@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
@@ -15,7 +16,6 @@ import dev.agentkanban.transfer.TodoMarkdown.Item;
 import dev.agentkanban.transfer.TodoMarkdown.Section;
 import dev.agentkanban.transfer.TodoMarkdown.Warning;
 import dev.agentkanban.transfer.TransferRepository.Existing;
-import dev.agentkanban.transfer.TransferRepository.NewTask;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -195,7 +195,7 @@ class TodoImport {
         return result;
     }
 
-    private static NewTask newTask(Item item, long boardId, Target column, long position, String actor) {
+    private static RestoredTask newTask(Item item, long boardId, Target column, long position, String actor) {
         String status = item.cancelled() ? "cancelled" : item.checked() ? "completed" : Targets.statusOnArrival(column.kind());
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (item.originalId() != null) {
@@ -210,7 +210,7 @@ class TodoImport {
         if (!item.extra().isEmpty()) {
             metadata.put("todo_extra", item.extra());
         }
-        return new NewTask(boardId, column.id(), position, item.title(), item.description(), null, status,
+        return new RestoredTask(boardId, column.id(), position, item.title(), item.description(), null, status,
                 item.cancelled() ? (item.cancelReason() == null ? "cancelled in TODO.md" : item.cancelReason()) : null,
                 item.priority().toString(), item.epic(), null, item.owner() == null ? null : item.owner().toString(),
                 item.assignee(), actor, null, item.occurrenceCount(), metadata,

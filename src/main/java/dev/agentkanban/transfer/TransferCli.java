@@ -1,6 +1,5 @@
 package dev.agentkanban.transfer;
 
-import dev.agentkanban.KanbanApplication;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -83,11 +81,20 @@ public final class TransferCli {
         }
     }
 
-    public static int run(String mode, String... args) {
-        return run(mode, args, System.out, System.err);
+    /**
+     * Starts the application context a command runs in, without a web server: the application's own
+     * start-up (configured or embedded database), handed in so that this feature does not depend on it.
+     */
+    @FunctionalInterface
+    public interface Launcher {
+        ConfigurableApplicationContext start(String... springArgs) throws Exception;
     }
 
-    static int run(String mode, String[] args, PrintStream out, PrintStream err) {
+    public static int run(String mode, String[] args, Launcher launcher) {
+        return run(mode, args, launcher, System.out, System.err);
+    }
+
+    static int run(String mode, String[] args, Launcher launcher, PrintStream out, PrintStream err) {
         Command command;
         try {
             command = parse(mode, args);
@@ -108,7 +115,7 @@ public final class TransferCli {
         // the command's output may go to stdout: everything the application logs while it runs goes to stderr
         PrintStream stdout = System.out;
         System.setOut(err);
-        try (ConfigurableApplicationContext context = KanbanApplication.start(WebApplicationType.NONE, spring.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = launcher.start(spring.toArray(String[]::new))) {
             return execute(context, command, out, err);
         } catch (Exception e) {
             err.println("error: the application could not start: " + e.getMessage());

@@ -1,5 +1,9 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.evidence.RestoredEvidence;
+import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.comment.Comments;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
@@ -17,8 +21,6 @@ import dev.agentkanban.tag.TagSummary;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.TaskRef;
-import dev.agentkanban.transfer.TransferRepository.NewEvidence;
-import dev.agentkanban.transfer.TransferRepository.NewTask;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -71,8 +73,13 @@ class TrelloImport {
     private final TransferRepository repo;
     private final ImportedTasks imported;
     private final HistoryLog history;
+    private final Comments commentApi;
+    private final Evidences evidenceApi;
 
-    TrelloImport(Transactions tx, Boards boards, Tags tags, TransferRepository repo, ImportedTasks imported, HistoryLog history) {
+    TrelloImport(Transactions tx, Boards boards, Tags tags, TransferRepository repo, ImportedTasks imported, HistoryLog history,
+            Comments comments, Evidences evidences) {
+        this.commentApi = comments;
+        this.evidenceApi = evidences;
         this.tx = tx;
         this.boards = boards;
         this.tags = tags;
@@ -283,7 +290,7 @@ class TrelloImport {
                 warnings.add("card '" + title + "': description shortened to 100,000 characters");
                 text = clip(text, 100_000);
             }
-            long id = imported.insert(new NewTask(board.id(), column.id(), position, title, text.isEmpty() ? null : text, null,
+            long id = imported.insert(new RestoredTask(board.id(), column.id(), position, title, text.isEmpty() ? null : text, null,
                     status, closed ? ARCHIVED : null, "medium", null, null, null, assignee, ctx.actor(), time(card.path("due")),
                     1, metadata, createdAt(cardId), null, null, null, null));
             TaskRef task = new TaskRef(id, board.id(), ctx.workspaceId());
@@ -392,7 +399,7 @@ class TrelloImport {
                 String author = a.path("memberCreator").isObject() ? name(a.get("memberCreator"))
                         : memberNames.getOrDefault(a.path("idMemberCreator").asString(""), "Trello user");
                 Instant at = time(a.path("date"));
-                long comment = repo.insertComment(ctx.workspaceId(), task.id(), author, body, at, at);
+                long comment = commentApi.restore(task.id(), author, body, at, at);
                 history.record(task, "comment_added", null, null, Long.toString(comment));
                 comments++;
             }
@@ -407,7 +414,7 @@ class TrelloImport {
                     continue;
                 }
                 String name = a.path("name").asString("").strip();
-                long evidence = repo.insertEvidence(ctx.workspaceId(), task.id(), new NewEvidence("link",
+                long evidence = evidenceApi.restore(task.id(), new RestoredEvidence("link",
                         name.isEmpty() ? null : clip(name, 20_000), url, null, null, null, null, null, null, null, null, null,
                         ctx.actor(), time(a.path("date"))));
                 history.record(task, "evidence_added", null, null, Long.toString(evidence));

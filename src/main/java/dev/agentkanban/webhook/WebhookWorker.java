@@ -97,7 +97,11 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
 
     @Override
     public void start() {
-        loop.start("webhook-worker", this::run);
+        loop.start("webhook-worker", () -> loop.repeat(() -> {
+            fanOut();
+            send();
+            loop.await(pollInterval);
+        }, pollInterval, log, "webhook work failed"));
     }
 
     @Override
@@ -108,27 +112,6 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     @Override
     public boolean isRunning() {
         return loop.running();
-    }
-
-    private void run() {
-        while (loop.running()) {
-            try {
-                fanOut();
-                send();
-                loop.await(pollInterval);
-            } catch (InterruptedException e) {
-                if (!loop.running()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                log.warn("webhook work failed, retrying: {}", e.toString());
-                try {
-                    Thread.sleep(pollInterval.toMillis());
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
     }
 
     /** Turns new outbox events into deliveries; returns how many deliveries it created. */

@@ -16,11 +16,17 @@ class DraftQueue {
 
     /** A draft claimed for a push; {@code attempts} counts this one. */
     record Draft(long id, long taskId, String agent, String type, String message, Map<String, Object> suggestion,
-            String fingerprint, int attempts) {
+            String fingerprint, int attempts, String model, String promptVersion) {
 
         /** The idempotency key of this draft at the API: the same task and content is the same hint. */
         String sourceKey() {
             return "worker-draft:" + taskId + ":" + fingerprint;
+        }
+
+        /** The hint's source: the agent, and for a model's proposal the model and prompt version (at most 200 characters). */
+        String source() {
+            String source = "worker:" + agent + (model == null ? "" : " (" + model + ", prompt " + promptVersion + ")");
+            return source.length() > 200 ? source.substring(0, 200) : source;
         }
     }
 
@@ -40,12 +46,14 @@ class DraftQueue {
                 update hint_drafts d set attempts = d.attempts + 1, next_attempt_at = now() + cast(:lease as interval)
                  where d.id in (select id from hint_drafts where status = 'pending' and next_attempt_at <= now()
                                  order by id limit :limit for update skip locked)
-                returning d.id, d.task_id, d.agent, d.type, d.message, d.suggestion::text, d.fingerprint, d.attempts
+                returning d.id, d.task_id, d.agent, d.type, d.message, d.suggestion::text, d.fingerprint, d.attempts,
+                          d.model, d.prompt_version
                 """)
                 .param("lease", lease.toMillis() + " milliseconds")
                 .param("limit", limit)
                 .query((rs, n) -> new Draft(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        json.readValue(rs.getString(6), MAP), rs.getString(7), rs.getInt(8)))
+                        json.readValue(rs.getString(6), MAP), rs.getString(7), rs.getInt(8), rs.getString(9),
+                        rs.getString(10)))
                 .list();
     }
 

@@ -53,7 +53,7 @@ class HintSync extends WorkerLoop {
         hint.put("type", d.type());
         hint.put("message", d.message());
         hint.put("suggestion", d.suggestion());
-        hint.put("source", "worker:" + d.agent());
+        hint.put("source", d.source());
         hint.put("source_key", d.sourceKey());
         ApiClient.Answer a = api.pushHint(d.taskId(), hint);
         String detail = a.status() + (a.body() == null ? "" : " " + a.body().path("detail").asString(""));

@@ -59,8 +59,8 @@ class JobQueue {
      * already) and completes the job; call inside one transaction. Throws {@link LeaseLost} when the
      * caller does not hold the job any more. Returns the number of new drafts.
      */
-    int complete(Job job, String worker, List<Agent.Finding> findings) {
-        int drafts = record(job.id(), job.taskId(), job.agent(), findings);
+    int complete(Job job, String worker, Agent.Analysis analysis) {
+        int drafts = record(job.id(), job.taskId(), job.agent(), analysis.findings(), analysis.usage());
         int updated = jdbc.sql("""
                 update agent_processing_jobs set status = 'completed', locked_until = null, finished_at = now(), last_error = null
                 where id = :id and locked_by = :worker and status = 'processing'
@@ -74,24 +74,35 @@ class JobQueue {
         return drafts;
     }
 
-    /** Records findings outside a job (the stale sweep). Returns the number of new drafts. */
-    int record(Long jobId, long taskId, String agent, List<Agent.Finding> findings) {
+    /**
+     * Records findings (of a job, or outside one: the stale sweep), with what producing them cost when a
+     * model was asked ({@code usage} null otherwise). Returns the number of new drafts.
+     */
+    int record(Long jobId, long taskId, String agent, List<Agent.Finding> findings, Agent.Usage usage) {
         long result = jdbc.sql("""
-                insert into agent_results (job_id, task_id, agent, findings, details)
-                values (:job, :task, :agent, :n, cast(:details as jsonb)) returning id
+                insert into agent_results (job_id, task_id, agent, findings, details, input_hash, model, prompt_version,
+                                           tokens_in, tokens_out, latency_ms)
+                values (:job, :task, :agent, :n, cast(:details as jsonb), :hash, :model, :prompt, :in, :out, :latency)
+                returning id
                 """)
                 .param("job", jobId)
                 .param("task", taskId)
                 .param("agent", agent)
                 .param("n", findings.size())
                 .param("details", json.writeValueAsString(findings))
+                .param("hash", usage == null ? null : usage.inputHash())
+                .param("model", usage == null ? null : usage.model())
+                .param("prompt", usage == null ? null : usage.promptVersion())
+                .param("in", usage == null ? null : usage.tokensIn())
+                .param("out", usage == null ? null : usage.tokensOut())
+                .param("latency", usage == null ? null : (int) Math.min(usage.latencyMs(), Integer.MAX_VALUE))
                 .query(Long.class)
                 .single();
         int drafts = 0;
         for (Agent.Finding f : findings) {
             drafts += jdbc.sql("""
-                    insert into hint_drafts (result_id, task_id, agent, type, message, suggestion)
-                    values (:result, :task, :agent, :type, :message, cast(:suggestion as jsonb))
+                    insert into hint_drafts (result_id, task_id, agent, type, message, suggestion, model, prompt_version)
+                    values (:result, :task, :agent, :type, :message, cast(:suggestion as jsonb), :model, :prompt)
                     on conflict (task_id, fingerprint) do nothing
                     """)
                     .param("result", result)
@@ -100,6 +111,8 @@ class JobQueue {
                     .param("type", f.type())
                     .param("message", f.message())
                     .param("suggestion", json.writeValueAsString(f.suggestion()))
+                    .param("model", f.model())
+                    .param("prompt", f.promptVersion())
                     .update();
         }
         return drafts;

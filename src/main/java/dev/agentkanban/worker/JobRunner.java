@@ -65,20 +65,21 @@ class JobRunner extends WorkerLoop {
             return 0;
         }
         try {
-            Integer drafts = tx.execute(s -> {
-                Agent agent = agents.get(job.agent());
-                if (agent == null) {
-                    throw new IllegalStateException("no agent named '" + job.agent() + "' runs in this worker");
-                }
-                List<Agent.Finding> findings = projection.subject(job.taskId(), Instant.now()).map(agent::analyse).orElse(List.of());
-                return queue.complete(job, settings.name(), findings);
-            });
+            Agent agent = agents.get(job.agent());
+            if (agent == null) {
+                throw new IllegalStateException("no agent named '" + job.agent() + "' runs in this worker");
+            }
+            // analysed outside the transaction: a model-backed agent may wait seconds for its model
+            Agent.Analysis analysis = projection.subject(job.taskId(), Instant.now()).map(agent::analyseWithUsage)
+                    .orElse(new Agent.Analysis(List.of(), null));
+            Integer drafts = tx.execute(s -> queue.complete(job, settings.name(), analysis));
             return drafts == null ? 0 : drafts;
         } catch (JobQueue.LeaseLost e) {
             log.info("{}; its new holder finishes it", e.getMessage());
             return 0;
         } catch (RuntimeException e) {
-            boolean last = job.attempts() >= settings.maxAttempts();
+            // an answer the model got wrong twice is not retried: the job fails at once, visibly
+            boolean last = job.attempts() >= settings.maxAttempts() || e instanceof Agent.Unanswerable;
             Duration delay = WorkerSettings.backoff(settings.retryBackoff(), job.attempts(), MAX_BACKOFF);
             String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             tx.executeWithoutResult(s -> queue.fail(job, settings.name(), error, last, delay));
@@ -106,7 +107,7 @@ class JobRunner extends WorkerLoop {
             for (long id : projection.inProgressSince(now.minus(settings.staleAfter()))) {
                 List<Agent.Finding> findings = projection.subject(id, now).map(stale::analyse).orElse(List.of());
                 if (!findings.isEmpty()) {
-                    n += queue.record(null, id, stale.name(), findings);
+                    n += queue.record(null, id, stale.name(), findings, null);
                 }
             }
             return n;

@@ -27,7 +27,7 @@ class Projection {
 
     private static final Set<String> TASK_STATE = Set.of("task_created", "task_updated", "task_moved", "task_claimed",
             "task_released", "task_completed");
-    private static final String TASK_COLUMNS = """
+    static final String TASK_COLUMNS = """
             id, board_id, column_id, title, description, acceptance_criteria, status, priority, epic, tags, version, updated_at""";
 
     private final JdbcClient jdbc;
@@ -226,7 +226,7 @@ class Projection {
                 .list();
     }
 
-    private static WorkerTask task(ResultSet rs, int n) throws SQLException {
+    static WorkerTask task(ResultSet rs, int n) throws SQLException {
         Array tags = rs.getArray("tags");
         return new WorkerTask(rs.getLong("id"), rs.getLong("board_id"), rs.getLong("column_id"), rs.getString("title"),
                 rs.getString("description"), rs.getString("acceptance_criteria"), rs.getString("status"),

@@ -12,13 +12,19 @@ import org.springframework.core.env.StandardEnvironment;
  * The {@code worker} mode of the jar: starts the worker's own Spring context ({@link WorkerConfig})
  * and keeps running until stopped. Configuration as for the service: {@code --name=value} arguments,
  * system properties or environment variables ({@code WORKER_DATABASE_URL}, {@code API_URL},
- * {@code WORKER_API_TOKEN}, ...; see docs/worker.md).
+ * {@code WORKER_API_TOKEN}, ...; see docs/worker.md). {@code worker eval <tasks.jsonl>} evaluates the agents
+ * instead ({@link Evaluation}).
  */
 public final class Worker {
 
     private Worker() {}
 
-    public static void main(String... args) {
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals("eval")) {
+            // java -jar agent-kanban.jar worker eval <tasks.jsonl>: precision and recall of the agents (docs/worker.md)
+            Evaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
         if (env.getProperty("WORKER_API_TOKEN", env.getProperty("kanban.worker.api-token", "")).isBlank()) {

@@ -114,16 +114,34 @@ class WorkerConfig {
         return new ApiClient(settings.apiUrl(), settings.apiToken(), settings.requestTimeout(), workerJson);
     }
 
-    /** The agents this worker runs: the built-in ones and any other Agent bean, narrowed by {@code kanban.worker.agents}. */
     @Bean
-    RegisteredAgents registeredAgents(WorkerSettings settings, ObjectProvider<Agent> extra) {
+    ModelSettings modelSettings(Environment env) {
+        return ModelSettings.from(env);
+    }
+
+    /**
+     * The agents this worker runs: the built-in ones (with a model configured, the model-backed agents in
+     * place of those they replace) and any other Agent bean, narrowed by {@code kanban.worker.agents}.
+     */
+    @Bean
+    RegisteredAgents registeredAgents(WorkerSettings settings, ModelSettings model, JdbcClient workerJdbc, JsonMapper workerJson,
+            ObjectProvider<Agent> extra) {
         Map<String, Agent> all = new LinkedHashMap<>();
-        Agents.builtIn(settings.staleAfter()).forEach(a -> all.put(a.name(), a));
+        List<Agent> builtIn = Agents.builtIn(settings.staleAfter());
+        builtIn.forEach(a -> all.put(a.name(), a));
+        if (model.enabled()) {
+            ModelAgents.REPLACES.values().forEach(replaced -> replaced.forEach(all::remove));
+            ModelAgents.create(SpringAiModel.create(model), new ModelStore(workerJdbc, model.dailyTokens()), builtIn, workerJson,
+                    model.duplicateSimilarity()).forEach(a -> all.put(a.name(), a));
+            log.info("model-backed agents use {} (daily budget {} tokens)", model.describe(), model.dailyTokens());
+        }
         extra.orderedStream().forEach(a -> all.put(a.name(), a));
         if (!settings.agents().isEmpty()) {
             List<String> unknown = settings.agents().stream().filter(n -> !all.containsKey(n)).toList();
             if (!unknown.isEmpty()) {
-                throw new IllegalStateException("WORKER_AGENTS names unknown agents " + unknown + "; known: " + all.keySet());
+                throw new IllegalStateException("WORKER_AGENTS names unknown agents " + unknown + "; known: " + all.keySet()
+                        + (!model.enabled() && unknown.stream().anyMatch(ModelAgents.REPLACES::containsKey)
+                                ? " (the model-* agents run only when WORKER_MODEL names a model)" : ""));
             }
             all.keySet().retainAll(settings.agents());
         }

@@ -4,9 +4,11 @@ import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class BoardApiTest extends ApiTest {
 
@@ -18,7 +20,66 @@ class BoardApiTest extends ApiTest {
         assertThat(r.header("ETag")).hasValue("\"1\"");
         assertThat(r.json().get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "In Progress", "Done");
         assertThat(r.json().get("columns").findValuesAsString("kind")).containsExactly("backlog", "todo", "in_progress", "done");
-        assertThat(count("outbox_events")).isPositive();
+        Event created = single(eventsOf(r.id(), 0));
+        assertThat(created.type()).isEqualTo("board_created");
+        assertThat(created.actor()).isEqualTo("tester");
+        assertThat(created.payload().get("id").asLong()).isEqualTo(r.id());
+        assertThat(created.payload().get("name").asString()).isEqualTo("Roadmap");
+        assertThat(created.payload().get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "In Progress", "Done");
+    }
+
+    /**
+     * Every change of a board and its tasks appends exactly one event of its type, naming the board
+     * and task, with the changed state as its payload; a refused change appends none.
+     */
+    @Test
+    void everyChangeAppendsOneEventOfItsTypeWithTheNewStateAsPayload() {
+        long board = http.post("/api/v1/boards", obj("name", "Events")).id();
+        long mark = lastEventId();
+        assertThat(http.patch("/api/v1/boards/" + board, obj("name", "Events renamed")).status()).isEqualTo(200);
+        List<Long> columns = http.get("/api/v1/boards/" + board + "/columns").json().findValues("id").stream().map(n -> n.asLong()).toList();
+        Response put = http.put("/api/v1/boards/" + board + "/columns", obj("columns", List.of(
+                obj("id", columns.get(0), "name", "Backlog"), obj("id", columns.get(1), "name", "Next", "wip_limit", 5),
+                obj("id", columns.get(2), "name", "In Progress"), obj("id", columns.get(3), "name", "Done"))));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Evented", "column_id", columns.get(0))).id();
+        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "Evented again")).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/move", obj("column_id", columns.get(1))).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/claim", obj()).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/release", obj()).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/complete", obj()).status()).isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "stale"), "If-Match", "\"1\"").status()).isEqualTo(412);
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/boards/" + board).status()).isEqualTo(204);
+
+        List<Event> events = eventsOf(board, mark);
+        assertThat(events).extracting(Event::type).containsExactly("board_updated", "columns_updated", "task_created",
+                "task_updated", "task_moved", "task_claimed", "task_released", "task_completed", "task_deleted", "board_deleted");
+        assertThat(events).allSatisfy(e -> assertThat(e.actor()).isEqualTo("tester"));
+        assertThat(events.subList(0, 2)).allSatisfy(e -> assertThat(e.taskId()).isNull());
+        assertThat(events.subList(2, 9)).allSatisfy(e -> {
+            assertThat(e.taskId()).as(e.type()).isEqualTo(task);
+            assertThat(e.payload().get("task").get("id").asLong()).as(e.type()).isEqualTo(task);
+        });
+
+        assertThat(events.get(0).payload().get("name").asString()).isEqualTo("Events renamed");
+        JsonNode cols = events.get(1).payload();
+        assertThat(cols.get("board_id").asLong()).isEqualTo(board);
+        assertThat(cols.get("columns").findValuesAsString("name")).containsExactly("Backlog", "Next", "In Progress", "Done");
+        assertThat(cols.get("columns").get(1).get("wip_limit").asInt()).isEqualTo(5);
+        assertThat(task(events.get(2)).get("title").asString()).isEqualTo("Evented");
+        assertThat(task(events.get(2)).get("column_id").asLong()).isEqualTo(columns.get(0));
+        assertThat(task(events.get(3)).get("title").asString()).isEqualTo("Evented again");
+        assertThat(task(events.get(4)).get("column_id").asLong()).isEqualTo(columns.get(1));
+        assertThat(events.get(4).payload().get("from_column_id").asLong()).isEqualTo(columns.get(0));
+        assertThat(task(events.get(5)).get("claimed_by").asString()).isEqualTo("tester");
+        assertThat(task(events.get(6)).get("claimed_by").isNull()).as("claimed_by after the release").isTrue();
+        assertThat(task(events.get(7)).get("status").asString()).isEqualTo("completed");
+        assertThat(task(events.get(7)).get("column_id").asLong()).as("the done column").isEqualTo(columns.get(3));
+        assertThat(events.get(7).payload().get("from_column_id").asLong()).isEqualTo(columns.get(1));
+        assertThat(task(events.get(8)).get("title").asString()).isEqualTo("Evented again");
+        assertThat(events.get(9).payload().get("id").asLong()).isEqualTo(board);
+        assertThat(events.get(9).payload().get("name").asString()).isEqualTo("Events renamed");
     }
 
     @Test
@@ -35,12 +96,14 @@ class BoardApiTest extends ApiTest {
     @Test
     void updatingWithAStaleVersionIsRefusedAndChangesNothing() {
         long id = http.post("/api/v1/boards", obj("name", "Old")).id();
+        long mark = lastEventId();
         Response ok = http.patch("/api/v1/boards/" + id, obj("name", "New"), "If-Match", "\"1\"");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.header("ETag")).hasValue("\"2\"");
         Response stale = http.patch("/api/v1/boards/" + id, obj("name", "Newer"), "If-Match", "\"1\"");
         assertThat(stale.status()).isEqualTo(412);
         assertThat(http.get("/api/v1/boards/" + id).json().get("name").asString()).isEqualTo("New");
+        assertThat(eventsOf(id, mark)).extracting(Event::type).containsExactly("board_updated");
     }
 
     @Test
@@ -77,5 +140,29 @@ class BoardApiTest extends ApiTest {
         assertThat(http.delete("/api/v1/boards/" + id).status()).isEqualTo(204);
         assertThat(http.get("/api/v1/boards/" + id).status()).isEqualTo(404);
         assertThat(jdbc.sql("select count(*) from tasks where board_id = :b").param("b", id).query(Long.class).single()).isZero();
+    }
+
+    record Event(String type, Long taskId, String actor, JsonNode payload) {}
+
+    /** The events of a board after the event id {@code after}, in order. */
+    private List<Event> eventsOf(long board, long after) {
+        return jdbc.sql("select type, task_id, actor, payload::text from outbox_events where board_id = :b and id > :after order by id")
+                .param("b", board).param("after", after)
+                .query((rs, n) -> new Event(rs.getString(1), rs.getObject(2) == null ? null : rs.getLong(2), rs.getString(3),
+                        Http.JSON.readTree(rs.getString(4))))
+                .list();
+    }
+
+    private long lastEventId() {
+        return jdbc.sql("select coalesce(max(id), 0) from outbox_events").query(Long.class).single();
+    }
+
+    private static Event single(List<Event> events) {
+        assertThat(events).hasSize(1);
+        return events.getFirst();
+    }
+
+    private static JsonNode task(Event e) {
+        return e.payload().get("task");
     }
 }

@@ -164,7 +164,7 @@ class IdentityApiTest extends ApiTest {
         long id = ws.id();
         assertThat(ws.json().get("slug").asString()).isEqualTo("team-two");
         identities.provision("carol", "carol-password", defaultWorkspace, Role.MEMBER, false);
-        assertThat(http.post("/api/v1/workspaces/" + id + "/members", obj("username", "carol", "role", "viewer")).status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/workspaces/" + id + "/members", obj("username", "carol", "role", "viewer")).status()).isEqualTo(202);
         Response members = http.get("/api/v1/workspaces/" + id + "/members");
         assertThat(members.json().findValuesAsString("username")).containsExactlyInAnyOrder("tester", "carol");
         long me = admin.id();

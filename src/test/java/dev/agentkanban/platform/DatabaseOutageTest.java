@@ -30,7 +30,9 @@ class DatabaseOutageTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> app.http.get("/api/v1/health").status() == 503);
                 long start = System.nanoTime();
                 Response during = app.http.get("/api/v1/boards/" + id);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                // Not a speed figure: the 503 must come from the outage check, not after the pool's 30 s
+                // wait for a connection. Half of that tells the two apart even on a busy machine.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
                 assertThat(during.status()).isEqualTo(503);
                 assertThat(during.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
                 assertThat(during.header("Retry-After")).isPresent();

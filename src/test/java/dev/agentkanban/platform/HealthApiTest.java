@@ -108,11 +108,14 @@ class HealthApiTest extends ApiTest {
                 .query(Long.class).single();
     }
 
-    /** Runs a request that must be answered within a few seconds, not after the pool's 30 s acquire timeout. */
+    /**
+     * Runs a request that must not wait for the pool's 30 s acquire timeout. Not a speed figure: half
+     * of that timeout tells the two apart even on a busy machine.
+     */
     private static Response timed(Supplier<Response> request) {
         long start = System.nanoTime();
         Response r = request.get();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         return r;
     }
 }

@@ -24,7 +24,7 @@ class LiveAccessTest extends ApiTest {
     private String memberOfTwo(String username, long second) {
         User user = identities.provision(username, username + "-password", defaultWorkspace, Role.MEMBER, false);
         Http.Response added = http.post("/api/v1/workspaces/" + second + "/members", obj("user_id", user.id(), "role", "member"));
-        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.status()).as(added.body()).isEqualTo(202);
         return identities.issueToken(user.id(), "ws", List.of("read", "write"));
     }
 

@@ -1,9 +1,11 @@
 package dev.agentkanban.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.task.TaskFixtures;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,11 +94,11 @@ class LiveLimitsTest extends ApiTest {
                 assertThat(e.get("data").get("n").asInt()).as("event %s", e.get("event_id")).isEqualTo(n);
             }
             // the server gave up on the stalled client: it no longer counts it
-            int connections;
-            do {
-                fast.send("{\"type\":\"get_stats\"}");
-                connections = fast.expect("stats").get("connections").asInt();
-            } while (connections > 1);
+            await("the server forgets the stalled client").atMost(LiveClient.WAIT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        fast.send("{\"type\":\"get_stats\"}");
+                        return fast.expect("stats").get("connections").asInt();
+                    }, connections -> connections <= 1);
             LiveClient.Closed closed = slow.awaitClose();
             assertThat(closed.code()).as("dropped for being slow, not for being silent").isNotEqualTo(Heartbeats.SILENT);
         }

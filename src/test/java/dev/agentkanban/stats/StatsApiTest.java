@@ -175,6 +175,10 @@ class StatsApiTest extends ApiTest {
         assertThat(doingTasks.get(0).get("seconds").asDouble()).isCloseTo(1000 + drift, within(0.01));
         assertThat(doingTasks.get(0).get("status_color").asString()).isEqualTo("critical");
         assertThat(doingTasks.findValuesAsString("status_color").subList(1, 10)).containsOnly("good");
+        JsonNode scale = doing.get("color_scale"); // the rule as times, for cards the list leaves out
+        assertThat(scale.get("base").asString()).isEqualTo("good");
+        assertThat(scale.get("warning_after_seconds").asDouble()).isCloseTo(190 + drift + 270, within(0.01));
+        assertThat(scale.get("critical_after_seconds").asDouble()).isCloseTo(190 + drift + 540, within(0.01));
 
         JsonNode todo = cols.get(1);
         assertThat(todo.get("count").asLong()).isEqualTo(4);
@@ -183,6 +187,8 @@ class StatsApiTest extends ApiTest {
         assertThat(colourOf(todo, onTime)).isEqualTo("good");
 
         assertThat(cols.get(0).get("tasks").findValuesAsString("status_color")).containsOnly("normal");
+        assertThat(cols.get(0).get("color_scale").get("base").asString()).isEqualTo("normal");
+        assertThat(cols.get(0).get("color_scale").get("critical_after_seconds").isNull()).isTrue();
 
         JsonNode done = cols.get(3);
         assertThat(done.get("count").asLong()).isZero();

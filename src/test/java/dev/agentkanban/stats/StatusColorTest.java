@@ -39,6 +39,17 @@ class StatusColorTest {
     }
 
     @Test
+    void aColumnsScaleNamesTheWaitsWhereItsColourChanges() {
+        StatusColor.Scale doing = StatusColor.Scale.of(ColumnKind.IN_PROGRESS, 50, 20);
+        assertThat(doing).isEqualTo(new StatusColor.Scale(StatusColor.GOOD, 70.0, 90.0));
+        assertThat(doing.colorAt(70)).isEqualTo(StatusColor.GOOD);
+        assertThat(doing.colorAt(70.5)).isEqualTo(StatusColor.WARNING);
+        assertThat(doing.colorAt(90.5)).isEqualTo(StatusColor.CRITICAL);
+        assertThat(StatusColor.Scale.of(ColumnKind.DONE, 50, 20)).isEqualTo(new StatusColor.Scale(StatusColor.NORMAL, null, null));
+        assertThat(StatusColor.Scale.of(ColumnKind.TODO, 50, 0)).isEqualTo(new StatusColor.Scale(StatusColor.GOOD, null, null));
+    }
+
+    @Test
     void theWireNameIsLowercase() {
         assertThat(StatusColor.CRITICAL).hasToString("critical");
     }

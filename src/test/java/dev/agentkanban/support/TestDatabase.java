@@ -47,6 +47,41 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * A fresh database on the same server owned by a new role of its own that is neither superuser
+     * nor allowed to create roles, connected to as that role (its tables' owner): how the service runs
+     * where the migration cannot create or grant the {@code kanban_app} role. Database and role are
+     * dropped when the JVM exits; the role connects without a password (the server trusts local
+     * connections, as the test server's own user does).
+     */
+    public TestDatabase ownedByPlainRole(String prefix) {
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String role = prefix + "_owner_" + suffix;
+        String name = prefix + "_" + suffix;
+        String serverUrl = jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/postgres$1");
+        try (Connection c = DriverManager.getConnection(serverUrl, username, password); Statement s = c.createStatement()) {
+            s.execute("create role " + role + " login nosuperuser nocreaterole nocreatedb");
+            s.execute("create database " + name + " owner " + role);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create a database owned by a plain role", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(serverUrl, username, password); Statement s = c.createStatement()) {
+                s.execute("drop database if exists " + name + " with (force)");
+                s.execute("drop owned by " + role);
+                s.execute("drop role if exists " + role);
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }));
+        return new TestDatabase(serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), role, null);
+    }
+
+    /** This database as another user of the same server (the server's own user, say), same password. */
+    public TestDatabase as(TestDatabase user) {
+        return new TestDatabase(jdbcUrl, user.username, user.password);
+    }
+
     /** The JDBC URL with the user and password as parameters, for settings that take a single URL. */
     public String urlWithCredentials() {
         String url = jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?");

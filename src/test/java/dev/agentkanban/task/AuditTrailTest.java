@@ -10,9 +10,9 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Workspaces;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -33,23 +33,53 @@ class AuditTrailTest extends ApiTest {
         TaskFixtures fx = new TaskFixtures(http);
         long[] b = fx.board("Audit");
         long id = fx.task(b[0], "Before", "priority", "low");
-        http.patch("/api/v1/tasks/" + id, obj("title", "After", "priority", "high", "assignee", "ann", "epic", "E1",
-                "due_date", "2030-05-01T12:00:00Z"));
-        http.post("/api/v1/tasks/" + id + "/move", obj("column_id", b[3]));
-        List<Map<String, Object>> rows = jdbc.sql("""
-                select action, field, old_value, new_value, actor from task_history where task_id = :id order by id
-                """).param("id", id).query().listOfRows();
-        assertThat(rows).extracting(r -> r.get("actor")).containsOnly("tester");
-        assertThat(rows).extracting(r -> r.get("field") + ":" + r.get("old_value") + "->" + r.get("new_value"))
-                .containsExactly(
-                        "null:null->Before",
-                        "priority:low->high",
-                        "assignee:null->ann",
-                        "title:Before->After",
-                        "due_date:null->2030-05-01T12:00:00Z",
-                        "epic:null->E1",
-                        "column:" + b[1] + "->" + b[3],
-                        "status:pending->in_progress");
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "After", "priority", "high", "assignee", "ann", "epic", "E1",
+                "due_date", "2030-05-01T12:00:00Z", "description", "what it is about")).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("column_id", b[3])).status()).isEqualTo(200);
+        // by content: the order of the rows one statement writes is the trigger's business
+        assertThat(trail(id)).containsExactlyInAnyOrder(
+                "created:null:null->Before by tester",
+                "updated:priority:low->high by tester",
+                "updated:assignee:null->ann by tester",
+                "updated:title:Before->After by tester",
+                "updated:due_date:null->2030-05-01T12:00:00Z by tester",
+                "updated:epic:null->E1 by tester",
+                "updated:description:null->null by tester",
+                "moved:column:" + b[1] + "->" + b[3] + " by tester",
+                "status_changed:status:pending->in_progress by tester");
+    }
+
+    /**
+     * A description change is recorded (without its text, which may be long), once per change: setting
+     * the same text again, or changing another field, records no description change.
+     */
+    @Test
+    void aDescriptionChangeIsRecordedOncePerChange() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Descriptions");
+        long id = fx.task(b[0], "Described", "description", "first");
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("description", "second")).status()).isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("description", "second")).status()).isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "Still described")).status()).isEqualTo(200);
+        Response cleared = clientFor("agent-9", defaultWorkspace, Role.AGENT).patch("/api/v1/tasks/" + id, obj("description", null));
+        assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+
+        assertThat(trail(id)).filteredOn(row -> row.contains(":description:")).containsExactlyInAnyOrder(
+                "updated:description:null->null by tester",
+                "updated:description:null->null by agent-9");
+        assertThat(fx.get(id).path("description").isMissingNode() || fx.get(id).get("description").isNull())
+                .as("description cleared").isTrue();
+        List<String> fields = http.get("/api/v1/tasks/" + id + "/history").json().get("items").findValuesAsString("field");
+        assertThat(fields.stream().filter("description"::equals)).hasSize(2);
+    }
+
+    /** Every history row of a task as "action:field:old->new by actor". */
+    private List<String> trail(long task) {
+        return jdbc.sql("select action, field, old_value, new_value, actor from task_history where task_id = :id")
+                .param("id", task)
+                .query((rs, n) -> rs.getString("action") + ":" + rs.getString("field") + ":" + rs.getString("old_value") + "->"
+                        + rs.getString("new_value") + " by " + rs.getString("actor"))
+                .list();
     }
 
     @Test

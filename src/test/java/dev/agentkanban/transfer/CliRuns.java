@@ -1,17 +1,22 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.KanbanApplication;
 import dev.agentkanban.support.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationContext;
 
 /** Runs the transfer commands in tests and captures what they print. */
 final class CliRuns {
 
     private CliRuns() {}
+
+    /** How the jar starts a command's application (see KanbanApplication.main). */
+    static final TransferCli.Launcher LAUNCHER = args -> KanbanApplication.start(WebApplicationType.NONE, args);
 
     /** What a command printed and returned. */
     record Run(int exit, String out, String err) {}
@@ -29,7 +34,7 @@ final class CliRuns {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--database-url");
         all.add(url);
-        return capture(s -> TransferCli.run(mode, all.toArray(String[]::new), s.out(), s.err()));
+        return capture(s -> TransferCli.run(mode, all.toArray(String[]::new), CliRuns.LAUNCHER, s.out(), s.err()));
     }
 
     /** The command inside a running application (the test's own; no second start). */

@@ -146,16 +146,16 @@ class TodoCliTest extends ApiTest {
 
     @Test
     void wrongUsageExitsWithTwoBeforeTouchingTheDatabase() {
-        Run noFile = capture(s -> TransferCli.run("migrate-todo", new String[0], s.out(), s.err()));
-        Run unknown = capture(s -> TransferCli.run("migrate-todo", new String[] {"x.md", "--colour", "red"}, s.out(), s.err()));
-        Run noValue = capture(s -> TransferCli.run("export-todo", new String[] {"--board"}, s.out(), s.err()));
+        Run noFile = capture(s -> TransferCli.run("migrate-todo", new String[0], CliRuns.LAUNCHER, s.out(), s.err()));
+        Run unknown = capture(s -> TransferCli.run("migrate-todo", new String[] {"x.md", "--colour", "red"}, CliRuns.LAUNCHER, s.out(), s.err()));
+        Run noValue = capture(s -> TransferCli.run("export-todo", new String[] {"--board"}, CliRuns.LAUNCHER, s.out(), s.err()));
 
         assertThat(noFile.exit()).isEqualTo(2);
         assertThat(noFile.err()).contains("migrate-todo needs a file").contains("Usage:");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown option --colour");
         assertThat(noValue.exit()).isEqualTo(2);
-        Run misplaced = capture(s -> TransferCli.run("export-json", new String[] {"--dry-run"}, s.out(), s.err()));
+        Run misplaced = capture(s -> TransferCli.run("export-json", new String[] {"--dry-run"}, CliRuns.LAUNCHER, s.out(), s.err()));
         assertThat(misplaced.exit()).isEqualTo(2);
         assertThat(misplaced.err()).contains("export-json does not take --dry-run");
         Run missing = inApp("migrate-todo", dir.resolve("absent.md").toString());

@@ -96,17 +96,16 @@ class WebBoardSafetyTest extends MemberPageTest {
                 insert into tasks (workspace_id, board_id, column_id, position, title)
                 select :ws, :board, :column, g * 1024, 'Bulk card ' || g from generate_series(1, 5000) g
                 """).param("ws", defaultWorkspace).param("board", b[0]).param("column", b[1]).update();
-        long start = System.nanoTime();
+        // No time limit here (it would fail on a busy machine, not on a slow page): that the page
+        // renders one page of 50 cards per column, not 5,000, is what keeps it fast, and is asserted.
         browser.openBoard(b[0], null);
         WebElement backlog = browser.column("Backlog");
         browser.until(d -> backlog.findElements(By.cssSelector(".card")).size() == 50);
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(backlog.findElement(By.cssSelector(".column-count")).getText()).isEqualTo("5000");
         WebElement more = backlog.findElement(By.cssSelector(".show-more"));
         assertThat(more.getText()).contains("4950");
         more.click();
         browser.until(d -> backlog.findElements(By.cssSelector(".card")).size() == 100);
         assertThat(browser.titles("Backlog").get(99)).isEqualTo("Bulk card 100");
-        assertThat(millis).as("opening the board took %d ms", millis).isLessThan(5000);
     }
 }

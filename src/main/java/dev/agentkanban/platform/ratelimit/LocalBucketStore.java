@@ -47,7 +47,8 @@ final class LocalBucketStore implements BucketStore {
     }
 
     /** Drops the buckets that are full again (a request racing the sweep may lose its one token: harmless). */
-    @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+    @Scheduled(fixedDelayString = "${kanban.rate-limit.sweep-interval:PT1M}",
+            initialDelayString = "${kanban.rate-limit.sweep-interval:PT1M}")
     void sweep() {
         buckets.entrySet().removeIf(e -> e.getValue().bucket.getAvailableTokens() >= e.getValue().capacity);
     }

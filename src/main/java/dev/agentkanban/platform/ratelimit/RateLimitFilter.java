@@ -1,7 +1,7 @@
 package dev.agentkanban.platform.ratelimit;
 
-import dev.agentkanban.identity.Caller;
 import dev.agentkanban.platform.Problems;
+import dev.agentkanban.platform.RateLimited;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,8 +23,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Limits how fast one client may call the API: each authenticated credential (user and token or
- * session) has its own budget, anonymous callers one per client address. Bulk endpoints and WebSocket
+ * Limits how fast one client may call the API: each authenticated user has one budget (whichever of
+ * their tokens or sessions they use), anonymous callers one per client address. Bulk endpoints and WebSocket
  * handshakes have smaller budgets of their own. Health checks, the web UI's files and the API
  * reference are never limited.
  *
@@ -105,15 +105,15 @@ final class RateLimitFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Who pays for the request: the authenticated credential (user id and credential id, so two tokens
-     * of one user have separate budgets), else the client address. The address is the TCP peer; behind a
+     * Who pays for the request: the authenticated user (all their tokens and sessions share one budget,
+     * so minting tokens does not multiply it), else the client address. The address is the TCP peer; behind a
      * reverse proxy set {@code server.forward-headers-strategy} so that it is the real client's.
      */
     static String clientOf(HttpServletRequest request) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        Object principal = auth != null && auth.getPrincipal() instanceof Caller c ? c : request.getAttribute(Caller.class.getName());
-        if (principal instanceof Caller caller) {
-            return "caller:" + caller.userId() + ":" + caller.credential() + ":" + caller.credentialId();
+        Object principal = auth != null && auth.getPrincipal() instanceof RateLimited r ? r : request.getAttribute(RateLimited.ATTRIBUTE);
+        if (principal instanceof RateLimited caller) {
+            return caller.rateLimitKey();
         }
         return "ip:" + request.getRemoteAddr();
     }

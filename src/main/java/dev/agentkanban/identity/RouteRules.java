@@ -1,0 +1,161 @@
+package dev.agentkanban.identity;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who may call each API route: one line per route (method and pattern exactly as the controller maps
+ * it), read by {@link RouteAccess} before the handler runs. A route missing here is refused (403) and
+ * fails {@code AuthorizationMatrixTest}, so a new endpoint cannot ship without a declared rule.
+ *
+ * <p>A rule is the token scope the route needs ({@link Scope}: {@code read} is any credential,
+ * {@code write} also {@code admin}), and what it acts on ({@link On}) with the lowest role allowed
+ * there. The role a credential exercises is its membership role capped by its scopes (read: viewer,
+ * write: member, admin: admin).
+ */
+final class RouteRules {
+
+    /** The scope a route needs: each includes the ones before it. */
+    enum Scope {
+        PUBLIC, READ, WRITE, ADMIN;
+
+        boolean grantedBy(Caller caller) {
+            return switch (this) {
+                case PUBLIC, READ -> true;
+                case WRITE -> caller.scopes().contains("write") || caller.scopes().contains("admin");
+                case ADMIN -> caller.scopes().contains("admin");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** What a route acts on, and so where its role is checked. */
+    enum On {
+        /** Nothing: anyone may call it (health, sign-in). */
+        NOTHING,
+        /** The caller's own account and credentials: no role needed. */
+        SELF,
+        /** The request's workspace (X-Workspace-Id or the default one): checked here, before the handler. */
+        WORKSPACE,
+        /** The workspace in the path ({@code /workspaces/{id}}): the handler checks the role there (403 to non-members). */
+        NAMED_WORKSPACE,
+        /** Users: an admin of the request's workspace or a system admin (checked here); the handler narrows further. */
+        USERS
+    }
+
+    record Rule(Scope scope, On on, Role role) {}
+
+    private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+
+    static {
+        open("GET /api/v1/health", "GET /api/v1/health/simple", "GET /api/v1/status", "POST /api/v1/auth/login",
+                "POST /api/v1/auth/session");
+        self(Scope.READ, "GET /api/v1/auth/me", "POST /api/v1/auth/logout", "GET /api/v1/tokens", "POST /api/v1/tokens",
+                "DELETE /api/v1/tokens/{id}", "GET /api/v1/workspaces");
+        self(Scope.ADMIN, "POST /api/v1/workspaces", "PATCH /api/v1/users/{id}");
+        self(Scope.READ, "GET /api/v1/invitations");
+        self(Scope.WRITE, "POST /api/v1/invitations/{id}/accept");
+
+        named(Scope.READ, Role.VIEWER, "GET /api/v1/workspaces/{id}", "GET /api/v1/workspaces/{id}/members");
+        named(Scope.ADMIN, Role.ADMIN, "PATCH /api/v1/workspaces/{id}", "DELETE /api/v1/workspaces/{id}",
+                "POST /api/v1/workspaces/{id}/members", "PUT /api/v1/workspaces/{id}/members/{userId}",
+                "PATCH /api/v1/workspaces/{id}/members/{userId}", "DELETE /api/v1/workspaces/{id}/members/{userId}");
+
+        rule("GET /api/v1/users", Scope.READ, On.SELF, Role.VIEWER); // lists the users who share a workspace with the caller
+        rule("GET /api/v1/users/{id}", Scope.READ, On.SELF, Role.VIEWER);
+        rule("POST /api/v1/users", Scope.ADMIN, On.USERS, Role.ADMIN);
+        rule("DELETE /api/v1/users/{id}", Scope.ADMIN, On.USERS, Role.ADMIN);
+
+        workspace(Scope.READ, Role.VIEWER,
+                "GET /api/v1/boards", "GET /api/v1/boards/{id}", "GET /api/v1/boards/{id}/columns", "GET /api/v1/boards/{id}/tasks",
+                "GET /api/v1/tasks", "GET /api/v1/tasks/{id}", "GET /api/v1/priorities", "GET /api/v1/tasks/{taskId}/history",
+                "GET /api/v1/tasks/{taskId}/transitions", "GET /api/v1/boards/{boardId}/activity", "GET /api/v1/history/stats",
+                "GET /api/v1/stats", "GET /api/v1/stats/time-in-column", "GET /api/v1/tasks/{taskId}/hints", "GET /api/v1/hints/{id}",
+                "GET /api/v1/events", "GET /api/v1/tags", "GET /api/v1/tags/{id}", "GET /api/v1/tasks/{taskId}/tags",
+                "GET /api/v1/tasks/{taskId}/evidence", "GET /api/v1/evidence/{id}", "GET /api/v1/evidence/{id}/content",
+                "GET /api/v1/tasks/{taskId}/comments", "GET /api/v1/comments/{id}",
+                "GET /api/v1/export/todo-md", "GET /api/v1/export/csv", "GET /api/v1/export/json");
+        // analytics (docs/analytics.md) and seed 002's statistics, with their seed-style aliases
+        workspace(Scope.READ, Role.VIEWER,
+                "GET /api/v1/analytics/boards/{boardId}/performance", "GET /api/v1/statistics/boards/{boardId}/performance",
+                "GET /api/v1/analytics/boards/{boardId}/flow", "GET /api/v1/analytics/boards/{boardId}/flow/cumulative_flow",
+                "GET /api/v1/analytics/boards/{boardId}/flow/wip", "GET /api/v1/analytics/boards/{boardId}/flow/throughput_daily",
+                "GET /api/v1/analytics/boards/{boardId}/flow/throughput_weekly", "GET /api/v1/analytics/boards/{boardId}/flow/completed",
+                "GET /api/v1/analytics/boards/{boardId}/flow/percentiles", "GET /api/v1/analytics/boards/{boardId}/flow/aging_wip",
+                "GET /api/v1/analytics/boards/{boardId}/forecast", "GET /api/v1/analytics/boards/{boardId}/burnup",
+                "GET /api/v1/tasks/{taskId}/statistics", "GET /api/v1/statistics/tasks/{taskId}/statistics",
+                "GET /api/v1/statistics/tickets/{taskId}/statistics", "GET /api/v1/boards/{boardId}/tasks/colors",
+                "GET /api/v1/statistics/boards/{boardId}/tasks/colors", "GET /api/v1/statistics/boards/{boardId}/tickets/colors",
+                "GET /api/v1/boards/{boardId}/drag-drop/metrics", "GET /api/v1/statistics/boards/{boardId}/drag-drop/metrics",
+                "GET /api/v1/bulk/operations/status");
+        workspace(Scope.WRITE, Role.AGENT,
+                "POST /api/v1/tasks", "PATCH /api/v1/tasks/{id}", "PUT /api/v1/tasks/{id}", "DELETE /api/v1/tasks/{id}",
+                "POST /api/v1/tasks/{id}/move", "POST /api/v1/tasks/{id}/start", "POST /api/v1/tasks/{id}/complete",
+                "POST /api/v1/tasks/{id}/cancel", "POST /api/v1/tasks/{id}/reopen", "POST /api/v1/tasks/{id}/claim",
+                "POST /api/v1/tasks/{id}/renew", "POST /api/v1/tasks/claim-next", "POST /api/v1/tasks/report-issue",
+                "POST /api/v1/tasks/{id}/release", "POST /api/v1/bulk/tasks/move", "POST /api/v1/bulk/tasks/priority",
+                "POST /api/v1/bulk/tasks/assign", "POST /api/v1/tasks/{taskId}/hints", "POST /api/v1/hints/{id}/apply",
+                "POST /api/v1/hints/{id}/dismiss", "PUT /api/v1/events/progress", "POST /api/v1/tags", "PATCH /api/v1/tags/{id}",
+                "DELETE /api/v1/tags/{id}", "POST /api/v1/tasks/{taskId}/tags", "PUT /api/v1/tasks/{taskId}/tags",
+                "DELETE /api/v1/tasks/{taskId}/tags/{tagId}", "POST /api/v1/tasks/{taskId}/evidence",
+                "DELETE /api/v1/evidence/{id}", "POST /api/v1/tasks/{taskId}/comments", "PATCH /api/v1/comments/{id}",
+                "DELETE /api/v1/comments/{id}");
+        workspace(Scope.WRITE, Role.MEMBER,
+                "POST /api/v1/boards", "PUT /api/v1/boards/{id}", "PATCH /api/v1/boards/{id}", "DELETE /api/v1/boards/{id}",
+                "PUT /api/v1/boards/{id}/columns", "POST /api/v1/boards/{id}/columns",
+                "PATCH /api/v1/boards/{id}/columns/{columnId}", "DELETE /api/v1/boards/{id}/columns/{columnId}",
+                "POST /api/v1/import/todo-md", "POST /api/v1/import/csv", "POST /api/v1/import/json",
+                "POST /api/v1/import/trello");
+        workspace(Scope.READ, Role.ADMIN, "GET /api/v1/webhooks", "GET /api/v1/webhooks/{id}",
+                "GET /api/v1/webhooks/{id}/deliveries");
+        workspace(Scope.ADMIN, Role.ADMIN, "POST /api/v1/webhooks", "PATCH /api/v1/webhooks/{id}",
+                "DELETE /api/v1/webhooks/{id}", "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver");
+    }
+
+    private RouteRules() {}
+
+    /** The rule of a route, by its method and the pattern it was matched with. */
+    static Optional<Rule> of(String method, String pattern) {
+        return Optional.ofNullable(RULES.get(method + " " + pattern));
+    }
+
+    /** Every declared rule, keyed "METHOD pattern" (for the authorization matrix). */
+    static Map<String, Rule> all() {
+        return Map.copyOf(RULES);
+    }
+
+    private static void open(String... routes) {
+        for (String r : routes) {
+            rule(r, Scope.PUBLIC, On.NOTHING, Role.VIEWER);
+        }
+    }
+
+    private static void self(Scope scope, String... routes) {
+        for (String r : routes) {
+            rule(r, scope, On.SELF, Role.VIEWER);
+        }
+    }
+
+    private static void named(Scope scope, Role role, String... routes) {
+        for (String r : routes) {
+            rule(r, scope, On.NAMED_WORKSPACE, role);
+        }
+    }
+
+    private static void workspace(Scope scope, Role role, String... routes) {
+        for (String r : routes) {
+            rule(r, scope, On.WORKSPACE, role);
+        }
+    }
+
+    private static void rule(String route, Scope scope, On on, Role role) {
+        if (RULES.put(route, new Rule(scope, on, role)) != null) {
+            throw new IllegalStateException("two rules for " + route);
+        }
+    }
+}
