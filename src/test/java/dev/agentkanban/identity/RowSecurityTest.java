@@ -80,7 +80,11 @@ class RowSecurityTest extends ApiTest {
                 "memberships",
                 // the idempotency filter runs before and around the request's transaction; the key is
                 // (workspace, actor, key), so one workspace's keys never answer another's request
-                "idempotency_keys");
+                "idempotency_keys",
+                // identity administration: invitations are listed by the invited username across
+                // workspaces, and the audit of account changes is system-wide (its workspace may be null)
+                "workspace_invitations",
+                "identity_audit");
         List<String> holding = jdbc.sql("""
                 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 join pg_attribute a on a.attrelid = c.oid and a.attname = 'workspace_id' and not a.attisdropped

@@ -33,6 +33,8 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("users", "people are per server; authors and actors are kept as names"),
             Map.entry("memberships", "who may use the target workspace is the target's decision"),
             Map.entry("api_tokens", "credentials never leave the server"),
+            Map.entry("workspace_invitations", "who may join the target workspace is the target's decision"),
+            Map.entry("identity_audit", "the audit of account administration is the server's, not the workspace's"),
             Map.entry("revoked_sessions", "credentials never leave the server"),
             Map.entry("outbox_events", "the change feed is per server; the restore announces itself with new events"),
             Map.entry("outbox_retention", "the change feed's bookkeeping"),

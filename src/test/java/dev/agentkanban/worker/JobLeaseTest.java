@@ -63,7 +63,7 @@ class JobLeaseTest {
 
         // the former holder comes back: its findings are not stored and the job stays worker-b's
         List<Agent.Finding> findings = List.of(new Agent.Finding("title", "from the stale holder", Map.of("title", "x")));
-        assertThatThrownBy(() -> tx.executeWithoutResult(s -> queue.complete(first, "worker-a", findings)))
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> queue.complete(first, "worker-a", new Agent.Analysis(findings, null))))
                 .isInstanceOf(JobQueue.LeaseLost.class);
         assertThat(results(lapsing)).as("results of the lost completion").isZero();
         assertThat(drafts()).as("drafts of the lost completion").isZero();
@@ -71,7 +71,7 @@ class JobLeaseTest {
         assertThat(failed).isFalse();
         assertThat(status(lapsing)).isEqualTo("processing");
 
-        Integer drafts = tx.execute(s -> queue.complete(second, "worker-b", List.of()));
+        Integer drafts = tx.execute(s -> queue.complete(second, "worker-b", new Agent.Analysis(List.of(), null)));
         assertThat(drafts).isZero();
         assertThat(status(lapsing)).isEqualTo("completed");
         assertThat(results(lapsing)).isEqualTo(1);
