@@ -68,6 +68,7 @@ async function main() {
     const comment = await call(client, 'add_comment', { task_id: created.id, body: `working on it over ${mode}` });
     const completed = await call(client, 'complete_task', {
       task_id: created.id, notes: 'done and tested', evidence_link: 'https://example.com/pr/1' });
+    const flow = await call(client, 'get_flow_metrics', { board });
     let badMove;
     try {
       await call(client, 'move_task', { task_id: created.id, column: 'Nowhere' });
@@ -78,7 +79,7 @@ async function main() {
       server: client.getServerVersion(),
       tools: tools.map((t) => ({ name: t.name, description: t.description, annotations: t.annotations,
         required: t.inputSchema?.required ?? [] })),
-      created, claimed, comment, completed, badMove,
+      created, claimed, comment, completed, flow, badMove,
     };
   } finally {
     await client.close();

@@ -1,5 +1,7 @@
 package dev.agentkanban.agent;
 
+import dev.agentkanban.analytics.FlowFilter;
+import dev.agentkanban.analytics.FlowMetrics;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.comment.Comment;
@@ -62,6 +64,7 @@ class KanbanTools {
     private final Comments comments;
     private final Evidences evidences;
     private final BoardStats stats;
+    private final FlowMetrics flow;
     private final Hints hints;
     private final Relations relations;
     private final Checklists checklists;
@@ -70,13 +73,15 @@ class KanbanTools {
     private final JsonMapper json;
 
     KanbanTools(Boards boards, Tasks tasks, TaskQueries queries, Comments comments, Evidences evidences, BoardStats stats,
-            Hints hints, Relations relations, Checklists checklists, RequestBodies bodies, Transactions tx, JsonMapper json) {
+            FlowMetrics flow, Hints hints, Relations relations, Checklists checklists, RequestBodies bodies, Transactions tx,
+            JsonMapper json) {
         this.boards = boards;
         this.tasks = tasks;
         this.queries = queries;
         this.comments = comments;
         this.evidences = evidences;
         this.stats = stats;
+        this.flow = flow;
         this.hints = hints;
         this.relations = relations;
         this.checklists = checklists;
@@ -106,6 +111,8 @@ class KanbanTools {
                 long board = board(a);
                 yield Map.of("statistics", stats.board(board), "time_in_column", stats.timeInColumn(board));
             }
+            case "get_flow_metrics" -> flow.flow(board(a), a.optionalString("from"), a.optionalString("to"),
+                    a.optionalString("tz"), new FlowFilter(a.optionalString("epic"), a.optionalString("tag"), a.optionalString("assignee")));
             case "report_issue" -> tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
             case "get_hints" -> getHints(a);
             case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));

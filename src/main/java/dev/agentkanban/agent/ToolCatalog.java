@@ -211,6 +211,21 @@ final class ToolCatalog {
                 Returns {statistics, time_in_column}.""",
                 readOnly(), schema(List.of("board"), board())));
 
+        tools.add(tool("get_flow_metrics", "Flow metrics",
+                """
+                Flow metrics of a board rebuilt from its history, over the days from..to (YYYY-MM-DD,
+                default the last 30 days up to today, at most 366) with day boundaries in tz (IANA zone,
+                default UTC): cumulative_flow (tasks per column at the end of each day, counts aligned with
+                columns), wip per day, throughput_daily and throughput_weekly (tasks completed),
+                lead_time (created to completed) and cycle_time (first start of work to completed) with
+                mean, p50, p85 and p95 in seconds, the completed tasks with their times, and aging_wip:
+                open in-progress tasks with their age and whether it exceeds the p85 cycle time.
+                Optional filters epic, tag and assignee.""",
+                readOnly(), schema(List.of("board"), board(), text("from", "First day, YYYY-MM-DD."),
+                        text("to", "Last day, YYYY-MM-DD (included)."), text("tz", "IANA time zone, e.g. Europe/Berlin."),
+                        text("epic", "Only tasks of this epic (exact)."), text("tag", "Only tasks carrying this tag."),
+                        text("assignee", "Only tasks assigned to this name (exact)."))));
+
         tools.add(tool("report_issue", "Report an issue",
                 """
                 Reports a problem you ran into without creating duplicates: looks for a task on the board

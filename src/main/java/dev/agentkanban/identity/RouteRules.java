@@ -86,6 +86,19 @@ final class RouteRules {
                 "POST /api/v1/tasks/{id}/checklist", "PATCH /api/v1/tasks/{id}/checklist/{itemId}",
                 "DELETE /api/v1/tasks/{id}/checklist/{itemId}", "POST /api/v1/tasks/{id}/checklist/{itemId}/move",
                 "POST /api/v1/tasks/{id}/checklist/{itemId}/convert");
+        // analytics (docs/analytics.md) and seed 002's statistics, with their seed-style aliases
+        workspace(Scope.READ, Role.VIEWER,
+                "GET /api/v1/analytics/boards/{boardId}/performance", "GET /api/v1/statistics/boards/{boardId}/performance",
+                "GET /api/v1/analytics/boards/{boardId}/flow", "GET /api/v1/analytics/boards/{boardId}/flow/cumulative_flow",
+                "GET /api/v1/analytics/boards/{boardId}/flow/wip", "GET /api/v1/analytics/boards/{boardId}/flow/throughput_daily",
+                "GET /api/v1/analytics/boards/{boardId}/flow/throughput_weekly", "GET /api/v1/analytics/boards/{boardId}/flow/completed",
+                "GET /api/v1/analytics/boards/{boardId}/flow/percentiles", "GET /api/v1/analytics/boards/{boardId}/flow/aging_wip",
+                "GET /api/v1/analytics/boards/{boardId}/forecast", "GET /api/v1/analytics/boards/{boardId}/burnup",
+                "GET /api/v1/tasks/{taskId}/statistics", "GET /api/v1/statistics/tasks/{taskId}/statistics",
+                "GET /api/v1/statistics/tickets/{taskId}/statistics", "GET /api/v1/boards/{boardId}/tasks/colors",
+                "GET /api/v1/statistics/boards/{boardId}/tasks/colors", "GET /api/v1/statistics/boards/{boardId}/tickets/colors",
+                "GET /api/v1/boards/{boardId}/drag-drop/metrics", "GET /api/v1/statistics/boards/{boardId}/drag-drop/metrics",
+                "GET /api/v1/bulk/operations/status");
         workspace(Scope.WRITE, Role.AGENT,
                 "POST /api/v1/tasks", "PATCH /api/v1/tasks/{id}", "PUT /api/v1/tasks/{id}", "DELETE /api/v1/tasks/{id}",
                 "POST /api/v1/tasks/{id}/move", "POST /api/v1/tasks/{id}/start", "POST /api/v1/tasks/{id}/complete",

@@ -7,6 +7,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Service;
 /**
  * Bulk operations (seed 002): each item is one ordinary task change in its own transaction, reported on
  * its own, so one bad id does not undo the others. One {@code bulk_update} event per affected board
- * follows, in a transaction of its own after the items.
+ * follows, in a transaction of its own after the items, together with the record of the operation
+ * ({@link BulkOperations}).
  */
 @Service
 public class BulkTasks {
@@ -34,11 +36,13 @@ public class BulkTasks {
     private final Tasks tasks;
     private final Transactions tx;
     private final Outbox outbox;
+    private final BulkOperations operations;
 
-    BulkTasks(Tasks tasks, Transactions tx, Outbox outbox) {
+    BulkTasks(Tasks tasks, Transactions tx, Outbox outbox, BulkOperations operations) {
         this.tasks = tasks;
         this.tx = tx;
         this.outbox = outbox;
+        this.operations = operations;
     }
 
     /** Moves each task to the column (by id or name), at the position or else at its end. */
@@ -60,6 +64,7 @@ public class BulkTasks {
     }
 
     private BulkResult apply(String operation, List<Long> ids, LongFunction<TaskView> action) {
+        Instant started = Instant.now();
         List<ItemResult> results = new ArrayList<>();
         Map<Long, List<Long>> changedByBoard = new LinkedHashMap<>();
         for (long id : ids.stream().distinct().toList()) {
@@ -74,10 +79,12 @@ public class BulkTasks {
                 results.add(new ItemResult(id, false, "internal error"));
             }
         }
-        if (!changedByBoard.isEmpty()) {
-            tx.write(() -> changedByBoard.forEach((board, changed) -> outbox.append(EventType.BULK_UPDATE, board, null,
-                    Map.of("operation", operation, "task_ids", changed))));
-        }
+        // the events and the record of the operation (GET /api/v1/bulk/operations/status) commit together
+        tx.write(() -> {
+            changedByBoard.forEach((board, changed) -> outbox.append(EventType.BULK_UPDATE, board, null,
+                    Map.of("operation", operation, "task_ids", changed)));
+            operations.record(operation, started, results);
+        });
         int ok = (int) results.stream().filter(ItemResult::success).count();
         return new BulkResult(results.size(), ok, results.size() - ok, results);
     }

@@ -40,7 +40,7 @@ class McpToolsTest extends ApiTest {
         Map<String, Tool> tools = agent.tools().stream().collect(Collectors.toMap(Tool::name, t -> t));
         assertThat(tools.keySet()).containsExactlyInAnyOrderElementsOf(TypeScriptClientTest.TOOLS);
         List<String> readOnly = List.of("list_boards", "get_board_state", "list_columns", "list_tasks", "get_task",
-                "get_statistics", "get_hints");
+                "get_statistics", "get_flow_metrics", "get_hints");
         tools.values().forEach(t -> {
             assertThat(t.annotations().readOnlyHint()).as(t.name()).isEqualTo(readOnly.contains(t.name()));
             assertThat(t.annotations().destructiveHint()).as(t.name()).isNotNull();
@@ -72,6 +72,13 @@ class McpToolsTest extends ApiTest {
         JsonNode stats = agent.ok("get_statistics", "board", b[0]);
         assertThat(stats.get("statistics").get("total").asLong()).isEqualTo(1);
         assertThat(stats.get("time_in_column").get("columns")).hasSize(4);
+
+        JsonNode flow = agent.ok("get_flow_metrics", "board", "Overview", "tz", "Europe/Berlin");
+        assertThat(flow.get("cumulative_flow")).hasSize(30);
+        // the task was created just now in In Progress: it is there at the end of today, and it is aging work
+        assertThat(flow.get("cumulative_flow").get(29).get("counts").get(2).asLong()).isEqualTo(1);
+        assertThat(flow.get("aging_wip").get("tasks").get(0).get("task_id").asLong()).isEqualTo(task);
+        assertThat(agent.error("get_flow_metrics", "board", b[0], "from", "yesterday")).contains("from");
 
         assertThat(agent.error("list_columns", "board", "No such board")).contains("no board named 'No such board'", "Overview");
     }

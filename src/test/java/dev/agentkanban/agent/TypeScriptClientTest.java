@@ -23,8 +23,8 @@ class TypeScriptClientTest extends ApiTest {
 
     static final List<String> TOOLS = List.of("list_boards", "get_board_state", "list_columns", "list_tasks", "get_task",
             "create_task", "edit_task", "move_task", "claim_task", "claim_next_task", "renew_claim", "release_task",
-            "complete_task", "add_comment", "get_statistics", "report_issue", "get_hints", "apply_hint", "add_dependency",
-            "remove_dependency", "create_subtask", "add_checklist_item", "check_item");
+            "complete_task", "add_comment", "get_statistics", "get_flow_metrics", "report_issue", "get_hints", "apply_hint",
+            "add_dependency", "remove_dependency", "create_subtask", "add_checklist_item", "check_item");
 
     long board;
     String agentToken;
@@ -95,6 +95,10 @@ class TypeScriptClientTest extends ApiTest {
         assertThat(report.get("claimed").get("claimed_by").asString()).isEqualTo("agent-smith");
         assertThat(report.get("comment").get("author").asString()).isEqualTo("agent-smith");
         assertThat(report.get("completed").get("task").get("status").asString()).isEqualTo("completed");
+        // the flow metrics the agent read right after completing count the task as completed today
+        JsonNode flow = report.get("flow");
+        assertThat(flow.get("completed")).extracting(c -> c.get("task_id").asLong()).contains(id);
+        assertThat(flow.get("throughput_daily").get(29).get("completed").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(report.get("badMove").asString()).contains("Nowhere", "Backlog", "To Do", "In Progress", "Done");
 
         Response task = http.get("/api/v1/tasks/" + id);

@@ -48,7 +48,7 @@ public final class RowSecurity {
     /**
      * Gives a workspace a row in every protected table, through the API of an admin of it: board and
      * columns, a tagged task with its history, a comment, evidence, a hint, a webhook with a delivery,
-     * a feed follower, and their outbox events.
+     * a bulk operation, a feed follower, and their outbox events.
      */
     public void fill(Http admin, long workspace) {
         long board = admin.post("/api/v1/boards", obj("name", "RLS board " + workspace)).id();
@@ -62,6 +62,8 @@ public final class RowSecurity {
         long blocked = created(admin.post("/api/v1/tasks", obj("board_id", board, "title", "RLS blocked task " + workspace)));
         assertThat(admin.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", blocked)).status())
                 .isEqualTo(201);
+        Response bulk = admin.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(task), "priority", "high"));
+        assertThat(bulk.status()).as(bulk.body()).isEqualTo(200); // recorded in bulk_operations
         Response progress = admin.put("/api/v1/events/progress", obj("cursor", 0));
         assertThat(progress.status()).as(progress.body()).isEqualTo(204);
         // nothing listens there: the delivery stays pending, which is all this needs

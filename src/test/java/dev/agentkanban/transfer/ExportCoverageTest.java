@@ -39,6 +39,7 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("outbox_events", "the change feed is per server; the restore announces itself with new events"),
             Map.entry("outbox_retention", "the change feed's bookkeeping"),
             Map.entry("feed_followers", "consumers' cursors into this server's change feed"),
+            Map.entry("bulk_operations", "a log of this server's bulk requests; each task's changes are in its history"),
             Map.entry("webhooks", "subscriptions hold signing secrets and targets; re-create them on the new server"),
             Map.entry("webhook_deliveries", "delivery log of this server's webhooks"),
             Map.entry("webhook_cursor", "delivery log of this server's webhooks"),

@@ -42,7 +42,8 @@ final class RateLimitFilter extends OncePerRequestFilter {
 
     /** A kind of request with its own budget, in the order they are matched. */
     enum Budget {
-        BULK("/api/v1/bulk", "/api/v1/bulk/**"),
+        // the bulk writes; reading their record (/api/v1/bulk/operations/...) is an ordinary request
+        BULK("/api/v1/bulk/tasks", "/api/v1/bulk/tasks/**"),
         WS_CONNECT("/ws", "/ws/**"),
         DEFAULT("/api/**", "/mcp", "/mcp/**", "/actuator/**");
 

@@ -1,0 +1,60 @@
+package dev.agentkanban.analytics;
+
+import dev.agentkanban.platform.ApiException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+/** Validated query parameters of the flow endpoints; each bad one is a 422 naming it. */
+record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) {
+
+    static final int DEFAULT_DAYS = 30;
+    static final int MAX_DAYS = 366;
+
+    static FlowParams of(String from, String to, String tz, String epic, String tag, String assignee, Clock clock) {
+        ZoneId zone = zone(tz);
+        LocalDate end = to == null ? LocalDate.now(clock.withZone(zone)) : date("to", to);
+        LocalDate start = from == null ? end.minusDays(DEFAULT_DAYS - 1) : date("from", from);
+        if (start.isAfter(end)) {
+            throw ApiException.invalid("from", "must not be after to");
+        }
+        if (ChronoUnit.DAYS.between(start, end) + 1 > MAX_DAYS) {
+            throw ApiException.invalid("from", "the range may span at most " + MAX_DAYS + " days");
+        }
+        return new FlowParams(start, end, zone, new FlowFilter(blankToNull(epic), blankToNull(tag), blankToNull(assignee)));
+    }
+
+    static ZoneId zone(String tz) {
+        if (tz == null || tz.isBlank()) {
+            return ZoneId.of("UTC");
+        }
+        try {
+            return ZoneId.of(tz.trim());
+        } catch (DateTimeException e) {
+            throw ApiException.invalid("tz", "must be an IANA time zone such as Europe/Berlin or UTC");
+        }
+    }
+
+    static LocalDate date(String field, String value) {
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be a date YYYY-MM-DD");
+        }
+    }
+
+    static int days(Integer days, int fallback, int max) {
+        int n = days == null ? fallback : days;
+        if (n < 1 || n > max) {
+            throw ApiException.invalid("days", "must be between 1 and " + max);
+        }
+        return n;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
