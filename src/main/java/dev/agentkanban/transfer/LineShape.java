@@ -162,12 +162,16 @@ final class LineShape {
     /** A brace followed (after spaces) by a quote or a closing brace: text that was meant as a JSON object. */
     static boolean looksLikeJson(String s) {
         for (int i = s.indexOf('{'); i >= 0; i = s.indexOf('{', i + 1)) {
-            int j = skipSpaces(s, i + 1);
-            if (j < s.length() && (s.charAt(j) == '"' || s.charAt(j) == '}')) {
+            if (opensObject(s, i)) {
                 return true;
             }
-            i = j - 1; // the spaces after this brace hold no other brace
         }
         return false;
+    }
+
+    /** Whether the brace at {@code brace} is followed, after spaces, by a quote or a closing brace. */
+    static boolean opensObject(String s, int brace) {
+        int j = skipSpaces(s, brace + 1);
+        return j < s.length() && (s.charAt(j) == '"' || s.charAt(j) == '}');
     }
 }

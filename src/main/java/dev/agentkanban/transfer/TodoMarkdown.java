@@ -312,6 +312,9 @@ final class TodoMarkdown {
         // stops at its first error or at METADATA_DEPTH, so a line of braces stays linear in practice
         char[] chars = body.toCharArray();
         for (int i = body.indexOf('{'); i >= 0; i = body.indexOf('{', i + 1)) {
+            if (!LineShape.opensObject(body, i)) {
+                continue; // an object starts with a key or is empty: no parser for a brace that cannot
+            }
             try (JsonParser p = JSON.createParser(chars, i, chars.length - i)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     continue;
