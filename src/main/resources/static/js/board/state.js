@@ -1,7 +1,7 @@
 // The board's state as loaded from the API: columns in order, the loaded tasks of each, per-column
 // paging and counts, and how a task as the server now has it goes into that state.
 import { get, query } from '../api.js';
-import { isActive } from '../filter.js';
+import { isActive, toQuery } from '../filter.js';
 import { breakdownKey } from '../breakdown.js';
 
 export const PAGE = 50;
