@@ -14,8 +14,8 @@ rm -rf "$OUT"
 mkdir -p "$OUT"/{opt,lib/x86_64-linux-gnu,lib64,etc,tmp,app/data}
 
 # java.se: every SE module (Spring, JDBC, JMX, HTTP client); jdk.* for Netty/Lettuce (Unsafe), JFR and
-# JMX extras, DNS names and zip file systems
-"$JDK/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.jfr,jdk.naming.dns,jdk.zipfs,jdk.crypto.cryptoki,jdk.localedata \
+# JMX extras, DNS names and zip file systems; jdk.net for the webhook client's socket options (Apache HttpClient)
+"$JDK/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.jfr,jdk.naming.dns,jdk.zipfs,jdk.crypto.cryptoki,jdk.localedata,jdk.net \
   --include-locales en --strip-debug --no-man-pages --no-header-files --compress zip-6 --output "$OUT/opt/java"
 
 # the C libraries the runtime's binaries need (ldd), plus the dynamic loader; not those of the
