@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The board feature's API: boards and their columns, scoped to the request's workspace. Changing them takes the member role. */
 @Service
@@ -325,8 +324,6 @@ public class Boards {
     }
 
     private static void requireTransaction() {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("restoring must happen inside the import's transaction");
-        }
+        Transactions.requireActive("restoring must happen inside the import's transaction");
     }
 }

@@ -88,9 +88,7 @@ public class Comments {
      * write transaction; no history row or event of its own.
      */
     public long restore(long taskId, String author, String body, Instant createdAt, Instant updatedAt) {
-        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("restoring must happen inside the import's transaction");
-        }
+        Transactions.requireActive("restoring must happen inside the import's transaction");
         return repo.insert(CurrentRequest.get().workspaceId(), taskId, author, body, createdAt, updatedAt);
     }
 

@@ -2,9 +2,9 @@ package dev.agentkanban.events;
 
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.platform.Transactions;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,9 +24,7 @@ public class Outbox {
 
     /** Records that something happened; {@code payload} carries the new state (event-carried state). */
     public void append(EventType type, Long boardId, Long taskId, Object payload) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("outbox events must be appended inside the change's transaction");
-        }
+        Transactions.requireActive("outbox events must be appended inside the change's transaction");
         RequestContext ctx = CurrentRequest.get();
         jdbc.sql("""
                 insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)

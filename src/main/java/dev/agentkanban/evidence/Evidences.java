@@ -99,9 +99,7 @@ public class Evidences {
      * write transaction; no history row or event of its own (the task's created row and event cover it).
      */
     public long restore(long taskId, RestoredEvidence evidence) {
-        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("restoring must happen inside the import's transaction");
-        }
+        Transactions.requireActive("restoring must happen inside the import's transaction");
         return repo.insert(CurrentRequest.get().workspaceId(), taskId, evidence);
     }
 

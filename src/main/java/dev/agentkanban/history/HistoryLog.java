@@ -1,12 +1,12 @@
 package dev.agentkanban.history;
 
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.Transactions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Writes the audit rows for task changes that are not updates of the task row itself (comment added,
@@ -71,8 +71,6 @@ public class HistoryLog {
     }
 
     private static void requireTransaction() {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("history rows must be written inside the change's transaction");
-        }
+        Transactions.requireActive("history rows must be written inside the change's transaction");
     }
 }

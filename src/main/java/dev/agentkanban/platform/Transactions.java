@@ -6,6 +6,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -91,5 +92,15 @@ public class Transactions {
             appRole = known;
         }
         return known;
+    }
+
+    /**
+     * Refuses work that must be part of the caller's write transaction (an outbox event, a history row,
+     * a restored row) when none is active: {@code what} says what needed one.
+     */
+    public static void requireActive(String what) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException(what);
+        }
     }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The tag feature's API: the workspace's tags and the tag set of each task. A change of a task's tags
@@ -214,9 +213,7 @@ public class Tags {
      * Invalid names are a 422 on field {@code tags}.
      */
     public List<Tag> setByNames(TaskRef task, List<String> names) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("setByNames must run inside the caller's write transaction");
-        }
+        Transactions.requireActive("setByNames must run inside the caller's write transaction");
         long ws = ws();
         List<Tag> wanted = names("tags", names == null ? List.of() : names).stream().map(n -> repo.findOrCreate(ws, n)).toList();
         return setExactly(ws, task, wanted).after();
@@ -249,9 +246,7 @@ public class Tags {
     }
 
     private static void requireTransaction() {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("restoring must happen inside the import's transaction");
-        }
+        Transactions.requireActive("restoring must happen inside the import's transaction");
     }
 
     // ---- internals ----

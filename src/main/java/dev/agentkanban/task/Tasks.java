@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -145,9 +144,7 @@ public class Tasks {
      * task's event once what hangs off it is written. The caller holds the column's lock.
      */
     public long restore(RestoredTask task) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("a restored task must be inserted inside the import's transaction");
-        }
+        Transactions.requireActive("a restored task must be inserted inside the import's transaction");
         return repo.insert(CurrentRequest.get().workspaceId(), task);
     }
 
