@@ -40,14 +40,15 @@ class ChecklistRepository {
     }
 
     ChecklistItem insert(long ws, long taskId, long position, String text, boolean done, String assignee,
-            java.time.Instant due, String actor) {
+            java.time.Instant due, String actor, java.time.Instant createdAt) {
         return jdbc.sql("""
-                insert into checklist_items (workspace_id, task_id, position, text, done, assignee, due_date, created_by)
-                values (:ws, :task, :position, :text, :done, :assignee, :due, :actor)
+                insert into checklist_items (workspace_id, task_id, position, text, done, assignee, due_date, created_by,
+                                             created_at)
+                values (:ws, :task, :position, :text, :done, :assignee, :due, :actor, coalesce(:createdAt, now()))
                 returning\s""" + COLUMNS)
                 .param("ws", ws).param("task", taskId).param("position", position).param("text", text)
                 .param("done", done).param("assignee", assignee).param("due", TaskRepository.timestamp(due))
-                .param("actor", actor)
+                .param("actor", actor).param("createdAt", TaskRepository.timestamp(createdAt))
                 .query(ChecklistRepository::item)
                 .single();
     }

@@ -72,7 +72,7 @@ public class Checklists {
             }
             long position = place(t.id, 0, request.position(), request.beforeId(), request.afterId());
             ChecklistItem item = repo.insert(t.workspaceId, t.id, position, text, Boolean.TRUE.equals(request.done()),
-                    blankToNull(request.assignee()), request.dueDate(), CurrentRequest.get().actor());
+                    blankToNull(request.assignee()), request.dueDate(), CurrentRequest.get().actor(), null);
             return changed(t, item, "added", null, item.text());
         });
     }
@@ -203,5 +203,16 @@ public class Checklists {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /**
+     * Inserts a checklist item as it was elsewhere (imports) on a task the import just wrote, inside the
+     * import's write transaction; no history row or event of its own (the task's created row and event
+     * cover it). A null creation time is now.
+     */
+    public void restore(long taskId, long position, String text, boolean done, String assignee,
+            java.time.Instant due, String createdBy, java.time.Instant createdAt) {
+        Transactions.requireActive("restoring must happen inside the import's transaction");
+        repo.insert(CurrentRequest.get().workspaceId(), taskId, position, text, done, assignee, due, createdBy, createdAt);
     }
 }

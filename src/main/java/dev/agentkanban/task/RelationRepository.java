@@ -62,6 +62,18 @@ class RelationRepository {
                 .single();
     }
 
+    /** A relation as it was elsewhere (imports); one the task pair already has is kept as it is. */
+    void restore(long ws, String kind, long from, long to, String createdBy, java.time.Instant createdAt) {
+        jdbc.sql("""
+                insert into task_relations (workspace_id, kind, from_task_id, to_task_id, created_by, created_at)
+                values (:ws, :kind, :from, :to, :createdBy, coalesce(:createdAt, now()))
+                on conflict do nothing
+                """)
+                .param("ws", ws).param("kind", kind).param("from", from).param("to", to).param("createdBy", createdBy)
+                .param("createdAt", TaskRepository.timestamp(createdAt))
+                .update();
+    }
+
     int delete(long ws, long id) {
         return jdbc.sql("delete from task_relations where workspace_id = :ws and id = :id").param("ws", ws).param("id", id).update();
     }

@@ -277,4 +277,13 @@ public class Relations {
         RequestContext ctx = CurrentRequest.get();
         return ctx.workspaceId();
     }
+
+    /**
+     * Inserts a relation as it was elsewhere (imports) between tasks the import just wrote, inside the
+     * import's write transaction; {@code kind} as stored. A pair that has it already keeps it.
+     */
+    public void restore(String kind, long from, long to, String createdBy, java.time.Instant createdAt) {
+        Transactions.requireActive("restoring must happen inside the import's transaction");
+        repo.restore(CurrentRequest.get().workspaceId(), kind, from, to, createdBy, createdAt);
+    }
 }

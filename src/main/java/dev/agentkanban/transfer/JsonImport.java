@@ -1,6 +1,8 @@
 package dev.agentkanban.transfer;
 
 import dev.agentkanban.task.Tasks;
+import dev.agentkanban.task.Checklists;
+import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.history.HistoryLog;
@@ -67,11 +69,16 @@ class JsonImport {
     private final Comments commentApi;
     private final Evidences evidenceApi;
     private final HistoryLog trail;
+    private final Checklists checklistApi;
+    private final Relations relationApi;
     private final Outbox outbox;
     private final JsonMapper json;
 
     JsonImport(Transactions tx, TransferRepository repo, Boards boards, Tasks tasks, Tags tags, Comments comments,
-            Evidences evidences, HistoryLog history, Outbox outbox, JsonMapper json) {
+            Evidences evidences, HistoryLog history, Checklists checklists, Relations relations, Outbox outbox,
+            JsonMapper json) {
+        this.checklistApi = checklists;
+        this.relationApi = relations;
         this.taskApi = tasks;
         this.tagApi = tags;
         this.commentApi = comments;
@@ -367,7 +374,7 @@ class JsonImport {
                             + " or longer than 500 characters");
                 }
                 itemPosition += Position.GAP;
-                repo.insertChecklistItem(ws, id, itemPosition, text, i.path("done").asBoolean(false), raw(i, "assignee"),
+                checklistApi.restore(id, itemPosition, text, i.path("done").asBoolean(false), raw(i, "assignee"),
                         time(i, "due_date"), raw(i, "created_by"), time(i, "created_at"));
             }
         }
@@ -384,7 +391,7 @@ class JsonImport {
                 throw invalid("relations[]", "a relation names a task the document does not have: " + r);
             }
             boolean symmetric = kind.equals("relates_to");
-            repo.insertRelation(ws, kind, symmetric ? Math.min(from, to) : from, symmetric ? Math.max(from, to) : to,
+            relationApi.restore(kind, symmetric ? Math.min(from, to) : from, symmetric ? Math.max(from, to) : to,
                     raw(r, "created_by"), time(r, "created_at"));
         }
 

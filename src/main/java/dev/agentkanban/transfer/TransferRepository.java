@@ -198,28 +198,6 @@ class TransferRepository {
              as occurred_at from task_history where workspace_id = :ws order by id
             """;
 
-    void insertChecklistItem(long ws, long taskId, long position, String text, boolean done, String assignee, Instant due,
-            String createdBy, Instant createdAt) {
-        jdbc.sql("""
-                insert into checklist_items (workspace_id, task_id, position, text, done, assignee, due_date, created_by, created_at)
-                values (:ws, :task, :position, :text, :done, :assignee, :due, :createdBy, coalesce(:createdAt, now()))
-                """)
-                .param("ws", ws).param("task", taskId).param("position", position).param("text", text).param("done", done)
-                .param("assignee", assignee).param("due", timestamp(due)).param("createdBy", createdBy)
-                .param("createdAt", timestamp(createdAt))
-                .update();
-    }
-
-    void insertRelation(long ws, String kind, long from, long to, String createdBy, Instant createdAt) {
-        jdbc.sql("""
-                insert into task_relations (workspace_id, kind, from_task_id, to_task_id, created_by, created_at)
-                values (:ws, :kind, :from, :to, :createdBy, coalesce(:createdAt, now()))
-                on conflict do nothing
-                """)
-                .param("ws", ws).param("kind", kind).param("from", from).param("to", to).param("createdBy", createdBy)
-                .param("createdAt", timestamp(createdAt))
-                .update();
-    }
 
     private ExportedTask exported(ResultSet rs, int n) throws SQLException {
         String[] tags = (String[]) rs.getArray("tags").getArray();

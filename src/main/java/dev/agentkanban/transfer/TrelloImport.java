@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.evidence.RestoredEvidence;
 import dev.agentkanban.evidence.Evidences;
@@ -78,9 +79,11 @@ class TrelloImport {
     private final HistoryLog history;
     private final Comments commentApi;
     private final Evidences evidenceApi;
+    private final Checklists checklistApi;
 
     TrelloImport(Transactions tx, Boards boards, Tags tags, TransferRepository repo, ImportedTasks imported, HistoryLog history,
-            Comments comments, Evidences evidences) {
+            Comments comments, Evidences evidences, Checklists checklists) {
+        this.checklistApi = checklists;
         this.commentApi = comments;
         this.evidenceApi = evidences;
         this.tx = tx;
@@ -307,7 +310,7 @@ class TrelloImport {
             long itemPosition = 0;
             for (Map.Entry<String, Boolean> item : items.subList(0, Math.min(items.size(), MAX_CHECKLIST_ITEMS))) {
                 itemPosition += Position.GAP;
-                repo.insertChecklistItem(ctx.workspaceId(), id, itemPosition, item.getKey(), item.getValue(), null, null,
+                checklistApi.restore(id, itemPosition, item.getKey(), item.getValue(), null, null,
                         ctx.actor(), null);
             }
             if (items.size() > MAX_CHECKLIST_ITEMS) {
