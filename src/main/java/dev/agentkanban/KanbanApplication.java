@@ -39,8 +39,9 @@ public class KanbanApplication {
             // no API database, no web server: the worker's own context (see worker.WorkerConfig)
             case "worker" -> Worker.main(rest);
             default -> {
-                System.err.println("Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve | mcp | worker | "
-                        + String.join(" | ", TransferCli.MODES) + "]");
+                System.err.println(
+                        "Unknown mode '" + mode + "'. Usage: java -jar agent-kanban.jar [serve | mcp | worker | "
+                                + String.join(" | ", TransferCli.MODES) + "]");
                 System.exit(2);
             }
         }
@@ -90,7 +91,8 @@ public class KanbanApplication {
 
     /** True when DATABASE_URL or spring.datasource.url is given as an argument, system property or variable. */
     private static boolean databaseConfigured(String... args) {
-        return !isBlank(setting("DATABASE_URL", args)) || !isBlank(setting("spring.datasource.url", args))
+        return !isBlank(setting("DATABASE_URL", args))
+                || !isBlank(setting("spring.datasource.url", args))
                 || !isBlank(System.getenv("SPRING_DATASOURCE_URL"));
     }
 

@@ -14,17 +14,17 @@ import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.stats.BoardStats;
-import dev.agentkanban.platform.Patch;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Overrides;
 import dev.agentkanban.task.Owner;
+import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
-import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskFilter;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRequests;
@@ -72,8 +72,19 @@ class KanbanTools {
     private final Transactions tx;
     private final JsonMapper json;
 
-    KanbanTools(Boards boards, Tasks tasks, TaskQueries queries, Comments comments, Evidences evidences, BoardStats stats,
-            FlowMetrics flow, Hints hints, Relations relations, Checklists checklists, RequestBodies bodies, Transactions tx,
+    KanbanTools(
+            Boards boards,
+            Tasks tasks,
+            TaskQueries queries,
+            Comments comments,
+            Evidences evidences,
+            BoardStats stats,
+            FlowMetrics flow,
+            Hints hints,
+            Relations relations,
+            Checklists checklists,
+            RequestBodies bodies,
+            Transactions tx,
             JsonMapper json) {
         this.boards = boards;
         this.tasks = tasks;
@@ -111,20 +122,38 @@ class KanbanTools {
                 long board = board(a);
                 yield Map.of("statistics", stats.board(board), "time_in_column", stats.timeInColumn(board));
             }
-            case "get_flow_metrics" -> flow.flow(board(a), a.optionalString("from"), a.optionalString("to"),
-                    a.optionalString("tz"), new FlowFilter(a.optionalString("epic"), a.optionalString("tag"), a.optionalString("assignee")));
-            case "report_issue" -> tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
+            case "get_flow_metrics" ->
+                flow.flow(
+                        board(a),
+                        a.optionalString("from"),
+                        a.optionalString("to"),
+                        a.optionalString("tz"),
+                        new FlowFilter(
+                                a.optionalString("epic"), a.optionalString("tag"), a.optionalString("assignee")));
+            case "report_issue" ->
+                tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
             case "get_hints" -> getHints(a);
             case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
-            case "add_dependency" -> relations.add(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
+            case "add_dependency" ->
+                relations.add(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
             case "remove_dependency" ->
                 relations.remove(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
             case "create_subtask" -> createSubtask(a);
-            case "add_checklist_item" -> checklists.add(a.requiredLong("task_id"), a.optionalLong("expected_version"),
-                    bodies.bind(json.valueToTree(a.without("task_id", "expected_version")), AddChecklistItem.class));
-            case "check_item" -> checklists.update(a.requiredLong("task_id"), a.requiredLong("item_id"),
-                    a.optionalLong("expected_version"), new Patch<>(new UpdateChecklistItem(null,
-                            a.has("done") ? a.optionalBoolean("done") : Boolean.TRUE, null, null), Set.of("done")));
+            case "add_checklist_item" ->
+                checklists.add(
+                        a.requiredLong("task_id"),
+                        a.optionalLong("expected_version"),
+                        bodies.bind(
+                                json.valueToTree(a.without("task_id", "expected_version")), AddChecklistItem.class));
+            case "check_item" ->
+                checklists.update(
+                        a.requiredLong("task_id"),
+                        a.requiredLong("item_id"),
+                        a.optionalLong("expected_version"),
+                        new Patch<>(
+                                new UpdateChecklistItem(
+                                        null, a.has("done") ? a.optionalBoolean("done") : Boolean.TRUE, null, null),
+                                Set.of("done")));
             default -> throw ApiException.badRequest("unknown tool " + tool);
         };
     }
@@ -132,11 +161,22 @@ class KanbanTools {
     private Object listTasks(ToolArguments a) {
         Long board = a.has("board") ? board(a) : null;
         Long column = columnId(a, board);
-        TaskFilter filter = new TaskFilter(board, column, enums(TaskStatus.class, "status", a.optionalStrings("status")),
-                a.optionalStrings("priority").stream().map(p -> priority(p)).toList(), a.optionalString("epic"),
-                a.optionalString("assignee"), a.optionalString("tag"),
-                WireEnums.parse(Owner.class, "owner", a.optionalString("owner")), null, null, a.optionalBoolean("overdue"),
-                a.optionalString("q"), a.optionalString("sort"), a.optionalBoolean("blocked"), a.optionalBoolean("ready"),
+        TaskFilter filter = new TaskFilter(
+                board,
+                column,
+                enums(TaskStatus.class, "status", a.optionalStrings("status")),
+                a.optionalStrings("priority").stream().map(p -> priority(p)).toList(),
+                a.optionalString("epic"),
+                a.optionalString("assignee"),
+                a.optionalString("tag"),
+                WireEnums.parse(Owner.class, "owner", a.optionalString("owner")),
+                null,
+                null,
+                a.optionalBoolean("overdue"),
+                a.optionalString("q"),
+                a.optionalString("sort"),
+                a.optionalBoolean("blocked"),
+                a.optionalBoolean("ready"),
                 a.optionalLong("parent_id"));
         return queries.list(filter, page(a));
     }
@@ -152,8 +192,12 @@ class KanbanTools {
         Relations.TaskRelations related = relations.list(id);
         result.put("relations", related.items());
         result.put("blockers", related.blockers());
-        result.put("children", related.items().stream().filter(r -> r.kind() == RelationKind.CHILD)
-                .map(Relations.Relation::task).toList());
+        result.put(
+                "children",
+                related.items().stream()
+                        .filter(r -> r.kind() == RelationKind.CHILD)
+                        .map(Relations.Relation::task)
+                        .toList());
         result.put("checklist", checklists.list(id).items());
         return result;
     }
@@ -172,9 +216,11 @@ class KanbanTools {
     private Map<String, Object> getHints(ToolArguments a) {
         long id = a.requiredLong("task_id");
         String status = a.optionalString("status");
-        HintStatus wanted = status == null ? HintStatus.PENDING
+        HintStatus wanted = status == null
+                ? HintStatus.PENDING
                 : status.strip().equalsIgnoreCase("all") ? null : WireEnums.parse(HintStatus.class, "status", status);
-        return Map.of("hints", hints.list(id, wanted, PageRequest.of(MAX_PAGE, 0L)).items());
+        return Map.of(
+                "hints", hints.list(id, wanted, PageRequest.of(MAX_PAGE, 0L)).items());
     }
 
     private TaskView editTask(ToolArguments a) {
@@ -183,7 +229,10 @@ class KanbanTools {
         if (fields.isEmpty()) {
             throw ApiException.invalid("task_id", "give at least one field to change");
         }
-        return tasks.update(id, a.optionalLong("expected_version"), bodies.patch(json.valueToTree(fields), UpdateTask.class),
+        return tasks.update(
+                id,
+                a.optionalLong("expected_version"),
+                bodies.patch(json.valueToTree(fields), UpdateTask.class),
                 force(a));
     }
 
@@ -191,7 +240,11 @@ class KanbanTools {
         Object column = a.raw("column");
         Long columnId = isId(column) ? a.optionalLong("column") : null;
         String columnName = columnId == null ? a.optionalString("column") : null;
-        MoveTask move = new MoveTask(columnId, columnName, a.optionalInt("position"), a.optionalLong("before_id"),
+        MoveTask move = new MoveTask(
+                columnId,
+                columnName,
+                a.optionalInt("position"),
+                a.optionalLong("before_id"),
                 a.optionalLong("after_id"));
         bodies.validate(move);
         return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move, force(a));
@@ -212,8 +265,10 @@ class KanbanTools {
         result.put("claimed", claimed.isPresent());
         result.put("task", claimed.orElse(null));
         if (claimed.isEmpty()) {
-            result.put("message", "no task is available: every matching open task is claimed by someone else or blocked"
-                    + " by an open task, or there is none; try later or without filters");
+            result.put(
+                    "message",
+                    "no task is available: every matching open task is claimed by someone else or blocked"
+                            + " by an open task, or there is none; try later or without filters");
         }
         return result;
     }
@@ -239,7 +294,8 @@ class KanbanTools {
         return tx.write(() -> {
             TaskView done = tasks.complete(id, expected, force(a));
             Comment comment = notes == null ? null : comments.add(id, notes);
-            List<Evidence> evidence = proofs.stream().map(p -> evidences.add(id, p, null)).toList();
+            List<Evidence> evidence =
+                    proofs.stream().map(p -> evidences.add(id, p, null)).toList();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("task", comment == null && evidence.isEmpty() ? done : queries.get(id));
             result.put("comment", comment);
@@ -274,9 +330,18 @@ class KanbanTools {
         }
         String name = a.optionalString("board").strip();
         List<Board> all = boards.list(PageRequest.of(PageRequest.MAX_LIMIT, 0L)).items();
-        return all.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst().map(Board::id)
-                .orElseThrow(() -> ApiException.invalid("board", "no board named '" + name + "'; boards: "
-                        + String.join(", ", all.stream().map(b -> b.name() + " (" + b.id() + ")").toList())));
+        return all.stream()
+                .filter(b -> b.name().equalsIgnoreCase(name))
+                .findFirst()
+                .map(Board::id)
+                .orElseThrow(() -> ApiException.invalid(
+                        "board",
+                        "no board named '" + name + "'; boards: "
+                                + String.join(
+                                        ", ",
+                                        all.stream()
+                                                .map(b -> b.name() + " (" + b.id() + ")")
+                                                .toList())));
     }
 
     private Long columnId(ToolArguments a, Long board) {
@@ -290,7 +355,8 @@ class KanbanTools {
         if (board == null) {
             throw ApiException.invalid("column", "give board too to find a column by name");
         }
-        return boards.resolveColumn(boards.get(board), null, a.optionalString("column")).id();
+        return boards.resolveColumn(boards.get(board), null, a.optionalString("column"))
+                .id();
     }
 
     private static boolean isId(Object v) {
@@ -316,8 +382,9 @@ class KanbanTools {
     private static Integer lease(ToolArguments a) {
         Integer seconds = a.optionalInt("lease_seconds");
         if (seconds != null && (seconds < TaskRequests.MIN_LEASE_SECONDS || seconds > TaskRequests.MAX_LEASE_SECONDS)) {
-            throw ApiException.invalid("lease_seconds", "must be between " + TaskRequests.MIN_LEASE_SECONDS + " and "
-                    + TaskRequests.MAX_LEASE_SECONDS);
+            throw ApiException.invalid(
+                    "lease_seconds",
+                    "must be between " + TaskRequests.MIN_LEASE_SECONDS + " and " + TaskRequests.MAX_LEASE_SECONDS);
         }
         return seconds;
     }

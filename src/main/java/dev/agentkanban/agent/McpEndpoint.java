@@ -60,7 +60,9 @@ class McpEndpoint {
                 // runs on the request's thread, inside the authentication filter: capture its context
                 .contextExtractor(request -> {
                     RequestContext ctx = CurrentRequest.orNull();
-                    return ctx == null ? McpTransportContext.EMPTY : McpTransportContext.create(Map.of(CONTEXT_KEY, ctx));
+                    return ctx == null
+                            ? McpTransportContext.EMPTY
+                            : McpTransportContext.create(Map.of(CONTEXT_KEY, ctx));
                 })
                 .build();
     }
@@ -69,17 +71,19 @@ class McpEndpoint {
     @Bean
     ServletRegistrationBean<McpGuard> mcpServlet(HttpServletStatelessServerTransport transport, JsonMapper json) {
         Set<String> tools = ToolCatalog.tools().stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
-        ServletRegistrationBean<McpGuard> servlet = new ServletRegistrationBean<>(new McpGuard(transport, json, tools), PATH);
+        ServletRegistrationBean<McpGuard> servlet =
+                new ServletRegistrationBean<>(new McpGuard(transport, json, tools), PATH);
         servlet.setName("mcp");
         servlet.setLoadOnStartup(1);
         return servlet;
     }
 
     @Bean(destroyMethod = "close")
-    McpStatelessSyncServer mcpServer(HttpServletStatelessServerTransport transport, KanbanTools tools, JsonMapper json,
-            ServiceInfo info) {
+    McpStatelessSyncServer mcpServer(
+            HttpServletStatelessServerTransport transport, KanbanTools tools, JsonMapper json, ServiceInfo info) {
         List<SyncToolSpecification> specs = ToolCatalog.tools().stream()
-                .map(tool -> new SyncToolSpecification(tool, (context, call) -> invoke(tools, json, tool, context, call)))
+                .map(tool ->
+                        new SyncToolSpecification(tool, (context, call) -> invoke(tools, json, tool, context, call)))
                 .toList();
         return McpServer.sync(transport)
                 .serverInfo(ToolCatalog.SERVER_NAME, info.version())
@@ -95,8 +99,8 @@ class McpEndpoint {
      * conflict, forbidden, database briefly away) is a tool error carrying the same explanation REST's
      * problem details give; anything else is a tool error without internals, logged here.
      */
-    static CallToolResult invoke(KanbanTools tools, JsonMapper json, Tool tool, McpTransportContext context,
-            CallToolRequest call) {
+    static CallToolResult invoke(
+            KanbanTools tools, JsonMapper json, Tool tool, McpTransportContext context, CallToolRequest call) {
         if (!(context.get(CONTEXT_KEY) instanceof RequestContext ctx)) {
             return error("Forbidden (403): you are not a member of any workspace; ask an admin to add you");
         }
@@ -114,30 +118,42 @@ class McpEndpoint {
             return error("Conflict (409): a resource with the same unique value already exists");
         } catch (DataIntegrityViolationException e) {
             return error("Validation failed (422): the request violates a data constraint");
-        } catch (CannotCreateTransactionException | DataAccessResourceFailureException | TransientDataAccessResourceException
+        } catch (CannotCreateTransactionException
+                | DataAccessResourceFailureException
+                | TransientDataAccessResourceException
                 | QueryTimeoutException e) {
             log.warn("MCP tool {}: database unavailable: {}", tool.name(), e.getMessage());
             return error("Service unavailable (503): the database is not reachable; try again in a few seconds");
         } catch (RuntimeException e) {
             log.error("MCP tool {} failed for {}", tool.name(), ctx.actor(), e);
-            return error("Internal error (500): " + tool.name() + " could not be completed; the server logged the cause");
+            return error(
+                    "Internal error (500): " + tool.name() + " could not be completed; the server logged the cause");
         }
     }
 
     private static CallToolResult success(JsonMapper json, Object result) {
         String text = json.writeValueAsString(result);
         Object structured = json.readValue(text, Object.class);
-        return CallToolResult.builder().content(List.of(new TextContent(text))).structuredContent(structured).isError(false)
+        return CallToolResult.builder()
+                .content(List.of(new TextContent(text)))
+                .structuredContent(structured)
+                .isError(false)
                 .build();
     }
 
     static CallToolResult error(String message) {
-        return CallToolResult.builder().content(List.of(new TextContent(message))).isError(true).build();
+        return CallToolResult.builder()
+                .content(List.of(new TextContent(message)))
+                .isError(true)
+                .build();
     }
 
     /** "Title (status): detail", plus each field error when there are several. */
     static String describe(ApiException e) {
-        StringBuilder s = new StringBuilder(e.title()).append(" (").append(e.status().value()).append("): ")
+        StringBuilder s = new StringBuilder(e.title())
+                .append(" (")
+                .append(e.status().value())
+                .append("): ")
                 .append(e.getMessage());
         if (e.properties().get("errors") instanceof List<?> errors && errors.size() > 1) {
             for (Object error : errors) {

@@ -33,13 +33,24 @@ final class McpGuard extends HttpServlet {
     static final int METHOD_NOT_FOUND = -32601;
     static final int INVALID_PARAMS = -32602;
     static final int INTERNAL_ERROR = -32603;
-    static final String PARSE_ERROR_MESSAGE = "Parse error: the message is not JSON, or nests deeper than the server reads";
+    static final String PARSE_ERROR_MESSAGE =
+            "Parse error: the message is not JSON, or nests deeper than the server reads";
 
     private static final Set<String> METHODS = Set.of("initialize", "ping", "tools/list", "tools/call");
     /** Notifications the SDK acts on; any other notification is accepted and ignored, as JSON-RPC asks. */
     private static final Set<String> NOTIFICATIONS = Set.of("notifications/initialized", "notifications/cancelled");
-    private static final Map<Integer, String> STANDARD = Map.of(PARSE_ERROR, "Parse error", INVALID_REQUEST, "Invalid Request",
-            METHOD_NOT_FOUND, "Method not found", INVALID_PARAMS, "Invalid params", INTERNAL_ERROR, "Internal error");
+
+    private static final Map<Integer, String> STANDARD = Map.of(
+            PARSE_ERROR,
+            "Parse error",
+            INVALID_REQUEST,
+            "Invalid Request",
+            METHOD_NOT_FOUND,
+            "Method not found",
+            INVALID_PARAMS,
+            "Invalid params",
+            INTERNAL_ERROR,
+            "Internal error");
 
     private final HttpServlet sdk;
     private final JsonMapper json;
@@ -66,7 +77,8 @@ final class McpGuard extends HttpServlet {
     record Refusal(int code, String message, JsonNode id) {}
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
         if (!"POST".equals(request.getMethod())) {
             sdk.service(request, response);
             return;
@@ -101,12 +113,17 @@ final class McpGuard extends HttpServlet {
      */
     static Refusal envelope(JsonNode m) {
         if (!m.isObject()) {
-            return new Refusal(INVALID_REQUEST, "Invalid Request: send one JSON-RPC message as an object (batches are not supported)",
+            return new Refusal(
+                    INVALID_REQUEST,
+                    "Invalid Request: send one JSON-RPC message as an object (batches are not supported)",
                     null);
         }
         JsonNode id = m.get("id");
-        if (!"2.0".equals(m.path("jsonrpc").asString(null)) || (id != null && !(id.isString() || id.isIntegralNumber()))) {
-            return new Refusal(INVALID_REQUEST, "Invalid Request: \"jsonrpc\" must be \"2.0\" and \"id\" a string or an integer",
+        if (!"2.0".equals(m.path("jsonrpc").asString(null))
+                || (id != null && !(id.isString() || id.isIntegralNumber()))) {
+            return new Refusal(
+                    INVALID_REQUEST,
+                    "Invalid Request: \"jsonrpc\" must be \"2.0\" and \"id\" a string or an integer",
                     null);
         }
         JsonNode method = m.get("method");
@@ -132,8 +149,11 @@ final class McpGuard extends HttpServlet {
             return null; // a notification: never answered with an error
         }
         if (!METHODS.contains(method.asString())) {
-            return new Refusal(METHOD_NOT_FOUND, "Method not found: this server offers " + String.join(", ", METHODS.stream()
-                    .sorted().toList()), id);
+            return new Refusal(
+                    METHOD_NOT_FOUND,
+                    "Method not found: this server offers "
+                            + String.join(", ", METHODS.stream().sorted().toList()),
+                    id);
         }
         JsonNode params = m.get("params");
         if (params != null && !params.isNull() && !params.isObject()) {
@@ -149,7 +169,8 @@ final class McpGuard extends HttpServlet {
     private Refusal toolCall(JsonNode params, JsonNode id) {
         JsonNode name = params == null ? null : params.get("name");
         if (name == null || !name.isString() || !tools.contains(name.asString())) {
-            return new Refusal(INVALID_PARAMS, "Invalid params: \"name\" must be one of the tools that tools/list names", id);
+            return new Refusal(
+                    INVALID_PARAMS, "Invalid params: \"name\" must be one of the tools that tools/list names", id);
         }
         JsonNode arguments = params.get("arguments");
         if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
@@ -159,12 +180,18 @@ final class McpGuard extends HttpServlet {
     }
 
     private static Refusal initialize(JsonNode params, JsonNode id) {
-        boolean valid = params != null && params.path("protocolVersion").isString()
-                && params.path("clientInfo").isObject() && params.path("clientInfo").path("name").isString()
+        boolean valid = params != null
+                && params.path("protocolVersion").isString()
+                && params.path("clientInfo").isObject()
+                && params.path("clientInfo").path("name").isString()
                 && (!params.has("capabilities") || params.get("capabilities").isObject());
-        return valid ? null : new Refusal(INVALID_PARAMS,
-                "Invalid params: initialize needs \"protocolVersion\" (a string), \"capabilities\" (an object) and"
-                        + " \"clientInfo\" (an object with a name)", id);
+        return valid
+                ? null
+                : new Refusal(
+                        INVALID_PARAMS,
+                        "Invalid params: initialize needs \"protocolVersion\" (a string), \"capabilities\" (an object) and"
+                                + " \"clientInfo\" (an object with a name)",
+                        id);
     }
 
     /** Passes the SDK's answer on, with any error reduced to code and message. */
@@ -178,23 +205,36 @@ final class McpGuard extends HttpServlet {
                 parsed = null;
             }
         }
-        JsonNode error = parsed == null ? null : parsed.has("jsonRpcError") ? parsed.get("jsonRpcError") : parsed.get("error");
+        JsonNode error =
+                parsed == null ? null : parsed.has("jsonRpcError") ? parsed.get("jsonRpcError") : parsed.get("error");
         if (captured.getStatus() < 400 && error == null) {
             captured.copyBodyToResponse();
             return;
         }
-        int code = error != null && error.path("code").isInt() ? error.get("code").asInt() : INTERNAL_ERROR;
+        int code =
+                error != null && error.path("code").isInt() ? error.get("code").asInt() : INTERNAL_ERROR;
         String message = error == null ? null : error.path("message").asString(null);
         captured.resetBuffer();
         HttpServletResponse response = (HttpServletResponse) captured.getResponse();
-        write(response, captured.getStatus() >= 500 || id == null ? captured.getStatus() : 200, code, safe(code, message), id);
+        write(
+                response,
+                captured.getStatus() >= 500 || id == null ? captured.getStatus() : 200,
+                code,
+                safe(code, message),
+                id);
     }
 
     /** The message when it says nothing about the implementation; else the standard text for the code. */
     static String safe(int code, String message) {
-        boolean internal = message == null || message.length() > 300 || message.contains("\n") || message.contains("Exception")
-                || message.contains("java.") || message.contains("io.modelcontextprotocol") || message.contains("`")
-                || message.contains("Failed to handle request") || message.contains("Unexpected error");
+        boolean internal = message == null
+                || message.length() > 300
+                || message.contains("\n")
+                || message.contains("Exception")
+                || message.contains("java.")
+                || message.contains("io.modelcontextprotocol")
+                || message.contains("`")
+                || message.contains("Failed to handle request")
+                || message.contains("Unexpected error");
         return internal ? STANDARD.getOrDefault(code, "Internal error") : message;
     }
 
@@ -210,7 +250,8 @@ final class McpGuard extends HttpServlet {
         return json.writeValueAsBytes(answer);
     }
 
-    private void write(HttpServletResponse response, int status, int code, String message, JsonNode id) throws IOException {
+    private void write(HttpServletResponse response, int status, int code, String message, JsonNode id)
+            throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         byte[] bytes = errorMessage(json, code, message, id);

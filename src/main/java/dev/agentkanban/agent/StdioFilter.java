@@ -27,7 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
 final class StdioFilter {
 
     private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonLimits.MAX_DEPTH).build()).build()).build();
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(JsonLimits.MAX_DEPTH)
+                            .build())
+                    .build())
+            .build();
 
     private StdioFilter() {}
 
@@ -86,7 +90,8 @@ final class StdioFilter {
             throw new UncheckedIOException(e);
         }
         Thread.ofPlatform().daemon().name("mcp-stdio-filter").start(() -> {
-            try (pipe; BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            try (pipe;
+                    BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     if (line.isBlank()) {
                         continue;

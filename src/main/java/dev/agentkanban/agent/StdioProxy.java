@@ -53,7 +53,8 @@ public final class StdioProxy {
             String workspace = env.apply("KANBAN_WORKSPACE");
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
-                String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
+                String value = arg.contains("=")
+                        ? arg.substring(arg.indexOf('=') + 1)
                         : i + 1 < args.length ? args[i + 1] : null;
                 boolean separate = !arg.contains("=");
                 switch (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) {
@@ -77,7 +78,8 @@ public final class StdioProxy {
                 throw new IllegalArgumentException("the server URL must be http(s)://host[:port], not " + url);
             }
             String base = url.strip().replaceAll("/+$", "");
-            return new Settings(base, token.strip(), workspace == null || workspace.isBlank() ? null : workspace.strip());
+            return new Settings(
+                    base, token.strip(), workspace == null || workspace.isBlank() ? null : workspace.strip());
         }
     }
 
@@ -99,7 +101,8 @@ public final class StdioProxy {
         Conversation conversation = new Conversation();
         Remote remote = new Remote(settings);
         StdioFilter.ProtocolOut out = new StdioFilter.ProtocolOut(protocolOut);
-        McpSyncServer server = serve(remote, conversation.input(StdioFilter.checked(System.in, out)), conversation.output(out));
+        McpSyncServer server =
+                serve(remote, conversation.input(StdioFilter.checked(System.in, out)), conversation.output(out));
         // a piped script closes stdin right after its last request: answer everything it asked first
         conversation.awaitEndOfInputAndAnswers(Duration.ofSeconds(120));
         server.close();
@@ -135,7 +138,8 @@ public final class StdioProxy {
                 return client().callTool(call);
             } catch (RuntimeException e) {
                 close();
-                return McpEndpoint.error("Cannot complete " + call.name() + " at " + settings.url() + "/mcp: " + reason(e));
+                return McpEndpoint.error(
+                        "Cannot complete " + call.name() + " at " + settings.url() + "/mcp: " + reason(e));
             }
         }
 
@@ -151,7 +155,9 @@ public final class StdioProxy {
                     break;
                 }
                 if (t instanceof McpHttpClientTransportAuthorizationException denied) {
-                    int status = denied.getResponseInfo() == null ? 401 : denied.getResponseInfo().statusCode();
+                    int status = denied.getResponseInfo() == null
+                            ? 401
+                            : denied.getResponseInfo().statusCode();
                     reason = "the token was refused (" + status + "): check KANBAN_TOKEN";
                     break;
                 }
@@ -337,7 +343,8 @@ public final class StdioProxy {
             }
 
             private void emit() {
-                String line = pending.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+                String line = pending.toString(java.nio.charset.StandardCharsets.UTF_8)
+                        .strip();
                 pending.reset();
                 if (!line.isEmpty()) {
                     sink.accept(line);

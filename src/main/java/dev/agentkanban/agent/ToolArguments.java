@@ -82,7 +82,10 @@ record ToolArguments(Map<String, Object> values) {
             return List.of();
         }
         if (v instanceof String s) {
-            return List.of(s.split(",")).stream().map(String::strip).filter(x -> !x.isEmpty()).toList();
+            return List.of(s.split(",")).stream()
+                    .map(String::strip)
+                    .filter(x -> !x.isEmpty())
+                    .toList();
         }
         if (v instanceof List<?> list && list.stream().allMatch(x -> x instanceof String)) {
             return list.stream().map(x -> ((String) x).strip()).toList();

@@ -34,36 +34,40 @@ final class ToolCatalog {
 
     /** Whether a tool only reads: every other tool needs at least the agent role in the workspace. */
     static boolean readOnly(Tool tool) {
-        return tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
+        return tool.annotations() != null
+                && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
     }
 
     static List<Tool> tools() {
         List<Tool> tools = new ArrayList<>();
 
-        tools.add(tool("list_boards", "List boards",
-                """
+        tools.add(tool("list_boards", "List boards", """
                 Lists the boards of your workspace with their columns (id, name, kind, position, WIP limit).
                 Use it first to find the board id or exact name that the other tools take as `board`.
-                Returns {items: [board], total, limit, offset}; page with limit (1-100, default 50) and offset.""",
-                readOnly(), schema(List.of(), limit(), offset())));
+                Returns {items: [board], total, limit, offset}; page with limit (1-100, default 50) and offset.""", readOnly(), schema(List.of(), limit(), offset())));
 
-        tools.add(tool("get_board_state", "Board state",
+        tools.add(tool(
+                "get_board_state",
+                "Board state",
                 """
                 The board as a person sees it: every column in order with its task count, WIP limit and
                 whether the limit is exceeded, and its first tasks (per_column, default 20, max 100) in board
                 order. Each task carries time_in_column_seconds (how long it has sat in its column), status,
                 priority, assignee, claim and tags. Use list_tasks to page through a long column.""",
-                readOnly(), schema(List.of("board"), board(),
+                readOnly(),
+                schema(
+                        List.of("board"),
+                        board(),
                         integer("per_column", "How many tasks to return per column (1-100, default 20).", 1, 100))));
 
-        tools.add(tool("list_columns", "List columns",
-                """
+        tools.add(tool("list_columns", "List columns", """
                 The columns of a board in order: id, name, kind (backlog, todo, in_progress, blocked, review,
                 done) and WIP limit. Moving a task into a `done` column completes it; out of one reopens it.
-                Returns {columns: [...]}.""",
-                readOnly(), schema(List.of("board"), board())));
+                Returns {columns: [...]}.""", readOnly(), schema(List.of("board"), board())));
 
-        tools.add(tool("list_tasks", "List tasks",
+        tools.add(tool(
+                "list_tasks",
+                "List tasks",
                 """
                 Searches tasks in your workspace. All filters are optional and combine with AND: board,
                 column (id, or name together with board), status (list), priority (list), epic, assignee,
@@ -73,7 +77,13 @@ final class ToolCatalog {
                 subtask and checklist progress. sort is one of id, position, created_at, updated_at, due_date, title, priority,
                 status, with a leading - for descending. Returns {items: [task], total, limit, offset};
                 at most 100 tasks a page (limit 1-100, default 50), page on with offset.""",
-                readOnly(), schema(List.of(), board(), column(), statuses(), priorities(),
+                readOnly(),
+                schema(
+                        List.of(),
+                        board(),
+                        column(),
+                        statuses(),
+                        priorities(),
                         text("epic", "Only tasks of this epic (exact)."),
                         text("assignee", "Only tasks assigned to this user or agent name (exact)."),
                         text("tag", "Only tasks carrying this tag (case-insensitive name)."),
@@ -83,10 +93,11 @@ final class ToolCatalog {
                         bool("ready", "true: only open tasks without open blockers (workable now); false: the others."),
                         integer("parent_id", "Only the subtasks of this task.", 1, null),
                         text("q", "Full-text search (web search syntax: words, \"phrases\", -excluded)."),
-                        text("sort", "Sort key, e.g. priority or -updated_at."), limit(), offset())));
+                        text("sort", "Sort key, e.g. priority or -updated_at."),
+                        limit(),
+                        offset())));
 
-        tools.add(tool("get_task", "Get a task",
-                """
+        tools.add(tool("get_task", "Get a task", """
                 One task in full: all fields (title, description, acceptance_criteria, status, priority,
                 column, assignee, claimed_by and claim_expires_at, due_date, overdue, occurrence_count,
                 metadata, version, time in column, tags) plus its comments (oldest first, up to 100),
@@ -95,10 +106,11 @@ final class ToolCatalog {
                 checklist in order. task.blocked is true while an open task blocks it: then it cannot be
                 started or completed until the blockers are done. Returns {task, comments, evidence, hints,
                 relations, blockers, children, checklist}. A task of another workspace is reported as not
-                found.""",
-                readOnly(), schema(List.of("task_id"), taskId())));
+                found.""", readOnly(), schema(List.of("task_id"), taskId())));
 
-        tools.add(tool("create_task", "Create a task",
+        tools.add(tool(
+                "create_task",
+                "Create a task",
                 """
                 Creates a task on a board, by default at the end of the board's first column (column takes
                 an id or a name). title is required (1-500 characters); description and
@@ -106,42 +118,70 @@ final class ToolCatalog {
                 due_date is an ISO-8601 timestamp such as 2030-01-31T17:00:00Z; tags are names (created when
                 new). Creating into a done column completes the task, into a working column starts it.
                 Fails when the column is at its WIP limit. Returns the created task (with its id).""",
-                write(false, false), schema(List.of("board", "title"), board(), column(),
-                        text("title", "Short summary of the work (1-500 characters)."), description(), criteria(),
-                        priority(), text("epic", "Epic or larger goal the task belongs to."),
+                write(false, false),
+                schema(
+                        List.of("board", "title"),
+                        board(),
+                        column(),
+                        text("title", "Short summary of the work (1-500 characters)."),
+                        description(),
+                        criteria(),
+                        priority(),
+                        text("epic", "Epic or larger goal the task belongs to."),
                         text("area", "Area of the product or system."),
                         enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
                         text("assignee", "Name of the user or agent to assign."),
-                        text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."), tags(),
+                        text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."),
+                        tags(),
                         object("metadata", "Free-form JSON object (at most 64 KB)."))));
 
-        tools.add(tool("edit_task", "Edit a task",
+        tools.add(tool(
+                "edit_task",
+                "Edit a task",
                 """
                 Changes the given fields of a task and leaves the others as they are; passing null clears an
                 optional field. Use move_task to change the column and complete_task to finish it.
                 expected_version (the task's version from get_task) makes the edit fail instead of
                 overwriting a change someone else made in the meantime. Returns the updated task.""",
-                write(true, true), schema(List.of("task_id"), taskId(),
-                        text("title", "New title (1-500 characters)."), description(), criteria(), priority(),
-                        nullableText("epic", "Epic; null clears it."), nullableText("area", "Area; null clears it."),
+                write(true, true),
+                schema(
+                        List.of("task_id"),
+                        taskId(),
+                        text("title", "New title (1-500 characters)."),
+                        description(),
+                        criteria(),
+                        priority(),
+                        nullableText("epic", "Epic; null clears it."),
+                        nullableText("area", "Area; null clears it."),
                         enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
                         nullableText("assignee", "Assignee name; null clears it."),
                         nullableText("due_date", "ISO-8601 timestamp; null clears it."),
-                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."), expectedVersion(), force())));
+                        object("metadata", "Replaces the metadata JSON object (at most 64 KB)."),
+                        expectedVersion(),
+                        force())));
 
-        tools.add(tool("move_task", "Move a task",
+        tools.add(tool(
+                "move_task",
+                "Move a task",
                 """
                 Moves a task to a column of its board (by id or case-insensitive name), at the end unless
                 position (0 = top), before_id or after_id says where. An unknown column fails with the list
                 of valid columns. Moving into a done column completes the task, out of it reopens it, into a
                 working column starts it. Fails when the target column is at its WIP limit. Returns the task.""",
-                write(false, true), schema(List.of("task_id", "column"), taskId(), column(),
+                write(false, true),
+                schema(
+                        List.of("task_id", "column"),
+                        taskId(),
+                        column(),
                         integer("position", "Index in the target column (0 = top).", 0, null),
                         integer("before_id", "Place the task just before this task of the target column.", 1, null),
                         integer("after_id", "Place the task just after this task of the target column.", 1, null),
-                        expectedVersion(), force())));
+                        expectedVersion(),
+                        force())));
 
-        tools.add(tool("claim_task", "Claim a task",
+        tools.add(tool(
+                "claim_task",
+                "Claim a task",
                 """
                 Claims one specific task for you as a lease (default 15 minutes, or lease_seconds 10-86400)
                 and assigns it to you: while the lease lives, nobody else can edit, move or complete it
@@ -149,9 +189,12 @@ final class ToolCatalog {
                 renews the lease. Fails when someone else holds a live claim, or the task is completed or
                 cancelled. A lease that ran out lets anyone claim the task. Returns the task with claimed_by
                 and claim_expires_at.""",
-                write(false, true), schema(List.of("task_id"), taskId(), leaseSeconds())));
+                write(false, true),
+                schema(List.of("task_id"), taskId(), leaseSeconds())));
 
-        tools.add(tool("claim_next_task", "Claim the next task",
+        tools.add(tool(
+                "claim_next_task",
+                "Claim the next task",
                 """
                 Takes the next task to work on: atomically picks the board's most urgent (urgent > high >
                 medium > low), then oldest, task that nobody holds, and claims it for you as a lease (default
@@ -162,56 +205,71 @@ final class ToolCatalog {
                 agents calling this at the same time never get the same task. Returns {claimed: true, task}
                 or, when nothing is available, {claimed: false, task: null, message}. Keep the claim alive
                 with renew_claim; finish with complete_task or give it back with release_task.""",
-                write(false, false), schema(List.of("board"), board(), column(),
+                write(false, false),
+                schema(
+                        List.of("board"),
+                        board(),
+                        column(),
                         enumeration("priority", "Only tasks of exactly this priority.", PRIORITIES),
                         text("epic", "Only tasks of this epic (exact)."),
-                        text("tag", "Only tasks carrying this tag (case-insensitive)."), leaseSeconds())));
+                        text("tag", "Only tasks carrying this tag (case-insensitive)."),
+                        leaseSeconds())));
 
-        tools.add(tool("renew_claim", "Renew a claim",
+        tools.add(tool(
+                "renew_claim",
+                "Renew a claim",
                 """
                 Extends your claim on a task: the lease runs lease_seconds (default 15 minutes) from now.
                 Call it before the lease runs out when the work takes longer. Fails when you no longer hold
                 the claim (released, or expired and taken by someone else): then stop working on the task.
                 Returns the task with the new claim_expires_at.""",
-                write(false, true), schema(List.of("task_id"), taskId(), leaseSeconds())));
+                write(false, true),
+                schema(List.of("task_id"), taskId(), leaseSeconds())));
 
-        tools.add(tool("release_task", "Release a task",
-                """
+        tools.add(
+                tool("release_task", "Release a task", """
                 Gives a claimed task back to the pool without finishing it (for example when blocked); add a
                 comment first to say why. Clears the claim and your assignment. Fails when the task is not
-                claimed or is claimed by someone else (admins may release anyone's claim). Returns the task.""",
-                write(false, false), schema(List.of("task_id"), taskId())));
+                claimed or is claimed by someone else (admins may release anyone's claim). Returns the task.""", write(false, false), schema(List.of("task_id"), taskId())));
 
-        tools.add(tool("complete_task", "Complete a task",
+        tools.add(tool(
+                "complete_task",
+                "Complete a task",
                 """
                 Marks a task completed and moves it to the board's done column, in one step with optional
                 notes (added as a comment by you) and evidence: evidence_text (a note) and/or evidence_link
                 (an http(s) URL, e.g. a pull request). All or nothing: if any part fails, nothing changes.
                 The claim is released. Fails when the task is already completed or cancelled.
                 Returns {task, comment, evidence}.""",
-                write(false, false), schema(List.of("task_id"), taskId(),
+                write(false, false),
+                schema(
+                        List.of("task_id"),
+                        taskId(),
                         text("notes", "What was done, for the record (markdown, up to 20000 characters)."),
                         text("evidence_text", "Evidence as text, e.g. test output (up to 20000 characters)."),
                         text("evidence_link", "Evidence as an http(s) link, e.g. a pull request URL."),
-                        expectedVersion(), force())));
+                        expectedVersion(),
+                        force())));
 
-        tools.add(tool("add_comment", "Add a comment",
+        tools.add(tool(
+                "add_comment",
+                "Add a comment",
                 """
                 Adds a comment by you to a task (markdown, 1-20000 characters): progress, findings,
                 questions, why you released it. Returns the comment (id, author, body, created_at).""",
-                write(false, false), schema(List.of("task_id", "body"), taskId(),
-                        text("body", "The comment text (markdown)."))));
+                write(false, false),
+                schema(List.of("task_id", "body"), taskId(), text("body", "The comment text (markdown)."))));
 
-        tools.add(tool("get_statistics", "Board statistics",
-                """
+        tools.add(tool("get_statistics", "Board statistics", """
                 Statistics of a board: task counts per column and priority, counts by status (pending,
                 in_progress, completed, cancelled, overdue), this week's progress, and time in column per
                 column (mean, median, standard deviation, p95 in seconds) with each open task's status colour
                 (critical when far slower than its column's usual, warning when slower, else good).
-                Returns {statistics, time_in_column}.""",
-                readOnly(), schema(List.of("board"), board())));
+                Returns {statistics, time_in_column}.""", readOnly(), schema(List.of("board"), board())));
 
-        tools.add(tool("get_flow_metrics", "Flow metrics",
+        tools.add(tool(
+                "get_flow_metrics",
+                "Flow metrics",
                 """
                 Flow metrics of a board rebuilt from its history, over the days from..to (YYYY-MM-DD,
                 default the last 30 days up to today, at most 366) with day boundaries in tz (IANA zone,
@@ -221,25 +279,47 @@ final class ToolCatalog {
                 mean, p50, p85 and p95 in seconds, the completed tasks with their times, and aging_wip:
                 open in-progress tasks with their age and whether it exceeds the p85 cycle time.
                 Optional filters epic, tag and assignee.""",
-                readOnly(), schema(List.of("board"), board(), text("from", "First day, YYYY-MM-DD."),
-                        text("to", "Last day, YYYY-MM-DD (included)."), text("tz", "IANA time zone, e.g. Europe/Berlin."),
-                        text("epic", "Only tasks of this epic (exact)."), text("tag", "Only tasks carrying this tag."),
+                readOnly(),
+                schema(
+                        List.of("board"),
+                        board(),
+                        text("from", "First day, YYYY-MM-DD."),
+                        text("to", "Last day, YYYY-MM-DD (included)."),
+                        text("tz", "IANA time zone, e.g. Europe/Berlin."),
+                        text("epic", "Only tasks of this epic (exact)."),
+                        text("tag", "Only tasks carrying this tag."),
                         text("assignee", "Only tasks assigned to this name (exact)."))));
 
-        tools.add(tool("report_issue", "Report an issue",
+        tools.add(tool(
+                "report_issue",
+                "Report an issue",
                 """
                 Reports a problem you ran into without creating duplicates: looks for a task on the board
                 with the same title (ignoring case and extra whitespace). If there is one, its
                 occurrence_count goes up by one (a completed or cancelled one is reopened as a new
                 occurrence); otherwise a new task is created (in column, default the board's first column).
                 Safe to call repeatedly and concurrently. Returns {task, created, reopened}.""",
-                write(false, false), schema(List.of("board", "title"), board(), column(),
-                        text("title", "The issue in one line; this is what repeats are matched by."), description(),
-                        criteria(), priority(), text("epic", "Epic the issue belongs to."),
-                        text("area", "Area of the product or system."), tags(),
-                        integer("duplicate_of", "When the issue is new: record it as a duplicate of this task.", 1, null))));
+                write(false, false),
+                schema(
+                        List.of("board", "title"),
+                        board(),
+                        column(),
+                        text("title", "The issue in one line; this is what repeats are matched by."),
+                        description(),
+                        criteria(),
+                        priority(),
+                        text("epic", "Epic the issue belongs to."),
+                        text("area", "Area of the product or system."),
+                        tags(),
+                        integer(
+                                "duplicate_of",
+                                "When the issue is new: record it as a duplicate of this task.",
+                                1,
+                                null))));
 
-        tools.add(tool("get_hints", "Get hints",
+        tools.add(tool(
+                "get_hints",
+                "Get hints",
                 """
                 Hints for a task: suggestions from the analysis worker (or a colleague) such as a clearer
                 title, a higher priority, tags, an epic, a likely duplicate or a stale or over-limit warning.
@@ -247,11 +327,18 @@ final class ToolCatalog {
                 wip), message (why), suggestion (the proposed change as JSON) and status. Lists the pending
                 hints unless status says applied, dismissed or all. Returns {hints: [...]}. Fails when the
                 task does not exist. Apply one with apply_hint.""",
-                readOnly(), schema(List.of("task_id"), taskId(),
-                        enumeration("status", "Which hints: pending (default), applied, dismissed or all.",
+                readOnly(),
+                schema(
+                        List.of("task_id"),
+                        taskId(),
+                        enumeration(
+                                "status",
+                                "Which hints: pending (default), applied, dismissed or all.",
                                 List.of("pending", "applied", "dismissed", "all")))));
 
-        tools.add(tool("apply_hint", "Apply a hint",
+        tools.add(tool(
+                "apply_hint",
+                "Apply a hint",
                 """
                 Applies a pending hint (from get_hints or get_task) to its task: a title, description,
                 priority or epic hint sets that field (a normal edit: new version, recorded in the history
@@ -259,10 +346,15 @@ final class ToolCatalog {
                 (actions, duplicate, stale, wip) only become applied. Fails when the hint does not exist or
                 was already applied or dismissed; with expected_version, fails instead of applying when the
                 task changed meanwhile. Returns {hint, task}.""",
-                write(true, false), schema(List.of("hint_id"), integer("hint_id", "The hint's id from get_hints.", 1, null),
+                write(true, false),
+                schema(
+                        List.of("hint_id"),
+                        integer("hint_id", "The hint's id from get_hints.", 1, null),
                         expectedVersion())));
 
-        tools.add(tool("add_dependency", "Add a dependency",
+        tools.add(tool(
+                "add_dependency",
+                "Add a dependency",
                 """
                 Records that task_id cannot be finished before blocked_by_task_id: task_id becomes blocked
                 until that task is completed or cancelled. A blocked task cannot be started, moved into an
@@ -270,49 +362,79 @@ final class ToolCatalog {
                 must be in your workspace (any boards). Fails when the dependency exists already, or when it
                 would close a cycle (the error names the path). Returns the task's relations {task_id,
                 blocked, blockers, items}.""",
-                write(false, false), schema(List.of("task_id", "blocked_by_task_id"), taskId(),
+                write(false, false),
+                schema(
+                        List.of("task_id", "blocked_by_task_id"),
+                        taskId(),
                         integer("blocked_by_task_id", "The task that must be done first.", 1, null))));
 
-        tools.add(tool("remove_dependency", "Remove a dependency",
+        tools.add(tool(
+                "remove_dependency",
+                "Remove a dependency",
                 """
                 Removes the dependency of task_id on blocked_by_task_id (added with add_dependency). When
                 that was its last open blocker, the task is no longer blocked. Fails when there is no such
                 dependency. Returns the task's relations {task_id, blocked, blockers, items}.""",
-                write(true, false), schema(List.of("task_id", "blocked_by_task_id"), taskId(),
+                write(true, false),
+                schema(
+                        List.of("task_id", "blocked_by_task_id"),
+                        taskId(),
                         integer("blocked_by_task_id", "The task it should no longer wait for.", 1, null))));
 
-        tools.add(tool("create_subtask", "Create a subtask",
+        tools.add(tool(
+                "create_subtask",
+                "Create a subtask",
                 """
                 Creates a task as a subtask of parent_id: on the parent's board unless board says otherwise,
                 by default in the board's first column. title is required (1-500 characters); the other
                 fields are those of create_task. A parent cannot be completed while subtasks are open, and
                 trees are at most 5 levels deep. Returns the created task (with parent_id).""",
-                write(false, false), schema(List.of("parent_id", "title"),
-                        integer("parent_id", "The parent task's id.", 1, null), board(), column(),
-                        text("title", "Short summary of the part (1-500 characters)."), description(), criteria(),
-                        priority(), text("assignee", "Name of the user or agent to assign."),
-                        text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."), tags())));
+                write(false, false),
+                schema(
+                        List.of("parent_id", "title"),
+                        integer("parent_id", "The parent task's id.", 1, null),
+                        board(),
+                        column(),
+                        text("title", "Short summary of the part (1-500 characters)."),
+                        description(),
+                        criteria(),
+                        priority(),
+                        text("assignee", "Name of the user or agent to assign."),
+                        text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."),
+                        tags())));
 
-        tools.add(tool("add_checklist_item", "Add a checklist item",
+        tools.add(tool(
+                "add_checklist_item",
+                "Add a checklist item",
                 """
                 Adds an item to a task's checklist: text (1-500 characters), at the end unless position
                 (0 = first) says where; optional assignee and due_date. Use a checklist for small steps
                 of one task, a subtask (create_subtask) for parts worth their own card. Each change is a
                 new version of the task. Returns {item, task}.""",
-                write(false, false), schema(List.of("task_id", "text"), taskId(),
+                write(false, false),
+                schema(
+                        List.of("task_id", "text"),
+                        taskId(),
                         text("text", "The step (1-500 characters)."),
                         integer("position", "Index in the checklist (0 = first).", 0, null),
                         text("assignee", "Who does this step."),
-                        text("due_date", "ISO-8601 timestamp."), expectedVersion())));
+                        text("due_date", "ISO-8601 timestamp."),
+                        expectedVersion())));
 
-        tools.add(tool("check_item", "Tick a checklist item",
+        tools.add(tool(
+                "check_item",
+                "Tick a checklist item",
                 """
                 Ticks (done true, the default) or unticks (done false) an item of a task's checklist; the
                 item_id comes from get_task's checklist. Returns {item, task} with the task's checklist
                 progress.""",
-                write(false, true), schema(List.of("task_id", "item_id"), taskId(),
+                write(false, true),
+                schema(
+                        List.of("task_id", "item_id"),
+                        taskId(),
                         integer("item_id", "The checklist item's id.", 1, null),
-                        bool("done", "true ticks the item (default), false unticks it."), expectedVersion())));
+                        bool("done", "true ticks the item (default), false unticks it."),
+                        expectedVersion())));
 
         return List.copyOf(tools);
     }
@@ -321,11 +443,17 @@ final class ToolCatalog {
 
     private record Prop(String name, Map<String, Object> schema) {}
 
-    private static Tool tool(String name, String title, String description, ToolAnnotations hints, Map<String, Object> schema) {
-        ToolAnnotations titled = new ToolAnnotations(title, hints.readOnlyHint(), hints.destructiveHint(),
-                hints.idempotentHint(), false, null);
-        return Tool.builder().name(name).title(title).description(description.strip()).inputSchema(schema)
-                .annotations(titled).build();
+    private static Tool tool(
+            String name, String title, String description, ToolAnnotations hints, Map<String, Object> schema) {
+        ToolAnnotations titled = new ToolAnnotations(
+                title, hints.readOnlyHint(), hints.destructiveHint(), hints.idempotentHint(), false, null);
+        return Tool.builder()
+                .name(name)
+                .title(title)
+                .description(description.strip())
+                .inputSchema(schema)
+                .annotations(titled)
+                .build();
     }
 
     private static ToolAnnotations readOnly() {
@@ -368,7 +496,10 @@ final class ToolCatalog {
     }
 
     private static Prop column() {
-        return prop("column", List.of("integer", "string"), "A column of the board: its id or its name (case-insensitive).");
+        return prop(
+                "column",
+                List.of("integer", "string"),
+                "A column of the board: its id or its name (case-insensitive).");
     }
 
     private static Prop taskId() {
@@ -392,23 +523,40 @@ final class ToolCatalog {
     }
 
     private static Prop priority() {
-        return enumeration("priority", "low, medium, high or urgent (critical is accepted as urgent).",
-                java.util.stream.Stream.concat(PRIORITIES.stream(), java.util.stream.Stream.of("critical")).toList());
+        return enumeration(
+                "priority",
+                "low, medium, high or urgent (critical is accepted as urgent).",
+                java.util.stream.Stream.concat(PRIORITIES.stream(), java.util.stream.Stream.of("critical"))
+                        .toList());
     }
 
     private static Prop priorities() {
-        return prop("priority", "array", "Only tasks with one of these priorities.", "items",
+        return prop(
+                "priority",
+                "array",
+                "Only tasks with one of these priorities.",
+                "items",
                 Map.of("type", "string", "enum", PRIORITIES));
     }
 
     private static Prop statuses() {
-        return prop("status", "array", "Only tasks with one of these statuses.", "items",
+        return prop(
+                "status",
+                "array",
+                "Only tasks with one of these statuses.",
+                "items",
                 Map.of("type", "string", "enum", STATUSES));
     }
 
     private static Prop tags() {
-        return prop("tags", "array", "Tag names (created when new), at most 50.", "items", Map.of("type", "string"),
-                "maxItems", 50);
+        return prop(
+                "tags",
+                "array",
+                "Tag names (created when new), at most 50.",
+                "items",
+                Map.of("type", "string"),
+                "maxItems",
+                50);
     }
 
     private static Prop enumeration(String name, String description, List<String> values) {
@@ -436,17 +584,26 @@ final class ToolCatalog {
     }
 
     private static Prop leaseSeconds() {
-        return integer("lease_seconds", "Lease length in seconds (" + TaskRequests.MIN_LEASE_SECONDS + "-"
-                + TaskRequests.MAX_LEASE_SECONDS + ", default 900 = 15 minutes).", TaskRequests.MIN_LEASE_SECONDS,
+        return integer(
+                "lease_seconds",
+                "Lease length in seconds (" + TaskRequests.MIN_LEASE_SECONDS + "-" + TaskRequests.MAX_LEASE_SECONDS
+                        + ", default 900 = 15 minutes).",
+                TaskRequests.MIN_LEASE_SECONDS,
                 TaskRequests.MAX_LEASE_SECONDS);
     }
 
     private static Prop force() {
-        return bool("force", "Override someone else's live claim on the task (members and admins only; recorded in the"
-                + " task's history). Without it, a task claimed by someone else fails with who holds it and until when.");
+        return bool(
+                "force",
+                "Override someone else's live claim on the task (members and admins only; recorded in the"
+                        + " task's history). Without it, a task claimed by someone else fails with who holds it and until when.");
     }
 
     private static Prop expectedVersion() {
-        return integer("expected_version", "Fail instead of overwriting if the task's version is no longer this one.", 1, null);
+        return integer(
+                "expected_version",
+                "Fail instead of overwriting if the task's version is no longer this one.",
+                1,
+                null);
     }
 }

@@ -33,14 +33,23 @@ class AnalyticsController {
         this.stats = stats;
     }
 
-    @GetMapping({"/tasks/{taskId}/statistics", "/statistics/tasks/{taskId}/statistics", "/statistics/tickets/{taskId}/statistics"})
+    @GetMapping({
+        "/tasks/{taskId}/statistics",
+        "/statistics/tasks/{taskId}/statistics",
+        "/statistics/tickets/{taskId}/statistics"
+    })
     TaskStatistics taskStatistics(@PathVariable long taskId) {
         return stats.task(taskId);
     }
 
-    @GetMapping({"/boards/{boardId}/tasks/colors", "/statistics/boards/{boardId}/tasks/colors",
-            "/statistics/boards/{boardId}/tickets/colors"})
-    BoardColours colours(@PathVariable long boardId, @RequestParam(required = false) Integer limit,
+    @GetMapping({
+        "/boards/{boardId}/tasks/colors",
+        "/statistics/boards/{boardId}/tasks/colors",
+        "/statistics/boards/{boardId}/tickets/colors"
+    })
+    BoardColours colours(
+            @PathVariable long boardId,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         return stats.colours(boardId, PageRequest.of(limit, offset));
     }
@@ -56,38 +65,60 @@ class AnalyticsController {
     }
 
     @GetMapping("/analytics/boards/{boardId}/flow")
-    FlowReport flow(@PathVariable long boardId, @RequestParam(required = false) String from,
-            @RequestParam(required = false) String to, @RequestParam(required = false) String tz,
-            @RequestParam(required = false) String epic, @RequestParam(required = false) String tag,
+    FlowReport flow(
+            @PathVariable long boardId,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String tz,
+            @RequestParam(required = false) String epic,
+            @RequestParam(required = false) String tag,
             @RequestParam(required = false) String assignee) {
         return flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee));
     }
 
     /** One table of the flow report, as JSON rows or CSV ({@code ?format=csv} or {@code Accept: text/csv}). */
-    @GetMapping({"/analytics/boards/{boardId}/flow/cumulative_flow", "/analytics/boards/{boardId}/flow/wip",
-            "/analytics/boards/{boardId}/flow/throughput_daily", "/analytics/boards/{boardId}/flow/throughput_weekly",
-            "/analytics/boards/{boardId}/flow/completed", "/analytics/boards/{boardId}/flow/percentiles",
-            "/analytics/boards/{boardId}/flow/aging_wip"})
-    ResponseEntity<?> flowTable(@PathVariable long boardId, jakarta.servlet.http.HttpServletRequest request,
-            @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-            @RequestParam(required = false) String tz, @RequestParam(required = false) String epic,
-            @RequestParam(required = false) String tag, @RequestParam(required = false) String assignee,
-            @RequestParam(required = false) String format, @RequestHeader(name = "Accept", required = false) String accept) {
+    @GetMapping({
+        "/analytics/boards/{boardId}/flow/cumulative_flow",
+        "/analytics/boards/{boardId}/flow/wip",
+        "/analytics/boards/{boardId}/flow/throughput_daily",
+        "/analytics/boards/{boardId}/flow/throughput_weekly",
+        "/analytics/boards/{boardId}/flow/completed",
+        "/analytics/boards/{boardId}/flow/percentiles",
+        "/analytics/boards/{boardId}/flow/aging_wip"
+    })
+    ResponseEntity<?> flowTable(
+            @PathVariable long boardId,
+            jakarta.servlet.http.HttpServletRequest request,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String tz,
+            @RequestParam(required = false) String epic,
+            @RequestParam(required = false) String tag,
+            @RequestParam(required = false) String assignee,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
         String table = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
         flow.requireBoard(boardId);
         boolean csv = csv(format, accept);
-        return FlowTables.table(flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee)), table).response(csv);
+        return FlowTables.table(flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee)), table)
+                .response(csv);
     }
 
     @GetMapping("/analytics/boards/{boardId}/forecast")
-    Forecast forecast(@PathVariable long boardId, @RequestParam(required = false) Long count,
-            @RequestParam(required = false) String date, @RequestParam(name = "history_days", required = false) Integer historyDays,
-            @RequestParam(required = false) Long seed, @RequestParam(required = false) String tz,
-            @RequestParam(required = false) String epic, @RequestParam(required = false) String tag,
+    Forecast forecast(
+            @PathVariable long boardId,
+            @RequestParam(required = false) Long count,
+            @RequestParam(required = false) String date,
+            @RequestParam(name = "history_days", required = false) Integer historyDays,
+            @RequestParam(required = false) Long seed,
+            @RequestParam(required = false) String tz,
+            @RequestParam(required = false) String epic,
+            @RequestParam(required = false) String tag,
             @RequestParam(required = false) String assignee) {
         flow.requireBoard(boardId);
         if (count == null && date == null) {
-            throw ApiException.invalid("count", "give count (when will they be done) or date (how many by then), or both");
+            throw ApiException.invalid(
+                    "count", "give count (when will they be done) or date (how many by then), or both");
         }
         if (count != null && (count < 1 || count > 100_000)) {
             throw ApiException.invalid("count", "must be between 1 and 100000");
@@ -105,9 +136,13 @@ class AnalyticsController {
     }
 
     @GetMapping("/analytics/boards/{boardId}/burnup")
-    ResponseEntity<?> burnUp(@PathVariable long boardId, @RequestParam(required = false) String epic,
-            @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-            @RequestParam(required = false) String tz, @RequestParam(required = false) String format,
+    ResponseEntity<?> burnUp(
+            @PathVariable long boardId,
+            @RequestParam(required = false) String epic,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String tz,
+            @RequestParam(required = false) String format,
             @RequestHeader(name = "Accept", required = false) String accept) {
         flow.requireBoard(boardId);
         boolean csv = csv(format, accept);
@@ -119,12 +154,20 @@ class AnalyticsController {
         if (!csv) {
             return ResponseEntity.ok(b);
         }
-        return new CsvTable("burnup", java.util.List.of("date", "scope", "done"),
-                b.days().stream().map(d -> java.util.List.<Object>of(d.date(), d.scope(), d.done())).toList()).response(true);
+        return new CsvTable(
+                        "burnup",
+                        java.util.List.of("date", "scope", "done"),
+                        b.days().stream()
+                                .map(d -> java.util.List.<Object>of(d.date(), d.scope(), d.done()))
+                                .toList())
+                .response(true);
     }
 
     static boolean csv(String format, String accept) {
-        if (format != null && !format.isBlank() && !"csv".equalsIgnoreCase(format.trim()) && !"json".equalsIgnoreCase(format.trim())) {
+        if (format != null
+                && !format.isBlank()
+                && !"csv".equalsIgnoreCase(format.trim())
+                && !"json".equalsIgnoreCase(format.trim())) {
             throw ApiException.invalid("format", "must be json or csv");
         }
         return CsvTable.wantsCsv(format == null || format.isBlank() ? null : format, accept);

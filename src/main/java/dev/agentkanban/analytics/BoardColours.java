@@ -13,6 +13,14 @@ public record BoardColours(long boardId, Counts counts, List<TaskColour> items, 
 
     public record Counts(long good, long warning, long critical, long normal) {}
 
-    public record TaskColour(long taskId, String title, long columnId, String column, ColumnKind kind, double seconds,
-            double zScore, double percentile, StatusColor statusColor) {}
+    public record TaskColour(
+            long taskId,
+            String title,
+            long columnId,
+            String column,
+            ColumnKind kind,
+            double seconds,
+            double zScore,
+            double percentile,
+            StatusColor statusColor) {}
 }

@@ -17,9 +17,12 @@ record CsvTable(String name, List<String> header, List<List<Object>> rows) {
 
     String csv() {
         StringBuilder out = new StringBuilder();
-        out.append(header.stream().map(CsvTable::field).collect(Collectors.joining(","))).append("\r\n");
+        out.append(header.stream().map(CsvTable::field).collect(Collectors.joining(",")))
+                .append("\r\n");
         for (List<Object> row : rows) {
-            out.append(row.stream().map(v -> field(v == null ? "" : String.valueOf(v))).collect(Collectors.joining(",")))
+            out.append(row.stream()
+                            .map(v -> field(v == null ? "" : String.valueOf(v)))
+                            .collect(Collectors.joining(",")))
                     .append("\r\n");
         }
         return out.toString();

@@ -9,8 +9,16 @@ import java.util.List;
  * column moves recorded on the board, per day (every day present), per actor and per task;
  * {@code average_moves_per_task} = moves / distinct tasks moved (0 without moves).
  */
-public record DragDropMetrics(long boardId, int days, Instant since, long totalMoves, long tasksMoved,
-        double averageMovesPerTask, List<DayMoves> movesPerDay, List<ActorMoves> byUser, List<TaskMoves> mostMoved) {
+public record DragDropMetrics(
+        long boardId,
+        int days,
+        Instant since,
+        long totalMoves,
+        long tasksMoved,
+        double averageMovesPerTask,
+        List<DayMoves> movesPerDay,
+        List<ActorMoves> byUser,
+        List<TaskMoves> mostMoved) {
 
     public record DayMoves(LocalDate date, long moves) {}
 

@@ -75,7 +75,8 @@ public class FlowMetrics {
         long ws = CurrentRequest.get().workspaceId();
         return tx.read(() -> {
             Board board = boards.require(boardId);
-            List<TaskFlow> tasks = TaskFlow.all(repo.boardRows(ws, boardId, filter), repo.boardTasksNow(ws, boardId, filter));
+            List<TaskFlow> tasks =
+                    TaskFlow.all(repo.boardRows(ws, boardId, filter), repo.boardTasksNow(ws, boardId, filter));
             return new Snapshot(board, tasks, repo.columns(ws), clock.instant());
         });
     }
@@ -115,7 +116,9 @@ public class FlowMetrics {
 
         // each span on the board counts from the first day ending after it was entered to the last day
         // ending at or before it was left: +1 / -1 at those days, summed up day by day
-        Instant[] ends = days.stream().map(d -> d.plusDays(1).atStartOfDay(zone).toInstant()).toArray(Instant[]::new);
+        Instant[] ends = days.stream()
+                .map(d -> d.plusDays(1).atStartOfDay(zone).toInstant())
+                .toArray(Instant[]::new);
         long[][] delta = new long[days.size() + 1][columns.size()];
         for (TaskFlow t : s.tasks()) {
             for (Span sp : t.spans) {
@@ -140,7 +143,8 @@ public class FlowMetrics {
             for (int i = 0; i < counts.length; i++) {
                 counts[i] += delta[d][i];
                 list.add(counts[i]);
-                if (columns.get(i).kind() != null && TaskFlow.IN_PROGRESS.contains(columns.get(i).kind())) {
+                if (columns.get(i).kind() != null
+                        && TaskFlow.IN_PROGRESS.contains(columns.get(i).kind())) {
                     inProgress += counts[i];
                 }
             }
@@ -156,49 +160,84 @@ public class FlowMetrics {
         for (TaskFlow t : s.completedIn(start, end)) {
             Instant started = t.startedAt(s.columns());
             boolean startedBefore = started != null && !started.isAfter(t.completedAt);
-            completed.add(new CompletedTask(t.id, t.title, t.created, startedBefore ? started : null, t.completedAt,
-                    seconds(t.created, t.completedAt), startedBefore ? seconds(started, t.completedAt) : null));
+            completed.add(new CompletedTask(
+                    t.id,
+                    t.title,
+                    t.created,
+                    startedBefore ? started : null,
+                    t.completedAt,
+                    seconds(t.created, t.completedAt),
+                    startedBefore ? seconds(started, t.completedAt) : null));
             perDay.merge(t.completedAt.atZone(zone).toLocalDate(), 1L, Long::sum);
         }
         completed.sort(Comparator.comparing(CompletedTask::completedAt).thenComparing(CompletedTask::taskId));
 
-        List<DayCount> daily = perDay.entrySet().stream().map(e -> new DayCount(e.getKey(), e.getValue())).toList();
+        List<DayCount> daily = perDay.entrySet().stream()
+                .map(e -> new DayCount(e.getKey(), e.getValue()))
+                .toList();
         Map<LocalDate, long[]> weeks = new LinkedHashMap<>();
         for (DayCount d : daily) {
-            long[] w = weeks.computeIfAbsent(d.date().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), k -> new long[2]);
+            long[] w = weeks.computeIfAbsent(
+                    d.date().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), k -> new long[2]);
             w[0]++;
             w[1] += d.completed();
         }
         List<WeekCount> weekly = weeks.entrySet().stream()
-                .map(e -> new WeekCount(e.getKey(), (int) e.getValue()[0], e.getValue()[1])).toList();
+                .map(e -> new WeekCount(e.getKey(), (int) e.getValue()[0], e.getValue()[1]))
+                .toList();
 
-        TimeSummary lead = summary(completed.stream().mapToDouble(CompletedTask::leadTimeSeconds).toArray());
-        TimeSummary cycle = summary(completed.stream().filter(c -> c.cycleTimeSeconds() != null)
-                .mapToDouble(CompletedTask::cycleTimeSeconds).toArray());
-        return new FlowReport(boardId, from, to, zone.getId(), filter, columns, cfd, wip, daily, weekly, lead, cycle, completed,
+        TimeSummary lead = summary(
+                completed.stream().mapToDouble(CompletedTask::leadTimeSeconds).toArray());
+        TimeSummary cycle = summary(completed.stream()
+                .filter(c -> c.cycleTimeSeconds() != null)
+                .mapToDouble(CompletedTask::cycleTimeSeconds)
+                .toArray());
+        return new FlowReport(
+                boardId,
+                from,
+                to,
+                zone.getId(),
+                filter,
+                columns,
+                cfd,
+                wip,
+                daily,
+                weekly,
+                lead,
+                cycle,
+                completed,
                 aging(s, cycle.p85Seconds()));
     }
 
     /** A Monte Carlo forecast from the throughput of the {@code historyDays} local days before today. */
-    public Forecast forecast(long boardId, ZoneId zone, FlowFilter filter, int historyDays, Long count, LocalDate date, long seed) {
+    public Forecast forecast(
+            long boardId, ZoneId zone, FlowFilter filter, int historyDays, Long count, LocalDate date, long seed) {
         LocalDate today = LocalDate.now(clock.withZone(zone));
         if (date != null && date.isBefore(today)) {
             throw dev.agentkanban.platform.ApiException.invalid("date", "must not be before today (" + today + ")");
         }
         FlowReport history = flow(boardId, today.minusDays(historyDays), today.minusDays(1), zone, filter);
-        List<Long> samples = history.throughputDaily().stream().map(DayCount::completed).toList();
+        List<Long> samples =
+                history.throughputDaily().stream().map(DayCount::completed).toList();
         MonteCarlo mc = new MonteCarlo(samples, seed);
         Forecast.When when = null;
         if (count != null) {
             int[] days = mc.daysToFinish(count);
-            when = new Forecast.When(count, dateAfter(today, MonteCarlo.atMost(days, 0.50)),
-                    dateAfter(today, MonteCarlo.atMost(days, 0.85)), dateAfter(today, MonteCarlo.atMost(days, 0.95)));
+            when = new Forecast.When(
+                    count,
+                    dateAfter(today, MonteCarlo.atMost(days, 0.50)),
+                    dateAfter(today, MonteCarlo.atMost(days, 0.85)),
+                    dateAfter(today, MonteCarlo.atMost(days, 0.95)));
         }
         Forecast.HowMany howMany = null;
         if (date != null) {
             int days = (int) java.time.temporal.ChronoUnit.DAYS.between(today, date) + 1;
             long[] done = mc.doneWithin(days);
-            howMany = new Forecast.HowMany(date, days, MonteCarlo.atLeast(done, 0.50), MonteCarlo.atLeast(done, 0.85),
+            howMany = new Forecast.HowMany(
+                    date,
+                    days,
+                    MonteCarlo.atLeast(done, 0.50),
+                    MonteCarlo.atLeast(done, 0.85),
                     MonteCarlo.atLeast(done, 0.95));
         }
         return new Forecast(boardId, today, zone.getId(), historyDays, samples, MonteCarlo.RUNS, seed, when, howMany);
@@ -237,15 +276,23 @@ public class FlowMetrics {
         Instant since = until.minus(Duration.ofDays(days));
         Instant before = since.minus(Duration.ofDays(days));
         List<TaskFlow> created = s.tasks().stream()
-                .filter(t -> !t.created.isBefore(since) && t.created.isBefore(until) && Long.valueOf(boardId).equals(t.createdOnBoard))
+                .filter(t -> !t.created.isBefore(since)
+                        && t.created.isBefore(until)
+                        && Long.valueOf(boardId).equals(t.createdOnBoard))
                 .toList();
-        long createdDone = created.stream().filter(t -> t.completedAt != null && t.completedAt.isBefore(until)).count();
+        long createdDone = created.stream()
+                .filter(t -> t.completedAt != null && t.completedAt.isBefore(until))
+                .count();
         List<TaskFlow> completed = s.completedIn(since, until);
         long previous = s.completedIn(before, since).size();
-        double[] lead = completed.stream().mapToDouble(t -> seconds(t.created, t.completedAt)).toArray();
+        double[] lead = completed.stream()
+                .mapToDouble(t -> seconds(t.created, t.completedAt))
+                .toArray();
         double[] cycle = completed.stream()
-                .filter(t -> t.startedAt(s.columns()) != null && !t.startedAt(s.columns()).isAfter(t.completedAt))
-                .mapToDouble(t -> seconds(t.startedAt(s.columns()), t.completedAt)).toArray();
+                .filter(t -> t.startedAt(s.columns()) != null
+                        && !t.startedAt(s.columns()).isAfter(t.completedAt))
+                .mapToDouble(t -> seconds(t.startedAt(s.columns()), t.completedAt))
+                .toArray();
         long backlog = 0;
         long blocked = 0;
         for (TaskFlow t : s.tasks()) {
@@ -257,12 +304,22 @@ public class FlowMetrics {
             switch (c.kind()) {
                 case BACKLOG, TODO -> backlog++;
                 case BLOCKED -> blocked++;
-                default -> { }
+                default -> {}
             }
         }
-        return new Performance(boardId, days, since, until, created.size(), completed.size(),
-                percentage(createdDone, created.size()), Math.round(100.0 * completed.size() / days) / 100.0,
-                new Percentiles(lead).mean(), new Percentiles(cycle).mean(), backlog, blocked,
+        return new Performance(
+                boardId,
+                days,
+                since,
+                until,
+                created.size(),
+                completed.size(),
+                percentage(createdDone, created.size()),
+                Math.round(100.0 * completed.size() / days) / 100.0,
+                new Percentiles(lead).mean(),
+                new Percentiles(cycle).mean(),
+                backlog,
+                blocked,
                 velocity(completed.size(), previous));
     }
 
@@ -291,7 +348,14 @@ public class FlowMetrics {
             }
             Instant started = t.startedAt(s.columns());
             double age = seconds(started, s.now());
-            items.add(new AgingTask(t.id, t.title, c.id(), c.name(), started, age, seconds(now.from(), s.now()),
+            items.add(new AgingTask(
+                    t.id,
+                    t.title,
+                    c.id(),
+                    c.name(),
+                    started,
+                    age,
+                    seconds(now.from(), s.now()),
                     p85 == null ? null : age > p85));
         }
         items.sort(Comparator.comparing(AgingTask::ageSeconds).reversed().thenComparing(AgingTask::taskId));

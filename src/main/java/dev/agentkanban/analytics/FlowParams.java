@@ -24,7 +24,8 @@ record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) 
         if (ChronoUnit.DAYS.between(start, end) + 1 > MAX_DAYS) {
             throw ApiException.invalid("from", "the range may span at most " + MAX_DAYS + " days");
         }
-        return new FlowParams(start, end, zone, new FlowFilter(blankToNull(epic), blankToNull(tag), blankToNull(assignee)));
+        return new FlowParams(
+                start, end, zone, new FlowFilter(blankToNull(epic), blankToNull(tag), blankToNull(assignee)));
     }
 
     static ZoneId zone(String tz) {

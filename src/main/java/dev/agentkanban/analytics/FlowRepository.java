@@ -21,7 +21,8 @@ import org.springframework.stereotype.Repository;
 class FlowRepository {
 
     /** One flow row: {@code columnId} is the task's column after the change (null when unknown). */
-    record FlowRow(long taskId, long boardId, String action, String oldValue, String newValue, Long columnId, Instant at) {}
+    record FlowRow(
+            long taskId, long boardId, String action, String oldValue, String newValue, Long columnId, Instant at) {}
 
     /** What the tasks table says now about a task that still exists. */
     record TaskNow(long id, String title, long columnId, String status, Instant createdAt, Instant completedAt) {}
@@ -86,14 +87,18 @@ class FlowRepository {
 
     /** Flow rows of the board's (filtered) tasks, each task's rows together and in order. */
     List<FlowRow> boardRows(long ws, long boardId, FlowFilter f) {
-        return jdbc.sql(FLOW_ROWS.formatted(boardTasks(f))).params(params(ws, boardId, f)).query(FlowRepository::row).list();
+        return jdbc.sql(FLOW_ROWS.formatted(boardTasks(f)))
+                .params(params(ws, boardId, f))
+                .query(FlowRepository::row)
+                .list();
     }
 
     /** The current state of the board's (filtered) tasks that still exist. */
     Map<Long, TaskNow> boardTasksNow(long ws, long boardId, FlowFilter f) {
         Map<Long, TaskNow> out = new HashMap<>();
-        jdbc.sql("select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id in ("
-                        + boardTasks(f) + ")")
+        jdbc.sql(
+                        "select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id in ("
+                                + boardTasks(f) + ")")
                 .params(params(ws, boardId, f))
                 .query(FlowRepository::taskNow)
                 .list()
@@ -102,11 +107,16 @@ class FlowRepository {
     }
 
     List<FlowRow> taskRows(long ws, long taskId) {
-        return jdbc.sql(FLOW_ROWS.formatted(":task")).param("ws", ws).param("task", taskId).query(FlowRepository::row).list();
+        return jdbc.sql(FLOW_ROWS.formatted(":task"))
+                .param("ws", ws)
+                .param("task", taskId)
+                .query(FlowRepository::row)
+                .list();
     }
 
     List<TaskNow> taskNow(long ws, long taskId) {
-        return jdbc.sql("select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id = :task")
+        return jdbc.sql(
+                        "select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id = :task")
                 .param("ws", ws)
                 .param("task", taskId)
                 .query(FlowRepository::taskNow)
@@ -116,10 +126,15 @@ class FlowRepository {
     /** Every column of the workspace by id (a task may have moved between boards). */
     Map<Long, ColumnInfo> columns(long ws) {
         Map<Long, ColumnInfo> out = new LinkedHashMap<>();
-        jdbc.sql("select id, board_id, name, kind, position from board_columns where workspace_id = :ws order by board_id, position")
+        jdbc.sql(
+                        "select id, board_id, name, kind, position from board_columns where workspace_id = :ws order by board_id, position")
                 .param("ws", ws)
-                .query((rs, n) -> new ColumnInfo(rs.getLong("id"), rs.getLong("board_id"), rs.getString("name"),
-                        ColumnKind.fromWire(rs.getString("kind")), rs.getInt("position")))
+                .query((rs, n) -> new ColumnInfo(
+                        rs.getLong("id"),
+                        rs.getLong("board_id"),
+                        rs.getString("name"),
+                        ColumnKind.fromWire(rs.getString("kind")),
+                        rs.getInt("position")))
                 .list()
                 .forEach(c -> out.put(c.id(), c));
         return out;
@@ -135,12 +150,23 @@ class FlowRepository {
     }
 
     private static FlowRow row(ResultSet rs, int n) throws SQLException {
-        return new FlowRow(rs.getLong("task_id"), rs.getLong("board_id"), rs.getString("action"), rs.getString("old_value"),
-                rs.getString("new_value"), rs.getObject("column_id", Long.class), instant(rs, "occurred_at"));
+        return new FlowRow(
+                rs.getLong("task_id"),
+                rs.getLong("board_id"),
+                rs.getString("action"),
+                rs.getString("old_value"),
+                rs.getString("new_value"),
+                rs.getObject("column_id", Long.class),
+                instant(rs, "occurred_at"));
     }
 
     private static TaskNow taskNow(ResultSet rs, int n) throws SQLException {
-        return new TaskNow(rs.getLong("id"), rs.getString("title"), rs.getLong("column_id"), rs.getString("status"), instant(rs, "created_at"),
+        return new TaskNow(
+                rs.getLong("id"),
+                rs.getString("title"),
+                rs.getLong("column_id"),
+                rs.getString("status"),
+                instant(rs, "created_at"),
                 instant(rs, "completed_at"));
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
 /** The tables of a {@link FlowReport}, each downloadable as CSV. */
 final class FlowTables {
 
-    static final List<String> NAMES = List.of("cumulative_flow", "wip", "throughput_daily", "throughput_weekly", "completed",
-            "percentiles", "aging_wip");
+    static final List<String> NAMES = List.of(
+            "cumulative_flow", "wip", "throughput_daily", "throughput_weekly", "completed", "percentiles", "aging_wip");
 
     private FlowTables() {}
 
@@ -21,28 +21,87 @@ final class FlowTables {
                 for (ColumnRef c : r.columns()) {
                     header.add(c.name() == null ? "column " + c.columnId() : c.name());
                 }
-                yield new CsvTable(name, header, r.cumulativeFlow().stream().map(d -> {
-                    List<Object> row = new ArrayList<>(List.of(d.date()));
-                    row.addAll(d.counts());
-                    return row;
-                }).toList());
+                yield new CsvTable(
+                        name,
+                        header,
+                        r.cumulativeFlow().stream()
+                                .map(d -> {
+                                    List<Object> row = new ArrayList<>(List.of(d.date()));
+                                    row.addAll(d.counts());
+                                    return row;
+                                })
+                                .toList());
             }
-            case "wip" -> new CsvTable(name, List.of("date", "wip"),
-                    r.wip().stream().map(d -> List.<Object>of(d.date(), d.wip())).toList());
-            case "throughput_daily" -> new CsvTable(name, List.of("date", "completed"),
-                    r.throughputDaily().stream().map(d -> List.<Object>of(d.date(), d.completed())).toList());
-            case "throughput_weekly" -> new CsvTable(name, List.of("week_start", "days", "completed"),
-                    r.throughputWeekly().stream().map(w -> List.<Object>of(w.weekStart(), w.days(), w.completed())).toList());
-            case "completed" -> new CsvTable(name, List.of("task_id", "title", "created_at", "started_at", "completed_at",
-                    "lead_time_seconds", "cycle_time_seconds"),
-                    r.completed().stream().map(c -> row(c.taskId(), c.title(), c.createdAt(), c.startedAt(), c.completedAt(),
-                            c.leadTimeSeconds(), c.cycleTimeSeconds())).toList());
-            case "percentiles" -> new CsvTable(name, List.of("measure", "count", "mean_seconds", "p50_seconds", "p85_seconds",
-                    "p95_seconds"), List.of(summary("lead_time", r.leadTime()), summary("cycle_time", r.cycleTime())));
-            case "aging_wip" -> new CsvTable(name, List.of("task_id", "title", "column_id", "column", "started_at", "age_seconds",
-                    "in_column_seconds", "beyond_p85"),
-                    r.agingWip().tasks().stream().map(a -> row(a.taskId(), a.title(), a.columnId(), a.column(), a.startedAt(),
-                            a.ageSeconds(), a.inColumnSeconds(), a.beyondP85())).toList());
+            case "wip" ->
+                new CsvTable(
+                        name,
+                        List.of("date", "wip"),
+                        r.wip().stream()
+                                .map(d -> List.<Object>of(d.date(), d.wip()))
+                                .toList());
+            case "throughput_daily" ->
+                new CsvTable(
+                        name,
+                        List.of("date", "completed"),
+                        r.throughputDaily().stream()
+                                .map(d -> List.<Object>of(d.date(), d.completed()))
+                                .toList());
+            case "throughput_weekly" ->
+                new CsvTable(
+                        name,
+                        List.of("week_start", "days", "completed"),
+                        r.throughputWeekly().stream()
+                                .map(w -> List.<Object>of(w.weekStart(), w.days(), w.completed()))
+                                .toList());
+            case "completed" ->
+                new CsvTable(
+                        name,
+                        List.of(
+                                "task_id",
+                                "title",
+                                "created_at",
+                                "started_at",
+                                "completed_at",
+                                "lead_time_seconds",
+                                "cycle_time_seconds"),
+                        r.completed().stream()
+                                .map(c -> row(
+                                        c.taskId(),
+                                        c.title(),
+                                        c.createdAt(),
+                                        c.startedAt(),
+                                        c.completedAt(),
+                                        c.leadTimeSeconds(),
+                                        c.cycleTimeSeconds()))
+                                .toList());
+            case "percentiles" ->
+                new CsvTable(
+                        name,
+                        List.of("measure", "count", "mean_seconds", "p50_seconds", "p85_seconds", "p95_seconds"),
+                        List.of(summary("lead_time", r.leadTime()), summary("cycle_time", r.cycleTime())));
+            case "aging_wip" ->
+                new CsvTable(
+                        name,
+                        List.of(
+                                "task_id",
+                                "title",
+                                "column_id",
+                                "column",
+                                "started_at",
+                                "age_seconds",
+                                "in_column_seconds",
+                                "beyond_p85"),
+                        r.agingWip().tasks().stream()
+                                .map(a -> row(
+                                        a.taskId(),
+                                        a.title(),
+                                        a.columnId(),
+                                        a.column(),
+                                        a.startedAt(),
+                                        a.ageSeconds(),
+                                        a.inColumnSeconds(),
+                                        a.beyondP85()))
+                                .toList());
             default -> throw ApiException.invalid("table", "must be one of " + String.join(", ", NAMES));
         };
     }

@@ -10,8 +10,16 @@ import java.util.List;
  * before today. {@code when} answers "when will {@code count} tasks be done" and {@code how_many}
  * "how many will be done by {@code date}" (today and that date included).
  */
-public record Forecast(long boardId, LocalDate today, String tz, int historyDays, List<Long> samples, int runs, long seed,
-        When when, HowMany howMany) {
+public record Forecast(
+        long boardId,
+        LocalDate today,
+        String tz,
+        int historyDays,
+        List<Long> samples,
+        int runs,
+        long seed,
+        When when,
+        HowMany howMany) {
 
     /**
      * The dates by which that share of the runs had finished {@code count} tasks (null when the recent

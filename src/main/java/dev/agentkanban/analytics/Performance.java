@@ -9,9 +9,20 @@ import java.time.Instant;
  * ones, the open tasks now waiting in backlog/todo columns and in blocked columns, and the velocity
  * trend against the previous window of the same length.
  */
-public record Performance(long boardId, int days, Instant since, Instant until, long created, long completed,
-        double completionRate, double throughputPerDay, Double averageCompletionSeconds, Double averageCycleSeconds,
-        long backlogSize, long blockedCount, Velocity velocity) {
+public record Performance(
+        long boardId,
+        int days,
+        Instant since,
+        Instant until,
+        long created,
+        long completed,
+        double completionRate,
+        double throughputPerDay,
+        Double averageCompletionSeconds,
+        Double averageCycleSeconds,
+        long backlogSize,
+        long blockedCount,
+        Velocity velocity) {
 
     /**
      * {@code change_percent} = 100 · (completed − previous_completed) / previous_completed (null when

@@ -67,7 +67,13 @@ public class SeedStatistics {
             if (mine == null) {
                 throw ApiException.notFound("task", taskId);
             }
-            Current cur = new Current(columnId, col.name(), col.kind(), mine.seconds(), z(mine), percentile(mine),
+            Current cur = new Current(
+                    columnId,
+                    col.name(),
+                    col.kind(),
+                    mine.seconds(),
+                    z(mine),
+                    percentile(mine),
                     StatusColor.of(col.kind(), mine.seconds(), mine.mean(), mine.stdev()));
             Map<Long, double[]> per = new LinkedHashMap<>();
             int transitions = 0;
@@ -84,9 +90,11 @@ public class SeedStatistics {
             List<ColumnTime> times = new ArrayList<>();
             per.forEach((id, v) -> {
                 ColumnInfo c = columns.get(id);
-                times.add(new ColumnTime(id, c == null ? null : c.name(), c == null ? null : c.kind(), (int) v[0], v[1]));
+                times.add(
+                        new ColumnTime(id, c == null ? null : c.name(), c == null ? null : c.kind(), (int) v[0], v[1]));
             });
-            return new TaskStatistics(taskId, col.boardId(), created, FlowMetrics.seconds(created, clock), transitions, cur, times);
+            return new TaskStatistics(
+                    taskId, col.boardId(), created, FlowMetrics.seconds(created, clock), transitions, cur, times);
         });
     }
 
@@ -104,17 +112,36 @@ public class SeedStatistics {
                 ColumnKind kind = c == null ? null : c.kind();
                 StatusColor colour = StatusColor.of(kind, s.seconds(), s.mean(), s.stdev());
                 counts.merge(colour, 1L, Long::sum);
-                all.add(new TaskColour(s.taskId(), s.title(), s.columnId(), c == null ? null : c.name(), kind, s.seconds(), z(s),
-                        percentile(s), colour));
+                all.add(new TaskColour(
+                        s.taskId(),
+                        s.title(),
+                        s.columnId(),
+                        c == null ? null : c.name(),
+                        kind,
+                        s.seconds(),
+                        z(s),
+                        percentile(s),
+                        colour));
             }
-            all.sort(Comparator.comparingInt((TaskColour x) -> columns.containsKey(x.columnId()) ? columns.get(x.columnId()).position() : Integer.MAX_VALUE)
-                    .thenComparing(Comparator.comparingDouble(TaskColour::seconds).reversed())
+            all.sort(Comparator.comparingInt((TaskColour x) -> columns.containsKey(x.columnId())
+                            ? columns.get(x.columnId()).position()
+                            : Integer.MAX_VALUE)
+                    .thenComparing(
+                            Comparator.comparingDouble(TaskColour::seconds).reversed())
                     .thenComparingLong(TaskColour::taskId));
             int from = (int) Math.min(all.size(), page.offset());
             int to = (int) Math.min(all.size(), page.offset() + page.limit());
-            return new BoardColours(boardId, new Counts(counts.getOrDefault(StatusColor.GOOD, 0L),
-                    counts.getOrDefault(StatusColor.WARNING, 0L), counts.getOrDefault(StatusColor.CRITICAL, 0L),
-                    counts.getOrDefault(StatusColor.NORMAL, 0L)), all.subList(from, to), all.size(), page.limit(), page.offset());
+            return new BoardColours(
+                    boardId,
+                    new Counts(
+                            counts.getOrDefault(StatusColor.GOOD, 0L),
+                            counts.getOrDefault(StatusColor.WARNING, 0L),
+                            counts.getOrDefault(StatusColor.CRITICAL, 0L),
+                            counts.getOrDefault(StatusColor.NORMAL, 0L)),
+                    all.subList(from, to),
+                    all.size(),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -127,8 +154,16 @@ public class SeedStatistics {
             List<DayMoves> perDay = repo.movesPerDay(ws, boardId, since, days);
             long total = perDay.stream().mapToLong(DayMoves::moves).sum();
             long tasks = repo.tasksMoved(ws, boardId, since);
-            return new DragDropMetrics(boardId, days, since, total, tasks, tasks == 0 ? 0.0 : Math.round(100.0 * total / tasks) / 100.0,
-                    perDay, repo.movesByActor(ws, boardId, since), repo.movesByTask(ws, boardId, since, MOST_MOVED));
+            return new DragDropMetrics(
+                    boardId,
+                    days,
+                    since,
+                    total,
+                    tasks,
+                    tasks == 0 ? 0.0 : Math.round(100.0 * total / tasks) / 100.0,
+                    perDay,
+                    repo.movesByActor(ws, boardId, since),
+                    repo.movesByTask(ws, boardId, since, MOST_MOVED));
         });
     }
 

@@ -21,7 +21,8 @@ class StatisticsRepository {
     }
 
     /** A task's seconds in its current column with the column's spread; {@code below} = tasks there for less time. */
-    record Standing(long taskId, String title, long columnId, double seconds, double mean, double stdev, long n, long below) {}
+    record Standing(
+            long taskId, String title, long columnId, double seconds, double mean, double stdev, long n, long below) {}
 
     private static final String STANDINGS = """
             select x.id, x.title, x.column_id, x.s,
@@ -33,7 +34,8 @@ class StatisticsRepository {
             """;
 
     List<Standing> boardStandings(long ws, long boardId) {
-        return jdbc.sql(STANDINGS.formatted("t.workspace_id = :ws and t.board_id = :board") + " order by x.column_id, x.s desc, x.id")
+        return jdbc.sql(STANDINGS.formatted("t.workspace_id = :ws and t.board_id = :board")
+                        + " order by x.column_id, x.s desc, x.id")
                 .param("ws", ws)
                 .param("board", boardId)
                 .query((rs, n) -> standing(rs))
@@ -50,13 +52,21 @@ class StatisticsRepository {
     }
 
     private static Standing standing(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Standing(rs.getLong("id"), rs.getString("title"), rs.getLong("column_id"), rs.getDouble("s"),
-                rs.getDouble("mean"), rs.getDouble("stdev"), rs.getLong("n"), rs.getLong("below"));
+        return new Standing(
+                rs.getLong("id"),
+                rs.getString("title"),
+                rs.getLong("column_id"),
+                rs.getDouble("s"),
+                rs.getDouble("mean"),
+                rs.getDouble("stdev"),
+                rs.getLong("n"),
+                rs.getLong("below"));
     }
 
     /** Midnight UTC of the first of the last {@code days} days (today is the last). */
     Instant windowStart(int days) {
-        return jdbc.sql("select (((now() at time zone 'UTC')::date - (:days - 1))::timestamp at time zone 'UTC') as start")
+        return jdbc.sql(
+                        "select (((now() at time zone 'UTC')::date - (:days - 1))::timestamp at time zone 'UTC') as start")
                 .param("days", days)
                 .query((rs, n) -> FlowRepository.instant(rs, "start"))
                 .single();
@@ -74,21 +84,29 @@ class StatisticsRepository {
                 ), d as (select ((:since)::timestamptz at time zone 'UTC')::date + i as day from generate_series(0, :days - 1) i)
                 select d.day, count(m.task_id) as moves from d left join m on m.day = d.day group by d.day order by d.day
                 """)
-                .param("ws", ws).param("board", boardId).param("since", since.atOffset(ZoneOffset.UTC)).param("days", days)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("since", since.atOffset(ZoneOffset.UTC))
+                .param("days", days)
                 .query((rs, n) -> new DayMoves(rs.getObject("day", LocalDate.class), rs.getLong("moves")))
                 .list();
     }
 
     List<ActorMoves> movesByActor(long ws, long boardId, Instant since) {
-        return jdbc.sql("select actor, count(*) as moves from (" + MOVES + ") m group by actor order by moves desc, actor")
-                .param("ws", ws).param("board", boardId).param("since", since.atOffset(ZoneOffset.UTC))
+        return jdbc.sql("select actor, count(*) as moves from (" + MOVES
+                        + ") m group by actor order by moves desc, actor")
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("since", since.atOffset(ZoneOffset.UTC))
                 .query((rs, n) -> new ActorMoves(rs.getString("actor"), rs.getLong("moves")))
                 .list();
     }
 
     long tasksMoved(long ws, long boardId, Instant since) {
         return jdbc.sql("select count(distinct task_id) from (" + MOVES + ") m")
-                .param("ws", ws).param("board", boardId).param("since", since.atOffset(ZoneOffset.UTC))
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("since", since.atOffset(ZoneOffset.UTC))
                 .query(Long.class)
                 .single();
     }
@@ -101,7 +119,9 @@ class StatisticsRepository {
                 limit :limit
                 """)
                 .param("limit", limit)
-                .param("ws", ws).param("board", boardId).param("since", since.atOffset(ZoneOffset.UTC))
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("since", since.atOffset(ZoneOffset.UTC))
                 .query((rs, n) -> new TaskMoves(rs.getLong("task_id"), rs.getString("title"), rs.getLong("moves")))
                 .list();
     }

@@ -24,7 +24,6 @@ final class TaskFlow {
         boolean contains(Instant t) {
             return !from.isAfter(t) && (to == null || to.isAfter(t));
         }
-
     }
 
     record StatusChange(Instant at, String from, String to) {}
@@ -41,8 +40,16 @@ final class TaskFlow {
     /** The board the task was on when it was created. */
     final Long createdOnBoard;
 
-    private TaskFlow(long id, String title, Instant created, Instant deleted, List<Span> spans, List<StatusChange> statuses,
-            String initialStatus, Instant completedAt, Long createdOnBoard) {
+    private TaskFlow(
+            long id,
+            String title,
+            Instant created,
+            Instant deleted,
+            List<Span> spans,
+            List<StatusChange> statuses,
+            String initialStatus,
+            Instant completedAt,
+            Long createdOnBoard) {
         this.id = id;
         this.title = title;
         this.created = created;
@@ -86,7 +93,7 @@ final class TaskFlow {
                     deleted = r.at();
                 }
                 case "status_changed" -> statuses.add(new StatusChange(r.at(), r.oldValue(), r.newValue()));
-                default -> { }
+                default -> {}
             }
         }
         if (created == null) {
@@ -101,13 +108,23 @@ final class TaskFlow {
         Instant completedAt = null;
         if ("completed".equals(last)) {
             completedAt = statuses.isEmpty()
-                    ? (now != null && now.completedAt() != null ? now.completedAt() : now != null ? now.createdAt() : created)
+                    ? (now != null && now.completedAt() != null
+                            ? now.completedAt()
+                            : now != null ? now.createdAt() : created)
                     : statuses.getLast().at();
         }
         // an imported task keeps its original creation time, earlier than its creation row
         Instant since = now != null && now.createdAt() != null ? now.createdAt() : created;
-        return new TaskFlow(id, now == null ? null : now.title(), since, deleted, List.copyOf(spans), List.copyOf(statuses),
-                initial, completedAt, createdOnBoard);
+        return new TaskFlow(
+                id,
+                now == null ? null : now.title(),
+                since,
+                deleted,
+                List.copyOf(spans),
+                List.copyOf(statuses),
+                initial,
+                completedAt,
+                createdOnBoard);
     }
 
     /** Rebuilds every task of a set of rows. */

@@ -12,10 +12,22 @@ import java.util.List;
  * column's tasks have been there (0 when stdev is 0), {@code percentile} = 100 · (tasks there for less
  * time) / (tasks − 1) (0 for a lone task), and the seed's colour ({@link StatusColor}).
  */
-public record TaskStatistics(long taskId, long boardId, Instant createdAt, double ageSeconds, int transitions,
-        Current current, List<ColumnTime> timeInColumns) {
+public record TaskStatistics(
+        long taskId,
+        long boardId,
+        Instant createdAt,
+        double ageSeconds,
+        int transitions,
+        Current current,
+        List<ColumnTime> timeInColumns) {
 
-    public record Current(long columnId, String column, ColumnKind kind, double seconds, double zScore, double percentile,
+    public record Current(
+            long columnId,
+            String column,
+            ColumnKind kind,
+            double seconds,
+            double zScore,
+            double percentile,
             StatusColor statusColor) {}
 
     /** Column name and kind are null for a column deleted since. */

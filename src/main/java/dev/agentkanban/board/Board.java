@@ -29,6 +29,8 @@ public record Board(
     @JsonIgnore
     public BoardColumn reopenColumn() {
         BoardColumn todo = firstOfKind(ColumnKind.TODO);
-        return todo != null ? todo : columns.stream().filter(c -> !c.isDone()).findFirst().orElse(null);
+        return todo != null
+                ? todo
+                : columns.stream().filter(c -> !c.isDone()).findFirst().orElse(null);
     }
 }

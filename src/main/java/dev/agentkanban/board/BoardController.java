@@ -60,13 +60,17 @@ class BoardController {
     }
 
     @PutMapping("/{id}")
-    ResponseEntity<Board> replace(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+    ResponseEntity<Board> replace(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody UpdateBoard request) {
         return withEtag(boards.update(id, Versions.expected(ifMatch), request));
     }
 
     @PatchMapping("/{id}")
-    ResponseEntity<Board> update(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+    ResponseEntity<Board> update(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestBody JsonNode body) {
         Board current = boards.get(id);
         Patch<UpdateBoard> patch = bodies.patch(merge(body, current), UpdateBoard.class);
@@ -85,8 +89,10 @@ class BoardController {
     }
 
     @PutMapping("/{id}/columns")
-    ResponseEntity<List<BoardColumn>> replaceColumns(@PathVariable long id,
-            @RequestHeader(value = "If-Match", required = false) String ifMatch, @Valid @RequestBody ReplaceColumns request) {
+    ResponseEntity<List<BoardColumn>> replaceColumns(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody ReplaceColumns request) {
         Board board = boards.replaceColumns(id, Versions.expected(ifMatch), request.columns());
         return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(board.columns());
     }
@@ -94,12 +100,15 @@ class BoardController {
     @PostMapping("/{id}/columns")
     ResponseEntity<BoardColumn> addColumn(@PathVariable long id, @Valid @RequestBody AddColumn request) {
         BoardColumn column = boards.addColumn(id, request);
-        return ResponseEntity.created(URI.create("/api/v1/boards/" + id + "/columns/" + column.id())).body(column);
+        return ResponseEntity.created(URI.create("/api/v1/boards/" + id + "/columns/" + column.id()))
+                .body(column);
     }
 
     @PatchMapping("/{id}/columns/{columnId}")
     BoardColumn updateColumn(@PathVariable long id, @PathVariable long columnId, @RequestBody JsonNode body) {
-        BoardColumn current = boards.columns(id).stream().filter(c -> c.id() == columnId).findFirst()
+        BoardColumn current = boards.columns(id).stream()
+                .filter(c -> c.id() == columnId)
+                .findFirst()
                 .orElseThrow(() -> dev.agentkanban.platform.ApiException.notFound("column", columnId));
         tools.jackson.databind.node.ObjectNode merged = objectOf(body);
         merged.putIfAbsent("name", merged.stringNode(current.name()));
@@ -107,7 +116,8 @@ class BoardController {
         if (!merged.has("wip_limit") && current.wipLimit() != null) {
             merged.put("wip_limit", current.wipLimit());
         }
-        return boards.updateColumn(id, columnId, bodies.patch(merged, UpdateColumn.class).values());
+        return boards.updateColumn(
+                id, columnId, bodies.patch(merged, UpdateColumn.class).values());
     }
 
     @DeleteMapping("/{id}/columns/{columnId}")

@@ -26,7 +26,8 @@ class BoardRepository {
     }
 
     List<Board> list(long workspaceId, int limit, long offset) {
-        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws order by id limit :limit offset :offset")
+        return jdbc.sql("select " + BOARD_COLUMNS
+                        + " from boards where workspace_id = :ws order by id limit :limit offset :offset")
                 .param("ws", workspaceId)
                 .param("limit", limit)
                 .param("offset", offset)
@@ -35,7 +36,10 @@ class BoardRepository {
     }
 
     long count(long workspaceId) {
-        return jdbc.sql("select count(*) from boards where workspace_id = :ws").param("ws", workspaceId).query(Long.class).single();
+        return jdbc.sql("select count(*) from boards where workspace_id = :ws")
+                .param("ws", workspaceId)
+                .query(Long.class)
+                .single();
     }
 
     Optional<Board> find(long workspaceId, long id, boolean forUpdate) {
@@ -52,7 +56,13 @@ class BoardRepository {
     }
 
     /** A board with every column given; null times are now. */
-    long insert(long workspaceId, String name, String description, long version, String actor, Instant createdAt,
+    long insert(
+            long workspaceId,
+            String name,
+            String description,
+            long version,
+            String actor,
+            Instant createdAt,
             Instant updatedAt) {
         return jdbc.sql("""
                 insert into boards (workspace_id, name, description, version, created_by, created_at, updated_at)
@@ -72,11 +82,14 @@ class BoardRepository {
 
     /** A fresh id of the boards identity that no row takes (for the restored trail of a board that no longer exists). */
     long reserveId() {
-        return jdbc.sql("select nextval(pg_get_serial_sequence('boards', 'id'))").query(Long.class).single();
+        return jdbc.sql("select nextval(pg_get_serial_sequence('boards', 'id'))")
+                .query(Long.class)
+                .single();
     }
 
     int update(long workspaceId, long id, String name, String description) {
-        return jdbc.sql("update boards set name = :name, description = :description where workspace_id = :ws and id = :id")
+        return jdbc.sql(
+                        "update boards set name = :name, description = :description where workspace_id = :ws and id = :id")
                 .param("ws", workspaceId)
                 .param("id", id)
                 .param("name", name)
@@ -100,7 +113,8 @@ class BoardRepository {
     }
 
     List<BoardColumn> columns(long workspaceId, long boardId) {
-        return jdbc.sql("select " + COLUMN_COLUMNS + " from board_columns where workspace_id = :ws and board_id = :board order by position")
+        return jdbc.sql("select " + COLUMN_COLUMNS
+                        + " from board_columns where workspace_id = :ws and board_id = :board order by position")
                 .param("ws", workspaceId)
                 .param("board", boardId)
                 .query(BoardRepository::column)
@@ -121,7 +135,13 @@ class BoardRepository {
     }
 
     /** A column with every field given as on the wire (the kind's check is the table's); a null time is now. */
-    long insertColumn(long workspaceId, long boardId, String name, int position, String kind, Integer wipLimit,
+    long insertColumn(
+            long workspaceId,
+            long boardId,
+            String name,
+            int position,
+            String kind,
+            Integer wipLimit,
             Instant createdAt) {
         return jdbc.sql("""
                 insert into board_columns (workspace_id, board_id, name, position, kind, wip_limit, created_at)
@@ -164,17 +184,32 @@ class BoardRepository {
     }
 
     long taskCount(long columnId) {
-        return jdbc.sql("select count(*) from tasks where column_id = :id").param("id", columnId).query(Long.class).single();
+        return jdbc.sql("select count(*) from tasks where column_id = :id")
+                .param("id", columnId)
+                .query(Long.class)
+                .single();
     }
 
     private static Board board(ResultSet rs, int n) throws SQLException {
-        return new Board(rs.getLong("id"), rs.getLong("workspace_id"), rs.getString("name"), rs.getString("description"),
-                rs.getLong("version"), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), List.of());
+        return new Board(
+                rs.getLong("id"),
+                rs.getLong("workspace_id"),
+                rs.getString("name"),
+                rs.getString("description"),
+                rs.getLong("version"),
+                rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(),
+                List.of());
     }
 
     private static BoardColumn column(ResultSet rs, int n) throws SQLException {
-        return new BoardColumn(rs.getLong("id"), rs.getLong("board_id"), rs.getString("name"), rs.getInt("position"),
-                ColumnKind.fromWire(rs.getString("kind")), (Integer) rs.getObject("wip_limit"));
+        return new BoardColumn(
+                rs.getLong("id"),
+                rs.getLong("board_id"),
+                rs.getString("name"),
+                rs.getInt("position"),
+                ColumnKind.fromWire(rs.getString("kind")),
+                (Integer) rs.getObject("wip_limit"));
     }
 }

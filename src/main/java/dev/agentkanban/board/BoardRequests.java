@@ -18,7 +18,9 @@ public final class BoardRequests {
             @Size(max = 10000) String description,
             @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
 
-    public record UpdateBoard(@NotBlank @Size(max = 200) String name, @Size(max = 10000) String description) {}
+    public record UpdateBoard(
+            @NotBlank @Size(max = 200) String name,
+            @Size(max = 10000) String description) {}
 
     /**
      * A column as the client wants it; {@code id} names an existing column in a full replacement. A
@@ -40,7 +42,8 @@ public final class BoardRequests {
         }
     }
 
-    public record ReplaceColumns(@NotNull @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
+    public record ReplaceColumns(
+            @NotNull @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
 
     public record AddColumn(
             @NotBlank @Size(max = 100) String name,

@@ -122,7 +122,8 @@ public class Boards {
             for (ColumnSpec spec : specs) {
                 if (spec.id() != null) {
                     if (!existing.containsKey(spec.id())) {
-                        throw ApiException.invalid("columns", "column " + spec.id() + " is not a column of board " + boardId);
+                        throw ApiException.invalid(
+                                "columns", "column " + spec.id() + " is not a column of board " + boardId);
                     }
                     if (!kept.add(spec.id())) {
                         throw ApiException.invalid("columns", "column " + spec.id() + " is listed twice");
@@ -141,7 +142,8 @@ public class Boards {
                     repo.insertColumn(ws, boardId, s.name().trim(), i, kindOf(s.kind(), s.name()), s.wipLimit());
                 } else {
                     BoardColumn old = existing.get(s.id());
-                    repo.updateColumn(ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
+                    repo.updateColumn(
+                            ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
                 }
             }
             return columnsChanged(ws, boardId);
@@ -160,8 +162,8 @@ public class Boards {
                 BoardColumn c = cols.get(i);
                 repo.updateColumn(ws, c.id(), c.name(), i + 1, c.kind(), c.wipLimit());
             }
-            long id = repo.insertColumn(ws, boardId, request.name().trim(), at,
-                    kindOf(request.kind(), request.name()), request.wipLimit());
+            long id = repo.insertColumn(
+                    ws, boardId, request.name().trim(), at, kindOf(request.kind(), request.name()), request.wipLimit());
             columnsChanged(ws, boardId);
             return repo.column(ws, id, false).orElseThrow();
         });
@@ -173,7 +175,9 @@ public class Boards {
         long ws = ws();
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
-            BoardColumn current = board.columns().stream().filter(c -> c.id() == columnId).findFirst()
+            BoardColumn current = board.columns().stream()
+                    .filter(c -> c.id() == columnId)
+                    .findFirst()
                     .orElseThrow(() -> ApiException.notFound("column", columnId));
             requireNameFree(board.columns(), request.name().trim(), columnId);
             List<BoardColumn> order = new ArrayList<>(board.columns());
@@ -183,8 +187,13 @@ public class Boards {
             for (int i = 0; i < order.size(); i++) {
                 BoardColumn c = order.get(i);
                 if (c.id() == columnId) {
-                    repo.updateColumn(ws, c.id(), request.name().trim(), i,
-                            request.kind() == null ? c.kind() : request.kind(), request.wipLimit());
+                    repo.updateColumn(
+                            ws,
+                            c.id(),
+                            request.name().trim(),
+                            i,
+                            request.kind() == null ? c.kind() : request.kind(),
+                            request.wipLimit());
                 } else if (c.position() != i) {
                     repo.updateColumn(ws, c.id(), c.name(), i, c.kind(), c.wipLimit());
                 }
@@ -199,7 +208,9 @@ public class Boards {
         long ws = ws();
         tx.write(() -> {
             Board board = load(ws, boardId, true);
-            BoardColumn column = board.columns().stream().filter(c -> c.id() == columnId).findFirst()
+            BoardColumn column = board.columns().stream()
+                    .filter(c -> c.id() == columnId)
+                    .findFirst()
                     .orElseThrow(() -> ApiException.notFound("column", columnId));
             if (board.columns().size() == 1) {
                 throw ApiException.conflict("last-column", "a board keeps at least one column");
@@ -234,27 +245,40 @@ public class Boards {
     /** Finds a column of a board by id or by (case-insensitive) name; a miss names the valid columns. */
     public BoardColumn resolveColumn(Board board, Long columnId, String columnName) {
         if (columnId != null) {
-            return board.columns().stream().filter(c -> c.id() == columnId).findFirst()
-                    .orElseThrow(() -> ApiException.invalid("column_id",
-                            "column " + columnId + " is not on board " + board.id() + "; valid columns: " + describe(board)));
+            return board.columns().stream()
+                    .filter(c -> c.id() == columnId)
+                    .findFirst()
+                    .orElseThrow(() -> ApiException.invalid(
+                            "column_id",
+                            "column " + columnId + " is not on board " + board.id() + "; valid columns: "
+                                    + describe(board)));
         }
         if (columnName != null) {
             String wanted = columnName.trim();
-            return board.columns().stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst()
-                    .orElseThrow(() -> ApiException.invalid("column",
-                            "no column named '" + wanted + "' on board " + board.id() + "; valid columns: " + describe(board)));
+            return board.columns().stream()
+                    .filter(c -> c.name().equalsIgnoreCase(wanted))
+                    .findFirst()
+                    .orElseThrow(() -> ApiException.invalid(
+                            "column",
+                            "no column named '" + wanted + "' on board " + board.id() + "; valid columns: "
+                                    + describe(board)));
         }
         return board.columns().getFirst();
     }
 
     private static String describe(Board board) {
-        return String.join(", ", board.columns().stream().map(c -> c.name() + " (" + c.id() + ")").toList());
+        return String.join(
+                ", ",
+                board.columns().stream()
+                        .map(c -> c.name() + " (" + c.id() + ")")
+                        .toList());
     }
 
     private Board columnsChanged(long ws, long boardId) {
         repo.touch(ws, boardId);
         Board board = load(ws, boardId, false);
-        outbox.append(EventType.COLUMNS_UPDATED, boardId, null, Map.of("board_id", boardId, "columns", board.columns()));
+        outbox.append(
+                EventType.COLUMNS_UPDATED, boardId, null, Map.of("board_id", boardId, "columns", board.columns()));
         return board;
     }
 
@@ -266,7 +290,8 @@ public class Boards {
     private void requireEmpty(BoardColumn column) {
         long tasks = repo.taskCount(column.id());
         if (tasks > 0) {
-            throw ApiException.conflict("column-not-empty",
+            throw ApiException.conflict(
+                    "column-not-empty",
                     "column '" + column.name() + "' still holds " + tasks + " task(s); move them first",
                     Map.of("column_id", column.id(), "task_count", tasks));
         }
@@ -284,7 +309,8 @@ public class Boards {
         Set<String> names = new HashSet<>();
         for (ColumnSpec s : specs) {
             if (s != null && s.name() != null && !names.add(s.name().trim())) {
-                throw ApiException.invalid("columns", "column names must be unique; '" + s.name().trim() + "' repeats");
+                throw ApiException.invalid(
+                        "columns", "column names must be unique; '" + s.name().trim() + "' repeats");
             }
         }
     }
@@ -306,16 +332,19 @@ public class Boards {
     // ---- restoring boards as they were elsewhere (imports); inside the import's write transaction ----
 
     /** Inserts a board with its version, author and times as they were; null times are now. */
-    public long restoreBoard(String name, String description, long version, String createdBy, Instant createdAt,
-            Instant updatedAt) {
+    public long restoreBoard(
+            String name, String description, long version, String createdBy, Instant createdAt, Instant updatedAt) {
         requireTransaction();
-        return repo.insert(CurrentRequest.get().workspaceId(), name, description, version, createdBy, createdAt, updatedAt);
+        return repo.insert(
+                CurrentRequest.get().workspaceId(), name, description, version, createdBy, createdAt, updatedAt);
     }
 
     /** Inserts a column as it was; {@code kind} as on the wire (the table refuses an unknown one). */
-    public long restoreColumn(long boardId, String name, int position, String kind, Integer wipLimit, Instant createdAt) {
+    public long restoreColumn(
+            long boardId, String name, int position, String kind, Integer wipLimit, Instant createdAt) {
         requireTransaction();
-        return repo.insertColumn(CurrentRequest.get().workspaceId(), boardId, name, position, kind, wipLimit, createdAt);
+        return repo.insertColumn(
+                CurrentRequest.get().workspaceId(), boardId, name, position, kind, wipLimit, createdAt);
     }
 
     /** A board id no row will take: for the restored trail of a board that no longer exists. */

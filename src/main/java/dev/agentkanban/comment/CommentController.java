@@ -29,7 +29,9 @@ class CommentController {
     }
 
     @GetMapping("/tasks/{taskId}/comments")
-    Page<Comment> list(@PathVariable long taskId, @RequestParam(required = false) Integer limit,
+    Page<Comment> list(
+            @PathVariable long taskId,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         return comments.list(taskId, PageRequest.of(limit, offset));
     }
@@ -37,7 +39,8 @@ class CommentController {
     @PostMapping("/tasks/{taskId}/comments")
     ResponseEntity<Comment> add(@PathVariable long taskId, @Valid @RequestBody WriteComment request) {
         Comment comment = comments.add(taskId, request.body());
-        return ResponseEntity.created(URI.create("/api/v1/comments/" + comment.id())).body(comment);
+        return ResponseEntity.created(URI.create("/api/v1/comments/" + comment.id()))
+                .body(comment);
     }
 
     @GetMapping("/comments/{id}")

@@ -96,7 +96,12 @@ class CommentRepository {
     }
 
     private static Comment comment(ResultSet rs, int n) throws SQLException {
-        return new Comment(rs.getLong("id"), rs.getLong("task_id"), rs.getString("author"), rs.getString("body"),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+        return new Comment(
+                rs.getLong("id"),
+                rs.getLong("task_id"),
+                rs.getString("author"),
+                rs.getString("body"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
     }
 }

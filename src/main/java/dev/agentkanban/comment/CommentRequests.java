@@ -10,5 +10,7 @@ final class CommentRequests {
     private CommentRequests() {}
 
     /** The comment's text as {@code body}, or as {@code text} the way seed 002's clients send it. */
-    record WriteComment(@JsonAlias("text") @NotBlank @Size(max = Comments.MAX_BODY) String body) {}
+    record WriteComment(
+            @JsonAlias("text") @NotBlank @Size(max = Comments.MAX_BODY)
+            String body) {}
 }

@@ -46,8 +46,11 @@ public class Comments {
         long ws = CurrentRequest.get().workspaceId();
         return tx.read(() -> {
             tasks.require(taskId);
-            return new Page<>(repo.list(ws, taskId, page.limit(), page.offset()), repo.count(ws, taskId),
-                    page.limit(), page.offset());
+            return new Page<>(
+                    repo.list(ws, taskId, page.limit(), page.offset()),
+                    repo.count(ws, taskId),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -76,7 +79,8 @@ public class Comments {
         return tx.write(() -> {
             Comment current = mayChange(ctx, id);
             TaskRef task = tasks.require(current.taskId());
-            Comment comment = repo.update(ctx.workspaceId(), id, text).orElseThrow(() -> ApiException.notFound("comment", id));
+            Comment comment =
+                    repo.update(ctx.workspaceId(), id, text).orElseThrow(() -> ApiException.notFound("comment", id));
             history.record(task, "comment_updated", null, null, Long.toString(id));
             outbox.append(EventType.COMMENT_UPDATED, task.boardId(), task.id(), comment);
             return comment;
@@ -108,10 +112,15 @@ public class Comments {
 
     /** The comment, locked for a change by the caller; 404 when missing, 403 when it is someone else's. */
     private Comment mayChange(RequestContext ctx, long id) {
-        Comment comment = repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("comment", id));
+        Comment comment =
+                repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("comment", id));
         if (ctx.role() != Role.ADMIN && !comment.author().equals(ctx.actor())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                    "only the author of comment " + id + " or an admin may change it", null);
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "forbidden",
+                    "Forbidden",
+                    "only the author of comment " + id + " or an admin may change it",
+                    null);
         }
         return comment;
     }

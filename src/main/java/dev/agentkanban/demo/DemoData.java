@@ -47,8 +47,14 @@ class DemoData implements ApplicationRunner {
     private final Workspaces workspaces;
     private final Identities identities;
 
-    DemoData(@Value("${kanban.seed-demo-data}") boolean enabled, Boards boards, Tasks tasks, Transactions tx, JdbcClient jdbc,
-            Workspaces workspaces, Identities identities) {
+    DemoData(
+            @Value("${kanban.seed-demo-data}") boolean enabled,
+            Boards boards,
+            Tasks tasks,
+            Transactions tx,
+            JdbcClient jdbc,
+            Workspaces workspaces,
+            Identities identities) {
         this.enabled = enabled;
         this.boards = boards;
         this.tasks = tasks;
@@ -69,26 +75,57 @@ class DemoData implements ApplicationRunner {
     /** Seeds and returns true, or returns false when the database already holds boards or tasks. */
     boolean seedIfEmpty() {
         return tx.write(() -> {
-            jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", SEED_LOCK).query((rs, n) -> 1).single();
+            jdbc.sql("select pg_advisory_xact_lock(:key)")
+                    .param("key", SEED_LOCK)
+                    .query((rs, n) -> 1)
+                    .single();
             boolean empty = jdbc.sql("select not exists (select 1 from boards) and not exists (select 1 from tasks)")
-                    .query(Boolean.class).single();
+                    .query(Boolean.class)
+                    .single();
             if (!empty) {
                 log.info("SEED_DEMO_DATA is set but the database is not empty: no demo data added");
                 return false;
             }
             long ws = CurrentRequest.get().workspaceId();
-            jdbc.sql("select insert_default_tags(:ws)").param("ws", ws).query((rs, n) -> 1).single();
+            jdbc.sql("select insert_default_tags(:ws)")
+                    .param("ws", ws)
+                    .query((rs, n) -> 1)
+                    .single();
             Board board = boards.create(new CreateBoard("Demo board", "A first look at Agent Kanban", null));
             Instant now = Instant.now();
             create(board, "Set up CI pipeline", "Done", Priority.HIGH, "Platform", null, List.of("infrastructure"));
-            create(board, "Fix login redirect loop", "In Progress", Priority.URGENT, "Auth", now.plus(2, ChronoUnit.DAYS),
+            create(
+                    board,
+                    "Fix login redirect loop",
+                    "In Progress",
+                    Priority.URGENT,
+                    "Auth",
+                    now.plus(2, ChronoUnit.DAYS),
                     List.of("bug", "urgent"));
-            create(board, "Write API documentation", "To Do", Priority.MEDIUM, "Docs", now.plus(7, ChronoUnit.DAYS),
+            create(
+                    board,
+                    "Write API documentation",
+                    "To Do",
+                    Priority.MEDIUM,
+                    "Docs",
+                    now.plus(7, ChronoUnit.DAYS),
                     List.of("documentation"));
-            create(board, "Investigate slow board load", "To Do", Priority.HIGH, "Performance",
-                    now.minus(1, ChronoUnit.DAYS), List.of("bug"));
+            create(
+                    board,
+                    "Investigate slow board load",
+                    "To Do",
+                    Priority.HIGH,
+                    "Performance",
+                    now.minus(1, ChronoUnit.DAYS),
+                    List.of("bug"));
             create(board, "Add dark mode", "Backlog", Priority.LOW, "UI", null, List.of("feature"));
-            TaskView dropped = create(board, "Evaluate a second database engine", "Backlog", Priority.MEDIUM, "Platform", null,
+            TaskView dropped = create(
+                    board,
+                    "Evaluate a second database engine",
+                    "Backlog",
+                    Priority.MEDIUM,
+                    "Platform",
+                    null,
                     List.of("infrastructure"));
             tasks.cancel(dropped.id(), null, new CancelTask("PostgreSQL covers every need").reason());
             String password = randomPassword();
@@ -106,9 +143,25 @@ class DemoData implements ApplicationRunner {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private TaskView create(Board board, String title, String column, Priority priority, String epic, Instant due,
-            List<String> tags) {
-        return tasks.create(new CreateTask(board.id(), null, column, title, "Sample task for the demo board.", null,
-                priority, epic, null, null, null, due, null, Map.of("demo", true), tags, null, null));
+    private TaskView create(
+            Board board, String title, String column, Priority priority, String epic, Instant due, List<String> tags) {
+        return tasks.create(new CreateTask(
+                board.id(),
+                null,
+                column,
+                title,
+                "Sample task for the demo board.",
+                null,
+                priority,
+                epic,
+                null,
+                null,
+                null,
+                due,
+                null,
+                Map.of("demo", true),
+                tags,
+                null,
+                null));
     }
 }

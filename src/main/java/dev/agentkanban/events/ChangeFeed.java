@@ -89,8 +89,12 @@ public class ChangeFeed {
     private long requireRetained(long after) {
         Optional<Long> purged = repo.purgedThrough();
         if (purged.isPresent() && after < purged.get()) {
-            throw new ApiException(HttpStatus.GONE, "cursor-expired", "Gone",
-                    "events up to id " + purged.get() + " were deleted by the retention policy, so the events after cursor "
+            throw new ApiException(
+                    HttpStatus.GONE,
+                    "cursor-expired",
+                    "Gone",
+                    "events up to id " + purged.get()
+                            + " were deleted by the retention policy, so the events after cursor "
                             + after + " are no longer complete; reload the current state and resume from cursor "
                             + purged.get() + " (or omit 'after' to start at the oldest retained event)",
                     Map.of("oldest_cursor", purged.get()));

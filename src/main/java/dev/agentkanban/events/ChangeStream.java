@@ -43,7 +43,10 @@ public class ChangeStream implements SmartLifecycle {
     private final WakeableLoop loop = new WakeableLoop();
     private volatile long position;
 
-    ChangeStream(EventRepository repo, FeedHorizon horizon, SystemTransactions system,
+    ChangeStream(
+            EventRepository repo,
+            FeedHorizon horizon,
+            SystemTransactions system,
             @Value("${kanban.events.poll-interval:PT1S}") Duration pollInterval,
             @Value("${kanban.events.catch-up-interval:PT0.02S}") Duration catchUpInterval) {
         this.repo = repo;
@@ -83,10 +86,14 @@ public class ChangeStream implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("outbox not readable at start, the dispatcher will retry: {}", e.toString());
             }
-            loop.repeat(() -> {
-                loop.await(horizon.behind() ? catchUpInterval : pollInterval);
-                dispatch();
-            }, pollInterval, log, "outbox dispatch failed");
+            loop.repeat(
+                    () -> {
+                        loop.await(horizon.behind() ? catchUpInterval : pollInterval);
+                        dispatch();
+                    },
+                    pollInterval,
+                    log,
+                    "outbox dispatch failed");
         });
     }
 
@@ -119,8 +126,11 @@ public class ChangeStream implements SmartLifecycle {
                     try {
                         listener.committed(batch);
                     } catch (RuntimeException e) {
-                        log.warn("a change listener failed on events {}..{}", batch.getFirst().eventId(),
-                                batch.getLast().eventId(), e);
+                        log.warn(
+                                "a change listener failed on events {}..{}",
+                                batch.getFirst().eventId(),
+                                batch.getLast().eventId(),
+                                e);
                     }
                 }
             }

@@ -20,7 +20,9 @@ class EventController {
     }
 
     @GetMapping("/api/v1/events")
-    FeedPage events(@RequestParam(required = false) String after, @RequestParam(required = false) Integer limit,
+    FeedPage events(
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(name = "board_id", required = false) Long boardId) {
         if (limit != null && limit < 1) {
             throw ApiException.invalid("limit", "must be at least 1");

@@ -24,7 +24,8 @@ class EventRepository {
 
     /** A workspace's events after {@code after} up to {@code through}, in id order (tenant transaction). */
     List<ChangeEvent> workspaceEvents(long workspaceId, long after, long through, Long boardId, int limit) {
-        return jdbc.sql("select " + COLUMNS + " from outbox_events where workspace_id = :ws and id > :after and id <= :through"
+        return jdbc.sql("select " + COLUMNS
+                        + " from outbox_events where workspace_id = :ws and id > :after and id <= :through"
                         + (boardId == null ? "" : " and board_id = :board") + " order by id limit :limit")
                 .param("ws", workspaceId)
                 .param("after", after)
@@ -37,7 +38,8 @@ class EventRepository {
 
     /** Every workspace's events after {@code after} up to {@code through}, in id order (system transaction). */
     List<ChangeEvent> allEvents(long after, long through, int limit) {
-        return jdbc.sql("select " + COLUMNS + " from outbox_events where id > :after and id <= :through order by id limit :limit")
+        return jdbc.sql("select " + COLUMNS
+                        + " from outbox_events where id > :after and id <= :through order by id limit :limit")
                 .param("after", after)
                 .param("through", through)
                 .param("limit", limit)
@@ -47,7 +49,9 @@ class EventRepository {
 
     /** The highest id the retention job deleted, if it ever deleted anything. */
     Optional<Long> purgedThrough() {
-        return jdbc.sql("select purged_through from outbox_retention").query(Long.class).optional();
+        return jdbc.sql("select purged_through from outbox_retention")
+                .query(Long.class)
+                .optional();
     }
 
     /** The highest final id of an event that occurred before the cutoff (system transaction). */
@@ -65,10 +69,7 @@ class EventRepository {
         return jdbc.sql("""
                 delete from outbox_events where id in (
                     select id from outbox_events where id <= :through order by id limit :batch)
-                """)
-                .param("through", through)
-                .param("batch", batch)
-                .update();
+                """).param("through", through).param("batch", batch).update();
     }
 
     void markPurged(long through) {
@@ -76,14 +77,18 @@ class EventRepository {
                 insert into outbox_retention (purged_through) values (:through)
                 on conflict (singleton) do update
                     set purged_through = greatest(outbox_retention.purged_through, excluded.purged_through), purged_at = now()
-                """)
-                .param("through", through)
-                .update();
+                """).param("through", through).update();
     }
 
     private ChangeEvent event(ResultSet rs, int n) throws SQLException {
-        return new ChangeEvent(rs.getLong("id"), rs.getLong("workspace_id"), rs.getString("type"),
-                (Long) rs.getObject("board_id"), (Long) rs.getObject("task_id"), rs.getString("actor"),
-                rs.getTimestamp("occurred_at").toInstant(), json.readTree(rs.getString("payload")));
+        return new ChangeEvent(
+                rs.getLong("id"),
+                rs.getLong("workspace_id"),
+                rs.getString("type"),
+                (Long) rs.getObject("board_id"),
+                (Long) rs.getObject("task_id"),
+                rs.getString("actor"),
+                rs.getTimestamp("occurred_at").toInstant(),
+                json.readTree(rs.getString("payload")));
     }
 }

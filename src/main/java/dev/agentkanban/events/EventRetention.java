@@ -26,7 +26,10 @@ public class EventRetention {
     private final Duration retention;
     private final Clock clock;
 
-    EventRetention(EventRepository repo, FeedHorizon horizon, SystemTransactions system,
+    EventRetention(
+            EventRepository repo,
+            FeedHorizon horizon,
+            SystemTransactions system,
             @Value("${kanban.events.retention-days:30}") int retentionDays) {
         this.repo = repo;
         this.horizon = horizon;
@@ -35,7 +38,8 @@ public class EventRetention {
         this.clock = Clock.systemUTC();
     }
 
-    @Scheduled(fixedDelayString = "${kanban.events.retention-check:PT1H}",
+    @Scheduled(
+            fixedDelayString = "${kanban.events.retention-check:PT1H}",
             initialDelayString = "${kanban.events.retention-initial-delay:PT5M}")
     void scheduled() {
         purge();

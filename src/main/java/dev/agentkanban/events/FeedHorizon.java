@@ -117,7 +117,8 @@ class FeedHorizon {
     /** The highest id drawn from the outbox sequence so far (committed or not). */
     long drawn() {
         return jdbc.sql("select case when is_called then last_value else last_value - 1 end from outbox_events_id_seq")
-                .query(Long.class).single();
+                .query(Long.class)
+                .single();
     }
 
     /** Whether ids beyond the horizon are known to exist (a look soon after will likely move it). */

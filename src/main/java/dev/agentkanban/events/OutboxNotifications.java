@@ -1,12 +1,12 @@
 package dev.agentkanban.events;
 
+import dev.agentkanban.identity.AccessChanged;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import dev.agentkanban.identity.AccessChanged;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -48,7 +48,10 @@ class OutboxNotifications implements SmartLifecycle {
     private volatile Thread thread;
     private volatile Connection connection;
 
-    OutboxNotifications(ChangeStream stream, ApplicationEventPublisher events, Environment env,
+    OutboxNotifications(
+            ChangeStream stream,
+            ApplicationEventPublisher events,
+            Environment env,
             @Value("${kanban.events.listen:true}") boolean enabled) {
         this.stream = stream;
         this.events = events;

@@ -42,6 +42,8 @@ public class SystemTransactions {
     }
 
     private void mark() {
-        jdbc.sql("select set_config('kanban.system', 'on', true)").query((rs, n) -> 1).single();
+        jdbc.sql("select set_config('kanban.system', 'on', true)")
+                .query((rs, n) -> 1)
+                .single();
     }
 }

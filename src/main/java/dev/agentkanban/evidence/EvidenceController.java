@@ -40,7 +40,9 @@ class EvidenceController {
     }
 
     @GetMapping("/tasks/{taskId}/evidence")
-    Page<Evidence> list(@PathVariable long taskId, @RequestParam(required = false) Integer limit,
+    Page<Evidence> list(
+            @PathVariable long taskId,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         return evidences.list(taskId, PageRequest.of(limit, offset));
     }
@@ -53,7 +55,8 @@ class EvidenceController {
 
     /** Evidence as a form upload: the {@code file} part plus the same fields as the JSON form. */
     @PostMapping(path = "/tasks/{taskId}/evidence", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Evidence> upload(@PathVariable long taskId,
+    ResponseEntity<Evidence> upload(
+            @PathVariable long taskId,
             @RequestPart(name = "file", required = false) MultipartFile file,
             @RequestParam(required = false) String kind,
             @RequestParam(required = false) String note,
@@ -62,12 +65,22 @@ class EvidenceController {
             @RequestParam(name = "measurement_unit", required = false) String measurementUnit,
             @RequestParam(required = false) String latitude,
             @RequestParam(required = false) String longitude,
-            @RequestParam(name = "captured_at", required = false) String capturedAt) throws IOException {
-        AddEvidence request = new AddEvidence(WireEnums.parse(EvidenceKind.class, "kind", blankToNull(kind)), note, url,
-                number("measurement_value", measurementValue), measurementUnit, number("latitude", latitude),
-                number("longitude", longitude), instant("captured_at", capturedAt));
+            @RequestParam(name = "captured_at", required = false) String capturedAt)
+            throws IOException {
+        AddEvidence request = new AddEvidence(
+                WireEnums.parse(EvidenceKind.class, "kind", blankToNull(kind)),
+                note,
+                url,
+                number("measurement_value", measurementValue),
+                measurementUnit,
+                number("latitude", latitude),
+                number("longitude", longitude),
+                instant("captured_at", capturedAt));
         // a form without a chosen file still sends an empty, nameless file part
-        boolean hasFile = file != null && !(file.isEmpty() && (file.getOriginalFilename() == null || file.getOriginalFilename().isEmpty()));
+        boolean hasFile = file != null
+                && !(file.isEmpty()
+                        && (file.getOriginalFilename() == null
+                                || file.getOriginalFilename().isEmpty()));
         Upload upload = hasFile ? new Upload(file.getOriginalFilename(), file.getContentType(), file.getBytes()) : null;
         return created(evidences.add(taskId, request, upload));
     }
@@ -84,7 +97,9 @@ class EvidenceController {
     @GetMapping("/evidence/{id}/content")
     ResponseEntity<byte[]> content(@PathVariable long id) {
         EvidenceContent content = evidences.content(id);
-        ContentDisposition disposition = (content.inline() ? ContentDisposition.inline() : ContentDisposition.attachment())
+        ContentDisposition disposition = (content.inline()
+                        ? ContentDisposition.inline()
+                        : ContentDisposition.attachment())
                 .filename(content.downloadName(), StandardCharsets.UTF_8)
                 .build();
         return ResponseEntity.ok()
@@ -104,7 +119,8 @@ class EvidenceController {
     }
 
     private static ResponseEntity<Evidence> created(Evidence evidence) {
-        return ResponseEntity.created(URI.create("/api/v1/evidence/" + evidence.id())).body(evidence);
+        return ResponseEntity.created(URI.create("/api/v1/evidence/" + evidence.id()))
+                .body(evidence);
     }
 
     private static Double number(String field, String value) {
@@ -125,7 +141,8 @@ class EvidenceController {
         try {
             return OffsetDateTime.parse(value.strip()).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 timestamp with an offset, like 2024-05-01T10:00:00Z");
+            throw ApiException.invalid(
+                    field, "must be an ISO-8601 timestamp with an offset, like 2024-05-01T10:00:00Z");
         }
     }
 

@@ -48,7 +48,8 @@ class EvidenceRepository {
     }
 
     Optional<Evidence> find(long workspaceId, long id, boolean forUpdate) {
-        return jdbc.sql("select " + METADATA + " from evidence where workspace_id = :ws and id = :id" + (forUpdate ? " for update" : ""))
+        return jdbc.sql("select " + METADATA + " from evidence where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
                 .param("ws", workspaceId)
                 .param("id", id)
                 .query(EvidenceRepository::evidence)
@@ -63,8 +64,13 @@ class EvidenceRepository {
                 """)
                 .param("ws", workspaceId)
                 .param("id", id)
-                .query((rs, n) -> new EvidenceContent(rs.getLong("id"), rs.getString("filename"), rs.getString("content_type"),
-                        rs.getString("sha256"), rs.getLong("size_bytes"), rs.getBytes("content")))
+                .query((rs, n) -> new EvidenceContent(
+                        rs.getLong("id"),
+                        rs.getString("filename"),
+                        rs.getString("content_type"),
+                        rs.getString("sha256"),
+                        rs.getLong("size_bytes"),
+                        rs.getBytes("content")))
                 .optional();
     }
 
@@ -114,11 +120,23 @@ class EvidenceRepository {
         long id = rs.getLong("id");
         String sha256 = rs.getString("sha256");
         Timestamp captured = rs.getTimestamp("captured_at");
-        return new Evidence(id, rs.getLong("task_id"), EvidenceKind.fromWire(rs.getString("kind")), rs.getString("note"),
-                rs.getString("url"), (Double) rs.getObject("measurement_value"), rs.getString("measurement_unit"),
-                rs.getString("filename"), rs.getString("content_type"), (Long) rs.getObject("size_bytes"), sha256,
-                (Double) rs.getObject("latitude"), (Double) rs.getObject("longitude"),
-                captured == null ? null : captured.toInstant(), rs.getString("created_by"),
-                rs.getTimestamp("created_at").toInstant(), sha256 == null ? null : "/api/v1/evidence/" + id + "/content");
+        return new Evidence(
+                id,
+                rs.getLong("task_id"),
+                EvidenceKind.fromWire(rs.getString("kind")),
+                rs.getString("note"),
+                rs.getString("url"),
+                (Double) rs.getObject("measurement_value"),
+                rs.getString("measurement_unit"),
+                rs.getString("filename"),
+                rs.getString("content_type"),
+                (Long) rs.getObject("size_bytes"),
+                sha256,
+                (Double) rs.getObject("latitude"),
+                (Double) rs.getObject("longitude"),
+                captured == null ? null : captured.toInstant(),
+                rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(),
+                sha256 == null ? null : "/api/v1/evidence/" + id + "/content");
     }
 }

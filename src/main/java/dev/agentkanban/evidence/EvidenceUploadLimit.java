@@ -23,10 +23,15 @@ class EvidenceUploadLimit {
     static final long FORM_OVERHEAD_BYTES = 1024 * 1024;
 
     @Bean
-    MultipartConfigElement multipartConfigElement(MultipartProperties properties,
-            @Value("${kanban.evidence-max-bytes}") long maxBytes) {
-        long threshold = properties.getFileSizeThreshold() == null ? 0 : properties.getFileSizeThreshold().toBytes();
-        return new MultipartConfigElement(properties.getLocation() == null ? "" : properties.getLocation(), maxBytes,
-                maxBytes + FORM_OVERHEAD_BYTES, (int) Math.min(threshold, Integer.MAX_VALUE));
+    MultipartConfigElement multipartConfigElement(
+            MultipartProperties properties, @Value("${kanban.evidence-max-bytes}") long maxBytes) {
+        long threshold = properties.getFileSizeThreshold() == null
+                ? 0
+                : properties.getFileSizeThreshold().toBytes();
+        return new MultipartConfigElement(
+                properties.getLocation() == null ? "" : properties.getLocation(),
+                maxBytes,
+                maxBytes + FORM_OVERHEAD_BYTES,
+                (int) Math.min(threshold, Integer.MAX_VALUE));
     }
 }

@@ -44,8 +44,14 @@ public class Evidences {
     private final RequestBodies bodies;
     private final long maxBytes;
 
-    Evidences(EvidenceRepository repo, TaskRefs tasks, Transactions tx, Outbox outbox, HistoryLog history,
-            RequestBodies bodies, @Value("${kanban.evidence-max-bytes}") long maxBytes) {
+    Evidences(
+            EvidenceRepository repo,
+            TaskRefs tasks,
+            Transactions tx,
+            Outbox outbox,
+            HistoryLog history,
+            RequestBodies bodies,
+            @Value("${kanban.evidence-max-bytes}") long maxBytes) {
         this.repo = repo;
         this.tasks = tasks;
         this.tx = tx;
@@ -60,8 +66,11 @@ public class Evidences {
         long ws = ws();
         return tx.read(() -> {
             tasks.require(taskId);
-            return new Page<>(repo.list(ws, taskId, page.limit(), page.offset()), repo.count(ws, taskId),
-                    page.limit(), page.offset());
+            return new Page<>(
+                    repo.list(ws, taskId, page.limit(), page.offset()),
+                    repo.count(ws, taskId),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -122,7 +131,8 @@ public class Evidences {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
         bodies.validate(request);
-        EvidenceKind kind = request.kind() != null ? request.kind() : upload != null ? EvidenceKind.FILE : EvidenceKind.NOTE;
+        EvidenceKind kind =
+                request.kind() != null ? request.kind() : upload != null ? EvidenceKind.FILE : EvidenceKind.NOTE;
         String note = blankToNull(request.note());
         String url = blankToNull(request.url());
         Double value = request.measurementValue();
@@ -144,10 +154,21 @@ public class Evidences {
             case PHOTO, VOICE -> require(upload != null || url != null, "file", "a " + kind + " needs a file or a url");
         }
         byte[] content = upload == null ? null : upload.bytes();
-        return new RestoredEvidence(kind.toString(), note, url, value, blankToNull(request.measurementUnit()),
-                upload == null ? null : filename(upload.filename()), upload == null ? null : contentType(upload.contentType()),
-                content, content == null ? null : sha256(content), request.latitude(), request.longitude(),
-                request.capturedAt(), actor, null);
+        return new RestoredEvidence(
+                kind.toString(),
+                note,
+                url,
+                value,
+                blankToNull(request.measurementUnit()),
+                upload == null ? null : filename(upload.filename()),
+                upload == null ? null : contentType(upload.contentType()),
+                content,
+                content == null ? null : sha256(content),
+                request.latitude(),
+                request.longitude(),
+                request.capturedAt(),
+                actor,
+                null);
     }
 
     private static void requireWebUrl(String url) {
@@ -165,7 +186,8 @@ public class Evidences {
 
     private static void requireCoordinates(Double latitude, Double longitude) {
         if ((latitude == null) != (longitude == null)) {
-            throw ApiException.invalid(latitude == null ? "latitude" : "longitude", "latitude and longitude come together");
+            throw ApiException.invalid(
+                    latitude == null ? "latitude" : "longitude", "latitude and longitude come together");
         }
         if (latitude != null && !(latitude >= -90 && latitude <= 90)) {
             throw ApiException.invalid("latitude", "must be between -90 and 90");

@@ -31,8 +31,11 @@ class HintController {
 
     /** The task's hints, oldest first; {@code status} (pending, applied, dismissed) narrows the list. */
     @GetMapping("/tasks/{taskId}/hints")
-    Page<Hint> list(@PathVariable long taskId, @RequestParam(required = false) String status,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+    Page<Hint> list(
+            @PathVariable long taskId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
         return hints.list(taskId, WireEnums.parse(HintStatus.class, "status", status), PageRequest.of(limit, offset));
     }
 
@@ -41,7 +44,9 @@ class HintController {
     ResponseEntity<Hint> create(@PathVariable long taskId, @Valid @RequestBody CreateHint request) {
         Created result = hints.create(taskId, request);
         return result.created()
-                ? ResponseEntity.created(URI.create("/api/v1/hints/" + result.hint().id())).body(result.hint())
+                ? ResponseEntity.created(
+                                URI.create("/api/v1/hints/" + result.hint().id()))
+                        .body(result.hint())
                 : ResponseEntity.ok(result.hint());
     }
 
@@ -52,7 +57,8 @@ class HintController {
 
     /** Applies the hint to its task; If-Match is the task's version. The ETag is the task's new version. */
     @PostMapping("/hints/{id}/apply")
-    ResponseEntity<Applied> apply(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+    ResponseEntity<Applied> apply(
+            @PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
         Applied applied = hints.apply(id, Versions.expected(ifMatch));
         return ResponseEntity.ok().eTag(Versions.etag(applied.task().version())).body(applied);
     }

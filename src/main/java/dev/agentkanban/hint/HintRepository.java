@@ -56,7 +56,8 @@ class HintRepository {
     }
 
     Optional<Hint> find(long workspaceId, long id, boolean forUpdate) {
-        return jdbc.sql("select " + COLUMNS + " from hints where workspace_id = :ws and id = :id" + (forUpdate ? " for update" : ""))
+        return jdbc.sql("select " + COLUMNS + " from hints where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
                 .param("ws", workspaceId)
                 .param("id", id)
                 .query(this::hint)
@@ -72,8 +73,14 @@ class HintRepository {
     }
 
     /** Inserts the hint; empty when its source key is taken already (a repeated push). */
-    Optional<Hint> insert(long workspaceId, long taskId, HintType type, String message, Map<String, Object> suggestion,
-            String source, String sourceKey) {
+    Optional<Hint> insert(
+            long workspaceId,
+            long taskId,
+            HintType type,
+            String message,
+            Map<String, Object> suggestion,
+            String source,
+            String sourceKey) {
         return jdbc.sql("""
                 insert into hints (workspace_id, task_id, type, message, suggestion, source, source_key)
                 values (:ws, :task, :type, :message, cast(:suggestion as jsonb), :source, :key)
@@ -105,10 +112,18 @@ class HintRepository {
     }
 
     private Hint hint(ResultSet rs, int n) throws SQLException {
-        return new Hint(rs.getLong("id"), rs.getLong("task_id"), HintType.valueOf(rs.getString("type").toUpperCase()),
-                HintStatus.valueOf(rs.getString("status").toUpperCase()), rs.getString("message"),
-                json.readValue(rs.getString("suggestion"), MAP), rs.getString("source"), rs.getString("source_key"),
-                rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("resolved_at")), rs.getString("resolved_by"));
+        return new Hint(
+                rs.getLong("id"),
+                rs.getLong("task_id"),
+                HintType.valueOf(rs.getString("type").toUpperCase()),
+                HintStatus.valueOf(rs.getString("status").toUpperCase()),
+                rs.getString("message"),
+                json.readValue(rs.getString("suggestion"), MAP),
+                rs.getString("source"),
+                rs.getString("source_key"),
+                rs.getTimestamp("created_at").toInstant(),
+                instant(rs.getTimestamp("resolved_at")),
+                rs.getString("resolved_by"));
     }
 
     private static java.time.Instant instant(Timestamp t) {

@@ -21,6 +21,10 @@ public final class HintRequests {
             @NotBlank String type,
             @NotBlank @Size(max = MAX_MESSAGE) String message,
             Map<String, Object> suggestion,
-            @Size(max = MAX_SOURCE) @Pattern(regexp = "^(?s).*\\S.*$", message = "must not be blank") String source,
-            @Size(min = 1, max = MAX_SOURCE) @Pattern(regexp = "^\\S+$", message = "must not contain whitespace") String sourceKey) {}
+
+            @Size(max = MAX_SOURCE) @Pattern(regexp = "^(?s).*\\S.*$", message = "must not be blank")
+            String source,
+
+            @Size(min = 1, max = MAX_SOURCE) @Pattern(regexp = "^\\S+$", message = "must not contain whitespace")
+            String sourceKey) {}
 }

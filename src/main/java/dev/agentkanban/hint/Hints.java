@@ -55,8 +55,17 @@ public class Hints {
     private final RequestBodies bodies;
     private final JsonMapper json;
 
-    Hints(HintRepository repo, TaskRefs taskRefs, TaskQueries queries, Tasks tasks, Tags tags, Transactions tx,
-            Outbox outbox, HistoryLog history, RequestBodies bodies, JsonMapper json) {
+    Hints(
+            HintRepository repo,
+            TaskRefs taskRefs,
+            TaskQueries queries,
+            Tasks tasks,
+            Tags tags,
+            Transactions tx,
+            Outbox outbox,
+            HistoryLog history,
+            RequestBodies bodies,
+            JsonMapper json) {
         this.repo = repo;
         this.taskRefs = taskRefs;
         this.queries = queries;
@@ -80,8 +89,11 @@ public class Hints {
         long ws = ws();
         return tx.read(() -> {
             taskRefs.require(taskId);
-            return new Page<>(repo.list(ws, taskId, status, page.limit(), page.offset()), repo.count(ws, taskId, status),
-                    page.limit(), page.offset());
+            return new Page<>(
+                    repo.list(ws, taskId, status, page.limit(), page.offset()),
+                    repo.count(ws, taskId, status),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -100,16 +112,21 @@ public class Hints {
         HintType type = WireEnums.parse(HintType.class, "type", request.type());
         Map<String, Object> suggestion = checkedSuggestion(type, request.suggestion());
         String message = request.message().strip();
-        String source = request.source() == null ? ctx.actor() : request.source().strip();
+        String source =
+                request.source() == null ? ctx.actor() : request.source().strip();
         return tx.write(() -> {
             TaskRef task = taskRefs.lock(taskId);
-            Optional<Hint> inserted = repo.insert(ctx.workspaceId(), task.id(), type, message, suggestion, source,
-                    request.sourceKey());
+            Optional<Hint> inserted =
+                    repo.insert(ctx.workspaceId(), task.id(), type, message, suggestion, source, request.sourceKey());
             if (inserted.isEmpty()) {
-                Hint existing = repo.findBySourceKey(ctx.workspaceId(), request.sourceKey()).orElseThrow();
+                Hint existing = repo.findBySourceKey(ctx.workspaceId(), request.sourceKey())
+                        .orElseThrow();
                 if (existing.taskId() != task.id()) {
-                    throw ApiException.conflict("duplicate", "source_key '" + request.sourceKey()
-                            + "' was used already for a hint of task " + existing.taskId(), Map.of("hint_id", existing.id()));
+                    throw ApiException.conflict(
+                            "duplicate",
+                            "source_key '" + request.sourceKey() + "' was used already for a hint of task "
+                                    + existing.taskId(),
+                            Map.of("hint_id", existing.id()));
                 }
                 return new Created(existing, false);
             }
@@ -137,7 +154,8 @@ public class Hints {
                 }
                 task = queries.get(hint.taskId());
             }
-            Hint applied = repo.resolve(ctx.workspaceId(), id, HintStatus.APPLIED, ctx.actor()).orElseThrow();
+            Hint applied = repo.resolve(ctx.workspaceId(), id, HintStatus.APPLIED, ctx.actor())
+                    .orElseThrow();
             announce(taskRefs.require(hint.taskId()), applied, "applied", "hint_applied");
             return new Applied(applied, task);
         });
@@ -149,7 +167,8 @@ public class Hints {
         return tx.write(() -> {
             Hint hint = pending(ctx, id);
             TaskRef task = taskRefs.lock(hint.taskId());
-            Hint dismissed = repo.resolve(ctx.workspaceId(), id, HintStatus.DISMISSED, ctx.actor()).orElseThrow();
+            Hint dismissed = repo.resolve(ctx.workspaceId(), id, HintStatus.DISMISSED, ctx.actor())
+                    .orElseThrow();
             announce(task, dismissed, "dismissed", "hint_dismissed");
             return dismissed;
         });
@@ -160,8 +179,12 @@ public class Hints {
     private Hint pending(RequestContext ctx, long id) {
         Hint hint = repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("hint", id));
         if (hint.status() != HintStatus.PENDING) {
-            throw new ApiException(HttpStatus.CONFLICT, "hint-resolved", "Conflict",
-                    "hint " + id + " was " + hint.status() + " already by " + hint.resolvedBy(), Map.of("status", hint.status()));
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "hint-resolved",
+                    "Conflict",
+                    "hint " + id + " was " + hint.status() + " already by " + hint.resolvedBy(),
+                    Map.of("status", hint.status()));
         }
         return hint;
     }
@@ -196,8 +219,10 @@ public class Hints {
         Set<String> unknown = new TreeSet<>(suggestion.keySet());
         unknown.removeAll(type.keys);
         if (suggestion.isEmpty() || !unknown.isEmpty()) {
-            throw ApiException.invalid("suggestion", "a " + type + " hint suggests " + String.join(" and/or ", new TreeSet<>(type.keys))
-                    + (unknown.isEmpty() ? "" : ", not " + unknown));
+            throw ApiException.invalid(
+                    "suggestion",
+                    "a " + type + " hint suggests " + String.join(" and/or ", new TreeSet<>(type.keys))
+                            + (unknown.isEmpty() ? "" : ", not " + unknown));
         }
         suggestion.forEach((key, value) -> {
             if (value == null) {
@@ -218,8 +243,10 @@ public class Hints {
             return bodies.patch(json.valueToTree(suggestion), UpdateTask.class);
         } catch (ApiException e) {
             if (e.properties().get("errors") instanceof List<?> errors) {
-                throw ApiException.invalid(errors.stream().map(FieldError.class::cast)
-                        .map(f -> new FieldError("suggestion." + f.field(), f.message())).toList());
+                throw ApiException.invalid(errors.stream()
+                        .map(FieldError.class::cast)
+                        .map(f -> new FieldError("suggestion." + f.field(), f.message()))
+                        .toList());
             }
             throw ApiException.invalid("suggestion", "does not fit a task update");
         }
@@ -227,9 +254,14 @@ public class Hints {
 
     /** The tag names of a tags suggestion: a non-empty list of non-blank strings (Tags checks the rest). */
     private static List<String> names(Object value) {
-        if (!(value instanceof List<?> list) || list.isEmpty()
-                || !list.stream().allMatch(v -> v instanceof String s && !s.isBlank() && s.strip().length() <= 50)) {
-            throw ApiException.invalid("suggestion.tags", "must be a list of 1 or more tag names (1-50 characters each)");
+        if (!(value instanceof List<?> list)
+                || list.isEmpty()
+                || !list.stream()
+                        .allMatch(v -> v instanceof String s
+                                && !s.isBlank()
+                                && s.strip().length() <= 50)) {
+            throw ApiException.invalid(
+                    "suggestion.tags", "must be a list of 1 or more tag names (1-50 characters each)");
         }
         return list.stream().map(String.class::cast).toList();
     }

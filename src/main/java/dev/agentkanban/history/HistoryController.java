@@ -25,7 +25,9 @@ class HistoryController {
     }
 
     @GetMapping("/tasks/{taskId}/history")
-    Page<HistoryEntry> taskHistory(@PathVariable long taskId, @RequestParam(required = false) Integer limit,
+    Page<HistoryEntry> taskHistory(
+            @PathVariable long taskId,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         return history.taskHistory(taskId, PageRequest.of(limit, offset));
     }
@@ -36,14 +38,19 @@ class HistoryController {
     }
 
     @GetMapping("/boards/{boardId}/activity")
-    BoardActivity boardActivity(@PathVariable long boardId, @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until, @RequestParam(required = false) Integer limit,
+    BoardActivity boardActivity(
+            @PathVariable long boardId,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
-        return history.boardActivity(boardId, instant("since", since), instant("until", until), PageRequest.of(limit, offset));
+        return history.boardActivity(
+                boardId, instant("since", since), instant("until", until), PageRequest.of(limit, offset));
     }
 
     @GetMapping("/history/stats")
-    HistoryStats stats(@RequestParam(required = false) Integer days,
+    HistoryStats stats(
+            @RequestParam(required = false) Integer days,
             @RequestParam(name = "board_id", required = false) Long boardId) {
         return history.stats(days, boardId);
     }
@@ -55,9 +62,12 @@ class HistoryController {
         }
         String v = value.trim();
         try {
-            return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(v).toInstant();
+            return v.length() == 10
+                    ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 date-time with offset (e.g. 2025-01-31T12:00:00Z) or a date");
+            throw ApiException.invalid(
+                    field, "must be an ISO-8601 date-time with offset (e.g. 2025-01-31T12:00:00Z) or a date");
         }
     }
 }

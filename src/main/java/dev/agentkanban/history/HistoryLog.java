@@ -42,8 +42,15 @@ public class HistoryLog {
     }
 
     /** Inserts a history row as it was elsewhere (imports): its actor and time kept (null time: now). */
-    public void restore(Long boardId, long taskId, String action, String field, String oldValue, String newValue,
-            String actor, Instant occurredAt) {
+    public void restore(
+            Long boardId,
+            long taskId,
+            String action,
+            String field,
+            String oldValue,
+            String newValue,
+            String actor,
+            Instant occurredAt) {
         requireTransaction();
         jdbc.sql("""
                 insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor, occurred_at)

@@ -42,8 +42,11 @@ public class HistoryQueries {
         long ws = ws();
         return tx.read(() -> {
             requireKnownTask(ws, taskId);
-            return new Page<>(repo.taskHistory(ws, taskId, page.limit(), page.offset()),
-                    repo.countTaskHistory(ws, taskId), page.limit(), page.offset());
+            return new Page<>(
+                    repo.taskHistory(ws, taskId, page.limit(), page.offset()),
+                    repo.countTaskHistory(ws, taskId),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -52,7 +55,10 @@ public class HistoryQueries {
         long ws = ws();
         return tx.read(() -> {
             requireKnownTask(ws, taskId);
-            return new TaskTransitions(taskId, repo.transitions(ws, taskId), repo.currentColumn(ws, taskId).orElse(null));
+            return new TaskTransitions(
+                    taskId,
+                    repo.transitions(ws, taskId),
+                    repo.currentColumn(ws, taskId).orElse(null));
         });
     }
 
@@ -69,9 +75,14 @@ public class HistoryQueries {
         long ws = ws();
         return tx.read(() -> {
             boards.require(boardId);
-            return new BoardActivity(boardId, start, until,
+            return new BoardActivity(
+                    boardId,
+                    start,
+                    until,
                     repo.boardActivity(ws, boardId, start, until, page.limit(), page.offset()),
-                    repo.countBoardActivity(ws, boardId, start, until), page.limit(), page.offset());
+                    repo.countBoardActivity(ws, boardId, start, until),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -94,8 +105,8 @@ public class HistoryQueries {
                     perDay.stream().mapToLong(Day::moved).sum(),
                     perDay.stream().mapToLong(Day::updated).sum(),
                     perDay.stream().mapToLong(Day::total).sum());
-            return new HistoryStats(n, boardId, since, totals, perDay,
-                    repo.mostActiveActors(ws, boardId, since, MOST_ACTIVE_ACTORS));
+            return new HistoryStats(
+                    n, boardId, since, totals, perDay, repo.mostActiveActors(ws, boardId, since, MOST_ACTIVE_ACTORS));
         });
     }
 

@@ -119,8 +119,11 @@ class HistoryRepository {
                 """)
                 .param("ws", ws)
                 .param("task", taskId)
-                .query((rs, n) -> new Current(rs.getLong("column_id"), rs.getString("name"),
-                        instant(rs, "column_entered_at"), rs.getDouble("seconds")))
+                .query((rs, n) -> new Current(
+                        rs.getLong("column_id"),
+                        rs.getString("name"),
+                        instant(rs, "column_entered_at"),
+                        rs.getDouble("seconds")))
                 .optional();
     }
 
@@ -194,8 +197,13 @@ class HistoryRepository {
                 .param("since", utc(since))
                 .param("days", days)
                 .params(boardId == null ? Map.of() : Map.of("board", boardId))
-                .query((rs, n) -> new Day(rs.getObject("day", LocalDate.class), rs.getLong("created"),
-                        rs.getLong("completed"), rs.getLong("moved"), rs.getLong("updated"), rs.getLong("total")))
+                .query((rs, n) -> new Day(
+                        rs.getObject("day", LocalDate.class),
+                        rs.getLong("created"),
+                        rs.getLong("completed"),
+                        rs.getLong("moved"),
+                        rs.getLong("updated"),
+                        rs.getLong("total")))
                 .list();
     }
 
@@ -219,9 +227,16 @@ class HistoryRepository {
     }
 
     private static HistoryEntry entry(ResultSet rs, int n) throws SQLException {
-        return new HistoryEntry(rs.getLong("id"), rs.getLong("task_id"), rs.getObject("board_id", Long.class),
-                rs.getString("action"), rs.getString("field"), rs.getString("old_value"), rs.getString("new_value"),
-                rs.getString("actor"), instant(rs, "occurred_at"));
+        return new HistoryEntry(
+                rs.getLong("id"),
+                rs.getLong("task_id"),
+                rs.getObject("board_id", Long.class),
+                rs.getString("action"),
+                rs.getString("field"),
+                rs.getString("old_value"),
+                rs.getString("new_value"),
+                rs.getString("actor"),
+                instant(rs, "occurred_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -19,7 +19,9 @@ class AdminBootstrap implements ApplicationRunner {
     private final String username;
     private final String password;
 
-    AdminBootstrap(Identities identities, @Value("${kanban.admin-username}") String username,
+    AdminBootstrap(
+            Identities identities,
+            @Value("${kanban.admin-username}") String username,
             @Value("${kanban.admin-password}") String password) {
         this.identities = identities;
         this.username = username;

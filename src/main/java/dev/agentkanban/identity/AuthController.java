@@ -35,10 +35,13 @@ class AuthController {
     }
 
     @PostMapping(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    Session loginForm(@RequestParam(required = false) String username, @RequestParam(required = false) String password,
+    Session loginForm(
+            @RequestParam(required = false) String username,
+            @RequestParam(required = false) String password,
             HttpServletRequest request) {
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
-            throw ApiException.invalid(username == null || username.isBlank() ? "username" : "password", "must not be blank");
+            throw ApiException.invalid(
+                    username == null || username.isBlank() ? "username" : "password", "must not be blank");
         }
         return signIn(username, password, request);
     }

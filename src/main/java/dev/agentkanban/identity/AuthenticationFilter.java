@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -33,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 class AuthenticationFilter extends OncePerRequestFilter {
 
     /** Routes that act on the caller rather than on a workspace's data. */
-    private static final List<String> NOT_WORKSPACE_SCOPED = List.of("/api/v1/auth/", "/api/v1/tokens", "/api/v1/workspaces",
-            "/api/v1/users", "/api/v1/invitations");
+    private static final List<String> NOT_WORKSPACE_SCOPED =
+            List.of("/api/v1/auth/", "/api/v1/tokens", "/api/v1/workspaces", "/api/v1/users", "/api/v1/invitations");
     /** The authority of a system admin using an admin-scoped credential: operator endpoints ({@code /actuator/**}). */
     static final String OPERATOR = "OPERATOR";
 
@@ -43,7 +42,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
     private final JsonMapper json;
     private final InvalidCredentialThrottle throttle;
 
-    AuthenticationFilter(Credentials credentials, CallerAccess access, JsonMapper json, InvalidCredentialThrottle throttle) {
+    AuthenticationFilter(
+            Credentials credentials, CallerAccess access, JsonMapper json, InvalidCredentialThrottle throttle) {
         this.credentials = credentials;
         this.access = access;
         this.json = json;
@@ -55,9 +55,12 @@ class AuthenticationFilter extends OncePerRequestFilter {
         private final Caller caller;
 
         CallerAuthentication(Caller caller, Role role) {
-            super(caller.systemAdmin() && caller.scopes().contains("admin")
-                    ? List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name())), new SimpleGrantedAuthority(OPERATOR))
-                    : List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
+            super(
+                    caller.systemAdmin() && caller.scopes().contains("admin")
+                            ? List.of(
+                                    new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name())),
+                                    new SimpleGrantedAuthority(OPERATOR))
+                            : List.of(new SimpleGrantedAuthority("ROLE_" + (role == null ? "NONE" : role.name()))));
             this.caller = caller;
             setAuthenticated(true);
         }
@@ -95,9 +98,14 @@ class AuthenticationFilter extends OncePerRequestFilter {
         var wait = throttle.refusal(address);
         if (wait.isPresent()) {
             response.setHeader("Retry-After", Long.toString(wait.getAsLong()));
-            problem(response, new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-invalid-credentials", "Too many requests",
-                    "too many invalid credentials from this address; retry in " + wait.getAsLong() + " s",
-                    java.util.Map.of("retry_after", wait.getAsLong())));
+            problem(
+                    response,
+                    new ApiException(
+                            HttpStatus.TOO_MANY_REQUESTS,
+                            "too-many-invalid-credentials",
+                            "Too many requests",
+                            "too many invalid credentials from this address; retry in " + wait.getAsLong() + " s",
+                            java.util.Map.of("retry_after", wait.getAsLong())));
             return;
         }
         Optional<Caller> found = credentials.authenticate(credential);
@@ -106,8 +114,14 @@ class AuthenticationFilter extends OncePerRequestFilter {
             if (SecurityPaths.isPublic(request)) {
                 chain.doFilter(request, response);
             } else {
-                problem(response, new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-                        "the credentials are invalid, expired or revoked", null));
+                problem(
+                        response,
+                        new ApiException(
+                                HttpStatus.UNAUTHORIZED,
+                                "unauthorized",
+                                "Unauthorized",
+                                "the credentials are invalid, expired or revoked",
+                                null));
             }
             return;
         }
@@ -127,7 +141,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
             }
         }
         Role role = workspace.map(RequestContext::role).orElse(null);
-        boolean workspaceScoped = path.startsWith("/api/") && NOT_WORKSPACE_SCOPED.stream().noneMatch(path::startsWith);
+        boolean workspaceScoped =
+                path.startsWith("/api/") && NOT_WORKSPACE_SCOPED.stream().noneMatch(path::startsWith);
         if (workspace.isEmpty() && workspaceScoped && !SecurityPaths.isPublic(request)) {
             problem(response, Roles.forbidden("you are not a member of any workspace; ask an admin to add you"));
             return;

@@ -20,7 +20,8 @@ public record Caller(
         String credentialId,
         Instant expiresAt,
         Long defaultWorkspaceId,
-        Instant issuedAt) implements RateLimited {
+        Instant issuedAt)
+        implements RateLimited {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
 

@@ -51,7 +51,9 @@ public class CallerAccess {
         if ("api_token".equals(caller.credential())) {
             return repo.apiTokenActive(Long.parseLong(caller.credentialId()));
         }
-        return repo.sessionUser(caller.userId(), caller.credentialId(), caller.issuedAt()).filter(u -> !u.disabled()).isPresent();
+        return repo.sessionUser(caller.userId(), caller.credentialId(), caller.issuedAt())
+                .filter(u -> !u.disabled())
+                .isPresent();
     }
 
     private static RequestContext context(Caller caller, long workspaceId, Role membership) {

@@ -16,15 +16,31 @@ class CorsConfig {
     @Bean
     CorsConfigurationSource corsConfigurationSource(@Value("${kanban.cors-origins:}") String origins) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        List<String> allowed = Arrays.stream(origins.replace("[", "").replace("]", "").replace("\"", "").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> allowed = Arrays.stream(origins.replace("[", "")
+                        .replace("]", "")
+                        .replace("\"", "")
+                        .split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
         if (!allowed.isEmpty()) {
             CorsConfiguration config = new CorsConfiguration();
             config.setAllowedOrigins(allowed);
             config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-            config.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Workspace-Id",
-                    "X-Tenant-Id", "X-Session-Id"));
-            config.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "Idempotent-Replayed", "X-RateLimit-Limit",
+            config.setAllowedHeaders(List.of(
+                    "Authorization",
+                    "Content-Type",
+                    "If-Match",
+                    "Idempotency-Key",
+                    "X-Workspace-Id",
+                    "X-Tenant-Id",
+                    "X-Session-Id"));
+            config.setExposedHeaders(List.of(
+                    "ETag",
+                    "Location",
+                    "Retry-After",
+                    "Idempotent-Replayed",
+                    "X-RateLimit-Limit",
                     "X-RateLimit-Remaining"));
             config.setMaxAge(3600L);
             source.registerCorsConfiguration("/**", config);

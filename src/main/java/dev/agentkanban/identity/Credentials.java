@@ -1,7 +1,7 @@
 package dev.agentkanban.identity;
 
-import dev.agentkanban.identity.IdentityRepository.TokenOwner;
 import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.IdentityRepository.TokenOwner;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,8 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -50,11 +50,18 @@ class Credentials {
     /** Session tokens whose signature was checked, by token (bounded: emptied when full). */
     private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
 
-    Credentials(@Value("${kanban.secret-key:}") String secret, @Value("${kanban.environment}") String environment,
-            @Value("${kanban.token-ttl-minutes:60}") long ttlMinutes, IdentityRepository repo) {
+    Credentials(
+            @Value("${kanban.secret-key:}") String secret,
+            @Value("${kanban.environment}") String environment,
+            @Value("${kanban.token-ttl-minutes:60}") long ttlMinutes,
+            IdentityRepository repo) {
         SecretKey key = SecretKeys.resolve(secret, environment);
-        this.encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        this.encoder = NimbusJwtEncoder.withSecretKey(key)
+                .algorithm(MacAlgorithm.HS256)
+                .build();
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key)
+                .macAlgorithm(MacAlgorithm.HS256)
+                .build();
         // our issuer is a name, not a URL: the default converter would try (and fail, with an
         // exception) to turn it into one on every request
         decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(Map.of(JwtClaimNames.ISS, iss -> iss)));
@@ -78,7 +85,8 @@ class Credentials {
                 .issuedAt(now)
                 .expiresAt(expires)
                 .build();
-        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+        String token = encoder.encode(JwtEncoderParameters.from(
+                        JwsHeader.with(MacAlgorithm.HS256).build(), claims))
                 .getTokenValue();
         return new Issued(token, jti, expires);
     }
@@ -107,9 +115,20 @@ class Credentials {
             return Optional.empty();
         }
         String kind = jwt.getClaimAsString("kind");
-        return repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt()).filter(u -> !u.disabled()).map(u -> new Caller(u.id(),
-                u.username(), u.displayName(), u.kind(), u.isAdmin(), Caller.ALL_SCOPES, "session".equals(kind) ? "session" : "jwt",
-                jwt.getId(), jwt.getExpiresAt(), u.defaultWorkspaceId(), jwt.getIssuedAt()));
+        return repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt())
+                .filter(u -> !u.disabled())
+                .map(u -> new Caller(
+                        u.id(),
+                        u.username(),
+                        u.displayName(),
+                        u.kind(),
+                        u.isAdmin(),
+                        Caller.ALL_SCOPES,
+                        "session".equals(kind) ? "session" : "jwt",
+                        jwt.getId(),
+                        jwt.getExpiresAt(),
+                        u.defaultWorkspaceId(),
+                        jwt.getIssuedAt()));
     }
 
     /**
@@ -120,7 +139,9 @@ class Credentials {
      */
     private Jwt verified(String token) {
         Jwt known = verified.get(token);
-        if (known != null && known.getExpiresAt() != null && known.getExpiresAt().isAfter(Instant.now())) {
+        if (known != null
+                && known.getExpiresAt() != null
+                && known.getExpiresAt().isAfter(Instant.now())) {
             return known;
         }
         Jwt jwt;
@@ -156,14 +177,26 @@ class Credentials {
         TokenOwner t = found.get().token();
         IdentityRecords.User u = found.get().user();
         Instant now = Instant.now();
-        if (u.disabled() || t.revokedAt() != null || (t.expiresAt() != null && !t.expiresAt().isAfter(now))) {
+        if (u.disabled()
+                || t.revokedAt() != null
+                || (t.expiresAt() != null && !t.expiresAt().isAfter(now))) {
             return Optional.empty();
         }
         if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusSeconds(60))) {
             repo.touchToken(t.tokenId());
         }
-        return Optional.of(new Caller(u.id(), u.username(), u.displayName(), u.kind(), u.isAdmin(), Set.copyOf(t.scopes()),
-                "api_token", Long.toString(t.tokenId()), t.expiresAt(), u.defaultWorkspaceId(), null));
+        return Optional.of(new Caller(
+                u.id(),
+                u.username(),
+                u.displayName(),
+                u.kind(),
+                u.isAdmin(),
+                Set.copyOf(t.scopes()),
+                "api_token",
+                Long.toString(t.tokenId()),
+                t.expiresAt(),
+                u.defaultWorkspaceId(),
+                null));
     }
 
     /** A fresh API token secret: the prefix, then 32 random bytes in base64url. */
@@ -175,7 +208,8 @@ class Credentials {
 
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -15,6 +15,7 @@ public final class CurrentCaller {
         if (auth != null && auth.getPrincipal() instanceof Caller caller) {
             return caller;
         }
-        throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "authentication required", null);
+        throw new ApiException(
+                HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "authentication required", null);
     }
 }

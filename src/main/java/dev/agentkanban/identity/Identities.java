@@ -36,8 +36,13 @@ public class Identities {
     private final Workspaces workspaces;
     private final boolean sessionsEnabled;
 
-    Identities(IdentityRepository repo, Credentials credentials, PasswordEncoder passwords, TransactionTemplate tx,
-            Workspaces workspaces, @Value("${kanban.sessions-enabled}") boolean sessionsEnabled) {
+    Identities(
+            IdentityRepository repo,
+            Credentials credentials,
+            PasswordEncoder passwords,
+            TransactionTemplate tx,
+            Workspaces workspaces,
+            @Value("${kanban.sessions-enabled}") boolean sessionsEnabled) {
         this.repo = repo;
         this.credentials = credentials;
         this.passwords = passwords;
@@ -54,8 +59,12 @@ public class Identities {
         String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
         boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash : hash);
         if (found.isEmpty() || hash == null || !matches || found.get().user().disabled()) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid-credentials", "Unauthorized",
-                    "invalid username or password", null);
+            throw new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    "invalid-credentials",
+                    "Unauthorized",
+                    "invalid username or password",
+                    null);
         }
         return session(found.get().user(), "jwt");
     }
@@ -63,15 +72,21 @@ public class Identities {
     /** Seed 002's named session for agents and local use: a token for an agent identity, created on first use. */
     public Session agentSession(String username) {
         if (!sessionsEnabled) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "sessions-disabled", "Not found",
-                    "named sessions are disabled on this server (SESSIONS_ENABLED=false)", null);
+            throw new ApiException(
+                    HttpStatus.NOT_FOUND,
+                    "sessions-disabled",
+                    "Not found",
+                    "named sessions are disabled on this server (SESSIONS_ENABLED=false)",
+                    null);
         }
         String name = username.trim();
         User user = tx.execute(s -> {
             Optional<IdentityRepository.Credentials> existing = repo.credentials(name);
             if (existing.isPresent()) {
-                if (existing.get().passwordHash() != null || !"agent".equals(existing.get().user().kind())) {
-                    throw ApiException.conflict("not-an-agent", "'" + name + "' is a person's account; sign in with a password");
+                if (existing.get().passwordHash() != null
+                        || !"agent".equals(existing.get().user().kind())) {
+                    throw ApiException.conflict(
+                            "not-an-agent", "'" + name + "' is a person's account; sign in with a password");
                 }
                 return existing.get().user();
             }
@@ -85,7 +100,8 @@ public class Identities {
 
     private Session session(User user, String kind) {
         Credentials.Issued issued = credentials.issueSession(user, kind);
-        return new Session(issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
+        return new Session(
+                issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
     }
 
     public Me me(Caller caller) {
@@ -96,7 +112,13 @@ public class Identities {
         if (ctx != null) {
             current = repo.workspace(ctx.workspaceId(), ctx.role()).orElse(null);
         }
-        return new Me(user, current, mine, caller.credential(), caller.scopes().stream().sorted().toList(), caller.expiresAt());
+        return new Me(
+                user,
+                current,
+                mine,
+                caller.credential(),
+                caller.scopes().stream().sorted().toList(),
+                caller.expiresAt());
     }
 
     /** Ends the credential the request came with: a session is revoked until its expiry, an API token for good. */
@@ -104,7 +126,9 @@ public class Identities {
         if ("api_token".equals(caller.credential())) {
             repo.revokeToken(Long.parseLong(caller.credentialId()));
         } else {
-            repo.revokeSession(caller.credentialId(), caller.expiresAt() == null ? Instant.now().plusSeconds(86400) : caller.expiresAt());
+            repo.revokeSession(
+                    caller.credentialId(),
+                    caller.expiresAt() == null ? Instant.now().plusSeconds(86400) : caller.expiresAt());
         }
     }
 
@@ -129,8 +153,12 @@ public class Identities {
         String secret = Credentials.newApiToken();
         String prefix = secret.substring(0, 12);
         List<String> sorted = scopes.stream().distinct().sorted().toList();
-        long id = repo.insertToken(caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt, parent);
-        ApiToken stored = repo.tokensOf(caller.userId()).stream().filter(t -> t.id() == id).findFirst().orElseThrow();
+        long id = repo.insertToken(
+                caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt, parent);
+        ApiToken stored = repo.tokensOf(caller.userId()).stream()
+                .filter(t -> t.id() == id)
+                .findFirst()
+                .orElseThrow();
         return new IssuedApiToken(id, stored.name(), prefix, sorted, expiresAt, stored.createdAt(), secret);
     }
 
@@ -160,12 +188,14 @@ public class Identities {
     }
 
     public Workspace createWorkspace(Caller caller, String name, String slug) {
-        if ("agent".equals(caller.kind()) || !caller.scopes().contains("admin") && !caller.scopes().contains("write")) {
+        if ("agent".equals(caller.kind())
+                || !caller.scopes().contains("admin") && !caller.scopes().contains("write")) {
             throw Roles.forbidden("agents and read-only tokens cannot create workspaces");
         }
         String s = slug == null || slug.isBlank() ? slugOf(name) : slug.trim().toLowerCase();
         if (!s.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
-            throw ApiException.invalid("slug", "must be lowercase letters, digits and dashes (1-63), starting with a letter or digit");
+            throw ApiException.invalid(
+                    "slug", "must be lowercase letters, digits and dashes (1-63), starting with a letter or digit");
         }
         return tx.execute(st -> {
             if (repo.workspaceIdBySlug(s).isPresent()) {
@@ -212,17 +242,26 @@ public class Identities {
             throw ApiException.invalid("username", "give user_id or username");
         }
         Optional<User> found = userId != null ? repo.user(userId) : repo.userByName(username.trim());
-        boolean known = found.isPresent() && (caller.systemAdmin() || repo.shareWorkspace(caller.userId(), found.get().id()));
+        boolean known = found.isPresent()
+                && (caller.systemAdmin()
+                        || repo.shareWorkspace(caller.userId(), found.get().id()));
         if (known) {
             Member m = setRole(caller, workspaceId, found.get().id(), role, false);
             return new MemberAdded(workspaceId, m.userId(), m.username(), m.role(), "added");
         }
         tx.execute(s -> {
             if (found.isPresent() || userId == null) {
-                repo.invite(workspaceId, found.map(User::username).orElse(username == null ? "" : username.trim()), role,
+                repo.invite(
+                        workspaceId,
+                        found.map(User::username).orElse(username == null ? "" : username.trim()),
+                        role,
                         caller.userId());
             }
-            repo.audit(caller.userId(), "member_invited", found.map(User::id).orElse(null), workspaceId,
+            repo.audit(
+                    caller.userId(),
+                    "member_invited",
+                    found.map(User::id).orElse(null),
+                    workspaceId,
                     "{\"role\": \"" + role + "\"}");
             return null;
         });
@@ -241,7 +280,10 @@ public class Identities {
             if (repo.role(i.workspaceId(), caller.userId()).isEmpty()) {
                 repo.putMember(i.workspaceId(), caller.userId(), i.role());
             }
-            return repo.members(i.workspaceId()).stream().filter(m -> m.userId() == caller.userId()).findFirst().orElseThrow();
+            return repo.members(i.workspaceId()).stream()
+                    .filter(m -> m.userId() == caller.userId())
+                    .findFirst()
+                    .orElseThrow();
         });
     }
 
@@ -261,9 +303,17 @@ public class Identities {
                 throw ApiException.conflict("last-admin", "a workspace keeps at least one admin");
             }
             repo.putMember(workspaceId, userId, role);
-            repo.audit(caller.userId(), current.isEmpty() ? "member_added" : "member_role_changed", userId, workspaceId,
-                    "{\"role\": \"" + role + "\"" + current.map(r -> ", \"previous\": \"" + r + "\"").orElse("") + "}");
-            return repo.members(workspaceId).stream().filter(m -> m.userId() == userId).findFirst().orElseThrow();
+            repo.audit(
+                    caller.userId(),
+                    current.isEmpty() ? "member_added" : "member_role_changed",
+                    userId,
+                    workspaceId,
+                    "{\"role\": \"" + role + "\""
+                            + current.map(r -> ", \"previous\": \"" + r + "\"").orElse("") + "}");
+            return repo.members(workspaceId).stream()
+                    .filter(m -> m.userId() == userId)
+                    .findFirst()
+                    .orElseThrow();
         });
     }
 
@@ -288,13 +338,23 @@ public class Identities {
     /** The users who share a workspace with the caller (a system admin sees everyone). */
     public Page<User> users(Caller caller, PageRequest page) {
         Long sharingWith = caller.systemAdmin() ? null : caller.userId();
-        return new Page<>(repo.users(sharingWith, page.limit(), page.offset()), repo.countUsers(sharingWith), page.limit(),
+        return new Page<>(
+                repo.users(sharingWith, page.limit(), page.offset()),
+                repo.countUsers(sharingWith),
+                page.limit(),
                 page.offset());
     }
 
     /** Creates a user; a workspace admin's new user joins that workspace with {@code role} (default member). */
-    public User createUser(Caller caller, String username, String password, String email, String displayName, String kind,
-            Role role, boolean admin) {
+    public User createUser(
+            Caller caller,
+            String username,
+            String password,
+            String email,
+            String displayName,
+            String kind,
+            Role role,
+            boolean admin) {
         RequestContext ctx = CurrentRequest.orNull();
         boolean workspaceAdmin = ctx != null && ctx.role() == Role.ADMIN;
         if (!caller.systemAdmin() && !workspaceAdmin) {
@@ -308,8 +368,14 @@ public class Identities {
                 throw ApiException.conflict("duplicate", "username '" + username + "' is taken");
             }
             Long ws = ctx == null ? null : ctx.workspaceId();
-            long id = repo.insertUser(username.trim(), displayName, email, kind == null ? "user" : kind,
-                    password == null ? null : passwords.encode(password), admin, ws);
+            long id = repo.insertUser(
+                    username.trim(),
+                    displayName,
+                    email,
+                    kind == null ? "user" : kind,
+                    password == null ? null : passwords.encode(password),
+                    admin,
+                    ws);
             if (ws != null) {
                 repo.putMember(ws, id, role == null ? Role.MEMBER : role);
             }
@@ -329,11 +395,19 @@ public class Identities {
      * sessions; a system admin resetting someone else's password (or disabling them, or granting
      * admin) ends all of that user's sessions and is written to the identity audit.
      */
-    public User updateUser(Caller caller, long id, String displayName, String email, String password, String currentPassword,
-            Boolean disabled, Boolean admin) {
+    public User updateUser(
+            Caller caller,
+            long id,
+            String displayName,
+            String email,
+            String password,
+            String currentPassword,
+            Boolean disabled,
+            Boolean admin) {
         boolean self = id == caller.userId();
         if (!self && !caller.systemAdmin()) {
-            throw repo.shareWorkspace(caller.userId(), id) ? Roles.forbidden("only a system admin can change another user")
+            throw repo.shareWorkspace(caller.userId(), id)
+                    ? Roles.forbidden("only a system admin can change another user")
                     : ApiException.notFound("user", id);
         }
         if ((disabled != null || admin != null) && !caller.systemAdmin()) {
@@ -343,7 +417,8 @@ public class Identities {
         if (password != null && self) {
             String stored = repo.passwordHash(id).orElse(null);
             if (currentPassword == null || stored == null || !passwords.matches(currentPassword, stored)) {
-                throw ApiException.invalid("current_password", "is required to change your password, and must be your current one");
+                throw ApiException.invalid(
+                        "current_password", "is required to change your password, and must be your current one");
             }
         }
         String hash = password == null ? null : passwords.encode(password);
@@ -364,7 +439,12 @@ public class Identities {
                     changed.add(admin ? "\"admin_granted\"" : "\"admin_revoked\"");
                 }
                 if (!changed.isEmpty()) {
-                    repo.audit(caller.userId(), "user_changed", id, null, "{\"changes\": [" + String.join(", ", changed) + "]}");
+                    repo.audit(
+                            caller.userId(),
+                            "user_changed",
+                            id,
+                            null,
+                            "{\"changes\": [" + String.join(", ", changed) + "]}");
                 }
             } else if (password != null) {
                 repo.audit(caller.userId(), "password_changed", id, null, "{}");
@@ -376,7 +456,8 @@ public class Identities {
     public void deleteUser(Caller caller, long id) {
         if (!caller.systemAdmin()) {
             throw id == caller.userId() || repo.shareWorkspace(caller.userId(), id)
-                    ? Roles.forbidden("only a system admin can delete users") : ApiException.notFound("user", id);
+                    ? Roles.forbidden("only a system admin can delete users")
+                    : ApiException.notFound("user", id);
         }
         if (id == caller.userId()) {
             throw ApiException.conflict("self-delete", "you cannot delete your own account");
@@ -402,8 +483,14 @@ public class Identities {
     /** Creates a user with a password in a workspace with a role (for set-up code such as demo data and tests). */
     public User provision(String username, String password, long workspaceId, Role role, boolean systemAdmin) {
         return tx.execute(s -> {
-            long id = repo.insertUser(username, username, null, "user", password == null ? null : passwords.encode(password),
-                    systemAdmin, workspaceId);
+            long id = repo.insertUser(
+                    username,
+                    username,
+                    null,
+                    "user",
+                    password == null ? null : passwords.encode(password),
+                    systemAdmin,
+                    workspaceId);
             repo.putMember(workspaceId, id, role);
             return repo.user(id).orElseThrow();
         });

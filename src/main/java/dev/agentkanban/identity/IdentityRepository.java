@@ -42,23 +42,35 @@ class IdentityRepository {
     }
 
     Optional<User> user(long id) {
-        return jdbc.sql("select " + USER + " from users where id = :id").param("id", id).query(IdentityRepository::user).optional();
+        return jdbc.sql("select " + USER + " from users where id = :id")
+                .param("id", id)
+                .query(IdentityRepository::user)
+                .optional();
     }
 
     Optional<User> userByName(String username) {
-        return jdbc.sql("select " + USER + " from users where lower(username) = lower(:u)").param("u", username)
-                .query(IdentityRepository::user).optional();
+        return jdbc.sql("select " + USER + " from users where lower(username) = lower(:u)")
+                .param("u", username)
+                .query(IdentityRepository::user)
+                .optional();
     }
 
     /** The users who share a workspace with {@code sharingWith} (themselves included), or all when null. */
     List<User> users(Long sharingWith, int limit, long offset) {
-        return jdbc.sql("select " + USER + " from users" + sharing(sharingWith) + " order by id limit :limit offset :offset")
-                .param("limit", limit).param("offset", offset).param("me", sharingWith)
-                .query(IdentityRepository::user).list();
+        return jdbc.sql("select " + USER + " from users" + sharing(sharingWith)
+                        + " order by id limit :limit offset :offset")
+                .param("limit", limit)
+                .param("offset", offset)
+                .param("me", sharingWith)
+                .query(IdentityRepository::user)
+                .list();
     }
 
     long countUsers(Long sharingWith) {
-        return jdbc.sql("select count(*) from users" + sharing(sharingWith)).param("me", sharingWith).query(Long.class).single();
+        return jdbc.sql("select count(*) from users" + sharing(sharingWith))
+                .param("me", sharingWith)
+                .query(Long.class)
+                .single();
     }
 
     private static String sharing(Long userId) {
@@ -68,18 +80,32 @@ class IdentityRepository {
     }
 
     long countUsersWithPassword() {
-        return jdbc.sql("select count(*) from users where password_hash is not null").query(Long.class).single();
+        return jdbc.sql("select count(*) from users where password_hash is not null")
+                .query(Long.class)
+                .single();
     }
 
-    long insertUser(String username, String displayName, String email, String kind, String passwordHash, boolean admin,
+    long insertUser(
+            String username,
+            String displayName,
+            String email,
+            String kind,
+            String passwordHash,
+            boolean admin,
             Long defaultWorkspace) {
         return jdbc.sql("""
                 insert into users (username, display_name, email, kind, password_hash, is_admin, default_workspace_id)
                 values (:u, :d, :e, :k, :p, :a, :w) returning id
                 """)
-                .param("u", username).param("d", displayName).param("e", email).param("k", kind)
-                .param("p", passwordHash).param("a", admin).param("w", defaultWorkspace)
-                .query(Long.class).single();
+                .param("u", username)
+                .param("d", displayName)
+                .param("e", email)
+                .param("k", kind)
+                .param("p", passwordHash)
+                .param("a", admin)
+                .param("w", defaultWorkspace)
+                .query(Long.class)
+                .single();
     }
 
     void updateUser(long id, String displayName, String email, Boolean disabled, String passwordHash, Boolean admin) {
@@ -89,8 +115,12 @@ class IdentityRepository {
                        is_admin = coalesce(:a, is_admin)
                 where id = :id
                 """)
-                .param("id", id).param("d", displayName).param("e", email).param("dis", disabled)
-                .param("p", passwordHash).param("a", admin)
+                .param("id", id)
+                .param("d", displayName)
+                .param("e", email)
+                .param("dis", disabled)
+                .param("p", passwordHash)
+                .param("a", admin)
                 .update();
     }
 
@@ -102,8 +132,10 @@ class IdentityRepository {
 
     Optional<Role> role(long workspaceId, long userId) {
         return jdbc.sql("select role from memberships where workspace_id = :ws and user_id = :u")
-                .param("ws", workspaceId).param("u", userId)
-                .query((rs, n) -> Role.fromWire(rs.getString(1))).optional();
+                .param("ws", workspaceId)
+                .param("u", userId)
+                .query((rs, n) -> Role.fromWire(rs.getString(1)))
+                .optional();
     }
 
     List<Workspace> workspacesOf(long userId) {
@@ -111,31 +143,45 @@ class IdentityRepository {
                 select w.id, w.slug, w.name, w.created_at, m.role from workspaces w
                 join memberships m on m.workspace_id = w.id and m.user_id = :u order by w.id
                 """)
-                .param("u", userId).query(IdentityRepository::workspace).list();
+                .param("u", userId)
+                .query(IdentityRepository::workspace)
+                .list();
     }
 
     List<Workspace> allWorkspaces() {
         return jdbc.sql("select id, slug, name, created_at, 'admin' as role from workspaces order by id")
-                .query(IdentityRepository::workspace).list();
+                .query(IdentityRepository::workspace)
+                .list();
     }
 
     Optional<Workspace> workspace(long id, Role as) {
         return jdbc.sql("select id, slug, name, created_at, :role as role from workspaces where id = :id")
-                .param("id", id).param("role", as.toString())
-                .query(IdentityRepository::workspace).optional();
+                .param("id", id)
+                .param("role", as.toString())
+                .query(IdentityRepository::workspace)
+                .optional();
     }
 
     Optional<Long> workspaceIdBySlug(String slug) {
-        return jdbc.sql("select id from workspaces where slug = :s").param("s", slug).query(Long.class).optional();
+        return jdbc.sql("select id from workspaces where slug = :s")
+                .param("s", slug)
+                .query(Long.class)
+                .optional();
     }
 
     long insertWorkspace(String slug, String name) {
         return jdbc.sql("insert into workspaces (slug, name) values (:s, :n) returning id")
-                .param("s", slug).param("n", name).query(Long.class).single();
+                .param("s", slug)
+                .param("n", name)
+                .query(Long.class)
+                .single();
     }
 
     void renameWorkspace(long id, String name) {
-        jdbc.sql("update workspaces set name = :n where id = :id").param("id", id).param("n", name).update();
+        jdbc.sql("update workspaces set name = :n where id = :id")
+                .param("id", id)
+                .param("n", name)
+                .update();
     }
 
     int deleteWorkspace(long id) {
@@ -148,8 +194,13 @@ class IdentityRepository {
                 join users u on u.id = m.user_id where m.workspace_id = :ws order by u.id
                 """)
                 .param("ws", workspaceId)
-                .query((rs, n) -> new Member(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        Role.fromWire(rs.getString(5)), rs.getTimestamp(6).toInstant()))
+                .query((rs, n) -> new Member(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        Role.fromWire(rs.getString(5)),
+                        rs.getTimestamp(6).toInstant()))
                 .list();
     }
 
@@ -158,33 +209,53 @@ class IdentityRepository {
                 insert into memberships (workspace_id, user_id, role) values (:ws, :u, :r)
                 on conflict (workspace_id, user_id) do update set role = excluded.role
                 """)
-                .param("ws", workspaceId).param("u", userId).param("r", role.toString()).update();
+                .param("ws", workspaceId)
+                .param("u", userId)
+                .param("r", role.toString())
+                .update();
     }
 
     int removeMember(long workspaceId, long userId) {
         return jdbc.sql("delete from memberships where workspace_id = :ws and user_id = :u")
-                .param("ws", workspaceId).param("u", userId).update();
+                .param("ws", workspaceId)
+                .param("u", userId)
+                .update();
     }
 
     long countAdmins(long workspaceId) {
         return jdbc.sql("select count(*) from memberships where workspace_id = :ws and role = 'admin'")
-                .param("ws", workspaceId).query(Long.class).single();
+                .param("ws", workspaceId)
+                .query(Long.class)
+                .single();
     }
 
     // ---- API tokens ----
 
     /** A token looked up by its hash, with its owner. */
-    record TokenOwner(long tokenId, long userId, List<String> scopes, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {}
+    record TokenOwner(
+            long tokenId, long userId, List<String> scopes, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {}
 
-    long insertToken(long userId, String name, String hash, String prefix, List<String> scopes, Instant expiresAt,
+    long insertToken(
+            long userId,
+            String name,
+            String hash,
+            String prefix,
+            List<String> scopes,
+            Instant expiresAt,
             Long parentTokenId) {
         return jdbc.sql("""
                 insert into api_tokens (user_id, name, token_hash, prefix, scopes, expires_at, parent_token_id)
                 values (:u, :n, :h, :p, cast(:s as text[]), :e, :parent) returning id
                 """)
-                .param("u", userId).param("n", name).param("h", hash).param("p", prefix)
-                .param("s", "{" + String.join(",", scopes) + "}").param("e", ts(expiresAt)).param("parent", parentTokenId)
-                .query(Long.class).single();
+                .param("u", userId)
+                .param("n", name)
+                .param("h", hash)
+                .param("p", prefix)
+                .param("s", "{" + String.join(",", scopes) + "}")
+                .param("e", ts(expiresAt))
+                .param("parent", parentTokenId)
+                .query(Long.class)
+                .single();
     }
 
     /** A token and its owner, in one query (every API request asks this). */
@@ -198,9 +269,15 @@ class IdentityRepository {
                 from api_tokens t join users u on u.id = t.user_id where t.token_hash = :h
                 """)
                 .param("h", hash)
-                .query((rs, n) -> new TokenUser(new TokenOwner(rs.getLong("token_id"), rs.getLong("id"),
-                        strings(rs.getArray("scopes")), instant(rs.getTimestamp("token_expires_at")),
-                        instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("last_used_at"))), user(rs, n)))
+                .query((rs, n) -> new TokenUser(
+                        new TokenOwner(
+                                rs.getLong("token_id"),
+                                rs.getLong("id"),
+                                strings(rs.getArray("scopes")),
+                                instant(rs.getTimestamp("token_expires_at")),
+                                instant(rs.getTimestamp("revoked_at")),
+                                instant(rs.getTimestamp("last_used_at"))),
+                        user(rs, n)))
                 .optional();
     }
 
@@ -211,8 +288,10 @@ class IdentityRepository {
                 join workspaces w on w.id = m.workspace_id
                 where m.user_id = :u order by (w.id = :preferred) desc nulls last, w.id limit 1
                 """)
-                .param("u", userId).param("preferred", preferred)
-                .query(IdentityRepository::workspace).optional();
+                .param("u", userId)
+                .param("preferred", preferred)
+                .query(IdentityRepository::workspace)
+                .optional();
     }
 
     /** A workspace and the user's role in it (null when not a member), in one query. */
@@ -223,9 +302,14 @@ class IdentityRepository {
                 select w.id, w.slug, w.name, w.created_at, m.role from workspaces w
                 left join memberships m on m.workspace_id = w.id and m.user_id = :u where w.id = :ws
                 """)
-                .param("ws", workspaceId).param("u", userId)
-                .query((rs, n) -> new WorkspaceAccess(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant(), rs.getString(5) == null ? null : Role.fromWire(rs.getString(5))))
+                .param("ws", workspaceId)
+                .param("u", userId)
+                .query((rs, n) -> new WorkspaceAccess(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getTimestamp(4).toInstant(),
+                        rs.getString(5) == null ? null : Role.fromWire(rs.getString(5))))
                 .optional();
     }
 
@@ -235,12 +319,13 @@ class IdentityRepository {
                 select exists (select 1 from api_tokens t join users u on u.id = t.user_id
                                where t.id = :id and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
                                  and not u.disabled)
-                """)
-                .param("id", tokenId).query(Boolean.class).single();
+                """).param("id", tokenId).query(Boolean.class).single();
     }
 
     void touchToken(long id) {
-        jdbc.sql("update api_tokens set last_used_at = now() where id = :id").param("id", id).update();
+        jdbc.sql("update api_tokens set last_used_at = now() where id = :id")
+                .param("id", id)
+                .update();
     }
 
     List<ApiToken> tokensOf(long userId) {
@@ -249,14 +334,23 @@ class IdentityRepository {
                 where user_id = :u order by id
                 """)
                 .param("u", userId)
-                .query((rs, n) -> new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), strings(rs.getArray(4)),
-                        instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                .query((rs, n) -> new ApiToken(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        strings(rs.getArray(4)),
+                        instant(rs.getTimestamp(5)),
+                        instant(rs.getTimestamp(6)),
+                        instant(rs.getTimestamp(7)),
                         instant(rs.getTimestamp(8))))
                 .list();
     }
 
     Optional<Long> tokenOwner(long tokenId) {
-        return jdbc.sql("select user_id from api_tokens where id = :id").param("id", tokenId).query(Long.class).optional();
+        return jdbc.sql("select user_id from api_tokens where id = :id")
+                .param("id", tokenId)
+                .query(Long.class)
+                .optional();
     }
 
     /** Revokes the token and every token minted with it, at any depth. */
@@ -267,16 +361,18 @@ class IdentityRepository {
                     union select t.id from api_tokens t join minted m on t.parent_token_id = m.id
                 )
                 update api_tokens set revoked_at = coalesce(revoked_at, now()) where id in (select id from minted)
-                """)
-                .param("id", tokenId).update();
+                """).param("id", tokenId).update();
     }
 
     // ---- sessions ended by logout ----
 
     void revokeSession(String jti, Instant expiresAt) {
         jdbc.sql("insert into revoked_sessions (jti, expires_at) values (:j, :e) on conflict do nothing")
-                .param("j", jti).param("e", ts(expiresAt)).update();
-        jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'").update();
+                .param("j", jti)
+                .param("e", ts(expiresAt))
+                .update();
+        jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'")
+                .update();
     }
 
     /**
@@ -287,18 +383,26 @@ class IdentityRepository {
         return jdbc.sql("select " + USER + " from users where id = :id"
                         + " and (sessions_valid_after is null or session_kept = :j or :iat >= sessions_valid_after)"
                         + " and not exists (select 1 from revoked_sessions where jti = :j)")
-                .param("id", userId).param("j", jti).param("iat", ts(issuedAt == null ? Instant.EPOCH : issuedAt))
-                .query(IdentityRepository::user).optional();
+                .param("id", userId)
+                .param("j", jti)
+                .param("iat", ts(issuedAt == null ? Instant.EPOCH : issuedAt))
+                .query(IdentityRepository::user)
+                .optional();
     }
 
     /** Ends the user's signed-in sessions signed before now, except {@code keptJti} (null: all of them). */
     void endSessions(long userId, String keptJti) {
         jdbc.sql("update users set sessions_valid_after = now(), session_kept = :k where id = :id")
-                .param("id", userId).param("k", keptJti).update();
+                .param("id", userId)
+                .param("k", keptJti)
+                .update();
     }
 
     Optional<String> passwordHash(long userId) {
-        return jdbc.sql("select password_hash from users where id = :id").param("id", userId).query(String.class).optional();
+        return jdbc.sql("select password_hash from users where id = :id")
+                .param("id", userId)
+                .query(String.class)
+                .optional();
     }
 
     void audit(long actorUserId, String action, Long subjectUserId, Long workspaceId, String detailJson) {
@@ -306,8 +410,12 @@ class IdentityRepository {
                 insert into identity_audit (actor_user_id, action, subject_user_id, workspace_id, detail)
                 values (:a, :act, :s, :w, cast(:d as jsonb))
                 """)
-                .param("a", actorUserId).param("act", action).param("s", subjectUserId).param("w", workspaceId)
-                .param("d", detailJson).update();
+                .param("a", actorUserId)
+                .param("act", action)
+                .param("s", subjectUserId)
+                .param("w", workspaceId)
+                .param("d", detailJson)
+                .update();
     }
 
     // ---- invitations ----
@@ -317,7 +425,11 @@ class IdentityRepository {
                 insert into workspace_invitations (workspace_id, username, role, invited_by) values (:ws, :u, :r, :by)
                 on conflict (workspace_id, lower(username)) do update set role = excluded.role, invited_by = excluded.invited_by
                 """)
-                .param("ws", workspaceId).param("u", username).param("r", role.toString()).param("by", invitedBy).update();
+                .param("ws", workspaceId)
+                .param("u", username)
+                .param("r", role.toString())
+                .param("by", invitedBy)
+                .update();
     }
 
     record Invitation(long id, long workspaceId, String workspaceName, Role role, Instant createdAt) {}
@@ -328,7 +440,11 @@ class IdentityRepository {
                 join workspaces w on w.id = i.workspace_id where lower(i.username) = lower(:u) order by i.id
                 """)
                 .param("u", username)
-                .query((rs, n) -> new Invitation(rs.getLong(1), rs.getLong(2), rs.getString(3), Role.fromWire(rs.getString(4)),
+                .query((rs, n) -> new Invitation(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        Role.fromWire(rs.getString(4)),
                         rs.getTimestamp(5).toInstant()))
                 .list();
     }
@@ -339,8 +455,13 @@ class IdentityRepository {
                 delete from workspace_invitations i where i.id = :id and lower(i.username) = lower(:u)
                 returning i.id, i.workspace_id, '' as name, i.role, i.created_at
                 """)
-                .param("id", id).param("u", username)
-                .query((rs, n) -> new Invitation(rs.getLong(1), rs.getLong(2), rs.getString(3), Role.fromWire(rs.getString(4)),
+                .param("id", id)
+                .param("u", username)
+                .query((rs, n) -> new Invitation(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        Role.fromWire(rs.getString(4)),
                         rs.getTimestamp(5).toInstant()))
                 .optional();
     }
@@ -350,19 +471,29 @@ class IdentityRepository {
         return jdbc.sql("""
                 select exists (select 1 from memberships x join memberships y on y.workspace_id = x.workspace_id
                                where x.user_id = :a and y.user_id = :b)
-                """)
-                .param("a", a).param("b", b).query(Boolean.class).single();
+                """).param("a", a).param("b", b).query(Boolean.class).single();
     }
 
     private static User user(ResultSet rs, int n) throws SQLException {
-        return new User(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"), rs.getString("email"),
-                rs.getString("kind"), rs.getBoolean("is_admin"), rs.getBoolean("disabled"),
-                (Long) rs.getObject("default_workspace_id"), rs.getTimestamp("created_at").toInstant());
+        return new User(
+                rs.getLong("id"),
+                rs.getString("username"),
+                rs.getString("display_name"),
+                rs.getString("email"),
+                rs.getString("kind"),
+                rs.getBoolean("is_admin"),
+                rs.getBoolean("disabled"),
+                (Long) rs.getObject("default_workspace_id"),
+                rs.getTimestamp("created_at").toInstant());
     }
 
     private static Workspace workspace(ResultSet rs, int n) throws SQLException {
-        return new Workspace(rs.getLong("id"), rs.getString("slug"), rs.getString("name"),
-                rs.getTimestamp("created_at").toInstant(), Role.fromWire(rs.getString("role")));
+        return new Workspace(
+                rs.getLong("id"),
+                rs.getString("slug"),
+                rs.getString("name"),
+                rs.getTimestamp("created_at").toInstant(),
+                Role.fromWire(rs.getString("role")));
     }
 
     private static List<String> strings(Array array) throws SQLException {

@@ -19,30 +19,48 @@ final class IdentityRequests {
 
     static final String USERNAME = "^[A-Za-z0-9_.@-]{1,100}$";
 
-    record Login(@NotBlank @Size(max = 100) String username, @NotBlank @Size(max = 200) String password) {}
+    record Login(
+            @NotBlank @Size(max = 100) String username,
+            @NotBlank @Size(max = 200) String password) {}
 
-    record AgentSession(@NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)") String username) {}
+    record AgentSession(
+            @NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)")
+            String username) {}
 
     record CreateToken(
             @NotBlank @Size(max = 100) String name,
-            @NotEmpty List<@NotNull @Pattern(regexp = "read|write|admin", message = "must be read, write or admin") String> scopes,
+
+            @NotEmpty
+            List<@NotNull @Pattern(regexp = "read|write|admin", message = "must be read, write or admin") String>
+                    scopes,
+
             @Future Instant expiresAt,
             @Min(1) @Max(3650) Integer expiresInDays) {}
 
-    record CreateWorkspace(@NotBlank @Size(max = 200) String name, @Size(max = 63) String slug) {}
+    record CreateWorkspace(
+            @NotBlank @Size(max = 200) String name,
+            @Size(max = 63) String slug) {}
 
     record RenameWorkspace(@NotBlank @Size(max = 200) String name) {}
 
-    record PutMember(Long userId, @Size(max = 100) String username, @NotNull Role role) {}
+    record PutMember(
+            Long userId,
+            @Size(max = 100) String username,
+            @NotNull Role role) {}
 
     record ChangeRole(@NotNull Role role) {}
 
     record CreateUser(
-            @NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)") String username,
+            @NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)")
+            String username,
+
             @Size(min = 8, max = 200) String password,
             @Email @Size(max = 320) String email,
             @Size(max = 200) String displayName,
-            @Pattern(regexp = "user|agent", message = "must be user or agent") String kind,
+
+            @Pattern(regexp = "user|agent", message = "must be user or agent")
+            String kind,
+
             Role role,
             Boolean isAdmin) {}
 

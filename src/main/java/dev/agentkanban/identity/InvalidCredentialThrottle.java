@@ -41,8 +41,15 @@ class InvalidCredentialThrottle {
         if (byAddress.size() > MAX_ADDRESSES) {
             byAddress.clear();
         }
-        byAddress.computeIfAbsent(address, a -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-                .build()).tryConsume(1);
+        byAddress
+                .computeIfAbsent(
+                        address,
+                        a -> Bucket.builder()
+                                .addLimit(Bandwidth.builder()
+                                        .capacity(perMinute)
+                                        .refillGreedy(perMinute, Duration.ofMinutes(1))
+                                        .build())
+                                .build())
+                .tryConsume(1);
     }
 }

@@ -42,7 +42,8 @@ class LoginThrottle {
     private final int freeFailures;
     private final Duration firstDelay;
 
-    LoginThrottle(@Value("${kanban.login.account-free-failures:10}") int freeFailures,
+    LoginThrottle(
+            @Value("${kanban.login.account-free-failures:10}") int freeFailures,
             @Value("${kanban.login.account-first-delay:PT1S}") Duration firstDelay) {
         this.freeFailures = freeFailures;
         this.firstDelay = firstDelay;
@@ -55,11 +56,17 @@ class LoginThrottle {
         String user = username.trim().toLowerCase();
         Bucket bucket = failures.get(user + "|" + address);
         if (bucket != null && bucket.getAvailableTokens() <= 0) {
-            refuse(Math.max(1, Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()).toSeconds()));
+            refuse(Math.max(
+                    1,
+                    Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill())
+                            .toSeconds()));
         }
         Account account = accounts.get(user);
         Instant now = clock.instant();
-        if (account != null && account.nextTry() != null && now.isBefore(account.nextTry()) && !account.known().contains(address)) {
+        if (account != null
+                && account.nextTry() != null
+                && now.isBefore(account.nextTry())
+                && !account.known().contains(address)) {
             refuse(Math.max(1, Duration.between(now, account.nextTry()).toSeconds()));
         }
     }
@@ -70,9 +77,15 @@ class LoginThrottle {
             failures.clear();
             accounts.clear();
         }
-        failures.computeIfAbsent(user + "|" + address, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(5).refillGreedy(1, Duration.ofMinutes(1)).build())
-                .build()).tryConsume(1);
+        failures.computeIfAbsent(
+                        user + "|" + address,
+                        k -> Bucket.builder()
+                                .addLimit(Bandwidth.builder()
+                                        .capacity(5)
+                                        .refillGreedy(1, Duration.ofMinutes(1))
+                                        .build())
+                                .build())
+                .tryConsume(1);
         Instant now = clock.instant();
         accounts.compute(user, (k, a) -> {
             int n = (a == null ? 0 : a.failures()) + 1;
@@ -103,7 +116,11 @@ class LoginThrottle {
     }
 
     private static void refuse(long waitSeconds) {
-        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-attempts", "Too many requests",
-                "too many failed sign-ins; retry in " + waitSeconds + " s", Map.of("retry_after", waitSeconds));
+        throw new ApiException(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "too-many-attempts",
+                "Too many requests",
+                "too many failed sign-ins; retry in " + waitSeconds + " s",
+                Map.of("retry_after", waitSeconds));
     }
 }

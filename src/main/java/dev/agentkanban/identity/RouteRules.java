@@ -18,12 +18,16 @@ final class RouteRules {
 
     /** The scope a route needs: each includes the ones before it. */
     enum Scope {
-        PUBLIC, READ, WRITE, ADMIN;
+        PUBLIC,
+        READ,
+        WRITE,
+        ADMIN;
 
         boolean grantedBy(Caller caller) {
             return switch (this) {
                 case PUBLIC, READ -> true;
-                case WRITE -> caller.scopes().contains("write") || caller.scopes().contains("admin");
+                case WRITE ->
+                    caller.scopes().contains("write") || caller.scopes().contains("admin");
                 case ADMIN -> caller.scopes().contains("admin");
             };
         }
@@ -53,74 +57,174 @@ final class RouteRules {
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
 
     static {
-        open("GET /api/v1/health", "GET /api/v1/health/simple", "GET /api/v1/status", "POST /api/v1/auth/login",
+        open(
+                "GET /api/v1/health",
+                "GET /api/v1/health/simple",
+                "GET /api/v1/status",
+                "POST /api/v1/auth/login",
                 "POST /api/v1/auth/session");
-        self(Scope.READ, "GET /api/v1/auth/me", "POST /api/v1/auth/logout", "GET /api/v1/tokens", "POST /api/v1/tokens",
-                "DELETE /api/v1/tokens/{id}", "GET /api/v1/workspaces");
+        self(
+                Scope.READ,
+                "GET /api/v1/auth/me",
+                "POST /api/v1/auth/logout",
+                "GET /api/v1/tokens",
+                "POST /api/v1/tokens",
+                "DELETE /api/v1/tokens/{id}",
+                "GET /api/v1/workspaces");
         self(Scope.ADMIN, "POST /api/v1/workspaces", "PATCH /api/v1/users/{id}");
         self(Scope.READ, "GET /api/v1/invitations");
         self(Scope.WRITE, "POST /api/v1/invitations/{id}/accept");
 
         named(Scope.READ, Role.VIEWER, "GET /api/v1/workspaces/{id}", "GET /api/v1/workspaces/{id}/members");
-        named(Scope.ADMIN, Role.ADMIN, "PATCH /api/v1/workspaces/{id}", "DELETE /api/v1/workspaces/{id}",
-                "POST /api/v1/workspaces/{id}/members", "PUT /api/v1/workspaces/{id}/members/{userId}",
-                "PATCH /api/v1/workspaces/{id}/members/{userId}", "DELETE /api/v1/workspaces/{id}/members/{userId}");
+        named(
+                Scope.ADMIN,
+                Role.ADMIN,
+                "PATCH /api/v1/workspaces/{id}",
+                "DELETE /api/v1/workspaces/{id}",
+                "POST /api/v1/workspaces/{id}/members",
+                "PUT /api/v1/workspaces/{id}/members/{userId}",
+                "PATCH /api/v1/workspaces/{id}/members/{userId}",
+                "DELETE /api/v1/workspaces/{id}/members/{userId}");
 
-        rule("GET /api/v1/users", Scope.READ, On.SELF, Role.VIEWER); // lists the users who share a workspace with the caller
+        rule(
+                "GET /api/v1/users",
+                Scope.READ,
+                On.SELF,
+                Role.VIEWER); // lists the users who share a workspace with the caller
         rule("GET /api/v1/users/{id}", Scope.READ, On.SELF, Role.VIEWER);
         rule("POST /api/v1/users", Scope.ADMIN, On.USERS, Role.ADMIN);
         rule("DELETE /api/v1/users/{id}", Scope.ADMIN, On.USERS, Role.ADMIN);
 
-        workspace(Scope.READ, Role.VIEWER,
-                "GET /api/v1/boards", "GET /api/v1/boards/{id}", "GET /api/v1/boards/{id}/columns", "GET /api/v1/boards/{id}/tasks",
-                "GET /api/v1/tasks", "GET /api/v1/tasks/{id}", "GET /api/v1/priorities", "GET /api/v1/tasks/{taskId}/history",
-                "GET /api/v1/tasks/{taskId}/transitions", "GET /api/v1/boards/{boardId}/activity", "GET /api/v1/history/stats",
-                "GET /api/v1/stats", "GET /api/v1/stats/time-in-column", "GET /api/v1/tasks/{taskId}/hints", "GET /api/v1/hints/{id}",
-                "GET /api/v1/events", "GET /api/v1/tags", "GET /api/v1/tags/{id}", "GET /api/v1/tasks/{taskId}/tags",
-                "GET /api/v1/tasks/{taskId}/evidence", "GET /api/v1/evidence/{id}", "GET /api/v1/evidence/{id}/content",
-                "GET /api/v1/tasks/{taskId}/comments", "GET /api/v1/comments/{id}",
-                "GET /api/v1/export/todo-md", "GET /api/v1/export/csv", "GET /api/v1/export/json");
+        workspace(
+                Scope.READ,
+                Role.VIEWER,
+                "GET /api/v1/boards",
+                "GET /api/v1/boards/{id}",
+                "GET /api/v1/boards/{id}/columns",
+                "GET /api/v1/boards/{id}/tasks",
+                "GET /api/v1/tasks",
+                "GET /api/v1/tasks/{id}",
+                "GET /api/v1/priorities",
+                "GET /api/v1/tasks/{taskId}/history",
+                "GET /api/v1/tasks/{taskId}/transitions",
+                "GET /api/v1/boards/{boardId}/activity",
+                "GET /api/v1/history/stats",
+                "GET /api/v1/stats",
+                "GET /api/v1/stats/time-in-column",
+                "GET /api/v1/tasks/{taskId}/hints",
+                "GET /api/v1/hints/{id}",
+                "GET /api/v1/events",
+                "GET /api/v1/tags",
+                "GET /api/v1/tags/{id}",
+                "GET /api/v1/tasks/{taskId}/tags",
+                "GET /api/v1/tasks/{taskId}/evidence",
+                "GET /api/v1/evidence/{id}",
+                "GET /api/v1/evidence/{id}/content",
+                "GET /api/v1/tasks/{taskId}/comments",
+                "GET /api/v1/comments/{id}",
+                "GET /api/v1/export/todo-md",
+                "GET /api/v1/export/csv",
+                "GET /api/v1/export/json");
         // work breakdown (issue 14): relations and checklists
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/relations", "GET /api/v1/tasks/{id}/checklist");
-        workspace(Scope.WRITE, Role.AGENT, "POST /api/v1/tasks/{id}/relations", "DELETE /api/v1/tasks/{id}/relations",
-                "POST /api/v1/tasks/{id}/checklist", "PATCH /api/v1/tasks/{id}/checklist/{itemId}",
-                "DELETE /api/v1/tasks/{id}/checklist/{itemId}", "POST /api/v1/tasks/{id}/checklist/{itemId}/move",
+        workspace(
+                Scope.WRITE,
+                Role.AGENT,
+                "POST /api/v1/tasks/{id}/relations",
+                "DELETE /api/v1/tasks/{id}/relations",
+                "POST /api/v1/tasks/{id}/checklist",
+                "PATCH /api/v1/tasks/{id}/checklist/{itemId}",
+                "DELETE /api/v1/tasks/{id}/checklist/{itemId}",
+                "POST /api/v1/tasks/{id}/checklist/{itemId}/move",
                 "POST /api/v1/tasks/{id}/checklist/{itemId}/convert");
         // analytics (docs/analytics.md) and seed 002's statistics, with their seed-style aliases
-        workspace(Scope.READ, Role.VIEWER,
-                "GET /api/v1/analytics/boards/{boardId}/performance", "GET /api/v1/statistics/boards/{boardId}/performance",
-                "GET /api/v1/analytics/boards/{boardId}/flow", "GET /api/v1/analytics/boards/{boardId}/flow/cumulative_flow",
-                "GET /api/v1/analytics/boards/{boardId}/flow/wip", "GET /api/v1/analytics/boards/{boardId}/flow/throughput_daily",
-                "GET /api/v1/analytics/boards/{boardId}/flow/throughput_weekly", "GET /api/v1/analytics/boards/{boardId}/flow/completed",
-                "GET /api/v1/analytics/boards/{boardId}/flow/percentiles", "GET /api/v1/analytics/boards/{boardId}/flow/aging_wip",
-                "GET /api/v1/analytics/boards/{boardId}/forecast", "GET /api/v1/analytics/boards/{boardId}/burnup",
-                "GET /api/v1/tasks/{taskId}/statistics", "GET /api/v1/statistics/tasks/{taskId}/statistics",
-                "GET /api/v1/statistics/tickets/{taskId}/statistics", "GET /api/v1/boards/{boardId}/tasks/colors",
-                "GET /api/v1/statistics/boards/{boardId}/tasks/colors", "GET /api/v1/statistics/boards/{boardId}/tickets/colors",
-                "GET /api/v1/boards/{boardId}/drag-drop/metrics", "GET /api/v1/statistics/boards/{boardId}/drag-drop/metrics",
+        workspace(
+                Scope.READ,
+                Role.VIEWER,
+                "GET /api/v1/analytics/boards/{boardId}/performance",
+                "GET /api/v1/statistics/boards/{boardId}/performance",
+                "GET /api/v1/analytics/boards/{boardId}/flow",
+                "GET /api/v1/analytics/boards/{boardId}/flow/cumulative_flow",
+                "GET /api/v1/analytics/boards/{boardId}/flow/wip",
+                "GET /api/v1/analytics/boards/{boardId}/flow/throughput_daily",
+                "GET /api/v1/analytics/boards/{boardId}/flow/throughput_weekly",
+                "GET /api/v1/analytics/boards/{boardId}/flow/completed",
+                "GET /api/v1/analytics/boards/{boardId}/flow/percentiles",
+                "GET /api/v1/analytics/boards/{boardId}/flow/aging_wip",
+                "GET /api/v1/analytics/boards/{boardId}/forecast",
+                "GET /api/v1/analytics/boards/{boardId}/burnup",
+                "GET /api/v1/tasks/{taskId}/statistics",
+                "GET /api/v1/statistics/tasks/{taskId}/statistics",
+                "GET /api/v1/statistics/tickets/{taskId}/statistics",
+                "GET /api/v1/boards/{boardId}/tasks/colors",
+                "GET /api/v1/statistics/boards/{boardId}/tasks/colors",
+                "GET /api/v1/statistics/boards/{boardId}/tickets/colors",
+                "GET /api/v1/boards/{boardId}/drag-drop/metrics",
+                "GET /api/v1/statistics/boards/{boardId}/drag-drop/metrics",
                 "GET /api/v1/bulk/operations/status");
-        workspace(Scope.WRITE, Role.AGENT,
-                "POST /api/v1/tasks", "PATCH /api/v1/tasks/{id}", "PUT /api/v1/tasks/{id}", "DELETE /api/v1/tasks/{id}",
-                "POST /api/v1/tasks/{id}/move", "POST /api/v1/tasks/{id}/start", "POST /api/v1/tasks/{id}/complete",
-                "POST /api/v1/tasks/{id}/cancel", "POST /api/v1/tasks/{id}/reopen", "POST /api/v1/tasks/{id}/claim",
-                "POST /api/v1/tasks/{id}/renew", "POST /api/v1/tasks/claim-next", "POST /api/v1/tasks/report-issue",
-                "POST /api/v1/tasks/{id}/release", "POST /api/v1/bulk/tasks/move", "POST /api/v1/bulk/tasks/priority",
-                "POST /api/v1/bulk/tasks/assign", "POST /api/v1/tasks/{taskId}/hints", "POST /api/v1/hints/{id}/apply",
-                "POST /api/v1/hints/{id}/dismiss", "PUT /api/v1/events/progress", "POST /api/v1/tags", "PATCH /api/v1/tags/{id}",
-                "DELETE /api/v1/tags/{id}", "POST /api/v1/tasks/{taskId}/tags", "PUT /api/v1/tasks/{taskId}/tags",
-                "DELETE /api/v1/tasks/{taskId}/tags/{tagId}", "POST /api/v1/tasks/{taskId}/evidence",
-                "DELETE /api/v1/evidence/{id}", "POST /api/v1/tasks/{taskId}/comments", "PATCH /api/v1/comments/{id}",
+        workspace(
+                Scope.WRITE,
+                Role.AGENT,
+                "POST /api/v1/tasks",
+                "PATCH /api/v1/tasks/{id}",
+                "PUT /api/v1/tasks/{id}",
+                "DELETE /api/v1/tasks/{id}",
+                "POST /api/v1/tasks/{id}/move",
+                "POST /api/v1/tasks/{id}/start",
+                "POST /api/v1/tasks/{id}/complete",
+                "POST /api/v1/tasks/{id}/cancel",
+                "POST /api/v1/tasks/{id}/reopen",
+                "POST /api/v1/tasks/{id}/claim",
+                "POST /api/v1/tasks/{id}/renew",
+                "POST /api/v1/tasks/claim-next",
+                "POST /api/v1/tasks/report-issue",
+                "POST /api/v1/tasks/{id}/release",
+                "POST /api/v1/bulk/tasks/move",
+                "POST /api/v1/bulk/tasks/priority",
+                "POST /api/v1/bulk/tasks/assign",
+                "POST /api/v1/tasks/{taskId}/hints",
+                "POST /api/v1/hints/{id}/apply",
+                "POST /api/v1/hints/{id}/dismiss",
+                "PUT /api/v1/events/progress",
+                "POST /api/v1/tags",
+                "PATCH /api/v1/tags/{id}",
+                "DELETE /api/v1/tags/{id}",
+                "POST /api/v1/tasks/{taskId}/tags",
+                "PUT /api/v1/tasks/{taskId}/tags",
+                "DELETE /api/v1/tasks/{taskId}/tags/{tagId}",
+                "POST /api/v1/tasks/{taskId}/evidence",
+                "DELETE /api/v1/evidence/{id}",
+                "POST /api/v1/tasks/{taskId}/comments",
+                "PATCH /api/v1/comments/{id}",
                 "DELETE /api/v1/comments/{id}");
-        workspace(Scope.WRITE, Role.MEMBER,
-                "POST /api/v1/boards", "PUT /api/v1/boards/{id}", "PATCH /api/v1/boards/{id}", "DELETE /api/v1/boards/{id}",
-                "PUT /api/v1/boards/{id}/columns", "POST /api/v1/boards/{id}/columns",
-                "PATCH /api/v1/boards/{id}/columns/{columnId}", "DELETE /api/v1/boards/{id}/columns/{columnId}",
-                "POST /api/v1/import/todo-md", "POST /api/v1/import/csv", "POST /api/v1/import/json",
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/boards",
+                "PUT /api/v1/boards/{id}",
+                "PATCH /api/v1/boards/{id}",
+                "DELETE /api/v1/boards/{id}",
+                "PUT /api/v1/boards/{id}/columns",
+                "POST /api/v1/boards/{id}/columns",
+                "PATCH /api/v1/boards/{id}/columns/{columnId}",
+                "DELETE /api/v1/boards/{id}/columns/{columnId}",
+                "POST /api/v1/import/todo-md",
+                "POST /api/v1/import/csv",
+                "POST /api/v1/import/json",
                 "POST /api/v1/import/trello");
-        workspace(Scope.READ, Role.ADMIN, "GET /api/v1/webhooks", "GET /api/v1/webhooks/{id}",
+        workspace(
+                Scope.READ,
+                Role.ADMIN,
+                "GET /api/v1/webhooks",
+                "GET /api/v1/webhooks/{id}",
                 "GET /api/v1/webhooks/{id}/deliveries");
-        workspace(Scope.ADMIN, Role.ADMIN, "POST /api/v1/webhooks", "PATCH /api/v1/webhooks/{id}",
-                "DELETE /api/v1/webhooks/{id}", "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver");
+        workspace(
+                Scope.ADMIN,
+                Role.ADMIN,
+                "POST /api/v1/webhooks",
+                "PATCH /api/v1/webhooks/{id}",
+                "DELETE /api/v1/webhooks/{id}",
+                "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver");
     }
 
     private RouteRules() {}

@@ -18,8 +18,16 @@ final class SecretKeys {
 
     private static final Logger log = LoggerFactory.getLogger(SecretKeys.class);
     static final int MIN_LENGTH = 32;
-    private static final Set<String> KNOWN_DEFAULTS = Set.of("secret", "changeme", "change-me", "your-super-secret-key-here",
-            "dev-secret", "development", "default", "password", "your-secret-key");
+    private static final Set<String> KNOWN_DEFAULTS = Set.of(
+            "secret",
+            "changeme",
+            "change-me",
+            "your-super-secret-key-here",
+            "dev-secret",
+            "development",
+            "default",
+            "password",
+            "your-secret-key");
 
     private SecretKeys() {}
 
@@ -39,7 +47,8 @@ final class SecretKeys {
             problem = "SECRET_KEY is not set";
         } else if (value.length() < MIN_LENGTH) {
             problem = "SECRET_KEY is shorter than " + MIN_LENGTH + " characters";
-        } else if (KNOWN_DEFAULTS.contains(value.toLowerCase()) || value.toLowerCase().contains("change")) {
+        } else if (KNOWN_DEFAULTS.contains(value.toLowerCase())
+                || value.toLowerCase().contains("change")) {
             problem = "SECRET_KEY is a well-known default";
         }
         if (problem != null && production) {

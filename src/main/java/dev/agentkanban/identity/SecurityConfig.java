@@ -31,8 +31,13 @@ class SecurityConfig {
     /** Only in a web application: the CLI commands run without a web server, and without this chain. */
     @Bean
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, Credentials credentials, CallerAccess access, JsonMapper json,
-            InvalidCredentialThrottle invalidCredentials) throws Exception {
+    SecurityFilterChain api(
+            HttpSecurity http,
+            Credentials credentials,
+            CallerAccess access,
+            JsonMapper json,
+            InvalidCredentialThrottle invalidCredentials)
+            throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> {})
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -40,23 +45,34 @@ class SecurityConfig {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
-                .headers(h -> h
-                        .contentTypeOptions(c -> {})
+                .headers(h -> h.contentTypeOptions(c -> {})
                         .frameOptions(f -> f.deny())
-                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                        .referrerPolicy(r ->
+                                r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
                         .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
                                 + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
                                 + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new AuthenticationFilter(credentials, access, json, invalidCredentials), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers(SecurityPaths.PUBLIC).permitAll()
+                .addFilterBefore(
+                        new AuthenticationFilter(credentials, access, json, invalidCredentials),
+                        AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.requestMatchers(SecurityPaths.PUBLIC)
+                        .permitAll()
                         // operator endpoints (metrics and whatever else is exposed), not health: system admins only
-                        .requestMatchers("/actuator", "/actuator/**").hasAuthority(AuthenticationFilter.OPERATOR)
-                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**").authenticated()
-                        .anyRequest().permitAll())
-                .exceptionHandling(e -> e
-                        .authenticationEntryPoint((req, res, ex) -> problem(json, res, new ApiException(HttpStatus.UNAUTHORIZED,
-                                "unauthorized", "Unauthorized", "authentication required: send Authorization: Bearer <token>", null)))
+                        .requestMatchers("/actuator", "/actuator/**")
+                        .hasAuthority(AuthenticationFilter.OPERATOR)
+                        .requestMatchers("/api/**", "/ws/**", "/ws", "/mcp", "/mcp/**")
+                        .authenticated()
+                        .anyRequest()
+                        .permitAll())
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> problem(
+                                json,
+                                res,
+                                new ApiException(
+                                        HttpStatus.UNAUTHORIZED,
+                                        "unauthorized",
+                                        "Unauthorized",
+                                        "authentication required: send Authorization: Bearer <token>",
+                                        null)))
                         .accessDeniedHandler((req, res, ex) -> problem(json, res, Roles.forbidden("access denied"))));
         return http.build();
     }

@@ -11,9 +11,28 @@ import org.springframework.web.util.pattern.PathPatternParser;
 final class SecurityPaths {
 
     static final String[] PUBLIC = {
-        "/health", "/api/v1/health", "/api/v1/health/**", "/api/v1/status", "/api/v1/auth/login", "/api/v1/auth/session",
-        "/error", "/", "/index.html", "/favicon.ico", "/js/**", "/css/**", "/img/**", "/webjars/**", "/docs", "/docs/**",
-        "/swagger-ui/**", "/swagger-ui.html", "/v3/api-docs", "/v3/api-docs/**", "/actuator/health", "/actuator/health/**"
+        "/health",
+        "/api/v1/health",
+        "/api/v1/health/**",
+        "/api/v1/status",
+        "/api/v1/auth/login",
+        "/api/v1/auth/session",
+        "/error",
+        "/",
+        "/index.html",
+        "/favicon.ico",
+        "/js/**",
+        "/css/**",
+        "/img/**",
+        "/webjars/**",
+        "/docs",
+        "/docs/**",
+        "/swagger-ui/**",
+        "/swagger-ui.html",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/actuator/health",
+        "/actuator/health/**"
     };
 
     private static final List<PathPattern> PATTERNS =

@@ -32,10 +32,12 @@ class TokenController {
 
     @PostMapping
     ResponseEntity<IssuedApiToken> create(@Valid @RequestBody CreateToken request) {
-        Instant expires = request.expiresAt() != null ? request.expiresAt()
+        Instant expires = request.expiresAt() != null
+                ? request.expiresAt()
                 : request.expiresInDays() != null ? Instant.now().plus(Duration.ofDays(request.expiresInDays())) : null;
         IssuedApiToken token = identities.createToken(CurrentCaller.get(), request.name(), request.scopes(), expires);
-        return ResponseEntity.created(URI.create("/api/v1/tokens/" + token.id())).body(token);
+        return ResponseEntity.created(URI.create("/api/v1/tokens/" + token.id()))
+                .body(token);
     }
 
     @GetMapping

@@ -37,8 +37,15 @@ class UserController {
 
     @PostMapping
     ResponseEntity<User> create(@Valid @RequestBody CreateUser r) {
-        User user = identities.createUser(CurrentCaller.get(), r.username(), r.password(), r.email(), r.displayName(),
-                r.kind(), r.role(), Boolean.TRUE.equals(r.isAdmin()));
+        User user = identities.createUser(
+                CurrentCaller.get(),
+                r.username(),
+                r.password(),
+                r.email(),
+                r.displayName(),
+                r.kind(),
+                r.role(),
+                Boolean.TRUE.equals(r.isAdmin()));
         return ResponseEntity.created(URI.create("/api/v1/users/" + user.id())).body(user);
     }
 
@@ -49,8 +56,15 @@ class UserController {
 
     @PatchMapping("/{id}")
     User update(@PathVariable long id, @Valid @RequestBody UpdateUser r) {
-        return identities.updateUser(CurrentCaller.get(), id, r.displayName(), r.email(), r.password(), r.currentPassword(),
-                r.disabled(), r.isAdmin());
+        return identities.updateUser(
+                CurrentCaller.get(),
+                id,
+                r.displayName(),
+                r.email(),
+                r.password(),
+                r.currentPassword(),
+                r.disabled(),
+                r.isAdmin());
     }
 
     @DeleteMapping("/{id}")

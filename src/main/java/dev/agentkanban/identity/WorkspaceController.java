@@ -40,7 +40,8 @@ class WorkspaceController {
     @PostMapping
     ResponseEntity<Workspace> create(@Valid @RequestBody CreateWorkspace request) {
         Workspace ws = identities.createWorkspace(CurrentCaller.get(), request.name(), request.slug());
-        return ResponseEntity.created(URI.create("/api/v1/workspaces/" + ws.id())).body(ws);
+        return ResponseEntity.created(URI.create("/api/v1/workspaces/" + ws.id()))
+                .body(ws);
     }
 
     @GetMapping("/{id}")
@@ -68,7 +69,8 @@ class WorkspaceController {
     @PostMapping("/{id}/members")
     ResponseEntity<Identities.MemberAdded> add(@PathVariable long id, @Valid @RequestBody PutMember request) {
         return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .body(identities.addMember(CurrentCaller.get(), id, request.userId(), request.username(), request.role()));
+                .body(identities.addMember(
+                        CurrentCaller.get(), id, request.userId(), request.username(), request.role()));
     }
 
     @PutMapping("/{id}/members/{userId}")

@@ -18,7 +18,9 @@ public class Workspaces {
     public long defaultWorkspaceId() {
         Long id = defaultWorkspaceId;
         if (id == null) {
-            id = jdbc.sql("select id from workspaces where slug = 'default'").query(Long.class).single();
+            id = jdbc.sql("select id from workspaces where slug = 'default'")
+                    .query(Long.class)
+                    .single();
             defaultWorkspaceId = id;
         }
         return id;

@@ -19,10 +19,15 @@ public final class HealthCheck {
         String port = System.getenv().getOrDefault("PORT", "8080");
         String path = args.length > 0 ? args[0] : "/readyz";
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .build();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).GET().build();
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    .timeout(Duration.ofSeconds(3))
+                    .GET()
+                    .build();
+            int status =
+                    client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             System.out.println(path + " " + status);
             System.exit(status == 200 ? 0 : 1);
         } catch (Exception e) {

@@ -28,10 +28,14 @@ class LogFormatEnvironmentPostProcessor implements EnvironmentPostProcessor {
             case "logstash" -> "logstash";
             case "gelf" -> "gelf";
             case "text", "plain" -> null;
-            default -> throw new IllegalArgumentException("LOG_FORMAT must be json, ecs, logstash, gelf or text, not '" + raw + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "LOG_FORMAT must be json, ecs, logstash, gelf or text, not '" + raw + "'");
         };
         if (format != null) {
-            environment.getPropertySources().addLast(new MapPropertySource("kanbanLogFormat", Map.of(PROPERTY, format)));
+            environment
+                    .getPropertySources()
+                    .addLast(new MapPropertySource("kanbanLogFormat", Map.of(PROPERTY, format)));
         }
     }
 }

@@ -30,9 +30,10 @@ class ObservabilityConfig {
 
     @Bean
     @ConditionalOnWebApplication
-    FilterRegistrationBean<RequestLogFilter> requestLogFilter(@Value("${kanban.access-log:true}") boolean accessLog,
-            MeterRegistry registry) {
-        FilterRegistrationBean<RequestLogFilter> registration = new FilterRegistrationBean<>(new RequestLogFilter(accessLog, registry));
+    FilterRegistrationBean<RequestLogFilter> requestLogFilter(
+            @Value("${kanban.access-log:true}") boolean accessLog, MeterRegistry registry) {
+        FilterRegistrationBean<RequestLogFilter> registration =
+                new FilterRegistrationBean<>(new RequestLogFilter(accessLog, registry));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
@@ -46,8 +47,11 @@ class ObservabilityConfig {
     }
 
     @Bean
-    ServiceMetrics serviceMetrics(DatabaseMonitor monitor, ObjectProvider<LiveConnections> live,
-            ObjectProvider<WorkerLag> workerLag, ObjectProvider<ChangeStream> stream) {
+    ServiceMetrics serviceMetrics(
+            DatabaseMonitor monitor,
+            ObjectProvider<LiveConnections> live,
+            ObjectProvider<WorkerLag> workerLag,
+            ObjectProvider<ChangeStream> stream) {
         return new ServiceMetrics(monitor, live, workerLag, stream);
     }
 
@@ -58,7 +62,9 @@ class ObservabilityConfig {
      */
     @Bean
     HealthIndicator databaseHealthIndicator(DatabaseMonitor monitor) {
-        return () -> monitor.isDown() ? Health.down().withDetail("database", "does not answer").build() : Health.up().build();
+        return () -> monitor.isDown()
+                ? Health.down().withDetail("database", "does not answer").build()
+                : Health.up().build();
     }
 
     /**
@@ -75,10 +81,13 @@ class ObservabilityConfig {
                     return bean;
                 }
                 // the global registry: the application's registry may not exist yet when the pool does
-                Counter slow = Counter.builder("kanban.sql.slow").description("statements slower than SLOW_SQL_MS")
+                Counter slow = Counter.builder("kanban.sql.slow")
+                        .description("statements slower than SLOW_SQL_MS")
                         .register(Metrics.globalRegistry);
-                DataSource proxy = ProxyDataSourceBuilder.create(pool).name("kanban")
-                        .listener(new SlowSqlLog(thresholdMs, slow)).build();
+                DataSource proxy = ProxyDataSourceBuilder.create(pool)
+                        .name("kanban")
+                        .listener(new SlowSqlLog(thresholdMs, slow))
+                        .build();
                 return proxy;
             }
         };

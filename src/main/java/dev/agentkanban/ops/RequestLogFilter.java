@@ -31,8 +31,15 @@ final class RequestLogFilter extends OncePerRequestFilter {
     static final String ACTOR = "actor";
     static final String WORKSPACE = "workspace_id";
     private static final int MAX_ID_LENGTH = 128;
-    private static final Set<String> QUIET = Set.of("/livez", "/readyz", "/healthz", "/health", "/actuator/prometheus",
-            "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness");
+    private static final Set<String> QUIET = Set.of(
+            "/livez",
+            "/readyz",
+            "/healthz",
+            "/health",
+            "/actuator/prometheus",
+            "/actuator/health",
+            "/actuator/health/liveness",
+            "/actuator/health/readiness");
     private static final Logger access = LoggerFactory.getLogger("dev.agentkanban.access");
 
     private final boolean enabled;
@@ -41,7 +48,8 @@ final class RequestLogFilter extends OncePerRequestFilter {
     RequestLogFilter(boolean enabled, MeterRegistry registry) {
         this.enabled = enabled;
         this.loginFailures = Counter.builder("kanban.login.failures")
-                .description("sign-ins refused for a wrong user name or password").register(registry);
+                .description("sign-ins refused for a wrong user name or password")
+                .register(registry);
     }
 
     @Override
@@ -56,7 +64,9 @@ final class RequestLogFilter extends OncePerRequestFilter {
         } finally {
             long micros = (System.nanoTime() - start) / 1000;
             int status = response.getStatus();
-            if (status == 401 && "POST".equals(request.getMethod()) && "/api/v1/auth/login".equals(request.getRequestURI())) {
+            if (status == 401
+                    && "POST".equals(request.getMethod())
+                    && "/api/v1/auth/login".equals(request.getRequestURI())) {
                 loginFailures.increment();
             }
             if (enabled) {
@@ -94,8 +104,14 @@ final class RequestLogFilter extends OncePerRequestFilter {
         }
         for (int i = 0; i < given.length(); i++) {
             char c = given.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == ':'
+                    || c == '/';
             if (!ok) {
                 return UUID.randomUUID().toString();
             }

@@ -37,7 +37,10 @@ final class ServiceMetrics implements MeterBinder {
     private final ObjectProvider<WorkerLag> workerLag;
     private final ObjectProvider<ChangeStream> stream;
 
-    ServiceMetrics(DatabaseMonitor monitor, ObjectProvider<LiveConnections> live, ObjectProvider<WorkerLag> workerLag,
+    ServiceMetrics(
+            DatabaseMonitor monitor,
+            ObjectProvider<LiveConnections> live,
+            ObjectProvider<WorkerLag> workerLag,
             ObjectProvider<ChangeStream> stream) {
         this.monitor = monitor;
         this.live = live;
@@ -48,20 +51,33 @@ final class ServiceMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("kanban.websocket.connections", this, m -> {
-            LiveConnections c = m.live.getIfAvailable();
-            return c == null ? 0 : c.count();
-        }).description("open live-update (WebSocket) connections on this instance").register(registry);
-        gauge(registry, "kanban.outbox.lag", "seconds", "age of the oldest committed event not yet handed to live listeners here",
+                    LiveConnections c = m.live.getIfAvailable();
+                    return c == null ? 0 : c.count();
+                })
+                .description("open live-update (WebSocket) connections on this instance")
+                .register(registry);
+        gauge(
+                registry,
+                "kanban.outbox.lag",
+                "seconds",
+                "age of the oldest committed event not yet handed to live listeners here",
                 this::outboxLag);
-        gauge(registry, "kanban.webhook.backlog", null, "webhook deliveries waiting to be sent",
+        gauge(
+                registry,
+                "kanban.webhook.backlog",
+                null,
+                "webhook deliveries waiting to be sent",
                 () -> database(WEBHOOK_BACKLOG));
-        gauge(registry, "kanban.webhook.oldest", "seconds", "how long the oldest waiting webhook delivery has waited",
+        gauge(
+                registry,
+                "kanban.webhook.oldest",
+                "seconds",
+                "how long the oldest waiting webhook delivery has waited",
                 () -> database(WEBHOOK_OLDEST));
-        gauge(registry, "kanban.worker.lag", "seconds", "age of the oldest event a worker has not processed",
-                () -> {
-                    WorkerLag lag = workerLag.getIfAvailable();
-                    return lag == null ? OptionalLong.empty() : lag.seconds();
-                });
+        gauge(registry, "kanban.worker.lag", "seconds", "age of the oldest event a worker has not processed", () -> {
+            WorkerLag lag = workerLag.getIfAvailable();
+            return lag == null ? OptionalLong.empty() : lag.seconds();
+        });
     }
 
     private OptionalLong outboxLag() {
@@ -77,10 +93,15 @@ final class ServiceMetrics implements MeterBinder {
         return monitor.isDown() ? OptionalLong.empty() : monitor.systemNumber(sql);
     }
 
-    private void gauge(MeterRegistry registry, String name, String unit, String description, Supplier<OptionalLong> value) {
+    private void gauge(
+            MeterRegistry registry, String name, String unit, String description, Supplier<OptionalLong> value) {
         Gauge.builder(name, value, v -> {
-            OptionalLong n = v.get();
-            return n.isPresent() ? n.getAsLong() : Double.NaN;
-        }).baseUnit(unit).description(description).strongReference(true).register(registry);
+                    OptionalLong n = v.get();
+                    return n.isPresent() ? n.getAsLong() : Double.NaN;
+                })
+                .baseUnit(unit)
+                .description(description)
+                .strongReference(true)
+                .register(registry);
     }
 }

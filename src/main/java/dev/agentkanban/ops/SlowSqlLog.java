@@ -38,7 +38,10 @@ final class SlowSqlLog implements QueryExecutionListener {
             return;
         }
         slow.increment();
-        String sql = queryInfoList.stream().map(QueryInfo::getQuery).map(SlowSqlLog::oneLine).collect(Collectors.joining("; "));
+        String sql = queryInfoList.stream()
+                .map(QueryInfo::getQuery)
+                .map(SlowSqlLog::oneLine)
+                .collect(Collectors.joining("; "));
         if (sql.length() > MAX_SQL_CHARS) {
             sql = sql.substring(0, MAX_SQL_CHARS) + "...";
         }

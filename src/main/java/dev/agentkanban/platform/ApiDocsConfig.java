@@ -17,10 +17,11 @@ class ApiDocsConfig {
 
     @Bean
     OpenAPI kanbanApi(ServiceInfo info) {
-        return new OpenAPI().info(new Info()
-                .title("Agent Kanban API")
-                .version(info.version())
-                .description("""
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Agent Kanban API")
+                        .version(info.version())
+                        .description("""
                         A kanban and task service for teams and AI agents. JSON field names are snake_case, \
                         times are UTC ISO-8601. Errors are RFC 9457 problem+json. Lists take `limit` \
                         (default 50, max 500) and `offset` and return `{items, total, limit, offset}`. \

@@ -40,7 +40,8 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException notFound(String what, Object id) {
-        return new ApiException(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist", null);
+        return new ApiException(
+                HttpStatus.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist", null);
     }
 
     public static ApiException conflict(String type, String detail) {
@@ -52,7 +53,10 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException staleVersion(long expected, long actual) {
-        return new ApiException(HttpStatus.PRECONDITION_FAILED, "stale-version", "Precondition failed",
+        return new ApiException(
+                HttpStatus.PRECONDITION_FAILED,
+                "stale-version",
+                "Precondition failed",
                 "If-Match version " + expected + " does not match the current version " + actual,
                 Map.of("current_version", actual));
     }
@@ -69,8 +73,8 @@ public class ApiException extends RuntimeException {
         String detail = errors.size() == 1
                 ? errors.getFirst().field() + ": " + errors.getFirst().message()
                 : errors.size() + " fields are invalid";
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Validation failed", detail,
-                Map.of("errors", errors));
+        return new ApiException(
+                HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Validation failed", detail, Map.of("errors", errors));
     }
 
     public static ApiException tooLarge(String detail) {

@@ -33,9 +33,11 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     private final long maxImportBytes;
     private final JsonMapper json;
 
-    BodySizeLimitFilter(@Value("${kanban.max-request-bytes}") long maxBytes,
+    BodySizeLimitFilter(
+            @Value("${kanban.max-request-bytes}") long maxBytes,
             @Value("${kanban.evidence-max-bytes}") long evidenceMaxBytes,
-            @Value("${kanban.import-max-bytes:104857600}") long maxImportBytes, JsonMapper json) {
+            @Value("${kanban.import-max-bytes:104857600}") long maxImportBytes,
+            JsonMapper json) {
         this.maxBytes = maxBytes;
         this.maxUploadBytes = evidenceMaxBytes + 1024 * 1024;
         this.maxImportBytes = maxImportBytes;
@@ -47,7 +49,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String type = request.getContentType();
         boolean multipart = type != null && type.toLowerCase().startsWith("multipart/");
-        long limit = multipart ? maxUploadBytes : request.getRequestURI().startsWith(IMPORTS) ? maxImportBytes : maxBytes;
+        long limit =
+                multipart ? maxUploadBytes : request.getRequestURI().startsWith(IMPORTS) ? maxImportBytes : maxBytes;
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             reject(response, limit);
@@ -67,8 +70,9 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         response.setStatus(413);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("Connection", "close");
-        json.writeValue(response.getOutputStream(), Problems.of(ApiException.tooLarge(
-                "the request body exceeds the limit of " + limit + " bytes")));
+        json.writeValue(
+                response.getOutputStream(),
+                Problems.of(ApiException.tooLarge("the request body exceeds the limit of " + limit + " bytes")));
     }
 
     static final class BodyTooLarge extends IOException {

@@ -53,7 +53,8 @@ public final class CachedBodyRequest extends HttpServletRequestWrapper {
     @Override
     public BufferedReader getReader() {
         String charset = getCharacterEncoding();
-        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body),
+        return new BufferedReader(new InputStreamReader(
+                new ByteArrayInputStream(body),
                 charset == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(charset)));
     }
 }

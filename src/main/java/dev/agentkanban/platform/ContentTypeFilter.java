@@ -41,8 +41,14 @@ class ContentTypeFilter extends OncePerRequestFilter {
         }
         response.setStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                "Unsupported Media Type", problem, null));
+        json.writeValue(
+                response.getOutputStream(),
+                Problems.of(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported-media-type",
+                        "Unsupported Media Type",
+                        problem,
+                        null));
     }
 
     /** Why the header is refused, or null when it is acceptable. */

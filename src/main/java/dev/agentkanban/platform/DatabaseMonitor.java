@@ -125,7 +125,11 @@ public class DatabaseMonitor implements SmartInitializingSingleton, DisposableBe
         if (pool == null) {
             return new PoolState(0, 0, 0, max, 0);
         }
-        return new PoolState(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(), max,
+        return new PoolState(
+                pool.getActiveConnections(),
+                pool.getIdleConnections(),
+                pool.getTotalConnections(),
+                max,
                 pool.getThreadsAwaitingConnection());
     }
 

@@ -56,8 +56,11 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
             host = "[" + host + "]";
         }
         int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
-                ? "/postgres" : uri.getRawPath();
+        String path = uri.getRawPath() == null
+                        || uri.getRawPath().isEmpty()
+                        || uri.getRawPath().equals("/")
+                ? "/postgres"
+                : uri.getRawPath();
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         return new DatabaseUrl("jdbc:postgresql://" + host + ":" + port + path + query, user, password);
     }

@@ -87,8 +87,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             try {
                 process.onExit().get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new IllegalStateException("the embedded PostgreSQL (pid " + process.pid()
-                        + ") left by a previous run did not stop; stop it and start again", e);
+                throw new IllegalStateException(
+                        "the embedded PostgreSQL (pid " + process.pid()
+                                + ") left by a previous run did not stop; stop it and start again",
+                        e);
             }
         }
     }
@@ -115,7 +117,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         // the pid may have been reused by an unrelated process since: require postgres on this folder
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(dir.toString()))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains("postgres") && c.contains(dir.toString()))
                         .orElse(false));
     }
 }

@@ -41,8 +41,15 @@ class Health {
         }
     }
 
-    record HealthReport(Status status, String version, long uptimeSeconds, DatabaseHealth database,
-            MigrationState migrations, DatabaseMonitor.PoolState pool, int liveConnections, Long workerLag) {}
+    record HealthReport(
+            Status status,
+            String version,
+            long uptimeSeconds,
+            DatabaseHealth database,
+            MigrationState migrations,
+            DatabaseMonitor.PoolState pool,
+            int liveConnections,
+            Long workerLag) {}
 
     /** {@code status} is {@code up} or {@code down}; latency is that of one trivial query. */
     record DatabaseHealth(String status, long latencyMs) {}
@@ -50,8 +57,15 @@ class Health {
     /** The schema version the database is at, and how many migrations this build has beyond it. */
     record MigrationState(String version, Integer pending) {}
 
-    record ServiceStatus(String service, String version, String environment, Instant startedAt,
-            long uptimeSeconds, Long workspaceId, Long boards, Long tasks) {}
+    record ServiceStatus(
+            String service,
+            String version,
+            String environment,
+            Instant startedAt,
+            long uptimeSeconds,
+            Long workspaceId,
+            Long boards,
+            Long tasks) {}
 
     private final DatabaseMonitor monitor;
     private final ServiceInfo info;
@@ -61,8 +75,13 @@ class Health {
     private final ObjectProvider<WorkerLag> workerLag;
     private final List<MigrationVersion> shippedMigrations;
 
-    Health(DatabaseMonitor monitor, ServiceInfo info, Transactions tx, JdbcClient jdbc,
-            ObjectProvider<LiveConnections> liveConnections, ObjectProvider<WorkerLag> workerLag,
+    Health(
+            DatabaseMonitor monitor,
+            ServiceInfo info,
+            Transactions tx,
+            JdbcClient jdbc,
+            ObjectProvider<LiveConnections> liveConnections,
+            ObjectProvider<WorkerLag> workerLag,
             ResourcePatternResolver resources,
             @Value("${spring.flyway.locations:classpath:db/migration}") String[] locations) {
         this.monitor = monitor;
@@ -89,17 +108,30 @@ class Health {
         LiveConnections live = liveConnections.getIfAvailable();
         WorkerLag lag = workerLag.getIfAvailable();
         OptionalLong lagSeconds = lag == null ? OptionalLong.empty() : lag.seconds();
-        return new HealthReport(status, info.version(), info.uptimeSeconds(),
-                new DatabaseHealth(check.up() ? "up" : "down", check.latencyMs()), migrations, pool,
-                live == null ? 0 : live.count(), lagSeconds.isPresent() ? lagSeconds.getAsLong() : null);
+        return new HealthReport(
+                status,
+                info.version(),
+                info.uptimeSeconds(),
+                new DatabaseHealth(check.up() ? "up" : "down", check.latencyMs()),
+                migrations,
+                pool,
+                live == null ? 0 : live.count(),
+                lagSeconds.isPresent() ? lagSeconds.getAsLong() : null);
     }
 
     /** Service facts for anyone; the workspace's counts only for an authenticated caller. */
     ServiceStatus status() {
         var ctx = RequestScope.currentOrNull();
         if (ctx == null) {
-            return new ServiceStatus(ServiceInfo.NAME, info.version(), info.environment(), info.startedAt(),
-                    info.uptimeSeconds(), null, null, null);
+            return new ServiceStatus(
+                    ServiceInfo.NAME,
+                    info.version(),
+                    info.environment(),
+                    info.startedAt(),
+                    info.uptimeSeconds(),
+                    null,
+                    null,
+                    null);
         }
         long workspaceId = ctx.workspaceId();
         long[] counts = tx.read(() -> jdbc.sql("""
@@ -109,20 +141,29 @@ class Health {
                 .param("ws", workspaceId)
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .single());
-        return new ServiceStatus(ServiceInfo.NAME, info.version(), info.environment(), info.startedAt(),
-                info.uptimeSeconds(), workspaceId, counts[0], counts[1]);
+        return new ServiceStatus(
+                ServiceInfo.NAME,
+                info.version(),
+                info.environment(),
+                info.startedAt(),
+                info.uptimeSeconds(),
+                workspaceId,
+                counts[0],
+                counts[1]);
     }
 
     private MigrationState migrations(String current) {
         MigrationVersion at = current == null ? MigrationVersion.EMPTY : MigrationVersion.fromVersion(current);
-        int pending = (int) shippedMigrations.stream().filter(v -> v.isNewerThan(at)).count();
+        int pending =
+                (int) shippedMigrations.stream().filter(v -> v.isNewerThan(at)).count();
         return new MigrationState(current, pending);
     }
 
     /** The versioned SQL migrations this build ships, found where Flyway looks for them. */
     private static List<MigrationVersion> shippedMigrations(ResourcePatternResolver resources, String[] locations) {
         List<MigrationVersion> versions = new ArrayList<>();
-        List<String> classpathLocations = Arrays.stream(locations).map(String::trim)
+        List<String> classpathLocations = Arrays.stream(locations)
+                .map(String::trim)
                 .filter(l -> l.startsWith("classpath:"))
                 .map(l -> l.substring("classpath:".length()).replaceAll("/$", ""))
                 .toList();

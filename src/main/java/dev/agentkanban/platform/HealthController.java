@@ -43,7 +43,8 @@ class HealthController {
     ResponseEntity<Health.HealthReport> health() {
         Health.HealthReport report = health.report();
         boolean unavailable = report.status() == Health.Status.UNAVAILABLE;
-        return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK).body(report);
+        return ResponseEntity.status(unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
+                .body(report);
     }
 
     @GetMapping("/api/v1/status")

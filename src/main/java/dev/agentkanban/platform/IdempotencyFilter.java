@@ -64,7 +64,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private final Duration retention;
     private final Duration idleTimeout;
 
-    IdempotencyFilter(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions,
+    IdempotencyFilter(
+            JdbcClient jdbc,
+            JsonMapper json,
+            PlatformTransactionManager transactions,
             @Value("${kanban.idempotency.retention:PT24H}") Duration retention,
             @Value("${kanban.idempotency.idle-timeout:PT2M}") Duration idleTimeout) {
         this.jdbc = jdbc;
@@ -184,8 +187,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
         // A process that dies with kill -9 closes its connections and PostgreSQL rolls back at once; a
         // machine that vanishes or freezes closes nothing, so a transaction idle this long is ended
         // by PostgreSQL, which frees the key for a retry.
-        return jdbc.sql("select pg_try_advisory_xact_lock(hashtextextended('idempotency:' || :ws || ':' || :actor || ':' || :key, 0)),"
-                        + " set_config('idle_in_transaction_session_timeout', :idle, true)")
+        return jdbc.sql(
+                        "select pg_try_advisory_xact_lock(hashtextextended('idempotency:' || :ws || ':' || :actor || ':' || :key, 0)),"
+                                + " set_config('idle_in_transaction_session_timeout', :idle, true)")
                 .param("idle", Long.toString(Math.max(1, idleTimeout.toMillis())))
                 .param("ws", Long.toString(ctx.workspaceId()))
                 .param("actor", ctx.actor())
@@ -195,7 +199,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     private void insert(RequestScope ctx, String key, String hash) {
-        jdbc.sql("insert into idempotency_keys (workspace_id, actor, key, request_hash) values (:ws, :actor, :key, :hash)")
+        jdbc.sql(
+                        "insert into idempotency_keys (workspace_id, actor, key, request_hash) values (:ws, :actor, :key, :hash)")
                 .param("ws", ctx.workspaceId())
                 .param("actor", ctx.actor())
                 .param("key", key)
@@ -211,15 +216,21 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 .param("ws", ctx.workspaceId())
                 .param("actor", ctx.actor())
                 .param("key", key)
-                .query((rs, n) -> new Stored(rs.getString(1), (Integer) rs.getObject(2), rs.getBytes(3),
-                        rs.getString(4), rs.getString(5)))
+                .query((rs, n) -> new Stored(
+                        rs.getString(1), (Integer) rs.getObject(2), rs.getBytes(3), rs.getString(4), rs.getString(5)))
                 .optional();
     }
 
     private void replay(Stored s, String hash, HttpServletResponse response) throws IOException {
         if (!s.requestHash().equals(hash)) {
-            problem(response, new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-                    "Idempotency key reused", "this Idempotency-Key was used for a different request", null));
+            problem(
+                    response,
+                    new ApiException(
+                            HttpStatus.UNPROCESSABLE_CONTENT,
+                            "idempotency-key-reused",
+                            "Idempotency key reused",
+                            "this Idempotency-Key was used for a different request",
+                            null));
             return;
         }
         if (s.status() == null) {
@@ -241,12 +252,16 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     private void inProgress(HttpServletResponse response) throws IOException {
-        problem(response, ApiException.conflict("idempotency-in-progress",
-                "a request with this Idempotency-Key is still being processed; retry shortly"));
+        problem(
+                response,
+                ApiException.conflict(
+                        "idempotency-in-progress",
+                        "a request with this Idempotency-Key is still being processed; retry shortly"));
     }
 
     /** Deletes keys older than the retention, every {@code kanban.idempotency.expiry-check}. */
-    @Scheduled(fixedDelayString = "${kanban.idempotency.expiry-check:PT10M}",
+    @Scheduled(
+            fixedDelayString = "${kanban.idempotency.expiry-check:PT10M}",
             initialDelayString = "${kanban.idempotency.expiry-check:PT10M}")
     void expireOldKeys() {
         jdbc.sql("delete from idempotency_keys where created_at < now() - make_interval(secs => :seconds)")
@@ -255,7 +270,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     private static boolean isMultipart(HttpServletRequest request) {
-        return request.getContentType() != null && request.getContentType().toLowerCase().startsWith("multipart/");
+        return request.getContentType() != null
+                && request.getContentType().toLowerCase().startsWith("multipart/");
     }
 
     /** The digest of what identifies a request besides its body: method, path and query. */

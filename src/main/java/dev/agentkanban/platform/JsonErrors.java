@@ -27,7 +27,8 @@ final class JsonErrors {
                 root = root.getCause();
             }
             message = root instanceof IllegalArgumentException && root.getMessage() != null
-                    ? root.getMessage() : "has an invalid value";
+                    ? root.getMessage()
+                    : "has an invalid value";
         }
         return ApiException.invalid(path(e), message);
     }

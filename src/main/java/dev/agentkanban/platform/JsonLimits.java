@@ -23,7 +23,8 @@ public class JsonLimits {
 
     @Bean
     JsonFactoryBuilderCustomizer jsonReadLimits() {
-        return factory -> factory.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        return factory -> factory.streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
     }
 
     @Bean
@@ -44,11 +45,15 @@ public class JsonLimits {
     /** The 400 for JSON over a parser limit; says which limit without naming the parser's internals. */
     public static ApiException refused(JacksonException limit) {
         String message = limit.getOriginalMessage() == null ? "" : limit.getOriginalMessage();
-        String which = message.contains("nesting depth") ? "is nested deeper than " + MAX_DEPTH + " levels"
-                : message.contains("String value length") ? "holds a string longer than the parser allows"
-                : message.contains("Number value length") ? "holds a number longer than the parser allows"
-                : message.contains("Name length") ? "holds a property name longer than the parser allows"
-                : "exceeds a limit of the JSON parser";
+        String which = message.contains("nesting depth")
+                ? "is nested deeper than " + MAX_DEPTH + " levels"
+                : message.contains("String value length")
+                        ? "holds a string longer than the parser allows"
+                        : message.contains("Number value length")
+                                ? "holds a number longer than the parser allows"
+                                : message.contains("Name length")
+                                        ? "holds a property name longer than the parser allows"
+                                        : "exceeds a limit of the JSON parser";
         return ApiException.badRequest("the JSON " + which);
     }
 }

@@ -37,16 +37,25 @@ class ProblemErrorController implements ErrorController {
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(Problems.databaseUnavailable());
         }
-        while (error != null && !(error instanceof ApiException) && error.getCause() != null && error.getCause() != error) {
+        while (error != null
+                && !(error instanceof ApiException)
+                && error.getCause() != null
+                && error.getCause() != error) {
             error = error.getCause();
         }
         ProblemDetail problem = error instanceof ApiException api
                 ? Problems.of(api)
-                : Problems.of(status, status.is5xxServerError() ? "internal" : "http-" + status.value(),
+                : Problems.of(
+                        status,
+                        status.is5xxServerError() ? "internal" : "http-" + status.value(),
                         status.getReasonPhrase(),
-                        status.is5xxServerError() ? "the server could not complete the request" : status.getReasonPhrase(),
+                        status.is5xxServerError()
+                                ? "the server could not complete the request"
+                                : status.getReasonPhrase(),
                         null);
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     private static boolean databaseUnavailable(Throwable error) {

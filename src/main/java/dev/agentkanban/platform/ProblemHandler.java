@@ -17,9 +17,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.BindException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -45,8 +45,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> api(ApiException e) {
         Object retryAfter = e.properties().get("retry_after");
         if (retryAfter != null) {
-            return ResponseEntity.status(e.status()).header(HttpHeaders.RETRY_AFTER, retryAfter.toString())
-                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(e));
+            return ResponseEntity.status(e.status())
+                    .header(HttpHeaders.RETRY_AFTER, retryAfter.toString())
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.of(e));
         }
         return respond(Problems.of(e));
     }
@@ -62,8 +64,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            MaxUploadSizeExceededException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return asObject(respond(Problems.of(ApiException.tooLarge("the upload exceeds the size limit"))));
     }
 
@@ -74,8 +76,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return respond(Problems.of(ApiException.tooLarge("the upload exceeds the size limit")));
         }
         log.debug("malformed multipart request: {}", e.getMessage());
-        return respond(Problems.of(ApiException.badRequest(
-                "the multipart body is malformed: it needs a boundary in its Content-Type and every part must be complete")));
+        return respond(
+                Problems.of(
+                        ApiException.badRequest(
+                                "the multipart body is malformed: it needs a boundary in its Content-Type and every part must be complete")));
     }
 
     /** JSON that a controller parsed itself (imports) and that went over a parser limit. */
@@ -86,19 +90,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DuplicateKeyException.class)
     ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e) {
-        return respond(Problems.of(ApiException.conflict("duplicate", "a resource with the same unique value already exists")));
+        return respond(Problems.of(
+                ApiException.conflict("duplicate", "a resource with the same unique value already exists")));
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e) {
         log.info("integrity violation: {}", e.getMostSpecificCause().getMessage());
-        return respond(Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "constraint", "Validation failed",
-                "the request violates a data constraint", null));
+        return respond(Problems.of(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                "constraint",
+                "Validation failed",
+                "the request violates a data constraint",
+                null));
     }
 
-    @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
-            DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
-            QueryTimeoutException.class})
+    @ExceptionHandler({
+        CannotGetJdbcConnectionException.class,
+        CannotCreateTransactionException.class,
+        DataAccessResourceFailureException.class,
+        TransientDataAccessResourceException.class,
+        QueryTimeoutException.class
+    })
     ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
         log.warn("database unavailable: {}", e.getMessage());
         ProblemDetail problem = Problems.databaseUnavailable();
@@ -117,7 +130,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(TransactionSystemException.class)
     ResponseEntity<ProblemDetail> transaction(TransactionSystemException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return databaseUnavailable(e);
             }
@@ -128,32 +142,37 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected failure", e);
-        return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
-                "the server could not complete the request", null));
+        return respond(Problems.of(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "the server could not complete the request",
+                null));
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return asObject(respond(Problems.of(ApiException.invalid(fieldErrors(e)))));
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         e.getParameterValidationResults().forEach(result -> {
             String name = result.getMethodParameter().getParameterName();
-            result.getResolvableErrors().forEach(err -> errors.add(new ApiException.FieldError(
-                    err instanceof org.springframework.validation.FieldError fe ? fe.getField() : name,
-                    err.getDefaultMessage())));
+            result.getResolvableErrors()
+                    .forEach(err -> errors.add(new ApiException.FieldError(
+                            err instanceof org.springframework.validation.FieldError fe ? fe.getField() : name,
+                            err.getDefaultMessage())));
         });
         return asObject(respond(Problems.of(ApiException.invalid(errors))));
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
@@ -177,8 +196,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
-            WebRequest request) {
+    protected ResponseEntity<Object> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         // Spring's own problem bodies: keep them, but with our type and no internal detail.
         if (body instanceof ProblemDetail pd) {
             ProblemDetail clean = Problems.of(status, slug(status), pd.getTitle(), pd.getDetail(), null);
@@ -189,8 +208,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static List<ApiException.FieldError> fieldErrors(BindException e) {
         List<ApiException.FieldError> errors = new ArrayList<>();
-        e.getFieldErrors().forEach(fe -> errors.add(new ApiException.FieldError(snake(fe.getField()), fe.getDefaultMessage())));
-        e.getGlobalErrors().forEach(ge -> errors.add(new ApiException.FieldError(ge.getObjectName(), ge.getDefaultMessage())));
+        e.getFieldErrors()
+                .forEach(fe -> errors.add(new ApiException.FieldError(snake(fe.getField()), fe.getDefaultMessage())));
+        e.getGlobalErrors()
+                .forEach(ge -> errors.add(new ApiException.FieldError(ge.getObjectName(), ge.getDefaultMessage())));
         return errors;
     }
 

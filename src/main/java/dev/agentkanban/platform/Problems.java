@@ -16,8 +16,8 @@ public final class Problems {
 
     private Problems() {}
 
-    public static ProblemDetail of(HttpStatusCode status, String type, String title, String detail,
-            Map<String, Object> properties) {
+    public static ProblemDetail of(
+            HttpStatusCode status, String type, String title, String detail, Map<String, Object> properties) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create(TYPE_BASE + type));
         problem.setTitle(title);
@@ -29,8 +29,12 @@ public final class Problems {
 
     /** The database cannot be reached: a 503 the client should retry after {@link #RETRY_AFTER_SECONDS}. */
     public static ProblemDetail databaseUnavailable() {
-        return of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
-                "the database is not reachable right now; retry shortly", null);
+        return of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the database is not reachable right now; retry shortly",
+                null);
     }
 
     public static ProblemDetail of(ApiException e) {

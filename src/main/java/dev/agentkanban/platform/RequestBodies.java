@@ -40,7 +40,9 @@ public class RequestBodies {
         try {
             values = json.treeToValue(body, type);
         } catch (JacksonException e) {
-            throw JsonErrors.isFieldError(e) ? JsonErrors.toInvalid(e) : ApiException.badRequest("the request body is invalid");
+            throw JsonErrors.isFieldError(e)
+                    ? JsonErrors.toInvalid(e)
+                    : ApiException.badRequest("the request body is invalid");
         }
         validate(values);
         return values;
@@ -51,7 +53,8 @@ public class RequestBodies {
         if (!violations.isEmpty()) {
             List<ApiException.FieldError> errors = new ArrayList<>();
             for (ConstraintViolation<Object> v : violations) {
-                errors.add(new ApiException.FieldError(ProblemHandler.snake(v.getPropertyPath().toString()), v.getMessage()));
+                errors.add(new ApiException.FieldError(
+                        ProblemHandler.snake(v.getPropertyPath().toString()), v.getMessage()));
             }
             errors.sort(java.util.Comparator.comparing(ApiException.FieldError::field));
             throw ApiException.invalid(errors);

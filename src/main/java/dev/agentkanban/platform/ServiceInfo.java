@@ -23,7 +23,8 @@ public class ServiceInfo {
     ServiceInfo(ObjectProvider<BuildProperties> build, @Value("${kanban.environment}") String environment) {
         BuildProperties properties = build.getIfAvailable();
         String fromManifest = ServiceInfo.class.getPackage().getImplementationVersion();
-        this.version = properties != null && properties.getVersion() != null ? properties.getVersion()
+        this.version = properties != null && properties.getVersion() != null
+                ? properties.getVersion()
                 : fromManifest != null ? fromManifest : "dev";
         this.environment = environment;
     }

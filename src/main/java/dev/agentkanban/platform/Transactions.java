@@ -73,10 +73,11 @@ public class Transactions {
      */
     private void bind() {
         RequestScope ctx = RequestScope.current();
-        jdbc.sql(appRole()
-                        ? "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true),"
-                                + " set_config('role', 'kanban_app', true)"
-                        : "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true)")
+        jdbc.sql(
+                        appRole()
+                                ? "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true),"
+                                        + " set_config('role', 'kanban_app', true)"
+                                : "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true)")
                 .param("actor", ctx.actor())
                 .param("ws", Long.toString(ctx.workspaceId()))
                 .query((rs, n) -> 1)
@@ -88,7 +89,8 @@ public class Transactions {
         if (known == null) {
             known = jdbc.sql("select case when exists (select 1 from pg_roles where rolname = 'kanban_app')"
                             + " then pg_has_role(current_user, 'kanban_app', 'member') else false end")
-                    .query(Boolean.class).single();
+                    .query(Boolean.class)
+                    .single();
             appRole = known;
         }
         return known;

@@ -25,8 +25,12 @@ public final class Versions {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "bad-precondition", "Bad request",
-                    "If-Match must be a version ETag such as \"3\"", null);
+            throw new ApiException(
+                    org.springframework.http.HttpStatus.BAD_REQUEST,
+                    "bad-precondition",
+                    "Bad request",
+                    "If-Match must be a version ETag such as \"3\"",
+                    null);
         }
     }
 }

@@ -17,6 +17,11 @@ public final class WireEnums {
                 return e;
             }
         }
-        throw ApiException.invalid(field, "must be one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString).toList());
+        throw ApiException.invalid(
+                field,
+                "must be one of "
+                        + Arrays.stream(type.getEnumConstants())
+                                .map(Object::toString)
+                                .toList());
     }
 }

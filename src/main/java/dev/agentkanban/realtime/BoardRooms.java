@@ -106,7 +106,9 @@ class BoardRooms implements ChangeStream.Listener, LiveConnections {
         rooms.computeIfAbsent(boardId, b -> ConcurrentHashMap.newKeySet()).add(c);
         // Read after registering: every event above it reaches this subscription live.
         long through = feed.horizon();
-        ObjectNode subscribed = Messages.of(json, "subscribed").put("board_id", boardId).put("board_name", board.name())
+        ObjectNode subscribed = Messages.of(json, "subscribed")
+                .put("board_id", boardId)
+                .put("board_name", board.name())
                 .put("cursor", through);
         c.send(Messages.text(json, subscribed));
         try {
@@ -125,8 +127,8 @@ class BoardRooms implements ChangeStream.Listener, LiveConnections {
         try {
             while (after < through) {
                 long from = after;
-                List<ChangeEvent> missed = CurrentRequest.runAs(c.context(),
-                        () -> feed.boardEvents(boardId, from, through, REPLAY_PAGE));
+                List<ChangeEvent> missed =
+                        CurrentRequest.runAs(c.context(), () -> feed.boardEvents(boardId, from, through, REPLAY_PAGE));
                 for (ChangeEvent e : missed) {
                     c.replay(s, e.eventId(), Messages.event(json, e));
                 }

@@ -50,13 +50,15 @@ class BoardSocketHandler extends TextWebSocketHandler {
         if (!rooms.admit(c)) {
             return;
         }
-        c.send(Messages.text(json, Messages.of(json, "connected")
-                .put("connection_id", c.id())
-                .put("client_id", clientId)
-                .put("username", ctx.actor())
-                .put("workspace_id", ctx.workspaceId())
-                .put("role", ctx.role().toString())
-                .put("heartbeat_interval_seconds", settings.heartbeatInterval.toSeconds())));
+        c.send(Messages.text(
+                json,
+                Messages.of(json, "connected")
+                        .put("connection_id", c.id())
+                        .put("client_id", clientId)
+                        .put("username", ctx.actor())
+                        .put("workspace_id", ctx.workspaceId())
+                        .put("role", ctx.role().toString())
+                        .put("heartbeat_interval_seconds", settings.heartbeatInterval.toSeconds())));
         Long board = (Long) session.getAttributes().get(WorkspaceHandshake.BOARD_ID);
         if (board != null && access.allowed(c)) {
             rooms.subscribe(c, board, (Long) session.getAttributes().get(WorkspaceHandshake.LAST_EVENT_ID));
@@ -94,9 +96,11 @@ class BoardSocketHandler extends TextWebSocketHandler {
                 Long board = id(c, msg, "board_id", true);
                 if (board != null) {
                     if (rooms.unsubscribe(c, board)) {
-                        c.send(Messages.text(json, Messages.of(json, "unsubscribed").put("board_id", board)));
+                        c.send(Messages.text(
+                                json, Messages.of(json, "unsubscribed").put("board_id", board)));
                     } else {
-                        c.send(Messages.error(json, "not_subscribed", "this connection does not follow board " + board));
+                        c.send(Messages.error(
+                                json, "not_subscribed", "this connection does not follow board " + board));
                     }
                 }
             }
@@ -105,8 +109,13 @@ class BoardSocketHandler extends TextWebSocketHandler {
                 // being heard is all it is for
             }
             case "get_stats" -> c.send(Messages.text(json, rooms.stats(c)));
-            default -> c.send(Messages.error(json, "unknown_message", "unknown message type '" + type.asString()
-                    + "'; expected subscribe_board, unsubscribe_board, ping, heartbeat_response or get_stats"));
+            default ->
+                c.send(
+                        Messages.error(
+                                json,
+                                "unknown_message",
+                                "unknown message type '" + type.asString()
+                                        + "'; expected subscribe_board, unsubscribe_board, ping, heartbeat_response or get_stats"));
         }
     }
 

@@ -33,8 +33,8 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  */
 final class Connection {
 
-    static final CloseStatus TOO_SLOW = new CloseStatus(CloseStatus.POLICY_VIOLATION.getCode(),
-            "client too slow: its send queue is full");
+    static final CloseStatus TOO_SLOW =
+            new CloseStatus(CloseStatus.POLICY_VIOLATION.getCode(), "client too slow: its send queue is full");
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
@@ -66,8 +66,11 @@ final class Connection {
     private volatile boolean closed;
 
     Connection(WebSocketSession raw, Caller caller, RequestContext context, String clientId, LiveSettings settings) {
-        this.session = new ConcurrentWebSocketSessionDecorator(raw, (int) settings.sendTimeLimit.toMillis(),
-                settings.sendBufferBytes, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+        this.session = new ConcurrentWebSocketSessionDecorator(
+                raw,
+                (int) settings.sendTimeLimit.toMillis(),
+                settings.sendBufferBytes,
+                ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
         this.caller = caller;
         this.context = context;
         this.clientId = clientId;
@@ -76,7 +79,8 @@ final class Connection {
         if (raw instanceof NativeWebSocketSession n && n.getNativeSession(jakarta.websocket.Session.class) != null) {
             // Tomcat's own limit on one blocking write (default 20 s): a stuck socket fails the send
             // after the send time limit instead, and the connection is dropped.
-            n.getNativeSession(jakarta.websocket.Session.class).getUserProperties()
+            n.getNativeSession(jakarta.websocket.Session.class)
+                    .getUserProperties()
                     .put(BLOCKING_SEND_TIMEOUT, settings.sendTimeLimit.toMillis());
         }
     }

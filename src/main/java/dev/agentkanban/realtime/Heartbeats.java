@@ -23,8 +23,8 @@ class Heartbeats {
     private final BoardRooms rooms;
     private final JsonMapper json;
     private final LiveSettings settings;
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ws-heartbeat").factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ws-heartbeat").factory());
 
     Heartbeats(BoardRooms rooms, JsonMapper json, LiveSettings settings) {
         this.rooms = rooms;
@@ -47,10 +47,15 @@ class Heartbeats {
         long timeout = settings.heartbeatTimeout.toNanos();
         for (Connection c : rooms.connections()) {
             if (c.silentNanos() > timeout) {
-                c.close(new CloseStatus(SILENT, "heartbeat timeout: nothing heard from the client for "
-                        + settings.heartbeatTimeout.toSeconds() + " s"));
+                c.close(new CloseStatus(
+                        SILENT,
+                        "heartbeat timeout: nothing heard from the client for " + settings.heartbeatTimeout.toSeconds()
+                                + " s"));
             } else if (c.stalled()) {
-                log.info("dropping connection {} ({}): a send has been stuck for over {}", c.id(), c.context().actor(),
+                log.info(
+                        "dropping connection {} ({}): a send has been stuck for over {}",
+                        c.id(),
+                        c.context().actor(),
                         settings.sendTimeLimit);
                 c.close(Connection.TOO_SLOW);
             }

@@ -44,8 +44,8 @@ class LiveAccess {
     private final AtomicBoolean checking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean queued = new AtomicBoolean();
-    private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ws-access").factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ws-access").factory());
 
     LiveAccess(CallerAccess access, BoardRooms rooms, JsonMapper json, LiveSettings settings) {
         this.access = access;
@@ -102,7 +102,8 @@ class LiveAccess {
         for (Connection c : connections) {
             if (c.isOpen()) {
                 Caller caller = c.caller();
-                String key = caller.userId() + ":" + caller.credential() + ":" + caller.credentialId() + ":" + c.workspaceId();
+                String key = caller.userId() + ":" + caller.credential() + ":" + caller.credentialId() + ":"
+                        + c.workspaceId();
                 apply(c, verdicts.computeIfAbsent(key, k -> verdict(caller, c.workspaceId())));
             }
         }
@@ -110,13 +111,17 @@ class LiveAccess {
 
     private Verdict verdict(Caller caller, long workspaceId) {
         if (!access.valid(caller)) {
-            return new Verdict(null, new CloseStatus(CREDENTIAL_ENDED,
-                    "access ended: the credential was revoked or has expired, or the user was disabled"));
+            return new Verdict(
+                    null,
+                    new CloseStatus(
+                            CREDENTIAL_ENDED,
+                            "access ended: the credential was revoked or has expired, or the user was disabled"));
         }
         return access.in(caller, workspaceId)
                 .map(ctx -> new Verdict(ctx, null))
-                .orElseGet(() -> new Verdict(null, new CloseStatus(NOT_A_MEMBER,
-                        "access ended: no longer a member of workspace " + workspaceId)));
+                .orElseGet(() -> new Verdict(
+                        null,
+                        new CloseStatus(NOT_A_MEMBER, "access ended: no longer a member of workspace " + workspaceId)));
     }
 
     private boolean apply(Connection c, Verdict v) {
@@ -124,7 +129,11 @@ class LiveAccess {
             c.refresh(v.context());
             return true;
         }
-        log.info("closing connection {} ({}): {}", c.id(), c.context().actor(), v.ended().getReason());
+        log.info(
+                "closing connection {} ({}): {}",
+                c.id(),
+                c.context().actor(),
+                v.ended().getReason());
         c.close(Messages.error(json, "access_ended", v.ended().getReason()), v.ended());
         return false;
     }

@@ -16,7 +16,8 @@ class LiveSettings {
     final int sendQueueMessages;
     final Duration accessCheckInterval;
 
-    LiveSettings(@Value("${kanban.websocket.max-connections:1000}") int maxConnections,
+    LiveSettings(
+            @Value("${kanban.websocket.max-connections:1000}") int maxConnections,
             @Value("${kanban.websocket.heartbeat-interval:PT30S}") Duration heartbeatInterval,
             @Value("${kanban.websocket.heartbeat-timeout:PT60S}") Duration heartbeatTimeout,
             @Value("${kanban.websocket.send-time-limit:PT10S}") Duration sendTimeLimit,

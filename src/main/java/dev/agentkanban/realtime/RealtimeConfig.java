@@ -22,12 +22,19 @@ class RealtimeConfig implements WebSocketConfigurer {
     private final WorkspaceHandshake handshakeInterceptor;
     private final String[] origins;
 
-    RealtimeConfig(BoardSocketHandler handler, WorkspaceHandshake handshakeInterceptor,
+    RealtimeConfig(
+            BoardSocketHandler handler,
+            WorkspaceHandshake handshakeInterceptor,
             @Value("${kanban.cors-origins:}") String origins) {
         this.handler = handler;
         this.handshakeInterceptor = handshakeInterceptor;
-        this.origins = Arrays.stream(origins.replace("[", "").replace("]", "").replace("\"", "").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        this.origins = Arrays.stream(origins.replace("[", "")
+                        .replace("]", "")
+                        .replace("\"", "")
+                        .split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
     }
 
     @Override

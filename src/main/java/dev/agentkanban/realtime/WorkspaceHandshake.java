@@ -40,7 +40,10 @@ class WorkspaceHandshake implements HandshakeInterceptor {
     }
 
     @Override
-    public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+    public boolean beforeHandshake(
+            ServerHttpRequest request,
+            ServerHttpResponse response,
+            WebSocketHandler handler,
             Map<String, Object> attributes) {
         if (!(request instanceof ServletServerHttpRequest servlet)
                 || !(servlet.getServletRequest().getAttribute(Caller.class.getName()) instanceof Caller caller)) {
@@ -63,21 +66,24 @@ class WorkspaceHandshake implements HandshakeInterceptor {
             }
         }
         attributes.put(CALLER, caller);
-        String named = firstNonBlank(http.getParameter("workspace_id"), http.getHeader("X-Workspace-Id"),
-                http.getHeader("X-Tenant-Id"));
+        String named = firstNonBlank(
+                http.getParameter("workspace_id"), http.getHeader("X-Workspace-Id"), http.getHeader("X-Tenant-Id"));
         Optional<RequestContext> ctx = named == null ? access.byDefault(caller) : access.named(caller, named);
         if (ctx.isPresent()) {
             attributes.put(CONTEXT, ctx.get());
         } else {
-            attributes.put(REFUSED, named == null ? "you are not a member of any workspace"
-                    : "you are not a member of workspace " + abbreviated(named.trim()));
+            attributes.put(
+                    REFUSED,
+                    named == null
+                            ? "you are not a member of any workspace"
+                            : "you are not a member of workspace " + abbreviated(named.trim()));
         }
         return true;
     }
 
     @Override
-    public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-            Exception exception) {}
+    public void afterHandshake(
+            ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Exception exception) {}
 
     private static String firstNonBlank(String... values) {
         for (String v : values) {

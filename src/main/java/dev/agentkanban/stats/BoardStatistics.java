@@ -8,9 +8,16 @@ import java.util.List;
  * A board's task counts: per column (in board order, every column present) by priority, and for
  * the whole board by status. Every key is present, zero when nothing matches.
  */
-public record BoardStatistics(long boardId, long total, List<ColumnCounts> columns, StatusCounts byStatus, WeekProgress thisWeek) {
+public record BoardStatistics(
+        long boardId, long total, List<ColumnCounts> columns, StatusCounts byStatus, WeekProgress thisWeek) {
 
-    public record ColumnCounts(long columnId, String name, ColumnKind kind, int position, Integer wipLimit, long total,
+    public record ColumnCounts(
+            long columnId,
+            String name,
+            ColumnKind kind,
+            int position,
+            Integer wipLimit,
+            long total,
             PriorityCounts byPriority) {}
 
     public record PriorityCounts(long low, long medium, long high, long urgent) {}

@@ -60,7 +60,13 @@ public class BoardStats {
             long pending = 0, inProgress = 0, completed = 0, cancelled = 0;
             for (BoardColumn c : board.columns()) {
                 ColumnCount n = counts.getOrDefault(c.id(), NONE);
-                columns.add(new ColumnCounts(c.id(), c.name(), c.kind(), c.position(), c.wipLimit(), n.total(),
+                columns.add(new ColumnCounts(
+                        c.id(),
+                        c.name(),
+                        c.kind(),
+                        c.position(),
+                        c.wipLimit(),
+                        n.total(),
                         new PriorityCounts(n.low(), n.medium(), n.high(), n.urgent())));
                 pending += n.pending();
                 inProgress += n.inProgress();
@@ -71,10 +77,17 @@ public class BoardStats {
             // the status is completed), so "not cancelled, completed_at null or this week" is the
             // open tasks plus those completed this week.
             long weekTotal = pending + inProgress + moment.completedThisWeek();
-            WeekProgress week = new WeekProgress(moment.weekStart(), moment.completedThisWeek(), weekTotal,
+            WeekProgress week = new WeekProgress(
+                    moment.weekStart(),
+                    moment.completedThisWeek(),
+                    weekTotal,
                     percentage(moment.completedThisWeek(), weekTotal));
-            return new BoardStatistics(boardId, pending + inProgress + completed + cancelled, columns,
-                    new StatusCounts(pending, inProgress, completed, cancelled, moment.overdue()), week);
+            return new BoardStatistics(
+                    boardId,
+                    pending + inProgress + completed + cancelled,
+                    columns,
+                    new StatusCounts(pending, inProgress, completed, cancelled, moment.overdue()),
+                    week);
         });
     }
 
@@ -90,16 +103,34 @@ public class BoardStats {
             for (BoardColumn c : board.columns()) {
                 ColumnTimeFigures f = figures.get(c.id());
                 if (f == null) {
-                    columns.add(new ColumnTimes(c.id(), c.name(), c.kind(), 0, null, null, null, null,
-                            StatusColor.Scale.of(c.kind(), 0, 0), List.of()));
+                    columns.add(new ColumnTimes(
+                            c.id(),
+                            c.name(),
+                            c.kind(),
+                            0,
+                            null,
+                            null,
+                            null,
+                            null,
+                            StatusColor.Scale.of(c.kind(), 0, 0),
+                            List.of()));
                     continue;
                 }
                 StatusColor.Scale scale = StatusColor.Scale.of(c.kind(), f.mean(), f.stdev());
                 List<TaskTime> listed = tasks.getOrDefault(c.id(), List.of()).stream()
                         .map(t -> new TaskTime(t.taskId(), t.seconds(), scale.colorAt(t.seconds())))
                         .toList();
-                columns.add(new ColumnTimes(c.id(), c.name(), c.kind(), f.count(), f.mean(), f.median(), f.stdev(), f.p95(),
-                        scale, listed));
+                columns.add(new ColumnTimes(
+                        c.id(),
+                        c.name(),
+                        c.kind(),
+                        f.count(),
+                        f.mean(),
+                        f.median(),
+                        f.stdev(),
+                        f.p95(),
+                        scale,
+                        listed));
             }
             return new TimeInColumn(boardId, columns);
         });

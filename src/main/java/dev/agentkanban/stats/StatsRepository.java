@@ -20,8 +20,16 @@ class StatsRepository {
     }
 
     /** Task counts of one column by priority and by status. */
-    record ColumnCount(long columnId, long low, long medium, long high, long urgent,
-            long pending, long inProgress, long completed, long cancelled) {
+    record ColumnCount(
+            long columnId,
+            long low,
+            long medium,
+            long high,
+            long urgent,
+            long pending,
+            long inProgress,
+            long completed,
+            long cancelled) {
 
         long total() {
             return low + medium + high + urgent;
@@ -49,9 +57,16 @@ class StatsRepository {
                 group by column_id
                 """)
                 .param("board", boardId)
-                .query((rs, n) -> new ColumnCount(rs.getLong("column_id"), rs.getLong("low"), rs.getLong("medium"),
-                        rs.getLong("high"), rs.getLong("urgent"), rs.getLong("pending"), rs.getLong("in_progress"),
-                        rs.getLong("completed"), rs.getLong("cancelled")))
+                .query((rs, n) -> new ColumnCount(
+                        rs.getLong("column_id"),
+                        rs.getLong("low"),
+                        rs.getLong("medium"),
+                        rs.getLong("high"),
+                        rs.getLong("urgent"),
+                        rs.getLong("pending"),
+                        rs.getLong("in_progress"),
+                        rs.getLong("completed"),
+                        rs.getLong("cancelled")))
                 .list();
     }
 
@@ -74,8 +89,10 @@ class StatsRepository {
                 from w
                 """)
                 .param("board", boardId)
-                .query((rs, n) -> new Moment(rs.getObject("start", OffsetDateTime.class).toInstant(),
-                        rs.getLong("overdue"), rs.getLong("completed")))
+                .query((rs, n) -> new Moment(
+                        rs.getObject("start", OffsetDateTime.class).toInstant(),
+                        rs.getLong("overdue"),
+                        rs.getLong("completed")))
                 .single();
     }
 
@@ -101,8 +118,13 @@ class StatsRepository {
                 where c.board_id = :board and a.n > 0
                 """)
                 .param("board", boardId)
-                .query((rs, n) -> new ColumnTimeFigures(rs.getLong("column_id"), rs.getLong("n"), rs.getDouble("mean"),
-                        rs.getDouble("median"), rs.getDouble("stdev"), rs.getDouble("p95")))
+                .query((rs, n) -> new ColumnTimeFigures(
+                        rs.getLong("column_id"),
+                        rs.getLong("n"),
+                        rs.getDouble("mean"),
+                        rs.getDouble("median"),
+                        rs.getDouble("stdev"),
+                        rs.getDouble("p95")))
                 .list();
     }
 

@@ -12,8 +12,16 @@ import java.util.List;
  */
 public record TimeInColumn(long boardId, List<ColumnTimes> columns) {
 
-    public record ColumnTimes(long columnId, String name, ColumnKind kind, long count, Double meanSeconds,
-            Double medianSeconds, Double stdevSeconds, Double p95Seconds, StatusColor.Scale colorScale,
+    public record ColumnTimes(
+            long columnId,
+            String name,
+            ColumnKind kind,
+            long count,
+            Double meanSeconds,
+            Double medianSeconds,
+            Double stdevSeconds,
+            Double p95Seconds,
+            StatusColor.Scale colorScale,
             List<TaskTime> tasks) {}
 
     public record TaskTime(long taskId, double seconds, StatusColor statusColor) {}

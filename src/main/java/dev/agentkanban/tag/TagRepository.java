@@ -47,7 +47,8 @@ class TagRepository {
     }
 
     Optional<Tag> find(long workspaceId, long id, boolean forUpdate) {
-        return jdbc.sql("select id, name, color from tags where workspace_id = :ws and id = :id" + (forUpdate ? " for update" : ""))
+        return jdbc.sql("select id, name, color from tags where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
                 .param("ws", workspaceId)
                 .param("id", id)
                 .query(TagRepository::tag)
@@ -55,7 +56,8 @@ class TagRepository {
     }
 
     List<Tag> findAll(long workspaceId, Collection<Long> ids) {
-        return jdbc.sql("select id, name, color from tags where workspace_id = :ws and id = any(:ids) order by lower(name), id")
+        return jdbc.sql(
+                        "select id, name, color from tags where workspace_id = :ws and id = any(:ids) order by lower(name), id")
                 .param("ws", workspaceId)
                 .param("ids", ids.toArray(Long[]::new))
                 .query(TagRepository::tag)
@@ -160,7 +162,8 @@ class TagRepository {
                 """)
                 .param("ws", workspaceId)
                 .param("ids", taskIds.toArray(Long[]::new))
-                .query((RowCallbackHandler) rs -> result.get(rs.getLong("task_id")).add(tag(rs, 0)));
+                .query((RowCallbackHandler)
+                        rs -> result.get(rs.getLong("task_id")).add(tag(rs, 0)));
         result.replaceAll((id, tags) -> List.copyOf(tags));
         return result;
     }
@@ -201,7 +204,11 @@ class TagRepository {
     }
 
     private static TagSummary summary(ResultSet rs, int n) throws SQLException {
-        return new TagSummary(rs.getLong("id"), rs.getString("name"), rs.getString("color"), rs.getLong("task_count"),
+        return new TagSummary(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("color"),
+                rs.getLong("task_count"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -16,15 +16,20 @@ public final class TagRequests {
 
     public record CreateTag(
             @NotBlank @Size(max = Tags.MAX_NAME) String name,
-            @Pattern(regexp = COLOR, message = COLOR_MESSAGE) String color) {}
+
+            @Pattern(regexp = COLOR, message = COLOR_MESSAGE)
+            String color) {}
 
     /** A partial update: absent fields stay as they are. */
     public record UpdateTag(
             @Size(max = Tags.MAX_NAME) String name,
-            @Pattern(regexp = COLOR, message = COLOR_MESSAGE) String color) {}
+
+            @Pattern(regexp = COLOR, message = COLOR_MESSAGE)
+            String color) {}
 
     /** Attaches one tag, named by id or by name (a name not yet known creates the tag). */
-    public record AttachTag(Long tagId, @Size(max = Tags.MAX_NAME) String name) {}
+    public record AttachTag(
+            Long tagId, @Size(max = Tags.MAX_NAME) String name) {}
 
     /** The exact tag set of a task, by ids or by names. */
     public record SetTags(

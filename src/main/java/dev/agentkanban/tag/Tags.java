@@ -104,7 +104,8 @@ public class Tags {
         tx.write(() -> {
             Tag tag = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("tag", id));
             List<TaskRef> tagged = repo.tasksTagged(ws, id);
-            Map<Long, List<Tag>> before = repo.tagsOf(ws, tagged.stream().map(TaskRef::id).toList());
+            Map<Long, List<Tag>> before =
+                    repo.tagsOf(ws, tagged.stream().map(TaskRef::id).toList());
             repo.delete(ws, id);
             for (TaskRef task : tagged) {
                 List<Tag> old = before.get(task.id());
@@ -139,8 +140,11 @@ public class Tags {
         String name = request.name() == null ? null : name("name", request.name());
         return tx.write(() -> {
             TaskRef task = tasks.lock(taskId);
-            Tag tag = name != null ? repo.findOrCreate(ws, name) : repo.find(ws, request.tagId(), false)
-                    .orElseThrow(() -> ApiException.invalid("tag_id", "no tag " + request.tagId() + " in this workspace"));
+            Tag tag = name != null
+                    ? repo.findOrCreate(ws, name)
+                    : repo.find(ws, request.tagId(), false)
+                            .orElseThrow(() ->
+                                    ApiException.invalid("tag_id", "no tag " + request.tagId() + " in this workspace"));
             List<Tag> wanted = new ArrayList<>(repo.tagsOf(ws, task.id()));
             wanted.add(tag);
             return announce(task, setExactly(ws, task, wanted));
@@ -172,7 +176,12 @@ public class Tags {
             if (current.stream().noneMatch(t -> t.id() == tagId)) {
                 throw ApiException.notFound("tag " + tagId + " on task", taskId);
             }
-            announce(task, setExactly(ws, task, current.stream().filter(t -> t.id() != tagId).toList()));
+            announce(
+                    task,
+                    setExactly(
+                            ws,
+                            task,
+                            current.stream().filter(t -> t.id() != tagId).toList()));
         });
     }
 
@@ -185,7 +194,9 @@ public class Tags {
         List<String> names = request.names() == null ? null : names("names", request.names());
         return tx.write(() -> {
             TaskRef task = tasks.lock(taskId);
-            List<Tag> wanted = names != null ? names.stream().map(n -> repo.findOrCreate(ws, n)).toList() : byIds(ws, request.tagIds());
+            List<Tag> wanted = names != null
+                    ? names.stream().map(n -> repo.findOrCreate(ws, n)).toList()
+                    : byIds(ws, request.tagIds());
             return announce(task, setExactly(ws, task, wanted));
         });
     }
@@ -215,7 +226,9 @@ public class Tags {
     public List<Tag> setByNames(TaskRef task, List<String> names) {
         Transactions.requireActive("setByNames must run inside the caller's write transaction");
         long ws = ws();
-        List<Tag> wanted = names("tags", names == null ? List.of() : names).stream().map(n -> repo.findOrCreate(ws, n)).toList();
+        List<Tag> wanted = names("tags", names == null ? List.of() : names).stream()
+                .map(n -> repo.findOrCreate(ws, n))
+                .toList();
         return setExactly(ws, task, wanted).after();
     }
 
@@ -282,7 +295,8 @@ public class Tags {
     /** Appends the event of a changed tag set; a no-op change stays silent. */
     private List<Tag> announce(TaskRef task, Change change) {
         if (change.changed()) {
-            outbox.append(EventType.TAGS_CHANGED, task.boardId(), task.id(), new TagsChanged(task.id(), change.after()));
+            outbox.append(
+                    EventType.TAGS_CHANGED, task.boardId(), task.id(), new TagsChanged(task.id(), change.after()));
         }
         return change.after();
     }
@@ -292,16 +306,20 @@ public class Tags {
         List<Tag> found = repo.findAll(ws, wanted);
         if (found.size() != wanted.size()) {
             Set<Long> foundIds = found.stream().map(Tag::id).collect(Collectors.toSet());
-            List<Long> missing = wanted.stream().filter(id -> !foundIds.contains(id)).toList();
+            List<Long> missing =
+                    wanted.stream().filter(id -> !foundIds.contains(id)).toList();
             throw ApiException.invalid("tag_ids", "no tags " + missing + " in this workspace");
         }
         return found;
     }
 
     private void requireNameFree(long ws, String name, Long except) {
-        repo.findByName(ws, name).filter(t -> except == null || t.id() != except).ifPresent(t -> {
-            throw ApiException.conflict("duplicate", "a tag named '" + t.name() + "' already exists", Map.of("tag_id", t.id()));
-        });
+        repo.findByName(ws, name)
+                .filter(t -> except == null || t.id() != except)
+                .ifPresent(t -> {
+                    throw ApiException.conflict(
+                            "duplicate", "a tag named '" + t.name() + "' already exists", Map.of("tag_id", t.id()));
+                });
     }
 
     /** Trimmed, distinct ignoring case (first spelling wins), each a valid name. */

@@ -21,8 +21,12 @@ class TaskTags implements TaskTagging {
     @Override
     public Map<Long, List<TaskTag>> tagsOf(Collection<Long> taskIds) {
         Map<Long, List<TaskTag>> result = new LinkedHashMap<>();
-        tags.tagsOf(taskIds).forEach((id, list) -> result.put(id,
-                list.stream().map(t -> new TaskTag(t.id(), t.name(), t.color())).toList()));
+        tags.tagsOf(taskIds)
+                .forEach((id, list) -> result.put(
+                        id,
+                        list.stream()
+                                .map(t -> new TaskTag(t.id(), t.name(), t.color()))
+                                .toList()));
         return result;
     }
 

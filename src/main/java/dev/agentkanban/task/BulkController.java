@@ -17,12 +17,19 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/bulk/tasks")
 class BulkController {
 
-    record BulkMove(@NotEmpty @Size(max = 500) List<@NotNull Long> taskIds, Long columnId, @Size(max = 100) String column,
+    record BulkMove(
+            @NotEmpty @Size(max = 500) List<@NotNull Long> taskIds,
+            Long columnId,
+            @Size(max = 100) String column,
             @Min(0) Integer position) {}
 
-    record BulkPriority(@NotEmpty @Size(max = 500) List<@NotNull Long> taskIds, @NotNull Priority priority) {}
+    record BulkPriority(
+            @NotEmpty @Size(max = 500) List<@NotNull Long> taskIds,
+            @NotNull Priority priority) {}
 
-    record BulkAssign(@NotEmpty @Size(max = 500) List<@NotNull Long> taskIds, @Size(max = 200) String assignee) {}
+    record BulkAssign(
+            @NotEmpty @Size(max = 500) List<@NotNull Long> taskIds,
+            @Size(max = 200) String assignee) {}
 
     private final BulkTasks bulk;
 

@@ -23,8 +23,17 @@ import tools.jackson.databind.json.JsonMapper;
 class BulkOperations {
 
     /** One recorded bulk operation; {@code status} is completed, partial (some items failed) or failed. */
-    record Operation(long id, String operation, String actor, String status, int totalRequested, int successful, int failed,
-            Instant startedAt, Instant finishedAt, List<ItemResult> results) {}
+    record Operation(
+            long id,
+            String operation,
+            String actor,
+            String status,
+            int totalRequested,
+            int successful,
+            int failed,
+            Instant startedAt,
+            Instant finishedAt,
+            List<ItemResult> results) {}
 
     private static final TypeReference<List<ItemResult>> RESULTS = new TypeReference<>() {};
 
@@ -69,20 +78,29 @@ class BulkOperations {
                     .param("ws", ws)
                     .param("limit", page.limit())
                     .param("offset", page.offset());
-            var count = jdbc.sql("select count(*) from bulk_operations where " + where).param("ws", ws);
+            var count = jdbc.sql("select count(*) from bulk_operations where " + where)
+                    .param("ws", ws);
             if (operation != null) {
                 select = select.param("op", operation);
                 count = count.param("op", operation);
             }
             List<Operation> items = select.query((rs, n) -> {
-                int ok = rs.getInt("successful");
-                int failed = rs.getInt("failed");
-                return new Operation(rs.getLong("id"), rs.getString("operation"), rs.getString("actor"),
-                        failed == 0 ? "completed" : ok == 0 ? "failed" : "partial", rs.getInt("requested"), ok, failed,
-                        rs.getObject("started_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("finished_at", OffsetDateTime.class).toInstant(),
-                        json.readValue(rs.getString("results"), RESULTS));
-            }).list();
+                        int ok = rs.getInt("successful");
+                        int failed = rs.getInt("failed");
+                        return new Operation(
+                                rs.getLong("id"),
+                                rs.getString("operation"),
+                                rs.getString("actor"),
+                                failed == 0 ? "completed" : ok == 0 ? "failed" : "partial",
+                                rs.getInt("requested"),
+                                ok,
+                                failed,
+                                rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                                rs.getObject("finished_at", OffsetDateTime.class)
+                                        .toInstant(),
+                                json.readValue(rs.getString("results"), RESULTS));
+                    })
+                    .list();
             return new Page<>(items, count.query(Long.class).single(), page.limit(), page.offset());
         });
     }

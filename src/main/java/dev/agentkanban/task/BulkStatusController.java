@@ -21,7 +21,9 @@ class BulkStatusController {
 
     /** Newest first, optionally of one kind (move, priority, assign). */
     @GetMapping("/api/v1/bulk/operations/status")
-    Page<Operation> status(@RequestParam(required = false) String operation, @RequestParam(required = false) Integer limit,
+    Page<Operation> status(
+            @RequestParam(required = false) String operation,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         if (operation != null && !Set.of("move", "priority", "assign").contains(operation)) {
             throw ApiException.invalid("operation", "must be one of move, priority, assign");

@@ -70,7 +70,9 @@ public class BulkTasks {
         for (long id : ids.stream().distinct().toList()) {
             try {
                 TaskView view = action.apply(id);
-                changedByBoard.computeIfAbsent(view.boardId(), b -> new ArrayList<>()).add(id);
+                changedByBoard
+                        .computeIfAbsent(view.boardId(), b -> new ArrayList<>())
+                        .add(id);
                 results.add(new ItemResult(id, true, null));
             } catch (ApiException e) {
                 results.add(new ItemResult(id, false, e.getMessage()));
@@ -81,8 +83,8 @@ public class BulkTasks {
         }
         // the events and the record of the operation (GET /api/v1/bulk/operations/status) commit together
         tx.write(() -> {
-            changedByBoard.forEach((board, changed) -> outbox.append(EventType.BULK_UPDATE, board, null,
-                    Map.of("operation", operation, "task_ids", changed)));
+            changedByBoard.forEach((board, changed) -> outbox.append(
+                    EventType.BULK_UPDATE, board, null, Map.of("operation", operation, "task_ids", changed)));
             operations.record(operation, started, results);
         });
         int ok = (int) results.stream().filter(ItemResult::success).count();

@@ -45,38 +45,55 @@ class ChecklistController {
     }
 
     @PostMapping
-    ResponseEntity<ItemChange> add(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+    ResponseEntity<ItemChange> add(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody AddChecklistItem request) {
         ItemChange change = checklists.add(id, Versions.expected(ifMatch), request);
-        return ResponseEntity.created(URI.create("/api/v1/tasks/" + id + "/checklist/" + change.item().id()))
-                .eTag(Versions.etag(change.task().version())).body(change);
+        return ResponseEntity.created(URI.create(
+                        "/api/v1/tasks/" + id + "/checklist/" + change.item().id()))
+                .eTag(Versions.etag(change.task().version()))
+                .body(change);
     }
 
     @PatchMapping("/{itemId}")
-    ResponseEntity<ItemChange> update(@PathVariable long id, @PathVariable long itemId,
-            @RequestHeader(value = "If-Match", required = false) String ifMatch, @RequestBody JsonNode body) {
-        return withEtag(checklists.update(id, itemId, Versions.expected(ifMatch), bodies.patch(body, UpdateChecklistItem.class)));
+    ResponseEntity<ItemChange> update(
+            @PathVariable long id,
+            @PathVariable long itemId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestBody JsonNode body) {
+        return withEtag(checklists.update(
+                id, itemId, Versions.expected(ifMatch), bodies.patch(body, UpdateChecklistItem.class)));
     }
 
     @PostMapping("/{itemId}/move")
-    ResponseEntity<ItemChange> move(@PathVariable long id, @PathVariable long itemId,
-            @RequestHeader(value = "If-Match", required = false) String ifMatch, @Valid @RequestBody MoveChecklistItem request) {
+    ResponseEntity<ItemChange> move(
+            @PathVariable long id,
+            @PathVariable long itemId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody MoveChecklistItem request) {
         return withEtag(checklists.move(id, itemId, Versions.expected(ifMatch), request));
     }
 
     @DeleteMapping("/{itemId}")
-    ResponseEntity<ItemChange> delete(@PathVariable long id, @PathVariable long itemId,
+    ResponseEntity<ItemChange> delete(
+            @PathVariable long id,
+            @PathVariable long itemId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch) {
         return withEtag(checklists.delete(id, itemId, Versions.expected(ifMatch)));
     }
 
     /** Turns the item into a subtask: 201 with the new subtask and the task at its new version. */
     @PostMapping("/{itemId}/convert")
-    ResponseEntity<Converted> convert(@PathVariable long id, @PathVariable long itemId,
+    ResponseEntity<Converted> convert(
+            @PathVariable long id,
+            @PathVariable long itemId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch) {
         Converted converted = checklists.convert(id, itemId, Versions.expected(ifMatch));
-        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/tasks/" + converted.subtask().id()))
-                .eTag(Versions.etag(converted.task().version())).body(converted);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .location(URI.create("/api/v1/tasks/" + converted.subtask().id()))
+                .eTag(Versions.etag(converted.task().version()))
+                .body(converted);
     }
 
     private static ResponseEntity<ItemChange> withEtag(ItemChange change) {

@@ -21,34 +21,55 @@ class ChecklistRepository {
     }
 
     List<ChecklistItem> list(long ws, long taskId) {
-        return jdbc.sql("select " + COLUMNS + " from checklist_items where workspace_id = :ws and task_id = :task order by position")
-                .param("ws", ws).param("task", taskId)
+        return jdbc.sql("select " + COLUMNS
+                        + " from checklist_items where workspace_id = :ws and task_id = :task order by position")
+                .param("ws", ws)
+                .param("task", taskId)
                 .query(ChecklistRepository::item)
                 .list();
     }
 
     Optional<ChecklistItem> find(long ws, long taskId, long id) {
-        return jdbc.sql("select " + COLUMNS + " from checklist_items where workspace_id = :ws and task_id = :task and id = :id")
-                .param("ws", ws).param("task", taskId).param("id", id)
+        return jdbc.sql("select " + COLUMNS
+                        + " from checklist_items where workspace_id = :ws and task_id = :task and id = :id")
+                .param("ws", ws)
+                .param("task", taskId)
+                .param("id", id)
                 .query(ChecklistRepository::item)
                 .optional();
     }
 
     long count(long taskId) {
-        return jdbc.sql("select count(*) from checklist_items where task_id = :task").param("task", taskId)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from checklist_items where task_id = :task")
+                .param("task", taskId)
+                .query(Long.class)
+                .single();
     }
 
-    ChecklistItem insert(long ws, long taskId, long position, String text, boolean done, String assignee,
-            java.time.Instant due, String actor, java.time.Instant createdAt) {
+    ChecklistItem insert(
+            long ws,
+            long taskId,
+            long position,
+            String text,
+            boolean done,
+            String assignee,
+            java.time.Instant due,
+            String actor,
+            java.time.Instant createdAt) {
         return jdbc.sql("""
                 insert into checklist_items (workspace_id, task_id, position, text, done, assignee, due_date, created_by,
                                              created_at)
                 values (:ws, :task, :position, :text, :done, :assignee, :due, :actor, coalesce(:createdAt, now()))
                 returning\s""" + COLUMNS)
-                .param("ws", ws).param("task", taskId).param("position", position).param("text", text)
-                .param("done", done).param("assignee", assignee).param("due", TaskRepository.timestamp(due))
-                .param("actor", actor).param("createdAt", TaskRepository.timestamp(createdAt))
+                .param("ws", ws)
+                .param("task", taskId)
+                .param("position", position)
+                .param("text", text)
+                .param("done", done)
+                .param("assignee", assignee)
+                .param("due", TaskRepository.timestamp(due))
+                .param("actor", actor)
+                .param("createdAt", TaskRepository.timestamp(createdAt))
                 .query(ChecklistRepository::item)
                 .single();
     }
@@ -59,8 +80,12 @@ class ChecklistRepository {
                        due_date = :due
                 where id = :id
                 returning\s""" + COLUMNS)
-                .param("id", i.id()).param("position", i.position()).param("text", i.text()).param("done", i.done())
-                .param("assignee", i.assignee()).param("due", TaskRepository.timestamp(i.dueDate()))
+                .param("id", i.id())
+                .param("position", i.position())
+                .param("text", i.text())
+                .param("done", i.done())
+                .param("assignee", i.assignee())
+                .param("due", TaskRepository.timestamp(i.dueDate()))
                 .query(ChecklistRepository::item)
                 .single();
     }
@@ -75,8 +100,11 @@ class ChecklistRepository {
                 select position from checklist_items where task_id = :task and id <> :self
                 order by position offset :offset limit 2
                 """)
-                .param("task", taskId).param("self", leftOut).param("offset", offset)
-                .query(Long.class).list();
+                .param("task", taskId)
+                .param("self", leftOut)
+                .param("offset", offset)
+                .query(Long.class)
+                .list();
     }
 
     /** The nearest position before ({@code before}) or after the given one, leaving one item out; null at an end. */
@@ -84,8 +112,13 @@ class ChecklistRepository {
         String sql = before
                 ? "select max(position) from checklist_items where task_id = :task and id <> :self and position < :p"
                 : "select min(position) from checklist_items where task_id = :task and id <> :self and position > :p";
-        return jdbc.sql(sql).param("task", taskId).param("self", leftOut).param("p", position)
-                .query((rs, n) -> (Long) rs.getObject(1)).list().getFirst();
+        return jdbc.sql(sql)
+                .param("task", taskId)
+                .param("self", leftOut)
+                .param("p", position)
+                .query((rs, n) -> (Long) rs.getObject(1))
+                .list()
+                .getFirst();
     }
 
     /** Renumbers the checklist GAP apart in its current order (the caller holds the task's lock). */
@@ -101,13 +134,22 @@ class ChecklistRepository {
 
     /** A new version of the task for a change of its checklist (the trigger bumps it and updated_at). */
     void touchTask(long taskId) {
-        jdbc.sql("update tasks set version = version + 1 where id = :id").param("id", taskId).update();
+        jdbc.sql("update tasks set version = version + 1 where id = :id")
+                .param("id", taskId)
+                .update();
     }
 
     private static ChecklistItem item(ResultSet rs, int n) throws SQLException {
-        return new ChecklistItem(rs.getLong("id"), rs.getLong("task_id"), rs.getLong("position"), rs.getString("text"),
-                rs.getBoolean("done"), rs.getString("assignee"), TaskRepository.instant(rs.getTimestamp("due_date")),
-                rs.getString("created_by"), TaskRepository.instant(rs.getTimestamp("created_at")),
+        return new ChecklistItem(
+                rs.getLong("id"),
+                rs.getLong("task_id"),
+                rs.getLong("position"),
+                rs.getString("text"),
+                rs.getBoolean("done"),
+                rs.getString("assignee"),
+                TaskRepository.instant(rs.getTimestamp("due_date")),
+                rs.getString("created_by"),
+                TaskRepository.instant(rs.getTimestamp("created_at")),
                 TaskRepository.instant(rs.getTimestamp("updated_at")));
     }
 }

@@ -35,7 +35,12 @@ public class Checklists {
     private final Transactions tx;
     private final Outbox outbox;
 
-    Checklists(ChecklistRepository repo, TaskRepository tasksRepo, TaskQueries queries, Tasks tasks, Transactions tx,
+    Checklists(
+            ChecklistRepository repo,
+            TaskRepository tasksRepo,
+            TaskQueries queries,
+            Tasks tasks,
+            Transactions tx,
             Outbox outbox) {
         this.repo = repo;
         this.tasksRepo = tasksRepo;
@@ -58,7 +63,8 @@ public class Checklists {
         return tx.read(() -> {
             Task t = tasksRepo.find(ws(), taskId, false).orElseThrow(() -> ApiException.notFound("task", taskId));
             List<ChecklistItem> items = repo.list(t.workspaceId, t.id);
-            return new Checklist(t.id, items, items.stream().filter(ChecklistItem::done).count(), items.size());
+            return new Checklist(
+                    t.id, items, items.stream().filter(ChecklistItem::done).count(), items.size());
         });
     }
 
@@ -67,12 +73,21 @@ public class Checklists {
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
             if (repo.count(t.id) >= MAX_ITEMS) {
-                throw ApiException.conflict("checklist-full", "task " + t.id + " has " + MAX_ITEMS
-                        + " checklist items, the most a task may have");
+                throw ApiException.conflict(
+                        "checklist-full",
+                        "task " + t.id + " has " + MAX_ITEMS + " checklist items, the most a task may have");
             }
             long position = place(t.id, 0, request.position(), request.beforeId(), request.afterId());
-            ChecklistItem item = repo.insert(t.workspaceId, t.id, position, text, Boolean.TRUE.equals(request.done()),
-                    blankToNull(request.assignee()), request.dueDate(), CurrentRequest.get().actor(), null);
+            ChecklistItem item = repo.insert(
+                    t.workspaceId,
+                    t.id,
+                    position,
+                    text,
+                    Boolean.TRUE.equals(request.done()),
+                    blankToNull(request.assignee()),
+                    request.dueDate(),
+                    CurrentRequest.get().actor(),
+                    null);
             return changed(t, item, "added", null, item.text());
         });
     }
@@ -85,10 +100,17 @@ public class Checklists {
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem old = item(t, itemId);
-            ChecklistItem changed = new ChecklistItem(old.id(), old.taskId(), old.position(),
-                    patch.has("text") ? v.text().strip() : old.text(), patch.has("done") ? v.done() : old.done(),
+            ChecklistItem changed = new ChecklistItem(
+                    old.id(),
+                    old.taskId(),
+                    old.position(),
+                    patch.has("text") ? v.text().strip() : old.text(),
+                    patch.has("done") ? v.done() : old.done(),
                     patch.has("assignee") ? blankToNull(v.assignee()) : old.assignee(),
-                    patch.has("due_date") ? v.dueDate() : old.dueDate(), old.createdBy(), old.createdAt(), old.updatedAt());
+                    patch.has("due_date") ? v.dueDate() : old.dueDate(),
+                    old.createdBy(),
+                    old.createdAt(),
+                    old.updatedAt());
             ChecklistItem saved = repo.update(changed);
             String change = old.done() != saved.done() ? (saved.done() ? "checked" : "unchecked") : "updated";
             return changed(t, saved, change, old.text(), saved.text());
@@ -103,8 +125,17 @@ public class Checklists {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem old = item(t, itemId);
             long position = place(t.id, old.id(), request.position(), request.beforeId(), request.afterId());
-            ChecklistItem moved = repo.update(new ChecklistItem(old.id(), old.taskId(), position, old.text(), old.done(),
-                    old.assignee(), old.dueDate(), old.createdBy(), old.createdAt(), old.updatedAt()));
+            ChecklistItem moved = repo.update(new ChecklistItem(
+                    old.id(),
+                    old.taskId(),
+                    position,
+                    old.text(),
+                    old.done(),
+                    old.assignee(),
+                    old.dueDate(),
+                    old.createdBy(),
+                    old.createdAt(),
+                    old.updatedAt()));
             return changed(t, moved, "moved", null, null);
         });
     }
@@ -127,8 +158,24 @@ public class Checklists {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem item = item(t, itemId);
             repo.delete(item.id());
-            TaskView subtask = tasks.create(new CreateTask(t.boardId, null, null, item.text(), null, null, null, t.epic,
-                    t.area, null, item.assignee(), item.dueDate(), null, null, null, null, t.id));
+            TaskView subtask = tasks.create(new CreateTask(
+                    t.boardId,
+                    null,
+                    null,
+                    item.text(),
+                    null,
+                    null,
+                    null,
+                    t.epic,
+                    t.area,
+                    null,
+                    item.assignee(),
+                    item.dueDate(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    t.id));
             ItemChange change = changed(t, item, "converted", item.text(), "#" + subtask.id());
             return new Converted(queries.find(subtask.id()).orElseThrow(), change.task());
         });
@@ -158,8 +205,11 @@ public class Checklists {
         payload.put("task", view);
         payload.put("checklist", Map.of("change", change, "item", item));
         outbox.append(EventType.TASK_UPDATED, view.boardId(), t.id, payload);
-        return new ItemChange(change.equals("deleted") || change.equals("converted") ? null
-                : repo.find(t.workspaceId, t.id, item.id()).orElseThrow(), view);
+        return new ItemChange(
+                change.equals("deleted") || change.equals("converted")
+                        ? null
+                        : repo.find(t.workspaceId, t.id, item.id()).orElseThrow(),
+                view);
     }
 
     /** A free position for the placement (renumbering the checklist once when there is no gap left). */
@@ -169,7 +219,8 @@ public class Checklists {
             repo.renumber(taskId);
             position = tryPlace(taskId, selfId, index, beforeId, afterId);
         }
-        return position.orElseThrow(() -> new IllegalStateException("no position after renumbering the checklist of " + taskId));
+        return position.orElseThrow(
+                () -> new IllegalStateException("no position after renumbering the checklist of " + taskId));
     }
 
     private OptionalLong tryPlace(long taskId, long selfId, Integer index, Long beforeId, Long afterId) {
@@ -183,7 +234,9 @@ public class Checklists {
             ChecklistItem anchor = repo.find(ws(), taskId, anchorId)
                     .orElseThrow(() -> ApiException.invalid(field, "item " + anchorId + " is not on this checklist"));
             Long neighbour = repo.neighbour(taskId, selfId, anchor.position(), before);
-            return before ? Position.between(neighbour, anchor.position()) : Position.between(anchor.position(), neighbour);
+            return before
+                    ? Position.between(neighbour, anchor.position())
+                    : Position.between(anchor.position(), neighbour);
         }
         if (index != null) {
             if (index == 0) {
@@ -210,9 +263,17 @@ public class Checklists {
      * import's write transaction; no history row or event of its own (the task's created row and event
      * cover it). A null creation time is now.
      */
-    public void restore(long taskId, long position, String text, boolean done, String assignee,
-            java.time.Instant due, String createdBy, java.time.Instant createdAt) {
+    public void restore(
+            long taskId,
+            long position,
+            String text,
+            boolean done,
+            String assignee,
+            java.time.Instant due,
+            String createdBy,
+            java.time.Instant createdAt) {
         Transactions.requireActive("restoring must happen inside the import's transaction");
-        repo.insert(CurrentRequest.get().workspaceId(), taskId, position, text, done, assignee, due, createdBy, createdAt);
+        repo.insert(
+                CurrentRequest.get().workspaceId(), taskId, position, text, done, assignee, due, createdBy, createdAt);
     }
 }

@@ -40,7 +40,9 @@ class RelationController {
 
     /** Removes one relation, named like it was added: {@code ?kind=blocked_by&task_id=7}; answers the relations left. */
     @DeleteMapping
-    TaskRelations remove(@PathVariable long id, @RequestParam(required = false) String kind,
+    TaskRelations remove(
+            @PathVariable long id,
+            @RequestParam(required = false) String kind,
             @RequestParam(name = "task_id", required = false) Long taskId) {
         return relations.remove(id, kind, taskId);
     }

@@ -47,7 +47,10 @@ class RelationRepository {
                 select id, kind, from_task_id, to_task_id from task_relations
                 where workspace_id = :ws and kind = :kind and from_task_id = :from and to_task_id = :to
                 """)
-                .param("ws", ws).param("kind", kind).param("from", from).param("to", to)
+                .param("ws", ws)
+                .param("kind", kind)
+                .param("from", from)
+                .param("to", to)
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
                 .optional();
     }
@@ -57,7 +60,11 @@ class RelationRepository {
                 insert into task_relations (workspace_id, kind, from_task_id, to_task_id, created_by)
                 values (:ws, :kind, :from, :to, :actor) returning id
                 """)
-                .param("ws", ws).param("kind", kind).param("from", from).param("to", to).param("actor", actor)
+                .param("ws", ws)
+                .param("kind", kind)
+                .param("from", from)
+                .param("to", to)
+                .param("actor", actor)
                 .query(Long.class)
                 .single();
     }
@@ -69,13 +76,20 @@ class RelationRepository {
                 values (:ws, :kind, :from, :to, :createdBy, coalesce(:createdAt, now()))
                 on conflict do nothing
                 """)
-                .param("ws", ws).param("kind", kind).param("from", from).param("to", to).param("createdBy", createdBy)
+                .param("ws", ws)
+                .param("kind", kind)
+                .param("from", from)
+                .param("to", to)
+                .param("createdBy", createdBy)
                 .param("createdAt", TaskRepository.timestamp(createdAt))
                 .update();
     }
 
     int delete(long ws, long id) {
-        return jdbc.sql("delete from task_relations where workspace_id = :ws and id = :id").param("ws", ws).param("id", id).update();
+        return jdbc.sql("delete from task_relations where workspace_id = :ws and id = :id")
+                .param("ws", ws)
+                .param("id", id)
+                .update();
     }
 
     /** Every relation touching the task, with the other task's summary. */
@@ -89,8 +103,14 @@ class RelationRepository {
                 """)
                 .param("ws", ws)
                 .param("task", taskId)
-                .query((rs, n) -> new Linked(rs.getLong("id"), rs.getString("kind"), rs.getBoolean("outgoing"),
-                        new TaskLink(rs.getLong("other"), rs.getLong("board_id"), rs.getString("title"),
+                .query((rs, n) -> new Linked(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getBoolean("outgoing"),
+                        new TaskLink(
+                                rs.getLong("other"),
+                                rs.getLong("board_id"),
+                                rs.getString("title"),
                                 TaskStatus.fromWire(rs.getString("status")))))
                 .list();
     }
@@ -150,8 +170,10 @@ class RelationRepository {
                 )
                 select max(depth) from level
                 """.formatted(edge, next))
-                .param("ws", ws).param("task", taskId)
-                .query(Integer.class).single();
+                .param("ws", ws)
+                .param("task", taskId)
+                .query(Integer.class)
+                .single();
     }
 
     /** The open tasks blocking the task, by id. */
@@ -162,7 +184,8 @@ class RelationRepository {
                   and b.status in ('pending', 'in_progress')
                 order by b.id
                 """)
-                .param("ws", ws).param("task", taskId)
+                .param("ws", ws)
+                .param("task", taskId)
                 .query(RelationRepository::link)
                 .list();
     }
@@ -177,7 +200,8 @@ class RelationRepository {
                 select c.id, c.board_id, c.title, c.status from task_relations r join tasks c on c.id = r.to_task_id
                 where r.workspace_id = :ws and r.from_task_id = :task and r.kind = 'parent'
                 """ + (openOnly ? " and c.status in ('pending', 'in_progress')" : "") + " order by c.id")
-                .param("ws", ws).param("task", taskId)
+                .param("ws", ws)
+                .param("task", taskId)
                 .query(RelationRepository::link)
                 .list();
     }
@@ -190,7 +214,8 @@ class RelationRepository {
                   and d.status in ('pending', 'in_progress')
                 order by d.id
                 """)
-                .param("ws", ws).param("task", taskId)
+                .param("ws", ws)
+                .param("task", taskId)
                 .query(Long.class)
                 .list();
     }
@@ -202,8 +227,11 @@ class RelationRepository {
                 where r.workspace_id = :ws and r.to_task_id = :task and r.kind = 'blocks' and b.id <> :left
                   and b.status in ('pending', 'in_progress')
                 """)
-                .param("ws", ws).param("task", taskId).param("left", leftOut)
-                .query(Long.class).single();
+                .param("ws", ws)
+                .param("task", taskId)
+                .param("left", leftOut)
+                .query(Long.class)
+                .single();
     }
 
     private static TaskLink link(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -41,7 +41,12 @@ public class Relations {
     private final Outbox outbox;
     private final HistoryLog history;
 
-    Relations(RelationRepository repo, TaskQueries queries, TaskRefs refs, Transactions tx, Outbox outbox,
+    Relations(
+            RelationRepository repo,
+            TaskQueries queries,
+            TaskRefs refs,
+            Transactions tx,
+            Outbox outbox,
             HistoryLog history) {
         this.repo = repo;
         this.queries = queries;
@@ -85,7 +90,8 @@ public class Relations {
             repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
             long[] ends = ends(kind, taskId, other);
             RelationRepository.Row row = repo.find(ws, kind.stored, ends[0], ends[1])
-                    .orElseThrow(() -> ApiException.notFound("relation", "'" + kind + " " + other + "' of task " + taskId));
+                    .orElseThrow(
+                            () -> ApiException.notFound("relation", "'" + kind + " " + other + "' of task " + taskId));
             repo.delete(ws, row.id());
             announce(self, kind, that, "removed");
             announce(that, RelationKind.of(kind.stored, !kind.outgoing), self, "removed");
@@ -123,25 +129,35 @@ public class Relations {
         long from = ends[0];
         long to = ends[1];
         if (repo.find(ws, kind.stored, from, to).isPresent()) {
-            throw ApiException.conflict("duplicate", "task " + taskId + " already " + kind.toString().replace('_', ' ')
-                    + " task " + other, Map.of("kind", kind.toString(), "task_id", other));
+            throw ApiException.conflict(
+                    "duplicate",
+                    "task " + taskId + " already " + kind.toString().replace('_', ' ') + " task " + other,
+                    Map.of("kind", kind.toString(), "task_id", other));
         }
         switch (kind.stored) {
-            case "blocks" -> repo.blockPath(ws, to, from).ifPresent(path -> {
-                List<Long> cycle = new ArrayList<>(List.of(from));
-                cycle.addAll(path);
-                throw ApiException.conflict("cycle", "task " + from + " cannot block task " + to + ": that would close the cycle "
-                        + cycle.stream().map(id -> "#" + id).collect(Collectors.joining(" blocks ")), Map.of("path", cycle));
-            });
+            case "blocks" ->
+                repo.blockPath(ws, to, from).ifPresent(path -> {
+                    List<Long> cycle = new ArrayList<>(List.of(from));
+                    cycle.addAll(path);
+                    throw ApiException.conflict(
+                            "cycle",
+                            "task " + from + " cannot block task " + to + ": that would close the cycle "
+                                    + cycle.stream().map(id -> "#" + id).collect(Collectors.joining(" blocks ")),
+                            Map.of("path", cycle));
+                });
             case "parent" -> checkTree(ws, from, to);
-            default -> { }
+            default -> {}
         }
         repo.insert(ws, kind.stored, from, to, CurrentRequest.get().actor());
         announce(self, kind, that, "added");
         if (announceOther) {
             announce(that, RelationKind.of(kind.stored, !kind.outgoing), self, "added");
         } else {
-            history.record(that, "relation_added", RelationKind.of(kind.stored, !kind.outgoing).toString(), null,
+            history.record(
+                    that,
+                    "relation_added",
+                    RelationKind.of(kind.stored, !kind.outgoing).toString(),
+                    null,
                     Long.toString(self.id()));
         }
     }
@@ -150,20 +166,31 @@ public class Relations {
         repo.ancestorPath(ws, parent, child).ifPresent(up -> {
             List<Long> cycle = new ArrayList<>(up.reversed());
             cycle.add(child);
-            throw ApiException.conflict("cycle", "task " + parent + " cannot be the parent of task " + child
-                    + ": task " + child + " is its ancestor, the cycle would be "
-                    + cycle.stream().map(id -> "#" + id).collect(Collectors.joining(" > ")), Map.of("path", cycle));
+            throw ApiException.conflict(
+                    "cycle",
+                    "task " + parent + " cannot be the parent of task " + child
+                            + ": task " + child + " is its ancestor, the cycle would be "
+                            + cycle.stream().map(id -> "#" + id).collect(Collectors.joining(" > ")),
+                    Map.of("path", cycle));
         });
         List<TaskLink> parents = repo.of(ws, child).stream()
-                .filter(l -> l.kind().equals("parent") && !l.outgoing()).map(RelationRepository.Linked::task).toList();
+                .filter(l -> l.kind().equals("parent") && !l.outgoing())
+                .map(RelationRepository.Linked::task)
+                .toList();
         if (!parents.isEmpty()) {
-            throw ApiException.conflict("has-parent", "task " + child + " is already a subtask of task " + parents.getFirst().id()
-                    + "; remove that relation first", Map.of("parent_id", parents.getFirst().id()));
+            throw ApiException.conflict(
+                    "has-parent",
+                    "task " + child + " is already a subtask of task "
+                            + parents.getFirst().id() + "; remove that relation first",
+                    Map.of("parent_id", parents.getFirst().id()));
         }
         int levels = repo.ancestors(ws, parent) + 1 + 1 + repo.descendants(ws, child);
         if (levels > MAX_DEPTH) {
-            throw ApiException.conflict("too-deep", "making task " + child + " a subtask of task " + parent + " would nest "
-                    + levels + " levels of tasks; at most " + MAX_DEPTH + " are allowed", Map.of("max_depth", MAX_DEPTH));
+            throw ApiException.conflict(
+                    "too-deep",
+                    "making task " + child + " a subtask of task " + parent + " would nest " + levels
+                            + " levels of tasks; at most " + MAX_DEPTH + " are allowed",
+                    Map.of("max_depth", MAX_DEPTH));
         }
     }
 
@@ -179,14 +206,24 @@ public class Relations {
         if (blockers.isEmpty()) {
             return;
         }
-        String names = blockers.stream().map(b -> "#" + b.id() + " " + b.title()).collect(Collectors.joining(", "));
+        String names =
+                blockers.stream().map(b -> "#" + b.id() + " " + b.title()).collect(Collectors.joining(", "));
         if (!force) {
-            throw ApiException.conflict("blocked", "task " + t.id + " is blocked by " + names
-                    + "; finish those first, or a member may force it",
-                    Map.of("blockers", blockers, "blocked_by", blockers.stream().map(TaskLink::id).toList()));
+            throw ApiException.conflict(
+                    "blocked",
+                    "task " + t.id + " is blocked by " + names + "; finish those first, or a member may force it",
+                    Map.of(
+                            "blockers",
+                            blockers,
+                            "blocked_by",
+                            blockers.stream().map(TaskLink::id).toList()));
         }
         Roles.require(Role.MEMBER);
-        history.record(new TaskRef(t.id, t.boardId, t.workspaceId), "forced_past_blockers", "blocked_by", null,
+        history.record(
+                new TaskRef(t.id, t.boardId, t.workspaceId),
+                "forced_past_blockers",
+                "blocked_by",
+                null,
                 blockers.stream().map(b -> Long.toString(b.id())).collect(Collectors.joining(",")));
     }
 
@@ -232,14 +269,22 @@ public class Relations {
     private TaskRelations relationsOf(long taskId) {
         long ws = ws();
         List<Relation> items = repo.of(ws, taskId).stream()
-                .map(l -> new Relation(l.relationId(), RelationKind.of(l.kind(), l.outgoing()), l.task())).toList();
-        List<TaskLink> blockers = items.stream().filter(r -> r.kind() == RelationKind.BLOCKED_BY && r.task().status().isOpen())
-                .map(Relation::task).toList();
+                .map(l -> new Relation(l.relationId(), RelationKind.of(l.kind(), l.outgoing()), l.task()))
+                .toList();
+        List<TaskLink> blockers = items.stream()
+                .filter(r ->
+                        r.kind() == RelationKind.BLOCKED_BY && r.task().status().isOpen())
+                .map(Relation::task)
+                .toList();
         return new TaskRelations(taskId, !blockers.isEmpty(), blockers, items);
     }
 
     private void announce(TaskRef task, RelationKind kind, TaskRef other, String change) {
-        history.record(task, "relation_" + change, kind.toString(), change.equals("removed") ? Long.toString(other.id()) : null,
+        history.record(
+                task,
+                "relation_" + change,
+                kind.toString(),
+                change.equals("removed") ? Long.toString(other.id()) : null,
                 change.equals("added") ? Long.toString(other.id()) : null);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("task", queries.find(task.id()).orElseThrow());
@@ -257,8 +302,10 @@ public class Relations {
 
     private static RelationKind kind(String name) {
         if (name == null || name.isBlank()) {
-            throw ApiException.invalid("kind", "is required: one of blocks, blocked_by, parent, child, relates_to,"
-                    + " duplicate_of, duplicated_by");
+            throw ApiException.invalid(
+                    "kind",
+                    "is required: one of blocks, blocked_by, parent, child, relates_to,"
+                            + " duplicate_of, duplicated_by");
         }
         return WireEnums.parse(RelationKind.class, "kind", name);
     }

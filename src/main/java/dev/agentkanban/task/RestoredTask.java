@@ -34,8 +34,28 @@ public record RestoredTask(
 
     /** A new task as the API creates it: pending, unclaimed, every time left to the triggers. */
     static RestoredTask created(Task t) {
-        return new RestoredTask(t.boardId, t.columnId, t.position, t.title, t.description, t.acceptanceCriteria,
-                t.status.toString(), null, t.priority.toString(), t.epic, t.area, t.owner == null ? null : t.owner.toString(),
-                t.assignee, t.createdBy, t.dueDate, t.occurrenceCount, t.metadata, null, null, null, null, null);
+        return new RestoredTask(
+                t.boardId,
+                t.columnId,
+                t.position,
+                t.title,
+                t.description,
+                t.acceptanceCriteria,
+                t.status.toString(),
+                null,
+                t.priority.toString(),
+                t.epic,
+                t.area,
+                t.owner == null ? null : t.owner.toString(),
+                t.assignee,
+                t.createdBy,
+                t.dueDate,
+                t.occurrenceCount,
+                t.metadata,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

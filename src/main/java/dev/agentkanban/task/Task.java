@@ -47,8 +47,10 @@ final class Task {
      * review or done column.
      */
     boolean beginsOrFinishesWork() {
-        boolean statusRule = status != loadedStatus && (status == TaskStatus.IN_PROGRESS || status == TaskStatus.COMPLETED);
-        boolean columnRule = enteredKind == ColumnKind.IN_PROGRESS || enteredKind == ColumnKind.REVIEW
+        boolean statusRule =
+                status != loadedStatus && (status == TaskStatus.IN_PROGRESS || status == TaskStatus.COMPLETED);
+        boolean columnRule = enteredKind == ColumnKind.IN_PROGRESS
+                || enteredKind == ColumnKind.REVIEW
                 || enteredKind == ColumnKind.DONE;
         return statusRule || columnRule;
     }
@@ -128,7 +130,8 @@ final class Task {
     }
 
     private static boolean isWorking(BoardColumn column) {
-        return column.kind() == ColumnKind.IN_PROGRESS || column.kind() == ColumnKind.REVIEW
+        return column.kind() == ColumnKind.IN_PROGRESS
+                || column.kind() == ColumnKind.REVIEW
                 || column.kind() == ColumnKind.BLOCKED;
     }
 
@@ -138,7 +141,8 @@ final class Task {
             throw illegal("claim", "a " + status + " task cannot be claimed");
         }
         if (claimedBy != null && !claimedBy.equals(actor) && claimExpiresAt != null && claimExpiresAt.isAfter(now)) {
-            throw ApiException.conflict("already-claimed",
+            throw ApiException.conflict(
+                    "already-claimed",
                     "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt,
                     Map.of("claimed_by", claimedBy, "claim_expires_at", claimExpiresAt.toString()));
         }
@@ -162,8 +166,10 @@ final class Task {
             throw ApiException.conflict("not-claimed", "task " + id + " is not claimed; claim it first");
         }
         if (!claimedBy.equals(actor)) {
-            throw ApiException.conflict("claimed-by-another", "task " + id + " is claimed by " + claimedBy
-                    + "; your claim is gone", Map.of("claimed_by", claimedBy));
+            throw ApiException.conflict(
+                    "claimed-by-another",
+                    "task " + id + " is claimed by " + claimedBy + "; your claim is gone",
+                    Map.of("claimed_by", claimedBy));
         }
         if (!status.isOpen()) {
             throw illegal("renew the claim on", "only a pending or in-progress task can be claimed");
@@ -198,7 +204,8 @@ final class Task {
     }
 
     private ApiException illegal(String action, String rule) {
-        return ApiException.conflict("illegal-transition",
+        return ApiException.conflict(
+                "illegal-transition",
                 "cannot " + action + " task " + id + ": it is " + status + "; " + rule,
                 Map.of("task_status", status.toString(), "action", action));
     }

@@ -14,8 +14,8 @@ import dev.agentkanban.task.TaskRequests.ClaimTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.ReportIssue;
-import dev.agentkanban.task.Tasks.ReportedIssue;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
+import dev.agentkanban.task.Tasks.ReportedIssue;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -74,16 +74,32 @@ class TaskController {
             @RequestParam(name = "parent_id", required = false) Long parentId,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
-        TaskFilter filter = new TaskFilter(boardId, columnId, list(TaskStatus.class, "status", status),
-                list(Priority.class, "priority", priority), epic, assignee, tag, WireEnums.parse(Owner.class, "owner", owner),
-                instant("due_before", dueBefore), instant("due_after", dueAfter), overdue, q, sort, blocked, ready, parentId);
+        TaskFilter filter = new TaskFilter(
+                boardId,
+                columnId,
+                list(TaskStatus.class, "status", status),
+                list(Priority.class, "priority", priority),
+                epic,
+                assignee,
+                tag,
+                WireEnums.parse(Owner.class, "owner", owner),
+                instant("due_before", dueBefore),
+                instant("due_after", dueAfter),
+                overdue,
+                q,
+                sort,
+                blocked,
+                ready,
+                parentId);
         return queries.list(filter, PageRequest.of(limit, offset));
     }
 
     @PostMapping("/tasks")
     ResponseEntity<TaskView> create(@Valid @RequestBody CreateTask request) {
         TaskView task = tasks.create(request);
-        return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).eTag(Versions.etag(task.version())).body(task);
+        return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id()))
+                .eTag(Versions.etag(task.version()))
+                .body(task);
     }
 
     /** The priorities from least to most urgent: the order sorts and claims use, for clients to show. */
@@ -98,8 +114,11 @@ class TaskController {
     }
 
     @PatchMapping("/tasks/{id}")
-    ResponseEntity<TaskView> patch(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(required = false) Boolean force, @RequestParam(required = false) String cascade,
+    ResponseEntity<TaskView> patch(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(required = false) Boolean force,
+            @RequestParam(required = false) String cascade,
             @RequestBody JsonNode body) {
         Patch<UpdateTask> patch = bodies.patch(body, UpdateTask.class);
         return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, Overrides.of(force, cascade)));
@@ -107,46 +126,64 @@ class TaskController {
 
     /** Replaces the editable fields: any left out are cleared (title is required). */
     @PutMapping("/tasks/{id}")
-    ResponseEntity<TaskView> put(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(required = false) Boolean force, @RequestParam(required = false) String cascade,
+    ResponseEntity<TaskView> put(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(required = false) Boolean force,
+            @RequestParam(required = false) String cascade,
             @RequestBody JsonNode body) {
-        return withEtag(tasks.replace(id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class),
-                Overrides.of(force, cascade)));
+        return withEtag(tasks.replace(
+                id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class), Overrides.of(force, cascade)));
     }
 
     @DeleteMapping("/tasks/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+    void delete(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestParam(required = false) String cascade) {
         tasks.delete(id, Versions.expected(ifMatch), Overrides.of(false, cascade));
     }
 
     @PostMapping("/tasks/{id}/move")
-    ResponseEntity<TaskView> move(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(required = false) Boolean force, @Valid @RequestBody MoveTask request) {
+    ResponseEntity<TaskView> move(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(required = false) Boolean force,
+            @Valid @RequestBody MoveTask request) {
         return withEtag(tasks.move(id, Versions.expected(ifMatch), request, Overrides.of(force, null)));
     }
 
     @PostMapping("/tasks/{id}/start")
-    ResponseEntity<TaskView> start(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+    ResponseEntity<TaskView> start(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestParam(required = false) Boolean force) {
         return withEtag(tasks.start(id, Versions.expected(ifMatch), Overrides.of(force, null)));
     }
 
     @PostMapping("/tasks/{id}/complete")
-    ResponseEntity<TaskView> complete(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(required = false) Boolean force, @RequestParam(required = false) String cascade) {
+    ResponseEntity<TaskView> complete(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(required = false) Boolean force,
+            @RequestParam(required = false) String cascade) {
         return withEtag(tasks.complete(id, Versions.expected(ifMatch), Overrides.of(force, cascade)));
     }
 
     @PostMapping("/tasks/{id}/cancel")
-    ResponseEntity<TaskView> cancel(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody CancelTask request, @RequestParam(defaultValue = "false") boolean force) {
+    ResponseEntity<TaskView> cancel(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody CancelTask request,
+            @RequestParam(defaultValue = "false") boolean force) {
         return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason(), force));
     }
 
     @PostMapping("/tasks/{id}/reopen")
-    ResponseEntity<TaskView> reopen(@PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch,
+    ResponseEntity<TaskView> reopen(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestParam(defaultValue = "false") boolean force) {
         return withEtag(tasks.reopen(id, Versions.expected(ifMatch), force));
     }
@@ -168,7 +205,9 @@ class TaskController {
      */
     @PostMapping("/tasks/claim-next")
     ResponseEntity<TaskView> claimNext(@Valid @RequestBody ClaimNextTask request) {
-        return tasks.claimNext(request).map(TaskController::withEtag).orElseGet(() -> ResponseEntity.noContent().build());
+        return tasks.claimNext(request)
+                .map(TaskController::withEtag)
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     /** Finds or creates an issue by normalised title: 201 when it is new, 200 when it was reported again. */
@@ -176,7 +215,8 @@ class TaskController {
     ResponseEntity<ReportedIssue> reportIssue(@Valid @RequestBody ReportIssue request) {
         ReportedIssue issue = tasks.reportIssue(request);
         ResponseEntity.BodyBuilder response = issue.created()
-                ? ResponseEntity.created(URI.create("/api/v1/tasks/" + issue.task().id()))
+                ? ResponseEntity.created(
+                        URI.create("/api/v1/tasks/" + issue.task().id()))
                 : ResponseEntity.ok();
         return response.eTag(Versions.etag(issue.task().version())).body(issue);
     }
@@ -188,7 +228,8 @@ class TaskController {
 
     /** The board state: columns in order, each with its task count and first tasks. */
     @GetMapping("/boards/{id}/tasks")
-    BoardState boardState(@PathVariable long id,
+    BoardState boardState(
+            @PathVariable long id,
             @RequestParam(name = "per_column", required = false) Integer perColumn,
             @RequestParam(name = "column_id", required = false) Long columnId,
             @RequestParam(required = false) Long offset) {
@@ -200,8 +241,11 @@ class TaskController {
         if (csv == null || csv.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> WireEnums.parse(type, field, s)).toList();
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(s -> WireEnums.parse(type, field, s))
+                .toList();
     }
 
     /** Accepts an ISO-8601 instant or a date (meaning its start, UTC). */
@@ -210,7 +254,8 @@ class TaskController {
             return null;
         }
         try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+            return value.length() == 10
+                    ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
                     : java.time.OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");

@@ -27,11 +27,14 @@ public record TaskFilter(
         Long parentId) {
 
     public static TaskFilter none() {
-        return new TaskFilter(null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TaskFilter(
+                null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     public static TaskFilter ofColumn(long columnId) {
-        return new TaskFilter(null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null,
-                null, null);
+        return new TaskFilter(
+                null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 }

@@ -89,15 +89,29 @@ public class TaskQueries {
                     .query(this::view)
                     .list();
             long total = countable(filter)
-                    ? jdbc.sql(COUNTED + counterWhere(filter)).params(params).query(Long.class).single()
-                    : jdbc.sql("select count(*) from tasks t" + where).params(params).query(Long.class).single();
+                    ? jdbc.sql(COUNTED + counterWhere(filter))
+                            .params(params)
+                            .query(Long.class)
+                            .single()
+                    : jdbc.sql("select count(*) from tasks t" + where)
+                            .params(params)
+                            .query(Long.class)
+                            .single();
             return new Page<>(withDetails(items), total, page.limit(), page.offset());
         });
     }
 
     /** A column of the board state. */
-    public record ColumnState(long id, String name, int position, String kind, Integer wipLimit, long taskCount,
-            boolean wipExceeded, List<TaskView> tasks, boolean hasMore) {}
+    public record ColumnState(
+            long id,
+            String name,
+            int position,
+            String kind,
+            Integer wipLimit,
+            long taskCount,
+            boolean wipExceeded,
+            List<TaskView> tasks,
+            boolean hasMore) {}
 
     /** The board state: every column in order with its first tasks (paginated per column). */
     public record BoardState(long id, String name, String description, long version, List<ColumnState> columns) {}
@@ -117,21 +131,39 @@ public class TaskQueries {
                 }
                 long count = counts.getOrDefault(c.id(), 0L);
                 long from = onlyColumnId == null ? 0 : offset;
-                List<TaskView> tasks = count == 0 ? List.of() : jdbc.sql(SELECT
-                                + " where t.column_id = :c order by t.position limit :limit offset :offset")
-                        .param("c", c.id())
-                        .param("limit", perColumn)
-                        .param("offset", from)
-                        .query(this::view)
-                        .list();
-                columns.add(new ColumnState(c.id(), c.name(), c.position(), c.kind().toString(), c.wipLimit(), count,
-                        c.wipLimit() != null && count > c.wipLimit(), tasks, from + tasks.size() < count));
+                List<TaskView> tasks = count == 0
+                        ? List.of()
+                        : jdbc.sql(SELECT + " where t.column_id = :c order by t.position limit :limit offset :offset")
+                                .param("c", c.id())
+                                .param("limit", perColumn)
+                                .param("offset", from)
+                                .query(this::view)
+                                .list();
+                columns.add(new ColumnState(
+                        c.id(),
+                        c.name(),
+                        c.position(),
+                        c.kind().toString(),
+                        c.wipLimit(),
+                        count,
+                        c.wipLimit() != null && count > c.wipLimit(),
+                        tasks,
+                        from + tasks.size() < count));
             }
             // tags and the work breakdown of every shown task at once: a fixed number of statements per board
             Map<Long, TaskView> detailed = new HashMap<>();
-            withDetails(columns.stream().flatMap(c -> c.tasks().stream()).toList()).forEach(v -> detailed.put(v.id(), v));
-            columns.replaceAll(c -> new ColumnState(c.id(), c.name(), c.position(), c.kind(), c.wipLimit(), c.taskCount(),
-                    c.wipExceeded(), c.tasks().stream().map(v -> detailed.get(v.id())).toList(), c.hasMore()));
+            withDetails(columns.stream().flatMap(c -> c.tasks().stream()).toList())
+                    .forEach(v -> detailed.put(v.id(), v));
+            columns.replaceAll(c -> new ColumnState(
+                    c.id(),
+                    c.name(),
+                    c.position(),
+                    c.kind(),
+                    c.wipLimit(),
+                    c.taskCount(),
+                    c.wipExceeded(),
+                    c.tasks().stream().map(v -> detailed.get(v.id())).toList(),
+                    c.hasMore()));
             if (onlyColumnId != null && columns.isEmpty()) {
                 throw ApiException.invalid("column_id", "column " + onlyColumnId + " is not on board " + boardId);
             }
@@ -147,8 +179,10 @@ public class TaskQueries {
         List<Long> ids = tasks.stream().map(TaskView::id).toList();
         Map<Long, List<TaskTag>> tagsById = tags.tagsOf(ids);
         Map<Long, TaskView.Breakdown> breakdown = breakdownOf(ids);
-        return tasks.stream().map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))
-                .withBreakdown(breakdown.getOrDefault(t.id(), TaskView.Breakdown.NONE))).toList();
+        return tasks.stream()
+                .map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))
+                        .withBreakdown(breakdown.getOrDefault(t.id(), TaskView.Breakdown.NONE)))
+                .toList();
     }
 
     private static final TypeReference<List<Map<String, Object>>> LINKS = new TypeReference<>() {};
@@ -181,13 +215,22 @@ public class TaskQueries {
                 .param("ids", ids.toArray(Long[]::new))
                 .query((rs, n) -> {
                     String blockers = rs.getString("blockers");
-                    List<TaskLink> links = blockers == null ? List.of() : json.readValue(blockers, LINKS).stream()
-                            .map(m -> new TaskLink(((Number) m.get("id")).longValue(), ((Number) m.get("board_id")).longValue(),
-                                    (String) m.get("title"), TaskStatus.fromWire((String) m.get("status"))))
-                            .toList();
-                    result.put(rs.getLong("id"), new TaskView.Breakdown(links, rs.getObject("parent_id", Long.class),
-                            new TaskView.Progress(rs.getLong("subtasks_done"), rs.getLong("subtasks_total")),
-                            new TaskView.Progress(rs.getLong("items_done"), rs.getLong("items_total"))));
+                    List<TaskLink> links = blockers == null
+                            ? List.of()
+                            : json.readValue(blockers, LINKS).stream()
+                                    .map(m -> new TaskLink(
+                                            ((Number) m.get("id")).longValue(),
+                                            ((Number) m.get("board_id")).longValue(),
+                                            (String) m.get("title"),
+                                            TaskStatus.fromWire((String) m.get("status"))))
+                                    .toList();
+                    result.put(
+                            rs.getLong("id"),
+                            new TaskView.Breakdown(
+                                    links,
+                                    rs.getObject("parent_id", Long.class),
+                                    new TaskView.Progress(rs.getLong("subtasks_done"), rs.getLong("subtasks_total")),
+                                    new TaskView.Progress(rs.getLong("items_done"), rs.getLong("items_total"))));
                     return 1;
                 })
                 .list();
@@ -205,9 +248,17 @@ public class TaskQueries {
             """;
 
     private static boolean countable(TaskFilter f) {
-        return (f.boardId() != null || f.columnId() != null) && f.epic() == null && f.assignee() == null
-                && f.tag() == null && f.owner() == null && f.dueBefore() == null && f.dueAfter() == null
-                && f.overdue() == null && (f.q() == null || f.q().isBlank()) && f.blocked() == null && f.ready() == null
+        return (f.boardId() != null || f.columnId() != null)
+                && f.epic() == null
+                && f.assignee() == null
+                && f.tag() == null
+                && f.owner() == null
+                && f.dueBefore() == null
+                && f.dueAfter() == null
+                && f.overdue() == null
+                && (f.q() == null || f.q().isBlank())
+                && f.blocked() == null
+                && f.ready() == null
                 && f.parentId() == null;
     }
 
@@ -279,16 +330,19 @@ public class TaskQueries {
             p.put("dueAfter", TaskRepository.timestamp(f.dueAfter()));
         }
         if (f.overdue() != null) {
-            w.append(f.overdue()
-                    ? " and t.due_date < now() and t.status in ('pending', 'in_progress')"
-                    : " and not coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false)");
+            w.append(
+                    f.overdue()
+                            ? " and t.due_date < now() and t.status in ('pending', 'in_progress')"
+                            : " and not coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false)");
         }
         if (f.blocked() != null) {
             w.append(f.blocked() ? " and " : " and not ").append(OPEN_BLOCKER);
         }
         if (f.ready() != null) {
-            w.append(f.ready() ? " and t.status in ('pending', 'in_progress') and not " + OPEN_BLOCKER
-                    : " and (t.status not in ('pending', 'in_progress') or " + OPEN_BLOCKER + ")");
+            w.append(
+                    f.ready()
+                            ? " and t.status in ('pending', 'in_progress') and not " + OPEN_BLOCKER
+                            : " and (t.status not in ('pending', 'in_progress') or " + OPEN_BLOCKER + ")");
         }
         if (f.parentId() != null) {
             w.append(" and exists (select 1 from task_relations pr where pr.to_task_id = t.id and pr.kind = 'parent'"
@@ -303,13 +357,17 @@ public class TaskQueries {
     }
 
     private static String order(TaskFilter f) {
-        String sort = f.sort() == null || f.sort().isBlank() ? (f.columnId() != null ? "position" : "id") : f.sort().trim();
+        String sort = f.sort() == null || f.sort().isBlank()
+                ? (f.columnId() != null ? "position" : "id")
+                : f.sort().trim();
         boolean desc = sort.startsWith("-");
         String key = desc ? sort.substring(1) : sort;
         List<String> exprs = SORTS.get(key);
         if (exprs == null) {
-            throw ApiException.invalid("sort", "must be one of " + SORTS.keySet().stream().sorted().toList()
-                    + ", optionally prefixed with - for descending");
+            throw ApiException.invalid(
+                    "sort",
+                    "must be one of " + SORTS.keySet().stream().sorted().toList()
+                            + ", optionally prefixed with - for descending");
         }
         String dir = desc ? " desc" : " asc";
         String nulls = key.equals("due_date") ? " nulls last" : "";
@@ -318,19 +376,42 @@ public class TaskQueries {
 
     private TaskView view(ResultSet rs, int n) throws SQLException {
         String owner = rs.getString("owner");
-        return new TaskView(rs.getLong("id"), rs.getLong("workspace_id"), rs.getLong("board_id"), rs.getLong("column_id"),
-                rs.getString("column_name"), rs.getLong("position"), rs.getString("title"), rs.getString("description"),
-                rs.getString("acceptance_criteria"), TaskStatus.fromWire(rs.getString("status")),
-                rs.getString("cancel_reason"), Priority.fromWire(rs.getString("priority")), rs.getString("epic"),
-                rs.getString("area"), owner == null ? null : Owner.valueOf(owner.toUpperCase()), rs.getString("assignee"),
-                rs.getString("created_by"), rs.getString("claimed_by"),
+        return new TaskView(
+                rs.getLong("id"),
+                rs.getLong("workspace_id"),
+                rs.getLong("board_id"),
+                rs.getLong("column_id"),
+                rs.getString("column_name"),
+                rs.getLong("position"),
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("acceptance_criteria"),
+                TaskStatus.fromWire(rs.getString("status")),
+                rs.getString("cancel_reason"),
+                Priority.fromWire(rs.getString("priority")),
+                rs.getString("epic"),
+                rs.getString("area"),
+                owner == null ? null : Owner.valueOf(owner.toUpperCase()),
+                rs.getString("assignee"),
+                rs.getString("created_by"),
+                rs.getString("claimed_by"),
                 TaskRepository.instant(rs.getTimestamp("claim_expires_at")),
-                TaskRepository.instant(rs.getTimestamp("due_date")), rs.getBoolean("overdue"),
-                rs.getInt("occurrence_count"), json.readValue(rs.getString("metadata"), MAP), rs.getLong("version"),
-                TaskRepository.instant(rs.getTimestamp("created_at")), TaskRepository.instant(rs.getTimestamp("updated_at")),
+                TaskRepository.instant(rs.getTimestamp("due_date")),
+                rs.getBoolean("overdue"),
+                rs.getInt("occurrence_count"),
+                json.readValue(rs.getString("metadata"), MAP),
+                rs.getLong("version"),
+                TaskRepository.instant(rs.getTimestamp("created_at")),
+                TaskRepository.instant(rs.getTimestamp("updated_at")),
                 TaskRepository.instant(rs.getTimestamp("column_entered_at")),
-                TaskRepository.instant(rs.getTimestamp("completed_at")), rs.getLong("time_in_column"),
-                rs.getLong("comment_count"), List.of(), false, List.of(), null, TaskView.Progress.NONE,
+                TaskRepository.instant(rs.getTimestamp("completed_at")),
+                rs.getLong("time_in_column"),
+                rs.getLong("comment_count"),
+                List.of(),
+                false,
+                List.of(),
+                null,
+                TaskView.Progress.NONE,
                 TaskView.Progress.NONE);
     }
 

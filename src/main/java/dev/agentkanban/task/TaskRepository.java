@@ -32,7 +32,8 @@ class TaskRepository {
     }
 
     Optional<Task> find(long ws, long id, boolean forUpdate) {
-        return jdbc.sql("select " + COLUMNS + " from tasks where workspace_id = :ws and id = :id" + (forUpdate ? " for update" : ""))
+        return jdbc.sql("select " + COLUMNS + " from tasks where workspace_id = :ws and id = :id"
+                        + (forUpdate ? " for update" : ""))
                 .param("ws", ws)
                 .param("id", id)
                 .query(this::task)
@@ -84,7 +85,9 @@ class TaskRepository {
 
     /** A fresh id of the tasks identity that no row takes (for the restored trail of a task that no longer exists). */
     long reserveId() {
-        return jdbc.sql("select nextval(pg_get_serial_sequence('tasks', 'id'))").query(Long.class).single();
+        return jdbc.sql("select nextval(pg_get_serial_sequence('tasks', 'id'))")
+                .query(Long.class)
+                .single();
     }
 
     /** Writes every mutable field; the triggers bump the version and keep the timestamps and the audit trail. */
@@ -205,11 +208,17 @@ class TaskRepository {
     }
 
     int delete(long ws, long id) {
-        return jdbc.sql("delete from tasks where workspace_id = :ws and id = :id").param("ws", ws).param("id", id).update();
+        return jdbc.sql("delete from tasks where workspace_id = :ws and id = :id")
+                .param("ws", ws)
+                .param("id", id)
+                .update();
     }
 
     long countInColumn(long columnId) {
-        return jdbc.sql("select count(*) from tasks where column_id = :c").param("c", columnId).query(Long.class).single();
+        return jdbc.sql("select count(*) from tasks where column_id = :c")
+                .param("c", columnId)
+                .query(Long.class)
+                .single();
     }
 
     /** Positions of up to two tasks of the column starting at {@code offset}, in order, leaving out one task. */
@@ -257,10 +266,7 @@ class TaskRepository {
                 update tasks t set position = s.rn * :gap
                 from (select id, row_number() over (order by position) as rn from tasks where column_id = :c) s
                 where t.id = s.id
-                """)
-                .param("gap", Position.GAP)
-                .param("c", columnId)
-                .update();
+                """).param("gap", Position.GAP).param("c", columnId).update();
         jdbc.sql("set constraints tasks_column_position_unique immediate").update();
     }
 

@@ -21,7 +21,6 @@ public final class TaskRequests {
 
     public static final int MAX_LEASE_SECONDS = 86_400;
 
-
     private TaskRequests() {}
 
     static final String NOT_BLANK = ".*\\S.*";
@@ -50,7 +49,9 @@ public final class TaskRequests {
      * applies the lifecycle rules; sending a column moves the task to the end of that column.
      */
     public record UpdateTask(
-            @JsonAlias("content") @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String title,
+            @JsonAlias("content") @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+            String title,
+
             @Size(max = 100000) String description,
             @Size(max = 20000) String acceptanceCriteria,
             Priority priority,
@@ -68,14 +69,20 @@ public final class TaskRequests {
 
         /** A change of the priority alone. */
         public static Patch<UpdateTask> priorityOnly(Priority priority) {
-            return new Patch<>(new UpdateTask(null, null, null, priority, null, null, null, null, null, null, null, null,
-                    null, null, null), Set.of("priority"));
+            return new Patch<>(
+                    new UpdateTask(
+                            null, null, null, priority, null, null, null, null, null, null, null, null, null, null,
+                            null),
+                    Set.of("priority"));
         }
 
         /** A change of the assignee alone (null unassigns). */
         public static Patch<UpdateTask> assigneeOnly(String assignee) {
-            return new Patch<>(new UpdateTask(null, null, null, null, null, null, null, assignee, null, null, null, null,
-                    null, null, null), Set.of("assignee"));
+            return new Patch<>(
+                    new UpdateTask(
+                            null, null, null, null, null, null, null, assignee, null, null, null, null, null, null,
+                            null),
+                    Set.of("assignee"));
         }
     }
 
@@ -95,7 +102,8 @@ public final class TaskRequests {
 
     public record CancelTask(@NotBlank @Size(max = 2000) String reason) {}
 
-    public record ClaimTask(@Min(MIN_LEASE_SECONDS) @Max(MAX_LEASE_SECONDS) Integer leaseSeconds) {}
+    public record ClaimTask(
+            @Min(MIN_LEASE_SECONDS) @Max(MAX_LEASE_SECONDS) Integer leaseSeconds) {}
 
     /**
      * Which task to take next: the board, optionally one column (id or name) and filters. The lease
@@ -140,7 +148,9 @@ public final class TaskRequests {
 
     /** The editable fields of a checklist item (PATCH: those sent); {@code done} ticks or unticks it. */
     public record UpdateChecklistItem(
-            @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String text,
+            @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+            String text,
+
             Boolean done,
             @Size(max = 200) String assignee,
             Instant dueDate) {}

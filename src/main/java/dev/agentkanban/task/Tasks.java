@@ -45,8 +45,18 @@ public class Tasks {
     static final Priority DEFAULT_PRIORITY = Priority.MEDIUM;
     static final int DEFAULT_OCCURRENCES = 1;
     /** The fields a PUT replaces whether sent or not. */
-    private static final Set<String> REPLACED_FIELDS = Set.of("title", "description", "acceptance_criteria", "priority",
-            "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "metadata");
+    private static final Set<String> REPLACED_FIELDS = Set.of(
+            "title",
+            "description",
+            "acceptance_criteria",
+            "priority",
+            "epic",
+            "area",
+            "owner",
+            "assignee",
+            "due_date",
+            "occurrence_count",
+            "metadata");
 
     /** The largest metadata object, in bytes of JSON (the API's and the CSV import's limit). */
     public static final int MAX_METADATA_BYTES = 65_536;
@@ -61,8 +71,16 @@ public class Tasks {
     private final TaskTagging tags;
     private final Relations relations;
 
-    Tasks(TaskRepository repo, TaskQueries queries, Boards boards, Transactions tx, Outbox outbox, JsonMapper json,
-            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease, TaskTagging tags, Relations relations) {
+    Tasks(
+            TaskRepository repo,
+            TaskQueries queries,
+            Boards boards,
+            Transactions tx,
+            Outbox outbox,
+            JsonMapper json,
+            @Value("${kanban.claim-lease:PT15M}") Duration defaultLease,
+            TaskTagging tags,
+            Relations relations) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -131,10 +149,22 @@ public class Tasks {
         Set<String> present = new HashSet<>(sent.present());
         present.addAll(REPLACED_FIELDS);
         UpdateTask v = sent.values();
-        UpdateTask full = new UpdateTask(v.title(), v.description(), v.acceptanceCriteria(),
-                v.priority() == null ? DEFAULT_PRIORITY : v.priority(), v.epic(), v.area(), v.owner(), v.assignee(),
-                v.dueDate(), v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(), v.metadata(),
-                v.status(), v.cancelReason(), v.columnId(), v.column());
+        UpdateTask full = new UpdateTask(
+                v.title(),
+                v.description(),
+                v.acceptanceCriteria(),
+                v.priority() == null ? DEFAULT_PRIORITY : v.priority(),
+                v.epic(),
+                v.area(),
+                v.owner(),
+                v.assignee(),
+                v.dueDate(),
+                v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(),
+                v.metadata(),
+                v.status(),
+                v.cancelReason(),
+                v.columnId(),
+                v.column());
         return update(id, expectedVersion, new Patch<>(full, present), overrides);
     }
 
@@ -283,11 +313,17 @@ public class Tasks {
     }
 
     public TaskView start(long id, Long expectedVersion, Overrides overrides) {
-        return transition(id, expectedVersion, overrides, EventType.TASK_UPDATED, (board, t) -> {
-            BoardColumn current = column(board, t.columnId);
-            boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
-            return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
-        }, Task::start);
+        return transition(
+                id,
+                expectedVersion,
+                overrides,
+                EventType.TASK_UPDATED,
+                (board, t) -> {
+                    BoardColumn current = column(board, t.columnId);
+                    boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
+                    return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
+                },
+                Task::start);
     }
 
     /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
@@ -297,7 +333,11 @@ public class Tasks {
 
     /** Completes the task; a parent with open subtasks only with {@code cascade} complete or cancel (applied to them first). */
     public TaskView complete(long id, Long expectedVersion, Overrides overrides) {
-        return transition(id, expectedVersion, overrides, EventType.TASK_COMPLETED,
+        return transition(
+                id,
+                expectedVersion,
+                overrides,
+                EventType.TASK_COMPLETED,
                 (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
                 Task::complete);
     }
@@ -307,7 +347,13 @@ public class Tasks {
     }
 
     public TaskView cancel(long id, Long expectedVersion, String reason, boolean force) {
-        return transition(id, expectedVersion, Overrides.of(force, null), EventType.TASK_UPDATED, (board, t) -> null, t -> t.cancel(reason.trim()));
+        return transition(
+                id,
+                expectedVersion,
+                Overrides.of(force, null),
+                EventType.TASK_UPDATED,
+                (board, t) -> null,
+                t -> t.cancel(reason.trim()));
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
@@ -316,12 +362,18 @@ public class Tasks {
     }
 
     public TaskView reopen(long id, Long expectedVersion, boolean force) {
-        return transition(id, expectedVersion, Overrides.of(force, null), EventType.TASK_UPDATED, (board, t) -> {
-            if (!column(board, t.columnId).isDone()) {
-                return null;
-            }
-            return board.reopenColumn();
-        }, Task::reopen);
+        return transition(
+                id,
+                expectedVersion,
+                Overrides.of(force, null),
+                EventType.TASK_UPDATED,
+                (board, t) -> {
+                    if (!column(board, t.columnId).isDone()) {
+                        return null;
+                    }
+                    return board.reopenColumn();
+                },
+                Task::reopen);
     }
 
     /**
@@ -365,10 +417,17 @@ public class Tasks {
         Duration lease = lease(request.leaseSeconds());
         return tx.write(() -> {
             Board board = boards.require(request.boardId());
-            Long columnId = request.columnId() == null && request.column() == null ? null
-                    : boards.resolveColumn(board, request.columnId(), request.column()).id();
-            Optional<Long> picked = repo.lockNextClaimable(ctx.workspaceId(), board.id(), columnId, request.priority(),
-                    blankToNull(request.epic()), blankToNull(request.tag()));
+            Long columnId = request.columnId() == null && request.column() == null
+                    ? null
+                    : boards.resolveColumn(board, request.columnId(), request.column())
+                            .id();
+            Optional<Long> picked = repo.lockNextClaimable(
+                    ctx.workspaceId(),
+                    board.id(),
+                    columnId,
+                    request.priority(),
+                    blankToNull(request.epic()),
+                    blankToNull(request.tag()));
             if (picked.isEmpty()) {
                 return Optional.<TaskView>empty();
             }
@@ -392,9 +451,27 @@ public class Tasks {
             repo.lockIssueTitle(board.id(), request.title());
             Optional<Task> found = repo.findIssue(CurrentRequest.get().workspaceId(), board.id(), request.title());
             if (found.isEmpty()) {
-                TaskView created = insert(new CreateTask(board.id(), request.columnId(), request.column(), request.title(),
-                        request.description(), request.acceptanceCriteria(), request.priority(), request.epic(),
-                        request.area(), null, null, null, 1, null, request.tags(), null, null), CurrentRequest.get(), Map.of());
+                TaskView created = insert(
+                        new CreateTask(
+                                board.id(),
+                                request.columnId(),
+                                request.column(),
+                                request.title(),
+                                request.description(),
+                                request.acceptanceCriteria(),
+                                request.priority(),
+                                request.epic(),
+                                request.area(),
+                                null,
+                                null,
+                                null,
+                                1,
+                                null,
+                                request.tags(),
+                                null,
+                                null),
+                        CurrentRequest.get(),
+                        Map.of());
                 if (request.duplicateOf() != null) {
                     relations.link(created.id(), RelationKind.DUPLICATE_OF, request.duplicateOf(), true);
                     created = queries.find(created.id()).orElseThrow();
@@ -420,9 +497,14 @@ public class Tasks {
                 t.status = status;
             }
             repo.update(t);
-            repo.recordChange(t.id, "occurrence_count", Integer.toString(previous), Integer.toString(t.occurrenceCount),
+            repo.recordChange(
+                    t.id,
+                    "occurrence_count",
+                    Integer.toString(previous),
+                    Integer.toString(t.occurrenceCount),
                     "reported_again");
-            return new ReportedIssue(publish(EventType.TASK_UPDATED, t.id, Map.of("reported_again", true)), false, reopens);
+            return new ReportedIssue(
+                    publish(EventType.TASK_UPDATED, t.id, Map.of("reported_again", true)), false, reopens);
         });
     }
 
@@ -468,16 +550,21 @@ public class Tasks {
         }
         Overrides.Cascade cascade = overrides.cascade();
         if (cascade == null) {
-            throw ApiException.conflict("open-subtasks", "task " + t.id + " has open subtasks "
-                    + open.stream().map(c -> "#" + c.id() + " " + c.title()).toList()
-                    + "; finish them first, or complete with cascade=complete or cascade=cancel",
+            throw ApiException.conflict(
+                    "open-subtasks",
+                    "task " + t.id + " has open subtasks "
+                            + open.stream()
+                                    .map(c -> "#" + c.id() + " " + c.title())
+                                    .toList()
+                            + "; finish them first, or complete with cascade=complete or cascade=cancel",
                     Map.of("subtasks", open));
         }
         for (TaskLink child : open) {
             switch (cascade) {
                 case COMPLETE -> complete(child.id(), null, overrides);
                 case CANCEL -> cancel(child.id(), null, "parent task " + t.id + " was completed");
-                default -> throw ApiException.invalid("cascade", "completing a task takes cascade=complete or cascade=cancel");
+                default ->
+                    throw ApiException.invalid("cascade", "completing a task takes cascade=complete or cascade=cancel");
             }
         }
         return true;
@@ -490,14 +577,16 @@ public class Tasks {
         }
         Overrides.Cascade cascade = overrides.cascade();
         if (cascade == null) {
-            throw ApiException.conflict("has-subtasks", "task " + t.id + " has subtasks "
-                    + children.stream().map(c -> "#" + c.id()).toList()
-                    + "; delete with cascade=delete to delete them too, or cascade=detach to keep them",
+            throw ApiException.conflict(
+                    "has-subtasks",
+                    "task " + t.id + " has subtasks "
+                            + children.stream().map(c -> "#" + c.id()).toList()
+                            + "; delete with cascade=delete to delete them too, or cascade=detach to keep them",
                     Map.of("subtasks", children));
         }
         switch (cascade) {
             case DELETE -> children.forEach(child -> delete(child.id(), null, overrides));
-            case DETACH -> { } // the relation rows go with the parent; the subtasks stay as top-level tasks
+            case DETACH -> {} // the relation rows go with the parent; the subtasks stay as top-level tasks
             default -> throw ApiException.invalid("cascade", "deleting a task takes cascade=delete or cascade=detach");
         }
     }
@@ -524,7 +613,12 @@ public class Tasks {
      * A lifecycle change that may also move the task: the target column is decided from the task as it
      * is, locked, and the task is locked after it (the same lock order as every move).
      */
-    private TaskView transition(long id, Long expectedVersion, Overrides overrides, EventType event, TargetRule rule,
+    private TaskView transition(
+            long id,
+            Long expectedVersion,
+            Overrides overrides,
+            EventType event,
+            TargetRule rule,
             Consumer<Task> change) {
         Task before = loadUnlocked(id);
         return tx.write(() -> {
@@ -581,7 +675,8 @@ public class Tasks {
     private void relocate(Board board, Task t, BoardColumn target, Placement placement) {
         // the caller's board may predate a column the task was moved into meanwhile: then read it again
         BoardColumn from = board.columns().stream().anyMatch(c -> c.id() == t.columnId)
-                ? column(board, t.columnId) : column(boards.require(t.boardId), t.columnId);
+                ? column(board, t.columnId)
+                : column(boards.require(t.boardId), t.columnId);
         if (target.boardId() != t.boardId) {
             throw ApiException.invalid("column_id", "column " + target.id() + " is on another board");
         }
@@ -597,8 +692,10 @@ public class Tasks {
         }
         long count = repo.countInColumn(column.id());
         if (count >= column.wipLimit()) {
-            throw ApiException.conflict("wip-limit",
-                    "column '" + column.name() + "' is at its WIP limit of " + column.wipLimit() + " (" + count + " tasks)",
+            throw ApiException.conflict(
+                    "wip-limit",
+                    "column '" + column.name() + "' is at its WIP limit of " + column.wipLimit() + " (" + count
+                            + " tasks)",
                     Map.of("column_id", column.id(), "wip_limit", column.wipLimit(), "task_count", count));
         }
     }
@@ -613,11 +710,15 @@ public class Tasks {
         OptionalLong position = tryPlace(column.id(), selfId, p);
         if (position.isEmpty()) {
             repo.renumber(column.id());
-            outbox.append(EventType.BULK_UPDATE, column.boardId(), null,
+            outbox.append(
+                    EventType.BULK_UPDATE,
+                    column.boardId(),
+                    null,
                     Map.of("operation", "renumber", "column_id", column.id()));
             position = tryPlace(column.id(), selfId, p);
         }
-        return position.orElseThrow(() -> new IllegalStateException("no position after renumbering column " + column.id()));
+        return position.orElseThrow(
+                () -> new IllegalStateException("no position after renumbering column " + column.id()));
     }
 
     private OptionalLong tryPlace(long columnId, long selfId, Placement p) {
@@ -630,7 +731,8 @@ public class Tasks {
             }
             Task anchor = repo.find(CurrentRequest.get().workspaceId(), anchorId, false)
                     .filter(a -> a.columnId == columnId)
-                    .orElseThrow(() -> ApiException.invalid(field, "task " + anchorId + " is not in the target column"));
+                    .orElseThrow(
+                            () -> ApiException.invalid(field, "task " + anchorId + " is not in the target column"));
             Long neighbour = repo.neighbour(columnId, selfId, anchor.position, before);
             return before ? Position.between(neighbour, anchor.position) : Position.between(anchor.position, neighbour);
         }
@@ -654,7 +756,8 @@ public class Tasks {
     }
 
     private Task lockForChange(long id, Long expectedVersion) {
-        Task t = repo.find(CurrentRequest.get().workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("task", id));
+        Task t = repo.find(CurrentRequest.get().workspaceId(), id, true)
+                .orElseThrow(() -> ApiException.notFound("task", id));
         if (expectedVersion != null && expectedVersion != t.version) {
             throw ApiException.staleVersion(expectedVersion, t.version);
         }
@@ -668,13 +771,17 @@ public class Tasks {
      */
     private void respectClaim(Task t, boolean force) {
         RequestContext ctx = CurrentRequest.get();
-        if (t.claimedBy == null || t.claimedBy.equals(ctx.actor()) || t.claimExpiresAt == null
+        if (t.claimedBy == null
+                || t.claimedBy.equals(ctx.actor())
+                || t.claimExpiresAt == null
                 || !t.claimExpiresAt.isAfter(Instant.now())) {
             return;
         }
         if (!force) {
-            throw ApiException.conflict("claimed-by-another", "task " + t.id + " is claimed by " + t.claimedBy + " until "
-                    + t.claimExpiresAt + "; wait, ask them to release it, or (members and admins) override with force",
+            throw ApiException.conflict(
+                    "claimed-by-another",
+                    "task " + t.id + " is claimed by " + t.claimedBy + " until " + t.claimExpiresAt
+                            + "; wait, ask them to release it, or (members and admins) override with force",
                     Map.of("claimed_by", t.claimedBy, "claim_expires_at", t.claimExpiresAt.toString()));
         }
         if (!ctx.role().atLeast(Role.MEMBER)) {
@@ -704,8 +811,11 @@ public class Tasks {
     }
 
     private static BoardColumn column(Board board, long columnId) {
-        return board.columns().stream().filter(c -> c.id() == columnId).findFirst()
-                .orElseThrow(() -> new IllegalStateException("column " + columnId + " missing from board " + board.id()));
+        return board.columns().stream()
+                .filter(c -> c.id() == columnId)
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalStateException("column " + columnId + " missing from board " + board.id()));
     }
 
     private Map<String, Object> checkedMetadata(Map<String, Object> metadata) {

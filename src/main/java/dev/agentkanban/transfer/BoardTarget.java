@@ -21,11 +21,14 @@ record BoardTarget(Long id, String name) {
         if (value == null || value.isBlank()) {
             return DEFAULT;
         }
-        return new BoardTarget(value.strip().matches("\\d{1,18}") ? Long.parseLong(value.strip()) : null, value.strip());
+        return new BoardTarget(
+                value.strip().matches("\\d{1,18}") ? Long.parseLong(value.strip()) : null, value.strip());
     }
 
     /** From the HTTP parameters {@code board_id} and {@code board} (a name). */
     static BoardTarget of(Long boardId, String boardName) {
-        return boardId != null ? id(boardId) : boardName == null || boardName.isBlank() ? DEFAULT : named(boardName.strip());
+        return boardId != null
+                ? id(boardId)
+                : boardName == null || boardName.isBlank() ? DEFAULT : named(boardName.strip());
     }
 }

@@ -71,7 +71,10 @@ final class Csv {
             return "";
         }
         value = neutralise(value);
-        boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
+        boolean quote = value.indexOf(',') >= 0
+                || value.indexOf('"') >= 0
+                || value.indexOf('\n') >= 0
+                || value.indexOf('\r') >= 0;
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
@@ -135,7 +138,9 @@ final class Csv {
                 line++;
                 rowStart = line;
             } else if (afterQuote) {
-                throw new MalformedCsv(line, "unexpected '" + c + "' after a closing quote (a quote inside a field is written as two)");
+                throw new MalformedCsv(
+                        line,
+                        "unexpected '" + c + "' after a closing quote (a quote inside a field is written as two)");
             } else if (c == '"' && field.isEmpty()) {
                 quoted = true;
                 fieldStarted = true;

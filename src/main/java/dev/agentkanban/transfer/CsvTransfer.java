@@ -1,6 +1,5 @@
 package dev.agentkanban.transfer;
 
-import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
@@ -18,6 +17,7 @@ import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
@@ -53,13 +53,32 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 class CsvTransfer {
 
-    static final List<String> HEADER = List.of("id", "column", "title", "description", "acceptance_criteria", "status",
-            "cancel_reason", "priority", "epic", "area", "owner", "assignee", "due_date", "occurrence_count", "tags",
-            "created_at", "completed_at", "metadata", "parent_id", "blocked_by");
+    static final List<String> HEADER = List.of(
+            "id",
+            "column",
+            "title",
+            "description",
+            "acceptance_criteria",
+            "status",
+            "cancel_reason",
+            "priority",
+            "epic",
+            "area",
+            "owner",
+            "assignee",
+            "due_date",
+            "occurrence_count",
+            "tags",
+            "created_at",
+            "completed_at",
+            "metadata",
+            "parent_id",
+            "blocked_by");
     /** Task ids in the {@code blocked_by} column are separated by semicolons. */
     static final String ID_SEPARATOR = "; ";
     /** Tag names in the {@code tags} column are separated by semicolons (a tag name may contain a comma). */
     static final String TAG_SEPARATOR = "; ";
+
     static final String SOURCE = "csv";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -74,8 +93,15 @@ class CsvTransfer {
     private final Relations relations;
     private final JsonMapper json;
 
-    CsvTransfer(Transactions tx, Boards boards, Targets targets, TransferRepository repo, ImportedTasks imported, Tags tags,
-            Relations relations, JsonMapper json) {
+    CsvTransfer(
+            Transactions tx,
+            Boards boards,
+            Targets targets,
+            TransferRepository repo,
+            ImportedTasks imported,
+            Tags tags,
+            Relations relations,
+            JsonMapper json) {
         this.tx = tx;
         this.boards = boards;
         this.targets = targets;
@@ -90,16 +116,28 @@ class CsvTransfer {
 
     record ColumnCount(Long columnId, String column, int imported) {}
 
-    record CsvReport(long boardId, String board, boolean boardCreated, int imported, List<ColumnCount> columns,
+    record CsvReport(
+            long boardId,
+            String board,
+            boolean boardCreated,
+            int imported,
+            List<ColumnCount> columns,
             List<String> ignoredColumns) {
 
         String describe() {
-            StringBuilder out = new StringBuilder("Board '").append(board).append("' (id ").append(boardId).append(')')
-                    .append(boardCreated ? ", created" : "").append('\n');
+            StringBuilder out = new StringBuilder("Board '")
+                    .append(board)
+                    .append("' (id ")
+                    .append(boardId)
+                    .append(')')
+                    .append(boardCreated ? ", created" : "")
+                    .append('\n');
             columns.forEach(c -> out.append(String.format("  %-12s imported %d%n", c.column() + ":", c.imported())));
             out.append("Total: imported ").append(imported).append('\n');
             if (!ignoredColumns.isEmpty()) {
-                out.append("Ignored columns: ").append(String.join(", ", ignoredColumns)).append('\n');
+                out.append("Ignored columns: ")
+                        .append(String.join(", ", ignoredColumns))
+                        .append('\n');
             }
             return out.toString();
         }
@@ -113,12 +151,29 @@ class CsvTransfer {
             Board board = targets.require(target, target.name());
             StringBuilder out = new StringBuilder(Csv.record(HEADER));
             for (ExportedTask t : repo.boardTasks(CurrentRequest.get().workspaceId(), board.id())) {
-                out.append(Csv.record(Arrays.asList(Long.toString(t.id()), t.column(), t.title(), t.description(),
-                        t.acceptanceCriteria(), t.status(), t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(),
-                        t.assignee(), text(t.dueDate()), Integer.toString(t.occurrenceCount()), String.join(TAG_SEPARATOR, t.tags()),
-                        text(t.createdAt()), text(t.completedAt()), t.metadata().isEmpty() ? "" : json.writeValueAsString(t.metadata()),
+                out.append(Csv.record(Arrays.asList(
+                        Long.toString(t.id()),
+                        t.column(),
+                        t.title(),
+                        t.description(),
+                        t.acceptanceCriteria(),
+                        t.status(),
+                        t.cancelReason(),
+                        t.priority(),
+                        t.epic(),
+                        t.area(),
+                        t.owner(),
+                        t.assignee(),
+                        text(t.dueDate()),
+                        Integer.toString(t.occurrenceCount()),
+                        String.join(TAG_SEPARATOR, t.tags()),
+                        text(t.createdAt()),
+                        text(t.completedAt()),
+                        t.metadata().isEmpty() ? "" : json.writeValueAsString(t.metadata()),
                         t.parentId() == null ? null : Long.toString(t.parentId()),
-                        String.join(ID_SEPARATOR, t.blockedBy().stream().map(String::valueOf).toList()))));
+                        String.join(
+                                ID_SEPARATOR,
+                                t.blockedBy().stream().map(String::valueOf).toList()))));
             }
             return new Exported(board, out.toString());
         });
@@ -138,7 +193,13 @@ class CsvTransfer {
     // ---- import ----
 
     /** One row, checked: where it goes and what it says. */
-    private record Parsed(int line, String column, RestoredTask task, List<String> tags, Long id, Long parentId,
+    private record Parsed(
+            int line,
+            String column,
+            RestoredTask task,
+            List<String> tags,
+            Long id,
+            Long parentId,
             List<Long> blockedBy) {}
 
     CsvReport importCsv(String text, BoardTarget target) {
@@ -152,7 +213,8 @@ class CsvTransfer {
             throw ApiException.invalid("csv", e.getMessage());
         }
         if (rows.isEmpty()) {
-            throw ApiException.invalid("csv", "the file is empty; the first line must name the columns, e.g. " + String.join(",", HEADER));
+            throw ApiException.invalid(
+                    "csv", "the file is empty; the first line must name the columns, e.g. " + String.join(",", HEADER));
         }
         Map<String, Integer> header = new HashMap<>();
         List<String> ignored = new ArrayList<>();
@@ -166,8 +228,10 @@ class CsvTransfer {
             }
         }
         if (!header.containsKey("title")) {
-            throw ApiException.invalid("csv", "the first line must name the columns and include 'title'; known columns: "
-                    + String.join(", ", HEADER));
+            throw ApiException.invalid(
+                    "csv",
+                    "the first line must name the columns and include 'title'; known columns: "
+                            + String.join(", ", HEADER));
         }
         List<FieldError> errors = new ArrayList<>();
         List<Parsed> parsed = new ArrayList<>();
@@ -184,14 +248,21 @@ class CsvTransfer {
     private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored) {
         Optional<Board> found = targets.find(target, target.name());
         boolean create = found.isEmpty();
-        Board board = found.orElseGet(() -> boards.create(new CreateBoard(target.name(), "Imported from CSV", columnsOf(rows))));
+        Board board = found.orElseGet(
+                () -> boards.create(new CreateBoard(target.name(), "Imported from CSV", columnsOf(rows))));
         Map<String, BoardColumn> byName = new HashMap<>();
         board.columns().forEach(c -> byName.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c));
         List<FieldError> unknown = new ArrayList<>();
         for (Parsed p : rows) {
             if (p.column() != null && !byName.containsKey(p.column().toLowerCase(Locale.ROOT))) {
-                unknown.add(new FieldError("line " + p.line() + ": column", "board '" + board.name() + "' has no column '"
-                        + p.column() + "'; its columns: " + String.join(", ", board.columns().stream().map(BoardColumn::name).toList())));
+                unknown.add(new FieldError(
+                        "line " + p.line() + ": column",
+                        "board '" + board.name() + "' has no column '" + p.column() + "'; its columns: "
+                                + String.join(
+                                        ", ",
+                                        board.columns().stream()
+                                                .map(BoardColumn::name)
+                                                .toList())));
             }
         }
         if (!unknown.isEmpty()) {
@@ -202,13 +273,34 @@ class CsvTransfer {
         Map<Long, int[]> counts = new LinkedHashMap<>();
         board.columns().forEach(c -> counts.put(c.id(), new int[1]));
         for (Parsed p : rows) {
-            BoardColumn column = p.column() == null ? board.columns().getFirst() : byName.get(p.column().toLowerCase(Locale.ROOT));
+            BoardColumn column = p.column() == null
+                    ? board.columns().getFirst()
+                    : byName.get(p.column().toLowerCase(Locale.ROOT));
             RestoredTask t = p.task();
             String status = t.status() != null ? t.status() : Targets.statusOnArrival(column);
-            long id = imported.insert(new RestoredTask(board.id(), column.id(), slots.next(column.id()), t.title(), t.description(),
-                    t.acceptanceCriteria(), status, t.cancelReason(), t.priority(), t.epic(), t.area(), t.owner(), t.assignee(),
-                    t.createdBy(), t.dueDate(), t.occurrenceCount(), t.metadata(), t.createdAt(),
-                    status.equals("completed") ? t.completedAt() : null, null, null, null));
+            long id = imported.insert(new RestoredTask(
+                    board.id(),
+                    column.id(),
+                    slots.next(column.id()),
+                    t.title(),
+                    t.description(),
+                    t.acceptanceCriteria(),
+                    status,
+                    t.cancelReason(),
+                    t.priority(),
+                    t.epic(),
+                    t.area(),
+                    t.owner(),
+                    t.assignee(),
+                    t.createdBy(),
+                    t.dueDate(),
+                    t.occurrenceCount(),
+                    t.metadata(),
+                    t.createdAt(),
+                    status.equals("completed") ? t.completedAt() : null,
+                    null,
+                    null,
+                    null));
             if (!p.tags().isEmpty()) {
                 tags.setByNames(new TaskRef(id, board.id(), CurrentRequest.get().workspaceId()), p.tags());
             }
@@ -242,11 +334,16 @@ class CsvTransfer {
     /** The columns of a board the import creates: those the rows name, in order of appearance; else the defaults. */
     private static List<ColumnSpec> columnsOf(List<Parsed> rows) {
         Map<String, String> names = new LinkedHashMap<>();
-        rows.stream().map(Parsed::column).filter(c -> c != null).forEach(c -> names.putIfAbsent(c.toLowerCase(Locale.ROOT), c));
+        rows.stream()
+                .map(Parsed::column)
+                .filter(c -> c != null)
+                .forEach(c -> names.putIfAbsent(c.toLowerCase(Locale.ROOT), c));
         if (names.isEmpty()) {
             return null;
         }
-        return names.values().stream().map(n -> new ColumnSpec(null, n, null, null)).toList();
+        return names.values().stream()
+                .map(n -> new ColumnSpec(null, n, null, null))
+                .toList();
     }
 
     private Parsed parse(Row row, Map<String, Integer> header, String actor, List<FieldError> errors) {
@@ -320,10 +417,29 @@ class CsvTransfer {
             }
             tagNames.addAll(distinct);
         }
-        RestoredTask task = new RestoredTask(0, 0, 0, title, f.raw("description", 100_000), f.raw("acceptance_criteria", 20_000), status,
-                f.text("cancel_reason", 2000), priority == null ? "medium" : priority, f.text("epic", 200), f.text("area", 200),
-                owner, f.text("assignee", 200), actor, f.time("due_date"), occurrences, metadata, f.time("created_at"),
-                f.time("completed_at"), null, null, null);
+        RestoredTask task = new RestoredTask(
+                0,
+                0,
+                0,
+                title,
+                f.raw("description", 100_000),
+                f.raw("acceptance_criteria", 20_000),
+                status,
+                f.text("cancel_reason", 2000),
+                priority == null ? "medium" : priority,
+                f.text("epic", 200),
+                f.text("area", 200),
+                owner,
+                f.text("assignee", 200),
+                actor,
+                f.time("due_date"),
+                occurrences,
+                metadata,
+                f.time("created_at"),
+                f.time("completed_at"),
+                null,
+                null,
+                null);
         Long id = quietId(f.raw("id")); // an id column of another tool's file only matters when a row refers to it
         Long parent = f.id("parent_id");
         List<Long> blockedBy = new ArrayList<>();
@@ -366,11 +482,13 @@ class CsvTransfer {
                 named.add(p.parentId());
             }
             if (!named.isEmpty() && p.id() == null) {
-                errors.add(new FieldError("line " + p.line() + ": id", "a row with parent_id or blocked_by needs its own id"));
+                errors.add(new FieldError(
+                        "line " + p.line() + ": id", "a row with parent_id or blocked_by needs its own id"));
             }
             for (long ref : named) {
                 if (!ids.contains(ref)) {
-                    errors.add(new FieldError("line " + p.line() + ": " + (p.blockedBy().contains(ref) ? "blocked_by" : "parent_id"),
+                    errors.add(new FieldError(
+                            "line " + p.line() + ": " + (p.blockedBy().contains(ref) ? "blocked_by" : "parent_id"),
                             "no row of this file has id " + ref));
                 }
             }

@@ -1,15 +1,14 @@
 package dev.agentkanban.transfer;
 
-import dev.agentkanban.task.Tasks;
-import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
-import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.task.Position;
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskView;
+import dev.agentkanban.task.Tasks;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,8 +52,10 @@ class ImportedTasks {
 
         /** The next end-of-column position by the one ordering rule ({@link Position}), overflow included. */
         private static long after(Long last) {
-            return Position.between(last, null).orElseThrow(() -> ApiException.conflict("column-full",
-                    "the column has no room left at its end; move some of its tasks, then import again"));
+            return Position.between(last, null)
+                    .orElseThrow(() -> ApiException.conflict(
+                            "column-full",
+                            "the column has no room left at its end; move some of its tasks, then import again"));
         }
     }
 

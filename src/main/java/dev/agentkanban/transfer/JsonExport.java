@@ -37,7 +37,8 @@ class JsonExport {
     static final String FORMAT = "agent-kanban/workspace";
     static final int VERSION = 1;
     /** The document's timestamps: UTC with microseconds, the same text the SQL side writes ({@link TransferRepository#ts}). */
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Transactions tx;
     private final TransactionTemplate snapshot;
@@ -89,12 +90,28 @@ class JsonExport {
         g.writeEndArray();
 
         // boards are few: read them first, then stream each board's tasks
-        record BoardRow(long id, String name, String description, long version, String createdBy, String createdAt,
-                String updatedAt, String columns) {}
+        record BoardRow(
+                long id,
+                String name,
+                String description,
+                long version,
+                String createdBy,
+                String createdAt,
+                String updatedAt,
+                String columns) {}
         List<BoardRow> boards = new ArrayList<>();
-        repo.stream(TransferRepository.BOARDS_SQL, Map.of("ws", ws), rs -> boards.add(new BoardRow(rs.getLong("id"),
-                rs.getString("name"), rs.getString("description"), rs.getLong("version"), rs.getString("created_by"),
-                rs.getString("created_at"), rs.getString("updated_at"), rs.getString("columns"))));
+        repo.stream(
+                TransferRepository.BOARDS_SQL,
+                Map.of("ws", ws),
+                rs -> boards.add(new BoardRow(
+                        rs.getLong("id"),
+                        rs.getString("name"),
+                        rs.getString("description"),
+                        rs.getLong("version"),
+                        rs.getString("created_by"),
+                        rs.getString("created_at"),
+                        rs.getString("updated_at"),
+                        rs.getString("columns"))));
         g.writeArrayPropertyStart("boards");
         for (BoardRow b : boards) {
             g.writeStartObject();
@@ -150,8 +167,21 @@ class JsonExport {
         g.writeNumberProperty("id", rs.getLong("id"));
         g.writeNumberProperty("column_id", rs.getLong("column_id"));
         g.writeNumberProperty("position", rs.getLong("position"));
-        for (String text : List.of("title", "description", "acceptance_criteria", "status", "cancel_reason", "priority", "epic",
-                "area", "owner", "assignee", "created_by", "claimed_by", "claim_expires_at", "due_date")) {
+        for (String text : List.of(
+                "title",
+                "description",
+                "acceptance_criteria",
+                "status",
+                "cancel_reason",
+                "priority",
+                "epic",
+                "area",
+                "owner",
+                "assignee",
+                "created_by",
+                "claimed_by",
+                "claim_expires_at",
+                "due_date")) {
             g.writeStringProperty(text, rs.getString(text));
         }
         g.writeNumberProperty("occurrence_count", rs.getInt("occurrence_count"));

@@ -1,18 +1,13 @@
 package dev.agentkanban.transfer;
 
-import dev.agentkanban.task.Tasks;
-import dev.agentkanban.task.Checklists;
-import dev.agentkanban.task.Relations;
-import dev.agentkanban.task.RestoredTask;
-import dev.agentkanban.tag.Tags;
-import dev.agentkanban.history.HistoryLog;
-import dev.agentkanban.evidence.RestoredEvidence;
-import dev.agentkanban.evidence.Evidences;
-import dev.agentkanban.comment.Comments;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.comment.Comments;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
+import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.evidence.RestoredEvidence;
+import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -20,7 +15,12 @@ import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
+import dev.agentkanban.task.Relations;
+import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.task.Tasks;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,8 +37,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -74,8 +74,18 @@ class JsonImport {
     private final Outbox outbox;
     private final JsonMapper json;
 
-    JsonImport(Transactions tx, TransferRepository repo, Boards boards, Tasks tasks, Tags tags, Comments comments,
-            Evidences evidences, HistoryLog history, Checklists checklists, Relations relations, Outbox outbox,
+    JsonImport(
+            Transactions tx,
+            TransferRepository repo,
+            Boards boards,
+            Tasks tasks,
+            Tags tags,
+            Comments comments,
+            Evidences evidences,
+            HistoryLog history,
+            Checklists checklists,
+            Relations relations,
+            Outbox outbox,
             JsonMapper json) {
         this.checklistApi = checklists;
         this.relationApi = relations;
@@ -93,15 +103,30 @@ class JsonImport {
 
     record RestoredBoard(long id, String name, int tasks) {}
 
-    record Restored(int boards, int columns, int tasks, int tags, int comments, int evidence, int history,
+    record Restored(
+            int boards,
+            int columns,
+            int tasks,
+            int tags,
+            int comments,
+            int evidence,
+            int history,
             List<RestoredBoard> boardList) {
 
         String describe() {
             StringBuilder out = new StringBuilder();
-            boardList.forEach(b -> out.append("Board '").append(b.name()).append("' (id ").append(b.id()).append("): ")
-                    .append(b.tasks()).append(" tasks\n"));
-            return out.append(String.format("Restored %d boards, %d columns, %d tasks, %d tags, %d comments, %d evidence,"
-                    + " %d history rows%n", boards, columns, tasks, tags, comments, evidence, history)).toString();
+            boardList.forEach(b -> out.append("Board '")
+                    .append(b.name())
+                    .append("' (id ")
+                    .append(b.id())
+                    .append("): ")
+                    .append(b.tasks())
+                    .append(" tasks\n"));
+            return out.append(String.format(
+                            "Restored %d boards, %d columns, %d tasks, %d tags, %d comments, %d evidence,"
+                                    + " %d history rows%n",
+                            boards, columns, tasks, tags, comments, evidence, history))
+                    .toString();
         }
     }
 
@@ -111,7 +136,8 @@ class JsonImport {
         return tx.write(() -> {
             RequestContext ctx = CurrentRequest.get();
             if (repo.boardCount(ctx.workspaceId()) > 0) {
-                throw ApiException.conflict("workspace-not-empty",
+                throw ApiException.conflict(
+                        "workspace-not-empty",
                         "a workspace document is restored only into a workspace without boards; this one has boards");
             }
             try (JsonParser p = json.createParser(in)) {
@@ -120,8 +146,10 @@ class JsonImport {
                 throw JsonLimits.refused(e);
             } catch (StreamReadException e) {
                 throw ApiException.badRequest("the document is not valid JSON: " + e.getOriginalMessage()
-                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                                + e.getLocation().getColumnNr() + ")"));
+                        + (e.getLocation() == null
+                                ? ""
+                                : " (line " + e.getLocation().getLineNr() + ", column "
+                                        + e.getLocation().getColumnNr() + ")"));
             }
         });
     }
@@ -200,14 +228,23 @@ class JsonImport {
                 }
             }
             requireFormat();
-            return new Restored(restoredBoards.size(), columns, restoredTasks.size(), tags, comments, evidence, history,
+            return new Restored(
+                    restoredBoards.size(),
+                    columns,
+                    restoredTasks.size(),
+                    tags,
+                    comments,
+                    evidence,
+                    history,
                     List.copyOf(restoredBoards));
         }
 
         private void requireFormat() {
             if (!formatSeen) {
-                throw invalid("format", "not an Agent Kanban workspace document: \"format\": \"" + JsonExport.FORMAT
-                        + "\" must come first");
+                throw invalid(
+                        "format",
+                        "not an Agent Kanban workspace document: \"format\": \"" + JsonExport.FORMAT
+                                + "\" must come first");
             }
         }
 
@@ -255,8 +292,10 @@ class JsonImport {
                     case "updated_at" -> updatedAt = parse(p.getValueAsString(), "boards[].updated_at");
                     case "columns" -> columnList = p.readValueAsTree();
                     case "tasks" -> {
-                        board = board != null ? board
-                                : createBoard(oldId, name, description, version, createdBy, createdAt, updatedAt, columnList);
+                        board = board != null
+                                ? board
+                                : createBoard(
+                                        oldId, name, description, version, createdBy, createdAt, updatedAt, columnList);
                         expect(JsonToken.START_ARRAY, "boards[].tasks");
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             task(board, p.readValueAsTree());
@@ -290,12 +329,20 @@ class JsonImport {
             }
         }
 
-        private Restoring createBoard(Long oldId, String name, String description, long version, String createdBy,
-                Instant createdAt, Instant updatedAt, JsonNode columnList) {
+        private Restoring createBoard(
+                Long oldId,
+                String name,
+                String description,
+                long version,
+                String createdBy,
+                Instant createdAt,
+                Instant updatedAt,
+                JsonNode columnList) {
             if (name == null || name.isBlank()) {
                 throw invalid("boards[].name", "is required");
             }
-            long id = boards.restoreBoard(name.strip(), description, Math.max(1, version), createdBy, createdAt, updatedAt);
+            long id = boards.restoreBoard(
+                    name.strip(), description, Math.max(1, version), createdBy, createdAt, updatedAt);
             Restoring board = new Restoring(id, name.strip());
             if (oldId != null) {
                 boardIds.put(oldId, id);
@@ -310,9 +357,16 @@ class JsonImport {
                     if (columnName == null) {
                         throw invalid("boards[].columns[].name", "is required");
                     }
-                    String kind = c.hasNonNull("kind") ? c.get("kind").asString() : ColumnKind.inferFrom(columnName).toString();
-                    long columnId = boards.restoreColumn(id, columnName, c.hasNonNull("position") ? c.get("position").asInt() : index,
-                            kind, c.hasNonNull("wip_limit") ? c.get("wip_limit").asInt() : null, time(c, "created_at"));
+                    String kind = c.hasNonNull("kind")
+                            ? c.get("kind").asString()
+                            : ColumnKind.inferFrom(columnName).toString();
+                    long columnId = boards.restoreColumn(
+                            id,
+                            columnName,
+                            c.hasNonNull("position") ? c.get("position").asInt() : index,
+                            kind,
+                            c.hasNonNull("wip_limit") ? c.get("wip_limit").asInt() : null,
+                            time(c, "created_at"));
                     if (c.hasNonNull("id")) {
                         board.columns.put(c.get("id").asLong(), columnId);
                     }
@@ -325,9 +379,12 @@ class JsonImport {
         }
 
         private void task(Restoring board, JsonNode t) {
-            Long column = t.hasNonNull("column_id") ? board.columns.get(t.get("column_id").asLong()) : null;
+            Long column = t.hasNonNull("column_id")
+                    ? board.columns.get(t.get("column_id").asLong())
+                    : null;
             if (column == null) {
-                throw invalid("tasks[].column_id", "task " + t.path("id") + " names no column of board '" + board.name + "'");
+                throw invalid(
+                        "tasks[].column_id", "task " + t.path("id") + " names no column of board '" + board.name + "'");
             }
             long position;
             if (t.hasNonNull("position")) {
@@ -335,17 +392,35 @@ class JsonImport {
             } else {
                 position = board.nextPosition.merge(column, Position.GAP, Long::sum);
             }
-            Map<String, Object> metadata = t.hasNonNull("metadata") ? json.treeToValue(t.get("metadata"), MAP) : Map.of();
+            Map<String, Object> metadata =
+                    t.hasNonNull("metadata") ? json.treeToValue(t.get("metadata"), MAP) : Map.of();
             String title = text(t, "title");
             if (title == null) {
                 throw invalid("tasks[].title", "task " + t.path("id") + " has no title");
             }
-            long id = taskApi.restore(new RestoredTask(board.id, column, position, title, raw(t, "description"),
-                    raw(t, "acceptance_criteria"), t.hasNonNull("status") ? t.get("status").asString() : "pending",
-                    raw(t, "cancel_reason"), t.hasNonNull("priority") ? t.get("priority").asString() : "medium", raw(t, "epic"),
-                    raw(t, "area"), raw(t, "owner"), raw(t, "assignee"), raw(t, "created_by"), time(t, "due_date"),
-                    t.hasNonNull("occurrence_count") ? t.get("occurrence_count").asInt() : 1, metadata, time(t, "created_at"),
-                    time(t, "completed_at"), time(t, "column_entered_at"), raw(t, "claimed_by"), time(t, "claim_expires_at")));
+            long id = taskApi.restore(new RestoredTask(
+                    board.id,
+                    column,
+                    position,
+                    title,
+                    raw(t, "description"),
+                    raw(t, "acceptance_criteria"),
+                    t.hasNonNull("status") ? t.get("status").asString() : "pending",
+                    raw(t, "cancel_reason"),
+                    t.hasNonNull("priority") ? t.get("priority").asString() : "medium",
+                    raw(t, "epic"),
+                    raw(t, "area"),
+                    raw(t, "owner"),
+                    raw(t, "assignee"),
+                    raw(t, "created_by"),
+                    time(t, "due_date"),
+                    t.hasNonNull("occurrence_count") ? t.get("occurrence_count").asInt() : 1,
+                    metadata,
+                    time(t, "created_at"),
+                    time(t, "completed_at"),
+                    time(t, "column_entered_at"),
+                    raw(t, "claimed_by"),
+                    time(t, "claim_expires_at")));
             if (t.hasNonNull("id")) {
                 taskIds.put(t.get("id").asLong(), id);
             }
@@ -359,8 +434,12 @@ class JsonImport {
                 }
             }
             for (JsonNode c : t.path("comments")) {
-                commentApi.restore(id, c.hasNonNull("author") ? c.get("author").asString() : actor, raw(c, "body"),
-                        time(c, "created_at"), time(c, "updated_at"));
+                commentApi.restore(
+                        id,
+                        c.hasNonNull("author") ? c.get("author").asString() : actor,
+                        raw(c, "body"),
+                        time(c, "created_at"),
+                        time(c, "updated_at"));
                 comments++;
             }
             for (JsonNode e : t.path("evidence")) {
@@ -370,19 +449,30 @@ class JsonImport {
             for (JsonNode i : t.path("checklist")) {
                 String text = text(i, "text");
                 if (text == null || text.length() > 500) {
-                    throw invalid("tasks[].checklist[].text", "task " + t.path("id") + " has a checklist item without text"
-                            + " or longer than 500 characters");
+                    throw invalid(
+                            "tasks[].checklist[].text",
+                            "task " + t.path("id") + " has a checklist item without text"
+                                    + " or longer than 500 characters");
                 }
                 itemPosition += Position.GAP;
-                checklistApi.restore(id, itemPosition, text, i.path("done").asBoolean(false), raw(i, "assignee"),
-                        time(i, "due_date"), raw(i, "created_by"), time(i, "created_at"));
+                checklistApi.restore(
+                        id,
+                        itemPosition,
+                        text,
+                        i.path("done").asBoolean(false),
+                        raw(i, "assignee"),
+                        time(i, "due_date"),
+                        raw(i, "created_by"),
+                        time(i, "created_at"));
             }
         }
 
         /** A relation between two restored tasks (V20), by the document's task ids. */
         private void relation(JsonNode r) {
             String kind = text(r, "kind");
-            if (kind == null || !List.of("blocks", "parent", "relates_to", "duplicate_of").contains(kind)) {
+            if (kind == null
+                    || !List.of("blocks", "parent", "relates_to", "duplicate_of")
+                            .contains(kind)) {
                 throw invalid("relations[].kind", "must be one of blocks, parent, relates_to, duplicate_of");
             }
             Long from = taskIds.get(r.path("from_task_id").asLong(-1));
@@ -391,8 +481,12 @@ class JsonImport {
                 throw invalid("relations[]", "a relation names a task the document does not have: " + r);
             }
             boolean symmetric = kind.equals("relates_to");
-            relationApi.restore(kind, symmetric ? Math.min(from, to) : from, symmetric ? Math.max(from, to) : to,
-                    raw(r, "created_by"), time(r, "created_at"));
+            relationApi.restore(
+                    kind,
+                    symmetric ? Math.min(from, to) : from,
+                    symmetric ? Math.max(from, to) : to,
+                    raw(r, "created_by"),
+                    time(r, "created_at"));
         }
 
         private void evidence(long taskId, JsonNode e) {
@@ -400,21 +494,37 @@ class JsonImport {
             String sha256 = null;
             if (e.hasNonNull("content_base64")) {
                 try {
-                    content = Base64.getMimeDecoder().decode(e.get("content_base64").asString());
+                    content = Base64.getMimeDecoder()
+                            .decode(e.get("content_base64").asString());
                 } catch (IllegalArgumentException ex) {
                     throw invalid("evidence[].content_base64", "is not base64");
                 }
                 sha256 = sha256(content);
                 if (e.hasNonNull("sha256") && !e.get("sha256").asString().equalsIgnoreCase(sha256)) {
-                    throw invalid("evidence[].sha256", "the content of evidence " + e.path("id") + " does not match its sha256");
+                    throw invalid(
+                            "evidence[].sha256",
+                            "the content of evidence " + e.path("id") + " does not match its sha256");
                 }
             }
-            evidenceApi.restore(taskId, new RestoredEvidence(e.hasNonNull("kind") ? e.get("kind").asString() : "file", raw(e, "note"),
-                    raw(e, "url"), e.hasNonNull("measurement_value") ? e.get("measurement_value").asDouble() : null,
-                    raw(e, "measurement_unit"), raw(e, "filename"), raw(e, "content_type"), content, sha256,
-                    e.hasNonNull("latitude") ? e.get("latitude").asDouble() : null,
-                    e.hasNonNull("longitude") ? e.get("longitude").asDouble() : null, time(e, "captured_at"),
-                    raw(e, "created_by"), time(e, "created_at")));
+            evidenceApi.restore(
+                    taskId,
+                    new RestoredEvidence(
+                            e.hasNonNull("kind") ? e.get("kind").asString() : "file",
+                            raw(e, "note"),
+                            raw(e, "url"),
+                            e.hasNonNull("measurement_value")
+                                    ? e.get("measurement_value").asDouble()
+                                    : null,
+                            raw(e, "measurement_unit"),
+                            raw(e, "filename"),
+                            raw(e, "content_type"),
+                            content,
+                            sha256,
+                            e.hasNonNull("latitude") ? e.get("latitude").asDouble() : null,
+                            e.hasNonNull("longitude") ? e.get("longitude").asDouble() : null,
+                            time(e, "captured_at"),
+                            raw(e, "created_by"),
+                            time(e, "created_at")));
             evidence++;
         }
 
@@ -436,8 +546,15 @@ class JsonImport {
                     board = goneBoards.computeIfAbsent(oldBoard, k -> boards.reserveId());
                 }
             }
-            trail.restore(board, task, h.get("action").asString(), raw(h, "field"), raw(h, "old_value"),
-                    raw(h, "new_value"), h.hasNonNull("actor") ? h.get("actor").asString() : "system", time(h, "occurred_at"));
+            trail.restore(
+                    board,
+                    task,
+                    h.get("action").asString(),
+                    raw(h, "field"),
+                    raw(h, "old_value"),
+                    raw(h, "new_value"),
+                    h.hasNonNull("actor") ? h.get("actor").asString() : "system",
+                    time(h, "occurred_at"));
             history++;
         }
 

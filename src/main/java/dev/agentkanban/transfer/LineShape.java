@@ -121,7 +121,10 @@ final class LineShape {
             return null;
         }
         int colon = spacesBefore(s, digits) - 1;
-        if (colon < 3 || s.charAt(colon) != ':' || !s.regionMatches(true, colon - 2, "id", 0, 2) || s.charAt(colon - 3) != '(') {
+        if (colon < 3
+                || s.charAt(colon) != ':'
+                || !s.regionMatches(true, colon - 2, "id", 0, 2)
+                || s.charAt(colon - 3) != '(') {
             return null;
         }
         return new Suffix(spacesBefore(s, colon - 3), s.substring(digits, digitsEnd));

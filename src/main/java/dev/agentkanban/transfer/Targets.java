@@ -43,8 +43,9 @@ class Targets {
 
     /** The board an export reads: it must exist. */
     Board require(BoardTarget target, String defaultName) {
-        return find(target, defaultName).orElseThrow(() -> ApiException.notFound("board",
-                "'" + (target.name() != null ? target.name() : defaultName) + "'"));
+        return find(target, defaultName)
+                .orElseThrow(() -> ApiException.notFound(
+                        "board", "'" + (target.name() != null ? target.name() : defaultName) + "'"));
     }
 
     /** The status a task takes when it is placed straight into {@code column}: the task feature's rule for a new task. */

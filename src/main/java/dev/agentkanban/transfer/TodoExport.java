@@ -50,7 +50,8 @@ class TodoExport {
             }
             Map<Section, List<Line>> sections = new EnumMap<>(Section.class);
             for (ExportedTask t : repo.boardTasks(CurrentRequest.get().workspaceId(), board.id())) {
-                sections.computeIfAbsent(sectionOf.get(t.columnId()), s -> new ArrayList<>()).add(line(t));
+                sections.computeIfAbsent(sectionOf.get(t.columnId()), s -> new ArrayList<>())
+                        .add(line(t));
             }
             return new Exported(board, TodoMarkdown.write(board.name(), sections));
         });
@@ -82,18 +83,33 @@ class TodoExport {
             extra.putAll((Map<String, Object>) x);
         }
         String created = time(m, "original_created_at", t.createdAt(), extra);
-        String completedAt = completed ? time(m, "original_completed_at", t.completedAt(), extra)
+        String completedAt = completed
+                ? time(m, "original_completed_at", t.completedAt(), extra)
                 : m.get("original_completed_at") instanceof String s ? s : null;
-        Long originalId = m.get("original_id") instanceof Number n ? n.longValue()
+        Long originalId = m.get("original_id") instanceof Number n
+                ? n.longValue()
                 : m.get("original_id") instanceof String s && s.matches("\\d{1,18}") ? Long.parseLong(s) : null;
         // a title the import shortened has its whole text in the description: write that, the import shortens it again
         String text = t.title();
-        if (text.endsWith("…") && t.description() != null && !t.description().contains("\n")
+        if (text.endsWith("…")
+                && t.description() != null
+                && !t.description().contains("\n")
                 && t.description().startsWith(text.substring(0, text.length() - 1))) {
             text = t.description();
         }
-        return new Line(completed, Priority.fromWire(t.priority()),
-                t.owner() == null ? null : Owner.valueOf(t.owner().toUpperCase(Locale.ROOT)), text, created, completedAt,
-                t.epic(), t.occurrenceCount(), t.assignee(), t.status().equals("cancelled"), t.cancelReason(), extra, originalId);
+        return new Line(
+                completed,
+                Priority.fromWire(t.priority()),
+                t.owner() == null ? null : Owner.valueOf(t.owner().toUpperCase(Locale.ROOT)),
+                text,
+                created,
+                completedAt,
+                t.epic(),
+                t.occurrenceCount(),
+                t.assignee(),
+                t.status().equals("cancelled"),
+                t.cancelReason(),
+                extra,
+                originalId);
     }
 }

@@ -1,6 +1,5 @@
 package dev.agentkanban.transfer;
 
-import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
@@ -11,6 +10,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.transfer.TodoMarkdown.Document;
 import dev.agentkanban.transfer.TodoMarkdown.Item;
 import dev.agentkanban.transfer.TodoMarkdown.Section;
@@ -45,8 +45,15 @@ class TodoImport {
     static final String SOURCE = "todo-md";
 
     /** Where each section goes on a board created by the import (the default columns, SPEC §2). */
-    private static final Map<Section, String> DEFAULT_COLUMNS = Map.of(Section.BACKLOG, "Backlog", Section.TODO, "To Do",
-            Section.IN_PROGRESS, "In Progress", Section.DONE, "Done");
+    private static final Map<Section, String> DEFAULT_COLUMNS = Map.of(
+            Section.BACKLOG,
+            "Backlog",
+            Section.TODO,
+            "To Do",
+            Section.IN_PROGRESS,
+            "In Progress",
+            Section.DONE,
+            "Done");
 
     private final Transactions tx;
     private final Boards boards;
@@ -78,7 +85,8 @@ class TodoImport {
             String backup) {
 
         TodoReport withBackup(String path) {
-            return new TodoReport(dryRun, boardId, board, boardCreated, found, imported, skipped, columns, warnings, path);
+            return new TodoReport(
+                    dryRun, boardId, board, boardCreated, found, imported, skipped, columns, warnings, path);
         }
 
         /** The report as the CLI prints it. */
@@ -86,20 +94,26 @@ class TodoImport {
             StringBuilder out = new StringBuilder();
             String verb = dryRun ? "would import" : "imported";
             out.append(dryRun ? "Dry run: nothing was written.\n" : "");
-            out.append("Board '").append(board).append("'")
+            out.append("Board '")
+                    .append(board)
+                    .append("'")
                     .append(boardId == null ? "" : " (id " + boardId + ")")
                     .append(boardCreated ? (dryRun ? ", would be created" : ", created") : "")
                     .append('\n');
             for (ColumnReport c : columns) {
-                out.append(String.format("  %-12s found %d, %s %d, skipped %d (already present)%n", c.column() + ":", c.found(),
-                        verb, c.imported(), c.skipped()));
+                out.append(String.format(
+                        "  %-12s found %d, %s %d, skipped %d (already present)%n",
+                        c.column() + ":", c.found(), verb, c.imported(), c.skipped()));
             }
             out.append(String.format("Total: found %d, %s %d, skipped %d%n", found, verb, imported, skipped));
             if (!warnings.isEmpty()) {
                 out.append("Warnings (").append(warnings.size()).append("):\n");
                 for (Warning w : warnings) {
-                    out.append("  ").append(w.line() == null ? "" : "line " + w.line() + ": ").append(w.message())
-                            .append(w.text() == null ? "" : "\n      " + w.text()).append('\n');
+                    out.append("  ")
+                            .append(w.line() == null ? "" : "line " + w.line() + ": ")
+                            .append(w.message())
+                            .append(w.text() == null ? "" : "\n      " + w.text())
+                            .append('\n');
                 }
             }
             if (backup != null) {
@@ -161,8 +175,17 @@ class TodoImport {
                 total[i] += c[i];
             }
         });
-        return new TodoReport(dryRun, board == null ? null : board.id(), board == null ? name : board.name(), create, total[0],
-                total[1], total[2], report, warnings, null);
+        return new TodoReport(
+                dryRun,
+                board == null ? null : board.id(),
+                board == null ? name : board.name(),
+                create,
+                total[0],
+                total[1],
+                total[2],
+                report,
+                warnings,
+                null);
     }
 
     /** A column an item lands in; {@code id} is null in a dry run for a board not yet created. */
@@ -181,13 +204,21 @@ class TodoImport {
             }
             BoardColumn column = board.firstOfKind(s.kind);
             if (column == null) {
-                column = board.columns().stream().filter(c -> c.name().equalsIgnoreCase(s.heading)).findFirst().orElse(null);
+                column = board.columns().stream()
+                        .filter(c -> c.name().equalsIgnoreCase(s.heading))
+                        .findFirst()
+                        .orElse(null);
             }
             if (column == null) {
-                column = board.firstOfKind(ColumnKind.TODO) != null ? board.firstOfKind(ColumnKind.TODO) : board.columns().getFirst();
+                column = board.firstOfKind(ColumnKind.TODO) != null
+                        ? board.firstOfKind(ColumnKind.TODO)
+                        : board.columns().getFirst();
                 if (doc.items().stream().anyMatch(i -> i.section() == s)) {
-                    warnings.add(new Warning(null, "board '" + board.name() + "' has no " + s.heading + " column; its tasks go to '"
-                            + column.name() + "'", null));
+                    warnings.add(new Warning(
+                            null,
+                            "board '" + board.name() + "' has no " + s.heading + " column; its tasks go to '"
+                                    + column.name() + "'",
+                            null));
                 }
             }
             result.put(s, new Target(s, column.id(), column.name(), column.kind()));
@@ -196,7 +227,8 @@ class TodoImport {
     }
 
     private static RestoredTask newTask(Item item, long boardId, Target column, long position, String actor) {
-        String status = item.cancelled() ? "cancelled" : item.checked() ? "completed" : Targets.statusOnArrival(column.kind());
+        String status =
+                item.cancelled() ? "cancelled" : item.checked() ? "completed" : Targets.statusOnArrival(column.kind());
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (item.originalId() != null) {
             metadata.put("original_id", item.originalId());
@@ -210,12 +242,31 @@ class TodoImport {
         if (!item.extra().isEmpty()) {
             metadata.put("todo_extra", item.extra());
         }
-        return new RestoredTask(boardId, column.id(), position, item.title(), item.description(), null, status,
+        return new RestoredTask(
+                boardId,
+                column.id(),
+                position,
+                item.title(),
+                item.description(),
+                null,
+                status,
                 item.cancelled() ? (item.cancelReason() == null ? "cancelled in TODO.md" : item.cancelReason()) : null,
-                item.priority().toString(), item.epic(), null, item.owner() == null ? null : item.owner().toString(),
-                item.assignee(), actor, null, item.occurrenceCount(), metadata,
+                item.priority().toString(),
+                item.epic(),
+                null,
+                item.owner() == null ? null : item.owner().toString(),
+                item.assignee(),
+                actor,
+                null,
+                item.occurrenceCount(),
+                metadata,
                 item.createdAt() == null ? null : item.createdAt().instant(),
-                status.equals("completed") && item.completedAt() != null ? item.completedAt().instant() : null, null, null, null);
+                status.equals("completed") && item.completedAt() != null
+                        ? item.completedAt().instant()
+                        : null,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -230,14 +281,19 @@ class TodoImport {
         Matches(List<Existing> existing) {
             for (Existing e : existing) {
                 if (e.originalId() != null) {
-                    byOriginalId.computeIfAbsent(e.originalId(), k -> new ArrayDeque<>()).add(e);
+                    byOriginalId
+                            .computeIfAbsent(e.originalId(), k -> new ArrayDeque<>())
+                            .add(e);
                 }
-                byContent.computeIfAbsent(key(e.columnId(), e.title()), k -> new ArrayDeque<>()).add(e);
+                byContent
+                        .computeIfAbsent(key(e.columnId(), e.title()), k -> new ArrayDeque<>())
+                        .add(e);
             }
         }
 
         boolean take(Item item, Long columnId) {
-            if (item.originalId() != null && takeFrom(byOriginalId.get(item.originalId().toString()), false)) {
+            if (item.originalId() != null
+                    && takeFrom(byOriginalId.get(item.originalId().toString()), false)) {
                 return true;
             }
             return columnId != null && takeFrom(byContent.get(key(columnId, item.title())), item.originalId() != null);

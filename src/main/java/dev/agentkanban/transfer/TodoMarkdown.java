@@ -22,9 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -124,23 +124,38 @@ final class TodoMarkdown {
     static final int METADATA_DEPTH = 32;
 
     private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(METADATA_DEPTH).build()).build()).build();
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(METADATA_DEPTH)
+                            .build())
+                    .build())
+            .build();
 
     private static final String PRIORITY = "(high|medium|low|urgent|critical)";
     // Only anchored at the start of the text: each is tried once and reads a bounded prefix.
-    private static final Pattern PREFIX_PRIORITY = Pattern.compile("^\\(" + PRIORITY + "\\)\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PREFIX_PRIORITY =
+            Pattern.compile("^\\(" + PRIORITY + "\\)\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern OWNER = Pattern.compile("^\\[(agent|user)\\]\\s*", Pattern.CASE_INSENSITIVE);
     private static final List<String> PRIORITY_WORDS = List.of("high", "medium", "low", "urgent", "critical");
 
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
+            .optionalStart()
+            .appendLiteral('T')
+            .optionalEnd()
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
             .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HHMM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
+            .optionalEnd()
             .toFormatter(Locale.ROOT);
 
     private TodoMarkdown() {}
@@ -155,7 +170,8 @@ final class TodoMarkdown {
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
-            String line = i == 0 && lines.get(i).startsWith("\uFEFF") ? lines.get(i).substring(1) : lines.get(i);
+            String line =
+                    i == 0 && lines.get(i).startsWith("\uFEFF") ? lines.get(i).substring(1) : lines.get(i);
             if (LineShape.isFence(line)) {
                 fenced = !fenced;
                 continue;
@@ -181,7 +197,9 @@ final class TodoMarkdown {
                 warnings.add(new Warning(number, "task before any section heading; imported into To Do", line.strip()));
             }
             if (task == null) {
-                warnings.add(new Warning(number, "unreadable task line; imported as an open task with the raw text as its title",
+                warnings.add(new Warning(
+                        number,
+                        "unreadable task line; imported as an open task with the raw text as its title",
                         line.strip()));
                 items.add(plain(number, where, false, line.strip(), warnings));
                 continue;
@@ -244,15 +262,22 @@ final class TodoMarkdown {
 
         Fields f = new Fields(number, warnings);
         Priority fromJson = json == null ? null : f.priority(json.get("priority"));
-        Priority priority = fromJson != null ? fromJson : prefix != null ? prefix : suffix != null ? suffix : Priority.MEDIUM;
+        Priority priority =
+                fromJson != null ? fromJson : prefix != null ? prefix : suffix != null ? suffix : Priority.MEDIUM;
         // an explicit "epic": null says there is none, even when the text has a prefix
         String epic = json != null && json.has("epic") ? f.text(json.get("epic"), "epic", MAX_EPIC) : epicOf(text);
         Time created = json == null ? null : f.time(json.get("created_at"), "created_at");
         Time completed = json == null ? null : f.time(json.get("completed_at"), "completed_at");
         int occurrences = json == null ? 1 : f.occurrences(json.get("occurrence_count"));
-        String assignee = json == null ? null : f.text(json.has("assigned_to") ? json.get("assigned_to") : json.get("assignee"),
-                "assigned_to", MAX_ASSIGNEE);
-        boolean cancelled = json != null && json.hasNonNull("status") && json.get("status").asString("").equalsIgnoreCase("cancelled");
+        String assignee = json == null
+                ? null
+                : f.text(
+                        json.has("assigned_to") ? json.get("assigned_to") : json.get("assignee"),
+                        "assigned_to",
+                        MAX_ASSIGNEE);
+        boolean cancelled = json != null
+                && json.hasNonNull("status")
+                && json.get("status").asString("").equalsIgnoreCase("cancelled");
         String cancelReason = cancelled ? f.text(json.get("cancel_reason"), "cancel_reason", 2000) : null;
         Map<String, Object> extra = new LinkedHashMap<>();
         if (json != null) {
@@ -267,15 +292,40 @@ final class TodoMarkdown {
         if (text.codePointCount(0, text.length()) > MAX_TITLE) {
             title = text.substring(0, text.offsetByCodePoints(0, MAX_TITLE - 1)) + "…";
             description = text;
-            warnings.add(new Warning(number, "title longer than " + MAX_TITLE + " characters; shortened, the whole text is the description",
+            warnings.add(new Warning(
+                    number,
+                    "title longer than " + MAX_TITLE + " characters; shortened, the whole text is the description",
                     rest));
         }
-        return new Item(number, section, checked, priority, owner, title, description, epic, created, completed, occurrences,
-                assignee, originalId, cancelled, cancelReason, extra);
+        return new Item(
+                number,
+                section,
+                checked,
+                priority,
+                owner,
+                title,
+                description,
+                epic,
+                created,
+                completed,
+                occurrences,
+                assignee,
+                originalId,
+                cancelled,
+                cancelReason,
+                extra);
     }
 
-    private static final List<String> KNOWN_KEYS = List.of("created_at", "completed_at", "epic", "occurrence_count", "priority",
-            "assigned_to", "assignee", "status", "cancel_reason");
+    private static final List<String> KNOWN_KEYS = List.of(
+            "created_at",
+            "completed_at",
+            "epic",
+            "occurrence_count",
+            "priority",
+            "assigned_to",
+            "assignee",
+            "status",
+            "cancel_reason");
 
     /** An unreadable line: imported open, medium, with the raw text as its title. */
     private static Item plain(int number, Section section, boolean checked, String raw, List<Warning> warnings) {
@@ -286,8 +336,23 @@ final class TodoMarkdown {
             description = raw;
             warnings.add(new Warning(number, "title longer than " + MAX_TITLE + " characters; shortened", raw));
         }
-        return new Item(number, section, checked, Priority.MEDIUM, null, title, description, epicOf(title), null, null, 1, null,
-                null, false, null, Map.of());
+        return new Item(
+                number,
+                section,
+                checked,
+                Priority.MEDIUM,
+                null,
+                title,
+                description,
+                epicOf(title),
+                null,
+                null,
+                1,
+                null,
+                null,
+                false,
+                null,
+                Map.of());
     }
 
     /** The text before the first colon, when that is shorter than {@link #EPIC_PREFIX_LIMIT} characters. */
@@ -456,7 +521,8 @@ final class TodoMarkdown {
      */
     static String line(Line t) {
         StringBuilder out = new StringBuilder(t.checked() ? "- [x] " : "- [ ] ");
-        boolean ambiguousStart = PREFIX_PRIORITY.matcher(t.title()).find() || OWNER.matcher(t.title()).find();
+        boolean ambiguousStart = PREFIX_PRIORITY.matcher(t.title()).find()
+                || OWNER.matcher(t.title()).find();
         Priority prefix = t.priority() == Priority.URGENT ? Priority.HIGH : t.priority();
         if (prefix != Priority.MEDIUM || ambiguousStart) {
             out.append('(').append(prefix).append(") ");

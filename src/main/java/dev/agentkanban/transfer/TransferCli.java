@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class TransferCli {
 
-    public static final List<String> MODES = List.of("migrate-todo", "export-todo", "import-csv", "export-csv", "export-json",
-            "import-json", "import-trello");
+    public static final List<String> MODES = List.of(
+            "migrate-todo", "export-todo", "import-csv", "export-csv", "export-json", "import-json", "import-trello");
 
     private static final Set<String> FLAGS = Set.of("dry-run", "help");
     private static final Set<String> OPTIONS = Set.of("board", "workspace", "database-url", "output");
@@ -107,7 +107,9 @@ public final class TransferCli {
             out.print(USAGE);
             return 0;
         }
-        List<String> spring = new ArrayList<>(List.of("--logging.level.root=WARN", "--kanban.seed-demo-data=false",
+        List<String> spring = new ArrayList<>(List.of(
+                "--logging.level.root=WARN",
+                "--kanban.seed-demo-data=false",
                 "--spring.datasource.hikari.maximum-pool-size=4"));
         if (command.option("database-url") != null) {
             spring.add("--DATABASE_URL=" + command.option("database-url"));
@@ -128,21 +130,25 @@ public final class TransferCli {
     /** Runs a parsed command in a started application (the tests' entry, without a second start). */
     static int execute(ApplicationContext context, Command command, PrintStream out, PrintStream err) {
         try {
-            RequestContext ctx = new RequestContext(workspace(context, command.option("workspace")), command.mode(), Role.ADMIN);
+            RequestContext ctx =
+                    new RequestContext(workspace(context, command.option("workspace")), command.mode(), Role.ADMIN);
             return CurrentRequest.runAs(ctx, () -> dispatch(context, command, out, err));
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
         } catch (ApiException e) {
-            err.println("error: " + e.getMessage() + (command.mode().startsWith("import") || command.mode().startsWith("migrate")
-                    ? " (nothing was imported)" : ""));
+            err.println("error: " + e.getMessage()
+                    + (command.mode().startsWith("import") || command.mode().startsWith("migrate")
+                            ? " (nothing was imported)"
+                            : ""));
             if (e.properties().get("errors") instanceof List<?> errors) {
-                errors.forEach(f -> err.println("  " + (f instanceof ApiException.FieldError fe ? fe.field() + ": " + fe.message() : f)));
+                errors.forEach(f -> err.println(
+                        "  " + (f instanceof ApiException.FieldError fe ? fe.field() + ": " + fe.message() : f)));
             }
             return 1;
         } catch (RuntimeException e) {
-            err.println("error: " + command.mode() + " failed" + (command.mode().startsWith("export") ? "" : "; nothing was changed")
-                    + ": " + e.getMessage());
+            err.println("error: " + command.mode() + " failed"
+                    + (command.mode().startsWith("export") ? "" : "; nothing was changed") + ": " + e.getMessage());
             return 1;
         }
     }
@@ -151,19 +157,22 @@ public final class TransferCli {
         return switch (command.mode()) {
             case "migrate-todo" -> migrateTodo(context.getBean(TodoImport.class), command, out);
             case "export-todo" -> {
-                TodoExport.Exported exported = context.getBean(TodoExport.class).export(BoardTarget.ofArgument(command.option("board")));
+                TodoExport.Exported exported =
+                        context.getBean(TodoExport.class).export(BoardTarget.ofArgument(command.option("board")));
                 write(exported.text().getBytes(StandardCharsets.UTF_8), command, out, err);
                 yield 0;
             }
             case "import-csv" -> {
                 byte[] bytes = read(Path.of(command.file()));
                 out.print(context.getBean(CsvTransfer.class)
-                        .importCsv(TransferController.text(bytes, null), BoardTarget.ofArgument(command.option("board")))
+                        .importCsv(
+                                TransferController.text(bytes, null), BoardTarget.ofArgument(command.option("board")))
                         .describe());
                 yield 0;
             }
             case "export-csv" -> {
-                CsvTransfer.Exported exported = context.getBean(CsvTransfer.class).export(BoardTarget.ofArgument(command.option("board")));
+                CsvTransfer.Exported exported =
+                        context.getBean(CsvTransfer.class).export(BoardTarget.ofArgument(command.option("board")));
                 write(exported.text().getBytes(StandardCharsets.UTF_8), command, out, err);
                 yield 0;
             }
@@ -171,7 +180,8 @@ public final class TransferCli {
                 try (OutputStream target = target(command, out)) {
                     context.getBean(JsonExport.class).export(target);
                 } catch (IOException e) {
-                    throw new IllegalStateException("could not write " + command.option("output") + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "could not write " + command.option("output") + ": " + e.getMessage(), e);
                 }
                 if (command.option("output") != null) {
                     err.println("Wrote " + command.option("output"));
@@ -193,7 +203,9 @@ public final class TransferCli {
                 } catch (IOException | JacksonException e) {
                     throw new UsageException("cannot read " + command.file() + " as JSON: " + e.getMessage());
                 }
-                out.print(context.getBean(TrelloImport.class).importBoard(export, command.option("board")).describe());
+                out.print(context.getBean(TrelloImport.class)
+                        .importBoard(export, command.option("board"))
+                        .describe());
                 yield 0;
             }
             default -> throw new UsageException("unknown command " + command.mode());
@@ -229,7 +241,8 @@ public final class TransferCli {
             Files.write(backup, bytes);
             return backup;
         } catch (IOException e) {
-            throw new IllegalStateException("could not write the backup of " + file + " (" + e.getMessage() + "); nothing was imported", e);
+            throw new IllegalStateException(
+                    "could not write the backup of " + file + " (" + e.getMessage() + "); nothing was imported", e);
         }
     }
 
@@ -289,8 +302,14 @@ public final class TransferCli {
         JdbcClient jdbc = context.getBean(JdbcClient.class);
         String slug = named == null ? "default" : named.strip();
         List<Long> found = slug.matches("\\d{1,18}")
-                ? jdbc.sql("select id from workspaces where id = :id").param("id", Long.parseLong(slug)).query(Long.class).list()
-                : jdbc.sql("select id from workspaces where slug = :slug").param("slug", slug).query(Long.class).list();
+                ? jdbc.sql("select id from workspaces where id = :id")
+                        .param("id", Long.parseLong(slug))
+                        .query(Long.class)
+                        .list()
+                : jdbc.sql("select id from workspaces where slug = :slug")
+                        .param("slug", slug)
+                        .query(Long.class)
+                        .list();
         if (found.isEmpty()) {
             throw new UsageException("no workspace '" + slug + "'");
         }
@@ -316,8 +335,11 @@ public final class TransferCli {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
                 }
-                if ((FLAGS.contains(name) || OPTIONS.contains(name)) && !name.equals("help") && !name.equals("workspace")
-                        && !name.equals("database-url") && !ACCEPTS.get(mode).contains(name)) {
+                if ((FLAGS.contains(name) || OPTIONS.contains(name))
+                        && !name.equals("help")
+                        && !name.equals("workspace")
+                        && !name.equals("database-url")
+                        && !ACCEPTS.get(mode).contains(name)) {
                     throw new UsageException(mode + " does not take --" + name);
                 }
                 if (FLAGS.contains(name) && value == null) {

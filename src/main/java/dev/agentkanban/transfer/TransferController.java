@@ -45,8 +45,14 @@ class TransferController {
     private final TrelloImport trello;
     private final JsonMapper json;
 
-    TransferController(TodoImport todoImport, TodoExport todoExport, CsvTransfer csv, JsonExport jsonExport,
-            JsonImport jsonImport, TrelloImport trello, JsonMapper json) {
+    TransferController(
+            TodoImport todoImport,
+            TodoExport todoExport,
+            CsvTransfer csv,
+            JsonExport jsonExport,
+            JsonImport jsonImport,
+            TrelloImport trello,
+            JsonMapper json) {
         this.todoImport = todoImport;
         this.todoExport = todoExport;
         this.csv = csv;
@@ -57,8 +63,12 @@ class TransferController {
     }
 
     /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
-    @PostMapping(path = "/import/todo-md", consumes = {MARKDOWN, "text/x-markdown", MediaType.TEXT_PLAIN_VALUE})
-    TodoReport importTodo(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+    @PostMapping(
+            path = "/import/todo-md",
+            consumes = {MARKDOWN, "text/x-markdown", MediaType.TEXT_PLAIN_VALUE})
+    TodoReport importTodo(
+            @RequestBody byte[] body,
+            @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
@@ -67,15 +77,18 @@ class TransferController {
 
     /** A TODO.md file as the {@code file} part of a form upload. */
     @PostMapping(path = "/import/todo-md", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    TodoReport importTodoFile(@RequestPart("file") MultipartFile file,
+    TodoReport importTodoFile(
+            @RequestPart("file") MultipartFile file,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
-            @RequestParam(name = "board", required = false) String board) throws IOException {
+            @RequestParam(name = "board", required = false) String board)
+            throws IOException {
         return todoImport.run(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board), dryRun);
     }
 
     @GetMapping(path = "/export/todo-md")
-    ResponseEntity<String> exportTodo(@RequestParam(name = "board_id", required = false) Long boardId,
+    ResponseEntity<String> exportTodo(
+            @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
         TodoExport.Exported exported = todoExport.export(BoardTarget.of(boardId, board));
         return ResponseEntity.ok()
@@ -86,26 +99,35 @@ class TransferController {
 
     /** A board's tasks as CSV (columns in docs/import-export.md). */
     @GetMapping(path = "/export/csv")
-    ResponseEntity<String> exportCsv(@RequestParam(name = "board_id", required = false) Long boardId,
+    ResponseEntity<String> exportCsv(
+            @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
         CsvTransfer.Exported exported = csv.export(BoardTarget.of(boardId, board));
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(filename(exported.board().name()) + ".csv"))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        attachment(filename(exported.board().name()) + ".csv"))
                 .body(exported.text());
     }
 
-    @PostMapping(path = "/import/csv", consumes = {"text/csv", "application/csv", MediaType.TEXT_PLAIN_VALUE})
-    CsvTransfer.CsvReport importCsv(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+    @PostMapping(
+            path = "/import/csv",
+            consumes = {"text/csv", "application/csv", MediaType.TEXT_PLAIN_VALUE})
+    CsvTransfer.CsvReport importCsv(
+            @RequestBody byte[] body,
+            @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
         return csv.importCsv(text(body, type), BoardTarget.of(boardId, board));
     }
 
     @PostMapping(path = "/import/csv", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    CsvTransfer.CsvReport importCsvFile(@RequestPart("file") MultipartFile file,
+    CsvTransfer.CsvReport importCsvFile(
+            @RequestPart("file") MultipartFile file,
             @RequestParam(name = "board_id", required = false) Long boardId,
-            @RequestParam(name = "board", required = false) String board) throws IOException {
+            @RequestParam(name = "board", required = false) String board)
+            throws IOException {
         return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board));
     }
 
@@ -124,7 +146,8 @@ class TransferController {
             return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(request.getInputStream()));
         } catch (JacksonIOException e) {
             // the body broke off or ran over the size limit while it was read: the problem handler tells which
-            throw new HttpMessageNotReadableException("could not read the request body", e, new ServletServerHttpRequest(request));
+            throw new HttpMessageNotReadableException(
+                    "could not read the request body", e, new ServletServerHttpRequest(request));
         }
     }
 
@@ -137,14 +160,15 @@ class TransferController {
 
     /** A Trello board export (JSON) as a new board; {@code name} overrides the board's name. */
     @PostMapping(path = "/import/trello", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<TrelloImport.TrelloReport> importTrello(@RequestBody JsonNode export,
-            @RequestParam(name = "name", required = false) String name) {
+    ResponseEntity<TrelloImport.TrelloReport> importTrello(
+            @RequestBody JsonNode export, @RequestParam(name = "name", required = false) String name) {
         return created(trello.importBoard(export, name));
     }
 
     @PostMapping(path = "/import/trello", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<TrelloImport.TrelloReport> importTrelloFile(@RequestPart("file") MultipartFile file,
-            @RequestParam(name = "name", required = false) String name) throws IOException {
+    ResponseEntity<TrelloImport.TrelloReport> importTrelloFile(
+            @RequestPart("file") MultipartFile file, @RequestParam(name = "name", required = false) String name)
+            throws IOException {
         JsonNode export;
         try (InputStream in = file.getInputStream()) {
             export = json.readTree(in);
@@ -155,7 +179,8 @@ class TransferController {
     }
 
     private static ResponseEntity<TrelloImport.TrelloReport> created(TrelloImport.TrelloReport report) {
-        return ResponseEntity.created(URI.create("/api/v1/boards/" + report.boardId())).body(report);
+        return ResponseEntity.created(URI.create("/api/v1/boards/" + report.boardId()))
+                .body(report);
     }
 
     /** A board name as a file name: letters, digits, dashes and underscores. */
@@ -175,7 +200,10 @@ class TransferController {
     }
 
     static String attachment(String filename) {
-        return ContentDisposition.attachment().filename(filename, StandardCharsets.UTF_8).build().toString();
+        return ContentDisposition.attachment()
+                .filename(filename, StandardCharsets.UTF_8)
+                .build()
+                .toString();
     }
 
     /** The body as text: the declared charset, else UTF-8; a leading byte-order mark is dropped. */

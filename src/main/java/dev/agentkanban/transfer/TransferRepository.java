@@ -72,7 +72,10 @@ class TransferRepository {
     }
 
     long boardCount(long ws) {
-        return jdbc.sql("select count(*) from boards where workspace_id = :ws").param("ws", ws).query(Long.class).single();
+        return jdbc.sql("select count(*) from boards where workspace_id = :ws")
+                .param("ws", ws)
+                .query(Long.class)
+                .single();
     }
 
     List<Existing> existing(long ws, long boardId) {
@@ -82,8 +85,8 @@ class TransferRepository {
                 """)
                 .param("ws", ws)
                 .param("board", boardId)
-                .query((rs, n) -> new Existing(rs.getLong("id"), rs.getLong("column_id"), rs.getString("title"),
-                        rs.getString("original_id")))
+                .query((rs, n) -> new Existing(
+                        rs.getLong("id"), rs.getLong("column_id"), rs.getString("title"), rs.getString("original_id")))
                 .list();
     }
 
@@ -147,8 +150,9 @@ class TransferRepository {
              as created_at from tags where workspace_id = :ws order by lower(name), id
             """;
 
-    static final String BOARDS_SQL = "select id, name, description, version, created_by, " + ts("created_at") + " as created_at, "
-            + ts("updated_at") + """
+    static final String BOARDS_SQL =
+            "select id, name, description, version, created_by, " + ts("created_at") + " as created_at, "
+                    + ts("updated_at") + """
              as updated_at,
                    (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'position', c.position, 'kind', c.kind,
                            'wip_limit', c.wip_limit, 'created_at', """ + ts("c.created_at") + """
@@ -158,11 +162,15 @@ class TransferRepository {
             """;
 
     /** A board's tasks in board order, each with its tags, comments and evidence (file contents in base64) as JSON. */
-    static final String TASKS_SQL = "select t.id, t.column_id, t.position, t.title, t.description, t.acceptance_criteria, t.status,"
-            + " t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee, t.created_by, t.claimed_by, "
-            + ts("t.claim_expires_at") + " as claim_expires_at, " + ts("t.due_date") + " as due_date, t.occurrence_count,"
-            + " t.metadata::text as metadata, t.version, " + ts("t.created_at") + " as created_at, " + ts("t.updated_at")
-            + " as updated_at, " + ts("t.column_entered_at") + " as column_entered_at, " + ts("t.completed_at") + """
+    static final String TASKS_SQL =
+            "select t.id, t.column_id, t.position, t.title, t.description, t.acceptance_criteria, t.status,"
+                    + " t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee, t.created_by, t.claimed_by, "
+                    + ts("t.claim_expires_at") + " as claim_expires_at, " + ts("t.due_date")
+                    + " as due_date, t.occurrence_count,"
+                    + " t.metadata::text as metadata, t.version, " + ts("t.created_at") + " as created_at, "
+                    + ts("t.updated_at")
+                    + " as updated_at, " + ts("t.column_entered_at") + " as column_entered_at, " + ts("t.completed_at")
+                    + """
              as completed_at,
                    array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
                          where tt.task_id = t.id order by lower(g.name), g.id) as tags,
@@ -174,13 +182,14 @@ class TransferRepository {
                            'measurement_value', e.measurement_value, 'measurement_unit', e.measurement_unit,
                            'filename', e.filename, 'content_type', e.content_type, 'size_bytes', e.size_bytes,
                            'sha256', e.sha256, 'latitude', e.latitude, 'longitude', e.longitude,
-                           'captured_at', """ + ts("e.captured_at") + ", 'created_by', e.created_by, 'created_at', "
-            + ts("e.created_at") + """
+                           'captured_at', """ + ts("e.captured_at")
+                    + ", 'created_by', e.created_by, 'created_at', "
+                    + ts("e.created_at") + """
             , 'content_base64', translate(encode(e.content, 'base64'), chr(10), '')) order by e.created_at, e.id), '[]')
                     from evidence e where e.task_id = t.id)::text as evidence,
                    (select coalesce(json_agg(json_build_object('id', i.id, 'text', i.text, 'done', i.done,
                            'assignee', i.assignee, 'due_date', """ + ts("i.due_date") + ", 'created_by', i.created_by, 'created_at', "
-            + ts("i.created_at") + """
+                    + ts("i.created_at") + """
             ) order by i.position, i.id), '[]')
                     from checklist_items i where i.task_id = t.id)::text as checklist
             from tasks t join board_columns c on c.id = t.column_id
@@ -193,21 +202,35 @@ class TransferRepository {
              as created_at from task_relations where workspace_id = :ws order by id
             """;
 
-    static final String HISTORY_SQL = "select id, board_id, task_id, action, field, old_value, new_value, actor, "
-            + ts("occurred_at") + """
+    static final String HISTORY_SQL =
+            "select id, board_id, task_id, action, field, old_value, new_value, actor, " + ts("occurred_at") + """
              as occurred_at from task_history where workspace_id = :ws order by id
             """;
 
-
     private ExportedTask exported(ResultSet rs, int n) throws SQLException {
         String[] tags = (String[]) rs.getArray("tags").getArray();
-        return new ExportedTask(rs.getLong("id"), rs.getLong("column_id"), rs.getString("column_name"), rs.getString("title"),
-                rs.getString("description"), rs.getString("acceptance_criteria"), rs.getString("status"),
-                rs.getString("cancel_reason"), rs.getString("priority"), rs.getString("epic"), rs.getString("area"),
-                rs.getString("owner"), rs.getString("assignee"), instant(rs.getTimestamp("due_date")),
-                rs.getInt("occurrence_count"), json.readValue(rs.getString("metadata"), MAP),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("completed_at")), Arrays.asList(tags),
-                rs.getObject("parent_id", Long.class), Arrays.asList((Long[]) rs.getArray("blocked_by").getArray()));
+        return new ExportedTask(
+                rs.getLong("id"),
+                rs.getLong("column_id"),
+                rs.getString("column_name"),
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("acceptance_criteria"),
+                rs.getString("status"),
+                rs.getString("cancel_reason"),
+                rs.getString("priority"),
+                rs.getString("epic"),
+                rs.getString("area"),
+                rs.getString("owner"),
+                rs.getString("assignee"),
+                instant(rs.getTimestamp("due_date")),
+                rs.getInt("occurrence_count"),
+                json.readValue(rs.getString("metadata"), MAP),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("completed_at")),
+                Arrays.asList(tags),
+                rs.getObject("parent_id", Long.class),
+                Arrays.asList((Long[]) rs.getArray("blocked_by").getArray()));
     }
 
     static Instant instant(Timestamp ts) {

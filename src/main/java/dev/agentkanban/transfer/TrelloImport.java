@@ -1,15 +1,13 @@
 package dev.agentkanban.transfer;
 
-import dev.agentkanban.task.Checklists;
-import dev.agentkanban.task.RestoredTask;
-import dev.agentkanban.evidence.RestoredEvidence;
-import dev.agentkanban.evidence.Evidences;
-import dev.agentkanban.comment.Comments;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
 import dev.agentkanban.board.Boards;
+import dev.agentkanban.comment.Comments;
+import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.evidence.RestoredEvidence;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
@@ -20,7 +18,9 @@ import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.TagRequests.CreateTag;
 import dev.agentkanban.tag.TagSummary;
 import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
+import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.task.TaskRef;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -81,8 +81,16 @@ class TrelloImport {
     private final Evidences evidenceApi;
     private final Checklists checklistApi;
 
-    TrelloImport(Transactions tx, Boards boards, Tags tags, TransferRepository repo, ImportedTasks imported, HistoryLog history,
-            Comments comments, Evidences evidences, Checklists checklists) {
+    TrelloImport(
+            Transactions tx,
+            Boards boards,
+            Tags tags,
+            TransferRepository repo,
+            ImportedTasks imported,
+            HistoryLog history,
+            Comments comments,
+            Evidences evidences,
+            Checklists checklists) {
         this.checklistApi = checklists;
         this.commentApi = comments;
         this.evidenceApi = evidences;
@@ -113,13 +121,23 @@ class TrelloImport {
             List<String> warnings) {
 
         String describe() {
-            StringBuilder out = new StringBuilder("Board '").append(board).append("' (id ").append(boardId).append("), created\n");
-            lists.forEach(l -> out.append(String.format("  %-20s -> %s: %d cards%s%n", l.list(), l.column(), l.cards(),
-                    l.archived() ? " (archived list)" : "")));
+            StringBuilder out = new StringBuilder("Board '")
+                    .append(board)
+                    .append("' (id ")
+                    .append(boardId)
+                    .append("), created\n");
+            lists.forEach(l -> out.append(String.format(
+                    "  %-20s -> %s: %d cards%s%n",
+                    l.list(), l.column(), l.cards(), l.archived() ? " (archived list)" : "")));
             out.append(String.format("Cards: %d (%d archived, imported as cancelled)%n", cards, archivedCards));
-            out.append("Tags created: ").append(tagsCreated).append(", reused: ").append(tagsReused).append('\n');
-            out.append(String.format("Checklists: %d (%d items), comments: %d, link attachments: %d%n", checklists, checkItems,
-                    comments, attachments));
+            out.append("Tags created: ")
+                    .append(tagsCreated)
+                    .append(", reused: ")
+                    .append(tagsReused)
+                    .append('\n');
+            out.append(String.format(
+                    "Checklists: %d (%d items), comments: %d, link attachments: %d%n",
+                    checklists, checkItems, comments, attachments));
             out.append("Members as assignees: ").append(members).append('\n');
             if (!skipped.isEmpty()) {
                 out.append("Skipped: ").append(skipped).append('\n');
@@ -131,8 +149,11 @@ class TrelloImport {
 
     TrelloReport importBoard(JsonNode export, String boardName) {
         Roles.require(Role.MEMBER);
-        if (export == null || !export.isObject() || !(export.path("lists").isArray() || export.path("cards").isArray())) {
-            throw ApiException.invalid("trello", "not a Trello board export: expected a JSON object with \"lists\" and \"cards\"");
+        if (export == null
+                || !export.isObject()
+                || !(export.path("lists").isArray() || export.path("cards").isArray())) {
+            throw ApiException.invalid(
+                    "trello", "not a Trello board export: expected a JSON object with \"lists\" and \"cards\"");
         }
         return tx.write(() -> new Run(export).run(boardName));
     }
@@ -170,12 +191,17 @@ class TrelloImport {
                 labels.put(l.path("id").asString(""), l);
             }
             for (JsonNode c : export.path("checklists")) {
-                checklistsByCard.computeIfAbsent(c.path("idCard").asString(""), k -> new ArrayList<>()).add(c);
+                checklistsByCard
+                        .computeIfAbsent(c.path("idCard").asString(""), k -> new ArrayList<>())
+                        .add(c);
             }
             for (JsonNode a : export.path("actions")) {
                 String type = a.path("type").asString("unknown");
                 if (type.equals("commentCard")) {
-                    commentsByCard.computeIfAbsent(a.path("data").path("card").path("id").asString(""), k -> new ArrayList<>()).add(a);
+                    commentsByCard
+                            .computeIfAbsent(
+                                    a.path("data").path("card").path("id").asString(""), k -> new ArrayList<>())
+                            .add(a);
                 } else {
                     skipped.merge("action " + type, 1, Integer::sum);
                 }
@@ -212,19 +238,25 @@ class TrelloImport {
                 columnNames.add("To Do");
                 warnings.add("the export has no lists; the cards go to a 'To Do' column");
             }
-            String name = boardName != null && !boardName.isBlank() ? boardName.strip()
+            String name = boardName != null && !boardName.isBlank()
+                    ? boardName.strip()
                     : clip(export.path("name").asString("Trello board").strip(), 200);
             String description = export.path("desc").asString("").strip();
             String url = export.path("url").asString(export.path("shortUrl").asString(""));
             if (!url.isEmpty()) {
                 description = (description.isEmpty() ? "" : description + "\n\n") + "Imported from Trello: " + url;
             }
-            Board board = boards.create(new CreateBoard(name.isEmpty() ? "Trello board" : name, clip(description, 10_000),
-                    columnNames.stream().map(c -> new ColumnSpec(null, c, null, null)).toList()));
+            Board board = boards.create(new CreateBoard(
+                    name.isEmpty() ? "Trello board" : name,
+                    clip(description, 10_000),
+                    columnNames.stream()
+                            .map(c -> new ColumnSpec(null, c, null, null))
+                            .toList()));
 
             Map<String, BoardColumn> columnOfList = new HashMap<>();
             for (int i = 0; i < kept.size(); i++) {
-                columnOfList.put(kept.get(i).path("id").asString(""), board.columns().get(i));
+                columnOfList.put(
+                        kept.get(i).path("id").asString(""), board.columns().get(i));
             }
             Map<Long, Integer> perColumn = new LinkedHashMap<>();
             List<JsonNode> cards = new ArrayList<>();
@@ -233,7 +265,8 @@ class TrelloImport {
             for (int i = 0; i < kept.size(); i++) {
                 listOrder.put(kept.get(i).path("id").asString(""), i);
             }
-            cards.sort(Comparator.comparingInt((JsonNode c) -> listOrder.getOrDefault(c.path("idList").asString(""), Integer.MAX_VALUE))
+            cards.sort(Comparator.comparingInt((JsonNode c) ->
+                            listOrder.getOrDefault(c.path("idList").asString(""), Integer.MAX_VALUE))
                     .thenComparingDouble(c -> c.path("pos").asDouble(0)));
             for (JsonNode card : cards) {
                 BoardColumn column = columnOfList.get(card.path("idList").asString(""));
@@ -247,29 +280,49 @@ class TrelloImport {
             List<ListReport> listReport = new ArrayList<>();
             for (int i = 0; i < kept.size(); i++) {
                 BoardColumn c = board.columns().get(i);
-                listReport.add(new ListReport(kept.get(i).path("name").asString(""), c.name(),
-                        kept.get(i).path("closed").asBoolean(false), perColumn.getOrDefault(c.id(), 0)));
+                listReport.add(new ListReport(
+                        kept.get(i).path("name").asString(""),
+                        c.name(),
+                        kept.get(i).path("closed").asBoolean(false),
+                        perColumn.getOrDefault(c.id(), 0)));
             }
-            return new TrelloReport(board.id(), board.name(), listReport, cards.size(), archived, tagsCreated, tagsReused, checklists,
-                    checkItems, comments, attachments, List.copyOf(assignees), skipped, warnings);
+            return new TrelloReport(
+                    board.id(),
+                    board.name(),
+                    listReport,
+                    cards.size(),
+                    archived,
+                    tagsCreated,
+                    tagsReused,
+                    checklists,
+                    checkItems,
+                    comments,
+                    attachments,
+                    List.copyOf(assignees),
+                    skipped,
+                    warnings);
         }
 
         private void card(Board board, BoardColumn column, long position, JsonNode card) {
             String cardId = card.path("id").asString("");
             String title = card.path("name").asString("").strip().replace('\n', ' ');
-            StringBuilder description = new StringBuilder(card.path("desc").asString("").strip());
+            StringBuilder description =
+                    new StringBuilder(card.path("desc").asString("").strip());
             if (title.isEmpty()) {
                 title = "(untitled card)";
             }
             if (title.codePointCount(0, title.length()) > 500) {
-                warnings.add("card " + cardId + ": name longer than 500 characters; shortened, the whole name opens the description");
+                warnings.add("card " + cardId
+                        + ": name longer than 500 characters; shortened, the whole name opens the description");
                 description.insert(0, title + "\n\n");
                 title = title.substring(0, title.offsetByCodePoints(0, 499)) + "…";
             }
             List<Map.Entry<String, Boolean>> items = appendChecklists(cardId, card, description);
 
-            boolean closed = card.path("closed").asBoolean(false) || archivedLists.contains(card.path("idList").asString(""));
-            String status = closed ? "cancelled"
+            boolean closed = card.path("closed").asBoolean(false)
+                    || archivedLists.contains(card.path("idList").asString(""));
+            String status = closed
+                    ? "cancelled"
                     : card.path("dueComplete").asBoolean(false) ? "completed" : Targets.statusOnArrival(column);
             if (closed) {
                 archived++;
@@ -296,9 +349,29 @@ class TrelloImport {
                 warnings.add("card '" + title + "': description shortened to 100,000 characters");
                 text = clip(text, 100_000);
             }
-            long id = imported.insert(new RestoredTask(board.id(), column.id(), position, title, text.isEmpty() ? null : text, null,
-                    status, closed ? ARCHIVED : null, "medium", null, null, null, assignee, ctx.actor(), time(card.path("due")),
-                    1, metadata, createdAt(cardId), null, null, null, null));
+            long id = imported.insert(new RestoredTask(
+                    board.id(),
+                    column.id(),
+                    position,
+                    title,
+                    text.isEmpty() ? null : text,
+                    null,
+                    status,
+                    closed ? ARCHIVED : null,
+                    "medium",
+                    null,
+                    null,
+                    null,
+                    assignee,
+                    ctx.actor(),
+                    time(card.path("due")),
+                    1,
+                    metadata,
+                    createdAt(cardId),
+                    null,
+                    null,
+                    null,
+                    null));
             TaskRef task = new TaskRef(id, board.id(), ctx.workspaceId());
             List<String> names = labelsOf(card);
             if (!names.isEmpty()) {
@@ -310,31 +383,38 @@ class TrelloImport {
             long itemPosition = 0;
             for (Map.Entry<String, Boolean> item : items.subList(0, Math.min(items.size(), MAX_CHECKLIST_ITEMS))) {
                 itemPosition += Position.GAP;
-                checklistApi.restore(id, itemPosition, item.getKey(), item.getValue(), null, null,
-                        ctx.actor(), null);
+                checklistApi.restore(id, itemPosition, item.getKey(), item.getValue(), null, null, ctx.actor(), null);
             }
             if (items.size() > MAX_CHECKLIST_ITEMS) {
-                warnings.add("card '" + title + "': only the first " + MAX_CHECKLIST_ITEMS + " checklist items became items");
+                warnings.add("card '" + title + "': only the first " + MAX_CHECKLIST_ITEMS
+                        + " checklist items became items");
             }
             imported.announce(id, SOURCE);
         }
 
         /** Writes the card's checklists into the description as task lists; answers their items (text, done) in order. */
-        private List<Map.Entry<String, Boolean>> appendChecklists(String cardId, JsonNode card, StringBuilder description) {
+        private List<Map.Entry<String, Boolean>> appendChecklists(
+                String cardId, JsonNode card, StringBuilder description) {
             List<Map.Entry<String, Boolean>> items = new ArrayList<>();
             List<JsonNode> lists = new ArrayList<>(checklistsByCard.getOrDefault(cardId, List.of()));
             // a card's own order of checklists wins over their pos
             List<String> order = new ArrayList<>();
             card.path("idChecklists").forEach(c -> order.add(c.asString("")));
-            lists.sort(Comparator.comparingInt((JsonNode c) -> order.contains(c.path("id").asString(""))
-                    ? order.indexOf(c.path("id").asString("")) : Integer.MAX_VALUE).thenComparingDouble(c -> c.path("pos").asDouble(0)));
+            lists.sort(Comparator.comparingInt(
+                            (JsonNode c) -> order.contains(c.path("id").asString(""))
+                                    ? order.indexOf(c.path("id").asString(""))
+                                    : Integer.MAX_VALUE)
+                    .thenComparingDouble(c -> c.path("pos").asDouble(0)));
             for (JsonNode list : lists) {
                 checklists++;
                 trimTrailingNewlines(description);
                 if (!description.isEmpty()) {
                     description.append("\n\n");
                 }
-                description.append("### ").append(list.path("name").asString("Checklist").strip()).append('\n');
+                description
+                        .append("### ")
+                        .append(list.path("name").asString("Checklist").strip())
+                        .append('\n');
                 for (JsonNode item : sortedByPos(list.path("checkItems"))) {
                     checkItems++;
                     boolean done = item.path("state").asString("").equals("complete");
@@ -391,7 +471,10 @@ class TrelloImport {
                 return null;
             }
             String wanted = name;
-            TagSummary existing = tags.list().stream().filter(t -> t.name().equalsIgnoreCase(wanted)).findFirst().orElse(null);
+            TagSummary existing = tags.list().stream()
+                    .filter(t -> t.name().equalsIgnoreCase(wanted))
+                    .findFirst()
+                    .orElse(null);
             if (existing != null) {
                 if (!tagsReused.contains(existing.name())) {
                     tagsReused.add(existing.name());
@@ -418,7 +501,8 @@ class TrelloImport {
                     warnings.add("a comment on card " + cardId + " was shortened to 20,000 characters");
                     body = clip(body, 20_000);
                 }
-                String author = a.path("memberCreator").isObject() ? name(a.get("memberCreator"))
+                String author = a.path("memberCreator").isObject()
+                        ? name(a.get("memberCreator"))
                         : memberNames.getOrDefault(a.path("idMemberCreator").asString(""), "Trello user");
                 Instant at = time(a.path("date"));
                 long comment = commentApi.restore(task.id(), author, body, at, at);
@@ -436,9 +520,23 @@ class TrelloImport {
                     continue;
                 }
                 String name = a.path("name").asString("").strip();
-                long evidence = evidenceApi.restore(task.id(), new RestoredEvidence("link",
-                        name.isEmpty() ? null : clip(name, 20_000), url, null, null, null, null, null, null, null, null, null,
-                        ctx.actor(), time(a.path("date"))));
+                long evidence = evidenceApi.restore(
+                        task.id(),
+                        new RestoredEvidence(
+                                "link",
+                                name.isEmpty() ? null : clip(name, 20_000),
+                                url,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                ctx.actor(),
+                                time(a.path("date"))));
                 history.record(task, "evidence_added", null, null, Long.toString(evidence));
                 attachments++;
             }
@@ -451,7 +549,8 @@ class TrelloImport {
     }
 
     private static List<JsonNode> sortedByPos(JsonNode array) {
-        List<JsonNode> list = new ArrayList<>(StreamSupport.stream(array.spliterator(), false).toList());
+        List<JsonNode> list =
+                new ArrayList<>(StreamSupport.stream(array.spliterator(), false).toList());
         list.sort(Comparator.comparingDouble(n -> n.path("pos").asDouble(0)));
         return list;
     }

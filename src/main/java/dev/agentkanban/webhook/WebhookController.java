@@ -41,7 +41,8 @@ class WebhookController {
     @PostMapping
     ResponseEntity<Webhook> create(@Valid @RequestBody CreateWebhook request) {
         Webhook webhook = webhooks.create(request);
-        return ResponseEntity.created(URI.create("/api/v1/webhooks/" + webhook.id())).body(webhook);
+        return ResponseEntity.created(URI.create("/api/v1/webhooks/" + webhook.id()))
+                .body(webhook);
     }
 
     @GetMapping("/{id}")
@@ -61,7 +62,9 @@ class WebhookController {
     }
 
     @GetMapping("/{id}/deliveries")
-    Page<WebhookDelivery> deliveries(@PathVariable long id, @RequestParam(required = false) Integer limit,
+    Page<WebhookDelivery> deliveries(
+            @PathVariable long id,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         return webhooks.deliveries(id, PageRequest.of(limit, offset));
     }

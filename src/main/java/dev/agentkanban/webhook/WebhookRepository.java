@@ -19,7 +19,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class WebhookRepository {
 
-    private static final String WEBHOOK_COLUMNS = "id, url, event_types, board_id, active, created_by, created_at, updated_at";
+    private static final String WEBHOOK_COLUMNS =
+            "id, url, event_types, board_id, active, created_by, created_at, updated_at";
     private static final String DELIVERY_COLUMNS = """
             id, webhook_id, event_id, event_type, status, attempts, response_code, last_error, queued_at,
             last_attempt_at, next_attempt_at, delivered_at
@@ -29,8 +30,16 @@ class WebhookRepository {
     record Subscriber(long id, long workspaceId, List<String> eventTypes, Long boardId) {}
 
     /** A claimed delivery, with what sending it needs. */
-    record Claimed(long id, long webhookId, long eventId, String eventType, String payload, int attempts, Instant queuedAt,
-            String url, String secret) {}
+    record Claimed(
+            long id,
+            long webhookId,
+            long eventId,
+            String eventType,
+            String payload,
+            int attempts,
+            Instant queuedAt,
+            String url,
+            String secret) {}
 
     private final JdbcClient jdbc;
 
@@ -38,7 +47,8 @@ class WebhookRepository {
         this.jdbc = jdbc;
     }
 
-    long insert(long ws, String url, List<String> eventTypes, Long boardId, String secret, boolean active, String actor) {
+    long insert(
+            long ws, String url, List<String> eventTypes, Long boardId, String secret, boolean active, String actor) {
         return jdbc.sql("""
                 insert into webhooks (workspace_id, url, event_types, board_id, secret, active, created_by)
                 values (:ws, :url, cast(:types as text[]), :board, :secret, :active, :actor) returning id
@@ -55,7 +65,8 @@ class WebhookRepository {
     }
 
     List<Webhook> list(long ws, int limit, long offset) {
-        return jdbc.sql("select " + WEBHOOK_COLUMNS + " from webhooks where workspace_id = :ws order by id limit :limit offset :offset")
+        return jdbc.sql("select " + WEBHOOK_COLUMNS
+                        + " from webhooks where workspace_id = :ws order by id limit :limit offset :offset")
                 .param("ws", ws)
                 .param("limit", limit)
                 .param("offset", offset)
@@ -64,7 +75,10 @@ class WebhookRepository {
     }
 
     long count(long ws) {
-        return jdbc.sql("select count(*) from webhooks where workspace_id = :ws").param("ws", ws).query(Long.class).single();
+        return jdbc.sql("select count(*) from webhooks where workspace_id = :ws")
+                .param("ws", ws)
+                .query(Long.class)
+                .single();
     }
 
     Optional<Webhook> find(long ws, long id, boolean forUpdate) {
@@ -93,7 +107,10 @@ class WebhookRepository {
     }
 
     int delete(long ws, long id) {
-        return jdbc.sql("delete from webhooks where workspace_id = :ws and id = :id").param("ws", ws).param("id", id).update();
+        return jdbc.sql("delete from webhooks where workspace_id = :ws and id = :id")
+                .param("ws", ws)
+                .param("id", id)
+                .update();
     }
 
     List<WebhookDelivery> deliveries(long ws, long webhookId, int limit, long offset) {
@@ -131,7 +148,9 @@ class WebhookRepository {
     // ---- system: fan-out ----
 
     long cursor(boolean forUpdate) {
-        return jdbc.sql("select position from webhook_cursor" + (forUpdate ? " for update" : "")).query(Long.class).single();
+        return jdbc.sql("select position from webhook_cursor" + (forUpdate ? " for update" : ""))
+                .query(Long.class)
+                .single();
     }
 
     void moveCursor(long position) {
@@ -140,8 +159,9 @@ class WebhookRepository {
 
     List<Subscriber> activeSubscribers() {
         return jdbc.sql("select id, workspace_id, event_types, board_id from webhooks where active order by id")
-                .query((rs, n) -> new Subscriber(rs.getLong("id"), rs.getLong("workspace_id"), strings(rs.getArray("event_types")),
-                        (Long) rs.getObject("board_id")))
+                .query((rs, n) -> new Subscriber(
+                        rs.getLong("id"), rs.getLong("workspace_id"), strings(rs.getArray("event_types")), (Long)
+                                rs.getObject("board_id")))
                 .list();
     }
 
@@ -182,9 +202,16 @@ class WebhookRepository {
                 """)
                 .param("limit", limit)
                 .param("lease", lease.toMillis() + " milliseconds")
-                .query((rs, n) -> new Claimed(rs.getLong("id"), rs.getLong("webhook_id"), rs.getLong("event_id"),
-                        rs.getString("event_type"), rs.getString("payload"), rs.getInt("attempts"),
-                        rs.getTimestamp("queued_at").toInstant(), rs.getString("url"), rs.getString("secret")))
+                .query((rs, n) -> new Claimed(
+                        rs.getLong("id"),
+                        rs.getLong("webhook_id"),
+                        rs.getLong("event_id"),
+                        rs.getString("event_type"),
+                        rs.getString("payload"),
+                        rs.getInt("attempts"),
+                        rs.getTimestamp("queued_at").toInstant(),
+                        rs.getString("url"),
+                        rs.getString("secret")))
                 .list();
     }
 
@@ -193,10 +220,7 @@ class WebhookRepository {
                 update webhook_deliveries set status = 'delivered', response_code = :code, last_error = null,
                     delivered_at = now()
                 where id = :id
-                """)
-                .param("id", id)
-                .param("code", responseCode)
-                .update();
+                """).param("id", id).param("code", responseCode).update();
     }
 
     /** A failed attempt: retried at {@code nextAttempt}, or given up on when that is null. */
@@ -223,7 +247,9 @@ class WebhookRepository {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            sb.append('"')
+                    .append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         }
         return sb.append('}').toString();
     }
@@ -233,17 +259,33 @@ class WebhookRepository {
     }
 
     private static Webhook webhook(ResultSet rs, int n) throws SQLException {
-        return new Webhook(rs.getLong("id"), rs.getString("url"), strings(rs.getArray("event_types")), (Long) rs.getObject("board_id"),
-                rs.getBoolean("active"), null, rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
+        return new Webhook(
+                rs.getLong("id"),
+                rs.getString("url"),
+                strings(rs.getArray("event_types")),
+                (Long) rs.getObject("board_id"),
+                rs.getBoolean("active"),
+                null,
+                rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
 
     private static WebhookDelivery delivery(ResultSet rs, int n) throws SQLException {
         String status = rs.getString("status");
-        return new WebhookDelivery(rs.getLong("id"), rs.getLong("webhook_id"), rs.getLong("event_id"), rs.getString("event_type"),
-                status, rs.getInt("attempts"), (Integer) rs.getObject("response_code"), rs.getString("last_error"),
-                instant(rs, "queued_at"), instant(rs, "last_attempt_at"),
-                "pending".equals(status) ? instant(rs, "next_attempt_at") : null, instant(rs, "delivered_at"));
+        return new WebhookDelivery(
+                rs.getLong("id"),
+                rs.getLong("webhook_id"),
+                rs.getLong("event_id"),
+                rs.getString("event_type"),
+                status,
+                rs.getInt("attempts"),
+                (Integer) rs.getObject("response_code"),
+                rs.getString("last_error"),
+                instant(rs, "queued_at"),
+                instant(rs, "last_attempt_at"),
+                "pending".equals(status) ? instant(rs, "next_attempt_at") : null,
+                instant(rs, "delivered_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

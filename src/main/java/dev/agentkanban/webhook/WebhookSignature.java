@@ -38,8 +38,8 @@ public final class WebhookSignature {
     }
 
     /** Whether the signature matches the body and the timestamp is within {@code tolerance} of {@code now}. */
-    public static boolean verify(String secret, String timestamp, String signature, byte[] body, Duration tolerance,
-            Instant now) {
+    public static boolean verify(
+            String secret, String timestamp, String signature, byte[] body, Duration tolerance, Instant now) {
         if (timestamp == null || signature == null) {
             return false;
         }

@@ -27,7 +27,8 @@ class WebhookTargets {
 
     private final boolean guarded;
 
-    WebhookTargets(@Value("${kanban.environment:development}") String environment,
+    WebhookTargets(
+            @Value("${kanban.environment:development}") String environment,
             @Value("${kanban.webhooks.allow-private-targets:false}") boolean allowPrivate) {
         boolean production = "production".equalsIgnoreCase(environment) || "prod".equalsIgnoreCase(environment);
         this.guarded = production && !allowPrivate;
@@ -44,7 +45,8 @@ class WebhookTargets {
         } catch (URISyntaxException e) {
             throw ApiException.invalid(field, "is not a valid URL");
         }
-        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                || uri.getHost() == null) {
             throw ApiException.invalid(field, "must be an absolute http:// or https:// URL");
         }
         refusal(uri).ifPresent(reason -> {
@@ -86,9 +88,13 @@ class WebhookTargets {
         }
         for (InetAddress a : addresses) {
             if (!isPublic(a)) {
-                String what = a.getHostAddress().equals(name) ? host + " is" : host + " resolves to " + a.getHostAddress() + ",";
-                throw new Refused(what + " a loopback, private, link-local, reserved or otherwise non-public address; in production"
-                        + " webhooks may only call public addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS=true allows others)");
+                String what = a.getHostAddress().equals(name)
+                        ? host + " is"
+                        : host + " resolves to " + a.getHostAddress() + ",";
+                throw new Refused(
+                        what
+                                + " a loopback, private, link-local, reserved or otherwise non-public address; in production"
+                                + " webhooks may only call public addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS=true allows others)");
             }
         }
         return addresses;
@@ -104,7 +110,10 @@ class WebhookTargets {
      * 64:ff9b:1::/48, 6to4 2002::/16) is judged by the IPv4 address it routes to.
      */
     static boolean isPublic(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+        if (a.isLoopbackAddress()
+                || a.isAnyLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isSiteLocalAddress()
                 || a.isMulticastAddress()) {
             return false;
         }
@@ -132,7 +141,8 @@ class WebhookTargets {
         if (w0 == 0x0064 && w1 == 0xff9b) { // NAT64: 64:ff9b::/96 well-known, 64:ff9b:1::/48 local use
             return word(b, 4) == 0 && zero(b, 6, 12) && isPublicV4(last32(b));
         }
-        if (zero(b, 0, 10) && (zero(b, 10, 12) || word(b, 10) == 0xffff)) { // IPv4-compatible ::/96 and mapped ::ffff:0:0/96
+        if (zero(b, 0, 10)
+                && (zero(b, 10, 12) || word(b, 10) == 0xffff)) { // IPv4-compatible ::/96 and mapped ::ffff:0:0/96
             return isPublicV4(last32(b));
         }
         return true;
@@ -143,7 +153,8 @@ class WebhookTargets {
         int second = b[1] & 0xff;
         int third = b[2] & 0xff;
         return first != 0 // "this network"
-                && first != 10 && first != 127
+                && first != 10
+                && first != 127
                 && !(first == 100 && second >= 64 && second < 128) // carrier-grade NAT, 100.64.0.0/10
                 && !(first == 169 && second == 254) // link-local (cloud metadata)
                 && !(first == 172 && second >= 16 && second < 32)

@@ -1,10 +1,10 @@
 package dev.agentkanban.webhook;
 
-import dev.agentkanban.platform.WakeableLoop;
 import dev.agentkanban.events.ChangeEvent;
 import dev.agentkanban.events.ChangeFeed;
 import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.events.SystemTransactions;
+import dev.agentkanban.platform.WakeableLoop;
 import dev.agentkanban.webhook.WebhookClient.Outcome;
 import dev.agentkanban.webhook.WebhookRepository.Claimed;
 import dev.agentkanban.webhook.WebhookRepository.Subscriber;
@@ -59,8 +59,13 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private final WebhookClient http;
     private final WakeableLoop loop = new WakeableLoop();
 
-    WebhookWorker(ChangeFeed feed, ChangeStream stream, WebhookTargets targets, SystemTransactions system,
-            WebhookRepository repo, JsonMapper json,
+    WebhookWorker(
+            ChangeFeed feed,
+            ChangeStream stream,
+            WebhookTargets targets,
+            SystemTransactions system,
+            WebhookRepository repo,
+            JsonMapper json,
             @Value("${kanban.webhooks.poll-interval:PT1S}") Duration pollInterval,
             @Value("${kanban.webhooks.initial-backoff:PT10S}") Duration initialBackoff,
             @Value("${kanban.webhooks.max-backoff:PT1H}") Duration maxBackoff,
@@ -92,11 +97,17 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
 
     @Override
     public void start() {
-        loop.start("webhook-worker", () -> loop.repeat(() -> {
-            fanOut();
-            send();
-            loop.await(pollInterval);
-        }, pollInterval, log, "webhook work failed"));
+        loop.start(
+                "webhook-worker",
+                () -> loop.repeat(
+                        () -> {
+                            fanOut();
+                            send();
+                            loop.await(pollInterval);
+                        },
+                        pollInterval,
+                        log,
+                        "webhook work failed"));
     }
 
     @Override
@@ -196,8 +207,13 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
             return null;
         });
         if (next == null) {
-            log.warn("webhook {} gave up on delivery {} (event {}) after {} attempts: {}", d.webhookId(), d.id(), d.eventId(),
-                    d.attempts(), failure);
+            log.warn(
+                    "webhook {} gave up on delivery {} (event {}) after {} attempts: {}",
+                    d.webhookId(),
+                    d.id(),
+                    d.eventId(),
+                    d.attempts(),
+                    failure);
         }
     }
 
@@ -205,13 +221,22 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private Outcome post(Claimed d, URI target) {
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
-        return http.post(target, Map.of(
-                "User-Agent", "agent-kanban-webhooks",
-                WebhookSignature.EVENT, d.eventType(),
-                WebhookSignature.EVENT_ID, Long.toString(d.eventId()),
-                WebhookSignature.DELIVERY, Long.toString(d.id()),
-                WebhookSignature.TIMESTAMP, Long.toString(timestamp),
-                WebhookSignature.SIGNATURE, WebhookSignature.sign(d.secret(), timestamp, body)), body);
+        return http.post(
+                target,
+                Map.of(
+                        "User-Agent",
+                        "agent-kanban-webhooks",
+                        WebhookSignature.EVENT,
+                        d.eventType(),
+                        WebhookSignature.EVENT_ID,
+                        Long.toString(d.eventId()),
+                        WebhookSignature.DELIVERY,
+                        Long.toString(d.id()),
+                        WebhookSignature.TIMESTAMP,
+                        Long.toString(timestamp),
+                        WebhookSignature.SIGNATURE,
+                        WebhookSignature.sign(d.secret(), timestamp, body)),
+                body);
     }
 
     /** Exponential backoff from the initial delay, capped; null once the retry window has passed. */

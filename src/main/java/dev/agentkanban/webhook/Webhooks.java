@@ -29,8 +29,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class Webhooks {
 
-    private static final Set<String> EVENT_TYPES =
-            Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toCollection(LinkedHashSet::new));
+    private static final Set<String> EVENT_TYPES = Arrays.stream(EventType.values())
+            .map(EventType::wireName)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WebhookRepository repo;
@@ -55,8 +56,14 @@ public class Webhooks {
         requireBoard(request.boardId());
         String secret = request.secret() != null ? request.secret() : newSecret();
         return tx.write(() -> {
-            long id = repo.insert(ctx.workspaceId(), url, types, request.boardId(), secret,
-                    request.active() == null || request.active(), ctx.actor());
+            long id = repo.insert(
+                    ctx.workspaceId(),
+                    url,
+                    types,
+                    request.boardId(),
+                    secret,
+                    request.active() == null || request.active(),
+                    ctx.actor());
             return repo.find(ctx.workspaceId(), id, false).orElseThrow().withSecret(secret);
         });
     }
@@ -64,7 +71,8 @@ public class Webhooks {
     public Page<Webhook> list(PageRequest page) {
         Roles.require(Role.ADMIN);
         long ws = ws();
-        return tx.read(() -> new Page<>(repo.list(ws, page.limit(), page.offset()), repo.count(ws), page.limit(), page.offset()));
+        return tx.read(() ->
+                new Page<>(repo.list(ws, page.limit(), page.offset()), repo.count(ws), page.limit(), page.offset()));
     }
 
     public Webhook get(long id) {
@@ -90,9 +98,14 @@ public class Webhooks {
         }
         return tx.write(() -> {
             Webhook current = load(ws, id, true);
-            repo.update(ws, id, url != null ? url : current.url(), types != null ? types : current.eventTypes(),
+            repo.update(
+                    ws,
+                    id,
+                    url != null ? url : current.url(),
+                    types != null ? types : current.eventTypes(),
                     patch.has("board_id") ? v.boardId() : current.boardId(),
-                    patch.has("active") ? v.active() : current.active(), patch.has("secret") ? v.secret() : null);
+                    patch.has("active") ? v.active() : current.active(),
+                    patch.has("secret") ? v.secret() : null);
             Webhook updated = load(ws, id, false);
             return patch.has("secret") ? updated.withSecret(v.secret()) : updated;
         });
@@ -114,8 +127,11 @@ public class Webhooks {
         long ws = ws();
         return tx.read(() -> {
             load(ws, webhookId, false);
-            return new Page<>(repo.deliveries(ws, webhookId, page.limit(), page.offset()), repo.deliveryCount(ws, webhookId),
-                    page.limit(), page.offset());
+            return new Page<>(
+                    repo.deliveries(ws, webhookId, page.limit(), page.offset()),
+                    repo.deliveryCount(ws, webhookId),
+                    page.limit(),
+                    page.offset());
         });
     }
 
@@ -125,7 +141,8 @@ public class Webhooks {
         long ws = ws();
         WebhookDelivery queued = tx.write(() -> {
             load(ws, webhookId, false);
-            return repo.requeue(ws, webhookId, deliveryId).orElseThrow(() -> ApiException.notFound("delivery", deliveryId));
+            return repo.requeue(ws, webhookId, deliveryId)
+                    .orElseThrow(() -> ApiException.notFound("delivery", deliveryId));
         });
         worker.wake();
         return queued;
@@ -152,7 +169,8 @@ public class Webhooks {
         }
         for (String t : types) {
             if (!EVENT_TYPES.contains(t)) {
-                throw ApiException.invalid("event_types", "unknown event type '" + t + "'; known: " + String.join(", ", EVENT_TYPES));
+                throw ApiException.invalid(
+                        "event_types", "unknown event type '" + t + "'; known: " + String.join(", ", EVENT_TYPES));
             }
         }
         return List.copyOf(new LinkedHashSet<>(types));

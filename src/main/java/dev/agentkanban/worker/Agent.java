@@ -30,7 +30,11 @@ interface Agent {
      * model's proposal also the model and the prompt version (else null).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Finding(String type, String message, Map<String, Object> suggestion, String model,
+    record Finding(
+            String type,
+            String message,
+            Map<String, Object> suggestion,
+            String model,
             @JsonProperty("prompt_version") String promptVersion) {
         Finding(String type, String message, Map<String, Object> suggestion) {
             this(type, message, suggestion, null, null);

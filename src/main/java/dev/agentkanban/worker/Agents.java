@@ -21,8 +21,16 @@ final class Agents {
     private Agents() {}
 
     static List<Agent> builtIn(Duration staleAfter) {
-        return List.of(new Title(), new Description(), new PriorityRule(), new Tags(), new Epic(), new Duplicate(),
-                new Stale(staleAfter), new Wip(), new Actions());
+        return List.of(
+                new Title(),
+                new Description(),
+                new PriorityRule(),
+                new Tags(),
+                new Epic(),
+                new Duplicate(),
+                new Stale(staleAfter),
+                new Wip(),
+                new Actions());
     }
 
     /** An agent named once, that looks at open tasks only (a closed task needs no advice). */
@@ -76,8 +84,9 @@ final class Agents {
     /** Titles in capitals or with trailing punctuation get a cleaned-up title; vague ones a better one or advice. */
     static final class Title extends OpenTaskRule {
 
-        private static final Set<String> VAGUE = Set.of("fix", "bug", "todo", "update", "stuff", "misc", "issue", "problem",
-                "task", "test", "tests", "wip", "tbd", "change", "changes", "things", "it", "this", "that", "work", "improve");
+        private static final Set<String> VAGUE = Set.of(
+                "fix", "bug", "todo", "update", "stuff", "misc", "issue", "problem", "task", "test", "tests", "wip",
+                "tbd", "change", "changes", "things", "it", "this", "that", "work", "improve");
         private static final Pattern SENTENCE = Pattern.compile("^\\s*(.+?)(?:[.!?](?:\\s|$)|\\n|$)");
 
         Title() {
@@ -89,7 +98,9 @@ final class Agents {
             String fixed = t.title().strip().replaceAll("\\s+", " ");
             List<String> why = new ArrayList<>();
             long letters = fixed.chars().filter(Character::isLetter).count();
-            if (letters >= 4 && fixed.equals(fixed.toUpperCase(Locale.ROOT)) && !fixed.equals(fixed.toLowerCase(Locale.ROOT))) {
+            if (letters >= 4
+                    && fixed.equals(fixed.toUpperCase(Locale.ROOT))
+                    && !fixed.equals(fixed.toLowerCase(Locale.ROOT))) {
                 fixed = sentenceCase(fixed);
                 why.add("is written in capitals");
             }
@@ -106,17 +117,22 @@ final class Agents {
             }
             String better = firstSentence(t.description());
             if (better != null && !vague(better)) {
-                return one("title", "The title \"" + fixed + "\" says little; the description's first sentence says more.",
+                return one(
+                        "title",
+                        "The title \"" + fixed + "\" says little; the description's first sentence says more.",
                         map("title", better));
             }
-            return one("actions", "The title \"" + fixed + "\" says little about the work: name what should change, and where.",
+            return one(
+                    "actions",
+                    "The title \"" + fixed + "\" says little about the work: name what should change, and where.",
                     map("action", "rename"));
         }
 
         /** The title without trailing spaces and . ! , ; : (by index: "[...]+$" searched along a long run is quadratic). */
         static String withoutTrailingPunctuation(String title) {
             int end = title.length();
-            while (end > 0 && (Character.isWhitespace(title.charAt(end - 1)) || ".!,;:".indexOf(title.charAt(end - 1)) >= 0)) {
+            while (end > 0
+                    && (Character.isWhitespace(title.charAt(end - 1)) || ".!,;:".indexOf(title.charAt(end - 1)) >= 0)) {
                 end--;
             }
             return title.substring(0, end);
@@ -124,7 +140,8 @@ final class Agents {
 
         static boolean vague(String title) {
             String[] words = title.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
-            List<String> real = java.util.Arrays.stream(words).filter(w -> !w.isEmpty()).toList();
+            List<String> real =
+                    java.util.Arrays.stream(words).filter(w -> !w.isEmpty()).toList();
             return title.length() < 8 || real.size() < 2 || VAGUE.containsAll(real);
         }
 
@@ -162,12 +179,21 @@ final class Agents {
         List<Finding> check(WorkerTask t, Subject s) {
             String criteria = "- [ ] " + t.title().strip() + "\n- [ ] Tests cover the change";
             if (blank(t.description())) {
-                return one("description", "The task has no description: say what the situation is, why it matters and"
-                        + " how to tell it is done.", map("description", "## Context\n\nWhat is the situation, and why does"
-                                + " it matter?\n\n## Goal\n\n" + t.title().strip(), "acceptance_criteria", criteria));
+                return one(
+                        "description",
+                        "The task has no description: say what the situation is, why it matters and"
+                                + " how to tell it is done.",
+                        map(
+                                "description",
+                                "## Context\n\nWhat is the situation, and why does" + " it matter?\n\n## Goal\n\n"
+                                        + t.title().strip(),
+                                "acceptance_criteria",
+                                criteria));
             }
             if (blank(t.acceptanceCriteria())) {
-                return one("description", "The task has no acceptance criteria: how will anyone know it is done?",
+                return one(
+                        "description",
+                        "The task has no acceptance criteria: how will anyone know it is done?",
                         map("acceptance_criteria", criteria));
             }
             return List.of();
@@ -177,10 +203,33 @@ final class Agents {
     /** Words of trouble raise the priority: outages and security to urgent, crashes and failures to high. */
     static final class PriorityRule extends OpenTaskRule {
 
-        static final List<String> URGENT = List.of("outage", "data loss", "security", "vulnerability", "breach",
-                "production down", "urgent", "asap", "critical", "emergency");
-        static final List<String> HIGH = List.of("crash", "crashes", "crashed", "crashing", "broken", "regression", "blocker",
-                "blocking", "fails", "failing", "failure", "error", "exception", "does not work", "doesn't work");
+        static final List<String> URGENT = List.of(
+                "outage",
+                "data loss",
+                "security",
+                "vulnerability",
+                "breach",
+                "production down",
+                "urgent",
+                "asap",
+                "critical",
+                "emergency");
+        static final List<String> HIGH = List.of(
+                "crash",
+                "crashes",
+                "crashed",
+                "crashing",
+                "broken",
+                "regression",
+                "blocker",
+                "blocking",
+                "fails",
+                "failing",
+                "failure",
+                "error",
+                "exception",
+                "does not work",
+                "doesn't work");
         private static final List<String> ORDER = List.of("low", "medium", "high", "urgent");
 
         PriorityRule() {
@@ -199,7 +248,9 @@ final class Agents {
             if (word == null || ORDER.indexOf(wanted) <= ORDER.indexOf(t.priority())) {
                 return List.of();
             }
-            return one("priority", "The task mentions \"" + word + "\" but has " + t.priority() + " priority.",
+            return one(
+                    "priority",
+                    "The task mentions \"" + word + "\" but has " + t.priority() + " priority.",
                     map("priority", wanted));
         }
     }
@@ -210,12 +261,34 @@ final class Agents {
         static final Map<String, List<String>> RULES = new LinkedHashMap<>();
 
         static {
-            RULES.put("bug", List.of("bug", "crash", "crashes", "error", "exception", "broken", "regression", "fails",
-                    "failing", "defect"));
+            RULES.put(
+                    "bug",
+                    List.of(
+                            "bug",
+                            "crash",
+                            "crashes",
+                            "error",
+                            "exception",
+                            "broken",
+                            "regression",
+                            "fails",
+                            "failing",
+                            "defect"));
             RULES.put("security", List.of("security", "vulnerability", "xss", "csrf", "injection", "cve", "leak"));
             RULES.put("documentation", List.of("docs", "documentation", "readme", "typo", "guide", "tutorial"));
-            RULES.put("infrastructure", List.of("deploy", "deployment", "ci", "pipeline", "docker", "kubernetes", "k8s",
-                    "terraform", "server", "database"));
+            RULES.put(
+                    "infrastructure",
+                    List.of(
+                            "deploy",
+                            "deployment",
+                            "ci",
+                            "pipeline",
+                            "docker",
+                            "kubernetes",
+                            "k8s",
+                            "terraform",
+                            "server",
+                            "database"));
         }
 
         Tags() {
@@ -225,7 +298,8 @@ final class Agents {
         @Override
         List<Finding> check(WorkerTask t, Subject s) {
             String text = t.text();
-            Set<String> have = new java.util.HashSet<>(t.tags().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList());
+            Set<String> have = new java.util.HashSet<>(
+                    t.tags().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList());
             List<String> tags = new ArrayList<>();
             List<String> because = new ArrayList<>();
             RULES.forEach((tag, words) -> {
@@ -277,9 +351,13 @@ final class Agents {
 
         @Override
         List<Finding> check(WorkerTask t, Subject s) {
-            return s.olderWithSameTitle().stream().findFirst()
-                    .map(other -> one("duplicate", "Task #" + other.id() + " \"" + other.title()
-                            + "\" on this board has the same title; this one may be its duplicate.", map("duplicate_of", other.id())))
+            return s.olderWithSameTitle().stream()
+                    .findFirst()
+                    .map(other -> one(
+                            "duplicate",
+                            "Task #" + other.id() + " \"" + other.title()
+                                    + "\" on this board has the same title; this one may be its duplicate.",
+                            map("duplicate_of", other.id())))
                     .orElse(List.of());
         }
     }
@@ -300,8 +378,11 @@ final class Agents {
             if (!t.status().equals("in_progress") || idle.compareTo(after) < 0) {
                 return List.of();
             }
-            return one("stale", "In progress without any change for " + idle.toDays() + " days (since " + t.updatedAt()
-                    + "): is it stuck, done, or no longer needed?", map("last_change", t.updatedAt().toString()));
+            return one(
+                    "stale",
+                    "In progress without any change for " + idle.toDays() + " days (since " + t.updatedAt()
+                            + "): is it stuck, done, or no longer needed?",
+                    map("last_change", t.updatedAt().toString()));
         }
     }
 
@@ -314,9 +395,13 @@ final class Agents {
 
         @Override
         List<Finding> check(WorkerTask t, Subject s) {
-            return s.column().filter(c -> c.wipLimit() != null && c.taskCount() > c.wipLimit())
-                    .map(c -> one("wip", "Column \"" + c.name() + "\" holds " + c.taskCount() + " tasks, over its WIP limit of "
-                            + c.wipLimit() + ": finish work before starting more.", map("column_id", c.id(), "wip_limit", c.wipLimit())))
+            return s.column()
+                    .filter(c -> c.wipLimit() != null && c.taskCount() > c.wipLimit())
+                    .map(c -> one(
+                            "wip",
+                            "Column \"" + c.name() + "\" holds " + c.taskCount() + " tasks, over its WIP limit of "
+                                    + c.wipLimit() + ": finish work before starting more.",
+                            map("column_id", c.id(), "wip_limit", c.wipLimit())))
                     .orElse(List.of());
         }
     }
@@ -347,7 +432,9 @@ final class Agents {
                 return List.of();
             }
             String why = items > MAX_ITEMS ? items + " checklist items" : "a description of " + length + " characters";
-            return one("actions", "The task holds " + why + ": consider splitting it into smaller tasks.",
+            return one(
+                    "actions",
+                    "The task holds " + why + ": consider splitting it into smaller tasks.",
                     map("action", "split", "checklist_items", items));
         }
     }

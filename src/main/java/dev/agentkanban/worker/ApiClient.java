@@ -46,7 +46,10 @@ class ApiClient {
         this.token = token;
         this.timeout = timeout;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     URI base() {
@@ -55,7 +58,9 @@ class ApiClient {
 
     /** One page of the change feed after {@code cursor}: 200 with {items, next_cursor, has_more}, or 410. */
     Answer events(long cursor, int limit) throws Unavailable {
-        return send(request("/api/v1/events?after=" + cursor + "&limit=" + limit).GET().build());
+        return send(request("/api/v1/events?after=" + cursor + "&limit=" + limit)
+                .GET()
+                .build());
     }
 
     Answer pushHint(long taskId, Map<String, Object> hint) throws Unavailable {
@@ -64,12 +69,17 @@ class ApiClient {
 
     /** Tells the API how far this worker has processed the feed (for the health's worker lag). */
     Answer reportProgress(long cursor) throws Unavailable {
-        return send(request("/api/v1/events/progress").PUT(body(Map.of("cursor", cursor)))
-                .header("Content-Type", "application/json").build());
+        return send(request("/api/v1/events/progress")
+                .PUT(body(Map.of("cursor", cursor)))
+                .header("Content-Type", "application/json")
+                .build());
     }
 
     private Answer post(String path, Map<String, Object> body) throws Unavailable {
-        return send(request(path).POST(body(body)).header("Content-Type", "application/json").build());
+        return send(request(path)
+                .POST(body(body))
+                .header("Content-Type", "application/json")
+                .build());
     }
 
     private HttpRequest.BodyPublisher body(Map<String, Object> body) {
@@ -77,8 +87,11 @@ class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Authorization", "Bearer " + token)
-                .header("Accept", "application/json").header("User-Agent", "agent-kanban-worker");
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .header("User-Agent", "agent-kanban-worker");
     }
 
     private Answer send(HttpRequest request) throws Unavailable {
@@ -86,8 +99,8 @@ class ApiClient {
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new Unavailable(request.method() + " " + request.uri().getPath() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new Unavailable(request.method() + " " + request.uri().getPath() + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted");

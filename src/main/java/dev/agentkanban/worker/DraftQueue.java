@@ -15,8 +15,17 @@ import tools.jackson.databind.json.JsonMapper;
 class DraftQueue {
 
     /** A draft claimed for a push; {@code attempts} counts this one. */
-    record Draft(long id, long taskId, String agent, String type, String message, Map<String, Object> suggestion,
-            String fingerprint, int attempts, String model, String promptVersion) {
+    record Draft(
+            long id,
+            long taskId,
+            String agent,
+            String type,
+            String message,
+            Map<String, Object> suggestion,
+            String fingerprint,
+            int attempts,
+            String model,
+            String promptVersion) {
 
         /** The idempotency key of this draft at the API: the same task and content is the same hint. */
         String sourceKey() {
@@ -51,21 +60,31 @@ class DraftQueue {
                 """)
                 .param("lease", lease.toMillis() + " milliseconds")
                 .param("limit", limit)
-                .query((rs, n) -> new Draft(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        json.readValue(rs.getString(6), MAP), rs.getString(7), rs.getInt(8), rs.getString(9),
+                .query((rs, n) -> new Draft(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        json.readValue(rs.getString(6), MAP),
+                        rs.getString(7),
+                        rs.getInt(8),
+                        rs.getString(9),
                         rs.getString(10)))
                 .list();
     }
 
     void synced(long id, Long apiHintId) {
-        jdbc.sql("update hint_drafts set status = 'synced', synced_at = now(), api_hint_id = :hint, last_error = null where id = :id")
+        jdbc.sql(
+                        "update hint_drafts set status = 'synced', synced_at = now(), api_hint_id = :hint, last_error = null where id = :id")
                 .param("id", id)
                 .param("hint", apiHintId)
                 .update();
     }
 
     void retryLater(long id, String error, Duration delay) {
-        jdbc.sql("update hint_drafts set next_attempt_at = now() + cast(:delay as interval), last_error = :error where id = :id")
+        jdbc.sql(
+                        "update hint_drafts set next_attempt_at = now() + cast(:delay as interval), last_error = :error where id = :id")
                 .param("id", id)
                 .param("delay", delay.toMillis() + " milliseconds")
                 .param("error", cut(error))

@@ -60,11 +60,33 @@ final class Evaluation {
     record Report(String name, Map<String, Score> byType, Score overall, long tokens) {
         void print(PrintStream out) {
             out.printf(Locale.ROOT, "%s%n", name);
-            out.printf(Locale.ROOT, "  %-12s %9s %9s %6s %6s %6s%n", "hint type", "precision", "recall", "tp", "pred", "exp");
-            byType.forEach((type, s) -> out.printf(Locale.ROOT, "  %-12s %9.3f %9.3f %6d %6d %6d%n", type, s.precision(), s.recall(),
-                    s.truePositives(), s.predicted(), s.expected()));
-            out.printf(Locale.ROOT, "  %-12s %9.3f %9.3f %6d %6d %6d%n", "all", overall.precision(), overall.recall(),
-                    overall.truePositives(), overall.predicted(), overall.expected());
+            out.printf(
+                    Locale.ROOT,
+                    "  %-12s %9s %9s %6s %6s %6s%n",
+                    "hint type",
+                    "precision",
+                    "recall",
+                    "tp",
+                    "pred",
+                    "exp");
+            byType.forEach((type, s) -> out.printf(
+                    Locale.ROOT,
+                    "  %-12s %9.3f %9.3f %6d %6d %6d%n",
+                    type,
+                    s.precision(),
+                    s.recall(),
+                    s.truePositives(),
+                    s.predicted(),
+                    s.expected()));
+            out.printf(
+                    Locale.ROOT,
+                    "  %-12s %9.3f %9.3f %6d %6d %6d%n",
+                    "all",
+                    overall.precision(),
+                    overall.recall(),
+                    overall.truePositives(),
+                    overall.predicted(),
+                    overall.expected());
             if (tokens > 0) {
                 out.printf(Locale.ROOT, "  tokens spent: %d%n", tokens);
             }
@@ -86,7 +108,8 @@ final class Evaluation {
             }
         }
         if (files.size() != 1) {
-            System.err.println("Usage: java -jar agent-kanban.jar worker eval <tasks.jsonl> (model settings as for the worker)");
+            System.err.println(
+                    "Usage: java -jar agent-kanban.jar worker eval <tasks.jsonl> (model settings as for the worker)");
             System.exit(2);
         }
         List<Case> cases = load(Path.of(files.getFirst()));
@@ -106,7 +129,8 @@ final class Evaluation {
     static StandardEnvironment environment(String... args) throws IOException {
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
-        new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))
+        new YamlPropertySourceLoader()
+                .load("application.yml", new ClassPathResource("application.yml"))
                 .forEach(env.getPropertySources()::addLast);
         return env;
     }
@@ -120,12 +144,24 @@ final class Evaluation {
             JsonNode n = JSON.readTree(line);
             List<String> tags = new ArrayList<>();
             n.get("tags").forEach(x -> tags.add(x.asString()));
-            WorkerTask task = new WorkerTask(n.get("id").asLong(), 1, 10, n.get("title").asString(), text(n, "description"),
-                    text(n, "acceptance_criteria"), n.get("status").asString(), n.get("priority").asString(), text(n, "epic"),
-                    tags, 1, NOW);
+            WorkerTask task = new WorkerTask(
+                    n.get("id").asLong(),
+                    1,
+                    10,
+                    n.get("title").asString(),
+                    text(n, "description"),
+                    text(n, "acceptance_criteria"),
+                    n.get("status").asString(),
+                    n.get("priority").asString(),
+                    text(n, "epic"),
+                    tags,
+                    1,
+                    NOW);
             Set<Unit> expected = new LinkedHashSet<>();
-            n.get("expected").forEach(e -> expected.add(new Unit(e.get("type").asString(),
-                    e.hasNonNull("value") ? e.get("value").asString().toLowerCase(Locale.ROOT) : "")));
+            n.get("expected")
+                    .forEach(e -> expected.add(new Unit(
+                            e.get("type").asString(),
+                            e.hasNonNull("value") ? e.get("value").asString().toLowerCase(Locale.ROOT) : "")));
             cases.add(new Case(task, expected));
         }
         return cases;
@@ -144,12 +180,17 @@ final class Evaluation {
         // no budget here: a run that fell back to the rules half-way would score neither
         ModelAgents.InMemory context = new ModelAgents.InMemory(Long.MAX_VALUE);
         List<Agent> builtIn = Agents.builtIn(Duration.ofDays(7));
-        List<Agent> agents = new ArrayList<>(ModelAgents.create(model, context, builtIn, JSON, settings.duplicateSimilarity()));
+        List<Agent> agents =
+                new ArrayList<>(ModelAgents.create(model, context, builtIn, JSON, settings.duplicateSimilarity()));
         Set<String> replaced = new java.util.HashSet<>();
         ModelAgents.REPLACES.values().forEach(replaced::addAll);
         builtIn.stream().filter(a -> !replaced.contains(a.name())).forEach(agents::add);
-        return run("model-backed agents (" + settings.provider() + " " + model.model()
-                + (model.embeddingModel().isEmpty() ? "" : ", embeddings " + model.embeddingModel()) + ")", cases, agents, context);
+        return run(
+                "model-backed agents (" + settings.provider() + " " + model.model()
+                        + (model.embeddingModel().isEmpty() ? "" : ", embeddings " + model.embeddingModel()) + ")",
+                cases,
+                agents,
+                context);
     }
 
     static Report run(String name, List<Case> cases, List<Agent> agents, ModelAgents.InMemory context) {
@@ -192,9 +233,15 @@ final class Evaluation {
     static List<Unit> units(Agent.Finding f) {
         Map<String, Object> s = f.suggestion();
         return switch (f.type()) {
-            case "priority" -> List.of(new Unit("priority", String.valueOf(s.get("priority")).toLowerCase(Locale.ROOT)));
-            case "tags" -> ((List<?>) s.get("tags")).stream().map(t -> new Unit("tags", t.toString().toLowerCase(Locale.ROOT))).toList();
-            case "epic" -> List.of(new Unit("epic", String.valueOf(s.get("epic")).toLowerCase(Locale.ROOT)));
+            case "priority" ->
+                List.of(new Unit("priority", String.valueOf(s.get("priority")).toLowerCase(Locale.ROOT)));
+            case "tags" ->
+                ((List<?>) s.get("tags"))
+                        .stream()
+                                .map(t -> new Unit("tags", t.toString().toLowerCase(Locale.ROOT)))
+                                .toList();
+            case "epic" ->
+                List.of(new Unit("epic", String.valueOf(s.get("epic")).toLowerCase(Locale.ROOT)));
             case "duplicate" -> List.of(new Unit("duplicate", String.valueOf(s.get("duplicate_of"))));
             case "actions" -> List.of(new Unit("rename".equals(s.get("action")) ? "title" : "actions", ""));
             case "title", "description" -> List.of(new Unit(f.type(), ""));
@@ -205,7 +252,9 @@ final class Evaluation {
     /** The task among the ones before it in the set, all on one board and none in a column the set knows. */
     private static Agent.Subject subject(WorkerTask task, List<WorkerTask> older) {
         String title = normalised(task.title());
-        List<WorkerTask> same = older.stream().filter(o -> o.open() && normalised(o.title()).equals(title)).toList();
+        List<WorkerTask> same = older.stream()
+                .filter(o -> o.open() && normalised(o.title()).equals(title))
+                .toList();
         return new Agent.Snapshot(task, NOW, same, Optional.empty());
     }
 

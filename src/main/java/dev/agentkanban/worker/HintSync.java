@@ -56,7 +56,8 @@ class HintSync extends WorkerLoop {
         hint.put("source", d.source());
         hint.put("source_key", d.sourceKey());
         ApiClient.Answer a = api.pushHint(d.taskId(), hint);
-        String detail = a.status() + (a.body() == null ? "" : " " + a.body().path("detail").asString(""));
+        String detail = a.status()
+                + (a.body() == null ? "" : " " + a.body().path("detail").asString(""));
         if (a.ok()) {
             drafts.synced(d.id(), a.body() == null ? null : a.body().path("id").asLong());
         } else if (a.refused()) {

@@ -61,13 +61,11 @@ class JobQueue {
      */
     int complete(Job job, String worker, Agent.Analysis analysis) {
         int drafts = record(job.id(), job.taskId(), job.agent(), analysis.findings(), analysis.usage());
-        int updated = jdbc.sql("""
+        int updated =
+                jdbc.sql("""
                 update agent_processing_jobs set status = 'completed', locked_until = null, finished_at = now(), last_error = null
                 where id = :id and locked_by = :worker and status = 'processing'
-                """)
-                .param("id", job.id())
-                .param("worker", worker)
-                .update();
+                """).param("id", job.id()).param("worker", worker).update();
         if (updated != 1) {
             throw new LeaseLost(job.id());
         }
@@ -130,11 +128,12 @@ class JobQueue {
                        finished_at = case when :last then now() end
                  where id = :id and locked_by = :worker and status = 'processing'
                 """)
-                .param("last", last)
-                .param("delay", delay.toMillis() + " milliseconds")
-                .param("error", error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error)
-                .param("id", job.id())
-                .param("worker", worker)
-                .update() == 1;
+                        .param("last", last)
+                        .param("delay", delay.toMillis() + " milliseconds")
+                        .param("error", error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error)
+                        .param("id", job.id())
+                        .param("worker", worker)
+                        .update()
+                == 1;
     }
 }

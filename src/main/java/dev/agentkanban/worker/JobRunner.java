@@ -31,8 +31,14 @@ class JobRunner extends WorkerLoop {
     private final Runnable onDrafts;
     private Instant nextSweep = Instant.EPOCH;
 
-    JobRunner(Map<String, Agent> agents, JobQueue queue, Projection projection, TransactionTemplate tx, JdbcClient jdbc,
-            WorkerSettings settings, Runnable onDrafts) {
+    JobRunner(
+            Map<String, Agent> agents,
+            JobQueue queue,
+            Projection projection,
+            TransactionTemplate tx,
+            JdbcClient jdbc,
+            WorkerSettings settings,
+            Runnable onDrafts) {
         super("jobs", settings.pollInterval());
         this.agents = agents;
         this.queue = queue;
@@ -60,8 +66,8 @@ class JobRunner extends WorkerLoop {
     int run(JobQueue.Job job) {
         if (job.attempts() > settings.maxAttempts()) {
             // claimed again after a worker died holding its last attempt
-            tx.executeWithoutResult(s -> queue.fail(job, settings.name(), "the worker running the last attempt stopped", true,
-                    Duration.ZERO));
+            tx.executeWithoutResult(s -> queue.fail(
+                    job, settings.name(), "the worker running the last attempt stopped", true, Duration.ZERO));
             return 0;
         }
         try {
@@ -70,7 +76,9 @@ class JobRunner extends WorkerLoop {
                 throw new IllegalStateException("no agent named '" + job.agent() + "' runs in this worker");
             }
             // analysed outside the transaction: a model-backed agent may wait seconds for its model
-            Agent.Analysis analysis = projection.subject(job.taskId(), Instant.now()).map(agent::analyseWithUsage)
+            Agent.Analysis analysis = projection
+                    .subject(job.taskId(), Instant.now())
+                    .map(agent::analyseWithUsage)
                     .orElse(new Agent.Analysis(List.of(), null));
             Integer drafts = tx.execute(s -> queue.complete(job, settings.name(), analysis));
             return drafts == null ? 0 : drafts;
@@ -83,8 +91,15 @@ class JobRunner extends WorkerLoop {
             Duration delay = WorkerSettings.backoff(settings.retryBackoff(), job.attempts(), MAX_BACKOFF);
             String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             tx.executeWithoutResult(s -> queue.fail(job, settings.name(), error, last, delay));
-            log.warn("job {} (agent {}, task {}) attempt {} of {} failed: {}{}", job.id(), job.agent(), job.taskId(),
-                    job.attempts(), settings.maxAttempts(), error, last ? "; giving up" : "; retrying in " + delay);
+            log.warn(
+                    "job {} (agent {}, task {}) attempt {} of {} failed: {}{}",
+                    job.id(),
+                    job.agent(),
+                    job.taskId(),
+                    job.attempts(),
+                    settings.maxAttempts(),
+                    error,
+                    last ? "; giving up" : "; retrying in " + delay);
             return 0;
         }
     }
@@ -99,13 +114,15 @@ class JobRunner extends WorkerLoop {
         nextSweep = now.plus(settings.staleCheck());
         Integer drafts = tx.execute(s -> {
             boolean mine = jdbc.sql("select pg_try_advisory_xact_lock(hashtext('agent-kanban-worker stale sweep'))")
-                    .query(Boolean.class).single();
+                    .query(Boolean.class)
+                    .single();
             if (!mine) {
                 return 0;
             }
             int n = 0;
             for (long id : projection.inProgressSince(now.minus(settings.staleAfter()))) {
-                List<Agent.Finding> findings = projection.subject(id, now).map(stale::analyse).orElse(List.of());
+                List<Agent.Finding> findings =
+                        projection.subject(id, now).map(stale::analyse).orElse(List.of());
                 if (!findings.isEmpty()) {
                     n += queue.record(null, id, stale.name(), findings, null);
                 }

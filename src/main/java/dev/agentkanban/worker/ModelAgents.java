@@ -99,12 +99,20 @@ final class ModelAgents {
 
         @Override
         public List<String> workspaceTags(int limit) {
-            return tasks.stream().flatMap(t -> t.tags().stream()).distinct().sorted().limit(limit).toList();
+            return tasks.stream()
+                    .flatMap(t -> t.tags().stream())
+                    .distinct()
+                    .sorted()
+                    .limit(limit)
+                    .toList();
         }
 
         @Override
         public List<WorkerTask> recentTasks(long exceptId, int limit) {
-            return tasks.reversed().stream().filter(t -> t.id() != exceptId).limit(limit).toList();
+            return tasks.reversed().stream()
+                    .filter(t -> t.id() != exceptId)
+                    .limit(limit)
+                    .toList();
         }
 
         @Override
@@ -119,13 +127,18 @@ final class ModelAgents {
 
         @Override
         public List<Embedded> olderOpenEmbeddings(WorkerTask task, String model) {
-            return embeddings.values().stream().filter(e -> e.task().id() < task.id() && e.task().boardId() == task.boardId()
-                    && e.task().open()).sorted(java.util.Comparator.comparingLong(e -> e.task().id())).toList();
+            return embeddings.values().stream()
+                    .filter(e -> e.task().id() < task.id()
+                            && e.task().boardId() == task.boardId()
+                            && e.task().open())
+                    .sorted(java.util.Comparator.comparingLong(e -> e.task().id()))
+                    .toList();
         }
     }
 
     /** The model agents, each with the deterministic agents it replaces (from {@code builtIn}) as its fallback. */
-    static List<Agent> create(LanguageModel model, Context context, List<Agent> builtIn, JsonMapper json, double similarity) {
+    static List<Agent> create(
+            LanguageModel model, Context context, List<Agent> builtIn, JsonMapper json, double similarity) {
         Map<String, Agent> byName = new LinkedHashMap<>();
         builtIn.forEach(a -> byName.put(a.name(), a));
         List<Agent> agents = new ArrayList<>();
@@ -138,12 +151,16 @@ final class ModelAgents {
     }
 
     private static List<Agent> fallback(Map<String, Agent> byName, String agent) {
-        return REPLACES.get(agent).stream().map(byName::get).filter(java.util.Objects::nonNull).toList();
+        return REPLACES.get(agent).stream()
+                .map(byName::get)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -183,9 +200,10 @@ final class ModelAgents {
     /** An agent that asks the chat model under a prompt and a schema of its own. */
     abstract static class Asking implements Agent {
 
-        private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-        private static final Set<String> LENGTH_KEYWORDS = Set.of("minLength", "maxLength", "minItems", "maxItems", "$schema",
-                "title");
+        private static final SchemaRegistry SCHEMAS =
+                SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        private static final Set<String> LENGTH_KEYWORDS =
+                Set.of("minLength", "maxLength", "minItems", "maxItems", "$schema", "title");
 
         private final String name;
         private final String promptVersion;
@@ -197,13 +215,20 @@ final class ModelAgents {
         final JsonMapper json;
         private final List<Agent> fallback;
 
-        Asking(String name, String prompt, LanguageModel model, Context context, JsonMapper json, List<Agent> fallback) {
+        Asking(
+                String name,
+                String prompt,
+                LanguageModel model,
+                Context context,
+                JsonMapper json,
+                List<Agent> fallback) {
             this.name = name;
             this.promptVersion = prompt;
             this.system = resource("worker/prompts/" + prompt + ".md");
             String schemaText = resource("worker/schemas/" + prompt.substring(0, prompt.indexOf('.')) + ".json");
             this.schema = SCHEMAS.getSchema(schemaText);
-            // the model is sent the schema without length limits (OpenAI's strict mode refuses them); the answer is checked with them
+            // the model is sent the schema without length limits (OpenAI's strict mode refuses them); the answer is
+            // checked with them
             JsonNode wire = json.readTree(schemaText);
             strip(wire);
             this.wireSchema = json.writeValueAsString(wire);
@@ -264,7 +289,8 @@ final class ModelAgents {
                 return new Analysis(List.of(), null);
             }
             String user = json.writeValueAsString(input);
-            String hash = sha256(promptVersion + "\n" + model.model() + "\n" + json.writeValueAsString(identity(task, input)));
+            String hash = sha256(
+                    promptVersion + "\n" + model.model() + "\n" + json.writeValueAsString(identity(task, input)));
             if (context.alreadyAsked(name, task.id(), hash)) {
                 // the same fields were sent before: the drafts of that answer exist already
                 return new Analysis(List.of(), new Usage(model.model(), promptVersion, hash, 0, 0, 0));
@@ -274,8 +300,10 @@ final class ModelAgents {
             long latency = 0;
             String problem = null;
             for (int attempt = 1; attempt <= 2; attempt++) {
-                String message = problem == null ? user : user + "\n\nYour previous answer was not valid (" + problem
-                        + "). Answer again with one JSON object that follows the schema, nothing else.";
+                String message = problem == null
+                        ? user
+                        : user + "\n\nYour previous answer was not valid (" + problem
+                                + "). Answer again with one JSON object that follows the schema, nothing else.";
                 LanguageModel.Reply reply = model.complete(system, message, wireSchema);
                 context.spend(reply.tokensIn(), reply.tokensOut());
                 in += reply.tokensIn();
@@ -290,16 +318,27 @@ final class ModelAgents {
                 }
                 List<com.networknt.schema.Error> errors = answer == null ? List.of() : schema.validate(answer);
                 if (answer != null && answer.isObject() && errors.isEmpty()) {
-                    return new Analysis(findings(task, answer), new Usage(model.model(), promptVersion, hash, in, out, latency));
+                    return new Analysis(
+                            findings(task, answer), new Usage(model.model(), promptVersion, hash, in, out, latency));
                 }
-                problem = errors.isEmpty() ? "not a JSON object" : errors.stream().limit(3).map(Object::toString).toList().toString();
+                problem = errors.isEmpty()
+                        ? "not a JSON object"
+                        : errors.stream()
+                                .limit(3)
+                                .map(Object::toString)
+                                .toList()
+                                .toString();
             }
-            throw new Unanswerable("the model " + model.model() + " answered twice without following the " + promptVersion
-                    + " schema: " + problem);
+            throw new Unanswerable("the model " + model.model() + " answered twice without following the "
+                    + promptVersion + " schema: " + problem);
         }
 
         Finding finding(String type, String message, Map<String, Object> suggestion) {
-            return new Finding(type, message.length() > 1900 ? message.substring(0, 1900) : message, suggestion, model.model(),
+            return new Finding(
+                    type,
+                    message.length() > 1900 ? message.substring(0, 1900) : message,
+                    suggestion,
+                    model.model(),
                     promptVersion);
         }
 
@@ -312,7 +351,9 @@ final class ModelAgents {
         }
 
         static String normalised(String s) {
-            return s == null ? "" : String.join(" ", s.strip().toLowerCase(Locale.ROOT).split("\\s+"));
+            return s == null
+                    ? ""
+                    : String.join(" ", s.strip().toLowerCase(Locale.ROOT).split("\\s+"));
         }
 
         static List<String> strings(JsonNode array) {
@@ -347,9 +388,15 @@ final class ModelAgents {
                 found.add(finding("title", "A clearer title: " + reason, Map.of("title", title)));
             }
             JsonNode d = a.get("description");
-            if (d != null && d.isString() && !d.asString().isBlank() && !normalised(d.asString()).equals(normalised(t.description()))
+            if (d != null
+                    && d.isString()
+                    && !d.asString().isBlank()
+                    && !normalised(d.asString()).equals(normalised(t.description()))
                     && !d.asString().contains(Redactor.MARK)) {
-                found.add(finding("description", "A clearer description: " + reason, Map.of("description", d.asString().strip())));
+                found.add(finding(
+                        "description",
+                        "A clearer description: " + reason,
+                        Map.of("description", d.asString().strip())));
             }
             return found;
         }
@@ -366,14 +413,27 @@ final class ModelAgents {
         @Override
         Map<String, Object> input(WorkerTask t) {
             List<Map<String, Object>> recent = context.recentTasks(t.id(), 10).stream()
-                    .map(r -> fields("title", r.title(), "priority", r.priority(), "tags", r.tags())).toList();
-            return fields("title", t.title(), "description", t.description(), "priority", t.priority(), "tags", t.tags(),
-                    "workspace_tags", context.workspaceTags(30), "recent_tasks", recent);
+                    .map(r -> fields("title", r.title(), "priority", r.priority(), "tags", r.tags()))
+                    .toList();
+            return fields(
+                    "title",
+                    t.title(),
+                    "description",
+                    t.description(),
+                    "priority",
+                    t.priority(),
+                    "tags",
+                    t.tags(),
+                    "workspace_tags",
+                    context.workspaceTags(30),
+                    "recent_tasks",
+                    recent);
         }
 
         @Override
         Map<String, Object> identity(WorkerTask t, Map<String, Object> input) {
-            return fields("title", t.title(), "description", t.description(), "priority", t.priority(), "tags", t.tags());
+            return fields(
+                    "title", t.title(), "description", t.description(), "priority", t.priority(), "tags", t.tags());
         }
 
         @Override
@@ -382,14 +442,22 @@ final class ModelAgents {
             String reason = a.get("reason").asString();
             String priority = a.get("priority").asString();
             if (ORDER.contains(priority) && !priority.equals(t.priority())) {
-                found.add(finding("priority", "Triage suggests " + priority + " priority (it has " + t.priority() + "): " + reason,
+                found.add(finding(
+                        "priority",
+                        "Triage suggests " + priority + " priority (it has " + t.priority() + "): " + reason,
                         Map.of("priority", priority)));
             }
-            Set<String> have = new java.util.HashSet<>(t.tags().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList());
-            List<String> missing = strings(a.get("tags")).stream().filter(x -> !have.contains(x.toLowerCase(Locale.ROOT)))
-                    .filter(x -> !x.contains(Redactor.MARK)).distinct().toList();
+            Set<String> have = new java.util.HashSet<>(
+                    t.tags().stream().map(x -> x.toLowerCase(Locale.ROOT)).toList());
+            List<String> missing = strings(a.get("tags")).stream()
+                    .filter(x -> !have.contains(x.toLowerCase(Locale.ROOT)))
+                    .filter(x -> !x.contains(Redactor.MARK))
+                    .distinct()
+                    .toList();
             if (!missing.isEmpty()) {
-                found.add(finding("tags", "Triage suggests the tags " + String.join(", ", missing) + ": " + reason,
+                found.add(finding(
+                        "tags",
+                        "Triage suggests the tags " + String.join(", ", missing) + ": " + reason,
                         Map.of("tags", missing)));
             }
             return found;
@@ -404,7 +472,8 @@ final class ModelAgents {
 
         @Override
         Map<String, Object> input(WorkerTask t) {
-            return fields("title", t.title(), "description", t.description(), "acceptance_criteria", t.acceptanceCriteria());
+            return fields(
+                    "title", t.title(), "description", t.description(), "acceptance_criteria", t.acceptanceCriteria());
         }
 
         @Override
@@ -413,7 +482,10 @@ final class ModelAgents {
             if (!a.get("split").asBoolean() || items.size() < 2) {
                 return List.of();
             }
-            return List.of(finding("actions", "Split into " + items.size() + " checklist items: " + a.get("reason").asString(),
+            return List.of(finding(
+                    "actions",
+                    "Split into " + items.size() + " checklist items: "
+                            + a.get("reason").asString(),
                     Map.of("action", "split", "checklist", items)));
         }
     }
@@ -438,7 +510,9 @@ final class ModelAgents {
             for (String c : strings(a.get("criteria"))) {
                 criteria.append(criteria.isEmpty() ? "" : "\n").append("- [ ] ").append(c);
             }
-            return List.of(finding("description", "Draft acceptance criteria: " + a.get("reason").asString(),
+            return List.of(finding(
+                    "description",
+                    "Draft acceptance criteria: " + a.get("reason").asString(),
                     Map.of("acceptance_criteria", criteria.toString())));
         }
     }
@@ -477,7 +551,10 @@ final class ModelAgents {
         public Analysis analyseWithUsage(Subject s) {
             Analysis exact = fallbackAnalysis(fallback, s);
             WorkerTask task = s.task();
-            if (!exact.findings().isEmpty() || !task.open() || model.embeddingModel().isEmpty() || !context.withinBudget()) {
+            if (!exact.findings().isEmpty()
+                    || !task.open()
+                    || model.embeddingModel().isEmpty()
+                    || !context.withinBudget()) {
                 return exact;
             }
             String emodel = model.embeddingModel();
@@ -512,9 +589,16 @@ final class ModelAgents {
                 return new Analysis(List.of(), usage);
             }
             double rounded = Math.round(bestScore * 1000) / 1000.0;
-            return new Analysis(List.of(new Finding("duplicate", "Task #" + best.task().id() + " \"" + best.task().title()
-                    + "\" on this board says much the same (similarity " + rounded + "); this one may be its duplicate.",
-                    Map.of("duplicate_of", best.task().id(), "similarity", rounded), emodel, VERSION)), usage);
+            return new Analysis(
+                    List.of(new Finding(
+                            "duplicate",
+                            "Task #" + best.task().id() + " \"" + best.task().title()
+                                    + "\" on this board says much the same (similarity " + rounded
+                                    + "); this one may be its duplicate.",
+                            Map.of("duplicate_of", best.task().id(), "similarity", rounded),
+                            emodel,
+                            VERSION)),
+                    usage);
         }
 
         static double cosine(float[] a, float[] b) {

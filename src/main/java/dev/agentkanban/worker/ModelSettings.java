@@ -51,7 +51,8 @@ record ModelSettings(
 
     /** What the logs may say about the model (never the key). */
     String describe() {
-        return provider + " " + model + " at " + url + (embeddings() ? ", embeddings " + embeddingModel + " at " + embeddingUrl : "");
+        return provider + " " + model + " at " + url
+                + (embeddings() ? ", embeddings " + embeddingModel + " at " + embeddingUrl : "");
     }
 
     static ModelSettings from(PropertyResolver env) {
@@ -63,7 +64,8 @@ record ModelSettings(
         URI url = url("WORKER_MODEL_URL", get(env, "url", ""), fallbackUrl);
         String apiKey = get(env, "api-key", "");
         String embeddingUrlRaw = get(env, "embedding-url", "");
-        URI embeddingUrl = embeddingUrlRaw.isEmpty() ? (provider.equals(OPENAI) ? url : null)
+        URI embeddingUrl = embeddingUrlRaw.isEmpty()
+                ? (provider.equals(OPENAI) ? url : null)
                 : url("WORKER_EMBEDDING_URL", embeddingUrlRaw, null);
         String embeddingKey = get(env, "embedding-api-key", provider.equals(OPENAI) ? apiKey : "");
         Duration timeout;
@@ -72,9 +74,19 @@ record ModelSettings(
         } catch (RuntimeException e) {
             throw new IllegalStateException("WORKER_MODEL_TIMEOUT must be an ISO-8601 duration such as PT60S");
         }
-        return new ModelSettings(provider, url, get(env, "model", ""), apiKey, get(env, "embedding-model", ""), embeddingUrl,
-                embeddingKey, number(env, "daily-tokens", 200_000), timeout, (int) number(env, "max-retries", 2),
-                (int) number(env, "max-tokens", 1024), Double.parseDouble(get(env, "duplicate-similarity", "0.9")));
+        return new ModelSettings(
+                provider,
+                url,
+                get(env, "model", ""),
+                apiKey,
+                get(env, "embedding-model", ""),
+                embeddingUrl,
+                embeddingKey,
+                number(env, "daily-tokens", 200_000),
+                timeout,
+                (int) number(env, "max-retries", 2),
+                (int) number(env, "max-tokens", 1024),
+                Double.parseDouble(get(env, "duplicate-similarity", "0.9")));
     }
 
     private static String get(PropertyResolver env, String key, String fallback) {
@@ -91,7 +103,8 @@ record ModelSettings(
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("kanban.worker.model." + key + " must be a whole number of 0 or more, not " + raw);
+            throw new IllegalStateException(
+                    "kanban.worker.model." + key + " must be a whole number of 0 or more, not " + raw);
         }
     }
 

@@ -30,7 +30,9 @@ class ModelStore implements ModelAgents.Context {
     @Override
     public boolean withinBudget() {
         long spent = jdbc.sql("select coalesce(sum(tokens_in + tokens_out), 0) from model_usage where day = :day")
-                .param("day", today()).query(Long.class).single();
+                .param("day", today())
+                .query(Long.class)
+                .single();
         return spent < dailyTokens;
     }
 
@@ -41,13 +43,21 @@ class ModelStore implements ModelAgents.Context {
                 on conflict (day) do update set tokens_in = model_usage.tokens_in + excluded.tokens_in,
                     tokens_out = model_usage.tokens_out + excluded.tokens_out, calls = model_usage.calls + 1, updated_at = now()
                 """)
-                .param("day", today()).param("in", tokensIn).param("out", tokensOut).update();
+                .param("day", today())
+                .param("in", tokensIn)
+                .param("out", tokensOut)
+                .update();
     }
 
     @Override
     public boolean alreadyAsked(String agent, long taskId, String inputHash) {
-        return jdbc.sql("select exists (select 1 from agent_results where agent = :agent and task_id = :task and input_hash = :hash)")
-                .param("agent", agent).param("task", taskId).param("hash", inputHash).query(Boolean.class).single();
+        return jdbc.sql(
+                        "select exists (select 1 from agent_results where agent = :agent and task_id = :task and input_hash = :hash)")
+                .param("agent", agent)
+                .param("task", taskId)
+                .param("hash", inputHash)
+                .query(Boolean.class)
+                .single();
     }
 
     @Override
@@ -59,15 +69,23 @@ class ModelStore implements ModelAgents.Context {
 
     @Override
     public List<WorkerTask> recentTasks(long exceptId, int limit) {
-        return jdbc.sql("select " + Projection.TASK_COLUMNS + " from worker_tasks where id <> :id order by updated_at desc, id desc limit :limit")
-                .param("id", exceptId).param("limit", limit).query(Projection::task).list();
+        return jdbc.sql("select " + Projection.TASK_COLUMNS
+                        + " from worker_tasks where id <> :id order by updated_at desc, id desc limit :limit")
+                .param("id", exceptId)
+                .param("limit", limit)
+                .query(Projection::task)
+                .list();
     }
 
     @Override
     public Optional<float[]> embedding(long taskId, String model, String contentHash) {
-        return jdbc.sql("select embedding from task_embeddings where task_id = :id and model = :model and content_hash = :hash")
-                .param("id", taskId).param("model", model).param("hash", contentHash)
-                .query((rs, n) -> vector(rs.getArray(1))).optional();
+        return jdbc.sql(
+                        "select embedding from task_embeddings where task_id = :id and model = :model and content_hash = :hash")
+                .param("id", taskId)
+                .param("model", model)
+                .param("hash", contentHash)
+                .query((rs, n) -> vector(rs.getArray(1)))
+                .optional();
     }
 
     @Override
@@ -81,8 +99,12 @@ class ModelStore implements ModelAgents.Context {
                 on conflict (task_id) do update set board_id = excluded.board_id, model = excluded.model,
                     content_hash = excluded.content_hash, embedding = excluded.embedding, updated_at = now()
                 """)
-                .param("id", task.id()).param("board", task.boardId()).param("model", model).param("hash", contentHash)
-                .param("v", boxed).update();
+                .param("id", task.id())
+                .param("board", task.boardId())
+                .param("model", model)
+                .param("hash", contentHash)
+                .param("v", boxed)
+                .update();
     }
 
     @Override
@@ -92,8 +114,11 @@ class ModelStore implements ModelAgents.Context {
                  where t.board_id = :board and t.id < :id and t.status in ('pending', 'in_progress') and e.model = :model
                  order by t.id
                 """)
-                .param("board", task.boardId()).param("id", task.id()).param("model", model)
-                .query((rs, n) -> new ModelAgents.Embedded(Projection.task(rs, n), vector(rs.getArray("embedding")))).list();
+                .param("board", task.boardId())
+                .param("id", task.id())
+                .param("model", model)
+                .query((rs, n) -> new ModelAgents.Embedded(Projection.task(rs, n), vector(rs.getArray("embedding"))))
+                .list();
     }
 
     private static String prefixed(String p) {

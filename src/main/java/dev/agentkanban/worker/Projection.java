@@ -25,8 +25,8 @@ class Projection {
     /** Events after which the task is analysed again. Claims and completions change nothing the agents look at. */
     static final Set<String> ANALYSED = Set.of("task_created", "task_updated", "task_moved");
 
-    private static final Set<String> TASK_STATE = Set.of("task_created", "task_updated", "task_moved", "task_claimed",
-            "task_released", "task_completed");
+    private static final Set<String> TASK_STATE =
+            Set.of("task_created", "task_updated", "task_moved", "task_claimed", "task_released", "task_completed");
     static final String TASK_COLUMNS = """
             id, board_id, column_id, title, description, acceptance_criteria, status, priority, epic, tags, version, updated_at""";
 
@@ -49,7 +49,9 @@ class Projection {
      */
     Optional<Integer> ingest(long from, long next, List<JsonNode> events, List<String> agents) {
         return tx.execute(status -> {
-            long current = jdbc.sql("select position from feed_cursor for update").query(Long.class).single();
+            long current = jdbc.sql("select position from feed_cursor for update")
+                    .query(Long.class)
+                    .single();
             if (current != from) {
                 return Optional.<Integer>empty();
             }
@@ -57,14 +59,18 @@ class Projection {
             for (JsonNode event : events) {
                 jobs += apply(event, agents);
             }
-            jdbc.sql("update feed_cursor set position = :next, updated_at = now()").param("next", next).update();
+            jdbc.sql("update feed_cursor set position = :next, updated_at = now()")
+                    .param("next", next)
+                    .update();
             return Optional.of(jobs);
         });
     }
 
     /** Sets the cursor (after the API said the old one points into deleted events). */
     void resetCursor(long position) {
-        jdbc.sql("update feed_cursor set position = :p, updated_at = now()").param("p", position).update();
+        jdbc.sql("update feed_cursor set position = :p, updated_at = now()")
+                .param("p", position)
+                .update();
     }
 
     private int apply(JsonNode event, List<String> agents) {
@@ -75,18 +81,27 @@ class Projection {
             return 0;
         }
         switch (type) {
-            case "board_created", "board_updated" -> replaceColumns(data.get("id").asLong(), data.get("columns"));
+            case "board_created", "board_updated" ->
+                replaceColumns(data.get("id").asLong(), data.get("columns"));
             case "columns_updated" -> replaceColumns(data.get("board_id").asLong(), data.get("columns"));
             case "board_deleted" -> {
                 long board = data.get("id").asLong();
-                jdbc.sql("delete from worker_columns where board_id = :b").param("b", board).update();
-                jdbc.sql("delete from worker_tasks where board_id = :b").param("b", board).update();
+                jdbc.sql("delete from worker_columns where board_id = :b")
+                        .param("b", board)
+                        .update();
+                jdbc.sql("delete from worker_tasks where board_id = :b")
+                        .param("b", board)
+                        .update();
             }
-            case "task_deleted" -> jdbc.sql("delete from worker_tasks where id = :id").param("id", data.get("task").get("id").asLong()).update();
-            case "tags_changed" -> jdbc.sql("update worker_tasks set tags = cast(:tags as text[]) where id = :id")
-                    .param("id", data.get("task_id").asLong())
-                    .param("tags", textArray(names(data.get("tags"))))
-                    .update();
+            case "task_deleted" ->
+                jdbc.sql("delete from worker_tasks where id = :id")
+                        .param("id", data.get("task").get("id").asLong())
+                        .update();
+            case "tags_changed" ->
+                jdbc.sql("update worker_tasks set tags = cast(:tags as text[]) where id = :id")
+                        .param("id", data.get("task_id").asLong())
+                        .param("tags", textArray(names(data.get("tags"))))
+                        .update();
             default -> {
                 if (TASK_STATE.contains(type) && data.hasNonNull("task")) {
                     JsonNode task = data.get("task");
@@ -122,7 +137,9 @@ class Projection {
         if (columns == null || !columns.isArray()) {
             return;
         }
-        jdbc.sql("delete from worker_columns where board_id = :b").param("b", boardId).update();
+        jdbc.sql("delete from worker_columns where board_id = :b")
+                .param("b", boardId)
+                .update();
         for (JsonNode c : columns) {
             jdbc.sql("""
                     insert into worker_columns (id, board_id, name, kind, position, wip_limit)
@@ -173,8 +190,10 @@ class Projection {
     // ---- what the agents see ----
 
     Optional<WorkerTask> task(long id) {
-        return jdbc.sql("select " + TASK_COLUMNS + " from worker_tasks where id = :id").param("id", id)
-                .query(Projection::task).optional();
+        return jdbc.sql("select " + TASK_COLUMNS + " from worker_tasks where id = :id")
+                .param("id", id)
+                .query(Projection::task)
+                .optional();
     }
 
     /** The subject of an analysis: the task as projected now, and its board around it. */
@@ -211,8 +230,12 @@ class Projection {
                         from worker_columns c where c.id = :column
                         """)
                         .param("column", task.columnId())
-                        .query((rs, n) -> new Agent.ColumnLoad(rs.getLong(1), rs.getString(2), rs.getString(3),
-                                (Integer) rs.getObject(4), rs.getLong(5)))
+                        .query((rs, n) -> new Agent.ColumnLoad(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                (Integer) rs.getObject(4),
+                                rs.getLong(5)))
                         .optional();
             }
         });
@@ -228,10 +251,19 @@ class Projection {
 
     static WorkerTask task(ResultSet rs, int n) throws SQLException {
         Array tags = rs.getArray("tags");
-        return new WorkerTask(rs.getLong("id"), rs.getLong("board_id"), rs.getLong("column_id"), rs.getString("title"),
-                rs.getString("description"), rs.getString("acceptance_criteria"), rs.getString("status"),
-                rs.getString("priority"), rs.getString("epic"), tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
-                rs.getLong("version"), rs.getTimestamp("updated_at").toInstant());
+        return new WorkerTask(
+                rs.getLong("id"),
+                rs.getLong("board_id"),
+                rs.getLong("column_id"),
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("acceptance_criteria"),
+                rs.getString("status"),
+                rs.getString("priority"),
+                rs.getString("epic"),
+                tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
+                rs.getLong("version"),
+                rs.getTimestamp("updated_at").toInstant());
     }
 
     private static String text(JsonNode node, String field) {
@@ -242,7 +274,8 @@ class Projection {
     private static List<String> names(JsonNode tags) {
         List<String> names = new ArrayList<>();
         if (tags != null && tags.isArray()) {
-            tags.forEach(t -> names.add(t.isString() ? t.asString() : t.path("name").asString()));
+            tags.forEach(
+                    t -> names.add(t.isString() ? t.asString() : t.path("name").asString()));
         }
         return names;
     }
@@ -251,7 +284,10 @@ class Projection {
     static String textArray(List<String> values) {
         StringBuilder s = new StringBuilder("{");
         for (int i = 0; i < values.size(); i++) {
-            s.append(i == 0 ? "" : ",").append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            s.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         }
         return s.append('}').toString();
     }

@@ -25,12 +25,51 @@ final class Redactor {
 
     static final String MARK = "[REDACTED]";
 
-    private static final String[] PREFIXES = {"sk-", "sk_live_", "sk_test_", "rk_live_", "pk_live_", "ghp_", "gho_", "ghu_",
-        "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "AKIA", "ASIA", "AIza", "akt_", "ya29.",
-        "npm_", "pypi-", "hf_", "SG."};
-    private static final Set<String> KEYS = Set.of("password", "passwd", "pwd", "passphrase", "secret", "token", "api_key",
-            "apikey", "api-key", "access_key", "access_token", "secret_key", "client_secret", "private_key", "authorization",
-            "bearer", "credentials");
+    private static final String[] PREFIXES = {
+        "sk-",
+        "sk_live_",
+        "sk_test_",
+        "rk_live_",
+        "pk_live_",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "xoxb-",
+        "xoxp-",
+        "xoxa-",
+        "xoxs-",
+        "AKIA",
+        "ASIA",
+        "AIza",
+        "akt_",
+        "ya29.",
+        "npm_",
+        "pypi-",
+        "hf_",
+        "SG."
+    };
+    private static final Set<String> KEYS = Set.of(
+            "password",
+            "passwd",
+            "pwd",
+            "passphrase",
+            "secret",
+            "token",
+            "api_key",
+            "apikey",
+            "api-key",
+            "access_key",
+            "access_token",
+            "secret_key",
+            "client_secret",
+            "private_key",
+            "authorization",
+            "bearer",
+            "credentials");
     private static final int LONG = 24;
 
     private Redactor() {}
@@ -142,7 +181,10 @@ final class Redactor {
         if (scheme > 0) {
             int at = word.indexOf('@', scheme + 3);
             int slash = word.indexOf('/', scheme + 3);
-            if (at > 0 && (slash < 0 || at < slash) && word.indexOf(':', scheme + 3) > 0 && word.indexOf(':', scheme + 3) < at) {
+            if (at > 0
+                    && (slash < 0 || at < slash)
+                    && word.indexOf(':', scheme + 3) > 0
+                    && word.indexOf(':', scheme + 3) < at) {
                 return word.substring(0, scheme + 3) + MARK + word.substring(at);
             }
             return word;
@@ -195,8 +237,15 @@ final class Redactor {
     }
 
     private static boolean tokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+'
-                || c == '/' || c == '=' || c == '.';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '-'
+                || c == '+'
+                || c == '/'
+                || c == '='
+                || c == '.';
     }
 
     private static boolean jwt(String s) {

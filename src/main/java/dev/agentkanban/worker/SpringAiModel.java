@@ -32,7 +32,8 @@ final class SpringAiModel implements LanguageModel {
     private final EmbeddingModel embedding;
     private final ModelSettings settings;
 
-    private SpringAiModel(ChatModel chat, StructuredOutputChatOptions options, EmbeddingModel embedding, ModelSettings settings) {
+    private SpringAiModel(
+            ChatModel chat, StructuredOutputChatOptions options, EmbeddingModel embedding, ModelSettings settings) {
         this.chat = chat;
         this.options = options;
         this.embedding = embedding;
@@ -43,24 +44,43 @@ final class SpringAiModel implements LanguageModel {
         ChatModel chat;
         StructuredOutputChatOptions options;
         if (s.provider().equals(ModelSettings.ANTHROPIC)) {
-            AnthropicChatOptions o = AnthropicChatOptions.builder().baseUrl(s.url().toString()).apiKey(s.apiKey())
-                    .model(s.model()).timeout(s.timeout()).maxRetries(s.maxRetries()).maxTokens(s.maxTokens())
-                    .temperature(0.0).build();
+            AnthropicChatOptions o = AnthropicChatOptions.builder()
+                    .baseUrl(s.url().toString())
+                    .apiKey(s.apiKey())
+                    .model(s.model())
+                    .timeout(s.timeout())
+                    .maxRetries(s.maxRetries())
+                    .maxTokens(s.maxTokens())
+                    .temperature(0.0)
+                    .build();
             chat = AnthropicChatModel.builder().options(o).build();
             options = o;
         } else {
             // an empty key makes Spring AI's client send no Authorization header (local servers)
-            OpenAiChatOptions o = OpenAiChatOptions.builder().baseUrl(s.url().toString()).apiKey(s.apiKey())
-                    .model(s.model()).timeout(s.timeout()).maxRetries(s.maxRetries()).maxTokens(s.maxTokens())
-                    .temperature(0.0).build();
+            OpenAiChatOptions o = OpenAiChatOptions.builder()
+                    .baseUrl(s.url().toString())
+                    .apiKey(s.apiKey())
+                    .model(s.model())
+                    .timeout(s.timeout())
+                    .maxRetries(s.maxRetries())
+                    .maxTokens(s.maxTokens())
+                    .temperature(0.0)
+                    .build();
             chat = OpenAiChatModel.builder().options(o).build();
             options = o;
         }
         EmbeddingModel embedding = null;
         if (s.embeddings()) {
-            embedding = OpenAiEmbeddingModel.builder().options(OpenAiEmbeddingOptions.builder()
-                    .baseUrl(s.embeddingUrl().toString()).apiKey(s.embeddingApiKey()).model(s.embeddingModel())
-                    .encodingFormat(OpenAiEmbeddingOptions.EncodingFormat.FLOAT).timeout(s.timeout()).maxRetries(s.maxRetries()).build()).build();
+            embedding = OpenAiEmbeddingModel.builder()
+                    .options(OpenAiEmbeddingOptions.builder()
+                            .baseUrl(s.embeddingUrl().toString())
+                            .apiKey(s.embeddingApiKey())
+                            .model(s.embeddingModel())
+                            .encodingFormat(OpenAiEmbeddingOptions.EncodingFormat.FLOAT)
+                            .timeout(s.timeout())
+                            .maxRetries(s.maxRetries())
+                            .build())
+                    .build();
         }
         return new SpringAiModel(chat, options, embedding, s);
     }
@@ -78,15 +98,21 @@ final class SpringAiModel implements LanguageModel {
     @Override
     public Reply complete(String system, String user, String jsonSchema) {
         long start = System.nanoTime();
-        Prompt prompt = new Prompt(List.of(new SystemMessage(system), new UserMessage(user)),
+        Prompt prompt = new Prompt(
+                List.of(new SystemMessage(system), new UserMessage(user)),
                 options.mutate().outputSchema(jsonSchema).build());
         ChatResponse response = chat.call(prompt);
         long latency = (System.nanoTime() - start) / 1_000_000;
-        String text = response.getResult() == null || response.getResult().getOutput() == null ? null
+        String text = response.getResult() == null || response.getResult().getOutput() == null
+                ? null
                 : response.getResult().getOutput().getText();
-        Usage usage = response.getMetadata() == null ? null : response.getMetadata().getUsage();
-        return new Reply(text == null ? "" : text, tokens(usage == null ? null : usage.getPromptTokens()),
-                tokens(usage == null ? null : usage.getCompletionTokens()), latency);
+        Usage usage =
+                response.getMetadata() == null ? null : response.getMetadata().getUsage();
+        return new Reply(
+                text == null ? "" : text,
+                tokens(usage == null ? null : usage.getPromptTokens()),
+                tokens(usage == null ? null : usage.getCompletionTokens()),
+                latency);
     }
 
     @Override

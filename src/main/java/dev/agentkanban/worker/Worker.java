@@ -27,7 +27,8 @@ public final class Worker {
         }
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
-        if (env.getProperty("WORKER_API_TOKEN", env.getProperty("kanban.worker.api-token", "")).isBlank()) {
+        if (env.getProperty("WORKER_API_TOKEN", env.getProperty("kanban.worker.api-token", ""))
+                .isBlank()) {
             System.err.println(WorkerSettings.TOKEN_MISSING + ".");
             System.exit(2);
         }

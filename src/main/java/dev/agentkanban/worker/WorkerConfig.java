@@ -61,7 +61,9 @@ class WorkerConfig {
 
     @Bean(destroyMethod = "close")
     HikariDataSource workerDataSource(WorkerSettings settings, WorkerEmbeddedDatabase embedded) {
-        DatabaseUrl url = embedded.db() != null ? DatabaseUrl.parse(embedded.db().jdbcUrl()) : DatabaseUrl.parse(settings.databaseUrl());
+        DatabaseUrl url = embedded.db() != null
+                ? DatabaseUrl.parse(embedded.db().jdbcUrl())
+                : DatabaseUrl.parse(settings.databaseUrl());
         HikariConfig config = new HikariConfig();
         config.setPoolName("worker");
         config.setJdbcUrl(url.jdbcUrl());
@@ -75,7 +77,12 @@ class WorkerConfig {
         HikariDataSource ds = new HikariDataSource(config);
         try {
             refuseApiDatabase(ds);
-            Flyway.configure().dataSource(ds).locations("classpath:db/worker").table("worker_schema_history").load().migrate();
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/worker")
+                    .table("worker_schema_history")
+                    .load()
+                    .migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw e;
@@ -86,8 +93,11 @@ class WorkerConfig {
 
     /** The worker must never share the API's database (SPEC §8): one holding the API's tables is refused. */
     private static void refuseApiDatabase(DataSource ds) {
-        boolean api = JdbcClient.create(ds).sql("select to_regclass('public.outbox_events') is not null"
-                + " and to_regclass('public.tasks') is not null").query(Boolean.class).single();
+        boolean api = JdbcClient.create(ds)
+                .sql("select to_regclass('public.outbox_events') is not null"
+                        + " and to_regclass('public.tasks') is not null")
+                .query(Boolean.class)
+                .single();
         if (api) {
             throw new IllegalStateException("WORKER_DATABASE_URL names a database holding the API's tables; the worker"
                     + " needs a database of its own");
@@ -124,24 +134,36 @@ class WorkerConfig {
      * place of those they replace) and any other Agent bean, narrowed by {@code kanban.worker.agents}.
      */
     @Bean
-    RegisteredAgents registeredAgents(WorkerSettings settings, ModelSettings model, JdbcClient workerJdbc, JsonMapper workerJson,
+    RegisteredAgents registeredAgents(
+            WorkerSettings settings,
+            ModelSettings model,
+            JdbcClient workerJdbc,
+            JsonMapper workerJson,
             ObjectProvider<Agent> extra) {
         Map<String, Agent> all = new LinkedHashMap<>();
         List<Agent> builtIn = Agents.builtIn(settings.staleAfter());
         builtIn.forEach(a -> all.put(a.name(), a));
         if (model.enabled()) {
             ModelAgents.REPLACES.values().forEach(replaced -> replaced.forEach(all::remove));
-            ModelAgents.create(SpringAiModel.create(model), new ModelStore(workerJdbc, model.dailyTokens()), builtIn, workerJson,
-                    model.duplicateSimilarity()).forEach(a -> all.put(a.name(), a));
+            ModelAgents.create(
+                            SpringAiModel.create(model),
+                            new ModelStore(workerJdbc, model.dailyTokens()),
+                            builtIn,
+                            workerJson,
+                            model.duplicateSimilarity())
+                    .forEach(a -> all.put(a.name(), a));
             log.info("model-backed agents use {} (daily budget {} tokens)", model.describe(), model.dailyTokens());
         }
         extra.orderedStream().forEach(a -> all.put(a.name(), a));
         if (!settings.agents().isEmpty()) {
-            List<String> unknown = settings.agents().stream().filter(n -> !all.containsKey(n)).toList();
+            List<String> unknown =
+                    settings.agents().stream().filter(n -> !all.containsKey(n)).toList();
             if (!unknown.isEmpty()) {
-                throw new IllegalStateException("WORKER_AGENTS names unknown agents " + unknown + "; known: " + all.keySet()
-                        + (!model.enabled() && unknown.stream().anyMatch(ModelAgents.REPLACES::containsKey)
-                                ? " (the model-* agents run only when WORKER_MODEL names a model)" : ""));
+                throw new IllegalStateException(
+                        "WORKER_AGENTS names unknown agents " + unknown + "; known: " + all.keySet()
+                                + (!model.enabled() && unknown.stream().anyMatch(ModelAgents.REPLACES::containsKey)
+                                        ? " (the model-* agents run only when WORKER_MODEL names a model)"
+                                        : ""));
             }
             all.keySet().retainAll(settings.agents());
         }
@@ -156,20 +178,40 @@ class WorkerConfig {
     }
 
     @Bean
-    HintSync hintSync(ApiClient api, JdbcClient workerJdbc, JsonMapper workerJson, TransactionTemplate workerTransactions,
+    HintSync hintSync(
+            ApiClient api,
+            JdbcClient workerJdbc,
+            JsonMapper workerJson,
+            TransactionTemplate workerTransactions,
             WorkerSettings settings) {
         return new HintSync(api, new DraftQueue(workerJdbc, workerJson), workerTransactions, settings);
     }
 
     @Bean
-    JobRunner jobRunner(RegisteredAgents agents, JdbcClient workerJdbc, JsonMapper workerJson, Projection projection,
-            TransactionTemplate workerTransactions, WorkerSettings settings, HintSync hintSync) {
-        return new JobRunner(agents.byName(), new JobQueue(workerJdbc, workerJson), projection, workerTransactions, workerJdbc,
-                settings, hintSync::wake);
+    JobRunner jobRunner(
+            RegisteredAgents agents,
+            JdbcClient workerJdbc,
+            JsonMapper workerJson,
+            Projection projection,
+            TransactionTemplate workerTransactions,
+            WorkerSettings settings,
+            HintSync hintSync) {
+        return new JobRunner(
+                agents.byName(),
+                new JobQueue(workerJdbc, workerJson),
+                projection,
+                workerTransactions,
+                workerJdbc,
+                settings,
+                hintSync::wake);
     }
 
     @Bean
-    FeedFollower feedFollower(ApiClient api, Projection projection, RegisteredAgents agents, WorkerSettings settings,
+    FeedFollower feedFollower(
+            ApiClient api,
+            Projection projection,
+            RegisteredAgents agents,
+            WorkerSettings settings,
             JobRunner jobRunner) {
         log.info("worker {} follows {} with agents {}", settings.name(), settings.apiUrl(), agents.names());
         return new FeedFollower(api, projection, agents.names(), settings.pollInterval(), jobRunner::wake);

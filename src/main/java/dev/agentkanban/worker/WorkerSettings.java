@@ -41,7 +41,8 @@ record WorkerSettings(
         if (token.isBlank()) {
             throw new IllegalStateException(TOKEN_MISSING);
         }
-        String api = env.getProperty("kanban.worker.api-url", "http://127.0.0.1:8080").strip();
+        String api = env.getProperty("kanban.worker.api-url", "http://127.0.0.1:8080")
+                .strip();
         URI apiUrl;
         try {
             apiUrl = URI.create(api.endsWith("/") ? api.substring(0, api.length() - 1) : api);
@@ -55,14 +56,27 @@ record WorkerSettings(
         if (name.isBlank()) {
             name = "worker-" + ProcessHandle.current().pid();
         }
-        List<String> agents = Arrays.stream(env.getProperty("kanban.worker.agents", "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return new WorkerSettings(env.getProperty("kanban.worker.database-url", "").strip(), apiUrl, token.strip(), name,
-                agents, duration(env, "poll-interval", "PT1S"), env.getProperty("kanban.worker.max-attempts", Integer.class, 3),
-                duration(env, "retry-backoff", "PT5S"), duration(env, "sync-backoff", "PT5S"),
-                duration(env, "sync-max-backoff", "PT5M"), duration(env, "lease", "PT2M"),
-                duration(env, "stale-after", "P7D"), duration(env, "stale-check", "PT1H"),
-                duration(env, "request-timeout", "PT10S"), env.getProperty("kanban.worker.pool-size", Integer.class, 4));
+        List<String> agents = Arrays.stream(
+                        env.getProperty("kanban.worker.agents", "").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        return new WorkerSettings(
+                env.getProperty("kanban.worker.database-url", "").strip(),
+                apiUrl,
+                token.strip(),
+                name,
+                agents,
+                duration(env, "poll-interval", "PT1S"),
+                env.getProperty("kanban.worker.max-attempts", Integer.class, 3),
+                duration(env, "retry-backoff", "PT5S"),
+                duration(env, "sync-backoff", "PT5S"),
+                duration(env, "sync-max-backoff", "PT5M"),
+                duration(env, "lease", "PT2M"),
+                duration(env, "stale-after", "P7D"),
+                duration(env, "stale-check", "PT1H"),
+                duration(env, "request-timeout", "PT10S"),
+                env.getProperty("kanban.worker.pool-size", Integer.class, 4));
     }
 
     private static Duration duration(PropertyResolver env, String key, String fallback) {
@@ -70,7 +84,8 @@ record WorkerSettings(
         try {
             return Duration.parse(raw);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("kanban.worker." + key + " must be an ISO-8601 duration such as PT1S, not " + raw);
+            throw new IllegalStateException(
+                    "kanban.worker." + key + " must be an ISO-8601 duration such as PT1S, not " + raw);
         }
     }
 

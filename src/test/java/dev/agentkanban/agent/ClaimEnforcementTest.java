@@ -63,7 +63,8 @@ class ClaimEnforcementTest extends ApiTest {
             assertThat(r.json().get("type").asString()).endsWith("/claimed-by-another");
             assertThat(r.json().get("claimed_by").asString()).isEqualTo("holder");
             assertThat(r.json().get("claim_expires_at").asString()).isNotBlank();
-            assertThat(r.json().get("detail").asString()).contains("holder", r.json().get("claim_expires_at").asString());
+            assertThat(r.json().get("detail").asString())
+                    .contains("holder", r.json().get("claim_expires_at").asString());
         }
         assertThat(fx.get(task).get("updated_at").asString()).isEqualTo(before);
         assertThat(count("task_history")).isEqualTo(history);
@@ -72,8 +73,11 @@ class ClaimEnforcementTest extends ApiTest {
     @Test
     void theHolderWorksOnAsUsual() {
         long task = claimedTask("mine");
-        assertThat(holder.patch("/api/v1/tasks/" + task, obj("title", "still mine")).status()).isEqualTo(200);
-        assertThat(holder.post("/api/v1/tasks/" + task + "/complete", null).status()).isEqualTo(200);
+        assertThat(holder.patch("/api/v1/tasks/" + task, obj("title", "still mine"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(holder.post("/api/v1/tasks/" + task + "/complete", null).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -95,8 +99,13 @@ class ClaimEnforcementTest extends ApiTest {
     @Test
     void anExpiredClaimNoLongerBinds() {
         long task = claimedTask("lapsed");
-        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :t").param("t", task).update();
-        assertThat(otherAgent.patch("/api/v1/tasks/" + task, obj("title", "free again")).status()).isEqualTo(200);
+        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :t")
+                .param("t", task)
+                .update();
+        assertThat(otherAgent
+                        .patch("/api/v1/tasks/" + task, obj("title", "free again"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -105,14 +114,23 @@ class ClaimEnforcementTest extends ApiTest {
         try (McpTestClient mcp = new McpTestClient(port, otherAgentToken)) {
             assertThat(mcp.error("complete_task", "task_id", task)).contains("claimed by holder until");
             assertThat(mcp.error("edit_task", "task_id", task, "title", "x")).contains("claimed by holder until");
-            assertThat(mcp.error("move_task", "task_id", task, "column", "Done")).contains("claimed by holder until");
-            assertThat(mcp.error("complete_task", "task_id", task, "force", true)).contains("only members and admins");
+            assertThat(mcp.error("move_task", "task_id", task, "column", "Done"))
+                    .contains("claimed by holder until");
+            assertThat(mcp.error("complete_task", "task_id", task, "force", true))
+                    .contains("only members and admins");
         }
         assertThat(fx.get(task).get("status").asString()).isEqualTo("pending");
-        String memberToken = identities.issueToken(identities.provision("mcp-member", "mcp-member-password", defaultWorkspace,
-                Role.MEMBER, false).id(), "mcp", List.of("read", "write"));
+        String memberToken = identities.issueToken(
+                identities
+                        .provision("mcp-member", "mcp-member-password", defaultWorkspace, Role.MEMBER, false)
+                        .id(),
+                "mcp",
+                List.of("read", "write"));
         try (McpTestClient mcp = new McpTestClient(port, memberToken)) {
-            assertThat(mcp.ok("complete_task", "task_id", task, "force", true).get("task").get("status").asString())
+            assertThat(mcp.ok("complete_task", "task_id", task, "force", true)
+                            .get("task")
+                            .get("status")
+                            .asString())
                     .isEqualTo("completed");
         }
     }

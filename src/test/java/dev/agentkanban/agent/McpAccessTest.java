@@ -43,7 +43,8 @@ class McpAccessTest extends ApiTest {
 
     String tokenFor(String username, long workspace, Role role, String... scopes) {
         User user = identities.provision(username, username + "-password", workspace, role, false);
-        return identities.issueToken(user.id(), "mcp", scopes.length == 0 ? List.of("read", "write", "admin") : List.of(scopes));
+        return identities.issueToken(
+                user.id(), "mcp", scopes.length == 0 ? List.of("read", "write", "admin") : List.of(scopes));
     }
 
     @Test
@@ -51,8 +52,14 @@ class McpAccessTest extends ApiTest {
         Response anonymous = http.anonymous().post("/mcp", INITIALIZE, "Accept", "application/json, text/event-stream");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("WWW-Authenticate")).contains("Bearer");
-        Response forged = http.anonymous().post("/mcp", INITIALIZE, "Accept", "application/json, text/event-stream",
-                "Authorization", "Bearer akt_forged");
+        Response forged = http.anonymous()
+                .post(
+                        "/mcp",
+                        INITIALIZE,
+                        "Accept",
+                        "application/json, text/event-stream",
+                        "Authorization",
+                        "Bearer akt_forged");
         assertThat(forged.status()).isEqualTo(401);
         assertThat(http.anonymous().get("/mcp").status()).isEqualTo(401);
     }
@@ -60,21 +67,30 @@ class McpAccessTest extends ApiTest {
     @Test
     void aTokenQueryParameterAuthenticatesToo() {
         String token = tokenFor("query-agent", defaultWorkspace, Role.AGENT);
-        Response r = http.anonymous().post("/mcp?token=" + token, INITIALIZE, "Accept", "application/json, text/event-stream");
+        Response r = http.anonymous()
+                .post("/mcp?token=" + token, INITIALIZE, "Accept", "application/json, text/event-stream");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().get("result").get("serverInfo").get("name").asString()).isEqualTo("agent-kanban");
+        assertThat(r.json().get("result").get("serverInfo").get("name").asString())
+                .isEqualTo("agent-kanban");
     }
 
     @Test
     void aViewerReadsButCannotCallAWriteTool() {
         try (McpTestClient viewer = new McpTestClient(port, tokenFor("mcp-viewer", defaultWorkspace, Role.VIEWER))) {
-            assertThat(viewer.ok("get_task", "task_id", task).get("task").get("title").asString()).isEqualTo("guarded task");
+            assertThat(viewer.ok("get_task", "task_id", task)
+                            .get("task")
+                            .get("title")
+                            .asString())
+                    .isEqualTo("guarded task");
             long tasks = count("tasks");
             long events = count("outbox_events");
-            assertThat(viewer.error("create_task", "board", board[0], "title", "sneaky")).startsWith("Forbidden (403)");
+            assertThat(viewer.error("create_task", "board", board[0], "title", "sneaky"))
+                    .startsWith("Forbidden (403)");
             assertThat(viewer.error("claim_task", "task_id", task)).startsWith("Forbidden (403)");
-            assertThat(viewer.error("add_comment", "task_id", task, "body", "hi")).startsWith("Forbidden (403)");
-            assertThat(viewer.error("report_issue", "board", board[0], "title", "x")).startsWith("Forbidden (403)");
+            assertThat(viewer.error("add_comment", "task_id", task, "body", "hi"))
+                    .startsWith("Forbidden (403)");
+            assertThat(viewer.error("report_issue", "board", board[0], "title", "x"))
+                    .startsWith("Forbidden (403)");
             assertThat(count("tasks")).isEqualTo(tasks);
             assertThat(count("outbox_events")).isEqualTo(events);
             assertThat(fx.get(task).get("claimed_by").isNull()).isTrue();
@@ -83,9 +99,11 @@ class McpAccessTest extends ApiTest {
 
     @Test
     void aReadScopedTokenOfAnAdminCannotWriteEither() {
-        try (McpTestClient reader = new McpTestClient(port, tokenFor("mcp-reader", defaultWorkspace, Role.ADMIN, "read"))) {
+        try (McpTestClient reader =
+                new McpTestClient(port, tokenFor("mcp-reader", defaultWorkspace, Role.ADMIN, "read"))) {
             assertThat(reader.ok("list_boards").get("total").asLong()).isPositive();
-            assertThat(reader.error("move_task", "task_id", task, "column", "Done")).startsWith("Forbidden (403)");
+            assertThat(reader.error("move_task", "task_id", task, "column", "Done"))
+                    .startsWith("Forbidden (403)");
             assertThat(fx.get(task).get("status").asString()).isEqualTo("pending");
         }
     }
@@ -98,9 +116,11 @@ class McpAccessTest extends ApiTest {
             long history = count("task_history");
             assertThat(outsider.ok("list_boards").get("total").asLong()).isZero();
             assertThat(outsider.ok("list_tasks").get("total").asLong()).isZero();
-            assertThat(outsider.error("get_task", "task_id", task)).isEqualTo("Not found (404): task " + task + " does not exist");
+            assertThat(outsider.error("get_task", "task_id", task))
+                    .isEqualTo("Not found (404): task " + task + " does not exist");
             assertThat(outsider.error("claim_task", "task_id", task)).startsWith("Not found (404)");
-            assertThat(outsider.error("complete_task", "task_id", task, "notes", "x")).startsWith("Not found (404)");
+            assertThat(outsider.error("complete_task", "task_id", task, "notes", "x"))
+                    .startsWith("Not found (404)");
             assertThat(outsider.error("get_board_state", "board", board[0])).startsWith("Not found (404)");
             assertThat(outsider.error("claim_next_task", "board", board[0])).startsWith("Not found (404)");
             assertThat(outsider.error("list_columns", "board", "Guarded")).contains("no board named");
@@ -115,7 +135,11 @@ class McpAccessTest extends ApiTest {
         jdbc.sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title)
                 select :ws, :board, :column, g * 1024, 'mcp swarm ' || g from generate_series(1, 30) g
-                """).param("ws", defaultWorkspace).param("board", b[0]).param("column", b[2]).update();
+                """)
+                .param("ws", defaultWorkspace)
+                .param("board", b[0])
+                .param("column", b[2])
+                .update();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<List<Long>>> work = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -144,7 +168,10 @@ class McpAccessTest extends ApiTest {
         assertThat(all).hasSize(30);
         assertThat(new HashSet<>(all)).hasSize(30);
         assertThat(jdbc.sql("select count(*) from tasks where board_id = :b and claimed_by like 'mcp-swarm-%'")
-                .param("b", b[0]).query(Long.class).single()).isEqualTo(30);
+                        .param("b", b[0])
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(30);
     }
 
     @Test
@@ -153,9 +180,16 @@ class McpAccessTest extends ApiTest {
         long mine = fx.task(board[0], "twin task");
         try (McpTestClient agent = new McpTestClient(port, token)) {
             // an agent works on tasks but does not manage boards, over either door
-            assertThat(http.withToken(token).post("/api/v1/boards", obj("name", "Not mine")).status()).isEqualTo(403);
-            assertThat(agent.ok("claim_task", "task_id", mine).get("claimed_by").asString()).isEqualTo("twin-agent");
-            assertThat(http.withToken(token).post("/api/v1/tasks/" + mine + "/release", null).status()).isEqualTo(200);
+            assertThat(http.withToken(token)
+                            .post("/api/v1/boards", obj("name", "Not mine"))
+                            .status())
+                    .isEqualTo(403);
+            assertThat(agent.ok("claim_task", "task_id", mine).get("claimed_by").asString())
+                    .isEqualTo("twin-agent");
+            assertThat(http.withToken(token)
+                            .post("/api/v1/tasks/" + mine + "/release", null)
+                            .status())
+                    .isEqualTo(200);
         }
     }
 }

@@ -24,7 +24,8 @@ class McpBreakdownToolsTest extends ApiTest {
     @BeforeAll
     void connect() {
         fx = new TaskFixtures(http);
-        User user = identities.provision("breakdown-agent", "breakdown-agent-password", defaultWorkspace, Role.AGENT, false);
+        User user = identities.provision(
+                "breakdown-agent", "breakdown-agent-password", defaultWorkspace, Role.AGENT, false);
         agent = new McpTestClient(port, identities.issueToken(user.id(), "mcp", List.of("read", "write")));
     }
 
@@ -48,21 +49,30 @@ class McpBreakdownToolsTest extends ApiTest {
         assertThat(task.get("task").get("blocked").asBoolean()).isTrue();
         assertThat(task.get("blockers").get(0).get("id").asLong()).isEqualTo(first);
         assertThat(agent.ok("list_tasks", "board", b[0], "blocked", true).get("items"))
-                .extracting(t -> t.get("id").asLong()).containsExactly(second);
+                .extracting(t -> t.get("id").asLong())
+                .containsExactly(second);
         assertThat(agent.ok("list_tasks", "board", b[0], "ready", true).get("items"))
-                .extracting(t -> t.get("id").asLong()).containsExactly(first);
+                .extracting(t -> t.get("id").asLong())
+                .containsExactly(first);
 
         // the urgent task is blocked: the low one comes first, and starting the blocked one fails
         JsonNode claimed = agent.ok("claim_next_task", "board", b[0]);
         assertThat(claimed.get("task").get("id").asLong()).isEqualTo(first);
-        assertThat(agent.ok("claim_next_task", "board", b[0]).get("claimed").asBoolean()).isFalse();
-        assertThat(agent.error("move_task", "task_id", second, "column", "In Progress")).contains("blocked by", "#" + first);
+        assertThat(agent.ok("claim_next_task", "board", b[0]).get("claimed").asBoolean())
+                .isFalse();
+        assertThat(agent.error("move_task", "task_id", second, "column", "In Progress"))
+                .contains("blocked by", "#" + first);
         agent.ok("complete_task", "task_id", first);
-        assertThat(agent.ok("claim_next_task", "board", b[0]).get("task").get("id").asLong()).isEqualTo(second);
+        assertThat(agent.ok("claim_next_task", "board", b[0])
+                        .get("task")
+                        .get("id")
+                        .asLong())
+                .isEqualTo(second);
 
         JsonNode removed = agent.ok("remove_dependency", "task_id", second, "blocked_by_task_id", first);
         assertThat(removed.get("items")).isEmpty();
-        assertThat(agent.error("remove_dependency", "task_id", second, "blocked_by_task_id", first)).contains("does not exist");
+        assertThat(agent.error("remove_dependency", "task_id", second, "blocked_by_task_id", first))
+                .contains("does not exist");
     }
 
     @Test
@@ -80,13 +90,19 @@ class McpBreakdownToolsTest extends ApiTest {
         assertThat(ticked.get("task").get("checklist").get("done").asLong()).isEqualTo(1);
 
         JsonNode task = agent.ok("get_task", "task_id", parent);
-        assertThat(task.get("children")).extracting(c -> c.get("id").asLong()).containsExactly(sub.get("id").asLong());
-        assertThat(task.get("checklist")).extracting(i -> i.get("text").asString()).containsExactly("update the docs", "announce it");
+        assertThat(task.get("children"))
+                .extracting(c -> c.get("id").asLong())
+                .containsExactly(sub.get("id").asLong());
+        assertThat(task.get("checklist"))
+                .extracting(i -> i.get("text").asString())
+                .containsExactly("update the docs", "announce it");
         assertThat(task.get("task").get("subtasks").get("total").asLong()).isEqualTo(1);
         assertThat(agent.ok("list_tasks", "parent_id", parent).get("items")).hasSize(1);
 
         assertThat(agent.error("complete_task", "task_id", parent)).contains("open subtasks");
-        assertThat(agent.error("check_item", "task_id", parent, "item_id", 987654)).contains("does not exist");
-        assertThat(agent.error("add_checklist_item", "task_id", parent, "text", " ")).contains("text");
+        assertThat(agent.error("check_item", "task_id", parent, "item_id", 987654))
+                .contains("does not exist");
+        assertThat(agent.error("add_checklist_item", "task_id", parent, "text", " "))
+                .contains("text");
     }
 }

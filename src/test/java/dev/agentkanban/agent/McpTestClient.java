@@ -23,12 +23,16 @@ final class McpTestClient implements AutoCloseable {
     private final McpSyncClient client;
 
     McpTestClient(int port, String token) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder("http://localhost:" + port)
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                        "http://localhost:" + port)
                 .endpoint("/mcp")
-                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token))
+                .httpRequestCustomizer(
+                        (request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token))
                 .build();
-        client = McpClient.sync(transport).clientInfo(new Implementation("test-agent", "1"))
-                .requestTimeout(Duration.ofSeconds(60)).build();
+        client = McpClient.sync(transport)
+                .clientInfo(new Implementation("test-agent", "1"))
+                .requestTimeout(Duration.ofSeconds(60))
+                .build();
         client.initialize();
     }
 
@@ -54,7 +58,9 @@ final class McpTestClient implements AutoCloseable {
     /** Calls a tool that must fail and returns its error message. */
     String error(String tool, Object... kv) {
         CallToolResult r = call(tool, kv);
-        assertThat(r.isError()).as("%s should have failed but returned %s", tool, text(r)).isTrue();
+        assertThat(r.isError())
+                .as("%s should have failed but returned %s", tool, text(r))
+                .isTrue();
         return text(r);
     }
 

@@ -39,8 +39,15 @@ class McpToolsTest extends ApiTest {
     void everyToolSaysWhetherItReadsDestroysOrRepeatsSafely() {
         Map<String, Tool> tools = agent.tools().stream().collect(Collectors.toMap(Tool::name, t -> t));
         assertThat(tools.keySet()).containsExactlyInAnyOrderElementsOf(TypeScriptClientTest.TOOLS);
-        List<String> readOnly = List.of("list_boards", "get_board_state", "list_columns", "list_tasks", "get_task",
-                "get_statistics", "get_flow_metrics", "get_hints");
+        List<String> readOnly = List.of(
+                "list_boards",
+                "get_board_state",
+                "list_columns",
+                "list_tasks",
+                "get_task",
+                "get_statistics",
+                "get_flow_metrics",
+                "get_hints");
         tools.values().forEach(t -> {
             assertThat(t.annotations().readOnlyHint()).as(t.name()).isEqualTo(readOnly.contains(t.name()));
             assertThat(t.annotations().destructiveHint()).as(t.name()).isNotNull();
@@ -58,10 +65,14 @@ class McpToolsTest extends ApiTest {
         long task = fx.task(b[0], "visible", "column", "In Progress");
 
         JsonNode boards = agent.ok("list_boards");
-        assertThat(boards.get("items")).extracting(x -> x.get("name").asString()).contains("Overview");
+        assertThat(boards.get("items"))
+                .extracting(x -> x.get("name").asString())
+                .contains("Overview");
 
         JsonNode columns = agent.ok("list_columns", "board", "overview").get("columns");
-        assertThat(columns).extracting(c -> c.get("name").asString()).containsExactly("Backlog", "To Do", "In Progress", "Done");
+        assertThat(columns)
+                .extracting(c -> c.get("name").asString())
+                .containsExactly("Backlog", "To Do", "In Progress", "Done");
 
         JsonNode state = agent.ok("get_board_state", "board", b[0]);
         JsonNode inProgress = state.get("columns").get(2);
@@ -76,11 +87,15 @@ class McpToolsTest extends ApiTest {
         JsonNode flow = agent.ok("get_flow_metrics", "board", "Overview", "tz", "Europe/Berlin");
         assertThat(flow.get("cumulative_flow")).hasSize(30);
         // the task was created just now in In Progress: it is there at the end of today, and it is aging work
-        assertThat(flow.get("cumulative_flow").get(29).get("counts").get(2).asLong()).isEqualTo(1);
-        assertThat(flow.get("aging_wip").get("tasks").get(0).get("task_id").asLong()).isEqualTo(task);
-        assertThat(agent.error("get_flow_metrics", "board", b[0], "from", "yesterday")).contains("from");
+        assertThat(flow.get("cumulative_flow").get(29).get("counts").get(2).asLong())
+                .isEqualTo(1);
+        assertThat(flow.get("aging_wip").get("tasks").get(0).get("task_id").asLong())
+                .isEqualTo(task);
+        assertThat(agent.error("get_flow_metrics", "board", b[0], "from", "yesterday"))
+                .contains("from");
 
-        assertThat(agent.error("list_columns", "board", "No such board")).contains("no board named 'No such board'", "Overview");
+        assertThat(agent.error("list_columns", "board", "No such board"))
+                .contains("no board named 'No such board'", "Overview");
     }
 
     @Test
@@ -94,7 +109,10 @@ class McpToolsTest extends ApiTest {
         assertThat(page.get("total").asLong()).isEqualTo(1);
         assertThat(page.get("items").get(0).get("id").asLong()).isEqualTo(urgent);
 
-        assertThat(agent.ok("list_tasks", "board", "Listing", "column", "to do").get("total").asLong()).isEqualTo(1);
+        assertThat(agent.ok("list_tasks", "board", "Listing", "column", "to do")
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
         JsonNode paged = agent.ok("list_tasks", "board", b[0], "limit", 2, "offset", 2, "sort", "id");
         assertThat(paged.get("total").asLong()).isEqualTo(3);
         assertThat(paged.get("items")).hasSize(1);
@@ -124,8 +142,20 @@ class McpToolsTest extends ApiTest {
     @Test
     void createAndEditValidateLikeRestAndChangeOnlyWhatIsGiven() {
         long[] b = fx.board("Editing");
-        JsonNode created = agent.ok("create_task", "board", b[0], "column", "To Do", "title", "  Write docs  ",
-                "description", "for agents", "priority", "critical", "due_date", "2030-01-31T17:00:00Z");
+        JsonNode created = agent.ok(
+                "create_task",
+                "board",
+                b[0],
+                "column",
+                "To Do",
+                "title",
+                "  Write docs  ",
+                "description",
+                "for agents",
+                "priority",
+                "critical",
+                "due_date",
+                "2030-01-31T17:00:00Z");
         long id = created.get("id").asLong();
         assertThat(created.get("title").asString()).isEqualTo("Write docs");
         assertThat(created.get("priority").asString()).isEqualTo("urgent");
@@ -137,8 +167,10 @@ class McpToolsTest extends ApiTest {
         assertThat(edited.get("epic").asString()).isEqualTo("docs");
 
         long tasks = count("tasks");
-        assertThat(agent.error("create_task", "board", b[0], "title", "x".repeat(501))).contains("Validation failed (422)", "title");
-        assertThat(agent.error("create_task", "board", b[0], "title", "x", "priority", "whenever")).contains("priority");
+        assertThat(agent.error("create_task", "board", b[0], "title", "x".repeat(501)))
+                .contains("Validation failed (422)", "title");
+        assertThat(agent.error("create_task", "board", b[0], "title", "x", "priority", "whenever"))
+                .contains("priority");
         assertThat(agent.error("create_task", "board", b[0])).contains("title");
         assertThat(count("tasks")).isEqualTo(tasks);
 
@@ -159,7 +191,10 @@ class McpToolsTest extends ApiTest {
         JsonNode moved = agent.ok("move_task", "task_id", id, "column", "in progress");
         assertThat(moved.get("column_id").asLong()).isEqualTo(b[3]);
         assertThat(moved.get("status").asString()).isEqualTo("in_progress");
-        assertThat(agent.ok("move_task", "task_id", id, "column", b[4]).get("status").asString()).isEqualTo("completed");
+        assertThat(agent.ok("move_task", "task_id", id, "column", b[4])
+                        .get("status")
+                        .asString())
+                .isEqualTo("completed");
     }
 
     @Test
@@ -169,10 +204,14 @@ class McpToolsTest extends ApiTest {
         JsonNode claimed = agent.ok("claim_task", "task_id", id, "lease_seconds", 60);
         assertThat(claimed.get("claimed_by").asString()).isEqualTo("tool-agent");
         JsonNode renewed = agent.ok("renew_claim", "task_id", id, "lease_seconds", 3600);
-        assertThat(renewed.get("claim_expires_at").asString()).isGreaterThan(claimed.get("claim_expires_at").asString());
+        assertThat(renewed.get("claim_expires_at").asString())
+                .isGreaterThan(claimed.get("claim_expires_at").asString());
         assertThat(http.post("/api/v1/tasks/" + id + "/claim", null).status()).isEqualTo(409);
-        assertThat(agent.ok("release_task", "task_id", id).get("claimed_by").isNull()).isTrue();
-        assertThat(agent.error("renew_claim", "task_id", id)).startsWith("Conflict (409)").contains("not claimed");
+        assertThat(agent.ok("release_task", "task_id", id).get("claimed_by").isNull())
+                .isTrue();
+        assertThat(agent.error("renew_claim", "task_id", id))
+                .startsWith("Conflict (409)")
+                .contains("not claimed");
         assertThat(agent.error("release_task", "task_id", id)).startsWith("Conflict (409)");
         assertThat(agent.error("claim_task", "task_id", id, "lease_seconds", 5)).contains("lease_seconds");
     }
@@ -189,13 +228,25 @@ class McpToolsTest extends ApiTest {
         assertThat(count("comments")).isEqualTo(comments);
         assertThat(count("outbox_events")).isEqualTo(events);
 
-        JsonNode done = agent.ok("complete_task", "task_id", id, "notes", "done", "evidence_text", "42 tests passed",
-                "evidence_link", "https://example.com/pr/7");
+        JsonNode done = agent.ok(
+                "complete_task",
+                "task_id",
+                id,
+                "notes",
+                "done",
+                "evidence_text",
+                "42 tests passed",
+                "evidence_link",
+                "https://example.com/pr/7");
         assertThat(done.get("task").get("status").asString()).isEqualTo("completed");
         assertThat(done.get("task").get("column_id").asLong()).isEqualTo(b[4]);
         assertThat(done.get("comment").get("body").asString()).isEqualTo("done");
-        assertThat(done.get("evidence")).extracting(e -> e.get("kind").asString()).containsExactly("note", "link");
-        assertThat(agent.error("complete_task", "task_id", id)).startsWith("Conflict (409)").contains("completed");
+        assertThat(done.get("evidence"))
+                .extracting(e -> e.get("kind").asString())
+                .containsExactly("note", "link");
+        assertThat(agent.error("complete_task", "task_id", id))
+                .startsWith("Conflict (409)")
+                .contains("completed");
     }
 
     @Test
@@ -211,25 +262,41 @@ class McpToolsTest extends ApiTest {
     void hintsAreListedAndAppliedByTheAgent() {
         long[] b = fx.board("Hints");
         long id = fx.task(b[0], "Crash on save");
-        long hint = http.post("/api/v1/tasks/" + id + "/hints", obj("type", "priority", "message", "mentions a crash",
-                "suggestion", obj("priority", "urgent"), "source", "worker:priority")).id();
-        long dismissed = http.post("/api/v1/tasks/" + id + "/hints", obj("type", "stale", "message", "old")).id();
+        long hint = http.post(
+                        "/api/v1/tasks/" + id + "/hints",
+                        obj(
+                                "type",
+                                "priority",
+                                "message",
+                                "mentions a crash",
+                                "suggestion",
+                                obj("priority", "urgent"),
+                                "source",
+                                "worker:priority"))
+                .id();
+        long dismissed = http.post("/api/v1/tasks/" + id + "/hints", obj("type", "stale", "message", "old"))
+                .id();
         http.post("/api/v1/hints/" + dismissed + "/dismiss", null);
 
-        assertThat(agent.ok("get_task", "task_id", id).get("hints")).extracting(h -> h.get("id").asLong()).containsExactly(hint);
+        assertThat(agent.ok("get_task", "task_id", id).get("hints"))
+                .extracting(h -> h.get("id").asLong())
+                .containsExactly(hint);
         JsonNode pending = agent.ok("get_hints", "task_id", id).get("hints");
         assertThat(pending).extracting(h -> h.get("id").asLong()).containsExactly(hint);
         assertThat(pending.get(0).get("suggestion").get("priority").asString()).isEqualTo("urgent");
-        assertThat(agent.ok("get_hints", "task_id", id, "status", "all").get("hints")).hasSize(2);
+        assertThat(agent.ok("get_hints", "task_id", id, "status", "all").get("hints"))
+                .hasSize(2);
         assertThat(agent.error("get_hints", "task_id", id, "status", "maybe")).contains("status");
 
-        assertThat(agent.error("apply_hint", "hint_id", hint, "expected_version", 99)).startsWith("Precondition failed (412)");
+        assertThat(agent.error("apply_hint", "hint_id", hint, "expected_version", 99))
+                .startsWith("Precondition failed (412)");
         JsonNode applied = agent.ok("apply_hint", "hint_id", hint);
         assertThat(applied.get("hint").get("status").asString()).isEqualTo("applied");
         assertThat(applied.get("hint").get("resolved_by").asString()).isEqualTo("tool-agent");
         assertThat(applied.get("task").get("priority").asString()).isEqualTo("urgent");
         assertThat(agent.error("apply_hint", "hint_id", hint)).startsWith("Conflict (409)");
-        assertThat(agent.error("apply_hint", "hint_id", 987654)).isEqualTo("Not found (404): hint 987654 does not exist");
+        assertThat(agent.error("apply_hint", "hint_id", 987654))
+                .isEqualTo("Not found (404): hint 987654 does not exist");
         assertThat(agent.ok("get_hints", "task_id", id).get("hints")).isEmpty();
         assertThat(agent.error("get_hints", "task_id", 987654)).startsWith("Not found (404)");
     }
@@ -241,7 +308,8 @@ class McpToolsTest extends ApiTest {
         assertThat(first.get("created").asBoolean()).isTrue();
         JsonNode again = agent.ok("report_issue", "board", "Issues over MCP", "title", "flaky login TEST ");
         assertThat(again.get("created").asBoolean()).isFalse();
-        assertThat(again.get("task").get("id").asLong()).isEqualTo(first.get("task").get("id").asLong());
+        assertThat(again.get("task").get("id").asLong())
+                .isEqualTo(first.get("task").get("id").asLong());
         assertThat(again.get("task").get("occurrence_count").asInt()).isEqualTo(2);
     }
 

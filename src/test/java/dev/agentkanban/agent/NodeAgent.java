@@ -29,22 +29,31 @@ final class NodeAgent {
             return;
         }
         Result r = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
-        assertThat(r.exit()).as("npm ci in %s failed:\n%s\n%s", DIR, r.stdout(), r.stderr()).isZero();
+        assertThat(r.exit())
+                .as("npm ci in %s failed:\n%s\n%s", DIR, r.stdout(), r.stderr())
+                .isZero();
     }
 
     /** Runs the agent script in a mode with the given environment; the report is its last stdout line. */
     static JsonNode report(String mode, Map<String, String> env) throws Exception {
         install();
         Result r = run(List.of("node", "agent.mjs", mode), env, 180);
-        assertThat(r.exit()).as("node agent.mjs %s failed:\n%s\n%s", mode, r.stdout(), r.stderr()).isZero();
+        assertThat(r.exit())
+                .as("node agent.mjs %s failed:\n%s\n%s", mode, r.stdout(), r.stderr())
+                .isZero();
         List<String> lines = r.stdout().lines().filter(l -> !l.isBlank()).toList();
-        assertThat(lines).as("no report from agent.mjs; stderr:\n%s", r.stderr()).isNotEmpty();
+        assertThat(lines)
+                .as("no report from agent.mjs; stderr:\n%s", r.stderr())
+                .isNotEmpty();
         return Http.JSON.readTree(lines.getLast());
     }
 
     /** The java binary running these tests, and a class path that starts the application's main class. */
     static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     static String classPath() {
@@ -57,14 +66,18 @@ final class NodeAgent {
         File out = File.createTempFile("node-agent", ".out");
         File err = File.createTempFile("node-agent", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(DIR.toFile())
-                    .redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(DIR.toFile())
+                    .redirectOutput(out)
+                    .redirectError(err)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s; stderr:\n" + read(err));
+                throw new AssertionError(
+                        command + " did not finish in " + timeoutSeconds + " s; stderr:\n" + read(err));
             }
             return new Result(p.exitValue(), read(out), read(err));
         } finally {

@@ -38,14 +38,25 @@ class StdioModeTest extends ApiTest {
         File err = File.createTempFile("stdio", ".err");
         try {
             Files.writeString(in.toPath(), input);
-            ProcessBuilder pb = new ProcessBuilder(NodeAgent.javaBinary(), "-cp", NodeAgent.classPath(),
-                    "dev.agentkanban.KanbanApplication", "mcp").redirectInput(in).redirectOutput(out).redirectError(err);
+            ProcessBuilder pb = new ProcessBuilder(
+                            NodeAgent.javaBinary(),
+                            "-cp",
+                            NodeAgent.classPath(),
+                            "dev.agentkanban.KanbanApplication",
+                            "mcp")
+                    .redirectInput(in)
+                    .redirectOutput(out)
+                    .redirectError(err);
             pb.environment().remove("KANBAN_URL");
             pb.environment().remove("KANBAN_TOKEN");
             pb.environment().putAll(env);
             Process p = pb.start();
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the stdio mode did not end after stdin closed").isTrue();
-            return new Run(p.exitValue(), Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
+            assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                    .as("the stdio mode did not end after stdin closed")
+                    .isTrue();
+            return new Run(
+                    p.exitValue(),
+                    Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
                     Files.readString(err.toPath()));
         } finally {
             Files.deleteIfExists(in.toPath());
@@ -58,8 +69,13 @@ class StdioModeTest extends ApiTest {
     void aPipedScriptGetsEveryAnswerAndStdoutHoldsOnlyProtocol() throws Exception {
         User agent = identities.provision("script-agent", "script-agent-password", defaultWorkspace, Role.AGENT, false);
         http.post("/api/v1/boards", Http.obj("name", "Scripted"));
-        Run run = mcp(Map.of("KANBAN_URL", "http://localhost:" + port,
-                "KANBAN_TOKEN", identities.issueToken(agent.id(), "stdio", List.of("read", "write"))), REQUESTS);
+        Run run = mcp(
+                Map.of(
+                        "KANBAN_URL",
+                        "http://localhost:" + port,
+                        "KANBAN_TOKEN",
+                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
+                REQUESTS);
         assertThat(run.exit()).as(run.stderr()).isZero();
         List<JsonNode> messages = new ArrayList<>();
         for (String line : run.stdout()) {
@@ -79,7 +95,8 @@ class StdioModeTest extends ApiTest {
         JsonNode call = Http.JSON.readTree(run.stdout().getLast());
         assertThat(call.get("id").asInt()).isEqualTo(3);
         assertThat(call.get("result").get("isError").asBoolean()).isTrue();
-        assertThat(call.get("result").get("content").get(0).get("text").asString()).contains("token was refused (401)");
+        assertThat(call.get("result").get("content").get(0).get("text").asString())
+                .contains("token was refused (401)");
     }
 
     @Test
@@ -93,17 +110,27 @@ class StdioModeTest extends ApiTest {
                 {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}
                 {"jsonrpc":"2.0","id":10,"method":"tools/list"}
                 """;
-        Run run = mcp(Map.of("KANBAN_URL", "http://localhost:" + port,
-                "KANBAN_TOKEN", identities.issueToken(agent.id(), "stdio", List.of("read", "write"))), input);
+        Run run = mcp(
+                Map.of(
+                        "KANBAN_URL",
+                        "http://localhost:" + port,
+                        "KANBAN_TOKEN",
+                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
+                input);
         assertThat(run.exit()).as(run.stderr()).isZero();
         Map<Integer, JsonNode> byId = new java.util.HashMap<>();
         for (String line : run.stdout()) {
-            assertThat(line).doesNotContainIgnoringCase("stackTrace").doesNotContain("Exception").doesNotContain("java.");
+            assertThat(line)
+                    .doesNotContainIgnoringCase("stackTrace")
+                    .doesNotContain("Exception")
+                    .doesNotContain("java.");
             JsonNode message = Http.JSON.readTree(line);
             byId.put(message.path("id").asInt(-1), message);
         }
         assertThat(byId.get(8).get("error").get("code").asInt()).isEqualTo(-32601);
-        assertThat(byId.get(9).has("error") || byId.get(9).path("result").path("isError").asBoolean()).isTrue();
+        assertThat(byId.get(9).has("error")
+                        || byId.get(9).path("result").path("isError").asBoolean())
+                .isTrue();
         assertThat(byId.get(10).get("result").get("tools")).hasSize(TypeScriptClientTest.TOOLS.size());
     }
 

@@ -21,10 +21,31 @@ import tools.jackson.databind.JsonNode;
  */
 class TypeScriptClientTest extends ApiTest {
 
-    static final List<String> TOOLS = List.of("list_boards", "get_board_state", "list_columns", "list_tasks", "get_task",
-            "create_task", "edit_task", "move_task", "claim_task", "claim_next_task", "renew_claim", "release_task",
-            "complete_task", "add_comment", "get_statistics", "get_flow_metrics", "report_issue", "get_hints", "apply_hint",
-            "add_dependency", "remove_dependency", "create_subtask", "add_checklist_item", "check_item");
+    static final List<String> TOOLS = List.of(
+            "list_boards",
+            "get_board_state",
+            "list_columns",
+            "list_tasks",
+            "get_task",
+            "create_task",
+            "edit_task",
+            "move_task",
+            "claim_task",
+            "claim_next_task",
+            "renew_claim",
+            "release_task",
+            "complete_task",
+            "add_comment",
+            "get_statistics",
+            "get_flow_metrics",
+            "report_issue",
+            "get_hints",
+            "apply_hint",
+            "add_dependency",
+            "remove_dependency",
+            "create_subtask",
+            "add_checklist_item",
+            "check_item");
 
     long board;
     String agentToken;
@@ -38,15 +59,26 @@ class TypeScriptClientTest extends ApiTest {
 
     @Test
     void anAgentRunsATaskLifecycleOverStreamableHttp() throws Exception {
-        JsonNode report = NodeAgent.report("http", Map.of("KANBAN_URL", base(), "KANBAN_TOKEN", agentToken,
-                "BOARD_ID", Long.toString(board)));
+        JsonNode report = NodeAgent.report(
+                "http", Map.of("KANBAN_URL", base(), "KANBAN_TOKEN", agentToken, "BOARD_ID", Long.toString(board)));
         assertLifecycle(report, "http");
     }
 
     @Test
     void anAgentRunsATaskLifecycleThroughTheStdioMode() throws Exception {
-        JsonNode report = NodeAgent.report("stdio", Map.of("KANBAN_URL", base(), "KANBAN_TOKEN", agentToken,
-                "BOARD_ID", Long.toString(board), "JAVA", NodeAgent.javaBinary(), "CLASSPATH", NodeAgent.classPath()));
+        JsonNode report = NodeAgent.report(
+                "stdio",
+                Map.of(
+                        "KANBAN_URL",
+                        base(),
+                        "KANBAN_TOKEN",
+                        agentToken,
+                        "BOARD_ID",
+                        Long.toString(board),
+                        "JAVA",
+                        NodeAgent.javaBinary(),
+                        "CLASSPATH",
+                        NodeAgent.classPath()));
         assertLifecycle(report, "stdio");
     }
 
@@ -62,27 +94,43 @@ class TypeScriptClientTest extends ApiTest {
     @Test
     void anAgentReadsAndAppliesAHint() throws Exception {
         long task = new TaskFixtures(http).task(board, "App crashes when saving");
-        long hint = http.post("/api/v1/tasks/" + task + "/hints", Map.of("type", "priority", "message", "mentions a crash",
-                "suggestion", Map.of("priority", "high"), "source", "worker:priority")).id();
+        long hint = http.post(
+                        "/api/v1/tasks/" + task + "/hints",
+                        Map.of(
+                                "type",
+                                "priority",
+                                "message",
+                                "mentions a crash",
+                                "suggestion",
+                                Map.of("priority", "high"),
+                                "source",
+                                "worker:priority"))
+                .id();
 
-        JsonNode report = NodeAgent.report("hints", Map.of("KANBAN_URL", base(), "KANBAN_TOKEN", agentToken,
-                "TASK_ID", Long.toString(task)));
+        JsonNode report = NodeAgent.report(
+                "hints", Map.of("KANBAN_URL", base(), "KANBAN_TOKEN", agentToken, "TASK_ID", Long.toString(task)));
 
-        assertThat(report.get("taskHints")).extracting(h -> h.get("id").asLong()).containsExactly(hint);
-        assertThat(report.get("hints").get(0).get("suggestion").get("priority").asString()).isEqualTo("high");
+        assertThat(report.get("taskHints"))
+                .extracting(h -> h.get("id").asLong())
+                .containsExactly(hint);
+        assertThat(report.get("hints").get(0).get("suggestion").get("priority").asString())
+                .isEqualTo("high");
         assertThat(report.get("applied").get("hint").get("status").asString()).isEqualTo("applied");
         assertThat(report.get("applied").get("task").get("priority").asString()).isEqualTo("high");
         assertThat(report.get("pendingAfter")).isEmpty();
         JsonNode stored = http.get("/api/v1/hints/" + hint).json();
         assertThat(stored.get("resolved_by").asString()).isEqualTo("agent-smith");
-        assertThat(http.get("/api/v1/tasks/" + task).json().get("priority").asString()).isEqualTo("high");
+        assertThat(http.get("/api/v1/tasks/" + task).json().get("priority").asString())
+                .isEqualTo("high");
     }
 
     private void assertLifecycle(JsonNode report, String mode) {
         List<String> names = new ArrayList<>();
         for (JsonNode tool : report.get("tools")) {
             names.add(tool.get("name").asString());
-            assertThat(tool.get("description").asString()).as(tool.get("name").asString()).hasSizeGreaterThan(80);
+            assertThat(tool.get("description").asString())
+                    .as(tool.get("name").asString())
+                    .hasSizeGreaterThan(80);
             assertThat(tool.get("annotations").has("readOnlyHint")).isTrue();
             assertThat(tool.get("annotations").has("destructiveHint")).isTrue();
             assertThat(tool.get("annotations").has("idempotentHint")).isTrue();
@@ -97,8 +145,11 @@ class TypeScriptClientTest extends ApiTest {
         assertThat(report.get("completed").get("task").get("status").asString()).isEqualTo("completed");
         // the flow metrics the agent read right after completing count the task as completed today
         JsonNode flow = report.get("flow");
-        assertThat(flow.get("completed")).extracting(c -> c.get("task_id").asLong()).contains(id);
-        assertThat(flow.get("throughput_daily").get(29).get("completed").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(flow.get("completed"))
+                .extracting(c -> c.get("task_id").asLong())
+                .contains(id);
+        assertThat(flow.get("throughput_daily").get(29).get("completed").asLong())
+                .isGreaterThanOrEqualTo(1);
         assertThat(report.get("badMove").asString()).contains("Nowhere", "Backlog", "To Do", "In Progress", "Done");
 
         Response task = http.get("/api/v1/tasks/" + id);
@@ -110,18 +161,21 @@ class TypeScriptClientTest extends ApiTest {
         assertThat(task.json().get("tags").get(0).get("name").asString()).isEqualTo("agent");
 
         JsonNode comments = http.get("/api/v1/tasks/" + id + "/comments").json().get("items");
-        assertThat(comments).extracting(c -> c.get("body").asString())
+        assertThat(comments)
+                .extracting(c -> c.get("body").asString())
                 .containsExactly("working on it over " + mode, "done and tested");
         JsonNode evidence = http.get("/api/v1/tasks/" + id + "/evidence").json().get("items");
         assertThat(evidence.get(0).get("url").asString()).isEqualTo("https://example.com/pr/1");
 
-        JsonNode history = http.get("/api/v1/tasks/" + id + "/history?limit=100").json().get("items");
+        JsonNode history =
+                http.get("/api/v1/tasks/" + id + "/history?limit=100").json().get("items");
         List<String> actions = new ArrayList<>();
         for (JsonNode h : history) {
             actions.add(h.get("action").asString());
             assertThat(h.get("actor").asString()).as(h.toString()).isEqualTo("agent-smith");
         }
-        assertThat(actions).contains("created", "claimed", "comment_added", "status_changed", "moved", "evidence_added");
+        assertThat(actions)
+                .contains("created", "claimed", "comment_added", "status_changed", "moved", "evidence_added");
     }
 
     private String base() {

@@ -98,18 +98,28 @@ class FlowMetricsTest extends ApiTest {
     @Test
     void cumulativeFlowCountsEachDaysEndExactly() {
         JsonNode r = flow("");
-        assertThat(r.get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "In Progress", "Done");
+        assertThat(r.get("columns").findValuesAsString("name"))
+                .containsExactly("Backlog", "To Do", "In Progress", "Done");
         assertThat(r.get("cumulative_flow").findValuesAsString("date"))
-                .containsExactly("2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09", "2026-01-10", "2026-01-11");
-        assertThat(counts(r)).containsExactly(
-                List.of(0L, 3L, 0L, 0L),  // A, B, E in To Do; C not yet; F on the other board
-                List.of(0L, 1L, 3L, 0L),  // A, B, C in progress
-                List.of(1L, 2L, 1L, 0L),  // B back, C deleted, D in the backlog
-                List.of(1L, 2L, 1L, 1L),  // A done, F arrived in progress
-                List.of(1L, 0L, 2L, 2L),  // B and E in progress, F done
-                List.of(1L, 0L, 1L, 3L),  // B done
-                List.of(1L, 0L, 1L, 3L));
-        assertThat(r.get("wip").findValues("wip").stream().map(JsonNode::asLong)).containsExactly(0L, 3L, 1L, 1L, 2L, 1L, 1L);
+                .containsExactly(
+                        "2026-01-05",
+                        "2026-01-06",
+                        "2026-01-07",
+                        "2026-01-08",
+                        "2026-01-09",
+                        "2026-01-10",
+                        "2026-01-11");
+        assertThat(counts(r))
+                .containsExactly(
+                        List.of(0L, 3L, 0L, 0L), // A, B, E in To Do; C not yet; F on the other board
+                        List.of(0L, 1L, 3L, 0L), // A, B, C in progress
+                        List.of(1L, 2L, 1L, 0L), // B back, C deleted, D in the backlog
+                        List.of(1L, 2L, 1L, 1L), // A done, F arrived in progress
+                        List.of(1L, 0L, 2L, 2L), // B and E in progress, F done
+                        List.of(1L, 0L, 1L, 3L), // B done
+                        List.of(1L, 0L, 1L, 3L));
+        assertThat(r.get("wip").findValues("wip").stream().map(JsonNode::asLong))
+                .containsExactly(0L, 3L, 1L, 1L, 2L, 1L, 1L);
     }
 
     @Test
@@ -179,8 +189,10 @@ class FlowMetricsTest extends ApiTest {
         String base = "/api/v1/analytics/boards/" + b.id() + "/flow/";
         Response cfd = http.get(base + "cumulative_flow?from=2026-01-05&to=2026-01-06&format=csv");
         assertThat(cfd.status()).as(cfd.body()).isEqualTo(200);
-        assertThat(cfd.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/csv"));
-        assertThat(cfd.body()).isEqualTo("date,Backlog,To Do,In Progress,Done\r\n2026-01-05,0,3,0,0\r\n2026-01-06,0,1,3,0\r\n");
+        assertThat(cfd.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/csv"));
+        assertThat(cfd.body())
+                .isEqualTo("date,Backlog,To Do,In Progress,Done\r\n2026-01-05,0,3,0,0\r\n2026-01-06,0,1,3,0\r\n");
         Response byAccept = http.get(base + "throughput_daily?from=2026-01-08&to=2026-01-09", "Accept", "text/csv");
         assertThat(byAccept.body()).isEqualTo("date,completed\r\n2026-01-08,1\r\n2026-01-09,1\r\n");
         for (String table : FlowTables.NAMES) {
@@ -199,7 +211,9 @@ class FlowMetricsTest extends ApiTest {
         assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
         List<String> rows = jdbc.sql("select action || ':' || coalesce(column_id::text, 'null') from task_history"
                         + " where task_id = :t and action in ('created', 'deleted') order by id")
-                .param("t", task).query(String.class).list();
+                .param("t", task)
+                .query(String.class)
+                .list();
         assertThat(rows).containsExactly("created:" + board[2], "deleted:" + board[2]);
     }
 
@@ -210,7 +224,8 @@ class FlowMetricsTest extends ApiTest {
         JsonNode days = r.json().get("days");
         assertThat(days.findValues("scope").stream().map(JsonNode::asLong)).containsExactly(2L, 2L, 2L, 2L, 2L, 2L, 2L);
         assertThat(days.findValues("done").stream().map(JsonNode::asLong)).containsExactly(0L, 0L, 0L, 1L, 1L, 2L, 2L);
-        Response csv = http.get("/api/v1/analytics/boards/" + b.id() + "/burnup?epic=E1&from=2026-01-07&to=2026-01-08&format=csv");
+        Response csv = http.get(
+                "/api/v1/analytics/boards/" + b.id() + "/burnup?epic=E1&from=2026-01-07&to=2026-01-08&format=csv");
         assertThat(csv.body()).isEqualTo("date,scope,done\r\n2026-01-07,2,0\r\n2026-01-08,2,1\r\n");
         assertInvalid("/api/v1/analytics/boards/" + b.id() + "/burnup", "epic");
     }
@@ -230,7 +245,8 @@ class FlowMetricsTest extends ApiTest {
     private void assertInvalid(String path, String field) {
         Response r = http.get(path);
         assertThat(r.status()).as(path + " " + r.body()).isEqualTo(422);
-        assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo(field);
     }
 }

@@ -44,12 +44,18 @@ class ForecastTest extends ApiTest {
         Response r = http.get("/api/v1/analytics/boards/" + steady.id() + "/forecast?count=10&date=" + date);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode f = r.json();
-        assertThat(f.get("samples").valueStream().map(JsonNode::asLong).distinct().toList()).containsExactly(2L);
+        assertThat(f.get("samples")
+                        .valueStream()
+                        .map(JsonNode::asLong)
+                        .distinct()
+                        .toList())
+                .containsExactly(2L);
         assertThat(f.get("samples")).hasSize(30);
         assertThat(f.get("runs").asInt()).isEqualTo(10_000);
         // 10 tasks at 2 a day: five days, today being the first
         for (String p : List.of("p50", "p85", "p95")) {
-            assertThat(f.get("when").get(p).asString()).isEqualTo(today.plusDays(4).toString());
+            assertThat(f.get("when").get(p).asString())
+                    .isEqualTo(today.plusDays(4).toString());
             assertThat(f.get("how_many").get(p).asLong()).isEqualTo(6); // today and two more days
         }
         assertThat(f.get("how_many").get("days").asInt()).isEqualTo(3);
@@ -57,7 +63,8 @@ class ForecastTest extends ApiTest {
 
     @Test
     void withoutThroughputThereIsNoDate() {
-        JsonNode f = http.get("/api/v1/analytics/boards/" + idle.id() + "/forecast?count=3&date=" + today).json();
+        JsonNode f = http.get("/api/v1/analytics/boards/" + idle.id() + "/forecast?count=3&date=" + today)
+                .json();
         assertThat(f.get("when").get("p50").isNull()).isTrue();
         assertThat(f.get("how_many").get("p95").asLong()).isZero();
     }
@@ -72,8 +79,10 @@ class ForecastTest extends ApiTest {
         // nearest rank: at least 85 % of the runs reach atLeast(.., 0.85); at most 85 % finish later than atMost
         long[] done = a.doneWithin(10);
         long floor85 = MonteCarlo.atLeast(done, 0.85);
-        assertThat(java.util.Arrays.stream(done).filter(v -> v >= floor85).count()).isGreaterThanOrEqualTo(8_500);
-        assertThat(java.util.Arrays.stream(done).filter(v -> v > floor85).count()).isLessThan(8_500);
+        assertThat(java.util.Arrays.stream(done).filter(v -> v >= floor85).count())
+                .isGreaterThanOrEqualTo(8_500);
+        assertThat(java.util.Arrays.stream(done).filter(v -> v > floor85).count())
+                .isLessThan(8_500);
         int[] days = a.daysToFinish(20);
         int by85 = MonteCarlo.atMost(days, 0.85);
         assertThat(java.util.Arrays.stream(days).filter(v -> v <= by85).count()).isGreaterThanOrEqualTo(8_500);
@@ -83,8 +92,11 @@ class ForecastTest extends ApiTest {
     @Test
     void questionsMustBeAsked() {
         String base = "/api/v1/analytics/boards/" + steady.id() + "/forecast";
-        for (String[] bad : List.of(new String[] {"", "count"}, new String[] {"?count=0", "count"},
-                new String[] {"?date=2001-01-01", "date"}, new String[] {"?count=5&history_days=0", "history_days"},
+        for (String[] bad : List.of(
+                new String[] {"", "count"},
+                new String[] {"?count=0", "count"},
+                new String[] {"?date=2001-01-01", "date"},
+                new String[] {"?count=5&history_days=0", "history_days"},
                 new String[] {"?count=5&tz=Nowhere/Land", "tz"})) {
             Response r = http.get(base + bad[0]);
             assertThat(r.status()).as(bad[0] + " " + r.body()).isEqualTo(422);

@@ -40,8 +40,16 @@ final class History {
         }
         Response r = http.post("/api/v1/boards", obj("name", name, "columns", cols));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
-        long ws = jdbc.sql("select workspace_id from boards where id = :id").param("id", r.id()).query(Long.class).single();
-        return new Board(r.id(), ws, r.json().get("columns").findValues("id").stream().map(JsonNode::asLong).toList());
+        long ws = jdbc.sql("select workspace_id from boards where id = :id")
+                .param("id", r.id())
+                .query(Long.class)
+                .single();
+        return new Board(
+                r.id(),
+                ws,
+                r.json().get("columns").findValues("id").stream()
+                        .map(JsonNode::asLong)
+                        .toList());
     }
 
     /** A task row in its final state (its own trail is removed: write it with {@link #row}). */
@@ -52,18 +60,29 @@ final class History {
                         :title, :status, :created, :completed, :epic)
                 returning id
                 """)
-                .param("ws", b.workspace()).param("board", b.id()).param("col", column).param("title", "task")
-                .param("status", status).param("created", created.atOffset(ZoneOffset.UTC))
-                .param("completed", completed == null ? null : completed.atOffset(ZoneOffset.UTC)).param("epic", epic)
-                .query(Long.class).single();
-        jdbc.sql("update tasks set title = 'task ' || id where id = :id").param("id", id).update();
+                .param("ws", b.workspace())
+                .param("board", b.id())
+                .param("col", column)
+                .param("title", "task")
+                .param("status", status)
+                .param("created", created.atOffset(ZoneOffset.UTC))
+                .param("completed", completed == null ? null : completed.atOffset(ZoneOffset.UTC))
+                .param("epic", epic)
+                .query(Long.class)
+                .single();
+        jdbc.sql("update tasks set title = 'task ' || id where id = :id")
+                .param("id", id)
+                .update();
         jdbc.sql("delete from task_history where task_id = :id").param("id", id).update();
         return id;
     }
 
     /** Sets when the task entered its current column (not an audited field: no history row). */
     void entered(long task, Instant at) {
-        jdbc.sql("update tasks set column_entered_at = :at where id = :id").param("at", at.atOffset(ZoneOffset.UTC)).param("id", task).update();
+        jdbc.sql("update tasks set column_entered_at = :at where id = :id")
+                .param("at", at.atOffset(ZoneOffset.UTC))
+                .param("id", task)
+                .update();
     }
 
     void created(long task, Board b, long column, Instant at) {
@@ -87,8 +106,14 @@ final class History {
                 insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor, column_id, occurred_at)
                 values (:ws, :board, :task, :action, :field, :old, :new, 'tester', :col, :at)
                 """)
-                .param("ws", b.workspace()).param("board", b.id()).param("task", task).param("action", action)
-                .param("field", field).param("old", old).param("new", neu).param("col", column)
+                .param("ws", b.workspace())
+                .param("board", b.id())
+                .param("task", task)
+                .param("action", action)
+                .param("field", field)
+                .param("old", old)
+                .param("new", neu)
+                .param("col", column)
                 .param("at", at.atOffset(ZoneOffset.UTC))
                 .update();
     }

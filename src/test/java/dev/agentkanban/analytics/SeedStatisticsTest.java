@@ -51,7 +51,18 @@ class SeedStatisticsTest extends ApiTest {
     @BeforeAll
     void history() {
         History h = new History(jdbc, http);
-        b = h.board("Seed", "Backlog", "backlog", "To Do", "todo", "Doing", "in_progress", "Blocked", "blocked", "Done", "done");
+        b = h.board(
+                "Seed",
+                "Backlog",
+                "backlog",
+                "To Do",
+                "todo",
+                "Doing",
+                "in_progress",
+                "Blocked",
+                "blocked",
+                "Done",
+                "done");
         long td = b.col(1), doing = b.col(2), blocked = b.col(3), done = b.col(4);
 
         p1 = h.task(b, done, "completed", daysAgo(20), daysAgo(5), null);
@@ -109,7 +120,11 @@ class SeedStatisticsTest extends ApiTest {
         assertThat(v.get("change_percent").asDouble()).isEqualTo(100.0);
         assertThat(v.get("trend").asString()).isEqualTo("up");
         // the /analytics path is the same implementation
-        assertThat(http.get("/api/v1/analytics/boards/" + b.id() + "/performance?days=30").json().get("created").asLong()).isEqualTo(6);
+        assertThat(http.get("/api/v1/analytics/boards/" + b.id() + "/performance?days=30")
+                        .json()
+                        .get("created")
+                        .asLong())
+                .isEqualTo(6);
     }
 
     @Test
@@ -140,7 +155,9 @@ class SeedStatisticsTest extends ApiTest {
         assertThat(times.get(0).get("seconds").asDouble()).isEqualTo(1600.0);
         assertThat(times.get(1).get("seconds").asDouble()).isBetween(400.0, 1000.0);
 
-        JsonNode first = http.get("/api/v1/statistics/tickets/" + q1 + "/statistics").json().get("current");
+        JsonNode first = http.get("/api/v1/statistics/tickets/" + q1 + "/statistics")
+                .json()
+                .get("current");
         assertThat(first.get("percentile").asDouble()).isEqualTo(0.0);
         assertThat(first.get("status_color").asString()).isEqualTo("good");
         assertThat(http.get("/api/v1/tasks/987654/statistics").status()).isEqualTo(404);
@@ -172,12 +189,20 @@ class SeedStatisticsTest extends ApiTest {
         assertThat(m.get("tasks_moved").asLong()).isEqualTo(6);
         assertThat(m.get("average_moves_per_task").asDouble()).isEqualTo(1.33);
         assertThat(m.get("moves_per_day")).hasSize(30);
-        assertThat(m.get("moves_per_day").findValues("moves").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(8);
+        assertThat(m.get("moves_per_day").findValues("moves").stream()
+                        .mapToLong(JsonNode::asLong)
+                        .sum())
+                .isEqualTo(8);
         assertThat(m.get("by_user").get(0).get("actor").asString()).isEqualTo("tester");
         assertThat(m.get("by_user").get(0).get("moves").asLong()).isEqualTo(8);
-        assertThat(m.get("most_moved").findValues("task_id").stream().map(JsonNode::asLong).toList().subList(0, 2))
+        assertThat(m.get("most_moved").findValues("task_id").stream()
+                        .map(JsonNode::asLong)
+                        .toList()
+                        .subList(0, 2))
                 .containsExactly(p1, p2);
-        assertThat(http.get("/api/v1/boards/" + b.id() + "/drag-drop/metrics?days=0").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/boards/" + b.id() + "/drag-drop/metrics?days=0")
+                        .status())
+                .isEqualTo(422);
     }
 
     @Test
@@ -187,14 +212,17 @@ class SeedStatisticsTest extends ApiTest {
             assertThat(r.status()).as(days).isEqualTo(422);
             assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("days");
         }
-        assertThat(http.get("/api/v1/statistics/boards/987654/performance").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/statistics/boards/987654/performance").status())
+                .isEqualTo(404);
     }
 
     @Test
     void bulkOperationsAreRecordedWithTheirItems() {
         Response board = http.post("/api/v1/boards", obj("name", "Bulk"));
-        long task = http.post("/api/v1/tasks", obj("board_id", board.id(), "title", "one")).id();
-        Response bulk = http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(task, 987654), "priority", "high"));
+        long task = http.post("/api/v1/tasks", obj("board_id", board.id(), "title", "one"))
+                .id();
+        Response bulk =
+                http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(task, 987654), "priority", "high"));
         assertThat(bulk.status()).as(bulk.body()).isEqualTo(200);
 
         Response r = http.get("/api/v1/bulk/operations/status");
@@ -210,8 +238,12 @@ class SeedStatisticsTest extends ApiTest {
         assertThat(op.get("results").get(1).get("success").asBoolean()).isFalse();
         assertThat(op.get("results").get(1).get("error").asString()).isNotBlank();
 
-        assertThat(http.get("/api/v1/bulk/operations/status?operation=move").json().get("items")).isEmpty();
-        assertThat(http.get("/api/v1/bulk/operations/status?operation=drop").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/bulk/operations/status?operation=move")
+                        .json()
+                        .get("items"))
+                .isEmpty();
+        assertThat(http.get("/api/v1/bulk/operations/status?operation=drop").status())
+                .isEqualTo(422);
         long other = otherWorkspace("bulk-other");
         Http stranger = clientFor("bulk-stranger", other, Role.VIEWER, "read");
         Response theirs = stranger.get("/api/v1/bulk/operations/status", "X-Workspace-Id", Long.toString(other));

@@ -37,15 +37,20 @@ class ModulesTest {
                 .writeModuleCanvases();
         var dependencies = new TreeMap<String, String>();
         for (ApplicationModule module : MODULES) {
-            dependencies.put(module.getIdentifier().toString(), module.getDirectDependencies(MODULES, DependencyType.values())
-                    .uniqueModules()
-                    .map(m -> m.getIdentifier().toString())
-                    .collect(Collectors.toCollection(TreeSet::new))
-                    .toString());
+            dependencies.put(
+                    module.getIdentifier().toString(),
+                    module.getDirectDependencies(MODULES, DependencyType.values())
+                            .uniqueModules()
+                            .map(m -> m.getIdentifier().toString())
+                            .collect(Collectors.toCollection(TreeSet::new))
+                            .toString());
         }
         StringBuilder table = new StringBuilder("| module | depends on |\n|---|---|\n");
-        dependencies.forEach((m, deps) -> table.append("| ").append(m).append(" | ")
-                .append(deps.substring(1, deps.length() - 1)).append(" |\n"));
+        dependencies.forEach((m, deps) -> table.append("| ")
+                .append(m)
+                .append(" | ")
+                .append(deps.substring(1, deps.length() - 1))
+                .append(" |\n"));
         Files.writeString(out.resolve("dependencies.md"), "# Module dependencies (written by ModulesTest)\n\n" + table);
         assertThat(out.resolve("components.puml")).exists();
     }

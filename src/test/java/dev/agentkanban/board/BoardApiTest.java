@@ -18,14 +18,17 @@ class BoardApiTest extends ApiTest {
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.header("Location")).hasValue("/api/v1/boards/" + r.id());
         assertThat(r.header("ETag")).hasValue("\"1\"");
-        assertThat(r.json().get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "In Progress", "Done");
-        assertThat(r.json().get("columns").findValuesAsString("kind")).containsExactly("backlog", "todo", "in_progress", "done");
+        assertThat(r.json().get("columns").findValuesAsString("name"))
+                .containsExactly("Backlog", "To Do", "In Progress", "Done");
+        assertThat(r.json().get("columns").findValuesAsString("kind"))
+                .containsExactly("backlog", "todo", "in_progress", "done");
         Event created = single(eventsOf(r.id(), 0));
         assertThat(created.type()).isEqualTo("board_created");
         assertThat(created.actor()).isEqualTo("tester");
         assertThat(created.payload().get("id").asLong()).isEqualTo(r.id());
         assertThat(created.payload().get("name").asString()).isEqualTo("Roadmap");
-        assertThat(created.payload().get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "In Progress", "Done");
+        assertThat(created.payload().get("columns").findValuesAsString("name"))
+                .containsExactly("Backlog", "To Do", "In Progress", "Done");
     }
 
     /**
@@ -36,25 +39,56 @@ class BoardApiTest extends ApiTest {
     void everyChangeAppendsOneEventOfItsTypeWithTheNewStateAsPayload() {
         long board = http.post("/api/v1/boards", obj("name", "Events")).id();
         long mark = lastEventId();
-        assertThat(http.patch("/api/v1/boards/" + board, obj("name", "Events renamed")).status()).isEqualTo(200);
-        List<Long> columns = http.get("/api/v1/boards/" + board + "/columns").json().findValues("id").stream().map(n -> n.asLong()).toList();
-        Response put = http.put("/api/v1/boards/" + board + "/columns", obj("columns", List.of(
-                obj("id", columns.get(0), "name", "Backlog"), obj("id", columns.get(1), "name", "Next", "wip_limit", 5),
-                obj("id", columns.get(2), "name", "In Progress"), obj("id", columns.get(3), "name", "Done"))));
+        assertThat(http.patch("/api/v1/boards/" + board, obj("name", "Events renamed"))
+                        .status())
+                .isEqualTo(200);
+        List<Long> columns = http.get("/api/v1/boards/" + board + "/columns").json().findValues("id").stream()
+                .map(n -> n.asLong())
+                .toList();
+        Response put = http.put(
+                "/api/v1/boards/" + board + "/columns",
+                obj(
+                        "columns",
+                        List.of(
+                                obj("id", columns.get(0), "name", "Backlog"),
+                                        obj("id", columns.get(1), "name", "Next", "wip_limit", 5),
+                                obj("id", columns.get(2), "name", "In Progress"),
+                                        obj("id", columns.get(3), "name", "Done"))));
         assertThat(put.status()).as(put.body()).isEqualTo(200);
-        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Evented", "column_id", columns.get(0))).id();
-        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "Evented again")).status()).isEqualTo(200);
-        assertThat(http.post("/api/v1/tasks/" + task + "/move", obj("column_id", columns.get(1))).status()).isEqualTo(200);
-        assertThat(http.post("/api/v1/tasks/" + task + "/claim", obj()).status()).isEqualTo(200);
-        assertThat(http.post("/api/v1/tasks/" + task + "/release", obj()).status()).isEqualTo(200);
-        assertThat(http.post("/api/v1/tasks/" + task + "/complete", obj()).status()).isEqualTo(200);
-        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "stale"), "If-Match", "\"1\"").status()).isEqualTo(412);
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Evented", "column_id", columns.get(0)))
+                .id();
+        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "Evented again"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/move", obj("column_id", columns.get(1)))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/claim", obj()).status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/release", obj()).status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + task + "/complete", obj()).status())
+                .isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "stale"), "If-Match", "\"1\"")
+                        .status())
+                .isEqualTo(412);
         assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
         assertThat(http.delete("/api/v1/boards/" + board).status()).isEqualTo(204);
 
         List<Event> events = eventsOf(board, mark);
-        assertThat(events).extracting(Event::type).containsExactly("board_updated", "columns_updated", "task_created",
-                "task_updated", "task_moved", "task_claimed", "task_released", "task_completed", "task_deleted", "board_deleted");
+        assertThat(events)
+                .extracting(Event::type)
+                .containsExactly(
+                        "board_updated",
+                        "columns_updated",
+                        "task_created",
+                        "task_updated",
+                        "task_moved",
+                        "task_claimed",
+                        "task_released",
+                        "task_completed",
+                        "task_deleted",
+                        "board_deleted");
         assertThat(events).allSatisfy(e -> assertThat(e.actor()).isEqualTo("tester"));
         assertThat(events.subList(0, 2)).allSatisfy(e -> assertThat(e.taskId()).isNull());
         assertThat(events.subList(2, 9)).allSatisfy(e -> {
@@ -65,7 +99,8 @@ class BoardApiTest extends ApiTest {
         assertThat(events.get(0).payload().get("name").asString()).isEqualTo("Events renamed");
         JsonNode cols = events.get(1).payload();
         assertThat(cols.get("board_id").asLong()).isEqualTo(board);
-        assertThat(cols.get("columns").findValuesAsString("name")).containsExactly("Backlog", "Next", "In Progress", "Done");
+        assertThat(cols.get("columns").findValuesAsString("name"))
+                .containsExactly("Backlog", "Next", "In Progress", "Done");
         assertThat(cols.get("columns").get(1).get("wip_limit").asInt()).isEqualTo(5);
         assertThat(task(events.get(2)).get("title").asString()).isEqualTo("Evented");
         assertThat(task(events.get(2)).get("column_id").asLong()).isEqualTo(columns.get(0));
@@ -73,9 +108,13 @@ class BoardApiTest extends ApiTest {
         assertThat(task(events.get(4)).get("column_id").asLong()).isEqualTo(columns.get(1));
         assertThat(events.get(4).payload().get("from_column_id").asLong()).isEqualTo(columns.get(0));
         assertThat(task(events.get(5)).get("claimed_by").asString()).isEqualTo("tester");
-        assertThat(task(events.get(6)).get("claimed_by").isNull()).as("claimed_by after the release").isTrue();
+        assertThat(task(events.get(6)).get("claimed_by").isNull())
+                .as("claimed_by after the release")
+                .isTrue();
         assertThat(task(events.get(7)).get("status").asString()).isEqualTo("completed");
-        assertThat(task(events.get(7)).get("column_id").asLong()).as("the done column").isEqualTo(columns.get(3));
+        assertThat(task(events.get(7)).get("column_id").asLong())
+                .as("the done column")
+                .isEqualTo(columns.get(3));
         assertThat(events.get(7).payload().get("from_column_id").asLong()).isEqualTo(columns.get(1));
         assertThat(task(events.get(8)).get("title").asString()).isEqualTo("Evented again");
         assertThat(events.get(9).payload().get("id").asLong()).isEqualTo(board);
@@ -102,18 +141,25 @@ class BoardApiTest extends ApiTest {
         assertThat(ok.header("ETag")).hasValue("\"2\"");
         Response stale = http.patch("/api/v1/boards/" + id, obj("name", "Newer"), "If-Match", "\"1\"");
         assertThat(stale.status()).isEqualTo(412);
-        assertThat(http.get("/api/v1/boards/" + id).json().get("name").asString()).isEqualTo("New");
+        assertThat(http.get("/api/v1/boards/" + id).json().get("name").asString())
+                .isEqualTo("New");
         assertThat(eventsOf(id, mark)).extracting(Event::type).containsExactly("board_updated");
     }
 
     @Test
     void columnsCanBeAddedRenamedReorderedAndRemoved() {
         long id = http.post("/api/v1/boards", obj("name", "Cols")).id();
-        List<Long> ids = http.get("/api/v1/boards/" + id + "/columns").json().findValues("id").stream().map(n -> n.asLong()).toList();
-        Response r = http.put("/api/v1/boards/" + id + "/columns", obj("columns", List.of(
-                obj("id", ids.get(3), "name", "Shipped"),
-                obj("id", ids.get(1), "name", "To Do", "wip_limit", 3),
-                obj("name", "Review", "kind", "review"))));
+        List<Long> ids = http.get("/api/v1/boards/" + id + "/columns").json().findValues("id").stream()
+                .map(n -> n.asLong())
+                .toList();
+        Response r = http.put(
+                "/api/v1/boards/" + id + "/columns",
+                obj(
+                        "columns",
+                        List.of(
+                                obj("id", ids.get(3), "name", "Shipped"),
+                                obj("id", ids.get(1), "name", "To Do", "wip_limit", 3),
+                                obj("name", "Review", "kind", "review"))));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().findValuesAsString("name")).containsExactly("Shipped", "To Do", "Review");
         assertThat(r.json().get(0).get("kind").asString()).isEqualTo("done");
@@ -123,38 +169,62 @@ class BoardApiTest extends ApiTest {
     @Test
     void aColumnHoldingTasksCannotBeRemoved() {
         long id = http.post("/api/v1/boards", obj("name", "Busy")).id();
-        long col = http.get("/api/v1/boards/" + id + "/columns").json().get(0).get("id").asLong();
-        jdbc.sql("insert into tasks (workspace_id, board_id, column_id, position, title) select workspace_id, board_id, id, 1, 't' from board_columns where id = :c")
-                .param("c", col).update();
+        long col = http.get("/api/v1/boards/" + id + "/columns")
+                .json()
+                .get(0)
+                .get("id")
+                .asLong();
+        jdbc.sql(
+                        "insert into tasks (workspace_id, board_id, column_id, position, title) select workspace_id, board_id, id, 1, 't' from board_columns where id = :c")
+                .param("c", col)
+                .update();
         Response r = http.delete("/api/v1/boards/" + id + "/columns/" + col);
         assertThat(r.status()).isEqualTo(409);
-        assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
     }
 
     @Test
     void deletingABoardCascadesToItsColumnsAndTasks() {
         long id = http.post("/api/v1/boards", obj("name", "Doomed")).id();
-        long col = http.get("/api/v1/boards/" + id + "/columns").json().get(0).get("id").asLong();
-        jdbc.sql("insert into tasks (workspace_id, board_id, column_id, position, title) select workspace_id, board_id, id, 1, 't' from board_columns where id = :c")
-                .param("c", col).update();
+        long col = http.get("/api/v1/boards/" + id + "/columns")
+                .json()
+                .get(0)
+                .get("id")
+                .asLong();
+        jdbc.sql(
+                        "insert into tasks (workspace_id, board_id, column_id, position, title) select workspace_id, board_id, id, 1, 't' from board_columns where id = :c")
+                .param("c", col)
+                .update();
         assertThat(http.delete("/api/v1/boards/" + id).status()).isEqualTo(204);
         assertThat(http.get("/api/v1/boards/" + id).status()).isEqualTo(404);
-        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b").param("b", id).query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b")
+                        .param("b", id)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     record Event(String type, Long taskId, String actor, JsonNode payload) {}
 
     /** The events of a board after the event id {@code after}, in order. */
     private List<Event> eventsOf(long board, long after) {
-        return jdbc.sql("select type, task_id, actor, payload::text from outbox_events where board_id = :b and id > :after order by id")
-                .param("b", board).param("after", after)
-                .query((rs, n) -> new Event(rs.getString(1), rs.getObject(2) == null ? null : rs.getLong(2), rs.getString(3),
+        return jdbc.sql(
+                        "select type, task_id, actor, payload::text from outbox_events where board_id = :b and id > :after order by id")
+                .param("b", board)
+                .param("after", after)
+                .query((rs, n) -> new Event(
+                        rs.getString(1),
+                        rs.getObject(2) == null ? null : rs.getLong(2),
+                        rs.getString(3),
                         Http.JSON.readTree(rs.getString(4))))
                 .list();
     }
 
     private long lastEventId() {
-        return jdbc.sql("select coalesce(max(id), 0) from outbox_events").query(Long.class).single();
+        return jdbc.sql("select coalesce(max(id), 0) from outbox_events")
+                .query(Long.class)
+                .single();
     }
 
     private static Event single(List<Event> events) {

@@ -14,19 +14,26 @@ class Seed002CompatibilityTest extends ApiTest {
 
     @Test
     void aBoardTakesItsColumnsAsPlainNamesWithKindsInferred() {
-        Response created = http.post("/api/v1/boards", obj("name", "Seed style",
-                "columns", List.of("Backlog", "In Progress", "Testing", "Done")));
+        Response created = http.post(
+                "/api/v1/boards",
+                obj("name", "Seed style", "columns", List.of("Backlog", "In Progress", "Testing", "Done")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
 
-        JsonNode columns = http.get("/api/v1/boards/" + created.id() + "/columns").json();
+        JsonNode columns =
+                http.get("/api/v1/boards/" + created.id() + "/columns").json();
         assertThat(columns.findValuesAsString("name")).containsExactly("Backlog", "In Progress", "Testing", "Done");
         assertThat(columns.findValuesAsString("kind")).containsExactly("backlog", "in_progress", "review", "done");
     }
 
     @Test
     void plainNamesAndColumnObjectsMixAndBlankNamesAreRefused() {
-        Response mixed = http.post("/api/v1/boards", obj("name", "Mixed",
-                "columns", List.of("Ideas", obj("name", "Doing", "kind", "in_progress", "wip_limit", 2))));
+        Response mixed = http.post(
+                "/api/v1/boards",
+                obj(
+                        "name",
+                        "Mixed",
+                        "columns",
+                        List.of("Ideas", obj("name", "Doing", "kind", "in_progress", "wip_limit", 2))));
         assertThat(mixed.status()).as(mixed.body()).isEqualTo(201);
         JsonNode columns = http.get("/api/v1/boards/" + mixed.id() + "/columns").json();
         assertThat(columns.get(1).get("wip_limit").asInt()).isEqualTo(2);
@@ -34,18 +41,24 @@ class Seed002CompatibilityTest extends ApiTest {
         long boards = jdbc.sql("select count(*) from boards").query(Long.class).single();
         Response blank = http.post("/api/v1/boards", obj("name", "Blank", "columns", List.of(" ")));
         assertThat(blank.status()).as(blank.body()).isEqualTo(422);
-        assertThat(jdbc.sql("select count(*) from boards").query(Long.class).single()).isEqualTo(boards);
+        assertThat(jdbc.sql("select count(*) from boards").query(Long.class).single())
+                .isEqualTo(boards);
     }
 
     @Test
     void aCommentTakesItsTextAsTextOrBody() {
         long board = http.post("/api/v1/boards", obj("name", "Comments")).id();
-        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Talked about")).id();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Talked about"))
+                .id();
 
         Response seedStyle = http.post("/api/v1/tasks/" + task + "/comments", obj("text", "as seed 002 sends it"));
         assertThat(seedStyle.status()).as(seedStyle.body()).isEqualTo(201);
         assertThat(seedStyle.json().get("body").asString()).isEqualTo("as seed 002 sends it");
-        assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("body", "as ours")).status()).isEqualTo(201);
-        assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("text", "")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("body", "as ours"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("text", ""))
+                        .status())
+                .isEqualTo(422);
     }
 }

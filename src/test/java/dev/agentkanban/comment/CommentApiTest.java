@@ -36,7 +36,8 @@ class CommentApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
 
-        Response r = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "  Looks good  ", "author", "mallory"));
+        Response r =
+                http.post("/api/v1/tasks/" + task + "/comments", obj("body", "  Looks good  ", "author", "mallory"));
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long id = r.id();
@@ -57,7 +58,9 @@ class CommentApiTest extends ApiTest {
     void commentsAreListedOldestFirstInPages() {
         long task = tasks.task("Discuss");
         for (String body : new String[] {"first", "second", "third"}) {
-            assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("body", body)).status()).isEqualTo(201);
+            assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("body", body))
+                            .status())
+                    .isEqualTo(201);
         }
 
         Response page1 = http.get("/api/v1/tasks/" + task + "/comments?limit=2");
@@ -69,13 +72,15 @@ class CommentApiTest extends ApiTest {
         assertThat(page1.json().get("limit").asInt()).isEqualTo(2);
         assertThat(page2.json().get("items").findValuesAsString("body")).containsExactly("third");
         assertThat(page2.json().get("offset").asLong()).isEqualTo(2);
-        assertThat(http.get("/api/v1/tasks/" + task + "/comments?limit=0").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/tasks/" + task + "/comments?limit=0").status())
+                .isEqualTo(422);
     }
 
     @Test
     void aCommentIsReadById() {
         long task = tasks.task("Read me");
-        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "hello")).id();
+        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "hello"))
+                .id();
 
         Response r = http.get("/api/v1/comments/" + id);
 
@@ -89,7 +94,8 @@ class CommentApiTest extends ApiTest {
     @Test
     void editingACommentReplacesItsBodyAndIsAnnounced() {
         long task = tasks.task("Edit");
-        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "draft")).id();
+        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "draft"))
+                .id();
         long events = count("outbox_events");
         long history = count("task_history");
 
@@ -97,17 +103,20 @@ class CommentApiTest extends ApiTest {
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("body").asString()).isEqualTo("final");
-        assertThat(http.get("/api/v1/comments/" + id).json().get("body").asString()).isEqualTo("final");
+        assertThat(http.get("/api/v1/comments/" + id).json().get("body").asString())
+                .isEqualTo("final");
         assertThat(count("outbox_events")).isEqualTo(events + 1);
         assertThat(count("task_history")).isEqualTo(history + 1);
-        assertThat(lastEvent("comment_updated").get("payload").get("body").asString()).isEqualTo("final");
+        assertThat(lastEvent("comment_updated").get("payload").get("body").asString())
+                .isEqualTo("final");
         assertThat(lastHistory(task)).isEqualTo("comment_updated|null|" + id + "|tester");
     }
 
     @Test
     void deletingACommentRemovesItAndIsAnnounced() {
         long task = tasks.task("Delete");
-        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "oops")).id();
+        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "oops"))
+                .id();
         long events = count("outbox_events");
         long history = count("task_history");
 
@@ -126,7 +135,8 @@ class CommentApiTest extends ApiTest {
     @Test
     void aBlankMissingOrOversizedBodyIsRefusedAndNothingIsWritten() {
         long task = tasks.task("Validate");
-        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "keep")).id();
+        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "keep"))
+                .id();
         long comments = count("comments");
         long events = count("outbox_events");
         long history = count("task_history");
@@ -134,17 +144,20 @@ class CommentApiTest extends ApiTest {
 
         Response blank = http.post(path, obj("body", " \n\t "));
         assertThat(blank.status()).isEqualTo(422);
-        assertThat(blank.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(blank.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(blank.json().get("errors").get(0).get("field").asString()).isEqualTo("body");
         assertThat(http.post(path, obj()).status()).isEqualTo(422);
         assertThat(http.post(path, obj("body", "x".repeat(20001))).status()).isEqualTo(422);
         assertThat(http.post(path, "{\"body\": ").status()).isEqualTo(400);
-        assertThat(http.patch("/api/v1/comments/" + id, obj("body", "")).status()).isEqualTo(422);
+        assertThat(http.patch("/api/v1/comments/" + id, obj("body", "")).status())
+                .isEqualTo(422);
 
         assertThat(count("comments")).isEqualTo(comments);
         assertThat(count("outbox_events")).isEqualTo(events);
         assertThat(count("task_history")).isEqualTo(history);
-        assertThat(http.get("/api/v1/comments/" + id).json().get("body").asString()).isEqualTo("keep");
+        assertThat(http.get("/api/v1/comments/" + id).json().get("body").asString())
+                .isEqualTo("keep");
         assertThat(http.post(path, obj("body", "x".repeat(20000))).status()).isEqualTo(201);
     }
 
@@ -169,14 +182,22 @@ class CommentApiTest extends ApiTest {
                 .single();
         long comments = count("comments");
 
-        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/comments").status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/" + foreignTask + "/comments", obj("body", "hi")).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/comments").status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/" + foreignTask + "/comments", obj("body", "hi"))
+                        .status())
+                .isEqualTo(404);
         assertThat(http.get("/api/v1/comments/" + foreignComment).status()).isEqualTo(404);
-        assertThat(http.patch("/api/v1/comments/" + foreignComment, obj("body", "changed")).status()).isEqualTo(404);
+        assertThat(http.patch("/api/v1/comments/" + foreignComment, obj("body", "changed"))
+                        .status())
+                .isEqualTo(404);
         assertThat(http.delete("/api/v1/comments/" + foreignComment).status()).isEqualTo(404);
 
         assertThat(count("comments")).isEqualTo(comments);
-        assertThat(jdbc.sql("select body from comments where id = :id").param("id", foreignComment).query(String.class).single())
+        assertThat(jdbc.sql("select body from comments where id = :id")
+                        .param("id", foreignComment)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("secret");
     }
 
@@ -196,12 +217,18 @@ class CommentApiTest extends ApiTest {
                     assertThat(e.type()).isEqualTo("forbidden");
                 });
         assertThatThrownBy(() -> CurrentRequest.runAs(bob, () -> comments.delete(mine.id())))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.FORBIDDEN));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.FORBIDDEN));
         assertThat(count("outbox_events")).isEqualTo(events);
-        assertThat(http.get("/api/v1/comments/" + mine.id()).json().get("body").asString()).isEqualTo("mine");
+        assertThat(http.get("/api/v1/comments/" + mine.id()).json().get("body").asString())
+                .isEqualTo("mine");
 
-        assertThat(CurrentRequest.runAs(alice, () -> comments.edit(mine.id(), "still mine")).body()).isEqualTo("still mine");
-        assertThat(CurrentRequest.runAs(admin, () -> comments.edit(mine.id(), "moderated")).author()).isEqualTo("alice");
+        assertThat(CurrentRequest.runAs(alice, () -> comments.edit(mine.id(), "still mine"))
+                        .body())
+                .isEqualTo("still mine");
+        assertThat(CurrentRequest.runAs(admin, () -> comments.edit(mine.id(), "moderated"))
+                        .author())
+                .isEqualTo("alice");
         CurrentRequest.runAs(admin, () -> comments.delete(mine.id()));
         assertThat(http.get("/api/v1/comments/" + mine.id()).status()).isEqualTo(404);
         assertThat(lastHistory(task)).isEqualTo("comment_deleted|null|" + mine.id() + "|root");
@@ -211,10 +238,7 @@ class CommentApiTest extends ApiTest {
         String json = jdbc.sql("""
                 select json_build_object('board_id', board_id, 'task_id', task_id, 'actor', actor, 'payload', payload)::text
                 from outbox_events where type = :type order by id desc limit 1
-                """)
-                .param("type", type)
-                .query(String.class)
-                .single();
+                """).param("type", type).query(String.class).single();
         return Http.JSON.readTree(json);
     }
 
@@ -222,9 +246,6 @@ class CommentApiTest extends ApiTest {
         return jdbc.sql("""
                 select concat_ws('|', action, coalesce(field, 'null'), new_value, actor) from task_history
                 where task_id = :task order by id desc limit 1
-                """)
-                .param("task", task)
-                .query(String.class)
-                .single();
+                """).param("task", task).query(String.class).single();
     }
 }

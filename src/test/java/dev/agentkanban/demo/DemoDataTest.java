@@ -24,16 +24,30 @@ class DemoDataTest extends ApiTest {
         assertThat(CurrentRequest.runAs(system, demo::seedIfEmpty)).isTrue();
         assertThat(count("boards")).isEqualTo(1);
         assertThat(count("tasks")).isEqualTo(6);
-        assertThat(jdbc.sql("select name from tags order by name").query(String.class).list())
+        assertThat(jdbc.sql("select name from tags order by name")
+                        .query(String.class)
+                        .list())
                 .containsExactly("bug", "documentation", "feature", "infrastructure", "urgent");
-        assertThat(jdbc.sql("select distinct status from tasks order by 1").query(String.class).list())
+        assertThat(jdbc.sql("select distinct status from tasks order by 1")
+                        .query(String.class)
+                        .list())
                 .containsExactly("cancelled", "completed", "in_progress", "pending");
-        assertThat(jdbc.sql("select count(distinct priority) from tasks").query(Long.class).single()).isEqualTo(4);
-        assertThat(jdbc.sql("select count(distinct task_id) from task_tags").query(Long.class).single()).isEqualTo(6);
-        assertThat(jdbc.sql("select name from board_columns order by position").query(String.class).list())
+        assertThat(jdbc.sql("select count(distinct priority) from tasks")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(4);
+        assertThat(jdbc.sql("select count(distinct task_id) from task_tags")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(6);
+        assertThat(jdbc.sql("select name from board_columns order by position")
+                        .query(String.class)
+                        .list())
                 .containsExactly("Backlog", "To Do", "In Progress", "Done");
 
-        assertThat(jdbc.sql("select password_hash like '{bcrypt}%' from users where username = 'demo'").query(Boolean.class).single())
+        assertThat(jdbc.sql("select password_hash like '{bcrypt}%' from users where username = 'demo'")
+                        .query(Boolean.class)
+                        .single())
                 .isTrue();
 
         assertThat(CurrentRequest.runAs(system, demo::seedIfEmpty)).isFalse();

@@ -35,7 +35,8 @@ class ChangeFeedApiTest extends ApiTest {
         assertThat(created.get("occurred_at").asString()).endsWith("Z");
         assertThat(created.get("data").get("task").get("title").asString()).isEqualTo("First task");
         assertThat(created.has("workspace_id")).isFalse();
-        assertThat(events.get(0).get("event_id").asLong()).isLessThan(created.get("event_id").asLong());
+        assertThat(events.get(0).get("event_id").asLong())
+                .isLessThan(created.get("event_id").asLong());
     }
 
     @Test
@@ -64,10 +65,19 @@ class ChangeFeedApiTest extends ApiTest {
         Response page = http.get("/api/v1/events?limit=2&after=" + start);
         assertThat(page.json().get("items").size()).isEqualTo(2);
         assertThat(page.json().get("has_more").asBoolean()).isTrue();
-        assertThat(page.json().get("next_cursor").asLong()).isEqualTo(page.json().get("items").get(1).get("event_id").asLong());
-        Response rest = http.get("/api/v1/events?limit=2&after=" + page.json().get("next_cursor").asLong());
+        assertThat(page.json().get("next_cursor").asLong())
+                .isEqualTo(page.json().get("items").get(1).get("event_id").asLong());
+        Response rest = http.get(
+                "/api/v1/events?limit=2&after=" + page.json().get("next_cursor").asLong());
         assertThat(rest.json().get("items")).hasSize(1);
-        assertThat(rest.json().get("items").get(0).get("data").get("task").get("title").asString()).isEqualTo("two");
+        assertThat(rest.json()
+                        .get("items")
+                        .get(0)
+                        .get("data")
+                        .get("task")
+                        .get("title")
+                        .asString())
+                .isEqualTo("two");
     }
 
     @Test
@@ -83,8 +93,11 @@ class ChangeFeedApiTest extends ApiTest {
 
         List<JsonNode> redEvents = redReader.readUntil(seen -> !seen.isEmpty(), WAIT);
 
-        assertThat(redEvents).extracting(e -> e.get("data").get("task").get("title").asString()).containsExactly("red task");
-        assertThat(redReader.cursor()).isGreaterThanOrEqualTo(redEvents.getFirst().get("event_id").asLong());
+        assertThat(redEvents)
+                .extracting(e -> e.get("data").get("task").get("title").asString())
+                .containsExactly("red task");
+        assertThat(redReader.cursor())
+                .isGreaterThanOrEqualTo(redEvents.getFirst().get("event_id").asLong());
     }
 
     @Test
@@ -100,9 +113,14 @@ class ChangeFeedApiTest extends ApiTest {
         theirs.readUntil(seen -> !seen.isEmpty(), WAIT);
         mine.readUntil(seen -> !seen.isEmpty(), WAIT);
 
-        assertThat(mine.seen()).extracting(e -> e.get("data").get("name").asString()).containsExactly("Mine");
-        assertThat(theirs.seen()).extracting(e -> e.get("data").get("name").asString()).containsExactly("Secret");
-        assertThat(http.get("/api/v1/events?board_id=" + board.id()).json().get("items")).isEmpty();
+        assertThat(mine.seen())
+                .extracting(e -> e.get("data").get("name").asString())
+                .containsExactly("Mine");
+        assertThat(theirs.seen())
+                .extracting(e -> e.get("data").get("name").asString())
+                .containsExactly("Secret");
+        assertThat(http.get("/api/v1/events?board_id=" + board.id()).json().get("items"))
+                .isEmpty();
     }
 
     /**
@@ -137,15 +155,25 @@ class ChangeFeedApiTest extends ApiTest {
             jdbc.sql("drop trigger test_refuse_poisoned on outbox_events").update();
             jdbc.sql("drop function test_refuse_poisoned()").update();
         }
-        assertThat(drawnEventId()).as("the failed change had appended its event").isGreaterThan(drawnBefore);
-        assertThat(single("select count(*) from tasks where title = 'poisoned'")).as("task rows").isZero();
-        assertThat(single("select count(*) from task_history where new_value = 'poisoned'")).as("history rows").isZero();
-        assertThat(single("select count(*) from outbox_events where payload->'task'->>'title' = 'poisoned'")).as("events").isZero();
+        assertThat(drawnEventId())
+                .as("the failed change had appended its event")
+                .isGreaterThan(drawnBefore);
+        assertThat(single("select count(*) from tasks where title = 'poisoned'"))
+                .as("task rows")
+                .isZero();
+        assertThat(single("select count(*) from task_history where new_value = 'poisoned'"))
+                .as("history rows")
+                .isZero();
+        assertThat(single("select count(*) from outbox_events where payload->'task'->>'title' = 'poisoned'"))
+                .as("events")
+                .isZero();
         fixtures.task(board, "after the failure");
 
         List<JsonNode> events = reader.readUntil(seen -> !seen.isEmpty(), WAIT);
 
-        assertThat(events).extracting(e -> e.get("data").get("task").get("title").asString()).containsExactly("after the failure");
+        assertThat(events)
+                .extracting(e -> e.get("data").get("task").get("title").asString())
+                .containsExactly("after the failure");
     }
 
     private long drawnEventId() {
@@ -172,9 +200,14 @@ class ChangeFeedApiTest extends ApiTest {
         List<String> titles = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (titles.isEmpty()) {
-            assertThat(System.nanoTime()).as("the change after the cursor appears").isLessThan(deadline);
-            JsonNode page = http.get("/api/v1/events?board_id=" + board + "&after=" + cursor).json();
-            page.get("items").forEach(e -> titles.add(e.get("data").get("task").get("title").asString()));
+            assertThat(System.nanoTime())
+                    .as("the change after the cursor appears")
+                    .isLessThan(deadline);
+            JsonNode page = http.get("/api/v1/events?board_id=" + board + "&after=" + cursor)
+                    .json();
+            page.get("items")
+                    .forEach(e ->
+                            titles.add(e.get("data").get("task").get("title").asString()));
             cursor = page.get("next_cursor").asLong();
             Thread.sleep(titles.isEmpty() ? 20 : 0); // following the feed, not a synchronisation point
         }
@@ -185,7 +218,8 @@ class ChangeFeedApiTest extends ApiTest {
     void badCursorOrLimitIsAValidationError() {
         assertThat(http.get("/api/v1/events?after=-1").status()).isEqualTo(422);
         assertThat(http.get("/api/v1/events?after=abc").status()).isEqualTo(422);
-        assertThat(http.get("/api/v1/events?after=99999999999999999999").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/events?after=99999999999999999999").status())
+                .isEqualTo(422);
         assertThat(http.get("/api/v1/events?limit=0").status()).isEqualTo(422);
         assertThat(http.get("/api/v1/events?board_id=x").status()).isEqualTo(422);
         assertThat(http.anonymous().get("/api/v1/events").status()).isEqualTo(401);

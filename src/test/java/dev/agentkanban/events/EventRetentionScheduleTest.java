@@ -19,19 +19,34 @@ class EventRetentionScheduleTest {
 
     @Test
     void theScheduledJobDeletesExpiredEventsByItself() {
-        try (AppInstance app = AppInstance.startOn(TestDatabase.get().another(), List.of(),
-                "kanban.events.retention-check=PT0.2S", "kanban.events.retention-initial-delay=PT0.2S")) {
+        try (AppInstance app = AppInstance.startOn(
+                TestDatabase.get().another(),
+                List.of(),
+                "kanban.events.retention-check=PT0.2S",
+                "kanban.events.retention-initial-delay=PT0.2S")) {
             JdbcClient jdbc = app.context.getBean(JdbcClient.class);
             long old = event(jdbc, "40 days");
             long expired = event(jdbc, "31 days");
             long recent = event(jdbc, "29 days");
 
-            await("the scheduled purge").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> jdbc.sql("select purged_through from outbox_retention").query(Long.class).optional().orElse(0L) >= expired);
+            await("the scheduled purge")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> jdbc.sql("select purged_through from outbox_retention")
+                                    .query(Long.class)
+                                    .optional()
+                                    .orElse(0L)
+                            >= expired);
 
-            assertThat(jdbc.sql("select id from outbox_events where id >= :old order by id").param("old", old).query(Long.class).list())
+            assertThat(jdbc.sql("select id from outbox_events where id >= :old order by id")
+                            .param("old", old)
+                            .query(Long.class)
+                            .list())
                     .containsExactly(recent);
-            assertThat(jdbc.sql("select purged_through from outbox_retention").query(Long.class).single()).isEqualTo(expired);
+            assertThat(jdbc.sql("select purged_through from outbox_retention")
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(expired);
         }
     }
 

@@ -30,34 +30,45 @@ class EventRetentionTest extends ApiTest {
 
         assertThat(retention.purge()).isEqualTo(2);
 
-        assertThat(jdbc.sql("select id from outbox_events where id >= :first order by id").param("first", first)
-                .query(Long.class).list()).containsExactly(recent);
+        assertThat(jdbc.sql("select id from outbox_events where id >= :first order by id")
+                        .param("first", first)
+                        .query(Long.class)
+                        .list())
+                .containsExactly(recent);
         Response gone = http.get("/api/v1/events?after=" + (first - 1));
         assertThat(gone.status()).isEqualTo(410);
-        assertThat(gone.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(gone.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
         assertThat(gone.json().get("type").asString()).endsWith("/cursor-expired");
         assertThat(gone.json().get("detail").asString()).contains("retention");
         assertThat(gone.json().get("oldest_cursor").asLong()).isEqualTo(last);
 
         Response fromOldest = http.get("/api/v1/events");
         assertThat(fromOldest.status()).isEqualTo(200);
-        assertThat(fromOldest.json().get("items").get(0).get("event_id").asLong()).isEqualTo(recent);
+        assertThat(fromOldest.json().get("items").get(0).get("event_id").asLong())
+                .isEqualTo(recent);
         assertThat(http.get("/api/v1/events?after=" + last).status()).isEqualTo(200);
     }
 
     @Test
     void nothingOldEnoughMeansNothingIsPurged() throws Exception {
-        jdbc.sql("delete from outbox_events where occurred_at < now() - interval '30 days'").update();
+        jdbc.sql("delete from outbox_events where occurred_at < now() - interval '30 days'")
+                .update();
         long recent = event("1 day");
         awaitFinal(recent);
 
         try {
             assertThat(retention.purge()).isZero();
-            assertThat(jdbc.sql("select count(*) from outbox_events where id = :id").param("id", recent).query(Long.class).single())
+            assertThat(jdbc.sql("select count(*) from outbox_events where id = :id")
+                            .param("id", recent)
+                            .query(Long.class)
+                            .single())
                     .isEqualTo(1);
         } finally {
             // another test purges everything up to its own old events, whose ids come after this one
-            jdbc.sql("delete from outbox_events where id = :id").param("id", recent).update();
+            jdbc.sql("delete from outbox_events where id = :id")
+                    .param("id", recent)
+                    .update();
         }
     }
 

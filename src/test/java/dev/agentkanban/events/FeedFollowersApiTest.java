@@ -16,7 +16,9 @@ class FeedFollowersApiTest extends ApiTest {
     }
 
     private long newestEvent() {
-        return jdbc.sql("select coalesce(max(id), 0) from outbox_events").query(Long.class).single();
+        return jdbc.sql("select coalesce(max(id), 0) from outbox_events")
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -26,7 +28,9 @@ class FeedFollowersApiTest extends ApiTest {
         Http worker = clientFor("lagging-worker", defaultWorkspace, Role.AGENT, "read", "write");
         long board = http.post("/api/v1/boards", obj("name", "Followed")).id();
 
-        assertThat(worker.put("/api/v1/events/progress", obj("cursor", newestEvent())).status()).isEqualTo(204);
+        assertThat(worker.put("/api/v1/events/progress", obj("cursor", newestEvent()))
+                        .status())
+                .isEqualTo(204);
         assertThat(lag()).isZero();
 
         jdbc.sql("""
@@ -35,19 +39,27 @@ class FeedFollowersApiTest extends ApiTest {
                 """).param("ws", defaultWorkspace).param("board", board).update();
         assertThat(lag()).isBetween(120L, 180L);
 
-        assertThat(worker.put("/api/v1/events/progress", obj("cursor", newestEvent())).status()).isEqualTo(204);
+        assertThat(worker.put("/api/v1/events/progress", obj("cursor", newestEvent()))
+                        .status())
+                .isEqualTo(204);
         assertThat(lag()).isZero();
-        assertThat(jdbc.sql("select follower from feed_followers").query(String.class).list()).containsExactly("lagging-worker");
+        assertThat(jdbc.sql("select follower from feed_followers")
+                        .query(String.class)
+                        .list())
+                .containsExactly("lagging-worker");
     }
 
     @Test
     void aBadReportIsRefusedAndChangesNothing() {
         long before = count("feed_followers");
-        assertThat(http.put("/api/v1/events/progress", obj("cursor", -1)).status()).isEqualTo(422);
+        assertThat(http.put("/api/v1/events/progress", obj("cursor", -1)).status())
+                .isEqualTo(422);
         assertThat(http.put("/api/v1/events/progress", obj()).status()).isEqualTo(422);
-        assertThat(http.put("/api/v1/events/progress", "{\"cursor\": ").status()).isEqualTo(400);
+        assertThat(http.put("/api/v1/events/progress", "{\"cursor\": ").status())
+                .isEqualTo(400);
         Http viewer = clientFor("feed-viewer", defaultWorkspace, Role.VIEWER);
-        assertThat(viewer.put("/api/v1/events/progress", obj("cursor", 1)).status()).isEqualTo(403);
+        assertThat(viewer.put("/api/v1/events/progress", obj("cursor", 1)).status())
+                .isEqualTo(403);
         assertThat(count("feed_followers")).isEqualTo(before);
     }
 }

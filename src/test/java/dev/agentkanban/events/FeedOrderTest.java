@@ -31,7 +31,8 @@ class FeedOrderTest extends ApiTest {
     @Test
     void aLowerIdCommittedAfterAHigherOneIsNeitherSkippedNorReordered() throws Exception {
         FeedReader reader = FeedReader.fromNow(http, "", jdbc);
-        try (Connection fast = connect(); Connection slow = connect()) {
+        try (Connection fast = connect();
+                Connection slow = connect()) {
             // The fast transaction gets its xid first, so the naive "tx_id below the snapshot's xmin"
             // rule would hand out its event while the slow one (later xid, lower id) is still open.
             fast.createStatement().execute("select pg_current_xact_id()");
@@ -40,8 +41,11 @@ class FeedOrderTest extends ApiTest {
             assertThat(slowId).isLessThan(fastId);
             fast.commit();
 
-            List<Long> whileOpen = reader.drain().stream().map(e -> e.get("event_id").asLong()).toList();
-            assertThat(whileOpen).as("nothing at or above an id that may still commit").isEmpty();
+            List<Long> whileOpen =
+                    reader.drain().stream().map(e -> e.get("event_id").asLong()).toList();
+            assertThat(whileOpen)
+                    .as("nothing at or above an id that may still commit")
+                    .isEmpty();
             assertThat(reader.cursor()).isLessThan(slowId);
 
             slow.commit();
@@ -122,7 +126,9 @@ class FeedOrderTest extends ApiTest {
         reader.readUntil(seen -> seen.size() >= committed.size(), WAIT);
 
         List<Long> expected = committed.stream().sorted().toList();
-        assertThat(reader.seenIds()).as("every committed event exactly once, in id order").containsExactlyElementsOf(expected);
+        assertThat(reader.seenIds())
+                .as("every committed event exactly once, in id order")
+                .containsExactlyElementsOf(expected);
     }
 
     private long append(Connection c, String actor) throws SQLException {

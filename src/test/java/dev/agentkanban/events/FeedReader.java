@@ -33,14 +33,18 @@ final class FeedReader {
      * if need be, until the feed has caught up with transactions still open elsewhere on the server).
      */
     static FeedReader fromNow(Http http, String filter, JdbcClient jdbc) throws InterruptedException {
-        long drawn = jdbc.sql("select case when is_called then last_value else last_value - 1 end from outbox_events_id_seq")
-                .query(Long.class).single();
+        long drawn = jdbc.sql(
+                        "select case when is_called then last_value else last_value - 1 end from outbox_events_id_seq")
+                .query(Long.class)
+                .single();
         FeedReader reader = new FeedReader(http, filter, 0);
         Response first = http.get("/api/v1/events?limit=1" + filter);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (reader.cursor < drawn) {
-            assertThat(System.nanoTime()).as("the feed catches up with id " + drawn).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the feed catches up with id " + drawn)
+                    .isLessThan(deadline);
             reader.drain();
             Thread.sleep(5);
         }
@@ -76,7 +80,8 @@ final class FeedReader {
                 return seen;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the feed did not deliver the expected events in " + timeout + "; seen: " + seen);
+                throw new AssertionError(
+                        "the feed did not deliver the expected events in " + timeout + "; seen: " + seen);
             }
             Thread.sleep(20); // polling interval of a feed client, not a synchronisation point
         }

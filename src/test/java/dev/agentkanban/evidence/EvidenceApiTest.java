@@ -42,13 +42,15 @@ class EvidenceApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
 
-        Response r = upload(task, new Multipart()
-                .file("file", "C:\\phone\\DCIM\\leaf.png", "image/png", photo)
-                .field("kind", "photo")
-                .field("note", "yellow spots")
-                .field("latitude", "24.7136")
-                .field("longitude", "46.6753")
-                .field("captured_at", "2024-05-01T10:15:00+03:00"));
+        Response r = upload(
+                task,
+                new Multipart()
+                        .file("file", "C:\\phone\\DCIM\\leaf.png", "image/png", photo)
+                        .field("kind", "photo")
+                        .field("note", "yellow spots")
+                        .field("latitude", "24.7136")
+                        .field("longitude", "46.6753")
+                        .field("captured_at", "2024-05-01T10:15:00+03:00"));
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long id = r.id();
@@ -80,7 +82,12 @@ class EvidenceApiTest extends ApiTest {
     void aDownloadReturnsTheIdenticalBytesWithTheSha256AsETag() {
         long task = tasks.task("Download");
         byte[] audio = bytes(300_000, 2);
-        long id = upload(task, new Multipart().file("file", "memo.ogg", "audio/ogg", audio).field("kind", "voice")).id();
+        long id = upload(
+                        task,
+                        new Multipart()
+                                .file("file", "memo.ogg", "audio/ogg", audio)
+                                .field("kind", "voice"))
+                .id();
 
         Response r = http.get("/api/v1/evidence/" + id + "/content");
 
@@ -90,7 +97,8 @@ class EvidenceApiTest extends ApiTest {
         assertThat(r.header("Content-Type")).hasValue("audio/ogg");
         assertThat(r.header("ETag")).hasValue("\"" + sha256(audio) + "\"");
         assertThat(r.header("X-Content-Type-Options")).hasValue("nosniff");
-        assertThat(r.header("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("inline").contains("memo.ogg"));
+        assertThat(r.header("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).startsWith("inline").contains("memo.ogg"));
         Response cached = http.get("/api/v1/evidence/" + id + "/content", "If-None-Match", "\"" + sha256(audio) + "\"");
         assertThat(cached.status()).isEqualTo(304);
         assertThat(cached.bytes()).isEmpty();
@@ -100,22 +108,40 @@ class EvidenceApiTest extends ApiTest {
     void filesABrowserCouldRunAreOnlyServedAsDownloads() {
         long task = tasks.task("Hostile");
         byte[] html = "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8);
-        long page = upload(task, new Multipart().file("file", "x.html", "text/html", html)).id();
-        long svg = upload(task, new Multipart().file("file", "x.svg", "image/svg+xml", html).field("kind", "photo")).id();
-        long text = upload(task, new Multipart().file("file", "notes.txt", "text/plain", "plain".getBytes(StandardCharsets.UTF_8))).id();
-        long unnamed = upload(task, new Multipart().file("file", "", null, html)).id();
+        long page = upload(task, new Multipart().file("file", "x.html", "text/html", html))
+                .id();
+        long svg = upload(
+                        task,
+                        new Multipart()
+                                .file("file", "x.svg", "image/svg+xml", html)
+                                .field("kind", "photo"))
+                .id();
+        long text = upload(
+                        task,
+                        new Multipart()
+                                .file("file", "notes.txt", "text/plain", "plain".getBytes(StandardCharsets.UTF_8)))
+                .id();
+        long unnamed =
+                upload(task, new Multipart().file("file", "", null, html)).id();
 
         for (long id : new long[] {page, svg, unnamed}) {
             Response r = http.get("/api/v1/evidence/" + id + "/content");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Content-Type")).hasValue("application/octet-stream");
-            assertThat(r.header("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
+            assertThat(r.header("Content-Disposition"))
+                    .hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
             assertThat(r.header("X-Content-Type-Options")).hasValue("nosniff");
             assertThat(r.bytes()).isEqualTo(html);
         }
-        assertThat(http.get("/api/v1/evidence/" + page).json().get("content_type").asString()).isEqualTo("text/html");
-        assertThat(http.get("/api/v1/evidence/" + page).json().get("kind").asString()).isEqualTo("file");
-        assertThat(http.get("/api/v1/evidence/" + text + "/content").header("Content-Type")).hasValue("text/plain");
+        assertThat(http.get("/api/v1/evidence/" + page)
+                        .json()
+                        .get("content_type")
+                        .asString())
+                .isEqualTo("text/html");
+        assertThat(http.get("/api/v1/evidence/" + page).json().get("kind").asString())
+                .isEqualTo("file");
+        assertThat(http.get("/api/v1/evidence/" + text + "/content").header("Content-Type"))
+                .hasValue("text/plain");
     }
 
     @Test
@@ -125,8 +151,21 @@ class EvidenceApiTest extends ApiTest {
 
         Response note = http.post(path(task), obj("note", "  soil is dry  "));
         Response link = http.post(path(task), obj("kind", "link", "url", "https://example.org/report"));
-        Response measurement = http.post(path(task), obj("kind", "measurement", "measurement_value", 6.5,
-                "measurement_unit", "pH", "latitude", -33.9, "longitude", 151.2, "captured_at", "2024-05-02T08:00:00Z"));
+        Response measurement = http.post(
+                path(task),
+                obj(
+                        "kind",
+                        "measurement",
+                        "measurement_value",
+                        6.5,
+                        "measurement_unit",
+                        "pH",
+                        "latitude",
+                        -33.9,
+                        "longitude",
+                        151.2,
+                        "captured_at",
+                        "2024-05-02T08:00:00Z"));
 
         assertThat(note.status()).as(note.body()).isEqualTo(201);
         assertThat(note.json().get("kind").asString()).isEqualTo("note");
@@ -140,7 +179,8 @@ class EvidenceApiTest extends ApiTest {
         assertThat(measurement.json().get("measurement_unit").asString()).isEqualTo("pH");
         assertThat(measurement.json().get("captured_at").asString()).isEqualTo("2024-05-02T08:00:00Z");
         assertThat(count("outbox_events")).isEqualTo(events + 3);
-        assertThat(http.get("/api/v1/evidence/" + note.id() + "/content").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/evidence/" + note.id() + "/content").status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -165,13 +205,32 @@ class EvidenceApiTest extends ApiTest {
         assertInvalid(http.post(path(task), obj("note", "n", "captured_at", "yesterday")), "captured_at");
         assertInvalid(http.post(path(task), obj("note", "n".repeat(20001))), "note");
         assertThat(http.post(path(task), "{\"note\": ").status()).isEqualTo(400);
-        assertThat(http.send("POST", path(task), "note=x", "Content-Type", "text/plain").status()).isEqualTo(415);
+        assertThat(http.send("POST", path(task), "note=x", "Content-Type", "text/plain")
+                        .status())
+                .isEqualTo(415);
 
-        assertInvalid(upload(task, new Multipart().file("file", "a.bin", "application/octet-stream", bytes(10, 3))
-                .field("latitude", "north").field("longitude", "1")), "latitude");
-        assertInvalid(upload(task, new Multipart().file("file", "a.bin", null, bytes(10, 3)).field("kind", "hologram")), "kind");
+        assertInvalid(
+                upload(
+                        task,
+                        new Multipart()
+                                .file("file", "a.bin", "application/octet-stream", bytes(10, 3))
+                                .field("latitude", "north")
+                                .field("longitude", "1")),
+                "latitude");
+        assertInvalid(
+                upload(
+                        task,
+                        new Multipart()
+                                .file("file", "a.bin", null, bytes(10, 3))
+                                .field("kind", "hologram")),
+                "kind");
         assertInvalid(upload(task, new Multipart().file("file", "empty.txt", "text/plain", new byte[0])), "file");
-        assertInvalid(upload(task, new Multipart().file("file", "a.bin", null, bytes(10, 3)).field("captured_at", "2024-13-01")),
+        assertInvalid(
+                upload(
+                        task,
+                        new Multipart()
+                                .file("file", "a.bin", null, bytes(10, 3))
+                                .field("captured_at", "2024-13-01")),
                 "captured_at");
 
         assertThat(count("evidence")).isEqualTo(rows);
@@ -185,12 +244,16 @@ class EvidenceApiTest extends ApiTest {
         long rows = count("evidence");
         long events = count("outbox_events");
 
-        Response justOver = upload(task, new Multipart().file("file", "big.bin", "application/octet-stream", new byte[(int) maxBytes + 1]));
-        Response farOver = upload(task, new Multipart().file("file", "bigger.bin", null, new byte[(int) maxBytes + 3 * 1024 * 1024]));
+        Response justOver = upload(
+                task,
+                new Multipart().file("file", "big.bin", "application/octet-stream", new byte[(int) maxBytes + 1]));
+        Response farOver = upload(
+                task, new Multipart().file("file", "bigger.bin", null, new byte[(int) maxBytes + 3 * 1024 * 1024]));
 
         for (Response r : new Response[] {justOver, farOver}) {
             assertThat(r.status()).as(r.body()).isEqualTo(413);
-            assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(r.header("Content-Type"))
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
             assertThat(r.json().get("type").asString()).endsWith("/too-large");
         }
         assertThat(count("evidence")).isEqualTo(rows);
@@ -239,11 +302,13 @@ class EvidenceApiTest extends ApiTest {
     @Test
     void evidenceIsReadByIdAndDeletedWithAnEventAndAHistoryRow() {
         long task = tasks.task("Delete");
-        long id = upload(task, new Multipart().file("file", "gone.png", "image/png", bytes(500, 6))).id();
+        long id = upload(task, new Multipart().file("file", "gone.png", "image/png", bytes(500, 6)))
+                .id();
         long events = count("outbox_events");
         long history = count("task_history");
 
-        assertThat(http.get("/api/v1/evidence/" + id).json().get("filename").asString()).isEqualTo("gone.png");
+        assertThat(http.get("/api/v1/evidence/" + id).json().get("filename").asString())
+                .isEqualTo("gone.png");
         assertThat(http.delete("/api/v1/evidence/" + id).status()).isEqualTo(204);
 
         assertThat(http.get("/api/v1/evidence/" + id).status()).isEqualTo(404);
@@ -264,7 +329,9 @@ class EvidenceApiTest extends ApiTest {
         long rows = count("evidence");
         assertThat(http.get(path(999999)).status()).isEqualTo(404);
         assertThat(http.post(path(999999), obj("note", "n")).status()).isEqualTo(404);
-        assertThat(upload(999999, new Multipart().file("file", "a.png", "image/png", bytes(10, 7))).status()).isEqualTo(404);
+        assertThat(upload(999999, new Multipart().file("file", "a.png", "image/png", bytes(10, 7)))
+                        .status())
+                .isEqualTo(404);
         assertThat(count("evidence")).isEqualTo(rows);
     }
 
@@ -288,9 +355,12 @@ class EvidenceApiTest extends ApiTest {
 
         assertThat(http.get(path(foreignTask)).status()).isEqualTo(404);
         assertThat(http.post(path(foreignTask), obj("note", "n")).status()).isEqualTo(404);
-        assertThat(upload(foreignTask, new Multipart().file("file", "a.png", "image/png", bytes(10, 8))).status()).isEqualTo(404);
+        assertThat(upload(foreignTask, new Multipart().file("file", "a.png", "image/png", bytes(10, 8)))
+                        .status())
+                .isEqualTo(404);
         assertThat(http.get("/api/v1/evidence/" + foreign).status()).isEqualTo(404);
-        assertThat(http.get("/api/v1/evidence/" + foreign + "/content").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/evidence/" + foreign + "/content").status())
+                .isEqualTo(404);
         assertThat(http.delete("/api/v1/evidence/" + foreign).status()).isEqualTo(404);
         assertThat(count("evidence")).isEqualTo(rows);
     }
@@ -300,11 +370,13 @@ class EvidenceApiTest extends ApiTest {
         long task = tasks.task("Constraints");
         assertThatThrownBy(() -> jdbc.sql("""
                 insert into evidence (workspace_id, task_id, kind) select workspace_id, id, 'link' from tasks where id = :t
-                """).param("t", task).update()).isInstanceOf(DataIntegrityViolationException.class);
+                """).param("t", task).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
         assertThatThrownBy(() -> jdbc.sql("""
                 insert into evidence (workspace_id, task_id, kind, note, latitude)
                 select workspace_id, id, 'note', 'n', 10 from tasks where id = :t
-                """).param("t", task).update()).isInstanceOf(DataIntegrityViolationException.class);
+                """).param("t", task).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
     }
 
     // ---- helpers ----
@@ -322,8 +394,11 @@ class EvidenceApiTest extends ApiTest {
 
     private static void assertInvalid(Response r, String field) {
         assertThat(r.status()).as(r.body()).isEqualTo(422);
-        assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-        assertThat(r.json().get("errors").findValuesAsString("field")).as(r.body()).contains(field);
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(r.json().get("errors").findValuesAsString("field"))
+                .as(r.body())
+                .contains(field);
     }
 
     private static byte[] bytes(int size, long seed) {
@@ -344,15 +419,13 @@ class EvidenceApiTest extends ApiTest {
         String json = jdbc.sql("""
                 select json_build_object('board_id', board_id, 'task_id', task_id, 'payload', payload)::text
                 from outbox_events where type = :type order by id desc limit 1
-                """)
-                .param("type", type)
-                .query(String.class)
-                .single();
+                """).param("type", type).query(String.class).single();
         return Http.JSON.readTree(json);
     }
 
     private String lastHistory(long task) {
-        return jdbc.sql("select action || '|' || new_value from task_history where task_id = :task order by id desc limit 1")
+        return jdbc.sql(
+                        "select action || '|' || new_value from task_history where task_id = :task order by id desc limit 1")
                 .param("task", task)
                 .query(String.class)
                 .single();
@@ -364,13 +437,14 @@ class EvidenceApiTest extends ApiTest {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Multipart field(String name, String value) {
-            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
+                    + "\r\n");
             return this;
         }
 
         Multipart file(String name, String filename, String type, byte[] content) {
-            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
-                    + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n");
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\n" + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n");
             out.writeBytes(content);
             write("\r\n");
             return this;

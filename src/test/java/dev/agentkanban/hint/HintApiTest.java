@@ -39,8 +39,16 @@ class HintApiTest extends ApiTest {
     }
 
     private long priorityHint(long task) {
-        Response r = hint(task, "type", "priority", "message", "mentions a crash", "suggestion", obj("priority", "high"),
-                "source", "worker:priority");
+        Response r = hint(
+                task,
+                "type",
+                "priority",
+                "message",
+                "mentions a crash",
+                "suggestion",
+                obj("priority", "high"),
+                "source",
+                "worker:priority");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.id();
     }
@@ -51,8 +59,18 @@ class HintApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
 
-        Response r = hint(task, "type", "priority", "message", "  mentions a crash  ", "suggestion", obj("priority", "high"),
-                "source", "worker:priority", "source_key", "draft-1");
+        Response r = hint(
+                task,
+                "type",
+                "priority",
+                "message",
+                "  mentions a crash  ",
+                "suggestion",
+                obj("priority", "high"),
+                "source",
+                "worker:priority",
+                "source_key",
+                "draft-1");
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long id = r.id();
@@ -72,7 +90,9 @@ class HintApiTest extends ApiTest {
 
         // the change feed hands the event out once every earlier transaction has ended
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            JsonNode feed = http.get("/api/v1/events?board_id=" + board + "&limit=500").json().get("items");
+            JsonNode feed = http.get("/api/v1/events?board_id=" + board + "&limit=500")
+                    .json()
+                    .get("items");
             assertThat(feed).isNotEmpty();
             JsonNode event = feed.get(feed.size() - 1);
             assertThat(event.get("type").asString()).isEqualTo("hints_available");
@@ -81,7 +101,8 @@ class HintApiTest extends ApiTest {
             assertThat(event.get("data").get("pending").asLong()).isEqualTo(1);
             assertThat(event.get("data").get("hint").get("id").asLong()).isEqualTo(id);
         });
-        assertThat(http.get("/api/v1/hints/" + id).json().get("message").asString()).isEqualTo("mentions a crash");
+        assertThat(http.get("/api/v1/hints/" + id).json().get("message").asString())
+                .isEqualTo("mentions a crash");
     }
 
     @Test
@@ -96,13 +117,29 @@ class HintApiTest extends ApiTest {
     @Test
     void aRepeatedSourceKeyAnswersTheExistingHintAndWritesNothing() {
         long task = fx.task(board, "Retried push");
-        Response first = hint(task, "type", "title", "message", "too short", "suggestion", obj("title", "A longer title"),
-                "source_key", "draft-retry");
+        Response first = hint(
+                task,
+                "type",
+                "title",
+                "message",
+                "too short",
+                "suggestion",
+                obj("title", "A longer title"),
+                "source_key",
+                "draft-retry");
         long hints = count("hints");
         long events = count("outbox_events");
 
-        Response again = hint(task, "type", "title", "message", "too short", "suggestion", obj("title", "A longer title"),
-                "source_key", "draft-retry");
+        Response again = hint(
+                task,
+                "type",
+                "title",
+                "message",
+                "too short",
+                "suggestion",
+                obj("title", "A longer title"),
+                "source_key",
+                "draft-retry");
 
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.id()).isEqualTo(first.id());
@@ -125,7 +162,8 @@ class HintApiTest extends ApiTest {
         for (int i = 0; i < n; i++) {
             pushes.add(() -> {
                 start.await();
-                return hint(task, "type", "stale", "message", "raced", "source_key", "draft-raced").status();
+                return hint(task, "type", "stale", "message", "raced", "source_key", "draft-raced")
+                        .status();
             });
         }
         List<Integer> statuses = new ArrayList<>();
@@ -150,9 +188,11 @@ class HintApiTest extends ApiTest {
         JsonNode all = http.get("/api/v1/tasks/" + task + "/hints").json();
         assertThat(all.get("total").asLong()).isEqualTo(2);
         assertThat(all.get("items").findValuesAsString("status")).containsExactly("dismissed", "pending");
-        JsonNode pending = http.get("/api/v1/tasks/" + task + "/hints?status=pending").json();
+        JsonNode pending =
+                http.get("/api/v1/tasks/" + task + "/hints?status=pending").json();
         assertThat(pending.get("items")).extracting(i -> i.get("id").asLong()).containsExactly(b);
-        assertThat(http.get("/api/v1/tasks/" + task + "/hints?status=maybe").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/tasks/" + task + "/hints?status=maybe").status())
+                .isEqualTo(422);
         assertThat(http.get("/api/v1/tasks/987654/hints").status()).isEqualTo(404);
     }
 
@@ -162,7 +202,11 @@ class HintApiTest extends ApiTest {
         long id = priorityHint(task);
         JsonNode before = fx.get(task);
 
-        Response r = http.post("/api/v1/hints/" + id + "/apply", null, "If-Match", "\"" + before.get("version").asLong() + "\"");
+        Response r = http.post(
+                "/api/v1/hints/" + id + "/apply",
+                null,
+                "If-Match",
+                "\"" + before.get("version").asLong() + "\"");
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         long version = before.get("version").asLong() + 1;
@@ -185,11 +229,21 @@ class HintApiTest extends ApiTest {
     @Test
     void aTitleHintReplacesTheTitleAndADescriptionHintFillsBothFields() {
         long task = fx.task(board, "fix");
-        long title = hint(task, "type", "title", "message", "vague", "suggestion", obj("title", "Fix the login redirect")).id();
-        long text = hint(task, "type", "description", "message", "no criteria", "suggestion",
-                obj("description", "What happens", "acceptance_criteria", "- [ ] it works")).id();
+        long title = hint(
+                        task, "type", "title", "message", "vague", "suggestion", obj("title", "Fix the login redirect"))
+                .id();
+        long text = hint(
+                        task,
+                        "type",
+                        "description",
+                        "message",
+                        "no criteria",
+                        "suggestion",
+                        obj("description", "What happens", "acceptance_criteria", "- [ ] it works"))
+                .id();
 
-        assertThat(http.post("/api/v1/hints/" + title + "/apply", null).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/hints/" + title + "/apply", null).status())
+                .isEqualTo(200);
         assertThat(http.post("/api/v1/hints/" + text + "/apply", null).status()).isEqualTo(200);
 
         JsonNode t = fx.get(task);
@@ -202,12 +256,21 @@ class HintApiTest extends ApiTest {
     void applyingATagsHintAddsTheTagsAndCreatesMissingOnes() {
         long task = fx.task(board, "Tagged", "tags", List.of("feature"));
         long tags = count("tags");
-        long id = hint(task, "type", "tags", "message", "looks like a bug", "suggestion", obj("tags", List.of("BUG", "login"))).id();
+        long id = hint(
+                        task,
+                        "type",
+                        "tags",
+                        "message",
+                        "looks like a bug",
+                        "suggestion",
+                        obj("tags", List.of("BUG", "login")))
+                .id();
 
         Response r = http.post("/api/v1/hints/" + id + "/apply", null);
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().get("task").get("tags").findValuesAsString("name")).containsExactlyInAnyOrder("feature", "bug", "login");
+        assertThat(r.json().get("task").get("tags").findValuesAsString("name"))
+                .containsExactlyInAnyOrder("feature", "bug", "login");
         assertThat(count("tags")).isEqualTo(tags + 1);
         assertThat(eventTypes(task)).containsSubsequence("tags_changed", "hints_available");
         assertThat(history(task)).contains("hint_applied|tags|" + id + "|tester");
@@ -217,7 +280,8 @@ class HintApiTest extends ApiTest {
     void anInformationalHintOnlyBecomesApplied() {
         long task = fx.task(board, "Same as another");
         long version = fx.get(task).get("version").asLong();
-        long id = hint(task, "type", "duplicate", "message", "same title as #1", "suggestion", obj("duplicate_of", 1)).id();
+        long id = hint(task, "type", "duplicate", "message", "same title as #1", "suggestion", obj("duplicate_of", 1))
+                .id();
 
         Response r = http.post("/api/v1/hints/" + id + "/apply", null);
 
@@ -236,7 +300,8 @@ class HintApiTest extends ApiTest {
         for (long id : new long[] {field, info}) {
             Response r = http.post("/api/v1/hints/" + id + "/apply", null, "If-Match", "\"99\"");
             assertThat(r.status()).as(r.body()).isEqualTo(412);
-            assertThat(http.get("/api/v1/hints/" + id).json().get("status").asString()).isEqualTo("pending");
+            assertThat(http.get("/api/v1/hints/" + id).json().get("status").asString())
+                    .isEqualTo("pending");
         }
         assertThat(fx.get(task).get("priority").asString()).isEqualTo("medium");
         assertThat(count("outbox_events")).isEqualTo(events);
@@ -267,11 +332,15 @@ class HintApiTest extends ApiTest {
 
         assertThat(viewer.get("/api/v1/tasks/" + task + "/hints").status()).isEqualTo(200);
         assertThat(viewer.get("/api/v1/hints/" + id).status()).isEqualTo(200);
-        assertThat(viewer.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "m")).status()).isEqualTo(403);
+        assertThat(viewer.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "m"))
+                        .status())
+                .isEqualTo(403);
         assertThat(viewer.post("/api/v1/hints/" + id + "/apply", null).status()).isEqualTo(403);
-        assertThat(viewer.post("/api/v1/hints/" + id + "/dismiss", null).status()).isEqualTo(403);
+        assertThat(viewer.post("/api/v1/hints/" + id + "/dismiss", null).status())
+                .isEqualTo(403);
         assertThat(count("hints")).isEqualTo(hints);
-        assertThat(http.get("/api/v1/hints/" + id).json().get("status").asString()).isEqualTo("pending");
+        assertThat(http.get("/api/v1/hints/" + id).json().get("status").asString())
+                .isEqualTo("pending");
     }
 
     @Test
@@ -289,11 +358,18 @@ class HintApiTest extends ApiTest {
                 .single();
 
         assertThat(http.get("/api/v1/tasks/" + foreignTask + "/hints").status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/" + foreignTask + "/hints", obj("type", "stale", "message", "m")).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/" + foreignTask + "/hints", obj("type", "stale", "message", "m"))
+                        .status())
+                .isEqualTo(404);
         assertThat(http.get("/api/v1/hints/" + foreignHint).status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/hints/" + foreignHint + "/apply", null).status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/hints/" + foreignHint + "/dismiss", null).status()).isEqualTo(404);
-        assertThat(jdbc.sql("select status from hints where id = :id").param("id", foreignHint).query(String.class).single())
+        assertThat(http.post("/api/v1/hints/" + foreignHint + "/apply", null).status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/hints/" + foreignHint + "/dismiss", null).status())
+                .isEqualTo(404);
+        assertThat(jdbc.sql("select status from hints where id = :id")
+                        .param("id", foreignHint)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("pending");
     }
 
@@ -303,15 +379,20 @@ class HintApiTest extends ApiTest {
         long hints = count("hints");
         Map<String, Object[]> cases = Map.of(
                 "suggestion", new Object[] {"type", "priority", "message", "m", "suggestion", obj("title", "x")},
-                "suggestion.priority", new Object[] {"type", "priority", "message", "m", "suggestion", obj("priority", "extreme")},
-                "suggestion.title", new Object[] {"type", "title", "message", "m", "suggestion", obj("title", "x".repeat(501))},
-                "suggestion.tags", new Object[] {"type", "tags", "message", "m", "suggestion", obj("tags", List.of(" "))},
+                "suggestion.priority",
+                        new Object[] {"type", "priority", "message", "m", "suggestion", obj("priority", "extreme")},
+                "suggestion.title",
+                        new Object[] {"type", "title", "message", "m", "suggestion", obj("title", "x".repeat(501))},
+                "suggestion.tags",
+                        new Object[] {"type", "tags", "message", "m", "suggestion", obj("tags", List.of(" "))},
                 "type", new Object[] {"type", "mood", "message", "m"},
                 "message", new Object[] {"type", "stale", "message", "  "});
         cases.forEach((field, body) -> {
             Response r = hint(task, body);
             assertThat(r.status()).as(field + ": " + r.body()).isEqualTo(422);
-            assertThat(r.json().get("errors").findValuesAsString("field")).as(r.body()).contains(field);
+            assertThat(r.json().get("errors").findValuesAsString("field"))
+                    .as(r.body())
+                    .contains(field);
         });
         assertThat(count("hints")).isEqualTo(hints);
     }
@@ -320,10 +401,7 @@ class HintApiTest extends ApiTest {
         return jdbc.sql("""
                 select concat_ws('|', action, coalesce(field, 'null'), new_value, actor) from task_history
                 where task_id = :task order by id
-                """)
-                .param("task", task)
-                .query(String.class)
-                .list();
+                """).param("task", task).query(String.class).list();
     }
 
     private String lastHistory(long task) {
@@ -331,7 +409,9 @@ class HintApiTest extends ApiTest {
     }
 
     private List<String> eventTypes(long task) {
-        return jdbc.sql("select type from outbox_events where task_id = :task order by id").param("task", task)
-                .query(String.class).list();
+        return jdbc.sql("select type from outbox_events where task_id = :task order by id")
+                .param("task", task)
+                .query(String.class)
+                .list();
     }
 }

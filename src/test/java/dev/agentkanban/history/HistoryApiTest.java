@@ -30,8 +30,17 @@ class HistoryApiTest extends ApiTest {
     void taskHistoryListsTheTriggerRowsOldestFirstWithActorAndValues() {
         Board b = board("History");
         long task = insertTask(b.col(0), "Write docs", "tester");
-        as("tester", sql -> sql.sql("update tasks set priority = 'high', assignee = 'ann' where id = :id").param("id", task).update());
-        as("mover", sql -> sql.sql("update tasks set column_id = :c where id = :id").param("c", b.col(1)).param("id", task).update());
+        as(
+                "tester",
+                sql -> sql.sql("update tasks set priority = 'high', assignee = 'ann' where id = :id")
+                        .param("id", task)
+                        .update());
+        as(
+                "mover",
+                sql -> sql.sql("update tasks set column_id = :c where id = :id")
+                        .param("c", b.col(1))
+                        .param("id", task)
+                        .update());
 
         Response r = http.get("/api/v1/tasks/" + task + "/history");
 
@@ -64,7 +73,12 @@ class HistoryApiTest extends ApiTest {
         Board b = board("Paged history");
         long task = insertTask(b.col(0), "Paged", "tester");
         for (String p : List.of("low", "high", "urgent")) {
-            as("tester", sql -> sql.sql("update tasks set priority = :p where id = :id").param("p", p).param("id", task).update());
+            as(
+                    "tester",
+                    sql -> sql.sql("update tasks set priority = :p where id = :id")
+                            .param("p", p)
+                            .param("id", task)
+                            .update());
         }
 
         Response page = http.get("/api/v1/tasks/" + task + "/history?limit=2&offset=1");
@@ -74,14 +88,19 @@ class HistoryApiTest extends ApiTest {
         assertThat(page.json().get("limit").asInt()).isEqualTo(2);
         assertThat(page.json().get("offset").asLong()).isEqualTo(1);
         assertThat(page.json().get("items").findValuesAsString("new_value")).containsExactly("low", "high");
-        assertThat(http.get("/api/v1/tasks/" + task + "/history?limit=0").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/tasks/" + task + "/history?limit=0").status())
+                .isEqualTo(422);
     }
 
     @Test
     void aDeletedTasksHistoryStaysReadable() {
         Board b = board("Deleted");
         long task = insertTask(b.col(0), "Short-lived", "tester");
-        as("remover", sql -> sql.sql("delete from tasks where id = :id").param("id", task).update());
+        as(
+                "remover",
+                sql -> sql.sql("delete from tasks where id = :id")
+                        .param("id", task)
+                        .update());
 
         Response history = http.get("/api/v1/tasks/" + task + "/history");
         assertThat(history.status()).isEqualTo(200);
@@ -99,17 +118,21 @@ class HistoryApiTest extends ApiTest {
         assertThat(http.get("/api/v1/tasks/987654/transitions").status()).isEqualTo(404);
         Response r = http.get("/api/v1/tasks/abc/history");
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
     }
 
     @Test
     void aTaskOfAnotherWorkspaceIsNotFoundEvenOnceDeleted() {
         long foreignTask = foreignWorkspaceTask();
-        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/history").status()).isEqualTo(404);
-        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/transitions").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/history").status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/transitions").status())
+                .isEqualTo(404);
 
         jdbc.sql("delete from tasks where id = :id").param("id", foreignTask).update();
-        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/history").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/tasks/" + foreignTask + "/history").status())
+                .isEqualTo(404);
     }
 
     // ---- transitions ----
@@ -123,7 +146,9 @@ class HistoryApiTest extends ApiTest {
         Instant t0 = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         setTimes(task, List.of(t0, t0.plusSeconds(3600), t0.plusSeconds(3600 + 600)));
         jdbc.sql("update tasks set column_entered_at = :t where id = :id")
-                .param("t", t0.plusSeconds(4200).atOffset(ZoneOffset.UTC)).param("id", task).update();
+                .param("t", t0.plusSeconds(4200).atOffset(ZoneOffset.UTC))
+                .param("id", task)
+                .update();
 
         Response r = http.get("/api/v1/tasks/" + task + "/transitions");
 
@@ -173,7 +198,9 @@ class HistoryApiTest extends ApiTest {
         Board b = board("Reshaped");
         long task = insertTask(b.col(1), "Survivor", "tester");
         as("tester", sql -> move(sql, task, b.col(2)));
-        assertThat(http.delete("/api/v1/boards/" + b.id + "/columns/" + b.col(1)).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/boards/" + b.id + "/columns/" + b.col(1))
+                        .status())
+                .isEqualTo(204);
 
         JsonNode ts = http.get("/api/v1/tasks/" + task + "/transitions").json().get("transitions");
 
@@ -205,8 +232,10 @@ class HistoryApiTest extends ApiTest {
         assertThat(items.findValuesAsString("action")).containsExactly("moved", "created");
         assertThat(items.findValues("task_id").stream().map(JsonNode::asLong)).containsOnly(recent);
         Instant since = Instant.parse(r.json().get("since").asString());
-        assertThat(since).isBetween(Instant.now().minus(7, ChronoUnit.DAYS).minusSeconds(60),
-                Instant.now().minus(7, ChronoUnit.DAYS).plusSeconds(60));
+        assertThat(since)
+                .isBetween(
+                        Instant.now().minus(7, ChronoUnit.DAYS).minusSeconds(60),
+                        Instant.now().minus(7, ChronoUnit.DAYS).plusSeconds(60));
     }
 
     @Test
@@ -219,38 +248,51 @@ class HistoryApiTest extends ApiTest {
         backdate(c, Instant.parse("2024-03-05T10:00:00Z"));
         backdate(d, Instant.parse("2024-03-09T10:00:00Z"));
 
-        Response window = http.get("/api/v1/boards/" + b.id + "/activity?since=2024-03-01T10:00:00Z&until=2024-03-09T10:00:00Z");
+        Response window =
+                http.get("/api/v1/boards/" + b.id + "/activity?since=2024-03-01T10:00:00Z&until=2024-03-09T10:00:00Z");
         assertThat(window.status()).as(window.body()).isEqualTo(200);
-        assertThat(window.json().get("items").findValues("task_id").stream().map(JsonNode::asLong)).containsExactly(c, a);
+        assertThat(window.json().get("items").findValues("task_id").stream().map(JsonNode::asLong))
+                .containsExactly(c, a);
         assertThat(window.json().get("until").asString()).isEqualTo("2024-03-09T10:00:00Z");
 
         Response dates = http.get("/api/v1/boards/" + b.id + "/activity?since=2024-03-02&until=2024-03-10&limit=1");
         assertThat(dates.json().get("total").asLong()).isEqualTo(2);
-        assertThat(dates.json().get("items").findValues("task_id").stream().map(JsonNode::asLong)).containsExactly(d);
+        assertThat(dates.json().get("items").findValues("task_id").stream().map(JsonNode::asLong))
+                .containsExactly(d);
 
         Response onlyUntil = http.get("/api/v1/boards/" + b.id + "/activity?until=2024-03-06T00:00:00Z");
         assertThat(onlyUntil.json().get("since").asString()).isEqualTo("2024-02-28T00:00:00Z");
-        assertThat(onlyUntil.json().get("items").findValues("task_id").stream().map(JsonNode::asLong)).containsExactly(c, a);
+        assertThat(onlyUntil.json().get("items").findValues("task_id").stream().map(JsonNode::asLong))
+                .containsExactly(c, a);
     }
 
     @Test
     void boardActivityRefusesAnInvertedOrMalformedWindow() {
         Board b = board("Strict");
-        Response inverted = http.get("/api/v1/boards/" + b.id + "/activity?since=2024-03-09T00:00:00Z&until=2024-03-01T00:00:00Z");
+        Response inverted =
+                http.get("/api/v1/boards/" + b.id + "/activity?since=2024-03-09T00:00:00Z&until=2024-03-01T00:00:00Z");
         assertThat(inverted.status()).isEqualTo(422);
-        assertThat(inverted.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(inverted.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(inverted.json().get("errors").get(0).get("field").asString()).isEqualTo("since");
-        assertThat(http.get("/api/v1/boards/" + b.id + "/activity?since=yesterday").status()).isEqualTo(422);
-        assertThat(http.get("/api/v1/boards/" + b.id + "/activity?limit=-1").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/boards/" + b.id + "/activity?since=yesterday")
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.get("/api/v1/boards/" + b.id + "/activity?limit=-1").status())
+                .isEqualTo(422);
     }
 
     @Test
     void activityOfAMissingOrForeignBoardIsNotFound() {
         assertThat(http.get("/api/v1/boards/987654/activity").status()).isEqualTo(404);
-        long foreignBoard = jdbc.sql("select board_id from tasks where id = :id").param("id", foreignWorkspaceTask())
-                .query(Long.class).single();
-        assertThat(http.get("/api/v1/boards/" + foreignBoard + "/activity").status()).isEqualTo(404);
-        assertThat(http.get("/api/v1/history/stats?board_id=" + foreignBoard).status()).isEqualTo(404);
+        long foreignBoard = jdbc.sql("select board_id from tasks where id = :id")
+                .param("id", foreignWorkspaceTask())
+                .query(Long.class)
+                .single();
+        assertThat(http.get("/api/v1/boards/" + foreignBoard + "/activity").status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/history/stats?board_id=" + foreignBoard).status())
+                .isEqualTo(404);
     }
 
     // ---- history stats ----
@@ -262,13 +304,21 @@ class HistoryApiTest extends ApiTest {
         long t2 = insertTask(b.col(0), "Two", "ann");
         as("bob", sql -> {
             move(sql, t1, b.col(1));
-            sql.sql("update tasks set status = 'completed' where id = :id").param("id", t1).update();
-            sql.sql("update tasks set priority = 'urgent' where id = :id").param("id", t2).update();
+            sql.sql("update tasks set status = 'completed' where id = :id")
+                    .param("id", t1)
+                    .update();
+            sql.sql("update tasks set priority = 'urgent' where id = :id")
+                    .param("id", t2)
+                    .update();
         });
         long t3 = insertTask(b.col(0), "Yesterday", "carol");
-        jdbc.sql("update task_history set occurred_at = occurred_at - interval '1 day' where task_id = :id").param("id", t3).update();
+        jdbc.sql("update task_history set occurred_at = occurred_at - interval '1 day' where task_id = :id")
+                .param("id", t3)
+                .update();
         long t4 = insertTask(b.col(0), "Long ago", "carol");
-        jdbc.sql("update task_history set occurred_at = occurred_at - interval '5 days' where task_id = :id").param("id", t4).update();
+        jdbc.sql("update task_history set occurred_at = occurred_at - interval '5 days' where task_id = :id")
+                .param("id", t4)
+                .update();
 
         Response r = http.get("/api/v1/history/stats?days=3&board_id=" + b.id);
 
@@ -276,9 +326,11 @@ class HistoryApiTest extends ApiTest {
         JsonNode days = r.json().get("per_day");
         assertThat(days).hasSize(3);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        assertThat(days.findValuesAsString("date")).containsExactly(
-                today.minusDays(2).toString(), today.minusDays(1).toString(), today.toString());
-        assertThat(Instant.parse(r.json().get("since").asString())).isEqualTo(today.minusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant());
+        assertThat(days.findValuesAsString("date"))
+                .containsExactly(
+                        today.minusDays(2).toString(), today.minusDays(1).toString(), today.toString());
+        assertThat(Instant.parse(r.json().get("since").asString()))
+                .isEqualTo(today.minusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant());
         assertThat(days.get(0).get("total").asLong()).isZero();
         assertThat(days.get(1).get("created").asLong()).isEqualTo(1);
         JsonNode now = days.get(2);
@@ -331,25 +383,38 @@ class HistoryApiTest extends ApiTest {
     private Board board(String name) {
         Response r = http.post("/api/v1/boards", obj("name", name));
         assertThat(r.status()).isEqualTo(201);
-        return new Board(r.id(), r.json().get("columns").findValues("id").stream().map(JsonNode::asLong).toList());
+        return new Board(
+                r.id(),
+                r.json().get("columns").findValues("id").stream()
+                        .map(JsonNode::asLong)
+                        .toList());
     }
 
     /** Runs statements in one transaction whose actor the audit trigger records. */
     private void as(String actor, Consumer<JdbcClient> work) {
         new TransactionTemplate(transactions).executeWithoutResult(status -> {
-            jdbc.sql("select set_config('kanban.actor', :actor, true)").param("actor", actor).query(String.class).single();
+            jdbc.sql("select set_config('kanban.actor', :actor, true)")
+                    .param("actor", actor)
+                    .query(String.class)
+                    .single();
             work.accept(jdbc);
         });
     }
 
     private long insertTask(long columnId, String title, String actor) {
         long[] id = new long[1];
-        as(actor, sql -> id[0] = sql.sql("""
+        as(
+                actor,
+                sql -> id[0] = sql.sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title)
                 select c.workspace_id, c.board_id, c.id, coalesce((select max(position) from tasks where column_id = c.id), 0) + 1024, :title
                 from board_columns c where c.id = :col
                 returning id
-                """).param("col", columnId).param("title", title).query(Long.class).single());
+                """)
+                        .param("col", columnId)
+                        .param("title", title)
+                        .query(Long.class)
+                        .single());
         return id[0];
     }
 
@@ -363,19 +428,26 @@ class HistoryApiTest extends ApiTest {
 
     /** Sets the occurred_at of the task's creation and moves, in order. */
     private void setTimes(long task, List<Instant> times) {
-        List<Long> ids = jdbc.sql("select id from task_history where task_id = :id and action in ('created', 'moved') order by id")
-                .param("id", task).query(Long.class).list();
+        List<Long> ids = jdbc.sql(
+                        "select id from task_history where task_id = :id and action in ('created', 'moved') order by id")
+                .param("id", task)
+                .query(Long.class)
+                .list();
         assertThat(ids).hasSameSizeAs(times);
         for (int i = 0; i < ids.size(); i++) {
             jdbc.sql("update task_history set occurred_at = :t where id = :id")
-                    .param("t", times.get(i).atOffset(ZoneOffset.UTC)).param("id", ids.get(i)).update();
+                    .param("t", times.get(i).atOffset(ZoneOffset.UTC))
+                    .param("id", ids.get(i))
+                    .update();
         }
     }
 
     /** Moves every history row of the task to the given time. */
     private void backdate(long task, Instant at) {
         jdbc.sql("update task_history set occurred_at = :t where task_id = :id")
-                .param("t", at.atOffset(ZoneOffset.UTC)).param("id", task).update();
+                .param("t", at.atOffset(ZoneOffset.UTC))
+                .param("id", task)
+                .update();
     }
 
     /** A task in a second workspace, created behind the API's back. */
@@ -384,11 +456,22 @@ class HistoryApiTest extends ApiTest {
                 insert into workspaces (slug, name) values ('other-' || substr(md5(random()::text), 1, 8), 'Other') returning id
                 """).query(Long.class).single();
         long board = jdbc.sql("insert into boards (workspace_id, name) values (:ws, 'Theirs') returning id")
-                .param("ws", ws).query(Long.class).single();
-        long col = jdbc.sql("insert into board_columns (workspace_id, board_id, name, position) values (:ws, :b, 'Todo', 0) returning id")
-                .param("ws", ws).param("b", board).query(Long.class).single();
-        return jdbc.sql("insert into tasks (workspace_id, board_id, column_id, position, title) values (:ws, :b, :c, 1, 'secret') returning id")
-                .param("ws", ws).param("b", board).param("c", col).query(Long.class).single();
+                .param("ws", ws)
+                .query(Long.class)
+                .single();
+        long col = jdbc.sql(
+                        "insert into board_columns (workspace_id, board_id, name, position) values (:ws, :b, 'Todo', 0) returning id")
+                .param("ws", ws)
+                .param("b", board)
+                .query(Long.class)
+                .single();
+        return jdbc.sql(
+                        "insert into tasks (workspace_id, board_id, column_id, position, title) values (:ws, :b, :c, 1, 'secret') returning id")
+                .param("ws", ws)
+                .param("b", board)
+                .param("c", col)
+                .query(Long.class)
+                .single();
     }
 
     private static JsonNode find(JsonNode items, String field, String value) {

@@ -29,13 +29,25 @@ class AgentSessionTest extends ApiTest {
         assertThat(agent.delete("/api/v1/boards/" + board).status()).isEqualTo(403);
 
         Http bySessionHeader = http.as("X-Session-Id", token);
-        assertThat(bySessionHeader.get("/api/v1/auth/me").json().get("user").get("username").asString()).isEqualTo("claude-1");
+        assertThat(bySessionHeader
+                        .get("/api/v1/auth/me")
+                        .json()
+                        .get("user")
+                        .get("username")
+                        .asString())
+                .isEqualTo("claude-1");
     }
 
     @Test
     void aPersonsAccountCannotBeTakenByANamedSession() {
         identities.provision("person", "person-password", defaultWorkspace, Role.MEMBER, false);
-        assertThat(http.anonymous().post("/api/v1/auth/session", obj("username", "person")).status()).isEqualTo(409);
-        assertThat(http.anonymous().post("/api/v1/auth/session", obj("username", "bad name!")).status()).isEqualTo(422);
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/session", obj("username", "person"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/session", obj("username", "bad name!"))
+                        .status())
+                .isEqualTo(422);
     }
 }

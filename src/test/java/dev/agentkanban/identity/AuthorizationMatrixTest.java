@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.agentkanban.identity.IdentityRecords.User;
-import dev.agentkanban.identity.RouteRules.On;
 import dev.agentkanban.identity.RouteRules.Rule;
 import dev.agentkanban.identity.RouteRules.Scope;
 import dev.agentkanban.support.ApiTest;
@@ -52,7 +51,10 @@ class AuthorizationMatrixTest extends ApiTest {
     private static final Pattern VARIABLE = Pattern.compile("/([a-z_-]+)/\\{([A-Za-z]+)}");
 
     enum Cred {
-        NONE(List.of()), READ(List.of("read")), WRITE(List.of("read", "write")), ADMIN(List.of("read", "write", "admin"));
+        NONE(List.of()),
+        READ(List.of("read")),
+        WRITE(List.of("read", "write")),
+        ADMIN(List.of("read", "write", "admin"));
 
         final List<String> scopes;
 
@@ -68,8 +70,12 @@ class AuthorizationMatrixTest extends ApiTest {
     /** A caller of workspace A: their role there, and whether they are a system admin. */
     record Who(String name, Role role, boolean system) {}
 
-    static final List<Who> WHO = List.of(new Who("viewer", Role.VIEWER, false), new Who("agent", Role.AGENT, false),
-            new Who("member", Role.MEMBER, false), new Who("ws-admin", Role.ADMIN, false), new Who("sys-admin", Role.ADMIN, true));
+    static final List<Who> WHO = List.of(
+            new Who("viewer", Role.VIEWER, false),
+            new Who("agent", Role.AGENT, false),
+            new Who("member", Role.MEMBER, false),
+            new Who("ws-admin", Role.ADMIN, false),
+            new Who("sys-admin", Role.ADMIN, true));
 
     /** Bodies valid enough that validation does not answer before the authorization check. */
     private static final Map<String, Object> BODIES = Map.ofEntries(
@@ -114,6 +120,7 @@ class AuthorizationMatrixTest extends ApiTest {
 
     /** Workspace B's ids, by kind. */
     final Map<String, Long> ids = new TreeMap<>();
+
     final Map<Who, Map<Cred, Http>> clients = new LinkedHashMap<>();
     final Map<Who, Long> userIds = new LinkedHashMap<>();
     HttpServer receiver;
@@ -131,37 +138,76 @@ class AuthorizationMatrixTest extends ApiTest {
         long b = otherWorkspace("elsewhere");
         User bAdmin = identities.provision("b-admin", "b-admin-password", b, Role.ADMIN, false);
         Http inB = http.withToken(identities.issueToken(bAdmin.id(), "b", List.of("read", "write", "admin")));
-        long webhook = inB.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"))
+        long webhook = inB.post(
+                        "/api/v1/webhooks",
+                        obj("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"))
                 .id();
         ids.put("webhook", webhook);
         long board = inB.post("/api/v1/boards", obj("name", "B's board")).id();
         ids.put("board", board);
-        ids.put("column", inB.get("/api/v1/boards/" + board + "/columns").json().get(0).get("id").asLong());
-        long task = inB.post("/api/v1/tasks", obj("board_id", board, "title", "B's task", "tags", List.of("bug"))).id();
+        ids.put(
+                "column",
+                inB.get("/api/v1/boards/" + board + "/columns")
+                        .json()
+                        .get(0)
+                        .get("id")
+                        .asLong());
+        long task = inB.post("/api/v1/tasks", obj("board_id", board, "title", "B's task", "tags", List.of("bug")))
+                .id();
         ids.put("task", task);
-        ids.put("comment", inB.post("/api/v1/tasks/" + task + "/comments", obj("body", "c")).id());
-        ids.put("evidence", inB.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "n")).id());
-        ids.put("hint", inB.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "m")).id());
-        ids.put("item", inB.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item")).json().get("item").get("id").asLong());
-        ids.put("tag", jdbc.sql("select id from tags where name = 'bug' and workspace_id = :ws").param("ws", b)
-                .query(Long.class).single());
+        ids.put(
+                "comment",
+                inB.post("/api/v1/tasks/" + task + "/comments", obj("body", "c"))
+                        .id());
+        ids.put(
+                "evidence",
+                inB.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "n"))
+                        .id());
+        ids.put(
+                "hint",
+                inB.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "m"))
+                        .id());
+        ids.put(
+                "item",
+                inB.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"))
+                        .json()
+                        .get("item")
+                        .get("id")
+                        .asLong());
+        ids.put(
+                "tag",
+                jdbc.sql("select id from tags where name = 'bug' and workspace_id = :ws")
+                        .param("ws", b)
+                        .query(Long.class)
+                        .single());
         ids.put("user", bAdmin.id());
-        ids.put("token", inB.post("/api/v1/tokens", obj("name", "b-token", "scopes", List.of("read"))).id());
+        ids.put(
+                "token",
+                inB.post("/api/v1/tokens", obj("name", "b-token", "scopes", List.of("read")))
+                        .id());
         ids.put("workspace", b);
-        assertThat(inB.post("/api/v1/workspaces/" + b + "/members", obj("username", "not-yet-a-user", "role", "member")).status())
+        assertThat(inB.post("/api/v1/workspaces/" + b + "/members", obj("username", "not-yet-a-user", "role", "member"))
+                        .status())
                 .isEqualTo(202);
-        ids.put("invitation", jdbc.sql("select id from workspace_invitations where workspace_id = :ws").param("ws", b)
-                .query(Long.class).single());
+        ids.put(
+                "invitation",
+                jdbc.sql("select id from workspace_invitations where workspace_id = :ws")
+                        .param("ws", b)
+                        .query(Long.class)
+                        .single());
         ids.put("delivery", deliveredDelivery(webhook));
 
         for (Who who : WHO) {
-            User user = identities.provision("matrix-" + who.name(), who.name() + "-password", defaultWorkspace, who.role(),
-                    who.system());
+            User user = identities.provision(
+                    "matrix-" + who.name(), who.name() + "-password", defaultWorkspace, who.role(), who.system());
             userIds.put(who, user.id());
             Map<Cred, Http> byCred = new EnumMap<>(Cred.class);
             for (Cred cred : Cred.values()) {
-                byCred.put(cred, cred == Cred.NONE ? http.anonymous()
-                        : http.withToken(identities.issueToken(user.id(), "matrix-" + cred, cred.scopes)));
+                byCred.put(
+                        cred,
+                        cred == Cred.NONE
+                                ? http.anonymous()
+                                : http.withToken(identities.issueToken(user.id(), "matrix-" + cred, cred.scopes)));
             }
             clients.put(who, byCred);
         }
@@ -179,10 +225,16 @@ class AuthorizationMatrixTest extends ApiTest {
     private long deliveredDelivery(long webhook) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
-            var ids = jdbc.sql("select id from webhook_deliveries where webhook_id = :w and status = 'delivered' order by id")
-                    .param("w", webhook).query(Long.class).list();
-            long pending = jdbc.sql("select count(*) from webhook_deliveries where webhook_id = :w and status <> 'delivered'")
-                    .param("w", webhook).query(Long.class).single();
+            var ids = jdbc.sql(
+                            "select id from webhook_deliveries where webhook_id = :w and status = 'delivered' order by id")
+                    .param("w", webhook)
+                    .query(Long.class)
+                    .list();
+            long pending = jdbc.sql(
+                            "select count(*) from webhook_deliveries where webhook_id = :w and status <> 'delivered'")
+                    .param("w", webhook)
+                    .query(Long.class)
+                    .single();
             if (!ids.isEmpty() && pending == 0) {
                 return ids.get(0);
             }
@@ -229,7 +281,8 @@ class AuthorizationMatrixTest extends ApiTest {
         Map<Integer, Integer> byExpected = new TreeMap<>();
         List<Route> routes = routes();
         for (Route r : routes) {
-            Rule rule = RouteRules.of(r.method(), r.pattern()).orElseThrow(() -> new AssertionError("no rule for " + r.key()));
+            Rule rule = RouteRules.of(r.method(), r.pattern())
+                    .orElseThrow(() -> new AssertionError("no rule for " + r.key()));
             wrong.addAll(check(r, rule, null, Cred.NONE));
             byExpected.merge(expected(r, rule, null, Cred.NONE), 1, Integer::sum);
             cells++;
@@ -241,9 +294,10 @@ class AuthorizationMatrixTest extends ApiTest {
                 }
             }
         }
-        System.out.printf("authorization matrix: %d routes x (no credential + %d callers x 3 credentials) = %d cells;"
-                + " expected (0 = allowed): %s; every refused cell left the database unchanged%n", routes.size(), WHO.size(), cells,
-                byExpected);
+        System.out.printf(
+                "authorization matrix: %d routes x (no credential + %d callers x 3 credentials) = %d cells;"
+                        + " expected (0 = allowed): %s; every refused cell left the database unchanged%n",
+                routes.size(), WHO.size(), cells, byExpected);
         assertThat(cells).isEqualTo(routes.size() * (1 + WHO.size() * 3));
         assertThat(wrong).isEmpty();
     }
@@ -253,10 +307,12 @@ class AuthorizationMatrixTest extends ApiTest {
         Http viewerRead = clients.get(WHO.get(0)).get(Cred.READ);
         assertThat(viewerRead.send("HEAD", "/api/v1/boards", null).status()).isEqualTo(200);
         assertThat(viewerRead.send("HEAD", "/api/v1/webhooks", null).status()).isEqualTo(403);
-        assertThat(http.anonymous().send("HEAD", "/api/v1/boards", null).status()).isEqualTo(401);
+        assertThat(http.anonymous().send("HEAD", "/api/v1/boards", null).status())
+                .isEqualTo(401);
         Response options = viewerRead.send("OPTIONS", "/api/v1/boards", null);
         assertThat(options.status()).isEqualTo(200);
-        assertThat(options.header("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET", "POST"));
+        assertThat(options.header("Allow"))
+                .hasValueSatisfying(allow -> assertThat(allow).contains("GET", "POST"));
     }
 
     private static final int ALLOWED = 0;
@@ -282,7 +338,8 @@ class AuthorizationMatrixTest extends ApiTest {
         return switch (rule.on()) {
             case NOTHING -> ALLOWED;
             case WORKSPACE -> !role.atLeast(rule.role()) ? 403 : ids ? 404 : ALLOWED;
-            case NAMED_WORKSPACE -> who.system() && Role.lower(Role.ADMIN, cred.cap()).atLeast(rule.role()) ? ALLOWED : 403;
+            case NAMED_WORKSPACE ->
+                who.system() && Role.lower(Role.ADMIN, cred.cap()).atLeast(rule.role()) ? ALLOWED : 403;
             case USERS -> !(who.system() || role.atLeast(rule.role())) ? 403 : !ids || who.system() ? ALLOWED : 404;
             case SELF -> {
                 if (!ids) {
@@ -290,7 +347,8 @@ class AuthorizationMatrixTest extends ApiTest {
                 }
                 // another workspace's user, token or invitation: only a system admin reaches users,
                 // and tokens with an admin-scoped credential; an invitation is its invitee's alone
-                boolean reaches = who.system() && !r.pattern().startsWith("/api/v1/invitations")
+                boolean reaches = who.system()
+                        && !r.pattern().startsWith("/api/v1/invitations")
                         && (!r.pattern().startsWith("/api/v1/tokens") || cred == Cred.ADMIN);
                 yield reaches ? ALLOWED : 404;
             }
@@ -339,8 +397,15 @@ class AuthorizationMatrixTest extends ApiTest {
     private void sacrifice(Route r, Map<String, Long> target) {
         Map<String, LongSupplier> throwaway = Map.of(
                 "DELETE /api/v1/workspaces/{id}", () -> otherWorkspace("throwaway-" + System.nanoTime()),
-                "DELETE /api/v1/users/{id}", () -> identities.provision("throwaway-" + System.nanoTime(), "throwaway-password",
-                        ids.get("workspace"), Role.MEMBER, false).id());
+                "DELETE /api/v1/users/{id}",
+                        () -> identities
+                                .provision(
+                                        "throwaway-" + System.nanoTime(),
+                                        "throwaway-password",
+                                        ids.get("workspace"),
+                                        Role.MEMBER,
+                                        false)
+                                .id());
         LongSupplier make = throwaway.get(r.key());
         if (make != null) {
             target.put(r.key().contains("workspaces") ? "workspace" : "user", make.getAsLong());
@@ -350,8 +415,10 @@ class AuthorizationMatrixTest extends ApiTest {
     private Response send(Http client, Route r, String path) {
         String[] text = TEXT_BODIES.get(r.key());
         if (text != null) {
-            return client.execute(HttpRequest.newBuilder(URI.create(client.base() + path)).header("Content-Type", text[0])
-                    .method(r.method(), HttpRequest.BodyPublishers.ofString(text[1])).build());
+            return client.execute(HttpRequest.newBuilder(URI.create(client.base() + path))
+                    .header("Content-Type", text[0])
+                    .method(r.method(), HttpRequest.BodyPublishers.ofString(text[1]))
+                    .build());
         }
         Object body = BODIES.get(r.key());
         if (body == null && !r.method().equals("GET") && !r.method().equals("DELETE")) {
@@ -370,7 +437,8 @@ class AuthorizationMatrixTest extends ApiTest {
             String kind = variable.equals("id") ? singular(segment) : variable.replace("Id", "");
             Long id = target.get(kind);
             if (id == null) {
-                throw new AssertionError("no id of workspace B for {" + variable + "} in " + pattern + ": add one to data()");
+                throw new AssertionError(
+                        "no id of workspace B for {" + variable + "} in " + pattern + ": add one to data()");
             }
             m.appendReplacement(out, "/" + segment + "/" + id);
         }
@@ -379,7 +447,9 @@ class AuthorizationMatrixTest extends ApiTest {
     }
 
     private static String singular(String segment) {
-        return segment.equals("evidence") ? "evidence" : segment.endsWith("s") ? segment.substring(0, segment.length() - 1) : segment;
+        return segment.equals("evidence")
+                ? "evidence"
+                : segment.endsWith("s") ? segment.substring(0, segment.length() - 1) : segment;
     }
 
     /**
@@ -395,19 +465,29 @@ class AuthorizationMatrixTest extends ApiTest {
                   and table_name not in ('flyway_schema_history', 'webhook_cursor')
                 order by table_name
                 """).query(String.class).list();
-        assertThat(tables).contains("webhooks", "webhook_deliveries", "idempotency_keys", "feed_followers", "api_tokens",
-                "identity_audit", "workspace_invitations");
+        assertThat(tables)
+                .contains(
+                        "webhooks",
+                        "webhook_deliveries",
+                        "idempotency_keys",
+                        "feed_followers",
+                        "api_tokens",
+                        "identity_audit",
+                        "workspace_invitations");
         List<String> parts = new ArrayList<>();
         for (String t : tables) {
-            parts.add("select '" + t + "' as t, count(*) || ':' || coalesce(md5(string_agg(r, ',' order by r)), '') as s"
-                    + " from (select (to_jsonb(x) - 'last_used_at')::text as r from \"" + t + "\" x) rows");
+            parts.add(
+                    "select '" + t + "' as t, count(*) || ':' || coalesce(md5(string_agg(r, ',' order by r)), '') as s"
+                            + " from (select (to_jsonb(x) - 'last_used_at')::text as r from \"" + t + "\" x) rows");
         }
         return String.join(" union all ", parts);
     }
 
     private Map<String, String> snapshot() {
         Map<String, String> m = new TreeMap<>();
-        jdbc.sql(snapshotSql).query((rs, n) -> m.put(rs.getString(1), rs.getString(2))).list();
+        jdbc.sql(snapshotSql)
+                .query((rs, n) -> m.put(rs.getString(1), rs.getString(2)))
+                .list();
         return m;
     }
 }

@@ -20,12 +20,13 @@ import org.springframework.test.context.TestPropertySource;
  * several loopback addresses (127.0.0.x, all of which reach the server on Linux) over raw sockets,
  * as an attacker with several machines would send them.
  */
-@TestPropertySource(properties = {
-    "kanban.invalid-credentials-per-minute=5",
-    // an account backs off after its 6th failure in a row, for a minute first (far longer than the test)
-    "kanban.login.account-free-failures=6",
-    "kanban.login.account-first-delay=PT1M"
-})
+@TestPropertySource(
+        properties = {
+            "kanban.invalid-credentials-per-minute=5",
+            // an account backs off after its 6th failure in a row, for a minute first (far longer than the test)
+            "kanban.login.account-free-failures=6",
+            "kanban.login.account-first-delay=PT1M"
+        })
 class BruteForceTest extends ApiTest {
 
     /** The status line's code of a request sent from {@code local} (an HTTP/1.1 exchange on one socket). */
@@ -37,7 +38,8 @@ class BruteForceTest extends ApiTest {
             byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
             String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                     + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-                    + (json == null ? "" : "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n") + "\r\n";
+                    + (json == null ? "" : "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n")
+                    + "\r\n";
             OutputStream out = s.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
@@ -49,7 +51,11 @@ class BruteForceTest extends ApiTest {
     }
 
     private int login(String local, String username, String password) throws IOException {
-        return from(local, "POST", "/api/v1/auth/login", null,
+        return from(
+                local,
+                "POST",
+                "/api/v1/auth/login",
+                null,
                 Http.JSON.writeValueAsString(obj("username", username, "password", password)));
     }
 
@@ -84,12 +90,16 @@ class BruteForceTest extends ApiTest {
     @Test
     void anAddressSendingInvalidTokensIsThrottled() throws IOException {
         for (int i = 0; i < 5; i++) {
-            assertThat(from("127.0.0.7", "GET", "/api/v1/boards", "Bearer akt_guess" + i, null)).isEqualTo(401);
+            assertThat(from("127.0.0.7", "GET", "/api/v1/boards", "Bearer akt_guess" + i, null))
+                    .isEqualTo(401);
         }
-        assertThat(from("127.0.0.7", "GET", "/api/v1/boards", "Bearer akt_guess-again", null)).isEqualTo(429);
-        assertThat(from("127.0.0.7", "GET", "/api/v1/boards", "Bearer not-even-a-jwt", null)).isEqualTo(429);
+        assertThat(from("127.0.0.7", "GET", "/api/v1/boards", "Bearer akt_guess-again", null))
+                .isEqualTo(429);
+        assertThat(from("127.0.0.7", "GET", "/api/v1/boards", "Bearer not-even-a-jwt", null))
+                .isEqualTo(429);
         // other addresses are not affected
-        assertThat(from("127.0.0.8", "GET", "/api/v1/boards", "Bearer akt_guess", null)).isEqualTo(401);
+        assertThat(from("127.0.0.8", "GET", "/api/v1/boards", "Bearer akt_guess", null))
+                .isEqualTo(401);
         assertThat(http.get("/api/v1/boards").status()).isEqualTo(200);
     }
 }

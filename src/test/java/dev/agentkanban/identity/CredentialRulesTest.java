@@ -36,7 +36,8 @@ class CredentialRulesTest extends ApiTest {
         User victim = identities.provision("victim", "victim-password", defaultWorkspace, Role.MEMBER, false);
         long users = count("users");
 
-        Response created = writeOnly.post("/api/v1/users", obj("username", "sneaky", "password", "sneaky-password", "is_admin", true));
+        Response created = writeOnly.post(
+                "/api/v1/users", obj("username", "sneaky", "password", "sneaky-password", "is_admin", true));
         assertThat(created.status()).as(created.body()).isEqualTo(403);
         Response reset = writeOnly.patch("/api/v1/users/" + victim.id(), obj("password", "attacker-chosen"));
         assertThat(reset.status()).as(reset.body()).isEqualTo(403);
@@ -44,10 +45,13 @@ class CredentialRulesTest extends ApiTest {
         login("victim", "victim-password");
 
         User loner = identities.provision("loner", "loner-password", defaultWorkspace, Role.MEMBER, false);
-        jdbc.sql("delete from memberships where user_id = :u").param("u", loner.id()).update();
+        jdbc.sql("delete from memberships where user_id = :u")
+                .param("u", loner.id())
+                .update();
         Http readToken = http.withToken(identities.issueToken(loner.id(), "read", List.of("read")));
-        Response own = readToken.patch("/api/v1/users/" + loner.id(), obj("password", "changed-password",
-                "current_password", "loner-password"));
+        Response own = readToken.patch(
+                "/api/v1/users/" + loner.id(),
+                obj("password", "changed-password", "current_password", "loner-password"));
         assertThat(own.status()).as(own.body()).isEqualTo(403);
         login("loner", "loner-password");
     }
@@ -58,8 +62,12 @@ class CredentialRulesTest extends ApiTest {
         Http workspaceAdmin = clientFor("metrics-ws-admin", defaultWorkspace, Role.ADMIN);
         assertThat(viewer.get("/actuator/metrics").status()).isEqualTo(403);
         assertThat(viewer.get("/actuator").status()).isEqualTo(403);
-        assertThat(workspaceAdmin.get("/actuator/metrics/jvm.memory.used").status()).isEqualTo(403);
-        assertThat(systemAdminWith("metrics-write-admin", "read", "write").get("/actuator/metrics").status()).isEqualTo(403);
+        assertThat(workspaceAdmin.get("/actuator/metrics/jvm.memory.used").status())
+                .isEqualTo(403);
+        assertThat(systemAdminWith("metrics-write-admin", "read", "write")
+                        .get("/actuator/metrics")
+                        .status())
+                .isEqualTo(403);
         assertThat(http.anonymous().get("/actuator/metrics").status()).isEqualTo(401);
         assertThat(http.get("/actuator/metrics").status()).isEqualTo(200);
         assertThat(http.anonymous().get("/actuator/health").status()).isEqualTo(200);
@@ -70,25 +78,29 @@ class CredentialRulesTest extends ApiTest {
         User owner = identities.provision("minter", "minter-password", defaultWorkspace, Role.MEMBER, false);
         Http rootSession = http.withToken(login("minter", "minter-password"));
         Instant parentExpiry = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        Response parent = rootSession.post("/api/v1/tokens", obj("name", "parent", "scopes", List.of("read", "write"),
-                "expires_at", parentExpiry.toString()));
+        Response parent = rootSession.post(
+                "/api/v1/tokens",
+                obj("name", "parent", "scopes", List.of("read", "write"), "expires_at", parentExpiry.toString()));
         assertThat(parent.status()).as(parent.body()).isEqualTo(201);
         Http parentClient = http.withToken(parent.json().get("token").asString());
 
-        assertThat(parentClient.post("/api/v1/tokens", obj("name", "escalate", "scopes", List.of("admin"))).status())
+        assertThat(parentClient
+                        .post("/api/v1/tokens", obj("name", "escalate", "scopes", List.of("admin")))
+                        .status())
                 .isEqualTo(403);
         Response child = parentClient.post("/api/v1/tokens", obj("name", "child", "scopes", List.of("read")));
         assertThat(child.status()).as(child.body()).isEqualTo(201);
         assertThat(Instant.parse(child.json().get("expires_at").asString())).isEqualTo(parentExpiry);
-        Response longer = parentClient.post("/api/v1/tokens", obj("name", "longer", "scopes", List.of("read"),
-                "expires_in_days", 365));
+        Response longer = parentClient.post(
+                "/api/v1/tokens", obj("name", "longer", "scopes", List.of("read"), "expires_in_days", 365));
         assertThat(Instant.parse(longer.json().get("expires_at").asString())).isEqualTo(parentExpiry);
         Http childClient = http.withToken(child.json().get("token").asString());
         Response grandchild = childClient.post("/api/v1/tokens", obj("name", "grandchild", "scopes", List.of("read")));
         Http grandchildClient = http.withToken(grandchild.json().get("token").asString());
         assertThat(grandchildClient.get("/api/v1/auth/me").status()).isEqualTo(200);
 
-        assertThat(parentClient.delete("/api/v1/tokens/" + parent.id()).status()).isEqualTo(204);
+        assertThat(parentClient.delete("/api/v1/tokens/" + parent.id()).status())
+                .isEqualTo(204);
 
         assertThat(parentClient.get("/api/v1/auth/me").status()).isEqualTo(401);
         assertThat(childClient.get("/api/v1/auth/me").status()).isEqualTo(401);
@@ -105,13 +117,13 @@ class CredentialRulesTest extends ApiTest {
 
         Response missing = here.patch("/api/v1/users/" + user.id(), obj("password", "second-password"));
         assertThat(missing.status()).as(missing.body()).isEqualTo(422);
-        Response wrong = here.patch("/api/v1/users/" + user.id(), obj("password", "second-password",
-                "current_password", "not-it-at-all"));
+        Response wrong = here.patch(
+                "/api/v1/users/" + user.id(), obj("password", "second-password", "current_password", "not-it-at-all"));
         assertThat(wrong.status()).isEqualTo(422);
         assertThat(elsewhere.get("/api/v1/auth/me").status()).isEqualTo(200);
 
-        Response changed = here.patch("/api/v1/users/" + user.id(), obj("password", "second-password",
-                "current_password", "first-password"));
+        Response changed = here.patch(
+                "/api/v1/users/" + user.id(), obj("password", "second-password", "current_password", "first-password"));
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(here.get("/api/v1/auth/me").status()).isEqualTo(200);
         assertThat(elsewhere.get("/api/v1/auth/me").status()).isEqualTo(401);
@@ -130,7 +142,12 @@ class CredentialRulesTest extends ApiTest {
         assertThat(jdbc.sql("""
                 select count(*) from identity_audit where action = 'user_changed' and actor_user_id = :a
                   and subject_user_id = :u and detail -> 'changes' @> '["password_reset"]'
-                """).param("a", admin.id()).param("u", user.id()).query(Long.class).single()).isEqualTo(1);
+                """)
+                        .param("a", admin.id())
+                        .param("u", user.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -139,9 +156,12 @@ class CredentialRulesTest extends ApiTest {
         identities.provision("other-tenant-user", "other-tenant-password", elsewhere, Role.ADMIN, false);
         Http member = clientFor("curious", defaultWorkspace, Role.MEMBER);
 
-        List<String> seen = member.get("/api/v1/users?limit=500").json().get("items").findValuesAsString("username");
+        List<String> seen =
+                member.get("/api/v1/users?limit=500").json().get("items").findValuesAsString("username");
         assertThat(seen).contains("curious", "tester").doesNotContain("other-tenant-user");
-        long hidden = jdbc.sql("select id from users where username = 'other-tenant-user'").query(Long.class).single();
+        long hidden = jdbc.sql("select id from users where username = 'other-tenant-user'")
+                .query(Long.class)
+                .single();
         assertThat(member.get("/api/v1/users/" + hidden).status()).isEqualTo(404);
         assertThat(http.get("/api/v1/users?limit=500").json().get("items").findValuesAsString("username"))
                 .contains("other-tenant-user");
@@ -172,8 +192,10 @@ class CredentialRulesTest extends ApiTest {
         Http invitee = http.withToken(login("real-person", "real-person-password"));
         var invitations = invitee.get("/api/v1/invitations").json();
         assertThat(invitations).hasSize(1);
-        Response accepted = invitee.post("/api/v1/invitations/" + invitations.get(0).get("id").asLong() + "/accept", null);
+        Response accepted = invitee.post(
+                "/api/v1/invitations/" + invitations.get(0).get("id").asLong() + "/accept", null);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
-        assertThat(session.get(members).json().findValuesAsString("username")).containsExactlyInAnyOrder("founder", "real-person");
+        assertThat(session.get(members).json().findValuesAsString("username"))
+                .containsExactlyInAnyOrder("founder", "real-person");
     }
 }

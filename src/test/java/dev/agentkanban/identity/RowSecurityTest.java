@@ -48,21 +48,35 @@ class RowSecurityTest extends ApiTest {
                 select distinct tablename from pg_policies
                 where schemaname = 'public' and coalesce(qual, '') || coalesce(with_check, '') ~ 'kanban[._]system' order by 1
                 """).query(String.class).list();
-        assertThat(tables).as("tables with a system policy").contains("outbox_events", "webhooks", "webhook_deliveries");
+        assertThat(tables)
+                .as("tables with a system policy")
+                .contains("outbox_events", "webhooks", "webhook_deliveries");
         RequestContext asA = new RequestContext(defaultWorkspace, "rls-check", Role.ADMIN);
-        String mark = CurrentRequest.runAs(asA, () -> tx.read(() ->
-                jdbc.sql("select coalesce(current_setting('kanban.system', true), '')").query(String.class).single()));
+        String mark = CurrentRequest.runAs(
+                asA,
+                () -> tx.read(() -> jdbc.sql("select coalesce(current_setting('kanban.system', true), '')")
+                        .query(String.class)
+                        .single()));
         assertThat(mark).as("kanban.system in a tenant transaction").isNotEqualTo("on");
         for (String table : tables) {
             long foreign = rls.rows(table, workspaceB);
             assertThat(foreign).as("B's rows in %s", table).isPositive();
-            long seen = CurrentRequest.runAs(asA, () -> tx.write(() -> {
-                jdbc.sql("select set_config('kanban.system', 'on', true)").query(String.class).single();
-                long visible = jdbc.sql("select count(*) from " + table + " where workspace_id = " + workspaceB).query(Long.class).single();
-                long deleted = jdbc.sql("delete from " + table + " where workspace_id = " + workspaceB).update();
-                return visible + deleted;
-            }));
-            assertThat(seen).as("B's rows of %s seen or deleted by A's transaction claiming to be system work", table).isZero();
+            long seen = CurrentRequest.runAs(
+                    asA,
+                    () -> tx.write(() -> {
+                        jdbc.sql("select set_config('kanban.system', 'on', true)")
+                                .query(String.class)
+                                .single();
+                        long visible = jdbc.sql("select count(*) from " + table + " where workspace_id = " + workspaceB)
+                                .query(Long.class)
+                                .single();
+                        long deleted = jdbc.sql("delete from " + table + " where workspace_id = " + workspaceB)
+                                .update();
+                        return visible + deleted;
+                    }));
+            assertThat(seen)
+                    .as("B's rows of %s seen or deleted by A's transaction claiming to be system work", table)
+                    .isZero();
             assertThat(rls.rows(table, workspaceB)).isEqualTo(foreign);
         }
     }
@@ -101,7 +115,8 @@ class RowSecurityTest extends ApiTest {
                         and p.with_check = '(workspace_id = kanban_workspace())'))
                 order by c.relname
                 """).query(String.class).list();
-        assertThat(unprotected).as("tables with a workspace_id but no forced row security and workspace policy")
+        assertThat(unprotected)
+                .as("tables with a workspace_id but no forced row security and workspace policy")
                 .containsExactlyInAnyOrderElementsOf(exempt);
     }
 }

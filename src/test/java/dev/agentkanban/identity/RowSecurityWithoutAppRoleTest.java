@@ -35,11 +35,13 @@ class RowSecurityWithoutAppRoleTest {
         db = TestDatabase.get().ownedByPlainRole("kanban_plain");
         app = AppInstance.startOn(db, List.of());
         TestDatabase server = db.as(TestDatabase.get());
-        truth = JdbcClient.create(new SimpleDriverDataSource(new org.postgresql.Driver(), server.jdbcUrl, server.username,
-                server.password));
+        truth = JdbcClient.create(new SimpleDriverDataSource(
+                new org.postgresql.Driver(), server.jdbcUrl, server.username, server.password));
         rls = new RowSecurity(truth, app.context.getBean(JdbcClient.class), app.context.getBean(Transactions.class));
         workspaceA = app.context.getBean(Workspaces.class).defaultWorkspaceId();
-        workspaceB = truth.sql("insert into workspaces (slug, name) values ('plain-b', 'B') returning id").query(Long.class).single();
+        workspaceB = truth.sql("insert into workspaces (slug, name) values ('plain-b', 'B') returning id")
+                .query(Long.class)
+                .single();
         rls.fill(app.http.withToken(app.token("plain-ann", Role.ADMIN, "read", "write", "admin")), workspaceA);
         rls.fill(app.http.withToken(adminOf(workspaceB, "plain-bee")), workspaceB);
     }
@@ -53,10 +55,16 @@ class RowSecurityWithoutAppRoleTest {
 
     @Test
     void theMigrationCouldNotMakeTheOwnerAMemberOfTheAppRole() {
-        assertThat(truth.sql("select pg_has_role(:owner, 'kanban_app', 'member')").param("owner", db.username)
-                .query(Boolean.class).single()).isFalse();
-        assertThat(truth.sql("select rolsuper or rolbypassrls from pg_roles where rolname = :owner").param("owner", db.username)
-                .query(Boolean.class).single()).isFalse();
+        assertThat(truth.sql("select pg_has_role(:owner, 'kanban_app', 'member')")
+                        .param("owner", db.username)
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
+        assertThat(truth.sql("select rolsuper or rolbypassrls from pg_roles where rolname = :owner")
+                        .param("owner", db.username)
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
     }
 
     @Test

@@ -8,20 +8,22 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** Browser-facing protections: security headers on every kind of response, and CORS only for listed origins. */
-@TestPropertySource(properties = {
-    "kanban.cors-origins=https://board.example.com, https://ops.example.com",
-    "spring.datasource.hikari.maximum-pool-size=5"
-})
+@TestPropertySource(
+        properties = {
+            "kanban.cors-origins=https://board.example.com, https://ops.example.com",
+            "spring.datasource.hikari.maximum-pool-size=5"
+        })
 class SecurityHeadersTest extends ApiTest {
 
     private static final String ALLOWED = "https://board.example.com";
 
     private static void assertSecurityHeaders(Response r) {
         assertThat(r.header("X-Content-Type-Options")).contains("nosniff");
-        assertThat(r.header("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
-                .contains("frame-ancestors 'none'")
-                .contains("default-src 'self'")
-                .contains("object-src 'none'"));
+        assertThat(r.header("Content-Security-Policy"))
+                .hasValueSatisfying(csp -> assertThat(csp)
+                        .contains("frame-ancestors 'none'")
+                        .contains("default-src 'self'")
+                        .contains("object-src 'none'"));
         assertThat(r.header("Referrer-Policy")).contains("strict-origin-when-cross-origin");
         assertThat(r.header("X-Frame-Options")).contains("DENY");
     }
@@ -37,7 +39,8 @@ class SecurityHeadersTest extends ApiTest {
     void theWebUiCarriesSecurityHeaders() {
         Response page = http.anonymous().get("/");
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("Agent Kanban");
         assertSecurityHeaders(page);
     }
@@ -50,15 +53,24 @@ class SecurityHeadersTest extends ApiTest {
 
     @Test
     void aListedOriginPassesThePreflight() {
-        Response preflight = http.anonymous().send("OPTIONS", "/api/v1/boards", null,
-                "Origin", ALLOWED,
-                "Access-Control-Request-Method", "POST",
-                "Access-Control-Request-Headers", "authorization, content-type, idempotency-key");
+        Response preflight = http.anonymous()
+                .send(
+                        "OPTIONS",
+                        "/api/v1/boards",
+                        null,
+                        "Origin",
+                        ALLOWED,
+                        "Access-Control-Request-Method",
+                        "POST",
+                        "Access-Control-Request-Headers",
+                        "authorization, content-type, idempotency-key");
         assertThat(preflight.status()).isEqualTo(200);
         assertThat(preflight.header("Access-Control-Allow-Origin")).contains(ALLOWED);
-        assertThat(preflight.header("Access-Control-Allow-Methods")).hasValueSatisfying(m -> assertThat(m).contains("POST"));
-        assertThat(preflight.header("Access-Control-Allow-Headers")).hasValueSatisfying(h -> assertThat(h.toLowerCase())
-                .contains("authorization").contains("idempotency-key"));
+        assertThat(preflight.header("Access-Control-Allow-Methods"))
+                .hasValueSatisfying(m -> assertThat(m).contains("POST"));
+        assertThat(preflight.header("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(h ->
+                        assertThat(h.toLowerCase()).contains("authorization").contains("idempotency-key"));
     }
 
     @Test
@@ -66,15 +78,22 @@ class SecurityHeadersTest extends ApiTest {
         Response r = http.get("/api/v1/boards", "Origin", ALLOWED);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Access-Control-Allow-Origin")).contains(ALLOWED);
-        assertThat(r.header("Access-Control-Expose-Headers")).hasValueSatisfying(h -> assertThat(h)
-                .contains("ETag").contains("Retry-After").contains("X-RateLimit-Remaining"));
+        assertThat(r.header("Access-Control-Expose-Headers"))
+                .hasValueSatisfying(h ->
+                        assertThat(h).contains("ETag").contains("Retry-After").contains("X-RateLimit-Remaining"));
     }
 
     @Test
     void aForeignOriginIsRefused() {
-        Response preflight = http.anonymous().send("OPTIONS", "/api/v1/boards", null,
-                "Origin", "https://evil.example.net",
-                "Access-Control-Request-Method", "POST");
+        Response preflight = http.anonymous()
+                .send(
+                        "OPTIONS",
+                        "/api/v1/boards",
+                        null,
+                        "Origin",
+                        "https://evil.example.net",
+                        "Access-Control-Request-Method",
+                        "POST");
         assertThat(preflight.status()).isEqualTo(403);
         assertThat(preflight.header("Access-Control-Allow-Origin")).isEmpty();
 

@@ -30,32 +30,58 @@ class TenancyTest extends ApiTest {
         workspaceB = otherWorkspace("team-b");
         bee = clientFor("bee", workspaceB, Role.ADMIN);
         boardB = bee.post("/api/v1/boards", obj("name", "B board")).id();
-        taskB = bee.post("/api/v1/tasks", obj("board_id", boardB, "title", "B secret")).id();
-        commentB = bee.post("/api/v1/tasks/" + taskB + "/comments", obj("body", "B comment")).id();
+        taskB = bee.post("/api/v1/tasks", obj("board_id", boardB, "title", "B secret"))
+                .id();
+        commentB = bee.post("/api/v1/tasks/" + taskB + "/comments", obj("body", "B comment"))
+                .id();
         long boardA = ann.post("/api/v1/boards", obj("name", "A board")).id();
         ann.post("/api/v1/tasks", obj("board_id", boardA, "title", "A task"));
     }
 
     @Test
     void anotherWorkspacesRowsAre404AndStayUnchanged() {
-        long version = jdbc.sql("select version from tasks where id = :id").param("id", taskB).query(Long.class).single();
+        long version = jdbc.sql("select version from tasks where id = :id")
+                .param("id", taskB)
+                .query(Long.class)
+                .single();
         assertThat(ann.get("/api/v1/tasks/" + taskB).status()).isEqualTo(404);
-        assertThat(ann.patch("/api/v1/tasks/" + taskB, obj("title", "hijacked")).status()).isEqualTo(404);
-        assertThat(ann.post("/api/v1/tasks/" + taskB + "/move", obj("column", "Done")).status()).isEqualTo(404);
+        assertThat(ann.patch("/api/v1/tasks/" + taskB, obj("title", "hijacked")).status())
+                .isEqualTo(404);
+        assertThat(ann.post("/api/v1/tasks/" + taskB + "/move", obj("column", "Done"))
+                        .status())
+                .isEqualTo(404);
         assertThat(ann.delete("/api/v1/tasks/" + taskB).status()).isEqualTo(404);
         assertThat(ann.get("/api/v1/boards/" + boardB).status()).isEqualTo(404);
         assertThat(ann.delete("/api/v1/boards/" + boardB).status()).isEqualTo(404);
         assertThat(ann.get("/api/v1/comments/" + commentB).status()).isEqualTo(404);
         assertThat(ann.get("/api/v1/tasks/" + taskB + "/history").status()).isEqualTo(404);
-        assertThat(ann.post("/api/v1/tasks", obj("board_id", boardB, "title", "sneak")).status()).isEqualTo(404);
-        assertThat(ann.get("/api/v1/tasks").json().get("items").findValuesAsString("title")).doesNotContain("B secret");
-        long columnB = jdbc.sql("select column_id from tasks where id = :id").param("id", taskB).query(Long.class).single();
+        assertThat(ann.post("/api/v1/tasks", obj("board_id", boardB, "title", "sneak"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(ann.get("/api/v1/tasks").json().get("items").findValuesAsString("title"))
+                .doesNotContain("B secret");
+        long columnB = jdbc.sql("select column_id from tasks where id = :id")
+                .param("id", taskB)
+                .query(Long.class)
+                .single();
         Response foreignColumn = ann.get("/api/v1/tasks?column_id=" + columnB);
         assertThat(foreignColumn.json().get("items")).isEmpty();
         assertThat(foreignColumn.json().get("total").asLong()).isZero();
-        assertThat(ann.get("/api/v1/tasks?board_id=" + boardB).json().get("total").asLong()).isZero();
-        assertThat(jdbc.sql("select version from tasks where id = :id").param("id", taskB).query(Long.class).single()).isEqualTo(version);
-        assertThat(jdbc.sql("select title from tasks where id = :id").param("id", taskB).query(String.class).single()).isEqualTo("B secret");
+        assertThat(ann.get("/api/v1/tasks?board_id=" + boardB)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isZero();
+        assertThat(jdbc.sql("select version from tasks where id = :id")
+                        .param("id", taskB)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(version);
+        assertThat(jdbc.sql("select title from tasks where id = :id")
+                        .param("id", taskB)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("B secret");
     }
 
     @Test
@@ -79,19 +105,31 @@ class TenancyTest extends ApiTest {
     void rowLevelSecurityHoldsEvenForAQueryThatForgetsItsWorkspaceFilter() {
         RequestContext a = new RequestContext(defaultWorkspace, "ann", Role.ADMIN);
         long all = count("tasks");
-        long visible = CurrentRequest.runAs(a, () -> tx.read(() ->
-                jdbc.sql("select count(*) from tasks").query(Long.class).single()));
-        long titlesOfB = CurrentRequest.runAs(a, () -> tx.read(() ->
-                jdbc.sql("select count(*) from tasks where title = 'B secret'").query(Long.class).single()));
+        long visible = CurrentRequest.runAs(
+                a,
+                () -> tx.read(() ->
+                        jdbc.sql("select count(*) from tasks").query(Long.class).single()));
+        long titlesOfB = CurrentRequest.runAs(
+                a,
+                () -> tx.read(() -> jdbc.sql("select count(*) from tasks where title = 'B secret'")
+                        .query(Long.class)
+                        .single()));
         assertThat(all).isGreaterThan(visible);
         assertThat(titlesOfB).isZero();
-        long ownCount = jdbc.sql("select count(*) from tasks where workspace_id = :ws").param("ws", defaultWorkspace)
-                .query(Long.class).single();
+        long ownCount = jdbc.sql("select count(*) from tasks where workspace_id = :ws")
+                .param("ws", defaultWorkspace)
+                .query(Long.class)
+                .single();
         assertThat(visible).isEqualTo(ownCount);
-        long updated = CurrentRequest.runAs(a, () -> tx.write(() ->
-                (long) jdbc.sql("update tasks set title = 'overwritten'").update()));
+        long updated = CurrentRequest.runAs(
+                a,
+                () -> tx.write(() -> (long)
+                        jdbc.sql("update tasks set title = 'overwritten'").update()));
         assertThat(updated).isEqualTo(ownCount);
-        assertThat(jdbc.sql("select title from tasks where id = :id").param("id", taskB).query(String.class).single())
+        assertThat(jdbc.sql("select title from tasks where id = :id")
+                        .param("id", taskB)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("B secret");
     }
 }

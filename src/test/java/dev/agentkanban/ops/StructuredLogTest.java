@@ -47,18 +47,44 @@ class StructuredLogTest extends ApiTest {
     @BeforeAll
     void startTheServiceWithJsonLogs() throws Exception {
         out = Files.createTempFile("json-log", ".out");
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), KanbanApplication.class.getName(),
-                "--server.port=0").redirectOutput(out.toFile()).redirectErrorStream(true)
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KanbanApplication.class.getName(),
+                        "--server.port=0")
+                .redirectOutput(out.toFile())
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(Map.of("LOG_FORMAT", "json", "SLOW_SQL_MS", Long.toString(SLOW_MS),
-                "DATABASE_URL", TestDatabase.get().urlWithCredentials(), "DB_POOL_SIZE", "4", "RATE_LIMIT_ENABLED", "false"));
+        pb.environment()
+                .putAll(Map.of(
+                        "LOG_FORMAT",
+                        "json",
+                        "SLOW_SQL_MS",
+                        Long.toString(SLOW_MS),
+                        "DATABASE_URL",
+                        TestDatabase.get().urlWithCredentials(),
+                        "DB_POOL_SIZE",
+                        "4",
+                        "RATE_LIMIT_ENABLED",
+                        "false"));
         process = pb.start();
         String marker = "Agent Kanban is running at ";
-        String base = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(
-                () -> Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(marker))
-                        .map(l -> l.substring(marker.length()).split(" ")[0]).findFirst(), Optional::isPresent).orElseThrow();
-        child = new Http(base).withToken(identities.issueToken(admin.id(), "json-logs", List.of("read", "write", "admin")));
+        String base = await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                                .filter(l -> l.startsWith(marker))
+                                .map(l -> l.substring(marker.length()).split(" ")[0])
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        child = new Http(base)
+                .withToken(identities.issueToken(admin.id(), "json-logs", List.of("read", "write", "admin")));
     }
 
     @AfterAll
@@ -82,7 +108,8 @@ class StructuredLogTest extends ApiTest {
         assertThat(line.get("http").get("response").get("status_code").asInt()).isEqualTo(200);
 
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.isBlank() && !l.startsWith("Agent Kanban is running at ")).toList();
+                .filter(l -> !l.isBlank() && !l.startsWith("Agent Kanban is running at "))
+                .toList();
         assertThat(lines).hasSizeGreaterThan(5);
         for (String l : lines) {
             assertThat(Http.JSON.readTree(l).isObject()).as(l).isTrue();
@@ -101,15 +128,21 @@ class StructuredLogTest extends ApiTest {
                 s.setLong(1, task);
                 s.executeQuery().close();
             }
-            CompletableFuture<Response> patch = CompletableFuture.supplyAsync(
-                    () -> child.patch("/api/v1/tasks/" + task, obj("title", "renamed while locked"), "X-Request-Id", "slow-sql-1"));
+            CompletableFuture<Response> patch = CompletableFuture.supplyAsync(() -> child.patch(
+                    "/api/v1/tasks/" + task, obj("title", "renamed while locked"), "X-Request-Id", "slow-sql-1"));
             // the service's update waits for the lock; release it once it has waited longer than the threshold
             // (asked on another connection: within a transaction pg_stat_activity is a snapshot)
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.sql("""
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> jdbc.sql("""
                     select count(*) from pg_stat_activity
                     where datname = current_database() and wait_event_type = 'Lock' and query like '%from tasks%for update%'
                       and now() - query_start > make_interval(secs => :secs)
-                    """).param("secs", (SLOW_MS + 100) / 1000.0).query(Long.class).single() > 0);
+                    """)
+                                    .param("secs", (SLOW_MS + 100) / 1000.0)
+                                    .query(Long.class)
+                                    .single()
+                            > 0);
             lock.commit();
             assertThat(patch.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
@@ -117,23 +150,29 @@ class StructuredLogTest extends ApiTest {
                 && "slow-sql-1".equals(text(l, "request_id")));
         assertThat(text(line, "log", "level")).isEqualTo("WARN");
         assertThat(line.get("sql").get("duration_ms").asLong()).isGreaterThanOrEqualTo(SLOW_MS);
-        assertThat(line.get("sql").get("statement").asString()).contains("from tasks").contains("for update");
+        assertThat(line.get("sql").get("statement").asString())
+                .contains("from tasks")
+                .contains("for update");
         assertThat(text(line, "actor")).isEqualTo("tester");
     }
 
     private JsonNode awaitLine(Predicate<JsonNode> match) {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            List<JsonNode> found = new ArrayList<>();
-            for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                if (l.startsWith("{")) {
-                    JsonNode n = Http.JSON.readTree(l);
-                    if (match.test(n)) {
-                        found.add(n);
-                    }
-                }
-            }
-            return found.isEmpty() ? null : found.getFirst();
-        }, Objects::nonNull);
+        return await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> {
+                            List<JsonNode> found = new ArrayList<>();
+                            for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+                                if (l.startsWith("{")) {
+                                    JsonNode n = Http.JSON.readTree(l);
+                                    if (match.test(n)) {
+                                        found.add(n);
+                                    }
+                                }
+                            }
+                            return found.isEmpty() ? null : found.getFirst();
+                        },
+                        Objects::nonNull);
     }
 
     /** A field by path: ECS writes some as nested objects ({@code log.logger}), some as dotted names. */

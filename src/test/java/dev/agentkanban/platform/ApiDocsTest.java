@@ -24,7 +24,8 @@ class ApiDocsTest extends ApiTest {
 
     @Test
     void schemasUseTheWireNamesInSnakeCase() {
-        JsonNode column = http.get("/v3/api-docs").json().get("components").get("schemas").get("BoardColumn");
+        JsonNode column =
+                http.get("/v3/api-docs").json().get("components").get("schemas").get("BoardColumn");
         assertThat(column.get("properties").has("wip_limit")).isTrue();
         assertThat(column.get("properties").has("wipLimit")).isFalse();
     }
@@ -38,6 +39,7 @@ class ApiDocsTest extends ApiTest {
         assertThat(index.status()).isEqualTo(200);
         assertThat(index.body()).contains("swagger-ui-bundle.js").doesNotContain("https://");
         assertThat(http.get("/swagger-ui/swagger-ui-bundle.js").status()).isEqualTo(200);
-        assertThat(http.get("/v3/api-docs/swagger-config").json().get("url").asString()).isEqualTo("/v3/api-docs");
+        assertThat(http.get("/v3/api-docs/swagger-config").json().get("url").asString())
+                .isEqualTo("/v3/api-docs");
     }
 }

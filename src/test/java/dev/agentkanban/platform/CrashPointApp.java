@@ -41,9 +41,10 @@ public final class CrashPointApp {
     static class CrashPoint {
 
         @Bean
-        FilterRegistrationBean<OncePerRequestFilter> crashPoint(@Value("${crash-point.order}") int order,
-                @Value("${crash-point.marker}") String marker) {
-            FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new Stop(Path.of(marker)));
+        FilterRegistrationBean<OncePerRequestFilter> crashPoint(
+                @Value("${crash-point.order}") int order, @Value("${crash-point.marker}") String marker) {
+            FilterRegistrationBean<OncePerRequestFilter> registration =
+                    new FilterRegistrationBean<>(new Stop(Path.of(marker)));
             registration.setOrder(order);
             return registration;
         }
@@ -68,9 +69,15 @@ public final class CrashPointApp {
             ContentCachingResponseWrapper held = new ContentCachingResponseWrapper(response); // never flushes
             chain.doFilter(request, held);
             String location = held.getHeader("Location");
-            byte[] answer = JsonMapper.builder().build().writeValueAsBytes(Map.of("status", held.getStatus(),
-                    "location", location == null ? "" : location,
-                    "body", new String(held.getContentAsByteArray(), StandardCharsets.UTF_8)));
+            byte[] answer = JsonMapper.builder()
+                    .build()
+                    .writeValueAsBytes(Map.of(
+                            "status",
+                            held.getStatus(),
+                            "location",
+                            location == null ? "" : location,
+                            "body",
+                            new String(held.getContentAsByteArray(), StandardCharsets.UTF_8)));
             Path written = Files.write(marker.resolveSibling(marker.getFileName() + ".tmp"), answer);
             Files.move(written, marker, StandardCopyOption.ATOMIC_MOVE);
             try {

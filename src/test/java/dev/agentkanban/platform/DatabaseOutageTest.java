@@ -24,25 +24,36 @@ class DatabaseOutageTest {
             List<String> args = new ArrayList<>(RunningApp.testDatabase(proxied));
             args.add("--kanban.database-check-interval=PT0.2S");
             try (RunningApp app = RunningApp.start(args.toArray(String[]::new))) {
-                long id = app.http.post("/api/v1/boards", obj("name", "Before the outage")).id();
+                long id = app.http
+                        .post("/api/v1/boards", obj("name", "Before the outage"))
+                        .id();
 
                 proxy.cut();
-                await().atMost(Duration.ofSeconds(5)).until(() -> app.http.get("/api/v1/health").status() == 503);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> app.http.get("/api/v1/health").status() == 503);
                 long start = System.nanoTime();
                 Response during = app.http.get("/api/v1/boards/" + id);
                 // Not a speed figure: the 503 must come from the outage check, not after the pool's 30 s
                 // wait for a connection. Half of that tells the two apart even on a busy machine.
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
                 assertThat(during.status()).isEqualTo(503);
-                assertThat(during.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+                assertThat(during.header("Content-Type"))
+                        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
                 assertThat(during.header("Retry-After")).isPresent();
                 assertThat(during.json().get("type").asString()).isEqualTo(Problems.TYPE_BASE + "unavailable");
-                assertThat(app.http.post("/api/v1/boards", obj("name", "During the outage")).status()).isEqualTo(503);
+                assertThat(app.http
+                                .post("/api/v1/boards", obj("name", "During the outage"))
+                                .status())
+                        .isEqualTo(503);
 
                 proxy.restore();
-                await().atMost(Duration.ofSeconds(30)).until(() -> app.http.get("/api/v1/boards/" + id).status() == 200);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> app.http.get("/api/v1/boards/" + id).status() == 200);
                 assertThat(app.http.get("/api/v1/health").status()).isEqualTo(200);
-                assertThat(app.http.post("/api/v1/boards", obj("name", "After the outage")).status()).isEqualTo(201);
+                assertThat(app.http
+                                .post("/api/v1/boards", obj("name", "After the outage"))
+                                .status())
+                        .isEqualTo(201);
             }
         }
     }

@@ -52,7 +52,8 @@ class DatabaseUrlTest {
 
     @Test
     void garbageIsRefusedWithAMessageThatNamesTheAcceptedForms() {
-        for (String garbage : new String[] {"", "   ", "localhost:5432/board", "mysql://u:p@db/board", "jdbc:mysql://db/board"}) {
+        for (String garbage :
+                new String[] {"", "   ", "localhost:5432/board", "mysql://u:p@db/board", "jdbc:mysql://db/board"}) {
             assertThatThrownBy(() -> DatabaseUrl.parse(garbage))
                     .as(garbage)
                     .isInstanceOf(IllegalArgumentException.class)
@@ -62,7 +63,8 @@ class DatabaseUrlTest {
 
     @Test
     void aMalformedUrlIsRefusedWithoutRepeatingThePassword() {
-        for (String malformed : new String[] {"postgresql://u:top secret@db/board", "postgresql://u:top@secret@db/board"}) {
+        for (String malformed :
+                new String[] {"postgresql://u:top secret@db/board", "postgresql://u:top@secret@db/board"}) {
             assertThatThrownBy(() -> DatabaseUrl.parse(malformed))
                     .as(malformed)
                     .isInstanceOf(IllegalArgumentException.class)
@@ -73,6 +75,7 @@ class DatabaseUrlTest {
 
     @Test
     void thePasswordNeverAppearsInTheTextForm() {
-        assertThat(DatabaseUrl.parse("postgresql://u:secret@db/board").toString()).doesNotContain("secret");
+        assertThat(DatabaseUrl.parse("postgresql://u:secret@db/board").toString())
+                .doesNotContain("secret");
     }
 }

@@ -18,8 +18,9 @@ class ForwardedTlsTest extends ApiTest {
         Response r = http.get("/api/v1/boards", "X-Forwarded-Proto", "https");
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.header("Strict-Transport-Security")).hasValueSatisfying(h -> assertThat(h).contains("max-age=31536000")
-                .contains("includeSubDomains"));
+        assertThat(r.header("Strict-Transport-Security"))
+                .hasValueSatisfying(
+                        h -> assertThat(h).contains("max-age=31536000").contains("includeSubDomains"));
         Response error = http.anonymous().get("/api/v1/boards", "X-Forwarded-Proto", "https");
         assertThat(error.status()).isEqualTo(401);
         assertThat(error.header("Strict-Transport-Security")).isPresent();
@@ -27,7 +28,9 @@ class ForwardedTlsTest extends ApiTest {
 
     @Test
     void plainHttpGetsNoHsts() {
-        assertThat(http.get("/api/v1/boards").header("Strict-Transport-Security")).isEmpty();
-        assertThat(http.get("/api/v1/boards", "X-Forwarded-Proto", "http").header("Strict-Transport-Security")).isEmpty();
+        assertThat(http.get("/api/v1/boards").header("Strict-Transport-Security"))
+                .isEmpty();
+        assertThat(http.get("/api/v1/boards", "X-Forwarded-Proto", "http").header("Strict-Transport-Security"))
+                .isEmpty();
     }
 }

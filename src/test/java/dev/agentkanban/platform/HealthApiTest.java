@@ -33,7 +33,8 @@ class HealthApiTest extends ApiTest {
     void thePoolSizeDefaultsTo20() throws Exception {
         var yaml = new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
         yaml.setResources(new org.springframework.core.io.ClassPathResource("application.yml"));
-        assertThat(yaml.getObject().getProperty("spring.datasource.hikari.maximum-pool-size")).isEqualTo("${DB_POOL_SIZE:20}");
+        assertThat(yaml.getObject().getProperty("spring.datasource.hikari.maximum-pool-size"))
+                .isEqualTo("${DB_POOL_SIZE:20}");
     }
 
     @Test
@@ -104,15 +105,18 @@ class HealthApiTest extends ApiTest {
 
             Response api = timed(() -> app.http.get("/api/v1/boards"));
             assertThat(api.status()).isEqualTo(503);
-            assertThat(api.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(api.header("Content-Type"))
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
             assertThat(api.header("Retry-After")).isPresent();
             assertThat(timed(() -> app.http.get("/api/v1/status")).status()).isEqualTo(503);
         }
     }
 
     private long countIn(String table, long workspace) {
-        return jdbc.sql("select count(*) from " + table + " where workspace_id = :ws").param("ws", workspace)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from " + table + " where workspace_id = :ws")
+                .param("ws", workspace)
+                .query(Long.class)
+                .single();
     }
 
     /**

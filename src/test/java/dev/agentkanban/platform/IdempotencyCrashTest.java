@@ -54,12 +54,18 @@ class IdempotencyCrashTest extends ApiTest {
         Stopped stopped = stopAt(dir, -95, title, "crash-after-commit");
         kill(stopped);
 
-        assertThat(tasksTitled(title)).as("the task was committed before the kill").isEqualTo(1);
+        assertThat(tasksTitled(title))
+                .as("the task was committed before the kill")
+                .isEqualTo(1);
         Response retry = retryUntilNotInProgress(title, "crash-after-commit");
-        assertThat(retry.status()).as(retry.body()).isEqualTo(stopped.answer().get("status").asInt()).isEqualTo(201);
+        assertThat(retry.status())
+                .as(retry.body())
+                .isEqualTo(stopped.answer().get("status").asInt())
+                .isEqualTo(201);
         assertThat(retry.header("Idempotent-Replayed")).hasValue("true");
         assertThat(retry.body()).isEqualTo(stopped.answer().get("body").asString());
-        assertThat(retry.header("Location")).hasValue(stopped.answer().get("location").asString());
+        assertThat(retry.header("Location"))
+                .hasValue(stopped.answer().get("location").asString());
         assertThat(tasksTitled(title)).isEqualTo(1);
     }
 
@@ -79,7 +85,10 @@ class IdempotencyCrashTest extends ApiTest {
     void frozenWhileTheRequestRanTheKeyIsFreedAfterTheIdleTimeout(@TempDir Path dir) throws Exception {
         String title = "Frozen mid-request";
         Stopped stopped = stopAt(dir, -85, title, "frozen-mid-request", "--kanban.idempotency.idle-timeout=PT1S");
-        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(stopped.app().pid())).inheritIO().start();
+        Process stop = new ProcessBuilder(
+                        "kill", "-STOP", Long.toString(stopped.app().pid()))
+                .inheritIO()
+                .start();
         assertThat(stop.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(stop.exitValue()).isZero();
         assertRetryRunsOnce(title, "frozen-mid-request");
@@ -132,11 +141,23 @@ class IdempotencyCrashTest extends ApiTest {
         Path marker = dir.resolve("answer.json");
         Path log = dir.resolve("app.log");
         TestDatabase db = TestDatabase.get();
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), CrashPointApp.class.getName(), "--server.port=" + port,
-                "--spring.datasource.url=" + db.jdbcUrl, "--spring.datasource.hikari.maximum-pool-size=4",
-                "--kanban.rate-limit.enabled=false", "--crash-point.order=" + order, "--crash-point.marker=" + marker));
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashPointApp.class.getName(),
+                "--server.port=" + port,
+                "--spring.datasource.url=" + db.jdbcUrl,
+                "--spring.datasource.hikari.maximum-pool-size=4",
+                "--kanban.rate-limit.enabled=false",
+                "--crash-point.order=" + order,
+                "--crash-point.marker=" + marker));
         if (db.username != null) {
             command.add("--spring.datasource.username=" + db.username);
         }
@@ -144,22 +165,35 @@ class IdempotencyCrashTest extends ApiTest {
             command.add("--spring.datasource.password=" + db.password);
         }
         command.addAll(List.of(settings));
-        Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process app = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         started.add(app);
         Http child = new Http("http://localhost:" + port).withToken(token);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
-            assertThat(app.isAlive()).as("the app exited: %s", Files.readString(log)).isTrue();
-            assertThat(child.get("/api/v1/health").status()).isEqualTo(200);
-        });
-        CompletableFuture<HttpResponse<String>> pending = HttpClient.newHttpClient().sendAsync(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/tasks"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .header("Idempotency-Key", key)
-                        .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(obj("board_id", board, "title", title))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> Files.exists(marker));
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    assertThat(app.isAlive())
+                            .as("the app exited: %s", Files.readString(log))
+                            .isTrue();
+                    assertThat(child.get("/api/v1/health").status()).isEqualTo(200);
+                });
+        CompletableFuture<HttpResponse<String>> pending = HttpClient.newHttpClient()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/tasks"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", key)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        Http.JSON.writeValueAsString(obj("board_id", board, "title", title))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(marker));
         return new Stopped(app, pending, Http.JSON.readTree(Files.readString(marker)));
     }
 
@@ -169,11 +203,13 @@ class IdempotencyCrashTest extends ApiTest {
      */
     private Response retryUntilNotInProgress(String title, String key) {
         AtomicReference<Response> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Response r = post(http, title, key);
-            last.set(r);
-            return r.status() != 409;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Response r = post(http, title, key);
+                    last.set(r);
+                    return r.status() != 409;
+                });
         return last.get();
     }
 
@@ -182,6 +218,9 @@ class IdempotencyCrashTest extends ApiTest {
     }
 
     private long tasksTitled(String title) {
-        return jdbc.sql("select count(*) from tasks where title = :t").param("t", title).query(Long.class).single();
+        return jdbc.sql("select count(*) from tasks where title = :t")
+                .param("t", title)
+                .query(Long.class)
+                .single();
     }
 }

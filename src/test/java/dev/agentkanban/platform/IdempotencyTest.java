@@ -4,9 +4,9 @@ import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
 import dev.agentkanban.board.Boards;
-import dev.agentkanban.board.Board;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.AppInstance;
@@ -69,7 +69,8 @@ class IdempotencyTest extends ApiTest {
             if (ARMED.getAndSet(false)) {
                 throw new IllegalStateException("failed after the board was written");
             }
-            return ResponseEntity.created(URI.create("/api/v1/boards/" + board.id())).body(board);
+            return ResponseEntity.created(URI.create("/api/v1/boards/" + board.id()))
+                    .body(board);
         }
     }
 
@@ -80,12 +81,18 @@ class IdempotencyTest extends ApiTest {
     void aDuplicateWhileTheFirstIsRunningIsA409AndLaterTheReplay() throws Exception {
         String name = "Held up " + UUID.randomUUID();
         CompletableFuture<Response> first;
-        try (Connection holder = dataSource.getConnection(); Statement s = holder.createStatement()) {
+        try (Connection holder = dataSource.getConnection();
+                Statement s = holder.createStatement()) {
             holder.setAutoCommit(false);
             s.execute("lock table boards in share mode"); // the first request's insert waits for this
-            first = CompletableFuture.supplyAsync(() -> http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "held-up"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                    "select count(*) from pg_locks where relation = 'boards'::regclass and not granted").query(Long.class).single() > 0);
+            first = CompletableFuture.supplyAsync(
+                    () -> http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "held-up"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql(
+                                            "select count(*) from pg_locks where relation = 'boards'::regclass and not granted")
+                                    .query(Long.class)
+                                    .single()
+                            > 0);
 
             Response duplicate = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "held-up");
             assertThat(duplicate.status()).as(duplicate.body()).isEqualTo(409);
@@ -118,9 +125,18 @@ class IdempotencyTest extends ApiTest {
             for (Future<Response> f : sent) {
                 answers.add(f.get(60, TimeUnit.SECONDS));
             }
-            assertThat(answers).extracting(Response::status).containsOnly(201, 409).contains(201);
-            assertThat(answers.stream().filter(r -> r.status() == 201).map(Response::body).distinct()).hasSize(1);
-            assertThat(answers.stream().filter(r -> r.status() == 409).map(r -> r.json().get("type").asString()))
+            assertThat(answers)
+                    .extracting(Response::status)
+                    .containsOnly(201, 409)
+                    .contains(201);
+            assertThat(answers.stream()
+                            .filter(r -> r.status() == 201)
+                            .map(Response::body)
+                            .distinct())
+                    .hasSize(1);
+            assertThat(answers.stream()
+                            .filter(r -> r.status() == 409)
+                            .map(r -> r.json().get("type").asString()))
                     .allMatch(t -> t.endsWith("/idempotency-in-progress"));
         }
         assertThat(boardsNamed(name)).isEqualTo(1);
@@ -130,15 +146,20 @@ class IdempotencyTest extends ApiTest {
     void aServerErrorLeavesNothingAndTheRetryRuns() {
         String name = "Fails once " + UUID.randomUUID();
         FailsOnce.ARMED.set(true);
-        Response failed = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
+        Response failed = http.post(
+                "/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
         assertThat(failed.status()).as(failed.body()).isEqualTo(500);
-        assertThat(boardsNamed(name)).as("the write before the failure is rolled back with it").isZero();
+        assertThat(boardsNamed(name))
+                .as("the write before the failure is rolled back with it")
+                .isZero();
         assertThat(keys("fails-once")).isZero();
 
-        Response retry = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
+        Response retry = http.post(
+                "/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
         assertThat(retry.status()).as(retry.body()).isEqualTo(201);
         assertThat(retry.header("Idempotent-Replayed")).isEmpty();
-        Response replay = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
+        Response replay = http.post(
+                "/api/v1/boards", obj("name", name), "Idempotency-Key", "fails-once", "X-Test-Fails-Once", "1");
         assertThat(replay.header("Idempotent-Replayed")).hasValue("true");
         assertThat(replay.body()).isEqualTo(retry.body());
         assertThat(boardsNamed(name)).isEqualTo(1);
@@ -147,7 +168,12 @@ class IdempotencyTest extends ApiTest {
     @Test
     void theSameKeyFromAnotherUserIsAnotherRequest() {
         String name = "Two users " + UUID.randomUUID();
-        Http other = clientFor("idem-other-" + UUID.randomUUID().toString().substring(0, 8), defaultWorkspace, Role.MEMBER, "read", "write");
+        Http other = clientFor(
+                "idem-other-" + UUID.randomUUID().toString().substring(0, 8),
+                defaultWorkspace,
+                Role.MEMBER,
+                "read",
+                "write");
         Response mine = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "shared-key");
         Response theirs = other.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "shared-key");
         assertThat(mine.status()).isEqualTo(201);
@@ -158,9 +184,12 @@ class IdempotencyTest extends ApiTest {
         Response theirsAgain = other.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "shared-key");
         assertThat(theirsAgain.header("Idempotent-Replayed")).hasValue("true");
         assertThat(theirsAgain.id()).isEqualTo(theirs.id());
-        Response anotherBody = other.post("/api/v1/boards", obj("name", name + " changed"), "Idempotency-Key", "shared-key");
+        Response anotherBody =
+                other.post("/api/v1/boards", obj("name", name + " changed"), "Idempotency-Key", "shared-key");
         assertThat(anotherBody.status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "shared-key").id()).isEqualTo(mine.id());
+        assertThat(http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "shared-key")
+                        .id())
+                .isEqualTo(mine.id());
         assertThat(boardsNamed(name)).isEqualTo(2);
     }
 
@@ -184,7 +213,11 @@ class IdempotencyTest extends ApiTest {
         assertThat(otherFile.json().get("type").asString()).endsWith("/idempotency-key-reused");
         Response otherName = upload(task, "renamed.jpg", photo, "upload-1");
         assertThat(otherName.status()).as(otherName.body()).isEqualTo(422);
-        assertThat(jdbc.sql("select count(*) from evidence where task_id = :t").param("t", task).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from evidence where task_id = :t")
+                        .param("t", task)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     /**
@@ -198,21 +231,30 @@ class IdempotencyTest extends ApiTest {
         long task = new TaskFixtures(http).task(board[0], "Keyed task");
         long other = new TaskFixtures(http).task(board[0], "Moved in bulk");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        identities.provision("keyed-" + suffix, "keyed-password", otherWorkspace("keyed-" + suffix), Role.MEMBER, false);
+        identities.provision(
+                "keyed-" + suffix, "keyed-password", otherWorkspace("keyed-" + suffix), Role.MEMBER, false);
         String json = "application/json";
         List<String[]> writes = List.of(
                 new String[] {"/api/v1/workspaces", json, "{\"name\": \"Keyed team " + suffix + "\"}"},
-                new String[] {"/api/v1/workspaces/" + defaultWorkspace + "/members", json,
-                        "{\"username\": \"keyed-" + suffix + "\", \"role\": \"viewer\"}"},
+                new String[] {
+                    "/api/v1/workspaces/" + defaultWorkspace + "/members",
+                    json,
+                    "{\"username\": \"keyed-" + suffix + "\", \"role\": \"viewer\"}"
+                },
                 new String[] {"/api/v1/tokens", json, "{\"name\": \"keyed\", \"scopes\": [\"read\"]}"},
                 new String[] {"/api/v1/tags", json, "{\"name\": \"keyed-" + suffix + "\"}"},
                 new String[] {"/api/v1/tasks/" + task + "/comments", json, "{\"body\": \"once\"}"},
                 new String[] {"/api/v1/tasks/" + task + "/claim", json, "{\"lease_seconds\": 60}"},
-                new String[] {"/api/v1/tasks/" + task + "/hints", json, "{\"type\": \"stale\", \"message\": \"keyed\"}"},
+                new String[] {"/api/v1/tasks/" + task + "/hints", json, "{\"type\": \"stale\", \"message\": \"keyed\"}"
+                },
                 new String[] {"/api/v1/bulk/tasks/move", json, "{\"task_ids\": [" + other + "], \"column\": \"Done\"}"},
-                new String[] {"/api/v1/tasks/report-issue", json, "{\"board_id\": " + board[0] + ", \"title\": \"Keyed issue\"}"},
+                new String[] {
+                    "/api/v1/tasks/report-issue", json, "{\"board_id\": " + board[0] + ", \"title\": \"Keyed issue\"}"
+                },
                 new String[] {"/api/v1/webhooks", json, "{\"url\": \"http://127.0.0.1:9/keyed\"}"},
-                new String[] {"/api/v1/import/todo-md", "text/markdown", "## To Do\n- [ ] imported with a key " + suffix + "\n"});
+                new String[] {
+                    "/api/v1/import/todo-md", "text/markdown", "## To Do\n- [ ] imported with a key " + suffix + "\n"
+                });
         for (String[] w : writes) {
             String key = "every-" + w[0];
             Response first = send(w[0], w[1], w[2], key);
@@ -224,7 +266,11 @@ class IdempotencyTest extends ApiTest {
             assertThat(replay.body()).as(w[0]).isEqualTo(first.body());
             assertThat(everything()).as("a replay of %s changes nothing", w[0]).isEqualTo(before);
         }
-        assertThat(jdbc.sql("select count(*) from comments where task_id = :t").param("t", task).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from comments where task_id = :t")
+                        .param("t", task)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     private Response send(String path, String contentType, String body, String key) {
@@ -250,12 +296,20 @@ class IdempotencyTest extends ApiTest {
     @Test
     void signingInWithAnIdempotencyKeyIsNoServerError() {
         for (String password : List.of("tester-password", "not-the-password")) {
-            Response r = http.anonymous().post("/api/v1/auth/login", obj("username", "tester", "password", password),
-                    "Idempotency-Key", "sign-in-" + password);
+            Response r = http.anonymous()
+                    .post(
+                            "/api/v1/auth/login",
+                            obj("username", "tester", "password", password),
+                            "Idempotency-Key",
+                            "sign-in-" + password);
             assertThat(r.status()).as(r.body()).isIn(200, 401);
         }
-        Response in = http.anonymous().post("/api/v1/auth/login", obj("username", "tester", "password", "tester-password"),
-                "Idempotency-Key", "sign-in-again");
+        Response in = http.anonymous()
+                .post(
+                        "/api/v1/auth/login",
+                        obj("username", "tester", "password", "tester-password"),
+                        "Idempotency-Key",
+                        "sign-in-again");
         assertThat(in.status()).as(in.body()).isEqualTo(200);
         assertThat(in.header("Idempotent-Replayed")).isEmpty();
     }
@@ -263,31 +317,40 @@ class IdempotencyTest extends ApiTest {
     @Test
     void theExpiryJobRemovesKeysOlderThanTheRetentionOnItsSchedule() {
         // an instance of its own on a database of its own, so that no other instance's job is at work
-        try (AppInstance app = AppInstance.startOn(TestDatabase.get().another("kanban_idem"), List.of(),
-                "kanban.idempotency.expiry-check=PT0.2S")) {
+        try (AppInstance app = AppInstance.startOn(
+                TestDatabase.get().another("kanban_idem"), List.of(), "kanban.idempotency.expiry-check=PT0.2S")) {
             JdbcClient db = app.context.getBean(JdbcClient.class);
-            long ws = db.sql("select id from workspaces where slug = 'default'").query(Long.class).single();
+            long ws = db.sql("select id from workspaces where slug = 'default'")
+                    .query(Long.class)
+                    .single();
             for (String[] key : List.of(new String[] {"expired", "25 hours"}, new String[] {"kept", "23 hours"})) {
                 db.sql("""
                         insert into idempotency_keys (workspace_id, actor, key, request_hash, status, created_at)
                         values (:ws, 'someone', :key, 'hash', 201, now() - cast(:age as interval))
-                        """).param("ws", ws).param("key", key[0]).param("age", key[1]).update();
+                        """)
+                        .param("ws", ws)
+                        .param("key", key[0])
+                        .param("age", key[1])
+                        .update();
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> keyNames(db).equals(Set.of("kept")));
         }
     }
 
     private static Set<String> keyNames(JdbcClient db) {
-        return Set.copyOf(db.sql("select key from idempotency_keys").query(String.class).list());
+        return Set.copyOf(
+                db.sql("select key from idempotency_keys").query(String.class).list());
     }
 
     private Response upload(long task, String filename, byte[] content, String key) {
         String boundary = "idem-" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                        + "\"\r\n" + "Content-Type: image/jpeg\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.writeBytes(content);
-        out.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nphoto\r\n--" + boundary + "--\r\n")
+        out.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nphoto\r\n--"
+                        + boundary + "--\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         return http.execute(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/tasks/" + task + "/evidence"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -297,10 +360,16 @@ class IdempotencyTest extends ApiTest {
     }
 
     private long boardsNamed(String name) {
-        return jdbc.sql("select count(*) from boards where name = :n").param("n", name).query(Long.class).single();
+        return jdbc.sql("select count(*) from boards where name = :n")
+                .param("n", name)
+                .query(Long.class)
+                .single();
     }
 
     private long keys(String key) {
-        return jdbc.sql("select count(*) from idempotency_keys where key = :k").param("k", key).query(Long.class).single();
+        return jdbc.sql("select count(*) from idempotency_keys where key = :k")
+                .param("k", key)
+                .query(Long.class)
+                .single();
     }
 }

@@ -68,12 +68,17 @@ class ProblemFormatTest extends ApiTest {
         assertThat(retry.header("Idempotent-Replayed")).hasValue("true");
         assertThat(retry.id()).isEqualTo(first.id());
         assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
-        assertThat(jdbc.sql("select count(*) from boards where name = 'Once'").query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from boards where name = 'Once'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
     void theSameIdempotencyKeyWithAnotherBodyIsA422AndCreatesNothing() {
-        assertThat(http.post("/api/v1/boards", obj("name", "First"), "Idempotency-Key", "reused").status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/boards", obj("name", "First"), "Idempotency-Key", "reused")
+                        .status())
+                .isEqualTo(201);
         long before = count("boards");
         Response r = http.post("/api/v1/boards", obj("name", "Second"), "Idempotency-Key", "reused");
         assertThat(r.status()).isEqualTo(422);
@@ -82,10 +87,12 @@ class ProblemFormatTest extends ApiTest {
     }
 
     private static void assertProblem(Response r, String type) {
-        assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(r.json().get("type").asString()).isEqualTo(Problems.TYPE_BASE + type);
         assertThat(r.json().get("status").asInt()).isEqualTo(r.status());
         assertThat(r.json().get("title").asString()).isNotBlank();
-        assertThat(r.body()).doesNotContain("Exception", "java.", "org.springframework", "dev.agentkanban", "\tat ", "trace");
+        assertThat(r.body())
+                .doesNotContain("Exception", "java.", "org.springframework", "dev.agentkanban", "\tat ", "trace");
     }
 }

@@ -13,14 +13,16 @@ class ProblemHandlerTest {
 
     @Test
     void aRollbackThatFailedBecauseTheServerWentAwayIsA503() {
-        var crashed = new TransactionSystemException("JDBC rollback failed",
+        var crashed = new TransactionSystemException(
+                "JDBC rollback failed",
                 new SQLException("FATAL: terminating connection due to unexpected postmaster exit", "57P01"));
         var response = handler.transaction(crashed);
         assertThat(response.getStatusCode().value()).isEqualTo(503);
         assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo(Problems.RETRY_AFTER_SECONDS);
         assertThat(response.getBody().getType().toString()).endsWith("/unavailable");
 
-        var broken = new TransactionSystemException("JDBC rollback failed", new SQLException("An I/O error occurred", "08006"));
+        var broken = new TransactionSystemException(
+                "JDBC rollback failed", new SQLException("An I/O error occurred", "08006"));
         assertThat(handler.transaction(broken).getStatusCode().value()).isEqualTo(503);
     }
 

@@ -53,15 +53,16 @@ class ProductionStartupTest {
 
     @Test
     void productionRefusesToStartWithAShortSecretKey() {
-        assertThatThrownBy(() -> AppInstance.start("kanban.environment=production", "kanban.secret-key=short-but-random-7f3a"))
+        assertThatThrownBy(() ->
+                        AppInstance.start("kanban.environment=production", "kanban.secret-key=short-but-random-7f3a"))
                 .rootCause()
                 .hasMessageContaining("SECRET_KEY is shorter than 32 characters");
     }
 
     @Test
     void productionRefusesToStartWithAWellKnownSecretKey() {
-        assertThatThrownBy(() -> AppInstance.start("kanban.environment=production",
-                "kanban.secret-key=change-me-change-me-change-me-change-me"))
+        assertThatThrownBy(() -> AppInstance.start(
+                        "kanban.environment=production", "kanban.secret-key=change-me-change-me-change-me-change-me"))
                 .rootCause()
                 .hasMessageContaining("SECRET_KEY is a well-known default");
     }
@@ -70,8 +71,8 @@ class ProductionStartupTest {
     void productionStartsWithALongRandomSecretAndHidesInternals() throws Exception {
         String secret = randomSecret();
         assertThat(secret).hasSize(40);
-        try (AppInstance app = AppInstance.start(List.of(Explosions.class), "kanban.environment=production",
-                "kanban.secret-key=" + secret)) {
+        try (AppInstance app = AppInstance.start(
+                List.of(Explosions.class), "kanban.environment=production", "kanban.secret-key=" + secret)) {
             assertErrorsAreSanitised(app);
         }
     }
@@ -88,7 +89,8 @@ class ProductionStartupTest {
 
         Response forced = client.get("/test-explosion");
         assertThat(forced.status()).isEqualTo(500);
-        assertThat(forced.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(forced.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(forced.json().get("type").asString()).endsWith("/internal");
         assertNoInternals(forced.body());
 
@@ -100,7 +102,8 @@ class ProductionStartupTest {
         assertThat(malformed.status()).isEqualTo(400);
         assertNoInternals(malformed.body());
 
-        String raw = rawRequest(app.http.base(), "GET /api/v1/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        String raw =
+                rawRequest(app.http.base(), "GET /api/v1/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(raw).startsWith("HTTP/1.1 400");
         assertNoInternals(raw);
     }

@@ -43,22 +43,28 @@ class ProtocolHygieneTest extends ApiTest {
 
     private void assertClientError(Response r, int status) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
-        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.").doesNotContain("java.");
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(r.body())
+                .doesNotContain("Exception")
+                .doesNotContain("at dev.")
+                .doesNotContain("java.");
     }
 
     @Test
     void wildcardContentTypeIsUnsupported() {
         long before = count("tasks");
         assertClientError(raw("POST", "/api/v1/tasks", "*/*", "{\"board_id\": " + board + ", \"title\": \"t\"}"), 415);
-        assertClientError(raw("POST", "/api/v1/tasks", "application/*", "{\"board_id\": " + board + ", \"title\": \"t\"}"), 415);
+        assertClientError(
+                raw("POST", "/api/v1/tasks", "application/*", "{\"board_id\": " + board + ", \"title\": \"t\"}"), 415);
         assertThat(count("tasks")).isEqualTo(before);
     }
 
     @Test
     void unparseableContentTypesAreRefused() {
         long before = count("tasks");
-        for (String type : new String[] {";;;", "application/json; charset=no-such-charset", "json", "application/json;="}) {
+        for (String type :
+                new String[] {";;;", "application/json; charset=no-such-charset", "json", "application/json;="}) {
             Response r = raw("POST", "/api/v1/tasks", type, "{\"board_id\": " + board + ", \"title\": \"t\"}");
             assertThat(r.status()).as(type + ": " + r.body()).isBetween(400, 499);
             assertThat(r.body()).doesNotContain("Exception");
@@ -69,7 +75,8 @@ class ProtocolHygieneTest extends ApiTest {
     @Test
     void multipartWithoutBoundaryIsABadRequest() {
         long before = count("evidence");
-        assertClientError(raw("POST", "/api/v1/tasks/" + task + "/evidence", "multipart/form-data", "--x\r\n\r\n"), 400);
+        assertClientError(
+                raw("POST", "/api/v1/tasks/" + task + "/evidence", "multipart/form-data", "--x\r\n\r\n"), 400);
         assertClientError(raw("POST", "/api/v1/import/csv", "multipart/form-data", "whatever"), 400);
         assertThat(count("evidence")).isEqualTo(before);
     }
@@ -79,8 +86,11 @@ class ProtocolHygieneTest extends ApiTest {
         long before = count("evidence");
         String truncated = "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\nhello wor";
-        assertClientError(raw("POST", "/api/v1/tasks/" + task + "/evidence", "multipart/form-data; boundary=b0undary", truncated), 400);
-        assertClientError(raw("POST", "/api/v1/import/todo-md", "multipart/form-data; boundary=b0undary", truncated), 400);
+        assertClientError(
+                raw("POST", "/api/v1/tasks/" + task + "/evidence", "multipart/form-data; boundary=b0undary", truncated),
+                400);
+        assertClientError(
+                raw("POST", "/api/v1/import/todo-md", "multipart/form-data; boundary=b0undary", truncated), 400);
         assertThat(count("evidence")).isEqualTo(before);
     }
 
@@ -90,7 +100,8 @@ class ProtocolHygieneTest extends ApiTest {
         Response r = http.post("/api/v1/tasks", "{\"board_id\": " + board + ".5, \"title\": \"fraction\"}");
         assertClientError(r, 422);
         assertThat(r.json().toString()).contains("board_id");
-        assertClientError(http.post("/api/v1/tasks", "{\"board_id\": " + board + ", \"title\": \"t\", \"position\": 1.5}"), 422);
+        assertClientError(
+                http.post("/api/v1/tasks", "{\"board_id\": " + board + ", \"title\": \"t\", \"position\": 1.5}"), 422);
         assertThat(count("tasks")).isEqualTo(before);
     }
 
@@ -111,14 +122,17 @@ class ProtocolHygieneTest extends ApiTest {
         Response r = client.post("/api/v1/import/json", deep);
         assertClientError(r, 400);
         assertThat(r.json().get("detail").asString()).contains("nest");
-        assertThat(jdbc.sql("select count(*) from boards where workspace_id = :ws").param("ws", ws).query(Long.class).single())
+        assertThat(jdbc.sql("select count(*) from boards where workspace_id = :ws")
+                        .param("ws", ws)
+                        .query(Long.class)
+                        .single())
                 .isZero();
     }
 
     @Test
     void moderatelyNestedMetadataStillWorks() {
-        String nested = "{\"board_id\": " + board + ", \"title\": \"nested\", \"metadata\": " + "{\"a\":".repeat(50) + "1"
-                + "}".repeat(50) + "}";
+        String nested = "{\"board_id\": " + board + ", \"title\": \"nested\", \"metadata\": " + "{\"a\":".repeat(50)
+                + "1" + "}".repeat(50) + "}";
         Response r = http.post("/api/v1/tasks", nested);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(http.get("/api/v1/tasks/" + r.id()).status()).isEqualTo(200);

@@ -48,7 +48,8 @@ class RestartTest {
 
     @Test
     void dataSurvivesAnAppRestartOnTheEmbeddedDefault(@TempDir Path dataDir) throws Exception {
-        assumeTrue(System.getenv("DATABASE_URL") == null && System.getenv("SPRING_DATASOURCE_URL") == null,
+        assumeTrue(
+                System.getenv("DATABASE_URL") == null && System.getenv("SPRING_DATASOURCE_URL") == null,
                 "a database is configured in the environment, so the embedded default is not used");
         System.clearProperty("DATABASE_URL");
         System.clearProperty("spring.datasource.url");
@@ -60,7 +61,8 @@ class RestartTest {
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             id = created.id();
         }
-        assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();
+        assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION")))
+                .isTrue();
         try (RunningApp app = RunningApp.of(KanbanApplication.serve("--server.port=0"))) {
             Response read = app.http.get("/api/v1/boards/" + id);
             assertThat(read.status()).as(read.body()).isEqualTo(200);

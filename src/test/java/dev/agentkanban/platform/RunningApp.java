@@ -1,15 +1,15 @@
 package dev.agentkanban.platform;
 
 import dev.agentkanban.KanbanApplication;
+import dev.agentkanban.identity.Identities;
+import dev.agentkanban.identity.IdentityRecords.User;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.identity.Workspaces;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import dev.agentkanban.identity.Identities;
-import dev.agentkanban.identity.IdentityRecords.User;
-import dev.agentkanban.identity.Role;
-import dev.agentkanban.identity.Workspaces;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -32,8 +32,10 @@ final class RunningApp implements AutoCloseable {
     static RunningApp startWithoutDatabase(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--server.port=0");
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(KanbanApplication.class).run(all.toArray(String[]::new));
-        return new RunningApp(context, new Http("http://localhost:" + context.getEnvironment().getProperty("local.server.port")));
+        ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(KanbanApplication.class).run(all.toArray(String[]::new));
+        return new RunningApp(
+                context, new Http("http://localhost:" + context.getEnvironment().getProperty("local.server.port")));
     }
 
     /** A client with a token of a user of its own, or an anonymous one when the app has no database to hold users. */
@@ -42,7 +44,8 @@ final class RunningApp implements AutoCloseable {
         try {
             Identities identities = context.getBean(Identities.class);
             long ws = context.getBean(Workspaces.class).defaultWorkspaceId();
-            User user = identities.provision("runner-" + UUID.randomUUID().toString().substring(0, 8), null, ws, Role.ADMIN, false);
+            User user = identities.provision(
+                    "runner-" + UUID.randomUUID().toString().substring(0, 8), null, ws, Role.ADMIN, false);
             return anonymous.withToken(identities.issueToken(user.id(), "tests", List.of("read", "write", "admin")));
         } catch (RuntimeException noDatabase) {
             return anonymous;

@@ -23,7 +23,8 @@ class LiveAccessTest extends ApiTest {
     /** A member of the default workspace who is also a member of a second one; returns their token. */
     private String memberOfTwo(String username, long second) {
         User user = identities.provision(username, username + "-password", defaultWorkspace, Role.MEMBER, false);
-        Http.Response added = http.post("/api/v1/workspaces/" + second + "/members", obj("user_id", user.id(), "role", "member"));
+        Http.Response added =
+                http.post("/api/v1/workspaces/" + second + "/members", obj("user_id", user.id(), "role", "member"));
         assertThat(added.status()).as(added.body()).isEqualTo(202);
         return identities.issueToken(user.id(), "ws", List.of("read", "write"));
     }
@@ -43,7 +44,11 @@ class LiveAccessTest extends ApiTest {
 
             new TaskFixtures(inSecond).task(board, "in the second workspace");
 
-            assertThat(client.expectEvent("task_created").get("data").get("task").get("title").asString())
+            assertThat(client.expectEvent("task_created")
+                            .get("data")
+                            .get("task")
+                            .get("title")
+                            .asString())
                     .isEqualTo("in the second workspace");
         }
         // a non-browser client may name it in the header instead; without either, the default one
@@ -62,7 +67,8 @@ class LiveAccessTest extends ApiTest {
         User user = identities.provision("stranger", "stranger-password", defaultWorkspace, Role.MEMBER, false);
         String token = identities.issueToken(user.id(), "ws", List.of("read", "write"));
 
-        for (LiveClient client : List.of(LiveClient.connect(port, "/ws?workspace_id=" + foreign, token),
+        for (LiveClient client : List.of(
+                LiveClient.connect(port, "/ws?workspace_id=" + foreign, token),
                 LiveClient.connect(port, "/ws?workspace_id=live-foreign", token),
                 LiveClient.connect(port, "/ws?workspace_id=999999999", token),
                 LiveClient.connect(port, "/ws", token, "X-Workspace-Id", Long.toString(foreign)))) {
@@ -95,12 +101,16 @@ class LiveAccessTest extends ApiTest {
     @Test
     void signingOutEndsTheSessionsConnection() throws Exception {
         identities.provision("signed-out", "signed-out-password", defaultWorkspace, Role.MEMBER, false);
-        String session = http.anonymous().post("/api/v1/auth/login",
-                obj("username", "signed-out", "password", "signed-out-password")).json().get("access_token").asString();
+        String session = http.anonymous()
+                .post("/api/v1/auth/login", obj("username", "signed-out", "password", "signed-out-password"))
+                .json()
+                .get("access_token")
+                .asString();
         long board = new TaskFixtures(http).board("Signed out")[0];
 
         try (LiveClient client = subscribed(session, board)) {
-            assertThat(http.withToken(session).post("/api/v1/auth/logout", null).status()).isEqualTo(204);
+            assertThat(http.withToken(session).post("/api/v1/auth/logout", null).status())
+                    .isEqualTo(204);
 
             assertEnded(client, LiveAccess.CREDENTIAL_ENDED);
         }
@@ -112,7 +122,9 @@ class LiveAccessTest extends ApiTest {
         long board = new TaskFixtures(http).board("Removed member")[0];
 
         try (LiveClient client = subscribed(identities.issueToken(user.id(), "ws", List.of("read")), board)) {
-            assertThat(http.delete("/api/v1/workspaces/" + defaultWorkspace + "/members/" + user.id()).status()).isEqualTo(204);
+            assertThat(http.delete("/api/v1/workspaces/" + defaultWorkspace + "/members/" + user.id())
+                            .status())
+                    .isEqualTo(204);
 
             assertEnded(client, LiveAccess.NOT_A_MEMBER);
         }
@@ -133,6 +145,8 @@ class LiveAccessTest extends ApiTest {
         LiveClient.Closed closed = client.awaitClose();
         assertThat(closed.code()).isEqualTo(code);
         assertThat(closed.reason()).startsWith("access ended");
-        assertThat(client.next().get("type").asString()).as("nothing after the error but the close").isEqualTo(LiveClient.CLOSED);
+        assertThat(client.next().get("type").asString())
+                .as("nothing after the error but the close")
+                .isEqualTo(LiveClient.CLOSED);
     }
 }

@@ -45,8 +45,8 @@ class LiveBoardTest extends ApiTest {
     @Test
     void theSeedConnectFormWithATokenParameterSubscribesToItsBoard() throws Exception {
         long board = fixtures.board("Seed form")[0];
-        try (LiveClient client = LiveClient.connect(port,
-                "/ws/connect?client_id=browser-1&board_id=" + board + "&username=someone&token=" + token, null)) {
+        try (LiveClient client = LiveClient.connect(
+                port, "/ws/connect?client_id=browser-1&board_id=" + board + "&username=someone&token=" + token, null)) {
             assertThat(client.expect("connected").get("client_id").asString()).isEqualTo("browser-1");
             assertThat(client.expect("subscribed").get("board_id").asLong()).isEqualTo(board);
 
@@ -65,18 +65,29 @@ class LiveBoardTest extends ApiTest {
     void nothingConnectsWithoutValidCredentials() {
         assertThatThrownBy(() -> LiveClient.attempt(port, "/ws").join())
                 .isInstanceOf(CompletionException.class)
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
-        assertThatThrownBy(() -> LiveClient.attempt(port, "/ws?token=akt_not-a-token").join())
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
+                        .isEqualTo(401));
+        assertThatThrownBy(() ->
+                        LiveClient.attempt(port, "/ws?token=akt_not-a-token").join())
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
+                        .isEqualTo(401));
         assertThatThrownBy(() -> LiveClient.connect(port, "/ws", "akt_not-a-token"))
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
+                        .isEqualTo(401));
     }
 
     @Test
     void eachClientSeesOnlyItsOwnBoardsEvents() throws Exception {
         long red = fixtures.board("Red room")[0];
         long blue = fixtures.board("Blue room")[0];
-        try (LiveClient redClient = subscribed(red); LiveClient blueClient = subscribed(blue)) {
+        try (LiveClient redClient = subscribed(red);
+                LiveClient blueClient = subscribed(blue)) {
             fixtures.task(red, "red 1");
             fixtures.task(blue, "blue 1");
             fixtures.task(red, "red 2");
@@ -114,7 +125,8 @@ class LiveBoardTest extends ApiTest {
     void aViewerMaySubscribeToABoardItCanRead() throws Exception {
         long board = fixtures.board("Viewed")[0];
         User viewer = identities.provision("live-viewer", "live-viewer-password", defaultWorkspace, Role.VIEWER, false);
-        try (LiveClient client = LiveClient.connect(port, "/ws", identities.issueToken(viewer.id(), "ws", List.of("read")))) {
+        try (LiveClient client =
+                LiveClient.connect(port, "/ws", identities.issueToken(viewer.id(), "ws", List.of("read")))) {
             client.expect("connected");
             client.subscribe(board);
             client.expect("subscribed");
@@ -168,8 +180,10 @@ class LiveBoardTest extends ApiTest {
 
             assertThat(List.of(title(m1), title(m2), title(m3))).containsExactly("missed 1", "missed 2", "live");
             assertThat(m1.get("event_id").asLong()).isGreaterThan(seen);
-            assertThat(m2.get("event_id").asLong()).isGreaterThan(m1.get("event_id").asLong());
-            assertThat(m3.get("event_id").asLong()).isGreaterThan(m2.get("event_id").asLong());
+            assertThat(m2.get("event_id").asLong())
+                    .isGreaterThan(m1.get("event_id").asLong());
+            assertThat(m3.get("event_id").asLong())
+                    .isGreaterThan(m2.get("event_id").asLong());
         }
     }
 
@@ -204,7 +218,8 @@ class LiveBoardTest extends ApiTest {
             client.send("{\"type\":\"get_stats\"}");
             JsonNode stats = client.expect("stats");
             assertThat(stats.get("connections").asInt()).isPositive();
-            assertThat(stats.get("subscribed_boards").toString()).isEqualTo("[" + Math.min(left, kept) + "," + Math.max(left, kept) + "]");
+            assertThat(stats.get("subscribed_boards").toString())
+                    .isEqualTo("[" + Math.min(left, kept) + "," + Math.max(left, kept) + "]");
 
             client.send("{\"type\":\"unsubscribe_board\",\"board_id\":" + left + "}");
             assertThat(client.expect("unsubscribed").get("board_id").asLong()).isEqualTo(left);

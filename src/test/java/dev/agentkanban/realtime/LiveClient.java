@@ -70,7 +70,8 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects with whatever the path carries (a {@code token} parameter, or nothing). */
     static CompletableFuture<WebSocket> attempt(int port, String path) {
-        return CLIENT.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + path), new LiveClient(true));
+        return CLIENT.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://localhost:" + port + path), new LiveClient(true));
     }
 
     private static LiveClient open(int port, String path, String token, boolean reading, String... headers) {
@@ -82,7 +83,8 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        client.socket = builder.buildAsync(URI.create("ws://localhost:" + port + path), client).join();
+        client.socket = builder.buildAsync(URI.create("ws://localhost:" + port + path), client)
+                .join();
         return client;
     }
 
@@ -110,7 +112,8 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
         while (true) {
             JsonNode m = messages.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (m == null) {
-                throw new AssertionError("no message within " + WAIT + (closed.isDone() ? "; closed: " + closed.join() : ""));
+                throw new AssertionError(
+                        "no message within " + WAIT + (closed.isDone() ? "; closed: " + closed.join() : ""));
             }
             if (!"heartbeat".equals(text(m, "type"))) {
                 return m;
@@ -194,7 +197,11 @@ final class LiveClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closed.complete(new Closed(statusCode, reason));
-        messages.add(Http.JSON.createObjectNode().put("type", CLOSED).put("code", statusCode).put("reason", reason));
+        messages.add(Http.JSON
+                .createObjectNode()
+                .put("type", CLOSED)
+                .put("code", statusCode)
+                .put("reason", reason));
         return null;
     }
 

@@ -14,13 +14,14 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Heartbeats, silent and slow clients, and the connection limit, with short intervals and small limits. */
-@TestPropertySource(properties = {
-    "kanban.websocket.max-connections=3",
-    "kanban.websocket.heartbeat-interval=PT0.2S",
-    "kanban.websocket.heartbeat-timeout=PT3S",
-    // short, but not so short that a busy machine (the suite shares two cores) stalls the fast client past it
-    "kanban.websocket.send-time-limit=PT2S"
-})
+@TestPropertySource(
+        properties = {
+            "kanban.websocket.max-connections=3",
+            "kanban.websocket.heartbeat-interval=PT0.2S",
+            "kanban.websocket.heartbeat-timeout=PT3S",
+            // short, but not so short that a busy machine (the suite shares two cores) stalls the fast client past it
+            "kanban.websocket.send-time-limit=PT2S"
+        })
 class LiveLimitsTest extends ApiTest {
 
     private String token;
@@ -91,16 +92,24 @@ class LiveLimitsTest extends ApiTest {
 
             for (int n = 1; n <= events; n++) {
                 JsonNode e = fast.expectEvent("task_updated");
-                assertThat(e.get("data").get("n").asInt()).as("event %s", e.get("event_id")).isEqualTo(n);
+                assertThat(e.get("data").get("n").asInt())
+                        .as("event %s", e.get("event_id"))
+                        .isEqualTo(n);
             }
             // the server gave up on the stalled client: it no longer counts it
-            await("the server forgets the stalled client").atMost(LiveClient.WAIT).pollInterval(Duration.ofMillis(50))
-                    .until(() -> {
-                        fast.send("{\"type\":\"get_stats\"}");
-                        return fast.expect("stats").get("connections").asInt();
-                    }, connections -> connections <= 1);
+            await("the server forgets the stalled client")
+                    .atMost(LiveClient.WAIT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> {
+                                fast.send("{\"type\":\"get_stats\"}");
+                                return fast.expect("stats").get("connections").asInt();
+                            },
+                            connections -> connections <= 1);
             LiveClient.Closed closed = slow.awaitClose();
-            assertThat(closed.code()).as("dropped for being slow, not for being silent").isNotEqualTo(Heartbeats.SILENT);
+            assertThat(closed.code())
+                    .as("dropped for being slow, not for being silent")
+                    .isNotEqualTo(Heartbeats.SILENT);
         }
     }
 }

@@ -49,7 +49,8 @@ class RevocationPushTest {
             assertThat(owner.delete("/api/v1/tokens/" + tokenId).status()).isEqualTo(204);
 
             assertEnded(onB, LiveAccess.CREDENTIAL_ENDED);
-            System.out.printf("revoked token's socket on the other instance closed after %d ms%n",
+            System.out.printf(
+                    "revoked token's socket on the other instance closed after %d ms%n",
                     (System.nanoTime() - start) / 1_000_000);
         }
     }
@@ -58,10 +59,22 @@ class RevocationPushTest {
     void aMemberRemovedOnOneInstanceLosesTheirSocketOnTheOther() throws Exception {
         String name = unique("push-member");
         String token = a.memberToken(name);
-        long userId = a.http.withToken(token).get("/api/v1/auth/me").json().get("user").get("id").asLong();
-        long workspace = a.http.withToken(token).get("/api/v1/auth/me").json().get("workspace").get("id").asLong();
+        long userId = a.http.withToken(token)
+                .get("/api/v1/auth/me")
+                .json()
+                .get("user")
+                .get("id")
+                .asLong();
+        long workspace = a.http.withToken(token)
+                .get("/api/v1/auth/me")
+                .json()
+                .get("workspace")
+                .get("id")
+                .asLong();
         try (LiveClient onB = subscribed(b, token, new TaskFixtures(adminOnA).board("Removal")[0])) {
-            assertThat(adminOnA.delete("/api/v1/workspaces/" + workspace + "/members/" + userId).status()).isEqualTo(204);
+            assertThat(adminOnA.delete("/api/v1/workspaces/" + workspace + "/members/" + userId)
+                            .status())
+                    .isEqualTo(204);
 
             assertEnded(onB, LiveAccess.NOT_A_MEMBER);
         }

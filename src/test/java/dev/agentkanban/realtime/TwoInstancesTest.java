@@ -60,7 +60,8 @@ class TwoInstancesTest {
         TaskFixtures throughA = new TaskFixtures(http(a));
         TaskFixtures throughB = new TaskFixtures(http(b));
         long board = throughA.board("Shared")[0];
-        try (LiveClient onB = subscribed(b, board); LiveClient onA = subscribed(a, board)) {
+        try (LiveClient onB = subscribed(b, board);
+                LiveClient onA = subscribed(a, board)) {
             throughA.task(board, "made on A");
             throughB.task(board, "made on B");
 
@@ -81,7 +82,8 @@ class TwoInstancesTest {
         TaskFixtures throughA = new TaskFixtures(http(a));
         long board = throughA.board("Listener outage")[0];
         try (LiveClient onB = subscribed(b, board)) {
-            List<Boolean> terminated = a.getBean(JdbcClient.class).sql("""
+            List<Boolean> terminated =
+                    a.getBean(JdbcClient.class).sql("""
                     select pg_terminate_backend(pid) from pg_stat_activity
                     where application_name = 'kanban-outbox-listener' and datname = current_database()
                     """).query(Boolean.class).list();
@@ -112,8 +114,11 @@ class TwoInstancesTest {
     private static ConfigurableApplicationContext start() {
         TestDatabase db = TestDatabase.get();
         // as command-line arguments, which win over application.yml (server.port: ${PORT:8080})
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db.jdbcUrl,
-                "--kanban.events.poll-interval=PT30S", "--spring.datasource.hikari.maximum-pool-size=5"));
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.datasource.url=" + db.jdbcUrl,
+                "--kanban.events.poll-interval=PT30S",
+                "--spring.datasource.hikari.maximum-pool-size=5"));
         if (db.username != null) {
             args.add("--spring.datasource.username=" + db.username);
         }

@@ -61,7 +61,8 @@ class StatsApiTest extends ApiTest {
         assertThat(week.get("total").asLong()).isEqualTo(7); // 6 open + 1 completed this week
         assertThat(week.get("percentage").asDouble()).isEqualTo(14.3);
         LocalDate monday = LocalDate.now(ZoneOffset.UTC).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-        assertThat(Instant.parse(week.get("week_start").asString())).isEqualTo(monday.atStartOfDay(ZoneOffset.UTC).toInstant());
+        assertThat(Instant.parse(week.get("week_start").asString()))
+                .isEqualTo(monday.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     @Test
@@ -70,8 +71,12 @@ class StatsApiTest extends ApiTest {
         long t1 = task(b.col(1), "medium", "pending", "null", "null");
         long t2 = task(b.col(1), "low", "pending", "null", "null");
         jdbc.sql("update tasks set column_id = :c, status = 'completed', position = 99 where id = :id")
-                .param("c", b.col(3)).param("id", t1).update();
-        jdbc.sql("update tasks set priority = 'urgent' where id = :id").param("id", t2).update();
+                .param("c", b.col(3))
+                .param("id", t1)
+                .update();
+        jdbc.sql("update tasks set priority = 'urgent' where id = :id")
+                .param("id", t2)
+                .update();
 
         JsonNode s = http.get("/api/v1/stats?board_id=" + b.id).json();
         assertPriorities(s.get("columns").get(1), 0, 0, 0, 1);
@@ -88,9 +93,16 @@ class StatsApiTest extends ApiTest {
 
     @Test
     void anEmptyBoardListsEveryColumnAndEveryKeyAsZero() {
-        Response created = http.post("/api/v1/boards", obj("name", "Empty", "columns", List.of(
-                obj("name", "Ideas", "kind", "backlog"), obj("name", "Doing", "kind", "in_progress", "wip_limit", 3),
-                obj("name", "Review", "kind", "review"), obj("name", "Shipped", "kind", "done"))));
+        Response created = http.post(
+                "/api/v1/boards",
+                obj(
+                        "name",
+                        "Empty",
+                        "columns",
+                        List.of(
+                                obj("name", "Ideas", "kind", "backlog"),
+                                        obj("name", "Doing", "kind", "in_progress", "wip_limit", 3),
+                                obj("name", "Review", "kind", "review"), obj("name", "Shipped", "kind", "done"))));
         long id = created.id();
 
         Response r = http.get("/api/v1/stats?board_id=" + id);
@@ -116,14 +128,21 @@ class StatsApiTest extends ApiTest {
     @Test
     void statsOfAMissingOrForeignBoardAreNotFound() {
         assertThat(http.get("/api/v1/stats?board_id=987654").status()).isEqualTo(404);
-        assertThat(http.get("/api/v1/stats/time-in-column?board_id=987654").status()).isEqualTo(404);
-        long ws = jdbc.sql("insert into workspaces (slug, name) values ('stats-other', 'Other') returning id").query(Long.class).single();
+        assertThat(http.get("/api/v1/stats/time-in-column?board_id=987654").status())
+                .isEqualTo(404);
+        long ws = jdbc.sql("insert into workspaces (slug, name) values ('stats-other', 'Other') returning id")
+                .query(Long.class)
+                .single();
         long foreign = jdbc.sql("insert into boards (workspace_id, name) values (:ws, 'Theirs') returning id")
-                .param("ws", ws).query(Long.class).single();
+                .param("ws", ws)
+                .query(Long.class)
+                .single();
         Response r = http.get("/api/v1/stats?board_id=" + foreign);
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-        assertThat(http.get("/api/v1/stats/time-in-column?board_id=" + foreign).status()).isEqualTo(404);
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(http.get("/api/v1/stats/time-in-column?board_id=" + foreign).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -131,11 +150,14 @@ class StatsApiTest extends ApiTest {
         for (String path : List.of("/api/v1/stats", "/api/v1/stats/time-in-column")) {
             Response missing = http.get(path);
             assertThat(missing.status()).as(path).isEqualTo(422);
-            assertThat(missing.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-            assertThat(missing.json().get("errors").get(0).get("field").asString()).isEqualTo("board_id");
+            assertThat(missing.header("Content-Type"))
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(missing.json().get("errors").get(0).get("field").asString())
+                    .isEqualTo("board_id");
             Response malformed = http.get(path + "?board_id=abc");
             assertThat(malformed.status()).as(path).isEqualTo(422);
-            assertThat(malformed.json().get("errors").get(0).get("field").asString()).isEqualTo("board_id");
+            assertThat(malformed.json().get("errors").get(0).get("field").asString())
+                    .isEqualTo("board_id");
         }
     }
 
@@ -188,7 +210,8 @@ class StatsApiTest extends ApiTest {
 
         assertThat(cols.get(0).get("tasks").findValuesAsString("status_color")).containsOnly("normal");
         assertThat(cols.get(0).get("color_scale").get("base").asString()).isEqualTo("normal");
-        assertThat(cols.get(0).get("color_scale").get("critical_after_seconds").isNull()).isTrue();
+        assertThat(cols.get(0).get("color_scale").get("critical_after_seconds").isNull())
+                .isTrue();
 
         JsonNode done = cols.get(3);
         assertThat(done.get("count").asLong()).isZero();
@@ -202,7 +225,10 @@ class StatsApiTest extends ApiTest {
         Board b = board("Lonely");
         entered(b.col(2), 5_000);
 
-        JsonNode doing = http.get("/api/v1/stats/time-in-column?board_id=" + b.id).json().get("columns").get(2);
+        JsonNode doing = http.get("/api/v1/stats/time-in-column?board_id=" + b.id)
+                .json()
+                .get("columns")
+                .get(2);
 
         assertThat(doing.get("stdev_seconds").asDouble()).isZero();
         assertThat(doing.get("tasks").get(0).get("status_color").asString()).isEqualTo("good");
@@ -223,7 +249,11 @@ class StatsApiTest extends ApiTest {
     private Board board(String name) {
         Response r = http.post("/api/v1/boards", obj("name", name));
         assertThat(r.status()).isEqualTo(201);
-        return new Board(r.id(), r.json().get("columns").findValues("id").stream().map(JsonNode::asLong).toList());
+        return new Board(
+                r.id(),
+                r.json().get("columns").findValues("id").stream()
+                        .map(JsonNode::asLong)
+                        .toList());
     }
 
     /** Inserts a task; {@code due} and {@code completedAt} are SQL expressions. */
@@ -235,8 +265,11 @@ class StatsApiTest extends ApiTest {
                 from board_columns c where c.id = :col
                 returning id
                 """.formatted(due, completedAt))
-                .param("col", column).param("priority", priority).param("status", status)
-                .query(Long.class).single();
+                .param("col", column)
+                .param("priority", priority)
+                .param("status", status)
+                .query(Long.class)
+                .single();
     }
 
     /** The instant the time-in-column fixtures count back from, so every task drifts alike. */
@@ -251,8 +284,10 @@ class StatsApiTest extends ApiTest {
                 from board_columns c where c.id = :col
                 returning id
                 """)
-                .param("col", column).param("entered", base.minusSeconds(seconds).atOffset(ZoneOffset.UTC))
-                .query(Long.class).single();
+                .param("col", column)
+                .param("entered", base.minusSeconds(seconds).atOffset(ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
     }
 
     private static void assertPriorities(JsonNode column, long low, long medium, long high, long urgent) {

@@ -45,8 +45,10 @@ class StatusColorTest {
         assertThat(doing.colorAt(70)).isEqualTo(StatusColor.GOOD);
         assertThat(doing.colorAt(70.5)).isEqualTo(StatusColor.WARNING);
         assertThat(doing.colorAt(90.5)).isEqualTo(StatusColor.CRITICAL);
-        assertThat(StatusColor.Scale.of(ColumnKind.DONE, 50, 20)).isEqualTo(new StatusColor.Scale(StatusColor.NORMAL, null, null));
-        assertThat(StatusColor.Scale.of(ColumnKind.TODO, 50, 0)).isEqualTo(new StatusColor.Scale(StatusColor.GOOD, null, null));
+        assertThat(StatusColor.Scale.of(ColumnKind.DONE, 50, 20))
+                .isEqualTo(new StatusColor.Scale(StatusColor.NORMAL, null, null));
+        assertThat(StatusColor.Scale.of(ColumnKind.TODO, 50, 0))
+                .isEqualTo(new StatusColor.Scale(StatusColor.GOOD, null, null));
     }
 
     @Test

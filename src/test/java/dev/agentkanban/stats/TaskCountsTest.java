@@ -56,18 +56,31 @@ class TaskCountsTest extends ApiTest {
             String status = STATUSES[random.nextInt(4)];
             switch (random.nextInt(10)) {
                 case 0, 1 -> insert(column, priority, status);
-                case 2 -> jdbc.sql("""
+                case 2 ->
+                    jdbc.sql("""
                         insert into tasks (workspace_id, board_id, column_id, position, title, priority, status)
                         select c.workspace_id, c.board_id, c.id, :pos + g, 'bulk',
                                (array['low','medium','high','urgent'])[1 + (g + :shift) % 4],
                                (array['pending','in_progress','completed','cancelled'])[1 + (g * 7 + :shift) % 4]
                         from board_columns c, generate_series(1, :n) g where c.id = :col
-                        """).param("col", column).param("n", 1 + random.nextInt(20)).param("shift", random.nextInt(100))
-                        .param("pos", positions.getAndAdd(100)).update();
-                case 3 -> jdbc.sql("update tasks set priority = :p where id in (select id from tasks order by random() limit :n)")
-                        .param("p", priority).param("n", 1 + random.nextInt(10)).update();
-                case 4 -> jdbc.sql("update tasks set status = :s where id in (select id from tasks order by random() limit :n)")
-                        .param("s", status).param("n", 1 + random.nextInt(10)).update();
+                        """)
+                            .param("col", column)
+                            .param("n", 1 + random.nextInt(20))
+                            .param("shift", random.nextInt(100))
+                            .param("pos", positions.getAndAdd(100))
+                            .update();
+                case 3 ->
+                    jdbc.sql(
+                                    "update tasks set priority = :p where id in (select id from tasks order by random() limit :n)")
+                            .param("p", priority)
+                            .param("n", 1 + random.nextInt(10))
+                            .update();
+                case 4 ->
+                    jdbc.sql(
+                                    "update tasks set status = :s where id in (select id from tasks order by random() limit :n)")
+                            .param("s", status)
+                            .param("n", 1 + random.nextInt(10))
+                            .update();
                 case 5 -> jdbc.sql("""
                         update tasks t set column_id = c.id, board_id = c.board_id, priority = :p
                         from board_columns c
@@ -78,9 +91,14 @@ class TaskCountsTest extends ApiTest {
                         where column_id in (:a, :b) and board_id = (select board_id from board_columns where id = :a)
                           and (select board_id from board_columns where id = :a) = (select board_id from board_columns where id = :b)
                         """).param("a", column).param("b", other).update();
-                case 7 -> jdbc.sql("delete from tasks where id in (select id from tasks order by random() limit :n)")
-                        .param("n", 1 + random.nextInt(5)).update();
-                case 8 -> jdbc.sql("update tasks set title = title || '.' where column_id = :c").param("c", column).update();
+                case 7 ->
+                    jdbc.sql("delete from tasks where id in (select id from tasks order by random() limit :n)")
+                            .param("n", 1 + random.nextInt(5))
+                            .update();
+                case 8 ->
+                    jdbc.sql("update tasks set title = title || '.' where column_id = :c")
+                            .param("c", column)
+                            .update();
                 default -> jdbc.sql("""
                         update tasks set priority = case priority when 'low' then 'urgent' when 'urgent' then 'low' else priority end,
                                          status = case status when 'pending' then 'in_progress' when 'in_progress' then 'pending' else status end
@@ -116,13 +134,21 @@ class TaskCountsTest extends ApiTest {
                         tx.executeWithoutResult(s -> {
                             switch (kind) {
                                 case 0 -> insert(column, priority, status);
-                                case 1 -> jdbc.sql("delete from tasks where id = (select id from tasks where column_id = :c order by random() limit 1)")
-                                        .param("c", column).update();
-                                default -> jdbc.sql("""
+                                case 1 ->
+                                    jdbc.sql(
+                                                    "delete from tasks where id = (select id from tasks where column_id = :c order by random() limit 1)")
+                                            .param("c", column)
+                                            .update();
+                                default ->
+                                    jdbc.sql("""
                                         update tasks set column_id = :c, priority = :p, status = :s
                                         where id = (select id from tasks where board_id = :b order by random() limit 1)
-                                        """).param("c", column).param("p", priority).param("s", status)
-                                        .param("b", boardOf(column)).update();
+                                        """)
+                                            .param("c", column)
+                                            .param("p", priority)
+                                            .param("s", status)
+                                            .param("b", boardOf(column))
+                                            .update();
                             }
                         });
                     }
@@ -144,7 +170,10 @@ class TaskCountsTest extends ApiTest {
         List<Long> columns = board("Truncated");
         insert(columns.getFirst(), "high", "pending");
         jdbc.sql("truncate tasks cascade").update();
-        assertThat(jdbc.sql("select coalesce(sum(n), 0) from task_counts").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select coalesce(sum(n), 0) from task_counts")
+                        .query(Long.class)
+                        .single())
+                .isZero();
         insert(columns.getFirst(), "high", "pending");
         assertCountersMatchTasks();
     }
@@ -172,27 +201,42 @@ class TaskCountsTest extends ApiTest {
 
     private void assertStatsTotalMatches(long boardId) {
         JsonNode stats = http.get("/api/v1/stats?board_id=" + boardId).json();
-        long tasks = jdbc.sql("select count(*) from tasks where board_id = :b").param("b", boardId).query(Long.class).single();
+        long tasks = jdbc.sql("select count(*) from tasks where board_id = :b")
+                .param("b", boardId)
+                .query(Long.class)
+                .single();
         assertThat(stats.get("total").asLong()).isEqualTo(tasks);
-        long open = jdbc.sql("select count(*) from tasks where board_id = :b and status = 'pending'").param("b", boardId)
-                .query(Long.class).single();
+        long open = jdbc.sql("select count(*) from tasks where board_id = :b and status = 'pending'")
+                .param("b", boardId)
+                .query(Long.class)
+                .single();
         assertThat(stats.get("by_status").get("pending").asLong()).isEqualTo(open);
     }
 
     private List<Long> board(String name) {
         Response r = http.post("/api/v1/boards", obj("name", name));
         assertThat(r.status()).isEqualTo(201);
-        return r.json().get("columns").findValues("id").stream().map(JsonNode::asLong).toList();
+        return r.json().get("columns").findValues("id").stream()
+                .map(JsonNode::asLong)
+                .toList();
     }
 
     private long boardOf(long column) {
-        return jdbc.sql("select board_id from board_columns where id = :c").param("c", column).query(Long.class).single();
+        return jdbc.sql("select board_id from board_columns where id = :c")
+                .param("c", column)
+                .query(Long.class)
+                .single();
     }
 
     private void insert(long column, String priority, String status) {
         jdbc.sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title, priority, status)
                 select workspace_id, board_id, id, :pos, 't', :p, :s from board_columns where id = :c
-                """).param("c", column).param("pos", positions.incrementAndGet()).param("p", priority).param("s", status).update();
+                """)
+                .param("c", column)
+                .param("pos", positions.incrementAndGet())
+                .param("p", priority)
+                .param("s", status)
+                .update();
     }
 }

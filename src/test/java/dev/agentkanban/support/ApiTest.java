@@ -60,7 +60,8 @@ public abstract class ApiTest {
         resetDatabase(jdbc);
         defaultWorkspace = workspaces.defaultWorkspaceId();
         admin = identities.provision("tester", "tester-password", defaultWorkspace, Role.ADMIN, true);
-        http = new Http("http://localhost:" + port).withToken(identities.issueToken(admin.id(), "tests", List.of("read", "write", "admin")));
+        http = new Http("http://localhost:" + port)
+                .withToken(identities.issueToken(admin.id(), "tests", List.of("read", "write", "admin")));
     }
 
     /**
@@ -70,17 +71,23 @@ public abstract class ApiTest {
     public static final Map<String, String> KEPT_BY_RESET = Map.of(
             "flyway_schema_history", "the applied migrations",
             "workspaces", "the default workspace stays; every other one is deleted (with all its rows)",
-            "webhook_cursor", "one row, updated and never inserted by the fan-out, which starts over when its"
-                    + " position lies beyond the emptied outbox (ChangeFeed.beyondOutbox)");
+            "webhook_cursor",
+                    "one row, updated and never inserted by the fan-out, which starts over when its"
+                            + " position lies beyond the emptied outbox (ChangeFeed.beyondOutbox)");
 
     public static void resetDatabase(JdbcClient jdbc) {
         String tables = jdbc.sql("""
                 select string_agg(format('%I', tablename), ', ' order by tablename) from pg_tables
                 where schemaname = 'public' and tablename <> all (:kept)
-                """).param("kept", KEPT_BY_RESET.keySet().toArray(String[]::new)).query(String.class).single();
+                """)
+                .param("kept", KEPT_BY_RESET.keySet().toArray(String[]::new))
+                .query(String.class)
+                .single();
         jdbc.sql("truncate " + tables + " restart identity cascade").update();
         jdbc.sql("delete from workspaces where slug <> 'default'").update();
-        jdbc.sql("select insert_default_tags(id) from workspaces").query((rs, n) -> 1).list();
+        jdbc.sql("select insert_default_tags(id) from workspaces")
+                .query((rs, n) -> 1)
+                .list();
     }
 
     /** A user with a role in a workspace, and a client carrying their token (all scopes unless given). */
@@ -92,7 +99,10 @@ public abstract class ApiTest {
 
     /** A second workspace with its own admin; returns its id. */
     protected long otherWorkspace(String slug) {
-        return jdbc.sql("insert into workspaces (slug, name) values (:s, :s) returning id").param("s", slug).query(Long.class).single();
+        return jdbc.sql("insert into workspaces (slug, name) values (:s, :s) returning id")
+                .param("s", slug)
+                .query(Long.class)
+                .single();
     }
 
     /** How many rows a table holds now (for "nothing changed" assertions). */

@@ -31,7 +31,9 @@ public final class AppInstance implements AutoCloseable {
 
     /** Starts an instance on a database of the test's own (see {@link TestDatabase#another}). */
     public static AppInstance startOn(TestDatabase db, List<Class<?>> extraSources, String... settings) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db.jdbcUrl,
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.datasource.url=" + db.jdbcUrl,
                 "--spring.datasource.hikari.maximum-pool-size=4"));
         if (db.username != null) {
             args.add("--spring.datasource.username=" + db.username);
@@ -44,7 +46,8 @@ public final class AppInstance implements AutoCloseable {
         }
         List<Class<?>> sources = new ArrayList<>(List.of(KanbanApplication.class));
         sources.addAll(extraSources);
-        return new AppInstance(new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(args.toArray(String[]::new)));
+        return new AppInstance(
+                new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(args.toArray(String[]::new)));
     }
 
     public static AppInstance start(String... settings) {

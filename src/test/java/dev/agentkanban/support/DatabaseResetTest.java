@@ -27,26 +27,39 @@ class DatabaseResetTest extends ApiTest {
         rows.fill(clientFor("reset-ann", defaultWorkspace, Role.ADMIN), defaultWorkspace);
         rows.fill(clientFor("reset-bee", other, Role.ADMIN), other);
         http.post("/api/v1/boards", Http.obj("name", "kept by key"), "Idempotency-Key", "reset-test");
-        jdbc.sql("insert into revoked_sessions (jti, expires_at) values ('reset-test', now() + interval '1 hour')").update();
+        jdbc.sql("insert into revoked_sessions (jti, expires_at) values ('reset-test', now() + interval '1 hour')")
+                .update();
         jdbc.sql("insert into outbox_retention (purged_through) values (0)").update();
         List<String> tables = jdbc.sql("select tablename from pg_tables where schemaname = 'public' order by 1")
-                .query(String.class).list();
+                .query(String.class)
+                .list();
         assertThat(tables).containsAll(KEPT_BY_RESET.keySet());
         Map<String, Long> before = counts(tables);
         // not vacuous: the tables the fixture fills (every table with row security among them) held rows
         List<String> filled = new java.util.ArrayList<>(rows.protectedTables());
-        filled.addAll(List.of("users", "memberships", "api_tokens", "idempotency_keys", "revoked_sessions", "outbox_retention"));
-        assertThat(filled).allSatisfy(table -> assertThat(before.get(table)).as("rows of %s before the reset", table).isPositive());
+        filled.addAll(List.of(
+                "users", "memberships", "api_tokens", "idempotency_keys", "revoked_sessions", "outbox_retention"));
+        assertThat(filled)
+                .allSatisfy(table -> assertThat(before.get(table))
+                        .as("rows of %s before the reset", table)
+                        .isPositive());
 
         resetDatabase(jdbc);
 
         Map<String, Long> after = counts(tables);
         KEPT_BY_RESET.keySet().forEach(after::remove);
         after.remove("tags");
-        assertThat(after).as("rows after the reset").allSatisfy((table, n) -> assertThat(n).as(table).isZero());
-        assertThat(jdbc.sql("select slug from workspaces").query(String.class).list()).containsExactly("default");
-        assertThat(jdbc.sql("select count(*) from tags where workspace_id = :ws").param("ws", defaultWorkspace)
-                .query(Long.class).single()).as("the default workspace's default tags, again").isEqualTo(count("tags"));
+        assertThat(after)
+                .as("rows after the reset")
+                .allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+        assertThat(jdbc.sql("select slug from workspaces").query(String.class).list())
+                .containsExactly("default");
+        assertThat(jdbc.sql("select count(*) from tags where workspace_id = :ws")
+                        .param("ws", defaultWorkspace)
+                        .query(Long.class)
+                        .single())
+                .as("the default workspace's default tags, again")
+                .isEqualTo(count("tags"));
     }
 
     private Map<String, Long> counts(List<String> tables) {

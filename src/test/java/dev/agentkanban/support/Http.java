@@ -18,7 +18,8 @@ public final class Http {
 
     private final String base;
     private final String[] defaults;
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A client sending {@code defaultHeaders} (name, value, ...) with every request unless a request names them itself. */
     public Http(String base, String... defaultHeaders) {
@@ -78,7 +79,8 @@ public final class Http {
         if (text != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+        b.method(
+                method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         return send(b.build());
     }
 

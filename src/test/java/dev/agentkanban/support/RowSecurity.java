@@ -51,16 +51,24 @@ public final class RowSecurity {
      * a bulk operation, a feed follower, and their outbox events.
      */
     public void fill(Http admin, long workspace) {
-        long board = admin.post("/api/v1/boards", obj("name", "RLS board " + workspace)).id();
-        String tag = jdbc.sql("select name from tags where workspace_id = :ws order by id limit 1").param("ws", workspace)
-                .query(String.class).single();
-        long task = created(admin.post("/api/v1/tasks", obj("board_id", board, "title", "RLS task " + workspace, "tags", List.of(tag))));
+        long board = admin.post("/api/v1/boards", obj("name", "RLS board " + workspace))
+                .id();
+        String tag = jdbc.sql("select name from tags where workspace_id = :ws order by id limit 1")
+                .param("ws", workspace)
+                .query(String.class)
+                .single();
+        long task = created(admin.post(
+                "/api/v1/tasks", obj("board_id", board, "title", "RLS task " + workspace, "tags", List.of(tag))));
         created(admin.post("/api/v1/tasks/" + task + "/comments", obj("body", "a comment")));
         created(admin.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "a note")));
         created(admin.post("/api/v1/tasks/" + task + "/hints", obj("type", "stale", "message", "a hint")));
-        assertThat(admin.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item")).status()).isEqualTo(201);
-        long blocked = created(admin.post("/api/v1/tasks", obj("board_id", board, "title", "RLS blocked task " + workspace)));
-        assertThat(admin.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", blocked)).status())
+        assertThat(admin.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"))
+                        .status())
+                .isEqualTo(201);
+        long blocked =
+                created(admin.post("/api/v1/tasks", obj("board_id", board, "title", "RLS blocked task " + workspace)));
+        assertThat(admin.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", blocked))
+                        .status())
                 .isEqualTo(201);
         Response bulk = admin.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(task), "priority", "high"));
         assertThat(bulk.status()).as(bulk.body()).isEqualTo(200); // recorded in bulk_operations
@@ -70,9 +78,13 @@ public final class RowSecurity {
         created(admin.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:9/hook")));
         created(admin.post("/api/v1/tasks", obj("board_id", board, "title", "an event for the webhook")));
         // the fan-out has turned the workspace's last event into a delivery: no more rows come later
-        await("a webhook delivery of workspace " + workspace).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        await("a webhook delivery of workspace " + workspace)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> count("select count(*) from webhook_deliveries where workspace_id = " + workspace
-                        + " and event_id = (select max(id) from outbox_events where workspace_id = " + workspace + ")") > 0);
+                                + " and event_id = (select max(id) from outbox_events where workspace_id = " + workspace
+                                + ")")
+                        > 0);
     }
 
     /** Every protected table, as workspace {@code a} against workspace {@code b}: see the class comment. */
@@ -83,22 +95,41 @@ public final class RowSecurity {
         for (String table : tables) {
             long ownRows = rows(table, a);
             long foreignRows = rows(table, b);
-            assertThat(ownRows).as("the fixture (RowSecurity.fill) must give workspace A a row in %s", table).isPositive();
-            assertThat(foreignRows).as("the fixture (RowSecurity.fill) must give workspace B a row in %s", table).isPositive();
+            assertThat(ownRows)
+                    .as("the fixture (RowSecurity.fill) must give workspace A a row in %s", table)
+                    .isPositive();
+            assertThat(foreignRows)
+                    .as("the fixture (RowSecurity.fill) must give workspace B a row in %s", table)
+                    .isPositive();
 
-            assertThat(asTenant(asA, () -> app.sql("select current_user").query(String.class).single()))
-                    .as("the role of a tenant transaction").isEqualTo(expectedRole);
+            assertThat(asTenant(
+                            asA,
+                            () -> app.sql("select current_user")
+                                    .query(String.class)
+                                    .single()))
+                    .as("the role of a tenant transaction")
+                    .isEqualTo(expectedRole);
             assertThat(asTenant(asA, () -> tenantCount("select count(*) from " + table + " where workspace_id = " + b)))
-                    .as("B's rows of %s seen by A", table).isZero();
+                    .as("B's rows of %s seen by A", table)
+                    .isZero();
             assertThat(asTenant(asA, () -> tenantCount("select count(*) from " + table)))
-                    .as("rows of %s seen by A (its own, all of them)", table).isEqualTo(ownRows);
-            assertThat(asTenantWrite(asA, () -> (long) app.sql("update " + table + " set workspace_id = workspace_id where workspace_id = " + b)
-                    .update())).as("B's rows of %s updated by A", table).isZero();
-            assertThat(asTenantWrite(asA, () -> (long) app.sql("delete from " + table + " where workspace_id = " + b).update()))
-                    .as("B's rows of %s deleted by A", table).isZero();
-            assertThatThrownBy(() -> asTenantWrite(asA, () -> (long) app.sql("update " + table + " set workspace_id = " + b
-                            + " where ctid = (select ctid from " + table + " limit 1)").update()))
-                    .as("A moving a row of %s into B", table).rootCause().hasMessageContaining("violates row-level security policy");
+                    .as("rows of %s seen by A (its own, all of them)", table)
+                    .isEqualTo(ownRows);
+            assertThat(asTenantWrite(asA, () -> (long)
+                            app.sql("update " + table + " set workspace_id = workspace_id where workspace_id = " + b)
+                                    .update()))
+                    .as("B's rows of %s updated by A", table)
+                    .isZero();
+            assertThat(asTenantWrite(asA, () -> (long) app.sql("delete from " + table + " where workspace_id = " + b)
+                            .update()))
+                    .as("B's rows of %s deleted by A", table)
+                    .isZero();
+            assertThatThrownBy(() -> asTenantWrite(asA, () -> (long) app.sql("update " + table + " set workspace_id = "
+                                    + b + " where ctid = (select ctid from " + table + " limit 1)")
+                            .update()))
+                    .as("A moving a row of %s into B", table)
+                    .rootCause()
+                    .hasMessageContaining("violates row-level security policy");
             assertThat(rows(table, b)).as("B's rows of %s afterwards", table).isEqualTo(foreignRows);
             assertThat(rows(table, a)).as("A's rows of %s afterwards", table).isEqualTo(ownRows);
         }

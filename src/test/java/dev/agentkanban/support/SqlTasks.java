@@ -16,7 +16,9 @@ public final class SqlTasks {
     }
 
     public long defaultWorkspace() {
-        return jdbc.sql("select id from workspaces where slug = 'default'").query(Long.class).single();
+        return jdbc.sql("select id from workspaces where slug = 'default'")
+                .query(Long.class)
+                .single();
     }
 
     /** A new workspace next to the default one (it gets the default tags from its trigger). */
@@ -35,7 +37,8 @@ public final class SqlTasks {
 
     /** A task on a new board (with one column) of the given workspace. */
     public long task(long workspaceId, String title) {
-        long board = jdbc.sql("insert into boards (workspace_id, name) values (:ws, 'Board of ' || :title) returning id")
+        long board = jdbc.sql(
+                        "insert into boards (workspace_id, name) values (:ws, 'Board of ' || :title) returning id")
                 .param("ws", workspaceId)
                 .param("title", title)
                 .query(Long.class)
@@ -61,6 +64,9 @@ public final class SqlTasks {
     }
 
     public long boardOf(long taskId) {
-        return jdbc.sql("select board_id from tasks where id = :id").param("id", taskId).query(Long.class).single();
+        return jdbc.sql("select board_id from tasks where id = :id")
+                .param("id", taskId)
+                .query(Long.class)
+                .single();
     }
 }

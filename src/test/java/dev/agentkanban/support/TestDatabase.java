@@ -59,14 +59,16 @@ public final class TestDatabase {
         String role = prefix + "_owner_" + suffix;
         String name = prefix + "_" + suffix;
         String serverUrl = jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/postgres$1");
-        try (Connection c = DriverManager.getConnection(serverUrl, username, password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(serverUrl, username, password);
+                Statement s = c.createStatement()) {
             s.execute("create role " + role + " login nosuperuser nocreaterole nocreatedb");
             s.execute("create database " + name + " owner " + role);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create a database owned by a plain role", e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (Connection c = DriverManager.getConnection(serverUrl, username, password); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(serverUrl, username, password);
+                    Statement s = c.createStatement()) {
                 s.execute("drop database if exists " + name + " with (force)");
                 s.execute("drop owned by " + role);
                 s.execute("drop role if exists " + role);
@@ -139,13 +141,16 @@ public final class TestDatabase {
     }
 
     private static TestDatabase fresh(String serverUrl, String user, String password, String prefix) throws Exception {
-        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
+        String name =
+                prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(serverUrl, user, password);
+                Statement s = c.createStatement()) {
             s.execute("create database " + name);
         }
         String dbUrl = serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(serverUrl, user, password);
+                    Statement s = c.createStatement()) {
                 s.execute("drop database if exists " + name + " with (force)");
             } catch (Exception ignored) {
                 // best effort

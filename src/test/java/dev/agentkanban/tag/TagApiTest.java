@@ -67,8 +67,12 @@ class TagApiTest extends ApiTest {
         assertThat(r.json().get("color").asString()).isEqualTo("#6b7280");
         assertThat(r.json().get("task_count").asLong()).isZero();
         assertThat(count("outbox_events")).isEqualTo(events + 1);
-        assertThat(lastEvent("tag_created").get("payload").get("name").asString()).isEqualTo("Backend");
-        assertThat(http.post("/api/v1/tags", obj("name", "Styled", "color", "#ABCDEF")).json().get("color").asString())
+        assertThat(lastEvent("tag_created").get("payload").get("name").asString())
+                .isEqualTo("Backend");
+        assertThat(http.post("/api/v1/tags", obj("name", "Styled", "color", "#ABCDEF"))
+                        .json()
+                        .get("color")
+                        .asString())
                 .isEqualTo("#abcdef");
     }
 
@@ -82,10 +86,12 @@ class TagApiTest extends ApiTest {
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.json().get("type").asString()).endsWith("/duplicate");
         long other = http.post("/api/v1/tags", obj("name", "Unique-1")).id();
-        assertThat(http.patch("/api/v1/tags/" + other, obj("name", "Feature")).status()).isEqualTo(409);
+        assertThat(http.patch("/api/v1/tags/" + other, obj("name", "Feature")).status())
+                .isEqualTo(409);
         assertThat(count("tags")).isEqualTo(tags + 1);
         assertThat(count("outbox_events")).isEqualTo(events + 1);
-        assertThat(http.get("/api/v1/tags/" + other).json().get("name").asString()).isEqualTo("Unique-1");
+        assertThat(http.get("/api/v1/tags/" + other).json().get("name").asString())
+                .isEqualTo("Unique-1");
     }
 
     @Test
@@ -95,25 +101,31 @@ class TagApiTest extends ApiTest {
 
         assertThat(http.post("/api/v1/tags", obj("name", "   ")).status()).isEqualTo(422);
         assertThat(http.post("/api/v1/tags", obj()).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tags", obj("name", "x".repeat(51))).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tags", obj("name", "x".repeat(51))).status())
+                .isEqualTo(422);
         Response colour = http.post("/api/v1/tags", obj("name", "Red", "color", "red"));
         assertThat(colour.status()).isEqualTo(422);
         assertThat(colour.json().get("errors").get(0).get("field").asString()).isEqualTo("color");
-        assertThat(http.post("/api/v1/tags", obj("name", "Hex", "color", "#12345g")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tags", obj("name", "Hex", "color", "#12345g"))
+                        .status())
+                .isEqualTo(422);
         assertThat(http.post("/api/v1/tags", "{\"name\":").status()).isEqualTo(400);
         long id = tagId("urgent");
         assertThat(http.patch("/api/v1/tags/" + id, obj("name", "")).status()).isEqualTo(422);
-        assertThat(http.patch("/api/v1/tags/" + id, obj("color", null)).status()).isEqualTo(422);
+        assertThat(http.patch("/api/v1/tags/" + id, obj("color", null)).status())
+                .isEqualTo(422);
 
         assertThat(count("tags")).isEqualTo(tags);
         assertThat(count("outbox_events")).isEqualTo(events);
         assertThat(http.get("/api/v1/tags/" + id).json().get("name").asString()).isEqualTo("urgent");
-        assertThat(http.post("/api/v1/tags", obj("name", "x".repeat(50))).status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/tags", obj("name", "x".repeat(50))).status())
+                .isEqualTo(201);
     }
 
     @Test
     void aTagIsReadRenamedRecolouredAndDeleted() {
-        long id = http.post("/api/v1/tags", obj("name", "Ops", "color", "#111111")).id();
+        long id = http.post("/api/v1/tags", obj("name", "Ops", "color", "#111111"))
+                .id();
 
         assertThat(http.get("/api/v1/tags/" + id).json().get("name").asString()).isEqualTo("Ops");
         Response recoloured = http.patch("/api/v1/tags/" + id, obj("color", "#222222"));
@@ -123,11 +135,13 @@ class TagApiTest extends ApiTest {
         Response renamed = http.patch("/api/v1/tags/" + id, obj("name", "OPS"));
         assertThat(renamed.json().get("name").asString()).isEqualTo("OPS");
         assertThat(renamed.json().get("color").asString()).isEqualTo("#222222");
-        assertThat(lastEvent("tag_updated").get("payload").get("name").asString()).isEqualTo("OPS");
+        assertThat(lastEvent("tag_updated").get("payload").get("name").asString())
+                .isEqualTo("OPS");
 
         assertThat(http.delete("/api/v1/tags/" + id).status()).isEqualTo(204);
         assertThat(http.get("/api/v1/tags/" + id).status()).isEqualTo(404);
-        assertThat(http.patch("/api/v1/tags/" + id, obj("color", "#333333")).status()).isEqualTo(404);
+        assertThat(http.patch("/api/v1/tags/" + id, obj("color", "#333333")).status())
+                .isEqualTo(404);
         assertThat(http.delete("/api/v1/tags/" + id).status()).isEqualTo(404);
     }
 
@@ -141,7 +155,8 @@ class TagApiTest extends ApiTest {
 
         assertThat(http.delete("/api/v1/tags/" + tag).status()).isEqualTo(204);
 
-        assertThat(http.get("/api/v1/tasks/" + task + "/tags").json().findValuesAsString("name")).containsExactly("bug");
+        assertThat(http.get("/api/v1/tasks/" + task + "/tags").json().findValuesAsString("name"))
+                .containsExactly("bug");
         assertThat(count("outbox_events")).isEqualTo(events + 1);
         assertThat(count("task_history")).isEqualTo(history + 1);
         JsonNode payload = lastEvent("tag_deleted").get("payload");
@@ -174,7 +189,8 @@ class TagApiTest extends ApiTest {
         assertThat(event.get("board_id").asLong()).isEqualTo(tasks.boardOf(task));
         assertThat(event.get("task_id").asLong()).isEqualTo(task);
         assertThat(event.get("payload").get("task_id").asLong()).isEqualTo(task);
-        assertThat(event.get("payload").get("tags").findValuesAsString("name")).containsExactly("bug", "Frontend", "urgent");
+        assertThat(event.get("payload").get("tags").findValuesAsString("name"))
+                .containsExactly("bug", "Frontend", "urgent");
         assertThat(lastHistory(task)).isEqualTo("tags_changed|tags|bug,Frontend|bug,Frontend,urgent");
         assertThat(http.get("/api/v1/tasks/" + task + "/tags").json().findValuesAsString("name"))
                 .containsExactly("bug", "Frontend", "urgent");
@@ -195,7 +211,11 @@ class TagApiTest extends ApiTest {
         assertThat(byName.json().findValuesAsString("name")).containsExactly("feature");
         assertThat(count("outbox_events")).isEqualTo(events);
         assertThat(count("task_history")).isEqualTo(history);
-        assertThat(jdbc.sql("select count(*) from task_tags where task_id = :t").param("t", task).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from task_tags where task_id = :t")
+                        .param("t", task)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -205,14 +225,20 @@ class TagApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
 
-        assertThat(http.delete("/api/v1/tasks/" + task + "/tags/" + tagId("bug")).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/tasks/" + task + "/tags/" + tagId("bug"))
+                        .status())
+                .isEqualTo(204);
 
-        assertThat(http.get("/api/v1/tasks/" + task + "/tags").json().findValuesAsString("name")).containsExactly("urgent");
+        assertThat(http.get("/api/v1/tasks/" + task + "/tags").json().findValuesAsString("name"))
+                .containsExactly("urgent");
         assertThat(count("outbox_events")).isEqualTo(events + 1);
         assertThat(count("task_history")).isEqualTo(history + 1);
         assertThat(lastHistory(task)).isEqualTo("tags_changed|tags|bug,urgent|urgent");
-        assertThat(http.delete("/api/v1/tasks/" + task + "/tags/" + tagId("bug")).status()).isEqualTo(404);
-        assertThat(http.delete("/api/v1/tasks/" + task + "/tags/999999").status()).isEqualTo(404);
+        assertThat(http.delete("/api/v1/tasks/" + task + "/tags/" + tagId("bug"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.delete("/api/v1/tasks/" + task + "/tags/999999").status())
+                .isEqualTo(404);
         assertThat(count("outbox_events")).isEqualTo(events + 1);
     }
 
@@ -221,10 +247,12 @@ class TagApiTest extends ApiTest {
         long task = tasks.task("Exact");
         long events = count("outbox_events");
 
-        Response byNames = http.put("/api/v1/tasks/" + task + "/tags", obj("names", List.of("urgent", "Brand-New", "bug", "BUG")));
+        Response byNames =
+                http.put("/api/v1/tasks/" + task + "/tags", obj("names", List.of("urgent", "Brand-New", "bug", "BUG")));
         assertThat(byNames.status()).as(byNames.body()).isEqualTo(200);
         assertThat(byNames.json().findValuesAsString("name")).containsExactly("Brand-New", "bug", "urgent");
-        assertThat(http.put("/api/v1/tasks/" + task + "/tags", obj("names", List.of("bug", "urgent", "brand-new"))).status())
+        assertThat(http.put("/api/v1/tasks/" + task + "/tags", obj("names", List.of("bug", "urgent", "brand-new")))
+                        .status())
                 .isEqualTo(200);
         assertThat(count("outbox_events")).isEqualTo(events + 1);
 
@@ -245,14 +273,18 @@ class TagApiTest extends ApiTest {
         String path = "/api/v1/tasks/" + task + "/tags";
 
         assertThat(http.post(path, obj()).status()).isEqualTo(422);
-        assertThat(http.post(path, obj("tag_id", tagId("bug"), "name", "bug")).status()).isEqualTo(422);
+        assertThat(http.post(path, obj("tag_id", tagId("bug"), "name", "bug")).status())
+                .isEqualTo(422);
         assertThat(http.post(path, obj("tag_id", 999999)).status()).isEqualTo(422);
         assertThat(http.post(path, obj("tag_id", "abc")).status()).isEqualTo(422);
         assertThat(http.post(path, obj("name", " ")).status()).isEqualTo(422);
         assertThat(http.post(path, obj("name", "y".repeat(51))).status()).isEqualTo(422);
         assertThat(http.put(path, obj()).status()).isEqualTo(422);
-        assertThat(http.put(path, obj("tag_ids", List.of(), "names", List.of())).status()).isEqualTo(422);
-        assertThat(http.put(path, obj("tag_ids", List.of(tagId("urgent"), 999999))).status()).isEqualTo(422);
+        assertThat(http.put(path, obj("tag_ids", List.of(), "names", List.of())).status())
+                .isEqualTo(422);
+        assertThat(http.put(path, obj("tag_ids", List.of(tagId("urgent"), 999999)))
+                        .status())
+                .isEqualTo(422);
         assertThat(http.put(path, obj("names", List.of("fine", ""))).status()).isEqualTo(422);
         assertThat(http.put(path, "[1,2").status()).isEqualTo(400);
 
@@ -275,21 +307,35 @@ class TagApiTest extends ApiTest {
         long otherWs = tasks.otherWorkspace();
         long foreignTask = tasks.task(otherWs, "Theirs");
         long foreignBug = jdbc.sql("select id from tags where workspace_id = :ws and name = 'bug'")
-                .param("ws", otherWs).query(Long.class).single();
+                .param("ws", otherWs)
+                .query(Long.class)
+                .single();
         long mine = tasks.task("Mine");
         long events = count("outbox_events");
 
         assertThat(http.get("/api/v1/tasks/" + foreignTask + "/tags").status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/" + foreignTask + "/tags", obj("name", "bug")).status()).isEqualTo(404);
-        assertThat(http.put("/api/v1/tasks/" + foreignTask + "/tags", obj("names", List.of())).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/" + foreignTask + "/tags", obj("name", "bug"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.put("/api/v1/tasks/" + foreignTask + "/tags", obj("names", List.of()))
+                        .status())
+                .isEqualTo(404);
         assertThat(http.get("/api/v1/tags/" + foreignBug).status()).isEqualTo(404);
-        assertThat(http.patch("/api/v1/tags/" + foreignBug, obj("name", "mine now")).status()).isEqualTo(404);
+        assertThat(http.patch("/api/v1/tags/" + foreignBug, obj("name", "mine now"))
+                        .status())
+                .isEqualTo(404);
         assertThat(http.delete("/api/v1/tags/" + foreignBug).status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/" + mine + "/tags", obj("tag_id", foreignBug)).status()).isEqualTo(422);
-        assertThat(http.get("/api/v1/tags").json().findValues("id").stream().map(JsonNode::asLong)).doesNotContain(foreignBug);
+        assertThat(http.post("/api/v1/tasks/" + mine + "/tags", obj("tag_id", foreignBug))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.get("/api/v1/tags").json().findValues("id").stream().map(JsonNode::asLong))
+                .doesNotContain(foreignBug);
 
         assertThat(count("outbox_events")).isEqualTo(events);
-        assertThat(jdbc.sql("select name from tags where id = :id").param("id", foreignBug).query(String.class).single())
+        assertThat(jdbc.sql("select name from tags where id = :id")
+                        .param("id", foreignBug)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("bug");
     }
 
@@ -301,22 +347,29 @@ class TagApiTest extends ApiTest {
         RequestContext agent = new RequestContext(ws, "agent-7", Role.AGENT);
         long events = count("outbox_events");
 
-        List<Tag> set = CurrentRequest.runAs(agent, () -> tx.write(() -> tags.setByNames(taskRefs.lock(first), List.of("bug", "Agent-Made"))));
-        Map<Long, List<Tag>> byTask = CurrentRequest.runAs(agent, () -> tx.read(() -> tags.tagsOf(List.of(first, second, 999999L))));
+        List<Tag> set = CurrentRequest.runAs(
+                agent, () -> tx.write(() -> tags.setByNames(taskRefs.lock(first), List.of("bug", "Agent-Made"))));
+        Map<Long, List<Tag>> byTask =
+                CurrentRequest.runAs(agent, () -> tx.read(() -> tags.tagsOf(List.of(first, second, 999999L))));
 
         assertThat(set).extracting(Tag::name).containsExactly("Agent-Made", "bug");
         assertThat(byTask.keySet()).containsExactly(first, second, 999999L);
         assertThat(byTask.get(first)).extracting(Tag::name).containsExactly("Agent-Made", "bug");
         assertThat(byTask.get(second)).isEmpty();
-        assertThat(CurrentRequest.runAs(agent, () -> tx.read(() -> tags.tagsOf(first)))).isEqualTo(set);
-        assertThat(count("outbox_events")).as("the caller's own event carries the tags").isEqualTo(events);
+        assertThat(CurrentRequest.runAs(agent, () -> tx.read(() -> tags.tagsOf(first))))
+                .isEqualTo(set);
+        assertThat(count("outbox_events"))
+                .as("the caller's own event carries the tags")
+                .isEqualTo(events);
         assertThat(lastHistory(first)).isEqualTo("tags_changed|tags||Agent-Made,bug");
-        assertThatThrownBy(() -> CurrentRequest.runAs(agent, () -> tags.setByNames(taskRefs.require(first), List.of("x"))))
+        assertThatThrownBy(
+                        () -> CurrentRequest.runAs(agent, () -> tags.setByNames(taskRefs.require(first), List.of("x"))))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     private long tagId(String name) {
-        return jdbc.sql("select id from tags where workspace_id = (select id from workspaces where slug = 'default') and name = :n")
+        return jdbc.sql(
+                        "select id from tags where workspace_id = (select id from workspaces where slug = 'default') and name = :n")
                 .param("n", name)
                 .query(Long.class)
                 .single();
@@ -335,10 +388,7 @@ class TagApiTest extends ApiTest {
         String json = jdbc.sql("""
                 select json_build_object('board_id', board_id, 'task_id', task_id, 'actor', actor, 'payload', payload)::text
                 from outbox_events where type = :type order by id desc limit 1
-                """)
-                .param("type", type)
-                .query(String.class)
-                .single();
+                """).param("type", type).query(String.class).single();
         return Http.JSON.readTree(json);
     }
 
@@ -346,9 +396,6 @@ class TagApiTest extends ApiTest {
         return jdbc.sql("""
                 select concat_ws('|', action, coalesce(field, 'null'), coalesce(old_value, ''), coalesce(new_value, ''))
                 from task_history where task_id = :task order by id desc limit 1
-                """)
-                .param("task", task)
-                .query(String.class)
-                .single();
+                """).param("task", task).query(String.class).single();
     }
 }

@@ -33,20 +33,38 @@ class AuditTrailTest extends ApiTest {
         TaskFixtures fx = new TaskFixtures(http);
         long[] b = fx.board("Audit");
         long id = fx.task(b[0], "Before", "priority", "low");
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "After", "priority", "high", "assignee", "ann", "epic", "E1",
-                "due_date", "2030-05-01T12:00:00Z", "description", "what it is about")).status()).isEqualTo(200);
-        assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("column_id", b[3])).status()).isEqualTo(200);
+        assertThat(http.patch(
+                                "/api/v1/tasks/" + id,
+                                obj(
+                                        "title",
+                                        "After",
+                                        "priority",
+                                        "high",
+                                        "assignee",
+                                        "ann",
+                                        "epic",
+                                        "E1",
+                                        "due_date",
+                                        "2030-05-01T12:00:00Z",
+                                        "description",
+                                        "what it is about"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("column_id", b[3]))
+                        .status())
+                .isEqualTo(200);
         // by content: the order of the rows one statement writes is the trigger's business
-        assertThat(trail(id)).containsExactlyInAnyOrder(
-                "created:null:null->Before by tester",
-                "updated:priority:low->high by tester",
-                "updated:assignee:null->ann by tester",
-                "updated:title:Before->After by tester",
-                "updated:due_date:null->2030-05-01T12:00:00Z by tester",
-                "updated:epic:null->E1 by tester",
-                "updated:description:null->null by tester",
-                "moved:column:" + b[1] + "->" + b[3] + " by tester",
-                "status_changed:status:pending->in_progress by tester");
+        assertThat(trail(id))
+                .containsExactlyInAnyOrder(
+                        "created:null:null->Before by tester",
+                        "updated:priority:low->high by tester",
+                        "updated:assignee:null->ann by tester",
+                        "updated:title:Before->After by tester",
+                        "updated:due_date:null->2030-05-01T12:00:00Z by tester",
+                        "updated:epic:null->E1 by tester",
+                        "updated:description:null->null by tester",
+                        "moved:column:" + b[1] + "->" + b[3] + " by tester",
+                        "status_changed:status:pending->in_progress by tester");
     }
 
     /**
@@ -58,18 +76,29 @@ class AuditTrailTest extends ApiTest {
         TaskFixtures fx = new TaskFixtures(http);
         long[] b = fx.board("Descriptions");
         long id = fx.task(b[0], "Described", "description", "first");
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("description", "second")).status()).isEqualTo(200);
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("description", "second")).status()).isEqualTo(200);
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "Still described")).status()).isEqualTo(200);
-        Response cleared = clientFor("agent-9", defaultWorkspace, Role.AGENT).patch("/api/v1/tasks/" + id, obj("description", null));
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("description", "second"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("description", "second"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "Still described"))
+                        .status())
+                .isEqualTo(200);
+        Response cleared = clientFor("agent-9", defaultWorkspace, Role.AGENT)
+                .patch("/api/v1/tasks/" + id, obj("description", null));
         assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
 
-        assertThat(trail(id)).filteredOn(row -> row.contains(":description:")).containsExactlyInAnyOrder(
-                "updated:description:null->null by tester",
-                "updated:description:null->null by agent-9");
-        assertThat(fx.get(id).path("description").isMissingNode() || fx.get(id).get("description").isNull())
-                .as("description cleared").isTrue();
-        List<String> fields = http.get("/api/v1/tasks/" + id + "/history").json().get("items").findValuesAsString("field");
+        assertThat(trail(id))
+                .filteredOn(row -> row.contains(":description:"))
+                .containsExactlyInAnyOrder(
+                        "updated:description:null->null by tester", "updated:description:null->null by agent-9");
+        assertThat(fx.get(id).path("description").isMissingNode()
+                        || fx.get(id).get("description").isNull())
+                .as("description cleared")
+                .isTrue();
+        List<String> fields =
+                http.get("/api/v1/tasks/" + id + "/history").json().get("items").findValuesAsString("field");
         assertThat(fields.stream().filter("description"::equals)).hasSize(2);
     }
 
@@ -77,8 +106,8 @@ class AuditTrailTest extends ApiTest {
     private List<String> trail(long task) {
         return jdbc.sql("select action, field, old_value, new_value, actor from task_history where task_id = :id")
                 .param("id", task)
-                .query((rs, n) -> rs.getString("action") + ":" + rs.getString("field") + ":" + rs.getString("old_value") + "->"
-                        + rs.getString("new_value") + " by " + rs.getString("actor"))
+                .query((rs, n) -> rs.getString("action") + ":" + rs.getString("field") + ":" + rs.getString("old_value")
+                        + "->" + rs.getString("new_value") + " by " + rs.getString("actor"))
                 .list();
     }
 
@@ -90,9 +119,15 @@ class AuditTrailTest extends ApiTest {
         RequestContext agent = new RequestContext(workspaces.defaultWorkspaceId(), "agent-7", Role.AGENT);
         CurrentRequest.runAs(agent, () -> tasks.move(id, null, new MoveTask(b[4], null, null, null, null)));
         assertThat(jdbc.sql("select distinct actor from task_history where task_id = :id and field is not null")
-                .param("id", id).query(String.class).list()).containsExactly("agent-7");
+                        .param("id", id)
+                        .query(String.class)
+                        .list())
+                .containsExactly("agent-7");
         assertThat(jdbc.sql("select actor from outbox_events where task_id = :id order by id desc limit 1")
-                .param("id", id).query(String.class).single()).isEqualTo("agent-7");
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("agent-7");
     }
 
     @Test
@@ -103,10 +138,13 @@ class AuditTrailTest extends ApiTest {
         long history = count("task_history");
         long events = count("outbox_events");
         RequestContext ctx = new RequestContext(workspaces.defaultWorkspaceId(), "tester", Role.ADMIN);
-        assertThatThrownBy(() -> CurrentRequest.runAs(ctx, () -> tx.write(() -> {
-            tasks.move(id, null, new MoveTask(b[4], null, null, null, null));
-            throw new IllegalStateException("fail after the change, inside its transaction");
-        }))).hasMessageContaining("fail after the change");
+        assertThatThrownBy(() -> CurrentRequest.runAs(
+                        ctx,
+                        () -> tx.write(() -> {
+                            tasks.move(id, null, new MoveTask(b[4], null, null, null, null));
+                            throw new IllegalStateException("fail after the change, inside its transaction");
+                        })))
+                .hasMessageContaining("fail after the change");
         assertThat(count("task_history")).isEqualTo(history);
         assertThat(count("outbox_events")).isEqualTo(events);
         assertThat(fx.get(id).get("column_id").asLong()).isEqualTo(b[1]);

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServletRequest;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,8 @@ class BoardStateStatementsTest extends ApiTest {
                 @Override
                 public Object postProcessAfterInitialization(Object bean, String name) {
                     return bean instanceof DataSource ds && !(bean instanceof Recording) && !name.startsWith("worker")
-                            ? new Recording(ds) : bean;
+                            ? new Recording(ds)
+                            : bean;
                 }
             };
         }
@@ -73,9 +74,11 @@ class BoardStateStatementsTest extends ApiTest {
         @Override
         public Connection getConnection() throws SQLException {
             Connection real = super.getConnection();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql
+            return (Connection) Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().startsWith("prepare")
+                                && args != null
+                                && args[0] instanceof String sql
                                 && COUNTING.get()) {
                             STATEMENTS.add(sql);
                         }
@@ -114,8 +117,11 @@ class BoardStateStatementsTest extends ApiTest {
         for (int i = 0; i < 30; i++) {
             long id = fx.task(big[0], "task " + i, "column_id", big[1 + i % 3]);
             if (i % 3 != 0) {
-                assertThat(http.post("/api/v1/tasks/" + id + "/relations", obj("kind", i % 3 == 1 ? "blocked_by" : "parent",
-                        "task_id", previous)).status()).isEqualTo(201);
+                assertThat(http.post(
+                                        "/api/v1/tasks/" + id + "/relations",
+                                        obj("kind", i % 3 == 1 ? "blocked_by" : "parent", "task_id", previous))
+                                .status())
+                        .isEqualTo(201);
             }
             http.post("/api/v1/tasks/" + id + "/checklist", obj("text", "step of " + i));
             previous = id;
@@ -125,7 +131,8 @@ class BoardStateStatementsTest extends ApiTest {
         List<String> bigRun = boardState(big[0]);
         assertThat(bigRun.stream().filter(s -> s.contains("task_relations"))).hasSize(1);
         assertThat(bigRun.stream().filter(s -> s.contains("checklist_items"))).hasSize(1);
-        // 30 tasks with 20 relations run no more statements than 3 tasks without any (one per non-empty column, as before)
+        // 30 tasks with 20 relations run no more statements than 3 tasks without any (one per non-empty column, as
+        // before)
         assertThat(bigRun).hasSameSizeAs(smallRun);
         System.out.println("board state: " + bigRun.size() + " statements for 30 tasks with 20 relations, "
                 + smallRun.size() + " for 3 tasks");

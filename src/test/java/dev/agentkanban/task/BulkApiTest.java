@@ -29,7 +29,10 @@ class BulkApiTest extends ApiTest {
         assertThat(fx.get(x).get("status").asString()).isEqualTo("completed");
         assertThat(fx.get(y).get("column_id").asLong()).isEqualTo(b[4]);
         assertThat(jdbc.sql("select count(*) from outbox_events where type = 'bulk_update' and board_id = :b")
-                .param("b", b[0]).query(Long.class).single()).isEqualTo(1);
+                        .param("b", b[0])
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -51,10 +54,18 @@ class BulkApiTest extends ApiTest {
     @Test
     void badBulkRequestsAre4xxAndChangeNothing() {
         long events = count("outbox_events");
-        assertThat(http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(), "column", "Done")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(1))).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(1), "priority", "huge")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/bulk/tasks/assign", obj("task_ids", "1,2")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(), "column", "Done"))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/move", obj("task_ids", List.of(1)))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(1), "priority", "huge"))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/bulk/tasks/assign", obj("task_ids", "1,2"))
+                        .status())
+                .isEqualTo(422);
         assertThat(count("outbox_events")).isEqualTo(events);
     }
 }

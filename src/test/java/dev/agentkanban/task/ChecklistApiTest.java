@@ -37,7 +37,10 @@ class ChecklistApiTest extends ApiTest {
 
     List<String> texts(long task) {
         List<String> texts = new ArrayList<>();
-        http.get("/api/v1/tasks/" + task + "/checklist").json().get("items").forEach(i -> texts.add(i.get("text").asString()));
+        http.get("/api/v1/tasks/" + task + "/checklist")
+                .json()
+                .get("items")
+                .forEach(i -> texts.add(i.get("text").asString()));
         return texts;
     }
 
@@ -50,38 +53,57 @@ class ChecklistApiTest extends ApiTest {
         long notes = add(task, "write release notes", "assignee", "ann", "due_date", "2030-01-31T17:00:00Z");
         long first = add(task, "freeze the branch", "position", 0);
         long between = add(task, "run the smoke tests", "after_id", first);
-        assertThat(texts(task)).containsExactly("freeze the branch", "run the smoke tests", "tag the release",
-                "write release notes");
+        assertThat(texts(task))
+                .containsExactly("freeze the branch", "run the smoke tests", "tag the release", "write release notes");
         long v5 = fx.get(task).get("version").asLong();
         assertThat(v5).isEqualTo(v1 + 4);
 
-        Response ticked = http.patch("/api/v1/tasks/" + task + "/checklist/" + first, obj("done", true), "If-Match", "\"" + v5 + "\"");
+        Response ticked = http.patch(
+                "/api/v1/tasks/" + task + "/checklist/" + first, obj("done", true), "If-Match", "\"" + v5 + "\"");
         assertThat(ticked.status()).as(ticked.body()).isEqualTo(200);
         assertThat(ticked.json().get("item").get("done").asBoolean()).isTrue();
-        assertThat(ticked.json().get("task").get("checklist").get("done").asLong()).isEqualTo(1);
-        assertThat(ticked.json().get("task").get("checklist").get("total").asLong()).isEqualTo(4);
+        assertThat(ticked.json().get("task").get("checklist").get("done").asLong())
+                .isEqualTo(1);
+        assertThat(ticked.json().get("task").get("checklist").get("total").asLong())
+                .isEqualTo(4);
         assertThat(ticked.header("ETag")).contains("\"" + (v5 + 1) + "\"");
         // a stale If-Match changes nothing
-        Response stale = http.patch("/api/v1/tasks/" + task + "/checklist/" + tag, obj("done", true), "If-Match", "\"" + v5 + "\"");
+        Response stale = http.patch(
+                "/api/v1/tasks/" + task + "/checklist/" + tag, obj("done", true), "If-Match", "\"" + v5 + "\"");
         assertThat(stale.status()).isEqualTo(412);
 
-        Response moved = http.post("/api/v1/tasks/" + task + "/checklist/" + notes + "/move", obj("before_id", between));
+        Response moved =
+                http.post("/api/v1/tasks/" + task + "/checklist/" + notes + "/move", obj("before_id", between));
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
-        assertThat(texts(task)).containsExactly("freeze the branch", "write release notes", "run the smoke tests",
-                "tag the release");
-        assertThat(http.post("/api/v1/tasks/" + task + "/checklist/" + first + "/move", obj("position", 3)).status()).isEqualTo(200);
-        assertThat(texts(task)).containsExactly("write release notes", "run the smoke tests", "tag the release",
-                "freeze the branch");
+        assertThat(texts(task))
+                .containsExactly("freeze the branch", "write release notes", "run the smoke tests", "tag the release");
+        assertThat(http.post("/api/v1/tasks/" + task + "/checklist/" + first + "/move", obj("position", 3))
+                        .status())
+                .isEqualTo(200);
+        assertThat(texts(task))
+                .containsExactly("write release notes", "run the smoke tests", "tag the release", "freeze the branch");
 
-        assertThat(http.delete("/api/v1/tasks/" + task + "/checklist/" + tag).status()).isEqualTo(200);
+        assertThat(http.delete("/api/v1/tasks/" + task + "/checklist/" + tag).status())
+                .isEqualTo(200);
         assertThat(texts(task)).containsExactly("write release notes", "run the smoke tests", "freeze the branch");
 
-        List<String> trail = jdbc.sql("select action from task_history where task_id = :t and field = 'checklist' order by id")
-                .param("t", task).query(String.class).list();
-        assertThat(trail).containsExactly("checklist_item_added", "checklist_item_added", "checklist_item_added",
-                "checklist_item_added", "checklist_item_checked", "checklist_item_moved", "checklist_item_moved",
-                "checklist_item_deleted");
-        assertThat(count("outbox_events where type = 'task_updated' and task_id = " + task + " and payload->'checklist' is not null"))
+        List<String> trail = jdbc.sql(
+                        "select action from task_history where task_id = :t and field = 'checklist' order by id")
+                .param("t", task)
+                .query(String.class)
+                .list();
+        assertThat(trail)
+                .containsExactly(
+                        "checklist_item_added",
+                        "checklist_item_added",
+                        "checklist_item_added",
+                        "checklist_item_added",
+                        "checklist_item_checked",
+                        "checklist_item_moved",
+                        "checklist_item_moved",
+                        "checklist_item_deleted");
+        assertThat(count("outbox_events where type = 'task_updated' and task_id = " + task
+                        + " and payload->'checklist' is not null"))
                 .isEqualTo(8);
     }
 
@@ -96,7 +118,10 @@ class ChecklistApiTest extends ApiTest {
             inserted.add(add(task, "between " + i, "before_id", z));
         }
         List<Long> order = new ArrayList<>();
-        http.get("/api/v1/tasks/" + task + "/checklist").json().get("items").forEach(i -> order.add(i.get("id").asLong()));
+        http.get("/api/v1/tasks/" + task + "/checklist")
+                .json()
+                .get("items")
+                .forEach(i -> order.add(i.get("id").asLong()));
         List<Long> expected = new ArrayList<>(List.of(a));
         expected.addAll(inserted);
         expected.add(z);
@@ -129,21 +154,42 @@ class ChecklistApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
         long version = fx.get(task).get("version").asLong();
-        assertThat(http.post("/api/v1/tasks/" + task + "/checklist", obj("text", " ")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/" + task + "/checklist", obj("text", "x".repeat(501))).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/" + task + "/checklist", obj("text", "ok", "before_id", 987654)).status()).isEqualTo(422);
-        assertThat(http.patch("/api/v1/tasks/" + task + "/checklist/" + item, obj("done", null)).status()).isEqualTo(422);
-        assertThat(http.patch("/api/v1/tasks/" + task + "/checklist/" + item, obj("text", "")).status()).isEqualTo(422);
-        assertThat(http.patch("/api/v1/tasks/" + task + "/checklist/987654", obj("done", true)).status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/987654/checklist", obj("text", "orphan")).status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/" + task + "/checklist/" + item + "/move", obj("before_id", item)).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + task + "/checklist", obj("text", " "))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + task + "/checklist", obj("text", "x".repeat(501)))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + task + "/checklist", obj("text", "ok", "before_id", 987654))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.patch("/api/v1/tasks/" + task + "/checklist/" + item, obj("done", null))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.patch("/api/v1/tasks/" + task + "/checklist/" + item, obj("text", ""))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.patch("/api/v1/tasks/" + task + "/checklist/987654", obj("done", true))
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/987654/checklist", obj("text", "orphan"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/" + task + "/checklist/" + item + "/move", obj("before_id", item))
+                        .status())
+                .isEqualTo(422);
         Http viewer = clientFor("checklist-viewer", defaultWorkspace, Role.VIEWER);
-        assertThat(viewer.post("/api/v1/tasks/" + task + "/checklist", obj("text", "peek")).status()).isEqualTo(403);
+        assertThat(viewer.post("/api/v1/tasks/" + task + "/checklist", obj("text", "peek"))
+                        .status())
+                .isEqualTo(403);
         assertThat(viewer.get("/api/v1/tasks/" + task + "/checklist").status()).isEqualTo(200);
         long other = otherWorkspace("checklist-elsewhere");
         Http outsider = clientFor("checklist-outsider", other, Role.ADMIN);
-        assertThat(outsider.get("/api/v1/tasks/" + task + "/checklist").status()).isEqualTo(404);
-        assertThat(outsider.patch("/api/v1/tasks/" + task + "/checklist/" + item, obj("done", true)).status()).isEqualTo(404);
+        assertThat(outsider.get("/api/v1/tasks/" + task + "/checklist").status())
+                .isEqualTo(404);
+        assertThat(outsider.patch("/api/v1/tasks/" + task + "/checklist/" + item, obj("done", true))
+                        .status())
+                .isEqualTo(404);
         assertThat(count("outbox_events")).isEqualTo(events);
         assertThat(count("task_history")).isEqualTo(history);
         assertThat(fx.get(task).get("version").asLong()).isEqualTo(version);

@@ -47,7 +47,11 @@ class ClaimNextApiTest extends ApiTest {
                 insert into tasks (workspace_id, board_id, column_id, position, title, priority)
                 select :ws, :board, :column, g * 1024, 'swarm task ' || g, (array['low','medium','high','urgent'])[1 + g % 4]
                 from generate_series(1, 100) g
-                """).param("ws", defaultWorkspace).param("board", b[0]).param("column", b[2]).update();
+                """)
+                .param("ws", defaultWorkspace)
+                .param("board", b[0])
+                .param("column", b[2])
+                .update();
         List<Http> agents = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             agents.add(agent("swarm-agent-" + i));
@@ -81,7 +85,10 @@ class ClaimNextApiTest extends ApiTest {
         assertThat(all).hasSize(100);
         assertThat(new HashSet<>(all)).hasSize(100);
         assertThat(jdbc.sql("select count(*) from tasks where board_id = :b and claimed_by like 'swarm-agent-%'")
-                .param("b", b[0]).query(Long.class).single()).isEqualTo(100);
+                        .param("b", b[0])
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(100);
         // one 'claimed' history row per task, each by the agent that got it
         assertThat(jdbc.sql("""
                 select count(*) from task_history h join tasks t on t.id = h.task_id
@@ -98,7 +105,9 @@ class ClaimNextApiTest extends ApiTest {
         long high = fx.task(b[0], "high", "priority", "high");
         long newUrgent = fx.task(b[0], "new urgent", "priority", "urgent");
         long olderUrgent = fx.task(b[0], "older urgent", "priority", "urgent");
-        jdbc.sql("update tasks set created_at = now() - interval '1 hour' where id = :id").param("id", olderUrgent).update();
+        jdbc.sql("update tasks set created_at = now() - interval '1 hour' where id = :id")
+                .param("id", olderUrgent)
+                .update();
         long done = fx.task(b[0], "done urgent", "priority", "urgent", "column", "Done");
         Http agent = agent("orderly-agent");
 
@@ -112,7 +121,8 @@ class ClaimNextApiTest extends ApiTest {
         }
         assertThat(order).containsExactly(olderUrgent, newUrgent, high, oldMedium);
         assertThat(order).doesNotContain(done);
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status()).isEqualTo(204);
+        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status())
+                .isEqualTo(204);
     }
 
     @Test
@@ -123,12 +133,20 @@ class ClaimNextApiTest extends ApiTest {
         long tagged = fx.task(b[0], "tagged", "column", "To Do", "tags", List.of("infrastructure"));
         Http agent = agent("picky-agent");
 
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "column", "to do", "tag", "Infrastructure")).id())
+        assertThat(agent.post(
+                                "/api/v1/tasks/claim-next",
+                                obj("board_id", b[0], "column", "to do", "tag", "Infrastructure"))
+                        .id())
                 .isEqualTo(tagged);
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "column_id", b[2], "epic", "search")).id())
+        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "column_id", b[2], "epic", "search"))
+                        .id())
                 .isEqualTo(todo);
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "column_id", b[2])).status()).isEqualTo(204);
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "priority", "low")).status()).isEqualTo(204);
+        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "column_id", b[2]))
+                        .status())
+                .isEqualTo(204);
+        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "priority", "low"))
+                        .status())
+                .isEqualTo(204);
     }
 
     @Test
@@ -140,10 +158,14 @@ class ClaimNextApiTest extends ApiTest {
         Response claimed = first.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "lease_seconds", 60));
         assertThat(claimed.id()).isEqualTo(id);
         first.post("/api/v1/tasks/" + id + "/start", null);
-        assertThat(second.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status()).isEqualTo(204);
+        assertThat(second.post("/api/v1/tasks/claim-next", obj("board_id", b[0]))
+                        .status())
+                .isEqualTo(204);
 
         // the lease runs out
-        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :id").param("id", id).update();
+        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :id")
+                .param("id", id)
+                .update();
 
         Response taken = second.post("/api/v1/tasks/claim-next", obj("board_id", b[0]));
         assertThat(taken.status()).as(taken.body()).isEqualTo(200);
@@ -155,8 +177,11 @@ class ClaimNextApiTest extends ApiTest {
                 select action, old_value, new_value, actor from task_history
                 where task_id = :id and action in ('claimed', 'claim_expired') order by id
                 """).param("id", id).query().listOfRows();
-        assertThat(rows).extracting(r -> r.get("action") + " " + r.get("old_value") + " -> " + r.get("new_value") + " by " + r.get("actor"))
-                .containsExactly("claimed null -> slow-agent by slow-agent",
+        assertThat(rows)
+                .extracting(r -> r.get("action") + " " + r.get("old_value") + " -> " + r.get("new_value") + " by "
+                        + r.get("actor"))
+                .containsExactly(
+                        "claimed null -> slow-agent by slow-agent",
                         "claim_expired slow-agent -> null by next-agent",
                         "claimed slow-agent -> next-agent by next-agent");
 
@@ -176,7 +201,8 @@ class ClaimNextApiTest extends ApiTest {
         assertThat(renewed.json().get("claim_expires_at").asString())
                 .isGreaterThan(claimed.json().get("claim_expires_at").asString());
         assertThat(http.post("/api/v1/tasks/" + id + "/renew", null).status()).isEqualTo(409);
-        assertThat(agent.post("/api/v1/tasks/" + id + "/release", null).status()).isEqualTo(200);
+        assertThat(agent.post("/api/v1/tasks/" + id + "/release", null).status())
+                .isEqualTo(200);
         assertThat(agent.post("/api/v1/tasks/" + id + "/renew", null).status()).isEqualTo(409);
     }
 
@@ -187,20 +213,30 @@ class ClaimNextApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
         assertThat(http.post("/api/v1/tasks/claim-next", obj()).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/claim-next", obj("board_id", 987654)).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/claim-next", obj("board_id", 987654))
+                        .status())
+                .isEqualTo(404);
         Response column = http.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "column", "Nowhere"));
         assertThat(column.status()).isEqualTo(422);
         assertThat(column.json().get("detail").asString()).contains("To Do");
-        assertThat(http.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "lease_seconds", 1)).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/claim-next", obj("board_id", b[0], "lease_seconds", 1))
+                        .status())
+                .isEqualTo(422);
         Http viewer = clientFor("claim-viewer", defaultWorkspace, Role.VIEWER);
-        assertThat(viewer.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status()).isEqualTo(403);
+        assertThat(viewer.post("/api/v1/tasks/claim-next", obj("board_id", b[0]))
+                        .status())
+                .isEqualTo(403);
         long other = otherWorkspace("claim-elsewhere");
         Http outsider = clientFor("claim-outsider", other, Role.ADMIN);
-        assertThat(outsider.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status()).isEqualTo(404);
+        assertThat(outsider.post("/api/v1/tasks/claim-next", obj("board_id", b[0]))
+                        .status())
+                .isEqualTo(404);
         assertThat(count("outbox_events")).isEqualTo(events);
         assertThat(count("task_history")).isEqualTo(history);
-        Set<Object> claimed = new HashSet<>(jdbc.sql("select claimed_by from tasks where board_id = :b").param("b", b[0])
-                .query().singleColumn());
+        Set<Object> claimed = new HashSet<>(jdbc.sql("select claimed_by from tasks where board_id = :b")
+                .param("b", b[0])
+                .query()
+                .singleColumn());
         assertThat(claimed).containsOnlyNulls();
     }
 }

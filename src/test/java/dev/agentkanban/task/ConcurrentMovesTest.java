@@ -64,14 +64,22 @@ class ConcurrentMovesTest extends ApiTest {
         }
         pool.shutdown();
 
-        assertThat(failures).as("every move must succeed (no deadlock, no duplicate position)").isEmpty();
+        assertThat(failures)
+                .as("every move must succeed (no deadlock, no duplicate position)")
+                .isEmpty();
         assertThat(moves.get()).isGreaterThan(16);
 
         // every task exactly once, in one of the board's columns
-        List<Map<String, Object>> rows = jdbc.sql("select id, column_id, position from tasks where board_id = :b order by column_id, position")
-                .param("b", b[0]).query().listOfRows();
+        List<Map<String, Object>> rows = jdbc.sql(
+                        "select id, column_id, position from tasks where board_id = :b order by column_id, position")
+                .param("b", b[0])
+                .query()
+                .listOfRows();
         assertThat(rows).hasSize(tasks.size());
-        assertThat(rows.stream().map(r -> ((Number) r.get("id")).longValue()).distinct().toList())
+        assertThat(rows.stream()
+                        .map(r -> ((Number) r.get("id")).longValue())
+                        .distinct()
+                        .toList())
                 .containsExactlyInAnyOrderElementsOf(tasks);
 
         // positions strictly increasing within each column
@@ -89,24 +97,32 @@ class ConcurrentMovesTest extends ApiTest {
         // the moves, from and to the columns the move's event names; the last one names the task's column
         for (Map<String, Object> r : rows) {
             long id = ((Number) r.get("id")).longValue();
-            List<String> movedByEvents = jdbc.sql("""
+            List<String> movedByEvents =
+                    jdbc.sql("""
                     select (payload->>'from_column_id') || '->' || (payload->'task'->>'column_id') from outbox_events
                     where task_id = :id and type = 'task_moved' and payload->>'from_column_id' <> payload->'task'->>'column_id'
                     order by id
                     """).param("id", id).query(String.class).list();
             List<String> movedInHistory = jdbc.sql(
                             "select old_value || '->' || new_value from task_history where task_id = :id and field = 'column' order by id")
-                    .param("id", id).query(String.class).list();
+                    .param("id", id)
+                    .query(String.class)
+                    .list();
             assertThat(movedInHistory).as("column changes of task %d", id).isEqualTo(movedByEvents);
             if (!movedInHistory.isEmpty()) {
                 assertThat(movedInHistory.getLast()).endsWith("->" + r.get("column_id"));
             }
         }
         long columnChanges = jdbc.sql("select count(*) from task_history where board_id = :b and field = 'column'")
-                .param("b", b[0]).query(Long.class).single();
+                .param("b", b[0])
+                .query(Long.class)
+                .single();
         long moveEvents = jdbc.sql("select count(*) from outbox_events where board_id = :b and type = 'task_moved'")
-                .param("b", b[0]).query(Long.class).single();
-        long columnChangingMoves = jdbc.sql("""
+                .param("b", b[0])
+                .query(Long.class)
+                .single();
+        long columnChangingMoves =
+                jdbc.sql("""
                 select count(*) from outbox_events where board_id = :b and type = 'task_moved'
                   and payload->>'from_column_id' <> payload->'task'->>'column_id'
                 """).param("b", b[0]).query(Long.class).single();

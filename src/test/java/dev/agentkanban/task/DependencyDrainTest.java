@@ -31,13 +31,21 @@ class DependencyDrainTest extends ApiTest {
     @Test
     void eightAgentsDrainADependencyGraphInOrder() throws Exception {
         long[] b = new TaskFixtures(http).board("Drain");
-        List<Long> ids = jdbc.sql("""
+        List<Long> ids = jdbc
+                .sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title, priority)
                 select :ws, :board, :column, g * 1024, 'drain task ' || g, (array['low','medium','high','urgent'])[1 + g % 4]
                 from generate_series(1, 100) g
                 returning id
-                """).param("ws", defaultWorkspace).param("board", b[0]).param("column", b[2]).query(Long.class).list()
-                .stream().sorted().toList();
+                """)
+                .param("ws", defaultWorkspace)
+                .param("board", b[0])
+                .param("column", b[2])
+                .query(Long.class)
+                .list()
+                .stream()
+                .sorted()
+                .toList();
         List<long[]> edges = new ArrayList<>();
         // ten chains five deep: tasks 0-49, each blocking the next in its chain
         for (int chain = 0; chain < 10; chain++) {
@@ -58,8 +66,12 @@ class DependencyDrainTest extends ApiTest {
         }
         // tasks 90-99 are free
         for (long[] e : edges) {
-            jdbc.sql("insert into task_relations (workspace_id, kind, from_task_id, to_task_id) values (:ws, 'blocks', :f, :t)")
-                    .param("ws", defaultWorkspace).param("f", e[0]).param("t", e[1]).update();
+            jdbc.sql(
+                            "insert into task_relations (workspace_id, kind, from_task_id, to_task_id) values (:ws, 'blocks', :f, :t)")
+                    .param("ws", defaultWorkspace)
+                    .param("f", e[0])
+                    .param("t", e[1])
+                    .update();
         }
 
         List<Http> agents = new ArrayList<>();
@@ -83,8 +95,12 @@ class DependencyDrainTest extends ApiTest {
                     }
                     assertThat(r.status()).as(r.body()).isEqualTo(200);
                     long id = r.id();
-                    assertThat(r.json().get("blocked").asBoolean()).as("task %d handed out blocked", id).isFalse();
-                    assertThat(openBlockersInDatabase(id)).as("open blockers of task %d at its claim", id).isZero();
+                    assertThat(r.json().get("blocked").asBoolean())
+                            .as("task %d handed out blocked", id)
+                            .isFalse();
+                    assertThat(openBlockersInDatabase(id))
+                            .as("open blockers of task %d at its claim", id)
+                            .isZero();
                     mine.add(id);
                     Response done = agent.post("/api/v1/tasks/" + id + "/complete", null);
                     assertThat(done.status()).as(done.body()).isEqualTo(200);
@@ -103,14 +119,20 @@ class DependencyDrainTest extends ApiTest {
         assertThat(new HashSet<>(claimed)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(jdbc.sql("""
                 select count(*) from task_history where action = 'claimed' and task_id = any(:ids)
-                """).param("ids", ids.toArray(Long[]::new)).query(Long.class).single()).isEqualTo(100);
+                """)
+                        .param("ids", ids.toArray(Long[]::new))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(100);
         // completion order: the history row of each blocker's completion comes before its dependant's
         Map<Long, Long> completedAt = new java.util.HashMap<>();
         jdbc.sql("""
                 select task_id, id from task_history
                 where action = 'status_changed' and new_value = 'completed' and task_id = any(:ids)
-                """).param("ids", ids.toArray(Long[]::new))
-                .query((rs, n) -> completedAt.put(rs.getLong(1), rs.getLong(2))).list();
+                """)
+                .param("ids", ids.toArray(Long[]::new))
+                .query((rs, n) -> completedAt.put(rs.getLong(1), rs.getLong(2)))
+                .list();
         assertThat(completedAt).hasSize(100);
         for (long[] e : edges) {
             assertThat(completedAt.get(e[0])).as("%d blocks %d", e[0], e[1]).isLessThan(completedAt.get(e[1]));
@@ -120,7 +142,9 @@ class DependencyDrainTest extends ApiTest {
 
     private long openTasks(long board) {
         return jdbc.sql("select count(*) from tasks where board_id = :b and status in ('pending', 'in_progress')")
-                .param("b", board).query(Long.class).single();
+                .param("b", board)
+                .query(Long.class)
+                .single();
     }
 
     private long openBlockersInDatabase(long task) {

@@ -54,7 +54,9 @@ class RelationsApiTest extends ApiTest {
         related(x, "relates_to", other);
 
         JsonNode fromA = http.get("/api/v1/tasks/" + a + "/relations").json();
-        assertThat(fromA.get("items")).extracting(i -> i.get("kind").asString() + " " + i.get("task").get("id").asLong())
+        assertThat(fromA.get("items"))
+                .extracting(i ->
+                        i.get("kind").asString() + " " + i.get("task").get("id").asLong())
                 .containsExactly("blocks " + x);
         JsonNode fromOther = http.get("/api/v1/tasks/" + other + "/relations").json();
         assertThat(fromOther.get("items").get(0).get("kind").asString()).isEqualTo("relates_to");
@@ -78,16 +80,25 @@ class RelationsApiTest extends ApiTest {
         assertThat(card.get("blocked").asBoolean()).isTrue();
         assertThat(card.get("blockers").get(0).get("id").asLong()).isEqualTo(a);
 
-        assertThat(ids(http.get("/api/v1/tasks?board_id=" + b[0] + "&blocked=true"))).containsExactly(x);
-        assertThat(ids(http.get("/api/v1/tasks?board_id=" + b[0] + "&ready=true"))).containsExactly(a, other);
-        assertThat(http.get("/api/v1/tasks?board_id=" + b[0] + "&blocked=true").json().get("total").asLong()).isEqualTo(1);
+        assertThat(ids(http.get("/api/v1/tasks?board_id=" + b[0] + "&blocked=true")))
+                .containsExactly(x);
+        assertThat(ids(http.get("/api/v1/tasks?board_id=" + b[0] + "&ready=true")))
+                .containsExactly(a, other);
+        assertThat(http.get("/api/v1/tasks?board_id=" + b[0] + "&blocked=true")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
 
         // removing the relation unblocks (and says so)
         Response removed = http.delete("/api/v1/tasks/" + a + "/relations?kind=blocks&task_id=" + x);
         assertThat(removed.status()).as(removed.body()).isEqualTo(200);
         assertThat(fx.get(x).get("blocked").asBoolean()).isFalse();
-        assertThat(count("outbox_events where type = 'task_unblocked' and task_id = " + x)).isEqualTo(1);
-        assertThat(http.delete("/api/v1/tasks/" + a + "/relations?kind=blocks&task_id=" + x).status()).isEqualTo(404);
+        assertThat(count("outbox_events where type = 'task_unblocked' and task_id = " + x))
+                .isEqualTo(1);
+        assertThat(http.delete("/api/v1/tasks/" + a + "/relations?kind=blocks&task_id=" + x)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -104,7 +115,8 @@ class RelationsApiTest extends ApiTest {
         Response cycle = relate(d, "blocks", a);
         assertThat(cycle.status()).isEqualTo(409);
         assertThat(cycle.json().get("type").asString()).endsWith("cycle");
-        assertThat(cycle.json().get("detail").asString()).contains("#" + d + " blocks #" + a + " blocks #" + c + " blocks #" + d);
+        assertThat(cycle.json().get("detail").asString())
+                .contains("#" + d + " blocks #" + a + " blocks #" + c + " blocks #" + d);
         assertThat(cycle.json().get("path")).extracting(JsonNode::asLong).containsExactly(d, a, c, d);
         assertThat(relate(a, "blocked_by", c).status()).isEqualTo(409);
 
@@ -130,16 +142,21 @@ class RelationsApiTest extends ApiTest {
         assertThat(relate(a, "duplicate_of", c).status()).isEqualTo(409);
         assertThat(relate(a, "friend_of", c).status()).isEqualTo(422);
         assertThat(relate(a, "blocks", a).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/" + a + "/relations", obj("kind", "blocks")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + a + "/relations", obj("kind", "blocks"))
+                        .status())
+                .isEqualTo(422);
         assertThat(relate(a, "blocks", 987654).status()).isEqualTo(404);
         assertThat(relate(987654, "blocks", a).status()).isEqualTo(404);
         Http viewer = clientFor("relations-viewer", defaultWorkspace, Role.VIEWER);
-        assertThat(viewer.post("/api/v1/tasks/" + a + "/relations", obj("kind", "blocks", "task_id", c)).status()).isEqualTo(403);
+        assertThat(viewer.post("/api/v1/tasks/" + a + "/relations", obj("kind", "blocks", "task_id", c))
+                        .status())
+                .isEqualTo(403);
         long elsewhere = otherWorkspace("relations-elsewhere");
         Http outsider = clientFor("relations-outsider", elsewhere, Role.ADMIN);
         long[] theirs = new TaskFixtures(outsider).board("Theirs");
         long their = new TaskFixtures(outsider).task(theirs[0], "their task");
-        assertThat(outsider.post("/api/v1/tasks/" + their + "/relations", obj("kind", "blocks", "task_id", a)).status())
+        assertThat(outsider.post("/api/v1/tasks/" + their + "/relations", obj("kind", "blocks", "task_id", a))
+                        .status())
                 .isEqualTo(404);
         assertThat(outsider.get("/api/v1/tasks/" + a + "/relations").status()).isEqualTo(404);
         assertThat(count("outbox_events")).isEqualTo(events + 2); // the outsider's own board and task
@@ -159,7 +176,8 @@ class RelationsApiTest extends ApiTest {
         Response deep = relate(chain[4], "child", chain[5]);
         assertThat(deep.status()).isEqualTo(409);
         assertThat(deep.json().get("type").asString()).endsWith("too-deep");
-        Response viaCreate = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "too deep", "parent_id", chain[4]));
+        Response viaCreate =
+                http.post("/api/v1/tasks", obj("board_id", b[0], "title", "too deep", "parent_id", chain[4]));
         assertThat(viaCreate.status()).isEqualTo(409);
         assertThat(count("tasks where title = 'too deep'")).isZero();
     }
@@ -183,21 +201,31 @@ class RelationsApiTest extends ApiTest {
             assertThat(refused.status()).as(refused.body()).isEqualTo(409);
             assertThat(refused.json().get("type").asString()).endsWith("blocked");
             assertThat(refused.json().get("detail").asString()).contains("#" + blocker + " schema migration");
-            assertThat(refused.json().get("blocked_by")).extracting(JsonNode::asLong).containsExactly(blocker);
+            assertThat(refused.json().get("blocked_by"))
+                    .extracting(JsonNode::asLong)
+                    .containsExactly(blocker);
         }
         // moving inside the waiting columns is fine
-        assertThat(http.post("/api/v1/tasks/" + blocked + "/move", obj("column", "To Do")).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + blocked + "/move", obj("column", "To Do"))
+                        .status())
+                .isEqualTo(200);
         assertThat(fx.get(blocked).get("status").asString()).isEqualTo("pending");
         assertThat(count("outbox_events")).isEqualTo(events + 1);
 
         Http agent = clientFor("blocked-agent", defaultWorkspace, Role.AGENT);
-        assertThat(agent.post("/api/v1/tasks/" + blocked + "/start?force=true", null).status()).isEqualTo(403);
+        assertThat(agent.post("/api/v1/tasks/" + blocked + "/start?force=true", null)
+                        .status())
+                .isEqualTo(403);
         Http member = clientFor("blocked-member", defaultWorkspace, Role.MEMBER);
         Response forced = member.post("/api/v1/tasks/" + blocked + "/move?force=true", obj("column", "In Progress"));
         assertThat(forced.status()).as(forced.body()).isEqualTo(200);
         assertThat(forced.json().get("status").asString()).isEqualTo("in_progress");
-        assertThat(jdbc.sql("select actor || ' ' || new_value from task_history where task_id = :t and action = 'forced_past_blockers'")
-                .param("t", blocked).query(String.class).list()).containsExactly("blocked-member " + blocker);
+        assertThat(jdbc.sql(
+                                "select actor || ' ' || new_value from task_history where task_id = :t and action = 'forced_past_blockers'")
+                        .param("t", blocked)
+                        .query(String.class)
+                        .list())
+                .containsExactly("blocked-member " + blocker);
         assertThat(version).isLessThan(forced.json().get("version").asLong());
     }
 
@@ -209,10 +237,15 @@ class RelationsApiTest extends ApiTest {
         long waiting = fx.task(b[0], "waiting");
         related(waiting, "blocked_by", first);
         related(waiting, "blocked_by", second);
-        assertThat(http.post("/api/v1/tasks/" + first + "/complete", null).status()).isEqualTo(200);
-        assertThat(count("outbox_events where type = 'task_unblocked' and task_id = " + waiting)).isZero();
-        assertThat(http.post("/api/v1/tasks/" + second + "/cancel", obj("reason", "not needed")).status()).isEqualTo(200);
-        List<String> unblocked = jdbc.sql("""
+        assertThat(http.post("/api/v1/tasks/" + first + "/complete", null).status())
+                .isEqualTo(200);
+        assertThat(count("outbox_events where type = 'task_unblocked' and task_id = " + waiting))
+                .isZero();
+        assertThat(http.post("/api/v1/tasks/" + second + "/cancel", obj("reason", "not needed"))
+                        .status())
+                .isEqualTo(200);
+        List<String> unblocked =
+                jdbc.sql("""
                 select (payload->>'unblocked_by') || ' ' || (payload->'task'->>'blocked') from outbox_events
                 where type = 'task_unblocked' and task_id = :t
                 """).param("t", waiting).query(String.class).list();
@@ -221,7 +254,13 @@ class RelationsApiTest extends ApiTest {
         assertThat(jdbc.sql("""
                 select count(distinct tx_id) from outbox_events where task_id in (:a, :b) and type in ('task_updated', 'task_unblocked')
                   and id > (select max(id) from outbox_events where task_id = :first)
-                """).param("a", second).param("b", waiting).param("first", first).query(Long.class).single()).isEqualTo(1);
+                """)
+                        .param("a", second)
+                        .param("b", waiting)
+                        .param("first", first)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -235,10 +274,12 @@ class RelationsApiTest extends ApiTest {
             long waiting = fx.task(b[0], "waiting " + round);
             related(waiting, "blocked_by", one);
             related(waiting, "blocked_by", two);
-            List<Response> done = race(() -> http.post("/api/v1/tasks/" + one + "/complete", null),
+            List<Response> done = race(
+                    () -> http.post("/api/v1/tasks/" + one + "/complete", null),
                     () -> http.post("/api/v1/tasks/" + two + "/complete", null));
             assertThat(done).extracting(Response::status).containsExactly(200, 200);
-            assertThat(count("outbox_events where type = 'task_unblocked' and task_id = " + waiting)).as("round " + round)
+            assertThat(count("outbox_events where type = 'task_unblocked' and task_id = " + waiting))
+                    .as("round " + round)
                     .isEqualTo(1);
         }
     }
@@ -257,8 +298,13 @@ class RelationsApiTest extends ApiTest {
             // requests touch different tasks, so nothing but the workspace's relation lock makes them take turns.
             List<Response> both = race(() -> relate(a, "blocks", c), () -> relate(d, "blocks", e));
             assertThat(both).extracting(Response::status).as("round " + round).containsExactlyInAnyOrder(201, 409);
-            assertThat(jdbc.sql("select count(*) from task_relations where kind = 'blocks' and from_task_id in (:a, :d)")
-                    .param("a", a).param("d", d).query(Long.class).single()).isEqualTo(1);
+            assertThat(jdbc.sql(
+                                    "select count(*) from task_relations where kind = 'blocks' and from_task_id in (:a, :d)")
+                            .param("a", a)
+                            .param("d", d)
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
         }
     }
 
@@ -273,7 +319,8 @@ class RelationsApiTest extends ApiTest {
         long two = fx.task(b[0], "part two", "parent_id", parent);
         long[] other = fx.board("Another board");
         long three = fx.task(other[0], "part three on another board", "parent_id", parent);
-        assertThat(http.post("/api/v1/tasks/" + one + "/complete", null).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + one + "/complete", null).status())
+                .isEqualTo(200);
 
         JsonNode p = fx.get(parent);
         assertThat(p.get("subtasks").get("done").asLong()).isEqualTo(1);
@@ -284,8 +331,12 @@ class RelationsApiTest extends ApiTest {
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.json().get("type").asString()).endsWith("open-subtasks");
         assertThat(refused.json().get("detail").asString()).contains("#" + two).contains("#" + three);
-        assertThat(http.post("/api/v1/tasks/" + parent + "/complete?cascade=detach", null).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/" + parent + "/complete?cascade=sideways", null).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + parent + "/complete?cascade=detach", null)
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + parent + "/complete?cascade=sideways", null)
+                        .status())
+                .isEqualTo(422);
         assertThat(fx.get(two).get("status").asString()).isEqualTo("pending");
 
         Response cascaded = http.post("/api/v1/tasks/" + parent + "/complete?cascade=cancel", null);
@@ -297,8 +348,10 @@ class RelationsApiTest extends ApiTest {
         Response undeletable = http.delete("/api/v1/tasks/" + parent);
         assertThat(undeletable.status()).isEqualTo(409);
         assertThat(undeletable.json().get("type").asString()).endsWith("has-subtasks");
-        assertThat(http.delete("/api/v1/tasks/" + parent + "?cascade=delete").status()).isEqualTo(204);
-        assertThat(count("tasks where id in (" + parent + ", " + one + ", " + two + ", " + three + ")")).isZero();
+        assertThat(http.delete("/api/v1/tasks/" + parent + "?cascade=delete").status())
+                .isEqualTo(204);
+        assertThat(count("tasks where id in (" + parent + ", " + one + ", " + two + ", " + three + ")"))
+                .isZero();
 
         long keep = fx.task(b[0], "keeps its child");
         long kept = fx.task(b[0], "kept", "parent_id", keep);
@@ -306,7 +359,8 @@ class RelationsApiTest extends ApiTest {
         Response completeAll = http.post("/api/v1/tasks/" + keep + "/complete?cascade=complete", null);
         assertThat(completeAll.status()).as(completeAll.body()).isEqualTo(200);
         assertThat(fx.get(grandchild).get("status").asString()).isEqualTo("completed");
-        assertThat(http.delete("/api/v1/tasks/" + keep + "?cascade=detach").status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/tasks/" + keep + "?cascade=detach").status())
+                .isEqualTo(204);
         JsonNode detached = fx.get(kept);
         assertThat(detached.get("parent_id").isNull()).as(detached.toString()).isTrue();
     }
@@ -325,27 +379,41 @@ class RelationsApiTest extends ApiTest {
         assertThat(first.id()).isEqualTo(key);
         Response second = agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0]));
         assertThat(second.id()).isEqualTo(lonely);
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status()).isEqualTo(204);
-        assertThat(agent.post("/api/v1/tasks/" + key + "/complete", null).status()).isEqualTo(200);
-        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).id()).isEqualTo(blockedUrgent);
+        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).status())
+                .isEqualTo(204);
+        assertThat(agent.post("/api/v1/tasks/" + key + "/complete", null).status())
+                .isEqualTo(200);
+        assertThat(agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])).id())
+                .isEqualTo(blockedUrgent);
     }
 
     @Test
     void aReportedIssueCanBeRecordedAsADuplicate() {
         long[] b = fx.board("Duplicates");
         long original = fx.task(b[0], "login fails on Safari");
-        Response r = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Safari cannot log in",
-                "duplicate_of", original));
+        Response r = http.post(
+                "/api/v1/tasks/report-issue",
+                obj("board_id", b[0], "title", "Safari cannot log in", "duplicate_of", original));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long copy = r.json().get("task").get("id").asLong();
         JsonNode items = http.get("/api/v1/tasks/" + copy + "/relations").json().get("items");
-        assertThat(items).extracting(i -> i.get("kind").asString() + " " + i.get("task").get("id").asLong())
+        assertThat(items)
+                .extracting(i ->
+                        i.get("kind").asString() + " " + i.get("task").get("id").asLong())
                 .containsExactly("duplicate_of " + original);
-        assertThat(http.get("/api/v1/tasks/" + original + "/relations").json().get("items").get(0).get("kind").asString())
+        assertThat(http.get("/api/v1/tasks/" + original + "/relations")
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("kind")
+                        .asString())
                 .isEqualTo("duplicated_by");
         long tasks = count("tasks");
-        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "another one", "duplicate_of", 987654))
-                .status()).isEqualTo(404);
+        assertThat(http.post(
+                                "/api/v1/tasks/report-issue",
+                                obj("board_id", b[0], "title", "another one", "duplicate_of", 987654))
+                        .status())
+                .isEqualTo(404);
         assertThat(count("tasks")).isEqualTo(tasks);
     }
 

@@ -31,8 +31,19 @@ class ReportIssueApiTest extends ApiTest {
     @Test
     void theFirstReportCreatesTheIssueAndRepeatsCountOccurrences() {
         long[] b = fx.board("Issues");
-        Response first = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Build fails on  ARM",
-                "description", "linker error", "priority", "high", "tags", List.of("bug")));
+        Response first = http.post(
+                "/api/v1/tasks/report-issue",
+                obj(
+                        "board_id",
+                        b[0],
+                        "title",
+                        "Build fails on  ARM",
+                        "description",
+                        "linker error",
+                        "priority",
+                        "high",
+                        "tags",
+                        List.of("bug")));
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         assertThat(first.header("Location")).isPresent();
         assertThat(first.json().get("created").asBoolean()).isTrue();
@@ -40,7 +51,8 @@ class ReportIssueApiTest extends ApiTest {
         assertThat(first.json().get("task").get("occurrence_count").asInt()).isEqualTo(1);
         assertThat(first.json().get("task").get("column_id").asLong()).isEqualTo(b[1]);
 
-        Response again = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "  build FAILS on\tarm "));
+        Response again =
+                http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "  build FAILS on\tarm "));
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.json().get("created").asBoolean()).isFalse();
         assertThat(again.json().get("reopened").asBoolean()).isFalse();
@@ -59,8 +71,14 @@ class ReportIssueApiTest extends ApiTest {
     void aCompletedIssueComesBackAsANewOccurrence() {
         long[] b = fx.board("Recurring");
         long id = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Disk full"))
-                .json().get("task").get("id").asLong();
-        assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("column", "Done")).json().get("status").asString())
+                .json()
+                .get("task")
+                .get("id")
+                .asLong();
+        assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("column", "Done"))
+                        .json()
+                        .get("status")
+                        .asString())
                 .isEqualTo("completed");
 
         Response again = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "disk full"));
@@ -90,7 +108,8 @@ class ReportIssueApiTest extends ApiTest {
         List<Future<Response>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String title = i % 2 == 0 ? "Timeout talking to payments" : "timeout  talking to PAYMENTS";
-            calls.add(pool.submit(() -> http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", title))));
+            calls.add(
+                    pool.submit(() -> http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", title))));
         }
         List<Integer> statuses = new ArrayList<>();
         for (Future<Response> call : calls) {
@@ -99,7 +118,10 @@ class ReportIssueApiTest extends ApiTest {
         pool.shutdown();
         assertThat(statuses).containsOnly(200, 201);
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
-        assertThat(jdbc.sql("select occurrence_count from tasks where board_id = :b").param("b", b[0]).query(Integer.class).list())
+        assertThat(jdbc.sql("select occurrence_count from tasks where board_id = :b")
+                        .param("b", b[0])
+                        .query(Integer.class)
+                        .list())
                 .containsExactly(8);
     }
 
@@ -117,11 +139,20 @@ class ReportIssueApiTest extends ApiTest {
         long[] b = fx.board("Invalid reports");
         long tasks = count("tasks");
         long events = count("outbox_events");
-        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0])).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", " ")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/report-issue", obj("title", "no board")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", 987654, "title", "x")).status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "x", "column", "Nowhere")).status())
+        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0]))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", " "))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/report-issue", obj("title", "no board"))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", 987654, "title", "x"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "x", "column", "Nowhere"))
+                        .status())
                 .isEqualTo(422);
         assertThat(count("tasks")).isEqualTo(tasks);
         assertThat(count("outbox_events")).isEqualTo(events);

@@ -40,17 +40,32 @@ class TaskApiTest extends ApiTest {
     @Test
     void tagsNamedOnCreateAreAttachedAndUnknownOnesCreated() {
         long[] b = fx.board("Create with tags");
-        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "tagged", "tags", List.of("Bug", "brand-new")));
+        Response r = http.post(
+                "/api/v1/tasks", obj("board_id", b[0], "title", "tagged", "tags", List.of("Bug", "brand-new")));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.json().get("tags").findValuesAsString("name")).containsExactlyInAnyOrder("bug", "brand-new");
-        assertThat(jdbc.sql("select count(*) from tags where name = 'brand-new'").query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from tags where name = 'brand-new'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
     void seedAliasesAndCriticalPriorityAreAccepted() {
         long[] b = fx.board("Aliases");
-        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "content", "Legacy", "section", "In Progress",
-                "priority", "critical", "assigned_to", "sam"));
+        Response r = http.post(
+                "/api/v1/tasks",
+                obj(
+                        "board_id",
+                        b[0],
+                        "content",
+                        "Legacy",
+                        "section",
+                        "In Progress",
+                        "priority",
+                        "critical",
+                        "assigned_to",
+                        "sam"));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.json().get("title").asString()).isEqualTo("Legacy");
         assertThat(r.json().get("column_id").asLong()).isEqualTo(b[3]);
@@ -71,9 +86,11 @@ class TaskApiTest extends ApiTest {
     @Test
     void unknownTaskIs404() {
         assertThat(http.get("/api/v1/tasks/987654").status()).isEqualTo(404);
-        assertThat(http.patch("/api/v1/tasks/987654", obj("title", "x")).status()).isEqualTo(404);
+        assertThat(http.patch("/api/v1/tasks/987654", obj("title", "x")).status())
+                .isEqualTo(404);
         assertThat(http.delete("/api/v1/tasks/987654").status()).isEqualTo(404);
-        assertThat(http.post("/api/v1/tasks/987654/move", obj("column", "Done")).status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/tasks/987654/move", obj("column", "Done")).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -105,12 +122,16 @@ class TaskApiTest extends ApiTest {
     void aStaleIfMatchIsRefusedWith412AndChangesNothing() {
         long[] b = fx.board("Stale");
         long id = fx.task(b[0], "v1");
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "v2"), "If-Match", "\"1\"").status()).isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("title", "v2"), "If-Match", "\"1\"")
+                        .status())
+                .isEqualTo(200);
         Response stale = http.patch("/api/v1/tasks/" + id, obj("title", "v3"), "If-Match", "\"1\"");
         assertThat(stale.status()).isEqualTo(412);
-        assertThat(stale.header("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(stale.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(fx.get(id).get("title").asString()).isEqualTo("v2");
-        assertThat(http.delete("/api/v1/tasks/" + id, "If-Match", "\"1\"").status()).isEqualTo(412);
+        assertThat(http.delete("/api/v1/tasks/" + id, "If-Match", "\"1\"").status())
+                .isEqualTo(412);
         assertThat(http.get("/api/v1/tasks/" + id).status()).isEqualTo(200);
     }
 
@@ -121,13 +142,19 @@ class TaskApiTest extends ApiTest {
         long bb = fx.task(b[0], "b");
         long c = fx.task(b[0], "c");
         assertThat(fx.order(b[1])).containsExactly(a, bb, c);
-        assertThat(http.post("/api/v1/tasks/" + c + "/move", obj("position", 0)).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + c + "/move", obj("position", 0)).status())
+                .isEqualTo(200);
         assertThat(fx.order(b[1])).containsExactly(c, a, bb);
-        assertThat(http.post("/api/v1/tasks/" + c + "/move", obj("after_id", a)).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + c + "/move", obj("after_id", a)).status())
+                .isEqualTo(200);
         assertThat(fx.order(b[1])).containsExactly(a, c, bb);
-        assertThat(http.post("/api/v1/tasks/" + bb + "/move", obj("before_id", a)).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + bb + "/move", obj("before_id", a))
+                        .status())
+                .isEqualTo(200);
         assertThat(fx.order(b[1])).containsExactly(bb, a, c);
-        assertThat(http.post("/api/v1/tasks/" + a + "/move", obj("position", 99)).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + a + "/move", obj("position", 99))
+                        .status())
+                .isEqualTo(200);
         assertThat(fx.order(b[1])).containsExactly(bb, c, a);
     }
 
@@ -148,7 +175,9 @@ class TaskApiTest extends ApiTest {
         List<Long> expected = new java.util.ArrayList<>(List.of(first));
         for (int i = 0; i < 40; i++) {
             long id = fx.task(b[0], "t" + i);
-            assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("before_id", last)).status()).isEqualTo(200);
+            assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("before_id", last))
+                            .status())
+                    .isEqualTo(200);
             expected.add(id);
         }
         expected.add(last);
@@ -163,16 +192,27 @@ class TaskApiTest extends ApiTest {
         long third = fx.task(b[0], "third");
         // no room left between first and second
         jdbc.sql("update tasks set position = id - :first + 1 where id in (:a, :b)")
-                .param("first", first).param("a", first).param("b", second).update();
-        long cursor = http.get("/api/v1/events?after=latest").json().get("next_cursor").asLong();
+                .param("first", first)
+                .param("a", first)
+                .param("b", second)
+                .update();
+        long cursor = http.get("/api/v1/events?after=latest")
+                .json()
+                .get("next_cursor")
+                .asLong();
 
-        assertThat(http.post("/api/v1/tasks/" + third + "/move", obj("after_id", first)).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + third + "/move", obj("after_id", first))
+                        .status())
+                .isEqualTo(200);
 
         List<JsonNode> events = new ArrayList<>();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (events.size() < 2) {
-            assertThat(System.nanoTime()).as("events after the move: %s", events).isLessThan(deadline);
-            JsonNode page = http.get("/api/v1/events?board_id=" + b[0] + "&after=" + cursor).json();
+            assertThat(System.nanoTime())
+                    .as("events after the move: %s", events)
+                    .isLessThan(deadline);
+            JsonNode page = http.get("/api/v1/events?board_id=" + b[0] + "&after=" + cursor)
+                    .json();
             page.get("items").forEach(events::add);
             cursor = page.get("next_cursor").asLong();
             Thread.sleep(events.size() < 2 ? 20 : 0); // following the feed, not a synchronisation point
@@ -200,7 +240,9 @@ class TaskApiTest extends ApiTest {
     @Test
     void aFullColumnRefusesAMoveWith409NamingTheLimitAndNothingChanges() {
         long[] b = fx.board("WIP");
-        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 1)).status()).isEqualTo(200);
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 1))
+                        .status())
+                .isEqualTo(200);
         long a = fx.task(b[0], "a", "column", "In Progress");
         long c = fx.task(b[0], "c");
         long history = count("task_history");
@@ -213,8 +255,11 @@ class TaskApiTest extends ApiTest {
         assertThat(fx.get(c).get("column_id").asLong()).isEqualTo(b[1]);
         assertThat(count("task_history")).isEqualTo(history);
         assertThat(count("outbox_events")).isEqualTo(events);
-        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "column_id", b[3])).status()).isEqualTo(409);
-        assertThat(http.post("/api/v1/tasks/" + a + "/move", obj("position", 0)).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "column_id", b[3]))
+                        .status())
+                .isEqualTo(409);
+        assertThat(http.post("/api/v1/tasks/" + a + "/move", obj("position", 0)).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -231,8 +276,11 @@ class TaskApiTest extends ApiTest {
         Response completed = http.post("/api/v1/tasks/" + id + "/complete", null);
         assertThat(completed.json().get("status").asString()).isEqualTo("completed");
         assertThat(completed.json().get("column_id").asLong()).isEqualTo(b[4]);
-        assertThat(http.post("/api/v1/tasks/" + id + "/complete", null).status()).isEqualTo(409);
-        assertThat(http.post("/api/v1/tasks/" + id + "/cancel", obj("reason", "late")).status()).isEqualTo(409);
+        assertThat(http.post("/api/v1/tasks/" + id + "/complete", null).status())
+                .isEqualTo(409);
+        assertThat(http.post("/api/v1/tasks/" + id + "/cancel", obj("reason", "late"))
+                        .status())
+                .isEqualTo(409);
         Response reopened = http.post("/api/v1/tasks/" + id + "/reopen", null);
         assertThat(reopened.json().get("status").asString()).isEqualTo("pending");
         assertThat(reopened.json().get("column_id").asLong()).isEqualTo(b[2]);
@@ -247,10 +295,16 @@ class TaskApiTest extends ApiTest {
     void statusCanBeSetByPatchUnderTheSameRules() {
         long[] b = fx.board("Patch status");
         long id = fx.task(b[0], "p");
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "completed")).json().get("status").asString())
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "completed"))
+                        .json()
+                        .get("status")
+                        .asString())
                 .isEqualTo("completed");
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "cancelled", "cancel_reason", "x")).status()).isEqualTo(409);
-        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "bogus")).status()).isEqualTo(422);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "cancelled", "cancel_reason", "x"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("status", "bogus")).status())
+                .isEqualTo(422);
     }
 
     @Test
@@ -261,7 +315,9 @@ class TaskApiTest extends ApiTest {
         assertThat(claimed.status()).isEqualTo(200);
         assertThat(claimed.json().get("claimed_by").asString()).isEqualTo("tester");
         assertThat(claimed.json().get("assignee").asString()).isEqualTo("tester");
-        jdbc.sql("update tasks set claimed_by = 'other-agent' where id = :id").param("id", id).update();
+        jdbc.sql("update tasks set claimed_by = 'other-agent' where id = :id")
+                .param("id", id)
+                .update();
         Response taken = http.post("/api/v1/tasks/" + id + "/claim", null);
         assertThat(taken.status()).isEqualTo(409);
         assertThat(taken.json().get("detail").asString()).contains("other-agent");
@@ -276,18 +332,38 @@ class TaskApiTest extends ApiTest {
         long id = fx.task(b[0], "bye");
         assertThat(http.delete("/api/v1/tasks/" + id).status()).isEqualTo(204);
         assertThat(http.get("/api/v1/tasks/" + id).status()).isEqualTo(404);
-        assertThat(jdbc.sql("select action from task_history where task_id = :id order by id").param("id", id)
-                .query(String.class).list()).containsExactly("created", "deleted");
-        assertThat(jdbc.sql("select type from outbox_events where task_id = :id order by id").param("id", id)
-                .query(String.class).list()).containsExactly("task_created", "task_deleted");
+        assertThat(jdbc.sql("select action from task_history where task_id = :id order by id")
+                        .param("id", id)
+                        .query(String.class)
+                        .list())
+                .containsExactly("created", "deleted");
+        assertThat(jdbc.sql("select type from outbox_events where task_id = :id order by id")
+                        .param("id", id)
+                        .query(String.class)
+                        .list())
+                .containsExactly("task_created", "task_deleted");
     }
 
     @Test
     void listFiltersCombineAndPage() {
         long[] b = fx.board("Filters");
-        long x = fx.task(b[0], "Fix login timeout", "priority", "high", "epic", "Auth", "assignee", "ann", "owner", "agent",
-                "due_date", "2020-01-01T00:00:00Z", "description", "sessions expire too early");
-        long y = fx.task(b[0], "Write release notes", "priority", "low", "epic", "Docs", "due_date", "2999-01-01T00:00:00Z");
+        long x = fx.task(
+                b[0],
+                "Fix login timeout",
+                "priority",
+                "high",
+                "epic",
+                "Auth",
+                "assignee",
+                "ann",
+                "owner",
+                "agent",
+                "due_date",
+                "2020-01-01T00:00:00Z",
+                "description",
+                "sessions expire too early");
+        long y = fx.task(
+                b[0], "Write release notes", "priority", "low", "epic", "Docs", "due_date", "2999-01-01T00:00:00Z");
         long z = fx.task(b[0], "Refactor billing", "priority", "high", "assignee", "bob", "column", "Done");
         String base = "/api/v1/tasks?board_id=" + b[0];
         assertThat(ids(base + "&priority=high")).containsExactlyInAnyOrder(x, z);
@@ -311,10 +387,17 @@ class TaskApiTest extends ApiTest {
         assertThat(page.json().get("items")).hasSize(2);
         assertThat(http.get(base + "&limit=100000").json().get("limit").asInt()).isEqualTo(500);
         // totals of counter-backed filters (board, column, status, priority) agree with the rows
-        for (String q : List.of("", "&priority=high", "&status=pending", "&priority=high,low&status=pending,completed",
-                "&column_id=" + b[4], "&column_id=" + b[1] + "&priority=low")) {
+        for (String q : List.of(
+                "",
+                "&priority=high",
+                "&status=pending",
+                "&priority=high,low&status=pending,completed",
+                "&column_id=" + b[4],
+                "&column_id=" + b[1] + "&priority=low")) {
             Response r = http.get(base + q + "&limit=1");
-            assertThat(r.json().get("total").asLong()).as(q).isEqualTo(ids(base + q).size());
+            assertThat(r.json().get("total").asLong())
+                    .as(q)
+                    .isEqualTo(ids(base + q).size());
         }
     }
 
@@ -323,16 +406,25 @@ class TaskApiTest extends ApiTest {
         long[] b = fx.board("Tag filter");
         long x = fx.task(b[0], "tagged");
         fx.task(b[0], "untagged");
-        jdbc.sql("insert into task_tags (task_id, tag_id, workspace_id) select :t, id, workspace_id from tags where name = 'bug'")
-                .param("t", x).update();
+        jdbc.sql(
+                        "insert into task_tags (task_id, tag_id, workspace_id) select :t, id, workspace_id from tags where name = 'bug'")
+                .param("t", x)
+                .update();
         assertThat(ids("/api/v1/tasks?board_id=" + b[0] + "&tag=BUG")).containsExactly(x);
         assertThat(fx.get(x).get("tags").get(0).get("name").asString()).isEqualTo("bug");
     }
 
     @Test
     void badListParametersAre422() {
-        for (String q : List.of("sort=bogus", "status=done", "priority=extreme", "limit=0", "limit=-5", "offset=-1",
-                "due_before=yesterday", "owner=robot")) {
+        for (String q : List.of(
+                "sort=bogus",
+                "status=done",
+                "priority=extreme",
+                "limit=0",
+                "limit=-5",
+                "offset=-1",
+                "due_before=yesterday",
+                "owner=robot")) {
             Response r = http.get("/api/v1/tasks?" + q);
             assertThat(r.status()).as(q).isEqualTo(422);
             assertThat(r.json().get("errors")).as(q).isNotEmpty();
@@ -354,11 +446,13 @@ class TaskApiTest extends ApiTest {
         assertThat(cols.get(0).get("task_count").asLong()).isEqualTo(5);
         assertThat(cols.get(0).get("tasks")).hasSize(3);
         assertThat(cols.get(0).get("has_more").asBoolean()).isTrue();
-        assertThat(cols.get(0).get("tasks").get(0).get("time_in_column_seconds").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(cols.get(0).get("tasks").get(0).get("time_in_column_seconds").asLong())
+                .isGreaterThanOrEqualTo(0);
         assertThat(cols.get(2).get("tasks").get(0).get("title").asString()).isEqualTo("doing");
         Response more = http.get("/api/v1/boards/" + b[0] + "/tasks?per_column=3&column_id=" + b[1] + "&offset=3");
         assertThat(more.json().get("columns").get(0).get("tasks")).hasSize(2);
-        assertThat(more.json().get("columns").get(0).get("has_more").asBoolean()).isFalse();
+        assertThat(more.json().get("columns").get(0).get("has_more").asBoolean())
+                .isFalse();
         assertThat(http.get("/api/v1/boards/999999/tasks").status()).isEqualTo(404);
     }
 
@@ -373,7 +467,8 @@ class TaskApiTest extends ApiTest {
         assertThat(retry.id()).isEqualTo(first.id());
         assertThat(retry.header("Idempotent-Replayed")).hasValue("true");
         assertThat(ids("/api/v1/tasks?board_id=" + b[0])).hasSize(1);
-        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "other"), "Idempotency-Key", "key-1").status())
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "other"), "Idempotency-Key", "key-1")
+                        .status())
                 .isEqualTo(422);
     }
 

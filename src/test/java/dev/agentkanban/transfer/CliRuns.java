@@ -30,7 +30,9 @@ final class CliRuns {
     /** The command as {@code java -jar} runs it: its own application, without a web server, on the test database. */
     static Run cli(String mode, String... args) {
         TestDatabase db = TestDatabase.get();
-        String url = db.username == null ? db.jdbcUrl : db.jdbcUrl + (db.jdbcUrl.contains("?") ? "&" : "?") + "user=" + db.username;
+        String url = db.username == null
+                ? db.jdbcUrl
+                : db.jdbcUrl + (db.jdbcUrl.contains("?") ? "&" : "?") + "user=" + db.username;
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--database-url");
         all.add(url);
@@ -45,7 +47,8 @@ final class CliRuns {
     static Run capture(Command command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = command.run(new Streams(new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = command.run(new Streams(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -40,18 +40,57 @@ class CsvApiTest extends ApiTest {
     @BeforeAll
     void board() {
         source = http.post("/api/v1/boards", obj("name", "CSV source")).id();
-        http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "Comma, \"quote\" and more",
-                "description", "first line\nsecond line, with comma\r\nthird \"quoted\" line", "priority", "urgent",
-                "epic", "Import, export", "area", "api", "owner", "agent", "assignee", "Zoë", "due_date", "2026-01-15T12:00:00Z",
-                "occurrence_count", 3, "metadata", obj("source", "csv, test", "n", 2, "nested", obj("ok", true)),
-                "tags", List.of("bug", "needs, comma")));
-        http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "日本語のタスク — Überprüfung ✓",
-                "acceptance_criteria", "- [ ] works\n- [ ] documented"));
-        long doing = http.post("/api/v1/tasks", obj("board_id", source, "column", "In Progress", "title", "Started")).id();
-        long done = http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "Finished")).id();
-        assertThat(http.post("/api/v1/tasks/" + done + "/complete", obj()).status()).isEqualTo(200);
-        long dropped = http.post("/api/v1/tasks", obj("board_id", source, "title", "Dropped")).id();
-        assertThat(http.post("/api/v1/tasks/" + dropped + "/cancel", obj("reason", "no longer, \"needed\"")).status()).isEqualTo(200);
+        http.post(
+                "/api/v1/tasks",
+                obj(
+                        "board_id",
+                        source,
+                        "column",
+                        "To Do",
+                        "title",
+                        "Comma, \"quote\" and more",
+                        "description",
+                        "first line\nsecond line, with comma\r\nthird \"quoted\" line",
+                        "priority",
+                        "urgent",
+                        "epic",
+                        "Import, export",
+                        "area",
+                        "api",
+                        "owner",
+                        "agent",
+                        "assignee",
+                        "Zoë",
+                        "due_date",
+                        "2026-01-15T12:00:00Z",
+                        "occurrence_count",
+                        3,
+                        "metadata",
+                        obj("source", "csv, test", "n", 2, "nested", obj("ok", true)),
+                        "tags",
+                        List.of("bug", "needs, comma")));
+        http.post(
+                "/api/v1/tasks",
+                obj(
+                        "board_id",
+                        source,
+                        "column",
+                        "To Do",
+                        "title",
+                        "日本語のタスク — Überprüfung ✓",
+                        "acceptance_criteria",
+                        "- [ ] works\n- [ ] documented"));
+        long doing = http.post("/api/v1/tasks", obj("board_id", source, "column", "In Progress", "title", "Started"))
+                .id();
+        long done = http.post("/api/v1/tasks", obj("board_id", source, "column", "To Do", "title", "Finished"))
+                .id();
+        assertThat(http.post("/api/v1/tasks/" + done + "/complete", obj()).status())
+                .isEqualTo(200);
+        long dropped = http.post("/api/v1/tasks", obj("board_id", source, "title", "Dropped"))
+                .id();
+        assertThat(http.post("/api/v1/tasks/" + dropped + "/cancel", obj("reason", "no longer, \"needed\""))
+                        .status())
+                .isEqualTo(200);
         assertThat(doing).isPositive();
     }
 
@@ -63,15 +102,19 @@ class CsvApiTest extends ApiTest {
 
     /** The CSV without its id column, which an import does not keep. */
     private static List<List<String>> withoutIds(String csv) {
-        return Csv.parse(csv).stream().map(r -> r.fields().subList(1, r.fields().size())).toList();
+        return Csv.parse(csv).stream()
+                .map(r -> r.fields().subList(1, r.fields().size()))
+                .toList();
     }
 
     @Test
     void theExportIsRfc4180InUtf8() {
         Response r = http.get("/api/v1/export/csv?board_id=" + source);
 
-        assertThat(r.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv").containsIgnoringCase("utf-8"));
-        assertThat(r.header("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).contains("CSV-source.csv"));
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/csv").containsIgnoringCase("utf-8"));
+        assertThat(r.header("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).contains("CSV-source.csv"));
         String csv = new String(r.bytes(), StandardCharsets.UTF_8);
         assertThat(csv).startsWith(String.join(",", CsvTransfer.HEADER) + "\r\n");
         assertThat(csv).contains("\"Comma, \"\"quote\"\" and more\"");
@@ -101,30 +144,65 @@ class CsvApiTest extends ApiTest {
     @Test
     void formulaCellsAreNeutralisedOnExportAndReadBackAsTheyWere() {
         long board = http.post("/api/v1/boards", obj("name", "CSV formulas")).id();
-        List<String> titles = List.of("=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-starts with a dash", "@SUM(A1:A2)",
-                "'quoted on purpose", "'=already neutral", "''", "plain title");
+        List<String> titles = List.of(
+                "=HYPERLINK(\"http://evil.example\",\"click\")",
+                "+1+1",
+                "-starts with a dash",
+                "@SUM(A1:A2)",
+                "'quoted on purpose",
+                "'=already neutral",
+                "''",
+                "plain title");
         for (String title : titles) {
-            assertThat(http.post("/api/v1/tasks", obj("board_id", board, "title", title, "description", "\tTabbed =1",
-                    "epic", "-1 epic")).status()).isEqualTo(201);
+            assertThat(http.post(
+                                    "/api/v1/tasks",
+                                    obj(
+                                            "board_id",
+                                            board,
+                                            "title",
+                                            title,
+                                            "description",
+                                            "\tTabbed =1",
+                                            "epic",
+                                            "-1 epic"))
+                            .status())
+                    .isEqualTo(201);
         }
         String csv = export(board);
 
         for (Csv.Row row : Csv.parseRaw(csv)) {
             for (String cell : row.fields()) {
-                assertThat(cell).as("a spreadsheet would run this cell").doesNotStartWith("=").doesNotStartWith("+")
-                        .doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r");
+                assertThat(cell)
+                        .as("a spreadsheet would run this cell")
+                        .doesNotStartWith("=")
+                        .doesNotStartWith("+")
+                        .doesNotStartWith("-")
+                        .doesNotStartWith("@")
+                        .doesNotStartWith("\t")
+                        .doesNotStartWith("\r");
             }
         }
-        assertThat(csv).contains("\"'=HYPERLINK(").contains(",'-starts with a dash,").contains(",'quoted on purpose,")
-                .contains(",''=already neutral,").contains(",'',").contains("'\tTabbed =1");
+        assertThat(csv)
+                .contains("\"'=HYPERLINK(")
+                .contains(",'-starts with a dash,")
+                .contains(",'quoted on purpose,")
+                .contains(",''=already neutral,")
+                .contains(",'',")
+                .contains("'\tTabbed =1");
 
         Response r = post(http, "/api/v1/import/csv?board=CSV%20formulas%20copy", CSV, csv);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         long copy = boardId(jdbc, defaultWorkspace, "CSV formulas copy");
-        assertThat(jdbc.sql("select title from tasks where board_id = :b order by id").param("b", copy).query(String.class).list())
+        assertThat(jdbc.sql("select title from tasks where board_id = :b order by id")
+                        .param("b", copy)
+                        .query(String.class)
+                        .list())
                 .containsExactlyElementsOf(titles);
-        assertThat(jdbc.sql("select distinct description || '|' || epic from tasks where board_id = :b").param("b", copy)
-                .query(String.class).list()).containsExactly("\tTabbed =1|-1 epic");
+        assertThat(jdbc.sql("select distinct description || '|' || epic from tasks where board_id = :b")
+                        .param("b", copy)
+                        .query(String.class)
+                        .list())
+                .containsExactly("\tTabbed =1|-1 epic");
         assertThat(withoutIds(export(copy))).isEqualTo(withoutIds(csv));
     }
 
@@ -134,23 +212,28 @@ class CsvApiTest extends ApiTest {
         Response r = post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV, csv);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         Map<String, List<String>> byTitle = new java.util.HashMap<>();
-        Csv.parse(export(r.json().get("board_id").asLong())).stream().skip(1)
+        Csv.parse(export(r.json().get("board_id").asLong())).stream()
+                .skip(1)
                 .forEach(row -> byTitle.put(row.fields().get(CsvTransfer.HEADER.indexOf("title")), row.fields()));
         int id = CsvTransfer.HEADER.indexOf("id");
         int parent = CsvTransfer.HEADER.indexOf("parent_id");
         int blockedBy = CsvTransfer.HEADER.indexOf("blocked_by");
-        assertThat(byTitle.get("part").get(parent)).isEqualTo(byTitle.get("epic").get(id));
-        assertThat(byTitle.get("later part").get(parent)).isEqualTo(byTitle.get("epic").get(id));
+        assertThat(byTitle.get("part").get(parent))
+                .isEqualTo(byTitle.get("epic").get(id));
+        assertThat(byTitle.get("later part").get(parent))
+                .isEqualTo(byTitle.get("epic").get(id));
         assertThat(byTitle.get("later part").get(blockedBy))
-                .isEqualTo(byTitle.get("part").get(id) + "; " + byTitle.get("other").get(id));
+                .isEqualTo(byTitle.get("part").get(id) + "; "
+                        + byTitle.get("other").get(id));
         assertThat(byTitle.get("epic").get(parent)).isEmpty();
 
         long tasks = count("tasks");
-        Response unknown = post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV, "id,title,blocked_by\r\n1,a,2\r\n");
+        Response unknown =
+                post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV, "id,title,blocked_by\r\n1,a,2\r\n");
         assertThat(unknown.status()).isEqualTo(422);
         assertThat(unknown.body()).contains("line 2: blocked_by", "no row of this file has id 2");
-        Response cycle = post(http, "/api/v1/import/csv?board=CSV%20breakdown", CSV,
-                "id,title,blocked_by\r\n1,a,2\r\n2,b,1\r\n");
+        Response cycle = post(
+                http, "/api/v1/import/csv?board=CSV%20breakdown", CSV, "id,title,blocked_by\r\n1,a,2\r\n2,b,1\r\n");
         assertThat(cycle.status()).isEqualTo(409);
         assertThat(count("tasks")).isEqualTo(tasks);
     }
@@ -160,14 +243,22 @@ class CsvApiTest extends ApiTest {
         long target = http.post("/api/v1/boards", obj("name", "CSV target")).id();
         long events = count("outbox_events");
 
-        JsonNode report = post(http, "/api/v1/import/csv?board_id=" + target, "text/csv; charset=utf-8", export(source)).json();
+        JsonNode report = post(http, "/api/v1/import/csv?board_id=" + target, "text/csv; charset=utf-8", export(source))
+                .json();
 
         assertThat(report.get("board_created").asBoolean()).isFalse();
-        assertThat(report.get("columns").valueStream().map(c -> c.get("column").asString() + "=" + c.get("imported").asInt()))
+        assertThat(report.get("columns")
+                        .valueStream()
+                        .map(c -> c.get("column").asString() + "="
+                                + c.get("imported").asInt()))
                 .containsExactly("Backlog=1", "To Do=2", "In Progress=1", "Done=1");
         assertThat(count("outbox_events") - events).isEqualTo(5);
         assertThat(jdbc.sql("select count(*) from task_history h join tasks t on t.id = h.task_id where t.board_id = :b"
-                + " and h.action = 'tags_changed'").param("b", target).query(Long.class).single()).isEqualTo(1);
+                                + " and h.action = 'tags_changed'")
+                        .param("b", target)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -175,11 +266,14 @@ class CsvApiTest extends ApiTest {
         long target = http.post("/api/v1/boards", obj("name", "CSV minimal")).id();
         String csv = "Title,Column,Unknown\r\nfirst,,x\r\nsecond,in progress,y\r\nthird,DONE,z\r\n";
 
-        JsonNode report = post(http, "/api/v1/import/csv?board_id=" + target, CSV, csv).json();
+        JsonNode report =
+                post(http, "/api/v1/import/csv?board_id=" + target, CSV, csv).json();
 
         assertThat(report.get("imported").asInt()).isEqualTo(3);
-        assertThat(report.get("ignored_columns").valueStream().map(JsonNode::asString)).containsExactly("Unknown");
-        assertThat(tasks(jdbc, target)).extracting(t -> t.get("column_name") + "/" + t.get("title") + "/" + t.get("status"))
+        assertThat(report.get("ignored_columns").valueStream().map(JsonNode::asString))
+                .containsExactly("Unknown");
+        assertThat(tasks(jdbc, target))
+                .extracting(t -> t.get("column_name") + "/" + t.get("title") + "/" + t.get("status"))
                 .containsExactly("Backlog/first/pending", "In Progress/second/in_progress", "Done/third/completed");
     }
 
@@ -194,7 +288,11 @@ class CsvApiTest extends ApiTest {
 
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.json().get("errors").valueStream().map(e -> e.get("field").asString()))
-                .containsExactlyInAnyOrder("line 3: priority", "line 5: status", "line 5: created_at", "line 5: metadata",
+                .containsExactlyInAnyOrder(
+                        "line 3: priority",
+                        "line 5: status",
+                        "line 5: created_at",
+                        "line 5: metadata",
                         "line 6: title");
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
@@ -213,17 +311,27 @@ class CsvApiTest extends ApiTest {
         assertThat(malformed.status()).isEqualTo(422);
         assertThat(malformed.body()).contains("never closed");
         assertThat(noTitle.status()).isEqualTo(422);
-        assertThat(post(http, "/api/v1/import/csv", CSV, "title\r\na\r\n").status()).isEqualTo(422);
+        assertThat(post(http, "/api/v1/import/csv", CSV, "title\r\na\r\n").status())
+                .isEqualTo(422);
         assertThat(http.get("/api/v1/export/csv").status()).isEqualTo(422);
         assertThat(snapshot(jdbc)).isEqualTo(before);
-        assertThat(post(clientFor("csv-agent", defaultWorkspace, Role.AGENT), "/api/v1/import/csv?board_id=" + target, CSV,
-                "title\r\na\r\n").status()).isEqualTo(403);
+        assertThat(post(
+                                clientFor("csv-agent", defaultWorkspace, Role.AGENT),
+                                "/api/v1/import/csv?board_id=" + target,
+                                CSV,
+                                "title\r\na\r\n")
+                        .status())
+                .isEqualTo(403);
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
 
     @Test
     void aFormUploadWorks() {
-        Response r = TransferFixtures.upload(http, "/api/v1/import/csv?board=CSV%20uploaded", "tasks.csv", "text/csv",
+        Response r = TransferFixtures.upload(
+                http,
+                "/api/v1/import/csv?board=CSV%20uploaded",
+                "tasks.csv",
+                "text/csv",
                 export(source).getBytes(StandardCharsets.UTF_8));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -236,14 +344,19 @@ class CsvApiTest extends ApiTest {
 
         Run exported = CliRuns.inApp(context, "export-csv", "--board", "CSV source", "--output", file.toString());
         Run imported = CliRuns.inApp(context, "import-csv", file.toString(), "--board", "CSV from file");
-        Run bad = CliRuns.inApp(context, "import-csv", write("bad.csv", "title,priority\r\nx,extreme\r\n").toString(),
-                "--board", "CSV from file");
+        Run bad = CliRuns.inApp(
+                context,
+                "import-csv",
+                write("bad.csv", "title,priority\r\nx,extreme\r\n").toString(),
+                "--board",
+                "CSV from file");
 
         assertThat(exported.exit()).as(exported.err()).isZero();
         assertThat(Files.readString(file)).isEqualTo(export(source));
         assertThat(imported.exit()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("Total: imported 5");
-        assertThat(tasks(jdbc, boardId(jdbc, defaultWorkspace, "CSV from file"))).isEqualTo(tasks(jdbc, source));
+        assertThat(tasks(jdbc, boardId(jdbc, defaultWorkspace, "CSV from file")))
+                .isEqualTo(tasks(jdbc, source));
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("line 2: priority");
     }

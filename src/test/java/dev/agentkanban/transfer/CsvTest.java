@@ -15,7 +15,8 @@ class CsvTest {
         List<String> fields = List.of("plain", "a, b", "say \"hi\"", "two\nlines", "crlf\r\nline", "", "日本語, ü");
         String text = Csv.record(fields) + Csv.record(List.of("x", "y"));
 
-        assertThat(text).startsWith("plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",\"crlf\r\nline\",,\"日本語, ü\"\r\n");
+        assertThat(text)
+                .startsWith("plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",\"crlf\r\nline\",,\"日本語, ü\"\r\n");
         List<Row> rows = Csv.parse(text);
         assertThat(rows).extracting(Row::fields).containsExactly(fields, List.of("x", "y"));
         assertThat(rows).extracting(Row::line).containsExactly(1, 4);
@@ -25,7 +26,9 @@ class CsvTest {
     void lfLineEndsByteOrderMarkAndBlankLinesAreAccepted() {
         List<Row> rows = Csv.parse("\uFEFFa,b\n\n1,2\n3,\n");
 
-        assertThat(rows).extracting(Row::fields).containsExactly(List.of("a", "b"), List.of("1", "2"), List.of("3", ""));
+        assertThat(rows)
+                .extracting(Row::fields)
+                .containsExactly(List.of("a", "b"), List.of("1", "2"), List.of("3", ""));
     }
 
     @Test
@@ -36,9 +39,12 @@ class CsvTest {
     @Test
     void anUnclosedQuoteOrTextAfterAClosingQuoteIsMalformed() {
         assertThatThrownBy(() -> Csv.parse("a,b\r\n1,\"open\r\n"))
-                .isInstanceOf(Csv.MalformedCsv.class).hasMessageContaining("line 2").hasMessageContaining("never closed");
+                .isInstanceOf(Csv.MalformedCsv.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("never closed");
         assertThatThrownBy(() -> Csv.parse("\"x\"y,1"))
-                .isInstanceOf(Csv.MalformedCsv.class).hasMessageContaining("after a closing quote");
+                .isInstanceOf(Csv.MalformedCsv.class)
+                .hasMessageContaining("after a closing quote");
     }
 
     @Test
@@ -48,17 +54,21 @@ class CsvTest {
 
     @Test
     void formulaShapedValuesGetOneApostropheAndLoseItWhenRead() {
-        List<String> values = List.of("=1+1", "+1", "-1", "@cmd", "\tx", "\rx", "'=1", "''-x", "'", "''", "'plain", "plain", "",
-                "a=b", "x-y");
+        List<String> values = List.of(
+                "=1+1", "+1", "-1", "@cmd", "\tx", "\rx", "'=1", "''-x", "'", "''", "'plain", "plain", "", "a=b",
+                "x-y");
         String text = Csv.record(values);
 
-        assertThat(Csv.parseRaw(text).getFirst().fields()).containsExactly("'=1+1", "'+1", "'-1", "'@cmd", "'\tx", "'\rx", "''=1",
-                "'''-x", "'", "''", "'plain", "plain", "", "a=b", "x-y");
+        assertThat(Csv.parseRaw(text).getFirst().fields())
+                .containsExactly(
+                        "'=1+1", "'+1", "'-1", "'@cmd", "'\tx", "'\rx", "''=1", "'''-x", "'", "''", "'plain", "plain",
+                        "", "a=b", "x-y");
         assertThat(Csv.parse(text).getFirst().fields()).isEqualTo(values);
     }
 
     @Test
     void aSpreadsheetsOwnApostropheBeforeAFormulaCharacterIsTakenOff() {
-        assertThat(Csv.parse("'=SUM(A1),'plain,'-3\r\n").getFirst().fields()).containsExactly("=SUM(A1)", "'plain", "-3");
+        assertThat(Csv.parse("'=SUM(A1),'plain,'-3\r\n").getFirst().fields())
+                .containsExactly("=SUM(A1)", "'plain", "-3");
     }
 }

@@ -39,36 +39,67 @@ class DatabaseBackupTest extends ApiTest {
     void pgDumpThenPgRestoreGivesTheSameData() throws Exception {
         TestDatabase db = TestDatabase.get();
         Matcher url = URL.matcher(db.jdbcUrl);
-        assumeTrue(url.matches() && db.username != null && available("pg_dump") && available("pg_restore"),
+        assumeTrue(
+                url.matches() && db.username != null && available("pg_dump") && available("pg_restore"),
                 "needs pg_dump, pg_restore and a PostgreSQL server");
         long board = http.post("/api/v1/boards", obj("name", "Backed up")).id();
-        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "survives a restore", "tags", List.of("bug"))).id();
+        long task = http.post(
+                        "/api/v1/tasks", obj("board_id", board, "title", "survives a restore", "tags", List.of("bug")))
+                .id();
         http.post("/api/v1/tasks/" + task + "/comments", obj("body", "and so does this — ✓"));
         String host = url.group(1);
         String port = url.group(2);
         String source = url.group(3);
-        String copy = "kanban_restore_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String copy = "kanban_restore_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Path dump = dir.resolve("kanban.dump");
 
-        run("pg_dump", "--host", host, "--port", port, "--username", db.username, "--format=custom", "--file", dump.toString(), source);
+        run(
+                "pg_dump",
+                "--host",
+                host,
+                "--port",
+                port,
+                "--username",
+                db.username,
+                "--format=custom",
+                "--file",
+                dump.toString(),
+                source);
         String server = "jdbc:postgresql://" + host + ":" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(server, db.username, db.password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(server, db.username, db.password);
+                Statement s = c.createStatement()) {
             s.execute("create database " + copy);
         }
         try {
-            run("pg_restore", "--host", host, "--port", port, "--username", db.username, "--dbname", copy, "--no-owner",
-                    "--exit-on-error", dump.toString());
+            run(
+                    "pg_restore",
+                    "--host",
+                    host,
+                    "--port",
+                    port,
+                    "--username",
+                    db.username,
+                    "--dbname",
+                    copy,
+                    "--no-owner",
+                    "--exit-on-error",
+                    dump.toString());
 
-            assertThat(counts("jdbc:postgresql://" + host + ":" + port + "/" + copy, db)).isEqualTo(counts(db.jdbcUrl, db));
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + copy, db.username,
-                    db.password); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select t.title, m.body from tasks t join comments m on m.task_id = t.id"
-                            + " where t.title = 'survives a restore'")) {
+            assertThat(counts("jdbc:postgresql://" + host + ":" + port + "/" + copy, db))
+                    .isEqualTo(counts(db.jdbcUrl, db));
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://" + host + ":" + port + "/" + copy, db.username, db.password);
+                    Statement s = c.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("select t.title, m.body from tasks t join comments m on m.task_id = t.id"
+                                    + " where t.title = 'survives a restore'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("body")).isEqualTo("and so does this — ✓");
             }
         } finally {
-            try (Connection c = DriverManager.getConnection(server, db.username, db.password); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(server, db.username, db.password);
+                    Statement s = c.createStatement()) {
                 s.execute("drop database if exists " + copy + " with (force)");
             }
         }
@@ -76,9 +107,23 @@ class DatabaseBackupTest extends ApiTest {
 
     private static Map<String, Long> counts(String url, TestDatabase db) throws Exception {
         Map<String, Long> counts = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url, db.username, db.password); Statement s = c.createStatement()) {
-            for (String table : List.of("workspaces", "users", "memberships", "boards", "board_columns", "tasks", "tags",
-                    "task_tags", "comments", "evidence", "task_history", "outbox_events", "task_counts", "flyway_schema_history")) {
+        try (Connection c = DriverManager.getConnection(url, db.username, db.password);
+                Statement s = c.createStatement()) {
+            for (String table : List.of(
+                    "workspaces",
+                    "users",
+                    "memberships",
+                    "boards",
+                    "board_columns",
+                    "tasks",
+                    "tags",
+                    "task_tags",
+                    "comments",
+                    "evidence",
+                    "task_history",
+                    "outbox_events",
+                    "task_counts",
+                    "flyway_schema_history")) {
                 try (ResultSet rs = s.executeQuery("select count(*) from " + table)) {
                     rs.next();
                     counts.put(table, rs.getLong(1));
@@ -98,7 +143,9 @@ class DatabaseBackupTest extends ApiTest {
 
     private static boolean available(String tool) {
         try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(tool, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {

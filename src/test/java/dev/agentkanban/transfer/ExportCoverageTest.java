@@ -23,8 +23,18 @@ import org.junit.jupiter.api.Test;
 class ExportCoverageTest extends ApiTest {
 
     /** Tables the document carries; those holding {@code workspace_id} must come back row for row. */
-    static final Set<String> CARRIED = Set.of("workspaces", "boards", "board_columns", "tasks", "tags", "task_tags",
-            "comments", "evidence", "task_history", "task_relations", "checklist_items",
+    static final Set<String> CARRIED = Set.of(
+            "workspaces",
+            "boards",
+            "board_columns",
+            "tasks",
+            "tags",
+            "task_tags",
+            "comments",
+            "evidence",
+            "task_history",
+            "task_relations",
+            "checklist_items",
             // derived: the counters the triggers keep per column, rebuilt by the restore's inserts
             "task_counts");
 
@@ -39,7 +49,8 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("outbox_events", "the change feed is per server; the restore announces itself with new events"),
             Map.entry("outbox_retention", "the change feed's bookkeeping"),
             Map.entry("feed_followers", "consumers' cursors into this server's change feed"),
-            Map.entry("bulk_operations", "a log of this server's bulk requests; each task's changes are in its history"),
+            Map.entry(
+                    "bulk_operations", "a log of this server's bulk requests; each task's changes are in its history"),
             Map.entry("webhooks", "subscriptions hold signing secrets and targets; re-create them on the new server"),
             Map.entry("webhook_deliveries", "delivery log of this server's webhooks"),
             Map.entry("webhook_cursor", "delivery log of this server's webhooks"),
@@ -56,7 +67,8 @@ class ExportCoverageTest extends ApiTest {
         Set<String> accounted = new TreeSet<>(CARRIED);
         accounted.addAll(LEFT_OUT.keySet());
 
-        assertThat(tables).as("tables neither carried by the JSON export nor listed as left out")
+        assertThat(tables)
+                .as("tables neither carried by the JSON export nor listed as left out")
                 .isSubsetOf(accounted);
         assertThat(accounted).as("listed tables that no longer exist").isSubsetOf(tables);
     }
@@ -66,25 +78,39 @@ class ExportCoverageTest extends ApiTest {
         long source = otherWorkspace("coverage-source");
         Http owner = clientFor("coverage-owner", source, Role.ADMIN);
         long board = owner.post("/api/v1/boards", obj("name", "Everything")).id();
-        long task = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Carried", "tags", List.of("bug", "custom")))
+        long task = owner.post(
+                        "/api/v1/tasks", obj("board_id", board, "title", "Carried", "tags", List.of("bug", "custom")))
                 .id();
         owner.post("/api/v1/tasks/" + task + "/comments", obj("body", "a comment"));
         owner.post("/api/v1/tasks/" + task + "/evidence", obj("kind", "note", "note", "seen"));
-        assertThat(TransferFixtures.upload(owner, "/api/v1/tasks/" + task + "/evidence", "a.txt", "text/plain",
-                "file".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
+        assertThat(TransferFixtures.upload(
+                                owner,
+                                "/api/v1/tasks/" + task + "/evidence",
+                                "a.txt",
+                                "text/plain",
+                                "file".getBytes(StandardCharsets.UTF_8))
+                        .status())
+                .isEqualTo(201);
         owner.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"));
-        long next = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Waits for it")).id();
-        assertThat(owner.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", next)).status())
+        long next = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Waits for it"))
+                .id();
+        assertThat(owner.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", next))
+                        .status())
                 .isEqualTo(201);
         owner.post("/api/v1/tasks/" + task + "/move", obj("column", "In Progress"));
-        long gone = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Deleted")).id();
+        long gone = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Deleted"))
+                .id();
         owner.delete("/api/v1/tasks/" + gone);
 
         Response export = owner.get("/api/v1/export/json");
         assertThat(export.status()).as(export.body()).isEqualTo(200);
         long target = otherWorkspace("coverage-target");
         Http restorer = clientFor("coverage-restorer", target, Role.ADMIN);
-        Response restored = TransferFixtures.send(restorer, "POST", "/api/v1/import/json", "application/json",
+        Response restored = TransferFixtures.send(
+                restorer,
+                "POST",
+                "/api/v1/import/json",
+                "application/json",
                 export.body().getBytes(StandardCharsets.UTF_8));
         assertThat(restored.status()).as(restored.body()).isIn(200, 201);
 
@@ -94,7 +120,9 @@ class ExportCoverageTest extends ApiTest {
             }
             long before = rows(table, source);
             assertThat(before).as("the fixture leaves rows in %s", table).isPositive();
-            assertThat(rows(table, target)).as("rows of %s after export and restore", table).isEqualTo(before);
+            assertThat(rows(table, target))
+                    .as("rows of %s after export and restore", table)
+                    .isEqualTo(before);
         }
     }
 
@@ -107,7 +135,9 @@ class ExportCoverageTest extends ApiTest {
 
     private long rows(String table, long workspace) {
         // table names come from the constant above, never from input
-        return jdbc.sql("select count(*) from " + table + " where workspace_id = :ws").param("ws", workspace)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from " + table + " where workspace_id = :ws")
+                .param("ws", workspace)
+                .query(Long.class)
+                .single();
     }
 }

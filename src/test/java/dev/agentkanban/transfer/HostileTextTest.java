@@ -27,14 +27,23 @@ class HostileTextTest {
     static Stream<Arguments> todoFiles() {
         return Stream.of(
                 Arguments.of("inner spaces (the reported line)", "## To Do\n- [ ] a" + spaces(MB) + "b"),
-                Arguments.of("spaces before a checkbox suffix that never closes", "## To Do\n- [ ] a" + spaces(MB / 2) + "-" + spaces(MB / 2) + "[ "),
-                Arguments.of("spaces before an id suffix that never closes", "## To Do\n- [ ] a" + spaces(MB) + "(id: 12"),
-                Arguments.of("spaces before a priority suffix that never closes", "## To Do\n- [ ] a" + spaces(MB) + "(high"),
+                Arguments.of(
+                        "spaces before a checkbox suffix that never closes",
+                        "## To Do\n- [ ] a" + spaces(MB / 2) + "-" + spaces(MB / 2) + "[ "),
+                Arguments.of(
+                        "spaces before an id suffix that never closes", "## To Do\n- [ ] a" + spaces(MB) + "(id: 12"),
+                Arguments.of(
+                        "spaces before a priority suffix that never closes",
+                        "## To Do\n- [ ] a" + spaces(MB) + "(high"),
                 Arguments.of("spaces then a line separator", "## To Do\n- [ ]" + spaces(MB) + "\u2028x"),
                 Arguments.of("a line of braces", "## To Do\n- [ ] a " + "{".repeat(MB) + "}"),
                 Arguments.of("braces with spaces", "## To Do\n- [ ] a " + "{ ".repeat(MB / 2) + "}"),
-                Arguments.of("deeply nested JSON metadata", "## To Do\n- [ ] a " + "{\"a\":".repeat(MB / 5) + "1" + "}".repeat(10)),
-                Arguments.of("many small task lines", "## To Do\n" + "- [ ] t (high) {\"epic\": \"e\"} [x] (id:1)\n".repeat(MB / 40)),
+                Arguments.of(
+                        "deeply nested JSON metadata",
+                        "## To Do\n- [ ] a " + "{\"a\":".repeat(MB / 5) + "1" + "}".repeat(10)),
+                Arguments.of(
+                        "many small task lines",
+                        "## To Do\n" + "- [ ] t (high) {\"epic\": \"e\"} [x] (id:1)\n".repeat(MB / 40)),
                 Arguments.of("bullets and brackets", "- [" + "- [ ".repeat(MB / 4)),
                 Arguments.of("fence markers", "```\n".repeat(MB / 4)),
                 Arguments.of("headings of spaces", ("##" + spaces(1000) + "\n").repeat(MB / 1000)));
@@ -89,6 +98,7 @@ class HostileTextTest {
     }
 
     static Stream<Arguments> colors() {
-        return Stream.of(Arguments.of("underscores", "_".repeat(MB)), Arguments.of("shades", "_dark".repeat(MB / 5) + "x"));
+        return Stream.of(
+                Arguments.of("underscores", "_".repeat(MB)), Arguments.of("shades", "_dark".repeat(MB / 5) + "x"));
     }
 }

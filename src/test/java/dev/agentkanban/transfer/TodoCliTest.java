@@ -43,8 +43,11 @@ class TodoCliTest extends ApiTest {
         Run dry = cli("migrate-todo", file.toString(), "--dry-run", "--board", "CLI board");
 
         assertThat(dry.exit()).as(dry.err()).isZero();
-        assertThat(dry.out()).contains("Dry run: nothing was written.").contains("Board 'CLI board', would be created")
-                .contains("Total: found 22, would import 22, skipped 0").contains("line 25: malformed JSON");
+        assertThat(dry.out())
+                .contains("Dry run: nothing was written.")
+                .contains("Board 'CLI board', would be created")
+                .contains("Total: found 22, would import 22, skipped 0")
+                .contains("line 25: malformed JSON");
         assertThat(snapshot(jdbc)).isEqualTo(before);
         assertThat(Files.exists(dir.resolve("TODO.md.backup"))).isFalse();
         assertThat(Files.list(dir).toList()).containsExactly(file);
@@ -52,16 +55,24 @@ class TodoCliTest extends ApiTest {
         Run real = cli("migrate-todo", file.toString(), "--board=CLI board");
 
         assertThat(real.exit()).as(real.err()).isZero();
-        assertThat(real.out()).contains("Total: found 22, imported 22, skipped 0")
+        assertThat(real.out())
+                .contains("Total: found 22, imported 22, skipped 0")
                 .containsPattern("Done:\\s+found 2, imported 2, skipped 0")
                 .contains("Backup of the file: " + dir.resolve("TODO.md.backup"));
         Path backup = dir.resolve("TODO.md.backup");
         assertThat(Files.mismatch(backup, file)).isEqualTo(-1L);
         assertThat(Files.readAllBytes(backup)).isEqualTo(TransferFixtures.resource("todo-variants.md"));
         long board = TransferFixtures.boardId(jdbc, defaultWorkspace, "CLI board");
-        assertThat(jdbc.sql("select count(*) from task_history where board_id = :b and action = 'created' and actor = 'migrate-todo'")
-                .param("b", board).query(Long.class).single()).isEqualTo(22);
-        assertThat(jdbc.sql("select distinct created_by from tasks where board_id = :b").param("b", board).query(String.class).list())
+        assertThat(jdbc.sql(
+                                "select count(*) from task_history where board_id = :b and action = 'created' and actor = 'migrate-todo'")
+                        .param("b", board)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(22);
+        assertThat(jdbc.sql("select distinct created_by from tasks where board_id = :b")
+                        .param("b", board)
+                        .query(String.class)
+                        .list())
                 .containsExactly("migrate-todo");
 
         Map<String, Long> afterFirst = snapshot(jdbc);
@@ -81,7 +92,8 @@ class TodoCliTest extends ApiTest {
                 begin raise exception 'simulated failure'; end $$
                 """).update();
         jdbc.sql("create trigger fail_on_shipped before insert on tasks for each row when (new.title = 'Shipped it')"
-                + " execute function fail_on_shipped()").update();
+                        + " execute function fail_on_shipped()")
+                .update();
         try {
             Map<String, Long> before = snapshot(jdbc);
 
@@ -100,13 +112,15 @@ class TodoCliTest extends ApiTest {
     @Test
     void aChangedFileKeepsTheOlderBackupAndNumbersTheNewOne() throws IOException {
         Path file = todoFile();
-        assertThat(inApp("migrate-todo", file.toString(), "--board", "Backups").exit()).isZero();
+        assertThat(inApp("migrate-todo", file.toString(), "--board", "Backups").exit())
+                .isZero();
         Files.writeString(file, Files.readString(file) + "- [ ] one more\n");
 
         Run run = inApp("migrate-todo", file.toString(), "--board", "Backups");
 
         assertThat(run.out()).contains("imported 1, skipped 22");
-        assertThat(Files.readAllBytes(dir.resolve("TODO.md.backup"))).isEqualTo(TransferFixtures.resource("todo-variants.md"));
+        assertThat(Files.readAllBytes(dir.resolve("TODO.md.backup")))
+                .isEqualTo(TransferFixtures.resource("todo-variants.md"));
         assertThat(Files.mismatch(dir.resolve("TODO.md.backup.1"), file)).isEqualTo(-1L);
     }
 
@@ -116,10 +130,16 @@ class TodoCliTest extends ApiTest {
         Path file = dir.resolve("small.md");
         Files.writeString(file, "## To Do\n- [ ] for the team\n");
 
-        assertThat(inApp("migrate-todo", file.toString(), "--workspace", "cli-team").exit()).isZero();
-        assertThat(inApp("migrate-todo", file.toString(), "--workspace", Long.toString(other)).out()).contains("imported 0, skipped 1");
+        assertThat(inApp("migrate-todo", file.toString(), "--workspace", "cli-team")
+                        .exit())
+                .isZero();
+        assertThat(inApp("migrate-todo", file.toString(), "--workspace", Long.toString(other))
+                        .out())
+                .contains("imported 0, skipped 1");
 
-        assertThat(jdbc.sql("select workspace_id from tasks where title = 'for the team'").query(Long.class).list())
+        assertThat(jdbc.sql("select workspace_id from tasks where title = 'for the team'")
+                        .query(Long.class)
+                        .list())
                 .containsExactly(other);
         Run missing = inApp("migrate-todo", file.toString(), "--workspace", "nobody-here");
         assertThat(missing.exit()).isEqualTo(2);
@@ -147,15 +167,18 @@ class TodoCliTest extends ApiTest {
     @Test
     void wrongUsageExitsWithTwoBeforeTouchingTheDatabase() {
         Run noFile = capture(s -> TransferCli.run("migrate-todo", new String[0], CliRuns.LAUNCHER, s.out(), s.err()));
-        Run unknown = capture(s -> TransferCli.run("migrate-todo", new String[] {"x.md", "--colour", "red"}, CliRuns.LAUNCHER, s.out(), s.err()));
-        Run noValue = capture(s -> TransferCli.run("export-todo", new String[] {"--board"}, CliRuns.LAUNCHER, s.out(), s.err()));
+        Run unknown = capture(s -> TransferCli.run(
+                "migrate-todo", new String[] {"x.md", "--colour", "red"}, CliRuns.LAUNCHER, s.out(), s.err()));
+        Run noValue = capture(
+                s -> TransferCli.run("export-todo", new String[] {"--board"}, CliRuns.LAUNCHER, s.out(), s.err()));
 
         assertThat(noFile.exit()).isEqualTo(2);
         assertThat(noFile.err()).contains("migrate-todo needs a file").contains("Usage:");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown option --colour");
         assertThat(noValue.exit()).isEqualTo(2);
-        Run misplaced = capture(s -> TransferCli.run("export-json", new String[] {"--dry-run"}, CliRuns.LAUNCHER, s.out(), s.err()));
+        Run misplaced = capture(
+                s -> TransferCli.run("export-json", new String[] {"--dry-run"}, CliRuns.LAUNCHER, s.out(), s.err()));
         assertThat(misplaced.exit()).isEqualTo(2);
         assertThat(misplaced.err()).contains("export-json does not take --dry-run");
         Run missing = inApp("migrate-todo", dir.resolve("absent.md").toString());

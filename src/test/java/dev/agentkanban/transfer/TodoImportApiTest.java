@@ -34,7 +34,9 @@ class TodoImportApiTest extends ApiTest {
     }
 
     private Map<String, Object> task(long board, String titleStart) {
-        return tasks(jdbc, board).stream().filter(t -> t.get("title").toString().startsWith(titleStart)).findFirst()
+        return tasks(jdbc, board).stream()
+                .filter(t -> t.get("title").toString().startsWith(titleStart))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no task " + titleStart));
     }
 
@@ -49,13 +51,21 @@ class TodoImportApiTest extends ApiTest {
         assertThat(report.get("found").asInt()).isEqualTo(22);
         assertThat(report.get("imported").asInt()).isEqualTo(22);
         assertThat(report.get("skipped").asInt()).isZero();
-        assertThat(report.get("columns").valueStream().map(c -> c.get("column").asString() + "=" + c.get("imported").asInt()))
+        assertThat(report.get("columns")
+                        .valueStream()
+                        .map(c -> c.get("column").asString() + "="
+                                + c.get("imported").asInt()))
                 .containsExactly("Backlog=6", "To Do=13", "In Progress=1", "Done=2");
 
         long b = boardId(jdbc, defaultWorkspace, "Variants");
         Map<String, Object> json = task(b, "Task with JSON");
-        assertThat(json).containsEntry("column_name", "To Do").containsEntry("priority", "low").containsEntry("epic", "Billing")
-                .containsEntry("assignee", "alice").containsEntry("occurrence_count", "3").containsEntry("status", "pending");
+        assertThat(json)
+                .containsEntry("column_name", "To Do")
+                .containsEntry("priority", "low")
+                .containsEntry("epic", "Billing")
+                .containsEntry("assignee", "alice")
+                .containsEntry("occurrence_count", "3")
+                .containsEntry("status", "pending");
         assertThat(instant(b, "created_at", "Task with JSON")).isEqualTo(Instant.parse("2025-10-29T15:00:00Z"));
         assertThat(json.get("metadata").toString()).contains("\"original_created_at\": \"2025-10-29T10:00:00-05:00\"");
 
@@ -63,18 +73,27 @@ class TodoImportApiTest extends ApiTest {
         assertThat(shipped).containsEntry("column_name", "Done").containsEntry("status", "completed");
         assertThat(shipped.get("metadata").toString()).contains("\"original_id\": 7");
         assertThat(instant(b, "completed_at", "Shipped it")).isEqualTo(Instant.parse("2025-09-03T23:45:00Z"));
-        assertThat(task(b, "Checked in To Do")).containsEntry("column_name", "To Do").containsEntry("status", "completed");
+        assertThat(task(b, "Checked in To Do"))
+                .containsEntry("column_name", "To Do")
+                .containsEntry("status", "completed");
         assertThat(task(b, "Unchecked line in Completed")).containsEntry("status", "completed");
-        assertThat(task(b, "Working on it")).containsEntry("column_name", "In Progress").containsEntry("status", "in_progress");
+        assertThat(task(b, "Working on it"))
+                .containsEntry("column_name", "In Progress")
+                .containsEntry("status", "in_progress");
         assertThat(task(b, "Prefix priority task")).containsEntry("priority", "high");
         assertThat(task(b, "Owner tag task")).containsEntry("owner", "agent");
         assertThat(task(b, "Urgent via JSON")).containsEntry("priority", "urgent");
         assertThat(task(b, "With id").get("metadata").toString()).contains("\"original_id\": 42");
-        assertThat(task(b, "Non-Latin")).containsEntry("title", "Non-Latin: Überprüfung 日本語のタスク, \"quoted\"")
+        assertThat(task(b, "Non-Latin"))
+                .containsEntry("title", "Non-Latin: Überprüfung 日本語のタスク, \"quoted\"")
                 .containsEntry("epic", "国際化");
-        assertThat(task(b, "Broken JSON")).containsEntry("title", "Broken JSON {\"created_at\": \"2025-10-29T10:00:00Z\", \"epic\": }");
+        assertThat(task(b, "Broken JSON"))
+                .containsEntry("title", "Broken JSON {\"created_at\": \"2025-10-29T10:00:00Z\", \"epic\": }");
 
-        assertThat(report.get("warnings").valueStream().map(w -> w.get("line").asInt() + ": " + w.get("message").asString()))
+        assertThat(report.get("warnings")
+                        .valueStream()
+                        .map(w ->
+                                w.get("line").asInt() + ": " + w.get("message").asString()))
                 .anyMatch(w -> w.startsWith("25: malformed JSON"))
                 .anyMatch(w -> w.startsWith("26: unreadable task line"))
                 .anyMatch(w -> w.startsWith("30: created_at 'yesterday'"));
@@ -86,13 +105,24 @@ class TodoImportApiTest extends ApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         long b = boardId(jdbc, defaultWorkspace, "Audited");
 
-        assertThat(jdbc.sql("select count(*) from task_history where board_id = :b and action = 'created' and actor = 'tester'")
-                .param("b", b).query(Long.class).single()).isEqualTo(22);
-        assertThat(jdbc.sql("select count(*) from outbox_events where board_id = :b and type = 'task_created'").param("b", b)
-                .query(Long.class).single()).isEqualTo(22);
-        assertThat(jdbc.sql("select count(distinct task_id) from outbox_events where board_id = :b and type = 'task_created'"
-                        + " and payload->>'import' = 'todo-md' and payload->'task'->>'title' is not null")
-                .param("b", b).query(Long.class).single()).isEqualTo(22);
+        assertThat(jdbc.sql(
+                                "select count(*) from task_history where board_id = :b and action = 'created' and actor = 'tester'")
+                        .param("b", b)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(22);
+        assertThat(jdbc.sql("select count(*) from outbox_events where board_id = :b and type = 'task_created'")
+                        .param("b", b)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(22);
+        assertThat(jdbc.sql(
+                                "select count(distinct task_id) from outbox_events where board_id = :b and type = 'task_created'"
+                                        + " and payload->>'import' = 'todo-md' and payload->'task'->>'title' is not null")
+                        .param("b", b)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(22);
         assertThat(http.get("/api/v1/boards/" + b + "/tasks").status()).isEqualTo(200);
     }
 
@@ -115,7 +145,8 @@ class TodoImportApiTest extends ApiTest {
         importTodo(board("Dry again"), variants);
         Map<String, Long> before = snapshot(jdbc);
 
-        JsonNode plan = importTodo(board("Dry again") + "&dry_run=true", variants).json();
+        JsonNode plan =
+                importTodo(board("Dry again") + "&dry_run=true", variants).json();
 
         assertThat(plan.get("imported").asInt()).isZero();
         assertThat(plan.get("skipped").asInt()).isEqualTo(22);
@@ -124,7 +155,8 @@ class TodoImportApiTest extends ApiTest {
 
     @Test
     void aSecondImportAddsNothing() {
-        assertThat(importTodo(board("Twice"), variants).json().get("imported").asInt()).isEqualTo(22);
+        assertThat(importTodo(board("Twice"), variants).json().get("imported").asInt())
+                .isEqualTo(22);
         Map<String, Long> before = snapshot(jdbc);
 
         JsonNode again = importTodo(board("Twice"), variants).json();
@@ -132,14 +164,16 @@ class TodoImportApiTest extends ApiTest {
         assertThat(again.get("board_created").asBoolean()).isFalse();
         assertThat(again.get("imported").asInt()).isZero();
         assertThat(again.get("skipped").asInt()).isEqualTo(22);
-        assertThat(again.get("columns").valueStream().map(c -> c.get("skipped").asInt())).containsExactly(6, 13, 1, 2);
+        assertThat(again.get("columns").valueStream().map(c -> c.get("skipped").asInt()))
+                .containsExactly(6, 13, 1, 2);
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
 
     @Test
     void repeatedLinesAreImportedAsOftenAsTheyAppearAndOnlyOnce() {
         String md = "## To Do\n- [ ] same text\n- [ ] same text\n";
-        assertThat(importTodo(board("Repeats"), md).json().get("imported").asInt()).isEqualTo(2);
+        assertThat(importTodo(board("Repeats"), md).json().get("imported").asInt())
+                .isEqualTo(2);
         JsonNode again = importTodo(board("Repeats"), md + "- [ ] same text\n").json();
         assertThat(again.get("imported").asInt()).isEqualTo(1);
         assertThat(again.get("skipped").asInt()).isEqualTo(2);
@@ -150,9 +184,16 @@ class TodoImportApiTest extends ApiTest {
         String md = "## To Do\n- [ ] Keep me {\"epic\": \"E\"} (id:901)\n";
         importTodo(board("Moved"), md);
         long b = boardId(jdbc, defaultWorkspace, "Moved");
-        long task = jdbc.sql("select id from tasks where board_id = :b").param("b", b).query(Long.class).single();
-        assertThat(http.post("/api/v1/tasks/" + task + "/move", Http.obj("column", "In Progress")).status()).isEqualTo(200);
-        assertThat(http.patch("/api/v1/tasks/" + task, Http.obj("title", "Renamed")).status()).isEqualTo(200);
+        long task = jdbc.sql("select id from tasks where board_id = :b")
+                .param("b", b)
+                .query(Long.class)
+                .single();
+        assertThat(http.post("/api/v1/tasks/" + task + "/move", Http.obj("column", "In Progress"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/" + task, Http.obj("title", "Renamed"))
+                        .status())
+                .isEqualTo(200);
 
         JsonNode again = importTodo(board("Moved"), md).json();
 
@@ -171,7 +212,8 @@ class TodoImportApiTest extends ApiTest {
                 begin raise exception 'simulated failure at %', new.title; end $$
                 """).update();
         jdbc.sql("create trigger fail_on_task_150 before insert on tasks for each row when (new.title = 'Task 150')"
-                + " execute function fail_on_task_150()").update();
+                        + " execute function fail_on_task_150()")
+                .update();
         try {
             Map<String, Long> before = snapshot(jdbc);
 
@@ -180,7 +222,10 @@ class TodoImportApiTest extends ApiTest {
             assertThat(r.status()).isEqualTo(500);
             assertThat(r.body()).doesNotContain("simulated failure").doesNotContain("at dev.");
             assertThat(snapshot(jdbc)).isEqualTo(before);
-            assertThat(jdbc.sql("select count(*) from boards where name = 'Half'").query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("select count(*) from boards where name = 'Half'")
+                            .query(Long.class)
+                            .single())
+                    .isZero();
         } finally {
             jdbc.sql("drop trigger fail_on_task_150 on tasks").update();
             jdbc.sql("drop function fail_on_task_150()").update();
@@ -195,10 +240,21 @@ class TodoImportApiTest extends ApiTest {
         for (String section : sections) {
             md.append("\n## ").append(section).append("\n\n");
             for (int i = 0; i < 300; i++, n++) {
-                md.append(section.equals("Completed") ? "- [x] " : "- [ ] ").append(i % 3 == 0 ? "(high) " : "")
-                        .append(i % 5 == 0 ? "[agent] " : "").append("Area ").append(n % 7).append(": generated task ").append(n)
-                        .append(" {\"created_at\": \"2025-10-").append(10 + n % 20).append("T08:00:00+02:00\", \"occurrence_count\": ")
-                        .append(1 + n % 4).append("}").append(" (id:").append(n).append(")\n");
+                md.append(section.equals("Completed") ? "- [x] " : "- [ ] ")
+                        .append(i % 3 == 0 ? "(high) " : "")
+                        .append(i % 5 == 0 ? "[agent] " : "")
+                        .append("Area ")
+                        .append(n % 7)
+                        .append(": generated task ")
+                        .append(n)
+                        .append(" {\"created_at\": \"2025-10-")
+                        .append(10 + n % 20)
+                        .append("T08:00:00+02:00\", \"occurrence_count\": ")
+                        .append(1 + n % 4)
+                        .append("}")
+                        .append(" (id:")
+                        .append(n)
+                        .append(")\n");
             }
         }
         long started = System.nanoTime();
@@ -210,10 +266,16 @@ class TodoImportApiTest extends ApiTest {
         assertThat(r.json().get("imported").asInt()).isEqualTo(1200);
         assertThat(took).isLessThan(Duration.ofSeconds(30));
         long b = boardId(jdbc, defaultWorkspace, "Large");
-        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b").param("b", b).query(Long.class).single())
+        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b")
+                        .param("b", b)
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1200);
-        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b and status = 'completed'").param("b", b)
-                .query(Long.class).single()).isEqualTo(300);
+        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b and status = 'completed'")
+                        .param("b", b)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(300);
         System.out.println("1200-task TODO.md import took " + took.toMillis() + " ms");
     }
 
@@ -223,8 +285,10 @@ class TodoImportApiTest extends ApiTest {
         long first = boardId(jdbc, defaultWorkspace, "Round 1");
         Response e1 = http.get("/api/v1/export/todo-md?board_id=" + first);
         assertThat(e1.status()).isEqualTo(200);
-        assertThat(e1.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/markdown"));
-        assertThat(e1.header("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).contains("TODO.md"));
+        assertThat(e1.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/markdown"));
+        assertThat(e1.header("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).contains("TODO.md"));
 
         JsonNode second = importTodo(board("Round 2"), e1.body()).json();
         assertThat(second.get("warnings").size()).as(second.toString()).isZero();
@@ -242,7 +306,11 @@ class TodoImportApiTest extends ApiTest {
             b.get(i).remove("metadata");
         }
         assertThat(b).isEqualTo(a);
-        assertThat(importTodo(board("Round 2"), e1.body()).json().get("imported").asInt()).isZero();
+        assertThat(importTodo(board("Round 2"), e1.body())
+                        .json()
+                        .get("imported")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -251,23 +319,30 @@ class TodoImportApiTest extends ApiTest {
         long b = boardId(jdbc, defaultWorkspace, "Self");
         String exported = http.get("/api/v1/export/todo-md?board_id=" + b).body();
 
-        assertThat(importTodo("?board_id=" + b, exported).json().get("imported").asInt()).isZero();
+        assertThat(importTodo("?board_id=" + b, exported).json().get("imported").asInt())
+                .isZero();
     }
 
     @Test
     void aFormUploadWorksLikeABody() {
-        Response r = TransferFixtures.upload(http, "/api/v1/import/todo-md?board=Uploaded", "TODO.md", "text/markdown",
+        Response r = TransferFixtures.upload(
+                http,
+                "/api/v1/import/todo-md?board=Uploaded",
+                "TODO.md",
+                "text/markdown",
                 variants.getBytes(StandardCharsets.UTF_8));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("imported").asInt()).isEqualTo(22);
-        assertThat(task(boardId(jdbc, defaultWorkspace, "Uploaded"), "Non-Latin").get("title"))
+        assertThat(task(boardId(jdbc, defaultWorkspace, "Uploaded"), "Non-Latin")
+                        .get("title"))
                 .isEqualTo("Non-Latin: Überprüfung 日本語のタスク, \"quoted\"");
     }
 
     @Test
     void withoutABoardTheFileGoesToTheTodoBoard() {
-        Response r = post(http, "/api/v1/import/todo-md", "text/plain; charset=utf-8", "## To Do\n- [ ] to the default board\n");
+        Response r = post(
+                http, "/api/v1/import/todo-md", "text/plain; charset=utf-8", "## To Do\n- [ ] to the default board\n");
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("board").asString()).isEqualTo("TODO");
@@ -290,8 +365,11 @@ class TodoImportApiTest extends ApiTest {
         Map<String, Long> before = snapshot(jdbc);
 
         assertThat(post(agent, "/api/v1/import/todo-md", MD, variants).status()).isEqualTo(403);
-        assertThat(post(viewer, "/api/v1/import/todo-md", MD, variants).status()).isEqualTo(403);
-        assertThat(post(http.anonymous(), "/api/v1/import/todo-md", MD, variants).status()).isEqualTo(401);
+        assertThat(post(viewer, "/api/v1/import/todo-md", MD, variants).status())
+                .isEqualTo(403);
+        assertThat(post(http.anonymous(), "/api/v1/import/todo-md", MD, variants)
+                        .status())
+                .isEqualTo(401);
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
 
@@ -301,17 +379,25 @@ class TodoImportApiTest extends ApiTest {
         long b = boardId(jdbc, defaultWorkspace, "Private");
         Http outsider = clientFor("todo-outsider", otherWorkspace("todo-elsewhere"), Role.ADMIN);
 
-        assertThat(post(outsider, "/api/v1/import/todo-md?board_id=" + b, MD, variants).status()).isEqualTo(404);
-        assertThat(outsider.get("/api/v1/export/todo-md?board_id=" + b).status()).isEqualTo(404);
+        assertThat(post(outsider, "/api/v1/import/todo-md?board_id=" + b, MD, variants)
+                        .status())
+                .isEqualTo(404);
+        assertThat(outsider.get("/api/v1/export/todo-md?board_id=" + b).status())
+                .isEqualTo(404);
     }
 
     @Test
     void anUnsupportedBodyTypeIsRefused() {
-        assertThat(post(http, "/api/v1/import/todo-md", "application/pdf", "%PDF").status()).isEqualTo(415);
+        assertThat(post(http, "/api/v1/import/todo-md", "application/pdf", "%PDF")
+                        .status())
+                .isEqualTo(415);
     }
 
     private Instant instant(long board, String column, String title) {
-        return jdbc.sql("select " + column + " from tasks where board_id = :b and title = :t").param("b", board).param("t", title)
-                .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
+        return jdbc.sql("select " + column + " from tasks where board_id = :b and title = :t")
+                .param("b", board)
+                .param("t", title)
+                .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                .single();
     }
 }

@@ -30,17 +30,23 @@ class TodoMarkdownTest {
     private final Document doc = TodoMarkdown.parse(fixture("todo-variants.md"));
 
     private Item item(String titleStart) {
-        return doc.items().stream().filter(i -> i.title().startsWith(titleStart)).findFirst()
+        return doc.items().stream()
+                .filter(i -> i.title().startsWith(titleStart))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no item titled " + titleStart + " in " + doc.items()));
     }
 
     @Test
     void headingsMapToSectionsAndUnknownHeadingsKeepTheCurrentOne() {
         assertThat(doc.items()).hasSize(22);
-        assertThat(doc.items().stream().filter(i -> i.section() == Section.BACKLOG)).hasSize(6);
-        assertThat(doc.items().stream().filter(i -> i.section() == Section.TODO)).hasSize(13);
-        assertThat(doc.items().stream().filter(i -> i.section() == Section.IN_PROGRESS)).hasSize(1);
-        assertThat(doc.items().stream().filter(i -> i.section() == Section.DONE)).hasSize(2);
+        assertThat(doc.items().stream().filter(i -> i.section() == Section.BACKLOG))
+                .hasSize(6);
+        assertThat(doc.items().stream().filter(i -> i.section() == Section.TODO))
+                .hasSize(13);
+        assertThat(doc.items().stream().filter(i -> i.section() == Section.IN_PROGRESS))
+                .hasSize(1);
+        assertThat(doc.items().stream().filter(i -> i.section() == Section.DONE))
+                .hasSize(2);
         assertThat(item("Not yet section task").section()).isEqualTo(Section.BACKLOG);
         assertThat(item("Working on it").section()).isEqualTo(Section.IN_PROGRESS);
     }
@@ -98,7 +104,8 @@ class TodoMarkdownTest {
         Item bad = item("Bad timestamp");
         assertThat(bad.createdAt().original()).isEqualTo("yesterday");
         assertThat(bad.createdAt().instant()).isNull();
-        assertThat(doc.warnings()).anyMatch(w -> w.line().equals(bad.line()) && w.message().contains("not a timestamp"));
+        assertThat(doc.warnings())
+                .anyMatch(w -> w.line().equals(bad.line()) && w.message().contains("not a timestamp"));
     }
 
     @Test
@@ -137,7 +144,8 @@ class TodoMarkdownTest {
         Item broken = item("Broken JSON");
         assertThat(broken.title()).isEqualTo("Broken JSON {\"created_at\": \"2025-10-29T10:00:00Z\", \"epic\": }");
         assertThat(broken.createdAt()).isNull();
-        assertThat(doc.warnings()).anyMatch(w -> w.line().equals(broken.line()) && w.message().contains("malformed JSON"));
+        assertThat(doc.warnings())
+                .anyMatch(w -> w.line().equals(broken.line()) && w.message().contains("malformed JSON"));
         assertThat(broken.line()).isEqualTo(25);
     }
 
@@ -145,7 +153,8 @@ class TodoMarkdownTest {
     void unreadableTaskLinesAreReportedAndKeptAsOpenTasks() {
         Item odd = item("- [?] Unreadable");
         assertThat(odd.checked()).isFalse();
-        assertThat(doc.warnings()).anyMatch(w -> w.line().equals(odd.line()) && w.message().contains("unreadable task line"));
+        assertThat(doc.warnings())
+                .anyMatch(w -> w.line().equals(odd.line()) && w.message().contains("unreadable task line"));
     }
 
     @Test
@@ -172,14 +181,62 @@ class TodoMarkdownTest {
     @Test
     void writtenLinesReadBackToTheSameTask() {
         List<Line> lines = List.of(
-                new Line(true, Priority.HIGH, Owner.AGENT, "Epic: done thing", "2025-10-29T10:00:00-05:00",
-                        "2025-10-30T10:00:00-05:00", "Other", 2, "bob", false, null, Map.of("source", "x"), 12L),
-                new Line(false, Priority.URGENT, null, "(low) starts like a priority", "2025-01-01T00:00:00Z", null, null, 1,
-                        null, false, null, Map.of(), null),
-                new Line(false, Priority.MEDIUM, null, "ends with a brace {x}", null, null, null, 1, null, true, "dropped",
-                        Map.of(), null),
-                new Line(false, Priority.LOW, Owner.USER, "ends like a suffix (high)", "2025-01-01T00:00:00Z", null, null, 1,
-                        null, false, null, Map.of(), 3L));
+                new Line(
+                        true,
+                        Priority.HIGH,
+                        Owner.AGENT,
+                        "Epic: done thing",
+                        "2025-10-29T10:00:00-05:00",
+                        "2025-10-30T10:00:00-05:00",
+                        "Other",
+                        2,
+                        "bob",
+                        false,
+                        null,
+                        Map.of("source", "x"),
+                        12L),
+                new Line(
+                        false,
+                        Priority.URGENT,
+                        null,
+                        "(low) starts like a priority",
+                        "2025-01-01T00:00:00Z",
+                        null,
+                        null,
+                        1,
+                        null,
+                        false,
+                        null,
+                        Map.of(),
+                        null),
+                new Line(
+                        false,
+                        Priority.MEDIUM,
+                        null,
+                        "ends with a brace {x}",
+                        null,
+                        null,
+                        null,
+                        1,
+                        null,
+                        true,
+                        "dropped",
+                        Map.of(),
+                        null),
+                new Line(
+                        false,
+                        Priority.LOW,
+                        Owner.USER,
+                        "ends like a suffix (high)",
+                        "2025-01-01T00:00:00Z",
+                        null,
+                        null,
+                        1,
+                        null,
+                        false,
+                        null,
+                        Map.of(),
+                        3L));
         String text = TodoMarkdown.write("Board", Map.of(Section.TODO, lines));
         Document back = TodoMarkdown.parse(text);
         assertThat(back.warnings()).isEmpty();

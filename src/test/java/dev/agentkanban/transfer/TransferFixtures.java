@@ -37,7 +37,8 @@ final class TransferFixtures {
 
     /** Sends {@code body} with exactly this content type (the test client would add application/json). */
     static Response send(Http http, String method, String path, String contentType, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path)).timeout(Duration.ofSeconds(120))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path))
+                .timeout(Duration.ofSeconds(120))
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -52,8 +53,9 @@ final class TransferFixtures {
     static Response upload(Http http, String path, String filename, String type, byte[] content) {
         String boundary = "kanban-" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
-                + "Content-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                        + "\"\r\n" + "Content-Type: " + type + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.writeBytes(content);
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send(http, "POST", path, "multipart/form-data; boundary=" + boundary, out.toByteArray());
@@ -68,18 +70,23 @@ final class TransferFixtures {
                        (select count(*) from evidence) as evidence, (select count(*) from outbox_events) as events,
                        (select count(*) from task_history) as history,
                        (select coalesce(sum(version), 0) from tasks) + (select coalesce(sum(version), 0) from boards) as versions
-                """).query((rs, n) -> {
+                """)
+                .query((rs, n) -> {
                     Map<String, Long> m = new TreeMap<>();
                     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                         m.put(rs.getMetaData().getColumnLabel(i), rs.getLong(i));
                     }
                     return m;
-                }).single());
+                })
+                .single());
     }
 
     static long boardId(JdbcClient jdbc, long workspaceId, String name) {
         return jdbc.sql("select id from boards where workspace_id = :ws and name = :name order by id limit 1")
-                .param("ws", workspaceId).param("name", name).query(Long.class).single();
+                .param("ws", workspaceId)
+                .param("name", name)
+                .query(Long.class)
+                .single();
     }
 
     /** The tasks of a board in board order, each as the fields an import or export must keep. */

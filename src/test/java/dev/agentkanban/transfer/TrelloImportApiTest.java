@@ -45,13 +45,18 @@ class TrelloImportApiTest extends ApiTest {
     }
 
     private Map<String, Object> task(String title) {
-        return tasks(jdbc, board).stream().filter(t -> t.get("title").equals(title)).findFirst()
+        return tasks(jdbc, board).stream()
+                .filter(t -> t.get("title").equals(title))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no task " + title));
     }
 
     private long taskId(String title) {
-        return jdbc.sql("select id from tasks where board_id = :b and title = :t").param("b", board).param("t", title)
-                .query(Long.class).single();
+        return jdbc.sql("select id from tasks where board_id = :b and title = :t")
+                .param("b", board)
+                .param("t", title)
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -59,19 +64,27 @@ class TrelloImportApiTest extends ApiTest {
         assertThat(imported.header("Location")).hasValue("/api/v1/boards/" + board);
         JsonNode b = http.get("/api/v1/boards/" + board).json();
         assertThat(b.get("name").asString()).isEqualTo("Website Redesign");
-        assertThat(b.get("description").asString()).contains("Everything for the new site.")
+        assertThat(b.get("description").asString())
+                .contains("Everything for the new site.")
                 .contains("Imported from Trello: https://trello.com/b/AbCdEf12/website-redesign");
-        assertThat(b.get("columns").valueStream().map(c -> c.get("name").asString() + "/" + c.get("kind").asString()))
-                .containsExactly("Backlog/backlog", "To Do/todo", "Doing/in_progress", "Done/done", "Old ideas (archived)/todo");
+        assertThat(b.get("columns")
+                        .valueStream()
+                        .map(c -> c.get("name").asString() + "/" + c.get("kind").asString()))
+                .containsExactly(
+                        "Backlog/backlog", "To Do/todo", "Doing/in_progress", "Done/done", "Old ideas (archived)/todo");
         JsonNode report = imported.json();
-        assertThat(report.get("lists").valueStream().map(l -> l.get("list").asString() + "=" + l.get("cards").asInt()))
+        assertThat(report.get("lists")
+                        .valueStream()
+                        .map(l ->
+                                l.get("list").asString() + "=" + l.get("cards").asInt()))
                 .containsExactly("Backlog=2", "To Do=2", "Doing=2", "Done=1", "Old ideas=1");
         assertThat(report.get("skipped").get("archived empty list").asInt()).isEqualTo(1);
     }
 
     @Test
     void cardsBecomeTasksInTheirOrderAndArchivedCardsAreCancelledNotLost() {
-        assertThat(tasks(jdbc, board)).extracting(t -> t.get("column_name") + "/" + t.get("title") + "/" + t.get("status"))
+        assertThat(tasks(jdbc, board))
+                .extracting(t -> t.get("column_name") + "/" + t.get("title") + "/" + t.get("status"))
                 .containsExactly(
                         "Backlog/日本語カード, with comma and \"quotes\"/pending",
                         "Backlog/Card whose list is missing/pending",
@@ -84,16 +97,21 @@ class TrelloImportApiTest extends ApiTest {
         assertThat(task("Write content")).containsEntry("cancel_reason", "archived in Trello");
         assertThat(task("Old idea: dark mode")).containsEntry("cancel_reason", "archived in Trello");
         assertThat(imported.json().get("archived_cards").asInt()).isEqualTo(2);
-        assertThat(imported.json().get("skipped").get("card list not in the export (card put in the first column)").asInt())
+        assertThat(imported.json()
+                        .get("skipped")
+                        .get("card list not in the export (card put in the first column)")
+                        .asInt())
                 .isEqualTo(1);
     }
 
     @Test
     void dueDatesCreationTimesAndTrelloIdsAreKept() {
         assertThat(instant("due_date", "Set up CI pipeline")).isEqualTo(Instant.parse("2025-12-01T17:00:00Z"));
-        assertThat(instant("created_at", "Set up CI pipeline")).isEqualTo(TrelloImport.createdAt("65a10a00aaaaaaaaaaaa0001"))
+        assertThat(instant("created_at", "Set up CI pipeline"))
+                .isEqualTo(TrelloImport.createdAt("65a10a00aaaaaaaaaaaa0001"))
                 .isEqualTo(Instant.ofEpochSecond(0x65a10a00L));
-        assertThat(task("Set up CI pipeline").get("metadata").toString()).contains("\"trello_id\": \"65a10a00aaaaaaaaaaaa0001\"")
+        assertThat(task("Set up CI pipeline").get("metadata").toString())
+                .contains("\"trello_id\": \"65a10a00aaaaaaaaaaaa0001\"")
                 .contains("\"trello_url\": \"https://trello.com/c/Kq1\"");
     }
 
@@ -103,26 +121,39 @@ class TrelloImportApiTest extends ApiTest {
         assertThat(task("Design new homepage")).containsEntry("tags", "Design,blue");
         assertThat(task("日本語カード, with comma and \"quotes\"")).containsEntry("tags", "Research");
         Map<String, String> colors = new TreeMap<>();
-        jdbc.sql("select name, color from tags where workspace_id = :ws").param("ws", defaultWorkspace)
-                .query((rs, n) -> colors.put(rs.getString(1), rs.getString(2))).list();
-        assertThat(colors).containsEntry("Low priority", "#61bd4f").containsEntry("Design", "#c377e0")
-                .containsEntry("blue", "#0079bf").containsEntry("Research", "#6b7280").containsEntry("bug", "#dc2626");
+        jdbc.sql("select name, color from tags where workspace_id = :ws")
+                .param("ws", defaultWorkspace)
+                .query((rs, n) -> colors.put(rs.getString(1), rs.getString(2)))
+                .list();
+        assertThat(colors)
+                .containsEntry("Low priority", "#61bd4f")
+                .containsEntry("Design", "#c377e0")
+                .containsEntry("blue", "#0079bf")
+                .containsEntry("Research", "#6b7280")
+                .containsEntry("bug", "#dc2626");
         assertThat(imported.json().get("tags_created").valueStream().map(JsonNode::asString))
                 .containsExactlyInAnyOrder("Low priority", "Design", "blue", "Research");
-        assertThat(imported.json().get("tags_reused").valueStream().map(JsonNode::asString)).containsExactly("bug");
+        assertThat(imported.json().get("tags_reused").valueStream().map(JsonNode::asString))
+                .containsExactly("bug");
     }
 
     @Test
     void checklistsBecomeMarkdownTaskListsInTheDescriptionAndChecklistItems() {
-        assertThat(task("Set up CI pipeline").get("description")).isEqualTo(
-                "Use **GitHub Actions** for build and deploy.\n\n### Steps\n- [x] Build on every push\n- [ ] Deploy to staging");
-        assertThat(task("Design new homepage").get("description")).isEqualTo("Hero, navigation and footer.\n\n"
-                + "### Visuals\n- [x] Wireframes\n- [x] Mockups\n- [ ] Prototype\n\n### Review\n- [ ] Sign-off by marketing");
+        assertThat(task("Set up CI pipeline").get("description"))
+                .isEqualTo(
+                        "Use **GitHub Actions** for build and deploy.\n\n### Steps\n- [x] Build on every push\n- [ ] Deploy to staging");
+        assertThat(task("Design new homepage").get("description"))
+                .isEqualTo(
+                        "Hero, navigation and footer.\n\n"
+                                + "### Visuals\n- [x] Wireframes\n- [x] Mockups\n- [ ] Prototype\n\n### Review\n- [ ] Sign-off by marketing");
         assertThat(imported.json().get("checklists").asInt()).isEqualTo(3);
         assertThat(imported.json().get("check_items").asInt()).isEqualTo(6);
         // and real checklist items, in order (issue 14)
-        JsonNode items = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/checklist").json();
-        assertThat(items.get("items").valueStream().map(i -> i.get("text").asString() + " " + i.get("done").asBoolean()))
+        JsonNode items = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/checklist")
+                .json();
+        assertThat(items.get("items")
+                        .valueStream()
+                        .map(i -> i.get("text").asString() + " " + i.get("done").asBoolean()))
                 .containsExactly("Wireframes true", "Mockups true", "Prototype false", "Sign-off by marketing false");
         assertThat(items.get("done").asLong()).isEqualTo(2);
     }
@@ -130,24 +161,36 @@ class TrelloImportApiTest extends ApiTest {
     @Test
     void commentsKeepTheirTrelloAuthorsAndTimesAndAreAudited() {
         long login = taskId("Fix login bug");
-        JsonNode comments = http.get("/api/v1/tasks/" + login + "/comments").json().get("items");
+        JsonNode comments =
+                http.get("/api/v1/tasks/" + login + "/comments").json().get("items");
 
-        assertThat(comments.valueStream().map(c -> c.get("author").asString() + " " + c.get("created_at").asString()))
+        assertThat(comments.valueStream()
+                        .map(c -> c.get("author").asString() + " "
+                                + c.get("created_at").asString()))
                 .containsExactly("Bob Jones 2024-02-18T08:00:00Z", "Alice Smith 2024-02-20T09:15:00Z");
-        assertThat(comments.get(0).get("body").asString()).isEqualTo("Login fails after the password reset, with \"invalid token\".");
-        JsonNode design = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/comments").json().get("items");
+        assertThat(comments.get(0).get("body").asString())
+                .isEqualTo("Login fails after the password reset, with \"invalid token\".");
+        JsonNode design = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/comments")
+                .json()
+                .get("items");
         assertThat(design.get(0).get("author").asString()).isEqualTo("carol_designs");
-        assertThat(jdbc.sql("select count(*) from task_history where task_id = :t and action = 'comment_added'").param("t", login)
-                .query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("select count(*) from task_history where task_id = :t and action = 'comment_added'")
+                        .param("t", login)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
         assertThat(imported.json().get("comments").asInt()).isEqualTo(3);
-        assertThat(imported.json().get("skipped").get("action createCard").asInt()).isEqualTo(2);
-        assertThat(imported.json().get("skipped").get("action updateCard").asInt()).isEqualTo(1);
+        assertThat(imported.json().get("skipped").get("action createCard").asInt())
+                .isEqualTo(2);
+        assertThat(imported.json().get("skipped").get("action updateCard").asInt())
+                .isEqualTo(1);
     }
 
     @Test
     void membersBecomeAssigneesByName() {
         assertThat(task("Fix login bug")).containsEntry("assignee", "Bob Jones");
-        assertThat(task("Fix login bug").get("metadata").toString()).contains("\"trello_members\": [\"Bob Jones\", \"Alice Smith\"]");
+        assertThat(task("Fix login bug").get("metadata").toString())
+                .contains("\"trello_members\": [\"Bob Jones\", \"Alice Smith\"]");
         assertThat(task("Set up CI pipeline")).containsEntry("assignee", "Alice Smith");
         assertThat(task("Design new homepage")).containsEntry("assignee", "carol_designs");
         assertThat(imported.json().get("members").valueStream().map(JsonNode::asString))
@@ -156,33 +199,54 @@ class TrelloImportApiTest extends ApiTest {
 
     @Test
     void linkAttachmentsBecomeLinkEvidence() {
-        JsonNode evidence = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/evidence").json().get("items");
+        JsonNode evidence = http.get("/api/v1/tasks/" + taskId("Design new homepage") + "/evidence")
+                .json()
+                .get("items");
 
         assertThat(evidence.size()).isEqualTo(1);
         assertThat(evidence.get(0).get("kind").asString()).isEqualTo("link");
         assertThat(evidence.get(0).get("url").asString()).isEqualTo("https://www.figma.com/file/abc123/homepage");
         assertThat(evidence.get(0).get("note").asString()).isEqualTo("Figma file");
-        assertThat(imported.json().get("skipped").get("attachment without a web link").asInt()).isEqualTo(1);
+        assertThat(imported.json()
+                        .get("skipped")
+                        .get("attachment without a web link")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
     void theBoardAndEachTaskAreAnnouncedOnce() {
-        assertThat(jdbc.sql("select count(*) from outbox_events where board_id = :b and type = 'board_created'").param("b", board)
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from outbox_events where board_id = :b and type = 'board_created'")
+                        .param("b", board)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
         assertThat(jdbc.sql("select count(*) from outbox_events where board_id = :b and type = 'task_created'"
-                + " and payload->>'import' = 'trello'").param("b", board).query(Long.class).single()).isEqualTo(8);
-        assertThat(jdbc.sql("select count(*) from task_history where board_id = :b and action = 'created'").param("b", board)
-                .query(Long.class).single()).isEqualTo(8);
+                                + " and payload->>'import' = 'trello'")
+                        .param("b", board)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(8);
+        assertThat(jdbc.sql("select count(*) from task_history where board_id = :b and action = 'created'")
+                        .param("b", board)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(8);
     }
 
     @Test
     void somethingThatIsNotATrelloExportChangesNothing() {
         Map<String, Long> before = snapshot(jdbc);
 
-        assertThat(post(http, "/api/v1/import/trello", JSON, "{\"name\": \"not trello\"}").status()).isEqualTo(422);
+        assertThat(post(http, "/api/v1/import/trello", JSON, "{\"name\": \"not trello\"}")
+                        .status())
+                .isEqualTo(422);
         assertThat(post(http, "/api/v1/import/trello", JSON, "[1, 2]").status()).isEqualTo(422);
-        assertThat(post(http, "/api/v1/import/trello", JSON, export.substring(0, 500)).status()).isEqualTo(400);
-        assertThat(post(clientFor("trello-agent", defaultWorkspace, Role.AGENT), "/api/v1/import/trello", JSON, export).status())
+        assertThat(post(http, "/api/v1/import/trello", JSON, export.substring(0, 500))
+                        .status())
+                .isEqualTo(400);
+        assertThat(post(clientFor("trello-agent", defaultWorkspace, Role.AGENT), "/api/v1/import/trello", JSON, export)
+                        .status())
                 .isEqualTo(403);
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
@@ -198,10 +262,14 @@ class TrelloImportApiTest extends ApiTest {
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         long b = r.json().get("board_id").asLong();
-        assertThat(http.get("/api/v1/boards/" + b).json().get("name").asString()).isEqualTo("Renamed");
-        assertThat(tasks(jdbc, b)).extracting(t -> t.get("column_name") + "/" + t.get("title")).containsExactly("To Do/Lonely card");
+        assertThat(http.get("/api/v1/boards/" + b).json().get("name").asString())
+                .isEqualTo("Renamed");
+        assertThat(tasks(jdbc, b))
+                .extracting(t -> t.get("column_name") + "/" + t.get("title"))
+                .containsExactly("To Do/Lonely card");
         assertThat(r.json().get("warnings").get(0).asString()).contains("no lists");
-        assertThat(r.json().get("skipped").get("label without name or colour").asInt()).isEqualTo(1);
+        assertThat(r.json().get("skipped").get("label without name or colour").asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -214,14 +282,25 @@ class TrelloImportApiTest extends ApiTest {
         assertThat(run.out()).contains("Board 'From the CLI'").contains("Cards: 8 (2 archived");
         long b = TransferFixtures.boardId(jdbc, defaultWorkspace, "From the CLI");
         assertThat(tasks(jdbc, b)).hasSize(8);
-        assertThat(jdbc.sql("select distinct actor from task_history where board_id = :b").param("b", b).query(String.class).list())
+        assertThat(jdbc.sql("select distinct actor from task_history where board_id = :b")
+                        .param("b", b)
+                        .query(String.class)
+                        .list())
                 .containsExactly("import-trello");
-        assertThat(CliRuns.inApp(context, "import-trello", Files.writeString(dir.resolve("bad.json"), "{oops").toString()).exit())
+        assertThat(CliRuns.inApp(
+                                context,
+                                "import-trello",
+                                Files.writeString(dir.resolve("bad.json"), "{oops")
+                                        .toString())
+                        .exit())
                 .isEqualTo(2);
     }
 
     private Instant instant(String column, String title) {
-        return jdbc.sql("select " + column + " from tasks where board_id = :b and title = :t").param("b", board).param("t", title)
-                .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
+        return jdbc.sql("select " + column + " from tasks where board_id = :b and title = :t")
+                .param("b", board)
+                .param("t", title)
+                .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                .single();
     }
 }

@@ -36,15 +36,44 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class BadInputCorpusTest extends ApiTest {
 
-    static final List<String> CHECKED_TABLES = List.of("workspaces", "users", "memberships", "boards", "board_columns", "tasks",
-            "tags", "task_tags", "comments", "evidence", "task_history", "outbox_events", "task_counts", "webhooks", "hints",
+    static final List<String> CHECKED_TABLES = List.of(
+            "workspaces",
+            "users",
+            "memberships",
+            "boards",
+            "board_columns",
+            "tasks",
+            "tags",
+            "task_tags",
+            "comments",
+            "evidence",
+            "task_history",
+            "outbox_events",
+            "task_counts",
+            "webhooks",
+            "hints",
             "feed_followers");
 
-    static final List<String> HOSTILE = List.of("abc", "-1", "1.5", "99999999999999999999999", "../../../../etc/passwd",
-            "' OR '1'='1' --", "<script>alert(1)</script>", "\u0000\u202e\uFEFF", "x".repeat(5000));
+    static final List<String> HOSTILE = List.of(
+            "abc",
+            "-1",
+            "1.5",
+            "99999999999999999999999",
+            "../../../../etc/passwd",
+            "' OR '1'='1' --",
+            "<script>alert(1)</script>",
+            "\u0000\u202e\uFEFF",
+            "x".repeat(5000));
 
-    static final List<Object> WRONG_VALUES = List.of("<script>alert(1)</script>", "'; drop table tasks; --", 1.5,
-            new java.math.BigInteger("99999999999999999999999"), true, List.of(1, 2), Map.of("a", Map.of("b", 1)), "x".repeat(10_000));
+    static final List<Object> WRONG_VALUES = List.of(
+            "<script>alert(1)</script>",
+            "'; drop table tasks; --",
+            1.5,
+            new java.math.BigInteger("99999999999999999999999"),
+            true,
+            List.of(1, 2),
+            Map.of("a", Map.of("b", 1)),
+            "x".repeat(10_000));
 
     final Map<String, String> ids = new HashMap<>();
     final List<String> failures = new ArrayList<>();
@@ -72,8 +101,11 @@ class BadInputCorpusTest extends ApiTest {
             if (!sql.isEmpty()) {
                 sql.append(" union all ");
             }
-            sql.append("select '").append(table).append("' || ':' || count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from ")
-                    .append(table).append(" t");
+            sql.append("select '")
+                    .append(table)
+                    .append("' || ':' || count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from ")
+                    .append(table)
+                    .append(" t");
         }
         return String.join(",", jdbc.sql(sql.toString()).query(String.class).list());
     }
@@ -82,7 +114,8 @@ class BadInputCorpusTest extends ApiTest {
         tried++;
         String after = snapshot();
         if (r.status() >= 500) {
-            failures.add(r.status() + " " + what + " -> " + r.body().substring(0, Math.min(300, r.body().length())));
+            failures.add(r.status() + " " + what + " -> "
+                    + r.body().substring(0, Math.min(300, r.body().length())));
         } else if (r.status() >= 400 && !after.equals(snapshot)) {
             failures.add("refused with " + r.status() + " but the database changed: " + what);
         }
@@ -91,7 +124,11 @@ class BadInputCorpusTest extends ApiTest {
 
     private Response send(String method, String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -133,12 +170,14 @@ class BadInputCorpusTest extends ApiTest {
             List<String> pathParams = new ArrayList<>();
             List<String> queryParams = new ArrayList<>();
             for (JsonNode p : route.operation().path("parameters")) {
-                (p.get("in").asString().equals("path") ? pathParams : queryParams).add(p.get("name").asString());
+                (p.get("in").asString().equals("path") ? pathParams : queryParams)
+                        .add(p.get("name").asString());
             }
             String valid = fill(route.path(), null, null);
             for (String param : pathParams) {
                 for (String value : HOSTILE) {
-                    check(route.method() + " " + route.path() + " path " + param + "=" + abbreviate(value),
+                    check(
+                            route.method() + " " + route.path() + " path " + param + "=" + abbreviate(value),
                             send(route.method(), fill(route.path(), param, value), null, null));
                 }
             }
@@ -147,40 +186,53 @@ class BadInputCorpusTest extends ApiTest {
             }
             for (String param : queryParams) {
                 for (String value : HOSTILE) {
-                    check(route.method() + " " + route.path() + " query " + param + "=" + abbreviate(value),
+                    check(
+                            route.method() + " " + route.path() + " query " + param + "=" + abbreviate(value),
                             send(route.method(), valid + "?" + param + "=" + encode(value), null, null));
                 }
             }
             JsonNode content = route.operation().path("requestBody").path("content");
             if (content.has("application/json")) {
                 JsonNode schema = resolve(content.get("application/json").get("schema"), schemas);
-                for (Map.Entry<String, JsonNode> field : schema.path("properties").properties()) {
+                for (Map.Entry<String, JsonNode> field :
+                        schema.path("properties").properties()) {
                     for (Object wrong : WRONG_VALUES) {
                         ObjectNode body = Http.JSON.createObjectNode();
                         body.set(field.getKey(), Http.JSON.valueToTree(wrong));
-                        check(route.method() + " " + route.path() + " body " + field.getKey() + "=" + abbreviate(String.valueOf(wrong)),
+                        check(
+                                route.method() + " " + route.path() + " body " + field.getKey() + "="
+                                        + abbreviate(String.valueOf(wrong)),
                                 send(route.method(), valid, "application/json", Http.JSON.writeValueAsBytes(body)));
                     }
                 }
                 for (Map.Entry<String, byte[]> body : malformedBodies().entrySet()) {
-                    check(route.method() + " " + route.path() + " body: " + body.getKey(),
+                    check(
+                            route.method() + " " + route.path() + " body: " + body.getKey(),
                             send(route.method(), valid, "application/json", body.getValue()));
                 }
             }
             if (!route.method().equals("GET")) {
-                for (String type : List.of("*/*", "text/plain", "application/xml", "multipart/form-data", "application/json; charset=x-nope",
+                for (String type : List.of(
+                        "*/*",
+                        "text/plain",
+                        "application/xml",
+                        "multipart/form-data",
+                        "application/json; charset=x-nope",
                         "garbage")) {
-                    check(route.method() + " " + route.path() + " Content-Type: " + type,
+                    check(
+                            route.method() + " " + route.path() + " Content-Type: " + type,
                             send(route.method(), valid, type, "{}".getBytes(StandardCharsets.UTF_8)));
                 }
             }
             for (String[] header : abusiveHeaders(route)) {
-                check(route.method() + " " + route.path() + " header " + header[0] + ": " + abbreviate(header[1]),
+                check(
+                        route.method() + " " + route.path() + " header " + header[0] + ": " + abbreviate(header[1]),
                         send(route.method(), valid, null, null, header));
             }
         }
-        System.out.printf("bad-input corpus: %d routes, %d bad inputs tried, %d 5xx or changed databases%n", routes.size(), tried,
-                failures.size());
+        System.out.printf(
+                "bad-input corpus: %d routes, %d bad inputs tried, %d 5xx or changed databases%n",
+                routes.size(), tried, failures.size());
         assertThat(tried).isGreaterThan(2000);
         assertThat(failures).as("%d of %d bad inputs", failures.size(), tried).isEmpty();
     }
@@ -210,9 +262,12 @@ class BadInputCorpusTest extends ApiTest {
         bodies.put("an array", "[1,2,3]".getBytes(StandardCharsets.UTF_8));
         bodies.put("a string", "\"text\"".getBytes(StandardCharsets.UTF_8));
         bodies.put("nested 1000 deep", ("[".repeat(1000) + "]".repeat(1000)).getBytes(StandardCharsets.UTF_8));
-        bodies.put("objects nested 300 deep", ("{\"a\":".repeat(300) + "1" + "}".repeat(300)).getBytes(StandardCharsets.UTF_8));
-        bodies.put("invalid UTF-8", new byte[] {'{', '"', 't', 'i', 't', 'l', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF,
-            '"', '}'});
+        bodies.put(
+                "objects nested 300 deep",
+                ("{\"a\":".repeat(300) + "1" + "}".repeat(300)).getBytes(StandardCharsets.UTF_8));
+        bodies.put("invalid UTF-8", new byte[] {
+            '{', '"', 't', 'i', 't', 'l', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'
+        });
         bodies.put("duplicate keys", "{\"title\": \"a\", \"title\": 5}".getBytes(StandardCharsets.UTF_8));
         bodies.put("over 1 MB", ("{\"title\": \"" + "y".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8));
         return bodies;
@@ -229,5 +284,4 @@ class BadInputCorpusTest extends ApiTest {
     private static String abbreviate(String value) {
         return value.length() > 40 ? value.substring(0, 40) + "…(" + value.length() + ")" : value;
     }
-
 }

@@ -44,9 +44,11 @@ final class Browser implements AutoCloseable {
         String chromedriver = env("CHROMEDRIVER", "/usr/bin/chromedriver");
         boolean installed = Files.isExecutable(Path.of(chromium)) && Files.isExecutable(Path.of(chromedriver));
         if (!installed && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException("chromium and chromedriver are required on CI (apt-get install -y chromium chromium-driver)");
+            throw new IllegalStateException(
+                    "chromium and chromedriver are required on CI (apt-get install -y chromium chromium-driver)");
         }
-        Assumptions.assumeTrue(installed, "chromium/chromedriver not installed: apt-get install -y chromium chromium-driver");
+        Assumptions.assumeTrue(
+                installed, "chromium/chromedriver not installed: apt-get install -y chromium chromium-driver");
         System.setProperty("SE_OFFLINE", "true");
         System.setProperty("webdriver.chrome.driver", chromedriver);
         Path profile;
@@ -57,9 +59,18 @@ final class Browser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--window-size=1400,900", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-extensions",
+                "--window-size=1400,900",
+                "--user-data-dir=" + profile);
         org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
         logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -123,11 +134,14 @@ final class Browser implements AutoCloseable {
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
         try {
             // the board re-renders as changes arrive: an element found a moment ago may be gone, so look again
-            return new WebDriverWait(driver, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            return new WebDriverWait(driver, timeout)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(condition::apply);
         } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("timed out on " + driver.getCurrentUrl() + "\n--- page text ---\n" + pageText()
-                    + "\n--- console ---\n" + console(), e);
+            throw new AssertionError(
+                    "timed out on " + driver.getCurrentUrl() + "\n--- page text ---\n" + pageText()
+                            + "\n--- console ---\n" + console(),
+                    e);
         }
     }
 
@@ -141,8 +155,11 @@ final class Browser implements AutoCloseable {
 
     private String console() {
         try {
-            return String.join("\n", driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-                    .map(l -> l.getLevel() + " " + l.getMessage()).toList());
+            return String.join(
+                    "\n",
+                    driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                            .map(l -> l.getLevel() + " " + l.getMessage())
+                            .toList());
         } catch (RuntimeException e) {
             return "(unavailable: " + e.getMessage() + ")";
         }
@@ -151,20 +168,26 @@ final class Browser implements AutoCloseable {
     /** The column section with this name. */
     WebElement column(String name) {
         return until(d -> d.findElements(By.cssSelector("#board .column")).stream()
-                .filter(c -> c.findElement(By.cssSelector(".column-name")).getText().equals(name))
-                .findFirst().orElse(null));
+                .filter(c ->
+                        c.findElement(By.cssSelector(".column-name")).getText().equals(name))
+                .findFirst()
+                .orElse(null));
     }
 
     /** The card with this exact title (waits for it). */
     WebElement card(String title) {
         return until(d -> d.findElements(By.cssSelector("#board .card")).stream()
-                .filter(c -> c.findElements(By.cssSelector(".card-title")).stream().anyMatch(t -> t.getText().equals(title)))
-                .findFirst().orElse(null));
+                .filter(c -> c.findElements(By.cssSelector(".card-title")).stream()
+                        .anyMatch(t -> t.getText().equals(title)))
+                .findFirst()
+                .orElse(null));
     }
 
     /** The card titles of a column, top to bottom. */
     List<String> titles(String column) {
-        return column(column).findElements(By.cssSelector(".card .card-title")).stream().map(WebElement::getText).toList();
+        return column(column).findElements(By.cssSelector(".card .card-title")).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     /** Waits until the column shows exactly these titles in this order. */
@@ -180,8 +203,11 @@ final class Browser implements AutoCloseable {
 
     /** The text of the newest toast, once there is one containing {@code part}. */
     String toastContaining(String part) {
-        return until(d -> d.findElements(By.cssSelector("#toasts .toast-text")).stream().map(WebElement::getText)
-                .filter(t -> t.contains(part)).findFirst().orElse(null));
+        return until(d -> d.findElements(By.cssSelector("#toasts .toast-text")).stream()
+                .map(WebElement::getText)
+                .filter(t -> t.contains(part))
+                .findFirst()
+                .orElse(null));
     }
 
     /** Clicks the OK button of the open modal (confirm or prompt). */
@@ -205,7 +231,8 @@ final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temp directory left behind is harmless
             }

@@ -30,7 +30,8 @@ class MarkdownHostileInputTest {
     @BeforeAll
     static void copyTheRenderer() throws Exception {
         for (String js : new String[] {"static/js/markdown.js", "static/js/dom.js", "js/markdown-hostile.mjs"}) {
-            try (InputStream in = MarkdownHostileInputTest.class.getClassLoader().getResourceAsStream(js)) {
+            try (InputStream in =
+                    MarkdownHostileInputTest.class.getClassLoader().getResourceAsStream(js)) {
                 Files.copy(in, dir.resolve(Path.of(js).getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -38,19 +39,38 @@ class MarkdownHostileInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"brackets", "link targets without end", "link text then brackets", "backticks unclosed", "stars",
-        "double stars", "underscores", "heading then spaces then a separator", "task then spaces then a separator",
-        "list markers", "nested quotes", "quote lines", "many short spans", "blank lines"})
+    @ValueSource(
+            strings = {
+                "brackets",
+                "link targets without end",
+                "link text then brackets",
+                "backticks unclosed",
+                "stars",
+                "double stars",
+                "underscores",
+                "heading then spaces then a separator",
+                "task then spaces then a separator",
+                "list markers",
+                "nested quotes",
+                "quote lines",
+                "many short spans",
+                "blank lines"
+            })
     void rendersHostileDescriptionsAndEnds(String shape) throws Exception {
         File out = dir.resolve("out.txt").toFile();
         File err = dir.resolve("err.txt").toFile();
-        Process node = new ProcessBuilder("node", "markdown-hostile.mjs", shape).directory(dir.toFile())
-                .redirectOutput(out).redirectError(err).start();
+        Process node = new ProcessBuilder("node", "markdown-hostile.mjs", shape)
+                .directory(dir.toFile())
+                .redirectOutput(out)
+                .redirectError(err)
+                .start();
         boolean ended = node.waitFor(GUARD_SECONDS, TimeUnit.SECONDS);
         if (!ended) {
             node.destroyForcibly();
         }
-        assertThat(ended).as("rendering '%s' did not end within %d s", shape, GUARD_SECONDS).isTrue();
+        assertThat(ended)
+                .as("rendering '%s' did not end within %d s", shape, GUARD_SECONDS)
+                .isTrue();
         String stdout = Files.readString(out.toPath(), StandardCharsets.UTF_8);
         assertThat(node.exitValue()).as(Files.readString(err.toPath())).isZero();
         assertThat(stdout).contains("\"shape\":\"" + shape + "\"").contains("\"nodes\":");

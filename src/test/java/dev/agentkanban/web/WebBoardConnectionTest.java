@@ -71,10 +71,14 @@ class WebBoardConnectionTest extends ApiTest {
     void aBoardOfAnyWorkspaceThePersonPicksIsFollowedLive() {
         long team = otherWorkspace("team-two");
         User erin = identities.provision("erin", "erin-password", defaultWorkspace, Role.MEMBER, false);
-        assertThat(http.post("/api/v1/workspaces/" + team + "/members", obj("user_id", erin.id(), "role", "member")).status())
+        assertThat(http.post("/api/v1/workspaces/" + team + "/members", obj("user_id", erin.id(), "role", "member"))
+                        .status())
                 .isEqualTo(202);
-        Http erinInTeam = http.as("Authorization", "Bearer " + identities.issueToken(erin.id(), "web", List.of("read", "write")),
-                "X-Workspace-Id", Long.toString(team));
+        Http erinInTeam = http.as(
+                "Authorization",
+                "Bearer " + identities.issueToken(erin.id(), "web", List.of("read", "write")),
+                "X-Workspace-Id",
+                Long.toString(team));
         TaskFixtures inTeam = new TaskFixtures(erinInTeam);
         long[] b = inTeam.board("Team two's board");
         try (Browser erinPage = Browser.start(port)) {
@@ -83,19 +87,22 @@ class WebBoardConnectionTest extends ApiTest {
             erinPage.until(d -> d.findElements(By.cssSelector("#board-select option:checked")).stream()
                     .anyMatch(o -> o.getText().equals("Team two's board")));
             erinPage.column("To Do");
-            erinPage.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+            erinPage.until(
+                    d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
 
             inTeam.task(b[0], "made in team two", "column_id", b[2]);
 
             erinPage.waitForTitles("To Do", List.of("made in team two"));
-            assertThat(erinPage.driver().findElement(By.id("live-status")).getAttribute("data-status")).isEqualTo("live");
+            assertThat(erinPage.driver().findElement(By.id("live-status")).getAttribute("data-status"))
+                    .isEqualTo("live");
         }
     }
 
     @Test
     void withTheSocketBlockedThePageFollowsTheChangeFeedWellUnderTheRateLimit() {
         long[] b = fx.board("Fallback");
-        Object script = browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNTING))
+        Object script = browser.driver()
+                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNTING))
                 .get("identifier");
         try {
             browser.openBoard(b[0], null);
@@ -103,7 +110,8 @@ class WebBoardConnectionTest extends ApiTest {
             browser.until(d -> count("after=latest", 0, 1e9) >= 1);
             fx.task(b[0], "made through the API", "column_id", b[2]);
             browser.waitForTitles("To Do", List.of("made through the API"));
-            assertThat(browser.driver().findElement(By.id("live-status")).getAttribute("data-status")).isEqualTo("polling");
+            assertThat(browser.driver().findElement(By.id("live-status")).getAttribute("data-status"))
+                    .isEqualTo("polling");
 
             // the first 30 s of the page, start-up included: the measurement window, not a synchronisation
             // point. The budgets below count requests in the page's own 30 s, so a busy machine can only
@@ -112,10 +120,15 @@ class WebBoardConnectionTest extends ApiTest {
             long api = count("/api/", 0, 30_000);
             long feed = count("/api/v1/events", 0, 30_000);
             long sockets = count("socket", 0, 30_000);
-            System.out.printf("socket blocked, first 30 s of the page: %d API requests (%d to the change feed), %d socket attempts%n",
+            System.out.printf(
+                    "socket blocked, first 30 s of the page: %d API requests (%d to the change feed), %d socket attempts%n",
                     api, feed, sockets);
-            assertThat(api).as("API requests in 30 s, against a budget of 30 (60/min)").isLessThanOrEqualTo(12);
-            assertThat(sockets).as("socket attempts in 30 s (RATE_LIMIT_WS_CONNECT 10/min)").isLessThanOrEqualTo(4);
+            assertThat(api)
+                    .as("API requests in 30 s, against a budget of 30 (60/min)")
+                    .isLessThanOrEqualTo(12);
+            assertThat(sockets)
+                    .as("socket attempts in 30 s (RATE_LIMIT_WS_CONNECT 10/min)")
+                    .isLessThanOrEqualTo(4);
 
             // when the socket gets through, the page goes live and stops polling
             browser.js("window.__blockSocket = false; document.dispatchEvent(new Event('visibilitychange'))");
@@ -125,9 +138,12 @@ class WebBoardConnectionTest extends ApiTest {
             browser.waitForTitles("To Do", List.of("made through the API", "made while live"));
             // longer than the shortest polling interval (5 s): the measurement window, not a synchronisation point
             browser.until(Duration.ofSeconds(30), d -> pageTime() > live + 7_000);
-            assertThat(count("/api/v1/events", live, 1e9)).as("feed requests while the socket is open").isZero();
+            assertThat(count("/api/v1/events", live, 1e9))
+                    .as("feed requests while the socket is open")
+                    .isZero();
         } finally {
-            browser.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+            browser.driver()
+                    .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
         }
     }
 
@@ -137,7 +153,12 @@ class WebBoardConnectionTest extends ApiTest {
 
     /** How many of the page's requests whose url contains {@code part} it made between these page times (ms). */
     private long count(String part, double from, double to) {
-        return ((Number) browser.js("return window.__requests.filter(r => r.url.includes(arguments[0])"
-                + " && r.t > arguments[1] && r.t <= arguments[2]).length", part, from, to)).longValue();
+        return ((Number) browser.js(
+                        "return window.__requests.filter(r => r.url.includes(arguments[0])"
+                                + " && r.t > arguments[1] && r.t <= arguments[2]).length",
+                        part,
+                        from,
+                        to))
+                .longValue();
     }
 }

@@ -29,9 +29,13 @@ class WebBoardLayoutTest extends MemberPageTest {
             browser.openBoard(b[0], null);
             long viewport = ((Number) browser.js("return document.documentElement.clientWidth")).longValue();
             long page = ((Number) browser.js("return document.documentElement.scrollWidth")).longValue();
-            assertThat(page).as("the page itself never scrolls sideways (only the board does)").isLessThanOrEqualTo(viewport);
+            assertThat(page)
+                    .as("the page itself never scrolls sideways (only the board does)")
+                    .isLessThanOrEqualTo(viewport);
             WebElement column = browser.column("Backlog");
-            assertThat(column.getSize().getWidth()).isGreaterThan((int) (viewport * 0.8)).isLessThanOrEqualTo((int) viewport);
+            assertThat(column.getSize().getWidth())
+                    .isGreaterThan((int) (viewport * 0.8))
+                    .isLessThanOrEqualTo((int) viewport);
             WebElement card = browser.card("a card with a rather long title that has to wrap on a small screen");
             assertThat(card.getSize().getWidth()).isLessThanOrEqualTo((int) viewport);
         } finally {
@@ -46,7 +50,8 @@ class WebBoardLayoutTest extends MemberPageTest {
         String light = (String) browser.js("return getComputedStyle(document.body).backgroundColor");
         ChromeDriver chrome = (ChromeDriver) browser.driver();
         try {
-            chrome.executeCdpCommand("Emulation.setEmulatedMedia",
+            chrome.executeCdpCommand(
+                    "Emulation.setEmulatedMedia",
                     Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
             String dark = (String) browser.js("return getComputedStyle(document.body).backgroundColor");
             assertThat(dark).isNotEqualTo(light).isEqualTo("rgb(20, 23, 28)");
@@ -65,9 +70,12 @@ class WebBoardLayoutTest extends MemberPageTest {
             browser.signIn("vera", "vera-password");
             browser.openBoard(b[0], null);
             browser.card("look, don't touch");
-            assertThat(browser.driver().findElements(By.cssSelector("#board .add-card"))).isEmpty();
-            assertThat(browser.driver().findElements(By.cssSelector("#board .card-edit"))).isEmpty();
-            assertThat(browser.driver().findElement(By.id("new-board")).isDisplayed()).isFalse();
+            assertThat(browser.driver().findElements(By.cssSelector("#board .add-card")))
+                    .isEmpty();
+            assertThat(browser.driver().findElements(By.cssSelector("#board .card-edit")))
+                    .isEmpty();
+            assertThat(browser.driver().findElement(By.id("new-board")).isDisplayed())
+                    .isFalse();
         } finally {
             browser.signIn("alice", "alice-password");
         }
@@ -79,7 +87,8 @@ class WebBoardLayoutTest extends MemberPageTest {
         String token = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
         browser.driver().findElement(By.id("sign-out")).click();
         browser.waitVisible(By.id("login-view"));
-        assertThat(browser.js("return sessionStorage.getItem('agent-kanban.token')")).isNull();
+        assertThat(browser.js("return sessionStorage.getItem('agent-kanban.token')"))
+                .isNull();
         assertThat(alice.withToken(token).get("/api/v1/auth/me").status()).isEqualTo(401);
 
         browser.driver().findElement(By.id("login-username")).sendKeys("alice");

@@ -63,7 +63,10 @@ class WebBoardLiveTest extends ApiTest {
         bobPage.waitForTitles("To Do", List.of("From Alice", "existing"));
         WebElement flashed = bobPage.card("From Alice");
         String actor = bobPage.until(d -> flashed.findElements(By.cssSelector(".card-actor")).stream()
-                .map(WebElement::getText).filter("alice"::equals).findFirst().orElse(null));
+                .map(WebElement::getText)
+                .filter("alice"::equals)
+                .findFirst()
+                .orElse(null));
         assertThat(actor).isEqualTo("alice");
 
         alicePage.card("existing").sendKeys("m");
@@ -76,7 +79,9 @@ class WebBoardLiveTest extends ApiTest {
         alice.patch("/api/v1/tasks/" + id, obj("title", "renamed by the API"));
         bobPage.card("renamed by the API");
         alicePage.card("renamed by the API");
-        assertThat(bobPage.js("return window.__sameDocument === true")).as("no reload happened").isEqualTo(true);
+        assertThat(bobPage.js("return window.__sameDocument === true"))
+                .as("no reload happened")
+                .isEqualTo(true);
     }
 
     @Test
@@ -90,10 +95,14 @@ class WebBoardLiveTest extends ApiTest {
         bobPage.js("window.__sameDocument = true");
 
         // a reorder does not change the task's version: the page must still take it
-        assertThat(alice.post("/api/v1/tasks/" + third + "/move", obj("column_id", b[2], "before_id", first)).status()).isEqualTo(200);
+        assertThat(alice.post("/api/v1/tasks/" + third + "/move", obj("column_id", b[2], "before_id", first))
+                        .status())
+                .isEqualTo(200);
 
         bobPage.waitForTitles("To Do", List.of("third", "first", "second"));
-        assertThat(bobPage.js("return window.__sameDocument === true")).as("no reload happened").isEqualTo(true);
+        assertThat(bobPage.js("return window.__sameDocument === true"))
+                .as("no reload happened")
+                .isEqualTo(true);
     }
 
     @Test
@@ -110,8 +119,11 @@ class WebBoardLiveTest extends ApiTest {
         assertThat(notice.getText()).contains("alice").contains("not saved");
         assertThat(fx.get(id).get("description").isNull()).isTrue();
 
-        bobPage.driver().findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Keep mine and overwrite']")).click();
-        bobPage.until(d -> "Bob's careful notes".equals(fx.get(id).get("description").asString()));
+        bobPage.driver()
+                .findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Keep mine and overwrite']"))
+                .click();
+        bobPage.until(
+                d -> "Bob's careful notes".equals(fx.get(id).get("description").asString()));
         assertThat(fx.get(id).get("title").asString()).isEqualTo("changed by alice");
     }
 
@@ -120,13 +132,20 @@ class WebBoardLiveTest extends ApiTest {
         long[] b = fx.board("Stale");
         long id = fx.task(b[0], "stale card", "column_id", b[2]);
         // no live socket on this page: it must learn of the change from the API's 412 alone
-        Object script = bobPage.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
-                "window.WebSocket = class { constructor() { setTimeout(() => this.onclose && this.onclose(), 0); }"
-                        + " send() {} close() {} };")).get("identifier");
+        Object script = bobPage.driver()
+                .executeCdpCommand(
+                        "Page.addScriptToEvaluateOnNewDocument",
+                        java.util.Map.of(
+                                "source",
+                                "window.WebSocket = class { constructor() { setTimeout(() => this.onclose && this.onclose(), 0); }"
+                                        + " send() {} close() {} };"))
+                .get("identifier");
         try {
             staleSave(b, id);
         } finally {
-            bobPage.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", java.util.Map.of("identifier", script));
+            bobPage.driver()
+                    .executeCdpCommand(
+                            "Page.removeScriptToEvaluateOnNewDocument", java.util.Map.of("identifier", script));
         }
     }
 
@@ -134,17 +153,23 @@ class WebBoardLiveTest extends ApiTest {
         bobPage.openBoard(b[0], null);
         bobPage.card("stale card").click();
         WebElement epic = bobPage.waitVisible(By.cssSelector("#card-panel input[name=epic]"));
-        // the page stops hearing about changes (its change feed and board refreshes fail), so only the API's 412 can tell it
-        bobPage.js("const real = window.fetch; window.fetch = (url, opts) => /tasks[?]per_column|[/]events[?]/.test(String(url))"
-                + " ? Promise.reject(new TypeError('offline')) : real(url, opts);");
+        // the page stops hearing about changes (its change feed and board refreshes fail), so only the API's 412 can
+        // tell it
+        bobPage.js(
+                "const real = window.fetch; window.fetch = (url, opts) => /tasks[?]per_column|[/]events[?]/.test(String(url))"
+                        + " ? Promise.reject(new TypeError('offline')) : real(url, opts);");
         bob.patch("/api/v1/tasks/" + id, obj("epic", "bob's other tab"));
         epic.sendKeys("mine");
         bobPage.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
         WebElement notice = bobPage.waitVisible(By.cssSelector("#card-panel .notice-conflict"));
         assertThat(notice.getText()).contains("changed this card");
         assertThat(fx.get(id).get("epic").asString()).isEqualTo("bob's other tab");
-        bobPage.driver().findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Load their version']")).click();
-        bobPage.until(d -> "bob's other tab".equals(d.findElement(By.cssSelector("#card-panel input[name=epic]")).getAttribute("value")));
+        bobPage.driver()
+                .findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Load their version']"))
+                .click();
+        bobPage.until(d -> "bob's other tab"
+                .equals(d.findElement(By.cssSelector("#card-panel input[name=epic]"))
+                        .getAttribute("value")));
         bobPage.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
     }
 }

@@ -23,16 +23,37 @@ class WebBoardSafetyTest extends MemberPageTest {
     static final String SCRIPT = "<script>window.__xss=2</script>";
     static final String LINK = "[click me](javascript:window.__xss=3)";
 
-
     @Test
     void xssPayloadsInEveryFieldShowLiterallyAndNeverRun() {
-        Http.Response created = alice.post("/api/v1/boards", obj("name", "Board " + IMG, "columns", List.of(
-                Map.of("name", "Col " + SCRIPT, "kind", "todo"), Map.of("name", "Done", "kind", "done"))));
+        Http.Response created = alice.post(
+                "/api/v1/boards",
+                obj(
+                        "name",
+                        "Board " + IMG,
+                        "columns",
+                        List.of(
+                                Map.of("name", "Col " + SCRIPT, "kind", "todo"),
+                                Map.of("name", "Done", "kind", "done"))));
         long board = created.id();
         long column = created.json().get("columns").get(0).get("id").asLong();
-        long task = fx.task(board, IMG, "column_id", column, "description", SCRIPT + "\n\n" + LINK + "\n\n**bold** " + IMG,
-                "acceptance_criteria", SCRIPT, "epic", IMG, "assignee", "<b>x</b>", "tags", List.of("<i>tag</i>"));
-        assertThat(alice.post("/api/v1/tasks/" + task + "/comments", obj("body", IMG + " " + SCRIPT)).status()).isEqualTo(201);
+        long task = fx.task(
+                board,
+                IMG,
+                "column_id",
+                column,
+                "description",
+                SCRIPT + "\n\n" + LINK + "\n\n**bold** " + IMG,
+                "acceptance_criteria",
+                SCRIPT,
+                "epic",
+                IMG,
+                "assignee",
+                "<b>x</b>",
+                "tags",
+                List.of("<i>tag</i>"));
+        assertThat(alice.post("/api/v1/tasks/" + task + "/comments", obj("body", IMG + " " + SCRIPT))
+                        .status())
+                .isEqualTo(201);
 
         browser.openBoard(board, null);
         WebElement card = browser.card(IMG);
@@ -40,22 +61,33 @@ class WebBoardSafetyTest extends MemberPageTest {
         assertThat(card.findElements(By.tagName("img"))).isEmpty();
         assertThat(card.findElement(By.cssSelector(".tag")).getText()).isEqualTo("<i>tag</i>");
         assertThat(card.findElement(By.cssSelector(".assignee")).getText()).isEqualTo("@<b>x</b>");
-        assertThat(browser.driver().findElement(By.cssSelector("#board-select option:checked")).getText()).isEqualTo("Board " + IMG);
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#board-select option:checked"))
+                        .getText())
+                .isEqualTo("Board " + IMG);
 
         card.click();
         browser.waitVisible(By.id("card-panel"));
         WebElement preview = browser.waitVisible(By.cssSelector("#card-panel .description-preview"));
-        assertThat(preview.getText()).contains(SCRIPT).contains("[click me](javascript:window.__xss=3)").contains(IMG);
+        assertThat(preview.getText())
+                .contains(SCRIPT)
+                .contains("[click me](javascript:window.__xss=3)")
+                .contains(IMG);
         assertThat(preview.findElements(By.tagName("a"))).isEmpty();
         assertThat(preview.findElements(By.tagName("img"))).isEmpty();
         assertThat(preview.findElement(By.tagName("strong")).getText()).isEqualTo("bold");
         WebElement comment = browser.waitVisible(By.cssSelector("#card-panel .comment-body"));
         assertThat(comment.getText()).isEqualTo(IMG + " " + SCRIPT);
-        assertThat(browser.driver().findElement(By.cssSelector("#card-panel .panel-title")).getAttribute("value")).isEqualTo(IMG);
-        browser.until(d -> !d.findElements(By.cssSelector("#card-panel .history-entry")).isEmpty());
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#card-panel .panel-title"))
+                        .getAttribute("value"))
+                .isEqualTo(IMG);
+        browser.until(d ->
+                !d.findElements(By.cssSelector("#card-panel .history-entry")).isEmpty());
 
         assertThat(browser.js("return window.__xss === undefined")).isEqualTo(true);
-        assertThat(browser.driver().findElements(By.cssSelector("#board img, #card-panel img"))).isEmpty();
+        assertThat(browser.driver().findElements(By.cssSelector("#board img, #card-panel img")))
+                .isEmpty();
         browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
     }
 
@@ -77,7 +109,9 @@ class WebBoardSafetyTest extends MemberPageTest {
                 .moveByOffset(0, 5)
                 .release()
                 .perform();
-        assertThat(browser.toastContaining("WIP limit")).contains("Move refused").contains("In Progress");
+        assertThat(browser.toastContaining("WIP limit"))
+                .contains("Move refused")
+                .contains("In Progress");
         browser.waitForTitles("To Do", List.of("waiting"));
         browser.waitForTitles("In Progress", List.of("in progress already"));
         assertThat(fx.order(b[2])).hasSize(1);
@@ -95,13 +129,18 @@ class WebBoardSafetyTest extends MemberPageTest {
         jdbc.sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title)
                 select :ws, :board, :column, g * 1024, 'Bulk card ' || g from generate_series(1, 5000) g
-                """).param("ws", defaultWorkspace).param("board", b[0]).param("column", b[1]).update();
+                """)
+                .param("ws", defaultWorkspace)
+                .param("board", b[0])
+                .param("column", b[1])
+                .update();
         // No time limit here (it would fail on a busy machine, not on a slow page): that the page
         // renders one page of 50 cards per column, not 5,000, is what keeps it fast, and is asserted.
         browser.openBoard(b[0], null);
         WebElement backlog = browser.column("Backlog");
         browser.until(d -> backlog.findElements(By.cssSelector(".card")).size() == 50);
-        assertThat(backlog.findElement(By.cssSelector(".column-count")).getText()).isEqualTo("5000");
+        assertThat(backlog.findElement(By.cssSelector(".column-count")).getText())
+                .isEqualTo("5000");
         WebElement more = backlog.findElement(By.cssSelector(".show-more"));
         assertThat(more.getText()).contains("4950");
         more.click();

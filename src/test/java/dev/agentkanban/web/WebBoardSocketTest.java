@@ -35,7 +35,8 @@ class WebBoardSocketTest extends MemberPageTest {
 
     @Override
     void beforeSignIn(Browser browser) {
-        ((ChromeDriver) browser.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FAKE_SOCKET));
+        ((ChromeDriver) browser.driver())
+                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FAKE_SOCKET));
     }
 
     Object socket(int index, String expression) {
@@ -62,14 +63,22 @@ class WebBoardSocketTest extends MemberPageTest {
 
         long id = fx.task(b[0], "made elsewhere", "column_id", b[2]);
         String task = alice.get("/api/v1/tasks/" + id).body();
-        push(0, "{event: 'task_created', board_id: " + b[0] + ", event_id: 42, timestamp: new Date().toISOString(),"
-                + " actor: 'carol', data: {task: " + task + "}}");
+        push(
+                0,
+                "{event: 'task_created', board_id: " + b[0] + ", event_id: 42, timestamp: new Date().toISOString(),"
+                        + " actor: 'carol', data: {task: " + task + "}}");
         WebElement card = browser.card("made elsewhere");
         assertThat(card.findElement(By.cssSelector(".card-actor")).getText()).isEqualTo("carol");
-        assertThat(browser.column("To Do").findElement(By.cssSelector(".column-count")).getText()).isEqualTo("1");
+        assertThat(browser.column("To Do")
+                        .findElement(By.cssSelector(".column-count"))
+                        .getText())
+                .isEqualTo("1");
 
-        push(0, "{event: 'task_created', board_id: " + (b[0] + 1000) + ", event_id: 43, actor: 'x', data: {task: {id: 999999,"
-                + " column_id: " + b[2] + ", title: 'other board', version: 1, position: 1}}}");
+        push(
+                0,
+                "{event: 'task_created', board_id: " + (b[0] + 1000)
+                        + ", event_id: 43, actor: 'x', data: {task: {id: 999999," + " column_id: " + b[2]
+                        + ", title: 'other board', version: 1, position: 1}}}");
         push(0, "{type: 'heartbeat'}");
         browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 2);
         assertThat(socket(0, "sent[1]")).isEqualTo(Map.of("type", "heartbeat_response"));
@@ -80,7 +89,8 @@ class WebBoardSocketTest extends MemberPageTest {
         browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 2);
         push(1, "{type: 'connected', workspace_id: " + defaultWorkspace + "}");
         browser.until(d -> ((Number) socket(1, "sent.length")).intValue() == 1);
-        assertThat(socket(1, "sent[0]")).isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", 42L));
+        assertThat(socket(1, "sent[0]"))
+                .isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", 42L));
     }
 
     @Test

@@ -16,7 +16,6 @@ import org.openqa.selenium.interactions.Actions;
  */
 class WebBoardTest extends MemberPageTest {
 
-
     /** A board with the default columns (Backlog, To Do, In Progress, Done) and tasks in To Do, top first. */
     long[] board(String name, String... todo) {
         long[] b = fx.board(name);
@@ -30,9 +29,13 @@ class WebBoardTest extends MemberPageTest {
     void signingInShowsTheWorkspacesBoardsAndTheBoardsColumnsWithCounts() {
         long[] b = board("Shown board", "first", "second");
         browser.openBoard(b[0], null);
-        assertThat(browser.driver().findElements(By.cssSelector("#board .column-name")).stream().map(WebElement::getText))
+        assertThat(browser.driver().findElements(By.cssSelector("#board .column-name")).stream()
+                        .map(WebElement::getText))
                 .containsExactly("Backlog", "To Do", "In Progress", "Done");
-        assertThat(browser.column("To Do").findElement(By.cssSelector(".column-count")).getText()).isEqualTo("2");
+        assertThat(browser.column("To Do")
+                        .findElement(By.cssSelector(".column-count"))
+                        .getText())
+                .isEqualTo("2");
         assertThat(browser.titles("To Do")).containsExactly("first", "second");
         assertThat(browser.driver().findElement(By.id("user-name")).getText()).isEqualTo(USER);
     }
@@ -44,9 +47,13 @@ class WebBoardTest extends MemberPageTest {
         browser.waitVisible(By.cssSelector("#prompt-dialog input")).sendKeys("Launch plan");
         browser.confirmModal();
         browser.until(d -> d.findElement(By.id("board-select")).getAttribute("value") != null
-                && d.findElement(By.cssSelector("#board-select option:checked")).getText().equals("Launch plan"));
+                && d.findElement(By.cssSelector("#board-select option:checked"))
+                        .getText()
+                        .equals("Launch plan"));
         browser.column("Backlog");
-        long id = jdbc.sql("select id from boards where name = 'Launch plan'").query(Long.class).single();
+        long id = jdbc.sql("select id from boards where name = 'Launch plan'")
+                .query(Long.class)
+                .single();
         assertThat(browser.driver().getCurrentUrl()).contains("board=" + id);
     }
 
@@ -60,7 +67,11 @@ class WebBoardTest extends MemberPageTest {
         input.sendKeys("Fresh idea", Keys.ENTER);
         browser.waitForTitles("To Do", List.of("Fresh idea", "older"));
         assertThat(fx.order(b[2])).hasSize(2);
-        assertThat(alice.get("/api/v1/tasks/" + fx.order(b[2]).getFirst()).json().get("title").asString()).isEqualTo("Fresh idea");
+        assertThat(alice.get("/api/v1/tasks/" + fx.order(b[2]).getFirst())
+                        .json()
+                        .get("title")
+                        .asString())
+                .isEqualTo("Fresh idea");
     }
 
     @Test
@@ -139,7 +150,9 @@ class WebBoardTest extends MemberPageTest {
     void doubleClickingATitleEditsItAndEscapeCancels() {
         long[] b = board("Double click", "keep me");
         browser.openBoard(b[0], null);
-        new Actions(browser.driver()).doubleClick(browser.card("keep me").findElement(By.cssSelector(".card-title"))).perform();
+        new Actions(browser.driver())
+                .doubleClick(browser.card("keep me").findElement(By.cssSelector(".card-title")))
+                .perform();
         WebElement input = browser.waitVisible(By.cssSelector(".card-title-input"));
         input.sendKeys("changed", Keys.ESCAPE);
         browser.card("keep me");
@@ -155,20 +168,36 @@ class WebBoardTest extends MemberPageTest {
         WebElement box = browser.waitVisible(By.cssSelector("#card-panel .comment-form textarea"));
         box.sendKeys("First thought");
         panel.findElement(By.cssSelector(".comment-form button[type=submit]")).click();
-        browser.until(d -> d.findElements(By.cssSelector("#card-panel .comment-body")).stream().anyMatch(e -> e.getText().equals("First thought")));
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .comment-body")).stream()
+                .anyMatch(e -> e.getText().equals("First thought")));
         long taskId = fx.order(b[2]).getFirst();
-        assertThat(alice.get("/api/v1/tasks/" + taskId + "/comments").json().get("total").asLong()).isEqualTo(1);
+        assertThat(alice.get("/api/v1/tasks/" + taskId + "/comments")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
 
         browser.waitVisible(By.cssSelector("#card-panel .edit-comment")).click();
         WebElement edit = browser.waitVisible(By.cssSelector("#card-panel .comment-edit textarea"));
         edit.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Second thought");
-        browser.driver().findElement(By.cssSelector("#card-panel .comment-edit button[type=submit]")).click();
-        browser.until(d -> alice.get("/api/v1/tasks/" + taskId + "/comments").json().get("items").get(0).get("body").asString()
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .comment-edit button[type=submit]"))
+                .click();
+        browser.until(d -> alice.get("/api/v1/tasks/" + taskId + "/comments")
+                .json()
+                .get("items")
+                .get(0)
+                .get("body")
+                .asString()
                 .equals("Second thought"));
 
         browser.waitVisible(By.cssSelector("#card-panel .delete-comment")).click();
         browser.confirmModal();
-        browser.until(d -> alice.get("/api/v1/tasks/" + taskId + "/comments").json().get("total").asLong() == 0);
+        browser.until(d -> alice.get("/api/v1/tasks/" + taskId + "/comments")
+                        .json()
+                        .get("total")
+                        .asLong()
+                == 0);
         browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
     }
 
@@ -178,7 +207,9 @@ class WebBoardTest extends MemberPageTest {
         browser.openBoard(b[0], null);
         browser.card("doomed").click();
         browser.waitVisible(By.cssSelector("#card-panel .delete-card")).click();
-        assertThat(browser.waitVisible(By.cssSelector("#confirm-dialog .confirm-message")).getText()).contains("doomed");
+        assertThat(browser.waitVisible(By.cssSelector("#confirm-dialog .confirm-message"))
+                        .getText())
+                .contains("doomed");
         browser.cancelModal();
         assertThat(fx.order(b[2])).hasSize(1);
         browser.driver().findElement(By.cssSelector("#card-panel .delete-card")).click();
@@ -193,8 +224,10 @@ class WebBoardTest extends MemberPageTest {
         long[] b = board("Doomed board", "a", "b", "c");
         browser.openBoard(b[0], null);
         browser.driver().findElement(By.id("delete-board")).click();
-        assertThat(browser.waitVisible(By.cssSelector("#confirm-dialog .confirm-message")).getText())
-                .contains("Doomed board").contains("3 cards");
+        assertThat(browser.waitVisible(By.cssSelector("#confirm-dialog .confirm-message"))
+                        .getText())
+                .contains("Doomed board")
+                .contains("3 cards");
         browser.confirmModal();
         browser.until(d -> alice.get("/api/v1/boards/" + b[0]).status() == 404);
     }
@@ -207,8 +240,11 @@ class WebBoardTest extends MemberPageTest {
         WebElement input = browser.waitVisible(By.cssSelector("#prompt-dialog input"));
         input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "New name");
         browser.confirmModal();
-        browser.until(d -> d.findElement(By.cssSelector("#board-select option:checked")).getText().equals("New name"));
-        assertThat(alice.get("/api/v1/boards/" + b[0]).json().get("name").asString()).isEqualTo("New name");
+        browser.until(d -> d.findElement(By.cssSelector("#board-select option:checked"))
+                .getText()
+                .equals("New name"));
+        assertThat(alice.get("/api/v1/boards/" + b[0]).json().get("name").asString())
+                .isEqualTo("New name");
     }
 
     @Test
@@ -220,9 +256,14 @@ class WebBoardTest extends MemberPageTest {
         browser.openBoard(b[0], "q=login");
         browser.waitForTitles("To Do", List.of("Fix login bug"));
         browser.waitForTitles("In Progress", List.of("Login page copy"));
-        assertThat(browser.driver().findElement(By.cssSelector("#filters [name=q]")).getAttribute("value")).isEqualTo("login");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#filters [name=q]"))
+                        .getAttribute("value"))
+                .isEqualTo("login");
 
-        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.cssSelector("#filters [name=priority]"))).selectByValue("high");
+        new org.openqa.selenium.support.ui.Select(
+                        browser.driver().findElement(By.cssSelector("#filters [name=priority]")))
+                .selectByValue("high");
         browser.waitForTitles("In Progress", List.of());
         browser.until(d -> d.getCurrentUrl().contains("priority=high"));
         browser.driver().navigate().refresh();
@@ -236,6 +277,8 @@ class WebBoardTest extends MemberPageTest {
     }
 
     List<String> titlesOf(long columnId) {
-        return fx.order(columnId).stream().map(id -> fx.get(id).get("title").asString()).toList();
+        return fx.order(columnId).stream()
+                .map(id -> fx.get(id).get("title").asString())
+                .toList();
     }
 }

@@ -22,7 +22,8 @@ class WebBreakdownTest extends MemberPageTest {
         long[] b = fx.board("Blocked drag");
         long blocker = fx.task(b[0], "pour the concrete", "column_id", b[3]);
         long blocked = fx.task(b[0], "raise the walls", "column_id", b[2]);
-        assertThat(alice.post("/api/v1/tasks/" + blocked + "/relations", obj("kind", "blocked_by", "task_id", blocker)).status())
+        assertThat(alice.post("/api/v1/tasks/" + blocked + "/relations", obj("kind", "blocked_by", "task_id", blocker))
+                        .status())
                 .isEqualTo(201);
         browser.openBoard(b[0], null);
         WebElement card = browser.card("raise the walls");
@@ -36,7 +37,9 @@ class WebBreakdownTest extends MemberPageTest {
                 .moveByOffset(0, 5)
                 .release()
                 .perform();
-        assertThat(browser.toastContaining("blocked by")).contains("Move refused").contains("#" + blocker + " pour the concrete");
+        assertThat(browser.toastContaining("blocked by"))
+                .contains("Move refused")
+                .contains("#" + blocker + " pour the concrete");
         browser.waitForTitles("To Do", List.of("raise the walls"));
         browser.waitForTitles("In Progress", List.of("pour the concrete"));
         assertThat(fx.get(blocked).get("column_id").asLong()).isEqualTo(b[2]);
@@ -52,8 +55,11 @@ class WebBreakdownTest extends MemberPageTest {
         browser.card("raise the walls");
 
         // once the blocker is done, the badge goes
-        assertThat(alice.post("/api/v1/tasks/" + blocker + "/complete", null).status()).isEqualTo(200);
-        browser.until(d -> browser.card("raise the walls").findElements(By.cssSelector(".blocked-badge")).isEmpty());
+        assertThat(alice.post("/api/v1/tasks/" + blocker + "/complete", null).status())
+                .isEqualTo(200);
+        browser.until(d -> browser.card("raise the walls")
+                .findElements(By.cssSelector(".blocked-badge"))
+                .isEmpty());
     }
 
     @Test
@@ -61,40 +67,65 @@ class WebBreakdownTest extends MemberPageTest {
         long[] b = fx.board("Checklist panel");
         long task = fx.task(b[0], "prepare the release", "column_id", b[2]);
         browser.openBoard(b[0], null);
-        browser.card("prepare the release").findElement(By.cssSelector(".card-title")).click();
+        browser.card("prepare the release")
+                .findElement(By.cssSelector(".card-title"))
+                .click();
         WebElement text = browser.waitVisible(By.cssSelector("#card-panel .checklist-text"));
         text.sendKeys("write notes");
-        browser.driver().findElement(By.cssSelector("#card-panel .checklist-form button")).click();
-        browser.until(d -> d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 1);
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .checklist-form button"))
+                .click();
+        browser.until(d ->
+                d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 1);
         browser.waitVisible(By.cssSelector("#card-panel .checklist-text")).sendKeys("tag the build");
-        browser.driver().findElement(By.cssSelector("#card-panel .checklist-form button")).click();
-        browser.until(d -> d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 2);
-        browser.driver().findElement(By.cssSelector("#card-panel .checklist-item input[type=checkbox]")).click();
-        browser.until(d -> d.findElements(By.cssSelector("#card-panel .checklist-item.done")).size() == 1);
-        browser.until(d -> browser.card("prepare the release").findElement(By.cssSelector(".checklist-badge")).getText()
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .checklist-form button"))
+                .click();
+        browser.until(d ->
+                d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 2);
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .checklist-item input[type=checkbox]"))
+                .click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .checklist-item.done"))
+                        .size()
+                == 1);
+        browser.until(d -> browser.card("prepare the release")
+                .findElement(By.cssSelector(".checklist-badge"))
+                .getText()
                 .equals("☑ 1/2"));
 
         // the second item becomes a subtask: a card of its own, counted on the parent
-        browser.driver().findElements(By.cssSelector("#card-panel .convert-item")).get(1).click();
-        browser.until(d -> d.findElements(By.cssSelector("#card-panel .subtask-list li")).size() == 1);
+        browser.driver()
+                .findElements(By.cssSelector("#card-panel .convert-item"))
+                .get(1)
+                .click();
+        browser.until(d ->
+                d.findElements(By.cssSelector("#card-panel .subtask-list li")).size() == 1);
         browser.card("tag the build");
-        browser.until(d -> browser.card("prepare the release").findElement(By.cssSelector(".subtask-badge")).getText()
+        browser.until(d -> browser.card("prepare the release")
+                .findElement(By.cssSelector(".subtask-badge"))
+                .getText()
                 .startsWith("1 subtask"));
 
         // the relation picker: this card waits for another one, named by #id; the card says it is blocked
         long other = fx.task(b[0], "get the sign-off", "column_id", b[2]);
         WebElement search = browser.driver().findElement(By.cssSelector("#card-panel .relation-search"));
         search.sendKeys("#" + other);
-        browser.driver().findElement(By.cssSelector("#card-panel .add-relation")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .add-relation"))
+                .click();
         browser.until(d -> d.findElements(By.cssSelector("#card-panel .blockers .task-link")).stream()
                 .anyMatch(a -> a.getText().equals("#" + other + " get the sign-off")));
-        browser.until(d -> !browser.card("prepare the release").findElements(By.cssSelector(".blocked-badge")).isEmpty());
+        browser.until(d -> !browser.card("prepare the release")
+                .findElements(By.cssSelector(".blocked-badge"))
+                .isEmpty());
 
         // the panel's own save still works after the checklist made new versions of the task
         WebElement assignee = browser.driver().findElement(By.cssSelector("#card-panel input[name=assignee]"));
         assignee.sendKeys("ann");
         browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
         browser.until(d -> "ann".equals(fx.get(task).get("assignee").asString()));
-        assertThat(alice.get("/api/v1/tasks/" + task + "/checklist").json().get("items")).hasSize(1);
+        assertThat(alice.get("/api/v1/tasks/" + task + "/checklist").json().get("items"))
+                .hasSize(1);
     }
 }

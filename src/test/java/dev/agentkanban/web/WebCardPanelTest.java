@@ -18,9 +18,8 @@ import tools.jackson.databind.JsonNode;
 class WebCardPanelTest extends MemberPageTest {
 
     /** A 1×1 PNG. */
-    static final byte[] PNG = Base64.getDecoder().decode(
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
-
+    static final byte[] PNG = Base64.getDecoder()
+            .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
 
     WebElement open(String title) {
         browser.card(title).click();
@@ -38,13 +37,17 @@ class WebCardPanelTest extends MemberPageTest {
         browser.openBoard(b[0], null);
         open("plain card");
         field("description").sendKeys("## Plan\n- first **step**\n- second");
-        assertThat(browser.waitVisible(By.cssSelector("#card-panel .description-preview li strong")).getText()).isEqualTo("step");
+        assertThat(browser.waitVisible(By.cssSelector("#card-panel .description-preview li strong"))
+                        .getText())
+                .isEqualTo("step");
         field("acceptance_criteria").sendKeys("It works");
         new Select(field("priority")).selectByValue("urgent");
         field("assignee").sendKeys("carol");
         field("epic").sendKeys("Launch");
         field("tags").sendKeys("bug, frontend");
-        browser.js("const d = arguments[0]; d.value = '2020-01-31'; d.dispatchEvent(new Event('input'))", field("due_date"));
+        browser.js(
+                "const d = arguments[0]; d.value = '2020-01-31'; d.dispatchEvent(new Event('input'))",
+                field("due_date"));
         browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
         browser.until(d -> d.findElements(By.cssSelector("#card-panel[open]")).isEmpty());
 
@@ -59,9 +62,13 @@ class WebCardPanelTest extends MemberPageTest {
 
         WebElement card = browser.card("plain card");
         browser.until(d -> card.findElements(By.cssSelector(".tag")).size() == 2);
-        WebElement bug = card.findElements(By.cssSelector(".tag")).stream().filter(t -> t.getText().equals("bug")).findFirst().orElseThrow();
+        WebElement bug = card.findElements(By.cssSelector(".tag")).stream()
+                .filter(t -> t.getText().equals("bug"))
+                .findFirst()
+                .orElseThrow();
         assertThat(bug.getCssValue("background-color")).isNotEqualTo("rgba(0, 0, 0, 0)");
-        assertThat(card.findElement(By.cssSelector(".due")).getAttribute("class")).contains("overdue");
+        assertThat(card.findElement(By.cssSelector(".due")).getAttribute("class"))
+                .contains("overdue");
         assertThat(card.findElement(By.cssSelector(".assignee")).getText()).isEqualTo("@carol");
         assertThat(card.getAttribute("class")).contains("priority-urgent");
     }
@@ -70,31 +77,55 @@ class WebCardPanelTest extends MemberPageTest {
     void aHintIsAppliedFromThePanelAndANewOneArrivesLive() {
         long[] b = fx.board("Hinted panel");
         long id = fx.task(b[0], "App crashes on save", "column_id", b[2]);
-        long priority = alice.post("/api/v1/tasks/" + id + "/hints", obj("type", "priority",
-                "message", "mentions \"crash\" <img src=x onerror=alert(1)>", "suggestion", obj("priority", "high"),
-                "source", "worker:priority")).id();
+        long priority = alice.post(
+                        "/api/v1/tasks/" + id + "/hints",
+                        obj(
+                                "type",
+                                "priority",
+                                "message",
+                                "mentions \"crash\" <img src=x onerror=alert(1)>",
+                                "suggestion",
+                                obj("priority", "high"),
+                                "source",
+                                "worker:priority"))
+                .id();
         browser.openBoard(b[0], null);
         open("App crashes on save");
 
         WebElement hint = browser.waitVisible(By.cssSelector("#card-panel .hint[data-hint-id='" + priority + "']"));
-        assertThat(hint.findElement(By.cssSelector(".hint-message")).getText()).isEqualTo("mentions \"crash\" <img src=x onerror=alert(1)>");
+        assertThat(hint.findElement(By.cssSelector(".hint-message")).getText())
+                .isEqualTo("mentions \"crash\" <img src=x onerror=alert(1)>");
         assertThat(hint.findElements(By.tagName("img"))).isEmpty();
         assertThat(hint.findElement(By.cssSelector(".hint-change")).getText()).isEqualTo("priority: high");
-        assertThat(browser.driver().findElement(By.cssSelector("#card-panel .hints-section h3")).getText()).isEqualTo("Hints (1)");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#card-panel .hints-section h3"))
+                        .getText())
+                .isEqualTo("Hints (1)");
 
         hint.findElement(By.cssSelector(".apply-hint")).click();
-        browser.until(d -> new Select(field("priority")).getFirstSelectedOption().getAttribute("value").equals("high"));
+        browser.until(d -> new Select(field("priority"))
+                .getFirstSelectedOption()
+                .getAttribute("value")
+                .equals("high"));
         assertThat(fx.get(id).get("priority").asString()).isEqualTo("high");
-        assertThat(alice.get("/api/v1/hints/" + priority).json().get("resolved_by").asString()).isEqualTo("alice");
+        assertThat(alice.get("/api/v1/hints/" + priority)
+                        .json()
+                        .get("resolved_by")
+                        .asString())
+                .isEqualTo("alice");
         browser.until(d -> d.findElements(By.cssSelector("#card-panel .hint")).isEmpty());
-        browser.until(d -> browser.card("App crashes on save").getAttribute("class").contains("priority-high"));
+        browser.until(
+                d -> browser.card("App crashes on save").getAttribute("class").contains("priority-high"));
 
         // a hint proposed while the panel is open shows up (hints_available), and Dismiss takes it away
-        long stale = alice.post("/api/v1/tasks/" + id + "/hints", obj("type", "stale", "message", "untouched for a while")).id();
+        long stale = alice.post(
+                        "/api/v1/tasks/" + id + "/hints", obj("type", "stale", "message", "untouched for a while"))
+                .id();
         WebElement arrived = browser.waitVisible(By.cssSelector("#card-panel .hint[data-hint-id='" + stale + "']"));
         arrived.findElement(By.cssSelector(".dismiss-hint")).click();
         browser.until(d -> d.findElements(By.cssSelector("#card-panel .hint")).isEmpty());
-        assertThat(alice.get("/api/v1/hints/" + stale).json().get("status").asString()).isEqualTo("dismissed");
+        assertThat(alice.get("/api/v1/hints/" + stale).json().get("status").asString())
+                .isEqualTo("dismissed");
         browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
     }
 
@@ -106,14 +137,25 @@ class WebCardPanelTest extends MemberPageTest {
         Files.write(png, PNG);
         browser.openBoard(b[0], null);
         open("with proof");
-        browser.waitVisible(By.cssSelector("#card-panel .evidence-form input[type=file]")).sendKeys(png.toString());
-        browser.driver().findElement(By.cssSelector("#card-panel .evidence-form [name=note]")).sendKeys("screenshot of the fix");
-        browser.driver().findElement(By.cssSelector("#card-panel .evidence-form button[type=submit]")).click();
+        browser.waitVisible(By.cssSelector("#card-panel .evidence-form input[type=file]"))
+                .sendKeys(png.toString());
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .evidence-form [name=note]"))
+                .sendKeys("screenshot of the fix");
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .evidence-form button[type=submit]"))
+                .click();
         WebElement img = browser.waitVisible(By.cssSelector("#card-panel img.evidence-preview"));
         browser.until(d -> img.getAttribute("src").startsWith("blob:")
-                && Boolean.TRUE.equals(browser.js("return arguments[0].complete && arguments[0].naturalWidth === 1", img)));
-        assertThat(alice.get("/api/v1/tasks/" + id + "/evidence").json().get("total").asLong()).isEqualTo(1);
-        browser.until(d -> d.findElements(By.cssSelector("#card-panel .history-entry")).size() >= 1);
+                && Boolean.TRUE.equals(
+                        browser.js("return arguments[0].complete && arguments[0].naturalWidth === 1", img)));
+        assertThat(alice.get("/api/v1/tasks/" + id + "/evidence")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
+        browser.until(d ->
+                d.findElements(By.cssSelector("#card-panel .history-entry")).size() >= 1);
         browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
         Files.deleteIfExists(png);
     }
@@ -162,11 +204,17 @@ class WebCardPanelTest extends MemberPageTest {
         WebElement todo = rows.get(1).findElement(By.cssSelector("[name=name]"));
         todo.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Ready");
         browser.confirmModal();
-        browser.until(d -> d.findElements(By.cssSelector("#board .column-name")).stream().map(WebElement::getText).toList()
+        browser.until(d -> d.findElements(By.cssSelector("#board .column-name")).stream()
+                .map(WebElement::getText)
+                .toList()
                 .equals(List.of("Backlog", "Ready", "In Progress", "Review", "Done")));
-        assertThat(browser.column("Review").findElement(By.cssSelector(".column-count")).getText()).isEqualTo("0/2");
+        assertThat(browser.column("Review")
+                        .findElement(By.cssSelector(".column-count"))
+                        .getText())
+                .isEqualTo("0/2");
         JsonNode columns = alice.get("/api/v1/boards/" + b[0] + "/columns").json();
-        assertThat(columns.findValuesAsString("name")).containsExactly("Backlog", "Ready", "In Progress", "Review", "Done");
+        assertThat(columns.findValuesAsString("name"))
+                .containsExactly("Backlog", "Ready", "In Progress", "Review", "Done");
         assertThat(columns.get(3).get("wip_limit").asInt()).isEqualTo(2);
         assertThat(columns.get(3).get("kind").asString()).isEqualTo("review");
     }

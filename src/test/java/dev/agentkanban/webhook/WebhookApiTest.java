@@ -31,12 +31,21 @@ class WebhookApiTest extends ApiTest {
     @Test
     void adminsCreateListUpdateAndDeleteWebhooks() {
         long board = fixtures.board("Hooked")[0];
-        Response created = http.post("/api/v1/webhooks",
-                obj("url", "http://127.0.0.1:9/hook", "event_types", List.of("task_created", "task_moved"), "board_id", board));
+        Response created = http.post(
+                "/api/v1/webhooks",
+                obj(
+                        "url",
+                        "http://127.0.0.1:9/hook",
+                        "event_types",
+                        List.of("task_created", "task_moved"),
+                        "board_id",
+                        board));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         long id = created.id();
         assertThat(created.header("Location")).hasValue("/api/v1/webhooks/" + id);
-        assertThat(created.json().get("secret").asString()).as("a generated secret, shown once").startsWith("whsec_");
+        assertThat(created.json().get("secret").asString())
+                .as("a generated secret, shown once")
+                .startsWith("whsec_");
         assertThat(created.json().get("active").asBoolean()).isTrue();
 
         JsonNode listed = http.get("/api/v1/webhooks").json();
@@ -58,26 +67,41 @@ class WebhookApiTest extends ApiTest {
     @Test
     void badWebhooksAreRejectedAndNothingIsStored() {
         long before = count("webhooks");
-        assertThat(http.post("/api/v1/webhooks", obj("url", "ftp://example.com/x")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/webhooks", obj("url", "not a url")).status()).isEqualTo(422);
-        assertThat(http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "event_types", List.of("task_exploded")))
-                .json().get("detail").asString()).contains("unknown event type 'task_exploded'");
-        assertThat(http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "board_id", 999_999_999L)).status())
+        assertThat(http.post("/api/v1/webhooks", obj("url", "ftp://example.com/x"))
+                        .status())
                 .isEqualTo(422);
-        assertThat(http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "secret", "short")).status()).isEqualTo(422);
+        assertThat(http.post("/api/v1/webhooks", obj("url", "not a url")).status())
+                .isEqualTo(422);
+        assertThat(http.post(
+                                "/api/v1/webhooks",
+                                obj("url", "http://127.0.0.1/h", "event_types", List.of("task_exploded")))
+                        .json()
+                        .get("detail")
+                        .asString())
+                .contains("unknown event type 'task_exploded'");
+        assertThat(http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "board_id", 999_999_999L))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "secret", "short"))
+                        .status())
+                .isEqualTo(422);
         assertThat(http.post("/api/v1/webhooks", "{bad json").status()).isEqualTo(400);
         Http member = clientFor("hook-member", defaultWorkspace, Role.MEMBER);
-        assertThat(member.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h")).status()).isEqualTo(403);
+        assertThat(member.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h"))
+                        .status())
+                .isEqualTo(403);
         assertThat(member.get("/api/v1/webhooks").status()).isEqualTo(403);
         assertThat(count("webhooks")).isEqualTo(before);
     }
 
     @Test
     void anotherWorkspacesWebhookIsNotFound() {
-        long id = http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:9/hook")).id();
+        long id = http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:9/hook"))
+                .id();
         Http outsider = clientFor("hook-outsider", otherWorkspace("hook-other"), Role.ADMIN);
         assertThat(outsider.get("/api/v1/webhooks/" + id).status()).isEqualTo(404);
-        assertThat(outsider.get("/api/v1/webhooks/" + id + "/deliveries").status()).isEqualTo(404);
+        assertThat(outsider.get("/api/v1/webhooks/" + id + "/deliveries").status())
+                .isEqualTo(404);
         assertThat(outsider.delete("/api/v1/webhooks/" + id).status()).isEqualTo(404);
     }
 
@@ -90,10 +114,22 @@ class WebhookApiTest extends ApiTest {
 
             Receiver.Request request = receiver.next();
 
-            assertThat(WebhookSignature.verify(SECRET, request.header(WebhookSignature.TIMESTAMP),
-                    request.header(WebhookSignature.SIGNATURE), request.body(), Duration.ofMinutes(5), Instant.now())).isTrue();
-            assertThat(WebhookSignature.verify("another-secret-000000", request.header(WebhookSignature.TIMESTAMP),
-                    request.header(WebhookSignature.SIGNATURE), request.body(), Duration.ofMinutes(5), Instant.now())).isFalse();
+            assertThat(WebhookSignature.verify(
+                            SECRET,
+                            request.header(WebhookSignature.TIMESTAMP),
+                            request.header(WebhookSignature.SIGNATURE),
+                            request.body(),
+                            Duration.ofMinutes(5),
+                            Instant.now()))
+                    .isTrue();
+            assertThat(WebhookSignature.verify(
+                            "another-secret-000000",
+                            request.header(WebhookSignature.TIMESTAMP),
+                            request.header(WebhookSignature.SIGNATURE),
+                            request.body(),
+                            Duration.ofMinutes(5),
+                            Instant.now()))
+                    .isFalse();
             assertThat(request.header(WebhookSignature.EVENT)).isEqualTo("task_created");
             JsonNode body = Http.JSON.readTree(request.body());
             assertThat(body.get("type").asString()).isEqualTo("task_created");
@@ -101,7 +137,8 @@ class WebhookApiTest extends ApiTest {
             assertThat(body.get("task_id").asLong()).isEqualTo(task);
             assertThat(body.get("data").get("task").get("title").asString()).isEqualTo("signed and delivered");
 
-            JsonNode delivery = awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"));
+            JsonNode delivery =
+                    awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"));
             assertThat(delivery.get("response_code").asInt()).isEqualTo(200);
             assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
             assertThat(delivery.get("id").asString()).isEqualTo(request.header(WebhookSignature.DELIVERY));
@@ -117,7 +154,9 @@ class WebhookApiTest extends ApiTest {
             long first = fixtures.task(board, "first");
             receiver.next();
             fixtures.task(other, "other board");
-            assertThat(http.patch("/api/v1/tasks/" + first, obj("title", "renamed")).status()).isEqualTo(200);
+            assertThat(http.patch("/api/v1/tasks/" + first, obj("title", "renamed"))
+                            .status())
+                    .isEqualTo(200);
             fixtures.task(board, "second");
 
             JsonNode next = Http.JSON.readTree(receiver.next().body());
@@ -145,7 +184,8 @@ class WebhookApiTest extends ApiTest {
             Duration secondWait = Duration.between(r2.at(), r3.at());
             assertThat(firstWait).as("initial backoff 0.2 s in tests").isGreaterThanOrEqualTo(Duration.ofMillis(150));
             assertThat(secondWait).as("doubled").isGreaterThanOrEqualTo(Duration.ofMillis(350));
-            JsonNode delivery = awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"));
+            JsonNode delivery =
+                    awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"));
             assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
             assertThat(delivery.get("response_code").asInt()).isEqualTo(200);
         }
@@ -160,9 +200,11 @@ class WebhookApiTest extends ApiTest {
             receiver.next();
             // as if the first attempt had been made over a day ago
             jdbc.sql("update webhook_deliveries set queued_at = now() - interval '26 hours' where webhook_id = :h")
-                    .param("h", hook).update();
+                    .param("h", hook)
+                    .update();
 
-            JsonNode delivery = awaitDelivery(hook, d -> d.get("status").asString().equals("failed"));
+            JsonNode delivery =
+                    awaitDelivery(hook, d -> d.get("status").asString().equals("failed"));
 
             assertThat(delivery.get("response_code").asInt()).isEqualTo(500);
             assertThat(delivery.get("last_error").asString()).isEqualTo("HTTP 500");
@@ -177,15 +219,22 @@ class WebhookApiTest extends ApiTest {
             long hook = webhook(receiver, board, "task_created");
             fixtures.task(board, "twice");
             String eventId = receiver.next().header(WebhookSignature.EVENT_ID);
-            long delivery = awaitDelivery(hook, d -> d.get("status").asString().equals("delivered")).get("id").asLong();
+            long delivery = awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"))
+                    .get("id")
+                    .asLong();
 
             Response again = http.post("/api/v1/webhooks/" + hook + "/deliveries/" + delivery + "/redeliver", null);
             assertThat(again.status()).as(again.body()).isEqualTo(202);
 
             assertThat(receiver.next().header(WebhookSignature.EVENT_ID)).isEqualTo(eventId);
-            assertThat(awaitDelivery(hook, d -> d.get("attempts").asInt() == 2 && d.get("status").asString().equals("delivered")))
+            assertThat(awaitDelivery(
+                            hook,
+                            d -> d.get("attempts").asInt() == 2
+                                    && d.get("status").asString().equals("delivered")))
                     .isNotNull();
-            assertThat(http.post("/api/v1/webhooks/" + hook + "/deliveries/999999999/redeliver", null).status()).isEqualTo(404);
+            assertThat(http.post("/api/v1/webhooks/" + hook + "/deliveries/999999999/redeliver", null)
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -199,21 +248,20 @@ class WebhookApiTest extends ApiTest {
                     insert into webhook_deliveries (workspace_id, webhook_id, event_id, event_type, payload, attempts,
                                                     last_attempt_at, next_attempt_at)
                     values (:ws, :hook, 424242, 'task_created', '{"event_id": 424242}', 1, now(), now() + interval '1 second')
-                    """)
-                    .param("ws", defaultWorkspace)
-                    .param("hook", hook)
-                    .update();
+                    """).param("ws", defaultWorkspace).param("hook", hook).update();
 
             Receiver.Request request = receiver.next();
 
             assertThat(request.header(WebhookSignature.EVENT_ID)).isEqualTo("424242");
-            JsonNode delivery = awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"));
+            JsonNode delivery =
+                    awaitDelivery(hook, d -> d.get("status").asString().equals("delivered"));
             assertThat(delivery.get("attempts").asInt()).isEqualTo(2);
         }
     }
 
     private long webhook(Receiver receiver, long board, String... types) {
-        Response r = http.post("/api/v1/webhooks",
+        Response r = http.post(
+                "/api/v1/webhooks",
                 obj("url", receiver.url(), "event_types", List.of(types), "board_id", board, "secret", SECRET));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.id();
@@ -223,11 +271,14 @@ class WebhookApiTest extends ApiTest {
     private JsonNode awaitDelivery(long hook, Predicate<JsonNode> done) throws InterruptedException {
         long deadline = System.nanoTime() + Receiver.WAIT.toNanos();
         while (true) {
-            JsonNode items = http.get("/api/v1/webhooks/" + hook + "/deliveries").json().get("items");
+            JsonNode items =
+                    http.get("/api/v1/webhooks/" + hook + "/deliveries").json().get("items");
             if (!items.isEmpty() && done.test(items.get(0))) {
                 return items.get(0);
             }
-            assertThat(System.nanoTime()).as("delivery log of webhook %d: %s", hook, items).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("delivery log of webhook %d: %s", hook, items)
+                    .isLessThan(deadline);
             Thread.sleep(20); // polling the log, not a synchronisation point
         }
     }

@@ -27,10 +27,14 @@ class WebhookClientTest {
     void receiver() throws Exception {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
-            hits.add(exchange.getRequestURI().getPath() + " host=" + exchange.getRequestHeaders().getFirst("Host"));
+            hits.add(exchange.getRequestURI().getPath() + " host="
+                    + exchange.getRequestHeaders().getFirst("Host"));
             exchange.getRequestBody().readAllBytes();
             if (exchange.getRequestURI().getPath().equals("/bounce")) {
-                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/internal");
+                exchange.getResponseHeaders()
+                        .add(
+                                "Location",
+                                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/internal");
                 exchange.sendResponseHeaders(307, -1);
             } else {
                 exchange.sendResponseHeaders(204, -1);
@@ -57,25 +61,32 @@ class WebhookClientTest {
             WebhookClient.Outcome outcome = client.post(at("localhost", "/hook"), Map.of(), BODY);
 
             assertThat(outcome.code()).isNull();
-            assertThat(outcome.error()).startsWith("not sent: ").contains("localhost resolves to").contains("public addresses");
+            assertThat(outcome.error())
+                    .startsWith("not sent: ")
+                    .contains("localhost resolves to")
+                    .contains("public addresses");
             assertThat(hits).isEmpty();
         }
     }
 
     @Test
     void theNameIsKeptForTheHostHeader() throws Exception {
-        try (WebhookClient client = new WebhookClient(new WebhookTargets("development", false), Duration.ofSeconds(5))) {
+        try (WebhookClient client =
+                new WebhookClient(new WebhookTargets("development", false), Duration.ofSeconds(5))) {
             WebhookClient.Outcome outcome = client.post(at("localhost", "/hook"), Map.of("X-Test", "1"), BODY);
 
             assertThat(outcome.error()).isNull();
             assertThat(outcome.code()).isEqualTo(204);
-            assertThat(hits).containsExactly("/hook host=localhost:" + receiver.getAddress().getPort());
+            assertThat(hits)
+                    .containsExactly(
+                            "/hook host=localhost:" + receiver.getAddress().getPort());
         }
     }
 
     @Test
     void aRedirectIsAFailedDeliveryAndIsNotFollowed() throws Exception {
-        try (WebhookClient client = new WebhookClient(new WebhookTargets("development", false), Duration.ofSeconds(5))) {
+        try (WebhookClient client =
+                new WebhookClient(new WebhookTargets("development", false), Duration.ofSeconds(5))) {
             WebhookClient.Outcome outcome = client.post(at("127.0.0.1", "/bounce"), Map.of(), BODY);
 
             assertThat(outcome.code()).isEqualTo(307);

@@ -43,7 +43,10 @@ class WebhookTwoInstancesTest {
             Response created = onOne.post("/api/v1/webhooks", obj("url", receiver.url(), "secret", SECRET));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             long hook = created.id();
-            long from = onOne.get("/api/v1/events?after=latest").json().get("next_cursor").asLong();
+            long from = onOne.get("/api/v1/events?after=latest")
+                    .json()
+                    .get("next_cursor")
+                    .asLong();
 
             long board = new TaskFixtures(onOne).board("Fan-out")[0];
             for (int i = 0; i < 30; i++) {
@@ -52,7 +55,8 @@ class WebhookTwoInstancesTest {
                 assertThat(task.status()).as(task.body()).isEqualTo(201);
             }
             Set<Long> events = new TreeSet<>();
-            for (JsonNode e : onTwo.get("/api/v1/events?limit=500&after=" + from).json().get("items")) {
+            for (JsonNode e :
+                    onTwo.get("/api/v1/events?limit=500&after=" + from).json().get("items")) {
                 events.add(e.get("event_id").asLong());
             }
             assertThat(events).hasSizeGreaterThanOrEqualTo(31);
@@ -64,17 +68,37 @@ class WebhookTwoInstancesTest {
             }
             // the log: one delivery per event, delivered at its first attempt
             List<JsonNode> log = new ArrayList<>();
-            await("every delivery recorded as delivered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await("every delivery recorded as delivered")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         log.clear();
-                        onTwo.get("/api/v1/webhooks/" + hook + "/deliveries?limit=500").json().get("items").forEach(log::add);
-                        return log.stream().filter(d -> events.contains(d.get("event_id").asLong()))
-                                .allMatch(d -> d.get("status").asString().equals("delivered")) && log.size() >= events.size();
+                        onTwo.get("/api/v1/webhooks/" + hook + "/deliveries?limit=500")
+                                .json()
+                                .get("items")
+                                .forEach(log::add);
+                        return log.stream()
+                                        .filter(d -> events.contains(
+                                                d.get("event_id").asLong()))
+                                        .allMatch(
+                                                d -> d.get("status").asString().equals("delivered"))
+                                && log.size() >= events.size();
                     });
-            List<JsonNode> ofEvents = log.stream().filter(d -> events.contains(d.get("event_id").asLong())).toList();
-            assertThat(ofEvents).extracting(d -> d.get("event_id").asLong()).doesNotHaveDuplicates().hasSameSizeAs(events);
-            assertThat(ofEvents).allSatisfy(d -> assertThat(d.get("attempts").asInt()).as("attempts of %s", d).isEqualTo(1));
-            assertThat(received).as("requests per event").allSatisfy((event, n) -> assertThat(n).as("event %d", event).isEqualTo(1));
+            List<JsonNode> ofEvents = log.stream()
+                    .filter(d -> events.contains(d.get("event_id").asLong()))
+                    .toList();
+            assertThat(ofEvents)
+                    .extracting(d -> d.get("event_id").asLong())
+                    .doesNotHaveDuplicates()
+                    .hasSameSizeAs(events);
+            assertThat(ofEvents)
+                    .allSatisfy(d -> assertThat(d.get("attempts").asInt())
+                            .as("attempts of %s", d)
+                            .isEqualTo(1));
+            assertThat(received)
+                    .as("requests per event")
+                    .allSatisfy(
+                            (event, n) -> assertThat(n).as("event %d", event).isEqualTo(1));
         }
     }
 }

@@ -20,14 +20,17 @@ class AgentsHostileTextTest {
     void checklistCountIsLinearOnBlankLines() {
         long items = assertTimeoutPreemptively(GUARD, () -> Agents.Actions.checklistItems("\n".repeat(MB) + "x"));
         assertThat(items).isZero();
-        assertThat(Agents.Actions.checklistItems("- [ ] a\n  * [x] b\n\n- [ ] c")).isEqualTo(3);
+        assertThat(Agents.Actions.checklistItems("- [ ] a\n  * [x] b\n\n- [ ] c"))
+                .isEqualTo(3);
     }
 
     @Test
     void trailingPunctuationIsCutInLinearTime() {
-        String title = assertTimeoutPreemptively(GUARD, () -> Agents.Title.withoutTrailingPunctuation("a" + ". ".repeat(MB / 2) + "b"));
+        String title = assertTimeoutPreemptively(
+                GUARD, () -> Agents.Title.withoutTrailingPunctuation("a" + ". ".repeat(MB / 2) + "b"));
         assertThat(title).endsWith("b");
-        assertThat(Agents.Title.withoutTrailingPunctuation("Fix the login page!!! ")).isEqualTo("Fix the login page");
+        assertThat(Agents.Title.withoutTrailingPunctuation("Fix the login page!!! "))
+                .isEqualTo("Fix the login page");
     }
 
     @Test

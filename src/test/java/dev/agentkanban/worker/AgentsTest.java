@@ -39,9 +39,18 @@ class AgentsTest {
         for (int i = 0; i + 1 < fields.length; i += 2) {
             f.put((String) fields[i], fields[i + 1]);
         }
-        return new WorkerTask(42, 1, 10, title, (String) f.get("description"), (String) f.get("criteria"),
-                (String) f.getOrDefault("status", "pending"), (String) f.getOrDefault("priority", "medium"),
-                (String) f.get("epic"), (List<String>) f.getOrDefault("tags", List.of()), 1,
+        return new WorkerTask(
+                42,
+                1,
+                10,
+                title,
+                (String) f.get("description"),
+                (String) f.get("criteria"),
+                (String) f.getOrDefault("status", "pending"),
+                (String) f.getOrDefault("priority", "medium"),
+                (String) f.get("epic"),
+                (List<String>) f.getOrDefault("tags", List.of()),
+                1,
                 (Instant) f.getOrDefault("updated", NOW));
     }
 
@@ -62,7 +71,8 @@ class AgentsTest {
         assertThat(caps.type()).isEqualTo("title");
         assertThat(caps.suggestion()).containsEntry("title", "Server crashes on login");
         assertThat(caps.message()).contains("capitals", "punctuation");
-        assertThat(only(title, task("Update the  install guide.")).suggestion()).containsEntry("title", "Update the install guide");
+        assertThat(only(title, task("Update the  install guide.")).suggestion())
+                .containsEntry("title", "Update the install guide");
         assertThat(run(title, task("Why does the export time out?"))).isEmpty();
         assertThat(run(title, task("Add CSV export for boards"))).isEmpty();
     }
@@ -70,7 +80,9 @@ class AgentsTest {
     @Test
     void aVagueTitleGetsTheDescriptionsFirstSentenceOrAdvice() {
         Agent title = new Agents.Title();
-        Finding better = only(title, task("fix bug", "description", "The login page redirects to a 404 after sign-in. Seen on Safari."));
+        Finding better = only(
+                title,
+                task("fix bug", "description", "The login page redirects to a 404 after sign-in. Seen on Safari."));
         assertThat(better.type()).isEqualTo("title");
         assertThat(better.suggestion()).containsEntry("title", "The login page redirects to a 404 after sign-in");
         Finding advice = only(title, task("todo"));
@@ -85,18 +97,25 @@ class AgentsTest {
         assertThat(none.suggestion()).containsKeys("description", "acceptance_criteria");
         Finding noCriteria = only(description, task("Export boards as CSV", "description", "For spreadsheets"));
         assertThat(noCriteria.suggestion()).containsOnlyKeys("acceptance_criteria");
-        assertThat((String) noCriteria.suggestion().get("acceptance_criteria")).startsWith("- [ ] Export boards as CSV");
-        assertThat(run(description, task("Export boards as CSV", "description", "d", "criteria", "- [ ] done"))).isEmpty();
+        assertThat((String) noCriteria.suggestion().get("acceptance_criteria"))
+                .startsWith("- [ ] Export boards as CSV");
+        assertThat(run(description, task("Export boards as CSV", "description", "d", "criteria", "- [ ] done")))
+                .isEmpty();
     }
 
     @Test
     void wordsOfTroubleRaiseThePriorityButNeverLowerIt() {
         Agent priority = new Agents.PriorityRule();
         assertThat(only(priority, task("App crashes on save")).suggestion()).containsEntry("priority", "high");
-        assertThat(only(priority, task("Checkout outage", "priority", "high")).suggestion()).containsEntry("priority", "urgent");
-        assertThat(only(priority, task("Rotate keys", "description", "A security fix")).suggestion()).containsEntry("priority", "urgent");
-        assertThat(run(priority, task("App crashes on save", "priority", "urgent"))).isEmpty();
-        assertThat(run(priority, task("Crashed out of the meeting notes", "priority", "high"))).isEmpty();
+        assertThat(only(priority, task("Checkout outage", "priority", "high")).suggestion())
+                .containsEntry("priority", "urgent");
+        assertThat(only(priority, task("Rotate keys", "description", "A security fix"))
+                        .suggestion())
+                .containsEntry("priority", "urgent");
+        assertThat(run(priority, task("App crashes on save", "priority", "urgent")))
+                .isEmpty();
+        assertThat(run(priority, task("Crashed out of the meeting notes", "priority", "high")))
+                .isEmpty();
         assertThat(run(priority, task("Discuss the errorless design"))).isEmpty();
     }
 
@@ -113,22 +132,27 @@ class AgentsTest {
     @Test
     void aTitlePrefixBecomesTheEpic() {
         Agent epic = new Agents.Epic();
-        assertThat(only(epic, task("Billing: refunds are rounded")).suggestion()).containsEntry("epic", "Billing");
-        assertThat(run(epic, task("Billing: refunds are rounded", "epic", "Payments"))).isEmpty();
+        assertThat(only(epic, task("Billing: refunds are rounded")).suggestion())
+                .containsEntry("epic", "Billing");
+        assertThat(run(epic, task("Billing: refunds are rounded", "epic", "Payments")))
+                .isEmpty();
         assertThat(run(epic, task("See https://example.com/issue"))).isEmpty();
-        assertThat(run(epic, task("A very long prefix with many words in it: rest"))).isEmpty();
+        assertThat(run(epic, task("A very long prefix with many words in it: rest")))
+                .isEmpty();
     }
 
     @Test
     void anOlderOpenTaskWithTheSameTitleMakesThisOneADuplicate() {
         Agent duplicate = new Agents.Duplicate();
-        WorkerTask older = new WorkerTask(7, 1, 10, "Login fails", null, null, "pending", "medium", null, List.of(), 1, NOW);
+        WorkerTask older =
+                new WorkerTask(7, 1, 10, "Login fails", null, null, "pending", "medium", null, List.of(), 1, NOW);
         List<Finding> found = duplicate.analyse(new Case(task("login   FAILS"), List.of(older), null));
         assertThat(found).singleElement().satisfies(f -> {
             assertThat(f.type()).isEqualTo("duplicate");
             assertThat(f.suggestion()).containsEntry("duplicate_of", 7L);
         });
-        assertThat(duplicate.analyse(new Case(task("Login fails"), List.of(), null))).isEmpty();
+        assertThat(duplicate.analyse(new Case(task("Login fails"), List.of(), null)))
+                .isEmpty();
     }
 
     @Test
@@ -138,20 +162,33 @@ class AgentsTest {
         Finding found = only(stale, task("Migrate the database", "status", "in_progress", "updated", old));
         assertThat(found.message()).contains("9 days");
         assertThat(found.suggestion()).containsEntry("last_change", old.toString());
-        assertThat(run(stale, task("Migrate the database", "status", "in_progress", "updated", NOW.minus(Duration.ofDays(2))))).isEmpty();
-        assertThat(run(stale, task("Migrate the database", "status", "pending", "updated", old))).isEmpty();
+        assertThat(run(
+                        stale,
+                        task(
+                                "Migrate the database",
+                                "status",
+                                "in_progress",
+                                "updated",
+                                NOW.minus(Duration.ofDays(2)))))
+                .isEmpty();
+        assertThat(run(stale, task("Migrate the database", "status", "pending", "updated", old)))
+                .isEmpty();
     }
 
     @Test
     void aColumnOverItsWipLimitIsReported() {
         Agent wip = new Agents.Wip();
-        List<Finding> over = wip.analyse(new Case(task("Busy"), List.of(), new ColumnLoad(10, "In Progress", "in_progress", 2, 3)));
+        List<Finding> over =
+                wip.analyse(new Case(task("Busy"), List.of(), new ColumnLoad(10, "In Progress", "in_progress", 2, 3)));
         assertThat(over).singleElement().satisfies(f -> {
             assertThat(f.message()).contains("In Progress", "3 tasks", "limit of 2");
             assertThat(f.suggestion()).containsEntry("wip_limit", 2);
         });
-        assertThat(wip.analyse(new Case(task("Busy"), List.of(), new ColumnLoad(10, "In Progress", "in_progress", 3, 3)))).isEmpty();
-        assertThat(wip.analyse(new Case(task("Busy"), List.of(), new ColumnLoad(10, "To Do", "todo", null, 30)))).isEmpty();
+        assertThat(wip.analyse(
+                        new Case(task("Busy"), List.of(), new ColumnLoad(10, "In Progress", "in_progress", 3, 3))))
+                .isEmpty();
+        assertThat(wip.analyse(new Case(task("Busy"), List.of(), new ColumnLoad(10, "To Do", "todo", null, 30))))
+                .isEmpty();
     }
 
     @Test
@@ -160,7 +197,8 @@ class AgentsTest {
         String checklist = "- [ ] step\n".repeat(9);
         Finding found = only(actions, task("Launch", "description", checklist));
         assertThat(found.suggestion()).containsEntry("action", "split").containsEntry("checklist_items", 9L);
-        assertThat(run(actions, task("Launch", "description", "- [ ] step\n".repeat(8)))).isEmpty();
+        assertThat(run(actions, task("Launch", "description", "- [ ] step\n".repeat(8))))
+                .isEmpty();
     }
 
     @Test
@@ -168,7 +206,8 @@ class AgentsTest {
         WorkerTask done = task("SERVER CRASHES!!! Billing: docs", "status", "completed");
         for (Agent agent : Agents.builtIn(Duration.ofDays(7))) {
             assertThat(agent.analyse(new Case(done, List.of(done), new ColumnLoad(10, "Done", "done", 1, 5))))
-                    .as(agent.name()).isEmpty();
+                    .as(agent.name())
+                    .isEmpty();
         }
     }
 

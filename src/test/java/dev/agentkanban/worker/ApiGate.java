@@ -23,10 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ApiGate implements AutoCloseable {
 
-    private static final Set<String> HOP = Set.of("connection", "content-length", "expect", "host", "transfer-encoding", "upgrade");
+    private static final Set<String> HOP =
+            Set.of("connection", "content-length", "expect", "host", "transfer-encoding", "upgrade");
 
     private final String target;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger refusedPushes = new AtomicInteger();
     private volatile boolean failPushes;
     private HttpServer server;
@@ -75,14 +77,20 @@ final class ApiGate implements AutoCloseable {
                 body = in.readAllBytes();
             }
             String path = exchange.getRequestURI().toString();
-            if (failPushes && exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().endsWith("/hints")) {
+            if (failPushes
+                    && exchange.getRequestMethod().equals("POST")
+                    && exchange.getRequestURI().getPath().endsWith("/hints")) {
                 refusedPushes.incrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + path)).timeout(Duration.ofSeconds(30))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .method(
+                            exchange.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             exchange.getRequestHeaders().forEach((name, values) -> {
                 if (!HOP.contains(name.toLowerCase())) {
                     values.forEach(v -> b.header(name, v));

@@ -29,8 +29,11 @@ class EvaluationTest {
         assertThat(cases.stream().map(c -> c.task().id()).distinct()).hasSize(200);
         Set<String> types = new java.util.HashSet<>();
         cases.forEach(c -> c.expected().forEach(u -> types.add(u.type())));
-        assertThat(types).containsExactlyInAnyOrder("title", "description", "priority", "tags", "epic", "duplicate", "actions");
-        assertThat(cases.stream().filter(c -> c.expected().isEmpty()).count()).as("tasks that need no hint").isGreaterThanOrEqualTo(40);
+        assertThat(types)
+                .containsExactlyInAnyOrder("title", "description", "priority", "tags", "epic", "duplicate", "actions");
+        assertThat(cases.stream().filter(c -> c.expected().isEmpty()).count())
+                .as("tasks that need no hint")
+                .isGreaterThanOrEqualTo(40);
     }
 
     @Test
@@ -40,20 +43,31 @@ class EvaluationTest {
         report.print(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.out.println(out.toString(StandardCharsets.UTF_8));
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("deterministic agents", "precision", "recall", "duplicate");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("deterministic agents", "precision", "recall", "duplicate");
         // the figures of docs/worker.md#evaluation, less a little: a rule change that makes them worse fails here
         assertThat(report.overall().precision()).isGreaterThanOrEqualTo(0.80);
         assertThat(report.overall().recall()).isGreaterThanOrEqualTo(0.60);
         assertThat(report.byType().get("epic").recall()).isEqualTo(1.0);
-        assertThat(report.byType().get("duplicate").recall()).as("paraphrased duplicates need embeddings").isLessThan(1.0);
+        assertThat(report.byType().get("duplicate").recall())
+                .as("paraphrased duplicates need embeddings")
+                .isLessThan(1.0);
     }
 
     @Test
     void theModelPathOfTheCommandAsksTheConfiguredModel() throws Exception {
         try (FakeModelServer server = new FakeModelServer()) {
             StandardEnvironment env = new StandardEnvironment();
-            env.getPropertySources().addFirst(new MapPropertySource("test", Map.of("kanban.worker.model.url", server.url(),
-                    "kanban.worker.model.model", "test-model", "kanban.worker.model.embedding-model", "test-embedding")));
+            env.getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "test",
+                            Map.of(
+                                    "kanban.worker.model.url",
+                                    server.url(),
+                                    "kanban.worker.model.model",
+                                    "test-model",
+                                    "kanban.worker.model.embedding-model",
+                                    "test-embedding")));
             ModelSettings settings = ModelSettings.from(env);
             List<Evaluation.Case> cases = Evaluation.load(SET).subList(0, 20);
             Evaluation.Report report = Evaluation.model(cases, SpringAiModel.create(settings), settings);

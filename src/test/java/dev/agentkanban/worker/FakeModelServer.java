@@ -49,7 +49,9 @@ final class FakeModelServer implements AutoCloseable {
         String userMessage() {
             for (JsonNode m : body.get("messages")) {
                 if (m.get("role").asString().equals("user")) {
-                    return m.get("content").isString() ? m.get("content").asString() : m.get("content").toString();
+                    return m.get("content").isString()
+                            ? m.get("content").asString()
+                            : m.get("content").toString();
                 }
             }
             return "";
@@ -57,7 +59,9 @@ final class FakeModelServer implements AutoCloseable {
 
         String systemMessage() {
             // OpenAI: the first message; Anthropic: a top-level system field
-            return body.has("system") ? body.get("system").toString() : body.get("messages").get(0).get("content").toString();
+            return body.has("system")
+                    ? body.get("system").toString()
+                    : body.get("messages").get(0).get("content").toString();
         }
     }
 
@@ -97,7 +101,9 @@ final class FakeModelServer implements AutoCloseable {
     }
 
     List<Request> chatRequests() {
-        return requests.stream().filter(r -> r.path().endsWith("/chat/completions")).toList();
+        return requests.stream()
+                .filter(r -> r.path().endsWith("/chat/completions"))
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -107,7 +113,9 @@ final class FakeModelServer implements AutoCloseable {
                 raw = in.readAllBytes();
             }
             String path = exchange.getRequestURI().getPath();
-            Request request = new Request(path, exchange.getRequestHeaders().getFirst("Authorization"),
+            Request request = new Request(
+                    path,
+                    exchange.getRequestHeaders().getFirst("Authorization"),
                     raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw));
             requests.add(request);
             Answer answer;
@@ -151,10 +159,15 @@ final class FakeModelServer implements AutoCloseable {
         root.put("model", "test-model");
         var choice = root.putArray("choices").addObject();
         choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", content).putNull("refusal");
+        choice.putObject("message")
+                .put("role", "assistant")
+                .put("content", content)
+                .putNull("refusal");
         choice.putNull("logprobs");
         choice.put("finish_reason", "stop");
-        root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+        root.putObject("usage")
+                .put("prompt_tokens", promptTokens)
+                .put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
         return root.toString();
     }
@@ -218,8 +231,11 @@ final class FakeModelServer implements AutoCloseable {
         JsonNode task = JSON.readTree(r.userMessage());
         String title = task.path("title").asString("");
         if (system.contains("clearer title")) {
-            return "{\"title\":\"" + title.replace("\"", "'").toLowerCase(Locale.ROOT).replace("!", "").strip()
-                    + " (clarified)\",\"description\":null,\"reason\":\"names the affected area\"}";
+            return "{\"title\":\""
+                    + title.replace("\"", "'")
+                            .toLowerCase(Locale.ROOT)
+                            .replace("!", "")
+                            .strip() + " (clarified)\",\"description\":null,\"reason\":\"names the affected area\"}";
         }
         if (system.contains("triage")) {
             return "{\"priority\":\"high\",\"tags\":[\"bug\"],\"reason\":\"a broken feature\"}";

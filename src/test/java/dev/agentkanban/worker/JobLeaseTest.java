@@ -41,7 +41,12 @@ class JobLeaseTest {
     void workerDatabase() {
         TestDatabase db = TestDatabase.get().another("kanban_worker_test");
         DataSource ds = new SimpleDriverDataSource(new org.postgresql.Driver(), db.jdbcUrl, db.username, db.password);
-        Flyway.configure().dataSource(ds).locations("classpath:db/worker").table("worker_schema_history").load().migrate();
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/worker")
+                .table("worker_schema_history")
+                .load()
+                .migrate();
         jdbc = JdbcClient.create(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         queue = new JobQueue(jdbc, JsonMapper.builder().build());
@@ -51,19 +56,27 @@ class JobLeaseTest {
     void aJobIsNotTakenWhileItsLeaseHoldsAndIsTakenOverOnceItRunsOut() {
         long held = job();
         assertThat(claimOf("worker-a", held, LONG)).isPresent();
-        assertThat(claimOf("worker-b", held, LONG)).as("claimed while worker-a's lease holds").isEmpty();
+        assertThat(claimOf("worker-b", held, LONG))
+                .as("claimed while worker-a's lease holds")
+                .isEmpty();
 
         long lapsing = job();
-        JobQueue.Job first = claimOf("worker-a", lapsing, Duration.ofMillis(200)).orElseThrow();
+        JobQueue.Job first =
+                claimOf("worker-a", lapsing, Duration.ofMillis(200)).orElseThrow();
         assertThat(first.attempts()).isEqualTo(1);
-        JobQueue.Job second = await("worker-b takes the job over").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> claimOf("worker-b", lapsing, LONG), Optional::isPresent).orElseThrow();
+        JobQueue.Job second = await("worker-b takes the job over")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> claimOf("worker-b", lapsing, LONG), Optional::isPresent)
+                .orElseThrow();
         assertThat(second.attempts()).as("the take-over is the second attempt").isEqualTo(2);
         assertThat(holder(lapsing)).isEqualTo("worker-b");
 
         // the former holder comes back: its findings are not stored and the job stays worker-b's
-        List<Agent.Finding> findings = List.of(new Agent.Finding("title", "from the stale holder", Map.of("title", "x")));
-        assertThatThrownBy(() -> tx.executeWithoutResult(s -> queue.complete(first, "worker-a", new Agent.Analysis(findings, null))))
+        List<Agent.Finding> findings =
+                List.of(new Agent.Finding("title", "from the stale holder", Map.of("title", "x")));
+        assertThatThrownBy(() -> tx.executeWithoutResult(
+                        s -> queue.complete(first, "worker-a", new Agent.Analysis(findings, null))))
                 .isInstanceOf(JobQueue.LeaseLost.class);
         assertThat(results(lapsing)).as("results of the lost completion").isZero();
         assertThat(drafts()).as("drafts of the lost completion").isZero();
@@ -81,8 +94,10 @@ class JobLeaseTest {
     void theRunnerOfALostJobStoresNothingAndLeavesItToItsNewHolder() {
         long id = job();
         JobQueue.Job lost = claimOf("worker-a", id, Duration.ofMillis(1)).orElseThrow();
-        JobQueue.Job taken = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> claimOf("worker-b", id, LONG), Optional::isPresent).orElseThrow();
+        JobQueue.Job taken = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> claimOf("worker-b", id, LONG), Optional::isPresent)
+                .orElseThrow();
         AtomicInteger notified = new AtomicInteger();
         JobRunner runnerOfA = runner("worker-a", notified);
 
@@ -102,7 +117,9 @@ class JobLeaseTest {
         JobQueue.Job attempt = null;
         for (int i = 1; i <= 4; i++) { // three attempts allowed; each worker stopped holding it
             attempt = claimOf("worker-" + i, id, Duration.ofMillis(1)).orElseThrow();
-            jdbc.sql("update agent_processing_jobs set locked_until = now() - interval '1 second' where id = :id").param("id", id).update();
+            jdbc.sql("update agent_processing_jobs set locked_until = now() - interval '1 second' where id = :id")
+                    .param("id", id)
+                    .update();
         }
         assertThat(attempt.attempts()).isEqualTo(4);
         runner("worker-4", new AtomicInteger()).run(attempt);
@@ -111,10 +128,29 @@ class JobLeaseTest {
     }
 
     private JobRunner runner(String name, AtomicInteger notified) {
-        WorkerSettings settings = new WorkerSettings("", URI.create("http://127.0.0.1:1"), "unused", name, List.of("title"),
-                Duration.ofSeconds(1), 3, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), LONG,
-                Duration.ofDays(7), LONG, Duration.ofSeconds(1), 1);
-        return new JobRunner(Map.of("title", new Agents.Title()), queue, new Projection(jdbc, tx), tx, jdbc, settings,
+        WorkerSettings settings = new WorkerSettings(
+                "",
+                URI.create("http://127.0.0.1:1"),
+                "unused",
+                name,
+                List.of("title"),
+                Duration.ofSeconds(1),
+                3,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                LONG,
+                Duration.ofDays(7),
+                LONG,
+                Duration.ofSeconds(1),
+                1);
+        return new JobRunner(
+                Map.of("title", new Agents.Title()),
+                queue,
+                new Projection(jdbc, tx),
+                tx,
+                jdbc,
+                settings,
                 notified::incrementAndGet);
     }
 
@@ -135,26 +171,40 @@ class JobLeaseTest {
         List<JobQueue.Job> claimed = queue.claim(worker, 100, lease);
         for (JobQueue.Job other : claimed) {
             if (other.id() != id) {
-                jdbc.sql("update agent_processing_jobs set status = 'pending', attempts = attempts - 1, locked_by = null,"
-                        + " locked_until = null where id = :id").param("id", other.id()).update();
+                jdbc.sql(
+                                "update agent_processing_jobs set status = 'pending', attempts = attempts - 1, locked_by = null,"
+                                        + " locked_until = null where id = :id")
+                        .param("id", other.id())
+                        .update();
             }
         }
         return claimed.stream().filter(j -> j.id() == id).findFirst();
     }
 
     private String holder(long id) {
-        return jdbc.sql("select locked_by from agent_processing_jobs where id = :id").param("id", id).query(String.class).single();
+        return jdbc.sql("select locked_by from agent_processing_jobs where id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
     }
 
     private String status(long id) {
-        return jdbc.sql("select status from agent_processing_jobs where id = :id").param("id", id).query(String.class).single();
+        return jdbc.sql("select status from agent_processing_jobs where id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
     }
 
     private long results(long id) {
-        return jdbc.sql("select count(*) from agent_results where job_id = :id").param("id", id).query(Long.class).single();
+        return jdbc.sql("select count(*) from agent_results where job_id = :id")
+                .param("id", id)
+                .query(Long.class)
+                .single();
     }
 
     private long drafts() {
-        return jdbc.sql("select count(*) from hint_drafts where message = 'from the stale holder'").query(Long.class).single();
+        return jdbc.sql("select count(*) from hint_drafts where message = 'from the stale holder'")
+                .query(Long.class)
+                .single();
     }
 }

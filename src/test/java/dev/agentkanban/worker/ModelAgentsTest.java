@@ -30,9 +30,19 @@ class ModelAgentsTest {
 
     static ModelSettings settings(String url, Object... extra) {
         StandardEnvironment env = new StandardEnvironment();
-        Map<String, Object> props = new java.util.HashMap<>(Map.of("kanban.worker.model.url", url, "kanban.worker.model.model",
-                "test-model", "kanban.worker.model.api-key", "test-key", "kanban.worker.model.embedding-model", "test-embedding",
-                "kanban.worker.model.timeout", "PT2S", "kanban.worker.model.max-retries", "1"));
+        Map<String, Object> props = new java.util.HashMap<>(Map.of(
+                "kanban.worker.model.url",
+                url,
+                "kanban.worker.model.model",
+                "test-model",
+                "kanban.worker.model.api-key",
+                "test-key",
+                "kanban.worker.model.embedding-model",
+                "test-embedding",
+                "kanban.worker.model.timeout",
+                "PT2S",
+                "kanban.worker.model.max-retries",
+                "1"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             props.put("kanban.worker.model." + extra[i], extra[i + 1]);
         }
@@ -48,8 +58,12 @@ class ModelAgentsTest {
 
     void useBudget(long tokens) {
         context = new ModelAgents.InMemory(tokens);
-        agents = ModelAgents.create(SpringAiModel.create(settings(server.url())), context, Agents.builtIn(Duration.ofDays(7)),
-                JsonMapper.builder().build(), 0.9);
+        agents = ModelAgents.create(
+                SpringAiModel.create(settings(server.url())),
+                context,
+                Agents.builtIn(Duration.ofDays(7)),
+                JsonMapper.builder().build(),
+                0.9);
     }
 
     @AfterEach
@@ -67,7 +81,8 @@ class ModelAgentsTest {
 
     @Test
     void aValidAnswerBecomesHintsRecordingModelPromptAndUsage() {
-        server.queue(Answer.content("{\"priority\":\"urgent\",\"tags\":[\"bug\",\"payments\"],\"reason\":\"customers cannot pay\"}"));
+        server.queue(Answer.content(
+                "{\"priority\":\"urgent\",\"tags\":[\"bug\",\"payments\"],\"reason\":\"customers cannot pay\"}"));
         Analysis a = run(agent("model-triage"), AgentsTest.task("Checkout rejects every card", "tags", List.of("bug")));
 
         assertThat(a.findings()).extracting(Agent.Finding::type).containsExactly("priority", "tags");
@@ -85,31 +100,41 @@ class ModelAgentsTest {
         assertThat(sent.authorization()).isEqualTo("Bearer test-key");
         assertThat(sent.body().get("model").asString()).isEqualTo("test-model");
         assertThat(sent.body().get("response_format").get("type").asString()).isEqualTo("json_schema");
-        assertThat(sent.body().get("response_format").toString()).contains("\"urgent\"").doesNotContain("maxLength");
+        assertThat(sent.body().get("response_format").toString())
+                .contains("\"urgent\"")
+                .doesNotContain("maxLength");
     }
 
     @Test
     void malformedJsonIsAskedAgainOnceThenTheAnalysisFailsForGood() {
-        server.queue(Answer.content("Sure! Here is the JSON: {\"title\": "), Answer.content(
-                "```json\n{\"title\":\"Show the export button on the report page\",\"description\":null,\"reason\":\"names it\"}\n```"));
+        server.queue(
+                Answer.content("Sure! Here is the JSON: {\"title\": "),
+                Answer.content(
+                        "```json\n{\"title\":\"Show the export button on the report page\",\"description\":null,\"reason\":\"names it\"}\n```"));
         Analysis a = run(agent("model-text"), AgentsTest.task("fix button"));
-        assertThat(a.findings()).singleElement().satisfies(f -> assertThat(f.suggestion())
-                .isEqualTo(Map.of("title", "Show the export button on the report page")));
+        assertThat(a.findings())
+                .singleElement()
+                .satisfies(f -> assertThat(f.suggestion())
+                        .isEqualTo(Map.of("title", "Show the export button on the report page")));
         assertThat(server.chatRequests()).hasSize(2);
         assertThat(server.chatRequests().get(1).userMessage()).contains("previous answer was not valid (not JSON)");
         assertThat(a.usage().tokensIn()).isEqualTo(240);
 
         server.queue(Answer.content("not json at all"), Answer.content("{\"still\": \"broken"));
         assertThatThrownBy(() -> run(agent("model-text"), AgentsTest.task("fix other button")))
-                .isInstanceOf(Agent.Unanswerable.class).hasMessageContaining("answered twice").hasMessageContaining("text.v1");
+                .isInstanceOf(Agent.Unanswerable.class)
+                .hasMessageContaining("answered twice")
+                .hasMessageContaining("text.v1");
     }
 
     @Test
     void anAnswerBreakingTheSchemaIsAskedAgainAndFailsWhenItBreaksItTwice() {
-        server.queue(Answer.content("{\"priority\":\"asap\",\"tags\":[],\"reason\":\"x\"}"),
+        server.queue(
+                Answer.content("{\"priority\":\"asap\",\"tags\":[],\"reason\":\"x\"}"),
                 Answer.content("{\"priority\":\"whenever\",\"tags\":[],\"reason\":\"x\"}"));
         assertThatThrownBy(() -> run(agent("model-triage"), AgentsTest.task("Checkout rejects every card")))
-                .isInstanceOf(Agent.Unanswerable.class).hasMessageContaining("priority");
+                .isInstanceOf(Agent.Unanswerable.class)
+                .hasMessageContaining("priority");
         assertThat(server.chatRequests()).hasSize(2);
         assertThat(server.chatRequests().get(1).userMessage()).contains("previous answer was not valid");
     }
@@ -117,14 +142,19 @@ class ModelAgentsTest {
     @Test
     void rateLimitsAndServerErrorsAreRetriedByTheClientAndFailTheAttemptWhenTheyPersist() {
         server.queue(Answer.status(429));
-        Analysis a = run(agent("model-split"), AgentsTest.task("Migrate the reports", "description", "Export, convert and import"));
-        assertThat(a.findings()).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo("actions"));
+        Analysis a = run(
+                agent("model-split"),
+                AgentsTest.task("Migrate the reports", "description", "Export, convert and import"));
+        assertThat(a.findings())
+                .singleElement()
+                .satisfies(f -> assertThat(f.type()).isEqualTo("actions"));
         assertThat(server.chatRequests()).hasSize(2);
 
         // max-retries 1: a second 5xx in a row fails the attempt (the job queue retries it later)
         server.queue(Answer.status(503), Answer.status(500));
         assertThatThrownBy(() -> run(agent("model-split"), AgentsTest.task("Migrate the dashboards")))
-                .isNotInstanceOf(Agent.Unanswerable.class).hasMessageContaining("500");
+                .isNotInstanceOf(Agent.Unanswerable.class)
+                .hasMessageContaining("500");
         assertThat(server.chatRequests()).hasSize(4);
     }
 
@@ -143,18 +173,27 @@ class ModelAgentsTest {
         assertThat(a.usage()).isNull();
         assertThat(a.findings()).extracting(Agent.Finding::type).containsExactly("priority", "tags");
         assertThat(a.findings()).allSatisfy(f -> assertThat(f.model()).isNull());
-        assertThat(run(agent("model-text"), AgentsTest.task("SERVER CRASHES ON LOGIN!!!")).findings())
-                .singleElement().satisfies(f -> assertThat(f.suggestion()).isEqualTo(Map.of("title", "Server crashes on login")));
+        assertThat(run(agent("model-text"), AgentsTest.task("SERVER CRASHES ON LOGIN!!!"))
+                        .findings())
+                .singleElement()
+                .satisfies(f -> assertThat(f.suggestion()).isEqualTo(Map.of("title", "Server crashes on login")));
         assertThat(server.requests()).isEmpty();
     }
 
     @Test
     void onlyTheFieldsAnAgentNeedsLeaveTheMachineAndSecretsAreRedacted() {
-        context.add(new WorkerTask(7, 1, 10, "Older task", null, null, "pending", "low", null, List.of("frontend"), 1,
-                AgentsTest.NOW));
-        WorkerTask task = AgentsTest.task("Login fails for SSO users", "description",
+        context.add(new WorkerTask(
+                7, 1, 10, "Older task", null, null, "pending", "low", null, List.of("frontend"), 1, AgentsTest.NOW));
+        WorkerTask task = AgentsTest.task(
+                "Login fails for SSO users",
+                "description",
                 "Since the deploy with password=hunter2 and key sk-live-0123456789abcdefghij the SSO login fails.",
-                "criteria", "- [ ] works", "epic", "Secret project Falcon", "tags", List.of("auth"));
+                "criteria",
+                "- [ ] works",
+                "epic",
+                "Secret project Falcon",
+                "tags",
+                List.of("auth"));
         run(agent("model-text"), task);
         run(agent("model-triage"), task);
         run(agent("model-split"), task);
@@ -166,7 +205,8 @@ class ModelAgentsTest {
             assertThat(r.userMessage()).doesNotContain("hunter2", "sk-live", "Falcon", "\"id\"", "board", "column");
             assertThat(r.userMessage()).contains("password=[REDACTED]");
         }
-        assertThat(FakeModelServer.JSON.readTree(sent.get(0).userMessage()).propertyNames()).containsExactly("title", "description");
+        assertThat(FakeModelServer.JSON.readTree(sent.get(0).userMessage()).propertyNames())
+                .containsExactly("title", "description");
         assertThat(FakeModelServer.JSON.readTree(sent.get(1).userMessage()).propertyNames())
                 .containsExactly("title", "description", "priority", "tags", "workspace_tags", "recent_tasks");
         assertThat(sent.get(1).userMessage()).contains("frontend", "Older task");
@@ -177,13 +217,45 @@ class ModelAgentsTest {
     @Test
     void aSimilarOlderOpenTaskIsNamedAsTheLikelyOriginal() {
         Agent duplicate = agent("model-duplicate");
-        WorkerTask original = new WorkerTask(1, 1, 10, "Export of monthly invoices produces empty PDF files", null, null, "pending",
-                "medium", null, List.of(), 1, AgentsTest.NOW);
-        WorkerTask other = new WorkerTask(2, 1, 10, "Dark mode for the settings page",
-                "Test account token: ghp_0123456789abcdefABCDEF0123456789abcd", null, "pending", "medium", "Epic X",
-                List.of(), 1, AgentsTest.NOW);
-        WorkerTask again = new WorkerTask(3, 1, 10, "Monthly invoices: the export produces empty files (PDF)", null, null, "pending", "medium",
-                null, List.of(), 1, AgentsTest.NOW);
+        WorkerTask original = new WorkerTask(
+                1,
+                1,
+                10,
+                "Export of monthly invoices produces empty PDF files",
+                null,
+                null,
+                "pending",
+                "medium",
+                null,
+                List.of(),
+                1,
+                AgentsTest.NOW);
+        WorkerTask other = new WorkerTask(
+                2,
+                1,
+                10,
+                "Dark mode for the settings page",
+                "Test account token: ghp_0123456789abcdefABCDEF0123456789abcd",
+                null,
+                "pending",
+                "medium",
+                "Epic X",
+                List.of(),
+                1,
+                AgentsTest.NOW);
+        WorkerTask again = new WorkerTask(
+                3,
+                1,
+                10,
+                "Monthly invoices: the export produces empty files (PDF)",
+                null,
+                null,
+                "pending",
+                "medium",
+                null,
+                List.of(),
+                1,
+                AgentsTest.NOW);
         assertThat(run(duplicate, original).findings()).isEmpty();
         assertThat(run(duplicate, other).findings()).isEmpty();
         Analysis a = run(duplicate, again);
@@ -204,8 +276,12 @@ class ModelAgentsTest {
     @Test
     void theAnthropicProviderAsksTheMessagesApiWithTheSchema() {
         String base = server.url().substring(0, server.url().length() - "/v1".length());
-        agents = ModelAgents.create(SpringAiModel.create(settings(base, "provider", "anthropic", "model", "test-claude")), context,
-                Agents.builtIn(Duration.ofDays(7)), JsonMapper.builder().build(), 0.9);
+        agents = ModelAgents.create(
+                SpringAiModel.create(settings(base, "provider", "anthropic", "model", "test-claude")),
+                context,
+                Agents.builtIn(Duration.ofDays(7)),
+                JsonMapper.builder().build(),
+                0.9);
         Analysis a = run(agent("model-triage"), AgentsTest.task("Checkout rejects every card"));
 
         assertThat(a.findings()).extracting(Agent.Finding::type).containsExactly("priority", "tags");
@@ -222,11 +298,15 @@ class ModelAgentsTest {
     void settingsHaveTheProvidersDefaultsAndRefuseWhatTheyCannotUse() {
         StandardEnvironment env = new StandardEnvironment();
         assertThat(ModelSettings.from(env).enabled()).isFalse();
-        env.getPropertySources().addFirst(new MapPropertySource("t", Map.of("kanban.worker.model.provider", "anthropic",
-                "kanban.worker.model.model", "claude")));
+        env.getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "t",
+                        Map.of("kanban.worker.model.provider", "anthropic", "kanban.worker.model.model", "claude")));
         ModelSettings anthropic = ModelSettings.from(env);
         assertThat(anthropic.url()).hasToString("https://api.anthropic.com");
-        assertThat(anthropic.embeddings()).as("no embedding endpoint for anthropic unless named").isFalse();
+        assertThat(anthropic.embeddings())
+                .as("no embedding endpoint for anthropic unless named")
+                .isFalse();
         assertThat(settings("http://127.0.0.1:11434/v1/").embeddingUrl()).hasToString("http://127.0.0.1:11434/v1");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("http://x/v1", "provider", "gemini"))
                 .hasMessageContaining("WORKER_MODEL_PROVIDER must be openai or anthropic");
@@ -238,9 +318,15 @@ class ModelAgentsTest {
 
     @Test
     void withoutAKeyNoAuthorizationHeaderIsSent() {
-        agents = ModelAgents.create(SpringAiModel.create(settings(server.url(), "api-key", "")), context,
-                Agents.builtIn(Duration.ofDays(7)), JsonMapper.builder().build(), 0.9);
+        agents = ModelAgents.create(
+                SpringAiModel.create(settings(server.url(), "api-key", "")),
+                context,
+                Agents.builtIn(Duration.ofDays(7)),
+                JsonMapper.builder().build(),
+                0.9);
         run(agent("model-text"), AgentsTest.task("fix button"));
-        assertThat(server.chatRequests()).singleElement().satisfies(r -> assertThat(r.authorization()).isNull());
+        assertThat(server.chatRequests())
+                .singleElement()
+                .satisfies(r -> assertThat(r.authorization()).isNull());
     }
 }

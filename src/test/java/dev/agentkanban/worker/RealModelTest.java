@@ -29,22 +29,32 @@ class RealModelTest {
     @Test
     void aRealModelAnswersEveryAgentWithinItsSchema() {
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
-                "kanban.worker.model.provider", env("WORKER_MODEL_TEST_PROVIDER", "openai"),
-                "kanban.worker.model.url", env("WORKER_MODEL_TEST_URL", ""),
-                "kanban.worker.model.model", env("WORKER_MODEL_TEST_MODEL", ""),
-                "kanban.worker.model.api-key", env("WORKER_MODEL_TEST_API_KEY", ""),
-                "kanban.worker.model.embedding-model", env("WORKER_MODEL_TEST_EMBEDDING_MODEL", ""))));
+        env.getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "test",
+                        Map.of(
+                                "kanban.worker.model.provider", env("WORKER_MODEL_TEST_PROVIDER", "openai"),
+                                "kanban.worker.model.url", env("WORKER_MODEL_TEST_URL", ""),
+                                "kanban.worker.model.model", env("WORKER_MODEL_TEST_MODEL", ""),
+                                "kanban.worker.model.api-key", env("WORKER_MODEL_TEST_API_KEY", ""),
+                                "kanban.worker.model.embedding-model", env("WORKER_MODEL_TEST_EMBEDDING_MODEL", ""))));
         ModelSettings settings = ModelSettings.from(env);
         ModelAgents.InMemory context = new ModelAgents.InMemory(100_000);
-        List<Agent> agents = ModelAgents.create(SpringAiModel.create(settings), context, Agents.builtIn(Duration.ofDays(7)),
-                JsonMapper.builder().build(), settings.duplicateSimilarity());
-        WorkerTask task = AgentsTest.task("checkout broken!!", "description",
+        List<Agent> agents = ModelAgents.create(
+                SpringAiModel.create(settings),
+                context,
+                Agents.builtIn(Duration.ofDays(7)),
+                JsonMapper.builder().build(),
+                settings.duplicateSimilarity());
+        WorkerTask task = AgentsTest.task(
+                "checkout broken!!",
+                "description",
                 "Since the last deploy, paying with a discount code shows error 500 and the order is lost. Steps: add an item,"
                         + " apply code SPRING, pay. Fix it, add a regression test and tell support.");
 
         for (Agent agent : agents) {
-            Agent.Analysis a = agent.analyseWithUsage(new Agent.Snapshot(task, AgentsTest.NOW, List.of(), java.util.Optional.empty()));
+            Agent.Analysis a = agent.analyseWithUsage(
+                    new Agent.Snapshot(task, AgentsTest.NOW, List.of(), java.util.Optional.empty()));
             System.out.println(agent.name() + ": " + a.findings() + " " + a.usage());
             if (!agent.name().equals("model-duplicate")) {
                 assertThat(a.usage()).as(agent.name()).isNotNull();

@@ -29,8 +29,8 @@ final class RunningWorker implements AutoCloseable {
         return TestDatabase.get().another("kanban_worker_test");
     }
 
-    static RunningWorker start(TestDatabase database, String apiUrl, String token, List<Class<?>> extraSources,
-            String... settings) {
+    static RunningWorker start(
+            TestDatabase database, String apiUrl, String token, List<Class<?>> extraSources, String... settings) {
         List<String> args = new ArrayList<>(List.of(
                 "--WORKER_DATABASE_URL=" + database.urlWithCredentials(),
                 "--API_URL=" + apiUrl,

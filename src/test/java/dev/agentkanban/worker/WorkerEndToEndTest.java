@@ -1,6 +1,5 @@
 package dev.agentkanban.worker;
 
-import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -90,19 +89,35 @@ class WorkerEndToEndTest extends ApiTest {
             assertThat(fx.get(task).get("priority").asString()).isEqualTo("high");
 
             // the worker's side: every agent ran on the created event, drafts synced with the API's hint ids
-            await().atMost(WAIT).untilAsserted(() -> assertThat(worker.count(
-                    "select count(*) from agent_processing_jobs where task_id = " + task + " and status = 'completed'"))
-                    .isGreaterThanOrEqualTo(Agents.builtIn(Duration.ofDays(7)).size()));
-            assertThat(worker.db.sql("select api_hint_id from hint_drafts where task_id = :t and type = 'priority' and status = 'synced'")
-                    .param("t", task).query(Long.class).single()).isEqualTo(priority.get("id").asLong());
-            assertThat(worker.count("select count(*) from agent_results where task_id = " + task)).isPositive();
-            assertThat(worker.count("select count(*) from worker_tasks where id = " + task)).isEqualTo(1);
+            await().atMost(WAIT)
+                    .untilAsserted(
+                            () -> assertThat(worker.count("select count(*) from agent_processing_jobs where task_id = "
+                                            + task + " and status = 'completed'"))
+                                    .isGreaterThanOrEqualTo(
+                                            Agents.builtIn(Duration.ofDays(7)).size()));
+            assertThat(worker.db
+                            .sql(
+                                    "select api_hint_id from hint_drafts where task_id = :t and type = 'priority' and status = 'synced'")
+                            .param("t", task)
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(priority.get("id").asLong());
+            assertThat(worker.count("select count(*) from agent_results where task_id = " + task))
+                    .isPositive();
+            assertThat(worker.count("select count(*) from worker_tasks where id = " + task))
+                    .isEqualTo(1);
 
             // re-analysing after the edit proposes nothing twice: one priority hint, the applied one
-            await().atMost(WAIT).untilAsserted(() -> assertThat(worker.count(
-                    "select count(*) from agent_processing_jobs where task_id = " + task + " and status <> 'completed'")).isZero());
-            assertThat(hints(task)).filteredOn(h -> h.get("type").asString().equals("priority")).hasSize(1);
-            assertThat(http.get("/api/v1/health").json().get("worker_lag").isNull()).isFalse();
+            await().atMost(WAIT)
+                    .untilAsserted(
+                            () -> assertThat(worker.count("select count(*) from agent_processing_jobs where task_id = "
+                                            + task + " and status <> 'completed'"))
+                                    .isZero());
+            assertThat(hints(task))
+                    .filteredOn(h -> h.get("type").asString().equals("priority"))
+                    .hasSize(1);
+            assertThat(http.get("/api/v1/health").json().get("worker_lag").isNull())
+                    .isFalse();
         }
     }
 
@@ -111,17 +126,26 @@ class WorkerEndToEndTest extends ApiTest {
         TestDatabase db = RunningWorker.database();
         try (RunningWorker worker = RunningWorker.start(db, api(), token, List.of(), "kanban.worker.agents=epic")) {
             long task = fx.task(board, "Billing: refunds are rounded wrongly");
-            await().atMost(WAIT).untilAsserted(() -> assertThat(hintOfType(task, "epic")).isNotNull());
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(hintOfType(task, "epic")).isNotNull());
 
             // its context holds one DataSource, the worker's, and none of the API's beans
             assertThat(worker.context.getBeansOfType(DataSource.class)).containsOnlyKeys("workerDataSource");
-            assertThat(worker.context.getBeanNamesForType(org.flywaydb.core.Flyway.class)).isEmpty();
+            assertThat(worker.context.getBeanNamesForType(org.flywaydb.core.Flyway.class))
+                    .isEmpty();
             assertThat(worker.context.containsBean("tasks")).isFalse();
             // PostgreSQL sees the worker's connections on its own database only
-            long onApi = jdbc.sql("select count(*) from pg_stat_activity where application_name = :app and datname = current_database()")
-                    .param("app", WorkerConfig.APPLICATION_NAME).query(Long.class).single();
-            long onOwn = jdbc.sql("select count(*) from pg_stat_activity where application_name = :app and datname = :db")
-                    .param("app", WorkerConfig.APPLICATION_NAME).param("db", db.name()).query(Long.class).single();
+            long onApi = jdbc.sql(
+                            "select count(*) from pg_stat_activity where application_name = :app and datname = current_database()")
+                    .param("app", WorkerConfig.APPLICATION_NAME)
+                    .query(Long.class)
+                    .single();
+            long onOwn = jdbc.sql(
+                            "select count(*) from pg_stat_activity where application_name = :app and datname = :db")
+                    .param("app", WorkerConfig.APPLICATION_NAME)
+                    .param("db", db.name())
+                    .query(Long.class)
+                    .single();
             assertThat(onApi).isZero();
             assertThat(onOwn).isPositive();
         }
@@ -179,28 +203,37 @@ class WorkerEndToEndTest extends ApiTest {
     @Test
     void aFailingAgentIsRetriedWithExponentialBackoffAndGivenUpAfterThreeAttempts() {
         TestDatabase db = RunningWorker.database();
-        try (RunningWorker worker = RunningWorker.start(db, api(), token, List.of(Flaky.class), "kanban.worker.agents=flaky,broken")) {
+        try (RunningWorker worker =
+                RunningWorker.start(db, api(), token, List.of(Flaky.class), "kanban.worker.agents=flaky,broken")) {
             long task = fx.task(board, "Retried analysis");
 
             await().atMost(WAIT).untilAsserted(() -> {
                 assertThat(jobStatus(worker, task, "flaky")).isEqualTo("completed|3|");
-                assertThat(jobStatus(worker, task, "broken")).isEqualTo("failed|3|IllegalStateException: always broken");
+                assertThat(jobStatus(worker, task, "broken"))
+                        .isEqualTo("failed|3|IllegalStateException: always broken");
             });
             List<Instant> calls = Flaky.CALLS.get(task);
             assertThat(calls).hasSize(3);
             // retry-backoff 0.2 s, doubled per attempt
             assertThat(Duration.between(calls.get(0), calls.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
             assertThat(Duration.between(calls.get(1), calls.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
-            await().atMost(WAIT).untilAsserted(() -> assertThat(hintOfType(task, "actions")).isNotNull());
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(hintOfType(task, "actions")).isNotNull());
             assertThat(hints(task)).hasSize(1);
         }
     }
 
     private static String jobStatus(RunningWorker worker, long task, String agent) {
-        return worker.db.sql("""
+        return worker.db
+                .sql("""
                 select concat_ws('|', status, attempts, coalesce(last_error, '')) from agent_processing_jobs
                 where task_id = :t and agent = :a
-                """).param("t", task).param("a", agent).query(String.class).optional().orElse("none");
+                """)
+                .param("t", task)
+                .param("a", agent)
+                .query(String.class)
+                .optional()
+                .orElse("none");
     }
 
     /** Counts every analysis per task; with one event per task, each must run exactly once. */
@@ -217,7 +250,8 @@ class WorkerEndToEndTest extends ApiTest {
 
                 @Override
                 public List<Finding> analyse(Subject s) {
-                    RUNS.computeIfAbsent(s.task().id(), id -> new AtomicInteger()).incrementAndGet();
+                    RUNS.computeIfAbsent(s.task().id(), id -> new AtomicInteger())
+                            .incrementAndGet();
                     return List.of();
                 }
             };
@@ -228,20 +262,43 @@ class WorkerEndToEndTest extends ApiTest {
     void twoWorkersOnOneDatabaseShareTheJobsAndNeverRunOneTwice() {
         TestDatabase db = RunningWorker.database();
         long sharedBoard = fx.board("Shared work")[0];
-        try (RunningWorker a = RunningWorker.start(db, api(), token, List.of(Counting.class), "kanban.worker.agents=counting",
+        try (RunningWorker a = RunningWorker.start(
+                        db,
+                        api(),
+                        token,
+                        List.of(Counting.class),
+                        "kanban.worker.agents=counting",
                         "kanban.worker.name=worker-a");
-                RunningWorker b = RunningWorker.start(db, api(), token, List.of(Counting.class), "kanban.worker.agents=counting",
+                RunningWorker b = RunningWorker.start(
+                        db,
+                        api(),
+                        token,
+                        List.of(Counting.class),
+                        "kanban.worker.agents=counting",
                         "kanban.worker.name=worker-b")) {
             List<Long> tasks = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
                 tasks.add(fx.task(sharedBoard, "shared task " + i));
             }
 
-            await().atMost(WAIT).untilAsserted(() -> assertThat(a.count("select count(*) from agent_processing_jobs where task_id in ("
-                    + String.join(",", tasks.stream().map(String::valueOf).toList()) + ") and status = 'completed'")).isEqualTo(60));
-            assertThat(tasks).allSatisfy(t -> assertThat(Counting.RUNS.get(t)).as("runs of task " + t).hasValue(1));
-            assertThat(a.count("select count(*) from agent_processing_jobs where attempts <> 1")).isZero();
-            List<String> holders = a.db.sql("select distinct locked_by from agent_processing_jobs").query(String.class).list();
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(
+                                    a.count("select count(*) from agent_processing_jobs where task_id in ("
+                                            + String.join(
+                                                    ",",
+                                                    tasks.stream()
+                                                            .map(String::valueOf)
+                                                            .toList()) + ") and status = 'completed'"))
+                            .isEqualTo(60));
+            assertThat(tasks)
+                    .allSatisfy(t -> assertThat(Counting.RUNS.get(t))
+                            .as("runs of task " + t)
+                            .hasValue(1));
+            assertThat(a.count("select count(*) from agent_processing_jobs where attempts <> 1"))
+                    .isZero();
+            List<String> holders = a.db.sql("select distinct locked_by from agent_processing_jobs")
+                    .query(String.class)
+                    .list();
             assertThat(holders).isSubsetOf("worker-a", "worker-b");
         }
     }
@@ -250,12 +307,16 @@ class WorkerEndToEndTest extends ApiTest {
     void aPushIsRetriedWhileTheApiFailsOrIsDownAndSyncedOnlyOnceAccepted() throws Exception {
         TestDatabase db = RunningWorker.database();
         try (ApiGate gate = new ApiGate(api());
-                RunningWorker worker = RunningWorker.start(db, gate.url(), token, List.of(), "kanban.worker.agents=priority")) {
+                RunningWorker worker =
+                        RunningWorker.start(db, gate.url(), token, List.of(), "kanban.worker.agents=priority")) {
             gate.failPushes(true);
             long task = fx.task(board, "Outage of the billing service");
 
             // the API answers 5xx: the draft stays pending, with more attempts and the error
-            await().atMost(WAIT).untilAsserted(() -> assertThat(draft(worker, task)).startsWith("pending|").matches("pending\\|[2-9].*"));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(draft(worker, task))
+                            .startsWith("pending|")
+                            .matches("pending\\|[2-9].*"));
             assertThat(draft(worker, task)).contains("503");
             assertThat(gate.refusedPushes()).isGreaterThanOrEqualTo(2);
             assertThat(hints(task)).isEmpty();
@@ -263,38 +324,57 @@ class WorkerEndToEndTest extends ApiTest {
             // the API is away entirely: still pending, still retried
             gate.down();
             int attempts = attempts(worker, task);
-            await().atMost(WAIT).untilAsserted(() -> assertThat(attempts(worker, task)).isGreaterThan(attempts));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(attempts(worker, task)).isGreaterThan(attempts));
             assertThat(draft(worker, task)).startsWith("pending|");
             assertThat(hints(task)).isEmpty();
 
             // back and accepting: synced, exactly one hint
             gate.failPushes(false);
             gate.up();
-            await().atMost(WAIT).untilAsserted(() -> assertThat(draft(worker, task)).startsWith("synced|"));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(draft(worker, task)).startsWith("synced|"));
             JsonNode hints = hints(task);
             assertThat(hints).hasSize(1);
-            assertThat(hints.get(0).get("suggestion").get("priority").asString()).isEqualTo("urgent");
-            assertThat(worker.db.sql("select api_hint_id from hint_drafts where task_id = :t").param("t", task)
-                    .query(Long.class).single()).isEqualTo(hints.get(0).get("id").asLong());
+            assertThat(hints.get(0).get("suggestion").get("priority").asString())
+                    .isEqualTo("urgent");
+            assertThat(worker.db
+                            .sql("select api_hint_id from hint_drafts where task_id = :t")
+                            .param("t", task)
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(hints.get(0).get("id").asLong());
         }
     }
 
     private static String draft(RunningWorker worker, long task) {
-        return worker.db.sql("select concat_ws('|', status, attempts, coalesce(last_error, '')) from hint_drafts where task_id = :t")
-                .param("t", task).query(String.class).optional().orElse("none");
+        return worker.db
+                .sql(
+                        "select concat_ws('|', status, attempts, coalesce(last_error, '')) from hint_drafts where task_id = :t")
+                .param("t", task)
+                .query(String.class)
+                .optional()
+                .orElse("none");
     }
 
     private static int attempts(RunningWorker worker, long task) {
-        return worker.db.sql("select attempts from hint_drafts where task_id = :t").param("t", task).query(Integer.class).single();
+        return worker.db
+                .sql("select attempts from hint_drafts where task_id = :t")
+                .param("t", task)
+                .query(Integer.class)
+                .single();
     }
 
     private List<String> feedTypes(long task) {
         List<String> types = new ArrayList<>();
-        http.get("/api/v1/events?limit=500&board_id=" + board).json().get("items").forEach(e -> {
-            if (e.get("task_id").asLong() == task) {
-                types.add(e.get("type").asString());
-            }
-        });
+        http.get("/api/v1/events?limit=500&board_id=" + board)
+                .json()
+                .get("items")
+                .forEach(e -> {
+                    if (e.get("task_id").asLong() == task) {
+                        types.add(e.get("type").asString());
+                    }
+                });
         return types;
     }
 }

@@ -43,11 +43,13 @@ final class LocalBucketStore implements BucketStore {
         Entry entry = buckets.computeIfAbsent(key, k -> new Entry(rate));
         entry.lastUsedNanos = System.nanoTime();
         ConsumptionProbe probe = entry.bucket.tryConsumeAndReturnRemaining(1);
-        return Optional.of(new Consumption(probe.isConsumed(), probe.getRemainingTokens(), probe.getNanosToWaitForRefill()));
+        return Optional.of(
+                new Consumption(probe.isConsumed(), probe.getRemainingTokens(), probe.getNanosToWaitForRefill()));
     }
 
     /** Drops the buckets that are full again (a request racing the sweep may lose its one token: harmless). */
-    @Scheduled(fixedDelayString = "${kanban.rate-limit.sweep-interval:PT1M}",
+    @Scheduled(
+            fixedDelayString = "${kanban.rate-limit.sweep-interval:PT1M}",
             initialDelayString = "${kanban.rate-limit.sweep-interval:PT1M}")
     void sweep() {
         buckets.entrySet().removeIf(e -> e.getValue().bucket.getAvailableTokens() >= e.getValue().capacity);
@@ -66,9 +68,7 @@ final class LocalBucketStore implements BucketStore {
         if (excess > 0) {
             // snapshot the times first: they change while we sort
             record Use(String key, long at) {}
-            buckets.entrySet().stream()
-                    .map(e -> new Use(e.getKey(), e.getValue().lastUsedNanos))
-                    .toList().stream()
+            buckets.entrySet().stream().map(e -> new Use(e.getKey(), e.getValue().lastUsedNanos)).toList().stream()
                     .sorted(Comparator.comparingLong(Use::at))
                     .limit(excess)
                     .forEach(u -> buckets.remove(u.key()));

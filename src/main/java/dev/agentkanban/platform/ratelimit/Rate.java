@@ -31,8 +31,9 @@ record Rate(long permits, Duration period) {
     static Rate parse(String setting, String value) {
         Matcher m = FORMAT.matcher(value == null ? "" : value.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException(setting + " must be a number of requests per minute (e.g. 60) or N/s, N/min, N/h;"
-                    + " got '" + value + "'");
+            throw new IllegalArgumentException(
+                    setting + " must be a number of requests per minute (e.g. 60) or N/s, N/min, N/h;" + " got '"
+                            + value + "'");
         }
         long permits = Long.parseLong(m.group(1));
         if (permits < 1) {
@@ -54,7 +55,10 @@ record Rate(long permits, Duration period) {
     }
 
     Bandwidth bandwidth() {
-        return Bandwidth.builder().capacity(permits).refillGreedy(permits, period).build();
+        return Bandwidth.builder()
+                .capacity(permits)
+                .refillGreedy(permits, period)
+                .build();
     }
 
     BucketConfiguration configuration() {
@@ -69,7 +73,8 @@ record Rate(long permits, Duration period) {
     @Override
     public String toString() {
         long seconds = period.toSeconds();
-        String per = seconds == 1 ? "second" : seconds == 60 ? "minute" : seconds == 3600 ? "hour" : seconds + " seconds";
+        String per =
+                seconds == 1 ? "second" : seconds == 60 ? "minute" : seconds == 3600 ? "hour" : seconds + " seconds";
         return permits + " per " + per;
     }
 }

@@ -23,7 +23,8 @@ class RateLimitConfig {
     static final int ORDER = -95;
 
     @Bean
-    BucketStore rateLimitBuckets(@Value("${kanban.redis-url:}") String redisUrl,
+    BucketStore rateLimitBuckets(
+            @Value("${kanban.redis-url:}") String redisUrl,
             @Value("${kanban.rate-limit.key-prefix:agent-kanban:rate-limit:}") String prefix,
             @Value("${kanban.rate-limit.max-local-clients:100000}") int maxLocalClients) {
         if (redisUrl == null || redisUrl.isBlank()) {
@@ -33,7 +34,10 @@ class RateLimitConfig {
     }
 
     @Bean
-    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(BucketStore buckets, JsonMapper json, MeterRegistry registry,
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(
+            BucketStore buckets,
+            JsonMapper json,
+            MeterRegistry registry,
             @Value("${kanban.rate-limit.default:60/min}") String defaultRate,
             @Value("${kanban.rate-limit.bulk:10/min}") String bulkRate,
             @Value("${kanban.rate-limit.ws-connect:10/min}") String wsConnectRate) {

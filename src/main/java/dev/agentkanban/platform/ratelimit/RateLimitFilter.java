@@ -54,8 +54,14 @@ final class RateLimitFilter extends OncePerRequestFilter {
         }
     }
 
-    private static final List<PathPattern> UNLIMITED = patterns("/health", "/health/**", "/api/v1/health", "/api/v1/health/**",
-            "/api/v1/status", "/actuator/health", "/actuator/health/**");
+    private static final List<PathPattern> UNLIMITED = patterns(
+            "/health",
+            "/health/**",
+            "/api/v1/health",
+            "/api/v1/health/**",
+            "/api/v1/status",
+            "/actuator/health",
+            "/actuator/health/**");
 
     private final BucketStore store;
     private final Map<Budget, Rate> rates;
@@ -67,8 +73,12 @@ final class RateLimitFilter extends OncePerRequestFilter {
         this.rates = rates;
         this.json = json;
         for (Budget b : Budget.values()) {
-            rejections.put(b, Counter.builder("kanban.rate.limit.rejections").tag("budget", b.name().toLowerCase())
-                    .description("requests refused with 429 by the rate limit").register(registry));
+            rejections.put(
+                    b,
+                    Counter.builder("kanban.rate.limit.rejections")
+                            .tag("budget", b.name().toLowerCase())
+                            .description("requests refused with 429 by the rate limit")
+                            .register(registry));
         }
     }
 
@@ -78,7 +88,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
         if (UNLIMITED.stream().anyMatch(p -> p.matches(path))) {
             return Optional.empty();
         }
-        return Arrays.stream(Budget.values()).filter(b -> b.paths.stream().anyMatch(p -> p.matches(path))).findFirst();
+        return Arrays.stream(Budget.values())
+                .filter(b -> b.paths.stream().anyMatch(p -> p.matches(path)))
+                .findFirst();
     }
 
     @Override
@@ -91,7 +103,8 @@ final class RateLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Budget budget = budgetOf(request.getRequestURI()).orElseThrow();
         Rate rate = rates.get(budget);
-        Optional<BucketStore.Consumption> taken = store.tryConsume(budget.name().toLowerCase() + ":" + clientOf(request), rate);
+        Optional<BucketStore.Consumption> taken =
+                store.tryConsume(budget.name().toLowerCase() + ":" + clientOf(request), rate);
         if (taken.isEmpty()) { // the store is unavailable: fail open
             chain.doFilter(request, response);
             return;
@@ -108,9 +121,14 @@ final class RateLimitFilter extends OncePerRequestFilter {
         response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
-                "Too many requests", "rate limit of " + rate + " exceeded; retry in " + retryAfter + " s",
-                Map.of("retry_after", retryAfter)));
+        json.writeValue(
+                response.getOutputStream(),
+                Problems.of(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "rate-limited",
+                        "Too many requests",
+                        "rate limit of " + rate + " exceeded; retry in " + retryAfter + " s",
+                        Map.of("retry_after", retryAfter)));
     }
 
     /**
@@ -120,7 +138,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
      */
     static String clientOf(HttpServletRequest request) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        Object principal = auth != null && auth.getPrincipal() instanceof RateLimited r ? r : request.getAttribute(RateLimited.ATTRIBUTE);
+        Object principal = auth != null && auth.getPrincipal() instanceof RateLimited r
+                ? r
+                : request.getAttribute(RateLimited.ATTRIBUTE);
         if (principal instanceof RateLimited caller) {
             return caller.rateLimitKey();
         }
@@ -128,6 +148,8 @@ final class RateLimitFilter extends OncePerRequestFilter {
     }
 
     private static List<PathPattern> patterns(String... paths) {
-        return Arrays.stream(paths).map(PathPatternParser.defaultInstance::parse).toList();
+        return Arrays.stream(paths)
+                .map(PathPatternParser.defaultInstance::parse)
+                .toList();
     }
 }

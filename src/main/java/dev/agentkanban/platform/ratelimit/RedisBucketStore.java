@@ -69,7 +69,8 @@ final class RedisBucketStore implements BucketStore, AutoCloseable {
         try {
             ConsumptionProbe probe = p.getProxy(prefix + rate.key() + ":" + key, rate::configuration)
                     .tryConsumeAndReturnRemaining(1);
-            return Optional.of(new Consumption(probe.isConsumed(), probe.getRemainingTokens(), probe.getNanosToWaitForRefill()));
+            return Optional.of(
+                    new Consumption(probe.isConsumed(), probe.getRemainingTokens(), probe.getNanosToWaitForRefill()));
         } catch (RuntimeException e) {
             warn(e);
             return Optional.empty();
@@ -104,8 +105,10 @@ final class RedisBucketStore implements BucketStore, AutoCloseable {
         long now = System.nanoTime();
         if (now - nextWarning >= 0) {
             nextWarning = now + WARN_INTERVAL_NANOS;
-            log.warn("rate limits are not enforced: Redis at {} is unavailable ({}); requests pass unlimited until it is back",
-                    where, e.getMessage());
+            log.warn(
+                    "rate limits are not enforced: Redis at {} is unavailable ({}); requests pass unlimited until it is back",
+                    where,
+                    e.getMessage());
         }
     }
 

@@ -31,12 +31,16 @@ class LocalBucketStoreTest {
         Rate fast = new Rate(1_000_000, Duration.ofSeconds(1));
         store.tryConsume("refilled", fast);
         // a million per second refills within microseconds
-        await("the refilled bucket is swept").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
-            store.sweep();
-            return store.size() < 2;
-        });
+        await("the refilled bucket is swept")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    store.sweep();
+                    return store.size() < 2;
+                });
         assertThat(store.size()).isEqualTo(1);
-        assertThat(store.tryConsume("spent", threePerHour).orElseThrow().remaining()).isEqualTo(1);
+        assertThat(store.tryConsume("spent", threePerHour).orElseThrow().remaining())
+                .isEqualTo(1);
     }
 
     @Test
@@ -46,6 +50,7 @@ class LocalBucketStoreTest {
             store.tryConsume("client-" + i, threePerHour);
         }
         assertThat(store.size()).isLessThanOrEqualTo(10);
-        assertThat(store.tryConsume("client-49", threePerHour).orElseThrow().remaining()).isEqualTo(1);
+        assertThat(store.tryConsume("client-49", threePerHour).orElseThrow().remaining())
+                .isEqualTo(1);
     }
 }

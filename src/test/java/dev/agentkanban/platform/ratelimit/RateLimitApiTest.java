@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** Rate limits held in this instance's memory, with small budgets per hour so that nothing refills mid-test. */
-@TestPropertySource(properties = {
-    "kanban.rate-limit.enabled=true",
-    "kanban.rate-limit.default=5/h",
-    "kanban.rate-limit.bulk=2/h",
-    "kanban.rate-limit.ws-connect=3/h",
-    "kanban.redis-url=",
-    "spring.datasource.hikari.maximum-pool-size=5"
-})
+@TestPropertySource(
+        properties = {
+            "kanban.rate-limit.enabled=true",
+            "kanban.rate-limit.default=5/h",
+            "kanban.rate-limit.bulk=2/h",
+            "kanban.rate-limit.ws-connect=3/h",
+            "kanban.redis-url=",
+            "spring.datasource.hikari.maximum-pool-size=5"
+        })
 class RateLimitApiTest extends ApiTest {
 
     private static final AtomicInteger USERS = new AtomicInteger();
@@ -41,7 +42,8 @@ class RateLimitApiTest extends ApiTest {
         }
         Response refused = client.get("/api/v1/boards");
         assertThat(refused.status()).isEqualTo(429);
-        assertThat(refused.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(refused.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(refused.header("X-RateLimit-Limit")).contains("5");
         assertThat(refused.header("X-RateLimit-Remaining")).contains("0");
         long retryAfter = Long.parseLong(refused.header("Retry-After").orElseThrow());
@@ -58,7 +60,8 @@ class RateLimitApiTest extends ApiTest {
             client.get("/api/v1/boards");
         }
         long boards = count("boards");
-        assertThat(client.post("/api/v1/boards", obj("name", "Too late")).status()).isEqualTo(429);
+        assertThat(client.post("/api/v1/boards", obj("name", "Too late")).status())
+                .isEqualTo(429);
         assertThat(count("boards")).isEqualTo(boards);
     }
 
@@ -85,11 +88,13 @@ class RateLimitApiTest extends ApiTest {
         Http anonymous = http.anonymous();
         for (int i = 0; i < 5; i++) {
             // a different name each time, so the sign-in throttle per name does not step in first
-            Response r = anonymous.post("/api/v1/auth/login", obj("username", "nobody-" + i, "password", "wrong-password"));
+            Response r =
+                    anonymous.post("/api/v1/auth/login", obj("username", "nobody-" + i, "password", "wrong-password"));
             assertThat(r.status()).as(r.body()).isEqualTo(401);
             assertThat(r.header("X-RateLimit-Remaining")).contains(Integer.toString(4 - i));
         }
-        Response refused = anonymous.post("/api/v1/auth/login", obj("username", "nobody-5", "password", "wrong-password"));
+        Response refused =
+                anonymous.post("/api/v1/auth/login", obj("username", "nobody-5", "password", "wrong-password"));
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.header("Retry-After")).isPresent();
     }

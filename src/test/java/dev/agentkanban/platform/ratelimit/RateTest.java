@@ -47,8 +47,18 @@ class RateTest {
         assertThat(RateLimitFilter.budgetOf("/ws")).contains(Budget.WS_CONNECT);
         assertThat(RateLimitFilter.budgetOf("/ws/connect")).contains(Budget.WS_CONNECT);
         assertThat(RateLimitFilter.budgetOf("/mcp")).contains(Budget.DEFAULT);
-        for (String open : new String[] {"/health", "/api/v1/health", "/api/v1/health/simple", "/api/v1/status",
-            "/actuator/health", "/actuator/health/liveness", "/", "/index.html", "/js/app.js", "/docs"}) {
+        for (String open : new String[] {
+            "/health",
+            "/api/v1/health",
+            "/api/v1/health/simple",
+            "/api/v1/status",
+            "/actuator/health",
+            "/actuator/health/liveness",
+            "/",
+            "/index.html",
+            "/js/app.js",
+            "/docs"
+        }) {
             assertThat(RateLimitFilter.budgetOf(open)).as(open).isEqualTo(Optional.empty());
         }
     }

@@ -40,8 +40,12 @@ class SharedRateLimitTest {
             throw new IllegalStateException("Redis is required on CI (CI=true) and is not running at " + REDIS_URL);
         }
         assumeTrue(redisReachable(), "Redis is not running at " + REDIS_URL);
-        String[] settings = {"kanban.rate-limit.enabled=true", "kanban.rate-limit.default=5/h",
-            "kanban.redis-url=" + REDIS_URL, "kanban.rate-limit.key-prefix=" + prefix};
+        String[] settings = {
+            "kanban.rate-limit.enabled=true",
+            "kanban.rate-limit.default=5/h",
+            "kanban.redis-url=" + REDIS_URL,
+            "kanban.rate-limit.key-prefix=" + prefix
+        };
         a = AppInstance.start(settings);
         b = AppInstance.start(settings);
     }
@@ -99,9 +103,13 @@ class SharedRateLimitTest {
 
     @Test
     void anInstanceWhoseRedisIsDownServesUnlimited() {
-        try (AppInstance lonely = AppInstance.start("kanban.rate-limit.enabled=true", "kanban.rate-limit.default=2/h",
-                "kanban.redis-url=redis://127.0.0.1:1", "kanban.rate-limit.key-prefix=" + prefix)) {
-            Http client = lonely.member("unlimited-" + UUID.randomUUID().toString().substring(0, 8));
+        try (AppInstance lonely = AppInstance.start(
+                "kanban.rate-limit.enabled=true",
+                "kanban.rate-limit.default=2/h",
+                "kanban.redis-url=redis://127.0.0.1:1",
+                "kanban.rate-limit.key-prefix=" + prefix)) {
+            Http client =
+                    lonely.member("unlimited-" + UUID.randomUUID().toString().substring(0, 8));
             for (int i = 0; i < 5; i++) {
                 Response r = client.get("/api/v1/boards");
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
