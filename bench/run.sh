@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Agent Kanban benchmark (SPEC §10): starts the service on a fresh database exactly as a user would,
 # seeds 10,000 and then 100,000 tasks with SQL, drives HTTP load with wrk at 1, 8 and 32 connections,
-# replays every operation's SQL with pgbench (the limit), measures live update latency to 1, 100
-# and 1,000 WebSocket subscribers, and writes the results to docs/benchmarks.md.
+# replays every operation's SQL with pgbench (the limit), measures the work breakdown (board state
+# with relations on a fifth of the tasks, claim_next by 8 agents with 30% of the tasks blocked:
+# bench/breakdown.sh), live update latency to 1, 100 and 1,000 WebSocket subscribers, and writes the
+# results to docs/benchmarks.md.
 #
 #   bench/run.sh            full run: 10 s per measurement (about 25 minutes)
 #   bench/run.sh --quick    smoke run: every operation for 2 s, 10,000 tasks, 8 connections, 1 and 10
@@ -10,7 +12,8 @@
 #                           bench/results/<time>/benchmarks.md (docs/benchmarks.md keeps the full run)
 #
 # Options: --duration SECONDS, --out FILE (default docs/benchmarks.md, or the run's directory with
-# --quick), --datasets N,N (task counts), --subscribers N,N (WebSocket subscribers), --help.
+# --quick), --datasets N,N (task counts), --subscribers N,N (WebSocket subscribers), --breakdown-only
+# (only the work breakdown stage per dataset; its report goes to the run's directory), --help.
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, trust), psql, pgbench, curl, wrk (installed
 # with apt-get when missing and run as root) and a JDK 21 or newer.
 set -euo pipefail
@@ -19,6 +22,7 @@ cd "$(dirname "$0")/.."
 COMMAND="bench/run.sh${*:+ $*}"
 
 QUICK=false
+BREAKDOWN_ONLY=false
 DURATION=10
 WARMUP=5
 FIRST_WARMUP=15
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=true; DURATION=2; WARMUP=1; FIRST_WARMUP=1; CONCURRENCIES=(8); DATASETS=(10000); SUBSCRIBERS=(1 10); WS_EVENTS=10 ;;
     --duration) DURATION="$2"; shift ;;
     --out) OUT="$2"; shift ;;
+    --breakdown-only) BREAKDOWN_ONLY=true ;;
     --datasets) IFS=, read -r -a DATASETS <<<"$2"; shift ;;
     --subscribers) IFS=, read -r -a SUBSCRIBERS <<<"$2"; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -50,7 +55,7 @@ done
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
 RUN_DIR="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RUN_DIR"
-[ -n "$OUT" ] || { if $QUICK; then OUT="$RUN_DIR/benchmarks.md"; else OUT=docs/benchmarks.md; fi; }
+[ -n "$OUT" ] || { if $QUICK || $BREAKDOWN_ONLY; then OUT="$RUN_DIR/benchmarks.md"; else OUT=docs/benchmarks.md; fi; }
 RESULTS="$RUN_DIR/results.tsv"   # kind op dataset conns rps p50_ms p99_ms errors rss_mb load1 app_cpu_ms pg_cpu_ms (per request)
 : >"$RESULTS"
 WS_RESULTS="$RUN_DIR/websocket.txt"
@@ -58,6 +63,8 @@ APP_PID=""
 SQL_DIR=bench/sql
 # shellcheck source=sql/scripts.sh
 . "$SQL_DIR/scripts.sh"
+# shellcheck source=breakdown.sh
+. bench/breakdown.sh
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -362,6 +369,10 @@ explain_reads() {
 
 for n in "${DATASETS[@]}"; do
   seed "$n"
+  if $BREAKDOWN_ONLY; then
+    breakdown_stage "$n"
+    continue
+  fi
   write_pgbench_scripts
   raw_vars
   log "warming up the read operations (not recorded)"
@@ -373,8 +384,9 @@ for n in "${DATASETS[@]}"; do
   for op in "${WRITE_OPS[@]}"; do run_wrk "$op" "$n" 8 warmup; done
   for op in "${WRITE_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_wrk "$op" "$n" "$c"; done; done
   for op in "${WRITE_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c"; done; done
+  breakdown_stage "$n"
 done
-run_websocket
+$BREAKDOWN_ONLY || run_websocket
 stop_app
 
 # ---- report ------------------------------------------------------------------------------------
@@ -388,6 +400,8 @@ label() {
     create_task) echo "create task" ;;
     move_task) echo "move task" ;;
     update_task) echo "update task (PATCH title)" ;;
+    board_state_relations) echo "board state with relations (50 per column)" ;;
+    claim_next) echo "claim next task" ;;
   esac
 }
 
@@ -586,6 +600,21 @@ statement_latencies() {  # statement_latencies OP
     "$RUN_DIR/pgbench-$BIG-$1-c${CONCURRENCIES[0]}.txt" | cut -c1-120
 }
 
+if $BREAKDOWN_ONLY; then
+  {
+    echo "# Work breakdown benchmark"
+    echo
+    echo "- command: \`$COMMAND\` ($DURATION s per measurement), $(date -u +%Y-%m-%dT%H:%M:%SZ), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`"
+    echo "- machine: $(nproc) cores, shared with the load generator and PostgreSQL; 1-minute load average $LOAD_BEFORE before the start, at most $(awk -F'\t' '$10 > m { m = $10 } END { print m + 0 }' "$RESULTS") at the end of a measurement"
+    echo
+    breakdown_report
+  } >"$OUT"
+  cat "$OUT"
+  errors=$(awk -F'\t' '{ s += $8 } END { print s + 0 }' "$RESULTS")
+  [ "$errors" = 0 ] || die "$errors error responses: the run failed (see $RUN_DIR)"
+  exit 0
+fi
+
 LOAD_MAX=$(awk -F'\t' '$10 > m { m = $10 } END { print m + 0 }' "$RESULTS")
 TOTAL_ERRORS=$(awk -F'\t' '{ s += $8 } END { print s + 0 }' "$RESULTS")
 WS_MISSING=$(awk '$1 == "WS" { for (i = 2; i <= NF; i++) if ($i ~ /^missing=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }' "$WS_RESULTS")
@@ -682,6 +711,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "so at 8 and 32 connections the latencies are mostly queueing (mean latency ≈ connections ÷ throughput)."
   echo "Compare an operation with its raw SQL run rather than across machines. When the load average"
   echo "above is well over the core count, other processes competed too and the run is noisy."
+  echo
+  breakdown_report
   echo
   echo "## Live updates"
   echo

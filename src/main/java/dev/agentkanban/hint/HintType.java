@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * What a hint is about, and what applying it does. Field hints set task fields named by their
- * suggestion's keys; a tags hint adds tags by name; the informational kinds (actions, duplicate,
- * stale, wip) change nothing on the task: applying one records that it was acted on.
+ * suggestion's keys; a tags hint adds tags by name; an actions hint may propose a work breakdown
+ * ({@code checklist} items, {@code subtasks}) that applying creates; the other informational kinds
+ * (duplicate, stale, wip) change nothing on the task: applying one records that it was acted on.
  */
 public enum HintType {
     TITLE(Set.of("title")),
@@ -27,7 +28,7 @@ public enum HintType {
         this.keys = keys;
     }
 
-    /** True when applying changes nothing on the task. */
+    /** True when the suggestion is free-form (an actions hint's proposed breakdown is checked apart). */
     public boolean informational() {
         return keys == null;
     }

@@ -15,9 +15,12 @@ import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
+import dev.agentkanban.task.TaskRequests.AddChecklistItem;
+import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
 import dev.agentkanban.task.TaskView;
 import dev.agentkanban.task.Tasks;
@@ -36,18 +39,24 @@ import tools.jackson.databind.json.JsonMapper;
  * task history row ({@code hint_added}, {@code hint_applied}, {@code hint_dismissed}) and one
  * {@code hints_available} event carrying the hint, what happened to it and how many hints of the task
  * are still pending. Applying a field hint is a task update (new version, the update's own history
- * and event, If-Match honoured); a tags hint adds the tags like the tag API; an informational hint
- * changes nothing on the task.
+ * and event, If-Match honoured); a tags hint adds the tags like the tag API; an actions hint that
+ * proposes a {@code checklist} or {@code subtasks} creates them; any other informational hint changes
+ * nothing on the task.
  */
 @Service
 public class Hints {
 
     static final int MAX_SUGGESTION_BYTES = 8192;
+    /** An actions hint proposes at most this many checklist items or subtasks. */
+    static final int MAX_PROPOSED = 50;
+    /** The length of a proposed checklist item's text or subtask's title. */
+    static final int MAX_PROPOSED_TEXT = 500;
 
     private final HintRepository repo;
     private final TaskRefs taskRefs;
     private final TaskQueries queries;
     private final Tasks tasks;
+    private final Checklists checklists;
     private final Tags tags;
     private final Transactions tx;
     private final Outbox outbox;
@@ -60,6 +69,7 @@ public class Hints {
             TaskRefs taskRefs,
             TaskQueries queries,
             Tasks tasks,
+            Checklists checklists,
             Tags tags,
             Transactions tx,
             Outbox outbox,
@@ -70,6 +80,7 @@ public class Hints {
         this.taskRefs = taskRefs;
         this.queries = queries;
         this.tasks = tasks;
+        this.checklists = checklists;
         this.tags = tags;
         this.tx = tx;
         this.outbox = outbox;
@@ -151,6 +162,8 @@ public class Hints {
                 requireVersion(hint.taskId(), expectedVersion);
                 if (hint.type() == HintType.TAGS) {
                     tags.addByNames(hint.taskId(), names(hint.suggestion().get("tags")));
+                } else if (hint.type() == HintType.ACTIONS) {
+                    breakDown(hint);
                 }
                 task = queries.get(hint.taskId());
             }
@@ -189,6 +202,49 @@ public class Hints {
         return hint;
     }
 
+    /**
+     * An actions hint's proposed work breakdown: its {@code checklist} texts become checklist items of
+     * the task (after the existing ones, in order) and its {@code subtasks} titles become subtasks on the
+     * task's board, each under the rules and with the audit of the checklist and task APIs.
+     */
+    private void breakDown(Hint hint) {
+        long taskId = hint.taskId();
+        for (String text : proposed(hint.suggestion(), "checklist")) {
+            checklists.add(taskId, null, new AddChecklistItem(text, false, null, null, null, null, null));
+        }
+        List<String> subtasks = proposed(hint.suggestion(), "subtasks");
+        if (subtasks.isEmpty()) {
+            return;
+        }
+        TaskView parent = queries.get(taskId);
+        for (String title : subtasks) {
+            tasks.create(CreateTask.subtask(parent.boardId(), title, parent.epic(), parent.area(), null, null, taskId));
+        }
+    }
+
+    /**
+     * The texts an actions suggestion proposes under {@code key} (none when it has no such key): a list
+     * of 1 to {@link #MAX_PROPOSED} non-blank strings of at most {@link #MAX_PROPOSED_TEXT} characters.
+     */
+    private static List<String> proposed(Map<String, Object> suggestion, String key) {
+        Object value = suggestion.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)
+                || list.isEmpty()
+                || list.size() > MAX_PROPOSED
+                || !list.stream()
+                        .allMatch(v -> v instanceof String s
+                                && !s.isBlank()
+                                && s.strip().length() <= MAX_PROPOSED_TEXT)) {
+            throw ApiException.invalid(
+                    "suggestion." + key,
+                    "must be a list of 1 to " + MAX_PROPOSED + " texts (1-" + MAX_PROPOSED_TEXT + " characters each)");
+        }
+        return list.stream().map(v -> ((String) v).strip()).toList();
+    }
+
     private void requireVersion(long taskId, Long expectedVersion) {
         taskRefs.lock(taskId);
         long version = queries.get(taskId).version();
@@ -212,6 +268,10 @@ public class Hints {
         Map<String, Object> suggestion = raw == null ? Map.of() : raw;
         if (json.writeValueAsBytes(suggestion).length > MAX_SUGGESTION_BYTES) {
             throw ApiException.invalid("suggestion", "must be at most " + MAX_SUGGESTION_BYTES + " bytes of JSON");
+        }
+        if (type == HintType.ACTIONS) {
+            proposed(suggestion, "checklist");
+            proposed(suggestion, "subtasks");
         }
         if (type.informational()) {
             return suggestion;

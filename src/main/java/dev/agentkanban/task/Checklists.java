@@ -158,24 +158,8 @@ public class Checklists {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem item = item(t, itemId);
             repo.delete(item.id());
-            TaskView subtask = tasks.create(new CreateTask(
-                    t.boardId,
-                    null,
-                    null,
-                    item.text(),
-                    null,
-                    null,
-                    null,
-                    t.epic,
-                    t.area,
-                    null,
-                    item.assignee(),
-                    item.dueDate(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    t.id));
+            TaskView subtask = tasks.create(
+                    CreateTask.subtask(t.boardId, item.text(), t.epic, t.area, item.assignee(), item.dueDate(), t.id));
             ItemChange change = changed(t, item, "converted", item.text(), "#" + subtask.id());
             return new Converted(queries.find(subtask.id()).orElseThrow(), change.task());
         });

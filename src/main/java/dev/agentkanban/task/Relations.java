@@ -134,7 +134,24 @@ public class Relations {
                     "task " + taskId + " already " + kind.toString().replace('_', ' ') + " task " + other,
                     Map.of("kind", kind.toString(), "task_id", other));
         }
-        switch (kind.stored) {
+        check(ws, kind.stored, from, to);
+        repo.insert(ws, kind.stored, from, to, CurrentRequest.get().actor());
+        announce(self, kind, that, "added");
+        if (announceOther) {
+            announce(that, RelationKind.of(kind.stored, !kind.outgoing), self, "added");
+        } else {
+            history.record(
+                    that,
+                    "relation_added",
+                    RelationKind.of(kind.stored, !kind.outgoing).toString(),
+                    null,
+                    Long.toString(self.id()));
+        }
+    }
+
+    /** The rules of a new stored relation: 409 for a blocking cycle, a parent cycle, a second parent, a too deep tree. */
+    private void check(long ws, String stored, long from, long to) {
+        switch (stored) {
             case "blocks" ->
                 repo.blockPath(ws, to, from).ifPresent(path -> {
                     List<Long> cycle = new ArrayList<>(List.of(from));
@@ -147,18 +164,6 @@ public class Relations {
                 });
             case "parent" -> checkTree(ws, from, to);
             default -> {}
-        }
-        repo.insert(ws, kind.stored, from, to, CurrentRequest.get().actor());
-        announce(self, kind, that, "added");
-        if (announceOther) {
-            announce(that, RelationKind.of(kind.stored, !kind.outgoing), self, "added");
-        } else {
-            history.record(
-                    that,
-                    "relation_added",
-                    RelationKind.of(kind.stored, !kind.outgoing).toString(),
-                    null,
-                    Long.toString(self.id()));
         }
     }
 
@@ -247,20 +252,39 @@ public class Relations {
         }
     }
 
+    /**
+     * After {@code reopened} was reopened: appends {@code task_blocked} for each open task it blocks
+     * that had no other open blocker, so it is blocked again (a live board shows the badge at once).
+     * Each such task is locked first, as in {@link #announceUnblocked}.
+     */
+    void announceBlocked(long reopened, List<Long> dependants) {
+        for (long dependant : dependants) {
+            announceIfOnlyBlocker(dependant, reopened, EventType.TASK_BLOCKED, "blocked_by");
+        }
+    }
+
     /** The open tasks {@code blocker} blocks (read before it closes or is deleted). */
     List<Long> dependantsOf(long blocker) {
         return repo.openDependants(ws(), blocker);
     }
 
     private void unblockIfFree(long dependant, long closed) {
+        announceIfOnlyBlocker(dependant, closed, EventType.TASK_UNBLOCKED, "unblocked_by");
+    }
+
+    /**
+     * Appends {@code event} {@code {task, <key>: blocker}} for the dependant when {@code blocker} is the
+     * only one of its blockers that counts (no other is open), after locking the dependant.
+     */
+    private void announceIfOnlyBlocker(long dependant, long blocker, EventType event, String key) {
         long ws = ws();
         repo.lockTasks(ws, List.of(dependant));
-        if (repo.openBlockersExcept(ws, dependant, closed) == 0) {
+        if (repo.openBlockersExcept(ws, dependant, blocker) == 0) {
             TaskView view = queries.find(dependant).orElseThrow();
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("task", view);
-            payload.put("unblocked_by", closed);
-            outbox.append(EventType.TASK_UNBLOCKED, view.boardId(), dependant, payload);
+            payload.put(key, blocker);
+            outbox.append(event, view.boardId(), dependant, payload);
         }
     }
 
@@ -327,10 +351,17 @@ public class Relations {
 
     /**
      * Inserts a relation as it was elsewhere (imports) between tasks the import just wrote, inside the
-     * import's write transaction; {@code kind} as stored. A pair that has it already keeps it.
+     * import's write transaction; {@code kind} as stored. A pair that has it already keeps it. A
+     * document is not trusted: the rules of {@link #add} hold (409 {@code cycle}, {@code has-parent},
+     * {@code too-deep}, by the new task ids), and the caller's transaction is then rolled back.
      */
     public void restore(String kind, long from, long to, String createdBy, java.time.Instant createdAt) {
         Transactions.requireActive("restoring must happen inside the import's transaction");
-        repo.restore(CurrentRequest.get().workspaceId(), kind, from, to, createdBy, createdAt);
+        long ws = CurrentRequest.get().workspaceId();
+        if (repo.find(ws, kind, from, to).isPresent()) {
+            return;
+        }
+        check(ws, kind, from, to);
+        repo.restore(ws, kind, from, to, createdBy, createdAt);
     }
 }

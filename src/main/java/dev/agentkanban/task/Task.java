@@ -65,6 +65,11 @@ final class Task {
         return !status.isOpen() && loadedStatus.isOpen();
     }
 
+    /** Whether this change reopens the task (open again after completed or cancelled): its dependants are blocked again. */
+    boolean reopens() {
+        return status.isOpen() && !loadedStatus.isOpen();
+    }
+
     void start() {
         if (status != TaskStatus.PENDING) {
             throw illegal("start", "only a pending task can be started");

@@ -42,7 +42,16 @@ public final class TaskRequests {
             Map<String, Object> metadata,
             @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
             @Min(0) Integer position,
-            Long parentId) {}
+            Long parentId) {
+
+        /** A subtask of {@code parentId} in the board's first column, with only these fields set. */
+        public static CreateTask subtask(
+                long boardId, String title, String epic, String area, String assignee, Instant dueDate, long parentId) {
+            return new CreateTask(
+                    boardId, null, null, title, null, null, null, epic, area, null, assignee, dueDate, null, null, null,
+                    null, parentId);
+        }
+    }
 
     /**
      * The editable fields, for PUT (all of them) and PATCH (those sent). Sending {@code status}

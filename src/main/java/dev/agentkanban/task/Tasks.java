@@ -497,6 +497,9 @@ public class Tasks {
                 t.status = status;
             }
             repo.update(t);
+            if (reopens) {
+                relations.announceBlocked(t.id, relations.dependantsOf(t.id));
+            }
             repo.recordChange(
                     t.id,
                     "occurrence_count",
@@ -539,6 +542,8 @@ public class Tasks {
         repo.update(t);
         if (t.closes()) {
             relations.announceUnblocked(t.id, relations.dependantsOf(t.id));
+        } else if (t.reopens()) {
+            relations.announceBlocked(t.id, relations.dependantsOf(t.id));
         }
     }
 

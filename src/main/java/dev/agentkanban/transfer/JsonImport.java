@@ -481,12 +481,43 @@ class JsonImport {
                 throw invalid("relations[]", "a relation names a task the document does not have: " + r);
             }
             boolean symmetric = kind.equals("relates_to");
-            relationApi.restore(
-                    kind,
-                    symmetric ? Math.min(from, to) : from,
-                    symmetric ? Math.max(from, to) : to,
-                    raw(r, "created_by"),
-                    time(r, "created_at"));
+            try {
+                relationApi.restore(
+                        kind,
+                        symmetric ? Math.min(from, to) : from,
+                        symmetric ? Math.max(from, to) : to,
+                        raw(r, "created_by"),
+                        time(r, "created_at"));
+            } catch (ApiException e) {
+                // the relation rules (cycle, second parent, depth) speak of the new ids: say it with the document's
+                long docFrom = r.path("from_task_id").asLong();
+                long docTo = r.path("to_task_id").asLong();
+                String why = switch (e.type()) {
+                    case "cycle" ->
+                        "closes the cycle " + documentPath(e.properties().get("path"));
+                    case "has-parent" -> "gives task " + docTo + " a second parent";
+                    case "too-deep" ->
+                        "nests subtasks more than " + e.properties().get("max_depth") + " levels deep";
+                    default -> e.getMessage();
+                };
+                throw invalid(
+                        "relations[]",
+                        kind + " from task " + docFrom + " to task " + docTo + " " + why + "; nothing was restored");
+            }
+        }
+
+        /** A cycle's path of restored task ids, as the document's ids ({@code #3 > #4 > #3}). */
+        private String documentPath(Object path) {
+            Map<Long, Long> back = new HashMap<>();
+            taskIds.forEach((doc, restored) -> back.put(restored, doc));
+            List<String> ids = new ArrayList<>();
+            if (path instanceof List<?> list) {
+                for (Object id : list) {
+                    Long restored = ((Number) id).longValue();
+                    ids.add("#" + back.getOrDefault(restored, restored));
+                }
+            }
+            return String.join(" > ", ids);
         }
 
         private void evidence(long taskId, JsonNode e) {

@@ -64,6 +64,22 @@ final class LineShape {
         return c == '-' || c == '*' || c == '+';
     }
 
+    /** The columns of the line's leading spaces and tabs (a tab counts 4). */
+    static int indent(String line) {
+        int columns = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == ' ') {
+                columns++;
+            } else if (c == '\t') {
+                columns += 4;
+            } else {
+                break;
+            }
+        }
+        return columns;
+    }
+
     /** {@code - [ ] text} or {@code - [x] text} (any of - * +, indentation allowed), or null. */
     static Task task(String line) {
         int i = skipSpaces(line, 0);

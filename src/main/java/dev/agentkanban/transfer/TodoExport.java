@@ -110,6 +110,7 @@ class TodoExport {
                 t.status().equals("cancelled"),
                 t.cancelReason(),
                 extra,
-                originalId);
+                originalId,
+                t.checklist());
     }
 }

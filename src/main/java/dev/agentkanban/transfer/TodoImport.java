@@ -10,6 +10,8 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.Checklists;
+import dev.agentkanban.task.Position;
 import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.transfer.TodoMarkdown.Document;
 import dev.agentkanban.transfer.TodoMarkdown.Item;
@@ -34,6 +36,8 @@ import org.springframework.stereotype.Service;
  * A task already on the board is skipped: one with the same {@code (id:N)} ({@code metadata.original_id}),
  * or, for a line without an id, one with the same text in the same column (each existing task matches
  * one line, so repeated lines are counted). A dry run reads the same way and writes nothing.
+ *
+ * <p>Checkbox lines indented under a task line (its notes) become that task's checklist items, in order.
  *
  * <p>Without a board the file goes to the workspace's board named {@value #DEFAULT_BOARD}, created with
  * the default columns when missing. Sections land in the board's first column of the section's kind.
@@ -60,8 +64,16 @@ class TodoImport {
     private final Targets targets;
     private final TransferRepository repo;
     private final ImportedTasks imported;
+    private final Checklists checklists;
 
-    TodoImport(Transactions tx, Boards boards, Targets targets, TransferRepository repo, ImportedTasks imported) {
+    TodoImport(
+            Transactions tx,
+            Boards boards,
+            Targets targets,
+            TransferRepository repo,
+            ImportedTasks imported,
+            Checklists checklists) {
+        this.checklists = checklists;
         this.tx = tx;
         this.boards = boards;
         this.targets = targets;
@@ -163,6 +175,11 @@ class TodoImport {
             c[1]++;
             if (!dryRun) {
                 long id = imported.insert(newTask(item, board.id(), column, slots.next(column.id()), ctx.actor()));
+                long position = 0;
+                for (TodoMarkdown.Check check : item.checklist()) {
+                    position += Position.GAP;
+                    checklists.restore(id, position, check.text(), check.done(), null, null, ctx.actor(), null);
+                }
                 imported.announce(id, SOURCE);
             }
         }

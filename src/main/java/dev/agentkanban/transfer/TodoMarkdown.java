@@ -107,7 +107,11 @@ final class TodoMarkdown {
             Long originalId,
             boolean cancelled,
             String cancelReason,
-            Map<String, Object> extra) {}
+            Map<String, Object> extra,
+            List<Check> checklist) {}
+
+    /** A checklist item of a task: a checkbox line indented under the task's line (its notes). */
+    record Check(String text, boolean done) {}
 
     /** Something the reader could not take as written; {@code line} is 1-based (null when it concerns no single line). */
     record Warning(Integer line, String message, String text) {}
@@ -115,6 +119,10 @@ final class TodoMarkdown {
     record Document(List<Item> items, List<Warning> warnings) {}
 
     static final int MAX_TITLE = 500;
+    /** A checklist item's text, and how many items a task keeps (as {@code task/Checklists}). */
+    static final int MAX_ITEM_TEXT = 500;
+
+    static final int MAX_ITEMS = 200;
     static final int MAX_EPIC = 200;
     static final int MAX_ASSIGNEE = 200;
     /** An epic is read from the text before the first colon only when that prefix is shorter than this. */
@@ -167,6 +175,8 @@ final class TodoMarkdown {
         List<Warning> warnings = new ArrayList<>();
         Section section = null;
         boolean fenced = false;
+        // the indentation of the section's last task line: a checkbox line indented further is its checklist item
+        int taskIndent = -1;
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
@@ -181,6 +191,7 @@ final class TodoMarkdown {
             }
             String heading = LineShape.heading(line);
             if (heading != null) {
+                taskIndent = -1;
                 Section named = Section.ofHeading(heading);
                 if (named != null) {
                     section = named;
@@ -191,6 +202,12 @@ final class TodoMarkdown {
             if (task == null && !LineShape.isTaskLike(line)) {
                 continue;
             }
+            int indent = LineShape.indent(line);
+            if (task != null && taskIndent >= 0 && indent >= taskIndent + 2 && !items.isEmpty()) {
+                note(items.getLast(), number, task, line, warnings);
+                continue;
+            }
+            taskIndent = indent;
             Section where = section;
             if (where == null) {
                 where = Section.TODO;
@@ -212,6 +229,26 @@ final class TodoMarkdown {
             items.add(task(number, where, task.checked(), rest, warnings));
         }
         return new Document(List.copyOf(items), List.copyOf(warnings));
+    }
+
+    /** A checkbox line under a task: one more checklist item of that task (its text as written). */
+    private static void note(Item item, int number, LineShape.Task task, String line, List<Warning> warnings) {
+        String text = task.rest().strip();
+        if (text.isEmpty()) {
+            warnings.add(new Warning(number, "checklist item without text; nothing to import", line.strip()));
+            return;
+        }
+        if (item.checklist().size() >= MAX_ITEMS) {
+            warnings.add(new Warning(
+                    number, "more than " + MAX_ITEMS + " checklist items under one task; left out", line.strip()));
+            return;
+        }
+        if (text.codePointCount(0, text.length()) > MAX_ITEM_TEXT) {
+            text = text.substring(0, text.offsetByCodePoints(0, MAX_ITEM_TEXT - 1)) + "…";
+            warnings.add(new Warning(
+                    number, "checklist item longer than " + MAX_ITEM_TEXT + " characters; shortened", line.strip()));
+        }
+        item.checklist().add(new Check(text, task.checked()));
     }
 
     private static Item task(int number, Section section, boolean checked, String rest, List<Warning> warnings) {
@@ -313,7 +350,8 @@ final class TodoMarkdown {
                 originalId,
                 cancelled,
                 cancelReason,
-                extra);
+                extra,
+                new ArrayList<>());
     }
 
     private static final List<String> KNOWN_KEYS = List.of(
@@ -352,7 +390,8 @@ final class TodoMarkdown {
                 null,
                 false,
                 null,
-                Map.of());
+                Map.of(),
+                new ArrayList<>());
     }
 
     /** The text before the first colon, when that is shorter than {@link #EPIC_PREFIX_LIMIT} characters. */
@@ -497,7 +536,8 @@ final class TodoMarkdown {
             boolean cancelled,
             String cancelReason,
             Map<String, Object> extra,
-            Long originalId) {}
+            Long originalId,
+            List<Check> checklist) {}
 
     /** A whole file: a title line, then the four sections in order (empty ones too, so the file shows the frame). */
     static String write(String title, Map<Section, List<Line>> sections) {
@@ -507,6 +547,12 @@ final class TodoMarkdown {
             out.append("\n## ").append(section.heading).append("\n\n");
             for (Line line : sections.getOrDefault(section, List.of())) {
                 out.append(line(line)).append("\n");
+                for (Check item : line.checklist()) {
+                    out.append("  ")
+                            .append(item.done() ? "- [x] " : "- [ ] ")
+                            .append(item.text().replace('\n', ' ').replace('\r', ' '))
+                            .append("\n");
+                }
             }
         }
         return out.toString();

@@ -60,7 +60,8 @@ class TransferRepository {
             Instant completedAt,
             List<String> tags,
             Long parentId,
-            List<Long> blockedBy) {}
+            List<Long> blockedBy,
+            List<TodoMarkdown.Check> checklist) {}
 
     /** The first board of the workspace with exactly this name. */
     Optional<Long> boardIdByName(long ws, String name) {
@@ -109,7 +110,11 @@ class TransferRepository {
                              where tt.task_id = t.id order by lower(g.name), g.id) as tags,
                        (select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'parent') as parent_id,
                        array(select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'blocks'
-                             order by r.from_task_id) as blocked_by
+                             order by r.from_task_id) as blocked_by,
+                       array(select i.text from checklist_items i where i.task_id = t.id
+                             order by i.position, i.id) as checklist_texts,
+                       array(select i.done from checklist_items i where i.task_id = t.id
+                             order by i.position, i.id) as checklist_done
                 from tasks t join board_columns c on c.id = t.column_id
                 where t.workspace_id = :ws and t.board_id = :board
                 order by c.position, t.position, t.id
@@ -209,6 +214,12 @@ class TransferRepository {
 
     private ExportedTask exported(ResultSet rs, int n) throws SQLException {
         String[] tags = (String[]) rs.getArray("tags").getArray();
+        String[] texts = (String[]) rs.getArray("checklist_texts").getArray();
+        Boolean[] done = (Boolean[]) rs.getArray("checklist_done").getArray();
+        List<TodoMarkdown.Check> checklist = new java.util.ArrayList<>(texts.length);
+        for (int i = 0; i < texts.length; i++) {
+            checklist.add(new TodoMarkdown.Check(texts[i], done[i]));
+        }
         return new ExportedTask(
                 rs.getLong("id"),
                 rs.getLong("column_id"),
@@ -230,7 +241,8 @@ class TransferRepository {
                 instant(rs.getTimestamp("completed_at")),
                 Arrays.asList(tags),
                 rs.getObject("parent_id", Long.class),
-                Arrays.asList((Long[]) rs.getArray("blocked_by").getArray()));
+                Arrays.asList((Long[]) rs.getArray("blocked_by").getArray()),
+                checklist);
     }
 
     static Instant instant(Timestamp ts) {

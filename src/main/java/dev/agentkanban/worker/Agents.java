@@ -411,6 +411,10 @@ final class Agents {
 
         static final int MAX_ITEMS = 8;
         static final int MAX_DESCRIPTION = 4000;
+        /** At most this many subtasks are proposed (the hint API takes 50), each title at most 500 characters. */
+        static final int MAX_SUBTASKS = 50;
+
+        static final int MAX_SUBTASK_TITLE = 500;
         private static final Pattern ITEM = Pattern.compile("(?m)^[ \\t]*[-*] \\[[ xX]\\]");
 
         Actions() {
@@ -432,10 +436,40 @@ final class Agents {
                 return List.of();
             }
             String why = items > MAX_ITEMS ? items + " checklist items" : "a description of " + length + " characters";
+            List<String> open = openItems(text);
+            if (items <= MAX_ITEMS || open.isEmpty()) {
+                return one(
+                        "actions",
+                        "The task holds " + why + ": consider splitting it into smaller tasks.",
+                        map("action", "split", "checklist_items", items));
+            }
+            // the open items are the pieces: applying the hint makes each a subtask
             return one(
                     "actions",
-                    "The task holds " + why + ": consider splitting it into smaller tasks.",
-                    map("action", "split", "checklist_items", items));
+                    "The task holds " + why + ": split it into " + open.size()
+                            + " subtasks, one per open item (applying this hint creates them).",
+                    map("action", "split", "checklist_items", items, "subtasks", open));
+        }
+
+        /**
+         * The texts of the open ({@code - [ ]}) checklist lines, at most {@link #MAX_SUBTASKS}, each cut to
+         * {@link #MAX_SUBTASK_TITLE} characters; read line by line without a pattern.
+         */
+        static List<String> openItems(String text) {
+            List<String> open = new java.util.ArrayList<>();
+            for (String line : text.lines().toList()) {
+                String s = line.stripLeading();
+                if (s.length() > 5
+                        && (s.charAt(0) == '-' || s.charAt(0) == '*')
+                        && s.startsWith(" [ ]", 1)
+                        && s.charAt(5) == ' ') {
+                    String item = s.substring(6).strip();
+                    if (!item.isEmpty() && open.size() < MAX_SUBTASKS) {
+                        open.add(item.length() > MAX_SUBTASK_TITLE ? item.substring(0, MAX_SUBTASK_TITLE) : item);
+                    }
+                }
+            }
+            return open;
         }
     }
 }

@@ -464,7 +464,7 @@ final class ModelAgents {
         }
     }
 
-    /** A split into checklist items (an actions hint until the API has work breakdown): sends title, description, criteria. */
+    /** A split into checklist items (an actions hint; applying it adds them to the task): sends title, description, criteria. */
     static final class Split extends Asking {
         Split(LanguageModel model, Context context, JsonMapper json, List<Agent> fallback) {
             super("model-split", "split.v1", model, context, json, fallback);
@@ -478,13 +478,18 @@ final class ModelAgents {
 
         @Override
         List<Finding> findings(WorkerTask t, JsonNode a) {
-            List<String> items = strings(a.get("items"));
+            List<String> items = strings(a.get("items")).stream()
+                    .map(String::strip)
+                    .filter(i -> !i.isEmpty())
+                    .map(i -> i.length() > 500 ? i.substring(0, 500) : i)
+                    .limit(50)
+                    .toList();
             if (!a.get("split").asBoolean() || items.size() < 2) {
                 return List.of();
             }
             return List.of(finding(
                     "actions",
-                    "Split into " + items.size() + " checklist items: "
+                    "Split into " + items.size() + " checklist items (applying this hint adds them): "
                             + a.get("reason").asString(),
                     Map.of("action", "split", "checklist", items)));
         }

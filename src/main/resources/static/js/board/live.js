@@ -21,7 +21,9 @@ export class BoardLive {
       case 'task_moved':
       case 'task_claimed':
       case 'task_released':
-      case 'task_completed': {
+      case 'task_completed':
+      case 'task_blocked': // a blocker was reopened: the task carries blocked = true
+      case 'task_unblocked': {
         this.eventAt.set(task.id, ++this.eventSeq);
         // an event for a state already shown (the page loaded after the change, or a replay) changes nothing
         const known = this.tasks.get(task.id);

@@ -104,5 +104,14 @@ class McpBreakdownToolsTest extends ApiTest {
                 .contains("does not exist");
         assertThat(agent.error("add_checklist_item", "task_id", parent, "text", " "))
                 .contains("text");
+
+        // report_issue records a new issue as a duplicate when asked
+        JsonNode reported = agent.ok(
+                "report_issue", "board", b[0], "title", "the docs are out of date again", "duplicate_of", parent);
+        long copy = reported.get("task").get("id").asLong();
+        assertThat(agent.ok("get_task", "task_id", copy).get("relations"))
+                .extracting(r ->
+                        r.get("kind").asString() + " " + r.get("task").get("id").asLong())
+                .containsExactly("duplicate_of " + parent);
     }
 }

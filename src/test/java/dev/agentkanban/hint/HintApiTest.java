@@ -291,6 +291,66 @@ class HintApiTest extends ApiTest {
     }
 
     @Test
+    void applyingAnActionsHintCreatesTheProposedChecklistItemsAndSubtasks() {
+        long task = fx.task(board, "Organise the meetup");
+        http.post("/api/v1/tasks/" + task + "/checklist", obj("text", "pick a date"));
+        long version = fx.get(task).get("version").asLong();
+        long id = hint(
+                        task,
+                        "type",
+                        "actions",
+                        "message",
+                        "split it",
+                        "suggestion",
+                        obj(
+                                "action",
+                                "split",
+                                "checklist",
+                                List.of("book the room", " order pizza "),
+                                "subtasks",
+                                List.of("find speakers", "announce it")))
+                .id();
+        long history = count("task_history");
+
+        Response r = http.post("/api/v1/hints/" + id + "/apply", null, "If-Match", "\"" + version + "\"");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode after = r.json().get("task");
+        assertThat(after.get("checklist").get("total").asLong()).isEqualTo(3);
+        assertThat(after.get("subtasks").get("total").asLong()).isEqualTo(2);
+        assertThat(after.get("version").asLong()).isGreaterThan(version);
+        assertThat(http.get("/api/v1/tasks/" + task + "/checklist")
+                        .json()
+                        .get("items")
+                        .valueStream()
+                        .map(i -> i.get("text").asString()))
+                .containsExactly("pick a date", "book the room", "order pizza");
+        JsonNode children = http.get("/api/v1/tasks?parent_id=" + task).json().get("items");
+        assertThat(children.valueStream().map(c -> c.get("title").asString()))
+                .containsExactlyInAnyOrder("find speakers", "announce it");
+        assertThat(children.valueStream().map(c -> c.get("board_id").asLong())).containsOnly(board);
+        // each creation is audited like its API: two checklist rows, two subtasks created, the hint applied
+        assertThat(history(task)).contains("hint_applied|actions|" + id + "|tester");
+        assertThat(count("task_history") - history).isGreaterThanOrEqualTo(2 + 2 + 1);
+
+        // a malformed proposal is refused when the hint is created
+        for (Object bad : List.of(List.of(), "one item", List.of(" "), List.of("x".repeat(501)), List.of(1, 2))) {
+            Response refused = hint(task, "type", "actions", "message", "split", "suggestion", obj("checklist", bad));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+            assertThat(refused.body()).contains("suggestion.checklist");
+        }
+        Response tooMany = hint(
+                task,
+                "type",
+                "actions",
+                "message",
+                "split",
+                "suggestion",
+                obj("subtasks", java.util.Collections.nCopies(51, "piece")));
+        assertThat(tooMany.status()).isEqualTo(422);
+    }
+
+    @Test
     void aStaleIfMatchIs412AndChangesNothing() {
         long task = fx.task(board, "Edited meanwhile");
         long field = priorityHint(task);

@@ -127,14 +127,44 @@ class BoardStateStatementsTest extends ApiTest {
             previous = id;
         }
 
+        // and a board seeded with SQL: 3,000 tasks, 600 relations (300 subtask pairs, 300 blockers), 1,500 checklist
+        // items
+        long[] huge = fx.board("Huge");
+        jdbc.sql("""
+                insert into tasks (workspace_id, board_id, column_id, position, title)
+                select b.workspace_id, b.id, (array[:c1, :c2, :c3])[g % 3 + 1], g * 65536, 'seeded ' || g
+                from boards b, generate_series(1, 3000) g where b.id = :board
+                """)
+                .param("board", huge[0])
+                .param("c1", huge[1])
+                .param("c2", huge[2])
+                .param("c3", huge[3])
+                .update();
+        jdbc.sql("""
+                with t as (select id, workspace_id, row_number() over (order by id) - 1 as i from tasks where board_id = :board)
+                insert into task_relations (workspace_id, kind, from_task_id, to_task_id, created_by)
+                select a.workspace_id, case when a.i % 10 = 0 then 'parent' else 'blocks' end, a.id, b.id, 'test'
+                from t a join t b on b.i = a.i + 1 where a.i % 10 in (0, 5)
+                """).param("board", huge[0]).update();
+        jdbc.sql("""
+                insert into checklist_items (workspace_id, task_id, position, text, done)
+                select workspace_id, id, 65536, 'step of ' || id, id % 3 = 0 from tasks where board_id = :board and id % 2 = 0
+                """).param("board", huge[0]).update();
+        assertThat(count("task_relations r join tasks t on t.id = r.to_task_id where t.board_id = " + huge[0]))
+                .isEqualTo(600);
+
         List<String> smallRun = boardState(small[0]);
         List<String> bigRun = boardState(big[0]);
+        List<String> hugeRun = boardState(huge[0]);
         assertThat(bigRun.stream().filter(s -> s.contains("task_relations"))).hasSize(1);
         assertThat(bigRun.stream().filter(s -> s.contains("checklist_items"))).hasSize(1);
         // 30 tasks with 20 relations run no more statements than 3 tasks without any (one per non-empty column, as
         // before)
         assertThat(bigRun).hasSameSizeAs(smallRun);
-        System.out.println("board state: " + bigRun.size() + " statements for 30 tasks with 20 relations, "
-                + smallRun.size() + " for 3 tasks");
+        assertThat(hugeRun).hasSameSizeAs(smallRun);
+        assertThat(hugeRun.stream().filter(sql -> sql.contains("task_relations")))
+                .hasSize(1);
+        System.out.println("board state: " + hugeRun.size() + " statements for 3,000 tasks with 600 relations, "
+                + bigRun.size() + " for 30 tasks with 20 relations, " + smallRun.size() + " for 3 tasks");
     }
 }

@@ -264,6 +264,57 @@ class RelationsApiTest extends ApiTest {
     }
 
     @Test
+    void reopeningAFinishedBlockerAnnouncesTheTaskBlockedAgain() {
+        long[] b = fx.board("Reblocking");
+        long blocker = fx.task(b[0], "lay the cable");
+        long other = fx.task(b[0], "order the parts");
+        long waiting = fx.task(b[0], "switch it on");
+        related(waiting, "blocked_by", blocker);
+        related(waiting, "blocked_by", other);
+        assertThat(http.post("/api/v1/tasks/" + blocker + "/complete", null).status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + other + "/complete", null).status())
+                .isEqualTo(200);
+        assertThat(fx.get(waiting).get("blocked").asBoolean()).isFalse();
+
+        Response reopened = http.post("/api/v1/tasks/" + blocker + "/reopen", null);
+        assertThat(reopened.status()).as(reopened.body()).isEqualTo(200);
+        List<String> blocked =
+                jdbc.sql("""
+                select (payload->>'blocked_by') || ' ' || (payload->'task'->>'blocked') || ' '
+                       || (payload->'task'->'blockers'->0->>'id') from outbox_events
+                where type = 'task_blocked' and task_id = :t
+                """).param("t", waiting).query(String.class).list();
+        assertThat(blocked).containsExactly(blocker + " true " + blocker);
+        // in the reopening's transaction
+        assertThat(jdbc.sql("""
+                select count(distinct tx_id) from outbox_events
+                where (type = 'task_blocked' and task_id = :w) or (task_id = :b and id = (select max(id) from outbox_events where task_id = :b))
+                """)
+                        .param("w", waiting)
+                        .param("b", blocker)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(fx.get(waiting).get("blocked").asBoolean()).isTrue();
+
+        // a second blocker reopened while the task is blocked already announces nothing new
+        assertThat(http.patch("/api/v1/tasks/" + other, obj("status", "pending"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(count("outbox_events where type = 'task_blocked' and task_id = " + waiting))
+                .isEqualTo(1);
+        // finishing both again unblocks it once more; reopening through PATCH status blocks it again
+        http.post("/api/v1/tasks/" + blocker + "/complete", null);
+        http.post("/api/v1/tasks/" + other + "/complete", null);
+        assertThat(http.patch("/api/v1/tasks/" + other, obj("status", "in_progress"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(count("outbox_events where type = 'task_blocked' and task_id = " + waiting))
+                .isEqualTo(2);
+    }
+
+    @Test
     void twoBlockersCompletedAtTheSameTimeAnnounceTheUnblockedTaskExactlyOnce() throws Exception {
         // the blockers are on two boards, so their completions do not take turns on one done column
         long[] b = fx.board("Simultaneous");

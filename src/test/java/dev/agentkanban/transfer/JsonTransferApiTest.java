@@ -321,6 +321,78 @@ class JsonTransferApiTest extends ApiTest {
     }
 
     @Test
+    void aDocumentWithACycleOrATooDeepTreeRestoresNothing() {
+        String good = export(owner).toString();
+        List<Long> ids = Http.JSON
+                .readTree(good)
+                .get("boards")
+                .valueStream()
+                .flatMap(board -> board.get("tasks").valueStream())
+                .map(t -> t.get("id").asLong())
+                .toList();
+        assertThat(ids).hasSizeGreaterThanOrEqualTo(6);
+        Http target = emptyWorkspace("json-relation-rules");
+        Map<String, Long> before = snapshot(jdbc);
+
+        // a blocks b blocks c blocks a
+        Response cycle = restore(
+                target,
+                withRelations(
+                        good,
+                        List.of(
+                                List.of("blocks", ids.get(0), ids.get(1)),
+                                List.of("blocks", ids.get(1), ids.get(2)),
+                                List.of("blocks", ids.get(2), ids.get(0)))));
+        assertThat(cycle.status()).as(cycle.body()).isEqualTo(422);
+        assertThat(cycle.body())
+                .contains("blocks from task " + ids.get(2) + " to task " + ids.get(0))
+                .contains("closes the cycle #" + ids.get(2) + " > #" + ids.get(0) + " > #" + ids.get(1) + " > #"
+                        + ids.get(2));
+        // a task its own ancestor
+        Response ancestor = restore(
+                target,
+                withRelations(
+                        good,
+                        List.of(List.of("parent", ids.get(0), ids.get(1)), List.of("parent", ids.get(1), ids.get(0)))));
+        assertThat(ancestor.status()).as(ancestor.body()).isEqualTo(422);
+        assertThat(ancestor.body()).contains("closes the cycle");
+        // six levels of subtasks
+        List<List<Object>> chain = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            chain.add(List.of("parent", ids.get(i), ids.get(i + 1)));
+        }
+        Response deep = restore(target, withRelations(good, chain));
+        assertThat(deep.status()).as(deep.body()).isEqualTo(422);
+        assertThat(deep.body()).contains("more than 5 levels deep");
+        // two parents of one task
+        Response twoParents = restore(
+                target,
+                withRelations(
+                        good,
+                        List.of(List.of("parent", ids.get(0), ids.get(2)), List.of("parent", ids.get(1), ids.get(2)))));
+        assertThat(twoParents.status()).as(twoParents.body()).isEqualTo(422);
+        assertThat(twoParents.body()).contains("a second parent");
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+
+        // five levels are allowed
+        Response fine = restore(target, withRelations(good, chain.subList(0, 4)));
+        assertThat(fine.status()).as(fine.body()).isEqualTo(201);
+    }
+
+    /** The document with its relations replaced by {@code [kind, from_task_id, to_task_id]} triples. */
+    private static String withRelations(String document, List<List<Object>> relations) {
+        ObjectNode doc = (ObjectNode) Http.JSON.readTree(document);
+        ArrayNode list = doc.putArray("relations");
+        for (List<Object> r : relations) {
+            list.addObject()
+                    .put("kind", (String) r.get(0))
+                    .put("from_task_id", (Long) r.get(1))
+                    .put("to_task_id", (Long) r.get(2));
+        }
+        return doc.toString();
+    }
+
+    @Test
     void aRestoredWorkspaceWorksAndIsAnnouncedPerBoard() {
         Http target = emptyWorkspace("json-working");
         long ws = jdbc.sql("select id from workspaces where slug = 'json-working'")

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
+import dev.agentkanban.transfer.TodoMarkdown.Check;
 import dev.agentkanban.transfer.TodoMarkdown.Document;
 import dev.agentkanban.transfer.TodoMarkdown.Item;
 import dev.agentkanban.transfer.TodoMarkdown.Line;
 import dev.agentkanban.transfer.TodoMarkdown.Section;
+import dev.agentkanban.transfer.TodoMarkdown.Warning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +40,9 @@ class TodoMarkdownTest {
 
     @Test
     void headingsMapToSectionsAndUnknownHeadingsKeepTheCurrentOne() {
-        assertThat(doc.items()).hasSize(22);
+        assertThat(doc.items()).hasSize(21);
         assertThat(doc.items().stream().filter(i -> i.section() == Section.BACKLOG))
-                .hasSize(6);
+                .hasSize(5);
         assertThat(doc.items().stream().filter(i -> i.section() == Section.TODO))
                 .hasSize(13);
         assertThat(doc.items().stream().filter(i -> i.section() == Section.IN_PROGRESS))
@@ -58,8 +60,10 @@ class TodoMarkdownTest {
     }
 
     @Test
-    void indentedLinesAreTasks() {
-        assertThat(item("Indented subtask line").section()).isEqualTo(Section.BACKLOG);
+    void aCheckboxLineIndentedUnderATaskIsItsChecklistItem() {
+        assertThat(doc.items()).noneMatch(i -> i.title().equals("Indented subtask line"));
+        assertThat(item("Auth: prefix and owner").checklist())
+                .containsExactly(new Check("Indented subtask line", false));
     }
 
     @Test
@@ -194,7 +198,8 @@ class TodoMarkdownTest {
                         false,
                         null,
                         Map.of("source", "x"),
-                        12L),
+                        12L,
+                        List.of(new Check("write the notes", true), new Check("(high) read them {\"a\": 1}", false))),
                 new Line(
                         false,
                         Priority.URGENT,
@@ -208,7 +213,8 @@ class TodoMarkdownTest {
                         false,
                         null,
                         Map.of(),
-                        null),
+                        null,
+                        List.of()),
                 new Line(
                         false,
                         Priority.MEDIUM,
@@ -222,7 +228,8 @@ class TodoMarkdownTest {
                         true,
                         "dropped",
                         Map.of(),
-                        null),
+                        null,
+                        List.of()),
                 new Line(
                         false,
                         Priority.LOW,
@@ -236,7 +243,8 @@ class TodoMarkdownTest {
                         false,
                         null,
                         Map.of(),
-                        3L));
+                        3L,
+                        List.of()));
         String text = TodoMarkdown.write("Board", Map.of(Section.TODO, lines));
         Document back = TodoMarkdown.parse(text);
         assertThat(back.warnings()).isEmpty();
@@ -251,6 +259,8 @@ class TodoMarkdownTest {
         assertThat(first.assignee()).isEqualTo("bob");
         assertThat(first.originalId()).isEqualTo(12L);
         assertThat(first.extra()).containsEntry("source", "x");
+        assertThat(first.checklist())
+                .containsExactly(new Check("write the notes", true), new Check("(high) read them {\"a\": 1}", false));
         assertThat(back.items().get(1).priority()).isEqualTo(Priority.URGENT);
         assertThat(back.items().get(1).title()).isEqualTo("(low) starts like a priority");
         assertThat(back.items().get(2).title()).isEqualTo("ends with a brace {x}");
@@ -259,5 +269,45 @@ class TodoMarkdownTest {
         assertThat(back.items().get(3).title()).isEqualTo("ends like a suffix (high)");
         assertThat(back.items().get(3).priority()).isEqualTo(Priority.LOW);
         assertThat(TodoMarkdown.write("Board", Map.of(Section.TODO, lines))).isEqualTo(text);
+    }
+
+    @Test
+    void checkboxLinesIndentedUnderATaskAreItsChecklist() {
+        Document doc = TodoMarkdown.parse("""
+                ## To Do
+                - [ ] Plan the trip
+                  - [x] book the flight
+                  - [ ] (high) pack {"not": "metadata"}
+                	* [ ] renew the passport
+                  some note that is no item
+                  - [ ]
+                - [ ] Next task
+                    - [ ] its own item
+                ## In Progress
+                  - [ ] indented first line of a section is a task
+                  - [ ] and so is its sibling
+                    - [ ] which has an item
+                """);
+        assertThat(doc.items())
+                .extracting(Item::title)
+                .containsExactly(
+                        "Plan the trip",
+                        "Next task",
+                        "indented first line of a section is a task",
+                        "and so is its sibling");
+        assertThat(doc.items().get(0).checklist())
+                .containsExactly(
+                        new Check("book the flight", true),
+                        new Check("(high) pack {\"not\": \"metadata\"}", false),
+                        new Check("renew the passport", false));
+        assertThat(doc.items().get(1).checklist()).containsExactly(new Check("its own item", false));
+        assertThat(doc.items().get(2).checklist()).isEmpty();
+        assertThat(doc.items().get(3).checklist()).containsExactly(new Check("which has an item", false));
+        assertThat(doc.warnings()).extracting(Warning::line).containsExactly(7);
+
+        String longText = "x".repeat(600);
+        Document cut = TodoMarkdown.parse("- [ ] Task\n  - [ ] " + longText + "\n");
+        assertThat(cut.items().getFirst().checklist().getFirst().text()).hasSize(500);
+        assertThat(cut.warnings()).extracting(Warning::message).anyMatch(m -> m.contains("shortened"));
     }
 }

@@ -128,4 +128,88 @@ class WebBreakdownTest extends MemberPageTest {
         assertThat(alice.get("/api/v1/tasks/" + task + "/checklist").json().get("items"))
                 .hasSize(1);
     }
+
+    @Test
+    void thePickerSuggestsTasksByTitleAndAChecklistItemIsDraggedIntoPlace() {
+        long[] b = fx.board("Picker and drag");
+        long task = fx.task(b[0], "ship the parcel", "column_id", b[2]);
+        long other = fx.task(b[0], "weigh the parcel first", "column_id", b[2]);
+        for (String text : List.of("wrap it", "label it", "post it")) {
+            assertThat(alice.post("/api/v1/tasks/" + task + "/checklist", obj("text", text))
+                            .status())
+                    .isEqualTo(201);
+        }
+        browser.openBoard(b[0], null);
+        browser.card("ship the parcel")
+                .findElement(By.cssSelector(".card-title"))
+                .click();
+        browser.until(d ->
+                d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 3);
+
+        // the checklist's last item dragged by its handle above the first
+        List<WebElement> items = browser.driver().findElements(By.cssSelector("#card-panel .checklist-item"));
+        WebElement first = items.get(0);
+        new Actions(browser.driver())
+                .clickAndHold(items.get(2).findElement(By.cssSelector(".drag-handle")))
+                .moveByOffset(0, -5)
+                .moveToElement(first, 0, -first.getSize().getHeight() / 4)
+                .moveByOffset(0, -2)
+                .release()
+                .perform();
+        browser.until(d -> checklistTexts(task).equals(List.of("post it", "wrap it", "label it")));
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .checklist-item label")).stream()
+                .map(l -> l.getText().strip())
+                .toList()
+                .equals(List.of("post it", "wrap it", "label it")));
+
+        // an item deleted, and a subtask made with the quick create
+        browser.driver()
+                .findElements(By.cssSelector("#card-panel .delete-item"))
+                .get(2)
+                .click();
+        browser.until(d -> checklistTexts(task).equals(List.of("post it", "wrap it")));
+        browser.until(d ->
+                d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 2);
+        browser.driver().findElement(By.cssSelector("#card-panel .subtask-title")).sendKeys("buy stamps");
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .subtask-form button"))
+                .click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .subtask-list li")).stream()
+                .anyMatch(li -> li.getText().contains("buy stamps")));
+        browser.card("buy stamps");
+        assertThat(alice.get("/api/v1/tasks?parent_id=" + task).json().get("items").get(0).get("title").asString())
+                .isEqualTo("buy stamps");
+
+        // the relation picker suggests tasks by title; the suggestion names the task by #id
+        WebElement search = browser.driver().findElement(By.cssSelector("#card-panel .relation-search"));
+        search.sendKeys("weigh the");
+        String suggestion = "#" + other + " weigh the parcel first";
+        browser.until(d -> browser.js(
+                        "return [...document.querySelectorAll('#relation-candidates option')].map(o => o.value)")
+                .toString()
+                .contains(suggestion));
+        search.clear();
+        search.sendKeys(suggestion);
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .add-relation"))
+                .click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .blockers .task-link")).stream()
+                .anyMatch(a -> a.getText().equals(suggestion)));
+        assertThat(alice.get("/api/v1/tasks/" + task)
+                        .json()
+                        .get("blockers")
+                        .get(0)
+                        .get("id")
+                        .asLong())
+                .isEqualTo(other);
+    }
+
+    private List<String> checklistTexts(long task) {
+        return alice.get("/api/v1/tasks/" + task + "/checklist")
+                .json()
+                .get("items")
+                .valueStream()
+                .map(i -> i.get("text").asString())
+                .toList();
+    }
 }

@@ -197,6 +197,20 @@ class AgentsTest {
         String checklist = "- [ ] step\n".repeat(9);
         Finding found = only(actions, task("Launch", "description", checklist));
         assertThat(found.suggestion()).containsEntry("action", "split").containsEntry("checklist_items", 9L);
+        // the open items are proposed as subtasks (applying the hint creates them); done ones are not
+        Finding named = only(
+                actions,
+                task(
+                        "Launch",
+                        "description",
+                        "Plan:\n- [x] book the hall\n  * [ ] print the tickets  \n" + "- [ ] step\n".repeat(7)
+                                + "- [ ]\n-[ ] not an item"));
+        assertThat(named.suggestion().get("subtasks"))
+                .isEqualTo(java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of("print the tickets"),
+                                java.util.stream.Stream.generate(() -> "step").limit(7))
+                        .toList());
+        assertThat(named.message()).contains("8 subtasks");
         assertThat(run(actions, task("Launch", "description", "- [ ] step\n".repeat(8))))
                 .isEmpty();
     }
