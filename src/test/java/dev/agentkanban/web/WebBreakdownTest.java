@@ -170,14 +170,21 @@ class WebBreakdownTest extends MemberPageTest {
         browser.until(d -> checklistTexts(task).equals(List.of("post it", "wrap it")));
         browser.until(d ->
                 d.findElements(By.cssSelector("#card-panel .checklist-item")).size() == 2);
-        browser.driver().findElement(By.cssSelector("#card-panel .subtask-title")).sendKeys("buy stamps");
+        browser.driver()
+                .findElement(By.cssSelector("#card-panel .subtask-title"))
+                .sendKeys("buy stamps");
         browser.driver()
                 .findElement(By.cssSelector("#card-panel .subtask-form button"))
                 .click();
         browser.until(d -> d.findElements(By.cssSelector("#card-panel .subtask-list li")).stream()
                 .anyMatch(li -> li.getText().contains("buy stamps")));
         browser.card("buy stamps");
-        assertThat(alice.get("/api/v1/tasks?parent_id=" + task).json().get("items").get(0).get("title").asString())
+        assertThat(alice.get("/api/v1/tasks?parent_id=" + task)
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("title")
+                        .asString())
                 .isEqualTo("buy stamps");
 
         // the relation picker suggests tasks by title; the suggestion names the task by #id
