@@ -419,8 +419,7 @@ class TodoImportApiTest extends ApiTest {
 
         String exported = http.get("/api/v1/export/todo-md?board_id=" + b).body();
         assertThat(exported)
-                .contains(
-                        "(id:5)\n  - [x] freeze the branch\n  - [ ] write the notes\n- [ ] Unrelated task");
+                .contains("(id:5)\n  - [x] freeze the branch\n  - [ ] write the notes\n- [ ] Unrelated task");
         Response again = importTodo(board("Notes again"), exported);
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         long copy = taskId(boardId(jdbc, defaultWorkspace, "Notes again"), "Plan the release");
