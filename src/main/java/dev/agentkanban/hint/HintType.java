@@ -10,7 +10,7 @@ import java.util.Set;
  * ({@code checklist} items, {@code subtasks}) that applying creates; the other informational kinds
  * (duplicate, stale, wip) change nothing on the task: applying one records that it was acted on.
  */
-public enum HintType {
+enum HintType {
     TITLE(Set.of("title")),
     DESCRIPTION(Set.of("description", "acceptance_criteria")),
     PRIORITY(Set.of("priority")),
