@@ -91,13 +91,13 @@ breakdown_report() {
   echo "each 200 is a claimed task, a 204 would mean none qualified). After the claim run the script checks"
   echo "that no task claimed by the run has an open blocker, and fails if one has."
   echo
-  echo "| operation | dataset | relations | blocked (of claimable) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | errors | tasks claimed |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| operation | dataset | relations | blocked (of claimable) | connections | throughput (req/s) | p50 (ms) | p99 (ms) | errors | tasks claimed | CPU/req: service (ms) | CPU/req: PostgreSQL (ms) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in "${DATASETS[@]}"; do
     for op in "${BREAKDOWN_OPS[@]}"; do
       for c in 1 8; do
         [ -n "$(value app "$op" "$n" "$c" 5)" ] || continue
-        echo "| $(label "$op") | $(thousands "$n") | $(thousands "$([ "$op" = claim_next ] && echo "${BREAKDOWN_RELATIONS[claim-$n]:-0}" || echo "${BREAKDOWN_RELATIONS[$n]:-0}")") | $([ "$op" = claim_next ] && echo "${BREAKDOWN_BLOCKED[$n]}%" || echo "–") | $c | $(thousands "$(value app "$op" "$n" "$c" 5)") | $(value app "$op" "$n" "$c" 6) | $(value app "$op" "$n" "$c" 7) | $(value app "$op" "$n" "$c" 8) | $([ "$op" = claim_next ] && thousands "${BREAKDOWN_CLAIMED[$n]}" || echo "–") |"
+        echo "| $(label "$op") | $(thousands "$n") | $(thousands "$([ "$op" = claim_next ] && echo "${BREAKDOWN_RELATIONS[claim-$n]:-0}" || echo "${BREAKDOWN_RELATIONS[$n]:-0}")") | $([ "$op" = claim_next ] && echo "${BREAKDOWN_BLOCKED[$n]}%" || echo "–") | $c | $(thousands "$(value app "$op" "$n" "$c" 5)") | $(value app "$op" "$n" "$c" 6) | $(value app "$op" "$n" "$c" 7) | $(value app "$op" "$n" "$c" 8) | $([ "$op" = claim_next ] && thousands "${BREAKDOWN_CLAIMED[$n]}" || echo "–") | $(value app "$op" "$n" "$c" 11) | $(value app "$op" "$n" "$c" 12) |"
       done
     done
   done
