@@ -113,9 +113,13 @@ final class ReadRoutingDataSource extends DelegatingDataSource implements AutoCl
         }
     }
 
+    /** Closes all three pools: the container closes the {@code dataSource} bean, which is this one now. */
     @Override
-    public void close() {
+    public void close() throws Exception {
         replica.close();
         positions.close();
+        if (obtainTargetDataSource() instanceof AutoCloseable primary) {
+            primary.close();
+        }
     }
 }
