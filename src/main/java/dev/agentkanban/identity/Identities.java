@@ -38,6 +38,7 @@ public class Identities {
     private final SecurityLog securityLog;
     private final TwoFactor twoFactor;
     private final SignInRepository signIns;
+    private final LdapDirectory ldap;
 
     Identities(
             IdentityRepository repo,
@@ -48,7 +49,9 @@ public class Identities {
             @Value("${kanban.sessions-enabled}") boolean sessionsEnabled,
             SecurityLog securityLog,
             TwoFactor twoFactor,
-            SignInRepository signIns) {
+            SignInRepository signIns,
+            LdapDirectory ldap) {
+        this.ldap = ldap;
         this.securityLog = securityLog;
         this.twoFactor = twoFactor;
         this.signIns = signIns;
@@ -76,18 +79,119 @@ public class Identities {
     public Session login(String username, String password, String code) {
         String name = username == null ? "" : username.trim();
         Optional<IdentityRepository.Credentials> found = repo.credentials(name);
+        if (ldap.enabled()
+                && (found.isEmpty()
+                        || "ldap"
+                                .equals(signIns.externalSource(
+                                        found.get().user().id())))) {
+            return ldapLogin(name, password, code, found.map(c -> c.user().id()).orElse(null));
+        }
         String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
         boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash : hash);
         if (found.isEmpty() || hash == null || !matches || found.get().user().disabled()) {
-            signInFailed(name, found.map(c -> c.user().id()).orElse(null), "password");
+            throw invalidCredentials(name, found.map(c -> c.user().id()).orElse(null));
+        }
+        return secondFactorAndSession(found.get().user(), "password", code, name);
+    }
+
+    private ApiException invalidCredentials(String name, Long userId) {
+        signInFailed(name, userId, "password");
+        return new ApiException(
+                HttpStatus.UNAUTHORIZED, "invalid-credentials", "Unauthorized", "invalid username or password", null);
+    }
+
+    /**
+     * Signs in through the LDAP directory: a bind as the user's entry checks the password, their groups
+     * give the role. The first sign-in creates the account (no password here), later ones bring the role
+     * in line with the groups.
+     */
+    private Session ldapLogin(String name, String password, String code, Long knownId) {
+        Optional<LdapDirectory.Person> person;
+        try {
+            person = ldap.authenticate(name, password == null ? "" : password);
+        } catch (IllegalStateException e) {
             throw new ApiException(
-                    HttpStatus.UNAUTHORIZED,
-                    "invalid-credentials",
-                    "Unauthorized",
-                    "invalid username or password",
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "directory-unavailable",
+                    "Service unavailable",
+                    "the sign-in directory cannot be reached; try again later",
                     null);
         }
-        User user = found.get().user();
+        if (person.isEmpty()) {
+            throw invalidCredentials(name, knownId);
+        }
+        User user = tx.execute(s -> provisionExternal(
+                "ldap",
+                person.get().dn(),
+                person.get().username(),
+                person.get().displayName(),
+                person.get().email(),
+                ldap.workspace(),
+                person.get().role(),
+                java.util.Map.of("groups", person.get().groups())));
+        if (user.disabled()) {
+            throw invalidCredentials(name, user.id());
+        }
+        return secondFactorAndSession(user, "ldap", code, name);
+    }
+
+    /**
+     * The local account of a person from a directory or identity provider: created on first sign-in
+     * (audited as {@code sso_user_provisioned}) in the workspace named by slug (else the default one),
+     * with the role their groups or claims give; later sign-ins update the role there (audited).
+     */
+    User provisionExternal(
+            String source,
+            String externalId,
+            String username,
+            String displayName,
+            String email,
+            String workspaceSlug,
+            Role role,
+            java.util.Map<String, ?> detail) {
+        long ws = workspaceSlug == null || workspaceSlug.isBlank()
+                ? workspaces.defaultWorkspaceId()
+                : repo.workspaceIdBySlug(workspaceSlug.trim())
+                        .orElseThrow(() -> new IllegalStateException("no workspace with slug " + workspaceSlug));
+        Optional<Long> linked = signIns.externalUser(source, externalId);
+        long id;
+        if (linked.isPresent()) {
+            id = linked.get();
+        } else {
+            if (repo.userByName(username).isPresent()) {
+                throw ApiException.conflict(
+                        "username-taken",
+                        "an account named '" + username + "' exists already and is not linked to this sign-in");
+            }
+            id = repo.insertUser(username, displayName, email, "user", null, false, ws);
+            signIns.linkExternal(id, source, externalId);
+            java.util.Map<String, Object> d = new java.util.LinkedHashMap<>(detail);
+            d.put("source", source);
+            d.put("role", role.toString());
+            securityLog.record(null, "sso_user_provisioned", id, ws, d);
+        }
+        Optional<Role> current = repo.role(ws, id);
+        if (current.isEmpty() || current.get() != role) {
+            repo.putMember(ws, id, role);
+            if (current.isPresent()) {
+                securityLog.record(
+                        null,
+                        "member_role_changed",
+                        id,
+                        ws,
+                        java.util.Map.of(
+                                "role",
+                                role.toString(),
+                                "previous",
+                                current.get().toString(),
+                                "by",
+                                source));
+            }
+        }
+        return repo.user(id).orElseThrow();
+    }
+
+    private Session secondFactorAndSession(User user, String method, String code, String name) {
         String second = null;
         if (twoFactor.enabled(user.id())) {
             if (code == null || code.isBlank()) {
@@ -109,7 +213,7 @@ public class Identities {
                         java.util.Map.of("two_factor_required", true));
             }
         }
-        return signedIn(user, "password", second);
+        return signedIn(user, method, second);
     }
 
     /** The problem type of a correct password that still needs a second factor (not a failed try). */

@@ -78,4 +78,20 @@ final class IdentityRequests {
             @Size(max = 200) String currentPassword,
             Boolean disabled,
             Boolean isAdmin) {}
+
+    record CreateInvitationLink(
+            @jakarta.validation.constraints.NotNull Role role,
+            @Email @Size(max = 320) String email,
+            @Min(1) @Max(720) Integer expiresInHours) {}
+
+    record InvitationToken(@NotBlank @Size(max = 100) String token) {}
+
+    record RedeemInvitation(
+            @NotBlank @Size(max = 100) String token,
+
+            @NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)")
+            String username,
+
+            @NotBlank @Size(min = 8, max = 200) String password,
+            @Email @Size(max = 320) String email) {}
 }

@@ -223,6 +223,76 @@ class SignInRepository {
                 .single();
     }
 
+    // ---- accounts from a directory or identity provider ----
+
+    Optional<String> externalSource(long userId) {
+        return jdbc.sql("select external_source from users where id = :u and external_source is not null")
+                .param("u", userId)
+                .query(String.class)
+                .optional();
+    }
+
+    Optional<Long> externalUser(String source, String externalId) {
+        return jdbc.sql("select id from users where external_source = :s and external_id = :e")
+                .param("s", source)
+                .param("e", externalId)
+                .query(Long.class)
+                .optional();
+    }
+
+    void linkExternal(long userId, String source, String externalId) {
+        jdbc.sql("update users set external_source = :s, external_id = :e where id = :u")
+                .param("u", userId)
+                .param("s", source)
+                .param("e", externalId)
+                .update();
+    }
+
+    // ---- invitation links ----
+
+    long insertInvitationLink(
+            long workspaceId, Role role, String tokenHash, Instant expiresAt, String email, long invitedBy) {
+        return jdbc.sql("""
+                insert into workspace_invitations (workspace_id, role, token_hash, expires_at, email, invited_by)
+                values (:ws, :r, :h, :e, :email, :by) returning id
+                """)
+                .param("ws", workspaceId)
+                .param("r", role.toString())
+                .param("h", tokenHash)
+                .param("e", ts(expiresAt))
+                .param("email", email)
+                .param("by", invitedBy)
+                .query(Long.class)
+                .single();
+    }
+
+    record LinkInvitation(long id, long workspaceId, String workspaceName, Role role, Instant expiresAt) {}
+
+    /** The unexpired invitation of a link, without taking it (to show whom it invites where). */
+    Optional<LinkInvitation> invitationLink(String tokenHash) {
+        return jdbc.sql("""
+                select i.id, i.workspace_id, w.name, i.role, i.expires_at from workspace_invitations i
+                join workspaces w on w.id = i.workspace_id where i.token_hash = :h and i.expires_at > now()
+                """).param("h", tokenHash).query(SignInRepository::link).optional();
+    }
+
+    /** Takes the link's invitation (deletes it, so that it works once), or empty when unknown or expired. */
+    Optional<LinkInvitation> takeInvitationLink(String tokenHash) {
+        return jdbc.sql("""
+                delete from workspace_invitations i where i.token_hash = :h and i.expires_at > now()
+                returning i.id, i.workspace_id, '' as name, i.role, i.expires_at
+                """).param("h", tokenHash).query(SignInRepository::link).optional();
+    }
+
+    private static LinkInvitation link(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new LinkInvitation(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                Role.fromWire(rs.getString(4)),
+                rs.getObject(5, OffsetDateTime.class).toInstant());
+    }
+
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }

@@ -103,6 +103,12 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("PATCH /api/v1/workspaces/{id}/members/{userId}", obj("role", "viewer")),
             Map.entry("PATCH /api/v1/users/{id}", obj("display_name", "renamed by a system admin")),
             Map.entry("PUT /api/v1/workspaces/{id}/two-factor", obj("required", false)),
+            Map.entry("POST /api/v1/workspaces/{id}/invitation-links", obj("role", "member")),
+            Map.entry("POST /api/v1/invitations/link/info", obj("token", "inv_unknown")),
+            Map.entry("POST /api/v1/invitations/link/accept", obj("token", "inv_unknown")),
+            Map.entry(
+                    "POST /api/v1/invitations/link/redeem",
+                    obj("token", "inv_unknown", "username", "nobody-new", "password", "long-enough-password")),
             Map.entry("POST /api/v1/auth/two-factor/confirm", obj("code", "123456")),
             Map.entry("POST /api/v1/auth/two-factor/disable", obj("code", "123456")));
 
