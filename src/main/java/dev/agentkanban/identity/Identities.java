@@ -81,9 +81,9 @@ public class Identities {
         Optional<IdentityRepository.Credentials> found = repo.credentials(name);
         if (ldap.enabled()
                 && (found.isEmpty()
-                        || "ldap"
-                                .equals(signIns.externalSource(
-                                        found.get().user().id())))) {
+                        || signIns.externalSource(found.get().user().id())
+                                .filter("ldap"::equals)
+                                .isPresent())) {
             return ldapLogin(name, password, code, found.map(c -> c.user().id()).orElse(null));
         }
         String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
