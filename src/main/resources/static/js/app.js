@@ -39,11 +39,27 @@ async function login(e) {
   const button = $('#login-submit');
   button.disabled = true;
   try {
-    const s = await post('/api/v1/auth/login', { username: form.username.value.trim(), password: form.password.value });
+    const codeField = $('#login-code-field');
+    const code = codeField.hidden ? undefined : form.code.value.trim() || undefined;
+    const s = await post('/api/v1/auth/login', { username: form.username.value.trim(), password: form.password.value, code });
     session.store(s.access_token, s.user);
     form.password.value = '';
+    form.code.value = '';
+    codeField.hidden = true;
     await enter();
   } catch (err) {
+    if (err.status === 401 && err.problem.two_factor_required) {
+      // the password was right: this account also needs its second factor
+      const codeField = $('#login-code-field');
+      const asked = !codeField.hidden;
+      codeField.hidden = false;
+      form.code.value = '';
+      $('#login-code').focus();
+      $('#login-message').textContent = asked && !err.problem.type?.endsWith('/two-factor-required')
+        ? 'Wrong, expired or already used code.'
+        : 'Enter the code from your authenticator app, or a recovery code.';
+      return;
+    }
     $('#login-message').textContent = err.status === 401 || err.status === 422
       ? 'Wrong username or password.'
       : `Cannot sign in: ${err.explanation || err.message}`;

@@ -31,30 +31,34 @@ class AuthController {
 
     @PostMapping(value = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
     Session login(@Valid @RequestBody Login login, HttpServletRequest request) {
-        return signIn(login.username(), login.password(), request);
+        return signIn(login.username(), login.password(), login.code(), request);
     }
 
     @PostMapping(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     Session loginForm(
             @RequestParam(required = false) String username,
             @RequestParam(required = false) String password,
+            @RequestParam(required = false) String code,
             HttpServletRequest request) {
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
             throw ApiException.invalid(
                     username == null || username.isBlank() ? "username" : "password", "must not be blank");
         }
-        return signIn(username, password, request);
+        return signIn(username, password, code, request);
     }
 
-    private Session signIn(String username, String password, HttpServletRequest request) {
+    /** A wrong password or second factor counts against the throttle; a correct password still waiting for its code does not. */
+    private Session signIn(String username, String password, String code, HttpServletRequest request) {
         String address = request.getRemoteAddr();
         throttle.check(username, address);
         try {
-            Session session = identities.login(username, password);
+            Session session = identities.login(username, password, code);
             throttle.succeeded(username, address);
             return session;
         } catch (ApiException e) {
-            throttle.failed(username, address);
+            if (!Identities.TWO_FACTOR_REQUIRED.equals(e.type())) {
+                throttle.failed(username, address);
+            }
             throw e;
         }
     }

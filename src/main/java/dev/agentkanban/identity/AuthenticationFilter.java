@@ -32,8 +32,13 @@ import tools.jackson.databind.json.JsonMapper;
 class AuthenticationFilter extends OncePerRequestFilter {
 
     /** Routes that act on the caller rather than on a workspace's data. */
-    private static final List<String> NOT_WORKSPACE_SCOPED =
-            List.of("/api/v1/auth/", "/api/v1/tokens", "/api/v1/workspaces", "/api/v1/users", "/api/v1/invitations");
+    private static final List<String> NOT_WORKSPACE_SCOPED = List.of(
+            "/api/v1/auth/",
+            "/api/v1/tokens",
+            "/api/v1/workspaces",
+            "/api/v1/users",
+            "/api/v1/invitations",
+            "/api/v1/security/");
     /** The authority of a system admin using an admin-scoped credential: operator endpoints ({@code /actuator/**}). */
     static final String OPERATOR = "OPERATOR";
 

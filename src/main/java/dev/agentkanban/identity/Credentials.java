@@ -47,6 +47,7 @@ class Credentials {
     private final JwtDecoder decoder;
     private final Duration ttl;
     private final IdentityRepository repo;
+    private final SecretKey key;
     /** Session tokens whose signature was checked, by token (bounded: emptied when full). */
     private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
 
@@ -68,6 +69,21 @@ class Credentials {
         this.decoder = decoder;
         this.ttl = Duration.ofMinutes(ttlMinutes);
         this.repo = repo;
+        this.key = key;
+    }
+
+    /**
+     * A key for another purpose derived from {@code SECRET_KEY} (HMAC-SHA256 of the purpose's name), so
+     * that one configured secret serves several uses without one use's key revealing another's.
+     */
+    byte[] derivedKey(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     record Issued(String token, String jti, Instant expiresAt) {}

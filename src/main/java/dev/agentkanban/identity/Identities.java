@@ -35,6 +35,10 @@ public class Identities {
     private final TransactionTemplate tx;
     private final Workspaces workspaces;
     private final boolean sessionsEnabled;
+    private final SecurityLog securityLog;
+    private final TwoFactor twoFactor;
+    private final SignInRepository signIns;
+    private final LdapDirectory ldap;
 
     Identities(
             IdentityRepository repo,
@@ -42,7 +46,15 @@ public class Identities {
             PasswordEncoder passwords,
             TransactionTemplate tx,
             Workspaces workspaces,
-            @Value("${kanban.sessions-enabled}") boolean sessionsEnabled) {
+            @Value("${kanban.sessions-enabled}") boolean sessionsEnabled,
+            SecurityLog securityLog,
+            TwoFactor twoFactor,
+            SignInRepository signIns,
+            LdapDirectory ldap) {
+        this.ldap = ldap;
+        this.securityLog = securityLog;
+        this.twoFactor = twoFactor;
+        this.signIns = signIns;
         this.repo = repo;
         this.credentials = credentials;
         this.passwords = passwords;
@@ -55,18 +67,181 @@ public class Identities {
     // ---- sign-in ----
 
     public Session login(String username, String password) {
-        Optional<IdentityRepository.Credentials> found = repo.credentials(username == null ? "" : username.trim());
+        return login(username, password, null);
+    }
+
+    /**
+     * Signs in with a password and, when the user has two-factor authentication on, a second factor
+     * ({@code code}: the authenticator's six digits or a recovery code). Without one the answer is 401
+     * {@code two-factor-required}; a wrong one is 401 {@code invalid-two-factor-code}. Successes and
+     * failures go to the security log.
+     */
+    public Session login(String username, String password, String code) {
+        String name = username == null ? "" : username.trim();
+        Optional<IdentityRepository.Credentials> found = repo.credentials(name);
+        if (ldap.enabled()
+                && (found.isEmpty()
+                        || signIns.externalSource(found.get().user().id())
+                                .filter("ldap"::equals)
+                                .isPresent())) {
+            return ldapLogin(name, password, code, found.map(c -> c.user().id()).orElse(null));
+        }
         String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
         boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash : hash);
         if (found.isEmpty() || hash == null || !matches || found.get().user().disabled()) {
+            throw invalidCredentials(name, found.map(c -> c.user().id()).orElse(null));
+        }
+        return secondFactorAndSession(found.get().user(), "password", code, name);
+    }
+
+    private ApiException invalidCredentials(String name, Long userId) {
+        signInFailed(name, userId, "password");
+        return new ApiException(
+                HttpStatus.UNAUTHORIZED, "invalid-credentials", "Unauthorized", "invalid username or password", null);
+    }
+
+    /**
+     * Signs in through the LDAP directory: a bind as the user's entry checks the password, their groups
+     * give the role. The first sign-in creates the account (no password here), later ones bring the role
+     * in line with the groups.
+     */
+    private Session ldapLogin(String name, String password, String code, Long knownId) {
+        Optional<LdapDirectory.Person> person;
+        try {
+            person = ldap.authenticate(name, password == null ? "" : password);
+        } catch (IllegalStateException e) {
             throw new ApiException(
-                    HttpStatus.UNAUTHORIZED,
-                    "invalid-credentials",
-                    "Unauthorized",
-                    "invalid username or password",
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "directory-unavailable",
+                    "Service unavailable",
+                    "the sign-in directory cannot be reached; try again later",
                     null);
         }
-        return session(found.get().user(), "jwt");
+        if (person.isEmpty()) {
+            throw invalidCredentials(name, knownId);
+        }
+        User user = tx.execute(s -> provisionExternal(
+                "ldap",
+                person.get().dn(),
+                person.get().username(),
+                person.get().displayName(),
+                person.get().email(),
+                ldap.workspace(),
+                person.get().role(),
+                java.util.Map.of("groups", person.get().groups())));
+        if (user.disabled()) {
+            throw invalidCredentials(name, user.id());
+        }
+        return secondFactorAndSession(user, "ldap", code, name);
+    }
+
+    /**
+     * The local account of a person from a directory or identity provider: created on first sign-in
+     * (audited as {@code sso_user_provisioned}) in the workspace named by slug (else the default one),
+     * with the role their groups or claims give; later sign-ins update the role there (audited).
+     */
+    User provisionExternal(
+            String source,
+            String externalId,
+            String username,
+            String displayName,
+            String email,
+            String workspaceSlug,
+            Role role,
+            java.util.Map<String, ?> detail) {
+        long ws = workspaceSlug == null || workspaceSlug.isBlank()
+                ? workspaces.defaultWorkspaceId()
+                : repo.workspaceIdBySlug(workspaceSlug.trim())
+                        .orElseThrow(() -> new IllegalStateException("no workspace with slug " + workspaceSlug));
+        Optional<Long> linked = signIns.externalUser(source, externalId);
+        long id;
+        if (linked.isPresent()) {
+            id = linked.get();
+        } else {
+            if (repo.userByName(username).isPresent()) {
+                throw ApiException.conflict(
+                        "username-taken",
+                        "an account named '" + username + "' exists already and is not linked to this sign-in");
+            }
+            id = repo.insertUser(username, displayName, email, "user", null, false, ws);
+            signIns.linkExternal(id, source, externalId);
+            java.util.Map<String, Object> d = new java.util.LinkedHashMap<>(detail);
+            d.put("source", source);
+            d.put("role", role.toString());
+            securityLog.record(null, "sso_user_provisioned", id, ws, d);
+        }
+        Optional<Role> current = repo.role(ws, id);
+        if (current.isEmpty() || current.get() != role) {
+            repo.putMember(ws, id, role);
+            if (current.isPresent()) {
+                securityLog.record(
+                        null,
+                        "member_role_changed",
+                        id,
+                        ws,
+                        java.util.Map.of(
+                                "role",
+                                role.toString(),
+                                "previous",
+                                current.get().toString(),
+                                "by",
+                                source));
+            }
+        }
+        return repo.user(id).orElseThrow();
+    }
+
+    private Session secondFactorAndSession(User user, String method, String code, String name) {
+        String second = null;
+        if (twoFactor.enabled(user.id())) {
+            if (code == null || code.isBlank()) {
+                throw new ApiException(
+                        HttpStatus.UNAUTHORIZED,
+                        TWO_FACTOR_REQUIRED,
+                        "Unauthorized",
+                        "this account signs in with a second factor: send the authenticator's code (or a recovery code) as 'code'",
+                        java.util.Map.of("two_factor_required", true));
+            }
+            second = twoFactor.check(user.id(), code);
+            if (second == null) {
+                signInFailed(name, user.id(), "two_factor");
+                throw new ApiException(
+                        HttpStatus.UNAUTHORIZED,
+                        "invalid-two-factor-code",
+                        "Unauthorized",
+                        "the code is wrong, expired or used already",
+                        java.util.Map.of("two_factor_required", true));
+            }
+        }
+        return signedIn(user, method, second);
+    }
+
+    /** The problem type of a correct password that still needs a second factor (not a failed try). */
+    public static final String TWO_FACTOR_REQUIRED = "two-factor-required";
+
+    private void signInFailed(String username, Long userId, String reason) {
+        securityLog.record(
+                null,
+                "sign_in_failed",
+                userId,
+                null,
+                java.util.Map.of(
+                        "username", username.length() > 100 ? username.substring(0, 100) : username, "reason", reason));
+    }
+
+    /**
+     * A browser session for a user who proved who they are by {@code method} (password, ldap, oidc),
+     * with {@code secondFactor} (totp, recovery_code) or none; written to the security log.
+     */
+    Session signedIn(User user, String method, String secondFactor) {
+        Session session = session(user, "jwt", method, secondFactor != null);
+        java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("method", method);
+        if (secondFactor != null) {
+            detail.put("second_factor", secondFactor);
+        }
+        securityLog.record(user.id(), "signed_in", user.id(), null, detail);
+        return session;
     }
 
     /** Seed 002's named session for agents and local use: a token for an agent identity, created on first use. */
@@ -95,11 +270,22 @@ public class Identities {
             repo.putMember(ws, id, Role.AGENT);
             return repo.user(id).orElseThrow();
         });
-        return session(user, "session");
+        return session(user, "session", "named", false);
     }
 
-    private Session session(User user, String kind) {
+    private Session session(User user, String kind, String method, boolean twoFactor) {
         Credentials.Issued issued = credentials.issueSession(user, kind);
+        var request = SecurityLog.currentRequest();
+        String agent = request == null ? null : request.getHeader("User-Agent");
+        signIns.insertSession(
+                issued.jti(),
+                user.id(),
+                kind,
+                method,
+                twoFactor,
+                SecurityLog.currentAddress(),
+                agent == null ? null : agent.length() > 300 ? agent.substring(0, 300) : agent,
+                issued.expiresAt());
         return new Session(
                 issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
     }
@@ -125,11 +311,41 @@ public class Identities {
     public void logout(Caller caller) {
         if ("api_token".equals(caller.credential())) {
             repo.revokeToken(Long.parseLong(caller.credentialId()));
+            securityLog.record(
+                    caller.userId(),
+                    "token_revoked",
+                    caller.userId(),
+                    null,
+                    java.util.Map.of("token_id", Long.parseLong(caller.credentialId()), "by", "logout"));
         } else {
             repo.revokeSession(
                     caller.credentialId(),
                     caller.expiresAt() == null ? Instant.now().plusSeconds(86400) : caller.expiresAt());
+            signIns.sessionEnded(caller.credentialId());
+            securityLog.record(caller.userId(), "signed_out", caller.userId(), null, java.util.Map.of());
         }
+    }
+
+    // ---- the caller's sessions ----
+
+    public List<SignInRepository.SessionInfo> sessions(Caller caller) {
+        return signIns.sessions(
+                caller.userId(), "api_token".equals(caller.credential()) ? null : caller.credentialId());
+    }
+
+    /**
+     * Ends one of the caller's signed-in sessions through the same revocation as signing out (its
+     * sockets close on every instance); 404 when it is not theirs or has ended.
+     */
+    public void endSession(Caller caller, long sessionId) {
+        tx.execute(s -> {
+            SignInRepository.Ended ended = signIns.endSession(caller.userId(), sessionId)
+                    .orElseThrow(() -> ApiException.notFound("session", sessionId));
+            repo.revokeSession(ended.jti(), ended.expiresAt());
+            securityLog.record(
+                    caller.userId(), "session_ended", caller.userId(), null, java.util.Map.of("session_id", sessionId));
+            return null;
+        });
     }
 
     // ---- API tokens ----
@@ -155,6 +371,12 @@ public class Identities {
         List<String> sorted = scopes.stream().distinct().sorted().toList();
         long id = repo.insertToken(
                 caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt, parent);
+        securityLog.record(
+                caller.userId(),
+                "token_created",
+                caller.userId(),
+                null,
+                java.util.Map.of("token_id", id, "name", name.trim(), "scopes", sorted));
         ApiToken stored = repo.tokensOf(caller.userId()).stream()
                 .filter(t -> t.id() == id)
                 .findFirst()
@@ -174,9 +396,8 @@ public class Identities {
         }
         tx.execute(s -> {
             repo.revokeToken(tokenId);
-            if (owner.get() != caller.userId()) {
-                repo.audit(caller.userId(), "token_revoked", owner.get(), null, "{\"token_id\": " + tokenId + "}");
-            }
+            securityLog.record(
+                    caller.userId(), "token_revoked", owner.get(), null, java.util.Map.of("token_id", tokenId));
             return null;
         });
     }
@@ -215,6 +436,23 @@ public class Identities {
         requireAdmin(caller, id);
         repo.renameWorkspace(id, name.trim());
         return repo.workspace(id, Role.ADMIN).orElseThrow();
+    }
+
+    /** Whether signing in to the workspace needs a second factor (its admins decide; tokens and agents are exempt). */
+    public Workspace requireTwoFactor(Caller caller, long id, boolean required) {
+        requireAdmin(caller, id);
+        tx.execute(s -> {
+            signIns.requireTwoFactor(id, required);
+            securityLog.record(
+                    caller.userId(), "workspace_two_factor_changed", null, id, java.util.Map.of("required", required));
+            return null;
+        });
+        return repo.workspace(id, Role.ADMIN).orElseThrow();
+    }
+
+    public boolean requiresTwoFactor(Caller caller, long id) {
+        roleIn(caller, id);
+        return signIns.requiresTwoFactor(id);
     }
 
     public void deleteWorkspace(Caller caller, long id) {

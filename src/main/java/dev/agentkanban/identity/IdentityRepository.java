@@ -407,9 +407,10 @@ class IdentityRepository {
 
     void audit(long actorUserId, String action, Long subjectUserId, Long workspaceId, String detailJson) {
         jdbc.sql("""
-                insert into identity_audit (actor_user_id, action, subject_user_id, workspace_id, detail)
-                values (:a, :act, :s, :w, cast(:d as jsonb))
+                insert into identity_audit (actor_user_id, action, subject_user_id, workspace_id, detail, address)
+                values (:a, :act, :s, :w, cast(:d as jsonb), :addr)
                 """)
+                .param("addr", SecurityLog.currentAddress())
                 .param("a", actorUserId)
                 .param("act", action)
                 .param("s", subjectUserId)
@@ -423,7 +424,7 @@ class IdentityRepository {
     void invite(long workspaceId, String username, Role role, long invitedBy) {
         jdbc.sql("""
                 insert into workspace_invitations (workspace_id, username, role, invited_by) values (:ws, :u, :r, :by)
-                on conflict (workspace_id, lower(username)) do update set role = excluded.role, invited_by = excluded.invited_by
+                on conflict (workspace_id, lower(username)) where token_hash is null do update set role = excluded.role, invited_by = excluded.invited_by
                 """)
                 .param("ws", workspaceId)
                 .param("u", username)

@@ -21,7 +21,14 @@ final class IdentityRequests {
 
     record Login(
             @NotBlank @Size(max = 100) String username,
-            @NotBlank @Size(max = 200) String password) {}
+            @NotBlank @Size(max = 200) String password,
+            @Size(max = 40) String code) {}
+
+    /** A second-factor code: the authenticator's six digits, or a recovery code where accepted. */
+    record Code(@NotBlank @Size(max = 40) String code) {}
+
+    record RequireTwoFactor(
+            @jakarta.validation.constraints.NotNull Boolean required) {}
 
     record AgentSession(
             @NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)")
@@ -71,4 +78,20 @@ final class IdentityRequests {
             @Size(max = 200) String currentPassword,
             Boolean disabled,
             Boolean isAdmin) {}
+
+    record CreateInvitationLink(
+            @jakarta.validation.constraints.NotNull Role role,
+            @Email @Size(max = 320) String email,
+            @Min(1) @Max(720) Integer expiresInHours) {}
+
+    record InvitationToken(@NotBlank @Size(max = 100) String token) {}
+
+    record RedeemInvitation(
+            @NotBlank @Size(max = 100) String token,
+
+            @NotBlank @Pattern(regexp = USERNAME, message = "letters, digits and _ . @ - only (1-100)")
+            String username,
+
+            @NotBlank @Size(min = 8, max = 200) String password,
+            @Email @Size(max = 320) String email) {}
 }

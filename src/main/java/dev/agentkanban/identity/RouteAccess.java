@@ -3,9 +3,11 @@ package dev.agentkanban.identity;
 import dev.agentkanban.identity.RouteRules.On;
 import dev.agentkanban.identity.RouteRules.Rule;
 import dev.agentkanban.identity.RouteRules.Scope;
+import dev.agentkanban.platform.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
@@ -19,6 +21,16 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  */
 @Configuration
 class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
+
+    private static final int TOUCHED_MAX = 100_000;
+
+    private final SignInRepository signIns;
+    /** When each session's last use was written (at most once a minute per session). */
+    private final java.util.Map<String, Long> touched = new java.util.concurrent.ConcurrentHashMap<>();
+
+    RouteAccess(SignInRepository signIns) {
+        this.signIns = signIns;
+    }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
@@ -56,6 +68,53 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
             throw Roles.forbidden("this needs the " + rule.role() + " role in the workspace; you have "
                     + (role == null ? "none" : role) + (rule.on() == On.USERS ? " and are not a system admin" : ""));
         }
+        checkSignIn(caller, method, pattern, rule, ctx);
         return true;
+    }
+
+    /**
+     * What the way the caller signed in allows: routes for a signed-in person refuse API tokens, and a
+     * workspace that requires two-factor sign-in refuses a person's session signed in without it (API
+     * tokens and agents' named sessions are not affected).
+     */
+    private void checkSignIn(Caller caller, String method, String pattern, Rule rule, RequestContext ctx) {
+        boolean signedIn = "jwt".equals(caller.credential());
+        if (!"api_token".equals(caller.credential())) {
+            touch(caller.credentialId());
+        }
+        if (!signedIn && RouteRules.signedInOnly(method, pattern)) {
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "signed-in-session-required",
+                    "Forbidden",
+                    "this is done from a signed-in session, not with an API token",
+                    null);
+        }
+        if (signedIn
+                && rule.on() == On.WORKSPACE
+                && ctx != null
+                && signIns.lacksRequiredTwoFactor(ctx.workspaceId(), caller.credentialId())) {
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "two-factor-required",
+                    "Forbidden",
+                    "this workspace requires two-factor sign-in: turn it on in your account settings (/account.html)"
+                            + " and sign in again",
+                    java.util.Map.of("workspace_id", ctx.workspaceId()));
+        }
+    }
+
+    /** Records a session's last use, at most once a minute (API tokens record theirs in {@link Credentials}). */
+    private void touch(String jti) {
+        long now = System.currentTimeMillis();
+        Long last = touched.get(jti);
+        if (last != null && now - last < 60_000) {
+            return;
+        }
+        if (touched.size() > TOUCHED_MAX) {
+            touched.clear();
+        }
+        touched.put(jti, now);
+        signIns.touchSession(jti);
     }
 }

@@ -225,6 +225,36 @@ final class RouteRules {
                 "PATCH /api/v1/webhooks/{id}",
                 "DELETE /api/v1/webhooks/{id}",
                 "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver");
+
+        // sign-in for organisations: the caller's sessions and second factor, a workspace's two-factor
+        // requirement, the security log (a workspace admin reads their workspace's entries only)
+        self(
+                Scope.READ,
+                "GET /api/v1/auth/sessions",
+                "DELETE /api/v1/auth/sessions/{id}",
+                "GET /api/v1/auth/two-factor");
+        self(
+                Scope.ADMIN,
+                "POST /api/v1/auth/two-factor/enrolment",
+                "POST /api/v1/auth/two-factor/confirm",
+                "POST /api/v1/auth/two-factor/disable");
+        named(Scope.READ, Role.VIEWER, "GET /api/v1/workspaces/{id}/two-factor");
+        named(Scope.ADMIN, Role.ADMIN, "PUT /api/v1/workspaces/{id}/two-factor");
+        named(Scope.ADMIN, Role.ADMIN, "POST /api/v1/workspaces/{id}/invitation-links");
+        open("POST /api/v1/invitations/link/info", "POST /api/v1/invitations/link/redeem");
+        self(Scope.WRITE, "POST /api/v1/invitations/link/accept");
+        rule("GET /api/v1/security/audit", Scope.ADMIN, On.USERS, Role.ADMIN);
+        rule("GET /api/v1/security/audit/export", Scope.ADMIN, On.USERS, Role.ADMIN);
+    }
+
+    /** Routes for a person's signed-in session only, never an API token: managing their second factor. */
+    private static final java.util.Set<String> SIGNED_IN_ONLY = java.util.Set.of(
+            "POST /api/v1/auth/two-factor/enrolment",
+            "POST /api/v1/auth/two-factor/confirm",
+            "POST /api/v1/auth/two-factor/disable");
+
+    static boolean signedInOnly(String method, String pattern) {
+        return SIGNED_IN_ONLY.contains(method + " " + pattern);
     }
 
     private RouteRules() {}

@@ -101,7 +101,16 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/workspaces/{id}/members", obj("username", "tester", "role", "viewer")),
             Map.entry("PUT /api/v1/workspaces/{id}/members/{userId}", obj("role", "viewer")),
             Map.entry("PATCH /api/v1/workspaces/{id}/members/{userId}", obj("role", "viewer")),
-            Map.entry("PATCH /api/v1/users/{id}", obj("display_name", "renamed by a system admin")));
+            Map.entry("PATCH /api/v1/users/{id}", obj("display_name", "renamed by a system admin")),
+            Map.entry("PUT /api/v1/workspaces/{id}/two-factor", obj("required", false)),
+            Map.entry("POST /api/v1/workspaces/{id}/invitation-links", obj("role", "member")),
+            Map.entry("POST /api/v1/invitations/link/info", obj("token", "inv_unknown")),
+            Map.entry("POST /api/v1/invitations/link/accept", obj("token", "inv_unknown")),
+            Map.entry(
+                    "POST /api/v1/invitations/link/redeem",
+                    obj("token", "inv_unknown", "username", "nobody-new", "password", "long-enough-password")),
+            Map.entry("POST /api/v1/auth/two-factor/confirm", obj("code", "123456")),
+            Map.entry("POST /api/v1/auth/two-factor/disable", obj("code", "123456")));
 
     /** Bodies of routes that take no JSON: content type and text. */
     private static final Map<String, String[]> TEXT_BODIES = Map.of(
@@ -196,6 +205,16 @@ class AuthorizationMatrixTest extends ApiTest {
                         .query(Long.class)
                         .single());
         ids.put("delivery", deliveredDelivery(webhook));
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/login", obj("username", "b-admin", "password", "b-admin-password"))
+                        .status())
+                .isEqualTo(200);
+        ids.put(
+                "session",
+                jdbc.sql("select id from user_sessions where user_id = :u")
+                        .param("u", bAdmin.id())
+                        .query(Long.class)
+                        .single());
 
         for (Who who : WHO) {
             User user = identities.provision(
@@ -332,6 +351,9 @@ class AuthorizationMatrixTest extends ApiTest {
         };
         if (!granted) {
             return 403;
+        }
+        if (RouteRules.signedInOnly(r.method(), r.pattern())) {
+            return 403; // every caller here holds an API token
         }
         Role role = Role.lower(who.role(), cred.cap());
         boolean ids = r.pattern().contains("{");

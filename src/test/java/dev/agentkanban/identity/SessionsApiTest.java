@@ -1,0 +1,80 @@
+package dev.agentkanban.identity;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.support.Http.Response;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** A person's signed-in sessions: listed with their last use, each can be ended (and then stops working). */
+class SessionsApiTest extends ApiTest {
+
+    private Http signIn(String name, String agent) {
+        Response r = http.anonymous()
+                .post("/api/v1/auth/login", obj("username", name, "password", name + "-password"), "User-Agent", agent);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return http.withToken(r.json().get("access_token").asString());
+    }
+
+    @Test
+    void sessionsAreListedWithLastUseAndAnyOtherCanBeEnded() {
+        identities.provision("ses-ann", "ses-ann-password", defaultWorkspace, Role.MEMBER, false);
+        Http laptop = signIn("ses-ann", "laptop-browser");
+        Http phone = signIn("ses-ann", "phone-browser");
+        assertThat(phone.get("/api/v1/boards").status()).isEqualTo(200);
+
+        JsonNode list = laptop.get("/api/v1/auth/sessions").json();
+        assertThat(list).hasSize(2);
+        JsonNode phoneRow = null;
+        for (JsonNode s : list) {
+            assertThat(s.get("address").asString()).isEqualTo("127.0.0.1");
+            assertThat(s.get("method").asString()).isEqualTo("password");
+            assertThat(s.get("last_used_at").isNull()).isFalse();
+            if (s.get("user_agent").asString().equals("phone-browser")) {
+                phoneRow = s;
+                assertThat(s.get("current").asBoolean()).isFalse();
+            } else {
+                assertThat(s.get("current").asBoolean()).isTrue();
+            }
+        }
+        assertThat(phoneRow).isNotNull();
+
+        assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneRow.get("id").asLong())
+                        .status())
+                .isEqualTo(204);
+        assertThat(phone.get("/api/v1/boards").status())
+                .as("the ended session stops working")
+                .isEqualTo(401);
+        assertThat(laptop.get("/api/v1/auth/sessions").json()).hasSize(1);
+        assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneRow.get("id").asLong())
+                        .status())
+                .as("ended already")
+                .isEqualTo(404);
+        assertThat(count("identity_audit where action = 'session_ended'")).isEqualTo(1);
+    }
+
+    @Test
+    void anotherPersonsSessionIsNotFound() {
+        identities.provision("ses-bob", "ses-bob-password", defaultWorkspace, Role.MEMBER, false);
+        identities.provision("ses-eve", "ses-eve-password", defaultWorkspace, Role.MEMBER, false);
+        Http bob = signIn("ses-bob", "b");
+        Http eve = signIn("ses-eve", "e");
+        long bobs = bob.get("/api/v1/auth/sessions").json().get(0).get("id").asLong();
+        assertThat(eve.delete("/api/v1/auth/sessions/" + bobs).status()).isEqualTo(404);
+        assertThat(bob.get("/api/v1/boards").status()).isEqualTo(200);
+    }
+
+    @Test
+    void signingOutRemovesTheSessionFromTheList() {
+        identities.provision("ses-cid", "ses-cid-password", defaultWorkspace, Role.MEMBER, false);
+        Http one = signIn("ses-cid", "one");
+        Http two = signIn("ses-cid", "two");
+        assertThat(two.post("/api/v1/auth/logout", null).status()).isEqualTo(204);
+        JsonNode list = one.get("/api/v1/auth/sessions").json();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("user_agent").asString()).isEqualTo("one");
+    }
+}
