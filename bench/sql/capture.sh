@@ -82,7 +82,7 @@ with open(log, errors='replace') as f:
             entries.append([m.group(1), m.group(2), m.group(3), m.group(4)])
         elif entries:
             entries[-1][3] += '\n' + line.rstrip('\n')
-background = ('kanban.system', 'outbox_events_id_seq', 'pg_snapshot_xmin', 'flyway_schema_history', 'LISTEN', 'webhook_')
+background = ('kanban.system', 'listener_probe', 'outbox_events_id_seq', 'pg_snapshot_xmin', 'flyway_schema_history', 'LISTEN', 'webhook_')
 units, open_tx = [], {}
 for pid, who, kind, text in entries:
     if not who.endswith('@' + db) or kind != 'LOG' or not re.match(r'(statement|execute [^:]*): ', text):

@@ -197,9 +197,9 @@ public class Tasks {
         }
         Map<String, Object> metadata = patch.has("metadata") ? checkedMetadata(v.metadata()) : null;
         boolean moves = (patch.has("column_id") && v.columnId() != null) || (patch.has("column") && v.column() != null);
-        Task before = loadUnlocked(id);
+        // the task's board is read before the write only when the task may change columns
+        Board board = moves ? tx.read(() -> boards.require(loadUnlocked(id).boardId)) : null;
         BoardColumn target = null;
-        Board board = moves ? tx.read(() -> boards.require(before.boardId)) : null;
         if (moves) {
             target = boards.resolveColumn(board, v.columnId(), v.column());
         }
