@@ -26,6 +26,7 @@ import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.TaskFilter;
+import dev.agentkanban.task.TaskPatch;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRequests;
 import dev.agentkanban.task.TaskRequests.AddChecklistItem;
@@ -232,7 +233,7 @@ class KanbanTools {
         return tasks.update(
                 id,
                 a.optionalLong("expected_version"),
-                bodies.patch(json.valueToTree(fields), UpdateTask.class),
+                TaskPatch.of(bodies.patch(json.valueToTree(fields), UpdateTask.class)),
                 force(a));
     }
 
