@@ -228,13 +228,24 @@ final class BoundDataSource extends DelegatingDataSource {
                                 yield 1L;
                             }
                             case "close", "clearWarnings" -> null;
-                            case "getWarnings" -> null;
-                            case "isClosed" -> false;
+                            case "getWarnings", "getResultSet" -> null;
+                            case "isClosed", "getMoreResults" -> false;
                             case "getUpdateCount" -> 1;
+                            case "getConnection" -> real;
+                            case "getParameterMetaData" -> {
+                                try (PreparedStatement described = real.prepareStatement(sql)) {
+                                    yield described.getParameterMetaData();
+                                }
+                            }
                             case "hashCode" -> System.identityHashCode(p);
                             case "equals" -> p == a[0];
                             case "toString" -> "deferred: " + sql;
-                            default -> throw new SQLException("a write waiting for the COMMIT only executes: " + name);
+                            default -> {
+                                if (m.getDeclaringClass() == Statement.class && name.startsWith("set")) {
+                                    yield null; // fetch size, time-outs and the like: nothing to fetch, nothing to wait for
+                                }
+                                throw new SQLException("a write waiting for the COMMIT only executes: " + name);
+                            }
                         };
                     });
         }

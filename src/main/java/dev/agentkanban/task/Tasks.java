@@ -139,7 +139,8 @@ public class Tasks {
             checkedMetadata(patch.metadata().value());
         }
         // the task's board is read before the write only when the task may change columns
-        Board board = patch.moves() ? tx.read(() -> boards.require(loadUnlocked(id).boardId())) : null;
+        Board board =
+                patch.moves() ? tx.read(() -> boards.require(loadUnlocked(id).boardId())) : null;
         BoardColumn target = patch.moves() ? boards.resolveColumn(board, patch.columnId(), patch.column()) : null;
         return tx.write(() -> {
             if (target != null) {
