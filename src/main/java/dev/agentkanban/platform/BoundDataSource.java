@@ -242,7 +242,8 @@ final class BoundDataSource extends DelegatingDataSource {
                             case "toString" -> "deferred: " + sql;
                             default -> {
                                 if (m.getDeclaringClass() == Statement.class && name.startsWith("set")) {
-                                    yield null; // fetch size, time-outs and the like: nothing to fetch, nothing to wait for
+                                    yield null; // fetch size, time-outs and the like: nothing to fetch, nothing to wait
+                                    // for
                                 }
                                 throw new SQLException("a write waiting for the COMMIT only executes: " + name);
                             }
