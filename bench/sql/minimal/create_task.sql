@@ -3,4 +3,4 @@
 \set title random(1, 2000000000)
 \set p random(1, 1000000000000000)
 insert into tasks (workspace_id, board_id, column_id, position, title, status, priority, created_by)
-values (:ws, :board, :col, 2 * :p + 1, :title, 'pending', 'medium', :actor);
+values (:ws, :board, :col, 2 * (:p)::bigint + 1, :title, 'pending', 'medium', :actor);
