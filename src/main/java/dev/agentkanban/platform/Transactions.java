@@ -26,6 +26,7 @@ public class Transactions {
 
     private final TransactionTemplate writes;
     private final BoundDataSource pool;
+    private volatile ReplicaReads replicaReads;
 
     Transactions(PlatformTransactionManager manager, DatabaseAccessConfig.BoundPool pool) {
         this.writes = new TransactionTemplate(manager);
@@ -40,6 +41,10 @@ public class Transactions {
             try {
                 return writes.execute(status -> {
                     bindTransaction();
+                    ReplicaReads replica = replicaReads;
+                    if (replica != null) {
+                        replica.written(); // the caller's read position moves on at commit
+                    }
                     return work.get();
                 });
             } catch (PessimisticLockingFailureException e) {
@@ -55,6 +60,11 @@ public class Transactions {
             work.run();
             return null;
         });
+    }
+
+    /** {@link ReplicaReads} registers itself here (it reads through this class, so it cannot be a constructor argument). */
+    void replicaReads(ReplicaReads replicaReads) {
+        this.replicaReads = replicaReads;
     }
 
     /**
