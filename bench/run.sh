@@ -295,25 +295,44 @@ first_ids() {  # first_ids COLUMN LIMIT: the ids of the column's first tasks, as
           from (select id, position from tasks where column_id = $1 order by position limit $2) s"
 }
 
+# minimal_scripts: the minimal-SQL limit (bench/sql/minimal/): only what each operation must do, one
+# script per column where the operation names one.
+MIN_OPS=(get_task list_column create_task move_task update_task)
+write_minimal_scripts() {
+  local op col
+  for op in "${MIN_OPS[@]}"; do
+    case "$op" in
+      list_column|create_task|move_task)
+        for col in "${COLUMN_IDS[@]}"; do
+          { echo "\\set col $col"; grep -v '^--' "bench/sql/minimal/$op.sql"; } >"$PGB_DIR/min_${op}_$col.sql"
+        done ;;
+      *) grep -v '^--' "bench/sql/minimal/$op.sql" >"$PGB_DIR/min_$op.sql" ;;
+    esac
+  done
+}
+
+# run_pgbench OP DATASET CONNS [KIND]: KIND raw (the service's statements) or min (the minimal SQL)
 run_pgbench() {
-  local op=$1 n=$2 c=$3 threads scripts=() f out prefix tps failed
+  local op=$1 n=$2 c=$3 kind=${4:-raw} threads scripts=() f out prefix tps failed glob
   threads=$(( c < 2 ? 1 : 2 ))
-  for f in "$PGB_DIR/$op"*.sql; do
+  glob="$PGB_DIR/$op"
+  [ "$kind" = raw ] || glob="$PGB_DIR/min_$op"
+  for f in "$glob"*.sql; do
     # create_task.lua picks medium twice as often as each other priority
     if [[ "$f" == *_medium.sql ]]; then scripts+=(-f "$f@2"); else scripts+=(-f "$f@1"); fi
   done
-  out="$RUN_DIR/pgbench-$n-$op-c$c.txt"
-  prefix="$PGB_DIR/log-$op-$c"
+  out="$RUN_DIR/pgbench-$n-$op-c$c-$kind.txt"
+  prefix="$PGB_DIR/log-$op-$c-$kind"
   # --max-tries 4: Transactions.write retries a deadlock or serialization failure up to 4 attempts
   pgbench -n -M prepared -r -c "$c" -j "$threads" -T "$DURATION" --max-tries 4 "${RAW_VARS[@]}" \
     -l --log-prefix="$prefix" "${scripts[@]}" "$DB" >"$out" 2>&1 || die "pgbench failed: $(tail -5 "$out")"
   tps=$(awk '/^tps = / {print $3; exit}' "$out")
   failed=$(awk '/^number of failed transactions/ {print $5; exit}' "$out")
-  cat "$prefix".* | awk '{print $3}' | sort -n | awk -v op="$op" -v n="$n" -v c="$c" -v tps="$tps" -v failed="${failed:-0}" -v la="$(load1)" '
+  cat "$prefix".* | awk '{print $3}' | sort -n | awk -v kind="$kind" -v op="$op" -v n="$n" -v c="$c" -v tps="$tps" -v failed="${failed:-0}" -v la="$(load1)" '
       { v[NR] = $1 }
       END { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
-            printf "raw\t%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t\t%s\n", op, n, c, tps, v[i50] / 1000, v[i99] / 1000, failed, la }' \
-    | tee -a "$RESULTS" | awk -F'\t' '{ printf "[bench] raw %-12s %7s tasks  c=%-2s  %7s tx/s   p50 %6s ms  p99 %6s ms  failed %s\n", $2, $3, $4, $5, $6, $7, $8 }' >&2
+            printf "%s\t%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t\t%s\n", kind, op, n, c, tps, v[i50] / 1000, v[i99] / 1000, failed, la }' \
+    | tee -a "$RESULTS" | awk -F'\t' '{ printf "[bench] %s %-12s %7s tasks  c=%-2s  %7s tx/s   p50 %6s ms  p99 %6s ms  failed %s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' >&2
   rm -f "$prefix".*
 }
 
@@ -375,16 +394,19 @@ for n in "${DATASETS[@]}"; do
     continue
   fi
   write_pgbench_scripts
+  write_minimal_scripts
   raw_vars
   log "warming up the read operations (not recorded)"
-  for op in "${READ_OPS[@]}"; do run_wrk "$op" "$n" 8 warmup; done
-  for op in "${READ_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_wrk "$op" "$n" "$c"; done; done
+  for op in health "${READ_OPS[@]}"; do run_wrk "$op" "$n" 8 warmup; done
+  for op in health "${READ_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_wrk "$op" "$n" "$c"; done; done
   for op in "${READ_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c"; done; done
+  for op in get_task list_column; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c" min; done; done
   [ "$n" != "${DATASETS[-1]}" ] || explain_reads
   log "warming up the write operations (not recorded)"
   for op in "${WRITE_OPS[@]}"; do run_wrk "$op" "$n" 8 warmup; done
   for op in "${WRITE_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_wrk "$op" "$n" "$c"; done; done
   for op in "${WRITE_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c"; done; done
+  for op in "${WRITE_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c" min; done; done
   breakdown_stage "$n"
 done
 $BREAKDOWN_ONLY || run_websocket
@@ -394,6 +416,7 @@ stop_app
 
 label() {
   case "$1" in
+    health) echo "no-database endpoint (\`GET /api/v1/health/simple\`)" ;;
     get_task) echo "get task" ;;
     list_column) echo "list 100 tasks of a column" ;;
     board_state) echo "board state (50 per column)" ;;
@@ -410,22 +433,26 @@ value() {  # value KIND OP DATASET CONNS FIELD(5=rps 6=p50 7=p99 8=errors 11=ser
   awk -F'\t' -v k="$1" -v op="$2" -v n="$3" -v c="$4" -v f="$5" '$1 == k && $2 == op && $3 == n && $4 == c { print $f }' "$RESULTS"
 }
 
-ratio() {  # ratio OP DATASET CONNS: app throughput / raw throughput
+ratio() {  # ratio OP DATASET CONNS [KIND [OF]]: app throughput / KIND's (raw, min, or app of OF)
   local app raw
   app=$(value app "$1" "$2" "$3" 5)
-  raw=$(value raw "$1" "$2" "$3" 5)
+  raw=$(value "${4:-raw}" "${5:-$1}" "$2" "$3" 5)
   [ -n "$app" ] && [ -n "$raw" ] || { echo "–"; return; }
   awk -v a="$app" -v b="$raw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 }
 
 table() {
   local op n c
-  echo "| operation | dataset | connections | throughput (req/s) | p50 (ms) | p99 (ms) | errors | raw SQL (tx/s) | app/raw | CPU/req: service (ms) | CPU/req: PostgreSQL (ms) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for op in "${READ_OPS[@]}" "${WRITE_OPS[@]}"; do
+  echo "| operation | dataset | connections | throughput (req/s) | p50 (ms) | p99 (ms) | errors | raw SQL (tx/s) | app/raw | minimal SQL (tx/s) | app/minimal | app/no-database endpoint | CPU/req: service (ms) | CPU/req: PostgreSQL (ms) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for op in health "${READ_OPS[@]}" "${WRITE_OPS[@]}"; do
     for n in "${DATASETS[@]}"; do
       for c in "${CONCURRENCIES[@]}"; do
-        echo "| $(label "$op") | $(thousands "$n") | $c | $(thousands "$(value app "$op" "$n" "$c" 5)") | $(value app "$op" "$n" "$c" 6) | $(value app "$op" "$n" "$c" 7) | $(value app "$op" "$n" "$c" 8) | $(thousands "$(value raw "$op" "$n" "$c" 5)") | $(ratio "$op" "$n" "$c") | $(value app "$op" "$n" "$c" 11) | $(value app "$op" "$n" "$c" 12) |"
+        local minimal="" vs_min="" vs_health=""
+        minimal=$(value min "$op" "$n" "$c" 5)
+        [ -z "$minimal" ] || vs_min=$(ratio "$op" "$n" "$c" min)
+        [ "$op" = health ] || vs_health=$(ratio "$op" "$n" "$c" app health)
+        echo "| $(label "$op") | $(thousands "$n") | $c | $(thousands "$(value app "$op" "$n" "$c" 5)") | $(value app "$op" "$n" "$c" 6) | $(value app "$op" "$n" "$c" 7) | $(value app "$op" "$n" "$c" 8) | $(thousands "$(value raw "$op" "$n" "$c" 5)") | $( [ "$op" = health ] || ratio "$op" "$n" "$c") | $(thousands "$minimal") | $vs_min | $vs_health | $(value app "$op" "$n" "$c" 11) | $(value app "$op" "$n" "$c" 12) |"
       done
     done
   done

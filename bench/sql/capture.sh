@@ -82,7 +82,7 @@ with open(log, errors='replace') as f:
             entries.append([m.group(1), m.group(2), m.group(3), m.group(4)])
         elif entries:
             entries[-1][3] += '\n' + line.rstrip('\n')
-background = ('kanban.system', 'outbox_events_id_seq', 'pg_snapshot_xmin', 'flyway_schema_history', 'LISTEN', 'webhook_')
+background = ('kanban.system', 'listener_probe', 'outbox_events_id_seq', 'pg_snapshot_xmin', 'flyway_schema_history', 'LISTEN', 'webhook_')
 units, open_tx = [], {}
 for pid, who, kind, text in entries:
     if not who.endswith('@' + db) or kind != 'LOG' or not re.match(r'(statement|execute [^:]*): ', text):
@@ -94,15 +94,15 @@ for pid, who, kind, text in entries:
     if unit is None:
         unit = [pid, []]
         units.append(unit)
-        if re.match(r'BEGIN\b', text):
+        if re.match(r'BEGIN\b', text, re.I):
             open_tx[pid] = unit
     unit[1].append(text)
-    if re.match(r'(COMMIT|ROLLBACK)\b', text):
+    if re.match(r'(COMMIT|ROLLBACK)\b', text, re.I):
         open_tx.pop(pid, None)
 for pid, statements in units:
     if any(b in s for s in statements for b in background):
         continue
-    if re.match(r'(COMMIT|ROLLBACK)\b', statements[0]):
+    if re.match(r'(COMMIT|ROLLBACK)\b', statements[0], re.I):
         continue  # the end of a transaction that began before FROM
     for s in statements:
         print(s + ';')
@@ -146,11 +146,14 @@ for op in get_task list_column board_state board_stats create_task move_task upd
     [[ "$code" == 2* ]] || { echo "$op answered $code: $(cat "$OUT/$op.body")" >&2; exit 1; }
     # the log line of the request's last COMMIT may follow the response: wait for it (up to 10 s)
     deadline=$(( $(date +%s) + 10 ))
-    until extract "$from" >"$OUT/$op.app.sql" && grep -q '^COMMIT;$' "$OUT/$op.app.sql"; do
+    # (a read is statements without a transaction: there is no COMMIT to wait for)
+    until extract "$from" >"$OUT/$op.app.sql" && { grep -qi '^commit;$' "$OUT/$op.app.sql" \
+        || { case "$op" in create_task|move_task|update_task) false ;; *) [ -s "$OUT/$op.app.sql" ] ;; esac; }; }; do
       [ "$(date +%s)" -lt "$deadline" ] || break
       sleep 0.1
     done
   done
+  echo "$op: the service sent $(normalise <"$OUT/$op.app.sql" | wc -l) statements (round trips: RoundTripsTest)"
   raw=$(ls "$PGB_DIR/$op"*.sql | head -1)
   case "$op" in
     list_column|move_task) raw="$PGB_DIR/${op}_$C1.sql" ;;

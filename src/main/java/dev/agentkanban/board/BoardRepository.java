@@ -51,6 +51,40 @@ class BoardRepository {
                 .optional();
     }
 
+    /** The board with its columns in order, in one statement (the join repeats the board per column). */
+    Optional<Board> findWithColumns(long workspaceId, long id, boolean forUpdate) {
+        List<Board> board = new java.util.ArrayList<>(1);
+        List<BoardColumn> columns = new java.util.ArrayList<>();
+        jdbc.sql("""
+                        select b.id, b.workspace_id, b.name, b.description, b.version, b.created_by, b.created_at,
+                               b.updated_at, c.id as c_id, c.board_id as c_board_id, c.name as c_name,
+                               c.position as c_position, c.kind as c_kind, c.wip_limit as c_wip_limit
+                        from boards b
+                        left join board_columns c on c.board_id = b.id and c.workspace_id = b.workspace_id
+                        where b.workspace_id = :ws and b.id = :id
+                        order by c.position
+                        """ + (forUpdate ? " for update of b" : ""))
+                .param("ws", workspaceId)
+                .param("id", id)
+                .query((rs, n) -> {
+                    if (n == 0) {
+                        board.add(board(rs, n));
+                    }
+                    if (rs.getObject("c_id") != null) {
+                        columns.add(new BoardColumn(
+                                rs.getLong("c_id"),
+                                rs.getLong("c_board_id"),
+                                rs.getString("c_name"),
+                                rs.getInt("c_position"),
+                                ColumnKind.fromWire(rs.getString("c_kind")),
+                                (Integer) rs.getObject("c_wip_limit")));
+                    }
+                    return 1;
+                })
+                .list();
+        return board.stream().findFirst().map(b -> b.withColumns(List.copyOf(columns)));
+    }
+
     long insert(long workspaceId, String name, String description, String actor) {
         return insert(workspaceId, name, description, 1, actor, null, null);
     }

@@ -283,8 +283,7 @@ public class Boards {
     }
 
     private Board load(long ws, long id, boolean forUpdate) {
-        Board board = repo.find(ws, id, forUpdate).orElseThrow(() -> ApiException.notFound("board", id));
-        return board.withColumns(repo.columns(ws, id));
+        return repo.findWithColumns(ws, id, forUpdate).orElseThrow(() -> ApiException.notFound("board", id));
     }
 
     private void requireEmpty(BoardColumn column) {

@@ -26,16 +26,18 @@ public class Outbox {
     public void append(EventType type, Long boardId, Long taskId, Object payload) {
         Transactions.requireActive("outbox events must be appended inside the change's transaction");
         RequestContext ctx = CurrentRequest.get();
-        jdbc.sql("""
-                insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
-                values (:ws, :board, :task, :type, :actor, cast(:payload as jsonb))
-                """)
+        String body = json.writeValueAsString(payload);
+        // nothing reads the event back in its transaction: it may travel with the COMMIT (one round trip)
+        Transactions.atCommit(() -> jdbc.sql("""
+                        insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
+                        values (:ws, :board, :task, :type, :actor, cast(:payload as jsonb))
+                        """)
                 .param("ws", ctx.workspaceId())
                 .param("board", boardId)
                 .param("task", taskId)
                 .param("type", type.wireName())
                 .param("actor", ctx.actor())
-                .param("payload", json.writeValueAsString(payload))
-                .update();
+                .param("payload", body)
+                .update());
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentkanban.events;
 
 import dev.agentkanban.identity.AccessChanged;
+import dev.agentkanban.identity.AccessWatch;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -26,7 +27,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The same connection listens on {@link AccessChanged#CHANNEL} (V13: revocations and membership
  * changes) and publishes each as an {@link AccessChanged} event, so that every instance re-checks its
- * open connections at once.
+ * open connections at once and empties its identity caches. Several times a second it asks the
+ * connection a trivial question and, once the notifications that came before the answer are handled,
+ * tells {@link AccessWatch} that nothing was missed; a silent or lost connection stops the caches.
  */
 @Component
 class OutboxNotifications implements SmartLifecycle {
@@ -37,9 +40,12 @@ class OutboxNotifications implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxNotifications.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often the listening connection is asked whether it is alive (AccessWatch trusts it for 1 s). */
+    private static final long PROBE_NANOS = Duration.ofMillis(250).toNanos();
 
     private final ChangeStream stream;
     private final ApplicationEventPublisher events;
+    private final AccessWatch watch;
     private final String url;
     private final String username;
     private final String password;
@@ -51,10 +57,12 @@ class OutboxNotifications implements SmartLifecycle {
     OutboxNotifications(
             ChangeStream stream,
             ApplicationEventPublisher events,
+            AccessWatch watch,
             Environment env,
             @Value("${kanban.events.listen:true}") boolean enabled) {
         this.stream = stream;
         this.events = events;
+        this.watch = watch;
         // a session of its own on the primary: DATABASE_SESSION_URL when DATABASE_URL goes through a
         // transaction-pooling PgBouncer (LISTEN needs a session), else the pool's own URL
         boolean direct = env.containsProperty("kanban.database.session.url");
@@ -76,6 +84,7 @@ class OutboxNotifications implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        watch.lost();
         Thread t = thread;
         if (t != null) {
             t.interrupt();
@@ -106,21 +115,23 @@ class OutboxNotifications implements SmartLifecycle {
                 backoff = Duration.ofMillis(250);
                 stream.wake(); // anything committed while we were not listening
                 events.publishEvent(AccessChanged.ANYTHING);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(1000);
-                    boolean outbox = false;
-                    for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
-                        if (AccessChanged.CHANNEL.equals(n.getName())) {
-                            events.publishEvent(new AccessChanged(n.getParameter()));
-                        } else {
-                            outbox = true;
+                long probed = System.nanoTime();
+                watch.confirmed();
+                try (Statement probe = c.createStatement()) {
+                    while (running) {
+                        handle(pg.getNotifications(100));
+                        if (System.nanoTime() - probed >= PROBE_NANOS) {
+                            // the answer comes after every notification sent before it: handle those, and
+                            // nothing up to now was missed
+                            probe.execute("select 1 as listener_probe");
+                            probed = System.nanoTime();
+                            handle(pg.getNotifications());
+                            watch.confirmed();
                         }
-                    }
-                    if (outbox) {
-                        stream.wake();
                     }
                 }
             } catch (SQLException e) {
+                watch.lost();
                 if (!running) {
                     return;
                 }
@@ -137,6 +148,20 @@ class OutboxNotifications implements SmartLifecycle {
         }
     }
 
+    private void handle(PGNotification[] notifications) {
+        boolean outbox = false;
+        for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
+            if (AccessChanged.CHANNEL.equals(n.getName())) {
+                events.publishEvent(new AccessChanged(n.getParameter()));
+            } else {
+                outbox = true;
+            }
+        }
+        if (outbox) {
+            stream.wake();
+        }
+    }
+
     private Properties connectionProperties() {
         Properties props = new Properties();
         if (username != null) {
@@ -149,6 +174,8 @@ class OutboxNotifications implements SmartLifecycle {
         // a dead peer must surface as an error (and a reconnect), not as silence
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("connectTimeout", "5");
+        // a probe that gets no answer fails (and the connection is replaced) instead of waiting forever
+        props.setProperty("socketTimeout", "10");
         return props;
     }
 

@@ -17,27 +17,53 @@ import org.springframework.stereotype.Component;
 public class CallerAccess {
 
     private final IdentityRepository repo;
+    /**
+     * The workspace and membership role a request resolves to, by user, system admin or not, and the
+     * workspace as named (or the default): answered from memory while {@link AccessWatch} trusts it,
+     * emptied at every access change (V13, V26 announce changed roles, removed and added members,
+     * renamed workspaces and changed defaults).
+     */
+    private final IdentityCache<String, Membership> memberships;
 
-    CallerAccess(IdentityRepository repo) {
+    private record Membership(long workspaceId, Role role) {}
+
+    CallerAccess(IdentityRepository repo, AccessWatch watch) {
         this.repo = repo;
+        this.memberships = new IdentityCache<>(watch);
     }
 
     /** The caller's context in the workspace named by id or slug; empty when it does not exist or they are not a member. */
     public Optional<RequestContext> named(Caller caller, String workspace) {
-        return parse(workspace.trim()).flatMap(id -> in(caller, id));
+        String name = workspace.trim();
+        return memberships
+                .get(
+                        caller.userId() + ":" + caller.systemAdmin() + ":named:" + name,
+                        () -> parse(name).flatMap(id -> membership(caller, id)))
+                .map(m -> context(caller, m.workspaceId(), m.role()));
     }
 
     /** The caller's context in their default workspace (or their first one); empty when they belong to none. */
     public Optional<RequestContext> byDefault(Caller caller) {
-        return repo.defaultWorkspaceOf(caller.userId(), caller.defaultWorkspaceId())
-                .map(w -> context(caller, w.id(), w.role()));
+        return memberships
+                .get(
+                        caller.userId() + ":default:" + caller.defaultWorkspaceId(),
+                        () -> repo.defaultWorkspaceOf(caller.userId(), caller.defaultWorkspaceId())
+                                .map(w -> new Membership(w.id(), w.role())))
+                .map(m -> context(caller, m.workspaceId(), m.role()));
     }
 
-    /** The caller's context in a workspace now; empty when it is gone or they are no longer a member. */
+    /**
+     * The caller's context in a workspace now, from the database; empty when it is gone or they are no
+     * longer a member (what open connections re-check).
+     */
     public Optional<RequestContext> in(Caller caller, long workspaceId) {
+        return membership(caller, workspaceId).map(m -> context(caller, m.workspaceId(), m.role()));
+    }
+
+    private Optional<Membership> membership(Caller caller, long workspaceId) {
         return repo.access(workspaceId, caller.userId())
                 .filter(a -> a.role() != null || caller.systemAdmin())
-                .map(a -> context(caller, a.id(), a.role() == null ? Role.ADMIN : a.role()));
+                .map(a -> new Membership(a.id(), a.role() == null ? Role.ADMIN : a.role()));
     }
 
     /**

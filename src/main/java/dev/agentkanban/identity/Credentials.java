@@ -48,6 +48,10 @@ class Credentials {
     private final Duration ttl;
     private final IdentityRepository repo;
     private final SecretKey key;
+    /** Callers of session tokens and API tokens (by hash) the database accepted ({@link IdentityCache}). */
+    private final IdentityCache<String, Caller> sessions;
+
+    private final IdentityCache<String, IdentityRepository.TokenUser> apiTokens;
     /** Session tokens whose signature was checked, by token (bounded: emptied when full). */
     private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
 
@@ -55,7 +59,10 @@ class Credentials {
             @Value("${kanban.secret-key:}") String secret,
             @Value("${kanban.environment}") String environment,
             @Value("${kanban.token-ttl-minutes:60}") long ttlMinutes,
-            IdentityRepository repo) {
+            IdentityRepository repo,
+            AccessWatch watch) {
+        this.sessions = new IdentityCache<>(watch);
+        this.apiTokens = new IdentityCache<>(watch);
         SecretKey key = SecretKeys.resolve(secret, environment);
         this.encoder = NimbusJwtEncoder.withSecretKey(key)
                 .algorithm(MacAlgorithm.HS256)
@@ -131,27 +138,29 @@ class Credentials {
             return Optional.empty();
         }
         String kind = jwt.getClaimAsString("kind");
-        return repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt())
-                .filter(u -> !u.disabled())
-                .map(u -> new Caller(
-                        u.id(),
-                        u.username(),
-                        u.displayName(),
-                        u.kind(),
-                        u.isAdmin(),
-                        Caller.ALL_SCOPES,
-                        "session".equals(kind) ? "session" : "jwt",
-                        jwt.getId(),
-                        jwt.getExpiresAt(),
-                        u.defaultWorkspaceId(),
-                        jwt.getIssuedAt()));
+        return sessions.get(
+                token,
+                () -> repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt())
+                        .filter(u -> !u.disabled())
+                        .map(u -> new Caller(
+                                u.id(),
+                                u.username(),
+                                u.displayName(),
+                                u.kind(),
+                                u.isAdmin(),
+                                Caller.ALL_SCOPES,
+                                "session".equals(kind) ? "session" : "jwt",
+                                jwt.getId(),
+                                jwt.getExpiresAt(),
+                                u.defaultWorkspaceId(),
+                                jwt.getIssuedAt())));
     }
 
     /**
      * The token's claims once its signature and expiry are checked, or null. A token never changes, so
      * one that passed is not checked again until it expires: checking cost about a tenth of a simple
-     * request's CPU time (JFR, docs/benchmarks.md). Revocation is not cached: {@link #session} asks the
-     * database on every request; a revocation notice ({@link AccessNotifications}) evicts the token too.
+     * request's CPU time (JFR, docs/benchmarks.md). Whether it is revoked comes from {@link #sessions},
+     * which every access change on any instance empties; a revocation notice evicts the token here too.
      */
     private Jwt verified(String token) {
         Jwt known = verified.get(token);
@@ -186,20 +195,21 @@ class Credentials {
     }
 
     private Optional<Caller> apiToken(String token) {
-        Optional<IdentityRepository.TokenUser> found = repo.tokenUser(hash(token));
-        if (found.isEmpty()) {
+        String hash = hash(token);
+        Optional<IdentityRepository.TokenUser> found =
+                apiTokens.get(hash, () -> repo.tokenUser(hash).filter(Credentials::usable));
+        if (found.isEmpty() || !usable(found.get())) {
             return Optional.empty();
         }
         TokenOwner t = found.get().token();
         IdentityRecords.User u = found.get().user();
         Instant now = Instant.now();
-        if (u.disabled()
-                || t.revokedAt() != null
-                || (t.expiresAt() != null && !t.expiresAt().isAfter(now))) {
-            return Optional.empty();
-        }
         if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusSeconds(60))) {
             repo.touchToken(t.tokenId());
+            apiTokens.update(
+                    hash,
+                    new IdentityRepository.TokenUser(
+                            new TokenOwner(t.tokenId(), t.userId(), t.scopes(), t.expiresAt(), t.revokedAt(), now), u));
         }
         return Optional.of(new Caller(
                 u.id(),
@@ -213,6 +223,14 @@ class Credentials {
                 t.expiresAt(),
                 u.defaultWorkspaceId(),
                 null));
+    }
+
+    /** Whether an API token works now: not revoked, not expired, its user not disabled. */
+    private static boolean usable(IdentityRepository.TokenUser found) {
+        TokenOwner t = found.token();
+        return !found.user().disabled()
+                && t.revokedAt() == null
+                && (t.expiresAt() == null || t.expiresAt().isAfter(Instant.now()));
     }
 
     /** A fresh API token secret: the prefix, then 32 random bytes in base64url. */

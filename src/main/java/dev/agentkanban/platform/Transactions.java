@@ -1,8 +1,10 @@
 package dev.agentkanban.platform;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.function.Supplier;
 import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -11,7 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs feature work in one database transaction bound to the request's actor and workspace
- * ({@code kanban.actor}, {@code kanban.workspace_id}), which the audit triggers read. A write that
+ * ({@code kanban.actor}, {@code kanban.workspace_id}), which the audit triggers read; the settings
+ * travel with the transaction's first statement ({@link BoundDataSource}). A write that
  * loses a deadlock or serialization race is retried from the start, a bounded number of times.
  * When the request already runs in a transaction (an {@code Idempotency-Key} request, see
  * IdempotencyFilter) the work joins it, so that the effect commits together with the stored response.
@@ -22,27 +25,22 @@ public class Transactions {
     private static final int ATTEMPTS = 4;
 
     private final TransactionTemplate writes;
-    private final TransactionTemplate reads;
-    private final JdbcClient jdbc;
-    private volatile Boolean appRole;
+    private final BoundDataSource pool;
     private volatile ReplicaReads replicaReads;
 
-    Transactions(PlatformTransactionManager manager, JdbcClient jdbc) {
+    Transactions(PlatformTransactionManager manager, DatabaseAccessConfig.BoundPool pool) {
         this.writes = new TransactionTemplate(manager);
         // inside a request's own transaction (IdempotencyFilter) a write is a savepoint: a refused or
         // retried write rolls back its own part only; alone it is a transaction of its own
         this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        this.reads = new TransactionTemplate(manager);
-        this.reads.setReadOnly(true);
-        this.reads.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
-        this.jdbc = jdbc;
+        this.pool = pool.dataSource();
     }
 
     public <T> T write(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return writes.execute(status -> {
-                    bind();
+                    bindTransaction();
                     ReplicaReads replica = replicaReads;
                     if (replica != null) {
                         replica.written(); // the caller's read position moves on at commit
@@ -69,41 +67,48 @@ public class Transactions {
         this.replicaReads = replicaReads;
     }
 
+    /**
+     * Runs reads bound to the request. Inside a transaction they join it; otherwise each statement is a
+     * transaction of its own that carries the request's settings ({@link BoundDataSource}): one round
+     * trip per statement, no {@code BEGIN} or {@code COMMIT}. Each statement sees what was committed
+     * when it started, as in a read-committed transaction, which is what reads ran in before.
+     */
     public <T> T read(Supplier<T> work) {
-        return reads.execute(status -> {
-            bind();
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            bindTransaction();
             return work.get();
-        });
+        }
+        return BoundDataSource.autoCommitBound(binding(), work);
     }
 
     /**
-     * Binds the transaction to the request: actor and workspace for the triggers and the row-level
-     * security policies, and (where the migration could create it) the {@code kanban_app} role, which
-     * the policies bind even when the pool connects as a superuser.
+     * Binds the running transaction to the request: actor and workspace for the triggers and the
+     * row-level security policies, and (where the migration could create it) the {@code kanban_app}
+     * role, which the policies bind even when the pool connects as a superuser. They travel with the
+     * transaction's next statement.
      */
-    private void bind() {
-        RequestScope ctx = RequestScope.current();
-        jdbc.sql(
-                        appRole()
-                                ? "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true),"
-                                        + " set_config('role', 'kanban_app', true)"
-                                : "select set_config('kanban.actor', :actor, true), set_config('kanban.workspace_id', :ws, true)")
-                .param("actor", ctx.actor())
-                .param("ws", Long.toString(ctx.workspaceId()))
-                .query((rs, n) -> 1)
-                .single();
+    private void bindTransaction() {
+        Connection connection = DataSourceUtils.getConnection(pool);
+        try {
+            BoundDataSource.bindTransaction(connection, binding());
+        } catch (SQLException e) {
+            throw new IllegalStateException("not a connection of the service's pool", e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, pool);
+        }
     }
 
-    private boolean appRole() {
-        Boolean known = appRole;
-        if (known == null) {
-            known = jdbc.sql("select case when exists (select 1 from pg_roles where rolname = 'kanban_app')"
-                            + " then pg_has_role(current_user, 'kanban_app', 'member') else false end")
-                    .query(Boolean.class)
-                    .single();
-            appRole = known;
-        }
-        return known;
+    private static BoundDataSource.Binding binding() {
+        RequestScope ctx = RequestScope.current();
+        return new BoundDataSource.Binding(ctx.actor(), Long.toString(ctx.workspaceId()));
+    }
+
+    /**
+     * Runs {@code work}, statements that only write (nothing read back, one row each), so that they can
+     * travel with the transaction's COMMIT instead of taking round trips of their own (the outbox event).
+     */
+    public static void atCommit(Runnable work) {
+        BoundDataSource.atCommit(work);
     }
 
     /**

@@ -25,6 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class TaskQueries {
 
+    /**
+     * A task as the API shows it, with its column's name, comment count, tags and work breakdown (open
+     * blockers, parent, subtask and checklist progress) in the same row: one statement per read,
+     * however many tasks it returns (issue #19).
+     */
     private static final String SELECT = """
             select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
                    t.description, t.acceptance_criteria, t.status, t.cancel_reason, t.priority, t.epic, t.area, t.owner,
@@ -33,9 +38,25 @@ public class TaskQueries {
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
                    t.column_entered_at, t.completed_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   (select count(*) from comments m where m.task_id = t.id) as comment_count
-            from tasks t join board_columns c on c.id = t.column_id
+                   (select count(*) from comments m where m.task_id = t.id) as comment_count,
+                   (select json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
+                                    order by lower(g.name), g.id)
+                    from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = t.id)::text as tags,
+                   (select json_agg(json_build_object('id', b.id, 'board_id', b.board_id, 'title', b.title,
+                                                      'status', b.status) order by b.id)
+                    from task_relations r join tasks b on b.id = r.from_task_id
+                    where r.to_task_id = t.id and r.kind = 'blocks' and b.status in ('pending', 'in_progress')
+                   )::text as blockers,
+                   (select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'parent') as parent_id,
+                   (select json_build_array(count(*) filter (where s.status = 'completed'),
+                                            count(*) filter (where s.status <> 'cancelled'))
+                    from task_relations r join tasks s on s.id = r.to_task_id
+                    where r.from_task_id = t.id and r.kind = 'parent')::text as subtasks,
+                   (select json_build_array(count(*) filter (where i.done), count(*))
+                    from checklist_items i where i.task_id = t.id)::text as items
             """;
+
+    private static final String FROM = " from tasks t join board_columns c on c.id = t.column_id";
 
     private static final Map<String, List<String>> SORTS = Map.of(
             "id", List.of("t.id"),
@@ -53,14 +74,12 @@ public class TaskQueries {
     private final JsonMapper json;
     private final Transactions tx;
     private final Boards boards;
-    private final TaskTagging tags;
 
-    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards, TaskTagging tags) {
+    TaskQueries(JdbcClient jdbc, JsonMapper json, Transactions tx, Boards boards) {
         this.jdbc = jdbc;
         this.json = json;
         this.tx = tx;
         this.boards = boards;
-        this.tags = tags;
     }
 
     public TaskView get(long id) {
@@ -69,12 +88,11 @@ public class TaskQueries {
 
     /** The task as seen now, inside the caller's transaction. */
     Optional<TaskView> find(long id) {
-        return jdbc.sql(SELECT + " where t.workspace_id = :ws and t.id = :id")
+        return jdbc.sql(SELECT + FROM + " where t.workspace_id = :ws and t.id = :id")
                 .param("ws", ws())
                 .param("id", id)
                 .query(this::view)
-                .optional()
-                .map(v -> withDetails(List.of(v)).getFirst());
+                .optional();
     }
 
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
@@ -83,21 +101,30 @@ public class TaskQueries {
         String order = order(filter);
         params.put("limit", page.limit());
         params.put("offset", page.offset());
+        // the total comes with the page (from the counters where the filter allows); only a page
+        // without rows needs a statement of its own for it
+        String total = countable(filter)
+                ? "(" + COUNTED + counterWhere(filter) + ")"
+                : "(select count(*) from tasks t" + where + ")";
         return tx.read(() -> {
-            List<TaskView> items = jdbc.sql(SELECT + where + " order by " + order + " limit :limit offset :offset")
+            List<Long> totals = new ArrayList<>(1);
+            List<TaskView> items = jdbc.sql(SELECT + ", " + total + " as total" + FROM + where + " order by " + order
+                            + " limit :limit offset :offset")
                     .params(params)
-                    .query(this::view)
+                    .query((rs, n) -> {
+                        if (n == 0) {
+                            totals.add(rs.getLong("total"));
+                        }
+                        return view(rs, n);
+                    })
                     .list();
-            long total = countable(filter)
-                    ? jdbc.sql(COUNTED + counterWhere(filter))
-                            .params(params)
-                            .query(Long.class)
-                            .single()
-                    : jdbc.sql("select count(*) from tasks t" + where)
+            long count = !totals.isEmpty()
+                    ? totals.getFirst()
+                    : jdbc.sql("select " + total)
                             .params(params)
                             .query(Long.class)
                             .single();
-            return new Page<>(withDetails(items), total, page.limit(), page.offset());
+            return new Page<>(items, count, page.limit(), page.offset());
         });
     }
 
@@ -133,7 +160,8 @@ public class TaskQueries {
                 long from = onlyColumnId == null ? 0 : offset;
                 List<TaskView> tasks = count == 0
                         ? List.of()
-                        : jdbc.sql(SELECT + " where t.column_id = :c order by t.position limit :limit offset :offset")
+                        : jdbc.sql(SELECT + FROM
+                                        + " where t.column_id = :c order by t.position limit :limit offset :offset")
                                 .param("c", c.id())
                                 .param("limit", perColumn)
                                 .param("offset", from)
@@ -150,20 +178,6 @@ public class TaskQueries {
                         tasks,
                         from + tasks.size() < count));
             }
-            // tags and the work breakdown of every shown task at once: a fixed number of statements per board
-            Map<Long, TaskView> detailed = new HashMap<>();
-            withDetails(columns.stream().flatMap(c -> c.tasks().stream()).toList())
-                    .forEach(v -> detailed.put(v.id(), v));
-            columns.replaceAll(c -> new ColumnState(
-                    c.id(),
-                    c.name(),
-                    c.position(),
-                    c.kind(),
-                    c.wipLimit(),
-                    c.taskCount(),
-                    c.wipExceeded(),
-                    c.tasks().stream().map(v -> detailed.get(v.id())).toList(),
-                    c.hasMore()));
             if (onlyColumnId != null && columns.isEmpty()) {
                 throw ApiException.invalid("column_id", "column " + onlyColumnId + " is not on board " + boardId);
             }
@@ -171,71 +185,9 @@ public class TaskQueries {
         });
     }
 
-    /** The tasks with their tags and work breakdown: two statements however many tasks there are. */
-    private List<TaskView> withDetails(List<TaskView> tasks) {
-        if (tasks.isEmpty()) {
-            return tasks;
-        }
-        List<Long> ids = tasks.stream().map(TaskView::id).toList();
-        Map<Long, List<TaskTag>> tagsById = tags.tagsOf(ids);
-        Map<Long, TaskView.Breakdown> breakdown = breakdownOf(ids);
-        return tasks.stream()
-                .map(t -> t.withTags(tagsById.getOrDefault(t.id(), List.of()))
-                        .withBreakdown(breakdown.getOrDefault(t.id(), TaskView.Breakdown.NONE)))
-                .toList();
-    }
-
     private static final TypeReference<List<Map<String, Object>>> LINKS = new TypeReference<>() {};
-
-    /**
-     * Open blockers, parent, subtask and checklist progress of many tasks in one statement (no query
-     * per task, whatever the board's size).
-     */
-    Map<Long, TaskView.Breakdown> breakdownOf(List<Long> ids) {
-        Map<Long, TaskView.Breakdown> result = new HashMap<>();
-        jdbc.sql("""
-                select x.id,
-                       (select json_agg(json_build_object('id', b.id, 'board_id', b.board_id, 'title', b.title,
-                                                          'status', b.status) order by b.id)
-                        from task_relations r join tasks b on b.id = r.from_task_id
-                        where r.to_task_id = x.id and r.kind = 'blocks' and b.status in ('pending', 'in_progress')
-                       )::text as blockers,
-                       (select r.from_task_id from task_relations r where r.to_task_id = x.id and r.kind = 'parent') as parent_id,
-                       s.done as subtasks_done, s.total as subtasks_total, k.done as items_done, k.total as items_total
-                from unnest(cast(:ids as bigint[])) as x(id)
-                cross join lateral (
-                    select count(*) filter (where c.status = 'completed') as done,
-                           count(*) filter (where c.status <> 'cancelled') as total
-                    from task_relations r join tasks c on c.id = r.to_task_id
-                    where r.from_task_id = x.id and r.kind = 'parent') s
-                cross join lateral (
-                    select count(*) filter (where i.done) as done, count(*) as total
-                    from checklist_items i where i.task_id = x.id) k
-                """)
-                .param("ids", ids.toArray(Long[]::new))
-                .query((rs, n) -> {
-                    String blockers = rs.getString("blockers");
-                    List<TaskLink> links = blockers == null
-                            ? List.of()
-                            : json.readValue(blockers, LINKS).stream()
-                                    .map(m -> new TaskLink(
-                                            ((Number) m.get("id")).longValue(),
-                                            ((Number) m.get("board_id")).longValue(),
-                                            (String) m.get("title"),
-                                            TaskStatus.fromWire((String) m.get("status"))))
-                                    .toList();
-                    result.put(
-                            rs.getLong("id"),
-                            new TaskView.Breakdown(
-                                    links,
-                                    rs.getObject("parent_id", Long.class),
-                                    new TaskView.Progress(rs.getLong("subtasks_done"), rs.getLong("subtasks_total")),
-                                    new TaskView.Progress(rs.getLong("items_done"), rs.getLong("items_total"))));
-                    return 1;
-                })
-                .list();
-        return result;
-    }
+    private static final TypeReference<List<TaskTag>> TAGS = new TypeReference<>() {};
+    private static final TypeReference<long[]> PAIR = new TypeReference<>() {};
 
     /**
      * The list's total from the counters the database keeps per board, column, priority and status
@@ -376,43 +328,64 @@ public class TaskQueries {
 
     private TaskView view(ResultSet rs, int n) throws SQLException {
         String owner = rs.getString("owner");
+        String tags = rs.getString("tags");
+        String blockers = rs.getString("blockers");
         return new TaskView(
-                rs.getLong("id"),
-                rs.getLong("workspace_id"),
-                rs.getLong("board_id"),
-                rs.getLong("column_id"),
-                rs.getString("column_name"),
-                rs.getLong("position"),
-                rs.getString("title"),
-                rs.getString("description"),
-                rs.getString("acceptance_criteria"),
-                TaskStatus.fromWire(rs.getString("status")),
-                rs.getString("cancel_reason"),
-                Priority.fromWire(rs.getString("priority")),
-                rs.getString("epic"),
-                rs.getString("area"),
-                owner == null ? null : Owner.valueOf(owner.toUpperCase()),
-                rs.getString("assignee"),
-                rs.getString("created_by"),
-                rs.getString("claimed_by"),
-                TaskRepository.instant(rs.getTimestamp("claim_expires_at")),
-                TaskRepository.instant(rs.getTimestamp("due_date")),
-                rs.getBoolean("overdue"),
-                rs.getInt("occurrence_count"),
-                json.readValue(rs.getString("metadata"), MAP),
-                rs.getLong("version"),
-                TaskRepository.instant(rs.getTimestamp("created_at")),
-                TaskRepository.instant(rs.getTimestamp("updated_at")),
-                TaskRepository.instant(rs.getTimestamp("column_entered_at")),
-                TaskRepository.instant(rs.getTimestamp("completed_at")),
-                rs.getLong("time_in_column"),
-                rs.getLong("comment_count"),
-                List.of(),
-                false,
-                List.of(),
-                null,
-                TaskView.Progress.NONE,
-                TaskView.Progress.NONE);
+                        rs.getLong("id"),
+                        rs.getLong("workspace_id"),
+                        rs.getLong("board_id"),
+                        rs.getLong("column_id"),
+                        rs.getString("column_name"),
+                        rs.getLong("position"),
+                        rs.getString("title"),
+                        rs.getString("description"),
+                        rs.getString("acceptance_criteria"),
+                        TaskStatus.fromWire(rs.getString("status")),
+                        rs.getString("cancel_reason"),
+                        Priority.fromWire(rs.getString("priority")),
+                        rs.getString("epic"),
+                        rs.getString("area"),
+                        owner == null ? null : Owner.valueOf(owner.toUpperCase()),
+                        rs.getString("assignee"),
+                        rs.getString("created_by"),
+                        rs.getString("claimed_by"),
+                        TaskRepository.instant(rs.getTimestamp("claim_expires_at")),
+                        TaskRepository.instant(rs.getTimestamp("due_date")),
+                        rs.getBoolean("overdue"),
+                        rs.getInt("occurrence_count"),
+                        json.readValue(rs.getString("metadata"), MAP),
+                        rs.getLong("version"),
+                        TaskRepository.instant(rs.getTimestamp("created_at")),
+                        TaskRepository.instant(rs.getTimestamp("updated_at")),
+                        TaskRepository.instant(rs.getTimestamp("column_entered_at")),
+                        TaskRepository.instant(rs.getTimestamp("completed_at")),
+                        rs.getLong("time_in_column"),
+                        rs.getLong("comment_count"),
+                        List.of(),
+                        false,
+                        List.of(),
+                        null,
+                        TaskView.Progress.NONE,
+                        TaskView.Progress.NONE)
+                .withTags(tags == null ? List.of() : json.readValue(tags, TAGS))
+                .withBreakdown(new TaskView.Breakdown(
+                        blockers == null
+                                ? List.of()
+                                : json.readValue(blockers, LINKS).stream()
+                                        .map(m -> new TaskLink(
+                                                ((Number) m.get("id")).longValue(),
+                                                ((Number) m.get("board_id")).longValue(),
+                                                (String) m.get("title"),
+                                                TaskStatus.fromWire((String) m.get("status"))))
+                                        .toList(),
+                        rs.getObject("parent_id", Long.class),
+                        progress(rs.getString("subtasks")),
+                        progress(rs.getString("items"))));
+    }
+
+    private TaskView.Progress progress(String pair) {
+        long[] p = json.readValue(pair, PAIR);
+        return new TaskView.Progress(p[0], p[1]);
     }
 
     private static long ws() {

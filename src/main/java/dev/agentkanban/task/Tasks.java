@@ -138,8 +138,9 @@ public class Tasks {
         if (patch.metadata() != null) {
             checkedMetadata(patch.metadata().value());
         }
-        Task before = loadUnlocked(id);
-        Board board = patch.moves() ? tx.read(() -> boards.require(before.boardId())) : null;
+        // the task's board is read before the write only when the task may change columns
+        Board board =
+                patch.moves() ? tx.read(() -> boards.require(loadUnlocked(id).boardId())) : null;
         BoardColumn target = patch.moves() ? boards.resolveColumn(board, patch.columnId(), patch.column()) : null;
         return tx.write(() -> {
             if (target != null) {
