@@ -177,6 +177,14 @@ class BoardRepository {
     }
 
     void deleteColumn(long workspaceId, long columnId) {
+        // archived and trashed tasks (V28: no position) are not in the column's order: they move to the
+        // board's first remaining column, where a restore puts them back
+        jdbc.sql("""
+                update tasks t set column_id = (
+                    select o.id from board_columns o join board_columns g on g.board_id = o.board_id
+                    where g.id = :id and o.id <> :id order by o.position limit 1)
+                where t.workspace_id = :ws and t.column_id = :id and t.position is null
+                """).param("ws", workspaceId).param("id", columnId).update();
         jdbc.sql("delete from board_columns where workspace_id = :ws and id = :id")
                 .param("ws", workspaceId)
                 .param("id", columnId)
@@ -184,7 +192,7 @@ class BoardRepository {
     }
 
     long taskCount(long columnId) {
-        return jdbc.sql("select count(*) from tasks where column_id = :id")
+        return jdbc.sql("select count(*) from tasks where column_id = :id and position is not null")
                 .param("id", columnId)
                 .query(Long.class)
                 .single();

@@ -59,6 +59,19 @@ public class Transactions {
         });
     }
 
+    /**
+     * Runs the work like {@link #write} and then rolls it back, answering its result: a dry run that
+     * reports exactly what the write would do (ids it mentions are not kept). Used by import previews.
+     */
+    public <T> T rehearse(Supplier<T> work) {
+        return writes.execute(status -> {
+            bind();
+            T result = work.get();
+            status.setRollbackOnly();
+            return result;
+        });
+    }
+
     public <T> T read(Supplier<T> work) {
         return reads.execute(status -> {
             bind();

@@ -31,7 +31,7 @@ public class TaskQueries {
                    t.assignee, t.created_by, t.claimed_by, t.claim_expires_at, t.due_date,
                    (t.due_date < now() and t.status in ('pending', 'in_progress')) as overdue,
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
-                   t.column_entered_at, t.completed_at,
+                   t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
                    (select count(*) from comments m where m.task_id = t.id) as comment_count
             from tasks t join board_columns c on c.id = t.column_id
@@ -69,7 +69,7 @@ public class TaskQueries {
 
     /** The task as seen now, inside the caller's transaction. */
     Optional<TaskView> find(long id) {
-        return jdbc.sql(SELECT + " where t.workspace_id = :ws and t.id = :id")
+        return jdbc.sql(SELECT + " where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED)
                 .param("ws", ws())
                 .param("id", id)
                 .query(this::view)
@@ -133,7 +133,8 @@ public class TaskQueries {
                 long from = onlyColumnId == null ? 0 : offset;
                 List<TaskView> tasks = count == 0
                         ? List.of()
-                        : jdbc.sql(SELECT + " where t.column_id = :c order by t.position limit :limit offset :offset")
+                        : jdbc.sql(SELECT + " where t.column_id = :c and " + ON_BOARD
+                                        + " order by t.position limit :limit offset :offset")
                                 .param("c", c.id())
                                 .param("limit", perColumn)
                                 .param("offset", from)
@@ -199,15 +200,17 @@ public class TaskQueries {
                                                           'status', b.status) order by b.id)
                         from task_relations r join tasks b on b.id = r.from_task_id
                         where r.to_task_id = x.id and r.kind = 'blocks' and b.status in ('pending', 'in_progress')
+                          and b.deleted_at is null
                        )::text as blockers,
-                       (select r.from_task_id from task_relations r where r.to_task_id = x.id and r.kind = 'parent') as parent_id,
+                       (select r.from_task_id from task_relations r join tasks p on p.id = r.from_task_id
+                        where r.to_task_id = x.id and r.kind = 'parent' and p.deleted_at is null) as parent_id,
                        s.done as subtasks_done, s.total as subtasks_total, k.done as items_done, k.total as items_total
                 from unnest(cast(:ids as bigint[])) as x(id)
                 cross join lateral (
                     select count(*) filter (where c.status = 'completed') as done,
                            count(*) filter (where c.status <> 'cancelled') as total
                     from task_relations r join tasks c on c.id = r.to_task_id
-                    where r.from_task_id = x.id and r.kind = 'parent') s
+                    where r.from_task_id = x.id and r.kind = 'parent' and c.deleted_at is null) s
                 cross join lateral (
                     select count(*) filter (where i.done) as done, count(*) as total
                     from checklist_items i where i.task_id = x.id) k
@@ -249,6 +252,7 @@ public class TaskQueries {
 
     private static boolean countable(TaskFilter f) {
         return (f.boardId() != null || f.columnId() != null)
+                && !Boolean.TRUE.equals(f.archived())
                 && f.epic() == null
                 && f.assignee() == null
                 && f.tag() == null
@@ -280,14 +284,22 @@ public class TaskQueries {
         return w.toString();
     }
 
-    /** The task has a blocker that is still open (issue 14's "blocked"). */
+    /** The task (alias t) is not in the trash: deleted tasks are left out of every read but the trash's own. */
+    static final String NOT_TRASHED = "t.deleted_at is null";
+
+    /** The task (alias t) is on its board: neither archived nor in the trash (V28: only those have a position). */
+    static final String ON_BOARD = "t.position is not null";
+
+    /** The task has a blocker that is still open (issue 14's "blocked"); a blocker in the trash blocks nothing. */
     static final String OPEN_BLOCKER = """
             exists (select 1 from task_relations br join tasks bt on bt.id = br.from_task_id
-                    where br.to_task_id = t.id and br.kind = 'blocks' and bt.status in ('pending', 'in_progress'))""";
+                    where br.to_task_id = t.id and br.kind = 'blocks' and bt.status in ('pending', 'in_progress')
+                      and bt.deleted_at is null)""";
 
     private static String where(TaskFilter f, Map<String, Object> p) {
-        StringBuilder w = new StringBuilder(" where t.workspace_id = :ws");
+        StringBuilder w = new StringBuilder(" where t.workspace_id = :ws and " + NOT_TRASHED);
         p.put("ws", ws());
+        w.append(Boolean.TRUE.equals(f.archived()) ? " and t.archived_at is not null" : " and t.archived_at is null");
         if (f.boardId() != null) {
             w.append(" and t.board_id = :board");
             p.put("board", f.boardId());
@@ -405,6 +417,7 @@ public class TaskQueries {
                 TaskRepository.instant(rs.getTimestamp("updated_at")),
                 TaskRepository.instant(rs.getTimestamp("column_entered_at")),
                 TaskRepository.instant(rs.getTimestamp("completed_at")),
+                TaskRepository.instant(rs.getTimestamp("archived_at")),
                 rs.getLong("time_in_column"),
                 rs.getLong("comment_count"),
                 List.of(),

@@ -21,12 +21,13 @@ export class BoardLive {
       case 'task_moved':
       case 'task_claimed':
       case 'task_released':
+      case 'task_restored':
       case 'task_completed': {
         this.eventAt.set(task.id, ++this.eventSeq);
         // an event for a state already shown (the page loaded after the change, or a replay) changes nothing
         const known = this.tasks.get(task.id);
         if (known && stale(known, task)) return null;
-        const ok = this.upsert(task, { created: e.event === 'task_created' });
+        const ok = this.upsert(task, { created: e.event === 'task_created' || e.event === 'task_restored' });
         this.flash(task.id, e.actor);
         this.onTaskChanged?.(task, { actor: e.actor });
         if (!ok) return this.load();
@@ -34,6 +35,7 @@ export class BoardLive {
         return null;
       }
       case 'task_deleted':
+      case 'task_archived': // off the board; the archive and the trash list it
         this.remove(task.id, task.column_id);
         this.onTaskChanged?.(task, { actor: e.actor, deleted: true });
         this.render();

@@ -180,6 +180,17 @@ class AuthorizationMatrixTest extends ApiTest {
                         .param("ws", b)
                         .query(Long.class)
                         .single());
+        // archive and trash, templates (issue 17): a task of B in the trash, a template B saved
+        long trashed = inB.post("/api/v1/tasks", obj("board_id", board, "title", "B's deleted task"))
+                .id();
+        assertThat(inB.delete("/api/v1/tasks/" + trashed).status()).isEqualTo(204);
+        ids.put("trash", trashed);
+        ids.put(
+                "template",
+                Long.parseLong(inB.post("/api/v1/boards/" + board + "/template", obj("name", "B's template"))
+                        .json()
+                        .get("id")
+                        .asString()));
         ids.put("user", bAdmin.id());
         ids.put(
                 "token",

@@ -56,6 +56,9 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("webhook_cursor", "delivery log of this server's webhooks"),
             Map.entry("idempotency_keys", "stored responses kept for 24 hours, meaningless elsewhere"),
             Map.entry("hints", "the worker's suggestions; it proposes them again from the restored tasks"),
+            Map.entry(
+                    "board_templates",
+                    "blueprints for new boards, not work: save a restored board as a template again (docs/templates.md)"),
             Map.entry("flyway_schema_history", "the schema's own migration record"));
 
     @Test
