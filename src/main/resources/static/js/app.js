@@ -86,8 +86,8 @@ async function enter() {
   session.workspaceId = app.workspace.id;
   $('#workspace-select').replaceChildren(...options(app.workspaces.map((w) => [w.id, w.name]), app.workspace.id));
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  const params = new URLSearchParams(window.location.search); // read before loading a board rewrites it
   await loadBoards(loc.board);
-  const params = new URLSearchParams(window.location.search);
   if (params.get('view') === 'settings') openSettings(params.get('tab'));
 }
 
@@ -131,6 +131,7 @@ function openSettings(tab) {
       $('#user-name').textContent = user.display_name || user.username;
     },
     onImported: () => loadBoards(app.boardId).then(() => settingsShown(true)),
+    onBoardsChanged: () => loadBoards(app.boardId).then(() => settingsShown(true)),
   }, tab);
   $('#settings-panel')?.focus();
 }
@@ -252,6 +253,24 @@ async function renameBoard() {
   }
 }
 
+async function archiveBoard() {
+  const board = app.view?.board;
+  if (!board) return;
+  const ok = await confirmDialog({
+    title: 'Archive board?',
+    message: `Archive “${board.name}”? It leaves the board list with all its cards; Settings → Workspaces lists archived boards and restores them.`,
+    okLabel: 'Archive board', danger: false,
+  });
+  if (!ok) return;
+  try {
+    await post(`/api/v1/boards/${board.id}/archive`);
+    toast(`Board “${board.name}” archived.`, 'ok');
+    await loadBoards(null);
+  } catch (err) {
+    toast(`Not archived: ${err.explanation || err.message}`, 'error');
+  }
+}
+
 async function deleteBoard() {
   const view = app.view;
   if (!view?.board) return;
@@ -335,6 +354,7 @@ function wire() {
   $('#create-first-board').addEventListener('click', newBoard);
   $('#rename-board').addEventListener('click', renameBoard);
   $('#delete-board').addEventListener('click', deleteBoard);
+  $('#archive-board').addEventListener('click', archiveBoard);
   $('#edit-columns').addEventListener('click', columns);
   $('#open-archive').addEventListener('click', archive);
   $('#save-template').addEventListener('click', () => app.view?.board && saveAsTemplate(app.view.board));

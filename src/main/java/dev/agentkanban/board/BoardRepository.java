@@ -25,9 +25,9 @@ class BoardRepository {
         this.jdbc = jdbc;
     }
 
-    List<Board> list(long workspaceId, int limit, long offset) {
-        return jdbc.sql("select " + BOARD_COLUMNS
-                        + " from boards where workspace_id = :ws order by id limit :limit offset :offset")
+    List<Board> list(long workspaceId, boolean archived, int limit, long offset) {
+        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws and "
+                        + archivedIs(archived) + " order by id limit :limit offset :offset")
                 .param("ws", workspaceId)
                 .param("limit", limit)
                 .param("offset", offset)
@@ -35,11 +35,27 @@ class BoardRepository {
                 .list();
     }
 
-    long count(long workspaceId) {
-        return jdbc.sql("select count(*) from boards where workspace_id = :ws")
+    long count(long workspaceId, boolean archived) {
+        return jdbc.sql("select count(*) from boards where workspace_id = :ws and " + archivedIs(archived))
                 .param("ws", workspaceId)
                 .query(Long.class)
                 .single();
+    }
+
+    private static String archivedIs(boolean archived) {
+        return archived ? "archived_at is not null" : "archived_at is null";
+    }
+
+    void setArchived(long workspaceId, long id, boolean archived) {
+        int n = jdbc.sql("update boards set archived_at = case when cast(:archived as boolean) then now() end"
+                        + " where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .param("archived", archived)
+                .update();
+        if (n != 1) {
+            throw new IllegalStateException("board " + id + " vanished inside its own transaction");
+        }
     }
 
     Optional<Board> find(long workspaceId, long id, boolean forUpdate) {

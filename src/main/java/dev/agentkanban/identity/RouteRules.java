@@ -127,7 +127,12 @@ final class RouteRules {
                 "GET /api/v1/export/json");
         // archive and trash (issue 17): members restore, admins purge early
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/trash");
-        workspace(Scope.WRITE, Role.MEMBER, "POST /api/v1/boards/{id}/columns/{columnId}/archive");
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/boards/{id}/columns/{columnId}/archive",
+                "POST /api/v1/boards/{id}/archive",
+                "POST /api/v1/boards/{id}/restore");
         workspace(Scope.ADMIN, Role.ADMIN, "DELETE /api/v1/trash/{id}", "DELETE /api/v1/trash");
         // board templates (issue 17)
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/templates", "GET /api/v1/templates/{id}");

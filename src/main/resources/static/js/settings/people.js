@@ -4,7 +4,7 @@
 import { get, post, put, patch, del, query } from '../api.js';
 import { h, options, when } from '../dom.js';
 import { toast, confirmDialog, promptDialog } from '../ui.js';
-import { block, field, table } from '../settings.js';
+import { block, field, table } from './parts.js';
 
 const ROLES = ['admin', 'member', 'agent', 'viewer'];
 

@@ -4,7 +4,7 @@
 import { get, patch } from '../api.js';
 import { h } from '../dom.js';
 import { toast } from '../ui.js';
-import { block, field } from '../settings.js';
+import { block, field } from './parts.js';
 
 export async function profileTab(panel, ctx) {
   const me = (await get('/api/v1/auth/me')).user;

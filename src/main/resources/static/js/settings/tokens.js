@@ -3,7 +3,7 @@
 import { get, post, del } from '../api.js';
 import { h, when } from '../dom.js';
 import { toast, confirmDialog } from '../ui.js';
-import { block, field, table, secretBox } from '../settings.js';
+import { block, field, table, secretBox } from './parts.js';
 
 export async function tokensTab(panel, ctx) {
   const name = h('input', { type: 'text', name: 'token-name', id: 'token-name', required: true, maxlength: 100, autocomplete: 'off' });

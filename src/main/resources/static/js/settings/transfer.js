@@ -4,7 +4,7 @@
 import { get, api, session, query } from '../api.js';
 import { h, options } from '../dom.js';
 import { toast } from '../ui.js';
-import { block, field } from '../settings.js';
+import { block, field } from './parts.js';
 
 const FORMATS = {
   todo: { label: 'TODO.md', path: '/api/v1/import/todo-md', preview: true, target: true },

@@ -3,7 +3,7 @@
 import { get, post, patch, del, query } from '../api.js';
 import { h, options, when } from '../dom.js';
 import { toast, confirmDialog } from '../ui.js';
-import { block, field, table, secretBox } from '../settings.js';
+import { block, field, table, secretBox } from './parts.js';
 
 export async function webhooksTab(panel, ctx) {
   const list = h('div', { id: 'webhook-list' });

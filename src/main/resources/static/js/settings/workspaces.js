@@ -1,12 +1,30 @@
 // Workspaces: switch, create, rename; invitations addressed to the signed-in user, to accept.
-import { get, post, patch } from '../api.js';
+import { get, post, patch, query } from '../api.js';
 import { h, when } from '../dom.js';
 import { toast, promptDialog } from '../ui.js';
-import { block, field, table } from '../settings.js';
+import { block, field, table } from './parts.js';
 
 export async function workspacesTab(panel, ctx) {
   const list = h('div', { id: 'workspace-list' });
   const invitations = h('div', { id: 'invitation-list' });
+  const archivedBoards = h('div', { id: 'archived-boards' });
+
+  async function reloadBoards() {
+    const page = await get(`/api/v1/boards${query({ archived: true, limit: 500 })}`);
+    archivedBoards.replaceChildren(table('Archived boards', ['Board', 'Columns', ''], page.items.map((b) => [
+      b.name, b.columns.map((c) => c.name).join(' → '),
+      ctx.role === 'viewer' ? null : h('button', { type: 'button', class: 'restore-board', 'aria-label': `Restore the board ${b.name}`, on: { click: async () => {
+        try {
+          await post(`/api/v1/boards/${b.id}/restore`);
+          toast(`Board “${b.name}” restored.`, 'ok');
+          await reloadBoards();
+          ctx.onBoardsChanged?.();
+        } catch (err) {
+          toast(`Not restored: ${err.explanation || err.message}`, 'error');
+        }
+      } } }, 'Restore'),
+    ]), 'No archived boards.'));
+  }
 
   async function reload() {
     const [workspaces, invited] = await Promise.all([get('/api/v1/workspaces'), get('/api/v1/invitations').catch(() => [])]);
@@ -56,6 +74,7 @@ export async function workspacesTab(panel, ctx) {
     }
   } } }, field('Name', name), h('button', { type: 'submit', class: 'primary', id: 'workspace-create' }, 'Create workspace'))) : null;
 
-  panel.replaceChildren(block('Your workspaces', list), create, block('Invitations to you', invitations));
-  await reload();
+  panel.replaceChildren(block('Your workspaces', list), create, block('Invitations to you', invitations),
+    block(`Archived boards of ${ctx.workspace.name}`, archivedBoards));
+  await Promise.all([reload(), reloadBoards()]);
 }

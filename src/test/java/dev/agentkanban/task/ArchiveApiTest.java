@@ -241,6 +241,22 @@ class ArchiveApiTest extends ApiTest {
     }
 
     @Test
+    void anArchivedBoardLeavesTheBoardListAndComesBack() {
+        long[] b = fx().board("Archived board");
+        assertThat(http.post("/api/v1/boards/" + b[0] + "/archive", null).status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/v1/boards?limit=500").json().get("items").findValuesAsString("name"))
+                .doesNotContain("Archived board");
+        assertThat(http.get("/api/v1/boards?archived=true").json().get("items").findValuesAsString("name"))
+                .contains("Archived board");
+        assertThat(http.get("/api/v1/boards/" + b[0]).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/boards/" + b[0] + "/restore", null).status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/v1/boards?limit=500").json().get("items").findValuesAsString("name"))
+                .contains("Archived board");
+    }
+
+    @Test
     void exportsLeaveTheTrashOutButTheWorkspaceDocumentKeepsArchiveAndTrash() {
         long[] b = fx().board("Exported");
         fx().task(b[0], "on the board");

@@ -75,4 +75,26 @@ class WebArchiveTest extends MemberPageTest {
         closeArchive();
         browser.waitForTitles("To Do", List.of("deleted by mistake"));
     }
+
+    @Test
+    void aBoardIsArchivedFromTheTopBarAndRestoredInTheSettings() {
+        long[] b = fx.board("Finished project");
+        browser.openBoard(b[0], null);
+        browser.driver().findElement(By.id("archive-board")).click();
+        browser.waitVisible(By.cssSelector("#confirm-dialog [data-role=ok]")).click();
+        browser.toastContaining("archived");
+        browser.until(d -> d.findElements(By.cssSelector("#board-select option")).stream()
+                .noneMatch(o -> o.getText().equals("Finished project")));
+
+        browser.open("/?view=settings&tab=workspaces");
+        WebElement restore = browser.until(d -> d.findElements(By.cssSelector("#archived-boards tbody tr")).stream()
+                .filter(r -> r.getText().contains("Finished project"))
+                .map(r -> r.findElement(By.cssSelector(".restore-board")))
+                .findFirst()
+                .orElse(null));
+        restore.click();
+        browser.toastContaining("restored");
+        browser.until(d -> d.findElements(By.cssSelector("#board-select option")).stream()
+                .anyMatch(o -> o.getText().equals("Finished project")));
+    }
 }

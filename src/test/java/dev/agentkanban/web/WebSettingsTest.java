@@ -163,24 +163,27 @@ class WebSettingsTest extends ApiTest {
                         .anyMatch(r -> r.getText().contains("500"));
             });
 
-            // fixed again: redeliver the failed one from the log
-            status.set(200);
-            int before = received.size();
-            rowContaining("delivery-log", "500")
-                    .findElement(By.cssSelector(".redeliver"))
-                    .click();
-            browser.toastContaining("Queued for redelivery");
-            browser.until(d -> received.size() > before && received.getLast().contains("refused"));
-            browser.until(d -> {
-                d.findElement(By.id("delivery-refresh")).click();
-                return d.findElements(By.cssSelector("#delivery-log tbody tr")).stream()
-                        .noneMatch(r -> r.getText().contains("500"));
-            });
-
+            // disabled, it stops retrying; fixed again, the failed delivery is redelivered from the log
             rowContaining("webhook-list", url)
                     .findElement(By.cssSelector(".toggle-webhook"))
                     .click();
             rowContaining("webhook-list", "disabled");
+            status.set(200);
+            rowContaining("delivery-log", "500")
+                    .findElement(By.cssSelector(".redeliver"))
+                    .click();
+            browser.toastContaining("Queued for redelivery");
+            int before = received.size();
+            rowContaining("webhook-list", url)
+                    .findElement(By.cssSelector(".toggle-webhook"))
+                    .click();
+            rowContaining("webhook-list", "active");
+            browser.until(d -> received.size() > before && received.getLast().contains("refused"));
+            browser.until(d -> {
+                d.findElement(By.id("delivery-refresh")).click();
+                List<WebElement> rows = d.findElements(By.cssSelector("#delivery-log tbody tr"));
+                return rows.size() == 2 && rows.stream().allMatch(r -> r.getText().contains("delivered"));
+            });
         } finally {
             receiver.stop(0);
         }
