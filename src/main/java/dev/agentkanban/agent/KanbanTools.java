@@ -27,6 +27,7 @@ import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.TaskArchive;
 import dev.agentkanban.task.TaskFilter;
+import dev.agentkanban.task.TaskPatch;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRequests;
 import dev.agentkanban.task.TaskRequests.AddChecklistItem;
@@ -247,7 +248,7 @@ class KanbanTools {
         return tasks.update(
                 id,
                 a.optionalLong("expected_version"),
-                bodies.patch(json.valueToTree(fields), UpdateTask.class),
+                TaskPatch.of(bodies.patch(json.valueToTree(fields), UpdateTask.class)),
                 force(a));
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * {@link TaskStatistics} for z-score and percentile): counts per colour over all tasks, and one page of
  * the tasks in board order, longest waiting first within a column.
  */
-public record BoardColours(long boardId, Counts counts, List<TaskColour> items, long total, int limit, long offset) {
+record BoardColours(long boardId, Counts counts, List<TaskColour> items, long total, int limit, long offset) {
 
     public record Counts(long good, long warning, long critical, long normal) {}
 

@@ -9,7 +9,7 @@ import java.util.List;
  * column moves recorded on the board, per day (every day present), per actor and per task;
  * {@code average_moves_per_task} = moves / distinct tasks moved (0 without moves).
  */
-public record DragDropMetrics(
+record DragDropMetrics(
         long boardId,
         int days,
         Instant since,

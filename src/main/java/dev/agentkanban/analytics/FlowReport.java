@@ -10,7 +10,7 @@ import java.util.List;
  * (definitions in docs/analytics.md). {@code cumulative_flow[i].counts[j]} is the number of tasks in
  * {@code columns[j]} at the end of day i.
  */
-public record FlowReport(
+record FlowReport(
         long boardId,
         LocalDate from,
         LocalDate to,

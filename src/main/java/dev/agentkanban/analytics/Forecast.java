@@ -10,7 +10,7 @@ import java.util.List;
  * before today. {@code when} answers "when will {@code count} tasks be done" and {@code how_many}
  * "how many will be done by {@code date}" (today and that date included).
  */
-public record Forecast(
+record Forecast(
         long boardId,
         LocalDate today,
         String tz,

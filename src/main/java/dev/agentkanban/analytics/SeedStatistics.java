@@ -29,7 +29,7 @@ import org.springframework.stereotype.Service;
 
 /** The analytics feature's API for seed 002's task, colour and drag-and-drop statistics. */
 @Service
-public class SeedStatistics {
+class SeedStatistics {
 
     static final int MOST_MOVED = 10;
 

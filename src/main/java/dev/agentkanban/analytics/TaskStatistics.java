@@ -12,7 +12,7 @@ import java.util.List;
  * column's tasks have been there (0 when stdev is 0), {@code percentile} = 100 · (tasks there for less
  * time) / (tasks − 1) (0 for a lone task), and the seed's colour ({@link StatusColor}).
  */
-public record TaskStatistics(
+record TaskStatistics(
         long taskId,
         long boardId,
         Instant createdAt,

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * reader with an older cursor that it missed events (410) instead of silently skipping them.
  */
 @Component
-public class EventRetention {
+class EventRetention {
 
     private static final Logger log = LoggerFactory.getLogger(EventRetention.class);
     private static final int BATCH = 5000;

@@ -7,4 +7,4 @@ import java.util.List;
  * last item (when no event of this workspace lies in between), and it never moves past an event that
  * could still appear.
  */
-public record FeedPage(List<ChangeEvent> items, long nextCursor, boolean hasMore) {}
+record FeedPage(List<ChangeEvent> items, long nextCursor, boolean hasMore) {}

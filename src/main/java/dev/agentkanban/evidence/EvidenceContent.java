@@ -8,8 +8,7 @@ import java.util.Locale;
  * inline; everything else leaves as {@code application/octet-stream} to be saved, so an upload can
  * never become a page of this site.
  */
-public record EvidenceContent(
-        long id, String filename, String contentType, String sha256, long sizeBytes, byte[] bytes) {
+record EvidenceContent(long id, String filename, String contentType, String sha256, long sizeBytes, byte[] bytes) {
 
     public boolean inline() {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);

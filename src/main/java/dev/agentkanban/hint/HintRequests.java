@@ -6,7 +6,7 @@ import jakarta.validation.constraints.Size;
 import java.util.Map;
 
 /** Request bodies of the hint API. */
-public final class HintRequests {
+final class HintRequests {
 
     static final int MAX_MESSAGE = 2000;
     static final int MAX_SOURCE = 200;

@@ -9,7 +9,7 @@ import java.util.Set;
  * suggestion's keys; a tags hint adds tags by name; the informational kinds (actions, duplicate,
  * stale, wip) change nothing on the task: applying one records that it was acted on.
  */
-public enum HintType {
+enum HintType {
     TITLE(Set.of("title")),
     DESCRIPTION(Set.of("description", "acceptance_criteria")),
     PRIORITY(Set.of("priority")),

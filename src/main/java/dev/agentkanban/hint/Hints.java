@@ -10,11 +10,11 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
-import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.tag.Tags;
+import dev.agentkanban.task.TaskPatch;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
@@ -238,9 +238,9 @@ public class Hints {
     }
 
     /** The suggestion as a task update, validated like a PATCH body; errors name {@code suggestion.<field>}. */
-    private Patch<UpdateTask> fields(Map<String, Object> suggestion) {
+    private TaskPatch fields(Map<String, Object> suggestion) {
         try {
-            return bodies.patch(json.valueToTree(suggestion), UpdateTask.class);
+            return TaskPatch.of(bodies.patch(json.valueToTree(suggestion), UpdateTask.class));
         } catch (ApiException e) {
             if (e.properties().get("errors") instanceof List<?> errors) {
                 throw ApiException.invalid(errors.stream()

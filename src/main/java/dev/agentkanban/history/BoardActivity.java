@@ -7,5 +7,5 @@ import java.util.List;
  * One page of a board's audit trail over a window, newest first: {@code since} inclusive,
  * {@code until} exclusive; a null {@code until} means the window runs up to now.
  */
-public record BoardActivity(
+record BoardActivity(
         long boardId, Instant since, Instant until, List<HistoryEntry> items, long total, int limit, long offset) {}

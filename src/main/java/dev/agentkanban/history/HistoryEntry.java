@@ -6,7 +6,7 @@ import java.time.Instant;
  * One row of the audit trail as written by the database triggers and the features. For a move,
  * {@code field} is {@code column} and the values are column ids; a description change records no values.
  */
-public record HistoryEntry(
+record HistoryEntry(
         long id,
         long taskId,
         Long boardId,

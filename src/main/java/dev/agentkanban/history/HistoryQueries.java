@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
  * another workspace is a 404 like a missing one; a deleted task's trail stays readable.
  */
 @Service
-public class HistoryQueries {
+class HistoryQueries {
 
     /** The board activity window when the client names no start. */
     static final Duration DEFAULT_ACTIVITY_WINDOW = Duration.ofDays(7);

@@ -9,7 +9,7 @@ import java.util.List;
  * present), with the most active actors of the window. {@code completed} counts status changes to
  * completed; {@code updated} counts field updates (priority, assignee, title, ...).
  */
-public record HistoryStats(
+record HistoryStats(
         int days, Long boardId, Instant since, Totals totals, List<Day> perDay, List<ActorActivity> mostActiveActors) {
 
     public record Day(LocalDate date, long created, long completed, long moved, long updated, long total) {}

@@ -8,7 +8,7 @@ import java.util.List;
  * {@code from} column); each later one is a move with the time spent in the column it left.
  * {@code current} is absent when the task has been deleted.
  */
-public record TaskTransitions(long taskId, List<Transition> transitions, Current current) {
+record TaskTransitions(long taskId, List<Transition> transitions, Current current) {
 
     /** Column names are null when the column no longer exists. */
     public record Transition(

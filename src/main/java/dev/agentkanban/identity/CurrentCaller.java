@@ -6,7 +6,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /** The authenticated caller of the running request. */
-public final class CurrentCaller {
+final class CurrentCaller {
 
     private CurrentCaller() {}
 

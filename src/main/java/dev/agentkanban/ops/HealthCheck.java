@@ -11,7 +11,7 @@ import java.time.Duration;
  * {@code http://127.0.0.1:$PORT/readyz} (or the path given as the first argument) answers 200 within
  * 3 s, else 1. Needs nothing but the JDK: {@code java -cp /app/classes dev.agentkanban.ops.HealthCheck}.
  */
-public final class HealthCheck {
+final class HealthCheck {
 
     private HealthCheck() {}
 

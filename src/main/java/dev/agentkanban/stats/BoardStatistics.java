@@ -8,7 +8,7 @@ import java.util.List;
  * A board's task counts: per column (in board order, every column present) by priority, and for
  * the whole board by status. Every key is present, zero when nothing matches.
  */
-public record BoardStatistics(
+record BoardStatistics(
         long boardId, long total, List<ColumnCounts> columns, StatusCounts byStatus, WeekProgress thisWeek) {
 
     public record ColumnCounts(

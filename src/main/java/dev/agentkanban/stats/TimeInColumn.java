@@ -10,7 +10,7 @@ import java.util.List;
  * {@link StatusColor}, and the column's colour scale (the rule as times, for tasks not listed). A column lists at most {@link BoardStats#TASKS_PER_COLUMN} tasks, longest
  * waiting first; the figures cover all of them.
  */
-public record TimeInColumn(long boardId, List<ColumnTimes> columns) {
+record TimeInColumn(long boardId, List<ColumnTimes> columns) {
 
     public record ColumnTimes(
             long columnId,

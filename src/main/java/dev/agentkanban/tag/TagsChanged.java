@@ -3,4 +3,4 @@ package dev.agentkanban.tag;
 import java.util.List;
 
 /** The payload of a {@code tags_changed} event: the task's complete tag set after the change. */
-public record TagsChanged(long taskId, List<Tag> tags) {}
+record TagsChanged(long taskId, List<Tag> tags) {}

@@ -6,7 +6,6 @@ import dev.agentkanban.events.Outbox;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRequests.MoveTask;
-import dev.agentkanban.task.TaskRequests.UpdateTask;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,7 @@ import org.springframework.stereotype.Service;
  * ({@link BulkOperations}).
  */
 @Service
-public class BulkTasks {
+class BulkTasks {
 
     private static final Logger log = LoggerFactory.getLogger(BulkTasks.class);
 
@@ -55,12 +54,12 @@ public class BulkTasks {
     }
 
     public BulkResult prioritise(List<Long> taskIds, Priority priority) {
-        return apply("priority", taskIds, id -> tasks.update(id, null, UpdateTask.priorityOnly(priority)));
+        return apply("priority", taskIds, id -> tasks.update(id, null, TaskPatch.priority(priority)));
     }
 
     /** Assigns each task to {@code assignee} (null unassigns). */
     public BulkResult assign(List<Long> taskIds, String assignee) {
-        return apply("assign", taskIds, id -> tasks.update(id, null, UpdateTask.assigneeOnly(assignee)));
+        return apply("assign", taskIds, id -> tasks.update(id, null, TaskPatch.assignee(assignee)));
     }
 
     private BulkResult apply(String operation, List<Long> ids, LongFunction<TaskView> action) {

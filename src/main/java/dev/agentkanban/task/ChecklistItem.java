@@ -3,7 +3,7 @@ package dev.agentkanban.task;
 import java.time.Instant;
 
 /** One item of a task's checklist (issue 14), in the checklist's order by {@code position}. */
-public record ChecklistItem(
+record ChecklistItem(
         long id,
         long taskId,
         long position,

@@ -59,12 +59,17 @@ public class Checklists {
     /** A checklist item turned into a subtask: the new task, and its parent at its new version. */
     public record Converted(TaskView subtask, TaskView task) {}
 
+    /** The texts of the task's checklist items in order (what a board template keeps of them). */
+    public List<String> texts(long taskId) {
+        return list(taskId).items().stream().map(ChecklistItem::text).toList();
+    }
+
     public Checklist list(long taskId) {
         return tx.read(() -> {
             Task t = tasksRepo.find(ws(), taskId, false).orElseThrow(() -> ApiException.notFound("task", taskId));
-            List<ChecklistItem> items = repo.list(t.workspaceId, t.id);
+            List<ChecklistItem> items = repo.list(t.workspaceId(), t.id());
             return new Checklist(
-                    t.id, items, items.stream().filter(ChecklistItem::done).count(), items.size());
+                    t.id(), items, items.stream().filter(ChecklistItem::done).count(), items.size());
         });
     }
 
@@ -72,15 +77,15 @@ public class Checklists {
         String text = request.text().strip();
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
-            if (repo.count(t.id) >= MAX_ITEMS) {
+            if (repo.count(t.id()) >= MAX_ITEMS) {
                 throw ApiException.conflict(
                         "checklist-full",
-                        "task " + t.id + " has " + MAX_ITEMS + " checklist items, the most a task may have");
+                        "task " + t.id() + " has " + MAX_ITEMS + " checklist items, the most a task may have");
             }
-            long position = place(t.id, 0, request.position(), request.beforeId(), request.afterId());
+            long position = place(t.id(), 0, request.position(), request.beforeId(), request.afterId());
             ChecklistItem item = repo.insert(
-                    t.workspaceId,
-                    t.id,
+                    t.workspaceId(),
+                    t.id(),
                     position,
                     text,
                     Boolean.TRUE.equals(request.done()),
@@ -124,7 +129,7 @@ public class Checklists {
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem old = item(t, itemId);
-            long position = place(t.id, old.id(), request.position(), request.beforeId(), request.afterId());
+            long position = place(t.id(), old.id(), request.position(), request.beforeId(), request.afterId());
             ChecklistItem moved = repo.update(new ChecklistItem(
                     old.id(),
                     old.taskId(),
@@ -159,15 +164,15 @@ public class Checklists {
             ChecklistItem item = item(t, itemId);
             repo.delete(item.id());
             TaskView subtask = tasks.create(new CreateTask(
-                    t.boardId,
+                    t.boardId(),
                     null,
                     null,
                     item.text(),
                     null,
                     null,
                     null,
-                    t.epic,
-                    t.area,
+                    t.content().epic(),
+                    t.content().area(),
                     null,
                     item.assignee(),
                     item.dueDate(),
@@ -175,7 +180,7 @@ public class Checklists {
                     null,
                     null,
                     null,
-                    t.id));
+                    t.id()));
             ItemChange change = changed(t, item, "converted", item.text(), "#" + subtask.id());
             return new Converted(queries.find(subtask.id()).orElseThrow(), change.task());
         });
@@ -185,30 +190,30 @@ public class Checklists {
 
     private Task lock(long taskId, Long expectedVersion) {
         Task t = tasksRepo.find(ws(), taskId, true).orElseThrow(() -> ApiException.notFound("task", taskId));
-        if (expectedVersion != null && expectedVersion != t.version) {
-            throw ApiException.staleVersion(expectedVersion, t.version);
+        if (expectedVersion != null && expectedVersion != t.version()) {
+            throw ApiException.staleVersion(expectedVersion, t.version());
         }
         return t;
     }
 
     private ChecklistItem item(Task t, long itemId) {
-        return repo.find(t.workspaceId, t.id, itemId)
-                .orElseThrow(() -> ApiException.notFound("checklist item", itemId + " of task " + t.id));
+        return repo.find(t.workspaceId(), t.id(), itemId)
+                .orElseThrow(() -> ApiException.notFound("checklist item", itemId + " of task " + t.id()));
     }
 
     /** The new task version, a history row and a {@code task_updated} event for a checklist change. */
     private ItemChange changed(Task t, ChecklistItem item, String change, String oldValue, String newValue) {
-        repo.touchTask(t.id);
-        tasksRepo.recordChange(t.id, "checklist", oldValue, newValue, "checklist_item_" + change);
-        TaskView view = queries.find(t.id).orElseThrow();
+        repo.touchTask(t.id());
+        tasksRepo.recordChange(t.id(), "checklist", oldValue, newValue, "checklist_item_" + change);
+        TaskView view = queries.find(t.id()).orElseThrow();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("task", view);
         payload.put("checklist", Map.of("change", change, "item", item));
-        outbox.append(EventType.TASK_UPDATED, view.boardId(), t.id, payload);
+        outbox.append(EventType.TASK_UPDATED, view.boardId(), t.id(), payload);
         return new ItemChange(
                 change.equals("deleted") || change.equals("converted")
                         ? null
-                        : repo.find(t.workspaceId, t.id, item.id()).orElseThrow(),
+                        : repo.find(t.workspaceId(), t.id(), item.id()).orElseThrow(),
                 view);
     }
 

@@ -202,7 +202,7 @@ public class Relations {
      * the task's history.
      */
     void requireUnblocked(Task t, boolean force) {
-        List<TaskLink> blockers = repo.openBlockers(t.workspaceId, t.id);
+        List<TaskLink> blockers = repo.openBlockers(t.workspaceId(), t.id());
         if (blockers.isEmpty()) {
             return;
         }
@@ -211,7 +211,7 @@ public class Relations {
         if (!force) {
             throw ApiException.conflict(
                     "blocked",
-                    "task " + t.id + " is blocked by " + names + "; finish those first, or a member may force it",
+                    "task " + t.id() + " is blocked by " + names + "; finish those first, or a member may force it",
                     Map.of(
                             "blockers",
                             blockers,
@@ -220,7 +220,7 @@ public class Relations {
         }
         Roles.require(Role.MEMBER);
         history.record(
-                new TaskRef(t.id, t.boardId, t.workspaceId),
+                new TaskRef(t.id(), t.boardId(), t.workspaceId()),
                 "forced_past_blockers",
                 "blocked_by",
                 null,

@@ -8,38 +8,145 @@ import java.util.Map;
 
 /**
  * The write-side task: the row as loaded for a change, with the lifecycle rules (SPEC §2) as methods
- * that guard their invariants. An illegal transition raises a 409 naming what was asked and why.
+ * that guard their invariants. Its state changes only through these methods; an illegal transition
+ * raises a 409 naming what was asked and why. Where it sits is a {@link TaskPlacement}, what it says a
+ * {@link TaskContent}, both immutable values.
  */
 final class Task {
 
-    long id;
-    long workspaceId;
-    long boardId;
-    long columnId;
-    long position;
-    String title;
-    String description;
-    String acceptanceCriteria;
-    TaskStatus status;
-    String cancelReason;
-    Priority priority;
-    String epic;
-    String area;
-    Owner owner;
-    String assignee;
-    String createdBy;
-    String claimedBy;
-    Instant claimExpiresAt;
-    Instant dueDate;
-    int occurrenceCount;
-    Map<String, Object> metadata;
-    long version;
+    /** What a move between columns does to the status. */
+    enum StatusOnMove {
+        /**
+         * The column's kind decides: into {@code done} completes, out of {@code done} reopens (in
+         * progress when the target is a working column), into a working column starts a pending task,
+         * and back to {@code backlog}/{@code todo} un-starts it.
+         */
+        FOLLOW_COLUMN,
+        /** An explicit transition already decided the status; the move keeps it. */
+        KEEP
+    }
 
-    // what the current change did, for the work-breakdown rules (Tasks.save): the status and column as
-    // loaded, and the kind of the column the task entered (null when it stayed)
-    TaskStatus loadedStatus;
-    long loadedColumnId;
-    ColumnKind enteredKind;
+    private final long id;
+    private final long workspaceId;
+    private final String createdBy;
+    private final long version;
+    // the status and column as loaded, for the work-breakdown rules (what the current change did)
+    private final TaskStatus loadedStatus;
+    private final long loadedColumnId;
+
+    private TaskPlacement placement;
+    private TaskContent content;
+    private TaskStatus status;
+    private String cancelReason;
+    private String claimedBy;
+    private Instant claimExpiresAt;
+    /** The kind of the column the task entered in this change; null while it stays. */
+    private ColumnKind enteredKind;
+
+    Task(
+            long id,
+            long workspaceId,
+            TaskPlacement placement,
+            TaskContent content,
+            TaskStatus status,
+            String cancelReason,
+            String createdBy,
+            String claimedBy,
+            Instant claimExpiresAt,
+            long version) {
+        this.id = id;
+        this.workspaceId = workspaceId;
+        this.placement = placement;
+        this.content = content;
+        this.status = status;
+        this.cancelReason = cancelReason;
+        this.createdBy = createdBy;
+        this.claimedBy = claimedBy;
+        this.claimExpiresAt = claimExpiresAt;
+        this.version = version;
+        this.loadedStatus = status;
+        this.loadedColumnId = placement.columnId();
+    }
+
+    /** A task about to be created straight into a column: its status follows the column (done completes). */
+    static Task created(long workspaceId, String createdBy, BoardColumn column, long position, TaskContent content) {
+        return new Task(
+                0,
+                workspaceId,
+                TaskPlacement.in(column, position),
+                content,
+                statusOnArrival(column),
+                null,
+                createdBy,
+                null,
+                null,
+                0);
+    }
+
+    long id() {
+        return id;
+    }
+
+    long workspaceId() {
+        return workspaceId;
+    }
+
+    long boardId() {
+        return placement.boardId();
+    }
+
+    long columnId() {
+        return placement.columnId();
+    }
+
+    long position() {
+        return placement.position();
+    }
+
+    TaskPlacement placement() {
+        return placement;
+    }
+
+    TaskContent content() {
+        return content;
+    }
+
+    String title() {
+        return content.title();
+    }
+
+    TaskStatus status() {
+        return status;
+    }
+
+    String cancelReason() {
+        return cancelReason;
+    }
+
+    String createdBy() {
+        return createdBy;
+    }
+
+    String claimedBy() {
+        return claimedBy;
+    }
+
+    Instant claimExpiresAt() {
+        return claimExpiresAt;
+    }
+
+    long version() {
+        return version;
+    }
+
+    int occurrenceCount() {
+        return content.occurrenceCount();
+    }
+
+    /** Whether the task sits in another column than it did when loaded. */
+    boolean changedColumn() {
+        return placement.columnId() != loadedColumnId;
+    }
 
     /**
      * Whether this change begins or finishes work, which a task with open blockers may not do:
@@ -65,6 +172,11 @@ final class Task {
         return !status.isOpen() && loadedStatus.isOpen();
     }
 
+    /** Changes the content fields the patch carries (the status and column are the caller's to apply). */
+    void edit(TaskPatch patch) {
+        content = content.apply(patch);
+    }
+
     void start() {
         if (status != TaskStatus.PENDING) {
             throw illegal("start", "only a pending task can be started");
@@ -81,11 +193,14 @@ final class Task {
     }
 
     void cancel(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw ApiException.invalid("cancel_reason", "is required to cancel a task");
+        }
         if (!status.isOpen()) {
             throw illegal("cancel", "only a pending or in-progress task can be cancelled");
         }
         status = TaskStatus.CANCELLED;
-        cancelReason = reason;
+        cancelReason = reason.trim();
         releaseClaim();
     }
 
@@ -98,17 +213,53 @@ final class Task {
     }
 
     /**
-     * Moving between columns follows the columns' kinds: into {@code done} completes, out of
-     * {@code done} reopens (in progress when the target is a working column), into a working
-     * column starts a pending task, and back to {@code backlog}/{@code todo} un-starts it.
+     * The explicit status policy: a client asking for a status gets there by the lifecycle's own steps.
+     * In progress starts a pending task and reopens and starts a closed one; pending un-starts one in
+     * progress and reopens a closed one; completed and cancelled follow {@link #complete} and
+     * {@link #cancel}. Asking for the status it has changes nothing.
      */
-    void moveTo(BoardColumn from, BoardColumn to, long newPosition) {
-        position = newPosition;
-        if (from.id() == to.id()) {
+    void changeStatus(TaskStatus wanted, String reason) {
+        if (wanted == status) {
             return;
         }
-        columnId = to.id();
+        switch (wanted) {
+            case IN_PROGRESS -> {
+                if (status != TaskStatus.PENDING) {
+                    reopen();
+                }
+                start();
+            }
+            case COMPLETED -> complete();
+            case CANCELLED -> cancel(reason);
+            case PENDING -> {
+                if (status == TaskStatus.IN_PROGRESS) {
+                    status = TaskStatus.PENDING;
+                } else {
+                    reopen();
+                }
+            }
+        }
+    }
+
+    /** Moves within the column it is in: only the position changes. */
+    void reposition(long newPosition) {
+        placement = placement.at(newPosition);
+    }
+
+    /**
+     * Moves from column {@code from} to {@code to} at {@code newPosition}; the status then follows the
+     * policy (see {@link StatusOnMove}).
+     */
+    void moveTo(BoardColumn from, BoardColumn to, long newPosition, StatusOnMove policy) {
+        if (from.id() == to.id()) {
+            reposition(newPosition);
+            return;
+        }
+        placement = TaskPlacement.in(to, newPosition);
         enteredKind = to.kind();
+        if (policy == StatusOnMove.KEEP) {
+            return;
+        }
         boolean working = isWorking(to);
         if (to.isDone()) {
             if (status != TaskStatus.COMPLETED) {
@@ -135,12 +286,17 @@ final class Task {
                 || column.kind() == ColumnKind.BLOCKED;
     }
 
+    /** Whether someone other than {@code actor} holds a claim that is still live at {@code now}. */
+    boolean claimedByAnotherAt(String actor, Instant now) {
+        return claimedBy != null && !claimedBy.equals(actor) && claimExpiresAt != null && claimExpiresAt.isAfter(now);
+    }
+
     /** Takes a lease on the task for {@code actor}; renewing one's own claim extends it. */
     void claim(String actor, Instant now, Instant until) {
         if (!status.isOpen()) {
             throw illegal("claim", "a " + status + " task cannot be claimed");
         }
-        if (claimedBy != null && !claimedBy.equals(actor) && claimExpiresAt != null && claimExpiresAt.isAfter(now)) {
+        if (claimedByAnotherAt(actor, now)) {
             throw ApiException.conflict(
                     "already-claimed",
                     "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt,
@@ -148,7 +304,7 @@ final class Task {
         }
         claimedBy = actor;
         claimExpiresAt = until;
-        assignee = actor;
+        content = content.withAssignee(actor);
     }
 
     /** True when someone other than {@code actor} holds a claim whose lease ran out: the task is back in the pool. */
@@ -179,7 +335,7 @@ final class Task {
 
     /** Counts another occurrence of the same issue; a closed one comes back as pending. */
     void reportAgain() {
-        occurrenceCount++;
+        content = content.withOccurrenceCount(content.occurrenceCount() + 1);
         if (!status.isOpen()) {
             reopen();
         }
@@ -192,8 +348,8 @@ final class Task {
         if (!claimedBy.equals(actor) && !admin) {
             throw ApiException.conflict("claimed-by-another", "task " + id + " is claimed by " + claimedBy);
         }
-        if (actor.equals(assignee) || claimedBy.equals(assignee)) {
-            assignee = null;
+        if (actor.equals(content.assignee()) || claimedBy.equals(content.assignee())) {
+            content = content.withAssignee(null);
         }
         releaseClaim();
     }

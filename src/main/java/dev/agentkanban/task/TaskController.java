@@ -3,7 +3,6 @@ package dev.agentkanban.task;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
-import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
@@ -122,7 +121,7 @@ class TaskController {
             @RequestParam(required = false) Boolean force,
             @RequestParam(required = false) String cascade,
             @RequestBody JsonNode body) {
-        Patch<UpdateTask> patch = bodies.patch(body, UpdateTask.class);
+        TaskPatch patch = TaskPatch.of(bodies.patch(body, UpdateTask.class));
         return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, Overrides.of(force, cascade)));
     }
 
@@ -134,8 +133,8 @@ class TaskController {
             @RequestParam(required = false) Boolean force,
             @RequestParam(required = false) String cascade,
             @RequestBody JsonNode body) {
-        return withEtag(tasks.replace(
-                id, Versions.expected(ifMatch), bodies.patch(body, UpdateTask.class), Overrides.of(force, cascade)));
+        TaskPatch replacement = TaskPatch.replacing(bodies.patch(body, UpdateTask.class));
+        return withEtag(tasks.replace(id, Versions.expected(ifMatch), replacement, Overrides.of(force, cascade)));
     }
 
     @DeleteMapping("/tasks/{id}")

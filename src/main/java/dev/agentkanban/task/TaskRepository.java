@@ -43,7 +43,7 @@ class TaskRepository {
     }
 
     long insert(Task t) {
-        return insert(t.workspaceId, RestoredTask.created(t));
+        return insert(t.workspaceId(), RestoredTask.created(t));
     }
 
     /** Inserts a task with every column given; null times take the column defaults (now). */
@@ -94,6 +94,7 @@ class TaskRepository {
 
     /** Writes every mutable field; the triggers bump the version and keep the timestamps and the audit trail. */
     void update(Task t) {
+        TaskContent c = t.content();
         int n = jdbc.sql("""
                 update tasks set column_id = :column, position = :position, title = :title, description = :description,
                        acceptance_criteria = :criteria, status = :status, cancel_reason = :cancelReason,
@@ -102,28 +103,28 @@ class TaskRepository {
                        occurrence_count = :occurrences, metadata = cast(:metadata as jsonb)
                 where workspace_id = :ws and id = :id
                 """)
-                .param("ws", t.workspaceId)
-                .param("id", t.id)
-                .param("column", t.columnId)
-                .param("position", t.position)
-                .param("title", t.title)
-                .param("description", t.description)
-                .param("criteria", t.acceptanceCriteria)
-                .param("status", t.status.toString())
-                .param("cancelReason", t.cancelReason)
-                .param("priority", t.priority.toString())
-                .param("epic", t.epic)
-                .param("area", t.area)
-                .param("owner", t.owner == null ? null : t.owner.toString())
-                .param("assignee", t.assignee)
-                .param("claimedBy", t.claimedBy)
-                .param("claimExpires", timestamp(t.claimExpiresAt))
-                .param("due", timestamp(t.dueDate))
-                .param("occurrences", t.occurrenceCount)
-                .param("metadata", json.writeValueAsString(t.metadata))
+                .param("ws", t.workspaceId())
+                .param("id", t.id())
+                .param("column", t.columnId())
+                .param("position", t.position())
+                .param("title", c.title())
+                .param("description", c.description())
+                .param("criteria", c.acceptanceCriteria())
+                .param("status", t.status().toString())
+                .param("cancelReason", t.cancelReason())
+                .param("priority", c.priority().toString())
+                .param("epic", c.epic())
+                .param("area", c.area())
+                .param("owner", c.owner() == null ? null : c.owner().toString())
+                .param("assignee", c.assignee())
+                .param("claimedBy", t.claimedBy())
+                .param("claimExpires", timestamp(t.claimExpiresAt()))
+                .param("due", timestamp(c.dueDate()))
+                .param("occurrences", c.occurrenceCount())
+                .param("metadata", json.writeValueAsString(c.metadata()))
                 .update();
         if (n != 1) {
-            throw new IllegalStateException("task " + t.id + " vanished inside its own transaction");
+            throw new IllegalStateException("task " + t.id() + " vanished inside its own transaction");
         }
     }
 
@@ -268,33 +269,30 @@ class TaskRepository {
     }
 
     private Task task(ResultSet rs, int n) throws SQLException {
-        Task t = new Task();
-        t.id = rs.getLong("id");
-        t.workspaceId = rs.getLong("workspace_id");
-        t.boardId = rs.getLong("board_id");
-        t.columnId = rs.getLong("column_id");
-        t.position = rs.getLong("position");
-        t.title = rs.getString("title");
-        t.description = rs.getString("description");
-        t.acceptanceCriteria = rs.getString("acceptance_criteria");
-        t.status = TaskStatus.fromWire(rs.getString("status"));
-        t.cancelReason = rs.getString("cancel_reason");
-        t.priority = Priority.fromWire(rs.getString("priority"));
-        t.epic = rs.getString("epic");
-        t.area = rs.getString("area");
         String owner = rs.getString("owner");
-        t.owner = owner == null ? null : Owner.valueOf(owner.toUpperCase());
-        t.assignee = rs.getString("assignee");
-        t.createdBy = rs.getString("created_by");
-        t.claimedBy = rs.getString("claimed_by");
-        t.claimExpiresAt = instant(rs.getTimestamp("claim_expires_at"));
-        t.dueDate = instant(rs.getTimestamp("due_date"));
-        t.occurrenceCount = rs.getInt("occurrence_count");
-        t.metadata = json.readValue(rs.getString("metadata"), MAP);
-        t.version = rs.getLong("version");
-        t.loadedStatus = t.status;
-        t.loadedColumnId = t.columnId;
-        return t;
+        TaskContent content = new TaskContent(
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("acceptance_criteria"),
+                Priority.fromWire(rs.getString("priority")),
+                rs.getString("epic"),
+                rs.getString("area"),
+                owner == null ? null : Owner.valueOf(owner.toUpperCase()),
+                rs.getString("assignee"),
+                instant(rs.getTimestamp("due_date")),
+                rs.getInt("occurrence_count"),
+                json.readValue(rs.getString("metadata"), MAP));
+        return new Task(
+                rs.getLong("id"),
+                rs.getLong("workspace_id"),
+                new TaskPlacement(rs.getLong("board_id"), rs.getLong("column_id"), rs.getLong("position")),
+                content,
+                TaskStatus.fromWire(rs.getString("status")),
+                rs.getString("cancel_reason"),
+                rs.getString("created_by"),
+                rs.getString("claimed_by"),
+                instant(rs.getTimestamp("claim_expires_at")),
+                rs.getLong("version"));
     }
 
     static Instant instant(Timestamp ts) {

@@ -1,7 +1,6 @@
 package dev.agentkanban.task;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
-import dev.agentkanban.platform.Patch;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -11,7 +10,6 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Request bodies of the task API. Seed 000's names are accepted as aliases (content, section, assigned_to). */
 public final class TaskRequests {
@@ -65,26 +63,7 @@ public final class TaskRequests {
             TaskStatus status,
             @Size(max = 2000) String cancelReason,
             Long columnId,
-            @JsonAlias("section") @Size(max = 100) String column) {
-
-        /** A change of the priority alone. */
-        public static Patch<UpdateTask> priorityOnly(Priority priority) {
-            return new Patch<>(
-                    new UpdateTask(
-                            null, null, null, priority, null, null, null, null, null, null, null, null, null, null,
-                            null),
-                    Set.of("priority"));
-        }
-
-        /** A change of the assignee alone (null unassigns). */
-        public static Patch<UpdateTask> assigneeOnly(String assignee) {
-            return new Patch<>(
-                    new UpdateTask(
-                            null, null, null, null, null, null, null, assignee, null, null, null, null, null, null,
-                            null),
-                    Set.of("assignee"));
-        }
-    }
+            @JsonAlias("section") @Size(max = 100) String column) {}
 
     /** Where to put a task: a column (by id or name; default its current one) and a place in it. */
     public record MoveTask(

@@ -11,23 +11,19 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.ReportIssue;
-import dev.agentkanban.task.TaskRequests.UpdateTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -41,22 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class Tasks {
-
-    static final Priority DEFAULT_PRIORITY = Priority.MEDIUM;
-    static final int DEFAULT_OCCURRENCES = 1;
-    /** The fields a PUT replaces whether sent or not. */
-    private static final Set<String> REPLACED_FIELDS = Set.of(
-            "title",
-            "description",
-            "acceptance_criteria",
-            "priority",
-            "epic",
-            "area",
-            "owner",
-            "assignee",
-            "due_date",
-            "occurrence_count",
-            "metadata");
 
     /** The largest metadata object, in bytes of JSON (the API's and the CSV import's limit). */
     public static final int MAX_METADATA_BYTES = 65_536;
@@ -112,27 +92,15 @@ public class Tasks {
         BoardColumn column = boards.resolveColumn(board, request.columnId(), request.column());
         boards.lockColumn(column.id());
         requireWipRoom(column);
-        Task t = new Task();
-        t.workspaceId = ctx.workspaceId();
-        t.boardId = board.id();
-        t.columnId = column.id();
-        t.title = request.title().trim();
-        t.description = request.description();
-        t.acceptanceCriteria = request.acceptanceCriteria();
-        t.status = Task.statusOnArrival(column);
-        t.priority = request.priority() == null ? DEFAULT_PRIORITY : request.priority();
-        t.epic = blankToNull(request.epic());
-        t.area = blankToNull(request.area());
-        t.owner = request.owner();
-        t.assignee = blankToNull(request.assignee());
-        t.createdBy = ctx.actor();
-        t.dueDate = request.dueDate();
-        t.occurrenceCount = request.occurrenceCount() == null ? DEFAULT_OCCURRENCES : request.occurrenceCount();
-        t.metadata = metadata;
-        t.position = place(column, 0, new Placement(null, null, request.position()));
+        Task t = Task.created(
+                ctx.workspaceId(),
+                ctx.actor(),
+                column,
+                place(column, 0, new Placement(null, null, request.position())),
+                TaskContent.of(request, metadata));
         long id = repo.insert(t);
         if (request.tags() != null && !request.tags().isEmpty()) {
-            tags.setByNames(new TaskRef(id, t.boardId, t.workspaceId), request.tags());
+            tags.setByNames(new TaskRef(id, t.boardId(), t.workspaceId()), request.tags());
         }
         if (request.parentId() != null) {
             relations.link(request.parentId(), RelationKind.CHILD, id, false);
@@ -145,30 +113,8 @@ public class Tasks {
      * one occurrence), as on creation. The status and column, which are not fields of the task's
      * content, change only when sent.
      */
-    public TaskView replace(long id, Long expectedVersion, Patch<UpdateTask> sent, Overrides overrides) {
-        if (sent.values().title() == null) {
-            throw ApiException.invalid("title", "must not be blank");
-        }
-        Set<String> present = new HashSet<>(sent.present());
-        present.addAll(REPLACED_FIELDS);
-        UpdateTask v = sent.values();
-        UpdateTask full = new UpdateTask(
-                v.title(),
-                v.description(),
-                v.acceptanceCriteria(),
-                v.priority() == null ? DEFAULT_PRIORITY : v.priority(),
-                v.epic(),
-                v.area(),
-                v.owner(),
-                v.assignee(),
-                v.dueDate(),
-                v.occurrenceCount() == null ? DEFAULT_OCCURRENCES : v.occurrenceCount(),
-                v.metadata(),
-                v.status(),
-                v.cancelReason(),
-                v.columnId(),
-                v.column());
-        return update(id, expectedVersion, new Patch<>(full, present), overrides);
+    public TaskView replace(long id, Long expectedVersion, TaskPatch replacement, Overrides overrides) {
+        return update(id, expectedVersion, replacement, overrides);
     }
 
     /**
@@ -187,75 +133,34 @@ public class Tasks {
     }
 
     /** Applies the fields present in {@code patch}. */
-    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch) {
+    public TaskView update(long id, Long expectedVersion, TaskPatch patch) {
         return update(id, expectedVersion, patch, Overrides.NONE);
     }
 
-    public TaskView update(long id, Long expectedVersion, Patch<UpdateTask> patch, Overrides overrides) {
-        UpdateTask v = patch.values();
-        for (String required : new String[] {"title", "priority", "occurrence_count", "status"}) {
-            if (patch.has(required) && isNull(v, required)) {
-                throw ApiException.invalid(required, "must not be null");
-            }
+    public TaskView update(long id, Long expectedVersion, TaskPatch patch, Overrides overrides) {
+        if (patch.metadata() != null) {
+            checkedMetadata(patch.metadata().value());
         }
-        Map<String, Object> metadata = patch.has("metadata") ? checkedMetadata(v.metadata()) : null;
-        boolean moves = (patch.has("column_id") && v.columnId() != null) || (patch.has("column") && v.column() != null);
         Task before = loadUnlocked(id);
-        BoardColumn target = null;
-        Board board = moves ? tx.read(() -> boards.require(before.boardId)) : null;
-        if (moves) {
-            target = boards.resolveColumn(board, v.columnId(), v.column());
-        }
-        BoardColumn lockTarget = target;
+        Board board = patch.moves() ? tx.read(() -> boards.require(before.boardId())) : null;
+        BoardColumn target = patch.moves() ? boards.resolveColumn(board, patch.columnId(), patch.column()) : null;
         return tx.write(() -> {
-            if (lockTarget != null) {
-                boards.lockColumn(lockTarget.id());
+            if (target != null) {
+                boards.lockColumn(target.id());
             }
             Task t = lockForChange(id, expectedVersion);
             respectClaim(t, overrides.force());
-            if (patch.has("title")) {
-                t.title = v.title().trim();
-            }
-            if (patch.has("description")) {
-                t.description = v.description();
-            }
-            if (patch.has("acceptance_criteria")) {
-                t.acceptanceCriteria = v.acceptanceCriteria();
-            }
-            if (patch.has("priority")) {
-                t.priority = v.priority();
-            }
-            if (patch.has("epic")) {
-                t.epic = blankToNull(v.epic());
-            }
-            if (patch.has("area")) {
-                t.area = blankToNull(v.area());
-            }
-            if (patch.has("owner")) {
-                t.owner = v.owner();
-            }
-            if (patch.has("assignee")) {
-                t.assignee = blankToNull(v.assignee());
-            }
-            if (patch.has("due_date")) {
-                t.dueDate = v.dueDate();
-            }
-            if (patch.has("occurrence_count")) {
-                t.occurrenceCount = v.occurrenceCount();
-            }
-            if (metadata != null) {
-                t.metadata = metadata;
-            }
+            t.edit(patch);
             EventType event = EventType.TASK_UPDATED;
             Map<String, Object> extra = new HashMap<>();
-            if (lockTarget != null && lockTarget.id() != t.columnId) {
-                extra.put("from_column_id", t.columnId);
-                relocate(board, t, lockTarget, Placement.END);
+            if (target != null && target.id() != t.columnId()) {
+                extra.put("from_column_id", t.columnId());
+                relocate(board, t, target, Placement.END, Task.StatusOnMove.FOLLOW_COLUMN);
                 event = EventType.TASK_MOVED;
             }
-            if (patch.has("status") && v.status() != t.status) {
-                applyStatus(t, v.status(), v.cancelReason());
-                if (t.status == TaskStatus.COMPLETED) {
+            if (patch.status() != null && patch.status() != t.status()) {
+                t.changeStatus(patch.status(), patch.cancelReason());
+                if (t.status() == TaskStatus.COMPLETED) {
                     event = EventType.TASK_COMPLETED;
                 }
             }
@@ -282,9 +187,9 @@ public class Tasks {
             respectClaim(t, overrides.force());
             settleChildrenOfDeleted(t, overrides);
             List<Long> dependants = relations.dependantsOf(id);
-            trash.putInTrash(t.workspaceId, id);
+            trash.putInTrash(t.workspaceId(), id);
             relations.announceUnblocked(id, dependants);
-            trash.announceDeleted(id, t.boardId, t.columnId, t.title);
+            trash.announceDeleted(id, t.boardId(), t.columnId(), t.title());
         });
     }
 
@@ -297,16 +202,21 @@ public class Tasks {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
         Task before = loadUnlocked(id);
-        Board board = tx.read(() -> boards.require(before.boardId));
+        Board board = tx.read(() -> boards.require(before.boardId()));
         BoardColumn target = request.columnId() == null && request.column() == null
-                ? column(board, before.columnId)
+                ? column(board, before.columnId())
                 : boards.resolveColumn(board, request.columnId(), request.column());
         return tx.write(() -> {
             boards.lockColumn(target.id());
             Task t = lockForChange(id, expectedVersion);
             respectClaim(t, overrides.force());
-            long from = t.columnId;
-            relocate(board, t, target, new Placement(request.beforeId(), request.afterId(), request.position()));
+            long from = t.columnId();
+            relocate(
+                    board,
+                    t,
+                    target,
+                    new Placement(request.beforeId(), request.afterId(), request.position()),
+                    Task.StatusOnMove.FOLLOW_COLUMN);
             save(t, overrides);
             return publish(EventType.TASK_MOVED, id, Map.of("from_column_id", from));
         });
@@ -324,7 +234,7 @@ public class Tasks {
                 overrides,
                 EventType.TASK_UPDATED,
                 (board, t) -> {
-                    BoardColumn current = column(board, t.columnId);
+                    BoardColumn current = column(board, t.columnId());
                     boolean waiting = current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO;
                     return waiting ? board.firstOfKind(ColumnKind.IN_PROGRESS) : null;
                 },
@@ -343,7 +253,7 @@ public class Tasks {
                 expectedVersion,
                 overrides,
                 EventType.TASK_COMPLETED,
-                (board, t) -> column(board, t.columnId).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
+                (board, t) -> column(board, t.columnId()).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
                 Task::complete);
     }
 
@@ -358,7 +268,7 @@ public class Tasks {
                 Overrides.of(force, null),
                 EventType.TASK_UPDATED,
                 (board, t) -> null,
-                t -> t.cancel(reason.trim()));
+                t -> t.cancel(reason));
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
@@ -373,7 +283,7 @@ public class Tasks {
                 Overrides.of(force, null),
                 EventType.TASK_UPDATED,
                 (board, t) -> {
-                    if (!column(board, t.columnId).isDone()) {
+                    if (!column(board, t.columnId()).isDone()) {
                         return null;
                     }
                     return board.reopenColumn();
@@ -438,7 +348,7 @@ public class Tasks {
             }
             Task t = lockForChange(picked.get(), null);
             takeClaim(t, ctx.actor(), lease);
-            return Optional.of(publish(EventType.TASK_CLAIMED, t.id, Map.of("claim_next", true)));
+            return Optional.of(publish(EventType.TASK_CLAIMED, t.id(), Map.of("claim_next", true)));
         });
     }
 
@@ -485,31 +395,29 @@ public class Tasks {
             }
             Task before = found.get();
             BoardColumn target = null;
-            if (!before.status.isOpen() && column(board, before.columnId).isDone()) {
+            if (!before.status().isOpen() && column(board, before.columnId()).isDone()) {
                 target = board.reopenColumn();
                 if (target != null) {
                     boards.lockColumn(target.id());
                 }
             }
-            Task t = lockForChange(before.id, null);
-            int previous = t.occurrenceCount;
-            boolean reopens = !t.status.isOpen();
-            boolean inDone = column(board, t.columnId).isDone();
+            Task t = lockForChange(before.id(), null);
+            int previous = t.occurrenceCount();
+            boolean reopens = !t.status().isOpen();
+            boolean inDone = column(board, t.columnId()).isDone();
             t.reportAgain();
-            TaskStatus status = t.status;
-            if (reopens && inDone && target != null && target.id() != t.columnId) {
-                relocate(board, t, target, Placement.END);
-                t.status = status;
+            if (reopens && inDone && target != null && target.id() != t.columnId()) {
+                relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
             }
             repo.update(t);
             repo.recordChange(
-                    t.id,
+                    t.id(),
                     "occurrence_count",
                     Integer.toString(previous),
-                    Integer.toString(t.occurrenceCount),
+                    Integer.toString(t.occurrenceCount()),
                     "reported_again");
             return new ReportedIssue(
-                    publish(EventType.TASK_UPDATED, t.id, Map.of("reported_again", true)), false, reopens);
+                    publish(EventType.TASK_UPDATED, t.id(), Map.of("reported_again", true)), false, reopens);
         });
     }
 
@@ -537,19 +445,19 @@ public class Tasks {
         if (t.beginsOrFinishesWork()) {
             relations.requireUnblocked(t, overrides.force());
         }
-        if (t.completes() && settleChildrenOfCompleted(t, overrides) && t.columnId != t.loadedColumnId) {
+        if (t.completes() && settleChildrenOfCompleted(t, overrides) && t.changedColumn()) {
             // the subtasks went to the done column first: place the parent after them
-            t.position = place(column(boards.require(t.boardId), t.columnId), t.id, Placement.END);
+            t.reposition(place(column(boards.require(t.boardId()), t.columnId()), t.id(), Placement.END));
         }
         repo.update(t);
         if (t.closes()) {
-            relations.announceUnblocked(t.id, relations.dependantsOf(t.id));
+            relations.announceUnblocked(t.id(), relations.dependantsOf(t.id()));
         }
     }
 
     /** Completes or cancels the open subtasks as the cascade says (409 without one); true when there were any. */
     private boolean settleChildrenOfCompleted(Task t, Overrides overrides) {
-        List<TaskLink> open = relations.openChildren(t.id);
+        List<TaskLink> open = relations.openChildren(t.id());
         if (open.isEmpty()) {
             return false;
         }
@@ -557,7 +465,7 @@ public class Tasks {
         if (cascade == null) {
             throw ApiException.conflict(
                     "open-subtasks",
-                    "task " + t.id + " has open subtasks "
+                    "task " + t.id() + " has open subtasks "
                             + open.stream()
                                     .map(c -> "#" + c.id() + " " + c.title())
                                     .toList()
@@ -567,7 +475,7 @@ public class Tasks {
         for (TaskLink child : open) {
             switch (cascade) {
                 case COMPLETE -> complete(child.id(), null, overrides);
-                case CANCEL -> cancel(child.id(), null, "parent task " + t.id + " was completed");
+                case CANCEL -> cancel(child.id(), null, "parent task " + t.id() + " was completed");
                 default ->
                     throw ApiException.invalid("cascade", "completing a task takes cascade=complete or cascade=cancel");
             }
@@ -576,7 +484,7 @@ public class Tasks {
     }
 
     private void settleChildrenOfDeleted(Task t, Overrides overrides) {
-        List<TaskLink> children = relations.children(t.id);
+        List<TaskLink> children = relations.children(t.id());
         if (children.isEmpty()) {
             return;
         }
@@ -584,14 +492,14 @@ public class Tasks {
         if (cascade == null) {
             throw ApiException.conflict(
                     "has-subtasks",
-                    "task " + t.id + " has subtasks "
+                    "task " + t.id() + " has subtasks "
                             + children.stream().map(c -> "#" + c.id()).toList()
                             + "; delete with cascade=delete to delete them too, or cascade=detach to keep them",
                     Map.of("subtasks", children));
         }
         switch (cascade) {
             case DELETE -> children.forEach(child -> delete(child.id(), null, overrides));
-            case DETACH -> relations.detachChildren(t.id); // the subtasks stay as top-level tasks
+            case DETACH -> relations.detachChildren(t.id()); // the subtasks stay as top-level tasks
             default -> throw ApiException.invalid("cascade", "deleting a task takes cascade=delete or cascade=detach");
         }
     }
@@ -604,7 +512,7 @@ public class Tasks {
     private void takeClaim(Task t, String actor, Duration lease) {
         Instant now = Instant.now();
         if (t.claimExpiredFor(actor, now)) {
-            repo.recordChange(t.id, "claimed_by", t.claimedBy, null, "claim_expired");
+            repo.recordChange(t.id(), "claimed_by", t.claimedBy(), null, "claim_expired");
         }
         t.claim(actor, now, now.plus(lease));
         repo.update(t);
@@ -627,68 +535,40 @@ public class Tasks {
             Consumer<Task> change) {
         Task before = loadUnlocked(id);
         return tx.write(() -> {
-            Board board = boards.require(before.boardId);
+            Board board = boards.require(before.boardId());
             BoardColumn target = rule.target(board, before);
-            if (target != null && target.id() != before.columnId) {
+            if (target != null && target.id() != before.columnId()) {
                 boards.lockColumn(target.id());
             }
             Task t = lockForChange(id, expectedVersion);
             respectClaim(t, overrides.force());
-            long from = t.columnId;
+            long from = t.columnId();
             change.accept(t);
-            TaskStatus status = t.status;
-            if (target != null && target.id() != t.columnId) {
-                relocate(board, t, target, Placement.END);
-                t.status = status; // the explicit transition decides the status, not the column rule
+            if (target != null && target.id() != t.columnId()) {
+                // the explicit transition decided the status, not the column rule
+                relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
             }
             save(t, overrides);
-            return publish(event, id, from != t.columnId ? Map.of("from_column_id", from) : Map.of());
+            return publish(event, id, from != t.columnId() ? Map.of("from_column_id", from) : Map.of());
         });
-    }
-
-    private void applyStatus(Task t, TaskStatus wanted, String cancelReason) {
-        switch (wanted) {
-            case IN_PROGRESS -> {
-                if (t.status == TaskStatus.PENDING) {
-                    t.start();
-                } else {
-                    t.reopen();
-                    t.start();
-                }
-            }
-            case COMPLETED -> t.complete();
-            case CANCELLED -> {
-                if (cancelReason == null || cancelReason.isBlank()) {
-                    throw ApiException.invalid("cancel_reason", "is required to cancel a task");
-                }
-                t.cancel(cancelReason.trim());
-            }
-            case PENDING -> {
-                if (t.status == TaskStatus.IN_PROGRESS) {
-                    t.status = TaskStatus.PENDING;
-                } else {
-                    t.reopen();
-                }
-            }
-        }
     }
 
     /**
      * Moves {@code t} into {@code target} (whose lock the caller holds) at the placement, checking its WIP
      * limit; {@code board} is the task's board as the caller loaded it (its columns name the source).
      */
-    private void relocate(Board board, Task t, BoardColumn target, Placement placement) {
+    private void relocate(Board board, Task t, BoardColumn target, Placement placement, Task.StatusOnMove policy) {
         // the caller's board may predate a column the task was moved into meanwhile: then read it again
-        BoardColumn from = board.columns().stream().anyMatch(c -> c.id() == t.columnId)
-                ? column(board, t.columnId)
-                : column(boards.require(t.boardId), t.columnId);
-        if (target.boardId() != t.boardId) {
+        BoardColumn from = board.columns().stream().anyMatch(c -> c.id() == t.columnId())
+                ? column(board, t.columnId())
+                : column(boards.require(t.boardId()), t.columnId());
+        if (target.boardId() != t.boardId()) {
             throw ApiException.invalid("column_id", "column " + target.id() + " is on another board");
         }
         if (from.id() != target.id()) {
             requireWipRoom(target);
         }
-        t.moveTo(from, target, place(target, t.id, placement));
+        t.moveTo(from, target, place(target, t.id(), placement), policy);
     }
 
     /**
@@ -745,11 +625,13 @@ public class Tasks {
                 throw ApiException.invalid(field, "a task cannot be placed next to itself");
             }
             Task anchor = repo.find(CurrentRequest.get().workspaceId(), anchorId, false)
-                    .filter(a -> a.columnId == columnId)
+                    .filter(a -> a.columnId() == columnId)
                     .orElseThrow(
                             () -> ApiException.invalid(field, "task " + anchorId + " is not in the target column"));
-            Long neighbour = repo.neighbour(columnId, selfId, anchor.position, before);
-            return before ? Position.between(neighbour, anchor.position) : Position.between(anchor.position, neighbour);
+            Long neighbour = repo.neighbour(columnId, selfId, anchor.position(), before);
+            return before
+                    ? Position.between(neighbour, anchor.position())
+                    : Position.between(anchor.position(), neighbour);
         }
         if (p.index() != null) {
             int index = p.index();
@@ -772,8 +654,8 @@ public class Tasks {
 
     private Task lockForChange(long id, Long expectedVersion) {
         Task t = repo.find(CurrentRequest.get().workspaceId(), id, true).orElseThrow(() -> trash.notOnBoard(id));
-        if (expectedVersion != null && expectedVersion != t.version) {
-            throw ApiException.staleVersion(expectedVersion, t.version);
+        if (expectedVersion != null && expectedVersion != t.version()) {
+            throw ApiException.staleVersion(expectedVersion, t.version());
         }
         return t;
     }
@@ -785,23 +667,25 @@ public class Tasks {
      */
     private void respectClaim(Task t, boolean force) {
         RequestContext ctx = CurrentRequest.get();
-        if (t.claimedBy == null
-                || t.claimedBy.equals(ctx.actor())
-                || t.claimExpiresAt == null
-                || !t.claimExpiresAt.isAfter(Instant.now())) {
+        if (!t.claimedByAnotherAt(ctx.actor(), Instant.now())) {
             return;
         }
         if (!force) {
             throw ApiException.conflict(
                     "claimed-by-another",
-                    "task " + t.id + " is claimed by " + t.claimedBy + " until " + t.claimExpiresAt
+                    "task " + t.id() + " is claimed by " + t.claimedBy() + " until " + t.claimExpiresAt()
                             + "; wait, ask them to release it, or (members and admins) override with force",
-                    Map.of("claimed_by", t.claimedBy, "claim_expires_at", t.claimExpiresAt.toString()));
+                    Map.of(
+                            "claimed_by",
+                            t.claimedBy(),
+                            "claim_expires_at",
+                            t.claimExpiresAt().toString()));
         }
         if (!ctx.role().atLeast(Role.MEMBER)) {
-            throw Roles.forbidden("only members and admins can override " + t.claimedBy + "'s claim on task " + t.id);
+            throw Roles.forbidden(
+                    "only members and admins can override " + t.claimedBy() + "'s claim on task " + t.id());
         }
-        repo.recordChange(t.id, "claimed_by", t.claimedBy, ctx.actor(), "claim_overridden");
+        repo.recordChange(t.id(), "claimed_by", t.claimedBy(), ctx.actor(), "claim_overridden");
     }
 
     private TaskView publish(EventType event, long id, Map<String, Object> extra) {
@@ -840,16 +724,6 @@ public class Tasks {
             throw ApiException.invalid("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
         }
         return metadata;
-    }
-
-    private static boolean isNull(UpdateTask v, String field) {
-        return switch (field) {
-            case "title" -> v.title() == null;
-            case "priority" -> v.priority() == null;
-            case "occurrence_count" -> v.occurrenceCount() == null;
-            case "status" -> v.status() == null;
-            default -> false;
-        };
     }
 
     private static String blankToNull(String s) {

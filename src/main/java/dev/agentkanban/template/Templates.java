@@ -16,7 +16,6 @@ import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.tag.TagRequests.CreateTag;
 import dev.agentkanban.tag.TagSummary;
 import dev.agentkanban.tag.Tags;
-import dev.agentkanban.task.ChecklistItem;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.TaskFilter;
@@ -148,9 +147,7 @@ public class Templates {
     }
 
     private Card card(TaskView t) {
-        List<String> items = checklists.list(t.id()).items().stream()
-                .map(ChecklistItem::text)
-                .toList();
+        List<String> items = checklists.texts(t.id());
         return new Card(
                 t.title(),
                 t.description(),

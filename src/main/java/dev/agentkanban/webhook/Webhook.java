@@ -8,7 +8,7 @@ import java.util.List;
  * only one board's events. The signing {@code secret} is shown once, in the response that created
  * (or replaced) it, and is null everywhere else.
  */
-public record Webhook(
+record Webhook(
         long id,
         String url,
         List<String> eventTypes,

@@ -7,7 +7,7 @@ import java.time.Instant;
  * ({@code delivered}) or until retries run out ({@code failed}); {@code response_code} and
  * {@code last_error} are from the latest attempt.
  */
-public record WebhookDelivery(
+record WebhookDelivery(
         long id,
         long webhookId,
         long eventId,

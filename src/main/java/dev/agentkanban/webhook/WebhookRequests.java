@@ -6,7 +6,7 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 
 /** Request bodies of the webhook API. */
-public final class WebhookRequests {
+final class WebhookRequests {
 
     private WebhookRequests() {}
 

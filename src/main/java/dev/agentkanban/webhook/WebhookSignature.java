@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Kanban-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>}; a receiver
  * recomputes the HMAC over the raw body and rejects stale timestamps (replays).
  */
-public final class WebhookSignature {
+final class WebhookSignature {
 
     public static final String SIGNATURE = "X-Kanban-Signature";
     public static final String TIMESTAMP = "X-Kanban-Timestamp";

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Service;
  * redelivery. Webhooks send the workspace's data elsewhere, so managing them takes the admin role.
  */
 @Service
-public class Webhooks {
+class Webhooks {
 
     private static final Set<String> EVENT_TYPES = Arrays.stream(EventType.values())
             .map(EventType::wireName)
