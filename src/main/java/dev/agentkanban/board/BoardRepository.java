@@ -26,8 +26,8 @@ class BoardRepository {
     }
 
     List<Board> list(long workspaceId, boolean archived, int limit, long offset) {
-        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws and "
-                        + archivedIs(archived) + " order by id limit :limit offset :offset")
+        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws and " + archivedIs(archived)
+                        + " order by id limit :limit offset :offset")
                 .param("ws", workspaceId)
                 .param("limit", limit)
                 .param("offset", offset)

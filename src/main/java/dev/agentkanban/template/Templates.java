@@ -115,7 +115,8 @@ public class Templates {
             if (repo.nameTaken(ctx.workspaceId(), name.trim())) {
                 throw ApiException.conflict("duplicate", "a template named '" + name.trim() + "' exists already");
             }
-            List<TaskView> cards = queries.list(TaskFilter.ofBoard(boardId, "position", false), PageRequest.of(MAX_CARDS, 0L))
+            List<TaskView> cards = queries.list(
+                            TaskFilter.ofBoard(boardId, "position", false), PageRequest.of(MAX_CARDS, 0L))
                     .items();
             Map<String, TagSpec> used = new LinkedHashMap<>();
             cards.forEach(t -> t.tags()

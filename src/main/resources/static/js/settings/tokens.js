@@ -51,6 +51,7 @@ export async function tokensTab(panel, ctx) {
         secretBox('MCP configuration', snippet, 'mcp-snippet-copy')));
       form.reset();
       days.value = 90;
+      scopes.forEach((s) => { s.checked = s.value !== 'admin'; }); // reset() would clear them (set as properties)
       await reload();
     } catch (err) {
       toast(`Token not created: ${err.explanation || err.message}`, 'error');

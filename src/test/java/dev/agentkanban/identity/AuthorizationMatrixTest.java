@@ -80,6 +80,7 @@ class AuthorizationMatrixTest extends ApiTest {
     /** Bodies valid enough that validation does not answer before the authorization check. */
     private static final Map<String, Object> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
+            Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),

@@ -216,7 +216,7 @@ class WebBoardTest extends MemberPageTest {
         browser.confirmModal();
         browser.until(d -> fx.order(b[2]).isEmpty());
         browser.waitForTitles("To Do", List.of());
-        browser.toastContaining("Card deleted");
+        browser.toastContaining("Card moved to the trash");
     }
 
     @Test

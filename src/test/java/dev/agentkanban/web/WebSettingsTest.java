@@ -182,7 +182,8 @@ class WebSettingsTest extends ApiTest {
             browser.until(d -> {
                 d.findElement(By.id("delivery-refresh")).click();
                 List<WebElement> rows = d.findElements(By.cssSelector("#delivery-log tbody tr"));
-                return rows.size() == 2 && rows.stream().allMatch(r -> r.getText().contains("delivered"));
+                return rows.size() == 2
+                        && rows.stream().allMatch(r -> r.getText().contains("delivered"));
             });
         } finally {
             receiver.stop(0);
@@ -219,7 +220,12 @@ class WebSettingsTest extends ApiTest {
             browser.waitVisible(By.cssSelector("#tab-members[aria-selected=true]"));
             assertThat(browser.js("return document.activeElement.id")).isEqualTo("tab-members");
             Object overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth");
-            assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+            Object wide = browser.js("return [...document.querySelectorAll('body *')]"
+                    + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)"
+                    + ".map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ')");
+            assertThat(((Number) overflow).intValue())
+                    .as("elements wider than the screen: %s", wide)
+                    .isLessThanOrEqualTo(0);
             for (WebElement input :
                     browser.driver().findElements(By.cssSelector("#settings-view input, #settings-view select"))) {
                 Object labelled = browser.js(
