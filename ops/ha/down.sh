@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops what ops/ha/up.sh started (by the pids it recorded) and removes $HA_DIR.
 source "$(dirname "$0")/env.sh"
-for f in worker app1 app2 haproxy patroni-pg1 patroni-pg2 etcd; do
+for f in worker app1 app2 haproxy pgbouncer patroni-pg1 patroni-pg2 etcd; do
   [ -f "$HA_DIR/$f.pid" ] && kill "$(cat "$HA_DIR/$f.pid")" 2>/dev/null
 done
 for name in pg1 pg2; do  # a postmaster whose Patroni was killed -9 keeps running

@@ -62,9 +62,11 @@ stop_load failover
 [ "$APP_PIDS" = "$(cat "$HA_DIR/app1.pid") $(cat "$HA_DIR/app2.pid")" ] && kill -0 $APP_PIDS || die "an app was restarted"
 DB_PRIMARY=$DB_PRIMARY python3 verify.py "$HA_DIR/failover.json" "$BOARD" "$HOOK_START" "$KILL_AT" >"$HA_DIR/failover-figures.json" \
   && FAILOVER_OK=1 || FAILOVER_OK=0
-python3 - "$HA_DIR/failover-figures.json" "$KILL_AT" "$PROMOTED_AT" "$WRITABLE_AT" "$OLD" "$NEW" <<'PY' >"$RESULTS/failover.json"
+replica_reads >"$HA_DIR/failover-replica-reads.json"
+python3 - "$HA_DIR/failover-figures.json" "$KILL_AT" "$PROMOTED_AT" "$WRITABLE_AT" "$OLD" "$NEW" "$HA_DIR/failover-replica-reads.json" <<'PY' >"$RESULTS/failover.json"
 import json, sys
 f = json.load(open(sys.argv[1]))
+f["heavy_reads_served_by"] = json.load(open(sys.argv[7]))
 kill, promoted, writable = map(int, sys.argv[2:5])
 f["failover"] = {"killed": sys.argv[5], "promoted": sys.argv[6], "promoted_after_s": round((promoted - kill) / 1000, 1),
                  "writes_through_apps_after_s": round((writable - kill) / 1000, 1), "apps_restarted": False}
@@ -100,9 +102,11 @@ sleep 5
 stop_load rolling
 DB_PRIMARY=$DB_PRIMARY python3 verify.py "$HA_DIR/rolling.json" "$BOARD" "$HOOK_START2" "$ROLL_AT" >"$HA_DIR/rolling-figures.json" \
   && ROLLING_OK=1 || ROLLING_OK=0
-python3 - "$HA_DIR/rolling-figures.json" "$ROLL_AT" "$ROLLED_AT" <<'PY' >"$RESULTS/rolling.json"
+replica_reads >"$HA_DIR/rolling-replica-reads.json"
+python3 - "$HA_DIR/rolling-figures.json" "$ROLL_AT" "$ROLLED_AT" "$HA_DIR/rolling-replica-reads.json" <<'PY' >"$RESULTS/rolling.json"
 import json, sys
 f = json.load(open(sys.argv[1]))
+f["heavy_reads_served_by_restarted_apps"] = json.load(open(sys.argv[4]))
 f["rolling_restart"] = {"duration_s": round((int(sys.argv[3]) - int(sys.argv[2])) / 1000, 1)}
 print(json.dumps(f, indent=1))
 PY
@@ -117,7 +121,10 @@ def line(name, x):
           f"(not a 503 problem: {x['failed_not_503_problem']}); client timeouts {x['client_timeouts']}; "
           f"WebSocket events missed {x['websocket_events_missed']} of {sum(s['expected'] for s in x['websocket'])} "
           f"(reconnects {sum(s['connections'] - 1 for s in x['websocket'])}); webhook deliveries missing "
-          f"{x['webhook']['missing']} of {x['webhook']['expected']} ({x['webhook']['delivered_more_than_once']} delivered twice)")
+          f"{x['webhook']['missing']} of {x['webhook']['expected']} ({x['webhook']['delivered_more_than_once']} delivered twice); "
+          f"exports after the writer's own write {x['read_your_writes']['exports_checked']}, own write missing "
+          f"{x['read_your_writes']['own_write_missing']}; heavy reads served by "
+          f"{x.get('heavy_reads_served_by') or x.get('heavy_reads_served_by_restarted_apps')}")
 fo = f["failover"]
 line("failover", f)
 print(f"failover: {fo['killed']} killed, {fo['promoted']} promoted after {fo['promoted_after_s']} s, writes through the apps "

@@ -48,7 +48,7 @@ start_patroni() {  # start_patroni pg1|pg2
 
 start_app() {  # start_app 1|2
   local n=$1 port; port=$([ "$1" = 1 ] && echo $APP1 || echo $APP2)
-  DATABASE_URL=$DATABASE_URL PORT=$port SECRET_KEY=$SECRET_KEY ADMIN_USERNAME=admin ADMIN_PASSWORD=ha-drill-admin-password \
+  DATABASE_URL=$DATABASE_URL DATABASE_SESSION_URL=$DATABASE_SESSION_URL READ_DATABASE_URL=$READ_DATABASE_URL PORT=$port SECRET_KEY=$SECRET_KEY ADMIN_USERNAME=admin ADMIN_PASSWORD=ha-drill-admin-password \
     RATE_LIMIT_ENABLED=false LOG_FORMAT=json SLOW_SQL_MS=1000 DB_POOL_SIZE=10 WEBHOOK_ALLOW_PRIVATE_TARGETS=true \
     DB_POOL_TIMEOUT_MS=5000 \
     setsid "$JAVA" -Xmx384m -XX:TieredStopAtLevel=1 -jar "$JAR" serve >>"$HA_DIR/app$n.log" 2>&1 &
@@ -88,4 +88,17 @@ api() {
 psql_ha() { psql -h 127.0.0.1 -p $DB_PRIMARY -U postgres -d kanban -Atq "$@"; }
 one_primary_in_haproxy() {
   [ "$(haproxy_cmd "show stat" | awk -F, '$1=="postgres_primary" && ($2=="pg1" || $2=="pg2") && $18=="UP"' | wc -l)" = 1 ]
+}
+# heavy reads by the database that served them, summed over both apps since they started:
+# {"replica": n, "primary": n} from /actuator/prometheus (kanban_replica_reads_total)
+replica_reads() {
+  for port in $APP1 $APP2; do
+    curl -s --max-time 5 "http://127.0.0.1:$port/actuator/prometheus" -H "Authorization: Bearer $(cat "$HA_DIR/admin.token")"
+  done | python3 -c '
+import json, re, sys
+n = {"replica": 0, "primary": 0}
+for line in sys.stdin:
+    m = re.match(r"kanban_replica_reads_total\{.*served_by=\"(\w+)\".*\} ([0-9.e+]+)", line)
+    if m: n[m.group(1)] += int(float(m.group(2)))
+print(json.dumps(n))'
 }

@@ -3,6 +3,8 @@
 //             Idempotency-Key and is retried with the same key until it is acknowledged (2xx)
 //   sockets   WebSocket subscribers of the board that resume with last_event_id after a disconnect
 //   receiver  a webhook endpoint recording every delivery's X-Kanban-Event-Id
+//   exports   every EXPORT_EVERY-th round a writer exports the board as CSV (a heavy read, served by the
+//             read replica when it has the writer's writes) and checks its own new task is in it
 // It runs until the file STOP exists, then waits until the sockets and the receiver have been quiet
 // for QUIET_MS, and writes everything it saw to OUT (JSON) for verify.py.
 import http from 'node:http';
@@ -15,6 +17,8 @@ const COLUMNS = JSON.parse(env.COLUMNS);            // [todo, doing] column ids
 const WRITERS = Number(env.WRITERS || 4), SOCKETS = Number(env.SOCKETS || 3);
 const TIMEOUT_MS = Number(env.TIMEOUT_MS || 10000), QUIET_MS = Number(env.QUIET_MS || 8000);
 const READS = env.READS !== 'false';
+const EXPORT_EVERY = Number(env.EXPORT_EVERY || 5);
+const ryw = { checked: 0, missing: [] };  // read-your-writes: exports after the writer's own create
 const t0 = Date.now();
 const acks = [];          // {kind, key, task_id, column_id?, comment_id?, at}
 const attempts = [];      // every response or failure that was not a 2xx: {kind, status, type, problem, at, ms}
@@ -89,6 +93,16 @@ async function writer(n) {
     const commented = await write('comment', 'POST', `/api/v1/tasks/${id}/comments`, { body: `comment w${n} #${i}` });
     acks.push({ kind: 'comment', key: commented.key, task_id: id, comment_id: commented.json.id, at: Date.now() });
     if (READS) await read(`/api/v1/tasks/${id}`);
+    if (EXPORT_EVERY > 0 && i % EXPORT_EVERY === 0) {
+      const r = await send('GET', `/api/v1/export/csv?board_id=${BOARD}`);
+      if (r.status === 200) {
+        ryw.checked++;
+        if (!r.body.includes('\n' + id + ',')) ryw.missing.push(id);
+      } else {
+        attempts.push({ kind: 'export', status: r.status, error: r.error, problem: (r.ctype || '').startsWith('application/problem+json'),
+          at: Date.now(), ms: r.ms });
+      }
+    }
   }
 }
 
@@ -150,7 +164,7 @@ async function main() {
   const out = {
     started_at: t0, stopped_at: stoppedAt, requests, max_request_ms: maxMs, timeouts, acks, failures: attempts,
     sockets: sockets.map(s => ({ n: s.n, start: s.start, connects: s.connects, duplicates: s.dup, events: [...s.events] })),
-    webhook: Object.fromEntries(hooks),
+    webhook: Object.fromEntries(hooks), read_your_writes: ryw,
   };
   fs.writeFileSync(env.OUT, JSON.stringify(out));
   process.exit(0);

@@ -2,13 +2,14 @@
 # Starts the drill's topology on loopback (ports 25000-26000), all state in $HA_DIR (/tmp/kanban-ha):
 #   etcd (1 member) <- Patroni pg1 + pg2 (PostgreSQL 15: primary + synchronous standby)
 #   HAProxy: 25000 -> primary, 25001 -> standby (Patroni REST checks), 25080 -> app1 25081, app2 25082
+#   PgBouncer 25100 (transaction pooling) -> HAProxy 25000: the apps' connection pools
 #   the worker (its own database on the machine's PostgreSQL) following the API through HAProxy
-# Installs etcd-server, patroni and haproxy with apt when missing. Stop everything with ops/ha/down.sh.
+# Installs etcd-server, patroni, haproxy and pgbouncer with apt when missing. Stop everything with ops/ha/down.sh.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/lib.sh"
 
-for pkg in etcd:etcd-server patroni:patroni haproxy:haproxy; do
+for pkg in etcd:etcd-server patroni:patroni haproxy:haproxy pgbouncer:pgbouncer; do
   command -v "${pkg%%:*}" >/dev/null || { log "installing ${pkg#*:}"; apt-get install -y -qq "${pkg#*:}" >/dev/null; }
 done
 [ -x "$PG_BIN/postgres" ] || die "PostgreSQL 15 binaries not at $PG_BIN"
@@ -46,6 +47,14 @@ haproxy -q -f "$HA_DIR/haproxy.cfg" -D -p "$HA_DIR/haproxy.pid"
 # servers count as up until their first check: wait until HAProxy has checked both nodes
 wait_for 30 "HAProxy's checks of the primary" one_primary_in_haproxy
 psql -h 127.0.0.1 -p $DB_PRIMARY -U postgres -d postgres -qc 'create database kanban'
+
+log "PgBouncer on $PGBOUNCER (transaction pooling) -> HAProxy $DB_PRIMARY"
+sed -e "s|@DIR@|$HA_DIR|g" -e "s|@PORT@|$PGBOUNCER|g" -e "s|@DB_PRIMARY@|$DB_PRIMARY|g" \
+    "$(dirname "$0")/pgbouncer.ini.in" >"$HA_DIR/pgbouncer.ini"
+echo '"postgres" ""' >"$HA_DIR/pgbouncer-users.txt"
+chown postgres:postgres "$HA_DIR/pgbouncer.ini" "$HA_DIR/pgbouncer-users.txt"
+setpriv --reuid=postgres --regid=postgres --init-groups pgbouncer -d "$HA_DIR/pgbouncer.ini"
+wait_for 30 "PgBouncer" psql -h 127.0.0.1 -p $PGBOUNCER -U postgres -d kanban -Atqc 'select 1'
 psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -qc 'drop database if exists kanban_ha_worker' -c 'create database kanban_ha_worker'
 
 log "app1 and app2 (migrations run on the first)"

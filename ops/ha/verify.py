@@ -7,6 +7,8 @@
   column, acknowledged comments exist;
 - every event of the board after a subscriber subscribed reached it (resuming with last_event_id);
 - every event of the board after the webhook was created was delivered at least once;
+- read-your-writes: every export a writer made after its own create contained that task (the export
+  is a heavy read, served by the read replica once it has replayed the writer's commit);
 - failures: what the clients got instead of a 2xx, by kind (503 problem documents, others);
 - with EVENT_AT_MS (when the primary was killed, or the restart began): the longest time without an
   acknowledged write around it.
@@ -84,9 +86,12 @@ figures = {
     "websocket": sockets, "websocket_events_missed": sum(s["missed"] for s in sockets),
     "webhook": {"expected": len(hook_expected), "delivered": len(hook_expected & delivered), "missing": len(hook_missing),
                 "missing_ids": hook_missing[:20], "delivered_more_than_once": redelivered},
+    "read_your_writes": {"exports_checked": out.get("read_your_writes", {}).get("checked", 0),
+                         "own_write_missing": len(out.get("read_your_writes", {}).get("missing", []))},
     "last_event_id": last_event,
     "around_event": gap,
 }
 print(json.dumps(figures, indent=1))
-ok = not (lost_tasks or lost_moves or lost_comments or hook_missing) and figures["websocket_events_missed"] == 0
+ok = not (lost_tasks or lost_moves or lost_comments or hook_missing) and figures["websocket_events_missed"] == 0 \
+    and figures["read_your_writes"]["own_write_missing"] == 0
 sys.exit(0 if ok else 1)

@@ -15,6 +15,7 @@ import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.platform.Transactions;
 import java.time.Clock;
 import java.time.DayOfWeek;
@@ -41,9 +42,11 @@ public class FlowMetrics {
     private final FlowRepository repo;
     private final Boards boards;
     private final Transactions tx;
+    private final ReplicaReads replica;
     private final Clock clock;
 
-    FlowMetrics(FlowRepository repo, Boards boards, Transactions tx) {
+    FlowMetrics(FlowRepository repo, Boards boards, Transactions tx, ReplicaReads replica) {
+        this.replica = replica;
         this.repo = repo;
         this.boards = boards;
         this.tx = tx;
@@ -73,7 +76,7 @@ public class FlowMetrics {
 
     Snapshot snapshot(long boardId, FlowFilter filter) {
         long ws = CurrentRequest.get().workspaceId();
-        return tx.read(() -> {
+        return replica.read(() -> {
             Board board = boards.require(boardId);
             List<TaskFlow> tasks =
                     TaskFlow.all(repo.boardRows(ws, boardId, filter), repo.boardTasksNow(ws, boardId, filter));

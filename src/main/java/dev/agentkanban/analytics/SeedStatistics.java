@@ -16,7 +16,7 @@ import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.PageRequest;
-import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.stats.StatusColor;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,19 +36,19 @@ class SeedStatistics {
     private final StatisticsRepository repo;
     private final FlowRepository flows;
     private final Boards boards;
-    private final Transactions tx;
+    private final ReplicaReads replica;
 
-    SeedStatistics(StatisticsRepository repo, FlowRepository flows, Boards boards, Transactions tx) {
+    SeedStatistics(StatisticsRepository repo, FlowRepository flows, Boards boards, ReplicaReads replica) {
+        this.replica = replica;
         this.repo = repo;
         this.flows = flows;
         this.boards = boards;
-        this.tx = tx;
     }
 
     /** Statistics of one task of the workspace (404 when it does not exist). */
     public TaskStatistics task(long taskId) {
         long ws = CurrentRequest.get().workspaceId();
-        return tx.read(() -> {
+        return replica.read(() -> {
             List<TaskNow> now = flows.taskNow(ws, taskId);
             if (now.isEmpty()) {
                 throw ApiException.notFound("task", taskId);
@@ -101,7 +101,7 @@ class SeedStatistics {
     /** Every task of the board classified by colour; one page of them. */
     public BoardColours colours(long boardId, PageRequest page) {
         long ws = CurrentRequest.get().workspaceId();
-        return tx.read(() -> {
+        return replica.read(() -> {
             Board board = boards.require(boardId);
             Map<Long, BoardColumn> columns = new LinkedHashMap<>();
             board.columns().forEach(c -> columns.put(c.id(), c));
@@ -148,7 +148,7 @@ class SeedStatistics {
     /** Column moves on the board over the last {@code days} UTC days. */
     public DragDropMetrics dragDrop(long boardId, int days) {
         long ws = CurrentRequest.get().workspaceId();
-        return tx.read(() -> {
+        return replica.read(() -> {
             boards.require(boardId);
             Instant since = repo.windowStart(days);
             List<DayMoves> perDay = repo.movesPerDay(ws, boardId, since, days);

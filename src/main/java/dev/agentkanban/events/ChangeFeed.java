@@ -2,7 +2,7 @@ package dev.agentkanban.events;
 
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.ReplicaReads;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,13 +23,13 @@ public class ChangeFeed {
 
     private final EventRepository repo;
     private final FeedHorizon horizon;
-    private final Transactions tx;
+    private final ReplicaReads replica;
     private final SystemTransactions system;
 
-    ChangeFeed(EventRepository repo, FeedHorizon horizon, Transactions tx, SystemTransactions system) {
+    ChangeFeed(EventRepository repo, FeedHorizon horizon, ReplicaReads replica, SystemTransactions system) {
+        this.replica = replica;
         this.repo = repo;
         this.horizon = horizon;
-        this.tx = tx;
         this.system = system;
     }
 
@@ -40,7 +40,8 @@ public class ChangeFeed {
     public FeedPage read(Long after, Long boardId, int limit) {
         long ws = CurrentRequest.get().workspaceId();
         long through = horizon.advance();
-        return tx.read(() -> {
+        // on the read replica only when it has replayed everything committed up to now, so up to the horizon
+        return replica.readCaughtUp(() -> {
             long from = after == null ? repo.purgedThrough().orElse(0L) : requireRetained(after);
             List<ChangeEvent> rows = repo.workspaceEvents(ws, from, through, boardId, limit + 1);
             boolean more = rows.size() > limit;
@@ -61,7 +62,7 @@ public class ChangeFeed {
      */
     public List<ChangeEvent> boardEvents(long boardId, long after, long through, int limit) {
         long ws = CurrentRequest.get().workspaceId();
-        return tx.read(() -> repo.workspaceEvents(ws, requireRetained(after), through, boardId, limit));
+        return replica.readCaughtUp(() -> repo.workspaceEvents(ws, requireRetained(after), through, boardId, limit));
     }
 
     /**

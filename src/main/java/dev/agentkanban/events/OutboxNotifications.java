@@ -55,9 +55,13 @@ class OutboxNotifications implements SmartLifecycle {
             @Value("${kanban.events.listen:true}") boolean enabled) {
         this.stream = stream;
         this.events = events;
-        this.url = env.getProperty("spring.datasource.url");
-        this.username = env.getProperty("spring.datasource.username");
-        this.password = env.getProperty("spring.datasource.password");
+        // a session of its own on the primary: DATABASE_SESSION_URL when DATABASE_URL goes through a
+        // transaction-pooling PgBouncer (LISTEN needs a session), else the pool's own URL
+        boolean direct = env.containsProperty("kanban.database.session.url");
+        String from = direct ? "kanban.database.session." : "spring.datasource.";
+        this.url = env.getProperty(from + "url");
+        this.username = env.getProperty(from + "username");
+        this.password = env.getProperty(from + "password");
         this.enabled = enabled && url != null && url.startsWith("jdbc:postgresql:");
     }
 

@@ -74,7 +74,9 @@ class ObservabilityConfig {
      */
     @Bean
     static BeanPostProcessor slowSqlDataSource(@Value("${kanban.slow-sql-ms:500}") long thresholdMs) {
-        return new BeanPostProcessor() {
+        // ordered: runs before unordered post-processors that wrap the pool further (the read routing of
+        // platform.ReadReplicaConfig), so the proxy sits right on the pool
+        return new OrderedBeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (thresholdMs <= 0 || !"dataSource".equals(beanName) || !(bean instanceof HikariDataSource pool)) {
@@ -91,5 +93,12 @@ class ObservabilityConfig {
                 return proxy;
             }
         };
+    }
+
+    private interface OrderedBeanPostProcessor extends BeanPostProcessor, Ordered {
+        @Override
+        default int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
     }
 }

@@ -129,14 +129,40 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(TransactionSystemException.class)
     ResponseEntity<ProblemDetail> transaction(TransactionSystemException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        // the rollback's own failure may only say "Connection is closed" (the pool's, no SQL state):
+        // the failure it replaced (getApplicationException) tells why
+        if (connectionLost(e)) {
+            return databaseUnavailable(e);
+        }
+        return unexpected(e);
+    }
+
+    /**
+     * Whether {@code e} says the database connection was lost or could not be had: Spring's
+     * resource-failure exceptions, or a driver exception with SQL state class 08 (connection) or 57P
+     * (the server shut down or crashed) anywhere in the causes, or in the failure a failed rollback
+     * replaced. Also used for exceptions that left the servlet (ProblemErrorController).
+     */
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException
+                    || t instanceof CannotGetJdbcConnectionException
+                    || t instanceof CannotCreateTransactionException
+                    || t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof TransactionSystemException tse
+                    && tse.getApplicationException() != null
+                    && connectionLost(tse.getApplicationException())) {
+                return true;
+            }
             if (t instanceof java.sql.SQLException sql
                     && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return databaseUnavailable(e);
+                return true;
             }
         }
-        return unexpected(e);
+        return false;
     }
 
     @ExceptionHandler(Exception.class)

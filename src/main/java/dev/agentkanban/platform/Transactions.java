@@ -25,6 +25,7 @@ public class Transactions {
     private final TransactionTemplate reads;
     private final JdbcClient jdbc;
     private volatile Boolean appRole;
+    private volatile ReplicaReads replicaReads;
 
     Transactions(PlatformTransactionManager manager, JdbcClient jdbc) {
         this.writes = new TransactionTemplate(manager);
@@ -42,6 +43,10 @@ public class Transactions {
             try {
                 return writes.execute(status -> {
                     bind();
+                    ReplicaReads replica = replicaReads;
+                    if (replica != null) {
+                        replica.written(); // the caller's read position moves on at commit
+                    }
                     return work.get();
                 });
             } catch (PessimisticLockingFailureException e) {
@@ -70,6 +75,11 @@ public class Transactions {
             status.setRollbackOnly();
             return result;
         });
+    }
+
+    /** {@link ReplicaReads} registers itself here (it reads through this class, so it cannot be a constructor argument). */
+    void replicaReads(ReplicaReads replicaReads) {
+        this.replicaReads = replicaReads;
     }
 
     public <T> T read(Supplier<T> work) {

@@ -11,6 +11,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ApiException.FieldError;
+import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Owner;
@@ -85,6 +86,7 @@ class CsvTransfer {
     private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "cancelled");
 
     private final Transactions tx;
+    private final ReplicaReads replica;
     private final Boards boards;
     private final Targets targets;
     private final TransferRepository repo;
@@ -95,6 +97,7 @@ class CsvTransfer {
 
     CsvTransfer(
             Transactions tx,
+            ReplicaReads replica,
             Boards boards,
             Targets targets,
             TransferRepository repo,
@@ -103,6 +106,7 @@ class CsvTransfer {
             Relations relations,
             JsonMapper json) {
         this.tx = tx;
+        this.replica = replica;
         this.boards = boards;
         this.targets = targets;
         this.repo = repo;
@@ -147,7 +151,7 @@ class CsvTransfer {
 
     Exported export(BoardTarget target) {
         requireBoard(target);
-        return tx.read(() -> {
+        return replica.read(() -> {
             Board board = targets.require(target, target.name());
             StringBuilder out = new StringBuilder(Csv.record(HEADER));
             for (ExportedTask t : repo.boardTasks(CurrentRequest.get().workspaceId(), board.id())) {

@@ -1,6 +1,7 @@
 package dev.agentkanban.transfer;
 
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.transfer.TransferRepository.WorkspaceRow;
 import java.io.FilterOutputStream;
@@ -41,11 +42,18 @@ class JsonExport {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Transactions tx;
+    private final ReplicaReads replica;
     private final TransactionTemplate snapshot;
     private final TransferRepository repo;
     private final JsonMapper json;
 
-    JsonExport(Transactions tx, PlatformTransactionManager transactions, TransferRepository repo, JsonMapper json) {
+    JsonExport(
+            Transactions tx,
+            ReplicaReads replica,
+            PlatformTransactionManager transactions,
+            TransferRepository repo,
+            JsonMapper json) {
+        this.replica = replica;
         this.tx = tx;
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -58,12 +66,13 @@ class JsonExport {
     void export(OutputStream out) {
         long ws = CurrentRequest.get().workspaceId();
         // the snapshot transaction is opened first; the feature transaction joins it and binds actor and workspace
-        snapshot.executeWithoutResult(status -> tx.read(() -> {
+        // on the read replica when it has the caller's own writes (ReplicaReads)
+        replica.route(() -> snapshot.execute(status -> tx.read(() -> {
             try (JsonGenerator g = json.createGenerator(new KeepOpen(out))) {
                 write(g, ws);
             }
             return null;
-        }));
+        })));
     }
 
     private void write(JsonGenerator g, long ws) {

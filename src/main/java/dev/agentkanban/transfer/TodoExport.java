@@ -3,7 +3,7 @@ package dev.agentkanban.transfer;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.identity.CurrentRequest;
-import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.transfer.TodoMarkdown.Line;
@@ -29,12 +29,12 @@ import org.springframework.stereotype.Service;
 @Service
 class TodoExport {
 
-    private final Transactions tx;
+    private final ReplicaReads replica;
     private final Targets targets;
     private final TransferRepository repo;
 
-    TodoExport(Transactions tx, Targets targets, TransferRepository repo) {
-        this.tx = tx;
+    TodoExport(ReplicaReads replica, Targets targets, TransferRepository repo) {
+        this.replica = replica;
         this.targets = targets;
         this.repo = repo;
     }
@@ -42,7 +42,7 @@ class TodoExport {
     record Exported(Board board, String text) {}
 
     Exported export(BoardTarget target) {
-        return tx.read(() -> {
+        return replica.read(() -> {
             Board board = targets.require(target, TodoImport.DEFAULT_BOARD);
             Map<Long, Section> sectionOf = new HashMap<>();
             for (BoardColumn c : board.columns()) {

@@ -78,4 +78,22 @@ class DatabaseUrlTest {
         assertThat(DatabaseUrl.parse("postgresql://u:secret@db/board").toString())
                 .doesNotContain("secret");
     }
+
+    @Test
+    void theReplicaAndSessionUrlsAreMappedLikeDatabaseUrl() {
+        var env = new org.springframework.mock.env.MockEnvironment()
+                .withProperty("DATABASE_URL", "postgresql://app:pw@pgbouncer:6432/kanban?prepareThreshold=0")
+                .withProperty("READ_DATABASE_URL", "postgresql://reader:rpw@standby:5432/kanban")
+                .withProperty("DATABASE_SESSION_URL", "postgresql://app:pw@primary:5432/kanban");
+        new DatabaseUrlEnvironmentPostProcessor().postProcessEnvironment(env, null);
+        assertThat(env.getProperty("spring.datasource.url"))
+                .isEqualTo("jdbc:postgresql://pgbouncer:6432/kanban?prepareThreshold=0");
+        assertThat(env.getProperty("kanban.read-database.url")).isEqualTo("jdbc:postgresql://standby:5432/kanban");
+        assertThat(env.getProperty("kanban.read-database.username")).isEqualTo("reader");
+        assertThat(env.getProperty("kanban.read-database.password")).isEqualTo("rpw");
+        assertThat(env.getProperty("kanban.database.session.url")).isEqualTo("jdbc:postgresql://primary:5432/kanban");
+        // the migrations take a session lock, so they bypass PgBouncer too
+        assertThat(env.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://primary:5432/kanban");
+        assertThat(env.getProperty("spring.flyway.user")).isEqualTo("app");
+    }
 }

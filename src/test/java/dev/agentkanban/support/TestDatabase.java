@@ -79,6 +79,11 @@ public final class TestDatabase {
         return new TestDatabase(serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), role, null);
     }
 
+    /** A database the test set up itself (a server of its own, say), as it is. */
+    public static TestDatabase at(String jdbcUrl, String username, String password) {
+        return new TestDatabase(jdbcUrl, username, password);
+    }
+
     /** This database as another user of the same server (the server's own user, say), same password. */
     public TestDatabase as(TestDatabase user) {
         return new TestDatabase(jdbcUrl, user.username, user.password);

@@ -55,6 +55,8 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("webhook_deliveries", "delivery log of this server's webhooks"),
             Map.entry("webhook_cursor", "delivery log of this server's webhooks"),
             Map.entry("idempotency_keys", "stored responses kept for 24 hours, meaningless elsewhere"),
+            Map.entry(
+                    "read_positions", "where each caller's writes reached in this server's WAL, for its read replica"),
             Map.entry("hints", "the worker's suggestions; it proposes them again from the restored tasks"),
             Map.entry(
                     "board_templates",
