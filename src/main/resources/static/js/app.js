@@ -8,6 +8,9 @@ import { BoardView } from './board.js';
 import { CardPanel } from './panel.js';
 import { LiveUpdates } from './live.js';
 import { editColumns } from './columns.js';
+import { openArchive } from './archive.js';
+import { showSettings } from './settings.js';
+import { newBoardDialog, saveAsTemplate } from './templates.js';
 
 const TIMES_EVERY_MS = 60000;
 
@@ -21,6 +24,7 @@ const app = {
   panel: null,
   live: null,
   timesTimer: null,
+  settingsTab: null,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
@@ -98,7 +102,61 @@ async function enter() {
   session.workspaceId = app.workspace.id;
   $('#workspace-select').replaceChildren(...options(app.workspaces.map((w) => [w.id, w.name]), app.workspace.id));
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  const params = new URLSearchParams(window.location.search); // read before loading a board rewrites it
   await loadBoards(loc.board);
+  if (params.get('view') === 'settings') openSettings(params.get('tab'));
+}
+
+// ---- settings (tokens, members, workspaces, webhooks, import/export, profile, users) -------------
+
+function settingsShown(shown) {
+  $('#settings-view').hidden = !shown;
+  for (const id of ['#filters', '#board']) $(id).hidden = shown;
+  if (shown) $('#no-boards').hidden = true;
+  else $('#no-boards').hidden = !!app.boardId;
+  document.querySelectorAll('.board-actions button, #board-select').forEach((b) => { b.disabled = shown || (b.classList.contains('needs-board') && !app.boardId); });
+}
+
+function openSettings(tab) {
+  settingsShown(true);
+  showSettings($('#settings-view'), {
+    user: session.user,
+    workspace: app.workspace,
+    role: app.workspace.role,
+    boardId: app.boardId,
+    onClose: closeSettings,
+    onTab: (id) => {
+      app.settingsTab = id;
+      const params = new URLSearchParams(window.location.search);
+      params.set('view', 'settings');
+      params.set('tab', id);
+      window.history.replaceState(null, '', `${window.location.pathname}?${params}`);
+    },
+    onWorkspacesChanged: (workspaces) => {
+      app.workspaces = workspaces;
+      app.workspace = workspaces.find((w) => w.id === app.workspace.id) || app.workspace;
+      $('#workspace-select').replaceChildren(...options(workspaces.map((w) => [w.id, w.name]), app.workspace.id));
+    },
+    onSwitchWorkspace: async (id) => {
+      $('#workspace-select').value = String(id);
+      await switchWorkspace(id);
+      openSettings(app.settingsTab);
+    },
+    onProfile: (user) => {
+      session.store(session.token, { ...session.user, ...user });
+      $('#user-name').textContent = user.display_name || user.username;
+    },
+    onImported: () => loadBoards(app.boardId).then(() => settingsShown(true)),
+    onBoardsChanged: () => loadBoards(app.boardId).then(() => settingsShown(true)),
+  }, tab);
+  $('#settings-panel')?.focus();
+}
+
+function closeSettings() {
+  app.settingsTab = null;
+  settingsShown(false);
+  writeLocation({ ws: app.workspace?.id, board: app.boardId, filter: app.filter });
+  $('#open-settings').focus();
 }
 
 async function switchWorkspace(id) {
@@ -191,15 +249,8 @@ function liveEvent(view, e) {
 }
 
 async function newBoard() {
-  const name = await promptDialog({ title: 'New board', label: 'Board name', okLabel: 'Create board' });
-  if (!name) return;
-  try {
-    const board = await post('/api/v1/boards', { name });
-    toast(`Board “${board.name}” created.`, 'ok');
-    await loadBoards(board.id);
-  } catch (err) {
-    toast(`Board not created: ${err.explanation || err.message}`, 'error');
-  }
+  const board = await newBoardDialog();
+  if (board) await loadBoards(board.id);
 }
 
 async function renameBoard() {
@@ -215,6 +266,24 @@ async function renameBoard() {
   } catch (err) {
     toast(`Not renamed: ${err.status === 412 ? 'the board changed meanwhile; try again.' : err.explanation || err.message}`, 'error');
     app.view.load().catch(() => {});
+  }
+}
+
+async function archiveBoard() {
+  const board = app.view?.board;
+  if (!board) return;
+  const ok = await confirmDialog({
+    title: 'Archive board?',
+    message: `Archive “${board.name}”? It leaves the board list with all its cards; Settings → Workspaces lists archived boards and restores them.`,
+    okLabel: 'Archive board', danger: false,
+  });
+  if (!ok) return;
+  try {
+    await post(`/api/v1/boards/${board.id}/archive`);
+    toast(`Board “${board.name}” archived.`, 'ok');
+    await loadBoards(null);
+  } catch (err) {
+    toast(`Not archived: ${err.explanation || err.message}`, 'error');
   }
 }
 
@@ -235,6 +304,11 @@ async function deleteBoard() {
   } catch (err) {
     toast(`Not deleted: ${err.explanation || err.message}`, 'error');
   }
+}
+
+async function archive() {
+  if (!app.view) return;
+  if (await openArchive(app.view, { role: app.workspace.role })) await app.view.load();
 }
 
 async function columns() {
@@ -296,7 +370,11 @@ function wire() {
   $('#create-first-board').addEventListener('click', newBoard);
   $('#rename-board').addEventListener('click', renameBoard);
   $('#delete-board').addEventListener('click', deleteBoard);
+  $('#archive-board').addEventListener('click', archiveBoard);
   $('#edit-columns').addEventListener('click', columns);
+  $('#open-archive').addEventListener('click', archive);
+  $('#save-template').addEventListener('click', () => app.view?.board && saveAsTemplate(app.view.board));
+  $('#open-settings').addEventListener('click', () => openSettings(app.settingsTab));
   const filters = $('#filters');
   const typed = debounce(() => applyFilters(readFilters()), 300);
   const immediate = (e) => e.target.type === 'checkbox' || e.target.tagName === 'SELECT';

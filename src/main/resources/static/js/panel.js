@@ -112,6 +112,9 @@ export class CardPanel {
       field('Acceptance criteria', this.fields.acceptance_criteria, 'wide'),
       this.canEdit ? h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'danger delete-card', on: { click: () => this.deleteCard() } }, 'Delete card'),
+        t.archived_at
+          ? h('button', { type: 'button', class: 'restore-card', on: { click: () => this.restoreCard() } }, 'Restore to board')
+          : h('button', { type: 'button', class: 'archive-card', on: { click: () => this.archiveCard() } }, 'Archive card'),
         h('span', { class: 'spacer' }),
         h('button', { type: 'button', on: { click: () => this.requestClose() } }, 'Close'),
         h('button', { type: 'submit', class: 'primary save-card' }, 'Save')) : null);
@@ -123,6 +126,9 @@ export class CardPanel {
     this.dialog.replaceChildren(h('div', { class: 'panel-body' }, form, this.breakdown.el, this.hints, this.comments, this.evidence,
       this.history));
     this.loadTagNames();
+    if (t.archived_at) {
+      this.showNotice('info', `This card is archived (${when(t.archived_at, true)}): it is not on the board. Restore it to change it.`);
+    }
   }
 
   async loadTagNames() {
@@ -280,11 +286,36 @@ export class CardPanel {
     }
   }
 
+  async archiveCard() {
+    const t = this.task;
+    try {
+      await post(`/api/v1/tasks/${t.id}/archive`, undefined, { ifMatch: t.version });
+      this.board.remove(t.id, t.column_id);
+      this.board.render();
+      this.close();
+      toast('Card archived. “Archive & trash” lists it and restores it.', 'ok');
+    } catch (err) {
+      toast(`Not archived: ${err.explanation || err.message}`, 'error');
+    }
+  }
+
+  async restoreCard() {
+    try {
+      this.task = await post(`/api/v1/tasks/${this.task.id}/restore`);
+      await this.board.load();
+      this.build();
+      this.reloadSections();
+      this.showNotice('info', `Restored to ${this.task.column}.`);
+    } catch (err) {
+      toast(`Not restored: ${err.explanation || err.message}`, 'error');
+    }
+  }
+
   async deleteCard() {
     const t = this.task;
     const ok = await confirmDialog({
       title: 'Delete card?',
-      message: `Delete “${t.title}” with its comments, evidence and tags? This cannot be undone.`,
+      message: `Move “${t.title}” to the trash? It can be restored from “Archive & trash” until it is purged.`,
     });
     if (!ok) return;
     try {
@@ -292,7 +323,7 @@ export class CardPanel {
       this.board.remove(t.id, t.column_id);
       this.board.render();
       this.close();
-      toast('Card deleted.', 'ok');
+      toast('Card moved to the trash.', 'ok');
     } catch (err) {
       toast(`Not deleted: ${err.explanation || err.message}`, 'error');
     }

@@ -25,6 +25,7 @@ import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
+import dev.agentkanban.task.TaskArchive;
 import dev.agentkanban.task.TaskFilter;
 import dev.agentkanban.task.TaskPatch;
 import dev.agentkanban.task.TaskQueries;
@@ -69,6 +70,7 @@ class KanbanTools {
     private final Hints hints;
     private final Relations relations;
     private final Checklists checklists;
+    private final TaskArchive archive;
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
@@ -84,6 +86,7 @@ class KanbanTools {
             Hints hints,
             Relations relations,
             Checklists checklists,
+            TaskArchive archive,
             RequestBodies bodies,
             Transactions tx,
             JsonMapper json) {
@@ -97,6 +100,7 @@ class KanbanTools {
         this.hints = hints;
         this.relations = relations;
         this.checklists = checklists;
+        this.archive = archive;
         this.bodies = bodies;
         this.tx = tx;
         this.json = json;
@@ -134,6 +138,8 @@ class KanbanTools {
             case "report_issue" ->
                 tasks.reportIssue(bodies.bind(json.valueToTree(withBoardAndColumn(a)), ReportIssue.class));
             case "get_hints" -> getHints(a);
+            case "list_archived" -> listArchived(a);
+            case "restore_task" -> archive.restore(a.requiredLong("task_id"));
             case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
             case "add_dependency" ->
                 relations.add(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
@@ -178,8 +184,17 @@ class KanbanTools {
                 a.optionalString("sort"),
                 a.optionalBoolean("blocked"),
                 a.optionalBoolean("ready"),
-                a.optionalLong("parent_id"));
+                a.optionalLong("parent_id"),
+                null);
         return queries.list(filter, page(a));
+    }
+
+    private Object listArchived(ToolArguments a) {
+        Long board = a.has("board") ? board(a) : null;
+        if (Boolean.TRUE.equals(a.optionalBoolean("trash"))) {
+            return archive.trash(board, page(a));
+        }
+        return queries.list(TaskFilter.ofBoard(board, "-updated_at", true), page(a));
     }
 
     private Map<String, Object> getTask(long id) {

@@ -436,6 +436,33 @@ final class ToolCatalog {
                         bool("done", "true ticks the item (default), false unticks it."),
                         expectedVersion())));
 
+        tools.add(tool(
+                "list_archived",
+                "List archived or deleted tasks",
+                """
+                Lists the tasks that are off the board: archived ones (the default; hidden from the board
+                and from list_tasks, still readable with get_task) or, with trash true, the deleted ones in
+                the trash (restorable until purge_after, when they are removed for good). Optional board
+                narrows to one board. Returns {items, total, limit, offset}; restore one with
+                restore_task.""",
+                readOnly(),
+                schema(
+                        List.of(),
+                        board(),
+                        bool("trash", "true: list the trash (deleted tasks) instead of the archive."),
+                        limit(),
+                        offset())));
+
+        tools.add(tool(
+                "restore_task",
+                "Restore an archived or deleted task",
+                """
+                Puts an archived task, or a deleted one from the trash, back on its board at the end of its
+                column (a column at its WIP limit refuses it: make room first). A task already on the
+                board is returned unchanged. Returns the task.""",
+                write(false, true),
+                schema(List.of("task_id"), taskId())));
+
         return List.copyOf(tools);
     }
 

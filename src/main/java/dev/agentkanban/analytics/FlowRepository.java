@@ -53,7 +53,8 @@ class FlowRepository {
                 where b.workspace_id = :ws and b.board_id = :board
                   and b.action in ('created', 'moved', 'status_changed', 'deleted')""");
         if (!f.isEmpty()) {
-            sql.append(" and b.task_id in (select t.id from tasks t where t.workspace_id = :ws");
+            sql.append(
+                    " and b.task_id in (select t.id from tasks t where t.workspace_id = :ws and t.deleted_at is null");
             if (f.epic() != null) {
                 sql.append(" and t.epic = :epic");
             }

@@ -29,7 +29,7 @@ class StatisticsRepository {
                    avg(x.s) over w as mean, coalesce(stddev_pop(x.s) over w, 0) as stdev, count(*) over w as n,
                    rank() over (partition by x.column_id order by x.s) - 1 as below
             from (select t.id, t.title, t.column_id, extract(epoch from now() - t.column_entered_at)::float8 as s
-                  from tasks t where %s) x
+                  from tasks t where t.position is not null and %s) x
             window w as (partition by x.column_id)
             """;
 

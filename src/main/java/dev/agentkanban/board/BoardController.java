@@ -42,8 +42,22 @@ class BoardController {
     }
 
     @GetMapping
-    Page<Board> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
-        return boards.list(PageRequest.of(limit, offset));
+    Page<Board> list(
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset,
+            @RequestParam(defaultValue = "false") boolean archived) {
+        return boards.list(PageRequest.of(limit, offset), archived);
+    }
+
+    /** Archives the board: it leaves the board list ({@code GET /boards?archived=true} lists it). */
+    @PostMapping("/{id}/archive")
+    ResponseEntity<Board> archive(@PathVariable long id) {
+        return withEtag(boards.archive(id, true));
+    }
+
+    @PostMapping("/{id}/restore")
+    ResponseEntity<Board> restore(@PathVariable long id) {
+        return withEtag(boards.archive(id, false));
     }
 
     @PostMapping

@@ -25,9 +25,9 @@ class BoardRepository {
         this.jdbc = jdbc;
     }
 
-    List<Board> list(long workspaceId, int limit, long offset) {
-        return jdbc.sql("select " + BOARD_COLUMNS
-                        + " from boards where workspace_id = :ws order by id limit :limit offset :offset")
+    List<Board> list(long workspaceId, boolean archived, int limit, long offset) {
+        return jdbc.sql("select " + BOARD_COLUMNS + " from boards where workspace_id = :ws and " + archivedIs(archived)
+                        + " order by id limit :limit offset :offset")
                 .param("ws", workspaceId)
                 .param("limit", limit)
                 .param("offset", offset)
@@ -35,11 +35,27 @@ class BoardRepository {
                 .list();
     }
 
-    long count(long workspaceId) {
-        return jdbc.sql("select count(*) from boards where workspace_id = :ws")
+    long count(long workspaceId, boolean archived) {
+        return jdbc.sql("select count(*) from boards where workspace_id = :ws and " + archivedIs(archived))
                 .param("ws", workspaceId)
                 .query(Long.class)
                 .single();
+    }
+
+    private static String archivedIs(boolean archived) {
+        return archived ? "archived_at is not null" : "archived_at is null";
+    }
+
+    void setArchived(long workspaceId, long id, boolean archived) {
+        int n = jdbc.sql("update boards set archived_at = case when cast(:archived as boolean) then now() end"
+                        + " where workspace_id = :ws and id = :id")
+                .param("ws", workspaceId)
+                .param("id", id)
+                .param("archived", archived)
+                .update();
+        if (n != 1) {
+            throw new IllegalStateException("board " + id + " vanished inside its own transaction");
+        }
     }
 
     Optional<Board> find(long workspaceId, long id, boolean forUpdate) {
@@ -211,6 +227,14 @@ class BoardRepository {
     }
 
     void deleteColumn(long workspaceId, long columnId) {
+        // archived and trashed tasks (V28: no position) are not in the column's order: they move to the
+        // board's first remaining column, where a restore puts them back
+        jdbc.sql("""
+                update tasks t set column_id = (
+                    select o.id from board_columns o join board_columns g on g.board_id = o.board_id
+                    where g.id = :id and o.id <> :id order by o.position limit 1)
+                where t.workspace_id = :ws and t.column_id = :id and t.position is null
+                """).param("ws", workspaceId).param("id", columnId).update();
         jdbc.sql("delete from board_columns where workspace_id = :ws and id = :id")
                 .param("ws", workspaceId)
                 .param("id", columnId)
@@ -218,7 +242,7 @@ class BoardRepository {
     }
 
     long taskCount(long columnId) {
-        return jdbc.sql("select count(*) from tasks where column_id = :id")
+        return jdbc.sql("select count(*) from tasks where column_id = :id and position is not null")
                 .param("id", columnId)
                 .query(Long.class)
                 .single();

@@ -46,12 +46,33 @@ public class Boards {
     }
 
     public Page<Board> list(PageRequest page) {
+        return list(page, false);
+    }
+
+    /** The boards in use, or with {@code archived} the archived ones (issue 17). */
+    public Page<Board> list(PageRequest page, boolean archived) {
         long ws = ws();
         return tx.read(() -> {
-            List<Board> boards = repo.list(ws, page.limit(), page.offset()).stream()
+            List<Board> boards = repo.list(ws, archived, page.limit(), page.offset()).stream()
                     .map(b -> b.withColumns(repo.columns(ws, b.id())))
                     .toList();
-            return new Page<>(boards, repo.count(ws), page.limit(), page.offset());
+            return new Page<>(boards, repo.count(ws, archived), page.limit(), page.offset());
+        });
+    }
+
+    /**
+     * Archives the board (true) or restores it (false): an archived board leaves the board list but
+     * keeps everything and stays readable by id. Announced as {@code board_updated}.
+     */
+    public Board archive(long id, boolean archived) {
+        Roles.require(Role.MEMBER);
+        long ws = ws();
+        return tx.write(() -> {
+            load(ws, id, true);
+            repo.setArchived(ws, id, archived);
+            Board board = load(ws, id, false);
+            outbox.append(EventType.BOARD_UPDATED, id, null, board);
+            return board;
         });
     }
 

@@ -125,6 +125,23 @@ final class RouteRules {
                 "GET /api/v1/export/todo-md",
                 "GET /api/v1/export/csv",
                 "GET /api/v1/export/json");
+        // archive and trash (issue 17): members restore, admins purge early
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/trash");
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/boards/{id}/columns/{columnId}/archive",
+                "POST /api/v1/boards/{id}/archive",
+                "POST /api/v1/boards/{id}/restore");
+        workspace(Scope.ADMIN, Role.ADMIN, "DELETE /api/v1/trash/{id}", "DELETE /api/v1/trash");
+        // board templates (issue 17)
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/templates", "GET /api/v1/templates/{id}");
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/templates/{id}/boards",
+                "POST /api/v1/boards/{id}/template",
+                "DELETE /api/v1/templates/{id}");
         // work breakdown (issue 14): relations and checklists
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/relations", "GET /api/v1/tasks/{id}/checklist");
         workspace(
@@ -179,6 +196,8 @@ final class RouteRules {
                 "POST /api/v1/tasks/claim-next",
                 "POST /api/v1/tasks/report-issue",
                 "POST /api/v1/tasks/{id}/release",
+                "POST /api/v1/tasks/{id}/archive",
+                "POST /api/v1/tasks/{id}/restore",
                 "POST /api/v1/bulk/tasks/move",
                 "POST /api/v1/bulk/tasks/priority",
                 "POST /api/v1/bulk/tasks/assign",

@@ -62,6 +62,19 @@ public class Transactions {
         });
     }
 
+    /**
+     * Runs the work like {@link #write} and then rolls it back, answering its result: a dry run that
+     * reports exactly what the write would do (ids it mentions are not kept). Used by import previews.
+     */
+    public <T> T rehearse(Supplier<T> work) {
+        return writes.execute(status -> {
+            bindTransaction();
+            T result = work.get();
+            status.setRollbackOnly();
+            return result;
+        });
+    }
+
     /** {@link ReplicaReads} registers itself here (it reads through this class, so it cannot be a constructor argument). */
     void replicaReads(ReplicaReads replicaReads) {
         this.replicaReads = replicaReads;

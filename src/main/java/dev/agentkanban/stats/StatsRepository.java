@@ -83,9 +83,10 @@ class StatsRepository {
                 with w as (select date_trunc('week', now() at time zone 'UTC') at time zone 'UTC' as start)
                 select w.start,
                        (select count(*) from tasks
-                         where board_id = :board and due_date < now() and status in ('pending', 'in_progress')) as overdue,
+                         where board_id = :board and due_date < now() and status in ('pending', 'in_progress')
+                           and position is not null) as overdue,
                        (select count(*) from tasks
-                         where board_id = :board and completed_at >= w.start) as completed
+                         where board_id = :board and completed_at >= w.start and deleted_at is null) as completed
                 from w
                 """)
                 .param("board", boardId)
@@ -113,7 +114,7 @@ class StatsRepository {
                     select count(*) as n, avg(s) as mean, stddev_pop(s) as stdev,
                            percentile_cont(array[0.5, 0.95]) within group (order by s) as pct
                     from (select extract(epoch from now() - column_entered_at)::float8 as s
-                          from tasks where column_id = c.id) t
+                          from tasks where column_id = c.id and position is not null) t
                 ) a
                 where c.board_id = :board and a.n > 0
                 """)
@@ -138,7 +139,7 @@ class StatsRepository {
                 from board_columns c
                 cross join lateral (
                     select id, column_entered_at from tasks
-                    where column_id = c.id
+                    where column_id = c.id and position is not null
                     order by column_entered_at, id
                     limit :limit
                 ) t

@@ -59,6 +59,11 @@ public class Checklists {
     /** A checklist item turned into a subtask: the new task, and its parent at its new version. */
     public record Converted(TaskView subtask, TaskView task) {}
 
+    /** The texts of the task's checklist items in order (what a board template keeps of them). */
+    public List<String> texts(long taskId) {
+        return list(taskId).items().stream().map(ChecklistItem::text).toList();
+    }
+
     public Checklist list(long taskId) {
         return tx.read(() -> {
             Task t = tasksRepo.find(ws(), taskId, false).orElseThrow(() -> ApiException.notFound("task", taskId));

@@ -33,9 +33,13 @@ class RelationRepository {
                 .single();
     }
 
-    /** Locks the tasks against change and deletion, in id order (the order every relation write uses). */
-    void lockTasks(long ws, List<Long> ids) {
-        jdbc.sql("select id from tasks where workspace_id = :ws and id = any(:ids) order by id for no key update")
+    /**
+     * Locks the tasks against change and deletion, in id order (the order every relation write uses);
+     * tasks in the trash are left out.
+     */
+    List<Long> lockTasks(long ws, List<Long> ids) {
+        return jdbc.sql("select id from tasks where workspace_id = :ws and id = any(:ids) and deleted_at is null"
+                        + " order by id for no key update")
                 .param("ws", ws)
                 .param("ids", ids.toArray(Long[]::new))
                 .query(Long.class)
@@ -99,6 +103,7 @@ class RelationRepository {
                 from task_relations r
                 join tasks o on o.id = case when r.from_task_id = :task then r.to_task_id else r.from_task_id end
                 where r.workspace_id = :ws and (r.from_task_id = :task or r.to_task_id = :task)
+                  and o.deleted_at is null
                 order by r.kind, o.id
                 """)
                 .param("ws", ws)
@@ -176,12 +181,20 @@ class RelationRepository {
                 .single();
     }
 
+    /** Removes the parent relations from a task to its subtasks. */
+    void deleteChildLinks(long ws, long parentId) {
+        jdbc.sql("delete from task_relations where workspace_id = :ws and from_task_id = :p and kind = 'parent'")
+                .param("ws", ws)
+                .param("p", parentId)
+                .update();
+    }
+
     /** The open tasks blocking the task, by id. */
     List<TaskLink> openBlockers(long ws, long taskId) {
         return jdbc.sql("""
                 select b.id, b.board_id, b.title, b.status from task_relations r join tasks b on b.id = r.from_task_id
                 where r.workspace_id = :ws and r.to_task_id = :task and r.kind = 'blocks'
-                  and b.status in ('pending', 'in_progress')
+                  and b.status in ('pending', 'in_progress') and b.deleted_at is null
                 order by b.id
                 """)
                 .param("ws", ws)
@@ -198,7 +211,7 @@ class RelationRepository {
     List<TaskLink> children(long ws, long taskId, boolean openOnly) {
         return jdbc.sql("""
                 select c.id, c.board_id, c.title, c.status from task_relations r join tasks c on c.id = r.to_task_id
-                where r.workspace_id = :ws and r.from_task_id = :task and r.kind = 'parent'
+                where r.workspace_id = :ws and r.from_task_id = :task and r.kind = 'parent' and c.deleted_at is null
                 """ + (openOnly ? " and c.status in ('pending', 'in_progress')" : "") + " order by c.id")
                 .param("ws", ws)
                 .param("task", taskId)
@@ -211,7 +224,7 @@ class RelationRepository {
         return jdbc.sql("""
                 select d.id from task_relations r join tasks d on d.id = r.to_task_id
                 where r.workspace_id = :ws and r.from_task_id = :task and r.kind = 'blocks'
-                  and d.status in ('pending', 'in_progress')
+                  and d.status in ('pending', 'in_progress') and d.deleted_at is null
                 order by d.id
                 """)
                 .param("ws", ws)
@@ -225,7 +238,7 @@ class RelationRepository {
         return jdbc.sql("""
                 select count(*) from task_relations r join tasks b on b.id = r.from_task_id
                 where r.workspace_id = :ws and r.to_task_id = :task and r.kind = 'blocks' and b.id <> :left
-                  and b.status in ('pending', 'in_progress')
+                  and b.status in ('pending', 'in_progress') and b.deleted_at is null
                 """)
                 .param("ws", ws)
                 .param("task", taskId)

@@ -232,6 +232,11 @@ public class Relations {
                 blockers.stream().map(b -> Long.toString(b.id())).collect(Collectors.joining(",")));
     }
 
+    /** Detaches the subtasks of a task being deleted: they become top-level tasks (relation rows removed). */
+    void detachChildren(long parentId) {
+        repo.deleteChildLinks(ws(), parentId);
+    }
+
     List<TaskLink> openChildren(long taskId) {
         return repo.openChildren(ws(), taskId);
     }

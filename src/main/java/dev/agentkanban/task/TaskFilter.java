@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What {@code GET /tasks} can filter and sort by; all conditions combine with AND. {@code blocked}:
  * has an open blocker (or not); {@code ready}: open and not blocked (or not); {@code parentId}: the
- * subtasks of that task.
+ * subtasks of that task; {@code archived}: true lists the archived tasks instead of those on the board
+ * (tasks in the trash are never listed here, see {@link TaskArchive#trash}).
  */
 public record TaskFilter(
         Long boardId,
@@ -24,17 +25,25 @@ public record TaskFilter(
         String sort,
         Boolean blocked,
         Boolean ready,
-        Long parentId) {
+        Long parentId,
+        Boolean archived) {
 
     public static TaskFilter none() {
         return new TaskFilter(
                 null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
+    }
+
+    /** A board's tasks (or, with {@code archived}, its archived ones; null: every board) in this order. */
+    public static TaskFilter ofBoard(Long boardId, String sort, boolean archived) {
+        return new TaskFilter(
+                boardId, null, List.of(), List.of(), null, null, null, null, null, null, null, null, sort, null, null,
+                null, archived);
     }
 
     public static TaskFilter ofColumn(long columnId) {
         return new TaskFilter(
                 null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 }

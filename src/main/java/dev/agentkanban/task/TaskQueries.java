@@ -36,7 +36,7 @@ public class TaskQueries {
                    t.assignee, t.created_by, t.claimed_by, t.claim_expires_at, t.due_date,
                    (t.due_date < now() and t.status in ('pending', 'in_progress')) as overdue,
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
-                   t.column_entered_at, t.completed_at,
+                   t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
                    (select count(*) from comments m where m.task_id = t.id) as comment_count,
                    (select json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
@@ -46,12 +46,14 @@ public class TaskQueries {
                                                       'status', b.status) order by b.id)
                     from task_relations r join tasks b on b.id = r.from_task_id
                     where r.to_task_id = t.id and r.kind = 'blocks' and b.status in ('pending', 'in_progress')
+                      and b.deleted_at is null
                    )::text as blockers,
-                   (select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'parent') as parent_id,
+                   (select r.from_task_id from task_relations r join tasks p on p.id = r.from_task_id
+                    where r.to_task_id = t.id and r.kind = 'parent' and p.deleted_at is null) as parent_id,
                    (select json_build_array(count(*) filter (where s.status = 'completed'),
                                             count(*) filter (where s.status <> 'cancelled'))
                     from task_relations r join tasks s on s.id = r.to_task_id
-                    where r.from_task_id = t.id and r.kind = 'parent')::text as subtasks,
+                    where r.from_task_id = t.id and r.kind = 'parent' and s.deleted_at is null)::text as subtasks,
                    (select json_build_array(count(*) filter (where i.done), count(*))
                     from checklist_items i where i.task_id = t.id)::text as items
             """;
@@ -88,7 +90,7 @@ public class TaskQueries {
 
     /** The task as seen now, inside the caller's transaction. */
     Optional<TaskView> find(long id) {
-        return jdbc.sql(SELECT + FROM + " where t.workspace_id = :ws and t.id = :id")
+        return jdbc.sql(SELECT + FROM + " where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED)
                 .param("ws", ws())
                 .param("id", id)
                 .query(this::view)
@@ -160,8 +162,8 @@ public class TaskQueries {
                 long from = onlyColumnId == null ? 0 : offset;
                 List<TaskView> tasks = count == 0
                         ? List.of()
-                        : jdbc.sql(SELECT + FROM
-                                        + " where t.column_id = :c order by t.position limit :limit offset :offset")
+                        : jdbc.sql(SELECT + FROM + " where t.column_id = :c and " + ON_BOARD
+                                        + " order by t.position limit :limit offset :offset")
                                 .param("c", c.id())
                                 .param("limit", perColumn)
                                 .param("offset", from)
@@ -201,6 +203,7 @@ public class TaskQueries {
 
     private static boolean countable(TaskFilter f) {
         return (f.boardId() != null || f.columnId() != null)
+                && !Boolean.TRUE.equals(f.archived())
                 && f.epic() == null
                 && f.assignee() == null
                 && f.tag() == null
@@ -232,14 +235,22 @@ public class TaskQueries {
         return w.toString();
     }
 
-    /** The task has a blocker that is still open (issue 14's "blocked"). */
+    /** The task (alias t) is not in the trash: deleted tasks are left out of every read but the trash's own. */
+    static final String NOT_TRASHED = "t.deleted_at is null";
+
+    /** The task (alias t) is on its board: neither archived nor in the trash (V28: only those have a position). */
+    static final String ON_BOARD = "t.position is not null";
+
+    /** The task has a blocker that is still open (issue 14's "blocked"); a blocker in the trash blocks nothing. */
     static final String OPEN_BLOCKER = """
             exists (select 1 from task_relations br join tasks bt on bt.id = br.from_task_id
-                    where br.to_task_id = t.id and br.kind = 'blocks' and bt.status in ('pending', 'in_progress'))""";
+                    where br.to_task_id = t.id and br.kind = 'blocks' and bt.status in ('pending', 'in_progress')
+                      and bt.deleted_at is null)""";
 
     private static String where(TaskFilter f, Map<String, Object> p) {
-        StringBuilder w = new StringBuilder(" where t.workspace_id = :ws");
+        StringBuilder w = new StringBuilder(" where t.workspace_id = :ws and " + NOT_TRASHED);
         p.put("ws", ws());
+        w.append(Boolean.TRUE.equals(f.archived()) ? " and t.archived_at is not null" : " and t.archived_at is null");
         if (f.boardId() != null) {
             w.append(" and t.board_id = :board");
             p.put("board", f.boardId());
@@ -359,6 +370,7 @@ public class TaskQueries {
                         TaskRepository.instant(rs.getTimestamp("updated_at")),
                         TaskRepository.instant(rs.getTimestamp("column_entered_at")),
                         TaskRepository.instant(rs.getTimestamp("completed_at")),
+                        TaskRepository.instant(rs.getTimestamp("archived_at")),
                         rs.getLong("time_in_column"),
                         rs.getLong("comment_count"),
                         List.of(),

@@ -18,7 +18,7 @@ public class TaskRefs {
         this.jdbc = jdbc;
     }
 
-    /** The task, or 404. */
+    /** The task (on its board or archived), or 404 (also when it is in the trash). */
     public TaskRef require(long taskId) {
         return find(taskId, "");
     }
@@ -33,7 +33,8 @@ public class TaskRefs {
 
     private TaskRef find(long taskId, String lock) {
         long ws = CurrentRequest.get().workspaceId();
-        return jdbc.sql("select id, board_id, workspace_id from tasks where workspace_id = :ws and id = :id" + lock)
+        return jdbc.sql("select id, board_id, workspace_id from tasks where workspace_id = :ws and id = :id"
+                        + " and deleted_at is null" + lock)
                 .param("ws", ws)
                 .param("id", taskId)
                 .query((rs, n) -> new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3)))

@@ -31,8 +31,10 @@ class TaskRepository {
         this.json = json;
     }
 
+    /** The task on its board (not archived, not in the trash: see {@link TaskArchive}). */
     Optional<Task> find(long ws, long id, boolean forUpdate) {
-        return jdbc.sql("select " + COLUMNS + " from tasks where workspace_id = :ws and id = :id"
+        return jdbc.sql("select " + COLUMNS
+                        + " from tasks where workspace_id = :ws and id = :id and position is not null"
                         + (forUpdate ? " for update" : ""))
                 .param("ws", ws)
                 .param("id", id)
@@ -134,7 +136,7 @@ class TaskRepository {
     Optional<Long> lockNextClaimable(long ws, long boardId, Long columnId, Priority priority, String epic, String tag) {
         StringBuilder sql = new StringBuilder("""
                 select t.id from tasks t
-                where t.workspace_id = :ws and t.board_id = :board
+                where t.workspace_id = :ws and t.board_id = :board and t.position is not null
                   and (t.status = 'pending' or (t.status = 'in_progress' and t.claimed_by is not null))
                   and (t.claimed_by is null or t.claim_expires_at <= now())
                 """);
@@ -164,7 +166,7 @@ class TaskRepository {
                 order by priority_rank(t.priority) desc,
                          (select count(*) from task_relations dr join tasks dt on dt.id = dr.to_task_id
                           where dr.from_task_id = t.id and dr.kind = 'blocks'
-                            and dt.status in ('pending', 'in_progress')) desc,
+                            and dt.status in ('pending', 'in_progress') and dt.deleted_at is null) desc,
                          t.created_at, t.id
                 limit 1
                 for update of t skip locked
@@ -186,6 +188,7 @@ class TaskRepository {
         return jdbc.sql("select " + COLUMNS + """
                 from tasks
                 where workspace_id = :ws and board_id = :board and normalised_title(title) = normalised_title(:title)
+                  and position is not null
                 order by (status in ('pending', 'in_progress')) desc, updated_at desc, id desc
                 limit 1
                 """)
@@ -208,15 +211,8 @@ class TaskRepository {
                 .list();
     }
 
-    int delete(long ws, long id) {
-        return jdbc.sql("delete from tasks where workspace_id = :ws and id = :id")
-                .param("ws", ws)
-                .param("id", id)
-                .update();
-    }
-
     long countInColumn(long columnId) {
-        return jdbc.sql("select count(*) from tasks where column_id = :c")
+        return jdbc.sql("select count(*) from tasks where column_id = :c and position is not null")
                 .param("c", columnId)
                 .query(Long.class)
                 .single();
@@ -225,7 +221,7 @@ class TaskRepository {
     /** Positions of up to two tasks of the column starting at {@code offset}, in order, leaving out one task. */
     List<Long> positionsFrom(long columnId, long excludeTaskId, long offset, int count) {
         return jdbc.sql("""
-                select position from tasks where column_id = :c and id <> :self
+                select position from tasks where column_id = :c and id <> :self and position is not null
                 order by position offset :offset limit :count
                 """)
                 .param("c", columnId)
@@ -265,7 +261,8 @@ class TaskRepository {
         jdbc.sql("set constraints tasks_column_position_unique deferred").update();
         jdbc.sql("""
                 update tasks t set position = s.rn * :gap
-                from (select id, row_number() over (order by position) as rn from tasks where column_id = :c) s
+                from (select id, row_number() over (order by position) as rn from tasks
+                      where column_id = :c and position is not null) s
                 where t.id = s.id
                 """).param("gap", Position.GAP).param("c", columnId).update();
         jdbc.sql("set constraints tasks_column_position_unique immediate").update();

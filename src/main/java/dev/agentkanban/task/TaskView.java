@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A task as clients see it: the row plus its column name, tags, comment count and computed state,
  * and its place in the work breakdown: blocked (with its open blockers), parent, subtask and
- * checklist progress.
+ * checklist progress. {@code archivedAt} is set while the task is archived (off the board, see
+ * {@link TaskArchive}).
  */
 public record TaskView(
         long id,
@@ -39,6 +40,7 @@ public record TaskView(
         Instant updatedAt,
         Instant columnEnteredAt,
         Instant completedAt,
+        Instant archivedAt,
         long timeInColumnSeconds,
         long commentCount,
         List<TaskTag> tags,
@@ -88,6 +90,7 @@ public record TaskView(
                 updatedAt,
                 columnEnteredAt,
                 completedAt,
+                archivedAt,
                 timeInColumnSeconds,
                 commentCount,
                 t,
@@ -128,6 +131,7 @@ public record TaskView(
                 updatedAt,
                 columnEnteredAt,
                 completedAt,
+                archivedAt,
                 timeInColumnSeconds,
                 commentCount,
                 tags,

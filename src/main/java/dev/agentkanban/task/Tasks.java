@@ -50,6 +50,7 @@ public class Tasks {
     private final Duration defaultLease;
     private final TaskTagging tags;
     private final Relations relations;
+    private final Trash trash;
 
     Tasks(
             TaskRepository repo,
@@ -60,7 +61,8 @@ public class Tasks {
             JsonMapper json,
             @Value("${kanban.claim-lease:PT15M}") Duration defaultLease,
             TaskTagging tags,
-            Relations relations) {
+            Relations relations,
+            Trash trash) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -70,6 +72,7 @@ public class Tasks {
         this.defaultLease = defaultLease;
         this.tags = tags;
         this.relations = relations;
+        this.trash = trash;
     }
 
     /** Where in a column: before or after another task, at an index, or (all null) at the end. */
@@ -171,21 +174,23 @@ public class Tasks {
         delete(id, expectedVersion, Overrides.NONE);
     }
 
-    /** Deletes the task; one with subtasks only with {@code cascade} delete (them too) or detach (they stay). */
+    /**
+     * Deletes the task: it goes to the trash ({@link TaskArchive}), restorable until the retention
+     * purges it. One with subtasks only with {@code cascade} delete (them too) or detach (they stay, as
+     * top-level tasks). An archived task moves from the archive to the trash.
+     */
     public void delete(long id, Long expectedVersion, Overrides overrides) {
         tx.write(() -> {
+            if (trash.trashIfArchived(id, expectedVersion)) {
+                return;
+            }
             Task t = lockForChange(id, expectedVersion);
             respectClaim(t, overrides.force());
             settleChildrenOfDeleted(t, overrides);
             List<Long> dependants = relations.dependantsOf(id);
-            repo.delete(t.workspaceId(), id);
+            trash.putInTrash(t.workspaceId(), id);
             relations.announceUnblocked(id, dependants);
-            Map<String, Object> gone = new LinkedHashMap<>();
-            gone.put("id", id);
-            gone.put("board_id", t.boardId());
-            gone.put("column_id", t.columnId());
-            gone.put("title", t.title());
-            outbox.append(EventType.TASK_DELETED, t.boardId(), id, Map.of("task", gone));
+            trash.announceDeleted(id, t.boardId(), t.columnId(), t.title());
         });
     }
 
@@ -500,7 +505,7 @@ public class Tasks {
         }
         switch (cascade) {
             case DELETE -> children.forEach(child -> delete(child.id(), null, overrides));
-            case DETACH -> {} // the relation rows go with the parent; the subtasks stay as top-level tasks
+            case DETACH -> relations.detachChildren(t.id()); // the subtasks stay as top-level tasks
             default -> throw ApiException.invalid("cascade", "deleting a task takes cascade=delete or cascade=detach");
         }
     }
@@ -572,6 +577,16 @@ public class Tasks {
         t.moveTo(from, target, place(target, t.id(), placement), policy);
     }
 
+    /**
+     * A position at the end of the column for a task coming back to its board (from the archive or the
+     * trash), under the column's lock and WIP limit like any placement; inside the caller's transaction.
+     */
+    long placeReturning(long columnId, long selfId) {
+        BoardColumn column = boards.lockColumn(columnId);
+        requireWipRoom(column);
+        return place(column, selfId, Placement.END);
+    }
+
     private void requireWipRoom(BoardColumn column) {
         if (column.wipLimit() == null) {
             return;
@@ -639,13 +654,12 @@ public class Tasks {
     }
 
     private Task loadUnlocked(long id) {
-        return tx.read(() -> repo.find(CurrentRequest.get().workspaceId(), id, false)
-                .orElseThrow(() -> ApiException.notFound("task", id)));
+        return tx.read(
+                () -> repo.find(CurrentRequest.get().workspaceId(), id, false).orElseThrow(() -> trash.notOnBoard(id)));
     }
 
     private Task lockForChange(long id, Long expectedVersion) {
-        Task t = repo.find(CurrentRequest.get().workspaceId(), id, true)
-                .orElseThrow(() -> ApiException.notFound("task", id));
+        Task t = repo.find(CurrentRequest.get().workspaceId(), id, true).orElseThrow(() -> trash.notOnBoard(id));
         if (expectedVersion != null && expectedVersion != t.version()) {
             throw ApiException.staleVersion(expectedVersion, t.version());
         }

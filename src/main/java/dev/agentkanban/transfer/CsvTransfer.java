@@ -207,6 +207,11 @@ class CsvTransfer {
             List<Long> blockedBy) {}
 
     CsvReport importCsv(String text, BoardTarget target) {
+        return importCsv(text, target, false);
+    }
+
+    /** Imports the rows; a dry run writes them in a transaction that is rolled back (its report is the preview). */
+    CsvReport importCsv(String text, BoardTarget target, boolean dryRun) {
         Roles.require(Role.MEMBER);
         requireBoard(target);
         RequestContext ctx = CurrentRequest.get();
@@ -246,7 +251,9 @@ class CsvTransfer {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors.size() > 50 ? errors.subList(0, 50) : errors);
         }
-        return tx.write(() -> write(parsed, target, ignored));
+        return dryRun
+                ? tx.rehearse(() -> write(parsed, target, ignored))
+                : tx.write(() -> write(parsed, target, ignored));
     }
 
     private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored) {

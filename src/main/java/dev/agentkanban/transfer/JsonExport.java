@@ -197,7 +197,16 @@ class JsonExport {
         g.writeName("metadata");
         g.writeTree(json.readTree(rs.getString("metadata")));
         g.writeNumberProperty("version", rs.getLong("version"));
-        for (String time : List.of("created_at", "updated_at", "column_entered_at", "completed_at")) {
+        // archived and trashed tasks are carried with their state (issue 17): a restore keeps them off the board
+        for (String time : List.of(
+                "created_at",
+                "updated_at",
+                "column_entered_at",
+                "completed_at",
+                "archived_at",
+                "archived_by",
+                "deleted_at",
+                "deleted_by")) {
             g.writeStringProperty(time, rs.getString(time));
         }
         g.writeArrayPropertyStart("tags");

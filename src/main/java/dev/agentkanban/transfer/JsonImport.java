@@ -20,6 +20,7 @@ import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.task.TaskArchive;
 import dev.agentkanban.task.Tasks;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -65,6 +66,7 @@ class JsonImport {
     private final TransferRepository repo;
     private final Boards boards;
     private final Tasks taskApi;
+    private final TaskArchive archiveApi;
     private final Tags tagApi;
     private final Comments commentApi;
     private final Evidences evidenceApi;
@@ -79,6 +81,7 @@ class JsonImport {
             TransferRepository repo,
             Boards boards,
             Tasks tasks,
+            TaskArchive archive,
             Tags tags,
             Comments comments,
             Evidences evidences,
@@ -90,6 +93,7 @@ class JsonImport {
         this.checklistApi = checklists;
         this.relationApi = relations;
         this.taskApi = tasks;
+        this.archiveApi = archive;
         this.tagApi = tags;
         this.commentApi = comments;
         this.evidenceApi = evidences;
@@ -421,6 +425,8 @@ class JsonImport {
                     time(t, "column_entered_at"),
                     raw(t, "claimed_by"),
                     time(t, "claim_expires_at")));
+            archiveApi.hideRestored(
+                    id, time(t, "archived_at"), raw(t, "archived_by"), time(t, "deleted_at"), raw(t, "deleted_by"));
             if (t.hasNonNull("id")) {
                 taskIds.put(t.get("id").asLong(), id);
             }

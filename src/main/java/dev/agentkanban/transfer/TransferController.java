@@ -117,18 +117,20 @@ class TransferController {
     CsvTransfer.CsvReport importCsv(
             @RequestBody byte[] body,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
-        return csv.importCsv(text(body, type), BoardTarget.of(boardId, board));
+        return csv.importCsv(text(body, type), BoardTarget.of(boardId, board), dryRun);
     }
 
     @PostMapping(path = "/import/csv", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     CsvTransfer.CsvReport importCsvFile(
             @RequestPart("file") MultipartFile file,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board)
             throws IOException {
-        return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board));
+        return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board), dryRun);
     }
 
     /** The whole workspace as one JSON document, written while it is read (see JsonExport). */
@@ -161,13 +163,17 @@ class TransferController {
     /** A Trello board export (JSON) as a new board; {@code name} overrides the board's name. */
     @PostMapping(path = "/import/trello", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TrelloImport.TrelloReport> importTrello(
-            @RequestBody JsonNode export, @RequestParam(name = "name", required = false) String name) {
-        return created(trello.importBoard(export, name));
+            @RequestBody JsonNode export,
+            @RequestParam(name = "name", required = false) String name,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun) {
+        return created(trello.importBoard(export, name, dryRun));
     }
 
     @PostMapping(path = "/import/trello", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<TrelloImport.TrelloReport> importTrelloFile(
-            @RequestPart("file") MultipartFile file, @RequestParam(name = "name", required = false) String name)
+            @RequestPart("file") MultipartFile file,
+            @RequestParam(name = "name", required = false) String name,
+            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun)
             throws IOException {
         JsonNode export;
         try (InputStream in = file.getInputStream()) {
@@ -175,10 +181,13 @@ class TransferController {
         } catch (StreamReadException e) {
             throw ApiException.badRequest("the file is not valid JSON: " + e.getOriginalMessage());
         }
-        return created(trello.importBoard(export, name));
+        return created(trello.importBoard(export, name, dryRun));
     }
 
     private static ResponseEntity<TrelloImport.TrelloReport> created(TrelloImport.TrelloReport report) {
+        if (report.dryRun()) {
+            return ResponseEntity.ok(report);
+        }
         return ResponseEntity.created(URI.create("/api/v1/boards/" + report.boardId()))
                 .body(report);
     }

@@ -116,7 +116,7 @@ class TransferRepository {
                        array(select i.done from checklist_items i where i.task_id = t.id
                              order by i.position, i.id) as checklist_done
                 from tasks t join board_columns c on c.id = t.column_id
-                where t.workspace_id = :ws and t.board_id = :board
+                where t.workspace_id = :ws and t.board_id = :board and t.deleted_at is null
                 order by c.position, t.position, t.id
                 """)
                 .param("ws", ws)
@@ -175,8 +175,10 @@ class TransferRepository {
                     + " t.metadata::text as metadata, t.version, " + ts("t.created_at") + " as created_at, "
                     + ts("t.updated_at")
                     + " as updated_at, " + ts("t.column_entered_at") + " as column_entered_at, " + ts("t.completed_at")
+                    + " as completed_at, " + ts("t.archived_at") + " as archived_at, t.archived_by, "
+                    + ts("t.deleted_at")
                     + """
-             as completed_at,
+             as deleted_at, t.deleted_by,
                    array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
                          where tt.task_id = t.id order by lower(g.name), g.id) as tags,
                    (select coalesce(json_agg(json_build_object('id', m.id, 'author', m.author, 'body', m.body,

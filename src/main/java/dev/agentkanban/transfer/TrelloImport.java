@@ -118,7 +118,27 @@ class TrelloImport {
             int attachments,
             List<String> members,
             Map<String, Integer> skipped,
-            List<String> warnings) {
+            List<String> warnings,
+            boolean dryRun) {
+
+        TrelloReport previewed() {
+            return new TrelloReport(
+                    0,
+                    board,
+                    lists,
+                    cards,
+                    archivedCards,
+                    tagsCreated,
+                    tagsReused,
+                    checklists,
+                    checkItems,
+                    comments,
+                    attachments,
+                    members,
+                    skipped,
+                    warnings,
+                    true);
+        }
 
         String describe() {
             StringBuilder out = new StringBuilder("Board '")
@@ -148,6 +168,14 @@ class TrelloImport {
     }
 
     TrelloReport importBoard(JsonNode export, String boardName) {
+        return importBoard(export, boardName, false);
+    }
+
+    /**
+     * Imports the board; a dry run does all of it in a transaction that is then rolled back, so its
+     * report (board id 0, {@code dry_run} true) says exactly what a real run would create, map and skip.
+     */
+    TrelloReport importBoard(JsonNode export, String boardName, boolean dryRun) {
         Roles.require(Role.MEMBER);
         if (export == null
                 || !export.isObject()
@@ -155,7 +183,9 @@ class TrelloImport {
             throw ApiException.invalid(
                     "trello", "not a Trello board export: expected a JSON object with \"lists\" and \"cards\"");
         }
-        return tx.write(() -> new Run(export).run(boardName));
+        return dryRun
+                ? tx.rehearse(() -> new Run(export).run(boardName)).previewed()
+                : tx.write(() -> new Run(export).run(boardName));
     }
 
     /** One import: the export's parts indexed by their Trello ids, and what the report says. */
@@ -300,7 +330,8 @@ class TrelloImport {
                     attachments,
                     List.copyOf(assignees),
                     skipped,
-                    warnings);
+                    warnings,
+                    false);
         }
 
         private void card(Board board, BoardColumn column, long position, JsonNode card) {

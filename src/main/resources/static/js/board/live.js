@@ -21,6 +21,7 @@ export class BoardLive {
       case 'task_moved':
       case 'task_claimed':
       case 'task_released':
+      case 'task_restored':
       case 'task_completed':
       case 'task_blocked': // a blocker was reopened: the task carries blocked = true
       case 'task_unblocked': {
@@ -28,7 +29,7 @@ export class BoardLive {
         // an event for a state already shown (the page loaded after the change, or a replay) changes nothing
         const known = this.tasks.get(task.id);
         if (known && stale(known, task)) return null;
-        const ok = this.upsert(task, { created: e.event === 'task_created' });
+        const ok = this.upsert(task, { created: e.event === 'task_created' || e.event === 'task_restored' });
         this.flash(task.id, e.actor);
         this.onTaskChanged?.(task, { actor: e.actor });
         if (!ok) return this.load();
@@ -36,6 +37,7 @@ export class BoardLive {
         return null;
       }
       case 'task_deleted':
+      case 'task_archived': // off the board; the archive and the trash list it
         this.remove(task.id, task.column_id);
         this.onTaskChanged?.(task, { actor: e.actor, deleted: true });
         this.render();

@@ -47,7 +47,8 @@ class McpToolsTest extends ApiTest {
                 "get_task",
                 "get_statistics",
                 "get_flow_metrics",
-                "get_hints");
+                "get_hints",
+                "list_archived");
         tools.values().forEach(t -> {
             assertThat(t.annotations().readOnlyHint()).as(t.name()).isEqualTo(readOnly.contains(t.name()));
             assertThat(t.annotations().destructiveHint()).as(t.name()).isNotNull();

@@ -45,7 +45,9 @@ class TypeScriptClientTest extends ApiTest {
             "remove_dependency",
             "create_subtask",
             "add_checklist_item",
-            "check_item");
+            "check_item",
+            "list_archived",
+            "restore_task");
 
     long board;
     String agentToken;

@@ -80,6 +80,7 @@ class AuthorizationMatrixTest extends ApiTest {
     /** Bodies valid enough that validation does not answer before the authorization check. */
     private static final Map<String, Object> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
+            Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
@@ -189,6 +190,17 @@ class AuthorizationMatrixTest extends ApiTest {
                         .param("ws", b)
                         .query(Long.class)
                         .single());
+        // archive and trash, templates (issue 17): a task of B in the trash, a template B saved
+        long trashed = inB.post("/api/v1/tasks", obj("board_id", board, "title", "B's deleted task"))
+                .id();
+        assertThat(inB.delete("/api/v1/tasks/" + trashed).status()).isEqualTo(204);
+        ids.put("trash", trashed);
+        ids.put(
+                "template",
+                Long.parseLong(inB.post("/api/v1/boards/" + board + "/template", obj("name", "B's template"))
+                        .json()
+                        .get("id")
+                        .asString()));
         ids.put("user", bAdmin.id());
         ids.put(
                 "token",

@@ -70,6 +70,10 @@ public final class RowSecurity {
         assertThat(admin.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", blocked))
                         .status())
                 .isEqualTo(201);
+        // a saved board template (issue 17)
+        Response template =
+                admin.post("/api/v1/boards/" + board + "/template", obj("name", "RLS template " + workspace));
+        assertThat(template.status()).as(template.body()).isEqualTo(201);
         Response bulk = admin.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(task), "priority", "high"));
         assertThat(bulk.status()).as(bulk.body()).isEqualTo(200); // recorded in bulk_operations
         // a read position is recorded after a write only when a read replica is configured (ReplicaReads):

@@ -401,7 +401,9 @@ class RelationsApiTest extends ApiTest {
         assertThat(undeletable.json().get("type").asString()).endsWith("has-subtasks");
         assertThat(http.delete("/api/v1/tasks/" + parent + "?cascade=delete").status())
                 .isEqualTo(204);
-        assertThat(count("tasks where id in (" + parent + ", " + one + ", " + two + ", " + three + ")"))
+        // deleted tasks go to the trash (issue 17): none of them is left on a board
+        assertThat(count("tasks where deleted_at is null and id in (" + parent + ", " + one + ", " + two + ", " + three
+                        + ")"))
                 .isZero();
 
         long keep = fx.task(b[0], "keeps its child");

@@ -61,6 +61,9 @@ class ExportCoverageTest extends ApiTest {
             Map.entry(
                     "read_positions", "where each caller's writes reached in this server's WAL, for its read replica"),
             Map.entry("hints", "the worker's suggestions; it proposes them again from the restored tasks"),
+            Map.entry(
+                    "board_templates",
+                    "blueprints for new boards, not work: save a restored board as a template again (docs/templates.md)"),
             Map.entry("flyway_schema_history", "the schema's own migration record"));
 
     @Test

@@ -44,7 +44,7 @@ class WebBoardTest extends MemberPageTest {
     void creatingABoardThroughThePageOpensItWithTheDefaultColumns() {
         browser.openBoard(board("Some board")[0], null);
         browser.driver().findElement(By.id("new-board")).click();
-        browser.waitVisible(By.cssSelector("#prompt-dialog input")).sendKeys("Launch plan");
+        browser.waitVisible(By.id("new-board-name")).sendKeys("Launch plan");
         browser.confirmModal();
         browser.until(d -> d.findElement(By.id("board-select")).getAttribute("value") != null
                 && d.findElement(By.cssSelector("#board-select option:checked"))
@@ -216,7 +216,7 @@ class WebBoardTest extends MemberPageTest {
         browser.confirmModal();
         browser.until(d -> fx.order(b[2]).isEmpty());
         browser.waitForTitles("To Do", List.of());
-        browser.toastContaining("Card deleted");
+        browser.toastContaining("Card moved to the trash");
     }
 
     @Test

@@ -1,0 +1,122 @@
+// Members of the workspace (add by username, change role, remove; the API's role rules apply: a
+// member cannot raise themself) and, for system admins, the users of the server (create, disable,
+// reset a password; people and agents told apart).
+import { get, post, put, patch, del, query } from '../api.js';
+import { h, options, when } from '../dom.js';
+import { toast, confirmDialog, promptDialog } from '../ui.js';
+import { block, field, table } from './parts.js';
+
+const ROLES = ['admin', 'member', 'agent', 'viewer'];
+
+const kindBadge = (kind) => h('span', { class: `kind kind-${kind}` }, kind === 'agent' ? 'agent' : 'person');
+
+export async function membersTab(panel, ctx) {
+  const ws = ctx.workspace.id;
+  const isAdmin = ctx.role === 'admin';
+  const list = h('div', { id: 'member-list' });
+
+  async function reload() {
+    const members = await get(`/api/v1/workspaces/${ws}/members`);
+    list.replaceChildren(table('Members', ['Name', 'Kind', 'Role', 'Joined', ''], members.map((m) => {
+      const label = m.display_name ? `${m.display_name} (${m.username})` : m.username;
+      const role = isAdmin
+        ? h('select', { class: 'member-role', 'aria-label': `Role of ${m.username}`, on: { change: async (e) => {
+          try {
+            await put(`/api/v1/workspaces/${ws}/members/${m.user_id}`, { role: e.target.value });
+            toast(`${m.username} is now ${e.target.value}.`, 'ok');
+          } catch (err) {
+            toast(`Role not changed: ${err.explanation || err.message}`, 'error');
+          }
+          await reload();
+        } } }, options(ROLES.map((r) => [r, r]), m.role))
+        : m.role;
+      const remove = isAdmin ? h('button', { type: 'button', class: 'danger remove-member', 'aria-label': `Remove ${m.username}`, on: { click: async () => {
+        if (!await confirmDialog({ title: 'Remove member?', message: `Remove ${m.username} from ${ctx.workspace.name}? Their tokens stop working here.`, okLabel: 'Remove' })) return;
+        try {
+          await del(`/api/v1/workspaces/${ws}/members/${m.user_id}`);
+          toast(`${m.username} removed.`, 'ok');
+        } catch (err) {
+          toast(`Not removed: ${err.explanation || err.message}`, 'error');
+        }
+        await reload();
+      } } }, 'Remove') : null;
+      return [label, kindBadge(m.kind), role, when(m.joined_at), remove];
+    })));
+  }
+
+  const username = h('input', { type: 'text', id: 'member-username', required: true, maxlength: 100, autocomplete: 'off' });
+  const role = h('select', { id: 'member-new-role' }, options(ROLES.map((r) => [r, r]), 'member'));
+  const add = isAdmin ? block('Add a member', h('form', { class: 'settings-form', id: 'member-form', on: { submit: async (e) => {
+    e.preventDefault();
+    try {
+      const r = await post(`/api/v1/workspaces/${ws}/members`, { username: username.value.trim(), role: role.value });
+      toast(r.status === 'added' ? `${username.value.trim()} added as ${role.value}.`
+        : `${username.value.trim()} is invited as ${role.value}: they join once they accept (Workspaces tab).`, 'ok');
+      username.value = '';
+      await reload();
+    } catch (err) {
+      toast(`Not added: ${err.explanation || err.message}`, 'error');
+    }
+  } } }, field('Username', username, 'An existing account of this server'), field('Role', role),
+  h('button', { type: 'submit', class: 'primary', id: 'member-add' }, 'Add member'))) : null;
+
+  panel.replaceChildren(add || h('p', { class: 'muted' }, 'Only admins of this workspace add, change and remove members.'),
+    block(`Members of ${ctx.workspace.name}`, list));
+  await reload();
+}
+
+export async function usersTab(panel, ctx) {
+  const list = h('div', { id: 'user-list' });
+  const systemAdmin = !!ctx.user?.is_admin;
+
+  async function reload() {
+    const page = await get(`/api/v1/users${query({ limit: 500 })}`);
+    list.replaceChildren(table('Users', ['Username', 'Name', 'Kind', 'State', 'Created', ''], page.items.map((u) => [
+      u.username, u.display_name || '', kindBadge(u.kind), u.disabled ? 'disabled' : 'active', when(u.created_at),
+      systemAdmin ? h('span', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'toggle-user', 'aria-label': `${u.disabled ? 'Enable' : 'Disable'} ${u.username}`, on: { click: async () => {
+          try {
+            await patch(`/api/v1/users/${u.id}`, { disabled: !u.disabled });
+            toast(`${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`, 'ok');
+          } catch (err) {
+            toast(`Not changed: ${err.explanation || err.message}`, 'error');
+          }
+          await reload();
+        } } }, u.disabled ? 'Enable' : 'Disable'),
+        u.kind === 'agent' ? null : h('button', { type: 'button', class: 'reset-password', 'aria-label': `Reset the password of ${u.username}`, on: { click: async () => {
+          const password = await promptDialog({ title: `New password for ${u.username}`, label: 'New password (at least 8 characters)', okLabel: 'Set password' });
+          if (!password) return;
+          try {
+            await patch(`/api/v1/users/${u.id}`, { password });
+            toast(`Password of ${u.username} reset.`, 'ok');
+          } catch (err) {
+            toast(`Not reset: ${err.explanation || err.message}`, 'error');
+          }
+        } } }, 'Reset password')) : null,
+    ])));
+  }
+
+  const username = h('input', { type: 'text', id: 'user-username', required: true, maxlength: 100, autocomplete: 'off' });
+  const display = h('input', { type: 'text', id: 'user-display', maxlength: 200 });
+  const password = h('input', { type: 'password', id: 'user-password', minlength: 8, maxlength: 200, autocomplete: 'new-password' });
+  const kind = h('select', { id: 'user-kind' }, options([['user', 'person'], ['agent', 'agent']], 'user'));
+  const role = h('select', { id: 'user-role' }, options(ROLES.map((r) => [r, r]), 'member'));
+  const create = systemAdmin || ctx.role === 'admin' ? block('New user', h('form', { class: 'settings-form', id: 'user-form', on: { submit: async (e) => {
+    e.preventDefault();
+    try {
+      const u = await post('/api/v1/users', { username: username.value.trim(), display_name: display.value.trim() || null,
+        password: password.value || null, kind: kind.value, role: role.value });
+      toast(`User ${u.username} created and added to ${ctx.workspace.name} as ${role.value}.`, 'ok');
+      e.target.reset();
+      await reload();
+    } catch (err) {
+      toast(`User not created: ${err.explanation || err.message}`, 'error');
+    }
+  } } }, field('Username', username), field('Display name', display), field('Password', password, 'Agents sign in with API tokens and need none'),
+  field('Kind', kind), field(`Role in ${ctx.workspace.name}`, role),
+  systemAdmin ? null : h('p', { class: 'muted' }, 'Disabling users and resetting passwords is for system admins.'),
+  h('button', { type: 'submit', class: 'primary', id: 'user-create' }, 'Create user'))) : null;
+
+  panel.replaceChildren(create || h('p', { class: 'muted' }, 'System admins create, disable and reset users.'), block('Users', list));
+  await reload();
+}

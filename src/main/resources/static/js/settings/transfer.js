@@ -1,0 +1,162 @@
+// Import and export: upload a TODO.md, a Trello board export, a CSV or a workspace JSON document; a
+// dry run shows what would be created, mapped and skipped before anything is written; the upload
+// shows its progress; the report follows. Export downloads the board (TODO.md, CSV) or the workspace (JSON).
+import { get, api, session, query } from '../api.js';
+import { h, options } from '../dom.js';
+import { toast } from '../ui.js';
+import { block, field } from './parts.js';
+
+const FORMATS = {
+  todo: { label: 'TODO.md', path: '/api/v1/import/todo-md', preview: true, target: true },
+  trello: { label: 'Trello board (JSON)', path: '/api/v1/import/trello', preview: true },
+  csv: { label: 'CSV', path: '/api/v1/import/csv', preview: true, target: true },
+  json: { label: 'Workspace (JSON backup)', path: '/api/v1/import/json', preview: false },
+};
+
+/** The format a file probably has, from its name and (for JSON) its first bytes. */
+async function guess(file) {
+  const name = file.name.toLowerCase();
+  if (name.endsWith('.md') || name.endsWith('.markdown') || name.endsWith('.txt')) return 'todo';
+  if (name.endsWith('.csv')) return 'csv';
+  const head = await file.slice(0, 4096).text();
+  return /"(lists|cards|idBoard)"\s*:/.test(head) ? 'trello' : 'json';
+}
+
+/** POSTs the file as a form upload, reporting upload progress (0..1); answers the parsed report. */
+function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
+    if (session.workspaceId != null) xhr.setRequestHeader('X-Workspace-Id', String(session.workspaceId));
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let body = null;
+      try { body = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { body = null; }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(Object.assign(new Error(body?.detail || body?.title || `import failed (${xhr.status})`), { status: xhr.status, problem: body }));
+    };
+    xhr.onerror = () => reject(new Error('the server cannot be reached'));
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
+/** A report object as a list of its fields (arrays and nested objects summarised). */
+function report(obj) {
+  const show = (v) => {
+    if (v === null || v === undefined) return '—';
+    if (Array.isArray(v)) {
+      if (!v.length) return 'none';
+      return h('ul', {}, v.map((x) => h('li', {}, typeof x === 'object' ? Object.entries(x).map(([k, y]) => `${k}: ${Array.isArray(y) ? y.join(', ') : y}`).join(' · ') : String(x))));
+    }
+    if (typeof v === 'object') return Object.entries(v).map(([k, y]) => `${k}: ${y}`).join(', ') || 'none';
+    return String(v);
+  };
+  return h('dl', { class: 'report' }, Object.entries(obj).flatMap(([k, v]) => [h('dt', {}, k.replaceAll('_', ' ')), h('dd', {}, show(v))]));
+}
+
+export async function transferTab(panel, ctx) {
+  const boards = (await get(`/api/v1/boards${query({ limit: 500 })}`)).items;
+  const file = h('input', { type: 'file', id: 'import-file', accept: '.md,.markdown,.txt,.csv,.json', required: true });
+  const format = h('select', { id: 'import-format' }, options(Object.entries(FORMATS).map(([k, f]) => [k, f.label]), 'todo'));
+  const target = h('select', { id: 'import-board' }, options([['', 'a new board'], ...boards.map((b) => [b.id, b.name])], ''));
+  const newName = h('input', { type: 'text', id: 'import-name', maxlength: 200, placeholder: 'Name of the new board' });
+  const progress = h('progress', { id: 'import-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
+  const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
+  const previewButton = h('button', { type: 'button', id: 'import-preview' }, 'Preview');
+  const confirmButton = h('button', { type: 'button', class: 'primary', id: 'import-confirm', disabled: true }, 'Import');
+
+  file.addEventListener('change', async () => {
+    confirmButton.disabled = true;
+    result.replaceChildren();
+    if (file.files[0]) format.value = await guess(file.files[0]);
+  });
+  format.addEventListener('change', () => { confirmButton.disabled = true; });
+
+  const params = (dryRun) => {
+    const f = FORMATS[format.value];
+    const p = { dry_run: dryRun || null };
+    if (f.target) {
+      if (target.value) p.board_id = target.value;
+      else if (newName.value.trim()) p.board = newName.value.trim();
+    }
+    if (format.value === 'trello' && newName.value.trim()) p.name = newName.value.trim();
+    return query(p);
+  };
+
+  async function send(dryRun) {
+    const chosen = file.files[0];
+    if (!chosen) {
+      toast('Choose a file first.', 'error');
+      return;
+    }
+    const f = FORMATS[format.value];
+    progress.hidden = false;
+    progress.value = 0;
+    previewButton.disabled = true;
+    confirmButton.disabled = true;
+    try {
+      const r = await upload(`${f.path}${params(dryRun)}`, chosen, (x) => { progress.value = x; });
+      progress.value = 1;
+      result.replaceChildren(h('div', { class: `panel-notice ${dryRun ? 'notice-info' : 'notice-ok'}`, id: dryRun ? 'import-preview-report' : 'import-report' },
+        h('h4', {}, dryRun ? 'Preview: nothing has been written yet' : 'Imported'), report(r)));
+      confirmButton.disabled = !dryRun;
+      if (!dryRun) {
+        toast('Import finished.', 'ok');
+        ctx.onImported?.(r);
+      }
+    } catch (err) {
+      result.replaceChildren(h('div', { class: 'panel-notice notice-conflict', role: 'alert' }, `Import refused: ${err.message}`,
+        err.problem?.errors ? report({ errors: err.problem.errors }) : null));
+    } finally {
+      previewButton.disabled = false;
+      progress.hidden = true;
+    }
+  }
+
+  previewButton.addEventListener('click', async () => {
+    if (FORMATS[format.value].preview) {
+      await send(true);
+      return;
+    }
+    // a workspace document has no server-side dry run: summarise it here before restoring
+    try {
+      const doc = JSON.parse(await file.files[0].text());
+      const tasks = (doc.boards || []).reduce((n, b) => n + (b.tasks || []).length, 0);
+      result.replaceChildren(h('div', { class: 'panel-notice notice-info', id: 'import-preview-report' },
+        h('h4', {}, 'Preview: nothing has been written yet'),
+        report({ boards: (doc.boards || []).map((b) => b.name), tasks, tags: (doc.tags || []).length, note: 'A workspace backup restores into a workspace without boards.' })));
+      confirmButton.disabled = false;
+    } catch (err) {
+      toast(`Not a workspace document: ${err.message}`, 'error');
+    }
+  });
+  confirmButton.addEventListener('click', () => send(false));
+
+  const board = ctx.boardId;
+  const download = async (path, name) => {
+    try {
+      const blob = await api('GET', path, { blob: true });
+      const a = h('a', { href: URL.createObjectURL(blob), download: name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    } catch (err) {
+      toast(`Export failed: ${err.explanation || err.message}`, 'error');
+    }
+  };
+  const exports = h('div', { class: 'row-actions' },
+    board ? h('button', { type: 'button', id: 'export-todo', on: { click: () => download(`/api/v1/export/todo-md${query({ board_id: board })}`, 'TODO.md') } }, 'Board as TODO.md') : null,
+    board ? h('button', { type: 'button', id: 'export-csv', on: { click: () => download(`/api/v1/export/csv${query({ board_id: board })}`, 'board.csv') } }, 'Board as CSV') : null,
+    h('button', { type: 'button', id: 'export-json', on: { click: () => download('/api/v1/export/json', 'workspace.json') } }, 'Workspace as JSON'));
+
+  panel.replaceChildren(
+    block('Import', h('div', { class: 'settings-form', id: 'import-form' },
+      field('File', file), field('Format', format), field('Into', target, 'TODO.md and CSV go into a board'), field('New board name', newName),
+      h('div', { class: 'row-actions' }, previewButton, confirmButton), progress, result)),
+    block('Export', h('p', { class: 'muted' }, 'The board shown last, or the whole workspace with archive and trash.'), exports));
+}

@@ -1,0 +1,339 @@
+package dev.agentkanban.task;
+
+import static dev.agentkanban.support.Http.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.support.Http.Response;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Archive and trash (issue 17): archived tasks leave the board but stay readable and searchable;
+ * deleted tasks go to the trash (404, left out of counts and exports), are restorable, and are purged
+ * by an admin or by the retention job.
+ */
+class ArchiveApiTest extends ApiTest {
+
+    @Autowired
+    TrashRetention retention;
+
+    TaskFixtures fx;
+
+    private TaskFixtures fx() {
+        if (fx == null) {
+            fx = new TaskFixtures(http);
+        }
+        return fx;
+    }
+
+    @Test
+    void anArchivedTaskLeavesTheBoardButStaysReadableSearchableAndRestorable() {
+        long[] b = fx().board("Archive");
+        long keep = fx().task(b[0], "stays on the board");
+        long old = fx().task(b[0], "finished long ago zebra");
+        long after = fx().task(b[0], "placed after it");
+        long mark = lastEvent();
+
+        Response archived = http.post("/api/v1/tasks/" + old + "/archive", null);
+        assertThat(archived.status()).as(archived.body()).isEqualTo(200);
+        assertThat(archived.json().get("archived_at").isNull()).isFalse();
+
+        JsonNode column = boardColumn(b[0], 0);
+        assertThat(column.get("task_count").asLong()).isEqualTo(2);
+        assertThat(column.get("tasks").findValuesAsString("title"))
+                .containsExactly("stays on the board", "placed after it");
+        assertThat(ids(http.get("/api/v1/tasks?board_id=" + b[0]))).containsExactly(keep, after);
+        assertThat(http.get("/api/v1/tasks?board_id=" + b[0])
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(2);
+        assertThat(ids(http.get("/api/v1/tasks?archived=true&q=zebra"))).containsExactly(old);
+        assertThat(fx().get(old).get("title").asString()).isEqualTo("finished long ago zebra");
+
+        Response edit = http.patch("/api/v1/tasks/" + old, obj("title", "changed while archived"));
+        assertThat(edit.status()).as(edit.body()).isEqualTo(409);
+        assertThat(edit.json().get("type").asString()).endsWith("task-archived");
+
+        Response restored = http.post("/api/v1/tasks/" + old + "/restore", null);
+        assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+        assertThat(restored.json().get("archived_at").isNull()).isTrue();
+        assertThat(fx().order(b[1])).containsExactly(keep, after, old);
+        assertThat(ids(http.get("/api/v1/tasks?archived=true&board_id=" + b[0])))
+                .isEmpty();
+        assertThat(eventTypes(old, mark)).containsExactly("task_archived", "task_restored");
+        assertThat(historyOf(old)).containsSubsequence("created", "archived", "unarchived");
+    }
+
+    @Test
+    void archivingAColumnArchivesEveryTaskInIt() {
+        long[] b = fx().board("Column archive");
+        fx().task(b[0], "one", "column", "Done");
+        fx().task(b[0], "two", "column", "Done");
+        long other = fx().task(b[0], "elsewhere");
+        Response r = http.post("/api/v1/boards/" + b[0] + "/columns/" + b[4] + "/archive", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("archived").asInt()).isEqualTo(2);
+        assertThat(boardColumn(b[0], 3).get("task_count").asLong()).isZero();
+        assertThat(http.get("/api/v1/tasks?archived=true&board_id=" + b[0])
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(2);
+        assertThat(ids(http.get("/api/v1/tasks?board_id=" + b[0]))).containsExactly(other);
+        Http viewer = clientFor("archive-viewer", defaultWorkspace, Role.VIEWER);
+        assertThat(viewer.post("/api/v1/tasks/" + other + "/archive", null).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aDeletedTaskGoesToTheTrashAndComesBack() {
+        long[] b = fx().board("Trash");
+        long blocker = fx().task(b[0], "blocks the next one");
+        long waiting = fx().task(b[0], "waits");
+        assertThat(http.post("/api/v1/tasks/" + blocker + "/relations", obj("kind", "blocks", "task_id", waiting))
+                        .status())
+                .isEqualTo(201);
+        http.post("/api/v1/tasks/" + blocker + "/comments", obj("body", "a note that survives the trash"));
+        assertThat(fx().get(waiting).get("blocked").asBoolean()).isTrue();
+
+        assertThat(http.delete("/api/v1/tasks/" + blocker).status()).isEqualTo(204);
+        assertThat(http.get("/api/v1/tasks/" + blocker).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/tasks/" + blocker + "/comments").status()).isEqualTo(404);
+        assertThat(fx().get(waiting).get("blocked").asBoolean()).isFalse();
+        assertThat(boardColumn(b[0], 0).get("task_count").asLong()).isEqualTo(1);
+        assertThat(http.get("/api/v1/tasks?board_id=" + b[0] + "&archived=true")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isZero();
+
+        JsonNode trash = http.get("/api/v1/trash?board_id=" + b[0]).json();
+        assertThat(trash.get("total").asLong()).isEqualTo(1);
+        JsonNode item = trash.get("items").get(0);
+        assertThat(item.get("id").asLong()).isEqualTo(blocker);
+        assertThat(item.get("deleted_by").asString()).isEqualTo("tester");
+        assertThat(Duration.between(
+                        Instant.parse(item.get("deleted_at").asString()),
+                        Instant.parse(item.get("purge_after").asString())))
+                .isEqualTo(Duration.ofDays(30));
+
+        Http member = clientFor("trash-member", defaultWorkspace, Role.MEMBER);
+        Response back = member.post("/api/v1/tasks/" + blocker + "/restore", null);
+        assertThat(back.status()).as(back.body()).isEqualTo(200);
+        assertThat(http.get("/api/v1/tasks/" + blocker + "/comments")
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("body")
+                        .asString())
+                .isEqualTo("a note that survives the trash");
+        assertThat(fx().get(waiting).get("blocked").asBoolean()).isTrue();
+        assertThat(historyOf(blocker)).containsSubsequence("created", "deleted", "restored");
+        assertThat(http.get("/api/v1/trash?board_id=" + b[0])
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isZero();
+    }
+
+    @Test
+    void deletingAnArchivedTaskMovesItToTheTrash() {
+        long[] b = fx().board("Archive then trash");
+        long t = fx().task(b[0], "archived first");
+        http.post("/api/v1/tasks/" + t + "/archive", null);
+        assertThat(http.delete("/api/v1/tasks/" + t).status()).isEqualTo(204);
+        assertThat(http.get("/api/v1/tasks/" + t).status()).isEqualTo(404);
+        JsonNode item =
+                http.get("/api/v1/trash?board_id=" + b[0]).json().get("items").get(0);
+        assertThat(item.get("archived_at").isNull()).isFalse();
+        assertThat(http.post("/api/v1/tasks/" + t + "/restore", null).status()).isEqualTo(200);
+        assertThat(fx().order(b[1])).containsExactly(t);
+    }
+
+    @Test
+    void restoringIntoAFullColumnIsRefusedByItsWipLimit() {
+        long[] b = fx().board("Full");
+        assertThat(http.patch(
+                                "/api/v1/boards/" + b[0] + "/columns/" + b[3],
+                                obj("name", "In Progress", "kind", "in_progress", "wip_limit", 1))
+                        .status())
+                .isEqualTo(200);
+        long first = fx().task(b[0], "first", "column_id", b[3]);
+        http.delete("/api/v1/tasks/" + first);
+        fx().task(b[0], "took its place", "column_id", b[3]);
+        Response refused = http.post("/api/v1/tasks/" + first + "/restore", null);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("wip-limit");
+        assertThat(http.get("/api/v1/tasks/" + first).status()).isEqualTo(404);
+    }
+
+    @Test
+    void onlyAdminsPurgeAndPurgedTasksAreGoneForGood() {
+        long[] b = fx().board("Purge");
+        long one = fx().task(b[0], "purge me");
+        long two = fx().task(b[0], "purge me too");
+        http.post("/api/v1/tasks/" + one + "/comments", obj("body", "goes with it"));
+        http.delete("/api/v1/tasks/" + one);
+        http.delete("/api/v1/tasks/" + two);
+
+        Http member = clientFor("purge-member", defaultWorkspace, Role.MEMBER);
+        assertThat(member.delete("/api/v1/trash/" + one).status()).isEqualTo(403);
+        assertThat(http.delete("/api/v1/trash/" + one).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/trash/" + one).status()).isEqualTo(404);
+        assertThat(jdbc.sql("select count(*) from comments where task_id = :t")
+                        .param("t", one)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(http.post("/api/v1/tasks/" + one + "/restore", null).status())
+                .isEqualTo(404);
+        assertThat(historyOf(one)).endsWith("purged");
+
+        Response emptied = http.delete("/api/v1/trash?board_id=" + b[0]);
+        assertThat(emptied.status()).as(emptied.body()).isEqualTo(200);
+        assertThat(emptied.json().get("purged").asLong()).isEqualTo(1);
+        assertThat(count("tasks where id = " + two)).isZero();
+    }
+
+    @Test
+    void theRetentionJobPurgesOnlyExpiredTrashOnceAcrossInstances() throws Exception {
+        long[] b = fx().board("Retention");
+        long expired = fx().task(b[0], "deleted long ago");
+        long recent = fx().task(b[0], "deleted just now");
+        http.delete("/api/v1/tasks/" + expired);
+        http.delete("/api/v1/tasks/" + recent);
+        jdbc.sql("update tasks set deleted_at = now() - interval '31 days' where id = :t")
+                .param("t", expired)
+                .update();
+
+        // two "instances" run the job at the same moment: the task is purged exactly once, nobody fails
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Instant now = Instant.now();
+            Future<Long> a = pool.submit(() -> retention.purge(now));
+            Future<Long> c = pool.submit(() -> retention.purge(now));
+            assertThat(a.get() + c.get()).isEqualTo(1);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(count("tasks where id = " + expired)).isZero();
+        assertThat(http.get("/api/v1/trash?board_id=" + b[0])
+                        .json()
+                        .get("items")
+                        .findValuesAsString("title"))
+                .containsExactly("deleted just now");
+        assertThat(retention.purge(Instant.now().plus(Duration.ofDays(31)))).isGreaterThanOrEqualTo(1);
+        assertThat(count("tasks where id = " + recent)).isZero();
+    }
+
+    @Test
+    void anArchivedBoardLeavesTheBoardListAndComesBack() {
+        long[] b = fx().board("Archived board");
+        assertThat(http.post("/api/v1/boards/" + b[0] + "/archive", null).status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/v1/boards?limit=500").json().get("items").findValuesAsString("name"))
+                .doesNotContain("Archived board");
+        assertThat(http.get("/api/v1/boards?archived=true").json().get("items").findValuesAsString("name"))
+                .contains("Archived board");
+        assertThat(http.get("/api/v1/boards/" + b[0]).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/boards/" + b[0] + "/restore", null).status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/v1/boards?limit=500").json().get("items").findValuesAsString("name"))
+                .contains("Archived board");
+    }
+
+    @Test
+    void exportsLeaveTheTrashOutButTheWorkspaceDocumentKeepsArchiveAndTrash() {
+        long[] b = fx().board("Exported");
+        fx().task(b[0], "on the board");
+        long archived = fx().task(b[0], "in the archive");
+        long trashed = fx().task(b[0], "in the trash");
+        http.post("/api/v1/tasks/" + archived + "/archive", null);
+        http.delete("/api/v1/tasks/" + trashed);
+
+        String csv = http.get("/api/v1/export/csv?board_id=" + b[0]).body();
+        assertThat(csv).contains("on the board").doesNotContain("in the trash");
+
+        Response export = http.get("/api/v1/export/json");
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.body()).contains("in the archive", "in the trash");
+
+        long target = otherWorkspace("archive-restore-target");
+        Http restorer = clientFor("archive-restorer", target, Role.ADMIN);
+        Response restored = restorer.execute(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/import/json"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(export.body(), StandardCharsets.UTF_8))
+                .build());
+        assertThat(restored.status()).as(restored.body()).isIn(200, 201);
+        JsonNode boards = restorer.get("/api/v1/boards").json().get("items");
+        long board = -1;
+        for (JsonNode x : boards) {
+            if (x.get("name").asString().equals("Exported")) {
+                board = x.get("id").asLong();
+            }
+        }
+        assertThat(restorer.get("/api/v1/tasks?board_id=" + board)
+                        .json()
+                        .get("items")
+                        .findValuesAsString("title"))
+                .containsExactly("on the board");
+        assertThat(restorer.get("/api/v1/tasks?archived=true&board_id=" + board)
+                        .json()
+                        .get("items")
+                        .findValuesAsString("title"))
+                .containsExactly("in the archive");
+        assertThat(restorer.get("/api/v1/trash?board_id=" + board)
+                        .json()
+                        .get("items")
+                        .findValuesAsString("title"))
+                .containsExactly("in the trash");
+    }
+
+    private JsonNode boardColumn(long board, int index) {
+        Response r = http.get("/api/v1/boards/" + board + "/tasks");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("columns").get(index);
+    }
+
+    private static List<Long> ids(Response r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<Long> ids = new java.util.ArrayList<>();
+        r.json().get("items").forEach(t -> ids.add(t.get("id").asLong()));
+        return ids;
+    }
+
+    private long lastEvent() {
+        return jdbc.sql("select coalesce(max(id), 0) from outbox_events")
+                .query(Long.class)
+                .single();
+    }
+
+    private List<String> eventTypes(long task, long after) {
+        return jdbc.sql("select type from outbox_events where task_id = :t and id > :after order by id")
+                .param("t", task)
+                .param("after", after)
+                .query(String.class)
+                .list();
+    }
+
+    private List<String> historyOf(long task) {
+        return jdbc.sql("select action from task_history where task_id = :t order by id")
+                .param("t", task)
+                .query(String.class)
+                .list();
+    }
+}
