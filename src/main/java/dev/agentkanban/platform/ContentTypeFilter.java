@@ -19,6 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
  * A request's {@code Content-Type} must name one concrete media type that Spring can parse, with a
  * charset the JVM knows: {@code *}{@code /*}, {@code application/*} or garbage is a 415 here, where
  * Spring's readers would otherwise fail with an assertion (a 500).
+ *
+ * <p>A write to the API that will not accept JSON (its {@code Accept} header names nothing JSON, or
+ * is not a list of media types) is a 406 here, before the write: Spring would only find out when
+ * writing the answer, after the change had committed, and a refused request must change nothing.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -35,20 +39,46 @@ class ContentTypeFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getContentType();
         String problem = header == null ? null : problem(header);
-        if (problem == null) {
-            chain.doFilter(request, response);
+        if (problem != null) {
+            refuse(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", problem);
             return;
         }
-        response.setStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value());
+        String accept = request.getHeader("Accept");
+        if (accept != null && isApiWrite(request) && !acceptsJson(accept)) {
+            refuse(
+                    response,
+                    HttpStatus.NOT_ACCEPTABLE,
+                    "not-acceptable",
+                    "the API answers writes in application/json (problems in application/problem+json);"
+                            + " the Accept header allows neither");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private void refuse(HttpServletResponse response, HttpStatus status, String type, String detail)
+            throws IOException {
+        response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(
-                response.getOutputStream(),
-                Problems.of(
-                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported-media-type",
-                        "Unsupported Media Type",
-                        problem,
-                        null));
+        json.writeValue(response.getOutputStream(), Problems.of(status, type, status.getReasonPhrase(), detail, null));
+    }
+
+    private static boolean isApiWrite(HttpServletRequest request) {
+        String method = request.getMethod();
+        boolean write =
+                method.equals("POST") || method.equals("PUT") || method.equals("PATCH") || method.equals("DELETE");
+        return write && request.getRequestURI().startsWith("/api/");
+    }
+
+    /** Whether an Accept header allows JSON (or a problem document) at all. */
+    static boolean acceptsJson(String accept) {
+        try {
+            return MediaType.parseMediaTypes(accept).stream()
+                    .anyMatch(t -> t.isCompatibleWith(MediaType.APPLICATION_JSON)
+                            || t.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     /** Why the header is refused, or null when it is acceptable. */

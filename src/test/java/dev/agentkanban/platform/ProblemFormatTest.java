@@ -25,6 +25,28 @@ class ProblemFormatTest extends ApiTest {
     }
 
     @Test
+    void aWriteThatWillNotAcceptJsonIsRefusedBeforeItChangesAnything() {
+        long board = http.post("/api/v1/boards", "{\"name\": \"Accept check\"}").id();
+        long version = jdbc.sql("select version from boards where id = :id")
+                .param("id", board)
+                .query(Long.class)
+                .single();
+
+        Response refused = http.post("/api/v1/boards/" + board + "/archive", null, "Accept", "application/x-nothing");
+        assertThat(refused.status()).isEqualTo(406);
+        assertProblem(refused, "not-acceptable");
+        assertThat(jdbc.sql("select version from boards where id = :id and archived_at is null")
+                        .param("id", board)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(version);
+
+        Response accepted =
+                http.post("/api/v1/boards/" + board + "/archive", null, "Accept", "text/html, application/*;q=0.5");
+        assertThat(accepted.status()).isEqualTo(200);
+    }
+
+    @Test
     void malformedJsonIsA400Problem() {
         long before = count("boards");
         Response r = http.post("/api/v1/boards", "{\"name\": \"unterminated");
