@@ -595,7 +595,7 @@ gap_notes() {
 write_limits() {
   local op file
   # needs the one-connection runs (a quick run has only 8 connections)
-  [ -f "$RUN_DIR/pgbench-$BIG-${WRITE_OPS[0]}-c1.txt" ] || return 0
+  [ -f "$RUN_DIR/pgbench-$BIG-${WRITE_OPS[0]}-c1-raw.txt" ] || return 0
   echo
   echo "**Writes at one connection.** The write budgets (p50 ≤ 5 ms) apply to the service; PostgreSQL alone,"
   echo "sent the same statements one transaction at a time, measured at $(thousands "$BIG") tasks:"
@@ -603,7 +603,7 @@ write_limits() {
   echo "| operation | raw p50 (ms) | service p50 (ms) | statements | costliest statements (pgbench average, ms) |"
   echo "|---|---:|---:|---:|---|"
   for op in "${WRITE_OPS[@]}"; do
-    file="$RUN_DIR/pgbench-$BIG-$op-c1.txt"
+    file="$RUN_DIR/pgbench-$BIG-$op-c1-raw.txt"
     [ -f "$file" ] || continue
     awk '/statement latencies/ { on = 1; next } on && (/^SQL script/ || /^$/) { exit } on && $4 !~ /^\\/' "$file" \
       | awk -v op="$(label "$op")" -v raw="$(value raw "$op" "$BIG" 1 6)" -v app="$(value app "$op" "$BIG" 1 6)" '
@@ -625,7 +625,7 @@ write_limits() {
 # pgbench's average latency per statement of an operation's (first) script.
 statement_latencies() {  # statement_latencies OP
   awk '/statement latencies/ { on = 1; next } on && (/^SQL script/ || /^$/) { exit } on' \
-    "$RUN_DIR/pgbench-$BIG-$1-c${CONCURRENCIES[0]}.txt" | cut -c1-120
+    "$RUN_DIR/pgbench-$BIG-$1-c${CONCURRENCIES[0]}-raw.txt" | cut -c1-120
 }
 
 if $BREAKDOWN_ONLY; then
