@@ -25,6 +25,7 @@ public class Transactions {
     private static final int ATTEMPTS = 4;
 
     private final TransactionTemplate writes;
+    private final TransactionTemplate snapshots;
     private final BoundDataSource pool;
     private volatile ReplicaReads replicaReads;
 
@@ -33,7 +34,25 @@ public class Transactions {
         // inside a request's own transaction (IdempotencyFilter) a write is a savepoint: a refused or
         // retried write rolls back its own part only; alone it is a transaction of its own
         this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.snapshots = new TransactionTemplate(manager);
+        this.snapshots.setReadOnly(true);
         this.pool = pool.dataSource();
+    }
+
+    /**
+     * Runs reads whose statements must agree with each other (figures computed against {@code now()}
+     * in several statements) in one read-only transaction: one {@code now()}, one commit horizon per
+     * statement as before. Inside a transaction they join it.
+     */
+    public <T> T readTogether(Supplier<T> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            bindTransaction();
+            return work.get();
+        }
+        return snapshots.execute(status -> {
+            bindTransaction();
+            return work.get();
+        });
     }
 
     public <T> T write(Supplier<T> work) {

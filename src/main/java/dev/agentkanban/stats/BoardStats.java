@@ -51,7 +51,7 @@ public class BoardStats {
      * 0 if total is 0 else round(100 · completed / total, 1 decimal)).
      */
     public BoardStatistics board(long boardId) {
-        return tx.read(() -> {
+        return tx.readTogether(() -> {
             Board board = boards.require(boardId);
             Map<Long, ColumnCount> counts = repo.columnCounts(boardId).stream()
                     .collect(Collectors.toMap(ColumnCount::columnId, Function.identity()));
@@ -93,7 +93,7 @@ public class BoardStats {
 
     /** Time in the current column per column and per task, with the seed 002 colour of each task. */
     public TimeInColumn timeInColumn(long boardId) {
-        return tx.read(() -> {
+        return tx.readTogether(() -> {
             Board board = boards.require(boardId);
             Map<Long, ColumnTimeFigures> figures = repo.columnTimes(boardId).stream()
                     .collect(Collectors.toMap(ColumnTimeFigures::columnId, Function.identity()));
