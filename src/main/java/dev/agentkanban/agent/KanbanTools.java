@@ -185,7 +185,8 @@ class KanbanTools {
                 a.optionalBoolean("blocked"),
                 a.optionalBoolean("ready"),
                 a.optionalLong("parent_id"),
-                null);
+                null,
+                Map.of());
         return queries.list(filter, page(a));
     }
 

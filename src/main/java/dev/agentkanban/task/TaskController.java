@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -73,7 +74,8 @@ class TaskController {
             @RequestParam(name = "parent_id", required = false) Long parentId,
             @RequestParam(required = false) Boolean archived,
             @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) Long offset) {
+            @RequestParam(required = false) Long offset,
+            @RequestParam Map<String, String> all) {
         TaskFilter filter = new TaskFilter(
                 boardId,
                 columnId,
@@ -91,7 +93,8 @@ class TaskController {
                 blocked,
                 ready,
                 parentId,
-                archived);
+                archived,
+                TaskFilter.fieldConditions(all));
         return queries.list(filter, PageRequest.of(limit, offset));
     }
 

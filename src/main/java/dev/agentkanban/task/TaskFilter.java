@@ -1,13 +1,16 @@
 package dev.agentkanban.task;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code GET /tasks} can filter and sort by; all conditions combine with AND. {@code blocked}:
  * has an open blocker (or not); {@code ready}: open and not blocked (or not); {@code parentId}: the
  * subtasks of that task; {@code archived}: true lists the archived tasks instead of those on the board
- * (tasks in the trash are never listed here, see {@link TaskArchive#trash}).
+ * (tasks in the trash are never listed here, see {@link TaskArchive#trash}); {@code fields}: custom field
+ * conditions by field name ({@code cf.<name>=<condition>}, see {@link FieldCondition}).
  */
 public record TaskFilter(
         Long boardId,
@@ -26,24 +29,36 @@ public record TaskFilter(
         Boolean blocked,
         Boolean ready,
         Long parentId,
-        Boolean archived) {
+        Boolean archived,
+        Map<String, String> fields) {
+
+    /** The custom field conditions among query parameters: {@code cf.<name>} by name, in their order. */
+    public static Map<String, String> fieldConditions(Map<String, ?> params) {
+        Map<String, String> conditions = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if (k.startsWith("cf.") && v != null) {
+                conditions.put(k.substring(3), v.toString());
+            }
+        });
+        return conditions;
+    }
 
     public static TaskFilter none() {
         return new TaskFilter(
                 null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, Map.of());
     }
 
     /** A board's tasks (or, with {@code archived}, its archived ones; null: every board) in this order. */
     public static TaskFilter ofBoard(Long boardId, String sort, boolean archived) {
         return new TaskFilter(
                 boardId, null, List.of(), List.of(), null, null, null, null, null, null, null, null, sort, null, null,
-                null, archived);
+                null, archived, Map.of());
     }
 
     public static TaskFilter ofColumn(long columnId) {
         return new TaskFilter(
                 null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, Map.of());
     }
 }

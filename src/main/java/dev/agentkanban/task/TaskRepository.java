@@ -19,7 +19,7 @@ class TaskRepository {
     private static final String COLUMNS = """
             id, workspace_id, board_id, column_id, position, title, description, acceptance_criteria, status,
             cancel_reason, priority, epic, area, owner, assignee, created_by, claimed_by, claim_expires_at,
-            due_date, occurrence_count, metadata::text as metadata, version
+            due_date, occurrence_count, metadata::text as metadata, custom_fields::text as custom_fields, version
             """;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -52,10 +52,10 @@ class TaskRepository {
                 insert into tasks (workspace_id, board_id, column_id, position, title, description, acceptance_criteria,
                                    status, cancel_reason, priority, epic, area, owner, assignee, created_by, due_date,
                                    occurrence_count, metadata, created_at, completed_at, column_entered_at, claimed_by,
-                                   claim_expires_at)
+                                   claim_expires_at, custom_fields)
                 values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :cancelReason, :priority,
                         :epic, :area, :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb), :createdAt,
-                        :completedAt, :enteredAt, :claimedBy, :claimExpires)
+                        :completedAt, :enteredAt, :claimedBy, :claimExpires, cast(:fields as jsonb))
                 returning id
                 """)
                 .param("ws", workspaceId)
@@ -81,6 +81,7 @@ class TaskRepository {
                 .param("enteredAt", timestamp(t.columnEnteredAt()))
                 .param("claimedBy", t.claimedBy())
                 .param("claimExpires", timestamp(t.claimExpiresAt()))
+                .param("fields", json.writeValueAsString(t.customFields() == null ? Map.of() : t.customFields()))
                 .query(Long.class)
                 .single();
     }
@@ -100,7 +101,8 @@ class TaskRepository {
                        acceptance_criteria = :criteria, status = :status, cancel_reason = :cancelReason,
                        priority = :priority, epic = :epic, area = :area, owner = :owner, assignee = :assignee,
                        claimed_by = :claimedBy, claim_expires_at = :claimExpires, due_date = :due,
-                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb)
+                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb),
+                       custom_fields = cast(:fields as jsonb)
                 where workspace_id = :ws and id = :id
                 """)
                 .param("ws", t.workspaceId())
@@ -122,6 +124,7 @@ class TaskRepository {
                 .param("due", timestamp(c.dueDate()))
                 .param("occurrences", c.occurrenceCount())
                 .param("metadata", json.writeValueAsString(c.metadata()))
+                .param("fields", json.writeValueAsString(t.customFields()))
                 .update();
         if (n != 1) {
             throw new IllegalStateException("task " + t.id() + " vanished inside its own transaction");
@@ -282,7 +285,7 @@ class TaskRepository {
                 instant(rs.getTimestamp("due_date")),
                 rs.getInt("occurrence_count"),
                 json.readValue(rs.getString("metadata"), MAP));
-        return new Task(
+        Task t = new Task(
                 rs.getLong("id"),
                 rs.getLong("workspace_id"),
                 new TaskPlacement(rs.getLong("board_id"), rs.getLong("column_id"), rs.getLong("position")),
@@ -293,6 +296,8 @@ class TaskRepository {
                 rs.getString("claimed_by"),
                 instant(rs.getTimestamp("claim_expires_at")),
                 rs.getLong("version"));
+        t.setCustomFields(json.readValue(rs.getString("custom_fields"), MAP));
+        return t;
     }
 
     static Instant instant(Timestamp ts) {

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A task as clients see it: the row plus its column name, tags, comment count and computed state,
  * and its place in the work breakdown: blocked (with its open blockers), parent, subtask and
- * checklist progress. {@code archivedAt} is set while the task is archived (off the board, see
+ * checklist progress, and its custom field values by field name ({@code fields}, in the board's order of
+ * its fields). {@code archivedAt} is set while the task is archived (off the board, see
  * {@link TaskArchive}).
  */
 public record TaskView(
@@ -48,7 +49,8 @@ public record TaskView(
         List<TaskLink> blockers,
         Long parentId,
         Progress subtasks,
-        Progress checklist) {
+        Progress checklist,
+        Map<String, Object> fields) {
 
     /** How much of a part is done: completed subtasks (cancelled ones do not count), ticked checklist items. */
     public record Progress(long done, long total) {
@@ -98,7 +100,8 @@ public record TaskView(
                 blockers,
                 parentId,
                 subtasks,
-                checklist);
+                checklist,
+                fields);
     }
 
     TaskView withBreakdown(Breakdown b) {
@@ -139,6 +142,7 @@ public record TaskView(
                 b.blockers(),
                 b.parentId(),
                 b.subtasks(),
-                b.checklist());
+                b.checklist(),
+                fields);
     }
 }
