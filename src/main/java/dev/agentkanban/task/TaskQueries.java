@@ -97,6 +97,21 @@ public class TaskQueries {
                 .optional();
     }
 
+    /**
+     * Runs a write of one task row and answers the task as the API shows it, from the row the write left,
+     * in the same statement (a data-modifying {@code with}): the write's triggers (version, times,
+     * history, counters) run as for the write alone. For a write after which nothing else changes what
+     * the view shows (its tags, relations), which the caller would otherwise read back in a round trip of
+     * its own.
+     */
+    Optional<TaskView> written(TaskRepository.Write write) {
+        return jdbc.sql("with t as (" + write.sql() + " returning *) " + SELECT
+                        + " from t join board_columns c on c.id = t.column_id")
+                .params(write.params())
+                .query(this::view)
+                .optional();
+    }
+
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
         Map<String, Object> params = new HashMap<>();
         String where = where(filter, params);
