@@ -8,6 +8,7 @@ import { BoardView } from './board.js';
 import { CardPanel } from './panel.js';
 import { LiveUpdates } from './live.js';
 import { editColumns } from './columns.js';
+import { Inbox } from './inbox.js';
 
 const TIMES_EVERY_MS = 60000;
 
@@ -21,12 +22,14 @@ const app = {
   panel: null,
   live: null,
   timesTimer: null,
+  inbox: null,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
 
 function showLogin(message = '') {
   teardown();
+  app.inbox?.stop();
   $('#app-view').hidden = true;
   $('#login-view').hidden = false;
   $('#login-message').textContent = message;
@@ -82,13 +85,34 @@ async function enter() {
   session.workspaceId = app.workspace.id;
   $('#workspace-select').replaceChildren(...options(app.workspaces.map((w) => [w.id, w.name]), app.workspace.id));
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  startInbox();
   await loadBoards(loc.board);
+  // a link from a notification mail (?card=<task id>) opens that card
+  const card = new URLSearchParams(window.location.search).get('card');
+  if (card && /^\d+$/.test(card)) app.panel?.open(Number(card));
+}
+
+/** The bell of the chosen workspace; a notification opens its card, on its board. */
+function startInbox() {
+  if (!app.inbox) {
+    app.inbox = new Inbox({
+      onOpen: async (taskId, boardId) => {
+        if (boardId != null && boardId !== app.boardId) {
+          $('#board-select').value = String(boardId);
+          await loadBoards(boardId);
+        }
+        app.panel?.open(taskId);
+      },
+    });
+  }
+  app.inbox.start();
 }
 
 async function switchWorkspace(id) {
   app.workspace = app.workspaces.find((w) => w.id === id);
   session.workspaceId = id;
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  startInbox();
   await loadBoards(null);
 }
 
@@ -153,6 +177,7 @@ async function openBoard(boardId) {
     workspaceId: app.workspace.id,
     token: session.token,
     onEvent: (e) => liveEvent(view, e),
+    onNotification: (msg) => app.inbox?.received(msg),
     onResync: () => view.load({ announce: true }).catch(() => {}),
     onStatus: (status) => {
       const el = $('#live-status');

@@ -12,6 +12,7 @@ import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.Evidences;
 import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
+import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
@@ -69,6 +70,7 @@ class KanbanTools {
     private final Hints hints;
     private final Relations relations;
     private final Checklists checklists;
+    private final Notifications notifications;
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
@@ -84,6 +86,7 @@ class KanbanTools {
             Hints hints,
             Relations relations,
             Checklists checklists,
+            Notifications notifications,
             RequestBodies bodies,
             Transactions tx,
             JsonMapper json) {
@@ -97,6 +100,7 @@ class KanbanTools {
         this.hints = hints;
         this.relations = relations;
         this.checklists = checklists;
+        this.notifications = notifications;
         this.bodies = bodies;
         this.tx = tx;
         this.json = json;
@@ -109,6 +113,10 @@ class KanbanTools {
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
             case "list_columns" -> Map.of("columns", boards.columns(board(a)));
             case "list_tasks" -> listTasks(a);
+            case "list_my_tasks" -> listMyTasks(a);
+            case "get_my_notifications" ->
+                notifications.inbox(!Boolean.FALSE.equals(a.optionalBoolean("unread_only")), page(a));
+            case "mark_notifications_read" -> markRead(a);
             case "get_task" -> getTask(a.requiredLong("task_id"));
             case "create_task" -> tasks.create(bodies.bind(json.valueToTree(withBoardAndColumn(a)), CreateTask.class));
             case "edit_task" -> editTask(a);
@@ -178,8 +186,28 @@ class KanbanTools {
                 a.optionalString("sort"),
                 a.optionalBoolean("blocked"),
                 a.optionalBoolean("ready"),
-                a.optionalLong("parent_id"));
+                a.optionalLong("parent_id"),
+                a.optionalBoolean("unassigned"));
         return queries.list(filter, page(a));
+    }
+
+    /** The caller's tasks: assigned to them (as a member, or by their name); open ones unless status says. */
+    private Object listMyTasks(ToolArguments a) {
+        Long board = a.has("board") ? board(a) : null;
+        List<TaskStatus> statuses = enums(TaskStatus.class, "status", a.optionalStrings("status"));
+        return queries.list(
+                TaskFilter.mine(
+                        board, statuses.isEmpty() ? List.of(TaskStatus.PENDING, TaskStatus.IN_PROGRESS) : statuses),
+                page(a));
+    }
+
+    private Object markRead(ToolArguments a) {
+        Long id = a.optionalLong("notification_id");
+        if (id != null) {
+            return Map.of("notification", notifications.markRead(id), "unread_count", notifications.unreadCount());
+        }
+        int marked = notifications.markAllRead();
+        return Map.of("marked", marked, "unread_count", 0);
     }
 
     private Map<String, Object> getTask(long id) {

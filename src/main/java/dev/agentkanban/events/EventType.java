@@ -14,6 +14,10 @@ public enum EventType {
     TASK_RELEASED,
     TASK_COMPLETED,
     TASK_UNBLOCKED,
+    /** A reminder (issue 15): an open task's due date is within the reminder lead time. */
+    TASK_DUE_SOON,
+    /** A reminder (issue 15): an open task's due date has passed. */
+    TASK_OVERDUE,
     COMMENT_ADDED,
     COMMENT_UPDATED,
     COMMENT_DELETED,

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>The same connection listens on {@link AccessChanged#CHANNEL} (V13: revocations and membership
  * changes) and publishes each as an {@link AccessChanged} event, so that every instance re-checks its
- * open connections at once.
+ * open connections at once; and on {@link InboxWritten#CHANNEL} (V27: new notifications), published as
+ * {@link InboxWritten}, so that every instance delivers them to its own connections at once.
  */
 @Component
 class OutboxNotifications implements SmartLifecycle {
@@ -101,17 +102,21 @@ class OutboxNotifications implements SmartLifecycle {
                 try (Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);
                     s.execute("listen " + AccessChanged.CHANNEL);
+                    s.execute("listen " + InboxWritten.CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 backoff = Duration.ofMillis(250);
                 stream.wake(); // anything committed while we were not listening
                 events.publishEvent(AccessChanged.ANYTHING);
+                events.publishEvent(InboxWritten.SIGNAL);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(1000);
                     boolean outbox = false;
                     for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
                         if (AccessChanged.CHANNEL.equals(n.getName())) {
                             events.publishEvent(new AccessChanged(n.getParameter()));
+                        } else if (InboxWritten.CHANNEL.equals(n.getName())) {
+                            events.publishEvent(InboxWritten.SIGNAL);
                         } else {
                             outbox = true;
                         }

@@ -71,6 +71,7 @@ class TaskController {
             @RequestParam(required = false) Boolean blocked,
             @RequestParam(required = false) Boolean ready,
             @RequestParam(name = "parent_id", required = false) Long parentId,
+            @RequestParam(required = false) Boolean unassigned,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         TaskFilter filter = new TaskFilter(
@@ -89,7 +90,8 @@ class TaskController {
                 sort,
                 blocked,
                 ready,
-                parentId);
+                parentId,
+                unassigned);
         return queries.list(filter, PageRequest.of(limit, offset));
     }
 

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What {@code GET /tasks} can filter and sort by; all conditions combine with AND. {@code blocked}:
  * has an open blocker (or not); {@code ready}: open and not blocked (or not); {@code parentId}: the
- * subtasks of that task.
+ * subtasks of that task. {@code assignee}: a member's username ({@code me}: the caller) or a free-text
+ * name; {@code unassigned}: has no assignee at all (or has one).
  */
 public record TaskFilter(
         Long boardId,
@@ -24,17 +25,43 @@ public record TaskFilter(
         String sort,
         Boolean blocked,
         Boolean ready,
-        Long parentId) {
+        Long parentId,
+        Boolean unassigned) {
 
     public static TaskFilter none() {
         return new TaskFilter(
                 null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
+
+    /** The caller's own open tasks (MCP list_my_tasks), optionally on one board. */
+    public static TaskFilter mine(Long boardId, List<TaskStatus> statuses) {
+        return new TaskFilter(
+                boardId,
+                null,
+                statuses,
+                List.of(),
+                null,
+                ME,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "-priority",
+                null,
+                null,
+                null,
                 null);
     }
+
+    /** The assignee filter's name for the caller. */
+    public static final String ME = "me";
 
     public static TaskFilter ofColumn(long columnId) {
         return new TaskFilter(
                 null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 }

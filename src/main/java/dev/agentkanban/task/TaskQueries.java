@@ -33,7 +33,8 @@ public class TaskQueries {
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
                    t.column_entered_at, t.completed_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   (select count(*) from comments m where m.task_id = t.id) as comment_count
+                   (select count(*) from comments m where m.task_id = t.id) as comment_count,
+                   """ + TaskAssignees.NAMES_COLUMN + """
             from tasks t join board_columns c on c.id = t.column_id
             """;
 
@@ -259,7 +260,8 @@ public class TaskQueries {
                 && (f.q() == null || f.q().isBlank())
                 && f.blocked() == null
                 && f.ready() == null
-                && f.parentId() == null;
+                && f.parentId() == null
+                && f.unassigned() == null;
     }
 
     /** The WHERE of {@link #COUNTED} for a countable filter, with the same parameter names as {@link #where}. */
@@ -309,8 +311,11 @@ public class TaskQueries {
             p.put("epic", f.epic());
         }
         if (f.assignee() != null) {
-            w.append(" and t.assignee = :assignee");
-            p.put("assignee", f.assignee());
+            w.append(" and ").append(TaskAssignees.FILTER);
+            p.put("assignee", TaskAssignees.filterName(f.assignee()));
+        }
+        if (f.unassigned() != null) {
+            w.append(f.unassigned() ? " and " : " and not ").append(TaskAssignees.UNASSIGNED);
         }
         if (f.owner() != null) {
             w.append(" and t.owner = :owner");
@@ -412,7 +417,8 @@ public class TaskQueries {
                 List.of(),
                 null,
                 TaskView.Progress.NONE,
-                TaskView.Progress.NONE);
+                TaskView.Progress.NONE,
+                TaskAssignees.names(json, rs.getString("assignees")));
     }
 
     private static long ws() {

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A task as clients see it: the row plus its column name, tags, comment count and computed state,
  * and its place in the work breakdown: blocked (with its open blockers), parent, subtask and
- * checklist progress.
+ * checklist progress. {@code assignees}: the usernames of the members assigned to it, in the order they
+ * were assigned ({@code assignee}, seed 002's single name, is the first of them or a free-text name).
  */
 public record TaskView(
         long id,
@@ -46,7 +47,8 @@ public record TaskView(
         List<TaskLink> blockers,
         Long parentId,
         Progress subtasks,
-        Progress checklist) {
+        Progress checklist,
+        List<String> assignees) {
 
     /** How much of a part is done: completed subtasks (cancelled ones do not count), ticked checklist items. */
     public record Progress(long done, long total) {
@@ -95,7 +97,8 @@ public record TaskView(
                 blockers,
                 parentId,
                 subtasks,
-                checklist);
+                checklist,
+                assignees);
     }
 
     TaskView withBreakdown(Breakdown b) {
@@ -135,6 +138,7 @@ public record TaskView(
                 b.blockers(),
                 b.parentId(),
                 b.subtasks(),
-                b.checklist());
+                b.checklist(),
+                assignees);
     }
 }

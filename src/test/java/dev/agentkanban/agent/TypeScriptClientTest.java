@@ -45,7 +45,10 @@ class TypeScriptClientTest extends ApiTest {
             "remove_dependency",
             "create_subtask",
             "add_checklist_item",
-            "check_item");
+            "check_item",
+            "list_my_tasks",
+            "get_my_notifications",
+            "mark_notifications_read");
 
     long board;
     String agentToken;

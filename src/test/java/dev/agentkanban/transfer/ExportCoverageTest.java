@@ -58,7 +58,17 @@ class ExportCoverageTest extends ApiTest {
             Map.entry(
                     "read_positions", "where each caller's writes reached in this server's WAL, for its read replica"),
             Map.entry("hints", "the worker's suggestions; it proposes them again from the restored tasks"),
-            Map.entry("flyway_schema_history", "the schema's own migration record"));
+            Map.entry("flyway_schema_history", "the schema's own migration record"),
+            Map.entry(
+                    "task_assignees",
+                    "people are per server; the task's assignee name travels and maps to a member of the target"),
+            Map.entry("task_watchers", "people are per server; watching starts again on the target"),
+            Map.entry("task_mentions", "which mentions were notified on this server"),
+            Map.entry("notifications", "each person's inbox on this server"),
+            Map.entry("notification_cursor", "how far this server's notification fan-out has read its change feed"),
+            Map.entry("task_reminders", "which reminders this server has sent"),
+            Map.entry("notification_preferences", "people are per server; each sets their own preferences"),
+            Map.entry("email_outbox", "this server's notification mails, sent or waiting"));
 
     @Test
     void everyTableIsCarriedByTheExportOrDeliberatelyLeftOut() {
