@@ -227,6 +227,18 @@ class AuthorizationMatrixTest extends ApiTest {
                         .param("u", bAdmin.id())
                         .query(Long.class)
                         .single());
+        // a notification of B's admin (issue 15), written directly: the fan-out would only add a wait
+        ids.put(
+                "notification",
+                jdbc.sql("""
+                                insert into notifications (workspace_id, user_id, event_id, kind, task_id, actor, title)
+                                values (:ws, :u, 1, 'mentioned', :t, 'b-admin', 'B''s task') returning id
+                                """)
+                        .param("ws", b)
+                        .param("u", bAdmin.id())
+                        .param("t", task)
+                        .query(Long.class)
+                        .single());
 
         for (Who who : WHO) {
             User user = identities.provision(
