@@ -82,7 +82,8 @@ class NotificationRepository {
     // ---- watchers ----
 
     boolean taskExists(long ws, long taskId) {
-        return jdbc.sql("select exists (select 1 from tasks where workspace_id = :ws and id = :id and deleted_at is null)")
+        return jdbc.sql(
+                        "select exists (select 1 from tasks where workspace_id = :ws and id = :id and deleted_at is null)")
                 .param("ws", ws)
                 .param("id", taskId)
                 .query(Boolean.class)

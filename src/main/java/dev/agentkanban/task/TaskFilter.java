@@ -47,8 +47,24 @@ public record TaskFilter(
     /** The caller's own open tasks (MCP list_my_tasks), optionally on one board. */
     public static TaskFilter mine(Long boardId, List<TaskStatus> statuses) {
         return new TaskFilter(
-                boardId, null, statuses, List.of(), null, ME, null, null, null, null, null, null, "-priority", null,
-                null, null, null, null);
+                boardId,
+                null,
+                statuses,
+                List.of(),
+                null,
+                ME,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "-priority",
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The assignee filter's name for the caller. */

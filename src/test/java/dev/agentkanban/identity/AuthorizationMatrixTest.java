@@ -89,6 +89,8 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/evidence", obj("kind", "note", "note", "x")),
             Map.entry("POST /api/v1/tasks/{id}/checklist", obj("text", "x")),
+            Map.entry("POST /api/v1/tasks/{id}/assignees", obj("username", "me")),
+            Map.entry("PUT /api/v1/tasks/{id}/assignees", obj("assignees", List.of("me"))),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
             Map.entry("PUT /api/v1/boards/{id}", obj("name", "x")),
             Map.entry("PATCH /api/v1/boards/{id}", obj("name", "x")),
