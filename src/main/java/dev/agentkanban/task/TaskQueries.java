@@ -55,7 +55,8 @@ public class TaskQueries {
                     from task_relations r join tasks s on s.id = r.to_task_id
                     where r.from_task_id = t.id and r.kind = 'parent' and s.deleted_at is null)::text as subtasks,
                    (select json_build_array(count(*) filter (where i.done), count(*))
-                    from checklist_items i where i.task_id = t.id)::text as items
+                    from checklist_items i where i.task_id = t.id)::text as items,
+                   """ + TaskAssignees.NAMES_COLUMN + """
             """;
 
     private static final String FROM = " from tasks t join board_columns c on c.id = t.column_id";
@@ -229,7 +230,8 @@ public class TaskQueries {
                 && (f.q() == null || f.q().isBlank())
                 && f.blocked() == null
                 && f.ready() == null
-                && f.parentId() == null;
+                && f.parentId() == null
+                && f.unassigned() == null;
     }
 
     /** The WHERE of {@link #COUNTED} for a countable filter, with the same parameter names as {@link #where}. */
@@ -287,8 +289,11 @@ public class TaskQueries {
             p.put("epic", f.epic());
         }
         if (f.assignee() != null) {
-            w.append(" and t.assignee = :assignee");
-            p.put("assignee", f.assignee());
+            w.append(" and ").append(TaskAssignees.FILTER);
+            p.put("assignee", TaskAssignees.filterName(f.assignee()));
+        }
+        if (f.unassigned() != null) {
+            w.append(f.unassigned() ? " and " : " and not ").append(TaskAssignees.UNASSIGNED);
         }
         if (f.owner() != null) {
             w.append(" and t.owner = :owner");
@@ -393,7 +398,8 @@ public class TaskQueries {
                         List.of(),
                         null,
                         TaskView.Progress.NONE,
-                        TaskView.Progress.NONE)
+                        TaskView.Progress.NONE,
+                        TaskAssignees.names(json, rs.getString("assignees")))
                 .withTags(tags == null ? List.of() : json.readValue(tags, TAGS))
                 .withBreakdown(new TaskView.Breakdown(
                         blockers == null
