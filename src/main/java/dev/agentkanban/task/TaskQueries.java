@@ -101,8 +101,10 @@ public class TaskQueries {
     /**
      * Runs a write of one task row and answers the task as the API shows it, from the row the write left,
      * in the same statement (a data-modifying {@code with}): the write's triggers (version, times,
-     * history, counters) run as for the write alone. For a write after which nothing else changes what
-     * the view shows (its tags, relations), which the caller would otherwise read back in a round trip of
+     * history, counters) run as for the write alone, but what they write is not in the view (it reads what
+     * the statement started with). So only for a write after which nothing changes what the view shows:
+     * not with tags or relations written after the row, nor with a new assignee name (V31's trigger
+     * writes the assignees after the row); the caller would otherwise read the view in a round trip of
      * its own.
      */
     Optional<TaskView> written(TaskRepository.Write write) {

@@ -45,7 +45,8 @@ class TaskRepository {
     /**
      * A task locked for a change, with what the rules ask about its relations, read under the lock in the
      * same round trip (V35's {@code lock_task_for_change}): whether an open task blocks it, whether it has
-     * subtasks (open ones) and whether it blocks open tasks. {@code onBoard} is false for an archived task.
+     * subtasks (open ones) and whether it blocks open tasks. {@code onBoard} is false for an archived task;
+     * {@code assignee} is the name as it was locked (the task's own may change before it is saved).
      */
     record Locked(
             Task task,
@@ -53,7 +54,8 @@ class TaskRepository {
             boolean blocked,
             boolean hasChildren,
             boolean openChildren,
-            boolean openDependants) {}
+            boolean openDependants,
+            String assignee) {}
 
     /** Locks the task (on its board or archived, not in the trash) with its relation flags: empty when missing. */
     Optional<Locked> lock(long ws, long id) {
@@ -70,7 +72,8 @@ class TaskRepository {
                         rs.getBoolean("blocked"),
                         rs.getBoolean("has_children"),
                         rs.getBoolean("open_children"),
-                        rs.getBoolean("open_dependants")))
+                        rs.getBoolean("open_dependants"),
+                        rs.getString("assignee")))
                 .optional();
     }
 

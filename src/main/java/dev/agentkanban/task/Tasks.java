@@ -98,9 +98,12 @@ public class Tasks {
                 column,
                 place(column, 0, new Placement(null, null, request.position()), lock),
                 TaskContent.of(request, metadata));
-        boolean more = (request.tags() != null && !request.tags().isEmpty()) || request.parentId() != null;
+        boolean more = (request.tags() != null && !request.tags().isEmpty())
+                || request.parentId() != null
+                || t.content().assignee() != null;
         if (!more) {
-            // nothing else changes what the view shows: the insert answers it (one round trip)
+            // nothing else changes what the view shows (tags, relations, the assignees V31's trigger
+            // writes after the row): the insert answers it (one round trip)
             TaskView view = queries.written(repo.insertion(t)).orElseThrow();
             return publish(EventType.TASK_CREATED, view, Map.of());
         }
@@ -480,10 +483,17 @@ public class Tasks {
             // the subtasks went to the done column first: place the parent after them
             t.reposition(place(column(boards.require(t.boardId()), t.columnId()), t.id(), Placement.END));
         }
-        // the update answers the task's view in the same round trip
-        TaskView view = queries.written(repo.updating(t))
-                .orElseThrow(
-                        () -> new IllegalStateException("task " + t.id() + " vanished inside its own transaction"));
+        TaskView view;
+        if (java.util.Objects.equals(locked.assignee(), t.content().assignee())) {
+            // the update answers the task's view in the same round trip
+            view = queries.written(repo.updating(t))
+                    .orElseThrow(
+                            () -> new IllegalStateException("task " + t.id() + " vanished inside its own transaction"));
+        } else {
+            // V31's trigger rewrites the assignees after the row: the view is read after the update
+            repo.update(t);
+            view = queries.find(t.id()).orElseThrow();
+        }
         if (locked.openDependants() && t.closes()) {
             relations.announceUnblocked(t.id(), relations.dependantsOf(t.id()));
         } else if (locked.openDependants() && t.reopens()) {
