@@ -98,8 +98,23 @@ class EmailRepository {
                 .single();
     }
 
-    /** A mail claimed for sending. */
-    record Mail(long id, long userId, String to, String subject, String body, int attempts) {}
+    /** Queues a mail that is not a notification; false when its idempotency key was queued before. */
+    boolean queueMessage(String to, String subject, String body, String idempotencyKey) {
+        return jdbc.sql("""
+                        insert into email_outbox (kind, to_address, subject, body, idempotency_key)
+                        values ('message', :to, :subject, :body, :key)
+                        on conflict (idempotency_key) where idempotency_key is not null do nothing
+                        """)
+                        .param("to", to)
+                        .param("subject", subject)
+                        .param("body", body)
+                        .param("key", idempotencyKey)
+                        .update()
+                == 1;
+    }
+
+    /** A mail claimed for sending ({@code userId} null: not a notification mail). */
+    record Mail(long id, Long userId, String to, String subject, String body, int attempts) {}
 
     /** Claims due mails for {@code lease}: another instance takes one up only after the lease runs out. */
     List<Mail> claim(int limit, Duration lease) {
@@ -114,7 +129,12 @@ class EmailRepository {
                 .param("lease", (double) lease.toSeconds())
                 .param("limit", limit)
                 .query((rs, n) -> new Mail(
-                        rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6)))
+                        rs.getLong(1),
+                        rs.getObject(2, Long.class),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getInt(6)))
                 .list();
     }
 

@@ -90,6 +90,11 @@ class EmailWorker implements SmartLifecycle {
                         "e-mail work failed"));
     }
 
+    /** Something was queued: send it now rather than at the next poll. */
+    void wake() {
+        loop.wake();
+    }
+
     @Override
     public void stop() {
         loop.stop();
@@ -198,10 +203,17 @@ class EmailWorker implements SmartLifecycle {
             message.setFrom(new InternetAddress(settings.from()));
             message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(m.to()));
             message.setSubject(m.subject(), StandardCharsets.UTF_8.name());
-            String unsubscribe = settings.publicUrl() + "/api/v1/email/unsubscribe?token=" + tokens.sign(m.userId());
-            message.setText(m.body() + "\n--\nStop these mails: " + unsubscribe + "\n", StandardCharsets.UTF_8.name());
-            message.setHeader("List-Unsubscribe", "<" + unsubscribe + ">");
-            message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            if (m.userId() == null) {
+                // a mail another feature queued (MailOutbox): no preference behind it to unsubscribe from
+                message.setText(m.body(), StandardCharsets.UTF_8.name());
+            } else {
+                String unsubscribe =
+                        settings.publicUrl() + "/api/v1/email/unsubscribe?token=" + tokens.sign(m.userId());
+                message.setText(
+                        m.body() + "\n--\nStop these mails: " + unsubscribe + "\n", StandardCharsets.UTF_8.name());
+                message.setHeader("List-Unsubscribe", "<" + unsubscribe + ">");
+                message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            }
             message.setHeader("X-Kanban-Mail-Id", Long.toString(m.id()));
             settings.sender().send(message);
             return null;

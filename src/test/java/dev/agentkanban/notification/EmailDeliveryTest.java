@@ -2,12 +2,15 @@ package dev.agentkanban.notification;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.agentkanban.identity.Role;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.MailQueue;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
@@ -26,8 +29,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * E-mail (issue 15) against a real SMTP server started in the test (GreenMail): instant mails with a
@@ -223,5 +229,85 @@ class EmailDeliveryTest extends ApiTest {
                 })
                 .collect(Collectors.toSet());
         assertThat(subjects).hasSize(mails);
+    }
+
+    @Test
+    void aMailClaimedByAnInstanceThatDiedIsSentOnceAfterItsLease() {
+        // the row an instance leaves when it dies after claiming a mail and before sending it
+        jdbc.sql("""
+                insert into email_outbox (user_id, kind, to_address, subject, body, notification_ids, attempts,
+                                          lease_until)
+                select id, 'instant', 'carol@example.test', 'claimed before the crash', 'body', '{}', 1,
+                       now() + interval '1 hour'
+                from users where username = 'carol'
+                """).update();
+        // while its lease holds no other instance sends it: a later mail goes out, that one does not
+        long[] b = fx.board("Restart");
+        fx.task(b[0], "after the crash", "assignee", "carol");
+        await().atMost(WAIT)
+                .until(() -> subjects("carol@example.test").stream().anyMatch(sub -> sub.endsWith("after the crash")));
+        assertThat(subjects("carol@example.test")).doesNotContain("claimed before the crash");
+        // the lease runs out: the mail is sent, once
+        jdbc.sql("update email_outbox set lease_until = now() - interval '1 second'"
+                        + " where subject = 'claimed before the crash'")
+                .update();
+        await().atMost(WAIT)
+                .until(() -> jdbc.sql("select status from email_outbox where subject = 'claimed before the crash'")
+                        .query(String.class)
+                        .single()
+                        .equals("sent"));
+        assertThat(subjects("carol@example.test").stream().filter("claimed before the crash"::equals))
+                .hasSize(1);
+    }
+
+    static List<String> subjects(String address) {
+        return to(address).stream().map(EmailDeliveryTest::subject).toList();
+    }
+
+    @Autowired
+    MailQueue mail;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Test
+    void anotherFeatureQueuesAMailInItsTransactionOncePerKey() {
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        assertThat(mail.enabled()).isTrue();
+        assertThat((Boolean) tx.execute(
+                        s -> mail.enqueue("dora@example.test", "You are invited", "Join us: link", "invite:1")))
+                .isTrue();
+        // the same key again (a retried request) queues nothing
+        assertThat((Boolean) tx.execute(s -> mail.enqueue("dora@example.test", "You are invited", "again", "invite:1")))
+                .isFalse();
+        // a transaction that rolls back sends nothing
+        tx.executeWithoutResult(s -> {
+            mail.enqueue("erin@example.test", "Rolled back", "never sent", "invite:2");
+            s.setRollbackOnly();
+        });
+        assertThatThrownBy(() -> mail.enqueue("erin@example.test", "No transaction", "x", "invite:3"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> tx.execute(s -> mail.enqueue("not an address", "Bad", "x", "invite:4")))
+                .isInstanceOf(ApiException.class);
+        assertThat((Boolean) tx.execute(s -> mail.enqueue("frank@example.test", "After", "the last one", "invite:5")))
+                .isTrue();
+        await().atMost(WAIT).until(() -> to("frank@example.test").size() == 1);
+        await().atMost(WAIT).until(() -> to("dora@example.test").size() == 1);
+        MimeMessage invitation = to("dora@example.test").getFirst();
+        assertThat(subject(invitation)).isEqualTo("You are invited");
+        assertThat(GreenMailUtil.getBody(invitation)).contains("Join us: link").doesNotContain("unsubscribe");
+        assertThat(to("erin@example.test")).isEmpty();
+        assertThat(jdbc.sql("select count(*) from email_outbox where idempotency_key like 'invite:%'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    static String subject(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
