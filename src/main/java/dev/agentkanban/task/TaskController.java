@@ -73,6 +73,7 @@ class TaskController {
             @RequestParam(required = false) Boolean ready,
             @RequestParam(name = "parent_id", required = false) Long parentId,
             @RequestParam(required = false) Boolean archived,
+            @RequestParam(required = false) Boolean unassigned,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset,
             @RequestParam Map<String, String> all) {
@@ -94,6 +95,7 @@ class TaskController {
                 ready,
                 parentId,
                 archived,
+                unassigned,
                 TaskFilter.fieldConditions(all));
         return queries.list(filter, PageRequest.of(limit, offset));
     }

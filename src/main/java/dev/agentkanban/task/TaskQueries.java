@@ -59,7 +59,8 @@ public class TaskQueries {
                    (case when t.custom_fields <> '{}'::jsonb then
                       (select json_object_agg(f.name, t.custom_fields -> f.id::text order by f.position, f.id)
                        from custom_fields f
-                       where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null) end)::text as fields
+                       where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null) end)::text as fields,
+                   """ + TaskAssignees.NAMES_COLUMN + """
             """;
 
     private static final String FROM = " from tasks t join board_columns c on c.id = t.column_id";
@@ -97,6 +98,23 @@ public class TaskQueries {
         return jdbc.sql(SELECT + FROM + " where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED)
                 .param("ws", ws())
                 .param("id", id)
+                .query(this::view)
+                .optional();
+    }
+
+    /**
+     * Runs a write of one task row and answers the task as the API shows it, from the row the write left,
+     * in the same statement (a data-modifying {@code with}): the write's triggers (version, times,
+     * history, counters) run as for the write alone, but what they write is not in the view (it reads what
+     * the statement started with). So only for a write after which nothing changes what the view shows:
+     * not with tags or relations written after the row, nor with a new assignee name (V31's trigger
+     * writes the assignees after the row); the caller would otherwise read the view in a round trip of
+     * its own.
+     */
+    Optional<TaskView> written(TaskRepository.Write write) {
+        return jdbc.sql("with t as (" + write.sql() + " returning *) " + SELECT
+                        + " from t join board_columns c on c.id = t.column_id")
+                .params(write.params())
                 .query(this::view)
                 .optional();
     }
@@ -219,6 +237,7 @@ public class TaskQueries {
                 && f.blocked() == null
                 && f.ready() == null
                 && f.parentId() == null
+                && f.unassigned() == null
                 && f.fields().isEmpty();
     }
 
@@ -277,8 +296,11 @@ public class TaskQueries {
             p.put("epic", f.epic());
         }
         if (f.assignee() != null) {
-            w.append(" and t.assignee = :assignee");
-            p.put("assignee", f.assignee());
+            w.append(" and ").append(TaskAssignees.FILTER);
+            p.put("assignee", TaskAssignees.filterName(f.assignee()));
+        }
+        if (f.unassigned() != null) {
+            w.append(f.unassigned() ? " and " : " and not ").append(TaskAssignees.UNASSIGNED);
         }
         if (f.owner() != null) {
             w.append(" and t.owner = :owner");
@@ -400,6 +422,7 @@ public class TaskQueries {
                         null,
                         TaskView.Progress.NONE,
                         TaskView.Progress.NONE,
+                        TaskAssignees.names(json, rs.getString("assignees")),
                         fields == null ? Map.of() : json.readValue(fields, MAP))
                 .withTags(tags == null ? List.of() : json.readValue(tags, TAGS))
                 .withBreakdown(new TaskView.Breakdown(

@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * A task as clients see it: the row plus its column name, tags, comment count and computed state,
  * and its place in the work breakdown: blocked (with its open blockers), parent, subtask and
- * checklist progress, and its custom field values by field name ({@code fields}, in the board's order of
- * its fields). {@code archivedAt} is set while the task is archived (off the board, see
- * {@link TaskArchive}).
+ * checklist progress. {@code archivedAt} is set while the task is archived (off the board, see
+ * {@link TaskArchive}). {@code assignees}: the usernames of the members assigned to it, in the order they
+ * were assigned ({@code assignee}, seed 002's single name, is the first of them or a free-text name).
+ * {@code fields}: its custom field values by field name, in the board's order of its fields.
  */
 public record TaskView(
         long id,
@@ -50,6 +51,7 @@ public record TaskView(
         Long parentId,
         Progress subtasks,
         Progress checklist,
+        List<String> assignees,
         Map<String, Object> fields) {
 
     /** How much of a part is done: completed subtasks (cancelled ones do not count), ticked checklist items. */
@@ -101,6 +103,7 @@ public record TaskView(
                 parentId,
                 subtasks,
                 checklist,
+                assignees,
                 fields);
     }
 
@@ -143,6 +146,7 @@ public record TaskView(
                 b.parentId(),
                 b.subtasks(),
                 b.checklist(),
+                assignees,
                 fields);
     }
 }
