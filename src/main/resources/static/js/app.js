@@ -5,6 +5,7 @@ import { $, h, options } from './dom.js';
 import { toast, confirmDialog, promptDialog } from './ui.js';
 import { readLocation, writeLocation, FILTER_FIELDS, FIELD_PREFIX, fieldConditions } from './filter.js';
 import { editFields, loadFields } from './fields.js';
+import { SavedViewsBar } from './views.js';
 import { BoardView } from './board.js';
 import { CardPanel } from './panel.js';
 import { LiveUpdates } from './live.js';
@@ -28,6 +29,7 @@ const app = {
   timesTimer: null,
   settingsTab: null,
   inbox: null,
+  views: null,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
@@ -239,6 +241,7 @@ async function openBoard(boardId) {
   view.fields = await loadFields(boardId);
   if (app.view !== view) return;
   fillFieldFilter();
+  app.views.show(boardId);
   if (!app.panel) app.panel = new CardPanel(view, { user: session.user, role: app.workspace.role });
   view.onHints = (data) => app.panel?.hintsChanged(data);
   Object.assign(app.panel, { board: view, user: session.user, role: app.workspace.role, canEdit });
@@ -270,6 +273,10 @@ function liveEvent(view, e) {
   if (app.view !== view) return;
   if (e.event === 'fields_changed') {
     fieldsChanged(view, e.data?.fields);
+    return;
+  }
+  if (e.event === 'views_changed') {
+    app.views.refresh(Number(app.views.select.value) || null);
     return;
   }
   if (e.event === 'board_deleted') {
@@ -443,6 +450,14 @@ function wire() {
   $('#archive-board').addEventListener('click', archiveBoard);
   $('#edit-columns').addEventListener('click', columns);
   $('#edit-fields').addEventListener('click', fields);
+  app.views = new SavedViewsBar({
+    applyFilter: (filter) => {
+      app.filter = filter;
+      fillFilters();
+      applyFilters(filter);
+    },
+  });
+  app.views.currentFilter = () => app.filter;
   $('#open-archive').addEventListener('click', archive);
   $('#save-template').addEventListener('click', () => app.view?.board && saveAsTemplate(app.view.board));
   $('#open-settings').addEventListener('click', () => openSettings(app.settingsTab));

@@ -82,6 +82,7 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
             Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
             Map.entry("POST /api/v1/boards/{id}/fields", obj("name", "from the matrix", "type", "text")),
+            Map.entry("POST /api/v1/boards/{id}/views", obj("name", "from the matrix", "filters", Map.of("q", "x"))),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
@@ -207,6 +208,12 @@ class AuthorizationMatrixTest extends ApiTest {
         ids.put(
                 "field",
                 inB.post("/api/v1/boards/" + board + "/fields", obj("name", "B's field", "type", "text"))
+                        .id());
+        ids.put(
+                "view",
+                inB.post(
+                                "/api/v1/boards/" + board + "/views",
+                                obj("name", "B's view", "filters", Map.of("priority", "high"), "shared", true))
                         .id());
         ids.put("user", bAdmin.id());
         ids.put(

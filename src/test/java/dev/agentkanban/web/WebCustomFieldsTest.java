@@ -74,6 +74,38 @@ class WebCustomFieldsTest extends MemberPageTest {
     }
 
     @Test
+    void theCurrentFiltersAreSavedAsAViewAndPickedAgain() {
+        long[] b = fx.board("Views in the page");
+        assertThat(alice.post(
+                                "/api/v1/boards/" + b[0] + "/fields",
+                                java.util.Map.of("name", "Points", "type", "number", "visible", true))
+                        .status())
+                .isEqualTo(201);
+        fx.task(b[0], "Big", "fields", java.util.Map.of("Points", 8));
+        fx.task(b[0], "Tiny", "fields", java.util.Map.of("Points", 1));
+        browser.openBoard(b[0], "cf.Points=gte%3A5");
+        browser.waitForTitles("Backlog", List.of("Big"));
+
+        browser.driver().findElement(By.id("save-view")).click();
+        browser.waitVisible(By.id("view-name")).sendKeys("Big ones");
+        browser.driver().findElement(By.id("view-shared")).click();
+        browser.confirmModal();
+        browser.toastContaining("View “Big ones” saved");
+        JsonNode views = alice.get("/api/v1/boards/" + b[0] + "/views").json();
+        assertThat(views.get(0).get("filters").get("cf.Points").asString()).isEqualTo("gte:5");
+        assertThat(views.get(0).get("shared").asBoolean()).isTrue();
+
+        browser.driver().findElement(By.id("clear-filters")).click();
+        browser.waitForTitles("Backlog", List.of("Big", "Tiny"));
+        new Select(browser.driver().findElement(By.id("view-select"))).selectByVisibleText("Big ones (shared)");
+        browser.waitForTitles("Backlog", List.of("Big"));
+        browser.until(d -> d.getCurrentUrl().contains("cf.Points=gte%3A5"));
+        assertThat(browser.driver().findElement(By.id("delete-view")).isDisplayed())
+                .isTrue();
+        assertEveryControlIsLabelled("#filters");
+    }
+
+    @Test
     void theFieldsScreenWorksAtPhoneWidth() {
         long[] b = fx.board("Fields on a phone");
         browser.driver().manage().window().setSize(new Dimension(390, 844));
