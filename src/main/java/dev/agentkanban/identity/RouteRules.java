@@ -62,7 +62,9 @@ final class RouteRules {
                 "GET /api/v1/health/simple",
                 "GET /api/v1/status",
                 "POST /api/v1/auth/login",
-                "POST /api/v1/auth/session");
+                "POST /api/v1/auth/session",
+                "GET /api/v1/auth/sso",
+                "POST /api/v1/auth/sso/exchange");
         self(
                 Scope.READ,
                 "GET /api/v1/auth/me",
