@@ -72,6 +72,7 @@ class TaskController {
             @RequestParam(required = false) Boolean ready,
             @RequestParam(name = "parent_id", required = false) Long parentId,
             @RequestParam(required = false) Boolean archived,
+            @RequestParam(required = false) Boolean unassigned,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         TaskFilter filter = new TaskFilter(
@@ -91,7 +92,8 @@ class TaskController {
                 blocked,
                 ready,
                 parentId,
-                archived);
+                archived,
+                unassigned);
         return queries.list(filter, PageRequest.of(limit, offset));
     }
 

@@ -55,7 +55,8 @@ public class TaskQueries {
                     from task_relations r join tasks s on s.id = r.to_task_id
                     where r.from_task_id = t.id and r.kind = 'parent' and s.deleted_at is null)::text as subtasks,
                    (select json_build_array(count(*) filter (where i.done), count(*))
-                    from checklist_items i where i.task_id = t.id)::text as items
+                    from checklist_items i where i.task_id = t.id)::text as items,
+                   """ + TaskAssignees.NAMES_COLUMN + """
             """;
 
     private static final String FROM = " from tasks t join board_columns c on c.id = t.column_id";
@@ -93,6 +94,23 @@ public class TaskQueries {
         return jdbc.sql(SELECT + FROM + " where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED)
                 .param("ws", ws())
                 .param("id", id)
+                .query(this::view)
+                .optional();
+    }
+
+    /**
+     * Runs a write of one task row and answers the task as the API shows it, from the row the write left,
+     * in the same statement (a data-modifying {@code with}): the write's triggers (version, times,
+     * history, counters) run as for the write alone, but what they write is not in the view (it reads what
+     * the statement started with). So only for a write after which nothing changes what the view shows:
+     * not with tags or relations written after the row, nor with a new assignee name (V31's trigger
+     * writes the assignees after the row); the caller would otherwise read the view in a round trip of
+     * its own.
+     */
+    Optional<TaskView> written(TaskRepository.Write write) {
+        return jdbc.sql("with t as (" + write.sql() + " returning *) " + SELECT
+                        + " from t join board_columns c on c.id = t.column_id")
+                .params(write.params())
                 .query(this::view)
                 .optional();
     }
@@ -214,7 +232,8 @@ public class TaskQueries {
                 && (f.q() == null || f.q().isBlank())
                 && f.blocked() == null
                 && f.ready() == null
-                && f.parentId() == null;
+                && f.parentId() == null
+                && f.unassigned() == null;
     }
 
     /** The WHERE of {@link #COUNTED} for a countable filter, with the same parameter names as {@link #where}. */
@@ -272,8 +291,11 @@ public class TaskQueries {
             p.put("epic", f.epic());
         }
         if (f.assignee() != null) {
-            w.append(" and t.assignee = :assignee");
-            p.put("assignee", f.assignee());
+            w.append(" and ").append(TaskAssignees.FILTER);
+            p.put("assignee", TaskAssignees.filterName(f.assignee()));
+        }
+        if (f.unassigned() != null) {
+            w.append(f.unassigned() ? " and " : " and not ").append(TaskAssignees.UNASSIGNED);
         }
         if (f.owner() != null) {
             w.append(" and t.owner = :owner");
@@ -378,7 +400,8 @@ public class TaskQueries {
                         List.of(),
                         null,
                         TaskView.Progress.NONE,
-                        TaskView.Progress.NONE)
+                        TaskView.Progress.NONE,
+                        TaskAssignees.names(json, rs.getString("assignees")))
                 .withTags(tags == null ? List.of() : json.readValue(tags, TAGS))
                 .withBreakdown(new TaskView.Breakdown(
                         blockers == null

@@ -66,7 +66,17 @@ class ExportCoverageTest extends ApiTest {
             Map.entry(
                     "board_templates",
                     "blueprints for new boards, not work: save a restored board as a template again (docs/templates.md)"),
-            Map.entry("flyway_schema_history", "the schema's own migration record"));
+            Map.entry("flyway_schema_history", "the schema's own migration record"),
+            Map.entry(
+                    "task_assignees",
+                    "people are per server; the task's assignee name travels and maps to a member of the target"),
+            Map.entry("task_watchers", "people are per server; watching starts again on the target"),
+            Map.entry("task_mentions", "which mentions were notified on this server"),
+            Map.entry("notifications", "each person's inbox on this server"),
+            Map.entry("notification_cursor", "how far this server's notification fan-out has read its change feed"),
+            Map.entry("task_reminders", "which reminders this server has sent"),
+            Map.entry("notification_preferences", "people are per server; each sets their own preferences"),
+            Map.entry("email_outbox", "this server's notification mails, sent or waiting"));
 
     @Test
     void everyTableIsCarriedByTheExportOrDeliberatelyLeftOut() {
