@@ -32,15 +32,10 @@ PORT=${STARTUP_PORT:-18190}
 OUT=bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# shellcheck source=common.sh
+. bench/common.sh
 PID=""
-stop() {
-  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-    kill "$PID" 2>/dev/null || true
-    for _ in $(seq 1 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$PID" 2>/dev/null || true
-  fi
-  PID=""
-}
+stop() { stop_process "$PID"; PID=""; }
 trap stop EXIT
 
 # one start: prints "<ms> <rss MB>"
