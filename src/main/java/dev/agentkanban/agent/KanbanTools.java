@@ -194,7 +194,8 @@ class KanbanTools {
                 a.optionalBoolean("ready"),
                 a.optionalLong("parent_id"),
                 null,
-                a.optionalBoolean("unassigned"));
+                a.optionalBoolean("unassigned"),
+                Map.of());
         return queries.list(filter, page(a));
     }
 

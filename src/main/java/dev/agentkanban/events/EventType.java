@@ -6,6 +6,7 @@ public enum EventType {
     BOARD_UPDATED,
     BOARD_DELETED,
     COLUMNS_UPDATED,
+    FIELDS_CHANGED,
     TASK_CREATED,
     TASK_UPDATED,
     TASK_MOVED,

@@ -146,6 +146,14 @@ final class RouteRules {
                 "POST /api/v1/templates/{id}/boards",
                 "POST /api/v1/boards/{id}/template",
                 "DELETE /api/v1/templates/{id}");
+        // custom fields (issue 17): members define them, everyone reads them
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/boards/{id}/fields");
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/boards/{id}/fields",
+                "PATCH /api/v1/fields/{id}",
+                "DELETE /api/v1/fields/{id}");
         // work breakdown (issue 14): relations and checklists
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/relations", "GET /api/v1/tasks/{id}/checklist");
         workspace(

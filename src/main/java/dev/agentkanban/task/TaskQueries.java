@@ -26,9 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskQueries {
 
     /**
-     * A task as the API shows it, with its column's name, comment count, tags and work breakdown (open
-     * blockers, parent, subtask and checklist progress) in the same row: one statement per read,
-     * however many tasks it returns (issue #19).
+     * A task as the API shows it, with its column's name, comment count, tags, work breakdown (open
+     * blockers, parent, subtask and checklist progress) and custom field values by name in the same
+     * row: one statement per read, however many tasks it returns (issue #19).
      */
     private static final String SELECT = """
             select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
@@ -56,6 +56,10 @@ public class TaskQueries {
                     where r.from_task_id = t.id and r.kind = 'parent' and s.deleted_at is null)::text as subtasks,
                    (select json_build_array(count(*) filter (where i.done), count(*))
                     from checklist_items i where i.task_id = t.id)::text as items,
+                   (case when t.custom_fields <> '{}'::jsonb then
+                      (select json_object_agg(f.name, t.custom_fields -> f.id::text order by f.position, f.id)
+                       from custom_fields f
+                       where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null) end)::text as fields,
                    """ + TaskAssignees.NAMES_COLUMN + """
             """;
 
@@ -118,7 +122,7 @@ public class TaskQueries {
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
         Map<String, Object> params = new HashMap<>();
         String where = where(filter, params);
-        String order = order(filter);
+        String order = order(filter, params);
         params.put("limit", page.limit());
         params.put("offset", page.offset());
         // the total comes with the page (from the counters where the filter allows); only a page
@@ -233,7 +237,8 @@ public class TaskQueries {
                 && f.blocked() == null
                 && f.ready() == null
                 && f.parentId() == null
-                && f.unassigned() == null;
+                && f.unassigned() == null
+                && f.fields().isEmpty();
     }
 
     /** The WHERE of {@link #COUNTED} for a countable filter, with the same parameter names as {@link #where}. */
@@ -338,21 +343,36 @@ public class TaskQueries {
             w.append(" and t.search @@ websearch_to_tsquery('english', :q)");
             p.put("q", f.q());
         }
+        if (f.fields().size() > FieldCondition.MAX_CONDITIONS) {
+            throw ApiException.invalid("cf", "at most " + FieldCondition.MAX_CONDITIONS + " custom field conditions");
+        }
+        int i = 0;
+        for (Map.Entry<String, String> c : f.fields().entrySet()) {
+            w.append(" and ")
+                    .append(FieldCondition.parse(c.getKey(), c.getValue()).sql(i++, p));
+        }
         return w.toString();
     }
 
-    private static String order(TaskFilter f) {
+    private static String order(TaskFilter f, Map<String, Object> params) {
         String sort = f.sort() == null || f.sort().isBlank()
                 ? (f.columnId() != null ? "position" : "id")
                 : f.sort().trim();
         boolean desc = sort.startsWith("-");
         String key = desc ? sort.substring(1) : sort;
+        if (key.startsWith("cf.") && key.length() > 3 && key.length() <= 63) {
+            // by a custom field's value (jsonb order: numbers by value, dates and text as written); unset last
+            params.put("cfSort", key.substring(3).trim());
+            String dir = desc ? " desc" : " asc";
+            return "(select t.custom_fields -> f.id::text from custom_fields f where f.board_id = t.board_id"
+                    + " and lower(f.name) = lower(:cfSort))" + dir + " nulls last, t.id" + dir;
+        }
         List<String> exprs = SORTS.get(key);
         if (exprs == null) {
             throw ApiException.invalid(
                     "sort",
                     "must be one of " + SORTS.keySet().stream().sorted().toList()
-                            + ", optionally prefixed with - for descending");
+                            + " or cf.<custom field name>, optionally prefixed with - for descending");
         }
         String dir = desc ? " desc" : " asc";
         String nulls = key.equals("due_date") ? " nulls last" : "";
@@ -363,6 +383,7 @@ public class TaskQueries {
         String owner = rs.getString("owner");
         String tags = rs.getString("tags");
         String blockers = rs.getString("blockers");
+        String fields = rs.getString("fields");
         return new TaskView(
                         rs.getLong("id"),
                         rs.getLong("workspace_id"),
@@ -401,7 +422,8 @@ public class TaskQueries {
                         null,
                         TaskView.Progress.NONE,
                         TaskView.Progress.NONE,
-                        TaskAssignees.names(json, rs.getString("assignees")))
+                        TaskAssignees.names(json, rs.getString("assignees")),
+                        fields == null ? Map.of() : json.readValue(fields, MAP))
                 .withTags(tags == null ? List.of() : json.readValue(tags, TAGS))
                 .withBreakdown(new TaskView.Breakdown(
                         blockers == null

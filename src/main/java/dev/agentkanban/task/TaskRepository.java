@@ -19,7 +19,7 @@ class TaskRepository {
     private static final String COLUMNS = """
             id, workspace_id, board_id, column_id, position, title, description, acceptance_criteria, status,
             cancel_reason, priority, epic, area, owner, assignee, created_by, claimed_by, claim_expires_at,
-            due_date, occurrence_count, metadata::text as metadata, version
+            due_date, occurrence_count, metadata::text as metadata, custom_fields::text as custom_fields, version
             """;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -125,14 +125,15 @@ class TaskRepository {
         p.put("enteredAt", timestamp(t.columnEnteredAt()));
         p.put("claimedBy", t.claimedBy());
         p.put("claimExpires", timestamp(t.claimExpiresAt()));
+        p.put("fields", json.writeValueAsString(t.customFields() == null ? Map.of() : t.customFields()));
         return new Write("""
                 insert into tasks (workspace_id, board_id, column_id, position, title, description, acceptance_criteria,
                                    status, cancel_reason, priority, epic, area, owner, assignee, created_by, due_date,
                                    occurrence_count, metadata, created_at, completed_at, column_entered_at, claimed_by,
-                                   claim_expires_at)
+                                   claim_expires_at, custom_fields)
                 values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :cancelReason, :priority,
                         :epic, :area, :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb), :createdAt,
-                        :completedAt, :enteredAt, :claimedBy, :claimExpires)
+                        :completedAt, :enteredAt, :claimedBy, :claimExpires, cast(:fields as jsonb))
                 """, p);
     }
 
@@ -173,12 +174,14 @@ class TaskRepository {
         p.put("due", timestamp(c.dueDate()));
         p.put("occurrences", c.occurrenceCount());
         p.put("metadata", json.writeValueAsString(c.metadata()));
+        p.put("fields", json.writeValueAsString(t.customFields()));
         return new Write("""
                 update tasks set column_id = :column, position = :position, title = :title, description = :description,
                        acceptance_criteria = :criteria, status = :status, cancel_reason = :cancelReason,
                        priority = :priority, epic = :epic, area = :area, owner = :owner, assignee = :assignee,
                        claimed_by = :claimedBy, claim_expires_at = :claimExpires, due_date = :due,
-                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb)
+                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb),
+                       custom_fields = cast(:fields as jsonb)
                 where workspace_id = :ws and id = :id
                 """, p);
     }
@@ -337,7 +340,7 @@ class TaskRepository {
                 instant(rs.getTimestamp("due_date")),
                 rs.getInt("occurrence_count"),
                 json.readValue(rs.getString("metadata"), MAP));
-        return new Task(
+        Task t = new Task(
                 rs.getLong("id"),
                 rs.getLong("workspace_id"),
                 new TaskPlacement(rs.getLong("board_id"), rs.getLong("column_id"), rs.getLong("position")),
@@ -348,6 +351,8 @@ class TaskRepository {
                 rs.getString("claimed_by"),
                 instant(rs.getTimestamp("claim_expires_at")),
                 rs.getLong("version"));
+        t.setCustomFields(json.readValue(rs.getString("custom_fields"), MAP));
+        return t;
     }
 
     static Instant instant(Timestamp ts) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * checklist progress. {@code archivedAt} is set while the task is archived (off the board, see
  * {@link TaskArchive}). {@code assignees}: the usernames of the members assigned to it, in the order they
  * were assigned ({@code assignee}, seed 002's single name, is the first of them or a free-text name).
+ * {@code fields}: its custom field values by field name, in the board's order of its fields.
  */
 public record TaskView(
         long id,
@@ -50,7 +51,8 @@ public record TaskView(
         Long parentId,
         Progress subtasks,
         Progress checklist,
-        List<String> assignees) {
+        List<String> assignees,
+        Map<String, Object> fields) {
 
     /** How much of a part is done: completed subtasks (cancelled ones do not count), ticked checklist items. */
     public record Progress(long done, long total) {
@@ -101,7 +103,8 @@ public record TaskView(
                 parentId,
                 subtasks,
                 checklist,
-                assignees);
+                assignees,
+                fields);
     }
 
     TaskView withBreakdown(Breakdown b) {
@@ -143,6 +146,7 @@ public record TaskView(
                 b.parentId(),
                 b.subtasks(),
                 b.checklist(),
-                assignees);
+                assignees,
+                fields);
     }
 }

@@ -7,6 +7,7 @@ import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.board.ColumnLock;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
+import dev.agentkanban.field.CustomFields;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -52,6 +53,7 @@ public class Tasks {
     private final TaskTagging tags;
     private final Relations relations;
     private final Trash trash;
+    private final CustomFields fields;
 
     Tasks(
             TaskRepository repo,
@@ -63,7 +65,8 @@ public class Tasks {
             @Value("${kanban.claim-lease:PT15M}") Duration defaultLease,
             TaskTagging tags,
             Relations relations,
-            Trash trash) {
+            Trash trash,
+            CustomFields fields) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -74,6 +77,7 @@ public class Tasks {
         this.tags = tags;
         this.relations = relations;
         this.trash = trash;
+        this.fields = fields;
     }
 
     /** Where in a column: before or after another task, at an index, or (all null) at the end. */
@@ -98,6 +102,9 @@ public class Tasks {
                 column,
                 place(column, 0, new Placement(null, null, request.position()), lock),
                 TaskContent.of(request, metadata));
+        if (request.fields() != null && !request.fields().isEmpty()) {
+            t.setCustomFields(fields.apply(t.boardId(), Map.of(), request.fields(), true));
+        }
         boolean more = (request.tags() != null && !request.tags().isEmpty())
                 || request.parentId() != null
                 || t.content().assignee() != null;
@@ -166,6 +173,9 @@ public class Tasks {
             }
             respectClaim(t, overrides.force());
             t.edit(patch);
+            if (patch.changesFields()) {
+                t.setCustomFields(fields.apply(t.boardId(), t.customFields(), patch.fields(), patch.replacesFields()));
+            }
             EventType event = EventType.TASK_UPDATED;
             Map<String, Object> extra = new HashMap<>();
             if (target != null && target.column().id() != t.columnId()) {
@@ -412,6 +422,7 @@ public class Tasks {
                                 1,
                                 null,
                                 request.tags(),
+                                null,
                                 null,
                                 null),
                         CurrentRequest.get(),

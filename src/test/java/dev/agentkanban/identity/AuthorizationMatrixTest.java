@@ -81,6 +81,7 @@ class AuthorizationMatrixTest extends ApiTest {
     private static final Map<String, Object> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
             Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
+            Map.entry("POST /api/v1/boards/{id}/fields", obj("name", "from the matrix", "type", "text")),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
@@ -203,6 +204,10 @@ class AuthorizationMatrixTest extends ApiTest {
                         .json()
                         .get("id")
                         .asString()));
+        ids.put(
+                "field",
+                inB.post("/api/v1/boards/" + board + "/fields", obj("name", "B's field", "type", "text"))
+                        .id());
         ids.put("user", bAdmin.id());
         ids.put(
                 "token",

@@ -74,6 +74,11 @@ public final class RowSecurity {
         Response template =
                 admin.post("/api/v1/boards/" + board + "/template", obj("name", "RLS template " + workspace));
         assertThat(template.status()).as(template.body()).isEqualTo(201);
+        // a custom field with a value on the task (issue 17)
+        Response field = admin.post("/api/v1/boards/" + board + "/fields", obj("name", "RLS field", "type", "text"));
+        assertThat(field.status()).as(field.body()).isEqualTo(201);
+        Response value = admin.patch("/api/v1/tasks/" + task, obj("fields", java.util.Map.of("RLS field", "a value")));
+        assertThat(value.status()).as(value.body()).isEqualTo(200);
         // people (issue 15): an assignee (mapped from the name), a mention, the creator watching, and an
         // overdue reminder with its notification for the admin (from the system, so it is not their own)
         String me =

@@ -35,6 +35,7 @@ class ExportCoverageTest extends ApiTest {
             "task_history",
             "task_relations",
             "checklist_items",
+            "custom_fields",
             // derived: the counters the triggers keep per column, rebuilt by the restore's inserts
             "task_counts");
 
@@ -110,6 +111,12 @@ class ExportCoverageTest extends ApiTest {
                         .status())
                 .isEqualTo(201);
         owner.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"));
+        assertThat(owner.post("/api/v1/boards/" + board + "/fields", obj("name", "Points", "type", "number"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(owner.patch("/api/v1/tasks/" + task, obj("fields", Map.of("Points", 3)))
+                        .status())
+                .isEqualTo(200);
         long next = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Waits for it"))
                 .id();
         assertThat(owner.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", next))

@@ -83,6 +83,34 @@ class WebInboxTest extends ApiTest {
         bobPage.until(
                 d -> d.findElement(By.cssSelector("#card-panel")).getText().contains("Check the invoice totals"));
         bobPage.until(d -> count().equals("1"));
+        // bob watches the card since he was mentioned; the panel's toggle unwatches and watches again
+        WebElement watch = bobPage.until(d -> d.findElements(By.cssSelector("#card-panel .watch-toggle")).stream()
+                .filter(w -> w.isEnabled() && "true".equals(w.getDomAttribute("aria-pressed")))
+                .findFirst()
+                .orElse(null));
+        assertThat(watch.getText()).isEqualTo("Watching");
+        watch.click();
+        bobPage.until(d -> "false"
+                .equals(d.findElement(By.cssSelector("#card-panel .watch-toggle"))
+                        .getDomAttribute("aria-pressed")));
+        assertThat(bob.get("/api/v1/tasks/" + task + "/watchers")
+                        .json()
+                        .get("watching")
+                        .asBoolean())
+                .isFalse();
+        bobPage.until(
+                d -> d.findElement(By.cssSelector("#card-panel .watch-toggle")).isEnabled());
+        bobPage.driver()
+                .findElement(By.cssSelector("#card-panel .watch-toggle"))
+                .click();
+        bobPage.until(d -> "true"
+                .equals(d.findElement(By.cssSelector("#card-panel .watch-toggle"))
+                        .getDomAttribute("aria-pressed")));
+        assertThat(bob.get("/api/v1/tasks/" + task + "/watchers")
+                        .json()
+                        .get("watching")
+                        .asBoolean())
+                .isTrue();
         bobPage.js("document.getElementById('card-panel').close()");
         bobPage.until(d -> d.findElements(By.cssSelector("#card-panel[open]")).isEmpty());
 
