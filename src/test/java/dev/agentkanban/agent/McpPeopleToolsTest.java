@@ -2,11 +2,13 @@ package dev.agentkanban.agent;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.task.TaskFixtures;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,34 @@ class McpPeopleToolsTest extends ApiTest {
                             .get("items"))
                     .extracting(t -> t.get("id").asLong())
                     .containsExactly(done);
+        }
+    }
+
+    @Test
+    void aMentionedAgentFindsItInItsInboxAndMarksItRead() {
+        long[] b = fx.board("Agent inbox");
+        long task = fx.task(b[0], "needs the bot");
+        assertThat(http.post("/api/v1/tasks/" + task + "/comments", obj("body", "@bot-9 please look at this"))
+                        .status())
+                .isEqualTo(201);
+        try (McpTestClient agent = agent()) {
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() ->
+                            agent.ok("get_my_notifications").get("unread_count").asLong() == 1);
+            JsonNode inbox = agent.ok("get_my_notifications");
+            JsonNode n = inbox.get("items").get(0);
+            assertThat(n.get("kind").asString()).isEqualTo("mentioned");
+            assertThat(n.get("task_id").asLong()).isEqualTo(task);
+            assertThat(n.get("actor").asString()).isEqualTo("tester");
+            // a mention assigns nothing
+            assertThat(agent.ok("list_my_tasks", "board", b[0]).get("items")).isEmpty();
+            JsonNode marked = agent.ok(
+                    "mark_notifications_read", "notification_id", n.get("id").asLong());
+            assertThat(marked.get("unread_count").asLong()).isZero();
+            assertThat(agent.ok("get_my_notifications").get("items")).isEmpty();
+            assertThat(agent.ok("get_my_notifications", "unread_only", false).get("items"))
+                    .hasSize(1);
         }
     }
 }

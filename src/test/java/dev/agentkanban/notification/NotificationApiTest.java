@@ -4,7 +4,12 @@ import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.agentkanban.events.EventType;
+import dev.agentkanban.events.Outbox;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
+import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
@@ -13,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -250,5 +257,112 @@ class NotificationApiTest extends ApiTest {
                 .isEqualTo(2);
         assertThat(about(ann, later)).containsExactly("assigned by tester");
         assertThat(about(ann, done)).containsExactly("assigned by tester");
+    }
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    Transactions tx;
+
+    long userId(String username) {
+        return jdbc.sql("select id from users where username = :u")
+                .param("u", username)
+                .query(Long.class)
+                .single();
+    }
+
+    @Test
+    void completingTheLastBlockerTellsTheBlockedTasksAssigneeAndWatchers() {
+        long[] b = fx.board("Dependencies");
+        long first = fx.task(b[0], "first blocker");
+        long second = fx.task(b[0], "second blocker");
+        long blocked = fx.task(b[0], "waits for both", "assignee", "ann");
+        for (long blocker : new long[] {first, second}) {
+            Response r =
+                    http.post("/api/v1/tasks/" + blocker + "/relations", obj("kind", "blocks", "task_id", blocked));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        }
+        assertThat(bob.put("/api/v1/tasks/" + blocked + "/watchers/me", null).status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + first + "/complete", obj()).status())
+                .isEqualTo(200);
+        // one blocker left: not unblocked yet; the last one done: unblocked
+        assertThat(http.post("/api/v1/tasks/" + second + "/complete", obj()).status())
+                .isEqualTo(200);
+        eventually(() -> assertThat(about(ann, blocked)).containsExactly("assigned by tester", "unblocked by tester"));
+        eventually(() -> assertThat(about(bob, blocked)).containsExactly("unblocked by tester"));
+        // the actor who completed it hears nothing of their own change
+        assertThat(about(http, blocked)).isEmpty();
+    }
+
+    @Test
+    void aRuleNotificationEventReachesTheMemberItNames() {
+        long[] b = fx.board("Rules");
+        long task = fx.task(b[0], "escalated work");
+        long annId = userId("ann");
+        long olgaId = userId("olga");
+        // what the automation rules append for their "notify someone" action, in the triggering change
+        CurrentRequest.runAs(
+                new RequestContext(defaultWorkspace, "rule:escalate", Role.ADMIN),
+                () -> tx.write(() -> {
+                    outbox.append(
+                            EventType.RULE_NOTIFICATION,
+                            b[0],
+                            task,
+                            Map.of(
+                                    "user_id",
+                                    annId,
+                                    "rule_id",
+                                    7,
+                                    "rule_name",
+                                    "escalate",
+                                    "message",
+                                    "urgent work waits for you"));
+                    // a rule naming someone who is no member of the workspace notifies nobody
+                    outbox.append(
+                            EventType.RULE_NOTIFICATION,
+                            b[0],
+                            task,
+                            Map.of("user_id", olgaId, "rule_id", 7, "rule_name", "escalate", "message", "x"));
+                }));
+        eventually(() -> assertThat(about(ann, task)).containsExactly("rule by rule:escalate"));
+        JsonNode n = ann.get("/api/v1/notifications").json().get("items").get(0);
+        assertThat(n.get("kind").asString()).isEqualTo("rule");
+        assertThat(n.get("excerpt").asString()).isEqualTo("urgent work waits for you");
+        assertThat(n.get("title").asString()).isEqualTo("escalated work");
+        assertThat(olga.get("/api/v1/notifications").json().get("total").asLong())
+                .isZero();
+        assertThat(about(http, task)).isEmpty();
+    }
+
+    @Test
+    void archivedAndTrashedTasksAreNotReminded() {
+        long[] b = fx.board("Put away");
+        String later = Instant.now().plus(Duration.ofDays(9)).toString();
+        long archived = fx.task(b[0], "archived", "assignee", "ann", "due_date", later);
+        long trashed = fx.task(b[0], "trashed", "assignee", "ann", "due_date", later);
+        assertThat(http.post("/api/v1/tasks/" + archived + "/archive", null).status())
+                .isEqualTo(200);
+        assertThat(http.delete("/api/v1/tasks/" + trashed).status()).isEqualTo(204);
+        jdbc.sql("update tasks set due_date = now() - interval '1 hour' where id in (:a, :t)")
+                .param("a", archived)
+                .param("t", trashed)
+                .update();
+        // a scan that reminds of this later task has seen the two put away: it passed them over
+        long marker = fx.task(
+                b[0],
+                "still on the board",
+                "assignee",
+                "ann",
+                "due_date",
+                Instant.now().minus(Duration.ofHours(1)).toString());
+        eventually(() -> assertThat(about(ann, marker)).contains("overdue by system"));
+        assertThat(jdbc.sql("select count(*) from task_reminders where task_id in (:a, :t)")
+                        .param("a", archived)
+                        .param("t", trashed)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 }
