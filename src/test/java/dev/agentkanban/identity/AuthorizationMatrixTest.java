@@ -426,6 +426,9 @@ class AuthorizationMatrixTest extends ApiTest {
                 client = http.withToken(identities.issueToken(userIds.get(who), "logout", cred.scopes));
             }
         }
+        if (expected != ALLOWED) {
+            fanOutSettled();
+        }
         Map<String, String> before = expected == ALLOWED ? null : snapshot();
         Response res = send(client, r, path(r.pattern(), target));
         String cell = r.key() + " as " + (who == null ? "anonymous" : who.name()) + "/" + cred;
@@ -449,6 +452,20 @@ class AuthorizationMatrixTest extends ApiTest {
             }
         }
         return wrong;
+    }
+
+    /**
+     * The notification fan-out has read every event written so far: what it writes (watchers, its
+     * cursor) comes from earlier cells' events, not from the refused request the snapshot checks.
+     */
+    private void fanOutSettled() {
+        org.awaitility.Awaitility.await("the notification fan-out to catch up")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("select coalesce((select position from notification_cursor), 0)"
+                                + " >= coalesce((select max(id) from outbox_events), 0)")
+                        .query(Boolean.class)
+                        .single());
     }
 
     /**
