@@ -18,6 +18,7 @@ import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
+import dev.agentkanban.rule.Rules;
 import dev.agentkanban.stats.BoardStats;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Overrides;
@@ -71,6 +72,7 @@ class KanbanTools {
     private final Relations relations;
     private final Checklists checklists;
     private final TaskArchive archive;
+    private final Rules rules;
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
@@ -87,6 +89,7 @@ class KanbanTools {
             Relations relations,
             Checklists checklists,
             TaskArchive archive,
+            Rules rules,
             RequestBodies bodies,
             Transactions tx,
             JsonMapper json) {
@@ -101,6 +104,7 @@ class KanbanTools {
         this.relations = relations;
         this.checklists = checklists;
         this.archive = archive;
+        this.rules = rules;
         this.bodies = bodies;
         this.tx = tx;
         this.json = json;
@@ -112,6 +116,7 @@ class KanbanTools {
             case "list_boards" -> boards.list(page(a));
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
             case "list_columns" -> Map.of("columns", boards.columns(board(a)));
+            case "list_rules" -> Map.of("rules", rules.list(board(a)));
             case "list_tasks" -> listTasks(a);
             case "get_task" -> getTask(a.requiredLong("task_id"));
             case "create_task" -> tasks.create(bodies.bind(json.valueToTree(withBoardAndColumn(a)), CreateTask.class));

@@ -27,7 +27,9 @@ public enum EventType {
     EVIDENCE_ADDED,
     EVIDENCE_DELETED,
     BULK_UPDATE,
-    HINTS_AVAILABLE;
+    HINTS_AVAILABLE,
+    /** An automation rule's "notify" action: {@code {user_id, rule_id, rule_name, message}} on the task (issue 15). */
+    RULE_NOTIFICATION;
 
     public String wireName() {
         return name().toLowerCase();

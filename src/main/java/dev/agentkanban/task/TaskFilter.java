@@ -41,6 +41,28 @@ public record TaskFilter(
                 null, archived);
     }
 
+    /** A board's overdue tasks (open, due date passed), oldest due date first. */
+    public static TaskFilter overdueOn(long boardId) {
+        return new TaskFilter(
+                boardId,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                "due_date",
+                null,
+                null,
+                null,
+                null);
+    }
+
     public static TaskFilter ofColumn(long columnId) {
         return new TaskFilter(
                 null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,
