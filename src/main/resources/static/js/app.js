@@ -12,6 +12,7 @@ import { openRules } from './rules.js';
 import { openArchive } from './archive.js';
 import { showSettings } from './settings.js';
 import { newBoardDialog, saveAsTemplate } from './templates.js';
+import { Inbox } from './inbox.js';
 
 const TIMES_EVERY_MS = 60000;
 
@@ -26,16 +27,54 @@ const app = {
   live: null,
   timesTimer: null,
   settingsTab: null,
+  inbox: null,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
 
 function showLogin(message = '') {
   teardown();
+  app.inbox?.stop();
   $('#app-view').hidden = true;
   $('#login-view').hidden = false;
   $('#login-message').textContent = message;
   $('#login-username').focus();
+  offerSingleSignOn();
+}
+
+/** Shows "Sign in with <provider>" when the server has single sign-on (OIDC) configured. */
+async function offerSingleSignOn() {
+  let offer;
+  try {
+    offer = await get('/api/v1/auth/sso');
+  } catch {
+    return; // the password form still works
+  }
+  if (!offer?.enabled) return;
+  const link = $('#sso-link');
+  link.textContent = `Sign in with ${offer.provider_name}`;
+  link.href = offer.login_url;
+  $('#sso-note').hidden = !offer.sso_only;
+  $('#sso-login').hidden = false;
+}
+
+/**
+ * The end of a single sign-on: the server sent the browser back with a single-use code after '#',
+ * which never reaches a server log. It is removed from the address at once and exchanged for the
+ * same session a password sign-in gives. Answers whether there was one.
+ */
+async function finishSingleSignOn() {
+  const match = /^#sso=(sso_[A-Za-z0-9_-]{1,90})$/.exec(window.location.hash);
+  if (!match) return false;
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    const s = await post('/api/v1/auth/sso/exchange', { code: match[1] });
+    session.store(s.access_token, s.user);
+    await enter();
+  } catch (err) {
+    showLogin(`Single sign-on did not complete: ${err.explanation || err.message}`);
+  }
+  return true;
 }
 
 async function login(e) {
@@ -74,12 +113,18 @@ async function login(e) {
 }
 
 async function signOut() {
+  let ended = null;
   try {
-    await post('/api/v1/auth/logout');
+    ended = await post('/api/v1/auth/logout');
   } catch {
     // the token is dropped here either way
   }
   session.clear();
+  if (ended?.end_session_url) {
+    // signed in through the identity provider: sign out there too (it sends the browser back here)
+    window.location.assign(ended.end_session_url);
+    return;
+  }
   showLogin('Signed out.');
 }
 
@@ -104,8 +149,12 @@ async function enter() {
   $('#workspace-select').replaceChildren(...options(app.workspaces.map((w) => [w.id, w.name]), app.workspace.id));
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
   const params = new URLSearchParams(window.location.search); // read before loading a board rewrites it
+  startInbox();
   await loadBoards(loc.board);
   if (params.get('view') === 'settings') openSettings(params.get('tab'));
+  // a link from a notification mail (?card=<task id>) opens that card
+  const card = params.get('card');
+  if (card && /^\d+$/.test(card)) app.panel?.open(Number(card));
 }
 
 // ---- settings (tokens, members, workspaces, webhooks, import/export, profile, users) -------------
@@ -160,10 +209,27 @@ function closeSettings() {
   $('#open-settings').focus();
 }
 
+/** The bell of the chosen workspace; a notification opens its card, on its board. */
+function startInbox() {
+  if (!app.inbox) {
+    app.inbox = new Inbox({
+      onOpen: async (taskId, boardId) => {
+        if (boardId != null && boardId !== app.boardId) {
+          $('#board-select').value = String(boardId);
+          await loadBoards(boardId);
+        }
+        app.panel?.open(taskId);
+      },
+    });
+  }
+  app.inbox.start();
+}
+
 async function switchWorkspace(id) {
   app.workspace = app.workspaces.find((w) => w.id === id);
   session.workspaceId = id;
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  startInbox();
   await loadBoards(null);
 }
 
@@ -228,6 +294,7 @@ async function openBoard(boardId) {
     workspaceId: app.workspace.id,
     token: session.token,
     onEvent: (e) => liveEvent(view, e),
+    onNotification: (msg) => app.inbox?.received(msg),
     onResync: () => view.load({ announce: true }).catch(() => {}),
     onStatus: (status) => {
       const el = $('#live-status');
@@ -416,7 +483,9 @@ window.addEventListener('unhandledrejection', (e) => {
 window.addEventListener('error', (e) => console.error('unexpected error', e.message, e.filename, e.lineno));
 
 wire();
-if (session.token) {
+if (await finishSingleSignOn()) {
+  // signed in (or told why not) by the single sign-on's code
+} else if (session.token) {
   enter().catch((err) => {
     if (err.status !== 401) showLogin(`Cannot load: ${err.explanation || err.message}`);
   });

@@ -10,6 +10,7 @@ import dev.agentkanban.rule.RuleDefinition.TriggerType;
 import dev.agentkanban.tag.Tag;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Checklists;
+import dev.agentkanban.task.TaskAssignees;
 import dev.agentkanban.task.TaskPatch;
 import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskRefs;
@@ -36,6 +37,7 @@ import org.springframework.stereotype.Component;
 class RuleActions {
 
     private final Tasks tasks;
+    private final TaskAssignees assignees;
     private final TaskQueries queries;
     private final TaskRefs refs;
     private final Tags tags;
@@ -47,6 +49,7 @@ class RuleActions {
 
     RuleActions(
             Tasks tasks,
+            TaskAssignees assignees,
             TaskQueries queries,
             TaskRefs refs,
             Tags tags,
@@ -55,6 +58,7 @@ class RuleActions {
             Outbox outbox,
             HistoryLog history) {
         this.tasks = tasks;
+        this.assignees = assignees;
         this.queries = queries;
         this.refs = refs;
         this.tags = tags;
@@ -128,17 +132,23 @@ class RuleActions {
         if (c.columnId() != null && task.columnId() != c.columnId()) {
             return Optional.of("column is " + task.columnId() + ", not " + c.columnId());
         }
-        if (c.assignee() != null && (task.assignee() == null || !task.assignee().equalsIgnoreCase(c.assignee()))) {
-            return Optional.of("assignee is " + task.assignee() + ", not " + c.assignee());
+        if (c.assignee() != null && !assigned(task, c.assignee())) {
+            return Optional.of("not assigned to " + c.assignee() + " (assignees: " + task.assignees() + ")");
         }
         return Optional.empty();
+    }
+
+    /** Whether the name is one of the task's member assignees, or its free-text assignee. */
+    private static boolean assigned(TaskView task, String name) {
+        return task.assignees().stream().anyMatch(n -> n.equalsIgnoreCase(name))
+                || (task.assignee() != null && task.assignee().equalsIgnoreCase(name));
     }
 
     private String apply(Rule rule, TaskView task, Action a) {
         long id = task.id();
         return switch (a.type()) {
             case ASSIGN -> {
-                tasks.update(id, null, TaskPatch.assignee(a.assignee()));
+                assignees.add(id, null, a.assignee());
                 yield "assigned " + a.assignee();
             }
             case ADD_TAG -> {

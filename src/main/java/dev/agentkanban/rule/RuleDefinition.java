@@ -169,6 +169,18 @@ public record RuleDefinition(Trigger trigger, Conditions conditions, List<Action
         return new RuleDefinition(t, c, a);
     }
 
+    /** The usernames the assign actions name (the service checks that they are members). */
+    List<String> assigneeRefs(List<String> fields) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i).assignee() != null) {
+                fields.add("actions[" + i + "].assignee");
+                names.add(actions.get(i).assignee());
+            }
+        }
+        return names;
+    }
+
     /** The user ids the notify actions name (the service checks that they are members). */
     List<FieldRef> userRefs() {
         List<FieldRef> refs = new ArrayList<>();

@@ -172,18 +172,28 @@ public class Rules {
         }
     }
 
+    /** Notify names a member by id, assign by username: both must be members of the workspace. */
     private void checkMembers(RuleDefinition d) {
         List<FieldRef> refs = d.userRefs();
-        if (refs.isEmpty()) {
+        List<String> nameFields = new ArrayList<>();
+        List<String> names = d.assigneeRefs(nameFields);
+        if (refs.isEmpty() && names.isEmpty()) {
             return;
         }
-        Set<Long> members = identities.membersOfRequestWorkspace().stream()
-                .map(Member::userId)
-                .collect(Collectors.toSet());
+        List<Member> members = identities.membersOfRequestWorkspace();
+        Set<Long> ids = members.stream().map(Member::userId).collect(Collectors.toSet());
+        Set<String> usernames =
+                members.stream().map(m -> m.username().toLowerCase()).collect(Collectors.toSet());
         List<FieldError> errors = new ArrayList<>();
         for (FieldRef ref : refs) {
-            if (!members.contains(ref.id())) {
+            if (!ids.contains(ref.id())) {
                 errors.add(new FieldError(ref.field(), "user " + ref.id() + " is not a member of this workspace"));
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (!usernames.contains(names.get(i).toLowerCase())) {
+                errors.add(new FieldError(
+                        nameFields.get(i), "'" + names.get(i) + "' is not the username of a member of this workspace"));
             }
         }
         if (!errors.isEmpty()) {

@@ -45,6 +45,8 @@ class McpToolsTest extends ApiTest {
                 "list_columns",
                 "list_rules",
                 "list_tasks",
+                "list_my_tasks",
+                "get_my_notifications",
                 "get_task",
                 "get_statistics",
                 "get_flow_metrics",

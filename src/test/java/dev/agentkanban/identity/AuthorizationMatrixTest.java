@@ -81,6 +81,7 @@ class AuthorizationMatrixTest extends ApiTest {
     private static final Map<String, Object> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
             Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
+            Map.entry("POST /api/v1/boards/{id}/fields", obj("name", "from the matrix", "type", "text")),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
@@ -99,6 +100,8 @@ class AuthorizationMatrixTest extends ApiTest {
                             "actions",
                             List.of(obj("type", "comment", "body", "x")))),
             Map.entry("PATCH /api/v1/boards/{id}/rules/{ruleId}", obj("enabled", false)),
+            Map.entry("POST /api/v1/tasks/{id}/assignees", obj("username", "me")),
+            Map.entry("PUT /api/v1/tasks/{id}/assignees", obj("assignees", List.of("me"))),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
             Map.entry("PUT /api/v1/boards/{id}", obj("name", "x")),
             Map.entry("PATCH /api/v1/boards/{id}", obj("name", "x")),
@@ -121,6 +124,7 @@ class AuthorizationMatrixTest extends ApiTest {
                     "POST /api/v1/invitations/link/redeem",
                     obj("token", "inv_unknown", "username", "nobody-new", "password", "long-enough-password")),
             Map.entry("POST /api/v1/auth/two-factor/confirm", obj("code", "123456")),
+            Map.entry("POST /api/v1/auth/sso/exchange", obj("code", "sso_unknown")),
             Map.entry("POST /api/v1/auth/two-factor/disable", obj("code", "123456")));
 
     /** Bodies of routes that take no JSON: content type and text. */
@@ -224,6 +228,10 @@ class AuthorizationMatrixTest extends ApiTest {
                                         "actions",
                                         List.of(obj("type", "comment", "body", "late"))))
                         .id());
+        ids.put(
+                "field",
+                inB.post("/api/v1/boards/" + board + "/fields", obj("name", "B's field", "type", "text"))
+                        .id());
         ids.put("user", bAdmin.id());
         ids.put(
                 "token",
@@ -248,6 +256,18 @@ class AuthorizationMatrixTest extends ApiTest {
                 "session",
                 jdbc.sql("select id from user_sessions where user_id = :u")
                         .param("u", bAdmin.id())
+                        .query(Long.class)
+                        .single());
+        // a notification of B's admin (issue 15), written directly: the fan-out would only add a wait
+        ids.put(
+                "notification",
+                jdbc.sql("""
+                                insert into notifications (workspace_id, user_id, event_id, kind, task_id, actor, title)
+                                values (:ws, :u, 1, 'mentioned', :t, 'b-admin', 'B''s task') returning id
+                                """)
+                        .param("ws", b)
+                        .param("u", bAdmin.id())
+                        .param("t", task)
                         .query(Long.class)
                         .single());
 

@@ -139,6 +139,9 @@ class RuleEngineTest extends ApiTest {
                         + "\"actions\":[{\"type\":\"notify\",\"user_id\":999999,\"message\":\"m\"}]}",
                 "actions",
                 "{\"name\":\"x\",\"trigger\":{\"type\":\"task_created\"},\"actions\":[]}",
+                "actions[0].assignee",
+                "{\"name\":\"x\",\"trigger\":{\"type\":\"task_created\"},"
+                        + "\"actions\":[{\"type\":\"assign\",\"assignee\":\"nobody-here\"}]}",
                 "name",
                 "{\"trigger\":{\"type\":\"task_created\"},\"actions\":[{\"type\":\"comment\",\"body\":\"b\"}]}");
         bad.forEach((field, body) -> {
@@ -199,6 +202,7 @@ class RuleEngineTest extends ApiTest {
         assertThat(run.get("depth").asInt()).isEqualTo(1);
         JsonNode task = fx.get(hit);
         assertThat(task.get("assignee").asString()).isEqualTo("tester");
+        assertThat(task.get("assignees").get(0).asString()).isEqualTo("tester");
         assertThat(tags(hit)).containsExactly("needs-triage");
         assertThat(task.get("priority").asString()).isEqualTo("urgent");
         assertThat(Instant.parse(task.get("due_date").asString()))
