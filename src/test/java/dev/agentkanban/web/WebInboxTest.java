@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The bell (issue 15) in a real browser: a mention made by someone else reaches the mentioned
@@ -120,5 +121,24 @@ class WebInboxTest extends ApiTest {
         bobPage.driver().findElement(By.id("inbox-read-all")).click();
         bobPage.until(d -> count().isEmpty());
         assertThat(alice.get("/api/v1/tasks/" + second).status()).isEqualTo(200);
+    }
+
+    @Test
+    void thePersonChoosesTheirNotificationEmailInTheProfile() {
+        bobPage.open("/?view=settings&tab=profile");
+        WebElement choice = bobPage.waitVisible(By.id("notification-email"));
+        assertThat(new Select(choice).getFirstSelectedOption().getDomAttribute("value"))
+                .isEqualTo("instant");
+        // this test server has no SMTP server: the page says so
+        assertThat(bobPage.driver().findElement(By.id("notifications-form")).getText())
+                .contains("not configured");
+        new Select(choice).selectByValue("digest");
+        bobPage.driver().findElement(By.id("notifications-save")).click();
+        bobPage.toastContaining("Notification preferences saved");
+        assertThat(bob.get("/api/v1/me/notification-preferences")
+                        .json()
+                        .get("email")
+                        .asString())
+                .isEqualTo("digest");
     }
 }
