@@ -45,12 +45,14 @@ create unique index rule_runs_due_unique on rule_runs (rule_id, task_id, due_at)
 create index rule_runs_pending_idx on rule_runs (id) where status = 'pending';
 create index rule_runs_log_idx on rule_runs (rule_id, id);
 
--- How far the fan-out has turned outbox events into runs (like webhook_cursor).
+-- How far the fan-out has turned outbox events into runs (like webhook_cursor). It starts at the
+-- outbox's head: no rule existed before this migration, so no earlier event can start one, and an
+-- upgraded database's retained events need not be read through once.
 create table rule_cursor (
     singleton  boolean primary key default true check (singleton),
     position   bigint not null
 );
-insert into rule_cursor (position) values (0);
+insert into rule_cursor (position) select coalesce(max(id), 0) from outbox_events;
 
 -- The depth of the rule chain that caused an event travels with the event: a rule run sets
 -- kanban.rule_depth in its transaction, and every event its actions append takes it by default
