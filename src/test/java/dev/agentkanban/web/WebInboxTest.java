@@ -1,6 +1,5 @@
 package dev.agentkanban.web;
 
-import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,13 +16,14 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The bell (issue 15) in a real browser: a mention made by someone else reaches the mentioned
- * person's page live (no reload), the list names who did what on which card, a notification opens its
+ * The bell (issue 15) in real browsers: a mention written in one person's browser reaches the
+ * mentioned person's browser live (no reload), the list names who did what on which card, a notification opens its
  * card and is read, and "Mark all read" clears the count.
  */
 class WebInboxTest extends ApiTest {
 
     Browser bobPage;
+    Browser alicePage;
     Http alice;
     Http bob;
     TaskFixtures fx;
@@ -35,12 +35,17 @@ class WebInboxTest extends ApiTest {
         fx = new TaskFixtures(alice);
         bobPage = Browser.start(port);
         bobPage.signIn("bob", "bob-password");
+        alicePage = Browser.start(port);
+        alicePage.signIn("alice", "alice-password");
     }
 
     @AfterAll
     void stopBrowser() {
         if (bobPage != null) {
             bobPage.close();
+        }
+        if (alicePage != null) {
+            alicePage.close();
         }
     }
 
@@ -65,9 +70,14 @@ class WebInboxTest extends ApiTest {
         bobPage.until(d -> count().equals("1")); // the assignment
         bobPage.js("window.__sameDocument = true");
 
-        assertThat(alice.post("/api/v1/tasks/" + task + "/comments", obj("body", "@bob can you check these?"))
-                        .status())
-                .isEqualTo(201);
+        // alice, in her own browser, opens the card from a link (as a mail's) and comments there
+        alicePage.openBoard(other, "card=" + task);
+        WebElement comment = alicePage.waitVisible(By.cssSelector("#card-panel .comment-form textarea"));
+        comment.sendKeys("@bob can you check these?");
+        alicePage
+                .driver()
+                .findElement(By.cssSelector("#card-panel .comment-form button[type=submit]"))
+                .click();
         bobPage.until(d -> count().equals("2"));
         assertThat(bobPage.js("return window.__sameDocument === true")).isEqualTo(true);
 
