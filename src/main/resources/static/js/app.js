@@ -10,6 +10,7 @@ import { BoardView } from './board.js';
 import { CardPanel } from './panel.js';
 import { LiveUpdates } from './live.js';
 import { editColumns } from './columns.js';
+import { openRules } from './rules.js';
 import { openArchive } from './archive.js';
 import { showSettings } from './settings.js';
 import { newBoardDialog, saveAsTemplate } from './templates.js';
@@ -410,6 +411,12 @@ function fieldsChanged(view, fields) {
   fillFieldFilter();
 }
 
+async function rules() {
+  if (!app.view?.board) return;
+  const canWrite = app.workspace.role === 'member' || app.workspace.role === 'admin';
+  await openRules(app.view, { canWrite, workspaceId: app.workspace.id });
+}
+
 async function columns() {
   if (!app.view) return;
   if (await editColumns(app.view)) await app.view.load();
@@ -500,6 +507,7 @@ function wire() {
     },
   });
   app.views.currentFilter = () => app.filter;
+  $('#edit-rules').addEventListener('click', rules);
   $('#open-archive').addEventListener('click', archive);
   $('#save-template').addEventListener('click', () => app.view?.board && saveAsTemplate(app.view.board));
   $('#open-settings').addEventListener('click', () => openSettings(app.settingsTab));

@@ -20,6 +20,7 @@ import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
+import dev.agentkanban.rule.Rules;
 import dev.agentkanban.stats.BoardStats;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Overrides;
@@ -73,6 +74,7 @@ class KanbanTools {
     private final Relations relations;
     private final Checklists checklists;
     private final TaskArchive archive;
+    private final Rules rules;
     private final Notifications notifications;
     private final RequestBodies bodies;
     private final Transactions tx;
@@ -91,6 +93,7 @@ class KanbanTools {
             Relations relations,
             Checklists checklists,
             TaskArchive archive,
+            Rules rules,
             Notifications notifications,
             RequestBodies bodies,
             Transactions tx,
@@ -108,6 +111,7 @@ class KanbanTools {
         this.relations = relations;
         this.checklists = checklists;
         this.archive = archive;
+        this.rules = rules;
         this.notifications = notifications;
         this.bodies = bodies;
         this.tx = tx;
@@ -120,6 +124,7 @@ class KanbanTools {
             case "list_boards" -> boards.list(page(a));
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
             case "list_columns" -> listColumns(board(a));
+            case "list_rules" -> Map.of("rules", rules.list(board(a)));
             case "list_tasks" -> listTasks(a);
             case "list_my_tasks" -> listMyTasks(a);
             case "get_my_notifications" ->
