@@ -100,7 +100,9 @@ class AnalyticsController {
         String table = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
         flow.requireBoard(boardId);
         boolean csv = csv(format, accept);
-        return FlowTables.table(flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee)), table)
+        return FlowTables.table(
+                        flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee), FlowTables.parts(table)),
+                        table)
                 .response(csv);
     }
 

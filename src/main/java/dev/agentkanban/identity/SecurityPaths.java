@@ -22,6 +22,7 @@ final class SecurityPaths {
         "/error",
         "/",
         "/index.html",
+        "/analytics.html",
         "/favicon.ico",
         "/js/**",
         "/css/**",
