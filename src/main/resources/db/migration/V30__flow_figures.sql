@@ -1,23 +1,28 @@
 -- Flow figures kept ahead of time, exactly (docs/analytics.md, "How the figures are kept").
 --
--- The flow endpoints used to rebuild every task of a board from its audit trail on each request
--- (seconds at 100,000 tasks). Now each task's life as that rebuild sees it is stored:
---   flow_tasks   one row per task: creation, deletion, first start, completion and their boards, the
---                current column;
+-- Rebuilding every task of a board from its audit trail on each request takes seconds at 100,000
+-- tasks. Instead each task's life as that rebuild sees it is stored:
+--   flow_tasks   one row per task: creation, deletion (trash), first start, completion and their
+--                boards, lead and cycle seconds, the current column;
 --   flow_spans   the task's stays in columns, [entered_at, left_at);
 --   flow_counts  +1 at each span's entry and -1 at its exit per (board, column) in 15-minute UTC
 --                buckets, and flow_counts_daily the same per UTC day, so the number of tasks in a
 --                column at any 15-minute-aligned instant is a prefix sum (whole UTC days, then the
 --                buckets of the last partial day).
 --
--- One mechanism maintains them: a trigger on task_history. Every flow row (creation, column move,
--- status change, deletion) inserted, updated or deleted makes flow_rebuild_task recompute that task
--- from its whole trail, in the same transaction and the same statement as the history write (no
--- extra round trip), and apply only the difference to the spans and counters. Rows arriving out of
--- order (imports, restores) are therefore handled exactly like rows in order. A change of a column's
--- kind, or its deletion, recomputes the first start of the tasks that stayed in it. flow_rebuild(ws)
--- recomputes a whole workspace from history (this migration, a restore, the benchmark's load).
--- Nothing here is a cache: a reader sees exactly what rebuilding from the committed history gives.
+-- One mechanism maintains them: statement-level triggers on task_history with transition tables.
+-- After each statement that writes, rewrites or deletes flow rows (creation, column move, status
+-- change, trash, restore, purge), flow_rebuild_tasks recomputes exactly the tasks that statement
+-- touched, from their whole trails, in a handful of set-based statements, in the same transaction as
+-- the history write. A single write recomputes one task; a bulk INSERT ... SELECT of a million rows
+-- recomputes its tasks in one pass instead of once per row. Rows arriving out of order (imports,
+-- restores) are handled exactly like rows in order.
+--
+-- A bulk load that writes history row by row (the JSON import) sets kanban.flow_deferred for its
+-- transaction (FlowFigures.deferred in Java), which makes the triggers skip, and runs flow_rebuild
+-- for the workspace, set-based, before it commits: no other transaction ever sees the figures
+-- stale. Nothing here is a cache: a reader sees exactly what rebuilding from the committed history
+-- gives.
 
 create table flow_tasks (
     task_id          bigint primary key,
@@ -29,6 +34,9 @@ create table flow_tasks (
     completed_at     timestamptz,
     completed_board  bigint,
     final_status     text,
+    -- completed - created, and completed - started (null unless started at or before completion)
+    lead_seconds     double precision,
+    cycle_seconds    double precision,
     cur_board        bigint,
     cur_column       bigint,
     cur_entered      timestamptz
@@ -36,7 +44,8 @@ create table flow_tasks (
 create index flow_tasks_workspace_idx on flow_tasks (workspace_id);
 -- completions of a range by an index-only scan (lead and cycle times, throughput)
 create index flow_tasks_completed_idx on flow_tasks (completed_board, completed_at)
-    include (workspace_id, task_id, created_at, started_at) where completed_at is not null;
+    include (workspace_id, task_id, created_at, started_at, deleted_at, lead_seconds, cycle_seconds)
+    where completed_at is not null;
 create index flow_tasks_current_idx on flow_tasks (cur_board, cur_column) where cur_column is not null;
 create index flow_tasks_created_idx on flow_tasks (created_board, created_at);
 
@@ -79,275 +88,246 @@ create function flow_bucket(t timestamptz) returns timestamptz language sql immu
     select date_bin('15 minutes', t, timestamptz '2000-01-01 00:00:00+00')
 $$;
 
--- Applies +1/-1 changes at instants to both counter tables, grouped per key and in key order (two
--- writers take the counter rows in the same order and cannot deadlock on them).
-create function flow_count(ws bigint, boards bigint[], cols bigint[], ats timestamptz[], deltas integer[])
-    returns void language sql as $$
-    insert into flow_counts (workspace_id, board_id, bucket, column_id, delta)
-    select ws, b, flow_bucket(t), c, sum(d)
-    from unnest(boards, cols, ats, deltas) as x(b, c, t, d)
-    group by b, flow_bucket(t), c
-    having sum(d) <> 0
-    order by b, flow_bucket(t), c
-    on conflict (board_id, bucket, column_id) do update set delta = flow_counts.delta + excluded.delta;
-    insert into flow_counts_daily (workspace_id, board_id, day, column_id, delta)
-    select ws, b, (t at time zone 'UTC')::date, c, sum(d)
-    from unnest(boards, cols, ats, deltas) as x(b, c, t, d)
-    group by b, (t at time zone 'UTC')::date, c
-    having sum(d) <> 0
-    order by b, (t at time zone 'UTC')::date, c
-    on conflict (board_id, day, column_id) do update set delta = flow_counts_daily.delta + excluded.delta;
-$$;
+-- Finding the boards' tasks and reading their trails covers the trash rows too.
+drop index if exists task_history_flow_idx;
+create index task_history_flow_idx on task_history (board_id, task_id)
+    where action in ('created', 'moved', 'status_changed', 'deleted', 'restored', 'purged');
 
--- The first entry of a task into a column whose kind means work started and not finished.
-create function flow_started_at(task bigint) returns timestamptz language plpgsql stable as $$
-declare
-    s record;
-begin
-    -- span by span (primary key order), each column by its primary key: no plan can turn this into a
-    -- scan of every span of a column
-    for s in select f.column_id, f.workspace_id, f.entered_at from flow_spans f where f.task_id = task order by f.ord loop
-        if exists (select 1 from board_columns c where c.id = s.column_id and c.workspace_id = s.workspace_id
-                                                   and c.kind in ('in_progress', 'review', 'blocked')) then
-            return s.entered_at;
-        end if;
-    end loop;
-    return null;
-end
-$$;
-
--- Recomputes one task from its trail exactly as the analytics' TaskFlow does (docs/analytics.md, "What
--- the trail tells"), stores it, and applies the difference of its spans to the counters (when
--- counts is true; flow_rebuild counts a whole workspace at once instead).
-create function flow_rebuild_task(task bigint, counts boolean default true) returns void
-    language plpgsql as $$
-declare
-    r record;
-    now_row record;
-    has_now boolean;
-    ws bigint;
-    created timestamptz;
-    created_board bigint;
-    deleted timestamptz;
-    has_open boolean := false;
-    open_board bigint;
-    open_col bigint;
-    open_from timestamptz;
-    sb bigint[] := '{}';
-    sc bigint[] := '{}';
-    sf timestamptz[] := '{}';
-    st timestamptz[] := '{}';
-    n_status integer := 0;
-    first_from text;
-    last_to text;
-    last_status_at timestamptz;
-    initial text;
-    final text;
-    completed timestamptz;
-    completed_board bigint;
-    n integer;
-    i integer;
-    db bigint[];
-    dc bigint[];
-    dt timestamptz[];
-    dd integer[];
-begin
-    -- the task's workspace, also when its whole trail is gone
-    select f.workspace_id into ws from flow_tasks f where f.task_id = task;
-    for r in
-        select h.workspace_id, coalesce(h.board_id, 0) as board_id, h.action, h.old_value, h.new_value,
-               h.occurred_at,
+-- The trail of a set of tasks as docs/analytics.md ("What the trail tells") reads it, and as
+-- TaskFlow.of does in Java: each task's flow rows from its first creation row on, in order (time, then
+-- id). Opening rows (created, moved, restored) put the task in their column; closing rows (deleted,
+-- which now means "to the trash", and purged) take it off; status rows change its status. next_at is
+-- the time of the next opening or closing row: the end of the stay an opening row begins.
+create function flow_trail(ids bigint[])
+    returns table (task_id bigint, workspace_id bigint, board_id bigint, action text, old_value text,
+                   new_value text, occurred_at timestamptz, column_id bigint, rn bigint, next_at timestamptz)
+    language sql stable as $$
+    with ev as (
+        select h.task_id, h.workspace_id, coalesce(h.board_id, 0) as board_id, h.action, h.old_value,
+               h.new_value, h.occurred_at,
                coalesce(h.column_id, case when h.action = 'moved' and h.new_value ~ '^[0-9]{1,18}$'
-                                          then h.new_value::bigint end) as column_id
-        from task_history h
-        where h.task_id = task
-          and (h.action in ('created', 'deleted', 'status_changed') or (h.action = 'moved' and h.field = 'column'))
-        order by h.occurred_at, h.id
-    loop
-        ws := r.workspace_id;
-        if r.action = 'created' then
-            created := r.occurred_at;
-            created_board := r.board_id;
-            has_open := true;
-            open_board := r.board_id;
-            open_col := r.column_id;
-            open_from := r.occurred_at;
-        elsif r.action = 'moved' then
-            if has_open and open_col is not null then
-                sb := sb || open_board; sc := sc || open_col; sf := sf || open_from; st := st || r.occurred_at;
-            end if;
-            has_open := true;
-            open_board := r.board_id;
-            open_col := r.column_id;
-            open_from := r.occurred_at;
-        elsif r.action = 'deleted' then
-            if has_open and open_col is not null then
-                sb := sb || open_board; sc := sc || open_col; sf := sf || open_from; st := st || r.occurred_at;
-            end if;
-            has_open := false;
-            deleted := r.occurred_at;
-        else
-            n_status := n_status + 1;
-            if n_status = 1 then
-                first_from := r.old_value;
-            end if;
-            last_to := r.new_value;
-            last_status_at := r.occurred_at;
-        end if;
-    end loop;
-
-    if created is null then
-        -- no trail that starts at the beginning: the task is not part of the figures
-        sb := '{}'; sc := '{}'; sf := '{}'; st := '{}';
-        delete from flow_tasks f where f.task_id = task;
-    else
-        if has_open and open_col is not null then
-            sb := sb || open_board; sc := sc || open_col; sf := sf || open_from; st := st || null::timestamptz;
-        end if;
-        select t.status, t.created_at, t.completed_at into now_row from tasks t where t.id = task;
-        has_now := found;
-        initial := case when n_status > 0 then first_from when has_now then now_row.status else 'pending' end;
-        final := case when n_status > 0 then last_to else initial end;
-        if final = 'completed' then
-            completed := case when n_status > 0 then last_status_at
-                              when has_now then coalesce(now_row.completed_at, now_row.created_at)
-                              else created end;
-        end if;
-        n := coalesce(array_length(sb, 1), 0);
-        if completed is not null then
-            for i in 1 .. n loop
-                if sf[i] <= completed and (st[i] is null or st[i] > completed) then
-                    completed_board := sb[i];
-                    exit;
-                end if;
-            end loop;
-            if completed_board is null then
-                for i in 1 .. n loop
-                    if sf[i] <= completed then
-                        completed_board := sb[i];
-                    end if;
-                end loop;
-            end if;
-            completed_board := coalesce(completed_board, created_board);
-        end if;
-        insert into flow_tasks as f (task_id, workspace_id, created_at, created_board, deleted_at, completed_at,
-                                     completed_board, final_status, cur_board, cur_column, cur_entered)
-        values (task, ws, case when has_now and now_row.created_at is not null then now_row.created_at else created end,
-                created_board, deleted, completed, completed_board, final,
-                case when deleted is null and n > 0 and st[n] is null then sb[n] end,
-                case when deleted is null and n > 0 and st[n] is null then sc[n] end,
-                case when deleted is null and n > 0 and st[n] is null then sf[n] end)
-        on conflict (task_id) do update set
-            workspace_id = excluded.workspace_id, created_at = excluded.created_at,
-            created_board = excluded.created_board, deleted_at = excluded.deleted_at,
-            completed_at = excluded.completed_at, completed_board = excluded.completed_board,
-            final_status = excluded.final_status, cur_board = excluded.cur_board,
-            cur_column = excluded.cur_column, cur_entered = excluded.cur_entered;
-    end if;
-
-    -- the spans: drop those that changed, add the new ones; the counters get the difference
-    with neu as (
-        select u.ord::integer as ord, u.b, u.c, u.f, u.t from unnest(sb, sc, sf, st) with ordinality as u(b, c, f, t, ord)
-    ), gone as (
-        delete from flow_spans s
-        where s.task_id = task
-          and not exists (select 1 from neu where neu.ord = s.ord and neu.b = s.board_id and neu.c = s.column_id
-                                              and neu.f = s.entered_at and neu.t is not distinct from s.left_at)
-        returning s.board_id, s.column_id, s.entered_at, s.left_at
-    ), d as (
-        select board_id as b, column_id as c, entered_at as t, -1 as d from gone
-        union all
-        select board_id, column_id, left_at, 1 from gone where left_at is not null
+                                          then h.new_value::bigint end) as column_id,
+               row_number() over (partition by h.task_id order by h.occurred_at, h.id) as rn
+        from unnest(ids) as i(id)
+        join task_history h on h.task_id = i.id
+        where h.action in ('created', 'deleted', 'restored', 'purged', 'status_changed')
+           or (h.action = 'moved' and h.field = 'column')
+    ), started as (
+        select ev.*, min(ev.rn) filter (where ev.action = 'created') over (partition by ev.task_id) as first_rn
+        from ev
     )
-    select array_agg(d.b), array_agg(d.c), array_agg(d.t), array_agg(d.d) into db, dc, dt, dd from d;
+    select s.task_id, s.workspace_id, s.board_id, s.action, s.old_value, s.new_value, s.occurred_at,
+           s.column_id, s.rn,
+           lead(s.occurred_at) over (partition by s.task_id, s.action = 'status_changed' order by s.rn)
+    from started s
+    where s.rn >= s.first_rn
+$$;
+
+-- The stays of a set of tasks: one per opening row with a known column, until the next opening or
+-- closing row (null: still there), numbered from 1 per task.
+create function flow_trail_spans(ids bigint[])
+    returns table (task_id bigint, ord integer, workspace_id bigint, board_id bigint, column_id bigint,
+                   entered_at timestamptz, left_at timestamptz)
+    language sql stable as $$
+    select t.task_id, (row_number() over (partition by t.task_id order by t.rn))::integer, t.workspace_id,
+           t.board_id, t.column_id, t.occurred_at, t.next_at
+    from flow_trail(ids) t
+    where t.action in ('created', 'moved', 'restored') and t.column_id is not null
+$$;
+
+-- Milliseconds between two instants in seconds, as the Java side computes them
+-- (Duration.toMillis() / 1000.0).
+create function flow_seconds(a timestamptz, b timestamptz) returns double precision
+    language sql immutable as $$
+    select (floor(extract(epoch from (b - a)) * 1000) / 1000)::double precision
+$$;
+
+-- Recomputes a set of tasks (distinct ids) from their trails, set-based: the counters get the
+-- difference between the tasks' new stays and their kept ones (grouped per key and in key order, so
+-- two writers take counter rows in the same order and cannot deadlock on them), then the stays and
+-- the per-task rows are replaced by what the trail says now.
+create function flow_rebuild_tasks(ids bigint[]) returns void language plpgsql as $$
+begin
+    if coalesce(cardinality(ids), 0) = 0 then
+        return;
+    end if;
 
     with neu as (
-        select u.ord::integer as ord, u.b, u.c, u.f, u.t from unnest(sb, sc, sf, st) with ordinality as u(b, c, f, t, ord)
-    ), added as (
-        insert into flow_spans (task_id, ord, workspace_id, board_id, column_id, entered_at, left_at)
-        select task, neu.ord, ws, neu.b, neu.c, neu.f, neu.t from neu
-        where not exists (select 1 from flow_spans s where s.task_id = task and s.ord = neu.ord)
-        returning board_id, column_id, entered_at, left_at
+        select * from flow_trail_spans(ids)
     ), d as (
-        select board_id as b, column_id as c, entered_at as t, 1 as d from added
+        select n.workspace_id, n.board_id, n.column_id, n.entered_at as t, 1 as d from neu n
         union all
-        select board_id, column_id, left_at, -1 from added where left_at is not null
+        select n.workspace_id, n.board_id, n.column_id, n.left_at, -1 from neu n where n.left_at is not null
+        union all
+        select s.workspace_id, s.board_id, s.column_id, s.entered_at, -1
+        from unnest(ids) as i(id) join flow_spans s on s.task_id = i.id
+        union all
+        select s.workspace_id, s.board_id, s.column_id, s.left_at, 1
+        from unnest(ids) as i(id) join flow_spans s on s.task_id = i.id
+        where s.left_at is not null
+    ), quarter as (
+        insert into flow_counts as c (workspace_id, board_id, bucket, column_id, delta)
+        select min(d.workspace_id), d.board_id, flow_bucket(d.t), d.column_id, sum(d.d)
+        from d
+        group by d.board_id, flow_bucket(d.t), d.column_id
+        having sum(d.d) <> 0
+        order by 2, 3, 4
+        on conflict (board_id, bucket, column_id) do update set delta = c.delta + excluded.delta
     )
-    select coalesce(db, '{}') || array_agg(d.b), coalesce(dc, '{}') || array_agg(d.c),
-           coalesce(dt, '{}') || array_agg(d.t), coalesce(dd, '{}') || array_agg(d.d)
-    into db, dc, dt, dd from d;
+    insert into flow_counts_daily as c (workspace_id, board_id, day, column_id, delta)
+    select min(d.workspace_id), d.board_id, (d.t at time zone 'UTC')::date, d.column_id, sum(d.d)
+    from d
+    group by d.board_id, (d.t at time zone 'UTC')::date, d.column_id
+    having sum(d.d) <> 0
+    order by 2, 3, 4
+    on conflict (board_id, day, column_id) do update set delta = c.delta + excluded.delta;
 
-    if created is not null then
-        update flow_tasks f set started_at = flow_started_at(task) where f.task_id = task;
-    end if;
-    if counts and coalesce(array_length(db, 1), 0) > 0 then
-        perform flow_count(ws, db, dc, dt, dd);
-    end if;
+    with neu as (
+        select * from flow_trail_spans(ids)
+    ), up as (
+        insert into flow_spans as s (task_id, ord, workspace_id, board_id, column_id, entered_at, left_at)
+        select neu.task_id, neu.ord, neu.workspace_id, neu.board_id, neu.column_id, neu.entered_at, neu.left_at
+        from neu
+        order by neu.task_id, neu.ord
+        on conflict (task_id, ord) do update set
+            workspace_id = excluded.workspace_id, board_id = excluded.board_id, column_id = excluded.column_id,
+            entered_at = excluded.entered_at, left_at = excluded.left_at
+        where (s.workspace_id, s.board_id, s.column_id, s.entered_at, s.left_at) is distinct from
+              (excluded.workspace_id, excluded.board_id, excluded.column_id, excluded.entered_at, excluded.left_at)
+    )
+    delete from flow_spans s using unnest(ids) as i(id)
+    where s.task_id = i.id
+      and not exists (select 1 from neu where neu.task_id = s.task_id and neu.ord = s.ord);
+
+    delete from flow_tasks f using unnest(ids) as i(id)
+    where f.task_id = i.id
+      and not exists (select 1 from task_history h where h.task_id = i.id and h.action = 'created');
+
+    with tr as (
+        select t.*,
+               max(t.rn) filter (where t.action in ('created', 'moved', 'restored'))
+                   over (partition by t.task_id) as last_open
+        from flow_trail(ids) t
+    ), per as (
+        select tr.task_id,
+               (array_agg(tr.workspace_id order by tr.rn desc))[1] as ws,
+               (array_agg(tr.occurred_at order by tr.rn))[1] as created_row_at,
+               (array_agg(tr.board_id order by tr.rn))[1] as created_board,
+               min(tr.occurred_at) filter (where tr.action in ('deleted', 'purged') and tr.rn > tr.last_open) as deleted,
+               count(*) filter (where tr.action = 'status_changed') as n_status,
+               (array_agg(tr.old_value order by tr.rn) filter (where tr.action = 'status_changed'))[1] as first_from,
+               (array_agg(tr.new_value order by tr.rn desc) filter (where tr.action = 'status_changed'))[1] as last_to,
+               max(tr.occurred_at) filter (where tr.action = 'status_changed') as last_status_at
+        from tr
+        group by tr.task_id
+    ), st as (
+        select p.*, k.id is not null as has_now, k.created_at as now_created, k.completed_at as now_completed,
+               case when p.n_status > 0 then p.first_from when k.id is not null then k.status else 'pending' end
+                   as initial
+        from per p
+        left join tasks k on k.id = p.task_id
+    ), fin as (
+        select st.*, case when st.n_status > 0 then st.last_to else st.initial end as final,
+               coalesce(st.now_created, st.created_row_at) as created
+        from st
+    ), done as (
+        select fin.*,
+               case when fin.final = 'completed' then
+                   case when fin.n_status > 0 then fin.last_status_at
+                        when fin.has_now then coalesce(fin.now_completed, fin.now_created)
+                        else fin.created_row_at end
+               end as completed
+        from fin
+    ), calc as (
+        select d.*,
+               case when d.completed is not null then coalesce(
+                   (select s.board_id from flow_spans s
+                    where s.task_id = d.task_id and s.entered_at <= d.completed
+                      and (s.left_at is null or s.left_at > d.completed)
+                    order by s.ord limit 1),
+                   (select s.board_id from flow_spans s
+                    where s.task_id = d.task_id and s.entered_at <= d.completed
+                    order by s.ord desc limit 1),
+                   d.created_board) end as completed_board,
+               (select s.entered_at from flow_spans s
+                join board_columns c on c.id = s.column_id and c.workspace_id = s.workspace_id
+                where s.task_id = d.task_id and c.kind in ('in_progress', 'review', 'blocked')
+                order by s.ord limit 1) as started,
+               (select s from flow_spans s where s.task_id = d.task_id order by s.ord desc limit 1) as last_span
+        from done d
+    )
+    insert into flow_tasks as f (task_id, workspace_id, created_at, created_board, deleted_at, started_at,
+                                 completed_at, completed_board, final_status, lead_seconds, cycle_seconds,
+                                 cur_board, cur_column, cur_entered)
+    select c.task_id, c.ws, c.created, c.created_board, c.deleted, c.started, c.completed, c.completed_board,
+           c.final,
+           case when c.completed is not null then flow_seconds(c.created, c.completed) end,
+           case when c.completed is not null and c.started <= c.completed
+                then flow_seconds(c.started, c.completed) end,
+           case when c.deleted is null and (c.last_span).left_at is null then (c.last_span).board_id end,
+           case when c.deleted is null and (c.last_span).left_at is null then (c.last_span).column_id end,
+           case when c.deleted is null and (c.last_span).left_at is null then (c.last_span).entered_at end
+    from calc c
+    order by c.task_id
+    on conflict (task_id) do update set
+        workspace_id = excluded.workspace_id, created_at = excluded.created_at,
+        created_board = excluded.created_board, deleted_at = excluded.deleted_at,
+        started_at = excluded.started_at, completed_at = excluded.completed_at,
+        completed_board = excluded.completed_board, final_status = excluded.final_status,
+        lead_seconds = excluded.lead_seconds, cycle_seconds = excluded.cycle_seconds,
+        cur_board = excluded.cur_board, cur_column = excluded.cur_column, cur_entered = excluded.cur_entered;
 end
 $$;
 
--- Recomputes a workspace's flow figures from its history (this migration, restores, benchmarks).
+-- Recomputes a workspace's flow figures from its history, set-based (this migration, the JSON
+-- import after its deferred load, the benchmark's load).
 create function flow_rebuild(ws bigint) returns void language plpgsql as $$
-declare
-    t bigint;
 begin
     delete from flow_counts where workspace_id = ws;
     delete from flow_counts_daily where workspace_id = ws;
     delete from flow_spans where workspace_id = ws;
     delete from flow_tasks where workspace_id = ws;
-    for t in select distinct h.task_id from task_history h where h.workspace_id = ws loop
-        perform flow_rebuild_task(t, false);
-    end loop;
-    insert into flow_counts (workspace_id, board_id, bucket, column_id, delta)
-    select ws, x.board_id, flow_bucket(x.t), x.column_id, sum(x.d)
-    from (select board_id, column_id, entered_at as t, 1 as d from flow_spans where workspace_id = ws
-          union all
-          select board_id, column_id, left_at, -1 from flow_spans where workspace_id = ws and left_at is not null) x
-    group by x.board_id, flow_bucket(x.t), x.column_id
-    having sum(x.d) <> 0;
-    insert into flow_counts_daily (workspace_id, board_id, day, column_id, delta)
-    select ws, x.board_id, (x.t at time zone 'UTC')::date, x.column_id, sum(x.d)
-    from (select board_id, column_id, entered_at as t, 1 as d from flow_spans where workspace_id = ws
-          union all
-          select board_id, column_id, left_at, -1 from flow_spans where workspace_id = ws and left_at is not null) x
-    group by x.board_id, (x.t at time zone 'UTC')::date, x.column_id
-    having sum(x.d) <> 0;
+    perform flow_rebuild_tasks(array(
+        select distinct h.task_id from task_history h where h.workspace_id = ws and h.action = 'created'));
 end
 $$;
 
-create function flow_after_history_insert() returns trigger language plpgsql as $$
+-- After each statement that writes, rewrites or deletes history: the tasks whose flow rows it
+-- touched, recomputed together. A whole workspace being deleted takes its figures with it (foreign
+-- keys) and needs nothing. Skipped while kanban.flow_deferred is 'on' (a bulk load that runs
+-- flow_rebuild before it commits).
+create function flow_after_history_write() returns trigger language plpgsql as $$
+declare
+    ids bigint[];
 begin
-    perform flow_rebuild_task(new.task_id);
+    if current_setting('kanban.flow_deferred', true) = 'on' then
+        return null;
+    end if;
+    if tg_op = 'INSERT' then
+        select array_agg(distinct n.task_id) into ids from new_rows n
+        where n.action in ('created', 'deleted', 'restored', 'purged', 'status_changed')
+           or (n.action = 'moved' and n.field = 'column');
+    elsif tg_op = 'UPDATE' then
+        select array_agg(distinct x.task_id) into ids
+        from (select o.task_id from old_rows o union select n.task_id from new_rows n) x;
+    else
+        select array_agg(distinct o.task_id) into ids from old_rows o
+        where (o.action in ('created', 'deleted', 'restored', 'purged', 'status_changed')
+               or (o.action = 'moved' and o.field = 'column'))
+          and exists (select 1 from workspaces w where w.id = o.workspace_id);
+    end if;
+    perform flow_rebuild_tasks(ids);
     return null;
 end
 $$;
 
 create trigger task_history_flow_insert after insert on task_history
-    for each row
-    when (new.action in ('created', 'deleted', 'status_changed') or (new.action = 'moved' and new.field = 'column'))
-    execute function flow_after_history_insert();
-
--- Deleting or rewriting history (a restore replaces a trail) recomputes the tasks it touched; a whole
--- workspace being deleted takes its figures with it (foreign keys) and needs nothing.
-create function flow_after_history_change() returns trigger language plpgsql as $$
-declare
-    t bigint;
-begin
-    for t in
-        select distinct c.task_id from changed c
-        where exists (select 1 from workspaces w where w.id = c.workspace_id)
-        order by c.task_id
-    loop
-        perform flow_rebuild_task(t);
-    end loop;
-    return null;
-end
-$$;
-
-create trigger task_history_flow_delete after delete on task_history
-    referencing old table as changed for each statement execute function flow_after_history_change();
+    referencing new table as new_rows for each statement execute function flow_after_history_write();
 create trigger task_history_flow_update after update on task_history
-    referencing new table as changed for each statement execute function flow_after_history_change();
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function flow_after_history_write();
+create trigger task_history_flow_delete after delete on task_history
+    referencing old table as old_rows for each statement execute function flow_after_history_write();
 
 create function flow_after_history_truncate() returns trigger language plpgsql as $$
 begin
@@ -362,11 +342,11 @@ $$;
 create trigger task_history_flow_truncate after truncate on task_history
     for each statement execute function flow_after_history_truncate();
 
--- A column's kind decides whether entering it starts the work.
+-- A column's kind decides whether entering it starts the work: the tasks that stayed in a column
+-- whose kind changed, or that was deleted, are recomputed.
 create function flow_after_column_change() returns trigger language plpgsql as $$
 begin
-    update flow_tasks f set started_at = flow_started_at(f.task_id)
-    where f.task_id in (select s.task_id from flow_spans s where s.column_id = old.id);
+    perform flow_rebuild_tasks(array(select distinct s.task_id from flow_spans s where s.column_id = old.id));
     return null;
 end
 $$;

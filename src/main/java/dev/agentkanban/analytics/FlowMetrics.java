@@ -68,10 +68,11 @@ public class FlowMetrics {
             return id == null ? null : columns.get(id);
         }
 
-        /** Tasks completed in {@code [start, end)} while on this board. */
-        List<TaskFlow> completedIn(Instant start, Instant end) {
+        /** Tasks completed in {@code [start, end)} while on this board (those now in the trash unless asked). */
+        List<TaskFlow> completedIn(Instant start, Instant end, boolean trashed) {
             return tasks.stream()
                     .filter(t -> t.completedAt != null && !t.completedAt.isBefore(start) && t.completedAt.isBefore(end))
+                    .filter(t -> trashed || t.deleted == null)
                     .filter(t -> Long.valueOf(board.id()).equals(t.completedOnBoard()))
                     .toList();
         }
@@ -104,7 +105,8 @@ public class FlowMetrics {
 
     FlowReport flow(long boardId, String from, String to, String tz, FlowFilter filter, Set<Part> parts) {
         FlowParams p = FlowParams.of(from, to, tz, filter.epic(), filter.tag(), filter.assignee(), clock);
-        return flow(boardId, p.from(), p.to(), p.zone(), p.filter(), parts, Source.BEST);
+        return flow(
+                boardId, p.from(), p.to(), p.zone(), p.filter().withTrashed(filter.includeTrashed()), parts, Source.BEST);
     }
 
     /** The parts of a report; a single table needs only some of them. */
@@ -158,8 +160,8 @@ public class FlowMetrics {
         Raw raw = replica.read(() -> {
             Board board = boards.require(boardId);
             return kept
-                    ? fromFigures(ws, board, ends, start, end, parts)
-                    : fromHistory(snapshot(ws, board, filter), ends, start, end, parts);
+                    ? fromFigures(ws, board, ends, start, end, parts, filter.includeTrashed())
+                    : fromHistory(snapshot(ws, board, filter), ends, start, end, parts, filter.includeTrashed());
         });
 
         List<FlowDay> cfd = new ArrayList<>();
@@ -221,8 +223,9 @@ public class FlowMetrics {
 
     private static final long QUARTER_HOUR = 900;
 
-    /** The report's parts from the kept figures (V24__flow_figures.sql). */
-    private Raw fromFigures(long ws, Board board, Instant[] ends, Instant start, Instant end, Set<Part> parts) {
+    /** The report's parts from the kept figures (V30__flow_figures.sql). */
+    private Raw fromFigures(
+            long ws, Board board, Instant[] ends, Instant start, Instant end, Set<Part> parts, boolean trashed) {
         Instant now = clock.instant();
         List<ColumnRef> columns = new ArrayList<>();
         long[][] counts = new long[0][];
@@ -287,7 +290,7 @@ public class FlowMetrics {
             }
         }
         List<CompletedTask> completed = parts.contains(Part.COMPLETED) || parts.contains(Part.AGING)
-                ? repo.completions(ws, board.id(), start, end, parts.contains(Part.TITLES)).stream()
+                ? repo.completions(ws, board.id(), start, end, parts.contains(Part.TITLES), trashed).stream()
                         .map(c -> completedTask(c.taskId(), c.title(), c.createdAt(), c.startedAt(), c.completedAt()))
                         .toList()
                 : List.of();
@@ -296,7 +299,8 @@ public class FlowMetrics {
     }
 
     /** The report's parts rebuilt from the trail of the board's tasks. */
-    private static Raw fromHistory(Snapshot s, Instant[] ends, Instant start, Instant end, Set<Part> parts) {
+    private static Raw fromHistory(
+            Snapshot s, Instant[] ends, Instant start, Instant end, Set<Part> parts, boolean trashed) {
         long board = s.board().id();
         // columns: the board's current ones in order, then any other column the board's tasks sat in
         List<ColumnRef> columns = new ArrayList<>();
@@ -338,7 +342,7 @@ public class FlowMetrics {
             }
         }
         List<CompletedTask> completed = new ArrayList<>();
-        for (TaskFlow t : s.completedIn(start, end)) {
+        for (TaskFlow t : s.completedIn(start, end, trashed)) {
             completed.add(completedTask(t.id, t.title, t.created, t.startedAt(s.columns()), t.completedAt));
         }
         completed.sort(Comparator.comparing(CompletedTask::completedAt).thenComparing(CompletedTask::taskId));
@@ -346,7 +350,7 @@ public class FlowMetrics {
         for (TaskFlow t : s.tasks()) {
             Span now = t.current();
             ColumnInfo c = now == null ? null : s.column(now.columnId());
-            if (c != null && now.boardId() == board && t.open() && TaskFlow.IN_PROGRESS.contains(c.kind())) {
+            if (c != null && now.boardId() == board && t.openOnBoard() && TaskFlow.IN_PROGRESS.contains(c.kind())) {
                 open.add(new Open(t.id, t.title, c.id(), c.name(), t.startedAt(s.columns()), now.from()));
             }
         }
@@ -446,15 +450,16 @@ public class FlowMetrics {
         Instant since = until.minus(Duration.ofDays(days));
         Instant before = since.minus(Duration.ofDays(days));
         List<TaskFlow> created = s.tasks().stream()
-                .filter(t -> !t.created.isBefore(since)
+                .filter(t -> t.deleted == null
+                        && !t.created.isBefore(since)
                         && t.created.isBefore(until)
                         && Long.valueOf(boardId).equals(t.createdOnBoard))
                 .toList();
         long createdDone = created.stream()
                 .filter(t -> t.completedAt != null && t.completedAt.isBefore(until))
                 .count();
-        List<TaskFlow> completed = s.completedIn(since, until);
-        long previous = s.completedIn(before, since).size();
+        List<TaskFlow> completed = s.completedIn(since, until, false);
+        long previous = s.completedIn(before, since, false).size();
         double[] lead = completed.stream()
                 .mapToDouble(t -> seconds(t.created, t.completedAt))
                 .toArray();
@@ -468,7 +473,7 @@ public class FlowMetrics {
         for (TaskFlow t : s.tasks()) {
             Span now = t.current();
             ColumnInfo c = now == null ? null : s.column(now.columnId());
-            if (c == null || now.boardId() != boardId || !t.open()) {
+            if (c == null || now.boardId() != boardId || !t.openOnBoard()) {
                 continue;
             }
             switch (c.kind()) {

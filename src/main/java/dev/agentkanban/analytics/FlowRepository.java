@@ -27,7 +27,14 @@ class FlowRepository {
             long taskId, long boardId, String action, String oldValue, String newValue, Long columnId, Instant at) {}
 
     /** What the tasks table says now about a task that still exists. */
-    record TaskNow(long id, String title, long columnId, String status, Instant createdAt, Instant completedAt) {}
+    record TaskNow(
+            long id,
+            String title,
+            long columnId,
+            String status,
+            Instant createdAt,
+            Instant completedAt,
+            boolean archived) {}
 
     /** A column of the workspace, possibly of another board. */
     record ColumnInfo(long id, long boardId, String name, ColumnKind kind, int position) {}
@@ -38,7 +45,8 @@ class FlowRepository {
                                               then h.new_value::bigint end) as column_id
             from task_history h
             where h.workspace_id = :ws and h.task_id in (%s)
-              and (h.action in ('created', 'deleted', 'status_changed') or (h.action = 'moved' and h.field = 'column'))
+              and (h.action in ('created', 'deleted', 'restored', 'purged', 'status_changed')
+                   or (h.action = 'moved' and h.field = 'column'))
             order by h.task_id, h.occurred_at, h.id
             """;
 
@@ -53,10 +61,12 @@ class FlowRepository {
         StringBuilder sql = new StringBuilder("""
                 select distinct b.task_id from task_history b
                 where b.workspace_id = :ws and b.board_id = :board
-                  and b.action in ('created', 'moved', 'status_changed', 'deleted')""");
+                  and b.action in ('created', 'moved', 'status_changed', 'deleted', 'restored', 'purged')""");
         if (!f.isEmpty()) {
-            sql.append(
-                    " and b.task_id in (select t.id from tasks t where t.workspace_id = :ws and t.deleted_at is null");
+            sql.append(" and b.task_id in (select t.id from tasks t where t.workspace_id = :ws");
+            if (!f.includeTrashed()) {
+                sql.append(" and t.deleted_at is null");
+            }
             if (f.epic() != null) {
                 sql.append(" and t.epic = :epic");
             }
@@ -100,7 +110,7 @@ class FlowRepository {
     Map<Long, TaskNow> boardTasksNow(long ws, long boardId, FlowFilter f) {
         Map<Long, TaskNow> out = new HashMap<>();
         jdbc.sql(
-                        "select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id in ("
+                        "select id, title, column_id, status, created_at, completed_at, archived_at is not null as archived from tasks where workspace_id = :ws and id in ("
                                 + boardTasks(f) + ")")
                 .params(params(ws, boardId, f))
                 .query(FlowRepository::taskNow)
@@ -119,7 +129,7 @@ class FlowRepository {
 
     List<TaskNow> taskNow(long ws, long taskId) {
         return jdbc.sql(
-                        "select id, title, column_id, status, created_at, completed_at from tasks where workspace_id = :ws and id = :task")
+                        "select id, title, column_id, status, created_at, completed_at, archived_at is not null as archived from tasks where workspace_id = :ws and id = :task")
                 .param("ws", ws)
                 .param("task", taskId)
                 .query(FlowRepository::taskNow)
@@ -233,7 +243,8 @@ class FlowRepository {
     }
 
     /** Tasks completed in {@code [start, end)} while on the board, by completion then id. */
-    List<Completion> completions(long ws, long boardId, Instant start, Instant end, boolean titles) {
+    List<Completion> completions(
+            long ws, long boardId, Instant start, Instant end, boolean titles, boolean trashed) {
         String title = titles
                 ? "(select t.title from tasks t where t.workspace_id = f.workspace_id and t.id = f.task_id)"
                 : "null";
@@ -242,8 +253,10 @@ class FlowRepository {
                 from flow_tasks f
                 where f.completed_board = :board and f.completed_at >= :start and f.completed_at < :end
                   and f.completed_at is not null and f.workspace_id = :ws
+                  and (f.deleted_at is null or :trashed)
                 order by f.completed_at, f.task_id
                 """)
+                .param("trashed", trashed)
                 .param("ws", ws)
                 .param("board", boardId)
                 .param("start", start.atOffset(ZoneOffset.UTC))
@@ -263,7 +276,7 @@ class FlowRepository {
                 select f.task_id, t.title, f.cur_column, c.name, f.started_at, f.cur_entered
                 from flow_tasks f
                 join board_columns c on c.workspace_id = f.workspace_id and c.id = f.cur_column
-                left join tasks t on t.workspace_id = f.workspace_id and t.id = f.task_id
+                join tasks t on t.workspace_id = f.workspace_id and t.id = f.task_id and t.archived_at is null
                 where f.workspace_id = :ws and f.cur_board = :board and f.cur_column is not null
                   and f.deleted_at is null and f.final_status in ('pending', 'in_progress')
                   and c.kind in ('in_progress', 'review', 'blocked')
@@ -303,7 +316,8 @@ class FlowRepository {
                 rs.getLong("column_id"),
                 rs.getString("status"),
                 instant(rs, "created_at"),
-                instant(rs, "completed_at"));
+                instant(rs, "completed_at"),
+                rs.getBoolean("archived"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -7,6 +7,7 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.evidence.Evidences;
 import dev.agentkanban.evidence.RestoredEvidence;
+import dev.agentkanban.analytics.FlowFigures;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
@@ -75,6 +76,7 @@ class JsonImport {
     private final Relations relationApi;
     private final Outbox outbox;
     private final JsonMapper json;
+    private final FlowFigures flowFigures;
 
     JsonImport(
             Transactions tx,
@@ -89,7 +91,9 @@ class JsonImport {
             Checklists checklists,
             Relations relations,
             Outbox outbox,
-            JsonMapper json) {
+            JsonMapper json,
+            FlowFigures flowFigures) {
+        this.flowFigures = flowFigures;
         this.checklistApi = checklists;
         this.relationApi = relations;
         this.taskApi = tasks;
@@ -145,7 +149,9 @@ class JsonImport {
                         "a workspace document is restored only into a workspace without boards; this one has boards");
             }
             try (JsonParser p = json.createParser(in)) {
-                return new Reader(ctx.workspaceId(), ctx.actor(), p).read();
+                // the history arrives row by row: the flow figures are rebuilt once, set-based, at the end
+                return flowFigures.deferred(
+                        ctx.workspaceId(), () -> new Reader(ctx.workspaceId(), ctx.actor(), p).read());
             } catch (StreamConstraintsException e) {
                 throw JsonLimits.refused(e);
             } catch (StreamReadException e) {
