@@ -4,8 +4,9 @@ package dev.agentkanban.analytics;
  * Which tasks of a board the flow figures cover: all (every field null), or those whose current epic,
  * tag or assignee matches (case-sensitive for epic and assignee, case-insensitive for the tag name).
  * Tasks now in the trash (or purged) are left out of the completions (throughput, lead and cycle
- * times, forecasts) and of filtered views unless {@code includeTrashed}; the cumulative flow counts
- * every task on the days it was on the board (docs/analytics.md).
+ * times, forecasts, performance) unless {@code includeTrashed}; the cumulative flow counts every task
+ * on the days it was on the board, and a filter, which reads the task's current attributes, drops
+ * purged tasks (docs/analytics.md).
  */
 public record FlowFilter(String epic, String tag, String assignee, boolean includeTrashed) {
 

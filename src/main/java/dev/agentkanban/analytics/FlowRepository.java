@@ -63,10 +63,9 @@ class FlowRepository {
                 where b.workspace_id = :ws and b.board_id = :board
                   and b.action in ('created', 'moved', 'status_changed', 'deleted', 'restored', 'purged')""");
         if (!f.isEmpty()) {
+            // tasks in the trash keep their attributes and count on the days they were on the board, as in
+            // the unfiltered view; purged tasks have none left and drop out
             sql.append(" and b.task_id in (select t.id from tasks t where t.workspace_id = :ws");
-            if (!f.includeTrashed()) {
-                sql.append(" and t.deleted_at is null");
-            }
             if (f.epic() != null) {
                 sql.append(" and t.epic = :epic");
             }

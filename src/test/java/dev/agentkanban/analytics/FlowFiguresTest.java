@@ -138,6 +138,52 @@ class FlowFiguresTest extends ApiTest {
         h.moved(y, b, rv, dn, at("08T00:00"));
         h.status(y, b, "pending", "completed", dn, at("08T00:00"));
 
+        // the trash: in review, to the trash, restored, completed
+        long z = h.task(b, dn, "completed", at("03T00:00"), at("11T00:00"), null);
+        h.created(z, b, td, at("03T00:00"));
+        h.moved(z, b, td, rv, at("04T00:00"));
+        h.deleted(z, b, rv, at("06T00:00"));
+        h.restored(z, b, rv, at("08T12:00"));
+        h.moved(z, b, rv, dn, at("11T00:00"));
+        h.status(z, b, "pending", "completed", dn, at("11T00:00"));
+        // completed, then in the trash now (left out of completions), and one archived where it was
+        long zt = h.task(b, dn, "completed", at("02T00:00"), at("05T00:00"), null);
+        h.offBoard(zt, true);
+        h.created(zt, b, ip, at("02T00:00"));
+        h.moved(zt, b, ip, dn, at("05T00:00"));
+        h.status(zt, b, "in_progress", "completed", dn, at("05T00:00"));
+        h.deleted(zt, b, dn, at("09T00:00"));
+        long za = h.task(b, ip, "in_progress", at("02T00:00"), null, null);
+        h.offBoard(za, false);
+        h.created(za, b, ip, at("02T00:00"));
+        h.archived(za, b, ip, at("07T00:00"));
+
+        // trails of several tasks written by one statement, out of order: the set-based path
+        long m1 = h.task(b, dn, "completed", at("03T08:00"), at("09T08:00"), null);
+        long m2 = h.task(b, rv, "in_progress", at("04T08:00"), null, null);
+        jdbc.sql("""
+                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor,
+                                          column_id, occurred_at)
+                select :ws, :board, x.task, x.action, x.field, x.old, x.neu, 'tester', x.col, x.at::timestamptz
+                from (values
+                    (:m1, 'status_changed', 'status', 'in_progress', 'completed', :dn, '2026-03-09T08:00Z'),
+                    (:m2, 'moved', 'column', :ip::text, :rv::text, :rv, '2026-03-06T08:00Z'),
+                    (:m1, 'created', null, null, 'title', :ip, '2026-03-03T08:00Z'),
+                    (:m2, 'created', null, null, 'title', :ip, '2026-03-04T08:00Z'),
+                    (:m1, 'moved', 'column', :ip::text, :dn::text, :dn, '2026-03-09T08:00Z'),
+                    (:m2, 'deleted', null, 'title', null, :ip, '2026-03-05T08:00Z'),
+                    (:m2, 'restored', null, 'title', null, :ip, '2026-03-05T20:00Z')
+                ) as x(task, action, field, old, neu, col, at)
+                """)
+                .param("ws", b.workspace())
+                .param("board", b.id())
+                .param("m1", m1)
+                .param("m2", m2)
+                .param("ip", ip)
+                .param("rv", rv)
+                .param("dn", dn)
+                .update();
+
         // written through the API today: created, moved along, one completed, one deleted
         for (int i = 0; i < 3; i++) {
             Response created = http.post("/api/v1/tasks", obj("board_id", b.id(), "title", "live " + i));
@@ -151,6 +197,26 @@ class FlowFiguresTest extends ApiTest {
                 assertThat(http.delete("/api/v1/tasks/" + id).status()).isEqualTo(204);
             }
         }
+        // through the API: to the trash and back, then done; archived when done; trashed and purged
+        long back = apiTask("restored", ip);
+        assertThat(http.delete("/api/v1/tasks/" + back).status()).isEqualTo(204);
+        Response restored = http.post("/api/v1/tasks/" + back + "/restore", obj());
+        assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+        move(back, dn);
+        long archived = apiTask("archived", dn);
+        Response archive = http.post("/api/v1/tasks/" + archived + "/archive", obj());
+        assertThat(archive.status()).as(archive.body()).isEqualTo(200);
+        long purged = apiTask("purged", rv);
+        assertThat(http.delete("/api/v1/tasks/" + purged).status()).isEqualTo(204);
+        Response purge = http.delete("/api/v1/trash/" + purged);
+        assertThat(purge.status()).as(purge.body()).isIn(200, 204);
+    }
+
+    private long apiTask(String title, long column) {
+        Response created = http.post("/api/v1/tasks", obj("board_id", b.id(), "title", title));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        move(created.id(), column);
+        return created.id();
     }
 
     private void move(long task, long column) {
@@ -189,6 +255,32 @@ class FlowFiguresTest extends ApiTest {
         jdbc.sql("select flow_rebuild(:ws)").param("ws", b.workspace()).query().listOfRows();
         assertThat(tables()).isEqualTo(kept);
         assertThat(kept.get("flow_spans")).isNotEmpty();
+    }
+
+    @Test
+    void aDeferredBulkLoadEndsWithTheFiguresTheTriggerWouldKeep(
+            @Autowired FlowFigures figures, @Autowired dev.agentkanban.platform.Transactions tx) {
+        History h = new History(jdbc, http);
+        long ip = b.col(2), dn = b.col(4);
+        long task = h.task(b, dn, "completed", at("15T00:00"), at("16T00:00"), null);
+        Long seenInside = CurrentRequest.runAs(
+                new RequestContext(b.workspace(), "tester", Role.MEMBER),
+                () -> tx.write(() -> figures.deferred(b.workspace(), () -> {
+                    h.created(task, b, ip, at("15T00:00"));
+                    h.moved(task, b, ip, dn, at("16T00:00"));
+                    h.status(task, b, "in_progress", "completed", dn, at("16T00:00"));
+                    // skipped while loading: nothing kept for the task yet
+                    return jdbc.sql("select count(*) from flow_spans where task_id = :id")
+                            .param("id", task)
+                            .query(Long.class)
+                            .single();
+                })));
+        assertThat(seenInside).isZero();
+        Map<String, List<Map<String, Object>>> kept = tables();
+        assertThat(kept.get("flow_spans")).anyMatch(r -> ((Number) r.get("task_id")).longValue() == task);
+        jdbc.sql("select flow_rebuild(:ws)").param("ws", b.workspace()).query().listOfRows();
+        assertThat(tables()).isEqualTo(kept);
+        compare(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-20"), "UTC");
     }
 
     /** The kept figures with the counters summed per key and their zero rows left out. */

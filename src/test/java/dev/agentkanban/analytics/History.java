@@ -101,6 +101,26 @@ public final class History {
         row(task, b, "deleted", null, "title", null, column, at);
     }
 
+    /** A restore from the trash into {@code column}. */
+    public void restored(long task, Board b, long column, Instant at) {
+        row(task, b, "restored", null, "title", null, column, at);
+    }
+
+    public void archived(long task, Board b, long column, Instant at) {
+        row(task, b, "archived", null, null, null, column, at);
+    }
+
+    /**
+     * Puts the task row in the trash (or the archive) as it is now, without a trail: write the rows
+     * with {@link #deleted} or {@link #archived}.
+     */
+    public void offBoard(long task, boolean trash) {
+        jdbc.sql("update tasks set position = null, " + (trash ? "deleted_at" : "archived_at") + " = now() where id = :id")
+                .param("id", task)
+                .update();
+        jdbc.sql("delete from task_history where task_id = :id").param("id", task).update();
+    }
+
     private void row(long task, Board b, String action, String field, String old, String neu, long column, Instant at) {
         jdbc.sql("""
                 insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor, column_id, occurred_at)
