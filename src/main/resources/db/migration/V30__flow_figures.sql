@@ -83,6 +83,26 @@ create table flow_counts_daily (
 );
 create index flow_counts_daily_workspace_idx on flow_counts_daily (workspace_id);
 
+-- Creation rows for a whole INSERT into tasks at once (a statement-level trigger with its transition
+-- table instead of one history statement per row): an INSERT ... SELECT of 100,000 tasks writes their
+-- creation rows in one statement, which the flow trigger below then recomputes in one pass. Updates
+-- and deletions keep the row trigger of V28.
+drop trigger tasks_audit on tasks;
+create trigger tasks_audit after update or delete on tasks for each row execute function tasks_audit();
+
+create function tasks_audit_insert() returns trigger language plpgsql as $$
+begin
+    insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor, column_id)
+    select n.workspace_id, n.board_id, n.id, 'created', null, null, n.title, kanban_actor(), n.column_id
+    from new_rows n
+    order by n.id;
+    return null;
+end
+$$;
+
+create trigger tasks_audit_insert after insert on tasks
+    referencing new table as new_rows for each statement execute function tasks_audit_insert();
+
 -- The 15-minute UTC bucket of an instant (every zone in use today is offset by whole quarter hours).
 create function flow_bucket(t timestamptz) returns timestamptz language sql immutable as $$
     select date_bin('15 minutes', t, timestamptz '2000-01-01 00:00:00+00')
@@ -142,29 +162,59 @@ create function flow_seconds(a timestamptz, b timestamptz) returns double precis
     select (floor(extract(epoch from (b - a)) * 1000) / 1000)::double precision
 $$;
 
--- Recomputes a set of tasks (distinct ids) from their trails, set-based: the counters get the
--- difference between the tasks' new stays and their kept ones (grouped per key and in key order, so
--- two writers take counter rows in the same order and cannot deadlock on them), then the stays and
--- the per-task rows are replaced by what the trail says now.
+-- The board a task was on at instant t: the stay that holds t, else the last stay entered by then,
+-- else the fallback (TaskFlow.completedOnBoard in Java). Stays given in order.
+create function flow_board_at(boards bigint[], froms timestamptz[], tos timestamptz[], t timestamptz,
+                              fallback bigint)
+    returns bigint language plpgsql immutable as $$
+declare
+    i integer;
+    last bigint;
+begin
+    if t is null then
+        return null;
+    end if;
+    for i in 1 .. coalesce(array_length(boards, 1), 0) loop
+        if froms[i] <= t and (tos[i] is null or tos[i] > t) then
+            return boards[i];
+        end if;
+    end loop;
+    for i in 1 .. coalesce(array_length(boards, 1), 0) loop
+        if froms[i] <= t then
+            last := boards[i];
+        end if;
+    end loop;
+    return coalesce(last, fallback);
+end
+$$;
+
+-- Recomputes a set of tasks (distinct ids) from their trails, set-based, in four statements: (1) the
+-- tasks' kept stays are deleted and the counters get the difference between their new stays and the
+-- deleted ones, grouped per key and in key order (two writers take counter rows in the same order
+-- and cannot deadlock on them); (2) the new stays are inserted; (3) tasks without a trail lose their
+-- row; (4) the per-task rows are replaced by what the trail says now. Each statement runs by EXECUTE
+-- ... USING, planned for the actual array (one task: index lookups; a bulk load: hash joins), so the
+-- work stays linear in the number of rows of the tasks touched.
 create function flow_rebuild_tasks(ids bigint[]) returns void language plpgsql as $$
 begin
     if coalesce(cardinality(ids), 0) = 0 then
         return;
     end if;
 
-    with neu as (
+    with gone as (
+        delete from flow_spans s using unnest(ids) as i(id)
+        where s.task_id = i.id
+        returning s.workspace_id, s.board_id, s.column_id, s.entered_at, s.left_at
+    ), neu as (
         select * from flow_trail_spans(ids)
     ), d as (
         select n.workspace_id, n.board_id, n.column_id, n.entered_at as t, 1 as d from neu n
         union all
         select n.workspace_id, n.board_id, n.column_id, n.left_at, -1 from neu n where n.left_at is not null
         union all
-        select s.workspace_id, s.board_id, s.column_id, s.entered_at, -1
-        from unnest(ids) as i(id) join flow_spans s on s.task_id = i.id
+        select g.workspace_id, g.board_id, g.column_id, g.entered_at, -1 from gone g
         union all
-        select s.workspace_id, s.board_id, s.column_id, s.left_at, 1
-        from unnest(ids) as i(id) join flow_spans s on s.task_id = i.id
-        where s.left_at is not null
+        select g.workspace_id, g.board_id, g.column_id, g.left_at, 1 from gone g where g.left_at is not null
     ), quarter as (
         insert into flow_counts as c (workspace_id, board_id, bucket, column_id, delta)
         select min(d.workspace_id), d.board_id, flow_bucket(d.t), d.column_id, sum(d.d)
@@ -180,28 +230,18 @@ begin
     group by d.board_id, (d.t at time zone 'UTC')::date, d.column_id
     having sum(d.d) <> 0
     order by 2, 3, 4
-    on conflict (board_id, day, column_id) do update set delta = c.delta + excluded.delta;
+    on conflict (board_id, day, column_id) do update set delta = c.delta + excluded.delta
+;
 
-    with neu as (
-        select * from flow_trail_spans(ids)
-    ), up as (
-        insert into flow_spans as s (task_id, ord, workspace_id, board_id, column_id, entered_at, left_at)
-        select neu.task_id, neu.ord, neu.workspace_id, neu.board_id, neu.column_id, neu.entered_at, neu.left_at
-        from neu
-        order by neu.task_id, neu.ord
-        on conflict (task_id, ord) do update set
-            workspace_id = excluded.workspace_id, board_id = excluded.board_id, column_id = excluded.column_id,
-            entered_at = excluded.entered_at, left_at = excluded.left_at
-        where (s.workspace_id, s.board_id, s.column_id, s.entered_at, s.left_at) is distinct from
-              (excluded.workspace_id, excluded.board_id, excluded.column_id, excluded.entered_at, excluded.left_at)
-    )
-    delete from flow_spans s using unnest(ids) as i(id)
-    where s.task_id = i.id
-      and not exists (select 1 from neu where neu.task_id = s.task_id and neu.ord = s.ord);
+    insert into flow_spans (task_id, ord, workspace_id, board_id, column_id, entered_at, left_at)
+    select n.task_id, n.ord, n.workspace_id, n.board_id, n.column_id, n.entered_at, n.left_at
+    from flow_trail_spans(ids) n
+;
 
     delete from flow_tasks f using unnest(ids) as i(id)
     where f.task_id = i.id
-      and not exists (select 1 from task_history h where h.task_id = i.id and h.action = 'created');
+      and not exists (select 1 from task_history h where h.task_id = i.id and h.action = 'created')
+;
 
     with tr as (
         select t.*,
@@ -223,9 +263,23 @@ begin
     ), st as (
         select p.*, k.id is not null as has_now, k.created_at as now_created, k.completed_at as now_completed,
                case when p.n_status > 0 then p.first_from when k.id is not null then k.status else 'pending' end
-                   as initial
+                   as initial,
+               y.boards, y.froms, y.tos, y.cols, y.started, coalesce(cardinality(y.boards), 0) as n
         from per p
         left join tasks k on k.id = p.task_id
+        -- each task's stays by its primary key: one index range per task, whatever the plan
+        cross join lateral (
+            select array_agg(s.board_id order by s.ord) as boards,
+                   array_agg(s.entered_at order by s.ord) as froms,
+                   array_agg(s.left_at order by s.ord) as tos,
+                   array_agg(s.column_id order by s.ord) as cols,
+                   (array_agg(s.entered_at order by s.ord)
+                       filter (where (select c.kind from board_columns c
+                                      where c.id = s.column_id and c.workspace_id = s.workspace_id)
+                                     in ('in_progress', 'review', 'blocked')))[1] as started
+            from flow_spans s
+            where s.task_id = p.task_id
+        ) y
     ), fin as (
         select st.*, case when st.n_status > 0 then st.last_to else st.initial end as final,
                coalesce(st.now_created, st.created_row_at) as created
@@ -236,46 +290,31 @@ begin
                    case when fin.n_status > 0 then fin.last_status_at
                         when fin.has_now then coalesce(fin.now_completed, fin.now_created)
                         else fin.created_row_at end
-               end as completed
+               end as completed,
+               fin.deleted is null and fin.n > 0 and fin.tos[fin.n] is null as on_board
         from fin
-    ), calc as (
-        select d.*,
-               case when d.completed is not null then coalesce(
-                   (select s.board_id from flow_spans s
-                    where s.task_id = d.task_id and s.entered_at <= d.completed
-                      and (s.left_at is null or s.left_at > d.completed)
-                    order by s.ord limit 1),
-                   (select s.board_id from flow_spans s
-                    where s.task_id = d.task_id and s.entered_at <= d.completed
-                    order by s.ord desc limit 1),
-                   d.created_board) end as completed_board,
-               (select s.entered_at from flow_spans s
-                join board_columns c on c.id = s.column_id and c.workspace_id = s.workspace_id
-                where s.task_id = d.task_id and c.kind in ('in_progress', 'review', 'blocked')
-                order by s.ord limit 1) as started,
-               (select s from flow_spans s where s.task_id = d.task_id order by s.ord desc limit 1) as last_span
-        from done d
     )
     insert into flow_tasks as f (task_id, workspace_id, created_at, created_board, deleted_at, started_at,
                                  completed_at, completed_board, final_status, lead_seconds, cycle_seconds,
                                  cur_board, cur_column, cur_entered)
-    select c.task_id, c.ws, c.created, c.created_board, c.deleted, c.started, c.completed, c.completed_board,
-           c.final,
-           case when c.completed is not null then flow_seconds(c.created, c.completed) end,
-           case when c.completed is not null and c.started <= c.completed
-                then flow_seconds(c.started, c.completed) end,
-           case when c.deleted is null and (c.last_span).left_at is null then (c.last_span).board_id end,
-           case when c.deleted is null and (c.last_span).left_at is null then (c.last_span).column_id end,
-           case when c.deleted is null and (c.last_span).left_at is null then (c.last_span).entered_at end
-    from calc c
-    order by c.task_id
+    select d.task_id, d.ws, d.created, d.created_board, d.deleted, d.started, d.completed,
+           flow_board_at(d.boards, d.froms, d.tos, d.completed, d.created_board), d.final,
+           case when d.completed is not null then flow_seconds(d.created, d.completed) end,
+           case when d.completed is not null and d.started <= d.completed
+                then flow_seconds(d.started, d.completed) end,
+           case when d.on_board then d.boards[d.n] end,
+           case when d.on_board then d.cols[d.n] end,
+           case when d.on_board then d.froms[d.n] end
+    from done d
+    order by d.task_id
     on conflict (task_id) do update set
         workspace_id = excluded.workspace_id, created_at = excluded.created_at,
         created_board = excluded.created_board, deleted_at = excluded.deleted_at,
         started_at = excluded.started_at, completed_at = excluded.completed_at,
         completed_board = excluded.completed_board, final_status = excluded.final_status,
         lead_seconds = excluded.lead_seconds, cycle_seconds = excluded.cycle_seconds,
-        cur_board = excluded.cur_board, cur_column = excluded.cur_column, cur_entered = excluded.cur_entered;
+        cur_board = excluded.cur_board, cur_column = excluded.cur_column, cur_entered = excluded.cur_entered
+;
 end
 $$;
 
@@ -387,3 +426,9 @@ begin
     perform set_config('kanban.workspace_id', '', true);
 end
 $$;
+
+-- fresh statistics for the planner: the figures went from empty to the whole history
+analyze flow_tasks;
+analyze flow_spans;
+analyze flow_counts;
+analyze flow_counts_daily;

@@ -25,12 +25,9 @@ public class FlowFigures {
     public <T> T deferred(long workspaceId, Supplier<T> load) {
         Transactions.requireActive("a deferred load must run inside its write transaction");
         defer(true);
-        T result;
-        try {
-            result = load.get();
-        } finally {
-            defer(false);
-        }
+        // a load that fails rolls the transaction back, and the setting with it: nothing to undo then
+        T result = load.get();
+        defer(false);
         jdbc.sql("select flow_rebuild(:ws)")
                 .param("ws", workspaceId)
                 .query((rs, n) -> 1)

@@ -161,7 +161,7 @@ class FlowRepository {
         return out;
     }
 
-    // ---- the kept figures (V24__flow_figures.sql): exact, maintained with every history write ----
+    // ---- the kept figures (V30__flow_figures.sql): exact, maintained with every history write ----
 
     /** A counter row: {@code delta} tasks entered (positive) or left (negative) the column at {@code key}. */
     record Delta<K>(K key, long columnId, long delta) {}

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The kept flow figures (V24__flow_figures.sql: spans, per-task summaries and counters maintained by
+ * The kept flow figures (V30__flow_figures.sql: spans, per-task summaries and counters maintained by
  * a trigger on task_history) give exactly what rebuilding the tasks from their trail gives, on a
  * history built to be awkward: moves back and forth, a task reopened and completed again, deletions
  * (one of a completed task), a task that changes board and comes back, rows inserted out of order,
