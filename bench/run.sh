@@ -675,6 +675,7 @@ mkdir -p "$(dirname "$OUT")"
   echo '```sh'
   echo "bench/run.sh           # 10 s per measurement, about 25 minutes"
   echo "bench/run.sh --quick   # every operation for 2 s, 10,000 tasks, 8 connections: about 2 minutes"
+  echo "bench/fanout.sh        # the inbox fan-out to 1,000 watchers (issue 15): docs/benchmarks-fanout.md"
   echo '```'
   echo
   echo "It needs PostgreSQL on 127.0.0.1:5432 (user \`postgres\`, trust), \`psql\`, \`pgbench\`, \`curl\`,"
@@ -756,6 +757,13 @@ mkdir -p "$(dirname "$OUT")"
   echo "share the cores with the service and PostgreSQL."
   echo
   echo "$WS_TABLE"
+  echo
+  echo "## Inbox fan-out (issue 15)"
+  echo
+  echo "One change to a task that 1,000 members watch, each with a WebSocket open: the time until every"
+  echo "inbox row exists and until every live notification is delivered. Measured by its own script,"
+  echo "\`bench/fanout.sh\` (on the test harness, about 3 minutes), not by this run; its latest figures are"
+  echo "in [benchmarks-fanout.md](benchmarks-fanout.md)."
   echo
   echo "## Budget"
   echo

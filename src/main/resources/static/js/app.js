@@ -11,6 +11,7 @@ import { editColumns } from './columns.js';
 import { openArchive } from './archive.js';
 import { showSettings } from './settings.js';
 import { newBoardDialog, saveAsTemplate } from './templates.js';
+import { Inbox } from './inbox.js';
 
 const TIMES_EVERY_MS = 60000;
 
@@ -25,12 +26,14 @@ const app = {
   live: null,
   timesTimer: null,
   settingsTab: null,
+  inbox: null,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
 
 function showLogin(message = '') {
   teardown();
+  app.inbox?.stop();
   $('#app-view').hidden = true;
   $('#login-view').hidden = false;
   $('#login-message').textContent = message;
@@ -103,8 +106,12 @@ async function enter() {
   $('#workspace-select').replaceChildren(...options(app.workspaces.map((w) => [w.id, w.name]), app.workspace.id));
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
   const params = new URLSearchParams(window.location.search); // read before loading a board rewrites it
+  startInbox();
   await loadBoards(loc.board);
   if (params.get('view') === 'settings') openSettings(params.get('tab'));
+  // a link from a notification mail (?card=<task id>) opens that card
+  const card = params.get('card');
+  if (card && /^\d+$/.test(card)) app.panel?.open(Number(card));
 }
 
 // ---- settings (tokens, members, workspaces, webhooks, import/export, profile, users) -------------
@@ -159,10 +166,27 @@ function closeSettings() {
   $('#open-settings').focus();
 }
 
+/** The bell of the chosen workspace; a notification opens its card, on its board. */
+function startInbox() {
+  if (!app.inbox) {
+    app.inbox = new Inbox({
+      onOpen: async (taskId, boardId) => {
+        if (boardId != null && boardId !== app.boardId) {
+          $('#board-select').value = String(boardId);
+          await loadBoards(boardId);
+        }
+        app.panel?.open(taskId);
+      },
+    });
+  }
+  app.inbox.start();
+}
+
 async function switchWorkspace(id) {
   app.workspace = app.workspaces.find((w) => w.id === id);
   session.workspaceId = id;
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
+  startInbox();
   await loadBoards(null);
 }
 
@@ -231,6 +255,7 @@ async function openBoard(boardId) {
     workspaceId: app.workspace.id,
     token: session.token,
     onEvent: (e) => liveEvent(view, e),
+    onNotification: (msg) => app.inbox?.received(msg),
     onResync: () => view.load({ announce: true }).catch(() => {}),
     onStatus: (status) => {
       const el = $('#live-status');

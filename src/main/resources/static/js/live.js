@@ -28,9 +28,10 @@ export class LiveUpdates {
    * @param onEvent     (event) => void, for each board event, in order
    * @param onResync    () => Promise, reload the board state (when what happened meanwhile is not known)
    * @param onStatus    ('live' | 'polling' | 'offline') => void
+   * @param onNotification (message) => void, for each of the member's own notifications (issue 15)
    */
-  constructor({ boardId, workspaceId, token, onEvent, onResync, onStatus }) {
-    Object.assign(this, { boardId, workspaceId, token, onEvent, onResync, onStatus });
+  constructor({ boardId, workspaceId, token, onEvent, onResync, onStatus, onNotification }) {
+    Object.assign(this, { boardId, workspaceId, token, onEvent, onResync, onStatus, onNotification });
     this.lastEventId = null; // the cursor: every event up to it is in the state shown
     this.stopped = false;
     this.socket = null;
@@ -171,6 +172,9 @@ export class LiveUpdates {
       }
       case 'heartbeat':
         this.send({ type: 'heartbeat_response' });
+        break;
+      case 'notification':
+        this.onNotification?.(msg);
         break;
       case 'error':
         if (msg.code === 'cursor_expired') {

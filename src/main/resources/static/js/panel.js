@@ -90,6 +90,10 @@ export class CardPanel {
     const moveColumn = h('select', { name: 'move_column', 'aria-label': 'Move to column', disabled: ro },
       options(columns.map((c) => [c.id, c.name]), t.column_id));
     const moveWhere = h('select', { name: 'move_where', 'aria-label': 'Place', disabled: ro }, options([['top', 'at the top'], ['bottom', 'at the bottom']], 'top'));
+    // watching (issue 15): anyone who can see the card, viewers too, may watch or unwatch it
+    this.watchButton = h('button', { type: 'button', class: 'watch-toggle', 'aria-pressed': 'false', disabled: true,
+      title: 'Watchers hear of comments, moves and completion in their notifications',
+      on: { click: () => this.toggleWatch() } }, 'Watch');
     const form = h('form', { class: 'panel-form', on: { submit: (e) => { e.preventDefault(); this.save(); } } },
       h('div', { class: 'panel-head' },
         this.fields.title,
@@ -98,6 +102,9 @@ export class CardPanel {
       h('p', { class: 'panel-facts' },
         h('span', { class: `status status-${t.status}` }, t.status.replace('_', ' ')),
         ` · ${t.column} · created by ${t.created_by || 'unknown'} ${when(t.created_at, true)} · #${t.id} · v${t.version}`),
+      h('p', { class: 'panel-people' },
+        h('span', { class: 'panel-assignees' }, `Assignees: ${t.assignees?.length ? t.assignees.join(', ') : 'none'}`),
+        this.watchButton),
       h('div', { class: 'panel-move' },
         h('label', {}, 'Move to ', moveColumn), moveWhere,
         h('button', { type: 'button', class: 'move-button', disabled: ro, on: { click: () => this.move(Number(moveColumn.value), moveWhere.value) } }, 'Move')),
@@ -269,11 +276,42 @@ export class CardPanel {
   }
 
   reloadSections() {
+    this.loadWatching();
     this.breakdown.load();
     this.loadHints();
     this.loadComments();
     this.loadEvidence();
     this.loadHistory();
+  }
+
+  async loadWatching() {
+    const id = this.task.id;
+    try {
+      const w = await get(`/api/v1/tasks/${id}/watchers`);
+      if (this.task?.id === id) this.showWatching(w.watching);
+    } catch {
+      // the button stays disabled
+    }
+  }
+
+  showWatching(watching) {
+    this.watchButton.disabled = false;
+    this.watchButton.setAttribute('aria-pressed', String(watching));
+    this.watchButton.textContent = watching ? 'Watching' : 'Watch';
+  }
+
+  async toggleWatch() {
+    const watching = this.watchButton.getAttribute('aria-pressed') === 'true';
+    const path = `/api/v1/tasks/${this.task.id}/watchers/me`;
+    this.watchButton.disabled = true;
+    try {
+      const r = watching ? await del(path) : await put(path);
+      this.showWatching(r && typeof r.watching === 'boolean' ? r.watching : !watching);
+      toast(watching ? 'You no longer watch this card.' : 'You watch this card now.');
+    } catch (e) {
+      this.watchButton.disabled = false;
+      toast(`Cannot change watching: ${e.explanation || e.message}`, 'error');
+    }
   }
 
   async move(columnId, where) {

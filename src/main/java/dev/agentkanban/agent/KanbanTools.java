@@ -12,6 +12,7 @@ import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.Evidences;
 import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
+import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
@@ -71,6 +72,7 @@ class KanbanTools {
     private final Relations relations;
     private final Checklists checklists;
     private final TaskArchive archive;
+    private final Notifications notifications;
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
@@ -87,6 +89,7 @@ class KanbanTools {
             Relations relations,
             Checklists checklists,
             TaskArchive archive,
+            Notifications notifications,
             RequestBodies bodies,
             Transactions tx,
             JsonMapper json) {
@@ -101,6 +104,7 @@ class KanbanTools {
         this.relations = relations;
         this.checklists = checklists;
         this.archive = archive;
+        this.notifications = notifications;
         this.bodies = bodies;
         this.tx = tx;
         this.json = json;
@@ -113,6 +117,10 @@ class KanbanTools {
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
             case "list_columns" -> Map.of("columns", boards.columns(board(a)));
             case "list_tasks" -> listTasks(a);
+            case "list_my_tasks" -> listMyTasks(a);
+            case "get_my_notifications" ->
+                notifications.inbox(!Boolean.FALSE.equals(a.optionalBoolean("unread_only")), page(a));
+            case "mark_notifications_read" -> markRead(a);
             case "get_task" -> getTask(a.requiredLong("task_id"));
             case "create_task" -> tasks.create(bodies.bind(json.valueToTree(withBoardAndColumn(a)), CreateTask.class));
             case "edit_task" -> editTask(a);
@@ -185,7 +193,9 @@ class KanbanTools {
                 a.optionalBoolean("blocked"),
                 a.optionalBoolean("ready"),
                 a.optionalLong("parent_id"),
-                null);
+                null,
+                a.optionalBoolean("unassigned"),
+                Map.of());
         return queries.list(filter, page(a));
     }
 
@@ -195,6 +205,25 @@ class KanbanTools {
             return archive.trash(board, page(a));
         }
         return queries.list(TaskFilter.ofBoard(board, "-updated_at", true), page(a));
+    }
+
+    /** The caller's tasks: assigned to them (as a member, or by their name); open ones unless status says. */
+    private Object listMyTasks(ToolArguments a) {
+        Long board = a.has("board") ? board(a) : null;
+        List<TaskStatus> statuses = enums(TaskStatus.class, "status", a.optionalStrings("status"));
+        return queries.list(
+                TaskFilter.mine(
+                        board, statuses.isEmpty() ? List.of(TaskStatus.PENDING, TaskStatus.IN_PROGRESS) : statuses),
+                page(a));
+    }
+
+    private Object markRead(ToolArguments a) {
+        Long id = a.optionalLong("notification_id");
+        if (id != null) {
+            return Map.of("notification", notifications.markRead(id), "unread_count", notifications.unreadCount());
+        }
+        int marked = notifications.markAllRead();
+        return Map.of("marked", marked, "unread_count", 0);
     }
 
     private Map<String, Object> getTask(long id) {

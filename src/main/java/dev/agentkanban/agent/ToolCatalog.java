@@ -85,17 +85,57 @@ final class ToolCatalog {
                         statuses(),
                         priorities(),
                         text("epic", "Only tasks of this epic (exact)."),
-                        text("assignee", "Only tasks assigned to this user or agent name (exact)."),
+                        text(
+                                "assignee",
+                                "Only tasks assigned to this member (username; me for yourself) or free-text name."),
                         text("tag", "Only tasks carrying this tag (case-insensitive name)."),
                         enumeration("owner", "Only tasks owned by a user or an agent.", List.of("user", "agent")),
                         bool("overdue", "true: only overdue open tasks; false: only tasks that are not overdue."),
                         bool("blocked", "true: only tasks with an open blocker; false: only tasks without one."),
                         bool("ready", "true: only open tasks without open blockers (workable now); false: the others."),
                         integer("parent_id", "Only the subtasks of this task.", 1, null),
+                        bool("unassigned", "true: only tasks nobody is assigned to; false: only assigned ones."),
                         text("q", "Full-text search (web search syntax: words, \"phrases\", -excluded)."),
                         text("sort", "Sort key, e.g. priority or -updated_at."),
                         limit(),
                         offset())));
+
+        tools.add(tool(
+                "list_my_tasks",
+                "List my tasks",
+                """
+                The tasks assigned to you (the caller): as a member assignee, or by your name in the
+                assignee field. Open tasks (pending, in_progress) unless status says otherwise; board
+                narrows to one board. Sorted by priority, most urgent first. Returns {items: [task], total,
+                limit, offset}; at most 100 tasks a page (limit 1-100, default 50), page on with offset.""",
+                readOnly(),
+                schema(List.of(), board(), statuses(), limit(), offset())));
+
+        tools.add(tool(
+                "get_my_notifications",
+                "Get my notifications",
+                """
+                Your inbox in this workspace, newest first: what happened (kind: assigned, mentioned,
+                commented, moved, completed, due_soon, overdue, unblocked, rule), on which task (task_id,
+                title), by whom (actor), when, and whether you have read it. Being mentioned (@your-name)
+                or assigned lands here; poll it to learn about work that needs you. Unread ones only
+                unless unread_only is false. Returns {items, total, limit, offset, unread_count}. Reading
+                does not mark anything read: use mark_notifications_read.""",
+                readOnly(),
+                schema(
+                        List.of(),
+                        bool("unread_only", "Only unread notifications (default true)."),
+                        limit(),
+                        offset())));
+
+        tools.add(tool(
+                "mark_notifications_read",
+                "Mark notifications read",
+                """
+                Marks one of your notifications read (notification_id), or all of them when no id is
+                given. Returns the notification (or how many were marked) and your unread count.""",
+                write(false, true),
+                schema(List.of(), integer("notification_id", "The notification to mark read.", 1, null))));
 
         tools.add(tool("get_task", "Get a task", """
                 One task in full: all fields (title, description, acceptance_criteria, status, priority,

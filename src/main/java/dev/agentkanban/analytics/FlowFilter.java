@@ -2,7 +2,8 @@ package dev.agentkanban.analytics;
 
 /**
  * Which tasks of a board the flow figures cover: all (every field null), or those whose current epic,
- * tag or assignee matches (case-sensitive for epic and assignee, case-insensitive for the tag name).
+ * tag or assignee matches (case-sensitive for epic, case-insensitive for the tag name; the assignee is
+ * the free-text name or a member assignee, {@code me} the caller).
  * Tasks now in the trash (or purged) are left out of the completions (throughput, lead and cycle
  * times, forecasts, performance) unless {@code includeTrashed}; the cumulative flow counts every task
  * on the days it was on the board, and a filter, which reads the task's current attributes, drops

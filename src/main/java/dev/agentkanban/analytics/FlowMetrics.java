@@ -106,7 +106,13 @@ public class FlowMetrics {
     FlowReport flow(long boardId, String from, String to, String tz, FlowFilter filter, Set<Part> parts) {
         FlowParams p = FlowParams.of(from, to, tz, filter.epic(), filter.tag(), filter.assignee(), clock);
         return flow(
-                boardId, p.from(), p.to(), p.zone(), p.filter().withTrashed(filter.includeTrashed()), parts, Source.BEST);
+                boardId,
+                p.from(),
+                p.to(),
+                p.zone(),
+                p.filter().withTrashed(filter.includeTrashed()),
+                parts,
+                Source.BEST);
     }
 
     /** The parts of a report; a single table needs only some of them. */

@@ -70,7 +70,10 @@ class FlowRepository {
                 sql.append(" and t.epic = :epic");
             }
             if (f.assignee() != null) {
-                sql.append(" and t.assignee = :assignee");
+                // the free-text name or a member assignee (V31), as the task list's filter
+                sql.append(" and (t.assignee = :assignee or t.id in (select a.task_id from task_assignees a"
+                        + " join users u on u.id = a.user_id"
+                        + " where lower(u.username) = lower(:assignee) and a.workspace_id = t.workspace_id))");
             }
             if (f.tag() != null) {
                 sql.append(" and exists (select 1 from task_tags tt join tags g on g.id = tt.tag_id"
@@ -89,7 +92,12 @@ class FlowRepository {
             p.put("epic", f.epic());
         }
         if (f.assignee() != null) {
-            p.put("assignee", f.assignee());
+            // "me" is the caller, as in the task list's filter
+            p.put(
+                    "assignee",
+                    "me".equalsIgnoreCase(f.assignee().trim())
+                            ? dev.agentkanban.identity.CurrentRequest.get().actor()
+                            : f.assignee().trim());
         }
         if (f.tag() != null) {
             p.put("tag", f.tag());
@@ -242,8 +250,7 @@ class FlowRepository {
     }
 
     /** Tasks completed in {@code [start, end)} while on the board, by completion then id. */
-    List<Completion> completions(
-            long ws, long boardId, Instant start, Instant end, boolean titles, boolean trashed) {
+    List<Completion> completions(long ws, long boardId, Instant start, Instant end, boolean titles, boolean trashed) {
         String title = titles
                 ? "(select t.title from tasks t where t.workspace_id = f.workspace_id and t.id = f.task_id)"
                 : "null";

@@ -33,6 +33,7 @@ final class TaskFlow {
     final Instant created;
     /** When the task went to the trash (or was purged) for the last time, if it is still gone; else null. */
     final Instant deleted;
+
     final List<Span> spans;
     final List<StatusChange> statuses;
     final String initialStatus;

@@ -101,6 +101,66 @@ class BoardRepository {
         return board.stream().findFirst().map(b -> b.withColumns(List.copyOf(columns)));
     }
 
+    /**
+     * Locks the column (V35's {@code lock_column_for_placement}) and answers, in the same round trip, its
+     * board with the columns in order and, read under the lock, the column itself, its last position
+     * leaving out {@code selfId} and its task count. Empty when the column is not in the workspace.
+     */
+    Optional<ColumnLock> lockForPlacement(long workspaceId, long columnId, long selfId) {
+        List<ColumnLock> lock = new java.util.ArrayList<>(1);
+        List<Board> board = new java.util.ArrayList<>(1);
+        List<BoardColumn> columns = new java.util.ArrayList<>();
+        jdbc.sql("""
+                        select b.id, b.workspace_id, b.name, b.description, b.version, b.created_by, b.created_at,
+                               b.updated_at, c.id as c_id, c.board_id as c_board_id, c.name as c_name,
+                               c.position as c_position, c.kind as c_kind, c.wip_limit as c_wip_limit,
+                               l.id as l_id, l.board_id as l_board_id, l.name as l_name, l.position as l_position,
+                               l.kind as l_kind, l.wip_limit as l_wip_limit, l.last_position, l.task_count
+                        from lock_column_for_placement(:ws, :column, :self) l
+                        join boards b on b.id = l.board_id and b.workspace_id = :ws
+                        join board_columns c on c.board_id = b.id and c.workspace_id = b.workspace_id
+                        order by c.position
+                        """)
+                .param("ws", workspaceId)
+                .param("column", columnId)
+                .param("self", selfId)
+                .query((rs, n) -> {
+                    if (n == 0) {
+                        board.add(board(rs, n));
+                        BoardColumn locked = new BoardColumn(
+                                rs.getLong("l_id"),
+                                rs.getLong("l_board_id"),
+                                rs.getString("l_name"),
+                                rs.getInt("l_position"),
+                                ColumnKind.fromWire(rs.getString("l_kind")),
+                                (Integer) rs.getObject("l_wip_limit"));
+                        lock.add(new ColumnLock(
+                                null, locked, (Long) rs.getObject("last_position"), rs.getLong("task_count")));
+                    }
+                    long id = rs.getLong("c_id");
+                    // the locked column as read under its lock, the others as the statement found them
+                    columns.add(
+                            id == lock.getFirst().column().id()
+                                    ? lock.getFirst().column()
+                                    : new BoardColumn(
+                                            id,
+                                            rs.getLong("c_board_id"),
+                                            rs.getString("c_name"),
+                                            rs.getInt("c_position"),
+                                            ColumnKind.fromWire(rs.getString("c_kind")),
+                                            (Integer) rs.getObject("c_wip_limit")));
+                    return 1;
+                })
+                .list();
+        return lock.stream()
+                .findFirst()
+                .map(l -> new ColumnLock(
+                        board.getFirst().withColumns(List.copyOf(columns)),
+                        l.column(),
+                        l.lastPosition(),
+                        l.taskCount()));
+    }
+
     long insert(long workspaceId, String name, String description, String actor) {
         return insert(workspaceId, name, description, 1, actor, null, null);
     }

@@ -263,6 +263,16 @@ public class Boards {
         return repo.column(ws(), columnId, true).orElseThrow(() -> ApiException.notFound("column", columnId));
     }
 
+    /**
+     * Locks a column like {@link #lockColumn} and answers, in the same round trip, its board with the
+     * columns and, read under the lock, the column's last position (leaving out {@code selfId}, the task
+     * being moved, or 0) and its task count: what placing a task at the column's end needs. Empty when
+     * the column is not in the workspace.
+     */
+    public java.util.Optional<ColumnLock> lockColumnForPlacement(long columnId, long selfId) {
+        return repo.lockForPlacement(ws(), columnId, selfId);
+    }
+
     /** Finds a column of a board by id or by (case-insensitive) name; a miss names the valid columns. */
     public BoardColumn resolveColumn(Board board, Long columnId, String columnName) {
         if (columnId != null) {

@@ -162,6 +162,7 @@ class DemoData implements ApplicationRunner {
                 Map.of("demo", true),
                 tags,
                 null,
+                null,
                 null));
     }
 }

@@ -6,6 +6,7 @@ public enum EventType {
     BOARD_UPDATED,
     BOARD_DELETED,
     COLUMNS_UPDATED,
+    FIELDS_CHANGED,
     TASK_CREATED,
     TASK_UPDATED,
     TASK_MOVED,
@@ -17,6 +18,15 @@ public enum EventType {
     TASK_COMPLETED,
     TASK_UNBLOCKED,
     TASK_BLOCKED,
+    /** A reminder (issue 15): an open task's due date is within the reminder lead time. */
+    TASK_DUE_SOON,
+    /** A reminder (issue 15): an open task's due date has passed. */
+    TASK_OVERDUE,
+    /**
+     * An automation rule's "notify someone" action (issue 15): the payload names the member to notify
+     * ({@code user_id}), the rule ({@code rule_id}, {@code rule_name}) and its {@code message}.
+     */
+    RULE_NOTIFICATION,
     COMMENT_ADDED,
     COMMENT_UPDATED,
     COMMENT_DELETED,

@@ -27,9 +27,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>The same connection listens on {@link AccessChanged#CHANNEL} (V13: revocations and membership
  * changes) and publishes each as an {@link AccessChanged} event, so that every instance re-checks its
- * open connections at once and empties its identity caches. Several times a second it asks the
- * connection a trivial question and, once the notifications that came before the answer are handled,
- * tells {@link AccessWatch} that nothing was missed; a silent or lost connection stops the caches.
+ * open connections at once and empties its identity caches; and on {@link InboxWritten#CHANNEL} (V31:
+ * new notifications), published as {@link InboxWritten}, so that every instance delivers them to its own
+ * connections at once. Several times a second it asks the connection a trivial question and, once the
+ * notifications that came before the answer are handled, tells {@link AccessWatch} that nothing was
+ * missed; a silent or lost connection stops the caches.
  */
 @Component
 class OutboxNotifications implements SmartLifecycle {
@@ -110,11 +112,13 @@ class OutboxNotifications implements SmartLifecycle {
                 try (Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);
                     s.execute("listen " + AccessChanged.CHANNEL);
+                    s.execute("listen " + InboxWritten.CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 backoff = Duration.ofMillis(250);
                 stream.wake(); // anything committed while we were not listening
                 events.publishEvent(AccessChanged.ANYTHING);
+                events.publishEvent(InboxWritten.SIGNAL);
                 long probed = System.nanoTime();
                 watch.confirmed();
                 try (Statement probe = c.createStatement()) {
@@ -153,6 +157,8 @@ class OutboxNotifications implements SmartLifecycle {
         for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
             if (AccessChanged.CHANNEL.equals(n.getName())) {
                 events.publishEvent(new AccessChanged(n.getParameter()));
+            } else if (InboxWritten.CHANNEL.equals(n.getName())) {
+                events.publishEvent(InboxWritten.SIGNAL);
             } else {
                 outbox = true;
             }

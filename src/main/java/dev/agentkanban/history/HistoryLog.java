@@ -26,10 +26,13 @@ public class HistoryLog {
     /** Appends one history row for {@code task}; {@code field} and the values may be null. */
     public void record(Subject task, String action, String field, String oldValue, String newValue) {
         requireTransaction();
-        jdbc.sql("""
-                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
-                values (:ws, :board, :task, :action, :field, :old, :new, :actor)
-                """)
+        String actor = CurrentRequest.get().actor();
+        // nothing reads the row back in its transaction: it may travel with the next statement or the COMMIT
+        Transactions.atCommit(() -> jdbc.sql("""
+                        insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value,
+                                                  actor)
+                        values (:ws, :board, :task, :action, :field, :old, :new, :actor)
+                        """)
                 .param("ws", task.workspaceId())
                 .param("board", task.boardId())
                 .param("task", task.id())
@@ -37,8 +40,8 @@ public class HistoryLog {
                 .param("field", field)
                 .param("old", oldValue)
                 .param("new", newValue)
-                .param("actor", CurrentRequest.get().actor())
-                .update();
+                .param("actor", actor)
+                .update());
     }
 
     /** Inserts a history row as it was elsewhere (imports): its actor and time kept (null time: now). */

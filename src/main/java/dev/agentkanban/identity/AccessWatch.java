@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Whether this instance hears every access change right now, and a generation that moves on each one.
@@ -49,5 +51,23 @@ public class AccessWatch {
     @EventListener
     void accessChanged(AccessChanged change) {
         generation.incrementAndGet();
+    }
+
+    /**
+     * This instance is taking access away in the current transaction: its own caches move on when that
+     * transaction commits, before the request that did it answers, so the caller's next request never
+     * meets the old answer here even while the notification is still on its way to the listener.
+     */
+    void changedHere() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    generation.incrementAndGet();
+                }
+            });
+        } else {
+            generation.incrementAndGet();
+        }
     }
 }

@@ -26,8 +26,10 @@ class IdentityRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final AccessWatch watch;
 
-    IdentityRepository(JdbcClient jdbc) {
+    IdentityRepository(JdbcClient jdbc, AccessWatch watch) {
+        this.watch = watch;
         this.jdbc = jdbc;
     }
 
@@ -109,6 +111,7 @@ class IdentityRepository {
     }
 
     void updateUser(long id, String displayName, String email, Boolean disabled, String passwordHash, Boolean admin) {
+        watch.changedHere();
         jdbc.sql("""
                 update users set display_name = coalesce(:d, display_name), email = coalesce(:e, email),
                        disabled = coalesce(:dis, disabled), password_hash = coalesce(:p, password_hash),
@@ -125,6 +128,7 @@ class IdentityRepository {
     }
 
     int deleteUser(long id) {
+        watch.changedHere();
         return jdbc.sql("delete from users where id = :id").param("id", id).update();
     }
 
@@ -185,6 +189,7 @@ class IdentityRepository {
     }
 
     int deleteWorkspace(long id) {
+        watch.changedHere();
         return jdbc.sql("delete from workspaces where id = :id").param("id", id).update();
     }
 
@@ -205,6 +210,7 @@ class IdentityRepository {
     }
 
     void putMember(long workspaceId, long userId, Role role) {
+        watch.changedHere();
         jdbc.sql("""
                 insert into memberships (workspace_id, user_id, role) values (:ws, :u, :r)
                 on conflict (workspace_id, user_id) do update set role = excluded.role
@@ -216,6 +222,7 @@ class IdentityRepository {
     }
 
     int removeMember(long workspaceId, long userId) {
+        watch.changedHere();
         return jdbc.sql("delete from memberships where workspace_id = :ws and user_id = :u")
                 .param("ws", workspaceId)
                 .param("u", userId)
@@ -355,6 +362,7 @@ class IdentityRepository {
 
     /** Revokes the token and every token minted with it, at any depth. */
     int revokeToken(long tokenId) {
+        watch.changedHere();
         return jdbc.sql("""
                 with recursive minted (id) as (
                     select :id::bigint
@@ -367,6 +375,7 @@ class IdentityRepository {
     // ---- sessions ended by logout ----
 
     void revokeSession(String jti, Instant expiresAt) {
+        watch.changedHere();
         jdbc.sql("insert into revoked_sessions (jti, expires_at) values (:j, :e) on conflict do nothing")
                 .param("j", jti)
                 .param("e", ts(expiresAt))
@@ -392,6 +401,7 @@ class IdentityRepository {
 
     /** Ends the user's signed-in sessions signed before now, except {@code keptJti} (null: all of them). */
     void endSessions(long userId, String keptJti) {
+        watch.changedHere();
         jdbc.sql("update users set sessions_valid_after = now(), session_kept = :k where id = :id")
                 .param("id", userId)
                 .param("k", keptJti)

@@ -62,7 +62,9 @@ final class RouteRules {
                 "GET /api/v1/health/simple",
                 "GET /api/v1/status",
                 "POST /api/v1/auth/login",
-                "POST /api/v1/auth/session");
+                "POST /api/v1/auth/session",
+                "GET /api/v1/email/unsubscribe",
+                "POST /api/v1/email/unsubscribe");
         self(
                 Scope.READ,
                 "GET /api/v1/auth/me",
@@ -73,6 +75,8 @@ final class RouteRules {
                 "GET /api/v1/workspaces");
         self(Scope.ADMIN, "POST /api/v1/workspaces", "PATCH /api/v1/users/{id}");
         self(Scope.READ, "GET /api/v1/invitations");
+        self(Scope.READ, "GET /api/v1/me/notification-preferences");
+        self(Scope.WRITE, "PUT /api/v1/me/notification-preferences");
         self(Scope.WRITE, "POST /api/v1/invitations/{id}/accept");
 
         named(Scope.READ, Role.VIEWER, "GET /api/v1/workspaces/{id}", "GET /api/v1/workspaces/{id}/members");
@@ -142,6 +146,14 @@ final class RouteRules {
                 "POST /api/v1/templates/{id}/boards",
                 "POST /api/v1/boards/{id}/template",
                 "DELETE /api/v1/templates/{id}");
+        // custom fields (issue 17): members define them, everyone reads them
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/boards/{id}/fields");
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/boards/{id}/fields",
+                "PATCH /api/v1/fields/{id}",
+                "DELETE /api/v1/fields/{id}");
         // work breakdown (issue 14): relations and checklists
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/relations", "GET /api/v1/tasks/{id}/checklist");
         workspace(
@@ -231,6 +243,27 @@ final class RouteRules {
                 "POST /api/v1/import/csv",
                 "POST /api/v1/import/json",
                 "POST /api/v1/import/trello");
+        // people in the loop (issue 15): assignees, watchers, the inbox
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/assignees");
+        workspace(
+                Scope.WRITE,
+                Role.AGENT,
+                "PUT /api/v1/tasks/{id}/assignees",
+                "POST /api/v1/tasks/{id}/assignees",
+                "DELETE /api/v1/tasks/{id}/assignees/{userId}");
+        workspace(
+                Scope.READ,
+                Role.VIEWER,
+                "GET /api/v1/notifications",
+                "GET /api/v1/notifications/unread-count",
+                "GET /api/v1/tasks/{id}/watchers");
+        workspace(
+                Scope.WRITE,
+                Role.VIEWER,
+                "POST /api/v1/notifications/{id}/read",
+                "POST /api/v1/notifications/read-all",
+                "PUT /api/v1/tasks/{id}/watchers/me",
+                "DELETE /api/v1/tasks/{id}/watchers/me");
         workspace(
                 Scope.READ,
                 Role.ADMIN,

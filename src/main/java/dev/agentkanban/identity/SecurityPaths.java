@@ -7,7 +7,10 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
-/** Which paths anyone may call: health, sign-in, the web UI's static files and the API reference. */
+/**
+ * Which paths anyone may call: health, sign-in, the unsubscribe link of mails, the web UI's static files
+ * and the API reference.
+ */
 final class SecurityPaths {
 
     static final String[] PUBLIC = {
@@ -19,6 +22,8 @@ final class SecurityPaths {
         "/api/v1/auth/session",
         "/api/v1/invitations/link/info",
         "/api/v1/invitations/link/redeem",
+        // the unsubscribe link of a notification mail works without signing in (a signed token)
+        "/api/v1/email/unsubscribe",
         "/error",
         "/",
         "/index.html",

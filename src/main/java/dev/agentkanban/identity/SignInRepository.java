@@ -13,8 +13,10 @@ import org.springframework.stereotype.Repository;
 class SignInRepository {
 
     private final JdbcClient jdbc;
+    private final AccessWatch watch;
 
-    SignInRepository(JdbcClient jdbc) {
+    SignInRepository(JdbcClient jdbc, AccessWatch watch) {
+        this.watch = watch;
         this.jdbc = jdbc;
     }
 
@@ -145,6 +147,7 @@ class SignInRepository {
     }
 
     void requireTwoFactor(long workspaceId, boolean required) {
+        watch.changedHere();
         jdbc.sql("update workspaces set require_two_factor = :r where id = :ws")
                 .param("ws", workspaceId)
                 .param("r", required)

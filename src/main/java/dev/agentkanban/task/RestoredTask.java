@@ -30,7 +30,86 @@ public record RestoredTask(
         Instant completedAt,
         Instant columnEnteredAt,
         String claimedBy,
-        Instant claimExpiresAt) {
+        Instant claimExpiresAt,
+        Map<String, Object> customFields) {
+
+    /** A restored task without custom field values. */
+    public RestoredTask(
+            long boardId,
+            long columnId,
+            long position,
+            String title,
+            String description,
+            String acceptanceCriteria,
+            String status,
+            String cancelReason,
+            String priority,
+            String epic,
+            String area,
+            String owner,
+            String assignee,
+            String createdBy,
+            Instant dueDate,
+            int occurrenceCount,
+            Map<String, Object> metadata,
+            Instant createdAt,
+            Instant completedAt,
+            Instant columnEnteredAt,
+            String claimedBy,
+            Instant claimExpiresAt) {
+        this(
+                boardId,
+                columnId,
+                position,
+                title,
+                description,
+                acceptanceCriteria,
+                status,
+                cancelReason,
+                priority,
+                epic,
+                area,
+                owner,
+                assignee,
+                createdBy,
+                dueDate,
+                occurrenceCount,
+                metadata,
+                createdAt,
+                completedAt,
+                columnEnteredAt,
+                claimedBy,
+                claimExpiresAt,
+                Map.of());
+    }
+
+    /** This task with custom field values (by field key, as {@code field.CustomFields.apply} gives them). */
+    public RestoredTask withCustomFields(Map<String, Object> values) {
+        return new RestoredTask(
+                boardId,
+                columnId,
+                position,
+                title,
+                description,
+                acceptanceCriteria,
+                status,
+                cancelReason,
+                priority,
+                epic,
+                area,
+                owner,
+                assignee,
+                createdBy,
+                dueDate,
+                occurrenceCount,
+                metadata,
+                createdAt,
+                completedAt,
+                columnEnteredAt,
+                claimedBy,
+                claimExpiresAt,
+                values);
+    }
 
     /** A new task as the API creates it: pending, unclaimed, every time left to the triggers. */
     static RestoredTask created(Task t) {
@@ -57,6 +136,7 @@ public record RestoredTask(
                 null,
                 null,
                 null,
-                null);
+                null,
+                t.customFields());
     }
 }

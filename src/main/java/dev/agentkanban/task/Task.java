@@ -40,6 +40,8 @@ final class Task {
     private String cancelReason;
     private String claimedBy;
     private Instant claimExpiresAt;
+    /** The custom field values by field key (see {@code field.CustomFields}). */
+    private Map<String, Object> customFields = Map.of();
     /** The kind of the column the task entered in this change; null while it stays. */
     private ColumnKind enteredKind;
 
@@ -180,6 +182,15 @@ final class Task {
     /** Changes the content fields the patch carries (the status and column are the caller's to apply). */
     void edit(TaskPatch patch) {
         content = content.apply(patch);
+    }
+
+    Map<String, Object> customFields() {
+        return customFields;
+    }
+
+    /** Sets the custom field values (by field key), as loaded or as checked against the board's fields. */
+    void setCustomFields(Map<String, Object> values) {
+        customFields = Map.copyOf(values);
     }
 
     void start() {

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -72,8 +73,10 @@ class TaskController {
             @RequestParam(required = false) Boolean ready,
             @RequestParam(name = "parent_id", required = false) Long parentId,
             @RequestParam(required = false) Boolean archived,
+            @RequestParam(required = false) Boolean unassigned,
             @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) Long offset) {
+            @RequestParam(required = false) Long offset,
+            @RequestParam Map<String, String> all) {
         TaskFilter filter = new TaskFilter(
                 boardId,
                 columnId,
@@ -91,7 +94,9 @@ class TaskController {
                 blocked,
                 ready,
                 parentId,
-                archived);
+                archived,
+                unassigned,
+                TaskFilter.fieldConditions(all));
         return queries.list(filter, PageRequest.of(limit, offset));
     }
 

@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * A typed change of a task: each content field is either absent ({@code null}: left as it is) or a
  * {@link Change} to a value (which may be {@code null}: cleared). The status and the column change only
- * when given. The wire's field names are mapped to fields here, once ({@link #of}).
+ * when given. The wire's field names are mapped to fields here, once ({@link #of}). {@code fields}
+ * are custom field values by the field's name (null: none sent); a PATCH changes the fields it names
+ * (null clears one), a PUT ({@code replacesFields}) keeps only those it sends.
  */
 public record TaskPatch(
         Change<String> title,
@@ -26,7 +28,9 @@ public record TaskPatch(
         TaskStatus status,
         String cancelReason,
         Long columnId,
-        String column) {
+        String column,
+        Map<String, Object> fields,
+        boolean replacesFields) {
 
     /** A field's new value; {@code null} inside clears the field. */
     public record Change<T>(T value) {
@@ -66,7 +70,9 @@ public record TaskPatch(
                 v.status(),
                 v.cancelReason(),
                 v.columnId(),
-                v.column());
+                v.column(),
+                v.fields(),
+                false);
     }
 
     /**
@@ -94,7 +100,16 @@ public record TaskPatch(
                 v.status(),
                 v.cancelReason(),
                 v.columnId(),
-                v.column());
+                v.column(),
+                v.fields() == null ? Map.of() : v.fields(),
+                true);
+    }
+
+    /** A change of the custom field values named (by field name; null clears one). */
+    public static TaskPatch customFields(Map<String, Object> fields) {
+        return new TaskPatch(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, fields,
+                false);
     }
 
     /** A change of the priority alone. */
@@ -112,7 +127,13 @@ public record TaskPatch(
 
     private static TaskPatch single(Change<Priority> priority, Change<String> assignee) {
         return new TaskPatch(
-                null, null, null, priority, null, null, null, assignee, null, null, null, null, null, null, null);
+                null, null, null, priority, null, null, null, assignee, null, null, null, null, null, null, null, null,
+                false);
+    }
+
+    /** Whether the patch changes custom field values. */
+    boolean changesFields() {
+        return fields != null && (replacesFields || !fields.isEmpty());
     }
 
     /** Whether the patch names a column to move to. */

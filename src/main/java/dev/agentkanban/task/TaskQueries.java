@@ -26,9 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskQueries {
 
     /**
-     * A task as the API shows it, with its column's name, comment count, tags and work breakdown (open
-     * blockers, parent, subtask and checklist progress) in the same row: one statement per read,
-     * however many tasks it returns (issue #19).
+     * A task as the API shows it, with its column's name, comment count, tags, work breakdown (open
+     * blockers, parent, subtask and checklist progress) and custom field values by name in the same
+     * row: one statement per read, however many tasks it returns (issue #19).
      */
     private static final String SELECT = """
             select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
@@ -55,7 +55,12 @@ public class TaskQueries {
                     from task_relations r join tasks s on s.id = r.to_task_id
                     where r.from_task_id = t.id and r.kind = 'parent' and s.deleted_at is null)::text as subtasks,
                    (select json_build_array(count(*) filter (where i.done), count(*))
-                    from checklist_items i where i.task_id = t.id)::text as items
+                    from checklist_items i where i.task_id = t.id)::text as items,
+                   (case when t.custom_fields <> '{}'::jsonb then
+                      (select json_object_agg(f.name, t.custom_fields -> f.id::text order by f.position, f.id)
+                       from custom_fields f
+                       where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null) end)::text as fields,
+                   """ + TaskAssignees.NAMES_COLUMN + """
             """;
 
     private static final String FROM = " from tasks t join board_columns c on c.id = t.column_id";
@@ -97,10 +102,27 @@ public class TaskQueries {
                 .optional();
     }
 
+    /**
+     * Runs a write of one task row and answers the task as the API shows it, from the row the write left,
+     * in the same statement (a data-modifying {@code with}): the write's triggers (version, times,
+     * history, counters) run as for the write alone, but what they write is not in the view (it reads what
+     * the statement started with). So only for a write after which nothing changes what the view shows:
+     * not with tags or relations written after the row, nor with a new assignee name (V31's trigger
+     * writes the assignees after the row); the caller would otherwise read the view in a round trip of
+     * its own.
+     */
+    Optional<TaskView> written(TaskRepository.Write write) {
+        return jdbc.sql("with t as (" + write.sql() + " returning *) " + SELECT
+                        + " from t join board_columns c on c.id = t.column_id")
+                .params(write.params())
+                .query(this::view)
+                .optional();
+    }
+
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
         Map<String, Object> params = new HashMap<>();
         String where = where(filter, params);
-        String order = order(filter);
+        String order = order(filter, params);
         params.put("limit", page.limit());
         params.put("offset", page.offset());
         // the total comes with the page (from the counters where the filter allows); only a page
@@ -214,7 +236,9 @@ public class TaskQueries {
                 && (f.q() == null || f.q().isBlank())
                 && f.blocked() == null
                 && f.ready() == null
-                && f.parentId() == null;
+                && f.parentId() == null
+                && f.unassigned() == null
+                && f.fields().isEmpty();
     }
 
     /** The WHERE of {@link #COUNTED} for a countable filter, with the same parameter names as {@link #where}. */
@@ -272,8 +296,11 @@ public class TaskQueries {
             p.put("epic", f.epic());
         }
         if (f.assignee() != null) {
-            w.append(" and t.assignee = :assignee");
-            p.put("assignee", f.assignee());
+            w.append(" and ").append(TaskAssignees.FILTER);
+            p.put("assignee", TaskAssignees.filterName(f.assignee()));
+        }
+        if (f.unassigned() != null) {
+            w.append(f.unassigned() ? " and " : " and not ").append(TaskAssignees.UNASSIGNED);
         }
         if (f.owner() != null) {
             w.append(" and t.owner = :owner");
@@ -316,21 +343,36 @@ public class TaskQueries {
             w.append(" and t.search @@ websearch_to_tsquery('english', :q)");
             p.put("q", f.q());
         }
+        if (f.fields().size() > FieldCondition.MAX_CONDITIONS) {
+            throw ApiException.invalid("cf", "at most " + FieldCondition.MAX_CONDITIONS + " custom field conditions");
+        }
+        int i = 0;
+        for (Map.Entry<String, String> c : f.fields().entrySet()) {
+            w.append(" and ")
+                    .append(FieldCondition.parse(c.getKey(), c.getValue()).sql(i++, p));
+        }
         return w.toString();
     }
 
-    private static String order(TaskFilter f) {
+    private static String order(TaskFilter f, Map<String, Object> params) {
         String sort = f.sort() == null || f.sort().isBlank()
                 ? (f.columnId() != null ? "position" : "id")
                 : f.sort().trim();
         boolean desc = sort.startsWith("-");
         String key = desc ? sort.substring(1) : sort;
+        if (key.startsWith("cf.") && key.length() > 3 && key.length() <= 63) {
+            // by a custom field's value (jsonb order: numbers by value, dates and text as written); unset last
+            params.put("cfSort", key.substring(3).trim());
+            String dir = desc ? " desc" : " asc";
+            return "(select t.custom_fields -> f.id::text from custom_fields f where f.board_id = t.board_id"
+                    + " and lower(f.name) = lower(:cfSort))" + dir + " nulls last, t.id" + dir;
+        }
         List<String> exprs = SORTS.get(key);
         if (exprs == null) {
             throw ApiException.invalid(
                     "sort",
                     "must be one of " + SORTS.keySet().stream().sorted().toList()
-                            + ", optionally prefixed with - for descending");
+                            + " or cf.<custom field name>, optionally prefixed with - for descending");
         }
         String dir = desc ? " desc" : " asc";
         String nulls = key.equals("due_date") ? " nulls last" : "";
@@ -341,6 +383,7 @@ public class TaskQueries {
         String owner = rs.getString("owner");
         String tags = rs.getString("tags");
         String blockers = rs.getString("blockers");
+        String fields = rs.getString("fields");
         return new TaskView(
                         rs.getLong("id"),
                         rs.getLong("workspace_id"),
@@ -378,7 +421,9 @@ public class TaskQueries {
                         List.of(),
                         null,
                         TaskView.Progress.NONE,
-                        TaskView.Progress.NONE)
+                        TaskView.Progress.NONE,
+                        TaskAssignees.names(json, rs.getString("assignees")),
+                        fields == null ? Map.of() : json.readValue(fields, MAP))
                 .withTags(tags == null ? List.of() : json.readValue(tags, TAGS))
                 .withBreakdown(new TaskView.Breakdown(
                         blockers == null

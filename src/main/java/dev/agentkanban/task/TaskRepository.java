@@ -19,7 +19,7 @@ class TaskRepository {
     private static final String COLUMNS = """
             id, workspace_id, board_id, column_id, position, title, description, acceptance_criteria, status,
             cancel_reason, priority, epic, area, owner, assignee, created_by, claimed_by, claim_expires_at,
-            due_date, occurrence_count, metadata::text as metadata, version
+            due_date, occurrence_count, metadata::text as metadata, custom_fields::text as custom_fields, version
             """;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -42,47 +42,99 @@ class TaskRepository {
                 .optional();
     }
 
+    /**
+     * A task locked for a change, with what the rules ask about its relations, read under the lock in the
+     * same round trip (V35's {@code lock_task_for_change}): whether an open task blocks it, whether it has
+     * subtasks (open ones) and whether it blocks open tasks. {@code onBoard} is false for an archived task;
+     * {@code assignee} is the name as it was locked (the task's own may change before it is saved).
+     */
+    record Locked(
+            Task task,
+            boolean onBoard,
+            boolean blocked,
+            boolean hasChildren,
+            boolean openChildren,
+            boolean openDependants,
+            String assignee) {}
+
+    /** Locks the task (on its board or archived, not in the trash) with its relation flags: empty when missing. */
+    Optional<Locked> lock(long ws, long id) {
+        return jdbc.sql("select " + COLUMNS + """
+                        , position is not null as on_board, k.blocked, k.has_children, k.open_children,
+                          k.open_dependants
+                        from lock_task_for_change(:ws, :id) k cross join lateral (select (k.task).*) t
+                        """)
+                .param("ws", ws)
+                .param("id", id)
+                .query((rs, n) -> new Locked(
+                        task(rs, n),
+                        rs.getBoolean("on_board"),
+                        rs.getBoolean("blocked"),
+                        rs.getBoolean("has_children"),
+                        rs.getBoolean("open_children"),
+                        rs.getBoolean("open_dependants"),
+                        rs.getString("assignee")))
+                .optional();
+    }
+
+    /**
+     * A write of one task row, its SQL without a {@code returning} clause and its parameters: run here,
+     * or by {@link TaskQueries#written} with the task's view read back in the same statement.
+     */
+    record Write(String sql, Map<String, Object> params) {}
+
     long insert(Task t) {
         return insert(t.workspaceId(), RestoredTask.created(t));
     }
 
     /** Inserts a task with every column given; null times take the column defaults (now). */
     long insert(long workspaceId, RestoredTask t) {
-        return jdbc.sql("""
+        Write w = insertion(workspaceId, t);
+        return jdbc.sql(w.sql() + " returning id")
+                .params(w.params())
+                .query(Long.class)
+                .single();
+    }
+
+    Write insertion(Task t) {
+        return insertion(t.workspaceId(), RestoredTask.created(t));
+    }
+
+    private Write insertion(long workspaceId, RestoredTask t) {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("ws", workspaceId);
+        p.put("board", t.boardId());
+        p.put("column", t.columnId());
+        p.put("position", t.position());
+        p.put("title", t.title());
+        p.put("description", t.description());
+        p.put("criteria", t.acceptanceCriteria());
+        p.put("status", t.status());
+        p.put("cancelReason", t.cancelReason());
+        p.put("priority", t.priority());
+        p.put("epic", t.epic());
+        p.put("area", t.area());
+        p.put("owner", t.owner());
+        p.put("assignee", t.assignee());
+        p.put("createdBy", t.createdBy());
+        p.put("due", timestamp(t.dueDate()));
+        p.put("occurrences", t.occurrenceCount());
+        p.put("metadata", json.writeValueAsString(t.metadata() == null ? Map.of() : t.metadata()));
+        p.put("createdAt", timestamp(t.createdAt()));
+        p.put("completedAt", timestamp(t.completedAt()));
+        p.put("enteredAt", timestamp(t.columnEnteredAt()));
+        p.put("claimedBy", t.claimedBy());
+        p.put("claimExpires", timestamp(t.claimExpiresAt()));
+        p.put("fields", json.writeValueAsString(t.customFields() == null ? Map.of() : t.customFields()));
+        return new Write("""
                 insert into tasks (workspace_id, board_id, column_id, position, title, description, acceptance_criteria,
                                    status, cancel_reason, priority, epic, area, owner, assignee, created_by, due_date,
                                    occurrence_count, metadata, created_at, completed_at, column_entered_at, claimed_by,
-                                   claim_expires_at)
+                                   claim_expires_at, custom_fields)
                 values (:ws, :board, :column, :position, :title, :description, :criteria, :status, :cancelReason, :priority,
                         :epic, :area, :owner, :assignee, :createdBy, :due, :occurrences, cast(:metadata as jsonb), :createdAt,
-                        :completedAt, :enteredAt, :claimedBy, :claimExpires)
-                returning id
-                """)
-                .param("ws", workspaceId)
-                .param("board", t.boardId())
-                .param("column", t.columnId())
-                .param("position", t.position())
-                .param("title", t.title())
-                .param("description", t.description())
-                .param("criteria", t.acceptanceCriteria())
-                .param("status", t.status())
-                .param("cancelReason", t.cancelReason())
-                .param("priority", t.priority())
-                .param("epic", t.epic())
-                .param("area", t.area())
-                .param("owner", t.owner())
-                .param("assignee", t.assignee())
-                .param("createdBy", t.createdBy())
-                .param("due", timestamp(t.dueDate()))
-                .param("occurrences", t.occurrenceCount())
-                .param("metadata", json.writeValueAsString(t.metadata() == null ? Map.of() : t.metadata()))
-                .param("createdAt", timestamp(t.createdAt()))
-                .param("completedAt", timestamp(t.completedAt()))
-                .param("enteredAt", timestamp(t.columnEnteredAt()))
-                .param("claimedBy", t.claimedBy())
-                .param("claimExpires", timestamp(t.claimExpiresAt()))
-                .query(Long.class)
-                .single();
+                        :completedAt, :enteredAt, :claimedBy, :claimExpires, cast(:fields as jsonb))
+                """, p);
     }
 
     /** A fresh id of the tasks identity that no row takes (for the restored trail of a task that no longer exists). */
@@ -94,38 +146,44 @@ class TaskRepository {
 
     /** Writes every mutable field; the triggers bump the version and keep the timestamps and the audit trail. */
     void update(Task t) {
+        Write w = updating(t);
+        if (jdbc.sql(w.sql()).params(w.params()).update() != 1) {
+            throw new IllegalStateException("task " + t.id() + " vanished inside its own transaction");
+        }
+    }
+
+    Write updating(Task t) {
         TaskContent c = t.content();
-        int n = jdbc.sql("""
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("ws", t.workspaceId());
+        p.put("id", t.id());
+        p.put("column", t.columnId());
+        p.put("position", t.position());
+        p.put("title", c.title());
+        p.put("description", c.description());
+        p.put("criteria", c.acceptanceCriteria());
+        p.put("status", t.status().toString());
+        p.put("cancelReason", t.cancelReason());
+        p.put("priority", c.priority().toString());
+        p.put("epic", c.epic());
+        p.put("area", c.area());
+        p.put("owner", c.owner() == null ? null : c.owner().toString());
+        p.put("assignee", c.assignee());
+        p.put("claimedBy", t.claimedBy());
+        p.put("claimExpires", timestamp(t.claimExpiresAt()));
+        p.put("due", timestamp(c.dueDate()));
+        p.put("occurrences", c.occurrenceCount());
+        p.put("metadata", json.writeValueAsString(c.metadata()));
+        p.put("fields", json.writeValueAsString(t.customFields()));
+        return new Write("""
                 update tasks set column_id = :column, position = :position, title = :title, description = :description,
                        acceptance_criteria = :criteria, status = :status, cancel_reason = :cancelReason,
                        priority = :priority, epic = :epic, area = :area, owner = :owner, assignee = :assignee,
                        claimed_by = :claimedBy, claim_expires_at = :claimExpires, due_date = :due,
-                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb)
+                       occurrence_count = :occurrences, metadata = cast(:metadata as jsonb),
+                       custom_fields = cast(:fields as jsonb)
                 where workspace_id = :ws and id = :id
-                """)
-                .param("ws", t.workspaceId())
-                .param("id", t.id())
-                .param("column", t.columnId())
-                .param("position", t.position())
-                .param("title", c.title())
-                .param("description", c.description())
-                .param("criteria", c.acceptanceCriteria())
-                .param("status", t.status().toString())
-                .param("cancelReason", t.cancelReason())
-                .param("priority", c.priority().toString())
-                .param("epic", c.epic())
-                .param("area", c.area())
-                .param("owner", c.owner() == null ? null : c.owner().toString())
-                .param("assignee", c.assignee())
-                .param("claimedBy", t.claimedBy())
-                .param("claimExpires", timestamp(t.claimExpiresAt()))
-                .param("due", timestamp(c.dueDate()))
-                .param("occurrences", c.occurrenceCount())
-                .param("metadata", json.writeValueAsString(c.metadata()))
-                .update();
-        if (n != 1) {
-            throw new IllegalStateException("task " + t.id() + " vanished inside its own transaction");
-        }
+                """, p);
     }
 
     /**
@@ -282,7 +340,7 @@ class TaskRepository {
                 instant(rs.getTimestamp("due_date")),
                 rs.getInt("occurrence_count"),
                 json.readValue(rs.getString("metadata"), MAP));
-        return new Task(
+        Task t = new Task(
                 rs.getLong("id"),
                 rs.getLong("workspace_id"),
                 new TaskPlacement(rs.getLong("board_id"), rs.getLong("column_id"), rs.getLong("position")),
@@ -293,6 +351,8 @@ class TaskRepository {
                 rs.getString("claimed_by"),
                 instant(rs.getTimestamp("claim_expires_at")),
                 rs.getLong("version"));
+        t.setCustomFields(json.readValue(rs.getString("custom_fields"), MAP));
+        return t;
     }
 
     static Instant instant(Timestamp ts) {

@@ -40,14 +40,15 @@ public final class TaskRequests {
             Map<String, Object> metadata,
             @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
             @Min(0) Integer position,
-            Long parentId) {
+            Long parentId,
+            @Size(max = 50) Map<String, Object> fields) {
 
         /** A subtask of {@code parentId} in the board's first column, with only these fields set. */
         public static CreateTask subtask(
                 long boardId, String title, String epic, String area, String assignee, Instant dueDate, long parentId) {
             return new CreateTask(
                     boardId, null, null, title, null, null, null, epic, area, null, assignee, dueDate, null, null, null,
-                    null, parentId);
+                    null, parentId, null);
         }
     }
 
@@ -72,7 +73,8 @@ public final class TaskRequests {
             TaskStatus status,
             @Size(max = 2000) String cancelReason,
             Long columnId,
-            @JsonAlias("section") @Size(max = 100) String column) {}
+            @JsonAlias("section") @Size(max = 100) String column,
+            @Size(max = 50) Map<String, Object> fields) {}
 
     /** Where to put a task: a column (by id or name; default its current one) and a place in it. */
     public record MoveTask(

@@ -9,7 +9,9 @@ import java.util.Map;
  * A task as clients see it: the row plus its column name, tags, comment count and computed state,
  * and its place in the work breakdown: blocked (with its open blockers), parent, subtask and
  * checklist progress. {@code archivedAt} is set while the task is archived (off the board, see
- * {@link TaskArchive}).
+ * {@link TaskArchive}). {@code assignees}: the usernames of the members assigned to it, in the order they
+ * were assigned ({@code assignee}, seed 002's single name, is the first of them or a free-text name).
+ * {@code fields}: its custom field values by field name, in the board's order of its fields.
  */
 public record TaskView(
         long id,
@@ -48,7 +50,9 @@ public record TaskView(
         List<TaskLink> blockers,
         Long parentId,
         Progress subtasks,
-        Progress checklist) {
+        Progress checklist,
+        List<String> assignees,
+        Map<String, Object> fields) {
 
     /** How much of a part is done: completed subtasks (cancelled ones do not count), ticked checklist items. */
     public record Progress(long done, long total) {
@@ -98,7 +102,9 @@ public record TaskView(
                 blockers,
                 parentId,
                 subtasks,
-                checklist);
+                checklist,
+                assignees,
+                fields);
     }
 
     TaskView withBreakdown(Breakdown b) {
@@ -139,6 +145,8 @@ public record TaskView(
                 b.blockers(),
                 b.parentId(),
                 b.subtasks(),
-                b.checklist());
+                b.checklist(),
+                assignees,
+                fields);
     }
 }

@@ -4,8 +4,10 @@ import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.board.ColumnLock;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
+import dev.agentkanban.field.CustomFields;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -51,6 +53,7 @@ public class Tasks {
     private final TaskTagging tags;
     private final Relations relations;
     private final Trash trash;
+    private final CustomFields fields;
 
     Tasks(
             TaskRepository repo,
@@ -62,7 +65,8 @@ public class Tasks {
             @Value("${kanban.claim-lease:PT15M}") Duration defaultLease,
             TaskTagging tags,
             Relations relations,
-            Trash trash) {
+            Trash trash,
+            CustomFields fields) {
         this.repo = repo;
         this.queries = queries;
         this.boards = boards;
@@ -73,6 +77,7 @@ public class Tasks {
         this.tags = tags;
         this.relations = relations;
         this.trash = trash;
+        this.fields = fields;
     }
 
     /** Where in a column: before or after another task, at an index, or (all null) at the end. */
@@ -88,16 +93,27 @@ public class Tasks {
 
     /** Creates the task inside the caller's write transaction. */
     private TaskView insert(CreateTask request, RequestContext ctx, Map<String, Object> metadata) {
-        Board board = boardFor(request.boardId(), request.columnId());
-        BoardColumn column = boards.resolveColumn(board, request.columnId(), request.column());
-        boards.lockColumn(column.id());
-        requireWipRoom(column);
+        ColumnLock lock = lockTarget(request.boardId(), request.columnId(), request.column(), 0);
+        BoardColumn column = lock.column();
+        requireWipRoom(column, lock);
         Task t = Task.created(
                 ctx.workspaceId(),
                 ctx.actor(),
                 column,
-                place(column, 0, new Placement(null, null, request.position())),
+                place(column, 0, new Placement(null, null, request.position()), lock),
                 TaskContent.of(request, metadata));
+        if (request.fields() != null && !request.fields().isEmpty()) {
+            t.setCustomFields(fields.apply(t.boardId(), Map.of(), request.fields(), true));
+        }
+        boolean more = (request.tags() != null && !request.tags().isEmpty())
+                || request.parentId() != null
+                || t.content().assignee() != null;
+        if (!more) {
+            // nothing else changes what the view shows (tags, relations, the assignees V31's trigger
+            // writes after the row): the insert answers it (one round trip)
+            TaskView view = queries.written(repo.insertion(t)).orElseThrow();
+            return publish(EventType.TASK_CREATED, view, Map.of());
+        }
         long id = repo.insert(t);
         if (request.tags() != null && !request.tags().isEmpty()) {
             tags.setByNames(new TaskRef(id, t.boardId(), t.workspaceId()), request.tags());
@@ -141,22 +157,30 @@ public class Tasks {
         if (patch.metadata() != null) {
             checkedMetadata(patch.metadata().value());
         }
-        // the task's board is read before the write only when the task may change columns
-        Board board =
-                patch.moves() ? tx.read(() -> boards.require(loadUnlocked(id).boardId())) : null;
-        BoardColumn target = patch.moves() ? boards.resolveColumn(board, patch.columnId(), patch.column()) : null;
+        // by name, the target column is found on the task's board, read before the write
+        BoardColumn named = patch.moves() && patch.columnId() == null
+                ? boards.resolveColumn(
+                        tx.read(() -> boards.require(loadUnlocked(id).boardId())), null, patch.column())
+                : null;
         return tx.write(() -> {
+            ColumnLock target = patch.moves()
+                    ? lockDestination(id, named != null ? named.id() : patch.columnId(), "column_id")
+                    : null;
+            TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
+            Task t = locked.task();
             if (target != null) {
-                boards.lockColumn(target.id());
+                requireSameBoard(t, target, named != null ? "column" : "column_id");
             }
-            Task t = lockForChange(id, expectedVersion);
             respectClaim(t, overrides.force());
             t.edit(patch);
+            if (patch.changesFields()) {
+                t.setCustomFields(fields.apply(t.boardId(), t.customFields(), patch.fields(), patch.replacesFields()));
+            }
             EventType event = EventType.TASK_UPDATED;
             Map<String, Object> extra = new HashMap<>();
-            if (target != null && target.id() != t.columnId()) {
+            if (target != null && target.column().id() != t.columnId()) {
                 extra.put("from_column_id", t.columnId());
-                relocate(board, t, target, Placement.END, Task.StatusOnMove.FOLLOW_COLUMN);
+                relocate(target.board(), t, target.column(), Placement.END, Task.StatusOnMove.FOLLOW_COLUMN, target);
                 event = EventType.TASK_MOVED;
             }
             if (patch.status() != null && patch.status() != t.status()) {
@@ -165,8 +189,7 @@ public class Tasks {
                     event = EventType.TASK_COMPLETED;
                 }
             }
-            save(t, overrides);
-            return publish(event, id, extra);
+            return publish(event, save(locked, overrides), extra);
         });
     }
 
@@ -181,13 +204,20 @@ public class Tasks {
      */
     public void delete(long id, Long expectedVersion, Overrides overrides) {
         tx.write(() -> {
-            if (trash.trashIfArchived(id, expectedVersion)) {
-                return;
+            TaskRepository.Locked locked = repo.lock(CurrentRequest.get().workspaceId(), id)
+                    .orElseThrow(() -> ApiException.notFound("task", id));
+            if (!locked.onBoard()) {
+                if (trash.trashIfArchived(id, expectedVersion)) {
+                    return;
+                }
+                throw trash.notOnBoard(id);
             }
-            Task t = lockForChange(id, expectedVersion);
+            Task t = checkedVersion(locked.task(), expectedVersion);
             respectClaim(t, overrides.force());
-            settleChildrenOfDeleted(t, overrides);
-            List<Long> dependants = relations.dependantsOf(id);
+            if (locked.hasChildren()) {
+                settleChildrenOfDeleted(t, overrides);
+            }
+            List<Long> dependants = locked.openDependants() ? relations.dependantsOf(id) : List.of();
             trash.putInTrash(t.workspaceId(), id);
             relations.announceUnblocked(id, dependants);
             trash.announceDeleted(id, t.boardId(), t.columnId(), t.title());
@@ -202,24 +232,32 @@ public class Tasks {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
-        Task before = loadUnlocked(id);
-        Board board = tx.read(() -> boards.require(before.boardId()));
-        BoardColumn target = request.columnId() == null && request.column() == null
-                ? column(board, before.columnId())
-                : boards.resolveColumn(board, request.columnId(), request.column());
+        // without a column id the target is found from the task as it is (its column, or a name on its board)
+        BoardColumn found;
+        if (request.columnId() == null) {
+            Task before = loadUnlocked(id);
+            Board board = tx.read(() -> boards.require(before.boardId()));
+            found = request.column() == null
+                    ? column(board, before.columnId())
+                    : boards.resolveColumn(board, null, request.column());
+        } else {
+            found = null;
+        }
         return tx.write(() -> {
-            boards.lockColumn(target.id());
-            Task t = lockForChange(id, expectedVersion);
+            ColumnLock target = lockDestination(id, found != null ? found.id() : request.columnId(), "column_id");
+            TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
+            Task t = locked.task();
+            requireSameBoard(t, target, request.column() != null ? "column" : "column_id");
             respectClaim(t, overrides.force());
             long from = t.columnId();
             relocate(
-                    board,
+                    target.board(),
                     t,
-                    target,
+                    target.column(),
                     new Placement(request.beforeId(), request.afterId(), request.position()),
-                    Task.StatusOnMove.FOLLOW_COLUMN);
-            save(t, overrides);
-            return publish(EventType.TASK_MOVED, id, Map.of("from_column_id", from));
+                    Task.StatusOnMove.FOLLOW_COLUMN,
+                    target);
+            return publish(EventType.TASK_MOVED, save(locked, overrides), Map.of("from_column_id", from));
         });
     }
 
@@ -385,6 +423,7 @@ public class Tasks {
                                 null,
                                 request.tags(),
                                 null,
+                                null,
                                 null),
                         CurrentRequest.get(),
                         Map.of());
@@ -445,20 +484,33 @@ public class Tasks {
      * not begin or finish work (unless forced), a parent is completed only after its open subtasks
      * (with a cascade), and closing a task announces the tasks it no longer blocks.
      */
-    private void save(Task t, Overrides overrides) {
-        if (t.beginsOrFinishesWork()) {
+    private TaskView save(TaskRepository.Locked locked, Overrides overrides) {
+        Task t = locked.task();
+        // the relations the rules ask about were read under the task's lock: only a task that has them reads them
+        if (t.beginsOrFinishesWork() && locked.blocked()) {
             relations.requireUnblocked(t, overrides.force());
         }
-        if (t.completes() && settleChildrenOfCompleted(t, overrides) && t.changedColumn()) {
+        if (t.completes() && locked.openChildren() && settleChildrenOfCompleted(t, overrides) && t.changedColumn()) {
             // the subtasks went to the done column first: place the parent after them
             t.reposition(place(column(boards.require(t.boardId()), t.columnId()), t.id(), Placement.END));
         }
-        repo.update(t);
-        if (t.closes()) {
+        TaskView view;
+        if (java.util.Objects.equals(locked.assignee(), t.content().assignee())) {
+            // the update answers the task's view in the same round trip
+            view = queries.written(repo.updating(t))
+                    .orElseThrow(
+                            () -> new IllegalStateException("task " + t.id() + " vanished inside its own transaction"));
+        } else {
+            // V31's trigger rewrites the assignees after the row: the view is read after the update
+            repo.update(t);
+            view = queries.find(t.id()).orElseThrow();
+        }
+        if (locked.openDependants() && t.closes()) {
             relations.announceUnblocked(t.id(), relations.dependantsOf(t.id()));
-        } else if (t.reopens()) {
+        } else if (locked.openDependants() && t.reopens()) {
             relations.announceBlocked(t.id(), relations.dependantsOf(t.id()));
         }
+        return view;
     }
 
     /** Completes or cancels the open subtasks as the cascade says (409 without one); true when there were any. */
@@ -546,7 +598,8 @@ public class Tasks {
             if (target != null && target.id() != before.columnId()) {
                 boards.lockColumn(target.id());
             }
-            Task t = lockForChange(id, expectedVersion);
+            TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
+            Task t = locked.task();
             respectClaim(t, overrides.force());
             long from = t.columnId();
             change.accept(t);
@@ -554,8 +607,8 @@ public class Tasks {
                 // the explicit transition decided the status, not the column rule
                 relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
             }
-            save(t, overrides);
-            return publish(event, id, from != t.columnId() ? Map.of("from_column_id", from) : Map.of());
+            return publish(
+                    event, save(locked, overrides), from != t.columnId() ? Map.of("from_column_id", from) : Map.of());
         });
     }
 
@@ -564,6 +617,12 @@ public class Tasks {
      * limit; {@code board} is the task's board as the caller loaded it (its columns name the source).
      */
     private void relocate(Board board, Task t, BoardColumn target, Placement placement, Task.StatusOnMove policy) {
+        relocate(board, t, target, placement, policy, null);
+    }
+
+    /** As above, with what {@code lock} (when not null: the target's) read under the column's lock. */
+    private void relocate(
+            Board board, Task t, BoardColumn target, Placement placement, Task.StatusOnMove policy, ColumnLock lock) {
         // the caller's board may predate a column the task was moved into meanwhile: then read it again
         BoardColumn from = board.columns().stream().anyMatch(c -> c.id() == t.columnId())
                 ? column(board, t.columnId())
@@ -572,9 +631,9 @@ public class Tasks {
             throw ApiException.invalid("column_id", "column " + target.id() + " is on another board");
         }
         if (from.id() != target.id()) {
-            requireWipRoom(target);
+            requireWipRoom(target, lock);
         }
-        t.moveTo(from, target, place(target, t.id(), placement), policy);
+        t.moveTo(from, target, place(target, t.id(), placement, lock), policy);
     }
 
     /**
@@ -588,10 +647,15 @@ public class Tasks {
     }
 
     private void requireWipRoom(BoardColumn column) {
+        requireWipRoom(column, null);
+    }
+
+    /** The WIP check; {@code lock}, when not null, is the column's and counted its tasks under the lock. */
+    private void requireWipRoom(BoardColumn column, ColumnLock lock) {
         if (column.wipLimit() == null) {
             return;
         }
-        long count = repo.countInColumn(column.id());
+        long count = lock != null ? lock.taskCount() : repo.countInColumn(column.id());
         if (count >= column.wipLimit()) {
             throw ApiException.conflict(
                     "wip-limit",
@@ -608,7 +672,12 @@ public class Tasks {
      * reloads it instead of placing later moves among stale positions.
      */
     private long place(BoardColumn column, long selfId, Placement p) {
-        OptionalLong position = tryPlace(column.id(), selfId, p);
+        return place(column, selfId, p, null);
+    }
+
+    /** As above; {@code lock}, when not null, is the column's and read its last position under the lock. */
+    private long place(BoardColumn column, long selfId, Placement p, ColumnLock lock) {
+        OptionalLong position = tryPlace(column.id(), selfId, p, lock);
         if (position.isEmpty()) {
             repo.renumber(column.id());
             outbox.append(
@@ -616,13 +685,13 @@ public class Tasks {
                     column.boardId(),
                     null,
                     Map.of("operation", "renumber", "column_id", column.id()));
-            position = tryPlace(column.id(), selfId, p);
+            position = tryPlace(column.id(), selfId, p, null);
         }
         return position.orElseThrow(
                 () -> new IllegalStateException("no position after renumbering column " + column.id()));
     }
 
-    private OptionalLong tryPlace(long columnId, long selfId, Placement p) {
+    private OptionalLong tryPlace(long columnId, long selfId, Placement p, ColumnLock lock) {
         if (p.beforeId() != null || p.afterId() != null) {
             boolean before = p.beforeId() != null;
             long anchorId = before ? p.beforeId() : p.afterId();
@@ -650,7 +719,7 @@ public class Tasks {
             }
             return Position.between(around.get(0), around.size() > 1 ? around.get(1) : null);
         }
-        return Position.between(repo.lastPosition(columnId, selfId), null);
+        return Position.between(lock != null ? lock.lastPosition() : repo.lastPosition(columnId, selfId), null);
     }
 
     private Task loadUnlocked(long id) {
@@ -659,11 +728,70 @@ public class Tasks {
     }
 
     private Task lockForChange(long id, Long expectedVersion) {
-        Task t = repo.find(CurrentRequest.get().workspaceId(), id, true).orElseThrow(() -> trash.notOnBoard(id));
+        return lockWithRelations(id, expectedVersion).task();
+    }
+
+    /** Locks the task on its board, checking the version, with what its relations say (read under the lock). */
+    private TaskRepository.Locked lockWithRelations(long id, Long expectedVersion) {
+        TaskRepository.Locked locked = repo.lock(CurrentRequest.get().workspaceId(), id)
+                .filter(TaskRepository.Locked::onBoard)
+                .orElseThrow(() -> trash.notOnBoard(id));
+        checkedVersion(locked.task(), expectedVersion);
+        return locked;
+    }
+
+    private static Task checkedVersion(Task t, Long expectedVersion) {
         if (expectedVersion != null && expectedVersion != t.version()) {
             throw ApiException.staleVersion(expectedVersion, t.version());
         }
         return t;
+    }
+
+    /**
+     * Locks the column a task moves to (first, as every placement does) with its board and what placing
+     * at its end needs, in one round trip. A column that is not in the workspace is refused as the task's
+     * board would refuse it: 404 when the task is missing, else 422 naming {@code field}.
+     */
+    private ColumnLock lockDestination(long taskId, long columnId, String field) {
+        return boards.lockColumnForPlacement(columnId, taskId).orElseThrow(() -> {
+            Board board = boards.require(loadUnlocked(taskId).boardId());
+            boards.resolveColumn(board, columnId, null);
+            return ApiException.invalid(field, "column " + columnId + " is not on board " + board.id());
+        });
+    }
+
+    /** 422 when the locked target column is on another board than the task's (naming the valid columns). */
+    private void requireSameBoard(Task t, ColumnLock target, String field) {
+        if (target.board().id() != t.boardId()) {
+            Board board = boards.require(t.boardId());
+            boards.resolveColumn(board, target.column().id(), null);
+            throw ApiException.invalid(field, "column " + target.column().id() + " is not on board " + board.id());
+        }
+    }
+
+    /**
+     * The column a new task goes to, locked with its board and what placing at its end needs: by id in one
+     * round trip; by name or by default (the board's first column) after reading the board.
+     */
+    private ColumnLock lockTarget(Long boardId, Long columnId, String columnName, long selfId) {
+        if (columnId != null) {
+            Optional<ColumnLock> lock = boards.lockColumnForPlacement(columnId, selfId);
+            if (lock.isPresent() && (boardId == null || lock.get().board().id() == boardId)) {
+                return lock.get();
+            }
+            if (boardId == null) {
+                throw ApiException.notFound("column", columnId);
+            }
+            // missing or on another board: refused as the named board's columns say
+            boards.resolveColumn(boards.require(boardId), columnId, null);
+            throw ApiException.invalid("column_id", "column " + columnId + " is not on board " + boardId);
+        }
+        if (boardId == null) {
+            throw ApiException.invalid("board_id", "is required (or give column_id)");
+        }
+        BoardColumn column = boards.resolveColumn(boards.require(boardId), null, columnName);
+        return boards.lockColumnForPlacement(column.id(), selfId)
+                .orElseThrow(() -> ApiException.notFound("column", column.id()));
     }
 
     /**
@@ -695,23 +823,16 @@ public class Tasks {
     }
 
     private TaskView publish(EventType event, long id, Map<String, Object> extra) {
-        TaskView view = queries.find(id).orElseThrow();
+        return publish(event, queries.find(id).orElseThrow(), extra);
+    }
+
+    private TaskView publish(EventType event, TaskView view, Map<String, Object> extra) {
+        long id = view.id();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("task", view);
         payload.putAll(extra);
         outbox.append(event, view.boardId(), id, payload);
         return view;
-    }
-
-    private Board boardFor(Long boardId, Long columnId) {
-        if (boardId != null) {
-            return boards.require(boardId);
-        }
-        if (columnId != null) {
-            BoardColumn column = boards.lockColumn(columnId);
-            return boards.require(column.boardId());
-        }
-        throw ApiException.invalid("board_id", "is required (or give column_id)");
     }
 
     private static BoardColumn column(Board board, long columnId) {

@@ -195,6 +195,7 @@ public class Templates {
                 null,
                 card.tags().isEmpty() ? null : card.tags(),
                 null,
+                null,
                 null));
         for (String item : card.checklist()) {
             checklists.add(task.id(), null, new AddChecklistItem(item, false, null, null, null, null, null));

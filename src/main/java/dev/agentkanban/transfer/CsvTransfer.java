@@ -5,6 +5,8 @@ import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
 import dev.agentkanban.board.Boards;
+import dev.agentkanban.field.CustomField;
+import dev.agentkanban.field.CustomFields;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -50,6 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * column, and nothing is imported. Tasks are appended to their columns in row order with new ids;
  * {@code id} only names a row for the {@code parent_id} and {@code blocked_by} (ids separated by
  * semicolons) of other rows of the same file, which become relations with the relation API's checks.
+ * Custom fields (issue 17) are columns {@code cf.<field name>} after these: the export writes one per
+ * field of the board (a multi select's options separated by commas), the import checks each cell
+ * against the board's field of that name like the API does.
  */
 @Service
 class CsvTransfer {
@@ -82,6 +87,9 @@ class CsvTransfer {
 
     static final String SOURCE = "csv";
 
+    /** The header of a custom field's column: {@code cf.<field name>}. */
+    static final String FIELD_PREFIX = "cf.";
+
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "cancelled");
 
@@ -94,6 +102,7 @@ class CsvTransfer {
     private final Tags tags;
     private final Relations relations;
     private final JsonMapper json;
+    private final CustomFields fields;
 
     CsvTransfer(
             Transactions tx,
@@ -104,7 +113,9 @@ class CsvTransfer {
             ImportedTasks imported,
             Tags tags,
             Relations relations,
-            JsonMapper json) {
+            JsonMapper json,
+            CustomFields fields) {
+        this.fields = fields;
         this.tx = tx;
         this.replica = replica;
         this.boards = boards;
@@ -153,9 +164,12 @@ class CsvTransfer {
         requireBoard(target);
         return replica.read(() -> {
             Board board = targets.require(target, target.name());
-            StringBuilder out = new StringBuilder(Csv.record(HEADER));
+            List<CustomField> defined = fields.ofBoard(board.id());
+            List<String> header = new ArrayList<>(HEADER);
+            defined.forEach(f -> header.add(FIELD_PREFIX + f.name()));
+            StringBuilder out = new StringBuilder(Csv.record(header));
             for (ExportedTask t : repo.boardTasks(CurrentRequest.get().workspaceId(), board.id())) {
-                out.append(Csv.record(Arrays.asList(
+                List<String> cells = new ArrayList<>(Arrays.asList(
                         Long.toString(t.id()),
                         t.column(),
                         t.title(),
@@ -177,7 +191,9 @@ class CsvTransfer {
                         t.parentId() == null ? null : Long.toString(t.parentId()),
                         String.join(
                                 ID_SEPARATOR,
-                                t.blockedBy().stream().map(String::valueOf).toList()))));
+                                t.blockedBy().stream().map(String::valueOf).toList())));
+                defined.forEach(f -> cells.add(cell(t.fields().get(f.name()))));
+                out.append(Csv.record(cells));
             }
             return new Exported(board, out.toString());
         });
@@ -188,6 +204,17 @@ class CsvTransfer {
         if (target.id() == null && target.name() == null) {
             throw ApiException.invalid("board_id", "name the board: board_id=ID or board=NAME (CLI: --board)");
         }
+    }
+
+    /** A custom field's value as a cell: text as it is, a multi select's options separated by commas. */
+    private static String cell(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> options) {
+            return String.join(", ", options.stream().map(String::valueOf).toList());
+        }
+        return value.toString();
     }
 
     private static String text(Instant instant) {
@@ -204,7 +231,8 @@ class CsvTransfer {
             List<String> tags,
             Long id,
             Long parentId,
-            List<Long> blockedBy) {}
+            List<Long> blockedBy,
+            Map<String, Object> fields) {}
 
     CsvReport importCsv(String text, BoardTarget target) {
         return importCsv(text, target, false);
@@ -230,7 +258,8 @@ class CsvTransfer {
         List<String> names = rows.getFirst().fields();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i).strip().toLowerCase(Locale.ROOT);
-            if (HEADER.contains(name) && !header.containsKey(name)) {
+            boolean field = name.startsWith(FIELD_PREFIX) && name.length() > FIELD_PREFIX.length();
+            if ((HEADER.contains(name) || field) && !header.containsKey(name)) {
                 header.put(name, i);
             } else {
                 ignored.add(names.get(i));
@@ -290,28 +319,29 @@ class CsvTransfer {
             RestoredTask t = p.task();
             String status = t.status() != null ? t.status() : Targets.statusOnArrival(column);
             long id = imported.insert(new RestoredTask(
-                    board.id(),
-                    column.id(),
-                    slots.next(column.id()),
-                    t.title(),
-                    t.description(),
-                    t.acceptanceCriteria(),
-                    status,
-                    t.cancelReason(),
-                    t.priority(),
-                    t.epic(),
-                    t.area(),
-                    t.owner(),
-                    t.assignee(),
-                    t.createdBy(),
-                    t.dueDate(),
-                    t.occurrenceCount(),
-                    t.metadata(),
-                    t.createdAt(),
-                    status.equals("completed") ? t.completedAt() : null,
-                    null,
-                    null,
-                    null));
+                            board.id(),
+                            column.id(),
+                            slots.next(column.id()),
+                            t.title(),
+                            t.description(),
+                            t.acceptanceCriteria(),
+                            status,
+                            t.cancelReason(),
+                            t.priority(),
+                            t.epic(),
+                            t.area(),
+                            t.owner(),
+                            t.assignee(),
+                            t.createdBy(),
+                            t.dueDate(),
+                            t.occurrenceCount(),
+                            t.metadata(),
+                            t.createdAt(),
+                            status.equals("completed") ? t.completedAt() : null,
+                            null,
+                            null,
+                            null)
+                    .withCustomFields(fieldValues(board, p)));
             if (!p.tags().isEmpty()) {
                 tags.setByNames(new TaskRef(id, board.id(), CurrentRequest.get().workspaceId()), p.tags());
             }
@@ -340,6 +370,27 @@ class CsvTransfer {
             }
         }
         return new CsvReport(board.id(), board.name(), create, total, report, ignored);
+    }
+
+    /** The row's custom field values checked against the board's fields; a refusal names the line. */
+    private Map<String, Object> fieldValues(Board board, Parsed p) {
+        if (p.fields().isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return fields.apply(board.id(), Map.of(), p.fields(), true);
+        } catch (ApiException e) {
+            if (!(e.properties().get("errors") instanceof List<?> refused)) {
+                throw e;
+            }
+            throw ApiException.invalid(refused.stream()
+                    .map(r -> (FieldError) r)
+                    .map(r -> new FieldError(
+                            "line " + p.line() + ": " + FIELD_PREFIX
+                                    + r.field().substring(r.field().indexOf('.') + 1),
+                            r.message()))
+                    .toList());
+        }
     }
 
     /** The columns of a board the import creates: those the rows name, in order of appearance; else the defaults. */
@@ -465,7 +516,17 @@ class CsvTransfer {
                 }
             }
         }
-        return new Parsed(row.line(), column, task, tagNames, id, parent, blockedBy);
+        Map<String, Object> values = new LinkedHashMap<>();
+        header.keySet().stream()
+                .filter(h -> h.startsWith(FIELD_PREFIX))
+                .sorted()
+                .forEach(h -> {
+                    String v = f.raw(h, 2000);
+                    if (v != null) {
+                        values.put(h.substring(FIELD_PREFIX.length()), v);
+                    }
+                });
+        return new Parsed(row.line(), column, task, tagNames, id, parent, blockedBy, values);
     }
 
     private static Long quietId(String v) {

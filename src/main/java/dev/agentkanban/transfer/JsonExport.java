@@ -107,7 +107,8 @@ class JsonExport {
                 String createdBy,
                 String createdAt,
                 String updatedAt,
-                String columns) {}
+                String columns,
+                String fields) {}
         List<BoardRow> boards = new ArrayList<>();
         repo.stream(
                 TransferRepository.BOARDS_SQL,
@@ -120,7 +121,8 @@ class JsonExport {
                         rs.getString("created_by"),
                         rs.getString("created_at"),
                         rs.getString("updated_at"),
-                        rs.getString("columns"))));
+                        rs.getString("columns"),
+                        rs.getString("fields"))));
         g.writeArrayPropertyStart("boards");
         for (BoardRow b : boards) {
             g.writeStartObject();
@@ -133,6 +135,8 @@ class JsonExport {
             g.writeStringProperty("updated_at", b.updatedAt());
             g.writeName("columns");
             g.writeTree(json.readTree(b.columns()));
+            g.writeName("fields");
+            g.writeTree(json.readTree(b.fields()));
             g.writeArrayPropertyStart("tasks");
             repo.stream(TransferRepository.TASKS_SQL, Map.of("ws", ws, "board", b.id()), rs -> task(g, rs));
             g.writeEndArray();
@@ -196,6 +200,8 @@ class JsonExport {
         g.writeNumberProperty("occurrence_count", rs.getInt("occurrence_count"));
         g.writeName("metadata");
         g.writeTree(json.readTree(rs.getString("metadata")));
+        g.writeName("fields");
+        g.writeTree(json.readTree(rs.getString("fields")));
         g.writeNumberProperty("version", rs.getLong("version"));
         // archived and trashed tasks are carried with their state (issue 17): a restore keeps them off the board
         for (String time : List.of(

@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.analytics.FlowFigures;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.comment.Comments;
@@ -7,7 +8,9 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.evidence.Evidences;
 import dev.agentkanban.evidence.RestoredEvidence;
-import dev.agentkanban.analytics.FlowFigures;
+import dev.agentkanban.field.CustomField;
+import dev.agentkanban.field.CustomFields;
+import dev.agentkanban.field.FieldType;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
@@ -77,6 +80,7 @@ class JsonImport {
     private final Outbox outbox;
     private final JsonMapper json;
     private final FlowFigures flowFigures;
+    private final CustomFields fieldApi;
 
     JsonImport(
             Transactions tx,
@@ -92,7 +96,9 @@ class JsonImport {
             Relations relations,
             Outbox outbox,
             JsonMapper json,
+            CustomFields fields,
             FlowFigures flowFigures) {
+        this.fieldApi = fields;
         this.flowFigures = flowFigures;
         this.checklistApi = checklists;
         this.relationApi = relations;
@@ -288,6 +294,7 @@ class JsonImport {
             Instant createdAt = null;
             Instant updatedAt = null;
             JsonNode columnList = null;
+            JsonNode fieldList = null;
             Restoring board = null;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = p.currentName();
@@ -301,11 +308,20 @@ class JsonImport {
                     case "created_at" -> createdAt = parse(p.getValueAsString(), "boards[].created_at");
                     case "updated_at" -> updatedAt = parse(p.getValueAsString(), "boards[].updated_at");
                     case "columns" -> columnList = p.readValueAsTree();
+                    case "fields" -> fieldList = p.readValueAsTree();
                     case "tasks" -> {
                         board = board != null
                                 ? board
                                 : createBoard(
-                                        oldId, name, description, version, createdBy, createdAt, updatedAt, columnList);
+                                        oldId,
+                                        name,
+                                        description,
+                                        version,
+                                        createdBy,
+                                        createdAt,
+                                        updatedAt,
+                                        columnList,
+                                        fieldList);
                         expect(JsonToken.START_ARRAY, "boards[].tasks");
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             task(board, p.readValueAsTree());
@@ -315,7 +331,8 @@ class JsonImport {
                 }
             }
             if (board == null) {
-                board = createBoard(oldId, name, description, version, createdBy, createdAt, updatedAt, columnList);
+                board = createBoard(
+                        oldId, name, description, version, createdBy, createdAt, updatedAt, columnList, fieldList);
             }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("import", SOURCE);
@@ -331,6 +348,7 @@ class JsonImport {
             final String name;
             final Map<Long, Long> columns = new HashMap<>();
             final Map<Long, Long> nextPosition = new HashMap<>();
+            final List<CustomField> fields = new ArrayList<>();
             int tasks;
 
             Restoring(long id, String name) {
@@ -347,7 +365,8 @@ class JsonImport {
                 String createdBy,
                 Instant createdAt,
                 Instant updatedAt,
-                JsonNode columnList) {
+                JsonNode columnList,
+                JsonNode fieldList) {
             if (name == null || name.isBlank()) {
                 throw invalid("boards[].name", "is required");
             }
@@ -384,8 +403,41 @@ class JsonImport {
                     columns++;
                 }
             }
+            if (fieldList != null) {
+                restoreFields(board, fieldList);
+            }
             outbox.append(EventType.BOARD_CREATED, id, null, boards.require(id));
             return board;
+        }
+
+        /** The board's custom fields (issue 17), before its tasks, whose values name them. */
+        private void restoreFields(Restoring board, JsonNode list) {
+            if (!list.isArray()) {
+                throw invalid("boards[].fields", "must be an array");
+            }
+            int index = 0;
+            for (JsonNode f : list) {
+                String fieldName = text(f, "name");
+                FieldType type;
+                try {
+                    type = FieldType.fromWire(text(f, "type"));
+                } catch (IllegalArgumentException e) {
+                    throw invalid("boards[].fields[].type", e.getMessage());
+                }
+                if (fieldName == null || type == null) {
+                    throw invalid("boards[].fields[]", "a field needs a name and a type");
+                }
+                List<String> options = new ArrayList<>();
+                f.path("options").forEach(o -> options.add(o.asString()));
+                board.fields.add(fieldApi.restore(
+                        board.id,
+                        fieldName,
+                        type,
+                        options,
+                        f.path("visible").asBoolean(false),
+                        f.hasNonNull("position") ? f.get("position").asInt() : index));
+                index++;
+            }
         }
 
         private void task(Restoring board, JsonNode t) {
@@ -430,7 +482,10 @@ class JsonImport {
                     time(t, "completed_at"),
                     time(t, "column_entered_at"),
                     raw(t, "claimed_by"),
-                    time(t, "claim_expires_at")));
+                    time(t, "claim_expires_at"),
+                    t.hasNonNull("fields") && t.get("fields").isObject()
+                            ? CustomFields.keyed(board.fields, json.treeToValue(t.get("fields"), MAP))
+                            : Map.of()));
             archiveApi.hideRestored(
                     id, time(t, "archived_at"), raw(t, "archived_by"), time(t, "deleted_at"), raw(t, "deleted_by"));
             if (t.hasNonNull("id")) {

@@ -61,7 +61,8 @@ class TransferRepository {
             List<String> tags,
             Long parentId,
             List<Long> blockedBy,
-            List<TodoMarkdown.Check> checklist) {}
+            List<TodoMarkdown.Check> checklist,
+            Map<String, Object> fields) {}
 
     /** The first board of the workspace with exactly this name. */
     Optional<Long> boardIdByName(long ws, String name) {
@@ -106,6 +107,10 @@ class TransferRepository {
                 select t.id, t.column_id, c.name as column_name, t.title, t.description, t.acceptance_criteria, t.status,
                        t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee, t.due_date, t.occurrence_count,
                        t.metadata::text as metadata, t.created_at, t.completed_at,
+                       (select coalesce(json_object_agg(f.name, t.custom_fields -> f.id::text order by f.position, f.id),
+                                        '{}')
+                        from custom_fields f
+                        where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null)::text as fields,
                        array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
                              where tt.task_id = t.id order by lower(g.name), g.id) as tags,
                        (select r.from_task_id from task_relations r where r.to_task_id = t.id and r.kind = 'parent') as parent_id,
@@ -162,7 +167,10 @@ class TransferRepository {
                    (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'position', c.position, 'kind', c.kind,
                            'wip_limit', c.wip_limit, 'created_at', """ + ts("c.created_at") + """
             ) order by c.position), '[]')
-                    from board_columns c where c.board_id = b.id)::text as columns
+                    from board_columns c where c.board_id = b.id)::text as columns,
+                   (select coalesce(json_agg(json_build_object('name', f.name, 'type', f.type, 'options', f.options,
+                           'visible', f.visible, 'position', f.position) order by f.position, f.id), '[]')
+                    from custom_fields f where f.board_id = b.id)::text as fields
             from boards b where workspace_id = :ws order by id
             """;
 
@@ -179,6 +187,10 @@ class TransferRepository {
                     + ts("t.deleted_at")
                     + """
              as deleted_at, t.deleted_by,
+                   (select coalesce(json_object_agg(f.name, t.custom_fields -> f.id::text order by f.position, f.id),
+                                    '{}')
+                    from custom_fields f
+                    where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null)::text as fields,
                    array(select g.name from task_tags tt join tags g on g.id = tt.tag_id
                          where tt.task_id = t.id order by lower(g.name), g.id) as tags,
                    (select coalesce(json_agg(json_build_object('id', m.id, 'author', m.author, 'body', m.body,
@@ -244,7 +256,8 @@ class TransferRepository {
                 Arrays.asList(tags),
                 rs.getObject("parent_id", Long.class),
                 Arrays.asList((Long[]) rs.getArray("blocked_by").getArray()),
-                checklist);
+                checklist,
+                json.readValue(rs.getString("fields"), MAP));
     }
 
     static Instant instant(Timestamp ts) {

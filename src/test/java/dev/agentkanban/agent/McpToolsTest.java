@@ -44,6 +44,8 @@ class McpToolsTest extends ApiTest {
                 "get_board_state",
                 "list_columns",
                 "list_tasks",
+                "list_my_tasks",
+                "get_my_notifications",
                 "get_task",
                 "get_statistics",
                 "get_flow_metrics",

@@ -47,7 +47,10 @@ class TypeScriptClientTest extends ApiTest {
             "add_checklist_item",
             "check_item",
             "list_archived",
-            "restore_task");
+            "restore_task",
+            "list_my_tasks",
+            "get_my_notifications",
+            "mark_notifications_read");
 
     long board;
     String agentToken;

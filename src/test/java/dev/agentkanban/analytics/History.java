@@ -115,10 +115,13 @@ public final class History {
      * with {@link #deleted} or {@link #archived}.
      */
     public void offBoard(long task, boolean trash) {
-        jdbc.sql("update tasks set position = null, " + (trash ? "deleted_at" : "archived_at") + " = now() where id = :id")
+        jdbc.sql("update tasks set position = null, " + (trash ? "deleted_at" : "archived_at")
+                        + " = now() where id = :id")
                 .param("id", task)
                 .update();
-        jdbc.sql("delete from task_history where task_id = :id").param("id", task).update();
+        jdbc.sql("delete from task_history where task_id = :id")
+                .param("id", task)
+                .update();
     }
 
     private void row(long task, Board b, String action, String field, String old, String neu, long column, Instant at) {

@@ -108,7 +108,8 @@ class TrashFlowTest extends ApiTest {
     void completionsLeaveOutTheTrashUnlessAsked() {
         for (String query : List.of("", "&epic=E")) {
             JsonNode r = flow(query);
-            assertThat(r.get("throughput_daily").findValues("completed").stream().map(JsonNode::asLong))
+            assertThat(r.get("throughput_daily").findValues("completed").stream()
+                            .map(JsonNode::asLong))
                     .as(query)
                     .containsExactly(0L, 0L, 1L, 0L, 0L, 1L, 0L);
             assertThat(r.get("completed").findValues("task_id").stream().map(JsonNode::asLong))
@@ -122,7 +123,8 @@ class TrashFlowTest extends ApiTest {
             assertThat(r.get("aging_wip").get("tasks")).isEmpty();
 
             JsonNode all = flow(query + "&include_trashed=true");
-            assertThat(all.get("throughput_daily").findValues("completed").stream().map(JsonNode::asLong))
+            assertThat(all.get("throughput_daily").findValues("completed").stream()
+                            .map(JsonNode::asLong))
                     .containsExactly(0L, 1L, 1L, 0L, 0L, 1L, 0L);
             assertThat(all.get("completed").findValues("task_id").stream().map(JsonNode::asLong))
                     .containsExactly(t2, t3, t1);
@@ -135,8 +137,8 @@ class TrashFlowTest extends ApiTest {
 
     @Test
     void aRestoreThroughTheApiBringsTheTaskBackIntoTheFlow() {
-        Response created = http.post(
-                "/api/v1/tasks", dev.agentkanban.support.Http.obj("board_id", b.id(), "title", "round trip"));
+        Response created =
+                http.post("/api/v1/tasks", dev.agentkanban.support.Http.obj("board_id", b.id(), "title", "round trip"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         long id = created.id();
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
@@ -157,7 +159,11 @@ class TrashFlowTest extends ApiTest {
     private long todayTotal(String path) {
         Response r = http.get(path);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json().get("cumulative_flow").get(0).get("counts").valueStream()
+        return r.json()
+                .get("cumulative_flow")
+                .get(0)
+                .get("counts")
+                .valueStream()
                 .mapToLong(JsonNode::asLong)
                 .sum();
     }

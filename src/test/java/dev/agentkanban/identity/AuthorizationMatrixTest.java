@@ -81,6 +81,7 @@ class AuthorizationMatrixTest extends ApiTest {
     private static final Map<String, Object> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
             Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
+            Map.entry("POST /api/v1/boards/{id}/fields", obj("name", "from the matrix", "type", "text")),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
@@ -89,6 +90,8 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/evidence", obj("kind", "note", "note", "x")),
             Map.entry("POST /api/v1/tasks/{id}/checklist", obj("text", "x")),
+            Map.entry("POST /api/v1/tasks/{id}/assignees", obj("username", "me")),
+            Map.entry("PUT /api/v1/tasks/{id}/assignees", obj("assignees", List.of("me"))),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
             Map.entry("PUT /api/v1/boards/{id}", obj("name", "x")),
             Map.entry("PATCH /api/v1/boards/{id}", obj("name", "x")),
@@ -201,6 +204,10 @@ class AuthorizationMatrixTest extends ApiTest {
                         .json()
                         .get("id")
                         .asString()));
+        ids.put(
+                "field",
+                inB.post("/api/v1/boards/" + board + "/fields", obj("name", "B's field", "type", "text"))
+                        .id());
         ids.put("user", bAdmin.id());
         ids.put(
                 "token",
@@ -225,6 +232,18 @@ class AuthorizationMatrixTest extends ApiTest {
                 "session",
                 jdbc.sql("select id from user_sessions where user_id = :u")
                         .param("u", bAdmin.id())
+                        .query(Long.class)
+                        .single());
+        // a notification of B's admin (issue 15), written directly: the fan-out would only add a wait
+        ids.put(
+                "notification",
+                jdbc.sql("""
+                                insert into notifications (workspace_id, user_id, event_id, kind, task_id, actor, title)
+                                values (:ws, :u, 1, 'mentioned', :t, 'b-admin', 'B''s task') returning id
+                                """)
+                        .param("ws", b)
+                        .param("u", bAdmin.id())
+                        .param("t", task)
                         .query(Long.class)
                         .single());
 

@@ -74,6 +74,34 @@ public final class RowSecurity {
         Response template =
                 admin.post("/api/v1/boards/" + board + "/template", obj("name", "RLS template " + workspace));
         assertThat(template.status()).as(template.body()).isEqualTo(201);
+        // a custom field with a value on the task (issue 17)
+        Response field = admin.post("/api/v1/boards/" + board + "/fields", obj("name", "RLS field", "type", "text"));
+        assertThat(field.status()).as(field.body()).isEqualTo(201);
+        Response value = admin.patch("/api/v1/tasks/" + task, obj("fields", java.util.Map.of("RLS field", "a value")));
+        assertThat(value.status()).as(value.body()).isEqualTo(200);
+        // people (issue 15): an assignee (mapped from the name), a mention, the creator watching, and an
+        // overdue reminder with its notification for the admin (from the system, so it is not their own)
+        String me =
+                admin.get("/api/v1/auth/me").json().get("user").get("username").asString();
+        created(admin.post(
+                "/api/v1/tasks",
+                obj(
+                        "board_id",
+                        board,
+                        "title",
+                        "RLS overdue task " + workspace,
+                        "assignee",
+                        me,
+                        "description",
+                        "@" + me,
+                        "due_date",
+                        "2020-01-01T00:00:00Z")));
+        await("an overdue notification in workspace " + workspace)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> count("select count(*) from notifications where workspace_id = " + workspace) > 0
+                        && count("select count(*) from task_watchers where workspace_id = " + workspace) > 0
+                        && count("select count(*) from task_mentions where workspace_id = " + workspace) > 0);
         Response bulk = admin.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(task), "priority", "high"));
         assertThat(bulk.status()).as(bulk.body()).isEqualTo(200); // recorded in bulk_operations
         // a read position is recorded after a write only when a read replica is configured (ReplicaReads):

@@ -193,7 +193,22 @@ class TaskTest {
     void aPatchChangesOnlyWhatWasSentAndClearsWhatWasSentAsNull() {
         Task t = loaded(TaskStatus.PENDING, TODO, null);
         UpdateTask sent = new UpdateTask(
-                "  New title ", null, null, null, "  ", null, null, null, null, null, null, null, null, null, null);
+                "  New title ",
+                null,
+                null,
+                null,
+                "  ",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
 
         t.edit(TaskPatch.of(new Patch<>(sent, Set.of("title", "description", "epic"))));
 
@@ -208,7 +223,22 @@ class TaskTest {
     void aReplacementResetsWhatWasLeftOutToTheDefaults() {
         Task t = loaded(TaskStatus.PENDING, TODO, null);
         UpdateTask sent = new UpdateTask(
-                "Only a title", null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                "Only a title",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
 
         t.edit(TaskPatch.replacing(new Patch<>(sent, Set.of("title"))));
 
@@ -230,7 +260,7 @@ class TaskTest {
     @Test
     void aPatchRefusesToClearWhatATaskCannotBeWithout() {
         UpdateTask sent = new UpdateTask(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         for (String field : new String[] {"title", "priority", "occurrence_count", "status"}) {
             assertThatThrownBy(() -> TaskPatch.of(new Patch<>(sent, Set.of(field))))
                     .isInstanceOf(ApiException.class)

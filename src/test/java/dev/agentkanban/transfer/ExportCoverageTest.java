@@ -35,6 +35,7 @@ class ExportCoverageTest extends ApiTest {
             "task_history",
             "task_relations",
             "checklist_items",
+            "custom_fields",
             // derived: the counters the triggers keep per column, rebuilt by the restore's inserts
             "task_counts");
 
@@ -71,7 +72,17 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("flow_spans", FLOW_FIGURES),
             Map.entry("flow_counts", FLOW_FIGURES),
             Map.entry("flow_counts_daily", FLOW_FIGURES),
-            Map.entry("flyway_schema_history", "the schema's own migration record"));
+            Map.entry("flyway_schema_history", "the schema's own migration record"),
+            Map.entry(
+                    "task_assignees",
+                    "people are per server; the task's assignee name travels and maps to a member of the target"),
+            Map.entry("task_watchers", "people are per server; watching starts again on the target"),
+            Map.entry("task_mentions", "which mentions were notified on this server"),
+            Map.entry("notifications", "each person's inbox on this server"),
+            Map.entry("notification_cursor", "how far this server's notification fan-out has read its change feed"),
+            Map.entry("task_reminders", "which reminders this server has sent"),
+            Map.entry("notification_preferences", "people are per server; each sets their own preferences"),
+            Map.entry("email_outbox", "this server's notification mails, sent or waiting"));
 
     @Test
     void everyTableIsCarriedByTheExportOrDeliberatelyLeftOut() {
@@ -107,6 +118,12 @@ class ExportCoverageTest extends ApiTest {
                         .status())
                 .isEqualTo(201);
         owner.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"));
+        assertThat(owner.post("/api/v1/boards/" + board + "/fields", obj("name", "Points", "type", "number"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(owner.patch("/api/v1/tasks/" + task, obj("fields", Map.of("Points", 3)))
+                        .status())
+                .isEqualTo(200);
         long next = owner.post("/api/v1/tasks", obj("board_id", board, "title", "Waits for it"))
                 .id();
         assertThat(owner.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", next))

@@ -1,0 +1,312 @@
+package dev.agentkanban.notification;
+
+import dev.agentkanban.events.ChangeEvent;
+import dev.agentkanban.events.ChangeFeed;
+import dev.agentkanban.events.ChangeStream;
+import dev.agentkanban.events.SystemTransactions;
+import dev.agentkanban.platform.WakeableLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns the durable outbox into notifications, at least once and idempotently: it follows the change
+ * feed with a persisted cursor and, in one system transaction per batch, adds watchers, records
+ * mentions, writes the notifications (unique per member and event, so a batch seen twice adds nothing)
+ * and advances the cursor. The cursor row's lock makes instances take turns, which also means
+ * notification rows are committed in id order (the live delivery, {@link InboxStream}, relies on that).
+ *
+ * <p>Who hears about what (the actor never hears about their own change):
+ * <ul>
+ *   <li>new assignees: {@code assigned} (and they watch the task);
+ *   <li>members newly mentioned in a description or comment: {@code mentioned} (and they watch);
+ *   <li>watchers: {@code commented}, {@code moved}, {@code completed};
+ *   <li>assignees and watchers: {@code unblocked}, {@code due_soon}, {@code overdue};
+ *   <li>the member an automation rule names ({@code rule_notification} event): {@code rule}.
+ * </ul>
+ * A member gets one notification per event, the first that applies in this order. The creator of a
+ * task and whoever comments on it watch it from then on.
+ */
+@Component
+class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationFanOut.class);
+    private static final int BATCH = 500;
+    private static final int EXCERPT = 200;
+
+    private final ChangeFeed feed;
+    private final SystemTransactions system;
+    private final NotificationRepository repo;
+    private final InboxStream inbox;
+    private final Duration pollInterval;
+    private final WakeableLoop loop = new WakeableLoop();
+
+    NotificationFanOut(
+            ChangeFeed feed,
+            ChangeStream stream,
+            SystemTransactions system,
+            NotificationRepository repo,
+            InboxStream inbox,
+            @Value("${kanban.notifications.poll-interval:PT1S}") Duration pollInterval) {
+        this.feed = feed;
+        this.system = system;
+        this.repo = repo;
+        this.inbox = inbox;
+        this.pollInterval = pollInterval;
+        stream.register(this);
+    }
+
+    @Override
+    public void committed(List<ChangeEvent> events) {
+        loop.wake();
+    }
+
+    @Override
+    public void start() {
+        loop.start(
+                "notification-fan-out",
+                () -> loop.repeat(
+                        () -> {
+                            if (fanOut() > 0) {
+                                inbox.wake();
+                            }
+                            loop.await(pollInterval);
+                        },
+                        pollInterval,
+                        log,
+                        "notification fan-out failed"));
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.running();
+    }
+
+    /** Turns new outbox events into notifications; returns how many it wrote. */
+    int fanOut() {
+        int written = 0;
+        while (true) {
+            long position = system.read(() -> repo.cursor(false));
+            if (position > 0 && feed.beyondOutbox(position)) {
+                // the outbox was reset (restore, tests): follow it from its beginning again
+                system.write(() -> {
+                    if (repo.cursor(true) == position) {
+                        repo.moveCursor(0);
+                    }
+                    return null;
+                });
+                continue;
+            }
+            List<ChangeEvent> events = feed.allWorkspaces(position, BATCH);
+            if (events.isEmpty()) {
+                return written;
+            }
+            Integer made = system.write(() -> {
+                if (repo.cursor(true) != position) {
+                    return null; // another instance took these meanwhile
+                }
+                int n = 0;
+                for (ChangeEvent e : events) {
+                    n += handle(e);
+                }
+                repo.moveCursor(events.getLast().eventId());
+                return n;
+            });
+            written += made == null ? 0 : made;
+            if (events.size() < BATCH) {
+                return written;
+            }
+        }
+    }
+
+    /** The notifications of one event, by kind, in the order they take precedence. */
+    private final class Recipients {
+        final Map<NotificationKind, Set<Long>> byKind = new EnumMap<>(NotificationKind.class);
+        final Set<Long> taken = new LinkedHashSet<>();
+        final Long actor;
+
+        Recipients(Long actor) {
+            this.actor = actor;
+        }
+
+        void add(NotificationKind kind, Iterable<Long> users) {
+            for (Long u : users) {
+                if (!u.equals(actor) && taken.add(u)) {
+                    byKind.computeIfAbsent(kind, k -> new LinkedHashSet<>()).add(u);
+                }
+            }
+        }
+    }
+
+    private int handle(ChangeEvent e) {
+        Long task = e.taskId();
+        if (task == null && !e.type().equals("bulk_update")) {
+            return 0;
+        }
+        long ws = e.workspaceId();
+        JsonNode data = e.data();
+        Long actor = repo.member(ws, e.actor()).orElse(null);
+        Recipients r = new Recipients(actor);
+
+        // assignments not announced yet, on this task (or the tasks of a bulk change)
+        List<Long> tasks = new ArrayList<>();
+        if (task != null) {
+            tasks.add(task);
+        }
+        JsonNode bulk = data == null ? null : data.get("task_ids");
+        if (bulk != null && bulk.isArray()) {
+            bulk.forEach(id -> tasks.add(id.asLong()));
+        }
+        Map<Long, Long> assignedTask = new LinkedHashMap<>();
+        for (long[] pair : tasks.isEmpty() ? List.<long[]>of() : repo.claimNewAssignments(tasks)) {
+            repo.autoWatch(ws, pair[0], pair[1], "assignee");
+            assignedTask.putIfAbsent(pair[1], pair[0]);
+        }
+        r.add(NotificationKind.ASSIGNED, assignedTask.keySet());
+        if (task == null) {
+            // a bulk change: the assignments are all it can notify about
+            Long first = assignedTask.values().stream().findFirst().orElse(null);
+            return first == null ? 0 : write(e, r, first, excerptOfBulk(tasks.size()));
+        }
+
+        String excerpt = null;
+        switch (e.type()) {
+            case "task_created" -> {
+                if (actor != null) {
+                    repo.autoWatch(ws, task, actor, "creator");
+                }
+                mentions(ws, task, text(data, "task", "description"), "description", r);
+            }
+            case "task_updated", "task_claimed", "task_released" ->
+                mentions(ws, task, text(data, "task", "description"), "description", r);
+            case "task_moved" -> {
+                mentions(ws, task, text(data, "task", "description"), "description", r);
+                r.add(NotificationKind.MOVED, repo.watching(task));
+                excerpt = "moved to " + text(data, "task", "column");
+            }
+            case "task_completed" -> {
+                r.add(NotificationKind.COMPLETED, repo.watching(task));
+                excerpt = "completed";
+            }
+            case "comment_added", "comment_updated" -> {
+                String body = text(data, "body");
+                mentions(ws, task, body, "comment:" + text(data, "id"), r);
+                if (e.type().equals("comment_added")) {
+                    if (actor != null) {
+                        repo.autoWatch(ws, task, actor, "commenter");
+                    }
+                    r.add(NotificationKind.COMMENTED, repo.watching(task));
+                }
+                excerpt = cut(body);
+            }
+            case "task_unblocked" -> {
+                r.add(NotificationKind.UNBLOCKED, repo.assignees(task));
+                r.add(NotificationKind.UNBLOCKED, repo.watching(task));
+                excerpt = "no longer blocked";
+            }
+            case "task_due_soon", "task_overdue" -> {
+                NotificationKind kind =
+                        e.type().equals("task_overdue") ? NotificationKind.OVERDUE : NotificationKind.DUE_SOON;
+                r.add(kind, repo.assignees(task));
+                r.add(kind, repo.watching(task));
+                excerpt = (kind == NotificationKind.OVERDUE ? "was due " : "due ") + text(data, "task", "due_date");
+            }
+            case "rule_notification" -> {
+                // a rule's "notify someone" action: the member it names, whoever changed the task
+                JsonNode user = data == null ? null : data.get("user_id");
+                if (user != null && user.canConvertToLong()) {
+                    r.add(NotificationKind.RULE, List.of(user.asLong()));
+                }
+                excerpt = cut(text(data, "message"));
+            }
+            default -> {}
+        }
+        if (r.byKind.containsKey(NotificationKind.MENTIONED) && excerpt == null) {
+            excerpt = cut(text(data, "task", "description"));
+        }
+        return write(e, r, task, excerpt);
+    }
+
+    private int write(ChangeEvent e, Recipients r, long task, String excerpt) {
+        if (r.byKind.isEmpty()) {
+            return 0;
+        }
+        String title = repo.taskTitle(task).orElse(null);
+        if (title == null) {
+            return 0; // the task is gone: nothing left to open
+        }
+        int n = 0;
+        for (Map.Entry<NotificationKind, Set<Long>> k : r.byKind.entrySet()) {
+            n += repo.insert(
+                    e.workspaceId(),
+                    k.getValue(),
+                    e.eventId(),
+                    k.getKey(),
+                    task,
+                    e.boardId(),
+                    e.actor(),
+                    title,
+                    excerpt);
+        }
+        return n;
+    }
+
+    /** Members newly mentioned in {@code text} (in that source) are notified and watch the task. */
+    private void mentions(long ws, long task, String text, String source, Recipients r) {
+        Set<String> names = Mentions.in(text);
+        if (names.isEmpty()) {
+            return;
+        }
+        List<Long> mentioned = new ArrayList<>();
+        for (Map.Entry<String, Long> member : repo.members(ws, names).entrySet()) {
+            long user = member.getValue();
+            if (repo.mentionIsNew(ws, task, user, source)) {
+                mentioned.add(user);
+                if (!Optional.ofNullable(r.actor).map(a -> a == user).orElse(false)) {
+                    repo.autoWatch(ws, task, user, "mentioned");
+                }
+            }
+        }
+        r.add(NotificationKind.MENTIONED, mentioned);
+    }
+
+    private static String excerptOfBulk(int tasks) {
+        return tasks > 1 ? "and " + (tasks - 1) + " more tasks" : null;
+    }
+
+    private static String text(JsonNode data, String... path) {
+        JsonNode node = data;
+        for (String p : path) {
+            if (node == null) {
+                return null;
+            }
+            node = node.get(p);
+        }
+        return node == null || node.isNull() ? null : node.asString();
+    }
+
+    private static String cut(String s) {
+        if (s == null) {
+            return null;
+        }
+        String flat = s.strip();
+        return flat.length() <= EXCERPT ? flat : flat.substring(0, EXCERPT - 1) + "…";
+    }
+}
