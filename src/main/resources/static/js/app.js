@@ -38,6 +38,42 @@ function showLogin(message = '') {
   $('#login-view').hidden = false;
   $('#login-message').textContent = message;
   $('#login-username').focus();
+  offerSingleSignOn();
+}
+
+/** Shows "Sign in with <provider>" when the server has single sign-on (OIDC) configured. */
+async function offerSingleSignOn() {
+  let offer;
+  try {
+    offer = await get('/api/v1/auth/sso');
+  } catch {
+    return; // the password form still works
+  }
+  if (!offer?.enabled) return;
+  const link = $('#sso-link');
+  link.textContent = `Sign in with ${offer.provider_name}`;
+  link.href = offer.login_url;
+  $('#sso-note').hidden = !offer.sso_only;
+  $('#sso-login').hidden = false;
+}
+
+/**
+ * The end of a single sign-on: the server sent the browser back with a single-use code after '#',
+ * which never reaches a server log. It is removed from the address at once and exchanged for the
+ * same session a password sign-in gives. Answers whether there was one.
+ */
+async function finishSingleSignOn() {
+  const match = /^#sso=(sso_[A-Za-z0-9_-]{1,90})$/.exec(window.location.hash);
+  if (!match) return false;
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    const s = await post('/api/v1/auth/sso/exchange', { code: match[1] });
+    session.store(s.access_token, s.user);
+    await enter();
+  } catch (err) {
+    showLogin(`Single sign-on did not complete: ${err.explanation || err.message}`);
+  }
+  return true;
 }
 
 async function login(e) {
@@ -76,12 +112,18 @@ async function login(e) {
 }
 
 async function signOut() {
+  let ended = null;
   try {
-    await post('/api/v1/auth/logout');
+    ended = await post('/api/v1/auth/logout');
   } catch {
     // the token is dropped here either way
   }
   session.clear();
+  if (ended?.end_session_url) {
+    // signed in through the identity provider: sign out there too (it sends the browser back here)
+    window.location.assign(ended.end_session_url);
+    return;
+  }
   showLogin('Signed out.');
 }
 
@@ -437,7 +479,9 @@ window.addEventListener('unhandledrejection', (e) => {
 window.addEventListener('error', (e) => console.error('unexpected error', e.message, e.filename, e.lineno));
 
 wire();
-if (session.token) {
+if (await finishSingleSignOn()) {
+  // signed in (or told why not) by the single sign-on's code
+} else if (session.token) {
   enter().catch((err) => {
     if (err.status !== 401) showLogin(`Cannot load: ${err.explanation || err.message}`);
   });

@@ -4,18 +4,19 @@ import dev.agentkanban.identity.IdentityRecords.Me;
 import dev.agentkanban.identity.IdentityRecords.Session;
 import dev.agentkanban.identity.IdentityRequests.AgentSession;
 import dev.agentkanban.identity.IdentityRequests.Login;
+import dev.agentkanban.identity.IdentityRequests.SsoCode;
 import dev.agentkanban.platform.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
 @RequestMapping("/api/v1/auth")
@@ -23,10 +24,12 @@ class AuthController {
 
     private final Identities identities;
     private final LoginThrottle throttle;
+    private final SingleSignOn sso;
 
-    AuthController(Identities identities, LoginThrottle throttle) {
+    AuthController(Identities identities, LoginThrottle throttle, SingleSignOn sso) {
         this.identities = identities;
         this.throttle = throttle;
+        this.sso = sso;
     }
 
     @PostMapping(value = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -73,9 +76,33 @@ class AuthController {
         return identities.me(CurrentCaller.get());
     }
 
+    /** Whether the login page offers single sign-on, with which provider, and whether passwords are off. */
+    @GetMapping("/sso")
+    SingleSignOn.Offer sso() {
+        return sso.offer();
+    }
+
+    /** The session of a finished single sign-on, for its single-use code (the web page calls this). */
+    @PostMapping("/sso/exchange")
+    Session ssoExchange(@Valid @RequestBody SsoCode code) {
+        return sso.exchange(code.code());
+    }
+
+    /** Where the browser goes next to sign out at the identity provider too (RP-initiated logout). */
+    record LoggedOut(String endSessionUrl) {}
+
+    /**
+     * Ends the request's credential: 204, or 200 with {@code end_session_url} for a session signed in
+     * through an identity provider that supports RP-initiated logout.
+     */
     @PostMapping("/logout")
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    void logout() {
-        identities.logout(CurrentCaller.get());
+    ResponseEntity<LoggedOut> logout() {
+        Caller caller = CurrentCaller.get();
+        var endSession = sso.endSessionUrl(
+                caller, ServletUriComponentsBuilder.fromCurrentContextPath().toUriString());
+        identities.logout(caller);
+        return endSession
+                .map(url -> ResponseEntity.ok(new LoggedOut(url)))
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 }

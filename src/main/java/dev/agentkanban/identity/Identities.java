@@ -39,6 +39,8 @@ public class Identities {
     private final TwoFactor twoFactor;
     private final SignInRepository signIns;
     private final LdapDirectory ldap;
+    private final OidcSettings oidc;
+    private final OidcRepository oidcSessions;
 
     Identities(
             IdentityRepository repo,
@@ -50,8 +52,12 @@ public class Identities {
             SecurityLog securityLog,
             TwoFactor twoFactor,
             SignInRepository signIns,
-            LdapDirectory ldap) {
+            LdapDirectory ldap,
+            OidcSettings oidc,
+            OidcRepository oidcSessions) {
         this.ldap = ldap;
+        this.oidc = oidc;
+        this.oidcSessions = oidcSessions;
         this.securityLog = securityLog;
         this.twoFactor = twoFactor;
         this.signIns = signIns;
@@ -78,6 +84,16 @@ public class Identities {
      */
     public Session login(String username, String password, String code) {
         String name = username == null ? "" : username.trim();
+        if (oidc.passwordRefused(name)) {
+            signInFailed(name, null, "sso_only");
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "password-sign-in-disabled",
+                    "Forbidden",
+                    "this server signs people in through " + oidc.providerName() + " only: use \"Sign in with "
+                            + oidc.providerName() + "\"",
+                    java.util.Map.of("sso_login_url", OidcSettings.LOGIN_PATH));
+        }
         Optional<IdentityRepository.Credentials> found = repo.credentials(name);
         if (ldap.enabled()
                 && (found.isEmpty()
@@ -234,7 +250,12 @@ public class Identities {
      * with {@code secondFactor} (totp, recovery_code) or none; written to the security log.
      */
     Session signedIn(User user, String method, String secondFactor) {
-        Session session = session(user, "jwt", method, secondFactor != null);
+        return signedIn(user, method, secondFactor, null);
+    }
+
+    /** The same, keeping the provider's ID token with the session (the hint of its RP-initiated logout). */
+    Session signedIn(User user, String method, String secondFactor, String idToken) {
+        Session session = session(user, "jwt", method, secondFactor != null, idToken);
         java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
         detail.put("method", method);
         if (secondFactor != null) {
@@ -270,10 +291,10 @@ public class Identities {
             repo.putMember(ws, id, Role.AGENT);
             return repo.user(id).orElseThrow();
         });
-        return session(user, "session", "named", false);
+        return session(user, "session", "named", false, null);
     }
 
-    private Session session(User user, String kind, String method, boolean twoFactor) {
+    private Session session(User user, String kind, String method, boolean twoFactor, String idToken) {
         Credentials.Issued issued = credentials.issueSession(user, kind);
         var request = SecurityLog.currentRequest();
         String agent = request == null ? null : request.getHeader("User-Agent");
@@ -286,6 +307,9 @@ public class Identities {
                 SecurityLog.currentAddress(),
                 agent == null ? null : agent.length() > 300 ? agent.substring(0, 300) : agent,
                 issued.expiresAt());
+        if (idToken != null) {
+            oidcSessions.keepIdToken(issued.jti(), idToken);
+        }
         return new Session(
                 issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
     }

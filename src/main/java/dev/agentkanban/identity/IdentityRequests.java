@@ -24,6 +24,9 @@ final class IdentityRequests {
             @NotBlank @Size(max = 200) String password,
             @Size(max = 40) String code) {}
 
+    /** The single-use code a finished single sign-on hands the web page ({@code sso_...}). */
+    record SsoCode(@NotBlank @Size(max = 100) String code) {}
+
     /** A second-factor code: the authenticator's six digits, or a recovery code where accepted. */
     record Code(@NotBlank @Size(max = 40) String code) {}
 

@@ -66,7 +66,7 @@ class LdapDirectory {
         this.userAttribute = userAttribute.trim();
         this.groupBase = groupBase.trim();
         this.memberAttribute = memberAttribute.trim();
-        this.groupRoles = parseRoles(groupRoles);
+        this.groupRoles = parseRoles("LDAP_GROUP_ROLES", groupRoles);
         this.workspace = workspace.trim();
         if (enabled() && this.groupRoles.isEmpty()) {
             throw new IllegalStateException("LDAP_URL is set but LDAP_GROUP_ROLES is empty: name the groups that"
@@ -83,7 +83,11 @@ class LdapDirectory {
         return workspace;
     }
 
-    static Map<String, Role> parseRoles(String text) {
+    /**
+     * {@code name:role,...} (names compared without case; the last colon separates, so names may hold
+     * colons) from the environment variable {@code variable}, which a bad pair names in the error.
+     */
+    static Map<String, Role> parseRoles(String variable, String text) {
         Map<String, Role> roles = new LinkedHashMap<>();
         for (String pair : text.split(",")) {
             if (pair.isBlank()) {
@@ -91,11 +95,15 @@ class LdapDirectory {
             }
             int colon = pair.lastIndexOf(':');
             if (colon <= 0) {
-                throw new IllegalStateException("LDAP_GROUP_ROLES: '" + pair.trim() + "' is not group:role");
+                throw new IllegalStateException(variable + ": '" + pair.trim() + "' is not name:role");
             }
-            roles.put(
-                    pair.substring(0, colon).trim().toLowerCase(),
-                    Role.fromWire(pair.substring(colon + 1).trim()));
+            String role = pair.substring(colon + 1).trim();
+            try {
+                roles.put(pair.substring(0, colon).trim().toLowerCase(), Role.fromWire(role));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(
+                        variable + ": '" + role + "' is not a role (viewer, agent, member or admin)");
+            }
         }
         return roles;
     }

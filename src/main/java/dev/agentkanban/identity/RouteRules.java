@@ -63,6 +63,8 @@ final class RouteRules {
                 "GET /api/v1/status",
                 "POST /api/v1/auth/login",
                 "POST /api/v1/auth/session",
+                "GET /api/v1/auth/sso",
+                "POST /api/v1/auth/sso/exchange",
                 "GET /api/v1/email/unsubscribe",
                 "POST /api/v1/email/unsubscribe");
         self(

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -45,13 +46,7 @@ class SecurityConfig {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
-                .headers(h -> h.contentTypeOptions(c -> {})
-                        .frameOptions(f -> f.deny())
-                        .referrerPolicy(r ->
-                                r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
-                        .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
-                                + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
-                                + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")))
+                .headers(SecurityConfig::headers)
                 .addFilterBefore(
                         new AuthenticationFilter(credentials, access, json, invalidCredentials),
                         AnonymousAuthenticationFilter.class)
@@ -75,6 +70,17 @@ class SecurityConfig {
                                         null)))
                         .accessDeniedHandler((req, res, ex) -> problem(json, res, Roles.forbidden("access denied"))));
         return http.build();
+    }
+
+    /** The response headers of every page and answer (the OIDC chain's too). */
+    static void headers(HeadersConfigurer<HttpSecurity> h) {
+        h.contentTypeOptions(c -> {})
+                .frameOptions(f -> f.deny())
+                .referrerPolicy(
+                        r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
+                        + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
+                        + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"));
     }
 
     /**

@@ -20,6 +20,8 @@ final class SecurityPaths {
         "/api/v1/status",
         "/api/v1/auth/login",
         "/api/v1/auth/session",
+        "/api/v1/auth/sso",
+        "/api/v1/auth/sso/exchange",
         "/api/v1/invitations/link/info",
         "/api/v1/invitations/link/redeem",
         // the unsubscribe link of a notification mail works without signing in (a signed token)

@@ -114,6 +114,7 @@ class AuthorizationMatrixTest extends ApiTest {
                     "POST /api/v1/invitations/link/redeem",
                     obj("token", "inv_unknown", "username", "nobody-new", "password", "long-enough-password")),
             Map.entry("POST /api/v1/auth/two-factor/confirm", obj("code", "123456")),
+            Map.entry("POST /api/v1/auth/sso/exchange", obj("code", "sso_unknown")),
             Map.entry("POST /api/v1/auth/two-factor/disable", obj("code", "123456")));
 
     /** Bodies of routes that take no JSON: content type and text. */

@@ -86,24 +86,13 @@ class LdapSignInTest extends ApiTest {
         return http.anonymous().post("/api/v1/auth/login", obj("username", username, "password", password));
     }
 
-    private String role(String username) {
-        return jdbc.sql("""
-                select m.role from memberships m join users u on u.id = m.user_id
-                where u.username = :u and m.workspace_id = :ws
-                """)
-                .param("u", username)
-                .param("ws", defaultWorkspace)
-                .query(String.class)
-                .single();
-    }
-
     @Test
     void aDirectoryUserSignsInAndIsCreatedWithTheRoleOfTheirGroup() {
         Response r = login("lara", "lara-secret");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("user").get("display_name").asString()).isEqualTo("Lara Lopez");
         assertThat(r.json().get("user").get("email").asString()).isEqualTo("lara@example.org");
-        assertThat(role("lara")).isEqualTo("admin");
+        assertThat(roleInDefaultWorkspace("lara")).isEqualTo("admin");
         assertThat(jdbc.sql(
                                 "select password_hash is null and external_source = 'ldap' from users where username = 'lara'")
                         .query(Boolean.class)
@@ -136,13 +125,13 @@ class LdapSignInTest extends ApiTest {
     void aGroupChangeInTheDirectoryChangesTheRoleAtTheNextSignIn() throws Exception {
         Response first = login("vic", "vic-secret");
         assertThat(first.status()).as(first.body()).isEqualTo(200);
-        assertThat(role("vic")).isEqualTo("viewer");
+        assertThat(roleInDefaultWorkspace("vic")).isEqualTo("viewer");
         DIRECTORY.modify(
                 "cn=kanban-admins,ou=groups," + BASE,
                 new Modification(ModificationType.ADD, "member", "uid=vic,ou=people," + BASE));
         Response second = login("vic", "vic-secret");
         assertThat(second.status()).as(second.body()).isEqualTo(200);
-        assertThat(role("vic")).isEqualTo("admin");
+        assertThat(roleInDefaultWorkspace("vic")).isEqualTo("admin");
         assertThat(count("identity_audit where action = 'member_role_changed' and detail->>'by' = 'ldap'"))
                 .isEqualTo(1);
     }

@@ -108,6 +108,18 @@ public abstract class ApiTest {
                 .single();
     }
 
+    /** The role the user of this name holds in the default workspace (for sign-ins that create accounts). */
+    protected String roleInDefaultWorkspace(String username) {
+        return jdbc.sql("""
+                select m.role from memberships m join users u on u.id = m.user_id
+                where u.username = :u and m.workspace_id = :ws
+                """)
+                .param("u", username)
+                .param("ws", defaultWorkspace)
+                .query(String.class)
+                .single();
+    }
+
     /** How many rows a table holds now (for "nothing changed" assertions). */
     protected long count(String table) {
         return jdbc.sql("select count(*) from " + table).query(Long.class).single();

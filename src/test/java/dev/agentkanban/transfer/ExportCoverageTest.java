@@ -53,6 +53,8 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("user_sessions", "credentials never leave the server"),
             Map.entry("user_two_factor", "credentials never leave the server"),
             Map.entry("user_recovery_codes", "credentials never leave the server"),
+            Map.entry("oidc_requests", "sign-ins in progress, minutes long, bound to one browser"),
+            Map.entry("oidc_handoffs", "credentials never leave the server"),
             Map.entry("outbox_events", "the change feed is per server; the restore announces itself with new events"),
             Map.entry("outbox_retention", "the change feed's bookkeeping"),
             Map.entry("feed_followers", "consumers' cursors into this server's change feed"),

@@ -40,6 +40,11 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start(int port) {
+        return start("http://localhost:" + port);
+    }
+
+    /** A browser whose pages are under {@code base}, e.g. {@code http://127.0.0.1:8080}. */
+    static Browser start(String base) {
         String chromium = env("CHROME_BIN", "/usr/bin/chromium");
         String chromedriver = env("CHROMEDRIVER", "/usr/bin/chromedriver");
         boolean installed = Files.isExecutable(Path.of(chromium)) && Files.isExecutable(Path.of(chromedriver));
@@ -78,7 +83,7 @@ final class Browser implements AutoCloseable {
                 .usingDriverExecutable(new File(chromedriver))
                 .usingAnyFreePort()
                 .build();
-        return new Browser(new ChromeDriver(service, options), "http://localhost:" + port, profile);
+        return new Browser(new ChromeDriver(service, options), base, profile);
     }
 
     private static String env(String name, String fallback) {
