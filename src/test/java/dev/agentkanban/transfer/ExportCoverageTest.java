@@ -74,6 +74,9 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("flow_spans", FLOW_FIGURES),
             Map.entry("flow_counts", FLOW_FIGURES),
             Map.entry("flow_counts_daily", FLOW_FIGURES),
+            Map.entry("rules", "not carried yet: re-create a board's rules after a restore (docs/rules.md)"),
+            Map.entry("rule_runs", "the run log of this server's automation rules (which events it applied them to)"),
+            Map.entry("rule_cursor", "how far this server's rule engine has followed its change feed"),
             Map.entry("flyway_schema_history", "the schema's own migration record"),
             Map.entry(
                     "task_assignees",
