@@ -152,6 +152,18 @@ class OidcSignInTest extends ApiTest {
                 http.anonymous().post("/api/v1/auth/login", obj("username", "tester", "password", "tester-password"));
         assertThat(breakGlass.status()).as(breakGlass.body()).isEqualTo(200);
 
+        // nor does an invitation link create an account with a password: the person signs in through the provider
+        String link = http.post("/api/v1/workspaces/" + defaultWorkspace + "/invitation-links", obj("role", "member"))
+                .json()
+                .get("token")
+                .asString();
+        Response redeemed = http.anonymous()
+                .post(
+                        "/api/v1/invitations/link/redeem",
+                        obj("token", link, "username", "by-link", "password", "by-link-password"));
+        assertThat(redeemed.status()).as(redeemed.body()).isEqualTo(403);
+        assertThat(count("users where username = 'by-link'")).isZero();
+
         Response offer = http.anonymous().get("/api/v1/auth/sso");
         assertThat(offer.json().get("sso_only").asBoolean()).isTrue();
         assertThat(offer.json().get("provider_name").asString()).isEqualTo("Test Provider");
