@@ -153,7 +153,9 @@ START_MS=$(now_ms)
 # instance (1,000 by default) is raised so that closing one stage's sockets never delays the next.
 APP_ENV=(DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT="$PORT" RATE_LIMIT_ENABLED=false
   MAX_WEBSOCKET_CONNECTIONS=$(( 2 * MAX_SUBSCRIBERS + 100 )) ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234)
-env "${APP_ENV[@]}" java -jar target/agent-kanban.jar >"$RUN_DIR/app.log" 2>&1 &
+# the README's way (bin/agent-kanban: AOT cache, default memory settings; BENCH_START=... another)
+# shellcheck disable=SC2086
+env "${APP_ENV[@]}" ${BENCH_START:-bin/agent-kanban} >"$RUN_DIR/app.log" 2>&1 &
 APP_PID=$!
 # meanwhile, compile the WebSocket subscribers' program (run at the end)
 javac -d "$RUN_DIR/ws" bench/ws/WsLatency.java >"$RUN_DIR/ws-javac.log" 2>&1 &
@@ -297,7 +299,7 @@ first_ids() {  # first_ids COLUMN LIMIT: the ids of the column's first tasks, as
 
 # minimal_scripts: the minimal-SQL limit (bench/sql/minimal/): only what each operation must do, one
 # script per column where the operation names one.
-MIN_OPS=(get_task list_column create_task move_task update_task)
+MIN_OPS=(get_task list_column board_state board_stats create_task move_task update_task)
 write_minimal_scripts() {
   local op col
   for op in "${MIN_OPS[@]}"; do
@@ -400,7 +402,7 @@ for n in "${DATASETS[@]}"; do
   for op in health "${READ_OPS[@]}"; do run_wrk "$op" "$n" 8 warmup; done
   for op in health "${READ_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_wrk "$op" "$n" "$c"; done; done
   for op in "${READ_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c"; done; done
-  for op in get_task list_column; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c" min; done; done
+  for op in "${READ_OPS[@]}"; do for c in "${CONCURRENCIES[@]}"; do run_pgbench "$op" "$n" "$c" min; done; done
   [ "$n" != "${DATASETS[-1]}" ] || explain_reads
   log "warming up the write operations (not recorded)"
   for op in "${WRITE_OPS[@]}"; do run_wrk "$op" "$n" 8 warmup; done
@@ -680,8 +682,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "It needs PostgreSQL on 127.0.0.1:5432 (user \`postgres\`, trust), \`psql\`, \`pgbench\`, \`curl\`,"
   echo "\`wrk\` (installed with apt-get when missing and run as root) and a JDK 21 or newer. It builds"
   echo "\`target/agent-kanban.jar\` if missing, recreates the database \`$DB\`, starts the service the way a"
-  echo "user does (\`DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$DB PORT=<free port> java -jar target/agent-kanban.jar\`,"
-  echo "default JVM settings, default pool of 20 connections; \`RATE_LIMIT_ENABLED=false\` and"
+  echo "user does (\`DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$DB PORT=<free port> ${BENCH_START:-bin/agent-kanban}\`,"
+  echo "its default memory settings (and AOT cache: the first start of a build includes its training run), default pool of 20 connections; \`RATE_LIMIT_ENABLED=false\` and"
   echo "\`MAX_WEBSOCKET_CONNECTIONS=$(( 2 * MAX_SUBSCRIBERS + 100 ))\` so that neither limit caps the load), and stops it at the end. Raw wrk,"
   echo "pgbench and WebSocket output, the app log and the query plans are kept in \`bench/results/<time>/\`"
   echo "(not committed). A quick run writes its report there too, unless \`--out\` names a file."

@@ -15,29 +15,38 @@ stmt() {
   printf '%s %s\n' "$text" "${2:-;}"
 }
 
-# The authentication filter's two look-ups (outside any transaction): the session's user unless
-# revoked, then the caller's workspace and role.
-auth() {
-  stmt session_user
-  stmt default_workspace
+# one round trip: the statements between \startpipeline and \endpipeline go with one Sync, as the
+# driver sends the request's settings and the statement that follows them in one string
+pipeline() {
+  echo '\startpipeline'
+  cat
+  echo '\endpipeline'
 }
 
-# begin [READ ONLY]: Transactions.read / Transactions.write: BEGIN, then the request's settings.
-begin() {
-  echo "BEGIN${1:+ $1};"
-  stmt bind
+# Transactions.read outside a transaction: every statement carries the request's settings and is a
+# transaction of its own (no BEGIN/COMMIT); the caller's identity comes from the service's cache.
+read_one() {  # read_one < statement (ended by ;)
+  { stmt bind; cat; } | pipeline
 }
 
-# TaskQueries.find: the task view and its tags.
-task_view() {
-  printf '%s\n where t.workspace_id = :ws and t.id = :id;\n' "$(cat "$SQL_DIR/task_select.sql")"
-  stmt task_tags
+# the task view of TaskQueries (task_select.sql, which ends with its FROM line)
+task_select() { cat "$SQL_DIR/task_select.sql"; }
+task_columns() { sed '$d' "$SQL_DIR/task_select.sql"; }
+
+# TaskQueries.written: a write of the task row that answers the task's view in the same statement
+written() {  # written SQL_FILE SED
+  printf 'with t as (%s\n returning *)\n%s\nfrom t join board_columns c on c.id = t.column_id;\n' \
+    "$(sed -e "${2:-}" "$SQL_DIR/$1.sql")" "$(task_columns)"
 }
 
-# Tasks.publish: the task as it is now, then its event in the outbox.
-publish() {  # publish EVENT_VARIABLE PAYLOAD_VARIABLE
-  task_view
-  stmt outbox_insert ';' "s/:type\b/:$1/; s/:payload\b/:$2/"
+# Transactions.write: the driver sends BEGIN and the settings with the transaction's first statement
+first_of_write() {  # first_of_write < statement
+  { echo "BEGIN;"; stmt bind; cat; } | pipeline
+}
+
+# Outbox.append travels with the COMMIT (Transactions.atCommit)
+publish_and_commit() {  # publish_and_commit EVENT_VARIABLE PAYLOAD_VARIABLE
+  { stmt outbox_insert ';' "s/:type\b/:$1/; s/:payload\b/:$2/"; echo "COMMIT;"; } | pipeline
 }
 
 # The status a task gets in a column of this kind (Task.statusOnArrival; also what a move of a task
@@ -69,10 +78,7 @@ write_pgbench_scripts() {
 
   {
     echo '\set id random(:min, :max)'
-    auth
-    begin "READ ONLY"
-    task_view
-    echo "COMMIT;"
+    printf '%s\n where t.workspace_id = :ws and t.id = :id and t.deleted_at is null;\n' "$(task_select)" | read_one
   } >"$PGB_DIR/get_task.sql"
 
   # one script per column (pgbench picks one at random per transaction, as wrk picks a column)
@@ -81,37 +87,25 @@ write_pgbench_scripts() {
       echo "\\set col $col"
       echo '\set limit 100'
       echo '\set offset 0'
-      auth
-      begin "READ ONLY"
-      printf '%s\n where t.workspace_id = :ws and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit :limit offset :offset;\n' \
-        "$(cat "$SQL_DIR/task_select.sql")"
-      stmt column_total
-      stmt task_tags_any ';' "s/:ids\b/:ids100_$col/"
-      echo "COMMIT;"
+      printf '%s, (%s) as total\n%s\n where t.workspace_id = :ws and t.deleted_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit :limit offset :offset;\n' \
+        "$(task_columns)" "$(cat "$SQL_DIR/column_total.sql")" "$(tail -1 "$SQL_DIR/task_select.sql")" | read_one
     } >"$PGB_DIR/list_column_$col.sql"
   done
 
   {
     echo '\set limit 50'
     echo '\set offset 0'
-    auth
-    begin "READ ONLY"
-    stmt board
-    stmt board_columns
-    stmt board_counts
+    stmt board_with_columns | read_one
+    stmt board_counts | read_one
     for col in "${COLUMN_IDS[@]}"; do
       echo "\\set col $col"
-      printf '%s\n where t.column_id = :col order by t.position limit :limit offset :offset;\n' "$(cat "$SQL_DIR/task_select.sql")"
-      stmt task_tags_any ';' "s/:ids\b/:ids50_$col/"
+      printf '%s\n where t.column_id = :col and t.position is not null order by t.position limit :limit offset :offset;\n' "$(task_select)" | read_one
     done
-    echo "COMMIT;"
   } >"$PGB_DIR/board_state.sql"
 
   {
-    auth
-    begin "READ ONLY"
-    stmt board
-    stmt board_columns
+    echo "BEGIN READ ONLY;"
+    { stmt bind; stmt board_with_columns; } | pipeline
     stmt stats_column_counts
     stmt stats_moment
     echo "COMMIT;"
@@ -124,20 +118,11 @@ write_pgbench_scripts() {
       {
         echo "\\set col $col"
         echo '\set self 0'
-        echo '\set p 9223372036854775807'
         echo '\set occurrences 1'
         echo '\set title random(1, 2000000000)'
-        auth
-        begin
-        stmt board
-        stmt board_columns
-        stmt lock_column
-        stmt last_position '\gset p_'
-        echo '\set pos :p_max + 65536'
-        stmt insert_task '\gset new_' "s/:status\b/:st_$col/; s/:priority\b/:pr_$prio/"
-        echo '\set id :new_id'
-        publish ev_created payload_created
-        echo "COMMIT;"
+        stmt lock_placement | first_of_write
+        written insert_task "s/:status\\b/:st_$col/; s/:priority\\b/:pr_$prio/"
+        publish_and_commit ev_created payload_created
       } >"$PGB_DIR/create_task_${col}_$prio.sql"
     done
   done
@@ -146,39 +131,20 @@ write_pgbench_scripts() {
   for col in "${COLUMN_IDS[@]}"; do
     {
       echo "\\set col $col"
-      echo '\set p 9223372036854775807'
       echo '\set id random(:min, :max)'
       echo '\set id :id - case when (:id - :min + 1) % 50 = 0 then 1 else 0 end'
-      auth
-      begin "READ ONLY"
-      stmt task_row
-      echo "COMMIT;"
-      begin "READ ONLY"
-      stmt board
-      stmt board_columns
-      echo "COMMIT;"
-      begin
-      stmt lock_column
-      stmt task_row '\gset t_' 's/:id$/:id for update/'
-      stmt last_position '\gset p_' 's/:self\b/:id/'
-      echo '\set pos :p_max + 65536'
-      stmt update_task ';' "s/:title\b/:t_title/; s/:status\b/:st_$col/"
-      publish ev_moved payload_moved
-      echo "COMMIT;"
+      stmt lock_placement ';' 's/:self\b/:id/' | first_of_write
+      stmt lock_task
+      written update_task "s/:title\\b/title/; s/:status\\b/:st_$col/; s/:pos\\b/(select coalesce(max(position), 0) + 65536 from tasks where column_id = :col and id <> :id and position is not null)/"
+      publish_and_commit ev_moved payload_moved
     } >"$PGB_DIR/move_task_$col.sql"
   done
 
   {
     echo '\set id random(:min, :max)'
     echo '\set title random(1, 2000000000)'
-    auth
-    begin "READ ONLY"
-    stmt task_row
-    echo "COMMIT;"
-    begin
-    stmt task_row '\gset t_' 's/:id$/:id for update/'
-    stmt update_task ';' 's/:col\b/:t_column_id/; s/:pos\b/:t_position/; s/:status\b/:t_status/'
-    publish ev_updated payload_updated
-    echo "COMMIT;"
+    stmt lock_task | first_of_write
+    written update_task 's/:col\b/column_id/; s/:pos\b/position/; s/:status\b/status/'
+    publish_and_commit ev_updated payload_updated
   } >"$PGB_DIR/update_task.sql"
 }

@@ -13,7 +13,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * The migration of existing assignee names (issue 15, V31): on a database of the schema before it,
  * with tasks whose free-text assignee names a member by username (any case), by display name, names
  * nobody, or names a user of another workspace, upgrading maps the first two to those members (as
- * already announced: nobody is notified of old assignments) and keeps every name as it was.
+ * already announced: nobody is notified of old assignments) and keeps every name as it was; the
+ * notification fan-out starts after the old release's events (V31_3), so old mentions, comments and
+ * moves notify nobody.
  */
 class AssigneeMigrationTest {
 
@@ -65,12 +67,28 @@ class AssigneeMigrationTest {
                     .query(Long.class)
                     .single();
         }
+        // an event of the old release that mentions ann: history by now, not news
+        long oldEvent = jdbc.sql("""
+                insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
+                values (:ws, :b, :t, 'task_created', 'old', '{"task": {"description": "for @ann"}}') returning id
+                """)
+                .param("ws", ws)
+                .param("b", board)
+                .param("t", tasks[0])
+                .query(Long.class)
+                .single();
 
         Flyway.configure()
                 .dataSource(db.jdbcUrl, db.username, db.password)
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+
+        assertThat(jdbc.sql("select position from notification_cursor")
+                        .query(Long.class)
+                        .single())
+                .as("the fan-out starts after the old release's events")
+                .isEqualTo(oldEvent);
 
         assertThat(assignees(jdbc, tasks[0])).containsExactly(ann + ":true");
         assertThat(assignees(jdbc, tasks[1])).containsExactly(bot + ":true");

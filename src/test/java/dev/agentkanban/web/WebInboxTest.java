@@ -1,6 +1,5 @@
 package dev.agentkanban.web;
 
-import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,15 +13,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
- * The bell (issue 15) in a real browser: a mention made by someone else reaches the mentioned
- * person's page live (no reload), the list names who did what on which card, a notification opens its
+ * The bell (issue 15) in real browsers: a mention written in one person's browser reaches the
+ * mentioned person's browser live (no reload), the list names who did what on which card, a notification opens its
  * card and is read, and "Mark all read" clears the count.
  */
 class WebInboxTest extends ApiTest {
 
     Browser bobPage;
+    Browser alicePage;
     Http alice;
     Http bob;
     TaskFixtures fx;
@@ -34,12 +35,17 @@ class WebInboxTest extends ApiTest {
         fx = new TaskFixtures(alice);
         bobPage = Browser.start(port);
         bobPage.signIn("bob", "bob-password");
+        alicePage = Browser.start(port);
+        alicePage.signIn("alice", "alice-password");
     }
 
     @AfterAll
     void stopBrowser() {
         if (bobPage != null) {
             bobPage.close();
+        }
+        if (alicePage != null) {
+            alicePage.close();
         }
     }
 
@@ -64,9 +70,14 @@ class WebInboxTest extends ApiTest {
         bobPage.until(d -> count().equals("1")); // the assignment
         bobPage.js("window.__sameDocument = true");
 
-        assertThat(alice.post("/api/v1/tasks/" + task + "/comments", obj("body", "@bob can you check these?"))
-                        .status())
-                .isEqualTo(201);
+        // alice, in her own browser, opens the card from a link (as a mail's) and comments there
+        alicePage.openBoard(other, "card=" + task);
+        WebElement comment = alicePage.waitVisible(By.cssSelector("#card-panel .comment-form textarea"));
+        comment.sendKeys("@bob can you check these?");
+        alicePage
+                .driver()
+                .findElement(By.cssSelector("#card-panel .comment-form button[type=submit]"))
+                .click();
         bobPage.until(d -> count().equals("2"));
         assertThat(bobPage.js("return window.__sameDocument === true")).isEqualTo(true);
 
@@ -120,5 +131,24 @@ class WebInboxTest extends ApiTest {
         bobPage.driver().findElement(By.id("inbox-read-all")).click();
         bobPage.until(d -> count().isEmpty());
         assertThat(alice.get("/api/v1/tasks/" + second).status()).isEqualTo(200);
+    }
+
+    @Test
+    void thePersonChoosesTheirNotificationEmailInTheProfile() {
+        bobPage.open("/?view=settings&tab=profile");
+        WebElement choice = bobPage.waitVisible(By.id("notification-email"));
+        assertThat(new Select(choice).getFirstSelectedOption().getDomAttribute("value"))
+                .isEqualTo("instant");
+        // this test server has no SMTP server: the page says so
+        assertThat(bobPage.driver().findElement(By.id("notifications-form")).getText())
+                .contains("not configured");
+        new Select(choice).selectByValue("digest");
+        bobPage.driver().findElement(By.id("notifications-save")).click();
+        bobPage.toastContaining("Notification preferences saved");
+        assertThat(bob.get("/api/v1/me/notification-preferences")
+                        .json()
+                        .get("email")
+                        .asString())
+                .isEqualTo("digest");
     }
 }

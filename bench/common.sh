@@ -1,0 +1,25 @@
+# Sourced by bench/startup.sh, bench/memory.sh and bench/sql/capture.sh: what they share.
+
+# stop_process PID: SIGTERM, up to 20 s for a graceful stop, then SIGKILL
+stop_process() {
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# sign_in BASE: the bench admin's session token (ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234);
+# the admin is created just after the first healthy answer, so this asks until it exists (50 s)
+sign_in() {
+  local token=""
+  for _ in $(seq 1 100); do
+    token=$(curl -sS -X POST -H 'Content-Type: application/json' \
+      -d '{"username":"bench","password":"bench-password-1234"}' "$1/api/v1/auth/login" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    [ -z "$token" ] || { echo "$token"; return 0; }
+    sleep 0.5
+  done
+  echo "signing in as the bench user failed" >&2
+  return 1
+}

@@ -1,1 +1,0 @@
-select max(position) from tasks where column_id = :col and id <> :self and position < :p

@@ -1,3 +1,0 @@
-select tt.task_id, t.id, t.name, t.color from task_tags tt join tags t on t.id = tt.tag_id
-where tt.workspace_id = :ws and tt.task_id = any(:ids)
-order by tt.task_id, lower(t.name), t.id
