@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,6 +41,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * link to the card and an unsubscribe link that works without signing in; one digest for several
  * notifications; and an SMTP outage followed by recovery delivers every mail exactly once.
  */
+// closed after the class: a cached context's mail worker would go on claiming the shared test
+// database's mails for an SMTP server that has stopped (and back them off), so at most one
+// mail-sending context lives at a time
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class EmailDeliveryTest extends ApiTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
