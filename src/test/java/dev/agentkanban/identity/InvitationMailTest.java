@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.support.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -25,11 +23,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * address and mail configured, the link is mailed through the mail outbox (once) and works from the
  * mail; without an address it is only shown to the admin, as without mail.
  */
+// closed after the class, as the other mail tests: no cached context's mail worker outlives its SMTP server
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class InvitationMailTest extends ApiTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final int PORT = freePort();
-    static final GreenMail SMTP = start();
+    static final int PORT = TestSmtp.freePort();
+    static final GreenMail SMTP = TestSmtp.start(PORT);
 
     @DynamicPropertySource
     static void mail(DynamicPropertyRegistry registry) {
@@ -39,35 +39,13 @@ class InvitationMailTest extends ApiTest {
         registry.add("kanban.email.initial-backoff", () -> "PT0.2S");
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static GreenMail start() {
-        GreenMail g = new GreenMail(new ServerSetup(PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        g.start();
-        return g;
-    }
-
     @AfterAll
     void stopSmtp() {
         SMTP.stop();
     }
 
     static List<MimeMessage> to(String address) {
-        return Arrays.stream(SMTP.getReceivedMessages())
-                .filter(m -> {
-                    try {
-                        return m.getAllRecipients()[0].toString().equals(address);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .toList();
+        return TestSmtp.to(SMTP, address);
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,6 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * page, the provider's login form, the authorization code with PKCE, the callback, the single-use
  * handoff code, the session). SSO only is on, with {@code tester} as the break-glass admin.
  */
+// closed after the class: its provider stops, and no later class shares this configuration
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class OidcSignInTest extends ApiTest {
 
     static final OidcProvider PROVIDER = OidcProvider.start();
