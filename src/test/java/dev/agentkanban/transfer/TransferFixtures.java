@@ -61,13 +61,18 @@ final class TransferFixtures {
         return send(http, "POST", path, "multipart/form-data; boundary=" + boundary, out.toByteArray());
     }
 
-    /** Row counts of everything an import may write: equal snapshots mean nothing changed. */
+    /**
+     * Row counts of everything an import may write: equal snapshots mean nothing changed. The due-date
+     * reminders (issue 15) are left out of the events: the reminder scan appends them in the background
+     * for imported cards already due, whatever the request being checked does.
+     */
     static Map<String, Long> snapshot(JdbcClient jdbc) {
         return new TreeMap<>(jdbc.sql("""
                 select (select count(*) from boards) as boards, (select count(*) from board_columns) as columns,
                        (select count(*) from tasks) as tasks, (select count(*) from tags) as tags,
                        (select count(*) from task_tags) as task_tags, (select count(*) from comments) as comments,
-                       (select count(*) from evidence) as evidence, (select count(*) from outbox_events) as events,
+                       (select count(*) from evidence) as evidence,
+                       (select count(*) from outbox_events where type not in ('task_due_soon', 'task_overdue')) as events,
                        (select count(*) from task_history) as history,
                        (select coalesce(sum(version), 0) from tasks) + (select coalesce(sum(version), 0) from boards) as versions
                 """)
