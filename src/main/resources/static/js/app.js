@@ -8,6 +8,7 @@ import { BoardView } from './board.js';
 import { CardPanel } from './panel.js';
 import { LiveUpdates } from './live.js';
 import { editColumns } from './columns.js';
+import { openRules } from './rules.js';
 import { openArchive } from './archive.js';
 import { showSettings } from './settings.js';
 import { newBoardDialog, saveAsTemplate } from './templates.js';
@@ -378,6 +379,12 @@ async function archive() {
   if (await openArchive(app.view, { role: app.workspace.role })) await app.view.load();
 }
 
+async function rules() {
+  if (!app.view?.board) return;
+  const canWrite = app.workspace.role === 'member' || app.workspace.role === 'admin';
+  await openRules(app.view, { canWrite, workspaceId: app.workspace.id });
+}
+
 async function columns() {
   if (!app.view) return;
   if (await editColumns(app.view)) await app.view.load();
@@ -439,6 +446,7 @@ function wire() {
   $('#delete-board').addEventListener('click', deleteBoard);
   $('#archive-board').addEventListener('click', archiveBoard);
   $('#edit-columns').addEventListener('click', columns);
+  $('#edit-rules').addEventListener('click', rules);
   $('#open-archive').addEventListener('click', archive);
   $('#save-template').addEventListener('click', () => app.view?.board && saveAsTemplate(app.view.board));
   $('#open-settings').addEventListener('click', () => openSettings(app.settingsTab));

@@ -19,6 +19,7 @@ import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
+import dev.agentkanban.rule.Rules;
 import dev.agentkanban.stats.BoardStats;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Overrides;
@@ -72,6 +73,7 @@ class KanbanTools {
     private final Relations relations;
     private final Checklists checklists;
     private final TaskArchive archive;
+    private final Rules rules;
     private final Notifications notifications;
     private final RequestBodies bodies;
     private final Transactions tx;
@@ -89,6 +91,7 @@ class KanbanTools {
             Relations relations,
             Checklists checklists,
             TaskArchive archive,
+            Rules rules,
             Notifications notifications,
             RequestBodies bodies,
             Transactions tx,
@@ -104,6 +107,7 @@ class KanbanTools {
         this.relations = relations;
         this.checklists = checklists;
         this.archive = archive;
+        this.rules = rules;
         this.notifications = notifications;
         this.bodies = bodies;
         this.tx = tx;
@@ -116,6 +120,7 @@ class KanbanTools {
             case "list_boards" -> boards.list(page(a));
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
             case "list_columns" -> Map.of("columns", boards.columns(board(a)));
+            case "list_rules" -> Map.of("rules", rules.list(board(a)));
             case "list_tasks" -> listTasks(a);
             case "list_my_tasks" -> listMyTasks(a);
             case "get_my_notifications" ->

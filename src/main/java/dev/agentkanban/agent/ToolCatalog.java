@@ -65,6 +65,14 @@ final class ToolCatalog {
                 done) and WIP limit. Moving a task into a `done` column completes it; out of one reopens it.
                 Returns {columns: [...]}.""", readOnly(), schema(List.of("board"), board())));
 
+        tools.add(tool("list_rules", "List automation rules", """
+                The automation rules of a board: each has a name, enabled, a trigger (task_created, task_moved
+                with an optional column_id, task_completed, tag_added with its tag, due_date_passed,
+                children_done, task_unblocked), conditions (priority, tag, column_id, assignee; all must hold)
+                and actions (assign, add_tag, remove_tag, set_priority, move_to_column, set_due_date, add_checklist_items,
+                notify, comment). Rules run by themselves after a matching change; their changes show the actor
+                rule:<name>. Read-only: people manage rules in the board's settings. Returns {rules: [...]}.""", readOnly(), schema(List.of("board"), board())));
+
         tools.add(tool(
                 "list_tasks",
                 "List tasks",

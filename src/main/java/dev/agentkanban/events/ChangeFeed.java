@@ -6,6 +6,9 @@ import dev.agentkanban.platform.ReplicaReads;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -72,6 +75,69 @@ public class ChangeFeed {
     public List<ChangeEvent> allWorkspaces(long after, int limit) {
         long through = horizon.advance();
         return system.read(() -> repo.allEvents(after, through, limit));
+    }
+
+    /** A durable follower's persisted position in the outbox (one row, whose lock serialises instances). */
+    public interface DurableCursor {
+
+        /** The position; {@code lock} takes the row's lock for the rest of the transaction. */
+        long position(boolean lock);
+
+        void moveTo(long position);
+
+        static DurableCursor of(ToLongFunction<Boolean> position, LongConsumer moveTo) {
+            return new DurableCursor() {
+                @Override
+                public long position(boolean lock) {
+                    return position.applyAsLong(lock);
+                }
+
+                @Override
+                public void moveTo(long to) {
+                    moveTo.accept(to);
+                }
+            };
+        }
+    }
+
+    /**
+     * System work only: hands every committed event after the follower's cursor to {@code handle}, a
+     * batch at a time in id order. Each batch is handled in one system transaction that holds the
+     * cursor's lock and moves the cursor past the batch, so the handling and the cursor commit together
+     * and instances take turns (a batch another instance handled meanwhile is not handled again). When
+     * the outbox was reset (a restore, tests) the cursor starts over from 0. Answers the sum of what
+     * {@code handle} answered.
+     */
+    public int followDurably(DurableCursor cursor, int batch, ToIntFunction<List<ChangeEvent>> handle) {
+        int total = 0;
+        while (true) {
+            long position = system.read(() -> cursor.position(false));
+            if (position > 0 && beyondOutbox(position)) {
+                system.write(() -> {
+                    if (cursor.position(true) == position) {
+                        cursor.moveTo(0);
+                    }
+                    return null;
+                });
+                continue;
+            }
+            List<ChangeEvent> events = allWorkspaces(position, batch);
+            if (events.isEmpty()) {
+                return total;
+            }
+            Integer handled = system.write(() -> {
+                if (cursor.position(true) != position) {
+                    return null; // another instance handled these meanwhile
+                }
+                int n = handle.applyAsInt(events);
+                cursor.moveTo(events.getLast().eventId());
+                return n;
+            });
+            total += handled == null ? 0 : handled;
+            if (events.size() < batch) {
+                return total;
+            }
+        }
     }
 
     /**

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class EventRepository {
 
-    private static final String COLUMNS = "id, workspace_id, type, board_id, task_id, actor, occurred_at, payload";
+    private static final String COLUMNS =
+            "id, workspace_id, type, board_id, task_id, actor, occurred_at, payload, rule_depth";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -89,6 +90,7 @@ class EventRepository {
                 (Long) rs.getObject("task_id"),
                 rs.getString("actor"),
                 rs.getTimestamp("occurred_at").toInstant(),
-                json.readTree(rs.getString("payload")));
+                json.readTree(rs.getString("payload")),
+                rs.getInt("rule_depth"));
     }
 }

@@ -484,6 +484,11 @@ public class Identities {
         repo.deleteWorkspace(id);
     }
 
+    /** The members of the request's workspace (for features that name members, such as a rule's "notify"). */
+    public List<Member> membersOfRequestWorkspace() {
+        return repo.members(CurrentRequest.get().workspaceId());
+    }
+
     public List<Member> members(Caller caller, long workspaceId) {
         roleIn(caller, workspaceId);
         return repo.members(workspaceId);

@@ -148,6 +148,20 @@ final class RouteRules {
                 "POST /api/v1/templates/{id}/boards",
                 "POST /api/v1/boards/{id}/template",
                 "DELETE /api/v1/templates/{id}");
+        // automation rules (issue 15): everyone who reads the board reads its rules and their runs; those
+        // who manage the board (members, admins) write them, since a rule acts on the board by itself
+        workspace(
+                Scope.READ,
+                Role.VIEWER,
+                "GET /api/v1/boards/{id}/rules",
+                "GET /api/v1/boards/{id}/rules/{ruleId}",
+                "GET /api/v1/boards/{id}/rules/{ruleId}/runs");
+        workspace(
+                Scope.WRITE,
+                Role.MEMBER,
+                "POST /api/v1/boards/{id}/rules",
+                "PATCH /api/v1/boards/{id}/rules/{ruleId}",
+                "DELETE /api/v1/boards/{id}/rules/{ruleId}");
         // custom fields (issue 17): members define them, everyone reads them
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/boards/{id}/fields");
         workspace(

@@ -296,7 +296,10 @@ public class Tags {
     private List<Tag> announce(TaskRef task, Change change) {
         if (change.changed()) {
             outbox.append(
-                    EventType.TAGS_CHANGED, task.boardId(), task.id(), new TagsChanged(task.id(), change.after()));
+                    EventType.TAGS_CHANGED,
+                    task.boardId(),
+                    task.id(),
+                    TagsChanged.of(task.id(), change.before(), change.after()));
         }
         return change.after();
     }

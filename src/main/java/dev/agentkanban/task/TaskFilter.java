@@ -86,6 +86,30 @@ public record TaskFilter(
     /** The assignee filter's name for the caller. */
     public static final String ME = "me";
 
+    /** A board's overdue tasks (open, due date passed), oldest due date first (the rules' due-date scan). */
+    public static TaskFilter overdueOn(long boardId) {
+        return new TaskFilter(
+                boardId,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                "due_date",
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of());
+    }
+
     public static TaskFilter ofColumn(long columnId) {
         return new TaskFilter(
                 null, columnId, List.of(), List.of(), null, null, null, null, null, null, null, null, null, null, null,

@@ -125,6 +125,28 @@ public record TaskPatch(
         return single(null, Change.to(assignee));
     }
 
+    /** A change of the due date alone (null clears it). */
+    public static TaskPatch dueDate(Instant dueDate) {
+        return new TaskPatch(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Change.to(dueDate),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false);
+    }
+
     private static TaskPatch single(Change<Priority> priority, Change<String> assignee) {
         return new TaskPatch(
                 null, null, null, priority, null, null, null, assignee, null, null, null, null, null, null, null, null,

@@ -58,6 +58,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private final Clock clock = Clock.systemUTC();
     private final WebhookClient http;
     private final WakeableLoop loop = new WakeableLoop();
+    private final ChangeFeed.DurableCursor cursor = ChangeFeed.DurableCursor.of(this::cursorAt, this::moveCursor);
 
     WebhookWorker(
             ChangeFeed feed,
@@ -122,46 +123,20 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
 
     /** Turns new outbox events into deliveries; returns how many deliveries it created. */
     int fanOut() {
-        int created = 0;
-        while (true) {
-            long position = system.read(() -> repo.cursor(false));
-            if (position > 0 && feed.beyondOutbox(position)) {
-                // the outbox was reset (restore, tests): follow it from its beginning again
-                system.write(() -> {
-                    if (repo.cursor(true) == position) {
-                        repo.moveCursor(0);
-                    }
-                    return null;
-                });
-                continue;
-            }
-            List<ChangeEvent> events = feed.allWorkspaces(position, BATCH);
-            if (events.isEmpty()) {
-                return created;
-            }
-            Integer made = system.write(() -> {
-                if (repo.cursor(true) != position) {
-                    return null; // another instance fanned these out meanwhile
-                }
-                List<Subscriber> subscribers = repo.activeSubscribers();
-                int n = 0;
-                for (ChangeEvent e : events) {
-                    String payload = null;
-                    for (Subscriber s : subscribers) {
-                        if (matches(s, e)) {
-                            payload = payload != null ? payload : json.writeValueAsString(e);
-                            n += repo.insertDelivery(e.workspaceId(), s.id(), e.eventId(), e.type(), payload);
-                        }
+        return feed.followDurably(cursor, BATCH, events -> {
+            List<Subscriber> subscribers = repo.activeSubscribers();
+            int n = 0;
+            for (ChangeEvent e : events) {
+                String payload = null;
+                for (Subscriber s : subscribers) {
+                    if (matches(s, e)) {
+                        payload = payload != null ? payload : json.writeValueAsString(e);
+                        n += repo.insertDelivery(e.workspaceId(), s.id(), e.eventId(), e.type(), payload);
                     }
                 }
-                repo.moveCursor(events.getLast().eventId());
-                return n;
-            });
-            created += made == null ? 0 : made;
-            if (events.size() < BATCH) {
-                return created;
             }
-        }
+            return n;
+        });
     }
 
     private static boolean matches(Subscriber s, ChangeEvent e) {
@@ -248,5 +223,13 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
         }
         Instant next = clock.instant().plus(delay);
         return next.isAfter(d.queuedAt().plus(retryWindow)) ? null : next;
+    }
+
+    private long cursorAt(boolean lock) {
+        return repo.cursor(lock);
+    }
+
+    private void moveCursor(long position) {
+        repo.moveCursor(position);
     }
 }

@@ -43,6 +43,7 @@ class McpToolsTest extends ApiTest {
                 "list_boards",
                 "get_board_state",
                 "list_columns",
+                "list_rules",
                 "list_tasks",
                 "list_my_tasks",
                 "get_my_notifications",

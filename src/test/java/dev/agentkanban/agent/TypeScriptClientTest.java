@@ -25,6 +25,7 @@ class TypeScriptClientTest extends ApiTest {
             "list_boards",
             "get_board_state",
             "list_columns",
+            "list_rules",
             "list_tasks",
             "get_task",
             "create_task",

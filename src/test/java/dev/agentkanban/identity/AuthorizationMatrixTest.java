@@ -90,6 +90,16 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/evidence", obj("kind", "note", "note", "x")),
             Map.entry("POST /api/v1/tasks/{id}/checklist", obj("text", "x")),
+            Map.entry(
+                    "POST /api/v1/boards/{id}/rules",
+                    obj(
+                            "name",
+                            "from the matrix",
+                            "trigger",
+                            obj("type", "task_created"),
+                            "actions",
+                            List.of(obj("type", "comment", "body", "x")))),
+            Map.entry("PATCH /api/v1/boards/{id}/rules/{ruleId}", obj("enabled", false)),
             Map.entry("POST /api/v1/tasks/{id}/assignees", obj("username", "me")),
             Map.entry("PUT /api/v1/tasks/{id}/assignees", obj("assignees", List.of("me"))),
             Map.entry("PATCH /api/v1/tags/{id}", obj("name", "renamed")),
@@ -205,6 +215,19 @@ class AuthorizationMatrixTest extends ApiTest {
                         .json()
                         .get("id")
                         .asString()));
+        // an automation rule of B's board (issue 15)
+        ids.put(
+                "rule",
+                inB.post(
+                                "/api/v1/boards/" + board + "/rules",
+                                obj(
+                                        "name",
+                                        "B's rule",
+                                        "trigger",
+                                        obj("type", "due_date_passed"),
+                                        "actions",
+                                        List.of(obj("type", "comment", "body", "late"))))
+                        .id());
         ids.put(
                 "field",
                 inB.post("/api/v1/boards/" + board + "/fields", obj("name", "B's field", "type", "text"))
@@ -516,7 +539,7 @@ class AuthorizationMatrixTest extends ApiTest {
         List<String> tables = jdbc.sql("""
                 select table_name from information_schema.tables
                 where table_schema = current_schema() and table_type = 'BASE TABLE'
-                  and table_name not in ('flyway_schema_history', 'webhook_cursor')
+                  and table_name not in ('flyway_schema_history', 'webhook_cursor', 'rule_cursor')
                 order by table_name
                 """).query(String.class).list();
         assertThat(tables)

@@ -73,7 +73,8 @@ public abstract class ApiTest {
             "workspaces", "the default workspace stays; every other one is deleted (with all its rows)",
             "webhook_cursor",
                     "one row, updated and never inserted by the fan-out, which starts over when its"
-                            + " position lies beyond the emptied outbox (ChangeFeed.beyondOutbox)");
+                            + " position lies beyond the emptied outbox (ChangeFeed.beyondOutbox)",
+            "rule_cursor", "likewise for the automation rules' fan-out (rule/RuleEngine)");
 
     public static void resetDatabase(JdbcClient jdbc) {
         String tables = jdbc.sql("""

@@ -70,6 +70,24 @@ public final class RowSecurity {
         assertThat(admin.post("/api/v1/tasks/" + task + "/relations", obj("kind", "blocks", "task_id", blocked))
                         .status())
                 .isEqualTo(201);
+        // an automation rule and a run of it (issue 15)
+        Response rule = admin.post(
+                "/api/v1/boards/" + board + "/rules",
+                obj(
+                        "name",
+                        "RLS rule",
+                        "trigger",
+                        obj("type", "tag_added", "tag", "rls-rule"),
+                        "actions",
+                        List.of(obj("type", "add_tag", "tag", "ruled"))));
+        assertThat(rule.status()).as(rule.body()).isEqualTo(201);
+        long ruled = created(admin.post(
+                "/api/v1/tasks", obj("board_id", board, "title", "RLS ruled task", "tags", List.of("rls-rule"))));
+        await("a run of the rule of workspace " + workspace)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() ->
+                        count("select count(*) from rule_runs where status <> 'pending' and task_id = " + ruled) > 0);
         // a saved board template (issue 17)
         Response template =
                 admin.post("/api/v1/boards/" + board + "/template", obj("name", "RLS template " + workspace));

@@ -1,0 +1,239 @@
+package dev.agentkanban.rule;
+
+import dev.agentkanban.events.ChangeEvent;
+import dev.agentkanban.events.ChangeFeed;
+import dev.agentkanban.events.ChangeStream;
+import dev.agentkanban.events.SystemTransactions;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.WakeableLoop;
+import dev.agentkanban.rule.RuleActions.Outcome;
+import dev.agentkanban.rule.RuleDefinition.TriggerType;
+import dev.agentkanban.rule.RuleRepository.Claimed;
+import dev.agentkanban.rule.RuleRepository.Enabled;
+import dev.agentkanban.rule.RuleRepository.Pending;
+import dev.agentkanban.task.TaskFilter;
+import dev.agentkanban.task.TaskQueries;
+import dev.agentkanban.task.TaskView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the automation rules from the durable outbox, on every instance at once, each rule at most once
+ * per event.
+ *
+ * <p>Fan-out: follows the outbox with the change feed's gap-free cursor and, in one system transaction
+ * holding the cursor row's lock (instances take turns), records a run per matching rule and event
+ * ({@code unique (rule_id, event_id)}: a redelivered event adds nothing) and advances the cursor. An
+ * event caused by a chain of {@code max-depth} rule runs records its runs as {@code stopped} instead:
+ * the loop limit, visible in each rule's run log.
+ *
+ * <p>Running: each pending run is claimed ({@code FOR UPDATE SKIP LOCKED}, still pending) in a tenant
+ * transaction bound to the run's workspace with the actor {@code rule:<name>}; the rule's actions go
+ * through the features' APIs in that same transaction, which also sets the run's status and marks
+ * every event it appends with the chain's depth. A crash before the commit leaves the run pending (it
+ * runs again: at least once); after the commit it is not pending any more (never twice). An action the
+ * features refuse (a WIP limit, a claim, a blocker) rolls the whole run back and records it as failed.
+ *
+ * <p>"Due date passed": a scheduled scan lists each such rule's board's overdue tasks and claims a run
+ * per rule, task and due date ({@code unique (rule_id, task_id, due_at)}), so several instances
+ * scanning at once create one run, and a new due date fires again.
+ */
+@Component
+class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleEngine.class);
+    private static final int BATCH = 500;
+    private static final int RUNS = 50;
+
+    private final ChangeFeed feed;
+    private final SystemTransactions system;
+    private final Transactions tx;
+    private final RuleRepository repo;
+    private final RuleActions actions;
+    private final TaskQueries queries;
+    private final Duration pollInterval;
+    private final int maxDepth;
+    private final WakeableLoop loop = new WakeableLoop();
+    private final ChangeFeed.DurableCursor cursor = ChangeFeed.DurableCursor.of(this::cursorAt, this::moveCursor);
+
+    RuleEngine(
+            ChangeFeed feed,
+            ChangeStream stream,
+            SystemTransactions system,
+            Transactions tx,
+            RuleRepository repo,
+            RuleActions actions,
+            TaskQueries queries,
+            @Value("${kanban.rules.poll-interval:PT1S}") Duration pollInterval,
+            @Value("${kanban.rules.max-depth:5}") int maxDepth) {
+        this.feed = feed;
+        this.system = system;
+        this.tx = tx;
+        this.repo = repo;
+        this.actions = actions;
+        this.queries = queries;
+        this.pollInterval = pollInterval;
+        this.maxDepth = maxDepth;
+        stream.register(this);
+    }
+
+    int maxDepth() {
+        return maxDepth;
+    }
+
+    @Override
+    public void committed(List<ChangeEvent> events) {
+        loop.wake();
+    }
+
+    void wake() {
+        loop.wake();
+    }
+
+    @Override
+    public void start() {
+        loop.start(
+                "rule-engine",
+                () -> loop.repeat(
+                        () -> {
+                            fanOut();
+                            runPending();
+                            loop.await(pollInterval);
+                        },
+                        pollInterval,
+                        log,
+                        "rule work failed"));
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.running();
+    }
+
+    /** Turns new outbox events into runs; returns how many runs it recorded. */
+    int fanOut() {
+        return feed.followDurably(cursor, BATCH, events -> {
+            Map<Long, List<Rule>> byBoard =
+                    repo.enabledRules().stream().map(Enabled::rule).collect(Collectors.groupingBy(Rule::boardId));
+            int n = 0;
+            for (ChangeEvent e : events) {
+                for (Rule rule : byBoard.getOrDefault(e.boardId(), List.of())) {
+                    n += record(rule, e);
+                }
+            }
+            return n;
+        });
+    }
+
+    private int record(Rule rule, ChangeEvent e) {
+        OptionalLong target = RuleMatch.target(rule, e);
+        if (target.isEmpty()) {
+            return 0;
+        }
+        int depth = e.ruleDepth() + 1;
+        if (depth > maxDepth) {
+            String why = "loop limit: event " + e.eventId() + " (" + e.type() + ") was caused by a chain of "
+                    + e.ruleDepth() + " rule runs, the most allowed (kanban.rules.max-depth) is " + maxDepth;
+            return repo.insertEventRun(
+                    e.workspaceId(), rule.id(), e.eventId(), target.getAsLong(), depth, "stopped", why);
+        }
+        return repo.insertEventRun(e.workspaceId(), rule.id(), e.eventId(), target.getAsLong(), depth, "pending", null);
+    }
+
+    /** Runs every pending run (of every workspace), oldest first; returns how many this call finished. */
+    int runPending() {
+        int finished = 0;
+        List<Pending> pending;
+        do {
+            pending = system.read(() -> repo.pending(RUNS));
+            for (Pending p : pending) {
+                finished += run(p) ? 1 : 0;
+            }
+        } while (pending.size() == RUNS && loop.running());
+        return finished;
+    }
+
+    /** Runs one pending run; false when another instance has it or had it. */
+    boolean run(Pending p) {
+        RequestContext ctx = new RequestContext(p.workspaceId(), Rule.actor(p.ruleName()), Role.MEMBER);
+        try {
+            return CurrentRequest.runAs(
+                    ctx,
+                    () -> tx.write(() -> {
+                        var claimed = repo.claim(p.workspaceId(), p.id());
+                        if (claimed.isEmpty()) {
+                            return false;
+                        }
+                        Claimed c = claimed.get();
+                        repo.markDepth(c.run().depth());
+                        Outcome outcome = actions.run(c.rule(), c.run());
+                        repo.finish(
+                                p.workspaceId(), p.id(), outcome.applied() ? "applied" : "skipped", outcome.detail());
+                        return true;
+                    }));
+        } catch (ApiException refused) {
+            // everything the run did was rolled back: record why, once
+            String detail =
+                    "refused (" + refused.status().value() + " " + refused.type() + "): " + refused.getMessage();
+            CurrentRequest.runAs(ctx, () -> tx.write(() -> repo.finish(p.workspaceId(), p.id(), "failed", detail)));
+            return true;
+        }
+    }
+
+    /** Claims a run for each overdue task of each "due date passed" rule; returns how many it claimed. */
+    @Scheduled(
+            fixedDelayString = "${kanban.rules.due-scan:PT1M}",
+            initialDelayString = "${kanban.rules.due-scan-initial-delay:PT30S}")
+    int scanDue() {
+        int claimed = 0;
+        List<Enabled> rules = system.read(() -> repo.enabledRules(TriggerType.DUE_DATE_PASSED.wire()));
+        for (Enabled e : rules) {
+            RequestContext ctx = new RequestContext(e.workspaceId(), e.rule().actor(), Role.MEMBER);
+            claimed += CurrentRequest.runAs(
+                    ctx,
+                    () -> tx.write(() -> {
+                        int n = 0;
+                        List<TaskView> overdue = new ArrayList<>(queries.list(
+                                        TaskFilter.overdueOn(e.rule().boardId()),
+                                        new PageRequest(PageRequest.MAX_LIMIT, 0))
+                                .items());
+                        for (TaskView t : overdue) {
+                            n += repo.insertDueRun(e.workspaceId(), e.rule().id(), t.id(), t.dueDate());
+                        }
+                        return n;
+                    }));
+        }
+        if (claimed > 0) {
+            loop.wake();
+        }
+        return claimed;
+    }
+
+    private long cursorAt(boolean lock) {
+        return repo.cursor(lock);
+    }
+
+    private void moveCursor(long position) {
+        repo.moveCursor(position);
+    }
+}

@@ -1,0 +1,295 @@
+package dev.agentkanban.rule;
+
+import dev.agentkanban.rule.RuleDefinition.Action;
+import dev.agentkanban.rule.RuleDefinition.Conditions;
+import dev.agentkanban.rule.RuleDefinition.Trigger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * SQL of the rules (V32): the rules themselves and their run log in tenant transactions, and the
+ * fan-out's cursor and cross-workspace reads in system transactions (events/SystemTransactions).
+ */
+@Repository
+class RuleRepository {
+
+    private static final String RULE = """
+            select id, board_id, name, enabled, trigger::text as trigger, conditions::text as conditions,
+                   actions::text as actions, version, created_by, created_at, updated_at, workspace_id
+            from rules
+            """;
+    private static final String RUN = """
+            select id, rule_id, event_id, task_id, due_at, depth, status, detail, queued_at, finished_at from rule_runs
+            """;
+    private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    RuleRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    // ---- rules (tenant transactions) ----
+
+    List<Rule> list(long ws, long boardId) {
+        return jdbc.sql(RULE + " where workspace_id = :ws and board_id = :board order by id")
+                .param("ws", ws)
+                .param("board", boardId)
+                .query(this::rule)
+                .list();
+    }
+
+    Optional<Rule> find(long ws, long boardId, long id, boolean lock) {
+        return jdbc.sql(RULE + " where workspace_id = :ws and board_id = :board and id = :id"
+                        + (lock ? " for update" : ""))
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("id", id)
+                .query(this::rule)
+                .optional();
+    }
+
+    boolean nameTaken(long ws, long boardId, String name, Long except) {
+        return jdbc.sql("""
+                select exists (select 1 from rules where workspace_id = :ws and board_id = :board
+                               and lower(name) = lower(:name) and id is distinct from :except)
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("name", name)
+                .param("except", except)
+                .query(Boolean.class)
+                .single();
+    }
+
+    long insert(
+            long ws, long boardId, String name, boolean enabled, RuleDefinition d, String actor, Instant createdAt) {
+        return jdbc.sql("""
+                insert into rules (workspace_id, board_id, name, enabled, trigger, conditions, actions, created_by,
+                                   created_at, updated_at)
+                values (:ws, :board, :name, :enabled, cast(:trigger as jsonb), cast(:conditions as jsonb),
+                        cast(:actions as jsonb), :actor, coalesce(:at, now()), coalesce(:at, now()))
+                returning id
+                """)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("name", name)
+                .param("enabled", enabled)
+                .param("trigger", json.writeValueAsString(d.trigger()))
+                .param("conditions", json.writeValueAsString(d.conditions()))
+                .param("actions", json.writeValueAsString(d.actions()))
+                .param("actor", actor)
+                .param("at", createdAt == null ? null : Timestamp.from(createdAt))
+                .query(Long.class)
+                .single();
+    }
+
+    void update(long ws, long id, String name, boolean enabled, RuleDefinition d) {
+        int n = jdbc.sql("""
+                update rules set name = :name, enabled = :enabled, trigger = cast(:trigger as jsonb),
+                       conditions = cast(:conditions as jsonb), actions = cast(:actions as jsonb),
+                       version = version + 1, updated_at = now()
+                where workspace_id = :ws and id = :id
+                """)
+                .param("ws", ws)
+                .param("id", id)
+                .param("name", name)
+                .param("enabled", enabled)
+                .param("trigger", json.writeValueAsString(d.trigger()))
+                .param("conditions", json.writeValueAsString(d.conditions()))
+                .param("actions", json.writeValueAsString(d.actions()))
+                .update();
+        if (n != 1) {
+            throw new IllegalStateException("rule " + id + " vanished under its lock");
+        }
+    }
+
+    void delete(long ws, long id) {
+        jdbc.sql("delete from rules where workspace_id = :ws and id = :id")
+                .param("ws", ws)
+                .param("id", id)
+                .update();
+    }
+
+    List<RuleRun> runs(long ws, long ruleId, int limit, long offset) {
+        return jdbc.sql(RUN
+                        + " where workspace_id = :ws and rule_id = :rule order by id desc limit :limit offset :offset")
+                .param("ws", ws)
+                .param("rule", ruleId)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query(this::run)
+                .list();
+    }
+
+    long countRuns(long ws, long ruleId) {
+        return jdbc.sql("select count(*) from rule_runs where workspace_id = :ws and rule_id = :rule")
+                .param("ws", ws)
+                .param("rule", ruleId)
+                .query(Long.class)
+                .single();
+    }
+
+    // ---- the engine ----
+
+    /** A rule with its workspace, for system work. */
+    record Enabled(long workspaceId, Rule rule) {}
+
+    /** Every enabled rule of every workspace (system transaction): the fan-out matches events against them. */
+    List<Enabled> enabledRules() {
+        return jdbc.sql(RULE + " where enabled order by id")
+                .query(this::enabled)
+                .list();
+    }
+
+    /** Every enabled rule with the given trigger type (system transaction). */
+    List<Enabled> enabledRules(String triggerType) {
+        return jdbc.sql(RULE + " where enabled and trigger->>'type' = :type order by id")
+                .param("type", triggerType)
+                .query(this::enabled)
+                .list();
+    }
+
+    private Enabled enabled(ResultSet rs, int n) throws SQLException {
+        return new Enabled(rs.getLong("workspace_id"), rule(rs, n));
+    }
+
+    /** The fan-out's position; {@code lock} takes the row's lock, so instances take turns (system transaction). */
+    long cursor(boolean lock) {
+        return jdbc.sql("select position from rule_cursor" + (lock ? " for update" : ""))
+                .query(Long.class)
+                .single();
+    }
+
+    void moveCursor(long position) {
+        jdbc.sql("update rule_cursor set position = :p").param("p", position).update();
+    }
+
+    /** Records a run of a rule for an event; a second insert for the same rule and event changes nothing. */
+    int insertEventRun(long ws, long ruleId, long eventId, long taskId, int depth, String status, String detail) {
+        return jdbc.sql("""
+                insert into rule_runs (workspace_id, rule_id, event_id, task_id, depth, status, detail, finished_at)
+                values (:ws, :rule, :event, :task, :depth, :status, :detail,
+                        case when :status = 'pending' then null else now() end)
+                on conflict (rule_id, event_id) where event_id is not null do nothing
+                """)
+                .param("ws", ws)
+                .param("rule", ruleId)
+                .param("event", eventId)
+                .param("task", taskId)
+                .param("depth", depth)
+                .param("status", status)
+                .param("detail", detail)
+                .update();
+    }
+
+    /** Claims "due date passed" for a rule, task and due date: once, whoever asks (tenant transaction). */
+    int insertDueRun(long ws, long ruleId, long taskId, Instant dueAt) {
+        return jdbc.sql("""
+                insert into rule_runs (workspace_id, rule_id, task_id, due_at, depth)
+                values (:ws, :rule, :task, :due, 1)
+                on conflict (rule_id, task_id, due_at) where due_at is not null do nothing
+                """)
+                .param("ws", ws)
+                .param("rule", ruleId)
+                .param("task", taskId)
+                .param("due", Timestamp.from(dueAt))
+                .update();
+    }
+
+    record Pending(long id, long workspaceId, String ruleName) {}
+
+    /** The oldest pending runs of every workspace (system transaction). */
+    List<Pending> pending(int limit) {
+        return jdbc.sql("""
+                select r.id, r.workspace_id, u.name from rule_runs r join rules u on u.id = r.rule_id
+                where r.status = 'pending' order by r.id limit :limit
+                """)
+                .param("limit", limit)
+                .query((rs, n) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+                .list();
+    }
+
+    record Claimed(RuleRun run, Rule rule) {}
+
+    /**
+     * Locks a pending run for this transaction, or nothing when another instance holds it or it is no
+     * longer pending (tenant transaction): the run's status then changes in the transaction that
+     * applies its actions.
+     */
+    Optional<Claimed> claim(long ws, long runId) {
+        Optional<RuleRun> run = jdbc.sql(
+                        RUN + " where workspace_id = :ws and id = :id and status = 'pending' for update skip locked")
+                .param("ws", ws)
+                .param("id", runId)
+                .query(this::run)
+                .optional();
+        return run.flatMap(r -> jdbc.sql(RULE + " where workspace_id = :ws and id = :id")
+                .param("ws", ws)
+                .param("id", r.ruleId())
+                .query(this::rule)
+                .optional()
+                .map(rule -> new Claimed(r, rule)));
+    }
+
+    void finish(long ws, long runId, String status, String detail) {
+        jdbc.sql("""
+                update rule_runs set status = :status, detail = :detail, finished_at = now()
+                where workspace_id = :ws and id = :id and status = 'pending'
+                """)
+                .param("ws", ws)
+                .param("id", runId)
+                .param("status", status)
+                .param("detail", detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000))
+                .update();
+    }
+
+    /** Makes this transaction's events carry the depth of the rule chain (V32's default of outbox_events.rule_depth). */
+    void markDepth(int depth) {
+        jdbc.sql("select set_config('kanban.rule_depth', :d, true)")
+                .param("d", Integer.toString(depth))
+                .query((rs, n) -> 1)
+                .single();
+    }
+
+    private Rule rule(ResultSet rs, int n) throws SQLException {
+        return new Rule(
+                rs.getLong("id"),
+                rs.getLong("board_id"),
+                rs.getString("name"),
+                rs.getBoolean("enabled"),
+                json.readValue(rs.getString("trigger"), Trigger.class),
+                json.readValue(rs.getString("conditions"), Conditions.class),
+                json.readValue(rs.getString("actions"), ACTIONS),
+                rs.getLong("version"),
+                rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private RuleRun run(ResultSet rs, int n) throws SQLException {
+        Timestamp due = rs.getTimestamp("due_at");
+        Timestamp finished = rs.getTimestamp("finished_at");
+        return new RuleRun(
+                rs.getLong("id"),
+                rs.getLong("rule_id"),
+                (Long) rs.getObject("event_id"),
+                rs.getLong("task_id"),
+                due == null ? null : due.toInstant(),
+                rs.getInt("depth"),
+                rs.getString("status"),
+                rs.getString("detail"),
+                rs.getTimestamp("queued_at").toInstant(),
+                finished == null ? null : finished.toInstant());
+    }
+}

@@ -1,0 +1,240 @@
+package dev.agentkanban.rule;
+
+import dev.agentkanban.board.Board;
+import dev.agentkanban.board.BoardColumn;
+import dev.agentkanban.board.Boards;
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.Identities;
+import dev.agentkanban.identity.IdentityRecords.Member;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ApiException.FieldError;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.rule.RuleDefinition.FieldRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The rules feature's API: a board's rules (create, read, change, delete) and each rule's run log.
+ * Definitions are checked whole before anything is written (422 naming every bad field): the columns a
+ * rule names must be the board's, the members it notifies must be the workspace's. Boards of another
+ * workspace answer 404 like missing ones.
+ */
+@Service
+public class Rules {
+
+    private final RuleRepository repo;
+    private final Boards boards;
+    private final Identities identities;
+    private final Transactions tx;
+    private final JsonMapper json;
+
+    Rules(RuleRepository repo, Boards boards, Identities identities, Transactions tx, JsonMapper json) {
+        this.repo = repo;
+        this.boards = boards;
+        this.identities = identities;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    public List<Rule> list(long boardId) {
+        long ws = ws();
+        return tx.read(() -> {
+            boards.require(boardId);
+            return repo.list(ws, boardId);
+        });
+    }
+
+    public Rule get(long boardId, long id) {
+        long ws = ws();
+        return tx.read(() -> {
+            boards.require(boardId);
+            return repo.find(ws, boardId, id, false).orElseThrow(() -> ApiException.notFound("rule", id));
+        });
+    }
+
+    /** Creates a rule from its wire form: {@code name}, {@code enabled} (default true), {@code trigger}, {@code conditions}, {@code actions}. */
+    public Rule create(long boardId, JsonNode body) {
+        RequestContext ctx = CurrentRequest.get();
+        requireObject(body);
+        String name = name(body.get("name"));
+        boolean enabled = enabled(body.get("enabled"), true);
+        RuleDefinition d = RuleDefinition.parse(body.get("trigger"), body.get("conditions"), body.get("actions"));
+        return tx.write(() -> {
+            checkMembers(d);
+            Board board = boards.require(boardId);
+            checkColumns(board, d);
+            requireFreeName(ctx.workspaceId(), boardId, name, null);
+            long id = repo.insert(ctx.workspaceId(), boardId, name, enabled, d, ctx.actor(), null);
+            return repo.find(ctx.workspaceId(), boardId, id, false).orElseThrow();
+        });
+    }
+
+    /** Changes the fields present in {@code body}; {@code expectedVersion} (If-Match) when given must be current (412). */
+    public Rule update(long boardId, long id, Long expectedVersion, JsonNode body) {
+        long ws = ws();
+        requireObject(body);
+        for (String field : body.propertyNames()) {
+            if (!Set.of("name", "enabled", "trigger", "conditions", "actions").contains(field)) {
+                throw ApiException.invalid(field, "is not a field of a rule");
+            }
+        }
+        return tx.write(() -> {
+            Board board = boards.require(boardId);
+            Rule current = repo.find(ws, boardId, id, true).orElseThrow(() -> ApiException.notFound("rule", id));
+            if (expectedVersion != null && expectedVersion != current.version()) {
+                throw ApiException.staleVersion(expectedVersion, current.version());
+            }
+            String name = body.has("name") ? name(body.get("name")) : current.name();
+            boolean enabled = enabled(body.get("enabled"), current.enabled());
+            RuleDefinition d = RuleDefinition.parse(
+                    body.has("trigger") ? body.get("trigger") : json.valueToTree(current.trigger()),
+                    body.has("conditions") ? body.get("conditions") : json.valueToTree(current.conditions()),
+                    body.has("actions") ? body.get("actions") : json.valueToTree(current.actions()));
+            checkMembers(d);
+            checkColumns(board, d);
+            requireFreeName(ws, boardId, name, id);
+            repo.update(ws, id, name, enabled, d);
+            return repo.find(ws, boardId, id, false).orElseThrow();
+        });
+    }
+
+    public void delete(long boardId, long id, Long expectedVersion) {
+        long ws = ws();
+        tx.write(() -> {
+            boards.require(boardId);
+            Rule current = repo.find(ws, boardId, id, true).orElseThrow(() -> ApiException.notFound("rule", id));
+            if (expectedVersion != null && expectedVersion != current.version()) {
+                throw ApiException.staleVersion(expectedVersion, current.version());
+            }
+            repo.delete(ws, id);
+        });
+    }
+
+    /** The rule's runs, newest first: what it did, what it skipped and why, where a loop was stopped. */
+    public Page<RuleRun> runs(long boardId, long id, PageRequest page) {
+        long ws = ws();
+        return tx.readTogether(() -> {
+            boards.require(boardId);
+            repo.find(ws, boardId, id, false).orElseThrow(() -> ApiException.notFound("rule", id));
+            return new Page<>(
+                    repo.runs(ws, id, page.limit(), page.offset()),
+                    repo.countRuns(ws, id),
+                    page.limit(),
+                    page.offset());
+        });
+    }
+
+    // ---- for other features (templates, import), inside their write transactions ----
+
+    /**
+     * Writes a rule as it was elsewhere (a workspace import, a board made from a template) onto a board
+     * of the caller's transaction; {@code columnIds} maps the source's column ids to this board's. A
+     * definition naming a column that has no counterpart is left out (answers false).
+     */
+    public boolean restore(long boardId, Rule rule, Map<Long, Long> columnIds, String createdBy, Instant createdAt) {
+        Transactions.requireActive("a restored rule must be written inside the caller's transaction");
+        RuleDefinition d = rule.definition().remapColumns(columnIds);
+        if (d == null) {
+            return false;
+        }
+        repo.insert(ws(), boardId, rule.name(), rule.enabled(), d, createdBy, createdAt);
+        return true;
+    }
+
+    /** The board's rules inside the caller's transaction (exports, templates). */
+    public List<Rule> ofBoard(long boardId) {
+        return repo.list(ws(), boardId);
+    }
+
+    // ---- checks ----
+
+    private void checkColumns(Board board, RuleDefinition d) {
+        Set<Long> columns = board.columns().stream().map(BoardColumn::id).collect(Collectors.toSet());
+        List<FieldError> errors = new ArrayList<>();
+        for (FieldRef ref : d.columnRefs()) {
+            if (!columns.contains(ref.id())) {
+                errors.add(
+                        new FieldError(ref.field(), "column " + ref.id() + " is not a column of board " + board.id()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
+    /** Notify names a member by id, assign by username: both must be members of the workspace. */
+    private void checkMembers(RuleDefinition d) {
+        List<FieldRef> refs = d.userRefs();
+        List<String> nameFields = new ArrayList<>();
+        List<String> names = d.assigneeRefs(nameFields);
+        if (refs.isEmpty() && names.isEmpty()) {
+            return;
+        }
+        List<Member> members = identities.membersOfRequestWorkspace();
+        Set<Long> ids = members.stream().map(Member::userId).collect(Collectors.toSet());
+        Set<String> usernames =
+                members.stream().map(m -> m.username().toLowerCase()).collect(Collectors.toSet());
+        List<FieldError> errors = new ArrayList<>();
+        for (FieldRef ref : refs) {
+            if (!ids.contains(ref.id())) {
+                errors.add(new FieldError(ref.field(), "user " + ref.id() + " is not a member of this workspace"));
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (!usernames.contains(names.get(i).toLowerCase())) {
+                errors.add(new FieldError(
+                        nameFields.get(i), "'" + names.get(i) + "' is not the username of a member of this workspace"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
+    private void requireFreeName(long ws, long boardId, String name, Long except) {
+        if (repo.nameTaken(ws, boardId, name, except)) {
+            throw ApiException.conflict("duplicate", "the board already has a rule named '" + name + "'");
+        }
+    }
+
+    private static void requireObject(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+    }
+
+    private static String name(JsonNode node) {
+        if (node == null || !node.isString() || node.asString().isBlank()) {
+            throw ApiException.invalid("name", "is required: 1 to " + RuleDefinition.MAX_NAME + " characters");
+        }
+        String name = node.asString().strip();
+        if (name.length() > RuleDefinition.MAX_NAME) {
+            throw ApiException.invalid("name", "must have at most " + RuleDefinition.MAX_NAME + " characters");
+        }
+        return name;
+    }
+
+    private static boolean enabled(JsonNode node, boolean otherwise) {
+        if (node == null || node.isNull()) {
+            return otherwise;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.invalid("enabled", "must be true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static long ws() {
+        return CurrentRequest.get().workspaceId();
+    }
+}
