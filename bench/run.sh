@@ -4,7 +4,8 @@
 # replays every operation's SQL with pgbench (the limit), measures the work breakdown (board state
 # with relations on a fifth of the tasks, claim_next by 8 agents with 30% of the tasks blocked:
 # bench/breakdown.sh), live update latency to 1, 100 and 1,000 WebSocket subscribers, and writes the
-# results to docs/benchmarks.md.
+# results to docs/benchmarks.md; a full run ends with bench/analytics.sh (flow analytics at 100,000
+# tasks and 1,000,000 history rows).
 #
 #   bench/run.sh            full run: 10 s per measurement (about 25 minutes)
 #   bench/run.sh --quick    smoke run: every operation for 2 s, 10,000 tasks, 8 connections, 1 and 10
@@ -819,6 +820,11 @@ echo
 echo "$WS_TABLE"
 echo
 log "results written to $OUT (raw output in $RUN_DIR)"
+if ! $QUICK; then
+  stop_app
+  log "analytics benchmark (bench/analytics.sh)"
+  bench/analytics.sh --out "$OUT"
+fi
 if [ "$TOTAL_ERRORS" != 0 ] || [ "$WS_MISSING" != 0 ]; then
   die "$TOTAL_ERRORS error responses or failed raw transactions, $WS_MISSING missing live deliveries: the run failed (see $RUN_DIR)"
 fi

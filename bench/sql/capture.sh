@@ -127,6 +127,7 @@ for s in text.split(";"):
     # column itself, and the last position of the column plus 65,536 computed in the statement
     s = re.sub(r"\(select coalesce\(max\(position\), 0\) \+ 65536 from tasks where column_id = \?( and id <> \?)? and position is not null\)", "?", s)
     s = re.sub(r"\b(\w+) = \1\b", r"\1 = ?", s)
+    s = re.sub(r"cast\(\? as jsonb\)", "?", s)
     if s:
         print(s)
 '

@@ -46,7 +46,7 @@ first_of_write() {  # first_of_write < statement
 
 # Outbox.append travels with the COMMIT (Transactions.atCommit)
 publish_and_commit() {  # publish_and_commit EVENT_VARIABLE PAYLOAD_VARIABLE
-  { stmt outbox_insert ';' "s/:type\b/:$1/; s/:payload\b/:$2/"; echo "COMMIT;"; } | pipeline
+  { stmt outbox_insert ';' "s/:type\b/:$1/; s/:payload\b/:$2/"; echo "commit;"; } | pipeline
 }
 
 # The status a task gets in a column of this kind (Task.statusOnArrival; also what a move of a task
@@ -87,7 +87,7 @@ write_pgbench_scripts() {
       echo "\\set col $col"
       echo '\set limit 100'
       echo '\set offset 0'
-      printf '%s, (%s) as total\n%s\n where t.workspace_id = :ws and t.deleted_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit :limit offset :offset;\n' \
+      printf '%s\n, (%s) as total\n%s\n where t.workspace_id = :ws and t.deleted_at is null and t.archived_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit :limit offset :offset;\n' \
         "$(task_columns)" "$(cat "$SQL_DIR/column_total.sql")" "$(tail -1 "$SQL_DIR/task_select.sql")" | read_one
     } >"$PGB_DIR/list_column_$col.sql"
   done

@@ -23,6 +23,10 @@ select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.p
         where r.from_task_id = t.id and r.kind = 'parent' and s.deleted_at is null)::text as subtasks,
        (select json_build_array(count(*) filter (where i.done), count(*))
         from checklist_items i where i.task_id = t.id)::text as items,
+       (case when t.custom_fields <> '{}'::jsonb then
+          (select json_object_agg(f.name, t.custom_fields -> f.id::text order by f.position, f.id)
+           from custom_fields f
+           where f.board_id = t.board_id and t.custom_fields -> f.id::text is not null) end)::text as fields,
 (select coalesce(json_agg(u.username order by a.added_at, u.username), '[]')
  from task_assignees a join users u on u.id = a.user_id where a.task_id = t.id)::text as assignees
 from tasks t join board_columns c on c.id = t.column_id

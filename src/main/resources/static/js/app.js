@@ -244,6 +244,7 @@ async function loadBoards(preferred) {
   if (!chosen) {
     teardown();
     app.boardId = null;
+    $('#analytics-link').hidden = true;
     writeLocation({ ws: app.workspace.id, board: null, filter: app.filter });
     return;
   }
@@ -264,6 +265,9 @@ async function openBoard(boardId) {
   teardown();
   app.boardId = boardId;
   writeLocation({ ws: app.workspace.id, board: boardId, filter: app.filter });
+  const analytics = $('#analytics-link');
+  analytics.href = `/analytics.html${query({ ws: app.workspace.id, board: boardId })}`;
+  analytics.hidden = false;
   const canEdit = app.workspace.role !== 'viewer';
   const view = new BoardView($('#board'), {
     boardId,

@@ -72,8 +72,9 @@ class AnalyticsController {
             @RequestParam(required = false) String tz,
             @RequestParam(required = false) String epic,
             @RequestParam(required = false) String tag,
-            @RequestParam(required = false) String assignee) {
-        return flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee));
+            @RequestParam(required = false) String assignee,
+            @RequestParam(name = "include_trashed", required = false) Boolean includeTrashed) {
+        return flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee).withTrashed(includeTrashed));
     }
 
     /** One table of the flow report, as JSON rows or CSV ({@code ?format=csv} or {@code Accept: text/csv}). */
@@ -95,12 +96,21 @@ class AnalyticsController {
             @RequestParam(required = false) String epic,
             @RequestParam(required = false) String tag,
             @RequestParam(required = false) String assignee,
+            @RequestParam(name = "include_trashed", required = false) Boolean includeTrashed,
             @RequestParam(required = false) String format,
             @RequestHeader(name = "Accept", required = false) String accept) {
         String table = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
         flow.requireBoard(boardId);
         boolean csv = csv(format, accept);
-        return FlowTables.table(flow.flow(boardId, from, to, tz, new FlowFilter(epic, tag, assignee)), table)
+        return FlowTables.table(
+                        flow.flow(
+                                boardId,
+                                from,
+                                to,
+                                tz,
+                                new FlowFilter(epic, tag, assignee).withTrashed(includeTrashed),
+                                FlowTables.parts(table)),
+                        table)
                 .response(csv);
     }
 
@@ -142,6 +152,7 @@ class AnalyticsController {
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(required = false) String tz,
+            @RequestParam(name = "include_trashed", required = false) Boolean includeTrashed,
             @RequestParam(required = false) String format,
             @RequestHeader(name = "Accept", required = false) String accept) {
         flow.requireBoard(boardId);

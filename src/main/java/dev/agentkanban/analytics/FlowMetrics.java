@@ -10,10 +10,13 @@ import dev.agentkanban.analytics.FlowReport.TimeSummary;
 import dev.agentkanban.analytics.FlowReport.WeekCount;
 import dev.agentkanban.analytics.FlowReport.WipDay;
 import dev.agentkanban.analytics.FlowRepository.ColumnInfo;
+import dev.agentkanban.analytics.FlowRepository.Delta;
+import dev.agentkanban.analytics.FlowRepository.Open;
 import dev.agentkanban.analytics.TaskFlow.Span;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
+import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.platform.Transactions;
@@ -23,12 +26,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Service;
 
 /**
@@ -60,10 +68,11 @@ public class FlowMetrics {
             return id == null ? null : columns.get(id);
         }
 
-        /** Tasks completed in {@code [start, end)} while on this board. */
-        List<TaskFlow> completedIn(Instant start, Instant end) {
+        /** Tasks completed in {@code [start, end)} while on this board (those now in the trash unless asked). */
+        List<TaskFlow> completedIn(Instant start, Instant end, boolean trashed) {
             return tasks.stream()
                     .filter(t -> t.completedAt != null && !t.completedAt.isBefore(start) && t.completedAt.isBefore(end))
+                    .filter(t -> trashed || t.deleted == null)
                     .filter(t -> Long.valueOf(board.id()).equals(t.completedOnBoard()))
                     .toList();
         }
@@ -76,12 +85,13 @@ public class FlowMetrics {
 
     Snapshot snapshot(long boardId, FlowFilter filter) {
         long ws = CurrentRequest.get().workspaceId();
-        return replica.read(() -> {
-            Board board = boards.require(boardId);
-            List<TaskFlow> tasks =
-                    TaskFlow.all(repo.boardRows(ws, boardId, filter), repo.boardTasksNow(ws, boardId, filter));
-            return new Snapshot(board, tasks, repo.columns(ws), clock.instant());
-        });
+        return replica.read(() -> snapshot(ws, boards.require(boardId), filter));
+    }
+
+    private Snapshot snapshot(long ws, Board board, FlowFilter filter) {
+        List<TaskFlow> tasks =
+                TaskFlow.all(repo.boardRows(ws, board.id(), filter), repo.boardTasksNow(ws, board.id(), filter));
+        return new Snapshot(board, tasks, repo.columns(ws), clock.instant());
     }
 
     /**
@@ -90,16 +100,214 @@ public class FlowMetrics {
      * a 422 naming it.
      */
     public FlowReport flow(long boardId, String from, String to, String tz, FlowFilter filter) {
+        return flow(boardId, from, to, tz, filter, EnumSet.allOf(Part.class));
+    }
+
+    FlowReport flow(long boardId, String from, String to, String tz, FlowFilter filter, Set<Part> parts) {
         FlowParams p = FlowParams.of(from, to, tz, filter.epic(), filter.tag(), filter.assignee(), clock);
-        return flow(boardId, p.from(), p.to(), p.zone(), p.filter());
+        return flow(
+                boardId,
+                p.from(),
+                p.to(),
+                p.zone(),
+                p.filter().withTrashed(filter.includeTrashed()),
+                parts,
+                Source.BEST);
+    }
+
+    /** The parts of a report; a single table needs only some of them. */
+    enum Part {
+        FLOW,
+        COMPLETED,
+        /** The completed tasks' titles (the completed table and the whole report). */
+        TITLES,
+        AGING
+    }
+
+    /** Where the figures come from: the kept figures when they can answer, else the trail itself. */
+    enum Source {
+        BEST,
+        HISTORY
     }
 
     /** Flow metrics over the local days {@code from}..{@code to} in {@code zone}. */
     public FlowReport flow(long boardId, LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) {
-        Snapshot s = snapshot(boardId, filter);
-        long board = boardId;
-        List<LocalDate> days = from.datesUntil(to.plusDays(1)).toList();
+        return flow(boardId, from, to, zone, filter, EnumSet.allOf(Part.class), Source.BEST);
+    }
 
+    /** What a report is made of, read from the kept figures or rebuilt from history. */
+    private record Raw(
+            List<ColumnRef> columns, long[][] counts, List<CompletedTask> completed, List<Open> open, Instant now) {}
+
+    /**
+     * Flow metrics with only {@code parts} filled in (the others empty). The kept figures answer
+     * unfiltered questions whose day ends fall on quarter hours (every zone in use today); a filtered
+     * view, or {@code Source.HISTORY}, rebuilds the tasks from their trail.
+     */
+    FlowReport flow(
+            long boardId,
+            LocalDate from,
+            LocalDate to,
+            ZoneId zone,
+            FlowFilter filter,
+            Set<Part> parts,
+            Source source) {
+        List<LocalDate> days = from.datesUntil(to.plusDays(1)).toList();
+        Instant[] ends = days.stream()
+                .map(d -> d.plusDays(1).atStartOfDay(zone).toInstant())
+                .toArray(Instant[]::new);
+        Instant start = from.atStartOfDay(zone).toInstant();
+        Instant end = ends[ends.length - 1];
+        boolean kept = source == Source.BEST
+                && filter.isEmpty()
+                && start.getEpochSecond() % QUARTER_HOUR == 0
+                && Arrays.stream(ends).allMatch(e -> e.getEpochSecond() % QUARTER_HOUR == 0);
+        long ws = CurrentRequest.get().workspaceId();
+        Raw raw = replica.read(() -> {
+            Board board = boards.require(boardId);
+            return kept
+                    ? fromFigures(ws, board, ends, start, end, parts, filter.includeTrashed())
+                    : fromHistory(snapshot(ws, board, filter), ends, start, end, parts, filter.includeTrashed());
+        });
+
+        List<FlowDay> cfd = new ArrayList<>();
+        List<WipDay> wip = new ArrayList<>();
+        if (parts.contains(Part.FLOW)) {
+            for (int d = 0; d < days.size(); d++) {
+                long inProgress = 0;
+                for (int i = 0; i < raw.columns().size(); i++) {
+                    ColumnKind kind = raw.columns().get(i).kind();
+                    if (kind != null && TaskFlow.IN_PROGRESS.contains(kind)) {
+                        inProgress += raw.counts()[d][i];
+                    }
+                }
+                cfd.add(new FlowDay(
+                        days.get(d), Arrays.stream(raw.counts()[d]).boxed().toList()));
+                wip.add(new WipDay(days.get(d), inProgress));
+            }
+        }
+
+        List<CompletedTask> completed = raw.completed();
+        List<DayCount> daily = new ArrayList<>();
+        List<WeekCount> weekly = new ArrayList<>();
+        if (parts.contains(Part.COMPLETED)) {
+            Map<LocalDate, Long> perDay = new LinkedHashMap<>();
+            days.forEach(d -> perDay.put(d, 0L));
+            completed.forEach(c -> perDay.merge(c.completedAt().atZone(zone).toLocalDate(), 1L, Long::sum));
+            perDay.forEach((d, n) -> daily.add(new DayCount(d, n)));
+            Map<LocalDate, long[]> weeks = new LinkedHashMap<>();
+            for (DayCount d : daily) {
+                long[] w = weeks.computeIfAbsent(
+                        d.date().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), k -> new long[2]);
+                w[0]++;
+                w[1] += d.completed();
+            }
+            weeks.forEach((k, w) -> weekly.add(new WeekCount(k, (int) w[0], w[1])));
+        }
+        TimeSummary lead = summary(
+                completed.stream().mapToDouble(CompletedTask::leadTimeSeconds).toArray());
+        TimeSummary cycle = summary(completed.stream()
+                .filter(c -> c.cycleTimeSeconds() != null)
+                .mapToDouble(CompletedTask::cycleTimeSeconds)
+                .toArray());
+        return new FlowReport(
+                boardId,
+                from,
+                to,
+                zone.getId(),
+                filter,
+                raw.columns(),
+                cfd,
+                wip,
+                daily,
+                weekly,
+                lead,
+                cycle,
+                completed,
+                aging(raw.open(), raw.now(), cycle.p85Seconds()));
+    }
+
+    private static final long QUARTER_HOUR = 900;
+
+    /** The report's parts from the kept figures (V30__flow_figures.sql). */
+    private Raw fromFigures(
+            long ws, Board board, Instant[] ends, Instant start, Instant end, Set<Part> parts, boolean trashed) {
+        Instant now = clock.instant();
+        List<ColumnRef> columns = new ArrayList<>();
+        long[][] counts = new long[0][];
+        if (parts.contains(Part.FLOW)) {
+            Map<Long, Integer> index = new HashMap<>();
+            for (BoardColumn c : board.columns()) {
+                index.put(c.id(), columns.size());
+                columns.add(new ColumnRef(c.id(), c.name(), c.kind()));
+            }
+            List<long[]> others = new ArrayList<>(repo.spanColumns(ws, board.id()).stream()
+                    .filter(c -> !index.containsKey(c[0]))
+                    .toList());
+            others.sort(Comparator.<long[]>comparingLong(c -> c[1]).thenComparingLong(c -> c[2]));
+            if (!others.isEmpty()) {
+                Map<Long, ColumnInfo> all = repo.columns(ws);
+                for (long[] o : others) {
+                    index.put(o[0], columns.size());
+                    ColumnInfo c = all.get(o[0]);
+                    columns.add(new ColumnRef(o[0], c == null ? null : c.name(), c == null ? null : c.kind()));
+                }
+            }
+            counts = new long[ends.length][columns.size()];
+            // at a day's end: the whole UTC days before it, then the quarter hours of its own UTC day
+            LocalDate lastDay = ends[ends.length - 1].atZone(ZoneOffset.UTC).toLocalDate();
+            List<Delta<LocalDate>> daily = repo.dailyDeltas(ws, board.id(), lastDay);
+            List<Instant> windowFrom = new ArrayList<>();
+            List<Instant> windowTo = new ArrayList<>();
+            for (Instant e : ends) {
+                Instant midnight = e.atZone(ZoneOffset.UTC)
+                        .toLocalDate()
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant();
+                if (!midnight.equals(e)) {
+                    windowFrom.add(midnight);
+                    windowTo.add(e);
+                }
+            }
+            Map<Instant, List<Delta<Instant>>> partial = new HashMap<>();
+            if (!windowTo.isEmpty()) {
+                for (Delta<Instant> d : repo.windowDeltas(ws, board.id(), windowFrom, windowTo)) {
+                    partial.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d);
+                }
+            }
+            long[] running = new long[columns.size()];
+            int next = 0;
+            for (int i = 0; i < ends.length; i++) {
+                LocalDate day = ends[i].atZone(ZoneOffset.UTC).toLocalDate();
+                while (next < daily.size() && daily.get(next).key().isBefore(day)) {
+                    Delta<LocalDate> d = daily.get(next++);
+                    Integer col = index.get(d.columnId());
+                    if (col != null) {
+                        running[col] += d.delta();
+                    }
+                }
+                System.arraycopy(running, 0, counts[i], 0, running.length);
+                for (Delta<Instant> d : partial.getOrDefault(ends[i], List.of())) {
+                    Integer col = index.get(d.columnId());
+                    if (col != null) {
+                        counts[i][col] += d.delta();
+                    }
+                }
+            }
+        }
+        List<CompletedTask> completed = parts.contains(Part.COMPLETED) || parts.contains(Part.AGING)
+                ? repo.completions(ws, board.id(), start, end, parts.contains(Part.TITLES), trashed).stream()
+                        .map(c -> completedTask(c.taskId(), c.title(), c.createdAt(), c.startedAt(), c.completedAt()))
+                        .toList()
+                : List.of();
+        List<Open> open = parts.contains(Part.AGING) ? repo.openInProgress(ws, board.id()) : List.of();
+        return new Raw(columns, counts, completed, open, now);
+    }
+
+    /** The report's parts rebuilt from the trail of the board's tasks. */
+    private static Raw fromHistory(
+            Snapshot s, Instant[] ends, Instant start, Instant end, Set<Part> parts, boolean trashed) {
+        long board = s.board().id();
         // columns: the board's current ones in order, then any other column the board's tasks sat in
         List<ColumnRef> columns = new ArrayList<>();
         Map<Long, Integer> index = new LinkedHashMap<>();
@@ -116,13 +324,9 @@ public class FlowMetrics {
                 }
             }
         }
-
         // each span on the board counts from the first day ending after it was entered to the last day
         // ending at or before it was left: +1 / -1 at those days, summed up day by day
-        Instant[] ends = days.stream()
-                .map(d -> d.plusDays(1).atStartOfDay(zone).toInstant())
-                .toArray(Instant[]::new);
-        long[][] delta = new long[days.size() + 1][columns.size()];
+        long[][] delta = new long[ends.length + 1][columns.size()];
         for (TaskFlow t : s.tasks()) {
             for (Span sp : t.spans) {
                 if (sp.boardId() != board) {
@@ -137,79 +341,45 @@ public class FlowMetrics {
                 }
             }
         }
-        List<FlowDay> cfd = new ArrayList<>();
-        List<WipDay> wip = new ArrayList<>();
-        long[] counts = new long[columns.size()];
-        for (int d = 0; d < days.size(); d++) {
-            List<Long> list = new ArrayList<>();
-            long inProgress = 0;
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] += delta[d][i];
-                list.add(counts[i]);
-                if (columns.get(i).kind() != null
-                        && TaskFlow.IN_PROGRESS.contains(columns.get(i).kind())) {
-                    inProgress += counts[i];
-                }
+        long[][] counts = new long[ends.length][columns.size()];
+        for (int d = 0; d < ends.length; d++) {
+            for (int i = 0; i < columns.size(); i++) {
+                counts[d][i] = (d == 0 ? 0 : counts[d - 1][i]) + delta[d][i];
             }
-            cfd.add(new FlowDay(days.get(d), list));
-            wip.add(new WipDay(days.get(d), inProgress));
         }
-
-        Instant start = from.atStartOfDay(zone).toInstant();
-        Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
         List<CompletedTask> completed = new ArrayList<>();
-        Map<LocalDate, Long> perDay = new LinkedHashMap<>();
-        days.forEach(d -> perDay.put(d, 0L));
-        for (TaskFlow t : s.completedIn(start, end)) {
-            Instant started = t.startedAt(s.columns());
-            boolean startedBefore = started != null && !started.isAfter(t.completedAt);
-            completed.add(new CompletedTask(
-                    t.id,
-                    t.title,
-                    t.created,
-                    startedBefore ? started : null,
-                    t.completedAt,
-                    seconds(t.created, t.completedAt),
-                    startedBefore ? seconds(started, t.completedAt) : null));
-            perDay.merge(t.completedAt.atZone(zone).toLocalDate(), 1L, Long::sum);
+        for (TaskFlow t : s.completedIn(start, end, trashed)) {
+            completed.add(completedTask(t.id, t.title, t.created, t.startedAt(s.columns()), t.completedAt));
         }
         completed.sort(Comparator.comparing(CompletedTask::completedAt).thenComparing(CompletedTask::taskId));
-
-        List<DayCount> daily = perDay.entrySet().stream()
-                .map(e -> new DayCount(e.getKey(), e.getValue()))
-                .toList();
-        Map<LocalDate, long[]> weeks = new LinkedHashMap<>();
-        for (DayCount d : daily) {
-            long[] w = weeks.computeIfAbsent(
-                    d.date().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), k -> new long[2]);
-            w[0]++;
-            w[1] += d.completed();
+        List<Open> open = new ArrayList<>();
+        for (TaskFlow t : s.tasks()) {
+            Span now = t.current();
+            ColumnInfo c = now == null ? null : s.column(now.columnId());
+            if (c != null && now.boardId() == board && t.openOnBoard() && TaskFlow.IN_PROGRESS.contains(c.kind())) {
+                open.add(new Open(t.id, t.title, c.id(), c.name(), t.startedAt(s.columns()), now.from()));
+            }
         }
-        List<WeekCount> weekly = weeks.entrySet().stream()
-                .map(e -> new WeekCount(e.getKey(), (int) e.getValue()[0], e.getValue()[1]))
-                .toList();
+        return new Raw(
+                parts.contains(Part.FLOW) ? columns : List.of(),
+                counts,
+                parts.contains(Part.COMPLETED) || parts.contains(Part.AGING) ? completed : List.of(),
+                parts.contains(Part.AGING) ? open : List.of(),
+                s.now());
+    }
 
-        TimeSummary lead = summary(
-                completed.stream().mapToDouble(CompletedTask::leadTimeSeconds).toArray());
-        TimeSummary cycle = summary(completed.stream()
-                .filter(c -> c.cycleTimeSeconds() != null)
-                .mapToDouble(CompletedTask::cycleTimeSeconds)
-                .toArray());
-        return new FlowReport(
-                boardId,
-                from,
-                to,
-                zone.getId(),
-                filter,
-                columns,
-                cfd,
-                wip,
-                daily,
-                weekly,
-                lead,
-                cycle,
-                completed,
-                aging(s, cycle.p85Seconds()));
+    /** A point of the scatter plots; the cycle time only when the task started before it completed. */
+    private static CompletedTask completedTask(
+            long id, String title, Instant created, Instant started, Instant completedAt) {
+        boolean startedBefore = started != null && !started.isAfter(completedAt);
+        return new CompletedTask(
+                id,
+                title,
+                created,
+                startedBefore ? started : null,
+                completedAt,
+                seconds(created, completedAt),
+                startedBefore ? seconds(started, completedAt) : null);
     }
 
     /** A Monte Carlo forecast from the throughput of the {@code historyDays} local days before today. */
@@ -219,7 +389,14 @@ public class FlowMetrics {
         if (date != null && date.isBefore(today)) {
             throw dev.agentkanban.platform.ApiException.invalid("date", "must not be before today (" + today + ")");
         }
-        FlowReport history = flow(boardId, today.minusDays(historyDays), today.minusDays(1), zone, filter);
+        FlowReport history = flow(
+                boardId,
+                today.minusDays(historyDays),
+                today.minusDays(1),
+                zone,
+                filter,
+                EnumSet.of(Part.COMPLETED),
+                Source.BEST);
         List<Long> samples =
                 history.throughputDaily().stream().map(DayCount::completed).toList();
         MonteCarlo mc = new MonteCarlo(samples, seed);
@@ -279,15 +456,16 @@ public class FlowMetrics {
         Instant since = until.minus(Duration.ofDays(days));
         Instant before = since.minus(Duration.ofDays(days));
         List<TaskFlow> created = s.tasks().stream()
-                .filter(t -> !t.created.isBefore(since)
+                .filter(t -> t.deleted == null
+                        && !t.created.isBefore(since)
                         && t.created.isBefore(until)
                         && Long.valueOf(boardId).equals(t.createdOnBoard))
                 .toList();
         long createdDone = created.stream()
                 .filter(t -> t.completedAt != null && t.completedAt.isBefore(until))
                 .count();
-        List<TaskFlow> completed = s.completedIn(since, until);
-        long previous = s.completedIn(before, since).size();
+        List<TaskFlow> completed = s.completedIn(since, until, false);
+        long previous = s.completedIn(before, since, false).size();
         double[] lead = completed.stream()
                 .mapToDouble(t -> seconds(t.created, t.completedAt))
                 .toArray();
@@ -301,7 +479,7 @@ public class FlowMetrics {
         for (TaskFlow t : s.tasks()) {
             Span now = t.current();
             ColumnInfo c = now == null ? null : s.column(now.columnId());
-            if (c == null || now.boardId() != boardId || !t.open()) {
+            if (c == null || now.boardId() != boardId || !t.openOnBoard()) {
                 continue;
             }
             switch (c.kind()) {
@@ -341,24 +519,18 @@ public class FlowMetrics {
     }
 
     /** Open tasks now in an in-progress column of the board, oldest first. */
-    private static AgingWip aging(Snapshot s, Double p85) {
+    private static AgingWip aging(List<Open> open, Instant now, Double p85) {
         List<AgingTask> items = new ArrayList<>();
-        for (TaskFlow t : s.tasks()) {
-            Span now = t.current();
-            ColumnInfo c = now == null ? null : s.column(now.columnId());
-            if (c == null || now.boardId() != s.board().id() || !t.open() || !TaskFlow.IN_PROGRESS.contains(c.kind())) {
-                continue;
-            }
-            Instant started = t.startedAt(s.columns());
-            double age = seconds(started, s.now());
+        for (Open o : open) {
+            double age = seconds(o.startedAt(), now);
             items.add(new AgingTask(
-                    t.id,
-                    t.title,
-                    c.id(),
-                    c.name(),
-                    started,
+                    o.taskId(),
+                    o.title(),
+                    o.columnId(),
+                    o.column(),
+                    o.startedAt(),
                     age,
-                    seconds(now.from(), s.now()),
+                    seconds(o.enteredAt(), now),
                     p85 == null ? null : age > p85));
         }
         items.sort(Comparator.comparing(AgingTask::ageSeconds).reversed().thenComparing(AgingTask::taskId));

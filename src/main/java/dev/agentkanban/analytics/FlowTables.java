@@ -4,7 +4,9 @@ import dev.agentkanban.analytics.FlowReport.ColumnRef;
 import dev.agentkanban.analytics.FlowReport.TimeSummary;
 import dev.agentkanban.platform.ApiException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /** The tables of a {@link FlowReport}, each downloadable as CSV. */
 final class FlowTables {
@@ -13,6 +15,16 @@ final class FlowTables {
             "cumulative_flow", "wip", "throughput_daily", "throughput_weekly", "completed", "percentiles", "aging_wip");
 
     private FlowTables() {}
+
+    /** The parts of the report a table is made of. */
+    static Set<FlowMetrics.Part> parts(String name) {
+        return switch (name) {
+            case "cumulative_flow", "wip" -> EnumSet.of(FlowMetrics.Part.FLOW);
+            case "aging_wip" -> EnumSet.of(FlowMetrics.Part.AGING);
+            case "completed" -> EnumSet.of(FlowMetrics.Part.COMPLETED, FlowMetrics.Part.TITLES);
+            default -> EnumSet.of(FlowMetrics.Part.COMPLETED);
+        };
+    }
 
     static CsvTable table(FlowReport r, String name) {
         return switch (name) {

@@ -31,7 +31,9 @@ final class TaskFlow {
     final long id;
     final String title;
     final Instant created;
+    /** When the task went to the trash (or was purged) for the last time, if it is still gone; else null. */
     final Instant deleted;
+
     final List<Span> spans;
     final List<StatusChange> statuses;
     final String initialStatus;
@@ -39,6 +41,10 @@ final class TaskFlow {
     final Instant completedAt;
     /** The board the task was on when it was created. */
     final Long createdOnBoard;
+    /** When the task was off its boards (in the trash, or purged), {@code [from, to)}. */
+    final List<Span> gaps;
+    /** Archived now: off the board, its past kept in the figures (docs/analytics.md). */
+    final boolean archived;
 
     private TaskFlow(
             long id,
@@ -49,7 +55,9 @@ final class TaskFlow {
             List<StatusChange> statuses,
             String initialStatus,
             Instant completedAt,
-            Long createdOnBoard) {
+            Long createdOnBoard,
+            List<Span> gaps,
+            boolean archived) {
         this.id = id;
         this.title = title;
         this.created = created;
@@ -59,6 +67,8 @@ final class TaskFlow {
         this.initialStatus = initialStatus;
         this.completedAt = completedAt;
         this.createdOnBoard = createdOnBoard;
+        this.gaps = gaps;
+        this.archived = archived;
     }
 
     /**
@@ -67,30 +77,39 @@ final class TaskFlow {
      */
     static TaskFlow of(long id, List<FlowRow> rows, TaskNow now) {
         Instant created = null;
-        Instant deleted = null;
         Long createdOnBoard = null;
         List<Span> spans = new ArrayList<>();
         List<StatusChange> statuses = new ArrayList<>();
+        List<Span> gaps = new ArrayList<>();
         Span open = null;
+        Instant gapFrom = null;
         for (FlowRow r : rows) {
+            if (created == null && !"created".equals(r.action())) {
+                continue; // the trail starts at the first creation row
+            }
             switch (r.action()) {
-                case "created" -> {
-                    created = r.at();
-                    createdOnBoard = r.boardId();
-                    open = new Span(r.boardId(), r.columnId(), r.at(), null);
-                }
-                case "moved" -> {
+                case "created", "moved", "restored" -> {
+                    if (created == null) {
+                        created = r.at();
+                        createdOnBoard = r.boardId();
+                    }
                     if (open != null) {
                         spans.add(new Span(open.boardId(), open.columnId(), open.from(), r.at()));
                     }
+                    if (gapFrom != null) {
+                        gaps.add(new Span(0, null, gapFrom, r.at()));
+                        gapFrom = null;
+                    }
                     open = new Span(r.boardId(), r.columnId(), r.at(), null);
                 }
-                case "deleted" -> {
+                case "deleted", "purged" -> {
                     if (open != null) {
                         spans.add(new Span(open.boardId(), open.columnId(), open.from(), r.at()));
+                        open = null;
                     }
-                    open = null;
-                    deleted = r.at();
+                    if (gapFrom == null) {
+                        gapFrom = r.at();
+                    }
                 }
                 case "status_changed" -> statuses.add(new StatusChange(r.at(), r.oldValue(), r.newValue()));
                 default -> {}
@@ -101,6 +120,10 @@ final class TaskFlow {
         }
         if (open != null) {
             spans.add(open);
+        }
+        Instant deleted = gapFrom;
+        if (gapFrom != null) {
+            gaps.add(new Span(0, null, gapFrom, null));
         }
         spans.removeIf(s -> s.columnId() == null);
         String initial = !statuses.isEmpty() ? statuses.getFirst().from() : now != null ? now.status() : "pending";
@@ -124,7 +147,9 @@ final class TaskFlow {
                 List.copyOf(statuses),
                 initial,
                 completedAt,
-                createdOnBoard);
+                createdOnBoard,
+                List.copyOf(gaps),
+                now != null && now.archived());
     }
 
     /** Rebuilds every task of a set of rows. */
@@ -188,11 +213,12 @@ final class TaskFlow {
         return status;
     }
 
+    /** Created by {@code t} and not in the trash then. */
     boolean existsAt(Instant t) {
-        return !created.isAfter(t) && (deleted == null || deleted.isAfter(t));
+        return !created.isAfter(t) && gaps.stream().noneMatch(g -> g.contains(t));
     }
 
-    /** The current span, or null when deleted. */
+    /** The current span, or null when in the trash or purged. */
     Span current() {
         if (deleted != null || spans.isEmpty()) {
             return null;
@@ -203,6 +229,11 @@ final class TaskFlow {
 
     String finalStatus() {
         return statuses.isEmpty() ? initialStatus : statuses.getLast().to();
+    }
+
+    /** Open and on its board now: not archived, not in the trash (aging work, backlog, blocked). */
+    boolean openOnBoard() {
+        return open() && !archived;
     }
 
     boolean open() {

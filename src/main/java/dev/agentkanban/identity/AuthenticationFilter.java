@@ -152,6 +152,14 @@ class AuthenticationFilter extends OncePerRequestFilter {
             problem(response, Roles.forbidden("you are not a member of any workspace; ask an admin to add you"));
             return;
         }
+        if (path.startsWith("/mcp")
+                && workspace.isPresent()
+                && access.lacksRequiredTwoFactor(caller, workspace.get().workspaceId())) {
+            // MCP is not under /api (RouteAccess): a person's session without the required second factor
+            // is refused here, on every request of its MCP session, as on REST
+            problem(response, RouteAccess.twoFactorRequired(workspace.get().workspaceId()));
+            return;
+        }
         SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller, role));
         RequestContext ctx = workspace.orElse(null);
         request.setAttribute(Caller.class.getName(), caller);

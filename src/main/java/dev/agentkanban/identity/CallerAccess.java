@@ -27,9 +27,40 @@ public class CallerAccess {
 
     private record Membership(long workspaceId, Role role) {}
 
-    CallerAccess(IdentityRepository repo, AccessWatch watch) {
+    private final SignInRepository signIns;
+    /**
+     * Sessions that may act in a workspace as far as its two-factor requirement goes, by workspace and
+     * session: kept like memberships, so the check costs no round trip on the hot path; a workspace
+     * turning the requirement on is an access change (V29_2) that empties it.
+     */
+    private final IdentityCache<String, Boolean> twoFactorSatisfied;
+
+    CallerAccess(IdentityRepository repo, SignInRepository signIns, AccessWatch watch) {
         this.repo = repo;
+        this.signIns = signIns;
         this.memberships = new IdentityCache<>(watch);
+        this.twoFactorSatisfied = new IdentityCache<>(watch);
+    }
+
+    /**
+     * Whether the workspace requires two-factor sign-in and the caller is a person's signed-in session
+     * that was not: then it may not act there, whether by REST, WebSocket or MCP. API tokens and agents'
+     * named sessions are not affected.
+     */
+    public boolean lacksRequiredTwoFactor(Caller caller, long workspaceId) {
+        return "jwt".equals(caller.credential())
+                && twoFactorSatisfied
+                        .get(
+                                workspaceId + ":" + caller.credentialId(),
+                                () -> signIns.lacksRequiredTwoFactor(workspaceId, caller.credentialId())
+                                        ? Optional.empty()
+                                        : Optional.of(Boolean.TRUE))
+                        .isEmpty();
+    }
+
+    /** The same, from the database (what open connections re-check when access changes). */
+    public boolean lacksRequiredTwoFactorNow(Caller caller, long workspaceId) {
+        return "jwt".equals(caller.credential()) && signIns.lacksRequiredTwoFactor(workspaceId, caller.credentialId());
     }
 
     /** The caller's context in the workspace named by id or slug; empty when it does not exist or they are not a member. */

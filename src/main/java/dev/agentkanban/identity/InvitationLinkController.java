@@ -24,7 +24,15 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class InvitationLinkController {
 
     /** A created link: the secret and the page that redeems it, shown this once. */
-    record Created(long id, long workspaceId, Role role, String email, Instant expiresAt, String token, String link) {}
+    record Created(
+            long id,
+            long workspaceId,
+            Role role,
+            String email,
+            Instant expiresAt,
+            String token,
+            String link,
+            boolean mailed) {}
 
     private final InvitationLinks links;
 
@@ -34,13 +42,21 @@ class InvitationLinkController {
 
     @PostMapping("/api/v1/workspaces/{id}/invitation-links")
     ResponseEntity<Created> create(@PathVariable long id, @Valid @RequestBody CreateInvitationLink request) {
-        InvitationLinks.CreatedLink c =
-                links.create(CurrentCaller.get(), id, request.role(), request.email(), request.expiresInHours());
         String page = ServletUriComponentsBuilder.fromCurrentContextPath()
                         .path("/invite.html")
-                        .toUriString() + "#" + c.token();
+                        .toUriString() + "#";
+        InvitationLinks.CreatedLink c =
+                links.create(CurrentCaller.get(), id, request.role(), request.email(), request.expiresInHours(), page);
         return ResponseEntity.created(URI.create("/api/v1/workspaces/" + id + "/invitation-links/" + c.id()))
-                .body(new Created(c.id(), c.workspaceId(), c.role(), c.email(), c.expiresAt(), c.token(), page));
+                .body(new Created(
+                        c.id(),
+                        c.workspaceId(),
+                        c.role(),
+                        c.email(),
+                        c.expiresAt(),
+                        c.token(),
+                        page + c.token(),
+                        c.mailed()));
     }
 
     @PostMapping("/api/v1/invitations/link/info")

@@ -4,6 +4,7 @@ import dev.agentkanban.identity.IdentityRecords.Member;
 import dev.agentkanban.identity.IdentityRecords.Session;
 import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.MailQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,9 +14,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Invitations by link: a workspace admin creates a link holding a random secret (only its SHA-256 is
- * stored) that expires ({@code expires_in_hours}, default 72, at most 30 days) and works once. The admin
- * copies the link (or the mail support sends it, where configured); whoever opens it joins with the
- * role named, signed in already or creating their account on the way.
+ * stored) that expires ({@code expires_in_hours}, default 72, at most 30 days) and works once. With an
+ * e-mail address and mail configured ({@link MailQueue}), the link is mailed through the durable mail
+ * outbox in the same transaction; otherwise the admin copies it. Whoever opens it joins with the role
+ * named, signed in already or creating their account on the way.
  */
 @Service
 class InvitationLinks {
@@ -29,6 +31,8 @@ class InvitationLinks {
     private final SecurityLog securityLog;
     private final PasswordEncoder passwords;
     private final TransactionTemplate tx;
+    private final MailQueue mail;
+    private final OidcSettings oidc;
 
     InvitationLinks(
             Identities identities,
@@ -36,7 +40,11 @@ class InvitationLinks {
             SignInRepository links,
             SecurityLog securityLog,
             PasswordEncoder passwords,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            MailQueue mail,
+            OidcSettings oidc) {
+        this.mail = mail;
+        this.oidc = oidc;
         this.identities = identities;
         this.repo = repo;
         this.links = links;
@@ -46,13 +54,19 @@ class InvitationLinks {
     }
 
     /** A link as created: the only time its secret is shown. */
-    record CreatedLink(long id, long workspaceId, Role role, String email, Instant expiresAt, String token) {}
+    record CreatedLink(
+            long id, long workspaceId, Role role, String email, Instant expiresAt, String token, boolean mailed) {}
 
     /** What a link invites to (shown before joining). */
     record LinkInfo(long workspaceId, String workspaceName, Role role, Instant expiresAt) {}
 
-    CreatedLink create(Caller caller, long workspaceId, Role role, String email, Integer expiresInHours) {
-        if (identities.workspace(caller, workspaceId).role() != Role.ADMIN) {
+    /**
+     * Creates a link; {@code page} is the address of the page that redeems it, to which the secret is
+     * appended after {@code #}. Mailed to {@code email} when given and mail is configured.
+     */
+    CreatedLink create(Caller caller, long workspaceId, Role role, String email, Integer expiresInHours, String page) {
+        var workspace = identities.workspace(caller, workspaceId);
+        if (workspace.role() != Role.ADMIN) {
             throw Roles.forbidden("only the workspace's admins can invite");
         }
         Duration ttl = expiresInHours == null ? DEFAULT_TTL : Duration.ofHours(expiresInHours);
@@ -61,18 +75,47 @@ class InvitationLinks {
         }
         String token = Credentials.newApiToken().replace(Credentials.API_TOKEN_PREFIX, "inv_");
         Instant expires = Instant.now().plus(ttl);
+        String address = email == null || email.isBlank() ? null : email.strip();
+        boolean[] mailed = {false};
         long id = tx.execute(s -> {
             long created = links.insertInvitationLink(
-                    workspaceId, role, Credentials.hash(token), expires, email, caller.userId());
+                    workspaceId, role, Credentials.hash(token), expires, address, caller.userId());
+            if (address != null && mail.enabled()) {
+                mailed[0] = mail.enqueue(
+                        address,
+                        "Invitation to " + workspace.name() + " on Agent Kanban",
+                        invitationText(caller, workspace.name(), role, expires, page + token),
+                        "invitation-link:" + created);
+            }
             securityLog.record(
                     caller.userId(),
                     "invitation_link_created",
                     null,
                     workspaceId,
-                    Map.of("invitation_id", created, "role", role.toString(), "expires_at", expires.toString()));
+                    Map.of(
+                            "invitation_id",
+                            created,
+                            "role",
+                            role.toString(),
+                            "expires_at",
+                            expires.toString(),
+                            "mailed",
+                            mailed[0]));
             return created;
         });
-        return new CreatedLink(id, workspaceId, role, email, expires, token);
+        return new CreatedLink(id, workspaceId, role, address, expires, token, mailed[0]);
+    }
+
+    private static String invitationText(Caller inviter, String workspace, Role role, Instant expires, String link) {
+        String who = inviter.displayName() == null || inviter.displayName().isBlank()
+                ? inviter.username()
+                : inviter.displayName();
+        return who + " invited you to the workspace \"" + workspace + "\" on Agent Kanban, as " + role + ".\n\n"
+                + "Open this link to join (it works once, until "
+                + expires.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                + " UTC):\n" + link + "\n\n"
+                + "You can sign in there or create your account. If you did not expect this invitation, ignore this"
+                + " mail.\n";
     }
 
     LinkInfo info(String token) {
@@ -97,6 +140,16 @@ class InvitationLinks {
 
     /** Someone without an account creates one with the link and joins; answers their first session. */
     Session redeem(String token, String username, String password, String email) {
+        if (oidc.ssoOnly()) {
+            // passwords are off: the invited person signs in through the provider and accepts the link then
+            throw new ApiException(
+                    org.springframework.http.HttpStatus.FORBIDDEN,
+                    "password-sign-in-disabled",
+                    "Forbidden",
+                    "this server signs people in through " + oidc.providerName()
+                            + " only: sign in there first, then open the link again to join",
+                    Map.of("sso_login_url", OidcSettings.LOGIN_PATH));
+        }
         User user = tx.execute(s -> {
             var link = links.takeInvitationLink(Credentials.hash(token)).orElseThrow(InvitationLinks::unknown);
             if (repo.userByName(username.trim()).isPresent()) {

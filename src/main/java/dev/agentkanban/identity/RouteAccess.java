@@ -25,18 +25,13 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
     private static final int TOUCHED_MAX = 100_000;
 
     private final SignInRepository signIns;
-    /**
-     * Sessions that may act in a workspace as far as its two-factor requirement goes, by workspace and
-     * session: kept like memberships ({@link IdentityCache}), so the check costs no round trip on the
-     * hot path; a workspace turning the requirement on is an access change (V29_2) that empties it.
-     */
-    private final IdentityCache<String, Boolean> twoFactorSatisfied;
+    private final CallerAccess access;
     /** When each session's last use was written (at most once a minute per session). */
     private final java.util.Map<String, Long> touched = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RouteAccess(SignInRepository signIns, AccessWatch watch) {
+    RouteAccess(SignInRepository signIns, CallerAccess access) {
         this.signIns = signIns;
-        this.twoFactorSatisfied = new IdentityCache<>(watch);
+        this.access = access;
     }
 
     @Override
@@ -100,25 +95,20 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
         if (signedIn
                 && rule.on() == On.WORKSPACE
                 && ctx != null
-                && lacksRequiredTwoFactor(ctx.workspaceId(), caller.credentialId())) {
-            throw new ApiException(
-                    HttpStatus.FORBIDDEN,
-                    "two-factor-required",
-                    "Forbidden",
-                    "this workspace requires two-factor sign-in: turn it on in your account settings (/account.html)"
-                            + " and sign in again",
-                    java.util.Map.of("workspace_id", ctx.workspaceId()));
+                && access.lacksRequiredTwoFactor(caller, ctx.workspaceId())) {
+            throw twoFactorRequired(ctx.workspaceId());
         }
     }
 
-    private boolean lacksRequiredTwoFactor(long workspaceId, String jti) {
-        return twoFactorSatisfied
-                .get(
-                        workspaceId + ":" + jti,
-                        () -> signIns.lacksRequiredTwoFactor(workspaceId, jti)
-                                ? java.util.Optional.empty()
-                                : java.util.Optional.of(Boolean.TRUE))
-                .isEmpty();
+    /** The refusal of a session signed in without the second factor its workspace requires (REST and MCP). */
+    static ApiException twoFactorRequired(long workspaceId) {
+        return new ApiException(
+                HttpStatus.FORBIDDEN,
+                "two-factor-required",
+                "Forbidden",
+                "this workspace requires two-factor sign-in: turn it on in your account settings (/account.html)"
+                        + " and sign in again",
+                java.util.Map.of("workspace_id", workspaceId));
     }
 
     /** Records a session's last use, at most once a minute (API tokens record theirs in {@link Credentials}). */

@@ -29,6 +29,7 @@ final class SecurityPaths {
         "/error",
         "/",
         "/index.html",
+        "/analytics.html",
         "/favicon.ico",
         "/js/**",
         "/css/**",

@@ -24,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * its handshake, but it may last for hours: its credential and membership are checked again on every
  * {@code subscribe_board} and every {@code kanban.websocket.access-check-interval} (30 s), and a
  * connection whose token was revoked, whose session was signed out or expired, whose user was
- * disabled or deleted, or whose user left the workspace gets an {@code error} ({@code access_ended})
- * and is closed (4401 for the credential, 4403 for the membership). Such changes are also announced
+ * disabled or deleted, whose user left the workspace, or which is a person's session signed in without
+ * the second factor the workspace has come to require, gets an {@code error} ({@code access_ended})
+ * and is closed (4401 for the credential, 4403 for the membership and the second factor). Such changes are also announced
  * by the database to every instance ({@link AccessChanged}), which re-checks its connections at once:
  * a revoked credential's socket closes within a second everywhere, and within one interval at worst
  * (a notification lost while the listener reconnects).
@@ -53,6 +54,11 @@ class LiveAccess {
         this.json = json;
         long every = settings.accessCheckInterval.toMillis();
         timer.scheduleWithFixedDelay(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Why a person's session signed in without a second factor may not follow a workspace that requires one. */
+    static String twoFactorRequired(long workspaceId) {
+        return "workspace " + workspaceId + " requires two-factor sign-in";
     }
 
     /** The verdict on one caller in one workspace: the current context, or why the connection ends. */
@@ -116,6 +122,9 @@ class LiveAccess {
                     new CloseStatus(
                             CREDENTIAL_ENDED,
                             "access ended: the credential was revoked or has expired, or the user was disabled"));
+        }
+        if (access.lacksRequiredTwoFactorNow(caller, workspaceId)) {
+            return new Verdict(null, new CloseStatus(NOT_A_MEMBER, "access ended: " + twoFactorRequired(workspaceId)));
         }
         return access.in(caller, workspaceId)
                 .map(ctx -> new Verdict(ctx, null))

@@ -69,7 +69,9 @@ class WorkspaceHandshake implements HandshakeInterceptor {
         String named = firstNonBlank(
                 http.getParameter("workspace_id"), http.getHeader("X-Workspace-Id"), http.getHeader("X-Tenant-Id"));
         Optional<RequestContext> ctx = named == null ? access.byDefault(caller) : access.named(caller, named);
-        if (ctx.isPresent()) {
+        if (ctx.isPresent() && access.lacksRequiredTwoFactor(caller, ctx.get().workspaceId())) {
+            attributes.put(REFUSED, LiveAccess.twoFactorRequired(ctx.get().workspaceId()));
+        } else if (ctx.isPresent()) {
             attributes.put(CONTEXT, ctx.get());
         } else {
             attributes.put(

@@ -189,9 +189,11 @@ class TaskRepository {
     /**
      * Locks and returns the board's next claimable task (see {@code Tasks.claimNext}): never one with an
      * open blocker; most urgent first, then the one that blocks the most open tasks, then oldest. Rows
-     * other transactions hold are skipped, not waited for.
+     * other transactions hold are skipped, not waited for; with {@code lock} false the same pick is only
+     * read (is there a claimable task at all, held or not).
      */
-    Optional<Long> lockNextClaimable(long ws, long boardId, Long columnId, Priority priority, String epic, String tag) {
+    Optional<Long> nextClaimable(
+            long ws, long boardId, Long columnId, Priority priority, String epic, String tag, boolean lock) {
         StringBuilder sql = new StringBuilder("""
                 select t.id from tasks t
                 where t.workspace_id = :ws and t.board_id = :board and t.position is not null
@@ -227,8 +229,10 @@ class TaskRepository {
                             and dt.status in ('pending', 'in_progress') and dt.deleted_at is null) desc,
                          t.created_at, t.id
                 limit 1
-                for update of t skip locked
                 """);
+        if (lock) {
+            sql.append("for update of t skip locked");
+        }
         return jdbc.sql(sql.toString()).params(params).query(Long.class).optional();
     }
 

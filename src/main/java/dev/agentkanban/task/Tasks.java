@@ -363,32 +363,62 @@ public class Tasks {
      * by someone else with a live lease, never blocked by an open task. Among equally urgent tasks the
      * one that blocks the most open tasks comes first (finishing it frees the most work). Concurrent
      * callers skip each other's locked rows ({@code FOR UPDATE SKIP LOCKED}), so two agents never get
-     * the same task. Empty when nothing
+     * the same task. A claimable task whose row another transaction holds only for a moment (an insert
+     * referencing it takes FOR KEY SHARE) is looked for again a few times before the answer is "nothing",
+     * so an agent is not sent away from work that is there. Empty when nothing
      * qualifies; 404 when the board (or the named column) is not in the workspace.
      */
     public Optional<TaskView> claimNext(ClaimNextTask request) {
         RequestContext ctx = CurrentRequest.get();
         Duration lease = lease(request.leaseSeconds());
-        return tx.write(() -> {
-            Board board = boards.require(request.boardId());
-            Long columnId = request.columnId() == null && request.column() == null
-                    ? null
-                    : boards.resolveColumn(board, request.columnId(), request.column())
-                            .id();
-            Optional<Long> picked = repo.lockNextClaimable(
-                    ctx.workspaceId(),
-                    board.id(),
-                    columnId,
-                    request.priority(),
-                    blankToNull(request.epic()),
-                    blankToNull(request.tag()));
-            if (picked.isEmpty()) {
-                return Optional.<TaskView>empty();
+        for (int attempt = 1; ; attempt++) {
+            ClaimAttempt tried = tx.write(() -> {
+                Board board = boards.require(request.boardId());
+                Long columnId = request.columnId() == null && request.column() == null
+                        ? null
+                        : boards.resolveColumn(board, request.columnId(), request.column())
+                                .id();
+                Optional<Long> picked = nextClaimable(ctx, board, columnId, request, true);
+                if (picked.isEmpty()) {
+                    return new ClaimAttempt(
+                            Optional.empty(),
+                            nextClaimable(ctx, board, columnId, request, false).isPresent());
+                }
+                Task t = lockForChange(picked.get(), null);
+                takeClaim(t, ctx.actor(), lease);
+                return new ClaimAttempt(
+                        Optional.of(publish(EventType.TASK_CLAIMED, t.id(), Map.of("claim_next", true))), false);
+            });
+            if (tried.claimed().isPresent() || !tried.heldElsewhere() || attempt == CLAIM_ATTEMPTS) {
+                return tried.claimed();
             }
-            Task t = lockForChange(picked.get(), null);
-            takeClaim(t, ctx.actor(), lease);
-            return Optional.of(publish(EventType.TASK_CLAIMED, t.id(), Map.of("claim_next", true)));
-        });
+            // a claimable task exists but another transaction holds its row for a moment (a claimer about
+            // to take it, or an insert that references it): look again shortly instead of saying "nothing"
+            try {
+                Thread.sleep(CLAIM_RETRY_PAUSE.multipliedBy(attempt));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static final int CLAIM_ATTEMPTS = 8;
+    private static final Duration CLAIM_RETRY_PAUSE = Duration.ofMillis(10);
+
+    /** One try of {@link #claimNext}: the task claimed, else whether a claimable one was held by others. */
+    private record ClaimAttempt(Optional<TaskView> claimed, boolean heldElsewhere) {}
+
+    private Optional<Long> nextClaimable(
+            RequestContext ctx, Board board, Long columnId, ClaimNextTask request, boolean lock) {
+        return repo.nextClaimable(
+                ctx.workspaceId(),
+                board.id(),
+                columnId,
+                request.priority(),
+                blankToNull(request.epic()),
+                blankToNull(request.tag()),
+                lock);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.analytics.FlowFigures;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.comment.Comments;
@@ -79,6 +80,7 @@ class JsonImport {
     private final Relations relationApi;
     private final Outbox outbox;
     private final JsonMapper json;
+    private final FlowFigures flowFigures;
     private final CustomFields fieldApi;
     private final Rules rules;
 
@@ -97,8 +99,10 @@ class JsonImport {
             Outbox outbox,
             JsonMapper json,
             CustomFields fields,
+            FlowFigures flowFigures,
             Rules rules) {
         this.fieldApi = fields;
+        this.flowFigures = flowFigures;
         this.rules = rules;
         this.checklistApi = checklists;
         this.relationApi = relations;
@@ -155,7 +159,9 @@ class JsonImport {
                         "a workspace document is restored only into a workspace without boards; this one has boards");
             }
             try (JsonParser p = json.createParser(in)) {
-                return new Reader(ctx.workspaceId(), ctx.actor(), p).read();
+                // the history arrives row by row: the flow figures are rebuilt once, set-based, at the end
+                return flowFigures.deferred(
+                        ctx.workspaceId(), () -> new Reader(ctx.workspaceId(), ctx.actor(), p).read());
             } catch (StreamConstraintsException e) {
                 throw JsonLimits.refused(e);
             } catch (StreamReadException e) {

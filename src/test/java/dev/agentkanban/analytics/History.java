@@ -16,10 +16,10 @@ import tools.jackson.databind.JsonNode;
  * Constructed histories: tasks inserted with SQL whose audit trail is replaced by rows with known
  * timestamps, so the expected figures can be worked out by hand.
  */
-final class History {
+public final class History {
 
-    record Board(long id, long workspace, List<Long> columns) {
-        long col(int i) {
+    public record Board(long id, long workspace, List<Long> columns) {
+        public long col(int i) {
             return columns.get(i);
         }
     }
@@ -27,13 +27,13 @@ final class History {
     private final JdbcClient jdbc;
     private final Http http;
 
-    History(JdbcClient jdbc, Http http) {
+    public History(JdbcClient jdbc, Http http) {
         this.jdbc = jdbc;
         this.http = http;
     }
 
     /** A board made through the API with columns given as name/kind pairs. */
-    Board board(String name, String... nameKind) {
+    public Board board(String name, String... nameKind) {
         List<Map<String, Object>> cols = new java.util.ArrayList<>();
         for (int i = 0; i < nameKind.length; i += 2) {
             cols.add(obj("name", nameKind[i], "kind", nameKind[i + 1]));
@@ -53,7 +53,7 @@ final class History {
     }
 
     /** A task row in its final state (its own trail is removed: write it with {@link #row}). */
-    long task(Board b, long column, String status, Instant created, Instant completed, String epic) {
+    public long task(Board b, long column, String status, Instant created, Instant completed, String epic) {
         long id = jdbc.sql("""
                 insert into tasks (workspace_id, board_id, column_id, position, title, status, created_at, completed_at, epic)
                 values (:ws, :board, :col, coalesce((select max(position) from tasks where column_id = :col), 0) + 1024,
@@ -78,27 +78,50 @@ final class History {
     }
 
     /** Sets when the task entered its current column (not an audited field: no history row). */
-    void entered(long task, Instant at) {
+    public void entered(long task, Instant at) {
         jdbc.sql("update tasks set column_entered_at = :at where id = :id")
                 .param("at", at.atOffset(ZoneOffset.UTC))
                 .param("id", task)
                 .update();
     }
 
-    void created(long task, Board b, long column, Instant at) {
+    public void created(long task, Board b, long column, Instant at) {
         row(task, b, "created", null, null, "title", column, at);
     }
 
-    void moved(long task, Board b, long from, long to, Instant at) {
+    public void moved(long task, Board b, long from, long to, Instant at) {
         row(task, b, "moved", "column", Long.toString(from), Long.toString(to), to, at);
     }
 
-    void status(long task, Board b, String from, String to, long column, Instant at) {
+    public void status(long task, Board b, String from, String to, long column, Instant at) {
         row(task, b, "status_changed", "status", from, to, column, at);
     }
 
-    void deleted(long task, Board b, long column, Instant at) {
+    public void deleted(long task, Board b, long column, Instant at) {
         row(task, b, "deleted", null, "title", null, column, at);
+    }
+
+    /** A restore from the trash into {@code column}. */
+    public void restored(long task, Board b, long column, Instant at) {
+        row(task, b, "restored", null, "title", null, column, at);
+    }
+
+    public void archived(long task, Board b, long column, Instant at) {
+        row(task, b, "archived", null, null, null, column, at);
+    }
+
+    /**
+     * Puts the task row in the trash (or the archive) as it is now, without a trail: write the rows
+     * with {@link #deleted} or {@link #archived}.
+     */
+    public void offBoard(long task, boolean trash) {
+        jdbc.sql("update tasks set position = null, " + (trash ? "deleted_at" : "archived_at")
+                        + " = now() where id = :id")
+                .param("id", task)
+                .update();
+        jdbc.sql("delete from task_history where task_id = :id")
+                .param("id", task)
+                .update();
     }
 
     private void row(long task, Board b, String action, String field, String old, String neu, long column, Instant at) {

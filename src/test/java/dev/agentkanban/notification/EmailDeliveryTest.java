@@ -7,20 +7,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.MailQueue;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.support.TestSmtp;
 import dev.agentkanban.task.TaskFixtures;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -65,17 +62,11 @@ class EmailDeliveryTest extends ApiTest {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestSmtp.freePort();
     }
 
     static GreenMail start() {
-        GreenMail g = new GreenMail(new ServerSetup(PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        g.start();
-        return g;
+        return TestSmtp.start(PORT);
     }
 
     @BeforeAll
@@ -98,15 +89,7 @@ class EmailDeliveryTest extends ApiTest {
     }
 
     static List<MimeMessage> to(String address) {
-        return Arrays.stream(smtp.getReceivedMessages())
-                .filter(m -> {
-                    try {
-                        return m.getAllRecipients()[0].toString().equals(address);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .toList();
+        return TestSmtp.to(smtp, address);
     }
 
     static String header(MimeMessage m, String name) {

@@ -365,4 +365,27 @@ class NotificationApiTest extends ApiTest {
                         .single())
                 .isZero();
     }
+
+    @Test
+    void anAutomationRulesNotifyActionLandsInTheNamedMembersInbox() {
+        long[] b = fx.board("Rule to inbox");
+        Response rule = http.post(
+                "/api/v1/boards/" + b[0] + "/rules",
+                obj(
+                        "name",
+                        "Escalate",
+                        "trigger",
+                        obj("type", "task_created"),
+                        "conditions",
+                        obj("priority", "urgent"),
+                        "actions",
+                        List.of(obj("type", "notify", "user_id", userId("ann"), "message", "an urgent task arrived"))));
+        assertThat(rule.status()).as(rule.body()).isEqualTo(201);
+        long urgent = fx.task(b[0], "the server is down", "priority", "urgent");
+        long calm = fx.task(b[0], "a typo", "priority", "low");
+        eventually(() -> assertThat(about(ann, urgent)).containsExactly("rule by rule:Escalate"));
+        JsonNode n = ann.get("/api/v1/notifications").json().get("items").get(0);
+        assertThat(n.get("excerpt").asString()).isEqualTo("an urgent task arrived");
+        assertThat(about(ann, calm)).isEmpty();
+    }
 }

@@ -130,6 +130,82 @@ class LiveAccessTest extends ApiTest {
         }
     }
 
+    /**
+     * A workspace admin requiring two-factor sign-in ends what a person's session signed in without it
+     * already has open: its WebSocket closes (4403) and its MCP session's next request is refused, as
+     * its REST calls are; a new handshake is refused too. The same person's API token and its socket
+     * and MCP calls go on (tokens and agents are not affected).
+     */
+    @Test
+    void requiringTwoFactorEndsTheOpenSocketAndMcpSessionOfASessionSignedInWithoutIt() throws Exception {
+        User user = identities.provision("no-second", "no-second-password", defaultWorkspace, Role.MEMBER, false);
+        String session = http.anonymous()
+                .post("/api/v1/auth/login", obj("username", "no-second", "password", "no-second-password"))
+                .json()
+                .get("access_token")
+                .asString();
+        String token = identities.issueToken(user.id(), "agent", List.of("read", "write"));
+        long board = new TaskFixtures(http).board("Two-factor required")[0];
+        String[] mcpHeaders = {"Accept", "application/json, text/event-stream"};
+        var initialize = obj(
+                "jsonrpc",
+                "2.0",
+                "id",
+                1,
+                "method",
+                "initialize",
+                "params",
+                obj(
+                        "protocolVersion",
+                        "2025-06-18",
+                        "capabilities",
+                        obj(),
+                        "clientInfo",
+                        obj("name", "two-factor-test", "version", "1")));
+        Http.Response opened = http.withToken(session).post("/mcp", initialize, mcpHeaders);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        // the server's MCP sessions are stateless or not: the next request carries the id when it gave one
+        String[] next = opened.header("Mcp-Session-Id")
+                .map(id -> new String[] {"Accept", mcpHeaders[1], "Mcp-Session-Id", id})
+                .orElse(mcpHeaders);
+        var toolsList = obj("jsonrpc", "2.0", "id", 2, "method", "tools/list");
+        assertThat(http.withToken(session).post("/mcp", toolsList, next).status())
+                .isEqualTo(200);
+
+        try (LiveClient person = subscribed(session, board);
+                LiveClient agent = subscribed(token, board)) {
+            try {
+                assertThat(http.put("/api/v1/workspaces/" + defaultWorkspace + "/two-factor", obj("required", true))
+                                .status())
+                        .isEqualTo(200);
+
+                assertEnded(person, LiveAccess.NOT_A_MEMBER);
+                Http.Response refused = http.withToken(session).post("/mcp", toolsList, next);
+                assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+                assertThat(refused.json().get("type").asString()).endsWith("/two-factor-required");
+                try (LiveClient again = LiveClient.connect(port, "/ws", session)) {
+                    assertThat(again.expect("error").get("message").asString()).contains("requires two-factor sign-in");
+                    assertThat(again.awaitClose().code()).isEqualTo(LiveAccess.NOT_A_MEMBER);
+                }
+
+                // the API token is not affected: its socket still gets the board's events, its MCP calls answer
+                new TaskFixtures(http).task(board, "seen by the token's socket");
+                assertThat(agent.expectEvent("task_created")
+                                .get("data")
+                                .get("task")
+                                .get("title")
+                                .asString())
+                        .isEqualTo("seen by the token's socket");
+                assertThat(http.withToken(token)
+                                .post("/mcp", initialize, mcpHeaders)
+                                .status())
+                        .isEqualTo(200);
+            } finally {
+                http.put("/api/v1/workspaces/" + defaultWorkspace + "/two-factor", obj("required", false));
+            }
+        }
+    }
+
     private LiveClient subscribed(String token, long board) throws InterruptedException {
         LiveClient client = LiveClient.connect(port, "/ws", token);
         client.expect("connected");

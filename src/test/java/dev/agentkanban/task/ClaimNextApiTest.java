@@ -8,6 +8,10 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +42,40 @@ class ClaimNextApiTest extends ApiTest {
     Http agent(String name) {
         User user = identities.provision(name, name + "-password", defaultWorkspace, Role.AGENT, false);
         return http.withToken(identities.issueToken(user.id(), "agent", List.of("read", "write")));
+    }
+
+    /**
+     * A task whose row a short concurrent transaction holds (an insert referencing it, such as a comment,
+     * a history row or the notification fan-out, takes FOR KEY SHARE) is still claimed: the claim looks
+     * again shortly instead of telling the agent there is nothing to do, as it did when it skipped the
+     * held row once and gave up.
+     */
+    @Test
+    void aTaskHeldForAMomentByAnInsertReferencingItIsStillClaimed() throws Exception {
+        long[] b = fx.board("Referenced");
+        long task = fx.task(b[0], "referenced elsewhere");
+        Http agent = agent("referenced-agent");
+        TestDatabase db = TestDatabase.get();
+        try (Connection other = DriverManager.getConnection(db.jdbcUrl, db.username, db.password)) {
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement("select id from tasks where id = ? for key share")) {
+                lock.setLong(1, task);
+                lock.executeQuery().close();
+            }
+            // the referencing transaction ends a moment later, as such inserts do
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try (PreparedStatement end = other.prepareStatement("select pg_sleep(0.05)")) {
+                    end.executeQuery().close();
+                    other.commit();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Response r = agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0]));
+            holder.join();
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.id()).isEqualTo(task);
+        }
     }
 
     @Test

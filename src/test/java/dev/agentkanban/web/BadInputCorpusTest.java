@@ -105,7 +105,12 @@ class BadInputCorpusTest extends ApiTest {
                     .append(table)
                     .append("' || ':' || count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) from ")
                     .append(table)
-                    .append(" t");
+                    .append(" t")
+                    // the reminders the clock writes meanwhile are no request's doing
+                    .append(
+                            table.equals("outbox_events")
+                                    ? " where type not in ('task_due_soon', 'task_overdue')"
+                                    : "");
         }
         return String.join(",", jdbc.sql(sql.toString()).query(String.class).list());
     }

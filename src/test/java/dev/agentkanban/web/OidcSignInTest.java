@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,6 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * page, the provider's login form, the authorization code with PKCE, the callback, the single-use
  * handoff code, the session). SSO only is on, with {@code tester} as the break-glass admin.
  */
+// closed after the class: its provider stops, and no later class shares this configuration
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class OidcSignInTest extends ApiTest {
 
     static final OidcProvider PROVIDER = OidcProvider.start();
@@ -151,6 +154,18 @@ class OidcSignInTest extends ApiTest {
         Response breakGlass =
                 http.anonymous().post("/api/v1/auth/login", obj("username", "tester", "password", "tester-password"));
         assertThat(breakGlass.status()).as(breakGlass.body()).isEqualTo(200);
+
+        // nor does an invitation link create an account with a password: the person signs in through the provider
+        String link = http.post("/api/v1/workspaces/" + defaultWorkspace + "/invitation-links", obj("role", "member"))
+                .json()
+                .get("token")
+                .asString();
+        Response redeemed = http.anonymous()
+                .post(
+                        "/api/v1/invitations/link/redeem",
+                        obj("token", link, "username", "by-link", "password", "by-link-password"));
+        assertThat(redeemed.status()).as(redeemed.body()).isEqualTo(403);
+        assertThat(count("users where username = 'by-link'")).isZero();
 
         Response offer = http.anonymous().get("/api/v1/auth/sso");
         assertThat(offer.json().get("sso_only").asBoolean()).isTrue();
