@@ -1,9 +1,11 @@
 // The web board's entry point: sign-in, workspace and board choice, board management, the filter
 // bar (kept in the URL), and wiring the board, the card panel and live updates together.
 import { get, post, patch, del, session, query } from './api.js';
-import { $, options } from './dom.js';
+import { $, h, options } from './dom.js';
 import { toast, confirmDialog, promptDialog } from './ui.js';
-import { readLocation, writeLocation, FILTER_FIELDS } from './filter.js';
+import { readLocation, writeLocation, FILTER_FIELDS, FIELD_PREFIX, fieldConditions } from './filter.js';
+import { editFields, loadFields } from './fields.js';
+import { SavedViewsBar } from './views.js';
 import { BoardView } from './board.js';
 import { CardPanel } from './panel.js';
 import { LiveUpdates } from './live.js';
@@ -28,6 +30,7 @@ const app = {
   timesTimer: null,
   settingsTab: null,
   inbox: null,
+  views: null,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
@@ -282,6 +285,10 @@ async function openBoard(boardId) {
     },
   });
   app.view = view;
+  view.fields = await loadFields(boardId);
+  if (app.view !== view) return;
+  fillFieldFilter();
+  app.views.show(boardId);
   if (!app.panel) app.panel = new CardPanel(view, { user: session.user, role: app.workspace.role });
   view.onHints = (data) => app.panel?.hintsChanged(data);
   Object.assign(app.panel, { board: view, user: session.user, role: app.workspace.role, canEdit });
@@ -311,6 +318,14 @@ async function openBoard(boardId) {
 
 function liveEvent(view, e) {
   if (app.view !== view) return;
+  if (e.event === 'fields_changed') {
+    fieldsChanged(view, e.data?.fields);
+    return;
+  }
+  if (e.event === 'views_changed') {
+    app.views.refresh(Number(app.views.select.value) || null);
+    return;
+  }
   if (e.event === 'board_deleted') {
     toast(`${e.actor} deleted this board.`, 'error');
     loadBoards(null);
@@ -383,6 +398,23 @@ async function archive() {
   if (await openArchive(app.view, { role: app.workspace.role })) await app.view.load();
 }
 
+async function fields() {
+  if (!app.view) return;
+  const view = app.view;
+  if (await editFields(view, { canEdit: app.workspace.role === 'member' || app.workspace.role === 'admin' })) {
+    fieldsChanged(view, await loadFields(view.boardId));
+  }
+}
+
+/** The board's fields changed (here or elsewhere): cards, the filter bar and an open panel follow. */
+function fieldsChanged(view, fields) {
+  if (app.view !== view || !Array.isArray(fields)) return;
+  view.fields = fields;
+  view.cards.clear();
+  view.render();
+  fillFieldFilter();
+}
+
 async function rules() {
   if (!app.view?.board) return;
   const canWrite = app.workspace.role === 'member' || app.workspace.role === 'admin';
@@ -403,6 +435,20 @@ function fillFilters() {
     if (el.type === 'checkbox') el.checked = app.filter[f] === 'true';
     else el.value = app.filter[f] || '';
   }
+  fillFieldFilter();
+}
+
+/** The custom field filter of the bar: the board's fields to choose from, the first condition of the URL shown. */
+function fillFieldFilter() {
+  const select = $('#cf-field');
+  const input = $('#cf-value');
+  const [first] = fieldConditions(app.filter);
+  const names = (app.view?.fields || []).map((f) => f.name);
+  if (first && !names.includes(first[0])) names.push(first[0]);
+  select.replaceChildren(h('option', { value: '' }, 'Custom field'), ...names.map((n) => h('option', { value: n }, n)));
+  select.value = first ? first[0] : '';
+  input.value = first ? first[1] : '';
+  select.hidden = input.hidden = names.length === 0;
 }
 
 function readFilters() {
@@ -413,6 +459,12 @@ function readFilters() {
     const v = el.type === 'checkbox' ? (el.checked ? 'true' : '') : el.value.trim();
     if (v) filter[f] = v;
   }
+  // the bar edits the first custom field condition; further ones (from a link) stay
+  const [, ...others] = fieldConditions(app.filter);
+  const name = $('#cf-field').value;
+  const condition = $('#cf-value').value.trim();
+  if (name && condition) filter[FIELD_PREFIX + name] = condition;
+  for (const [n, c] of others) if (n !== name) filter[FIELD_PREFIX + n] = c;
   return filter;
 }
 
@@ -450,6 +502,15 @@ function wire() {
   $('#delete-board').addEventListener('click', deleteBoard);
   $('#archive-board').addEventListener('click', archiveBoard);
   $('#edit-columns').addEventListener('click', columns);
+  $('#edit-fields').addEventListener('click', fields);
+  app.views = new SavedViewsBar({
+    applyFilter: (filter) => {
+      app.filter = filter;
+      fillFilters();
+      applyFilters(filter);
+    },
+  });
+  app.views.currentFilter = () => app.filter;
   $('#edit-rules').addEventListener('click', rules);
   $('#open-archive').addEventListener('click', archive);
   $('#save-template').addEventListener('click', () => app.view?.board && saveAsTemplate(app.view.board));

@@ -6,6 +6,7 @@ import { h, options, when } from './dom.js';
 import { toast, confirmDialog } from './ui.js';
 import { renderMarkdown } from './markdown.js';
 import { BreakdownSection } from './breakdown.js';
+import { fieldControl, sameValue } from './fields.js';
 
 // the server's priorities, least urgent first (GET /api/v1/priorities), loaded once per page
 let priorities = null;
@@ -81,6 +82,7 @@ export class CardPanel {
       epic: h('input', { type: 'text', name: 'epic', maxlength: 200, disabled: ro, value: t.epic || '' }),
       tags: h('input', { type: 'text', name: 'tags', disabled: ro, value: tagNames(t.tags).join(', '), placeholder: 'bug, feature', list: 'tag-names' }),
     };
+    this.customControls = (this.board.fields || []).map((f) => fieldControl(f, t.fields?.[f.name], ro));
     const preview = h('div', { class: 'markdown description-preview', 'aria-label': 'Description preview' });
     const renderPreview = () => preview.replaceChildren(renderMarkdown(this.fields.description.value));
     renderPreview();
@@ -114,6 +116,9 @@ export class CardPanel {
         field('Due date', this.fields.due_date),
         field('Epic', this.fields.epic),
         field('Tags (comma separated)', this.fields.tags, 'wide')),
+      this.customControls.length
+        ? h('fieldset', { class: 'grid custom-fields' }, h('legend', {}, 'Fields'), this.customControls.map((c) => c.label))
+        : null,
       field('Description (Markdown)', this.fields.description, 'wide'),
       preview,
       field('Acceptance criteria', this.fields.acceptance_criteria, 'wide'),
@@ -165,6 +170,12 @@ export class CardPanel {
     text('epic', t.epic);
     if (f.priority.value !== t.priority) out.priority = f.priority.value;
     if (f.due_date.value !== dateInput(t.due_date)) out.due_date = f.due_date.value ? endOfLocalDay(f.due_date.value) : null;
+    const custom = {};
+    for (const c of this.customControls || []) {
+      const v = c.read();
+      if (!sameValue(v, t.fields?.[c.field.name])) custom[c.field.name] = v;
+    }
+    if (Object.keys(custom).length) out.fields = custom;
     return out;
   }
 

@@ -10,6 +10,7 @@ import dev.agentkanban.evidence.Evidence;
 import dev.agentkanban.evidence.EvidenceKind;
 import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.Evidences;
+import dev.agentkanban.field.CustomFields;
 import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.notification.Notifications;
@@ -78,6 +79,7 @@ class KanbanTools {
     private final RequestBodies bodies;
     private final Transactions tx;
     private final JsonMapper json;
+    private final CustomFields fields;
 
     KanbanTools(
             Boards boards,
@@ -95,7 +97,9 @@ class KanbanTools {
             Notifications notifications,
             RequestBodies bodies,
             Transactions tx,
-            JsonMapper json) {
+            JsonMapper json,
+            CustomFields fields) {
+        this.fields = fields;
         this.boards = boards;
         this.tasks = tasks;
         this.queries = queries;
@@ -119,7 +123,7 @@ class KanbanTools {
         return switch (tool) {
             case "list_boards" -> boards.list(page(a));
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
-            case "list_columns" -> Map.of("columns", boards.columns(board(a)));
+            case "list_columns" -> listColumns(board(a));
             case "list_rules" -> Map.of("rules", rules.list(board(a)));
             case "list_tasks" -> listTasks(a);
             case "list_my_tasks" -> listMyTasks(a);
@@ -200,7 +204,7 @@ class KanbanTools {
                 a.optionalLong("parent_id"),
                 null,
                 a.optionalBoolean("unassigned"),
-                Map.of());
+                fieldConditions(a.raw("fields")));
         return queries.list(filter, page(a));
     }
 
@@ -229,6 +233,24 @@ class KanbanTools {
         }
         int marked = notifications.markAllRead();
         return Map.of("marked", marked, "unread_count", 0);
+    }
+
+    /** The board's columns and its custom fields (what edit_task's fields may name). */
+    private Map<String, Object> listColumns(long board) {
+        return Map.of("columns", boards.columns(board), "fields", fields.list(board));
+    }
+
+    /** list_tasks' custom field conditions: {name: condition} as REST's cf.<name>=condition. */
+    private static Map<String, String> fieldConditions(Object raw) {
+        if (raw == null) {
+            return Map.of();
+        }
+        if (!(raw instanceof Map<?, ?> conditions)) {
+            throw ApiException.invalid("fields", "must be an object of custom field name to condition");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        conditions.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        return out;
     }
 
     private Map<String, Object> getTask(long id) {

@@ -62,8 +62,10 @@ final class ToolCatalog {
 
         tools.add(tool("list_columns", "List columns", """
                 The columns of a board in order: id, name, kind (backlog, todo, in_progress, blocked, review,
-                done) and WIP limit. Moving a task into a `done` column completes it; out of one reopens it.
-                Returns {columns: [...]}.""", readOnly(), schema(List.of("board"), board())));
+                done) and WIP limit, and the board's custom fields: name, type (text, number, date,
+                single_select, multi_select, checkbox, member, url), options of select fields, visible.
+                Moving a task into a `done` column completes it; out of one reopens it.
+                Returns {columns: [...], fields: [...]}.""", readOnly(), schema(List.of("board"), board())));
 
         tools.add(tool("list_rules", "List automation rules", """
                 The automation rules of a board: each has a name, enabled, a trigger (task_created, task_moved
@@ -82,8 +84,11 @@ final class ToolCatalog {
                 tag, owner (user|agent), overdue (true|false), blocked (true: has an open blocker), ready
                 (true: open and not blocked, i.e. workable now), parent_id (the subtasks of that task) and q
                 (full-text search in title and description). Each task says blocked, blockers, parent_id and
-                subtask and checklist progress. sort is one of id, position, created_at, updated_at, due_date, title, priority,
-                status, with a leading - for descending. Returns {items: [task], total, limit, offset};
+                subtask and checklist progress, and its custom field values (fields, by field name). fields
+                filters by custom fields: {"Points": "gt:3", "Stage": "Ready", "Reviewed": "true", "Due":
+                "lt:2030-01-31", "Spec": "is:set"} (gt/gte/lt/lte compare numbers and dates; is:set/is:empty).
+                sort is one of id, position, created_at, updated_at, due_date, title, priority,
+                status, or cf.<field name>, with a leading - for descending. Returns {items: [task], total, limit, offset};
                 at most 100 tasks a page (limit 1-100, default 50), page on with offset.""",
                 readOnly(),
                 schema(
@@ -104,7 +109,8 @@ final class ToolCatalog {
                         integer("parent_id", "Only the subtasks of this task.", 1, null),
                         bool("unassigned", "true: only tasks nobody is assigned to; false: only assigned ones."),
                         text("q", "Full-text search (web search syntax: words, \"phrases\", -excluded)."),
-                        text("sort", "Sort key, e.g. priority or -updated_at."),
+                        object("fields", "Custom field conditions by field name, e.g. {\"Points\": \"gte:5\"}."),
+                        text("sort", "Sort key, e.g. priority, -updated_at or -cf.Points."),
                         limit(),
                         offset())));
 
@@ -148,7 +154,7 @@ final class ToolCatalog {
         tools.add(tool("get_task", "Get a task", """
                 One task in full: all fields (title, description, acceptance_criteria, status, priority,
                 column, assignee, claimed_by and claim_expires_at, due_date, overdue, occurrence_count,
-                metadata, version, time in column, tags) plus its comments (oldest first, up to 100),
+                metadata, version, time in column, tags, custom field values as fields {name: value}) plus its comments (oldest first, up to 100),
                 its evidence (up to 100, without file contents), pending hints, its relations (blockers with
                 their status, the tasks it blocks, parent, subtasks, related tasks, duplicates) and its
                 checklist in order. task.blocked is true while an open task blocks it: then it cannot be
@@ -164,7 +170,8 @@ final class ToolCatalog {
                 an id or a name). title is required (1-500 characters); description and
                 acceptance_criteria are markdown; priority is low|medium|high|urgent (default medium);
                 due_date is an ISO-8601 timestamp such as 2030-01-31T17:00:00Z; tags are names (created when
-                new). Creating into a done column completes the task, into a working column starts it.
+                new); fields sets custom field values by field name (list_columns lists the board's fields).
+                Creating into a done column completes the task, into a working column starts it.
                 Fails when the column is at its WIP limit. Returns the created task (with its id).""",
                 write(false, false),
                 schema(
@@ -181,14 +188,18 @@ final class ToolCatalog {
                         text("assignee", "Name of the user or agent to assign."),
                         text("due_date", "Due date as an ISO-8601 timestamp (2030-01-31T17:00:00Z)."),
                         tags(),
-                        object("metadata", "Free-form JSON object (at most 64 KB)."))));
+                        object("metadata", "Free-form JSON object (at most 64 KB)."),
+                        customFields())));
 
         tools.add(tool(
                 "edit_task",
                 "Edit a task",
                 """
                 Changes the given fields of a task and leaves the others as they are; passing null clears an
-                optional field. Use move_task to change the column and complete_task to finish it.
+                optional field. fields changes the custom field values it names ({"Points": 5, "Stage":
+                "Ready", "Labels": ["ui"], "Reviewed": true, "Due": "2030-01-31"}; null clears one; a value
+                the field refuses fails naming fields.<name>; list_columns lists the board's fields).
+                Use move_task to change the column and complete_task to finish it.
                 expected_version (the task's version from get_task) makes the edit fail instead of
                 overwriting a change someone else made in the meantime. Returns the updated task.""",
                 write(true, true),
@@ -205,6 +216,7 @@ final class ToolCatalog {
                         nullableText("assignee", "Assignee name; null clears it."),
                         nullableText("due_date", "ISO-8601 timestamp; null clears it."),
                         object("metadata", "Replaces the metadata JSON object (at most 64 KB)."),
+                        customFields(),
                         expectedVersion(),
                         force())));
 
@@ -648,6 +660,12 @@ final class ToolCatalog {
 
     private static Prop object(String name, String description) {
         return prop(name, "object", description);
+    }
+
+    private static Prop customFields() {
+        return object(
+                "fields",
+                "Custom field values by field name (numbers, YYYY-MM-DD dates, options, true/false, usernames, URLs).");
     }
 
     private static Prop limit() {

@@ -7,6 +7,7 @@ public enum EventType {
     BOARD_DELETED,
     COLUMNS_UPDATED,
     FIELDS_CHANGED,
+    VIEWS_CHANGED,
     TASK_CREATED,
     TASK_UPDATED,
     TASK_MOVED,

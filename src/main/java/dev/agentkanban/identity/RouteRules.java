@@ -170,6 +170,14 @@ final class RouteRules {
                 "POST /api/v1/boards/{id}/fields",
                 "PATCH /api/v1/fields/{id}",
                 "DELETE /api/v1/fields/{id}");
+        // saved views (issue 17): everyone who reads a board keeps their own; the service checks ownership
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/boards/{id}/views");
+        workspace(
+                Scope.WRITE,
+                Role.VIEWER,
+                "POST /api/v1/boards/{id}/views",
+                "PATCH /api/v1/views/{id}",
+                "DELETE /api/v1/views/{id}");
         // work breakdown (issue 14): relations and checklists
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/relations", "GET /api/v1/tasks/{id}/checklist");
         workspace(

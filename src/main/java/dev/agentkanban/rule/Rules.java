@@ -137,17 +137,44 @@ public class Rules {
     // ---- for other features (templates, import), inside their write transactions ----
 
     /**
-     * Writes a rule as it was elsewhere (a workspace import, a board made from a template) onto a board
-     * of the caller's transaction; {@code columnIds} maps the source's column ids to this board's. A
-     * definition naming a column that has no counterpart is left out (answers false).
+     * Writes a rule as it was elsewhere (a workspace import) onto a board, inside the caller's write
+     * transaction: {@code rule} is the rule's exported form (as {@link #ofBoard} gives it), checked like a
+     * new one (422 naming the bad field); {@code columnIds} maps the source's column ids to this board's.
+     * A rule naming a column without a counterpart is left out (answers false); one naming people who
+     * are not members here is restored switched off, for someone to look at.
      */
-    public boolean restore(long boardId, Rule rule, Map<Long, Long> columnIds, String createdBy, Instant createdAt) {
+    public boolean restore(long boardId, JsonNode rule, Map<Long, Long> columnIds) {
         Transactions.requireActive("a restored rule must be written inside the caller's transaction");
-        RuleDefinition d = rule.definition().remapColumns(columnIds);
+        requireObject(rule);
+        String name = name(rule.get("name"));
+        boolean enabled = enabled(rule.get("enabled"), true);
+        RuleDefinition d = RuleDefinition.parse(rule.get("trigger"), rule.get("conditions"), rule.get("actions"))
+                .remapColumns(columnIds);
         if (d == null) {
             return false;
         }
-        repo.insert(ws(), boardId, rule.name(), rule.enabled(), d, createdBy, createdAt);
+        try {
+            checkMembers(d);
+        } catch (ApiException notMembers) {
+            enabled = false;
+        }
+        JsonNode by = rule.get("created_by");
+        JsonNode at = rule.get("created_at");
+        Instant createdAt;
+        try {
+            createdAt = at == null || !at.isString() ? null : Instant.parse(at.asString());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid("created_at", "must be an ISO-8601 instant");
+        }
+        RequestContext ctx = CurrentRequest.get();
+        repo.insert(
+                ctx.workspaceId(),
+                boardId,
+                name,
+                enabled,
+                d,
+                by != null && by.isString() ? by.asString() : ctx.actor(),
+                createdAt);
         return true;
     }
 

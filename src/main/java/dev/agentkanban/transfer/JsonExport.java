@@ -3,6 +3,7 @@ package dev.agentkanban.transfer;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.rule.Rules;
 import dev.agentkanban.transfer.TransferRepository.WorkspaceRow;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -46,13 +47,16 @@ class JsonExport {
     private final TransactionTemplate snapshot;
     private final TransferRepository repo;
     private final JsonMapper json;
+    private final Rules rules;
 
     JsonExport(
             Transactions tx,
             ReplicaReads replica,
             PlatformTransactionManager transactions,
             TransferRepository repo,
-            JsonMapper json) {
+            JsonMapper json,
+            Rules rules) {
+        this.rules = rules;
         this.replica = replica;
         this.tx = tx;
         this.snapshot = new TransactionTemplate(transactions);
@@ -140,6 +144,9 @@ class JsonExport {
             g.writeArrayPropertyStart("tasks");
             repo.stream(TransferRepository.TASKS_SQL, Map.of("ws", ws, "board", b.id()), rs -> task(g, rs));
             g.writeEndArray();
+            // the board's automation rules (issue 15), read through the feature in the same snapshot
+            g.writeName("rules");
+            g.writeTree(json.valueToTree(rules.ofBoard(b.id())));
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -19,6 +19,7 @@ import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.rule.Rules;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
@@ -81,6 +82,7 @@ class JsonImport {
     private final JsonMapper json;
     private final FlowFigures flowFigures;
     private final CustomFields fieldApi;
+    private final Rules rules;
 
     JsonImport(
             Transactions tx,
@@ -97,9 +99,11 @@ class JsonImport {
             Outbox outbox,
             JsonMapper json,
             CustomFields fields,
-            FlowFigures flowFigures) {
+            FlowFigures flowFigures,
+            Rules rules) {
         this.fieldApi = fields;
         this.flowFigures = flowFigures;
+        this.rules = rules;
         this.checklistApi = checklists;
         this.relationApi = relations;
         this.taskApi = tasks;
@@ -295,6 +299,7 @@ class JsonImport {
             Instant updatedAt = null;
             JsonNode columnList = null;
             JsonNode fieldList = null;
+            JsonNode ruleList = null;
             Restoring board = null;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = p.currentName();
@@ -309,6 +314,7 @@ class JsonImport {
                     case "updated_at" -> updatedAt = parse(p.getValueAsString(), "boards[].updated_at");
                     case "columns" -> columnList = p.readValueAsTree();
                     case "fields" -> fieldList = p.readValueAsTree();
+                    case "rules" -> ruleList = p.readValueAsTree();
                     case "tasks" -> {
                         board = board != null
                                 ? board
@@ -333,6 +339,14 @@ class JsonImport {
             if (board == null) {
                 board = createBoard(
                         oldId, name, description, version, createdBy, createdAt, updatedAt, columnList, fieldList);
+            }
+            if (ruleList != null) {
+                if (!ruleList.isArray()) {
+                    throw invalid("boards[].rules", "must be an array");
+                }
+                for (JsonNode rule : ruleList) {
+                    rules.restore(board.id, rule, board.columns);
+                }
             }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("import", SOURCE);

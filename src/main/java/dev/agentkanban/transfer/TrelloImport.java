@@ -21,6 +21,7 @@ import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.task.TaskArchive;
 import dev.agentkanban.task.TaskRef;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,7 +44,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Imports a Trello board export (the JSON of Trello's "Export as JSON") as a new board. Lists become
  * columns in their order (kinds guessed from their names), cards become tasks in their order, an
- * archived card becomes a cancelled task ("archived in Trello"), labels become tags with Trello's
+ * archived card (or a card of an archived list) becomes an archived task (issue 17: off the board,
+ * searchable with {@code archived=true}, restorable; {@code metadata.trello_closed}), labels become tags with Trello's
  * colours, checklists become markdown task lists in the description, {@code commentCard} actions
  * become comments by their Trello authors at their Trello times, card members become the assignee
  * (all names in {@code metadata.trello_members}), due dates are kept, link attachments become link
@@ -53,7 +55,6 @@ import tools.jackson.databind.JsonNode;
 class TrelloImport {
 
     static final String SOURCE = "trello";
-    static final String ARCHIVED = "archived in Trello";
 
     /** Trello's label colours; the {@code _dark}/{@code _light} variants take their base colour. */
     static final Map<String, String> COLORS = Map.ofEntries(
@@ -80,6 +81,7 @@ class TrelloImport {
     private final Comments commentApi;
     private final Evidences evidenceApi;
     private final Checklists checklistApi;
+    private final TaskArchive archiveApi;
 
     TrelloImport(
             Transactions tx,
@@ -90,7 +92,9 @@ class TrelloImport {
             HistoryLog history,
             Comments comments,
             Evidences evidences,
-            Checklists checklists) {
+            Checklists checklists,
+            TaskArchive archive) {
+        this.archiveApi = archive;
         this.checklistApi = checklists;
         this.commentApi = comments;
         this.evidenceApi = evidences;
@@ -149,7 +153,7 @@ class TrelloImport {
             lists.forEach(l -> out.append(String.format(
                     "  %-20s -> %s: %d cards%s%n",
                     l.list(), l.column(), l.cards(), l.archived() ? " (archived list)" : "")));
-            out.append(String.format("Cards: %d (%d archived, imported as cancelled)%n", cards, archivedCards));
+            out.append(String.format("Cards: %d (%d archived, imported as archived)%n", cards, archivedCards));
             out.append("Tags created: ")
                     .append(tagsCreated)
                     .append(", reused: ")
@@ -352,9 +356,7 @@ class TrelloImport {
 
             boolean closed = card.path("closed").asBoolean(false)
                     || archivedLists.contains(card.path("idList").asString(""));
-            String status = closed
-                    ? "cancelled"
-                    : card.path("dueComplete").asBoolean(false) ? "completed" : Targets.statusOnArrival(column);
+            String status = card.path("dueComplete").asBoolean(false) ? "completed" : Targets.statusOnArrival(column);
             if (closed) {
                 archived++;
             }
@@ -365,6 +367,9 @@ class TrelloImport {
             }
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("trello_id", cardId);
+            if (closed) {
+                metadata.put("trello_closed", true);
+            }
             if (card.hasNonNull("shortUrl")) {
                 metadata.put("trello_url", card.get("shortUrl").asString());
             }
@@ -388,7 +393,7 @@ class TrelloImport {
                     text.isEmpty() ? null : text,
                     null,
                     status,
-                    closed ? ARCHIVED : null,
+                    null,
                     "medium",
                     null,
                     null,
@@ -403,6 +408,12 @@ class TrelloImport {
                     null,
                     null,
                     null));
+            if (closed) {
+                // archived in Trello, archived here: off the board, restorable from the archive
+                Instant lastActivity = time(card.path("dateLastActivity"));
+                archiveApi.hideRestored(
+                        id, lastActivity != null ? lastActivity : Instant.now(), ctx.actor(), null, null);
+            }
             TaskRef task = new TaskRef(id, board.id(), ctx.workspaceId());
             List<String> names = labelsOf(card);
             if (!names.isEmpty()) {

@@ -1,10 +1,12 @@
 package dev.agentkanban.webhook;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.hc.client5.http.DnsResolver;
@@ -28,8 +30,19 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class WebhookClient implements AutoCloseable {
 
-    /** How one attempt went: the response code (if any) and, unless it was a 2xx, what went wrong. */
-    record Outcome(Integer code, String error) {}
+    /**
+     * How one attempt went: the response code (if any), unless it was a 2xx what went wrong, and the
+     * start of the response body ({@link #EXCERPT} characters at most; null without one).
+     */
+    record Outcome(Integer code, String error, String excerpt) {
+
+        Outcome(Integer code, String error) {
+            this(code, error, null);
+        }
+    }
+
+    /** The most characters of a response body the delivery log keeps. */
+    static final int EXCERPT = 500;
 
     private final CloseableHttpClient http;
 
@@ -73,14 +86,21 @@ final class WebhookClient implements AutoCloseable {
         headers.forEach(post::setHeader);
         post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         try {
+            String[] excerpt = new String[1];
             int code = http.execute(post, response -> {
+                if (response.getEntity() != null) {
+                    // only the start is read into memory, however long the answer
+                    try (InputStream in = response.getEntity().getContent()) {
+                        excerpt[0] = excerpt(in.readNBytes(EXCERPT * 4));
+                    }
+                }
                 EntityUtils.consume(response.getEntity());
                 return response.getCode();
             });
             if (code >= 300 && code < 400) {
-                return new Outcome(code, "HTTP " + code + " (redirects are not followed)");
+                return new Outcome(code, "HTTP " + code + " (redirects are not followed)", excerpt[0]);
             }
-            return new Outcome(code, code >= 200 && code < 300 ? null : "HTTP " + code);
+            return new Outcome(code, code >= 200 && code < 300 ? null : "HTTP " + code, excerpt[0]);
         } catch (WebhookTargets.Refused e) {
             return new Outcome(null, "not sent: " + e.getMessage());
         } catch (InterruptedIOException e) {
@@ -93,6 +113,15 @@ final class WebhookClient implements AutoCloseable {
             return new Outcome(
                     null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+    }
+
+    /** The start of a body as text: UTF-8 (malformed bytes replaced), control characters as spaces, trimmed. */
+    static String excerpt(byte[] start) {
+        String text = new String(start, StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(Math.min(text.length(), EXCERPT));
+        text.codePoints().limit(EXCERPT).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+        String trimmed = out.toString().strip();
+        return trimmed.isEmpty() ? null : trimmed;
     }
 
     @Override

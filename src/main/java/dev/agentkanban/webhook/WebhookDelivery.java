@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * One event sent (or to be sent) to one webhook: {@code pending} until a 2xx answer
  * ({@code delivered}) or until retries run out ({@code failed}); {@code response_code} and
- * {@code last_error} are from the latest attempt.
+ * {@code last_error} are from the latest attempt, and {@code response_excerpt} is the start of its
+ * response body (up to 500 characters, control characters removed).
  */
 record WebhookDelivery(
         long id,
@@ -16,6 +17,7 @@ record WebhookDelivery(
         int attempts,
         Integer responseCode,
         String lastError,
+        String responseExcerpt,
         Instant queuedAt,
         Instant lastAttemptAt,
         Instant nextAttemptAt,

@@ -22,8 +22,8 @@ class WebhookRepository {
     private static final String WEBHOOK_COLUMNS =
             "id, url, event_types, board_id, active, created_by, created_at, updated_at";
     private static final String DELIVERY_COLUMNS = """
-            id, webhook_id, event_id, event_type, status, attempts, response_code, last_error, queued_at,
-            last_attempt_at, next_attempt_at, delivered_at
+            id, webhook_id, event_id, event_type, status, attempts, response_code, last_error, response_excerpt,
+            queued_at, last_attempt_at, next_attempt_at, delivered_at
             """;
 
     /** An active webhook as the fan-out matches it against events. */
@@ -215,18 +215,22 @@ class WebhookRepository {
                 .list();
     }
 
-    void delivered(long id, int responseCode) {
+    void delivered(long id, int responseCode, String excerpt) {
         jdbc.sql("""
                 update webhook_deliveries set status = 'delivered', response_code = :code, last_error = null,
-                    delivered_at = now()
+                    response_excerpt = :excerpt, delivered_at = now()
                 where id = :id
-                """).param("id", id).param("code", responseCode).update();
+                """)
+                .param("id", id)
+                .param("code", responseCode)
+                .param("excerpt", excerpt)
+                .update();
     }
 
     /** A failed attempt: retried at {@code nextAttempt}, or given up on when that is null. */
-    void attemptFailed(long id, Integer responseCode, String error, Instant nextAttempt) {
+    void attemptFailed(long id, Integer responseCode, String error, Instant nextAttempt, String excerpt) {
         jdbc.sql("""
-                update webhook_deliveries set response_code = :code, last_error = :error,
+                update webhook_deliveries set response_code = :code, last_error = :error, response_excerpt = :excerpt,
                     status = case when cast(:next as timestamptz) is null then 'failed' else 'pending' end,
                     next_attempt_at = coalesce(cast(:next as timestamptz), next_attempt_at)
                 where id = :id
@@ -234,6 +238,7 @@ class WebhookRepository {
                 .param("id", id)
                 .param("code", responseCode)
                 .param("error", error)
+                .param("excerpt", excerpt)
                 .param("next", nextAttempt == null ? null : Timestamp.from(nextAttempt))
                 .update();
     }
@@ -282,6 +287,7 @@ class WebhookRepository {
                 rs.getInt("attempts"),
                 (Integer) rs.getObject("response_code"),
                 rs.getString("last_error"),
+                rs.getString("response_excerpt"),
                 instant(rs, "queued_at"),
                 instant(rs, "last_attempt_at"),
                 "pending".equals(status) ? instant(rs, "next_attempt_at") : null,

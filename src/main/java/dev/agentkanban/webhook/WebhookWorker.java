@@ -168,7 +168,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
         }
         if (outcome.error() == null) {
             system.write(() -> {
-                repo.delivered(d.id(), outcome.code());
+                repo.delivered(d.id(), outcome.code(), outcome.excerpt());
                 return null;
             });
             return;
@@ -178,7 +178,7 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
         Instant next = nextAttempt(d);
         String failure = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
         system.write(() -> {
-            repo.attemptFailed(d.id(), code, failure, next);
+            repo.attemptFailed(d.id(), code, failure, next, outcome.excerpt());
             return null;
         });
         if (next == null) {

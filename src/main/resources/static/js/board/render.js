@@ -1,5 +1,6 @@
 // Rendering: one element per column and per card, kept across renders; a render waits while a drag,
 // a keyboard move or an inline edit holds the board still.
+import { cardFields } from '../fields.js';
 import { h, $, $$, textOn, isColor, duration } from '../dom.js';
 import { toast } from '../ui.js';
 import { isActive } from '../filter.js';
@@ -104,7 +105,7 @@ export class BoardRender {
 
   cardElement(task) {
     const color = this.colorOf(task);
-    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}|${breakdownKey(task)}`;
+    const key = `${task.version}|${task.comment_count}|${(task.tags || []).map((t) => t.name + t.color).join()}|${breakdownKey(task)}|${JSON.stringify(task.fields || {})}`;
     const cached = this.cards.get(task.id);
     if (cached && cached.key === key) {
       const age = cached.el.querySelector('.age');
@@ -131,6 +132,7 @@ export class BoardRender {
       h('span', { class: 'card-title' }, task.title),
       this.canEdit ? h('button', { type: 'button', class: 'icon card-edit', 'aria-label': 'Edit title', title: 'Edit title' }, '✎') : null),
     tags.length ? h('div', { class: 'card-tags' }, tags) : null,
+    cardFields(this.fields || [], task),
     h('div', { class: 'card-meta' },
       h('span', { class: ['priority', `priority-${task.priority}`] }, task.priority),
       task.assignee ? h('span', { class: 'assignee', title: 'Assignee' }, `@${task.assignee}`) : null,

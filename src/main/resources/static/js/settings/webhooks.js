@@ -1,5 +1,5 @@
 // Webhooks (workspace admins): create with an event filter (the signing secret shown once), the
-// delivery log of each (time, event, status, response, attempts), redeliver, disable and enable.
+// delivery log of each (time, event, status, response code and the start of its body, attempts), redeliver, disable and enable.
 import { get, post, patch, del, query } from '../api.js';
 import { h, options, when } from '../dom.js';
 import { toast, confirmDialog } from '../ui.js';
@@ -17,7 +17,9 @@ export async function webhooksTab(panel, ctx) {
       table('Deliveries', ['Time', 'Event', 'Status', 'Response', 'Attempts', ''], page.items.map((d) => [
         when(d.last_attempt_at || d.queued_at, true), d.event_type,
         h('span', { class: `delivery-status delivery-${d.status}` }, d.status),
-        d.response_code ? `${d.response_code}${d.last_error ? ` · ${d.last_error}` : ''}` : (d.last_error || ''),
+        h('span', { class: 'delivery-response' },
+          d.response_code ? `${d.response_code}${d.last_error ? ` · ${d.last_error}` : ''}` : (d.last_error || ''),
+          d.response_excerpt ? h('code', { class: 'response-excerpt', title: 'The start of the response body' }, d.response_excerpt) : null),
         String(d.attempts),
         h('button', { type: 'button', class: 'redeliver', 'aria-label': `Redeliver ${d.event_type} #${d.id}`, on: { click: async () => {
           try {

@@ -82,6 +82,7 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
             Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
             Map.entry("POST /api/v1/boards/{id}/fields", obj("name", "from the matrix", "type", "text")),
+            Map.entry("POST /api/v1/boards/{id}/views", obj("name", "from the matrix", "filters", Map.of("q", "x"))),
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
@@ -231,6 +232,12 @@ class AuthorizationMatrixTest extends ApiTest {
         ids.put(
                 "field",
                 inB.post("/api/v1/boards/" + board + "/fields", obj("name", "B's field", "type", "text"))
+                        .id());
+        ids.put(
+                "view",
+                inB.post(
+                                "/api/v1/boards/" + board + "/views",
+                                obj("name", "B's view", "filters", Map.of("priority", "high"), "shared", true))
                         .id());
         ids.put("user", bAdmin.id());
         ids.put(
@@ -442,6 +449,9 @@ class AuthorizationMatrixTest extends ApiTest {
                 client = http.withToken(identities.issueToken(userIds.get(who), "logout", cred.scopes));
             }
         }
+        if (expected != ALLOWED) {
+            fanOutSettled();
+        }
         Map<String, String> before = expected == ALLOWED ? null : snapshot();
         Response res = send(client, r, path(r.pattern(), target));
         String cell = r.key() + " as " + (who == null ? "anonymous" : who.name()) + "/" + cred;
@@ -465,6 +475,20 @@ class AuthorizationMatrixTest extends ApiTest {
             }
         }
         return wrong;
+    }
+
+    /**
+     * The notification fan-out has read every event written so far: what it writes (watchers, its
+     * cursor) comes from earlier cells' events, not from the refused request the snapshot checks.
+     */
+    private void fanOutSettled() {
+        org.awaitility.Awaitility.await("the notification fan-out to catch up")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("select coalesce((select position from notification_cursor), 0)"
+                                + " >= coalesce((select max(id) from outbox_events), 0)")
+                        .query(Boolean.class)
+                        .single());
     }
 
     /**

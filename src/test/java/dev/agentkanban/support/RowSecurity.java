@@ -97,6 +97,10 @@ public final class RowSecurity {
         assertThat(field.status()).as(field.body()).isEqualTo(201);
         Response value = admin.patch("/api/v1/tasks/" + task, obj("fields", java.util.Map.of("RLS field", "a value")));
         assertThat(value.status()).as(value.body()).isEqualTo(200);
+        Response view = admin.post(
+                "/api/v1/boards/" + board + "/views",
+                obj("name", "RLS view", "filters", java.util.Map.of("q", "rls"), "shared", true));
+        assertThat(view.status()).as(view.body()).isEqualTo(201);
         // people (issue 15): an assignee (mapped from the name), a mention, the creator watching, and an
         // overdue reminder with its notification for the admin (from the system, so it is not their own)
         String me =

@@ -35,6 +35,7 @@ class ExportCoverageTest extends ApiTest {
             "task_history",
             "task_relations",
             "checklist_items",
+            "rules",
             "custom_fields",
             // derived: the counters the triggers keep per column, rebuilt by the restore's inserts
             "task_counts");
@@ -70,11 +71,11 @@ class ExportCoverageTest extends ApiTest {
             Map.entry(
                     "board_templates",
                     "blueprints for new boards, not work: save a restored board as a template again (docs/templates.md)"),
+            Map.entry("saved_views", "people's saved filters belong to accounts, and accounts are per server"),
             Map.entry("flow_tasks", FLOW_FIGURES),
             Map.entry("flow_spans", FLOW_FIGURES),
             Map.entry("flow_counts", FLOW_FIGURES),
             Map.entry("flow_counts_daily", FLOW_FIGURES),
-            Map.entry("rules", "not carried yet: re-create a board's rules after a restore (docs/rules.md)"),
             Map.entry("rule_runs", "the run log of this server's automation rules (which events it applied them to)"),
             Map.entry("rule_cursor", "how far this server's rule engine has followed its change feed"),
             Map.entry("flyway_schema_history", "the schema's own migration record"),
@@ -123,6 +124,21 @@ class ExportCoverageTest extends ApiTest {
                         .status())
                 .isEqualTo(201);
         owner.post("/api/v1/tasks/" + task + "/checklist", obj("text", "an item"));
+        long done = owner.get("/api/v1/boards/" + board + "/columns")
+                .json()
+                .get(3)
+                .get("id")
+                .asLong();
+        Response rule = owner.post(
+                "/api/v1/boards/" + board + "/rules",
+                obj(
+                        "name",
+                        "Carried rule",
+                        "trigger",
+                        obj("type", "task_moved", "column_id", done),
+                        "actions",
+                        List.of(obj("type", "add_tag", "tag", "shipped"))));
+        assertThat(rule.status()).as(rule.body()).isEqualTo(201);
         assertThat(owner.post("/api/v1/boards/" + board + "/fields", obj("name", "Points", "type", "number"))
                         .status())
                 .isEqualTo(201);
@@ -150,6 +166,12 @@ class ExportCoverageTest extends ApiTest {
                 "application/json",
                 export.body().getBytes(StandardCharsets.UTF_8));
         assertThat(restored.status()).as(restored.body()).isIn(200, 201);
+
+        // a restored rule names the target board's column, not the source's
+        assertThat(jdbc.sql("""
+                        select c.workspace_id from rules r join board_columns c on c.id = (r.trigger->>'column_id')::bigint
+                        where r.workspace_id = :ws
+                        """).param("ws", target).query(Long.class).single()).isEqualTo(target);
 
         for (String table : CARRIED) {
             if (!hasWorkspaceColumn(table)) {

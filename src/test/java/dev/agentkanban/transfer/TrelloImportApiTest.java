@@ -82,7 +82,7 @@ class TrelloImportApiTest extends ApiTest {
     }
 
     @Test
-    void cardsBecomeTasksInTheirOrderAndArchivedCardsAreCancelledNotLost() {
+    void cardsBecomeTasksInTheirOrderAndArchivedCardsAreArchivedNotLost() {
         assertThat(tasks(jdbc, board))
                 .extracting(t -> t.get("column_name") + "/" + t.get("title") + "/" + t.get("status"))
                 .containsExactly(
@@ -91,11 +91,26 @@ class TrelloImportApiTest extends ApiTest {
                         "To Do/Fix login bug/pending",
                         "To Do/Set up CI pipeline/pending",
                         "Doing/Design new homepage/in_progress",
-                        "Doing/Write content/cancelled",
+                        "Doing/Write content/in_progress",
                         "Done/Launch v1/completed",
-                        "Old ideas (archived)/Old idea: dark mode/cancelled");
-        assertThat(task("Write content")).containsEntry("cancel_reason", "archived in Trello");
-        assertThat(task("Old idea: dark mode")).containsEntry("cancel_reason", "archived in Trello");
+                        "Old ideas (archived)/Old idea: dark mode/pending");
+        // closed in Trello: archived here (off the board, listed by archived=true, restorable)
+        assertThat(jdbc.sql("select title from tasks where board_id = :b and archived_at is not null order by title")
+                        .param("b", board)
+                        .query(String.class)
+                        .list())
+                .containsExactly("Old idea: dark mode", "Write content");
+        assertThat(task("Write content").get("metadata").toString()).contains("\"trello_closed\": true");
+        assertThat(http.get("/api/v1/tasks?archived=true&board_id=" + board)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(http.get("/api/v1/tasks?board_id=" + board)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(6);
         assertThat(imported.json().get("archived_cards").asInt()).isEqualTo(2);
         assertThat(imported.json()
                         .get("skipped")

@@ -34,6 +34,7 @@ final class Receiver implements AutoCloseable {
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedDeque<Integer> script = new ConcurrentLinkedDeque<>();
     private volatile int otherwise = 200;
+    private volatile byte[] answer;
 
     Receiver() throws IOException {
         this(0);
@@ -50,7 +51,11 @@ final class Receiver implements AutoCloseable {
             }
             requests.add(new Request(Map.copyOf(exchange.getRequestHeaders()), body, Instant.now()));
             Integer status = script.pollFirst();
-            exchange.sendResponseHeaders(status == null ? otherwise : status, -1);
+            byte[] text = answer;
+            exchange.sendResponseHeaders(status == null ? otherwise : status, text == null ? -1 : text.length);
+            if (text != null) {
+                exchange.getResponseBody().write(text);
+            }
             exchange.close();
         });
         server.start();
@@ -63,6 +68,12 @@ final class Receiver implements AutoCloseable {
     /** Answers the next requests with these statuses, then with {@code otherwise}. */
     Receiver answering(Integer... statuses) {
         script.addAll(List.of(statuses));
+        return this;
+    }
+
+    /** Answers with this body from now on. */
+    Receiver body(String text) {
+        answer = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return this;
     }
 

@@ -213,6 +213,28 @@ class WebhookApiTest extends ApiTest {
     }
 
     @Test
+    void theDeliveryLogKeepsTheStartOfTheAnswer() throws Exception {
+        try (Receiver receiver =
+                new Receiver().otherwise(503).body("database is down\r\n\u0007retry later " + "x".repeat(2000))) {
+            long board = fixtures.board("Talkative receiver")[0];
+            long hook = webhook(receiver, board, "task_created");
+            fixtures.task(board, "an answer with a body");
+            receiver.next();
+
+            JsonNode delivery = awaitDelivery(
+                    hook,
+                    d -> d.get("attempts").asInt() >= 1
+                            && !d.get("response_excerpt").isNull());
+
+            String excerpt = delivery.get("response_excerpt").asString();
+            assertThat(excerpt).startsWith("database is down").contains("retry later");
+            assertThat(excerpt).as("control characters removed").doesNotContain("\r", "\n", "\u0007");
+            assertThat(excerpt.length()).isLessThanOrEqualTo(500);
+            assertThat(delivery.get("response_code").asInt()).isEqualTo(503);
+        }
+    }
+
+    @Test
     void aDeliveryCanBeSentAgain() throws Exception {
         try (Receiver receiver = new Receiver()) {
             long board = fixtures.board("Again")[0];
