@@ -198,10 +198,12 @@ async function load() {
   status('Loading…');
   const count = Number(new FormData($('#controls')).get('count')) || 20;
   try {
+    shown.forecast = `${base}/forecast${query({ count, tz: f.tz, epic: f.epic, tag: f.tag, assignee: f.assignee, date: f.to >= today(f.tz) ? f.to : null })}`;
+    shown.task_colors = `/api/v1/boards/${boardId}/tasks/colors${query({ limit: 200 })}`;
     const [report, fc, col] = await Promise.all([
       get(`${base}/flow${query(f)}`),
-      get(`${base}/forecast${query({ count, tz: f.tz, epic: f.epic, tag: f.tag, assignee: f.assignee, date: f.to >= today(f.tz) ? f.to : null })}`),
-      get(`/api/v1/boards/${boardId}/tasks/colors${query({ limit: 200 })}`),
+      get(shown.forecast),
+      get(shown.task_colors),
     ]);
     window.kanbanReport = report;
     cumulativeFlow(report);
@@ -227,17 +229,23 @@ function today(tz) {
   }
 }
 
+// The forecast and the colours as last shown (their own query, not the flow filters), by data-csv name.
+const shown = {};
+
 async function downloadCsv(e) {
   e.preventDefault();
   const name = e.currentTarget.dataset.csv;
+  const url = shown[name]
+    ? `${shown[name]}${shown[name].includes('?') ? '&' : '?'}format=csv`
+    : `/api/v1/analytics/boards/${boardId}/flow/${name}${query({ ...filters(), format: 'csv' })}`;
   try {
-    const blob = await api('GET', `/api/v1/analytics/boards/${boardId}/flow/${name}${query({ ...filters(), format: 'csv' })}`, { blob: true });
-    const url = URL.createObjectURL(blob);
-    const a = h('a', { href: url, download: `${name}-board-${boardId}.csv` });
+    const blob = await api('GET', url, { blob: true });
+    const href = URL.createObjectURL(blob);
+    const a = h('a', { href, download: `${name}-board-${boardId}.csv` });
     document.body.append(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    setTimeout(() => URL.revokeObjectURL(href), 1000);
   } catch (err) {
     status(`Cannot download: ${err.explanation || err.message}`);
   }

@@ -38,8 +38,13 @@ class AnalyticsController {
         "/statistics/tasks/{taskId}/statistics",
         "/statistics/tickets/{taskId}/statistics"
     })
-    TaskStatistics taskStatistics(@PathVariable long taskId) {
-        return stats.task(taskId);
+    ResponseEntity<?> taskStatistics(
+            @PathVariable long taskId,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
+        boolean csv = csv(format, accept);
+        TaskStatistics s = stats.task(taskId);
+        return csv ? StatisticsCsv.task(s).response(true) : ResponseEntity.ok(s);
     }
 
     @GetMapping({
@@ -47,21 +52,40 @@ class AnalyticsController {
         "/statistics/boards/{boardId}/tasks/colors",
         "/statistics/boards/{boardId}/tickets/colors"
     })
-    BoardColours colours(
+    ResponseEntity<?> colours(
             @PathVariable long boardId,
             @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) Long offset) {
-        return stats.colours(boardId, PageRequest.of(limit, offset));
+            @RequestParam(required = false) Long offset,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
+        boolean csv = csv(format, accept);
+        BoardColours c = stats.colours(boardId, PageRequest.of(limit, offset));
+        return csv ? StatisticsCsv.colours(c).response(true) : ResponseEntity.ok(c);
     }
 
     @GetMapping({"/boards/{boardId}/drag-drop/metrics", "/statistics/boards/{boardId}/drag-drop/metrics"})
-    DragDropMetrics dragDrop(@PathVariable long boardId, @RequestParam(required = false) Integer days) {
-        return stats.dragDrop(boardId, FlowParams.days(days, DEFAULT_DRAG_DROP_DAYS, MAX_PERFORMANCE_DAYS));
+    ResponseEntity<?> dragDrop(
+            @PathVariable long boardId,
+            @RequestParam(required = false) Integer days,
+            @RequestParam(required = false) String table,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
+        boolean csv = csv(format, accept);
+        DragDropMetrics d =
+                stats.dragDrop(boardId, FlowParams.days(days, DEFAULT_DRAG_DROP_DAYS, MAX_PERFORMANCE_DAYS));
+        return csv ? StatisticsCsv.dragDrop(d, table).response(true) : ResponseEntity.ok(d);
     }
 
     @GetMapping({"/analytics/boards/{boardId}/performance", "/statistics/boards/{boardId}/performance"})
-    Performance performance(@PathVariable long boardId, @RequestParam(required = false) Integer days) {
-        return flow.performance(boardId, FlowParams.days(days, DEFAULT_PERFORMANCE_DAYS, MAX_PERFORMANCE_DAYS));
+    ResponseEntity<?> performance(
+            @PathVariable long boardId,
+            @RequestParam(required = false) Integer days,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
+        boolean csv = csv(format, accept);
+        Performance p =
+                flow.performance(boardId, FlowParams.days(days, DEFAULT_PERFORMANCE_DAYS, MAX_PERFORMANCE_DAYS));
+        return csv ? StatisticsCsv.performance(p).response(true) : ResponseEntity.ok(p);
     }
 
     @GetMapping("/analytics/boards/{boardId}/flow")
@@ -115,7 +139,7 @@ class AnalyticsController {
     }
 
     @GetMapping("/analytics/boards/{boardId}/forecast")
-    Forecast forecast(
+    ResponseEntity<?> forecast(
             @PathVariable long boardId,
             @RequestParam(required = false) Long count,
             @RequestParam(required = false) String date,
@@ -124,8 +148,11 @@ class AnalyticsController {
             @RequestParam(required = false) String tz,
             @RequestParam(required = false) String epic,
             @RequestParam(required = false) String tag,
-            @RequestParam(required = false) String assignee) {
+            @RequestParam(required = false) String assignee,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = "Accept", required = false) String accept) {
         flow.requireBoard(boardId);
+        boolean csv = csv(format, accept);
         if (count == null && date == null) {
             throw ApiException.invalid(
                     "count", "give count (when will they be done) or date (how many by then), or both");
@@ -142,7 +169,9 @@ class AnalyticsController {
         if (until != null && until.isAfter(p.to().plusDays(MonteCarlo.MAX_DAYS - 1))) {
             throw ApiException.invalid("date", "must be within " + MonteCarlo.MAX_DAYS + " days");
         }
-        return flow.forecast(boardId, p.zone(), p.filter(), history, count, until, seed == null ? DEFAULT_SEED : seed);
+        Forecast f =
+                flow.forecast(boardId, p.zone(), p.filter(), history, count, until, seed == null ? DEFAULT_SEED : seed);
+        return csv ? StatisticsCsv.forecast(f).response(true) : ResponseEntity.ok(f);
     }
 
     @GetMapping("/analytics/boards/{boardId}/burnup")

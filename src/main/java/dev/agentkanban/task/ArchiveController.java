@@ -29,8 +29,10 @@ class ArchiveController {
 
     @PostMapping("/tasks/{id}/archive")
     ResponseEntity<TaskView> archive(
-            @PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        TaskView task = archive.archive(id, Versions.expected(ifMatch));
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestParam(defaultValue = "false") boolean force) {
+        TaskView task = archive.archive(id, Versions.expected(ifMatch), force);
         return ResponseEntity.ok().eTag(Versions.etag(task.version())).body(task);
     }
 
@@ -42,8 +44,9 @@ class ArchiveController {
     }
 
     @PostMapping("/boards/{id}/columns/{columnId}/archive")
-    Map<String, Object> archiveColumn(@PathVariable long id, @PathVariable long columnId) {
-        return Map.of("archived", archive.archiveColumn(id, columnId));
+    Map<String, Object> archiveColumn(
+            @PathVariable long id, @PathVariable long columnId, @RequestParam(defaultValue = "false") boolean force) {
+        return Map.of("archived", archive.archiveColumn(id, columnId, force));
     }
 
     @GetMapping("/trash")

@@ -26,6 +26,14 @@ class ArchiveRepository {
             Instant archivedAt,
             Instant deletedAt) {
 
+        /** Held by someone other than {@code actor} under a lease that has not run out at {@code now}. */
+        boolean claimedByAnotherAt(String actor, Instant now) {
+            return claimedBy != null
+                    && !claimedBy.equals(actor)
+                    && claimExpiresAt != null
+                    && claimExpiresAt.isAfter(now);
+        }
+
         boolean onBoard() {
             return archivedAt == null && deletedAt == null;
         }

@@ -67,29 +67,73 @@ public class TaskArchive {
         this.retention = Duration.ofDays(retentionDays);
     }
 
-    /** Archives a task on its board (an archived one stays as it is). */
+    /** Archives a task on its board (an archived one stays as it is); claims bind as for any write. */
     public TaskView archive(long id, Long expectedVersion) {
+        return archive(id, expectedVersion, false);
+    }
+
+    /**
+     * Archives a task on its board (an archived one stays as it is). A task another caller holds under
+     * a live claim is refused with 409 {@code claimed-by-another}, as every task write is, unless a
+     * member or admin archives it with {@code force} (recorded as {@code claim_overridden}).
+     */
+    public TaskView archive(long id, Long expectedVersion, boolean force) {
         return tx.write(() -> {
             ArchiveRepository.Row row = trashBin.lockExisting(id, expectedVersion);
             if (row.archivedAt() == null) {
+                if (row.claimedByAnotherAt(CurrentRequest.get().actor(), Instant.now())) {
+                    tasks.respectClaim(row.id(), row.claimedBy(), row.claimExpiresAt(), force);
+                }
                 archiveLocked(row);
             }
             return queries.find(id).orElseThrow();
         });
     }
 
-    /** Archives every task on the board in one column; answers how many. */
-    public int archiveColumn(long boardId, long columnId) {
+    /**
+     * Archives every task on the board in one column; answers how many. All or nothing: when tasks of
+     * the column are held by other callers under live claims, 409 {@code column-has-claimed-tasks}
+     * lists them ({@code claimed_tasks}: id, claimed_by, claim_expires_at) and nothing is archived,
+     * unless a member or admin passes {@code force} (each override recorded as {@code claim_overridden}).
+     */
+    public int archiveColumn(long boardId, long columnId, boolean force) {
         return tx.write(() -> {
+            RequestContext ctx = CurrentRequest.get();
             Board board = boards.require(boardId);
             BoardColumn column = boards.resolveColumn(board, columnId, null);
             boards.lockColumn(column.id());
-            List<Long> ids = repo.onBoardIn(CurrentRequest.get().workspaceId(), column.id());
-            for (long id : ids) {
-                archiveLocked(trashBin.lockExisting(id, null));
+            Instant now = Instant.now();
+            List<ArchiveRepository.Row> rows = repo.onBoardIn(ctx.workspaceId(), column.id()).stream()
+                    .map(id -> trashBin.lockExisting(id, null))
+                    .toList();
+            List<ArchiveRepository.Row> held = rows.stream()
+                    .filter(r -> r.claimedByAnotherAt(ctx.actor(), now))
+                    .toList();
+            if (!held.isEmpty() && !force) {
+                throw ApiException.conflict(
+                        "column-has-claimed-tasks",
+                        held.size() + " task(s) of column " + column.name()
+                                + " are claimed by others; nothing was archived. Wait, ask the holders to"
+                                + " release them, or (members and admins) override with force",
+                        Map.of(
+                                "claimed_tasks",
+                                held.stream().map(TaskArchive::claimOf).toList()));
             }
-            return ids.size();
+            for (ArchiveRepository.Row r : held) {
+                tasks.respectClaim(r.id(), r.claimedBy(), r.claimExpiresAt(), true);
+            }
+            rows.forEach(this::archiveLocked);
+            return rows.size();
         });
+    }
+
+    private static Map<String, Object> claimOf(ArchiveRepository.Row r) {
+        Map<String, Object> claim = new LinkedHashMap<>();
+        claim.put("id", r.id());
+        claim.put("title", r.title());
+        claim.put("claimed_by", r.claimedBy());
+        claim.put("claim_expires_at", r.claimExpiresAt().toString());
+        return claim;
     }
 
     /**

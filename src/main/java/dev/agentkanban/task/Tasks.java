@@ -830,26 +830,29 @@ public class Tasks {
      * ({@code force}), which is recorded in the task's history ({@code claim_overridden}).
      */
     private void respectClaim(Task t, boolean force) {
-        RequestContext ctx = CurrentRequest.get();
-        if (!t.claimedByAnotherAt(ctx.actor(), Instant.now())) {
-            return;
+        if (t.claimedByAnotherAt(CurrentRequest.get().actor(), Instant.now())) {
+            respectClaim(t.id(), t.claimedBy(), t.claimExpiresAt(), force);
         }
+    }
+
+    /**
+     * The claim rule for a locked task held by another caller under a live lease (also applied by
+     * {@link TaskArchive}): 409 {@code claimed-by-another} naming the holder and the expiry unless
+     * {@code force}; forcing is for members and admins and is recorded as {@code claim_overridden}.
+     */
+    void respectClaim(long id, String claimedBy, Instant claimExpiresAt, boolean force) {
+        RequestContext ctx = CurrentRequest.get();
         if (!force) {
             throw ApiException.conflict(
                     "claimed-by-another",
-                    "task " + t.id() + " is claimed by " + t.claimedBy() + " until " + t.claimExpiresAt()
+                    "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt
                             + "; wait, ask them to release it, or (members and admins) override with force",
-                    Map.of(
-                            "claimed_by",
-                            t.claimedBy(),
-                            "claim_expires_at",
-                            t.claimExpiresAt().toString()));
+                    Map.of("claimed_by", claimedBy, "claim_expires_at", claimExpiresAt.toString()));
         }
         if (!ctx.role().atLeast(Role.MEMBER)) {
-            throw Roles.forbidden(
-                    "only members and admins can override " + t.claimedBy() + "'s claim on task " + t.id());
+            throw Roles.forbidden("only members and admins can override " + claimedBy + "'s claim on task " + id);
         }
-        repo.recordChange(t.id(), "claimed_by", t.claimedBy(), ctx.actor(), "claim_overridden");
+        repo.recordChange(id, "claimed_by", claimedBy, ctx.actor(), "claim_overridden");
     }
 
     private TaskView publish(EventType event, long id, Map<String, Object> extra) {

@@ -109,6 +109,47 @@ class ClaimEnforcementTest extends ApiTest {
     }
 
     @Test
+    void archivingRespectsClaimsAndAColumnArchiveIsAllOrNothing() {
+        long task = claimedTask("held, not to be archived");
+        Response refused = otherAgent.post("/api/v1/tasks/" + task + "/archive", null);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("/claimed-by-another");
+        assertThat(refused.json().get("claimed_by").asString()).isEqualTo("holder");
+        assertThat(fx.get(task).get("archived_at").isNull()).isTrue();
+        assertThat(otherAgent
+                        .post("/api/v1/tasks/" + task + "/archive?force=true", null)
+                        .status())
+                .isEqualTo(403);
+
+        long[] col = fx.board("Claims column archive");
+        long free = fx.task(col[0], "free card");
+        long held = fx.task(col[0], "held card");
+        assertThat(holder.post("/api/v1/tasks/" + held + "/claim", obj()).status())
+                .isEqualTo(200);
+        long history = count("task_history");
+        Response column = member.post("/api/v1/boards/" + col[0] + "/columns/" + col[1] + "/archive", null);
+        assertThat(column.status()).as(column.body()).isEqualTo(409);
+        assertThat(column.json().get("type").asString()).endsWith("/column-has-claimed-tasks");
+        assertThat(column.json().get("claimed_tasks").findValuesAsString("claimed_by"))
+                .containsExactly("holder");
+        assertThat(column.json().get("claimed_tasks").get(0).get("id").asLong()).isEqualTo(held);
+        assertThat(fx.get(free).get("archived_at").isNull()).isTrue();
+        assertThat(count("task_history")).isEqualTo(history);
+
+        Response forced = member.post("/api/v1/boards/" + col[0] + "/columns/" + col[1] + "/archive?force=true", null);
+        assertThat(forced.status()).as(forced.body()).isEqualTo(200);
+        assertThat(forced.json().get("archived").asInt()).isEqualTo(2);
+        assertThat(jdbc.sql("select count(*) from task_history where task_id = :t and action = 'claim_overridden'")
+                        .param("t", held)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+
+        assertThat(holder.post("/api/v1/tasks/" + task + "/archive", null).status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void mcpToolsRespectClaimsTheSameWay() {
         long task = claimedTask("held over mcp");
         try (McpTestClient mcp = new McpTestClient(port, otherAgentToken)) {

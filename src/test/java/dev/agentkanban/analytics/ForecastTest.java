@@ -62,6 +62,19 @@ class ForecastTest extends ApiTest {
     }
 
     @Test
+    void theForecastDownloadsAsCsvWithTheJsonsAnswers() {
+        String date = today.plusDays(2).toString();
+        Response csv =
+                http.get("/api/v1/analytics/boards/" + steady.id() + "/forecast?count=10&format=csv&date=" + date);
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        String done = today.plusDays(4).toString();
+        assertThat(csv.body())
+                .isEqualTo("question,count,date,p50,p85,p95\r\n"
+                        + "when,10,," + done + "," + done + "," + done + "\r\n"
+                        + "how_many,," + date + ",6,6,6\r\n");
+    }
+
+    @Test
     void withoutThroughputThereIsNoDate() {
         JsonNode f = http.get("/api/v1/analytics/boards/" + idle.id() + "/forecast?count=3&date=" + today)
                 .json();

@@ -206,6 +206,47 @@ class SeedStatisticsTest extends ApiTest {
     }
 
     @Test
+    void everySeedTableDownloadsAsCsvWithTheJsonsNumbers() {
+        String stats = "/api/v1/statistics/boards/" + b.id();
+        Response perf = http.get(stats + "/performance?days=30&format=csv");
+        assertThat(perf.status()).as(perf.body()).isEqualTo(200);
+        assertThat(perf.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/csv"));
+        JsonNode p = http.get(stats + "/performance?days=30").json();
+        ((tools.jackson.databind.node.ObjectNode) p).setAll((tools.jackson.databind.node.ObjectNode) p.get("velocity"));
+        CsvCheck.sameAsJson(perf.body(), List.of(p), "since", "until");
+
+        CsvCheck.sameAsJson(
+                http.get(stats + "/tickets/colors?limit=5&format=csv").body(),
+                listOf(http.get(stats + "/tickets/colors?limit=5").json().get("items")),
+                "seconds",
+                "z_score");
+        CsvCheck.sameAsJson(
+                http.get("/api/v1/tasks/" + q3 + "/statistics", "Accept", "text/csv")
+                        .body(),
+                listOf(http.get("/api/v1/tasks/" + q3 + "/statistics").json().get("time_in_columns")),
+                "seconds");
+
+        JsonNode dd = http.get(stats + "/drag-drop/metrics?days=30").json();
+        for (String table : List.of("moves_per_day", "by_user", "most_moved")) {
+            Response csv = http.get(stats + "/drag-drop/metrics?days=30&format=csv&table=" + table);
+            assertThat(csv.status()).as(table + " " + csv.body()).isEqualTo(200);
+            CsvCheck.sameAsJson(csv.body(), listOf(dd.get(table)));
+        }
+        assertThat(http.get(stats + "/drag-drop/metrics?format=csv&table=nonsense")
+                        .json()
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("table");
+    }
+
+    static List<JsonNode> listOf(JsonNode array) {
+        return array.valueStream().toList();
+    }
+
+    @Test
     void badDaysAreRefused() {
         for (String days : List.of("0", "366", "abc")) {
             Response r = http.get("/api/v1/statistics/boards/" + b.id() + "/performance?days=" + days);
