@@ -121,7 +121,12 @@ public class FlowMetrics {
         COMPLETED,
         /** The completed tasks' titles (the completed table and the whole report). */
         TITLES,
-        AGING
+        AGING,
+        /**
+         * Only the lead- and cycle-time summaries (the percentiles table): from the kept figures they are
+         * computed in SQL (percentile_cont), not from the completions read into Java.
+         */
+        SUMMARY
     }
 
     /** Where the figures come from: the kept figures when they can answer, else the trail itself. */
@@ -137,7 +142,12 @@ public class FlowMetrics {
 
     /** What a report is made of, read from the kept figures or rebuilt from history. */
     private record Raw(
-            List<ColumnRef> columns, long[][] counts, List<CompletedTask> completed, List<Open> open, Instant now) {}
+            List<ColumnRef> columns,
+            long[][] counts,
+            List<CompletedTask> completed,
+            List<Open> open,
+            Instant now,
+            TimeSummary[] summaries) {}
 
     /**
      * Flow metrics with only {@code parts} filled in (the others empty). The kept figures answer
@@ -204,12 +214,17 @@ public class FlowMetrics {
             }
             weeks.forEach((k, w) -> weekly.add(new WeekCount(k, (int) w[0], w[1])));
         }
-        TimeSummary lead = summary(
-                completed.stream().mapToDouble(CompletedTask::leadTimeSeconds).toArray());
-        TimeSummary cycle = summary(completed.stream()
-                .filter(c -> c.cycleTimeSeconds() != null)
-                .mapToDouble(CompletedTask::cycleTimeSeconds)
-                .toArray());
+        TimeSummary lead = raw.summaries() != null
+                ? raw.summaries()[0]
+                : summary(completed.stream()
+                        .mapToDouble(CompletedTask::leadTimeSeconds)
+                        .toArray());
+        TimeSummary cycle = raw.summaries() != null
+                ? raw.summaries()[1]
+                : summary(completed.stream()
+                        .filter(c -> c.cycleTimeSeconds() != null)
+                        .mapToDouble(CompletedTask::cycleTimeSeconds)
+                        .toArray());
         return new FlowReport(
                 boardId,
                 from,
@@ -301,7 +316,10 @@ public class FlowMetrics {
                         .toList()
                 : List.of();
         List<Open> open = parts.contains(Part.AGING) ? repo.openInProgress(ws, board.id()) : List.of();
-        return new Raw(columns, counts, completed, open, now);
+        TimeSummary[] summaries = parts.contains(Part.SUMMARY) && completed.isEmpty()
+                ? repo.timeSummaries(ws, board.id(), start, end, trashed)
+                : null;
+        return new Raw(columns, counts, completed, open, now, summaries);
     }
 
     /** The report's parts rebuilt from the trail of the board's tasks. */
@@ -363,9 +381,12 @@ public class FlowMetrics {
         return new Raw(
                 parts.contains(Part.FLOW) ? columns : List.of(),
                 counts,
-                parts.contains(Part.COMPLETED) || parts.contains(Part.AGING) ? completed : List.of(),
+                parts.contains(Part.COMPLETED) || parts.contains(Part.AGING) || parts.contains(Part.SUMMARY)
+                        ? completed
+                        : List.of(),
                 parts.contains(Part.AGING) ? open : List.of(),
-                s.now());
+                s.now(),
+                null);
     }
 
     /** A point of the scatter plots; the cycle time only when the task started before it completed. */

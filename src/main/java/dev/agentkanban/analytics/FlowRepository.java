@@ -276,6 +276,43 @@ class FlowRepository {
                 .list();
     }
 
+    /**
+     * Lead and cycle time summaries of the tasks {@link #completions} would list, computed here: seconds
+     * truncated to the millisecond as {@code FlowMetrics.seconds}, percentiles by percentile_cont (the
+     * interpolation of {@link Percentiles}), the mean exact then rounded to a double.
+     */
+    FlowReport.TimeSummary[] timeSummaries(long ws, long boardId, Instant start, Instant end, boolean trashed) {
+        return jdbc.sql("""
+                with d as (
+                  select floor(extract(epoch from f.completed_at - f.created_at) * 1000) / 1000 as lead,
+                         case when f.started_at is not null and f.started_at <= f.completed_at
+                              then floor(extract(epoch from f.completed_at - f.started_at) * 1000) / 1000 end as cycle
+                  from flow_tasks f
+                  where f.completed_board = :board and f.completed_at >= :start and f.completed_at < :end
+                    and f.completed_at is not null and f.workspace_id = :ws
+                    and (f.deleted_at is null or :trashed))
+                select count(lead) as lead_n, avg(lead)::float8 as lead_mean,
+                       percentile_cont(array[0.5, 0.85, 0.95]::float8[]) within group (order by lead::float8) as lead_p,
+                       count(cycle) as cycle_n, avg(cycle)::float8 as cycle_mean,
+                       percentile_cont(array[0.5, 0.85, 0.95]::float8[]) within group (order by cycle::float8) as cycle_p
+                from d
+                """)
+                .param("trashed", trashed)
+                .param("ws", ws)
+                .param("board", boardId)
+                .param("start", start.atOffset(ZoneOffset.UTC))
+                .param("end", end.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> new FlowReport.TimeSummary[] {timeSummary(rs, "lead"), timeSummary(rs, "cycle")})
+                .single();
+    }
+
+    private static FlowReport.TimeSummary timeSummary(java.sql.ResultSet rs, String name) throws java.sql.SQLException {
+        long n = rs.getLong(name + "_n");
+        java.sql.Array a = rs.getArray(name + "_p");
+        Double[] p = a == null ? new Double[3] : (Double[]) a.getArray();
+        return new FlowReport.TimeSummary(n, rs.getObject(name + "_mean", Double.class), p[0], p[1], p[2]);
+    }
+
     /** Open tasks now in an in-progress column of the board. */
     List<Open> openInProgress(long ws, long boardId) {
         return jdbc.sql("""

@@ -22,6 +22,7 @@ final class FlowTables {
             case "cumulative_flow", "wip" -> EnumSet.of(FlowMetrics.Part.FLOW);
             case "aging_wip" -> EnumSet.of(FlowMetrics.Part.AGING);
             case "completed" -> EnumSet.of(FlowMetrics.Part.COMPLETED, FlowMetrics.Part.TITLES);
+            case "percentiles" -> EnumSet.of(FlowMetrics.Part.SUMMARY);
             default -> EnumSet.of(FlowMetrics.Part.COMPLETED);
         };
     }

@@ -27,7 +27,19 @@ final class Percentiles {
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
     }
 
+    /**
+     * The mean, summed exactly in decimal (each value as its shortest decimal) and rounded once: the
+     * same as PostgreSQL's {@code avg} over numeric seconds, which the kept figures' summaries use.
+     */
     Double mean() {
-        return sorted.length == 0 ? null : Arrays.stream(sorted).average().orElseThrow();
+        if (sorted.length == 0) {
+            return null;
+        }
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        for (double v : sorted) {
+            sum = sum.add(java.math.BigDecimal.valueOf(v));
+        }
+        return sum.divide(java.math.BigDecimal.valueOf(sorted.length), java.math.MathContext.DECIMAL128)
+                .doubleValue();
     }
 }

@@ -112,8 +112,13 @@ public class TaskArchive {
             if (!held.isEmpty() && !force) {
                 throw ApiException.conflict(
                         "column-has-claimed-tasks",
-                        held.size() + " task(s) of column " + column.name()
-                                + " are claimed by others; nothing was archived. Wait, ask the holders to"
+                        held.size() + " task(s) of column " + column.name() + " are claimed by others ("
+                                + String.join(
+                                        ", ",
+                                        held.stream()
+                                                .map(r -> "#" + r.id() + " by " + r.claimedBy())
+                                                .toList())
+                                + "); nothing was archived. Wait, ask the holders to"
                                 + " release them, or (members and admins) override with force",
                         Map.of(
                                 "claimed_tasks",

@@ -1,6 +1,6 @@
 // Import and export: upload a TODO.md, a Trello board export, a CSV or a workspace JSON document; a
 // dry run shows what would be created, mapped and skipped before anything is written; the upload
-// shows its progress; the report follows. Export downloads the board (TODO.md, CSV) or the workspace (JSON).
+// shows its progress (percent sent, then "the server is importing" until the answer); the report follows. Export downloads the board (TODO.md, CSV) or the workspace (JSON).
 import { get, api, session, query } from '../api.js';
 import { h, options } from '../dom.js';
 import { toast } from '../ui.js';
@@ -22,7 +22,10 @@ async function guess(file) {
   return /"(lists|cards|idBoard)"\s*:/.test(head) ? 'trello' : 'json';
 }
 
-/** POSTs the file as a form upload, reporting upload progress (0..1); answers the parsed report. */
+/**
+ * POSTs the file as a form upload, reporting upload progress (0..1, then null once the whole body is
+ * sent and the server is working); answers the parsed report.
+ */
 function upload(path, file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -31,6 +34,8 @@ function upload(path, file, onProgress) {
     if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
     if (session.workspaceId != null) xhr.setRequestHeader('X-Workspace-Id', String(session.workspaceId));
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    // the body is sent: what remains is the server's parsing and writing (one transaction)
+    xhr.upload.onload = () => onProgress(null);
     xhr.onload = () => {
       let body = null;
       try { body = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { body = null; }
@@ -65,7 +70,17 @@ export async function transferTab(panel, ctx) {
   const target = h('select', { id: 'import-board' }, options([['', 'a new board'], ...boards.map((b) => [b.id, b.name])], ''));
   const newName = h('input', { type: 'text', id: 'import-name', maxlength: 200, placeholder: 'Name of the new board' });
   const progress = h('progress', { id: 'import-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
+  const progressStatus = h('p', { id: 'import-progress-status', role: 'status', class: 'muted', hidden: true });
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
+  const showProgress = (x) => {
+    if (x === null) {
+      progress.removeAttribute('value'); // indeterminate: the upload is done, the import runs
+      progressStatus.textContent = 'Uploaded; the server is importing…';
+    } else {
+      progress.value = x;
+      progressStatus.textContent = `Uploading… ${Math.round(x * 100)}%`;
+    }
+  };
   const previewButton = h('button', { type: 'button', id: 'import-preview' }, 'Preview');
   const confirmButton = h('button', { type: 'button', class: 'primary', id: 'import-confirm', disabled: true }, 'Import');
 
@@ -95,11 +110,12 @@ export async function transferTab(panel, ctx) {
     }
     const f = FORMATS[format.value];
     progress.hidden = false;
-    progress.value = 0;
+    progressStatus.hidden = false;
+    showProgress(0);
     previewButton.disabled = true;
     confirmButton.disabled = true;
     try {
-      const r = await upload(`${f.path}${params(dryRun)}`, chosen, (x) => { progress.value = x; });
+      const r = await upload(`${f.path}${params(dryRun)}`, chosen, showProgress);
       progress.value = 1;
       result.replaceChildren(h('div', { class: `panel-notice ${dryRun ? 'notice-info' : 'notice-ok'}`, id: dryRun ? 'import-preview-report' : 'import-report' },
         h('h4', {}, dryRun ? 'Preview: nothing has been written yet' : 'Imported'), report(r)));
@@ -114,6 +130,7 @@ export async function transferTab(panel, ctx) {
     } finally {
       previewButton.disabled = false;
       progress.hidden = true;
+      progressStatus.hidden = true;
     }
   }
 
@@ -157,6 +174,6 @@ export async function transferTab(panel, ctx) {
   panel.replaceChildren(
     block('Import', h('div', { class: 'settings-form', id: 'import-form' },
       field('File', file), field('Format', format), field('Into', target, 'TODO.md and CSV go into a board'), field('New board name', newName),
-      h('div', { class: 'row-actions' }, previewButton, confirmButton), progress, result)),
+      h('div', { class: 'row-actions' }, previewButton, confirmButton), progress, progressStatus, result)),
     block('Export', h('p', { class: 'muted' }, 'The board shown last, or the whole workspace with archive and trash.'), exports));
 }

@@ -201,10 +201,18 @@ class WebSettingsTest extends ApiTest {
                 .getDomProperty("value")
                 .equals("trello"));
         browser.driver().findElement(By.id("import-name")).sendKeys("From Trello in the page");
+        // every text the progress line shows, in order (the upload is too quick to catch by polling)
+        browser.js("window.progressTexts = []; const s = document.getElementById('import-progress-status');"
+                + " new MutationObserver(() => window.progressTexts.push(s.textContent))"
+                + ".observe(s, { childList: true, characterData: true, subtree: true });");
         browser.driver().findElement(By.id("import-preview")).click();
         String preview = browser.waitVisible(By.id("import-preview-report")).getText();
         assertThat(preview).contains("nothing has been written", "From Trello in the page", "dry run");
         assertThat(count("boards")).isEqualTo(boards);
+        assertThat(browser.js("return window.progressTexts").toString())
+                .contains("Uploading… 0%", "Uploading… 100%", "Uploaded; the server is importing…");
+        assertThat(browser.driver().findElement(By.id("import-progress-status")).isDisplayed())
+                .isFalse();
 
         browser.driver().findElement(By.id("import-confirm")).click();
         assertThat(browser.waitVisible(By.id("import-report")).getText()).contains("From Trello in the page");
