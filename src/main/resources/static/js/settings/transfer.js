@@ -7,10 +7,10 @@ import { toast } from '../ui.js';
 import { block, field } from './parts.js';
 
 const FORMATS = {
-  todo: { label: 'TODO.md', path: '/api/v1/import/todo-md', preview: true, target: true },
-  trello: { label: 'Trello board (JSON)', path: '/api/v1/import/trello', preview: true },
-  csv: { label: 'CSV', path: '/api/v1/import/csv', preview: true, target: true },
-  json: { label: 'Workspace (JSON backup)', path: '/api/v1/import/json', preview: false },
+  todo: { label: 'TODO.md', path: '/api/v1/import/todo-md', type: 'text/markdown', preview: true, target: true },
+  trello: { label: 'Trello board (JSON)', path: '/api/v1/import/trello', type: 'application/json', preview: true },
+  csv: { label: 'CSV', path: '/api/v1/import/csv', type: 'text/csv', preview: true, target: true },
+  json: { label: 'Workspace (JSON backup)', path: '/api/v1/import/json', type: 'application/json', preview: false },
 };
 
 /** The format a file probably has, from its name and (for JSON) its first bytes. */
@@ -23,10 +23,11 @@ async function guess(file) {
 }
 
 /**
- * POSTs the file as a form upload, reporting upload progress (0..1, then null once the whole body is
+ * POSTs the file as the raw request body of its format's type (a form upload would be held to the
+ * smaller upload limit instead of IMPORT_MAX_BYTES, refusing a 10 MB Trello export), reporting upload progress (0..1, then null once the whole body is
  * sent and the server is working); answers the parsed report.
  */
-function upload(path, file, onProgress) {
+function upload(path, type, file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
@@ -43,9 +44,8 @@ function upload(path, file, onProgress) {
       else reject(Object.assign(new Error(body?.detail || body?.title || `import failed (${xhr.status})`), { status: xhr.status, problem: body }));
     };
     xhr.onerror = () => reject(new Error('the server cannot be reached'));
-    const form = new FormData();
-    form.append('file', file);
-    xhr.send(form);
+    xhr.setRequestHeader('Content-Type', type);
+    xhr.send(file);
   });
 }
 
@@ -115,7 +115,7 @@ export async function transferTab(panel, ctx) {
     previewButton.disabled = true;
     confirmButton.disabled = true;
     try {
-      const r = await upload(`${f.path}${params(dryRun)}`, chosen, showProgress);
+      const r = await upload(`${f.path}${params(dryRun)}`, f.type, chosen, showProgress);
       progress.value = 1;
       result.replaceChildren(h('div', { class: `panel-notice ${dryRun ? 'notice-info' : 'notice-ok'}`, id: dryRun ? 'import-preview-report' : 'import-report' },
         h('h4', {}, dryRun ? 'Preview: nothing has been written yet' : 'Imported'), report(r)));
