@@ -68,9 +68,11 @@ create table flow_counts (
     board_id      bigint not null,
     bucket        timestamptz not null,
     column_id     bigint not null,
-    delta         bigint not null,
-    primary key (board_id, bucket, column_id)
+    delta         bigint not null
 );
+-- not unique: writers append their changes rather than update a shared row (which made concurrent
+-- writers of one column deadlock); readers sum, and flow_rebuild writes one row per key again
+create index flow_counts_key_idx on flow_counts (board_id, bucket, column_id);
 create index flow_counts_workspace_idx on flow_counts (workspace_id);
 
 create table flow_counts_daily (
@@ -78,9 +80,9 @@ create table flow_counts_daily (
     board_id      bigint not null,
     day           date not null,
     column_id     bigint not null,
-    delta         bigint not null,
-    primary key (board_id, day, column_id)
+    delta         bigint not null
 );
+create index flow_counts_daily_key_idx on flow_counts_daily (board_id, day, column_id);
 create index flow_counts_daily_workspace_idx on flow_counts_daily (workspace_id);
 
 -- Creation rows for a whole INSERT into tasks at once (a statement-level trigger with its transition
@@ -196,11 +198,19 @@ $$;
 -- ... USING, planned for the actual array (one task: index lookups; a bulk load: hash joins), so the
 -- work stays linear in the number of rows of the tasks touched.
 create function flow_rebuild_tasks(ids bigint[]) returns void language plpgsql as $$
+declare
+    a_ws bigint[];
+    a_board bigint[];
+    a_col bigint[];
+    a_t timestamptz[];
+    a_d integer[];
 begin
     if coalesce(cardinality(ids), 0) = 0 then
         return;
     end if;
 
+    -- the changes of the column counts, appended (no shared row is updated, so concurrent writers of
+    -- one column never wait for each other here)
     with gone as (
         delete from flow_spans s using unnest(ids) as i(id)
         where s.task_id = i.id
@@ -215,23 +225,27 @@ begin
         select g.workspace_id, g.board_id, g.column_id, g.entered_at, -1 from gone g
         union all
         select g.workspace_id, g.board_id, g.column_id, g.left_at, 1 from gone g where g.left_at is not null
-    ), quarter as (
-        insert into flow_counts as c (workspace_id, board_id, bucket, column_id, delta)
-        select min(d.workspace_id), d.board_id, flow_bucket(d.t), d.column_id, sum(d.d)
-        from d
-        group by d.board_id, flow_bucket(d.t), d.column_id
-        having sum(d.d) <> 0
-        order by 2, 3, 4
-        on conflict (board_id, bucket, column_id) do update set delta = c.delta + excluded.delta
     )
-    insert into flow_counts_daily as c (workspace_id, board_id, day, column_id, delta)
-    select min(d.workspace_id), d.board_id, (d.t at time zone 'UTC')::date, d.column_id, sum(d.d)
-    from d
-    group by d.board_id, (d.t at time zone 'UTC')::date, d.column_id
-    having sum(d.d) <> 0
-    order by 2, 3, 4
-    on conflict (board_id, day, column_id) do update set delta = c.delta + excluded.delta
-;
+    select array_agg(d.workspace_id), array_agg(d.board_id), array_agg(d.column_id), array_agg(d.t),
+           array_agg(d.d)
+    into a_ws, a_board, a_col, a_t, a_d
+    from d;
+
+    if a_ws is not null then
+        insert into flow_counts as c (workspace_id, board_id, bucket, column_id, delta)
+        select min(x.ws), x.board, flow_bucket(x.t), x.col, sum(x.d)
+        from unnest(a_ws, a_board, a_col, a_t, a_d) as x(ws, board, col, t, d)
+        group by x.board, flow_bucket(x.t), x.col
+        having sum(x.d) <> 0
+        ;
+
+        insert into flow_counts_daily as c (workspace_id, board_id, day, column_id, delta)
+        select min(x.ws), x.board, (x.t at time zone 'UTC')::date, x.col, sum(x.d)
+        from unnest(a_ws, a_board, a_col, a_t, a_d) as x(ws, board, col, t, d)
+        group by x.board, (x.t at time zone 'UTC')::date, x.col
+        having sum(x.d) <> 0
+        ;
+    end if;
 
     insert into flow_spans (task_id, ord, workspace_id, board_id, column_id, entered_at, left_at)
     select n.task_id, n.ord, n.workspace_id, n.board_id, n.column_id, n.entered_at, n.left_at

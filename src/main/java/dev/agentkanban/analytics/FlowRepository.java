@@ -210,8 +210,9 @@ class FlowRepository {
     /** Per UTC day up to {@code last}, the net entries per column of the board, oldest first. */
     List<Delta<LocalDate>> dailyDeltas(long ws, long boardId, LocalDate last) {
         return jdbc.sql("""
-                select day, column_id, delta from flow_counts_daily
-                where workspace_id = :ws and board_id = :board and day <= :last order by day
+                select day, column_id, sum(delta) as delta from flow_counts_daily
+                where workspace_id = :ws and board_id = :board and day <= :last
+                group by day, column_id order by day
                 """)
                 .param("ws", ws)
                 .param("board", boardId)

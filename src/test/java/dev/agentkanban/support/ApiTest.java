@@ -84,7 +84,18 @@ public abstract class ApiTest {
                 .param("kept", KEPT_BY_RESET.keySet().toArray(String[]::new))
                 .query(String.class)
                 .single();
-        jdbc.sql("truncate " + tables + " restart identity cascade").update();
+        // the service's background loops (fan-outs, scans) read these tables meanwhile; PostgreSQL may
+        // pick the truncate as a deadlock's victim against one of them, and then it is simply done again
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.sql("truncate " + tables + " restart identity cascade").update();
+                break;
+            } catch (org.springframework.dao.PessimisticLockingFailureException deadlock) {
+                if (attempt == 5) {
+                    throw deadlock;
+                }
+            }
+        }
         jdbc.sql("delete from workspaces where slug <> 'default'").update();
         // the default workspace is kept: its settings go back to a new workspace's
         jdbc.sql("update workspaces set require_two_factor = false where require_two_factor")
