@@ -37,6 +37,12 @@ class AccountSecurityController {
         identities.endSession(CurrentCaller.get(), id);
     }
 
+    /** Signs out everywhere else: every other signed-in session of the caller ends; API tokens stay. */
+    @DeleteMapping("/sessions")
+    java.util.Map<String, Integer> endOtherSessions() {
+        return java.util.Map.of("ended", identities.endOtherSessions(CurrentCaller.get()));
+    }
+
     @GetMapping("/two-factor")
     TwoFactor.Status twoFactor() {
         return twoFactor.status(CurrentCaller.get());

@@ -372,6 +372,25 @@ public class Identities {
         });
     }
 
+    /**
+     * Ends every signed-in session of the caller but the one making the request (all of them when the
+     * caller uses an API token), as signing out would; API tokens stay. Answers how many were ended.
+     */
+    public int endOtherSessions(Caller caller) {
+        String kept = "api_token".equals(caller.credential()) ? null : caller.credentialId();
+        return tx.execute(s -> {
+            List<SignInRepository.Ended> ended = signIns.endOtherSessions(caller.userId(), kept);
+            for (SignInRepository.Ended e : ended) {
+                repo.revokeSession(e.jti(), e.expiresAt());
+            }
+            // sessions signed before now without a row of their own end too
+            repo.endSessions(caller.userId(), kept);
+            securityLog.record(
+                    caller.userId(), "sessions_ended", caller.userId(), null, java.util.Map.of("ended", ended.size()));
+            return ended.size();
+        });
+    }
+
     // ---- API tokens ----
 
     public IssuedApiToken createToken(Caller caller, String name, List<String> scopes, Instant expiresAt) {
@@ -681,6 +700,11 @@ public class Identities {
             throw Roles.forbidden("only a system admin can disable users or grant admin");
         }
         repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
+        if (self && (Boolean.TRUE.equals(disabled) || Boolean.FALSE.equals(admin))) {
+            // a system admin disabling or demoting themself could leave the server without one
+            throw ApiException.conflict(
+                    "self-lockout", "you cannot disable your own account or take your own admin rights");
+        }
         if (password != null && self) {
             String stored = repo.passwordHash(id).orElse(null);
             if (currentPassword == null || stored == null || !passwords.matches(currentPassword, stored)) {

@@ -304,11 +304,9 @@ final class RouteRules {
 
         // sign-in for organisations: the caller's sessions and second factor, a workspace's two-factor
         // requirement, the security log (a workspace admin reads their workspace's entries only)
-        self(
-                Scope.READ,
-                "GET /api/v1/auth/sessions",
-                "DELETE /api/v1/auth/sessions/{id}",
-                "GET /api/v1/auth/two-factor");
+        self(Scope.READ, "GET /api/v1/auth/sessions", "GET /api/v1/auth/two-factor");
+        // ending sessions changes the account's security, like a password change: a read-only token may not
+        self(Scope.ADMIN, "DELETE /api/v1/auth/sessions", "DELETE /api/v1/auth/sessions/{id}");
         self(
                 Scope.ADMIN,
                 "POST /api/v1/auth/two-factor/enrolment",

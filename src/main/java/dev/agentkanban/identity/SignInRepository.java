@@ -103,6 +103,27 @@ class SignInRepository {
                 .optional();
     }
 
+    /**
+     * Marks every live session of the user (those {@link #sessions} lists) ended except {@code keptJti}
+     * (null: all) and answers them.
+     */
+    List<Ended> endOtherSessions(long userId, String keptJti) {
+        return jdbc.sql("""
+                update user_sessions s set ended_at = now()
+                from users u
+                where u.id = s.user_id and s.user_id = :u and s.ended_at is null and s.jti is distinct from :k
+                  and s.expires_at > now()
+                  and not exists (select 1 from revoked_sessions r where r.jti = s.jti)
+                  and (u.sessions_valid_after is null or s.created_at >= u.sessions_valid_after or s.jti = u.session_kept)
+                returning s.jti, s.expires_at
+                """)
+                .param("u", userId)
+                .param("k", keptJti)
+                .query((rs, n) -> new Ended(
+                        rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
     void sessionEnded(String jti) {
         jdbc.sql("update user_sessions set ended_at = coalesce(ended_at, now()) where jti = :j")
                 .param("j", jti)
