@@ -70,12 +70,23 @@ async function showSessions() {
     h('td', {}, `${s.method}${s.two_factor ? ' + 2FA' : ''}`),
     h('td', {}, (s.user_agent || '').slice(0, 60)),
     h('td', {}, s.current ? 'this session'
-      : h('button', { type: 'button', class: 'end-session', on: { click: () => end(s.id) } }, 'End')))));
+      : h('button', { type: 'button', class: 'end-session', 'aria-label': `End the session signed in ${when(s.created_at)}`, on: { click: () => end(s.id) } }, 'End')))));
+  $('#end-other-sessions').disabled = !sessions.some((s) => !s.current);
 }
 
 async function end(id) {
   try {
     await del(`/api/v1/auth/sessions/${id}`);
+    await showSessions();
+  } catch (err) {
+    say(err.explanation);
+  }
+}
+
+async function endOthers() {
+  try {
+    const r = await del('/api/v1/auth/sessions');
+    toast(r.ended === 1 ? '1 other session signed out.' : `${r.ended} other sessions signed out.`, 'ok');
     await showSessions();
   } catch (err) {
     say(err.explanation);
@@ -132,6 +143,7 @@ async function start() {
   $('#tf-enrol').addEventListener('click', enrol);
   $('#tf-confirm').addEventListener('click', confirm);
   $('#tf-disable').addEventListener('click', disable);
+  $('#end-other-sessions').addEventListener('click', endOthers);
   $('#log-csv').addEventListener('click', () => download('csv'));
   $('#log-json').addEventListener('click', () => download('json'));
   await Promise.all([showTwoFactor(), showSessions(), showTokens(), showLog()]);

@@ -3,8 +3,8 @@
 // reset a password; people and agents told apart).
 import { get, post, put, patch, del, query } from '../api.js';
 import { h, options, when } from '../dom.js';
-import { toast, confirmDialog, promptDialog } from '../ui.js';
-import { block, field, table } from './parts.js';
+import { toast, confirmDialog, formDialog } from '../ui.js';
+import { block, field, table, secretBox } from './parts.js';
 
 const ROLES = ['admin', 'member', 'agent', 'viewer'];
 
@@ -61,59 +61,122 @@ export async function membersTab(panel, ctx) {
   h('button', { type: 'submit', class: 'primary', id: 'member-add' }, 'Add member'))) : null;
 
   panel.replaceChildren(add || h('p', { class: 'muted' }, 'Only admins of this workspace add, change and remove members.'),
-    block(`Members of ${ctx.workspace.name}`, list));
+    isAdmin ? invitationLinkBlock(ctx) : null, block(`Members of ${ctx.workspace.name}`, list));
   await reload();
+}
+
+/**
+ * Invite someone without an account by link: the link (its secret after '#', shown once) creates an
+ * account and joins this workspace with the role; with an e-mail and mail configured it is mailed too.
+ */
+function invitationLinkBlock(ctx) {
+  const role = h('select', { id: 'invite-role' }, options(ROLES.map((r) => [r, r]), 'member'));
+  const email = h('input', { type: 'email', id: 'invite-email', maxlength: 320, autocomplete: 'off' });
+  const hours = h('input', { type: 'number', id: 'invite-hours', min: 1, max: 720, value: 72, required: true });
+  const issued = h('div', { id: 'invite-issued', 'aria-live': 'polite' });
+  const form = h('form', { class: 'settings-form', id: 'invite-link-form', on: { submit: async (e) => {
+    e.preventDefault();
+    try {
+      const r = await post(`/api/v1/workspaces/${ctx.workspace.id}/invitation-links`, {
+        role: role.value, email: email.value.trim() || null, expires_in_hours: Number(hours.value) });
+      issued.replaceChildren(
+        h('p', {}, r.mailed ? `Mailed to ${r.email}. ` : '', `Anyone with this link can join ${ctx.workspace.name} as ${r.role} until ${when(r.expires_at, true)}; it is shown only now.`),
+        secretBox('Invitation link', r.link, 'invite-link'));
+      email.value = '';
+      issued.querySelector('#invite-link').focus();
+    } catch (err) {
+      toast(`No link created: ${err.explanation || err.message}`, 'error');
+    }
+  } } }, field('Role', role), field('E-mail (optional)', email, 'With mail configured the link is mailed there as well'),
+  field('Valid for (hours)', hours, '1 to 720'),
+  h('button', { type: 'submit', class: 'primary', id: 'invite-create' }, 'Create invitation link'));
+  return block('Invite by link', form, issued);
 }
 
 export async function usersTab(panel, ctx) {
   const list = h('div', { id: 'user-list' });
   const systemAdmin = !!ctx.user?.is_admin;
 
-  async function reload() {
+  /** Rebuilds the list; `focus` (a CSS selector in it) gets the keyboard focus back after a rebuild. */
+  async function reload(focus) {
     const page = await get(`/api/v1/users${query({ limit: 500 })}`);
     list.replaceChildren(table('Users', ['Username', 'Name', 'Kind', 'State', 'Created', ''], page.items.map((u) => [
-      u.username, u.display_name || '', kindBadge(u.kind), u.disabled ? 'disabled' : 'active', when(u.created_at),
+      h('span', { class: 'user-row', dataset: { userId: u.id } }, u.username, u.id === ctx.user?.id ? ' (you)' : ''),
+      u.display_name || '', kindBadge(u.kind), u.disabled ? 'disabled' : 'active', when(u.created_at),
       systemAdmin ? h('span', { class: 'row-actions' },
-        h('button', { type: 'button', class: 'toggle-user', 'aria-label': `${u.disabled ? 'Enable' : 'Disable'} ${u.username}`, on: { click: async () => {
+        // a system admin cannot lock themself out (the API refuses it too)
+        u.id === ctx.user?.id ? null : h('button', { type: 'button', class: 'toggle-user', id: `toggle-user-${u.id}`, 'aria-label': `${u.disabled ? 'Enable' : 'Disable'} ${u.username}`, on: { click: async () => {
           try {
             await patch(`/api/v1/users/${u.id}`, { disabled: !u.disabled });
-            toast(`${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`, 'ok');
+            toast(`${u.username} ${u.disabled ? 'enabled' : 'disabled: their sessions have ended'}.`, 'ok');
           } catch (err) {
             toast(`Not changed: ${err.explanation || err.message}`, 'error');
           }
-          await reload();
+          await reload(`#toggle-user-${u.id}`);
         } } }, u.disabled ? 'Enable' : 'Disable'),
-        u.kind === 'agent' ? null : h('button', { type: 'button', class: 'reset-password', 'aria-label': `Reset the password of ${u.username}`, on: { click: async () => {
-          const password = await promptDialog({ title: `New password for ${u.username}`, label: 'New password (at least 8 characters)', okLabel: 'Set password' });
-          if (!password) return;
-          try {
-            await patch(`/api/v1/users/${u.id}`, { password });
-            toast(`Password of ${u.username} reset.`, 'ok');
-          } catch (err) {
-            toast(`Not reset: ${err.explanation || err.message}`, 'error');
-          }
-        } } }, 'Reset password')) : null,
+        h('button', { type: 'button', class: 'reset-password', id: `reset-password-${u.id}`, 'aria-label': `Reset the password of ${u.username}`, on: { click: () => resetPassword(u) } }, 'Reset password')) : null,
     ])));
+    if (focus) list.querySelector(focus)?.focus();
+  }
+
+  async function resetPassword(u) {
+    const input = h('input', { type: 'password', id: 'reset-password-value', required: true, minlength: 8, maxlength: 200, autocomplete: 'new-password' });
+    const password = await formDialog({
+      title: `New password for ${u.username}`, okLabel: 'Set password', id: 'reset-password-dialog',
+      body: field('New password', input, 'At least 8 characters; their signed-in sessions end'),
+      // a password is taken as typed: no trimming
+      collect: () => (input.value.length >= 8 ? input.value : undefined),
+    });
+    if (password) {
+      try {
+        await patch(`/api/v1/users/${u.id}`, { password });
+        toast(`Password of ${u.username} reset.`, 'ok');
+      } catch (err) {
+        toast(`Not reset: ${err.explanation || err.message}`, 'error');
+      }
+    }
+    list.querySelector(`#reset-password-${u.id}`)?.focus();
   }
 
   const username = h('input', { type: 'text', id: 'user-username', required: true, maxlength: 100, autocomplete: 'off' });
   const display = h('input', { type: 'text', id: 'user-display', maxlength: 200 });
-  const password = h('input', { type: 'password', id: 'user-password', minlength: 8, maxlength: 200, autocomplete: 'new-password' });
+  const password = h('input', { type: 'password', id: 'user-password', minlength: 8, maxlength: 200, autocomplete: 'new-password', required: true });
+  const passwordHint = h('small', { class: 'muted', id: 'user-password-hint' });
   const kind = h('select', { id: 'user-kind' }, options([['user', 'person'], ['agent', 'agent']], 'user'));
   const role = h('select', { id: 'user-role' }, options(ROLES.map((r) => [r, r]), 'member'));
+  // a person needs a password to sign in; an agent works with API tokens and needs none (give it one
+  // only to sign in as the agent and create its token, as the README's "Connect an agent" does)
+  const kindChanged = () => {
+    const agent = kind.value === 'agent';
+    password.required = !agent;
+    passwordHint.textContent = agent
+      ? 'Optional for an agent: agents work with API tokens; give one only to sign in as the agent and create its token'
+      : 'At least 8 characters; they sign in with it';
+    if (agent && role.value === 'member') role.value = 'agent';
+    if (!agent && role.value === 'agent') role.value = 'member';
+  };
+  kind.addEventListener('change', kindChanged);
+  kindChanged();
+  password.setAttribute('aria-describedby', 'user-password-hint');
   const create = systemAdmin || ctx.role === 'admin' ? block('New user', h('form', { class: 'settings-form', id: 'user-form', on: { submit: async (e) => {
     e.preventDefault();
     try {
       const u = await post('/api/v1/users', { username: username.value.trim(), display_name: display.value.trim() || null,
         password: password.value || null, kind: kind.value, role: role.value });
-      toast(`User ${u.username} created and added to ${ctx.workspace.name} as ${role.value}.`, 'ok');
-      e.target.reset();
+      toast(`User ${u.username} (${u.kind === 'agent' ? 'agent' : 'person'}) created and added to ${ctx.workspace.name} as ${role.value}.`, 'ok');
+      // not form.reset(): that would put the selects on their first option (role admin)
+      for (const input of [username, display, password]) input.value = '';
+      kind.value = 'user';
+      role.value = 'member';
+      kindChanged();
+      username.focus();
       await reload();
     } catch (err) {
       toast(`User not created: ${err.explanation || err.message}`, 'error');
     }
-  } } }, field('Username', username), field('Display name', display), field('Password', password, 'Agents sign in with API tokens and need none'),
-  field('Kind', kind), field(`Role in ${ctx.workspace.name}`, role),
+  } } }, field('Kind', kind), field('Username', username, 'Letters, digits and _ . @ - only'), field('Display name', display),
+  h('label', { class: 'field' }, h('span', {}, 'Password'), password, passwordHint),
+  field(`Role in ${ctx.workspace.name}`, role),
   systemAdmin ? null : h('p', { class: 'muted' }, 'Disabling users and resetting passwords is for system admins.'),
   h('button', { type: 'submit', class: 'primary', id: 'user-create' }, 'Create user'))) : null;
 

@@ -1,10 +1,10 @@
-// The signed-in person's profile: display name, password change (with the current password), and
-// signing out everywhere else (revoking the other sessions is feat/signin's sessions list; here the
-// current session ends and every API token stays).
-import { get, patch, put } from '../api.js';
-import { h, options } from '../dom.js';
-import { toast } from '../ui.js';
-import { block, field } from './parts.js';
+// The signed-in person's profile: display name, password change (with the current password), their
+// signed-in sessions (end one, or sign out everywhere else: the API tokens stay) and notification
+// preferences. Two-factor authentication and the tokens' last use are on the account page it links to.
+import { get, patch, put, del } from '../api.js';
+import { h, options, when } from '../dom.js';
+import { toast, confirmDialog } from '../ui.js';
+import { block, field, table } from './parts.js';
 
 export async function profileTab(panel, ctx) {
   const me = (await get('/api/v1/auth/me')).user;
@@ -26,20 +26,79 @@ export async function profileTab(panel, ctx) {
   field('Display name', display), field('Email', email),
   h('button', { type: 'submit', class: 'primary', id: 'profile-save' }, 'Save profile'));
 
+  const passwordMessage = h('p', { id: 'password-message', class: 'form-message', role: 'alert' });
   const password = h('form', { class: 'settings-form', id: 'password-form', on: { submit: async (e) => {
     e.preventDefault();
     try {
       await patch(`/api/v1/users/${me.id}`, { password: next.value, current_password: current.value });
+      passwordMessage.textContent = 'Password changed; your other sessions have been signed out.';
       toast('Password changed.', 'ok');
       e.target.reset();
+      await sessions.reload();
     } catch (err) {
-      toast(`Password not changed: ${err.status === 403 || err.status === 401 ? 'the current password is wrong.' : err.explanation || err.message}`, 'error');
+      const wrong = err.status === 422 && JSON.stringify(err.problem).includes('current_password');
+      passwordMessage.textContent = `Password not changed: ${wrong ? 'the current password is wrong.' : err.explanation || err.message}`;
+      toast(passwordMessage.textContent, 'error');
+      (wrong ? current : next).focus();
     }
-  } } }, field('Current password', current), field('New password', next, 'At least 8 characters'),
-  h('button', { type: 'submit', class: 'primary', id: 'password-change' }, 'Change password'));
+  } } }, h('input', { type: 'text', name: 'username', autocomplete: 'username', value: me.username, readonly: true, hidden: true, 'aria-label': 'Username' }),
+  field('Current password', current), field('New password', next, 'At least 8 characters'),
+  passwordMessage, h('button', { type: 'submit', class: 'primary', id: 'password-change' }, 'Change password'));
 
-  panel.replaceChildren(block('Profile', details), block('Password', password),
+  const sessions = sessionsBlock();
+  panel.replaceChildren(block('Profile', details), block('Password', password), sessions.node,
     block('Notifications', await notificationsForm()));
+  await sessions.reload();
+}
+
+/**
+ * The person's signed-in sessions (browsers and devices): when and where each signed in, ending one,
+ * or all but this one. API tokens are not sessions: they stay (revoke them in the API tokens tab).
+ */
+function sessionsBlock() {
+  const list = h('div', { id: 'session-list' });
+  const status = h('p', { id: 'sessions-status', class: 'muted', role: 'status', tabindex: '-1' });
+  async function reload(focus) {
+    let rows;
+    try {
+      rows = await get('/api/v1/auth/sessions');
+    } catch (err) {
+      list.replaceChildren(h('p', { class: 'muted' }, `Cannot list the sessions: ${err.explanation || err.message}`));
+      return;
+    }
+    others.disabled = !rows.some((r) => !r.current);
+    list.replaceChildren(table('Signed-in sessions', ['Signed in', 'Last used', 'Address', 'Browser', ''], rows.map((r) => [
+      when(r.created_at, true), when(r.last_used_at, true), r.address || '', (r.user_agent || '').slice(0, 80),
+      r.current ? h('strong', { class: 'current-session' }, 'this session')
+        : h('button', { type: 'button', class: 'end-session', id: `end-session-${r.id}`, 'aria-label': `Sign out the session signed in ${when(r.created_at, true)}`, on: { click: async () => {
+          try {
+            await del(`/api/v1/auth/sessions/${r.id}`);
+            status.textContent = 'That session is signed out.';
+          } catch (err) {
+            status.textContent = `Not signed out: ${err.explanation || err.message}`;
+          }
+          await reload();
+          (list.querySelector('.end-session') || status).focus();
+        } } }, 'Sign out'),
+    ]), 'No signed-in sessions (you are using an API token).'));
+    if (focus) (focus.disabled ? status : focus).focus();
+  }
+  const others = h('button', { type: 'button', class: 'danger', id: 'end-other-sessions', on: { click: async () => {
+    if (!await confirmDialog({ title: 'Sign out other sessions?', message: 'Every other browser and device signed in as you is signed out at its next request. Your API tokens keep working.', okLabel: 'Sign out others' })) return;
+    try {
+      const r = await del('/api/v1/auth/sessions');
+      status.textContent = r.ended === 1 ? '1 other session signed out.' : `${r.ended} other sessions signed out.`;
+      toast(status.textContent, 'ok');
+    } catch (err) {
+      status.textContent = `Not signed out: ${err.explanation || err.message}`;
+      toast(status.textContent, 'error');
+    }
+    await reload(others);
+  } } }, 'Sign out other sessions');
+  const node = block('Sessions', h('p', { class: 'muted' }, 'Where you are signed in. Two-factor authentication is on the ',
+    h('a', { href: '/account.html', id: 'account-security-link' }, 'account security page'), '.'),
+  list, h('div', { class: 'form-actions' }, others), status);
+  return { node, reload };
 }
 
 const EMAIL_CHOICES = [
