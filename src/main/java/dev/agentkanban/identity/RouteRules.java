@@ -316,7 +316,12 @@ final class RouteRules {
                 "POST /api/v1/auth/two-factor/disable");
         named(Scope.READ, Role.VIEWER, "GET /api/v1/workspaces/{id}/two-factor");
         named(Scope.ADMIN, Role.ADMIN, "PUT /api/v1/workspaces/{id}/two-factor");
-        named(Scope.ADMIN, Role.ADMIN, "POST /api/v1/workspaces/{id}/invitation-links");
+        named(
+                Scope.ADMIN,
+                Role.ADMIN,
+                "POST /api/v1/workspaces/{id}/invitation-links",
+                "GET /api/v1/workspaces/{id}/invitation-links",
+                "DELETE /api/v1/workspaces/{id}/invitation-links/{invitationId}");
         open("POST /api/v1/invitations/link/info", "POST /api/v1/invitations/link/redeem");
         self(Scope.WRITE, "POST /api/v1/invitations/link/accept");
         rule("GET /api/v1/security/audit", Scope.ADMIN, On.USERS, Role.ADMIN);
