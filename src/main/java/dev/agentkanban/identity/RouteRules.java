@@ -267,6 +267,8 @@ final class RouteRules {
                 "POST /api/v1/import/csv",
                 "POST /api/v1/import/json",
                 "POST /api/v1/import/trello");
+        // how far a running import is (issue 17): its starter's and the admins' (the handler narrows)
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/import/progress/{id}");
         // people in the loop (issue 15): assignees, watchers, the inbox
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/assignees");
         workspace(
