@@ -55,17 +55,52 @@ export async function openArchive(view, { role }) {
       : [h('li', { class: 'muted' }, 'The trash is empty.')]));
   }
 
-  const columnPick = h('select', { 'aria-label': 'Column to archive', id: 'archive-column' }, options(view.columns.map((c) => [c.id, c.name])));
+  // A column whose cards others hold under live claims is refused as a whole (409
+  // column-has-claimed-tasks, nothing archived): the page names those cards, their holders and how
+  // long the claims last, and members and admins may archive anyway (each override is recorded).
+  const mayOverride = role === 'admin' || role === 'member';
+  const claimed = h('div', { class: 'archive-claimed', id: 'archive-claimed', role: 'alert', hidden: true });
+  const archiveCards = async (column, force) => {
+    try {
+      const r = await post(`/api/v1/boards/${boardId}/columns/${column.id}/archive${force ? query({ force: true }) : ''}`);
+      claimed.hidden = true;
+      claimed.replaceChildren();
+      toast(`${r.archived} card${r.archived === 1 ? '' : 's'} archived.`, 'ok');
+      changed = true;
+      await reload();
+    } catch (err) {
+      if (err.status === 409 && Array.isArray(err.problem.claimed_tasks)) showClaimed(column, err.problem.claimed_tasks);
+      else toast(`Archive failed: ${err.explanation || err.message}`, 'error');
+    }
+  };
+  const showClaimed = (column, held) => {
+    claimed.replaceChildren(
+      h('p', {}, `Nothing was archived: ${held.length} card${held.length === 1 ? '' : 's'} of “${column.name}” ${held.length === 1 ? 'is' : 'are'} claimed by someone else.`),
+      h('ul', { id: 'archive-claimed-cards', 'aria-label': 'Claimed cards' }, held.map((t) => h('li', { dataset: { taskId: t.id } },
+        h('strong', {}, t.title), ` (#${t.id}) — claimed by ${t.claimed_by} until ${when(t.claim_expires_at, true)}`))),
+      mayOverride
+        ? h('p', { class: 'muted' }, 'Wait until the claims end, ask the holders to release them, or archive anyway: the overrides are recorded in each card’s history.')
+        : h('p', { class: 'muted' }, 'Wait until the claims end or ask the holders to release them; only members and admins can override claims.'),
+      h('div', { class: 'archive-claimed-actions' },
+        mayOverride ? h('button', { type: 'button', class: 'danger', id: 'archive-force', on: { click: () => archiveCards(column, true) } },
+          `Archive anyway (${held.length} claimed)`) : null,
+        h('button', { type: 'button', id: 'archive-claimed-dismiss', on: { click: () => {
+          claimed.hidden = true;
+          claimed.replaceChildren();
+          columnPick.focus();
+        } } }, 'Keep them')));
+    claimed.hidden = false;
+    (claimed.querySelector('#archive-force') || claimed.querySelector('button')).focus();
+  };
+
+  const columnPick = h('select', { id: 'archive-column' }, options(view.columns.map((c) => [c.id, c.name])));
   const archiveColumn = canEdit ? h('div', { class: 'archive-column' },
-    h('label', {}, 'Archive every card of ', columnPick),
+    h('label', { for: 'archive-column' }, 'Archive every card of '), columnPick,
     h('button', { type: 'button', id: 'archive-column-button', on: { click: async () => {
       const column = view.columns.find((c) => c.id === Number(columnPick.value));
       if (!await confirmDialog({ title: 'Archive column?', message: `Archive every card of “${column.name}”? They leave the board and can be restored here.`, okLabel: 'Archive cards', danger: false })) return;
-      await act('Archive', async () => {
-        const r = await post(`/api/v1/boards/${boardId}/columns/${column.id}/archive`);
-        toast(`${r.archived} card${r.archived === 1 ? '' : 's'} archived.`, 'ok');
-      });
-    } } }, 'Archive cards')) : null;
+      await archiveCards(column, false);
+    } } }, 'Archive cards'), claimed) : null;
 
   const emptyTrash = isAdmin ? h('button', { type: 'button', class: 'danger', id: 'empty-trash', on: { click: async () => {
     if (!await confirmDialog({ title: 'Empty the trash?', message: 'Remove every card in this board\'s trash for good? This cannot be undone.', okLabel: 'Empty trash' })) return;

@@ -1,12 +1,27 @@
 // The page an invitation link opens: the link's secret is after '#', so it is sent only in request
-// bodies. A signed-in person joins with one click; anyone else creates their account here.
+// bodies. A signed-in person joins with one click; anyone else creates their account here (or, when
+// the server signs people in elsewhere only, is told so by the server and pointed there). Joined, the
+// board page opens on the invitation's workspace.
 import { post, session } from './api.js';
 import { $ } from './dom.js';
 
 const token = decodeURIComponent(location.hash.slice(1));
 
-function say(message) {
-  $('#invite-message').textContent = message;
+function say(message, link) {
+  const el = $('#invite-message');
+  el.textContent = message;
+  if (link) {
+    const a = document.createElement('a');
+    a.href = link.href;
+    a.textContent = link.text;
+    el.append(' ', a);
+  }
+}
+
+/** The server's refusal, with the way to sign in it names (single sign-on) when there is one. */
+function refused(err) {
+  const sso = err.problem?.sso_login_url;
+  say(err.explanation || err.message, typeof sso === 'string' && sso.startsWith('/') ? { href: sso, text: 'Sign in' } : null);
 }
 
 async function start() {
@@ -14,8 +29,9 @@ async function start() {
     say('This link is incomplete.');
     return;
   }
+  let info;
   try {
-    const info = await post('/api/v1/invitations/link/info', { token });
+    info = await post('/api/v1/invitations/link/info', { token });
     $('#invite-what').textContent = `You are invited to ${info.workspace_name} as ${info.role} (until ${new Date(info.expires_at).toLocaleString()}).`;
   } catch (err) {
     say(err.status === 404 ? 'This invitation link is unknown, used already or expired.' : err.explanation);
@@ -26,9 +42,9 @@ async function start() {
     $('#invite-accept').addEventListener('click', async () => {
       try {
         await post('/api/v1/invitations/link/accept', { token });
-        location.replace('/');
+        location.replace(`/?ws=${info.workspace_id}`);
       } catch (err) {
-        say(err.explanation);
+        refused(err);
       }
     });
   } else {
@@ -40,9 +56,9 @@ async function start() {
           token, username: $('#invite-username').value.trim(), password: $('#invite-password').value,
         });
         session.store(s.access_token, s.user);
-        location.replace('/');
+        location.replace(`/?ws=${info.workspace_id}`);
       } catch (err) {
-        say(err.explanation);
+        refused(err);
       }
     });
   }

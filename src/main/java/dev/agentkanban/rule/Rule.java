@@ -4,7 +4,11 @@ import dev.agentkanban.rule.RuleDefinition.Action;
 import dev.agentkanban.rule.RuleDefinition.Conditions;
 import dev.agentkanban.rule.RuleDefinition.Trigger;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** An automation rule of a board, as clients see it. */
 public record Rule(
@@ -27,6 +31,17 @@ public record Rule(
 
     static String actor(String name) {
         return "rule:" + name;
+    }
+
+    /** The tags the rule names: its trigger's, its condition's and those its actions add or remove. */
+    public Set<String> tagNames() {
+        Set<String> names = new LinkedHashSet<>();
+        Stream.concat(
+                        Stream.of(trigger.tag(), conditions.tag()),
+                        actions.stream().map(Action::tag))
+                .filter(Objects::nonNull)
+                .forEach(names::add);
+        return names;
     }
 
     RuleDefinition definition() {

@@ -15,6 +15,7 @@ import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.rule.RuleDefinition.FieldRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The rules feature's API: a board's rules (create, read, change, delete) and each rule's run log.
@@ -181,6 +184,86 @@ public class Rules {
     /** The board's rules inside the caller's transaction (exports, templates). */
     public List<Rule> ofBoard(long boardId) {
         return repo.list(ws(), boardId);
+    }
+
+    /**
+     * The board's rules in a form that outlives the board (templates), inside the caller's transaction:
+     * the wire form of each rule without its id, board, version and authorship, every column it names
+     * given by name ({@code "column": "Review"}) instead of by id. Tags are named already; members are
+     * named by username ({@code assign}) or user id ({@code notify}), which are the same in the
+     * workspace whatever the board.
+     */
+    public List<JsonNode> portable(long boardId) {
+        Board board = boards.require(boardId);
+        Map<Long, String> names =
+                board.columns().stream().collect(Collectors.toMap(BoardColumn::id, BoardColumn::name));
+        List<JsonNode> out = new ArrayList<>();
+        for (Rule rule : repo.list(ws(), boardId)) {
+            ObjectNode node = json.createObjectNode();
+            node.put("name", rule.name());
+            node.put("enabled", rule.enabled());
+            node.set("trigger", json.valueToTree(rule.trigger()));
+            node.set("conditions", json.valueToTree(rule.conditions()));
+            node.set("actions", json.valueToTree(rule.actions()));
+            for (ObjectNode part : columnHolders(node)) {
+                JsonNode id = part.remove("column_id");
+                if (id != null) {
+                    part.put("column", names.get(id.asLong()));
+                }
+            }
+            out.add(node);
+        }
+        return out;
+    }
+
+    /**
+     * Writes a rule in its {@link #portable} form onto a board, inside the caller's write transaction:
+     * each {@code column} is looked up among the board's columns by name (ignoring case). A rule naming a
+     * column the board lacks is left out (answers false); one naming people who are not members is
+     * written switched off (as {@link #restore}); a malformed one is refused with a 422 naming its field.
+     */
+    public boolean restorePortable(long boardId, JsonNode rule) {
+        Transactions.requireActive("a rule from a template must be written inside the caller's transaction");
+        requireObject(rule);
+        Board board = boards.require(boardId);
+        ObjectNode copy = (ObjectNode) rule.deepCopy();
+        copy.remove("created_by");
+        copy.remove("created_at");
+        Map<Long, Long> same = new HashMap<>();
+        for (ObjectNode part : columnHolders(copy)) {
+            JsonNode name = part.remove("column");
+            if (name == null || name.isNull()) {
+                continue;
+            }
+            BoardColumn column = board.columns().stream()
+                    .filter(c -> name.isString() && c.name().equalsIgnoreCase(name.asString()))
+                    .findFirst()
+                    .orElse(null);
+            if (column == null) {
+                return false;
+            }
+            part.put("column_id", column.id());
+            same.put(column.id(), column.id());
+        }
+        return restore(boardId, copy, same);
+    }
+
+    /** The parts of a rule's wire form that may name a column: its trigger, its conditions, each action. */
+    private static List<ObjectNode> columnHolders(JsonNode rule) {
+        List<ObjectNode> parts = new ArrayList<>();
+        for (String field : List.of("trigger", "conditions")) {
+            if (rule.get(field) instanceof ObjectNode part) {
+                parts.add(part);
+            }
+        }
+        if (rule.get("actions") instanceof ArrayNode actions) {
+            actions.forEach(a -> {
+                if (a instanceof ObjectNode action) {
+                    parts.add(action);
+                }
+            });
+        }
+        return parts;
     }
 
     // ---- checks ----

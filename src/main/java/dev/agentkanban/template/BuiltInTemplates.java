@@ -13,6 +13,8 @@ import dev.agentkanban.template.TemplateContent.Column;
 import dev.agentkanban.template.TemplateContent.TagSpec;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The templates every workspace has: basic kanban, scrum sprint, bug triage and the agent pipeline. */
 final class BuiltInTemplates {
@@ -30,6 +32,7 @@ final class BuiltInTemplates {
                                     column("To Do", TODO, null),
                                     column("In Progress", IN_PROGRESS, 5),
                                     column("Done", DONE, null)),
+                            List.of(),
                             List.of(),
                             List.of())),
             builtIn(
@@ -51,7 +54,8 @@ final class BuiltInTemplates {
                                     "medium",
                                     "Sprint Backlog",
                                     List.of(),
-                                    List.of("Sprint planning", "Daily stand-ups", "Sprint review", "Retrospective"))))),
+                                    List.of("Sprint planning", "Daily stand-ups", "Sprint review", "Retrospective"))),
+                            List.of())),
             builtIn(
                     "bug-triage",
                     "Bug triage",
@@ -71,12 +75,14 @@ final class BuiltInTemplates {
                                     "high",
                                     "Reported",
                                     List.of("bug"),
-                                    List.of("Reproduce", "Find the cause", "Write a failing test", "Fix"))))),
+                                    List.of("Reproduce", "Find the cause", "Write a failing test", "Fix"))),
+                            List.of())),
             builtIn(
                     "agent-pipeline",
                     "Agent pipeline",
                     "Work for AI agents: Backlog → Ready → Claimed → Review → Done, with WIP limits so agents pull"
-                            + " only what people can review.",
+                            + " only what people can review; a backlog task whose blockers are all done moves to"
+                            + " Ready by itself.",
                     new TemplateContent(
                             List.of(
                                     column("Backlog", BACKLOG, null),
@@ -85,7 +91,14 @@ final class BuiltInTemplates {
                                     column("Review", REVIEW, 5),
                                     column("Done", DONE, null)),
                             List.of(new TagSpec("agent", "#0891b2")),
-                            List.of())));
+                            List.of(),
+                            List.of(rule("""
+                                    {"name": "Unblocked backlog work is ready",
+                                     "enabled": true,
+                                     "trigger": {"type": "task_unblocked"},
+                                     "conditions": {"column": "Backlog"},
+                                     "actions": [{"type": "move_to_column", "column": "Ready"}]}
+                                    """)))));
 
     static Optional<BoardTemplate> find(String id) {
         return ALL.stream().filter(t -> t.id().equals(id)).findFirst();
@@ -93,6 +106,11 @@ final class BuiltInTemplates {
 
     private static BoardTemplate builtIn(String id, String name, String description, TemplateContent content) {
         return new BoardTemplate(id, name, description, true, content, null, null);
+    }
+
+    /** A rule in the rules feature's portable form (columns by name), as the template stores it. */
+    private static JsonNode rule(String json) {
+        return JsonMapper.shared().readTree(json);
     }
 
     private static Column column(String name, ColumnKind kind, Integer wip) {

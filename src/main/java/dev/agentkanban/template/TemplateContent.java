@@ -7,19 +7,23 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
- * What a template makes: the board's columns in order (kinds and WIP limits), the tags it uses, and
- * optional sample cards (in a column by name, with tags and a checklist).
+ * What a template makes: the board's columns in order (kinds and WIP limits), the tags it uses, its
+ * automation rules (in the rules feature's portable form: columns named by name, see
+ * {@code Rules.portable}) and optional sample cards (in a column by name, with tags and a checklist).
  */
 public record TemplateContent(
         @NotEmpty @Size(max = 50) List<@Valid Column> columns,
         @Size(max = 100) List<@Valid TagSpec> tags,
-        @Size(max = 200) List<@Valid Card> cards) {
+        @Size(max = 200) List<@Valid Card> cards,
+        @Size(max = 200) List<JsonNode> rules) {
 
     public TemplateContent {
         tags = tags == null ? List.of() : List.copyOf(tags);
         cards = cards == null ? List.of() : List.copyOf(cards);
+        rules = rules == null ? List.of() : List.copyOf(rules);
     }
 
     public record Column(

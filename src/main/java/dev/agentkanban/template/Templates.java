@@ -13,6 +13,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
+import dev.agentkanban.rule.Rules;
 import dev.agentkanban.tag.TagRequests.CreateTag;
 import dev.agentkanban.tag.TagSummary;
 import dev.agentkanban.tag.Tags;
@@ -28,18 +29,22 @@ import dev.agentkanban.template.TemplateContent.Card;
 import dev.agentkanban.template.TemplateContent.Column;
 import dev.agentkanban.template.TemplateContent.TagSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Board templates: the built-in ones and those a workspace saved from its boards. Creating a board
  * from a template is one transaction: the board with its columns, the template's tags (those the
- * workspace lacks), and its sample cards with their checklists, each through its feature's API.
+ * workspace lacks), its automation rules (their columns found by name on the new board) and its
+ * sample cards with their checklists, each through its feature's API.
  */
 @Service
 public class Templates {
@@ -53,6 +58,7 @@ public class Templates {
     private final TaskQueries queries;
     private final Checklists checklists;
     private final Tags tags;
+    private final Rules rules;
     private final Transactions tx;
 
     Templates(
@@ -62,6 +68,7 @@ public class Templates {
             TaskQueries queries,
             Checklists checklists,
             Tags tags,
+            Rules rules,
             Transactions tx) {
         this.repo = repo;
         this.boards = boards;
@@ -69,6 +76,7 @@ public class Templates {
         this.queries = queries;
         this.checklists = checklists;
         this.tags = tags;
+        this.rules = rules;
         this.tx = tx;
     }
 
@@ -99,6 +107,10 @@ public class Templates {
                             .map(c -> new ColumnSpec(null, c.name(), c.kind(), c.wipLimit()))
                             .toList()));
             ensureTags(content.tags());
+            // the rules before the cards, as on the template's board: a sample card may start one
+            for (JsonNode rule : content.rules()) {
+                rules.restorePortable(board.id(), rule);
+            }
             for (Card card : content.cards()) {
                 addCard(board, card);
             }
@@ -106,7 +118,10 @@ public class Templates {
         });
     }
 
-    /** Saves the board as a template of the workspace: columns, the tags its cards use, optionally its cards. */
+    /**
+     * Saves the board as a template of the workspace: columns, its rules (columns by name), the tags its
+     * cards and its rules use, optionally its cards.
+     */
     public BoardTemplate saveBoard(long boardId, String name, String description, boolean includeCards) {
         Roles.require(Role.MEMBER);
         RequestContext ctx = CurrentRequest.get();
@@ -122,12 +137,21 @@ public class Templates {
             cards.forEach(t -> t.tags()
                     .forEach(g ->
                             used.putIfAbsent(g.name().toLowerCase(Locale.ROOT), new TagSpec(g.name(), g.color()))));
+            Map<String, TagSummary> workspaceTags = new HashMap<>();
+            tags.list().forEach(t -> workspaceTags.put(t.name().toLowerCase(Locale.ROOT), t));
+            rules.ofBoard(boardId).stream()
+                    .flatMap(r -> r.tagNames().stream())
+                    .map(n -> workspaceTags.get(n.toLowerCase(Locale.ROOT)))
+                    .filter(Objects::nonNull)
+                    .forEach(
+                            t -> used.putIfAbsent(t.name().toLowerCase(Locale.ROOT), new TagSpec(t.name(), t.color())));
             TemplateContent content = new TemplateContent(
                     board.columns().stream()
                             .map(c -> new Column(c.name(), c.kind(), c.wipLimit()))
                             .toList(),
                     List.copyOf(used.values()),
-                    includeCards ? cards.stream().map(this::card).toList() : List.of());
+                    includeCards ? cards.stream().map(this::card).toList() : List.of(),
+                    rules.portable(boardId));
             long id = repo.insert(ctx.workspaceId(), name.trim(), description, content, ctx.actor());
             return repo.find(ctx.workspaceId(), id).orElseThrow();
         });

@@ -1,10 +1,11 @@
 // Members of the workspace (add by username, change role, remove; the API's role rules apply: a
 // member cannot raise themself) and, for system admins, the users of the server (create, disable,
-// reset a password; people and agents told apart).
+// reset a password; people and agents told apart). Admins also invite by link: the link (shown once,
+// with a copy button) or a mail holding it, when the server sends mail.
 import { get, post, put, patch, del, query } from '../api.js';
 import { h, options, when } from '../dom.js';
 import { toast, confirmDialog, promptDialog } from '../ui.js';
-import { block, field, table } from './parts.js';
+import { block, field, table, secretBox } from './parts.js';
 
 const ROLES = ['admin', 'member', 'agent', 'viewer'];
 
@@ -61,8 +62,46 @@ export async function membersTab(panel, ctx) {
   h('button', { type: 'submit', class: 'primary', id: 'member-add' }, 'Add member'))) : null;
 
   panel.replaceChildren(add || h('p', { class: 'muted' }, 'Only admins of this workspace add, change and remove members.'),
+    isAdmin ? inviteBlock(ctx) : null,
     block(`Members of ${ctx.workspace.name}`, list));
   await reload();
+}
+
+/**
+ * An invitation link with a role and an expiry, optionally mailed: the answer holds the link, shown
+ * here once. Whoever opens it joins (signing in or creating their account on invite.html); the
+ * server's rules decide how they may sign in.
+ */
+function inviteBlock(ctx) {
+  const ws = ctx.workspace.id;
+  const role = h('select', { id: 'invite-role' }, options(ROLES.map((r) => [r, r]), 'member'));
+  const hours = h('input', { type: 'number', id: 'invite-hours', min: 1, max: 720, value: 72, required: true });
+  const email = h('input', { type: 'email', id: 'invite-email', maxlength: 320, autocomplete: 'off' });
+  const issued = h('div', { id: 'invite-issued', 'aria-live': 'polite' });
+  const form = h('form', { class: 'settings-form', id: 'invite-form', on: { submit: async (e) => {
+    e.preventDefault();
+    const address = email.value.trim();
+    try {
+      const c = await post(`/api/v1/workspaces/${ws}/invitation-links`, {
+        role: role.value, expires_in_hours: Number(hours.value), email: address || null,
+      });
+      const sent = c.mailed ? `Mailed to ${c.email}. `
+        : address ? 'This server does not send mail: send the link yourself. ' : '';
+      issued.replaceChildren(h('div', { class: 'notice-info panel-notice', id: 'invite-result' },
+        h('p', {}, h('strong', {}, `Invitation as ${c.role} created. `), sent,
+          `It works once, until ${when(c.expires_at, true)}; copy it now: it is shown only once.`),
+        secretBox('Invitation link', c.link, 'invite-link')));
+      toast(c.mailed ? `Invitation mailed to ${c.email}.` : 'Invitation link created.', 'ok');
+      email.value = '';
+    } catch (err) {
+      toast(`Invitation not created: ${err.explanation || err.message}`, 'error');
+    }
+  } } },
+  field('Role', role),
+  field('Expires after (hours)', hours, 'From 1 hour to 30 days (720 hours)'),
+  field('E-mail address (optional)', email, 'The link is mailed there when this server sends mail'),
+  h('button', { type: 'submit', class: 'primary', id: 'invite-create' }, 'Create invitation link'));
+  return block('Invite by link', form, issued);
 }
 
 export async function usersTab(panel, ctx) {

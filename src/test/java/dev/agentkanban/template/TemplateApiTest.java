@@ -2,12 +2,14 @@ package dev.agentkanban.template;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.task.TaskFixtures;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -99,5 +101,161 @@ class TemplateApiTest extends ApiTest {
                 .doesNotContain("Ours only");
         assertThat(stranger.post("/api/v1/templates/" + id + "/boards", obj()).status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aRuleSavedWithATemplateFiresOnTheBoardMadeFromIt() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Rules to copy");
+        assertThat(http.post("/api/v1/tags", obj("name", "needs-check", "color", "#123456"))
+                        .status())
+                .isEqualTo(201);
+        rule(
+                b[0],
+                "name",
+                "Started work is checked",
+                "trigger",
+                obj("type", "task_moved", "column_id", b[3]),
+                "conditions",
+                obj("column_id", b[3]),
+                "actions",
+                List.of(
+                        obj("type", "add_tag", "tag", "needs-check"),
+                        obj("type", "assign", "assignee", "tester"),
+                        obj("type", "notify", "user_id", admin.id(), "message", "work started")));
+        rule(
+                b[0],
+                "name",
+                "Urgent work starts at once",
+                "trigger",
+                obj("type", "task_created"),
+                "conditions",
+                obj("priority", "urgent"),
+                "actions",
+                List.of(obj("type", "move_to_column", "column_id", b[3])));
+
+        Response saved = http.post("/api/v1/boards/" + b[0] + "/template", obj("name", "Board with rules"));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+        JsonNode stored = saved.json().get("content");
+        assertThat(stored.get("rules")).hasSize(2);
+        assertThat(stored.get("rules").toString()).doesNotContain("column_id");
+        assertThat(stored.get("rules").findValuesAsString("column")).containsOnly("In Progress");
+        // the tag a rule adds travels with the template, colour included, even though no card carries it
+        assertThat(stored.get("tags").toString()).contains("needs-check", "#123456");
+        long tag = http.get("/api/v1/tags")
+                .json()
+                .valueStream()
+                .filter(t -> t.get("name").asString().equals("needs-check"))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asLong();
+        assertThat(http.delete("/api/v1/tags/" + tag).status()).isEqualTo(204);
+
+        Response copy = http.post(
+                "/api/v1/templates/" + saved.json().get("id").asString() + "/boards", obj("name", "Ruled copy"));
+        assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+        long progress = columnId(copy.json(), "In Progress");
+        JsonNode rules =
+                http.get("/api/v1/boards/" + copy.id() + "/rules").json().get("items");
+        assertThat(rules.findValuesAsString("name"))
+                .containsExactlyInAnyOrder("Started work is checked", "Urgent work starts at once");
+        for (JsonNode r : rules) {
+            assertThat(r.get("enabled").asBoolean()).isTrue();
+            assertThat(r.findValues("column_id"))
+                    .allSatisfy(id -> assertThat(id.asLong()).isEqualTo(progress));
+        }
+        assertThat(http.get("/api/v1/tags").json().toString()).contains("needs-check", "#123456");
+
+        // urgent work on the new board is moved by one rule, then tagged and assigned by the other
+        long task = fx.task(copy.id(), "Hot fix", "priority", "urgent");
+        await("both rules applied on the new board")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    JsonNode t = fx.get(task);
+                    return t.get("column_id").asLong() == progress
+                            && t.get("tags").findValuesAsString("name").contains("needs-check")
+                            && "tester".equals(t.path("assignee").asString(null));
+                });
+        // the original board's rules are untouched
+        assertThat(http.get("/api/v1/boards/" + b[0] + "/rules")
+                        .json()
+                        .get("items")
+                        .findValues("column_id"))
+                .allSatisfy(id -> assertThat(id.asLong()).isEqualTo(b[3]));
+    }
+
+    @Test
+    void aTemplateRuleNamingSomeoneWhoLeftComesBackSwitchedOff() {
+        long[] b = new TaskFixtures(http).board("Leaver's board");
+        Http leaver = clientFor("template-leaver", defaultWorkspace, Role.MEMBER);
+        long leaverId =
+                leaver.get("/api/v1/auth/me").json().get("user").get("id").asLong();
+        rule(
+                b[0],
+                "name",
+                "Give it to the leaver",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "assign", "assignee", "template-leaver")));
+        String id = http.post("/api/v1/boards/" + b[0] + "/template", obj("name", "Leaver's template"))
+                .json()
+                .get("id")
+                .asString();
+        Response removed = http.delete("/api/v1/workspaces/" + defaultWorkspace + "/members/" + leaverId);
+        assertThat(removed.status()).as(removed.body()).isIn(200, 204);
+
+        Response copy = http.post("/api/v1/templates/" + id + "/boards", obj("name", "After the leaver"));
+        assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+        JsonNode rules =
+                http.get("/api/v1/boards/" + copy.id() + "/rules").json().get("items");
+        assertThat(rules).hasSize(1);
+        assertThat(rules.get(0).get("enabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theAgentPipelineMovesUnblockedBacklogWorkToReady() {
+        Response created = http.post("/api/v1/templates/agent-pipeline/boards", obj("name", "Pipeline with a rule"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long board = created.id();
+        long backlog = columnId(created.json(), "Backlog");
+        long ready = columnId(created.json(), "Ready");
+        JsonNode rule = http.get("/api/v1/boards/" + board + "/rules")
+                .json()
+                .get("items")
+                .get(0);
+        assertThat(rule.get("trigger").get("type").asString()).isEqualTo("task_unblocked");
+        assertThat(rule.get("conditions").get("column_id").asLong()).isEqualTo(backlog);
+        assertThat(rule.get("actions").get(0).get("column_id").asLong()).isEqualTo(ready);
+
+        TaskFixtures fx = new TaskFixtures(http);
+        long blocker = fx.task(board, "Design the API", "column_id", ready);
+        long waiting = fx.task(board, "Implement the API", "column_id", backlog);
+        assertThat(http.post("/api/v1/tasks/" + blocker + "/relations", obj("kind", "blocks", "task_id", waiting))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/tasks/" + blocker + "/complete", null).status())
+                .isEqualTo(200);
+        await("the unblocked task moved to Ready")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> fx.get(waiting).get("column_id").asLong() == ready);
+    }
+
+    private void rule(long board, Object... body) {
+        Response r = http.post("/api/v1/boards/" + board + "/rules", obj(body));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    private static long columnId(JsonNode board, String name) {
+        return board.get("columns")
+                .valueStream()
+                .filter(c -> c.get("name").asString().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asLong();
     }
 }

@@ -227,20 +227,8 @@ class WebSettingsTest extends ApiTest {
             browser.driver().findElement(By.id("tab-tokens")).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
             browser.waitVisible(By.cssSelector("#tab-members[aria-selected=true]"));
             assertThat(browser.js("return document.activeElement.id")).isEqualTo("tab-members");
-            Object overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth");
-            Object wide = browser.js("return [...document.querySelectorAll('body *')]"
-                    + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)"
-                    + ".map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ')");
-            assertThat(((Number) overflow).intValue())
-                    .as("elements wider than the screen: %s", wide)
-                    .isLessThanOrEqualTo(0);
-            for (WebElement input :
-                    browser.driver().findElements(By.cssSelector("#settings-view input, #settings-view select"))) {
-                Object labelled = browser.js(
-                        "const e = arguments[0]; return !!(e.labels && e.labels.length) || e.hasAttribute('aria-label')",
-                        input);
-                assertThat(labelled).as(input.getAttribute("id")).isEqualTo(true);
-            }
+            PageChecks.noSidewaysScroll(browser);
+            PageChecks.everyControlIsLabelled(browser, "#settings-view");
         } finally {
             browser.driver().manage().window().setSize(new Dimension(1400, 900));
         }
