@@ -29,14 +29,18 @@ read_one() {  # read_one < statement (ended by ;)
   { stmt bind; cat; } | pipeline
 }
 
-# the task view of TaskQueries (task_select.sql, which ends with its FROM line)
-task_select() { cat "$SQL_DIR/task_select.sql"; }
-task_columns() { sed '$d' "$SQL_DIR/task_select.sql"; }
+# the task view of TaskQueries: the rows ROWS selects or a write returns (as t), then the view's
+# columns (task_columns.sql) with EXTRA ones, its joins (task_joins.sql: each part read once for all
+# the rows) and the ORDER, if any
+view() {  # view ROWS EXTRA ORDER (ended by ;)
+  printf 'with t as materialized (%s)\n%s%s\n%s%s;\n' "$1" "$(cat "$SQL_DIR/task_columns.sql")" "${2:-}" \
+    "$(cat "$SQL_DIR/task_joins.sql")" "${3:+ order by $3}"
+}
+task_row() { echo "select $(cat "$SQL_DIR/task_row.sql")"; }
 
 # TaskQueries.written: a write of the task row that answers the task's view in the same statement
 written() {  # written SQL_FILE SED
-  printf 'with t as (%s\n returning *)\n%s\nfrom t join board_columns c on c.id = t.column_id;\n' \
-    "$(sed -e "${2:-}" "$SQL_DIR/$1.sql")" "$(task_columns)"
+  view "$(sed -e "${2:-}" "$SQL_DIR/$1.sql") returning *"
 }
 
 # Transactions.write: the driver sends BEGIN and the settings with the transaction's first statement
@@ -78,29 +82,24 @@ write_pgbench_scripts() {
 
   {
     echo '\set id random(:min, :max)'
-    printf '%s\n where t.workspace_id = :ws and t.id = :id and t.deleted_at is null;\n' "$(task_select)" | read_one
+    view "$(task_row) from tasks t where t.workspace_id = :ws and t.id = :id and t.deleted_at is null" | read_one
   } >"$PGB_DIR/get_task.sql"
 
-  # one script per column (pgbench picks one at random per transaction, as wrk picks a column)
+  # one script per column (pgbench picks one at random per transaction, as wrk picks a column); the
+  # service writes the limit and offset into the statement
   for col in "${COLUMN_IDS[@]}"; do
     {
       echo "\\set col $col"
-      echo '\set limit 100'
-      echo '\set offset 0'
-      printf '%s\n, (%s) as total\n%s\n where t.workspace_id = :ws and t.deleted_at is null and t.archived_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit :limit offset :offset;\n' \
-        "$(task_columns)" "$(cat "$SQL_DIR/column_total.sql")" "$(tail -1 "$SQL_DIR/task_select.sql")" | read_one
+      view "$(task_row) from tasks t where t.workspace_id = :ws and t.deleted_at is null and t.archived_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0" \
+        ", ($(cat "$SQL_DIR/column_total.sql")) as total" "t.column_id asc, t.position asc, t.id asc" | read_one
     } >"$PGB_DIR/list_column_$col.sql"
   done
 
   {
-    echo '\set limit 50'
-    echo '\set offset 0'
     stmt board_with_columns | read_one
     stmt board_counts | read_one
-    for col in "${COLUMN_IDS[@]}"; do
-      echo "\\set col $col"
-      printf '%s\n where t.column_id = :col and t.position is not null order by t.position limit :limit offset :offset;\n' "$(task_select)" | read_one
-    done
+    view "select x.* from board_columns bc cross join lateral ($(task_row) from tasks t where t.column_id = bc.id and t.position is not null order by t.position limit 50 offset 0) x where bc.board_id = :board" \
+      "" "t.column_id, t.position" | read_one
   } >"$PGB_DIR/board_state.sql"
 
   {

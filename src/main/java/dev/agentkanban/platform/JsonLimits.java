@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * What the application's JSON reader accepts, for every request body, import and tool call read with
@@ -25,6 +26,12 @@ public class JsonLimits {
     JsonFactoryBuilderCustomizer jsonReadLimits() {
         return factory -> factory.streamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    }
+
+    /** Property access through generated lambdas rather than reflection: the same JSON, written faster. */
+    @Bean
+    JsonMapperBuilderCustomizer blackbird() {
+        return mapper -> mapper.addModule(new BlackbirdModule());
     }
 
     @Bean

@@ -1,0 +1,11 @@
+select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
+       t.description, t.acceptance_criteria, t.status, t.cancel_reason, t.priority, t.epic, t.area, t.owner,
+       t.assignee, t.created_by, t.claimed_by, t.claim_expires_at, t.due_date,
+       (t.due_date < now() and t.status in ('pending', 'in_progress')) as overdue,
+       t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
+       t.column_entered_at, t.completed_at, t.archived_at,
+       greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
+       coalesce(cm.n, 0) as comment_count, tg.tags::text as tags, bl.blockers::text as blockers,
+       pa.parent_id, coalesce(st.done, 0) as subtasks_done, coalesce(st.total, 0) as subtasks_total,
+       coalesce(ci.done, 0) as items_done, coalesce(ci.total, 0) as items_total,
+       cf.fields::text as fields, coalesce(an.names, '[]')::text as assignees
