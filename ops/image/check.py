@@ -6,9 +6,11 @@
 Always: the config's entrypoint (the image's Java with the app's classpath file), a non-root user, the
 exposed port 8080, the mode argument, and that the files the entrypoint needs are in the layers (the
 Java binary executable, the classpath file, the main class, glibc's loader, the user in /etc/passwd).
-With --run: unpacks the layers into a root file system and starts the image's entrypoint in it
+When the image carries the start-up cache (/app/agent-kanban.aot, ops/image/aot.py), the entrypoint must
+load it. With --run: unpacks the layers into a root file system and starts the image's entrypoint in it
 (chroot, as the image's user, with its environment, a fresh /proc) against DATABASE_URL, then runs the
-image's health check command until /readyz answers 200. Needs root for chroot. Exits non-zero on any
+image's health check command until /readyz answers 200; with the cache it also counts the classes the
+start loaded from it (at least half, or the cache was refused). Needs root for chroot. Exits non-zero on any
 failure and says which.
 """
 import io, json, os, shutil, subprocess, sys, tarfile, tempfile, time
@@ -31,7 +33,7 @@ def main():
     print("entrypoint:", c.get("Entrypoint"), "cmd:", c.get("Cmd"))
     print("user:", c.get("User"), "ports:", list(c.get("ExposedPorts", {})), "workdir:", c.get("WorkingDir"))
     ep = c.get("Entrypoint") or []
-    if ep[:1] != ["/opt/java/bin/java"] or "@/app/jib-classpath-file" not in ep or ep[-1] != "dev.agentkanban.KanbanApplication":
+    if ep[:1] != ["/opt/java/bin/java"] or "@/app/aot-classpath-file" not in ep or ep[-1] != "dev.agentkanban.KanbanApplication":
         fail("entrypoint is not the image's java with the app's classpath")
     if (c.get("Cmd") or [None])[0] not in ("serve", "worker", "mcp"):
         fail("the default argument is not a mode")
@@ -48,7 +50,8 @@ def main():
         with tarfile.open(fileobj=io.BytesIO(blob(layer["digest"]))) as t:
             for m in t.getmembers():
                 files["/" + m.name.lstrip("./")] = m
-    need = {"/opt/java/bin/java": 0o755, "/lib64/ld-linux-x86-64.so.2": 0o755, "/app/jib-classpath-file": None,
+    need = {"/opt/java/bin/java": 0o755, "/lib64/ld-linux-x86-64.so.2": 0o755, "/app/aot-classpath-file": None,
+            "/app/agent-kanban-app.jar": None,
             "/app/classes/dev/agentkanban/KanbanApplication.class": None,
             "/app/classes/dev/agentkanban/ops/HealthCheck.class": None, "/etc/passwd": None}
     for f, mode in need.items():
@@ -58,10 +61,14 @@ def main():
             fail(f + " is not executable")
     if (":%s:" % uid) not in outer_text(manifest, blob, "/etc/passwd"):
         fail("uid %s is not in /etc/passwd" % uid)
+    cached = "/app/agent-kanban.aot" in files
+    if cached != ("-XX:AOTCache=/app/agent-kanban.aot" in ep):
+        fail("the entrypoint's -XX:AOTCache and the cache file /app/agent-kanban.aot disagree")
+    print("start-up cache: " + ("/app/agent-kanban.aot, %.0f MB" % (files["/app/agent-kanban.aot"].size / 1e6) if cached else "none"))
     print("layers: %d, files: %d, image: %.0f MB" % (len(manifest["layers"]), len(files), os.path.getsize(path) / 1e6))
     print("config OK")
     if run_db:
-        run(manifest, blob, c, run_db)
+        run(manifest, blob, c, run_db, cached)
 
 def outer_text(manifest, blob, name):
     for layer in manifest["layers"]:
@@ -71,7 +78,7 @@ def outer_text(manifest, blob, name):
                     return t.extractfile(m).read().decode()
     return ""
 
-def run(manifest, blob, c, database_url):
+def run(manifest, blob, c, database_url, cached):
     root = tempfile.mkdtemp(prefix="kanban-rootfs-")
     os.chmod(root, 0o755)  # "/" of the image, which its non-root user must be able to enter
     try:
@@ -83,6 +90,9 @@ def run(manifest, blob, c, database_url):
         env = dict(e.split("=", 1) for e in c.get("Env", []))
         port = "18531"
         env.update({"PORT": port, "DATABASE_URL": database_url})
+        if cached:
+            # where each class came from: "shared objects file" is the cache
+            env["JAVA_TOOL_OPTIONS"] = env.get("JAVA_TOOL_OPTIONS", "") + " -Xlog:class+load=info:file=/tmp/class-load-%p.txt"
         health = c["Labels"]["dev.agentkanban.healthcheck"].split()
         user = c["User"]
         envargs = ["env", "-i"] + ["%s=%s" % kv for kv in env.items()]
@@ -105,6 +115,14 @@ def run(manifest, blob, c, database_url):
                 if time.time() - start > 180:
                     fail("not ready within 180 s:\n" + open(log.name).read()[-3000:])
                 time.sleep(1)
+            if cached:
+                # the entrypoint's own log is the largest (the health check commands load few classes)
+                logs = [os.path.join(root, "tmp", n) for n in os.listdir(os.path.join(root, "tmp")) if n.startswith("class-load-")]
+                loads = open(max(logs, key=os.path.getsize)).read().splitlines()
+                shared = sum(1 for l in loads if "source: shared objects file" in l)
+                print("%d of %d classes loaded from the start-up cache" % (shared, len(loads)))
+                if shared * 2 < len(loads):
+                    fail("the entrypoint did not use the start-up cache")
             lines = [l for l in open(log.name).read().splitlines() if l.startswith("{")]
             if not lines:
                 fail("no JSON log lines (the image sets LOG_FORMAT=json)")

@@ -26,8 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Identities {
 
-    /** A hash of a random string: checked when the user does not exist, so both failures take as long. */
-    private final String dummyHash;
+    /**
+     * A hash of a random string: checked when the user does not exist, so both failures take as long.
+     * Made at the first such sign-in, not at start: hashing in the still-interpreted JVM cost the
+     * start-up about a tenth of a second (issue #19).
+     */
+    private volatile String dummyHash;
 
     private final IdentityRepository repo;
     private final Credentials credentials;
@@ -67,7 +71,15 @@ public class Identities {
         this.tx = tx;
         this.workspaces = workspaces;
         this.sessionsEnabled = sessionsEnabled;
-        this.dummyHash = passwords.encode(java.util.UUID.randomUUID().toString());
+    }
+
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            hash = passwords.encode(java.util.UUID.randomUUID().toString());
+            dummyHash = hash;
+        }
+        return hash;
     }
 
     // ---- sign-in ----
@@ -103,7 +115,7 @@ public class Identities {
             return ldapLogin(name, password, code, found.map(c -> c.user().id()).orElse(null));
         }
         String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
-        boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash : hash);
+        boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash() : hash);
         if (found.isEmpty() || hash == null || !matches || found.get().user().disabled()) {
             throw invalidCredentials(name, found.map(c -> c.user().id()).orElse(null));
         }
