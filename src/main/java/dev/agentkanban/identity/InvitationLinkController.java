@@ -8,7 +8,10 @@ import dev.agentkanban.identity.IdentityRequests.RedeemInvitation;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -16,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * Invitation links: created by a workspace admin (the answer holds the link to copy; its secret sits
+ * Invitation links: created, listed (while unused and unexpired) and withdrawn by a workspace admin (the answer holds the link to copy; its secret sits
  * after {@code #}, so it never reaches a server log), read and redeemed by whoever opens it. The
  * secret travels in request bodies, never in a URL the server sees.
  */
@@ -57,6 +60,19 @@ class InvitationLinkController {
                         c.token(),
                         page + c.token(),
                         c.mailed()));
+    }
+
+    /** The workspace's unused, unexpired links (without their secrets), newest first. */
+    @GetMapping("/api/v1/workspaces/{id}/invitation-links")
+    List<SignInRepository.PendingLink> pending(@PathVariable long id) {
+        return links.pending(CurrentCaller.get(), id);
+    }
+
+    /** Withdraws an unused link. */
+    @DeleteMapping("/api/v1/workspaces/{id}/invitation-links/{invitationId}")
+    ResponseEntity<Void> revoke(@PathVariable long id, @PathVariable long invitationId) {
+        links.revoke(CurrentCaller.get(), id, invitationId);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/v1/invitations/link/info")

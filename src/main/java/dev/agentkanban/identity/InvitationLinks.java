@@ -7,6 +7,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.MailQueue;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -65,10 +66,7 @@ class InvitationLinks {
      * appended after {@code #}. Mailed to {@code email} when given and mail is configured.
      */
     CreatedLink create(Caller caller, long workspaceId, Role role, String email, Integer expiresInHours, String page) {
-        var workspace = identities.workspace(caller, workspaceId);
-        if (workspace.role() != Role.ADMIN) {
-            throw Roles.forbidden("only the workspace's admins can invite");
-        }
+        var workspace = administered(caller, workspaceId);
         Duration ttl = expiresInHours == null ? DEFAULT_TTL : Duration.ofHours(expiresInHours);
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
             throw ApiException.invalid("expires_in_hours", "must be between 1 and " + MAX_TTL.toHours());
@@ -104,6 +102,32 @@ class InvitationLinks {
             return created;
         });
         return new CreatedLink(id, workspaceId, role, address, expires, token, mailed[0]);
+    }
+
+    private IdentityRecords.Workspace administered(Caller caller, long workspaceId) {
+        var workspace = identities.workspace(caller, workspaceId);
+        if (workspace.role() != Role.ADMIN) {
+            throw Roles.forbidden("only the workspace's admins can invite");
+        }
+        return workspace;
+    }
+
+    /** The workspace's links that still work (unused, unexpired), for its admins. */
+    List<SignInRepository.PendingLink> pending(Caller caller, long workspaceId) {
+        administered(caller, workspaceId);
+        return tx.execute(s -> links.pendingLinks(workspaceId));
+    }
+
+    /** Withdraws an unused link: it stops working at once (404 when it is used, expired or unknown). */
+    void revoke(Caller caller, long workspaceId, long id) {
+        administered(caller, workspaceId);
+        tx.executeWithoutResult(s -> {
+            if (!links.deleteLink(workspaceId, id)) {
+                throw unknown();
+            }
+            securityLog.record(
+                    caller.userId(), "invitation_link_revoked", null, workspaceId, Map.of("invitation_id", id));
+        });
     }
 
     private static String invitationText(Caller inviter, String workspace, Role role, Instant expires, String link) {

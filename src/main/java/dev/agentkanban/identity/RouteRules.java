@@ -267,6 +267,8 @@ final class RouteRules {
                 "POST /api/v1/import/csv",
                 "POST /api/v1/import/json",
                 "POST /api/v1/import/trello");
+        // how far a running import is (issue 17): its starter's and the admins' (the handler narrows)
+        workspace(Scope.READ, Role.VIEWER, "GET /api/v1/import/progress/{id}");
         // people in the loop (issue 15): assignees, watchers, the inbox
         workspace(Scope.READ, Role.VIEWER, "GET /api/v1/tasks/{id}/assignees");
         workspace(
@@ -316,7 +318,12 @@ final class RouteRules {
                 "POST /api/v1/auth/two-factor/disable");
         named(Scope.READ, Role.VIEWER, "GET /api/v1/workspaces/{id}/two-factor");
         named(Scope.ADMIN, Role.ADMIN, "PUT /api/v1/workspaces/{id}/two-factor");
-        named(Scope.ADMIN, Role.ADMIN, "POST /api/v1/workspaces/{id}/invitation-links");
+        named(
+                Scope.ADMIN,
+                Role.ADMIN,
+                "POST /api/v1/workspaces/{id}/invitation-links",
+                "GET /api/v1/workspaces/{id}/invitation-links",
+                "DELETE /api/v1/workspaces/{id}/invitation-links/{invitationId}");
         open("POST /api/v1/invitations/link/info", "POST /api/v1/invitations/link/redeem");
         self(Scope.WRITE, "POST /api/v1/invitations/link/accept");
         rule("GET /api/v1/security/audit", Scope.ADMIN, On.USERS, Role.ADMIN);

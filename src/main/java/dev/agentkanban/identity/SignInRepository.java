@@ -271,6 +271,36 @@ class SignInRepository {
 
     record LinkInvitation(long id, long workspaceId, String workspaceName, Role role, Instant expiresAt) {}
 
+    /** An unused, unexpired invitation link of a workspace, as its admins see it (never its secret). */
+    record PendingLink(long id, Role role, String email, Instant expiresAt, Instant createdAt, String invitedBy) {}
+
+    /** The workspace's links that still work, newest first. */
+    List<PendingLink> pendingLinks(long workspaceId) {
+        return jdbc.sql("""
+                select i.id, i.role, i.email, i.expires_at, i.created_at, u.username
+                from workspace_invitations i left join users u on u.id = i.invited_by
+                where i.workspace_id = :ws and i.token_hash is not null and i.expires_at > now()
+                order by i.created_at desc, i.id desc
+                """)
+                .param("ws", workspaceId)
+                .query((rs, n) -> new PendingLink(
+                        rs.getLong(1),
+                        Role.fromWire(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(),
+                        rs.getObject(5, OffsetDateTime.class).toInstant(),
+                        rs.getString(6)))
+                .list();
+    }
+
+    /** Withdraws one of the workspace's links (used or expired ones are gone already); false when there is none. */
+    boolean deleteLink(long workspaceId, long id) {
+        return jdbc.sql("""
+                        delete from workspace_invitations
+                        where workspace_id = :ws and id = :id and token_hash is not null and expires_at > now()
+                        """).param("ws", workspaceId).param("id", id).update() == 1;
+    }
+
     /** The unexpired invitation of a link, without taking it (to show whom it invites where). */
     Optional<LinkInvitation> invitationLink(String tokenHash) {
         return jdbc.sql("""

@@ -24,6 +24,7 @@ import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
+import dev.agentkanban.transfer.ImportProgress.Progress;
 import dev.agentkanban.transfer.TransferRepository.ExportedTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -240,6 +241,11 @@ class CsvTransfer {
 
     /** Imports the rows; a dry run writes them in a transaction that is rolled back (its report is the preview). */
     CsvReport importCsv(String text, BoardTarget target, boolean dryRun) {
+        return importCsv(text, target, dryRun, Progress.NONE);
+    }
+
+    /** As {@link #importCsv(String, BoardTarget, boolean)}, counting the rows written into {@code progress}. */
+    CsvReport importCsv(String text, BoardTarget target, boolean dryRun, Progress progress) {
         Roles.require(Role.MEMBER);
         requireBoard(target);
         RequestContext ctx = CurrentRequest.get();
@@ -280,12 +286,13 @@ class CsvTransfer {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors.size() > 50 ? errors.subList(0, 50) : errors);
         }
+        progress.total(parsed.size());
         return dryRun
-                ? tx.rehearse(() -> write(parsed, target, ignored))
-                : tx.write(() -> write(parsed, target, ignored));
+                ? tx.rehearse(() -> write(parsed, target, ignored, progress))
+                : tx.write(() -> write(parsed, target, ignored, progress));
     }
 
-    private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored) {
+    private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored, Progress progress) {
         Optional<Board> found = targets.find(target, target.name());
         boolean create = found.isEmpty();
         Board board = found.orElseGet(
@@ -312,6 +319,7 @@ class CsvTransfer {
         Map<Long, Long> newIds = new HashMap<>();
         Map<Long, int[]> counts = new LinkedHashMap<>();
         board.columns().forEach(c -> counts.put(c.id(), new int[1]));
+        int written = 0;
         for (Parsed p : rows) {
             BoardColumn column = p.column() == null
                     ? board.columns().getFirst()
@@ -346,6 +354,7 @@ class CsvTransfer {
                 tags.setByNames(new TaskRef(id, board.id(), CurrentRequest.get().workspaceId()), p.tags());
             }
             imported.announce(id, SOURCE);
+            progress.done(++written);
             counts.get(column.id())[0]++;
             if (p.id() != null) {
                 newIds.put(p.id(), id);

@@ -90,6 +90,8 @@ class JsonExport {
         g.writeStringProperty("slug", workspace.slug());
         g.writeStringProperty("name", workspace.name());
         g.writeEndObject();
+        // how many tasks follow, so that a restore can tell how far it is (ImportProgress)
+        g.writeNumberProperty("task_count", repo.taskCount(ws));
 
         g.writeArrayPropertyStart("tags");
         repo.stream(TransferRepository.TAGS_SQL, Map.of("ws", ws), rs -> {

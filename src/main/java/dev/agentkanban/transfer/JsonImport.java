@@ -27,6 +27,7 @@ import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.task.TaskArchive;
 import dev.agentkanban.task.Tasks;
+import dev.agentkanban.transfer.ImportProgress.Progress;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -150,6 +151,14 @@ class JsonImport {
 
     /** Restores the document read from {@code in}; 409 when the workspace has boards, 400/422 for a bad document. */
     Restored restore(InputStream in) {
+        return restore(in, Progress.NONE);
+    }
+
+    /**
+     * As {@link #restore(InputStream)}, counting the tasks restored into {@code progress}; the total is
+     * the document's {@code task_count} (written by exports since V36; older documents have none).
+     */
+    Restored restore(InputStream in, Progress progress) {
         Roles.require(Role.MEMBER);
         return tx.write(() -> {
             RequestContext ctx = CurrentRequest.get();
@@ -161,7 +170,7 @@ class JsonImport {
             try (JsonParser p = json.createParser(in)) {
                 // the history arrives row by row: the flow figures are rebuilt once, set-based, at the end
                 return flowFigures.deferred(
-                        ctx.workspaceId(), () -> new Reader(ctx.workspaceId(), ctx.actor(), p).read());
+                        ctx.workspaceId(), () -> new Reader(ctx.workspaceId(), ctx.actor(), p, progress).read());
             } catch (StreamConstraintsException e) {
                 throw JsonLimits.refused(e);
             } catch (StreamReadException e) {
@@ -179,6 +188,7 @@ class JsonImport {
         private final long ws;
         private final String actor;
         private final JsonParser p;
+        private final Progress progress;
         private final Map<Long, Long> boardIds = new HashMap<>();
         private final Map<Long, Long> taskIds = new HashMap<>();
         private final Map<Long, Long> goneBoards = new HashMap<>();
@@ -193,10 +203,12 @@ class JsonImport {
         private int evidence;
         private int history;
 
-        Reader(long ws, String actor, JsonParser p) {
+        Reader(long ws, String actor, JsonParser p, Progress progress) {
             this.ws = ws;
             this.actor = actor;
             this.p = p;
+            this.progress = progress;
+            progress.done(0);
         }
 
         Restored read() {
@@ -216,6 +228,11 @@ class JsonImport {
                     case "version" -> {
                         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getIntValue() != JsonExport.VERSION) {
                             throw invalid("version", "this server reads version " + JsonExport.VERSION);
+                        }
+                    }
+                    case "task_count" -> {
+                        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
+                            progress.total((int) Math.min(Integer.MAX_VALUE, p.getLongValue()));
                         }
                     }
                     case "tags" -> tags(p.readValueAsTree());
@@ -506,6 +523,7 @@ class JsonImport {
                 taskIds.put(t.get("id").asLong(), id);
             }
             restoredTasks.add(id);
+            progress.done(restoredTasks.size());
             board.tasks++;
             for (JsonNode tag : t.path("tags")) {
                 String name = tag.asString().strip();

@@ -13,6 +13,7 @@ import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.transfer.ImportProgress.Progress;
 import dev.agentkanban.transfer.TodoMarkdown.Document;
 import dev.agentkanban.transfer.TodoMarkdown.Item;
 import dev.agentkanban.transfer.TodoMarkdown.Section;
@@ -136,12 +137,20 @@ class TodoImport {
     }
 
     TodoReport run(String text, BoardTarget target, boolean dryRun) {
-        Roles.require(Role.MEMBER);
-        Document doc = TodoMarkdown.parse(text);
-        return dryRun ? tx.read(() -> importInto(doc, target, true)) : tx.write(() -> importInto(doc, target, false));
+        return run(text, target, dryRun, Progress.NONE);
     }
 
-    private TodoReport importInto(Document doc, BoardTarget target, boolean dryRun) {
+    /** As {@link #run(String, BoardTarget, boolean)}, counting the file's tasks gone through into {@code progress}. */
+    TodoReport run(String text, BoardTarget target, boolean dryRun, Progress progress) {
+        Roles.require(Role.MEMBER);
+        Document doc = TodoMarkdown.parse(text);
+        progress.total(doc.items().size());
+        return dryRun
+                ? tx.read(() -> importInto(doc, target, true, progress))
+                : tx.write(() -> importInto(doc, target, false, progress));
+    }
+
+    private TodoReport importInto(Document doc, BoardTarget target, boolean dryRun, Progress progress) {
         RequestContext ctx = CurrentRequest.get();
         String name = target.name() != null ? target.name() : DEFAULT_BOARD;
         Optional<Board> found = targets.find(target, DEFAULT_BOARD);
@@ -164,7 +173,9 @@ class TodoImport {
                 byColumn.putIfAbsent(t.name(), t);
             }
         }
+        int seen = 0;
         for (Item item : doc.items()) {
+            progress.done(seen++);
             Target column = columns.get(item.section());
             int[] c = counts.get(column.name());
             c[0]++;
@@ -183,6 +194,7 @@ class TodoImport {
                 imported.announce(id, SOURCE);
             }
         }
+        progress.done(seen);
         List<ColumnReport> report = new ArrayList<>();
         int[] total = new int[3];
         counts.forEach((column, c) -> {

@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -43,6 +44,7 @@ class TransferController {
     private final JsonExport jsonExport;
     private final JsonImport jsonImport;
     private final TrelloImport trello;
+    private final ImportProgress progress;
     private final JsonMapper json;
 
     TransferController(
@@ -52,6 +54,7 @@ class TransferController {
             JsonExport jsonExport,
             JsonImport jsonImport,
             TrelloImport trello,
+            ImportProgress progress,
             JsonMapper json) {
         this.todoImport = todoImport;
         this.todoExport = todoExport;
@@ -59,6 +62,7 @@ class TransferController {
         this.jsonExport = jsonExport;
         this.jsonImport = jsonImport;
         this.trello = trello;
+        this.progress = progress;
         this.json = json;
     }
 
@@ -69,21 +73,34 @@ class TransferController {
     TodoReport importTodo(
             @RequestBody byte[] body,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
-        return todoImport.run(text(body, type), BoardTarget.of(boardId, board), dryRun);
+        return progress.track(
+                progressId,
+                "todo-md",
+                dryRun,
+                "tasks",
+                p -> todoImport.run(text(body, type), BoardTarget.of(boardId, board), dryRun, p));
     }
 
     /** A TODO.md file as the {@code file} part of a form upload. */
     @PostMapping(path = "/import/todo-md", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     TodoReport importTodoFile(
             @RequestPart("file") MultipartFile file,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board)
             throws IOException {
-        return todoImport.run(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board), dryRun);
+        String text = text(file.getBytes(), contentType(file));
+        return progress.track(
+                progressId,
+                "todo-md",
+                dryRun,
+                "tasks",
+                p -> todoImport.run(text, BoardTarget.of(boardId, board), dryRun, p));
     }
 
     @GetMapping(path = "/export/todo-md")
@@ -117,20 +134,29 @@ class TransferController {
     CsvTransfer.CsvReport importCsv(
             @RequestBody byte[] body,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
-        return csv.importCsv(text(body, type), BoardTarget.of(boardId, board), dryRun);
+        return progress.track(
+                progressId,
+                "csv",
+                dryRun,
+                "rows",
+                p -> csv.importCsv(text(body, type), BoardTarget.of(boardId, board), dryRun, p));
     }
 
     @PostMapping(path = "/import/csv", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     CsvTransfer.CsvReport importCsvFile(
             @RequestPart("file") MultipartFile file,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board)
             throws IOException {
-        return csv.importCsv(text(file.getBytes(), contentType(file)), BoardTarget.of(boardId, board), dryRun);
+        String text = text(file.getBytes(), contentType(file));
+        return progress.track(
+                progressId, "csv", dryRun, "rows", p -> csv.importCsv(text, BoardTarget.of(boardId, board), dryRun, p));
     }
 
     /** The whole workspace as one JSON document, written while it is read (see JsonExport). */
@@ -143,9 +169,14 @@ class TransferController {
 
     /** Restores a workspace document into the request's workspace, which must have no boards (409 otherwise). */
     @PostMapping(path = "/import/json", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JsonImport.Restored> importJson(HttpServletRequest request) throws IOException {
+    ResponseEntity<JsonImport.Restored> importJson(
+            HttpServletRequest request,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId)
+            throws IOException {
+        InputStream in = request.getInputStream();
         try {
-            return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(request.getInputStream()));
+            return ResponseEntity.status(HttpStatus.CREATED)
+                    .body(progress.track(progressId, "json", false, "tasks", p -> jsonImport.restore(in, p)));
         } catch (JacksonIOException e) {
             // the body broke off or ran over the size limit while it was read: the problem handler tells which
             throw new HttpMessageNotReadableException(
@@ -154,9 +185,13 @@ class TransferController {
     }
 
     @PostMapping(path = "/import/json", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<JsonImport.Restored> importJsonFile(@RequestPart("file") MultipartFile file) throws IOException {
+    ResponseEntity<JsonImport.Restored> importJsonFile(
+            @RequestPart("file") MultipartFile file,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId)
+            throws IOException {
         try (InputStream in = file.getInputStream()) {
-            return ResponseEntity.status(HttpStatus.CREATED).body(jsonImport.restore(in));
+            return ResponseEntity.status(HttpStatus.CREATED)
+                    .body(progress.track(progressId, "json", false, "tasks", p -> jsonImport.restore(in, p)));
         }
     }
 
@@ -164,14 +199,17 @@ class TransferController {
     @PostMapping(path = "/import/trello", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TrelloImport.TrelloReport> importTrello(
             @RequestBody JsonNode export,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "name", required = false) String name,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun) {
-        return created(trello.importBoard(export, name, dryRun));
+        return created(progress.track(
+                progressId, "trello", dryRun, "cards", p -> trello.importBoard(export, name, dryRun, p)));
     }
 
     @PostMapping(path = "/import/trello", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<TrelloImport.TrelloReport> importTrelloFile(
             @RequestPart("file") MultipartFile file,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "name", required = false) String name,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun)
             throws IOException {
@@ -181,7 +219,19 @@ class TransferController {
         } catch (StreamReadException e) {
             throw ApiException.badRequest("the file is not valid JSON: " + e.getOriginalMessage());
         }
-        return created(trello.importBoard(export, name, dryRun));
+        JsonNode read = export;
+        return created(
+                progress.track(progressId, "trello", dryRun, "cards", p -> trello.importBoard(read, name, dryRun, p)));
+    }
+
+    /**
+     * How far the import started with the {@value ImportProgress#HEADER} header {@code id} is: items
+     * done of the total, and its state ({@code running}, {@code finished}, {@code failed} with the
+     * refusal's detail). Only its starter and the workspace's admins see it; everyone else gets 404.
+     */
+    @GetMapping("/import/progress/{id}")
+    ImportProgress.View progress(@PathVariable String id) {
+        return progress.get(id);
     }
 
     private static ResponseEntity<TrelloImport.TrelloReport> created(TrelloImport.TrelloReport report) {

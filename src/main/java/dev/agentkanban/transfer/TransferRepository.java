@@ -80,6 +80,14 @@ class TransferRepository {
                 .single();
     }
 
+    /** The tasks a workspace export writes (every board's, archived and trashed ones included). */
+    long taskCount(long ws) {
+        return jdbc.sql("select count(*) from tasks where workspace_id = :ws")
+                .param("ws", ws)
+                .query(Long.class)
+                .single();
+    }
+
     List<Existing> existing(long ws, long boardId) {
         return jdbc.sql("""
                 select id, column_id, title, metadata->>'original_id' as original_id from tasks

@@ -23,6 +23,7 @@ import dev.agentkanban.task.Position;
 import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.task.TaskArchive;
 import dev.agentkanban.task.TaskRef;
+import dev.agentkanban.transfer.ImportProgress.Progress;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -180,6 +181,11 @@ class TrelloImport {
      * report (board id 0, {@code dry_run} true) says exactly what a real run would create, map and skip.
      */
     TrelloReport importBoard(JsonNode export, String boardName, boolean dryRun) {
+        return importBoard(export, boardName, dryRun, Progress.NONE);
+    }
+
+    /** As {@link #importBoard(JsonNode, String, boolean)}, counting the cards written into {@code progress}. */
+    TrelloReport importBoard(JsonNode export, String boardName, boolean dryRun, Progress progress) {
         Roles.require(Role.MEMBER);
         if (export == null
                 || !export.isObject()
@@ -187,14 +193,16 @@ class TrelloImport {
             throw ApiException.invalid(
                     "trello", "not a Trello board export: expected a JSON object with \"lists\" and \"cards\"");
         }
+        progress.total(export.path("cards").size());
         return dryRun
-                ? tx.rehearse(() -> new Run(export).run(boardName)).previewed()
-                : tx.write(() -> new Run(export).run(boardName));
+                ? tx.rehearse(() -> new Run(export, progress).run(boardName)).previewed()
+                : tx.write(() -> new Run(export, progress).run(boardName));
     }
 
     /** One import: the export's parts indexed by their Trello ids, and what the report says. */
     private final class Run {
         private final JsonNode export;
+        private final Progress progress;
         private final RequestContext ctx = CurrentRequest.get();
         private final Map<String, String> memberNames = new HashMap<>();
         private final Map<String, JsonNode> labels = new HashMap<>();
@@ -213,8 +221,9 @@ class TrelloImport {
         private int attachments;
         private int archived;
 
-        Run(JsonNode export) {
+        Run(JsonNode export, Progress progress) {
             this.export = export;
+            this.progress = progress;
         }
 
         TrelloReport run(String boardName) {
@@ -302,6 +311,8 @@ class TrelloImport {
             cards.sort(Comparator.comparingInt((JsonNode c) ->
                             listOrder.getOrDefault(c.path("idList").asString(""), Integer.MAX_VALUE))
                     .thenComparingDouble(c -> c.path("pos").asDouble(0)));
+            progress.done(0);
+            int written = 0;
             for (JsonNode card : cards) {
                 BoardColumn column = columnOfList.get(card.path("idList").asString(""));
                 if (column == null) {
@@ -310,6 +321,7 @@ class TrelloImport {
                 }
                 int index = perColumn.merge(column.id(), 1, Integer::sum);
                 card(board, column, Position.renumbered(index - 1), card);
+                progress.done(++written);
             }
             List<ListReport> listReport = new ArrayList<>();
             for (int i = 0; i < kept.size(); i++) {

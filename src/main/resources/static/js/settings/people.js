@@ -1,7 +1,8 @@
 // Members of the workspace (add by username, change role, remove; the API's role rules apply: a
 // member cannot raise themself) and, for system admins, the users of the server (create, disable,
 // reset a password; people and agents told apart). Admins also invite by link: the link (shown once,
-// with a copy button) or a mail holding it, when the server sends mail.
+// with a copy button) or a mail holding it, when the server sends mail; unused links are listed and
+// can be withdrawn.
 import { get, post, put, patch, del, query } from '../api.js';
 import { h, options, when } from '../dom.js';
 import { toast, confirmDialog, promptDialog } from '../ui.js';
@@ -78,6 +79,26 @@ function inviteBlock(ctx) {
   const hours = h('input', { type: 'number', id: 'invite-hours', min: 1, max: 720, value: 72, required: true });
   const email = h('input', { type: 'email', id: 'invite-email', maxlength: 320, autocomplete: 'off' });
   const issued = h('div', { id: 'invite-issued', 'aria-live': 'polite' });
+  const pending = h('div', { id: 'invite-list' });
+
+  async function reload() {
+    const links = await get(`/api/v1/workspaces/${ws}/invitation-links`);
+    pending.replaceChildren(table('Unused invitation links', ['Role', 'Sent to', 'Expires', 'Created by', ''], links.map((l) => [
+      l.role, l.email || h('span', { class: 'muted' }, 'link only'), when(l.expires_at, true), l.invited_by || '',
+      h('button', { type: 'button', class: 'danger revoke-invitation', 'aria-label': `Withdraw the ${l.role} invitation${l.email ? ` sent to ${l.email}` : ''} created ${when(l.created_at, true)}`,
+        on: { click: async () => {
+          if (!await confirmDialog({ title: 'Withdraw invitation?', message: 'The link stops working at once; whoever has it cannot join with it.', okLabel: 'Withdraw' })) return;
+          try {
+            await del(`/api/v1/workspaces/${ws}/invitation-links/${l.id}`);
+            toast('Invitation withdrawn.', 'ok');
+          } catch (err) {
+            toast(`Not withdrawn: ${err.explanation || err.message}`, 'error');
+          }
+          await reload();
+        } } }, 'Withdraw'),
+    ]), 'No unused invitation links.'));
+  }
+
   const form = h('form', { class: 'settings-form', id: 'invite-form', on: { submit: async (e) => {
     e.preventDefault();
     const address = email.value.trim();
@@ -96,12 +117,14 @@ function inviteBlock(ctx) {
     } catch (err) {
       toast(`Invitation not created: ${err.explanation || err.message}`, 'error');
     }
+    await reload();
   } } },
   field('Role', role),
   field('Expires after (hours)', hours, 'From 1 hour to 30 days (720 hours)'),
   field('E-mail address (optional)', email, 'The link is mailed there when this server sends mail'),
   h('button', { type: 'submit', class: 'primary', id: 'invite-create' }, 'Create invitation link'));
-  return block('Invite by link', form, issued);
+  reload().catch((err) => toast(`Cannot list the invitations: ${err.explanation || err.message}`, 'error'));
+  return block('Invite by link', form, issued, h('h4', {}, 'Unused links'), pending);
 }
 
 export async function usersTab(panel, ctx) {

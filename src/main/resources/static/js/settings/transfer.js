@@ -1,6 +1,8 @@
 // Import and export: upload a TODO.md, a Trello board export, a CSV or a workspace JSON document; a
 // dry run shows what would be created, mapped and skipped before anything is written; the upload
-// shows its progress (percent sent, then "the server is importing" until the answer); the report follows. Export downloads the board (TODO.md, CSV) or the workspace (JSON).
+// shows its progress (percent sent), then the server's own count of the items it went through ("1,200
+// of 5,000 cards", read from GET /api/v1/import/progress/{id}, which any instance answers); the report
+// follows. Export downloads the board (TODO.md, CSV) or the workspace (JSON).
 import { get, api, session, query } from '../api.js';
 import { h, options } from '../dom.js';
 import { toast } from '../ui.js';
@@ -22,16 +24,46 @@ async function guess(file) {
   return /"(lists|cards|idBoard)"\s*:/.test(head) ? 'trello' : 'json';
 }
 
+/** A random (version 4) UUID: the id the page chooses for the import's progress. */
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID(); // only in secure contexts (HTTPS, localhost)
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Asks the server how far the import {@code id} is, every half second until {@code stop()} is called,
+ * passing each answer to {@code onProgress}. A 404 means the import has not started yet (the body is
+ * still on its way), and any other failure is skipped: the import's own answer decides.
+ */
+function follow(id, onProgress) {
+  let stopped = false;
+  let timer = null;
+  const ask = async () => {
+    try {
+      const p = await get(`/api/v1/import/progress/${id}`);
+      if (!stopped && p.state === 'running') onProgress(p);
+    } catch { /* not started yet, or a moment's failure */ }
+    if (!stopped) timer = setTimeout(ask, 500);
+  };
+  timer = setTimeout(ask, 200);
+  return () => { stopped = true; clearTimeout(timer); };
+}
+
 /**
  * POSTs the file as the raw request body of its format's type (a form upload would be held to the
  * smaller upload limit instead of IMPORT_MAX_BYTES, refusing a 10 MB Trello export), reporting upload progress (0..1, then null once the whole body is
  * sent and the server is working); answers the parsed report.
  */
-function upload(path, type, file, onProgress) {
+function upload(path, type, file, progressId, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('X-Progress-Id', progressId);
     if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
     if (session.workspaceId != null) xhr.setRequestHeader('X-Workspace-Id', String(session.workspaceId));
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
@@ -69,16 +101,30 @@ export async function transferTab(panel, ctx) {
   const format = h('select', { id: 'import-format' }, options(Object.entries(FORMATS).map(([k, f]) => [k, f.label]), 'todo'));
   const target = h('select', { id: 'import-board' }, options([['', 'a new board'], ...boards.map((b) => [b.id, b.name])], ''));
   const newName = h('input', { type: 'text', id: 'import-name', maxlength: 200, placeholder: 'Name of the new board' });
-  const progress = h('progress', { id: 'import-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
+  const progress = h('progress', { id: 'import-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Import progress' });
   const progressStatus = h('p', { id: 'import-progress-status', role: 'status', class: 'muted', hidden: true });
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
+  let counted = false; // the server's count, once it came, wins over the upload's end
   const showProgress = (x) => {
     if (x === null) {
+      if (counted) return;
       progress.removeAttribute('value'); // indeterminate: the upload is done, the import runs
       progressStatus.textContent = 'Uploaded; the server is importing…';
     } else {
       progress.value = x;
       progressStatus.textContent = `Uploading… ${Math.round(x * 100)}%`;
+    }
+  };
+  const showCount = (p) => {
+    if (!p.done && p.total == null) return;
+    counted = true;
+    const verb = p.dry_run ? 'Previewing' : 'Importing';
+    if (p.total) {
+      progress.value = p.done / p.total;
+      progressStatus.textContent = `${verb}… ${p.done.toLocaleString()} of ${p.total.toLocaleString()} ${p.unit}`;
+    } else {
+      progress.removeAttribute('value');
+      progressStatus.textContent = `${verb}… ${p.done.toLocaleString()} ${p.unit}`;
     }
   };
   const previewButton = h('button', { type: 'button', id: 'import-preview' }, 'Preview');
@@ -114,8 +160,11 @@ export async function transferTab(panel, ctx) {
     showProgress(0);
     previewButton.disabled = true;
     confirmButton.disabled = true;
+    const id = uuid();
+    counted = false;
+    const stop = follow(id, showCount);
     try {
-      const r = await upload(`${f.path}${params(dryRun)}`, f.type, chosen, showProgress);
+      const r = await upload(`${f.path}${params(dryRun)}`, f.type, chosen, id, showProgress);
       progress.value = 1;
       result.replaceChildren(h('div', { class: `panel-notice ${dryRun ? 'notice-info' : 'notice-ok'}`, id: dryRun ? 'import-preview-report' : 'import-report' },
         h('h4', {}, dryRun ? 'Preview: nothing has been written yet' : 'Imported'), report(r)));
@@ -128,6 +177,7 @@ export async function transferTab(panel, ctx) {
       result.replaceChildren(h('div', { class: 'panel-notice notice-conflict', role: 'alert' }, `Import refused: ${err.message}`,
         err.problem?.errors ? report({ errors: err.problem.errors }) : null));
     } finally {
+      stop();
       previewButton.disabled = false;
       progress.hidden = true;
       progressStatus.hidden = true;

@@ -146,6 +146,9 @@ class AuthorizationMatrixTest extends ApiTest {
     /** Workspace B's ids, by kind. */
     final Map<String, Long> ids = new TreeMap<>();
 
+    /** Workspace B's ids that are not numbers (an import's progress id is a UUID its client chose), by kind. */
+    final Map<String, String> textIds = new TreeMap<>();
+
     final Map<Who, Map<Cred, Http>> clients = new LinkedHashMap<>();
     final Map<Who, Long> userIds = new LinkedHashMap<>();
     HttpServer receiver;
@@ -255,6 +258,13 @@ class AuthorizationMatrixTest extends ApiTest {
                         .query(Long.class)
                         .single());
         ids.put("delivery", deliveredDelivery(webhook));
+        // the progress of an import B's admin ran (issue 17)
+        String progress = java.util.UUID.randomUUID().toString();
+        jdbc.sql("""
+                        insert into import_progress (id, workspace_id, started_by, format, dry_run, unit, done, total)
+                        values (cast(:id as uuid), :ws, 'b-admin', 'trello', false, 'cards', 3, 10)
+                        """).param("id", progress).param("ws", b).update();
+        textIds.put("progress", progress);
         assertThat(http.anonymous()
                         .post("/api/v1/auth/login", obj("username", "b-admin", "password", "b-admin-password"))
                         .status())
@@ -536,7 +546,7 @@ class AuthorizationMatrixTest extends ApiTest {
             String segment = m.group(1);
             String variable = m.group(2);
             String kind = variable.equals("id") ? singular(segment) : variable.replace("Id", "");
-            Long id = target.get(kind);
+            Object id = textIds.containsKey(kind) ? textIds.get(kind) : target.get(kind);
             if (id == null) {
                 throw new AssertionError(
                         "no id of workspace B for {" + variable + "} in " + pattern + ": add one to data()");
@@ -548,8 +558,8 @@ class AuthorizationMatrixTest extends ApiTest {
     }
 
     private static String singular(String segment) {
-        return segment.equals("evidence")
-                ? "evidence"
+        return segment.equals("evidence") || segment.equals("progress")
+                ? segment
                 : segment.endsWith("s") ? segment.substring(0, segment.length() - 1) : segment;
     }
 

@@ -93,4 +93,74 @@ class InvitationLinkApiTest extends ApiTest {
                         .status())
                 .isEqualTo(422);
     }
+
+    @Test
+    void adminsListUnusedLinksWithoutTheirSecretsAndWithdrawThem() {
+        long ws = otherWorkspace("links-listed");
+        String path = "/api/v1/workspaces/" + ws + "/invitation-links";
+        JsonNode kept = link(ws, "viewer");
+        JsonNode withdrawn = link(ws, "member");
+        JsonNode used = link(ws, "member");
+        assertThat(http.anonymous()
+                        .post(
+                                "/api/v1/invitations/link/redeem",
+                                obj(
+                                        "token",
+                                        used.get("token").asString(),
+                                        "username",
+                                        "links-used",
+                                        "password",
+                                        "used-password"))
+                        .status())
+                .isEqualTo(200);
+
+        Response list = http.get(path);
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json().findValuesAsString("role")).containsExactly("member", "viewer");
+        assertThat(list.json().get(0).get("id").asLong())
+                .isEqualTo(withdrawn.get("id").asLong());
+        assertThat(list.json().get(0).get("invited_by").asString()).isEqualTo("tester");
+        assertThat(list.json().get(0).get("expires_at").asString()).isNotBlank();
+        assertThat(list.body())
+                .doesNotContain(
+                        kept.get("token").asString(), withdrawn.get("token").asString(), "token");
+
+        Http member = clientFor("links-member", ws, Role.MEMBER);
+        assertThat(member.get(path).status()).isEqualTo(403);
+        assertThat(member.delete(path + "/" + withdrawn.get("id").asLong()).status())
+                .isEqualTo(403);
+
+        Response revoked = http.delete(path + "/" + withdrawn.get("id").asLong());
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(204);
+        assertThat(http.anonymous()
+                        .post(
+                                "/api/v1/invitations/link/info",
+                                obj("token", withdrawn.get("token").asString()))
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.anonymous()
+                        .post(
+                                "/api/v1/invitations/link/info",
+                                obj("token", kept.get("token").asString()))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.delete(path + "/" + withdrawn.get("id").asLong()).status())
+                .isEqualTo(404);
+        assertThat(http.delete(path + "/" + used.get("id").asLong()).status()).isEqualTo(404);
+        assertThat(http.get(path).json().findValuesAsString("role")).containsExactly("viewer");
+        assertThat(count("identity_audit where action = 'invitation_link_revoked'"))
+                .isEqualTo(1);
+
+        // another workspace's link is not reached through this one
+        long elsewhere = otherWorkspace("links-elsewhere");
+        JsonNode foreign = link(elsewhere, "member");
+        assertThat(http.delete(path + "/" + foreign.get("id").asLong()).status())
+                .isEqualTo(404);
+        assertThat(http.anonymous()
+                        .post(
+                                "/api/v1/invitations/link/info",
+                                obj("token", foreign.get("token").asString()))
+                        .status())
+                .isEqualTo(200);
+    }
 }

@@ -132,6 +132,19 @@ public final class RowSecurity {
                 .param("ws", workspace)
                 .query((rs, n) -> 1)
                 .single();
+        // an import's progress (issue 17): a dry run leaves that row alone
+        Response dryRun = admin.post(
+                "/api/v1/import/trello?dry_run=true",
+                obj(
+                        "name",
+                        "RLS Trello board",
+                        "lists",
+                        List.of(obj("id", "l1", "name", "To Do")),
+                        "cards",
+                        List.of(obj("id", "c1", "name", "a card", "idList", "l1"))),
+                "X-Progress-Id",
+                java.util.UUID.randomUUID().toString());
+        assertThat(dryRun.status()).as(dryRun.body()).isEqualTo(200);
         Response progress = admin.put("/api/v1/events/progress", obj("cursor", 0));
         assertThat(progress.status()).as(progress.body()).isEqualTo(204);
         // nothing listens there: the delivery stays pending, which is all this needs

@@ -88,7 +88,8 @@ class ExportCoverageTest extends ApiTest {
             Map.entry("notification_cursor", "how far this server's notification fan-out has read its change feed"),
             Map.entry("task_reminders", "which reminders this server has sent"),
             Map.entry("notification_preferences", "people are per server; each sets their own preferences"),
-            Map.entry("email_outbox", "this server's notification mails, sent or waiting"));
+            Map.entry("email_outbox", "this server's notification mails, sent or waiting"),
+            Map.entry("import_progress", "how far this server's imports got, kept for a day"));
 
     @Test
     void everyTableIsCarriedByTheExportOrDeliberatelyLeftOut() {

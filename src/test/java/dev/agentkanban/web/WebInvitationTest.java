@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * Invitations from the Members tab, end to end in two Chromium windows (issue 17): the workspace admin
  * creates a link (or has it mailed, against a real SMTP server, GreenMail) in the page; someone who is
  * not signed in opens it in another browser, creates their account on the invitation page and lands
- * on the board page of the workspace, a member with the role the link named.
+ * on the board page of the workspace, a member with the role the link named. A link withdrawn in the
+ * page stops working.
  */
 // closed after the class, as the other mail tests: no cached context's mail worker outlives its SMTP server
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -164,5 +165,36 @@ class WebInvitationTest extends ApiTest {
         joinAsNewAccount(link.group(), "Invited by mail", "viewer", "reader");
         assertThat(roleOf(ws, "reader")).isEqualTo("viewer");
         guest.until(d -> (Boolean) guest.js("return document.body.classList.contains('read-only')"));
+    }
+
+    @Test
+    void anUnusedLinkIsListedAndWithdrawnInTheMembersTab() {
+        long ws = workspaceWithMembersTab("Invited and withdrawn");
+        createInvitation("agent", "bot-owner@example.test");
+        String link = admin.waitVisible(By.id("invite-link")).getDomProperty("value");
+        WebElement row = admin.until(d -> d.findElements(By.cssSelector("#invite-list tbody tr")).stream()
+                .filter(r -> r.getText().contains("bot-owner@example.test"))
+                .findFirst()
+                .orElse(null));
+        assertThat(row.getText()).contains("agent", "tester");
+        WebElement withdraw = row.findElement(By.cssSelector(".revoke-invitation"));
+        assertThat(withdraw.getAttribute("aria-label"))
+                .contains("Withdraw the agent invitation sent to bot-owner@example.test");
+        // by keyboard (the toast of the new link sits over the button at this window size)
+        withdraw.sendKeys(org.openqa.selenium.Keys.ENTER);
+        admin.confirmModal();
+        admin.toastContaining("Invitation withdrawn");
+        admin.until(d -> d.findElement(By.id("invite-list")).getText().contains("No unused invitation links."));
+        assertThat(http.get("/api/v1/workspaces/" + ws + "/invitation-links")
+                        .json()
+                        .size())
+                .isZero();
+
+        guest.open("/");
+        guest.clearSession();
+        guest.open(link.substring(link.indexOf("/invite.html")));
+        guest.until(d -> d.findElement(By.id("invite-message")).getText().contains("unknown, used already or expired"));
+        assertThat(guest.driver().findElement(By.id("invite-new")).isDisplayed())
+                .isFalse();
     }
 }

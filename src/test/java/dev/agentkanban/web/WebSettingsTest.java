@@ -8,11 +8,17 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.support.TestDatabase;
+import dev.agentkanban.transfer.TrelloExports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +34,8 @@ import org.openqa.selenium.support.ui.Select;
  * The settings screens end to end in Chromium (issue 17), signed in as the workspace admin (a system
  * admin): an API token made in the page works against the API and stops working when revoked; a
  * member added in the page signs in; a webhook delivers to a local receiver, fails when it breaks
- * and is redelivered from its log; a Trello file is previewed (nothing written) and then imported.
+ * and is redelivered from its log; a Trello file is previewed (nothing written) and then imported; a
+ * large import shows the server's count of the cards it went through.
  */
 class WebSettingsTest extends ApiTest {
 
@@ -217,6 +224,55 @@ class WebSettingsTest extends ApiTest {
         browser.driver().findElement(By.id("import-confirm")).click();
         assertThat(browser.waitVisible(By.id("import-report")).getText()).contains("From Trello in the page");
         assertThat(count("boards where name = 'From Trello in the page'")).isEqualTo(1);
+    }
+
+    /**
+     * A large import shows the server's count of the cards it went through, not only the upload: its
+     * preview is held in the middle ({@link TrelloExports#heldBack}), so the page must show a count
+     * between 0 and the total before it can finish; then it is imported.
+     */
+    @Test
+    void aLargeImportShowsHowManyCardsTheServerWentThrough() throws Exception {
+        Path file = Files.createTempFile("trello-held", ".json");
+        Files.writeString(file, Http.JSON.writeValueAsString(TrelloExports.heldBack("Counted in the page", 300, 200)));
+        openTab("transfer");
+        browser.waitVisible(By.id("import-file")).sendKeys(file.toString());
+        browser.until(d -> new Select(d.findElement(By.id("import-format")))
+                .getFirstSelectedOption()
+                .getDomProperty("value")
+                .equals("trello"));
+        browser.driver().findElement(By.id("import-name")).sendKeys("Counted in the page");
+        browser.js("window.progressTexts = []; const s = document.getElementById('import-progress-status');"
+                + " new MutationObserver(() => window.progressTexts.push(s.textContent))"
+                + ".observe(s, { childList: true, characterData: true, subtree: true });");
+        TestDatabase db = TestDatabase.get();
+        try (Connection hold = DriverManager.getConnection(db.jdbcUrl, db.username, db.password)) {
+            hold.setAutoCommit(false);
+            try (PreparedStatement s = hold.prepareStatement("insert into tags (workspace_id, name) values (?, ?)")) {
+                s.setLong(1, defaultWorkspace);
+                s.setString(2, TrelloExports.HELD_BACK);
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+            // the preview (a dry run) is held: the page can only show a count between 0 and the total
+            browser.driver().findElement(By.id("import-preview")).click();
+            String shown = browser.until(d -> {
+                String text = d.findElement(By.id("import-progress-status")).getText();
+                return text.matches("Previewing… [1-9][0-9,]* of 300 cards") ? text : null;
+            });
+            int done = Integer.parseInt(
+                    shown.replaceAll("Previewing… ([0-9,]+) of.*", "$1").replace(",", ""));
+            assertThat(done).isBetween(1, 200);
+            assertThat(((Number) browser.js("return document.getElementById('import-progress').value")).doubleValue())
+                    .isBetween(1 / 300.0, 200 / 300.0);
+            hold.rollback();
+        }
+        assertThat(browser.waitVisible(By.id("import-preview-report")).getText())
+                .contains("nothing has been written", "Counted in the page");
+        browser.driver().findElement(By.id("import-confirm")).click();
+        assertThat(browser.waitVisible(By.id("import-report")).getText()).contains("Counted in the page");
+        assertThat(browser.js("return window.progressTexts").toString()).contains("Uploading… 100%");
+        assertThat(count("tasks t join boards b on b.id = t.board_id where b.name = 'Counted in the page'"))
+                .isEqualTo(300);
     }
 
     @Test
