@@ -33,14 +33,14 @@ public class TaskAssignees {
     static final int MAX = 20;
 
     /**
-     * The read models' join: the assignees' usernames in assignment order, as a JSON array
-     * ({@code an.names}), for all the tasks of the view's rows (alias t) at once.
+     * The read models' part: the assignees' usernames in assignment order, as a JSON array
+     * ({@code an.names}), for all the tasks of the view's rows (t) at once.
      */
-    static final String NAMES_JOIN = """
-            left join (select a.task_id, json_agg(u.username order by a.added_at, u.username) as names
-                       from task_assignees a join users u on u.id = a.user_id
-                       where a.task_id = any(array(select id from t))
-                       group by a.task_id) an on an.task_id = t.id
+    static final String NAMES_PART = """
+            , an as materialized (
+                select a.task_id, json_agg(u.username order by a.added_at, u.username) as names
+                from task_assignees a join users u on u.id = a.user_id where a.task_id = any(array(select id from t))
+                group by a.task_id)
             """;
 
     /** {@code assignee=<name>}: a member assigned under that username, or the free-text name itself. */

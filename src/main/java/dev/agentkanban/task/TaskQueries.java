@@ -55,47 +55,62 @@ public class TaskQueries {
                    coalesce(ci.done, 0) as items_done, coalesce(ci.total, 0) as items_total,
                    cf.fields::text as fields, coalesce(an.names, '[]')::text as assignees""";
 
+    /**
+     * The parts of the view, each read once for all the rows of t (one index scan over their ids, grouped)
+     * and kept (materialized) so that however PostgreSQL joins them to the rows, it never reads a part
+     * again per row: with the statistics of a fresh database (tables never analysed) it otherwise re-ran
+     * a grouped part for every row.
+     */
+    private static final String PARTS = """
+            , cm as materialized (
+                select m.task_id, count(*) as n from comments m where m.task_id = any(array(select id from t))
+                group by m.task_id)
+            , tg as materialized (
+                select tt.task_id, json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
+                                            order by lower(g.name), g.id) as tags
+                from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = any(array(select id from t))
+                group by tt.task_id)
+            , bl as materialized (
+                select r.to_task_id, json_agg(json_build_object('id', b.id, 'board_id', b.board_id,
+                                                                'title', b.title, 'status', b.status)
+                                              order by b.id) as blockers
+                from task_relations r join tasks b on b.id = r.from_task_id
+                where r.to_task_id = any(array(select id from t)) and r.kind = 'blocks'
+                  and b.status in ('pending', 'in_progress') and b.deleted_at is null
+                group by r.to_task_id)
+            , pa as materialized (
+                select r.to_task_id, r.from_task_id as parent_id
+                from task_relations r join tasks p on p.id = r.from_task_id
+                where r.to_task_id = any(array(select id from t)) and r.kind = 'parent' and p.deleted_at is null)
+            , st as materialized (
+                select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
+                       count(*) filter (where s.status <> 'cancelled') as total
+                from task_relations r join tasks s on s.id = r.to_task_id
+                where r.from_task_id = any(array(select id from t)) and r.kind = 'parent' and s.deleted_at is null
+                group by r.from_task_id)
+            , ci as materialized (
+                select i.task_id, count(*) filter (where i.done) as done, count(*) as total
+                from checklist_items i where i.task_id = any(array(select id from t))
+                group by i.task_id)
+            , cf as materialized (
+                select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id) as fields
+                from t v join custom_fields f on f.board_id = v.board_id
+                where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
+                group by v.id)
+            """ + TaskAssignees.NAMES_PART;
+
     private static final String JOINS = """
              from t join board_columns c on c.id = t.column_id
-            left join (select m.task_id, count(*) as n from comments m where m.task_id = any(array(select id from t))
-                       group by m.task_id) cm on cm.task_id = t.id
-            left join (select tt.task_id, json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
-                                                   order by lower(g.name), g.id) as tags
-                       from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = any(array(select id from t))
-                       group by tt.task_id) tg on tg.task_id = t.id
-            left join (select r.to_task_id, json_agg(json_build_object('id', b.id, 'board_id', b.board_id,
-                                                                       'title', b.title, 'status', b.status)
-                                                     order by b.id) as blockers
-                       from task_relations r join tasks b on b.id = r.from_task_id
-                       where r.to_task_id = any(array(select id from t)) and r.kind = 'blocks'
-                         and b.status in ('pending', 'in_progress') and b.deleted_at is null
-                       group by r.to_task_id) bl on bl.to_task_id = t.id
-            left join (select r.to_task_id, r.from_task_id as parent_id
-                       from task_relations r join tasks p on p.id = r.from_task_id
-                       where r.to_task_id = any(array(select id from t)) and r.kind = 'parent'
-                         and p.deleted_at is null) pa on pa.to_task_id = t.id
-            left join (select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
-                              count(*) filter (where s.status <> 'cancelled') as total
-                       from task_relations r join tasks s on s.id = r.to_task_id
-                       where r.from_task_id = any(array(select id from t)) and r.kind = 'parent'
-                         and s.deleted_at is null
-                       group by r.from_task_id) st on st.from_task_id = t.id
-            left join (select i.task_id, count(*) filter (where i.done) as done, count(*) as total
-                       from checklist_items i where i.task_id = any(array(select id from t))
-                       group by i.task_id) ci on ci.task_id = t.id
-            left join (select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text
-                                                    order by f.position, f.id) as fields
-                       from t v join custom_fields f on f.board_id = v.board_id
-                       where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
-                       group by v.id) cf on cf.id = t.id
-            """ + TaskAssignees.NAMES_JOIN;
+            left join cm on cm.task_id = t.id left join tg on tg.task_id = t.id left join bl on bl.to_task_id = t.id
+            left join pa on pa.to_task_id = t.id left join st on st.from_task_id = t.id
+            left join ci on ci.task_id = t.id left join cf on cf.id = t.id left join an on an.task_id = t.id""";
 
     /**
      * The view of the task rows ROWS selects or a write returns (as t), with EXTRA columns (starting with
      * a comma, or empty) and in the ORDER given (or none).
      */
     private static String view(String rows, String extra, String order) {
-        return "with t as materialized (" + rows + ") " + COLUMNS + extra + JOINS
+        return "with t as materialized (" + rows + ") " + PARTS + COLUMNS + extra + JOINS
                 + (order == null ? "" : " order by " + order);
     }
 
