@@ -1,0 +1,1 @@
+begin; update tasks set title = 't:i' where id = :r; commit;
