@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -18,12 +19,15 @@ public class SystemTransactions {
 
     private final TransactionTemplate reads;
     private final TransactionTemplate writes;
+    private final TransactionTemplate apart;
     private final JdbcClient jdbc;
 
     SystemTransactions(PlatformTransactionManager manager, JdbcClient jdbc) {
         this.reads = new TransactionTemplate(manager);
         this.reads.setReadOnly(true);
         this.writes = new TransactionTemplate(manager);
+        this.apart = new TransactionTemplate(manager);
+        this.apart.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.jdbc = jdbc;
     }
 
@@ -36,6 +40,17 @@ public class SystemTransactions {
 
     public <T> T write(Supplier<T> work) {
         return writes.execute(status -> {
+            mark();
+            return work.get();
+        });
+    }
+
+    /**
+     * System work in a transaction of its own beside whatever transaction the calling thread holds (it
+     * commits even if the caller's rolls back), e.g. an import's progress written while the import runs.
+     */
+    public <T> T writeApart(Supplier<T> work) {
+        return apart.execute(status -> {
             mark();
             return work.get();
         });

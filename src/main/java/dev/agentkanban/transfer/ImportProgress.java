@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.events.SystemTransactions;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -23,9 +24,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The progress of running imports, readable from every instance (issue 17). An import is one
@@ -110,7 +108,7 @@ class ImportProgress implements DisposableBean {
 
     private final JdbcClient jdbc;
     private final Transactions tx;
-    private final TransactionTemplate own;
+    private final SystemTransactions system;
     private final Duration retention;
     private final Map<UUID, Tracker> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,14 +121,12 @@ class ImportProgress implements DisposableBean {
     ImportProgress(
             JdbcClient jdbc,
             Transactions tx,
-            PlatformTransactionManager manager,
+            SystemTransactions system,
             @Value("${kanban.import.progress-interval:PT0.25S}") Duration interval,
             @Value("${kanban.import.progress-retention:P1D}") Duration retention) {
         this.jdbc = jdbc;
         this.tx = tx;
-        this.own = new TransactionTemplate(manager);
-        // beside whatever transaction the calling thread holds (an import, an Idempotency-Key request)
-        this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.system = system;
         this.retention = retention;
         this.cleanedAt = System.nanoTime() - CLEAN_EVERY.toNanos();
         writer.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -277,14 +273,12 @@ class ImportProgress implements DisposableBean {
         });
     }
 
-    /** Work on {@code import_progress} as system work, in a transaction of its own beside the caller's. */
+    /**
+     * Work on {@code import_progress} as system work, beside whatever transaction the calling thread holds
+     * (an import, an Idempotency-Key request).
+     */
     private <T> T system(Supplier<T> work) {
-        return own.execute(status -> {
-            jdbc.sql("select set_config('kanban.system', 'on', true)")
-                    .query((rs, n) -> 1)
-                    .single();
-            return work.get();
-        });
+        return system.writeApart(work);
     }
 
     private static Optional<UUID> parse(String id) {
