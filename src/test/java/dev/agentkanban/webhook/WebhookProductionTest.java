@@ -85,7 +85,10 @@ class WebhookProductionTest {
         while (true) {
             JsonNode items =
                     admin.get("/api/v1/webhooks/" + hook + "/deliveries").json().get("items");
-            if (!items.isEmpty() && items.get(0).get("attempts").asInt() >= 1) {
+            // an attempt is counted when it is claimed and its outcome written after it: wait for the outcome
+            if (!items.isEmpty()
+                    && items.get(0).get("attempts").asInt() >= 1
+                    && !items.get(0).get("last_error").isNull()) {
                 return items.get(0);
             }
             assertThat(System.nanoTime())
