@@ -3,6 +3,8 @@ package dev.agentkanban.events;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.Transactions;
+import java.sql.Types;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,6 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class Outbox {
+
+    /**
+     * A null id goes out as bigint, as a set one does: the statement's parameter types stay the same
+     * for events with and without a board or task, so the driver keeps the one statement it prepared.
+     */
+    private static final SqlParameterValue NO_ID = new SqlParameterValue(Types.BIGINT, null);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -33,11 +41,15 @@ public class Outbox {
                         values (:ws, :board, :task, :type, :actor, cast(:payload as jsonb))
                         """)
                 .param("ws", ctx.workspaceId())
-                .param("board", boardId)
-                .param("task", taskId)
+                .param("board", id(boardId))
+                .param("task", id(taskId))
                 .param("type", type.wireName())
                 .param("actor", ctx.actor())
                 .param("payload", body)
                 .update());
+    }
+
+    private static Object id(Long id) {
+        return id != null ? id : NO_ID;
     }
 }
