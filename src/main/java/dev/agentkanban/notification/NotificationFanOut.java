@@ -8,6 +8,7 @@ import dev.agentkanban.platform.WakeableLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,9 +123,10 @@ class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
                 if (repo.cursor(true) != position) {
                     return null; // another instance took these meanwhile
                 }
+                Batch batch = new Batch(events);
                 int n = 0;
                 for (ChangeEvent e : events) {
-                    n += handle(e);
+                    n += handle(e, batch);
                 }
                 repo.moveCursor(events.getLast().eventId());
                 return n;
@@ -155,28 +157,96 @@ class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
         }
     }
 
-    private int handle(ChangeEvent e) {
+    /**
+     * What a batch reads once for all its events instead of once per event (issue #19): the actors'
+     * member ids, the tasks' assignments not announced yet (claimed at once; each task's go to the first
+     * event that names it, as claiming them event by event gives) and who watches the tasks (as at the
+     * batch's start, plus the watches its events add). A batch on a board nobody watches then costs one
+     * statement per create (the creator watches) and none per move or edit.
+     */
+    private final class Batch {
+        private final Map<String, Optional<Long>> members = new HashMap<>();
+        private final Map<Long, List<long[]>> assignments = new HashMap<>();
+        private final Map<Long, Set<Long>> watchers = new HashMap<>();
+
+        Batch(List<ChangeEvent> events) {
+            Set<Long> tasks = new LinkedHashSet<>();
+            for (ChangeEvent e : events) {
+                if (about(e)) {
+                    tasks.addAll(tasksOf(e));
+                }
+            }
+            if (!tasks.isEmpty()) {
+                for (long[] pair : repo.claimNewAssignments(tasks)) {
+                    assignments.computeIfAbsent(pair[0], t -> new ArrayList<>()).add(pair);
+                }
+                for (long[] pair : repo.watching(tasks)) {
+                    watchers.computeIfAbsent(pair[0], t -> new LinkedHashSet<>())
+                            .add(pair[1]);
+                }
+            }
+        }
+
+        Optional<Long> member(long ws, String actor) {
+            return members.computeIfAbsent(ws + ":" + actor, k -> repo.member(ws, actor));
+        }
+
+        /** The new assignments of these tasks that no earlier event of the batch took: (task, member) pairs. */
+        List<long[]> claim(List<Long> tasks) {
+            List<long[]> pairs = new ArrayList<>();
+            for (Long t : tasks) {
+                List<long[]> of = assignments.remove(t);
+                if (of != null) {
+                    pairs.addAll(of);
+                }
+            }
+            return pairs;
+        }
+
+        Set<Long> watching(long task) {
+            return watchers.getOrDefault(task, Set.of());
+        }
+
+        void autoWatch(long ws, long task, long user, String reason) {
+            if (repo.autoWatch(ws, task, user, reason)) {
+                watchers.computeIfAbsent(task, t -> new LinkedHashSet<>()).add(user);
+            }
+        }
+    }
+
+    /** Whether an event can notify anyone: one about a task, or a bulk change. */
+    private static boolean about(ChangeEvent e) {
+        return e.taskId() != null || e.type().equals("bulk_update");
+    }
+
+    /** The tasks an event is about: its own, and those of a bulk change. */
+    private static List<Long> tasksOf(ChangeEvent e) {
+        List<Long> tasks = new ArrayList<>();
+        if (e.taskId() != null) {
+            tasks.add(e.taskId());
+        }
+        JsonNode bulk = e.data() == null ? null : e.data().get("task_ids");
+        if (bulk != null && bulk.isArray()) {
+            bulk.forEach(id -> tasks.add(id.asLong()));
+        }
+        return tasks;
+    }
+
+    private int handle(ChangeEvent e, Batch batch) {
         Long task = e.taskId();
-        if (task == null && !e.type().equals("bulk_update")) {
+        if (!about(e)) {
             return 0;
         }
         long ws = e.workspaceId();
         JsonNode data = e.data();
-        Long actor = repo.member(ws, e.actor()).orElse(null);
+        Long actor = batch.member(ws, e.actor()).orElse(null);
         Recipients r = new Recipients(actor);
 
         // assignments not announced yet, on this task (or the tasks of a bulk change)
-        List<Long> tasks = new ArrayList<>();
-        if (task != null) {
-            tasks.add(task);
-        }
-        JsonNode bulk = data == null ? null : data.get("task_ids");
-        if (bulk != null && bulk.isArray()) {
-            bulk.forEach(id -> tasks.add(id.asLong()));
-        }
+        List<Long> tasks = tasksOf(e);
         Map<Long, Long> assignedTask = new LinkedHashMap<>();
-        for (long[] pair : tasks.isEmpty() ? List.<long[]>of() : repo.claimNewAssignments(tasks)) {
-            repo.autoWatch(ws, pair[0], pair[1], "assignee");
+        for (long[] pair : batch.claim(tasks)) {
+            batch.autoWatch(ws, pair[0], pair[1], "assignee");
             assignedTask.putIfAbsent(pair[1], pair[0]);
         }
         r.add(NotificationKind.ASSIGNED, assignedTask.keySet());
@@ -190,42 +260,42 @@ class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
         switch (e.type()) {
             case "task_created" -> {
                 if (actor != null) {
-                    repo.autoWatch(ws, task, actor, "creator");
+                    batch.autoWatch(ws, task, actor, "creator");
                 }
-                mentions(ws, task, text(data, "task", "description"), "description", r);
+                mentions(batch, ws, task, text(data, "task", "description"), "description", r);
             }
             case "task_updated", "task_claimed", "task_released" ->
-                mentions(ws, task, text(data, "task", "description"), "description", r);
+                mentions(batch, ws, task, text(data, "task", "description"), "description", r);
             case "task_moved" -> {
-                mentions(ws, task, text(data, "task", "description"), "description", r);
-                r.add(NotificationKind.MOVED, repo.watching(task));
+                mentions(batch, ws, task, text(data, "task", "description"), "description", r);
+                r.add(NotificationKind.MOVED, batch.watching(task));
                 excerpt = "moved to " + text(data, "task", "column");
             }
             case "task_completed" -> {
-                r.add(NotificationKind.COMPLETED, repo.watching(task));
+                r.add(NotificationKind.COMPLETED, batch.watching(task));
                 excerpt = "completed";
             }
             case "comment_added", "comment_updated" -> {
                 String body = text(data, "body");
-                mentions(ws, task, body, "comment:" + text(data, "id"), r);
+                mentions(batch, ws, task, body, "comment:" + text(data, "id"), r);
                 if (e.type().equals("comment_added")) {
                     if (actor != null) {
-                        repo.autoWatch(ws, task, actor, "commenter");
+                        batch.autoWatch(ws, task, actor, "commenter");
                     }
-                    r.add(NotificationKind.COMMENTED, repo.watching(task));
+                    r.add(NotificationKind.COMMENTED, batch.watching(task));
                 }
                 excerpt = cut(body);
             }
             case "task_unblocked" -> {
                 r.add(NotificationKind.UNBLOCKED, repo.assignees(task));
-                r.add(NotificationKind.UNBLOCKED, repo.watching(task));
+                r.add(NotificationKind.UNBLOCKED, batch.watching(task));
                 excerpt = "no longer blocked";
             }
             case "task_due_soon", "task_overdue" -> {
                 NotificationKind kind =
                         e.type().equals("task_overdue") ? NotificationKind.OVERDUE : NotificationKind.DUE_SOON;
                 r.add(kind, repo.assignees(task));
-                r.add(kind, repo.watching(task));
+                r.add(kind, batch.watching(task));
                 excerpt = (kind == NotificationKind.OVERDUE ? "was due " : "due ") + text(data, "task", "due_date");
             }
             case "rule_notification" -> {
@@ -269,7 +339,7 @@ class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
     }
 
     /** Members newly mentioned in {@code text} (in that source) are notified and watch the task. */
-    private void mentions(long ws, long task, String text, String source, Recipients r) {
+    private void mentions(Batch batch, long ws, long task, String text, String source, Recipients r) {
         Set<String> names = Mentions.in(text);
         if (names.isEmpty()) {
             return;
@@ -280,7 +350,7 @@ class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
             if (repo.mentionIsNew(ws, task, user, source)) {
                 mentioned.add(user);
                 if (!Optional.ofNullable(r.actor).map(a -> a == user).orElse(false)) {
-                    repo.autoWatch(ws, task, user, "mentioned");
+                    batch.autoWatch(ws, task, user, "mentioned");
                 }
             }
         }

@@ -219,25 +219,30 @@ class NotificationRepository {
                 .list();
     }
 
-    List<Long> watching(long taskId) {
-        return jdbc.sql("select user_id from task_watchers where task_id = :t and watching")
-                .param("t", taskId)
-                .query(Long.class)
+    /** Who watches these tasks: (task, member) pairs. */
+    List<long[]> watching(Collection<Long> taskIds) {
+        return jdbc.sql("select task_id, user_id from task_watchers where task_id = any(:ids) and watching")
+                .param("ids", taskIds.toArray(Long[]::new))
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .list();
     }
 
-    /** Watches automatically, unless the member chose otherwise before; nothing for a task that is gone. */
-    void autoWatch(long ws, long taskId, long userId, String reason) {
-        jdbc.sql("""
+    /**
+     * Watches automatically, unless the member chose otherwise before; nothing for a task that is gone.
+     * True when the member watches the task from now on (false also when they watched it already).
+     */
+    boolean autoWatch(long ws, long taskId, long userId, String reason) {
+        return jdbc.sql("""
                 insert into task_watchers (workspace_id, task_id, user_id, reason)
                 select :ws, :task, :user, :reason where exists (select 1 from tasks where id = :task)
                 on conflict do nothing
                 """)
-                .param("ws", ws)
-                .param("task", taskId)
-                .param("user", userId)
-                .param("reason", reason)
-                .update();
+                        .param("ws", ws)
+                        .param("task", taskId)
+                        .param("user", userId)
+                        .param("reason", reason)
+                        .update()
+                == 1;
     }
 
     /** Records a mention; true when it is new (the member was not mentioned in that source before). */

@@ -73,6 +73,21 @@ public class RoundTrips {
         return List.copyOf(TRIPS);
     }
 
+    /**
+     * The round trips {@code work} makes on the calling thread: background work (a fan-out, a
+     * dispatcher's round) called directly by a test.
+     */
+    public static List<String> ofWork(Runnable work) {
+        TRIPS.clear();
+        COUNTING.set(true);
+        try {
+            work.run();
+        } finally {
+            COUNTING.remove();
+        }
+        return List.copyOf(TRIPS);
+    }
+
     private static void trip(String what) {
         if (COUNTING.get()) {
             TRIPS.add(what.strip().replaceAll("\\s+", " "));
