@@ -79,6 +79,7 @@ public class WsLatency {
         final CountDownLatch subscribed;
         final AtomicInteger protocolErrors = new AtomicInteger();
         final AtomicInteger closedByServer = new AtomicInteger();
+        volatile boolean closing;
         /** Per change (by sequence number): the arrival time per subscriber, and a latch counting them. */
         final AtomicReferenceArray<long[]> arrivals;
         final AtomicReferenceArray<CountDownLatch> delivered;
@@ -247,6 +248,7 @@ public class WsLatency {
         }
 
         void close() {
+            closing = true;
             for (WebSocket s : sockets) {
                 s.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
             }
@@ -295,6 +297,9 @@ public class WsLatency {
 
         @Override
         public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            if (round.closing) {
+                return null; // the answer to our own close
+            }
             round.closedByServer.incrementAndGet();
             System.err.println("WS: subscriber " + index + " closed by the server: " + code + " " + reason);
             return null;
