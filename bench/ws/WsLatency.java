@@ -43,6 +43,9 @@ public class WsLatency {
 
     private static final Pattern MARK = Pattern.compile("\"title\":\"wslat-(\\d+)-(\\d+)\"");
     private static final Duration DEADLINE = Duration.ofSeconds(10);
+    /** A browser gives up on a handshake after about this long; the service must answer well within it. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final int CONCURRENT_HANDSHAKES = 64;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
@@ -75,6 +78,8 @@ public class WsLatency {
         final CountDownLatch connected;
         final CountDownLatch subscribed;
         final AtomicInteger protocolErrors = new AtomicInteger();
+        final AtomicInteger closedByServer = new AtomicInteger();
+        volatile boolean closing;
         /** Per change (by sequence number): the arrival time per subscriber, and a latch counting them. */
         final AtomicReferenceArray<long[]> arrivals;
         final AtomicReferenceArray<CountDownLatch> delivered;
@@ -129,6 +134,7 @@ public class WsLatency {
                     }
                 }
             }
+            int closedEarly = closedByServer.get();
             close();
             long[] send = Arrays.copyOf(fromSend, k), resp = Arrays.copyOf(fromResponse, k), req = Arrays.copyOf(requests, r);
             Arrays.sort(send);
@@ -136,34 +142,43 @@ public class WsLatency {
             Arrays.sort(req);
             System.out.printf("WS subscribers=%d events=%d deliveries=%d missing=%d http_errors=%d protocol_errors=%d connect_ms=%d"
                             + " p50_send_ms=%.2f p99_send_ms=%.2f max_send_ms=%.2f p50_response_ms=%.2f p99_response_ms=%.2f"
-                            + " p50_request_ms=%.2f%n",
+                            + " p50_request_ms=%.2f closed_by_server=%d%n",
                     n, events, k, missing, httpErrors, protocolErrors.get(), connectMs, ms(pct(send, 50)), ms(pct(send, 99)),
-                    ms(k == 0 ? 0 : send[k - 1]), ms(pct(resp, 50)), ms(pct(resp, 99)), ms(pct(req, 50)));
-            return missing == 0 && httpErrors == 0 && protocolErrors.get() == 0;
+                    ms(k == 0 ? 0 : send[k - 1]), ms(pct(resp, 50)), ms(pct(resp, 99)), ms(pct(req, 50)), closedEarly);
+            return missing == 0 && httpErrors == 0 && protocolErrors.get() == 0 && closedEarly == 0;
         }
 
         /** Opens the N sockets (at most 64 handshakes at a time) and subscribes each to the board. */
         boolean connect() throws InterruptedException {
             String ws = base.toString().replaceFirst("^http", "ws") + "/ws";
             List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
-            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(CONCURRENT_HANDSHAKES);
             for (int i = 0; i < n; i++) {
                 inFlight.acquire();
                 HttpClient client = wsClients.get(i % wsClients.size());
                 CompletableFuture<WebSocket> f = client.newWebSocketBuilder()
                         .subprotocols("bearer", token)
-                        .connectTimeout(Duration.ofSeconds(30))
+                        .connectTimeout(HANDSHAKE_TIMEOUT)
                         .buildAsync(URI.create(ws), new Subscriber(this, i))
                         .whenComplete((s, err) -> inFlight.release());
                 opening.add(f);
             }
+            // every handshake is waited for, so that a failure reports how many failed, not only the first
+            int failed = 0;
+            String first = null;
             for (CompletableFuture<WebSocket> f : opening) {
                 try {
                     sockets.add(f.get(60, TimeUnit.SECONDS));
                 } catch (Exception e) {
-                    System.err.println("WS connect failed: " + e);
-                    return false;
+                    failed++;
+                    first = first == null ? e.toString() : first;
                 }
+            }
+            if (failed > 0) {
+                System.err.println("WS connect failed for " + failed + " of " + n + " subscribers (handshake timeout "
+                        + HANDSHAKE_TIMEOUT.toSeconds() + " s, " + CONCURRENT_HANDSHAKES + " at a time); first: " + first);
+                close();
+                return false;
             }
             if (!connected.await(60, TimeUnit.SECONDS)) {
                 System.err.println("WS: " + connected.getCount() + " of " + n + " subscribers got no 'connected' message");
@@ -194,7 +209,14 @@ public class WsLatency {
                     .timeout(DEADLINE)
                     .build();
             long sent = System.nanoTime();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                // a timed-out or refused change counts as an HTTP error (the run fails) but the round ends with its line
+                System.err.println("WS: PATCH task " + task + " failed: " + e);
+                return null;
+            }
             long answered = System.nanoTime();
             if (response.statusCode() != 200) {
                 System.err.println("WS: PATCH task " + task + " answered " + response.statusCode() + ": " + response.body());
@@ -226,6 +248,7 @@ public class WsLatency {
         }
 
         void close() {
+            closing = true;
             for (WebSocket s : sockets) {
                 s.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
             }
@@ -253,6 +276,12 @@ public class WsLatency {
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             long at = System.nanoTime();
+            if (last && partial.isEmpty() && data.toString().contains("\"type\":\"heartbeat\"")) {
+                // as a browser does: a client silent for 60 s is dropped, and a 1,000-subscriber round
+                // on a busy machine lasts longer than that (a send still in flight makes this one fail:
+                // the next heartbeat, 30 s later, is answered)
+                socket.sendText("{\"type\":\"heartbeat_response\"}", true).exceptionally(e -> null);
+            }
             if (!last) {
                 partial.append(data);
             } else if (partial.isEmpty()) {
@@ -263,6 +292,16 @@ public class WsLatency {
                 partial = new StringBuilder();
             }
             socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            if (round.closing) {
+                return null; // the answer to our own close
+            }
+            round.closedByServer.incrementAndGet();
+            System.err.println("WS: subscriber " + index + " closed by the server: " + code + " " + reason);
             return null;
         }
     }
