@@ -58,7 +58,7 @@ class FanOutStatementsTest extends ApiTest {
         assertThat(twentyMoves)
                 .as("fifteen more moves of tasks nobody watches: no statement more\n%s", fiveMoves)
                 .hasSameSizeAs(fiveMoves);
-        // the batch's own: its cursor read, the outbox's end and horizon and its events, and one transaction that
+        // the batch's own: its cursor read, the outbox's end, horizon and events, and one transaction that
         // locks the cursor, reads the actors, assignments and watchers once and moves the cursor
         assertThat(fiveMoves).hasSizeLessThanOrEqualTo(17);
     }
