@@ -488,10 +488,11 @@ export class CardPanel {
   commentItem(c) {
     const mine = this.user && c.author === this.user.username;
     const admin = this.role === 'admin';
+    const author = c.author_display_name || c.author;
     const body = h('div', { class: 'comment-body markdown' }, renderMarkdown(c.body));
     const item = h('li', { class: 'comment', dataset: { commentId: c.id } },
       h('div', { class: 'comment-head' },
-        h('strong', { class: 'comment-author' }, c.author), ' ',
+        h('strong', { class: 'comment-author', title: c.author }, author), ' ',
         h('time', { datetime: c.created_at, class: 'muted' }, when(c.created_at, true)),
         c.updated_at && c.updated_at !== c.created_at ? h('span', { class: 'muted' }, ' (edited)') : null,
         h('span', { class: 'spacer' }),
@@ -515,7 +516,7 @@ export class CardPanel {
       area.focus();
     };
     const remove = async () => {
-      const ok = await confirmDialog({ title: 'Delete comment?', message: `Delete this comment by ${c.author}? This cannot be undone.` });
+      const ok = await confirmDialog({ title: 'Delete comment?', message: `Delete this comment by ${author}? This cannot be undone.` });
       if (!ok) return;
       try {
         await del(`/api/v1/comments/${c.id}`);
