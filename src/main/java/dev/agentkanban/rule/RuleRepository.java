@@ -254,6 +254,24 @@ class RuleRepository {
                 .update();
     }
 
+    /**
+     * Deletes up to {@code limit} runs finished before {@code cutoff} (system transaction), keeping a
+     * "due date passed" run while its task still has that due date (the run is the scan's claim).
+     */
+    int deleteFinishedRuns(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                delete from rule_runs where id in (
+                    select r.id from rule_runs r
+                    where r.status <> 'pending' and r.finished_at < :cutoff
+                      and (r.due_at is null
+                           or not exists (select 1 from tasks t where t.id = r.task_id and t.due_date = r.due_at))
+                    order by r.id limit :limit)
+                """)
+                .param("cutoff", Timestamp.from(cutoff))
+                .param("limit", limit)
+                .update();
+    }
+
     /** Makes this transaction's events carry the depth of the rule chain (V32's default of outbox_events.rule_depth). */
     void markDepth(int depth) {
         jdbc.sql("select set_config('kanban.rule_depth', :d, true)")
