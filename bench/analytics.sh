@@ -19,7 +19,7 @@ TASKS=100000
 REQUESTS=41
 WARMUP=5
 OUT=docs/benchmarks.md
-DB=kanban_bench_analytics
+DB=${BENCH_DB:-kanban_bench}_analytics   # BENCH_DB as for bench/run.sh: two runs on one server do not meet
 while [ $# -gt 0 ]; do
   case "$1" in
     --tasks) TASKS="$2"; shift ;;
@@ -50,7 +50,8 @@ stop_app() { [ -z "$APP_PID" ] || { kill "$APP_PID" 2>/dev/null || true; wait "$
 trap stop_app EXIT
 
 PORT=""
-for p in $(seq 18200 18300); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { PORT=$p; break; }; done
+# a random start: other runs on the machine take ports of this range too
+for p in $(shuf -i 18200-18300); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { PORT=$p; break; }; done
 [ -n "$PORT" ] || die "no free port in 18200-18300"
 BASE="http://127.0.0.1:$PORT"
 
@@ -60,7 +61,9 @@ DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT="$PORT" RATE_LIMIT_
   ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 java -jar target/agent-kanban.jar >"$RUN_DIR/app.log" 2>&1 &
 APP_PID=$!
 START=$(now_ms)
-until curl -fsS -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
+# the answer is ours only when our process listens on the port (another one may have bound it meanwhile)
+ours() { ! command -v ss >/dev/null || ss -Hltnp "sport = :$PORT" | grep -q "pid=$APP_PID,"; }
+until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null && ours; do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$RUN_DIR/app.log" >&2; die "the app exited during startup"; }
   [ $(( $(now_ms) - START )) -lt 600000 ] || die "the app did not answer within 600 s"
   sleep 0.1
@@ -91,7 +94,7 @@ measure() { # name path
   local name=$1 path=$2 i code times="$RUN_DIR/$1.times"
   : >"$times"
   for i in $(seq 1 $(( WARMUP + REQUESTS ))); do
-    read -r code t < <(curl -sS -o "$RUN_DIR/$name.body" -w '%{http_code} %{time_total}\n' \
+    read -r code t < <(curl -sS --max-time 120 -o "$RUN_DIR/$name.body" -w '%{http_code} %{time_total}\n' \
       -H "Authorization: Bearer $TOKEN" "$BASE$path")
     [ "$code" = 200 ] || die "$path answered $code: $(head -c 300 "$RUN_DIR/$name.body")"
     [ "$i" -le "$WARMUP" ] || echo "$t" >>"$times"

@@ -43,6 +43,9 @@ public class WsLatency {
 
     private static final Pattern MARK = Pattern.compile("\"title\":\"wslat-(\\d+)-(\\d+)\"");
     private static final Duration DEADLINE = Duration.ofSeconds(10);
+    /** A browser gives up on a handshake after about this long; the service must answer well within it. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final int CONCURRENT_HANDSHAKES = 64;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
@@ -146,24 +149,33 @@ public class WsLatency {
         boolean connect() throws InterruptedException {
             String ws = base.toString().replaceFirst("^http", "ws") + "/ws";
             List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
-            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(CONCURRENT_HANDSHAKES);
             for (int i = 0; i < n; i++) {
                 inFlight.acquire();
                 HttpClient client = wsClients.get(i % wsClients.size());
                 CompletableFuture<WebSocket> f = client.newWebSocketBuilder()
                         .subprotocols("bearer", token)
-                        .connectTimeout(Duration.ofSeconds(30))
+                        .connectTimeout(HANDSHAKE_TIMEOUT)
                         .buildAsync(URI.create(ws), new Subscriber(this, i))
                         .whenComplete((s, err) -> inFlight.release());
                 opening.add(f);
             }
+            // every handshake is waited for, so that a failure reports how many failed, not only the first
+            int failed = 0;
+            String first = null;
             for (CompletableFuture<WebSocket> f : opening) {
                 try {
                     sockets.add(f.get(60, TimeUnit.SECONDS));
                 } catch (Exception e) {
-                    System.err.println("WS connect failed: " + e);
-                    return false;
+                    failed++;
+                    first = first == null ? e.toString() : first;
                 }
+            }
+            if (failed > 0) {
+                System.err.println("WS connect failed for " + failed + " of " + n + " subscribers (handshake timeout "
+                        + HANDSHAKE_TIMEOUT.toSeconds() + " s, " + CONCURRENT_HANDSHAKES + " at a time); first: " + first);
+                close();
+                return false;
             }
             if (!connected.await(60, TimeUnit.SECONDS)) {
                 System.err.println("WS: " + connected.getCount() + " of " + n + " subscribers got no 'connected' message");
@@ -194,7 +206,14 @@ public class WsLatency {
                     .timeout(DEADLINE)
                     .build();
             long sent = System.nanoTime();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                // a timed-out or refused change counts as an HTTP error (the run fails) but the round ends with its line
+                System.err.println("WS: PATCH task " + task + " failed: " + e);
+                return null;
+            }
             long answered = System.nanoTime();
             if (response.statusCode() != 200) {
                 System.err.println("WS: PATCH task " + task + " answered " + response.statusCode() + ": " + response.body());

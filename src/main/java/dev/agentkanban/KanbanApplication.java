@@ -22,7 +22,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  * service over HTTP only.
  */
 // No in-memory user with a generated password: callers authenticate with tokens, never with a form login.
-@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
+// Not Kotlin's reflection either (issue #19): kotlin-reflect is on the class path only for the worker's
+// model clients (the Anthropic and OpenAI SDKs), but the actuator's Jackson 2 endpoint mapper
+// (Jackson2ObjectMapperBuilder registers Jackson's Kotlin module when Kotlin is present) and springdoc's
+// Kotlin support would start it: about a thousand classes initialised on every start, for a service
+// with no Kotlin types. Actuator endpoints are written with the Jackson 3 mapper, like the API.
+@SpringBootApplication(
+        exclude = UserDetailsServiceAutoConfiguration.class,
+        excludeName = {
+            "org.springframework.boot.actuate.autoconfigure.endpoint.jackson.Jackson2EndpointAutoConfiguration",
+            "org.springdoc.core.configuration.SpringDocKotlinConfiguration",
+            "org.springdoc.core.configuration.SpringDocJacksonKotlinModuleConfiguration"
+        })
 @org.springframework.scheduling.annotation.EnableScheduling
 public class KanbanApplication {
 

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -44,7 +45,10 @@ final class WebhookClient implements AutoCloseable {
     /** The most characters of a response body the delivery log keeps. */
     static final int EXCERPT = 500;
 
-    private final CloseableHttpClient http;
+    private final Supplier<CloseableHttpClient> build;
+    // made at the first delivery, not at start (issue #19): building it loads the JDK's trust store
+    private CloseableHttpClient http;
+    private boolean closed;
 
     WebhookClient(WebhookTargets targets, Duration timeout) {
         Timeout limit = Timeout.of(timeout);
@@ -59,7 +63,7 @@ final class WebhookClient implements AutoCloseable {
                 return host;
             }
         };
-        this.http = HttpClients.custom()
+        this.build = () -> HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(checked)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -87,7 +91,7 @@ final class WebhookClient implements AutoCloseable {
         post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         try {
             String[] excerpt = new String[1];
-            int code = http.execute(post, response -> {
+            int code = http().execute(post, response -> {
                 if (response.getEntity() != null) {
                     // only the start is read into memory, however long the answer
                     try (InputStream in = response.getEntity().getContent()) {
@@ -124,8 +128,21 @@ final class WebhookClient implements AutoCloseable {
         return trimmed.isEmpty() ? null : trimmed;
     }
 
+    private synchronized CloseableHttpClient http() {
+        if (closed) {
+            throw new IllegalStateException("the webhook client is closed");
+        }
+        if (http == null) {
+            http = build.get();
+        }
+        return http;
+    }
+
     @Override
-    public void close() throws IOException {
-        http.close();
+    public synchronized void close() throws IOException {
+        closed = true;
+        if (http != null) {
+            http.close();
+        }
     }
 }

@@ -26,6 +26,31 @@ class HealthApiTest extends ApiTest {
         assertThat(r.json().get("status").asString()).isEqualTo("ok");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /**
+     * Issue #19: Kotlin's reflection is on the class path (the worker's model clients) but nothing in
+     * the service may start it: the actuator's Jackson 2 mapper registered Jackson's Kotlin module, and
+     * springdoc's Kotlin support, about a thousand classes initialised on every start.
+     */
+    @Test
+    void noBeanStartsKotlinReflection() {
+        var kotlin = java.util.Arrays.stream(context.getBeanDefinitionNames())
+                .filter(name -> {
+                    Class<?> type = context.getType(name);
+                    return name.toLowerCase(java.util.Locale.ROOT).contains("kotlin")
+                            || name.equals("jackson2EndpointJsonMapper")
+                            || (type != null
+                                    && type.getName()
+                                            .toLowerCase(java.util.Locale.ROOT)
+                                            .contains("kotlin"));
+                })
+                .toList();
+        assertThat(kotlin).isEmpty();
+        assertThat(http.get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
+    }
+
     @org.springframework.beans.factory.annotation.Value("${spring.datasource.hikari.maximum-pool-size}")
     int poolSize;
 
