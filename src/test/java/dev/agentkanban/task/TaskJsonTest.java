@@ -110,7 +110,7 @@ class TaskJsonTest extends ApiTest {
                                             "2030-12-31 23:59:59.5+00",
                                             "2026-03-04 05:06:07.120+00",
                                             "12026-01-01 00:00:00.000001+00",
-                                            "0044-03-15 12:00:00+00")
+                                            "1600-03-15 12:00:00+00")
                                     .get(i % 6),
                             i % 3 == 1
                                     ? "{\"" + fields.get(0) + "\": "
@@ -131,9 +131,10 @@ class TaskJsonTest extends ApiTest {
                 http.post("/api/v1/tasks/" + id + "/comments", obj("body", "comment " + c));
             }
             if (i % 4 == 1) {
-                http.post("/api/v1/tasks/" + id + "/checklist", obj("text", "item " + text.strip()));
-                Response r = http.post("/api/v1/tasks/" + id + "/checklist", obj("text", "second"));
-                http.patch("/api/v1/tasks/" + id + "/checklist/" + r.id(), obj("done", true));
+                jdbc.sql("insert into checklist_items (workspace_id, task_id, position, text, done)"
+                                + " values (?, ?, 65536, ?, false), (?, ?, 131072, 'second', true)")
+                        .params(defaultWorkspace, id, "item " + text, defaultWorkspace, id)
+                        .update();
             }
             if (i % 5 == 2) {
                 jdbc.sql("insert into task_assignees (workspace_id, task_id, user_id) values (?, ?, ?), (?, ?, ?)")
