@@ -78,6 +78,8 @@ public class WsLatency {
         final CountDownLatch connected;
         final CountDownLatch subscribed;
         final AtomicInteger protocolErrors = new AtomicInteger();
+        final AtomicInteger closedByServer = new AtomicInteger();
+        volatile boolean closing;
         /** Per change (by sequence number): the arrival time per subscriber, and a latch counting them. */
         final AtomicReferenceArray<long[]> arrivals;
         final AtomicReferenceArray<CountDownLatch> delivered;
@@ -132,6 +134,7 @@ public class WsLatency {
                     }
                 }
             }
+            int closedEarly = closedByServer.get();
             close();
             long[] send = Arrays.copyOf(fromSend, k), resp = Arrays.copyOf(fromResponse, k), req = Arrays.copyOf(requests, r);
             Arrays.sort(send);
@@ -139,10 +142,10 @@ public class WsLatency {
             Arrays.sort(req);
             System.out.printf("WS subscribers=%d events=%d deliveries=%d missing=%d http_errors=%d protocol_errors=%d connect_ms=%d"
                             + " p50_send_ms=%.2f p99_send_ms=%.2f max_send_ms=%.2f p50_response_ms=%.2f p99_response_ms=%.2f"
-                            + " p50_request_ms=%.2f%n",
+                            + " p50_request_ms=%.2f closed_by_server=%d%n",
                     n, events, k, missing, httpErrors, protocolErrors.get(), connectMs, ms(pct(send, 50)), ms(pct(send, 99)),
-                    ms(k == 0 ? 0 : send[k - 1]), ms(pct(resp, 50)), ms(pct(resp, 99)), ms(pct(req, 50)));
-            return missing == 0 && httpErrors == 0 && protocolErrors.get() == 0;
+                    ms(k == 0 ? 0 : send[k - 1]), ms(pct(resp, 50)), ms(pct(resp, 99)), ms(pct(req, 50)), closedEarly);
+            return missing == 0 && httpErrors == 0 && protocolErrors.get() == 0 && closedEarly == 0;
         }
 
         /** Opens the N sockets (at most 64 handshakes at a time) and subscribes each to the board. */
@@ -245,6 +248,7 @@ public class WsLatency {
         }
 
         void close() {
+            closing = true;
             for (WebSocket s : sockets) {
                 s.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
             }
@@ -272,6 +276,12 @@ public class WsLatency {
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             long at = System.nanoTime();
+            if (last && partial.isEmpty() && data.toString().contains("\"type\":\"heartbeat\"")) {
+                // as a browser does: a client silent for 60 s is dropped, and a 1,000-subscriber round
+                // on a busy machine lasts longer than that (a send still in flight makes this one fail:
+                // the next heartbeat, 30 s later, is answered)
+                socket.sendText("{\"type\":\"heartbeat_response\"}", true).exceptionally(e -> null);
+            }
             if (!last) {
                 partial.append(data);
             } else if (partial.isEmpty()) {
@@ -282,6 +292,16 @@ public class WsLatency {
                 partial = new StringBuilder();
             }
             socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            if (round.closing) {
+                return null; // the answer to our own close
+            }
+            round.closedByServer.incrementAndGet();
+            System.err.println("WS: subscriber " + index + " closed by the server: " + code + " " + reason);
             return null;
         }
     }

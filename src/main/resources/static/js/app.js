@@ -15,6 +15,7 @@ import { openArchive } from './archive.js';
 import { showSettings } from './settings.js';
 import { newBoardDialog, saveAsTemplate } from './templates.js';
 import { Inbox } from './inbox.js';
+import { rememberNext, followNext } from './next.js';
 
 const TIMES_EVERY_MS = 60000;
 
@@ -73,6 +74,7 @@ async function finishSingleSignOn() {
   try {
     const s = await post('/api/v1/auth/sso/exchange', { code: match[1] });
     session.store(s.access_token, s.user);
+    if (followNext()) return true;
     await enter();
   } catch (err) {
     showLogin(`Single sign-on did not complete: ${err.explanation || err.message}`);
@@ -93,6 +95,7 @@ async function login(e) {
     form.password.value = '';
     form.code.value = '';
     codeField.hidden = true;
+    if (followNext()) return; // back to the page that sent the visitor to sign in (an invitation link)
     await enter();
   } catch (err) {
     if (err.status === 401 && err.problem.two_factor_required) {
@@ -548,10 +551,11 @@ window.addEventListener('unhandledrejection', (e) => {
 window.addEventListener('error', (e) => console.error('unexpected error', e.message, e.filename, e.lineno));
 
 wire();
+rememberNext();
 if (await finishSingleSignOn()) {
   // signed in (or told why not) by the single sign-on's code
 } else if (session.token) {
-  enter().catch((err) => {
+  if (!followNext()) enter().catch((err) => {
     if (err.status !== 401) showLogin(`Cannot load: ${err.explanation || err.message}`);
   });
 } else {

@@ -2,7 +2,7 @@
 // so a filtered board can be shared as a link and survives a reload. Custom field conditions ride along
 // as cf.<field name>=<condition>, exactly as the task list API takes them.
 
-export const FILTER_FIELDS = ['q', 'priority', 'epic', 'assignee', 'tag', 'overdue', 'blocked', 'ready'];
+export const FILTER_FIELDS = ['q', 'priority', 'epic', 'assignee', 'unassigned', 'tag', 'overdue', 'blocked', 'ready'];
 export const FIELD_PREFIX = 'cf.';
 
 /** The custom field conditions of a filter: [[name, condition], ...]. */
@@ -10,7 +10,7 @@ export function fieldConditions(filter) {
   return Object.entries(filter || {}).filter(([k, v]) => k.startsWith(FIELD_PREFIX) && v).map(([k, v]) => [k.slice(FIELD_PREFIX.length), v]);
 }
 
-/** The location's state: { ws, board, filter: {q, priority, epic, assignee, tag, overdue, blocked, ready, cf.*} }. */
+/** The location's state: { ws, board, filter: {q, priority, epic, assignee, unassigned, tag, overdue, blocked, ready, cf.*} }. */
 export function readLocation() {
   const params = new URLSearchParams(window.location.search);
   const filter = {};
@@ -21,7 +21,7 @@ export function readLocation() {
   for (const [k, v] of params) {
     if (k.startsWith(FIELD_PREFIX) && k.length > FIELD_PREFIX.length && v.trim() !== '') filter[k] = v.trim();
   }
-  for (const flag of ['overdue', 'blocked', 'ready']) if (filter[flag] && filter[flag] !== 'true') delete filter[flag];
+  for (const flag of ['unassigned', 'overdue', 'blocked', 'ready']) if (filter[flag] && filter[flag] !== 'true') delete filter[flag];
   const num = (v) => (v && /^\d+$/.test(v) ? Number(v) : null);
   return { ws: num(params.get('ws')), board: num(params.get('board')), filter };
 }

@@ -1,7 +1,7 @@
 // The page an invitation link opens: the link's secret is after '#', so it is sent only in request
 // bodies. A signed-in person joins with one click; anyone else creates their account here (or, when
-// the server signs people in elsewhere only, is told so by the server and pointed there). Joined, the
-// board page opens on the invitation's workspace.
+// the server signs people in elsewhere only, is told so by the server and pointed there); someone with
+// an account signs in and comes back here to join. Joined, the board page opens on the invitation's workspace.
 import { post, session } from './api.js';
 import { $ } from './dom.js';
 
@@ -49,6 +49,8 @@ async function start() {
     });
   } else {
     $('#invite-new').hidden = false;
+    // signing in first brings the visitor back to this link (the sign-in page follows only same-origin paths)
+    $('#invite-sign-in').href = `/#next=${encodeURIComponent(location.pathname + location.hash)}`;
     $('#invite-form').addEventListener('submit', async (e) => {
       e.preventDefault();
       try {

@@ -77,7 +77,9 @@ export class CardPanel {
       description: h('textarea', { name: 'description', rows: 6, maxlength: 100000, disabled: ro, value: t.description || '' }),
       acceptance_criteria: h('textarea', { name: 'acceptance_criteria', rows: 3, maxlength: 20000, disabled: ro, value: t.acceptance_criteria || '' }),
       priority: h('select', { name: 'priority', disabled: ro }, options(this.priorities.map((p) => [p, p]), t.priority)),
-      assignee: h('input', { type: 'text', name: 'assignee', maxlength: 200, disabled: ro, value: t.assignee || '' }),
+      // several members, comma separated; one name may also be free text (seed 002's single assignee)
+      assignee: h('input', { type: 'text', name: 'assignee', maxlength: 2000, disabled: ro, value: assigneeNames(t).join(', '),
+        placeholder: 'ann, bob', autocomplete: 'off' }),
       due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dateInput(t.due_date) }),
       epic: h('input', { type: 'text', name: 'epic', maxlength: 200, disabled: ro, value: t.epic || '' }),
       tags: h('input', { type: 'text', name: 'tags', disabled: ro, value: tagNames(t.tags).join(', '), placeholder: 'bug, feature', list: 'tag-names' }),
@@ -112,7 +114,7 @@ export class CardPanel {
         h('button', { type: 'button', class: 'move-button', disabled: ro, on: { click: () => this.move(Number(moveColumn.value), moveWhere.value) } }, 'Move')),
       h('div', { class: 'grid' },
         field('Priority', this.fields.priority),
-        field('Assignee', this.fields.assignee),
+        field('Assignees (comma separated)', this.fields.assignee),
         field('Due date', this.fields.due_date),
         field('Epic', this.fields.epic),
         field('Tags (comma separated)', this.fields.tags, 'wide')),
@@ -166,7 +168,6 @@ export class CardPanel {
     if (f.title.value.trim() !== t.title) out.title = f.title.value.trim();
     text('description', t.description);
     text('acceptance_criteria', t.acceptance_criteria);
-    text('assignee', t.assignee);
     text('epic', t.epic);
     if (f.priority.value !== t.priority) out.priority = f.priority.value;
     if (f.due_date.value !== dateInput(t.due_date)) out.due_date = f.due_date.value ? endOfLocalDay(f.due_date.value) : null;
@@ -179,6 +180,12 @@ export class CardPanel {
     return out;
   }
 
+  /** The assignees typed, when they differ from the card's (members, or one free-text name). */
+  assigneeChanges() {
+    const wanted = Array.from(new Set(this.fields.assignee.value.split(',').map((s) => s.trim()).filter(Boolean)));
+    return wanted.join('\n') === assigneeNames(this.task).join('\n') ? null : wanted;
+  }
+
   tagChanges() {
     const wanted = this.fields.tags.value.split(',').map((s) => s.trim()).filter(Boolean);
     const norm = (list) => Array.from(new Set(list.map((s) => s.toLowerCase()))).sort().join('\n');
@@ -186,7 +193,8 @@ export class CardPanel {
   }
 
   dirty() {
-    return !!this.task && this.fields && this.canEdit && (Object.keys(this.changes()).length > 0 || this.tagChanges() !== null);
+    return !!this.task && this.fields && this.canEdit
+      && (Object.keys(this.changes()).length > 0 || this.tagChanges() !== null || this.assigneeChanges() !== null);
   }
 
   async requestClose() {
@@ -205,11 +213,16 @@ export class CardPanel {
   async save({ over = null } = {}) {
     const body = this.changes();
     const tags = this.tagChanges();
+    const assignees = this.assigneeChanges();
+    // several names (or a card with several now) replace the members assigned; one name or none goes
+    // through `assignee`, which also takes free text
+    const replace = assignees && (assignees.length > 1 || (this.task.assignees?.length || 0) > 1);
+    if (assignees && !replace) body.assignee = assignees[0] || null;
     if (body.title === '') {
       toast('A card needs a title.', 'error');
       return;
     }
-    if (!Object.keys(body).length && !tags) {
+    if (!Object.keys(body).length && !tags && !assignees) {
       this.close();
       return;
     }
@@ -217,6 +230,9 @@ export class CardPanel {
       let task = this.task;
       if (Object.keys(body).length) {
         task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: (over || task).version });
+      }
+      if (replace) {
+        task = (await put(`/api/v1/tasks/${task.id}/assignees`, { assignees }, { ifMatch: Object.keys(body).length ? task.version : (over || task).version })).task;
       }
       if (tags) {
         await put(`/api/v1/tasks/${task.id}/tags`, { names: tags });
@@ -488,10 +504,11 @@ export class CardPanel {
   commentItem(c) {
     const mine = this.user && c.author === this.user.username;
     const admin = this.role === 'admin';
+    const author = c.author_display_name || c.author;
     const body = h('div', { class: 'comment-body markdown' }, renderMarkdown(c.body));
     const item = h('li', { class: 'comment', dataset: { commentId: c.id } },
       h('div', { class: 'comment-head' },
-        h('strong', { class: 'comment-author' }, c.author), ' ',
+        h('strong', { class: 'comment-author', title: c.author }, author), ' ',
         h('time', { datetime: c.created_at, class: 'muted' }, when(c.created_at, true)),
         c.updated_at && c.updated_at !== c.created_at ? h('span', { class: 'muted' }, ' (edited)') : null,
         h('span', { class: 'spacer' }),
@@ -515,7 +532,7 @@ export class CardPanel {
       area.focus();
     };
     const remove = async () => {
-      const ok = await confirmDialog({ title: 'Delete comment?', message: `Delete this comment by ${c.author}? This cannot be undone.` });
+      const ok = await confirmDialog({ title: 'Delete comment?', message: `Delete this comment by ${author}? This cannot be undone.` });
       if (!ok) return;
       try {
         await del(`/api/v1/comments/${c.id}`);
@@ -642,6 +659,12 @@ function suggested(value) {
 
 function field(label, control, cls) {
   return h('label', { class: ['field', cls] }, h('span', {}, label), control);
+}
+
+/** The card's assignees as typed in the panel: the members assigned, or else the free-text assignee. */
+function assigneeNames(t) {
+  if (t.assignees?.length) return t.assignees;
+  return t.assignee ? [t.assignee] : [];
 }
 
 function tagNames(tags) {

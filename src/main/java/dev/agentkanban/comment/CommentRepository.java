@@ -13,7 +13,15 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CommentRepository {
 
-    private static final String COLUMNS = "id, task_id, author, body, created_at, updated_at";
+    /**
+     * A comment's columns read through the alias {@code c}, with its author's display name (the author
+     * name itself when no user has that name, e.g. an imported author, or the user has no display name).
+     */
+    private static final String COLUMNS = """
+            c.id, c.task_id, c.author, c.body, c.created_at, c.updated_at,
+            coalesce((select nullif(btrim(u.display_name), '') from users u where u.username = c.author), c.author)
+              as author_display_name
+            """;
 
     private final JdbcClient jdbc;
 
@@ -23,8 +31,8 @@ class CommentRepository {
 
     List<Comment> list(long workspaceId, long taskId, int limit, long offset) {
         return jdbc.sql("select " + COLUMNS + """
-                 from comments where workspace_id = :ws and task_id = :task
-                order by created_at, id limit :limit offset :offset
+                 from comments c where c.workspace_id = :ws and c.task_id = :task
+                order by c.created_at, c.id limit :limit offset :offset
                 """)
                 .param("ws", workspaceId)
                 .param("task", taskId)
@@ -43,7 +51,7 @@ class CommentRepository {
     }
 
     Optional<Comment> find(long workspaceId, long id, boolean forUpdate) {
-        return jdbc.sql("select " + COLUMNS + " from comments where workspace_id = :ws and id = :id"
+        return jdbc.sql("select " + COLUMNS + " from comments c where c.workspace_id = :ws and c.id = :id"
                         + (forUpdate ? " for update" : ""))
                 .param("ws", workspaceId)
                 .param("id", id)
@@ -52,8 +60,9 @@ class CommentRepository {
     }
 
     Comment insert(long workspaceId, long taskId, String author, String body) {
-        return jdbc.sql("insert into comments (workspace_id, task_id, author, body) values (:ws, :task, :author, :body)"
-                        + " returning " + COLUMNS)
+        return jdbc.sql(
+                        "insert into comments as c (workspace_id, task_id, author, body) values (:ws, :task, :author, :body)"
+                                + " returning " + COLUMNS)
                 .param("ws", workspaceId)
                 .param("task", taskId)
                 .param("author", author)
@@ -80,7 +89,8 @@ class CommentRepository {
     }
 
     Optional<Comment> update(long workspaceId, long id, String body) {
-        return jdbc.sql("update comments set body = :body where workspace_id = :ws and id = :id returning " + COLUMNS)
+        return jdbc.sql("update comments c set body = :body where c.workspace_id = :ws and c.id = :id returning "
+                        + COLUMNS)
                 .param("ws", workspaceId)
                 .param("id", id)
                 .param("body", body)
@@ -100,6 +110,7 @@ class CommentRepository {
                 rs.getLong("id"),
                 rs.getLong("task_id"),
                 rs.getString("author"),
+                rs.getString("author_display_name"),
                 rs.getString("body"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());

@@ -387,4 +387,21 @@ class NotificationRepository {
     static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
+
+    /**
+     * Deletes up to {@code limit} notifications (system transaction): read ones created before
+     * {@code readCutoff}, unread ones created before {@code unreadCutoff}.
+     */
+    int deleteOld(Instant readCutoff, Instant unreadCutoff, int limit) {
+        return jdbc.sql("""
+                delete from notifications where id in (
+                    select id from notifications
+                    where created_at < :read and (read_at is not null or created_at < :unread)
+                    order by id limit :limit)
+                """)
+                .param("read", Timestamp.from(readCutoff))
+                .param("unread", Timestamp.from(unreadCutoff))
+                .param("limit", limit)
+                .update();
+    }
 }

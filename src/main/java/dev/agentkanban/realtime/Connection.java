@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -75,7 +75,8 @@ final class Connection {
         this.context = context;
         this.clientId = clientId;
         this.sendTimeLimitNanos = settings.sendTimeLimit.toNanos();
-        this.queue = new ArrayBlockingQueue<>(settings.sendQueueMessages);
+        // bounded, but not allocated up front: an array of 1,000 slots was 4 KB per idle connection
+        this.queue = new LinkedBlockingQueue<>(settings.sendQueueMessages);
         if (raw instanceof NativeWebSocketSession n && n.getNativeSession(jakarta.websocket.Session.class) != null) {
             // Tomcat's own limit on one blocking write (default 20 s): a stuck socket fails the send
             // after the send time limit instead, and the connection is dropped.

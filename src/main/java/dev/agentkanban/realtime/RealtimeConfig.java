@@ -2,10 +2,12 @@ package dev.agentkanban.realtime;
 
 import java.util.Arrays;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -13,10 +15,19 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * WebSocket handler (no STOMP). A browser cannot set headers on the handshake, so it offers its token
  * as subprotocols {@code bearer, <token>}; the server answers with {@code bearer}. Cross-origin
  * handshakes are accepted from the CORS origins only.
+ *
+ * <p>A connection's memory is mostly buffers, so it is kept small: 1,000 subscribers (the default
+ * connection limit) must fit in the default heap next to the HTTP load. Tomcat gives every session
+ * an 8 KB binary and an 8 K-character text buffer for incoming messages; a client's messages are a
+ * few dozen bytes ({@code subscribe_board}, {@code ping}, heartbeat answers), so they get
+ * {@value #MAX_CLIENT_MESSAGE} of each. A longer message closes the connection (1009, too big).
  */
 @Configuration
 @EnableWebSocket
 class RealtimeConfig implements WebSocketConfigurer {
+
+    /** The longest message a client may send, in characters (text) or bytes (binary). */
+    static final int MAX_CLIENT_MESSAGE = 1024;
 
     private final BoardSocketHandler handler;
     private final WorkspaceHandshake handshakeInterceptor;
@@ -35,6 +46,14 @@ class RealtimeConfig implements WebSocketConfigurer {
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toArray(String[]::new);
+    }
+
+    @Bean
+    ServletServerContainerFactoryBean webSocketContainer() {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(MAX_CLIENT_MESSAGE);
+        container.setMaxBinaryMessageBufferSize(MAX_CLIENT_MESSAGE);
+        return container;
     }
 
     @Override

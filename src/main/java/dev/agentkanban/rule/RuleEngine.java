@@ -48,6 +48,9 @@ import org.springframework.stereotype.Component;
  * every event it appends with the chain's depth. A crash before the commit leaves the run pending (it
  * runs again: at least once); after the commit it is not pending any more (never twice). An action the
  * features refuse (a WIP limit, a claim, a blocker) rolls the whole run back and records it as failed.
+ * Any other failure (a database error, a bug) rolls it back too; the run is tried again after a doubling
+ * backoff ({@code kanban.rules.retry-backoff}) and, after {@code kanban.rules.max-attempts}, recorded as
+ * failed with the reason.
  *
  * <p>"Due date passed": a scheduled scan lists each such rule's board's overdue tasks and claims a run
  * per rule, task and due date ({@code unique (rule_id, task_id, due_at)}), so several instances
@@ -68,6 +71,8 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
     private final TaskQueries queries;
     private final Duration pollInterval;
     private final int maxDepth;
+    private final int maxAttempts;
+    private final Duration retryBackoff;
     private final WakeableLoop loop = new WakeableLoop();
     private final ChangeFeed.DurableCursor cursor = ChangeFeed.DurableCursor.of(this::cursorAt, this::moveCursor);
 
@@ -80,7 +85,9 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
             RuleActions actions,
             TaskQueries queries,
             @Value("${kanban.rules.poll-interval:PT1S}") Duration pollInterval,
-            @Value("${kanban.rules.max-depth:5}") int maxDepth) {
+            @Value("${kanban.rules.max-depth:5}") int maxDepth,
+            @Value("${kanban.rules.max-attempts:5}") int maxAttempts,
+            @Value("${kanban.rules.retry-backoff:PT5S}") Duration retryBackoff) {
         this.feed = feed;
         this.system = system;
         this.tx = tx;
@@ -89,6 +96,8 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
         this.queries = queries;
         this.pollInterval = pollInterval;
         this.maxDepth = maxDepth;
+        this.maxAttempts = Math.max(1, maxAttempts);
+        this.retryBackoff = retryBackoff;
         stream.register(this);
     }
 
@@ -197,6 +206,16 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
                     "refused (" + refused.status().value() + " " + refused.type() + "): " + refused.getMessage();
             CurrentRequest.runAs(ctx, () -> tx.write(() -> repo.finish(p.workspaceId(), p.id(), "failed", detail)));
             return true;
+        } catch (RuntimeException broken) {
+            // not the rule's fault (a database error, a bug): rolled back too, retried with a backoff a
+            // bounded number of times; if this cannot be recorded either, the loop logs it and comes back
+            String reason = broken.getClass().getSimpleName() + ": " + broken.getMessage();
+            String status = CurrentRequest.runAs(
+                    ctx,
+                    () -> tx.write(() -> repo.attemptFailed(p.workspaceId(), p.id(), maxAttempts, retryBackoff, reason)
+                            .orElse("gone")));
+            log.warn("rule run {} of rule {} failed ({}): {}", p.id(), p.ruleName(), status, reason);
+            return "failed".equals(status);
         }
     }
 

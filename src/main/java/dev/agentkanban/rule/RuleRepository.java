@@ -6,6 +6,7 @@ import dev.agentkanban.rule.RuleDefinition.Trigger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,9 @@ class RuleRepository {
             from rules
             """;
     private static final String RUN = """
-            select id, rule_id, event_id, task_id, due_at, depth, status, detail, queued_at, finished_at from rule_runs
+            select id, rule_id, event_id, task_id, due_at, depth, status, detail, queued_at, finished_at,
+                   attempts, next_attempt_at
+            from rule_runs
             """;
     private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() {};
 
@@ -213,7 +216,8 @@ class RuleRepository {
     List<Pending> pending(int limit) {
         return jdbc.sql("""
                 select r.id, r.workspace_id, u.name from rule_runs r join rules u on u.id = r.rule_id
-                where r.status = 'pending' order by r.id limit :limit
+                where r.status = 'pending' and (r.next_attempt_at is null or r.next_attempt_at <= now())
+                order by r.id limit :limit
                 """)
                 .param("limit", limit)
                 .query((rs, n) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3)))
@@ -254,6 +258,62 @@ class RuleRepository {
                 .update();
     }
 
+    /**
+     * Deletes up to {@code limit} runs finished before {@code cutoff} (system transaction), keeping a
+     * "due date passed" run while its task still has that due date (the run is the scan's claim).
+     */
+    int deleteFinishedRuns(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                delete from rule_runs where id in (
+                    select r.id from rule_runs r
+                    where r.status <> 'pending' and r.finished_at < :cutoff
+                      and (r.due_at is null
+                           or not exists (select 1 from tasks t where t.id = r.task_id and t.due_date = r.due_at))
+                    order by r.id limit :limit)
+                """)
+                .param("cutoff", Timestamp.from(cutoff))
+                .param("limit", limit)
+                .update();
+    }
+
+    /**
+     * Counts a failed attempt of a pending run (tenant transaction): it waits {@code backoff} before the
+     * next, or, at the last attempt, is marked failed with {@code reason}. Answers the run's status
+     * (empty when it is no longer pending).
+     */
+    Optional<String> attemptFailed(long ws, long runId, int maxAttempts, Duration backoff, String reason) {
+        Optional<Integer> before = jdbc.sql(
+                        "select attempts from rule_runs where workspace_id = :ws and id = :id and status = 'pending' for update")
+                .param("ws", ws)
+                .param("id", runId)
+                .query(Integer.class)
+                .optional();
+        return before.map(done -> {
+            int attempt = done + 1;
+            boolean last = attempt >= maxAttempts;
+            Duration wait = backoff.multipliedBy(1L << Math.min(done, 20));
+            String detail = last
+                    ? "failed " + attempt + " times, gave up: " + reason
+                    : "attempt " + attempt + " of " + maxAttempts + " failed, next in " + wait.toSeconds() + " s: "
+                            + reason;
+            jdbc.sql("""
+                    update rule_runs set attempts = :attempt, status = :status, detail = :detail,
+                           next_attempt_at = case when :last then null else now() + :wait * interval '1 millisecond' end,
+                           finished_at = case when :last then now() end
+                    where workspace_id = :ws and id = :id
+                    """)
+                    .param("attempt", attempt)
+                    .param("status", last ? "failed" : "pending")
+                    .param("detail", detail.length() <= 1000 ? detail : detail.substring(0, 1000))
+                    .param("last", last)
+                    .param("wait", wait.toMillis())
+                    .param("ws", ws)
+                    .param("id", runId)
+                    .update();
+            return last ? "failed" : "pending";
+        });
+    }
+
     /** Makes this transaction's events carry the depth of the rule chain (V32's default of outbox_events.rule_depth). */
     void markDepth(int depth) {
         jdbc.sql("select set_config('kanban.rule_depth', :d, true)")
@@ -280,6 +340,7 @@ class RuleRepository {
     private RuleRun run(ResultSet rs, int n) throws SQLException {
         Timestamp due = rs.getTimestamp("due_at");
         Timestamp finished = rs.getTimestamp("finished_at");
+        Timestamp next = rs.getTimestamp("next_attempt_at");
         return new RuleRun(
                 rs.getLong("id"),
                 rs.getLong("rule_id"),
@@ -290,6 +351,8 @@ class RuleRepository {
                 rs.getString("status"),
                 rs.getString("detail"),
                 rs.getTimestamp("queued_at").toInstant(),
-                finished == null ? null : finished.toInstant());
+                finished == null ? null : finished.toInstant(),
+                rs.getInt("attempts"),
+                next == null ? null : next.toInstant());
     }
 }

@@ -35,7 +35,7 @@ import org.springframework.stereotype.Service;
 public class Tags {
 
     static final int MAX_NAME = 50;
-    static final int MAX_PER_TASK = 100;
+    public static final int MAX_PER_TASK = 100;
     static final String DEFAULT_COLOR = "#6b7280";
 
     private final TagRepository repo;

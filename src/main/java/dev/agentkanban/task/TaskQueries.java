@@ -12,6 +12,7 @@ import dev.agentkanban.task.TaskTagging.TaskTag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,6 +260,25 @@ public class TaskQueries {
 
     private void appendObject(StringBuilder out, String text) {
         out.append(text == null ? "{}" : json.writeValueAsString(json.readValue(text, MAP)));
+    }
+
+    /**
+     * The tasks as seen now (those in the trash left out), by id, in one statement however many there
+     * are: an import announces its tasks a chunk at a time. Inside the caller's transaction.
+     */
+    public Map<Long, TaskView> findAll(Collection<Long> ids) {
+        Map<Long, TaskView> views = new HashMap<>();
+        jdbc.sql(view(
+                        "select " + ROW + " from tasks t where t.workspace_id = :ws and t.id = any(:ids) and "
+                                + NOT_TRASHED,
+                        "",
+                        null))
+                .param("ws", ws())
+                .param("ids", ids.toArray(Long[]::new))
+                .query(this::view)
+                .list()
+                .forEach(v -> views.put(v.id(), v));
+        return views;
     }
 
     /**

@@ -21,7 +21,6 @@ import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.RestoredTask;
-import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
 import dev.agentkanban.transfer.ImportProgress.Progress;
@@ -316,17 +315,18 @@ class CsvTransfer {
             throw ApiException.invalid(unknown.size() > 50 ? unknown.subList(0, 50) : unknown);
         }
         ImportedTasks.Slots slots = imported.slots();
-        Map<Long, Long> newIds = new HashMap<>();
+        Map<Long, ImportedTasks.Pending> newTasks = new HashMap<>();
         Map<Long, int[]> counts = new LinkedHashMap<>();
         board.columns().forEach(c -> counts.put(c.id(), new int[1]));
-        int written = 0;
+        ImportedTasks.Batch batch = imported.batch(SOURCE, progress::done);
+        Map<String, Long> tagIds = new HashMap<>();
         for (Parsed p : rows) {
             BoardColumn column = p.column() == null
                     ? board.columns().getFirst()
                     : byName.get(p.column().toLowerCase(Locale.ROOT));
             RestoredTask t = p.task();
             String status = t.status() != null ? t.status() : Targets.statusOnArrival(column);
-            long id = imported.insert(new RestoredTask(
+            ImportedTasks.Pending task = batch.add(new RestoredTask(
                             board.id(),
                             column.id(),
                             slots.next(column.id()),
@@ -350,16 +350,19 @@ class CsvTransfer {
                             null,
                             null)
                     .withCustomFields(fieldValues(board, p)));
-            if (!p.tags().isEmpty()) {
-                tags.setByNames(new TaskRef(id, board.id(), CurrentRequest.get().workspaceId()), p.tags());
-            }
-            imported.announce(id, SOURCE);
-            progress.done(++written);
+            // each name looked up (or created with the default colour) once per import, case-insensitively
+            new LinkedHashSet<>(p.tags().stream()
+                            .map(n -> tagIds.computeIfAbsent(n.toLowerCase(Locale.ROOT), k -> tagId(p.line(), n)))
+                            .toList())
+                    .forEach(task::tag);
             counts.get(column.id())[0]++;
             if (p.id() != null) {
-                newIds.put(p.id(), id);
+                newTasks.put(p.id(), task);
             }
         }
+        batch.finish();
+        Map<Long, Long> newIds = new HashMap<>();
+        newTasks.forEach((row, task) -> newIds.put(row, task.id()));
         // the breakdown between the file's rows, with the checks of the relation API (a cycle refuses the file)
         for (Parsed p : rows) {
             if (p.parentId() != null) {
@@ -379,6 +382,14 @@ class CsvTransfer {
             }
         }
         return new CsvReport(board.id(), board.name(), create, total, report, ignored);
+    }
+
+    /** The id of the workspace's tag of this name (created when missing); a name with control characters is a 422. */
+    private long tagId(int line, String name) {
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("line " + line + ": tags", "a tag name must not contain control characters");
+        }
+        return tags.idOf(name);
     }
 
     /** The row's custom field values checked against the board's fields; a refusal names the line. */

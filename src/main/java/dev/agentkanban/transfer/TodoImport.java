@@ -10,7 +10,6 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.Transactions;
-import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.RestoredTask;
 import dev.agentkanban.transfer.ImportProgress.Progress;
@@ -65,16 +64,8 @@ class TodoImport {
     private final Targets targets;
     private final TransferRepository repo;
     private final ImportedTasks imported;
-    private final Checklists checklists;
 
-    TodoImport(
-            Transactions tx,
-            Boards boards,
-            Targets targets,
-            TransferRepository repo,
-            ImportedTasks imported,
-            Checklists checklists) {
-        this.checklists = checklists;
+    TodoImport(Transactions tx, Boards boards, Targets targets, TransferRepository repo, ImportedTasks imported) {
         this.tx = tx;
         this.boards = boards;
         this.targets = targets;
@@ -174,6 +165,8 @@ class TodoImport {
             }
         }
         int seen = 0;
+        // the lines' tasks are written a chunk at a time: the progress counts the lines gone through
+        ImportedTasks.Batch batch = imported.batch(SOURCE, written -> {});
         for (Item item : doc.items()) {
             progress.done(seen++);
             Target column = columns.get(item.section());
@@ -185,15 +178,16 @@ class TodoImport {
             }
             c[1]++;
             if (!dryRun) {
-                long id = imported.insert(newTask(item, board.id(), column, slots.next(column.id()), ctx.actor()));
+                ImportedTasks.Pending task =
+                        batch.add(newTask(item, board.id(), column, slots.next(column.id()), ctx.actor()));
                 long position = 0;
                 for (TodoMarkdown.Check check : item.checklist()) {
                     position += Position.GAP;
-                    checklists.restore(id, position, check.text(), check.done(), null, null, ctx.actor(), null);
+                    task.item(position, check.text(), check.done(), ctx.actor());
                 }
-                imported.announce(id, SOURCE);
             }
         }
+        batch.finish();
         progress.done(seen);
         List<ColumnReport> report = new ArrayList<>();
         int[] total = new int[3];

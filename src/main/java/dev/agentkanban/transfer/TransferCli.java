@@ -155,7 +155,7 @@ public final class TransferCli {
 
     private static int dispatch(ApplicationContext context, Command command, PrintStream out, PrintStream err) {
         return switch (command.mode()) {
-            case "migrate-todo" -> migrateTodo(context.getBean(TodoImport.class), command, out);
+            case "migrate-todo" -> migrateTodo(context.getBean(TodoImport.class), command, out, err);
             case "export-todo" -> {
                 TodoExport.Exported exported =
                         context.getBean(TodoExport.class).export(BoardTarget.ofArgument(command.option("board")));
@@ -164,10 +164,15 @@ public final class TransferCli {
             }
             case "import-csv" -> {
                 byte[] bytes = read(Path.of(command.file()));
-                out.print(context.getBean(CsvTransfer.class)
+                PrintedProgress progress = new PrintedProgress(err, command.mode(), "tasks");
+                CsvTransfer.CsvReport report = context.getBean(CsvTransfer.class)
                         .importCsv(
-                                TransferController.text(bytes, null), BoardTarget.ofArgument(command.option("board")))
-                        .describe());
+                                TransferController.text(bytes, null),
+                                BoardTarget.ofArgument(command.option("board")),
+                                false,
+                                progress);
+                progress.finished();
+                out.print(report.describe());
                 yield 0;
             }
             case "export-csv" -> {
@@ -190,7 +195,11 @@ public final class TransferCli {
             }
             case "import-json" -> {
                 try (InputStream in = Files.newInputStream(existing(Path.of(command.file())))) {
-                    out.print(context.getBean(JsonImport.class).restore(in).describe());
+                    PrintedProgress progress = new PrintedProgress(err, command.mode(), "tasks");
+                    JsonImport.Restored restored =
+                            context.getBean(JsonImport.class).restore(in, progress);
+                    progress.finished();
+                    out.print(restored.describe());
                 } catch (IOException e) {
                     throw new UsageException("cannot read " + command.file() + ": " + e.getMessage());
                 }
@@ -203,9 +212,11 @@ public final class TransferCli {
                 } catch (IOException | JacksonException e) {
                     throw new UsageException("cannot read " + command.file() + " as JSON: " + e.getMessage());
                 }
-                out.print(context.getBean(TrelloImport.class)
-                        .importBoard(export, command.option("board"))
-                        .describe());
+                PrintedProgress progress = new PrintedProgress(err, command.mode(), "cards");
+                TrelloImport.TrelloReport report = context.getBean(TrelloImport.class)
+                        .importBoard(export, command.option("board"), false, progress);
+                progress.finished();
+                out.print(report.describe());
                 yield 0;
             }
             default -> throw new UsageException("unknown command " + command.mode());
@@ -217,17 +228,21 @@ public final class TransferCli {
      * file byte for byte to {@code <file>.backup} (a different older backup is kept, the new one numbered)
      * and then imports what it backed up, in one transaction.
      */
-    private static int migrateTodo(TodoImport todo, Command command, PrintStream out) {
+    private static int migrateTodo(TodoImport todo, Command command, PrintStream out, PrintStream err) {
         Path file = Path.of(command.file());
         byte[] bytes = read(file);
         String text = TransferController.text(bytes, null);
         BoardTarget target = BoardTarget.ofArgument(command.option("board"));
+        PrintedProgress progress = new PrintedProgress(err, command.mode(), "tasks");
         if (command.flag("dry-run")) {
-            out.print(todo.run(text, target, true).describe());
+            TodoImport.TodoReport plan = todo.run(text, target, true, progress);
+            progress.finished();
+            out.print(plan.describe());
             return 0;
         }
         Path backup = backup(file, bytes);
-        TodoImport.TodoReport report = todo.run(text, target, false).withBackup(backup.toString());
+        TodoImport.TodoReport report = todo.run(text, target, false, progress).withBackup(backup.toString());
+        progress.finished();
         out.print(report.describe());
         return 0;
     }

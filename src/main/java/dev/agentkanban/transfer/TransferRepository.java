@@ -1,11 +1,13 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.task.RestoredTask;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +109,245 @@ class TransferRepository {
                 .query((rs, n) -> (Long) rs.getObject(1))
                 .list()
                 .getFirst();
+    }
+
+    // ---- a chunk of an import's new tasks, a statement per kind of row (ImportedTasks.Batch) ----
+    // The same rows, triggers and history as the one-row writes of the features (Tasks.restore,
+    // Tags.setByNames, Comments.restore + HistoryLog, Evidences.restore + HistoryLog, Checklists.restore,
+    // TaskArchive.hideRestored), for a chunk of tasks at once: arrays bound as parameters and unnested.
+
+    /** Inserts the tasks in their order; answers their new ids in that order. */
+    List<Long> insertTasks(long ws, List<RestoredTask> tasks) {
+        int n = tasks.size();
+        Long[] board = new Long[n], column = new Long[n], position = new Long[n];
+        Integer[] occurrences = new Integer[n];
+        String[] title = new String[n],
+                description = new String[n],
+                criteria = new String[n],
+                status = new String[n],
+                cancel = new String[n],
+                priority = new String[n],
+                epic = new String[n],
+                area = new String[n],
+                owner = new String[n],
+                assignee = new String[n],
+                createdBy = new String[n],
+                due = new String[n],
+                metadata = new String[n],
+                createdAt = new String[n],
+                completedAt = new String[n],
+                enteredAt = new String[n],
+                claimedBy = new String[n],
+                claimExpires = new String[n],
+                fields = new String[n];
+        for (int i = 0; i < n; i++) {
+            RestoredTask t = tasks.get(i);
+            board[i] = t.boardId();
+            column[i] = t.columnId();
+            position[i] = t.position();
+            title[i] = t.title();
+            description[i] = t.description();
+            criteria[i] = t.acceptanceCriteria();
+            status[i] = t.status();
+            cancel[i] = t.cancelReason();
+            priority[i] = t.priority();
+            epic[i] = t.epic();
+            area[i] = t.area();
+            owner[i] = t.owner();
+            assignee[i] = t.assignee();
+            createdBy[i] = t.createdBy();
+            due[i] = text(t.dueDate());
+            occurrences[i] = t.occurrenceCount();
+            metadata[i] = json.writeValueAsString(t.metadata() == null ? Map.of() : t.metadata());
+            createdAt[i] = text(t.createdAt());
+            completedAt[i] = text(t.completedAt());
+            enteredAt[i] = text(t.columnEnteredAt());
+            claimedBy[i] = t.claimedBy();
+            claimExpires[i] = text(t.claimExpiresAt());
+            fields[i] = json.writeValueAsString(t.customFields() == null ? Map.of() : t.customFields());
+        }
+        // identities are drawn in the order the rows are inserted (the select's order): sorted, they are the
+        // ids of the tasks as given, whatever order returning answers them in
+        List<Long> ids = new ArrayList<>(jdbc.sql("""
+                        insert into tasks (workspace_id, board_id, column_id, position, title, description,
+                                           acceptance_criteria, status, cancel_reason, priority, epic, area, owner,
+                                           assignee, created_by, due_date, occurrence_count, metadata, created_at,
+                                           completed_at, column_entered_at, claimed_by, claim_expires_at, custom_fields)
+                        select :ws, x.board, x.col, x.pos, x.title, x.description, x.criteria, x.status, x.cancel,
+                               x.priority, x.epic, x.area, x.owner, x.assignee, x.created_by, cast(x.due as timestamptz),
+                               x.occurrences, cast(x.metadata as jsonb), cast(x.created_at as timestamptz),
+                               cast(x.completed_at as timestamptz), cast(x.entered_at as timestamptz), x.claimed_by,
+                               cast(x.claim_expires as timestamptz), cast(x.fields as jsonb)
+                        from unnest(cast(:board as bigint[]), cast(:col as bigint[]), cast(:pos as bigint[]),
+                                    cast(:title as text[]), cast(:description as text[]), cast(:criteria as text[]),
+                                    cast(:status as text[]), cast(:cancel as text[]), cast(:priority as text[]),
+                                    cast(:epic as text[]), cast(:area as text[]), cast(:owner as text[]),
+                                    cast(:assignee as text[]), cast(:createdBy as text[]), cast(:due as text[]),
+                                    cast(:occurrences as integer[]), cast(:metadata as text[]),
+                                    cast(:createdAt as text[]), cast(:completedAt as text[]), cast(:enteredAt as text[]),
+                                    cast(:claimedBy as text[]), cast(:claimExpires as text[]), cast(:fields as text[]))
+                             with ordinality as x(board, col, pos, title, description, criteria, status, cancel,
+                                                  priority, epic, area, owner, assignee, created_by, due, occurrences,
+                                                  metadata, created_at, completed_at, entered_at, claimed_by,
+                                                  claim_expires, fields, ord)
+                        order by x.ord
+                        returning id
+                        """)
+                .param("ws", ws)
+                .param("board", board)
+                .param("col", column)
+                .param("pos", position)
+                .param("title", title)
+                .param("description", description)
+                .param("criteria", criteria)
+                .param("status", status)
+                .param("cancel", cancel)
+                .param("priority", priority)
+                .param("epic", epic)
+                .param("area", area)
+                .param("owner", owner)
+                .param("assignee", assignee)
+                .param("createdBy", createdBy)
+                .param("due", due)
+                .param("occurrences", occurrences)
+                .param("metadata", metadata)
+                .param("createdAt", createdAt)
+                .param("completedAt", completedAt)
+                .param("enteredAt", enteredAt)
+                .param("claimedBy", claimedBy)
+                .param("claimExpires", claimExpires)
+                .param("fields", fields)
+                .query(Long.class)
+                .list());
+        if (ids.size() != n) {
+            throw new IllegalStateException("inserted " + ids.size() + " of " + n + " tasks");
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** Archives restored tasks (off the board, no position) at their times: the audit trigger writes their rows. */
+    void archive(long ws, List<Long> ids, List<Instant> at, String by) {
+        jdbc.sql("""
+                update tasks t set archived_at = cast(x.at as timestamptz), archived_by = :by, deleted_at = null,
+                                   deleted_by = null, position = null
+                from unnest(cast(:ids as bigint[]), cast(:at as text[])) as x(id, at)
+                where t.workspace_id = :ws and t.id = x.id
+                """)
+                .param("ws", ws)
+                .param("ids", ids.toArray(Long[]::new))
+                .param("at", at.stream().map(TransferRepository::text).toArray(String[]::new))
+                .param("by", by)
+                .update();
+    }
+
+    /** Tags new tasks (pairs of task and tag ids) and writes each task's tags_changed row (from none to its tags). */
+    void tag(long ws, List<Long> tasks, List<Long> tags, String actor) {
+        jdbc.sql("""
+                with pairs as (
+                    select distinct x.task, x.tag from unnest(cast(:tasks as bigint[]), cast(:tags as bigint[])) as x(task, tag)
+                ), linked as (
+                    insert into task_tags (task_id, tag_id, workspace_id)
+                    select p.task, p.tag, :ws from pairs p
+                    on conflict do nothing
+                )
+                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
+                select :ws, t.board_id, t.id, 'tags_changed', 'tags', '',
+                       string_agg(g.name, ',' order by lower(g.name), g.id), :actor
+                from pairs p join tasks t on t.id = p.task join tags g on g.id = p.tag
+                where t.workspace_id = :ws and g.workspace_id = :ws
+                group by t.id, t.board_id
+                order by t.id
+                """)
+                .param("ws", ws)
+                .param("tasks", tasks.toArray(Long[]::new))
+                .param("tags", tags.toArray(Long[]::new))
+                .param("actor", actor)
+                .update();
+    }
+
+    /** A comment of a new task, as it was elsewhere (author and time kept; a null time is now). */
+    record NewComment(long taskId, String author, String body, Instant at) {}
+
+    /** Inserts the comments in order, each with its comment_added history row. */
+    void comment(long ws, List<NewComment> comments, String actor) {
+        jdbc.sql("""
+                with c as (
+                    insert into comments (workspace_id, task_id, author, body, created_at, updated_at)
+                    select :ws, x.task, x.author, x.body, coalesce(cast(x.at as timestamptz), now()),
+                           coalesce(cast(x.at as timestamptz), now())
+                    from unnest(cast(:tasks as bigint[]), cast(:authors as text[]), cast(:bodies as text[]),
+                                cast(:at as text[])) with ordinality as x(task, author, body, at, ord)
+                    order by x.ord
+                    returning id, task_id
+                )
+                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
+                select :ws, t.board_id, c.task_id, 'comment_added', null, null, c.id::text, :actor
+                from c join tasks t on t.id = c.task_id
+                order by c.id
+                """)
+                .param("ws", ws)
+                .param("tasks", comments.stream().map(NewComment::taskId).toArray(Long[]::new))
+                .param("authors", comments.stream().map(NewComment::author).toArray(String[]::new))
+                .param("bodies", comments.stream().map(NewComment::body).toArray(String[]::new))
+                .param("at", comments.stream().map(c -> text(c.at())).toArray(String[]::new))
+                .param("actor", actor)
+                .update();
+    }
+
+    /** Link evidence of a new task (a null time is now). */
+    record NewLink(long taskId, String note, String url, String createdBy, Instant at) {}
+
+    /** Inserts the link evidence in order, each with its evidence_added history row. */
+    void link(long ws, List<NewLink> links, String actor) {
+        jdbc.sql("""
+                with e as (
+                    insert into evidence (workspace_id, task_id, kind, note, url, created_by, created_at)
+                    select :ws, x.task, 'link', x.note, x.url, x.by, coalesce(cast(x.at as timestamptz), now())
+                    from unnest(cast(:tasks as bigint[]), cast(:notes as text[]), cast(:urls as text[]),
+                                cast(:by as text[]), cast(:at as text[])) with ordinality as x(task, note, url, by, at, ord)
+                    order by x.ord
+                    returning id, task_id
+                )
+                insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
+                select :ws, t.board_id, e.task_id, 'evidence_added', null, null, e.id::text, :actor
+                from e join tasks t on t.id = e.task_id
+                order by e.id
+                """)
+                .param("ws", ws)
+                .param("tasks", links.stream().map(NewLink::taskId).toArray(Long[]::new))
+                .param("notes", links.stream().map(NewLink::note).toArray(String[]::new))
+                .param("urls", links.stream().map(NewLink::url).toArray(String[]::new))
+                .param("by", links.stream().map(NewLink::createdBy).toArray(String[]::new))
+                .param("at", links.stream().map(l -> text(l.at())).toArray(String[]::new))
+                .param("actor", actor)
+                .update();
+    }
+
+    /** A checklist item of a new task (no history row or event of its own, as Checklists.restore). */
+    record NewItem(long taskId, long position, String text, boolean done, String createdBy) {}
+
+    void items(long ws, List<NewItem> items) {
+        jdbc.sql("""
+                insert into checklist_items (workspace_id, task_id, position, text, done, assignee, due_date, created_by,
+                                             created_at)
+                select :ws, x.task, x.pos, x.text, x.done, null, null, x.by, now()
+                from unnest(cast(:tasks as bigint[]), cast(:pos as bigint[]), cast(:texts as text[]),
+                            cast(:done as boolean[]), cast(:by as text[])) with ordinality as x(task, pos, text, done, by, ord)
+                order by x.ord
+                """)
+                .param("ws", ws)
+                .param("tasks", items.stream().map(NewItem::taskId).toArray(Long[]::new))
+                .param("pos", items.stream().map(NewItem::position).toArray(Long[]::new))
+                .param("texts", items.stream().map(NewItem::text).toArray(String[]::new))
+                .param("done", items.stream().map(NewItem::done).toArray(Boolean[]::new))
+                .param("by", items.stream().map(NewItem::createdBy).toArray(String[]::new))
+                .update();
+    }
+
+    /** An instant as PostgreSQL reads a timestamptz (ISO-8601 in UTC), or null. */
+    private static String text(Instant i) {
+        return i == null ? null : i.toString();
     }
 
     /** The board's tasks in board order (column position, then task position), with their tag names. */

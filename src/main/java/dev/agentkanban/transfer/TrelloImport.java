@@ -5,10 +5,6 @@ import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
 import dev.agentkanban.board.BoardRequests.CreateBoard;
 import dev.agentkanban.board.Boards;
-import dev.agentkanban.comment.Comments;
-import dev.agentkanban.evidence.Evidences;
-import dev.agentkanban.evidence.RestoredEvidence;
-import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -18,11 +14,8 @@ import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.TagRequests.CreateTag;
 import dev.agentkanban.tag.TagSummary;
 import dev.agentkanban.tag.Tags;
-import dev.agentkanban.task.Checklists;
 import dev.agentkanban.task.Position;
 import dev.agentkanban.task.RestoredTask;
-import dev.agentkanban.task.TaskArchive;
-import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.transfer.ImportProgress.Progress;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -76,35 +69,13 @@ class TrelloImport {
     private final Transactions tx;
     private final Boards boards;
     private final Tags tags;
-    private final TransferRepository repo;
     private final ImportedTasks imported;
-    private final HistoryLog history;
-    private final Comments commentApi;
-    private final Evidences evidenceApi;
-    private final Checklists checklistApi;
-    private final TaskArchive archiveApi;
 
-    TrelloImport(
-            Transactions tx,
-            Boards boards,
-            Tags tags,
-            TransferRepository repo,
-            ImportedTasks imported,
-            HistoryLog history,
-            Comments comments,
-            Evidences evidences,
-            Checklists checklists,
-            TaskArchive archive) {
-        this.archiveApi = archive;
-        this.checklistApi = checklists;
-        this.commentApi = comments;
-        this.evidenceApi = evidences;
+    TrelloImport(Transactions tx, Boards boards, Tags tags, ImportedTasks imported) {
         this.tx = tx;
         this.boards = boards;
         this.tags = tags;
-        this.repo = repo;
         this.imported = imported;
-        this.history = history;
     }
 
     record ListReport(String list, String column, boolean archived, int cards) {}
@@ -208,7 +179,7 @@ class TrelloImport {
         private final Map<String, JsonNode> labels = new HashMap<>();
         private final Map<String, List<JsonNode>> checklistsByCard = new HashMap<>();
         private final Map<String, List<JsonNode>> commentsByCard = new HashMap<>();
-        private final Map<String, String> tagNames = new HashMap<>();
+        private final Map<String, Long> tagIds = new HashMap<>();
         private final Map<String, Integer> skipped = new TreeMap<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<String> tagsCreated = new ArrayList<>();
@@ -312,7 +283,7 @@ class TrelloImport {
                             listOrder.getOrDefault(c.path("idList").asString(""), Integer.MAX_VALUE))
                     .thenComparingDouble(c -> c.path("pos").asDouble(0)));
             progress.done(0);
-            int written = 0;
+            ImportedTasks.Batch batch = imported.batch(SOURCE, progress::done);
             for (JsonNode card : cards) {
                 BoardColumn column = columnOfList.get(card.path("idList").asString(""));
                 if (column == null) {
@@ -320,9 +291,9 @@ class TrelloImport {
                     skipped.merge("card list not in the export (card put in the first column)", 1, Integer::sum);
                 }
                 int index = perColumn.merge(column.id(), 1, Integer::sum);
-                card(board, column, Position.renumbered(index - 1), card);
-                progress.done(++written);
+                card(batch, board, column, Position.renumbered(index - 1), card);
             }
+            batch.finish();
             List<ListReport> listReport = new ArrayList<>();
             for (int i = 0; i < kept.size(); i++) {
                 BoardColumn c = board.columns().get(i);
@@ -350,7 +321,7 @@ class TrelloImport {
                     false);
         }
 
-        private void card(Board board, BoardColumn column, long position, JsonNode card) {
+        private void card(ImportedTasks.Batch batch, Board board, BoardColumn column, long position, JsonNode card) {
             String cardId = card.path("id").asString("");
             String title = card.path("name").asString("").strip().replace('\n', ' ');
             StringBuilder description =
@@ -397,7 +368,7 @@ class TrelloImport {
                 warnings.add("card '" + title + "': description shortened to 100,000 characters");
                 text = clip(text, 100_000);
             }
-            long id = imported.insert(new RestoredTask(
+            ImportedTasks.Pending task = batch.add(new RestoredTask(
                     board.id(),
                     column.id(),
                     position,
@@ -423,27 +394,21 @@ class TrelloImport {
             if (closed) {
                 // archived in Trello, archived here: off the board, restorable from the archive
                 Instant lastActivity = time(card.path("dateLastActivity"));
-                archiveApi.hideRestored(
-                        id, lastActivity != null ? lastActivity : Instant.now(), ctx.actor(), null, null);
+                task.archived(lastActivity != null ? lastActivity : Instant.now(), ctx.actor());
             }
-            TaskRef task = new TaskRef(id, board.id(), ctx.workspaceId());
-            List<String> names = labelsOf(card);
-            if (!names.isEmpty()) {
-                tags.setByNames(task, names);
-            }
+            labelsOf(card).forEach(task::tag);
             importComments(cardId, task);
             importAttachments(card, task);
             // the checklists are real checklist items too (issue 14), besides the task list in the description
             long itemPosition = 0;
             for (Map.Entry<String, Boolean> item : items.subList(0, Math.min(items.size(), MAX_CHECKLIST_ITEMS))) {
                 itemPosition += Position.GAP;
-                checklistApi.restore(id, itemPosition, item.getKey(), item.getValue(), null, null, ctx.actor(), null);
+                task.item(itemPosition, item.getKey(), item.getValue(), ctx.actor());
             }
             if (items.size() > MAX_CHECKLIST_ITEMS) {
                 warnings.add("card '" + title + "': only the first " + MAX_CHECKLIST_ITEMS
                         + " checklist items became items");
             }
-            imported.announce(id, SOURCE);
         }
 
         /** Writes the card's checklists into the description as task lists; answers their items (text, done) in order. */
@@ -491,8 +456,8 @@ class TrelloImport {
             text.setLength(end);
         }
 
-        /** The card's labels as tag names; a label's tag is created (with Trello's colour) the first time it is used. */
-        private List<String> labelsOf(JsonNode card) {
+        /** The card's labels as tag ids; a label's tag is created (with Trello's colour) the first time it is used. */
+        private List<Long> labelsOf(JsonNode card) {
             List<JsonNode> cardLabels = new ArrayList<>();
             for (JsonNode id : card.path("idLabels")) {
                 JsonNode label = labels.get(id.asString(""));
@@ -503,18 +468,18 @@ class TrelloImport {
             if (cardLabels.isEmpty()) {
                 card.path("labels").forEach(cardLabels::add);
             }
-            List<String> names = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             for (JsonNode label : cardLabels) {
                 String id = label.path("id").asString("");
-                String name = tagNames.computeIfAbsent(id.isEmpty() ? label.toString() : id, k -> tagFor(label));
-                if (name != null) {
-                    names.add(name);
+                Long tag = tagIds.computeIfAbsent(id.isEmpty() ? label.toString() : id, k -> tagFor(label));
+                if (tag != null) {
+                    ids.add(tag);
                 }
             }
-            return names;
+            return ids;
         }
 
-        private String tagFor(JsonNode label) {
+        private Long tagFor(JsonNode label) {
             String color = label.path("color").isString() ? label.get("color").asString() : null;
             String name = clip(label.path("name").asString("").strip(), 50);
             if (name.isEmpty()) {
@@ -533,16 +498,16 @@ class TrelloImport {
                 if (!tagsReused.contains(existing.name())) {
                     tagsReused.add(existing.name());
                 }
-                return existing.name();
+                return existing.id();
             }
             String base = color == null ? null : baseColor(color);
-            tags.create(new CreateTag(name, base == null ? null : COLORS.get(base)));
+            TagSummary created = tags.create(new CreateTag(name, base == null ? null : COLORS.get(base)));
             tagsCreated.add(name);
-            return name;
+            return created.id();
         }
 
         /** Comments oldest first, by their Trello author at their Trello time; each audited like a comment added here. */
-        private void importComments(String cardId, TaskRef task) {
+        private void importComments(String cardId, ImportedTasks.Pending task) {
             List<JsonNode> actions = new ArrayList<>(commentsByCard.getOrDefault(cardId, List.of()));
             actions.sort(Comparator.comparing((JsonNode a) -> a.path("date").asString("")));
             for (JsonNode a : actions) {
@@ -559,14 +524,13 @@ class TrelloImport {
                         ? name(a.get("memberCreator"))
                         : memberNames.getOrDefault(a.path("idMemberCreator").asString(""), "Trello user");
                 Instant at = time(a.path("date"));
-                long comment = commentApi.restore(task.id(), author, body, at, at);
-                history.record(task, "comment_added", null, null, Long.toString(comment));
+                task.comment(author, body, at);
                 comments++;
             }
         }
 
         /** Attachments that are web links become link evidence; uploaded files are not in the export and are counted. */
-        private void importAttachments(JsonNode card, TaskRef task) {
+        private void importAttachments(JsonNode card, ImportedTasks.Pending task) {
             for (JsonNode a : card.path("attachments")) {
                 String url = a.path("url").asString("");
                 if (!url.matches("(?i)^https?://\\S+$") || url.length() > 2000) {
@@ -574,24 +538,7 @@ class TrelloImport {
                     continue;
                 }
                 String name = a.path("name").asString("").strip();
-                long evidence = evidenceApi.restore(
-                        task.id(),
-                        new RestoredEvidence(
-                                "link",
-                                name.isEmpty() ? null : clip(name, 20_000),
-                                url,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                ctx.actor(),
-                                time(a.path("date"))));
-                history.record(task, "evidence_added", null, null, Long.toString(evidence));
+                task.link(name.isEmpty() ? null : clip(name, 20_000), url, ctx.actor(), time(a.path("date")));
                 attachments++;
             }
         }

@@ -135,7 +135,9 @@ export class BoardRender {
     cardFields(this.fields || [], task),
     h('div', { class: 'card-meta' },
       h('span', { class: ['priority', `priority-${task.priority}`] }, task.priority),
-      task.assignee ? h('span', { class: 'assignee', title: 'Assignee' }, `@${task.assignee}`) : null,
+      task.assignees?.length > 1
+        ? h('span', { class: 'assignee', title: 'Assignees' }, task.assignees.map((a) => `@${a}`).join(' '))
+        : task.assignee ? h('span', { class: 'assignee', title: 'Assignee' }, `@${task.assignee}`) : null,
       due,
       breakdownBadges(task),
       task.comment_count ? h('span', { class: 'comments' }, `${task.comment_count} comment${task.comment_count === 1 ? '' : 's'}`) : null,

@@ -12,12 +12,15 @@ export function field(label, input, hint) {
   return h('label', { class: 'field' }, h('span', {}, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
 }
 
-/** A table with a header row; `rows` are arrays of cells (nodes or text). */
+/**
+ * A table with a header row; `rows` are arrays of cells (nodes or text). Each cell carries its column's
+ * name, which heads the cell when the rows stack at phone width (app.css).
+ */
 export function table(label, headers, rows, empty = 'None yet.') {
   if (!rows.length) return h('p', { class: 'muted' }, empty);
   return h('div', { class: 'table-scroll' }, h('table', { class: 'settings-table', 'aria-label': label },
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => h('td', headers[i] ? { dataset: { label: headers[i] } } : {}, c)))))));
 }
 
 /** A secret shown once, with a copy button (the clipboard API, falling back to selecting the text). */

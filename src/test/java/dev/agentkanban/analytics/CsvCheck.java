@@ -1,7 +1,10 @@
 package dev.agentkanban.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -10,9 +13,19 @@ final class CsvCheck {
 
     private CsvCheck() {}
 
-    /** Splits on commas: the fixtures' texts hold none. {@code clock}: fields that follow the clock
-     * (a time, or seconds until now), compared loosely. */
-    static void sameAsJson(String csv, List<JsonNode> rows, String... clock) {
+    /** The same as {@link #sameAsJson(String, List, Duration, String...)} for tables that do not follow the clock. */
+    static void sameAsJson(String csv, List<JsonNode> rows) {
+        sameAsJson(csv, rows, Duration.ZERO);
+    }
+
+    /**
+     * Splits on commas: the fixtures' texts hold none. {@code clock}: fields that follow the clock, the
+     * two downloads being made at most {@code apart} from each other. An age in seconds (a field named
+     * {@code seconds} or ending in {@code _seconds}) may differ by that time, and by nothing more; a time
+     * must parse; any other number (a z-score, made of ages) is compared within 5%.
+     */
+    static void sameAsJson(String csv, List<JsonNode> rows, Duration apart, String... clock) {
+        double drift = apart.toNanos() / 1e9 + 0.01; // the time between the two, and sums of whole milliseconds
         String[] lines = csv.split("\\r\\n");
         assertThat(lines).as(csv).hasSize(rows.size() + 1);
         String[] header = lines[0].split(",", -1);
@@ -25,14 +38,12 @@ final class CsvCheck {
                 String what = header[c] + " of row " + r;
                 if (List.of(clock).contains(header[c])) { // moved on between the two requests
                     if (v.isNumber()) {
+                        boolean age = header[c].equals("seconds") || header[c].endsWith("_seconds");
                         assertThat(Double.parseDouble(cells[c]))
-                                .as(what)
-                                .isCloseTo(
-                                        v.asDouble(),
-                                        org.assertj.core.api.Assertions.within(
-                                                Math.max(0.1, Math.abs(v.asDouble()) / 20)));
+                                .as(what + (age ? " (downloads " + apart.toMillis() + " ms apart)" : ""))
+                                .isCloseTo(v.asDouble(), within(age ? drift : Math.abs(v.asDouble()) / 20));
                     } else {
-                        assertThat(java.time.Instant.parse(cells[c])).as(what).isNotNull();
+                        assertThat(Instant.parse(cells[c])).as(what).isNotNull();
                     }
                     continue;
                 }

@@ -208,24 +208,21 @@ class SeedStatisticsTest extends ApiTest {
     @Test
     void everySeedTableDownloadsAsCsvWithTheJsonsNumbers() {
         String stats = "/api/v1/statistics/boards/" + b.id();
-        Response perf = http.get(stats + "/performance?days=30&format=csv");
-        assertThat(perf.status()).as(perf.body()).isEqualTo(200);
-        assertThat(perf.header("Content-Type"))
+        Downloads perf = downloads(stats + "/performance?days=30&format=csv", null, stats + "/performance?days=30");
+        assertThat(perf.csv().status()).as(perf.csv().body()).isEqualTo(200);
+        assertThat(perf.csv().header("Content-Type"))
                 .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/csv"));
-        JsonNode p = http.get(stats + "/performance?days=30").json();
+        JsonNode p = perf.json();
         ((tools.jackson.databind.node.ObjectNode) p).setAll((tools.jackson.databind.node.ObjectNode) p.get("velocity"));
-        CsvCheck.sameAsJson(perf.body(), List.of(p), "since", "until");
+        CsvCheck.sameAsJson(perf.csv().body(), List.of(p), perf.apart(), "since", "until");
 
+        Downloads colors =
+                downloads(stats + "/tickets/colors?limit=5&format=csv", null, stats + "/tickets/colors?limit=5");
         CsvCheck.sameAsJson(
-                http.get(stats + "/tickets/colors?limit=5&format=csv").body(),
-                listOf(http.get(stats + "/tickets/colors?limit=5").json().get("items")),
-                "seconds",
-                "z_score");
-        CsvCheck.sameAsJson(
-                http.get("/api/v1/tasks/" + q3 + "/statistics", "Accept", "text/csv")
-                        .body(),
-                listOf(http.get("/api/v1/tasks/" + q3 + "/statistics").json().get("time_in_columns")),
-                "seconds");
+                colors.csv().body(), listOf(colors.json().get("items")), colors.apart(), "seconds", "z_score");
+        String task = "/api/v1/tasks/" + q3 + "/statistics";
+        Downloads times = downloads(task, "text/csv", task);
+        CsvCheck.sameAsJson(times.csv().body(), listOf(times.json().get("time_in_columns")), times.apart(), "seconds");
 
         JsonNode dd = http.get(stats + "/drag-drop/metrics?days=30").json();
         for (String table : List.of("moves_per_day", "by_user", "most_moved")) {
@@ -240,6 +237,16 @@ class SeedStatisticsTest extends ApiTest {
                         .get("field")
                         .asString())
                 .isEqualTo("table");
+    }
+
+    /** A table's CSV and then its JSON, and the time from sending the first request to receiving the second answer. */
+    record Downloads(Response csv, JsonNode json, Duration apart) {}
+
+    Downloads downloads(String csvPath, String accept, String jsonPath) {
+        long start = System.nanoTime();
+        Response csv = accept == null ? http.get(csvPath) : http.get(csvPath, "Accept", accept);
+        JsonNode json = http.get(jsonPath).json();
+        return new Downloads(csv, json, Duration.ofNanos(System.nanoTime() - start));
     }
 
     static List<JsonNode> listOf(JsonNode array) {

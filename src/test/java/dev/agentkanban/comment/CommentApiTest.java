@@ -55,6 +55,43 @@ class CommentApiTest extends ApiTest {
     }
 
     @Test
+    void aCommentCarriesItsAuthorsDisplayNameAsItIsNowBesideTheUsername() {
+        long task = tasks.task("Names");
+        jdbc.sql("update users set display_name = 'Theo Tester' where username = 'tester'")
+                .update();
+        Response added = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "by name"));
+        assertThat(added.json().get("author").asString()).isEqualTo("tester");
+        assertThat(added.json().get("author_display_name").asString()).isEqualTo("Theo Tester");
+        assertThat(lastEvent("comment_added")
+                        .get("payload")
+                        .get("author_display_name")
+                        .asString())
+                .isEqualTo("Theo Tester");
+        // an imported author with no account keeps their name; a renamed author shows the new name
+        jdbc.sql("insert into comments (workspace_id, task_id, author, body) values (:ws, :task, 'ghost', 'old')")
+                .param("ws", defaultWorkspace)
+                .param("task", task)
+                .update();
+        jdbc.sql("update users set display_name = 'Theodora' where username = 'tester'")
+                .update();
+
+        JsonNode items = http.get("/api/v1/tasks/" + task + "/comments").json().get("items");
+
+        assertThat(items.findValuesAsString("author")).containsExactly("tester", "ghost");
+        assertThat(items.findValuesAsString("author_display_name")).containsExactly("Theodora", "ghost");
+        assertThat(http.get("/api/v1/comments/" + added.id())
+                        .json()
+                        .get("author_display_name")
+                        .asString())
+                .isEqualTo("Theodora");
+        assertThat(http.patch("/api/v1/comments/" + added.id(), obj("body", "edited"))
+                        .json()
+                        .get("author_display_name")
+                        .asString())
+                .isEqualTo("Theodora");
+    }
+
+    @Test
     void commentsAreListedOldestFirstInPages() {
         long task = tasks.task("Discuss");
         for (String body : new String[] {"first", "second", "third"}) {

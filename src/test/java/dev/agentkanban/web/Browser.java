@@ -230,6 +230,36 @@ final class Browser implements AutoCloseable {
         return driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
     }
 
+    /** How far down the page's content reaches, in CSS pixels (inner scrolling blocks included). */
+    long contentHeight() {
+        return ((Number) js("""
+                        return Math.ceil(Math.max(document.documentElement.scrollHeight,
+                          ...[...document.querySelectorAll('body *')].filter(e => e.getClientRects().length > 0)
+                            .map(e => e.getBoundingClientRect().bottom + window.scrollY)))
+                        """)).longValue();
+    }
+
+    /**
+     * A screenshot of the whole page however long it is: the window is made as tall as the content
+     * (the viewport alone cuts a long settings tab off), then given back its size.
+     */
+    byte[] fullPageScreenshot() {
+        org.openqa.selenium.Dimension before = driver.manage().window().getSize();
+        long frame = before.getHeight() - ((Number) js("return window.innerHeight")).longValue();
+        try {
+            for (int i = 0; i < 3; i++) { // the layout may grow once the window does
+                long wanted = contentHeight() + frame;
+                if (wanted <= driver.manage().window().getSize().getHeight()) {
+                    break;
+                }
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(before.getWidth(), (int) wanted));
+            }
+            return screenshot();
+        } finally {
+            driver.manage().window().setSize(before);
+        }
+    }
+
     @Override
     public void close() {
         try {

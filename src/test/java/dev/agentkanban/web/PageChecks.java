@@ -13,7 +13,8 @@ import org.openqa.selenium.interactions.Actions;
 
 /**
  * Checks of a screen at phone width and by keyboard, shared by the web tests: nothing wider than the
- * screen, every control labelled and big enough to tap, every control reached with Tab.
+ * screen, no block scrolling sideways inside it, every control labelled and big enough to tap, every
+ * control reached with Tab.
  */
 final class PageChecks {
 
@@ -54,10 +55,29 @@ final class PageChecks {
                 .isLessThanOrEqualTo(0);
     }
 
-    /** Nothing makes the page scroll sideways, and every control of {@code scope} lies within the screen. */
+    /**
+     * No block inside {@code scope} scrolls sideways either: a table or a snippet wider than its block
+     * (shown with a scroll bar of its own) fails, though the page itself fits.
+     */
+    static void noBlockScrollsSideways(Browser browser, String scope) {
+        Object scrolling = browser.js("""
+                return [...document.querySelectorAll(arguments[0] + ', ' + arguments[0] + ' *')]
+                  .filter(e => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1
+                    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+                  .map(e => e.tagName.toLowerCase() + '#' + e.id + '.' + e.className
+                    + ' (' + e.scrollWidth + ' px in ' + e.clientWidth + ')')
+                """, scope);
+        assertThat((List<?>) scrolling).as("blocks that scroll sideways").isEmpty();
+    }
+
+    /**
+     * Nothing makes the page or a block of {@code scope} scroll sideways, and every control of
+     * {@code scope} lies within the screen.
+     */
     @SuppressWarnings("unchecked")
     static void fitsTheScreen(Browser browser, String scope) {
         noSidewaysScroll(browser);
+        noBlockScrollsSideways(browser, scope);
         for (WebElement c : controls(browser, scope)) {
             Object box = browser.js(
                     "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right, r.width, r.height]", c);

@@ -46,7 +46,18 @@ class PeopleScreenshotTest extends ApiTest {
                 browser.waitVisible(By.cssSelector("#tab-" + tab + "[aria-selected=true]"));
                 browser.waitVisible(
                         By.cssSelector(tab.equals("users") ? "#user-list tbody tr" : "#session-list tbody tr"));
-                Files.write(Path.of("docs", "settings-" + tab + ".png"), browser.screenshot());
+                byte[] png = browser.fullPageScreenshot();
+                // the whole tab is in the picture, down to the end of its last block (Sessions, on Profile)
+                java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+                double scale = ((Number) browser.js("return window.devicePixelRatio")).doubleValue();
+                long bottom = ((Number) browser.js(
+                                "const b = [...document.querySelectorAll('#settings-panel .settings-block')].pop();"
+                                        + " return Math.ceil(b.getBoundingClientRect().bottom + window.scrollY)"))
+                        .longValue();
+                org.assertj.core.api.Assertions.assertThat(image.getHeight() / scale)
+                        .as("height of the %s screenshot", tab)
+                        .isGreaterThanOrEqualTo(bottom);
+                Files.write(Path.of("docs", "settings-" + tab + ".png"), png);
             }
         }
     }

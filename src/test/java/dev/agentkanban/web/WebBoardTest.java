@@ -2,6 +2,8 @@ package dev.agentkanban.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.Http;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -198,6 +200,25 @@ class WebBoardTest extends MemberPageTest {
                         .get("total")
                         .asLong()
                 == 0);
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+
+    @Test
+    void aCommentShowsItsAuthorsDisplayNameWithTheUsernameAsItsTitle() {
+        long[] b = board("Comment names", "named");
+        long taskId = fx.order(b[2]).getFirst();
+        Http bob = clientFor("bob", defaultWorkspace, Role.MEMBER);
+        jdbc.sql("update users set display_name = 'Bob Builder' where username = 'bob'")
+                .update();
+        assertThat(bob.post("/api/v1/tasks/" + taskId + "/comments", Http.obj("body", "Can do"))
+                        .status())
+                .isEqualTo(201);
+        browser.openBoard(b[0], null);
+        browser.card("named").click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel .comment-author")).stream()
+                .anyMatch(e -> e.getText().equals("Bob Builder")));
+        WebElement author = browser.driver().findElement(By.cssSelector("#card-panel .comment-author"));
+        assertThat(author.getAttribute("title")).isEqualTo("bob");
         browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
     }
 

@@ -73,6 +73,84 @@ class WebCardPanelTest extends MemberPageTest {
         assertThat(card.getAttribute("class")).contains("priority-urgent");
     }
 
+    List<String> assignees(long id) {
+        return fx.get(id).get("assignees").valueStream().map(JsonNode::asString).toList();
+    }
+
+    void typeAssignees(String names) {
+        WebElement input = field("assignee");
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        input.sendKeys(names);
+        browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel[open]")).isEmpty());
+    }
+
+    @Test
+    void thePanelEditsSeveralAssigneesAndTheCardShowsThemAll() {
+        clientFor("bob", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        clientFor("dana", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        long[] b = fx.board("Several assignees");
+        long id = fx.task(b[0], "pair on it", "column_id", b[2], "assignee", "bob");
+        browser.openBoard(b[0], null);
+        open("pair on it");
+        assertThat(field("assignee").getDomProperty("value")).isEqualTo("bob");
+
+        typeAssignees("bob, dana");
+        browser.until(d -> assignees(id).equals(List.of("bob", "dana")));
+        browser.until(d -> browser.card("pair on it")
+                .findElement(By.cssSelector(".assignee"))
+                .getText()
+                .equals("@bob @dana"));
+
+        // back to one of them: the other is no longer assigned
+        open("pair on it");
+        assertThat(field("assignee").getDomProperty("value")).isEqualTo("bob, dana");
+        typeAssignees("bob");
+        browser.until(d -> assignees(id).equals(List.of("bob")));
+
+        // someone who is not a member cannot be one of several: refused by name, nothing changed
+        open("pair on it");
+        field("assignee").sendKeys(", nobody-here");
+        browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        assertThat(browser.toastContaining("nobody-here")).contains("Not saved");
+        assertThat(assignees(id)).containsExactly("bob");
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+        browser.confirmModal();
+
+        open("pair on it");
+        typeAssignees("");
+        browser.until(d -> assignees(id).isEmpty());
+    }
+
+    @Test
+    void theUnassignedFilterShowsOnlyCardsNobodyIsAssignedToAndLivesInTheUrl() {
+        clientFor("erin", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        long[] b = fx.board("Unassigned filter");
+        fx.task(b[0], "taken", "column_id", b[2], "assignee", "erin");
+        fx.task(b[0], "up for grabs", "column_id", b[2]);
+        fx.task(b[0], "also free", "column_id", b[3]);
+        browser.openBoard(b[0], null);
+        browser.waitForTitles("To Do", List.of("taken", "up for grabs"));
+
+        WebElement unassigned = browser.driver().findElement(By.cssSelector("#filters [name=unassigned]"));
+        assertThat(browser.js("return arguments[0].labels[0].textContent.trim()", unassigned))
+                .isEqualTo("Unassigned");
+        unassigned.sendKeys(Keys.SPACE);
+        browser.waitForTitles("To Do", List.of("up for grabs"));
+        browser.waitForTitles("In Progress", List.of("also free"));
+        browser.until(d -> d.getCurrentUrl().contains("unassigned=true"));
+
+        browser.driver().navigate().refresh();
+        browser.waitForTitles("To Do", List.of("up for grabs"));
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#filters [name=unassigned]"))
+                        .isSelected())
+                .isTrue();
+        browser.driver().findElement(By.id("clear-filters")).click();
+        browser.waitForTitles("To Do", List.of("taken", "up for grabs"));
+        browser.until(d -> !d.getCurrentUrl().contains("unassigned"));
+    }
+
     @Test
     void aHintIsAppliedFromThePanelAndANewOneArrivesLive() {
         long[] b = fx.board("Hinted panel");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.support.TestSmtp;
@@ -144,6 +145,67 @@ class WebInvitationTest extends ApiTest {
         // it worked once: opened again, the page says so
         guest.open(link.substring(link.indexOf("/invite.html")));
         guest.until(d -> d.findElement(By.id("invite-message")).getText().contains("used already"));
+    }
+
+    @Test
+    void someoneWithAnAccountSignsInFromTheLinkAndComesBackToIt() {
+        long ws = workspaceWithMembersTab("Invited with an account");
+        createInvitation("member", null);
+        String link = admin.waitVisible(By.id("invite-link")).getDomProperty("value");
+        clientFor("returning", defaultWorkspace, Role.MEMBER);
+
+        guest.open("/");
+        guest.clearSession();
+        String path = link.substring(link.indexOf("/invite.html"));
+        guest.open(path);
+        guest.waitVisible(By.id("invite-sign-in")).click();
+        // the sign-in page, with the link kept out of the address (and so out of any server log)
+        guest.waitVisible(By.id("login-username")).sendKeys("returning");
+        assertThat(guest.driver().getCurrentUrl()).doesNotContain("inv_");
+        guest.driver().findElement(By.id("login-password")).sendKeys("returning-password");
+        guest.driver().findElement(By.id("login-submit")).click();
+
+        // back on the invitation, signed in: one click joins
+        guest.until(d -> d.getCurrentUrl().endsWith(path));
+        guest.waitVisible(By.id("invite-accept")).click();
+        guest.waitVisible(By.id("app-view"));
+        guest.until(d -> d.findElement(By.cssSelector("#workspace-select option:checked"))
+                .getText()
+                .equals("Invited with an account"));
+        assertThat(roleOf(ws, "returning")).isEqualTo("member");
+    }
+
+    @Test
+    void theSignInPageFollowsOnlyPathsOfThisSite() {
+        clientFor("wanderer", defaultWorkspace, Role.MEMBER);
+        guest.open("/");
+        guest.clearSession();
+        guest.open("/");
+        String origin = (String) guest.js("return location.origin");
+        // what the check answers for each kind of address
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> answers = (java.util.List<Object>)
+                ((org.openqa.selenium.JavascriptExecutor) guest.driver()).executeAsyncScript("""
+                        const done = arguments[arguments.length - 1];
+                        import('/js/next.js').then((m) => done([
+                          'https://evil.example/', '//evil.example/x', '/\\\\evil.example', '\\\\\\\\evil.example',
+                          '/\\t/evil.example', 'javascript:alert(1)', 'evil.example', '/.//evil.example',
+                          '/invite.html#inv_abc', '/?board=3'].map(m.safeNext)));
+                        """);
+        assertThat(answers.subList(0, 7)).containsOnlyNulls();
+        assertThat(answers.subList(7, 10))
+                .containsExactly(origin + "//evil.example", origin + "/invite.html#inv_abc", origin + "/?board=3");
+
+        // an open redirect through the sign-in page is refused: signed in, the visitor stays here
+        // (a query of its own: from "/" a change of the fragment alone would not load the page again)
+        guest.open("/?from=mail#next="
+                + java.net.URLEncoder.encode("//evil.example/phish", java.nio.charset.StandardCharsets.UTF_8));
+        guest.waitVisible(By.id("login-username")).sendKeys("wanderer");
+        guest.driver().findElement(By.id("login-password")).sendKeys("wanderer-password");
+        guest.driver().findElement(By.id("login-submit")).click();
+        guest.waitVisible(By.id("app-view"));
+        assertThat(guest.driver().getCurrentUrl()).startsWith(origin + "/").doesNotContain("evil");
+        assertThat(guest.js("return sessionStorage.getItem('kanban.next')")).isNull();
     }
 
     @Test

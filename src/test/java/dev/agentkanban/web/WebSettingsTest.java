@@ -277,8 +277,26 @@ class WebSettingsTest extends ApiTest {
 
     @Test
     void settingsWorkAtPhoneWidthAndTheTabsByKeyboard() {
+        // rows with long names and addresses: the tables stack their rows instead of scrolling inside their block
+        assertThat(http.post(
+                                "/api/v1/tokens",
+                                obj("name", "nightly-release-pipeline-of-the-payments-team", "scopes", List.of("read")))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post(
+                                "/api/v1/webhooks",
+                                obj(
+                                        "url",
+                                        "http://127.0.0.1:9/hooks/a-rather-long-receiver-path/for-the-phone-width-check"))
+                        .status())
+                .isEqualTo(201);
         browser.driver().manage().window().setSize(new Dimension(390, 844));
         try {
+            for (String tab : List.of("tokens", "webhooks")) {
+                openTab(tab);
+                browser.waitVisible(By.cssSelector("#settings-panel .settings-table tbody tr"));
+                PageChecks.fitsTheScreen(browser, "#settings-view");
+            }
             openTab("tokens");
             browser.driver().findElement(By.id("tab-tokens")).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
             browser.waitVisible(By.cssSelector("#tab-members[aria-selected=true]"));
