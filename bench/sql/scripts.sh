@@ -30,11 +30,12 @@ read_one() {  # read_one < statement (ended by ;)
 }
 
 # the task view of TaskQueries: the rows ROWS selects or a write returns (as t), its parts
-# (task_parts.sql: each read once for all the rows), the view's columns (task_columns.sql) with EXTRA
+# (task_parts.sql: each read once for all the rows), the view's columns (task_columns.sql, or
+# task_json_columns.sql for the reads that answer the statement's JSON: get and list) with EXTRA
 # ones, the joins of the parts to the rows (task_joins.sql) and the ORDER, if any
-view() {  # view ROWS EXTRA ORDER (ended by ;)
+view() {  # view ROWS EXTRA ORDER [COLUMNS] (ended by ;)
   printf 'with t as materialized (%s)\n%s\n%s%s\n%s%s;\n' "$1" "$(cat "$SQL_DIR/task_parts.sql")" \
-    "$(cat "$SQL_DIR/task_columns.sql")" "${2:-}" "$(cat "$SQL_DIR/task_joins.sql")" "${3:+ order by $3}"
+    "$(cat "$SQL_DIR/${4:-task_columns}.sql")" "${2:-}" "$(cat "$SQL_DIR/task_joins.sql")" "${3:+ order by $3}"
 }
 task_row() { echo "select $(cat "$SQL_DIR/task_row.sql")"; }
 
@@ -82,7 +83,8 @@ write_pgbench_scripts() {
 
   {
     echo '\set id random(:min, :max)'
-    view "$(task_row) from tasks t where t.workspace_id = :ws and t.id = :id and t.deleted_at is null" | read_one
+    view "$(task_row) from tasks t where t.workspace_id = :ws and t.id = :id and t.deleted_at is null" "" "" \
+      task_json_columns | read_one
   } >"$PGB_DIR/get_task.sql"
 
   # one script per column (pgbench picks one at random per transaction, as wrk picks a column); the
@@ -91,7 +93,8 @@ write_pgbench_scripts() {
     {
       echo "\\set col $col"
       view "$(task_row) from tasks t where t.workspace_id = :ws and t.deleted_at is null and t.archived_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0" \
-        ", ($(cat "$SQL_DIR/column_total.sql")) as total" "t.column_id asc, t.position asc, t.id asc" | read_one
+        ", ($(cat "$SQL_DIR/column_total.sql")) as total" "t.column_id asc, t.position asc, t.id asc" \
+        task_json_columns | read_one
     } >"$PGB_DIR/list_column_$col.sql"
   done
 

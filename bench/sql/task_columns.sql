@@ -5,7 +5,7 @@ select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.p
        t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
        t.column_entered_at, t.completed_at, t.archived_at,
        greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-       coalesce(cm.n, 0) as comment_count, tg.tags::text as tags, bl.blockers::text as blockers,
+       coalesce(cm.n, 0) as comment_count, tg.tags, bl.blockers,
        pa.parent_id, coalesce(st.done, 0) as subtasks_done, coalesce(st.total, 0) as subtasks_total,
        coalesce(ci.done, 0) as items_done, coalesce(ci.total, 0) as items_total,
-       cf.fields::text as fields, coalesce(an.names, '[]')::text as assignees
+       cf.fields::text as fields, coalesce(an.names, '[]') as assignees

@@ -2,14 +2,16 @@
     select m.task_id, count(*) as n from comments m where m.task_id = any(array(select id from t))
     group by m.task_id)
 , tg as materialized (
-    select tt.task_id, json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
-                                order by lower(g.name), g.id) as tags
+    select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
+                                         || ',"color":' || api_json_string(g.color) || '}', ','
+                                         order by lower(g.name), g.id) || ']' as tags
     from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = any(array(select id from t))
     group by tt.task_id)
 , bl as materialized (
-    select r.to_task_id, json_agg(json_build_object('id', b.id, 'board_id', b.board_id,
-                                                    'title', b.title, 'status', b.status)
-                                  order by b.id) as blockers
+    select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
+                                           || ',"title":' || api_json_string(b.title)
+                                           || ',"status":' || api_json_string(b.status) || '}', ','
+                                           order by b.id) || ']' as blockers
     from task_relations r join tasks b on b.id = r.from_task_id
     where r.to_task_id = any(array(select id from t)) and r.kind = 'blocks'
       and b.status in ('pending', 'in_progress') and b.deleted_at is null
@@ -34,6 +36,7 @@
     where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
     group by v.id)
 , an as materialized (
-    select a.task_id, json_agg(u.username order by a.added_at, u.username) as names
+    select a.task_id, '[' || string_agg(api_json_string(u.username), ',' order by a.added_at, u.username)
+                      || ']' as names
     from task_assignees a join users u on u.id = a.user_id where a.task_id = any(array(select id from t))
     group by a.task_id)

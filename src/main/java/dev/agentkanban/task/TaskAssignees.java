@@ -38,7 +38,8 @@ public class TaskAssignees {
      */
     static final String NAMES_PART = """
             , an as materialized (
-                select a.task_id, json_agg(u.username order by a.added_at, u.username) as names
+                select a.task_id, '[' || string_agg(api_json_string(u.username), ',' order by a.added_at, u.username)
+                                  || ']' as names
                 from task_assignees a join users u on u.id = a.user_id where a.task_id = any(array(select id from t))
                 group by a.task_id)
             """;

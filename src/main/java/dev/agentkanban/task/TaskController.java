@@ -1,7 +1,6 @@
 package dev.agentkanban.task;
 
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Versions;
@@ -15,6 +14,9 @@ import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.ReportIssue;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
 import dev.agentkanban.task.Tasks.ReportedIssue;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -54,8 +57,15 @@ class TaskController {
         this.bodies = bodies;
     }
 
+    /**
+     * The page as the statement wrote its JSON (issue #19: no row mapping and no second writing; the same
+     * JSON as {@code Page<TaskView>}, which the API documentation shows).
+     */
     @GetMapping("/tasks")
-    Page<TaskView> list(
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskPage.class)))
+    ResponseEntity<String> list(
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "column_id", required = false) Long columnId,
             @RequestParam(required = false) String status,
@@ -97,8 +107,13 @@ class TaskController {
                 archived,
                 unassigned,
                 TaskFilter.fieldConditions(all));
-        return queries.list(filter, PageRequest.of(limit, offset));
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(queries.listJson(filter, PageRequest.of(limit, offset)));
     }
+
+    /** The shape of a page of tasks, for the API documentation of {@link #list}. */
+    record TaskPage(List<TaskView> items, long total, int limit, long offset) {}
 
     @PostMapping("/tasks")
     ResponseEntity<TaskView> create(@Valid @RequestBody CreateTask request) {
@@ -114,9 +129,17 @@ class TaskController {
         return Priority.wireNames();
     }
 
+    /** The task as the statement wrote its JSON (the same JSON as {@link TaskView}'s), with its version as ETag. */
     @GetMapping("/tasks/{id}")
-    ResponseEntity<TaskView> get(@PathVariable long id) {
-        return withEtag(queries.get(id));
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
+    ResponseEntity<String> get(@PathVariable long id) {
+        TaskQueries.TaskJson task = queries.getJson(id);
+        return ResponseEntity.ok()
+                .eTag(Versions.etag(task.version()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(task.json());
     }
 
     @PatchMapping("/tasks/{id}")

@@ -51,10 +51,10 @@ public class TaskQueries {
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
                    t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   coalesce(cm.n, 0) as comment_count, tg.tags::text as tags, bl.blockers::text as blockers,
+                   coalesce(cm.n, 0) as comment_count, tg.tags, bl.blockers,
                    pa.parent_id, coalesce(st.done, 0) as subtasks_done, coalesce(st.total, 0) as subtasks_total,
                    coalesce(ci.done, 0) as items_done, coalesce(ci.total, 0) as items_total,
-                   cf.fields::text as fields, coalesce(an.names, '[]')::text as assignees""";
+                   cf.fields::text as fields, coalesce(an.names, '[]') as assignees""";
 
     /**
      * The parts of the view, each read once for all the rows of t (one index scan over their ids, grouped)
@@ -67,14 +67,16 @@ public class TaskQueries {
                 select m.task_id, count(*) as n from comments m where m.task_id = any(array(select id from t))
                 group by m.task_id)
             , tg as materialized (
-                select tt.task_id, json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
-                                            order by lower(g.name), g.id) as tags
+                select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
+                                                     || ',"color":' || api_json_string(g.color) || '}', ','
+                                                     order by lower(g.name), g.id) || ']' as tags
                 from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = any(array(select id from t))
                 group by tt.task_id)
             , bl as materialized (
-                select r.to_task_id, json_agg(json_build_object('id', b.id, 'board_id', b.board_id,
-                                                                'title', b.title, 'status', b.status)
-                                              order by b.id) as blockers
+                select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
+                                                       || ',"title":' || api_json_string(b.title)
+                                                       || ',"status":' || api_json_string(b.status) || '}', ','
+                                                       order by b.id) || ']' as blockers
                 from task_relations r join tasks b on b.id = r.from_task_id
                 where r.to_task_id = any(array(select id from t)) and r.kind = 'blocks'
                   and b.status in ('pending', 'in_progress') and b.deleted_at is null
@@ -100,18 +102,69 @@ public class TaskQueries {
                 group by v.id)
             """ + TaskAssignees.NAMES_PART;
 
+    /**
+     * The parts joined to the rows. The column is a left join although every task has one (of its own
+     * workspace, so row-level security never hides it): an inner join made PostgreSQL expect one row
+     * instead of the page (it cannot know how many of t's rows meet a column) and join every part by
+     * a nested loop over it, scanning each part once per row.
+     */
     private static final String JOINS = """
-             from t join board_columns c on c.id = t.column_id
+             from t left join board_columns c on c.id = t.column_id
             left join cm on cm.task_id = t.id left join tg on tg.task_id = t.id left join bl on bl.to_task_id = t.id
             left join pa on pa.to_task_id = t.id left join st on st.from_task_id = t.id
             left join ci on ci.task_id = t.id left join cf on cf.id = t.id left join an on an.task_id = t.id""";
+
+    /**
+     * The view as the API's JSON (issue #19), for the reads that answer it as it is: each task's JSON
+     * text written by the statement as the service's mapper writes a {@link TaskView}
+     * ({@code api_json_string} and {@code api_json_instant}, V44; the hex of control characters upper-cased),
+     * so the service passes it on instead of
+     * mapping rows to objects and writing them again. Only the metadata and the custom field values
+     * (JSON of the clients', whose numbers the mapper rewrites) come apart, when there are any, for the
+     * mapper to write ({@link #appendJson}); {@code TaskJsonTest} compares the two on a varied database.
+     */
+    private static final String JSON_COLUMNS = """
+            select t.version,
+                   '{"id":' || t.id || ',"workspace_id":' || t.workspace_id || ',"board_id":' || t.board_id
+                   || ',"column_id":' || t.column_id || ',"column":' || api_json_string(c.name)
+                   || ',"position":' || coalesce(t.position, 0) || ',"title":' || api_json_string(t.title)
+                   || ',"description":' || api_json_string(t.description)
+                   || ',"acceptance_criteria":' || api_json_string(t.acceptance_criteria)
+                   || ',"status":' || api_json_string(t.status) || ',"cancel_reason":' || api_json_string(t.cancel_reason)
+                   || ',"priority":' || api_json_string(t.priority) || ',"epic":' || api_json_string(t.epic)
+                   || ',"area":' || api_json_string(t.area) || ',"owner":' || api_json_string(t.owner)
+                   || ',"assignee":' || api_json_string(t.assignee) || ',"created_by":' || api_json_string(t.created_by)
+                   || ',"claimed_by":' || api_json_string(t.claimed_by)
+                   || ',"claim_expires_at":' || api_json_instant(t.claim_expires_at)
+                   || ',"due_date":' || api_json_instant(t.due_date)
+                   || ',"overdue":' || coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false)
+                   || ',"occurrence_count":' || coalesce(t.occurrence_count, 0) || ',"metadata":' as head,
+                   nullif(t.metadata, '{}'::jsonb)::text as metadata,
+                   ',"version":' || t.version || ',"created_at":' || api_json_instant(t.created_at)
+                   || ',"updated_at":' || api_json_instant(t.updated_at)
+                   || ',"column_entered_at":' || api_json_instant(t.column_entered_at)
+                   || ',"completed_at":' || api_json_instant(t.completed_at)
+                   || ',"archived_at":' || api_json_instant(t.archived_at)
+                   || ',"time_in_column_seconds":'
+                   || coalesce(greatest(0, extract(epoch from now() - t.column_entered_at))::bigint, 0)
+                   || ',"comment_count":' || coalesce(cm.n, 0) || ',"tags":' || coalesce(tg.tags, '[]')
+                   || ',"blocked":' || (bl.blockers is not null) || ',"blockers":' || coalesce(bl.blockers, '[]')
+                   || ',"parent_id":' || coalesce(pa.parent_id::text, 'null')
+                   || ',"subtasks":{"done":' || coalesce(st.done, 0) || ',"total":' || coalesce(st.total, 0)
+                   || '},"checklist":{"done":' || coalesce(ci.done, 0) || ',"total":' || coalesce(ci.total, 0)
+                   || '},"assignees":' || coalesce(an.names, '[]') || ',"fields":' as tail,
+                   cf.fields::text as fields""";
 
     /**
      * The view of the task rows ROWS selects or a write returns (as t), with EXTRA columns (starting with
      * a comma, or empty) and in the ORDER given (or none).
      */
     private static String view(String rows, String extra, String order) {
-        return "with t as materialized (" + rows + ") " + PARTS + COLUMNS + extra + JOINS
+        return view(COLUMNS, rows, extra, order);
+    }
+
+    private static String view(String columns, String rows, String extra, String order) {
+        return "with t as materialized (" + rows + ") " + PARTS + columns + extra + JOINS
                 + (order == null ? "" : " order by " + order);
     }
 
@@ -145,14 +198,68 @@ public class TaskQueries {
 
     /** The task as seen now, inside the caller's transaction. */
     Optional<TaskView> find(long id) {
-        return jdbc.sql(view(
-                        "select " + ROW + " from tasks t where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED,
-                        "",
-                        null))
+        return jdbc.sql(view(ONE, "", null))
                 .param("ws", ws())
                 .param("id", id)
                 .query(this::view)
                 .optional();
+    }
+
+    /** A task's JSON as the API answers it, and its version (the ETag). */
+    public record TaskJson(String json, long version) {}
+
+    /** {@link #get}'s task as the API's JSON, written by the statement (the same JSON as the view's). */
+    public TaskJson getJson(long id) {
+        return tx.read(() -> jdbc.sql(view(JSON_COLUMNS, ONE, "", null))
+                .param("ws", ws())
+                .param("id", id)
+                .query((rs, n) ->
+                        new TaskJson(appendJson(new StringBuilder(1024), rs).toString(), rs.getLong("version")))
+                .optional()
+                .orElseThrow(() -> ApiException.notFound("task", id)));
+    }
+
+    /**
+     * Appends a row of {@link #JSON_COLUMNS}: the statement's text, with the metadata and custom field
+     * values written by the mapper from what it reads, as for a {@link TaskView}.
+     */
+    private StringBuilder appendJson(StringBuilder out, ResultSet rs) throws SQLException {
+        int start = out.length();
+        out.append(rs.getString("head"));
+        appendObject(out, rs.getString("metadata"));
+        out.append(rs.getString("tail"));
+        appendObject(out, rs.getString("fields"));
+        out.append('}');
+        if (out.indexOf("\\u", start) >= 0) {
+            upperCaseHexEscapes(out, start);
+        }
+        return out;
+    }
+
+    /**
+     * PostgreSQL's to_json writes a control character without a short escape with lower-case hex (a
+     * back-slash, u, 001b), the mapper with upper-case hex (001B): upper-cases the hex digits of every
+     * such escape from START on. An escaped back-slash (two back-slashes) is skipped as a pair, so a
+     * back-slash and u that a client wrote stay as they are.
+     */
+    static void upperCaseHexEscapes(StringBuilder json, int start) {
+        for (int i = start; i < json.length() - 1; i++) {
+            if (json.charAt(i) != '\\') {
+                continue;
+            }
+            if (json.charAt(i + 1) == 'u') {
+                for (int k = i + 2; k < i + 6 && k < json.length(); k++) {
+                    json.setCharAt(k, Character.toUpperCase(json.charAt(k)));
+                }
+                i += 5;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    private void appendObject(StringBuilder out, String text) {
+        out.append(text == null ? "{}" : json.writeValueAsString(json.readValue(text, MAP)));
     }
 
     /**
@@ -191,6 +298,56 @@ public class TaskQueries {
     }
 
     public Page<TaskView> list(TaskFilter filter, PageRequest page) {
+        Listing l = listing(filter, page);
+        return tx.read(() -> {
+            List<Long> totals = new ArrayList<>(1);
+            List<TaskView> items = jdbc.sql(view(l.rows, ", " + l.total + " as total", l.order))
+                    .params(l.params)
+                    .query((rs, n) -> {
+                        if (n == 0) {
+                            totals.add(rs.getLong("total"));
+                        }
+                        return view(rs, n);
+                    })
+                    .list();
+            return new Page<>(items, total(l, totals), page.limit(), page.offset());
+        });
+    }
+
+    /**
+     * {@link #list}'s page as the API's JSON ({@code {items, total, limit, offset}}), the tasks written
+     * by the statement (the same JSON as the view's).
+     */
+    public String listJson(TaskFilter filter, PageRequest page) {
+        Listing l = listing(filter, page);
+        return tx.read(() -> {
+            List<Long> totals = new ArrayList<>(1);
+            StringBuilder out = new StringBuilder(page.limit() * 1024 + 64).append("{\"items\":[");
+            jdbc.sql(view(JSON_COLUMNS, l.rows, ", " + l.total + " as total", l.order))
+                    .params(l.params)
+                    .query(rs -> {
+                        if (totals.isEmpty()) {
+                            totals.add(rs.getLong("total"));
+                        } else {
+                            out.append(',');
+                        }
+                        appendJson(out, rs);
+                    });
+            return out.append("],\"total\":")
+                    .append(total(l, totals))
+                    .append(",\"limit\":")
+                    .append(page.limit())
+                    .append(",\"offset\":")
+                    .append(page.offset())
+                    .append('}')
+                    .toString();
+        });
+    }
+
+    /** A list's statement: its rows, total and order, and their parameters. */
+    private record Listing(String rows, String total, String order, Map<String, Object> params) {}
+
+    private static Listing listing(TaskFilter filter, PageRequest page) {
         Map<String, Object> params = new HashMap<>();
         String where = where(filter, params);
         String order = order(filter, params);
@@ -204,25 +361,17 @@ public class TaskQueries {
         String total = countable(filter)
                 ? "(" + COUNTED + counterWhere(filter) + ")"
                 : "(select count(*) from tasks t" + where + ")";
-        return tx.read(() -> {
-            List<Long> totals = new ArrayList<>(1);
-            List<TaskView> items = jdbc.sql(view(rows, ", " + total + " as total", order))
-                    .params(params)
-                    .query((rs, n) -> {
-                        if (n == 0) {
-                            totals.add(rs.getLong("total"));
-                        }
-                        return view(rs, n);
-                    })
-                    .list();
-            long count = !totals.isEmpty()
-                    ? totals.getFirst()
-                    : jdbc.sql("select " + total)
-                            .params(params)
-                            .query(Long.class)
-                            .single();
-            return new Page<>(items, count, page.limit(), page.offset());
-        });
+        return new Listing(rows, total, order, params);
+    }
+
+    /** The total the page's first row carried, or, for a page without rows, read on its own. */
+    private long total(Listing l, List<Long> totals) {
+        return !totals.isEmpty()
+                ? totals.getFirst()
+                : jdbc.sql("select " + l.total)
+                        .params(l.params)
+                        .query(Long.class)
+                        .single();
     }
 
     /** A column of the board state. */
@@ -343,6 +492,10 @@ public class TaskQueries {
 
     /** The task (alias t) is not in the trash: deleted tasks are left out of every read but the trash's own. */
     static final String NOT_TRASHED = "t.deleted_at is null";
+
+    /** The row of one task by id (:id) in the request's workspace (:ws). */
+    private static final String ONE =
+            "select " + ROW + " from tasks t where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED;
 
     /** The task (alias t) is on its board: neither archived nor in the trash (V28: only those have a position). */
     static final String ON_BOARD = "t.position is not null";
