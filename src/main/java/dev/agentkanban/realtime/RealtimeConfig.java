@@ -2,6 +2,7 @@ package dev.agentkanban.realtime;
 
 import java.util.Arrays;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -48,7 +49,10 @@ class RealtimeConfig implements WebSocketConfigurer {
                 .toArray(String[]::new);
     }
 
+    // only where there is a servlet container: the import and export commands start the application
+    // without a web server, and this bean needs the ServletContext
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(MAX_CLIENT_MESSAGE);
