@@ -20,8 +20,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 class NotificationRepository {
 
+    /** The columns of a {@link Notification}; the actor's display name is read now, so a renamed member shows the new one. */
     static final String COLUMNS = """
-            n.id, n.kind, n.event_id, n.task_id, n.board_id, n.actor, n.title, n.excerpt, n.created_at, n.read_at
+            n.id, n.kind, n.event_id, n.task_id, n.board_id, n.actor,
+            coalesce((select nullif(btrim(a.display_name), '') from users a where a.username = n.actor), n.actor)
+              as actor_display_name,
+            n.title, n.excerpt, n.created_at, n.read_at
             """;
 
     private final JdbcClient jdbc;
@@ -382,6 +386,7 @@ class NotificationRepository {
                 rs.getObject("task_id", Long.class),
                 rs.getObject("board_id", Long.class),
                 rs.getString("actor"),
+                rs.getString("actor_display_name"),
                 rs.getString("title"),
                 rs.getString("excerpt"),
                 instant(rs.getTimestamp("created_at")),
