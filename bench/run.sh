@@ -386,7 +386,7 @@ explain_reads() {
     explain_as_app "$(sed "s/:ws\b/$WS/; s/:col\b/$col/" "$SQL_DIR/column_total.sql")"
     echo
     echo "-- get one task (id $id)"
-    explain_as_app "$(view "$(task_row) from tasks t where t.workspace_id = $WS and t.id = $id and t.deleted_at is null" "" "" task_json_columns | sed '$s/;$//')"
+    explain_as_app "$(view_one "$(task_row) from tasks t where t.workspace_id = $WS and t.id = $id and t.deleted_at is null" task_json_columns | sed '$s/;$//')"
     echo
     echo "-- board statistics: overdue and completed this week"
     explain_as_app "$(sed "s/:board\b/$BOARD/g" "$SQL_DIR/stats_moment.sql")"

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
@@ -57,62 +58,87 @@ public class TaskQueries {
                    cf.fields::text as fields, coalesce(an.names, '[]') as assignees""";
 
     /**
-     * The parts of the view, each read once for all the rows of t (one index scan over their ids, grouped)
-     * and kept (materialized) so that however PostgreSQL joins them to the rows, it never reads a part
-     * again per row: with the statistics of a fresh database (tables never analysed) it otherwise re-ran
-     * a grouped part for every row.
+     * A part of the view: a select of its columns for the rows of t, which names them with {@code @ids} (the
+     * predicate a task id column meets: one of the rows) or {@code @rows} (the rows themselves), and the
+     * column that joins it to its row.
      */
-    private static final String PARTS = """
-            , cm as materialized (
-                select m.task_id, count(*) as n from comments m where m.task_id = any(array(select id from t))
-                group by m.task_id)
-            , tg as materialized (
-                select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
-                                                     || ',"color":' || api_json_string(g.color) || '}', ','
-                                                     order by lower(g.name), g.id) || ']' as tags
-                from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = any(array(select id from t))
-                group by tt.task_id)
-            , bl as materialized (
-                select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
-                                                       || ',"title":' || api_json_string(b.title)
-                                                       || ',"status":' || api_json_string(b.status) || '}', ','
-                                                       order by b.id) || ']' as blockers
-                from task_relations r join tasks b on b.id = r.from_task_id
-                where r.to_task_id = any(array(select id from t)) and r.kind = 'blocks'
-                  and b.status in ('pending', 'in_progress') and b.deleted_at is null
-                group by r.to_task_id)
-            , pa as materialized (
-                select r.to_task_id, r.from_task_id as parent_id
-                from task_relations r join tasks p on p.id = r.from_task_id
-                where r.to_task_id = any(array(select id from t)) and r.kind = 'parent' and p.deleted_at is null)
-            , st as materialized (
-                select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
-                       count(*) filter (where s.status <> 'cancelled') as total
-                from task_relations r join tasks s on s.id = r.to_task_id
-                where r.from_task_id = any(array(select id from t)) and r.kind = 'parent' and s.deleted_at is null
-                group by r.from_task_id)
-            , ci as materialized (
-                select i.task_id, count(*) filter (where i.done) as done, count(*) as total
-                from checklist_items i where i.task_id = any(array(select id from t))
-                group by i.task_id)
-            , cf as materialized (
-                select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id) as fields
-                from t v join custom_fields f on f.board_id = v.board_id
-                where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
-                group by v.id)
-            """ + TaskAssignees.NAMES_PART;
+    private record Part(String name, String key, String select) {}
+
+    private static final List<Part> PARTS = List.of(
+            new Part("cm", "task_id", """
+                    select m.task_id, count(*) as n from comments m where m.task_id @ids group by m.task_id"""),
+            new Part("tg", "task_id", """
+                    select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
+                                                         || ',"color":' || api_json_string(g.color) || '}', ','
+                                                         order by lower(g.name), g.id) || ']' as tags
+                    from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id @ids
+                    group by tt.task_id"""),
+            new Part("bl", "to_task_id", """
+                    select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
+                                                           || ',"title":' || api_json_string(b.title)
+                                                           || ',"status":' || api_json_string(b.status) || '}', ','
+                                                           order by b.id) || ']' as blockers
+                    from task_relations r join tasks b on b.id = r.from_task_id
+                    where r.to_task_id @ids and r.kind = 'blocks'
+                      and b.status in ('pending', 'in_progress') and b.deleted_at is null
+                    group by r.to_task_id"""),
+            new Part("pa", "to_task_id", """
+                    select r.to_task_id, r.from_task_id as parent_id
+                    from task_relations r join tasks p on p.id = r.from_task_id
+                    where r.to_task_id @ids and r.kind = 'parent' and p.deleted_at is null"""),
+            new Part("st", "from_task_id", """
+                    select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
+                           count(*) filter (where s.status <> 'cancelled') as total
+                    from task_relations r join tasks s on s.id = r.to_task_id
+                    where r.from_task_id @ids and r.kind = 'parent' and s.deleted_at is null
+                    group by r.from_task_id"""),
+            new Part("ci", "task_id", """
+                    select i.task_id, count(*) filter (where i.done) as done, count(*) as total
+                    from checklist_items i where i.task_id @ids
+                    group by i.task_id"""),
+            new Part("cf", "id", """
+                    select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id)
+                           as fields
+                    from @rows v join custom_fields f on f.board_id = v.board_id
+                    where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
+                    group by v.id"""),
+            new Part("an", "task_id", TaskAssignees.NAMES_PART));
 
     /**
-     * The parts joined to the rows. The column is a left join although every task has one (of its own
+     * The parts for many rows, each read once for all the rows of t (one index scan over their ids, grouped)
+     * and kept (materialized) so that however PostgreSQL joins them to the rows, it never reads a part
+     * again per row: with the statistics of a fresh database (tables never analysed) it otherwise re-ran
+     * a grouped part for every row. The column is a left join although every task has one (of its own
      * workspace, so row-level security never hides it): an inner join made PostgreSQL expect one row
      * instead of the page (it cannot know how many of t's rows meet a column) and join every part by
      * a nested loop over it, scanning each part once per row.
      */
-    private static final String JOINS = """
-             from t left join board_columns c on c.id = t.column_id
-            left join cm on cm.task_id = t.id left join tg on tg.task_id = t.id left join bl on bl.to_task_id = t.id
-            left join pa on pa.to_task_id = t.id left join st on st.from_task_id = t.id
-            left join ci on ci.task_id = t.id left join cf on cf.id = t.id left join an on an.task_id = t.id""";
+    private static final String MANY_PARTS = PARTS.stream()
+            .map(p -> ", " + p.name() + " as materialized ("
+                    + p.select()
+                            .replace("@ids", "= any(array(select id from t))")
+                            .replace("@rows", "t") + ")\n")
+            .collect(Collectors.joining());
+
+    private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id"
+            + PARTS.stream()
+                    .map(p -> " left join " + p.name() + " on " + p.name() + "." + p.key() + " = t.id")
+                    .collect(Collectors.joining());
+
+    /**
+     * The parts for one row (a task read or written by id), each a lateral subquery run once for it: one
+     * index probe by its id, without the arrays, materialized parts and hash joins the many rows' form
+     * builds, which cost a single task's read more than the probes.
+     */
+    private static final String ONE_JOINS = " from t left join board_columns c on c.id = t.column_id"
+            + PARTS.stream()
+                    .map(p -> " left join lateral ("
+                            + p.select()
+                                    .replace("@ids", "= t.id")
+                                    .replace("@rows", "(select t.id, t.board_id, t.custom_fields)")
+                            + ") " + p.name()
+                            + " on " + p.name() + "." + p.key() + " = t.id")
+                    .collect(Collectors.joining());
 
     /**
      * The view as the API's JSON (issue #19), for the reads that answer it as it is: each task's JSON
@@ -164,8 +190,13 @@ public class TaskQueries {
     }
 
     private static String view(String columns, String rows, String extra, String order) {
-        return "with t as materialized (" + rows + ") " + PARTS + columns + extra + JOINS
+        return "with t as materialized (" + rows + ") " + MANY_PARTS + columns + extra + MANY_JOINS
                 + (order == null ? "" : " order by " + order);
+    }
+
+    /** The view of the one task row (at most) ROW selects or a write returns (as t). */
+    private static String viewOfOne(String columns, String row) {
+        return "with t as (" + row + ") " + columns + ONE_JOINS;
     }
 
     private static final Map<String, List<String>> SORTS = Map.of(
@@ -198,7 +229,7 @@ public class TaskQueries {
 
     /** The task as seen now, inside the caller's transaction. */
     Optional<TaskView> find(long id) {
-        return jdbc.sql(view(ONE, "", null))
+        return jdbc.sql(viewOfOne(COLUMNS, ONE))
                 .param("ws", ws())
                 .param("id", id)
                 .query(this::view)
@@ -210,7 +241,7 @@ public class TaskQueries {
 
     /** {@link #get}'s task as the API's JSON, written by the statement (the same JSON as the view's). */
     public TaskJson getJson(long id) {
-        return tx.read(() -> jdbc.sql(view(JSON_COLUMNS, ONE, "", null))
+        return tx.read(() -> jdbc.sql(viewOfOne(JSON_COLUMNS, ONE))
                 .param("ws", ws())
                 .param("id", id)
                 .query((rs, n) ->
