@@ -152,10 +152,15 @@ class NotificationRepository {
     /** The fan-out's position; {@code lock} takes the row lock that makes instances take turns. */
     long cursor(boolean lock) {
         if (lock) {
-            jdbc.sql("insert into notification_cursor (position) values (0) on conflict do nothing")
-                    .update();
+            // made sure of and locked in one statement: an insert that meets the row updates it, which
+            // waits for and takes its lock as for update does, and answers the position committed last
+            return jdbc.sql("""
+                            insert into notification_cursor (position) values (0)
+                            on conflict (singleton) do update set position = notification_cursor.position
+                            returning position
+                            """).query(Long.class).single();
         }
-        return jdbc.sql("select position from notification_cursor" + (lock ? " for update" : ""))
+        return jdbc.sql("select position from notification_cursor")
                 .query(Long.class)
                 .optional()
                 .orElse(0L);
