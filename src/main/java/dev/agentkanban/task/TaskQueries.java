@@ -371,7 +371,7 @@ public class TaskQueries {
      * its own.
      */
     Optional<TaskView> written(TaskRepository.Write write) {
-        return jdbc.sql(view(write.sql() + " returning *", "", null))
+        return jdbc.sql(viewOfOne(COLUMNS, write.sql() + " returning *"))
                 .params(write.params())
                 .query(this::view)
                 .optional();
