@@ -39,7 +39,7 @@ view() {  # view ROWS EXTRA ORDER [COLUMNS] (ended by ;)
 }
 task_row() { echo "select $(cat "$SQL_DIR/task_row.sql")"; }
 
-# the task view of one row (TaskQueries.viewOfOne: a get by id): the parts as lateral subqueries of
+# the task view of one row (TaskQueries.viewOfOne: a get by id, a write's returned row): the parts as lateral subqueries of
 # that row (task_one_joins.sql) instead of materialized parts over many
 view_one() {  # view_one ROW [COLUMNS] (ended by ;)
   printf 'with t as (%s)\n%s\n%s;\n' "$1" "$(cat "$SQL_DIR/${2:-task_columns}.sql")" "$(cat "$SQL_DIR/task_one_joins.sql")"
@@ -47,7 +47,7 @@ view_one() {  # view_one ROW [COLUMNS] (ended by ;)
 
 # TaskQueries.written: a write of the task row that answers the task's view in the same statement
 written() {  # written SQL_FILE SED
-  view "$(sed -e "${2:-}" "$SQL_DIR/$1.sql") returning *"
+  view_one "$(sed -e "${2:-}" "$SQL_DIR/$1.sql") returning *"
 }
 
 # Transactions.write: the driver sends BEGIN and the settings with the transaction's first statement
