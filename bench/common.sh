@@ -1,4 +1,5 @@
-# Sourced by bench/startup.sh, bench/memory.sh and bench/sql/capture.sh: what they share.
+# Sourced by bench/run.sh, bench/startup.sh, bench/memory.sh, bench/import.sh and bench/sql/capture.sh:
+# what they share.
 
 # stop_process PID: SIGTERM, up to 20 s for a graceful stop, then SIGKILL
 stop_process() {
@@ -21,5 +22,18 @@ sign_in() {
     sleep 0.5
   done
   echo "signing in as the bench user failed" >&2
+  return 1
+}
+
+# free_port: a free port, from a random start: other runs on the machine (bench/startup.sh, another helper's bench/run.sh) take
+# ports of this range too, and a port free now may be taken before the service binds it
+free_port() {
+  local port
+  for port in $(shuf -i 18080-18180); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
   return 1
 }

@@ -25,12 +25,12 @@ while [ $# -gt 0 ]; do
 done
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
 DB=${IMPORT_DB:-kanban_import_bench}
-PORT=${IMPORT_PORT:-18191}
-BASE=http://127.0.0.1:$PORT
 OUT=bench/results/import-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 # shellcheck source=common.sh
 . bench/common.sh
+PORT=${IMPORT_PORT:-$(free_port)} || { echo "no free port in 18080-18180" >&2; exit 1; }
+BASE=http://127.0.0.1:$PORT
 PID=""
 trap 'stop_process "$PID"' EXIT
 if [ -n "${JAVA_HOME:-}" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi

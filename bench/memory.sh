@@ -29,13 +29,13 @@ command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; 
 
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
 DB=${MEMORY_DB:-kanban_memory}
-PORT=${MEMORY_PORT:-18191}
-BASE="http://127.0.0.1:$PORT"
 OUT=bench/results/memory-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 # shellcheck source=common.sh
 . bench/common.sh
+PORT=${MEMORY_PORT:-$(free_port)} || { echo "no free port in 18080-18180" >&2; exit 1; }
+BASE="http://127.0.0.1:$PORT"
 PID=""
 trap 'stop_process "$PID"' EXIT
 

@@ -73,6 +73,8 @@ SQL_DIR=bench/sql
 . "$SQL_DIR/scripts.sh"
 # shellcheck source=breakdown.sh
 . bench/breakdown.sh
+# shellcheck source=common.sh
+. bench/common.sh
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -131,18 +133,6 @@ stop_app() {
 trap stop_app EXIT
 trap 'exit 130' INT TERM
 
-# a random start: other runs on the machine (bench/startup.sh, another helper's bench/run.sh) take
-# ports of this range too, and a port free now may be taken before the service binds it
-free_port() {
-  local port
-  for port in $(shuf -i 18080-18180); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
 
 log "fresh database $DB"
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" >/dev/null
@@ -396,7 +386,7 @@ explain_reads() {
     explain_as_app "$(sed "s/:ws\b/$WS/; s/:col\b/$col/" "$SQL_DIR/column_total.sql")"
     echo
     echo "-- get one task (id $id)"
-    explain_as_app "$(view "$(task_row) from tasks t where t.workspace_id = $WS and t.id = $id and t.deleted_at is null" "" "" task_json_columns | sed '$s/;$//')"
+    explain_as_app "$(view_one "$(task_row) from tasks t where t.workspace_id = $WS and t.id = $id and t.deleted_at is null" task_json_columns | sed '$s/;$//')"
     echo
     echo "-- board statistics: overdue and completed this week"
     explain_as_app "$(sed "s/:board\b/$BOARD/g" "$SQL_DIR/stats_moment.sql")"

@@ -28,12 +28,12 @@ done
 
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
 DB=${STARTUP_DB:-kanban_startup}
-PORT=${STARTUP_PORT:-18190}
 OUT=bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # shellcheck source=common.sh
 . bench/common.sh
+PORT=${STARTUP_PORT:-$(free_port)} || { echo "no free port in 18080-18180" >&2; exit 1; }
 PID=""
 stop() { stop_process "$PID"; PID=""; }
 trap stop EXIT

@@ -23,7 +23,9 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 psql -X -q -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" \
   -c "alter database $DB set log_statement = 'all'" >/dev/null
-PORT=18190
+# shellcheck source=../common.sh
+. bench/common.sh
+PORT=$(free_port) || { echo "no free port in 18080-18180" >&2; exit 1; }
 BASE="http://127.0.0.1:$PORT"
 DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT=$PORT RATE_LIMIT_ENABLED=false \
   ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 bin/agent-kanban >"$OUT/app.log" 2>&1 &
@@ -40,8 +42,6 @@ until curl -fsS -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
   [ "$(date +%s)" -lt "$deadline" ] || { tail -20 "$OUT/app.log" >&2; echo "the app did not start" >&2; exit 1; }
   sleep 0.2
 done
-# shellcheck source=../common.sh
-. bench/common.sh
 TOKEN=$(sign_in "$BASE")
 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
   -d '{"name":"Bench board"}' "$BASE/api/v1/boards"

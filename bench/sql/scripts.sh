@@ -39,9 +39,15 @@ view() {  # view ROWS EXTRA ORDER [COLUMNS] (ended by ;)
 }
 task_row() { echo "select $(cat "$SQL_DIR/task_row.sql")"; }
 
+# the task view of one row (TaskQueries.viewOfOne: a get by id, a write's returned row): the parts as lateral subqueries of
+# that row (task_one_joins.sql) instead of materialized parts over many
+view_one() {  # view_one ROW [COLUMNS] (ended by ;)
+  printf 'with t as (%s)\n%s\n%s;\n' "$1" "$(cat "$SQL_DIR/${2:-task_columns}.sql")" "$(cat "$SQL_DIR/task_one_joins.sql")"
+}
+
 # TaskQueries.written: a write of the task row that answers the task's view in the same statement
 written() {  # written SQL_FILE SED
-  view "$(sed -e "${2:-}" "$SQL_DIR/$1.sql") returning *"
+  view_one "$(sed -e "${2:-}" "$SQL_DIR/$1.sql") returning *"
 }
 
 # Transactions.write: the driver sends BEGIN and the settings with the transaction's first statement
@@ -83,7 +89,7 @@ write_pgbench_scripts() {
 
   {
     echo '\set id random(:min, :max)'
-    view "$(task_row) from tasks t where t.workspace_id = :ws and t.id = :id and t.deleted_at is null" "" "" \
+    view_one "$(task_row) from tasks t where t.workspace_id = :ws and t.id = :id and t.deleted_at is null" \
       task_json_columns | read_one
   } >"$PGB_DIR/get_task.sql"
 

@@ -21,6 +21,9 @@ const LABELS = {
   rule: 'rule',
 };
 
+/** Who did it: the member's display name (the username as tooltip), or the actor (system, rules). */
+const who = (n) => n.actor_display_name || n.actor;
+
 export class Inbox {
   /** @param onOpen (taskId, boardId) => void, opens a card */
   constructor({ onOpen }) {
@@ -71,7 +74,7 @@ export class Inbox {
     const n = msg.notification;
     if (!n) return;
     if (!this.panel.hidden) this.list.prepend(this.item(n));
-    toast(`${n.actor} ${LABELS[n.kind] || n.kind}: ${n.title || ''}`, 'ok');
+    toast(`${who(n)} ${LABELS[n.kind] || n.kind}: ${n.title || ''}`, 'ok');
   }
 
   async show() {
@@ -97,7 +100,7 @@ export class Inbox {
     const when = new Date(n.created_at);
     return h('li', { class: ['inbox-item', n.read ? 'read' : 'unread'], dataset: { id: n.id, kind: n.kind } },
       h('button', { type: 'button', class: 'inbox-open', on: { click: () => this.open(n) } },
-        h('span', { class: 'inbox-what' }, `${n.actor} ${LABELS[n.kind] || n.kind}`),
+        h('span', { class: 'inbox-what', title: n.actor }, `${who(n)} ${LABELS[n.kind] || n.kind}`),
         h('span', { class: 'inbox-title' }, n.title || `#${n.task_id}`),
         n.excerpt ? h('span', { class: 'inbox-excerpt muted' }, n.excerpt) : null,
         h('time', { class: 'muted', datetime: n.created_at, title: when.toISOString() }, when.toLocaleString())));

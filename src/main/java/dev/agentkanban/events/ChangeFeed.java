@@ -70,11 +70,17 @@ public class ChangeFeed {
 
     /**
      * System work only, never for a request: every workspace's events after {@code after}, up to the
-     * horizon, at most {@code limit}, in id order (webhook fan-out).
+     * horizon, at most {@code limit}, in id order, as a span: every final event up to its end is in it.
      */
-    public List<ChangeEvent> allWorkspaces(long after, int limit) {
+    public ChangeStream.Span span(long after, int limit) {
         long through = horizon.advance();
-        return system.read(() -> repo.allEvents(after, through, limit));
+        List<ChangeEvent> events = system.read(() -> repo.allEvents(after, through, limit));
+        return new ChangeStream.Span(
+                after,
+                events.size() < limit
+                        ? Math.max(after, through)
+                        : events.getLast().eventId(),
+                events);
     }
 
     /** A durable follower's persisted position in the outbox (one row, whose lock serialises instances). */
@@ -107,6 +113,40 @@ public class ChangeFeed {
      * and instances take turns (a batch another instance handled meanwhile is not handled again). When
      * the outbox was reset (a restore, tests) the cursor starts over from 0. Answers the sum of what
      * {@code handle} answered.
+     *
+     * <p>What the dispatcher handed the follower ({@code span}, from {@link ChangeStream.Handed#take()}) is used instead of reading the outbox when it
+     * continues the cursor (checked under the cursor's lock): then a batch costs the follower its one
+     * transaction (issue #19: every follower read the outbox's end, the horizon and the events again
+     * for each dispatcher round). Otherwise, and when nothing was handed (a poll), the outbox is read.
+     */
+    public int followDurably(
+            DurableCursor cursor, ChangeStream.Span span, int batch, ToIntFunction<List<ChangeEvent>> handle) {
+        if (span != null && span.events().isEmpty()) {
+            return 0; // the outbox moved on without events: nothing to handle, nothing to read
+        }
+        if (span != null) {
+            Integer handledHere = system.write(() -> {
+                long position = cursor.position(true);
+                if (!span.continues(position)) {
+                    return null;
+                }
+                List<ChangeEvent> events = span.after(position);
+                int n = events.isEmpty() ? 0 : handle.applyAsInt(events);
+                if (span.through() > position) {
+                    cursor.moveTo(span.through());
+                }
+                return n;
+            });
+            if (handledHere != null) {
+                return handledHere;
+            }
+        }
+        return followDurably(cursor, batch, handle);
+    }
+
+    /**
+     * System work only: as {@link #followDurably(DurableCursor, ChangeStream.Span, int, ToIntFunction)},
+     * always reading the outbox.
      */
     public int followDurably(DurableCursor cursor, int batch, ToIntFunction<List<ChangeEvent>> handle) {
         int total = 0;
@@ -121,20 +161,22 @@ public class ChangeFeed {
                 });
                 continue;
             }
-            List<ChangeEvent> events = allWorkspaces(position, batch);
-            if (events.isEmpty()) {
+            ChangeStream.Span read = span(position, batch);
+            if (read.events().isEmpty()) {
                 return total;
             }
             Integer handled = system.write(() -> {
                 if (cursor.position(true) != position) {
                     return null; // another instance handled these meanwhile
                 }
-                int n = handle.applyAsInt(events);
-                cursor.moveTo(events.getLast().eventId());
+                int n = handle.applyAsInt(read.events());
+                // past the span: to the horizon when that was all there is, where the dispatcher's next
+                // span starts
+                cursor.moveTo(read.through());
                 return n;
             });
             total += handled == null ? 0 : handled;
-            if (events.size() < batch) {
+            if (read.events().size() < batch) {
                 return total;
             }
         }

@@ -2,6 +2,7 @@ package dev.agentkanban.events;
 
 import dev.agentkanban.platform.WakeableLoop;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -29,6 +30,83 @@ public class ChangeStream implements SmartLifecycle {
         void committed(List<ChangeEvent> events);
     }
 
+    /**
+     * Every final event with an id in {@code (after, through]}, in id order: what one dispatcher round
+     * read (possibly none), or several contiguous rounds joined.
+     */
+    public record Span(long after, long through, List<ChangeEvent> events) {
+
+        /** Whether this span holds every event after {@code cursor} up to its end. */
+        public boolean continues(long cursor) {
+            return after <= cursor && cursor <= through;
+        }
+
+        /** Its events after {@code cursor}. */
+        public List<ChangeEvent> after(long cursor) {
+            int i = 0;
+            while (i < events.size() && events.get(i).eventId() <= cursor) {
+                i++;
+            }
+            return events.subList(i, events.size());
+        }
+    }
+
+    /**
+     * What the dispatcher handed a durable follower (the rule engine, the webhook worker, the
+     * notification fan-out) since it last took it: the events it read itself, joined into one
+     * {@link Span} while its rounds are contiguous, so that the follower need not read the outbox again
+     * (issue #19). A follower takes it in its own transaction and uses it only when it continues the
+     * follower's persisted cursor; otherwise it reads the outbox (ChangeFeed#followDurably).
+     */
+    public static final class Handed {
+
+        private final Runnable wake;
+        private final int limit;
+        private long after = NOT_STARTED;
+        private long through = NOT_STARTED;
+        private List<ChangeEvent> events = new ArrayList<>();
+        private boolean fresh;
+
+        Handed(Runnable wake, int limit) {
+            this.wake = wake;
+            this.limit = limit;
+        }
+
+        /** Called by the dispatcher with each round's span, in order. */
+        void add(long from, long to, List<ChangeEvent> batch) {
+            synchronized (this) {
+                if (through != from || events.size() + batch.size() > limit) {
+                    // not contiguous (a reset outbox), or more than the follower takes at once: start over
+                    // here; the follower reads what it misses from the outbox
+                    after = from;
+                    events = new ArrayList<>();
+                }
+                through = to;
+                events.addAll(batch);
+                fresh = true;
+            }
+            wake.run();
+        }
+
+        /**
+         * What was handed since the last take, or null when nothing was (the follower was woken by
+         * something else, or its poll: it reads the outbox). A span without events leaves what is kept
+         * as it is, so that the next one still starts where the follower's cursor was moved to.
+         */
+        public synchronized Span take() {
+            if (!fresh) {
+                return null;
+            }
+            fresh = false;
+            Span span = new Span(after, through, List.copyOf(events));
+            if (!events.isEmpty()) {
+                after = through;
+                events = new ArrayList<>();
+            }
+            return span;
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ChangeStream.class);
     private static final int BATCH = 500;
     /** Before the first look: live delivery starts at the outbox's end, not at its beginning. */
@@ -40,6 +118,7 @@ public class ChangeStream implements SmartLifecycle {
     private final Duration pollInterval;
     private final Duration catchUpInterval;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Handed> followers = new CopyOnWriteArrayList<>();
     private final WakeableLoop loop = new WakeableLoop();
     private volatile long position;
 
@@ -58,6 +137,17 @@ public class ChangeStream implements SmartLifecycle {
 
     public void register(Listener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Registers a durable follower: each round's events (also an empty round's span) are added to the
+     * answer, and {@code wake} is called, on the dispatcher's thread. At most {@code limit} events are
+     * kept for it; beyond that it reads the outbox itself.
+     */
+    public Handed follow(Runnable wake, int limit) {
+        Handed handed = new Handed(wake, limit);
+        followers.add(handed);
+        return handed;
     }
 
     /**
@@ -121,6 +211,9 @@ public class ChangeStream implements SmartLifecycle {
             long after = position;
             List<ChangeEvent> batch = system.read(() -> repo.allEvents(after, through, BATCH));
             position = batch.size() < BATCH ? through : batch.getLast().eventId();
+            for (Handed follower : followers) {
+                follower.add(after, position, batch);
+            }
             if (!batch.isEmpty()) {
                 for (Listener listener : listeners) {
                     try {

@@ -4,8 +4,9 @@ import java.time.Instant;
 
 /**
  * One entry of a member's inbox: what happened ({@code kind}), on which task, by whom ({@code actor}:
- * a username, {@code system} for reminders, {@code rule:<name>} for automation), when, and whether it
- * has been read. {@code eventId} is the change-feed event it came from.
+ * a username, {@code system} for reminders, {@code rule:<name>} for automation; {@code actorDisplayName}
+ * the member's display name, or the actor itself when there is none), when, and whether it has been read.
+ * {@code eventId} is the change-feed event it came from.
  */
 public record Notification(
         long id,
@@ -14,6 +15,7 @@ public record Notification(
         Long taskId,
         Long boardId,
         String actor,
+        String actorDisplayName,
         String title,
         String excerpt,
         Instant createdAt,

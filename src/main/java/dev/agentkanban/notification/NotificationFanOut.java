@@ -3,7 +3,6 @@ package dev.agentkanban.notification;
 import dev.agentkanban.events.ChangeEvent;
 import dev.agentkanban.events.ChangeFeed;
 import dev.agentkanban.events.ChangeStream;
-import dev.agentkanban.events.SystemTransactions;
 import dev.agentkanban.platform.WakeableLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,37 +40,32 @@ import tools.jackson.databind.JsonNode;
  * task and whoever comments on it watch it from then on.
  */
 @Component
-class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
+class NotificationFanOut implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationFanOut.class);
     private static final int BATCH = 500;
     private static final int EXCERPT = 200;
 
     private final ChangeFeed feed;
-    private final SystemTransactions system;
     private final NotificationRepository repo;
     private final InboxStream inbox;
     private final Duration pollInterval;
     private final WakeableLoop loop = new WakeableLoop();
+    private final ChangeFeed.DurableCursor cursor;
+    private final ChangeStream.Handed handed;
 
     NotificationFanOut(
             ChangeFeed feed,
             ChangeStream stream,
-            SystemTransactions system,
             NotificationRepository repo,
             InboxStream inbox,
             @Value("${kanban.notifications.poll-interval:PT1S}") Duration pollInterval) {
         this.feed = feed;
-        this.system = system;
         this.repo = repo;
         this.inbox = inbox;
         this.pollInterval = pollInterval;
-        stream.register(this);
-    }
-
-    @Override
-    public void committed(List<ChangeEvent> events) {
-        loop.wake();
+        this.cursor = ChangeFeed.DurableCursor.of(repo::cursor, repo::moveCursor);
+        this.handed = stream.follow(loop::wake, BATCH);
     }
 
     @Override
@@ -102,40 +96,19 @@ class NotificationFanOut implements SmartLifecycle, ChangeStream.Listener {
 
     /** Turns new outbox events into notifications; returns how many it wrote. */
     int fanOut() {
-        int written = 0;
-        while (true) {
-            long position = system.read(() -> repo.cursor(false));
-            if (position > 0 && feed.beyondOutbox(position)) {
-                // the outbox was reset (restore, tests): follow it from its beginning again
-                system.write(() -> {
-                    if (repo.cursor(true) == position) {
-                        repo.moveCursor(0);
-                    }
-                    return null;
-                });
-                continue;
+        return fanOut(handed.take());
+    }
+
+    /** As {@link #fanOut()}, with {@code span} as what the dispatcher handed (null: nothing; tests hand their own). */
+    int fanOut(ChangeStream.Span span) {
+        return feed.followDurably(cursor, span, BATCH, events -> {
+            Batch batch = new Batch(events);
+            int n = 0;
+            for (ChangeEvent e : events) {
+                n += handle(e, batch);
             }
-            List<ChangeEvent> events = feed.allWorkspaces(position, BATCH);
-            if (events.isEmpty()) {
-                return written;
-            }
-            Integer made = system.write(() -> {
-                if (repo.cursor(true) != position) {
-                    return null; // another instance took these meanwhile
-                }
-                Batch batch = new Batch(events);
-                int n = 0;
-                for (ChangeEvent e : events) {
-                    n += handle(e, batch);
-                }
-                repo.moveCursor(events.getLast().eventId());
-                return n;
-            });
-            written += made == null ? 0 : made;
-            if (events.size() < BATCH) {
-                return written;
-            }
-        }
+            return n;
+        });
     }
 
     /** The notifications of one event, by kind, in the order they take precedence. */

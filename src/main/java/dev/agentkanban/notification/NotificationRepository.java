@@ -20,8 +20,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 class NotificationRepository {
 
+    /** The columns of a {@link Notification}; the actor's display name is read now, so a renamed member shows the new one. */
     static final String COLUMNS = """
-            n.id, n.kind, n.event_id, n.task_id, n.board_id, n.actor, n.title, n.excerpt, n.created_at, n.read_at
+            n.id, n.kind, n.event_id, n.task_id, n.board_id, n.actor,
+            coalesce((select nullif(btrim(a.display_name), '') from users a where a.username = n.actor), n.actor)
+              as actor_display_name,
+            n.title, n.excerpt, n.created_at, n.read_at
             """;
 
     private final JdbcClient jdbc;
@@ -148,10 +152,15 @@ class NotificationRepository {
     /** The fan-out's position; {@code lock} takes the row lock that makes instances take turns. */
     long cursor(boolean lock) {
         if (lock) {
-            jdbc.sql("insert into notification_cursor (position) values (0) on conflict do nothing")
-                    .update();
+            // made sure of and locked in one statement: an insert that meets the row updates it, which
+            // waits for and takes its lock as for update does, and answers the position committed last
+            return jdbc.sql("""
+                            insert into notification_cursor (position) values (0)
+                            on conflict (singleton) do update set position = notification_cursor.position
+                            returning position
+                            """).query(Long.class).single();
         }
-        return jdbc.sql("select position from notification_cursor" + (lock ? " for update" : ""))
+        return jdbc.sql("select position from notification_cursor")
                 .query(Long.class)
                 .optional()
                 .orElse(0L);
@@ -382,6 +391,7 @@ class NotificationRepository {
                 rs.getObject("task_id", Long.class),
                 rs.getObject("board_id", Long.class),
                 rs.getString("actor"),
+                rs.getString("actor_display_name"),
                 rs.getString("title"),
                 rs.getString("excerpt"),
                 instant(rs.getTimestamp("created_at")),

@@ -8,6 +8,7 @@ import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.DueWork;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WakeableLoop;
@@ -57,7 +58,7 @@ import org.springframework.stereotype.Component;
  * scanning at once create one run, and a new due date fires again.
  */
 @Component
-class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
+class RuleEngine implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RuleEngine.class);
     private static final int BATCH = 500;
@@ -75,6 +76,8 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
     private final Duration retryBackoff;
     private final WakeableLoop loop = new WakeableLoop();
     private final ChangeFeed.DurableCursor cursor = ChangeFeed.DurableCursor.of(this::cursorAt, this::moveCursor);
+    private final ChangeStream.Handed handed;
+    private final DueWork pending;
 
     RuleEngine(
             ChangeFeed feed,
@@ -98,19 +101,16 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
         this.maxDepth = maxDepth;
         this.maxAttempts = Math.max(1, maxAttempts);
         this.retryBackoff = retryBackoff;
-        stream.register(this);
+        this.handed = stream.follow(loop::wake, BATCH);
+        this.pending = new DueWork(pollInterval);
     }
 
     int maxDepth() {
         return maxDepth;
     }
 
-    @Override
-    public void committed(List<ChangeEvent> events) {
-        loop.wake();
-    }
-
     void wake() {
+        pending.ask();
         loop.wake();
     }
 
@@ -120,8 +120,9 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
                 "rule-engine",
                 () -> loop.repeat(
                         () -> {
-                            fanOut();
-                            runPending();
+                            // pending runs: when this round recorded some, when asked (a due scan), and
+                            // every poll interval; not on every round of events that match no rule
+                            pending.runIf(fanOut() > 0, this::runPending);
                             loop.await(pollInterval);
                         },
                         pollInterval,
@@ -141,7 +142,12 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
 
     /** Turns new outbox events into runs; returns how many runs it recorded. */
     int fanOut() {
-        return feed.followDurably(cursor, BATCH, events -> {
+        return fanOut(handed.take());
+    }
+
+    /** As {@link #fanOut()}, with {@code span} as what the dispatcher handed (null: nothing). */
+    int fanOut(ChangeStream.Span span) {
+        return feed.followDurably(cursor, span, BATCH, events -> {
             Map<Long, List<Rule>> byBoard =
                     repo.enabledRules().stream().map(Enabled::rule).collect(Collectors.groupingBy(Rule::boardId));
             int n = 0;
@@ -243,7 +249,7 @@ class RuleEngine implements SmartLifecycle, ChangeStream.Listener {
                     }));
         }
         if (claimed > 0) {
-            loop.wake();
+            wake();
         }
         return claimed;
     }

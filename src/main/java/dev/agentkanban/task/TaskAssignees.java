@@ -34,15 +34,13 @@ public class TaskAssignees {
 
     /**
      * The read models' part: the assignees' usernames in assignment order, as a JSON array
-     * ({@code an.names}), for all the tasks of the view's rows (t) at once.
+     * ({@code an.names}), for the tasks whose ids meet {@code @ids} (TaskQueries' parts).
      */
     static final String NAMES_PART = """
-            , an as materialized (
-                select a.task_id, '[' || string_agg(api_json_string(u.username), ',' order by a.added_at, u.username)
-                                  || ']' as names
-                from task_assignees a join users u on u.id = a.user_id where a.task_id = any(array(select id from t))
-                group by a.task_id)
-            """;
+            select a.task_id, '[' || string_agg(api_json_string(u.username), ',' order by a.added_at, u.username)
+                              || ']' as names
+            from task_assignees a join users u on u.id = a.user_id where a.task_id @ids
+            group by a.task_id""";
 
     /** {@code assignee=<name>}: a member assigned under that username, or the free-text name itself. */
     static final String FILTER = """

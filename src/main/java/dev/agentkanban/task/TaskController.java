@@ -65,7 +65,7 @@ class TaskController {
     @ApiResponse(
             responseCode = "200",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskPage.class)))
-    ResponseEntity<String> list(
+    ResponseEntity<byte[]> list(
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "column_id", required = false) Long columnId,
             @RequestParam(required = false) String status,
@@ -134,7 +134,7 @@ class TaskController {
     @ApiResponse(
             responseCode = "200",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
-    ResponseEntity<String> get(@PathVariable long id) {
+    ResponseEntity<byte[]> get(@PathVariable long id) {
         TaskQueries.TaskJson task = queries.getJson(id);
         return ResponseEntity.ok()
                 .eTag(Versions.etag(task.version()))

@@ -12,11 +12,13 @@ import dev.agentkanban.task.TaskTagging.TaskTag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
@@ -57,62 +59,87 @@ public class TaskQueries {
                    cf.fields::text as fields, coalesce(an.names, '[]') as assignees""";
 
     /**
-     * The parts of the view, each read once for all the rows of t (one index scan over their ids, grouped)
-     * and kept (materialized) so that however PostgreSQL joins them to the rows, it never reads a part
-     * again per row: with the statistics of a fresh database (tables never analysed) it otherwise re-ran
-     * a grouped part for every row.
+     * A part of the view: a select of its columns for the rows of t, which names them with {@code @ids} (the
+     * predicate a task id column meets: one of the rows) or {@code @rows} (the rows themselves), and the
+     * column that joins it to its row.
      */
-    private static final String PARTS = """
-            , cm as materialized (
-                select m.task_id, count(*) as n from comments m where m.task_id = any(array(select id from t))
-                group by m.task_id)
-            , tg as materialized (
-                select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
-                                                     || ',"color":' || api_json_string(g.color) || '}', ','
-                                                     order by lower(g.name), g.id) || ']' as tags
-                from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = any(array(select id from t))
-                group by tt.task_id)
-            , bl as materialized (
-                select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
-                                                       || ',"title":' || api_json_string(b.title)
-                                                       || ',"status":' || api_json_string(b.status) || '}', ','
-                                                       order by b.id) || ']' as blockers
-                from task_relations r join tasks b on b.id = r.from_task_id
-                where r.to_task_id = any(array(select id from t)) and r.kind = 'blocks'
-                  and b.status in ('pending', 'in_progress') and b.deleted_at is null
-                group by r.to_task_id)
-            , pa as materialized (
-                select r.to_task_id, r.from_task_id as parent_id
-                from task_relations r join tasks p on p.id = r.from_task_id
-                where r.to_task_id = any(array(select id from t)) and r.kind = 'parent' and p.deleted_at is null)
-            , st as materialized (
-                select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
-                       count(*) filter (where s.status <> 'cancelled') as total
-                from task_relations r join tasks s on s.id = r.to_task_id
-                where r.from_task_id = any(array(select id from t)) and r.kind = 'parent' and s.deleted_at is null
-                group by r.from_task_id)
-            , ci as materialized (
-                select i.task_id, count(*) filter (where i.done) as done, count(*) as total
-                from checklist_items i where i.task_id = any(array(select id from t))
-                group by i.task_id)
-            , cf as materialized (
-                select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id) as fields
-                from t v join custom_fields f on f.board_id = v.board_id
-                where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
-                group by v.id)
-            """ + TaskAssignees.NAMES_PART;
+    private record Part(String name, String key, String select) {}
+
+    private static final List<Part> PARTS = List.of(
+            new Part("cm", "task_id", """
+                    select m.task_id, count(*) as n from comments m where m.task_id @ids group by m.task_id"""),
+            new Part("tg", "task_id", """
+                    select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
+                                                         || ',"color":' || api_json_string(g.color) || '}', ','
+                                                         order by lower(g.name), g.id) || ']' as tags
+                    from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id @ids
+                    group by tt.task_id"""),
+            new Part("bl", "to_task_id", """
+                    select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
+                                                           || ',"title":' || api_json_string(b.title)
+                                                           || ',"status":' || api_json_string(b.status) || '}', ','
+                                                           order by b.id) || ']' as blockers
+                    from task_relations r join tasks b on b.id = r.from_task_id
+                    where r.to_task_id @ids and r.kind = 'blocks'
+                      and b.status in ('pending', 'in_progress') and b.deleted_at is null
+                    group by r.to_task_id"""),
+            new Part("pa", "to_task_id", """
+                    select r.to_task_id, r.from_task_id as parent_id
+                    from task_relations r join tasks p on p.id = r.from_task_id
+                    where r.to_task_id @ids and r.kind = 'parent' and p.deleted_at is null"""),
+            new Part("st", "from_task_id", """
+                    select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
+                           count(*) filter (where s.status <> 'cancelled') as total
+                    from task_relations r join tasks s on s.id = r.to_task_id
+                    where r.from_task_id @ids and r.kind = 'parent' and s.deleted_at is null
+                    group by r.from_task_id"""),
+            new Part("ci", "task_id", """
+                    select i.task_id, count(*) filter (where i.done) as done, count(*) as total
+                    from checklist_items i where i.task_id @ids
+                    group by i.task_id"""),
+            new Part("cf", "id", """
+                    select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id)
+                           as fields
+                    from @rows v join custom_fields f on f.board_id = v.board_id
+                    where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
+                    group by v.id"""),
+            new Part("an", "task_id", TaskAssignees.NAMES_PART));
 
     /**
-     * The parts joined to the rows. The column is a left join although every task has one (of its own
+     * The parts for many rows, each read once for all the rows of t (one index scan over their ids, grouped)
+     * and kept (materialized) so that however PostgreSQL joins them to the rows, it never reads a part
+     * again per row: with the statistics of a fresh database (tables never analysed) it otherwise re-ran
+     * a grouped part for every row. The column is a left join although every task has one (of its own
      * workspace, so row-level security never hides it): an inner join made PostgreSQL expect one row
      * instead of the page (it cannot know how many of t's rows meet a column) and join every part by
      * a nested loop over it, scanning each part once per row.
      */
-    private static final String JOINS = """
-             from t left join board_columns c on c.id = t.column_id
-            left join cm on cm.task_id = t.id left join tg on tg.task_id = t.id left join bl on bl.to_task_id = t.id
-            left join pa on pa.to_task_id = t.id left join st on st.from_task_id = t.id
-            left join ci on ci.task_id = t.id left join cf on cf.id = t.id left join an on an.task_id = t.id""";
+    private static final String MANY_PARTS = PARTS.stream()
+            .map(p -> ", " + p.name() + " as materialized ("
+                    + p.select()
+                            .replace("@ids", "= any(array(select id from t))")
+                            .replace("@rows", "t") + ")\n")
+            .collect(Collectors.joining());
+
+    private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id"
+            + PARTS.stream()
+                    .map(p -> " left join " + p.name() + " on " + p.name() + "." + p.key() + " = t.id")
+                    .collect(Collectors.joining());
+
+    /**
+     * The parts for one row (a task read or written by id), each a lateral subquery run once for it: one
+     * index probe by its id, without the arrays, materialized parts and hash joins the many rows' form
+     * builds, which cost a single task's read more than the probes.
+     */
+    private static final String ONE_JOINS = " from t left join board_columns c on c.id = t.column_id"
+            + PARTS.stream()
+                    .map(p -> " left join lateral ("
+                            + p.select()
+                                    .replace("@ids", "= t.id")
+                                    .replace("@rows", "(select t.id, t.board_id, t.custom_fields)")
+                            + ") " + p.name()
+                            + " on " + p.name() + "." + p.key() + " = t.id")
+                    .collect(Collectors.joining());
 
     /**
      * The view as the API's JSON (issue #19), for the reads that answer it as it is: each task's JSON
@@ -164,8 +191,13 @@ public class TaskQueries {
     }
 
     private static String view(String columns, String rows, String extra, String order) {
-        return "with t as materialized (" + rows + ") " + PARTS + columns + extra + JOINS
+        return "with t as materialized (" + rows + ") " + MANY_PARTS + columns + extra + MANY_JOINS
                 + (order == null ? "" : " order by " + order);
+    }
+
+    /** The view of the one task row (at most) ROW selects or a write returns (as t). */
+    private static String viewOfOne(String columns, String row) {
+        return "with t as (" + row + ") " + columns + ONE_JOINS;
     }
 
     private static final Map<String, List<String>> SORTS = Map.of(
@@ -198,69 +230,117 @@ public class TaskQueries {
 
     /** The task as seen now, inside the caller's transaction. */
     Optional<TaskView> find(long id) {
-        return jdbc.sql(view(ONE, "", null))
+        return jdbc.sql(viewOfOne(COLUMNS, ONE))
                 .param("ws", ws())
                 .param("id", id)
                 .query(this::view)
                 .optional();
     }
 
-    /** A task's JSON as the API answers it, and its version (the ETag). */
-    public record TaskJson(String json, long version) {}
+    /** A task's JSON as the API answers it (UTF-8), and its version (the ETag). */
+    public record TaskJson(byte[] json, long version) {}
 
     /** {@link #get}'s task as the API's JSON, written by the statement (the same JSON as the view's). */
     public TaskJson getJson(long id) {
-        return tx.read(() -> jdbc.sql(view(JSON_COLUMNS, ONE, "", null))
+        return tx.read(() -> jdbc.sql(viewOfOne(JSON_COLUMNS, ONE))
                 .param("ws", ws())
                 .param("id", id)
                 .query((rs, n) ->
-                        new TaskJson(appendJson(new StringBuilder(1024), rs).toString(), rs.getLong("version")))
+                        new TaskJson(appendJson(new JsonBytes(1024), rs).toByteArray(), rs.getLong("version")))
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("task", id)));
+    }
+
+    /**
+     * The response being written, as UTF-8 bytes: the statement's JSON text is taken as the bytes the
+     * driver received (no decoding into strings, no encoding back: for a page of 100 tasks the copies
+     * and the content length's second encoding cost more than the appending).
+     */
+    static final class JsonBytes {
+        private byte[] bytes;
+        private int length;
+
+        JsonBytes(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        JsonBytes append(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, bytes, length, b.length);
+            length += b.length;
+            return this;
+        }
+
+        /** Appends ASCII text (JSON punctuation, names and numbers). */
+        JsonBytes append(String ascii) {
+            room(ascii.length());
+            for (int i = 0; i < ascii.length(); i++) {
+                bytes[length++] = (byte) ascii.charAt(i);
+            }
+            return this;
+        }
+
+        JsonBytes append(char ascii) {
+            room(1);
+            bytes[length++] = (byte) ascii;
+            return this;
+        }
+
+        private void room(int n) {
+            if (length + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, length);
+        }
     }
 
     /**
      * Appends a row of {@link #JSON_COLUMNS}: the statement's text, with the metadata and custom field
      * values written by the mapper from what it reads, as for a {@link TaskView}.
      */
-    private StringBuilder appendJson(StringBuilder out, ResultSet rs) throws SQLException {
-        int start = out.length();
-        out.append(rs.getString("head"));
-        appendObject(out, rs.getString("metadata"));
-        out.append(rs.getString("tail"));
-        appendObject(out, rs.getString("fields"));
-        out.append('}');
-        if (out.indexOf("\\u", start) >= 0) {
-            upperCaseHexEscapes(out, start);
-        }
-        return out;
+    private JsonBytes appendJson(JsonBytes out, ResultSet rs) throws SQLException {
+        out.append(upperCaseHexEscapes(rs.getBytes("head")));
+        appendObject(out, rs.getBytes("metadata"));
+        out.append(upperCaseHexEscapes(rs.getBytes("tail")));
+        appendObject(out, rs.getBytes("fields"));
+        return out.append('}');
     }
 
     /**
      * PostgreSQL's to_json writes a control character without a short escape with lower-case hex (a
-     * back-slash, u, 001b), the mapper with upper-case hex (001B): upper-cases the hex digits of every
-     * such escape from START on. An escaped back-slash (two back-slashes) is skipped as a pair, so a
-     * back-slash and u that a client wrote stay as they are.
+     * back-slash, u, 001b), the mapper with upper-case hex (001B): upper-cases, in place, the hex digits of
+     * every such escape in JSON (UTF-8: no byte of a character outside ASCII is an ASCII byte). An escaped
+     * back-slash (two back-slashes) is skipped as a pair, so a back-slash and u that a client wrote stay as
+     * they are.
      */
-    static void upperCaseHexEscapes(StringBuilder json, int start) {
-        for (int i = start; i < json.length() - 1; i++) {
-            if (json.charAt(i) != '\\') {
+    static byte[] upperCaseHexEscapes(byte[] json) {
+        for (int i = 0; i < json.length - 1; i++) {
+            if (json[i] != '\\') {
                 continue;
             }
-            if (json.charAt(i + 1) == 'u') {
-                for (int k = i + 2; k < i + 6 && k < json.length(); k++) {
-                    json.setCharAt(k, Character.toUpperCase(json.charAt(k)));
+            if (json[i + 1] == 'u') {
+                for (int k = i + 2; k < i + 6 && k < json.length; k++) {
+                    if (json[k] >= 'a' && json[k] <= 'f') {
+                        json[k] -= 'a' - 'A';
+                    }
                 }
                 i += 5;
             } else {
                 i++;
             }
         }
+        return json;
     }
 
-    private void appendObject(StringBuilder out, String text) {
-        out.append(text == null ? "{}" : json.writeValueAsString(json.readValue(text, MAP)));
+    /** Appends a JSON object the mapper writes from TEXT (the client's JSON, its numbers as the mapper writes them), or {}. */
+    private void appendObject(JsonBytes out, byte[] text) {
+        out.append(text == null ? EMPTY_OBJECT : json.writeValueAsBytes(json.readValue(text, MAP)));
     }
+
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     /**
      * The tasks as seen now (those in the trash left out), by id, in one statement however many there
@@ -291,7 +371,7 @@ public class TaskQueries {
      * its own.
      */
     Optional<TaskView> written(TaskRepository.Write write) {
-        return jdbc.sql(view(write.sql() + " returning *", "", null))
+        return jdbc.sql(viewOfOne(COLUMNS, write.sql() + " returning *"))
                 .params(write.params())
                 .query(this::view)
                 .optional();
@@ -318,11 +398,11 @@ public class TaskQueries {
      * {@link #list}'s page as the API's JSON ({@code {items, total, limit, offset}}), the tasks written
      * by the statement (the same JSON as the view's).
      */
-    public String listJson(TaskFilter filter, PageRequest page) {
+    public byte[] listJson(TaskFilter filter, PageRequest page) {
         Listing l = listing(filter, page);
         return tx.read(() -> {
             List<Long> totals = new ArrayList<>(1);
-            StringBuilder out = new StringBuilder(page.limit() * 1024 + 64).append("{\"items\":[");
+            JsonBytes out = new JsonBytes(page.limit() * 1024 + 64).append("{\"items\":[");
             jdbc.sql(view(JSON_COLUMNS, l.rows, ", " + l.total + " as total", l.order))
                     .params(l.params)
                     .query(rs -> {
@@ -334,13 +414,13 @@ public class TaskQueries {
                         appendJson(out, rs);
                     });
             return out.append("],\"total\":")
-                    .append(total(l, totals))
+                    .append(Long.toString(total(l, totals)))
                     .append(",\"limit\":")
-                    .append(page.limit())
+                    .append(Integer.toString(page.limit()))
                     .append(",\"offset\":")
-                    .append(page.offset())
+                    .append(Long.toString(page.offset()))
                     .append('}')
-                    .toString();
+                    .toByteArray();
         });
     }
 

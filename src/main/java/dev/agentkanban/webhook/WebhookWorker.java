@@ -4,6 +4,7 @@ import dev.agentkanban.events.ChangeEvent;
 import dev.agentkanban.events.ChangeFeed;
 import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.events.SystemTransactions;
+import dev.agentkanban.platform.DueWork;
 import dev.agentkanban.platform.WakeableLoop;
 import dev.agentkanban.webhook.WebhookClient.Outcome;
 import dev.agentkanban.webhook.WebhookRepository.Claimed;
@@ -38,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>All of this is system work across workspaces, outside any request (see SystemTransactions).
  */
 @Component
-class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
+class WebhookWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookWorker.class);
     private static final int BATCH = 500;
@@ -59,6 +60,8 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
     private final WebhookClient http;
     private final WakeableLoop loop = new WakeableLoop();
     private final ChangeFeed.DurableCursor cursor = ChangeFeed.DurableCursor.of(this::cursorAt, this::moveCursor);
+    private final ChangeStream.Handed handed;
+    private final DueWork sending;
 
     WebhookWorker(
             ChangeFeed feed,
@@ -83,16 +86,13 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
         this.retryWindow = retryWindow;
         this.timeout = timeout;
         this.http = new WebhookClient(targets, timeout);
-        stream.register(this);
+        this.handed = stream.follow(loop::wake, BATCH);
+        this.sending = new DueWork(pollInterval);
     }
 
-    /** New events were committed somewhere: fan them out soon. */
-    @Override
-    public void committed(List<ChangeEvent> events) {
-        wake();
-    }
-
+    /** A delivery was queued again: send it soon. */
     void wake() {
+        sending.ask();
         loop.wake();
     }
 
@@ -102,8 +102,9 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
                 "webhook-worker",
                 () -> loop.repeat(
                         () -> {
-                            fanOut();
-                            send();
+                            // due deliveries: when this round created some, when asked (a redelivery), and
+                            // every poll interval; not on every round of events no webhook wants
+                            sending.runIf(fanOut() > 0, this::send);
                             loop.await(pollInterval);
                         },
                         pollInterval,
@@ -123,7 +124,12 @@ class WebhookWorker implements SmartLifecycle, ChangeStream.Listener {
 
     /** Turns new outbox events into deliveries; returns how many deliveries it created. */
     int fanOut() {
-        return feed.followDurably(cursor, BATCH, events -> {
+        return fanOut(handed.take());
+    }
+
+    /** As {@link #fanOut()}, with {@code span} as what the dispatcher handed (null: nothing). */
+    int fanOut(ChangeStream.Span span) {
+        return feed.followDurably(cursor, span, BATCH, events -> {
             List<Subscriber> subscribers = repo.activeSubscribers();
             int n = 0;
             for (ChangeEvent e : events) {

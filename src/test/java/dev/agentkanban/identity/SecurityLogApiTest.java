@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.HeldLock;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -124,15 +123,9 @@ class SecurityLogApiTest extends ApiTest {
         jdbc.sql("insert into identity_audit (action, at) values ('old', now() - interval '400 days'),"
                         + " ('old', now() - interval '366 days'), ('recent', now() - interval '300 days')")
                 .update();
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement lock = other.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, SecurityLog.PURGE_LOCK);
-                lock.execute();
-            }
+        try (HeldLock other = HeldLock.hold(dataSource, SecurityLog.PURGE_LOCK)) {
             assertThat(securityLog.purge()).as("another instance is purging").isEqualTo(-1);
             assertThat(count("identity_audit where action = 'old'")).isEqualTo(2);
-            other.rollback();
         }
         assertThat(securityLog.purge()).isEqualTo(2);
         assertThat(count("identity_audit where action = 'old'")).isZero();

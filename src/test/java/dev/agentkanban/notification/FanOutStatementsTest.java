@@ -3,6 +3,9 @@ package dev.agentkanban.notification;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.events.ChangeEvent;
+import dev.agentkanban.events.ChangeFeed;
+import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.RoundTrips;
 import dev.agentkanban.task.TaskFixtures;
@@ -34,13 +37,16 @@ class FanOutStatementsTest extends ApiTest {
     @Autowired
     NotificationFanOut fanOut;
 
+    @Autowired
+    ChangeFeed feed;
+
     TaskFixtures fx;
 
     @Test
     void aBatchReadsWhatItNeedsOnceForAllItsEvents() {
         fx = new TaskFixtures(http);
         long[] board = fx.board("Nobody watches");
-        fanOut.fanOut();
+        fanOut.fanOut(null);
 
         List<String> fiveCreates = creates(board, 5);
         List<String> fifteenCreates = creates(board, 15);
@@ -60,7 +66,83 @@ class FanOutStatementsTest extends ApiTest {
                 .hasSameSizeAs(fiveMoves);
         // the batch's own: its cursor read, the outbox's end, horizon and events, and one transaction that
         // locks the cursor, reads the actors, assignments and watchers once and moves the cursor
-        assertThat(fiveMoves).hasSizeLessThanOrEqualTo(17);
+        assertThat(fiveMoves).hasSizeLessThanOrEqualTo(16);
+    }
+
+    /**
+     * A batch the dispatcher handed (its span continues the fan-out's cursor) is not read again: the
+     * fan-out's one transaction is all it asks (issue #19), for five moves as for twenty.
+     */
+    @Test
+    void aHandedBatchCostsTheFanOutOnlyItsTransaction() {
+        fx = new TaskFixtures(http);
+        long[] board = fx.board("Handed");
+        for (int i = 0; i < 25; i++) {
+            fx.task(board[0], "task " + i, "column_id", board[1]);
+        }
+        fanOut.fanOut(null);
+        jdbc.sql("delete from task_watchers").update();
+        List<Long> tasks = fx.order(board[1]);
+
+        List<String> five = handedMoves(tasks.subList(0, 5), board[2]);
+        List<String> twenty = handedMoves(tasks.subList(5, 25), board[2]);
+        // its transaction: the system mark, the cursor row made sure of and locked (one statement), the
+        // batch's actors, assignments and watchers, the cursor moved, the commit
+        assertThat(five).as("five handed moves\n%s", five).hasSizeLessThanOrEqualTo(7);
+        assertThat(twenty).as("twenty handed moves\n%s", twenty).hasSameSizeAs(five);
+    }
+
+    /**
+     * A handed span that starts after the fan-out's cursor would skip the events in between: the
+     * fan-out reads the outbox instead, and the creator of the task created in between watches it.
+     */
+    @Test
+    void aHandedBatchThatDoesNotContinueTheCursorIsNotTrusted() {
+        fx = new TaskFixtures(http);
+        long[] board = fx.board("Gap");
+        fanOut.fanOut(null);
+        long skipped = fx.task(board[0], "between", "column_id", board[1]);
+        long start = lastEvent();
+        long handed = fx.task(board[0], "handed", "column_id", board[1]);
+        ChangeStream.Span span = feed.span(start, 500);
+        assertThat(span.events()).extracting(ChangeEvent::taskId).containsExactly(handed);
+
+        fanOut.fanOut(span);
+        assertThat(watched(skipped)).as("the task created before the span").isOne();
+        assertThat(watched(handed)).isOne();
+        assertThat(cursor()).isGreaterThanOrEqualTo(span.through());
+    }
+
+    private List<String> handedMoves(List<Long> tasks, long column) {
+        long at = cursor();
+        for (long t : tasks) {
+            assertThat(http.post("/api/v1/tasks/" + t + "/move", obj("column_id", column))
+                            .status())
+                    .isEqualTo(200);
+        }
+        ChangeStream.Span span = feed.span(at, 500);
+        assertThat(span.events()).hasSize(tasks.size());
+        List<String> trips = new ArrayList<>(RoundTrips.ofWork(() -> fanOut.fanOut(span)));
+        System.out.println("handed fan-out round trips: " + trips.size() + " " + trips);
+        assertThat(cursor()).isEqualTo(span.through());
+        return trips;
+    }
+
+    private long cursor() {
+        return jdbc.sql("select coalesce((select position from notification_cursor), 0)")
+                .query(Long.class)
+                .single();
+    }
+
+    private long lastEvent() {
+        return jdbc.sql("select max(id) from outbox_events").query(Long.class).single();
+    }
+
+    private long watched(long task) {
+        return jdbc.sql("select count(*) from task_watchers where task_id = :t")
+                .param("t", task)
+                .query(Long.class)
+                .single();
     }
 
     private List<String> creates(long[] board, int n) {
@@ -80,7 +162,8 @@ class FanOutStatementsTest extends ApiTest {
     }
 
     private List<String> fanOutCounted() {
-        List<String> trips = new ArrayList<>(RoundTrips.ofWork(fanOut::fanOut));
+        // nothing handed: the fan-out reads the outbox itself (as after a poll)
+        List<String> trips = new ArrayList<>(RoundTrips.ofWork(() -> fanOut.fanOut(null)));
         System.out.println("fan-out round trips: " + trips.size() + " " + trips);
         return trips;
     }

@@ -93,6 +93,20 @@ class NotificationApiTest extends ApiTest {
         assertThat(n.get("board_id").asLong()).isEqualTo(b[0]);
         assertThat(n.get("read").asBoolean()).isFalse();
         assertThat(n.has("created_at")).isTrue();
+        assertThat(n.get("actor_display_name").asString())
+                .as("without a display name, the username")
+                .isEqualTo("tester");
+        try {
+            jdbc.sql("update users set display_name = 'Theo Tester' where username = 'tester'")
+                    .update();
+            JsonNode renamed =
+                    ann.get("/api/v1/notifications").json().get("items").get(0);
+            assertThat(renamed.get("actor").asString()).isEqualTo("tester");
+            assertThat(renamed.get("actor_display_name").asString()).isEqualTo("Theo Tester");
+        } finally {
+            jdbc.sql("update users set display_name = null where username = 'tester'")
+                    .update();
+        }
         eventually(() -> assertThat(watchers(task)).containsExactlyInAnyOrder("tester", "ann"));
         assertThat(about(http, task)).isEmpty();
 

@@ -3,8 +3,7 @@ package dev.agentkanban.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import dev.agentkanban.support.HeldLock;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
@@ -54,18 +53,11 @@ class NotificationRetentionTest extends ApiTest {
         notification("unread for a while", "200 days", false);
         notification("unread for over a year", "366 days", false);
 
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement lock =
-                    other.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-                lock.setString(1, NotificationRetention.LOCK);
-                lock.execute();
-            }
+        try (HeldLock other = HeldLock.hold(dataSource, NotificationRetention.LOCK)) {
             assertThat(retention.purge(Instant.now()))
                     .as("another instance is at it")
                     .isEqualTo(-1);
             assertThat(left()).hasSize(4);
-            other.rollback();
         }
 
         assertThat(retention.purge(Instant.now())).isEqualTo(2);

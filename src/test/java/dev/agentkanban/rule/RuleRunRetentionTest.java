@@ -4,9 +4,8 @@ import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.HeldLock;
 import dev.agentkanban.task.TaskFixtures;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
@@ -71,18 +70,11 @@ class RuleRunRetentionTest extends ApiTest {
         run(rule, kept, null, "2026-01-10T00:00:00Z", "120 days");
         run(rule, moved, null, "2026-01-20T00:00:00Z", "110 days");
 
-        try (Connection other = dataSource.getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement lock =
-                    other.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-                lock.setString(1, RuleRunRetention.LOCK);
-                lock.execute();
-            }
+        try (HeldLock other = HeldLock.hold(dataSource, RuleRunRetention.LOCK)) {
             assertThat(retention.purge(Instant.now()))
                     .as("another instance is at it")
                     .isEqualTo(-1);
             assertThat(left(rule)).hasSize(4);
-            other.rollback();
         }
 
         assertThat(retention.purge(Instant.now())).isEqualTo(2);

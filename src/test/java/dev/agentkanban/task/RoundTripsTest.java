@@ -68,6 +68,20 @@ class RoundTripsTest extends ApiTest {
         assertThat(trips(h -> member.get("/api/v1/tasks/" + id, h))).hasSize(1);
     }
 
+    /**
+     * A get reads each part of its task (comments, tags, blockers, parent, subtasks, checklist, fields,
+     * assignees) by the task's id, as a lateral subquery run once: not the many rows' materialized parts
+     * over an array of ids, whose arrays, materializations and hash joins cost a single task's read more
+     * than its probes (docs/benchmarks.md). Counted in the statement the request sends.
+     */
+    @Test
+    void gettingATaskReadsItsPartsByItsId() {
+        long id = tasks.get(5);
+        String trip = trips(h -> member.get("/api/v1/tasks/" + id, h)).getFirst();
+        assertThat(trip.split("left join lateral", -1)).hasSize(1 + 8);
+        assertThat(trip).doesNotContain("materialized").doesNotContain("any(array(");
+    }
+
     @Test
     void listingAColumnIsOneRoundTrip() {
         assertThat(trips(h -> member.get("/api/v1/tasks?column_id=" + board[1] + "&limit=100", h)))

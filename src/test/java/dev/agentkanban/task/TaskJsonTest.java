@@ -10,6 +10,7 @@ import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +189,7 @@ class TaskJsonTest extends ApiTest {
             String[] two = both(() -> json.writeValueAsString(queries.get(id)), () -> {
                 TaskQueries.TaskJson written = queries.getJson(id);
                 version[0] = written.version();
-                return written.json();
+                return new String(written.json(), StandardCharsets.UTF_8);
             });
             assertThat(two[1]).as("task %d", id).isEqualTo(two[0]);
             Response r = http.get("/api/v1/tasks/" + id);
@@ -235,7 +236,8 @@ class TaskJsonTest extends ApiTest {
             Integer offset = (Integer) f.get("offset");
             PageRequest page = PageRequest.of(limit, offset == null ? null : offset.longValue());
             String[] two = both(
-                    () -> json.writeValueAsString(queries.list(filter, page)), () -> queries.listJson(filter, page));
+                    () -> json.writeValueAsString(queries.list(filter, page)),
+                    () -> new String(queries.listJson(filter, page), StandardCharsets.UTF_8));
             assertThat(two[1]).as("%s", f).isEqualTo(two[0]);
             assertThat(two[0]).as("%s", f).contains("\"total\":");
             StringBuilder query = new StringBuilder();

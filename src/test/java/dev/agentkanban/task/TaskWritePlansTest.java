@@ -101,7 +101,7 @@ class TaskWritePlansTest extends ApiTest {
                    generic_plans + custom_plans
             from pg_prepared_statements
             where statement like 'update tasks set column_id%'
-               or statement like 'with t as materialized (update tasks set column_id%'
+               or statement like 'with t as (update tasks set column_id%'
             """;
 
     /** Executions so far of each task-update statement prepared on this transaction's connection. */

@@ -56,6 +56,8 @@ class WebInboxTest extends ApiTest {
 
     @Test
     void aMentionReachesTheOtherBrowserLiveAndOpensTheCard() {
+        jdbc.sql("update users set display_name = 'Alice Archer' where username = 'alice'")
+                .update();
         long[] b = fx.board("Inbox board");
         long other = fx.board("Another board")[0];
         long task = fx.task(other, "Check the invoice totals");
@@ -86,7 +88,7 @@ class WebInboxTest extends ApiTest {
                 .filter(li -> li.getText().contains("Check the invoice totals"))
                 .findFirst()
                 .orElse(null));
-        assertThat(first.getText()).contains("alice mentioned you").contains("@bob can you check these?");
+        assertThat(first.getText()).contains("Alice Archer mentioned you").contains("@bob can you check these?");
         first.findElement(By.cssSelector(".inbox-open")).click();
 
         // the card opens on its own board, and the notification is read
