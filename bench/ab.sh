@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A/B of two builds' CPU per request (issue 19), for comparisons on a shared or noisy machine: run it
+# for each jar in turn, alternating (A, B, A, B), and compare neighbouring runs only.
+#
+#   bench/ab.sh JAR LABEL      e.g. bench/ab.sh /tmp/before.jar A1; bench/ab.sh target/agent-kanban.jar B1
+#
+# Starts JAR with bin/agent-kanban's memory settings (no AOT cache) on a fresh database AB_DB (default
+# ab_bench) of 10,000 tasks (bench/seed.sql), warms each operation up for WARM seconds (default 15), then
+# drives get, list, create, move and update with wrk (2 threads, 8 connections) for DUR seconds each
+# (default 15) and prints per operation: req/s, the service's and PostgreSQL's CPU per request (from
+# /proc) and PostgreSQL commits per request (pg_stat_database). PROFILE=1 records a JFR profile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=$1; LABEL=$2; DB=${AB_DB:-ab_bench}; DUR=${DUR:-15}; WARM=${WARM:-15}
+
+export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}; JAVA=$JAVA_HOME/bin/java
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+psql -X -q -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" >/dev/null
+. bench/common.sh
+PORT=$(free_port) || { echo "no free port in 18080-18180" >&2; exit 1; }
+mkdir -p bench/results
+BASE=http://127.0.0.1:$PORT
+env DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT=$PORT RATE_LIMIT_ENABLED=false \
+  ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 \
+  $JAVA -XX:+UseSerialGC -Xms32m -Xmx128m -XX:MetaspaceSize=96m -jar "$JAR" >bench/results/ab-$LABEL.log 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
+until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
+  kill -0 $APP 2>/dev/null || { tail -30 bench/results/ab-$LABEL.log; exit 1; }; sleep 0.2; done
+TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1234"}' \
+  "$BASE/api/v1/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
+  -d '{"name":"Bench board"}' "$BASE/api/v1/boards"
+BOARD=$(sql -c "select max(id) from boards where name = 'Bench board'")
+COLUMNS=$(sql -c "select string_agg(id::text, ',' order by position) from board_columns where board_id = $BOARD")
+sql -v board="$BOARD" -v n=10000 -f bench/seed.sql >/dev/null
+sql -c "vacuum analyze tasks" -c "vacuum analyze task_tags" -c "vacuum analyze task_history" >/dev/null
+read -r MIN_ID MAX_ID < <(sql -F ' ' -c "select min(id), max(id) from tasks where board_id = $BOARD")
+app_ticks() { awk '{ print $14 + $15 }' "/proc/$APP/stat"; }
+pg_ticks() { local pid total=0
+  for pid in $(psql -X -At -d postgres -c "select pid from pg_stat_activity where datname = '$DB' and pid <> pg_backend_pid()"); do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo $total; }
+TICK=$(( 1000 / $(getconf CLK_TCK) ))
+w() { wrk -t2 -c8 -d"$2s" --timeout 5s --latency -s "bench/wrk/$1.lua" "$BASE" -- min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" token="$TOKEN"; }
+for op in get_task list_column create_task move_task update_task; do w $op $WARM >/dev/null; done
+[ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.start name=w settings=profile filename=bench/results/ab-$LABEL.jfr >/dev/null
+for op in get_task list_column create_task move_task update_task; do
+  x0=$(psql -X -At -d postgres -c "select xact_commit from pg_stat_database where datname = '$DB'")
+  a0=$(app_ticks); p0=$(pg_ticks); la=$(cut -d' ' -f1 /proc/loadavg)
+  out=$(w $op $DUR)
+  a=$(( ($(app_ticks) - a0) * TICK )); p=$(( ($(pg_ticks) - p0) * TICK ))
+  sleep 1; x=$(( $(psql -X -At -d postgres -c "select xact_commit from pg_stat_database where datname = '$DB'") - x0 ))
+  echo "$out" | grep '^BENCH ' | awk -v l="$LABEL" -v op=$op -v a=$a -v p=$p -v la=$la -v x=$x '{
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    r = v["requests"]; printf "%s %-12s %6.0f req/s  app %.2f ms  pg %.2f ms  total %.2f ms/req  PG commits/req %.2f  errors %d  load %s\n", l, op, v["rps"], a/r, p/r, (a+p)/r, x/r, v["non2xx"]+v["socket_errors"], la }'
+done
+[ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.stop name=w >/dev/null
+true
