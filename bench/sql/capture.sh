@@ -123,6 +123,8 @@ for s in text.split(";"):
     s = re.sub(r"(?<![:\w]):[a-z_]\w*", "?", s)
     s = re.sub(r"\$\d+", "?", s)
     s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"\(\s+", "(", s)  # a line break after an opening parenthesis in one text and not the other
+    s = re.sub(r"\s+\)", ")", s)
     # where the replay cannot carry a value the service read under its lock (out of a pipeline): the
     # column itself, and the last position of the column plus 65,536 computed in the statement
     s = re.sub(r"\(select coalesce\(max\(position\), 0\) \+ 65536 from tasks where column_id = \?( and id <> \?)? and position is not null\)", "?", s)
