@@ -1,5 +1,6 @@
 package dev.agentkanban.comment;
 
+import dev.agentkanban.identity.DisplayNames;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,11 +18,8 @@ class CommentRepository {
      * A comment's columns read through the alias {@code c}, with its author's display name (the author
      * name itself when no user has that name, e.g. an imported author, or the user has no display name).
      */
-    private static final String COLUMNS = """
-            c.id, c.task_id, c.author, c.body, c.created_at, c.updated_at,
-            coalesce((select nullif(btrim(u.display_name), '') from users u where u.username = c.author), c.author)
-              as author_display_name
-            """;
+    private static final String COLUMNS = "c.id, c.task_id, c.author, c.body, c.created_at, c.updated_at, "
+            + DisplayNames.of("c.author") + " as author_display_name\n";
 
     private final JdbcClient jdbc;
 

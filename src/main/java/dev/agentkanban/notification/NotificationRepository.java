@@ -1,5 +1,6 @@
 package dev.agentkanban.notification;
 
+import dev.agentkanban.identity.DisplayNames;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,12 +22,8 @@ import org.springframework.stereotype.Repository;
 class NotificationRepository {
 
     /** The columns of a {@link Notification}; the actor's display name is read now, so a renamed member shows the new one. */
-    static final String COLUMNS = """
-            n.id, n.kind, n.event_id, n.task_id, n.board_id, n.actor,
-            coalesce((select nullif(btrim(a.display_name), '') from users a where a.username = n.actor), n.actor)
-              as actor_display_name,
-            n.title, n.excerpt, n.created_at, n.read_at
-            """;
+    static final String COLUMNS = "n.id, n.kind, n.event_id, n.task_id, n.board_id, n.actor, "
+            + DisplayNames.of("n.actor") + " as actor_display_name, n.title, n.excerpt, n.created_at, n.read_at\n";
 
     private final JdbcClient jdbc;
 
