@@ -26,10 +26,14 @@ env DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT=$PORT RATE_LIMI
   $JAVA -XX:+UseSerialGC -Xms32m -Xmx128m -XX:MetaspaceSize=96m -jar "$JAR" >bench/results/ab-$LABEL.log 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
-until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
+# the answer must come from this JAR: on a shared machine another process may take the port first
+until ss -Hltnp "sport = :$PORT" | grep -q "pid=$APP," && curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
   kill -0 $APP 2>/dev/null || { tail -30 bench/results/ab-$LABEL.log; exit 1; }; sleep 0.2; done
-TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1234"}' \
-  "$BASE/api/v1/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+# the first administrator may be provisioned a moment after the first healthy answer: try again
+for try in 1 2 3 4 5 6 7 8 9 10; do
+  TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1234"}' \
+    "$BASE/api/v1/auth/login" 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p') || true
+  [ -n "$TOKEN" ] && break; sleep 1; done
 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
   -d '{"name":"Bench board"}' "$BASE/api/v1/boards"
 BOARD=$(sql -c "select max(id) from boards where name = 'Bench board'")
@@ -43,9 +47,10 @@ pg_ticks() { local pid total=0
     total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo $total; }
 TICK=$(( 1000 / $(getconf CLK_TCK) ))
 w() { wrk -t2 -c8 -d"$2s" --timeout 5s --latency -s "bench/wrk/$1.lua" "$BASE" -- min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" token="$TOKEN"; }
-for op in get_task list_column create_task move_task update_task; do w $op $WARM >/dev/null; done
+OPS=${OPS:-get_task list_column create_task move_task update_task}
+for op in $OPS; do w $op $WARM >/dev/null; done
 [ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.start name=w settings=profile filename=bench/results/ab-$LABEL.jfr >/dev/null
-for op in get_task list_column create_task move_task update_task; do
+for op in $OPS; do
   x0=$(psql -X -At -d postgres -c "select xact_commit from pg_stat_database where datname = '$DB'")
   a0=$(app_ticks); p0=$(pg_ticks); la=$(cut -d' ' -f1 /proc/loadavg)
   out=$(w $op $DUR)

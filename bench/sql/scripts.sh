@@ -31,7 +31,7 @@ read_one() {  # read_one < statement (ended by ;)
 
 # the task view of TaskQueries: the rows ROWS selects or a write returns (as t), its parts
 # (task_parts.sql: each read once for all the rows), the view's columns (task_columns.sql, or
-# task_json_columns.sql for the reads that answer the statement's JSON: get and list) with EXTRA
+# task_json_columns.sql for the reads the service writes the JSON of from the columns: get and list) with EXTRA
 # ones, the joins of the parts to the rows (task_joins.sql) and the ORDER, if any
 view() {  # view ROWS EXTRA ORDER [COLUMNS] (ended by ;)
   printf 'with t as materialized (%s)\n%s\n%s%s\n%s%s;\n' "$1" "$(cat "$SQL_DIR/task_parts.sql")" \

@@ -12,7 +12,6 @@ import dev.agentkanban.task.TaskTagging.TaskTag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -142,47 +141,6 @@ public class TaskQueries {
                     .collect(Collectors.joining());
 
     /**
-     * The view as the API's JSON (issue #19), for the reads that answer it as it is: each task's JSON
-     * text written by the statement as the service's mapper writes a {@link TaskView}
-     * ({@code api_json_string} and {@code api_json_instant}, V44; the hex of control characters upper-cased),
-     * so the service passes it on instead of
-     * mapping rows to objects and writing them again. Only the metadata and the custom field values
-     * (JSON of the clients', whose numbers the mapper rewrites) come apart, when there are any, for the
-     * mapper to write ({@link #appendJson}); {@code TaskJsonTest} compares the two on a varied database.
-     */
-    private static final String JSON_COLUMNS = """
-            select t.version,
-                   '{"id":' || t.id || ',"workspace_id":' || t.workspace_id || ',"board_id":' || t.board_id
-                   || ',"column_id":' || t.column_id || ',"column":' || api_json_string(c.name)
-                   || ',"position":' || coalesce(t.position, 0) || ',"title":' || api_json_string(t.title)
-                   || ',"description":' || api_json_string(t.description)
-                   || ',"acceptance_criteria":' || api_json_string(t.acceptance_criteria)
-                   || ',"status":' || api_json_string(t.status) || ',"cancel_reason":' || api_json_string(t.cancel_reason)
-                   || ',"priority":' || api_json_string(t.priority) || ',"epic":' || api_json_string(t.epic)
-                   || ',"area":' || api_json_string(t.area) || ',"owner":' || api_json_string(t.owner)
-                   || ',"assignee":' || api_json_string(t.assignee) || ',"created_by":' || api_json_string(t.created_by)
-                   || ',"claimed_by":' || api_json_string(t.claimed_by)
-                   || ',"claim_expires_at":' || api_json_instant(t.claim_expires_at)
-                   || ',"due_date":' || api_json_instant(t.due_date)
-                   || ',"overdue":' || coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false)
-                   || ',"occurrence_count":' || coalesce(t.occurrence_count, 0) || ',"metadata":' as head,
-                   nullif(t.metadata, '{}'::jsonb)::text as metadata,
-                   ',"version":' || t.version || ',"created_at":' || api_json_instant(t.created_at)
-                   || ',"updated_at":' || api_json_instant(t.updated_at)
-                   || ',"column_entered_at":' || api_json_instant(t.column_entered_at)
-                   || ',"completed_at":' || api_json_instant(t.completed_at)
-                   || ',"archived_at":' || api_json_instant(t.archived_at)
-                   || ',"time_in_column_seconds":'
-                   || coalesce(greatest(0, extract(epoch from now() - t.column_entered_at))::bigint, 0)
-                   || ',"comment_count":' || coalesce(cm.n, 0) || ',"tags":' || coalesce(tg.tags, '[]')
-                   || ',"blocked":' || (bl.blockers is not null) || ',"blockers":' || coalesce(bl.blockers, '[]')
-                   || ',"parent_id":' || coalesce(pa.parent_id::text, 'null')
-                   || ',"subtasks":{"done":' || coalesce(st.done, 0) || ',"total":' || coalesce(st.total, 0)
-                   || '},"checklist":{"done":' || coalesce(ci.done, 0) || ',"total":' || coalesce(ci.total, 0)
-                   || '},"assignees":' || coalesce(an.names, '[]') || ',"fields":' as tail,
-                   cf.fields::text as fields""";
-
-    /**
      * The view of the task rows ROWS selects or a write returns (as t), with EXTRA columns (starting with
      * a comma, or empty) and in the ORDER given (or none).
      */
@@ -240,107 +198,22 @@ public class TaskQueries {
     /** A task's JSON as the API answers it (UTF-8), and its version (the ETag). */
     public record TaskJson(byte[] json, long version) {}
 
-    /** {@link #get}'s task as the API's JSON, written by the statement (the same JSON as the view's). */
+    /**
+     * {@link #get}'s task as the API's JSON (the same JSON as the view's), written from the statement's
+     * columns ({@link TaskJsonWriter}).
+     */
     public TaskJson getJson(long id) {
-        return tx.read(() -> jdbc.sql(viewOfOne(JSON_COLUMNS, ONE))
+        return tx.read(() -> jdbc.sql(viewOfOne(TaskJsonWriter.COLUMNS, ONE))
                 .param("ws", ws())
                 .param("id", id)
-                .query((rs, n) ->
-                        new TaskJson(appendJson(new JsonBytes(1024), rs).toByteArray(), rs.getLong("version")))
+                .query((rs, n) -> new TaskJson(
+                        new TaskJsonWriter(json)
+                                .write(new TaskJsonWriter.JsonBytes(2048), rs)
+                                .toByteArray(),
+                        rs.getLong(TaskJsonWriter.VERSION_COLUMN)))
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("task", id)));
     }
-
-    /**
-     * The response being written, as UTF-8 bytes: the statement's JSON text is taken as the bytes the
-     * driver received (no decoding into strings, no encoding back: for a page of 100 tasks the copies
-     * and the content length's second encoding cost more than the appending).
-     */
-    static final class JsonBytes {
-        private byte[] bytes;
-        private int length;
-
-        JsonBytes(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        JsonBytes append(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, bytes, length, b.length);
-            length += b.length;
-            return this;
-        }
-
-        /** Appends ASCII text (JSON punctuation, names and numbers). */
-        JsonBytes append(String ascii) {
-            room(ascii.length());
-            for (int i = 0; i < ascii.length(); i++) {
-                bytes[length++] = (byte) ascii.charAt(i);
-            }
-            return this;
-        }
-
-        JsonBytes append(char ascii) {
-            room(1);
-            bytes[length++] = (byte) ascii;
-            return this;
-        }
-
-        private void room(int n) {
-            if (length + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
-            }
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, length);
-        }
-    }
-
-    /**
-     * Appends a row of {@link #JSON_COLUMNS}: the statement's text, with the metadata and custom field
-     * values written by the mapper from what it reads, as for a {@link TaskView}.
-     */
-    private JsonBytes appendJson(JsonBytes out, ResultSet rs) throws SQLException {
-        out.append(upperCaseHexEscapes(rs.getBytes("head")));
-        appendObject(out, rs.getBytes("metadata"));
-        out.append(upperCaseHexEscapes(rs.getBytes("tail")));
-        appendObject(out, rs.getBytes("fields"));
-        return out.append('}');
-    }
-
-    /**
-     * PostgreSQL's to_json writes a control character without a short escape with lower-case hex (a
-     * back-slash, u, 001b), the mapper with upper-case hex (001B): upper-cases, in place, the hex digits of
-     * every such escape in JSON (UTF-8: no byte of a character outside ASCII is an ASCII byte). An escaped
-     * back-slash (two back-slashes) is skipped as a pair, so a back-slash and u that a client wrote stay as
-     * they are.
-     */
-    static byte[] upperCaseHexEscapes(byte[] json) {
-        for (int i = 0; i < json.length - 1; i++) {
-            if (json[i] != '\\') {
-                continue;
-            }
-            if (json[i + 1] == 'u') {
-                for (int k = i + 2; k < i + 6 && k < json.length; k++) {
-                    if (json[k] >= 'a' && json[k] <= 'f') {
-                        json[k] -= 'a' - 'A';
-                    }
-                }
-                i += 5;
-            } else {
-                i++;
-            }
-        }
-        return json;
-    }
-
-    /** Appends a JSON object the mapper writes from TEXT (the client's JSON, its numbers as the mapper writes them), or {}. */
-    private void appendObject(JsonBytes out, byte[] text) {
-        out.append(text == null ? EMPTY_OBJECT : json.writeValueAsBytes(json.readValue(text, MAP)));
-    }
-
-    private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     /**
      * The tasks as seen now (those in the trash left out), by id, in one statement however many there
@@ -396,22 +269,24 @@ public class TaskQueries {
 
     /**
      * {@link #list}'s page as the API's JSON ({@code {items, total, limit, offset}}), the tasks written
-     * by the statement (the same JSON as the view's).
+     * from the statement's columns ({@link TaskJsonWriter}: the same JSON as the view's).
      */
     public byte[] listJson(TaskFilter filter, PageRequest page) {
         Listing l = listing(filter, page);
         return tx.read(() -> {
             List<Long> totals = new ArrayList<>(1);
-            JsonBytes out = new JsonBytes(page.limit() * 1024 + 64).append("{\"items\":[");
-            jdbc.sql(view(JSON_COLUMNS, l.rows, ", " + l.total + " as total", l.order))
+            TaskJsonWriter.JsonBytes out =
+                    new TaskJsonWriter.JsonBytes(page.limit() * 1024 + 64).append("{\"items\":[");
+            TaskJsonWriter writer = new TaskJsonWriter(json);
+            jdbc.sql(view(TaskJsonWriter.COLUMNS, l.rows, ", " + l.total + " as total", l.order))
                     .params(l.params)
                     .query(rs -> {
                         if (totals.isEmpty()) {
-                            totals.add(rs.getLong("total"));
+                            totals.add(rs.getLong(TaskJsonWriter.COLUMN_COUNT + 1));
                         } else {
                             out.append(',');
                         }
-                        appendJson(out, rs);
+                        writer.write(out, rs);
                     });
             return out.append("],\"total\":")
                     .append(Long.toString(total(l, totals)))

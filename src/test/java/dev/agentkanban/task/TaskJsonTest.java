@@ -250,4 +250,60 @@ class TaskJsonTest extends ApiTest {
             assertThat(withoutTimeInColumn(r.body())).as("%s", f).isEqualTo(withoutTimeInColumn(two[0]));
         }
     }
+
+    @Test
+    void instantsAreWrittenAsTheMapperWritesThem() {
+        TaskJsonWriter writer = new TaskJsonWriter(json);
+        Random random = new Random(1919);
+        List<Long> micros = new ArrayList<>(List.of(
+                0L,
+                -1L,
+                1L,
+                999_999L,
+                1_000L,
+                -62_135_596_800_000_000L, // 0001-01-01
+                -62_135_596_800_000_001L, // just before
+                253_402_300_799_999_999L, // 9999-12-31T23:59:59.999999
+                253_402_300_800_000_000L, // 10000-01-01
+                951_782_400_000_000L, // 2000-02-29
+                -12_219_292_800_000_000L)); // 1582-10-15
+        for (int i = 0; i < 20_000; i++) {
+            long m = random.nextLong(-62_135_596_800_000_000L, 253_402_300_800_000_000L);
+            micros.add(i % 3 == 0 ? m - m % 1_000_000 : i % 3 == 1 ? m - m % 1_000 : m);
+        }
+        micros.add(-70_000_000_000_000_000L);
+        micros.add(400_000_000_000_000_000L);
+        for (long m : micros) {
+            TaskJsonWriter.JsonBytes out = new TaskJsonWriter.JsonBytes(8);
+            writer.instant(out, m);
+            assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
+                    .as("%d", m)
+                    .isEqualTo(json.writeValueAsString(
+                            java.time.Instant.EPOCH.plus(m, java.time.temporal.ChronoUnit.MICROS)));
+        }
+    }
+
+    @Test
+    void stringsAreEscapedAsTheMapperEscapesThem() {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < 0x100; c++) {
+            all.append(c);
+        }
+        List<String> strings = new ArrayList<>(TEXTS);
+        strings.addAll(List.of(
+                "",
+                "\\\\u001b",
+                "\"",
+                "\\",
+                "\0",
+                "a\u007fb",
+                "\u2028\u2029\ufeff",
+                "\ud83d\ude00\"\ud83d\ude00",
+                all.toString()));
+        for (String s : strings) {
+            TaskJsonWriter.JsonBytes out = new TaskJsonWriter.JsonBytes(1);
+            TaskJsonWriter.string(out, s.getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8)).isEqualTo(json.writeValueAsString(s));
+        }
+    }
 }
