@@ -7,7 +7,8 @@
 #
 # Starts JAR through bin/agent-kanban (so with its default memory settings and environment; unpacked
 # into target/ab-app/, without the AOT cache unless AB_AOT=on), with AB_JAVA_OPTS as its JAVA_OPTS
-# (added after the defaults, so they win), on a fresh database AB_DB (default ab_bench) of 10,000 tasks (bench/seed.sql), warms each operation up for WARM seconds (default 15), then
+# (added after the defaults, so they win), on a fresh database AB_DB (default ab_bench) of 10,000
+# tasks (bench/seed.sql), warms each operation up for WARM seconds (default 15), then
 # drives get, list, create, move and update with wrk (2 threads, 8 connections) for DUR seconds each
 # (default 15) and prints per operation: req/s, the service's and PostgreSQL's CPU per request (from
 # /proc) and PostgreSQL commits per request (pg_stat_database), then the service's peak resident memory
