@@ -3,12 +3,17 @@
 # for each jar in turn, alternating (A, B, A, B), and compare neighbouring runs only.
 #
 #   bench/ab.sh JAR LABEL      e.g. bench/ab.sh /tmp/before.jar A1; bench/ab.sh target/agent-kanban.jar B1
+#   AB_JAVA_OPTS='-Xmx96m' bench/ab.sh target/agent-kanban.jar B1     one jar, two sets of JVM options
 #
-# Starts JAR with bin/agent-kanban's memory settings (no AOT cache) on a fresh database AB_DB (default
-# ab_bench) of 10,000 tasks (bench/seed.sql), warms each operation up for WARM seconds (default 15), then
+# Starts JAR through bin/agent-kanban (so with its default memory settings and environment; unpacked
+# into target/ab-app/, without the AOT cache unless AB_AOT=on), with AB_JAVA_OPTS as its JAVA_OPTS
+# (added after the defaults, so they win), on a fresh database AB_DB (default ab_bench) of 10,000
+# tasks (bench/seed.sql), warms each operation up for WARM seconds (default 15), then
 # drives get, list, create, move and update with wrk (2 threads, 8 connections) for DUR seconds each
 # (default 15) and prints per operation: req/s, the service's and PostgreSQL's CPU per request (from
-# /proc) and PostgreSQL commits per request (pg_stat_database). PROFILE=1 records a JFR profile.
+# /proc) and PostgreSQL commits per request (pg_stat_database), then the service's peak resident memory
+# (VmHWM) and young/full collections. PROFILE=1 records a JFR profile; OPS="get_task list_column"
+# measures only those operations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$1; LABEL=$2; DB=${AB_DB:-ab_bench}; DUR=${DUR:-15}; WARM=${WARM:-15}
@@ -21,19 +26,18 @@ psql -X -q -d postgres -c "drop database if exists $DB with (force)" -c "create 
 PORT=$(free_port) || { echo "no free port in 18080-18180" >&2; exit 1; }
 mkdir -p bench/results
 BASE=http://127.0.0.1:$PORT
+# one unpacked copy per jar (bin/agent-kanban unpacks it again when the jar is newer)
+APPDIR=target/ab-app/$(readlink -f "$JAR" | cksum | cut -d' ' -f1)
 env DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT=$PORT RATE_LIMIT_ENABLED=false \
-  ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 \
-  $JAVA -XX:+UseSerialGC -Xms32m -Xmx128m -XX:MetaspaceSize=96m -jar "$JAR" >bench/results/ab-$LABEL.log 2>&1 &
+  ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 JAVA_HOME="$JAVA_HOME" \
+  AGENT_KANBAN_JAR="$JAR" AGENT_KANBAN_APP_DIR="$APPDIR" AGENT_KANBAN_AOT="${AB_AOT:-off}" \
+  JAVA_OPTS="${AB_JAVA_OPTS:-}" bin/agent-kanban >bench/results/ab-$LABEL.log 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
 # the answer must come from this JAR: on a shared machine another process may take the port first
 until ss -Hltnp "sport = :$PORT" | grep -q "pid=$APP," && curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
   kill -0 $APP 2>/dev/null || { tail -30 bench/results/ab-$LABEL.log; exit 1; }; sleep 0.2; done
-# the first administrator may be provisioned a moment after the first healthy answer: try again
-for try in 1 2 3 4 5 6 7 8 9 10; do
-  TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1234"}' \
-    "$BASE/api/v1/auth/login" 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p') || true
-  [ -n "$TOKEN" ] && break; sleep 1; done
+TOKEN=$(sign_in "$BASE")
 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
   -d '{"name":"Bench board"}' "$BASE/api/v1/boards"
 BOARD=$(sql -c "select max(id) from boards where name = 'Bench board'")
@@ -61,4 +65,7 @@ for op in $OPS; do
     r = v["requests"]; printf "%s %-12s %6.0f req/s  app %.2f ms  pg %.2f ms  total %.2f ms/req  PG commits/req %.2f  errors %d  load %s\n", l, op, v["rps"], a/r, p/r, (a+p)/r, x/r, v["non2xx"]+v["socket_errors"], la }'
 done
 [ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.stop name=w >/dev/null
+gc=$($JAVA_HOME/bin/jstat -gc $APP 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 2 {
+  printf "young collections %d (%.2f s), full %d (%.2f s)", $c["YGC"], $c["YGCT"], $c["FGC"], $c["FGCT"] }')
+echo "$LABEL peak resident $(awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/$APP/status) MB; ${gc:-no jstat}; options: ${AB_JAVA_OPTS:-defaults}"
 true

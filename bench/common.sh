@@ -25,12 +25,17 @@ sign_in() {
   return 1
 }
 
-# free_port: a free port, from a random start: other runs on the machine (bench/startup.sh, another helper's bench/run.sh) take
-# ports of this range too, and a port free now may be taken before the service binds it
+# free_port: a free port, from a random start: other runs on the machine (bench/startup.sh, another
+# bench/run.sh, bench/ab.sh) take ports of this range too. A port free now stays free until the service
+# binds it, which takes seconds: so each port handed out is also claimed for two minutes (a marker
+# file, made atomically), and no other run is handed it meanwhile, else its requests would go to the
+# first run's service.
 free_port() {
-  local port
+  local port dir=${TMPDIR:-/tmp}/agent-kanban-bench-ports
+  mkdir -p "$dir"
+  find "$dir" -type f -mmin +2 -delete 2>/dev/null || true
   for port in $(shuf -i 18080-18180); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && (set -o noclobber; : >"$dir/$port") 2>/dev/null; then
       echo "$port"
       return 0
     fi

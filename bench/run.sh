@@ -173,9 +173,8 @@ STARTUP_MS=$(( $(now_ms) - START_MS ))
 RSS_IDLE_MB=$(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$APP_PID/status")
 log "first healthy GET /api/v1/health after $STARTUP_MS ms (RSS $RSS_IDLE_MB MB)"
 
-TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-password-1234"}' \
-  "$BASE/api/v1/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-[ -n "$TOKEN" ] || die "signing in as the bench user failed"
+# the bench admin is created just after the first healthy answer: sign_in asks until it exists
+TOKEN=$(sign_in "$BASE") || die "signing in as the bench user failed"
 status=$(curl -sS -o "$RUN_DIR/board.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
   -H "Authorization: Bearer $TOKEN" \
   -d '{"name":"Bench board","description":"created by bench/run.sh"}' "$BASE/api/v1/boards")

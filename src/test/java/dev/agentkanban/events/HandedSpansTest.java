@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class HandedSpansTest {
 
     private final AtomicInteger woken = new AtomicInteger();
-    private final ChangeStream.Handed handed = new ChangeStream.Handed(woken::incrementAndGet, 10);
+    private final ChangeStream.Handed handed =
+            new ChangeStream.Handed(woken::incrementAndGet, 10, java.time.Duration.ZERO);
 
     @Test
     void contiguousRoundsAreOneSpan() {
