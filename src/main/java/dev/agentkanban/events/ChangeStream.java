@@ -62,26 +62,14 @@ public class ChangeStream implements SmartLifecycle {
 
         private final Runnable wake;
         private final int limit;
-        private final Duration gather;
         private long after = NOT_STARTED;
         private long through = NOT_STARTED;
         private List<ChangeEvent> events = new ArrayList<>();
         private boolean fresh;
 
-        Handed(Runnable wake, int limit, Duration gather) {
+        Handed(Runnable wake, int limit) {
             this.wake = wake;
             this.limit = limit;
-            this.gather = gather;
-        }
-
-        /**
-         * How long the follower lets pass after being woken before it takes what was handed, so that the
-         * rounds of writes committed meanwhile join one span and one transaction of its own
-         * ({@code kanban.events.follower-gather}; issue #19: at a few hundred writes a second each write
-         * otherwise cost every follower a transaction).
-         */
-        public Duration gather() {
-            return gather;
         }
 
         /** Called by the dispatcher with each round's span, in order. */
@@ -129,7 +117,6 @@ public class ChangeStream implements SmartLifecycle {
     private final SystemTransactions system;
     private final Duration pollInterval;
     private final Duration catchUpInterval;
-    private final Duration followerGather;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<Handed> followers = new CopyOnWriteArrayList<>();
     private final WakeableLoop loop = new WakeableLoop();
@@ -140,14 +127,12 @@ public class ChangeStream implements SmartLifecycle {
             FeedHorizon horizon,
             SystemTransactions system,
             @Value("${kanban.events.poll-interval:PT1S}") Duration pollInterval,
-            @Value("${kanban.events.catch-up-interval:PT0.02S}") Duration catchUpInterval,
-            @Value("${kanban.events.follower-gather:PT0.02S}") Duration followerGather) {
+            @Value("${kanban.events.catch-up-interval:PT0.02S}") Duration catchUpInterval) {
         this.repo = repo;
         this.horizon = horizon;
         this.system = system;
         this.pollInterval = pollInterval;
         this.catchUpInterval = catchUpInterval;
-        this.followerGather = followerGather;
     }
 
     public void register(Listener listener) {
@@ -160,7 +145,7 @@ public class ChangeStream implements SmartLifecycle {
      * kept for it; beyond that it reads the outbox itself.
      */
     public Handed follow(Runnable wake, int limit) {
-        Handed handed = new Handed(wake, limit, followerGather);
+        Handed handed = new Handed(wake, limit);
         followers.add(handed);
         return handed;
     }

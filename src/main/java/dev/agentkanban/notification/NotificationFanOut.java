@@ -77,7 +77,7 @@ class NotificationFanOut implements SmartLifecycle {
                             if (fanOut() > 0) {
                                 inbox.wake();
                             }
-                            loop.await(pollInterval, handed.gather());
+                            loop.await(pollInterval);
                         },
                         pollInterval,
                         log,

@@ -78,17 +78,6 @@ public final class WakeableLoop {
         }
     }
 
-    /**
-     * As {@link #await(Duration)}, but once woken lets {@code gather} pass before returning: the
-     * wake-ups that arrive meanwhile are folded into the same round instead of starting one each.
-     */
-    public void await(Duration timeout, Duration gather) throws InterruptedException {
-        if (signal.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS) && gather.isPositive()) {
-            Thread.sleep(gather);
-        }
-        signal.drainPermits();
-    }
-
     /** Sleeps until woken or {@code timeout} passes; interrupted when the loop is being stopped. */
     public void await(Duration timeout) throws InterruptedException {
         signal.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);

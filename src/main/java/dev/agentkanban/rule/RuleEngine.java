@@ -123,7 +123,7 @@ class RuleEngine implements SmartLifecycle {
                             // pending runs: when this round recorded some, when asked (a due scan), and
                             // every poll interval; not on every round of events that match no rule
                             pending.runIf(fanOut() > 0, this::runPending);
-                            loop.await(pollInterval, handed.gather());
+                            loop.await(pollInterval);
                         },
                         pollInterval,
                         log,

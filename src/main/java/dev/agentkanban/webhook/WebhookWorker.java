@@ -105,7 +105,7 @@ class WebhookWorker implements SmartLifecycle {
                             // due deliveries: when this round created some, when asked (a redelivery), and
                             // every poll interval; not on every round of events no webhook wants
                             sending.runIf(fanOut() > 0, this::send);
-                            loop.await(pollInterval, handed.gather());
+                            loop.await(pollInterval);
                         },
                         pollInterval,
                         log,

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 class HandedSpansTest {
 
     private final AtomicInteger woken = new AtomicInteger();
-    private final ChangeStream.Handed handed =
-            new ChangeStream.Handed(woken::incrementAndGet, 10, java.time.Duration.ZERO);
+    private final ChangeStream.Handed handed = new ChangeStream.Handed(woken::incrementAndGet, 10);
 
     @Test
     void contiguousRoundsAreOneSpan() {
