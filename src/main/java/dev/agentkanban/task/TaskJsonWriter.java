@@ -243,16 +243,22 @@ final class TaskJsonWriter {
             out.append(v);
             return;
         }
-        long n = 0;
-        for (byte b : v) {
-            n = (n << 8) | (b & 0xff);
-        }
+        long n = bigEndian(v);
         if (v.length == 4) {
             n = (int) n;
         } else if (v.length == 2) {
             n = (short) n;
         }
         out.append(n);
+    }
+
+    /** A binary value as PostgreSQL sends it: big-endian, two's complement. */
+    private static long bigEndian(byte[] v) {
+        long n = 0;
+        for (byte b : v) {
+            n = (n << 8) | (b & 0xff);
+        }
+        return n;
     }
 
     private void bool(JsonBytes out, ResultSet rs, int column) throws SQLException {
@@ -266,11 +272,7 @@ final class TaskJsonWriter {
         if (v == null) {
             out.append(NULL);
         } else if (binary[column] && v.length == 8) {
-            long micros = 0;
-            for (byte b : v) {
-                micros = (micros << 8) | (b & 0xff);
-            }
-            instant(out, micros + PG_EPOCH_MICROS);
+            instant(out, bigEndian(v) + PG_EPOCH_MICROS);
         } else {
             OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
             out.append(json.writeValueAsBytes(t.toInstant()));
