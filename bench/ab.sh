@@ -35,7 +35,7 @@ env DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT=$PORT RATE_LIMI
 APP=$!
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
 # the answer must come from this JAR: on a shared machine another process may take the port first
-until ss -Hltnp "sport = :$PORT" | grep -q "pid=$APP," && curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
+until serves_here $APP $PORT && curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null; do
   kill -0 $APP 2>/dev/null || { tail -30 bench/results/ab-$LABEL.log; exit 1; }; sleep 0.2; done
 TOKEN=$(sign_in "$BASE")
 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \

@@ -39,6 +39,8 @@ die() { log "ERROR: $*"; exit 1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
+# shellcheck source=common.sh
+. bench/common.sh
 
 for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
   [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && { export PATH="$candidate/bin:$PATH"; break; }
@@ -61,9 +63,7 @@ DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PORT="$PORT" RATE_LIMIT_
   ADMIN_USERNAME=bench ADMIN_PASSWORD=bench-password-1234 java -jar target/agent-kanban.jar >"$RUN_DIR/app.log" 2>&1 &
 APP_PID=$!
 START=$(now_ms)
-# the answer is ours only when our process listens on the port (another one may have bound it meanwhile)
-ours() { ! command -v ss >/dev/null || ss -Hltnp "sport = :$PORT" | grep -q "pid=$APP_PID,"; }
-until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null && ours; do
+until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null && serves_here "$APP_PID" "$PORT"; do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$RUN_DIR/app.log" >&2; die "the app exited during startup"; }
   [ $(( $(now_ms) - START )) -lt 600000 ] || die "the app did not answer within 600 s"
   sleep 0.1

@@ -25,6 +25,10 @@ sign_in() {
   return 1
 }
 
+# serves_here PID PORT: whether process PID listens on PORT, so that an answer there is its own (another
+# process may have bound the port meanwhile; then PID fails to start). True where ss is missing.
+serves_here() { ! command -v ss >/dev/null || ss -Hltnp "sport = :$2" | grep -q "pid=$1,"; }
+
 # free_port: a free port, from a random start: other runs on the machine (bench/startup.sh, another
 # bench/run.sh, bench/ab.sh) take ports of this range too. A port free now stays free until the service
 # binds it, which takes seconds: so each port handed out is also claimed for two minutes (a marker

@@ -161,10 +161,7 @@ APP_PID=$!
 # meanwhile, compile the WebSocket subscribers' program (run at the end)
 javac -d "$RUN_DIR/ws" bench/ws/WsLatency.java >"$RUN_DIR/ws-javac.log" 2>&1 &
 JAVAC_PID=$!
-# the service answering is ours only when our process listens on the port (another process may
-# have bound it meanwhile: then ours fails to start and the loop below says so)
-ours() { ! command -v ss >/dev/null || ss -Hltnp "sport = :$PORT" | grep -q "pid=$APP_PID,"; }
-until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null && ours; do
+until curl -fsS --max-time 5 -o /dev/null "$BASE/api/v1/health" 2>/dev/null && serves_here "$APP_PID" "$PORT"; do
   kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$RUN_DIR/app.log" >&2; die "the app exited during startup"; }
   [ $(( $(now_ms) - START_MS )) -lt 600000 ] || die "the app did not answer within 600 s"
   sleep 0.05
