@@ -87,6 +87,9 @@ final class AheadOfTime implements ApplicationListener<ApplicationEnvironmentPre
             "EVIDENCE_MAX_BYTES",
             "IMPORT_MAX_BYTES",
             "MAX_WEBSOCKET_CONNECTIONS",
+            // Boot's own facts of the process (its "applicationInfo" source): the jar's version and the PID
+            "spring.application.version",
+            "spring.application.pid",
             // the training run of bin/agent-kanban and the image: stop once the context is ready
             "spring.context.exit",
             REQUEST);
