@@ -1,5 +1,6 @@
 package dev.agentkanban.ops;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -10,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -25,19 +25,27 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * recorded every parameter and built a context object for every JDBC call: 4–5 % of a write's CPU in
  * the service, docs/benchmarks.md.)
  */
-final class SlowSqlLog extends DelegatingDataSource {
+final class SlowSqlLog extends DelegatingDataSource implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("dev.agentkanban.sql.slow");
     private static final int MAX_SQL_CHARS = 2000;
     private static final ClassLoader LOADER = SlowSqlLog.class.getClassLoader();
 
+    private final HikariDataSource pool;
     private final long thresholdMs;
     private final Counter slow;
 
-    SlowSqlLog(DataSource pool, long thresholdMs, Counter slow) {
+    SlowSqlLog(HikariDataSource pool, long thresholdMs, Counter slow) {
         super(pool);
+        this.pool = pool;
         this.thresholdMs = thresholdMs;
         this.slow = slow;
+    }
+
+    /** Closes the pool: the context closes the bean it holds, which is this one. */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     @Override
