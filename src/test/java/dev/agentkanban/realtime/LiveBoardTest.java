@@ -187,6 +187,43 @@ class LiveBoardTest extends ApiTest {
         }
     }
 
+    /**
+     * Tomcat encodes and sends a message in parts of its buffer size (8 KB, or the system property
+     * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}): a larger one goes out as several frames
+     * of one message, which must arrive as that one message, live and when replayed.
+     */
+    @Test
+    void messagesLargerThanTomcatsBuffersArriveWholeLiveAndReplayed() throws Exception {
+        long board = fixtures.board("Large events")[0];
+        // 40 KB: 1, 2, 3 and 4 bytes per character, so that the buffer's edges fall inside characters too
+        String blob = "xé€😀".repeat(4096);
+        try (LiveClient live = subscribed(board)) {
+            jdbc.sql("""
+                    insert into outbox_events (workspace_id, board_id, type, actor, payload)
+                    values (:ws, :board, 'task_updated', 'loader', jsonb_build_object('blob', :blob::text))
+                    """)
+                    .param("ws", defaultWorkspace)
+                    .param("board", board)
+                    .param("blob", blob)
+                    .update();
+
+            JsonNode event = live.expectEvent("task_updated");
+            assertThat(event.get("data").get("blob").asString()).isEqualTo(blob);
+
+            try (LiveClient again = LiveClient.connect(port, "/ws", token)) {
+                again.expect("connected");
+                long before = event.get("event_id").asLong() - 1;
+                again.send(
+                        "{\"type\":\"subscribe_board\",\"board_id\":" + board + ",\"last_event_id\":" + before + "}");
+                again.expect("subscribed");
+                JsonNode replayed = again.expectEvent("task_updated");
+                assertThat(replayed.get("event_id").asLong())
+                        .isEqualTo(event.get("event_id").asLong());
+                assertThat(replayed.get("data").get("blob").asString()).isEqualTo(blob);
+            }
+        }
+    }
+
     @Test
     void badMessagesGetAnErrorAndTheConnectionStays() throws Exception {
         try (LiveClient client = LiveClient.connect(port, "/ws", token)) {
