@@ -8,8 +8,6 @@ import dev.agentkanban.platform.WorkerLag;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import javax.sql.DataSource;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -68,8 +66,8 @@ class ObservabilityConfig {
     }
 
     /**
-     * Wraps the service's pool ({@code dataSource}) with datasource-proxy so that slow statements are
-     * logged ({@link SlowSqlLog}); {@code SLOW_SQL_MS} of 0 or less leaves the pool unwrapped. Other
+     * Wraps the service's pool ({@code dataSource}) so that slow statements are logged
+     * ({@link SlowSqlLog}); {@code SLOW_SQL_MS} of 0 or less leaves the pool unwrapped. Other
      * pools (the worker's) are left alone.
      */
     @Bean
@@ -86,11 +84,7 @@ class ObservabilityConfig {
                 Counter slow = Counter.builder("kanban.sql.slow")
                         .description("statements slower than SLOW_SQL_MS")
                         .register(Metrics.globalRegistry);
-                DataSource proxy = ProxyDataSourceBuilder.create(pool)
-                        .name("kanban")
-                        .listener(new SlowSqlLog(thresholdMs, slow))
-                        .build();
-                return proxy;
+                return new SlowSqlLog(pool, thresholdMs, slow);
             }
         };
     }
