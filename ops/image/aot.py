@@ -79,7 +79,8 @@ def train(root, config, entries, database_url, cache):
     # cache holds the jar files' locations (a sealed package, as in the LDAP SDK, must come from the
     # same place at run time)
     made = "/tmp/" + CACHE
-    java_cmd = ["/opt/java/bin/java", "-XX:AOTCacheOutput=" + made, "-Dspring.context.exit=onRefresh",
+    # with Spring's ahead-of-time code, as the entrypoint starts (its classes then come from the cache too)
+    java_cmd = ["/opt/java/bin/java", "-XX:AOTCacheOutput=" + made, "-Dspring.context.exit=onRefresh", "-Dagent-kanban.aot=on",
                 "-Xlog:aot=error,cds=error", "-cp", ":".join(entries), config["Entrypoint"][-1], "serve"]
     cmd = (["env", "-i"] + ["%s=%s" % kv for kv in env.items()]
            + ["/usr/bin/unshare", "--mount", "--pid", "--fork", "--kill-child", "/bin/sh", "-c",

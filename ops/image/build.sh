@@ -15,7 +15,8 @@ DB=""
 [ "${1:-}" = --run ] && DB=${2:-}
 ops/image/prepare-base.sh
 MVN=(./mvnw -B -ntp -q -Pimage -DskipTests)
-"${MVN[@]}" compile
+# compiled with Spring's ahead-of-time code for serve (pom.xml's process-aot; dev.agentkanban.AheadOfTime)
+"${MVN[@]}" compile spring-boot:process-aot@process-aot
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}jar
 # the application as one jar file next to Jib's /app/classes (which the health check command uses)
 "${JAVA}" --create --file target/jib-base/app/agent-kanban-app.jar -C target/classes .

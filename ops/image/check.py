@@ -65,10 +65,15 @@ def main():
     if cached != ("-XX:AOTCache=/app/agent-kanban.aot" in ep):
         fail("the entrypoint's -XX:AOTCache and the cache file /app/agent-kanban.aot disagree")
     print("start-up cache: " + ("/app/agent-kanban.aot, %.0f MB" % (files["/app/agent-kanban.aot"].size / 1e6) if cached else "none"))
+    # Spring's ahead-of-time code (build.sh runs process-aot): the entrypoint asks for it
+    spring_aot = "/app/classes/dev/agentkanban/KanbanApplication__ApplicationContextInitializer.class" in files
+    if spring_aot and "-Dagent-kanban.aot=on" not in ep:
+        fail("the image has Spring's ahead-of-time code but its entrypoint does not ask for it")
+    print("Spring's ahead-of-time code: " + ("yes" if spring_aot else "no"))
     print("layers: %d, files: %d, image: %.0f MB" % (len(manifest["layers"]), len(files), os.path.getsize(path) / 1e6))
     print("config OK")
     if run_db:
-        run(manifest, blob, c, run_db, cached)
+        run(manifest, blob, c, run_db, cached, spring_aot)
 
 def outer_text(manifest, blob, name):
     for layer in manifest["layers"]:
@@ -78,7 +83,7 @@ def outer_text(manifest, blob, name):
                     return t.extractfile(m).read().decode()
     return ""
 
-def run(manifest, blob, c, database_url, cached):
+def run(manifest, blob, c, database_url, cached, spring_aot):
     root = tempfile.mkdtemp(prefix="kanban-rootfs-")
     os.chmod(root, 0o755)  # "/" of the image, which its non-root user must be able to enter
     try:
@@ -123,6 +128,11 @@ def run(manifest, blob, c, database_url, cached):
                 print("%d of %d classes loaded from the start-up cache" % (shared, len(loads)))
                 if shared * 2 < len(loads):
                     fail("the entrypoint did not use the start-up cache")
+            if spring_aot:
+                text = open(log.name).read()
+                if "Starting with Spring's ahead-of-time code" not in text:
+                    fail("the entrypoint did not use Spring's ahead-of-time code:\n" + text[-3000:])
+                print("Spring's ahead-of-time code used")
             lines = [l for l in open(log.name).read().splitlines() if l.startswith("{")]
             if not lines:
                 fail("no JSON log lines (the image sets LOG_FORMAT=json)")

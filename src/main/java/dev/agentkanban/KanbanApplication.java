@@ -79,6 +79,10 @@ public class KanbanApplication {
         EmbeddedDatabase embedded = null;
         SpringApplication app = new SpringApplication(KanbanApplication.class);
         app.setWebApplicationType(type);
+        if (type == WebApplicationType.SERVLET && AheadOfTime.requested()) {
+            // the launchers' serve: Spring's ahead-of-time code when the configuration is the build's
+            app.addListeners(new AheadOfTime());
+        }
         if (!databaseConfigured(args)) {
             Path dataDir = Path.of(firstNonBlank(setting("DATA_DIR", args), "data"), "postgres");
             EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
