@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TaskJsonWriter {
 
     /**
-     * The view's columns (TaskQueries' parts, alias t for the rows, c for the column) the writer reads,
+     * The view's columns (alias t for the rows, c for the column, p for TaskQueries' parts) the writer reads,
      * in its order. The tags, blockers and assignees come as JSON arrays the parts write (short: names
      * and titles), the metadata and custom field values as the client's JSON for the mapper to rewrite.
      */
@@ -37,9 +37,8 @@ final class TaskJsonWriter {
                    t.occurrence_count, nullif(t.metadata, '{}'::jsonb)::text as metadata, t.version, t.created_at,
                    t.updated_at, t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   cm.n as comment_count, tg.tags, bl.blockers, pa.parent_id, st.done as subtasks_done,
-                   st.total as subtasks_total, ci.done as items_done, ci.total as items_total,
-                   an.names as assignees, cf.fields::text as fields""";
+                   p.comment_count, p.tags, p.blockers, p.parent_id, p.subtasks_done, p.subtasks_total,
+                   p.items_done, p.items_total, p.assignees, p.fields::text as fields""";
 
     /** The number of columns of {@link #COLUMNS}; a statement's columns after them are its own. */
     static final int COLUMN_COUNT = 40;

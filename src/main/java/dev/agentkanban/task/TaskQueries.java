@@ -35,7 +35,8 @@ public class TaskQueries {
             t.id, t.workspace_id, t.board_id, t.column_id, t.position, t.title, t.description,
             t.acceptance_criteria, t.status, t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee,
             t.created_by, t.claimed_by, t.claim_expires_at, t.due_date, t.occurrence_count, t.metadata, t.version,
-            t.created_at, t.updated_at, t.column_entered_at, t.completed_at, t.archived_at, t.custom_fields""";
+            t.created_at, t.updated_at, t.column_entered_at, t.completed_at, t.archived_at, t.custom_fields,
+            t.view_parts""";
 
     /**
      * A task as the API shows it, with its column's name, comment count, tags, work breakdown (open
@@ -52,28 +53,31 @@ public class TaskQueries {
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
                    t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   coalesce(cm.n, 0) as comment_count, tg.tags, bl.blockers,
-                   pa.parent_id, coalesce(st.done, 0) as subtasks_done, coalesce(st.total, 0) as subtasks_total,
-                   coalesce(ci.done, 0) as items_done, coalesce(ci.total, 0) as items_total,
-                   cf.fields::text as fields, coalesce(an.names, '[]') as assignees""";
+                   coalesce(p.comment_count, 0) as comment_count, p.tags, p.blockers,
+                   p.parent_id, coalesce(p.subtasks_done, 0) as subtasks_done,
+                   coalesce(p.subtasks_total, 0) as subtasks_total, coalesce(p.items_done, 0) as items_done,
+                   coalesce(p.items_total, 0) as items_total, p.fields::text as fields,
+                   coalesce(p.assignees, '[]') as assignees""";
 
     /**
      * A part of the view: a select of its columns for the rows of t, which names them with {@code @ids} (the
-     * predicate a task id column meets: one of the rows) or {@code @rows} (the rows themselves), and the
-     * column that joins it to its row.
+     * predicate a task id column meets: one of the rows that may have the part) or {@code @rows} (the rows
+     * themselves), the column that joins it to its row, and its bit in {@code tasks.view_parts} (V57: set
+     * when a task may have the part, clear when it certainly has none; 0 for a part read from the row).
+     * One task's parts are V57's {@code task_parts()}, the same statements for one id.
      */
-    private record Part(String name, String key, String select) {}
+    private record Part(String name, String key, int bit, String select) {}
 
     private static final List<Part> PARTS = List.of(
-            new Part("cm", "task_id", """
+            new Part("cm", "task_id", 1, """
                     select m.task_id, count(*) as n from comments m where m.task_id @ids group by m.task_id"""),
-            new Part("tg", "task_id", """
+            new Part("tg", "task_id", 2, """
                     select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
                                                          || ',"color":' || api_json_string(g.color) || '}', ','
                                                          order by lower(g.name), g.id) || ']' as tags
                     from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id @ids
                     group by tt.task_id"""),
-            new Part("bl", "to_task_id", """
+            new Part("bl", "to_task_id", 4, """
                     select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
                                                            || ',"title":' || api_json_string(b.title)
                                                            || ',"status":' || api_json_string(b.status) || '}', ','
@@ -82,27 +86,27 @@ public class TaskQueries {
                     where r.to_task_id @ids and r.kind = 'blocks'
                       and b.status in ('pending', 'in_progress') and b.deleted_at is null
                     group by r.to_task_id"""),
-            new Part("pa", "to_task_id", """
+            new Part("pa", "to_task_id", 8, """
                     select r.to_task_id, r.from_task_id as parent_id
                     from task_relations r join tasks p on p.id = r.from_task_id
                     where r.to_task_id @ids and r.kind = 'parent' and p.deleted_at is null"""),
-            new Part("st", "from_task_id", """
+            new Part("st", "from_task_id", 16, """
                     select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
                            count(*) filter (where s.status <> 'cancelled') as total
                     from task_relations r join tasks s on s.id = r.to_task_id
                     where r.from_task_id @ids and r.kind = 'parent' and s.deleted_at is null
                     group by r.from_task_id"""),
-            new Part("ci", "task_id", """
+            new Part("ci", "task_id", 32, """
                     select i.task_id, count(*) filter (where i.done) as done, count(*) as total
                     from checklist_items i where i.task_id @ids
                     group by i.task_id"""),
-            new Part("cf", "id", """
+            new Part("cf", "id", 0, """
                     select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id)
                            as fields
                     from @rows v join custom_fields f on f.board_id = v.board_id
                     where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
                     group by v.id"""),
-            new Part("an", "task_id", TaskAssignees.NAMES_PART));
+            new Part("an", "task_id", 64, TaskAssignees.NAMES_PART));
 
     /**
      * The parts for many rows, each read once for all the rows of t (one index scan over their ids, grouped)
@@ -116,29 +120,27 @@ public class TaskQueries {
     private static final String MANY_PARTS = PARTS.stream()
             .map(p -> ", " + p.name() + " as materialized ("
                     + p.select()
-                            .replace("@ids", "= any(array(select id from t))")
-                            .replace("@rows", "t") + ")\n")
+                            .replace("@ids", "= any(array(select id from t where t.view_parts & " + p.bit() + " <> 0))")
+                            .replace("@rows", "t")
+                    + ")\n")
             .collect(Collectors.joining());
 
+    /** The parts' columns under the names the view's columns use (alias p), as one-row's task_parts() names them. */
     private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id"
             + PARTS.stream()
                     .map(p -> " left join " + p.name() + " on " + p.name() + "." + p.key() + " = t.id")
-                    .collect(Collectors.joining());
+                    .collect(Collectors.joining())
+            + " cross join lateral (select cm.n as comment_count, tg.tags, bl.blockers, pa.parent_id,"
+            + " st.done as subtasks_done, st.total as subtasks_total, ci.done as items_done, ci.total as items_total,"
+            + " an.names as assignees, cf.fields) p";
 
     /**
-     * The parts for one row (a task read or written by id), each a lateral subquery run once for it: one
-     * index probe by its id, without the arrays, materialized parts and hash joins the many rows' form
-     * builds, which cost a single task's read more than the probes.
+     * The parts for one row (a task read or written by id): V57's {@code task_parts()}, which runs only
+     * the parts the row's {@code view_parts} says it may have. As lateral subqueries, PostgreSQL set up
+     * all eight parts' plans on every execution, found rows or not: most of a get's time in PostgreSQL.
      */
     private static final String ONE_JOINS = " from t left join board_columns c on c.id = t.column_id"
-            + PARTS.stream()
-                    .map(p -> " left join lateral ("
-                            + p.select()
-                                    .replace("@ids", "= t.id")
-                                    .replace("@rows", "(select t.id, t.board_id, t.custom_fields)")
-                            + ") " + p.name()
-                            + " on " + p.name() + "." + p.key() + " = t.id")
-                    .collect(Collectors.joining());
+            + " left join lateral task_parts(t.id, t.view_parts, t.board_id, t.custom_fields) p on true";
 
     /**
      * The view of the task rows ROWS selects or a write returns (as t), with EXTRA columns (starting with

@@ -251,6 +251,57 @@ class TaskJsonTest extends ApiTest {
         }
     }
 
+    /**
+     * One task's read (V57's {@code task_parts()}) answers the same JSON as the task in a page of many
+     * (the parts read once for all the rows): the two forms of the parts agree on every kind of part.
+     */
+    @Test
+    void aTaskReadAloneIsTheSameAsInAPage() {
+        TaskFilter all = new TaskFilter(
+                board[0], null, List.of(), List.of(), null, null, null, null, null, null, null, null, "id", null, null,
+                null, null, null, Map.of());
+        String[] two = CurrentRequest.runAs(
+                as,
+                () -> tx.readTogether(() -> {
+                    String page = new String(queries.listJson(all, PageRequest.of(200, null)), StandardCharsets.UTF_8);
+                    StringBuilder alone = new StringBuilder("[");
+                    for (var item : json.readTree(page).get("items")) {
+                        TaskQueries.TaskJson one =
+                                queries.getJson(item.get("id").asLong());
+                        alone.append(alone.length() > 1 ? "," : "")
+                                .append(new String(one.json(), StandardCharsets.UTF_8));
+                    }
+                    return new String[] {page, alone.append(']').toString()};
+                }));
+        assertThat(json.readTree(two[0]).get("items")).hasSizeGreaterThan(20);
+        assertThat(json.readTree(two[1])).isEqualTo(json.readTree(two[0]).get("items"));
+    }
+
+    /**
+     * V57's bits never hide a part: every task's parts read as its {@code view_parts} allows are the parts
+     * read as if it might have all of them. The board has tasks with every kind of part, written as the
+     * service and its API write them (the bits were set by the triggers).
+     */
+    @Test
+    void theBitsNeverHideAPart() {
+        String parts = """
+                (select row(coalesce(p.comment_count, 0), p.tags, p.blockers, p.parent_id, coalesce(p.subtasks_done, 0),
+                            coalesce(p.subtasks_total, 0), coalesce(p.items_done, 0), coalesce(p.items_total, 0),
+                            p.assignees, p.fields)::text
+                 from task_parts(t.id, %s, t.board_id, t.custom_fields) p)""";
+        assertThat(jdbc.sql("select bit_or(view_parts) from tasks where board_id = ?")
+                        .params(board[0])
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(127);
+        assertThat(jdbc.sql("select t.id from tasks t where t.board_id = ? and " + parts.formatted("t.view_parts")
+                                + " is distinct from " + parts.formatted("127"))
+                        .params(board[0])
+                        .query(Long.class)
+                        .list())
+                .isEmpty();
+    }
+
     @Test
     void instantsAreWrittenAsTheMapperWritesThem() {
         TaskJsonWriter writer = new TaskJsonWriter(json);
