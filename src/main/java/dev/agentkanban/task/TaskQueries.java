@@ -61,9 +61,9 @@ public class TaskQueries {
 
     /**
      * A part of the view: a select of its columns for the rows of t, which names them with {@code @ids} (the
-     * predicate a task id column meets: one of the rows that may have the part) or {@code @rows} (the rows
-     * themselves), the column that joins it to its row, and its bit in {@code tasks.view_parts} (V57: set
-     * when a task may have the part, clear when it certainly has none; 0 for a part read from the row).
+     * predicate a task id column meets: one of the rows that may have the part) or reads them from t
+     * itself, the column that joins it to its row, and its bit in {@code tasks.view_parts} (V57: set when a
+     * task may have the part, clear when it certainly has none; 0 for a part read from the row).
      * One task's parts are V57's {@code task_parts()}, the same statements for one id.
      */
     private record Part(String name, String key, int bit, String select) {}
@@ -103,7 +103,7 @@ public class TaskQueries {
             new Part("cf", "id", 0, """
                     select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id)
                            as fields
-                    from @rows v join custom_fields f on f.board_id = v.board_id
+                    from t v join custom_fields f on f.board_id = v.board_id
                     where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
                     group by v.id"""),
             new Part("an", "task_id", 64, TaskAssignees.NAMES_PART));
@@ -121,7 +121,6 @@ public class TaskQueries {
             .map(p -> ", " + p.name() + " as materialized ("
                     + p.select()
                             .replace("@ids", "= any(array(select id from t where t.view_parts & " + p.bit() + " <> 0))")
-                            .replace("@rows", "t")
                     + ")\n")
             .collect(Collectors.joining());
 
