@@ -29,12 +29,12 @@ read_one() {  # read_one < statement (ended by ;)
   { stmt bind; cat; } | pipeline
 }
 
-# the task view of TaskQueries: the rows ROWS selects or a write returns (as t), its parts
-# (task_parts.sql: each read once for all the rows), the view's columns (task_columns.sql, or
-# task_json_columns.sql for the reads the service writes the JSON of from the columns: get and list) with EXTRA
-# ones, the joins of the parts to the rows (task_joins.sql) and the ORDER, if any
+# the task view of TaskQueries: the rows ROWS selects or a write returns (as t), the view's columns
+# (task_columns.sql, or task_json_columns.sql for the reads the service writes the JSON of from the
+# columns: get and list) with EXTRA ones, the column and the parts of all the rows (task_joins.sql: V60's
+# task_list_parts(), which runs only the parts some row may have) and the ORDER, if any
 view() {  # view ROWS EXTRA ORDER [COLUMNS] (ended by ;)
-  printf 'with t as materialized (%s)\n%s\n%s%s\n%s%s;\n' "$1" "$(cat "$SQL_DIR/task_parts.sql")" \
+  printf 'with t as materialized (%s)\n%s%s\n%s%s;\n' "$1" \
     "$(cat "$SQL_DIR/${4:-task_columns}.sql")" "${2:-}" "$(cat "$SQL_DIR/task_joins.sql")" "${3:+ order by $3}"
 }
 task_row() { echo "select $(cat "$SQL_DIR/task_row.sql")"; }

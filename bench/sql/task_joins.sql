@@ -1,6 +1,7 @@
- from t left join board_columns c on c.id = t.column_id
-left join cm on cm.task_id = t.id left join tg on tg.task_id = t.id left join bl on bl.to_task_id = t.id
-left join pa on pa.to_task_id = t.id left join st on st.from_task_id = t.id
-left join ci on ci.task_id = t.id left join cf on cf.id = t.id left join an on an.task_id = t.id
-cross join lateral (select cm.n as comment_count, tg.tags, bl.blockers, pa.parent_id, st.done as subtasks_done,
-  st.total as subtasks_total, ci.done as items_done, ci.total as items_total, an.names as assignees, cf.fields) p
+ from t left join board_columns c on c.id = t.column_id left join (select x.task_id, max(x.comment_count) as comment_count, max(x.tags) as tags,
+ max(x.blockers) as blockers, max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,
+ max(x.subtasks_total) as subtasks_total, max(x.items_done) as items_done,
+ max(x.items_total) as items_total, max(x.assignees) as assignees, max(x.fields) as fields
+ from (select array_agg(r.id) as ids, array_agg(r.view_parts
+ | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as parts from t r) a
+ cross join lateral task_list_parts(a.ids, a.parts) x group by x.task_id) p on p.task_id = t.id

@@ -32,16 +32,6 @@ public class TaskAssignees {
     /** The most assignees one task can have. */
     static final int MAX = 20;
 
-    /**
-     * The read models' part: the assignees' usernames in assignment order, as a JSON array
-     * ({@code an.names}), for the tasks whose ids meet {@code @ids} (TaskQueries' parts).
-     */
-    static final String NAMES_PART = """
-            select a.task_id, '[' || string_agg(api_json_string(u.username), ',' order by a.added_at, u.username)
-                              || ']' as names
-            from task_assignees a join users u on u.id = a.user_id where a.task_id @ids
-            group by a.task_id""";
-
     /** {@code assignee=<name>}: a member assigned under that username, or the free-text name itself. */
     static final String FILTER = """
             (t.assignee = :assignee or t.id in (select a.task_id from task_assignees a join users u on u.id = a.user_id

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
@@ -60,78 +59,24 @@ public class TaskQueries {
                    coalesce(p.assignees, '[]') as assignees""";
 
     /**
-     * A part of the view: a select of its columns for the rows of t, which names them with {@code @ids} (the
-     * predicate a task id column meets: one of the rows that may have the part) or reads them from t
-     * itself, the column that joins it to its row, and its bit in {@code tasks.view_parts} (V57: set when a
-     * task may have the part, clear when it certainly has none; 0 for a part read from the row).
-     * One task's parts are V57's {@code task_parts()}, the same statements for one id.
+     * The parts for many rows (lists, board state): V60's {@code task_list_parts()} of the rows' ids and
+     * bits (V57's {@code view_parts}, plus 128 for custom field values on the row), which runs only the
+     * parts at least one row may have, each once for all the rows with its bit, and answers a row per part
+     * a task has; grouped here into one row per task (each column has one value at most). Read as eight
+     * materialized parts hash-joined to the rows, PostgreSQL set up and ran ~60 plan nodes on every
+     * execution, though most pages have one kind of part or none (issue #19, docs/benchmarks.md). The ids
+     * and bits come from one pass over t, so they stay aligned. The column is a left join although every
+     * task has one (of its own workspace, so row-level security never hides it): an inner join made
+     * PostgreSQL expect one row instead of the page.
      */
-    private record Part(String name, String key, int bit, String select) {}
-
-    private static final List<Part> PARTS = List.of(
-            new Part("cm", "task_id", 1, """
-                    select m.task_id, count(*) as n from comments m where m.task_id @ids group by m.task_id"""),
-            new Part("tg", "task_id", 2, """
-                    select tt.task_id, '[' || string_agg('{"id":' || g.id || ',"name":' || api_json_string(g.name)
-                                                         || ',"color":' || api_json_string(g.color) || '}', ','
-                                                         order by lower(g.name), g.id) || ']' as tags
-                    from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id @ids
-                    group by tt.task_id"""),
-            new Part("bl", "to_task_id", 4, """
-                    select r.to_task_id, '[' || string_agg('{"id":' || b.id || ',"board_id":' || b.board_id
-                                                           || ',"title":' || api_json_string(b.title)
-                                                           || ',"status":' || api_json_string(b.status) || '}', ','
-                                                           order by b.id) || ']' as blockers
-                    from task_relations r join tasks b on b.id = r.from_task_id
-                    where r.to_task_id @ids and r.kind = 'blocks'
-                      and b.status in ('pending', 'in_progress') and b.deleted_at is null
-                    group by r.to_task_id"""),
-            new Part("pa", "to_task_id", 8, """
-                    select r.to_task_id, r.from_task_id as parent_id
-                    from task_relations r join tasks p on p.id = r.from_task_id
-                    where r.to_task_id @ids and r.kind = 'parent' and p.deleted_at is null"""),
-            new Part("st", "from_task_id", 16, """
-                    select r.from_task_id, count(*) filter (where s.status = 'completed') as done,
-                           count(*) filter (where s.status <> 'cancelled') as total
-                    from task_relations r join tasks s on s.id = r.to_task_id
-                    where r.from_task_id @ids and r.kind = 'parent' and s.deleted_at is null
-                    group by r.from_task_id"""),
-            new Part("ci", "task_id", 32, """
-                    select i.task_id, count(*) filter (where i.done) as done, count(*) as total
-                    from checklist_items i where i.task_id @ids
-                    group by i.task_id"""),
-            new Part("cf", "id", 0, """
-                    select v.id, json_object_agg(f.name, v.custom_fields -> f.id::text order by f.position, f.id)
-                           as fields
-                    from t v join custom_fields f on f.board_id = v.board_id
-                    where v.custom_fields <> '{}'::jsonb and v.custom_fields -> f.id::text is not null
-                    group by v.id"""),
-            new Part("an", "task_id", 64, TaskAssignees.NAMES_PART));
-
-    /**
-     * The parts for many rows, each read once for all the rows of t (one index scan over their ids, grouped)
-     * and kept (materialized) so that however PostgreSQL joins them to the rows, it never reads a part
-     * again per row: with the statistics of a fresh database (tables never analysed) it otherwise re-ran
-     * a grouped part for every row. The column is a left join although every task has one (of its own
-     * workspace, so row-level security never hides it): an inner join made PostgreSQL expect one row
-     * instead of the page (it cannot know how many of t's rows meet a column) and join every part by
-     * a nested loop over it, scanning each part once per row.
-     */
-    private static final String MANY_PARTS = PARTS.stream()
-            .map(p -> ", " + p.name() + " as materialized ("
-                    + p.select()
-                            .replace("@ids", "= any(array(select id from t where t.view_parts & " + p.bit() + " <> 0))")
-                    + ")\n")
-            .collect(Collectors.joining());
-
-    /** The parts' columns under the names the view's columns use (alias p), as one-row's task_parts() names them. */
     private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id"
-            + PARTS.stream()
-                    .map(p -> " left join " + p.name() + " on " + p.name() + "." + p.key() + " = t.id")
-                    .collect(Collectors.joining())
-            + " cross join lateral (select cm.n as comment_count, tg.tags, bl.blockers, pa.parent_id,"
-            + " st.done as subtasks_done, st.total as subtasks_total, ci.done as items_done, ci.total as items_total,"
-            + " an.names as assignees, cf.fields) p";
+            + " left join (select x.task_id, max(x.comment_count) as comment_count, max(x.tags) as tags,"
+            + " max(x.blockers) as blockers, max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,"
+            + " max(x.subtasks_total) as subtasks_total, max(x.items_done) as items_done,"
+            + " max(x.items_total) as items_total, max(x.assignees) as assignees, max(x.fields) as fields"
+            + " from (select array_agg(r.id) as ids, array_agg(r.view_parts"
+            + " | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as parts from t r) a"
+            + " cross join lateral task_list_parts(a.ids, a.parts) x group by x.task_id) p on p.task_id = t.id";
 
     /**
      * The parts for one row (a task read or written by id): V57's {@code task_parts()}, which runs only
@@ -150,7 +95,7 @@ public class TaskQueries {
     }
 
     private static String view(String columns, String rows, String extra, String order) {
-        return "with t as materialized (" + rows + ") " + MANY_PARTS + columns + extra + MANY_JOINS
+        return "with t as materialized (" + rows + ") " + columns + extra + MANY_JOINS
                 + (order == null ? "" : " order by " + order);
     }
 
