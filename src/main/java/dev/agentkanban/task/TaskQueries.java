@@ -104,6 +104,16 @@ public class TaskQueries {
         return "with t as (" + row + ") " + columns + ONE_JOINS;
     }
 
+    /**
+     * The sort keys of priority and status (rising with the enums' declaration order), which the sort
+     * indexes carry, (workspace_id, key, id) (V58): the list filters on them rather than on the columns,
+     * so that a filter and a sort use the same index and no other index is written on every change.
+     */
+    private static final String PRIORITY_RANK = "priority_rank(t.priority)";
+
+    private static final String STATUS_RANK =
+            "array_position(array['pending','in_progress','completed','cancelled'], t.status)";
+
     private static final Map<String, List<String>> SORTS = Map.of(
             "id", List.of("t.id"),
             "position", List.of("t.column_id", "t.position"),
@@ -111,8 +121,8 @@ public class TaskQueries {
             "updated_at", List.of("t.updated_at"),
             "due_date", List.of("t.due_date"),
             "title", List.of("lower(t.title)"),
-            "priority", List.of("priority_rank(t.priority)"),
-            "status", List.of("array_position(array['pending','in_progress','completed','cancelled'], t.status)"));
+            "priority", List.of(PRIORITY_RANK),
+            "status", List.of(STATUS_RANK));
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -420,12 +430,17 @@ public class TaskQueries {
             p.put("column", f.columnId());
         }
         if (!f.statuses().isEmpty()) {
-            w.append(" and t.status = any(:statuses)");
+            w.append(" and " + STATUS_RANK + " = any(:statusRanks)");
+            // the total from the counters (counterWhere) filters on the column
             p.put("statuses", f.statuses().stream().map(Object::toString).toArray(String[]::new));
+            p.put("statusRanks", f.statuses().stream().map(x -> x.ordinal() + 1).toArray(Integer[]::new));
         }
         if (!f.priorities().isEmpty()) {
-            w.append(" and t.priority = any(:priorities)");
+            w.append(" and " + PRIORITY_RANK + " = any(:priorityRanks)");
             p.put("priorities", f.priorities().stream().map(Object::toString).toArray(String[]::new));
+            p.put(
+                    "priorityRanks",
+                    f.priorities().stream().map(x -> x.ordinal() + 1).toArray(Integer[]::new));
         }
         if (f.epic() != null) {
             w.append(" and t.epic = :epic");

@@ -7,6 +7,7 @@ import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -400,6 +401,38 @@ class TaskApiTest extends ApiTest {
                     .as(q)
                     .isEqualTo(ids(base + q).size());
         }
+    }
+
+    /**
+     * The status and priority filters compare the sort keys' ranks (V58, so that they use the sort
+     * indexes), numbered from the enums' order: every value finds exactly its own tasks.
+     */
+    @Test
+    void everyStatusAndPriorityFiltersToItsOwnTasks() {
+        long[] b = fx.board("Ranks");
+        String base = "/api/v1/tasks?board_id=" + b[0];
+        Map<Priority, Long> byPriority = new java.util.EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) {
+            byPriority.put(p, fx.task(b[0], "priority " + p, "priority", p.toString()));
+        }
+        for (Priority p : Priority.values()) {
+            assertThat(ids(base + "&priority=" + p)).as(p.toString()).containsExactly(byPriority.get(p));
+        }
+        long done = fx.task(b[0], "done", "column", "Done");
+        long started = fx.task(b[0], "started");
+        assertThat(http.post("/api/v1/tasks/" + started + "/start", null).status())
+                .isEqualTo(200);
+        long cancelled = fx.task(b[0], "cancelled");
+        assertThat(http.post("/api/v1/tasks/" + cancelled + "/cancel", obj("reason", "no"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(ids(base + "&status=completed")).containsExactly(done);
+        assertThat(ids(base + "&status=in_progress")).containsExactly(started);
+        assertThat(ids(base + "&status=cancelled")).containsExactly(cancelled);
+        assertThat(ids(base + "&status=pending")).containsExactlyInAnyOrderElementsOf(byPriority.values());
+        assertThat(ids(base + "&status=cancelled,completed&sort=-status")).containsExactly(cancelled, done);
+        assertThat(ids(base + "&priority=urgent,low&sort=priority"))
+                .containsExactly(byPriority.get(Priority.LOW), byPriority.get(Priority.URGENT));
     }
 
     @Test
