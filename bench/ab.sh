@@ -12,7 +12,9 @@
 # drives get, list, create, move and update with wrk (2 threads, 8 connections) for DUR seconds each
 # (default 15) and prints per operation: req/s, the service's and PostgreSQL's CPU per request (from
 # /proc) and PostgreSQL commits per request (pg_stat_database), then the service's peak resident memory
-# (VmHWM) and young/full collections. PROFILE=1 records a JFR profile; OPS="get_task list_column"
+# (VmHWM) and young/full collections. PROFILE=1 records a JFR profile (JFR_SETTINGS: a .jfc file instead of
+# the JDK's "profile" settings, e.g. one made by `jfr configure --input profile jdk.ExecutionSample#period=1ms`;
+# AB_JAVA_OPTS=-XX:FlightRecorderOptions:stackdepth=1024 for whole stacks); OPS="get_task list_column"
 # measures only those operations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +55,7 @@ TICK=$(( 1000 / $(getconf CLK_TCK) ))
 w() { wrk -t2 -c8 -d"$2s" --timeout 5s --latency -s "bench/wrk/$1.lua" "$BASE" -- min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" token="$TOKEN"; }
 OPS=${OPS:-get_task list_column create_task move_task update_task}
 for op in $OPS; do w $op $WARM >/dev/null; done
-[ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.start name=w settings=profile filename=bench/results/ab-$LABEL.jfr >/dev/null
+[ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.start name=w settings=${JFR_SETTINGS:-profile} filename=bench/results/ab-$LABEL.jfr >/dev/null
 for op in $OPS; do
   x0=$(psql -X -At -d postgres -c "select xact_commit from pg_stat_database where datname = '$DB'")
   a0=$(app_ticks); p0=$(pg_ticks); la=$(cut -d' ' -f1 /proc/loadavg)
