@@ -4,7 +4,10 @@
 # not counted). Prints every run and the median, with the resident memory at that moment, the CPU
 # seconds the JVM had used by then (all threads; its main thread; the JIT compiler threads) and the
 # 1-minute load average. On a shared machine the wall-clock time measures the other work too: compare
-# the CPU seconds, alternating the variants (say so next to any figure).
+# the CPU seconds, alternating the variants (say so next to any figure), or run it at real-time
+# priority as root, `chrt -r 1 bench/startup.sh ...`: the poller and the JVM then have the cores before
+# the other work, so the wall-clock time is about a quiet machine's (PostgreSQL stays at normal
+# priority; docs/benchmarks.md, "Flyway not built on an up-to-date schema").
 #
 #   bench/startup.sh                 the README's way: bin/agent-kanban (the AOT cache, see README;
 #                                    its first start also makes the cache and is not counted)
@@ -21,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift ;;
     --) shift; CMD=("$@"); break ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift

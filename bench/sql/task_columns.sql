@@ -5,7 +5,7 @@ select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.p
        t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
        t.column_entered_at, t.completed_at, t.archived_at,
        greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-       coalesce(p.comment_count, 0) as comment_count, p.tags, p.blockers,
+       coalesce(p.comment_count, 0) as comment_count, t.tags_json as tags, p.blockers,
        p.parent_id, coalesce(p.subtasks_done, 0) as subtasks_done,
        coalesce(p.subtasks_total, 0) as subtasks_total, coalesce(p.items_done, 0) as items_done,
        coalesce(p.items_total, 0) as items_total, p.fields::text as fields,

@@ -1,4 +1,4 @@
- from t left join board_columns c on c.id = t.column_id left join (select x.task_id, max(x.comment_count) as comment_count, max(x.tags) as tags,
+ from t left join board_columns c on c.id = t.column_id left join (select x.task_id, max(x.comment_count) as comment_count,
  max(x.blockers) as blockers, max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,
  max(x.subtasks_total) as subtasks_total, max(x.items_done) as items_done,
  max(x.items_total) as items_total, max(x.assignees) as assignees, max(x.fields) as fields

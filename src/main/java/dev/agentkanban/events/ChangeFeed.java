@@ -3,9 +3,11 @@ package dev.agentkanban.events;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ReplicaReads;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
@@ -23,6 +25,8 @@ public class ChangeFeed {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+    /** How long {@link #latest()} waits at most for writers still running to end. */
+    static final Duration LATEST_WAIT = Duration.ofSeconds(2);
 
     private final EventRepository repo;
     private final FeedHorizon horizon;
@@ -54,9 +58,26 @@ public class ChangeFeed {
         });
     }
 
-    /** No events, and the cursor of the feed's end now: following it from here misses nothing that commits later. */
+    /**
+     * No events, and the cursor of the feed's end now: following it from here misses nothing that commits
+     * later. The horizon can only be moved past an id once every transaction that might still hold a
+     * lower one has ended, so a writer running somewhere in the database holds it back; this waits up to
+     * {@link #LATEST_WAIT} for the horizon to reach every id drawn before the call (under concurrent
+     * writes that takes milliseconds), so that a reader starting here is not handed again the events it
+     * has just seen committed. Past that, it answers the horizon it has: at worst a reader sees some of
+     * those events again, never misses one.
+     */
     public FeedPage latest() {
-        return new FeedPage(List.of(), horizon.advance(), false);
+        long drawnBefore = horizon.drawn();
+        long through = horizon.advance();
+        long deadline = System.nanoTime() + LATEST_WAIT.toNanos();
+        long pauseMillis = 1;
+        while (through < drawnBefore && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(pauseMillis).toNanos());
+            pauseMillis = Math.min(pauseMillis * 2, 50);
+            through = horizon.advance();
+        }
+        return new FeedPage(List.of(), through, false);
     }
 
     /**

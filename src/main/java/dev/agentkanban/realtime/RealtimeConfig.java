@@ -3,6 +3,8 @@ package dev.agentkanban.realtime;
 import java.util.Arrays;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -22,6 +24,14 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * an 8 KB binary and an 8 K-character text buffer for incoming messages; a client's messages are a
  * few dozen bytes ({@code subscribe_board}, {@code ping}, heartbeat answers), so they get
  * {@value #MAX_CLIENT_MESSAGE} of each. A longer message closes the connection (1009, too big).
+ *
+ * <p>Tomcat also gives every connection three buffers of {@code DEFAULT_BUFFER_SIZE} (8 KB unless the
+ * system property {@value #BUFFER_SIZE_PROPERTY} says otherwise): the incoming frame, the outgoing
+ * frame and the text encoder's output. They are {@value #BUFFER_SIZE} bytes here unless the property
+ * is set: a larger outgoing message goes out in parts of that size, as continuation frames of one
+ * message that the client receives whole. That takes 12 KB off each of the 1,000 connections an
+ * instance accepts by default; 2 KB took more off, but made a reading client of 200 KB events fall
+ * behind the send time limit (docs/benchmarks.md, "Smaller WebSocket buffers").
  */
 @Configuration
 @EnableWebSocket
@@ -29,6 +39,11 @@ class RealtimeConfig implements WebSocketConfigurer {
 
     /** The longest message a client may send, in characters (text) or bytes (binary). */
     static final int MAX_CLIENT_MESSAGE = 1024;
+
+    static final String BUFFER_SIZE_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
+    /** The size of Tomcat's per-connection frame and encoder buffers, in bytes. */
+    static final int BUFFER_SIZE = 4096;
 
     private final BoardSocketHandler handler;
     private final WorkspaceHandshake handshakeInterceptor;
@@ -58,6 +73,20 @@ class RealtimeConfig implements WebSocketConfigurer {
         container.setMaxTextMessageBufferSize(MAX_CLIENT_MESSAGE);
         container.setMaxBinaryMessageBufferSize(MAX_CLIENT_MESSAGE);
         return container;
+    }
+
+    /**
+     * Tomcat reads the property once, when its WebSocket classes initialise as the server starts:
+     * this customiser runs just before, while the server is being made.
+     */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> webSocketBuffers() {
+        return factory -> {
+            if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
+                System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(BUFFER_SIZE));
+            }
+        };
     }
 
     @Override

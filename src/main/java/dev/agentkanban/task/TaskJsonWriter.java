@@ -26,7 +26,7 @@ final class TaskJsonWriter {
 
     /**
      * The view's columns (alias t for the rows, c for the column, p for TaskQueries' parts) the writer reads,
-     * in its order. The tags, blockers and assignees come as JSON arrays the parts write (short: names
+     * in its order. The tags (from the row, V62), blockers and assignees come as JSON arrays (short: names
      * and titles), the metadata and custom field values as the client's JSON for the mapper to rewrite.
      */
     static final String COLUMNS = """
@@ -37,7 +37,7 @@ final class TaskJsonWriter {
                    t.occurrence_count, nullif(t.metadata, '{}'::jsonb)::text as metadata, t.version, t.created_at,
                    t.updated_at, t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   p.comment_count, p.tags, p.blockers, p.parent_id, p.subtasks_done, p.subtasks_total,
+                   p.comment_count, t.tags_json as tags, p.blockers, p.parent_id, p.subtasks_done, p.subtasks_total,
                    p.items_done, p.items_total, p.assignees, p.fields::text as fields""";
 
     /** The number of columns of {@link #COLUMNS}; a statement's columns after them are its own. */

@@ -35,14 +35,15 @@ public class TaskQueries {
             t.acceptance_criteria, t.status, t.cancel_reason, t.priority, t.epic, t.area, t.owner, t.assignee,
             t.created_by, t.claimed_by, t.claim_expires_at, t.due_date, t.occurrence_count, t.metadata, t.version,
             t.created_at, t.updated_at, t.column_entered_at, t.completed_at, t.archived_at, t.custom_fields,
-            t.view_parts""";
+            t.view_parts, t.tags_json""";
 
     /**
      * A task as the API shows it, with its column's name, comment count, tags, work breakdown (open
      * blockers, parent, subtask and checklist progress), assignees and custom field values by name: one
      * statement per read, however many tasks it returns (issue #19). The rows come first (the {@code with}
      * of {@link #view}, alias t); each part is then read once for all of them (one index scan over the
-     * rows' ids, grouped) instead of a subquery per row, which cost most of a list's time.
+     * rows' ids, grouped) instead of a subquery per row, which cost most of a list's time. The tags are
+     * on the row itself (V62's {@code tags_json}, written by triggers in the transaction that changes them).
      */
     private static final String COLUMNS = """
             select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
@@ -52,7 +53,7 @@ public class TaskQueries {
                    t.occurrence_count, t.metadata::text as metadata, t.version, t.created_at, t.updated_at,
                    t.column_entered_at, t.completed_at, t.archived_at,
                    greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
-                   coalesce(p.comment_count, 0) as comment_count, p.tags, p.blockers,
+                   coalesce(p.comment_count, 0) as comment_count, t.tags_json as tags, p.blockers,
                    p.parent_id, coalesce(p.subtasks_done, 0) as subtasks_done,
                    coalesce(p.subtasks_total, 0) as subtasks_total, coalesce(p.items_done, 0) as items_done,
                    coalesce(p.items_total, 0) as items_total, p.fields::text as fields,
@@ -70,8 +71,8 @@ public class TaskQueries {
      * PostgreSQL expect one row instead of the page.
      */
     private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id"
-            + " left join (select x.task_id, max(x.comment_count) as comment_count, max(x.tags) as tags,"
-            + " max(x.blockers) as blockers, max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,"
+            + " left join (select x.task_id, max(x.comment_count) as comment_count, max(x.blockers) as blockers,"
+            + " max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,"
             + " max(x.subtasks_total) as subtasks_total, max(x.items_done) as items_done,"
             + " max(x.items_total) as items_total, max(x.assignees) as assignees, max(x.fields) as fields"
             + " from (select array_agg(r.id) as ids, array_agg(r.view_parts"

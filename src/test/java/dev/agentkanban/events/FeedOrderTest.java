@@ -18,7 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The change feed is gap-free when transactions commit out of id order: two real connections, one
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.Test;
 class FeedOrderTest extends ApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Autowired
+    ChangeFeed feed;
 
     @Test
     void aLowerIdCommittedAfterAHigherOneIsNeitherSkippedNorReordered() throws Exception {
@@ -129,6 +134,31 @@ class FeedOrderTest extends ApiTest {
         assertThat(reader.seenIds())
                 .as("every committed event exactly once, in id order")
                 .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void latestWaitsForTheWritersThatHoldTheHorizonBackInsteadOfHandingOutWhatCommittedBefore() throws Exception {
+        try (Connection running = connect();
+                Connection c = connect()) {
+            // a writer with an older xid still running: until it ends, ids drawn after it are not final
+            running.createStatement().execute("select pg_current_xact_id()");
+            long committedBefore = append(c, "committed before the call");
+            c.commit();
+
+            AtomicLong cursor = new AtomicLong(-1);
+            Thread caller = new Thread(() -> cursor.set(feed.latest().nextCursor()));
+            caller.start();
+            // the call has looked at the horizon and is waiting for the writer (or has already answered)
+            while (caller.isAlive() && caller.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
+            }
+            running.commit();
+            caller.join(WAIT.toMillis());
+
+            assertThat(cursor.get())
+                    .as("the cursor of the feed's end, past the event that committed before the call")
+                    .isGreaterThanOrEqualTo(committedBefore);
+        }
     }
 
     private long append(Connection c, String actor) throws SQLException {

@@ -8,6 +8,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.TestDatabase;
 import dev.agentkanban.task.TaskFixtures;
+import java.lang.reflect.Field;
 import java.net.http.WebSocketHandshakeException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -187,9 +188,18 @@ class LiveBoardTest extends ApiTest {
         }
     }
 
+    /** Tomcat's own per-connection buffer size, as it read it when its WebSocket classes initialised. */
+    @Test
+    void tomcatsWebSocketBuffersAreTheSmallOnes() throws Exception {
+        Field size = Class.forName("org.apache.tomcat.websocket.Constants").getDeclaredField("DEFAULT_BUFFER_SIZE");
+        size.setAccessible(true);
+
+        assertThat(size.getInt(null)).isEqualTo(RealtimeConfig.BUFFER_SIZE);
+    }
+
     /**
-     * Tomcat encodes and sends a message in parts of its buffer size (8 KB, or the system property
-     * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}): a larger one goes out as several frames
+     * Tomcat encodes and sends a message in parts of its buffer size ({@link RealtimeConfig#BUFFER_SIZE}, or
+     * the system property {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}): a larger one goes out as several frames
      * of one message, which must arrive as that one message, live and when replayed.
      */
     @Test

@@ -285,7 +285,7 @@ class TaskJsonTest extends ApiTest {
     @Test
     void theBitsNeverHideAPart() {
         String parts = """
-                (select row(coalesce(p.comment_count, 0), p.tags, p.blockers, p.parent_id, coalesce(p.subtasks_done, 0),
+                (select row(coalesce(p.comment_count, 0), p.blockers, p.parent_id, coalesce(p.subtasks_done, 0),
                             coalesce(p.subtasks_total, 0), coalesce(p.items_done, 0), coalesce(p.items_total, 0),
                             p.assignees, p.fields)::text
                  from task_parts(t.id, %s, t.board_id, t.custom_fields) p)""";
@@ -293,7 +293,7 @@ class TaskJsonTest extends ApiTest {
                         .params(board[0])
                         .query(Integer.class)
                         .single())
-                .isEqualTo(127);
+                .isEqualTo(127 & ~2); // V62: the tags are on the row, their bit is no longer set
         assertThat(jdbc.sql("select t.id from tasks t where t.board_id = ? and " + parts.formatted("t.view_parts")
                                 + " is distinct from " + parts.formatted("127"))
                         .params(board[0])

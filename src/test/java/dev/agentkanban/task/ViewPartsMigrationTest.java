@@ -2,13 +2,10 @@ package dev.agentkanban.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentkanban.support.TestDatabase;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * V57 on a database that already has tasks with parts: upgrading sets each task's {@code view_parts}
@@ -19,65 +16,30 @@ class ViewPartsMigrationTest {
 
     @Test
     void upgradingSetsTheBitsOfTheTasksThatHaveParts() {
-        TestDatabase db = TestDatabase.get().ownedByPlainRole("parts");
-        Flyway.configure()
-                .dataSource(db.jdbcUrl, db.username, db.password)
-                .locations("classpath:db/migration")
-                .target("56")
-                .load()
-                .migrate();
-        SingleConnectionDataSource one = new SingleConnectionDataSource(db.jdbcUrl, db.username, db.password, true);
-        try {
-            JdbcClient jdbc = JdbcClient.create(one);
-            long ws = jdbc.sql("select id from workspaces where slug = 'default'")
-                    .query(Long.class)
-                    .single();
-            // as the service writes: within its workspace (row-level security applies to the owner)
-            jdbc.sql("select set_config('kanban.workspace_id', ?, false)")
-                    .params(Long.toString(ws))
-                    .query(String.class)
-                    .single();
-            long board = id(jdbc, "insert into boards (workspace_id, name, created_by) values (?, 'Old', 'old')", ws);
-            long column = id(
-                    jdbc,
-                    "insert into board_columns (workspace_id, board_id, name, position, kind) values (?, ?, 'To do', 0, 'todo')",
-                    ws,
-                    board);
-            long[] t = new long[6];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = id(
-                        jdbc,
-                        "insert into tasks (workspace_id, board_id, column_id, position, title, created_by)"
-                                + " values (?, ?, ?, ?, ?, 'old')",
-                        ws,
-                        board,
-                        column,
-                        (i + 1) * 1000,
-                        "old task " + i);
-            }
-            id(jdbc, "insert into comments (workspace_id, task_id, author, body) values (?, ?, 'old', 'hi')", ws, t[0]);
-            long tag = id(jdbc, "insert into tags (workspace_id, name) values (?, 'old tag')", ws);
+        try (OldTasks old = new OldTasks("56", 6)) {
+            JdbcClient jdbc = old.jdbc;
+            long ws = old.ws;
+            long[] t = old.tasks;
+            old.id("insert into comments (workspace_id, task_id, author, body) values (?, ?, 'old', 'hi')", ws, t[0]);
+            long tag = old.id("insert into tags (workspace_id, name) values (?, 'old tag')", ws);
             jdbc.sql("insert into task_tags (workspace_id, task_id, tag_id) values (?, ?, ?)")
                     .params(ws, t[0], tag)
                     .update();
-            id(
-                    jdbc,
+            old.id(
                     "insert into task_relations (workspace_id, kind, from_task_id, to_task_id) values (?, 'blocks', ?, ?)",
                     ws,
                     t[1],
                     t[2]);
-            id(
-                    jdbc,
+            old.id(
                     "insert into task_relations (workspace_id, kind, from_task_id, to_task_id) values (?, 'parent', ?, ?)",
                     ws,
                     t[3],
                     t[4]);
-            id(
-                    jdbc,
+            old.id(
                     "insert into checklist_items (workspace_id, task_id, position, text) values (?, ?, 1, 'item')",
                     ws,
                     t[1]);
-            long user = id(jdbc, "insert into users (username, display_name) values ('ann', 'Ann')");
+            long user = old.id("insert into users (username, display_name) values ('ann', 'Ann')");
             jdbc.sql("insert into memberships (workspace_id, user_id, role) values (?, ?, 'member')")
                     .params(ws, user)
                     .update();
@@ -85,11 +47,8 @@ class ViewPartsMigrationTest {
                     .params(ws, t[4], user)
                     .update();
 
-            Flyway.configure()
-                    .dataSource(db.jdbcUrl, db.username, db.password)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            // to V57 and what followed it before V62 (which keeps the tags on the row: TagsOnTheRowTest)
+            old.migrate("60");
 
             Map<Long, Integer> bits = jdbc
                     .sql("select id, view_parts from tasks")
@@ -112,15 +71,6 @@ class ViewPartsMigrationTest {
                             .query(String.class)
                             .single())
                     .startsWith("1 [{\"id\":" + tag + ",\"name\":\"old tag\"");
-        } finally {
-            one.destroy();
         }
-    }
-
-    private static long id(JdbcClient jdbc, String insert, Object... params) {
-        return jdbc.sql(insert + " returning id")
-                .params(params)
-                .query(Long.class)
-                .single();
     }
 }
