@@ -57,19 +57,28 @@ public class ChangeStream implements SmartLifecycle {
      * {@link Span} while its rounds are contiguous, so that the follower need not read the outbox again
      * (issue #19). A follower takes it in its own transaction and uses it only when it continues the
      * follower's persisted cursor; otherwise it reads the outbox (ChangeFeed#followDurably).
+     *
+     * <p>A follower that took events waits at least the follower interval before it takes again
+     * ({@link #pace()}): under load the rounds of that interval are joined and handled in one of its
+     * transactions, where each round with an event would cost it a transaction and a commit (issue #19);
+     * the first event after a quiet interval is taken at once.
      */
     public static final class Handed {
 
         private final Runnable wake;
         private final int limit;
+        private final long intervalNanos;
         private long after = NOT_STARTED;
         private long through = NOT_STARTED;
         private List<ChangeEvent> events = new ArrayList<>();
         private boolean fresh;
+        private boolean tookEvents;
+        private long tookAt;
 
-        Handed(Runnable wake, int limit) {
+        Handed(Runnable wake, int limit, Duration interval) {
             this.wake = wake;
             this.limit = limit;
+            this.intervalNanos = interval.toNanos();
         }
 
         /** Called by the dispatcher with each round's span, in order. */
@@ -93,7 +102,11 @@ public class ChangeStream implements SmartLifecycle {
          * something else, or its poll: it reads the outbox). A span without events leaves what is kept
          * as it is, so that the next one still starts where the follower's cursor was moved to.
          */
-        public synchronized Span take() {
+        public Span take() {
+            return take(System.nanoTime());
+        }
+
+        synchronized Span take(long now) {
             if (!fresh) {
                 return null;
             }
@@ -102,8 +115,27 @@ public class ChangeStream implements SmartLifecycle {
             if (!events.isEmpty()) {
                 after = through;
                 events = new ArrayList<>();
+                tookEvents = true;
+                tookAt = now;
             }
             return span;
+        }
+
+        /**
+         * Waits, on the follower's thread before it takes, for what is left of the follower interval
+         * since it last took events: nothing after a quiet interval. Events handed meanwhile are joined
+         * and their wake-ups kept, so the take that follows gets them all.
+         */
+        public void pace() throws InterruptedException {
+            long rest = rest(System.nanoTime());
+            if (rest > 0) {
+                Thread.sleep(Duration.ofNanos(rest));
+            }
+        }
+
+        /** The nanoseconds a take at {@code now} waits for. */
+        synchronized long rest(long now) {
+            return tookEvents ? Math.max(0, intervalNanos - (now - tookAt)) : 0;
         }
     }
 
@@ -117,6 +149,7 @@ public class ChangeStream implements SmartLifecycle {
     private final SystemTransactions system;
     private final Duration pollInterval;
     private final Duration catchUpInterval;
+    private final Duration followerInterval;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<Handed> followers = new CopyOnWriteArrayList<>();
     private final WakeableLoop loop = new WakeableLoop();
@@ -127,12 +160,14 @@ public class ChangeStream implements SmartLifecycle {
             FeedHorizon horizon,
             SystemTransactions system,
             @Value("${kanban.events.poll-interval:PT1S}") Duration pollInterval,
-            @Value("${kanban.events.catch-up-interval:PT0.02S}") Duration catchUpInterval) {
+            @Value("${kanban.events.catch-up-interval:PT0.02S}") Duration catchUpInterval,
+            @Value("${kanban.events.follower-interval:PT0.1S}") Duration followerInterval) {
         this.repo = repo;
         this.horizon = horizon;
         this.system = system;
         this.pollInterval = pollInterval;
         this.catchUpInterval = catchUpInterval;
+        this.followerInterval = followerInterval;
     }
 
     public void register(Listener listener) {
@@ -142,10 +177,11 @@ public class ChangeStream implements SmartLifecycle {
     /**
      * Registers a durable follower: each round's events (also an empty round's span) are added to the
      * answer, and {@code wake} is called, on the dispatcher's thread. At most {@code limit} events are
-     * kept for it; beyond that it reads the outbox itself.
+     * kept for it; beyond that it reads the outbox itself. The follower calls {@link Handed#pace()}
+     * before each take ({@code kanban.events.follower-interval}).
      */
     public Handed follow(Runnable wake, int limit) {
-        Handed handed = new Handed(wake, limit);
+        Handed handed = new Handed(wake, limit, followerInterval);
         followers.add(handed);
         return handed;
     }

@@ -74,6 +74,7 @@ class NotificationFanOut implements SmartLifecycle {
                 "notification-fan-out",
                 () -> loop.repeat(
                         () -> {
+                            handed.pace();
                             if (fanOut() > 0) {
                                 inbox.wake();
                             }

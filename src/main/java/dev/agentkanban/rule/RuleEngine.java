@@ -120,6 +120,7 @@ class RuleEngine implements SmartLifecycle {
                 "rule-engine",
                 () -> loop.repeat(
                         () -> {
+                            handed.pace();
                             // pending runs: when this round recorded some, when asked (a due scan), and
                             // every poll interval; not on every round of events that match no rule
                             pending.runIf(fanOut() > 0, this::runPending);

@@ -102,6 +102,7 @@ class WebhookWorker implements SmartLifecycle {
                 "webhook-worker",
                 () -> loop.repeat(
                         () -> {
+                            handed.pace();
                             // due deliveries: when this round created some, when asked (a redelivery), and
                             // every poll interval; not on every round of events no webhook wants
                             sending.runIf(fanOut() > 0, this::send);

@@ -2,6 +2,7 @@ package dev.agentkanban.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class HandedSpansTest {
 
     private final AtomicInteger woken = new AtomicInteger();
-    private final ChangeStream.Handed handed = new ChangeStream.Handed(woken::incrementAndGet, 10);
+    private final ChangeStream.Handed handed =
+            new ChangeStream.Handed(woken::incrementAndGet, 10, Duration.ofMillis(100));
 
     @Test
     void contiguousRoundsAreOneSpan() {
@@ -67,6 +69,33 @@ class HandedSpansTest {
         ChangeStream.Span over = handed.take();
         assertThat(over.after()).isEqualTo(9);
         assertThat(ids(over.events())).containsExactly(10L, 11L, 12L, 13L, 14L);
+    }
+
+    @Test
+    void aFollowerThatTookEventsWaitsTheIntervalBeforeItsNextTake() {
+        long ms = 1_000_000;
+        assertThat(handed.rest(5 * ms)).as("nothing taken yet: at once").isZero();
+        handed.add(10, 12, events(11, 12));
+        assertThat(handed.take(5 * ms).events()).hasSize(2);
+        assertThat(handed.rest(5 * ms)).as("just took events").isEqualTo(100 * ms);
+        assertThat(handed.rest(45 * ms)).isEqualTo(60 * ms);
+
+        // what comes meanwhile is joined, its wake-up kept, and taken whole after the interval
+        handed.add(12, 13, events(13));
+        handed.add(13, 15, events(14, 15));
+        assertThat(woken).hasValue(3);
+        assertThat(handed.rest(105 * ms)).isZero();
+        ChangeStream.Span joined = handed.take(105 * ms);
+        assertThat(joined.after()).isEqualTo(12);
+        assertThat(ids(joined.events())).containsExactly(13L, 14L, 15L);
+        assertThat(handed.rest(106 * ms)).isEqualTo(99 * ms);
+
+        // a span without events, or nothing handed, does not start an interval: after a quiet spell the
+        // first event is taken at once
+        handed.add(15, 16, List.of());
+        handed.take(300 * ms);
+        assertThat(handed.take(310 * ms)).isNull();
+        assertThat(handed.rest(320 * ms)).isZero();
     }
 
     private static List<ChangeEvent> events(long... ids) {

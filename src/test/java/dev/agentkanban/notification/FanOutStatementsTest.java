@@ -2,6 +2,7 @@ package dev.agentkanban.notification;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.events.ChangeEvent;
 import dev.agentkanban.events.ChangeFeed;
@@ -9,6 +10,7 @@ import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.RoundTrips;
 import dev.agentkanban.task.TaskFixtures;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -120,8 +122,10 @@ class FanOutStatementsTest extends ApiTest {
                             .status())
                     .isEqualTo(200);
         }
-        ChangeStream.Span span = feed.span(at, 500);
-        assertThat(span.events()).hasSize(tasks.size());
+        // the outbox's horizon passes the moves once no transaction that began before them runs (another
+        // follower's may): wait for it by polling
+        ChangeStream.Span span = await().atMost(Duration.ofSeconds(30))
+                .until(() -> feed.span(at, 500), s -> s.events().size() == tasks.size());
         List<String> trips = new ArrayList<>(RoundTrips.ofWork(() -> fanOut.fanOut(span)));
         System.out.println("handed fan-out round trips: " + trips.size() + " " + trips);
         assertThat(cursor()).isEqualTo(span.through());
