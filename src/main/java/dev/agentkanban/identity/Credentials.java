@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -40,6 +41,9 @@ import org.springframework.stereotype.Component;
 class Credentials {
 
     static final String API_TOKEN_PREFIX = "akt_";
+    /** A session token's claim: when it was signed, in microseconds since the epoch. */
+    private static final String ISSUED_AT_MICROS = "issued_at_us";
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int VERIFIED_TOKENS = 10_000;
 
@@ -106,6 +110,7 @@ class Credentials {
                 .claim("kind", kind)
                 .id(jti)
                 .issuedAt(now)
+                .claim(ISSUED_AT_MICROS, ChronoUnit.MICROS.between(Instant.EPOCH, now))
                 .expiresAt(expires)
                 .build();
         String token = encoder.encode(JwtEncoderParameters.from(
@@ -140,7 +145,7 @@ class Credentials {
         String kind = jwt.getClaimAsString("kind");
         return sessions.get(
                 token,
-                () -> repo.sessionUser(userId, jwt.getId(), jwt.getIssuedAt())
+                () -> repo.sessionUser(userId, jwt.getId(), issuedAt(jwt))
                         .filter(u -> !u.disabled())
                         .map(u -> new Caller(
                                 u.id(),
@@ -153,7 +158,18 @@ class Credentials {
                                 jwt.getId(),
                                 jwt.getExpiresAt(),
                                 u.defaultWorkspaceId(),
-                                jwt.getIssuedAt())));
+                                issuedAt(jwt))));
+    }
+
+    /**
+     * When the session was signed, to the microsecond: a JWT's {@code iat} counts whole seconds, so a
+     * session signed in the same second after its user's sessions were ended (a password change, "sign
+     * out other sessions") would read as signed before that and be refused. Sessions signed before this
+     * claim existed fall back to {@code iat}.
+     */
+    private static Instant issuedAt(Jwt jwt) {
+        Object micros = jwt.getClaims().get(ISSUED_AT_MICROS);
+        return micros instanceof Number n ? Instant.EPOCH.plus(n.longValue(), ChronoUnit.MICROS) : jwt.getIssuedAt();
     }
 
     /**

@@ -130,6 +130,25 @@ class CredentialRulesTest extends ApiTest {
         login("changer", "second-password");
     }
 
+    /**
+     * Sessions end at an instant, not at a whole second: one signed in the same second after the end
+     * works (those signed before the end are refused: changingYourPassword…, anAdminsPasswordReset…).
+     */
+    @Test
+    void aSessionSignedInTheSameSecondAfterTheEndOfSessionsWorks() {
+        User user = identities.provision("quick", "quick-password", defaultWorkspace, Role.MEMBER, false);
+        // the sessions end a microsecond into the current second, so a session signed later in this
+        // second has a whole-second iat before the end
+        jdbc.sql(
+                        "update users set sessions_valid_after = date_trunc('second', clock_timestamp()) + interval '1 microsecond'"
+                                + " where id = :id")
+                .param("id", user.id())
+                .update();
+        Http after = http.withToken(login("quick", "quick-password"));
+
+        assertThat(after.get("/api/v1/auth/me").status()).isEqualTo(200);
+    }
+
     @Test
     void anAdminsPasswordResetIsAuditedAndEndsTheUsersSessions() {
         User user = identities.provision("forgetful", "old-password", defaultWorkspace, Role.MEMBER, false);
