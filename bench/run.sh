@@ -376,7 +376,7 @@ explain_reads() {
   local col=${COLUMN_IDS[1]} id=$(( (MIN_ID + MAX_ID) / 2 )) file="$RUN_DIR/explain.txt"
   {
     echo "-- list 100 tasks of a column (column $col)"
-    explain_as_app "$(view "$(task_row) from tasks t where t.workspace_id = $WS and t.deleted_at is null and t.archived_at is null and t.column_id = $col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0" "" "t.column_id asc, t.position asc, t.id asc" task_json_columns | sed '$s/;$//')"
+    explain_as_app "$(view_of_column "$(task_row) from tasks t where t.workspace_id = $WS and t.deleted_at is null and t.archived_at is null and t.column_id = $col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0" "" "t.column_id asc, t.position asc, t.id asc" task_json_columns | sed "s/:col\\b/$col/; \$s/;\$//")"
     echo
     echo "-- its total (from the task_counts counters)"
     explain_as_app "$(sed "s/:ws\b/$WS/; s/:col\b/$col/" "$SQL_DIR/column_total.sql")"

@@ -37,6 +37,13 @@ view() {  # view ROWS EXTRA ORDER [COLUMNS] (ended by ;)
   printf 'with t as materialized (%s)\n%s%s\n%s%s;\n' "$1" \
     "$(cat "$SQL_DIR/${4:-task_columns}.sql")" "${2:-}" "$(cat "$SQL_DIR/task_joins.sql")" "${3:+ order by $3}"
 }
+
+# the view of the rows of one column (:col; TaskQueries.listJson with a column_id): the column's name read
+# once, before the rows, instead of joined to each of them
+view_of_column() {  # view_of_column ROWS EXTRA ORDER COLUMNS (ended by ;)
+  view "$@" | sed -e 's/c\.name as column_name/(select c.name from board_columns c where c.id = :col) as column_name/' \
+    -e 's/ from t left join board_columns c on c\.id = t\.column_id/ from t/'
+}
 task_row() { echo "select $(cat "$SQL_DIR/task_row.sql")"; }
 
 # the task view of one row (TaskQueries.viewOfOne: a get by id, a write's returned row): the parts as lateral subqueries of
@@ -98,7 +105,7 @@ write_pgbench_scripts() {
   for col in "${COLUMN_IDS[@]}"; do
     {
       echo "\\set col $col"
-      view "$(task_row) from tasks t where t.workspace_id = :ws and t.deleted_at is null and t.archived_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0" \
+      view_of_column "$(task_row) from tasks t where t.workspace_id = :ws and t.deleted_at is null and t.archived_at is null and t.column_id = :col order by t.column_id asc, t.position asc, t.id asc limit 100 offset 0" \
         ", ($(cat "$SQL_DIR/column_total.sql")) as total" "t.column_id asc, t.position asc, t.id asc" \
         task_json_columns | read_one
     } >"$PGB_DIR/list_column_$col.sql"

@@ -4,6 +4,6 @@ select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.p
        coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false) as overdue,
        t.occurrence_count, nullif(t.metadata, '{}'::jsonb)::text as metadata, t.version, t.created_at,
        t.updated_at, t.column_entered_at, t.completed_at, t.archived_at,
-       greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
+       now() as now,
        p.comment_count, t.tags_json as tags, p.blockers, p.parent_id, p.subtasks_done, p.subtasks_total,
        p.items_done, p.items_total, p.assignees, p.fields::text as fields

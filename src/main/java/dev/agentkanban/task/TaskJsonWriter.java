@@ -1,5 +1,7 @@
 package dev.agentkanban.task;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.postgresql.PGResultSetMetaData;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +30,10 @@ final class TaskJsonWriter {
     /**
      * The view's columns (alias t for the rows, c for the column, p for TaskQueries' parts) the writer reads,
      * in its order. The tags (from the row, V62), blockers and assignees come as JSON arrays (short: names
-     * and titles), the metadata and custom field values as the client's JSON for the mapper to rewrite.
+     * and titles), the metadata and custom field values as the client's JSON for the mapper to rewrite. The
+     * time in the column is counted here from the statement's {@code now()} and the column's entry (as
+     * {@code greatest(0, extract(epoch from now() - column_entered_at))::bigint} counts it, without that
+     * numeric arithmetic on every row: issue #19).
      */
     static final String COLUMNS = """
             select t.id, t.workspace_id, t.board_id, t.column_id, c.name as column_name, t.position, t.title,
@@ -36,7 +42,7 @@ final class TaskJsonWriter {
                    coalesce(t.due_date < now() and t.status in ('pending', 'in_progress'), false) as overdue,
                    t.occurrence_count, nullif(t.metadata, '{}'::jsonb)::text as metadata, t.version, t.created_at,
                    t.updated_at, t.column_entered_at, t.completed_at, t.archived_at,
-                   greatest(0, extract(epoch from now() - t.column_entered_at))::bigint as time_in_column,
+                   now() as now,
                    p.comment_count, t.tags_json as tags, p.blockers, p.parent_id, p.subtasks_done, p.subtasks_total,
                    p.items_done, p.items_total, p.assignees, p.fields::text as fields""";
 
@@ -106,7 +112,6 @@ final class TaskJsonWriter {
     private static final byte[] FALSE = ascii("false");
     private static final byte[] EMPTY_ARRAY = ascii("[]");
     private static final byte[] EMPTY_OBJECT = ascii("{}");
-    private static final byte[] Z_QUOTE = ascii("Z\"");
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -176,7 +181,7 @@ final class TaskJsonWriter {
         out.append(ARCHIVED_AT);
         instant(out, rs, 29);
         out.append(TIME_IN_COLUMN_SECONDS);
-        numberOrZero(out, rs, 30);
+        out.append(secondsBetween(micros(rs, 27), micros(rs, 30)));
         out.append(COMMENT_COUNT);
         numberOrZero(out, rs, 31);
         out.append(TAGS);
@@ -278,6 +283,32 @@ final class TaskJsonWriter {
         }
     }
 
+    /** A timestamp column in microseconds since 1970, or null. */
+    private Long micros(ResultSet rs, int column) throws SQLException {
+        byte[] v = rs.getBytes(column);
+        if (v == null) {
+            return null;
+        }
+        if (binary[column] && v.length == 8) {
+            return bigEndian(v) + PG_EPOCH_MICROS;
+        }
+        Instant t = rs.getObject(column, OffsetDateTime.class).toInstant();
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+    }
+
+    /**
+     * The whole seconds from {@code from} to {@code to} (microseconds), as
+     * {@code greatest(0, extract(epoch from to - from))::bigint} counts them: none when {@code from} is null
+     * or not before {@code to}, else rounded half up (numeric's cast to bigint rounds half away from zero).
+     */
+    static long secondsBetween(Long from, long to) {
+        if (from == null || from >= to) {
+            return 0;
+        }
+        long micros = to - from;
+        return micros / 1_000_000L + (micros % 1_000_000L >= 500_000L ? 1 : 0);
+    }
+
     /**
      * An instant given in microseconds since 1970 as the mapper writes it ({@code DateTimeFormatter.ISO_INSTANT}:
      * the fraction in groups of three digits, none when zero); years outside 1 to 9999 (written with a
@@ -302,35 +333,55 @@ final class TaskJsonWriter {
             out.append(json.writeValueAsBytes(Instant.ofEpochSecond(seconds, micros * 1000L)));
             return;
         }
-        out.append('"');
-        digits(out, (int) year, 4);
-        out.append('-');
-        digits(out, month, 2);
-        out.append('-');
-        digits(out, day, 2);
-        out.append('T');
-        digits(out, secondOfDay / 3600, 2);
-        out.append(':');
-        digits(out, secondOfDay / 60 % 60, 2);
-        out.append(':');
-        digits(out, secondOfDay % 60, 2);
+        // "yyyy-mm-ddThh:mm:ss.ffffffZ": at most 29 bytes, written in place
+        out.room(29);
+        byte[] b = out.bytes;
+        int p = out.length;
+        b[p] = '"';
+        twoDigits(b, p + 1, (int) year / 100);
+        twoDigits(b, p + 3, (int) year % 100);
+        b[p + 5] = '-';
+        twoDigits(b, p + 6, month);
+        b[p + 8] = '-';
+        twoDigits(b, p + 9, day);
+        b[p + 11] = 'T';
+        twoDigits(b, p + 12, secondOfDay / 3600);
+        b[p + 14] = ':';
+        twoDigits(b, p + 15, secondOfDay / 60 % 60);
+        b[p + 17] = ':';
+        twoDigits(b, p + 18, secondOfDay % 60);
+        p += 20;
         if (micros != 0) {
-            out.append('.');
-            if (micros % 1000 == 0) {
-                digits(out, micros / 1000, 3);
-            } else {
-                digits(out, micros, 6);
+            b[p++] = '.';
+            int millis = micros / 1000;
+            b[p++] = (byte) ('0' + millis / 100);
+            twoDigits(b, p, millis % 100);
+            p += 2;
+            int rest = micros % 1000;
+            if (rest != 0) {
+                b[p++] = (byte) ('0' + rest / 100);
+                twoDigits(b, p, rest % 100);
+                p += 2;
             }
         }
-        out.append(Z_QUOTE);
+        b[p] = 'Z';
+        b[p + 1] = '"';
+        out.length = p + 2;
     }
 
-    private static void digits(JsonBytes out, int n, int width) {
-        for (int p = width - 1; p >= 0; p--) {
-            out.put(p, (byte) ('0' + n % 10));
-            n /= 10;
+    /** The two digits of 0 to 99, as ASCII, by value. */
+    private static final byte[] TWO_DIGITS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            TWO_DIGITS[2 * i] = (byte) ('0' + i / 10);
+            TWO_DIGITS[2 * i + 1] = (byte) ('0' + i % 10);
         }
-        out.skip(width);
+    }
+
+    private static void twoDigits(byte[] b, int at, int n) {
+        b[at] = TWO_DIGITS[2 * n];
+        b[at + 1] = TWO_DIGITS[2 * n + 1];
     }
 
     /** A string (the column's UTF-8 text) as the mapper escapes it, or null. */
@@ -493,17 +544,6 @@ final class TaskJsonWriter {
             return this;
         }
 
-        /** Sets the byte {@code at} past the end (room for {@code at + 1} is made), without moving the end. */
-        void put(int at, byte b) {
-            room(at + 1);
-            bytes[length + at] = b;
-        }
-
-        /** Moves the end past {@code n} bytes set with {@link #put}. */
-        void skip(int n) {
-            length += n;
-        }
-
         private void room(int n) {
             if (length + n > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
@@ -512,6 +552,51 @@ final class TaskJsonWriter {
 
         byte[] toByteArray() {
             return Arrays.copyOf(bytes, length);
+        }
+
+        /** The number of bytes written. */
+        int length() {
+            return length;
+        }
+
+        /** Writes the bytes written to {@code to} (without copying them first, as {@link #toByteArray} does). */
+        void writeTo(OutputStream to) throws IOException {
+            to.write(bytes, 0, length);
+        }
+
+        /**
+         * Buffers of answers written, for the next ones: a page of 100 tasks is about 100 KB, which the
+         * collector would otherwise allocate, zero and, while the statement runs, copy between the young
+         * generation's spaces on every request (issue #19: half of a list's allocation). At most
+         * {@link #POOLED} buffers of at most {@link #POOLED_BYTES} each are kept (2 MB).
+         */
+        static final int POOLED = 8;
+
+        static final int POOLED_BYTES = 256 * 1024;
+
+        private static final ArrayBlockingQueue<byte[]> POOL = new ArrayBlockingQueue<>(POOLED);
+
+        /** A buffer of at least {@code capacity} bytes from those released, or a new one. */
+        static JsonBytes pooled(int capacity) {
+            byte[] kept = POOL.poll();
+            if (kept != null && kept.length >= capacity) {
+                return new JsonBytes(kept);
+            }
+            return new JsonBytes(capacity);
+        }
+
+        private JsonBytes(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        /** Gives the buffer back for another answer: this one is not used again. */
+        void release() {
+            byte[] b = bytes;
+            bytes = null;
+            length = 0;
+            if (b != null && b.length <= POOLED_BYTES) {
+                POOL.offer(b);
+            }
         }
     }
 }

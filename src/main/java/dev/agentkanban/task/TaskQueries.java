@@ -66,18 +66,34 @@ public class TaskQueries {
      * a task has; grouped here into one row per task (each column has one value at most). Read as eight
      * materialized parts hash-joined to the rows, PostgreSQL set up and ran ~60 plan nodes on every
      * execution, though most pages have one kind of part or none (issue #19, docs/benchmarks.md). The ids
-     * and bits come from one pass over t, so they stay aligned. The column is a left join although every
-     * task has one (of its own workspace, so row-level security never hides it): an inner join made
-     * PostgreSQL expect one row instead of the page.
+     * and bits come from one pass over t, so they stay aligned; the function is not called at all for a page
+     * none of whose rows may have a part (their bits' union is 0: the function call and its own statement
+     * over the bits cost a tenth of such a list's statement, issue #19).
      */
-    private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id"
-            + " left join (select x.task_id, max(x.comment_count) as comment_count, max(x.blockers) as blockers,"
-            + " max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,"
+    private static final String PARTS_JOIN = " left join (select x.task_id, max(x.comment_count) as comment_count,"
+            + " max(x.blockers) as blockers, max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,"
             + " max(x.subtasks_total) as subtasks_total, max(x.items_done) as items_done,"
             + " max(x.items_total) as items_total, max(x.assignees) as assignees, max(x.fields) as fields"
             + " from (select array_agg(r.id) as ids, array_agg(r.view_parts"
-            + " | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as parts from t r) a"
-            + " cross join lateral task_list_parts(a.ids, a.parts) x group by x.task_id) p on p.task_id = t.id";
+            + " | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as parts,"
+            + " bit_or(r.view_parts | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as present"
+            + " from t r) a cross join lateral task_list_parts(a.ids, a.parts) x where a.present <> 0"
+            + " group by x.task_id) p on p.task_id = t.id";
+
+    /**
+     * The rows (t), their column and their parts. The column is a left join although every task has one (of
+     * its own workspace, so row-level security never hides it): an inner join made PostgreSQL expect one row
+     * instead of the page.
+     */
+    private static final String MANY_JOINS = " from t left join board_columns c on c.id = t.column_id" + PARTS_JOIN;
+
+    /**
+     * {@link TaskJsonWriter#COLUMNS} for the rows of one column (:column): its name read once, before the rows,
+     * instead of joined to each of them (hashing the workspace's columns and probing with every row). Every
+     * task of the page is in that column, of the task's own workspace.
+     */
+    private static final String ONE_COLUMNS_JSON = TaskJsonWriter.COLUMNS.replace(
+            "c.name as column_name", "(select c.name from board_columns c where c.id = :column) as column_name");
 
     /**
      * The parts for one row (a task read or written by id): V57's {@code task_parts()}, which runs only
@@ -96,7 +112,11 @@ public class TaskQueries {
     }
 
     private static String view(String columns, String rows, String extra, String order) {
-        return "with t as materialized (" + rows + ") " + columns + extra + MANY_JOINS
+        return view(columns, rows, extra, MANY_JOINS, order);
+    }
+
+    private static String view(String columns, String rows, String extra, String joins, String order) {
+        return "with t as materialized (" + rows + ") " + columns + extra + joins
                 + (order == null ? "" : " order by " + order);
     }
 
@@ -229,30 +249,48 @@ public class TaskQueries {
      * from the statement's columns ({@link TaskJsonWriter}: the same JSON as the view's).
      */
     public byte[] listJson(TaskFilter filter, PageRequest page) {
+        return listJson(filter, page, new TaskJsonWriter.JsonBytes(page.limit() * 1024 + 64))
+                .toByteArray();
+    }
+
+    /**
+     * Writes {@link #listJson}'s page into a buffer of {@link TaskJsonWriter.JsonBytes#pooled} for the caller
+     * to send and release.
+     */
+    TaskJsonWriter.JsonBytes listJsonPooled(TaskFilter filter, PageRequest page) {
+        TaskJsonWriter.JsonBytes out = TaskJsonWriter.JsonBytes.pooled(page.limit() * 1024 + 64);
+        try {
+            return listJson(filter, page, out);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    private TaskJsonWriter.JsonBytes listJson(TaskFilter filter, PageRequest page, TaskJsonWriter.JsonBytes out) {
         Listing l = listing(filter, page);
+        String statement = filter.columnId() == null
+                ? view(TaskJsonWriter.COLUMNS, l.rows, ", " + l.total + " as total", l.order)
+                : view(ONE_COLUMNS_JSON, l.rows, ", " + l.total + " as total", " from t" + PARTS_JOIN, l.order);
         return tx.read(() -> {
             List<Long> totals = new ArrayList<>(1);
-            TaskJsonWriter.JsonBytes out =
-                    new TaskJsonWriter.JsonBytes(page.limit() * 1024 + 64).append("{\"items\":[");
+            out.append("{\"items\":[");
             TaskJsonWriter writer = new TaskJsonWriter(json);
-            jdbc.sql(view(TaskJsonWriter.COLUMNS, l.rows, ", " + l.total + " as total", l.order))
-                    .params(l.params)
-                    .query(rs -> {
-                        if (totals.isEmpty()) {
-                            totals.add(rs.getLong(TaskJsonWriter.COLUMN_COUNT + 1));
-                        } else {
-                            out.append(',');
-                        }
-                        writer.write(out, rs);
-                    });
+            jdbc.sql(statement).params(l.params).query(rs -> {
+                if (totals.isEmpty()) {
+                    totals.add(rs.getLong(TaskJsonWriter.COLUMN_COUNT + 1));
+                } else {
+                    out.append(',');
+                }
+                writer.write(out, rs);
+            });
             return out.append("],\"total\":")
                     .append(Long.toString(total(l, totals)))
                     .append(",\"limit\":")
                     .append(Integer.toString(page.limit()))
                     .append(",\"offset\":")
                     .append(Long.toString(page.offset()))
-                    .append('}')
-                    .toByteArray();
+                    .append('}');
         });
     }
 

@@ -248,6 +248,9 @@ class TaskJsonTest extends ApiTest {
             Response r = http.get("/api/v1/tasks" + query);
             assertThat(r.status()).isEqualTo(200);
             assertThat(withoutTimeInColumn(r.body())).as("%s", f).isEqualTo(withoutTimeInColumn(two[0]));
+            // sent from a buffer kept for the next page: the headers of a byte array's answer, its length exact
+            assertThat(r.header("Content-Type")).contains("application/json");
+            assertThat(r.header("Content-Length")).contains(Integer.toString(r.bytes().length));
         }
     }
 
@@ -332,6 +335,65 @@ class TaskJsonTest extends ApiTest {
                     .isEqualTo(json.writeValueAsString(
                             java.time.Instant.EPOCH.plus(m, java.time.temporal.ChronoUnit.MICROS)));
         }
+    }
+
+    /**
+     * The time in the column, counted by the writer from the statement's {@code now()} and the column's
+     * entry, is what {@code greatest(0, extract(epoch from now() - column_entered_at))::bigint} counted in
+     * PostgreSQL: whole seconds, half a second up, none for an entry at or after now or for none at all.
+     */
+    @Test
+    void theTimeInTheColumnIsCountedAsPostgreSqlCountsIt() {
+        long now = 1_765_000_000_123_456L;
+        List<Long> entries = new ArrayList<>();
+        for (long d : new long[] {
+            0,
+            1,
+            -1,
+            499_999,
+            500_000,
+            500_001,
+            999_999,
+            1_000_000,
+            1_499_999,
+            1_500_000,
+            2_500_000,
+            -499_999,
+            -500_000,
+            -1_500_000,
+            86_399_500_000L,
+            86_400_000_000L,
+            86_400_499_999L,
+            86_400_500_000L,
+            40L * 366 * 86_400_000_000L + 500_000,
+            -3L * 86_400_000_000L
+        }) {
+            entries.add(now - d);
+        }
+        Random random = new Random(1920);
+        for (int i = 0; i < 3000; i++) {
+            long d = random.nextLong(-100_000_000_000L, 20L * 366 * 86_400_000_000L);
+            entries.add(now - (i % 2 == 0 ? d - d % 500_000 : d));
+        }
+        String at = "(timestamptz 'epoch' + %1$s / 1000000 * interval '1 second'"
+                + " + %1$s %% 1000000 * interval '1 microsecond')";
+        List<Long> counted = jdbc.sql("select greatest(0, extract(epoch from " + at.formatted("n") + " - "
+                        + at.formatted("e") + "))::bigint from unnest(?::bigint[]) with ordinality u(e, o),"
+                        + " (select ?::bigint as n) x order by o")
+                .params(entries.toArray(Long[]::new), now)
+                .query(Long.class)
+                .list();
+        assertThat(counted).hasSize(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            assertThat(TaskJsonWriter.secondsBetween(entries.get(i), now))
+                    .as("entered %d, now %d", entries.get(i), now)
+                    .isEqualTo(counted.get(i));
+        }
+        assertThat(TaskJsonWriter.secondsBetween(null, now)).isZero();
+        assertThat(jdbc.sql("select greatest(0, extract(epoch from now() - null::timestamptz))::bigint")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
