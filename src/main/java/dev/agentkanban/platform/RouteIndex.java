@@ -127,7 +127,22 @@ final class RouteIndex {
     }
 
     /** A route a GET may match: its mapping, its handler, and the paths it maps without a pattern. */
-    record Route(RequestMappingInfo info, HandlerMethod handler, Set<String> directPaths) {}
+    record Route(RequestMappingInfo info, HandlerMethod handler, Set<String> directPaths) {
+
+        /** Whether one of the route's path patterns matches {@code path} (or it has none to test). */
+        boolean matches(PathContainer path) {
+            var condition = info.getPathPatternsCondition();
+            if (condition == null || condition.isEmptyPathMapping()) {
+                return true;
+            }
+            for (PathPattern pattern : condition.getPatterns()) {
+                if (pattern.matches(path)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     static final class IndexedMapping extends RequestMappingHandlerMapping {
 
@@ -208,15 +223,22 @@ final class RouteIndex {
          * match. Null when none matches or two are equally good: Spring's lookup then answers.
          */
         private HandlerMethod lookupGet(List<Route> routes, String lookupPath, HttpServletRequest request) {
+            // only the routes whose pattern matches the path: Spring's matching tests the pattern last,
+            // after the method, parameters, headers and media types
+            PathContainer path =
+                    ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication();
             List<Route> direct = new ArrayList<>(1);
+            List<Route> others = new ArrayList<>(2);
             for (Route route : routes) {
                 if (route.directPaths().contains(lookupPath)) {
                     direct.add(route);
+                } else if (route.matches(path)) {
+                    others.add(route);
                 }
             }
             List<Map.Entry<RequestMappingInfo, HandlerMethod>> matches = matches(direct, request);
             if (matches.isEmpty()) {
-                matches = matches(routes, request);
+                matches = matches(others, request);
             }
             if (matches.isEmpty()) {
                 return null;
