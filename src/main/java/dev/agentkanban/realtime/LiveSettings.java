@@ -12,7 +12,6 @@ class LiveSettings {
     final Duration heartbeatInterval;
     final Duration heartbeatTimeout;
     final Duration sendTimeLimit;
-    final int sendBufferBytes;
     final int sendQueueMessages;
     final Duration accessCheckInterval;
 
@@ -21,14 +20,12 @@ class LiveSettings {
             @Value("${kanban.websocket.heartbeat-interval:PT30S}") Duration heartbeatInterval,
             @Value("${kanban.websocket.heartbeat-timeout:PT60S}") Duration heartbeatTimeout,
             @Value("${kanban.websocket.send-time-limit:PT10S}") Duration sendTimeLimit,
-            @Value("${kanban.websocket.send-buffer-bytes:1048576}") int sendBufferBytes,
             @Value("${kanban.websocket.send-queue-messages:1000}") int sendQueueMessages,
             @Value("${kanban.websocket.access-check-interval:PT30S}") Duration accessCheckInterval) {
         this.maxConnections = maxConnections;
         this.heartbeatInterval = heartbeatInterval;
         this.heartbeatTimeout = heartbeatTimeout;
         this.sendTimeLimit = sendTimeLimit;
-        this.sendBufferBytes = sendBufferBytes;
         this.sendQueueMessages = sendQueueMessages;
         this.accessCheckInterval = accessCheckInterval;
     }

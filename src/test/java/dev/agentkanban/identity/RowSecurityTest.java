@@ -38,6 +38,23 @@ class RowSecurityTest extends ApiTest {
     }
 
     /**
+     * A function that runs with its owner's rights resolves names through a path of its own ending in
+     * pg_temp, so that no object a caller's path finds first (a temporary one above all) stands in for
+     * what it means.
+     */
+    @Test
+    void everySecurityDefinerFunctionPinsItsSearchPath() {
+        List<String> definers = jdbc.sql("""
+                select p.proname || ' ' || coalesce(array_to_string(p.proconfig, ','), '') from pg_proc p
+                where p.prosecdef and p.pronamespace = current_schema()::regnamespace order by 1
+                """).query(String.class).list();
+        assertThat(definers)
+                .as("security definer functions and their settings")
+                .isNotEmpty()
+                .allSatisfy(f -> assertThat(f).matches("\\S+ (.*,)?search_path=\\S+, pg_temp(,.*)?"));
+    }
+
+    /**
      * The system policies (kanban.system: the dispatchers and the retention job read across
      * workspaces) are out of a tenant transaction's reach: it does not carry the mark, and even one
      * that sets it stays confined to its workspace.
