@@ -15,10 +15,10 @@
 # (VmHWM) and young/full collections. PROFILE=1 records a JFR profile (JFR_SETTINGS: a .jfc file instead of
 # the JDK's "profile" settings, e.g. one made by `jfr configure --input profile jdk.ExecutionSample#period=1ms`;
 # AB_JAVA_OPTS=-XX:FlightRecorderOptions:stackdepth=1024 for whole stacks); OPS="get_task list_column"
-# measures only those operations.
+# measures only those operations; AB_CONNECTIONS=1 drives them with one connection instead of 8.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=$1; LABEL=$2; DB=${AB_DB:-ab_bench}; DUR=${DUR:-15}; WARM=${WARM:-15}
+JAR=$1; LABEL=$2; DB=${AB_DB:-ab_bench}; DUR=${DUR:-15}; WARM=${WARM:-15}; AB_CONNECTIONS=${AB_CONNECTIONS:-8}
 
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGOPTIONS="-c client_min_messages=warning"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}; JAVA=$JAVA_HOME/bin/java
@@ -52,7 +52,7 @@ pg_ticks() { local pid total=0
   for pid in $(psql -X -At -d postgres -c "select pid from pg_stat_activity where datname = '$DB' and pid <> pg_backend_pid()"); do
     total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo $total; }
 TICK=$(( 1000 / $(getconf CLK_TCK) ))
-w() { wrk -t2 -c8 -d"$2s" --timeout 5s --latency -s "bench/wrk/$1.lua" "$BASE" -- min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" token="$TOKEN"; }
+w() { wrk -t$(( AB_CONNECTIONS < 2 ? AB_CONNECTIONS : 2 )) -c$AB_CONNECTIONS -d"$2s" --timeout 5s --latency -s "bench/wrk/$1.lua" "$BASE" -- min="$MIN_ID" max="$MAX_ID" board="$BOARD" columns="$COLUMNS" token="$TOKEN"; }
 OPS=${OPS:-get_task list_column create_task move_task update_task}
 for op in $OPS; do w $op $WARM >/dev/null; done
 [ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.start name=w settings=${JFR_SETTINGS:-profile} filename=bench/results/ab-$LABEL.jfr >/dev/null

@@ -234,18 +234,23 @@ public class ChangeStream implements SmartLifecycle {
     }
 
     private void dispatch() {
-        long through = horizon.advance();
         if (position == NOT_STARTED) {
-            position = through;
+            position = horizon.advance();
             return;
         }
+        // the look at the horizon and the first batch in one call (issue #19)
+        EventRepository.Round round = horizon.round(position, BATCH);
+        long through = round.through();
+        List<ChangeEvent> read = round.events();
         if (through < position) {
             // the outbox sequence was reset (restore, or tests truncating the table): start over
             position = 0;
+            read = null;
         }
         while (position < through) {
             long after = position;
-            List<ChangeEvent> batch = system.read(() -> repo.allEvents(after, through, BATCH));
+            List<ChangeEvent> batch = read != null ? read : system.read(() -> repo.allEvents(after, through, BATCH));
+            read = null;
             position = batch.size() < BATCH ? through : batch.getLast().eventId();
             for (Handed follower : followers) {
                 follower.add(after, position, batch);

@@ -2,6 +2,7 @@ package dev.agentkanban.events;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,6 +48,36 @@ class EventRepository {
                 .query(this::event)
                 .list();
     }
+
+    /**
+     * One dispatcher round in one call ({@code outbox_round}, V67): a new look at the outbox's horizon
+     * (see FeedHorizon) and every workspace's events after {@code after} up to the horizon that look
+     * proves together with the instance's {@code proven} horizon and its {@code pending} candidates
+     * (drawn ids and the next xid read after each), at most {@code limit}, in id order.
+     */
+    Round round(long after, int limit, long proven, Long[] pendingDrawn, Long[] pendingNext) {
+        return jdbc.sql("select * from outbox_round(?, ?, ?, ?, ?)")
+                .params(after, limit, proven, pendingDrawn, pendingNext)
+                .query(rs -> {
+                    rs.next(); // one row at least: without events, one whose id is null
+                    Round round = new Round(
+                            rs.getLong("drawn"),
+                            rs.getLong("oldest_running"),
+                            rs.getLong("next_xid"),
+                            rs.getLong("through"),
+                            new ArrayList<>());
+                    if (rs.getObject("id") != null) {
+                        int n = 0;
+                        do {
+                            round.events().add(event(rs, n++));
+                        } while (rs.next());
+                    }
+                    return round;
+                });
+    }
+
+    /** What {@link #round} answered: the look (drawn id, oldest running xid, next xid), its horizon, the events. */
+    record Round(long drawn, long oldestRunning, long nextXid, long through, List<ChangeEvent> events) {}
 
     /** The highest id the retention job deleted, if it ever deleted anything. */
     Optional<Long> purgedThrough() {

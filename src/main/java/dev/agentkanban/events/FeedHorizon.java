@@ -43,75 +43,85 @@ class FeedHorizon {
 
     private static final int MAX_PENDING = 64;
 
-    /**
-     * The oldest xid still running in this database (64-bit), and the next xid to be assigned. The
-     * next xid is read without assigning one: age(x) counts from it for a transaction that has no xid
-     * (a snapshot's xmax is not it: it is one past the latest <em>completed</em> xid, and a running
-     * transaction may hold an xid above it); all age() calls of one statement count from the same
-     * value. With no xid running here, the oldest is the next one.
-     */
-    private static final String RUNNING = """
-            with snap as (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin),
-                 ids as (select xmin, xmin + age(xid(xmin::text::xid8)) as next_xid from snap),
-                 here as (select oid from pg_database where datname = current_database()),
-                 running as (
-                     select age(backend_xid) as age from pg_stat_activity
-                     where datid = (select oid from here) and backend_xid is not null
-                     union all
-                     select age(transaction) from pg_prepared_xacts where database = current_database()),
-                 hidden as (
-                     select not pg_has_role('pg_read_all_stats', 'USAGE') and exists (
-                         select 1 from pg_stat_activity where datid = (select oid from here)
-                         and usesysid is not null and not pg_has_role(usesysid, 'USAGE')) as unseen)
-            select case when (select unseen from hidden) then xmin
-                        else next_xid - coalesce((select max(age) from running), 0) end,
-                   next_xid
-            from ids
-            """;
-
     private record Candidate(long drawn, long nextXid) {}
 
     private final JdbcClient jdbc;
+    private final EventRepository events;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<Candidate> pending = new ArrayDeque<>();
     private long confirmed;
 
-    FeedHorizon(JdbcClient jdbc) {
+    FeedHorizon(JdbcClient jdbc, EventRepository events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
-    /** Takes a new look at the database and returns the horizon. */
+    /**
+     * Takes a new look at the database and returns the horizon. The look is one call of
+     * {@code outbox_look()} (V67), which reads, in this order, the sequence's last drawn id, then the
+     * next xid and the oldest xid still running in this database (64-bit). The next xid is read without
+     * assigning one: age(x) counts from it for a transaction that has no xid (a snapshot's xmax is not
+     * it: it is one past the latest <em>completed</em> xid, and a running transaction may hold an xid
+     * above it). With no xid running here, the oldest is the next one.
+     */
     long advance() {
         lock.lock();
         try {
-            // Two statements, in this order: the sequence first, then the next xid and the oldest running one.
-            long drawn = drawn();
-            long[] snapshot = jdbc.sql(RUNNING)
-                    .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+            long[] look = jdbc.sql("select drawn, oldest_running, next_xid from outbox_look()")
+                    .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
                     .single();
-            long oldestRunning = snapshot[0];
-            long nextXid = snapshot[1];
-            if (drawn < confirmed) {
-                // The sequence went backwards (a restore, or tests truncating with RESTART IDENTITY):
-                // everything in the table now is new.
-                confirmed = 0;
-                pending.clear();
-            }
-            Candidate last = pending.peekLast();
-            if (drawn > confirmed && (last == null || drawn > last.drawn())) {
-                if (pending.size() >= MAX_PENDING) {
-                    // Behind a long transaction: the newest candidate covers the one it replaces, later.
-                    pending.pollLast();
-                }
-                pending.addLast(new Candidate(drawn, nextXid));
-            }
-            while (!pending.isEmpty() && pending.peekFirst().nextXid() <= oldestRunning) {
-                confirmed = Math.max(confirmed, pending.pollFirst().drawn());
-            }
-            return confirmed;
+            return record(look[0], look[1], look[2], 0);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The dispatcher's round in one call and one commit (issue #19: it was three transactions): a new
+     * look, as {@link #advance()}, and every workspace's events after {@code after} up to the horizon it
+     * proves, at most {@code limit}, in id order ({@code outbox_round}, V67: the events are read after
+     * the look, in a snapshot of their own). {@link EventRepository.Round#through()} is that horizon.
+     */
+    EventRepository.Round round(long after, int limit) {
+        lock.lock();
+        try {
+            Long[] drawn = pending.stream().map(Candidate::drawn).toArray(Long[]::new);
+            Long[] next = pending.stream().map(Candidate::nextXid).toArray(Long[]::new);
+            EventRepository.Round round = events.round(after, limit, confirmed, drawn, next);
+            record(round.drawn(), round.oldestRunning(), round.nextXid(), round.through());
+            return round;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records a look (the drawn id, then the oldest running and the next xid read after it) and a
+     * horizon proven elsewhere from the same look ({@code proven}, 0 if none), confirms the candidates
+     * the running transactions allow, and returns the horizon. Under the lock.
+     */
+    private long record(long drawn, long oldestRunning, long nextXid, long proven) {
+        if (drawn < confirmed) {
+            // The sequence went backwards (a restore, or tests truncating with RESTART IDENTITY):
+            // everything in the table now is new.
+            confirmed = 0;
+            pending.clear();
+        }
+        Candidate last = pending.peekLast();
+        if (drawn > confirmed && (last == null || drawn > last.drawn())) {
+            if (pending.size() >= MAX_PENDING) {
+                // Behind a long transaction: the newest candidate covers the one it replaces, later.
+                pending.pollLast();
+            }
+            pending.addLast(new Candidate(drawn, nextXid));
+        }
+        confirmed = Math.max(confirmed, proven);
+        while (!pending.isEmpty()
+                && (pending.peekFirst().nextXid() <= oldestRunning
+                        || pending.peekFirst().drawn() <= confirmed)) {
+            confirmed = Math.max(confirmed, pending.pollFirst().drawn());
+        }
+        return confirmed;
     }
 
     /** The highest id drawn from the outbox sequence so far (committed or not). */

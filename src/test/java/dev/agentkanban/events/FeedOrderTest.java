@@ -1,6 +1,7 @@
 package dev.agentkanban.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.TestDatabase;
@@ -32,6 +33,9 @@ class FeedOrderTest extends ApiTest {
 
     @Autowired
     ChangeFeed feed;
+
+    @Autowired
+    ChangeStream stream;
 
     @Test
     void aLowerIdCommittedAfterAHigherOneIsNeitherSkippedNorReordered() throws Exception {
@@ -96,6 +100,42 @@ class FeedOrderTest extends ApiTest {
     @Test
     void concurrentSlowAndFastWritersAreReadExactlyOnceInIdOrder() throws Exception {
         FeedReader reader = FeedReader.fromNow(http, "", jdbc);
+        // read while the writers are busy, so the reader really runs into open transactions
+        List<Long> committed = writeConcurrently("w", reader::drain);
+
+        reader.readUntil(seen -> seen.size() >= committed.size(), WAIT);
+
+        List<Long> expected = committed.stream().sorted().toList();
+        assertThat(reader.seenIds())
+                .as("every committed event exactly once, in id order")
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theDispatcherHandsEveryCommittedEventOnceInIdOrderWhileSlowAndFastWritersRun() throws Exception {
+        // the dispatcher's round reads its horizon and the events in one call (outbox_round, V67)
+        List<Long> live = Collections.synchronizedList(new ArrayList<>());
+        String actor = "live-order-" + System.nanoTime();
+        stream.register(
+                events -> events.stream().filter(e -> e.actor().equals(actor)).forEach(e -> live.add(e.eventId())));
+
+        List<Long> committed = writeConcurrently(actor, Thread::onSpinWait);
+        long last = committed.stream().mapToLong(Long::longValue).max().orElseThrow();
+
+        // delivered in id order: once the last one arrived, every earlier one has
+        await().atMost(WAIT).until(() -> live.contains(last));
+
+        assertThat(List.copyOf(live))
+                .as("every committed event exactly once, in id order")
+                .containsExactlyElementsOf(committed.stream().sorted().toList());
+    }
+
+    /**
+     * Six writers append 15 events each as {@code actor}, each in a transaction of random length, and
+     * roll one in five back; {@code whileBusy} runs again and again until they are done. Answers the
+     * ids committed.
+     */
+    private List<Long> writeConcurrently(String actor, Runnable whileBusy) throws Exception {
         int writers = 6;
         int perWriter = 15;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -106,7 +146,7 @@ class FeedOrderTest extends ApiTest {
                 try (Connection c = connect()) {
                     for (int i = 0; i < perWriter; i++) {
                         ThreadLocalRandom random = ThreadLocalRandom.current();
-                        long id = append(c, "w");
+                        long id = append(c, actor);
                         Thread.sleep(random.nextInt(0, 15)); // a transaction of random length
                         if (random.nextInt(5) == 0) {
                             c.rollback();
@@ -119,21 +159,14 @@ class FeedOrderTest extends ApiTest {
                 return null;
             }));
         }
-        // read while the writers are busy, so the reader really runs into open transactions
         while (done.stream().anyMatch(f -> !f.isDone())) {
-            reader.drain();
+            whileBusy.run();
         }
         for (Future<?> f : done) {
             f.get();
         }
         pool.shutdown();
-
-        reader.readUntil(seen -> seen.size() >= committed.size(), WAIT);
-
-        List<Long> expected = committed.stream().sorted().toList();
-        assertThat(reader.seenIds())
-                .as("every committed event exactly once, in id order")
-                .containsExactlyElementsOf(expected);
+        return List.copyOf(committed);
     }
 
     @Test
