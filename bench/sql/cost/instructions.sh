@@ -9,7 +9,9 @@
 #
 #   bench/sql/cost/instructions.sh DB FILE [SETUP]    e.g. bench/sql/cost/instructions.sh ab_bench bench/sql/cost/move.sql
 #
-# FILE as for backend-cpu.sh (:i, :r, :c), one statement per line. Needs valgrind; about 1-2 minutes a
+# FILE as for backend-cpu.sh (:i, :r, :c), one statement per line. PREP=FILE2 runs FILE2's lines once
+# before them (e.g. PREPARE statements that FILE EXECUTEs, as the service's driver prepares its
+# statements and PostgreSQL keeps their generic plans: bench/sql/cost/move-service*.sql). Needs valgrind; about 1-2 minutes a
 # file on 2 cores. The scratch cluster is left for the next run (rm -rf IR_DIR to drop it).
 set -euo pipefail
 DB=$1; FILE=$(readlink -f "$2"); SETUP=${3:+$(readlink -f "$3")}
@@ -33,11 +35,13 @@ if [ ! -f "$DIR/$TPL.ok" ]; then
 fi
 run() { # instructions of a fresh copy running N statements
   printf 'drop database if exists ir_run\ncreate database ir_run template %s\n' "$TPL" | single postgres >/dev/null 2>&1
-  python3 - "$1" "$FILE" >"$DIR/q.sql" <<'PY'
+  python3 - "$1" "$FILE" "${PREP:-}" >"$DIR/q.sql" <<'PY'
 import random, sys
 n, body = int(sys.argv[1]), open(sys.argv[2]).read().strip()
 random.seed(42)
 print("select set_config('kanban.workspace_id', '1', false), set_config('kanban.actor', 'bench', false)")
+if sys.argv[3]:
+    print(open(sys.argv[3]).read().strip())
 for _ in range(n):
     print(body.replace(':i', str(random.randint(1, 10**12))).replace(':r', str(random.randint(1, 10000)))
           .replace(':c', str(random.randint(1, 4))))

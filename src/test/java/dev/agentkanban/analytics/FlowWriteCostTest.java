@@ -21,7 +21,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * ({@code pg_stat_xact_user_tables}). A create, a move and a status change fold their one history row
  * into the figures (a few rows appended or updated, in three statements since V59, without calling
  * {@code flow_count_change}) and never recompute the task's trail; a title
- * change calls nothing of the flow maintenance beyond the history trigger's scan of its statement.
+ * change calls nothing of the flow maintenance beyond the history trigger's scan of its statement; a
+ * move with a status change writes its two history rows in one statement and folds them in one call
+ * (V65).
  * Counts, not timings: a change that brings back the recomputation on the hot path fails here, and
  * FlowFiguresTest checks that the figures kept are still exactly the recomputation's.
  */
@@ -90,6 +92,35 @@ class FlowWriteCostTest extends ApiTest {
                             .singleRow()
                             .values())
                     .containsExactly(b.col(1), true, "in_progress");
+            // a move into a column of another kind changes the status too: its two history rows are one
+            // statement, folded in one pass (V65), not a second fold reading again what the first wrote
+            assertThat(counted(
+                            c,
+                            b.workspace(),
+                            "update tasks set column_id = " + b.col(2) + ", position = 196608, status = 'completed'"
+                                    + " where id = " + task))
+                    .as("move with a status change")
+                    .isEqualTo(expected(
+                            "flow_after_history_write=1",
+                            "flow_fold_appended=1",
+                            "task_history=2/0/0",
+                            "flow_tasks=0/1/0",
+                            "flow_spans=1/1/0",
+                            "flow_counts=2/0/0",
+                            "flow_counts_daily=2/0/0"));
+            assertThat(jdbc.sql("select h.action from task_history h where h.task_id = :id order by h.id desc limit 2")
+                            .param("id", task)
+                            .query(String.class)
+                            .list())
+                    .containsExactly("status_changed", "moved");
+            assertThat(jdbc.sql("select cur_column, final_status, completed_at is not null as completed,"
+                                    + " lead_seconds is not null as lead"
+                                    + " from flow_tasks where task_id = :id")
+                            .param("id", task)
+                            .query()
+                            .singleRow()
+                            .values())
+                    .containsExactly(b.col(2), "completed", true, true);
         }
     }
 
