@@ -38,6 +38,9 @@ final class BoundDataSource extends DelegatingDataSource {
     private static final ThreadLocal<Boolean> AT_COMMIT = new ThreadLocal<>();
 
     private volatile String settings;
+    /** The settings and a statement as one text, by the statement's text (a read's text is most often a constant). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> carrying =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     BoundDataSource(DataSource target) {
         super(target);
@@ -94,9 +97,7 @@ final class BoundDataSource extends DelegatingDataSource {
     }
 
     private Connection wrap(Connection real) {
-        Bound bound = new Bound(real);
-        return (Connection) Proxy.newProxyInstance(
-                BoundDataSource.class.getClassLoader(), new Class<?>[] {Connection.class}, bound);
+        return new Bound(real);
     }
 
     /**
@@ -120,9 +121,25 @@ final class BoundDataSource extends DelegatingDataSource {
         return known;
     }
 
+    /**
+     * {@code settings} in front of {@code sql}, made once for up to {@value #CARRIED} texts: the driver
+     * looks its parsed statements up by their text, which is cheaper on a string it has already hashed.
+     */
+    private String carrying(String settings, String sql) {
+        String text = carrying.get(sql);
+        if (text == null) {
+            text = settings + ";\n" + sql;
+            if (carrying.size() < CARRIED) {
+                carrying.putIfAbsent(sql, text);
+            }
+        }
+        return text;
+    }
+
+    private static final int CARRIED = 256;
+
     /** One pooled connection: what it still has to send, and what its transaction is bound to. */
-    final class Bound implements java.lang.reflect.InvocationHandler {
-        private final Connection real;
+    final class Bound extends DelegatingConnection {
         /** What the open transaction's next statement must bind (null: nothing). */
         private Binding pending;
         /** What the open transaction is bound to (null: nothing yet). */
@@ -133,7 +150,7 @@ final class BoundDataSource extends DelegatingDataSource {
         private int savepoints;
 
         Bound(Connection real) {
-            this.real = real;
+            super(real);
         }
 
         void bind(Binding binding) {
@@ -141,67 +158,171 @@ final class BoundDataSource extends DelegatingDataSource {
         }
 
         @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            switch (method.getName()) {
-                case "unwrap" -> {
-                    if (args[0] == Bound.class) {
-                        return this;
-                    }
-                }
-                case "isWrapperFor" -> {
-                    if (args[0] == Bound.class) {
-                        return true;
-                    }
-                }
-                case "prepareStatement" -> {
-                    if (args.length == 1 && deferrable()) {
-                        return deferring((String) args[0]);
-                    }
-                    flush(false);
-                    Binding carried = carried();
-                    if (carried != null) {
-                        if (args.length == 1) {
-                            return combined(carried, (String) args[0]);
-                        }
-                        sendAlone(carried);
-                    }
-                }
-                case "prepareCall", "createStatement", "nativeSQL" -> {
-                    flush(false);
-                    Binding carried = carried();
-                    if (carried != null && !method.getName().equals("nativeSQL")) {
-                        sendAlone(carried);
-                    }
-                }
-                case "setSavepoint" -> {
-                    flush(false);
-                    savepoints++;
-                }
-                case "releaseSavepoint" -> savepoints--;
-                case "commit" -> {
-                    if (!deferred.isEmpty()) {
-                        // the writes and the COMMIT in one round trip; the driver then has nothing to send
-                        flush(true);
-                    }
-                    pending = null;
-                    bound = null;
-                }
-                case "rollback", "setAutoCommit", "close" -> {
-                    // the transaction ends (or, rolled back to a savepoint, its settings may be undone)
-                    if (args == null || !(args[0] instanceof java.sql.Savepoint)) {
-                        deferred.clear();
-                        savepoints = 0;
-                    }
-                    pending = null;
-                    bound = null;
-                }
-                default -> {}
+        public PreparedStatement prepareStatement(String sql) throws SQLException {
+            if (deferrable()) {
+                return deferring(sql);
             }
-            return call(real, method, args);
+            flush(false);
+            Binding carried = carried();
+            return carried != null ? combined(carried, sql) : delegate.prepareStatement(sql);
+        }
+
+        @Override
+        public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+            settingsFirst();
+            return delegate.prepareStatement(sql, autoGeneratedKeys);
+        }
+
+        @Override
+        public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+            settingsFirst();
+            return delegate.prepareStatement(sql, columnIndexes);
+        }
+
+        @Override
+        public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+            settingsFirst();
+            return delegate.prepareStatement(sql, columnNames);
+        }
+
+        @Override
+        public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+                throws SQLException {
+            settingsFirst();
+            return delegate.prepareStatement(sql, resultSetType, resultSetConcurrency);
+        }
+
+        @Override
+        public PreparedStatement prepareStatement(
+                String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+            settingsFirst();
+            return delegate.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
+
+        @Override
+        public java.sql.CallableStatement prepareCall(String sql) throws SQLException {
+            settingsFirst();
+            return delegate.prepareCall(sql);
+        }
+
+        @Override
+        public java.sql.CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+                throws SQLException {
+            settingsFirst();
+            return delegate.prepareCall(sql, resultSetType, resultSetConcurrency);
+        }
+
+        @Override
+        public java.sql.CallableStatement prepareCall(
+                String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+            settingsFirst();
+            return delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
+
+        @Override
+        public Statement createStatement() throws SQLException {
+            settingsFirst();
+            return delegate.createStatement();
+        }
+
+        @Override
+        public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+            settingsFirst();
+            return delegate.createStatement(resultSetType, resultSetConcurrency);
+        }
+
+        @Override
+        public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+                throws SQLException {
+            settingsFirst();
+            return delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
+
+        @Override
+        public String nativeSQL(String sql) throws SQLException {
+            flush(false);
+            return delegate.nativeSQL(sql);
+        }
+
+        @Override
+        public java.sql.Savepoint setSavepoint() throws SQLException {
+            flush(false);
+            savepoints++;
+            return delegate.setSavepoint();
+        }
+
+        @Override
+        public java.sql.Savepoint setSavepoint(String name) throws SQLException {
+            flush(false);
+            savepoints++;
+            return delegate.setSavepoint(name);
+        }
+
+        @Override
+        public void releaseSavepoint(java.sql.Savepoint savepoint) throws SQLException {
+            savepoints--;
+            delegate.releaseSavepoint(savepoint);
+        }
+
+        @Override
+        public void commit() throws SQLException {
+            if (!deferred.isEmpty()) {
+                // the writes and the COMMIT in one round trip; the driver then has nothing to send
+                flush(true);
+            }
+            pending = null;
+            bound = null;
+            delegate.commit();
+        }
+
+        @Override
+        public void rollback() throws SQLException {
+            ended();
+            delegate.rollback();
+        }
+
+        /** Rolled back to a savepoint, the transaction goes on, but its settings may be undone. */
+        @Override
+        public void rollback(java.sql.Savepoint savepoint) throws SQLException {
+            pending = null;
+            bound = null;
+            delegate.rollback(savepoint);
+        }
+
+        @Override
+        public void setAutoCommit(boolean autoCommit) throws SQLException {
+            ended();
+            delegate.setAutoCommit(autoCommit);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            ended();
+            delegate.close();
+        }
+
+        /** The transaction ends: nothing waits, nothing is bound. */
+        private void ended() {
+            deferred.clear();
+            savepoints = 0;
+            pending = null;
+            bound = null;
+        }
+
+        /** Before a statement that cannot carry the settings: they go as a statement of their own. */
+        private void settingsFirst() throws SQLException {
+            flush(false);
+            Binding carried = carried();
+            if (carried != null) {
+                sendAlone(carried);
+            }
         }
 
         private boolean deferrable() throws SQLException {
-            return Boolean.TRUE.equals(AT_COMMIT.get()) && savepoints == 0 && pending == null && !real.getAutoCommit();
+            return Boolean.TRUE.equals(AT_COMMIT.get())
+                    && savepoints == 0
+                    && pending == null
+                    && !delegate.getAutoCommit();
         }
 
         /** A statement that records its parameters and, executed, waits for the COMMIT. */
@@ -231,9 +352,9 @@ final class BoundDataSource extends DelegatingDataSource {
                             case "getWarnings", "getResultSet" -> null;
                             case "isClosed", "getMoreResults" -> false;
                             case "getUpdateCount" -> 1;
-                            case "getConnection" -> real;
+                            case "getConnection" -> delegate;
                             case "getParameterMetaData" -> {
-                                try (PreparedStatement described = real.prepareStatement(sql)) {
+                                try (PreparedStatement described = delegate.prepareStatement(sql)) {
                                     yield described.getParameterMetaData();
                                 }
                             }
@@ -252,7 +373,7 @@ final class BoundDataSource extends DelegatingDataSource {
         }
 
         /** Sends the waiting writes (and with {@code commit}, the COMMIT after them) in one round trip. */
-        private void flush(boolean commit) throws Throwable {
+        private void flush(boolean commit) throws SQLException {
             if (deferred.isEmpty()) {
                 return;
             }
@@ -263,7 +384,7 @@ final class BoundDataSource extends DelegatingDataSource {
             if (commit) {
                 sql.append("commit");
             }
-            try (PreparedStatement ps = real.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = delegate.prepareStatement(sql.toString())) {
                 int offset = 0;
                 for (Deferred d : deferred) {
                     int count = 0;
@@ -271,7 +392,7 @@ final class BoundDataSource extends DelegatingDataSource {
                         Object[] args = ((Object[]) call[1]).clone();
                         count = Math.max(count, (Integer) args[0]);
                         args[0] = (Integer) args[0] + offset;
-                        call(ps, (Method) call[0], args);
+                        replay(ps, (Method) call[0], args);
                     }
                     offset += count;
                 }
@@ -282,7 +403,7 @@ final class BoundDataSource extends DelegatingDataSource {
 
         /** What the next statement has to carry: a transaction's pending binding, or an auto-commit read's. */
         private Binding carried() throws SQLException {
-            if (!real.getAutoCommit()) {
+            if (!delegate.getAutoCommit()) {
                 Binding b = pending;
                 if (b != null) {
                     pending = null;
@@ -294,7 +415,7 @@ final class BoundDataSource extends DelegatingDataSource {
         }
 
         private void sendAlone(Binding binding) throws SQLException {
-            try (PreparedStatement ps = real.prepareStatement(settings(real))) {
+            try (PreparedStatement ps = delegate.prepareStatement(settings(delegate))) {
                 ps.setString(1, binding.actor());
                 ps.setString(2, binding.workspaceId());
                 ps.execute();
@@ -302,13 +423,10 @@ final class BoundDataSource extends DelegatingDataSource {
         }
 
         private PreparedStatement combined(Binding binding, String sql) throws SQLException {
-            PreparedStatement ps = real.prepareStatement(settings(real) + ";\n" + sql);
+            PreparedStatement ps = delegate.prepareStatement(carrying(settings(delegate), sql));
             ps.setString(1, binding.actor());
             ps.setString(2, binding.workspaceId());
-            return (PreparedStatement) Proxy.newProxyInstance(
-                    BoundDataSource.class.getClassLoader(),
-                    new Class<?>[] {PreparedStatement.class},
-                    new Combined(ps, binding));
+            return new Combined(ps, binding);
         }
     }
 
@@ -319,76 +437,109 @@ final class BoundDataSource extends DelegatingDataSource {
      * A statement behind the settings: parameter {@code n} is the driver's {@code n + 2}, and the first
      * result (the settings' row) is skipped.
      */
-    private static final class Combined implements java.lang.reflect.InvocationHandler {
+    private static final class Combined extends DelegatingPreparedStatement {
         private static final int SHIFT = 2;
-        private final PreparedStatement real;
         private final Binding binding;
 
         Combined(PreparedStatement real, Binding binding) {
-            this.real = real;
+            super(real);
             this.binding = binding;
         }
 
         @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            String name = method.getName();
-            if (method.getDeclaringClass() == PreparedStatement.class
-                    && name.startsWith("set")
-                    && args != null
-                    && args.length >= 2
-                    && args[0] instanceof Integer index) {
-                Object[] shifted = args.clone();
-                shifted[0] = index + SHIFT;
-                return call(real, method, shifted);
+        protected int parameter(int index) {
+            return index + SHIFT;
+        }
+
+        @Override
+        public ResultSet executeQuery() throws SQLException {
+            delegate.execute();
+            delegate.getMoreResults();
+            return delegate.getResultSet();
+        }
+
+        @Override
+        public int executeUpdate() throws SQLException {
+            delegate.execute();
+            delegate.getMoreResults();
+            return delegate.getUpdateCount();
+        }
+
+        @Override
+        public long executeLargeUpdate() throws SQLException {
+            delegate.execute();
+            delegate.getMoreResults();
+            return delegate.getLargeUpdateCount();
+        }
+
+        @Override
+        public boolean execute() throws SQLException {
+            delegate.execute();
+            return delegate.getMoreResults();
+        }
+
+        @Override
+        public void clearParameters() throws SQLException {
+            delegate.clearParameters();
+            delegate.setString(1, binding.actor());
+            delegate.setString(2, binding.workspaceId());
+        }
+
+        @Override
+        public ParameterMetaData getParameterMetaData() throws SQLException {
+            ParameterMetaData meta = delegate.getParameterMetaData();
+            return (ParameterMetaData) Proxy.newProxyInstance(
+                    BoundDataSource.class.getClassLoader(),
+                    new Class<?>[] {ParameterMetaData.class},
+                    (p, m, a) -> m.getName().equals("getParameterCount")
+                            ? (Object) (meta.getParameterCount() - SHIFT)
+                            : call(
+                                    meta,
+                                    m,
+                                    a != null && a.length == 1 && a[0] instanceof Integer i
+                                            ? new Object[] {i + SHIFT}
+                                            : a));
+        }
+
+        @Override
+        public void addBatch() throws SQLException {
+            throw unbatchable();
+        }
+
+        @Override
+        public void addBatch(String sql) throws SQLException {
+            throw unbatchable();
+        }
+
+        @Override
+        public int[] executeBatch() throws SQLException {
+            throw unbatchable();
+        }
+
+        @Override
+        public long[] executeLargeBatch() throws SQLException {
+            throw unbatchable();
+        }
+
+        private static SQLException unbatchable() {
+            return new SQLException("a statement carrying the request's settings cannot be batched");
+        }
+    }
+
+    /** Replays a recorded parameter setter call on {@code target}. */
+    private static void replay(PreparedStatement target, Method method, Object[] args) throws SQLException {
+        try {
+            method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
             }
-            switch (name) {
-                case "executeQuery" -> {
-                    if (args == null) {
-                        real.execute();
-                        real.getMoreResults();
-                        return real.getResultSet();
-                    }
-                }
-                case "executeUpdate", "executeLargeUpdate" -> {
-                    if (args == null) {
-                        real.execute();
-                        real.getMoreResults();
-                        return name.equals("executeUpdate")
-                                ? (Object) real.getUpdateCount()
-                                : (Object) real.getLargeUpdateCount();
-                    }
-                }
-                case "execute" -> {
-                    if (args == null) {
-                        real.execute();
-                        return real.getMoreResults();
-                    }
-                }
-                case "clearParameters" -> {
-                    real.clearParameters();
-                    real.setString(1, binding.actor());
-                    real.setString(2, binding.workspaceId());
-                    return null;
-                }
-                case "getParameterMetaData" -> {
-                    ParameterMetaData meta = real.getParameterMetaData();
-                    return Proxy.newProxyInstance(
-                            BoundDataSource.class.getClassLoader(),
-                            new Class<?>[] {ParameterMetaData.class},
-                            (p, m, a) -> m.getName().equals("getParameterCount")
-                                    ? (Object) (meta.getParameterCount() - SHIFT)
-                                    : call(
-                                            meta,
-                                            m,
-                                            a != null && a.length == 1 && a[0] instanceof Integer i
-                                                    ? new Object[] {i + SHIFT}
-                                                    : a));
-                }
-                case "addBatch", "executeBatch", "executeLargeBatch" ->
-                    throw new SQLException("a statement carrying the request's settings cannot be batched");
-                default -> {}
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
-            return call(real, method, args);
+            throw new SQLException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 

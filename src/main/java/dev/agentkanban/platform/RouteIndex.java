@@ -5,12 +5,14 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.server.PathContainer;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -39,9 +41,16 @@ final class RouteIndex {
         final List<RequestMappingInfo> own = new ArrayList<>();
         /** The routes of this node and of every node on the way to it. */
         Set<RequestMappingInfo> candidates = Set.of();
+        /** Those of {@link #candidates} a GET may match (no method named, or GET), in registration order. */
+        List<Route> gets = List.of();
 
         /** The routes that could match {@code path}: those of the deepest node its segments lead to. */
         Set<RequestMappingInfo> candidates(PathContainer path) {
+            return node(path).candidates;
+        }
+
+        /** The deepest node {@code path}'s segments lead to. */
+        Node node(PathContainer path) {
             Node node = this;
             for (PathContainer.Element element : path.elements()) {
                 if (element instanceof PathContainer.PathSegment segment) {
@@ -52,7 +61,7 @@ final class RouteIndex {
                     node = child;
                 }
             }
-            return node.candidates;
+            return node;
         }
 
         /**
@@ -89,6 +98,12 @@ final class RouteIndex {
             children.values().forEach(child -> child.accumulate(candidates));
         }
 
+        /** Fills {@link #gets} of this node and those below from {@code routes} (in their order). */
+        void routesForGet(List<Route> routes) {
+            gets = routes.stream().filter(r -> candidates.contains(r.info())).toList();
+            children.values().forEach(child -> child.routesForGet(routes));
+        }
+
         /**
          * The segments a pattern starts with that match only themselves: up to the first one holding a
          * variable or wildcard ({@code { * ?}), or an empty one.
@@ -108,6 +123,24 @@ final class RouteIndex {
                 literals.add(segment);
             }
             return literals;
+        }
+    }
+
+    /** A route a GET may match: its mapping, its handler, and the paths it maps without a pattern. */
+    record Route(RequestMappingInfo info, HandlerMethod handler, Set<String> directPaths) {
+
+        /** Whether one of the route's path patterns matches {@code path} (or it has none to test). */
+        boolean matches(PathContainer path) {
+            var condition = info.getPathPatternsCondition();
+            if (condition == null || condition.isEmptyPathMapping()) {
+                return true;
+            }
+            for (PathPattern pattern : condition.getPatterns()) {
+                if (pattern.matches(path)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -139,9 +172,21 @@ final class RouteIndex {
 
         private void reindex() {
             var parser = getPatternParser();
-            index = parser != null && parser.isCaseSensitive()
-                    ? Node.of(getHandlerMethods().keySet())
-                    : null;
+            if (parser == null || !parser.isCaseSensitive()) {
+                index = null;
+                return;
+            }
+            Map<RequestMappingInfo, HandlerMethod> handlers = getHandlerMethods();
+            Node root = Node.of(handlers.keySet());
+            List<Route> gets = new ArrayList<>();
+            handlers.forEach((info, handler) -> {
+                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+                if (methods.isEmpty() || methods.contains(RequestMethod.GET)) {
+                    gets.add(new Route(info, handler, Set.copyOf(getDirectPaths(info))));
+                }
+            });
+            root.routesForGet(gets);
+            index = root;
         }
 
         @Override
@@ -150,9 +195,16 @@ final class RouteIndex {
             if (root == null || !ServletRequestPathUtils.hasParsedRequestPath(request)) {
                 return super.lookupHandlerMethod(lookupPath, request);
             }
+            Node node = root.node(
+                    ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication());
+            if ("GET".equals(request.getMethod())) {
+                HandlerMethod found = lookupGet(node.gets, lookupPath, request);
+                if (found != null) {
+                    return found;
+                }
+            }
             Set<RequestMappingInfo> previous = CANDIDATES.get();
-            CANDIDATES.set(root.candidates(
-                    ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication()));
+            CANDIDATES.set(node.candidates);
             try {
                 return super.lookupHandlerMethod(lookupPath, request);
             } finally {
@@ -162,6 +214,64 @@ final class RouteIndex {
                     CANDIDATES.set(previous);
                 }
             }
+        }
+
+        /**
+         * Spring's choice for a GET among {@code routes}, made as its lookup makes it (the routes mapping
+         * the path itself first, then all; the best by its comparator; the match's attributes set by its
+         * {@code handleMatch}), without walking every route of the application for the ones that could
+         * match. Null when none matches or two are equally good: Spring's lookup then answers.
+         */
+        private HandlerMethod lookupGet(List<Route> routes, String lookupPath, HttpServletRequest request) {
+            // only the routes whose pattern matches the path: Spring's matching tests the pattern last,
+            // after the method, parameters, headers and media types
+            PathContainer path =
+                    ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication();
+            List<Route> direct = new ArrayList<>(1);
+            List<Route> others = new ArrayList<>(2);
+            for (Route route : routes) {
+                if (route.directPaths().contains(lookupPath)) {
+                    direct.add(route);
+                } else if (route.matches(path)) {
+                    others.add(route);
+                }
+            }
+            List<Map.Entry<RequestMappingInfo, HandlerMethod>> matches = matches(direct, request);
+            if (matches.isEmpty()) {
+                matches = matches(others, request);
+            }
+            if (matches.isEmpty()) {
+                return null;
+            }
+            Map.Entry<RequestMappingInfo, HandlerMethod> best = matches.getFirst();
+            if (matches.size() > 1) {
+                Comparator<RequestMappingInfo> comparator = getMappingComparator(request);
+                matches.sort(Map.Entry.comparingByKey(comparator));
+                best = matches.getFirst();
+                if (comparator.compare(best.getKey(), matches.get(1).getKey()) == 0) {
+                    return null;
+                }
+            }
+            request.setAttribute(BEST_MATCHING_HANDLER_ATTRIBUTE, best.getValue());
+            handleMatch(best.getKey(), lookupPath, request);
+            return best.getValue();
+        }
+
+        private List<Map.Entry<RequestMappingInfo, HandlerMethod>> matches(
+                List<Route> routes, HttpServletRequest request) {
+            List<Map.Entry<RequestMappingInfo, HandlerMethod>> matches = new ArrayList<>(2);
+            for (Route route : routes) {
+                RequestMappingInfo match = super.getMatchingMapping(route.info(), request);
+                if (match != null) {
+                    matches.add(Map.entry(match, route.handler()));
+                }
+            }
+            return matches;
+        }
+
+        /** Spring's own lookup over every route, for comparison (tests). */
+        HandlerMethod lookupBySpring(String lookupPath, HttpServletRequest request) throws Exception {
+            return super.lookupHandlerMethod(lookupPath, request);
         }
 
         @Override

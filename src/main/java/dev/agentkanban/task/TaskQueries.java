@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
@@ -181,8 +182,8 @@ public class TaskQueries {
      */
     public TaskJson getJson(long id) {
         return tx.read(() -> jdbc.sql(GET_JSON)
-                .param("ws", ws())
-                .param("id", id)
+                .param(ws())
+                .param(id)
                 .query((rs, n) -> new TaskJson(
                         new TaskJsonWriter(json)
                                 .write(new TaskJsonWriter.JsonBytes(2048), rs)
@@ -448,10 +449,12 @@ public class TaskQueries {
             "select " + ROW + " from tasks t where t.workspace_id = :ws and t.id = :id and " + NOT_TRASHED;
 
     /**
-     * {@link #getJson}'s statement, made once: the driver and Spring's parameter parsing look it up by
-     * its text on every call, which is cheaper on one string than on one built anew.
+     * {@link #getJson}'s statement, made once and with its parameters by position (:ws, then :id): the
+     * driver looks it up by its text on every call, which is cheaper on one string than on one built
+     * anew, as Spring builds it from a named parameters' text on every call.
      */
-    private static final String GET_JSON = viewOfOne(TaskJsonWriter.COLUMNS, ONE);
+    private static final String GET_JSON =
+            NamedParameterUtils.parseSqlStatementIntoString(viewOfOne(TaskJsonWriter.COLUMNS, ONE));
 
     /** The task (alias t) is on its board: neither archived nor in the trash (V28: only those have a position). */
     static final String ON_BOARD = "t.position is not null";

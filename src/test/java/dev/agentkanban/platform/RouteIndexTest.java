@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.condition.ProducesRequestCondition;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
@@ -39,23 +40,7 @@ class RouteIndexTest extends ApiTest {
     void everyRouteThatMatchesAPathIsACandidateForIt() {
         RouteIndex.Node index = ((RouteIndex.IndexedMapping) mapping).index;
         Set<RequestMappingInfo> routes = mapping.getHandlerMethods().keySet();
-        List<String> paths = new ArrayList<>(List.of(
-                "/",
-                "/api/v1/ta%73ks/7",
-                "/api/v1/tasks/7/",
-                "/api/v1//tasks/7",
-                "/api/v1/tasks;x=1/7",
-                "/API/v1/tasks/7",
-                "/api/v1/boards/7/tasks",
-                "/nowhere/at/all"));
-        for (RequestMappingInfo route : routes) {
-            if (route.getPathPatternsCondition() == null) {
-                continue;
-            }
-            for (PathPattern pattern : route.getPathPatternsCondition().getPatterns()) {
-                paths.add(concrete(pattern.getPatternString()));
-            }
-        }
+        List<String> paths = paths();
         int matched = 0;
         int candidates = 0;
         for (String path : paths) {
@@ -79,6 +64,63 @@ class RouteIndexTest extends ApiTest {
         assertThat(candidates).isLessThan(paths.size() * RequestMethod.values().length * routes.size() / 5);
     }
 
+    /**
+     * A GET's route is chosen among the index's candidates as Spring's lookup chooses it among all the
+     * routes: the same handler (or the same failure), and the same attributes of the match.
+     */
+    @Test
+    void aGetFindsTheRouteSpringsLookupFinds() throws Exception {
+        RouteIndex.IndexedMapping indexed = (RouteIndex.IndexedMapping) mapping;
+        List<String> paths = paths();
+        int found = 0;
+        for (String path : paths) {
+            for (String accept : new String[] {null, "application/json", "text/html", "application/xml", "*/*"}) {
+                MockHttpServletRequest fast = get(path, accept);
+                MockHttpServletRequest spring = get(path, accept);
+                String lookupPath = ServletRequestPathUtils.getParsedRequestPath(fast)
+                        .pathWithinApplication()
+                        .value();
+                Object fastAnswer = answer(() -> indexed.lookupHandlerMethod(lookupPath, fast));
+                Object springAnswer = answer(() -> indexed.lookupBySpring(lookupPath, spring));
+                assertThat(fastAnswer).as("GET " + path + " " + accept).isEqualTo(springAnswer);
+                assertThat(attributes(fast)).as("GET " + path + " " + accept).isEqualTo(attributes(spring));
+                if (fastAnswer instanceof org.springframework.web.method.HandlerMethod) {
+                    found++;
+                }
+            }
+        }
+        assertThat(found).isGreaterThan(paths.size());
+    }
+
+    private static MockHttpServletRequest get(String path, String accept) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+        if (accept != null) {
+            request.addHeader("Accept", accept);
+        }
+        ServletRequestPathUtils.parseAndCache(request);
+        return request;
+    }
+
+    /** The handler found, or the failure's class and message. */
+    private static Object answer(java.util.concurrent.Callable<Object> lookup) {
+        try {
+            return lookup.call();
+        } catch (Exception e) {
+            return e.getClass() + ": " + e.getMessage();
+        }
+    }
+
+    /** The request's attributes but the accepted media types, which Spring caches during a look-up only. */
+    private static java.util.Map<String, Object> attributes(MockHttpServletRequest request) {
+        java.util.Map<String, Object> attributes = new java.util.HashMap<>();
+        for (String name : java.util.Collections.list(request.getAttributeNames())) {
+            if (!name.equals(ProducesRequestCondition.class.getName() + ".MEDIA_TYPES")) {
+                attributes.put(name, request.getAttribute(name));
+            }
+        }
+        return attributes;
+    }
+
     @Test
     void aPatternIsIndexedByTheLiteralSegmentsItStartsWith() {
         assertThat(RouteIndex.Node.literalPrefix("/api/v1/tasks/{id}/move")).containsExactly("api", "v1", "tasks");
@@ -90,6 +132,28 @@ class RouteIndexTest extends ApiTest {
         assertThat(RouteIndex.Node.literalPrefix("/a//b")).containsExactly("a");
         assertThat(RouteIndex.Node.literalPrefix("/a/b/")).containsExactly("a", "b");
         assertThat(RouteIndex.Node.literalPrefix("a/b")).isEmpty();
+    }
+
+    /** A path made from every route's patterns, and some unusual ones. */
+    private List<String> paths() {
+        List<String> paths = new ArrayList<>(List.of(
+                "/",
+                "/api/v1/ta%73ks/7",
+                "/api/v1/tasks/7/",
+                "/api/v1//tasks/7",
+                "/api/v1/tasks;x=1/7",
+                "/API/v1/tasks/7",
+                "/api/v1/boards/7/tasks",
+                "/nowhere/at/all"));
+        for (RequestMappingInfo route : mapping.getHandlerMethods().keySet()) {
+            if (route.getPathPatternsCondition() == null) {
+                continue;
+            }
+            for (PathPattern pattern : route.getPathPatternsCondition().getPatterns()) {
+                paths.add(concrete(pattern.getPatternString()));
+            }
+        }
+        return paths;
     }
 
     /** A path the pattern matches (its variables and wildcards filled in). */
