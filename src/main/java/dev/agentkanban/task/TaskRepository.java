@@ -234,7 +234,8 @@ class TaskRepository {
                 limit 1
                 """);
         if (lock) {
-            sql.append("for update of t skip locked");
+            // no key update: a row held only for its key (an insert referencing the task) is not skipped
+            sql.append("for no key update of t skip locked");
         }
         return jdbc.sql(sql.toString()).params(params).query(Long.class).optional();
     }

@@ -362,10 +362,12 @@ public class Tasks {
      * it for the caller. Claimable: pending, or in progress under a lease that ran out; never claimed
      * by someone else with a live lease, never blocked by an open task. Among equally urgent tasks the
      * one that blocks the most open tasks comes first (finishing it frees the most work). Concurrent
-     * callers skip each other's locked rows ({@code FOR UPDATE SKIP LOCKED}), so two agents never get
-     * the same task. A claimable task whose row another transaction holds only for a moment (an insert
-     * referencing it takes FOR KEY SHARE) is looked for again a few times before the answer is "nothing",
-     * so an agent is not sent away from work that is there. Empty when nothing
+     * callers skip each other's locked rows ({@code FOR NO KEY UPDATE SKIP LOCKED}), so two agents never
+     * get the same task. A row another transaction holds only for its key (an insert referencing the task,
+     * such as the notification fan-out's automatic watch, takes FOR KEY SHARE) is not skipped, so a more
+     * urgent task is never passed over for that: the claim waits the moment for that transaction. A
+     * claimable task held by a claimer or writer is looked for again a few times before the answer is
+     * "nothing", so an agent is not sent away from work that is there. Empty when nothing
      * qualifies; 404 when the board (or the named column) is not in the workspace.
      */
     public Optional<TaskView> claimNext(ClaimNextTask request) {

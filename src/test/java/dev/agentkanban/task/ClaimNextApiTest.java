@@ -2,6 +2,7 @@ package dev.agentkanban.task;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.identity.Role;
@@ -12,12 +13,14 @@ import dev.agentkanban.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,13 +58,7 @@ class ClaimNextApiTest extends ApiTest {
         long[] b = fx.board("Referenced");
         long task = fx.task(b[0], "referenced elsewhere");
         Http agent = agent("referenced-agent");
-        TestDatabase db = TestDatabase.get();
-        try (Connection other = DriverManager.getConnection(db.jdbcUrl, db.username, db.password)) {
-            other.setAutoCommit(false);
-            try (PreparedStatement lock = other.prepareStatement("select id from tasks where id = ? for key share")) {
-                lock.setLong(1, task);
-                lock.executeQuery().close();
-            }
+        try (Connection other = holdingTheKeyOf(task)) {
             // the referencing transaction ends a moment later, as such inserts do
             Thread holder = Thread.ofVirtual().start(() -> {
                 try (PreparedStatement end = other.prepareStatement("select pg_sleep(0.05)")) {
@@ -75,6 +72,56 @@ class ClaimNextApiTest extends ApiTest {
             holder.join();
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             assertThat(r.id()).isEqualTo(task);
+        }
+    }
+
+    /**
+     * A more urgent task whose row another transaction holds only for its key (an insert referencing it:
+     * the notification fan-out's automatic watch of a new task, a comment, a relation) is the one claimed,
+     * not passed over for a less urgent one: the claim waits the moment for that transaction instead of
+     * skipping the row. Only claimers (and writers) of the task itself are skipped.
+     */
+    @Test
+    void aMoreUrgentTaskHeldForItsKeyIsNotPassedOver() throws Exception {
+        long[] b = fx.board("Key held");
+        long medium = fx.task(b[0], "medium");
+        long urgent = fx.task(b[0], "urgent", "priority", "urgent");
+        Http agent = agent("patient-agent");
+        try (Connection other = holdingTheKeyOf(urgent)) {
+            CompletableFuture<Response> claim =
+                    CompletableFuture.supplyAsync(() -> agent.post("/api/v1/tasks/claim-next", obj("board_id", b[0])));
+            // the claim either answers at once (it skipped the held row) or waits for the holder to lock
+            // the task for its change: only then is the holder's transaction ended
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() ->
+                            claim.isDone() || jdbc.sql("""
+                                            select count(*) from pg_stat_activity
+                                            where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0
+                                              and query like '%lock_task_for_change%'
+                                            """).query(Long.class).single() > 0);
+            other.commit();
+            Response r = claim.get(30, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.id()).isEqualTo(urgent).isNotEqualTo(medium);
+        }
+    }
+
+    /**
+     * A connection of its own in a transaction holding the task's row for its key, as an insert
+     * referencing the task does until its transaction ends.
+     */
+    private static Connection holdingTheKeyOf(long task) throws java.sql.SQLException {
+        TestDatabase db = TestDatabase.get();
+        Connection other = DriverManager.getConnection(db.jdbcUrl, db.username, db.password);
+        try (PreparedStatement hold = other.prepareStatement("select id from tasks where id = ? for key share")) {
+            other.setAutoCommit(false);
+            hold.setLong(1, task);
+            hold.executeQuery().close();
+            return other;
+        } catch (java.sql.SQLException e) {
+            other.close();
+            throw e;
         }
     }
 
