@@ -114,7 +114,7 @@ class TaskController {
                 archived,
                 unassigned,
                 TaskFilter.fieldConditions(all));
-        TaskJsonWriter.JsonBytes page = queries.listJsonPooled(filter, PageRequest.of(limit, offset));
+        TaskJsonWriter.JsonBytes page = queries.listJson(filter, PageRequest.of(limit, offset));
         try {
             response.setStatus(HttpStatus.OK.value());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);

@@ -247,28 +247,20 @@ public class TaskQueries {
 
     /**
      * {@link #list}'s page as the API's JSON ({@code {items, total, limit, offset}}), the tasks written
-     * from the statement's columns ({@link TaskJsonWriter}: the same JSON as the view's).
+     * from the statement's columns ({@link TaskJsonWriter}: the same JSON as the view's), into a buffer of
+     * {@link TaskJsonWriter.JsonBytes#pooled} for the caller to send and release.
      */
-    public byte[] listJson(TaskFilter filter, PageRequest page) {
-        return listJson(filter, page, new TaskJsonWriter.JsonBytes(page.limit() * 1024 + 64))
-                .toByteArray();
-    }
-
-    /**
-     * Writes {@link #listJson}'s page into a buffer of {@link TaskJsonWriter.JsonBytes#pooled} for the caller
-     * to send and release.
-     */
-    TaskJsonWriter.JsonBytes listJsonPooled(TaskFilter filter, PageRequest page) {
+    TaskJsonWriter.JsonBytes listJson(TaskFilter filter, PageRequest page) {
         TaskJsonWriter.JsonBytes out = TaskJsonWriter.JsonBytes.pooled(page.limit() * 1024 + 64);
         try {
-            return listJson(filter, page, out);
+            return writeList(filter, page, out);
         } catch (RuntimeException e) {
             out.release();
             throw e;
         }
     }
 
-    private TaskJsonWriter.JsonBytes listJson(TaskFilter filter, PageRequest page, TaskJsonWriter.JsonBytes out) {
+    private TaskJsonWriter.JsonBytes writeList(TaskFilter filter, PageRequest page, TaskJsonWriter.JsonBytes out) {
         Listing l = listing(filter, page);
         String statement = filter.columnId() == null
                 ? view(TaskJsonWriter.COLUMNS, l.rows, ", " + l.total + " as total", l.order)
