@@ -91,7 +91,24 @@ public abstract class ApiTest {
         // pick the truncate as a deadlock's victim against one of them, and then it is simply done again
         for (int attempt = 1; ; attempt++) {
             try {
-                jdbc.sql("truncate " + tables + " restart identity cascade").update();
+                // in one transaction, the outbox's ids carry on from where they were: the dispatchers of
+                // the contexts that stay cached (and the durable cursors) are at an id of the last test
+                // class, and an outbox starting again at 1 would pass such a position unnoticed, its first
+                // events never delivered (LiveLimitsTest lost events 2 to 4 of 61 so after a class that
+                // had made 4 events); production ids never go back
+                jdbc.sql("""
+                        do $reset$
+                        declare
+                            seq constant text := pg_get_serial_sequence('outbox_events', 'id');
+                            last bigint;
+                            called boolean;
+                        begin
+                            execute format('select last_value, is_called from %%s', seq) into last, called;
+                            execute 'truncate %s restart identity cascade';
+                            perform setval(seq, last, called);
+                        end
+                        $reset$
+                        """.formatted(tables)).update();
                 break;
             } catch (org.springframework.dao.PessimisticLockingFailureException deadlock) {
                 if (attempt == 5) {
