@@ -16,6 +16,9 @@
 # the JDK's "profile" settings, e.g. one made by `jfr configure --input profile jdk.ExecutionSample#period=1ms`;
 # AB_JAVA_OPTS=-XX:FlightRecorderOptions:stackdepth=1024 for whole stacks); OPS="get_task list_column"
 # measures only those operations; AB_CONNECTIONS=1 drives them with one connection instead of 8.
+# STATEMENTS=N prints, after each operation, its N statements of most execution time in that window
+# (pg_stat_statements with track = all, so the statements of functions and triggers too, whose time is
+# also in their callers'; the service's and its background work's alike): calls and ms per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$1; LABEL=$2; DB=${AB_DB:-ab_bench}; DUR=${DUR:-15}; WARM=${WARM:-15}; AB_CONNECTIONS=${AB_CONNECTIONS:-8}
@@ -24,6 +27,8 @@ export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGOPTIONS="-c client_min_mes
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}; JAVA=$JAVA_HOME/bin/java
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 psql -X -q -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" >/dev/null
+[ -z "${STATEMENTS:-}" ] || psql -X -q -d "$DB" -c "create extension if not exists pg_stat_statements" \
+  -c "alter database $DB set pg_stat_statements.track = 'all'" >/dev/null
 . bench/common.sh
 PORT=$(free_port) || { echo "no free port in 18080-18180" >&2; exit 1; }
 mkdir -p bench/results
@@ -58,6 +63,7 @@ for op in $OPS; do w $op $WARM >/dev/null; done
 [ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.start name=w settings=${JFR_SETTINGS:-profile} filename=bench/results/ab-$LABEL.jfr >/dev/null
 for op in $OPS; do
   x0=$(psql -X -At -d postgres -c "select xact_commit from pg_stat_database where datname = '$DB'")
+  [ -n "${STATEMENTS:-}" ] && psql -X -q -At -d "$DB" -c "select pg_stat_statements_reset()" >/dev/null
   a0=$(app_ticks); p0=$(pg_ticks); la=$(cut -d' ' -f1 /proc/loadavg)
   out=$(w $op $DUR)
   a=$(( ($(app_ticks) - a0) * TICK )); p=$(( ($(pg_ticks) - p0) * TICK ))
@@ -65,6 +71,12 @@ for op in $OPS; do
   echo "$out" | grep '^BENCH ' | awk -v l="$LABEL" -v op=$op -v a=$a -v p=$p -v la=$la -v x=$x '{
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     r = v["requests"]; printf "%s %-12s %6.0f req/s  app %.2f ms  pg %.2f ms  total %.2f ms/req  PG commits/req %.2f  errors %d  load %s\n", l, op, v["rps"], a/r, p/r, (a+p)/r, x/r, v["non2xx"]+v["socket_errors"], la }'
+  if [ -n "${STATEMENTS:-}" ]; then
+    n=$(echo "$out" | grep '^BENCH ' | tr ' ' '\n' | sed -n 's/^requests=//p')
+    psql -X -q -At -F ' | ' -d "$DB" -c "select round(calls::numeric / $n, 3), round((total_exec_time / $n)::numeric, 4), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+      from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+      order by total_exec_time desc limit $STATEMENTS" | sed 's/^/    calls\/req | ms\/req | /'
+  fi
 done
 [ "${PROFILE:-}" = 1 ] && $JAVA_HOME/bin/jcmd $APP JFR.stop name=w >/dev/null
 gc=$($JAVA_HOME/bin/jstat -gc $APP 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } NR == 2 {

@@ -50,6 +50,11 @@ class WebBoardSocketTest extends MemberPageTest {
     @Test
     void subscribesAppliesEventsAnswersHeartbeatsAndResumesFromTheLastEventAfterADrop() {
         long[] b = fx.board("Socket");
+        // the events pushed below are made up: their ids lie beyond every real one (the board's own
+        // load reports the outbox's end, and the page resumes from the highest id it knows)
+        long e = jdbc.sql("select coalesce(max(id), 0) + 1000 from outbox_events")
+                .query(Long.class)
+                .single();
         browser.openBoard(b[0], null);
         browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 1);
         assertThat((String) socket(0, "url")).contains("/ws?token=");
@@ -58,15 +63,15 @@ class WebBoardSocketTest extends MemberPageTest {
         browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 1);
         assertThat(socket(0, "sent[0]")).isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0]));
 
-        push(0, "{type: 'subscribed', board_id: " + b[0] + ", cursor: 41}");
+        push(0, "{type: 'subscribed', board_id: " + b[0] + ", cursor: " + (e + 41) + "}");
         browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
 
         long id = fx.task(b[0], "made elsewhere", "column_id", b[2]);
         String task = alice.get("/api/v1/tasks/" + id).body();
         push(
                 0,
-                "{event: 'task_created', board_id: " + b[0] + ", event_id: 42, timestamp: new Date().toISOString(),"
-                        + " actor: 'carol', data: {task: " + task + "}}");
+                "{event: 'task_created', board_id: " + b[0] + ", event_id: " + (e + 42)
+                        + ", timestamp: new Date().toISOString()," + " actor: 'carol', data: {task: " + task + "}}");
         WebElement card = browser.card("made elsewhere");
         assertThat(card.findElement(By.cssSelector(".card-actor")).getText()).isEqualTo("carol");
         assertThat(browser.column("To Do")
@@ -77,7 +82,7 @@ class WebBoardSocketTest extends MemberPageTest {
         push(
                 0,
                 "{event: 'task_created', board_id: " + (b[0] + 1000)
-                        + ", event_id: 43, actor: 'x', data: {task: {id: 999999," + " column_id: " + b[2]
+                        + ", event_id: " + (e + 43) + ", actor: 'x', data: {task: {id: 999999," + " column_id: " + b[2]
                         + ", title: 'other board', version: 1, position: 1}}}");
         push(0, "{type: 'heartbeat'}");
         browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 2);
@@ -90,7 +95,7 @@ class WebBoardSocketTest extends MemberPageTest {
         push(1, "{type: 'connected', workspace_id: " + defaultWorkspace + "}");
         browser.until(d -> ((Number) socket(1, "sent.length")).intValue() == 1);
         assertThat(socket(1, "sent[0]"))
-                .isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", 42L));
+                .isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", e + 42));
     }
 
     @Test
