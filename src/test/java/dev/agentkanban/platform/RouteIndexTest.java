@@ -65,35 +65,53 @@ class RouteIndexTest extends ApiTest {
     }
 
     /**
-     * A GET's route is chosen among the index's candidates as Spring's lookup chooses it among all the
-     * routes: the same handler (or the same failure), and the same attributes of the match.
+     * A request's route is chosen among the index's candidates as Spring's lookup chooses it among all the
+     * routes: the same handler (or the same failure: 404, 405, 406, 415), and the same attributes of the
+     * match, for every method the index answers itself and for those it leaves to Spring.
      */
     @Test
-    void aGetFindsTheRouteSpringsLookupFinds() throws Exception {
+    void aRequestFindsTheRouteSpringsLookupFinds() throws Exception {
         RouteIndex.IndexedMapping indexed = (RouteIndex.IndexedMapping) mapping;
         List<String> paths = paths();
-        int found = 0;
-        for (String path : paths) {
-            for (String accept : new String[] {null, "application/json", "text/html", "application/xml", "*/*"}) {
-                MockHttpServletRequest fast = get(path, accept);
-                MockHttpServletRequest spring = get(path, accept);
-                String lookupPath = ServletRequestPathUtils.getParsedRequestPath(fast)
-                        .pathWithinApplication()
-                        .value();
-                Object fastAnswer = answer(() -> indexed.lookupHandlerMethod(lookupPath, fast));
-                Object springAnswer = answer(() -> indexed.lookupBySpring(lookupPath, spring));
-                assertThat(fastAnswer).as("GET " + path + " " + accept).isEqualTo(springAnswer);
-                assertThat(attributes(fast)).as("GET " + path + " " + accept).isEqualTo(attributes(spring));
-                if (fastAnswer instanceof org.springframework.web.method.HandlerMethod) {
-                    found++;
+        java.util.Map<String, Integer> found = new java.util.TreeMap<>();
+        List<String> methods = new java.util.ArrayList<>(RouteIndex.IndexedMapping.FAST);
+        methods.add("HEAD");
+        for (String method : methods) {
+            String[] bodies = method.equals("GET") || method.equals("HEAD") || method.equals("DELETE")
+                    ? new String[] {null}
+                    : new String[] {null, "application/json", "text/plain", "multipart/form-data; boundary=b"};
+            for (String path : paths) {
+                for (String contentType : bodies) {
+                    for (String accept :
+                            new String[] {null, "application/json", "text/html", "application/xml", "*/*"}) {
+                        MockHttpServletRequest fast = request(method, path, contentType, accept);
+                        MockHttpServletRequest spring = request(method, path, contentType, accept);
+                        String lookupPath = ServletRequestPathUtils.getParsedRequestPath(fast)
+                                .pathWithinApplication()
+                                .value();
+                        Object fastAnswer = answer(() -> indexed.lookupHandlerMethod(lookupPath, fast));
+                        Object springAnswer = answer(() -> indexed.lookupBySpring(lookupPath, spring));
+                        String what = method + " " + path + " " + contentType + " " + accept;
+                        assertThat(fastAnswer).as(what).isEqualTo(springAnswer);
+                        assertThat(attributes(fast)).as(what).isEqualTo(attributes(spring));
+                        if (fastAnswer instanceof org.springframework.web.method.HandlerMethod) {
+                            found.merge(method, 1, Integer::sum);
+                        }
+                    }
                 }
             }
         }
-        assertThat(found).isGreaterThan(paths.size());
+        // not vacuous: every method finds routes, GET for most paths
+        assertThat(found.keySet()).containsAll(methods);
+        assertThat(found.get("GET")).isGreaterThan(paths.size());
     }
 
-    private static MockHttpServletRequest get(String path, String accept) {
-        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+    private static MockHttpServletRequest request(String method, String path, String contentType, String accept) {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        if (contentType != null) {
+            request.setContentType(contentType);
+            request.addHeader("Content-Type", contentType);
+        }
         if (accept != null) {
             request.addHeader("Accept", accept);
         }
@@ -144,6 +162,12 @@ class RouteIndexTest extends ApiTest {
                 "/api/v1/tasks;x=1/7",
                 "/API/v1/tasks/7",
                 "/api/v1/boards/7/tasks",
+                "/api/v1/tasks/7/move/",
+                "/api/v1/tasks/7//move",
+                "/api/v1/tasks/7/mo%76e",
+                "/api/v1/tasks/7/move;x=1",
+                "//api/v1/tasks/7/move",
+                "api/v1/tasks/7/move",
                 "/nowhere/at/all"));
         for (RequestMappingInfo route : mapping.getHandlerMethods().keySet()) {
             if (route.getPathPatternsCondition() == null) {
