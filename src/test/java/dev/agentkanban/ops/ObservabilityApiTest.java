@@ -32,6 +32,7 @@ class ObservabilityApiTest extends ApiTest {
                 .containsPattern(
                         "http_server_requests_seconds_bucket\\{[^}]*status=\"200\"[^}]*uri=\"/api/v1/boards\"");
         assertThat(text).contains("http_server_requests_seconds_count{");
+        assertThat(text).as("no long task timer per request").doesNotContain("http_server_requests_active");
         assertThat(text)
                 .contains("hikaricp_connections_active{pool=\"kanban\"}", "hikaricp_connections_max{pool=\"kanban\"}");
         assertThat(text)
