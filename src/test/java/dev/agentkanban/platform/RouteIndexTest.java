@@ -9,6 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.server.PathContainer;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.condition.ProducesRequestCondition;
@@ -150,6 +151,34 @@ class RouteIndexTest extends ApiTest {
         assertThat(RouteIndex.Node.literalPrefix("/a//b")).containsExactly("a");
         assertThat(RouteIndex.Node.literalPrefix("/a/b/")).containsExactly("a", "b");
         assertThat(RouteIndex.Node.literalPrefix("a/b")).isEmpty();
+    }
+
+    @Test
+    void aShapeIsPlainOnlyWhereThePatternsSegmentsAreCountable() {
+        var parser = new org.springframework.web.util.pattern.PathPatternParser();
+        RouteIndex.Shape move = RouteIndex.Shape.of(parser.parse("/api/v1/tasks/{id}/move"));
+        assertThat(move.segments()).isEqualTo(5);
+        assertThat(move.last()).isEqualTo("move");
+        assertThat(RouteIndex.Shape.of(parser.parse("/api/v1/tasks/{id}")).last())
+                .isNull();
+        assertThat(RouteIndex.Shape.of(parser.parse("/files/{*rest}")).segments())
+                .isEqualTo(-1);
+        assertThat(RouteIndex.Shape.of(parser.parse("/a/**")).segments()).isEqualTo(-1);
+        RouteIndex.Shape regex = RouteIndex.Shape.of(parser.parse("/a/{x:[a-z]+}/b"));
+        assertThat(regex.segments()).isEqualTo(3);
+        assertThat(regex.last()).isEqualTo("b");
+        assertThat(RouteIndex.Shape.of(parser.parse("/")).segments()).isEqualTo(-1);
+        RouteIndex.Shape path = RouteIndex.Shape.of(PathContainer.parsePath("/api/v1/tasks/7/move"));
+        assertThat(path.segments()).isEqualTo(5);
+        assertThat(path.last()).isEqualTo("move");
+        assertThat(move.admits(path)).isTrue();
+        assertThat(move.admits(RouteIndex.Shape.of(PathContainer.parsePath("/api/v1/tasks/7/claim"))))
+                .isFalse();
+        for (String unplain : List.of("/api/v1/tasks/7/move/", "/api//v1/tasks/7/move", "/")) {
+            RouteIndex.Shape shape = RouteIndex.Shape.of(PathContainer.parsePath(unplain));
+            assertThat(shape.segments()).as(unplain).isEqualTo(-1);
+            assertThat(move.admits(shape)).as(unplain).isTrue();
+        }
     }
 
     /** A path made from every route's patterns, and some unusual ones. */
