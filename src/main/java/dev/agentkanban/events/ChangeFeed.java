@@ -43,19 +43,51 @@ public class ChangeFeed {
     /**
      * Events after {@code after} (null: from the oldest retained event), optionally of one board.
      * A cursor that points into events already deleted by retention is a 410.
+     *
+     * <p>A reader sees its own writes: every event that committed before the call is on this page or,
+     * when the page is full, a later one. A page ends at the horizon, which may trail the last
+     * commit while a transaction that drew a lower id still runs. So the read takes the events up to
+     * the highest id drawn, and when one of them lies beyond the horizon (committed, but not yet final
+     * in id order) it waits up to {@link #LATEST_WAIT} for the horizon to reach it and reads again.
+     * When nothing committed lies beyond the horizon (the usual case), it answers at once. Past the
+     * wait it answers up to the horizon it has ({@code has_more} false, as the rest is not final
+     * yet): the later events come with a later read, none is skipped.
      */
     public FeedPage read(Long after, Long boardId, int limit) {
         long ws = CurrentRequest.get().workspaceId();
-        long through = horizon.advance();
-        // on the read replica only when it has replayed everything committed up to now, so up to the horizon
-        return replica.readCaughtUp(() -> {
-            long from = after == null ? repo.purgedThrough().orElse(0L) : requireRetained(after);
-            List<ChangeEvent> rows = repo.workspaceEvents(ws, from, through, boardId, limit + 1);
-            boolean more = rows.size() > limit;
-            List<ChangeEvent> items = more ? List.copyOf(rows.subList(0, limit)) : rows;
+        long deadline = System.nanoTime() + LATEST_WAIT.toNanos();
+        FeedHorizon.Look look = horizon.look();
+        while (true) {
+            long through = look.through();
+            long upTo = Math.max(through, look.drawn());
+            // on the read replica only when it has replayed everything committed up to now
+            Page page = replica.readCaughtUp(() -> {
+                long from = after == null ? repo.purgedThrough().orElse(0L) : requireRetained(after);
+                return Page.of(repo.workspaceEvents(ws, from, upTo, boardId, limit + 1), from, through, limit);
+            });
+            if (page.committedBeyond() == 0 || System.nanoTime() >= deadline) {
+                return page.feed();
+            }
+            awaitHorizon(through, page.committedBeyond(), deadline);
+            look = horizon.look();
+        }
+    }
+
+    /**
+     * A page up to the horizon, and the last event read beyond it when the page has room for it
+     * ({@code committedBeyond}, 0 if none): committed, but not final in id order yet.
+     */
+    private record Page(FeedPage feed, long committedBeyond) {
+
+        static Page of(List<ChangeEvent> rows, long from, long through, int limit) {
+            List<ChangeEvent> settled =
+                    rows.stream().filter(e -> e.eventId() <= through).toList();
+            boolean more = settled.size() > limit;
+            List<ChangeEvent> items = more ? List.copyOf(settled.subList(0, limit)) : settled;
             long next = more ? items.getLast().eventId() : Math.max(from, through);
-            return new FeedPage(items, next, more);
-        });
+            long beyond = !more && settled.size() < rows.size() ? rows.getLast().eventId() : 0;
+            return new Page(new FeedPage(items, next, more), beyond);
+        }
     }
 
     /**
@@ -68,16 +100,23 @@ public class ChangeFeed {
      * those events again, never misses one.
      */
     public FeedPage latest() {
-        long drawnBefore = horizon.drawn();
-        long through = horizon.advance();
-        long deadline = System.nanoTime() + LATEST_WAIT.toNanos();
+        FeedHorizon.Look look = horizon.look();
+        long through = awaitHorizon(look.through(), look.drawn(), System.nanoTime() + LATEST_WAIT.toNanos());
+        return new FeedPage(List.of(), through, false);
+    }
+
+    /**
+     * Looks again and again, pausing 1, 2, 4 … 50 ms, until the horizon (last seen: {@code through})
+     * reaches {@code id} or the deadline ({@link System#nanoTime()}) passes. Answers the last horizon seen.
+     */
+    private long awaitHorizon(long through, long id, long deadline) {
         long pauseMillis = 1;
-        while (through < drawnBefore && System.nanoTime() < deadline) {
+        while (through < id && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(pauseMillis).toNanos());
             pauseMillis = Math.min(pauseMillis * 2, 50);
             through = horizon.advance();
         }
-        return new FeedPage(List.of(), through, false);
+        return through;
     }
 
     /**

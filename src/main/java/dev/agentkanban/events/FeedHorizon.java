@@ -65,12 +65,24 @@ class FeedHorizon {
      * above it). With no xid running here, the oldest is the next one.
      */
     long advance() {
+        return look().through();
+    }
+
+    /**
+     * What one look found: the horizon it proves ({@code through}) and the highest id drawn before it
+     * ({@code drawn}). Ids between the two belong to transactions that were running or had just ended;
+     * a later look moves the horizon past them once every transaction that might hold a lower id ended.
+     */
+    record Look(long through, long drawn) {}
+
+    /** As {@link #advance()}, and the highest id drawn before the look. */
+    Look look() {
         lock.lock();
         try {
             long[] look = jdbc.sql("select drawn, oldest_running, next_xid from outbox_look()")
                     .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
                     .single();
-            return record(look[0], look[1], look[2], 0);
+            return new Look(record(look[0], look[1], look[2], 0), look[0]);
         } finally {
             lock.unlock();
         }

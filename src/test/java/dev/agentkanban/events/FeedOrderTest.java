@@ -3,6 +3,9 @@ package dev.agentkanban.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.TestDatabase;
 import java.sql.Connection;
@@ -20,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -191,6 +195,34 @@ class FeedOrderTest extends ApiTest {
             assertThat(cursor.get())
                     .as("the cursor of the feed's end, past the event that committed before the call")
                     .isGreaterThanOrEqualTo(committedBefore);
+        }
+    }
+
+    @Test
+    void aReadHandsOutAnEventThatCommittedBeforeItWhileALowerIdIsStillOpen() throws Exception {
+        long start = feed.horizon();
+        try (Connection running = connect();
+                Connection c = connect()) {
+            // a writer holding a lower id still running: the horizon stays below it until it ends
+            long open = append(running, "still running");
+            long committedBefore = append(c, "committed before the read");
+            c.commit();
+            assertThat(open).isLessThan(committedBefore);
+
+            AtomicReference<FeedPage> page = new AtomicReference<>();
+            RequestContext reader = new RequestContext(defaultWorkspace, "reader", Role.ADMIN);
+            Thread caller = new Thread(() -> page.set(CurrentRequest.runAs(reader, () -> feed.read(start, null, 50))));
+            caller.start();
+            // the read has seen the committed event beyond the horizon and waits (or has already answered)
+            while (caller.isAlive() && caller.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
+            }
+            running.commit();
+            caller.join(WAIT.toMillis());
+
+            assertThat(page.get().items().stream().map(ChangeEvent::eventId))
+                    .as("the reader's own committed write, with the one that ended while it waited")
+                    .containsExactly(open, committedBefore);
         }
     }
 

@@ -72,8 +72,9 @@ public abstract class ApiTest {
             "flyway_schema_history", "the applied migrations",
             "workspaces", "the default workspace stays; every other one is deleted (with all its rows)",
             "webhook_cursor",
-                    "one row, updated and never inserted by the fan-out, which starts over when its"
-                            + " position lies beyond the emptied outbox (ChangeFeed.beyondOutbox)",
+                    "one row, updated and never inserted by the fan-out; the reset keeps the outbox's ids going up,"
+                            + " so its position stays valid (were it beyond the outbox's end, the fan-out would"
+                            + " start over: ChangeFeed.beyondOutbox)",
             "rule_cursor", "likewise for the automation rules' fan-out (rule/RuleEngine)",
             "notification_cursor",
                     "likewise for the notification fan-out, which also makes the row when it is missing: emptied,"
