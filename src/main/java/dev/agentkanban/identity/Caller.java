@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * An authenticated caller: who they are and what their credential allows. {@code scopes} is the API
- * token's scopes, or all scopes for a signed-in session; {@code issuedAt} is when a session was signed
+ * token's scopes, or all scopes for a signed-in session (read and write for a named session); {@code issuedAt} is when a session was signed
  * (null for API tokens).
  */
 public record Caller(
@@ -24,6 +24,9 @@ public record Caller(
         implements RateLimited {
 
     public static final Set<String> ALL_SCOPES = Set.of("read", "write", "admin");
+
+    /** A named session's scopes (POST /api/v1/auth/session): it needs no secret, so never admin. */
+    public static final Set<String> NAMED_SESSION_SCOPES = Set.of("read", "write");
 
     /** One budget per user, whichever of their credentials they use (minting tokens does not multiply it). */
     @Override

@@ -153,7 +153,8 @@ class Credentials {
                                 u.displayName(),
                                 u.kind(),
                                 u.isAdmin(),
-                                Caller.ALL_SCOPES,
+                                // a named session needs no secret: it never carries the admin scope
+                                "session".equals(kind) ? Caller.NAMED_SESSION_SCOPES : Caller.ALL_SCOPES,
                                 "session".equals(kind) ? "session" : "jwt",
                                 jwt.getId(),
                                 jwt.getExpiresAt(),

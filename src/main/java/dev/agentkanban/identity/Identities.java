@@ -277,7 +277,12 @@ public class Identities {
         return session;
     }
 
-    /** Seed 002's named session for agents and local use: a token for an agent identity, created on first use. */
+    /**
+     * Seed 002's named session for agents and local use: a token for an agent identity, created on first
+     * use. It needs no secret, so it resumes only an account a named session made (never a person's, one
+     * an admin made, a directory's or a disabled one), it does not take a name a pending invitation holds
+     * (else anyone could accept that invitation), and it carries the read and write scopes, never admin.
+     */
     public Session agentSession(String username) {
         if (!sessionsEnabled) {
             throw new ApiException(
@@ -288,22 +293,39 @@ public class Identities {
                     null);
         }
         String name = username.trim();
+        boolean[] created = {false};
         User user = tx.execute(s -> {
             Optional<IdentityRepository.Credentials> existing = repo.credentials(name);
             if (existing.isPresent()) {
-                if (existing.get().passwordHash() != null
-                        || !"agent".equals(existing.get().user().kind())) {
+                User found = existing.get().user();
+                if (!repo.madeByNamedSession(found.id())) {
                     throw ApiException.conflict(
-                            "not-an-agent", "'" + name + "' is a person's account; sign in with a password");
+                            "not-a-session-agent",
+                            "'" + name + "' is an account that a named session did not make; sign in with its"
+                                    + " password or use an API token");
                 }
-                return existing.get().user();
+                if (found.disabled()) {
+                    throw new ApiException(
+                            HttpStatus.FORBIDDEN, "account-disabled", "Forbidden", "'" + name + "' is disabled", null);
+                }
+                return found;
+            }
+            if (repo.invited(name)) {
+                throw ApiException.conflict(
+                        "name-invited",
+                        "'" + name + "' has a pending invitation to a workspace; a named session cannot take it");
             }
             long ws = workspaces.defaultWorkspaceId();
             long id = repo.insertUser(name, name, null, "agent", null, false, ws);
+            repo.markMadeByNamedSession(id);
             repo.putMember(ws, id, Role.AGENT);
+            created[0] = true;
             return repo.user(id).orElseThrow();
         });
-        return session(user, "session", "named", false, null);
+        Session session = session(user, "session", "named", false, null);
+        securityLog.record(
+                user.id(), "signed_in", user.id(), null, java.util.Map.of("method", "named", "created", created[0]));
+        return session;
     }
 
     private Session session(User user, String kind, String method, boolean twoFactor, String idToken) {
@@ -570,14 +592,31 @@ public class Identities {
         return repo.invitationsFor(caller.username());
     }
 
-    /** Joins the workspace of an invitation addressed to the caller; 404 when there is none. */
+    /**
+     * Joins the workspace of an invitation addressed to the caller; 404 when there is none. An account a
+     * named session made cannot accept one: anybody can sign in as it (a workspace admin adds it instead).
+     */
     public Member acceptInvitation(Caller caller, long invitationId) {
         return tx.execute(s -> {
+            if (repo.madeByNamedSession(caller.userId())) {
+                throw new ApiException(
+                        HttpStatus.FORBIDDEN,
+                        "named-session-account",
+                        "Forbidden",
+                        "an account a named session made cannot accept invitations; a workspace admin adds it",
+                        null);
+            }
             IdentityRepository.Invitation i = repo.takeInvitation(invitationId, caller.username())
                     .orElseThrow(() -> ApiException.notFound("invitation", invitationId));
             if (repo.role(i.workspaceId(), caller.userId()).isEmpty()) {
                 repo.putMember(i.workspaceId(), caller.userId(), i.role());
             }
+            securityLog.record(
+                    caller.userId(),
+                    "invitation_accepted",
+                    caller.userId(),
+                    i.workspaceId(),
+                    java.util.Map.of("invitation_id", i.id(), "role", i.role().toString(), "new_account", false));
             return repo.members(i.workspaceId()).stream()
                     .filter(m -> m.userId() == caller.userId())
                     .findFirst()

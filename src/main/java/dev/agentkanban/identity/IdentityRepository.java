@@ -43,6 +43,29 @@ class IdentityRepository {
                 .optional();
     }
 
+    /** Whether a named session made this account (V68): only such an account may be resumed by name. */
+    boolean madeByNamedSession(long userId) {
+        return jdbc.sql("select named_session from users where id = :id")
+                .param("id", userId)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
+    void markMadeByNamedSession(long userId) {
+        jdbc.sql("update users set named_session = true where id = :id")
+                .param("id", userId)
+                .update();
+    }
+
+    /** Whether a workspace has a pending invitation for this name (any workspace: invitations are by name). */
+    boolean invited(String username) {
+        return jdbc.sql("select exists (select 1 from workspace_invitations where lower(username) = lower(:u))")
+                .param("u", username)
+                .query(Boolean.class)
+                .single();
+    }
+
     Optional<User> user(long id) {
         return jdbc.sql("select " + USER + " from users where id = :id")
                 .param("id", id)

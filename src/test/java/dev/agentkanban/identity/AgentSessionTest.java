@@ -50,4 +50,107 @@ class AgentSessionTest extends ApiTest {
                         .status())
                 .isEqualTo(422);
     }
+
+    @Test
+    void anAgentAccountAnAdminMadeCannotBeTakenByANamedSession() {
+        Response made = http.post("/api/v1/users", obj("username", "svc-worker", "kind", "agent", "role", "admin"));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+
+        Response s = http.anonymous().post("/api/v1/auth/session", obj("username", "svc-worker"));
+
+        assertThat(s.status()).as(s.body()).isEqualTo(409);
+        assertThat(s.body()).doesNotContain("access_token");
+        assertThat(sessionsOf("svc-worker")).isZero();
+    }
+
+    @Test
+    void aNamedSessionResumesItsOwnAccountWithoutTheAdminScopeEvenWhenMadeAnAdmin() {
+        Response first = http.anonymous().post("/api/v1/auth/session", obj("username", "claude-2"));
+        Response again = http.anonymous().post("/api/v1/auth/session", obj("username", "claude-2"));
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        long id = first.json().get("user").get("id").asLong();
+        assertThat(again.json().get("user").get("id").asLong()).isEqualTo(id);
+        // an admin makes the account an admin of the workspace: a caller without a secret still cannot act as one
+        assertThat(http.put("/api/v1/workspaces/" + defaultWorkspace + "/members/" + id, obj("role", "admin"))
+                        .status())
+                .isEqualTo(200);
+
+        Http agent = http.withToken(again.json().get("access_token").asString());
+        assertThat(agent.get("/api/v1/auth/me")
+                        .json()
+                        .get("scopes")
+                        .valueStream()
+                        .map(n -> n.asString()))
+                .containsExactlyInAnyOrder("read", "write");
+        assertThat(agent.get("/api/v1/security/audit").status()).isEqualTo(403);
+        assertThat(jdbc.sql("""
+                        select count(*) from identity_audit
+                        where action = 'signed_in' and subject_user_id = :u and detail ->> 'method' = 'named'
+                        """).param("u", id).query(Long.class).single())
+                .as("each named session is in the security log")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aDisabledSessionAgentGetsNoSession() {
+        long id = http.anonymous()
+                .post("/api/v1/auth/session", obj("username", "claude-3"))
+                .json()
+                .get("user")
+                .get("id")
+                .asLong();
+        assertThat(http.patch("/api/v1/users/" + id, obj("disabled", true)).status())
+                .isEqualTo(200);
+
+        Response s = http.anonymous().post("/api/v1/auth/session", obj("username", "claude-3"));
+
+        assertThat(s.status()).as(s.body()).isEqualTo(403);
+        assertThat(sessionsOf("claude-3")).isEqualTo(1);
+    }
+
+    @Test
+    void aNamedSessionNeitherTakesAnInvitedNameNorAcceptsAnInvitation() {
+        long other = otherWorkspace("invites");
+        Http otherAdmin = clientFor("other-admin", other, Role.ADMIN);
+        String members = "/api/v1/workspaces/" + other + "/members";
+        // an invitation by a name nobody has yet holds that name
+        assertThat(otherAdmin
+                        .post(members, obj("username", "carol", "role", "admin"))
+                        .status())
+                .isEqualTo(202);
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/session", obj("username", "carol"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(jdbc.sql("select count(*) from users where username = 'carol'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        // an invitation to an account a named session made cannot be accepted by whoever signs in as it
+        Http agent = http.withToken(http.anonymous()
+                .post("/api/v1/auth/session", obj("username", "claude-4"))
+                .json()
+                .get("access_token")
+                .asString());
+        assertThat(otherAdmin
+                        .post(members, obj("username", "claude-4", "role", "admin"))
+                        .status())
+                .isEqualTo(202);
+        long invitation =
+                agent.get("/api/v1/invitations").json().get(0).get("id").asLong();
+
+        Response accepted = agent.post("/api/v1/invitations/" + invitation + "/accept", null);
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(403);
+        assertThat(otherAdmin.get(members).json().findValuesAsString("username"))
+                .containsExactly("other-admin");
+    }
+
+    private long sessionsOf(String username) {
+        return jdbc.sql("select count(*) from user_sessions s join users u on u.id = s.user_id where u.username = :u")
+                .param("u", username)
+                .query(Long.class)
+                .single();
+    }
 }

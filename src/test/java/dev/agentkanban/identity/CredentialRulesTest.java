@@ -216,5 +216,11 @@ class CredentialRulesTest extends ApiTest {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
         assertThat(session.get(members).json().findValuesAsString("username"))
                 .containsExactlyInAnyOrder("founder", "real-person");
+        assertThat(jdbc.sql("""
+                        select count(*) from identity_audit a join users u on u.id = a.subject_user_id
+                        where a.action = 'invitation_accepted' and u.username = 'real-person' and a.workspace_id = :w
+                        """).param("w", ws.id()).query(Long.class).single())
+                .as("the acceptance is in the security log")
+                .isEqualTo(1);
     }
 }
