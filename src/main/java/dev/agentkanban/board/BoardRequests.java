@@ -16,7 +16,7 @@ public final class BoardRequests {
     public record CreateBoard(
             @NotBlank @Size(max = 200) String name,
             @Size(max = 10000) String description,
-            @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
+            @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {}
 
     public record UpdateBoard(
             @NotBlank @Size(max = 200) String name,
@@ -43,7 +43,7 @@ public final class BoardRequests {
     }
 
     public record ReplaceColumns(
-            @NotNull @Size(min = 1, max = 50) List<@Valid ColumnSpec> columns) {}
+            @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {}
 
     public record AddColumn(
             @NotBlank @Size(max = 100) String name,

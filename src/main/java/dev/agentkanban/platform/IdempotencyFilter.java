@@ -84,7 +84,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 || !request.getRequestURI().startsWith("/api/");
     }
 
-    private record Stored(String requestHash, Integer status, byte[] body, String contentType, String location) {}
+    private record Stored(
+            String requestHash, Integer status, byte[] body, String contentType, String location, String etag) {}
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -155,13 +156,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
         try {
             jdbc.sql("""
                     update idempotency_keys set status = :status, response_body = :body,
-                           content_type = :type, location = :location
+                           content_type = :type, location = :location, etag = :etag
                     where workspace_id = :ws and actor = :actor and key = :key
                     """)
                     .param("status", status)
                     .param("body", wrapper.getContentAsByteArray())
                     .param("type", wrapper.getContentType())
                     .param("location", wrapper.getHeader("Location"))
+                    .param("etag", wrapper.getHeader("ETag"))
                     .param("ws", ctx.workspaceId())
                     .param("actor", ctx.actor())
                     .param("key", key)
@@ -210,14 +212,19 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private Optional<Stored> find(RequestScope ctx, String key) {
         return jdbc.sql("""
-                select request_hash, status, response_body, content_type, location from idempotency_keys
+                select request_hash, status, response_body, content_type, location, etag from idempotency_keys
                 where workspace_id = :ws and actor = :actor and key = :key
                 """)
                 .param("ws", ctx.workspaceId())
                 .param("actor", ctx.actor())
                 .param("key", key)
                 .query((rs, n) -> new Stored(
-                        rs.getString(1), (Integer) rs.getObject(2), rs.getBytes(3), rs.getString(4), rs.getString(5)))
+                        rs.getString(1),
+                        (Integer) rs.getObject(2),
+                        rs.getBytes(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6)))
                 .optional();
     }
 
@@ -244,6 +251,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         if (s.location() != null) {
             response.setHeader("Location", s.location());
+        }
+        if (s.etag() != null) {
+            response.setHeader("ETag", s.etag());
         }
         response.setHeader("Idempotent-Replayed", "true");
         if (s.body() != null) {

@@ -1,13 +1,20 @@
 package dev.agentkanban.platform;
 
+import java.time.Instant;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.EnumFeature;
+import tools.jackson.databind.deser.std.StdDeserializer;
+import tools.jackson.databind.ext.javatime.deser.InstantDeserializer;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
@@ -37,6 +44,42 @@ public class JsonLimits {
     @Bean
     JsonMapperBuilderCustomizer noFractionalIntegers() {
         return mapper -> mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /** An enum by name only: {@code "status": 2} is a 422, not the third status. */
+    @Bean
+    JsonMapperBuilderCustomizer noEnumsByNumber() {
+        return mapper -> mapper.enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+    }
+
+    /**
+     * A time read from JSON lies in the years 1 to 9999 ({@link #sane(Instant)}): a date beyond them is
+     * a 422 naming the field, where PostgreSQL would refuse it (or the driver overflow) after the read.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer instantsInRange() {
+        return mapper -> mapper.addModule(new SimpleModule("instants-in-range")
+                .addDeserializer(Instant.class, new StdDeserializer<Instant>(Instant.class) {
+                    @Override
+                    public Instant deserialize(JsonParser p, DeserializationContext ctxt) {
+                        Instant read = InstantDeserializer.INSTANT.deserialize(p, ctxt);
+                        if (read != null && !sane(read)) {
+                            throw new IllegalArgumentException(OUT_OF_RANGE);
+                        }
+                        return read;
+                    }
+                }));
+    }
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    /** The message for a time outside {@link #sane(Instant)}'s years. */
+    public static final String OUT_OF_RANGE = "must lie between the years 1 and 9999";
+
+    /** Whether a time lies in the years 1 to 9999, which every part of the service can store and show. */
+    public static boolean sane(Instant t) {
+        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
     }
 
     /** The parser limit a failure ran into, when it is one: found anywhere along the cause chain. */

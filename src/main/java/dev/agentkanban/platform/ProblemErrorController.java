@@ -33,6 +33,10 @@ class ProblemErrorController implements ErrorController {
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(Problems.databaseUnavailable());
         }
+        ApiException malformed = ProblemHandler.malformedParameters(error);
+        if (malformed != null) {
+            error = malformed;
+        }
         while (error != null
                 && !(error instanceof ApiException)
                 && error.getCause() != null

@@ -167,6 +167,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        ApiException malformed = malformedParameters(e);
+        if (malformed != null) {
+            return respond(Problems.of(malformed));
+        }
         log.error("unexpected failure", e);
         return respond(Problems.of(
                 HttpStatus.INTERNAL_SERVER_ERROR,
@@ -174,6 +178,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Internal error",
                 "the server could not complete the request",
                 null));
+    }
+
+    /**
+     * A 400 when the container could not decode the query string or form body ({@code %ZZ}, an escape
+     * that is not UTF-8, too many parameters): Tomcat throws when the parameters are first read, which may
+     * be in a filter or an argument resolver. Null when {@code e} is something else. Also used for
+     * exceptions that left the servlet (ProblemErrorController).
+     */
+    static ApiException malformedParameters(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.tomcat.util.http.InvalidParameterException) {
+                return new ApiException(
+                        HttpStatus.BAD_REQUEST,
+                        "malformed-parameters",
+                        "Bad request",
+                        "the query string or form body cannot be decoded: a %-escape that is not valid"
+                                + " UTF-8, or too many parameters",
+                        null);
+            }
+        }
+        return null;
     }
 
     @Override

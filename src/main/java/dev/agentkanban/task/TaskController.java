@@ -1,6 +1,7 @@
 package dev.agentkanban.task;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Versions;
@@ -28,6 +29,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -98,7 +100,7 @@ class TaskController {
                 boardId,
                 columnId,
                 list(TaskStatus.class, "status", status),
-                list(Priority.class, "priority", priority),
+                list(priority, TaskController::priority),
                 epic,
                 assignee,
                 tag,
@@ -280,14 +282,28 @@ class TaskController {
     }
 
     private static <E extends Enum<E>> List<E> list(Class<E> type, String field, String csv) {
+        return list(csv, s -> WireEnums.parse(type, field, s));
+    }
+
+    /** A comma-separated filter's values, each read by {@code parse}. */
+    private static <E> List<E> list(String csv, Function<String, E> parse) {
         if (csv == null || csv.isBlank()) {
             return List.of();
         }
         return Arrays.stream(csv.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
-                .map(s -> WireEnums.parse(type, field, s))
+                .map(parse)
                 .toList();
+    }
+
+    /** A priority as the bodies take it ({@code critical} is {@code urgent}, seed 002), or a 422 naming the filter. */
+    private static Priority priority(String value) {
+        try {
+            return Priority.fromWire(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("priority", e.getMessage());
+        }
     }
 
     /** Accepts an ISO-8601 instant or a date (meaning its start, UTC). */
@@ -295,13 +311,18 @@ class TaskController {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant read;
         try {
-            return value.length() == 10
+            read = value.length() == 10
                     ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
                     : java.time.OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
         }
+        if (!JsonLimits.sane(read)) {
+            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
+        }
+        return read;
     }
 
     private static ResponseEntity<TaskView> withEtag(TaskView task) {

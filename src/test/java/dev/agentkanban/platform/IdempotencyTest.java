@@ -104,6 +104,9 @@ class IdempotencyTest extends ApiTest {
         Response replay = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "held-up");
         assertThat(replay.header("Idempotent-Replayed")).hasValue("true");
         assertThat(replay.body()).isEqualTo(created.body());
+        assertThat(created.header("ETag")).isPresent();
+        assertThat(replay.header("ETag")).as("the replay's ETag").isEqualTo(created.header("ETag"));
+        assertThat(replay.header("Location")).isEqualTo(created.header("Location"));
         assertThat(boardsNamed(name)).isEqualTo(1);
     }
 

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.task.TaskFixtures;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,29 @@ class ProtocolHygieneTest extends ApiTest {
                 .doesNotContain("Exception")
                 .doesNotContain("at dev.")
                 .doesNotContain("java.");
+    }
+
+    @Test
+    void anUndecodableQueryStringIsA400Problem() throws IOException {
+        String token = identities.issueToken(admin.id(), "raw", List.of("read"));
+        URI base = URI.create(http.base());
+        // java.net.URI refuses these, so the request goes out by hand
+        for (String query : List.of("q=%ZZ", "x=%E0%A4", "limit=%ZZ")) {
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream()
+                        .write(("GET /api/v1/tasks?" + query + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                                        + token + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer)
+                        .as(query)
+                        .startsWith("HTTP/1.1 400")
+                        .contains("application/problem+json")
+                        .contains("malformed-parameters")
+                        .doesNotContain("Exception");
+            }
+        }
     }
 
     @Test

@@ -401,6 +401,10 @@ class TaskApiTest extends ApiTest {
                     .as(q)
                     .isEqualTo(ids(base + q).size());
         }
+        long u = fx.task(b[0], "Outage", "priority", "critical");
+        assertThat(ids(base + "&priority=critical"))
+                .as("critical is urgent in a filter as in a body")
+                .containsExactly(u);
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.task.TaskFixtures;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +181,46 @@ class BadInputTest extends ApiTest {
                         "{\"columns\": [{\"id\": 987654, \"name\": \"A\"}]}",
                         422),
                 Arguments.of("no columns at all", "PUT", "/api/v1/boards/BOARD/columns", "{\"columns\": []}", 422),
+                Arguments.of("a null column", "PUT", "/api/v1/boards/BOARD/columns", "{\"columns\": [null]}", 422),
+                Arguments.of(
+                        "board with a null column",
+                        "POST",
+                        "/api/v1/boards",
+                        "{\"name\": \"b\", \"columns\": [null]}",
+                        422),
+                Arguments.of(
+                        "due date beyond a long's milliseconds",
+                        "POST",
+                        "/api/v1/tasks",
+                        "{\"board_id\": BOARD, \"title\": \"t\", \"due_date\": \"+1000000000-12-31T23:59:59Z\"}",
+                        422),
+                Arguments.of(
+                        "due date beyond the database's years",
+                        "PATCH",
+                        "/api/v1/tasks/TASK",
+                        "{\"due_date\": \"+300000-01-01T00:00:00Z\"}",
+                        422),
+                Arguments.of(
+                        "due date before year 1",
+                        "PUT",
+                        "/api/v1/tasks/TASK",
+                        "{\"title\": \"t\", \"due_date\": \"-1000000000-01-01T00:00:00Z\"}",
+                        422),
+                Arguments.of(
+                        "due filter beyond year 9999",
+                        "GET",
+                        "/api/v1/tasks?due_before=%2B300000-01-01T00:00:00Z",
+                        null,
+                        422),
+                Arguments.of("status by its number", "PATCH", "/api/v1/tasks/TASK", "{\"status\": 2}", 422),
+                Arguments.of("owner by its number", "PATCH", "/api/v1/tasks/TASK", "{\"owner\": 1}", 422),
+                Arguments.of(
+                        "column kind by its number",
+                        "POST",
+                        "/api/v1/boards",
+                        "{\"name\": \"b\", \"columns\": [{\"name\": \"A\", \"kind\": 5}]}",
+                        422),
+                Arguments.of("undecodable form body", "POST", "/api/v1/auth/login", "username=%ZZ&password=x", 400),
                 Arguments.of("negative limit", "GET", "/api/v1/tasks?limit=-1", null, 422),
                 Arguments.of("non-numeric offset", "GET", "/api/v1/boards?offset=x", null, 422),
                 Arguments.of("non-numeric id", "GET", "/api/v1/tasks/abc", null, 404),
@@ -249,6 +291,11 @@ class BadInputTest extends ApiTest {
         Response r;
         if (name.equals("unsupported media type")) {
             r = http.send(method, p, null, "Content-Type", "application/x-www-form-urlencoded");
+        } else if (name.equals("undecodable form body")) {
+            r = http.execute(HttpRequest.newBuilder(URI.create(http.base() + p))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(b))
+                    .build());
         } else if (name.equals("patch bad If-Match")) {
             r = http.send(method, p, b, "If-Match", "version-three");
         } else {
