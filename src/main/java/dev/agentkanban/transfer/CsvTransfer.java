@@ -292,6 +292,7 @@ class CsvTransfer {
     }
 
     private CsvReport write(List<Parsed> rows, BoardTarget target, List<String> ignored, Progress progress) {
+        repo.takeImportTurn(CurrentRequest.get().workspaceId());
         Optional<Board> found = targets.find(target, target.name());
         boolean create = found.isEmpty();
         Board board = found.orElseGet(

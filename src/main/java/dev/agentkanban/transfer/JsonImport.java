@@ -43,8 +43,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.type.TypeReference;
@@ -162,25 +164,32 @@ class JsonImport {
         Roles.require(Role.MEMBER);
         return tx.write(() -> {
             RequestContext ctx = CurrentRequest.get();
+            repo.takeImportTurn(ctx.workspaceId());
             if (repo.boardCount(ctx.workspaceId()) > 0) {
                 throw ApiException.conflict(
                         "workspace-not-empty",
                         "a workspace document is restored only into a workspace without boards; this one has boards");
             }
-            try (JsonParser p = json.createParser(in)) {
+            JsonParser parser = json.createParser(in);
+            try (JsonParser p = parser) {
                 // the history arrives row by row: the flow figures are rebuilt once, set-based, at the end
                 return flowFigures.deferred(
                         ctx.workspaceId(), () -> new Reader(ctx.workspaceId(), ctx.actor(), p, progress).read());
             } catch (StreamConstraintsException e) {
                 throw JsonLimits.refused(e);
             } catch (StreamReadException e) {
-                throw ApiException.badRequest("the document is not valid JSON: " + e.getOriginalMessage()
-                        + (e.getLocation() == null
-                                ? ""
-                                : " (line " + e.getLocation().getLineNr() + ", column "
-                                        + e.getLocation().getColumnNr() + ")"));
+                throw ApiException.badRequest(
+                        "the document is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+            } catch (JacksonException e) {
+                // valid JSON, but a value of another type than its place needs (a title that is an object,
+                // a position that is text): named by where the reader was
+                throw invalid("document", "holds a value of the wrong type" + at(parser.currentLocation()));
             }
         });
+    }
+
+    private static String at(TokenStreamLocation where) {
+        return where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
     }
 
     /** One pass over the document; old ids map to new ones as they are written. */

@@ -143,6 +143,7 @@ class TodoImport {
 
     private TodoReport importInto(Document doc, BoardTarget target, boolean dryRun, Progress progress) {
         RequestContext ctx = CurrentRequest.get();
+        repo.takeImportTurn(ctx.workspaceId());
         String name = target.name() != null ? target.name() : DEFAULT_BOARD;
         Optional<Board> found = targets.find(target, DEFAULT_BOARD);
         boolean create = found.isEmpty();

@@ -37,6 +37,18 @@ class TransferRepository {
         this.json = json;
     }
 
+    /**
+     * Makes the workspace's imports take turns until the caller's transaction ends: a second run of the
+     * same file started while the first runs then finds its tasks (a second run adds nothing) instead of
+     * adding them again beside it, and a restore finds the workspace no longer empty.
+     */
+    void takeImportTurn(long workspaceId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended('kanban.import:' || :ws, 0))")
+                .param("ws", workspaceId)
+                .query((rs, n) -> 1)
+                .list();
+    }
+
     /** A task already on a board, as the idempotence check of an import sees it. */
     record Existing(long id, long columnId, String title, String originalId) {}
 

@@ -478,6 +478,20 @@ class JsonTransferApiTest extends ApiTest {
         // the task's rule is the database's (tasks_status_check, kept by the write trigger since V61)
         assertThat(refusedByTheDatabase.status()).isEqualTo(422);
         assertThat(refusedByTheDatabase.json().get("type").asString()).endsWith("/constraint");
+        // valid JSON with a value of another type than its place needs: a 422 saying where, never a 500
+        for (Map.Entry<String, Object> wrong : Map.<String, Object>of(
+                        "occurrence_count", "many",
+                        "title", Map.of("x", 1),
+                        "metadata", List.of(1),
+                        "position", "first",
+                        "tags", List.of(1, Map.of("a", 1)))
+                .entrySet()) {
+            ObjectNode doc = (ObjectNode) Http.JSON.readTree(good);
+            ((ObjectNode) doc.get("boards").get(0).get("tasks").get(0))
+                    .set(wrong.getKey(), Http.JSON.valueToTree(wrong.getValue()));
+            Response r = restore(target, doc.toString());
+            assertThat(r.status()).as(wrong.getKey() + ": " + r.body()).isBetween(400, 499);
+        }
 
         assertThat(snapshot(jdbc)).isEqualTo(before);
         assertThat(restore(

@@ -5,6 +5,7 @@ import static dev.agentkanban.transfer.TransferFixtures.post;
 import static dev.agentkanban.transfer.TransferFixtures.snapshot;
 import static dev.agentkanban.transfer.TransferFixtures.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
@@ -12,11 +13,17 @@ import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** TODO.md import and export over HTTP: every line variant, dry run, idempotence, all-or-nothing, round trip. */
@@ -38,6 +45,48 @@ class TodoImportApiTest extends ApiTest {
                 .filter(t -> t.get("title").toString().startsWith(titleStart))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no task " + titleStart));
+    }
+
+    @Autowired
+    private DataSource dataSource;
+
+    @Test
+    void aSecondRunStartedWhileTheFirstRunsAddsNothing() throws Exception {
+        String file = "## To Do\n- [ ] one (id:1)\n- [ ] two (id:2)\n- [ ] three\n";
+        CompletableFuture<Response> first;
+        CompletableFuture<Response> second;
+        try (Connection holder = dataSource.getConnection();
+                Statement s = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            // the first run has made its board and waits to write its tasks
+            s.execute("lock table tasks in share mode");
+            first = CompletableFuture.supplyAsync(() -> importTodo(board("Twice at once"), file));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting() == 1);
+            second = CompletableFuture.supplyAsync(() -> importTodo(board("Twice at once"), file));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting() == 2);
+            holder.commit();
+        }
+        Response a = first.get(30, TimeUnit.SECONDS);
+        Response b = second.get(30, TimeUnit.SECONDS);
+
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(b.status()).as(b.body()).isEqualTo(200);
+        assertThat(jdbc.sql("select count(*) from boards where name = 'Twice at once'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(tasks(jdbc, boardId(jdbc, defaultWorkspace, "Twice at once")))
+                .hasSize(3);
+        assertThat(b.json().get("imported").asInt() + a.json().get("imported").asInt())
+                .isEqualTo(3);
+    }
+
+    /** Sessions of this database waiting for a lock (a table's or an advisory one). */
+    private long waiting() {
+        return jdbc.sql("select count(*) from pg_locks l join pg_database d on d.oid = l.database"
+                        + " where d.datname = current_database() and not l.granted")
+                .query(Long.class)
+                .single();
     }
 
     @Test
