@@ -1,6 +1,7 @@
 package dev.agentkanban.transfer;
 
 import dev.agentkanban.board.ColumnKind;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import java.time.Instant;
@@ -60,20 +61,50 @@ final class TodoMarkdown {
 
         /** The section a {@code ## } heading names, or null when it names none. */
         static Section ofHeading(String heading) {
-            String n = heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-            if (n.contains("backlog") || n.contains("notyet")) {
+            // whole words, so that "Photo documentation" is not "to do" nor "Auto-documentation" either
+            List<String> w = words(heading);
+            if (has(w, "backlog") || has(w, "not", "yet")) {
                 return BACKLOG;
             }
-            if (n.contains("inprogress")) {
+            if (has(w, "in", "progress") || has(w, "inprogress")) {
                 return IN_PROGRESS;
             }
-            if (n.contains("todo")) {
+            if (has(w, "to", "do") || has(w, "todo")) {
                 return TODO;
             }
-            if (n.contains("completed") || n.equals("done")) {
+            if (has(w, "completed") || (w.size() == 1 && w.getFirst().equals("done"))) {
                 return DONE;
             }
             return null;
+        }
+
+        /** The heading's runs of letters, lower-cased. */
+        private static List<String> words(String heading) {
+            List<String> words = new ArrayList<>();
+            StringBuilder word = new StringBuilder();
+            for (int i = 0; i < heading.length(); i++) {
+                char c = Character.toLowerCase(heading.charAt(i));
+                if (c >= 'a' && c <= 'z') {
+                    word.append(c);
+                } else if (!word.isEmpty()) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                }
+            }
+            if (!word.isEmpty()) {
+                words.add(word.toString());
+            }
+            return words;
+        }
+
+        /** Whether {@code phrase} appears in {@code words} as consecutive words. */
+        private static boolean has(List<String> words, String... phrase) {
+            for (int i = 0; i + phrase.length <= words.size(); i++) {
+                if (words.subList(i, i + phrase.length).equals(List.of(phrase))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Where a column of this kind is written back: review and blocked work counts as in progress. */
@@ -119,6 +150,10 @@ final class TodoMarkdown {
     record Document(List<Item> items, List<Warning> warnings) {}
 
     static final int MAX_TITLE = 500;
+    /** A task's description holds at most this many characters. */
+    static final int MAX_DESCRIPTION = 100_000;
+    /** The JSON's keys beyond the known ones go into the task's metadata (64 KB in all) up to this size. */
+    static final int MAX_EXTRA = 60_000;
     /** A checklist item's text, and how many items a task keeps (as {@code task/Checklists}). */
     static final int MAX_ITEM_TEXT = 500;
 
@@ -175,6 +210,8 @@ final class TodoMarkdown {
         List<Warning> warnings = new ArrayList<>();
         Section section = null;
         boolean fenced = false;
+        int fenceOpened = 0;
+        int fencedTasks = 0;
         // the indentation of the section's last task line: a checkbox line indented further is its checklist item
         int taskIndent = -1;
         List<String> lines = text.lines().toList();
@@ -182,11 +219,23 @@ final class TodoMarkdown {
             int number = i + 1;
             String line =
                     i == 0 && lines.get(i).startsWith("\uFEFF") ? lines.get(i).substring(1) : lines.get(i);
+            if (line.indexOf('\u0000') >= 0) {
+                line = line.replace("\u0000", "");
+                warnings.add(
+                        new Warning(number, "NUL characters removed (a task's text cannot hold them)", line.strip()));
+            }
             if (LineShape.isFence(line)) {
                 fenced = !fenced;
+                if (fenced) {
+                    fenceOpened = number;
+                    fencedTasks = 0;
+                }
                 continue;
             }
             if (fenced) {
+                if (LineShape.task(line) != null || LineShape.isTaskLike(line)) {
+                    fencedTasks++;
+                }
                 continue;
             }
             String heading = LineShape.heading(line);
@@ -227,6 +276,14 @@ final class TodoMarkdown {
                 continue;
             }
             items.add(task(number, where, task.checked(), rest, warnings));
+        }
+        if (fenced && fencedTasks > 0) {
+            // a closed fence is code on purpose; one that never closes more likely lost its end
+            warnings.add(new Warning(
+                    fenceOpened,
+                    "a code fence opened here never closes: the " + fencedTasks
+                            + " task line(s) after it were read as code, not imported",
+                    lines.get(fenceOpened - 1).strip()));
         }
         return new Document(List.copyOf(items), List.copyOf(warnings));
     }
@@ -324,15 +381,16 @@ final class TodoMarkdown {
                 }
             }
         }
-        String title = text;
-        String description = null;
-        if (text.codePointCount(0, text.length()) > MAX_TITLE) {
-            title = text.substring(0, text.offsetByCodePoints(0, MAX_TITLE - 1)) + "…";
-            description = text;
+        String[] titled = titled(number, text, rest, warnings);
+        String title = titled[0];
+        String description = titled[1];
+        if (JSON.writeValueAsBytes(extra).length > MAX_EXTRA) {
             warnings.add(new Warning(
                     number,
-                    "title longer than " + MAX_TITLE + " characters; shortened, the whole text is the description",
-                    rest));
+                    "the JSON's other keys take more than " + MAX_EXTRA + " bytes (task metadata holds 64 KB);"
+                            + " left out",
+                    rest.length() > 200 ? rest.substring(0, 200) + "…" : rest));
+            extra = new LinkedHashMap<>();
         }
         return new Item(
                 number,
@@ -365,15 +423,37 @@ final class TodoMarkdown {
             "status",
             "cancel_reason");
 
+    /**
+     * A task's title and description from its text: the text itself, or when longer than
+     * {@link #MAX_TITLE}, shortened, with the whole text (up to {@link #MAX_DESCRIPTION}) as the description.
+     */
+    private static String[] titled(int number, String text, String line, List<Warning> warnings) {
+        if (text.codePointCount(0, text.length()) <= MAX_TITLE) {
+            return new String[] {text, null};
+        }
+        String title = text.substring(0, text.offsetByCodePoints(0, MAX_TITLE - 1)) + "…";
+        String description = text;
+        String shown = line.length() > 200 ? line.substring(0, 200) + "…" : line;
+        if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION) {
+            description = text.substring(0, text.offsetByCodePoints(0, MAX_DESCRIPTION - 1)) + "…";
+            warnings.add(new Warning(
+                    number,
+                    "text longer than " + MAX_DESCRIPTION + " characters; the title and the description are shortened",
+                    shown));
+        } else {
+            warnings.add(new Warning(
+                    number,
+                    "title longer than " + MAX_TITLE + " characters; shortened, the whole text is the description",
+                    shown));
+        }
+        return new String[] {title, description};
+    }
+
     /** An unreadable line: imported open, medium, with the raw text as its title. */
     private static Item plain(int number, Section section, boolean checked, String raw, List<Warning> warnings) {
-        String title = raw;
-        String description = null;
-        if (raw.codePointCount(0, raw.length()) > MAX_TITLE) {
-            title = raw.substring(0, raw.offsetByCodePoints(0, MAX_TITLE - 1)) + "…";
-            description = raw;
-            warnings.add(new Warning(number, "title longer than " + MAX_TITLE + " characters; shortened", raw));
-        }
+        String[] titled = titled(number, raw, raw, warnings);
+        String title = titled[0];
+        String description = titled[1];
         return new Item(
                 number,
                 section,
@@ -472,6 +552,9 @@ final class TodoMarkdown {
             Instant instant = parseTime(raw);
             if (instant == null) {
                 warn(name + " '" + raw + "' is not a timestamp; kept in metadata only");
+            } else if (!JsonLimits.sane(instant)) {
+                warn(name + " '" + raw + "' lies outside the years 1 to 9999; kept in metadata only");
+                instant = null;
             }
             return new Time(raw, instant);
         }

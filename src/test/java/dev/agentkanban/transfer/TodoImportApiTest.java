@@ -190,6 +190,29 @@ class TodoImportApiTest extends ApiTest {
     }
 
     @Test
+    void linesTheDatabaseCouldNotHoldAreImportedAsWellAsTheyCanBeAndReportedByLine() {
+        String file = "## To Do\n"
+                + "- [ ] nul \u0000 char\n"
+                + "- [ ] far future {\"created_at\": \"+99999-01-01T00:00:00Z\"}\n"
+                + "- [ ] big extra {\"blob\": \"" + "b".repeat(70_000) + "\"}\n"
+                + "- [ ] " + "word ".repeat(30_000) + "\n";
+
+        Response plan = importTodo(board("Unholdable") + "&dry_run=true", file);
+        Response run = importTodo(board("Unholdable"), file);
+
+        assertThat(run.status()).as(run.body()).isEqualTo(200);
+        assertThat(run.json().get("imported").asInt()).isEqualTo(4);
+        assertThat(run.json()
+                        .get("warnings")
+                        .valueStream()
+                        .map(w -> w.get("line").asInt()))
+                .containsExactlyInAnyOrder(2, 3, 4, 5);
+        assertThat(plan.json().get("warnings")).isEqualTo(run.json().get("warnings"));
+        assertThat(task(boardId(jdbc, defaultWorkspace, "Unholdable"), "nul").get("title"))
+                .isEqualTo("nul  char");
+    }
+
+    @Test
     void aDryRunAgainstAnImportedBoardPlansToSkipEverything() {
         importTodo(board("Dry again"), variants);
         Map<String, Long> before = snapshot(jdbc);

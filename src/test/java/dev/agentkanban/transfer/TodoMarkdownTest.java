@@ -1,6 +1,7 @@
 package dev.agentkanban.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
@@ -51,6 +52,45 @@ class TodoMarkdownTest {
                 .hasSize(2);
         assertThat(item("Not yet section task").section()).isEqualTo(Section.BACKLOG);
         assertThat(item("Working on it").section()).isEqualTo(Section.IN_PROGRESS);
+    }
+
+    @Test
+    void aHeadingNamesASectionByWholeWordsOnly() {
+        Document d = TodoMarkdown.parse("""
+                ## Completed
+                - [x] done one
+                ## Photo documentation
+                - [x] done two
+                ## Auto-documentation notes
+                - [x] done three
+                ## 🚧 In Progress (2)
+                - [ ] going
+                ## TO-DO, sprint 3
+                - [ ] next
+                ## Done
+                - [x] shipped
+                """);
+        assertThat(d.items())
+                .extracting(Item::title, Item::section)
+                .containsExactly(
+                        tuple("done one", Section.DONE),
+                        tuple("done two", Section.DONE),
+                        tuple("done three", Section.DONE),
+                        tuple("going", Section.IN_PROGRESS),
+                        tuple("next", Section.TODO),
+                        tuple("shipped", Section.DONE));
+    }
+
+    @Test
+    void aFenceThatNeverClosesIsReportedWithTheTasksItHid() {
+        Document d = TodoMarkdown.parse("## To Do\n- [ ] before\n```bash\nmake\n## In Progress\n- [ ] a\n- [x] b\n");
+        assertThat(d.items()).extracting(Item::title).containsExactly("before");
+        assertThat(d.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(3);
+            assertThat(w.message()).contains("never closes").contains("2 task line");
+        });
+        Document closed = TodoMarkdown.parse("## To Do\n```\n- [ ] example\n```\n- [ ] real\n");
+        assertThat(closed.warnings()).isEmpty();
     }
 
     @Test
