@@ -162,35 +162,73 @@ public class Tasks {
                 ? boards.resolveColumn(
                         tx.read(() -> boards.require(loadUnlocked(id).boardId())), null, patch.column())
                 : null;
-        return tx.write(() -> {
-            ColumnLock target = patch.moves()
-                    ? lockDestination(id, named != null ? named.id() : patch.columnId(), "column_id")
-                    : null;
-            TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
-            Task t = locked.task();
-            if (target != null) {
-                requireSameBoard(t, target, named != null ? "column" : "column_id");
-            }
-            respectClaim(t, overrides.force());
-            t.edit(patch);
-            if (patch.changesFields()) {
-                t.setCustomFields(fields.apply(t.boardId(), t.customFields(), patch.fields(), patch.replacesFields()));
-            }
-            EventType event = EventType.TASK_UPDATED;
-            Map<String, Object> extra = new HashMap<>();
-            if (target != null && target.column().id() != t.columnId()) {
-                extra.put("from_column_id", t.columnId());
-                relocate(target.board(), t, target.column(), Placement.END, Task.StatusOnMove.FOLLOW_COLUMN, target);
-                event = EventType.TASK_MOVED;
-            }
-            if (patch.status() != null && patch.status() != t.status()) {
-                t.changeStatus(patch.status(), patch.cancelReason());
-                if (t.status() == TaskStatus.COMPLETED) {
-                    event = EventType.TASK_COMPLETED;
+        boolean statusMoves = patch.status() != null && !patch.moves();
+        return whileInPlace(() -> {
+            Task before = statusMoves ? loadUnlocked(id) : null;
+            return tx.write(() -> {
+                ColumnLock target = patch.moves()
+                        ? lockDestination(id, named != null ? named.id() : patch.columnId(), "column_id")
+                        : null;
+                // a status alone moves the task as the lifecycle endpoints do; its column is locked first
+                Board board =
+                        statusMoves && before.status() != patch.status() ? boards.require(before.boardId()) : null;
+                BoardColumn implied = board == null ? null : columnForStatus(board, before, patch.status());
+                if (implied != null) {
+                    boards.lockColumn(implied.id());
                 }
-            }
-            return publish(event, save(locked, overrides), extra);
+                TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
+                Task t = locked.task();
+                if (before != null) {
+                    requireInPlace(before, t);
+                }
+                if (target != null) {
+                    requireSameBoard(t, target, named != null ? "column" : "column_id");
+                }
+                respectClaim(t, overrides.force());
+                t.edit(patch);
+                if (patch.changesFields()) {
+                    t.setCustomFields(
+                            fields.apply(t.boardId(), t.customFields(), patch.fields(), patch.replacesFields()));
+                }
+                EventType event = EventType.TASK_UPDATED;
+                Map<String, Object> extra = new HashMap<>();
+                if (target != null && target.column().id() != t.columnId()) {
+                    extra.put("from_column_id", t.columnId());
+                    relocate(
+                            target.board(), t, target.column(), Placement.END, Task.StatusOnMove.FOLLOW_COLUMN, target);
+                    event = EventType.TASK_MOVED;
+                }
+                if (target != null && patch.status() != null) {
+                    requireStatusFits(patch.status(), target.column());
+                }
+                if (patch.status() != null && patch.status() != t.status()) {
+                    t.changeStatus(patch.status(), patch.cancelReason());
+                    if (t.status() == TaskStatus.COMPLETED) {
+                        event = EventType.TASK_COMPLETED;
+                    }
+                }
+                if (implied != null && implied.id() != t.columnId()) {
+                    extra.put("from_column_id", t.columnId());
+                    relocate(board, t, implied, Placement.END, Task.StatusOnMove.KEEP);
+                    event = t.status() == TaskStatus.COMPLETED ? EventType.TASK_COMPLETED : EventType.TASK_MOVED;
+                }
+                return publish(event, save(locked, overrides), extra);
+            });
         });
+    }
+
+    /** A done column holds completed (or cancelled) tasks only, and completed tasks sit in a done column. */
+    private static void requireStatusFits(TaskStatus status, BoardColumn column) {
+        boolean fits = column.isDone()
+                ? status == TaskStatus.COMPLETED || status == TaskStatus.CANCELLED
+                : status != TaskStatus.COMPLETED;
+        if (!fits) {
+            throw ApiException.conflict(
+                    "status-column-conflict",
+                    "status '" + status + "' does not fit column '" + column.name() + "' ("
+                            + column.kind() + "): a done column holds completed tasks, and a completed task"
+                            + " sits in a done column");
+        }
     }
 
     public void delete(long id, Long expectedVersion) {
@@ -623,25 +661,81 @@ public class Tasks {
             EventType event,
             TargetRule rule,
             Consumer<Task> change) {
-        Task before = loadUnlocked(id);
-        return tx.write(() -> {
-            Board board = boards.require(before.boardId());
-            BoardColumn target = rule.target(board, before);
-            if (target != null && target.id() != before.columnId()) {
-                boards.lockColumn(target.id());
-            }
-            TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
-            Task t = locked.task();
-            respectClaim(t, overrides.force());
-            long from = t.columnId();
-            change.accept(t);
-            if (target != null && target.id() != t.columnId()) {
-                // the explicit transition decided the status, not the column rule
-                relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
-            }
-            return publish(
-                    event, save(locked, overrides), from != t.columnId() ? Map.of("from_column_id", from) : Map.of());
+        return whileInPlace(() -> {
+            Task before = loadUnlocked(id);
+            return tx.write(() -> {
+                Board board = boards.require(before.boardId());
+                BoardColumn target = rule.target(board, before);
+                if (target != null && target.id() != before.columnId()) {
+                    boards.lockColumn(target.id());
+                }
+                TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
+                Task t = locked.task();
+                requireInPlace(before, t);
+                respectClaim(t, overrides.force());
+                long from = t.columnId();
+                change.accept(t);
+                if (target != null && target.id() != t.columnId()) {
+                    // the explicit transition decided the status, not the column rule
+                    relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
+                }
+                return publish(
+                        event,
+                        save(locked, overrides),
+                        from != t.columnId() ? Map.of("from_column_id", from) : Map.of());
+            });
         });
+    }
+
+    /**
+     * Thrown inside a write that chose a target column from the task as read before its lock, when the
+     * locked task turns out to be in another column (a move committed in between): the write is rolled
+     * back and run again ({@link #whileInPlace}), as the column to lock first may now be another.
+     */
+    private static final class MovedMeanwhile extends RuntimeException {
+        MovedMeanwhile() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void requireInPlace(Task before, Task locked) {
+        if (locked.columnId() != before.columnId()) {
+            throw new MovedMeanwhile();
+        }
+    }
+
+    /** Runs {@code write} again while a move beats it ({@link MovedMeanwhile}), a few times, then a 409. */
+    private static TaskView whileInPlace(java.util.function.Supplier<TaskView> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (MovedMeanwhile e) {
+                if (attempt == 3) {
+                    throw ApiException.conflict("task-moved", "the task kept moving while this ran; try again");
+                }
+            }
+        }
+    }
+
+    /**
+     * Where a status set by a PATCH or PUT takes the task from its column, as the lifecycle endpoints move
+     * it (null: it stays): completed into the board's first done column, pending or in progress out of a
+     * done column (in progress from a waiting or done column into the first in-progress column).
+     */
+    private static BoardColumn columnForStatus(Board board, Task t, TaskStatus status) {
+        BoardColumn current = column(board, t.columnId());
+        BoardColumn target = switch (status) {
+            case COMPLETED -> current.isDone() ? null : board.firstOfKind(ColumnKind.DONE);
+            case PENDING -> current.isDone() ? board.reopenColumn() : null;
+            case IN_PROGRESS -> {
+                boolean waiting =
+                        current.kind() == ColumnKind.BACKLOG || current.kind() == ColumnKind.TODO || current.isDone();
+                BoardColumn working = board.firstOfKind(ColumnKind.IN_PROGRESS);
+                yield !waiting ? null : working != null ? working : current.isDone() ? board.reopenColumn() : null;
+            }
+            case CANCELLED -> null;
+        };
+        return target == null || target.id() == current.id() ? null : target;
     }
 
     /**

@@ -2,26 +2,75 @@ package dev.agentkanban.task;
 
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
+import dev.agentkanban.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Many writers on one board at once: nothing lost, nothing duplicated, order and history intact. */
 class ConcurrentMovesTest extends ApiTest {
+
+    @Test
+    void aCompleteThatAMoveOvertakesStillEndsInTheDoneColumn() throws Exception {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Overtaken");
+        long id = fx.task(b[0], "finish me", "column_id", b[3]);
+        assertThat(http.post("/api/v1/tasks/" + id + "/complete", null).status())
+                .isEqualTo(200);
+        TestDatabase db = TestDatabase.get();
+        CompletableFuture<Response> complete;
+        try (Connection mover = DriverManager.getConnection(db.jdbcUrl, db.username, db.password)) {
+            mover.setAutoCommit(false);
+            try (Statement s = mover.createStatement()) {
+                s.execute("select id from tasks where id = " + id + " for update");
+            }
+            // the complete reads the task (done, in Done: no column to move to) and waits for its lock
+            complete = CompletableFuture.supplyAsync(() -> http.post("/api/v1/tasks/" + id + "/complete", null));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting() > 0);
+            // meanwhile a move takes the task back to To Do, reopened
+            try (Statement s = mover.createStatement()) {
+                s.execute("select set_config('kanban.actor', 'mover', true), set_config('kanban.workspace_id', '"
+                        + defaultWorkspace + "', true)");
+                s.execute("update tasks set column_id = " + b[2]
+                        + ", status = 'pending', completed_at = null, position = 987654321 where id = " + id);
+            }
+            mover.commit();
+        }
+        Response done = complete.get(30, TimeUnit.SECONDS);
+
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(done.json().get("status").asString()).isEqualTo("completed");
+        assertThat(done.json().get("column_id").asLong())
+                .as("completed, so in the done column, though it was read there before the move")
+                .isEqualTo(b[4]);
+    }
+
+    /** Lock requests waiting (a row lock's wait is on a transaction id, which names no database). */
+    private long waiting() {
+        return jdbc.sql("select count(*) from pg_locks where not granted")
+                .query(Long.class)
+                .single();
+    }
 
     @Test
     void sixteenThreadsMovingTasksLeaveEveryTaskOnceInAStrictOrderWithConsistentHistory() throws Exception {

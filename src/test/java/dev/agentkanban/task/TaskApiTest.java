@@ -310,6 +310,47 @@ class TaskApiTest extends ApiTest {
     }
 
     @Test
+    void aStatusSetByPatchMovesTheTaskAsTheEndpointsDoAndMustFitAColumnSentWithIt() {
+        long[] b = fx.board("Patch status moves");
+        long id = fx.task(b[0], "p", "column_id", b[2]);
+        String task = "/api/v1/tasks/" + id;
+
+        JsonNode completed = http.patch(task, obj("status", "completed")).json();
+        assertThat(completed.get("column_id").asLong())
+                .as("completed: into the done column")
+                .isEqualTo(b[4]);
+        assertThat(completed.get("completed_at").isNull()).isFalse();
+        JsonNode pending = http.patch(task, obj("status", "pending")).json();
+        assertThat(pending.get("column_id").asLong())
+                .as("pending: out of the done column")
+                .isEqualTo(b[2]);
+        assertThat(pending.get("completed_at").isNull()).isTrue();
+
+        // a status and a column that contradict each other change nothing
+        long version = http.get(task).json().get("version").asLong();
+        assertThat(http.patch(task, obj("column_id", b[4], "status", "pending")).status())
+                .isEqualTo(409);
+        assertThat(http.patch(task, obj("column_id", b[1], "status", "completed"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(http.get(task).json().get("version").asLong()).isEqualTo(version);
+
+        // in progress: into the in-progress column, under its WIP limit like a start
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 1))
+                        .status())
+                .isEqualTo(200);
+        fx.task(b[0], "already working", "column_id", b[3]);
+        assertThat(http.patch(task, obj("status", "in_progress")).status()).isEqualTo(409);
+        assertThat(http.get(task).json().get("status").asString()).isEqualTo("pending");
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 2))
+                        .status())
+                .isEqualTo(200);
+        JsonNode started = http.patch(task, obj("status", "in_progress")).json();
+        assertThat(started.get("column_id").asLong()).isEqualTo(b[3]);
+        assertThat(started.get("status").asString()).isEqualTo("in_progress");
+    }
+
+    @Test
     void aClaimIsExclusiveUntilReleased() {
         long[] b = fx.board("Claims");
         long id = fx.task(b[0], "claim me");
