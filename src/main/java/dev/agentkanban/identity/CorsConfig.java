@@ -34,14 +34,19 @@ class CorsConfig {
                     "Idempotency-Key",
                     "X-Workspace-Id",
                     "X-Tenant-Id",
-                    "X-Session-Id"));
+                    "X-Session-Id",
+                    // a browser's MCP client (Streamable HTTP at /mcp)
+                    "Mcp-Session-Id",
+                    "Mcp-Protocol-Version",
+                    "Last-Event-ID"));
             config.setExposedHeaders(List.of(
                     "ETag",
                     "Location",
                     "Retry-After",
                     "Idempotent-Replayed",
                     "X-RateLimit-Limit",
-                    "X-RateLimit-Remaining"));
+                    "X-RateLimit-Remaining",
+                    "Mcp-Session-Id"));
             config.setMaxAge(3600L);
             source.registerCorsConfiguration("/**", config);
         }

@@ -623,9 +623,20 @@ final class TodoMarkdown {
             List<Check> checklist) {}
 
     /** A whole file: a title line, then the four sections in order (empty ones too, so the file shows the frame). */
+    /** The text on one line: every line break (CR, LF, and Unicode's line and paragraph separators) a space. */
+    static String oneLine(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029' || c == '\u0085' ? ' ' : c);
+        }
+        return sb.toString();
+    }
+
     static String write(String title, Map<Section, List<Line>> sections) {
         StringBuilder out = new StringBuilder();
-        out.append("# ").append(title).append("\n");
+        // one line, whatever the board's name holds: a line break in it would start lines of its own
+        out.append("# ").append(oneLine(title)).append("\n");
         for (Section section : Section.values()) {
             out.append("\n## ").append(section.heading).append("\n\n");
             for (Line line : sections.getOrDefault(section, List.of())) {
@@ -633,7 +644,7 @@ final class TodoMarkdown {
                 for (Check item : line.checklist()) {
                     out.append("  ")
                             .append(item.done() ? "- [x] " : "- [ ] ")
-                            .append(item.text().replace('\n', ' ').replace('\r', ' '))
+                            .append(oneLine(item.text()))
                             .append("\n");
                 }
             }
@@ -659,7 +670,7 @@ final class TodoMarkdown {
         if (t.owner() != null) {
             out.append('[').append(t.owner()).append("] ");
         }
-        out.append(t.title().replace('\n', ' ').replace('\r', ' '));
+        out.append(oneLine(t.title()));
         Map<String, Object> json = new LinkedHashMap<>();
         if (t.createdAt() != null) {
             json.put("created_at", t.createdAt());

@@ -253,6 +253,15 @@ public final class TransferCli {
             for (int n = 1; Files.exists(backup) && Files.mismatch(backup, file) != -1; n++) {
                 backup = file.resolveSibling(file.getFileName() + ".backup." + n);
             }
+            if (!Files.exists(backup)
+                    && Files.getFileStore(file)
+                            .supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+                // no more readable than the file it copies (a 600 file's backup is not world-readable)
+                Files.createFile(
+                        backup,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                Files.getPosixFilePermissions(file)));
+            }
             Files.write(backup, bytes);
             return backup;
         } catch (IOException e) {

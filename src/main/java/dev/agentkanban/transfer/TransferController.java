@@ -74,9 +74,10 @@ class TransferController {
             @RequestBody byte[] body,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
-            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
+        boolean dryRun = dryRun(dryRunFlag);
         return progress.track(
                 progressId,
                 "todo-md",
@@ -85,15 +86,32 @@ class TransferController {
                 p -> todoImport.run(text(body, type), BoardTarget.of(boardId, board), dryRun, p));
     }
 
+    /**
+     * The {@code dry_run} flag: absent is a real run; present without a value ({@code ?dry_run}) is a dry
+     * run, as a flag reads; otherwise true/false (also yes/no, on/off, 1/0), anything else a 422. A bare
+     * flag used to read as false and ran the import for real.
+     */
+    static boolean dryRun(String flag) {
+        if (flag == null) {
+            return false;
+        }
+        return switch (flag.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw ApiException.invalid("dry_run", "must be true or false");
+        };
+    }
+
     /** A TODO.md file as the {@code file} part of a form upload. */
     @PostMapping(path = "/import/todo-md", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     TodoReport importTodoFile(
             @RequestPart("file") MultipartFile file,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
-            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board)
             throws IOException {
+        boolean dryRun = dryRun(dryRunFlag);
         String text = text(file.getBytes(), contentType(file));
         return progress.track(
                 progressId,
@@ -135,9 +153,10 @@ class TransferController {
             @RequestBody byte[] body,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
-            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board) {
+        boolean dryRun = dryRun(dryRunFlag);
         return progress.track(
                 progressId,
                 "csv",
@@ -150,10 +169,11 @@ class TransferController {
     CsvTransfer.CsvReport importCsvFile(
             @RequestPart("file") MultipartFile file,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
-            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun,
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag,
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "board", required = false) String board)
             throws IOException {
+        boolean dryRun = dryRun(dryRunFlag);
         String text = text(file.getBytes(), contentType(file));
         return progress.track(
                 progressId, "csv", dryRun, "rows", p -> csv.importCsv(text, BoardTarget.of(boardId, board), dryRun, p));
@@ -201,7 +221,8 @@ class TransferController {
             @RequestBody JsonNode export,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "name", required = false) String name,
-            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun) {
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag) {
+        boolean dryRun = dryRun(dryRunFlag);
         return created(progress.track(
                 progressId, "trello", dryRun, "cards", p -> trello.importBoard(export, name, dryRun, p)));
     }
@@ -211,8 +232,9 @@ class TransferController {
             @RequestPart("file") MultipartFile file,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "name", required = false) String name,
-            @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun)
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag)
             throws IOException {
+        boolean dryRun = dryRun(dryRunFlag);
         JsonNode export;
         try (InputStream in = file.getInputStream()) {
             export = json.readTree(in);

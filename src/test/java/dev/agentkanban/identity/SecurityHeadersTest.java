@@ -74,6 +74,25 @@ class SecurityHeadersTest extends ApiTest {
     }
 
     @Test
+    void aBrowsersMcpClientPassesThePreflight() {
+        Response preflight = http.anonymous()
+                .send(
+                        "OPTIONS",
+                        "/mcp",
+                        null,
+                        "Origin",
+                        ALLOWED,
+                        "Access-Control-Request-Method",
+                        "POST",
+                        "Access-Control-Request-Headers",
+                        "authorization, content-type, mcp-session-id, mcp-protocol-version");
+        assertThat(preflight.status()).isEqualTo(200);
+        assertThat(preflight.header("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(h ->
+                        assertThat(h.toLowerCase()).contains("mcp-session-id").contains("mcp-protocol-version"));
+    }
+
+    @Test
     void aListedOriginMayReadResponsesAndTheirLimitHeaders() {
         Response r = http.get("/api/v1/boards", "Origin", ALLOWED);
         assertThat(r.status()).isEqualTo(200);

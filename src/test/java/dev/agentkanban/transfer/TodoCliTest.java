@@ -52,6 +52,7 @@ class TodoCliTest extends ApiTest {
         assertThat(Files.exists(dir.resolve("TODO.md.backup"))).isFalse();
         assertThat(Files.list(dir).toList()).containsExactly(file);
 
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Run real = cli("migrate-todo", file.toString(), "--board=CLI board");
 
         assertThat(real.exit()).as(real.err()).isZero();
@@ -61,6 +62,9 @@ class TodoCliTest extends ApiTest {
                 .contains("Backup of the file: " + dir.resolve("TODO.md.backup"));
         Path backup = dir.resolve("TODO.md.backup");
         assertThat(Files.mismatch(backup, file)).isEqualTo(-1L);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)))
+                .as("no more readable than the file")
+                .isEqualTo("rw-------");
         assertThat(Files.readAllBytes(backup)).isEqualTo(TransferFixtures.resource("todo-variants.md"));
         long board = TransferFixtures.boardId(jdbc, defaultWorkspace, "CLI board");
         assertThat(jdbc.sql(

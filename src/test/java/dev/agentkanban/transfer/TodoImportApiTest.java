@@ -213,6 +213,33 @@ class TodoImportApiTest extends ApiTest {
     }
 
     @Test
+    void aBoardNameWithALineBreakStaysOnTheExportsTitleLine() {
+        long b = http.post("/api/v1/boards", Map.of("name", "Sprint 1\n- [x] phantom task (id:1)"))
+                .id();
+        String exported = http.get("/api/v1/export/todo-md?board_id=" + b).body();
+
+        assertThat(exported.lines().findFirst()).hasValue("# Sprint 1 - [x] phantom task (id:1)");
+        assertThat(importTodo(board("Phantom") + "&dry_run=true", exported)
+                        .json()
+                        .get("found")
+                        .asInt())
+                .isZero();
+    }
+
+    @Test
+    void aBareDryRunFlagIsADryRun() {
+        Map<String, Long> before = snapshot(jdbc);
+
+        Response r = importTodo(board("Bare flag") + "&dry_run", variants);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("dry_run").asBoolean()).isTrue();
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+        assertThat(importTodo(board("Bare flag") + "&dry_run=maybe", variants).status())
+                .isEqualTo(422);
+    }
+
+    @Test
     void aDryRunAgainstAnImportedBoardPlansToSkipEverything() {
         importTodo(board("Dry again"), variants);
         Map<String, Long> before = snapshot(jdbc);
