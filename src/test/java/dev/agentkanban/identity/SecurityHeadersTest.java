@@ -53,17 +53,7 @@ class SecurityHeadersTest extends ApiTest {
 
     @Test
     void aListedOriginPassesThePreflight() {
-        Response preflight = http.anonymous()
-                .send(
-                        "OPTIONS",
-                        "/api/v1/boards",
-                        null,
-                        "Origin",
-                        ALLOWED,
-                        "Access-Control-Request-Method",
-                        "POST",
-                        "Access-Control-Request-Headers",
-                        "authorization, content-type, idempotency-key");
+        Response preflight = preflight("/api/v1/boards", "authorization, content-type, idempotency-key");
         assertThat(preflight.status()).isEqualTo(200);
         assertThat(preflight.header("Access-Control-Allow-Origin")).contains(ALLOWED);
         assertThat(preflight.header("Access-Control-Allow-Methods"))
@@ -75,21 +65,26 @@ class SecurityHeadersTest extends ApiTest {
 
     @Test
     void aBrowsersMcpClientPassesThePreflight() {
-        Response preflight = http.anonymous()
+        Response preflight = preflight("/mcp", "authorization, content-type, mcp-session-id, mcp-protocol-version");
+        assertThat(preflight.status()).isEqualTo(200);
+        assertThat(preflight.header("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(h ->
+                        assertThat(h.toLowerCase()).contains("mcp-session-id").contains("mcp-protocol-version"));
+    }
+
+    /** A browser's preflight of a POST to {@code path} from the allowed origin, asking for {@code headers}. */
+    private Response preflight(String path, String headers) {
+        return http.anonymous()
                 .send(
                         "OPTIONS",
-                        "/mcp",
+                        path,
                         null,
                         "Origin",
                         ALLOWED,
                         "Access-Control-Request-Method",
                         "POST",
                         "Access-Control-Request-Headers",
-                        "authorization, content-type, mcp-session-id, mcp-protocol-version");
-        assertThat(preflight.status()).isEqualTo(200);
-        assertThat(preflight.header("Access-Control-Allow-Headers"))
-                .hasValueSatisfying(h ->
-                        assertThat(h.toLowerCase()).contains("mcp-session-id").contains("mcp-protocol-version"));
+                        headers);
     }
 
     @Test
