@@ -183,6 +183,7 @@ public class Checklists {
         if (expectedVersion != null && expectedVersion != t.version()) {
             throw ApiException.staleVersion(expectedVersion, t.version());
         }
+        t.requireNotClaimedByAnother(CurrentRequest.get().actor(), java.time.Instant.now());
         return t;
     }
 

@@ -307,6 +307,16 @@ final class Task {
         return claimedBy != null && !claimedBy.equals(actor) && claimExpiresAt != null && claimExpiresAt.isAfter(now);
     }
 
+    /**
+     * For the routes that change a task's parts (assignees, checklist): 409 {@code claimed-by-another}
+     * while another caller holds a live claim on it, as an edit gets (those routes take no override).
+     */
+    void requireNotClaimedByAnother(String actor, Instant now) {
+        if (claimedByAnotherAt(actor, now)) {
+            throw Tasks.claimedByAnother(id, claimedBy, claimExpiresAt);
+        }
+    }
+
     /** Takes a lease on the task for {@code actor}; renewing one's own claim extends it. */
     void claim(String actor, Instant now, Instant until) {
         if (!status.isOpen()) {

@@ -119,6 +119,7 @@ public class TaskAssignees {
             if (expectedVersion != null && expectedVersion != t.version()) {
                 throw ApiException.staleVersion(expectedVersion, t.version());
             }
+            t.requireNotClaimedByAnother(CurrentRequest.get().actor(), Instant.now());
             List<Long> current = assignees(t).stream().map(Assignee::userId).toList();
             List<Long> wanted = List.copyOf(new LinkedHashSet<>(change.apply(current)));
             if (wanted.size() > MAX) {

@@ -931,6 +931,15 @@ public class Tasks {
         }
     }
 
+    /** The 409 for a change to a task another caller holds a live claim on. */
+    static ApiException claimedByAnother(long id, String claimedBy, Instant claimExpiresAt) {
+        return ApiException.conflict(
+                "claimed-by-another",
+                "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt
+                        + "; wait, ask them to release it, or (members and admins) override with force",
+                Map.of("claimed_by", claimedBy, "claim_expires_at", claimExpiresAt.toString()));
+    }
+
     /**
      * The claim rule for a locked task held by another caller under a live lease (also applied by
      * {@link TaskArchive}): 409 {@code claimed-by-another} naming the holder and the expiry unless
@@ -939,11 +948,7 @@ public class Tasks {
     void respectClaim(long id, String claimedBy, Instant claimExpiresAt, boolean force) {
         RequestContext ctx = CurrentRequest.get();
         if (!force) {
-            throw ApiException.conflict(
-                    "claimed-by-another",
-                    "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt
-                            + "; wait, ask them to release it, or (members and admins) override with force",
-                    Map.of("claimed_by", claimedBy, "claim_expires_at", claimExpiresAt.toString()));
+            throw claimedByAnother(id, claimedBy, claimExpiresAt);
         }
         if (!ctx.role().atLeast(Role.MEMBER)) {
             throw Roles.forbidden("only members and admins can override " + claimedBy + "'s claim on task " + id);

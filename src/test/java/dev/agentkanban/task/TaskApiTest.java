@@ -364,6 +364,15 @@ class TaskApiTest extends ApiTest {
         Response taken = http.post("/api/v1/tasks/" + id + "/claim", null);
         assertThat(taken.status()).isEqualTo(409);
         assertThat(taken.json().get("detail").asString()).contains("other-agent");
+        // a task's parts are the claim holder's too: its assignees and checklist
+        long version = fx.get(id).get("version").asLong();
+        Response assign = http.put("/api/v1/tasks/" + id + "/assignees", obj("assignees", List.of("tester")));
+        assertThat(assign.status()).as(assign.body()).isEqualTo(409);
+        assertThat(assign.json().get("type").asString()).endsWith("/claimed-by-another");
+        assertThat(http.post("/api/v1/tasks/" + id + "/checklist", obj("text", "sneak in"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(fx.get(id).get("version").asLong()).isEqualTo(version);
         assertThat(http.post("/api/v1/tasks/" + id + "/release", null).status()).isEqualTo(200);
         assertThat(fx.get(id).get("claimed_by").isNull()).isTrue();
         assertThat(http.post("/api/v1/tasks/" + id + "/release", null).status()).isEqualTo(409);
