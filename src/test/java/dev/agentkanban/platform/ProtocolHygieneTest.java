@@ -57,23 +57,41 @@ class ProtocolHygieneTest extends ApiTest {
     @Test
     void anUndecodableQueryStringIsA400Problem() throws IOException {
         String token = identities.issueToken(admin.id(), "raw", List.of("read"));
-        URI base = URI.create(http.base());
-        // java.net.URI refuses these, so the request goes out by hand
+        // java.net.URI refuses these, so the requests go out by hand
         for (String query : List.of("q=%ZZ", "x=%E0%A4", "limit=%ZZ")) {
-            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-                socket.setSoTimeout(30_000);
-                socket.getOutputStream()
-                        .write(("GET /api/v1/tasks?" + query + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                                        + token + "\r\nConnection: close\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(answer)
-                        .as(query)
-                        .startsWith("HTTP/1.1 400")
-                        .contains("application/problem+json")
-                        .contains("malformed-parameters")
-                        .doesNotContain("Exception");
-            }
+            assertThat(byHand("GET /api/v1/tasks?" + query, "Authorization: Bearer " + token))
+                    .as(query)
+                    .startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json")
+                    .contains("malformed-parameters")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void whatTomcatRefusesBeforeTheApplicationIsAProblemTooNotAnHtmlPage() throws IOException {
+        for (String[] request : List.of(
+                new String[] {"GET /api/v1/tasks/%ZZ", "X-Probe: path"},
+                new String[] {"GET /api/v1/tasks", "X-Big: " + "b".repeat(20_000)})) {
+            assertThat(byHand(request[0], request[1]))
+                    .as(request[0])
+                    .startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json")
+                    .contains("\"status\":400")
+                    .doesNotContain("<html")
+                    .doesNotContain("Tomcat");
+        }
+    }
+
+    /** Sends a request line and one header as they are, and answers the whole response as text. */
+    private String byHand(String requestLine, String header) throws IOException {
+        URI base = URI.create(http.base());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream()
+                    .write((requestLine + " HTTP/1.1\r\nHost: localhost\r\n" + header + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
