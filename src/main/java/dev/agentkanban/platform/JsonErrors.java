@@ -64,7 +64,8 @@ final class JsonErrors {
         if (List.class.isAssignableFrom(type)) {
             return "an array";
         }
-        if (Map.class.isAssignableFrom(type)) {
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            // a request's nested records are JSON objects to the caller, not the service's class names
             return "an object";
         }
         return "a valid " + type.getSimpleName();

@@ -277,6 +277,9 @@ class TaskController {
             @RequestParam(name = "per_column", required = false) Integer perColumn,
             @RequestParam(name = "column_id", required = false) Long columnId,
             @RequestParam(required = false) Long offset) {
+        if (perColumn != null && perColumn < 1) {
+            throw ApiException.invalid("per_column", "must be at least 1");
+        }
         PageRequest page = PageRequest.of(perColumn, offset);
         return queries.boardState(id, page.limit(), columnId, page.offset());
     }

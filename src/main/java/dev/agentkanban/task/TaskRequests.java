@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the task API. Seed 000's names are accepted as aliases (content, section, assigned_to). */
 public final class TaskRequests {
@@ -27,7 +28,10 @@ public final class TaskRequests {
             Long boardId,
             Long columnId,
             @JsonAlias("section") @Size(max = 100) String column,
-            @JsonAlias("content") @NotBlank @Size(max = 500) String title,
+
+            @JsonAlias("content") @NotBlank @CodePointLength(max = 500)
+            String title,
+
             @Size(max = 100000) String description,
             @Size(max = 20000) String acceptanceCriteria,
             Priority priority,
@@ -57,7 +61,9 @@ public final class TaskRequests {
      * applies the lifecycle rules; sending a column moves the task to the end of that column.
      */
     public record UpdateTask(
-            @JsonAlias("content") @Size(min = 1, max = 500) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+            @JsonAlias("content")
+            @CodePointLength(min = 1, max = 500)
+            @Pattern(regexp = NOT_BLANK, message = "must not be blank")
             String title,
 
             @Size(max = 100000) String description,
@@ -117,7 +123,10 @@ public final class TaskRequests {
             @NotNull Long boardId,
             Long columnId,
             @JsonAlias("section") @Size(max = 100) String column,
-            @JsonAlias("content") @NotBlank @Size(max = 500) String title,
+
+            @JsonAlias("content") @NotBlank @CodePointLength(max = 500)
+            String title,
+
             @Size(max = 100000) String description,
             @Size(max = 20000) String acceptanceCriteria,
             Priority priority,

@@ -351,6 +351,24 @@ class TaskApiTest extends ApiTest {
     }
 
     @Test
+    void aTitleHoldsFiveHundredCharactersEvenOutsideTheBasicPlane() {
+        long[] b = fx.board("Emoji titles");
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        Response fits = http.post("/api/v1/tasks", obj("board_id", b[0], "title", emoji.repeat(500)));
+        assertThat(fits.status()).as(fits.body()).isEqualTo(201);
+        assertThat(http.patch("/api/v1/tasks/" + fits.id(), obj("title", emoji.repeat(499) + "x"))
+                        .status())
+                .isEqualTo(200);
+        Response over = http.post("/api/v1/tasks", obj("board_id", b[0], "title", emoji.repeat(501)));
+        assertThat(over.status()).isEqualTo(422);
+        assertThat(over.json().get("errors").get(0).get("field").asString()).isEqualTo("title");
+        Response perColumn = http.get("/api/v1/boards/" + b[0] + "/tasks?per_column=0");
+        assertThat(perColumn.status()).isEqualTo(422);
+        assertThat(perColumn.json().get("errors").get(0).get("field").asString())
+                .isEqualTo("per_column");
+    }
+
+    @Test
     void aClaimIsExclusiveUntilReleased() {
         long[] b = fx.board("Claims");
         long id = fx.task(b[0], "claim me");
