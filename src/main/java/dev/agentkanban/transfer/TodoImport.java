@@ -165,6 +165,21 @@ class TodoImport {
                 byColumn.putIfAbsent(t.name(), t);
             }
         }
+        // where a section's tasks may already be: its columns by kind, and the one its lines go to
+        Map<Section, Set<Long>> sectionColumns = new HashMap<>();
+        for (Section s : Section.values()) {
+            Set<Long> ids = new HashSet<>();
+            if (board != null) {
+                board.columns().stream()
+                        .filter(c -> Section.ofKind(c.kind()) == s)
+                        .forEach(c -> ids.add(c.id()));
+            }
+            Target into = columns.get(s);
+            if (into != null && into.id() != null) {
+                ids.add(into.id());
+            }
+            sectionColumns.put(s, ids);
+        }
         int seen = 0;
         // the lines' tasks are written a chunk at a time: the progress counts the lines gone through
         ImportedTasks.Batch batch = imported.batch(SOURCE, written -> {});
@@ -173,7 +188,7 @@ class TodoImport {
             Target column = columns.get(item.section());
             int[] c = counts.get(column.name());
             c[0]++;
-            if (matches.take(item, column.id())) {
+            if (matches.take(item, sectionColumns.get(item.section()))) {
                 c[2]++;
                 continue;
             }
@@ -295,11 +310,13 @@ class TodoImport {
 
     /**
      * The tasks already on the board, each matching at most one line: by original id when the line has
-     * one (falling back to text and column among tasks without an original id), else by text and column.
+     * one (falling back to text among tasks without an original id), else by text, in any column of the
+     * line's section (a board's review and blocked columns are its In Progress too, as the export writes
+     * them) or the column the line would go to.
      */
     private static final class Matches {
         private final Map<String, Deque<Existing>> byOriginalId = new HashMap<>();
-        private final Map<String, Deque<Existing>> byContent = new HashMap<>();
+        private final Map<String, Deque<Existing>> byTitle = new HashMap<>();
         private final Set<Long> used = new HashSet<>();
 
         Matches(List<Existing> existing) {
@@ -309,35 +326,32 @@ class TodoImport {
                             .computeIfAbsent(e.originalId(), k -> new ArrayDeque<>())
                             .add(e);
                 }
-                byContent
-                        .computeIfAbsent(key(e.columnId(), e.title()), k -> new ArrayDeque<>())
-                        .add(e);
+                byTitle.computeIfAbsent(e.title(), k -> new ArrayDeque<>()).add(e);
             }
         }
 
-        boolean take(Item item, Long columnId) {
+        /** Whether the line matches a task not matched yet; {@code columns}: where its section's tasks may be. */
+        boolean take(Item item, Set<Long> columns) {
             if (item.originalId() != null
-                    && takeFrom(byOriginalId.get(item.originalId().toString()), false)) {
+                    && takeFrom(byOriginalId.get(item.originalId().toString()), null, false)) {
                 return true;
             }
-            return columnId != null && takeFrom(byContent.get(key(columnId, item.title())), item.originalId() != null);
+            return takeFrom(byTitle.get(item.title()), columns, item.originalId() != null);
         }
 
-        private boolean takeFrom(Deque<Existing> candidates, boolean onlyWithoutOriginalId) {
+        private boolean takeFrom(Deque<Existing> candidates, Set<Long> columns, boolean onlyWithoutOriginalId) {
             if (candidates == null) {
                 return false;
             }
             for (Existing e : candidates) {
-                if (!used.contains(e.id()) && !(onlyWithoutOriginalId && e.originalId() != null)) {
+                if (!used.contains(e.id())
+                        && (columns == null || columns.contains(e.columnId()))
+                        && !(onlyWithoutOriginalId && e.originalId() != null)) {
                     used.add(e.id());
                     return true;
                 }
             }
             return false;
-        }
-
-        private static String key(long columnId, String title) {
-            return columnId + "\u0000" + title;
         }
     }
 }

@@ -227,6 +227,44 @@ class TodoImportApiTest extends ApiTest {
     }
 
     @Test
+    void aBoardsOwnExportImportedBackIntoItAddsNothing() {
+        Response created = http.post(
+                "/api/v1/boards",
+                Map.of(
+                        "name",
+                        "Six kinds",
+                        "columns",
+                        List.of(
+                                Map.of("name", "Ideas", "kind", "backlog"),
+                                Map.of("name", "Ready", "kind", "todo"),
+                                Map.of("name", "Doing", "kind", "in_progress"),
+                                Map.of("name", "Review", "kind", "review"),
+                                Map.of("name", "Blocked", "kind", "blocked"),
+                                Map.of("name", "Shipped", "kind", "done"))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long b = created.id();
+        for (JsonNode column : created.json().get("columns")) {
+            Response t = http.post(
+                    "/api/v1/tasks",
+                    Map.of(
+                            "board_id",
+                            b,
+                            "column_id",
+                            column.get("id").asLong(),
+                            "title",
+                            "in " + column.get("name").asString()));
+            assertThat(t.status()).as(t.body()).isEqualTo(201);
+        }
+        String exported = http.get("/api/v1/export/todo-md?board_id=" + b).body();
+
+        JsonNode again = importTodo("?board_id=" + b, exported).json();
+
+        assertThat(again.get("found").asInt()).isEqualTo(6);
+        assertThat(again.get("imported").asInt()).as(again.toString()).isZero();
+        assertThat(tasks(jdbc, b)).hasSize(6);
+    }
+
+    @Test
     void aBareDryRunFlagIsADryRun() {
         Map<String, Long> before = snapshot(jdbc);
 
