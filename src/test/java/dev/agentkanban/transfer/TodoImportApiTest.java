@@ -265,6 +265,27 @@ class TodoImportApiTest extends ApiTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsRefusedUnlessItsCharsetIsNamedAndUtf16IsReadByItsMark() {
+        byte[] latin1 = "## To Do\n- [ ] caf\u00e9 latin1\n".getBytes(StandardCharsets.ISO_8859_1);
+        Map<String, Long> before = snapshot(jdbc);
+
+        Response refused = TransferFixtures.send(http, "POST", "/api/v1/import/todo-md" + board("Latin"), MD, latin1);
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+        Response named = TransferFixtures.send(
+                http, "POST", "/api/v1/import/todo-md" + board("Latin"), MD + "; charset=ISO-8859-1", latin1);
+        assertThat(named.status()).as(named.body()).isEqualTo(200);
+        assertThat(task(boardId(jdbc, defaultWorkspace, "Latin"), "caf").get("title"))
+                .isEqualTo("caf\u00e9 latin1");
+
+        byte[] utf16 = "\uFEFF## To Do\n- [ ] wide\n".getBytes(StandardCharsets.UTF_16LE);
+        Response wide = TransferFixtures.send(http, "POST", "/api/v1/import/todo-md" + board("Wide"), MD, utf16);
+        assertThat(wide.status()).as(wide.body()).isEqualTo(200);
+        assertThat(wide.json().get("imported").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aBareDryRunFlagIsADryRun() {
         Map<String, Long> before = snapshot(jdbc);
 
