@@ -94,7 +94,7 @@ async function endOthers() {
 }
 
 async function showTokens() {
-  const tokens = (await get('/api/v1/tokens')).filter((t) => !t.revoked_at);
+  const tokens = (await get('/api/v1/tokens?limit=500')).items.filter((t) => !t.revoked_at);
   $('#tokens tbody').replaceChildren(...tokens.map((t) => h('tr', { dataset: { id: t.id } },
     h('td', {}, t.name), h('td', {}, h('code', {}, t.prefix)), h('td', {}, t.scopes.join(', ')),
     h('td', {}, when(t.created_at)), h('td', {}, when(t.last_used_at)), h('td', {}, when(t.expires_at)),

@@ -3,11 +3,12 @@ package dev.agentkanban.identity;
 import dev.agentkanban.identity.IdentityRecords.ApiToken;
 import dev.agentkanban.identity.IdentityRecords.IssuedApiToken;
 import dev.agentkanban.identity.IdentityRequests.CreateToken;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -40,9 +42,10 @@ class TokenController {
                 .body(token);
     }
 
+    /** The caller's tokens (never their secrets), as every list: {@code {items, total, limit, offset}}. */
     @GetMapping
-    List<ApiToken> list() {
-        return identities.tokens(CurrentCaller.get());
+    Page<ApiToken> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return Page.of(identities.tokens(CurrentCaller.get()), PageRequest.of(limit, offset));
     }
 
     @DeleteMapping("/{id}")

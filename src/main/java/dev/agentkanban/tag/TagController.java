@@ -1,5 +1,7 @@
 package dev.agentkanban.tag;
 
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.tag.TagRequests.AttachTag;
 import dev.agentkanban.tag.TagRequests.CreateTag;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -34,9 +37,10 @@ class TagController {
         this.bodies = bodies;
     }
 
+    /** The workspace's tags by name, as every list: {@code {items, total, limit, offset}}. */
     @GetMapping("/tags")
-    List<TagSummary> list() {
-        return tags.list();
+    Page<TagSummary> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return Page.of(tags.list(), PageRequest.of(limit, offset));
     }
 
     @PostMapping("/tags")

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class IdentityApiTest extends ApiTest {
 
@@ -128,6 +129,11 @@ class IdentityApiTest extends ApiTest {
         assertThat(ci.get("/api/v1/boards").status()).isEqualTo(200);
         Response listed = http.get("/api/v1/tokens");
         assertThat(listed.body()).doesNotContain(secret);
+        assertThat(listed.json().get("items").findValues("id").stream().map(JsonNode::asLong))
+                .as("a list like every list: {items, total, limit, offset}")
+                .contains(id);
+        assertThat(listed.json().get("total").asLong())
+                .isEqualTo(listed.json().get("items").size());
         assertThat(jdbc.sql("select last_used_at is not null from api_tokens where id = :id")
                         .param("id", id)
                         .query(Boolean.class)

@@ -43,7 +43,8 @@ class RevocationPushTest {
     void aTokenRevokedOnOneInstanceClosesItsSocketOnTheOther() throws Exception {
         String token = a.memberToken(unique("push-token"));
         Http owner = a.http.withToken(token);
-        long tokenId = owner.get("/api/v1/tokens").json().get(0).get("id").asLong();
+        long tokenId =
+                owner.get("/api/v1/tokens").json().get("items").get(0).get("id").asLong();
         try (LiveClient onB = subscribed(b, token, new TaskFixtures(owner).board("Push")[0])) {
             long start = System.nanoTime();
             assertThat(owner.delete("/api/v1/tokens/" + tokenId).status()).isEqualTo(204);

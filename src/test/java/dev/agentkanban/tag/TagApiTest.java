@@ -46,11 +46,13 @@ class TagApiTest extends ApiTest {
         Response r = http.get("/api/v1/tags");
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.json().isArray()).isTrue();
-        List<String> names = r.json().findValuesAsString("name");
+        assertThat(r.json().propertyNames()).containsExactlyInAnyOrder("items", "total", "limit", "offset");
+        assertThat(r.json().get("total").asInt())
+                .isEqualTo(r.json().get("items").size());
+        List<String> names = r.json().get("items").findValuesAsString("name");
         assertThat(names).contains("bug", "documentation", "feature", "infrastructure", "urgent");
         assertThat(names).isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
-        JsonNode bug = find(r.json(), "bug");
+        JsonNode bug = find(r.json().get("items"), "bug");
         assertThat(bug.get("color").asString()).isEqualTo("#dc2626");
         assertThat(bug.get("task_count").asLong()).isGreaterThanOrEqualTo(1);
     }

@@ -144,6 +144,7 @@ class TemplateApiTest extends ApiTest {
         assertThat(stored.get("tags").toString()).contains("needs-check", "#123456");
         long tag = http.get("/api/v1/tags")
                 .json()
+                .get("items")
                 .valueStream()
                 .filter(t -> t.get("name").asString().equals("needs-check"))
                 .findFirst()
