@@ -22,14 +22,23 @@ public final class TaskRequests {
 
     private TaskRequests() {}
 
-    static final String NOT_BLANK = ".*\\S.*";
+    /**
+     * Something besides spaces, line breaks, control and format characters: a title of em spaces, no-break
+     * spaces or zero-width spaces is as blank as one of ASCII spaces (DOTALL: a line break is not the end).
+     */
+    static final String NOT_BLANK = "(?s).*[^\\p{Z}\\p{Cc}\\p{Cf}].*";
+
+    static final String BLANK_MESSAGE = "must not be blank";
 
     public record CreateTask(
             Long boardId,
             Long columnId,
             @JsonAlias("section") @Size(max = 100) String column,
 
-            @JsonAlias("content") @NotBlank @CodePointLength(max = 500)
+            @JsonAlias("content")
+            @NotBlank
+            @CodePointLength(max = 500)
+            @Pattern(regexp = NOT_BLANK, message = BLANK_MESSAGE)
             String title,
 
             @Size(max = 100000) String description,
@@ -63,7 +72,7 @@ public final class TaskRequests {
     public record UpdateTask(
             @JsonAlias("content")
             @CodePointLength(min = 1, max = 500)
-            @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+            @Pattern(regexp = NOT_BLANK, message = BLANK_MESSAGE)
             String title,
 
             @Size(max = 100000) String description,
@@ -124,7 +133,10 @@ public final class TaskRequests {
             Long columnId,
             @JsonAlias("section") @Size(max = 100) String column,
 
-            @JsonAlias("content") @NotBlank @CodePointLength(max = 500)
+            @JsonAlias("content")
+            @NotBlank
+            @CodePointLength(max = 500)
+            @Pattern(regexp = NOT_BLANK, message = BLANK_MESSAGE)
             String title,
 
             @Size(max = 100000) String description,

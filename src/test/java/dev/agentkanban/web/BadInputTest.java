@@ -213,6 +213,13 @@ class BadInputTest extends ApiTest {
                         null,
                         422),
                 Arguments.of("status by its number", "PATCH", "/api/v1/tasks/TASK", "{\"status\": 2}", 422),
+                Arguments.of("title of em spaces", "PATCH", "/api/v1/tasks/TASK", "{\"title\": \"\u2003\u3000\"}", 422),
+                Arguments.of(
+                        "title of no-break and zero-width spaces",
+                        "POST",
+                        "/api/v1/tasks",
+                        "{\"board_id\": BOARD, \"title\": \"\u00a0\u200b\"}",
+                        422),
                 Arguments.of("owner by its number", "PATCH", "/api/v1/tasks/TASK", "{\"owner\": 1}", 422),
                 Arguments.of(
                         "column kind by its number",
