@@ -37,7 +37,13 @@ record ToolArguments(Map<String, Object> values) {
             return null;
         }
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.longValue();
+            // a whole number beyond a long must not wrap around (2^64 + 401 would be task 401)
+            java.math.BigDecimal exact = new java.math.BigDecimal(n.toString());
+            if (exact.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0
+                    || exact.compareTo(java.math.BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
+                throw ApiException.invalid(name, "is out of range");
+            }
+            return exact.longValueExact();
         }
         if (v instanceof String s && s.strip().matches("-?\\d{1,18}")) {
             return Long.parseLong(s.strip());

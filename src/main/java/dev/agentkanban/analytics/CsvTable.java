@@ -1,5 +1,6 @@
 package dev.agentkanban.analytics;
 
+import dev.agentkanban.platform.CsvCells;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,8 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * One table of figures: a header and rows, answered as JSON ({@code [{header: value, ...}, ...]}) or as
- * CSV (RFC 4180, UTF-8) when the client asks with {@code ?format=csv} or {@code Accept: text/csv}.
+ * CSV (RFC 4180, UTF-8) when the client asks with {@code ?format=csv} or {@code Accept: text/csv}; a
+ * text cell (a task's title, a column's name) is written so that no spreadsheet runs it ({@link CsvCells}).
  */
 record CsvTable(String name, List<String> header, List<List<Object>> rows) {
 
@@ -17,12 +19,10 @@ record CsvTable(String name, List<String> header, List<List<Object>> rows) {
 
     String csv() {
         StringBuilder out = new StringBuilder();
-        out.append(header.stream().map(CsvTable::field).collect(Collectors.joining(",")))
+        out.append(header.stream().map(CsvCells::text).collect(Collectors.joining(",")))
                 .append("\r\n");
         for (List<Object> row : rows) {
-            out.append(row.stream()
-                            .map(v -> field(v == null ? "" : String.valueOf(v)))
-                            .collect(Collectors.joining(",")))
+            out.append(row.stream().map(CsvCells::of).collect(Collectors.joining(",")))
                     .append("\r\n");
         }
         return out.toString();
@@ -55,13 +55,5 @@ record CsvTable(String name, List<String> header, List<List<Object>> rows) {
                 .contentType(TEXT_CSV)
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
                 .body(csv());
-    }
-
-    /** A field quoted when it holds a comma, quote or line break (quotes doubled). */
-    private static String field(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
-            return v;
-        }
-        return '"' + v.replace("\"", "\"\"") + '"';
     }
 }

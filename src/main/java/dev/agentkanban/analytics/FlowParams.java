@@ -1,6 +1,7 @@
 package dev.agentkanban.analytics;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.JsonLimits;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -40,11 +41,17 @@ record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) 
     }
 
     static LocalDate date(String field, String value) {
+        LocalDate date;
         try {
-            return LocalDate.parse(value.trim());
+            date = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "must be a date YYYY-MM-DD");
         }
+        // the days after it are counted and stored: a year beyond 9999 overflowed the date arithmetic (500)
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
+        }
+        return date;
     }
 
     static int days(Integer days, int fallback, int max) {

@@ -57,6 +57,17 @@ public class ChangeFeed {
         long ws = CurrentRequest.get().workspaceId();
         long deadline = System.nanoTime() + LATEST_WAIT.toNanos();
         FeedHorizon.Look look = horizon.look();
+        if (after != null && after > look.drawn()) {
+            // a cursor this feed never handed out (a made-up one, or one from before a restore): following
+            // it would wait for ids far ahead and miss every event in between
+            throw ApiException.invalid(
+                    "after",
+                    "lies beyond the feed's end (" + look.drawn() + "); resume from a cursor the feed answered,"
+                            + " or from after=latest");
+        }
+        if (boardId != null && !replica.readCaughtUp(() -> repo.knowsBoard(ws, boardId))) {
+            throw ApiException.notFound("board", boardId);
+        }
         while (true) {
             long through = look.through();
             long upTo = Math.max(through, look.drawn());

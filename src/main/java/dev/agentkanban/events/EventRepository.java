@@ -25,6 +25,21 @@ class EventRepository {
     }
 
     /** A workspace's events after {@code after} up to {@code through}, in id order (tenant transaction). */
+    /**
+     * Whether the feed knows the board in the workspace: it exists, or has events here (a deleted
+     * board's events stay readable).
+     */
+    boolean knowsBoard(long workspaceId, long boardId) {
+        return jdbc.sql("""
+                        select exists (select 1 from boards where id = :board and workspace_id = :ws)
+                            or exists (select 1 from outbox_events where workspace_id = :ws and board_id = :board)
+                        """)
+                .param("ws", workspaceId)
+                .param("board", boardId)
+                .query(Boolean.class)
+                .single();
+    }
+
     List<ChangeEvent> workspaceEvents(long workspaceId, long after, long through, Long boardId, int limit) {
         return jdbc.sql("select " + COLUMNS
                         + " from outbox_events where workspace_id = :ws and id > :after and id <= :through"

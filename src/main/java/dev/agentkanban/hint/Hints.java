@@ -197,7 +197,7 @@ public class Hints {
                     "hint-resolved",
                     "Conflict",
                     "hint " + id + " was " + hint.status() + " already by " + hint.resolvedBy(),
-                    Map.of("status", hint.status()));
+                    Map.of("hint_status", hint.status()));
         }
         return hint;
     }

@@ -1,6 +1,7 @@
 package dev.agentkanban.history;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import java.time.Instant;
@@ -61,13 +62,18 @@ class HistoryController {
             return null;
         }
         String v = value.trim();
+        Instant read;
         try {
-            return v.length() == 10
+            read = v.length() == 10
                     ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(
                     field, "must be an ISO-8601 date-time with offset (e.g. 2025-01-31T12:00:00Z) or a date");
         }
+        if (!JsonLimits.sane(read)) {
+            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
+        }
+        return read;
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentkanban.identity;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.CsvCells;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -214,9 +215,7 @@ class SecurityLog {
     }
 
     static String cell(String v) {
-        String s = !v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 ? "'" + v : v;
-        boolean quote = s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
-        return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
+        return CsvCells.text(v);
     }
 
     static Instant instant(String field, String value) {

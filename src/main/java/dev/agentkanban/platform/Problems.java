@@ -11,6 +11,10 @@ public final class Problems {
 
     public static final String TYPE_BASE = "https://agent-kanban.dev/problems/";
 
+    /** RFC 9457's own members, which no extension property may repeat. */
+    private static final java.util.Set<String> RESERVED =
+            java.util.Set.of("type", "title", "status", "detail", "instance");
+
     /** What a 503 tells clients to wait before retrying. */
     public static final String RETRY_AFTER_SECONDS = "5";
 
@@ -22,7 +26,12 @@ public final class Problems {
         problem.setType(URI.create(TYPE_BASE + type));
         problem.setTitle(title);
         if (properties != null) {
-            properties.forEach(problem::setProperty);
+            // never a second "status" (or type, title...): a client would read the wrong one
+            properties.forEach((k, v) -> {
+                if (!RESERVED.contains(k)) {
+                    problem.setProperty(k, v);
+                }
+            });
         }
         return problem;
     }

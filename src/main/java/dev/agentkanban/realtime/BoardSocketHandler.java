@@ -128,7 +128,7 @@ class BoardSocketHandler extends TextWebSocketHandler {
             }
             return null;
         }
-        if (v.isIntegralNumber() && v.asLong() >= 0) {
+        if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
             return v.asLong();
         }
         if (v.isString() && v.asString().matches("\\d{1,18}")) {

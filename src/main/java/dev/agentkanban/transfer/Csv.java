@@ -1,5 +1,6 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.platform.CsvCells;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,21 +45,12 @@ final class Csv {
         return out.append("\r\n").toString();
     }
 
-    /** The characters a spreadsheet takes as the start of a formula. */
-    static final String FORMULA_START = "=+-@\t\r";
-
-    /** Apostrophes (none or more), then a formula character. */
     static boolean formulaShaped(String value) {
-        int i = 0;
-        while (i < value.length() && value.charAt(i) == '\'') {
-            i++;
-        }
-        return i < value.length() && FORMULA_START.indexOf(value.charAt(i)) >= 0;
+        return CsvCells.formulaShaped(value);
     }
 
-    /** The value as a cell no spreadsheet runs: one apostrophe more when it is formula-shaped. */
     static String neutralise(String value) {
-        return formulaShaped(value) ? "'" + value : value;
+        return CsvCells.neutralise(value);
     }
 
     /** The value {@link #neutralise} was given: one apostrophe less on a cell that starts with one and is formula-shaped. */
@@ -67,15 +59,7 @@ final class Csv {
     }
 
     static String field(String value) {
-        if (value == null) {
-            return "";
-        }
-        value = neutralise(value);
-        boolean quote = value.indexOf(',') >= 0
-                || value.indexOf('"') >= 0
-                || value.indexOf('\n') >= 0
-                || value.indexOf('\r') >= 0;
-        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+        return CsvCells.text(value);
     }
 
     /** All records, formula-shaped cells restored (see {@link #restore}); a blank line between records is skipped. */

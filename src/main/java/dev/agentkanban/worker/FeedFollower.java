@@ -45,6 +45,14 @@ class FeedFollower extends WorkerLoop {
             projection.resetCursor(oldest);
             return true;
         }
+        if (page.status() == 422
+                && "after"
+                        .equals(page.body().path("errors").path(0).path("field").asString(""))) {
+            // a cursor beyond the feed's end: the API's database was restored or replaced
+            log.warn("cursor {} lies beyond the API's change feed (its database was restored?); starting over", from);
+            projection.resetCursor(0);
+            return true;
+        }
         if (!page.ok()) {
             throw new IllegalStateException("GET /api/v1/events answered " + page.status() + ": "
                     + (page.body() == null ? "" : page.body().path("detail").asString("")));

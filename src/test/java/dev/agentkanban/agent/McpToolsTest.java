@@ -263,6 +263,17 @@ class McpToolsTest extends ApiTest {
     }
 
     @Test
+    void anIdBeyondALongIsRefusedNotWrappedOntoAnotherTask() {
+        long[] b = fx.board("Wrapped ids");
+        long id = fx.task(b[0], "victim");
+        java.math.BigInteger wrapped = java.math.BigInteger.TWO.pow(64).add(java.math.BigInteger.valueOf(id));
+
+        assertThat(agent.error("edit_task", "task_id", wrapped, "title", "overwritten"))
+                .contains("task_id");
+        assertThat(fx.get(id).get("title").asString()).isEqualTo("victim");
+    }
+
+    @Test
     void hintsAreListedAndAppliedByTheAgent() {
         long[] b = fx.board("Hints");
         long id = fx.task(b[0], "Crash on save");

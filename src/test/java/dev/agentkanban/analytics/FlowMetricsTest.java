@@ -205,6 +205,22 @@ class FlowMetricsTest extends ApiTest {
     }
 
     @Test
+    void aCsvCellNoSpreadsheetRunsAndADateBeyondYear9999IsA422() {
+        long[] board = new dev.agentkanban.task.TaskFixtures(http).board("Formulas");
+        new dev.agentkanban.task.TaskFixtures(http)
+                .task(board[0], "=HYPERLINK(\"http://evil.example\",\"click\")", "column", "In Progress");
+        String base = "/api/v1/analytics/boards/" + board[0] + "/flow/";
+        Response aging = http.get(base + "aging_wip?format=csv");
+        assertThat(aging.status()).as(aging.body()).isEqualTo(200);
+        assertThat(aging.body()).contains("'=HYPERLINK").doesNotContain(",\"=HYPERLINK");
+
+        for (String table : List.of("cumulative_flow", "percentiles", "aging_wip")) {
+            Response far = http.get(base + table + "?from=%2B999999999-12-30&to=%2B999999999-12-31");
+            assertThat(far.status()).as(table + ": " + far.body()).isEqualTo(422);
+        }
+    }
+
+    @Test
     void everyFlowRowNamesTheTasksColumnSoADeletedTaskCanBePlaced() {
         long[] board = new dev.agentkanban.task.TaskFixtures(http).board("Short-lived");
         long task = new dev.agentkanban.task.TaskFixtures(http).task(board[0], "gone soon", "column", "To Do");

@@ -40,6 +40,19 @@ class ChangeFeedApiTest extends ApiTest {
     }
 
     @Test
+    void aCursorTheFeedNeverAnsweredAndAnUnknownBoardAreRefused() {
+        Response beyond = http.get("/api/v1/events?after=999999999999999999");
+        assertThat(beyond.status()).as(beyond.body()).isEqualTo(422);
+        assertThat(beyond.json().get("errors").get(0).get("field").asString()).isEqualTo("after");
+        assertThat(http.get("/api/v1/events?board_id=987654321").status()).isEqualTo(404);
+        long latest = http.get("/api/v1/events?after=latest")
+                .json()
+                .get("next_cursor")
+                .asLong();
+        assertThat(http.get("/api/v1/events?after=" + latest).status()).isEqualTo(200);
+    }
+
+    @Test
     void followingTheCursorNeverRepeatsAnEvent() throws Exception {
         FeedReader reader = FeedReader.fromNow(http, "", jdbc);
         long board = new TaskFixtures(http).board("Cursor")[0];
@@ -119,8 +132,8 @@ class ChangeFeedApiTest extends ApiTest {
         assertThat(theirs.seen())
                 .extracting(e -> e.get("data").get("name").asString())
                 .containsExactly("Secret");
-        assertThat(http.get("/api/v1/events?board_id=" + board.id()).json().get("items"))
-                .isEmpty();
+        // another workspace's board is as unknown as a missing one
+        assertThat(http.get("/api/v1/events?board_id=" + board.id()).status()).isEqualTo(404);
     }
 
     /**

@@ -223,6 +223,10 @@ class HintApiTest extends ApiTest {
         Response twice = http.post("/api/v1/hints/" + id + "/apply", null);
         assertThat(twice.status()).isEqualTo(409);
         assertThat(twice.json().get("type").asString()).endsWith("/hint-resolved");
+        // one "status" in the problem, the HTTP status (the raw body: a parser keeps only the last of two)
+        assertThat(twice.body().split("\"status\"", -1)).hasSize(2);
+        assertThat(twice.json().get("status").asInt()).isEqualTo(409);
+        assertThat(twice.json().get("hint_status").asString()).isEqualTo("applied");
         assertThat(fx.get(task).get("version").asLong()).isEqualTo(version);
     }
 

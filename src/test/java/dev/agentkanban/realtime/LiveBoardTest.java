@@ -246,6 +246,11 @@ class LiveBoardTest extends ApiTest {
             assertThat(client.expect("error").get("code").asString()).isEqualTo("invalid_message");
             client.send("{\"type\":\"subscribe_board\",\"board_id\":\"abc\"}");
             assertThat(client.expect("error").get("code").asString()).isEqualTo("invalid_message");
+            // beyond a long: refused, not a dropped connection
+            client.send("{\"type\":\"subscribe_board\",\"board_id\":9223372036854775808}");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("invalid_message");
+            client.send("{\"type\":\"subscribe_board\",\"board_id\":1,\"last_event_id\":99999999999999999999}");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("invalid_message");
             client.send("{\"type\":\"subscribe_board\",\"board_id\":999999999}");
             assertThat(client.expect("error").get("code").asString()).isEqualTo("not_found");
 
