@@ -113,6 +113,9 @@ class BoardRooms implements ChangeStream.Listener, LiveConnections {
         c.send(Messages.text(json, subscribed));
         try {
             if (lastEventId != null) {
+                // the client has everything up to its last event: an event at or below it that arrives live
+                // during the catch-up (committed before the subscription, dispatched after) is not sent again
+                c.startAfter(s, lastEventId);
                 catchUp(c, s, boardId, lastEventId, through);
             } else {
                 c.startAfter(s, through);
