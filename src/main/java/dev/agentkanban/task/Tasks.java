@@ -671,7 +671,10 @@ public class Tasks {
                 }
                 TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
                 Task t = locked.task();
-                requireInPlace(before, t);
+                if (t.columnId() != before.columnId() && !sameTarget(target, rule, board, t)) {
+                    // moved meanwhile to where the rule picks another column, whose lock comes first
+                    throw new MovedMeanwhile();
+                }
                 respectClaim(t, overrides.force());
                 long from = t.columnId();
                 change.accept(t);
@@ -689,13 +692,25 @@ public class Tasks {
 
     /**
      * Thrown inside a write that chose a target column from the task as read before its lock, when the
-     * locked task turns out to be in another column (a move committed in between): the write is rolled
-     * back and run again ({@link #whileInPlace}), as the column to lock first may now be another.
+     * locked task turns out to be in another column (a move committed in between) for which the write
+     * would pick another target: the write is rolled back and run again ({@link #whileInPlace}), as the
+     * column to lock first is now another.
      */
     private static final class MovedMeanwhile extends RuntimeException {
         MovedMeanwhile() {
             super(null, null, false, false);
         }
+    }
+
+    /** Whether the rule picks, for the task as locked, the column it picked (and locked) for it as read before. */
+    private static boolean sameTarget(BoardColumn picked, TargetRule rule, Board board, Task locked) {
+        BoardColumn now;
+        try {
+            now = rule.target(board, locked);
+        } catch (IllegalStateException e) {
+            return false; // moved into a column made after the board was read
+        }
+        return picked == null ? now == null : now != null && now.id() == picked.id();
     }
 
     private static void requireInPlace(Task before, Task locked) {
