@@ -13,7 +13,7 @@ export async function tokensTab(panel, ctx) {
   const list = h('div', { id: 'token-list' });
 
   async function reload() {
-    const tokens = await get('/api/v1/tokens');
+    const tokens = (await get('/api/v1/tokens?limit=500')).items;
     list.replaceChildren(table('API tokens', ['Name', 'Prefix', 'Scopes', 'Expires', 'Last used', ''], tokens.map((t) => [
       t.name, h('code', {}, t.prefix), t.scopes.join(', '), t.expires_at ? when(t.expires_at, true) : 'never',
       t.last_used_at ? when(t.last_used_at, true) : 'never',
