@@ -298,7 +298,10 @@ public class Identities {
             Optional<IdentityRepository.Credentials> existing = repo.credentials(name);
             if (existing.isPresent()) {
                 User found = existing.get().user();
-                if (!repo.madeByNamedSession(found.id())) {
+                // one a named session made and that has since been given a password is no longer anybody's
+                if (!repo.madeByNamedSession(found.id())
+                        || existing.get().passwordHash() != null
+                        || !"agent".equals(found.kind())) {
                     throw ApiException.conflict(
                             "not-a-session-agent",
                             "'" + name + "' is an account that a named session did not make; sign in with its"

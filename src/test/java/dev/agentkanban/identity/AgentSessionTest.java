@@ -92,6 +92,23 @@ class AgentSessionTest extends ApiTest {
     }
 
     @Test
+    void aSessionAgentGivenAPasswordIsNoLongerTakenByName() {
+        long id = http.anonymous()
+                .post("/api/v1/auth/session", obj("username", "claude-5"))
+                .json()
+                .get("user")
+                .get("id")
+                .asLong();
+        Response set = http.patch("/api/v1/users/" + id, obj("password", "a-long-password-now"));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/session", obj("username", "claude-5"))
+                        .status())
+                .isEqualTo(409);
+    }
+
+    @Test
     void aDisabledSessionAgentGetsNoSession() {
         long id = http.anonymous()
                 .post("/api/v1/auth/session", obj("username", "claude-3"))
