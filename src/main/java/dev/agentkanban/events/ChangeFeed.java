@@ -65,14 +65,15 @@ public class ChangeFeed {
                     "lies beyond the feed's end (" + look.drawn() + "); resume from a cursor the feed answered,"
                             + " or from after=latest");
         }
-        if (boardId != null && !replica.readCaughtUp(() -> repo.knowsBoard(ws, boardId))) {
-            throw ApiException.notFound("board", boardId);
-        }
         while (true) {
             long through = look.through();
             long upTo = Math.max(through, look.drawn());
             // on the read replica only when it has replayed everything committed up to now
             Page page = replica.readCaughtUp(() -> {
+                // in the page's own transaction: a board the workspace does not know is a 404
+                if (boardId != null && !repo.knowsBoard(ws, boardId)) {
+                    throw ApiException.notFound("board", boardId);
+                }
                 long from = after == null ? repo.purgedThrough().orElse(0L) : requireRetained(after);
                 return Page.of(repo.workspaceEvents(ws, from, upTo, boardId, limit + 1), from, through, limit);
             });

@@ -207,15 +207,11 @@ class SecurityLog {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append(cell(row[i] == null ? "" : row[i].toString()));
+                out.append(CsvCells.text(row[i] == null ? "" : row[i].toString()));
             }
             out.append("\r\n");
         }
         return out.toString();
-    }
-
-    static String cell(String v) {
-        return CsvCells.text(v);
     }
 
     static Instant instant(String field, String value) {

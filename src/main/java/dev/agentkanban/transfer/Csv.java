@@ -40,26 +40,14 @@ final class Csv {
             if (i > 0) {
                 out.append(',');
             }
-            out.append(field(fields.get(i)));
+            out.append(CsvCells.text(fields.get(i)));
         }
         return out.append("\r\n").toString();
     }
 
-    static boolean formulaShaped(String value) {
-        return CsvCells.formulaShaped(value);
-    }
-
-    static String neutralise(String value) {
-        return CsvCells.neutralise(value);
-    }
-
-    /** The value {@link #neutralise} was given: one apostrophe less on a cell that starts with one and is formula-shaped. */
+    /** The value {@link CsvCells#neutralise} was given: one apostrophe less on a cell that starts with one and is formula-shaped. */
     static String restore(String cell) {
-        return cell.startsWith("'") && formulaShaped(cell) ? cell.substring(1) : cell;
-    }
-
-    static String field(String value) {
-        return CsvCells.text(value);
+        return cell.startsWith("'") && CsvCells.formulaShaped(cell) ? cell.substring(1) : cell;
     }
 
     /** All records, formula-shaped cells restored (see {@link #restore}); a blank line between records is skipped. */

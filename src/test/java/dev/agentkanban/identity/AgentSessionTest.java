@@ -93,12 +93,7 @@ class AgentSessionTest extends ApiTest {
 
     @Test
     void aSessionAgentGivenAPasswordIsNoLongerTakenByName() {
-        long id = http.anonymous()
-                .post("/api/v1/auth/session", obj("username", "claude-5"))
-                .json()
-                .get("user")
-                .get("id")
-                .asLong();
+        long id = sessionUser("claude-5");
         Response set = http.patch("/api/v1/users/" + id, obj("password", "a-long-password-now"));
         assertThat(set.status()).as(set.body()).isEqualTo(200);
 
@@ -110,12 +105,7 @@ class AgentSessionTest extends ApiTest {
 
     @Test
     void aDisabledSessionAgentGetsNoSession() {
-        long id = http.anonymous()
-                .post("/api/v1/auth/session", obj("username", "claude-3"))
-                .json()
-                .get("user")
-                .get("id")
-                .asLong();
+        long id = sessionUser("claude-3");
         assertThat(http.patch("/api/v1/users/" + id, obj("disabled", true)).status())
                 .isEqualTo(200);
 
@@ -162,6 +152,16 @@ class AgentSessionTest extends ApiTest {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(403);
         assertThat(otherAdmin.get(members).json().findValuesAsString("username"))
                 .containsExactly("other-admin");
+    }
+
+    /** The id of the account a named session of this name answers with. */
+    private long sessionUser(String username) {
+        return http.anonymous()
+                .post("/api/v1/auth/session", obj("username", username))
+                .json()
+                .get("user")
+                .get("id")
+                .asLong();
     }
 
     private long sessionsOf(String username) {
