@@ -191,7 +191,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
         }
         Optional<RequestContext> ctx = access.named(caller, named);
         if (ctx.isEmpty()) {
-            throw Roles.forbidden("you are not a member of workspace " + named.trim());
+            // SPEC §4: another workspace is 404, as if missing (it tells an outsider nothing about which exist)
+            throw ApiException.notFound("workspace", named.trim());
         }
         return ctx;
     }

@@ -856,7 +856,8 @@ public class Identities {
         if (caller.systemAdmin() && repo.workspace(workspaceId, Role.ADMIN).isPresent()) {
             return Role.lower(Role.ADMIN, caller.scopeCap());
         }
-        throw Roles.forbidden("you are not a member of workspace " + workspaceId);
+        // SPEC §4: another workspace is 404, as if missing
+        throw ApiException.notFound("workspace", workspaceId);
     }
 
     private void requireAdmin(Caller caller, long workspaceId) {

@@ -85,11 +85,16 @@ class TenancyTest extends ApiTest {
     }
 
     @Test
-    void askingForAWorkspaceOneIsNotAMemberOfIs403() {
+    void askingForAWorkspaceOneIsNotAMemberOfIs404AsIfItDidNotExist() {
         Response r = ann.get("/api/v1/boards", "X-Workspace-Id", Long.toString(workspaceB));
-        assertThat(r.status()).isEqualTo(403);
-        assertThat(ann.get("/api/v1/boards", "X-Tenant-Id", "team-b").status()).isEqualTo(403);
-        assertThat(ann.get("/api/v1/workspaces/" + workspaceB).status()).isEqualTo(403);
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("type").asString()).endsWith("not-found");
+        assertThat(ann.get("/api/v1/boards", "X-Tenant-Id", "team-b").status()).isEqualTo(404);
+        assertThat(ann.get("/api/v1/workspaces/" + workspaceB).status()).isEqualTo(404);
+        assertThat(ann.get("/api/v1/workspaces/" + workspaceB + "/members").status())
+                .isEqualTo(404);
+        assertThat(ann.get("/api/v1/workspaces/" + (workspaceB + 1000)).status())
+                .isEqualTo(404);
     }
 
     @Test
