@@ -62,7 +62,7 @@ async function disable() {
 }
 
 async function showSessions() {
-  const sessions = await get('/api/v1/auth/sessions');
+  const sessions = (await get('/api/v1/auth/sessions?limit=500')).items;
   $('#sessions tbody').replaceChildren(...sessions.map((s) => h('tr', { dataset: { id: s.id } },
     h('td', {}, when(s.created_at)),
     h('td', {}, when(s.last_used_at)),

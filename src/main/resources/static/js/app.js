@@ -144,7 +144,7 @@ async function enter() {
   $('#app-view').hidden = false;
   const user = session.user;
   $('#user-name').textContent = user ? (user.display_name || user.username) : '';
-  app.workspaces = await get('/api/v1/workspaces');
+  app.workspaces = (await get('/api/v1/workspaces?limit=500')).items;
   if (!app.workspaces.length) {
     toast('You are not a member of any workspace yet; ask an admin to add you.', 'error');
     return;

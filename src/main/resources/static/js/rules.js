@@ -35,7 +35,7 @@ export async function openRules(view, { canWrite, workspaceId }) {
   const columnName = (id) => view.columns.find((c) => c.id === id)?.name ?? `column ${id}`;
   let members = [];
   try {
-    members = await get(`/api/v1/workspaces/${workspaceId}/members`);
+    members = (await get(`/api/v1/workspaces/${workspaceId}/members?limit=500`)).items;
   } catch { /* a viewer may not list members: notify then asks for an id */ }
   const list = h('ul', { class: 'rule-list', id: 'rule-list', 'aria-label': 'Rules of this board' });
 

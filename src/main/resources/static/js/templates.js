@@ -8,7 +8,7 @@ import { formDialog, toast } from './ui.js';
 export async function newBoardDialog() {
   let templates = [];
   try {
-    templates = await get('/api/v1/templates');
+    templates = (await get('/api/v1/templates?limit=500')).items;
   } catch {
     // without templates the board gets the default columns
   }

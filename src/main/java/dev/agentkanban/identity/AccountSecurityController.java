@@ -1,8 +1,9 @@
 package dev.agentkanban.identity;
 
 import dev.agentkanban.identity.IdentityRequests.Code;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import jakarta.validation.Valid;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,8 +29,9 @@ class AccountSecurityController {
     }
 
     @GetMapping("/sessions")
-    List<SignInRepository.SessionInfo> sessions() {
-        return identities.sessions(CurrentCaller.get());
+    Page<SignInRepository.SessionInfo> sessions(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return Page.of(identities.sessions(CurrentCaller.get()), PageRequest.of(limit, offset));
     }
 
     @DeleteMapping("/sessions/{id}")

@@ -1,11 +1,13 @@
 package dev.agentkanban.identity;
 
 import dev.agentkanban.identity.IdentityRecords.Member;
-import java.util.List;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The caller's invitations to workspaces ({@code POST /workspaces/{id}/members} by an admin who could not add them directly). */
@@ -20,8 +22,9 @@ class InvitationController {
     }
 
     @GetMapping
-    List<IdentityRepository.Invitation> list() {
-        return identities.invitations(CurrentCaller.get());
+    Page<IdentityRepository.Invitation> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return Page.of(identities.invitations(CurrentCaller.get()), PageRequest.of(limit, offset));
     }
 
     @PostMapping("/{id}/accept")

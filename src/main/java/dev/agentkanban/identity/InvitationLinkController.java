@@ -5,16 +5,18 @@ import dev.agentkanban.identity.IdentityRecords.Session;
 import dev.agentkanban.identity.IdentityRequests.CreateInvitationLink;
 import dev.agentkanban.identity.IdentityRequests.InvitationToken;
 import dev.agentkanban.identity.IdentityRequests.RedeemInvitation;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -64,8 +66,11 @@ class InvitationLinkController {
 
     /** The workspace's unused, unexpired links (without their secrets), newest first. */
     @GetMapping("/api/v1/workspaces/{id}/invitation-links")
-    List<SignInRepository.PendingLink> pending(@PathVariable long id) {
-        return links.pending(CurrentCaller.get(), id);
+    Page<SignInRepository.PendingLink> pending(
+            @PathVariable long id,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        return Page.of(links.pending(CurrentCaller.get(), id), PageRequest.of(limit, offset));
     }
 
     /** Withdraws an unused link. */

@@ -6,9 +6,10 @@ import dev.agentkanban.identity.IdentityRequests.ChangeRole;
 import dev.agentkanban.identity.IdentityRequests.CreateWorkspace;
 import dev.agentkanban.identity.IdentityRequests.PutMember;
 import dev.agentkanban.identity.IdentityRequests.RenameWorkspace;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import jakarta.validation.Valid;
 import java.net.URI;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -33,8 +35,8 @@ class WorkspaceController {
     }
 
     @GetMapping
-    List<Workspace> list() {
-        return identities.workspaces(CurrentCaller.get());
+    Page<Workspace> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return Page.of(identities.workspaces(CurrentCaller.get()), PageRequest.of(limit, offset));
     }
 
     @PostMapping
@@ -61,8 +63,11 @@ class WorkspaceController {
     }
 
     @GetMapping("/{id}/members")
-    List<Member> members(@PathVariable long id) {
-        return identities.members(CurrentCaller.get(), id);
+    Page<Member> members(
+            @PathVariable long id,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Long offset) {
+        return Page.of(identities.members(CurrentCaller.get(), id), PageRequest.of(limit, offset));
     }
 
     /** 202 whether the user was added or invited, and whether such a user exists or not (see {@link Identities#addMember}). */

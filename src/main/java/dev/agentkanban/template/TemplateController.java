@@ -1,12 +1,13 @@
 package dev.agentkanban.template;
 
 import dev.agentkanban.board.Board;
+import dev.agentkanban.platform.Page;
+import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.template.TemplateRequests.CreateFromTemplate;
 import dev.agentkanban.template.TemplateRequests.SaveAsTemplate;
 import jakarta.validation.Valid;
 import java.net.URI;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,8 +32,9 @@ class TemplateController {
     }
 
     @GetMapping("/templates")
-    List<BoardTemplate> list() {
-        return templates.list();
+    Page<BoardTemplate> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Long offset) {
+        return Page.of(templates.list(), PageRequest.of(limit, offset));
     }
 
     @GetMapping("/templates/{id}")

@@ -18,7 +18,7 @@ export async function membersTab(panel, ctx) {
   const list = h('div', { id: 'member-list' });
 
   async function reload() {
-    const members = await get(`/api/v1/workspaces/${ws}/members`);
+    const members = (await get(`/api/v1/workspaces/${ws}/members?limit=500`)).items;
     list.replaceChildren(table('Members', ['Name', 'Kind', 'Role', 'Joined', ''], members.map((m) => {
       const label = m.display_name ? `${m.display_name} (${m.username})` : m.username;
       const role = isAdmin
@@ -82,7 +82,7 @@ function inviteBlock(ctx) {
   const pending = h('div', { id: 'invite-list' });
 
   async function reload() {
-    const links = await get(`/api/v1/workspaces/${ws}/invitation-links`);
+    const links = (await get(`/api/v1/workspaces/${ws}/invitation-links?limit=500`)).items;
     pending.replaceChildren(table('Unused invitation links', ['Role', 'Sent to', 'Expires', 'Created by', ''], links.map((l) => [
       l.role, l.email || h('span', { class: 'muted' }, 'link only'), when(l.expires_at, true), l.invited_by || '',
       h('button', { type: 'button', class: 'danger revoke-invitation', 'aria-label': `Withdraw the ${l.role} invitation${l.email ? ` sent to ${l.email}` : ''} created ${when(l.created_at, true)}`,

@@ -61,7 +61,7 @@ function sessionsBlock() {
   async function reload(focus) {
     let rows;
     try {
-      rows = await get('/api/v1/auth/sessions');
+      rows = (await get('/api/v1/auth/sessions?limit=500')).items;
     } catch (err) {
       list.replaceChildren(h('p', { class: 'muted' }, `Cannot list the sessions: ${err.explanation || err.message}`));
       return;

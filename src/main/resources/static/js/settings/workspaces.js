@@ -27,7 +27,10 @@ export async function workspacesTab(panel, ctx) {
   }
 
   async function reload() {
-    const [workspaces, invited] = await Promise.all([get('/api/v1/workspaces'), get('/api/v1/invitations').catch(() => [])]);
+    const [workspaces, invited] = await Promise.all([
+      get('/api/v1/workspaces?limit=500').then((p) => p.items),
+      get('/api/v1/invitations?limit=500').then((p) => p.items).catch(() => []),
+    ]);
     ctx.onWorkspacesChanged(workspaces);
     list.replaceChildren(table('Workspaces', ['Name', 'Slug', 'Your role', ''], workspaces.map((w) => [
       w.id === ctx.workspace.id ? h('strong', {}, `${w.name} (current)`) : w.name,

@@ -144,13 +144,17 @@ class AgentSessionTest extends ApiTest {
                         .post(members, obj("username", "claude-4", "role", "admin"))
                         .status())
                 .isEqualTo(202);
-        long invitation =
-                agent.get("/api/v1/invitations").json().get(0).get("id").asLong();
+        long invitation = agent.get("/api/v1/invitations")
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asLong();
 
         Response accepted = agent.post("/api/v1/invitations/" + invitation + "/accept", null);
 
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(403);
-        assertThat(otherAdmin.get(members).json().findValuesAsString("username"))
+        assertThat(otherAdmin.get(members).json().get("items").findValuesAsString("username"))
                 .containsExactly("other-admin");
     }
 

@@ -202,19 +202,20 @@ class CredentialRulesTest extends ApiTest {
         assertThat(known.json().get("status").asString()).isEqualTo("invited");
         assertThat(unknown.json().get("status").asString()).isEqualTo("invited");
         assertThat(known.json().propertyNames()).isEqualTo(unknown.json().propertyNames());
-        assertThat(session.get(members).json().findValuesAsString("username")).containsExactly("founder");
+        assertThat(session.get(members).json().get("items").findValuesAsString("username"))
+                .containsExactly("founder");
         assertThat(session.get("/api/v1/users?limit=500").json().get("items").findValuesAsString("username"))
                 .doesNotContain("real-person");
         assertThat(founder.id()).isPositive();
 
         // the person invited sees the invitation and may accept it
         Http invitee = http.withToken(login("real-person", "real-person-password"));
-        var invitations = invitee.get("/api/v1/invitations").json();
+        var invitations = invitee.get("/api/v1/invitations").json().get("items");
         assertThat(invitations).hasSize(1);
         Response accepted = invitee.post(
                 "/api/v1/invitations/" + invitations.get(0).get("id").asLong() + "/accept", null);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
-        assertThat(session.get(members).json().findValuesAsString("username"))
+        assertThat(session.get(members).json().get("items").findValuesAsString("username"))
                 .containsExactlyInAnyOrder("founder", "real-person");
         assertThat(jdbc.sql("""
                         select count(*) from identity_audit a join users u on u.id = a.subject_user_id

@@ -221,7 +221,9 @@ class IdentityApiTest extends ApiTest {
                         .status())
                 .isEqualTo(202);
         Response members = http.get("/api/v1/workspaces/" + id + "/members");
-        assertThat(members.json().findValuesAsString("username")).containsExactlyInAnyOrder("tester", "carol");
+        assertThat(members.json().get("total").asInt()).isEqualTo(2);
+        assertThat(members.json().get("items").findValuesAsString("username"))
+                .containsExactlyInAnyOrder("tester", "carol");
         long me = admin.id();
         assertThat(http.delete("/api/v1/workspaces/" + id + "/members/" + me).status())
                 .isEqualTo(409);

@@ -116,11 +116,12 @@ class InvitationLinkApiTest extends ApiTest {
 
         Response list = http.get(path);
         assertThat(list.status()).as(list.body()).isEqualTo(200);
-        assertThat(list.json().findValuesAsString("role")).containsExactly("member", "viewer");
-        assertThat(list.json().get(0).get("id").asLong())
+        assertThat(list.json().get("total").asInt()).isEqualTo(2);
+        assertThat(list.json().get("items").findValuesAsString("role")).containsExactly("member", "viewer");
+        assertThat(list.json().get("items").get(0).get("id").asLong())
                 .isEqualTo(withdrawn.get("id").asLong());
-        assertThat(list.json().get(0).get("invited_by").asString()).isEqualTo("tester");
-        assertThat(list.json().get(0).get("expires_at").asString()).isNotBlank();
+        assertThat(list.json().get("items").get(0).get("invited_by").asString()).isEqualTo("tester");
+        assertThat(list.json().get("items").get(0).get("expires_at").asString()).isNotBlank();
         assertThat(list.body())
                 .doesNotContain(
                         kept.get("token").asString(), withdrawn.get("token").asString(), "token");
@@ -147,7 +148,8 @@ class InvitationLinkApiTest extends ApiTest {
         assertThat(http.delete(path + "/" + withdrawn.get("id").asLong()).status())
                 .isEqualTo(404);
         assertThat(http.delete(path + "/" + used.get("id").asLong()).status()).isEqualTo(404);
-        assertThat(http.get(path).json().findValuesAsString("role")).containsExactly("viewer");
+        assertThat(http.get(path).json().get("items").findValuesAsString("role"))
+                .containsExactly("viewer");
         assertThat(count("identity_audit where action = 'invitation_link_revoked'"))
                 .isEqualTo(1);
 

@@ -26,7 +26,7 @@ class SessionsApiTest extends ApiTest {
         Http phone = signIn("ses-ann", "phone-browser");
         assertThat(phone.get("/api/v1/boards").status()).isEqualTo(200);
 
-        JsonNode list = laptop.get("/api/v1/auth/sessions").json();
+        JsonNode list = laptop.get("/api/v1/auth/sessions").json().get("items");
         assertThat(list).hasSize(2);
         JsonNode phoneRow = null;
         for (JsonNode s : list) {
@@ -48,7 +48,7 @@ class SessionsApiTest extends ApiTest {
         assertThat(phone.get("/api/v1/boards").status())
                 .as("the ended session stops working")
                 .isEqualTo(401);
-        assertThat(laptop.get("/api/v1/auth/sessions").json()).hasSize(1);
+        assertThat(laptop.get("/api/v1/auth/sessions").json().get("items")).hasSize(1);
         assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneRow.get("id").asLong())
                         .status())
                 .as("ended already")
@@ -62,7 +62,12 @@ class SessionsApiTest extends ApiTest {
         identities.provision("ses-eve", "ses-eve-password", defaultWorkspace, Role.MEMBER, false);
         Http bob = signIn("ses-bob", "b");
         Http eve = signIn("ses-eve", "e");
-        long bobs = bob.get("/api/v1/auth/sessions").json().get(0).get("id").asLong();
+        long bobs = bob.get("/api/v1/auth/sessions")
+                .json()
+                .get("items")
+                .get(0)
+                .get("id")
+                .asLong();
         assertThat(eve.delete("/api/v1/auth/sessions/" + bobs).status()).isEqualTo(404);
         assertThat(bob.get("/api/v1/boards").status()).isEqualTo(200);
     }
@@ -73,7 +78,7 @@ class SessionsApiTest extends ApiTest {
         Http one = signIn("ses-cid", "one");
         Http two = signIn("ses-cid", "two");
         assertThat(two.post("/api/v1/auth/logout", null).status()).isEqualTo(204);
-        JsonNode list = one.get("/api/v1/auth/sessions").json();
+        JsonNode list = one.get("/api/v1/auth/sessions").json().get("items");
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("user_agent").asString()).isEqualTo("one");
     }

@@ -19,7 +19,7 @@ class TemplateApiTest extends ApiTest {
 
     @Test
     void theAgentPipelineTemplateMakesABoardWithItsColumnsKindsAndWipLimits() {
-        JsonNode all = http.get("/api/v1/templates").json();
+        JsonNode all = http.get("/api/v1/templates").json().get("items");
         assertThat(all.findValuesAsString("name"))
                 .contains("Basic kanban", "Scrum sprint", "Bug triage", "Agent pipeline");
 
@@ -97,7 +97,7 @@ class TemplateApiTest extends ApiTest {
         long other = otherWorkspace("templates-other");
         Http stranger = clientFor("template-stranger", other, Role.ADMIN);
         assertThat(stranger.get("/api/v1/templates/" + id).status()).isEqualTo(404);
-        assertThat(stranger.get("/api/v1/templates").json().findValuesAsString("name"))
+        assertThat(stranger.get("/api/v1/templates").json().get("items").findValuesAsString("name"))
                 .doesNotContain("Ours only");
         assertThat(stranger.post("/api/v1/templates/" + id + "/boards", obj()).status())
                 .isEqualTo(404);

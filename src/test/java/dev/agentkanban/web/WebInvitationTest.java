@@ -114,7 +114,7 @@ class WebInvitationTest extends ApiTest {
     String roleOf(long ws, String username) {
         Response members = http.get("/api/v1/workspaces/" + ws + "/members");
         assertThat(members.status()).as(members.body()).isEqualTo(200);
-        for (JsonNode m : members.json()) {
+        for (JsonNode m : members.json().get("items")) {
             if (m.get("username").asString().equals(username)) {
                 return m.get("role").asString();
             }
@@ -249,6 +249,7 @@ class WebInvitationTest extends ApiTest {
         admin.until(d -> d.findElement(By.id("invite-list")).getText().contains("No unused invitation links."));
         assertThat(http.get("/api/v1/workspaces/" + ws + "/invitation-links")
                         .json()
+                        .get("items")
                         .size())
                 .isZero();
 
