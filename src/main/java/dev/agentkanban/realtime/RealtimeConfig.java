@@ -32,6 +32,11 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * message that the client receives whole. That takes 12 KB off each of the 1,000 connections an
  * instance accepts by default; 2 KB takes 8 MB more off at 1,000 connections, at a frame per 2 KB of a
  * large event (docs/benchmarks.md, "Smaller WebSocket buffers", "Asynchronous live sends landed").
+ *
+ * <p>Below those, Tomcat gives every connection, HTTP or WebSocket, a socket read and a socket write
+ * buffer of 8 KB. They are direct buffers here ({@code socket.directBuffer}): outside the heap, so
+ * 1,000 subscribers hold 16 MB less of it (the heap's live set with 1,000 connected went from 94 to
+ * 79 MB), and NIO writes them to the socket without first copying them into a temporary direct one.
  */
 @Configuration
 @EnableWebSocket
@@ -86,6 +91,7 @@ class RealtimeConfig implements WebSocketConfigurer {
             if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
                 System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(BUFFER_SIZE));
             }
+            factory.addConnectorCustomizers(connector -> connector.setProperty("socket.directBuffer", "true"));
         };
     }
 
