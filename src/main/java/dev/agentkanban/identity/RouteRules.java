@@ -46,7 +46,7 @@ final class RouteRules {
         SELF,
         /** The request's workspace (X-Workspace-Id or the default one): checked here, before the handler. */
         WORKSPACE,
-        /** The workspace in the path ({@code /workspaces/{id}}): the handler checks the role there (403 to non-members). */
+        /** The workspace in the path ({@code /workspaces/{id}}): the handler checks the role there (404 to non-members, as if missing). */
         NAMED_WORKSPACE,
         /** Users: an admin of the request's workspace or a system admin (checked here); the handler narrows further. */
         USERS
