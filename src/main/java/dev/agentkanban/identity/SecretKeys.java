@@ -29,6 +29,16 @@ final class SecretKeys {
             "password",
             "your-secret-key");
 
+    /**
+     * Words that mark a placeholder or a published example (the HA drill's default says
+     * "not-for-production"): such a key is known to anyone who read the docs or the repository.
+     */
+    private static final java.util.regex.Pattern MARKED_NOT_SECRET = java.util.regex.Pattern.compile(
+            "change|example|not-for-prod|insecure|placeholder|dummy|sample", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** A random key of 32 characters has far more; 32 times the same letter is no key. */
+    static final int MIN_DISTINCT = 10;
+
     private SecretKeys() {}
 
     private static byte[] sha256(String s) {
@@ -48,8 +58,10 @@ final class SecretKeys {
         } else if (value.length() < MIN_LENGTH) {
             problem = "SECRET_KEY is shorter than " + MIN_LENGTH + " characters";
         } else if (KNOWN_DEFAULTS.contains(value.toLowerCase())
-                || value.toLowerCase().contains("change")) {
+                || MARKED_NOT_SECRET.matcher(value).find()) {
             problem = "SECRET_KEY is a well-known default";
+        } else if (value.chars().distinct().count() < MIN_DISTINCT) {
+            problem = "SECRET_KEY is too predictable (fewer than " + MIN_DISTINCT + " different characters)";
         }
         if (problem != null && production) {
             throw new IllegalStateException(problem + "; refusing to start with ENVIRONMENT=" + environment

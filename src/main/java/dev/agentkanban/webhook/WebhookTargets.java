@@ -49,6 +49,14 @@ class WebhookTargets {
                 || uri.getHost() == null) {
             throw ApiException.invalid(field, "must be an absolute http:// or https:// URL");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw ApiException.invalid(field, "has no valid port (1 to 65535)");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // a password in the URL would be shown to every admin who lists the webhooks; the secret signs
+            throw ApiException.invalid(
+                    field, "must not carry a user name or password (the webhook's secret signs each delivery)");
+        }
         refusal(uri).ifPresent(reason -> {
             throw ApiException.invalid(field, reason);
         });

@@ -70,7 +70,13 @@ class WebhookTargetsTest {
                             "not a url",
                             "is not a valid URL",
                             " ",
-                            "must not be blank")
+                            "must not be blank",
+                            "http://127.0.0.1:99999/x",
+                            "has no valid port",
+                            "http://127.0.0.1:0/x",
+                            "has no valid port",
+                            "http://user:pass@127.0.0.1:8080/x",
+                            "must not carry a user name or password")
                     .entrySet()) {
                 assertThatThrownBy(() -> targets.require("url", bad.getKey()))
                         .as(bad.getKey())

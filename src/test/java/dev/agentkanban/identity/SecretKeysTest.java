@@ -1,0 +1,34 @@
+package dev.agentkanban.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** SPEC §9: production refuses a default or weak SECRET_KEY; other environments only warn. */
+class SecretKeysTest {
+
+    @Test
+    void productionRefusesKeysThatAreLongButNoSecret() {
+        for (String weak : new String[] {
+            "a".repeat(40),
+            "abababababababababababababababababab",
+            // the HA drill's published default (ops/ha/env.sh)
+            "ha-drill-secret-key-0123456789abcdef-not-for-production",
+            "this-is-an-example-key-for-the-readme-0123456789",
+            "CHANGE_ME_CHANGE_ME_CHANGE_ME_CHANGE_ME"
+        }) {
+            assertThatThrownBy(() -> SecretKeys.resolve(weak, "production"))
+                    .as(weak)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("refusing to start");
+        }
+    }
+
+    @Test
+    void productionTakesARandomKeyAndOtherEnvironmentsTakeAnything() {
+        assertThat(SecretKeys.resolve("q7Zk2vN9xR4mT1pL8sW3yB6cF0hJ5dG2aE7uI9oK", "production"))
+                .isNotNull();
+        assertThat(SecretKeys.resolve("a".repeat(40), "development")).isNotNull();
+    }
+}
