@@ -56,7 +56,9 @@ public class Comments {
 
     public Comment get(long id) {
         long ws = CurrentRequest.get().workspaceId();
-        return tx.read(() -> repo.find(ws, id, false).orElseThrow(() -> ApiException.notFound("comment", id)));
+        return tx.read(() -> repo.find(ws, id, false)
+                .filter(c -> tasks.isLive(c.taskId()))
+                .orElseThrow(() -> ApiException.notFound("comment", id)));
     }
 
     /** Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters. */

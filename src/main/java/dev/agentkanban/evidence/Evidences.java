@@ -76,13 +76,18 @@ public class Evidences {
 
     public Evidence get(long id) {
         long ws = ws();
-        return tx.read(() -> repo.find(ws, id, false).orElseThrow(() -> ApiException.notFound("evidence", id)));
+        return tx.read(() -> repo.find(ws, id, false)
+                .filter(e -> tasks.isLive(e.taskId()))
+                .orElseThrow(() -> ApiException.notFound("evidence", id)));
     }
 
     /** The stored file; 404 when the evidence does not exist or carries no file. */
     public EvidenceContent content(long id) {
         long ws = ws();
-        return tx.read(() -> repo.content(ws, id).orElseThrow(() -> ApiException.notFound("file of evidence", id)));
+        return tx.read(() -> repo.find(ws, id, false)
+                .filter(e -> tasks.isLive(e.taskId()))
+                .flatMap(e -> repo.content(ws, id))
+                .orElseThrow(() -> ApiException.notFound("file of evidence", id)));
     }
 
     /**

@@ -110,7 +110,9 @@ public class Hints {
 
     public Hint get(long id) {
         long ws = ws();
-        return tx.read(() -> repo.find(ws, id, false).orElseThrow(() -> ApiException.notFound("hint", id)));
+        return tx.read(() -> repo.find(ws, id, false)
+                .filter(h -> taskRefs.isLive(h.taskId()))
+                .orElseThrow(() -> ApiException.notFound("hint", id)));
     }
 
     /**
@@ -157,6 +159,9 @@ public class Hints {
             Hint hint = pending(ctx, id);
             TaskView task;
             if (hint.type().setsFields()) {
+                if (expectedVersion == null) {
+                    requireNotOverwritingLaterEdits(hint);
+                }
                 task = tasks.update(hint.taskId(), expectedVersion, fields(hint.suggestion()));
             } else {
                 requireVersion(hint.taskId(), expectedVersion);
@@ -188,6 +193,24 @@ public class Hints {
     }
 
     // ---- internals ----
+
+    /**
+     * A hint that sets fields, applied without the version the caller saw ({@code If-Match}, MCP's
+     * {@code expected_version}), must not overwrite what someone wrote after the hint was made: when a
+     * field it would set was changed since (the task's history), it is a 409 {@code hint-outdated}
+     * (dismiss it, or apply it with the task's current version to overwrite on purpose). The board's
+     * panel always sends the version it shows.
+     */
+    private void requireNotOverwritingLaterEdits(Hint hint) {
+        if (history.changedSince(hint.taskId(), hint.suggestion().keySet(), hint.createdAt())) {
+            throw ApiException.conflict(
+                    "hint-outdated",
+                    "the task's " + String.join(", ", hint.suggestion().keySet()) + " changed after hint "
+                            + hint.id() + " was made; dismiss the hint, or apply it with the task's current"
+                            + " version (If-Match) to overwrite",
+                    Map.of("task_id", hint.taskId()));
+        }
+    }
 
     private Hint pending(RequestContext ctx, long id) {
         Hint hint = repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("hint", id));

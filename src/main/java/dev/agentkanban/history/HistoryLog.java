@@ -72,6 +72,23 @@ public class HistoryLog {
     }
 
     /** Removes the rows of these tasks (a restore replaces what the insert trigger wrote with the restored trail). */
+    /** Whether any of {@code fields} of the task was changed ({@code updated}) after {@code since}. */
+    public boolean changedSince(long taskId, java.util.Collection<String> fields, java.time.Instant since) {
+        if (fields.isEmpty()) {
+            return false;
+        }
+        return jdbc.sql("""
+                        select exists (select 1 from task_history
+                                       where task_id = :task and action = 'updated' and field in (:fields)
+                                         and occurred_at > :since)
+                        """)
+                .param("task", taskId)
+                .param("fields", List.copyOf(fields))
+                .param("since", since.atOffset(ZoneOffset.UTC))
+                .query(Boolean.class)
+                .single();
+    }
+
     public void forget(List<Long> taskIds) {
         requireTransaction();
         jdbc.sql("delete from task_history where workspace_id = :ws and task_id = any(:ids)")

@@ -82,15 +82,6 @@ class NotificationRepository {
 
     // ---- watchers ----
 
-    boolean taskExists(long ws, long taskId) {
-        return jdbc.sql(
-                        "select exists (select 1 from tasks where workspace_id = :ws and id = :id and deleted_at is null)")
-                .param("ws", ws)
-                .param("id", taskId)
-                .query(Boolean.class)
-                .single();
-    }
-
     Optional<Long> userId(String username) {
         return jdbc.sql("select id from users where username = :u")
                 .param("u", username)

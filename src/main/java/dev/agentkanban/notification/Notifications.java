@@ -7,6 +7,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.task.TaskRefs;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
@@ -26,10 +27,12 @@ public class Notifications {
 
     private final NotificationRepository repo;
     private final Transactions tx;
+    private final TaskRefs tasks;
 
-    Notifications(NotificationRepository repo, Transactions tx) {
+    Notifications(NotificationRepository repo, Transactions tx, TaskRefs tasks) {
         this.repo = repo;
         this.tx = tx;
+        this.tasks = tasks;
     }
 
     public Inbox inbox(boolean unreadOnly, PageRequest page) {
@@ -89,7 +92,7 @@ public class Notifications {
     }
 
     private void requireTask(RequestContext ctx, long taskId) {
-        if (!repo.taskExists(ctx.workspaceId(), taskId)) {
+        if (!tasks.isLive(taskId)) {
             throw ApiException.notFound("task", taskId);
         }
     }

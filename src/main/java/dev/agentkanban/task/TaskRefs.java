@@ -23,6 +23,17 @@ public class TaskRefs {
         return find(taskId, "");
     }
 
+    /** Whether the task exists and is not in the trash: what hangs off a trashed task answers 404 too. */
+    public boolean isLive(long taskId) {
+        long ws = CurrentRequest.get().workspaceId();
+        return jdbc.sql(
+                        "select exists (select 1 from tasks where workspace_id = :ws and id = :id and deleted_at is null)")
+                .param("ws", ws)
+                .param("id", taskId)
+                .query(Boolean.class)
+                .single();
+    }
+
     /**
      * The task, locked against deletion and concurrent change until the caller's transaction ends
      * (call inside a write transaction, before changing things that hang off the task).

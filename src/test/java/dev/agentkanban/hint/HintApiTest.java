@@ -256,6 +256,28 @@ class HintApiTest extends ApiTest {
         assertThat(t.get("acceptance_criteria").asString()).isEqualTo("- [ ] it works");
     }
 
+    /** A field hint applied without If-Match does not overwrite what someone wrote after it was made. */
+    @Test
+    void anOutdatedFieldHintDoesNotOverwriteALaterEditUnlessAppliedWithTheCurrentVersion() {
+        long task = fx.task(board, "backup fails");
+        long text = hint(
+                        task, "type", "description", "message", "empty", "suggestion", obj("description", "## Context"))
+                .id();
+        assertThat(http.patch("/api/v1/tasks/" + task, obj("description", "Nightly backup fails: disk full"))
+                        .status())
+                .isEqualTo(200);
+
+        Response outdated = http.post("/api/v1/hints/" + text + "/apply", null);
+        assertThat(outdated.status()).as(outdated.body()).isEqualTo(409);
+        assertThat(outdated.json().get("type").asString()).endsWith("hint-outdated");
+        assertThat(fx.get(task).get("description").asString()).isEqualTo("Nightly backup fails: disk full");
+
+        long version = fx.get(task).get("version").asLong();
+        Response onPurpose = http.post("/api/v1/hints/" + text + "/apply", null, "If-Match", "\"" + version + "\"");
+        assertThat(onPurpose.status()).as(onPurpose.body()).isEqualTo(200);
+        assertThat(fx.get(task).get("description").asString()).isEqualTo("## Context");
+    }
+
     @Test
     void applyingATagsHintAddsTheTagsAndCreatesMissingOnes() {
         long task = fx.task(board, "Tagged", "tags", List.of("feature"));

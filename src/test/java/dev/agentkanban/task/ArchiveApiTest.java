@@ -107,12 +107,26 @@ class ArchiveApiTest extends ApiTest {
         assertThat(http.post("/api/v1/tasks/" + blocker + "/relations", obj("kind", "blocks", "task_id", waiting))
                         .status())
                 .isEqualTo(201);
-        http.post("/api/v1/tasks/" + blocker + "/comments", obj("body", "a note that survives the trash"));
+        long comment = http.post(
+                        "/api/v1/tasks/" + blocker + "/comments", obj("body", "a note that survives the trash"))
+                .id();
+        long evidence = http.post("/api/v1/tasks/" + blocker + "/evidence", obj("kind", "note", "note", "seen"))
+                .id();
+        long hint = http.post(
+                        "/api/v1/tasks/" + blocker + "/hints",
+                        obj("type", "priority", "message", "m", "suggestion", obj("priority", "high")))
+                .id();
         assertThat(fx().get(waiting).get("blocked").asBoolean()).isTrue();
 
         assertThat(http.delete("/api/v1/tasks/" + blocker).status()).isEqualTo(204);
         assertThat(http.get("/api/v1/tasks/" + blocker).status()).isEqualTo(404);
         assertThat(http.get("/api/v1/tasks/" + blocker + "/comments").status()).isEqualTo(404);
+        // what hangs off a trashed task is gone by its own id too
+        assertThat(http.get("/api/v1/comments/" + comment).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/evidence/" + evidence).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/evidence/" + evidence + "/content").status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/hints/" + hint).status()).isEqualTo(404);
         assertThat(fx().get(waiting).get("blocked").asBoolean()).isFalse();
         assertThat(boardColumn(b[0], 0).get("task_count").asLong()).isEqualTo(1);
         assertThat(http.get("/api/v1/tasks?board_id=" + b[0] + "&archived=true")
@@ -142,6 +156,9 @@ class ArchiveApiTest extends ApiTest {
                         .asString())
                 .isEqualTo("a note that survives the trash");
         assertThat(fx().get(waiting).get("blocked").asBoolean()).isTrue();
+        assertThat(http.get("/api/v1/comments/" + comment).status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/evidence/" + evidence).status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/hints/" + hint).status()).isEqualTo(200);
         assertThat(historyOf(blocker)).containsSubsequence("created", "deleted", "restored");
         assertThat(http.get("/api/v1/trash?board_id=" + b[0])
                         .json()
