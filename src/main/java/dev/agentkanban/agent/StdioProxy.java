@@ -165,6 +165,11 @@ public final class StdioProxy {
             if (reason == null) {
                 return e.getClass().getSimpleName();
             }
+            if (reason.contains("Status code:404")) {
+                // the SDK's own words ("Server Not Found ... DummyEvent[...]") name its internals, not the cause
+                return "the server answered 404 Not Found: check KANBAN_WORKSPACE (a workspace the token's user"
+                        + " is a member of; another workspace is 404, as if missing) and KANBAN_URL";
+            }
             return reason.contains("401") ? "the token was refused (401): check KANBAN_TOKEN" : reason;
         }
 

@@ -81,7 +81,7 @@ final class ToolCatalog {
                 """
                 Searches tasks in your workspace. All filters are optional and combine with AND: board,
                 column (id, or name together with board), status (list), priority (list), epic, assignee,
-                tag, owner (user|agent), overdue (true|false), blocked (true: has an open blocker), ready
+                tag, owner (user|agent), due_before, due_after, overdue (true|false), blocked (true: has an open blocker), ready
                 (true: open and not blocked, i.e. workable now), parent_id (the subtasks of that task) and q
                 (full-text search in title and description). Each task says blocked, blockers, parent_id and
                 subtask and checklist progress, and its custom field values (fields, by field name). fields
@@ -103,6 +103,11 @@ final class ToolCatalog {
                                 "Only tasks assigned to this member (username; me for yourself) or free-text name."),
                         text("tag", "Only tasks carrying this tag (case-insensitive name)."),
                         enumeration("owner", "Only tasks owned by a user or an agent.", List.of("user", "agent")),
+                        text(
+                                "due_before",
+                                "Only tasks due before this date or time (ISO-8601, e.g. 2030-01-31 or"
+                                        + " 2030-01-31T12:00:00Z)."),
+                        text("due_after", "Only tasks due after this date or time (ISO-8601)."),
                         bool("overdue", "true: only overdue open tasks; false: only tasks that are not overdue."),
                         bool("blocked", "true: only tasks with an open blocker; false: only tasks without one."),
                         bool("ready", "true: only open tasks without open blockers (workable now); false: the others."),

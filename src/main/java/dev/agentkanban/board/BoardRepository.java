@@ -67,6 +67,15 @@ class BoardRepository {
                 .optional();
     }
 
+    /** The ids of the workspace's boards with this name, ignoring case (archived ones too), lowest first. */
+    List<Long> idsNamed(long workspaceId, String name) {
+        return jdbc.sql("select id from boards where workspace_id = :ws and lower(name) = lower(:name) order by id")
+                .param("ws", workspaceId)
+                .param("name", name)
+                .query(Long.class)
+                .list();
+    }
+
     /** The board with its columns in order, in one statement (the join repeats the board per column). */
     Optional<Board> findWithColumns(long workspaceId, long id, boolean forUpdate) {
         List<Board> board = new java.util.ArrayList<>(1);

@@ -42,8 +42,18 @@ public final class BoardRequests {
         }
     }
 
+    /** {@code {"columns": [...]}}, or the bare array (the shape {@code GET /boards/{id}/columns} answers). */
     public record ReplaceColumns(
-            @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {}
+            @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public ReplaceColumns {}
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static ReplaceColumns of(List<ColumnSpec> columns) {
+            return new ReplaceColumns(columns);
+        }
+    }
 
     public record AddColumn(
             @NotBlank @Size(max = 100) String name,

@@ -80,6 +80,27 @@ public class Boards {
         return tx.read(() -> load(ws(), id, false));
     }
 
+    /**
+     * The board a request parameter names: by id (digits), else by name ignoring case. No board of that
+     * name, or several, is a 422 naming the parameter (a name shared by several boards must be given as
+     * an id); an id is taken as it is (a filter by a board that does not exist finds nothing).
+     */
+    public long idOf(String parameter, String idOrName) {
+        String v = idOrName.strip();
+        if (v.matches("\\d{1,18}")) {
+            return Long.parseLong(v);
+        }
+        List<Long> ids = tx.read(() -> repo.idsNamed(ws(), v));
+        if (ids.isEmpty()) {
+            throw ApiException.invalid(parameter, "no board named '" + v + "'");
+        }
+        if (ids.size() > 1) {
+            throw ApiException.invalid(
+                    parameter, "several boards are named '" + v + "' (ids " + ids + "): give the board's id");
+        }
+        return ids.getFirst();
+    }
+
     public Board create(CreateBoard request) {
         Roles.require(Role.MEMBER);
         RequestContext ctx = CurrentRequest.get();
@@ -127,16 +148,19 @@ public class Boards {
     }
 
     /**
-     * Makes the board's columns exactly {@code specs}, in that order: listed ids are updated, entries
-     * without id are added, and columns left out are removed (refused while they hold tasks).
+     * Makes the board's columns exactly {@code specs}, in that order: listed ids are updated, an entry
+     * without id that names a column the list does not name by id (ignoring case, as seed 002's list of
+     * plain names does) is that column, keeping its kind and WIP limit unless the entry gives them, other
+     * entries without id are added, and columns left out are removed (refused while they hold tasks).
      */
-    public Board replaceColumns(long boardId, Long expectedVersion, List<ColumnSpec> specs) {
+    public Board replaceColumns(long boardId, Long expectedVersion, List<ColumnSpec> requested) {
         Roles.require(Role.MEMBER);
         long ws = ws();
-        requireUniqueNames(specs);
+        requireUniqueNames(requested);
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
             checkVersion(board, expectedVersion);
+            List<ColumnSpec> specs = matchedByName(board, requested);
             Map<Long, BoardColumn> existing = new HashMap<>();
             board.columns().forEach(c -> existing.put(c.id(), c));
             Set<Long> kept = new HashSet<>();
@@ -163,12 +187,40 @@ public class Boards {
                     repo.insertColumn(ws, boardId, s.name().trim(), i, kindOf(s.kind(), s.name()), s.wipLimit());
                 } else {
                     BoardColumn old = existing.get(s.id());
+                    requireKindFits(old, s.kind());
                     repo.updateColumn(
                             ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
                 }
             }
             return columnsChanged(ws, boardId);
         });
+    }
+
+    /** The entries without id that name a column not listed by id, given that column's id. */
+    private static List<ColumnSpec> matchedByName(Board board, List<ColumnSpec> specs) {
+        Set<Long> listed = new HashSet<>();
+        specs.stream().map(ColumnSpec::id).filter(java.util.Objects::nonNull).forEach(listed::add);
+        List<ColumnSpec> out = new ArrayList<>(specs.size());
+        for (ColumnSpec s : specs) {
+            BoardColumn same = s.id() != null || s.name() == null
+                    ? null
+                    : board.columns().stream()
+                            .filter(c -> !listed.contains(c.id())
+                                    && c.name().equalsIgnoreCase(s.name().trim()))
+                            .findFirst()
+                            .orElse(null);
+            if (same == null) {
+                out.add(s);
+            } else {
+                listed.add(same.id());
+                out.add(new ColumnSpec(
+                        same.id(),
+                        s.name(),
+                        s.kind() == null ? same.kind() : s.kind(),
+                        s.wipLimit() == null ? same.wipLimit() : s.wipLimit()));
+            }
+        }
+        return out;
     }
 
     public BoardColumn addColumn(long boardId, AddColumn request) {
@@ -201,6 +253,7 @@ public class Boards {
                     .findFirst()
                     .orElseThrow(() -> ApiException.notFound("column", columnId));
             requireNameFree(board.columns(), request.name().trim(), columnId);
+            requireKindFits(current, request.kind());
             List<BoardColumn> order = new ArrayList<>(board.columns());
             order.remove(current);
             int at = request.position() == null ? current.position() : Math.min(request.position(), order.size());
@@ -318,19 +371,38 @@ public class Boards {
     }
 
     private void requireEmpty(BoardColumn column) {
+        requireEmpty(column, "move them first");
+    }
+
+    private void requireEmpty(BoardColumn column, String why) {
         long tasks = repo.taskCount(column.id());
         if (tasks > 0) {
             throw ApiException.conflict(
                     "column-not-empty",
-                    "column '" + column.name() + "' still holds " + tasks + " task(s); move them first",
+                    "column '" + column.name() + "' still holds " + tasks + " task(s); " + why,
                     Map.of("column_id", column.id(), "task_count", tasks));
+        }
+    }
+
+    /**
+     * A column becomes, or stops being, a done column only while it is empty: a task's status follows its
+     * column (a done column holds completed tasks, SPEC §2), and changing the kind under the tasks would
+     * leave them open in a done column, or completed outside one.
+     */
+    private void requireKindFits(BoardColumn current, ColumnKind kind) {
+        if (kind != null && (kind == ColumnKind.DONE) != current.isDone()) {
+            requireEmpty(
+                    current,
+                    "move them out before " + (current.isDone() ? "it stops being" : "making it") + " a done column");
         }
     }
 
     private static void requireNameFree(List<BoardColumn> columns, String name, Long except) {
         for (BoardColumn c : columns) {
-            if (c.name().equals(name) && (except == null || c.id() != except)) {
-                throw ApiException.conflict("duplicate", "this board already has a column named '" + name + "'");
+            if (c.name().equalsIgnoreCase(name) && (except == null || c.id() != except)) {
+                throw ApiException.conflict(
+                        "duplicate",
+                        "this board already has a column named '" + name + "' (names are compared ignoring case)");
             }
         }
     }
@@ -338,9 +410,11 @@ public class Boards {
     private static void requireUniqueNames(List<ColumnSpec> specs) {
         Set<String> names = new HashSet<>();
         for (ColumnSpec s : specs) {
-            if (s != null && s.name() != null && !names.add(s.name().trim())) {
+            if (s != null && s.name() != null && !names.add(s.name().trim().toLowerCase(java.util.Locale.ROOT))) {
                 throw ApiException.invalid(
-                        "columns", "column names must be unique; '" + s.name().trim() + "' repeats");
+                        "columns",
+                        "column names must be unique, ignoring case; '"
+                                + s.name().trim() + "' repeats");
             }
         }
     }

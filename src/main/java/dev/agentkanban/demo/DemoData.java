@@ -163,6 +163,7 @@ class DemoData implements ApplicationRunner {
                 tags,
                 null,
                 null,
+                null,
                 null));
     }
 }

@@ -69,7 +69,10 @@ public class ApiException extends RuntimeException {
         return invalid(List.of(new FieldError(field, message)));
     }
 
-    public static ApiException invalid(List<FieldError> errors) {
+    public static ApiException invalid(List<FieldError> found) {
+        // two constraints that say the same of one field (a blank title breaks @NotBlank and the pattern
+        // that also refuses Unicode spaces) are one error
+        List<FieldError> errors = found.stream().distinct().toList();
         String detail = errors.size() == 1
                 ? errors.getFirst().field() + ": " + errors.getFirst().message()
                 : errors.size() + " fields are invalid";

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
@@ -14,13 +15,19 @@ final class JsonErrors {
 
     /** True when the failure is about one field's value rather than malformed JSON. */
     static boolean isFieldError(JacksonException e) {
-        return !(e instanceof StreamReadException) && !e.getPath().isEmpty();
+        // a number too large for its field is well-formed JSON with a bad value (2147483648 for an int)
+        return (!(e instanceof StreamReadException) || e instanceof InputCoercionException)
+                && !e.getPath().isEmpty();
     }
 
     static ApiException toInvalid(JacksonException e) {
         String message;
         if (e instanceof MismatchedInputException mismatch) {
             message = mismatchMessage(mismatch);
+        } else if (e instanceof InputCoercionException coercion) {
+            message = coercion.getTargetType() == null
+                    ? "is out of range"
+                    : "is out of range for " + describe(coercion.getTargetType());
         } else {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

@@ -62,13 +62,40 @@ public class JsonLimits {
                 .addDeserializer(Instant.class, new StdDeserializer<Instant>(Instant.class) {
                     @Override
                     public Instant deserialize(JsonParser p, DeserializationContext ctxt) {
-                        Instant read = InstantDeserializer.INSTANT.deserialize(p, ctxt);
+                        Instant read =
+                                p.currentToken() == tools.jackson.core.JsonToken.VALUE_STRING && isDate(p.getString())
+                                        ? dateAsInstant(p.getString())
+                                        : InstantDeserializer.INSTANT.deserialize(p, ctxt);
                         if (read != null && !sane(read)) {
                             throw new IllegalArgumentException(OUT_OF_RANGE);
                         }
                         return read;
                     }
                 }));
+    }
+
+    /** A date without a time ({@code 2026-12-31}), as people write a due date: its first instant, UTC. */
+    static boolean isDate(String text) {
+        String t = text.trim();
+        if (t.length() != 10 || t.charAt(4) != '-' || t.charAt(7) != '-') {
+            return false;
+        }
+        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9}) {
+            if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Instant dateAsInstant(String text) {
+        try {
+            return java.time.LocalDate.parse(text.trim())
+                    .atStartOfDay(java.time.ZoneOffset.UTC)
+                    .toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("is not a valid date (YYYY-MM-DD or an ISO-8601 timestamp)");
+        }
     }
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");

@@ -2,6 +2,7 @@ package dev.agentkanban.platform;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -97,12 +98,34 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e) {
         log.info("integrity violation: {}", e.getMostSpecificCause().getMessage());
-        return respond(Problems.of(
-                HttpStatus.UNPROCESSABLE_CONTENT,
-                "constraint",
-                "Validation failed",
-                "the request violates a data constraint",
-                null));
+        String detail = "the request violates a data constraint";
+        Map<String, Object> errors = null;
+        if (e.getMostSpecificCause() instanceof org.postgresql.util.PSQLException pg) {
+            if ("22021".equals(pg.getSQLState()) || "22P05".equals(pg.getSQLState())) {
+                detail = "a text holds a character that cannot be stored (the NUL character, \\u0000)";
+            }
+            String field = checkedField(pg.getServerErrorMessage());
+            if (field != null) {
+                detail = field + ": has a value the database does not accept";
+                errors = Map.of(
+                        "errors",
+                        List.of(new ApiException.FieldError(field, "has a value the database does not accept")));
+            }
+        }
+        return respond(
+                Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "constraint", "Validation failed", detail, errors));
+    }
+
+    /** The column a check constraint named {@code <table>_<column>_check} guards, when it is one. */
+    static String checkedField(org.postgresql.util.ServerErrorMessage m) {
+        if (m == null || m.getConstraint() == null || m.getTable() == null) {
+            return null;
+        }
+        String c = m.getConstraint();
+        String prefix = m.getTable() + "_";
+        return c.startsWith(prefix) && c.endsWith("_check") && c.length() > prefix.length() + 6
+                ? c.substring(prefix.length(), c.length() - 6)
+                : null;
     }
 
     @ExceptionHandler({

@@ -72,17 +72,19 @@ final class Task {
 
     /** A task about to be created straight into a column: its status follows the column (done completes). */
     static Task created(long workspaceId, String createdBy, BoardColumn column, long position, TaskContent content) {
+        return created(workspaceId, createdBy, column, position, content, statusOnArrival(column));
+    }
+
+    /** As above with the status the request named (the caller checked that it fits the column). */
+    static Task created(
+            long workspaceId,
+            String createdBy,
+            BoardColumn column,
+            long position,
+            TaskContent content,
+            TaskStatus status) {
         return new Task(
-                0,
-                workspaceId,
-                TaskPlacement.in(column, position),
-                content,
-                statusOnArrival(column),
-                null,
-                createdBy,
-                null,
-                null,
-                0);
+                0, workspaceId, TaskPlacement.in(column, position), content, status, null, createdBy, null, null, 0);
     }
 
     long id() {
@@ -280,6 +282,8 @@ final class Task {
         if (to.isDone()) {
             if (status != TaskStatus.COMPLETED) {
                 status = TaskStatus.COMPLETED;
+                // a cancelled task moved into a done column is completed: its cancel reason no longer holds
+                cancelReason = null;
                 releaseClaim();
             }
         } else if (from.isDone() && status == TaskStatus.COMPLETED) {

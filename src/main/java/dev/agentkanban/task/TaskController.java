@@ -1,7 +1,7 @@
 package dev.agentkanban.task;
 
+import dev.agentkanban.board.Boards;
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Versions;
@@ -22,10 +22,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +50,13 @@ class TaskController {
     private final Tasks tasks;
     private final TaskQueries queries;
     private final RequestBodies bodies;
+    private final Boards boards;
 
-    TaskController(Tasks tasks, TaskQueries queries, RequestBodies bodies) {
+    TaskController(Tasks tasks, TaskQueries queries, RequestBodies bodies, Boards boards) {
         this.tasks = tasks;
         this.queries = queries;
         this.bodies = bodies;
+        this.boards = boards;
     }
 
     /**
@@ -75,6 +73,8 @@ class TaskController {
     void list(
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(name = "column_id", required = false) Long columnId,
+            @RequestParam(name = "board", required = false) String board,
+            @RequestParam(name = "column", required = false) String column,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String priority,
             @RequestParam(required = false) String epic,
@@ -96,17 +96,19 @@ class TaskController {
             @RequestParam Map<String, String> all,
             HttpServletResponse response)
             throws IOException {
+        Long boardFilter = named("board", boardId, board, () -> boards.idOf("board", board));
+        Long columnFilter = named("column", columnId, column, () -> columnNamed(boardFilter, column));
         TaskFilter filter = new TaskFilter(
-                boardId,
-                columnId,
+                boardFilter,
+                columnFilter,
                 list(TaskStatus.class, "status", status),
                 list(priority, TaskController::priority),
                 epic,
                 assignee,
                 tag,
                 WireEnums.parse(Owner.class, "owner", owner),
-                instant("due_before", dueBefore),
-                instant("due_after", dueAfter),
+                TaskFilter.instant("due_before", dueBefore),
+                TaskFilter.instant("due_after", dueAfter),
                 overdue,
                 q,
                 sort,
@@ -125,6 +127,33 @@ class TaskController {
         } finally {
             page.release();
         }
+    }
+
+    /**
+     * A filter given by id ({@code board_id}, {@code column_id}) or, as SPEC §4 names them, by {@code board}
+     * or {@code column} (an id or a name); both must agree.
+     */
+    private static Long named(String parameter, Long id, String idOrName, java.util.function.LongSupplier resolve) {
+        if (idOrName == null || idOrName.isBlank()) {
+            return id;
+        }
+        long named = resolve.getAsLong();
+        if (id != null && id != named) {
+            throw ApiException.invalid(parameter, "names another " + parameter + " than " + parameter + "_id");
+        }
+        return named;
+    }
+
+    /** A column by id, or by name on the board the request filters by. */
+    private long columnNamed(Long board, String column) {
+        String v = column.strip();
+        if (v.matches("\\d{1,18}")) {
+            return Long.parseLong(v);
+        }
+        if (board == null) {
+            throw ApiException.invalid("column", "give board or board_id too, to find a column by name");
+        }
+        return boards.resolveColumn(boards.get(board), null, v).id();
     }
 
     /** The shape of a page of tasks, for the API documentation of {@link #list}. */
@@ -195,6 +224,14 @@ class TaskController {
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestParam(required = false) Boolean force,
             @Valid @RequestBody MoveTask request) {
+        if (request.columnId() == null
+                && request.column() == null
+                && request.position() == null
+                && request.beforeId() == null
+                && request.afterId() == null) {
+            throw ApiException.invalid(
+                    "column_id", "give column_id or column, or position, before_id or after_id: where to move it");
+        }
         return withEtag(tasks.move(id, Versions.expected(ifMatch), request, Overrides.of(force, null)));
     }
 
@@ -310,24 +347,6 @@ class TaskController {
     }
 
     /** Accepts an ISO-8601 instant or a date (meaning its start, UTC). */
-    private static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        Instant read;
-        try {
-            read = value.length() == 10
-                    ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
-                    : java.time.OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
-        }
-        if (!JsonLimits.sane(read)) {
-            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
-        }
-        return read;
-    }
-
     private static ResponseEntity<TaskView> withEtag(TaskView task) {
         return ResponseEntity.ok().eTag(Versions.etag(task.version())).body(task);
     }

@@ -54,14 +54,15 @@ public final class TaskRequests {
             @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags,
             @Min(0) Integer position,
             Long parentId,
-            @Size(max = 50) Map<String, Object> fields) {
+            @Size(max = 50) Map<String, Object> fields,
+            TaskStatus status) {
 
         /** A subtask of {@code parentId} in the board's first column, with only these fields set. */
         public static CreateTask subtask(
                 long boardId, String title, String epic, String area, String assignee, Instant dueDate, long parentId) {
             return new CreateTask(
                     boardId, null, null, title, null, null, null, epic, area, null, assignee, dueDate, null, null, null,
-                    null, parentId, null);
+                    null, parentId, null, null);
         }
     }
 

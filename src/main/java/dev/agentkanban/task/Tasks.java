@@ -93,15 +93,27 @@ public class Tasks {
 
     /** Creates the task inside the caller's write transaction. */
     private TaskView insert(CreateTask request, RequestContext ctx, Map<String, Object> metadata) {
-        ColumnLock lock = lockTarget(request.boardId(), request.columnId(), request.column(), 0);
+        TaskStatus status = request.status();
+        if (status == TaskStatus.CANCELLED) {
+            throw ApiException.invalid(
+                    "status", "a new task is pending, in_progress or completed; cancel it with its reason afterwards");
+        }
+        Long columnId = request.columnId() == null && request.column() == null && status != null
+                ? columnForNewTask(request.boardId(), status)
+                : request.columnId();
+        ColumnLock lock = lockTarget(request.boardId(), columnId, request.column(), 0);
         BoardColumn column = lock.column();
+        if (status != null) {
+            requireStatusFits(status, column);
+        }
         requireWipRoom(column, lock);
         Task t = Task.created(
                 ctx.workspaceId(),
                 ctx.actor(),
                 column,
                 place(column, 0, new Placement(null, null, request.position()), lock),
-                TaskContent.of(request, metadata));
+                TaskContent.of(request, metadata),
+                status == null ? Task.statusOnArrival(column) : status);
         if (request.fields() != null && !request.fields().isEmpty()) {
             t.setCustomFields(fields.apply(t.boardId(), Map.of(), request.fields(), true));
         }
@@ -217,6 +229,28 @@ public class Tasks {
         });
     }
 
+    /**
+     * The column a new task with a status but no column goes into, as the lifecycle endpoints would put
+     * it: completed into the board's first done column, in progress into its first in-progress column
+     * (else the first column), pending into the first column.
+     */
+    private Long columnForNewTask(Long boardId, TaskStatus status) {
+        if (boardId == null) {
+            return null;
+        }
+        Board board = boards.require(boardId);
+        BoardColumn target = switch (status) {
+            case COMPLETED -> board.firstOfKind(ColumnKind.DONE);
+            case IN_PROGRESS -> board.firstOfKind(ColumnKind.IN_PROGRESS);
+            default -> null;
+        };
+        if (status == TaskStatus.COMPLETED && target == null) {
+            throw ApiException.conflict(
+                    "status-column-conflict", "board " + boardId + " has no done column for a completed task");
+        }
+        return (target != null ? target : board.columns().getFirst()).id();
+    }
+
     /** A done column holds completed (or cancelled) tasks only, and completed tasks sit in a done column. */
     private static void requireStatusFits(TaskStatus status, BoardColumn column) {
         boolean fits = column.isDone()
@@ -283,6 +317,9 @@ public class Tasks {
         }
         return tx.write(() -> {
             ColumnLock target = lockDestination(id, found != null ? found.id() : request.columnId(), "column_id");
+            if (request.columnId() != null) {
+                requireNamed(target.column(), request.column());
+            }
             TaskRepository.Locked locked = lockWithRelations(id, expectedVersion);
             Task t = locked.task();
             requireSameBoard(t, target, request.column() != null ? "column" : "column_id");
@@ -492,6 +529,7 @@ public class Tasks {
                                 1,
                                 null,
                                 request.tags(),
+                                null,
                                 null,
                                 null,
                                 null),
@@ -914,10 +952,19 @@ public class Tasks {
      * The column a new task goes to, locked with its board and what placing at its end needs: by id in one
      * round trip; by name or by default (the board's first column) after reading the board.
      */
+    /** A request that gives both {@code column_id} and {@code column} names one column with them (else 422). */
+    private static void requireNamed(BoardColumn column, String columnName) {
+        if (columnName != null && !column.name().equalsIgnoreCase(columnName.trim())) {
+            throw ApiException.invalid(
+                    "column", "'" + columnName.trim() + "' is not column " + column.id() + " (give one of the two)");
+        }
+    }
+
     private ColumnLock lockTarget(Long boardId, Long columnId, String columnName, long selfId) {
         if (columnId != null) {
             Optional<ColumnLock> lock = boards.lockColumnForPlacement(columnId, selfId);
             if (lock.isPresent() && (boardId == null || lock.get().board().id() == boardId)) {
+                requireNamed(lock.get().column(), columnName);
                 return lock.get();
             }
             if (boardId == null) {

@@ -220,6 +220,7 @@ public class Templates {
                 card.tags().isEmpty() ? null : card.tags(),
                 null,
                 null,
+                null,
                 null));
         for (String item : card.checklist()) {
             checklists.add(task.id(), null, new AddChecklistItem(item, false, null, null, null, null, null));

@@ -301,6 +301,23 @@ class CsvTransfer {
         board.columns().forEach(c -> byName.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c));
         List<FieldError> unknown = new ArrayList<>();
         for (Parsed p : rows) {
+            BoardColumn into = p.column() == null
+                    ? board.columns().getFirst()
+                    : byName.get(p.column().toLowerCase(Locale.ROOT));
+            String status = p.task().status();
+            if (into != null
+                    && status != null
+                    && (into.isDone()
+                            ? status.equals("pending") || status.equals("in_progress")
+                            : status.equals("completed"))) {
+                // as the API's 409 status-column-conflict: a done column holds completed tasks, and a
+                // completed task sits in a done column
+                unknown.add(new FieldError(
+                        "line " + p.line() + ": status",
+                        "'" + status + "' does not fit column '" + into.name() + "' (" + into.kind()
+                                + "): a done column holds completed tasks, and a completed task sits in a done"
+                                + " column"));
+            }
             if (p.column() != null && !byName.containsKey(p.column().toLowerCase(Locale.ROOT))) {
                 unknown.add(new FieldError(
                         "line " + p.line() + ": column",

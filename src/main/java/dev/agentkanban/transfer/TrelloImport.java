@@ -164,6 +164,11 @@ class TrelloImport {
             throw ApiException.invalid(
                     "trello", "not a Trello board export: expected a JSON object with \"lists\" and \"cards\"");
         }
+        for (String part : List.of("lists", "cards", "labels", "checklists", "actions")) {
+            if (export.hasNonNull(part) && !export.get(part).isArray()) {
+                throw ApiException.invalid("trello", "not a Trello board export: \"" + part + "\" must be an array");
+            }
+        }
         progress.total(export.path("cards").size());
         return dryRun
                 ? tx.rehearse(() -> new Run(export, progress).run(boardName)).previewed()

@@ -123,6 +123,19 @@ class McpToolsTest extends ApiTest {
 
         assertThat(agent.error("list_tasks", "board", b[0], "limit", 101)).contains("limit");
         assertThat(agent.error("list_tasks", "column", "To Do")).contains("give board too");
+
+        long due = fx.task(b[0], "due soon", "due_date", "2030-01-15T00:00:00Z");
+        assertThat(agent.ok("list_tasks", "board", b[0], "due_before", "2030-02-01")
+                        .get("items")
+                        .findValuesAsString("title"))
+                .containsExactly("due soon");
+        assertThat(agent.ok("list_tasks", "board", b[0], "due_after", "2030-01-31T00:00:00Z")
+                        .get("total")
+                        .asLong())
+                .isZero();
+        assertThat(agent.error("list_tasks", "board", b[0], "due_before", "soon"))
+                .contains("due_before");
+        assertThat(due).isPositive();
     }
 
     @Test

@@ -100,6 +100,26 @@ class StdioModeTest extends ApiTest {
     }
 
     @Test
+    void aWorkspaceTheUserIsNotAMemberOfIsAToolErrorThatSaysWhatToCheck() throws Exception {
+        User agent =
+                identities.provision("outsider-agent", "outsider-agent-password", defaultWorkspace, Role.AGENT, false);
+        Run run = mcp(
+                Map.of(
+                        "KANBAN_URL",
+                        "http://localhost:" + port,
+                        "KANBAN_TOKEN",
+                        identities.issueToken(agent.id(), "stdio", List.of("read", "write")),
+                        "KANBAN_WORKSPACE",
+                        "no-such-workspace"),
+                REQUESTS);
+        assertThat(run.exit()).isZero();
+        JsonNode call = Http.JSON.readTree(run.stdout().getLast());
+        assertThat(call.get("result").get("isError").asBoolean()).isTrue();
+        String text = call.get("result").get("content").get(0).get("text").asString();
+        assertThat(text).contains("404").contains("KANBAN_WORKSPACE").doesNotContain("DummyEvent");
+    }
+
+    @Test
     void malformedLinesGetJsonRpcErrorsOrNothingAndNeverInternals() throws Exception {
         User agent = identities.provision("stdio-fuzzer", "stdio-fuzzer-password", defaultWorkspace, Role.AGENT, false);
         String input = """

@@ -31,6 +31,68 @@ class BoardApiTest extends ApiTest {
                 .containsExactly("Backlog", "To Do", "In Progress", "Done");
     }
 
+    /** Column names are unique per board ignoring case, as a column is found by name ignoring case. */
+    @Test
+    void columnNamesAreUniqueIgnoringCase() {
+        assertThat(http.post("/api/v1/boards", obj("name", "Twins", "columns", List.of("A", "a")))
+                        .status())
+                .isEqualTo(422);
+        long board = http.post("/api/v1/boards", obj("name", "Case")).id();
+        Response added = http.post("/api/v1/boards/" + board + "/columns", obj("name", "to do"));
+        assertThat(added.status()).as(added.body()).isEqualTo(409);
+        long doing = http.get("/api/v1/boards/" + board + "/columns")
+                .json()
+                .get(2)
+                .get("id")
+                .asLong();
+        assertThat(http.patch("/api/v1/boards/" + board + "/columns/" + doing, obj("name", "DONE"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(http.patch("/api/v1/boards/" + board + "/columns/" + doing, obj("name", "in progress"))
+                        .status())
+                .as("a column may change the case of its own name")
+                .isEqualTo(200);
+        assertThat(http.get("/api/v1/boards/" + board + "/columns").json().findValuesAsString("name"))
+                .containsExactly("Backlog", "To Do", "in progress", "Done");
+    }
+
+    /** A column becomes a done column, or stops being one, only while empty: its tasks' status follows it. */
+    @Test
+    void aColumnChangesToOrFromDoneOnlyWhileEmpty() {
+        long board = http.post("/api/v1/boards", obj("name", "Kinds")).id();
+        JsonNode columns = http.get("/api/v1/boards/" + board + "/columns").json();
+        long doing = columns.get(2).get("id").asLong();
+        long done = columns.get(3).get("id").asLong();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "busy", "column_id", doing))
+                .id();
+
+        Response refused =
+                http.patch("/api/v1/boards/" + board + "/columns/" + doing, obj("name", "In Progress", "kind", "done"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("column-not-empty");
+        List<Object> asDone = List.of(
+                obj("id", columns.get(0).get("id").asLong(), "name", "Backlog"),
+                obj("id", columns.get(1).get("id").asLong(), "name", "To Do"),
+                obj("id", doing, "name", "In Progress", "kind", "done"),
+                obj("id", done, "name", "Done"));
+        assertThat(http.put("/api/v1/boards/" + board + "/columns", obj("columns", asDone))
+                        .status())
+                .isEqualTo(409);
+        assertThat(http.get("/api/v1/boards/" + board + "/columns")
+                        .json()
+                        .get(2)
+                        .get("kind")
+                        .asString())
+                .isEqualTo("in_progress");
+        assertThat(http.get("/api/v1/tasks/" + task).json().get("status").asString())
+                .isEqualTo("in_progress");
+
+        // an empty column changes kind freely
+        assertThat(http.patch("/api/v1/boards/" + board + "/columns/" + done, obj("name", "Done", "kind", "review"))
+                        .status())
+                .isEqualTo(200);
+    }
+
     /**
      * Every change of a board and its tasks appends exactly one event of its type, naming the board
      * and task, with the changed state as its payload; a refused change appends none.

@@ -45,6 +45,46 @@ class Seed002CompatibilityTest extends ApiTest {
                 .isEqualTo(boards);
     }
 
+    /** Seed 002 replaces a board's columns with a list of names: a name the board has is that column, tasks and all. */
+    @Test
+    void replacingColumnsByPlainNamesKeepsTheColumnsThoseNamesAlreadyName() {
+        Response board = http.post("/api/v1/boards", obj("name", "Renamed by names"));
+        long id = board.id();
+        JsonNode before = http.get("/api/v1/boards/" + id + "/columns").json();
+        long doing = before.get(2).get("id").asLong();
+        assertThat(http.patch("/api/v1/boards/" + id + "/columns/" + doing, obj("name", "In Progress", "wip_limit", 3))
+                        .status())
+                .isEqualTo(200);
+        long task = http.post("/api/v1/tasks", obj("board_id", id, "title", "stays put", "column", "In Progress"))
+                .id();
+
+        Response replaced = http.put(
+                "/api/v1/boards/" + id + "/columns",
+                obj("columns", List.of("backlog", "To Do", "In Progress", "Review", "Done")));
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+
+        JsonNode after = http.get("/api/v1/boards/" + id + "/columns").json();
+        assertThat(after.findValuesAsString("name"))
+                .containsExactly("backlog", "To Do", "In Progress", "Review", "Done");
+        for (int i : new int[] {0, 1, 2}) {
+            assertThat(after.get(i).get("id").asLong())
+                    .isEqualTo(before.get(i).get("id").asLong());
+        }
+        assertThat(after.get(4).get("id").asLong())
+                .isEqualTo(before.get(3).get("id").asLong());
+        assertThat(after.get(2).get("wip_limit").asInt()).isEqualTo(3);
+        assertThat(after.get(2).get("kind").asString()).isEqualTo("in_progress");
+        assertThat(http.get("/api/v1/tasks/" + task).json().get("column_id").asLong())
+                .isEqualTo(doing);
+
+        // the bare array, as GET answers it, works too
+        Response bare =
+                http.put("/api/v1/boards/" + id + "/columns", List.of("Backlog", "To Do", "In Progress", "Done"));
+        assertThat(bare.status()).as(bare.body()).isEqualTo(200);
+        assertThat(http.get("/api/v1/boards/" + id + "/columns").json().findValuesAsString("name"))
+                .containsExactly("Backlog", "To Do", "In Progress", "Done");
+    }
+
     @Test
     void aCommentTakesItsTextAsTextOrBody() {
         long board = http.post("/api/v1/boards", obj("name", "Comments")).id();

@@ -67,6 +67,22 @@ class ReportIssueApiTest extends ApiTest {
         assertThat(count("tasks where board_id = " + b[0])).isEqualTo(1);
     }
 
+    /** A title copied with no-break or other Unicode spaces is the same issue as with plain spaces. */
+    @Test
+    void unicodeSpacesNormaliseLikeSpaces() {
+        long[] b = fx.board("Unicode spaced");
+        long id = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "login page crashes"))
+                .json()
+                .get("task")
+                .get("id")
+                .asLong();
+        Response again = http.post(
+                "/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Login\u00a0page\u3000 crashes\u2009"));
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("task").get("id").asLong()).isEqualTo(id);
+        assertThat(again.json().get("task").get("occurrence_count").asInt()).isEqualTo(2);
+    }
+
     @Test
     void aCompletedIssueComesBackAsANewOccurrence() {
         long[] b = fx.board("Recurring");

@@ -475,6 +475,144 @@ class TaskApiTest extends ApiTest {
                 .containsExactly(u);
     }
 
+    /** A NUL character cannot be stored: a 422 that says so, and nothing written. */
+    @Test
+    void aNulCharacterIsRefusedAndSaysWhy() {
+        long[] b = fx.board("NUL");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "nul\u0000x"));
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("detail").asString()).contains("NUL character");
+        assertThat(count("tasks where board_id = " + b[0])).isZero();
+    }
+
+    /** A due date may be a plain date, as people write one: it is that day's first instant in UTC. */
+    @Test
+    void aDueDateMayBeAPlainDate() {
+        long[] b = fx.board("Plain dates");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "dated", "due_date", "2030-01-31"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("due_date").asString()).isEqualTo("2030-01-31T00:00:00Z");
+        Response impossible =
+                http.post("/api/v1/tasks", obj("board_id", b[0], "title", "dated", "due_date", "2030-02-30"));
+        assertThat(impossible.status()).isEqualTo(422);
+        assertThat(impossible.body()).contains("due_date");
+    }
+
+    /** A move says where to: an empty body, or a column_id and a column that disagree, change nothing. */
+    @Test
+    void aMoveWithoutATargetOrWithTwoDisagreeingTargetsIsRefused() {
+        long[] b = fx.board("Move targets");
+        long t = fx.task(b[0], "stays");
+        JsonNode before = http.get("/api/v1/tasks/" + t).json();
+
+        assertThat(http.post("/api/v1/tasks/" + t + "/move", obj()).status()).isEqualTo(422);
+        Response twoTargets = http.post("/api/v1/tasks/" + t + "/move", obj("column_id", b[2], "column", "Done"));
+        assertThat(twoTargets.status()).as(twoTargets.body()).isEqualTo(422);
+        JsonNode after = http.get("/api/v1/tasks/" + t).json();
+        assertThat(after.get("version")).isEqualTo(before.get("version"));
+        assertThat(after.get("position")).isEqualTo(before.get("position"));
+
+        assertThat(http.post("/api/v1/tasks/" + t + "/move", obj("column_id", b[4], "column", "done"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "column_id", b[2], "column", "Done"))
+                        .status())
+                .isEqualTo(422);
+    }
+
+    /** A cancelled task moved into a done column is completed, and no longer says why it was cancelled. */
+    @Test
+    void aCancelledTaskMovedIntoDoneLosesItsCancelReason() {
+        long[] b = fx.board("Cancelled then done");
+        long t = fx.task(b[0], "dropped, then done after all");
+        assertThat(http.post("/api/v1/tasks/" + t + "/cancel", obj("reason", "not needed"))
+                        .status())
+                .isEqualTo(200);
+        Response moved = http.patch("/api/v1/tasks/" + t, obj("column", "Done"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.json().get("status").asString()).isEqualTo("completed");
+        JsonNode reason = moved.json().path("cancel_reason");
+        assertThat(reason.isNull() || reason.isMissingNode()).as(moved.body()).isTrue();
+    }
+
+    /** A blank title breaks two constraints that say the same: the problem names it once. */
+    @Test
+    void aBlankTitleIsOneError() {
+        long[] b = fx.board("Blank title");
+        Response r = http.post("/api/v1/tasks", obj("board_id", b[0], "title", ""));
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("errors")).hasSize(1);
+        assertThat(r.json().get("detail").asString()).isEqualTo("title: must not be blank");
+    }
+
+    /** A status on create is checked and honoured: without a column it picks the column, with one it must fit it. */
+    @Test
+    void aStatusOnCreateIsValidatedAndPlacesTheTask() {
+        long[] b = fx.board("Create with status");
+        Response done =
+                http.post("/api/v1/tasks", obj("board_id", b[0], "title", "already done", "status", "completed"));
+        assertThat(done.status()).as(done.body()).isEqualTo(201);
+        assertThat(done.json().get("status").asString()).isEqualTo("completed");
+        assertThat(done.json().get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(done.json().get("completed_at").isNull()).isFalse();
+
+        Response working = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "busy", "status", "in_progress"));
+        assertThat(working.json().get("status").asString()).isEqualTo("in_progress");
+        assertThat(working.json().get("column_id").asLong()).isEqualTo(b[3]);
+
+        Response pending = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "later", "status", "pending"));
+        assertThat(pending.json().get("column_id").asLong()).isEqualTo(b[1]);
+
+        long before = count("tasks where board_id = " + b[0]);
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "status", "bogus"))
+                        .status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "status", "cancelled"))
+                        .status())
+                .isEqualTo(422);
+        Response conflict =
+                http.post("/api/v1/tasks", obj("board_id", b[0], "title", "x", "column", "Done", "status", "pending"));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.json().get("type").asString()).endsWith("status-column-conflict");
+        assertThat(http.post(
+                                "/api/v1/tasks",
+                                obj("board_id", b[0], "title", "x", "column", "To Do", "status", "completed"))
+                        .status())
+                .isEqualTo(409);
+        assertThat(count("tasks where board_id = " + b[0])).isEqualTo(before);
+    }
+
+    /** SPEC §4 names the filters board and column: each takes an id or a name, and agrees with board_id/column_id. */
+    @Test
+    void boardAndColumnFiltersTakeAnIdOrAName() {
+        long[] b = fx.board("Named Filter Board");
+        long[] other = fx.board("Other Filter Board");
+        long done = fx.task(b[0], "finished", "column", "Done");
+        long open = fx.task(b[0], "open");
+        fx.task(other[0], "elsewhere");
+
+        assertThat(ids("/api/v1/tasks?board=" + b[0])).containsExactlyInAnyOrder(done, open);
+        assertThat(ids("/api/v1/tasks?board=named%20filter%20BOARD")).containsExactlyInAnyOrder(done, open);
+        assertThat(ids("/api/v1/tasks?board=" + b[0] + "&column=done")).containsExactly(done);
+        assertThat(ids("/api/v1/tasks?board_id=" + b[0] + "&column=" + b[4])).containsExactly(done);
+
+        Response unknown = http.get("/api/v1/tasks?board=No%20such%20board");
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body()).contains("board");
+        assertThat(http.get("/api/v1/tasks?column=Done").status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/tasks?board=" + b[0] + "&column=Nowhere").status())
+                .isEqualTo(422);
+        assertThat(http.get("/api/v1/tasks?board=" + b[0] + "&board_id=" + other[0])
+                        .status())
+                .isEqualTo(422);
+
+        fx.board("Twin");
+        fx.board("twin");
+        Response twins = http.get("/api/v1/tasks?board=Twin");
+        assertThat(twins.status()).isEqualTo(422);
+        assertThat(twins.body()).contains("several boards");
+    }
+
     /**
      * The status and priority filters compare the sort keys' ranks (V58, so that they use the sort
      * indexes), numbered from the enums' order: every value finds exactly its own tasks.

@@ -307,11 +307,23 @@ class CsvApiTest extends ApiTest {
         Map<String, Long> before = snapshot(jdbc);
 
         Response unknown = post(http, "/api/v1/import/csv?board_id=" + target, CSV, "title,column\r\na,Nowhere\r\n");
+        Response contradicting = post(
+                http,
+                "/api/v1/import/csv?board_id=" + target,
+                CSV,
+                "title,column,status\r\nx,Done,pending\r\ny,Backlog,completed\r\nz,Done,completed\r\n");
         Response malformed = post(http, "/api/v1/import/csv?board_id=" + target, CSV, "title\r\n\"open\r\n");
         Response noTitle = post(http, "/api/v1/import/csv?board_id=" + target, CSV, "name\r\na\r\n");
 
         assertThat(unknown.status()).isEqualTo(422);
         assertThat(unknown.body()).contains("has no column 'Nowhere'");
+        assertThat(contradicting.status()).isEqualTo(422);
+        assertThat(contradicting
+                        .json()
+                        .get("errors")
+                        .valueStream()
+                        .map(e -> e.get("field").asString()))
+                .containsExactly("line 2: status", "line 3: status");
         assertThat(malformed.status()).isEqualTo(422);
         assertThat(malformed.body()).contains("never closed");
         assertThat(noTitle.status()).isEqualTo(422);

@@ -478,6 +478,9 @@ class JsonTransferApiTest extends ApiTest {
         // the task's rule is the database's (tasks_status_check, kept by the write trigger since V61)
         assertThat(refusedByTheDatabase.status()).isEqualTo(422);
         assertThat(refusedByTheDatabase.json().get("type").asString()).endsWith("/constraint");
+        // the check's name says which field it guards: the problem names it
+        assertThat(refusedByTheDatabase.json().get("errors").get(0).get("field").asString())
+                .isEqualTo("status");
         // valid JSON with a value of another type than its place needs: a 422 saying where, never a 500
         for (Map.Entry<String, Object> wrong : Map.<String, Object>of(
                         "occurrence_count", "many",

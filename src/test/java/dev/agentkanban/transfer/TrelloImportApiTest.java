@@ -257,6 +257,12 @@ class TrelloImportApiTest extends ApiTest {
                         .status())
                 .isEqualTo(422);
         assertThat(post(http, "/api/v1/import/trello", JSON, "[1, 2]").status()).isEqualTo(422);
+        assertThat(post(http, "/api/v1/import/trello", JSON, "{\"lists\": \"x\", \"cards\": []}")
+                        .status())
+                .isEqualTo(422);
+        assertThat(post(http, "/api/v1/import/trello", JSON, "{\"lists\": [], \"cards\": {}}")
+                        .status())
+                .isEqualTo(422);
         assertThat(post(http, "/api/v1/import/trello", JSON, export.substring(0, 500))
                         .status())
                 .isEqualTo(400);

@@ -99,6 +99,19 @@ class BadInputTest extends ApiTest {
                         "{\"board_id\": BOARD, \"title\": \"t\", \"occurrence_count\": 0}",
                         422),
                 Arguments.of(
+                        "occurrences beyond an int",
+                        "POST",
+                        "/api/v1/tasks",
+                        "{\"board_id\": BOARD, \"title\": \"t\", \"occurrence_count\": 2147483648}",
+                        422),
+                Arguments.of(
+                        "unknown status on create",
+                        "POST",
+                        "/api/v1/tasks",
+                        "{\"board_id\": BOARD, \"title\": \"t\", \"status\": \"bogus\"}",
+                        422),
+                Arguments.of("move without a target", "POST", "/api/v1/tasks/TASK/move", "{}", 422),
+                Arguments.of(
                         "metadata not an object",
                         "POST",
                         "/api/v1/tasks",
