@@ -14,12 +14,16 @@ public final class BoardRequests {
     private BoardRequests() {}
 
     public record CreateBoard(
-            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            String name,
+
             @Size(max = 10000) String description,
             @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {}
 
     public record UpdateBoard(
-            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            String name,
+
             @Size(max = 10000) String description) {}
 
     /**

@@ -80,6 +80,11 @@ public class Boards {
         return tx.read(() -> load(ws(), id, false));
     }
 
+    /** The ids of the boards with this name, ignoring case (names need not be unique), lowest first. */
+    public List<Long> idsNamed(String name) {
+        return tx.read(() -> repo.idsNamed(ws(), name.strip()));
+    }
+
     /**
      * The board a request parameter names: by id (digits), else by name ignoring case. No board of that
      * name, or several, is a 422 naming the parameter (a name shared by several boards must be given as
@@ -90,15 +95,20 @@ public class Boards {
         if (v.matches("\\d{1,18}")) {
             return Long.parseLong(v);
         }
-        List<Long> ids = tx.read(() -> repo.idsNamed(ws(), v));
+        List<Long> ids = idsNamed(v);
         if (ids.isEmpty()) {
             throw ApiException.invalid(parameter, "no board named '" + v + "'");
         }
         if (ids.size() > 1) {
-            throw ApiException.invalid(
-                    parameter, "several boards are named '" + v + "' (ids " + ids + "): give the board's id");
+            throw sharedName(parameter, v, ids);
         }
         return ids.getFirst();
+    }
+
+    /** The 422 for a board name that several boards share: the caller must give an id. */
+    public static ApiException sharedName(String parameter, String name, List<Long> ids) {
+        return ApiException.invalid(
+                parameter, "several boards are named '" + name + "' (ids " + ids + "): give the board's id");
     }
 
     public Board create(CreateBoard request) {

@@ -48,10 +48,14 @@ final class IdentityRequests {
             @Min(1) @Max(3650) Integer expiresInDays) {}
 
     record CreateWorkspace(
-            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            String name,
+
             @Size(max = 63) String slug) {}
 
-    record RenameWorkspace(@NotBlank @Size(max = 200) String name) {}
+    record RenameWorkspace(
+            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            String name) {}
 
     record PutMember(
             Long userId,

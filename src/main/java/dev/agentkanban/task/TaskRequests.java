@@ -37,7 +37,7 @@ public final class TaskRequests {
 
             @JsonAlias("content")
             @NotBlank
-            @CodePointLength(max = 500)
+            @CodePointLength(max = 500, message = "must be at most 500 characters")
             @Pattern(regexp = NOT_BLANK, message = BLANK_MESSAGE)
             String title,
 
@@ -72,7 +72,7 @@ public final class TaskRequests {
      */
     public record UpdateTask(
             @JsonAlias("content")
-            @CodePointLength(min = 1, max = 500)
+            @CodePointLength(min = 1, max = 500, message = "must be 1 to 500 characters")
             @Pattern(regexp = NOT_BLANK, message = BLANK_MESSAGE)
             String title,
 
@@ -136,7 +136,7 @@ public final class TaskRequests {
 
             @JsonAlias("content")
             @NotBlank
-            @CodePointLength(max = 500)
+            @CodePointLength(max = 500, message = "must be at most 500 characters")
             @Pattern(regexp = NOT_BLANK, message = BLANK_MESSAGE)
             String title,
 

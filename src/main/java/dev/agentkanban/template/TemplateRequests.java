@@ -10,11 +10,16 @@ final class TemplateRequests {
 
     /** A board from a template; without a name the board takes the template's. */
     record CreateFromTemplate(
-            @Size(max = 200) String name, @Size(max = 10000) String description) {}
+            @Size(max = 200, message = "must be at most 200 characters")
+            String name,
+
+            @Size(max = 10000) String description) {}
 
     /** Saves a board as a template; {@code includeCards} keeps its cards (up to 200) as sample cards. */
     record SaveAsTemplate(
-            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            String name,
+
             @Size(max = 2000) String description,
             Boolean includeCards) {}
 }

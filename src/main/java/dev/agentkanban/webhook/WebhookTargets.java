@@ -57,9 +57,14 @@ class WebhookTargets {
             throw ApiException.invalid(
                     field, "must not carry a user name or password (the webhook's secret signs each delivery)");
         }
-        refusal(uri).ifPresent(reason -> {
-            throw ApiException.invalid(field, reason);
-        });
+        try {
+            addresses(uri.getHost());
+        } catch (Refused e) {
+            throw ApiException.invalid(field, e.getMessage());
+        } catch (UnknownHostException e) {
+            // a name that does not resolve now (no DNS here, or not yet) is taken: every delivery resolves
+            // it again and checks the addresses it will connect to (refusal, addresses)
+        }
         return uri.toString();
     }
 

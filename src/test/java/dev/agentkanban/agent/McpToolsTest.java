@@ -100,6 +100,9 @@ class McpToolsTest extends ApiTest {
 
         assertThat(agent.error("list_columns", "board", "No such board"))
                 .contains("no board named 'No such board'", "Overview");
+        fx.board("Twin MCP");
+        fx.board("twin mcp");
+        assertThat(agent.error("list_columns", "board", "TWIN MCP")).contains("several boards are named");
     }
 
     @Test

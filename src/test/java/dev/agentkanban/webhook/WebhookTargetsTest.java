@@ -57,6 +57,17 @@ class WebhookTargetsTest {
         assertThat(development.refusal(URI.create("http://10.0.0.5/"))).isEmpty();
     }
 
+    /** A name that does not resolve now is registered; each delivery resolves and checks it again. */
+    @Test
+    void aNameThatDoesNotResolveYetIsTakenAndRefusedOnlyAtDelivery() {
+        for (WebhookTargets targets : List.of(development, production)) {
+            assertThat(targets.require("url", "https://hooks.example.invalid/kanban"))
+                    .isEqualTo("https://hooks.example.invalid/kanban");
+            assertThat(targets.refusal(java.net.URI.create("https://hooks.example.invalid/kanban")))
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("does not resolve"));
+        }
+    }
+
     @Test
     void everyEnvironmentWantsAnAbsoluteHttpUrlWithAHost() {
         for (WebhookTargets targets : List.of(development, production)) {
