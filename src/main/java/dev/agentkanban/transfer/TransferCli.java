@@ -209,8 +209,11 @@ public final class TransferCli {
                 JsonNode export;
                 try (InputStream in = Files.newInputStream(existing(Path.of(command.file())))) {
                     export = context.getBean(JsonMapper.class).readTree(in);
-                } catch (IOException | JacksonException e) {
-                    throw new UsageException("cannot read " + command.file() + " as JSON: " + e.getMessage());
+                } catch (IOException e) {
+                    throw new UsageException("cannot read " + command.file() + ": " + e.getMessage());
+                } catch (JacksonException e) {
+                    // a file that is there but is not JSON is a failed import (1), not wrong usage (2)
+                    throw ApiException.badRequest(command.file() + " is not valid JSON: " + e.getOriginalMessage());
                 }
                 PrintedProgress progress = new PrintedProgress(err, command.mode(), "cards");
                 TrelloImport.TrelloReport report = context.getBean(TrelloImport.class)

@@ -110,6 +110,21 @@ class ImportRoundTripsTest extends ApiTest {
         assertThat(run.out()).contains("Cards: 1050 (52 archived").doesNotContain("import-trello:");
     }
 
+    /** Exit codes as the docs give them: 2 for wrong usage (no such file), 1 for a file that fails to import. */
+    @Test
+    void aTrelloFileThatIsNotJsonFailsTheImportWithOne() throws IOException {
+        Path file = dir.resolve("broken-trello.json");
+        Files.writeString(file, "{\"lists\": [");
+
+        Run broken = CliRuns.inApp(context, "import-trello", file.toString());
+        assertThat(broken.exit()).as(broken.err()).isEqualTo(1);
+        assertThat(broken.err()).contains("is not valid JSON").contains("nothing was imported");
+
+        Run missing = CliRuns.inApp(
+                context, "import-trello", dir.resolve("nowhere.json").toString());
+        assertThat(missing.exit()).as(missing.err()).isEqualTo(2);
+    }
+
     @Test
     void theCsvCommandPrintsItsProgressAtTheEnd() throws IOException {
         Path file = dir.resolve("tasks.csv");
