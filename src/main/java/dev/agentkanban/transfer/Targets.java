@@ -4,8 +4,8 @@ import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
-import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -14,11 +14,9 @@ import org.springframework.stereotype.Component;
 class Targets {
 
     private final Boards boards;
-    private final TransferRepository repo;
 
-    Targets(Boards boards, TransferRepository repo) {
+    Targets(Boards boards) {
         this.boards = boards;
-        this.repo = repo;
     }
 
     /**
@@ -27,7 +25,6 @@ class Targets {
      * that is not a board of the workspace is a 404.
      */
     Optional<Board> find(BoardTarget target, String defaultName) {
-        long ws = CurrentRequest.get().workspaceId();
         if (target.id() != null) {
             try {
                 return Optional.of(boards.require(target.id()));
@@ -38,7 +35,12 @@ class Targets {
             }
         }
         String name = target.name() != null ? target.name() : defaultName;
-        return repo.boardIdByName(ws, name).map(boards::require);
+        // by name ignoring case, as every other route finds a board; a name several boards share needs the id
+        List<Long> named = boards.idsNamed(name);
+        if (named.size() > 1) {
+            throw Boards.sharedName("board", name, named);
+        }
+        return named.stream().findFirst().map(boards::require);
     }
 
     /** The board an export reads: it must exist. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -79,14 +78,6 @@ class TransferRepository {
             Map<String, Object> fields) {}
 
     /** The first board of the workspace with exactly this name. */
-    Optional<Long> boardIdByName(long ws, String name) {
-        return jdbc.sql("select id from boards where workspace_id = :ws and name = :name order by id limit 1")
-                .param("ws", ws)
-                .param("name", name)
-                .query(Long.class)
-                .optional();
-    }
-
     long boardCount(long ws) {
         return jdbc.sql("select count(*) from boards where workspace_id = :ws")
                 .param("ws", ws)

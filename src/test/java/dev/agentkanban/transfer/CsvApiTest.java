@@ -341,6 +341,22 @@ class CsvApiTest extends ApiTest {
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
 
+    /** Imports and exports find a board by name ignoring case, as every route does; a shared name needs the id. */
+    @Test
+    void aBoardNameIsFoundIgnoringCaseAndASharedOneIsRefused() {
+        long board = http.post("/api/v1/boards", obj("name", "Csv Named Board")).id();
+        http.post("/api/v1/tasks", obj("board_id", board, "title", "exported by name"));
+        Response byName = http.get("/api/v1/export/csv?board=csv%20named%20BOARD");
+        assertThat(byName.status()).as(byName.body()).isEqualTo(200);
+        assertThat(byName.body()).contains("exported by name");
+
+        http.post("/api/v1/boards", obj("name", "Csv Twin"));
+        http.post("/api/v1/boards", obj("name", "csv twin"));
+        Response shared = http.get("/api/v1/export/csv?board=Csv%20Twin");
+        assertThat(shared.status()).isEqualTo(422);
+        assertThat(shared.body()).contains("several boards are named");
+    }
+
     @Test
     void aFormUploadWorks() {
         Response r = TransferFixtures.upload(
