@@ -87,6 +87,7 @@ final class AheadOfTime implements ApplicationListener<ApplicationEnvironmentPre
             "EVIDENCE_MAX_BYTES",
             "IMPORT_MAX_BYTES",
             "MAX_WEBSOCKET_CONNECTIONS",
+            "WEBSOCKET_DIRECT_SOCKET_BUFFERS",
             // Boot's own facts of the process (its "applicationInfo" source): the jar's version and the PID
             "spring.application.version",
             "spring.application.pid",

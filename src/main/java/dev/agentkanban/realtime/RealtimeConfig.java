@@ -34,9 +34,11 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * large event (docs/benchmarks.md, "Smaller WebSocket buffers", "Asynchronous live sends landed").
  *
  * <p>Below those, Tomcat gives every connection, HTTP or WebSocket, a socket read and a socket write
- * buffer of 8 KB. They are direct buffers here ({@code socket.directBuffer}): outside the heap, so
- * 1,000 subscribers hold 16 MB less of it (the heap's live set with 1,000 connected went from 94 to
- * 79 MB), and NIO writes them to the socket without first copying them into a temporary direct one.
+ * buffer of 8 KB, in the heap. {@code WEBSOCKET_DIRECT_SOCKET_BUFFERS=true} makes them direct
+ * ({@code socket.directBuffer}): 1,000 subscribers then hold 16 MB less heap (live set 94 -> 79 MB with
+ * 1,000 connected), which halved the live-update p99 at 1,000 subscribers in the benchmark (fewer full
+ * collections), but get and create served 14-28 % fewer requests a second in three A/B pairs, so it is
+ * not the default (docs/operations.md).
  */
 @Configuration
 @EnableWebSocket
@@ -86,12 +88,15 @@ class RealtimeConfig implements WebSocketConfigurer {
      */
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> webSocketBuffers() {
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> webSocketBuffers(
+            @Value("${kanban.websocket.direct-socket-buffers:false}") boolean directSocketBuffers) {
         return factory -> {
             if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
                 System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(BUFFER_SIZE));
             }
-            factory.addConnectorCustomizers(connector -> connector.setProperty("socket.directBuffer", "true"));
+            if (directSocketBuffers) {
+                factory.addConnectorCustomizers(connector -> connector.setProperty("socket.directBuffer", "true"));
+            }
         };
     }
 

@@ -205,17 +205,16 @@ class LiveBoardTest extends ApiTest {
     }
 
     /**
-     * Every connection's socket read and write buffers (8 KB each) are direct, outside the heap: with
-     * 1,000 subscribers they were 16 MB of the heap's live set, which pushed the default heap into full
-     * collections back to back.
+     * The sockets' own buffers stay in the heap unless WEBSOCKET_DIRECT_SOCKET_BUFFERS says otherwise:
+     * direct ones halved the live p99 at 1,000 subscribers but cost HTTP throughput (docs/operations.md).
      */
     @Test
-    void theSocketsOwnBuffersAreOutsideTheHeap() {
+    void theSocketsOwnBuffersAreDirectOnlyWhenAsked() {
         TomcatWebServer server = (TomcatWebServer) ((ServletWebServerApplicationContext) context).getWebServer();
 
-        // Tomcat answers the socket properties as text ("false" without the setting)
+        // Tomcat answers the socket properties as text
         assertThat(server.getTomcat().getConnector().getProperty("socket.directBuffer"))
-                .isEqualTo("true");
+                .isEqualTo("false");
     }
 
     /**
