@@ -948,10 +948,6 @@ public class Tasks {
         }
     }
 
-    /**
-     * The column a new task goes to, locked with its board and what placing at its end needs: by id in one
-     * round trip; by name or by default (the board's first column) after reading the board.
-     */
     /** A request that gives both {@code column_id} and {@code column} names one column with them (else 422). */
     private static void requireNamed(BoardColumn column, String columnName) {
         if (columnName != null && !column.name().equalsIgnoreCase(columnName.trim())) {
@@ -960,6 +956,10 @@ public class Tasks {
         }
     }
 
+    /**
+     * The column a new task goes to, locked with its board and what placing at its end needs: by id in one
+     * round trip; by name or by default (the board's first column) after reading the board.
+     */
     private ColumnLock lockTarget(Long boardId, Long columnId, String columnName, long selfId) {
         if (columnId != null) {
             Optional<ColumnLock> lock = boards.lockColumnForPlacement(columnId, selfId);
