@@ -29,6 +29,10 @@ final class ToolCatalog {
 
     private static final List<String> PRIORITIES = Priority.wireNames();
     private static final List<String> STATUSES = List.of("pending", "in_progress", "completed", "cancelled");
+    /** The priorities a filter takes: seed 002's critical is urgent. */
+    private static final List<String> PRIORITY_FILTER = java.util.stream.Stream.concat(
+                    PRIORITIES.stream(), java.util.stream.Stream.of("critical"))
+            .toList();
 
     private ToolCatalog() {}
 
@@ -622,20 +626,21 @@ final class ToolCatalog {
                         .toList());
     }
 
+    /** A list filter: an array of values or one value (agents often send one as a string; commas split it). */
     private static Prop priorities() {
         return prop(
                 "priority",
-                "array",
-                "Only tasks with one of these priorities.",
+                List.of("array", "string"),
+                "Only tasks with one of these priorities (critical is urgent): an array, or one value.",
                 "items",
-                Map.of("type", "string", "enum", PRIORITIES));
+                Map.of("type", "string", "enum", PRIORITY_FILTER));
     }
 
     private static Prop statuses() {
         return prop(
                 "status",
-                "array",
-                "Only tasks with one of these statuses.",
+                List.of("array", "string"),
+                "Only tasks with one of these statuses: an array, or one value.",
                 "items",
                 Map.of("type", "string", "enum", STATUSES));
     }

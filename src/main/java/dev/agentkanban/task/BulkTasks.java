@@ -66,7 +66,13 @@ class BulkTasks {
         Instant started = Instant.now();
         List<ItemResult> results = new ArrayList<>();
         Map<Long, List<Long>> changedByBoard = new LinkedHashMap<>();
-        for (long id : ids.stream().distinct().toList()) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (long id : ids) {
+            if (!seen.add(id)) {
+                // every requested item is reported (SPEC §4): a repeat is handled once, and says so
+                results.add(new ItemResult(id, false, "task " + id + " is listed more than once; it was handled once"));
+                continue;
+            }
             try {
                 TaskView view = action.apply(id);
                 changedByBoard

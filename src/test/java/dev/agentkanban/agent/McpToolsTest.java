@@ -115,6 +115,17 @@ class McpToolsTest extends ApiTest {
         JsonNode page = agent.ok("list_tasks", "board", b[0], "priority", List.of("urgent", "high"));
         assertThat(page.get("total").asLong()).isEqualTo(1);
         assertThat(page.get("items").get(0).get("id").asLong()).isEqualTo(urgent);
+        // one value as a plain string, and seed 002's critical for urgent
+        assertThat(agent.ok("list_tasks", "board", b[0], "priority", "critical")
+                        .get("items")
+                        .get(0)
+                        .get("id")
+                        .asLong())
+                .isEqualTo(urgent);
+        assertThat(agent.ok("list_tasks", "board", b[0], "status", "pending")
+                        .get("total")
+                        .asLong())
+                .isEqualTo(3);
 
         assertThat(agent.ok("list_tasks", "board", "Listing", "column", "to do")
                         .get("total")

@@ -35,6 +35,22 @@ class BulkApiTest extends ApiTest {
                 .isEqualTo(1);
     }
 
+    /** Every requested item is reported: a task listed twice is handled once and its repeat says so. */
+    @Test
+    void aTaskListedTwiceIsHandledOnceAndTheRepeatIsReported() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Bulk twice");
+        long x = fx.task(b[0], "x");
+        Response r = http.post("/api/v1/bulk/tasks/priority", obj("task_ids", List.of(x, x), "priority", "high"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode body = r.json();
+        assertThat(body.get("total_requested").asInt()).isEqualTo(2);
+        assertThat(body.get("successful").asInt()).isEqualTo(1);
+        assertThat(body.get("failed").asInt()).isEqualTo(1);
+        assertThat(body.get("results").get(1).get("error").asString()).contains("more than once");
+        assertThat(fx.get(x).get("version").asLong()).isEqualTo(2);
+    }
+
     @Test
     void bulkPriorityAndAssignChangeOnlyThatField() {
         TaskFixtures fx = new TaskFixtures(http);
