@@ -83,6 +83,25 @@ class ProtocolHygieneTest extends ApiTest {
         }
     }
 
+    /** A kept-alive connection serves more than Tomcat's default of 100 requests before it is closed. */
+    @Test
+    void aKeptAliveConnectionIsNotClosedAfterAHundredRequests() throws IOException {
+        URI base = URI.create(http.base());
+        StringBuilder pipelined = new StringBuilder();
+        for (int i = 1; i <= 150; i++) {
+            pipelined
+                    .append("GET /health HTTP/1.1\r\nHost: localhost\r\n")
+                    .append(i == 150 ? "Connection: close\r\n" : "")
+                    .append("\r\n");
+        }
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(pipelined.toString().getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answers.split("HTTP/1.1 200", -1)).hasSize(151);
+        }
+    }
+
     /** Sends a request line and one header as they are, and answers the whole response as text. */
     private String byHand(String requestLine, String header) throws IOException {
         URI base = URI.create(http.base());
