@@ -401,22 +401,18 @@ class KanbanTools {
             return a.optionalLong("board");
         }
         String name = a.optionalString("board").strip();
-        List<Long> named = boards.idsNamed(name);
-        if (named.size() == 1) {
-            return named.getFirst();
-        }
-        if (named.size() > 1) {
-            throw Boards.sharedName("board", name, named);
-        }
-        List<Board> all = boards.list(PageRequest.of(PageRequest.MAX_LIMIT, 0L)).items();
-        throw ApiException.invalid(
-                "board",
-                "no board named '" + name + "'; boards: "
-                        + String.join(
-                                ", ",
-                                all.stream()
-                                        .map(b -> b.name() + " (" + b.id() + ")")
-                                        .toList()));
+        return boards.idNamed("board", name).orElseThrow(() -> {
+            List<Board> all =
+                    boards.list(PageRequest.of(PageRequest.MAX_LIMIT, 0L)).items();
+            return ApiException.invalid(
+                    "board",
+                    "no board named '" + name + "'; boards: "
+                            + String.join(
+                                    ", ",
+                                    all.stream()
+                                            .map(b -> b.name() + " (" + b.id() + ")")
+                                            .toList()));
+        });
     }
 
     private Long columnId(ToolArguments a, Long board) {

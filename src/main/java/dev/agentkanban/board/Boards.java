@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 
@@ -80,35 +81,53 @@ public class Boards {
         return tx.read(() -> load(ws(), id, false));
     }
 
-    /** The ids of the boards with this name, ignoring case (names need not be unique), lowest first. */
-    public List<Long> idsNamed(String name) {
-        return tx.read(() -> repo.idsNamed(ws(), name.strip()));
+    /**
+     * The board with this name, ignoring case (names need not be unique; archived boards too): empty when
+     * none has it, a 422 naming {@code parameter} when several share it (the caller must give an id).
+     */
+    public Optional<Long> idNamed(String parameter, String name) {
+        String v = name.strip();
+        List<Long> ids = tx.read(() -> repo.idsNamed(ws(), v));
+        if (ids.size() > 1) {
+            throw ApiException.invalid(
+                    parameter, "several boards are named '" + v + "' (ids " + ids + "): give the board's id");
+        }
+        return ids.stream().findFirst();
     }
 
     /**
-     * The board a request parameter names: by id (digits), else by name ignoring case. No board of that
-     * name, or several, is a 422 naming the parameter (a name shared by several boards must be given as
-     * an id); an id is taken as it is (a filter by a board that does not exist finds nothing).
+     * The board a request parameter names: by id (digits), else by name ignoring case ({@link #idNamed}); no
+     * board of that name is a 422 naming the parameter. An id is taken as it is (a filter by a board that
+     * does not exist finds nothing).
      */
     public long idOf(String parameter, String idOrName) {
-        String v = idOrName.strip();
-        if (v.matches("\\d{1,18}")) {
-            return Long.parseLong(v);
+        Long id = digits(idOrName);
+        if (id != null) {
+            return id;
         }
-        List<Long> ids = idsNamed(v);
-        if (ids.isEmpty()) {
-            throw ApiException.invalid(parameter, "no board named '" + v + "'");
-        }
-        if (ids.size() > 1) {
-            throw sharedName(parameter, v, ids);
-        }
-        return ids.getFirst();
+        return idNamed(parameter, idOrName)
+                .orElseThrow(() -> ApiException.invalid(parameter, "no board named '" + idOrName.strip() + "'"));
     }
 
-    /** The 422 for a board name that several boards share: the caller must give an id. */
-    public static ApiException sharedName(String parameter, String name, List<Long> ids) {
-        return ApiException.invalid(
-                parameter, "several boards are named '" + name + "' (ids " + ids + "): give the board's id");
+    /**
+     * The column a request parameter names: by id (digits), else by name ignoring case on {@code boardId},
+     * which a name needs (422 without it, or when the board has no such column).
+     */
+    public long columnIdOf(String parameter, Long boardId, String idOrName) {
+        Long id = digits(idOrName);
+        if (id != null) {
+            return id;
+        }
+        if (boardId == null) {
+            throw ApiException.invalid(parameter, "give board or board_id too, to find a column by name");
+        }
+        return resolveColumn(get(boardId), null, idOrName.strip()).id();
+    }
+
+    /** The id a parameter gives as digits, or null when it is a name. */
+    private static Long digits(String idOrName) {
+        String v = idOrName.strip();
+        return v.matches("\\d{1,18}") ? Long.parseLong(v) : null;
     }
 
     public Board create(CreateBoard request) {

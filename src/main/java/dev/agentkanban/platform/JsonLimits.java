@@ -90,12 +90,17 @@ public class JsonLimits {
 
     static Instant dateAsInstant(String text) {
         try {
-            return java.time.LocalDate.parse(text.trim())
-                    .atStartOfDay(java.time.ZoneOffset.UTC)
-                    .toInstant();
+            return startOfDate(text.trim());
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("is not a valid date (YYYY-MM-DD or an ISO-8601 timestamp)");
         }
+    }
+
+    /** What a plain date ({@code 2030-01-31}) means wherever a time is asked for: its first instant in UTC. */
+    public static Instant startOfDate(String date) {
+        return java.time.LocalDate.parse(date)
+                .atStartOfDay(java.time.ZoneOffset.UTC)
+                .toInstant();
     }
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");

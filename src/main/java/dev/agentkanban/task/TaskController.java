@@ -97,7 +97,7 @@ class TaskController {
             HttpServletResponse response)
             throws IOException {
         Long boardFilter = named("board", boardId, board, () -> boards.idOf("board", board));
-        Long columnFilter = named("column", columnId, column, () -> columnNamed(boardFilter, column));
+        Long columnFilter = named("column", columnId, column, () -> boards.columnIdOf("column", boardFilter, column));
         TaskFilter filter = new TaskFilter(
                 boardFilter,
                 columnFilter,
@@ -142,18 +142,6 @@ class TaskController {
             throw ApiException.invalid(parameter, "names another " + parameter + " than " + parameter + "_id");
         }
         return named;
-    }
-
-    /** A column by id, or by name on the board the request filters by. */
-    private long columnNamed(Long board, String column) {
-        String v = column.strip();
-        if (v.matches("\\d{1,18}")) {
-            return Long.parseLong(v);
-        }
-        if (board == null) {
-            throw ApiException.invalid("column", "give board or board_id too, to find a column by name");
-        }
-        return boards.resolveColumn(boards.get(board), null, v).id();
     }
 
     /** The shape of a page of tasks, for the API documentation of {@link #list}. */
@@ -346,7 +334,6 @@ class TaskController {
         }
     }
 
-    /** Accepts an ISO-8601 instant or a date (meaning its start, UTC). */
     private static ResponseEntity<TaskView> withEtag(TaskView task) {
         return ResponseEntity.ok().eTag(Versions.etag(task.version())).body(task);
     }

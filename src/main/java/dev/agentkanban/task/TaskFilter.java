@@ -3,8 +3,6 @@ package dev.agentkanban.task;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +38,6 @@ public record TaskFilter(
         Boolean unassigned,
         Map<String, String> fields) {
 
-    /** The custom field conditions among query parameters: {@code cf.<name>} by name, in their order. */
     /** A {@code due_before}/{@code due_after} bound: an ISO-8601 date (midnight UTC) or timestamp; 422 naming the field otherwise. */
     public static Instant instant(String field, String value) {
         if (value == null || value.isBlank()) {
@@ -49,7 +46,7 @@ public record TaskFilter(
         Instant read;
         try {
             read = value.length() == 10
-                    ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+                    ? JsonLimits.startOfDate(value)
                     : java.time.OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
@@ -60,6 +57,7 @@ public record TaskFilter(
         return read;
     }
 
+    /** The custom field conditions among query parameters: {@code cf.<name>} by name, in their order. */
     public static Map<String, String> fieldConditions(Map<String, ?> params) {
         Map<String, String> conditions = new LinkedHashMap<>();
         params.forEach((k, v) -> {

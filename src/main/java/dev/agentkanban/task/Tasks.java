@@ -253,10 +253,7 @@ public class Tasks {
 
     /** A done column holds completed (or cancelled) tasks only, and completed tasks sit in a done column. */
     private static void requireStatusFits(TaskStatus status, BoardColumn column) {
-        boolean fits = column.isDone()
-                ? status == TaskStatus.COMPLETED || status == TaskStatus.CANCELLED
-                : status != TaskStatus.COMPLETED;
-        if (!fits) {
+        if (!status.fits(column)) {
             throw ApiException.conflict(
                     "status-column-conflict",
                     "status '" + status + "' does not fit column '" + column.name() + "' ("

@@ -21,6 +21,7 @@ import dev.agentkanban.task.Priority;
 import dev.agentkanban.task.RelationKind;
 import dev.agentkanban.task.Relations;
 import dev.agentkanban.task.RestoredTask;
+import dev.agentkanban.task.TaskStatus;
 import dev.agentkanban.task.Tasks;
 import dev.agentkanban.transfer.Csv.Row;
 import dev.agentkanban.transfer.ImportProgress.Progress;
@@ -307,11 +308,8 @@ class CsvTransfer {
             String status = p.task().status();
             if (into != null
                     && status != null
-                    && (into.isDone()
-                            ? status.equals("pending") || status.equals("in_progress")
-                            : status.equals("completed"))) {
-                // as the API's 409 status-column-conflict: a done column holds completed tasks, and a
-                // completed task sits in a done column
+                    && !TaskStatus.valueOf(status.toUpperCase(Locale.ROOT)).fits(into)) {
+                // the API's rule (its 409 status-column-conflict)
                 unknown.add(new FieldError(
                         "line " + p.line() + ": status",
                         "'" + status + "' does not fit column '" + into.name() + "' (" + into.kind()

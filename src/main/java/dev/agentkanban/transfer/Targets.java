@@ -5,7 +5,6 @@ import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.platform.ApiException;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -36,11 +35,7 @@ class Targets {
         }
         String name = target.name() != null ? target.name() : defaultName;
         // by name ignoring case, as every other route finds a board; a name several boards share needs the id
-        List<Long> named = boards.idsNamed(name);
-        if (named.size() > 1) {
-            throw Boards.sharedName("board", name, named);
-        }
-        return named.stream().findFirst().map(boards::require);
+        return boards.idNamed("board", name).map(boards::require);
     }
 
     /** The board an export reads: it must exist. */

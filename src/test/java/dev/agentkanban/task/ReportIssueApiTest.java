@@ -71,11 +71,7 @@ class ReportIssueApiTest extends ApiTest {
     @Test
     void unicodeSpacesNormaliseLikeSpaces() {
         long[] b = fx.board("Unicode spaced");
-        long id = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "login page crashes"))
-                .json()
-                .get("task")
-                .get("id")
-                .asLong();
+        long id = reported(b[0], "login page crashes");
         Response again = http.post(
                 "/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Login\u00a0page\u3000 crashes\u2009"));
         assertThat(again.status()).as(again.body()).isEqualTo(200);
@@ -86,11 +82,7 @@ class ReportIssueApiTest extends ApiTest {
     @Test
     void aCompletedIssueComesBackAsANewOccurrence() {
         long[] b = fx.board("Recurring");
-        long id = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "Disk full"))
-                .json()
-                .get("task")
-                .get("id")
-                .asLong();
+        long id = reported(b[0], "Disk full");
         assertThat(http.post("/api/v1/tasks/" + id + "/move", obj("column", "Done"))
                         .json()
                         .get("status")
@@ -172,5 +164,14 @@ class ReportIssueApiTest extends ApiTest {
                 .isEqualTo(422);
         assertThat(count("tasks")).isEqualTo(tasks);
         assertThat(count("outbox_events")).isEqualTo(events);
+    }
+
+    /** Reports an issue on the board and answers the task's id. */
+    private long reported(long board, String title) {
+        return http.post("/api/v1/tasks/report-issue", obj("board_id", board, "title", title))
+                .json()
+                .get("task")
+                .get("id")
+                .asLong();
     }
 }
