@@ -221,9 +221,10 @@ export class LiveUpdates {
     let next;
     try {
       next = await this.follow();
-      this.setStatus('polling');
+      // the socket may have gone live while the request was out: then its answer says nothing of the status
+      if (!this.subscribed) this.setStatus('polling');
     } catch (e) {
-      this.setStatus('offline');
+      if (!this.subscribed) this.setStatus('offline');
       if (e && e.status === 410) this.lastEventId = null; // the cursor expired: the next round reloads
       const wait = e && e.status === 429 ? Number(e.retryAfter || e.problem?.retry_after || 0) * 1000 : 0;
       this.pollDelay = Math.min(POLL_MAX_MS, this.pollDelay * 2);

@@ -33,9 +33,23 @@ class WebBoardConnectionTest extends ApiTest {
             window.__requests = [];
             window.__blockSocket = true;
             const realFetch = window.fetch.bind(window);
+            window.__holdFeed = false;
+            window.__held = [];
+            window.__feedHandled = 0;
             window.fetch = (url, opts) => {
               window.__requests.push({ url: String(url), t: performance.now() });
-              return realFetch(url, opts);
+              if (!window.__holdFeed || !String(url).includes('/api/v1/events')) return realFetch(url, opts);
+              // held until the test releases it; once the page has read it, a task later __feedHandled counts it
+              return new Promise((release) => window.__held.push(release))
+                .then(() => realFetch(url, opts))
+                .then((res) => {
+                  const text = res.text.bind(res);
+                  res.text = () => text().then((t) => {
+                    setTimeout(() => window.__feedHandled++, 0);
+                    return t;
+                  });
+                  return res;
+                });
             };
             const RealSocket = window.WebSocket;
             function CountedSocket(url, protocols) {
@@ -130,9 +144,19 @@ class WebBoardConnectionTest extends ApiTest {
                     .as("socket attempts in 30 s (RATE_LIMIT_WS_CONNECT 10/min)")
                     .isLessThanOrEqualTo(4);
 
-            // when the socket gets through, the page goes live and stops polling
-            browser.js("window.__blockSocket = false; document.dispatchEvent(new Event('visibilitychange'))");
+            // when the socket gets through, the page goes live and stops polling; the feed request the
+            // page sends at the same moment is held until the socket is live, and its late answer must
+            // not turn the status back to polling
+            browser.js("window.__holdFeed = true; window.__blockSocket = false;"
+                    + " document.dispatchEvent(new Event('visibilitychange'))");
             browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+            long held = ((Number) browser.js("window.__holdFeed = false; const h = window.__held; window.__held = [];"
+                            + " h.forEach((release) => release()); return h.length"))
+                    .longValue();
+            browser.until(d -> ((Number) browser.js("return window.__feedHandled")).longValue() >= held);
+            assertThat(browser.driver().findElement(By.id("live-status")).getAttribute("data-status"))
+                    .as("status after a feed answer that arrived once the socket was live (%d held)", held)
+                    .isEqualTo("live");
             double live = pageTime();
             fx.task(b[0], "made while live", "column_id", b[2]);
             browser.waitForTitles("To Do", List.of("made through the API", "made while live"));
