@@ -8,7 +8,7 @@
 # Starts JAR through bin/agent-kanban (so with its default memory settings and environment; unpacked
 # into target/ab-app/, without the AOT cache unless AB_AOT=on), with AB_JAVA_OPTS as its JAVA_OPTS
 # (added after the defaults, so they win), on a fresh database AB_DB (default ab_bench) of 10,000
-# tasks (bench/seed.sql), warms each operation up for WARM seconds (default 15), then
+# tasks (AB_TASKS, bench/seed.sql), warms each operation up for WARM seconds (default 15), then
 # drives get, list, create, move and update with wrk (2 threads, 8 connections) for DUR seconds each
 # (default 15) and prints per operation: req/s, the service's and PostgreSQL's CPU per request (from
 # /proc) and PostgreSQL commits per request (pg_stat_database), then the service's peak resident memory
@@ -49,8 +49,8 @@ curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authoriza
   -d '{"name":"Bench board"}' "$BASE/api/v1/boards"
 BOARD=$(sql -c "select max(id) from boards where name = 'Bench board'")
 COLUMNS=$(sql -c "select string_agg(id::text, ',' order by position) from board_columns where board_id = $BOARD")
-sql -v board="$BOARD" -v n=10000 -f bench/seed.sql >/dev/null
-sql -c "vacuum analyze tasks" -c "vacuum analyze task_tags" -c "vacuum analyze task_history" >/dev/null
+sql -v board="$BOARD" -v n="${AB_TASKS:-10000}" -f bench/seed.sql >/dev/null
+sql -f bench/analyze.sql >/dev/null
 read -r MIN_ID MAX_ID < <(sql -F ' ' -c "select min(id), max(id) from tasks where board_id = $BOARD")
 app_ticks() { awk '{ print $14 + $15 }' "/proc/$APP/stat"; }
 pg_ticks() { local pid total=0

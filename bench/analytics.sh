@@ -81,8 +81,7 @@ log "seeding $TASKS tasks and their history on board $BOARD"
 T0=$(now_ms)
 sql -v board="$BOARD" -v n="$TASKS" -f bench/analytics-seed.sql >/dev/null
 SEED_MS=$(( $(now_ms) - T0 ))
-sql -c "vacuum analyze task_history" -c "vacuum analyze tasks" -c "vacuum analyze flow_tasks" -c "vacuum analyze flow_spans" \
-    -c "vacuum analyze flow_counts" -c "vacuum analyze flow_counts_daily" >/dev/null
+sql -f bench/analyze.sql >/dev/null
 HISTORY_ROWS=$(sql -c "select count(*) from task_history where board_id = $BOARD")
 read -r FIRST LAST < <(sql -F ' ' -c "select min(occurred_at)::date, max(occurred_at)::date from task_history where board_id = $BOARD")
 log "seeded in $SEED_MS ms: $HISTORY_ROWS history rows from $FIRST to $LAST"

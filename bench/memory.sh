@@ -54,7 +54,7 @@ curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authoriza
 BOARD=$(sql -c "select max(id) from boards where name = 'Memory board'")
 COLUMNS=$(sql -c "select string_agg(id::text, ',' order by position) from board_columns where board_id = $BOARD")
 sql -v board="$BOARD" -v n=10000 -f bench/seed.sql >/dev/null
-sql -c "vacuum analyze tasks" >/dev/null
+sql -f bench/analyze.sql >/dev/null
 read -r MIN_ID MAX_ID < <(sql -F ' ' -c "select min(id), max(id) from tasks where board_id = $BOARD")
 hwm() { awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$PID/status"; }
 echo "started: resident $(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$PID/status") MB; 10,000 tasks seeded"

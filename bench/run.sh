@@ -212,7 +212,7 @@ seed() {
   sql -v board="$BOARD" -v n="$n" -f bench/seed.sql >/dev/null
   SEED_MS[$n]=$(( $(now_ms) - t0 ))
   t0=$(now_ms)
-  sql -c "vacuum analyze tasks" -c "vacuum analyze task_tags" -c "vacuum analyze task_history" >/dev/null
+  sql -f bench/analyze.sql >/dev/null
   VACUUM_MS[$n]=$(( $(now_ms) - t0 ))
   read -r MIN_ID MAX_ID < <(sql -F ' ' -c "select min(id), max(id) from tasks where board_id = $BOARD")
   [ "$(sql -c "select count(*) from tasks where board_id = $BOARD")" = "$n" ] || die "seed did not insert $n tasks"
