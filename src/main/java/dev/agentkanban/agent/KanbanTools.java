@@ -15,6 +15,7 @@ import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
@@ -431,7 +432,7 @@ class KanbanTools {
     }
 
     private static boolean isId(Object v) {
-        return v instanceof Number || (v instanceof String s && s.strip().matches("\\d{1,18}"));
+        return v instanceof Number || (v instanceof String s && Ids.parse(s.strip()) != null);
     }
 
     private static PageRequest page(ToolArguments a) {

@@ -12,6 +12,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
@@ -126,8 +127,7 @@ public class Boards {
 
     /** The id a parameter gives as digits, or null when it is a name. */
     private static Long digits(String idOrName) {
-        String v = idOrName.strip();
-        return v.matches("\\d{1,18}") ? Long.parseLong(v) : null;
+        return Ids.parse(idOrName.strip());
     }
 
     public Board create(CreateBoard request) {

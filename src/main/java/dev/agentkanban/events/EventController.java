@@ -1,6 +1,7 @@
 package dev.agentkanban.events;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Ids;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,10 +31,11 @@ class EventController {
         if ("latest".equals(after)) {
             return feed.latest();
         }
-        if (after != null && !after.matches("\\d{1,18}")) {
+        Long cursor = after == null ? null : Ids.parse(after);
+        if (after != null && cursor == null) {
             throw ApiException.invalid("after", "must be a cursor (a non-negative event id) or 'latest'");
         }
         int l = limit == null ? ChangeFeed.DEFAULT_LIMIT : Math.min(limit, ChangeFeed.MAX_LIMIT);
-        return feed.read(after == null ? null : Long.valueOf(after), boardId, l);
+        return feed.read(cursor, boardId, l);
     }
 }

@@ -2,6 +2,7 @@ package dev.agentkanban.realtime;
 
 import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.platform.Ids;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -131,8 +132,9 @@ class BoardSocketHandler extends TextWebSocketHandler {
         if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
             return v.asLong();
         }
-        if (v.isString() && v.asString().matches("\\d{1,18}")) {
-            return Long.parseLong(v.asString());
+        Long id = v.isString() ? Ids.parse(v.asString()) : null;
+        if (id != null) {
+            return id;
         }
         c.send(Messages.error(json, "invalid_message", "'" + field + "' must be a non-negative integer"));
         return null;

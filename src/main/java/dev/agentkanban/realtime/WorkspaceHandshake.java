@@ -3,6 +3,7 @@ package dev.agentkanban.realtime;
 import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.CallerAccess;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.platform.Ids;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Optional;
@@ -58,11 +59,12 @@ class WorkspaceHandshake implements HandshakeInterceptor {
         for (String[] p : new String[][] {{"board_id", BOARD_ID}, {"last_event_id", LAST_EVENT_ID}}) {
             String value = http.getParameter(p[0]);
             if (value != null && !value.isBlank()) {
-                if (!value.trim().matches("\\d{1,18}")) {
+                Long id = Ids.parse(value.trim());
+                if (id == null) {
                     response.setStatusCode(HttpStatus.BAD_REQUEST);
                     return false;
                 }
-                attributes.put(p[1], Long.parseLong(value.trim()));
+                attributes.put(p[1], id);
             }
         }
         attributes.put(CALLER, caller);

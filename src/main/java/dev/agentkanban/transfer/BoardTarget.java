@@ -1,5 +1,7 @@
 package dev.agentkanban.transfer;
 
+import dev.agentkanban.platform.Ids;
+
 /**
  * The board an import goes to or an export comes from: by id, or by name (an import creates a board
  * of that name when there is none), or neither (the command's default).
@@ -21,8 +23,7 @@ record BoardTarget(Long id, String name) {
         if (value == null || value.isBlank()) {
             return DEFAULT;
         }
-        return new BoardTarget(
-                value.strip().matches("\\d{1,18}") ? Long.parseLong(value.strip()) : null, value.strip());
+        return new BoardTarget(Ids.parse(value.strip()), value.strip());
     }
 
     /** From the HTTP parameters {@code board_id} and {@code board} (a name). */

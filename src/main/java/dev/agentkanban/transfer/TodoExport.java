@@ -3,6 +3,7 @@ package dev.agentkanban.transfer;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.ReplicaReads;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
@@ -88,7 +89,7 @@ class TodoExport {
                 : m.get("original_completed_at") instanceof String s ? s : null;
         Long originalId = m.get("original_id") instanceof Number n
                 ? n.longValue()
-                : m.get("original_id") instanceof String s && s.matches("\\d{1,18}") ? Long.parseLong(s) : null;
+                : m.get("original_id") instanceof String s ? Ids.parse(s) : null;
         // a title the import shortened has its whole text in the description: write that, the import shortens it again
         String text = t.title();
         if (text.endsWith("…")

@@ -4,6 +4,7 @@ import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Ids;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -328,9 +329,10 @@ public final class TransferCli {
     private static long workspace(ApplicationContext context, String named) {
         JdbcClient jdbc = context.getBean(JdbcClient.class);
         String slug = named == null ? "default" : named.strip();
-        List<Long> found = slug.matches("\\d{1,18}")
+        Long id = Ids.parse(slug);
+        List<Long> found = id != null
                 ? jdbc.sql("select id from workspaces where id = :id")
-                        .param("id", Long.parseLong(slug))
+                        .param("id", id)
                         .query(Long.class)
                         .list()
                 : jdbc.sql("select id from workspaces where slug = :slug")
