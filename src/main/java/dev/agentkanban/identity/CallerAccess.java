@@ -94,7 +94,7 @@ public class CallerAccess {
     private Optional<Membership> membership(Caller caller, long workspaceId) {
         return repo.access(workspaceId, caller.userId())
                 .filter(a -> a.role() != null || caller.systemAdmin())
-                .map(a -> new Membership(a.id(), a.role() == null ? Role.ADMIN : a.role()));
+                .map(a -> new Membership(a.id(), a.role() == null || caller.systemAdmin() ? Role.ADMIN : a.role()));
     }
 
     /**

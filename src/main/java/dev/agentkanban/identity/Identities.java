@@ -601,14 +601,7 @@ public class Identities {
      */
     public Member acceptInvitation(Caller caller, long invitationId) {
         return tx.execute(s -> {
-            if (repo.madeByNamedSession(caller.userId())) {
-                throw new ApiException(
-                        HttpStatus.FORBIDDEN,
-                        "named-session-account",
-                        "Forbidden",
-                        "an account a named session made cannot accept invitations; a workspace admin adds it",
-                        null);
-            }
+            refuseNamedSessionAccount(caller);
             IdentityRepository.Invitation i = repo.takeInvitation(invitationId, caller.username())
                     .orElseThrow(() -> ApiException.notFound("invitation", invitationId));
             if (repo.role(i.workspaceId(), caller.userId()).isEmpty()) {
@@ -635,6 +628,7 @@ public class Identities {
 
     private Member setRole(Caller caller, long workspaceId, long userId, Role role, boolean memberOnly) {
         return tx.execute(s -> {
+            adminsTakeTurns(caller, workspaceId);
             Optional<Role> current = repo.role(workspaceId, userId);
             if (memberOnly && current.isEmpty()) {
                 throw ApiException.notFound("member", userId);
@@ -660,6 +654,7 @@ public class Identities {
     public void removeMember(Caller caller, long workspaceId, long userId) {
         requireAdmin(caller, workspaceId);
         tx.execute(s -> {
+            adminsTakeTurns(caller, workspaceId);
             Optional<Role> current = repo.role(workspaceId, userId);
             if (current.isEmpty()) {
                 throw ApiException.notFound("member", userId);
@@ -848,16 +843,43 @@ public class Identities {
         return secret;
     }
 
+    /**
+     * An account a named session made joins no workspace by invitation, by address or by link: anybody can
+     * sign in as it (a workspace admin adds it instead).
+     */
+    void refuseNamedSessionAccount(Caller caller) {
+        if (repo.madeByNamedSession(caller.userId())) {
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "named-session-account",
+                    "Forbidden",
+                    "an account a named session made cannot accept invitations; a workspace admin adds it",
+                    null);
+        }
+    }
+
+    /** The caller's role in the workspace; a system admin is an admin in every one, whatever their membership. */
     private Role roleIn(Caller caller, long workspaceId) {
         Optional<Role> role = repo.role(workspaceId, caller.userId());
+        if (caller.systemAdmin()
+                && (role.isPresent() || repo.workspace(workspaceId, Role.ADMIN).isPresent())) {
+            return Role.lower(Role.ADMIN, caller.scopeCap());
+        }
         if (role.isPresent()) {
             return Role.lower(role.get(), caller.scopeCap());
         }
-        if (caller.systemAdmin() && repo.workspace(workspaceId, Role.ADMIN).isPresent()) {
-            return Role.lower(Role.ADMIN, caller.scopeCap());
-        }
         // SPEC §4: another workspace is 404, as if missing
         throw ApiException.notFound("workspace", workspaceId);
+    }
+
+    /**
+     * Changes of a workspace's members take turns (a lock on its row until the transaction ends), and the
+     * caller must still be its admin once it is their turn: two admins demoting each other at once would
+     * otherwise both see two admins and leave none.
+     */
+    private void adminsTakeTurns(Caller caller, long workspaceId) {
+        repo.lockWorkspace(workspaceId);
+        requireAdmin(caller, workspaceId);
     }
 
     private void requireAdmin(Caller caller, long workspaceId) {

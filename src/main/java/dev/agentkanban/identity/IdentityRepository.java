@@ -252,6 +252,17 @@ class IdentityRepository {
                 .update();
     }
 
+    /**
+     * Locks the workspace's row until the transaction ends (no key update: the rows that refer to it are
+     * not held up).
+     */
+    void lockWorkspace(long workspaceId) {
+        jdbc.sql("select id from workspaces where id = :ws for no key update")
+                .param("ws", workspaceId)
+                .query(Long.class)
+                .optional();
+    }
+
     long countAdmins(long workspaceId) {
         return jdbc.sql("select count(*) from memberships where workspace_id = :ws and role = 'admin'")
                 .param("ws", workspaceId)

@@ -147,9 +147,13 @@ class InvitationLinks {
         return new LinkInfo(link.workspaceId(), link.workspaceName(), link.role(), link.expiresAt());
     }
 
-    /** The signed-in caller joins the link's workspace (a member already keeps their role). */
+    /**
+     * The signed-in caller joins the link's workspace (a member already keeps their role); not an account
+     * a named session made, and the link stays unused then.
+     */
     Member accept(Caller caller, String token) {
         return tx.execute(s -> {
+            identities.refuseNamedSessionAccount(caller);
             var link = links.takeInvitationLink(Credentials.hash(token)).orElseThrow(InvitationLinks::unknown);
             if (repo.role(link.workspaceId(), caller.userId()).isEmpty()) {
                 repo.putMember(link.workspaceId(), caller.userId(), link.role());

@@ -158,6 +158,31 @@ class AgentSessionTest extends ApiTest {
                 .containsExactly("other-admin");
     }
 
+    @Test
+    void anAccountANamedSessionMadeCannotJoinThroughAnInvitationLink() {
+        long ws = otherWorkspace("link-secret-team");
+        String members = "/api/v1/workspaces/" + ws + "/members";
+        Response link = http.post("/api/v1/workspaces/" + ws + "/invitation-links", obj("role", "admin"));
+        assertThat(link.status()).as(link.body()).isEqualTo(201);
+        String token = link.json().get("token").asString();
+        Http agent = http.withToken(http.anonymous()
+                .post("/api/v1/auth/session", obj("username", "link-bot"))
+                .json()
+                .get("access_token")
+                .asString());
+
+        Response accepted = agent.post("/api/v1/invitations/link/accept", obj("token", token));
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(403);
+        assertThat(accepted.json().get("type").asString()).endsWith("named-session-account");
+        assertThat(http.get(members).json().get("items").findValuesAsString("username"))
+                .doesNotContain("link-bot");
+        // the link is still unused: the person it was meant for can take it
+        Http person = clientFor("link-person", defaultWorkspace, Role.MEMBER);
+        Response joined = person.post("/api/v1/invitations/link/accept", obj("token", token));
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+    }
+
     /** The id of the account a named session of this name answers with. */
     private long sessionUser(String username) {
         return http.anonymous()
