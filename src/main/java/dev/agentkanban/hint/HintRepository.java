@@ -72,6 +72,24 @@ class HintRepository {
                 .optional();
     }
 
+    /**
+     * The task's oldest pending or dismissed hint of this type with this very suggestion (jsonb
+     * equality: the same keys and values, whatever their order or the message).
+     */
+    Optional<Hint> findSameSuggestion(long workspaceId, long taskId, HintType type, Map<String, Object> suggestion) {
+        return jdbc.sql("select " + COLUMNS + """
+                 from hints
+                where workspace_id = :ws and task_id = :task and type = :type
+                  and status in ('pending', 'dismissed') and suggestion = cast(:suggestion as jsonb)
+                order by id limit 1""")
+                .param("ws", workspaceId)
+                .param("task", taskId)
+                .param("type", type.toString())
+                .param("suggestion", json.writeValueAsString(suggestion))
+                .query(this::hint)
+                .optional();
+    }
+
     /** Inserts the hint; empty when its source key is taken already (a repeated push). */
     Optional<Hint> insert(
             long workspaceId,

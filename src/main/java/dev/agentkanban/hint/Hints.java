@@ -118,7 +118,8 @@ public class Hints {
     /**
      * Creates a hint for the task, checking that its suggestion fits its type. With a source key that
      * the workspace has seen before, nothing is written and the existing hint is returned (409 when
-     * that hint belongs to another task).
+     * that hint belongs to another task); so too when the task has a pending or dismissed hint of the
+     * same type and suggestion (a dismissed suggestion is not proposed again).
      */
     public Created create(long taskId, CreateHint request) {
         RequestContext ctx = CurrentRequest.get();
@@ -129,6 +130,12 @@ public class Hints {
                 request.source() == null ? ctx.actor() : request.source().strip();
         return tx.write(() -> {
             TaskRef task = taskRefs.lock(taskId);
+            // a suggestion the task has pending, or had dismissed, is not made again (the worker
+            // analyses a task anew on each of its changes); the task's lock orders this check
+            Optional<Hint> same = repo.findSameSuggestion(ctx.workspaceId(), task.id(), type, suggestion);
+            if (same.isPresent()) {
+                return new Created(same.get(), false);
+            }
             Optional<Hint> inserted =
                     repo.insert(ctx.workspaceId(), task.id(), type, message, suggestion, source, request.sourceKey());
             if (inserted.isEmpty()) {

@@ -153,6 +153,54 @@ class HintApiTest extends ApiTest {
     }
 
     @Test
+    void aSuggestionPendingOrDismissedAlreadyIsNotMadeAgain() {
+        long task = fx.task(board, "Analysed twice");
+        long first = priorityHint(task);
+        long hints = count("hints");
+        long events = count("outbox_events");
+
+        // the worker analyses the task again after a change: the same suggestion, another source key
+        Response pending = hint(
+                task,
+                "type",
+                "priority",
+                "message",
+                "still mentions a crash",
+                "suggestion",
+                obj("priority", "high"),
+                "source_key",
+                "draft-second");
+        assertThat(pending.status()).as(pending.body()).isEqualTo(200);
+        assertThat(pending.id()).isEqualTo(first);
+
+        http.post("/api/v1/hints/" + first + "/dismiss", null);
+        events = count("outbox_events");
+        Response dismissed = hint(
+                task,
+                "type",
+                "priority",
+                "message",
+                "mentions a crash",
+                "suggestion",
+                obj("priority", "high"),
+                "source_key",
+                "draft-third");
+        assertThat(dismissed.status()).as(dismissed.body()).isEqualTo(200);
+        assertThat(dismissed.id()).isEqualTo(first);
+        assertThat(dismissed.json().get("status").asString()).isEqualTo("dismissed");
+        assertThat(count("hints")).isEqualTo(hints);
+        assertThat(count("outbox_events")).isEqualTo(events);
+
+        // another suggestion, or the same one for another task, is a new hint
+        Response other = hint(task, "type", "priority", "message", "urgent", "suggestion", obj("priority", "urgent"));
+        assertThat(other.status()).as(other.body()).isEqualTo(201);
+        long elsewhere = fx.task(board, "Another analysed task");
+        assertThat(hint(elsewhere, "type", "priority", "message", "m", "suggestion", obj("priority", "high"))
+                        .status())
+                .isEqualTo(201);
+    }
+
+    @Test
     void concurrentPushesOfOneSourceKeyCreateOneHint() throws Exception {
         long task = fx.task(board, "Raced push");
         long hints = count("hints");
