@@ -493,11 +493,31 @@ export class CardPanel {
     this.comments.replaceChildren(h('h3', {}, `Comments (${page.total})`), list, this.canEdit ? add : null);
   }
 
-  bumpComments(taskId, delta) {
+  /**
+   * After this person's own comment was added or deleted: the comment count is part of the card, so
+   * the card has a new version (its ETag, the If-Match of the next save). The card is read again; when
+   * the comment was the only change, the panel keeps its edits on the new version, otherwise it shows
+   * the change as one made elsewhere.
+   */
+  async bumpComments(taskId, delta) {
     const t = this.board.tasks.get(taskId);
     if (t) {
       this.board.tasks.set(taskId, { ...t, comment_count: Math.max(0, t.comment_count + delta) });
       this.board.render();
+    }
+    let fresh;
+    try {
+      fresh = await get(`/api/v1/tasks/${taskId}`);
+    } catch {
+      return; // the next save answers 412 and offers the latest version
+    }
+    if (t) await this.board.applyOwn(fresh);
+    if (!this.task || this.task.id !== taskId) return;
+    if (fresh.version === this.task.version + 1) {
+      this.task = { ...this.task, version: fresh.version, updated_at: fresh.updated_at, comment_count: fresh.comment_count };
+      this.noticed = Math.max(this.noticed || 0, fresh.version);
+    } else {
+      this.remoteChange(fresh, {});
     }
   }
 

@@ -66,7 +66,7 @@ public class Comments {
         RequestContext ctx = CurrentRequest.get();
         String text = normalize(body);
         return tx.write(() -> {
-            TaskRef task = tasks.lock(taskId);
+            TaskRef task = tasks.lockForChange(taskId);
             Comment comment = repo.insert(ctx.workspaceId(), task.id(), ctx.actor(), text);
             history.record(task, "comment_added", null, null, Long.toString(comment.id()));
             outbox.append(EventType.COMMENT_ADDED, task.boardId(), task.id(), comment);
@@ -80,7 +80,7 @@ public class Comments {
         String text = normalize(body);
         return tx.write(() -> {
             Comment current = mayChange(ctx, id);
-            TaskRef task = tasks.require(current.taskId());
+            TaskRef task = tasks.lockForChange(current.taskId());
             Comment comment =
                     repo.update(ctx.workspaceId(), id, text).orElseThrow(() -> ApiException.notFound("comment", id));
             history.record(task, "comment_updated", null, null, Long.toString(id));
@@ -103,7 +103,7 @@ public class Comments {
         RequestContext ctx = CurrentRequest.get();
         tx.write(() -> {
             Comment current = mayChange(ctx, id);
-            TaskRef task = tasks.require(current.taskId());
+            TaskRef task = tasks.lockForChange(current.taskId());
             if (repo.delete(ctx.workspaceId(), id) != 1) {
                 throw ApiException.notFound("comment", id);
             }

@@ -99,7 +99,7 @@ public class Evidences {
         RequestContext ctx = CurrentRequest.get();
         RestoredEvidence evidence = validated(request, upload, ctx.actor());
         return tx.write(() -> {
-            TaskRef task = tasks.lock(taskId);
+            TaskRef task = tasks.lockForChange(taskId);
             long id = repo.insert(ctx.workspaceId(), taskId, evidence);
             Evidence added = repo.find(ctx.workspaceId(), id, false).orElseThrow();
             history.record(task, "evidence_added", null, null, Long.toString(id));
@@ -121,7 +121,7 @@ public class Evidences {
         long ws = ws();
         tx.write(() -> {
             Evidence evidence = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("evidence", id));
-            TaskRef task = tasks.require(evidence.taskId());
+            TaskRef task = tasks.lockForChange(evidence.taskId());
             repo.delete(ws, id);
             history.record(task, "evidence_deleted", null, null, Long.toString(id));
             outbox.append(EventType.EVIDENCE_DELETED, task.boardId(), task.id(), evidence);

@@ -139,7 +139,7 @@ public class Tags {
         }
         String name = request.name() == null ? null : name("name", request.name());
         return tx.write(() -> {
-            TaskRef task = tasks.lock(taskId);
+            TaskRef task = tasks.lockForChange(taskId);
             Tag tag = name != null
                     ? repo.findOrCreate(ws, name)
                     : repo.find(ws, request.tagId(), false)
@@ -160,7 +160,7 @@ public class Tags {
         long ws = ws();
         List<String> valid = names("tags", names == null ? List.of() : names);
         return tx.write(() -> {
-            TaskRef task = tasks.lock(taskId);
+            TaskRef task = tasks.lockForChange(taskId);
             List<Tag> wanted = new ArrayList<>(repo.tagsOf(ws, task.id()));
             valid.forEach(n -> wanted.add(repo.findOrCreate(ws, n)));
             return announce(task, setExactly(ws, task, wanted));
@@ -171,7 +171,7 @@ public class Tags {
     public void detach(long taskId, long tagId) {
         long ws = ws();
         tx.write(() -> {
-            TaskRef task = tasks.lock(taskId);
+            TaskRef task = tasks.lockForChange(taskId);
             List<Tag> current = repo.tagsOf(ws, task.id());
             if (current.stream().noneMatch(t -> t.id() == tagId)) {
                 throw ApiException.notFound("tag " + tagId + " on task", taskId);
@@ -193,7 +193,7 @@ public class Tags {
         }
         List<String> names = request.names() == null ? null : names("names", request.names());
         return tx.write(() -> {
-            TaskRef task = tasks.lock(taskId);
+            TaskRef task = tasks.lockForChange(taskId);
             List<Tag> wanted = names != null
                     ? names.stream().map(n -> repo.findOrCreate(ws, n)).toList()
                     : byIds(ws, request.tagIds());

@@ -34,6 +34,7 @@ public class Checklists {
     private final Tasks tasks;
     private final Transactions tx;
     private final Outbox outbox;
+    private final Trash trash;
 
     Checklists(
             ChecklistRepository repo,
@@ -41,13 +42,15 @@ public class Checklists {
             TaskQueries queries,
             Tasks tasks,
             Transactions tx,
-            Outbox outbox) {
+            Outbox outbox,
+            Trash trash) {
         this.repo = repo;
         this.tasksRepo = tasksRepo;
         this.queries = queries;
         this.tasks = tasks;
         this.tx = tx;
         this.outbox = outbox;
+        this.trash = trash;
     }
 
     /** A task's checklist in order, with how many items are done. */
@@ -179,7 +182,7 @@ public class Checklists {
     // ---- the machinery ----
 
     private Task lock(long taskId, Long expectedVersion) {
-        Task t = tasksRepo.find(ws(), taskId, true).orElseThrow(() -> ApiException.notFound("task", taskId));
+        Task t = tasksRepo.find(ws(), taskId, true).orElseThrow(() -> trash.notOnBoard(taskId));
         if (expectedVersion != null && expectedVersion != t.version()) {
             throw ApiException.staleVersion(expectedVersion, t.version());
         }

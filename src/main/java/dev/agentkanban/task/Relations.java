@@ -20,7 +20,8 @@ import org.springframework.stereotype.Service;
 /**
  * Relations between tasks of one workspace (issue 14): blockers, subtasks, related tasks and
  * duplicates. Adding or removing one is one transaction with a history row and a {@code task_updated}
- * event on each of the two tasks. A workspace's relation writes take turns on an advisory lock, so
+ * event on each of the two tasks; neither may be archived (409 {@code task-archived}). A relation the
+ * tasks' views show (blocks, parent) makes a new version of the tasks that show it (V71). A workspace's relation writes take turns on an advisory lock, so
  * the cycle check (a task may not block itself through others, nor be its own ancestor) holds even
  * for two requests that would only together close a cycle.
  *
@@ -72,7 +73,8 @@ public class Relations {
     /** Relates the task to another one; {@code kind} as the task names it (e.g. {@code blocked_by}). */
     public TaskRelations add(long taskId, String kindName, Long otherId) {
         return tx.write(() -> {
-            refs.require(taskId); // a task of another workspace is a 404 before anything about the request
+            // a task of another workspace is a 404, an archived one a 409, before anything about the request
+            refs.requireChangeable(taskId);
             link(taskId, kind(kindName), other(taskId, otherId), true);
             return relationsOf(taskId);
         });
@@ -81,12 +83,12 @@ public class Relations {
     public TaskRelations remove(long taskId, String kindName, Long otherId) {
         long ws = ws();
         return tx.write(() -> {
-            refs.require(taskId);
+            refs.requireChangeable(taskId);
             RelationKind kind = kind(kindName);
             long other = other(taskId, otherId);
             repo.lockWorkspace(ws);
-            TaskRef self = refs.require(taskId);
-            TaskRef that = refs.require(other);
+            TaskRef self = refs.requireChangeable(taskId);
+            TaskRef that = refs.requireChangeable(other);
             repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
             long[] ends = ends(kind, taskId, other);
             RelationRepository.Row row = repo.find(ws, kind.stored, ends[0], ends[1])
@@ -116,14 +118,14 @@ public class Relations {
 
     /**
      * Adds the relation inside the caller's write transaction: 404 when either task is not in the
-     * workspace, 409 for a duplicate, a cycle (naming its path), a second parent or a tree deeper than
+     * workspace, 409 {@code task-archived} when either is archived (restore it first), 409 for a duplicate, a cycle (naming its path), a second parent or a tree deeper than
      * {@link #MAX_DEPTH}.
      */
     void link(long taskId, RelationKind kind, long other, boolean announceOther) {
         long ws = ws();
         repo.lockWorkspace(ws);
-        TaskRef self = refs.require(taskId);
-        TaskRef that = refs.require(other);
+        TaskRef self = refs.requireChangeable(taskId);
+        TaskRef that = refs.requireChangeable(other);
         repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
         long[] ends = ends(kind, taskId, other);
         long from = ends[0];

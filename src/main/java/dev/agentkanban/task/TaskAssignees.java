@@ -54,13 +54,16 @@ public class TaskAssignees {
     private final TaskRepository repo;
     private final TaskQueries queries;
     private final Outbox outbox;
+    private final Trash trash;
 
-    TaskAssignees(JdbcClient jdbc, Transactions tx, TaskRepository repo, TaskQueries queries, Outbox outbox) {
+    TaskAssignees(
+            JdbcClient jdbc, Transactions tx, TaskRepository repo, TaskQueries queries, Outbox outbox, Trash trash) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.repo = repo;
         this.queries = queries;
         this.outbox = outbox;
+        this.trash = trash;
     }
 
     /** The name the assignee filter looks for: {@code me} is the caller. */
@@ -115,7 +118,7 @@ public class TaskAssignees {
     private Assignment change(long taskId, Long expectedVersion, Change change) {
         return tx.write(() -> {
             Task t = repo.find(CurrentRequest.get().workspaceId(), taskId, true)
-                    .orElseThrow(() -> ApiException.notFound("task", taskId));
+                    .orElseThrow(() -> trash.notOnBoard(taskId));
             if (expectedVersion != null && expectedVersion != t.version()) {
                 throw ApiException.staleVersion(expectedVersion, t.version());
             }

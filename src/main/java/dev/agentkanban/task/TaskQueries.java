@@ -69,7 +69,8 @@ public class TaskQueries {
      * execution, though most pages have one kind of part or none (issue #19, docs/benchmarks.md). The ids
      * and bits come from one pass over t, so they stay aligned; the function is not called at all for a page
      * none of whose rows may have a part (their bits' union is 0: the function call and its own statement
-     * over the bits cost a tenth of such a list's statement, issue #19).
+     * over the bits cost a tenth of such a list's statement, issue #19). V71's bit 256 (the task blocks
+     * another one) is no part of the task's own view: left out of that union.
      */
     private static final String PARTS_JOIN = " left join (select x.task_id, max(x.comment_count) as comment_count,"
             + " max(x.blockers) as blockers, max(x.parent_id) as parent_id, max(x.subtasks_done) as subtasks_done,"
@@ -77,7 +78,7 @@ public class TaskQueries {
             + " max(x.items_total) as items_total, max(x.assignees) as assignees, max(x.fields) as fields"
             + " from (select array_agg(r.id) as ids, array_agg(r.view_parts"
             + " | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as parts,"
-            + " bit_or(r.view_parts | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as present"
+            + " bit_or((r.view_parts & ~256) | case when r.custom_fields <> '{}'::jsonb then 128 else 0 end) as present"
             + " from t r) a cross join lateral task_list_parts(a.ids, a.parts) x where a.present <> 0"
             + " group by x.task_id) p on p.task_id = t.id";
 

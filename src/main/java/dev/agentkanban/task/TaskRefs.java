@@ -20,7 +20,7 @@ public class TaskRefs {
 
     /** The task (on its board or archived), or 404 (also when it is in the trash). */
     public TaskRef require(long taskId) {
-        return find(taskId, "");
+        return find(taskId, "", false);
     }
 
     /** Whether the task exists and is not in the trash: what hangs off a trashed task answers 404 too. */
@@ -39,16 +39,35 @@ public class TaskRefs {
      * (call inside a write transaction, before changing things that hang off the task).
      */
     public TaskRef lock(long taskId) {
-        return find(taskId, " for no key update");
+        return find(taskId, " for no key update", false);
     }
 
-    private TaskRef find(long taskId, String lock) {
+    /**
+     * {@link #lock} for a change of what hangs off the task (comments, tags, relations, evidence): an
+     * archived task changes nothing until it is restored, 409 {@code task-archived} as a change of the
+     * task itself gets.
+     */
+    public TaskRef lockForChange(long taskId) {
+        return find(taskId, " for no key update", true);
+    }
+
+    /** {@link #require} of a task whose relations are about to change: 409 {@code task-archived} when archived. */
+    public TaskRef requireChangeable(long taskId) {
+        return find(taskId, "", true);
+    }
+
+    private TaskRef find(long taskId, String lock, boolean refuseArchived) {
         long ws = CurrentRequest.get().workspaceId();
-        return jdbc.sql("select id, board_id, workspace_id from tasks where workspace_id = :ws and id = :id"
-                        + " and deleted_at is null" + lock)
+        return jdbc.sql("select id, board_id, workspace_id, archived_at is not null from tasks"
+                        + " where workspace_id = :ws and id = :id and deleted_at is null" + lock)
                 .param("ws", ws)
                 .param("id", taskId)
-                .query((rs, n) -> new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .query((rs, n) -> {
+                    if (refuseArchived && rs.getBoolean(4)) {
+                        throw Trash.archived(taskId);
+                    }
+                    return new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                })
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("task", taskId));
     }

@@ -56,12 +56,17 @@ class Trash {
     /** Why a task is not on its board: 409 when it is archived (restore it first), else 404. */
     ApiException notOnBoard(long id) {
         if (repo.isArchived(CurrentRequest.get().workspaceId(), id)) {
-            return ApiException.conflict(
-                    "task-archived",
-                    "task " + id + " is archived; restore it first (POST /api/v1/tasks/" + id + "/restore)",
-                    Map.of("task_id", id));
+            return archived(id);
         }
         return ApiException.notFound("task", id);
+    }
+
+    /** The 409 for a change of an archived task (or of what hangs off it): it changes nothing until restored. */
+    static ApiException archived(long id) {
+        return ApiException.conflict(
+                "task-archived",
+                "task " + id + " is archived; restore it first (POST /api/v1/tasks/" + id + "/restore)",
+                Map.of("task_id", id));
     }
 
     /** Locks a task that is not in the trash, checking the version the caller expects. */

@@ -100,6 +100,95 @@ class ArchiveApiTest extends ApiTest {
     }
 
     @Test
+    void anArchivedTaskTakesNoCommentTagRelationChecklistAssigneeOrEvidenceUntilRestored() {
+        long[] b = fx().board("Archived parts");
+        long old = fx().task(b[0], "archived with its parts");
+        long other = fx().task(b[0], "on the board");
+        long comment = http.post("/api/v1/tasks/" + old + "/comments", obj("body", "before the archive"))
+                .id();
+        long tag = http.post("/api/v1/tasks/" + old + "/tags", obj("name", "kept"))
+                .json()
+                .get(0)
+                .get("id")
+                .asLong();
+        long item = http.post("/api/v1/tasks/" + old + "/checklist", obj("text", "an item"))
+                .json()
+                .get("item")
+                .get("id")
+                .asLong();
+        long evidence = http.post("/api/v1/tasks/" + old + "/evidence", obj("kind", "note", "note", "seen"))
+                .id();
+        assertThat(http.post("/api/v1/tasks/" + old + "/relations", obj("kind", "relates_to", "task_id", other))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/tasks/" + old + "/archive", null).status())
+                .isEqualTo(200);
+        JsonNode before = withoutClock(fx().get(old));
+        long mark = lastEvent();
+        List<String> history = historyOf(old);
+
+        String path = "/api/v1/tasks/" + old;
+        archived(http.post(path + "/comments", obj("body", "while archived")));
+        archived(http.patch("/api/v1/comments/" + comment, obj("body", "edited while archived")));
+        archived(http.delete("/api/v1/comments/" + comment));
+        archived(http.post(path + "/tags", obj("name", "new while archived")));
+        archived(http.put(path + "/tags", obj("names", List.of("replaced"))));
+        archived(http.delete(path + "/tags/" + tag));
+        archived(http.post(path + "/relations", obj("kind", "blocked_by", "task_id", other)));
+        archived(http.delete(path + "/relations?kind=relates_to&task_id=" + other));
+        // the other end of a relation is archived: the task on the board cannot relate to it either
+        archived(http.post("/api/v1/tasks/" + other + "/relations", obj("kind", "blocks", "task_id", old)));
+        archived(http.post(path + "/checklist", obj("text", "while archived")));
+        archived(http.patch(path + "/checklist/" + item, obj("done", true)));
+        archived(http.delete(path + "/checklist/" + item));
+        archived(http.post(path + "/assignees", obj("username", "me")));
+        archived(http.post(path + "/evidence", obj("kind", "note", "note", "while archived")));
+        archived(http.delete("/api/v1/evidence/" + evidence));
+
+        // nothing changed, and reading stays allowed
+        assertThat(withoutClock(fx().get(old))).isEqualTo(before);
+        assertThat(eventTypes(old, mark)).isEmpty();
+        assertThat(historyOf(old)).isEqualTo(history);
+        assertThat(http.get(path + "/comments")
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("body")
+                        .asString())
+                .isEqualTo("before the archive");
+        assertThat(http.get(path + "/tags").json().findValuesAsString("name")).containsExactly("kept");
+        assertThat(http.get(path + "/relations").status()).isEqualTo(200);
+        assertThat(http.get(path + "/evidence").status()).isEqualTo(200);
+
+        assertThat(http.post(path + "/restore", null).status()).isEqualTo(200);
+        assertThat(http.post(path + "/comments", obj("body", "after the restore"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post(path + "/tags", obj("name", "after the restore")).status())
+                .isEqualTo(200);
+        assertThat(http.post(path + "/checklist", obj("text", "after the restore"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post(path + "/relations", obj("kind", "blocked_by", "task_id", other))
+                        .status())
+                .isEqualTo(201);
+    }
+
+    /** The task's JSON without what follows the clock (time_in_column_seconds). */
+    private static JsonNode withoutClock(JsonNode task) {
+        ((tools.jackson.databind.node.ObjectNode) task).remove("time_in_column_seconds");
+        return task;
+    }
+
+    /** 409 {@code task-archived}, as a change of the archived task itself answers. */
+    private static void archived(Response r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(r.json().get("type").asString()).endsWith("task-archived");
+    }
+
+    @Test
     void aDeletedTaskGoesToTheTrashAndComesBack() {
         long[] b = fx().board("Trash");
         long blocker = fx().task(b[0], "blocks the next one");

@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * V62 keeps a task's tags, as its view shows them, on the task row ({@code tasks.tags_json}), written by
  * triggers in the transaction that changes them: the task's read and the task in a list show its tags as
  * they are after every kind of change (attached, detached, set, a tag renamed, recoloured or deleted),
- * and such a change is still not a new version of the task. Upgrading fills the column for the tasks
+ * and since V71 each such change is a new version of the task (its ETag: the tags are in its JSON),
+ * one per change. Upgrading fills the column for the tasks
  * that have tags.
  */
 class TagsOnTheRowTest extends ApiTest {
@@ -31,7 +32,7 @@ class TagsOnTheRowTest extends ApiTest {
     }
 
     @Test
-    void theTaskShowsItsTagsAfterEveryChangeOfThemWithoutANewVersion() {
+    void theTaskShowsItsTagsAfterEveryChangeOfThemAtANewVersion() {
         long zeta = http.post("/api/v1/tags", obj("name", "Zeta on row", "color", "#111111"))
                 .id();
         long alpha = http.post("/api/v1/tags", obj("name", "alpha on row", "color", "#222222"))
@@ -45,33 +46,48 @@ class TagsOnTheRowTest extends ApiTest {
         http.put("/api/v1/tasks/" + two + "/tags", obj("tag_ids", List.of(zeta, alpha)));
         assertTags(one, "Zeta on row #111111");
         assertTags(two, "alpha on row #222222", "Zeta on row #111111");
+        versionOne = next(one, versionOne);
+        versionTwo = next(two, versionTwo);
 
         http.patch("/api/v1/tags/" + zeta, obj("name", "beta on row"));
         assertTags(one, "beta on row #111111");
         assertTags(two, "alpha on row #222222", "beta on row #111111");
+        versionOne = next(one, versionOne);
+        versionTwo = next(two, versionTwo);
 
         http.patch("/api/v1/tags/" + alpha, obj("color", "#333333"));
         assertTags(two, "alpha on row #333333", "beta on row #111111");
+        versionTwo = next(two, versionTwo);
+        assertThat(version(one)).as("task one does not carry alpha").isEqualTo(versionOne);
 
         http.delete("/api/v1/tasks/" + two + "/tags/" + alpha);
         assertTags(two, "beta on row #111111");
+        versionTwo = next(two, versionTwo);
 
         http.post("/api/v1/tasks/" + one + "/tags", obj("tag_id", alpha));
         assertTags(one, "alpha on row #333333", "beta on row #111111");
+        versionOne = next(one, versionOne);
 
         http.delete("/api/v1/tags/" + zeta);
         assertTags(one, "alpha on row #333333");
         assertTags(two);
+        versionOne = next(one, versionOne);
+        versionTwo = next(two, versionTwo);
 
         http.put("/api/v1/tasks/" + one + "/tags", obj("tag_ids", List.of()));
         assertTags(one);
+        next(one, versionOne);
         assertThat(jdbc.sql("select count(*) from tasks where id in (?, ?) and tags_json is not null")
                         .params(one, two)
                         .query(Long.class)
                         .single())
                 .isZero();
-        assertThat(version(one)).isEqualTo(versionOne);
-        assertThat(version(two)).isEqualTo(versionTwo);
+    }
+
+    /** The task's version is the one after {@code before}: one new version for the change. */
+    private long next(long task, long before) {
+        assertThat(version(task)).as("task %d after a change of its tags", task).isEqualTo(before + 1);
+        return before + 1;
     }
 
     /** The task's tags, read alone and in a list, are TAGS ("name color", in the order of the names). */
