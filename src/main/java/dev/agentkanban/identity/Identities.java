@@ -368,23 +368,29 @@ public class Identities {
                 caller.expiresAt());
     }
 
-    /** Ends the credential the request came with: a session is revoked until its expiry, an API token for good. */
+    /**
+     * Ends the credential the request came with: a session is revoked until its expiry (a named session
+     * with the tokens it minted), an API token for good (with the tokens minted with it), in one transaction.
+     */
     public void logout(Caller caller) {
-        if ("api_token".equals(caller.credential())) {
-            repo.revokeToken(Long.parseLong(caller.credentialId()));
-            securityLog.record(
-                    caller.userId(),
-                    "token_revoked",
-                    caller.userId(),
-                    null,
-                    java.util.Map.of("token_id", Long.parseLong(caller.credentialId()), "by", "logout"));
-        } else {
-            repo.revokeSession(
-                    caller.credentialId(),
-                    caller.expiresAt() == null ? Instant.now().plusSeconds(86400) : caller.expiresAt());
-            signIns.sessionEnded(caller.credentialId());
-            securityLog.record(caller.userId(), "signed_out", caller.userId(), null, java.util.Map.of());
-        }
+        tx.execute(s -> {
+            if ("api_token".equals(caller.credential())) {
+                repo.revokeToken(Long.parseLong(caller.credentialId()));
+                securityLog.record(
+                        caller.userId(),
+                        "token_revoked",
+                        caller.userId(),
+                        null,
+                        java.util.Map.of("token_id", Long.parseLong(caller.credentialId()), "by", "logout"));
+            } else {
+                repo.revokeSession(
+                        caller.credentialId(),
+                        caller.expiresAt() == null ? Instant.now().plusSeconds(86400) : caller.expiresAt());
+                signIns.sessionEnded(caller.credentialId());
+                securityLog.record(caller.userId(), "signed_out", caller.userId(), null, java.util.Map.of());
+            }
+            return null;
+        });
     }
 
     // ---- the caller's sessions ----
@@ -431,6 +437,10 @@ public class Identities {
     // ---- API tokens ----
 
     public IssuedApiToken createToken(Caller caller, String name, List<String> scopes, Instant expiresAt) {
+        // the route needs write (RouteRules): a read-only token mints nothing, not even another read token
+        if (!RouteRules.Scope.WRITE.grantedBy(caller)) {
+            throw Roles.forbidden("a read-only credential cannot create tokens");
+        }
         for (String scope : scopes) {
             if (!caller.scopes().contains(scope)) {
                 throw Roles.forbidden("a token cannot grant the '" + scope + "' scope its creator's credential lacks");
@@ -439,18 +449,27 @@ public class Identities {
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw ApiException.invalid("expires_at", "must be in the future");
         }
-        // a token minted with an API token or a password-less named session never outlives it, and an
-        // API token's children are revoked with it; a password sign-in mints independent tokens
+        // a token minted with an API token or a password-less named session never outlives it and is
+        // revoked with it (an API token's children when it is revoked, a named session's tokens when it
+        // signs out or is ended); a password sign-in mints independent tokens
         boolean signedIn = "jwt".equals(caller.credential());
         if (!signedIn && caller.expiresAt() != null && (expiresAt == null || expiresAt.isAfter(caller.expiresAt()))) {
             expiresAt = caller.expiresAt();
         }
         Long parent = "api_token".equals(caller.credential()) ? Long.valueOf(caller.credentialId()) : null;
+        String parentSession = "session".equals(caller.credential()) ? caller.credentialId() : null;
         String secret = Credentials.newApiToken();
         String prefix = secret.substring(0, 12);
         List<String> sorted = scopes.stream().distinct().sorted().toList();
         long id = repo.insertToken(
-                caller.userId(), name.trim(), Credentials.hash(secret), prefix, sorted, expiresAt, parent);
+                caller.userId(),
+                name.trim(),
+                Credentials.hash(secret),
+                prefix,
+                sorted,
+                expiresAt,
+                parent,
+                parentSession);
         securityLog.record(
                 caller.userId(),
                 "token_created",
@@ -473,6 +492,11 @@ public class Identities {
         boolean operator = caller.systemAdmin() && caller.scopes().contains("admin");
         if (owner.isEmpty() || (owner.get() != caller.userId() && !operator)) {
             throw ApiException.notFound("token", tokenId);
+        }
+        boolean itself =
+                "api_token".equals(caller.credential()) && caller.credentialId().equals(Long.toString(tokenId));
+        if (!itself && !RouteRules.Scope.WRITE.grantedBy(caller)) {
+            throw Roles.forbidden("a read-only token may revoke itself, not other tokens");
         }
         tx.execute(s -> {
             repo.revokeToken(tokenId);
@@ -838,7 +862,7 @@ public class Identities {
     /** Issues an API token for a user without a request (set-up code and tests). */
     public String issueToken(long userId, String name, List<String> scopes) {
         String secret = Credentials.newApiToken();
-        repo.insertToken(userId, name, Credentials.hash(secret), secret.substring(0, 12), scopes, null, null);
+        repo.insertToken(userId, name, Credentials.hash(secret), secret.substring(0, 12), scopes, null, null, null);
         return secret;
     }
 

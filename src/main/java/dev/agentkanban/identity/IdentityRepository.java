@@ -283,10 +283,12 @@ class IdentityRepository {
             String prefix,
             List<String> scopes,
             Instant expiresAt,
-            Long parentTokenId) {
+            Long parentTokenId,
+            String parentSession) {
         return jdbc.sql("""
-                insert into api_tokens (user_id, name, token_hash, prefix, scopes, expires_at, parent_token_id)
-                values (:u, :n, :h, :p, cast(:s as text[]), :e, :parent) returning id
+                insert into api_tokens (user_id, name, token_hash, prefix, scopes, expires_at, parent_token_id,
+                                        parent_session)
+                values (:u, :n, :h, :p, cast(:s as text[]), :e, :parent, :session) returning id
                 """)
                 .param("u", userId)
                 .param("n", name)
@@ -295,6 +297,7 @@ class IdentityRepository {
                 .param("s", "{" + String.join(",", scopes) + "}")
                 .param("e", ts(expiresAt))
                 .param("parent", parentTokenId)
+                .param("session", parentSession)
                 .query(Long.class)
                 .single();
     }
@@ -396,24 +399,35 @@ class IdentityRepository {
 
     /** Revokes the token and every token minted with it, at any depth. */
     int revokeToken(long tokenId) {
+        return revokeMinted("select :id::bigint", java.util.Map.of("id", tokenId));
+    }
+
+    /**
+     * Revokes the tokens {@code roots} selects and every token minted with them, at any depth; each
+     * revocation is announced to every instance at commit (V13's trigger on {@code revoked_at}).
+     */
+    private int revokeMinted(String roots, java.util.Map<String, ?> params) {
         watch.changedHere();
         return jdbc.sql("""
                 with recursive minted (id) as (
-                    select :id::bigint
+                    %s
                     union select t.id from api_tokens t join minted m on t.parent_token_id = m.id
                 )
-                update api_tokens set revoked_at = coalesce(revoked_at, now()) where id in (select id from minted)
-                """).param("id", tokenId).update();
+                update api_tokens set revoked_at = now()
+                where id in (select id from minted) and revoked_at is null
+                """.formatted(roots)).params(params).update();
     }
 
     // ---- sessions ended by logout ----
 
+    /** Ends a session until its expiry, and revokes the tokens it minted (only a named session's have it, V71). */
     void revokeSession(String jti, Instant expiresAt) {
         watch.changedHere();
         jdbc.sql("insert into revoked_sessions (jti, expires_at) values (:j, :e) on conflict do nothing")
                 .param("j", jti)
                 .param("e", ts(expiresAt))
                 .update();
+        revokeMinted("select id from api_tokens where parent_session = :j", java.util.Map.of("j", jti));
         jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'")
                 .update();
     }
@@ -440,6 +454,14 @@ class IdentityRepository {
                 .param("id", userId)
                 .param("k", keptJti)
                 .update();
+        // and the tokens those sessions minted (a named session's, V71)
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        params.put("u", userId);
+        params.put("k", keptJti);
+        revokeMinted(
+                "select id from api_tokens where user_id = :u and parent_session is not null"
+                        + " and parent_session is distinct from cast(:k as text)",
+                params);
     }
 
     Optional<String> passwordHash(long userId) {

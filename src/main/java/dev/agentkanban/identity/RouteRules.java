@@ -72,9 +72,11 @@ final class RouteRules {
                 "GET /api/v1/auth/me",
                 "POST /api/v1/auth/logout",
                 "GET /api/v1/tokens",
-                "POST /api/v1/tokens",
+                // a read token may revoke itself; revoking another token needs write (Identities.revokeToken)
                 "DELETE /api/v1/tokens/{id}",
                 "GET /api/v1/workspaces");
+        // minting a token: a read-only credential cannot (its scopes bound the new token's, Identities.createToken)
+        self(Scope.WRITE, "POST /api/v1/tokens");
         self(Scope.ADMIN, "POST /api/v1/workspaces", "PATCH /api/v1/users/{id}");
         self(Scope.READ, "GET /api/v1/invitations");
         self(Scope.READ, "GET /api/v1/me/notification-preferences");

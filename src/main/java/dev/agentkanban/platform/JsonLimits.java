@@ -11,17 +11,24 @@ import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.EnumFeature;
+import tools.jackson.databind.deser.jdk.StringDeserializer;
 import tools.jackson.databind.deser.std.StdDeserializer;
+import tools.jackson.databind.deser.std.StdScalarDeserializer;
 import tools.jackson.databind.ext.javatime.deser.InstantDeserializer;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * What the application's JSON reader accepts, for every request body, import and tool call read with
  * the Spring {@code JsonMapper}: nesting at most {@value #MAX_DEPTH} levels deep (a deeper document is
- * refused with 400 as the parser reaches that depth, before any of it is bound), and integers only
- * where an integer is expected ({@code "board_id": 1.5} is a 422, not silently 1).
+ * refused with 400 as the parser reaches that depth, before any of it is bound), integers only
+ * where an integer is expected ({@code "board_id": 1.5} is a 422, not silently 1), strings only where a
+ * string is expected ({@code "title": 5} is a 422, not "5"), strings that can be stored, and numbers
+ * without a declared type read exactly.
  */
 @Configuration(proxyBeanMethods = false)
 public class JsonLimits {
@@ -44,6 +51,51 @@ public class JsonLimits {
     @Bean
     JsonMapperBuilderCustomizer noFractionalIntegers() {
         return mapper -> mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /**
+     * A string field takes a JSON string only: {@code "title": 5}, {@code true} or {@code 1.5} is a 422
+     * naming the field ("must be a string"), not the text "5". Strings still turn into numbers where a
+     * number is asked ({@code "board_id": "5"}), and query parameters are not read here at all.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer noScalarsAsStrings() {
+        return mapper -> mapper.withCoercionConfig(
+                LogicalType.Textual,
+                text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
+    /**
+     * Every string bound from JSON can be stored as sent ({@link StoredJson#refusal}): a NUL character or
+     * a lone UTF-16 surrogate is a 422 naming the field, where the database refused the one without
+     * saying which field (or {@code trim()} silently dropped it) and the driver wrote the other as "?".
+     */
+    @Bean
+    JsonMapperBuilderCustomizer storableStrings() {
+        return mapper -> mapper.addModule(new SimpleModule("storable-strings")
+                .addDeserializer(String.class, new StdScalarDeserializer<String>(String.class) {
+                    @Override
+                    public String deserialize(JsonParser p, DeserializationContext ctxt) {
+                        String read = StringDeserializer.instance.deserialize(p, ctxt);
+                        String refusal = read == null ? null : StoredJson.refusal(read);
+                        if (refusal != null) {
+                            throw new IllegalArgumentException(refusal);
+                        }
+                        return read;
+                    }
+                }));
+    }
+
+    /**
+     * A number without a type to bind to (task metadata, custom field values) is read exactly, as
+     * BigDecimal: {@code 1e999999} as a double was infinite and written back as the string "Infinity".
+     * {@link StoredJson#check} refuses the ones too long to store and read back.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer exactNumbers() {
+        return mapper -> mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /** An enum by name only: {@code "status": 2} is a 422, not the third status. */

@@ -13,6 +13,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.StoredJson;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
@@ -1040,6 +1041,8 @@ public class Tasks {
         if (metadata == null) {
             return Map.of();
         }
+        // stored exactly or refused: no "Infinity" for 1e999999, no "?" for a lone surrogate
+        StoredJson.check("metadata", metadata);
         if (json.writeValueAsBytes(metadata).length > MAX_METADATA_BYTES) {
             throw ApiException.invalid("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
         }

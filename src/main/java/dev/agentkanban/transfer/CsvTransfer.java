@@ -14,6 +14,7 @@ import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.ReplicaReads;
+import dev.agentkanban.platform.StoredJson;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Owner;
@@ -494,6 +495,10 @@ class CsvTransfer {
                     f.error("metadata", "must be a JSON object of at most " + Tasks.MAX_METADATA_BYTES + " bytes");
                     metadata = Map.of();
                 }
+                StoredJson.check("metadata", metadata);
+            } catch (ApiException e) {
+                f.error("metadata", e.getMessage());
+                metadata = Map.of();
             } catch (JacksonException e) {
                 f.error("metadata", "must be a JSON object");
             }

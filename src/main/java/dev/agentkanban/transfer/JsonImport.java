@@ -18,6 +18,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
+import dev.agentkanban.platform.StoredJson;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.rule.Rules;
 import dev.agentkanban.tag.Tags;
@@ -496,6 +497,7 @@ class JsonImport {
             }
             Map<String, Object> metadata =
                     t.hasNonNull("metadata") ? json.treeToValue(t.get("metadata"), MAP) : Map.of();
+            StoredJson.check("tasks[].metadata", metadata);
             String title = text(t, "title");
             if (title == null) {
                 throw invalid("tasks[].title", "task " + t.path("id") + " has no title");

@@ -203,6 +203,10 @@ class McpToolsTest extends ApiTest {
         assertThat(agent.error("create_task", "board", b[0], "title", "x", "priority", "whenever"))
                 .contains("priority");
         assertThat(agent.error("create_task", "board", b[0])).contains("title");
+        // a number where the schema says string is refused (by the SDK's check of the input schema), as
+        // over REST, not turned into its text
+        assertThat(agent.error("create_task", "board", b[0], "title", 5)).contains("title", "string", "expected");
+        assertThat(agent.error("edit_task", "task_id", id, "epic", 7)).contains("epic", "string", "expected");
         assertThat(count("tasks")).isEqualTo(tasks);
 
         assertThat(agent.error("edit_task", "task_id", id, "title", "stale", "expected_version", 1))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
@@ -36,6 +37,43 @@ class AgentSessionTest extends ApiTest {
                         .get("username")
                         .asString())
                 .isEqualTo("claude-1");
+    }
+
+    /**
+     * A token minted with a named session outlived the session's logout (only its expiry was capped;
+     * found by a hostile review): signing the session out revokes the tokens it minted, and theirs,
+     * while another session of the same agent and its tokens go on.
+     */
+    @Test
+    void theTokensANamedSessionMintedEndWhenItSignsOut() {
+        Http agent = namedSession("minting-agent");
+        Response minted = agent.post("/api/v1/tokens", obj("name", "agent-ci", "scopes", List.of("read", "write")));
+        assertThat(minted.status()).as(minted.body()).isEqualTo(201);
+        Http child = http.withToken(minted.json().get("token").asString());
+        Response grand = child.post("/api/v1/tokens", obj("name", "agent-ci-2", "scopes", List.of("read")));
+        assertThat(grand.status()).as(grand.body()).isEqualTo(201);
+        Http grandchild = http.withToken(grand.json().get("token").asString());
+        Http again = namedSession("minting-agent");
+        Response kept = again.post("/api/v1/tokens", obj("name", "kept", "scopes", List.of("read")));
+        Http keptClient = http.withToken(kept.json().get("token").asString());
+        assertThat(child.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(grandchild.get("/api/v1/auth/me").status()).isEqualTo(200);
+
+        assertThat(agent.post("/api/v1/auth/logout", obj()).status()).isLessThan(300);
+
+        assertThat(agent.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(child.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(grandchild.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(count("api_tokens where revoked_at is not null and id in (" + minted.id() + ", " + grand.id() + ")"))
+                .isEqualTo(2);
+        assertThat(again.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(keptClient.get("/api/v1/auth/me").status()).isEqualTo(200);
+    }
+
+    private Http namedSession(String name) {
+        Response s = http.anonymous().post("/api/v1/auth/session", obj("username", name));
+        assertThat(s.status()).as(s.body()).isEqualTo(200);
+        return http.withToken(s.json().get("access_token").asString());
     }
 
     @Test

@@ -88,7 +88,8 @@ class CredentialRulesTest extends ApiTest {
                         .post("/api/v1/tokens", obj("name", "escalate", "scopes", List.of("admin")))
                         .status())
                 .isEqualTo(403);
-        Response child = parentClient.post("/api/v1/tokens", obj("name", "child", "scopes", List.of("read")));
+        // a read-only token mints nothing (aReadTokenMintsNoTokenAndRevokesNoOtherTokenButItself)
+        Response child = parentClient.post("/api/v1/tokens", obj("name", "child", "scopes", List.of("read", "write")));
         assertThat(child.status()).as(child.body()).isEqualTo(201);
         assertThat(Instant.parse(child.json().get("expires_at").asString())).isEqualTo(parentExpiry);
         Response longer = parentClient.post(
@@ -107,6 +108,44 @@ class CredentialRulesTest extends ApiTest {
         assertThat(grandchildClient.get("/api/v1/auth/me").status()).isEqualTo(401);
         assertThat(rootSession.get("/api/v1/auth/me").status()).isEqualTo(200);
         assertThat(owner.id()).isPositive();
+    }
+
+    /**
+     * A read-only token could mint tokens and revoke its owner's other tokens (found by a hostile
+     * review): minting and revoking another token need the write scope; a read token still lists the
+     * tokens and revokes itself.
+     */
+    @Test
+    void aReadTokenMintsNoTokenAndRevokesNoOtherTokenButItself() {
+        identities.provision("reader", "reader-password", defaultWorkspace, Role.MEMBER, false);
+        Http session = http.withToken(login("reader", "reader-password"));
+        Response ci = session.post("/api/v1/tokens", obj("name", "ci", "scopes", List.of("read", "write")));
+        Response read = session.post("/api/v1/tokens", obj("name", "read-only", "scopes", List.of("read")));
+        assertThat(read.status()).as(read.body()).isEqualTo(201);
+        Http ciClient = http.withToken(ci.json().get("token").asString());
+        Http reader = http.withToken(read.json().get("token").asString());
+        long tokens = count("api_tokens");
+
+        for (List<String> scopes : List.of(List.of("read"), List.of("read", "write"), List.of("admin"))) {
+            Response minted = reader.post("/api/v1/tokens", obj("name", "minted", "scopes", scopes));
+            assertThat(minted.status()).as(scopes + ": " + minted.body()).isEqualTo(403);
+        }
+        assertThat(count("api_tokens")).isEqualTo(tokens);
+
+        Response revokeOther = reader.delete("/api/v1/tokens/" + ci.id());
+        assertThat(revokeOther.status()).as(revokeOther.body()).isEqualTo(403);
+        assertThat(ciClient.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(count("api_tokens where revoked_at is not null and user_id = (select id from users"
+                        + " where username = 'reader')"))
+                .isZero();
+
+        assertThat(reader.get("/api/v1/tokens").json().get("total").asInt()).isEqualTo(2);
+        assertThat(reader.delete("/api/v1/tokens/" + read.id()).status()).isEqualTo(204);
+        assertThat(reader.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(ciClient.get("/api/v1/auth/me").status()).isEqualTo(200);
+        // a write token revokes its owner's other tokens, as before
+        Response another = session.post("/api/v1/tokens", obj("name", "another", "scopes", List.of("read")));
+        assertThat(ciClient.delete("/api/v1/tokens/" + another.id()).status()).isEqualTo(204);
     }
 
     @Test

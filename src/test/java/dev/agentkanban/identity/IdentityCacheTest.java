@@ -37,8 +37,8 @@ class IdentityCacheTest {
         TestDatabase db = TestDatabase.get().another();
         // one signing key for both, as instances behind one load balancer have
         String key = "kanban.secret-key=identity-cache-test-signing-key-0123456789";
-        one = AppInstance.startOn(db, List.of(), key);
-        two = AppInstance.startOn(db, List.of(), key);
+        one = AppInstance.startOn(db, List.of(), key, "kanban.sessions-enabled=true");
+        two = AppInstance.startOn(db, List.of(), key, "kanban.sessions-enabled=true");
         workspace = one.context.getBean(Workspaces.class).defaultWorkspaceId();
         adminOnOne = one.http.withToken(one.token("cache-admin", Role.ADMIN, "read", "write", "admin"));
     }
@@ -101,6 +101,30 @@ class IdentityCacheTest {
 
         assertThat(onOne.post("/api/v1/auth/logout", obj()).status()).isLessThan(300);
 
+        until(() -> onTwo.get("/api/v1/boards").status() == 401);
+    }
+
+    @Test
+    void aTokenANamedSessionMintedStopsWorkingOnTheOtherInstanceWhenTheSessionSignsOut() {
+        String session = one.http
+                .anonymous()
+                .post("/api/v1/auth/session", obj("username", "cache-named-agent"))
+                .json()
+                .get("access_token")
+                .asString();
+        Http sessionOnOne = one.http.withToken(session);
+        String token = sessionOnOne
+                .post("/api/v1/tokens", obj("name", "minted", "scopes", List.of("read", "write")))
+                .json()
+                .get("token")
+                .asString();
+        Http onOne = one.http.withToken(token);
+        Http onTwo = two.http.withToken(token);
+        warm(onOne, onTwo);
+
+        assertThat(sessionOnOne.post("/api/v1/auth/logout", obj()).status()).isLessThan(300);
+
+        assertThat(onOne.get("/api/v1/boards").status()).isEqualTo(401);
         until(() -> onTwo.get("/api/v1/boards").status() == 401);
     }
 
