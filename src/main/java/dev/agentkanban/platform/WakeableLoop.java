@@ -21,14 +21,21 @@ public final class WakeableLoop {
         thread = Thread.ofVirtual().name(name).start(body);
     }
 
-    /** Stops the loop and waits up to 5 s for its thread to end. */
+    /**
+     * Stops the loop: wakes it, lets the round in progress finish for up to a second, and only then
+     * interrupts it (an interrupt closes a database connection in the middle of its statement, which the
+     * pool then logs as broken), waiting up to 5 s more for the thread to end.
+     */
     public void stop() {
         running = false;
         Thread t = thread;
         if (t != null) {
-            t.interrupt();
+            signal.release();
             try {
-                t.join(5000);
+                if (!t.join(Duration.ofSeconds(1))) {
+                    t.interrupt();
+                    t.join(5000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -66,6 +73,9 @@ public final class WakeableLoop {
                     return;
                 }
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // cut short by the stop: not a failure to report
+                }
                 log.warn("{}, retrying: {}", failure, e.toString());
                 try {
                     Thread.sleep(retryPause.toMillis());

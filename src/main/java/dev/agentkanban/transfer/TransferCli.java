@@ -108,6 +108,11 @@ public final class TransferCli {
             out.print(USAGE);
             return 0;
         }
+        if (command.file() != null && !Files.isRegularFile(Path.of(command.file()))) {
+            // before the application starts: a mistyped path answers at once, with nothing else printed
+            err.println("error: no such file: " + command.file());
+            return 2;
+        }
         List<String> spring = new ArrayList<>(List.of(
                 "--logging.level.root=WARN",
                 "--kanban.seed-demo-data=false",

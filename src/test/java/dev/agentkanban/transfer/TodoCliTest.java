@@ -188,5 +188,16 @@ class TodoCliTest extends ApiTest {
         Run missing = inApp("migrate-todo", dir.resolve("absent.md").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file");
+        // a missing file is found before the application starts: nothing else is printed
+        Run missingBeforeStart = capture(s -> TransferCli.run(
+                "import-csv",
+                new String[] {dir.resolve("absent.csv").toString()},
+                springArgs -> {
+                    throw new AssertionError("the application was started for a missing file");
+                },
+                s.out(),
+                s.err()));
+        assertThat(missingBeforeStart.exit()).isEqualTo(2);
+        assertThat(missingBeforeStart.err().strip()).isEqualTo("error: no such file: " + dir.resolve("absent.csv"));
     }
 }
