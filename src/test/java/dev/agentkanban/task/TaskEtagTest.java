@@ -3,6 +3,7 @@ package dev.agentkanban.task;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
 import java.util.List;
@@ -119,6 +120,73 @@ class TaskEtagTest extends ApiTest {
                 parent,
                 parentEtag,
                 () -> fx().get(parent).get("column").asString().equals("Ideas"));
+    }
+
+    /**
+     * Deleting a board deletes its tasks and their relations: a task on another board that showed one of
+     * them (an open blocker, its parent, a counted subtask) has a new version; one that showed none of
+     * them (its blocker was completed already) keeps its version.
+     */
+    @Test
+    void aDeletedBoardsTasksGiveTheTasksThatShowedThemANewEtag() {
+        long[] deleted = fx().board("ETag board deleted");
+        long[] kept = fx().board("ETag board kept");
+        long blocker = fx().task(deleted[0], "blocker elsewhere");
+        long blocked = fx().task(kept[0], "blocked here");
+        relate(blocker, "blocks", blocked);
+        long parent = fx().task(deleted[0], "parent elsewhere");
+        long child = fx().task(kept[0], "child here");
+        relate(child, "parent", parent);
+        long subtask = fx().task(deleted[0], "subtask elsewhere");
+        long parentHere = fx().task(kept[0], "parent here");
+        relate(subtask, "parent", parentHere);
+        long done = fx().task(deleted[0], "completed blocker elsewhere");
+        long unaffected = fx().task(kept[0], "blocked by a completed task");
+        relate(done, "blocks", unaffected);
+        http.post("/api/v1/tasks/" + done + "/complete", null);
+
+        assertThat(fx().get(blocked).get("blocked").asBoolean()).isTrue();
+        assertThat(fx().get(child).get("parent_id").asLong()).isEqualTo(parent);
+        assertThat(fx().get(parentHere).get("subtasks").get("total").asLong()).isEqualTo(1);
+        assertThat(fx().get(unaffected).get("blocked").asBoolean()).isFalse();
+        String blockedEtag = etagOf(blocked);
+        String childEtag = etagOf(child);
+        String parentEtag = etagOf(parentHere);
+        String unaffectedEtag = etagOf(unaffected);
+
+        Response gone = http.delete("/api/v1/boards/" + deleted[0]);
+        assertThat(gone.status()).as(gone.body()).isEqualTo(204);
+
+        changed(
+                blocked,
+                blockedEtag,
+                () -> !fx().get(blocked).get("blocked").asBoolean()
+                        && fx().get(blocked).get("blockers").isEmpty());
+        changed(child, childEtag, () -> fx().get(child).get("parent_id").isNull());
+        changed(
+                parentHere,
+                parentEtag,
+                () -> fx().get(parentHere).get("subtasks").get("total").asLong() == 0);
+        unchanged(unaffected, unaffectedEtag);
+    }
+
+    /** A user deleted: the tasks they were assigned to no longer show them, with a new version. */
+    @Test
+    void aDeletedAssigneeGivesTheTaskANewEtag() {
+        long[] b = fx().board("ETag assignee deleted");
+        long task = fx().task(b[0], "assigned to a leaver");
+        long user = identities
+                .provision("etag-leaver", "etag-leaver-password", defaultWorkspace, Role.MEMBER, false)
+                .id();
+        Response assigned = http.put("/api/v1/tasks/" + task + "/assignees", obj("assignees", List.of("etag-leaver")));
+        assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
+        String etag = etagOf(task);
+        assertThat(fx().get(task).get("assignees").size()).isEqualTo(1);
+
+        Response deleted = http.delete("/api/v1/users/" + user);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+
+        changed(task, etag, () -> fx().get(task).get("assignees").isEmpty());
     }
 
     private void relate(long task, String kind, long other) {
