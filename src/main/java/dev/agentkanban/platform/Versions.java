@@ -43,6 +43,13 @@ public final class Versions {
         return inBody;
     }
 
+    /** 412 {@code stale-version} when the client expects a version ({@code expected} not null) that is not {@code actual}. */
+    public static void check(Long expected, long actual) {
+        if (expected != null && expected != actual) {
+            throw ApiException.staleVersion(expected, actual);
+        }
+    }
+
     /** The version a client expects, or null when it sent no precondition (or {@code *}). */
     public static Long expected(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {

@@ -9,6 +9,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,8 +174,8 @@ public class Relations {
         TaskRef that = refs.requireChangeable(other);
         Long version = repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)))
                 .get(taskId);
-        if (expectedVersion != null && version != null && expectedVersion.longValue() != version) {
-            throw ApiException.staleVersion(expectedVersion, version);
+        if (version != null) {
+            Versions.check(expectedVersion, version);
         }
         return new TaskRef[] {self, that};
     }

@@ -2,6 +2,7 @@ package dev.agentkanban.task;
 
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Versions;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -74,10 +75,7 @@ public class TaskRefs {
                     if (refuseArchived && rs.getBoolean(4)) {
                         throw Trash.archived(taskId);
                     }
-                    long version = rs.getLong(5);
-                    if (expectedVersion != null && expectedVersion != version) {
-                        throw ApiException.staleVersion(expectedVersion, version);
-                    }
+                    Versions.check(expectedVersion, rs.getLong(5));
                     return new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3));
                 })
                 .optional()

@@ -80,6 +80,13 @@ class IfMatchOnTaskWritesTest extends ApiTest {
                 200,
                 () -> fx().get(task).get("claimed_by").toString());
 
+        assertThat(http.post(base + "/archive", null).status()).isEqualTo(200);
+        guarded(
+                task,
+                m -> http.post(base + "/restore", null, "If-Match", m),
+                200,
+                () -> fx().get(task).get("archived_at").toString());
+
         // without If-Match nothing changes: the precondition is optional
         assertThat(http.post(base + "/tags", obj("name", "free")).status()).isEqualTo(200);
         assertThat(http.post(base + "/comments", obj("body", "free")).status()).isEqualTo(201);
