@@ -135,12 +135,12 @@ class KanbanTools {
             case "create_task" -> tasks.create(bodies.bind(json.valueToTree(withBoardAndColumn(a)), CreateTask.class));
             case "edit_task" -> editTask(a);
             case "move_task" -> moveTask(a);
-            case "claim_task" -> tasks.claim(a.requiredLong("task_id"), lease(a));
+            case "claim_task" -> tasks.claim(a.requiredLong("task_id"), expected(a), lease(a));
             case "claim_next_task" -> claimNext(a);
-            case "renew_claim" -> tasks.renew(a.requiredLong("task_id"), lease(a));
-            case "release_task" -> tasks.release(a.requiredLong("task_id"));
+            case "renew_claim" -> tasks.renew(a.requiredLong("task_id"), expected(a), lease(a));
+            case "release_task" -> tasks.release(a.requiredLong("task_id"), expected(a));
             case "complete_task" -> completeTask(a);
-            case "add_comment" -> comments.add(a.requiredLong("task_id"), required(a, "body"));
+            case "add_comment" -> comments.add(a.requiredLong("task_id"), expected(a), required(a, "body"));
             case "get_statistics" -> {
                 long board = board(a);
                 yield Map.of("statistics", stats.board(board), "time_in_column", stats.timeInColumn(board));
@@ -160,9 +160,11 @@ class KanbanTools {
             case "restore_task" -> archive.restore(a.requiredLong("task_id"));
             case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
             case "add_dependency" ->
-                relations.add(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
+                relations.add(
+                        a.requiredLong("task_id"), expected(a), "blocked_by", a.requiredLong("blocked_by_task_id"));
             case "remove_dependency" ->
-                relations.remove(a.requiredLong("task_id"), "blocked_by", a.requiredLong("blocked_by_task_id"));
+                relations.remove(
+                        a.requiredLong("task_id"), expected(a), "blocked_by", a.requiredLong("blocked_by_task_id"));
             case "create_subtask" -> createSubtask(a);
             case "add_checklist_item" ->
                 checklists.add(
@@ -321,6 +323,11 @@ class KanbanTools {
                 a.optionalLong("after_id"));
         bodies.validate(move);
         return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move, force(a));
+    }
+
+    /** {@code expected_version}: the task's version the caller saw, as REST's {@code If-Match} (412 when stale). */
+    private static Long expected(ToolArguments a) {
+        return a.optionalLong("expected_version");
     }
 
     /**

@@ -259,7 +259,7 @@ final class ToolCatalog {
                 cancelled. A lease that ran out lets anyone claim the task. Returns the task with claimed_by
                 and claim_expires_at.""",
                 write(false, true),
-                schema(List.of("task_id"), taskId(), leaseSeconds())));
+                schema(List.of("task_id"), taskId(), leaseSeconds(), expectedVersion())));
 
         tools.add(tool(
                 "claim_next_task",
@@ -293,13 +293,17 @@ final class ToolCatalog {
                 the claim (released, or expired and taken by someone else): then stop working on the task.
                 Returns the task with the new claim_expires_at.""",
                 write(false, true),
-                schema(List.of("task_id"), taskId(), leaseSeconds())));
+                schema(List.of("task_id"), taskId(), leaseSeconds(), expectedVersion())));
 
-        tools.add(
-                tool("release_task", "Release a task", """
+        tools.add(tool(
+                "release_task",
+                "Release a task",
+                """
                 Gives a claimed task back to the pool without finishing it (for example when blocked); add a
                 comment first to say why. Clears the claim and your assignment. Fails when the task is not
-                claimed or is claimed by someone else (admins may release anyone's claim). Returns the task.""", write(false, false), schema(List.of("task_id"), taskId())));
+                claimed or is claimed by someone else (admins may release anyone's claim). Returns the task.""",
+                write(false, false),
+                schema(List.of("task_id"), taskId(), expectedVersion())));
 
         tools.add(tool(
                 "complete_task",
@@ -327,7 +331,11 @@ final class ToolCatalog {
                 Adds a comment by you to a task (markdown, 1-20000 characters): progress, findings,
                 questions, why you released it. Returns the comment (id, author, body, created_at).""",
                 write(false, false),
-                schema(List.of("task_id", "body"), taskId(), text("body", "The comment text (markdown)."))));
+                schema(
+                        List.of("task_id", "body"),
+                        taskId(),
+                        text("body", "The comment text (markdown)."),
+                        expectedVersion())));
 
         tools.add(tool("get_statistics", "Board statistics", """
                 Statistics of a board: task counts per column and priority, counts by status (pending,
@@ -435,7 +443,8 @@ final class ToolCatalog {
                 schema(
                         List.of("task_id", "blocked_by_task_id"),
                         taskId(),
-                        integer("blocked_by_task_id", "The task that must be done first.", 1, null))));
+                        integer("blocked_by_task_id", "The task that must be done first.", 1, null),
+                        expectedVersion())));
 
         tools.add(tool(
                 "remove_dependency",
@@ -448,7 +457,8 @@ final class ToolCatalog {
                 schema(
                         List.of("task_id", "blocked_by_task_id"),
                         taskId(),
-                        integer("blocked_by_task_id", "The task it should no longer wait for.", 1, null))));
+                        integer("blocked_by_task_id", "The task it should no longer wait for.", 1, null),
+                        expectedVersion())));
 
         tools.add(tool(
                 "create_subtask",

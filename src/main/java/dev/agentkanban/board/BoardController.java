@@ -51,13 +51,15 @@ class BoardController {
 
     /** Archives the board: it leaves the board list ({@code GET /boards?archived=true} lists it). */
     @PostMapping("/{id}/archive")
-    ResponseEntity<Board> archive(@PathVariable long id) {
-        return withEtag(boards.archive(id, true));
+    ResponseEntity<Board> archive(
+            @PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        return withEtag(boards.archive(id, Versions.expected(ifMatch), true));
     }
 
     @PostMapping("/{id}/restore")
-    ResponseEntity<Board> restore(@PathVariable long id) {
-        return withEtag(boards.archive(id, false));
+    ResponseEntity<Board> restore(
+            @PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        return withEtag(boards.archive(id, Versions.expected(ifMatch), false));
     }
 
     @PostMapping
@@ -111,19 +113,34 @@ class BoardController {
         return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(board.columns());
     }
 
+    /**
+     * One column as {@link #columns} shows it (where {@link #addColumn}'s {@code Location} points); 404 for
+     * a column of another board.
+     */
+    @GetMapping("/{id}/columns/{columnId}")
+    BoardColumn column(@PathVariable long id, @PathVariable long columnId) {
+        return boards.column(id, columnId);
+    }
+
+    /** Adds a column; {@code If-Match} takes the board's version (412 when it changed since). */
     @PostMapping("/{id}/columns")
-    ResponseEntity<BoardColumn> addColumn(@PathVariable long id, @Valid @RequestBody AddColumn request) {
-        BoardColumn column = boards.addColumn(id, request);
+    ResponseEntity<BoardColumn> addColumn(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody AddColumn request) {
+        BoardColumn column = boards.addColumn(id, Versions.expected(ifMatch), request);
         return ResponseEntity.created(URI.create("/api/v1/boards/" + id + "/columns/" + column.id()))
                 .body(column);
     }
 
+    /** Changes a column; {@code If-Match} takes the board's version (412 when it changed since). */
     @PatchMapping("/{id}/columns/{columnId}")
-    BoardColumn updateColumn(@PathVariable long id, @PathVariable long columnId, @RequestBody JsonNode body) {
-        BoardColumn current = boards.columns(id).stream()
-                .filter(c -> c.id() == columnId)
-                .findFirst()
-                .orElseThrow(() -> dev.agentkanban.platform.ApiException.notFound("column", columnId));
+    BoardColumn updateColumn(
+            @PathVariable long id,
+            @PathVariable long columnId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestBody JsonNode body) {
+        BoardColumn current = boards.column(id, columnId);
         tools.jackson.databind.node.ObjectNode merged = objectOf(body);
         merged.putIfAbsent("name", merged.stringNode(current.name()));
         merged.putIfAbsent("kind", merged.stringNode(current.kind().toString()));
@@ -131,13 +148,19 @@ class BoardController {
             merged.put("wip_limit", current.wipLimit());
         }
         return boards.updateColumn(
-                id, columnId, bodies.patch(merged, UpdateColumn.class).values());
+                id,
+                columnId,
+                Versions.expected(ifMatch),
+                bodies.patch(merged, UpdateColumn.class).values());
     }
 
     @DeleteMapping("/{id}/columns/{columnId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void deleteColumn(@PathVariable long id, @PathVariable long columnId) {
-        boards.deleteColumn(id, columnId);
+    void deleteColumn(
+            @PathVariable long id,
+            @PathVariable long columnId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        boards.deleteColumn(id, columnId, Versions.expected(ifMatch));
     }
 
     private static tools.jackson.databind.node.ObjectNode merge(JsonNode body, Board current) {

@@ -67,10 +67,15 @@ public class Boards {
      * keeps everything and stays readable by id. Announced as {@code board_updated}.
      */
     public Board archive(long id, boolean archived) {
+        return archive(id, null, archived);
+    }
+
+    /** {@link #archive(long, boolean)}; {@code expectedVersion} (If-Match), when given, must be the board's (412). */
+    public Board archive(long id, Long expectedVersion, boolean archived) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
-            load(ws, id, true);
+            checkVersion(load(ws, id, true), expectedVersion);
             repo.setArchived(ws, id, archived);
             Board board = load(ws, id, false);
             outbox.append(EventType.BOARD_UPDATED, id, null, board);
@@ -176,6 +181,14 @@ public class Boards {
         return tx.read(() -> load(ws, boardId, false).columns());
     }
 
+    /** One column of the board as its column list shows it; 404 when the column is not on this board. */
+    public BoardColumn column(long boardId, long columnId) {
+        return columns(boardId).stream()
+                .filter(c -> c.id() == columnId)
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("column", columnId));
+    }
+
     /**
      * Makes the board's columns exactly {@code specs}, in that order: listed ids are updated, an entry
      * without id that names a column the list does not name by id (ignoring case, as seed 002's list of
@@ -252,11 +265,16 @@ public class Boards {
         return out;
     }
 
-    public BoardColumn addColumn(long boardId, AddColumn request) {
+    /**
+     * Adds a column (a new version of the board); {@code expectedVersion} (If-Match), when given, is the
+     * board's version the caller saw, checked under the board's lock: 412 when it changed since.
+     */
+    public BoardColumn addColumn(long boardId, Long expectedVersion, AddColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
+            checkVersion(board, expectedVersion);
             List<BoardColumn> cols = new ArrayList<>(board.columns());
             requireNameFree(cols, request.name().trim(), null);
             int at = request.position() == null ? cols.size() : Math.min(request.position(), cols.size());
@@ -271,12 +289,16 @@ public class Boards {
         });
     }
 
-    /** Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its place. */
-    public BoardColumn updateColumn(long boardId, long columnId, UpdateColumn request) {
+    /**
+     * Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its
+     * place; {@code expectedVersion} (If-Match) as for {@link #addColumn}.
+     */
+    public BoardColumn updateColumn(long boardId, long columnId, Long expectedVersion, UpdateColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
+            checkVersion(board, expectedVersion);
             BoardColumn current = board.columns().stream()
                     .filter(c -> c.id() == columnId)
                     .findFirst()
@@ -306,11 +328,13 @@ public class Boards {
         });
     }
 
-    public void deleteColumn(long boardId, long columnId) {
+    /** Deletes an empty column; {@code expectedVersion} (If-Match) as for {@link #addColumn}. */
+    public void deleteColumn(long boardId, long columnId, Long expectedVersion) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         tx.write(() -> {
             Board board = load(ws, boardId, true);
+            checkVersion(board, expectedVersion);
             BoardColumn column = board.columns().stream()
                     .filter(c -> c.id() == columnId)
                     .findFirst()

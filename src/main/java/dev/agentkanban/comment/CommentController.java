@@ -3,6 +3,7 @@ package dev.agentkanban.comment;
 import dev.agentkanban.comment.CommentRequests.WriteComment;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Versions;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -36,9 +38,13 @@ class CommentController {
         return comments.list(taskId, PageRequest.of(limit, offset));
     }
 
+    /** Adds a comment; {@code If-Match} takes the task's version (412 when it changed since). */
     @PostMapping("/tasks/{taskId}/comments")
-    ResponseEntity<Comment> add(@PathVariable long taskId, @Valid @RequestBody WriteComment request) {
-        Comment comment = comments.add(taskId, request.body());
+    ResponseEntity<Comment> add(
+            @PathVariable long taskId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody WriteComment request) {
+        Comment comment = comments.add(taskId, Versions.expected(ifMatch), request.body());
         return ResponseEntity.created(URI.create("/api/v1/comments/" + comment.id()))
                 .body(comment);
     }
@@ -48,6 +54,11 @@ class CommentController {
         return comments.get(id);
     }
 
+    /**
+     * Edits a comment. A comment has no version of its own and its text is not in its task's view (no
+     * new task version), so {@code /comments/{id}} routes take no {@code If-Match}: a precondition is
+     * about the task only on routes under {@code /tasks/{id}}.
+     */
     @PatchMapping("/comments/{id}")
     Comment edit(@PathVariable long id, @Valid @RequestBody WriteComment request) {
         return comments.edit(id, request.body());

@@ -63,10 +63,18 @@ public class Comments {
 
     /** Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters. */
     public Comment add(long taskId, String body) {
+        return add(taskId, null, body);
+    }
+
+    /**
+     * {@link #add(long, String)}, checking the task's version the caller saw ({@code If-Match}) when
+     * given: a comment is a new version of its task (its comment count), 412 when the task changed since.
+     */
+    public Comment add(long taskId, Long expectedVersion, String body) {
         RequestContext ctx = CurrentRequest.get();
         String text = normalize(body);
         return tx.write(() -> {
-            TaskRef task = tasks.lockForChange(taskId);
+            TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             Comment comment = repo.insert(ctx.workspaceId(), task.id(), ctx.actor(), text);
             history.record(task, "comment_added", null, null, Long.toString(comment.id()));
             outbox.append(EventType.COMMENT_ADDED, task.boardId(), task.id(), comment);

@@ -5,6 +5,7 @@ import dev.agentkanban.evidence.EvidenceRequests.Upload;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -47,16 +49,24 @@ class EvidenceController {
         return evidences.list(taskId, PageRequest.of(limit, offset));
     }
 
-    /** Evidence described in JSON, without a file (note, link, measurement, or a photo/voice by url). */
+    /**
+     * Evidence described in JSON, without a file (note, link, measurement, or a photo/voice by url).
+     * {@code If-Match}, as on every write under a task, takes the task's version; {@code /evidence/{id}}
+     * takes none (evidence has no version of its own).
+     */
     @PostMapping(path = "/tasks/{taskId}/evidence", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Evidence> add(@PathVariable long taskId, @RequestBody AddEvidence request) {
-        return created(evidences.add(taskId, request, null));
+    ResponseEntity<Evidence> add(
+            @PathVariable long taskId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @RequestBody AddEvidence request) {
+        return created(evidences.add(taskId, Versions.expected(ifMatch), request, null));
     }
 
     /** Evidence as a form upload: the {@code file} part plus the same fields as the JSON form. */
     @PostMapping(path = "/tasks/{taskId}/evidence", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Evidence> upload(
             @PathVariable long taskId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestPart(name = "file", required = false) MultipartFile file,
             @RequestParam(required = false) String kind,
             @RequestParam(required = false) String note,
@@ -82,7 +92,7 @@ class EvidenceController {
                         && (file.getOriginalFilename() == null
                                 || file.getOriginalFilename().isEmpty()));
         Upload upload = hasFile ? new Upload(file.getOriginalFilename(), file.getContentType(), file.getBytes()) : null;
-        return created(evidences.add(taskId, request, upload));
+        return created(evidences.add(taskId, Versions.expected(ifMatch), request, upload));
     }
 
     @GetMapping("/evidence/{id}")

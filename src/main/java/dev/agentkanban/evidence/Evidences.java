@@ -96,10 +96,15 @@ public class Evidences {
      * file or a url; latitude (-90..90) and longitude (-180..180) come together.
      */
     public Evidence add(long taskId, AddEvidence request, Upload upload) {
+        return add(taskId, null, request, upload);
+    }
+
+    /** {@link #add(long, AddEvidence, Upload)}, checking the task's version the caller saw (If-Match) when given. */
+    public Evidence add(long taskId, Long expectedVersion, AddEvidence request, Upload upload) {
         RequestContext ctx = CurrentRequest.get();
         RestoredEvidence evidence = validated(request, upload, ctx.actor());
         return tx.write(() -> {
-            TaskRef task = tasks.lockForChange(taskId);
+            TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             long id = repo.insert(ctx.workspaceId(), taskId, evidence);
             Evidence added = repo.find(ctx.workspaceId(), id, false).orElseThrow();
             history.record(task, "evidence_added", null, null, Long.toString(id));

@@ -109,6 +109,7 @@ final class RouteRules {
                 "GET /api/v1/boards",
                 "GET /api/v1/boards/{id}",
                 "GET /api/v1/boards/{id}/columns",
+                "GET /api/v1/boards/{id}/columns/{columnId}",
                 "GET /api/v1/boards/{id}/tasks",
                 "GET /api/v1/tasks",
                 "GET /api/v1/tasks/{id}",

@@ -3,6 +3,7 @@ package dev.agentkanban.tag;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.tag.TagRequests.AttachTag;
 import dev.agentkanban.tag.TagRequests.CreateTag;
 import dev.agentkanban.tag.TagRequests.SetTags;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -70,19 +72,29 @@ class TagController {
         return tags.forTask(taskId);
     }
 
+    /** Attaches a tag; {@code If-Match} takes the task's version (412 when it changed since). */
     @PostMapping("/tasks/{taskId}/tags")
-    List<Tag> attach(@PathVariable long taskId, @Valid @RequestBody AttachTag request) {
-        return tags.attach(taskId, request);
+    List<Tag> attach(
+            @PathVariable long taskId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody AttachTag request) {
+        return tags.attach(taskId, Versions.expected(ifMatch), request);
     }
 
     @PutMapping("/tasks/{taskId}/tags")
-    List<Tag> replace(@PathVariable long taskId, @Valid @RequestBody SetTags request) {
-        return tags.replace(taskId, request);
+    List<Tag> replace(
+            @PathVariable long taskId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody SetTags request) {
+        return tags.replace(taskId, Versions.expected(ifMatch), request);
     }
 
     @DeleteMapping("/tasks/{taskId}/tags/{tagId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void detach(@PathVariable long taskId, @PathVariable long tagId) {
-        tags.detach(taskId, tagId);
+    void detach(
+            @PathVariable long taskId,
+            @PathVariable long tagId,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        tags.detach(taskId, Versions.expected(ifMatch), tagId);
     }
 }

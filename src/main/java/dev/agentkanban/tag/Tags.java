@@ -131,15 +131,17 @@ public class Tags {
     /**
      * Attaches one tag, given by {@code tag_id} or by {@code name} (found ignoring case, or created with
      * the default colour). Attaching a tag the task already carries changes nothing. Returns the task's tags.
+     * {@code expectedVersion} (If-Match), when given, is the task's version the caller saw: 412 when it
+     * changed since, as for every write under the task.
      */
-    public List<Tag> attach(long taskId, AttachTag request) {
+    public List<Tag> attach(long taskId, Long expectedVersion, AttachTag request) {
         long ws = ws();
         if ((request.tagId() == null) == (request.name() == null)) {
             throw ApiException.invalid("tag_id", "give either tag_id or name");
         }
         String name = request.name() == null ? null : name("name", request.name());
         return tx.write(() -> {
-            TaskRef task = tasks.lockForChange(taskId);
+            TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             Tag tag = name != null
                     ? repo.findOrCreate(ws, name)
                     : repo.find(ws, request.tagId(), false)
@@ -169,9 +171,14 @@ public class Tags {
 
     /** Takes one tag off a task; 404 when the task does not carry it. */
     public void detach(long taskId, long tagId) {
+        detach(taskId, null, tagId);
+    }
+
+    /** {@link #detach(long, long)}, checking the task's version the caller saw (If-Match) when given. */
+    public void detach(long taskId, Long expectedVersion, long tagId) {
         long ws = ws();
         tx.write(() -> {
-            TaskRef task = tasks.lockForChange(taskId);
+            TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             List<Tag> current = repo.tagsOf(ws, task.id());
             if (current.stream().noneMatch(t -> t.id() == tagId)) {
                 throw ApiException.notFound("tag " + tagId + " on task", taskId);
@@ -186,14 +193,14 @@ public class Tags {
     }
 
     /** Makes the task's tags exactly the given ones ({@code tag_ids}, or {@code names} found or created). */
-    public List<Tag> replace(long taskId, SetTags request) {
+    public List<Tag> replace(long taskId, Long expectedVersion, SetTags request) {
         long ws = ws();
         if ((request.tagIds() == null) == (request.names() == null)) {
             throw ApiException.invalid("tag_ids", "give either tag_ids or names");
         }
         List<String> names = request.names() == null ? null : names("names", request.names());
         return tx.write(() -> {
-            TaskRef task = tasks.lockForChange(taskId);
+            TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             List<Tag> wanted = names != null
                     ? names.stream().map(n -> repo.findOrCreate(ws, n)).toList()
                     : byIds(ws, request.tagIds());

@@ -38,8 +38,9 @@ class ArchiveController {
 
     /** Puts an archived or trashed task back at the end of its column. */
     @PostMapping("/tasks/{id}/restore")
-    ResponseEntity<TaskView> restore(@PathVariable long id) {
-        TaskView task = archive.restore(id);
+    ResponseEntity<TaskView> restore(
+            @PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        TaskView task = archive.restore(id, Versions.expected(ifMatch));
         return ResponseEntity.ok().eTag(Versions.etag(task.version())).body(task);
     }
 

@@ -1,5 +1,6 @@
 package dev.agentkanban.task;
 
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.task.Relations.TaskRelations;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
@@ -8,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -32,18 +34,23 @@ class RelationController {
         return relations.list(id);
     }
 
+    /** Adds a relation; {@code If-Match} takes the task's version (412 when it changed since). */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    TaskRelations add(@PathVariable long id, @Valid @RequestBody AddRelation request) {
-        return relations.add(id, request.kind(), request.taskId());
+    TaskRelations add(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody AddRelation request) {
+        return relations.add(id, Versions.expected(ifMatch), request.kind(), request.taskId());
     }
 
     /** Removes one relation, named like it was added: {@code ?kind=blocked_by&task_id=7}; answers the relations left. */
     @DeleteMapping
     TaskRelations remove(
             @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestParam(required = false) String kind,
             @RequestParam(name = "task_id", required = false) Long taskId) {
-        return relations.remove(id, kind, taskId);
+        return relations.remove(id, Versions.expected(ifMatch), kind, taskId);
     }
 }

@@ -1,6 +1,8 @@
 package dev.agentkanban.task;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -35,15 +37,18 @@ class RelationRepository {
 
     /**
      * Locks the tasks against change and deletion, in id order (the order every relation write uses);
-     * tasks in the trash are left out.
+     * tasks in the trash are left out. Answers each locked task's version, read under the lock.
      */
-    List<Long> lockTasks(long ws, List<Long> ids) {
-        return jdbc.sql("select id from tasks where workspace_id = :ws and id = any(:ids) and deleted_at is null"
+    Map<Long, Long> lockTasks(long ws, List<Long> ids) {
+        Map<Long, Long> versions = new HashMap<>();
+        jdbc.sql("select id, version from tasks where workspace_id = :ws and id = any(:ids) and deleted_at is null"
                         + " order by id for no key update")
                 .param("ws", ws)
                 .param("ids", ids.toArray(Long[]::new))
-                .query(Long.class)
-                .list();
+                .query(rs -> {
+                    versions.put(rs.getLong(1), rs.getLong(2));
+                });
+        return versions;
     }
 
     Optional<Row> find(long ws, String kind, long from, long to) {

@@ -9,6 +9,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,24 +73,32 @@ public class Relations {
 
     /** Relates the task to another one; {@code kind} as the task names it (e.g. {@code blocked_by}). */
     public TaskRelations add(long taskId, String kindName, Long otherId) {
+        return add(taskId, null, kindName, otherId);
+    }
+
+    /**
+     * {@link #add(long, String, Long)}; {@code expectedVersion} (If-Match), when given, is the task's
+     * version the caller saw, checked under the task's lock: 412 when it changed since.
+     */
+    public TaskRelations add(long taskId, Long expectedVersion, String kindName, Long otherId) {
         return tx.write(() -> {
             // a task of another workspace is a 404, an archived one a 409, before anything about the request
             refs.requireChangeable(taskId);
-            link(taskId, kind(kindName), other(taskId, otherId), true);
+            link(taskId, expectedVersion, kind(kindName), other(taskId, otherId), true);
             return relationsOf(taskId);
         });
     }
 
-    public TaskRelations remove(long taskId, String kindName, Long otherId) {
+    /** Removes a relation; {@code expectedVersion} (If-Match) as for {@link #add(long, Long, String, Long)}. */
+    public TaskRelations remove(long taskId, Long expectedVersion, String kindName, Long otherId) {
         long ws = ws();
         return tx.write(() -> {
             refs.requireChangeable(taskId);
             RelationKind kind = kind(kindName);
             long other = other(taskId, otherId);
-            repo.lockWorkspace(ws);
-            TaskRef self = refs.requireChangeable(taskId);
-            TaskRef that = refs.requireChangeable(other);
-            repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
+            TaskRef[] both = lockBoth(ws, taskId, expectedVersion, other);
+            TaskRef self = both[0];
+            TaskRef that = both[1];
             long[] ends = ends(kind, taskId, other);
             RelationRepository.Row row = repo.find(ws, kind.stored, ends[0], ends[1])
                     .orElseThrow(
@@ -122,11 +131,14 @@ public class Relations {
      * {@link #MAX_DEPTH}.
      */
     void link(long taskId, RelationKind kind, long other, boolean announceOther) {
+        link(taskId, null, kind, other, announceOther);
+    }
+
+    private void link(long taskId, Long expectedVersion, RelationKind kind, long other, boolean announceOther) {
         long ws = ws();
-        repo.lockWorkspace(ws);
-        TaskRef self = refs.requireChangeable(taskId);
-        TaskRef that = refs.requireChangeable(other);
-        repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)));
+        TaskRef[] both = lockBoth(ws, taskId, expectedVersion, other);
+        TaskRef self = both[0];
+        TaskRef that = both[1];
         long[] ends = ends(kind, taskId, other);
         long from = ends[0];
         long to = ends[1];
@@ -149,6 +161,23 @@ public class Relations {
                     null,
                     Long.toString(self.id()));
         }
+    }
+
+    /**
+     * Takes the workspace's relation lock, then both tasks' row locks in id order: 404 when either is
+     * not in the workspace, 409 when either is archived, 412 when {@code taskId}'s version, read under
+     * its lock, is not {@code expectedVersion} (when given). Answers {@code {task, other}}.
+     */
+    private TaskRef[] lockBoth(long ws, long taskId, Long expectedVersion, long other) {
+        repo.lockWorkspace(ws);
+        TaskRef self = refs.requireChangeable(taskId);
+        TaskRef that = refs.requireChangeable(other);
+        Long version = repo.lockTasks(ws, List.of(Math.min(taskId, other), Math.max(taskId, other)))
+                .get(taskId);
+        if (version != null) {
+            Versions.check(expectedVersion, version);
+        }
+        return new TaskRef[] {self, that};
     }
 
     /** The rules of a new stored relation: 409 for a blocking cycle, a parent cycle, a second parent, a too deep tree. */

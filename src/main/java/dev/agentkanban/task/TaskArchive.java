@@ -13,6 +13,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -146,10 +147,16 @@ public class TaskArchive {
      * column is at its WIP limit). A task on the board is answered as it is.
      */
     public TaskView restore(long id) {
+        return restore(id, null);
+    }
+
+    /** {@link #restore(long)}; {@code expectedVersion} (If-Match), when given, must be the task's (412). */
+    public TaskView restore(long id, Long expectedVersion) {
         return tx.write(() -> {
             RequestContext ctx = CurrentRequest.get();
             ArchiveRepository.Row row =
                     repo.lock(ctx.workspaceId(), id).orElseThrow(() -> ApiException.notFound("task", id));
+            Versions.check(expectedVersion, row.version());
             if (row.onBoard()) {
                 return queries.find(id).orElseThrow();
             }

@@ -174,6 +174,10 @@ class TaskController {
                 .body(task.json());
     }
 
+    /**
+     * Changes the fields present in the body. {@code If-Match} and a {@code version} field in the body are
+     * both the version the client read (412 when the task changed since; both given must agree).
+     */
     @PatchMapping("/tasks/{id}")
     ResponseEntity<TaskView> patch(
             @PathVariable long id,
@@ -182,7 +186,7 @@ class TaskController {
             @RequestParam(required = false) String cascade,
             @RequestBody JsonNode body) {
         TaskPatch patch = TaskPatch.of(bodies.patch(body, UpdateTask.class));
-        return withEtag(tasks.update(id, Versions.expected(ifMatch), patch, Overrides.of(force, cascade)));
+        return withEtag(tasks.update(id, Versions.expected(ifMatch, body), patch, Overrides.of(force, cascade)));
     }
 
     /** Replaces the editable fields: any left out are cleared (title is required). */
@@ -194,7 +198,7 @@ class TaskController {
             @RequestParam(required = false) String cascade,
             @RequestBody JsonNode body) {
         TaskPatch replacement = TaskPatch.replacing(bodies.patch(body, UpdateTask.class));
-        return withEtag(tasks.replace(id, Versions.expected(ifMatch), replacement, Overrides.of(force, cascade)));
+        return withEtag(tasks.replace(id, Versions.expected(ifMatch, body), replacement, Overrides.of(force, cascade)));
     }
 
     @DeleteMapping("/tasks/{id}")
@@ -258,14 +262,20 @@ class TaskController {
     }
 
     @PostMapping("/tasks/{id}/claim")
-    ResponseEntity<TaskView> claim(@PathVariable long id, @Valid @RequestBody(required = false) ClaimTask request) {
-        return withEtag(tasks.claim(id, request == null ? null : request.leaseSeconds()));
+    ResponseEntity<TaskView> claim(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody(required = false) ClaimTask request) {
+        return withEtag(tasks.claim(id, Versions.expected(ifMatch), request == null ? null : request.leaseSeconds()));
     }
 
     /** Extends the caller's own claim; 409 when the caller does not hold it (any more). */
     @PostMapping("/tasks/{id}/renew")
-    ResponseEntity<TaskView> renew(@PathVariable long id, @Valid @RequestBody(required = false) ClaimTask request) {
-        return withEtag(tasks.renew(id, request == null ? null : request.leaseSeconds()));
+    ResponseEntity<TaskView> renew(
+            @PathVariable long id,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @Valid @RequestBody(required = false) ClaimTask request) {
+        return withEtag(tasks.renew(id, Versions.expected(ifMatch), request == null ? null : request.leaseSeconds()));
     }
 
     /**
@@ -291,8 +301,9 @@ class TaskController {
     }
 
     @PostMapping("/tasks/{id}/release")
-    ResponseEntity<TaskView> release(@PathVariable long id) {
-        return withEtag(tasks.release(id));
+    ResponseEntity<TaskView> release(
+            @PathVariable long id, @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        return withEtag(tasks.release(id, Versions.expected(ifMatch)));
     }
 
     /** The board state: columns in order, each with its task count and first tasks. */

@@ -2,6 +2,7 @@ package dev.agentkanban.task;
 
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Versions;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +21,7 @@ public class TaskRefs {
 
     /** The task (on its board or archived), or 404 (also when it is in the trash). */
     public TaskRef require(long taskId) {
-        return find(taskId, "", false);
+        return find(taskId, "", false, null);
     }
 
     /** Whether the task exists and is not in the trash: what hangs off a trashed task answers 404 too. */
@@ -39,7 +40,7 @@ public class TaskRefs {
      * (call inside a write transaction, before changing things that hang off the task).
      */
     public TaskRef lock(long taskId) {
-        return find(taskId, " for no key update", false);
+        return find(taskId, " for no key update", false, null);
     }
 
     /**
@@ -48,17 +49,25 @@ public class TaskRefs {
      * task itself gets.
      */
     public TaskRef lockForChange(long taskId) {
-        return find(taskId, " for no key update", true);
+        return lockForChange(taskId, null);
+    }
+
+    /**
+     * {@link #lockForChange} checking, under the lock and in the same statement, the task version the
+     * caller saw ({@code If-Match} of a write under {@code /tasks/{id}/...}): 412 when it changed since.
+     */
+    public TaskRef lockForChange(long taskId, Long expectedVersion) {
+        return find(taskId, " for no key update", true, expectedVersion);
     }
 
     /** {@link #require} of a task whose relations are about to change: 409 {@code task-archived} when archived. */
     public TaskRef requireChangeable(long taskId) {
-        return find(taskId, "", true);
+        return find(taskId, "", true, null);
     }
 
-    private TaskRef find(long taskId, String lock, boolean refuseArchived) {
+    private TaskRef find(long taskId, String lock, boolean refuseArchived, Long expectedVersion) {
         long ws = CurrentRequest.get().workspaceId();
-        return jdbc.sql("select id, board_id, workspace_id, archived_at is not null from tasks"
+        return jdbc.sql("select id, board_id, workspace_id, archived_at is not null, version from tasks"
                         + " where workspace_id = :ws and id = :id and deleted_at is null" + lock)
                 .param("ws", ws)
                 .param("id", taskId)
@@ -66,6 +75,7 @@ public class TaskRefs {
                     if (refuseArchived && rs.getBoolean(4)) {
                         throw Trash.archived(taskId);
                     }
+                    Versions.check(expectedVersion, rs.getLong(5));
                     return new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3));
                 })
                 .optional()

@@ -409,10 +409,15 @@ public class Tasks {
      * {@code claim_expired} history row for the previous holder before the new {@code claimed} row.
      */
     public TaskView claim(long id, Integer leaseSeconds) {
+        return claim(id, null, leaseSeconds);
+    }
+
+    /** {@link #claim(long, Integer)}, checking the task's version the caller saw (If-Match) when given. */
+    public TaskView claim(long id, Long expectedVersion, Integer leaseSeconds) {
         RequestContext ctx = CurrentRequest.get();
         Duration lease = lease(leaseSeconds);
         return tx.write(() -> {
-            Task t = lockForChange(id, null);
+            Task t = lockForChange(id, expectedVersion);
             takeClaim(t, ctx.actor(), lease);
             return publish(EventType.TASK_CLAIMED, id, Map.of());
         });
@@ -420,10 +425,15 @@ public class Tasks {
 
     /** Extends the caller's own claim; 409 when the task is not claimed by the caller (any more). */
     public TaskView renew(long id, Integer leaseSeconds) {
+        return renew(id, null, leaseSeconds);
+    }
+
+    /** {@link #renew(long, Integer)}, checking the task's version the caller saw (If-Match) when given. */
+    public TaskView renew(long id, Long expectedVersion, Integer leaseSeconds) {
         RequestContext ctx = CurrentRequest.get();
         Duration lease = lease(leaseSeconds);
         return tx.write(() -> {
-            Task t = lockForChange(id, null);
+            Task t = lockForChange(id, expectedVersion);
             t.renew(ctx.actor(), Instant.now().plus(lease));
             repo.update(t);
             return publish(EventType.TASK_CLAIMED, id, Map.of("renewed", true));
@@ -574,9 +584,14 @@ public class Tasks {
     public record ReportedIssue(TaskView task, boolean created, boolean reopened) {}
 
     public TaskView release(long id) {
+        return release(id, null);
+    }
+
+    /** Releases the caller's claim (an admin's: anyone's), checking the task's version (If-Match) when given. */
+    public TaskView release(long id, Long expectedVersion) {
         RequestContext ctx = CurrentRequest.get();
         return tx.write(() -> {
-            Task t = lockForChange(id, null);
+            Task t = lockForChange(id, expectedVersion);
             t.release(ctx.actor(), ctx.role() == Role.ADMIN, Instant.now());
             repo.update(t);
             return publish(EventType.TASK_RELEASED, id, Map.of());

@@ -4,6 +4,7 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Versions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -74,9 +75,7 @@ class Trash {
         ArchiveRepository.Row row = repo.lock(CurrentRequest.get().workspaceId(), id)
                 .filter(r -> r.deletedAt() == null)
                 .orElseThrow(() -> ApiException.notFound("task", id));
-        if (expectedVersion != null && expectedVersion != row.version()) {
-            throw ApiException.staleVersion(expectedVersion, row.version());
-        }
+        Versions.check(expectedVersion, row.version());
         return row;
     }
 }

@@ -216,6 +216,34 @@ class McpToolsTest extends ApiTest {
     }
 
     @Test
+    void claimCommentAndDependencyToolsTakeTheTasksExpectedVersion() {
+        long[] b = fx.board("Expected versions");
+        long id = fx.task(b[0], "guarded");
+        long other = fx.task(b[0], "blocker");
+        long version = fx.get(id).get("version").asLong();
+        long stale = version + 1;
+
+        assertThat(agent.error("claim_task", "task_id", id, "expected_version", stale))
+                .startsWith("Precondition failed (412)");
+        assertThat(agent.error("add_comment", "task_id", id, "body", "late", "expected_version", stale))
+                .startsWith("Precondition failed (412)");
+        assertThat(agent.error("add_dependency", "task_id", id, "blocked_by_task_id", other, "expected_version", stale))
+                .startsWith("Precondition failed (412)");
+        assertThat(fx.get(id).get("version").asLong()).isEqualTo(version);
+        assertThat(fx.get(id).get("comment_count").asLong()).isZero();
+
+        JsonNode claimed = agent.ok("claim_task", "task_id", id, "expected_version", version);
+        assertThat(claimed.get("claimed_by").asString()).isEqualTo("tool-agent");
+        long now = claimed.get("version").asLong();
+        assertThat(agent.error("release_task", "task_id", id, "expected_version", version))
+                .startsWith("Precondition failed (412)");
+        assertThat(agent.ok("release_task", "task_id", id, "expected_version", now)
+                        .get("claimed_by")
+                        .isNull())
+                .isTrue();
+    }
+
+    @Test
     void movingToAnUnknownColumnNamesTheValidOnesAndMovesNothing() {
         long[] b = fx.board("Moving");
         long id = fx.task(b[0], "mover");

@@ -3,10 +3,12 @@ package dev.agentkanban.board;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -226,6 +228,79 @@ class BoardApiTest extends ApiTest {
         assertThat(r.json().findValuesAsString("name")).containsExactly("Shipped", "To Do", "Review");
         assertThat(r.json().get(0).get("kind").asString()).isEqualTo("done");
         assertThat(r.json().get(1).get("wip_limit").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void columnWritesAndArchivingRefuseAStaleIfMatch() {
+        long id = http.post("/api/v1/boards", obj("name", "Guarded columns")).id();
+        String board = "/api/v1/boards/" + id;
+        http.patch(board, obj("name", "Guarded columns, v2"));
+        long first = http.get(board + "/columns").json().get(0).get("id").asLong();
+
+        long added = guarded(id, m -> http.post(board + "/columns", obj("name", "Extra2"), "If-Match", m), 201)
+                .id();
+        guarded(id, m -> http.patch(board + "/columns/" + added, obj("wip_limit", 3), "If-Match", m), 200);
+        assertThat(http.get(board + "/columns/" + added).json().get("wip_limit").asInt())
+                .isEqualTo(3);
+        guarded(id, m -> http.delete(board + "/columns/" + added, "If-Match", m), 204);
+        guarded(id, m -> http.patch(board + "/columns/" + first, obj("name", "Ideas"), "If-Match", m), 200);
+        guarded(id, m -> http.post(board + "/archive", null, "If-Match", m), 200);
+        guarded(id, m -> http.post(board + "/restore", null, "If-Match", m), 200);
+
+        // without If-Match nothing changes: the precondition is optional
+        assertThat(http.post(board + "/columns", obj("name", "Free")).status()).isEqualTo(201);
+    }
+
+    /**
+     * {@code write} with a version older than the board's as If-Match is a 412 {@code stale-version} that
+     * leaves the board (its version and columns) as it was; with the current ETag it answers {@code status}.
+     */
+    private Response guarded(long board, Function<String, Response> write, int status) {
+        Response before = http.get("/api/v1/boards/" + board);
+        String current = before.header("ETag").orElseThrow();
+        long version = before.json().get("version").asLong();
+        assertThat(version).isGreaterThan(1);
+
+        Response stale = write.apply("\"" + (version - 1) + "\"");
+        assertThat(stale.status()).as(stale.body()).isEqualTo(412);
+        assertThat(stale.json().get("type").asString()).contains("stale-version");
+        Response after = http.get("/api/v1/boards/" + board);
+        assertThat(after.header("ETag")).hasValue(current);
+        assertThat(after.json().get("columns")).isEqualTo(before.json().get("columns"));
+
+        Response fresh = write.apply(current);
+        assertThat(fresh.status()).as(fresh.body()).isEqualTo(status);
+        return fresh;
+    }
+
+    @Test
+    void aColumnIsWhereAddingItsLocationPoints() {
+        long id = http.post("/api/v1/boards", obj("name", "Located")).id();
+        Response added = http.post("/api/v1/boards/" + id + "/columns", obj("name", "Extra", "wip_limit", 2));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        String location = added.header("Location").orElseThrow();
+
+        Response column = http.get(location);
+        assertThat(column.status()).as(column.body()).isEqualTo(200);
+        JsonNode listed = null;
+        for (JsonNode c : http.get("/api/v1/boards/" + id + "/columns").json()) {
+            if (c.get("id").asLong() == added.id()) {
+                listed = c;
+            }
+        }
+        assertThat(column.json()).isEqualTo(listed);
+        assertThat(column.json().get("name").asString()).isEqualTo("Extra");
+
+        // a column of another board, or of another workspace, is not there
+        long elsewhere = http.post("/api/v1/boards", obj("name", "Elsewhere")).id();
+        assertThat(http.get("/api/v1/boards/" + elsewhere + "/columns/" + added.id())
+                        .status())
+                .isEqualTo(404);
+        Http stranger = clientFor("column-stranger", otherWorkspace("column-stranger"), Role.ADMIN);
+        assertThat(stranger.get(location).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/boards/" + id + "/columns/" + Long.MAX_VALUE)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
