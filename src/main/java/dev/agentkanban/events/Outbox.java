@@ -4,7 +4,9 @@ import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.Transactions;
 import java.sql.Types;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -88,6 +90,40 @@ public class Outbox {
                 .param("tasks", tasks)
                 .param("types", types)
                 .param("payloads", payloads)
+                .update();
+    }
+
+    /**
+     * Announces a change of many tasks (a tag renamed or deleted) to the boards they are on, in one
+     * statement inside the caller's transaction: one event per board that has one of {@code taskIds},
+     * whose payload is {@code payload} with {@code tasks}, that board's tasks among them as
+     * {@code {id, version}} (the version as the transaction left it: call this after the change), in
+     * id order. With none of the tasks left, one event without a board (the workspace's), with no tasks.
+     */
+    public void appendPerBoard(EventType type, Map<String, Object> payload, Collection<Long> taskIds) {
+        Transactions.requireActive("outbox events must be appended inside the change's transaction");
+        RequestContext ctx = CurrentRequest.get();
+        jdbc.sql("""
+                        with per_board as (
+                            select t.board_id,
+                                   jsonb_agg(jsonb_build_object('id', t.id, 'version', t.version) order by t.id) as tasks
+                            from tasks t where t.workspace_id = :ws and t.id = any(:ids)
+                            group by t.board_id
+                        ), events as (
+                            select b.board_id, b.tasks from per_board b
+                            union all
+                            select null, '[]'::jsonb where not exists (select 1 from per_board)
+                        )
+                        insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
+                        select :ws, e.board_id, null, :type, :actor,
+                               cast(:payload as jsonb) || jsonb_build_object('tasks', e.tasks)
+                        from events e order by e.board_id nulls first
+                        """)
+                .param("ws", ctx.workspaceId())
+                .param("ids", taskIds.toArray(Long[]::new))
+                .param("type", type.wireName())
+                .param("actor", ctx.actor())
+                .param("payload", json.writeValueAsString(payload))
                 .update();
     }
 

@@ -1,6 +1,5 @@
 package dev.agentkanban.tag;
 
-import dev.agentkanban.task.TaskRef;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -129,22 +128,46 @@ class TagRepository {
                 .update();
     }
 
-    int delete(long workspaceId, long id) {
-        return jdbc.sql("delete from tags where workspace_id = :ws and id = :id")
+    /** The ids of the tasks carrying a tag, in one query. */
+    List<Long> taskIdsTagged(long workspaceId, long tagId) {
+        return jdbc.sql("select tt.task_id from task_tags tt where tt.workspace_id = :ws and tt.tag_id = :tag")
                 .param("ws", workspaceId)
-                .param("id", id)
-                .update();
+                .param("tag", tagId)
+                .query(Long.class)
+                .list();
     }
 
-    /** The tasks carrying a tag. */
-    List<TaskRef> tasksTagged(long workspaceId, long tagId) {
+    /**
+     * Deletes the tag, which takes it off every task (task_tags by cascade), and writes each such task's
+     * {@code tags_changed} history row (its tag names before and after, comma-joined), in one statement
+     * whatever the number of tasks (both parts read the tags as they were before it). Answers the ids of
+     * those tasks.
+     */
+    List<Long> deleteRecordingHistory(long workspaceId, long tagId, String actor) {
         return jdbc.sql("""
-                select t.id, t.board_id, t.workspace_id from task_tags tt join tasks t on t.id = tt.task_id
-                where tt.workspace_id = :ws and tt.tag_id = :tag order by t.id
+                with history as (
+                    insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
+                    select t.workspace_id, t.board_id, t.id, 'tags_changed', 'tags',
+                           string_agg(g.name, ',' order by lower(g.name), g.id),
+                           coalesce(string_agg(g.name, ',' order by lower(g.name), g.id) filter (where g.id <> :tag), ''),
+                           :actor
+                    from task_tags mine
+                    join tasks t on t.id = mine.task_id
+                    join task_tags tt on tt.task_id = t.id
+                    join tags g on g.id = tt.tag_id
+                    where mine.workspace_id = :ws and mine.tag_id = :tag
+                    group by t.workspace_id, t.board_id, t.id
+                    order by t.id
+                    returning task_id
+                ), gone as (
+                    delete from tags where workspace_id = :ws and id = :tag
+                )
+                select task_id from history order by task_id
                 """)
                 .param("ws", workspaceId)
                 .param("tag", tagId)
-                .query((rs, n) -> new TaskRef(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .param("actor", actor)
+                .query(Long.class)
                 .list();
     }
 

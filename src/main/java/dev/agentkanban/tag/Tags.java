@@ -4,6 +4,7 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
+import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
@@ -91,32 +92,38 @@ public class Tags {
             String name = newName == null ? current.name() : newName;
             String color = patch.has("color") ? patch.values().color().toLowerCase(Locale.ROOT) : current.color();
             requireNameFree(ws, name, id);
+            boolean changes = !name.equals(current.name()) || !color.equals(current.color());
             repo.update(ws, id, name, color);
             TagSummary tag = repo.summary(ws, id).orElseThrow();
-            outbox.append(EventType.TAG_UPDATED, null, null, tag);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("id", tag.id());
+            payload.put("name", tag.name());
+            payload.put("color", tag.color());
+            payload.put("task_count", tag.taskCount());
+            payload.put("created_at", tag.createdAt());
+            payload.put("previous", Map.of("name", current.name(), "color", current.color()));
+            // the tasks showing it have new versions (V71): each board that has one is told which
+            outbox.appendPerBoard(EventType.TAG_UPDATED, payload, changes ? repo.taskIdsTagged(ws, id) : List.of());
             return tag;
         });
     }
 
-    /** Deletes a tag and takes it off every task; each such task gets a history row, the workspace one event. */
+    /**
+     * Deletes a tag and takes it off every task: each such task gets a history row and a new version,
+     * each board that has one a {@code tag_deleted} event naming its tasks (whatever their number, a
+     * fixed number of statements).
+     */
     public void delete(long id) {
-        long ws = ws();
+        RequestContext ctx = CurrentRequest.get();
+        long ws = ctx.workspaceId();
         tx.write(() -> {
             Tag tag = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("tag", id));
-            List<TaskRef> tagged = repo.tasksTagged(ws, id);
-            Map<Long, List<Tag>> before =
-                    repo.tagsOf(ws, tagged.stream().map(TaskRef::id).toList());
-            repo.delete(ws, id);
-            for (TaskRef task : tagged) {
-                List<Tag> old = before.get(task.id());
-                List<Tag> remaining = old.stream().filter(t -> t.id() != id).toList();
-                history.record(task, "tags_changed", "tags", joined(old), joined(remaining));
-            }
+            List<Long> untagged = repo.deleteRecordingHistory(ws, id, ctx.actor());
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("id", id);
             payload.put("name", tag.name());
-            payload.put("task_ids", tagged.stream().map(TaskRef::id).toList());
-            outbox.append(EventType.TAG_DELETED, null, null, payload);
+            payload.put("color", tag.color());
+            outbox.appendPerBoard(EventType.TAG_DELETED, payload, untagged);
         });
     }
 

@@ -561,6 +561,7 @@ public class Tasks {
             int previous = t.occurrenceCount();
             boolean reopens = !t.status().isOpen();
             boolean inDone = column(board, t.columnId()).isDone();
+            long from = t.columnId();
             t.reportAgain();
             if (reopens && inDone && target != null && target.id() != t.columnId()) {
                 relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
@@ -575,8 +576,12 @@ public class Tasks {
                     Integer.toString(previous),
                     Integer.toString(t.occurrenceCount()),
                     "reported_again");
-            return new ReportedIssue(
-                    publish(EventType.TASK_UPDATED, t.id(), Map.of("reported_again", true)), false, reopens);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("reported_again", true);
+            if (from != t.columnId()) {
+                extra.put("from_column_id", from);
+            }
+            return new ReportedIssue(publish(movedAs(EventType.TASK_UPDATED, from, t), t.id(), extra), false, reopens);
         });
     }
 
@@ -734,7 +739,7 @@ public class Tasks {
                     relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
                 }
                 return publish(
-                        event,
+                        movedAs(event, from, t),
                         save(locked, overrides),
                         from != t.columnId() ? Map.of("from_column_id", from) : Map.of());
             });
@@ -1029,6 +1034,15 @@ public class Tasks {
             throw Roles.forbidden("only members and admins can override " + claimedBy + "'s claim on task " + id);
         }
         repo.recordChange(id, "claimed_by", claimedBy, ctx.actor(), "claim_overridden");
+    }
+
+    /**
+     * The event of a write that may have moved the task out of column {@code from}: a move is a
+     * {@code task_moved} (as a move or an edit naming a column is), unless the write has a more specific
+     * event than {@code task_updated} (a completion stays {@code task_completed}, a claim {@code task_claimed}).
+     */
+    private static EventType movedAs(EventType event, long from, Task t) {
+        return event == EventType.TASK_UPDATED && from != t.columnId() ? EventType.TASK_MOVED : event;
     }
 
     private TaskView publish(EventType event, long id, Map<String, Object> extra) {

@@ -102,6 +102,7 @@ class Projection {
                         .param("id", data.get("task_id").asLong())
                         .param("tags", textArray(names(data.get("tags"))))
                         .update();
+            case "tag_updated", "tag_deleted" -> retag(data, type.equals("tag_deleted"), eventId);
             default -> {
                 if (TASK_STATE.contains(type) && data.hasNonNull("task")) {
                     JsonNode task = data.get("task");
@@ -155,6 +156,39 @@ class Projection {
                     .param("wip", c.hasNonNull("wip_limit") ? c.get("wip_limit").asInt() : null)
                     .update();
         }
+    }
+
+    /**
+     * A tag renamed (its {@code previous} name replaced by its name) or deleted (its name removed) on the
+     * tasks the event lists, each at its new version, unless a newer event has been applied to it already.
+     */
+    private void retag(JsonNode data, boolean deleted, long eventId) {
+        JsonNode tasks = data.get("tasks");
+        String name = data.path("name").asString();
+        String previous = deleted ? name : data.path("previous").path("name").asString(name);
+        if (tasks == null || !tasks.isArray() || tasks.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>();
+        List<Long> versions = new ArrayList<>();
+        tasks.forEach(t -> {
+            ids.add(t.get("id").asLong());
+            versions.add(t.get("version").asLong());
+        });
+        jdbc.sql("""
+                update worker_tasks w
+                set tags = case when :deleted then array_remove(w.tags, :previous) else array_replace(w.tags, :previous, :name) end,
+                    version = x.version, last_event_id = :event
+                from unnest(cast(:ids as bigint[]), cast(:versions as bigint[])) as x(id, version)
+                where w.id = x.id and w.last_event_id < :event
+                """)
+                .param("deleted", deleted)
+                .param("previous", previous)
+                .param("name", name)
+                .param("ids", ids.toArray(Long[]::new))
+                .param("versions", versions.toArray(Long[]::new))
+                .param("event", eventId)
+                .update();
     }
 
     /** Writes the task as the event carries it, unless a newer event has been applied to it already. */

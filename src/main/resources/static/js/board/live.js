@@ -6,6 +6,13 @@ import { stale } from './state.js';
 
 const FLASH_MS = 4000;
 
+/** Tags in the server's order: by name ignoring case, then id. */
+const byName = (a, b) => {
+  const x = a.name.toLowerCase();
+  const y = b.name.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a.id - b.id;
+};
+
 /** Methods of BoardView (mixed in by ../board.js); `this` is the view. */
 export class BoardLive {
   /**
@@ -63,6 +70,10 @@ export class BoardLive {
         }
         return null;
       }
+      case 'tag_updated': // a tag renamed or recoloured, or deleted: its cards on this board show it anew
+      case 'tag_deleted':
+        if (this.retag(data, e.event === 'tag_deleted')) this.render();
+        return null;
       case 'board_updated':
         this.board = { ...this.board, name: data.name, description: data.description, version: data.version };
         this.onBoardMeta?.(this.board);
@@ -78,6 +89,25 @@ export class BoardLive {
       default: // columns_updated, bulk_update, and anything newer: reload what is shown
         return this.load();
     }
+  }
+
+  /**
+   * Applies a tag's change to the listed cards it is on (`data.tasks`: their ids and new versions):
+   * the tag with its new name and colour, in name order, or without it. Answers whether a card changed.
+   */
+  retag(data, deleted) {
+    const tag = { id: data.id, name: data.name, color: data.color };
+    let changed = false;
+    for (const { id, version } of data.tasks || []) {
+      const t = this.tasks.get(id);
+      if (!t || t.version >= version) continue; // not shown, or shown as it is already
+      const others = (t.tags || []).filter((g) => g.id !== tag.id);
+      const tags = deleted ? others : [...others, tag].sort(byName);
+      this.tasks.set(id, { ...t, tags, version });
+      this.cards.delete(id);
+      changed = true;
+    }
+    return changed;
   }
 
   /** Flashes changed cards and names who changed them (from the board's activity). */

@@ -1,5 +1,6 @@
 package dev.agentkanban.realtime;
 
+import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -192,6 +193,65 @@ class LiveBoardTest extends ApiTest {
                     .isGreaterThan(m1.get("event_id").asLong());
             assertThat(m3.get("event_id").asLong())
                     .isGreaterThan(m2.get("event_id").asLong());
+        }
+    }
+
+    /**
+     * A tag renamed, recoloured or deleted changes the cards that carry it: the subscribers of each board
+     * with such a card hear of it live and on replay (which tag, what it is now, which tasks at which
+     * version), and the subscribers of other boards hear nothing.
+     */
+    @Test
+    void aTagRenamedOrDeletedReachesTheSubscribersOfTheBoardsOfItsTasks() throws Exception {
+        long board = fixtures.board("Tagged room")[0];
+        long quiet = fixtures.board("Untagged room")[0];
+        long tag = http.post("/api/v1/tags", obj("name", "Live-Tag")).id();
+        long task = fixtures.task(board, "carries it", "tags", List.of("Live-Tag", "bug"));
+        long seen;
+        try (LiveClient client = subscribed(board);
+                LiveClient other = subscribed(quiet)) {
+            fixtures.task(board, "before");
+            seen = client.expectEvent("task_created").get("event_id").asLong();
+
+            http.patch("/api/v1/tags/" + tag, obj("name", "Live-Renamed", "color", "#0000ff"));
+
+            JsonNode renamed = client.expectEvent("tag_updated");
+            assertThat(renamed.get("board_id").asLong()).isEqualTo(board);
+            assertThat(renamed.get("data").get("id").asLong()).isEqualTo(tag);
+            assertThat(renamed.get("data").get("name").asString()).isEqualTo("Live-Renamed");
+            assertThat(renamed.get("data").get("color").asString()).isEqualTo("#0000ff");
+            JsonNode shown = fixtures.get(task);
+            assertThat(renamed.get("data").get("tasks")).singleElement().satisfies(t -> {
+                assertThat(t.get("id").asLong()).isEqualTo(task);
+                assertThat(t.get("version").asLong())
+                        .isEqualTo(shown.get("version").asLong());
+            });
+
+            http.delete("/api/v1/tags/" + tag);
+
+            JsonNode deleted = client.expectEvent("tag_deleted");
+            assertThat(deleted.get("data").get("id").asLong()).isEqualTo(tag);
+            assertThat(deleted.get("data").get("tasks").get(0).get("version").asLong())
+                    .isEqualTo(fixtures.get(task).get("version").asLong());
+
+            // events arrive in commit order: a tag event sent to the other board would come before this
+            fixtures.task(quiet, "its own");
+            assertThat(other.expectEvent("task_created")
+                            .get("data")
+                            .get("task")
+                            .get("title")
+                            .asString())
+                    .isEqualTo("its own");
+        }
+
+        try (LiveClient again = LiveClient.connect(port, "/ws", token)) {
+            again.expect("connected");
+            again.send("{\"type\":\"subscribe_board\",\"board_id\":" + board + ",\"last_event_id\":" + seen + "}");
+            again.expect("subscribed");
+            assertThat(again.expectEvent("tag_updated").get("data").get("name").asString())
+                    .isEqualTo("Live-Renamed");
+            assertThat(again.expectEvent("tag_deleted").get("data").get("id").asLong())
+                    .isEqualTo(tag);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.support.SqlTasks;
+import dev.agentkanban.task.TaskFixtures;
 import dev.agentkanban.task.TaskRefs;
 import java.util.List;
 import java.util.Map;
@@ -161,10 +162,68 @@ class TagApiTest extends ApiTest {
                 .containsExactly("bug");
         assertThat(count("outbox_events")).isEqualTo(events + 1);
         assertThat(count("task_history")).isEqualTo(history + 1);
-        JsonNode payload = lastEvent("tag_deleted").get("payload");
+        JsonNode event = lastEvent("tag_deleted");
+        assertThat(event.get("board_id").asLong()).isEqualTo(tasks.boardOf(task));
+        JsonNode payload = event.get("payload");
         assertThat(payload.get("name").asString()).isEqualTo("Doomed");
-        assertThat(payload.get("task_ids").get(0).asLong()).isEqualTo(task);
+        assertThat(payload.get("tasks").get(0).get("id").asLong()).isEqualTo(task);
         assertThat(lastHistory(task)).isEqualTo("tags_changed|tags|bug,Doomed|bug");
+    }
+
+    /**
+     * A tag renamed, recoloured or deleted changes what its tasks show (a new version of each, V71): each
+     * board that has one of them is told in the same transaction, with one event naming its tasks and
+     * their new versions, so that its live subscribers, its replay and its webhooks see the change. A
+     * tag on no task is announced to the workspace alone, as before.
+     */
+    @Test
+    void aTagRenamedOrDeletedIsAnnouncedToEachBoardWithItsTasksNewVersions() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long red = fx.board("Red tags")[0];
+        long blue = fx.board("Blue tags")[0];
+        long r1 = fx.task(red, "red 1", "tags", List.of("Shared", "bug"));
+        long r2 = fx.task(red, "red 2", "tags", List.of("shared"));
+        long b1 = fx.task(blue, "blue 1", "tags", List.of("SHARED"));
+        fx.task(blue, "blue untagged");
+        long tag = tagId("Shared");
+        long before = lastEventId();
+
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("name", "Common", "color", "#123456"))
+                        .status())
+                .isEqualTo(200);
+
+        List<JsonNode> renamed = eventsAfter(before);
+        assertThat(renamed).extracting(e -> e.get("type").asString()).containsOnly("tag_updated");
+        assertThat(renamed).extracting(e -> e.get("board_id").asLong()).containsExactly(red, blue);
+        JsonNode onRed = renamed.get(0).get("payload");
+        assertThat(onRed.get("id").asLong()).isEqualTo(tag);
+        assertThat(onRed.get("name").asString()).isEqualTo("Common");
+        assertThat(onRed.get("color").asString()).isEqualTo("#123456");
+        assertThat(onRed.get("previous").get("name").asString()).isEqualTo("Shared");
+        assertThat(onRed.get("tasks")).isEqualTo(versions(r1, r2));
+        assertThat(renamed.get(1).get("payload").get("tasks")).isEqualTo(versions(b1));
+        assertThat(fx.get(r1).get("tags").findValuesAsString("name")).containsExactly("bug", "Common");
+
+        long deleting = lastEventId();
+        assertThat(http.delete("/api/v1/tags/" + tag).status()).isEqualTo(204);
+
+        List<JsonNode> deleted = eventsAfter(deleting);
+        assertThat(deleted).extracting(e -> e.get("type").asString()).containsOnly("tag_deleted");
+        assertThat(deleted).extracting(e -> e.get("board_id").asLong()).containsExactly(red, blue);
+        assertThat(deleted.get(0).get("payload").get("id").asLong()).isEqualTo(tag);
+        assertThat(deleted.get(0).get("payload").get("tasks")).isEqualTo(versions(r1, r2));
+        assertThat(deleted.get(1).get("payload").get("tasks")).isEqualTo(versions(b1));
+        assertThat(lastHistory(r1)).isEqualTo("tags_changed|tags|bug,Common|bug");
+        assertThat(lastHistory(r2)).isEqualTo("tags_changed|tags|Common|");
+        assertThat(lastHistory(b1)).isEqualTo("tags_changed|tags|Common|");
+
+        long lonely = http.post("/api/v1/tags", obj("name", "Lonely")).id();
+        long idle = lastEventId();
+        http.patch("/api/v1/tags/" + lonely, obj("color", "#654321"));
+        List<JsonNode> alone = eventsAfter(idle);
+        assertThat(alone).hasSize(1);
+        assertThat(alone.getFirst().get("board_id").isNull()).isTrue();
+        assertThat(alone.getFirst().get("payload").get("tasks")).isEmpty();
     }
 
     @Test
@@ -384,6 +443,33 @@ class TagApiTest extends ApiTest {
             }
         }
         throw new AssertionError("no " + name + " in " + array);
+    }
+
+    /** The tasks as {@code [{id, version}]}, each at the version it has now. */
+    private JsonNode versions(long... ids) {
+        return Http.JSON.readTree(jdbc.sql("""
+                        select jsonb_agg(jsonb_build_object('id', id, 'version', version) order by id)::text
+                        from tasks where id = any(:ids)
+                        """)
+                .param("ids", java.util.Arrays.stream(ids).boxed().toArray(Long[]::new))
+                .query(String.class)
+                .single());
+    }
+
+    private long lastEventId() {
+        return jdbc.sql("select coalesce(max(id), 0) from outbox_events")
+                .query(Long.class)
+                .single();
+    }
+
+    /** The tag events after event {@code id} (the tests' background work may append others meanwhile). */
+    private List<JsonNode> eventsAfter(long id) {
+        return jdbc.sql("""
+                        select json_build_object('type', type, 'board_id', board_id, 'task_id', task_id, 'payload', payload)::text
+                        from outbox_events where id > :id and type in ('tag_updated', 'tag_deleted') order by id
+                        """).param("id", id).query(String.class).list().stream()
+                .map(Http.JSON::readTree)
+                .toList();
     }
 
     private JsonNode lastEvent(String type) {

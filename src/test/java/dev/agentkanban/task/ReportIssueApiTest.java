@@ -97,6 +97,12 @@ class ReportIssueApiTest extends ApiTest {
         assertThat(again.json().get("task").get("column_id").asLong()).isEqualTo(b[2]);
         assertThat(again.json().get("task").get("occurrence_count").asInt()).isEqualTo(2);
         assertThat(again.json().get("task").get("completed_at").isNull()).isTrue();
+        // the reopening took the card out of the done column: a move, as the reopen endpoint's is
+        assertThat(jdbc.sql("""
+                        select concat_ws(' ', type, payload ->> 'from_column_id', payload ->> 'reported_again')
+                        from outbox_events where task_id = :id order by id desc limit 1
+                        """).param("id", id).query(String.class).single())
+                .isEqualTo("task_moved " + b[4] + " true");
     }
 
     @Test

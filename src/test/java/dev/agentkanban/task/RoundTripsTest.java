@@ -134,6 +134,52 @@ class RoundTripsTest extends ApiTest {
                 .hasSizeLessThanOrEqualTo(3);
     }
 
+    /**
+     * A tag renamed or deleted changes every task carrying it (a new version, a history row on delete)
+     * and announces it to each of their boards in set-based statements: as many round trips for a tag
+     * on 30 tasks of two boards as for a tag on one task, and a handful.
+     */
+    @Test
+    void renamingOrDeletingATagTakesAsManyRoundTripsWhateverTheNumberOfItsTasks() {
+        long[] a = fx.board("Tagged many A");
+        long[] b = fx.board("Tagged many B");
+        List<String> many = List.of("many-0", "many-1", "many-2");
+        List<String> one = List.of("one-0", "one-1", "one-2");
+        for (int i = 0; i < 30; i++) {
+            fx.task(
+                    i % 2 == 0 ? a[0] : b[0],
+                    "tagged " + i,
+                    "tags",
+                    i == 0
+                            ? java.util.stream.Stream.concat(many.stream(), one.stream())
+                                    .toList()
+                            : many);
+        }
+        long[] manyIds = ids(many);
+        long[] oneIds = ids(one);
+        int[] run = {0, 0};
+
+        List<String> renameMany =
+                trips(h -> http.patch("/api/v1/tags/" + manyIds[0], obj("name", "many-renamed-" + run[0]++), h));
+        List<String> renameOne =
+                trips(h -> http.patch("/api/v1/tags/" + oneIds[0], obj("name", "one-renamed-" + run[1]++), h));
+        int[] next = {0, 0};
+        List<String> deleteMany = trips(h -> http.delete("/api/v1/tags/" + manyIds[next[0]++], h));
+        List<String> deleteOne = trips(h -> http.delete("/api/v1/tags/" + oneIds[next[1]++], h));
+
+        assertThat(renameMany).hasSameSizeAs(renameOne).hasSizeLessThanOrEqualTo(7);
+        assertThat(deleteMany).hasSameSizeAs(deleteOne).hasSizeLessThanOrEqualTo(4);
+    }
+
+    private long[] ids(List<String> names) {
+        return names.stream()
+                .mapToLong(n -> jdbc.sql("select id from tags where name = :n")
+                        .param("n", n)
+                        .query(Long.class)
+                        .single())
+                .toArray();
+    }
+
     @Test
     void commentingOnATaskIsAtMostThreeRoundTrips() {
         long id = tasks.get(10);

@@ -293,6 +293,36 @@ class TaskApiTest extends ApiTest {
         assertThat(http.post("/api/v1/tasks/" + id + "/start", null).status()).isEqualTo(409);
     }
 
+    /**
+     * A lifecycle action that takes the card to another column announces a move, as a move or an edit
+     * naming a column does (with the column it left), unless it has a more specific event: a completion
+     * stays {@code task_completed}. One that leaves the card where it is stays {@code task_updated}.
+     */
+    @Test
+    void aLifecycleActionThatMovesTheCardAnnouncesAMove() {
+        long[] b = fx.board("Lifecycle events");
+        long id = fx.task(b[0], "announced");
+
+        http.post("/api/v1/tasks/" + id + "/start", null);
+        http.post("/api/v1/tasks/" + id + "/complete", null);
+        http.post("/api/v1/tasks/" + id + "/reopen", null);
+        http.post("/api/v1/tasks/" + id + "/cancel", obj("reason", "not needed"));
+        http.post("/api/v1/tasks/" + id + "/reopen", null);
+
+        assertThat(jdbc.sql("""
+                        select type || ' ' || coalesce(payload ->> 'from_column_id', '-') || ' '
+                               || (payload -> 'task' ->> 'column_id')
+                        from outbox_events where task_id = :id order by id
+                        """).param("id", id).query(String.class).list())
+                .containsExactly(
+                        "task_created - " + b[1],
+                        "task_moved " + b[1] + " " + b[3],
+                        "task_completed " + b[3] + " " + b[4],
+                        "task_moved " + b[4] + " " + b[2],
+                        "task_updated - " + b[2],
+                        "task_updated - " + b[2]);
+    }
+
     @Test
     void statusCanBeSetByPatchUnderTheSameRules() {
         long[] b = fx.board("Patch status");

@@ -105,6 +105,39 @@ class WebBoardLiveTest extends ApiTest {
                 .isEqualTo(true);
     }
 
+    /**
+     * A tag renamed or deleted elsewhere changes the cards carrying it: the board applies the event to
+     * them (the tag's new name, or without it) instead of loading the board again.
+     */
+    @Test
+    void aTagRenamedOrDeletedElsewhereChangesItsCardsWithoutALoad() {
+        long[] b = fx.board("Retagged elsewhere");
+        long tag = http.post("/api/v1/tags", obj("name", "Web-Tag")).id();
+        fx.task(b[0], "tagged card", "column_id", b[2], "tags", List.of("Web-Tag", "bug"));
+        bobPage.openBoard(b[0], null);
+        bobPage.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+        assertThat(tagsOf(bobPage.card("tagged card"))).containsExactly("bug", "Web-Tag");
+        bobPage.js("window.__sameDocument = true; window.__loads = 0; const real = window.fetch;"
+                + " window.fetch = (url, opts) => { if (/tasks[?]per_column/.test(String(url))) window.__loads++;"
+                + " return real(url, opts); };");
+
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("name", "A-Renamed")).status())
+                .isEqualTo(200);
+        bobPage.until(d -> tagsOf(bobPage.card("tagged card")).equals(List.of("A-Renamed", "bug")));
+
+        assertThat(http.delete("/api/v1/tags/" + tag).status()).isEqualTo(204);
+        bobPage.until(d -> tagsOf(bobPage.card("tagged card")).equals(List.of("bug")));
+        assertThat(bobPage.js("return window.__sameDocument === true && window.__loads"))
+                .as("no reload, no load of the board")
+                .isEqualTo(0L);
+    }
+
+    private static List<String> tagsOf(WebElement card) {
+        return card.findElements(By.cssSelector(".card-tags .tag")).stream()
+                .map(WebElement::getText)
+                .toList();
+    }
+
     @Test
     void aCardChangedElsewhereWhileBeingEditedShowsAConflictInsteadOfOverwriting() {
         long[] b = fx.board("Conflict");

@@ -121,6 +121,40 @@ class WorkerEndToEndTest extends ApiTest {
         }
     }
 
+    /** A tag renamed or deleted elsewhere reaches the projection's tasks, so agents see the names the tasks carry. */
+    @Test
+    void theProjectionFollowsATagRenamedOrDeleted() {
+        TestDatabase db = RunningWorker.database();
+        try (RunningWorker worker = RunningWorker.start(db, api(), token, List.of())) {
+            long tag = http.post("/api/v1/tags", Map.of("name", "Projected")).id();
+            long task = fx.task(board, "Carries a tag to rename", "tags", List.of("Projected", "bug"));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(projected(worker, task))
+                            .isEqualTo("bug,Projected@"
+                                    + fx.get(task).get("version").asLong()));
+
+            http.patch("/api/v1/tags/" + tag, Map.of("name", "Reprojected"));
+            long renamed = fx.get(task).get("version").asLong();
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(projected(worker, task)).isEqualTo("bug,Reprojected@" + renamed));
+
+            http.delete("/api/v1/tags/" + tag);
+            long deleted = fx.get(task).get("version").asLong();
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(projected(worker, task)).isEqualTo("bug@" + deleted));
+        }
+    }
+
+    /** The projection's tag names of the task and its version, as {@code names@version}. */
+    private static String projected(RunningWorker worker, long task) {
+        return worker.db
+                .sql("select array_to_string(tags, ',') || '@' || version from worker_tasks where id = :t")
+                .param("t", task)
+                .query(String.class)
+                .optional()
+                .orElse(null);
+    }
+
     @Test
     void theWorkerHasNoConnectionToTheApiDatabase() {
         TestDatabase db = RunningWorker.database();
