@@ -976,8 +976,10 @@ public class Tasks {
             throw ApiException.invalid("board_id", "is required (or give column_id)");
         }
         BoardColumn column = boards.resolveColumn(boards.require(boardId), null, columnName);
-        return boards.lockColumnForPlacement(column.id(), selfId)
-                .orElseThrow(() -> ApiException.notFound("column", column.id()));
+        return boards.lockColumnForPlacement(column.id(), selfId).orElseThrow(() -> {
+            boards.require(boardId); // the board deleted meanwhile (the lock waited for its delete): 404 board
+            return ApiException.notFound("column", column.id());
+        });
     }
 
     /**
