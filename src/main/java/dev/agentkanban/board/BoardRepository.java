@@ -111,7 +111,7 @@ class BoardRepository {
     }
 
     /**
-     * Locks the column (V35's {@code lock_column_for_placement}) and answers, in the same round trip, its
+     * Locks the column (V35's {@code lock_column_for_placement}; since V74 after KEY SHARE on its board) and answers, in the same round trip, its
      * board with the columns in order and, read under the lock, the column itself, its last position
      * leaving out {@code selfId} and its task count. Empty when the column is not in the workspace.
      */
@@ -240,9 +240,16 @@ class BoardRepository {
                 .list();
     }
 
+    /**
+     * The column; {@code forUpdate} locks it after KEY SHARE on its board (V74's {@code lock_board_column}),
+     * in the order of a board's delete and column changes, which lock the board and then its columns.
+     */
     Optional<BoardColumn> column(long workspaceId, long columnId, boolean forUpdate) {
-        return jdbc.sql("select " + COLUMN_COLUMNS + " from board_columns where workspace_id = :ws and id = :id"
-                        + (forUpdate ? " for update" : ""))
+        return jdbc.sql(
+                        forUpdate
+                                ? "select " + COLUMN_COLUMNS + " from lock_board_column(:ws, :id)"
+                                : "select " + COLUMN_COLUMNS
+                                        + " from board_columns where workspace_id = :ws and id = :id")
                 .param("ws", workspaceId)
                 .param("id", columnId)
                 .query(BoardRepository::column)

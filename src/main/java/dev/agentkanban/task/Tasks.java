@@ -246,10 +246,18 @@ public class Tasks {
             default -> null;
         };
         if (status == TaskStatus.COMPLETED && target == null) {
-            throw ApiException.conflict(
-                    "status-column-conflict", "board " + boardId + " has no done column for a completed task");
+            throw noDoneColumn(boardId);
         }
         return (target != null ? target : board.columns().getFirst()).id();
+    }
+
+    /**
+     * The 409 for completing a task (creating it completed, {@code complete}, a {@code status} of
+     * completed) on a board without a done column: a completed task sits in a done column.
+     */
+    private static ApiException noDoneColumn(long boardId) {
+        return ApiException.conflict(
+                "status-column-conflict", "board " + boardId + " has no done column for a completed task");
     }
 
     /** A done column holds completed (or cancelled) tasks only, and completed tasks sit in a done column. */
@@ -353,7 +361,10 @@ public class Tasks {
                 Task::start);
     }
 
-    /** Completes the task and moves it to the board's first done column (if it has one and the task is elsewhere). */
+    /**
+     * Completes the task and moves it to the board's first done column (when it is elsewhere); on a board
+     * without a done column a 409 {@code status-column-conflict}, as for a task created completed there.
+     */
     public TaskView complete(long id, Long expectedVersion) {
         return complete(id, expectedVersion, Overrides.NONE);
     }
@@ -365,7 +376,16 @@ public class Tasks {
                 expectedVersion,
                 overrides,
                 EventType.TASK_COMPLETED,
-                (board, t) -> column(board, t.columnId()).isDone() ? null : board.firstOfKind(ColumnKind.DONE),
+                (board, t) -> {
+                    if (column(board, t.columnId()).isDone()) {
+                        return null;
+                    }
+                    BoardColumn done = board.firstOfKind(ColumnKind.DONE);
+                    if (done == null && t.status().isOpen()) {
+                        throw noDoneColumn(board.id()); // a closed task answers its illegal transition
+                    }
+                    return done;
+                },
                 Task::complete);
     }
 
@@ -790,13 +810,20 @@ public class Tasks {
 
     /**
      * Where a status set by a PATCH or PUT takes the task from its column, as the lifecycle endpoints move
-     * it (null: it stays): completed into the board's first done column, pending or in progress out of a
-     * done column (in progress from a waiting or done column into the first in-progress column).
+     * it (null: it stays): completed into the board's first done column (409 when it has none), pending or
+     * in progress out of a done column (in progress from a waiting or done column into the first
+     * in-progress column).
      */
     private static BoardColumn columnForStatus(Board board, Task t, TaskStatus status) {
         BoardColumn current = column(board, t.columnId());
         BoardColumn target = switch (status) {
-            case COMPLETED -> current.isDone() ? null : board.firstOfKind(ColumnKind.DONE);
+            case COMPLETED -> {
+                BoardColumn done = current.isDone() ? null : board.firstOfKind(ColumnKind.DONE);
+                if (!current.isDone() && done == null) {
+                    throw noDoneColumn(board.id());
+                }
+                yield done;
+            }
             case PENDING -> current.isDone() ? board.reopenColumn() : null;
             case IN_PROGRESS -> {
                 boolean waiting =
@@ -996,8 +1023,10 @@ public class Tasks {
             throw ApiException.invalid("board_id", "is required (or give column_id)");
         }
         BoardColumn column = boards.resolveColumn(boards.require(boardId), null, columnName);
-        return boards.lockColumnForPlacement(column.id(), selfId)
-                .orElseThrow(() -> ApiException.notFound("column", column.id()));
+        return boards.lockColumnForPlacement(column.id(), selfId).orElseThrow(() -> {
+            boards.require(boardId); // the board deleted meanwhile (the lock waited for its delete): 404 board
+            return ApiException.notFound("column", column.id());
+        });
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http.Response;
 import dev.agentkanban.task.TaskFixtures;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.util.ArrayList;
@@ -310,6 +311,24 @@ class McpToolsTest extends ApiTest {
         assertThat(agent.error("complete_task", "task_id", id))
                 .startsWith("Conflict (409)")
                 .contains("completed");
+    }
+
+    @Test
+    void completeTaskOnABoardWithoutADoneColumnIsRefusedWithNothingRecorded() {
+        Response board = http.post(
+                "/api/v1/boards",
+                obj(
+                        "name",
+                        "Never done",
+                        "columns",
+                        List.of(obj("name", "Todo", "kind", "todo"), obj("name", "Doing", "kind", "in_progress"))));
+        long id = fx.task(board.id(), "stays open");
+        long comments = count("comments");
+        assertThat(agent.error("complete_task", "task_id", id, "notes", "done"))
+                .startsWith("Conflict (409)")
+                .contains("no done column");
+        assertThat(fx.get(id).get("status").asString()).isEqualTo("pending");
+        assertThat(count("comments")).isEqualTo(comments);
     }
 
     @Test

@@ -709,6 +709,59 @@ class TaskApiTest extends ApiTest {
         assertThat(count("tasks where board_id = " + b[0])).isEqualTo(before);
     }
 
+    /**
+     * A completed task sits in a done column: on a board without one, completing a task (the lifecycle
+     * endpoint, a status sent alone) is the same 409 as creating it completed there, and changes nothing.
+     */
+    @Test
+    void completingOnABoardWithoutADoneColumnIsAStatusColumnConflict() {
+        Response board = http.post(
+                "/api/v1/boards",
+                obj(
+                        "name",
+                        "No done column",
+                        "columns",
+                        List.of(obj("name", "Todo", "kind", "todo"), obj("name", "Doing", "kind", "in_progress"))));
+        assertThat(board.status()).as(board.body()).isEqualTo(201);
+        long boardId = board.id();
+        long todo = board.json().get("columns").get(0).get("id").asLong();
+        long pending = fx.task(boardId, "pending");
+        long started = fx.task(boardId, "started");
+        assertThat(http.post("/api/v1/tasks/" + started + "/start", null).status())
+                .isEqualTo(200);
+        long events = count("outbox_events");
+        long history = count("task_history");
+        for (long id : new long[] {pending, started}) {
+            JsonNode before = fx.get(id);
+            for (Response r : List.of(
+                    http.post("/api/v1/tasks/" + id + "/complete", null),
+                    http.patch("/api/v1/tasks/" + id, obj("status", "completed")),
+                    http.post("/api/v1/tasks", obj("board_id", boardId, "title", "x", "status", "completed")))) {
+                assertThat(r.status()).as(r.body()).isEqualTo(409);
+                assertThat(r.json().get("type").asString()).endsWith("status-column-conflict");
+                assertThat(r.json().get("detail").asString()).contains("no done column");
+            }
+            JsonNode after = fx.get(id);
+            assertThat(after.get("status").asString())
+                    .isEqualTo(before.get("status").asString());
+            assertThat(after.get("column_id").asLong())
+                    .isEqualTo(before.get("column_id").asLong());
+            assertThat(after.get("version").asLong())
+                    .isEqualTo(before.get("version").asLong());
+        }
+        assertThat(fx.get(pending).get("column_id").asLong()).isEqualTo(todo);
+        assertThat(count("outbox_events")).isEqualTo(events);
+        assertThat(count("task_history")).isEqualTo(history);
+
+        // a cancelled task there is refused as cancelled (it is reopened first), not for the missing column
+        assertThat(http.post("/api/v1/tasks/" + pending + "/cancel", obj("reason", "dropped"))
+                        .status())
+                .isEqualTo(200);
+        Response closed = http.post("/api/v1/tasks/" + pending + "/complete", null);
+        assertThat(closed.status()).isEqualTo(409);
+        assertThat(closed.json().get("type").asString()).endsWith("illegal-transition");
+    }
+
     /** SPEC §4 names the filters board and column: each takes an id or a name, and agrees with board_id/column_id. */
     @Test
     void boardAndColumnFiltersTakeAnIdOrAName() {
