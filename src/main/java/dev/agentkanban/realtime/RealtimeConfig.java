@@ -12,6 +12,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code WS /ws} and seed 002's {@code WS /ws/connect?client_id=&board_id=&username=}: a plain
@@ -54,14 +55,17 @@ class RealtimeConfig implements WebSocketConfigurer {
 
     private final BoardSocketHandler handler;
     private final WorkspaceHandshake handshakeInterceptor;
+    private final JsonMapper json;
     private final String[] origins;
 
     RealtimeConfig(
             BoardSocketHandler handler,
             WorkspaceHandshake handshakeInterceptor,
+            JsonMapper json,
             @Value("${kanban.cors-origins:}") String origins) {
         this.handler = handler;
         this.handshakeInterceptor = handshakeInterceptor;
+        this.json = json;
         this.origins = Arrays.stream(origins.replace("[", "")
                         .replace("]", "")
                         .replace("\"", "")
@@ -105,7 +109,7 @@ class RealtimeConfig implements WebSocketConfigurer {
         DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
         handshake.setSupportedProtocols("bearer");
         var registration = registry.addHandler(handler, "/ws", "/ws/connect")
-                .setHandshakeHandler(handshake)
+                .setHandshakeHandler(new HandshakeProblems(handshake, json))
                 .addInterceptors(handshakeInterceptor);
         if (origins.length > 0) {
             registration.setAllowedOrigins(origins);
