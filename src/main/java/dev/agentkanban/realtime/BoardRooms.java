@@ -28,7 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code cursor}): events up to it are in the state the client loads after {@code subscribed}, every
  * later one arrives live. Subscribing with {@code last_event_id} first sends what the client missed,
  * from the outbox up to that horizon, then live events, in order and without duplicates: the
- * subscription holds live events back while it replays, then releases those it did not replay.
+ * subscription holds live events back while it replays, then releases those it did not replay. When
+ * that is impossible (retention deleted some of them, or {@code last_event_id} lies beyond the feed's end)
+ * the subscription follows live from its {@code cursor}, and {@code error cursor_expired} says so.
  */
 @Component
 class BoardRooms implements ChangeStream.Listener, LiveConnections {

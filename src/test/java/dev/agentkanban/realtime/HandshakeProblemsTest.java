@@ -72,6 +72,15 @@ class HandshakeProblemsTest extends ApiTest {
     }
 
     @Test
+    void anUnsupportedVersionIsA426Problem() throws Exception {
+        Raw answer = handshake("/ws?token=" + token, 12);
+        assertThat(answer.status()).isEqualTo(426);
+        assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(answer.headers().get("sec-websocket-version")).isEqualTo("13");
+        assertThat(Http.JSON.readTree(answer.body()).get("detail").asString()).contains("version 13");
+    }
+
+    @Test
     void aGoodHandshakeStillUpgrades() throws Exception {
         assertThat(handshake("/ws/connect?client_id=c&board_id=1&last_event_id=4&token=" + token)
                         .status())
@@ -82,12 +91,17 @@ class HandshakeProblemsTest extends ApiTest {
 
     /** A WebSocket opening handshake as a client sends it, and the server's answer up to its body's end. */
     private Raw handshake(String path) throws IOException {
+        return handshake(path, 13);
+    }
+
+    private Raw handshake(String path, int version) throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout((int) LiveClient.WAIT.toMillis());
             socket.getOutputStream()
                     .write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
                                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: " + version
+                                    + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
             int status = Integer.parseInt(line(in).split(" ")[1]);
