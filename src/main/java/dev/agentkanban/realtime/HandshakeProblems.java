@@ -15,6 +15,7 @@ import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeFailureException;
 import org.springframework.web.socket.server.HandshakeHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * its text/plain line: {@code GET /ws} without {@code Upgrade: websocket} (400), another method than GET
  * (405, with {@code Allow}), an unsupported {@code Sec-WebSocket-Version} (426) or a missing key (400).
  * Wraps Spring's handshake handler, whose checks are final, and rewrites the answer it refused with;
- * {@link #write} also serves {@link WorkspaceHandshake}'s refusals of bad query parameters.
+ * {@link #answering} does the same for the origin check (403), and {@link #write} also serves
+ * {@link WorkspaceHandshake}'s refusals of bad query parameters.
  */
 final class HandshakeProblems implements HandshakeHandler, Lifecycle {
 
@@ -42,20 +44,49 @@ final class HandshakeProblems implements HandshakeHandler, Lifecycle {
             WebSocketHandler handler,
             Map<String, Object> attributes)
             throws HandshakeFailureException {
-        boolean upgraded = delegate.doHandshake(request, response, handler, attributes);
-        if (!upgraded && response instanceof ServletServerHttpResponse servlet) {
+        return answered(delegate.doHandshake(request, response, handler, attributes), response, json);
+    }
+
+    /** {@code passed}, after answering a refusal's bare status with its problem. */
+    private static boolean answered(boolean passed, ServerHttpResponse response, JsonMapper json) {
+        if (!passed && response instanceof ServletServerHttpResponse servlet) {
             int status = servlet.getServletResponse().getStatus();
             if (status >= 400) {
                 write(json, response, problem(status));
             }
         }
-        return upgraded;
+        return passed;
+    }
+
+    /**
+     * {@code check} (such as Spring's origin check), answering problem+json when it refuses the handshake
+     * with a bare status.
+     */
+    static HandshakeInterceptor answering(HandshakeInterceptor check, JsonMapper json) {
+        return new HandshakeInterceptor() {
+            @Override
+            public boolean beforeHandshake(
+                    ServerHttpRequest request,
+                    ServerHttpResponse response,
+                    WebSocketHandler handler,
+                    Map<String, Object> attributes)
+                    throws Exception {
+                return answered(check.beforeHandshake(request, response, handler, attributes), response, json);
+            }
+
+            @Override
+            public void afterHandshake(
+                    ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Exception e) {
+                check.afterHandshake(request, response, handler, e);
+            }
+        };
     }
 
     private static ProblemDetail problem(int status) {
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String detail = switch (status) {
+            case 403 -> "a page of this origin may not open a WebSocket here (see CORS_ORIGINS)";
             case 405 -> "a WebSocket handshake is a GET request";
             case 426 -> "unsupported WebSocket version: this server speaks version 13";
             case 400 ->

@@ -73,7 +73,7 @@ class HandshakeProblemsTest extends ApiTest {
 
     @Test
     void anUnsupportedVersionIsA426Problem() throws Exception {
-        Raw answer = handshake("/ws?token=" + token, 12);
+        Raw answer = handshake("/ws?token=" + token, "Sec-WebSocket-Version: 12");
         assertThat(answer.status()).isEqualTo(426);
         assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
         assertThat(answer.headers().get("sec-websocket-version")).isEqualTo("13");
@@ -81,8 +81,20 @@ class HandshakeProblemsTest extends ApiTest {
     }
 
     @Test
+    void aPageOfAnotherOriginIsA403Problem() throws Exception {
+        Raw answer = handshake("/ws?token=" + token, "Sec-WebSocket-Version: 13", "Origin: http://elsewhere.example");
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(Http.JSON.readTree(answer.body()).get("detail").asString()).contains("origin");
+    }
+
+    @Test
     void aGoodHandshakeStillUpgrades() throws Exception {
         assertThat(handshake("/ws/connect?client_id=c&board_id=1&last_event_id=4&token=" + token)
+                        .status())
+                .isEqualTo(101);
+        // a page of the service's own origin
+        assertThat(handshake("/ws?token=" + token, "Sec-WebSocket-Version: 13", "Origin: http://localhost:" + port)
                         .status())
                 .isEqualTo(101);
     }
@@ -91,16 +103,17 @@ class HandshakeProblemsTest extends ApiTest {
 
     /** A WebSocket opening handshake as a client sends it, and the server's answer up to its body's end. */
     private Raw handshake(String path) throws IOException {
-        return handshake(path, 13);
+        return handshake(path, "Sec-WebSocket-Version: 13");
     }
 
-    private Raw handshake(String path, int version) throws IOException {
+    /** With {@code headers} (lines without their ends) after the key, a version among them. */
+    private Raw handshake(String path, String... lines) throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout((int) LiveClient.WAIT.toMillis());
             socket.getOutputStream()
                     .write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
                                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: " + version
+                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + String.join("\r\n", lines)
                                     + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
