@@ -178,7 +178,12 @@ export class LiveUpdates {
         break;
       case 'error':
         if (msg.code === 'cursor_expired') {
-          // what was missed is no longer kept: start again from the current state; live events go on
+          if (msg.board_id != null && msg.board_id !== this.boardId) return;
+          // what was missed cannot be replayed (no longer kept, or the cursor lies beyond the feed's end,
+          // e.g. after a restore): the subscription follows live after `cursor`, so take that as the cursor
+          // (a cursor beyond the end would otherwise drop every live event as already applied) and start
+          // again from the current state
+          if (msg.cursor != null) this.lastEventId = msg.cursor;
           this.onResync();
         } else if (!this.subscribed && (msg.code === 'not_found' || msg.code === 'forbidden')) {
           this.socketUnusable = true;

@@ -259,7 +259,16 @@ public class ChangeFeed {
      * restore, or tests truncating it), and a follower must start again from the beginning.
      */
     public boolean beyondOutbox(long cursor) {
-        return cursor > horizon.drawn();
+        return cursor > end();
+    }
+
+    /**
+     * The feed's end: the highest id drawn from the outbox sequence so far (committed or not), read from
+     * the database, so every instance answers the same. A cursor above it was never handed out by the feed
+     * (made up, or kept from before a restore); one at or below it is valid.
+     */
+    public long end() {
+        return horizon.drawn();
     }
 
     /** The id up to which the outbox is final now. */

@@ -28,7 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code cursor}): events up to it are in the state the client loads after {@code subscribed}, every
  * later one arrives live. Subscribing with {@code last_event_id} first sends what the client missed,
  * from the outbox up to that horizon, then live events, in order and without duplicates: the
- * subscription holds live events back while it replays, then releases those it did not replay.
+ * subscription holds live events back while it replays, then releases those it did not replay. When
+ * that is impossible (retention deleted some of them, or {@code last_event_id} lies beyond the feed's end)
+ * the subscription follows live from its {@code cursor}, and {@code error cursor_expired} says so.
  */
 @Component
 class BoardRooms implements ChangeStream.Listener, LiveConnections {
@@ -102,6 +104,12 @@ class BoardRooms implements ChangeStream.Listener, LiveConnections {
             c.send(Messages.error(json, e.status().value() == 404 ? "not_found" : "forbidden", e.getMessage()));
             return;
         }
+        // A cursor beyond the feed's end (the highest id drawn, read from the database as the change feed
+        // does, so the same on every instance) was never handed out: resuming after it would hold back every
+        // live event up to it. Such a subscription starts at the horizon, as one without a cursor, and says
+        // so. A cursor at or below the end is the client's word that it has every event up to it.
+        long end = lastEventId == null ? 0 : feed.end();
+        boolean beyondEnd = lastEventId != null && lastEventId > end;
         Connection.Subscription s = c.subscribe(boardId);
         rooms.computeIfAbsent(boardId, b -> ConcurrentHashMap.newKeySet()).add(c);
         // Read after registering: every event above it reaches this subscription live.
@@ -112,13 +120,22 @@ class BoardRooms implements ChangeStream.Listener, LiveConnections {
                 .put("cursor", through);
         c.send(Messages.text(json, subscribed));
         try {
-            if (lastEventId != null) {
+            if (lastEventId == null || beyondEnd) {
+                c.startAfter(s, through);
+                if (beyondEnd) {
+                    cursorLost(
+                            c,
+                            boardId,
+                            through,
+                            "last_event_id " + lastEventId + " lies beyond the feed's end (" + end
+                                    + "), so what was missed cannot be replayed; subscribed from cursor " + through
+                                    + " instead: reload the board state, live events follow");
+                }
+            } else {
                 // the client has everything up to its last event: an event at or below it that arrives live
                 // during the catch-up (committed before the subscription, dispatched after) is not sent again
                 c.startAfter(s, lastEventId);
                 catchUp(c, s, boardId, lastEventId, through);
-            } else {
-                c.startAfter(s, through);
             }
         } finally {
             c.caughtUp(s);
@@ -138,8 +155,22 @@ class BoardRooms implements ChangeStream.Listener, LiveConnections {
                 after = missed.size() < REPLAY_PAGE ? through : missed.getLast().eventId();
             }
         } catch (ApiException e) {
-            c.send(Messages.error(json, "cursor_expired", e.getMessage()));
+            cursorLost(c, boardId, through, e.getMessage());
         }
+    }
+
+    /**
+     * {@code error cursor_expired}: the events after the client's {@code last_event_id} cannot be replayed;
+     * the subscription goes on live after {@code cursor}, and the client reloads the board's state.
+     */
+    private void cursorLost(Connection c, long boardId, long cursor, String message) {
+        c.send(Messages.text(
+                json,
+                Messages.of(json, "error")
+                        .put("code", "cursor_expired")
+                        .put("message", message)
+                        .put("board_id", boardId)
+                        .put("cursor", cursor)));
     }
 
     boolean unsubscribe(Connection c, long boardId) {

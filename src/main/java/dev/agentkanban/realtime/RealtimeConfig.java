@@ -1,6 +1,7 @@
 package dev.agentkanban.realtime;
 
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
@@ -12,6 +13,8 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code WS /ws} and seed 002's {@code WS /ws/connect?client_id=&board_id=&username=}: a plain
@@ -54,14 +57,17 @@ class RealtimeConfig implements WebSocketConfigurer {
 
     private final BoardSocketHandler handler;
     private final WorkspaceHandshake handshakeInterceptor;
+    private final JsonMapper json;
     private final String[] origins;
 
     RealtimeConfig(
             BoardSocketHandler handler,
             WorkspaceHandshake handshakeInterceptor,
+            JsonMapper json,
             @Value("${kanban.cors-origins:}") String origins) {
         this.handler = handler;
         this.handshakeInterceptor = handshakeInterceptor;
+        this.json = json;
         this.origins = Arrays.stream(origins.replace("[", "")
                         .replace("]", "")
                         .replace("\"", "")
@@ -104,11 +110,13 @@ class RealtimeConfig implements WebSocketConfigurer {
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
         handshake.setSupportedProtocols("bearer");
-        var registration = registry.addHandler(handler, "/ws", "/ws/connect")
-                .setHandshakeHandler(handshake)
-                .addInterceptors(handshakeInterceptor);
-        if (origins.length > 0) {
-            registration.setAllowedOrigins(origins);
-        }
+        // The origin check is Spring's (same origin, or one of the CORS origins), wrapped so that a refusal
+        // is problem+json; the check the registration always adds last is told to let everything through.
+        registry.addHandler(handler, "/ws", "/ws/connect")
+                .setHandshakeHandler(new HandshakeProblems(handshake, json))
+                .addInterceptors(
+                        handshakeInterceptor,
+                        HandshakeProblems.answering(new OriginHandshakeInterceptor(List.of(origins)), json))
+                .setAllowedOriginPatterns("*");
     }
 }

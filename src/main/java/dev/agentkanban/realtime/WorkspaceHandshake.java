@@ -3,7 +3,9 @@ package dev.agentkanban.realtime;
 import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.CallerAccess;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Ids;
+import dev.agentkanban.platform.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Captures who connects and in which workspace. The identity filter has already authenticated the
@@ -22,7 +25,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * the {@code X-Workspace-Id} header, else the caller's default one. A workspace the caller is not a
  * member of is not refused here but right after the handshake, with an {@code error} message and a
  * close reason (a browser sees neither on a refused handshake). Also reads seed 002's
- * {@code /ws/connect} parameters {@code client_id} and {@code board_id} (and {@code last_event_id}).
+ * {@code /ws/connect} parameters {@code client_id} and {@code board_id} (and {@code last_event_id}); one
+ * that is not an id refuses the handshake with a 422 problem naming it.
  */
 @Component
 class WorkspaceHandshake implements HandshakeInterceptor {
@@ -35,9 +39,11 @@ class WorkspaceHandshake implements HandshakeInterceptor {
     static final String LAST_EVENT_ID = "kanban.last_event_id";
 
     private final CallerAccess access;
+    private final JsonMapper json;
 
-    WorkspaceHandshake(CallerAccess access) {
+    WorkspaceHandshake(CallerAccess access, JsonMapper json) {
         this.access = access;
+        this.json = json;
     }
 
     @Override
@@ -61,7 +67,11 @@ class WorkspaceHandshake implements HandshakeInterceptor {
             if (value != null && !value.isBlank()) {
                 Long id = Ids.parse(value.trim());
                 if (id == null) {
-                    response.setStatusCode(HttpStatus.BAD_REQUEST);
+                    // as the REST API answers a query parameter of the wrong kind: 422 naming it
+                    HandshakeProblems.write(
+                            json,
+                            response,
+                            Problems.of(ApiException.invalid(p[0], "must be a non-negative integer id")));
                     return false;
                 }
                 attributes.put(p[1], id);

@@ -255,6 +255,91 @@ class LiveBoardTest extends ApiTest {
         }
     }
 
+    /**
+     * A cursor beyond the feed's end (made up, or kept from before a restore) used to be taken at its
+     * word: the socket answered {@code subscribed} and then held back every live event up to it.
+     */
+    @Test
+    void aCursorBeyondTheFeedsEndIsToldAndTheSubscriptionFollowsLiveFromTheEnd() throws Exception {
+        long board = fixtures.board("Beyond the end")[0];
+        long end = feedEnd();
+        try (LiveClient client = LiveClient.connect(port, "/ws", token)) {
+            client.expect("connected");
+            client.send(
+                    "{\"type\":\"subscribe_board\",\"board_id\":" + board + ",\"last_event_id\":" + (end + 3) + "}");
+            JsonNode subscribed = client.expect("subscribed");
+            JsonNode error = client.expect("error");
+            assertThat(error.get("code").asString()).isEqualTo("cursor_expired");
+            assertThat(error.get("board_id").asLong()).isEqualTo(board);
+            assertThat(error.get("cursor").asLong())
+                    .isEqualTo(subscribed.get("cursor").asLong())
+                    .isLessThanOrEqualTo(end);
+            assertThat(error.get("message").asString()).contains("beyond the feed's end");
+
+            fixtures.task(board, "within the made-up cursor");
+            assertThat(title(client.expectEvent("task_created"))).isEqualTo("within the made-up cursor");
+        }
+    }
+
+    @Test
+    void theSeedConnectFormWithACursorBeyondTheEndIsToldAndFollowsLive() throws Exception {
+        long board = fixtures.board("Seed beyond")[0];
+        try (LiveClient client = LiveClient.connect(
+                port, "/ws/connect?client_id=c&board_id=" + board + "&last_event_id=999999999&token=" + token, null)) {
+            client.expect("connected");
+            long cursor = client.expect("subscribed").get("cursor").asLong();
+            JsonNode error = client.expect("error");
+            assertThat(error.get("code").asString()).isEqualTo("cursor_expired");
+            assertThat(error.get("cursor").asLong()).isEqualTo(cursor);
+
+            fixtures.task(board, "heard after all");
+            assertThat(title(client.expectEvent("task_created"))).isEqualTo("heard after all");
+        }
+    }
+
+    /**
+     * The end is the highest id drawn from the outbox sequence, committed or not, read from the database as
+     * the change feed reads it: a cursor at it is valid even while the event that drew it is uncommitted
+     * (the horizon is below it), one past it is not.
+     */
+    @Test
+    void aCursorAtTheEndIsValidEvenWhileItsEventIsUncommitted() throws Exception {
+        long board = fixtures.board("At the end")[0];
+        TestDatabase db = TestDatabase.get();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl, db.username, db.password);
+                LiveClient client = LiveClient.connect(port, "/ws", token)) {
+            client.expect("connected");
+            c.setAutoCommit(false);
+            long drawn;
+            try (PreparedStatement s = c.prepareStatement("""
+                    insert into outbox_events (workspace_id, board_id, type, actor, payload)
+                    values (?, ?, 'task_created', 'ghost', '{"task": {"title": "still running"}}') returning id
+                    """)) {
+                s.setLong(1, defaultWorkspace);
+                s.setLong(2, board);
+                try (var rows = s.executeQuery()) {
+                    rows.next();
+                    drawn = rows.getLong(1);
+                }
+            }
+            client.send("{\"type\":\"subscribe_board\",\"board_id\":" + board + ",\"last_event_id\":" + drawn + "}");
+            assertThat(client.expect("subscribed").get("cursor").asLong()).isLessThan(drawn);
+            client.send("{\"type\":\"ping\"}");
+            client.expect("pong"); // no error came before it
+
+            client.send(
+                    "{\"type\":\"subscribe_board\",\"board_id\":" + board + ",\"last_event_id\":" + (drawn + 1) + "}");
+            client.expect("subscribed");
+            assertThat(client.expect("error").get("code").asString()).isEqualTo("cursor_expired");
+            c.rollback();
+        }
+    }
+
+    /** The change feed's end now ({@code after=latest}). */
+    private long feedEnd() {
+        return http.get("/api/v1/events?after=latest").json().get("next_cursor").asLong();
+    }
+
     /** Tomcat's own per-connection buffer size, as it read it when its WebSocket classes initialised. */
     @Test
     void tomcatsWebSocketBuffersAreTheSmallOnes() throws Exception {

@@ -47,24 +47,43 @@ class WebBoardSocketTest extends MemberPageTest {
         browser.js("window.__sockets[" + index + "].push(" + json + ")");
     }
 
+    /**
+     * Where made-up event ids start: beyond every real one (the board's own load reports the outbox's end,
+     * and the page resumes from the highest id it knows).
+     */
+    long madeUpIds() {
+        return jdbc.sql("select coalesce(max(id), 0) + 1000 from outbox_events")
+                .query(Long.class)
+                .single();
+    }
+
+    /** Opens the board; its first socket connects, the page subscribes, and the socket answers {@code cursor}. */
+    void goLive(long board, long cursor) {
+        browser.openBoard(board, null);
+        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 1);
+        push(0, "{type: 'connected', workspace_id: " + defaultWorkspace + ", username: 'alice'}");
+        browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 1);
+        push(0, "{type: 'subscribed', board_id: " + board + ", cursor: " + cursor + "}");
+        browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+    }
+
+    /** Drops the first socket; answers what the page sends first on the second once it is connected. */
+    Object dropAndReconnect() {
+        browser.js("window.__sockets[0].drop()");
+        browser.until(d -> !"live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 2);
+        push(1, "{type: 'connected', workspace_id: " + defaultWorkspace + "}");
+        browser.until(d -> ((Number) socket(1, "sent.length")).intValue() == 1);
+        return socket(1, "sent[0]");
+    }
+
     @Test
     void subscribesAppliesEventsAnswersHeartbeatsAndResumesFromTheLastEventAfterADrop() {
         long[] b = fx.board("Socket");
-        // the events pushed below are made up: their ids lie beyond every real one (the board's own
-        // load reports the outbox's end, and the page resumes from the highest id it knows)
-        long e = jdbc.sql("select coalesce(max(id), 0) + 1000 from outbox_events")
-                .query(Long.class)
-                .single();
-        browser.openBoard(b[0], null);
-        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 1);
+        long e = madeUpIds();
+        goLive(b[0], e + 41);
         assertThat((String) socket(0, "url")).contains("/ws?token=");
-
-        push(0, "{type: 'connected', workspace_id: " + defaultWorkspace + ", username: 'alice'}");
-        browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 1);
         assertThat(socket(0, "sent[0]")).isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0]));
-
-        push(0, "{type: 'subscribed', board_id: " + b[0] + ", cursor: " + (e + 41) + "}");
-        browser.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
 
         long id = fx.task(b[0], "made elsewhere", "column_id", b[2]);
         String task = alice.get("/api/v1/tasks/" + id).body();
@@ -89,13 +108,35 @@ class WebBoardSocketTest extends MemberPageTest {
         assertThat(socket(0, "sent[1]")).isEqualTo(Map.of("type", "heartbeat_response"));
         assertThat(browser.titles("To Do")).containsExactly("made elsewhere");
 
-        browser.js("window.__sockets[0].drop()");
-        browser.until(d -> !"live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
-        browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 2);
-        push(1, "{type: 'connected', workspace_id: " + defaultWorkspace + "}");
-        browser.until(d -> ((Number) socket(1, "sent.length")).intValue() == 1);
-        assertThat(socket(1, "sent[0]"))
+        assertThat(dropAndReconnect())
                 .isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", e + 42));
+    }
+
+    /**
+     * A cursor the server cannot resume from (here one beyond the feed's end, as after a restore) comes back
+     * as {@code error cursor_expired} with the subscription's own cursor: the page takes that cursor and
+     * reloads the board. Keeping its own would drop every live event up to it as already applied.
+     */
+    @Test
+    void aCursorTheServerCannotResumeFromIsReplacedByTheSubscriptionsAndTheBoardReloaded() {
+        long[] b = fx.board("Restored");
+        long e = madeUpIds();
+        goLive(b[0], e + 41);
+        assertThat(dropAndReconnect())
+                .isEqualTo(Map.of("type", "subscribe_board", "board_id", b[0], "last_event_id", e + 41));
+
+        fx.task(b[0], "seen by the reload", "column_id", b[2]);
+        push(1, "{type: 'subscribed', board_id: " + b[0] + ", cursor: " + e + "}");
+        push(1, "{type: 'error', code: 'cursor_expired', board_id: " + b[0] + ", cursor: " + e + "}");
+        browser.waitForTitles("To Do", List.of("seen by the reload"));
+
+        long id = fx.task(b[0], "pushed live", "column_id", b[2]);
+        String task = alice.get("/api/v1/tasks/" + id).body();
+        push(
+                1,
+                "{event: 'task_created', board_id: " + b[0] + ", event_id: " + (e + 1)
+                        + ", timestamp: new Date().toISOString(), actor: 'carol', data: {task: " + task + "}}");
+        browser.waitForTitles("To Do", List.of("seen by the reload", "pushed live"));
     }
 
     @Test
