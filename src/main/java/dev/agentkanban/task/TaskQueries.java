@@ -532,7 +532,15 @@ public class TaskQueries {
             p.put("parentId", f.parentId());
         }
         if (f.q() != null && !f.q().isBlank()) {
-            w.append(" and t.search @@ websearch_to_tsquery('english', :q)");
+            String prefixes = prefixQuery(f.q());
+            if (prefixes.isEmpty()) {
+                w.append(" and t.search @@ websearch_to_tsquery('english', :q)");
+            } else {
+                // the words as typed (phrases, "or", -word), or every word as the start of one
+                w.append(" and (t.search @@ websearch_to_tsquery('english', :q)"
+                        + " or t.search @@ to_tsquery('english', :qPrefixes))");
+                p.put("qPrefixes", prefixes);
+            }
             p.put("q", f.q());
         }
         if (f.fields().size() > FieldCondition.MAX_CONDITIONS) {
@@ -638,5 +646,53 @@ public class TaskQueries {
 
     private static long ws() {
         return CurrentRequest.get().workspaceId();
+    }
+
+    /** At most this many words of {@code q} are matched as word starts. */
+    static final int MAX_PREFIX_WORDS = 16;
+
+    /**
+     * {@code q}'s words (runs of letters, marks and digits; no regular expression) each as the start of a
+     * word, all of them required, as a {@code to_tsquery} text: {@code "sear  zebra"} gives
+     * {@code 'sear':* & 'zebra':*}, so {@code q=sear} finds "searchable". Nothing else of {@code q} reaches
+     * the query syntax. Empty when {@code q} has no word, or uses the search syntax (a quoted phrase, a
+     * {@code -word} to leave out, {@code or}), which word starts would widen.
+     */
+    static String prefixQuery(String q) {
+        StringBuilder query = new StringBuilder();
+        int words = 0;
+        int i = 0;
+        while (i < q.length()) {
+            int c = q.codePointAt(i);
+            if (!wordChar(c)) {
+                if (c == '"' || (c == '-' && (i == 0 || Character.isWhitespace(q.codePointBefore(i))))) {
+                    return "";
+                }
+                i += Character.charCount(c);
+                continue;
+            }
+            int start = i;
+            while (i < q.length() && wordChar(q.codePointAt(i))) {
+                i += Character.charCount(q.codePointAt(i));
+            }
+            if (i - start == 2 && q.regionMatches(true, start, "or", 0, 2)) {
+                return "";
+            }
+            if (words < MAX_PREFIX_WORDS) {
+                query.append(words++ == 0 ? "" : " & ")
+                        .append('\'')
+                        .append(q, start, i)
+                        .append("':*");
+            }
+        }
+        return query.toString();
+    }
+
+    private static boolean wordChar(int c) {
+        return Character.isLetterOrDigit(c)
+                || switch (Character.getType(c)) {
+                    case Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK -> true;
+                    default -> false;
+                };
     }
 }

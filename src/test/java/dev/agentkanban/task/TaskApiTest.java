@@ -477,6 +477,15 @@ class TaskApiTest extends ApiTest {
         assertThat(ids(base + "&due_after=2100-01-01T00:00:00Z")).containsExactly(y);
         assertThat(ids(base + "&q=session")).containsExactly(x);
         assertThat(ids(base + "&q=release%20notes")).containsExactly(y);
+        // words are also the starts of words, unless the search syntax is used
+        assertThat(ids(base + "&q=sess")).containsExactly(x);
+        assertThat(ids(base + "&q=Rele%20NOT")).containsExactly(y);
+        assertThat(ids(base + "&q=%22release%20notes%22")).containsExactly(y);
+        assertThat(ids(base + "&q=%22rele%20not%22")).isEmpty();
+        assertThat(ids(base + "&q=-session")).containsExactlyInAnyOrder(y, z);
+        assertThat(ids(base + "&q=refac%20or%20sess")).isEmpty(); // "or": the words as typed
+        assertThat(ids(base + "&q=billing%20or%20session")).containsExactlyInAnyOrder(x, z);
+        assertThat(ids(base + "&q=a')%20or%20('1")).isEmpty();
         assertThat(ids(base + "&column_id=" + b[4])).containsExactly(z);
         assertThat(ids(base + "&sort=-priority")).first().isIn(x, z);
         assertThat(ids(base + "&sort=title")).containsExactly(x, z, y);
