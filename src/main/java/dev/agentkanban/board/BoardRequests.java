@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the board API. */
 public final class BoardRequests {
@@ -14,17 +15,20 @@ public final class BoardRequests {
     private BoardRequests() {}
 
     public record CreateBoard(
-            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            @NotBlank @CodePointLength(max = 200, message = "must be at most 200 characters")
             String name,
 
-            @Size(max = 10000) String description,
+            @CodePointLength(max = 10000, message = "must be at most 10000 characters")
+            String description,
+
             @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {}
 
     public record UpdateBoard(
-            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            @NotBlank @CodePointLength(max = 200, message = "must be at most 200 characters")
             String name,
 
-            @Size(max = 10000) String description) {}
+            @CodePointLength(max = 10000, message = "must be at most 10000 characters")
+            String description) {}
 
     /**
      * A column as the client wants it; {@code id} names an existing column in a full replacement. A
@@ -33,7 +37,10 @@ public final class BoardRequests {
      */
     public record ColumnSpec(
             Long id,
-            @NotBlank @Size(max = 100) String name,
+
+            @NotBlank @CodePointLength(max = 100, message = "must be at most 100 characters")
+            String name,
+
             ColumnKind kind,
             @Min(1) Integer wipLimit) {
 
@@ -60,13 +67,17 @@ public final class BoardRequests {
     }
 
     public record AddColumn(
-            @NotBlank @Size(max = 100) String name,
+            @NotBlank @CodePointLength(max = 100, message = "must be at most 100 characters")
+            String name,
+
             ColumnKind kind,
             @Min(1) Integer wipLimit,
             @Min(0) Integer position) {}
 
     public record UpdateColumn(
-            @NotBlank @Size(max = 100) String name,
+            @NotBlank @CodePointLength(max = 100, message = "must be at most 100 characters")
+            String name,
+
             ColumnKind kind,
             @Min(1) Integer wipLimit,
             @Min(0) Integer position) {}

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the custom field API. */
 public final class FieldRequests {
@@ -17,7 +18,9 @@ public final class FieldRequests {
 
     /** A new field of a board: a select field needs its options; {@code visible} shows it on the cards. */
     public record DefineField(
-            @NotBlank @Size(max = 60) String name,
+            @NotBlank @CodePointLength(max = 60, message = "must be at most 60 characters")
+            String name,
+
             @NotNull FieldType type,
             @Size(max = 100) List<@NotBlank @Size(max = 100) String> options,
             Boolean visible,
@@ -25,7 +28,8 @@ public final class FieldRequests {
 
     /** The changeable parts of a field (PATCH: those sent); its type cannot change. */
     public record ChangeField(
-            @Size(min = 1, max = 60) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+            @CodePointLength(min = 1, max = 60, message = "must be 1 to 60 characters")
+            @Pattern(regexp = NOT_BLANK, message = "must not be blank")
             String name,
 
             FieldType type,

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the identity API. */
 final class IdentityRequests {
@@ -48,13 +49,13 @@ final class IdentityRequests {
             @Min(1) @Max(3650) Integer expiresInDays) {}
 
     record CreateWorkspace(
-            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            @NotBlank @CodePointLength(max = 200, message = "must be at most 200 characters")
             String name,
 
             @Size(max = 63) String slug) {}
 
     record RenameWorkspace(
-            @NotBlank @Size(max = 200, message = "must be at most 200 characters")
+            @NotBlank @CodePointLength(max = 200, message = "must be at most 200 characters")
             String name) {}
 
     record PutMember(

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the tag API. */
 public final class TagRequests {
@@ -15,24 +16,38 @@ public final class TagRequests {
     private TagRequests() {}
 
     public record CreateTag(
-            @NotBlank @Size(max = Tags.MAX_NAME) String name,
+            @NotBlank
+            @CodePointLength(max = Tags.MAX_NAME, message = "a tag name has at most " + Tags.MAX_NAME + " characters")
+            String name,
 
             @Pattern(regexp = COLOR, message = COLOR_MESSAGE)
             String color) {}
 
     /** A partial update: absent fields stay as they are. */
     public record UpdateTag(
-            @Size(max = Tags.MAX_NAME) String name,
+            @CodePointLength(max = Tags.MAX_NAME, message = "a tag name has at most " + Tags.MAX_NAME + " characters")
+            String name,
 
             @Pattern(regexp = COLOR, message = COLOR_MESSAGE)
             String color) {}
 
     /** Attaches one tag, named by id or by name (a name not yet known creates the tag). */
     public record AttachTag(
-            Long tagId, @Size(max = Tags.MAX_NAME) String name) {}
+            Long tagId,
+
+            @CodePointLength(max = Tags.MAX_NAME, message = "a tag name has at most " + Tags.MAX_NAME + " characters")
+            String name) {}
 
     /** The exact tag set of a task, by ids or by names. */
     public record SetTags(
             @Size(max = Tags.MAX_PER_TASK) List<@NotNull Long> tagIds,
-            @Size(max = Tags.MAX_PER_TASK) List<@NotNull @Size(max = Tags.MAX_NAME) String> names) {}
+
+            @Size(max = Tags.MAX_PER_TASK)
+            List<
+                            @NotNull
+                            @CodePointLength(
+                                    max = Tags.MAX_NAME,
+                                    message = "a tag name has at most " + Tags.MAX_NAME + " characters")
+                            String>
+                    names) {}
 }

@@ -15,6 +15,23 @@ import tools.jackson.databind.JsonNode;
 class BoardApiTest extends ApiTest {
 
     @Test
+    void namesAreMeasuredInCharactersNotInUtf16Units() {
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        Response fits = http.post("/api/v1/boards", obj("name", emoji.repeat(200)));
+        assertThat(fits.status()).as(fits.body()).isEqualTo(201);
+        Response tooLong = http.post("/api/v1/boards", obj("name", emoji.repeat(201)));
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(tooLong.body()).contains("must be at most 200 characters");
+        Response column = http.post("/api/v1/boards/" + fits.id() + "/columns", obj("name", emoji.repeat(100)));
+        assertThat(column.status()).as(column.body()).isEqualTo(201);
+        Response tag = http.post("/api/v1/tags", obj("name", emoji.repeat(50)));
+        assertThat(tag.status()).as(tag.body()).isEqualTo(201);
+        assertThat(http.post("/api/v1/tags", obj("name", "x" + emoji.repeat(50)))
+                        .status())
+                .isEqualTo(422);
+    }
+
+    @Test
     void creatingABoardWithoutColumnsGivesTheDefaultColumns() {
         Response r = http.post("/api/v1/boards", obj("name", "Roadmap"));
         assertThat(r.status()).isEqualTo(201);
