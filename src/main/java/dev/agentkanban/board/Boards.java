@@ -16,6 +16,7 @@ import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -473,9 +474,7 @@ public class Boards {
     }
 
     private static void checkVersion(Board board, Long expected) {
-        if (expected != null && expected != board.version()) {
-            throw ApiException.staleVersion(expected, board.version());
-        }
+        Versions.check(expected, board.version());
     }
 
     private static ColumnKind kindOf(ColumnKind given, String name) {

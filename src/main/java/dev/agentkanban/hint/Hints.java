@@ -12,6 +12,7 @@ import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.tag.Tags;
 import dev.agentkanban.task.Checklists;
@@ -278,9 +279,7 @@ public class Hints {
     private void requireVersion(long taskId, Long expectedVersion) {
         taskRefs.lock(taskId);
         long version = queries.get(taskId).version();
-        if (expectedVersion != null && expectedVersion != version) {
-            throw ApiException.staleVersion(expectedVersion, version);
-        }
+        Versions.check(expectedVersion, version);
     }
 
     private void announce(TaskRef task, Hint hint, String change, String action) {

@@ -12,6 +12,7 @@ import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.rule.RuleDefinition.FieldRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,9 +95,7 @@ public class Rules {
         return tx.write(() -> {
             Board board = boards.require(boardId);
             Rule current = repo.find(ws, boardId, id, true).orElseThrow(() -> ApiException.notFound("rule", id));
-            if (expectedVersion != null && expectedVersion != current.version()) {
-                throw ApiException.staleVersion(expectedVersion, current.version());
-            }
+            Versions.check(expectedVersion, current.version());
             String name = body.has("name") ? name(body.get("name")) : current.name();
             boolean enabled = enabled(body.get("enabled"), current.enabled());
             RuleDefinition d = RuleDefinition.parse(
@@ -116,9 +115,7 @@ public class Rules {
         tx.write(() -> {
             boards.require(boardId);
             Rule current = repo.find(ws, boardId, id, true).orElseThrow(() -> ApiException.notFound("rule", id));
-            if (expectedVersion != null && expectedVersion != current.version()) {
-                throw ApiException.staleVersion(expectedVersion, current.version());
-            }
+            Versions.check(expectedVersion, current.version());
             repo.delete(ws, id);
         });
     }

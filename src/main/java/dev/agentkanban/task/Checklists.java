@@ -6,6 +6,7 @@ import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.task.TaskRequests.AddChecklistItem;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveChecklistItem;
@@ -183,9 +184,7 @@ public class Checklists {
 
     private Task lock(long taskId, Long expectedVersion) {
         Task t = tasksRepo.find(ws(), taskId, true).orElseThrow(() -> trash.notOnBoard(taskId));
-        if (expectedVersion != null && expectedVersion != t.version()) {
-            throw ApiException.staleVersion(expectedVersion, t.version());
-        }
+        Versions.check(expectedVersion, t.version());
         t.requireNotClaimedByAnother(CurrentRequest.get().actor(), java.time.Instant.now());
         return t;
     }

@@ -5,6 +5,7 @@ import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -119,9 +120,7 @@ public class TaskAssignees {
         return tx.write(() -> {
             Task t = repo.find(CurrentRequest.get().workspaceId(), taskId, true)
                     .orElseThrow(() -> trash.notOnBoard(taskId));
-            if (expectedVersion != null && expectedVersion != t.version()) {
-                throw ApiException.staleVersion(expectedVersion, t.version());
-            }
+            Versions.check(expectedVersion, t.version());
             t.requireNotClaimedByAnother(CurrentRequest.get().actor(), Instant.now());
             List<Long> current = assignees(t).stream().map(Assignee::userId).toList();
             List<Long> wanted = List.copyOf(new LinkedHashSet<>(change.apply(current)));

@@ -15,6 +15,7 @@ import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.StoredJson;
 import dev.agentkanban.platform.Transactions;
+import dev.agentkanban.platform.Versions;
 import dev.agentkanban.task.TaskRequests.ClaimNextTask;
 import dev.agentkanban.task.TaskRequests.CreateTask;
 import dev.agentkanban.task.TaskRequests.MoveTask;
@@ -965,9 +966,7 @@ public class Tasks {
     }
 
     private static Task checkedVersion(Task t, Long expectedVersion) {
-        if (expectedVersion != null && expectedVersion != t.version()) {
-            throw ApiException.staleVersion(expectedVersion, t.version());
-        }
+        Versions.check(expectedVersion, t.version());
         return t;
     }
 
