@@ -465,8 +465,9 @@ public class Boards {
         Set<String> names = new HashSet<>();
         for (ColumnSpec s : specs) {
             if (s != null && s.name() != null && !names.add(s.name().trim().toLowerCase(java.util.Locale.ROOT))) {
-                throw ApiException.invalid(
-                        "columns",
+                // the same answer as a name that clashes with a column the board has: a duplicate (SPEC §4)
+                throw ApiException.conflict(
+                        "duplicate",
                         "column names must be unique, ignoring case; '"
                                 + s.name().trim() + "' repeats");
             }

@@ -119,6 +119,8 @@ final class RouteRules {
                 "GET /api/v1/boards/{boardId}/activity",
                 "GET /api/v1/history/stats",
                 "GET /api/v1/stats",
+                "GET /api/v1/boards/{boardId}/statistics",
+                "GET /api/v1/statistics/boards/{boardId}/statistics",
                 "GET /api/v1/stats/time-in-column",
                 "GET /api/v1/tasks/{taskId}/hints",
                 "GET /api/v1/hints/{id}",

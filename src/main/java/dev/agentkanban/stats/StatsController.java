@@ -2,12 +2,13 @@ package dev.agentkanban.stats;
 
 import dev.agentkanban.platform.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
-@RequestMapping("/api/v1/stats")
+@RequestMapping("/api/v1")
 class StatsController {
 
     private final BoardStats stats;
@@ -16,12 +17,18 @@ class StatsController {
         this.stats = stats;
     }
 
-    @GetMapping
+    @GetMapping("/stats")
     BoardStatistics board(@RequestParam(name = "board_id", required = false) Long boardId) {
         return stats.board(required(boardId));
     }
 
-    @GetMapping("/time-in-column")
+    /** The same figures by the board's path, and by seed 002's path for them. */
+    @GetMapping({"/boards/{boardId}/statistics", "/statistics/boards/{boardId}/statistics"})
+    BoardStatistics boardByPath(@PathVariable long boardId) {
+        return stats.board(boardId);
+    }
+
+    @GetMapping("/stats/time-in-column")
     TimeInColumn timeInColumn(@RequestParam(name = "board_id", required = false) Long boardId) {
         return stats.timeInColumn(required(boardId));
     }

@@ -53,10 +53,21 @@ class BoardApiTest extends ApiTest {
     /** Column names are unique per board ignoring case, as a column is found by name ignoring case. */
     @Test
     void columnNamesAreUniqueIgnoringCase() {
-        assertThat(http.post("/api/v1/boards", obj("name", "Twins", "columns", List.of("A", "a")))
-                        .status())
-                .isEqualTo(422);
+        Response twins = http.post("/api/v1/boards", obj("name", "Twins", "columns", List.of("A", "a")));
+        assertThat(twins.status())
+                .as("a duplicate within the request is a duplicate too")
+                .isEqualTo(409);
+        assertThat(twins.json().get("type").asString()).endsWith("/duplicate");
         long board = http.post("/api/v1/boards", obj("name", "Case")).id();
+        JsonNode before = http.get("/api/v1/boards/" + board + "/columns").json();
+        List<Object> renamedTwice = List.of(
+                obj("id", before.get(0).get("id").asLong(), "name", "Same"),
+                obj("id", before.get(1).get("id").asLong(), "name", "SAME"),
+                obj("id", before.get(2).get("id").asLong(), "name", "In Progress"),
+                obj("id", before.get(3).get("id").asLong(), "name", "Done"));
+        Response put = http.put("/api/v1/boards/" + board + "/columns", obj("columns", renamedTwice));
+        assertThat(put.status()).as(put.body()).isEqualTo(409);
+        assertThat(put.json().get("type").asString()).endsWith("/duplicate");
         Response added = http.post("/api/v1/boards/" + board + "/columns", obj("name", "to do"));
         assertThat(added.status()).as(added.body()).isEqualTo(409);
         long doing = http.get("/api/v1/boards/" + board + "/columns")

@@ -48,6 +48,13 @@ class StatsApiTest extends ApiTest {
         assertPriorities(cols.get(1), 0, 1, 1, 0);
         assertPriorities(cols.get(2), 0, 0, 2, 0);
         assertPriorities(cols.get(3), 1, 1, 0, 0);
+        for (String alias : List.of(
+                "/api/v1/boards/" + b.id + "/statistics", "/api/v1/statistics/boards/" + b.id + "/statistics")) {
+            Response same = http.get(alias);
+            assertThat(same.status()).as(alias).isEqualTo(200);
+            assertThat(same.json().get("columns")).as(alias).isEqualTo(cols);
+            assertThat(same.json().get("total").asLong()).isEqualTo(9);
+        }
         assertThat(cols.get(2).get("column_id").asLong()).isEqualTo(b.col(2));
         assertThat(cols.get(2).get("position").asInt()).isEqualTo(2);
         JsonNode status = s.get("by_status");
@@ -142,6 +149,11 @@ class StatsApiTest extends ApiTest {
         assertThat(r.header("Content-Type"))
                 .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(http.get("/api/v1/stats/time-in-column?board_id=" + foreign).status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/boards/" + foreign + "/statistics").status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/statistics/boards/" + foreign + "/statistics")
+                        .status())
                 .isEqualTo(404);
     }
 
