@@ -230,7 +230,11 @@ export class LiveUpdates {
       if (!this.subscribed) this.setStatus('polling');
     } catch (e) {
       if (!this.subscribed) this.setStatus('offline');
-      if (e && e.status === 410) this.lastEventId = null; // the cursor expired: the next round reloads
+      // the cursor expired (410) or the feed does not know it (422 on after: the database was restored
+      // from an older backup, say): the next round starts again from the feed's end and a reload
+      if (e && (e.status === 410 || (e.status === 422 && e.problem?.errors?.some((f) => f.field === 'after')))) {
+        this.lastEventId = null;
+      }
       const wait = e && e.status === 429 ? Number(e.retryAfter || e.problem?.retry_after || 0) * 1000 : 0;
       this.pollDelay = Math.min(POLL_MAX_MS, this.pollDelay * 2);
       next = Math.max(this.pollDelay, wait);

@@ -64,6 +64,21 @@ class WebBoardConnectionTest extends ApiTest {
             window.WebSocket = CountedSocket;
             """;
 
+    /**
+     * Makes the first {@code after=latest} answer of the page carry a cursor far beyond the feed's end, as
+     * a cursor kept from before the database was restored from an older backup would be.
+     */
+    static final String FUTURE_CURSOR = """
+            window.__futureCursor = true;
+            const fetchBefore = window.fetch;
+            window.fetch = (url, opts) => fetchBefore(url, opts).then((res) => {
+              if (!window.__futureCursor || !String(url).includes('after=latest')) return res;
+              window.__futureCursor = false;
+              return res.json().then((page) => new Response(JSON.stringify({ ...page, next_cursor: 1000000000000 }),
+                { status: res.status, headers: res.headers }));
+            });
+            """;
+
     Browser browser;
     TaskFixtures fx;
 
@@ -168,6 +183,34 @@ class WebBoardConnectionTest extends ApiTest {
         } finally {
             browser.driver()
                     .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+        }
+    }
+
+    /** A cursor the feed does not know (422) is dropped: the page starts again from the feed's end and a reload. */
+    @Test
+    void aCursorBeyondTheFeedsEndMakesThePageReloadInsteadOfAskingWithItForever() {
+        long[] b = fx.board("Restored");
+        Object counting = browser.driver()
+                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNTING))
+                .get("identifier");
+        Object future = browser.driver()
+                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FUTURE_CURSOR))
+                .get("identifier");
+        try {
+            browser.openBoard(b[0], null);
+            browser.until(Duration.ofSeconds(30), d -> count("after=1000000000000", 0, 1e9) >= 1);
+            fx.task(b[0], "made after the restore", "column_id", b[2]);
+            // the page's back-off after the refused round is 10 s; then it takes the feed's end and reloads
+            browser.until(Duration.ofSeconds(60), d -> browser.titles("To Do").contains("made after the restore"));
+            assertThat(count("after=latest", 0, 1e9)).isGreaterThanOrEqualTo(2);
+            assertThat(count("after=1000000000000", 0, 1e9))
+                    .as("the unknown cursor is not asked with again")
+                    .isEqualTo(1);
+        } finally {
+            browser.driver()
+                    .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", future));
+            browser.driver()
+                    .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", counting));
         }
     }
 
