@@ -130,9 +130,7 @@ class WebBoardConnectionTest extends ApiTest {
     @Test
     void withTheSocketBlockedThePageFollowsTheChangeFeedWellUnderTheRateLimit() {
         long[] b = fx.board("Fallback");
-        Object script = browser.driver()
-                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNTING))
-                .get("identifier");
+        Object script = onEveryPage(COUNTING);
         try {
             browser.openBoard(b[0], null);
             // once the page follows the feed (it has its cursor), a change is made through the API
@@ -181,8 +179,7 @@ class WebBoardConnectionTest extends ApiTest {
                     .as("feed requests while the socket is open")
                     .isZero();
         } finally {
-            browser.driver()
-                    .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+            notOnNewPages(script);
         }
     }
 
@@ -190,12 +187,8 @@ class WebBoardConnectionTest extends ApiTest {
     @Test
     void aCursorBeyondTheFeedsEndMakesThePageReloadInsteadOfAskingWithItForever() {
         long[] b = fx.board("Restored");
-        Object counting = browser.driver()
-                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNTING))
-                .get("identifier");
-        Object future = browser.driver()
-                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FUTURE_CURSOR))
-                .get("identifier");
+        Object counting = onEveryPage(COUNTING);
+        Object future = onEveryPage(FUTURE_CURSOR);
         try {
             browser.openBoard(b[0], null);
             browser.until(Duration.ofSeconds(30), d -> count("after=1000000000000", 0, 1e9) >= 1);
@@ -207,11 +200,20 @@ class WebBoardConnectionTest extends ApiTest {
                     .as("the unknown cursor is not asked with again")
                     .isEqualTo(1);
         } finally {
-            browser.driver()
-                    .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", future));
-            browser.driver()
-                    .executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", counting));
+            notOnNewPages(future);
+            notOnNewPages(counting);
         }
+    }
+
+    /** Runs this script first on every page the browser opens from now on; answers its identifier. */
+    private Object onEveryPage(String source) {
+        return browser.driver()
+                .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source))
+                .get("identifier");
+    }
+
+    private void notOnNewPages(Object script) {
+        browser.driver().executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
     }
 
     private double pageTime() {
