@@ -6,6 +6,7 @@ import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ServiceInfo;
+import dev.agentkanban.platform.StoredJson;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -108,6 +109,10 @@ class McpEndpoint {
             return CurrentRequest.runAs(ctx, () -> {
                 if (!ToolCatalog.readOnly(tool)) {
                     Roles.require(Role.AGENT);
+                }
+                // a NUL or a lone surrogate is refused naming the argument, as REST names the field
+                if (call.arguments() != null) {
+                    call.arguments().forEach(StoredJson::check);
                 }
                 Object result = tools.call(tool.name(), new ToolArguments(call.arguments()));
                 return success(json, result);

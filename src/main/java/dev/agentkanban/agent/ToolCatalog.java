@@ -268,7 +268,8 @@ final class ToolCatalog {
                 Takes the next task to work on: atomically picks the board's most urgent (urgent > high >
                 medium > low), then oldest, task that nobody holds, and claims it for you as a lease (default
                 15 minutes, or lease_seconds). Candidates are pending tasks, and in-progress tasks whose
-                previous claim expired. claim_next_task skips blocked tasks (those waiting for an open
+                previous claim expired or was released; tasks assigned to someone else are left to them.
+                claim_next_task skips blocked tasks (those waiting for an open
                 blocker), and among equally urgent tasks prefers the one whose completion unblocks the most
                 others. Narrow it with column (id or name), priority, epic or tag. Two
                 agents calling this at the same time never get the same task. Returns {claimed: true, task}
@@ -279,7 +280,10 @@ final class ToolCatalog {
                         List.of("board"),
                         board(),
                         column(),
-                        enumeration("priority", "Only tasks of exactly this priority.", PRIORITIES),
+                        enumeration(
+                                "priority",
+                                "Only tasks of exactly this priority (critical is urgent).",
+                                PRIORITY_FILTER),
                         text("epic", "Only tasks of this epic (exact)."),
                         text("tag", "Only tasks carrying this tag (case-insensitive)."),
                         leaseSeconds())));

@@ -332,9 +332,13 @@ final class Task {
                     "task " + id + " is claimed by " + claimedBy + " until " + claimExpiresAt,
                     Map.of("claimed_by", claimedBy, "claim_expires_at", claimExpiresAt.toString()));
         }
+        // the claimant becomes the assignee unless someone else is assigned: a person's assignment is kept
+        // (a lapsed claimant's is not: the assignment was only the claim's)
+        if (content.assignee() == null || content.assignee().equals(claimedBy)) {
+            content = content.withAssignee(actor);
+        }
         claimedBy = actor;
         claimExpiresAt = until;
-        content = content.withAssignee(actor);
     }
 
     /** True when someone other than {@code actor} holds a claim whose lease ran out: the task is back in the pool. */
@@ -365,14 +369,25 @@ final class Task {
 
     /** Counts another occurrence of the same issue; a closed one comes back as pending. */
     void reportAgain() {
-        content = content.withOccurrenceCount(content.occurrenceCount() + 1);
+        countAgain();
         if (!status.isOpen()) {
             reopen();
         }
     }
 
+    /** Counts another occurrence of the same issue, leaving its status as it is. */
+    void countAgain() {
+        content = content.withOccurrenceCount(content.occurrenceCount() + 1);
+    }
+
+    /**
+     * Gives the claim back: the holder's own (also once its lease ran out and nobody took the task over,
+     * as {@link #renew} still counts it the holder's), or, for an admin, anyone's live one. The assignee
+     * the claim made goes with it; a person assigned before the claim stays.
+     */
     void release(String actor, boolean admin, Instant now) {
-        if (claimedBy == null || (claimExpiresAt != null && !claimExpiresAt.isAfter(now))) {
+        boolean lapsed = claimExpiresAt != null && !claimExpiresAt.isAfter(now);
+        if (claimedBy == null || (lapsed && !claimedBy.equals(actor))) {
             throw ApiException.conflict("not-claimed", "task " + id + " is not claimed");
         }
         if (!claimedBy.equals(actor) && !admin) {

@@ -196,16 +196,34 @@ class TaskRepository {
      * read (is there a claimable task at all, held or not).
      */
     Optional<Long> nextClaimable(
-            long ws, long boardId, Long columnId, Priority priority, String epic, String tag, boolean lock) {
+            long ws,
+            long boardId,
+            String actor,
+            Long columnId,
+            Priority priority,
+            String epic,
+            String tag,
+            boolean lock) {
+        // nobody holds it (or the holder's lease ran out), and nobody else is assigned to it (a lapsed
+        // holder's assignment was the claim's). In progress, it is a person's work unless an agent's claim
+        // on it lapsed, or was released after its last change of status (a claim given back): then it is
+        // back in the pool too
         StringBuilder sql = new StringBuilder("""
                 select t.id from tasks t
                 where t.workspace_id = :ws and t.board_id = :board and t.position is not null
-                  and (t.status = 'pending' or (t.status = 'in_progress' and t.claimed_by is not null))
                   and (t.claimed_by is null or t.claim_expires_at <= now())
+                  and (t.assignee is null or t.assignee = :actor or t.assignee = t.claimed_by)
+                  and (t.status = 'pending'
+                       or (t.status = 'in_progress'
+                           and (t.claimed_by is not null
+                                or (select h.action from task_history h
+                                    where h.task_id = t.id and h.field in ('claimed_by', 'status')
+                                    order by h.id desc limit 1) = 'released')))
                 """);
         Map<String, Object> params = new java.util.HashMap<>();
         params.put("ws", ws);
         params.put("board", boardId);
+        params.put("actor", actor);
         if (columnId != null) {
             sql.append(" and t.column_id = :column");
             params.put("column", columnId);

@@ -22,6 +22,7 @@ import dev.agentkanban.task.TaskRequests.MoveTask;
 import dev.agentkanban.task.TaskRequests.ReportIssue;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -520,6 +521,7 @@ public class Tasks {
         return repo.nextClaimable(
                 ctx.workspaceId(),
                 board.id(),
+                ctx.actor(),
                 columnId,
                 request.priority(),
                 blankToNull(request.epic()),
@@ -572,18 +574,21 @@ public class Tasks {
             }
             Task before = found.get();
             BoardColumn target = null;
-            if (!before.status().isOpen() && column(board, before.columnId()).isDone()) {
-                target = board.reopenColumn();
-                if (target != null) {
-                    boards.lockColumn(target.id());
-                }
+            boolean inDone = column(board, before.columnId()).isDone();
+            if (!before.status().isOpen() && inDone) {
+                target = reopenTarget(board);
             }
             Task t = lockForChange(before.id(), null);
             int previous = t.occurrenceCount();
-            boolean reopens = !t.status().isOpen();
-            boolean inDone = column(board, t.columnId()).isDone();
+            // a closed issue in a done column comes back only where there is room: with every open column it
+            // could go to at its WIP limit the occurrence is still counted, and the issue stays closed
+            boolean reopens = !t.status().isOpen() && (!inDone || target != null);
             long from = t.columnId();
-            t.reportAgain();
+            if (reopens) {
+                t.reportAgain();
+            } else {
+                t.countAgain();
+            }
             if (reopens && inDone && target != null && target.id() != t.columnId()) {
                 relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
             }
@@ -604,6 +609,28 @@ public class Tasks {
             }
             return new ReportedIssue(publish(movedAs(EventType.TASK_UPDATED, from, t), t.id(), extra), false, reopens);
         });
+    }
+
+    /**
+     * Where a closed issue in a done column reopens, locked: the board's reopen column (its first to-do),
+     * else, when that one is at its WIP limit, the backlog; null when neither exists or has room.
+     */
+    private BoardColumn reopenTarget(Board board) {
+        List<BoardColumn> candidates = new ArrayList<>();
+        if (board.reopenColumn() != null) {
+            candidates.add(board.reopenColumn());
+        }
+        BoardColumn backlog = board.firstOfKind(ColumnKind.BACKLOG);
+        if (backlog != null && !candidates.contains(backlog)) {
+            candidates.add(backlog);
+        }
+        for (BoardColumn candidate : candidates) {
+            BoardColumn locked = boards.lockColumn(candidate.id());
+            if (locked.wipLimit() == null || repo.countInColumn(locked.id()) < locked.wipLimit()) {
+                return locked;
+            }
+        }
+        return null;
     }
 
     /** What {@link #reportIssue} did: the issue as it is now, and whether it was new or came back. */

@@ -63,7 +63,8 @@ class McpBreakdownToolsTest extends ApiTest {
         assertThat(agent.error("move_task", "task_id", second, "column", "In Progress"))
                 .contains("blocked by", "#" + first);
         agent.ok("complete_task", "task_id", first);
-        assertThat(agent.ok("claim_next_task", "board", b[0])
+        // seed 002's critical names urgent here too, as create_task and list_tasks take it
+        assertThat(agent.ok("claim_next_task", "board", b[0], "priority", "critical")
                         .get("task")
                         .get("id")
                         .asLong())

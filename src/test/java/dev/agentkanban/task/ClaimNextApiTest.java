@@ -275,6 +275,68 @@ class ClaimNextApiTest extends ApiTest {
         assertThat(lost.json().get("detail").asString()).contains("claimed by next-agent");
     }
 
+    /**
+     * A claim given back puts the task back in the pool, also once it is in progress; a person's work
+     * stays out of it: a task assigned to someone else, and an in-progress task a person started that no
+     * agent ever gave back. A claim keeps a person's assignment, and its release leaves it.
+     */
+    @Test
+    void aClaimGivenBackIsInThePoolAgainAndAPersonsWorkIsNot() {
+        long[] b = fx.board("Given back");
+        long persons = fx.task(b[0], "assigned to a person", "priority", "urgent", "assignee", "tester");
+        long started = fx.task(b[0], "started by a person", "priority", "high");
+        assertThat(http.post("/api/v1/tasks/" + started + "/start", null).status())
+                .isEqualTo(200);
+        long free = fx.task(b[0], "nobody's", "priority", "low");
+        Http first = agent("giving-back-agent");
+        Http second = agent("taking-over-agent");
+
+        Response claimed = first.post("/api/v1/tasks/claim-next", obj("board_id", b[0]));
+        assertThat(claimed.id()).as(claimed.body()).isEqualTo(free);
+        assertThat(first.post("/api/v1/tasks/" + free + "/start", null).status())
+                .isEqualTo(200);
+        Response released = first.post("/api/v1/tasks/" + free + "/release", null);
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        assertThat(released.json().get("status").asString()).isEqualTo("in_progress");
+        assertThat(released.json().get("assignee").isNull()).isTrue();
+
+        Response taken = second.post("/api/v1/tasks/claim-next", obj("board_id", b[0]));
+        assertThat(taken.id()).as(taken.body()).isEqualTo(free);
+        assertThat(second.post("/api/v1/tasks/claim-next", obj("board_id", b[0]))
+                        .status())
+                .as("the person's tasks are left alone")
+                .isEqualTo(204);
+
+        // claimed by name, a person's task keeps its assignee through the claim and the release
+        Response byName = second.post("/api/v1/tasks/" + persons + "/claim", null);
+        assertThat(byName.status()).as(byName.body()).isEqualTo(200);
+        assertThat(byName.json().get("claimed_by").asString()).isEqualTo("taking-over-agent");
+        assertThat(byName.json().get("assignee").asString()).isEqualTo("tester");
+        Response back = second.post("/api/v1/tasks/" + persons + "/release", null);
+        assertThat(back.json().get("assignee").asString()).isEqualTo("tester");
+    }
+
+    /** A lease that ran out and that nobody took over is still its holder's to give back (as to renew). */
+    @Test
+    void theHolderReleasesALapsedLease() {
+        long[] b = fx.board("Lapsed");
+        long id = fx.task(b[0], "lapsed");
+        Http holder = agent("lapsed-agent");
+        Http other = agent("other-lapsed-agent");
+        assertThat(holder.post("/api/v1/tasks/" + id + "/claim", null).status()).isEqualTo(200);
+        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :id")
+                .param("id", id)
+                .update();
+        assertThat(other.post("/api/v1/tasks/" + id + "/release", null).status())
+                .as("not another agent's")
+                .isEqualTo(409);
+        Response released = holder.post("/api/v1/tasks/" + id + "/release", null);
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        assertThat(released.json().get("claimed_by").isNull()).isTrue();
+        assertThat(released.json().get("claim_expires_at").isNull()).isTrue();
+        assertThat(released.json().get("assignee").isNull()).isTrue();
+    }
+
     @Test
     void renewExtendsOnlyTheCallersOwnClaim() {
         long[] b = fx.board("Renewals");

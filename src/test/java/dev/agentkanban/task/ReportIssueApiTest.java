@@ -105,6 +105,39 @@ class ReportIssueApiTest extends ApiTest {
                 .isEqualTo("task_moved " + b[4] + " true");
     }
 
+    /**
+     * A repeat is always counted: with the to-do column at its WIP limit the issue reopens in the
+     * backlog, and with no open column to take it, it stays closed with the occurrence counted.
+     */
+    @Test
+    void aRepeatIsCountedWhereverTheWipLimitsLeaveRoom() {
+        long[] b = fx.board("Full columns");
+        long id = reported(b[0], "Flaky test");
+        http.post("/api/v1/tasks/" + id + "/move", obj("column", "Done"));
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[2], obj("wip_limit", 1))
+                        .status())
+                .isEqualTo(200);
+        fx.task(b[0], "fills to do", "column_id", b[2]);
+
+        Response backlog = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "flaky test"));
+        assertThat(backlog.status()).as(backlog.body()).isEqualTo(200);
+        assertThat(backlog.json().get("reopened").asBoolean()).isTrue();
+        assertThat(backlog.json().get("task").get("column_id").asLong()).isEqualTo(b[1]);
+        assertThat(backlog.json().get("task").get("occurrence_count").asInt()).isEqualTo(2);
+
+        http.post("/api/v1/tasks/" + id + "/move", obj("column", "Done"));
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[1], obj("wip_limit", 1))
+                        .status())
+                .isEqualTo(200);
+        fx.task(b[0], "fills the backlog", "column_id", b[1]);
+        Response counted = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", "FLAKY TEST"));
+        assertThat(counted.status()).as(counted.body()).isEqualTo(200);
+        assertThat(counted.json().get("reopened").asBoolean()).isFalse();
+        assertThat(counted.json().get("task").get("status").asString()).isEqualTo("completed");
+        assertThat(counted.json().get("task").get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(counted.json().get("task").get("occurrence_count").asInt()).isEqualTo(3);
+    }
+
     @Test
     void anOpenIssueIsPreferredOverAClosedOneOfTheSameTitle() {
         long[] b = fx.board("Duplicates");
