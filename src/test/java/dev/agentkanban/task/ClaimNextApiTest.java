@@ -42,6 +42,13 @@ class ClaimNextApiTest extends ApiTest {
         fx = new TaskFixtures(http);
     }
 
+    /** The task's lease runs out. */
+    void lapse(long id) {
+        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :id")
+                .param("id", id)
+                .update();
+    }
+
     Http agent(String name) {
         User user = identities.provision(name, name + "-password", defaultWorkspace, Role.AGENT, false);
         return http.withToken(identities.issueToken(user.id(), "agent", List.of("read", "write")));
@@ -248,9 +255,7 @@ class ClaimNextApiTest extends ApiTest {
                 .isEqualTo(204);
 
         // the lease runs out
-        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :id")
-                .param("id", id)
-                .update();
+        lapse(id);
 
         Response taken = second.post("/api/v1/tasks/claim-next", obj("board_id", b[0]));
         assertThat(taken.status()).as(taken.body()).isEqualTo(200);
@@ -324,9 +329,7 @@ class ClaimNextApiTest extends ApiTest {
         Http holder = agent("lapsed-agent");
         Http other = agent("other-lapsed-agent");
         assertThat(holder.post("/api/v1/tasks/" + id + "/claim", null).status()).isEqualTo(200);
-        jdbc.sql("update tasks set claim_expires_at = now() - interval '1 second' where id = :id")
-                .param("id", id)
-                .update();
+        lapse(id);
         assertThat(other.post("/api/v1/tasks/" + id + "/release", null).status())
                 .as("not another agent's")
                 .isEqualTo(409);
