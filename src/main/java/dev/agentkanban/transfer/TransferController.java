@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.ContentDisposition;
@@ -289,34 +290,38 @@ class TransferController {
                 .toString();
     }
 
-    /** The body as text: the declared charset, else UTF-8; a leading byte-order mark is dropped. */
     /**
      * A file's text: in the charset its type names; without one, UTF-16 when it starts with a UTF-16 byte
-     * order mark, else UTF-8, and bytes that are not UTF-8 (a Latin-1 file, say) are a 422 rather than
-     * text silently turned into replacement characters.
+     * order mark, else UTF-8. Bytes that are not text in that charset (a Latin-1 file read as UTF-8, say)
+     * are a 422 rather than text silently turned into replacement characters. A leading byte-order mark is
+     * dropped.
      */
     static String text(byte[] body, MediaType type) {
-        String text;
+        Charset charset;
         if (type != null && type.getCharset() != null) {
-            text = new String(body, type.getCharset());
+            charset = type.getCharset();
         } else if (body.length >= 2
                 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
                         || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE))) {
-            text = new String(body, StandardCharsets.UTF_16);
+            charset = StandardCharsets.UTF_16;
         } else {
-            try {
-                text = StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(body))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                throw ApiException.invalid(
-                        "file",
-                        "is not UTF-8 text; convert it, or name its charset (e.g. Content-Type: text/markdown;"
-                                + " charset=ISO-8859-1)");
-            }
+            charset = StandardCharsets.UTF_8;
+        }
+        String text;
+        try {
+            text = charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalid(
+                    "file",
+                    charset.equals(StandardCharsets.UTF_8)
+                            ? "is not UTF-8 text; convert it, or name its charset (e.g. Content-Type: text/markdown;"
+                                    + " charset=ISO-8859-1)"
+                            : "is not " + charset.name() + " text, as its Content-Type says; name the charset it"
+                                    + " is written in");
         }
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }

@@ -3,6 +3,7 @@ package dev.agentkanban.transfer;
 import static dev.agentkanban.support.Http.obj;
 import static dev.agentkanban.transfer.TransferFixtures.boardId;
 import static dev.agentkanban.transfer.TransferFixtures.post;
+import static dev.agentkanban.transfer.TransferFixtures.send;
 import static dev.agentkanban.transfer.TransferFixtures.snapshot;
 import static dev.agentkanban.transfer.TransferFixtures.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -281,6 +282,49 @@ class CsvApiTest extends ApiTest {
                 .containsExactly("Backlog/first/pending", "In Progress/second/in_progress", "Done/third/completed");
     }
 
+    /**
+     * What the other imports make, the CSV import takes back: a task checked off under To Do in a TODO.md
+     * is completed outside the done column, and its board's export imports again unchanged; an open task
+     * in a done column is still refused.
+     */
+    @Test
+    void aCompletedTaskOutsideTheDoneColumnRoundTrips() {
+        long board = http.post("/api/v1/boards", obj("name", "CSV checked")).id();
+        Response todo = post(
+                http, "/api/v1/import/todo-md?board_id=" + board, "text/markdown", "## To Do\n- [x] checked early\n");
+        assertThat(todo.status()).as(todo.body()).isEqualTo(200);
+        String csv = export(board);
+        assertThat(csv).contains("checked early").contains("completed");
+
+        Response again = post(http, "/api/v1/import/csv?board=CSV%20checked%20again", CSV, csv);
+        assertThat(again.status()).as(again.body()).isBetween(200, 201);
+        long copy = jdbc.sql("select id from boards where name = 'CSV checked again'")
+                .query(Long.class)
+                .single();
+        assertThat(withoutIds(export(copy))).isEqualTo(withoutIds(csv));
+
+        Response open =
+                post(http, "/api/v1/import/csv?board_id=" + board, CSV, "title,column,status\r\nx,Done,pending\r\n");
+        assertThat(open.status()).as(open.body()).isEqualTo(422);
+        assertThat(open.body()).contains("line 2: status");
+    }
+
+    /** Bytes that are not text in the charset the request names are a 422, not replacement characters. */
+    @Test
+    void bytesNotInTheDeclaredCharsetAre422() {
+        long target = http.post("/api/v1/boards", obj("name", "CSV charset")).id();
+        Map<String, Long> before = snapshot(jdbc);
+        byte[] latin1 = "title\r\ncafé\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        Response r = send(http, "POST", "/api/v1/import/csv?board_id=" + target, "text/csv; charset=UTF-8", latin1);
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.body()).contains("is not UTF-8 text");
+        assertThat(snapshot(jdbc)).isEqualTo(before);
+        Response named =
+                send(http, "POST", "/api/v1/import/csv?board_id=" + target, "text/csv; charset=ISO-8859-1", latin1);
+        assertThat(named.status()).as(named.body()).isEqualTo(200);
+        assertThat(tasks(jdbc, target)).extracting(t -> t.get("title")).contains("café");
+    }
+
     @Test
     void badRowsAre422WithTheirLinesAndNothingIsImported() {
         long target = http.post("/api/v1/boards", obj("name", "CSV strict")).id();
@@ -323,7 +367,8 @@ class CsvApiTest extends ApiTest {
                         .get("errors")
                         .valueStream()
                         .map(e -> e.get("field").asString()))
-                .containsExactly("line 2: status", "line 3: status");
+                .as("an open task in a done column; a completed one outside it is taken as written")
+                .containsExactly("line 2: status");
         assertThat(malformed.status()).isEqualTo(422);
         assertThat(malformed.body()).contains("never closed");
         assertThat(noTitle.status()).isEqualTo(422);
