@@ -2,6 +2,7 @@ package dev.agentkanban.transfer;
 
 import dev.agentkanban.board.ColumnKind;
 import dev.agentkanban.platform.JsonLimits;
+import dev.agentkanban.platform.StoredJson;
 import dev.agentkanban.task.Owner;
 import dev.agentkanban.task.Priority;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -344,7 +346,15 @@ final class TodoMarkdown {
         String text = body;
         int jsonAt = findJson(body);
         if (jsonAt >= 0) {
-            json = (ObjectNode) JSON.readTree(body.substring(jsonAt));
+            boolean[] cleaned = {false};
+            json = (ObjectNode) storable(JSON.readTree(body.substring(jsonAt)), cleaned);
+            if (cleaned[0]) {
+                warnings.add(new Warning(
+                        number,
+                        "NUL characters removed and lone UTF-16 surrogates replaced (U+FFFD) in the JSON"
+                                + " metadata (a task's text cannot hold them)",
+                        rest));
+            }
             text = body.substring(0, jsonAt).strip();
         } else if (LineShape.looksLikeJson(body)) {
             warnings.add(new Warning(number, "malformed JSON metadata; the raw text is kept as the title", rest));
@@ -488,6 +498,58 @@ final class TodoMarkdown {
      * Where the JSON object starts in {@code body}: the first {@code {} from which one JSON object
      * reaches exactly to the end. -1 when there is none.
      */
+    /**
+     * The JSON with what a task's text cannot hold taken out of its keys and strings, as for a NUL in the
+     * line itself: NUL characters dropped, lone surrogates (written as JSON escapes) replaced by U+FFFD;
+     * {@code changed[0]} says whether anything was.
+     */
+    private static JsonNode storable(JsonNode node, boolean[] changed) {
+        if (node.isString()) {
+            String clean = storable(node.asString());
+            if (clean.equals(node.asString())) {
+                return node;
+            }
+            changed[0] = true;
+            return JSON.getNodeFactory().stringNode(clean);
+        }
+        if (node.isObject()) {
+            ObjectNode out = JSON.createObjectNode();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String key = storable(e.getKey());
+                changed[0] |= !key.equals(e.getKey());
+                out.set(key, storable(e.getValue(), changed));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JSON.createArrayNode();
+            for (JsonNode item : node) {
+                out.add(storable(item, changed));
+            }
+            return out;
+        }
+        return node;
+    }
+
+    private static String storable(String s) {
+        if (StoredJson.refusal(s) == null) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
+    }
+
     private static int findJson(String body) {
         if (!body.endsWith("}")) {
             return -1;

@@ -142,6 +142,25 @@ class TodoMarkdownTest {
         assertThat(t.priority()).isEqualTo(Priority.LOW);
     }
 
+    /**
+     * A NUL or a lone surrogate written as a JSON escape is taken out as a NUL in the line is, with a
+     * warning naming the line, so the dry run reports what the real run would otherwise refuse.
+     */
+    @Test
+    void whatATaskCannotHoldIsTakenOutOfItsJsonWithAWarning() {
+        Document d = TodoMarkdown.parse(
+                "## To Do\n- [ ] escaped {\"epic\": \"a\\u0000b\", \"assigned_to\": \"\\udc00\", \"note\\u0000\": \"\\ud800y\"}\n");
+        Item t = d.items().getFirst();
+        assertThat(t.title()).isEqualTo("escaped");
+        assertThat(t.epic()).isEqualTo("ab");
+        assertThat(t.assignee()).isEqualTo("\uFFFD");
+        assertThat(t.extra()).containsEntry("note", "\uFFFDy");
+        assertThat(d.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(2);
+            assertThat(w.message()).contains("NUL characters removed");
+        });
+    }
+
     @Test
     void timestampsWithoutOffsetAreUtcAndUnreadableOnesAreReported() {
         assertThat(item("Working on it").createdAt().instant()).isEqualTo(Instant.parse("2025-10-29T14:00:00Z"));
