@@ -2,6 +2,7 @@ package dev.agentkanban.identity;
 
 import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.identity.IdentityRepository.TokenOwner;
+import dev.agentkanban.platform.InvalidSetting;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,6 +79,10 @@ class Credentials {
         // exception) to turn it into one on every request
         decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(Map.of(JwtClaimNames.ISS, iss -> iss)));
         this.decoder = decoder;
+        if (ttlMinutes < 1) {
+            throw new InvalidSetting(
+                    "TOKEN_TTL_MINUTES", ttlMinutes + " is not a number of minutes a sign-in lasts: give 1 or more");
+        }
         this.ttl = Duration.ofMinutes(ttlMinutes);
         this.repo = repo;
         this.key = key;

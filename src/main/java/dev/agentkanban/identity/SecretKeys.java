@@ -1,5 +1,6 @@
 package dev.agentkanban.identity;
 
+import dev.agentkanban.platform.InvalidSetting;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -64,8 +65,10 @@ final class SecretKeys {
             problem = "SECRET_KEY is too predictable (fewer than " + MIN_DISTINCT + " different characters)";
         }
         if (problem != null && production) {
-            throw new IllegalStateException(problem + "; refusing to start with ENVIRONMENT=" + environment
-                    + ". Set a random SECRET_KEY of at least " + MIN_LENGTH + " characters.");
+            throw new InvalidSetting(
+                    "SECRET_KEY",
+                    problem + "; refusing to start with ENVIRONMENT=" + environment + ". Set a random SECRET_KEY of"
+                            + " at least " + MIN_LENGTH + " characters.");
         }
         if (value.isEmpty()) {
             log.warn("SECRET_KEY is not set: using a random key for this process only (sessions end when it stops)");

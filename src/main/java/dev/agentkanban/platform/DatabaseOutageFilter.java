@@ -14,8 +14,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * During a database outage every API request is answered 503 problem+json at once, before anything
- * waits for a pooled connection. The health endpoints pass: they report the outage themselves.
+ * During a database outage every API request (and every call of the MCP endpoint, every handshake of
+ * the live socket) is answered 503 problem+json at once, before anything waits for a pooled
+ * connection. The health endpoints pass: they report the outage themselves.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -32,7 +33,9 @@ class DatabaseOutageFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !path.startsWith("/api/") || HealthController.isHealthPath(path);
+        // the MCP endpoint and the live socket's handshake authenticate against the database too
+        return !(path.startsWith("/api/") || path.equals("/mcp") || path.equals("/ws") || path.startsWith("/ws/"))
+                || HealthController.isHealthPath(path);
     }
 
     @Override

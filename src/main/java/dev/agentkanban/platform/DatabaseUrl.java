@@ -70,10 +70,26 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /** The JDBC URL to show: a password among its parameters ({@code ?user=u&password=p}) masked. */
+    public String forLog() {
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) {
+            return jdbcUrl;
+        }
+        StringBuilder out = new StringBuilder(jdbcUrl.substring(0, query + 1));
+        String[] parameters = jdbcUrl.substring(query + 1).split("&", -1);
+        for (int i = 0; i < parameters.length; i++) {
+            String p = parameters[i];
+            out.append(i == 0 ? "" : "&")
+                    .append(p.toLowerCase(java.util.Locale.ROOT).startsWith("password=") ? "password=******" : p);
+        }
+        return out.toString();
+    }
+
     /** Never prints the password (this record ends up in logs and exception messages). */
     @Override
     public String toString() {
-        return "DatabaseUrl[jdbcUrl=" + jdbcUrl + ", username=" + username + ", password="
+        return "DatabaseUrl[jdbcUrl=" + forLog() + ", username=" + username + ", password="
                 + (password == null ? "null" : "******") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentkanban.realtime;
 
+import dev.agentkanban.platform.InvalidSetting;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -22,6 +23,11 @@ class LiveSettings {
             @Value("${kanban.websocket.send-time-limit:PT10S}") Duration sendTimeLimit,
             @Value("${kanban.websocket.send-queue-messages:1000}") int sendQueueMessages,
             @Value("${kanban.websocket.access-check-interval:PT30S}") Duration accessCheckInterval) {
+        if (maxConnections < 0) {
+            throw new InvalidSetting(
+                    "MAX_WEBSOCKET_CONNECTIONS",
+                    maxConnections + " is not a number of connections: give 0 (no live connections) or more");
+        }
         this.maxConnections = maxConnections;
         this.heartbeatInterval = heartbeatInterval;
         this.heartbeatTimeout = heartbeatTimeout;

@@ -87,7 +87,7 @@ class WorkerConfig {
             ds.close();
             throw e;
         }
-        log.info("worker database {} is ready", url.jdbcUrl());
+        log.info("worker database {} is ready", url.forLog());
         return ds;
     }
 

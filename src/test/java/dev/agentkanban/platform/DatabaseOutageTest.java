@@ -45,6 +45,17 @@ class DatabaseOutageTest {
                                 .post("/api/v1/boards", obj("name", "During the outage"))
                                 .status())
                         .isEqualTo(503);
+                // the MCP endpoint and the live socket's handshake too, not after the pool's wait
+                for (String path : List.of("/mcp", "/ws")) {
+                    long asked = System.nanoTime();
+                    Response r = path.equals("/mcp")
+                            ? app.http.post(path, obj("jsonrpc", "2.0", "id", 1, "method", "tools/list"))
+                            : app.http.get(path);
+                    assertThat(Duration.ofNanos(System.nanoTime() - asked))
+                            .as(path)
+                            .isLessThan(Duration.ofSeconds(15));
+                    assertThat(r.status()).as(path).isEqualTo(503);
+                }
 
                 proxy.restore();
                 await().atMost(Duration.ofSeconds(30))

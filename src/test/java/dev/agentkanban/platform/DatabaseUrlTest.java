@@ -79,6 +79,20 @@ class DatabaseUrlTest {
                 .doesNotContain("secret");
     }
 
+    /** A password among a JDBC URL's parameters is masked wherever the URL is shown (the worker logs it). */
+    @Test
+    void aPasswordParameterIsMaskedInTheShownForm() {
+        DatabaseUrl url = DatabaseUrl.parse(
+                "jdbc:postgresql://db:5432/w?user=u&password=p%40ss%3Aw&sslmode=disable&Password=again");
+        assertThat(url.forLog())
+                .isEqualTo("jdbc:postgresql://db:5432/w?user=u&password=******&sslmode=disable&password=******");
+        assertThat(url.toString()).doesNotContain("p%40ss").doesNotContain("again");
+        assertThat(DatabaseUrl.parse("postgresql://u:secret@db/board?password=x")
+                        .forLog())
+                .isEqualTo("jdbc:postgresql://db:5432/board?password=******");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://db/board").forLog()).isEqualTo("jdbc:postgresql://db/board");
+    }
+
     @Test
     void theReplicaAndSessionUrlsAreMappedLikeDatabaseUrl() {
         var env = new org.springframework.mock.env.MockEnvironment()

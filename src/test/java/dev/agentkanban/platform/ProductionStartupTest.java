@@ -13,9 +13,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -49,6 +51,30 @@ class ProductionStartupTest {
                 .rootCause()
                 .hasMessageContaining("SECRET_KEY is not set")
                 .hasMessageContaining("refusing to start with ENVIRONMENT=production");
+    }
+
+    /**
+     * A setting that cannot work stops the start naming the variable, reported by Boot's failure analysis
+     * (a short description and action) instead of a wall of stack frames: a sign-in that lasts -1 minutes,
+     * a negative connection limit.
+     */
+    @Test
+    void settingsThatCannotWorkStopTheStartNamingTheVariable() throws java.io.IOException {
+        assertThatThrownBy(() -> AppInstance.start("kanban.token-ttl-minutes=-1"))
+                .rootCause()
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("TOKEN_TTL_MINUTES: -1");
+        assertThatThrownBy(() -> AppInstance.start("kanban.websocket.max-connections=-1"))
+                .rootCause()
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("MAX_WEBSOCKET_CONNECTIONS: -1");
+        assertThat(Collections.list(getClass().getClassLoader().getResources("META-INF/spring.factories")))
+                .as("registered as a failure analyser")
+                .anyMatch(url -> read(url).contains("FailureAnalyzer=" + InvalidSettingAnalyzer.class.getName()));
+        FailureAnalysis analysis = new InvalidSettingAnalyzer()
+                .analyze(new IllegalStateException(new InvalidSetting("TOKEN_TTL_MINUTES", "-1 is not")));
+        assertThat(analysis.getDescription()).contains("TOKEN_TTL_MINUTES: -1 is not");
+        assertThat(analysis.getAction()).startsWith("Change TOKEN_TTL_MINUTES");
     }
 
     @Test
@@ -129,6 +155,14 @@ class ProductionStartupTest {
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String read(java.net.URL url) {
+        try (InputStream in = url.openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
