@@ -79,9 +79,14 @@ class DemoData implements ApplicationRunner {
                     .param("key", SEED_LOCK)
                     .query((rs, n) -> 1)
                     .single();
-            boolean empty = jdbc.sql("select not exists (select 1 from boards) and not exists (select 1 from tasks)")
-                    .query(Boolean.class)
-                    .single();
+            // empty: no other workspace (whose boards the workspace's row-level security would hide), no board,
+            // no task, and no demo account left from an earlier seed whose board was deleted since
+            boolean empty =
+                    jdbc.sql("""
+                            select (select count(*) from workspaces) <= 1
+                               and not exists (select 1 from boards) and not exists (select 1 from tasks)
+                               and not exists (select 1 from users where username = :demo)
+                            """).param("demo", DEMO_USER).query(Boolean.class).single();
             if (!empty) {
                 log.info("SEED_DEMO_DATA is set but the database is not empty: no demo data added");
                 return false;

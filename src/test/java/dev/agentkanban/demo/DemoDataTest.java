@@ -53,5 +53,17 @@ class DemoDataTest extends ApiTest {
         assertThat(CurrentRequest.runAs(system, demo::seedIfEmpty)).isFalse();
         assertThat(count("tasks")).isEqualTo(6);
         assertThat(count("boards")).isEqualTo(1);
+
+        // the demo board deleted, the setting still on: the next start adds nothing (and does not fail on
+        // the demo account that is still there)
+        jdbc.sql("delete from boards").update();
+        assertThat(CurrentRequest.runAs(system, demo::seedIfEmpty)).isFalse();
+        assertThat(count("boards")).isZero();
+        // nor into a database whose only boards are in another workspace
+        jdbc.sql("delete from users where username = 'demo'").update();
+        jdbc.sql("insert into workspaces (slug, name) values ('demo-elsewhere', 'Elsewhere')")
+                .update();
+        assertThat(CurrentRequest.runAs(system, demo::seedIfEmpty)).isFalse();
+        assertThat(count("boards")).isZero();
     }
 }
