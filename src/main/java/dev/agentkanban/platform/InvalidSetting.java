@@ -4,7 +4,7 @@ package dev.agentkanban.platform;
  * A setting the service cannot start with: the start stops with a short report naming the variable and
  * the rule (see {@link InvalidSettingAnalyzer}), not with a wall of stack frames.
  */
-public class InvalidSetting extends RuntimeException {
+public class InvalidSetting extends IllegalArgumentException {
 
     private final String variable;
 

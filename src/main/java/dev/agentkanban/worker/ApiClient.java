@@ -18,8 +18,20 @@ class ApiClient {
 
     /** The API could not be asked (down, unreachable, 5xx, rate limited): try again later. */
     static final class Unavailable extends Exception {
+        private final Duration retryAfter;
+
         Unavailable(String message) {
+            this(message, Duration.ZERO);
+        }
+
+        Unavailable(String message, Duration retryAfter) {
             super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        /** How long the API asked to wait ({@code Retry-After}); zero when it did not say. */
+        Duration retryAfter() {
+            return retryAfter;
         }
     }
 
@@ -94,6 +106,17 @@ class ApiClient {
                 .header("User-Agent", "agent-kanban-worker");
     }
 
+    /** A {@code Retry-After} of seconds (at most an hour), else zero. */
+    static Duration retryAfter(String header) {
+        if (header == null
+                || header.isBlank()
+                || header.length() > 9
+                || !header.strip().chars().allMatch(Character::isDigit)) {
+            return Duration.ZERO;
+        }
+        return Duration.ofSeconds(Math.min(3600, Long.parseLong(header.strip())));
+    }
+
     private Answer send(HttpRequest request) throws Unavailable {
         HttpResponse<byte[]> r;
         try {
@@ -106,7 +129,9 @@ class ApiClient {
             throw new Unavailable("interrupted");
         }
         if (r.statusCode() >= 500 || r.statusCode() == 429 || r.statusCode() == 408) {
-            throw new Unavailable(request.method() + " " + request.uri().getPath() + " answered " + r.statusCode());
+            throw new Unavailable(
+                    request.method() + " " + request.uri().getPath() + " answered " + r.statusCode(),
+                    retryAfter(r.headers().firstValue("Retry-After").orElse(null)));
         }
         JsonNode body = null;
         if (r.body().length > 0) {

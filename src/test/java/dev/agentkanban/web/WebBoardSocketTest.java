@@ -31,6 +31,18 @@ class WebBoardSocketTest extends MemberPageTest {
             }
             FakeSocket.CONNECTING = 0; FakeSocket.OPEN = 1; FakeSocket.CLOSING = 2; FakeSocket.CLOSED = 3;
             window.WebSocket = FakeSocket;
+            // the change feed asked after a made-up event id answers an empty page at that cursor, as it
+            // would if the id were real (the real feed refuses a cursor beyond its end, and the page drops it)
+            window.__madeUpFrom = Infinity;
+            const feedFetch = window.fetch.bind(window);
+            window.fetch = (url, opts) => {
+              const after = new URL(String(url), location.href).searchParams.get('after');
+              if (String(url).includes('/api/v1/events') && /^[0-9]+$/.test(after ?? '') && Number(after) >= window.__madeUpFrom) {
+                return Promise.resolve(new Response(JSON.stringify({ items: [], next_cursor: Number(after), has_more: false }),
+                  { status: 200, headers: { 'Content-Type': 'application/json' } }));
+              }
+              return feedFetch(url, opts);
+            };
             """;
 
     @Override
@@ -52,14 +64,19 @@ class WebBoardSocketTest extends MemberPageTest {
      * and the page resumes from the highest id it knows).
      */
     long madeUpIds() {
-        return jdbc.sql("select coalesce(max(id), 0) + 1000 from outbox_events")
+        madeUpFrom = jdbc.sql("select coalesce(max(id), 0) + 1000 from outbox_events")
                 .query(Long.class)
                 .single();
+        return madeUpFrom;
     }
+
+    /** Where this test's made-up event ids start (see {@link #FAKE_SOCKET}'s change feed). */
+    long madeUpFrom = Long.MAX_VALUE;
 
     /** Opens the board; its first socket connects, the page subscribes, and the socket answers {@code cursor}. */
     void goLive(long board, long cursor) {
         browser.openBoard(board, null);
+        browser.js("window.__madeUpFrom = arguments[0]", madeUpFrom);
         browser.until(d -> ((Number) browser.js("return window.__sockets.length")).intValue() == 1);
         push(0, "{type: 'connected', workspace_id: " + defaultWorkspace + ", username: 'alice'}");
         browser.until(d -> ((Number) socket(0, "sent.length")).intValue() == 1);

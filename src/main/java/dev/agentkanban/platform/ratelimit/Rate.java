@@ -1,5 +1,6 @@
 package dev.agentkanban.platform.ratelimit;
 
+import dev.agentkanban.platform.InvalidSetting;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
@@ -31,20 +32,20 @@ record Rate(long permits, Duration period) {
     static Rate parse(String setting, String value) {
         Matcher m = FORMAT.matcher(value == null ? "" : value.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    setting + " must be a number of requests per minute (e.g. 60) or N/s, N/min, N/h;" + " got '"
-                            + value + "'");
+            throw new InvalidSetting(
+                    setting,
+                    "must be a number of requests per minute (e.g. 60) or N/s, N/min, N/h; got '" + value + "'");
         }
         long permits = Long.parseLong(m.group(1));
         if (permits < 1) {
-            throw new IllegalArgumentException(setting + " must allow at least 1 request; got '" + value + "'");
+            throw new InvalidSetting(setting, "must allow at least 1 request; got '" + value + "'");
         }
         if (m.group(3) == null) {
             return new Rate(permits, Duration.ofMinutes(1));
         }
         long count = m.group(2).isEmpty() ? 1 : Long.parseLong(m.group(2));
         if (count < 1) {
-            throw new IllegalArgumentException(setting + " needs a positive period; got '" + value + "'");
+            throw new InvalidSetting(setting, "needs a positive period; got '" + value + "'");
         }
         Duration unit = switch (m.group(3).charAt(0)) {
             case 's' -> Duration.ofSeconds(1);

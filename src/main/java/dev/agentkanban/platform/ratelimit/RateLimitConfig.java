@@ -40,11 +40,13 @@ class RateLimitConfig {
             MeterRegistry registry,
             @Value("${kanban.rate-limit.default:60/min}") String defaultRate,
             @Value("${kanban.rate-limit.bulk:10/min}") String bulkRate,
-            @Value("${kanban.rate-limit.ws-connect:10/min}") String wsConnectRate) {
+            @Value("${kanban.rate-limit.ws-connect:10/min}") String wsConnectRate,
+            @Value("${kanban.rate-limit.feed:240/min}") String feedRate) {
         Map<Budget, Rate> rates = new EnumMap<>(Budget.class);
         rates.put(Budget.DEFAULT, Rate.parse("RATE_LIMIT_DEFAULT", defaultRate));
         rates.put(Budget.BULK, Rate.parse("RATE_LIMIT_BULK", bulkRate));
         rates.put(Budget.WS_CONNECT, Rate.parse("RATE_LIMIT_WS_CONNECT", wsConnectRate));
+        rates.put(Budget.FEED, Rate.parse("RATE_LIMIT_FEED", feedRate));
         FilterRegistrationBean<RateLimitFilter> registration =
                 new FilterRegistrationBean<>(new RateLimitFilter(buckets, rates, json, registry));
         registration.setOrder(ORDER);

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Limits how fast one client may call the API: each authenticated user has one budget (whichever of
  * their tokens or sessions they use), anonymous callers one per client address. Bulk endpoints and WebSocket
- * handshakes have smaller budgets of their own. Health checks, the web UI's files and the API
+ * handshakes have smaller budgets of their own, the change feed a larger one. Health checks, the web UI's files and the API
  * reference are never limited.
  *
  * <p>Every limited response carries {@code X-RateLimit-Limit} and {@code X-RateLimit-Remaining}; a
@@ -45,6 +45,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
         // the bulk writes; reading their record (/api/v1/bulk/operations/...) is an ordinary request
         BULK("/api/v1/bulk/tasks", "/api/v1/bulk/tasks/**"),
         WS_CONNECT("/ws", "/ws/**"),
+        // the change feed and a follower's progress: a worker polls it every second, a browser without its
+        // socket every few, and neither may use up the budget its own writes (hints, moves) draw on
+        FEED("/api/v1/events", "/api/v1/events/progress"),
         DEFAULT("/api/**", "/mcp", "/mcp/**", "/actuator/**");
 
         private final List<PathPattern> paths;

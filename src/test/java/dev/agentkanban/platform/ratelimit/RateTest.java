@@ -47,6 +47,8 @@ class RateTest {
         assertThat(RateLimitFilter.budgetOf("/ws")).contains(Budget.WS_CONNECT);
         assertThat(RateLimitFilter.budgetOf("/ws/connect")).contains(Budget.WS_CONNECT);
         assertThat(RateLimitFilter.budgetOf("/mcp")).contains(Budget.DEFAULT);
+        assertThat(RateLimitFilter.budgetOf("/api/v1/events")).contains(Budget.FEED);
+        assertThat(RateLimitFilter.budgetOf("/api/v1/events/progress")).contains(Budget.FEED);
         for (String open : new String[] {
             "/health",
             "/api/v1/health",
