@@ -110,9 +110,15 @@ class SecurityHeadersTest extends ApiTest {
                         "POST");
         assertThat(preflight.status()).isEqualTo(403);
         assertThat(preflight.header("Access-Control-Allow-Origin")).isEmpty();
+        // a problem like every other error, not the plain text "Invalid CORS request"
+        assertThat(preflight.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(preflight.json().get("detail").asString()).contains("CORS_ORIGINS");
 
         Response read = http.get("/api/v1/boards", "Origin", "https://evil.example.net");
         assertThat(read.header("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(read.status()).isEqualTo(403);
+        assertThat(read.json().get("type").asString()).endsWith("/forbidden");
     }
 
     @Test
