@@ -197,6 +197,17 @@ final class McpGuard extends HttpServlet {
     /** Passes the SDK's answer on, with any error reduced to code and message. */
     private void sanitise(ContentCachingResponseWrapper captured, JsonNode id) throws IOException {
         byte[] answer = captured.getContentAsByteArray();
+        if (captured.getStatus() < 400 && contains(answer, INPUT_CHECK_FAILED)) {
+            byte[] plain = plainInputRefusal(answer);
+            if (plain != null) {
+                captured.resetBuffer();
+                HttpServletResponse response = (HttpServletResponse) captured.getResponse();
+                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                response.setContentLength(plain.length);
+                response.getOutputStream().write(plain);
+                return;
+            }
+        }
         JsonNode parsed = null;
         if (answer.length > 0 && (captured.getStatus() >= 400 || contains(answer, "\"error\""))) {
             try {
@@ -222,6 +233,42 @@ final class McpGuard extends HttpServlet {
                 code,
                 safe(code, message),
                 id);
+    }
+
+    /** How the SDK's check of a call's arguments against the tool's input schema begins its tool error. */
+    private static final String INPUT_CHECK_FAILED = "input validation failed";
+
+    static final String PLAIN_INPUT_REFUSAL = "Validation failed (422): the arguments do not match the tool's input"
+            + " schema (a number where an integer is asked, or one too large for it, say); see tools/list";
+
+    /**
+     * The SDK's tool error for arguments its schema check could not even read (a {@code 1e30} for an
+     * integer: "Error parsing tool JSON Schema: 'DoubleNode' method `asLong()` ...") with the internals
+     * replaced by a plain explanation; null when the answer has none of those.
+     */
+    private byte[] plainInputRefusal(byte[] answer) {
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(answer);
+        } catch (JacksonException e) {
+            return null;
+        }
+        JsonNode content = parsed.path("result").path("content");
+        if (!parsed.path("result").path("isError").asBoolean(false) || !content.isArray()) {
+            return null;
+        }
+        boolean changed = false;
+        for (JsonNode item : content) {
+            if (item instanceof ObjectNode text
+                    && text.path("text").isString()
+                    && text.get("text").asString().contains(INPUT_CHECK_FAILED)
+                    && !safe(INVALID_PARAMS, text.get("text").asString())
+                            .equals(text.get("text").asString())) {
+                text.put("text", PLAIN_INPUT_REFUSAL);
+                changed = true;
+            }
+        }
+        return changed ? json.writeValueAsBytes(parsed) : null;
     }
 
     /** The message when it says nothing about the implementation; else the standard text for the code. */

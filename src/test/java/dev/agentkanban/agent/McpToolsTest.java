@@ -216,6 +216,8 @@ class McpToolsTest extends ApiTest {
         assertThat(agent.error("complete_task", "task_id", id, "notes", "done\u0000"))
                 .startsWith("Validation failed (422): notes: holds the NUL character");
         assertThat(agent.error("list_tasks", "board", b[0], "q", "x\u0000")).contains("q: holds the NUL character");
+        // a number the SDK's schema check cannot read as an integer: a plain refusal, not Jackson's internals
+        assertThat(agent.error("get_task", "task_id", 1e30)).isEqualTo(McpGuard.PLAIN_INPUT_REFUSAL);
         assertThat(count("comments")).isEqualTo(comments);
         assertThat(fx.get(id).get("status").asString()).isEqualTo("pending");
         assertThat(count("tasks")).isEqualTo(tasks);
