@@ -281,7 +281,15 @@ class CsvTransfer {
         List<FieldError> errors = new ArrayList<>();
         List<Parsed> parsed = new ArrayList<>();
         for (int r = 1; r < rows.size(); r++) {
-            parsed.add(parse(rows.get(r), header, ctx.actor(), errors));
+            Csv.Row row = rows.get(r);
+            if (row.fields().size() > names.size()) {
+                // values the first line names no column for would be dropped unseen: a shifted row, say
+                errors.add(new FieldError(
+                        "line " + row.line(),
+                        "has " + row.fields().size() + " fields, but the first line names " + names.size()
+                                + " columns"));
+            }
+            parsed.add(parse(row, header, ctx.actor(), errors));
         }
         checkReferences(parsed, errors);
         if (!errors.isEmpty()) {

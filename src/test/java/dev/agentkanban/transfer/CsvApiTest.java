@@ -330,7 +330,7 @@ class CsvApiTest extends ApiTest {
         long target = http.post("/api/v1/boards", obj("name", "CSV strict")).id();
         Map<String, Long> before = snapshot(jdbc);
         String csv = "title,priority,status,created_at,metadata\r\nfine,high,,,\r\n\"multi\nline\",extreme,,,\r\n"
-                + "x,low,paused,yesterday,[1]\r\n,low,,,\r\n";
+                + "x,low,paused,yesterday,[1]\r\n,low,,,\r\nshifted,low,,,,extra\r\n";
 
         Response r = post(http, "/api/v1/import/csv?board_id=" + target, CSV, csv);
 
@@ -341,7 +341,8 @@ class CsvApiTest extends ApiTest {
                         "line 5: status",
                         "line 5: created_at",
                         "line 5: metadata",
-                        "line 6: title");
+                        "line 6: title",
+                        "line 7");
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
 
