@@ -373,6 +373,12 @@ class TrelloImport {
                 warnings.add("card '" + title + "': description shortened to 100,000 characters");
                 text = clip(text, 100_000);
             }
+            Instant due = time(card.path("due"));
+            if (due == null && card.path("due").isString()) {
+                warnings.add("card '" + title + "': due date '"
+                        + clip(card.get("due").asString(), 100)
+                        + "' is not a time of the years 1 to 9999; imported without a due date");
+            }
             ImportedTasks.Pending task = batch.add(new RestoredTask(
                     board.id(),
                     column.id(),
@@ -388,7 +394,7 @@ class TrelloImport {
                     null,
                     assignee,
                     ctx.actor(),
-                    time(card.path("due")),
+                    due,
                     1,
                     metadata,
                     createdAt(cardId),
@@ -569,12 +575,14 @@ class TrelloImport {
         return Instant.ofEpochSecond(Long.parseLong(trelloId.substring(0, 8), 16));
     }
 
+    /** A Trello time, or null when there is none or it is not a time of the years 1 to 9999. */
     private static Instant time(JsonNode node) {
         if (node == null || !node.isString()) {
             return null;
         }
         try {
-            return OffsetDateTime.parse(node.asString()).toInstant();
+            OffsetDateTime t = OffsetDateTime.parse(node.asString());
+            return t.getYear() >= 1 && t.getYear() <= 9999 ? t.toInstant() : null;
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -293,6 +293,25 @@ class TrelloImportApiTest extends ApiTest {
                 .isEqualTo(1);
     }
 
+    /** A due date that is not a time, or lies outside the years 1 to 9999, is left out with a warning naming the card. */
+    @Test
+    void aDueDateThatIsNoTimeIsLeftOutWithAWarning() {
+        String cards = """
+                {"name": "Bad dates", "lists": [{"id": "l1", "name": "To Do", "pos": 1}],
+                 "cards": [{"id": "c1", "name": "Month 13", "idList": "l1", "due": "2026-13-45"},
+                           {"id": "c2", "name": "Far future", "idList": "l1", "due": "+999999-01-01T00:00:00Z"},
+                           {"id": "c3", "name": "Fine", "idList": "l1", "due": "2026-12-24T17:00:00Z"}]}
+                """;
+        Response r = post(http, "/api/v1/import/trello", JSON, cards);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("warnings").valueStream().map(JsonNode::asString))
+                .anyMatch(w -> w.contains("'Month 13'") && w.contains("2026-13-45"))
+                .anyMatch(w -> w.contains("'Far future'"));
+        assertThat(tasks(jdbc, r.json().get("board_id").asLong()))
+                .extracting(t -> t.get("title") + " " + t.get("due_date")) // the helper writes no value as ∅
+                .containsExactlyInAnyOrder("Month 13 ∅", "Far future ∅", "Fine 2026-12-24 17:00:00.0");
+    }
+
     @Test
     void theCommandImportsAFileAsANewBoard() throws IOException {
         Path file = Files.writeString(dir.resolve("trello.json"), export);
