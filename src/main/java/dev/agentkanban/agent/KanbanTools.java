@@ -15,6 +15,7 @@ import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
@@ -370,18 +371,35 @@ class KanbanTools {
         if (link != null) {
             proofs.add(new AddEvidence(EvidenceKind.LINK, null, link, null, null, null, null, null));
         }
-        proofs.forEach(bodies::validate);
-        return tx.write(() -> {
-            TaskView done = tasks.complete(id, expected, force(a));
-            Comment comment = notes == null ? null : comments.add(id, notes);
-            List<Evidence> evidence =
-                    proofs.stream().map(p -> evidences.add(id, p, null)).toList();
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("task", comment == null && evidence.isEmpty() ? done : queries.get(id));
-            result.put("comment", comment);
-            result.put("evidence", evidence);
-            return result;
-        });
+        try {
+            proofs.forEach(bodies::validate);
+            return tx.write(() -> {
+                TaskView done = tasks.complete(id, expected, force(a));
+                Comment comment = notes == null ? null : comments.add(id, notes);
+                List<Evidence> evidence =
+                        proofs.stream().map(p -> evidences.add(id, p, null)).toList();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("task", comment == null && evidence.isEmpty() ? done : queries.get(id));
+                result.put("comment", comment);
+                result.put("evidence", evidence);
+                return result;
+            });
+        } catch (ApiException e) {
+            // the comment's and the evidence's fields by the names this tool's arguments have
+            throw withFieldsRenamed(e, Map.of("body", "notes", "note", "evidence_text", "url", "evidence_link"));
+        }
+    }
+
+    /** A validation failure with its fields renamed ({@code names}: REST's name → the tool's); others as they are. */
+    static ApiException withFieldsRenamed(ApiException e, Map<String, String> names) {
+        if (!(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
+                || errors.stream().noneMatch(f -> f instanceof FieldError fe && names.containsKey(fe.field()))) {
+            return e;
+        }
+        return ApiException.invalid(errors.stream()
+                .map(f -> (FieldError) f)
+                .map(f -> new FieldError(names.getOrDefault(f.field(), f.field()), f.message()))
+                .toList());
     }
 
     // ---- argument translation ----

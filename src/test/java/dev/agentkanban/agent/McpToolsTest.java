@@ -218,6 +218,11 @@ class McpToolsTest extends ApiTest {
         assertThat(agent.error("list_tasks", "board", b[0], "q", "x\u0000")).contains("q: holds the NUL character");
         // a number the SDK's schema check cannot read as an integer: a plain refusal, not Jackson's internals
         assertThat(agent.error("get_task", "task_id", 1e30)).isEqualTo(McpGuard.PLAIN_INPUT_REFUSAL);
+        // complete_task's refusals name its own arguments, not the REST fields behind them
+        assertThat(agent.error("complete_task", "task_id", id, "notes", "   "))
+                .startsWith("Validation failed (422): notes:");
+        assertThat(agent.error("complete_task", "task_id", id, "evidence_link", "javascript:alert(1)"))
+                .startsWith("Validation failed (422): evidence_link:");
         assertThat(count("comments")).isEqualTo(comments);
         assertThat(fx.get(id).get("status").asString()).isEqualTo("pending");
         assertThat(count("tasks")).isEqualTo(tasks);
@@ -299,7 +304,7 @@ class McpToolsTest extends ApiTest {
         long comments = count("comments");
         long events = count("outbox_events");
         String error = agent.error("complete_task", "task_id", id, "notes", "done", "evidence_link", "ftp://nope");
-        assertThat(error).contains("url");
+        assertThat(error).contains("evidence_link", "http or https URL");
         assertThat(fx.get(id).get("status").asString()).isEqualTo("pending");
         assertThat(count("comments")).isEqualTo(comments);
         assertThat(count("outbox_events")).isEqualTo(events);
