@@ -376,7 +376,8 @@ final class ToolCatalog {
                 "Report an issue",
                 """
                 Reports a problem you ran into without creating duplicates: looks for a task on the board
-                with the same title (ignoring case and extra whitespace). If there is one, its
+                with the same title (ignoring case, extra whitespace, punctuation, invisible characters
+                and the width of characters). If there is one, its
                 occurrence_count goes up by one (a completed or cancelled one is reopened as a new
                 occurrence); otherwise a new task is created (in column, default the board's first column).
                 Safe to call repeatedly and concurrently. Returns {task, created, reopened}.""",

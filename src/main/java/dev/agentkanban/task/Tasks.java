@@ -531,7 +531,8 @@ public class Tasks {
 
     /**
      * Seed 000's agent rule: an issue is found by its normalised title on the board (lower case,
-     * whitespace collapsed, trimmed; an open match first, else the latest closed one) or created. A
+     * whitespace and punctuation collapsed, invisible characters dropped, NFKC, trimmed: the SQL function
+     * normalised_title; an open match first, else the latest closed one) or created. A
      * repeat counts one more occurrence, and a completed or cancelled issue is reopened as a new
      * occurrence (back to the board's first to-do column when it sits in a done column). Reports of one
      * title on one board take turns on a transaction-scoped advisory lock, so concurrent reports of a

@@ -79,6 +79,33 @@ class ReportIssueApiTest extends ApiTest {
         assertThat(again.json().get("task").get("occurrence_count").asInt()).isEqualTo(2);
     }
 
+    /**
+     * Punctuation, invisible characters and the width of characters do not make a new issue; a different
+     * word does, and letters of other scripts are kept.
+     */
+    @Test
+    void punctuationInvisibleCharactersAndWidthDoNotMakeANewIssue() {
+        long[] b = fx.board("Look-alikes");
+        long id = reported(b[0], "login page crashes");
+        List<String> alike = List.of(
+                "Login page crashes.",
+                "Login page crashes!",
+                "Login-page crashes",
+                "Login page crashes\u200b",
+                "\uFF2Cogin page crashes",
+                "\"Login page\" crashes\u2026");
+        for (String title : alike) {
+            Response again = http.post("/api/v1/tasks/report-issue", obj("board_id", b[0], "title", title));
+            assertThat(again.status()).as(title).isEqualTo(200);
+            assertThat(again.json().get("task").get("id").asLong()).as(title).isEqualTo(id);
+        }
+        assertThat(fx.get(id).get("occurrence_count").asInt()).isEqualTo(1 + alike.size());
+        assertThat(reported(b[0], "Login page crashed")).isNotEqualTo(id);
+        long german = reported(b[0], "Überprüfung fehlgeschlagen");
+        assertThat(reported(b[0], "überprüfung – fehlgeschlagen")).isEqualTo(german);
+        assertThat(reported(b[0], "Uberprufung fehlgeschlagen")).isNotEqualTo(german);
+    }
+
     @Test
     void aCompletedIssueComesBackAsANewOccurrence() {
         long[] b = fx.board("Recurring");
