@@ -3,6 +3,7 @@ package dev.agentkanban.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentkanban.platform.InvalidSetting;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §9: production refuses a default or weak SECRET_KEY; other environments only warn. */
@@ -20,7 +21,7 @@ class SecretKeysTest {
         }) {
             assertThatThrownBy(() -> SecretKeys.resolve(weak, "production"))
                     .as(weak)
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(InvalidSetting.class)
                     .hasMessageContaining("refusing to start");
         }
     }

@@ -168,7 +168,7 @@ class BadInputTest extends ApiTest {
                         "POST",
                         "/api/v1/boards",
                         "{\"name\": \"b\", \"columns\": [{\"name\": \"A\"}, {\"name\": \"A\"}]}",
-                        422),
+                        409),
                 Arguments.of(
                         "board with unknown column kind",
                         "POST",
