@@ -374,7 +374,8 @@ class KanbanTools {
         try {
             proofs.forEach(bodies::validate);
             return tx.write(() -> {
-                TaskView done = tasks.complete(id, expected, force(a));
+                TaskView done = tasks.complete(
+                        id, expected, Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")));
                 Comment comment = notes == null ? null : comments.add(id, notes);
                 List<Evidence> evidence =
                         proofs.stream().map(p -> evidences.add(id, p, null)).toList();

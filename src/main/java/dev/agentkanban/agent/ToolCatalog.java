@@ -316,7 +316,8 @@ final class ToolCatalog {
                 Marks a task completed and moves it to the board's done column, in one step with optional
                 notes (added as a comment by you) and evidence: evidence_text (a note) and/or evidence_link
                 (an http(s) URL, e.g. a pull request). All or nothing: if any part fails, nothing changes.
-                The claim is released. Fails when the task is already completed or cancelled.
+                The claim is released. Fails when the task is already completed or cancelled, and, for a
+                parent with open subtasks, unless cascade says what becomes of them.
                 Returns {task, comment, evidence}.""",
                 write(false, false),
                 schema(
@@ -325,6 +326,10 @@ final class ToolCatalog {
                         text("notes", "What was done, for the record (markdown, up to 20000 characters)."),
                         text("evidence_text", "Evidence as text, e.g. test output (up to 20000 characters)."),
                         text("evidence_link", "Evidence as an http(s) link, e.g. a pull request URL."),
+                        enumeration(
+                                "cascade",
+                                "For a parent with open subtasks: complete them with it, or cancel them.",
+                                List.of("complete", "cancel")),
                         expectedVersion(),
                         force())));
 

@@ -100,11 +100,16 @@ class McpBreakdownToolsTest extends ApiTest {
         assertThat(task.get("task").get("subtasks").get("total").asLong()).isEqualTo(1);
         assertThat(agent.ok("list_tasks", "parent_id", parent).get("items")).hasSize(1);
 
-        assertThat(agent.error("complete_task", "task_id", parent)).contains("open subtasks");
+        assertThat(agent.error("complete_task", "task_id", parent)).contains("open subtasks", "cascade");
         assertThat(agent.error("check_item", "task_id", parent, "item_id", 987654))
                 .contains("does not exist");
         assertThat(agent.error("add_checklist_item", "task_id", parent, "text", " "))
                 .contains("text");
+
+        // the cascade the refusal names is an argument of the tool
+        JsonNode completed = agent.ok("complete_task", "task_id", parent, "cascade", "cancel");
+        assertThat(completed.get("task").get("status").asString()).isEqualTo("completed");
+        assertThat(fx.get(sub.get("id").asLong()).get("status").asString()).isEqualTo("cancelled");
 
         // report_issue records a new issue as a duplicate when asked
         JsonNode reported = agent.ok(
