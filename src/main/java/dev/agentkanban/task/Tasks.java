@@ -574,10 +574,10 @@ public class Tasks {
                 return new ReportedIssue(created, true, false);
             }
             Task before = found.get();
-            BoardColumn target = null;
+            ColumnLock target = null;
             boolean inDone = column(board, before.columnId()).isDone();
             if (!before.status().isOpen() && inDone) {
-                target = reopenTarget(board);
+                target = reopenTarget(board, before.id());
             }
             Task t = lockForChange(before.id(), null);
             int previous = t.occurrenceCount();
@@ -590,8 +590,8 @@ public class Tasks {
             } else {
                 t.countAgain();
             }
-            if (reopens && inDone && target != null && target.id() != t.columnId()) {
-                relocate(board, t, target, Placement.END, Task.StatusOnMove.KEEP);
+            if (reopens && inDone && target != null && target.column().id() != t.columnId()) {
+                relocate(board, t, target.column(), Placement.END, Task.StatusOnMove.KEEP, target);
             }
             repo.update(t);
             if (reopens) {
@@ -613,10 +613,11 @@ public class Tasks {
     }
 
     /**
-     * Where a closed issue in a done column reopens, locked: the board's reopen column (its first to-do),
-     * else, when that one is at its WIP limit, the backlog; null when neither exists or has room.
+     * Where a closed issue in a done column reopens, locked with what placing it there needs (as a move's
+     * destination is): the board's reopen column (its first to-do), else, when that one is at its WIP
+     * limit, the backlog; null when neither exists or has room.
      */
-    private BoardColumn reopenTarget(Board board) {
+    private ColumnLock reopenTarget(Board board, long taskId) {
         List<BoardColumn> candidates = new ArrayList<>();
         if (board.reopenColumn() != null) {
             candidates.add(board.reopenColumn());
@@ -626,8 +627,9 @@ public class Tasks {
             candidates.add(backlog);
         }
         for (BoardColumn candidate : candidates) {
-            BoardColumn locked = boards.lockColumn(candidate.id());
-            if (locked.wipLimit() == null || repo.countInColumn(locked.id()) < locked.wipLimit()) {
+            ColumnLock locked = lockDestination(taskId, candidate.id(), "column");
+            Integer limit = locked.column().wipLimit();
+            if (limit == null || locked.taskCount() < limit) {
                 return locked;
             }
         }
