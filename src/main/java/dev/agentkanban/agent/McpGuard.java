@@ -262,8 +262,7 @@ final class McpGuard extends HttpServlet {
             if (item instanceof ObjectNode text
                     && text.path("text").isString()
                     && text.get("text").asString().contains(INPUT_CHECK_FAILED)
-                    && !safe(INVALID_PARAMS, text.get("text").asString())
-                            .equals(text.get("text").asString())) {
+                    && internal(text.get("text").asString())) {
                 text.put("text", PLAIN_INPUT_REFUSAL);
                 changed = true;
             }
@@ -273,7 +272,12 @@ final class McpGuard extends HttpServlet {
 
     /** The message when it says nothing about the implementation; else the standard text for the code. */
     static String safe(int code, String message) {
-        boolean internal = message == null
+        return internal(message) ? STANDARD.getOrDefault(code, "Internal error") : message;
+    }
+
+    /** Whether a message names the implementation (or says nothing): Java, the SDK, a stack trace. */
+    private static boolean internal(String message) {
+        return message == null
                 || message.length() > 300
                 || message.contains("\n")
                 || message.contains("Exception")
@@ -282,7 +286,6 @@ final class McpGuard extends HttpServlet {
                 || message.contains("`")
                 || message.contains("Failed to handle request")
                 || message.contains("Unexpected error");
-        return internal ? STANDARD.getOrDefault(code, "Internal error") : message;
     }
 
     /** A JSON-RPC error response. */
