@@ -1,5 +1,6 @@
 package dev.agentkanban.ops;
 
+import dev.agentkanban.platform.InvalidSetting;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -28,9 +29,7 @@ class LogFormatEnvironmentPostProcessor implements EnvironmentPostProcessor {
             case "logstash" -> "logstash";
             case "gelf" -> "gelf";
             case "text", "plain" -> null;
-            default ->
-                throw new IllegalArgumentException(
-                        "LOG_FORMAT must be json, ecs, logstash, gelf or text, not '" + raw + "'");
+            default -> throw new InvalidSetting("LOG_FORMAT", "'" + raw + "' is not json, ecs, logstash, gelf or text");
         };
         if (format != null) {
             environment

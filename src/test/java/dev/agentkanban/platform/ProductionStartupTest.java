@@ -45,6 +45,48 @@ class ProductionStartupTest {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes); // 40 characters
     }
 
+    /**
+     * A documented variable whose value is not of its setting's kind stops the start naming it, before
+     * anything starts: a yes-or-no that would otherwise be read as false or ignored, a number that would
+     * fail with a wall of stack frames, a duration. The kind comes from the default in application.yml.
+     */
+    @Test
+    void valuesOfTheWrongKindStopTheStartNamingTheVariable() {
+        assertThatThrownBy(() -> AppInstance.start("MCP_ENABLED=maybe"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessage("MCP_ENABLED: 'maybe' is not true or false (the default is true)");
+        assertThatThrownBy(() -> AppInstance.start("TOKEN_TTL_MINUTES=abc"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessage("TOKEN_TTL_MINUTES: 'abc' is not a whole number (the default is 60)");
+        assertThatThrownBy(() -> AppInstance.start("CLAIM_LEASE=soon"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("CLAIM_LEASE: 'soon' is not a duration");
+        // a default that is itself a variable's (SESSIONS_ENABLED falls back to SEED_DEMO_DATA)
+        assertThatThrownBy(() -> AppInstance.start("SESSIONS_ENABLED=1"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("SESSIONS_ENABLED: '1' is not true or false");
+        assertThatThrownBy(() -> AppInstance.start("WORKER_DUPLICATE_SIMILARITY=high"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("WORKER_DUPLICATE_SIMILARITY: 'high' is not a number");
+        assertThatThrownBy(() -> AppInstance.start("LOG_FORMAT=xml"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("LOG_FORMAT: 'xml' is not");
+    }
+
+    /** Values of the right kind, spelled as people do (upper case, spaces, Spring's short durations), start. */
+    @Test
+    void valuesOfTheRightKindStart() {
+        try (AppInstance app = AppInstance.start(
+                "MCP_ENABLED=FALSE", "TOKEN_TTL_MINUTES= 90 ", "CLAIM_LEASE=20m", "WORKER_DUPLICATE_SIMILARITY=0.85")) {
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+            assertThat(app.member("upper-case-false")
+                            .post("/mcp", call, "Accept", "application/json, text/event-stream")
+                            .status())
+                    .as("MCP_ENABLED=FALSE turns MCP off")
+                    .isEqualTo(404);
+        }
+    }
+
     @Test
     void productionRefusesToStartWithoutASecretKey() {
         assertThatThrownBy(() -> AppInstance.start("kanban.environment=production", "kanban.secret-key="))
