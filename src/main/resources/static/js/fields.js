@@ -141,7 +141,7 @@ export function editFields(board, { canEdit }) {
         h('label', { class: 'check' }, visible, ' On cards'),
         canEdit ? h('button', { type: 'button', class: 'save-field', 'aria-label': `Save field ${f.name}`, on: { click: rename } }, 'Save') : null,
         canEdit ? h('button', { type: 'button', class: 'icon up', 'aria-label': `Move ${f.name} up`, disabled: index === 0,
-          on: { click: () => save(f, { position: Math.max(0, fields[index - 1].position - 1) }, 'moved') } }, '↑') : null,
+          on: { click: () => save(f, { position: index - 1 }, 'moved') } }, '↑') : null,
         canEdit ? h('button', { type: 'button', class: 'icon danger remove-field', 'aria-label': `Delete field ${f.name}`,
           on: { click: async () => {
             const ok = await confirmDialog({ title: 'Delete field?', message: `Delete the field “${f.name}” and its values on every card of this board?` });

@@ -68,13 +68,11 @@ public class CustomFields {
             }
             requireFreeName(boardId, name, 0);
             CustomField f = repo.insert(
-                    ws(),
-                    boardId,
-                    name,
-                    request.type(),
-                    options,
-                    Boolean.TRUE.equals(request.visible()),
-                    request.position());
+                    ws(), boardId, name, request.type(), options, Boolean.TRUE.equals(request.visible()), null);
+            if (request.position() != null) {
+                repo.place(ws(), boardId, f.id(), request.position());
+                f = require(f.id());
+            }
             announce(boardId);
             return f;
         });
@@ -92,6 +90,10 @@ public class CustomFields {
             String name = sent.has("name") && v.name() != null ? name(v.name()) : f.name();
             requireFreeName(f.boardId(), name, id);
             List<String> options = sent.has("options") ? options(f.type(), v.options()) : f.options();
+            if (v.position() != null) {
+                repo.place(ws(), f.boardId(), id, v.position());
+                f = require(id);
+            }
             CustomField changed = repo.update(
                     ws(),
                     new CustomField(
@@ -101,7 +103,7 @@ public class CustomFields {
                             f.type(),
                             options,
                             v.visible() == null ? f.visible() : v.visible(),
-                            v.position() == null ? f.position() : v.position()));
+                            f.position()));
             announce(f.boardId());
             return changed;
         });

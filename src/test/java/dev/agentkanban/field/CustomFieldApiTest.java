@@ -156,6 +156,83 @@ class CustomFieldApiTest extends ApiTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A position is a place in the board's list of fields: a field sent to 0 comes first and the others
+     * move down, instead of tying with the field already at 0 and staying where the id puts it.
+     */
+    @Test
+    void aFieldMovesToThePlaceItsPositionNames() {
+        board = new TaskFixtures(http).board("Field order")[0];
+        define("First", "text", null, false);
+        define("Second", "text", null, false);
+        define("Third", "text", null, false);
+        Response moved = http.patch("/api/v1/fields/" + ids.get("Second"), obj("position", 0));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.json().get("position").asInt()).isZero();
+        assertThat(order()).containsExactly("Second:0", "First:1", "Third:2");
+
+        assertThat(http.patch("/api/v1/fields/" + ids.get("Second"), obj("position", 99))
+                        .json()
+                        .get("position")
+                        .asInt())
+                .as("beyond the end is the end")
+                .isEqualTo(2);
+        assertThat(order()).containsExactly("First:0", "Third:1", "Second:2");
+
+        Response defined =
+                http.post("/api/v1/boards/" + board + "/fields", obj("name", "Zeroth", "type", "text", "position", 0));
+        assertThat(defined.status()).as(defined.body()).isEqualTo(201);
+        assertThat(order()).containsExactly("Zeroth:0", "First:1", "Third:2", "Second:3");
+    }
+
+    private List<String> order() {
+        List<String> order = new ArrayList<>();
+        http.get("/api/v1/boards/" + board + "/fields")
+                .json()
+                .forEach(f -> order.add(
+                        f.get("name").asString() + ":" + f.get("position").asInt()));
+        return order;
+    }
+
+    /**
+     * Deleting a field takes its values off the tasks with a history row each (fields.<name>, the value,
+     * then nothing), so the loss is in every task's trail; nothing of it stays stored to surface later.
+     */
+    @Test
+    void deletingAFieldRecordsTheLossOfEachValue() {
+        TaskFixtures fx = boardWithFields("Field deleted");
+        long labelled = fx.task(board, "Labelled", "fields", Map.of("Labels", List.of("docs"), "Points", 2));
+        long plain = fx.task(board, "Plain", "fields", Map.of("Points", 1));
+        long before =
+                http.get("/api/v1/tasks/" + labelled).json().get("version").asLong();
+
+        assertThat(http.delete("/api/v1/fields/" + ids.get("Labels")).status()).isEqualTo(204);
+
+        JsonNode task = http.get("/api/v1/tasks/" + labelled).json();
+        assertThat(task.get("fields").has("Labels")).isFalse();
+        assertThat(task.get("version").asLong()).isGreaterThan(before);
+        JsonNode last = lastHistoryRow(labelled);
+        assertThat(last.get("field").asString()).isEqualTo("fields.Labels");
+        assertThat(last.get("old_value").asString()).contains("docs");
+        assertThat(last.get("new_value").isNull()).isTrue();
+        assertThat(lastHistoryRow(plain).get("field").asString())
+                .as("a task without a value of it has nothing to record")
+                .isNotEqualTo("fields.Labels");
+        assertThat(jdbc.sql("select count(*) from tasks where board_id = :b and jsonb_exists(custom_fields, :k)")
+                        .param("b", board)
+                        .param("k", Long.toString(ids.get("Labels")))
+                        .query(Long.class)
+                        .single())
+                .as("no value of the deleted field is kept")
+                .isZero();
+    }
+
+    private JsonNode lastHistoryRow(long task) {
+        JsonNode items =
+                http.get("/api/v1/tasks/" + task + "/history?limit=500").json().get("items");
+        return items.get(items.size() - 1);
+    }
+
     @Test
     void definitionsFollowTheirRules() {
         board = new TaskFixtures(http).board("Definitions")[0];
