@@ -1,7 +1,6 @@
 package dev.agentkanban.analytics;
 
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.JsonLimits;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -47,9 +46,11 @@ record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) 
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "must be a date YYYY-MM-DD");
         }
-        // the days after it are counted and stored: a year beyond 9999 overflowed the date arithmetic (500)
-        if (date.getYear() < 1 || date.getYear() > 9999) {
-            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
+        // the days after it are counted, and each day's bounds are instants in the caller's zone: a year
+        // beyond 9999 overflowed the date arithmetic (500), and a day at either end of 1..9999 in a zone
+        // far from UTC has a bound in year 0 or 10000, which PostgreSQL's timestamps do not take
+        if (date.getYear() < 2 || date.getYear() > 9998) {
+            throw ApiException.invalid(field, "must lie between the years 2 and 9998");
         }
         return date;
     }

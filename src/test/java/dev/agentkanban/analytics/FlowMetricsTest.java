@@ -217,6 +217,19 @@ class FlowMetricsTest extends ApiTest {
         for (String table : List.of("cumulative_flow", "percentiles", "aging_wip")) {
             Response far = http.get(base + table + "?from=%2B999999999-12-30&to=%2B999999999-12-31");
             assertThat(far.status()).as(table + ": " + far.body()).isEqualTo(422);
+            // the last and first days allowed, in the zones furthest from UTC, have bounds PostgreSQL takes
+            for (String range : List.of(
+                    "from=9998-12-25&to=9998-12-31&tz=Pacific/Pago_Pago",
+                    "from=0002-01-01&to=0002-01-07&tz=Pacific/Kiritimati")) {
+                Response edge = http.get(base + table + "?" + range);
+                assertThat(edge.status())
+                        .as(table + " " + range + ": " + edge.body())
+                        .isEqualTo(200);
+            }
+            Response beyond = http.get(base + table + "?from=9999-12-25&to=9999-12-31&tz=Pacific/Pago_Pago");
+            assertThat(beyond.status()).as(table + ": " + beyond.body()).isEqualTo(422);
+            assertThat(beyond.json().get("errors").get(0).get("field").asString())
+                    .isEqualTo("to");
         }
     }
 
