@@ -44,13 +44,22 @@ class BulkTasks {
         this.operations = operations;
     }
 
-    /** Moves each task to the column (by id or name), at the position or else at its end. */
+    /**
+     * Moves each task to the column (by id or name), at the position or else at its end. With a position
+     * the tasks land there in the order sent: each one moved goes one place below the one before, not
+     * on top of it (which reversed them).
+     */
     public BulkResult move(List<Long> taskIds, Long columnId, String column, Integer position) {
         if (columnId == null && column == null) {
             throw ApiException.invalid("column_id", "give column_id or column");
         }
-        MoveTask move = MoveTask.toColumn(columnId, column, position);
-        return apply("move", taskIds, id -> tasks.move(id, null, move));
+        int[] moved = {0};
+        return apply("move", taskIds, id -> {
+            Integer at = position == null ? null : position + moved[0];
+            TaskView view = tasks.move(id, null, MoveTask.toColumn(columnId, column, at));
+            moved[0]++;
+            return view;
+        });
     }
 
     public BulkResult prioritise(List<Long> taskIds, Priority priority) {
