@@ -58,6 +58,17 @@ public class CallerAccess {
                         .isEmpty();
     }
 
+    /**
+     * A workspace that requires two-factor sign-in, among those the caller reaches (their memberships,
+     * every workspace for a system admin), when the caller is a person's signed-in session that was
+     * not: what it would make on its account (an API token, a user) would reach that workspace.
+     */
+    public Optional<Long> workspaceRequiringMissingTwoFactor(Caller caller) {
+        return "jwt".equals(caller.credential())
+                ? signIns.workspaceRequiringMissingTwoFactor(caller.userId(), caller.credentialId())
+                : Optional.empty();
+    }
+
     /** The same, from the database (what open connections re-check when access changes). */
     public boolean lacksRequiredTwoFactorNow(Caller caller, long workspaceId) {
         return "jwt".equals(caller.credential()) && signIns.lacksRequiredTwoFactor(workspaceId, caller.credentialId());

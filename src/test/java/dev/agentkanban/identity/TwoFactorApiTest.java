@@ -221,6 +221,73 @@ class TwoFactorApiTest extends ApiTest {
     }
 
     @Test
+    void aSessionWithoutTheRequiredSecondFactorCanOnlySeeItselfEnrolAndSignOut() {
+        long ws = otherWorkspace("tf-escape");
+        identities.provision("tf-ivan", "tf-ivan-password", ws, Role.ADMIN, false);
+        identities.provision("tf-jill", "tf-jill-password", ws, Role.MEMBER, false);
+        long jill = jdbc.sql("select id from users where username = 'tf-jill'")
+                .query(Long.class)
+                .single();
+        assertThat(http.put("/api/v1/workspaces/" + ws + "/two-factor", obj("required", true))
+                        .status())
+                .isEqualTo(200);
+        Http ivan = signIn("tf-ivan", null, ws);
+        Http member = signIn("tf-jill", null, ws);
+
+        // neither a token that would reach the workspace, nor its administration, nor users, nor the account
+        List<Response> refused = List.of(
+                member.post("/api/v1/tokens", obj("name", "bypass", "scopes", List.of("read", "write"))),
+                ivan.post("/api/v1/tokens", obj("name", "bypass", "scopes", List.of("read"))),
+                ivan.put("/api/v1/workspaces/" + ws + "/two-factor", obj("required", false)),
+                ivan.post("/api/v1/workspaces/" + ws + "/invitation-links", obj("role", "admin")),
+                ivan.patch("/api/v1/workspaces/" + ws + "/members/" + jill, obj("role", "admin")),
+                ivan.get("/api/v1/workspaces/" + ws + "/members"),
+                ivan.delete("/api/v1/workspaces/" + ws),
+                ivan.post("/api/v1/users", obj("username", "tf-made", "password", "tf-made-password", "role", "admin")),
+                ivan.post("/api/v1/workspaces", obj("name", "tf-escape-2")),
+                member.patch(
+                        "/api/v1/users/" + jill,
+                        obj("password", "tf-jill-password-2", "current_password", "tf-jill-password")));
+        for (Response r : refused) {
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("type").asString()).endsWith("/two-factor-required");
+        }
+        assertThat(jdbc.sql("select count(*) from api_tokens t join users u on u.id = t.user_id"
+                                + " where u.username in ('tf-ivan', 'tf-jill')")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(http.get("/api/v1/workspaces/" + ws + "/two-factor")
+                        .json()
+                        .get("required")
+                        .asBoolean())
+                .isTrue();
+        assertThat(jdbc.sql("select count(*) from users where username = 'tf-made'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        // what is left: see oneself, enrol, sign out
+        assertThat(member.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/workspaces").status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/tokens").status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/workspaces/" + ws + "/two-factor").status())
+                .isEqualTo(200);
+        byte[] secret = Totp.fromBase32(member.post("/api/v1/auth/two-factor/enrolment", null)
+                .json()
+                .get("secret")
+                .asString());
+        assertThat(member.post("/api/v1/auth/two-factor/confirm", obj("code", code(secret, -1)))
+                        .status())
+                .isEqualTo(200);
+        assertThat(member.post("/api/v1/tokens", obj("name", "after", "scopes", List.of("read")))
+                        .status())
+                .as("once the session passed a second factor")
+                .isEqualTo(201);
+        assertThat(ivan.post("/api/v1/auth/logout", null).status()).isIn(200, 204);
+    }
+
+    @Test
     void enrolmentNeedsTheRightFirstCode() {
         identities.provision("tf-gina", "tf-gina-password", defaultWorkspace, Role.MEMBER, false);
         Http s = signIn("tf-gina", null);
