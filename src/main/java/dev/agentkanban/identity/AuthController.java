@@ -52,18 +52,7 @@ class AuthController {
 
     /** A wrong password or second factor counts against the throttle; a correct password still waiting for its code does not. */
     private Session signIn(String username, String password, String code, HttpServletRequest request) {
-        String address = request.getRemoteAddr();
-        throttle.check(username, address);
-        try {
-            Session session = identities.login(username, password, code);
-            throttle.succeeded(username, address);
-            return session;
-        } catch (ApiException e) {
-            if (!Identities.TWO_FACTOR_REQUIRED.equals(e.type())) {
-                throttle.failed(username, address);
-            }
-            throw e;
-        }
+        return throttle.attempt(username, request.getRemoteAddr(), () -> identities.login(username, password, code));
     }
 
     @PostMapping("/session")
