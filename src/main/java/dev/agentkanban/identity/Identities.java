@@ -45,6 +45,7 @@ public class Identities {
     private final LdapDirectory ldap;
     private final OidcSettings oidc;
     private final OidcRepository oidcSessions;
+    private final LoginThrottle throttle;
 
     Identities(
             IdentityRepository repo,
@@ -58,7 +59,9 @@ public class Identities {
             SignInRepository signIns,
             LdapDirectory ldap,
             OidcSettings oidc,
-            OidcRepository oidcSessions) {
+            OidcRepository oidcSessions,
+            LoginThrottle throttle) {
+        this.throttle = throttle;
         this.ldap = ldap;
         this.oidc = oidc;
         this.oidcSessions = oidcSessions;
@@ -237,7 +240,8 @@ public class Identities {
                         HttpStatus.UNAUTHORIZED,
                         "invalid-two-factor-code",
                         "Unauthorized",
-                        "the code is wrong, expired or used already",
+                        "the code is wrong, expired or used already; if the authenticator's codes keep failing, sign in"
+                                + " with a recovery code",
                         java.util.Map.of("two_factor_required", true));
             }
         }
@@ -778,11 +782,7 @@ public class Identities {
                     "self-lockout", "you cannot disable your own account or take your own admin rights");
         }
         if (password != null && self) {
-            String stored = repo.passwordHash(id).orElse(null);
-            if (currentPassword == null || stored == null || !passwords.matches(currentPassword, stored)) {
-                throw ApiException.invalid(
-                        "current_password", "is required to change your password, and must be your current one");
-            }
+            checkCurrentPassword(caller, currentPassword);
         }
         String hash = password == null ? null : passwords.encode(password);
         return tx.execute(s -> {
@@ -814,6 +814,30 @@ public class Identities {
             }
             return repo.user(id).orElseThrow();
         });
+    }
+
+    /**
+     * The current password a session gives to change its password: a wrong one counts against the
+     * sign-in throttle and is written to the security log ({@code sign_in_failed}, reason
+     * {@code current_password}), so a stolen session cannot guess it freely or unseen.
+     */
+    private void checkCurrentPassword(Caller caller, String currentPassword) {
+        String stored = repo.passwordHash(caller.userId()).orElse(null);
+        if (currentPassword == null || stored == null) {
+            throw wrongCurrentPassword();
+        }
+        throttle.attempt(caller.username(), String.valueOf(SecurityLog.currentAddress()), () -> {
+            if (!passwords.matches(currentPassword, stored)) {
+                signInFailed(caller.username(), caller.userId(), "current_password");
+                throw wrongCurrentPassword();
+            }
+            return null;
+        });
+    }
+
+    private static ApiException wrongCurrentPassword() {
+        return ApiException.invalid(
+                "current_password", "is required to change your password, and must be your current one");
     }
 
     public void deleteUser(Caller caller, long id) {

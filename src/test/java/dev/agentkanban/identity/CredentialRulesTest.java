@@ -169,6 +169,32 @@ class CredentialRulesTest extends ApiTest {
         login("changer", "second-password");
     }
 
+    @Test
+    void wrongCurrentPasswordsAreThrottledAndLoggedLikeWrongSignIns() {
+        User user = identities.provision("stolen", "first-password", defaultWorkspace, Role.MEMBER, false);
+        Http session = http.withToken(login("stolen", "first-password"));
+        for (int i = 0; i < 5; i++) {
+            Response wrong = session.patch(
+                    "/api/v1/users/" + user.id(), obj("password", "second-password", "current_password", "guess-" + i));
+            assertThat(wrong.status()).as(wrong.body()).isEqualTo(422);
+        }
+        Response limited = session.patch(
+                "/api/v1/users/" + user.id(), obj("password", "second-password", "current_password", "first-password"));
+        assertThat(limited.status()).as(limited.body()).isEqualTo(429);
+        assertThat(limited.json().get("type").asString()).endsWith("/too-many-attempts");
+        assertThat(jdbc.sql("select count(*) from identity_audit where action = 'sign_in_failed'"
+                                + " and subject_user_id = :u and detail->>'reason' = 'current_password'")
+                        .param("u", user.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(5);
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/login", obj("username", "stolen", "password", "first-password"))
+                        .status())
+                .as("the same budget as signing in")
+                .isEqualTo(429);
+    }
+
     /**
      * Sessions end at an instant, not at a whole second: one signed in the same second after the end
      * works (those signed before the end are refused: changingYourPassword…, anAdminsPasswordReset…).
