@@ -563,9 +563,31 @@ public class Identities {
         return signIns.requiresTwoFactor(id);
     }
 
+    /**
+     * Deletes a workspace with everything in it, written to the security log ({@code workspace_deleted}
+     * with its id, slug and name, since the entry outlives it). The default workspace cannot be
+     * deleted (409 {@code default-workspace}): named agent sessions, the first admin and directory and
+     * single sign-on accounts are made there.
+     */
     public void deleteWorkspace(Caller caller, long id) {
-        requireAdmin(caller, id);
-        repo.deleteWorkspace(id);
+        tx.execute(s -> {
+            adminsTakeTurns(caller, id);
+            if (id == workspaces.defaultWorkspaceId()) {
+                throw ApiException.conflict(
+                        "default-workspace",
+                        "the default workspace cannot be deleted: named agent sessions, the first admin and"
+                                + " directory and single sign-on accounts are made there");
+            }
+            Workspace gone = repo.workspace(id, Role.ADMIN).orElseThrow(() -> ApiException.notFound("workspace", id));
+            repo.deleteWorkspace(id);
+            securityLog.record(
+                    caller.userId(),
+                    "workspace_deleted",
+                    null,
+                    null,
+                    java.util.Map.of("workspace_id", id, "slug", gone.slug(), "name", gone.name()));
+            return null;
+        });
     }
 
     /** The members of the request's workspace (for features that name members, such as a rule's "notify"). */
@@ -738,9 +760,15 @@ public class Identities {
                     password == null ? null : passwords.encode(password),
                     admin,
                     ws);
+            java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+            detail.put("username", username.trim());
+            detail.put("is_admin", admin);
             if (ws != null) {
-                repo.putMember(ws, id, role == null ? Role.MEMBER : role);
+                Role joined = role == null ? Role.MEMBER : role;
+                repo.putMember(ws, id, joined);
+                detail.put("role", joined.toString());
             }
+            securityLog.record(caller.userId(), "user_created", id, ws, detail);
             return repo.user(id).orElseThrow();
         });
     }
@@ -849,9 +877,35 @@ public class Identities {
         if (id == caller.userId()) {
             throw ApiException.conflict("self-delete", "you cannot delete your own account");
         }
-        if (repo.deleteUser(id) == 0) {
-            throw ApiException.notFound("user", id);
-        }
+        tx.execute(s -> {
+            User gone = repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
+            // the workspaces they administer take turns with their other member changes (setRole)
+            List<Long> administered = repo.workspacesAdministeredBy(id);
+            administered.forEach(repo::lockWorkspace);
+            List<Long> lastAdminOf = administered.stream()
+                    .filter(ws -> repo.countAdmins(ws) == 1)
+                    .toList();
+            if (!lastAdminOf.isEmpty()) {
+                throw new ApiException(
+                        HttpStatus.CONFLICT,
+                        "last-admin",
+                        "Conflict",
+                        "'" + gone.username() + "' is the only admin of workspace " + lastAdminOf
+                                + ": a workspace keeps at least one admin; make someone else its admin, or delete it,"
+                                + " first",
+                        java.util.Map.of("workspace_ids", lastAdminOf));
+            }
+            if (repo.deleteUser(id) == 0) {
+                throw ApiException.notFound("user", id);
+            }
+            securityLog.record(
+                    caller.userId(),
+                    "user_deleted",
+                    null,
+                    null,
+                    java.util.Map.of("user_id", id, "username", gone.username()));
+            return null;
+        });
     }
 
     /** Creates the first admin (ADMIN_USERNAME/ADMIN_PASSWORD) unless that user exists; true if created. */
