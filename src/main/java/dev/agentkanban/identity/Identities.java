@@ -886,10 +886,8 @@ public class Identities {
                     .filter(ws -> repo.countAdmins(ws) == 1)
                     .toList();
             if (!lastAdminOf.isEmpty()) {
-                throw new ApiException(
-                        HttpStatus.CONFLICT,
+                throw ApiException.conflict(
                         "last-admin",
-                        "Conflict",
                         "'" + gone.username() + "' is the only admin of workspace " + lastAdminOf
                                 + ": a workspace keeps at least one admin; make someone else its admin, or delete it,"
                                 + " first",

@@ -169,6 +169,45 @@ class CredentialRulesTest extends ApiTest {
         login("changer", "second-password");
     }
 
+    /** bcrypt hashes at most 72 bytes: a longer password is a 422 naming it wherever one is set, never a 500. */
+    @Test
+    void aPasswordOverBcryptsLimitIsRefusedWhereverOneIsSet() {
+        User user = identities.provision("longpw", "first-password", defaultWorkspace, Role.MEMBER, false);
+        Http session = http.withToken(login("longpw", "first-password"));
+        String link = http.post("/api/v1/workspaces/" + defaultWorkspace + "/invitation-links", obj("role", "member"))
+                .json()
+                .get("token")
+                .asString();
+        for (String tooLong : List.of("p".repeat(73), "é".repeat(37))) {
+            List<Response> refused = List.of(
+                    http.post("/api/v1/users", obj("username", "longpw-new", "password", tooLong)),
+                    session.patch(
+                            "/api/v1/users/" + user.id(),
+                            obj("password", tooLong, "current_password", "first-password")),
+                    http.patch("/api/v1/users/" + user.id(), obj("password", tooLong)),
+                    http.anonymous()
+                            .post(
+                                    "/api/v1/invitations/link/redeem",
+                                    obj("token", link, "username", "longpw-invited", "password", tooLong)));
+            for (Response r : refused) {
+                assertThat(r.status()).as(r.body()).isEqualTo(422);
+                assertThat(r.body()).contains("password").contains("72 bytes");
+            }
+        }
+        assertThat(jdbc.sql("select count(*) from users where username in ('longpw-new', 'longpw-invited')")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        login("longpw", "first-password");
+        Response longest = http.anonymous()
+                .post(
+                        "/api/v1/invitations/link/redeem",
+                        obj("token", link, "username", "longpw-invited", "password", "p".repeat(72)));
+        assertThat(longest.status())
+                .as("the link still works, 72 bytes are fine: " + longest.body())
+                .isEqualTo(200);
+    }
+
     @Test
     void wrongCurrentPasswordsAreThrottledAndLoggedLikeWrongSignIns() {
         User user = identities.provision("stolen", "first-password", defaultWorkspace, Role.MEMBER, false);
