@@ -3,6 +3,7 @@ package dev.agentkanban.identity;
 import dev.agentkanban.identity.IdentityRequests.Code;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.ShownOnce;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -51,11 +52,13 @@ class AccountSecurityController {
         return twoFactor.status(CurrentCaller.get());
     }
 
+    @ShownOnce
     @PostMapping("/two-factor/enrolment")
     TwoFactor.Enrolment enrol() {
         return twoFactor.enrol(CurrentCaller.get());
     }
 
+    @ShownOnce
     @PostMapping("/two-factor/confirm")
     TwoFactor.Confirmed confirm(@Valid @RequestBody Code code) {
         return twoFactor.confirm(CurrentCaller.get(), code.code());

@@ -6,6 +6,7 @@ import dev.agentkanban.identity.IdentityRequests.AgentSession;
 import dev.agentkanban.identity.IdentityRequests.Login;
 import dev.agentkanban.identity.IdentityRequests.SsoCode;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ShownOnce;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.http.MediaType;
@@ -32,11 +33,13 @@ class AuthController {
         this.sso = sso;
     }
 
+    @ShownOnce
     @PostMapping(value = "/login", consumes = MediaType.APPLICATION_JSON_VALUE)
     Session login(@Valid @RequestBody Login login, HttpServletRequest request) {
         return signIn(login.username(), login.password(), login.code(), request);
     }
 
+    @ShownOnce
     @PostMapping(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     Session loginForm(
             @RequestParam(required = false) String username,
@@ -52,20 +55,10 @@ class AuthController {
 
     /** A wrong password or second factor counts against the throttle; a correct password still waiting for its code does not. */
     private Session signIn(String username, String password, String code, HttpServletRequest request) {
-        String address = request.getRemoteAddr();
-        throttle.check(username, address);
-        try {
-            Session session = identities.login(username, password, code);
-            throttle.succeeded(username, address);
-            return session;
-        } catch (ApiException e) {
-            if (!Identities.TWO_FACTOR_REQUIRED.equals(e.type())) {
-                throttle.failed(username, address);
-            }
-            throw e;
-        }
+        return throttle.attempt(username, request.getRemoteAddr(), () -> identities.login(username, password, code));
     }
 
+    @ShownOnce
     @PostMapping("/session")
     Session session(@Valid @RequestBody AgentSession request) {
         return identities.agentSession(request.username());
@@ -83,6 +76,7 @@ class AuthController {
     }
 
     /** The session of a finished single sign-on, for its single-use code (the web page calls this). */
+    @ShownOnce
     @PostMapping("/sso/exchange")
     Session ssoExchange(@Valid @RequestBody SsoCode code) {
         return sso.exchange(code.code());

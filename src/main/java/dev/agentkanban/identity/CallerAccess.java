@@ -58,6 +58,17 @@ public class CallerAccess {
                         .isEmpty();
     }
 
+    /**
+     * A workspace that requires two-factor sign-in, among those the caller reaches (their memberships,
+     * every workspace for a system admin), when the caller is a person's signed-in session that was
+     * not: what it would make on its account (an API token, a user) would reach that workspace.
+     */
+    public Optional<Long> workspaceRequiringMissingTwoFactor(Caller caller) {
+        return "jwt".equals(caller.credential())
+                ? signIns.workspaceRequiringMissingTwoFactor(caller.userId(), caller.credentialId())
+                : Optional.empty();
+    }
+
     /** The same, from the database (what open connections re-check when access changes). */
     public boolean lacksRequiredTwoFactorNow(Caller caller, long workspaceId) {
         return "jwt".equals(caller.credential()) && signIns.lacksRequiredTwoFactor(workspaceId, caller.credentialId());
@@ -91,10 +102,15 @@ public class CallerAccess {
         return membership(caller, workspaceId).map(m -> context(caller, m.workspaceId(), m.role()));
     }
 
+    /**
+     * The caller's membership there, a system admin being an admin everywhere: whether they are one is
+     * read now, not taken from the caller, which an open connection captured at its handshake (a
+     * system admin demoted since must lose the workspaces they are no member of at once).
+     */
     private Optional<Membership> membership(Caller caller, long workspaceId) {
         return repo.access(workspaceId, caller.userId())
-                .filter(a -> a.role() != null || caller.systemAdmin())
-                .map(a -> new Membership(a.id(), a.role() == null || caller.systemAdmin() ? Role.ADMIN : a.role()));
+                .filter(a -> a.role() != null || a.systemAdmin())
+                .map(a -> new Membership(a.id(), a.role() == null || a.systemAdmin() ? Role.ADMIN : a.role()));
     }
 
     /**

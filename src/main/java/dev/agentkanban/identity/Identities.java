@@ -45,6 +45,7 @@ public class Identities {
     private final LdapDirectory ldap;
     private final OidcSettings oidc;
     private final OidcRepository oidcSessions;
+    private final LoginThrottle throttle;
 
     Identities(
             IdentityRepository repo,
@@ -58,7 +59,9 @@ public class Identities {
             SignInRepository signIns,
             LdapDirectory ldap,
             OidcSettings oidc,
-            OidcRepository oidcSessions) {
+            OidcRepository oidcSessions,
+            LoginThrottle throttle) {
+        this.throttle = throttle;
         this.ldap = ldap;
         this.oidc = oidc;
         this.oidcSessions = oidcSessions;
@@ -237,7 +240,8 @@ public class Identities {
                         HttpStatus.UNAUTHORIZED,
                         "invalid-two-factor-code",
                         "Unauthorized",
-                        "the code is wrong, expired or used already",
+                        "the code is wrong, expired or used already; if the authenticator's codes keep failing, sign in"
+                                + " with a recovery code",
                         java.util.Map.of("two_factor_required", true));
             }
         }
@@ -559,9 +563,31 @@ public class Identities {
         return signIns.requiresTwoFactor(id);
     }
 
+    /**
+     * Deletes a workspace with everything in it, written to the security log ({@code workspace_deleted}
+     * with its id, slug and name, since the entry outlives it). The default workspace cannot be
+     * deleted (409 {@code default-workspace}): named agent sessions, the first admin and directory and
+     * single sign-on accounts are made there.
+     */
     public void deleteWorkspace(Caller caller, long id) {
-        requireAdmin(caller, id);
-        repo.deleteWorkspace(id);
+        tx.execute(s -> {
+            adminsTakeTurns(caller, id);
+            if (id == workspaces.defaultWorkspaceId()) {
+                throw ApiException.conflict(
+                        "default-workspace",
+                        "the default workspace cannot be deleted: named agent sessions, the first admin and"
+                                + " directory and single sign-on accounts are made there");
+            }
+            Workspace gone = repo.workspace(id, Role.ADMIN).orElseThrow(() -> ApiException.notFound("workspace", id));
+            repo.deleteWorkspace(id);
+            securityLog.record(
+                    caller.userId(),
+                    "workspace_deleted",
+                    null,
+                    null,
+                    java.util.Map.of("workspace_id", id, "slug", gone.slug(), "name", gone.name()));
+            return null;
+        });
     }
 
     /** The members of the request's workspace (for features that name members, such as a rule's "notify"). */
@@ -734,9 +760,15 @@ public class Identities {
                     password == null ? null : passwords.encode(password),
                     admin,
                     ws);
+            java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+            detail.put("username", username.trim());
+            detail.put("is_admin", admin);
             if (ws != null) {
-                repo.putMember(ws, id, role == null ? Role.MEMBER : role);
+                Role joined = role == null ? Role.MEMBER : role;
+                repo.putMember(ws, id, joined);
+                detail.put("role", joined.toString());
             }
+            securityLog.record(caller.userId(), "user_created", id, ws, detail);
             return repo.user(id).orElseThrow();
         });
     }
@@ -778,11 +810,7 @@ public class Identities {
                     "self-lockout", "you cannot disable your own account or take your own admin rights");
         }
         if (password != null && self) {
-            String stored = repo.passwordHash(id).orElse(null);
-            if (currentPassword == null || stored == null || !passwords.matches(currentPassword, stored)) {
-                throw ApiException.invalid(
-                        "current_password", "is required to change your password, and must be your current one");
-            }
+            checkCurrentPassword(caller, currentPassword);
         }
         String hash = password == null ? null : passwords.encode(password);
         return tx.execute(s -> {
@@ -816,6 +844,30 @@ public class Identities {
         });
     }
 
+    /**
+     * The current password a session gives to change its password: a wrong one counts against the
+     * sign-in throttle and is written to the security log ({@code sign_in_failed}, reason
+     * {@code current_password}), so a stolen session cannot guess it freely or unseen.
+     */
+    private void checkCurrentPassword(Caller caller, String currentPassword) {
+        String stored = repo.passwordHash(caller.userId()).orElse(null);
+        if (currentPassword == null || stored == null) {
+            throw wrongCurrentPassword();
+        }
+        throttle.attempt(caller.username(), String.valueOf(SecurityLog.currentAddress()), () -> {
+            if (!passwords.matches(currentPassword, stored)) {
+                signInFailed(caller.username(), caller.userId(), "current_password");
+                throw wrongCurrentPassword();
+            }
+            return null;
+        });
+    }
+
+    private static ApiException wrongCurrentPassword() {
+        return ApiException.invalid(
+                "current_password", "is required to change your password, and must be your current one");
+    }
+
     public void deleteUser(Caller caller, long id) {
         if (!caller.systemAdmin()) {
             throw id == caller.userId() || repo.shareWorkspace(caller.userId(), id)
@@ -825,9 +877,33 @@ public class Identities {
         if (id == caller.userId()) {
             throw ApiException.conflict("self-delete", "you cannot delete your own account");
         }
-        if (repo.deleteUser(id) == 0) {
-            throw ApiException.notFound("user", id);
-        }
+        tx.execute(s -> {
+            User gone = repo.user(id).orElseThrow(() -> ApiException.notFound("user", id));
+            // the workspaces they administer take turns with their other member changes (setRole)
+            List<Long> administered = repo.workspacesAdministeredBy(id);
+            administered.forEach(repo::lockWorkspace);
+            List<Long> lastAdminOf = administered.stream()
+                    .filter(ws -> repo.countAdmins(ws) == 1)
+                    .toList();
+            if (!lastAdminOf.isEmpty()) {
+                throw ApiException.conflict(
+                        "last-admin",
+                        "'" + gone.username() + "' is the only admin of workspace " + lastAdminOf
+                                + ": a workspace keeps at least one admin; make someone else its admin, or delete it,"
+                                + " first",
+                        java.util.Map.of("workspace_ids", lastAdminOf));
+            }
+            if (repo.deleteUser(id) == 0) {
+                throw ApiException.notFound("user", id);
+            }
+            securityLog.record(
+                    caller.userId(),
+                    "user_deleted",
+                    null,
+                    null,
+                    java.util.Map.of("user_id", id, "username", gone.username()));
+            return null;
+        });
     }
 
     /** Creates the first admin (ADMIN_USERNAME/ADMIN_PASSWORD) unless that user exists; true if created. */

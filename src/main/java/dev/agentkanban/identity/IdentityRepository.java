@@ -256,6 +256,15 @@ class IdentityRepository {
      * Locks the workspace's row until the transaction ends (no key update: the rows that refer to it are
      * not held up).
      */
+    /** The workspaces where the user is an admin, by id. */
+    List<Long> workspacesAdministeredBy(long userId) {
+        return jdbc.sql(
+                        "select workspace_id from memberships where user_id = :u and role = 'admin' order by workspace_id")
+                .param("u", userId)
+                .query(Long.class)
+                .list();
+    }
+
     void lockWorkspace(long workspaceId) {
         jdbc.sql("select id from workspaces where id = :ws for no key update")
                 .param("ws", workspaceId)
@@ -338,12 +347,17 @@ class IdentityRepository {
                 .optional();
     }
 
-    /** A workspace and the user's role in it (null when not a member), in one query. */
-    record WorkspaceAccess(long id, String slug, String name, Instant createdAt, Role role) {}
+    /**
+     * A workspace, the user's role in it (null when not a member) and whether the user is a system
+     * admin now (not when their credential was checked), in one query.
+     */
+    record WorkspaceAccess(long id, String slug, String name, Instant createdAt, Role role, boolean systemAdmin) {}
 
     Optional<WorkspaceAccess> access(long workspaceId, long userId) {
         return jdbc.sql("""
-                select w.id, w.slug, w.name, w.created_at, m.role from workspaces w
+                select w.id, w.slug, w.name, w.created_at, m.role,
+                       coalesce((select u.is_admin from users u where u.id = :u), false)
+                from workspaces w
                 left join memberships m on m.workspace_id = w.id and m.user_id = :u where w.id = :ws
                 """)
                 .param("ws", workspaceId)
@@ -353,7 +367,8 @@ class IdentityRepository {
                         rs.getString(2),
                         rs.getString(3),
                         rs.getTimestamp(4).toInstant(),
-                        rs.getString(5) == null ? null : Role.fromWire(rs.getString(5))))
+                        rs.getString(5) == null ? null : Role.fromWire(rs.getString(5)),
+                        rs.getBoolean(6)))
                 .optional();
     }
 

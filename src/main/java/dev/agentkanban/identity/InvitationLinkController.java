@@ -7,6 +7,7 @@ import dev.agentkanban.identity.IdentityRequests.InvitationToken;
 import dev.agentkanban.identity.IdentityRequests.RedeemInvitation;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.ShownOnce;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -45,6 +46,7 @@ class InvitationLinkController {
         this.links = links;
     }
 
+    @ShownOnce
     @PostMapping("/api/v1/workspaces/{id}/invitation-links")
     ResponseEntity<Created> create(@PathVariable long id, @Valid @RequestBody CreateInvitationLink request) {
         String page = ServletUriComponentsBuilder.fromCurrentContextPath()
@@ -90,6 +92,7 @@ class InvitationLinkController {
         return links.accept(CurrentCaller.get(), request.token().trim());
     }
 
+    @ShownOnce
     @PostMapping("/api/v1/invitations/link/redeem")
     Session redeem(@Valid @RequestBody RedeemInvitation request) {
         return links.redeem(request.token().trim(), request.username(), request.password(), request.email());

@@ -3,18 +3,21 @@ package dev.agentkanban.identity;
 import dev.agentkanban.platform.ApiException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Slows password guessing, in two ways.
+ * Slows guessing of passwords and second factors (at sign-in, and when a session changes the password
+ * or turns two-factor off), in two ways.
  *
  * <ul>
  *   <li>Per username and address: 5 failures, then one more try a minute.
@@ -26,7 +29,8 @@ import org.springframework.stereotype.Component;
  *       {@value #KNOWN_ADDRESSES} per account) is not delayed by the account's backoff at all.
  * </ul>
  *
- * A success forgets the failures. The counts live in this instance's memory (several instances each
+ * Every try is counted before the secret is checked ({@link #attempt}), and given back when it was
+ * no guess; a success forgets the failures. The counts live in this instance's memory (several instances each
  * count their own share).
  */
 @Component
@@ -52,50 +56,84 @@ class LoginThrottle {
     /** An account's failures in a row, when it may be tried next, and the addresses it signed in from. */
     private record Account(int failures, Instant nextTry, Set<String> known) {}
 
-    void check(String username, String address) {
+    /**
+     * Runs one check of a secret the person must know (a password, a second factor, the current
+     * password of a change) under both budgets: the try is taken before {@code attempt} runs, so N
+     * parallel guesses cannot pass a check that each read before any of them failed. A success forgets
+     * the failures and remembers the address; a refusal of {@code attempt} (an {@link ApiException})
+     * stays counted, except {@link Identities#TWO_FACTOR_REQUIRED} (a correct password still waiting
+     * for its code) and anything that is not a refusal (a server error), which give the try back.
+     */
+    <T> T attempt(String username, String address, Supplier<T> attempt) {
         String user = username.trim().toLowerCase();
-        Bucket bucket = failures.get(user + "|" + address);
-        if (bucket != null && bucket.getAvailableTokens() <= 0) {
-            refuse(Math.max(
-                    1,
-                    Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill())
-                            .toSeconds()));
+        take(user, address);
+        T result;
+        try {
+            result = attempt.get();
+        } catch (ApiException e) {
+            if (Identities.TWO_FACTOR_REQUIRED.equals(e.type())) {
+                giveBack(user, address);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            giveBack(user, address);
+            throw e;
         }
-        Account account = accounts.get(user);
-        Instant now = clock.instant();
-        if (account != null
-                && account.nextTry() != null
-                && now.isBefore(account.nextTry())
-                && !account.known().contains(address)) {
-            refuse(Math.max(1, Duration.between(now, account.nextTry()).toSeconds()));
-        }
+        succeeded(user, address);
+        return result;
     }
 
-    void failed(String username, String address) {
-        String user = username.trim().toLowerCase();
+    /** Takes a try from the address's bucket and counts it against the account, or refuses (429). */
+    private void take(String user, String address) {
         if (failures.size() > MAX_ENTRIES || accounts.size() > MAX_ENTRIES) {
             failures.clear();
             accounts.clear();
         }
-        failures.computeIfAbsent(
-                        user + "|" + address,
-                        k -> Bucket.builder()
-                                .addLimit(Bandwidth.builder()
-                                        .capacity(5)
-                                        .refillGreedy(1, Duration.ofMinutes(1))
-                                        .build())
+        Bucket bucket = failures.computeIfAbsent(
+                user + "|" + address,
+                k -> Bucket.builder()
+                        .addLimit(Bandwidth.builder()
+                                .capacity(5)
+                                .refillGreedy(1, Duration.ofMinutes(1))
                                 .build())
-                .tryConsume(1);
+                        .build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            refuse(Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds()));
+        }
         Instant now = clock.instant();
+        Instant[] delayedUntil = {null};
         accounts.compute(user, (k, a) -> {
+            if (a != null
+                    && a.nextTry() != null
+                    && now.isBefore(a.nextTry())
+                    && !a.known().contains(address)) {
+                delayedUntil[0] = a.nextTry();
+                return a;
+            }
             int n = (a == null ? 0 : a.failures()) + 1;
             Set<String> known = a == null ? Set.of() : a.known();
             return new Account(n, n < freeFailures ? null : now.plus(delay(n)), known);
         });
+        if (delayedUntil[0] != null) {
+            bucket.addTokens(1);
+            refuse(Math.max(1, Duration.between(now, delayedUntil[0]).toSeconds()));
+        }
     }
 
-    void succeeded(String username, String address) {
-        String user = username.trim().toLowerCase();
+    /** Undoes {@link #take} for a try that was no guess. */
+    private void giveBack(String user, String address) {
+        Bucket bucket = failures.get(user + "|" + address);
+        if (bucket != null) {
+            bucket.addTokens(1);
+        }
+        accounts.computeIfPresent(user, (k, a) -> {
+            int n = Math.max(0, a.failures() - 1);
+            return new Account(n, n < freeFailures ? null : a.nextTry(), a.known());
+        });
+    }
+
+    private void succeeded(String user, String address) {
         failures.remove(user + "|" + address);
         accounts.compute(user, (k, a) -> {
             Set<String> known = new java.util.LinkedHashSet<>(a == null ? Set.of() : a.known());

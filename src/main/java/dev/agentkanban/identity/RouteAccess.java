@@ -6,6 +6,8 @@ import dev.agentkanban.identity.RouteRules.Scope;
 import dev.agentkanban.platform.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.method.HandlerMethod;
@@ -70,16 +72,28 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
             throw Roles.forbidden("this needs the " + rule.role() + " role in the workspace; you have "
                     + (role == null ? "none" : role) + (rule.on() == On.USERS ? " and are not a system admin" : ""));
         }
-        checkSignIn(caller, method, pattern, rule, ctx);
+        checkSignIn(request, caller, method, pattern, rule, ctx);
         return true;
     }
 
     /**
      * What the way the caller signed in allows: routes for a signed-in person refuse API tokens, and a
-     * workspace that requires two-factor sign-in refuses a person's session signed in without it (API
-     * tokens and agents' named sessions are not affected).
+     * person's session signed in without the second factor a workspace requires may do nothing that
+     * reaches that workspace (API tokens and agents' named sessions are not affected):
+     *
+     * <ul>
+     *   <li>the workspace's data ({@link On#WORKSPACE}) and its administration ({@link On#NAMED_WORKSPACE}:
+     *       members, roles, invitation links, switching the requirement off, deleting it) are refused;
+     *   <li>the account and user routes ({@link On#SELF}, {@link On#USERS}: minting API tokens, creating
+     *       users or workspaces, changing the password, accepting invitations, the security log) are
+     *       refused while any workspace the caller reaches requires it, since what they make (a token, a
+     *       user) would reach that workspace without the second factor;
+     *   <li>what is left ({@link RouteRules#withoutRequiredSecondFactor}) lets the person see themself,
+     *       enrol and sign out.
+     * </ul>
      */
-    private void checkSignIn(Caller caller, String method, String pattern, Rule rule, RequestContext ctx) {
+    private void checkSignIn(
+            HttpServletRequest request, Caller caller, String method, String pattern, Rule rule, RequestContext ctx) {
         boolean signedIn = "jwt".equals(caller.credential());
         if (!"api_token".equals(caller.credential())) {
             touch(caller.credentialId());
@@ -92,11 +106,41 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
                     "this is done from a signed-in session, not with an API token",
                     null);
         }
-        if (signedIn
-                && rule.on() == On.WORKSPACE
-                && ctx != null
-                && access.lacksRequiredTwoFactor(caller, ctx.workspaceId())) {
-            throw twoFactorRequired(ctx.workspaceId());
+        if (!signedIn || RouteRules.withoutRequiredSecondFactor(method, pattern)) {
+            return;
+        }
+        switch (rule.on()) {
+            case WORKSPACE -> {
+                if (ctx != null && access.lacksRequiredTwoFactor(caller, ctx.workspaceId())) {
+                    throw twoFactorRequired(ctx.workspaceId());
+                }
+            }
+            case NAMED_WORKSPACE -> {
+                Long named = namedWorkspace(request);
+                if (named != null && access.lacksRequiredTwoFactor(caller, named)) {
+                    throw twoFactorRequired(named);
+                }
+            }
+            case SELF, USERS -> {
+                Optional<Long> requiring = access.workspaceRequiringMissingTwoFactor(caller);
+                if (requiring.isPresent()) {
+                    throw twoFactorRequired(requiring.get());
+                }
+            }
+            case NOTHING -> {}
+        }
+    }
+
+    /** The workspace id of a {@code /workspaces/{id}/…} route, or null when it is not a number (the handler refuses it). */
+    private static Long namedWorkspace(HttpServletRequest request) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> variables =
+                (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        String id = variables == null ? null : variables.get("id");
+        try {
+            return id == null ? null : Long.valueOf(id);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

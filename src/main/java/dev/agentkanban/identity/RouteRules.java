@@ -343,6 +343,29 @@ final class RouteRules {
         return SIGNED_IN_ONLY.contains(method + " " + pattern);
     }
 
+    /**
+     * What a person's session signed in without the second factor a workspace it reaches requires may
+     * still do (RouteAccess refuses it everything else that could reach that workspace): see itself and
+     * its credentials, enrol, end sessions and tokens, sign out.
+     */
+    private static final java.util.Set<String> WITHOUT_REQUIRED_SECOND_FACTOR = java.util.Set.of(
+            "GET /api/v1/auth/me",
+            "POST /api/v1/auth/logout",
+            "GET /api/v1/auth/two-factor",
+            "POST /api/v1/auth/two-factor/enrolment",
+            "POST /api/v1/auth/two-factor/confirm",
+            "GET /api/v1/auth/sessions",
+            "DELETE /api/v1/auth/sessions",
+            "DELETE /api/v1/auth/sessions/{id}",
+            "GET /api/v1/tokens",
+            "DELETE /api/v1/tokens/{id}",
+            "GET /api/v1/workspaces",
+            "GET /api/v1/workspaces/{id}/two-factor");
+
+    static boolean withoutRequiredSecondFactor(String method, String pattern) {
+        return WITHOUT_REQUIRED_SECOND_FACTOR.contains(method + " " + pattern);
+    }
+
     private RouteRules() {}
 
     /** The rule of a route, by its method and the pattern it was matched with. */

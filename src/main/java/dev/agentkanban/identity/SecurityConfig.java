@@ -93,10 +93,40 @@ class SecurityConfig {
         return SecurityObservationSettings.noObservations();
     }
 
-    /** Passwords are hashed with bcrypt (Spring Security's delegating encoder, {@code {bcrypt}} prefix). */
+    /** bcrypt reads at most this many bytes of a password (and Spring's refuses longer ones). */
+    static final int MAX_PASSWORD_BYTES = 72;
+
+    /**
+     * Passwords are hashed with bcrypt (Spring Security's delegating encoder, {@code {bcrypt}} prefix).
+     * A password bcrypt cannot hash (over {@value #MAX_PASSWORD_BYTES} bytes in UTF-8) is refused with a
+     * 422 naming {@code password} wherever one is set (a new user, a change, an admin's reset, an
+     * invitation redeemed), before anything is written, instead of the 500 the encoder's exception was.
+     */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        PasswordEncoder bcrypt = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                if (raw.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+                    throw ApiException.invalid(
+                            "password",
+                            "must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8 (" + MAX_PASSWORD_BYTES
+                                    + " plain letters, digits or symbols; fewer accented letters or other characters)");
+                }
+                return bcrypt.encode(raw);
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                return bcrypt.matches(raw, encoded);
+            }
+
+            @Override
+            public boolean upgradeEncoding(String encoded) {
+                return bcrypt.upgradeEncoding(encoded);
+            }
+        };
     }
 
     private static void problem(JsonMapper json, HttpServletResponse res, ApiException e) throws IOException {

@@ -159,6 +159,25 @@ class SignInRepository {
                 .orElse(false);
     }
 
+    /**
+     * The first workspace requiring two-factor sign-in that the user reaches (a member, or any as a
+     * system admin, read now), unless the session passed a second factor.
+     */
+    Optional<Long> workspaceRequiringMissingTwoFactor(long userId, String jti) {
+        return jdbc.sql("""
+                select w.id from workspaces w
+                where w.require_two_factor
+                  and (exists (select 1 from memberships m where m.workspace_id = w.id and m.user_id = :u)
+                       or exists (select 1 from users u where u.id = :u and u.is_admin))
+                  and not coalesce((select s.two_factor from user_sessions s where s.jti = :j), false)
+                order by w.id limit 1
+                """)
+                .param("u", userId)
+                .param("j", jti)
+                .query(Long.class)
+                .optional();
+    }
+
     boolean requiresTwoFactor(long workspaceId) {
         return jdbc.sql("select require_two_factor from workspaces where id = :ws")
                 .param("ws", workspaceId)

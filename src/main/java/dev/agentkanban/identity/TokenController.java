@@ -5,6 +5,7 @@ import dev.agentkanban.identity.IdentityRecords.IssuedApiToken;
 import dev.agentkanban.identity.IdentityRequests.CreateToken;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.ShownOnce;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Duration;
@@ -32,6 +33,7 @@ class TokenController {
         this.identities = identities;
     }
 
+    @ShownOnce
     @PostMapping
     ResponseEntity<IssuedApiToken> create(@Valid @RequestBody CreateToken request) {
         Instant expires = request.expiresAt() != null

@@ -15,6 +15,8 @@ import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -34,14 +36,23 @@ class TwoFactor {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 
+    private static final Logger log = LoggerFactory.getLogger(TwoFactor.class);
+
     private final SignInRepository repo;
+    private final LoginThrottle throttle;
     private final SecurityLog securityLog;
     private final TransactionTemplate tx;
     private final SecretKeySpec key;
     private final Clock clock = Clock.systemUTC();
 
-    TwoFactor(SignInRepository repo, SecurityLog securityLog, TransactionTemplate tx, Credentials credentials) {
+    TwoFactor(
+            SignInRepository repo,
+            SecurityLog securityLog,
+            TransactionTemplate tx,
+            Credentials credentials,
+            LoginThrottle throttle) {
         this.repo = repo;
+        this.throttle = throttle;
         this.securityLog = securityLog;
         this.tx = tx;
         this.key = new SecretKeySpec(credentials.derivedKey("two-factor-secrets"), "AES");
@@ -104,17 +115,33 @@ class TwoFactor {
         });
     }
 
-    /** Turns two-factor off, with a current code or a recovery code. */
+    /**
+     * Turns two-factor off, with a current code or a recovery code. A wrong code counts against the
+     * sign-in throttle and is written to the security log ({@code sign_in_failed}, reason
+     * {@code two_factor_disable}), as a wrong code at sign-in is: a stolen session cannot guess it freely.
+     */
     void disable(Caller caller, String code) {
-        tx.execute(s -> {
-            if (!enabled(caller.userId())) {
-                throw ApiException.conflict("two-factor-disabled", "two-factor authentication is not on");
-            }
-            if (check(caller.userId(), code) == null) {
+        if (!enabled(caller.userId())) {
+            throw ApiException.conflict("two-factor-disabled", "two-factor authentication is not on");
+        }
+        throttle.attempt(caller.username(), String.valueOf(SecurityLog.currentAddress()), () -> {
+            boolean done = Boolean.TRUE.equals(tx.execute(s -> {
+                if (check(caller.userId(), code) == null) {
+                    return false;
+                }
+                repo.deleteTwoFactor(caller.userId());
+                securityLog.record(caller.userId(), "two_factor_disabled", caller.userId(), null, Map.of());
+                return true;
+            }));
+            if (!done) {
+                securityLog.record(
+                        caller.userId(),
+                        "sign_in_failed",
+                        caller.userId(),
+                        null,
+                        Map.of("username", caller.username(), "reason", "two_factor_disable"));
                 throw ApiException.invalid("code", "is neither the current code nor an unused recovery code");
             }
-            repo.deleteTwoFactor(caller.userId());
-            securityLog.record(caller.userId(), "two_factor_disabled", caller.userId(), null, Map.of());
             return null;
         });
     }
@@ -143,8 +170,21 @@ class TwoFactor {
         return null;
     }
 
+    /**
+     * Whether the code is the authenticator's current one, not used before. A secret that no longer
+     * decrypts (SECRET_KEY changed since enrolment) matches no code: the person gets the wrong-code
+     * answer and signs in with a recovery code (docs/authentication.md), never a server error.
+     */
     private boolean totp(SignInRepository.TwoFactorRow row, String code) {
-        long step = Totp.verify(decrypt(row.secret()), code, clock.instant().getEpochSecond(), row.lastStep());
+        Optional<byte[]> secret = decrypt(row.secret());
+        if (secret.isEmpty()) {
+            log.warn(
+                    "the two-factor secret of user {} cannot be decrypted: was SECRET_KEY changed since it was"
+                            + " enrolled? They sign in with a recovery code and enrol again",
+                    row.userId());
+            return false;
+        }
+        long step = Totp.verify(secret.get(), code, clock.instant().getEpochSecond(), row.lastStep());
         return step >= 0 && repo.useStep(row.userId(), step);
     }
 
@@ -208,15 +248,15 @@ class TwoFactor {
         }
     }
 
-    private byte[] decrypt(String stored) {
+    /** The secret, or empty when it does not decrypt with this SECRET_KEY. */
+    private Optional<byte[]> decrypt(String stored) {
         try {
             byte[] all = Base64.getDecoder().decode(stored);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
-            return cipher.doFinal(all, 12, all.length - 12);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(
-                    "a two-factor secret cannot be decrypted: was SECRET_KEY changed since it was enrolled?", e);
+            return Optional.of(cipher.doFinal(all, 12, all.length - 12));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 }

@@ -27,6 +27,8 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (another body, or for multipart another file or field) is a 422; a retry while the first is still
  * running is a 409. Keys are scoped to workspace and actor and kept for 24 hours
  * ({@code kanban.idempotency.retention}). Requests without a workspace context (sign-in, other
- * unauthenticated routes) ignore the header.
+ * unauthenticated routes) ignore the header. A success of a handler marked {@link ShownOnce} (its
+ * answer carries a secret shown once) is not kept: a retry gets 409 {@code secret-shown-once}.
  *
  * <p>Exactly once, also across crashes: the key, the request's effect and the stored response are
  * one database transaction. The filter begins it, takes a transaction-scoped advisory lock on the
@@ -134,7 +137,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
             insert(ctx, key, hash);
             ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
             chain.doFilter(forward, wrapper);
-            complete(tx, ctx, key, wrapper);
+            complete(tx, request, ctx, key, wrapper);
             wrapper.copyBodyToResponse();
         } finally {
             if (!tx.isCompleted()) {
@@ -147,23 +150,37 @@ class IdempotencyFilter extends OncePerRequestFilter {
      * Stores the response with the effect and commits both, or rolls both back: a server error, or
      * work that marked the transaction rollback-only, leaves nothing, the key included.
      */
-    private void complete(TransactionStatus tx, RequestScope ctx, String key, ContentCachingResponseWrapper wrapper) {
+    private void complete(
+            TransactionStatus tx,
+            HttpServletRequest request,
+            RequestScope ctx,
+            String key,
+            ContentCachingResponseWrapper wrapper) {
         int status = wrapper.getStatus();
         if (status >= 500 || tx.isRollbackOnly()) {
             transactions.rollback(tx);
             return;
         }
+        Stored answer = status < 300 && shownOnce(request)
+                ? withheld(status)
+                : new Stored(
+                        null,
+                        status,
+                        wrapper.getContentAsByteArray(),
+                        wrapper.getContentType(),
+                        wrapper.getHeader("Location"),
+                        wrapper.getHeader("ETag"));
         try {
             jdbc.sql("""
                     update idempotency_keys set status = :status, response_body = :body,
                            content_type = :type, location = :location, etag = :etag
                     where workspace_id = :ws and actor = :actor and key = :key
                     """)
-                    .param("status", status)
-                    .param("body", wrapper.getContentAsByteArray())
-                    .param("type", wrapper.getContentType())
-                    .param("location", wrapper.getHeader("Location"))
-                    .param("etag", wrapper.getHeader("ETag"))
+                    .param("status", answer.status())
+                    .param("body", answer.body())
+                    .param("type", answer.contentType())
+                    .param("location", answer.location())
+                    .param("etag", answer.etag())
                     .param("ws", ctx.workspaceId())
                     .param("actor", ctx.actor())
                     .param("key", key)
@@ -179,6 +196,34 @@ class IdempotencyFilter extends OncePerRequestFilter {
             // a refusal whose transaction the database had already aborted: it changed nothing, so
             // the refusal is still the answer, just not kept for replay
         }
+    }
+
+    /** Whether the request was answered by a handler marked {@link ShownOnce}. */
+    private static boolean shownOnce(HttpServletRequest request) {
+        return request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE) instanceof HandlerMethod h
+                && h.hasMethodAnnotation(ShownOnce.class);
+    }
+
+    /**
+     * What is kept for a success whose answer held a secret: the 409 a retry gets instead of the answer,
+     * so the secret is in no table and is never shown again (a refusal holds none and is kept as it is).
+     */
+    private Stored withheld(int status) {
+        ApiException e = new ApiException(
+                HttpStatus.CONFLICT,
+                "secret-shown-once",
+                "Conflict",
+                "the first request with this Idempotency-Key succeeded (" + status + "), and its answer held a"
+                        + " secret that is shown only once and not kept; list what it made (without the secret), or"
+                        + " send a new request with another key",
+                java.util.Map.of("original_status", status));
+        return new Stored(
+                null,
+                e.status().value(),
+                json.writeValueAsBytes(Problems.of(e)),
+                MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                null,
+                null);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.agentkanban.webhook;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
+import dev.agentkanban.platform.ShownOnce;
 import dev.agentkanban.webhook.WebhookRequests.CreateWebhook;
 import dev.agentkanban.webhook.WebhookRequests.UpdateWebhook;
 import jakarta.validation.Valid;
@@ -38,6 +39,7 @@ class WebhookController {
         return webhooks.list(PageRequest.of(limit, offset));
     }
 
+    @ShownOnce
     @PostMapping
     ResponseEntity<Webhook> create(@Valid @RequestBody CreateWebhook request) {
         Webhook webhook = webhooks.create(request);

@@ -169,6 +169,71 @@ class CredentialRulesTest extends ApiTest {
         login("changer", "second-password");
     }
 
+    /** bcrypt hashes at most 72 bytes: a longer password is a 422 naming it wherever one is set, never a 500. */
+    @Test
+    void aPasswordOverBcryptsLimitIsRefusedWhereverOneIsSet() {
+        User user = identities.provision("longpw", "first-password", defaultWorkspace, Role.MEMBER, false);
+        Http session = http.withToken(login("longpw", "first-password"));
+        String link = http.post("/api/v1/workspaces/" + defaultWorkspace + "/invitation-links", obj("role", "member"))
+                .json()
+                .get("token")
+                .asString();
+        for (String tooLong : List.of("p".repeat(73), "é".repeat(37))) {
+            List<Response> refused = List.of(
+                    http.post("/api/v1/users", obj("username", "longpw-new", "password", tooLong)),
+                    session.patch(
+                            "/api/v1/users/" + user.id(),
+                            obj("password", tooLong, "current_password", "first-password")),
+                    http.patch("/api/v1/users/" + user.id(), obj("password", tooLong)),
+                    http.anonymous()
+                            .post(
+                                    "/api/v1/invitations/link/redeem",
+                                    obj("token", link, "username", "longpw-invited", "password", tooLong)));
+            for (Response r : refused) {
+                assertThat(r.status()).as(r.body()).isEqualTo(422);
+                assertThat(r.body()).contains("password").contains("72 bytes");
+            }
+        }
+        assertThat(jdbc.sql("select count(*) from users where username in ('longpw-new', 'longpw-invited')")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        login("longpw", "first-password");
+        Response longest = http.anonymous()
+                .post(
+                        "/api/v1/invitations/link/redeem",
+                        obj("token", link, "username", "longpw-invited", "password", "p".repeat(72)));
+        assertThat(longest.status())
+                .as("the link still works, 72 bytes are fine: " + longest.body())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void wrongCurrentPasswordsAreThrottledAndLoggedLikeWrongSignIns() {
+        User user = identities.provision("stolen", "first-password", defaultWorkspace, Role.MEMBER, false);
+        Http session = http.withToken(login("stolen", "first-password"));
+        for (int i = 0; i < 5; i++) {
+            Response wrong = session.patch(
+                    "/api/v1/users/" + user.id(), obj("password", "second-password", "current_password", "guess-" + i));
+            assertThat(wrong.status()).as(wrong.body()).isEqualTo(422);
+        }
+        Response limited = session.patch(
+                "/api/v1/users/" + user.id(), obj("password", "second-password", "current_password", "first-password"));
+        assertThat(limited.status()).as(limited.body()).isEqualTo(429);
+        assertThat(limited.json().get("type").asString()).endsWith("/too-many-attempts");
+        assertThat(jdbc.sql("select count(*) from identity_audit where action = 'sign_in_failed'"
+                                + " and subject_user_id = :u and detail->>'reason' = 'current_password'")
+                        .param("u", user.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(5);
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/login", obj("username", "stolen", "password", "first-password"))
+                        .status())
+                .as("the same budget as signing in")
+                .isEqualTo(429);
+    }
+
     /**
      * Sessions end at an instant, not at a whole second: one signed in the same second after the end
      * works (those signed before the end are refused: changingYourPassword…, anAdminsPasswordReset…).

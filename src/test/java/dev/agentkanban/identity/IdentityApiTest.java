@@ -71,6 +71,24 @@ class IdentityApiTest extends ApiTest {
         assertThat(throttled.header("Retry-After")).isPresent();
     }
 
+    /** Guesses sent at once: each takes its try before the password is checked, so the budget holds. */
+    @Test
+    void parallelSignInGuessesGetNoMoreThanTheBudget() {
+        identities.provision("burst", "the-real-password", defaultWorkspace, Role.MEMBER, false);
+        List<Integer> statuses = IdentityTestSupport.inParallel(
+                25,
+                i -> http.anonymous()
+                        .post("/api/v1/auth/login", obj("username", "burst", "password", "guess-" + i))
+                        .status());
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(20);
+        assertThat(jdbc.sql("select count(*) from identity_audit where action = 'sign_in_failed'"
+                                + " and detail->>'username' = 'burst'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(5);
+    }
+
     @Test
     void passwordsAreStoredOnlyAsBcryptHashes() {
         identities.provision("hashed", "plain-text-secret", defaultWorkspace, Role.MEMBER, false);

@@ -153,6 +153,72 @@ class TwoFactorApiTest extends ApiTest {
     }
 
     @Test
+    void parallelCodeGuessesGetNoMoreThanTheBudget() {
+        Person p = enrolled("tf-burst", defaultWorkspace);
+        String now = code(p.secret(), 0);
+        List<Integer> statuses = IdentityTestSupport.inParallel(25, i -> {
+            String guess = String.format("%06d", i);
+            return login(p.name(), guess.equals(now) ? "999999" : guess).status();
+        });
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(20);
+    }
+
+    @Test
+    void wrongCodesWhenTurningTwoFactorOffAreThrottledAndLogged() {
+        Person p = enrolled("tf-hank", defaultWorkspace);
+        String wrong = "000000".equals(code(p.secret(), 0)) ? "111111" : "000000";
+        for (int i = 0; i < 5; i++) {
+            Response r = p.session().post("/api/v1/auth/two-factor/disable", obj("code", wrong));
+            assertThat(r.status()).as(r.body()).isEqualTo(422);
+        }
+        Response limited = p.session()
+                .post(
+                        "/api/v1/auth/two-factor/disable",
+                        obj("code", p.recoveryCodes().get(0)));
+        assertThat(limited.status()).as(limited.body()).isEqualTo(429);
+        assertThat(jdbc.sql("select count(*) from identity_audit a join users u on u.id = a.subject_user_id"
+                                + " where a.action = 'sign_in_failed' and u.username = 'tf-hank'"
+                                + " and a.detail->>'reason' = 'two_factor_disable'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(5);
+        assertThat(p.session()
+                        .get("/api/v1/auth/two-factor")
+                        .json()
+                        .get("enabled")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    /** What a changed SECRET_KEY does: the stored secret no longer decrypts. */
+    @Test
+    void aSecretThatNoLongerDecryptsGivesTheWrongCodeAnswerAndARecoveryCodeStillWorks() {
+        Person p = enrolled("tf-ken", defaultWorkspace);
+        byte[] sealedWithAnotherKey = new byte[12 + 20 + 16];
+        new java.security.SecureRandom().nextBytes(sealedWithAnotherKey);
+        jdbc.sql(
+                        "update user_two_factor set secret = :s where user_id = (select id from users where username = 'tf-ken')")
+                .param("s", java.util.Base64.getEncoder().encodeToString(sealedWithAnotherKey))
+                .update();
+
+        Response signIn = login(p.name(), code(p.secret(), 0));
+        assertThat(signIn.status()).as(signIn.body()).isEqualTo(401);
+        assertThat(signIn.json().get("type").asString()).endsWith("/invalid-two-factor-code");
+        assertThat(signIn.json().get("detail").asString()).contains("recovery code");
+        Response disable = p.session().post("/api/v1/auth/two-factor/disable", obj("code", code(p.secret(), 1)));
+        assertThat(disable.status()).as(disable.body()).isEqualTo(422);
+
+        assertThat(login(p.name(), p.recoveryCodes().get(0)).status()).isEqualTo(200);
+        assertThat(p.session()
+                        .post(
+                                "/api/v1/auth/two-factor/disable",
+                                obj("code", p.recoveryCodes().get(1)))
+                        .status())
+                .isEqualTo(204);
+    }
+
+    @Test
     void apiTokensNeitherManageNorNeedASecondFactor() {
         long ws = otherWorkspace("tf-tokens");
         identities.provision("tf-erin", "tf-erin-password", ws, Role.MEMBER, false);
@@ -218,6 +284,73 @@ class TwoFactorApiTest extends ApiTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aSessionWithoutTheRequiredSecondFactorCanOnlySeeItselfEnrolAndSignOut() {
+        long ws = otherWorkspace("tf-escape");
+        identities.provision("tf-ivan", "tf-ivan-password", ws, Role.ADMIN, false);
+        identities.provision("tf-jill", "tf-jill-password", ws, Role.MEMBER, false);
+        long jill = jdbc.sql("select id from users where username = 'tf-jill'")
+                .query(Long.class)
+                .single();
+        assertThat(http.put("/api/v1/workspaces/" + ws + "/two-factor", obj("required", true))
+                        .status())
+                .isEqualTo(200);
+        Http ivan = signIn("tf-ivan", null, ws);
+        Http member = signIn("tf-jill", null, ws);
+
+        // neither a token that would reach the workspace, nor its administration, nor users, nor the account
+        List<Response> refused = List.of(
+                member.post("/api/v1/tokens", obj("name", "bypass", "scopes", List.of("read", "write"))),
+                ivan.post("/api/v1/tokens", obj("name", "bypass", "scopes", List.of("read"))),
+                ivan.put("/api/v1/workspaces/" + ws + "/two-factor", obj("required", false)),
+                ivan.post("/api/v1/workspaces/" + ws + "/invitation-links", obj("role", "admin")),
+                ivan.patch("/api/v1/workspaces/" + ws + "/members/" + jill, obj("role", "admin")),
+                ivan.get("/api/v1/workspaces/" + ws + "/members"),
+                ivan.delete("/api/v1/workspaces/" + ws),
+                ivan.post("/api/v1/users", obj("username", "tf-made", "password", "tf-made-password", "role", "admin")),
+                ivan.post("/api/v1/workspaces", obj("name", "tf-escape-2")),
+                member.patch(
+                        "/api/v1/users/" + jill,
+                        obj("password", "tf-jill-password-2", "current_password", "tf-jill-password")));
+        for (Response r : refused) {
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("type").asString()).endsWith("/two-factor-required");
+        }
+        assertThat(jdbc.sql("select count(*) from api_tokens t join users u on u.id = t.user_id"
+                                + " where u.username in ('tf-ivan', 'tf-jill')")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(http.get("/api/v1/workspaces/" + ws + "/two-factor")
+                        .json()
+                        .get("required")
+                        .asBoolean())
+                .isTrue();
+        assertThat(jdbc.sql("select count(*) from users where username = 'tf-made'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        // what is left: see oneself, enrol, sign out
+        assertThat(member.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/workspaces").status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/tokens").status()).isEqualTo(200);
+        assertThat(member.get("/api/v1/workspaces/" + ws + "/two-factor").status())
+                .isEqualTo(200);
+        byte[] secret = Totp.fromBase32(member.post("/api/v1/auth/two-factor/enrolment", null)
+                .json()
+                .get("secret")
+                .asString());
+        assertThat(member.post("/api/v1/auth/two-factor/confirm", obj("code", code(secret, -1)))
+                        .status())
+                .isEqualTo(200);
+        assertThat(member.post("/api/v1/tokens", obj("name", "after", "scopes", List.of("read")))
+                        .status())
+                .as("once the session passed a second factor")
+                .isEqualTo(201);
+        assertThat(ivan.post("/api/v1/auth/logout", null).status()).isIn(200, 204);
     }
 
     @Test

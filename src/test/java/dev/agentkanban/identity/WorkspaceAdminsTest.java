@@ -89,6 +89,68 @@ class WorkspaceAdminsTest extends ApiTest {
         assertThat(raised.status()).as(raised.body()).isEqualTo(200);
     }
 
+    @Test
+    void theDefaultWorkspaceCannotBeDeletedAndDeletingAnotherIsInTheSecurityLog() {
+        User carl = identities.provision("ws-carl", "ws-carl-password", defaultWorkspace, Role.ADMIN, false);
+        Http carlHttp = http.withToken(identities.issueToken(carl.id(), "t", List.of("read", "write", "admin")));
+        for (Http who : List.of(carlHttp, http)) {
+            Response refused = who.delete("/api/v1/workspaces/" + defaultWorkspace);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.json().get("type").asString()).endsWith("/default-workspace");
+        }
+        assertThat(http.anonymous()
+                        .post("/api/v1/auth/session", obj("username", "ws-newbot"))
+                        .status())
+                .as("named sessions still find their workspace (when enabled)")
+                .isIn(200, 404);
+
+        long doomed = otherWorkspace("ws-doomed");
+        assertThat(http.delete("/api/v1/workspaces/" + doomed).status()).isEqualTo(204);
+        assertThat(audit("workspace_deleted", "workspace_id", Long.toString(doomed)))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void creatingAndDeletingUsersIsInTheSecurityLog() {
+        Response created = http.post("/api/v1/users", obj("username", "ws-logged", "password", "ws-logged-password"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(audit("user_created", "username", "ws-logged")).isEqualTo(1);
+        assertThat(http.delete("/api/v1/users/" + created.id()).status()).isEqualTo(204);
+        assertThat(audit("user_deleted", "username", "ws-logged")).isEqualTo(1);
+    }
+
+    @Test
+    void deletingTheOnlyAdminOfAWorkspaceIsRefused() {
+        long ws = otherWorkspace("ws-owned");
+        User owner = identities.provision("ws-owner", "ws-owner-password", ws, Role.ADMIN, false);
+        identities.provision("ws-mem", "ws-mem-password", ws, Role.MEMBER, false);
+
+        Response refused = http.delete("/api/v1/users/" + owner.id());
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("/last-admin");
+        assertThat(refused.json().get("workspace_ids").get(0).asLong()).isEqualTo(ws);
+        assertThat(jdbc.sql("select count(*) from users where id = :u")
+                        .param("u", owner.id())
+                        .query(Long.class)
+                        .single())
+                .as("nothing deleted")
+                .isEqualTo(1);
+
+        identities.provision("ws-second", "ws-second-password", ws, Role.ADMIN, false);
+        assertThat(http.delete("/api/v1/users/" + owner.id()).status())
+                .as("with another admin it goes")
+                .isEqualTo(204);
+    }
+
+    private long audit(String action, String field, String value) {
+        return jdbc.sql("select count(*) from identity_audit where action = :a and detail->>:f = :v")
+                .param("a", action)
+                .param("f", field)
+                .param("v", value)
+                .query(Long.class)
+                .single();
+    }
+
     private long waitingOnALock() {
         return jdbc.sql("""
                 select count(*) from pg_stat_activity

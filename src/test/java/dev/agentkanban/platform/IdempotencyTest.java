@@ -264,9 +264,15 @@ class IdempotencyTest extends ApiTest {
             assertThat(first.status()).as("%s: %s", w[0], first.body()).isBetween(200, 299);
             String before = everything();
             Response replay = send(w[0], w[1], w[2], key);
-            assertThat(replay.status()).as(w[0]).isEqualTo(first.status());
             assertThat(replay.header("Idempotent-Replayed")).as(w[0]).hasValue("true");
-            assertThat(replay.body()).as(w[0]).isEqualTo(first.body());
+            if (SHOWN_ONCE.contains(w[0])) {
+                // the answer held a secret, which is kept nowhere (identity.ShownOnceSecretsTest)
+                assertThat(replay.status()).as(w[0]).isEqualTo(409);
+                assertThat(replay.body()).as(w[0]).contains("secret-shown-once");
+            } else {
+                assertThat(replay.status()).as(w[0]).isEqualTo(first.status());
+                assertThat(replay.body()).as(w[0]).isEqualTo(first.body());
+            }
             assertThat(everything()).as("a replay of %s changes nothing", w[0]).isEqualTo(before);
         }
         assertThat(jdbc.sql("select count(*) from comments where task_id = :t")
@@ -275,6 +281,9 @@ class IdempotencyTest extends ApiTest {
                         .single())
                 .isEqualTo(1);
     }
+
+    /** Writes whose answer holds a secret shown once: a retry gets 409 secret-shown-once, not the answer. */
+    private static final Set<String> SHOWN_ONCE = Set.of("/api/v1/tokens", "/api/v1/webhooks");
 
     private Response send(String path, String contentType, String body, String key) {
         return http.execute(HttpRequest.newBuilder(URI.create(http.base() + path))

@@ -130,6 +130,26 @@ class LiveAccessTest extends ApiTest {
         }
     }
 
+    @Test
+    void takingAwayTheSystemAdminFlagEndsTheConnectionToAWorkspaceTheyAreNoMemberOf() throws Exception {
+        long foreign = otherWorkspace("live-demoted");
+        User user = identities.provision("demoted", "demoted-password", defaultWorkspace, Role.MEMBER, true);
+        String token = identities.issueToken(user.id(), "ws", List.of("read", "write"));
+        Http inForeign = http.as("Authorization", "Bearer " + token, "X-Workspace-Id", Long.toString(foreign));
+        long board = new TaskFixtures(inForeign).board("Foreign board")[0];
+
+        try (LiveClient client = LiveClient.connect(port, "/ws?workspace_id=" + foreign, token)) {
+            assertThat(client.expect("connected").get("workspace_id").asLong()).isEqualTo(foreign);
+            client.subscribe(board);
+            client.expect("subscribed");
+            assertThat(http.patch("/api/v1/users/" + user.id(), obj("is_admin", false))
+                            .status())
+                    .isEqualTo(200);
+
+            assertEnded(client, LiveAccess.NOT_A_MEMBER);
+        }
+    }
+
     /**
      * A workspace admin requiring two-factor sign-in ends what a person's session signed in without it
      * already has open: its WebSocket closes (4403) and its MCP session's next request is refused, as
