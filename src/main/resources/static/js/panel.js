@@ -227,15 +227,16 @@ export class CardPanel {
       return;
     }
     try {
-      let task = this.task;
+      // each write checks the version the one before it made (the first: the version edited)
+      let task = over || this.task;
       if (Object.keys(body).length) {
-        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: (over || task).version });
+        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: task.version });
       }
       if (replace) {
-        task = (await put(`/api/v1/tasks/${task.id}/assignees`, { assignees }, { ifMatch: Object.keys(body).length ? task.version : (over || task).version })).task;
+        task = (await put(`/api/v1/tasks/${task.id}/assignees`, { assignees }, { ifMatch: task.version })).task;
       }
       if (tags) {
-        await put(`/api/v1/tasks/${task.id}/tags`, { names: tags });
+        await put(`/api/v1/tasks/${task.id}/tags`, { names: tags }, { ifMatch: task.version });
         task = await get(`/api/v1/tasks/${task.id}`);
       }
       await this.board.applyOwn(task);
@@ -281,13 +282,20 @@ export class CardPanel {
     this.notice.className = `panel-notice notice-${kind}`;
     this.notice.replaceChildren(h('span', {}, text),
       ...actions.map(([label, fn]) => h('button', { type: 'button', on: { click: fn } }, label)));
+    // the notice sits at the top of the panel: a conflict found on Save must not stay out of view
+    this.notice.scrollIntoView?.({ block: 'nearest' });
+    if (kind === 'conflict') this.notice.querySelector('button')?.focus({ preventScroll: true });
   }
 
   /** A change to a card made elsewhere (live update or poll); deleted when it is gone. */
-  remoteChange(task, { actor, deleted }) {
+  remoteChange(task, { actor, deleted, part }) {
     if (!this.task || task.id !== this.task.id) return;
     if (deleted) {
       this.gone(actor);
+      return;
+    }
+    if (part) {
+      this.partChanged(task, { actor, part });
       return;
     }
     if (task.version <= Math.max(this.task.version, this.noticed || 0)) return;
@@ -300,6 +308,44 @@ export class CardPanel {
     this.build();
     this.reloadSections();
     this.showNotice('info', `Updated by ${actor || 'someone else'} just now.`);
+  }
+
+  /**
+   * A comment added or deleted, or the tags changed, elsewhere (`task`: id, the new version, the tags).
+   * When that is the only change since the version shown, the panel takes the version, so the next
+   * save is not refused as stale: a comment is no conflicting edit, and new tags are shown unless the
+   * person is editing the tags (then it is a conflict). Otherwise the card is read again.
+   */
+  async partChanged(task, { actor, part }) {
+    if (task.version == null || task.version <= Math.max(this.task.version, this.noticed || 0)) {
+      if (part === 'comments') this.loadComments();
+      return;
+    }
+    if (task.version !== this.task.version + 1) {
+      let fresh;
+      try {
+        fresh = await get(`/api/v1/tasks/${task.id}`);
+      } catch (e) {
+        if (e.status === 404) this.gone(actor);
+        return;
+      }
+      this.remoteChange(fresh, { actor });
+      return;
+    }
+    if (part === 'tags' && this.tagChanges() !== null) {
+      this.noticed = task.version;
+      this.conflict(actor);
+      return;
+    }
+    this.task = { ...this.task, version: task.version, ...(part === 'tags' ? { tags: task.tags } : {}) };
+    this.noticed = Math.max(this.noticed || 0, task.version);
+    if (part === 'tags') {
+      this.fields.tags.value = tagNames(task.tags).join(', ');
+      this.showNotice('info', `${actor || 'Someone else'} changed the tags just now.`);
+    } else {
+      this.loadComments();
+    }
+    this.loadHistory();
   }
 
   reloadSections() {
