@@ -296,4 +296,55 @@ class WebCardPanelTest extends MemberPageTest {
         assertThat(columns.get(3).get("wip_limit").asInt()).isEqualTo(2);
         assertThat(columns.get(3).get("kind").asString()).isEqualTo("review");
     }
+
+    /**
+     * The column editor saves with the board's version: a column added elsewhere while it is open is a
+     * conflict shown in the dialog, which stays open with what was typed, instead of being deleted.
+     */
+    @Test
+    void columnsChangedElsewhereWhileTheEditorIsOpenAreAConflictNotDeleted() {
+        long[] b = fx.board("Columns raced");
+        browser.openBoard(b[0], null);
+        browser.driver().findElement(By.id("edit-columns")).click();
+        WebElement dialog = browser.waitVisible(By.id("columns-dialog"));
+        JsonNode theirs = alice.get("/api/v1/boards/" + b[0] + "/columns").json();
+        List<Object> specs = new java.util.ArrayList<>();
+        theirs.forEach(c -> specs.add(obj(
+                "id",
+                c.get("id").asLong(),
+                "name",
+                c.get("name").asString(),
+                "kind",
+                c.get("kind").asString())));
+        specs.add(obj("name", "QA by Bob", "kind", "review"));
+        assertThat(alice.put("/api/v1/boards/" + b[0] + "/columns", obj("columns", specs))
+                        .status())
+                .isEqualTo(200);
+
+        WebElement wip = dialog.findElements(By.cssSelector(".column-row [name=wip_limit]"))
+                .get(2);
+        wip.sendKeys("5");
+        dialog.findElement(By.cssSelector("[data-role=ok]")).click();
+
+        WebElement notice = browser.waitVisible(By.cssSelector("#columns-dialog .notice-conflict"));
+        assertThat(notice.getText()).contains("changed the columns");
+        assertThat(wip.getAttribute("value")).as("the typed edit is kept").isEqualTo("5");
+        assertThat(alice.get("/api/v1/boards/" + b[0] + "/columns").json().findValuesAsString("name"))
+                .contains("QA by Bob");
+        notice.findElement(By.cssSelector(".load-columns")).click();
+        browser.until(d -> dialog.findElements(By.cssSelector(".column-row [name=name]")).stream()
+                .anyMatch(e -> "QA by Bob".equals(e.getAttribute("value"))));
+        dialog.findElements(By.cssSelector(".column-row [name=wip_limit]"))
+                .get(2)
+                .sendKeys("5");
+        browser.confirmModal();
+        browser.until(d -> alice.get("/api/v1/boards/" + b[0] + "/columns")
+                        .json()
+                        .get(2)
+                        .path("wip_limit")
+                        .asInt()
+                == 5);
+        assertThat(alice.get("/api/v1/boards/" + b[0] + "/columns").json().findValuesAsString("name"))
+                .contains("QA by Bob");
+    }
 }
