@@ -31,9 +31,11 @@ export const session = {
     sessionStorage.setItem(TOKEN_KEY, token);
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
   },
+  /** Forgets the signed-in person: their token, their user, and the workspace they were in. */
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    workspaceId = null;
   },
   get workspaceId() { return workspaceId; },
   set workspaceId(id) { workspaceId = id; },

@@ -39,11 +39,25 @@ const app = {
 function showLogin(message = '') {
   teardown();
   app.inbox?.stop();
+  forgetPerson();
   $('#app-view').hidden = true;
   $('#login-view').hidden = false;
   $('#login-message').textContent = message;
   $('#login-username').focus();
   offerSingleSignOn();
+}
+
+/**
+ * Forgets what belonged to the person signed in (their workspaces, boards and the workspace's tag
+ * names), so that someone else signing in in this tab starts from their own.
+ */
+function forgetPerson() {
+  session.workspaceId = null;
+  Object.assign(app, { workspaces: [], workspace: null, boards: [], boardId: null, settingsTab: null });
+  $('#workspace-select').replaceChildren();
+  $('#board-select').replaceChildren();
+  document.getElementById('tag-names')?.remove();
+  settingsShown(false);
 }
 
 /** Shows "Sign in with <provider>" when the server has single sign-on (OIDC) configured. */
@@ -87,16 +101,17 @@ async function login(e) {
   const form = e.currentTarget;
   const button = $('#login-submit');
   button.disabled = true;
+  let signedIn = false;
   try {
     const codeField = $('#login-code-field');
     const code = codeField.hidden ? undefined : form.code.value.trim() || undefined;
     const s = await post('/api/v1/auth/login', { username: form.username.value.trim(), password: form.password.value, code });
     session.store(s.access_token, s.user);
+    signedIn = true;
     form.password.value = '';
     form.code.value = '';
     codeField.hidden = true;
     if (followNext()) return; // back to the page that sent the visitor to sign in (an invitation link)
-    await enter();
   } catch (err) {
     if (err.status === 401 && err.problem.two_factor_required) {
       // the password was right: this account also needs its second factor
@@ -115,6 +130,13 @@ async function login(e) {
       : `Cannot sign in: ${err.explanation || err.message}`;
   } finally {
     button.disabled = false;
+  }
+  if (!signedIn) return;
+  try {
+    await enter();
+  } catch (err) {
+    // signed in, but the page cannot load: say so on the sign-in form (enter() has hidden it)
+    if (err.status !== 401) showLogin(`Cannot load: ${err.explanation || err.message}`);
   }
 }
 
@@ -234,6 +256,7 @@ function startInbox() {
 async function switchWorkspace(id) {
   app.workspace = app.workspaces.find((w) => w.id === id);
   session.workspaceId = id;
+  document.getElementById('tag-names')?.remove(); // the suggestions were the other workspace's tags
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
   startInbox();
   await loadBoards(null);
