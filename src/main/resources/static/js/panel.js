@@ -98,7 +98,7 @@ export class CardPanel {
     this.watchButton = h('button', { type: 'button', class: 'watch-toggle', 'aria-pressed': 'false', disabled: true,
       title: 'Watchers hear of comments, moves and completion in their notifications',
       on: { click: () => this.toggleWatch() } }, 'Watch');
-    const form = h('form', { class: 'panel-form', on: { submit: (e) => { e.preventDefault(); this.save(); } } },
+    const form = this.form = h('form', { class: 'panel-form', on: { submit: (e) => { e.preventDefault(); this.save(); } } },
       h('div', { class: 'panel-head' },
         this.fields.title,
         h('button', { type: 'button', class: 'icon panel-close', 'aria-label': 'Close', on: { click: () => this.requestClose() } }, '×')),
@@ -195,6 +195,42 @@ export class CardPanel {
   dirty() {
     return !!this.task && this.fields && this.canEdit
       && (Object.keys(this.changes()).length > 0 || this.tagChanges() !== null || this.assigneeChanges() !== null);
+  }
+
+  /**
+   * The unsaved edits, to keep over a sign-in: the card as it was loaded (their base: its version is
+   * the If-Match of the save) and the value of each control of the form. Null when there are none.
+   */
+  draft() {
+    if (!this.dirty()) return null;
+    return {
+      task: this.task,
+      values: Array.from(this.form.elements, (el) => (el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value)),
+    };
+  }
+
+  /**
+   * Opens the card of a draft with its edits put back, on the version they were made on: a save is
+   * checked against that version, so a change made meanwhile is a conflict, not overwritten.
+   */
+  async restore({ task, values }) {
+    try {
+      this.priorities = await loadPriorities();
+    } catch {
+      return;
+    }
+    this.task = task;
+    this.noticed = task.version;
+    this.build();
+    Array.from(this.form.elements).forEach((el, i) => {
+      if (i >= values.length) return;
+      if (el.type === 'checkbox' || el.type === 'radio') el.checked = values[i];
+      else el.value = values[i];
+    });
+    this.fields.description.dispatchEvent(new Event('input'));
+    if (!this.dialog.open) this.dialog.showModal();
+    this.reloadSections();
+    this.showNotice('info', 'Your unsaved changes are back. Save them to keep them.');
   }
 
   async requestClose() {

@@ -347,4 +347,64 @@ class WebCardPanelTest extends MemberPageTest {
         assertThat(alice.get("/api/v1/boards/" + b[0] + "/columns").json().findValuesAsString("name"))
                 .contains("QA by Bob");
     }
+
+    /**
+     * A session that ends while a card has unsaved edits (here: signed out elsewhere) asks to sign in
+     * again and then puts the edits back on the card, on the version they were made on.
+     */
+    @Test
+    void aSessionEndingMidEditKeepsTheCardsEditsOverSigningInAgain() {
+        long[] b = fx.board("Session ends");
+        long id = fx.task(b[0], "long edit", "column_id", b[2]);
+        try {
+            browser.openBoard(b[0], null);
+            open("long edit");
+            field("description").sendKeys("an hour of careful writing");
+            String token = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+            assertThat(alice.withToken(token).post("/api/v1/auth/logout", null).status())
+                    .isEqualTo(204);
+
+            // a save finds the session ended, unless the page heard of it first (its socket closes)
+            browser.js("document.querySelector('#card-panel .save-card')?.click()");
+            browser.waitVisible(By.id("login-view"));
+            assertThat(browser.driver().findElement(By.id("login-message")).getText())
+                    .contains("unsaved changes");
+            browser.driver().findElement(By.id("login-username")).sendKeys(USER);
+            browser.driver().findElement(By.id("login-password")).sendKeys(PASSWORD);
+            browser.driver().findElement(By.id("login-submit")).click();
+
+            browser.until(d ->
+                    "an hour of careful writing".equals(field("description").getAttribute("value")));
+            browser.driver()
+                    .findElement(By.cssSelector("#card-panel .save-card"))
+                    .click();
+            browser.until(d -> "an hour of careful writing"
+                    .equals(fx.get(id).get("description").asString()));
+        } finally {
+            browser.signIn(USER, PASSWORD);
+        }
+    }
+
+    /** A page in use renews its session before the token expires: the person is not signed out mid-work. */
+    @Test
+    void aPageInUseRenewsItsSessionBeforeItExpires() {
+        long[] b = fx.board("Renewed");
+        browser.openBoard(b[0], null);
+        String before = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+        // the token as the page knows it is near its end (an hour's session with 20 s left)
+        browser.js("sessionStorage.setItem('agent-kanban.expiry', JSON.stringify({"
+                + " expires_at: new Date(Date.now() + 20000).toISOString(), expires_in: 3600 }))");
+
+        browser.driver().findElement(By.id("board")).click();
+
+        String after = browser.until(d -> {
+            String t = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+            return t != null && !t.equals(before) ? t : null;
+        });
+        assertThat(alice.withToken(after).get("/api/v1/auth/me").status()).isEqualTo(200);
+        String expiry =
+                (String) browser.js("return JSON.parse(sessionStorage.getItem('agent-kanban.expiry')).expires_at");
+        assertThat(java.time.Instant.parse(expiry))
+                .isAfter(java.time.Instant.now().plusSeconds(600));
+    }
 }
