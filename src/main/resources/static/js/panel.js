@@ -2,7 +2,7 @@
 // changed fields with If-Match; when the card changed elsewhere meanwhile (a live update, or the
 // API's 412) the panel says so and lets the person choose, instead of silently overwriting.
 import { get, post, patch, put, del, api, query, ApiError } from './api.js';
-import { h, options, when } from './dom.js';
+import { h, options, when, dueDay } from './dom.js';
 import { toast, confirmDialog } from './ui.js';
 import { renderMarkdown } from './markdown.js';
 import { BreakdownSection } from './breakdown.js';
@@ -80,7 +80,7 @@ export class CardPanel {
       // several members, comma separated; one name may also be free text (seed 002's single assignee)
       assignee: h('input', { type: 'text', name: 'assignee', maxlength: 2000, disabled: ro, value: assigneeNames(t).join(', '),
         placeholder: 'ann, bob', autocomplete: 'off' }),
-      due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dateInput(t.due_date) }),
+      due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dueDay(t.due_date) }),
       epic: h('input', { type: 'text', name: 'epic', maxlength: 200, disabled: ro, value: t.epic || '' }),
       tags: h('input', { type: 'text', name: 'tags', disabled: ro, value: tagNames(t.tags).join(', '), placeholder: 'bug, feature', list: 'tag-names' }),
     };
@@ -170,7 +170,8 @@ export class CardPanel {
     text('acceptance_criteria', t.acceptance_criteria);
     text('epic', t.epic);
     if (f.priority.value !== t.priority) out.priority = f.priority.value;
-    if (f.due_date.value !== dateInput(t.due_date)) out.due_date = f.due_date.value ? endOfLocalDay(f.due_date.value) : null;
+    // a day picked is sent as that day (yyyy-mm-dd): the API keeps it as the day, the same in every time zone
+    if (f.due_date.value !== dueDay(t.due_date)) out.due_date = f.due_date.value || null;
     const custom = {};
     for (const c of this.customControls || []) {
       const v = c.read();
@@ -771,20 +772,6 @@ function assigneeNames(t) {
 
 function tagNames(tags) {
   return (tags || []).map((t) => t.name);
-}
-
-/** yyyy-mm-dd in local time for an ISO instant ('' for none). */
-function dateInput(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** The end of a local calendar day as an ISO instant: due "on" a day means by its end. */
-function endOfLocalDay(value) {
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(y, m - 1, d, 23, 59, 59).toISOString();
 }
 
 function formatBytes(n) {

@@ -407,4 +407,42 @@ class WebCardPanelTest extends MemberPageTest {
         assertThat(java.time.Instant.parse(expiry))
                 .isAfter(java.time.Instant.now().plusSeconds(600));
     }
+
+    /**
+     * A due date is a calendar day: one set as a date (2031-03-15, as the API, MCP and imports take it)
+     * shows as that day west and east of UTC, and a day picked in the panel is stored as that day.
+     */
+    @Test
+    void aDueDateIsTheSameCalendarDayInEveryTimeZone() {
+        long[] b = fx.board("Due days");
+        long id = fx.task(b[0], "due on the ides", "column_id", b[2], "due_date", "2031-03-15");
+        try {
+            for (String zone : List.of("America/Los_Angeles", "Asia/Tokyo")) {
+                browser.driver()
+                        .executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", zone));
+                browser.openBoard(b[0], null);
+                assertThat(browser.card("due on the ides")
+                                .findElement(By.cssSelector(".due"))
+                                .getText())
+                        .as(zone)
+                        .isEqualTo("Due 3/15/2031");
+                open("due on the ides");
+                assertThat(field("due_date").getAttribute("value")).as(zone).isEqualTo("2031-03-15");
+                browser.driver()
+                        .findElement(By.cssSelector("#card-panel .panel-close"))
+                        .click();
+            }
+            open("due on the ides");
+            browser.js(
+                    "const d = arguments[0]; d.value = '2031-03-20'; d.dispatchEvent(new Event('input'))",
+                    field("due_date"));
+            browser.driver()
+                    .findElement(By.cssSelector("#card-panel .save-card"))
+                    .click();
+            browser.until(d ->
+                    "2031-03-20T00:00:00Z".equals(fx.get(id).get("due_date").asString()));
+        } finally {
+            browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", ""));
+        }
+    }
 }
