@@ -29,6 +29,16 @@ function append(el, children) {
   }
 }
 
+/**
+ * Replaces an element's children as h() appends them: null, undefined and false are left out (the
+ * DOM's own replaceChildren would show them as the text "null"), arrays are flattened.
+ */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 

@@ -2,7 +2,7 @@
 // changed fields with If-Match; when the card changed elsewhere meanwhile (a live update, or the
 // API's 412) the panel says so and lets the person choose, instead of silently overwriting.
 import { get, post, patch, put, del, api, query, ApiError } from './api.js';
-import { h, options, when, dueDay } from './dom.js';
+import { h, options, when, fill, dueDay } from './dom.js';
 import { toast, confirmDialog } from './ui.js';
 import { renderMarkdown } from './markdown.js';
 import { BreakdownSection } from './breakdown.js';
@@ -573,7 +573,7 @@ export class CardPanel {
         toast(`Comment not added: ${err.explanation || err.message}`, 'error');
       }
     } } }, input, h('button', { type: 'submit', class: 'primary' }, 'Comment'));
-    this.comments.replaceChildren(h('h3', {}, `Comments (${page.total})`), list, this.canEdit ? add : null);
+    fill(this.comments, h('h3', {}, `Comments (${page.total})`), list, this.canEdit ? add : null);
   }
 
   /**
@@ -683,7 +683,7 @@ export class CardPanel {
         toast(`Evidence not added: ${err.explanation || err.message}`, 'error');
       }
     } } }, file, kind, note, h('button', { type: 'submit', class: 'primary' }, 'Upload'));
-    this.evidence.replaceChildren(h('h3', {}, `Evidence (${page.total})`), list, this.canEdit ? upload : null);
+    fill(this.evidence, h('h3', {}, `Evidence (${page.total})`), list, this.canEdit ? upload : null);
   }
 
   evidenceItem(ev) {

@@ -349,6 +349,29 @@ class WebCardPanelTest extends MemberPageTest {
     }
 
     /**
+     * Parts left out (no blockers, a control a role may not use) are left out, not shown as the text
+     * "null" (the DOM's replaceChildren writes null as text; the page's fill leaves it out).
+     */
+    @Test
+    void leftOutPartsDoNotShowAsNull() {
+        long[] b = fx.board("No nulls");
+        fx.task(b[0], "unblocked card", "column_id", b[2]);
+        browser.openBoard(b[0], null);
+        open("unblocked card");
+        browser.waitVisible(By.cssSelector("#card-panel .breakdown-section .subtasks"));
+        browser.until(d -> d.findElement(By.cssSelector("#card-panel .comments-section"))
+                .getText()
+                .startsWith("Comments ("));
+        assertThat(browser.driver().findElement(By.id("card-panel")).getText()).doesNotContainPattern("\\bnull\\b");
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+
+        browser.open("/?board=" + b[0] + "&view=settings&tab=members");
+        WebElement panel = browser.waitVisible(By.id("settings-panel"));
+        browser.until(d -> panel.getText().contains("Only admins"));
+        assertThat(panel.getText()).doesNotContainPattern("\\bnull\\b");
+    }
+
+    /**
      * A session that ends while a card has unsaved edits (here: signed out elsewhere) asks to sign in
      * again and then puts the edits back on the card, on the version they were made on.
      */
