@@ -3,6 +3,7 @@
 
 const TOKEN_KEY = 'agent-kanban.token';
 const USER_KEY = 'agent-kanban.user';
+const EXPIRY_KEY = 'agent-kanban.expiry'; // {expires_at, expires_in} of the token, for renewing it in time
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -27,13 +28,30 @@ export const session = {
   get user() {
     try { return JSON.parse(sessionStorage.getItem(USER_KEY)); } catch { return null; }
   },
-  store(token, user) {
+  /** Keeps a session; `issued` is the sign-in's answer (its expires_at and expires_in say when to renew). */
+  store(token, user, issued) {
     sessionStorage.setItem(TOKEN_KEY, token);
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+    if (issued?.expires_at) {
+      sessionStorage.setItem(EXPIRY_KEY, JSON.stringify({ expires_at: issued.expires_at, expires_in: issued.expires_in }));
+    }
   },
+  /** When the token expires and how long it was issued for (ms since the epoch, ms), or null when unknown. */
+  get expiry() {
+    try {
+      const e = JSON.parse(sessionStorage.getItem(EXPIRY_KEY));
+      const at = Date.parse(e?.expires_at);
+      return Number.isFinite(at) ? { at, lifetime: (Number(e.expires_in) || 0) * 1000 } : null;
+    } catch {
+      return null;
+    }
+  },
+  /** Forgets the signed-in person: their token, their user, and the workspace they were in. */
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    sessionStorage.removeItem(EXPIRY_KEY);
+    workspaceId = null;
   },
   get workspaceId() { return workspaceId; },
   set workspaceId(id) { workspaceId = id; },

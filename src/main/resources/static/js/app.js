@@ -18,6 +18,7 @@ import { Inbox } from './inbox.js';
 import { rememberNext, followNext } from './next.js';
 
 const TIMES_EVERY_MS = 60000;
+const RENEW_CHECK_MS = 30000;
 
 const app = {
   workspaces: [],
@@ -32,18 +33,87 @@ const app = {
   settingsTab: null,
   inbox: null,
   views: null,
+  draft: null, // a card's unsaved edits kept over a sign-in (sessionEnded)
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------
 
+/**
+ * The session is renewed while the page is in use, so that nobody is signed out mid-edit: once the
+ * token is in the second half of its life, the next click or key press (or the check every 30 s after
+ * one) gets a new token of the same session (POST /api/v1/auth/renew). A page nobody touches lets it
+ * expire.
+ */
+const renewal = { usedAt: 0, running: false };
+
+async function renewIfDue() {
+  const expiry = session.expiry;
+  if (!session.token || !expiry || renewal.running) return;
+  const issuedAt = expiry.at - expiry.lifetime;
+  if (Date.now() < expiry.at - expiry.lifetime / 2 || renewal.usedAt <= issuedAt) return;
+  renewal.running = true;
+  try {
+    const s = await post('/api/v1/auth/renew');
+    session.store(s.access_token, s.user, s);
+  } catch {
+    // a 401 is handled as any other (the page keeps the card's edits); otherwise the next use retries
+  } finally {
+    renewal.running = false;
+  }
+}
+
+function watchUse() {
+  const used = () => {
+    renewal.usedAt = Date.now();
+    renewIfDue();
+  };
+  window.addEventListener('pointerdown', used, { capture: true, passive: true });
+  window.addEventListener('keydown', used, { capture: true, passive: true });
+  setInterval(renewIfDue, RENEW_CHECK_MS);
+}
+
+/**
+ * The session ended (expired, or ended elsewhere): the sign-in form, keeping the open card's unsaved
+ * edits, which come back on the card when the same person signs in again.
+ */
+function sessionEnded() {
+  const draft = app.panel?.draft();
+  if (draft) app.draft = { ...draft, username: session.user?.username };
+  session.clear();
+  showLogin(app.draft
+    ? 'Your session has ended. Sign in again to keep your unsaved changes to the card.'
+    : 'Your session has ended. Please sign in again.');
+}
+
+/** Puts back a card's unsaved edits kept when the session ended, when the same person signed in. */
+function restoreDraft() {
+  const draft = app.draft;
+  app.draft = null;
+  if (draft && app.panel && draft.username === session.user?.username) app.panel.restore(draft);
+}
+
 function showLogin(message = '') {
   teardown();
   app.inbox?.stop();
+  forgetPerson();
   $('#app-view').hidden = true;
   $('#login-view').hidden = false;
   $('#login-message').textContent = message;
   $('#login-username').focus();
   offerSingleSignOn();
+}
+
+/**
+ * Forgets what belonged to the person signed in (their workspaces, boards and the workspace's tag
+ * names), so that someone else signing in in this tab starts from their own.
+ */
+function forgetPerson() {
+  session.workspaceId = null;
+  Object.assign(app, { workspaces: [], workspace: null, boards: [], boardId: null, settingsTab: null });
+  $('#workspace-select').replaceChildren();
+  $('#board-select').replaceChildren();
+  document.getElementById('tag-names')?.remove();
+  settingsShown(false);
 }
 
 /** Shows "Sign in with <provider>" when the server has single sign-on (OIDC) configured. */
@@ -73,7 +143,7 @@ async function finishSingleSignOn() {
   history.replaceState(null, '', window.location.pathname + window.location.search);
   try {
     const s = await post('/api/v1/auth/sso/exchange', { code: match[1] });
-    session.store(s.access_token, s.user);
+    session.store(s.access_token, s.user, s);
     if (followNext()) return true;
     await enter();
   } catch (err) {
@@ -87,16 +157,17 @@ async function login(e) {
   const form = e.currentTarget;
   const button = $('#login-submit');
   button.disabled = true;
+  let signedIn = false;
   try {
     const codeField = $('#login-code-field');
     const code = codeField.hidden ? undefined : form.code.value.trim() || undefined;
     const s = await post('/api/v1/auth/login', { username: form.username.value.trim(), password: form.password.value, code });
-    session.store(s.access_token, s.user);
+    session.store(s.access_token, s.user, s);
+    signedIn = true;
     form.password.value = '';
     form.code.value = '';
     codeField.hidden = true;
     if (followNext()) return; // back to the page that sent the visitor to sign in (an invitation link)
-    await enter();
   } catch (err) {
     if (err.status === 401 && err.problem.two_factor_required) {
       // the password was right: this account also needs its second factor
@@ -115,6 +186,13 @@ async function login(e) {
       : `Cannot sign in: ${err.explanation || err.message}`;
   } finally {
     button.disabled = false;
+  }
+  if (!signedIn) return;
+  try {
+    await enter();
+  } catch (err) {
+    // signed in, but the page cannot load: say so on the sign-in form (enter() has hidden it)
+    if (err.status !== 401) showLogin(`Cannot load: ${err.explanation || err.message}`);
   }
 }
 
@@ -161,6 +239,7 @@ async function enter() {
   // a link from a notification mail (?card=<task id>) opens that card
   const card = params.get('card');
   if (card && /^\d+$/.test(card)) app.panel?.open(Number(card));
+  restoreDraft();
 }
 
 // ---- settings (tokens, members, workspaces, webhooks, import/export, profile, users) -------------
@@ -234,6 +313,7 @@ function startInbox() {
 async function switchWorkspace(id) {
   app.workspace = app.workspaces.find((w) => w.id === id);
   session.workspaceId = id;
+  document.getElementById('tag-names')?.remove(); // the suggestions were the other workspace's tags
   document.body.classList.toggle('read-only', app.workspace.role === 'viewer');
   startInbox();
   await loadBoards(null);
@@ -306,7 +386,7 @@ async function openBoard(boardId) {
   app.live = new LiveUpdates({
     boardId,
     workspaceId: app.workspace.id,
-    token: session.token,
+    token: () => session.token,
     onEvent: (e) => liveEvent(view, e),
     onNotification: (msg) => app.inbox?.received(msg),
     onResync: () => view.load({ announce: true }).catch(() => {}),
@@ -538,10 +618,8 @@ function wire() {
     if (loc.board && loc.board !== app.boardId) openBoard(loc.board);
     else applyFilters(loc.filter);
   });
-  session.onUnauthorized = () => {
-    session.clear();
-    showLogin('Your session has ended. Please sign in again.');
-  };
+  session.onUnauthorized = sessionEnded;
+  watchUse();
 }
 
 window.addEventListener('unhandledrejection', (e) => {

@@ -4,7 +4,7 @@
 // the board take over from the answer.
 import Sortable from '/webjars/sortablejs/modular/sortable.esm.js';
 import { get, post, del, api, query } from './api.js';
-import { h, options } from './dom.js';
+import { h, options, fill } from './dom.js';
 import { toast } from './ui.js';
 
 const RELATION_KINDS = [
@@ -82,7 +82,7 @@ export class BreakdownSection {
       h('h4', {}, `Subtasks (${children.filter((c) => c.task.status === 'completed').length}/${children.length})`),
       h('ul', { class: 'subtask-list' }, children.map((c) => h('li', { class: `status-${c.task.status}` }, link(c.task)))),
       canEdit ? this.quickSubtask() : null);
-    this.el.replaceChildren(h('h3', {}, 'Breakdown'), blockers, relationList, canEdit ? this.relationPicker() : null, subtasks,
+    fill(this.el, h('h3', {}, 'Breakdown'), blockers, relationList, canEdit ? this.relationPicker() : null, subtasks,
       this.checklistView(checklist));
   }
 

@@ -1,6 +1,8 @@
 // The column editor: add, rename, reorder, set kind and WIP limit, remove; saved in one
-// PUT /api/v1/boards/{id}/columns so the board never shows half of the change.
-import { put } from './api.js';
+// PUT /api/v1/boards/{id}/columns so the board never shows half of the change. The PUT carries the
+// board's version as If-Match: columns changed elsewhere meanwhile are a conflict shown in the dialog
+// (the PUT removes every column it does not name), never silently removed.
+import { get, put, ApiError } from './api.js';
 import { h, $, $$, options } from './dom.js';
 import { formDialog, toast } from './ui.js';
 
@@ -21,16 +23,29 @@ export async function editColumns(board) {
       c.task_count ? h('span', { class: 'muted' }, `${c.task_count} cards`) : null);
     return li;
   };
-  board.columns.forEach((c) => list.append(row(c)));
+  let version = board.board?.version;
+  const fill = (columns) => list.replaceChildren(...columns.map(row));
+  fill(board.columns);
+  const notice = h('div', { class: 'panel-notice', role: 'alert', hidden: true });
+  const loadTheirs = async () => {
+    try {
+      const fresh = await get(`/api/v1/boards/${board.boardId}`);
+      version = fresh.version;
+      fill(fresh.columns);
+      notice.hidden = true;
+    } catch (err) {
+      toast(`Cannot load the columns: ${err.explanation || err.message}`, 'error');
+    }
+  };
   const add = h('button', { type: 'button', class: 'add-column', on: { click: () => {
     const li = row({ name: '', kind: 'todo', wip_limit: null });
     list.append(li);
     $('input', li).focus();
   } } }, '+ Add column');
-  const columns = await formDialog({
+  const saved = await formDialog({
     title: 'Columns', okLabel: 'Save columns', id: 'columns-dialog',
-    body: h('div', {}, h('p', { class: 'muted' }, 'Order, names, kinds and WIP limits. A column must be empty to be removed.'), list, add),
-    collect: () => {
+    body: h('div', {}, notice, h('p', { class: 'muted' }, 'Order, names, kinds and WIP limits. A column must be empty to be removed.'), list, add),
+    collect: async () => {
       const specs = $$('.column-row', list).map((li) => {
         const wip = $('[name=wip_limit]', li).value;
         const spec = { name: $('[name=name]', li).value.trim(), kind: $('[name=kind]', li).value, wip_limit: wip ? Number(wip) : null };
@@ -41,16 +56,25 @@ export async function editColumns(board) {
         toast('Every column needs a name, and a board needs at least one column.', 'error');
         return undefined;
       }
-      return specs;
+      try {
+        await put(`/api/v1/boards/${board.boardId}/columns`, { columns: specs }, { ifMatch: version });
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 412) {
+          notice.hidden = false;
+          notice.className = 'panel-notice notice-conflict';
+          notice.replaceChildren(
+            h('span', {}, 'Someone changed the columns while you were editing them. Your changes are not saved yet. '),
+            h('button', { type: 'button', class: 'load-columns', on: { click: loadTheirs } }, 'Load their columns'));
+          notice.scrollIntoView?.({ block: 'nearest' });
+        } else {
+          toast(`Columns not saved: ${err.explanation || err.message}`, 'error');
+        }
+        return undefined;
+      }
     },
   });
-  if (!columns) return false;
-  try {
-    await put(`/api/v1/boards/${board.boardId}/columns`, { columns });
-    toast('Columns saved.', 'ok');
-    return true;
-  } catch (err) {
-    toast(`Columns not saved: ${err.explanation || err.message}`, 'error');
-    return false;
-  }
+  if (!saved) return false;
+  toast('Columns saved.', 'ok');
+  return true;
 }

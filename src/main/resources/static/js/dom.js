@@ -29,6 +29,16 @@ function append(el, children) {
   }
 }
 
+/**
+ * Replaces an element's children as h() appends them: null, undefined and false are left out (the
+ * DOM's own replaceChildren would show them as the text "null"), arrays are flattened.
+ */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 
@@ -68,4 +78,28 @@ export function when(iso, withTime = false) {
   if (!iso) return '';
   const d = new Date(iso);
   return withTime ? d.toLocaleString() : d.toLocaleDateString();
+}
+
+/**
+ * A due date as a calendar day, 'yyyy-mm-dd' ('' for none). The API takes a date without a time as its
+ * first instant in UTC (2031-03-15 is 2031-03-15T00:00:00Z): that is the day itself, the same day in
+ * every time zone. A due date with a time of day (set through the API) is the local day of that moment.
+ */
+export function dueDay(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const dateOnly = d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
+  const parts = dateOnly ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()] : [d.getFullYear(), d.getMonth() + 1, d.getDate()];
+  return parts.map((n, i) => String(n).padStart(i ? 2 : 4, '0')).join('-');
+}
+
+/** A due date as people read it: its calendar day (dueDay) in the page's date format. */
+export function dueLabel(iso) {
+  const day = dueDay(iso);
+  if (!day) return '';
+  const [y, m, d] = day.split('-').map(Number);
+  const local = new Date(2000, 0, 1);
+  local.setFullYear(y, m - 1, d);
+  return local.toLocaleDateString();
 }

@@ -57,7 +57,7 @@ async function start() {
         const s = await post('/api/v1/invitations/link/redeem', {
           token, username: $('#invite-username').value.trim(), password: $('#invite-password').value,
         });
-        session.store(s.access_token, s.user);
+        session.store(s.access_token, s.user, s);
         location.replace(`/?ws=${info.workspace_id}`);
       } catch (err) {
         refused(err);

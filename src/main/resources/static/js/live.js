@@ -24,7 +24,7 @@ export class LiveUpdates {
   /**
    * @param boardId     the board to follow
    * @param workspaceId the workspace the page works in (the socket is bound to it)
-   * @param token       the bearer token
+   * @param token       () => the bearer token (read at each connect: the page renews it)
    * @param onEvent     (event) => void, for each board event, in order
    * @param onResync    () => Promise, reload the board state (when what happened meanwhile is not known)
    * @param onStatus    ('live' | 'polling' | 'offline') => void
@@ -89,7 +89,7 @@ export class LiveUpdates {
   connect() {
     if (this.stopped || this.socketUnusable || this.socket) return;
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(this.token)}`
+    const url = `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(this.token())}`
       + `&workspace_id=${encodeURIComponent(this.workspaceId)}`;
     let socket;
     try {

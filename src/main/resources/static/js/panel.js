@@ -2,7 +2,7 @@
 // changed fields with If-Match; when the card changed elsewhere meanwhile (a live update, or the
 // API's 412) the panel says so and lets the person choose, instead of silently overwriting.
 import { get, post, patch, put, del, api, query, ApiError } from './api.js';
-import { h, options, when } from './dom.js';
+import { h, options, when, fill, dueDay } from './dom.js';
 import { toast, confirmDialog } from './ui.js';
 import { renderMarkdown } from './markdown.js';
 import { BreakdownSection } from './breakdown.js';
@@ -80,7 +80,7 @@ export class CardPanel {
       // several members, comma separated; one name may also be free text (seed 002's single assignee)
       assignee: h('input', { type: 'text', name: 'assignee', maxlength: 2000, disabled: ro, value: assigneeNames(t).join(', '),
         placeholder: 'ann, bob', autocomplete: 'off' }),
-      due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dateInput(t.due_date) }),
+      due_date: h('input', { type: 'date', name: 'due_date', disabled: ro, value: dueDay(t.due_date) }),
       epic: h('input', { type: 'text', name: 'epic', maxlength: 200, disabled: ro, value: t.epic || '' }),
       tags: h('input', { type: 'text', name: 'tags', disabled: ro, value: tagNames(t.tags).join(', '), placeholder: 'bug, feature', list: 'tag-names' }),
     };
@@ -98,7 +98,7 @@ export class CardPanel {
     this.watchButton = h('button', { type: 'button', class: 'watch-toggle', 'aria-pressed': 'false', disabled: true,
       title: 'Watchers hear of comments, moves and completion in their notifications',
       on: { click: () => this.toggleWatch() } }, 'Watch');
-    const form = h('form', { class: 'panel-form', on: { submit: (e) => { e.preventDefault(); this.save(); } } },
+    const form = this.form = h('form', { class: 'panel-form', on: { submit: (e) => { e.preventDefault(); this.save(); } } },
       h('div', { class: 'panel-head' },
         this.fields.title,
         h('button', { type: 'button', class: 'icon panel-close', 'aria-label': 'Close', on: { click: () => this.requestClose() } }, '×')),
@@ -170,7 +170,8 @@ export class CardPanel {
     text('acceptance_criteria', t.acceptance_criteria);
     text('epic', t.epic);
     if (f.priority.value !== t.priority) out.priority = f.priority.value;
-    if (f.due_date.value !== dateInput(t.due_date)) out.due_date = f.due_date.value ? endOfLocalDay(f.due_date.value) : null;
+    // a day picked is sent as that day (yyyy-mm-dd): the API keeps it as the day, the same in every time zone
+    if (f.due_date.value !== dueDay(t.due_date)) out.due_date = f.due_date.value || null;
     const custom = {};
     for (const c of this.customControls || []) {
       const v = c.read();
@@ -195,6 +196,42 @@ export class CardPanel {
   dirty() {
     return !!this.task && this.fields && this.canEdit
       && (Object.keys(this.changes()).length > 0 || this.tagChanges() !== null || this.assigneeChanges() !== null);
+  }
+
+  /**
+   * The unsaved edits, to keep over a sign-in: the card as it was loaded (their base: its version is
+   * the If-Match of the save) and the value of each control of the form. Null when there are none.
+   */
+  draft() {
+    if (!this.dirty()) return null;
+    return {
+      task: this.task,
+      values: Array.from(this.form.elements, (el) => (el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value)),
+    };
+  }
+
+  /**
+   * Opens the card of a draft with its edits put back, on the version they were made on: a save is
+   * checked against that version, so a change made meanwhile is a conflict, not overwritten.
+   */
+  async restore({ task, values }) {
+    try {
+      this.priorities = await loadPriorities();
+    } catch {
+      return;
+    }
+    this.task = task;
+    this.noticed = task.version;
+    this.build();
+    Array.from(this.form.elements).forEach((el, i) => {
+      if (i >= values.length) return;
+      if (el.type === 'checkbox' || el.type === 'radio') el.checked = values[i];
+      else el.value = values[i];
+    });
+    this.fields.description.dispatchEvent(new Event('input'));
+    if (!this.dialog.open) this.dialog.showModal();
+    this.reloadSections();
+    this.showNotice('info', 'Your unsaved changes are back. Save them to keep them.');
   }
 
   async requestClose() {
@@ -227,15 +264,16 @@ export class CardPanel {
       return;
     }
     try {
-      let task = this.task;
+      // each write checks the version the one before it made (the first: the version edited)
+      let task = over || this.task;
       if (Object.keys(body).length) {
-        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: (over || task).version });
+        task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: task.version });
       }
       if (replace) {
-        task = (await put(`/api/v1/tasks/${task.id}/assignees`, { assignees }, { ifMatch: Object.keys(body).length ? task.version : (over || task).version })).task;
+        task = (await put(`/api/v1/tasks/${task.id}/assignees`, { assignees }, { ifMatch: task.version })).task;
       }
       if (tags) {
-        await put(`/api/v1/tasks/${task.id}/tags`, { names: tags });
+        await put(`/api/v1/tasks/${task.id}/tags`, { names: tags }, { ifMatch: task.version });
         task = await get(`/api/v1/tasks/${task.id}`);
       }
       await this.board.applyOwn(task);
@@ -281,13 +319,20 @@ export class CardPanel {
     this.notice.className = `panel-notice notice-${kind}`;
     this.notice.replaceChildren(h('span', {}, text),
       ...actions.map(([label, fn]) => h('button', { type: 'button', on: { click: fn } }, label)));
+    // the notice sits at the top of the panel: a conflict found on Save must not stay out of view
+    this.notice.scrollIntoView?.({ block: 'nearest' });
+    if (kind === 'conflict') this.notice.querySelector('button')?.focus({ preventScroll: true });
   }
 
   /** A change to a card made elsewhere (live update or poll); deleted when it is gone. */
-  remoteChange(task, { actor, deleted }) {
+  remoteChange(task, { actor, deleted, part }) {
     if (!this.task || task.id !== this.task.id) return;
     if (deleted) {
       this.gone(actor);
+      return;
+    }
+    if (part) {
+      this.partChanged(task, { actor, part });
       return;
     }
     if (task.version <= Math.max(this.task.version, this.noticed || 0)) return;
@@ -300,6 +345,44 @@ export class CardPanel {
     this.build();
     this.reloadSections();
     this.showNotice('info', `Updated by ${actor || 'someone else'} just now.`);
+  }
+
+  /**
+   * A comment added or deleted, or the tags changed, elsewhere (`task`: id, the new version, the tags).
+   * When that is the only change since the version shown, the panel takes the version, so the next
+   * save is not refused as stale: a comment is no conflicting edit, and new tags are shown unless the
+   * person is editing the tags (then it is a conflict). Otherwise the card is read again.
+   */
+  async partChanged(task, { actor, part }) {
+    if (task.version == null || task.version <= Math.max(this.task.version, this.noticed || 0)) {
+      if (part === 'comments') this.loadComments();
+      return;
+    }
+    if (task.version !== this.task.version + 1) {
+      let fresh;
+      try {
+        fresh = await get(`/api/v1/tasks/${task.id}`);
+      } catch (e) {
+        if (e.status === 404) this.gone(actor);
+        return;
+      }
+      this.remoteChange(fresh, { actor });
+      return;
+    }
+    if (part === 'tags' && this.tagChanges() !== null) {
+      this.noticed = task.version;
+      this.conflict(actor);
+      return;
+    }
+    this.task = { ...this.task, version: task.version, ...(part === 'tags' ? { tags: task.tags } : {}) };
+    this.noticed = Math.max(this.noticed || 0, task.version);
+    if (part === 'tags') {
+      this.fields.tags.value = tagNames(task.tags).join(', ');
+      this.showNotice('info', `${actor || 'Someone else'} changed the tags just now.`);
+    } else {
+      this.loadComments();
+    }
+    this.loadHistory();
   }
 
   reloadSections() {
@@ -490,7 +573,7 @@ export class CardPanel {
         toast(`Comment not added: ${err.explanation || err.message}`, 'error');
       }
     } } }, input, h('button', { type: 'submit', class: 'primary' }, 'Comment'));
-    this.comments.replaceChildren(h('h3', {}, `Comments (${page.total})`), list, this.canEdit ? add : null);
+    fill(this.comments, h('h3', {}, `Comments (${page.total})`), list, this.canEdit ? add : null);
   }
 
   /**
@@ -600,7 +683,7 @@ export class CardPanel {
         toast(`Evidence not added: ${err.explanation || err.message}`, 'error');
       }
     } } }, file, kind, note, h('button', { type: 'submit', class: 'primary' }, 'Upload'));
-    this.evidence.replaceChildren(h('h3', {}, `Evidence (${page.total})`), list, this.canEdit ? upload : null);
+    fill(this.evidence, h('h3', {}, `Evidence (${page.total})`), list, this.canEdit ? upload : null);
   }
 
   evidenceItem(ev) {
@@ -689,20 +772,6 @@ function assigneeNames(t) {
 
 function tagNames(tags) {
   return (tags || []).map((t) => t.name);
-}
-
-/** yyyy-mm-dd in local time for an ISO instant ('' for none). */
-function dateInput(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** The end of a local calendar day as an ISO instant: due "on" a day means by its end. */
-function endOfLocalDay(value) {
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(y, m - 1, d, 23, 59, 59).toISOString();
 }
 
 function formatBytes(n) {

@@ -14,7 +14,11 @@ export function toast(message, kind = 'info') {
   return el;
 }
 
-/** A modal dialog; resolves with what `collect` returns on OK, or null when cancelled. */
+/**
+ * A modal dialog; resolves with what `collect` returns on OK, or null when cancelled. `collect` may
+ * answer a promise (a save): the dialog stays open, with what was typed, until it settles, and stays
+ * open when it answers undefined (the save was refused).
+ */
 function modal({ title, body, okLabel = 'OK', danger = false, collect = () => true, id }) {
   return new Promise((resolve) => {
     const ok = h('button', { type: 'submit', class: danger ? 'danger' : 'primary', 'data-role': 'ok' }, okLabel);
@@ -23,10 +27,18 @@ function modal({ title, body, okLabel = 'OK', danger = false, collect = () => tr
       h('h2', {}, title), body, h('div', { class: 'actions' }, cancel, ok));
     const dialog = h('dialog', { class: 'modal', id }, form);
     let result = null;
-    form.addEventListener('submit', (e) => {
+    form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      result = collect();
-      if (result === undefined) return; // invalid input: keep the dialog open
+      if (ok.disabled) return;
+      ok.disabled = true;
+      let answer;
+      try {
+        answer = await collect();
+      } finally {
+        ok.disabled = false;
+      }
+      if (answer === undefined) return; // invalid input, or a refused save: keep the dialog open
+      result = answer;
       dialog.close();
     });
     cancel.addEventListener('click', () => dialog.close());

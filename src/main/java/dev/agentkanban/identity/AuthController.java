@@ -64,6 +64,12 @@ class AuthController {
         return identities.agentSession(request.username());
     }
 
+    /** A new token of the caller's session, valid for the TTL from now (the web page renews while in use). */
+    @PostMapping("/renew")
+    Session renew() {
+        return identities.renew(CurrentCaller.get());
+    }
+
     @GetMapping("/me")
     Me me() {
         return identities.me(CurrentCaller.get());

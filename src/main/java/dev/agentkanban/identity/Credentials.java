@@ -29,6 +29,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -78,6 +80,9 @@ class Credentials {
         // our issuer is a name, not a URL: the default converter would try (and fail, with an
         // exception) to turn it into one on every request
         decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(Map.of(JwtClaimNames.ISS, iss -> iss)));
+        // a session ends at its expiry: the default validator accepts a token for 60 s after it (clock skew
+        // between servers that do not share a clock; here the signer is the checker)
+        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(new JwtTimestampValidator(Duration.ZERO)));
         this.decoder = decoder;
         if (ttlMinutes < 1) {
             throw new InvalidSetting(
@@ -106,8 +111,19 @@ class Credentials {
 
     Issued issueSession(User user, String kind) {
         Instant now = Instant.now();
-        Instant expires = now.plus(ttl);
-        String jti = UUID.randomUUID().toString();
+        return sign(user, kind, UUID.randomUUID().toString(), now, now.plus(ttl));
+    }
+
+    /**
+     * A new token of the same session, valid for the TTL from now: the same id and signing time, so that
+     * ending the session, or all its user's sessions signed before a moment, ends the renewed token too.
+     */
+    Issued renewSession(User user, String kind, String jti, Instant signedAt) {
+        return sign(user, kind, jti, signedAt, Instant.now().plus(ttl));
+    }
+
+    /** A session token (for tests: one that expires at a chosen moment). */
+    Issued sign(User user, String kind, String jti, Instant now, Instant expires) {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer("agent-kanban")
                 .subject(Long.toString(user.id()))

@@ -355,6 +355,28 @@ public class Identities {
                 issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
     }
 
+    /**
+     * A new token of the caller's session (a signed-in person's or a named one), valid for the TTL from
+     * now, so that a page in use is not signed out mid-edit: the same session (its id, its place in the
+     * sessions list, its signing time), so ending it or its user's sessions ends the new token too. An
+     * API token keeps the expiry it was given: 409.
+     */
+    public Session renew(Caller caller) {
+        if ("api_token".equals(caller.credential())) {
+            throw ApiException.conflict(
+                    "not-a-session", "an API token is not renewed; only a signed-in session's token is");
+        }
+        User user = repo.user(caller.userId()).orElseThrow();
+        Credentials.Issued issued = credentials.renewSession(
+                user,
+                "session".equals(caller.credential()) ? "session" : "jwt",
+                caller.credentialId(),
+                caller.issuedAt());
+        signIns.sessionRenewed(issued.jti(), issued.expiresAt());
+        return new Session(
+                issued.token(), "bearer", issued.expiresAt(), credentials.ttl().toSeconds(), user);
+    }
+
     public Me me(Caller caller) {
         User user = repo.user(caller.userId()).orElseThrow();
         List<Workspace> mine = repo.workspacesOf(caller.userId());

@@ -438,10 +438,12 @@ class IdentityRepository {
     /** Ends a session until its expiry, and revokes the tokens it minted (only a named session's have it, V71). */
     void revokeSession(String jti, Instant expiresAt) {
         watch.changedHere();
-        jdbc.sql("insert into revoked_sessions (jti, expires_at) values (:j, :e) on conflict do nothing")
-                .param("j", jti)
-                .param("e", ts(expiresAt))
-                .update();
+        // until the last expiry of the session's tokens (a renewed session has later ones than the caller's)
+        jdbc.sql("""
+                insert into revoked_sessions (jti, expires_at)
+                values (:j, greatest(cast(:e as timestamptz), (select max(s.expires_at) from user_sessions s where s.jti = :j)))
+                on conflict do nothing
+                """).param("j", jti).param("e", ts(expiresAt)).update();
         revokeMinted("select id from api_tokens where parent_session = :j", java.util.Map.of("j", jti));
         jdbc.sql("delete from revoked_sessions where expires_at < now() - interval '1 day'")
                 .update();

@@ -71,6 +71,7 @@ final class RouteRules {
                 Scope.READ,
                 "GET /api/v1/auth/me",
                 "POST /api/v1/auth/logout",
+                "POST /api/v1/auth/renew",
                 "GET /api/v1/tokens",
                 // a read token may revoke itself; revoking another token needs write (Identities.revokeToken)
                 "DELETE /api/v1/tokens/{id}",

@@ -130,6 +130,14 @@ class SignInRepository {
                 .update();
     }
 
+    /** The session's token was renewed: it now lasts until {@code expiresAt}. */
+    void sessionRenewed(String jti, Instant expiresAt) {
+        jdbc.sql("update user_sessions set expires_at = greatest(expires_at, :e), last_used_at = now() where jti = :j")
+                .param("j", jti)
+                .param("e", ts(expiresAt))
+                .update();
+    }
+
     void touchSession(String jti) {
         jdbc.sql("update user_sessions set last_used_at = now() where jti = :j")
                 .param("j", jti)

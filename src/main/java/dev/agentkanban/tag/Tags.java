@@ -313,7 +313,7 @@ public class Tags {
                     EventType.TAGS_CHANGED,
                     task.boardId(),
                     task.id(),
-                    TagsChanged.of(task.id(), change.before(), change.after()));
+                    TagsChanged.of(task.id(), change.before(), change.after(), tasks.version(task.id())));
         }
         return change.after();
     }

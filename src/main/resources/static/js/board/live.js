@@ -50,24 +50,23 @@ export class BoardLive {
         this.render();
         return null;
       case 'comment_added':
-      case 'comment_deleted': {
-        const t = this.tasks.get(data.task_id);
-        if (t) {
-          this.tasks.set(t.id, { ...t, comment_count: Math.max(0, t.comment_count + (e.event === 'comment_added' ? 1 : -1)) });
-          this.cards.delete(t.id);
-          this.flash(t.id, e.actor);
-          this.render();
-        }
-        return null;
-      }
+      case 'comment_deleted':
       case 'tags_changed': {
+        // a part of the card its view shows: a new version of the task (`task_version`), applied once
         const t = this.tasks.get(data.task_id);
+        const version = data.task_version;
+        if (t && version != null && version <= t.version) return null; // shown already (its own answer, a replay)
+        const part = e.event === 'tags_changed'
+          ? { tags: data.tags }
+          : { comment_count: Math.max(0, (t?.comment_count ?? 0) + (e.event === 'comment_added' ? 1 : -1)) };
         if (t) {
-          this.tasks.set(t.id, { ...t, tags: data.tags });
+          this.tasks.set(t.id, { ...t, ...part, version: version ?? t.version });
           this.cards.delete(t.id);
           this.flash(t.id, e.actor);
           this.render();
         }
+        this.onTaskChanged?.({ id: data.task_id, version, ...(e.event === 'tags_changed' ? part : {}) },
+          { actor: e.actor, part: e.event === 'tags_changed' ? 'tags' : 'comments' });
         return null;
       }
       case 'tag_updated': // a tag renamed or recoloured, or deleted: its cards on this board show it anew

@@ -1,7 +1,7 @@
 // Rendering: one element per column and per card, kept across renders; a render waits while a drag,
 // a keyboard move or an inline edit holds the board still.
 import { cardFields } from '../fields.js';
-import { h, $, $$, textOn, isColor, duration } from '../dom.js';
+import { h, $, $$, textOn, isColor, duration, dueLabel } from '../dom.js';
 import { toast } from '../ui.js';
 import { isActive } from '../filter.js';
 import { breakdownBadges, breakdownKey } from '../breakdown.js';
@@ -122,7 +122,7 @@ export class BoardRender {
     });
     const due = task.due_date
       ? h('span', { class: ['due', task.overdue && 'overdue'], title: task.overdue ? 'Overdue' : 'Due date' },
-        task.overdue ? `Overdue ${new Date(task.due_date).toLocaleDateString()}` : `Due ${new Date(task.due_date).toLocaleDateString()}`)
+        `${task.overdue ? 'Overdue' : 'Due'} ${dueLabel(task.due_date)}`)
       : null;
     const el = h('li', {
       class: ['card', `priority-${task.priority}`, task.status === 'completed' && 'completed', task.status === 'cancelled' && 'cancelled'],

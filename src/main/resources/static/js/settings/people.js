@@ -4,7 +4,7 @@
 // with a copy button) or a mail holding it, when the server sends mail; unused links are listed and
 // can be withdrawn.
 import { get, post, put, patch, del, query } from '../api.js';
-import { h, options, when } from '../dom.js';
+import { h, options, when, fill } from '../dom.js';
 import { toast, confirmDialog, formDialog } from '../ui.js';
 import { block, field, table, secretBox } from './parts.js';
 
@@ -62,7 +62,7 @@ export async function membersTab(panel, ctx) {
   } } }, field('Username', username, 'An existing account of this server'), field('Role', role),
   h('button', { type: 'submit', class: 'primary', id: 'member-add' }, 'Add member'))) : null;
 
-  panel.replaceChildren(add || h('p', { class: 'muted' }, 'Only admins of this workspace add, change and remove members.'),
+  fill(panel, add || h('p', { class: 'muted' }, 'Only admins of this workspace add, change and remove members.'),
     isAdmin ? inviteBlock(ctx) : null,
     block(`Members of ${ctx.workspace.name}`, list));
   await reload();

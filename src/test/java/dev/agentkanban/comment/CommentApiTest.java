@@ -54,6 +54,34 @@ class CommentApiTest extends ApiTest {
         assertThat(lastHistory(task)).isEqualTo("comment_added|null|" + id + "|tester");
     }
 
+    /**
+     * A comment is a new version of its task (its comment count): the added and deleted events carry
+     * that version, so a client keeping the task's version for If-Match (the web board) is not refused
+     * with a false 412 on its next edit.
+     */
+    @Test
+    void commentEventsCarryTheTasksNewVersion() {
+        long task = tasks.task("Versions");
+        long before = http.get("/api/v1/tasks/" + task).json().get("version").asLong();
+
+        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "hello"))
+                .id();
+        long afterAdd = http.get("/api/v1/tasks/" + task).json().get("version").asLong();
+        JsonNode added = lastEvent("comment_added").get("payload");
+        http.delete("/api/v1/comments/" + id);
+        long afterDelete =
+                http.get("/api/v1/tasks/" + task).json().get("version").asLong();
+        JsonNode deleted = lastEvent("comment_deleted").get("payload");
+
+        assertThat(afterAdd).isGreaterThan(before);
+        assertThat(added.get("task_version").asLong()).isEqualTo(afterAdd);
+        assertThat(added.get("body").asString()).isEqualTo("hello");
+        assertThat(added.get("id").asLong()).isEqualTo(id);
+        assertThat(afterDelete).isGreaterThan(afterAdd);
+        assertThat(deleted.get("task_version").asLong()).isEqualTo(afterDelete);
+        assertThat(deleted.get("id").asLong()).isEqualTo(id);
+    }
+
     @Test
     void aCommentCarriesItsAuthorsDisplayNameAsItIsNowBesideTheUsername() {
         long task = tasks.task("Names");

@@ -45,6 +45,25 @@ class SecurityHeadersTest extends ApiTest {
         assertSecurityHeaders(page);
     }
 
+    /** A HEAD of the welcome page carries the same headers as its GET (they are written before the body). */
+    @Test
+    void aHeadOfTheWebUiCarriesSecurityHeaders() {
+        Response head = http.anonymous().send("HEAD", "/", null);
+        assertThat(head.status()).isEqualTo(200);
+        assertSecurityHeaders(head);
+    }
+
+    /** The browser's request for the site icon is answered (a 404 would be a console error on every page). */
+    @Test
+    void theSiteIconIsServed() {
+        Response icon = http.anonymous().get("/favicon.ico");
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.header("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("icon"));
+        assertThat(icon.bytes()).startsWith(new byte[] {0, 0, 1, 0});
+        assertSecurityHeaders(icon);
+    }
+
     @Test
     void errorResponsesCarrySecurityHeaders() {
         assertSecurityHeaders(http.anonymous().get("/api/v1/boards"));

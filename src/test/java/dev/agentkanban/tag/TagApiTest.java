@@ -170,6 +170,21 @@ class TagApiTest extends ApiTest {
         assertThat(lastHistory(task)).isEqualTo("tags_changed|tags|bug,Doomed|bug");
     }
 
+    /** A tag set changed is a new version of the task: tags_changed carries it, for the next If-Match. */
+    @Test
+    void tagsChangedCarriesTheTasksNewVersion() {
+        long task = tasks.task("Tagged version");
+
+        Response r = http.put("/api/v1/tasks/" + task + "/tags", obj("names", List.of("bug", "ux")));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        long version = http.get("/api/v1/tasks/" + task).json().get("version").asLong();
+        JsonNode payload = lastEvent("tags_changed").get("payload");
+        assertThat(payload.get("task_version").asLong()).isEqualTo(version);
+        assertThat(payload.get("task_id").asLong()).isEqualTo(task);
+        assertThat(payload.get("added").toString()).isEqualTo("[\"bug\",\"ux\"]");
+    }
+
     /**
      * A tag renamed, recoloured or deleted changes what its tasks show (a new version of each, V71): each
      * board that has one of them is told in the same transaction, with one event naming its tasks and

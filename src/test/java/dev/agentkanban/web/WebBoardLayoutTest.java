@@ -3,6 +3,8 @@ package dev.agentkanban.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.identity.Role;
+import dev.agentkanban.support.Http;
+import dev.agentkanban.task.TaskFixtures;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 
 /** A phone-width screen, dark mode, a viewer's read-only board, signing out, and a wrong password. */
 class WebBoardLayoutTest extends MemberPageTest {
@@ -76,6 +79,42 @@ class WebBoardLayoutTest extends MemberPageTest {
                     .isEmpty();
             assertThat(browser.driver().findElement(By.id("new-board")).isDisplayed())
                     .isFalse();
+        } finally {
+            browser.signIn("alice", "alice-password");
+        }
+    }
+
+    /**
+     * Signing out forgets the workspace (and the rest of the signed-in person's state): the next person
+     * signing in in the same tab, who is no member of it, gets their own workspaces and board.
+     */
+    @Test
+    void signingOutForgetsTheWorkspaceSoTheNextPersonInTheTabGetsTheirOwn() {
+        long other = otherWorkspace("wandas-own");
+        Http wanda = clientFor("wanda", other, Role.ADMIN);
+        long secret = new TaskFixtures(wanda).board("Wanda's secret board")[0];
+        fx.board("Alice's board");
+        try {
+            browser.signIn("wanda", "wanda-password");
+            browser.openBoard(secret, null);
+            browser.js("window.__sameDocument = true");
+            browser.driver().findElement(By.id("sign-out")).click();
+            browser.waitVisible(By.id("login-view"));
+
+            browser.driver().findElement(By.id("login-username")).sendKeys("alice");
+            browser.driver().findElement(By.id("login-password")).sendKeys("alice-password");
+            browser.driver().findElement(By.id("login-submit")).click();
+
+            browser.until(d -> new Select(d.findElement(By.id("board-select")))
+                    .getOptions().stream().anyMatch(o -> o.getText().equals("Alice's board")));
+            assertThat(new Select(browser.driver().findElement(By.id("workspace-select")))
+                            .getOptions().stream().map(WebElement::getText))
+                    .doesNotContain("wandas-own");
+            assertThat(new Select(browser.driver().findElement(By.id("board-select")))
+                            .getOptions().stream().map(WebElement::getText))
+                    .doesNotContain("Wanda's secret board");
+            assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
+            browser.until(d -> !d.findElements(By.cssSelector("#board .column")).isEmpty());
         } finally {
             browser.signIn("alice", "alice-password");
         }

@@ -160,11 +160,99 @@ class WebBoardLiveTest extends ApiTest {
         assertThat(fx.get(id).get("title").asString()).isEqualTo("changed by alice");
     }
 
+    /**
+     * A comment elsewhere is a new version of the card but no conflicting edit: the board and the open
+     * panel take the version from the event, so an inline title edit and a panel save that follow are
+     * not refused as stale, and the panel shows the new comment.
+     */
     @Test
-    void savingOverAStaleVersionIsRefusedAndOffersTheirVersion() {
-        long[] b = fx.board("Stale");
-        long id = fx.task(b[0], "stale card", "column_id", b[2]);
-        // no live socket on this page: it must learn of the change from the API's 412 alone
+    void aCommentElsewhereIsShownAndDoesNotMakeTheNextEditAConflict() {
+        long[] b = fx.board("Commented elsewhere");
+        long id = fx.task(b[0], "discussed", "column_id", b[2]);
+        long other = fx.task(b[0], "titled", "column_id", b[2]);
+        bobPage.openBoard(b[0], null);
+        bobPage.until(d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
+
+        alice.post("/api/v1/tasks/" + other + "/comments", obj("body", "on the title"));
+        bobPage.until(d -> bobPage.card("titled").getText().contains("1 comment"));
+        bobPage.card("titled").findElement(By.cssSelector(".card-edit")).click();
+        bobPage.waitVisible(By.cssSelector(".card-title-input"))
+                .sendKeys(Keys.chord(Keys.CONTROL, "a"), "retitled", Keys.ENTER);
+        bobPage.until(d -> "retitled".equals(fx.get(other).get("title").asString()));
+
+        bobPage.card("discussed").click();
+        WebElement description = bobPage.waitVisible(By.cssSelector("#card-panel textarea[name=description]"));
+        description.sendKeys("Bob's notes");
+        alice.post("/api/v1/tasks/" + id + "/comments", obj("body", "hello from alice"));
+        bobPage.until(d -> d.findElement(By.cssSelector("#card-panel .comments-section"))
+                .getText()
+                .contains("hello from alice"));
+        bobPage.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        bobPage.until(d -> "Bob's notes".equals(fx.get(id).get("description").asString()));
+        assertThat(bobPage.driver().findElements(By.cssSelector("#card-panel .notice-conflict")))
+                .isEmpty();
+    }
+
+    /** Tags changed elsewhere show in the open panel; tags being edited there meanwhile are a conflict. */
+    @Test
+    void tagsChangedElsewhereShowInThePanelAndConflictWithTagsBeingEdited() {
+        long[] b = fx.board("Tagged elsewhere");
+        long id = fx.task(b[0], "tagged", "column_id", b[2], "tags", List.of("bug"));
+        bobPage.openBoard(b[0], null);
+        bobPage.card("tagged").click();
+        WebElement tags = bobPage.waitVisible(By.cssSelector("#card-panel input[name=tags]"));
+        WebElement description = bobPage.waitVisible(By.cssSelector("#card-panel textarea[name=description]"));
+        description.sendKeys("kept");
+
+        alice.put("/api/v1/tasks/" + id + "/tags", obj("names", List.of("bug", "feature")));
+        bobPage.until(d -> "bug, feature".equals(tags.getAttribute("value")));
+        bobPage.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        bobPage.until(d -> "kept".equals(fx.get(id).get("description").asString()));
+
+        bobPage.card("tagged").click();
+        WebElement again = bobPage.waitVisible(By.cssSelector("#card-panel input[name=tags]"));
+        again.sendKeys(", urgent");
+        alice.put("/api/v1/tasks/" + id + "/tags", obj("names", List.of("feature")));
+        WebElement notice = bobPage.waitVisible(By.cssSelector("#card-panel .notice-conflict"));
+        assertThat(notice.getText()).contains("alice").contains("not saved");
+        assertThat(fx.get(id).get("tags").findValuesAsString("name")).containsExactly("feature");
+        bobPage.driver()
+                .findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Load their version']"))
+                .click();
+        bobPage.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+
+    /** Without live updates, a tag save over a stale version is refused by the API's 412 (If-Match). */
+    @Test
+    void savingTagsOverAStaleVersionIsRefused() {
+        long[] b = fx.board("Stale tags");
+        long id = fx.task(b[0], "stale tags", "column_id", b[2], "tags", List.of("bug"));
+        withoutLiveUpdates(() -> {
+            bobPage.openBoard(b[0], null);
+            bobPage.card("stale tags").click();
+            WebElement tags = bobPage.waitVisible(By.cssSelector("#card-panel input[name=tags]"));
+            bobPage.js("const real = window.fetch; window.fetch = (url, opts) =>"
+                    + " /tasks[?]per_column|[/]events[?]/.test(String(url))"
+                    + " ? Promise.reject(new TypeError('offline')) : real(url, opts);");
+            bob.put("/api/v1/tasks/" + id + "/tags", obj("names", List.of("bug", "feature")));
+            tags.sendKeys(", urgent");
+            bobPage.driver()
+                    .findElement(By.cssSelector("#card-panel .save-card"))
+                    .click();
+            WebElement notice = bobPage.waitVisible(By.cssSelector("#card-panel .notice-conflict"));
+            assertThat(notice.getText()).contains("changed this card");
+            assertThat(fx.get(id).get("tags").findValuesAsString("name")).containsExactly("bug", "feature");
+            bobPage.driver()
+                    .findElement(By.xpath("//dialog[@id='card-panel']//button[text()='Load their version']"))
+                    .click();
+            bobPage.driver()
+                    .findElement(By.cssSelector("#card-panel .panel-close"))
+                    .click();
+        });
+    }
+
+    /** Runs {@code steps} with pages that open no live socket (they learn of changes from the API alone). */
+    private void withoutLiveUpdates(Runnable steps) {
         Object script = bobPage.driver()
                 .executeCdpCommand(
                         "Page.addScriptToEvaluateOnNewDocument",
@@ -174,12 +262,20 @@ class WebBoardLiveTest extends ApiTest {
                                         + " send() {} close() {} };"))
                 .get("identifier");
         try {
-            staleSave(b, id);
+            steps.run();
         } finally {
             bobPage.driver()
                     .executeCdpCommand(
                             "Page.removeScriptToEvaluateOnNewDocument", java.util.Map.of("identifier", script));
         }
+    }
+
+    @Test
+    void savingOverAStaleVersionIsRefusedAndOffersTheirVersion() {
+        long[] b = fx.board("Stale");
+        long id = fx.task(b[0], "stale card", "column_id", b[2]);
+        // no live socket on this page: it must learn of the change from the API's 412 alone
+        withoutLiveUpdates(() -> staleSave(b, id));
     }
 
     private void staleSave(long[] b, long id) {

@@ -296,4 +296,176 @@ class WebCardPanelTest extends MemberPageTest {
         assertThat(columns.get(3).get("wip_limit").asInt()).isEqualTo(2);
         assertThat(columns.get(3).get("kind").asString()).isEqualTo("review");
     }
+
+    /**
+     * The column editor saves with the board's version: a column added elsewhere while it is open is a
+     * conflict shown in the dialog, which stays open with what was typed, instead of being deleted.
+     */
+    @Test
+    void columnsChangedElsewhereWhileTheEditorIsOpenAreAConflictNotDeleted() {
+        long[] b = fx.board("Columns raced");
+        browser.openBoard(b[0], null);
+        browser.driver().findElement(By.id("edit-columns")).click();
+        WebElement dialog = browser.waitVisible(By.id("columns-dialog"));
+        JsonNode theirs = alice.get("/api/v1/boards/" + b[0] + "/columns").json();
+        List<Object> specs = new java.util.ArrayList<>();
+        theirs.forEach(c -> specs.add(obj(
+                "id",
+                c.get("id").asLong(),
+                "name",
+                c.get("name").asString(),
+                "kind",
+                c.get("kind").asString())));
+        specs.add(obj("name", "QA by Bob", "kind", "review"));
+        assertThat(alice.put("/api/v1/boards/" + b[0] + "/columns", obj("columns", specs))
+                        .status())
+                .isEqualTo(200);
+
+        WebElement wip = dialog.findElements(By.cssSelector(".column-row [name=wip_limit]"))
+                .get(2);
+        wip.sendKeys("5");
+        dialog.findElement(By.cssSelector("[data-role=ok]")).click();
+
+        WebElement notice = browser.waitVisible(By.cssSelector("#columns-dialog .notice-conflict"));
+        assertThat(notice.getText()).contains("changed the columns");
+        assertThat(wip.getAttribute("value")).as("the typed edit is kept").isEqualTo("5");
+        assertThat(alice.get("/api/v1/boards/" + b[0] + "/columns").json().findValuesAsString("name"))
+                .contains("QA by Bob");
+        notice.findElement(By.cssSelector(".load-columns")).click();
+        browser.until(d -> dialog.findElements(By.cssSelector(".column-row [name=name]")).stream()
+                .anyMatch(e -> "QA by Bob".equals(e.getAttribute("value"))));
+        dialog.findElements(By.cssSelector(".column-row [name=wip_limit]"))
+                .get(2)
+                .sendKeys("5");
+        browser.confirmModal();
+        browser.until(d -> alice.get("/api/v1/boards/" + b[0] + "/columns")
+                        .json()
+                        .get(2)
+                        .path("wip_limit")
+                        .asInt()
+                == 5);
+        assertThat(alice.get("/api/v1/boards/" + b[0] + "/columns").json().findValuesAsString("name"))
+                .contains("QA by Bob");
+    }
+
+    /**
+     * Parts left out (no blockers, a control a role may not use) are left out, not shown as the text
+     * "null" (the DOM's replaceChildren writes null as text; the page's fill leaves it out).
+     */
+    @Test
+    void leftOutPartsDoNotShowAsNull() {
+        long[] b = fx.board("No nulls");
+        fx.task(b[0], "unblocked card", "column_id", b[2]);
+        browser.openBoard(b[0], null);
+        open("unblocked card");
+        browser.waitVisible(By.cssSelector("#card-panel .breakdown-section .subtasks"));
+        browser.until(d -> d.findElement(By.cssSelector("#card-panel .comments-section"))
+                .getText()
+                .startsWith("Comments ("));
+        assertThat(browser.driver().findElement(By.id("card-panel")).getText()).doesNotContainPattern("\\bnull\\b");
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+
+        browser.open("/?board=" + b[0] + "&view=settings&tab=members");
+        WebElement panel = browser.waitVisible(By.id("settings-panel"));
+        browser.until(d -> panel.getText().contains("Only admins"));
+        assertThat(panel.getText()).doesNotContainPattern("\\bnull\\b");
+    }
+
+    /**
+     * A session that ends while a card has unsaved edits (here: signed out elsewhere) asks to sign in
+     * again and then puts the edits back on the card, on the version they were made on.
+     */
+    @Test
+    void aSessionEndingMidEditKeepsTheCardsEditsOverSigningInAgain() {
+        long[] b = fx.board("Session ends");
+        long id = fx.task(b[0], "long edit", "column_id", b[2]);
+        try {
+            browser.openBoard(b[0], null);
+            open("long edit");
+            field("description").sendKeys("an hour of careful writing");
+            String token = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+            assertThat(alice.withToken(token).post("/api/v1/auth/logout", null).status())
+                    .isEqualTo(204);
+
+            // a save finds the session ended, unless the page heard of it first (its socket closes)
+            browser.js("document.querySelector('#card-panel .save-card')?.click()");
+            browser.waitVisible(By.id("login-view"));
+            assertThat(browser.driver().findElement(By.id("login-message")).getText())
+                    .contains("unsaved changes");
+            browser.driver().findElement(By.id("login-username")).sendKeys(USER);
+            browser.driver().findElement(By.id("login-password")).sendKeys(PASSWORD);
+            browser.driver().findElement(By.id("login-submit")).click();
+
+            browser.until(d ->
+                    "an hour of careful writing".equals(field("description").getAttribute("value")));
+            browser.driver()
+                    .findElement(By.cssSelector("#card-panel .save-card"))
+                    .click();
+            browser.until(d -> "an hour of careful writing"
+                    .equals(fx.get(id).get("description").asString()));
+        } finally {
+            browser.signIn(USER, PASSWORD);
+        }
+    }
+
+    /** A page in use renews its session before the token expires: the person is not signed out mid-work. */
+    @Test
+    void aPageInUseRenewsItsSessionBeforeItExpires() {
+        long[] b = fx.board("Renewed");
+        browser.openBoard(b[0], null);
+        String before = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+        // the token as the page knows it is near its end (an hour's session with 20 s left)
+        browser.js("sessionStorage.setItem('agent-kanban.expiry', JSON.stringify({"
+                + " expires_at: new Date(Date.now() + 20000).toISOString(), expires_in: 3600 }))");
+
+        browser.driver().findElement(By.id("board")).click();
+
+        String after = browser.until(d -> {
+            String t = (String) browser.js("return sessionStorage.getItem('agent-kanban.token')");
+            return t != null && !t.equals(before) ? t : null;
+        });
+        assertThat(alice.withToken(after).get("/api/v1/auth/me").status()).isEqualTo(200);
+        String expiry =
+                (String) browser.js("return JSON.parse(sessionStorage.getItem('agent-kanban.expiry')).expires_at");
+        assertThat(java.time.Instant.parse(expiry))
+                .isAfter(java.time.Instant.now().plusSeconds(600));
+    }
+
+    /**
+     * A due date is a calendar day: one set as a date (2031-03-15, as the API, MCP and imports take it)
+     * shows as that day west and east of UTC, and a day picked in the panel is stored as that day.
+     */
+    @Test
+    void aDueDateIsTheSameCalendarDayInEveryTimeZone() {
+        long[] b = fx.board("Due days");
+        long id = fx.task(b[0], "due on the ides", "column_id", b[2], "due_date", "2031-03-15");
+        try {
+            for (String zone : List.of("America/Los_Angeles", "Asia/Tokyo")) {
+                browser.driver()
+                        .executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", zone));
+                browser.openBoard(b[0], null);
+                assertThat(browser.card("due on the ides")
+                                .findElement(By.cssSelector(".due"))
+                                .getText())
+                        .as(zone)
+                        .isEqualTo("Due 3/15/2031");
+                open("due on the ides");
+                assertThat(field("due_date").getAttribute("value")).as(zone).isEqualTo("2031-03-15");
+                browser.driver()
+                        .findElement(By.cssSelector("#card-panel .panel-close"))
+                        .click();
+            }
+            open("due on the ides");
+            browser.js(
+                    "const d = arguments[0]; d.value = '2031-03-20'; d.dispatchEvent(new Event('input'))",
+                    field("due_date"));
+            browser.driver()
+                    .findElement(By.cssSelector("#card-panel .save-card"))
+                    .click();
+            browser.until(d ->
+                    "2031-03-20T00:00:00Z".equals(fx.get(id).get("due_date").asString()));
+        } finally {
+            browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", ""));
+        }
+    }
 }
