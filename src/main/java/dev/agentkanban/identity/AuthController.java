@@ -65,6 +65,7 @@ class AuthController {
     }
 
     /** A new token of the caller's session, valid for the TTL from now (the web page renews while in use). */
+    @ShownOnce
     @PostMapping("/renew")
     Session renew() {
         return identities.renew(CurrentCaller.get());

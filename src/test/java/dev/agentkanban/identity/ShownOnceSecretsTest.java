@@ -74,6 +74,8 @@ class ShownOnceSecretsTest extends ApiTest {
         String accessToken = sent(signIn, 200).json().get("access_token").asString();
         shownOnce(accessToken, signIn, 200);
         Http session = http.withToken(accessToken);
+        Supplier<Response> renew = () -> session.post("/api/v1/auth/renew", null, "Idempotency-Key", "idem-renew");
+        shownOnce(sent(renew, 200).json().get("access_token").asString(), renew, 200);
 
         Supplier<Response> enrol =
                 () -> session.post("/api/v1/auth/two-factor/enrolment", null, "Idempotency-Key", "idem-enr");
