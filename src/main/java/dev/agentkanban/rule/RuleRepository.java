@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RuleRepository {
 
     private static final String RULE = """
-            select id, board_id, name, enabled, trigger::text as trigger, conditions::text as conditions,
+            select id, board_id, name, enabled, disabled_reason, trigger::text as trigger, conditions::text as conditions,
                    actions::text as actions, version, created_by, created_at, updated_at, workspace_id
             from rules
             """;
@@ -97,9 +97,10 @@ class RuleRepository {
                 .single();
     }
 
-    void update(long ws, long id, String name, boolean enabled, RuleDefinition d) {
+    void update(long ws, long id, String name, boolean enabled, String disabledReason, RuleDefinition d) {
         int n = jdbc.sql("""
-                update rules set name = :name, enabled = :enabled, trigger = cast(:trigger as jsonb),
+                update rules set name = :name, enabled = :enabled, disabled_reason = :reason,
+                       trigger = cast(:trigger as jsonb),
                        conditions = cast(:conditions as jsonb), actions = cast(:actions as jsonb),
                        version = version + 1, updated_at = now()
                 where workspace_id = :ws and id = :id
@@ -108,6 +109,7 @@ class RuleRepository {
                 .param("id", id)
                 .param("name", name)
                 .param("enabled", enabled)
+                .param("reason", disabledReason)
                 .param("trigger", json.writeValueAsString(d.trigger()))
                 .param("conditions", json.writeValueAsString(d.conditions()))
                 .param("actions", json.writeValueAsString(d.actions()))
@@ -115,6 +117,18 @@ class RuleRepository {
         if (n != 1) {
             throw new IllegalStateException("rule " + id + " vanished under its lock");
         }
+    }
+
+    /** Switches a rule off for the reason given (the server's doing, not a person's). */
+    void disable(long ws, long id, String reason) {
+        jdbc.sql("""
+                update rules set enabled = false, disabled_reason = :reason, version = version + 1, updated_at = now()
+                where workspace_id = :ws and id = :id
+                """)
+                .param("ws", ws)
+                .param("id", id)
+                .param("reason", reason.length() <= 500 ? reason : reason.substring(0, 500))
+                .update();
     }
 
     void delete(long ws, long id) {
@@ -328,6 +342,7 @@ class RuleRepository {
                 rs.getLong("board_id"),
                 rs.getString("name"),
                 rs.getBoolean("enabled"),
+                rs.getString("disabled_reason"),
                 json.readValue(rs.getString("trigger"), Trigger.class),
                 json.readValue(rs.getString("conditions"), Conditions.class),
                 json.readValue(rs.getString("actions"), ACTIONS),

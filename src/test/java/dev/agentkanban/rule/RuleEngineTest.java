@@ -392,6 +392,87 @@ class RuleEngineTest extends ApiTest {
     }
 
     @Test
+    void deletingAColumnSwitchesOffTheRulesNamingItAndSuchARuleCanStillBeSwitchedOffRenamedAndDeleted() {
+        long[] b = fx.board("Column goes");
+        long temp = http.post("/api/v1/boards/" + b[0] + "/columns", obj("name", "Temp"))
+                .id();
+        long moves = rule(
+                b[0],
+                "name",
+                "Into Temp",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "move_to_column", "column_id", temp)));
+        long other = rule(
+                b[0],
+                "name",
+                "Unrelated",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "x")));
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/columns/" + temp).status())
+                .isEqualTo(204);
+
+        JsonNode off = http.get("/api/v1/boards/" + b[0] + "/rules/" + moves).json();
+        assertThat(off.get("enabled").asBoolean()).isFalse();
+        assertThat(off.get("disabled_reason").asString()).contains("'Temp'", "deleted");
+        JsonNode on = http.get("/api/v1/boards/" + b[0] + "/rules/" + other).json();
+        assertThat(on.get("enabled").asBoolean()).isTrue();
+        assertThat(on.get("disabled_reason").isNull()).isTrue();
+
+        // renaming and switching off answer 200; switching on is refused while the column is missing
+        Response renamed = http.patch("/api/v1/boards/" + b[0] + "/rules/" + moves, obj("name", "Into nowhere"));
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(renamed.json().get("disabled_reason").asString()).contains("'Temp'");
+        Response stillOff = http.patch("/api/v1/boards/" + b[0] + "/rules/" + moves, obj("enabled", false));
+        assertThat(stillOff.status()).as(stillOff.body()).isEqualTo(200);
+        Response backOn = http.patch("/api/v1/boards/" + b[0] + "/rules/" + moves, obj("enabled", true));
+        assertThat(backOn.status()).isEqualTo(422);
+        assertThat(backOn.body()).contains("actions[0].column_id");
+        Response mended = http.patch(
+                "/api/v1/boards/" + b[0] + "/rules/" + moves,
+                obj("enabled", true, "actions", List.of(obj("type", "move_to_column", "column_id", b[2]))));
+        assertThat(mended.status()).as(mended.body()).isEqualTo(200);
+        assertThat(mended.json().get("disabled_reason").isNull()).isTrue();
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/rules/" + moves).status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void aRuleNotifyingSomeoneWhoLeftCanBeSwitchedOffAndRenamed() {
+        long[] b = fx.board("Member goes");
+        Http leaver = clientFor("rule-leaver", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        long leaverId =
+                leaver.get("/api/v1/auth/me").json().get("user").get("id").asLong();
+        long id = rule(
+                b[0],
+                "name",
+                "Tell the leaver",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "notify", "user_id", leaverId, "message", "new work")));
+        Response removed = http.delete("/api/v1/workspaces/" + defaultWorkspace + "/members/" + leaverId);
+        assertThat(removed.status()).as(removed.body()).isIn(200, 204);
+
+        Response off = http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("enabled", false));
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(off.json().get("enabled").asBoolean()).isFalse();
+        Response renamed = http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("name", "Told no one"));
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        // changing the part that names the leaver is checked, and so is switching it on
+        Response same = http.patch(
+                "/api/v1/boards/" + b[0] + "/rules/" + id,
+                obj("actions", List.of(obj("type", "notify", "user_id", leaverId, "message", "again"))));
+        assertThat(same.status()).isEqualTo(422);
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("enabled", true))
+                        .status())
+                .isEqualTo(422);
+    }
+
+    @Test
     void anActionTheTaskFeatureRefusesKeepsNothingOfTheRunAndSaysWhy() {
         long[] b = fx.board("Refused");
         assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[4], obj("wip_limit", 1))
