@@ -334,6 +334,38 @@ class RuleEngineTest extends ApiTest {
     }
 
     @Test
+    void childrenDoneRunsTheRulesOfTheParentsBoardNotThoseOfTheSubtasksBoard() {
+        long[] childBoard = fx.board("Children here");
+        long[] parentBoard = fx.board("Parent here");
+        long childSide = rule(
+                childBoard[0],
+                "name",
+                "child board children",
+                "trigger",
+                obj("type", "children_done"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "child-board-rule")));
+        long parentSide = rule(
+                parentBoard[0],
+                "name",
+                "parent board children",
+                "trigger",
+                obj("type", "children_done"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "parent-board-rule")));
+        long parent = fx.task(parentBoard[0], "cross parent");
+        long child = fx.task(childBoard[0], "cross child", "parent_id", parent);
+        assertThat(http.post("/api/v1/tasks/" + child + "/complete", null).status())
+                .isEqualTo(200);
+
+        assertThat(finishedRun(parentBoard[0], parentSide, parent).get("status").asString())
+                .isEqualTo("applied");
+        assertThat(tags(parent)).containsExactly("parent-board-rule");
+        // the same fan-out round matched both rules against the completion: the other one has no run
+        assertThat(runs(childBoard[0], childSide)).isEmpty();
+    }
+
+    @Test
     void dueDatePassedFiresOncePerTaskAndDueDateHoweverManyScansRun() throws Exception {
         long[] b = fx.board("Due");
         long id = rule(
@@ -470,6 +502,44 @@ class RuleEngineTest extends ApiTest {
         assertThat(http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("enabled", true))
                         .status())
                 .isEqualTo(422);
+    }
+
+    @Test
+    void aDueDatePassedRuleThatPushesTheDueDateOnStopsAtTheLoopLimitInsteadOfFiringAtEveryScan() {
+        long[] b = fx.board("Due loop");
+        long id = rule(
+                b[0],
+                "name",
+                "Snooze",
+                "trigger",
+                obj("type", "due_date_passed"),
+                "actions",
+                List.of(obj("type", "set_due_date", "in", "PT0.2S")));
+        long task = fx.task(
+                b[0],
+                "late",
+                "due_date",
+                Instant.now().minus(1, ChronoUnit.HOURS).toString());
+
+        // scans as often as the test likes: each passed due date is a new chain link, until the limit
+        await("the snoozing rule stopped by the loop limit")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    engine.scanDue();
+                    return runs(b[0], id).stream()
+                            .anyMatch(r -> r.get("status").asString().equals("stopped"));
+                });
+        List<JsonNode> all = runs(b[0], id);
+        assertThat(all).hasSize(engine.maxDepth() + 1);
+        assertThat(all.getFirst().get("depth").asInt()).isEqualTo(engine.maxDepth() + 1);
+        assertThat(all.getFirst().get("detail").asString()).startsWith("loop limit");
+        assertThat(all.stream().skip(1).map(r -> r.get("status").asString())).containsOnly("applied");
+        // the stopped due date stays claimed: scanning again fires nothing on it
+        String due = fx.get(task).get("due_date").asString();
+        assertThat(engine.scanDue()).isZero();
+        assertThat(runs(b[0], id)).hasSize(engine.maxDepth() + 1);
+        assertThat(fx.get(task).get("due_date").asString()).isEqualTo(due);
     }
 
     @Test
