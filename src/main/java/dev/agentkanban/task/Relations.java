@@ -220,6 +220,16 @@ public class Relations {
                             + parents.getFirst().id() + "; remove that relation first",
                     Map.of("parent_id", parents.getFirst().id()));
         }
+        // a completed parent has no open subtasks (completing one with them is refused): it takes none
+        TaskView parentTask = queries.find(parent).orElseThrow(() -> ApiException.notFound("task", parent));
+        TaskView childTask = queries.find(child).orElseThrow(() -> ApiException.notFound("task", child));
+        if (parentTask.status() == TaskStatus.COMPLETED && childTask.status().isOpen()) {
+            throw ApiException.conflict(
+                    "parent-completed",
+                    "task " + parent + " is completed and cannot take the open task " + child
+                            + " as a subtask; reopen it first, or add a completed or cancelled task",
+                    Map.of("parent_id", parent));
+        }
         int levels = repo.ancestors(ws, parent) + 1 + 1 + repo.descendants(ws, child);
         if (levels > MAX_DEPTH) {
             throw ApiException.conflict(
@@ -263,9 +273,21 @@ public class Relations {
                 blockers.stream().map(b -> Long.toString(b.id())).collect(Collectors.joining(",")));
     }
 
-    /** Detaches the subtasks of a task being deleted: they become top-level tasks (relation rows removed). */
-    void detachChildren(long parentId) {
-        repo.deleteChildLinks(ws(), parentId);
+    /**
+     * Detaches the subtasks of a task being deleted: they become top-level tasks (relation rows
+     * removed). Like any relation removed, each writes {@code relation_removed} on both tasks and a
+     * {@code task_updated} for the subtask (its parent and version changed); the parent's own event is
+     * its {@code task_deleted}. Each subtask is locked first.
+     */
+    void detachChildren(TaskRef parent) {
+        long ws = ws();
+        List<TaskLink> children = repo.children(ws, parent.id(), false);
+        repo.lockTasks(ws, children.stream().map(TaskLink::id).toList());
+        repo.deleteChildLinks(ws, parent.id());
+        for (TaskLink c : children) {
+            history.record(parent, "relation_removed", RelationKind.CHILD.toString(), Long.toString(c.id()), null);
+            announce(new TaskRef(c.id(), c.boardId(), ws), RelationKind.PARENT, parent, "removed");
+        }
     }
 
     List<TaskLink> openChildren(long taskId) {
