@@ -194,6 +194,15 @@ public class Relations {
                             Map.of("path", cycle));
                 });
             case "parent" -> checkTree(ws, from, to);
+            case "duplicate_of" -> {
+                if (repo.find(ws, "duplicate_of", to, from).isPresent()) {
+                    throw ApiException.conflict(
+                            "cycle",
+                            "task " + from + " cannot be a duplicate of task " + to + ": task " + to
+                                    + " is already a duplicate of task " + from,
+                            Map.of("path", List.of(from, to, from)));
+                }
+            }
             default -> {}
         }
     }

@@ -181,6 +181,9 @@ public class TaskArchive {
     /** The trash of the workspace (or of one board), most recently deleted first. */
     public Page<TrashedTask> trash(Long boardId, PageRequest page) {
         return tx.read(() -> {
+            if (boardId != null) {
+                boards.require(boardId); // 404 for a board of another workspace, as emptying it answers
+            }
             long ws = CurrentRequest.get().workspaceId();
             List<TrashedTask> items = repo.trashed(ws, boardId, page.limit(), page.offset()).stream()
                     .map(t -> t.purgedAfter(t.deletedAt().plus(retention)))

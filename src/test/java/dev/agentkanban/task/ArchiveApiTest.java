@@ -407,6 +407,9 @@ class ArchiveApiTest extends ApiTest {
                         .get("items")
                         .findValuesAsString("title"))
                 .containsExactly("in the trash");
+        // a board of another workspace is not found, listed or emptied
+        assertThat(http.get("/api/v1/trash?board_id=" + board).status()).isEqualTo(404);
+        assertThat(http.delete("/api/v1/trash?board_id=" + board).status()).isEqualTo(404);
     }
 
     private JsonNode boardColumn(long board, int index) {

@@ -140,6 +140,9 @@ class RelationsApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
         assertThat(relate(a, "duplicate_of", c).status()).isEqualTo(409);
+        // nor the other way round: two tasks are not each a duplicate of the other
+        assertThat(relate(c, "duplicate_of", a).status()).isEqualTo(409);
+        assertThat(relate(a, "duplicated_by", c).status()).isEqualTo(409);
         assertThat(relate(a, "friend_of", c).status()).isEqualTo(422);
         assertThat(relate(a, "blocks", a).status()).isEqualTo(422);
         assertThat(http.post("/api/v1/tasks/" + a + "/relations", obj("kind", "blocks"))
