@@ -149,6 +149,18 @@ public class Relations {
                     Map.of("kind", kind.toString(), "task_id", other));
         }
         check(ws, kind.stored, from, to);
+        // checked on new relations only: a document restored as it was (an older export) keeps what it had
+        if (kind.stored.equals("parent")) {
+            requireOpenParentForOpenChild(from, to);
+        }
+        if (kind.stored.equals("duplicate_of")
+                && repo.find(ws, "duplicate_of", to, from).isPresent()) {
+            throw ApiException.conflict(
+                    "cycle",
+                    "task " + from + " cannot be a duplicate of task " + to + ": task " + to
+                            + " is already a duplicate of task " + from,
+                    Map.of("path", List.of(from, to, from)));
+        }
         repo.insert(ws, kind.stored, from, to, CurrentRequest.get().actor());
         announce(self, kind, that, "added");
         if (announceOther) {
@@ -194,16 +206,22 @@ public class Relations {
                             Map.of("path", cycle));
                 });
             case "parent" -> checkTree(ws, from, to);
-            case "duplicate_of" -> {
-                if (repo.find(ws, "duplicate_of", to, from).isPresent()) {
-                    throw ApiException.conflict(
-                            "cycle",
-                            "task " + from + " cannot be a duplicate of task " + to + ": task " + to
-                                    + " is already a duplicate of task " + from,
-                            Map.of("path", List.of(from, to, from)));
-                }
-            }
             default -> {}
+        }
+    }
+
+    /** A completed parent has no open subtasks (completing one with them is refused), so it takes no new one. */
+    private void requireOpenParentForOpenChild(long parent, long child) {
+        boolean parentCompleted = queries.find(parent)
+                .map(t -> t.status() == TaskStatus.COMPLETED)
+                .orElse(false);
+        boolean childOpen = queries.find(child).map(t -> t.status().isOpen()).orElse(false);
+        if (parentCompleted && childOpen) {
+            throw ApiException.conflict(
+                    "parent-completed",
+                    "task " + parent + " is completed and cannot take the open task " + child
+                            + " as a subtask; reopen it first, or add a completed or cancelled task",
+                    Map.of("parent_id", parent));
         }
     }
 
@@ -228,16 +246,6 @@ public class Relations {
                     "task " + child + " is already a subtask of task "
                             + parents.getFirst().id() + "; remove that relation first",
                     Map.of("parent_id", parents.getFirst().id()));
-        }
-        // a completed parent has no open subtasks (completing one with them is refused): it takes none
-        TaskView parentTask = queries.find(parent).orElseThrow(() -> ApiException.notFound("task", parent));
-        TaskView childTask = queries.find(child).orElseThrow(() -> ApiException.notFound("task", child));
-        if (parentTask.status() == TaskStatus.COMPLETED && childTask.status().isOpen()) {
-            throw ApiException.conflict(
-                    "parent-completed",
-                    "task " + parent + " is completed and cannot take the open task " + child
-                            + " as a subtask; reopen it first, or add a completed or cancelled task",
-                    Map.of("parent_id", parent));
         }
         int levels = repo.ancestors(ws, parent) + 1 + 1 + repo.descendants(ws, child);
         if (levels > MAX_DEPTH) {
