@@ -302,14 +302,36 @@ class BoardRepository {
                 .update();
     }
 
+    /**
+     * Deletes a column. Its archived and trashed tasks (V28: no position, not in the column's order)
+     * move to the board's first remaining column of the same kind, or else to its first column, where
+     * a restore puts them back; their status follows that column as a move's does (Task.moveTo): into
+     * a done column completes (dropping a cancel reason and a claim), out of one reopens a completed
+     * task, a working column (in progress, review, blocked) starts a pending task, another kind un-starts
+     * one in progress. The tasks_audit trigger writes the moved and status_changed rows.
+     */
     void deleteColumn(long workspaceId, long columnId) {
-        // archived and trashed tasks (V28: no position) are not in the column's order: they move to the
-        // board's first remaining column, where a restore puts them back
         jdbc.sql("""
-                update tasks t set column_id = (
-                    select o.id from board_columns o join board_columns g on g.board_id = o.board_id
-                    where g.id = :id and o.id <> :id order by o.position limit 1)
-                where t.workspace_id = :ws and t.column_id = :id and t.position is null
+                update tasks t set column_id = f.id,
+                    status = case
+                        when f.kind = 'done' then 'completed'
+                        when g.kind = 'done' and t.status = 'completed'
+                            then case when f.kind in ('in_progress', 'review', 'blocked') then 'in_progress'
+                                      else 'pending' end
+                        when f.kind in ('in_progress', 'review', 'blocked') and t.status = 'pending' then 'in_progress'
+                        when f.kind not in ('in_progress', 'review', 'blocked') and t.status = 'in_progress'
+                            then 'pending'
+                        else t.status end,
+                    cancel_reason = case when f.kind = 'done' then null else t.cancel_reason end,
+                    claimed_by = case when f.kind = 'done' and t.status <> 'completed' then null else t.claimed_by end,
+                    claim_expires_at = case when f.kind = 'done' and t.status <> 'completed' then null
+                                            else t.claim_expires_at end
+                from board_columns g, board_columns f
+                where g.id = :id and f.id = (
+                        select o.id from board_columns o
+                        where o.board_id = g.board_id and o.id <> g.id
+                        order by (o.kind = g.kind) desc, o.position limit 1)
+                  and t.workspace_id = :ws and t.column_id = :id and t.position is null
                 """).param("ws", workspaceId).param("id", columnId).update();
         jdbc.sql("delete from board_columns where workspace_id = :ws and id = :id")
                 .param("ws", workspaceId)

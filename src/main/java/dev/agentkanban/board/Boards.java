@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /** The board feature's API: boards and their columns, scoped to the request's workspace. Changing them takes the member role. */
@@ -41,11 +42,13 @@ public class Boards {
     private final BoardRepository repo;
     private final Transactions tx;
     private final Outbox outbox;
+    private final ApplicationEventPublisher events;
 
-    Boards(BoardRepository repo, Transactions tx, Outbox outbox) {
+    Boards(BoardRepository repo, Transactions tx, Outbox outbox, ApplicationEventPublisher events) {
         this.repo = repo;
         this.tx = tx;
         this.outbox = outbox;
+        this.events = events;
     }
 
     public Page<Board> list(PageRequest page) {
@@ -221,7 +224,7 @@ public class Boards {
             for (BoardColumn c : board.columns()) {
                 if (!kept.contains(c.id())) {
                     requireEmpty(c);
-                    repo.deleteColumn(ws, c.id());
+                    deleteColumn(ws, boardId, c);
                 }
             }
             for (int i = 0; i < specs.size(); i++) {
@@ -344,7 +347,7 @@ public class Boards {
                 throw ApiException.conflict("last-column", "a board keeps at least one column");
             }
             requireEmpty(column);
-            repo.deleteColumn(ws, columnId);
+            deleteColumn(ws, boardId, column);
             int i = 0;
             for (BoardColumn c : board.columns()) {
                 if (c.id() != columnId) {
@@ -353,6 +356,12 @@ public class Boards {
             }
             columnsChanged(ws, boardId);
         });
+    }
+
+    /** Deletes an emptied column and lets the features that name it settle that, in this transaction. */
+    private void deleteColumn(long ws, long boardId, BoardColumn column) {
+        repo.deleteColumn(ws, column.id());
+        events.publishEvent(new ColumnDeleted(boardId, column.id(), column.name()));
     }
 
     // ---- for other features, inside their transactions ----

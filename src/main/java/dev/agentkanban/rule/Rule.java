@@ -10,12 +10,16 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** An automation rule of a board, as clients see it. */
+/**
+ * An automation rule of a board, as clients see it; {@code disabledReason} says why the server switched
+ * it off (a column it names was deleted), null when it is on or a person switched it off.
+ */
 public record Rule(
         long id,
         long boardId,
         String name,
         boolean enabled,
+        String disabledReason,
         Trigger trigger,
         Conditions conditions,
         List<Action> actions,

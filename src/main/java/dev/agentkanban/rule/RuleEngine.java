@@ -22,9 +22,11 @@ import dev.agentkanban.task.TaskQueries;
 import dev.agentkanban.task.TaskView;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,18 +153,30 @@ class RuleEngine implements SmartLifecycle {
         return feed.followDurably(cursor, span, BATCH, events -> {
             Map<Long, List<Rule>> byBoard =
                     repo.enabledRules().stream().map(Enabled::rule).collect(Collectors.groupingBy(Rule::boardId));
+            boolean anyChildrenDone = byBoard.values().stream()
+                    .flatMap(List::stream)
+                    .anyMatch(r -> r.trigger().type() == TriggerType.CHILDREN_DONE);
             int n = 0;
             for (ChangeEvent e : events) {
-                for (Rule rule : byBoard.getOrDefault(e.boardId(), List.of())) {
-                    n += record(rule, e);
+                // a children_done rule belongs to the parent's board, which may not be the subtask's
+                OptionalLong parent = anyChildrenDone ? RuleMatch.completedSubtask(e) : OptionalLong.empty();
+                Long parentBoard = parent.isPresent()
+                        ? repo.boardOfTask(parent.getAsLong()).orElse(null)
+                        : null;
+                Set<Rule> candidates = new LinkedHashSet<>(byBoard.getOrDefault(e.boardId(), List.of()));
+                if (parentBoard != null) {
+                    candidates.addAll(byBoard.getOrDefault(parentBoard, List.of()));
+                }
+                for (Rule rule : candidates) {
+                    n += record(rule, e, parentBoard);
                 }
             }
             return n;
         });
     }
 
-    private int record(Rule rule, ChangeEvent e) {
-        OptionalLong target = RuleMatch.target(rule, e);
+    private int record(Rule rule, ChangeEvent e, Long parentBoard) {
+        OptionalLong target = RuleMatch.target(rule, e, parentBoard);
         if (target.isEmpty()) {
             return 0;
         }
@@ -244,7 +258,7 @@ class RuleEngine implements SmartLifecycle {
                                         new PageRequest(PageRequest.MAX_LIMIT, 0))
                                 .items());
                         for (TaskView t : overdue) {
-                            n += repo.insertDueRun(e.workspaceId(), e.rule().id(), t.id(), t.dueDate());
+                            n += repo.insertDueRun(e.workspaceId(), e.rule().id(), t.id(), t.dueDate(), maxDepth);
                         }
                         return n;
                     }));

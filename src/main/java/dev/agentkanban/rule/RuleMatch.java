@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  *       column, a start or completion that pulled it along), optionally into one column;
  *   <li>{@code task_completed}: a completion, or a move that completed the task;
  *   <li>{@code tag_added}: a tag-set change that added the tag, or a task created with it;
- *   <li>{@code children_done}: a subtask's completion; the rule runs on its parent (and checks there
+ *   <li>{@code children_done}: a subtask's completion, for the rules of its parent's board (which may
+ *       be another board than the subtask's); the rule runs on its parent (and checks there
  *       that every subtask is done);
  *   <li>{@code task_unblocked}: the last open blocker of the task finished;
  *   <li>{@code due_date_passed}: never from an event (the scheduled scan, {@link RuleEngine#scanDue}).
@@ -33,12 +34,18 @@ final class RuleMatch {
 
     private RuleMatch() {}
 
-    /** The task the rule runs on for this event, or empty when the event does not start the rule. */
-    static OptionalLong target(Rule rule, ChangeEvent e) {
-        if (e.boardId() == null || e.boardId() != rule.boardId() || e.taskId() == null || e.data() == null) {
+    /**
+     * The task the rule runs on for this event, or empty when the event does not start the rule.
+     * {@code parentBoardId} is the board of the parent of the task the event is about (null when it has
+     * none): a {@code children_done} rule is its parent's board's, whichever board the subtask is on.
+     */
+    static OptionalLong target(Rule rule, ChangeEvent e, Long parentBoardId) {
+        Trigger t = rule.trigger();
+        boolean childrenDone = t.type() == RuleDefinition.TriggerType.CHILDREN_DONE;
+        Long board = childrenDone ? parentBoardId : e.boardId();
+        if (board == null || board != rule.boardId() || e.taskId() == null || e.data() == null) {
             return OptionalLong.empty();
         }
-        Trigger t = rule.trigger();
         JsonNode task = e.data().get("task");
         boolean hit = switch (t.type()) {
             case TASK_CREATED -> e.type().equals(CREATED);
@@ -46,19 +53,22 @@ final class RuleMatch {
             case TASK_COMPLETED -> completed(e, task);
             case TAG_ADDED -> tagAdded(e, task, t.tag());
             case TASK_UNBLOCKED -> e.type().equals(UNBLOCKED);
-            case CHILDREN_DONE -> {
-                JsonNode parent = task == null ? null : task.get("parent_id");
-                yield completed(e, task) && parent != null && parent.isIntegralNumber();
-            }
+            case CHILDREN_DONE -> completedSubtask(e).isPresent();
             case DUE_DATE_PASSED -> false;
         };
         if (!hit) {
             return OptionalLong.empty();
         }
-        if (t.type() == RuleDefinition.TriggerType.CHILDREN_DONE) {
-            return OptionalLong.of(task.get("parent_id").asLong());
-        }
-        return OptionalLong.of(e.taskId());
+        return childrenDone ? completedSubtask(e) : OptionalLong.of(e.taskId());
+    }
+
+    /** The parent of the task this event completes, or empty (not a completion, or no parent). */
+    static OptionalLong completedSubtask(ChangeEvent e) {
+        JsonNode task = e.data() == null ? null : e.data().get("task");
+        JsonNode parent = task == null ? null : task.get("parent_id");
+        return completed(e, task) && parent != null && parent.isIntegralNumber()
+                ? OptionalLong.of(parent.asLong())
+                : OptionalLong.empty();
     }
 
     private static boolean movedInto(ChangeEvent e, JsonNode task, Long column) {

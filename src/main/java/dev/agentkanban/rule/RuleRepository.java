@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RuleRepository {
 
     private static final String RULE = """
-            select id, board_id, name, enabled, trigger::text as trigger, conditions::text as conditions,
+            select id, board_id, name, enabled, disabled_reason, trigger::text as trigger, conditions::text as conditions,
                    actions::text as actions, version, created_by, created_at, updated_at, workspace_id
             from rules
             """;
@@ -97,9 +97,10 @@ class RuleRepository {
                 .single();
     }
 
-    void update(long ws, long id, String name, boolean enabled, RuleDefinition d) {
+    void update(long ws, long id, String name, boolean enabled, String disabledReason, RuleDefinition d) {
         int n = jdbc.sql("""
-                update rules set name = :name, enabled = :enabled, trigger = cast(:trigger as jsonb),
+                update rules set name = :name, enabled = :enabled, disabled_reason = :reason,
+                       trigger = cast(:trigger as jsonb),
                        conditions = cast(:conditions as jsonb), actions = cast(:actions as jsonb),
                        version = version + 1, updated_at = now()
                 where workspace_id = :ws and id = :id
@@ -108,6 +109,7 @@ class RuleRepository {
                 .param("id", id)
                 .param("name", name)
                 .param("enabled", enabled)
+                .param("reason", disabledReason)
                 .param("trigger", json.writeValueAsString(d.trigger()))
                 .param("conditions", json.writeValueAsString(d.conditions()))
                 .param("actions", json.writeValueAsString(d.actions()))
@@ -115,6 +117,18 @@ class RuleRepository {
         if (n != 1) {
             throw new IllegalStateException("rule " + id + " vanished under its lock");
         }
+    }
+
+    /** Switches a rule off for the reason given (the server's doing, not a person's). */
+    void disable(long ws, long id, String reason) {
+        jdbc.sql("""
+                update rules set enabled = false, disabled_reason = :reason, version = version + 1, updated_at = now()
+                where workspace_id = :ws and id = :id
+                """)
+                .param("ws", ws)
+                .param("id", id)
+                .param("reason", reason.length() <= 500 ? reason : reason.substring(0, 500))
+                .update();
     }
 
     void delete(long ws, long id) {
@@ -167,6 +181,14 @@ class RuleRepository {
         return new Enabled(rs.getLong("workspace_id"), rule(rs, n));
     }
 
+    /** The board of a task, if it still exists (system transaction): a parent's, for children_done rules. */
+    Optional<Long> boardOfTask(long taskId) {
+        return jdbc.sql("select board_id from tasks where id = :id")
+                .param("id", taskId)
+                .query(Long.class)
+                .optional();
+    }
+
     /** The fan-out's position; {@code lock} takes the row's lock, so instances take turns (system transaction). */
     long cursor(boolean lock) {
         return jdbc.sql("select position from rule_cursor" + (lock ? " for update" : ""))
@@ -196,17 +218,37 @@ class RuleRepository {
                 .update();
     }
 
-    /** Claims "due date passed" for a rule, task and due date: once, whoever asks (tenant transaction). */
-    int insertDueRun(long ws, long ruleId, long taskId, Instant dueAt) {
+    /**
+     * Claims "due date passed" for a rule, task and due date: once, whoever asks (tenant transaction).
+     * A due date a rule set (the task's last due-date history row is a rule's) continues that rule
+     * chain: the run's depth is one more than the deepest due-date run on the task so far, so a rule
+     * that pushes the due date forward stops at {@code maxDepth} like any loop (recorded as
+     * {@code stopped}) instead of firing at every scan for ever. A person's due date starts at depth 1.
+     */
+    int insertDueRun(long ws, long ruleId, long taskId, Instant dueAt, int maxDepth) {
         return jdbc.sql("""
-                insert into rule_runs (workspace_id, rule_id, task_id, due_at, depth)
-                values (:ws, :rule, :task, :due, 1)
+                with chain as (
+                    select 1 + case when (select h.actor from task_history h
+                                          where h.workspace_id = :ws and h.task_id = :task and h.field = 'due_date'
+                                          order by h.id desc limit 1) like 'rule:%'
+                                    then coalesce((select max(r.depth) from rule_runs r
+                                                   where r.workspace_id = :ws and r.task_id = :task
+                                                     and r.due_at is not null), 0)
+                                    else 0 end as depth)
+                insert into rule_runs (workspace_id, rule_id, task_id, due_at, depth, status, detail, finished_at)
+                select :ws, :rule, :task, :due, c.depth,
+                       case when c.depth > :max then 'stopped' else 'pending' end,
+                       case when c.depth > :max then 'loop limit: the due date was set by a chain of '
+                            || (c.depth - 1) || ' rule runs, the most allowed (kanban.rules.max-depth) is ' || :max end,
+                       case when c.depth > :max then now() end
+                from chain c
                 on conflict (rule_id, task_id, due_at) where due_at is not null do nothing
                 """)
                 .param("ws", ws)
                 .param("rule", ruleId)
                 .param("task", taskId)
                 .param("due", Timestamp.from(dueAt))
+                .param("max", maxDepth)
                 .update();
     }
 
@@ -328,6 +370,7 @@ class RuleRepository {
                 rs.getLong("board_id"),
                 rs.getString("name"),
                 rs.getBoolean("enabled"),
+                rs.getString("disabled_reason"),
                 json.readValue(rs.getString("trigger"), Trigger.class),
                 json.readValue(rs.getString("conditions"), Conditions.class),
                 json.readValue(rs.getString("actions"), ACTIONS),

@@ -3,6 +3,7 @@ package dev.agentkanban.rule;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
+import dev.agentkanban.board.ColumnDeleted;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.Identities;
 import dev.agentkanban.identity.IdentityRecords.Member;
@@ -19,8 +20,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Service
 public class Rules {
+
+    /** The parts of a rule that make its definition (the rest: name, enabled). */
+    private static final Set<String> DEFINITION_PARTS = Set.of("trigger", "conditions", "actions");
 
     private final RuleRepository repo;
     private final Boards boards;
@@ -74,16 +81,22 @@ public class Rules {
         boolean enabled = enabled(body.get("enabled"), true);
         RuleDefinition d = RuleDefinition.parse(body.get("trigger"), body.get("conditions"), body.get("actions"));
         return tx.write(() -> {
-            checkMembers(d);
+            checkMembers(d, all -> true);
             Board board = boards.require(boardId);
-            checkColumns(board, d);
+            checkColumns(board, d, all -> true);
             requireFreeName(ctx.workspaceId(), boardId, name, null);
             long id = repo.insert(ctx.workspaceId(), boardId, name, enabled, d, ctx.actor(), null);
             return repo.find(ctx.workspaceId(), boardId, id, false).orElseThrow();
         });
     }
 
-    /** Changes the fields present in {@code body}; {@code expectedVersion} (If-Match) when given must be current (412). */
+    /**
+     * Changes the fields present in {@code body}; {@code expectedVersion} (If-Match) when given must be
+     * current (412). The columns and members a rule names are checked where the change sends them, and
+     * on the whole definition when the rule is on afterwards and its definition changed or it was just
+     * switched on: a rule whose column was deleted or whose member left can always be switched off,
+     * renamed or deleted, but not switched on again until its definition is mended.
+     */
     public Rule update(long boardId, long id, Long expectedVersion, JsonNode body) {
         long ws = ws();
         requireObject(body);
@@ -92,22 +105,49 @@ public class Rules {
                 throw ApiException.invalid(field, "is not a field of a rule");
             }
         }
+        Set<String> sentParts = DEFINITION_PARTS.stream().filter(body::has).collect(Collectors.toSet());
         return tx.write(() -> {
             Board board = boards.require(boardId);
             Rule current = repo.find(ws, boardId, id, true).orElseThrow(() -> ApiException.notFound("rule", id));
             Versions.check(expectedVersion, current.version());
             String name = body.has("name") ? name(body.get("name")) : current.name();
             boolean enabled = enabled(body.get("enabled"), current.enabled());
-            RuleDefinition d = RuleDefinition.parse(
-                    body.has("trigger") ? body.get("trigger") : json.valueToTree(current.trigger()),
-                    body.has("conditions") ? body.get("conditions") : json.valueToTree(current.conditions()),
-                    body.has("actions") ? body.get("actions") : json.valueToTree(current.actions()));
-            checkMembers(d);
-            checkColumns(board, d);
+            RuleDefinition d = sentParts.isEmpty()
+                    ? current.definition()
+                    : RuleDefinition.parse(
+                            body.has("trigger") ? body.get("trigger") : json.valueToTree(current.trigger()),
+                            body.has("conditions") ? body.get("conditions") : json.valueToTree(current.conditions()),
+                            body.has("actions") ? body.get("actions") : json.valueToTree(current.actions()));
+            boolean whole = enabled && (!sentParts.isEmpty() || !current.enabled());
+            Predicate<String> checked = field -> whole || sentParts.contains(field.split("[.\\[]", 2)[0]);
+            checkMembers(d, checked);
+            checkColumns(board, d, checked);
             requireFreeName(ws, boardId, name, id);
-            repo.update(ws, id, name, enabled, d);
+            // the server's reason for switching it off holds until someone switches it on or off themselves
+            String reason = enabled || body.has("enabled") ? null : current.disabledReason();
+            repo.update(ws, id, name, enabled, reason, d);
             return repo.find(ws, boardId, id, false).orElseThrow();
         });
+    }
+
+    /**
+     * A deleted column switches off, in the deleting transaction, the board's rules that name it, saying
+     * so in their {@code disabled_reason}: left on, each would fail (or, saved into a template, come back
+     * without the column and fire on everything).
+     */
+    @EventListener
+    void columnDeleted(ColumnDeleted deleted) {
+        Transactions.requireActive("rules naming a deleted column are switched off in the deleting transaction");
+        long ws = ws();
+        for (Rule rule : repo.list(ws, deleted.boardId())) {
+            if (rule.definition().columnRefs().stream().anyMatch(r -> r.id() == deleted.columnId())) {
+                repo.disable(
+                        ws,
+                        rule.id(),
+                        "column '" + deleted.name() + "' (" + deleted.columnId()
+                                + ") was deleted; mend the rule's columns to switch it on again");
+            }
+        }
     }
 
     public void delete(long boardId, long id, Long expectedVersion) {
@@ -154,7 +194,7 @@ public class Rules {
             return false;
         }
         try {
-            checkMembers(d);
+            checkMembers(d, all -> true);
         } catch (ApiException notMembers) {
             enabled = false;
         }
@@ -188,7 +228,8 @@ public class Rules {
      * the wire form of each rule without its id, board, version and authorship, every column it names
      * given by name ({@code "column": "Review"}) instead of by id. Tags are named already; members are
      * named by username ({@code assign}) or user id ({@code notify}), which are the same in the
-     * workspace whatever the board.
+     * workspace whatever the board. A rule naming a column the board no longer has is left out: without
+     * its column it would come back narrower or wider than it was.
      */
     public List<JsonNode> portable(long boardId) {
         Board board = boards.require(boardId);
@@ -196,6 +237,9 @@ public class Rules {
                 board.columns().stream().collect(Collectors.toMap(BoardColumn::id, BoardColumn::name));
         List<JsonNode> out = new ArrayList<>();
         for (Rule rule : repo.list(ws(), boardId)) {
+            if (rule.definition().columnRefs().stream().anyMatch(r -> !names.containsKey(r.id()))) {
+                continue;
+            }
             ObjectNode node = json.createObjectNode();
             node.put("name", rule.name());
             node.put("enabled", rule.enabled());
@@ -215,11 +259,13 @@ public class Rules {
 
     /**
      * Writes a rule in its {@link #portable} form onto a board, inside the caller's write transaction:
-     * each {@code column} is looked up among the board's columns by name (ignoring case). A rule naming a
-     * column the board lacks is left out (answers false); one naming people who are not members is
-     * written switched off (as {@link #restore}); a malformed one is refused with a 422 naming its field.
+     * each {@code column} is looked up among the board's columns by name (ignoring case); one naming
+     * people who are not members is written switched off (as {@link #restore}). A rule that cannot be
+     * written as it was meant is left out, and the answer says why: a column named {@code null} or one
+     * the board lacks, or a definition that no longer passes the checks (a template saved before the
+     * server checked it). One such rule does not make the whole template unusable.
      */
-    public boolean restorePortable(long boardId, JsonNode rule) {
+    public Optional<String> restorePortable(long boardId, JsonNode rule) {
         Transactions.requireActive("a rule from a template must be written inside the caller's transaction");
         requireObject(rule);
         Board board = boards.require(boardId);
@@ -228,21 +274,32 @@ public class Rules {
         copy.remove("created_at");
         Map<Long, Long> same = new HashMap<>();
         for (ObjectNode part : columnHolders(copy)) {
-            JsonNode name = part.remove("column");
-            if (name == null || name.isNull()) {
+            if (!part.has("column")) {
                 continue;
             }
+            JsonNode name = part.remove("column");
             BoardColumn column = board.columns().stream()
                     .filter(c -> name.isString() && c.name().equalsIgnoreCase(name.asString()))
                     .findFirst()
                     .orElse(null);
             if (column == null) {
-                return false;
+                return Optional.of("it names column " + name + ", which the board does not have");
             }
             part.put("column_id", column.id());
             same.put(column.id(), column.id());
         }
-        return restore(boardId, copy, same);
+        try {
+            return restore(boardId, copy, same) ? Optional.empty() : Optional.of("it names a column the board lacks");
+        } catch (ApiException invalid) {
+            return Optional.of(
+                    invalid.properties() != null && invalid.properties().get("errors") instanceof List<?> errors
+                            ? errors.stream()
+                                    .map(e -> e instanceof FieldError f
+                                            ? f.field() + ": " + f.message()
+                                            : String.valueOf(e))
+                                    .collect(Collectors.joining("; "))
+                            : invalid.getMessage());
+        }
     }
 
     /** The parts of a rule's wire form that may name a column: its trigger, its conditions, each action. */
@@ -265,11 +322,12 @@ public class Rules {
 
     // ---- checks ----
 
-    private void checkColumns(Board board, RuleDefinition d) {
+    /** The columns the definition names, where {@code checked} accepts the field, must be the board's. */
+    private void checkColumns(Board board, RuleDefinition d, Predicate<String> checked) {
         Set<Long> columns = board.columns().stream().map(BoardColumn::id).collect(Collectors.toSet());
         List<FieldError> errors = new ArrayList<>();
         for (FieldRef ref : d.columnRefs()) {
-            if (!columns.contains(ref.id())) {
+            if (checked.test(ref.field()) && !columns.contains(ref.id())) {
                 errors.add(
                         new FieldError(ref.field(), "column " + ref.id() + " is not a column of board " + board.id()));
             }
@@ -280,10 +338,19 @@ public class Rules {
     }
 
     /** Notify names a member by id, assign by username: both must be members of the workspace. */
-    private void checkMembers(RuleDefinition d) {
-        List<FieldRef> refs = d.userRefs();
+    private void checkMembers(RuleDefinition d, Predicate<String> checked) {
+        List<FieldRef> refs =
+                d.userRefs().stream().filter(r -> checked.test(r.field())).toList();
+        List<String> allFields = new ArrayList<>();
+        List<String> allNames = d.assigneeRefs(allFields);
         List<String> nameFields = new ArrayList<>();
-        List<String> names = d.assigneeRefs(nameFields);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < allNames.size(); i++) {
+            if (checked.test(allFields.get(i))) {
+                nameFields.add(allFields.get(i));
+                names.add(allNames.get(i));
+            }
+        }
         if (refs.isEmpty() && names.isEmpty()) {
             return;
         }

@@ -8,9 +8,12 @@ import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRequests.MoveTask;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,22 +47,13 @@ class BulkTasks {
         this.operations = operations;
     }
 
-    /**
-     * Moves each task to the column (by id or name), at the position or else at its end. With a position
-     * the tasks land there in the order sent: each one moved goes one place below the one before, not
-     * on top of it (which reversed them).
-     */
+    /** Moves each task to the column (by id or name), from the position on in the order given, or else at its end. */
     public BulkResult move(List<Long> taskIds, Long columnId, String column, Integer position) {
         if (columnId == null && column == null) {
             throw ApiException.invalid("column_id", "give column_id or column");
         }
-        int[] moved = {0};
-        return apply("move", taskIds, id -> {
-            Integer at = position == null ? null : position + moved[0];
-            TaskView view = tasks.move(id, null, MoveTask.toColumn(columnId, column, at));
-            moved[0]++;
-            return view;
-        });
+        MoveTask move = MoveTask.toColumn(columnId, column, position);
+        return apply("move", taskIds, id -> tasks.move(id, null, move), position != null);
     }
 
     public BulkResult prioritise(List<Long> taskIds, Priority priority) {
@@ -72,27 +66,45 @@ class BulkTasks {
     }
 
     private BulkResult apply(String operation, List<Long> ids, LongFunction<TaskView> action) {
+        return apply(operation, ids, action, false);
+    }
+
+    /**
+     * Applies {@code action} to each task once, each in its own transaction, and reports every item in
+     * the order requested; {@code lastFirst} applies them from the last to the first (a move of several
+     * tasks to one position: each pushes down those put there before it, so putting the last there
+     * first leaves them in the order given).
+     */
+    private BulkResult apply(String operation, List<Long> ids, LongFunction<TaskView> action, boolean lastFirst) {
         Instant started = Instant.now();
+        List<Long> unique = ids.stream().distinct().toList();
+        Map<Long, ItemResult> outcome = new HashMap<>();
+        Map<Long, Long> boardOf = new HashMap<>();
+        for (long id : lastFirst ? unique.reversed() : unique) {
+            try {
+                boardOf.put(id, action.apply(id).boardId());
+                outcome.put(id, new ItemResult(id, true, null));
+            } catch (ApiException e) {
+                outcome.put(id, new ItemResult(id, false, e.getMessage()));
+            } catch (RuntimeException e) {
+                log.error("bulk {} failed for task {}", operation, id, e);
+                outcome.put(id, new ItemResult(id, false, "internal error"));
+            }
+        }
         List<ItemResult> results = new ArrayList<>();
         Map<Long, List<Long>> changedByBoard = new LinkedHashMap<>();
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (long id : ids) {
             if (!seen.add(id)) {
                 // every requested item is reported (SPEC §4): a repeat is handled once, and says so
                 results.add(new ItemResult(id, false, "task " + id + " is listed more than once; it was handled once"));
                 continue;
             }
-            try {
-                TaskView view = action.apply(id);
+            results.add(outcome.get(id));
+            if (boardOf.containsKey(id)) {
                 changedByBoard
-                        .computeIfAbsent(view.boardId(), b -> new ArrayList<>())
+                        .computeIfAbsent(boardOf.get(id), b -> new ArrayList<>())
                         .add(id);
-                results.add(new ItemResult(id, true, null));
-            } catch (ApiException e) {
-                results.add(new ItemResult(id, false, e.getMessage()));
-            } catch (RuntimeException e) {
-                log.error("bulk {} failed for task {}", operation, id, e);
-                results.add(new ItemResult(id, false, "internal error"));
             }
         }
         // the events and the record of the operation (GET /api/v1/bulk/operations/status) commit together

@@ -149,6 +149,18 @@ public class Relations {
                     Map.of("kind", kind.toString(), "task_id", other));
         }
         check(ws, kind.stored, from, to);
+        // checked on new relations only: a document restored as it was (an older export) keeps what it had
+        if (kind.stored.equals("parent")) {
+            requireOpenParentForOpenChild(from, to);
+        }
+        if (kind.stored.equals("duplicate_of")
+                && repo.find(ws, "duplicate_of", to, from).isPresent()) {
+            throw ApiException.conflict(
+                    "cycle",
+                    "task " + from + " cannot be a duplicate of task " + to + ": task " + to
+                            + " is already a duplicate of task " + from,
+                    Map.of("path", List.of(from, to, from)));
+        }
         repo.insert(ws, kind.stored, from, to, CurrentRequest.get().actor());
         announce(self, kind, that, "added");
         if (announceOther) {
@@ -195,6 +207,21 @@ public class Relations {
                 });
             case "parent" -> checkTree(ws, from, to);
             default -> {}
+        }
+    }
+
+    /** A completed parent has no open subtasks (completing one with them is refused), so it takes no new one. */
+    private void requireOpenParentForOpenChild(long parent, long child) {
+        boolean parentCompleted = queries.find(parent)
+                .map(t -> t.status() == TaskStatus.COMPLETED)
+                .orElse(false);
+        boolean childOpen = queries.find(child).map(t -> t.status().isOpen()).orElse(false);
+        if (parentCompleted && childOpen) {
+            throw ApiException.conflict(
+                    "parent-completed",
+                    "task " + parent + " is completed and cannot take the open task " + child
+                            + " as a subtask; reopen it first, or add a completed or cancelled task",
+                    Map.of("parent_id", parent));
         }
     }
 
@@ -263,9 +290,21 @@ public class Relations {
                 blockers.stream().map(b -> Long.toString(b.id())).collect(Collectors.joining(",")));
     }
 
-    /** Detaches the subtasks of a task being deleted: they become top-level tasks (relation rows removed). */
-    void detachChildren(long parentId) {
-        repo.deleteChildLinks(ws(), parentId);
+    /**
+     * Detaches the subtasks of a task being deleted: they become top-level tasks (relation rows
+     * removed). Like any relation removed, each writes {@code relation_removed} on both tasks and a
+     * {@code task_updated} for the subtask (its parent and version changed); the parent's own event is
+     * its {@code task_deleted}. Each subtask is locked first.
+     */
+    void detachChildren(TaskRef parent) {
+        long ws = ws();
+        List<TaskLink> children = repo.children(ws, parent.id(), false);
+        repo.lockTasks(ws, children.stream().map(TaskLink::id).toList());
+        repo.deleteChildLinks(ws, parent.id());
+        for (TaskLink c : children) {
+            history.record(parent, "relation_removed", RelationKind.CHILD.toString(), Long.toString(c.id()), null);
+            announce(new TaskRef(c.id(), c.boardId(), ws), RelationKind.PARENT, parent, "removed");
+        }
     }
 
     List<TaskLink> openChildren(long taskId) {

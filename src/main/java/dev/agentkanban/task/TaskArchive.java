@@ -43,6 +43,7 @@ public class TaskArchive {
     private final ArchiveRepository repo;
     private final Trash trashBin;
     private final Tasks tasks;
+    private final Relations relations;
     private final TaskQueries queries;
     private final Boards boards;
     private final Transactions tx;
@@ -53,6 +54,7 @@ public class TaskArchive {
             ArchiveRepository repo,
             Trash trashBin,
             Tasks tasks,
+            Relations relations,
             TaskQueries queries,
             Boards boards,
             Transactions tx,
@@ -61,6 +63,7 @@ public class TaskArchive {
         this.repo = repo;
         this.trashBin = trashBin;
         this.tasks = tasks;
+        this.relations = relations;
         this.queries = queries;
         this.boards = boards;
         this.tx = tx;
@@ -167,6 +170,10 @@ public class TaskArchive {
             payload.put("task", view);
             payload.put("from", row.deletedAt() != null ? "trash" : "archive");
             outbox.append(EventType.TASK_RESTORED, view.boardId(), id, payload);
+            if (row.deletedAt() != null && view.status().isOpen()) {
+                // an open blocker back from the trash blocks its dependants again, as a reopened one does
+                relations.announceBlocked(id, relations.dependantsOf(id));
+            }
             return view;
         });
     }
@@ -174,6 +181,9 @@ public class TaskArchive {
     /** The trash of the workspace (or of one board), most recently deleted first. */
     public Page<TrashedTask> trash(Long boardId, PageRequest page) {
         return tx.read(() -> {
+            if (boardId != null) {
+                boards.require(boardId); // 404 for a board of another workspace, as emptying it answers
+            }
             long ws = CurrentRequest.get().workspaceId();
             List<TrashedTask> items = repo.trashed(ws, boardId, page.limit(), page.offset()).stream()
                     .map(t -> t.purgedAfter(t.deletedAt().plus(retention)))

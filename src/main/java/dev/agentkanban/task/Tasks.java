@@ -734,7 +734,8 @@ public class Tasks {
         }
         switch (cascade) {
             case DELETE -> children.forEach(child -> delete(child.id(), null, overrides));
-            case DETACH -> relations.detachChildren(t.id()); // the subtasks stay as top-level tasks
+            case DETACH -> // the subtasks stay as top-level tasks
+                relations.detachChildren(new TaskRef(t.id(), t.boardId(), t.workspaceId()));
             default -> throw ApiException.invalid("cascade", "deleting a task takes cascade=delete or cascade=detach");
         }
     }

@@ -1,6 +1,5 @@
 package dev.agentkanban.template;
 
-import dev.agentkanban.board.Board;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Versions;
@@ -43,13 +42,14 @@ class TemplateController {
     }
 
     @PostMapping("/templates/{id}/boards")
-    ResponseEntity<Board> createBoard(
+    ResponseEntity<Templates.FromTemplate> createBoard(
             @PathVariable String id, @Valid @RequestBody(required = false) CreateFromTemplate request) {
-        Board board = templates.createBoard(
+        Templates.FromTemplate made = templates.createBoard(
                 id, request == null ? null : request.name(), request == null ? null : request.description());
-        return ResponseEntity.created(URI.create("/api/v1/boards/" + board.id()))
-                .eTag(Versions.etag(board.version()))
-                .body(board);
+        return ResponseEntity.created(
+                        URI.create("/api/v1/boards/" + made.board().id()))
+                .eTag(Versions.etag(made.board().version()))
+                .body(made);
     }
 
     @PostMapping("/boards/{id}/template")

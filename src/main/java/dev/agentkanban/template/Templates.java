@@ -1,5 +1,6 @@
 package dev.agentkanban.template;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.BoardRequests.ColumnSpec;
@@ -93,8 +94,18 @@ public class Templates {
                         () -> repo.find(ws(), savedId(id)).orElseThrow(() -> ApiException.notFound("template", id))));
     }
 
+    /**
+     * A board made from a template, and the template's rules that could not be written onto it, each
+     * with why ({@code left_out_rules}: a rule naming a column the template lacks, or one saved before
+     * the server checked what it saves).
+     */
+    public record FromTemplate(@JsonUnwrapped Board board, List<LeftOutRule> leftOutRules) {}
+
+    /** A rule of the template left out of the new board. */
+    public record LeftOutRule(String name, String reason) {}
+
     /** A new board made from the template (its name unless {@code name} is given). */
-    public Board createBoard(String templateId, String name, String description) {
+    public FromTemplate createBoard(String templateId, String name, String description) {
         Roles.require(Role.MEMBER);
         BoardTemplate template = get(templateId);
         TemplateContent content = template.content();
@@ -108,13 +119,16 @@ public class Templates {
                             .toList()));
             ensureTags(content.tags());
             // the rules before the cards, as on the template's board: a sample card may start one
+            List<LeftOutRule> leftOut = new ArrayList<>();
             for (JsonNode rule : content.rules()) {
-                rules.restorePortable(board.id(), rule);
+                rules.restorePortable(board.id(), rule)
+                        .ifPresent(why ->
+                                leftOut.add(new LeftOutRule(rule.path("name").asString(""), why)));
             }
             for (Card card : content.cards()) {
                 addCard(board, card);
             }
-            return boards.require(board.id());
+            return new FromTemplate(boards.require(board.id()), List.copyOf(leftOut));
         });
     }
 

@@ -334,6 +334,38 @@ class RuleEngineTest extends ApiTest {
     }
 
     @Test
+    void childrenDoneRunsTheRulesOfTheParentsBoardNotThoseOfTheSubtasksBoard() {
+        long[] childBoard = fx.board("Children here");
+        long[] parentBoard = fx.board("Parent here");
+        long childSide = rule(
+                childBoard[0],
+                "name",
+                "child board children",
+                "trigger",
+                obj("type", "children_done"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "child-board-rule")));
+        long parentSide = rule(
+                parentBoard[0],
+                "name",
+                "parent board children",
+                "trigger",
+                obj("type", "children_done"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "parent-board-rule")));
+        long parent = fx.task(parentBoard[0], "cross parent");
+        long child = fx.task(childBoard[0], "cross child", "parent_id", parent);
+        assertThat(http.post("/api/v1/tasks/" + child + "/complete", null).status())
+                .isEqualTo(200);
+
+        assertThat(finishedRun(parentBoard[0], parentSide, parent).get("status").asString())
+                .isEqualTo("applied");
+        assertThat(tags(parent)).containsExactly("parent-board-rule");
+        // the same fan-out round matched both rules against the completion: the other one has no run
+        assertThat(runs(childBoard[0], childSide)).isEmpty();
+    }
+
+    @Test
     void dueDatePassedFiresOncePerTaskAndDueDateHoweverManyScansRun() throws Exception {
         long[] b = fx.board("Due");
         long id = rule(
@@ -389,6 +421,125 @@ class RuleEngineTest extends ApiTest {
                                 .filter(r -> r.get("status").asString().equals("applied"))
                                 .count()
                         == 2);
+    }
+
+    @Test
+    void deletingAColumnSwitchesOffTheRulesNamingItAndSuchARuleCanStillBeSwitchedOffRenamedAndDeleted() {
+        long[] b = fx.board("Column goes");
+        long temp = http.post("/api/v1/boards/" + b[0] + "/columns", obj("name", "Temp"))
+                .id();
+        long moves = rule(
+                b[0],
+                "name",
+                "Into Temp",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "move_to_column", "column_id", temp)));
+        long other = rule(
+                b[0],
+                "name",
+                "Unrelated",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "x")));
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/columns/" + temp).status())
+                .isEqualTo(204);
+
+        JsonNode off = http.get("/api/v1/boards/" + b[0] + "/rules/" + moves).json();
+        assertThat(off.get("enabled").asBoolean()).isFalse();
+        assertThat(off.get("disabled_reason").asString()).contains("'Temp'", "deleted");
+        JsonNode on = http.get("/api/v1/boards/" + b[0] + "/rules/" + other).json();
+        assertThat(on.get("enabled").asBoolean()).isTrue();
+        assertThat(on.get("disabled_reason").isNull()).isTrue();
+
+        // renaming and switching off answer 200; switching on is refused while the column is missing
+        Response renamed = http.patch("/api/v1/boards/" + b[0] + "/rules/" + moves, obj("name", "Into nowhere"));
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(renamed.json().get("disabled_reason").asString()).contains("'Temp'");
+        Response stillOff = http.patch("/api/v1/boards/" + b[0] + "/rules/" + moves, obj("enabled", false));
+        assertThat(stillOff.status()).as(stillOff.body()).isEqualTo(200);
+        Response backOn = http.patch("/api/v1/boards/" + b[0] + "/rules/" + moves, obj("enabled", true));
+        assertThat(backOn.status()).isEqualTo(422);
+        assertThat(backOn.body()).contains("actions[0].column_id");
+        Response mended = http.patch(
+                "/api/v1/boards/" + b[0] + "/rules/" + moves,
+                obj("enabled", true, "actions", List.of(obj("type", "move_to_column", "column_id", b[2]))));
+        assertThat(mended.status()).as(mended.body()).isEqualTo(200);
+        assertThat(mended.json().get("disabled_reason").isNull()).isTrue();
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/rules/" + moves).status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void aRuleNotifyingSomeoneWhoLeftCanBeSwitchedOffAndRenamed() {
+        long[] b = fx.board("Member goes");
+        Http leaver = clientFor("rule-leaver", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        long leaverId =
+                leaver.get("/api/v1/auth/me").json().get("user").get("id").asLong();
+        long id = rule(
+                b[0],
+                "name",
+                "Tell the leaver",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "notify", "user_id", leaverId, "message", "new work")));
+        Response removed = http.delete("/api/v1/workspaces/" + defaultWorkspace + "/members/" + leaverId);
+        assertThat(removed.status()).as(removed.body()).isIn(200, 204);
+
+        Response off = http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("enabled", false));
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(off.json().get("enabled").asBoolean()).isFalse();
+        Response renamed = http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("name", "Told no one"));
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        // changing the part that names the leaver is checked, and so is switching it on
+        Response same = http.patch(
+                "/api/v1/boards/" + b[0] + "/rules/" + id,
+                obj("actions", List.of(obj("type", "notify", "user_id", leaverId, "message", "again"))));
+        assertThat(same.status()).isEqualTo(422);
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/rules/" + id, obj("enabled", true))
+                        .status())
+                .isEqualTo(422);
+    }
+
+    @Test
+    void aDueDatePassedRuleThatPushesTheDueDateOnStopsAtTheLoopLimitInsteadOfFiringAtEveryScan() {
+        long[] b = fx.board("Due loop");
+        long id = rule(
+                b[0],
+                "name",
+                "Snooze",
+                "trigger",
+                obj("type", "due_date_passed"),
+                "actions",
+                List.of(obj("type", "set_due_date", "in", "PT0.2S")));
+        long task = fx.task(
+                b[0],
+                "late",
+                "due_date",
+                Instant.now().minus(1, ChronoUnit.HOURS).toString());
+
+        // scans as often as the test likes: each passed due date is a new chain link, until the limit
+        await("the snoozing rule stopped by the loop limit")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    engine.scanDue();
+                    return runs(b[0], id).stream()
+                            .anyMatch(r -> r.get("status").asString().equals("stopped"));
+                });
+        List<JsonNode> all = runs(b[0], id);
+        assertThat(all).hasSize(engine.maxDepth() + 1);
+        assertThat(all.getFirst().get("depth").asInt()).isEqualTo(engine.maxDepth() + 1);
+        assertThat(all.getFirst().get("detail").asString()).startsWith("loop limit");
+        assertThat(all.stream().skip(1).map(r -> r.get("status").asString())).containsOnly("applied");
+        // the stopped due date stays claimed: scanning again fires nothing on it
+        String due = fx.get(task).get("due_date").asString();
+        assertThat(engine.scanDue()).isZero();
+        assertThat(runs(b[0], id)).hasSize(engine.maxDepth() + 1);
+        assertThat(fx.get(task).get("due_date").asString()).isEqualTo(due);
     }
 
     @Test

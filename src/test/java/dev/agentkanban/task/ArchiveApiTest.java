@@ -407,6 +407,9 @@ class ArchiveApiTest extends ApiTest {
                         .get("items")
                         .findValuesAsString("title"))
                 .containsExactly("in the trash");
+        // a board of another workspace is not found, listed or emptied
+        assertThat(http.get("/api/v1/trash?board_id=" + board).status()).isEqualTo(404);
+        assertThat(http.delete("/api/v1/trash?board_id=" + board).status()).isEqualTo(404);
     }
 
     private JsonNode boardColumn(long board, int index) {
@@ -420,6 +423,86 @@ class ArchiveApiTest extends ApiTest {
         List<Long> ids = new java.util.ArrayList<>();
         r.json().get("items").forEach(t -> ids.add(t.get("id").asLong()));
         return ids;
+    }
+
+    @Test
+    void deletingAParentWithDetachRecordsTheRemovedRelationAndAnnouncesTheSubtask() {
+        long[] b = fx().board("Detach");
+        long parent = fx().task(b[0], "detach parent");
+        long child = fx().task(b[0], "detach child", "parent_id", parent);
+        long versionBefore = fx().get(child).get("version").asLong();
+        long after = lastEvent();
+
+        assertThat(http.delete("/api/v1/tasks/" + parent + "?cascade=detach").status())
+                .isEqualTo(204);
+        JsonNode detached = fx().get(child);
+        assertThat(detached.get("parent_id").isNull()).isTrue();
+        assertThat(detached.get("version").asLong()).isGreaterThan(versionBefore);
+        assertThat(historyOf(child)).containsExactly("created", "relation_added", "relation_removed");
+        assertThat(historyOf(parent)).containsSubsequence("relation_added", "relation_removed", "deleted");
+        assertThat(eventTypes(child, after)).containsExactly("task_updated");
+        JsonNode announced = Http.JSON.readTree(
+                jdbc.sql("select payload::text from outbox_events where task_id = :t and id > :after order by id")
+                        .param("t", child)
+                        .param("after", after)
+                        .query(String.class)
+                        .single());
+        assertThat(announced.get("task").get("parent_id").isNull()).isTrue();
+        assertThat(announced.get("task").get("version").asLong())
+                .isEqualTo(detached.get("version").asLong());
+    }
+
+    @Test
+    void restoringAnOpenBlockerFromTheTrashAnnouncesItsDependantBlockedAgain() {
+        long[] b = fx().board("Blocker back");
+        long blocker = fx().task(b[0], "blocker");
+        long waiting = fx().task(b[0], "waiting");
+        assertThat(http.post("/api/v1/tasks/" + blocker + "/relations", obj("kind", "blocks", "task_id", waiting))
+                        .status())
+                .isEqualTo(201);
+        long beforeDelete = lastEvent();
+        assertThat(http.delete("/api/v1/tasks/" + blocker).status()).isEqualTo(204);
+        assertThat(eventTypes(waiting, beforeDelete)).containsExactly("task_unblocked");
+        assertThat(fx().get(waiting).get("blocked").asBoolean()).isFalse();
+
+        long beforeRestore = lastEvent();
+        assertThat(http.post("/api/v1/tasks/" + blocker + "/restore", null).status())
+                .isEqualTo(200);
+        assertThat(fx().get(waiting).get("blocked").asBoolean()).isTrue();
+        assertThat(eventTypes(waiting, beforeRestore)).containsExactly("task_blocked");
+    }
+
+    @Test
+    void deletingAColumnHandsItsArchivedCardsToAColumnWhoseKindTheirStatusFollows() {
+        long[] b = fx().board("Columns go");
+        long fin = http.post("/api/v1/boards/" + b[0] + "/columns", obj("name", "Fin", "kind", "done"))
+                .id();
+        long check = http.post("/api/v1/boards/" + b[0] + "/columns", obj("name", "Check", "kind", "review"))
+                .id();
+        long finished = fx().task(b[0], "finished", "column_id", fin);
+        long checking = fx().task(b[0], "checking", "column_id", check);
+        assertThat(fx().get(finished).get("status").asString()).isEqualTo("completed");
+        assertThat(fx().get(checking).get("status").asString()).isEqualTo("in_progress");
+        for (long t : List.of(finished, checking)) {
+            assertThat(http.post("/api/v1/tasks/" + t + "/archive", null).status())
+                    .isEqualTo(200);
+        }
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/columns/" + fin).status())
+                .isEqualTo(204);
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/columns/" + check).status())
+                .isEqualTo(204);
+
+        // a done card goes to the board's other done column and stays completed
+        JsonNode done =
+                http.post("/api/v1/tasks/" + finished + "/restore", null).json();
+        assertThat(done.get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+        // no review column is left: the card goes to the first column, which un-starts it, as a move would
+        JsonNode backlog =
+                http.post("/api/v1/tasks/" + checking + "/restore", null).json();
+        assertThat(backlog.get("column_id").asLong()).isEqualTo(b[1]);
+        assertThat(backlog.get("status").asString()).isEqualTo("pending");
+        assertThat(historyOf(checking)).contains("moved", "status_changed");
     }
 
     private long lastEvent() {

@@ -35,6 +35,28 @@ class BulkApiTest extends ApiTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void bulkMoveOfSeveralTasksToOnePositionKeepsTheOrderGiven() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Bulk order");
+        long there = fx.task(b[0], "already there", "column_id", b[2]);
+        long p = fx.task(b[0], "p");
+        long q = fx.task(b[0], "q");
+        long r = fx.task(b[0], "r");
+        Response moved = http.post(
+                "/api/v1/bulk/tasks/move", obj("task_ids", List.of(p, q, r, q), "column_id", b[2], "position", 0));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(fx.order(b[2])).containsExactly(p, q, r, there);
+        // reported in the order requested, the repeat last as before
+        assertThat(moved.json()
+                        .get("results")
+                        .valueStream()
+                        .map(x -> x.get("task_id").asLong()))
+                .containsExactly(p, q, r, q);
+        assertThat(moved.json().get("results").get(3).get("success").asBoolean())
+                .isFalse();
+    }
+
     /** Every requested item is reported: a task listed twice is handled once and its repeat says so. */
     /** Tasks moved to one position land there in the order sent, the first at that position. */
     @Test

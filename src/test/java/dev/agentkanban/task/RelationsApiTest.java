@@ -140,6 +140,9 @@ class RelationsApiTest extends ApiTest {
         long events = count("outbox_events");
         long history = count("task_history");
         assertThat(relate(a, "duplicate_of", c).status()).isEqualTo(409);
+        // nor the other way round: two tasks are not each a duplicate of the other
+        assertThat(relate(c, "duplicate_of", a).status()).isEqualTo(409);
+        assertThat(relate(a, "duplicated_by", c).status()).isEqualTo(409);
         assertThat(relate(a, "friend_of", c).status()).isEqualTo(422);
         assertThat(relate(a, "blocks", a).status()).isEqualTo(422);
         assertThat(http.post("/api/v1/tasks/" + a + "/relations", obj("kind", "blocks"))
@@ -357,6 +360,39 @@ class RelationsApiTest extends ApiTest {
                             .single())
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void aCompletedParentTakesNoOpenSubtask() {
+        long[] b = fx.board("Done parent");
+        long parent = fx.task(b[0], "done parent");
+        assertThat(http.post("/api/v1/tasks/" + parent + "/complete", null).status())
+                .isEqualTo(200);
+        long tasksBefore = count("tasks");
+
+        Response created =
+                http.post("/api/v1/tasks", obj("board_id", b[0], "title", "late child", "parent_id", parent));
+        assertThat(created.status()).as(created.body()).isEqualTo(409);
+        assertThat(created.body()).contains("parent-completed");
+        assertThat(count("tasks")).isEqualTo(tasksBefore);
+
+        long open = fx.task(b[0], "open one");
+        Response asChild = http.post("/api/v1/tasks/" + parent + "/relations", obj("kind", "child", "task_id", open));
+        assertThat(asChild.status()).isEqualTo(409);
+        Response asParent = http.post("/api/v1/tasks/" + open + "/relations", obj("kind", "parent", "task_id", parent));
+        assertThat(asParent.status()).isEqualTo(409);
+        assertThat(fx.get(parent).get("subtasks").get("total").asInt()).isZero();
+
+        // finished work may still be filed under it, and a reopened parent takes open work again
+        long finished = fx.task(b[0], "finished", "column_id", b[4]);
+        assertThat(http.post("/api/v1/tasks/" + parent + "/relations", obj("kind", "child", "task_id", finished))
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.post("/api/v1/tasks/" + parent + "/reopen", null).status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/v1/tasks/" + parent + "/relations", obj("kind", "child", "task_id", open))
+                        .status())
+                .isEqualTo(201);
     }
 
     @Test

@@ -217,6 +217,88 @@ class TemplateApiTest extends ApiTest {
     }
 
     @Test
+    void aRuleWhoseColumnWasDeletedIsLeftOutOfTheTemplateInsteadOfComingBackWidened() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Lost column");
+        long temp = http.post("/api/v1/boards/" + b[0] + "/columns", obj("name", "Temp", "kind", "review"))
+                .id();
+        rule(
+                b[0],
+                "name",
+                "only Temp",
+                "trigger",
+                obj("type", "task_moved", "column_id", temp),
+                "conditions",
+                obj("column_id", temp),
+                "actions",
+                List.of(obj("type", "set_priority", "priority", "high")));
+        rule(
+                b[0],
+                "name",
+                "kept",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "kept")));
+        assertThat(http.delete("/api/v1/boards/" + b[0] + "/columns/" + temp).status())
+                .isEqualTo(204);
+
+        Response saved = http.post("/api/v1/boards/" + b[0] + "/template", obj("name", "Without Temp"));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+        assertThat(saved.json().get("content").get("rules").findValuesAsString("name"))
+                .containsExactly("kept");
+
+        Response copy =
+                http.post("/api/v1/templates/" + saved.json().get("id").asString() + "/boards", obj("name", "From it"));
+        assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+        assertThat(http.get("/api/v1/boards/" + copy.id() + "/rules")
+                        .json()
+                        .get("items")
+                        .findValuesAsString("name"))
+                .containsExactly("kept");
+    }
+
+    @Test
+    void aTemplateWithAStoredRuleThatCannotBeRestoredStillMakesBoardsAndSaysWhatItLeftOut() {
+        long[] b = new TaskFixtures(http).board("Old template");
+        rule(
+                b[0],
+                "name",
+                "fine",
+                "trigger",
+                obj("type", "task_created"),
+                "actions",
+                List.of(obj("type", "add_tag", "tag", "fine")));
+        String id = http.post("/api/v1/boards/" + b[0] + "/template", obj("name", "Saved by an older server"))
+                .json()
+                .get("id")
+                .asString();
+        // what an older server stored for rules whose column had been deleted: the column named null
+        jdbc.sql("""
+                        update board_templates set content = jsonb_set(content, '{rules}', content->'rules' || '[
+                          {"name": "widened", "enabled": true, "trigger": {"type": "task_moved", "column": null},
+                           "conditions": {"column": null}, "actions": [{"type": "set_priority", "priority": "high"}]},
+                          {"name": "moves nowhere", "enabled": true, "trigger": {"type": "task_created"},
+                           "conditions": {}, "actions": [{"type": "move_to_column", "column": null}]}]'::jsonb)
+                        where id = :id
+                        """).param("id", Long.parseLong(id)).update();
+
+        for (String name : List.of("first use", "second use")) {
+            Response copy = http.post("/api/v1/templates/" + id + "/boards", obj("name", name));
+            assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+            assertThat(copy.json().get("left_out_rules").findValuesAsString("name"))
+                    .containsExactly("widened", "moves nowhere");
+            assertThat(copy.json().get("left_out_rules").findValuesAsString("reason"))
+                    .allSatisfy(why -> assertThat(why).isNotBlank());
+            assertThat(http.get("/api/v1/boards/" + copy.id() + "/rules")
+                            .json()
+                            .get("items")
+                            .findValuesAsString("name"))
+                    .containsExactly("fine");
+        }
+    }
+
+    @Test
     void theAgentPipelineMovesUnblockedBacklogWorkToReady() {
         Response created = http.post("/api/v1/templates/agent-pipeline/boards", obj("name", "Pipeline with a rule"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
