@@ -58,25 +58,6 @@ class BulkApiTest extends ApiTest {
     }
 
     /** Every requested item is reported: a task listed twice is handled once and its repeat says so. */
-    /** Tasks moved to one position land there in the order sent, the first at that position. */
-    @Test
-    void tasksMovedToAPositionKeepTheOrderSent() {
-        TaskFixtures fx = new TaskFixtures(http);
-        long[] b = fx.board("Bulk order");
-        long kept = fx.task(b[0], "already there", "column_id", b[2]);
-        long x = fx.task(b[0], "x");
-        long y = fx.task(b[0], "y");
-        long z = fx.task(b[0], "z");
-        Response r = http.post(
-                "/api/v1/bulk/tasks/move", obj("task_ids", List.of(x, y, z), "column_id", b[2], "position", 0));
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        List<Long> order = jdbc.sql("select id from tasks where column_id = :c order by position")
-                .param("c", b[2])
-                .query(Long.class)
-                .list();
-        assertThat(order).containsExactly(x, y, z, kept);
-    }
-
     @Test
     void aTaskListedTwiceIsHandledOnceAndTheRepeatIsReported() {
         TaskFixtures fx = new TaskFixtures(http);
