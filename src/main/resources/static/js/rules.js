@@ -80,6 +80,9 @@ export async function openRules(view, { canWrite, workspaceId }) {
               await reload();
             } catch (err) { toast(`Not deleted: ${err.explanation || err.message}`, 'error'); }
           } } }, 'Delete') : null),
+        // switched off by the service (its column was deleted): why, until someone mends and switches it on
+        !r.enabled && r.disabled_reason
+          ? h('p', { class: 'rule-disabled-reason muted' }, `Switched off: ${r.disabled_reason}`) : null,
         runs);
     }) : [h('li', { class: 'muted' }, 'No rules yet.')]));
   }

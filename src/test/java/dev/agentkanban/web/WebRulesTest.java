@@ -87,4 +87,29 @@ class WebRulesTest extends MemberPageTest {
                 .anyMatch(e -> e.getText().startsWith("applied")));
         browser.confirmModal();
     }
+
+    /** A rule the service switched off (its column was deleted) shows why in the rules screen. */
+    @Test
+    void aRuleSwitchedOffWithItsColumnSaysWhy() {
+        long[] b = fx.board("Rules without their column");
+        var created = alice.post(
+                "/api/v1/boards/" + b[0] + "/rules",
+                obj(
+                        "name", "Into review",
+                        "trigger", obj("type", "task_moved", "column_id", b[2]),
+                        "actions", List.of(obj("type", "add_tag", "tag", "reviewing"))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        var deleted = alice.delete("/api/v1/boards/" + b[0] + "/columns/" + b[2]);
+        assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
+
+        browser.openBoard(b[0], null);
+        browser.driver().findElement(By.id("edit-rules")).click();
+        WebElement reason = browser.waitVisible(By.cssSelector("#rule-list .rule-disabled-reason"));
+        assertThat(reason.getText()).startsWith("Switched off: column").contains("was deleted");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#rule-list input[type=checkbox]"))
+                        .isSelected())
+                .isFalse();
+        browser.confirmModal();
+    }
 }
