@@ -32,6 +32,9 @@ class Webhooks {
     private static final Set<String> EVENT_TYPES = Arrays.stream(EventType.values())
             .map(EventType::wireName)
             .collect(Collectors.toCollection(LinkedHashSet::new));
+    /** The most webhooks a workspace may have (docs/live-updates.md): each event is one delivery per webhook. */
+    static final int MAX_PER_WORKSPACE = 50;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WebhookRepository repo;
@@ -56,6 +59,12 @@ class Webhooks {
         requireBoard(request.boardId());
         String secret = request.secret() != null ? request.secret() : newSecret();
         return tx.write(() -> {
+            if (repo.countLocked(ctx.workspaceId()) >= MAX_PER_WORKSPACE) {
+                throw ApiException.conflict(
+                        "too-many-webhooks",
+                        "this workspace has " + MAX_PER_WORKSPACE
+                                + " webhooks, the most it may have; delete one, or widen an existing one's event types");
+            }
             long id = repo.insert(
                     ctx.workspaceId(),
                     url,
