@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Composing: new notifications are locked a batch at a time ({@code SKIP LOCKED}); for a person
  * with an address and preference {@code instant} each becomes a mail, for {@code digest} all of theirs
- * become one mail unless they had one less than {@code EMAIL_DIGEST_MINUTES} ago (then they wait), for
- * {@code off} none. Queuing the mail and marking its notifications mailed is one transaction, so a
+ * become one mail unless they had one less than {@code EMAIL_DIGEST_MINUTES} ago (then they wait, and
+ * the batches pass them over, so that they hold up nobody else's mail), for {@code off} and for a
+ * disabled person none. Queuing the mail and marking its notifications mailed is one transaction, so a
  * notification goes into exactly one mail. Notifications older than a day when e-mail is first
  * switched on are passed over rather than sent.
  *
@@ -112,7 +113,7 @@ class EmailWorker implements SmartLifecycle {
         int queued = 0;
         while (true) {
             Round round = system.write(() -> {
-                List<Unmailed> batch = repo.lockUnmailed(BATCH);
+                List<Unmailed> batch = repo.lockUnmailed(BATCH, Duration.ofMinutes(settings.digestMinutes()));
                 List<Long> done = new ArrayList<>();
                 Map<Long, List<Unmailed>> digests = new LinkedHashMap<>();
                 int n = 0;
@@ -132,11 +133,10 @@ class EmailWorker implements SmartLifecycle {
                                 .add(u);
                     }
                 }
+                // a digest reader's notifications come only while their digest is due (lockUnmailed); one
+                // with more than a batch gets the oldest now and the rest, in order, in the next digest
                 for (List<Unmailed> items : digests.values()) {
                     Unmailed first = items.getFirst();
-                    if (repo.digestedWithin(first.userId(), Duration.ofMinutes(settings.digestMinutes()))) {
-                        continue; // they wait for the next digest
-                    }
                     String subject =
                             "[Agent Kanban] digest: " + items.size() + " notification" + (items.size() == 1 ? "" : "s");
                     List<Long> ids = items.stream().map(Unmailed::id).toList();
