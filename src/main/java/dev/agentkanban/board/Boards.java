@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /** The board feature's API: boards and their columns, scoped to the request's workspace. Changing them takes the member role. */
@@ -41,11 +42,13 @@ public class Boards {
     private final BoardRepository repo;
     private final Transactions tx;
     private final Outbox outbox;
+    private final ApplicationEventPublisher events;
 
-    Boards(BoardRepository repo, Transactions tx, Outbox outbox) {
+    Boards(BoardRepository repo, Transactions tx, Outbox outbox, ApplicationEventPublisher events) {
         this.repo = repo;
         this.tx = tx;
         this.outbox = outbox;
+        this.events = events;
     }
 
     public Page<Board> list(PageRequest page) {
@@ -172,6 +175,7 @@ public class Boards {
         tx.write(() -> {
             Board current = load(ws, id, true);
             checkVersion(current, expectedVersion);
+            events.publishEvent(new BoardDeleting(ws, id, current.name()));
             repo.delete(ws, id);
             outbox.append(EventType.BOARD_DELETED, id, null, Map.of("id", id, "name", current.name()));
         });

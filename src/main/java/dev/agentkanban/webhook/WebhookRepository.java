@@ -119,6 +119,16 @@ class WebhookRepository {
                 .update();
     }
 
+    /** The webhooks scoped to a board. */
+    List<Webhook> scopedTo(long ws, long boardId) {
+        return jdbc.sql("select " + WEBHOOK_COLUMNS + " from webhooks where workspace_id = :ws and board_id = :board"
+                        + " order by id for update")
+                .param("ws", ws)
+                .param("board", boardId)
+                .query(WebhookRepository::webhook)
+                .list();
+    }
+
     int delete(long ws, long id) {
         return jdbc.sql("delete from webhooks where workspace_id = :ws and id = :id")
                 .param("ws", ws)
