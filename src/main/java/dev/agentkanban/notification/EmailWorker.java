@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -223,20 +224,20 @@ class EmailWorker implements SmartLifecycle {
     }
 
     private String subject(Unmailed u) {
-        return "[Agent Kanban] " + u.actor() + " " + Wording.of(u.kind()) + ": " + u.title();
+        return "[Agent Kanban] " + oneLine(u.actor()) + " " + Wording.of(u.kind()) + ": " + oneLine(u.title());
     }
 
     private String body(List<Unmailed> items) {
         StringBuilder b = new StringBuilder();
         for (Unmailed u : items) {
-            b.append(u.actor())
+            b.append(oneLine(u.actor()))
                     .append(' ')
                     .append(Wording.of(u.kind()))
                     .append(": ")
-                    .append(u.title())
+                    .append(oneLine(u.title()))
                     .append('\n');
             if (u.excerpt() != null) {
-                b.append("  ").append(u.excerpt()).append('\n');
+                b.append("  ").append(oneLine(u.excerpt())).append('\n');
             }
             if (u.taskId() != null) {
                 b.append("  ")
@@ -252,6 +253,17 @@ class EmailWorker implements SmartLifecycle {
         }
         return b.toString();
     }
+
+    /**
+     * A person's text (title, excerpt, name) as one line of a mail: each run of line breaks and other
+     * control characters (Unicode line and paragraph separators too) becomes one space, so that the
+     * text cannot lay out lines of its own in a mail from the service (a forged header or paragraph).
+     */
+    static String oneLine(String text) {
+        return text == null ? null : CONTROLS.matcher(text).replaceAll(" ");
+    }
+
+    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029]+");
 
     /** How a notification kind reads in a sentence ("ann mentioned you: ..."). */
     static final class Wording {

@@ -290,6 +290,29 @@ class EmailDeliveryTest extends ApiTest {
     }
 
     @Test
+    void lineBreaksInATitleDoNotShapeTheMail() throws Exception {
+        long[] b = fx.board("Spoofing");
+        fx.task(
+                b[0],
+                "Hello\r\nBcc: evil@attacker.example\r\nX-Injected: yes\r\n\r\nfake body\u2028more",
+                "assignee",
+                "hank");
+
+        await().atMost(WAIT).until(() -> subjects("hank@example.test").stream().anyMatch(sub -> sub.contains("Hello")));
+        MimeMessage mail = to("hank@example.test").stream()
+                .filter(m -> subject(m).contains("Hello"))
+                .findFirst()
+                .orElseThrow();
+        String body = (String) mail.getContent();
+
+        assertThat(subject(mail)).endsWith("Hello Bcc: evil@attacker.example X-Injected: yes fake body more");
+        assertThat(body.lines())
+                .contains("tester assigned you: Hello Bcc: evil@attacker.example X-Injected: yes fake body more");
+        assertThat(body.lines()).noneMatch(line -> line.startsWith("Bcc:") || line.startsWith("fake body"));
+        assertThat(mail.getHeader("X-Injected")).isNull();
+    }
+
+    @Test
     void aDisabledPersonGetsNeitherNotificationsNorMail() {
         long vic = jdbc.sql("select id from users where username = 'vic'")
                 .query(Long.class)
