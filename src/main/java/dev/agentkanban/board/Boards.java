@@ -175,6 +175,7 @@ public class Boards {
         tx.write(() -> {
             Board current = load(ws, id, true);
             checkVersion(current, expectedVersion);
+            events.publishEvent(new BoardDeleting(ws, id, current.name()));
             repo.delete(ws, id);
             outbox.append(EventType.BOARD_DELETED, id, null, Map.of("id", id, "name", current.name()));
         });

@@ -33,19 +33,28 @@ class EmailRepository {
             long workspaceId,
             Instant createdAt) {}
 
-    /** Locks a batch of unmailed notifications (others skip them). */
-    List<Unmailed> lockUnmailed(int limit) {
+    /**
+     * Locks a batch of unmailed notifications (others skip them), oldest first. Passed over are those of
+     * a digest reader who had a digest less than {@code digestEvery} ago: they wait for the next digest
+     * without holding up anyone else's mail. A disabled person's preference reads {@code off}.
+     */
+    List<Unmailed> lockUnmailed(int limit, Duration digestEvery) {
         return jdbc.sql("""
-                select n.id, n.user_id, u.username, u.email, coalesce(p.email, 'instant') as preference, n.kind, n.actor,
-                       n.title, n.excerpt, n.task_id, n.board_id, n.workspace_id, n.created_at
+                select n.id, n.user_id, u.username, u.email,
+                       case when u.disabled then 'off' else coalesce(p.email, 'instant') end as preference,
+                       n.kind, n.actor, n.title, n.excerpt, n.task_id, n.board_id, n.workspace_id, n.created_at
                 from notifications n join users u on u.id = n.user_id
                 left join notification_preferences p on p.user_id = n.user_id
                 where n.mailed_at is null
+                  and not (p.email = 'digest' and not u.disabled and exists (
+                      select 1 from email_outbox o where o.user_id = n.user_id and o.kind = 'digest'
+                      and o.created_at > now() - make_interval(secs => :every)))
                 order by n.id
                 limit :limit
                 for update of n skip locked
                 """)
                 .param("limit", limit)
+                .param("every", (double) digestEvery.toSeconds())
                 .query((rs, n) -> new Unmailed(
                         rs.getLong(1),
                         rs.getLong(2),
@@ -69,18 +78,6 @@ class EmailRepository {
                     .param("ids", ids.toArray(Long[]::new))
                     .update();
         }
-    }
-
-    /** Whether the person was sent (or queued) a digest less than {@code every} ago. */
-    boolean digestedWithin(long userId, Duration every) {
-        return jdbc.sql("""
-                select exists (select 1 from email_outbox where user_id = :u and kind = 'digest'
-                               and created_at > now() - make_interval(secs => :s))
-                """)
-                .param("u", userId)
-                .param("s", (double) every.toSeconds())
-                .query(Boolean.class)
-                .single();
     }
 
     long queue(long userId, String kind, String to, String subject, String body, List<Long> notificationIds) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,8 +27,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Composing: new notifications are locked a batch at a time ({@code SKIP LOCKED}); for a person
  * with an address and preference {@code instant} each becomes a mail, for {@code digest} all of theirs
- * become one mail unless they had one less than {@code EMAIL_DIGEST_MINUTES} ago (then they wait), for
- * {@code off} none. Queuing the mail and marking its notifications mailed is one transaction, so a
+ * become one mail unless they had one less than {@code EMAIL_DIGEST_MINUTES} ago (then they wait, and
+ * the batches pass them over, so that they hold up nobody else's mail), for {@code off} and for a
+ * disabled person none. Queuing the mail and marking its notifications mailed is one transaction, so a
  * notification goes into exactly one mail. Notifications older than a day when e-mail is first
  * switched on are passed over rather than sent.
  *
@@ -112,7 +114,7 @@ class EmailWorker implements SmartLifecycle {
         int queued = 0;
         while (true) {
             Round round = system.write(() -> {
-                List<Unmailed> batch = repo.lockUnmailed(BATCH);
+                List<Unmailed> batch = repo.lockUnmailed(BATCH, Duration.ofMinutes(settings.digestMinutes()));
                 List<Long> done = new ArrayList<>();
                 Map<Long, List<Unmailed>> digests = new LinkedHashMap<>();
                 int n = 0;
@@ -132,11 +134,10 @@ class EmailWorker implements SmartLifecycle {
                                 .add(u);
                     }
                 }
+                // a digest reader's notifications come only while their digest is due (lockUnmailed); one
+                // with more than a batch gets the oldest now and the rest, in order, in the next digest
                 for (List<Unmailed> items : digests.values()) {
                     Unmailed first = items.getFirst();
-                    if (repo.digestedWithin(first.userId(), Duration.ofMinutes(settings.digestMinutes()))) {
-                        continue; // they wait for the next digest
-                    }
                     String subject =
                             "[Agent Kanban] digest: " + items.size() + " notification" + (items.size() == 1 ? "" : "s");
                     List<Long> ids = items.stream().map(Unmailed::id).toList();
@@ -223,20 +224,20 @@ class EmailWorker implements SmartLifecycle {
     }
 
     private String subject(Unmailed u) {
-        return "[Agent Kanban] " + u.actor() + " " + Wording.of(u.kind()) + ": " + u.title();
+        return "[Agent Kanban] " + oneLine(u.actor()) + " " + Wording.of(u.kind()) + ": " + oneLine(u.title());
     }
 
     private String body(List<Unmailed> items) {
         StringBuilder b = new StringBuilder();
         for (Unmailed u : items) {
-            b.append(u.actor())
+            b.append(oneLine(u.actor()))
                     .append(' ')
                     .append(Wording.of(u.kind()))
                     .append(": ")
-                    .append(u.title())
+                    .append(oneLine(u.title()))
                     .append('\n');
             if (u.excerpt() != null) {
-                b.append("  ").append(u.excerpt()).append('\n');
+                b.append("  ").append(oneLine(u.excerpt())).append('\n');
             }
             if (u.taskId() != null) {
                 b.append("  ")
@@ -252,6 +253,17 @@ class EmailWorker implements SmartLifecycle {
         }
         return b.toString();
     }
+
+    /**
+     * A person's text (title, excerpt, name) as one line of a mail: each run of line breaks and other
+     * control characters (Unicode line and paragraph separators too) becomes one space, so that the
+     * text cannot lay out lines of its own in a mail from the service (a forged header or paragraph).
+     */
+    static String oneLine(String text) {
+        return text == null ? null : CONTROLS.matcher(text).replaceAll(" ");
+    }
+
+    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029]+");
 
     /** How a notification kind reads in a sentence ("ann mentioned you: ..."). */
     static final class Wording {

@@ -259,7 +259,8 @@ class NotificationRepository {
 
     /**
      * Inserts one notification per member (at most one per member and event: a repeated fan-out adds
-     * nothing); members who left the workspace are skipped. Returns how many were inserted.
+     * nothing); members who left the workspace and disabled people are skipped. Returns how many were
+     * inserted.
      */
     int insert(
             long ws,
@@ -279,6 +280,7 @@ class NotificationRepository {
                 select :ws, u.id, :event, :kind, :task, :board, :actor, :title, :excerpt
                 from unnest(cast(:users as bigint[])) as u(id)
                 where exists (select 1 from memberships m where m.workspace_id = :ws and m.user_id = u.id)
+                  and not exists (select 1 from users d where d.id = u.id and d.disabled)
                 on conflict (user_id, event_id) do nothing
                 """)
                 .param("ws", ws)

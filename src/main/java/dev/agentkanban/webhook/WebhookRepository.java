@@ -32,6 +32,7 @@ class WebhookRepository {
     /** A claimed delivery, with what sending it needs. */
     record Claimed(
             long id,
+            long workspaceId,
             long webhookId,
             long eventId,
             String eventType,
@@ -74,6 +75,18 @@ class WebhookRepository {
                 .list();
     }
 
+    /**
+     * The workspace's number of webhooks, counted under a transaction-scoped lock of the workspace's
+     * webhook creations, so that two creations at once cannot both pass the limit.
+     */
+    long countLocked(long ws) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended('webhooks:' || :ws, 0))")
+                .param("ws", ws)
+                .query((rs, n) -> 1)
+                .list();
+        return count(ws);
+    }
+
     long count(long ws) {
         return jdbc.sql("select count(*) from webhooks where workspace_id = :ws")
                 .param("ws", ws)
@@ -104,6 +117,16 @@ class WebhookRepository {
                 .param("active", active)
                 .param("secret", secret)
                 .update();
+    }
+
+    /** The webhooks scoped to a board. */
+    List<Webhook> scopedTo(long ws, long boardId) {
+        return jdbc.sql("select " + WEBHOOK_COLUMNS + " from webhooks where workspace_id = :ws and board_id = :board"
+                        + " order by id for update")
+                .param("ws", ws)
+                .param("board", boardId)
+                .query(WebhookRepository::webhook)
+                .list();
     }
 
     int delete(long ws, long id) {
@@ -184,26 +207,39 @@ class WebhookRepository {
     /**
      * Claims due deliveries of active webhooks: counts the attempt and moves the next attempt past
      * the lease, so another sender (or this one after a restart) takes it up only if this attempt
-     * never reports back.
+     * never reports back. Fair across workspaces: each workspace's deliveries take turns (its first
+     * due one, then its second, ...), at most {@code perWorkspace} of one workspace, none of the
+     * {@code busy} workspaces. The status and due time are checked again on the locked row, so a
+     * delivery another sender claimed meanwhile is not claimed twice.
      */
-    List<Claimed> claimDue(int limit, Duration lease) {
+    List<Claimed> claimDue(int limit, int perWorkspace, Long[] busy, Duration lease) {
         return jdbc.sql("""
                 update webhook_deliveries d
                 set attempts = d.attempts + 1, last_attempt_at = now(), next_attempt_at = now() + cast(:lease as interval)
                 from webhooks w
                 where w.id = d.webhook_id and d.id in (
-                    select due.id from webhook_deliveries due join webhooks hook on hook.id = due.webhook_id
-                    where due.status = 'pending' and due.next_attempt_at <= now() and hook.active
-                    order by due.next_attempt_at, due.id
-                    limit :limit
+                    select due.id from webhook_deliveries due
+                    where due.status = 'pending' and due.next_attempt_at <= now() and due.id in (
+                        select ranked.id from (
+                            select c.id, c.next_attempt_at,
+                                   row_number() over (partition by c.workspace_id order by c.next_attempt_at, c.id) as turn
+                            from webhook_deliveries c join webhooks hook on hook.id = c.webhook_id
+                            where c.status = 'pending' and c.next_attempt_at <= now() and hook.active
+                              and c.workspace_id <> all(:busy)) ranked
+                        where ranked.turn <= :perWorkspace
+                        order by ranked.turn, ranked.next_attempt_at, ranked.id
+                        limit :limit)
                     for update of due skip locked)
-                returning d.id, d.webhook_id, d.event_id, d.event_type, d.payload::text as payload, d.attempts, d.queued_at,
-                          w.url, w.secret
+                returning d.id, d.workspace_id, d.webhook_id, d.event_id, d.event_type, d.payload::text as payload,
+                          d.attempts, d.queued_at, w.url, w.secret
                 """)
                 .param("limit", limit)
+                .param("perWorkspace", perWorkspace)
+                .param("busy", busy)
                 .param("lease", lease.toMillis() + " milliseconds")
                 .query((rs, n) -> new Claimed(
                         rs.getLong("id"),
+                        rs.getLong("workspace_id"),
                         rs.getLong("webhook_id"),
                         rs.getLong("event_id"),
                         rs.getString("event_type"),

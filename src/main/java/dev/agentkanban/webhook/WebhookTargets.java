@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,7 @@ class WebhookTargets {
         this.guarded = production && !allowPrivate;
     }
 
-    /** The URL as stored, or a 422 naming {@code field}. */
+    /** The URL as stored (scheme and host in lower case), or a 422 naming {@code field}. */
     String require(String field, String url) {
         if (url == null || url.isBlank()) {
             throw ApiException.invalid(field, "must not be blank");
@@ -65,7 +66,19 @@ class WebhookTargets {
             // a name that does not resolve now (no DNS here, or not yet) is taken: every delivery resolves
             // it again and checks the addresses it will connect to (refusal, addresses)
         }
-        return uri.toString();
+        return normalised(uri);
+    }
+
+    /**
+     * The URL with its scheme and host in lower case (both are case-insensitive, and the database
+     * accepts only {@code http://} and {@code https://}), the rest as given.
+     */
+    private static String normalised(URI uri) {
+        String text = uri.toString();
+        int authority = uri.getScheme().length() + "://".length();
+        String rest = text.substring(authority + uri.getRawAuthority().length());
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+                + uri.getRawAuthority().toLowerCase(Locale.ROOT) + rest;
     }
 
     /** Why a delivery must not go to this URL now, if it must not. */

@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -32,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Fan-out: follows the outbox with the change feed's gap-free cursor and, in one transaction,
  * creates a delivery per matching webhook and event (idempotent) and advances the persisted cursor;
  * the cursor row's lock makes instances take turns. Sending: claims due deliveries with
- * {@code FOR UPDATE SKIP LOCKED} and a lease, POSTs the signed event, records the outcome; a failed
+ * {@code FOR UPDATE SKIP LOCKED} and a lease, POSTs the signed event without the loop waiting for the
+ * answer (so a slow target delays only its own deliveries), records the outcome; a failed
  * attempt is retried with exponential backoff until the retry window (over 24 hours) has passed. A
  * delivery claimed by an instance that dies is taken up again when its lease runs out.
  *
@@ -44,6 +47,11 @@ class WebhookWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WebhookWorker.class);
     private static final int BATCH = 500;
     private static final int CLAIM = 20;
+    /** Attempts running at once, over all workspaces (the HTTP client's pool allows 200 connections). */
+    static final int IN_FLIGHT = 100;
+    /** Attempts of one workspace running at once. */
+    static final int PER_WORKSPACE = 10;
+
     private static final int MAX_ERROR = 500;
 
     private final ChangeFeed feed;
@@ -62,6 +70,10 @@ class WebhookWorker implements SmartLifecycle {
     private final ChangeFeed.DurableCursor cursor = ChangeFeed.DurableCursor.of(this::cursorAt, this::moveCursor);
     private final ChangeStream.Handed handed;
     private final DueWork sending;
+    /** Attempts running, by workspace (guarded by itself). */
+    private final Map<Long, Integer> inFlight = new HashMap<>();
+
+    private volatile ExecutorService senders;
 
     WebhookWorker(
             ChangeFeed feed,
@@ -98,6 +110,7 @@ class WebhookWorker implements SmartLifecycle {
 
     @Override
     public void start() {
+        senders = Executors.newVirtualThreadPerTaskExecutor();
         loop.start(
                 "webhook-worker",
                 () -> loop.repeat(
@@ -116,6 +129,19 @@ class WebhookWorker implements SmartLifecycle {
     @Override
     public void stop() {
         loop.stop();
+        // attempts in progress may finish for a second; then they are interrupted, and a delivery whose
+        // attempt did not report back is sent again when its lease runs out
+        ExecutorService pool = senders;
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -152,18 +178,60 @@ class WebhookWorker implements SmartLifecycle {
                 && (s.boardId() == null || s.boardId().equals(e.boardId()));
     }
 
-    /** Sends every due delivery, a batch at a time, each on its own virtual thread. */
+    /**
+     * Starts due deliveries, each on its own virtual thread, and returns without waiting for them: the
+     * loop goes on fanning out new events while attempts run (each is bounded by the timeout, see
+     * WebhookClient#post). At most {@link #IN_FLIGHT} attempts run at once, at most
+     * {@link #PER_WORKSPACE} of them for one workspace, and the claim takes every workspace's first due
+     * delivery before any workspace's second: one workspace's unanswering targets cannot take every
+     * place. An attempt that ends makes room and wakes the loop.
+     */
     void send() {
-        List<Claimed> claimed;
-        do {
-            Duration lease = timeout.multipliedBy(3);
-            claimed = system.write(() -> repo.claimDue(CLAIM, lease));
-            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (Claimed d : claimed) {
-                    senders.submit(() -> attempt(d));
-                }
+        int free;
+        Long[] busy;
+        synchronized (inFlight) {
+            free = Math.min(
+                    CLAIM,
+                    IN_FLIGHT
+                            - inFlight.values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .sum());
+            busy = inFlight.entrySet().stream()
+                    .filter(e -> e.getValue() >= PER_WORKSPACE)
+                    .map(Map.Entry::getKey)
+                    .toArray(Long[]::new);
+        }
+        if (free <= 0 || !loop.running()) {
+            return;
+        }
+        Duration lease = timeout.multipliedBy(3);
+        List<Claimed> claimed = system.write(() -> repo.claimDue(free, PER_WORKSPACE, busy, lease));
+        ExecutorService pool = senders;
+        for (Claimed d : claimed) {
+            synchronized (inFlight) {
+                inFlight.merge(d.workspaceId(), 1, Integer::sum);
             }
-        } while (claimed.size() == CLAIM && loop.running());
+            pool.submit(() -> {
+                try {
+                    attempt(d);
+                } finally {
+                    synchronized (inFlight) {
+                        inFlight.computeIfPresent(d.workspaceId(), (ws, n) -> n == 1 ? null : n - 1);
+                    }
+                    wake();
+                }
+            });
+        }
+        if (claimed.size() == free) {
+            wake(); // more may be due: the next round, after the fan-out of new events
+        }
+    }
+
+    /** How many attempts are running now (tests). */
+    int inFlight() {
+        synchronized (inFlight) {
+            return inFlight.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
     private void attempt(Claimed d) {

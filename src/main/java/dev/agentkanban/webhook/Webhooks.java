@@ -1,11 +1,13 @@
 package dev.agentkanban.webhook;
 
+import dev.agentkanban.board.BoardDeleting;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.events.EventType;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
+import dev.agentkanban.identity.SecurityEvents;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
@@ -16,10 +18,14 @@ import dev.agentkanban.webhook.WebhookRequests.UpdateWebhook;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,6 +38,9 @@ class Webhooks {
     private static final Set<String> EVENT_TYPES = Arrays.stream(EventType.values())
             .map(EventType::wireName)
             .collect(Collectors.toCollection(LinkedHashSet::new));
+    /** The most webhooks a workspace may have (docs/live-updates.md): each event is one delivery per webhook. */
+    static final int MAX_PER_WORKSPACE = 50;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WebhookRepository repo;
@@ -39,8 +48,16 @@ class Webhooks {
     private final Boards boards;
     private final WebhookWorker worker;
     private final WebhookTargets targets;
+    private final SecurityEvents audit;
 
-    Webhooks(WebhookRepository repo, Transactions tx, Boards boards, WebhookWorker worker, WebhookTargets targets) {
+    Webhooks(
+            WebhookRepository repo,
+            Transactions tx,
+            Boards boards,
+            WebhookWorker worker,
+            WebhookTargets targets,
+            SecurityEvents audit) {
+        this.audit = audit;
         this.repo = repo;
         this.tx = tx;
         this.boards = boards;
@@ -54,8 +71,14 @@ class Webhooks {
         String url = targets.require("url", request.url());
         List<String> types = validTypes(request.eventTypes());
         requireBoard(request.boardId());
-        String secret = request.secret() != null ? request.secret() : newSecret();
+        String secret = request.secret() != null ? requireSecret(request.secret()) : newSecret();
         return tx.write(() -> {
+            if (repo.countLocked(ctx.workspaceId()) >= MAX_PER_WORKSPACE) {
+                throw ApiException.conflict(
+                        "too-many-webhooks",
+                        "this workspace has " + MAX_PER_WORKSPACE
+                                + " webhooks, the most it may have; delete one, or widen an existing one's event types");
+            }
             long id = repo.insert(
                     ctx.workspaceId(),
                     url,
@@ -64,7 +87,9 @@ class Webhooks {
                     secret,
                     request.active() == null || request.active(),
                     ctx.actor());
-            return repo.find(ctx.workspaceId(), id, false).orElseThrow().withSecret(secret);
+            Webhook made = repo.find(ctx.workspaceId(), id, false).orElseThrow();
+            audit.record("webhook_created", described(made));
+            return made.withSecret(secret);
         });
     }
 
@@ -96,6 +121,9 @@ class Webhooks {
         if (patch.has("secret") && v.secret() == null) {
             throw ApiException.invalid("secret", "must not be null; send a new secret of 16 to 200 characters");
         }
+        if (patch.has("secret")) {
+            requireSecret(v.secret());
+        }
         return tx.write(() -> {
             Webhook current = load(ws, id, true);
             repo.update(
@@ -107,6 +135,13 @@ class Webhooks {
                     patch.has("active") ? v.active() : current.active(),
                     patch.has("secret") ? v.secret() : null);
             Webhook updated = load(ws, id, false);
+            Map<String, Object> detail = described(updated);
+            detail.put("changed", new TreeSet<>(patch.present()));
+            detail.put("secret_rotated", patch.has("secret"));
+            if (!updated.url().equals(current.url())) {
+                detail.put("previous_url", current.url());
+            }
+            audit.record("webhook_changed", detail);
             return patch.has("secret") ? updated.withSecret(v.secret()) : updated;
         });
     }
@@ -115,9 +150,9 @@ class Webhooks {
         Roles.require(Role.ADMIN);
         long ws = ws();
         tx.write(() -> {
-            if (repo.delete(ws, id) == 0) {
-                throw ApiException.notFound("webhook", id);
-            }
+            Webhook gone = load(ws, id, true);
+            repo.delete(ws, id);
+            audit.record("webhook_deleted", described(gone));
         });
     }
 
@@ -140,12 +175,43 @@ class Webhooks {
         Roles.require(Role.ADMIN);
         long ws = ws();
         WebhookDelivery queued = tx.write(() -> {
-            load(ws, webhookId, false);
-            return repo.requeue(ws, webhookId, deliveryId)
+            Webhook hook = load(ws, webhookId, false);
+            WebhookDelivery again = repo.requeue(ws, webhookId, deliveryId)
                     .orElseThrow(() -> ApiException.notFound("delivery", deliveryId));
+            Map<String, Object> detail = described(hook);
+            detail.put("delivery_id", deliveryId);
+            detail.put("event_id", again.eventId());
+            audit.record("webhook_redelivered", detail);
+            return again;
         });
         worker.wake();
         return queued;
+    }
+
+    /**
+     * A board-scoped webhook goes with its board (it would otherwise match nothing, or everything if
+     * unscoped): deleted in the board's transaction, with a security-log row saying why.
+     */
+    @EventListener
+    void boardDeleting(BoardDeleting board) {
+        for (Webhook hook : repo.scopedTo(board.workspaceId(), board.boardId())) {
+            repo.delete(board.workspaceId(), hook.id());
+            Map<String, Object> detail = described(hook);
+            detail.put("reason", "board deleted");
+            detail.put("board_name", board.name());
+            audit.record("webhook_deleted", detail);
+        }
+    }
+
+    /** What the security log keeps of a webhook (never its secret). */
+    private static Map<String, Object> described(Webhook hook) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("webhook_id", hook.id());
+        detail.put("url", hook.url());
+        detail.put("event_types", hook.eventTypes());
+        detail.put("board_id", hook.boardId());
+        detail.put("active", hook.active());
+        return detail;
     }
 
     private Webhook load(long ws, long id, boolean forUpdate) {
@@ -174,6 +240,14 @@ class Webhooks {
             }
         }
         return List.copyOf(new LinkedHashSet<>(types));
+    }
+
+    /** A secret given by the client: 16 characters at least that are not white space (its length is checked on the request). */
+    private static String requireSecret(String secret) {
+        if (secret.codePoints().filter(c -> !Character.isWhitespace(c)).count() < 16) {
+            throw ApiException.invalid("secret", "must have at least 16 characters other than white space");
+        }
+        return secret;
     }
 
     private static String newSecret() {

@@ -75,7 +75,10 @@ class EmailDeliveryTest extends ApiTest {
         ann = clientFor("ann", defaultWorkspace, Role.MEMBER);
         bob = clientFor("bob", defaultWorkspace, Role.MEMBER);
         clientFor("carol", defaultWorkspace, Role.MEMBER);
-        for (String name : List.of("ann", "bob", "carol")) {
+        clientFor("gina", defaultWorkspace, Role.MEMBER);
+        clientFor("hank", defaultWorkspace, Role.MEMBER);
+        clientFor("vic", defaultWorkspace, Role.MEMBER);
+        for (String name : List.of("ann", "bob", "carol", "gina", "hank", "vic")) {
             jdbc.sql("update users set email = :e where username = :u")
                     .param("e", name + "@example.test")
                     .param("u", name)
@@ -246,6 +249,95 @@ class EmailDeliveryTest extends ApiTest {
                         .equals("sent"));
         assertThat(subjects("carol@example.test").stream().filter("claimed before the crash"::equals))
                 .hasSize(1);
+    }
+
+    @Test
+    void aDigestReadersBacklogDoesNotHoldUpAnotherPersonsInstantMail() {
+        // gina reads digests, had one a moment ago, and has more than a batch of notifications waiting
+        jdbc.sql("""
+                insert into notification_preferences (user_id, email) select id, 'digest' from users where username = 'gina'
+                on conflict (user_id) do update set email = 'digest'
+                """).update();
+        jdbc.sql("""
+                insert into email_outbox (user_id, kind, to_address, subject, body, notification_ids, status)
+                select id, 'digest', 'gina@example.test', 'the last digest', 'body', '{}', 'sent' from users where username = 'gina'
+                """).update();
+        jdbc.sql("""
+                insert into notifications (workspace_id, user_id, event_id, kind, actor, title)
+                select :ws, u.id, -g, 'mentioned', 'tester', 'flood ' || g from users u, generate_series(1, 205) g
+                where u.username = 'gina'
+                """).param("ws", defaultWorkspace).update();
+
+        long[] b = fx.board("Backlog");
+        fx.task(b[0], "urgent for hank", "assignee", "hank");
+
+        await().atMost(WAIT)
+                .until(() -> subjects("hank@example.test").stream().anyMatch(sub -> sub.endsWith("urgent for hank")));
+        assertThat(to("gina@example.test")).as("her digest waits for its time").isEmpty();
+        assertThat(jdbc.sql("""
+                        select count(*) from notifications n join users u on u.id = n.user_id
+                        where u.username = 'gina' and n.mailed_at is null
+                        """).query(Long.class).single()).isEqualTo(205);
+        // her time comes: the oldest batch goes out as one digest, the rest waits for the next one
+        jdbc.sql(
+                        "update email_outbox set created_at = now() - interval '2 hours' where to_address = 'gina@example.test'")
+                .update();
+        await().atMost(WAIT).until(() -> to("gina@example.test").size() == 1);
+        assertThat(subject(to("gina@example.test").getFirst())).isEqualTo("[Agent Kanban] digest: 200 notifications");
+        assertThat(GreenMailUtil.getBody(to("gina@example.test").getFirst()))
+                .contains("flood 200")
+                .doesNotContain("flood 201");
+    }
+
+    @Test
+    void lineBreaksInATitleDoNotShapeTheMail() throws Exception {
+        long[] b = fx.board("Spoofing");
+        fx.task(
+                b[0],
+                "Hello\r\nBcc: evil@attacker.example\r\nX-Injected: yes\r\n\r\nfake body\u2028more",
+                "assignee",
+                "hank");
+
+        await().atMost(WAIT).until(() -> subjects("hank@example.test").stream().anyMatch(sub -> sub.contains("Hello")));
+        MimeMessage mail = to("hank@example.test").stream()
+                .filter(m -> subject(m).contains("Hello"))
+                .findFirst()
+                .orElseThrow();
+        String body = (String) mail.getContent();
+
+        assertThat(subject(mail)).endsWith("Hello Bcc: evil@attacker.example X-Injected: yes fake body more");
+        assertThat(body.lines())
+                .contains("tester assigned you: Hello Bcc: evil@attacker.example X-Injected: yes fake body more");
+        assertThat(body.lines()).noneMatch(line -> line.startsWith("Bcc:") || line.startsWith("fake body"));
+        assertThat(mail.getHeader("X-Injected")).isNull();
+    }
+
+    @Test
+    void aDisabledPersonGetsNeitherNotificationsNorMail() {
+        long vic = jdbc.sql("select id from users where username = 'vic'")
+                .query(Long.class)
+                .single();
+        // one notification from before the account was disabled, not mailed yet
+        jdbc.sql("""
+                insert into notifications (workspace_id, user_id, event_id, kind, actor, title)
+                values (:ws, :vic, -1, 'mentioned', 'tester', 'from before')
+                """).param("ws", defaultWorkspace).param("vic", vic).update();
+        jdbc.sql("update users set disabled = true where id = :vic")
+                .param("vic", vic)
+                .update();
+
+        long[] b = fx.board("Disabled");
+        fx.task(b[0], "for vic and hank", "description", "@vic and @hank");
+
+        // hank's mail of the same event (queued after vic's would have been) arrives
+        await().atMost(WAIT)
+                .until(() -> subjects("hank@example.test").stream().anyMatch(sub -> sub.endsWith("for vic and hank")));
+        assertThat(to("vic@example.test")).isEmpty();
+        assertThat(jdbc.sql("select title from notifications where user_id = :vic")
+                        .param("vic", vic)
+                        .query(String.class)
+                        .list())
+                .containsExactly("from before");
     }
 
     static List<String> subjects(String address) {

@@ -65,6 +65,75 @@ class WebhookApiTest extends ApiTest {
     }
 
     @Test
+    void creatingChangingRedeliveringAndDeletingAWebhookIsInTheSecurityLog() {
+        long id = http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:9/audited", "secret", SECRET))
+                .id();
+        assertThat(http.patch("/api/v1/webhooks/" + id, obj("secret", "rotated-secret-0123456789"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.patch("/api/v1/webhooks/" + id, obj("url", "http://127.0.0.1:9/elsewhere"))
+                        .status())
+                .isEqualTo(200);
+        long delivery = jdbc.sql("""
+                insert into webhook_deliveries (workspace_id, webhook_id, event_id, event_type, payload, status)
+                values (:ws, :hook, 434343, 'task_created', '{"event_id": 434343}', 'failed') returning id
+                """)
+                .param("ws", defaultWorkspace)
+                .param("hook", id)
+                .query(Long.class)
+                .single();
+        assertThat(http.post("/api/v1/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", null)
+                        .status())
+                .isEqualTo(202);
+        assertThat(http.delete("/api/v1/webhooks/" + id).status()).isEqualTo(204);
+
+        List<String> rows =
+                jdbc.sql("""
+                select action || ' by ' || actor_user_id || ' in ' || workspace_id || ' ' || detail::text
+                from identity_audit where detail ->> 'webhook_id' = :id order by id
+                """).param("id", Long.toString(id)).query(String.class).list();
+
+        assertThat(rows)
+                .extracting(r -> r.substring(0, r.indexOf(' ')))
+                .containsExactly(
+                        "webhook_created",
+                        "webhook_changed",
+                        "webhook_changed",
+                        "webhook_redelivered",
+                        "webhook_deleted");
+        assertThat(rows)
+                .allSatisfy(r -> assertThat(r)
+                        .contains(" by " + admin.id() + " in " + defaultWorkspace + " ")
+                        .doesNotContain(SECRET, "rotated-secret"));
+        assertThat(rows.get(1)).contains("\"secret_rotated\": true");
+        assertThat(rows.get(2)).contains("\"previous_url\": \"http://127.0.0.1:9/audited\"");
+        assertThat(rows.get(3)).contains("\"delivery_id\": " + delivery);
+        assertThat(rows.get(4)).contains("http://127.0.0.1:9/elsewhere");
+    }
+
+    @Test
+    void aBoardScopedWebhookGoesWithItsBoardAndTheSecurityLogSaysSo() {
+        long board = fixtures.board("Short-lived")[0];
+        long hook = http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:9/scoped", "board_id", board))
+                .id();
+        long unscoped = http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1:9/unscoped"))
+                .id();
+
+        assertThat(http.delete("/api/v1/boards/" + board).status()).isEqualTo(204);
+
+        assertThat(http.get("/api/v1/webhooks/" + hook).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/webhooks/" + unscoped).status()).isEqualTo(200);
+        String row = jdbc.sql("""
+                select action || ' ' || detail::text from identity_audit
+                where detail ->> 'webhook_id' = :id and action = 'webhook_deleted'
+                """)
+                .param("id", Long.toString(hook))
+                .query(String.class)
+                .single();
+        assertThat(row).contains("\"reason\": \"board deleted\"", "\"board_id\": " + board, "Short-lived");
+    }
+
+    @Test
     void badWebhooksAreRejectedAndNothingIsStored() {
         long before = count("webhooks");
         assertThat(http.post("/api/v1/webhooks", obj("url", "ftp://example.com/x"))
@@ -85,6 +154,9 @@ class WebhookApiTest extends ApiTest {
         assertThat(http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "secret", "short"))
                         .status())
                 .isEqualTo(422);
+        Response blank = http.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h", "secret", " ".repeat(16)));
+        assertThat(blank.status()).as(blank.body()).isEqualTo(422);
+        assertThat(blank.body()).contains("secret").contains("white space");
         assertThat(http.post("/api/v1/webhooks", "{bad json").status()).isEqualTo(400);
         Http member = clientFor("hook-member", defaultWorkspace, Role.MEMBER);
         assertThat(member.post("/api/v1/webhooks", obj("url", "http://127.0.0.1/h"))
@@ -92,6 +164,20 @@ class WebhookApiTest extends ApiTest {
                 .isEqualTo(403);
         assertThat(member.get("/api/v1/webhooks").status()).isEqualTo(403);
         assertThat(count("webhooks")).isEqualTo(before);
+    }
+
+    @Test
+    void anUpperCaseSchemeAndHostAreStoredInLowerCase() {
+        Response created = http.post("/api/v1/webhooks", obj("url", "HTTP://EXAMPLE.ORG:8080/Hook?Token=AbC"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("url").asString()).isEqualTo("http://example.org:8080/Hook?Token=AbC");
+
+        Response patched = http.patch("/api/v1/webhooks/" + created.id(), obj("url", "HTTPS://Example.ORG/"));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().get("url").asString()).isEqualTo("https://example.org/");
+        Response blankSecret = http.patch("/api/v1/webhooks/" + created.id(), obj("secret", "\t".repeat(20)));
+        assertThat(blankSecret.status()).as(blankSecret.body()).isEqualTo(422);
+        assertThat(blankSecret.body()).contains("secret");
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.agentkanban.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,33 @@ class WebhookClientTest {
             }
             exchange.close();
         });
+        receiver.createContext("/stream", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0); // chunked, and it never ends
+            try (var out = exchange.getResponseBody()) {
+                while (true) {
+                    out.write("endless ".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            } catch (IOException closedByTheClient) {
+                // expected: the client cut the answer off
+            }
+        });
+        receiver.createContext("/drip", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 100_000);
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 100_000; i++) {
+                    out.write('.');
+                    out.flush();
+                    // a byte well within the socket timeout each time, so only an overall deadline ends it
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException closedByTheClient) {
+                // expected: the client cut the answer off
+            }
+        });
+        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         receiver.start();
     }
 
@@ -80,6 +110,35 @@ class WebhookClientTest {
             assertThat(hits)
                     .containsExactly(
                             "/hook host=localhost:" + receiver.getAddress().getPort());
+        }
+    }
+
+    @Test
+    void anEndlessAnswerIsCutOffAfterItsStartInsteadOfReadToTheEnd() throws Exception {
+        try (WebhookClient client =
+                new WebhookClient(new WebhookTargets("development", false), Duration.ofSeconds(2))) {
+            WebhookClient.Outcome outcome = assertTimeoutPreemptively(
+                    Duration.ofSeconds(5), () -> client.post(at("127.0.0.1", "/stream"), Map.of(), BODY));
+
+            assertThat(outcome.code()).isEqualTo(200);
+            assertThat(outcome.error()).isNull();
+            assertThat(outcome.excerpt()).startsWith("endless endless");
+        }
+    }
+
+    @Test
+    void anAnswerDrippingInIsCutOffAtTheAttemptsDeadline() throws Exception {
+        try (WebhookClient client =
+                new WebhookClient(new WebhookTargets("development", false), Duration.ofSeconds(1))) {
+            long started = System.nanoTime();
+            WebhookClient.Outcome outcome = assertTimeoutPreemptively(
+                    Duration.ofSeconds(5), () -> client.post(at("127.0.0.1", "/drip"), Map.of(), BODY));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(outcome.code())
+                    .as("the status came in time: the attempt is judged by it")
+                    .isEqualTo(200);
+            assertThat(outcome.excerpt()).startsWith("...");
         }
     }
 
