@@ -107,7 +107,7 @@ export class CardPanel {
         h('span', { class: `status status-${t.status}` }, t.status.replace('_', ' ')),
         ` · ${t.column} · created by ${t.created_by || 'unknown'} ${when(t.created_at, true)} · #${t.id} · v${t.version}`),
       h('p', { class: 'panel-people' },
-        h('span', { class: 'panel-assignees' }, `Assignees: ${t.assignees?.length ? t.assignees.join(', ') : 'none'}`),
+        h('span', { class: 'panel-assignees' }, `Assignees: ${t.assignees?.length ? t.assignees.join(', ') : (t.assignee || 'none')}`),
         this.watchButton),
       h('div', { class: 'panel-move' },
         h('label', {}, 'Move to ', moveColumn), moveWhere,

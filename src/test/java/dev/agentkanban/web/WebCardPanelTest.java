@@ -371,6 +371,18 @@ class WebCardPanelTest extends MemberPageTest {
         assertThat(panel.getText()).doesNotContainPattern("\\bnull\\b");
     }
 
+    /** A free-text assignee (someone outside the workspace) shows in the panel's header as on the card. */
+    @Test
+    void aFreeTextAssigneeShowsInThePanelHeader() {
+        long[] b = fx.board("Free-text assignee");
+        fx.task(b[0], "outsourced card", "assignee", "contractor-kim");
+        browser.openBoard(b[0], null);
+        open("outsourced card");
+        WebElement header = browser.waitVisible(By.cssSelector("#card-panel .panel-assignees"));
+        assertThat(header.getText()).isEqualTo("Assignees: contractor-kim");
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+
     /**
      * A session that ends while a card has unsaved edits (here: signed out elsewhere) asks to sign in
      * again and then puts the edits back on the card, on the version they were made on.
