@@ -297,6 +297,19 @@ class WebBoardTest extends MemberPageTest {
         browser.until(d -> !d.getCurrentUrl().contains("q="));
     }
 
+    /** A shared link with a filter value the API refuses loads the board without that filter and says so. */
+    @Test
+    void aLinksInvalidFilterIsLeftOutAndTheBoardLoads() {
+        long[] b = board("Bad link");
+        fx.task(b[0], "Fix login bug", "column_id", b[2]);
+        fx.task(b[0], "Write docs", "column_id", b[2]);
+        browser.openBoard(b[0], "q=login&priority=%3Cscript%3E");
+        browser.waitForTitles("To Do", List.of("Fix login bug"));
+        browser.toastContaining("filter was left out");
+        browser.until(d -> !d.getCurrentUrl().contains("priority="));
+        assertThat(browser.driver().getCurrentUrl()).contains("q=login");
+    }
+
     List<String> titlesOf(long columnId) {
         return fx.order(columnId).stream()
                 .map(id -> fx.get(id).get("title").asString())
