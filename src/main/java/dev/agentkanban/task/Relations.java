@@ -84,7 +84,7 @@ public class Relations {
         return tx.write(() -> {
             // a task of another workspace is a 404, an archived one a 409, before anything about the request
             refs.requireChangeable(taskId);
-            link(taskId, expectedVersion, kind(kindName), other(taskId, otherId), true);
+            link(taskId, expectedVersion, kind(kindName), other(taskId, otherId), true, true);
             return relationsOf(taskId);
         });
     }
@@ -118,11 +118,13 @@ public class Relations {
     }
 
     /**
-     * Relates two tasks inside the caller's write transaction (an import's), with every check of
-     * {@link #add}; {@code kind} as {@code taskId} names it.
+     * Relates two tasks inside the caller's write transaction (an import's), with the checks of
+     * {@link #add} that keep the breakdown sound (cycles, a second parent, depth); {@code kind} as
+     * {@code taskId} names it. A completed parent with an open subtask is taken as the file has it: that
+     * state can arise (a subtask reopened under its completed parent), and an export must import again.
      */
     public void relate(long taskId, RelationKind kind, long other) {
-        link(taskId, kind, other(taskId, other), true);
+        link(taskId, null, kind, other(taskId, other), true, false);
     }
 
     /**
@@ -131,10 +133,16 @@ public class Relations {
      * {@link #MAX_DEPTH}.
      */
     void link(long taskId, RelationKind kind, long other, boolean announceOther) {
-        link(taskId, null, kind, other, announceOther);
+        link(taskId, null, kind, other, announceOther, true);
     }
 
-    private void link(long taskId, Long expectedVersion, RelationKind kind, long other, boolean announceOther) {
+    private void link(
+            long taskId,
+            Long expectedVersion,
+            RelationKind kind,
+            long other,
+            boolean announceOther,
+            boolean openParentForOpenChild) {
         long ws = ws();
         TaskRef[] both = lockBoth(ws, taskId, expectedVersion, other);
         TaskRef self = both[0];
@@ -150,7 +158,7 @@ public class Relations {
         }
         check(ws, kind.stored, from, to);
         // checked on new relations only: a document restored as it was (an older export) keeps what it had
-        if (kind.stored.equals("parent")) {
+        if (kind.stored.equals("parent") && openParentForOpenChild) {
             requireOpenParentForOpenChild(from, to);
         }
         if (kind.stored.equals("duplicate_of")

@@ -239,6 +239,26 @@ class CsvApiTest extends ApiTest {
         assertThat(count("tasks")).isEqualTo(tasks);
     }
 
+    /**
+     * A completed parent with an open subtask (a subtask reopened under it) is imported as the file has
+     * it: the API refuses to add an open subtask to a completed task, but an export must import again.
+     */
+    @Test
+    void aCompletedParentWithAReopenedSubtaskImportsAsExported() {
+        String csv =
+                "id,title,status,column,parent_id\r\n1,shipped epic,completed,Done,\r\n2,reopened part,pending,To Do,1\r\n";
+        Response r = post(http, "/api/v1/import/csv?board=CSV%20reopened", CSV, csv);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        long board = r.json().get("board_id").asLong();
+        assertThat(jdbc.sql(
+                                "select c.title from tasks c join task_relations r on r.to_task_id = c.id and r.kind = 'parent'"
+                                        + " join tasks p on p.id = r.from_task_id where p.board_id = :b and p.status = 'completed'")
+                        .param("b", board)
+                        .query(String.class)
+                        .list())
+                .containsExactly("reopened part");
+    }
+
     @Test
     void importingIntoAnExistingBoardAppendsToItsColumnsAndAnnouncesEachTask() {
         long target = http.post("/api/v1/boards", obj("name", "CSV target")).id();
