@@ -90,7 +90,7 @@ class SecurityConfig {
                 .referrerPolicy(
                         r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
                 .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; script-src 'self'; "
-                        + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
+                        + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
                         + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"));
     }
 

@@ -23,7 +23,10 @@ class SecurityHeadersTest extends ApiTest {
                 .hasValueSatisfying(csp -> assertThat(csp)
                         .contains("frame-ancestors 'none'")
                         .contains("default-src 'self'")
-                        .contains("object-src 'none'"));
+                        .contains("object-src 'none'")
+                        // the live socket is the page's own origin: no WebSocket to any other host
+                        .contains("connect-src 'self';")
+                        .doesNotContain(" ws:", " wss:"));
         assertThat(r.header("Referrer-Policy")).contains("strict-origin-when-cross-origin");
         assertThat(r.header("X-Frame-Options")).contains("DENY");
     }
