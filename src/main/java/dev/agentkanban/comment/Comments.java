@@ -77,11 +77,7 @@ public class Comments {
             TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             Comment comment = repo.insert(ctx.workspaceId(), task.id(), ctx.actor(), text);
             history.record(task, "comment_added", null, null, Long.toString(comment.id()));
-            outbox.append(
-                    EventType.COMMENT_ADDED,
-                    task.boardId(),
-                    task.id(),
-                    new CommentAdded(comment, tasks.version(task.id())));
+            outbox.appendWithTaskVersion(EventType.COMMENT_ADDED, task.boardId(), task.id(), comment);
             return comment;
         });
     }
@@ -120,11 +116,8 @@ public class Comments {
                 throw ApiException.notFound("comment", id);
             }
             history.record(task, "comment_deleted", null, null, Long.toString(id));
-            outbox.append(
-                    EventType.COMMENT_DELETED,
-                    task.boardId(),
-                    task.id(),
-                    Map.of("id", id, "task_id", task.id(), "task_version", tasks.version(task.id())));
+            outbox.appendWithTaskVersion(
+                    EventType.COMMENT_DELETED, task.boardId(), task.id(), Map.of("id", id, "task_id", task.id()));
         });
     }
 

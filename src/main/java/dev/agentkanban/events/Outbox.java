@@ -52,6 +52,31 @@ public class Outbox {
                 .update());
     }
 
+    /**
+     * {@link #append} of an event about a change of something the task's view shows (a comment, its
+     * tags): the payload, a JSON object, gets {@code task_version}, the task's version as the change's
+     * transaction leaves it, read by the insert itself at commit. A client keeping the version for
+     * {@code If-Match} takes it from the event; and reading it takes no round trip of its own.
+     */
+    public void appendWithTaskVersion(EventType type, Long boardId, long taskId, Object payload) {
+        Transactions.requireActive("outbox events must be appended inside the change's transaction");
+        RequestContext ctx = CurrentRequest.get();
+        String body = json.writeValueAsString(payload);
+        Transactions.atCommit(() -> jdbc.sql("""
+                        insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
+                        values (:ws, :board, :task, :type, :actor,
+                                cast(:payload as jsonb) || jsonb_build_object('task_version',
+                                    (select t.version from tasks t where t.id = :task)))
+                        """)
+                .param("ws", ctx.workspaceId())
+                .param("board", id(boardId))
+                .param("task", taskId)
+                .param("type", type.wireName())
+                .param("actor", ctx.actor())
+                .param("payload", body)
+                .update());
+    }
+
     /** An event for {@link #appendAll}: as the arguments of {@link #append}. */
     public record Event(EventType type, Long boardId, Long taskId, Object payload) {}
 

@@ -309,11 +309,11 @@ public class Tags {
     /** Appends the event of a changed tag set; a no-op change stays silent. */
     private List<Tag> announce(TaskRef task, Change change) {
         if (change.changed()) {
-            outbox.append(
+            outbox.appendWithTaskVersion(
                     EventType.TAGS_CHANGED,
                     task.boardId(),
                     task.id(),
-                    TagsChanged.of(task.id(), change.before(), change.after(), tasks.version(task.id())));
+                    TagsChanged.of(task.id(), change.before(), change.after()));
         }
         return change.after();
     }

@@ -24,18 +24,6 @@ public class TaskRefs {
         return find(taskId, "", false, null);
     }
 
-    /**
-     * The task's version as this transaction sees it: after a change of something its view shows (a
-     * comment, its tags) the version the change made, which that change's event carries so that a client
-     * keeping the version for {@code If-Match} needs no second read. Call inside the change's transaction.
-     */
-    public long version(long taskId) {
-        return jdbc.sql("select version from tasks where id = :id")
-                .param("id", taskId)
-                .query(Long.class)
-                .single();
-    }
-
     /** Whether the task exists and is not in the trash: what hangs off a trashed task answers 404 too. */
     public boolean isLive(long taskId) {
         long ws = CurrentRequest.get().workspaceId();
