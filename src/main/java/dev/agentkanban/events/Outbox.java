@@ -35,21 +35,7 @@ public class Outbox {
 
     /** Records that something happened; {@code payload} carries the new state (event-carried state). */
     public void append(EventType type, Long boardId, Long taskId, Object payload) {
-        Transactions.requireActive("outbox events must be appended inside the change's transaction");
-        RequestContext ctx = CurrentRequest.get();
-        String body = json.writeValueAsString(payload);
-        // nothing reads the event back in its transaction: it may travel with the COMMIT (one round trip)
-        Transactions.atCommit(() -> jdbc.sql("""
-                        insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
-                        values (:ws, :board, :task, :type, :actor, cast(:payload as jsonb))
-                        """)
-                .param("ws", ctx.workspaceId())
-                .param("board", id(boardId))
-                .param("task", id(taskId))
-                .param("type", type.wireName())
-                .param("actor", ctx.actor())
-                .param("payload", body)
-                .update());
+        appendAtCommit(type, boardId, taskId, payload, "cast(:payload as jsonb)");
     }
 
     /**
@@ -59,18 +45,25 @@ public class Outbox {
      * {@code If-Match} takes it from the event; and reading it takes no round trip of its own.
      */
     public void appendWithTaskVersion(EventType type, Long boardId, long taskId, Object payload) {
+        appendAtCommit(
+                type,
+                boardId,
+                taskId,
+                payload,
+                "cast(:payload as jsonb) || jsonb_build_object('task_version',"
+                        + " (select t.version from tasks t where t.id = :task))");
+    }
+
+    private void appendAtCommit(EventType type, Long boardId, Long taskId, Object payload, String payloadSql) {
         Transactions.requireActive("outbox events must be appended inside the change's transaction");
         RequestContext ctx = CurrentRequest.get();
         String body = json.writeValueAsString(payload);
-        Transactions.atCommit(() -> jdbc.sql("""
-                        insert into outbox_events (workspace_id, board_id, task_id, type, actor, payload)
-                        values (:ws, :board, :task, :type, :actor,
-                                cast(:payload as jsonb) || jsonb_build_object('task_version',
-                                    (select t.version from tasks t where t.id = :task)))
-                        """)
+        // nothing reads the event back in its transaction: it may travel with the COMMIT (one round trip)
+        Transactions.atCommit(() -> jdbc.sql("insert into outbox_events (workspace_id, board_id, task_id, type, actor,"
+                        + " payload) values (:ws, :board, :task, :type, :actor, " + payloadSql + ")")
                 .param("ws", ctx.workspaceId())
                 .param("board", id(boardId))
-                .param("task", taskId)
+                .param("task", id(taskId))
                 .param("type", type.wireName())
                 .param("actor", ctx.actor())
                 .param("payload", body)
