@@ -52,25 +52,21 @@ class ProductionStartupTest {
      */
     @Test
     void valuesOfTheWrongKindStopTheStartNamingTheVariable() {
-        assertThatThrownBy(() -> AppInstance.start("MCP_ENABLED=maybe"))
-                .isInstanceOf(InvalidSetting.class)
+        refusedAtStart("MCP_ENABLED=maybe")
                 .hasMessage("MCP_ENABLED: 'maybe' is not true or false (the default is true)");
-        assertThatThrownBy(() -> AppInstance.start("TOKEN_TTL_MINUTES=abc"))
-                .isInstanceOf(InvalidSetting.class)
+        refusedAtStart("TOKEN_TTL_MINUTES=abc")
                 .hasMessage("TOKEN_TTL_MINUTES: 'abc' is not a whole number (the default is 60)");
-        assertThatThrownBy(() -> AppInstance.start("CLAIM_LEASE=soon"))
-                .isInstanceOf(InvalidSetting.class)
-                .hasMessageStartingWith("CLAIM_LEASE: 'soon' is not a duration");
+        refusedAtStart("CLAIM_LEASE=soon").hasMessageStartingWith("CLAIM_LEASE: 'soon' is not a duration");
         // a default that is itself a variable's (SESSIONS_ENABLED falls back to SEED_DEMO_DATA)
-        assertThatThrownBy(() -> AppInstance.start("SESSIONS_ENABLED=1"))
-                .isInstanceOf(InvalidSetting.class)
-                .hasMessageStartingWith("SESSIONS_ENABLED: '1' is not true or false");
-        assertThatThrownBy(() -> AppInstance.start("WORKER_DUPLICATE_SIMILARITY=high"))
-                .isInstanceOf(InvalidSetting.class)
+        refusedAtStart("SESSIONS_ENABLED=1").hasMessageStartingWith("SESSIONS_ENABLED: '1' is not true or false");
+        refusedAtStart("WORKER_DUPLICATE_SIMILARITY=high")
                 .hasMessageStartingWith("WORKER_DUPLICATE_SIMILARITY: 'high' is not a number");
-        assertThatThrownBy(() -> AppInstance.start("LOG_FORMAT=xml"))
-                .isInstanceOf(InvalidSetting.class)
-                .hasMessageStartingWith("LOG_FORMAT: 'xml' is not");
+        refusedAtStart("LOG_FORMAT=xml").hasMessageStartingWith("LOG_FORMAT: 'xml' is not");
+    }
+
+    /** The start with this one setting, refused with an {@link InvalidSetting}; its message to check. */
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refusedAtStart(String setting) {
+        return assertThatThrownBy(() -> AppInstance.start(setting)).isInstanceOf(InvalidSetting.class);
     }
 
     /** Values of the right kind, spelled as people do (upper case, spaces, Spring's short durations), start. */
