@@ -10,6 +10,11 @@ import java.util.List;
 public record CustomField(
         long id, long boardId, String name, FieldType type, List<String> options, boolean visible, int position) {
 
+    /** This field at another place in its board's list. */
+    CustomField at(int newPosition) {
+        return new CustomField(id, boardId, name, type, options, visible, newPosition);
+    }
+
     /** The key of this field's value in a task's stored values. */
     public String key() {
         return Long.toString(id);

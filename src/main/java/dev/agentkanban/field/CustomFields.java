@@ -70,8 +70,7 @@ public class CustomFields {
             CustomField f = repo.insert(
                     ws(), boardId, name, request.type(), options, Boolean.TRUE.equals(request.visible()), null);
             if (request.position() != null) {
-                repo.place(ws(), boardId, f.id(), request.position());
-                f = require(f.id());
+                f = f.at(repo.place(ws(), boardId, f.id(), request.position()));
             }
             announce(boardId);
             return f;
@@ -91,8 +90,7 @@ public class CustomFields {
             requireFreeName(f.boardId(), name, id);
             List<String> options = sent.has("options") ? options(f.type(), v.options()) : f.options();
             if (v.position() != null) {
-                repo.place(ws(), f.boardId(), id, v.position());
-                f = require(id);
+                f = f.at(repo.place(ws(), f.boardId(), id, v.position()));
             }
             CustomField changed = repo.update(
                     ws(),

@@ -86,26 +86,29 @@ class FieldRepository {
     /**
      * Puts the field at index {@code position} of its board's order (the last index when beyond it) and
      * numbers the board's fields 0, 1, 2, ... in that order, the others keeping theirs: a position is a
-     * place in the list, not a sort key that could tie with another field's.
+     * place in the list, not a sort key that could tie with another field's. Answers the field's index.
      */
-    void place(long ws, long boardId, long id, int position) {
-        jdbc.sql("""
+    int place(long ws, long boardId, long id, int position) {
+        return jdbc.sql("""
                 with others as (
                     select f.id, row_number() over (order by f.position, f.id) - 1 as idx
                     from custom_fields f where f.workspace_id = :ws and f.board_id = :b and f.id <> :id),
                 placed as (
                     select o.id, case when o.idx < :p then o.idx else o.idx + 1 end as pos from others o
                     union all
-                    select :id, least(:p, (select count(*) from others)))
-                update custom_fields f set position = placed.pos
-                from placed
-                where f.workspace_id = :ws and f.id = placed.id and f.position is distinct from placed.pos
+                    select :id, least(:p, (select count(*) from others))),
+                moved as (
+                    update custom_fields f set position = placed.pos
+                    from placed
+                    where f.workspace_id = :ws and f.id = placed.id and f.position is distinct from placed.pos)
+                select pos::int from placed where id = :id
                 """)
                 .param("ws", ws)
                 .param("b", boardId)
                 .param("id", id)
                 .param("p", position)
-                .update();
+                .query(Integer.class)
+                .single();
     }
 
     boolean delete(long ws, long id) {
