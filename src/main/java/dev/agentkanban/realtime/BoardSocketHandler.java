@@ -5,6 +5,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.Ids;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
@@ -23,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class BoardSocketHandler extends TextWebSocketHandler {
+
+    static final CloseStatus BINARY =
+            new CloseStatus(CloseStatus.NOT_ACCEPTABLE.getCode(), "binary messages are not supported");
 
     private final BoardRooms rooms;
     private final LiveAccess access;
@@ -66,6 +70,12 @@ class BoardSocketHandler extends TextWebSocketHandler {
         }
     }
 
+    /** Messages come in parts, so that this handler, not the container, refuses one that is too long. */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         Connection c = rooms.connection(session.getId());
@@ -73,9 +83,13 @@ class BoardSocketHandler extends TextWebSocketHandler {
             return;
         }
         c.heard();
+        String text = c.received(message.getPayload(), message.isLast());
+        if (text == null) {
+            return;
+        }
         JsonNode msg;
         try {
-            msg = json.readTree(message.getPayload());
+            msg = json.readTree(text);
         } catch (JacksonException e) {
             c.send(Messages.error(json, "bad_json", "the message is not valid JSON"));
             return;
@@ -138,6 +152,14 @@ class BoardSocketHandler extends TextWebSocketHandler {
         }
         c.send(Messages.error(json, "invalid_message", "'" + field + "' must be a non-negative integer"));
         return null;
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+        Connection c = rooms.connection(session.getId());
+        if (c != null) {
+            c.close(BINARY);
+        }
     }
 
     @Override

@@ -40,6 +40,10 @@ final class Connection {
     static final CloseStatus TOO_SLOW =
             new CloseStatus(CloseStatus.POLICY_VIOLATION.getCode(), "client too slow: its send queue is full");
 
+    static final CloseStatus TOO_BIG = new CloseStatus(
+            CloseStatus.TOO_BIG_TO_PROCESS.getCode(),
+            "a message is at most " + RealtimeConfig.MAX_CLIENT_MESSAGE + " characters");
+
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     /** A send's hand-off: in flight, and its caller has not returned yet. */
@@ -81,6 +85,9 @@ final class Connection {
     private final AtomicLong sendingSince = new AtomicLong();
 
     private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** The parts of a client message received so far, until its last (null: none pending); reader's thread only. */
+    private StringBuilder parts;
+
     private volatile long lastHeard = System.nanoTime();
     private volatile boolean closed;
     private volatile String lastWords;
@@ -296,6 +303,39 @@ final class Connection {
 
     void heard() {
         lastHeard = System.nanoTime();
+    }
+
+    /**
+     * One part of a client message (the container hands a message over in parts when it arrives in
+     * fragments or outgrows its buffer): the whole message after its last part, null before. A message
+     * longer than {@link RealtimeConfig#MAX_CLIENT_MESSAGE} closes the connection (1009, too big) like
+     * any other close here, after the send in flight, so the client gets the close frame: the
+     * container's own refusal of a long message ended the connection without one about one time in
+     * ten, when it fell on a send in flight.
+     */
+    String received(String part, boolean last) {
+        if (closed) {
+            return null;
+        }
+        int length = (parts == null ? 0 : parts.length()) + part.length();
+        if (length > RealtimeConfig.MAX_CLIENT_MESSAGE) {
+            parts = null;
+            close(TOO_BIG);
+            return null;
+        }
+        if (parts == null && last) {
+            return part;
+        }
+        if (parts == null) {
+            parts = new StringBuilder(length);
+        }
+        parts.append(part);
+        if (!last) {
+            return null;
+        }
+        String whole = parts.toString();
+        parts = null;
+        return whole;
     }
 
     long silentNanos() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -117,9 +116,9 @@ class HandshakeProblemsTest extends ApiTest {
                                     + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            int status = Integer.parseInt(line(in).split(" ")[1]);
+            int status = Integer.parseInt(RawWebSocket.line(in).split(" ")[1]);
             Map<String, String> headers = new HashMap<>();
-            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            for (String h = RawWebSocket.line(in); !h.isEmpty(); h = RawWebSocket.line(in)) {
                 int colon = h.indexOf(':');
                 headers.put(
                         h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
@@ -131,15 +130,5 @@ class HandshakeProblemsTest extends ApiTest {
             byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
             return new Raw(status, headers, new String(body, StandardCharsets.UTF_8));
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n' && b != -1; b = in.read()) {
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
     }
 }
