@@ -1,5 +1,6 @@
 package dev.agentkanban.agent;
 
+import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
@@ -43,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  * API request (bearer token or {@code ?token=}; 401 without), and the tool runs with the
  * {@link RequestContext} the authentication filter bound for that very request: the caller's workspace,
  * name (the actor in history) and role. Write tools need the agent role, so a viewer (or a read-scoped
- * token) can only read. {@code MCP_ENABLED=false} leaves the endpoint out (404).
+ * token) can only read the board; the caller's own inbox (mark_notifications_read) needs a credential with
+ * the write scope, whatever the role, as over REST. {@code MCP_ENABLED=false} leaves the endpoint out (404).
  */
 @Configuration
 @ConditionalOnBooleanProperty(name = "kanban.mcp-enabled", matchIfMissing = true)
@@ -51,6 +53,7 @@ class McpEndpoint {
 
     static final String PATH = "/mcp";
     private static final String CONTEXT_KEY = RequestContext.class.getName();
+    private static final String CALLER_KEY = Caller.class.getName();
     private static final Logger log = LoggerFactory.getLogger(McpEndpoint.class);
 
     @Bean
@@ -61,8 +64,12 @@ class McpEndpoint {
                 // runs on the request's thread, inside the authentication filter: capture its context
                 .contextExtractor(request -> {
                     RequestContext ctx = CurrentRequest.orNull();
-                    return ctx == null
-                            ? McpTransportContext.EMPTY
+                    if (ctx == null) {
+                        return McpTransportContext.EMPTY;
+                    }
+                    // the credential's scopes, for the tools that need a scope rather than a role
+                    return request.getAttribute(CALLER_KEY) instanceof Caller caller
+                            ? McpTransportContext.create(Map.of(CONTEXT_KEY, ctx, CALLER_KEY, caller))
                             : McpTransportContext.create(Map.of(CONTEXT_KEY, ctx));
                 })
                 .build();
@@ -107,7 +114,14 @@ class McpEndpoint {
         }
         try {
             return CurrentRequest.runAs(ctx, () -> {
-                if (!ToolCatalog.readOnly(tool)) {
+                if (ToolCatalog.OWN_INBOX.contains(tool.name()) && context.get(CALLER_KEY) instanceof Caller caller) {
+                    // the caller's own inbox: any member may change it, with a credential that may write
+                    // (REST: POST /api/v1/notifications/read-all needs the write scope and the viewer role)
+                    if (!caller.scopes().contains("write")) {
+                        throw Roles.forbidden(
+                                "this needs a credential with the 'write' scope; yours has " + caller.scopes());
+                    }
+                } else if (!ToolCatalog.readOnly(tool)) {
                     Roles.require(Role.AGENT);
                 }
                 // a NUL or a lone surrogate is refused naming the argument, as REST names the field

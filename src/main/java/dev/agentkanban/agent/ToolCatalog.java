@@ -36,7 +36,13 @@ final class ToolCatalog {
 
     private ToolCatalog() {}
 
-    /** Whether a tool only reads: every other tool needs at least the agent role in the workspace. */
+    /**
+     * Write tools on the caller's own things, not the board's: any member may call them (a viewer too)
+     * with a credential of the write scope.
+     */
+    static final java.util.Set<String> OWN_INBOX = java.util.Set.of("mark_notifications_read");
+
+    /** Whether a tool only reads: every other tool (but {@link #OWN_INBOX}) needs the agent role in the workspace. */
     static boolean readOnly(Tool tool) {
         return tool.annotations() != null
                 && Boolean.TRUE.equals(tool.annotations().readOnlyHint());

@@ -70,7 +70,7 @@ class Credentials {
             AccessWatch watch) {
         this.sessions = new IdentityCache<>(watch);
         this.apiTokens = new IdentityCache<>(watch);
-        SecretKey key = SecretKeys.resolve(secret, environment);
+        SecretKey key = SecretKeys.resolve(secret, environment, generated -> repo.sharedSecret("session", generated));
         this.encoder = NimbusJwtEncoder.withSecretKey(key)
                 .algorithm(MacAlgorithm.HS256)
                 .build();

@@ -33,6 +33,22 @@ class IdentityRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The secret kept in the database under {@code name}: {@code candidate} when none was kept yet (it
+     * is stored then), else the one an instance stored first. Two statements, so that an instance that
+     * lost the race to store its candidate reads the winner's (V83).
+     */
+    String sharedSecret(String name, String candidate) {
+        jdbc.sql("insert into service_secrets (name, value) values (:n, :v) on conflict (name) do nothing")
+                .param("n", name)
+                .param("v", candidate)
+                .update();
+        return jdbc.sql("select value from service_secrets where name = :n")
+                .param("n", name)
+                .query(String.class)
+                .single();
+    }
+
     /** A user with the stored password hash, for sign-in. */
     record Credentials(User user, String passwordHash) {}
 

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The key that signs session tokens, from {@code SECRET_KEY}. In production a missing, short (under
- * 32 characters) or well-known key stops the start; elsewhere a missing key is replaced by a random
- * one for this process (sessions then end with the process, and instances do not share them).
+ * 32 characters) or well-known key stops the start; elsewhere a missing key is replaced by one
+ * generated once and kept in the database (V83), so that the instances on one database accept each
+ * other's sessions and sessions outlive a restart; only when that cannot be read is it a random key
+ * for this process.
  */
 final class SecretKeys {
 
@@ -51,6 +53,15 @@ final class SecretKeys {
     }
 
     static SecretKey resolve(String configured, String environment) {
+        return resolve(configured, environment, random -> random);
+    }
+
+    /**
+     * As {@link #resolve(String, String)}, with {@code shared} turning a freshly generated key into the
+     * one to use when {@code SECRET_KEY} is not set (outside production): the database's, shared by its
+     * instances.
+     */
+    static SecretKey resolve(String configured, String environment, java.util.function.UnaryOperator<String> shared) {
         boolean production = "production".equalsIgnoreCase(environment) || "prod".equalsIgnoreCase(environment);
         String value = configured == null ? "" : configured.trim();
         String problem = null;
@@ -71,10 +82,20 @@ final class SecretKeys {
                             + " at least " + MIN_LENGTH + " characters.");
         }
         if (value.isEmpty()) {
-            log.warn("SECRET_KEY is not set: using a random key for this process only (sessions end when it stops)");
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            value = Base64.getEncoder().encodeToString(random);
+            String generated = Base64.getEncoder().encodeToString(random);
+            try {
+                value = shared.apply(generated);
+                log.warn("SECRET_KEY is not set: signing sessions with a key generated once and kept in the"
+                        + " database (shared by the instances on it); set SECRET_KEY in production");
+            } catch (RuntimeException e) {
+                value = generated;
+                log.warn(
+                        "SECRET_KEY is not set and no key could be kept in the database ({}): using a random key"
+                                + " for this process only (sessions end when it stops)",
+                        e.getMessage());
+            }
         } else if (problem != null) {
             log.warn("{}: acceptable outside production only", problem);
         }

@@ -97,6 +97,24 @@ class McpAccessTest extends ApiTest {
         }
     }
 
+    /**
+     * Marking one's own notifications read is a viewer's right over REST (write scope, viewer role), and
+     * so over MCP: it was refused for "needs the agent role" like the board's write tools; a read-only
+     * token still cannot.
+     */
+    @Test
+    void aViewerMarksTheirOwnNotificationsReadButNotWithAReadOnlyToken() {
+        try (McpTestClient viewer =
+                new McpTestClient(port, tokenFor("mcp-inbox-viewer", defaultWorkspace, Role.VIEWER, "read", "write"))) {
+            assertThat(viewer.ok("mark_notifications_read").get("marked").asLong())
+                    .isZero();
+        }
+        try (McpTestClient reader =
+                new McpTestClient(port, tokenFor("mcp-inbox-reader", defaultWorkspace, Role.VIEWER, "read"))) {
+            assertThat(reader.error("mark_notifications_read")).startsWith("Forbidden (403)");
+        }
+    }
+
     @Test
     void aReadScopedTokenOfAnAdminCannotWriteEither() {
         try (McpTestClient reader =

@@ -32,4 +32,21 @@ class SecretKeysTest {
                 .isNotNull();
         assertThat(SecretKeys.resolve("a".repeat(40), "development")).isNotNull();
     }
+
+    @Test
+    void withoutAKeyOutsideProductionTheDatabasesSharedKeySigns() {
+        String kept = "kept-in-the-database-0123456789abcdefghij";
+        assertThat(SecretKeys.resolve(null, "development", generated -> kept))
+                .isEqualTo(SecretKeys.resolve(kept, "development"));
+        // the database unreadable: a key of this process, not a failed start
+        assertThat(SecretKeys.resolve(null, "development", generated -> {
+                    throw new IllegalStateException("no table");
+                }))
+                .isNotNull();
+        // a configured key is the key; the database is not asked
+        assertThat(SecretKeys.resolve("q7Zk2vN9xR4mT1pL8sW3yB6cF0hJ5dG2aE7uI9oK", "development", generated -> {
+                    throw new AssertionError("asked the database although SECRET_KEY is set");
+                }))
+                .isEqualTo(SecretKeys.resolve("q7Zk2vN9xR4mT1pL8sW3yB6cF0hJ5dG2aE7uI9oK", "development"));
+    }
 }

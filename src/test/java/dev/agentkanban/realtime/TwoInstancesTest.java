@@ -33,6 +33,7 @@ class TwoInstancesTest {
     private ConfigurableApplicationContext a;
     private ConfigurableApplicationContext b;
     private String token;
+    private String username;
 
     @BeforeAll
     void startTwoInstances() {
@@ -42,6 +43,7 @@ class TwoInstancesTest {
         long workspace = a.getBean(Workspaces.class).defaultWorkspaceId();
         String name = "two-" + UUID.randomUUID().toString().substring(0, 8);
         User user = identities.provision(name, name + "-password", workspace, Role.MEMBER, false);
+        username = name;
         token = identities.issueToken(user.id(), "two instances", List.of("read", "write"));
     }
 
@@ -74,6 +76,32 @@ class TwoInstancesTest {
 
             assertThat(seenOnB).containsExactly("made on A", "made on B");
             assertThat(seenOnA).containsExactly("made on A", "made on B");
+        }
+    }
+
+    /**
+     * Behind a load balancer a person signs in through one instance and their next request (or their
+     * board's WebSocket) lands on another. Without SECRET_KEY (outside production) the instances on one
+     * database sign sessions with the same generated key, kept in that database: each had a random key
+     * of its own, so a session from one was a 401 on the other.
+     */
+    @Test
+    void aSessionSignedInOnOneInstanceIsAcceptedByTheOther() throws Exception {
+        String session = new Http("http://localhost:" + port(a))
+                .post("/api/v1/auth/login", Http.obj("username", username, "password", username + "-password"))
+                .json()
+                .get("access_token")
+                .asString();
+        Http onB = new Http("http://localhost:" + port(b)).withToken(session);
+        assertThat(onB.get("/api/v1/auth/me").status()).isEqualTo(200);
+
+        long board = new TaskFixtures(http(a)).board("Session on both")[0];
+        try (LiveClient live = LiveClient.connect(port(b), "/ws", session)) {
+            live.expect("connected");
+            live.subscribe(board);
+            live.expect("subscribed");
+            new TaskFixtures(new Http("http://localhost:" + port(a)).withToken(session)).task(board, "by session");
+            assertThat(title(live.expectEvent("task_created"))).isEqualTo("by session");
         }
     }
 

@@ -69,16 +69,22 @@ public abstract class ApiTest {
      * table is reset without being listed anywhere ({@code DatabaseResetTest} checks both).
      */
     public static final Map<String, String> KEPT_BY_RESET = Map.of(
-            "flyway_schema_history", "the applied migrations",
-            "workspaces", "the default workspace stays; every other one is deleted (with all its rows)",
+            "flyway_schema_history",
+            "the applied migrations",
+            "workspaces",
+            "the default workspace stays; every other one is deleted (with all its rows)",
             "webhook_cursor",
-                    "one row, updated and never inserted by the fan-out; the reset keeps the outbox's ids going up,"
-                            + " so its position stays valid (were it beyond the outbox's end, the fan-out would"
-                            + " start over: ChangeFeed.beyondOutbox)",
-            "rule_cursor", "likewise for the automation rules' fan-out (rule/RuleEngine)",
+            "one row, updated and never inserted by the fan-out; the reset keeps the outbox's ids going up,"
+                    + " so its position stays valid (were it beyond the outbox's end, the fan-out would"
+                    + " start over: ChangeFeed.beyondOutbox)",
+            "rule_cursor",
+            "likewise for the automation rules' fan-out (rule/RuleEngine)",
             "notification_cursor",
-                    "likewise for the notification fan-out, which also makes the row when it is missing: emptied,"
-                            + " the fan-out running meanwhile would make it again under the reset");
+            "likewise for the notification fan-out, which also makes the row when it is missing: emptied,"
+                    + " the fan-out running meanwhile would make it again under the reset",
+            "service_secrets",
+            "the session signing key the contexts share without SECRET_KEY (V83): the cached contexts"
+                    + " sign with it, and one started after the reset must too");
 
     public static void resetDatabase(JdbcClient jdbc) {
         String tables = jdbc.sql("""
