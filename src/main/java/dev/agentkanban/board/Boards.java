@@ -274,7 +274,7 @@ public class Boards {
      * Adds a column (a new version of the board); {@code expectedVersion} (If-Match), when given, is the
      * board's version the caller saw, checked under the board's lock: 412 when it changed since.
      */
-    public BoardColumn addColumn(long boardId, Long expectedVersion, AddColumn request) {
+    public ColumnChange addColumn(long boardId, Long expectedVersion, AddColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -289,16 +289,28 @@ public class Boards {
             }
             long id = repo.insertColumn(
                     ws, boardId, request.name().trim(), at, kindOf(request.kind(), request.name()), request.wipLimit());
-            columnsChanged(ws, boardId);
-            return repo.column(ws, id, false).orElseThrow();
+            return ColumnChange.of(columnsChanged(ws, boardId), id);
         });
+    }
+
+    /** A column as a write left it, and the board's version after the write (the column routes' ETag). */
+    public record ColumnChange(BoardColumn column, long boardVersion) {
+
+        static ColumnChange of(Board board, long columnId) {
+            return new ColumnChange(
+                    board.columns().stream()
+                            .filter(c -> c.id() == columnId)
+                            .findFirst()
+                            .orElseThrow(),
+                    board.version());
+        }
     }
 
     /**
      * Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its
      * place; {@code expectedVersion} (If-Match) as for {@link #addColumn}.
      */
-    public BoardColumn updateColumn(long boardId, long columnId, Long expectedVersion, UpdateColumn request) {
+    public ColumnChange updateColumn(long boardId, long columnId, Long expectedVersion, UpdateColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -328,8 +340,7 @@ public class Boards {
                     repo.updateColumn(ws, c.id(), c.name(), i, c.kind(), c.wipLimit());
                 }
             }
-            columnsChanged(ws, boardId);
-            return repo.column(ws, columnId, false).orElseThrow();
+            return ColumnChange.of(columnsChanged(ws, boardId), columnId);
         });
     }
 
