@@ -257,6 +257,7 @@ final class RouteRules {
                 "DELETE /api/v1/evidence/{id}",
                 "POST /api/v1/tasks/{taskId}/comments",
                 "PATCH /api/v1/comments/{id}",
+                "PUT /api/v1/comments/{id}",
                 "DELETE /api/v1/comments/{id}");
         workspace(
                 Scope.WRITE,
