@@ -159,9 +159,17 @@ public class Boards {
     public Board update(long id, Long expectedVersion, UpdateBoard request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
+        if (request.columns() != null) {
+            requireUniqueNames(request.columns());
+        }
         return tx.write(() -> {
             Board current = load(ws, id, true);
             checkVersion(current, expectedVersion);
+            if (request.columns() != null) {
+                // the columns sent with the board (seed 002's board carries them): as PUT /columns would
+                applyColumns(ws, current, request.columns());
+                columnsChanged(ws, id);
+            }
             repo.update(ws, id, request.name().trim(), request.description());
             Board board = load(ws, id, false);
             outbox.append(EventType.BOARD_UPDATED, id, null, board);
@@ -207,6 +215,15 @@ public class Boards {
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
             checkVersion(board, expectedVersion);
+            applyColumns(ws, board, requested);
+            return columnsChanged(ws, boardId);
+        });
+    }
+
+    /** Makes the locked board's columns exactly {@code requested} (see {@link #replaceColumns}), inside its write. */
+    private void applyColumns(long ws, Board board, List<ColumnSpec> requested) {
+        long boardId = board.id();
+        {
             List<ColumnSpec> specs = matchedByName(board, requested);
             Map<Long, BoardColumn> existing = new HashMap<>();
             board.columns().forEach(c -> existing.put(c.id(), c));
@@ -239,8 +256,7 @@ public class Boards {
                             ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
                 }
             }
-            return columnsChanged(ws, boardId);
-        });
+        }
     }
 
     /** The entries without id that name a column not listed by id, given that column's id. */
