@@ -99,9 +99,11 @@ class BoardController {
         boards.delete(id, Versions.expected(ifMatch));
     }
 
+    /** The columns in order; the {@code ETag} is the board's version, which every column write takes as If-Match. */
     @GetMapping("/{id}/columns")
-    List<BoardColumn> columns(@PathVariable long id) {
-        return boards.columns(id);
+    ResponseEntity<List<BoardColumn>> columns(@PathVariable long id) {
+        Board board = boards.get(id);
+        return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(board.columns());
     }
 
     @PutMapping("/{id}/columns")
@@ -118,8 +120,13 @@ class BoardController {
      * a column of another board.
      */
     @GetMapping("/{id}/columns/{columnId}")
-    BoardColumn column(@PathVariable long id, @PathVariable long columnId) {
-        return boards.column(id, columnId);
+    ResponseEntity<BoardColumn> column(@PathVariable long id, @PathVariable long columnId) {
+        Board board = boards.get(id);
+        BoardColumn column = board.columns().stream()
+                .filter(c -> c.id() == columnId)
+                .findFirst()
+                .orElseThrow(() -> dev.agentkanban.platform.ApiException.notFound("column", columnId));
+        return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(column);
     }
 
     /** Adds a column; {@code If-Match} takes the board's version (412 when it changed since). */
@@ -128,14 +135,19 @@ class BoardController {
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody AddColumn request) {
-        BoardColumn column = boards.addColumn(id, Versions.expected(ifMatch), request);
-        return ResponseEntity.created(URI.create("/api/v1/boards/" + id + "/columns/" + column.id()))
-                .body(column);
+        Boards.ColumnChange added = boards.addColumn(id, Versions.expected(ifMatch), request);
+        return ResponseEntity.created(URI.create(
+                        "/api/v1/boards/" + id + "/columns/" + added.column().id()))
+                .eTag(Versions.etag(added.boardVersion()))
+                .body(added.column());
     }
 
-    /** Changes a column; {@code If-Match} takes the board's version (412 when it changed since). */
+    /**
+     * Changes a column; {@code If-Match} takes the board's version (412 when it changed since), and the
+     * {@code ETag} answered is the board's new version.
+     */
     @PatchMapping("/{id}/columns/{columnId}")
-    BoardColumn updateColumn(
+    ResponseEntity<BoardColumn> updateColumn(
             @PathVariable long id,
             @PathVariable long columnId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -147,11 +159,12 @@ class BoardController {
         if (!merged.has("wip_limit") && current.wipLimit() != null) {
             merged.put("wip_limit", current.wipLimit());
         }
-        return boards.updateColumn(
+        Boards.ColumnChange changed = boards.updateColumn(
                 id,
                 columnId,
                 Versions.expected(ifMatch),
                 bodies.patch(merged, UpdateColumn.class).values());
+        return ResponseEntity.ok().eTag(Versions.etag(changed.boardVersion())).body(changed.column());
     }
 
     @DeleteMapping("/{id}/columns/{columnId}")

@@ -28,7 +28,9 @@ public final class BoardRequests {
             String name,
 
             @CodePointLength(max = 10000, message = "must be at most 10000 characters")
-            String description) {}
+            String description,
+
+            @Size(min = 1, max = 50) List<@NotNull @Valid ColumnSpec> columns) {}
 
     /**
      * A column as the client wants it; {@code id} names an existing column in a full replacement. A

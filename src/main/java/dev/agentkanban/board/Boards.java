@@ -159,9 +159,17 @@ public class Boards {
     public Board update(long id, Long expectedVersion, UpdateBoard request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
+        if (request.columns() != null) {
+            requireUniqueNames(request.columns());
+        }
         return tx.write(() -> {
             Board current = load(ws, id, true);
             checkVersion(current, expectedVersion);
+            if (request.columns() != null) {
+                // the columns sent with the board (seed 002's board carries them): as PUT /columns would
+                applyColumns(ws, current, request.columns());
+                columnsChanged(ws, id);
+            }
             repo.update(ws, id, request.name().trim(), request.description());
             Board board = load(ws, id, false);
             outbox.append(EventType.BOARD_UPDATED, id, null, board);
@@ -207,6 +215,15 @@ public class Boards {
         return tx.write(() -> {
             Board board = load(ws, boardId, true);
             checkVersion(board, expectedVersion);
+            applyColumns(ws, board, requested);
+            return columnsChanged(ws, boardId);
+        });
+    }
+
+    /** Makes the locked board's columns exactly {@code requested} (see {@link #replaceColumns}), inside its write. */
+    private void applyColumns(long ws, Board board, List<ColumnSpec> requested) {
+        long boardId = board.id();
+        {
             List<ColumnSpec> specs = matchedByName(board, requested);
             Map<Long, BoardColumn> existing = new HashMap<>();
             board.columns().forEach(c -> existing.put(c.id(), c));
@@ -239,8 +256,7 @@ public class Boards {
                             ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
                 }
             }
-            return columnsChanged(ws, boardId);
-        });
+        }
     }
 
     /** The entries without id that name a column not listed by id, given that column's id. */
@@ -274,7 +290,7 @@ public class Boards {
      * Adds a column (a new version of the board); {@code expectedVersion} (If-Match), when given, is the
      * board's version the caller saw, checked under the board's lock: 412 when it changed since.
      */
-    public BoardColumn addColumn(long boardId, Long expectedVersion, AddColumn request) {
+    public ColumnChange addColumn(long boardId, Long expectedVersion, AddColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -289,16 +305,28 @@ public class Boards {
             }
             long id = repo.insertColumn(
                     ws, boardId, request.name().trim(), at, kindOf(request.kind(), request.name()), request.wipLimit());
-            columnsChanged(ws, boardId);
-            return repo.column(ws, id, false).orElseThrow();
+            return ColumnChange.of(columnsChanged(ws, boardId), id);
         });
+    }
+
+    /** A column as a write left it, and the board's version after the write (the column routes' ETag). */
+    public record ColumnChange(BoardColumn column, long boardVersion) {
+
+        static ColumnChange of(Board board, long columnId) {
+            return new ColumnChange(
+                    board.columns().stream()
+                            .filter(c -> c.id() == columnId)
+                            .findFirst()
+                            .orElseThrow(),
+                    board.version());
+        }
     }
 
     /**
      * Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its
      * place; {@code expectedVersion} (If-Match) as for {@link #addColumn}.
      */
-    public BoardColumn updateColumn(long boardId, long columnId, Long expectedVersion, UpdateColumn request) {
+    public ColumnChange updateColumn(long boardId, long columnId, Long expectedVersion, UpdateColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -328,8 +356,7 @@ public class Boards {
                     repo.updateColumn(ws, c.id(), c.name(), i, c.kind(), c.wipLimit());
                 }
             }
-            columnsChanged(ws, boardId);
-            return repo.column(ws, columnId, false).orElseThrow();
+            return ColumnChange.of(columnsChanged(ws, boardId), columnId);
         });
     }
 

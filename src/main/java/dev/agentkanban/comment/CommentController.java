@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -57,10 +58,16 @@ class CommentController {
     /**
      * Edits a comment. A comment has no version of its own and its text is not in its task's view (no
      * new task version), so {@code /comments/{id}} routes take no {@code If-Match}: a precondition is
-     * about the task only on routes under {@code /tasks/{id}}.
+     * about the task only on routes under {@code /tasks/{id}}. {@code PUT} does the same (seed 002 edited
+     * a comment with {@code PUT /api/comments/{id}}): its body is the whole comment anyway.
      */
     @PatchMapping("/comments/{id}")
     Comment edit(@PathVariable long id, @Valid @RequestBody WriteComment request) {
+        return comments.edit(id, request.body());
+    }
+
+    @PutMapping("/comments/{id}")
+    Comment replace(@PathVariable long id, @Valid @RequestBody WriteComment request) {
         return comments.edit(id, request.body());
     }
 

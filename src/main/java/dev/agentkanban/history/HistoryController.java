@@ -25,7 +25,7 @@ class HistoryController {
         this.history = history;
     }
 
-    @GetMapping("/tasks/{taskId}/history")
+    @GetMapping({"/tasks/{taskId}/history", "/history/tasks/{taskId}/history", "/history/tickets/{taskId}/history"})
     Page<HistoryEntry> taskHistory(
             @PathVariable long taskId,
             @RequestParam(required = false) Integer limit,
@@ -33,12 +33,16 @@ class HistoryController {
         return history.taskHistory(taskId, PageRequest.of(limit, offset));
     }
 
-    @GetMapping("/tasks/{taskId}/transitions")
+    @GetMapping({
+        "/tasks/{taskId}/transitions",
+        "/history/tasks/{taskId}/transitions",
+        "/history/tickets/{taskId}/transitions"
+    })
     TaskTransitions transitions(@PathVariable long taskId) {
         return history.transitions(taskId);
     }
 
-    @GetMapping("/boards/{boardId}/activity")
+    @GetMapping({"/boards/{boardId}/activity", "/history/boards/{boardId}/activity"})
     BoardActivity boardActivity(
             @PathVariable long boardId,
             @RequestParam(required = false) String since,

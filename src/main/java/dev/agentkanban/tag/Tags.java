@@ -238,12 +238,21 @@ public class Tags {
      * Invalid names are a 422 on field {@code tags}.
      */
     public List<Tag> setByNames(TaskRef task, List<String> names) {
+        return changeByNames(task, names).after();
+    }
+
+    /** As {@link #setByNames}, answering whether the task's tag set changed. */
+    public boolean replaceByNames(TaskRef task, List<String> names) {
+        return changeByNames(task, names).changed();
+    }
+
+    private Change changeByNames(TaskRef task, List<String> names) {
         Transactions.requireActive("setByNames must run inside the caller's write transaction");
         long ws = ws();
         List<Tag> wanted = names("tags", names == null ? List.of() : names).stream()
                 .map(n -> repo.findOrCreate(ws, n))
                 .toList();
-        return setExactly(ws, task, wanted).after();
+        return setExactly(ws, task, wanted);
     }
 
     // ---- restoring tags as they were elsewhere (imports); inside the import's write transaction ----

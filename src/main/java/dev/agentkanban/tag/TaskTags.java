@@ -31,7 +31,7 @@ class TaskTags implements TaskTagging {
     }
 
     @Override
-    public void setByNames(TaskRef task, List<String> names) {
-        tags.setByNames(task, names);
+    public boolean setByNames(TaskRef task, List<String> names) {
+        return tags.replaceByNames(task, names);
     }
 }

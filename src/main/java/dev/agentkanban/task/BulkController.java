@@ -1,5 +1,6 @@
 package dev.agentkanban.task;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.agentkanban.task.BulkTasks.BulkResult;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -12,23 +13,32 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Bulk operations over REST (seed 002); {@link BulkTasks} does the work. */
+/**
+ * Bulk operations over REST (seed 002); {@link BulkTasks} does the work. Seed 002's paths
+ * ({@code /bulk/tickets/...}) and its {@code ticket_ids} are accepted too.
+ */
 @RestController
-@RequestMapping("/api/v1/bulk/tasks")
+@RequestMapping({"/api/v1/bulk/tasks", "/api/v1/bulk/tickets"})
 class BulkController {
 
     record BulkMove(
-            @NotEmpty @Size(max = 500) List<@NotNull Long> taskIds,
+            @JsonAlias("ticket_ids") @NotEmpty @Size(max = 500)
+            List<@NotNull Long> taskIds,
+
             Long columnId,
             @Size(max = 100) String column,
             @Min(0) Integer position) {}
 
     record BulkPriority(
-            @NotEmpty @Size(max = 500) List<@NotNull Long> taskIds,
+            @JsonAlias("ticket_ids") @NotEmpty @Size(max = 500)
+            List<@NotNull Long> taskIds,
+
             @NotNull Priority priority) {}
 
     record BulkAssign(
-            @NotEmpty @Size(max = 500) List<@NotNull Long> taskIds,
+            @JsonAlias("ticket_ids") @NotEmpty @Size(max = 500)
+            List<@NotNull Long> taskIds,
+
             @Size(max = 200) String assignee) {}
 
     private final BulkTasks bulk;

@@ -307,7 +307,7 @@ class TaskController {
     }
 
     /** The board state: columns in order, each with its task count and first tasks. */
-    @GetMapping("/boards/{id}/tasks")
+    @GetMapping({"/boards/{id}/tasks", "/boards/{id}/tickets"})
     BoardState boardState(
             @PathVariable long id,
             @RequestParam(name = "per_column", required = false) Integer perColumn,

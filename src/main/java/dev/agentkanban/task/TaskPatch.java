@@ -4,6 +4,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.task.TaskRequests.UpdateTask;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +12,8 @@ import java.util.Map;
  * {@link Change} to a value (which may be {@code null}: cleared). The status and the column change only
  * when given. The wire's field names are mapped to fields here, once ({@link #of}). {@code fields}
  * are custom field values by the field's name (null: none sent); a PATCH changes the fields it names
- * (null clears one), a PUT ({@code replacesFields}) keeps only those it sends.
+ * (null clears one), a PUT ({@code replacesFields}) keeps only those it sends. {@code tags} are the
+ * names the task's tags become (null: not sent, the tags stay), for PATCH and PUT alike.
  */
 public record TaskPatch(
         Change<String> title,
@@ -30,7 +32,8 @@ public record TaskPatch(
         Long columnId,
         String column,
         Map<String, Object> fields,
-        boolean replacesFields) {
+        boolean replacesFields,
+        List<String> tags) {
 
     /** A field's new value; {@code null} inside clears the field. */
     public record Change<T>(T value) {
@@ -72,7 +75,8 @@ public record TaskPatch(
                 v.columnId(),
                 v.column(),
                 v.fields(),
-                false);
+                false,
+                tagsOf(sent));
     }
 
     /**
@@ -102,14 +106,15 @@ public record TaskPatch(
                 v.columnId(),
                 v.column(),
                 v.fields() == null ? Map.of() : v.fields(),
-                true);
+                true,
+                tagsOf(sent));
     }
 
     /** A change of the custom field values named (by field name; null clears one). */
     public static TaskPatch customFields(Map<String, Object> fields) {
         return new TaskPatch(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, fields,
-                false);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, fields, false,
+                null);
     }
 
     /** A change of the priority alone. */
@@ -144,13 +149,14 @@ public record TaskPatch(
                 null,
                 null,
                 null,
-                false);
+                false,
+                null);
     }
 
     private static TaskPatch single(Change<Priority> priority, Change<String> assignee) {
         return new TaskPatch(
                 null, null, null, priority, null, null, null, assignee, null, null, null, null, null, null, null, null,
-                false);
+                false, null);
     }
 
     /** Whether the patch changes custom field values. */
@@ -161,6 +167,12 @@ public record TaskPatch(
     /** Whether the patch names a column to move to. */
     boolean moves() {
         return columnId != null || column != null;
+    }
+
+    /** The tag names sent (null, when sent so, clears them); null when not sent. */
+    private static List<String> tagsOf(Patch<UpdateTask> sent) {
+        List<String> tags = sent.values().tags();
+        return tags == null && sent.has("tags") ? List.of() : tags;
     }
 
     /** Metadata cleared is an empty object: a task always has one. */

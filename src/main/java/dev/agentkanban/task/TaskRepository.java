@@ -283,6 +283,13 @@ class TaskRepository {
                 .optional();
     }
 
+    /** A new version of the task for a change of a part its view shows (the trigger bumps it and updated_at). */
+    void touch(long taskId) {
+        jdbc.sql("update tasks set version = version + 1 where id = :id")
+                .param("id", taskId)
+                .update();
+    }
+
     /** A history row for a change the audit trigger does not track, with the transaction's actor. */
     void recordChange(long taskId, String field, String oldValue, String newValue, String action) {
         jdbc.sql("select record_task_change(t, :field, :old, :new, :action) from tasks t where t.id = :id")

@@ -90,7 +90,8 @@ public final class TaskRequests {
             @Size(max = 2000) String cancelReason,
             Long columnId,
             @JsonAlias("section") @Size(max = 100) String column,
-            @Size(max = 50) Map<String, Object> fields) {}
+            @Size(max = 50) Map<String, Object> fields,
+            @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags) {}
 
     /** Where to put a task: a column (by id or name; default its current one) and a place in it. */
     public record MoveTask(

@@ -21,7 +21,7 @@ public interface TaskTagging {
 
     /**
      * Makes the task's tags exactly {@code names} inside the caller's write transaction (unknown names
-     * are created); invalid names are a 422 on field {@code tags}.
+     * are created); invalid names are a 422 on field {@code tags}. Answers whether the set changed.
      */
-    void setByNames(TaskRef task, List<String> names);
+    boolean setByNames(TaskRef task, List<String> names);
 }

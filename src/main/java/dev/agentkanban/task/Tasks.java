@@ -227,7 +227,16 @@ public class Tasks {
                     relocate(board, t, implied, Placement.END, Task.StatusOnMove.KEEP);
                     event = t.status() == TaskStatus.COMPLETED ? EventType.TASK_COMPLETED : EventType.TASK_MOVED;
                 }
-                return publish(event, save(locked, overrides), extra);
+                TaskView saved = save(locked, overrides);
+                if (patch.tags() != null
+                        && tags.setByNames(new TaskRef(id, t.boardId(), t.workspaceId()), patch.tags())) {
+                    if (saved.version() == t.version()) {
+                        // the row itself did not change: the new tags are this request's one new version
+                        repo.touch(id);
+                    }
+                    return publish(event, id, extra);
+                }
+                return publish(event, saved, extra);
             });
         });
     }

@@ -279,6 +279,32 @@ class BoardApiTest extends ApiTest {
         assertThat(http.post(board + "/columns", obj("name", "Free")).status()).isEqualTo(201);
     }
 
+    @Test
+    void columnResponsesCarryTheBoardsVersionAsETagForTheNextWrite() {
+        long id = http.post("/api/v1/boards", obj("name", "Column ETags")).id();
+        String board = "/api/v1/boards/" + id;
+
+        Response listed = http.get(board + "/columns");
+        assertThat(listed.header("ETag")).hasValue("\"1\"");
+        long first = listed.json().get(0).get("id").asLong();
+        assertThat(http.get(board + "/columns/" + first).header("ETag")).hasValue("\"1\"");
+
+        // each write answers the version the next write sends as If-Match: no GET of the board between
+        Response added = http.post(board + "/columns", obj("name", "Extra"), "If-Match", "\"1\"");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        String afterAdd = added.header("ETag").orElseThrow();
+        Response renamed = http.patch(board + "/columns/" + first, obj("name", "Ideas"), "If-Match", afterAdd);
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        String afterRename = renamed.header("ETag").orElseThrow();
+        assertThat(afterRename).isNotEqualTo(afterAdd);
+        assertThat(http.get(board).header("ETag")).hasValue(afterRename);
+        assertThat(http.get(board + "/columns").header("ETag")).hasValue(afterRename);
+        assertThat(http.patch(board + "/columns/" + first, obj("name", "Stale"), "If-Match", afterAdd)
+                        .status())
+                .isEqualTo(412);
+        assertThat(http.get(board + "/columns/999999").status()).isEqualTo(404);
+    }
+
     /**
      * {@code write} with a version older than the board's as If-Match is a 412 {@code stale-version} that
      * leaves the board (its version and columns) as it was; with the current ETag it answers {@code status}.

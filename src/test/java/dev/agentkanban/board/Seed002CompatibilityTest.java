@@ -101,4 +101,78 @@ class Seed002CompatibilityTest extends ApiTest {
                         .status())
                 .isEqualTo(422);
     }
+
+    @Test
+    void seed002sHistoryBulkAndBoardPathsAnswerAsOurs() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed paths")).id();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Travelled"))
+                .id();
+        http.post("/api/v1/tasks/" + task + "/move", obj("column", "In Progress"));
+
+        for (String kind : List.of("tasks", "tickets")) {
+            Response history = http.get("/api/v1/history/" + kind + "/" + task + "/history");
+            assertThat(history.status()).as(history.body()).isEqualTo(200);
+            assertThat(history.json().get("items"))
+                    .isEqualTo(http.get("/api/v1/tasks/" + task + "/history")
+                            .json()
+                            .get("items"));
+            Response transitions = http.get("/api/v1/history/" + kind + "/" + task + "/transitions");
+            assertThat(transitions.status()).as(transitions.body()).isEqualTo(200);
+            assertThat(transitions.json().get("transitions")).hasSize(2);
+        }
+        Response activity = http.get("/api/v1/history/boards/" + board + "/activity");
+        assertThat(activity.status()).as(activity.body()).isEqualTo(200);
+        assertThat(activity.json().get("items")).isNotEmpty();
+        Response state = http.get("/api/v1/boards/" + board + "/tickets");
+        assertThat(state.status()).as(state.body()).isEqualTo(200);
+        assertThat(state.json()
+                        .get("columns")
+                        .get(2)
+                        .get("tasks")
+                        .get(0)
+                        .get("id")
+                        .asLong())
+                .isEqualTo(task);
+
+        Response bulk = http.post(
+                "/api/v1/bulk/tickets/priority", obj("ticket_ids", List.of(task, 999999L), "priority", "critical"));
+        assertThat(bulk.status()).as(bulk.body()).isEqualTo(200);
+        assertThat(bulk.json().get("successful").asInt()).isEqualTo(1);
+        assertThat(bulk.json().get("failed").asInt()).isEqualTo(1);
+        assertThat(http.get("/api/v1/tasks/" + task).json().get("priority").asString())
+                .isEqualTo("urgent");
+        assertThat(http.get("/api/v1/history/tickets/999999/history").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aBoardUpdatedWithItsColumnsChangesThemInTheSameWrite() {
+        long board = http.post("/api/v1/boards", obj("name", "Updated whole")).id();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Keeps its column", "column", "To Do"))
+                .id();
+
+        Response put = http.put(
+                "/api/v1/boards/" + board,
+                obj("name", "Renamed whole", "columns", List.of("Backlog", "To Do", "Testing", "Done")));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("name").asString()).isEqualTo("Renamed whole");
+        assertThat(put.json().get("columns").findValuesAsString("name"))
+                .containsExactly("Backlog", "To Do", "Testing", "Done");
+        assertThat(put.header("ETag"))
+                .hasValueSatisfying(e ->
+                        assertThat(e).isEqualTo("\"" + put.json().get("version").asLong() + "\""));
+        assertThat(http.get("/api/v1/tasks/" + task).json().get("column").asString())
+                .isEqualTo("To Do");
+
+        Response patch = http.patch("/api/v1/boards/" + board, obj("columns", List.of("Backlog", "To Do", "Done")));
+        assertThat(patch.status()).as(patch.body()).isEqualTo(200);
+        assertThat(patch.json().get("name").asString()).isEqualTo("Renamed whole");
+        assertThat(patch.json().get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "Done");
+
+        // a column that holds a task cannot go: nothing of the update is written
+        Response refused = http.put("/api/v1/boards/" + board, obj("name", "Not this", "columns", List.of("Done")));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        JsonNode after = http.get("/api/v1/boards/" + board).json();
+        assertThat(after.get("name").asString()).isEqualTo("Renamed whole");
+        assertThat(after.get("columns").findValuesAsString("name")).containsExactly("Backlog", "To Do", "Done");
+    }
 }

@@ -178,6 +178,21 @@ class CommentApiTest extends ApiTest {
     }
 
     @Test
+    void aCommentIsEditedWithPutAsWithPatch() {
+        long task = tasks.task("Edit with PUT");
+        long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "draft"))
+                .id();
+
+        Response r = http.put("/api/v1/comments/" + id, obj("text", "final"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(http.get("/api/v1/comments/" + id).json().get("body").asString())
+                .isEqualTo("final");
+        assertThat(lastHistory(task)).isEqualTo("comment_updated|null|" + id + "|tester");
+        assertThat(http.put("/api/v1/comments/" + id, obj("body", "")).status()).isEqualTo(422);
+    }
+
+    @Test
     void deletingACommentRemovesItAndIsAnnounced() {
         long task = tasks.task("Delete");
         long id = http.post("/api/v1/tasks/" + task + "/comments", obj("body", "oops"))

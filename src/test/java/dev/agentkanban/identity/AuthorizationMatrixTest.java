@@ -86,6 +86,7 @@ class AuthorizationMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/tasks/{id}/cancel", obj("reason", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/comments", obj("body", "x")),
             Map.entry("PATCH /api/v1/comments/{id}", obj("body", "x")),
+            Map.entry("PUT /api/v1/comments/{id}", obj("body", "x")),
             Map.entry("POST /api/v1/tasks/{taskId}/tags", obj("name", "bug")),
             Map.entry("PUT /api/v1/tasks/{taskId}/tags", obj("names", List.of("bug"))),
             Map.entry("POST /api/v1/tasks/{taskId}/hints", obj("type", "stale", "message", "x")),

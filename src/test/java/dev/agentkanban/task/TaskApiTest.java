@@ -905,6 +905,52 @@ class TaskApiTest extends ApiTest {
                 .isEqualTo(422);
     }
 
+    @Test
+    void tagsSentWithAnEditReplaceTheTasksTagsInOneNewVersion() {
+        long[] b = fx.board("Edit tags");
+        long id = http.post("/api/v1/tasks", obj("board_id", b[0], "title", "tag me", "tags", List.of("bug")))
+                .id();
+
+        // tags alone: a new version with exactly these tags (unknown ones created), not silently ignored
+        Response tagsOnly = http.patch("/api/v1/tasks/" + id, obj("tags", List.of("feature", "Fresh-One")));
+        assertThat(tagsOnly.status()).as(tagsOnly.body()).isEqualTo(200);
+        assertThat(tagsOnly.json().get("tags").findValuesAsString("name"))
+                .containsExactlyInAnyOrder("feature", "Fresh-One");
+        assertThat(tagsOnly.header("ETag")).hasValue("\"2\"");
+        assertThat(http.get("/api/v1/tasks/" + id + "/tags").json().findValuesAsString("name"))
+                .containsExactlyInAnyOrder("feature", "Fresh-One");
+        assertThat(ids("/api/v1/tasks?tag=feature&board_id=" + b[0])).containsExactly(id);
+
+        // tags with another field: one new version for both
+        Response both =
+                http.patch("/api/v1/tasks/" + id, obj("title", "tagged", "tags", List.of()), "If-Match", "\"2\"");
+        assertThat(both.status()).as(both.body()).isEqualTo(200);
+        assertThat(both.json().get("tags")).isEmpty();
+        assertThat(both.json().get("title").asString()).isEqualTo("tagged");
+        assertThat(both.header("ETag")).hasValue("\"3\"");
+
+        // the same tags again change nothing; PUT replaces them too, and keeps them when it sends none
+        assertThat(http.patch("/api/v1/tasks/" + id, obj("tags", List.of())).header("ETag"))
+                .hasValue("\"3\"");
+        Response put = http.put("/api/v1/tasks/" + id, obj("title", "tagged", "tags", List.of("bug")));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("tags").findValuesAsString("name")).containsExactly("bug");
+        assertThat(http.put("/api/v1/tasks/" + id, obj("title", "kept"))
+                        .json()
+                        .get("tags")
+                        .findValuesAsString("name"))
+                .containsExactly("bug");
+
+        // a bad tag list is a 422 naming tags, and changes nothing
+        Response bad = http.patch("/api/v1/tasks/" + id, obj("title", "not this", "tags", List.of(" ")));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+        assertThat(bad.body()).contains("tags");
+        assertThat(http.get("/api/v1/tasks/" + id).json().get("title").asString())
+                .isEqualTo("kept");
+        assertThat(http.get("/api/v1/tasks/" + id + "/history?limit=100").body())
+                .contains("tags_changed");
+    }
+
     private List<Long> ids(String path) {
         Response r = http.get(path);
         assertThat(r.status()).as(path + " " + r.body()).isEqualTo(200);

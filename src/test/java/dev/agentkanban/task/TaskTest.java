@@ -208,6 +208,7 @@ class TaskTest {
                 null,
                 null,
                 null,
+                null,
                 null);
 
         t.edit(TaskPatch.of(new Patch<>(sent, Set.of("title", "description", "epic"))));
@@ -224,6 +225,7 @@ class TaskTest {
         Task t = loaded(TaskStatus.PENDING, TODO, null);
         UpdateTask sent = new UpdateTask(
                 "Only a title",
+                null,
                 null,
                 null,
                 null,
@@ -260,7 +262,7 @@ class TaskTest {
     @Test
     void aPatchRefusesToClearWhatATaskCannotBeWithout() {
         UpdateTask sent = new UpdateTask(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         for (String field : new String[] {"title", "priority", "occurrence_count", "status"}) {
             assertThatThrownBy(() -> TaskPatch.of(new Patch<>(sent, Set.of(field))))
                     .isInstanceOf(ApiException.class)

@@ -43,7 +43,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
     /** A kind of request with its own budget, in the order they are matched. */
     enum Budget {
         // the bulk writes; reading their record (/api/v1/bulk/operations/...) is an ordinary request
-        BULK("/api/v1/bulk/tasks", "/api/v1/bulk/tasks/**"),
+        BULK("/api/v1/bulk/tasks", "/api/v1/bulk/tasks/**", "/api/v1/bulk/tickets", "/api/v1/bulk/tickets/**"),
         WS_CONNECT("/ws", "/ws/**"),
         // the change feed and a follower's progress: a worker polls it every second, a browser without its
         // socket every few, and neither may use up the budget its own writes (hints, moves) draw on
