@@ -42,8 +42,11 @@ final class BoundDataSource extends DelegatingDataSource {
     private final java.util.concurrent.ConcurrentHashMap<String, String> carrying =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    BoundDataSource(DataSource target) {
+    private final ConnectionWaiters waiters;
+
+    BoundDataSource(DataSource target, ConnectionWaiters waiters) {
         super(target);
+        this.waiters = waiters;
     }
 
     /** Runs {@code work} with every auto-commit statement of this thread carrying {@code binding}. */
@@ -88,12 +91,12 @@ final class BoundDataSource extends DelegatingDataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return wrap(super.getConnection());
+        return wrap(waiters.acquire(super::getConnection));
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return wrap(super.getConnection(username, password));
+        return wrap(waiters.acquire(() -> super.getConnection(username, password)));
     }
 
     private Connection wrap(Connection real) {

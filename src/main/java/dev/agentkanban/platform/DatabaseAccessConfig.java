@@ -19,8 +19,8 @@ class DatabaseAccessConfig {
     record BoundPool(BoundDataSource dataSource) {}
 
     @Bean
-    BoundPool boundPool(DataSource dataSource) {
-        return new BoundPool(new BoundDataSource(dataSource));
+    BoundPool boundPool(DataSource dataSource, DatabaseMonitor monitor) {
+        return new BoundPool(new BoundDataSource(dataSource, monitor.waiters()));
     }
 
     @Bean

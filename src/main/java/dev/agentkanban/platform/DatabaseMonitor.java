@@ -37,6 +37,7 @@ public class DatabaseMonitor implements SmartInitializingSingleton, DisposableBe
     private final HikariDataSource hikari;
     private volatile boolean down;
     private Connection connection; // guarded by this
+    private final ConnectionWaiters waiters = new ConnectionWaiters(this::isDown);
 
     DatabaseMonitor(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -48,6 +49,11 @@ public class DatabaseMonitor implements SmartInitializingSingleton, DisposableBe
 
     /** The pool's numbers right now; all zero until the pool has opened its first connection. */
     public record PoolState(int active, int idle, int total, int max, int waiting) {}
+
+    /** The requests waiting for a pooled connection, released with a 503 when an outage is noticed. */
+    ConnectionWaiters waiters() {
+        return waiters;
+    }
 
     /** True when the last check failed; cheap, for every request. */
     public boolean isDown() {
@@ -80,6 +86,7 @@ public class DatabaseMonitor implements SmartInitializingSingleton, DisposableBe
             if (!down) {
                 log.warn("the database does not answer: {}", e.getMessage());
                 down = true;
+                waiters.releaseAll();
             }
             return new Check(false, (System.nanoTime() - start) / 1_000_000, null);
         }

@@ -16,7 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * During a database outage every API request (and every call of the MCP endpoint, every handshake of
  * the live socket) is answered 503 problem+json at once, before anything waits for a pooled
- * connection. The health endpoints pass: they report the outage themselves.
+ * connection, and a request that passed just before the outage was noticed and waits for a pooled
+ * connection then gets the same 503 ({@link ConnectionWaiters}). The health endpoints pass: they
+ * report the outage themselves.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -42,7 +44,13 @@ class DatabaseOutageFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!monitor.isDown()) {
-            chain.doFilter(request, response);
+            // a request waiting for a pooled connection when an outage is noticed gets its 503 then
+            boolean previous = ConnectionWaiters.servingRequest();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                ConnectionWaiters.requestServed(previous);
+            }
             return;
         }
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);

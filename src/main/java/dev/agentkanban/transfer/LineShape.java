@@ -180,12 +180,17 @@ final class LineShape {
 
     /** A brace followed (after spaces) by a quote or a closing brace: text that was meant as a JSON object. */
     static boolean looksLikeJson(String s) {
+        return jsonStart(s) >= 0;
+    }
+
+    /** Where the first brace that opens what looks like a JSON object is; -1 when there is none. */
+    static int jsonStart(String s) {
         for (int i = s.indexOf('{'); i >= 0; i = s.indexOf('{', i + 1)) {
             if (opensObject(s, i)) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Whether the brace at {@code brace} is followed, after spaces, by a quote or a closing brace. */

@@ -267,7 +267,8 @@ final class TodoMarkdown {
             if (task == null) {
                 warnings.add(new Warning(
                         number,
-                        "unreadable task line; imported as an open task with the raw text as its title",
+                        "unreadable task line; imported unchecked (its column sets the status) with the raw text as"
+                                + " its title",
                         line.strip()));
                 items.add(plain(number, where, false, line.strip(), warnings));
                 continue;
@@ -344,6 +345,8 @@ final class TodoMarkdown {
         String body = s.strip();
         ObjectNode json = null;
         String text = body;
+        // the text an epic is read from: without the JSON, or without what looks like broken JSON
+        String epicText = body;
         int jsonAt = findJson(body);
         if (jsonAt >= 0) {
             boolean[] cleaned = {false};
@@ -356,8 +359,11 @@ final class TodoMarkdown {
                         rest));
             }
             text = body.substring(0, jsonAt).strip();
+            epicText = text;
         } else if (LineShape.looksLikeJson(body)) {
             warnings.add(new Warning(number, "malformed JSON metadata; the raw text is kept as the title", rest));
+            // "Fix login {"created_at": ..." is no epic "Fix login {"created_at"" : the colon is the JSON's
+            epicText = body.substring(0, LineShape.jsonStart(body)).strip();
         }
         if (text.isEmpty()) {
             warnings.add(new Warning(number, "task without text; the raw line is kept as the title", rest));
@@ -369,7 +375,7 @@ final class TodoMarkdown {
         Priority priority =
                 fromJson != null ? fromJson : prefix != null ? prefix : suffix != null ? suffix : Priority.MEDIUM;
         // an explicit "epic": null says there is none, even when the text has a prefix
-        String epic = json != null && json.has("epic") ? f.text(json.get("epic"), "epic", MAX_EPIC) : epicOf(text);
+        String epic = json != null && json.has("epic") ? f.text(json.get("epic"), "epic", MAX_EPIC) : epicOf(epicText);
         Time created = json == null ? null : f.time(json.get("created_at"), "created_at");
         Time completed = json == null ? null : f.time(json.get("completed_at"), "completed_at");
         int occurrences = json == null ? 1 : f.occurrences(json.get("occurrence_count"));

@@ -72,10 +72,15 @@ class TransferController {
     /** A TODO.md file as the request body ({@code text/markdown} or {@code text/plain}, UTF-8 unless a charset is given). */
     @PostMapping(
             path = "/import/todo-md",
-            consumes = {MARKDOWN, "text/x-markdown", MediaType.TEXT_PLAIN_VALUE})
+            consumes = {
+                MARKDOWN,
+                "text/x-markdown",
+                MediaType.TEXT_PLAIN_VALUE,
+                MediaType.APPLICATION_OCTET_STREAM_VALUE
+            })
     TodoReport importTodo(
             @RequestBody byte[] body,
-            @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) MediaType type,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "dry_run", required = false) String dryRunFlag,
             @RequestParam(name = "board_id", required = false) Long boardId,
@@ -151,10 +156,15 @@ class TransferController {
 
     @PostMapping(
             path = "/import/csv",
-            consumes = {"text/csv", "application/csv", MediaType.TEXT_PLAIN_VALUE})
+            consumes = {
+                "text/csv",
+                "application/csv",
+                MediaType.TEXT_PLAIN_VALUE,
+                MediaType.APPLICATION_OCTET_STREAM_VALUE
+            })
     CsvTransfer.CsvReport importCsv(
             @RequestBody byte[] body,
-            @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) MediaType type,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
             @RequestParam(name = "dry_run", required = false) String dryRunFlag,
             @RequestParam(name = "board_id", required = false) Long boardId,
@@ -191,7 +201,9 @@ class TransferController {
     }
 
     /** Restores a workspace document into the request's workspace, which must have no boards (409 otherwise). */
-    @PostMapping(path = "/import/json", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(
+            path = "/import/json",
+            consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<JsonImport.Restored> importJson(
             HttpServletRequest request,
             @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId)
@@ -237,9 +249,36 @@ class TransferController {
             @RequestParam(name = "name", required = false) String name,
             @RequestParam(name = "dry_run", required = false) String dryRunFlag)
             throws IOException {
+        try (InputStream in = file.getInputStream()) {
+            return importTrelloStream(in, progressId, name, dryRunFlag);
+        }
+    }
+
+    /**
+     * A Trello export as a body without a JSON type: {@code application/octet-stream}, or no
+     * {@code Content-Type} at all (which Spring reads as that), as a script posting a file sends it.
+     */
+    @PostMapping(path = "/import/trello", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<TrelloImport.TrelloReport> importTrelloBytes(
+            HttpServletRequest request,
+            @RequestHeader(name = ImportProgress.HEADER, required = false) String progressId,
+            @RequestParam(name = "name", required = false) String name,
+            @RequestParam(name = "dry_run", required = false) String dryRunFlag)
+            throws IOException {
+        try {
+            return importTrelloStream(request.getInputStream(), progressId, name, dryRunFlag);
+        } catch (JacksonIOException e) {
+            // the body broke off or ran over the size limit while it was read: the problem handler tells which
+            throw new HttpMessageNotReadableException(
+                    "could not read the request body", e, new ServletServerHttpRequest(request));
+        }
+    }
+
+    private ResponseEntity<TrelloImport.TrelloReport> importTrelloStream(
+            InputStream in, String progressId, String name, String dryRunFlag) {
         boolean dryRun = dryRun(dryRunFlag);
         JsonNode export;
-        try (InputStream in = file.getInputStream()) {
+        try {
             export = json.readTree(in);
         } catch (StreamReadException e) {
             throw ApiException.badRequest("the file is not valid JSON: " + e.getOriginalMessage());

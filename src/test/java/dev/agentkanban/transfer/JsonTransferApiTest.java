@@ -438,6 +438,19 @@ class JsonTransferApiTest extends ApiTest {
     }
 
     @Test
+    void aDocumentSentWithoutATypeIsRestored() {
+        Http target = emptyWorkspace("json-untyped");
+        Response r = send(
+                target,
+                "POST",
+                "/api/v1/import/json",
+                null,
+                export(owner).toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(target.get("/api/v1/boards").json().get("total").asInt()).isPositive();
+    }
+
+    @Test
     void aWorkspaceWithBoardsIsNotRestoredInto() {
         Map<String, Long> before = snapshot(jdbc);
 

@@ -544,6 +544,45 @@ class TodoImportApiTest extends ApiTest {
                 .isEqualTo(404);
     }
 
+    /**
+     * A script posting a file often names no type ({@code requests.post(url, data=f)}) or a generic one
+     * ({@code application/octet-stream}): the route knows its format, so it reads the body as the file.
+     * They were a 415 with "Content-Type 'null' is not supported".
+     */
+    @Test
+    void aFileSentWithoutATypeOrAsOctetStreamIsRead() {
+        Response untyped = post(http, "/api/v1/import/todo-md?board=Untyped", null, "## To Do\n- [ ] no type\n");
+        assertThat(untyped.status()).as(untyped.body()).isEqualTo(200);
+        assertThat(untyped.json().get("imported").asInt()).isEqualTo(1);
+        Response octets = post(
+                http,
+                "/api/v1/import/todo-md?board=Untyped",
+                "application/octet-stream",
+                "\uFEFF## In Progress\r\n- [ ] as octets \u00fc\r\n");
+        assertThat(octets.status()).as(octets.body()).isEqualTo(200);
+        assertThat(tasks(jdbc, boardId(jdbc, defaultWorkspace, "Untyped")))
+                .extracting(t -> t.get("title"))
+                .containsExactlyInAnyOrder("no type", "as octets \u00fc");
+
+        Response csv = post(http, "/api/v1/import/csv?board=Untyped", null, "title,column\r\nfrom csv,To Do\r\n");
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        assertThat(post(http, "/api/v1/import/csv?board=Untyped", "application/octet-stream", "title\nalso csv\n")
+                        .status())
+                .isEqualTo(200);
+
+        String trello = """
+                {"name": "Untyped Trello", "lists": [{"id": "l1", "name": "Doing", "pos": 1, "closed": false}],
+                 "cards": [{"id": "5f0000000000000000000001", "idList": "l1", "name": "a card", "pos": 1}]}
+                """;
+        Response board = post(http, "/api/v1/import/trello", null, trello);
+        assertThat(board.status()).as(board.body()).isEqualTo(201);
+        assertThat(board.json().get("board").asString()).isEqualTo("Untyped Trello");
+        Response broken = post(http, "/api/v1/import/trello", "application/octet-stream", "{\"lists\": [");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+    }
+
     @Test
     void anUnsupportedBodyTypeIsRefused() {
         assertThat(post(http, "/api/v1/import/todo-md", "application/pdf", "%PDF")

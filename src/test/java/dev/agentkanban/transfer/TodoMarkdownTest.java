@@ -212,6 +212,30 @@ class TodoMarkdownTest {
         assertThat(broken.line()).isEqualTo(25);
     }
 
+    /** The colon of a broken JSON object is not the end of an epic prefix: the epic is read before the JSON. */
+    @Test
+    void malformedJsonGivesNoEpicFromItsOwnColon() {
+        assertThat(item("Broken JSON").epic()).isNull();
+        Document broken = TodoMarkdown.parse("""
+                ## To Do
+                - [ ] Billing: refunds fail {"created_at": "2025-01-02T10:00:00", (id:4)
+                """);
+        assertThat(broken.items()).singleElement().satisfies(i -> {
+            assertThat(i.epic()).isEqualTo("Billing");
+            assertThat(i.title()).isEqualTo("Billing: refunds fail {\"created_at\": \"2025-01-02T10:00:00\",");
+        });
+    }
+
+    /** An unreadable line in Completed lands in a done column, which completes it: the warning does not say "open". */
+    @Test
+    void theWarningOfAnUnreadableLineDoesNotPromiseAnOpenTask() {
+        Document done = TodoMarkdown.parse("## Completed\n- [?] odd box\n");
+        assertThat(done.warnings())
+                .singleElement()
+                .satisfies(w ->
+                        assertThat(w.message()).contains("unreadable task line").doesNotContain("open task"));
+    }
+
     @Test
     void unreadableTaskLinesAreReportedAndKeptAsOpenTasks() {
         Item odd = item("- [?] Unreadable");
