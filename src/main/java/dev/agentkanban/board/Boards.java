@@ -223,38 +223,36 @@ public class Boards {
     /** Makes the locked board's columns exactly {@code requested} (see {@link #replaceColumns}), inside its write. */
     private void applyColumns(long ws, Board board, List<ColumnSpec> requested) {
         long boardId = board.id();
-        {
-            List<ColumnSpec> specs = matchedByName(board, requested);
-            Map<Long, BoardColumn> existing = new HashMap<>();
-            board.columns().forEach(c -> existing.put(c.id(), c));
-            Set<Long> kept = new HashSet<>();
-            for (ColumnSpec spec : specs) {
-                if (spec.id() != null) {
-                    if (!existing.containsKey(spec.id())) {
-                        throw ApiException.invalid(
-                                "columns", "column " + spec.id() + " is not a column of board " + boardId);
-                    }
-                    if (!kept.add(spec.id())) {
-                        throw ApiException.invalid("columns", "column " + spec.id() + " is listed twice");
-                    }
+        List<ColumnSpec> specs = matchedByName(board, requested);
+        Map<Long, BoardColumn> existing = new HashMap<>();
+        board.columns().forEach(c -> existing.put(c.id(), c));
+        Set<Long> kept = new HashSet<>();
+        for (ColumnSpec spec : specs) {
+            if (spec.id() != null) {
+                if (!existing.containsKey(spec.id())) {
+                    throw ApiException.invalid(
+                            "columns", "column " + spec.id() + " is not a column of board " + boardId);
+                }
+                if (!kept.add(spec.id())) {
+                    throw ApiException.invalid("columns", "column " + spec.id() + " is listed twice");
                 }
             }
-            for (BoardColumn c : board.columns()) {
-                if (!kept.contains(c.id())) {
-                    requireEmpty(c);
-                    deleteColumn(ws, boardId, c);
-                }
+        }
+        for (BoardColumn c : board.columns()) {
+            if (!kept.contains(c.id())) {
+                requireEmpty(c);
+                deleteColumn(ws, boardId, c);
             }
-            for (int i = 0; i < specs.size(); i++) {
-                ColumnSpec s = specs.get(i);
-                if (s.id() == null) {
-                    repo.insertColumn(ws, boardId, s.name().trim(), i, kindOf(s.kind(), s.name()), s.wipLimit());
-                } else {
-                    BoardColumn old = existing.get(s.id());
-                    requireKindFits(old, s.kind());
-                    repo.updateColumn(
-                            ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
-                }
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            ColumnSpec s = specs.get(i);
+            if (s.id() == null) {
+                repo.insertColumn(ws, boardId, s.name().trim(), i, kindOf(s.kind(), s.name()), s.wipLimit());
+            } else {
+                BoardColumn old = existing.get(s.id());
+                requireKindFits(old, s.kind());
+                repo.updateColumn(
+                        ws, s.id(), s.name().trim(), i, s.kind() == null ? old.kind() : s.kind(), s.wipLimit());
             }
         }
     }

@@ -213,10 +213,14 @@ class TransferController {
             return ResponseEntity.status(HttpStatus.CREATED)
                     .body(progress.track(progressId, "json", false, "tasks", p -> jsonImport.restore(in, p)));
         } catch (JacksonIOException e) {
-            // the body broke off or ran over the size limit while it was read: the problem handler tells which
-            throw new HttpMessageNotReadableException(
-                    "could not read the request body", e, new ServletServerHttpRequest(request));
+            throw unreadable(request, e);
         }
+    }
+
+    /** The body broke off or ran over the size limit while it was read: the problem handler tells which. */
+    private static HttpMessageNotReadableException unreadable(HttpServletRequest request, JacksonIOException e) {
+        return new HttpMessageNotReadableException(
+                "could not read the request body", e, new ServletServerHttpRequest(request));
     }
 
     @PostMapping(path = "/import/json", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -268,9 +272,7 @@ class TransferController {
         try {
             return importTrelloStream(request.getInputStream(), progressId, name, dryRunFlag);
         } catch (JacksonIOException e) {
-            // the body broke off or ran over the size limit while it was read: the problem handler tells which
-            throw new HttpMessageNotReadableException(
-                    "could not read the request body", e, new ServletServerHttpRequest(request));
+            throw unreadable(request, e);
         }
     }
 
