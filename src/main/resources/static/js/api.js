@@ -55,7 +55,11 @@ export const session = {
   },
   get workspaceId() { return workspaceId; },
   set workspaceId(id) { workspaceId = id; },
-  /** Called once when a request answers 401: the session expired or was revoked. */
+  /**
+   * Called when a request answers 401 (the session expired or was revoked), with the error and the token
+   * the request was sent with: requests sent together each call it, and one sent before a new sign-in
+   * may answer after it.
+   */
   set onUnauthorized(fn) { onUnauthorized = fn; },
 };
 
@@ -95,7 +99,7 @@ export async function api(method, path, { body, form, ifMatch, blob } = {}) {
   }
   const error = new ApiError(res.status, problem || {});
   error.retryAfter = res.headers.get('Retry-After'); // seconds, on 429 and 503
-  if (res.status === 401 && token && !path.endsWith('/auth/login')) onUnauthorized(error);
+  if (res.status === 401 && token && !path.endsWith('/auth/login')) onUnauthorized(error, token);
   throw error;
 }
 

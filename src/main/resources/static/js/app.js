@@ -76,7 +76,10 @@ function watchUse() {
  * The session ended (expired, or ended elsewhere): the sign-in form, keeping the open card's unsaved
  * edits, which come back on the card when the same person signs in again.
  */
-function sessionEnded() {
+function sessionEnded(error, token) {
+  // only the session in use ends, once: not again for its other requests answered 401 (by then its
+  // person and edits are forgotten), nor a new one for a request sent before signing in again
+  if (token !== session.token) return;
   const draft = app.panel?.draft();
   if (draft) app.draft = { ...draft, username: session.user?.username };
   session.clear();

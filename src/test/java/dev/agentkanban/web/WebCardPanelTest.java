@@ -385,7 +385,8 @@ class WebCardPanelTest extends MemberPageTest {
 
     /**
      * A session that ends while a card has unsaved edits (here: signed out elsewhere) asks to sign in
-     * again and then puts the edits back on the card, on the version they were made on.
+     * again and then puts the edits back on the card, on the version they were made on. A request the
+     * page sent with the ended session that answers only after signing in again ends nothing.
      */
     @Test
     void aSessionEndingMidEditKeepsTheCardsEditsOverSigningInAgain() {
@@ -410,6 +411,14 @@ class WebCardPanelTest extends MemberPageTest {
 
             browser.until(d ->
                     "an hour of careful writing".equals(field("description").getAttribute("value")));
+            // a request sent before the new sign-in (its token swapped in and back around the send) answers 401 now
+            assertThat(browser.js(
+                            "const key = 'agent-kanban.token'; const ended = arguments[0]; const fresh = sessionStorage.getItem(key);"
+                                    + " return import('/js/api.js').then((m) => { sessionStorage.setItem(key, ended);"
+                                    + " const sent = m.get('/api/v1/auth/me'); sessionStorage.setItem(key, fresh);"
+                                    + " return sent.then(() => 'signed in', (e) => e.status); })",
+                            token))
+                    .isEqualTo(401L);
             browser.driver()
                     .findElement(By.cssSelector("#card-panel .save-card"))
                     .click();
