@@ -67,6 +67,16 @@ class BoardRepository {
                 .optional();
     }
 
+    /** The ids of the first {@code limit} boards in use (not archived) of the workspace, lowest first. */
+    List<Long> firstIdsInUse(long workspaceId, int limit) {
+        return jdbc.sql(
+                        "select id from boards where workspace_id = :ws and archived_at is null order by id limit :limit")
+                .param("ws", workspaceId)
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+    }
+
     /** The ids of the workspace's boards with this name, ignoring case (archived ones too), lowest first. */
     List<Long> idsNamed(long workspaceId, String name) {
         return jdbc.sql("select id from boards where workspace_id = :ws and lower(name) = lower(:name) order by id")

@@ -92,6 +92,15 @@ public class Boards {
     }
 
     /**
+     * The workspace's board when it has exactly one in use (archived ones aside): where a task created
+     * without {@code board_id} or {@code column_id} goes; empty when it has none or several.
+     */
+    public Optional<Long> onlyBoardId() {
+        List<Long> ids = tx.read(() -> repo.firstIdsInUse(ws(), 2));
+        return ids.size() == 1 ? Optional.of(ids.getFirst()) : Optional.empty();
+    }
+
+    /**
      * The board with this name, ignoring case (names need not be unique; archived boards too): empty when
      * none has it, a 422 naming {@code parameter} when several share it (the caller must give an id).
      */

@@ -62,7 +62,10 @@ class EvidenceController {
         return created(evidences.add(taskId, Versions.expected(ifMatch), request, null));
     }
 
-    /** Evidence as a form upload: the {@code file} part plus the same fields as the JSON form. */
+    /**
+     * Evidence as a form upload: the {@code file} part plus the same fields as the JSON form ({@code lat},
+     * {@code lon}/{@code lng} too).
+     */
     @PostMapping(path = "/tasks/{taskId}/evidence", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Evidence> upload(
             @PathVariable long taskId,
@@ -75,6 +78,9 @@ class EvidenceController {
             @RequestParam(name = "measurement_unit", required = false) String measurementUnit,
             @RequestParam(required = false) String latitude,
             @RequestParam(required = false) String longitude,
+            @RequestParam(required = false) String lat,
+            @RequestParam(required = false) String lon,
+            @RequestParam(required = false) String lng,
             @RequestParam(name = "captured_at", required = false) String capturedAt)
             throws IOException {
         AddEvidence request = new AddEvidence(
@@ -83,8 +89,8 @@ class EvidenceController {
                 url,
                 number("measurement_value", measurementValue),
                 measurementUnit,
-                number("latitude", latitude),
-                number("longitude", longitude),
+                number("latitude", firstGiven(latitude, lat)),
+                number("longitude", firstGiven(longitude, lon, lng)),
                 instant("captured_at", capturedAt));
         // a form without a chosen file still sends an empty, nameless file part
         boolean hasFile = file != null
@@ -154,6 +160,16 @@ class EvidenceController {
             throw ApiException.invalid(
                     field, "must be an ISO-8601 timestamp with an offset, like 2024-05-01T10:00:00Z");
         }
+    }
+
+    /** The first of a field's spellings that was sent (not blank), or null. */
+    private static String firstGiven(String... spellings) {
+        for (String s : spellings) {
+            if (blankToNull(s) != null) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private static String blankToNull(String s) {

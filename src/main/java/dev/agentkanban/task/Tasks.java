@@ -101,10 +101,14 @@ public class Tasks {
             throw ApiException.invalid(
                     "status", "a new task is pending, in_progress or completed; cancel it with its reason afterwards");
         }
+        // seed 003's tasks have no board: without board_id and column_id a workspace's only board is meant
+        Long boardId = request.boardId() == null && request.columnId() == null
+                ? boards.onlyBoardId().orElse(null)
+                : request.boardId();
         Long columnId = request.columnId() == null && request.column() == null && status != null
-                ? columnForNewTask(request.boardId(), status)
+                ? columnForNewTask(boardId, status)
                 : request.columnId();
-        ColumnLock lock = lockTarget(request.boardId(), columnId, request.column(), 0);
+        ColumnLock lock = lockTarget(boardId, columnId, request.column(), 0);
         BoardColumn column = lock.column();
         if (status != null) {
             requireStatusFits(status, column);
@@ -1059,7 +1063,8 @@ public class Tasks {
             throw ApiException.invalid("column_id", "column " + columnId + " is not on board " + boardId);
         }
         if (boardId == null) {
-            throw ApiException.invalid("board_id", "is required (or give column_id)");
+            throw ApiException.invalid(
+                    "board_id", "is required (or give column_id) unless the workspace has exactly one board");
         }
         BoardColumn column = boards.resolveColumn(boards.require(boardId), null, columnName);
         return boards.lockColumnForPlacement(column.id(), selfId).orElseThrow(() -> {

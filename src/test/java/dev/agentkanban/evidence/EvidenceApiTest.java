@@ -145,6 +145,36 @@ class EvidenceApiTest extends ApiTest {
     }
 
     @Test
+    void latAndLonAreTheShortSpellingsOfTheCoordinatesAndAreCheckedTheSame() {
+        long task = tasks.task("Short coordinates");
+        Response json = http.post(path(task), obj("kind", "note", "note", "here", "lat", 24.5, "lon", 46.25));
+        Response lng = http.post(path(task), obj("kind", "note", "note", "there", "lat", -10.0, "lng", 120.0));
+        Response form = upload(
+                task,
+                new Multipart()
+                        .file("file", "leaf.png", "image/png", bytes(100, 3))
+                        .field("kind", "photo")
+                        .field("lat", "1.5")
+                        .field("lon", "2.5"));
+        assertThat(json.status()).as(json.body()).isEqualTo(201);
+        assertThat(json.json().get("latitude").asDouble()).isEqualTo(24.5);
+        assertThat(json.json().get("longitude").asDouble()).isEqualTo(46.25);
+        assertThat(lng.json().get("longitude").asDouble()).isEqualTo(120.0);
+        assertThat(form.status()).as(form.body()).isEqualTo(201);
+        assertThat(form.json().get("latitude").asDouble()).isEqualTo(1.5);
+        assertThat(form.json().get("longitude").asDouble()).isEqualTo(2.5);
+
+        long rows = count("evidence");
+        Response outOfRange = http.post(path(task), obj("kind", "note", "note", "x", "lat", 91, "lon", 0));
+        Response alone = upload(task, new Multipart().field("note", "x").field("lat", "10"));
+        assertThat(outOfRange.status()).isEqualTo(422);
+        assertThat(outOfRange.json().get("errors").get(0).get("field").asString())
+                .isEqualTo("latitude");
+        assertThat(alone.status()).as(alone.body()).isEqualTo(422);
+        assertThat(count("evidence")).isEqualTo(rows);
+    }
+
+    @Test
     void notesLinksAndMeasurementsAreAddedAsJson() {
         long task = tasks.task("Field notes");
         long events = count("outbox_events");

@@ -3,7 +3,9 @@ package dev.agentkanban.task;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,34 @@ class TaskApiTest extends ApiTest {
         assertThat(r.json().get("column_id").asLong()).isEqualTo(b[3]);
         assertThat(r.json().get("priority").asString()).isEqualTo("urgent");
         assertThat(r.json().get("assignee").asString()).isEqualTo("sam");
+    }
+
+    @Test
+    void withoutBoardIdATaskGoesToTheWorkspacesOnlyBoardAndWithSeveralIs422() {
+        // seed 003 creates tasks with no board: a workspace of one board means that board
+        long ws = otherWorkspace("one-board");
+        Http tenant = clientFor("one-board-admin", ws, Role.ADMIN);
+        assertThat(tenant.post("/api/v1/tasks", obj("title", "no board yet"), "X-Tenant-Id", "one-board")
+                        .status())
+                .isEqualTo(422);
+        long board = tenant.post("/api/v1/boards", obj("name", "Only"), "X-Tenant-Id", "one-board")
+                .id();
+        Response r = tenant.post(
+                "/api/v1/tasks", obj("title", "Irrigate field 3", "priority", "high"), "X-Tenant-Id", "one-board");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("board_id").asLong()).isEqualTo(board);
+        assertThat(r.json().get("column").asString()).isEqualTo("Backlog");
+        Response done = tenant.post(
+                "/api/v1/tasks", obj("title", "Done already", "column", "Done"), "X-Tenant-Id", "one-board");
+        assertThat(done.status()).as(done.body()).isEqualTo(201);
+        assertThat(done.json().get("status").asString()).isEqualTo("completed");
+        tenant.post("/api/v1/boards", obj("name", "Second"), "X-Tenant-Id", "one-board");
+        long before = count("tasks");
+        Response ambiguous = tenant.post("/api/v1/tasks", obj("title", "which board?"), "X-Tenant-Id", "one-board");
+        assertThat(ambiguous.status()).isEqualTo(422);
+        assertThat(ambiguous.json().get("errors").get(0).get("field").asString())
+                .isEqualTo("board_id");
+        assertThat(count("tasks")).isEqualTo(before);
     }
 
     @Test
