@@ -189,6 +189,19 @@ class AuthenticationFilter extends OncePerRequestFilter {
         if (named == null) {
             return access.byDefault(caller);
         }
+        Optional<RequestContext> ctx = named(caller, named);
+        String tenant = request.getHeader("X-Tenant-Id");
+        if (tenant != null && !tenant.isBlank() && !tenant.trim().equals(named.trim())) {
+            // both headers, naming two workspaces: served from neither rather than from one picked silently
+            if (named(caller, tenant).get().workspaceId() != ctx.get().workspaceId()) {
+                throw ApiException.badRequest("X-Workspace-Id and X-Tenant-Id name different workspaces; send one");
+            }
+        }
+        return ctx;
+    }
+
+    /** The caller's context in the workspace a header names (id or slug); 404 when it is not theirs. */
+    private Optional<RequestContext> named(Caller caller, String named) {
         Optional<RequestContext> ctx = access.named(caller, named);
         if (ctx.isEmpty()) {
             // SPEC §4: another workspace is 404, as if missing (it tells an outsider nothing about which exist)

@@ -107,6 +107,31 @@ class TenancyTest extends ApiTest {
     }
 
     @Test
+    void bothWorkspaceHeadersNamingDifferentWorkspacesAreRefusedAndNothingIsWritten() {
+        Http both = clientFor("both-headers", defaultWorkspace, Role.ADMIN);
+        jdbc.sql("insert into memberships (workspace_id, user_id, role) select :ws, id, 'admin' from users"
+                        + " where username = 'both-headers'")
+                .param("ws", workspaceB)
+                .update();
+        long boards = count("boards");
+        Response conflicting = both.post(
+                "/api/v1/boards", obj("name", "Where?"), "X-Workspace-Id", "default", "X-Tenant-Id", "team-b");
+        assertThat(conflicting.status()).as(conflicting.body()).isEqualTo(400);
+        assertThat(conflicting.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(count("boards")).isEqualTo(boards);
+        // the same workspace by id and by slug is one workspace
+        Response same =
+                both.get("/api/v1/boards", "X-Workspace-Id", Long.toString(workspaceB), "X-Tenant-Id", "team-b");
+        assertThat(same.status()).as(same.body()).isEqualTo(200);
+        assertThat(same.json().get("items").findValuesAsString("name")).contains("B board");
+        // one of them not the caller's: 404, as alone
+        assertThat(ann.get("/api/v1/boards", "X-Workspace-Id", "default", "X-Tenant-Id", "team-b")
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void rowLevelSecurityHoldsEvenForAQueryThatForgetsItsWorkspaceFilter() {
         RequestContext a = new RequestContext(defaultWorkspace, "ann", Role.ADMIN);
         long all = count("tasks");
