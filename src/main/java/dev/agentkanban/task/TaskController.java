@@ -244,12 +244,19 @@ class TaskController {
         return withEtag(tasks.complete(id, Versions.expected(ifMatch), Overrides.of(force, cascade)));
     }
 
+    /**
+     * The reason comes in the body ({@code {"reason": ...}}) or, as seed 003's service took it, as the
+     * {@code reason} query parameter; without either (an empty body too) it is a 422 on {@code reason}.
+     */
     @PostMapping("/tasks/{id}/cancel")
     ResponseEntity<TaskView> cancel(
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @Valid @RequestBody CancelTask request,
+            @RequestBody(required = false) CancelTask body,
+            @RequestParam(name = "reason", required = false) String reasonParameter,
             @RequestParam(defaultValue = "false") boolean force) {
+        CancelTask request = body != null && body.reason() != null ? body : new CancelTask(reasonParameter);
+        bodies.validate(request);
         return withEtag(tasks.cancel(id, Versions.expected(ifMatch), request.reason(), force));
     }
 

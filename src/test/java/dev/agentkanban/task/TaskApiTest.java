@@ -323,6 +323,23 @@ class TaskApiTest extends ApiTest {
         assertThat(http.post("/api/v1/tasks/" + id + "/start", null).status()).isEqualTo(409);
     }
 
+    @Test
+    void cancelWithoutAReasonIs422AndTheReasonMayComeAsAQueryParameter() {
+        long[] b = fx.board("Cancel reasons");
+        long id = fx.task(b[0], "to drop");
+        Response bare = http.post("/api/v1/tasks/" + id + "/cancel", null);
+        assertThat(bare.status()).as(bare.body()).isEqualTo(422);
+        assertThat(bare.json().get("errors").get(0).get("field").asString()).isEqualTo("reason");
+        assertThat(http.get("/api/v1/tasks/" + id).json().get("status").asString())
+                .isEqualTo("pending");
+        assertThat(http.post("/api/v1/tasks/" + id + "/cancel?reason=%20", null).status())
+                .isEqualTo(422);
+        Response byParameter = http.post("/api/v1/tasks/" + id + "/cancel?reason=superseded", null);
+        assertThat(byParameter.status()).as(byParameter.body()).isEqualTo(200);
+        assertThat(byParameter.json().get("status").asString()).isEqualTo("cancelled");
+        assertThat(byParameter.json().get("cancel_reason").asString()).isEqualTo("superseded");
+    }
+
     /**
      * A lifecycle action that takes the card to another column announces a move, as a move or an edit
      * naming a column does (with the column it left), unless it has a more specific event: a completion
