@@ -313,17 +313,22 @@ class TaskController {
         return withEtag(tasks.release(id, Versions.expected(ifMatch)));
     }
 
-    /** The board state: columns in order, each with its task count and first tasks. */
+    /**
+     * The board state: columns in order, each with its task count and first tasks. {@code limit}, the
+     * name every other list uses, is taken for {@code per_column} (which wins when both are sent), with
+     * the same checks (at least 1, at most 500).
+     */
     @GetMapping({"/boards/{id}/tasks", "/boards/{id}/tickets"})
     BoardState boardState(
             @PathVariable long id,
             @RequestParam(name = "per_column", required = false) Integer perColumn,
+            @RequestParam(required = false) Integer limit,
             @RequestParam(name = "column_id", required = false) Long columnId,
             @RequestParam(required = false) Long offset) {
         if (perColumn != null && perColumn < 1) {
             throw ApiException.invalid("per_column", "must be at least 1");
         }
-        PageRequest page = PageRequest.of(perColumn, offset);
+        PageRequest page = PageRequest.of(perColumn != null ? perColumn : limit, offset);
         return queries.boardState(id, page.limit(), columnId, page.offset());
     }
 

@@ -937,6 +937,28 @@ class TaskApiTest extends ApiTest {
     }
 
     @Test
+    void theBoardStateTakesLimitForPerColumnWithTheChecksOfEveryList() {
+        long[] b = fx.board("State limit");
+        for (int i = 0; i < 3; i++) {
+            fx.task(b[0], "todo " + i);
+        }
+        JsonNode limited = http.get("/api/v1/boards/" + b[0] + "/tasks?limit=2").json();
+        assertThat(limited.get("columns").get(0).get("tasks")).hasSize(2);
+        assertThat(limited.get("columns").get(0).get("has_more").asBoolean()).isTrue();
+        assertThat(http.get("/api/v1/boards/" + b[0] + "/tasks?limit=1&per_column=3")
+                        .json()
+                        .get("columns")
+                        .get(0)
+                        .get("tasks"))
+                .hasSize(3);
+        for (String bad : List.of("0", "-3", "abc")) {
+            Response r = http.get("/api/v1/boards/" + b[0] + "/tasks?limit=" + bad);
+            assertThat(r.status()).as(bad).isEqualTo(422);
+            assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("limit");
+        }
+    }
+
+    @Test
     void aRetriedCreateWithTheSameIdempotencyKeyCreatesOneTask() {
         long[] b = fx.board("Idempotent");
         var body = obj("board_id", b[0], "title", "once");
