@@ -324,6 +324,34 @@ class TaskApiTest extends ApiTest {
     }
 
     @Test
+    void metadataUpTo64KilobytesOfJsonIsStoredWhateverItHolds() {
+        long[] b = fx.board("Metadata size");
+        // 60 KB of JSON in small numbers: about 360 KB as jsonb, which the database's check refused
+        List<Integer> readings = java.util.Collections.nCopies(30_000, 7);
+        Response numbers =
+                http.post("/api/v1/tasks", obj("board_id", b[0], "title", "sensor", "metadata", obj("r", readings)));
+        assertThat(numbers.status()).as(numbers.body()).isEqualTo(201);
+        assertThat(http.get("/api/v1/tasks/" + numbers.id())
+                        .json()
+                        .get("metadata")
+                        .get("r"))
+                .hasSize(30_000);
+        long before = count("tasks");
+        Response over = http.post(
+                "/api/v1/tasks",
+                obj(
+                        "board_id",
+                        b[0],
+                        "title",
+                        "too much",
+                        "metadata",
+                        obj("r", java.util.Collections.nCopies(33_000, 7))));
+        assertThat(over.status()).isEqualTo(422);
+        assertThat(over.json().get("detail").asString()).contains("65536 bytes");
+        assertThat(count("tasks")).isEqualTo(before);
+    }
+
+    @Test
     void cancelWithoutAReasonIs422AndTheReasonMayComeAsAQueryParameter() {
         long[] b = fx.board("Cancel reasons");
         long id = fx.task(b[0], "to drop");
