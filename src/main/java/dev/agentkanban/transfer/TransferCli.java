@@ -116,7 +116,9 @@ public final class TransferCli {
         List<String> spring = new ArrayList<>(List.of(
                 "--logging.level.root=WARN",
                 "--kanban.seed-demo-data=false",
-                "--spring.datasource.hikari.maximum-pool-size=4"));
+                "--spring.datasource.hikari.maximum-pool-size=4",
+                // no background loops in a command (CommandLifecycle)
+                "--kanban.command=" + command.mode()));
         if (command.option("database-url") != null) {
             spring.add("--DATABASE_URL=" + command.option("database-url"));
         }
