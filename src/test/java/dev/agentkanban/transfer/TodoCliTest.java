@@ -238,4 +238,21 @@ class TodoCliTest extends ApiTest {
         // the command ended they were cut off in the middle of a statement and printed stack traces
         assertThat(running).isEmpty();
     }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsSaidInOneLine() {
+        TestDatabase db = TestDatabase.get();
+        String absent = db.jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/rev_c_no_such_database$1");
+        String url = db.username == null ? absent : absent + (absent.contains("?") ? "&" : "?") + "user=" + db.username;
+
+        Run run = capture(s -> TransferCli.run(
+                "export-todo", new String[] {"--database-url", url}, CliRuns.LAUNCHER, s.out(), s.err()));
+
+        assertThat(run.exit()).isEqualTo(1);
+        // the database's own words, not the chain of beans that could not be created
+        assertThat(run.err().strip())
+                .startsWith("error: the application could not start: ")
+                .contains("\"rev_c_no_such_database\" does not exist")
+                .doesNotContain("Error creating bean");
+    }
 }
