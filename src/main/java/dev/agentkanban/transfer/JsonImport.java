@@ -218,7 +218,11 @@ class JsonImport {
         }
 
         Restored read() {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw ApiException.badRequest("the document is empty");
+            }
+            if (first != JsonToken.START_OBJECT) {
                 throw invalid("document", "must be a JSON object");
             }
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {

@@ -460,6 +460,8 @@ class JsonTransferApiTest extends ApiTest {
         assertThat(r.json().get("type").asString()).endsWith("workspace-not-empty");
         // a body that is not a workspace document is refused as such, whatever the workspace holds
         assertThat(restore(owner, "not json").status()).isEqualTo(400);
+        assertThat(restore(owner, "").status()).isEqualTo(400);
+        assertThat(restore(owner, " \n").status()).isEqualTo(400);
         assertThat(restore(owner, "{\"format\": \"agent-kanban/workspace\", \"version\": 1,")
                         .status())
                 .isEqualTo(400);
