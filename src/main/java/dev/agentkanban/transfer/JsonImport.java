@@ -166,11 +166,6 @@ class JsonImport {
         return tx.write(() -> {
             RequestContext ctx = CurrentRequest.get();
             repo.takeImportTurn(ctx.workspaceId());
-            if (repo.boardCount(ctx.workspaceId()) > 0) {
-                throw ApiException.conflict(
-                        "workspace-not-empty",
-                        "a workspace document is restored only into a workspace without boards; this one has boards");
-            }
             JsonParser parser = json.createParser(in);
             try (JsonParser p = parser) {
                 // the history arrives row by row: the flow figures are rebuilt once, set-based, at the end
@@ -207,6 +202,7 @@ class JsonImport {
         private final List<Long> restoredTasks = new ArrayList<>();
         private final List<RestoredBoard> restoredBoards = new ArrayList<>();
         private boolean formatSeen;
+        private boolean emptinessChecked;
         private int columns;
         private int tags;
         private int comments;
@@ -222,7 +218,11 @@ class JsonImport {
         }
 
         Restored read() {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw ApiException.badRequest("the document is empty");
+            }
+            if (first != JsonToken.START_OBJECT) {
                 throw invalid("document", "must be a JSON object");
             }
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -286,12 +286,26 @@ class JsonImport {
                     List.copyOf(restoredBoards));
         }
 
+        /**
+         * Called before the first write and at the end: the document must have said what it is, and only
+         * then is the workspace's state looked at, so that a body that is not JSON or not a workspace
+         * document is a 400/422 whatever the workspace holds, and a 409 means the document itself is one.
+         */
         private void requireFormat() {
             if (!formatSeen) {
                 throw invalid(
                         "format",
                         "not an Agent Kanban workspace document: \"format\": \"" + JsonExport.FORMAT
                                 + "\" must come first");
+            }
+            if (!emptinessChecked) {
+                emptinessChecked = true;
+                if (repo.boardCount(ws) > 0) {
+                    throw ApiException.conflict(
+                            "workspace-not-empty",
+                            "a workspace document is restored only into a workspace without boards; this one has"
+                                    + " boards");
+                }
             }
         }
 

@@ -392,9 +392,20 @@ final class TodoMarkdown {
         Map<String, Object> extra = new LinkedHashMap<>();
         if (json != null) {
             for (Map.Entry<String, JsonNode> e : json.properties()) {
-                if (!KNOWN_KEYS.contains(e.getKey())) {
+                // a status other than "cancelled" (and its reason) is not read: kept, as other keys are
+                boolean read = KNOWN_KEYS.contains(e.getKey())
+                        && (cancelled
+                                || !(e.getKey().equals("status") || e.getKey().equals("cancel_reason")));
+                if (!read) {
                     extra.put(e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
                 }
+            }
+            if (!cancelled && json.hasNonNull("status")) {
+                warnings.add(new Warning(
+                        number,
+                        "status " + json.get("status") + " is not read (only \"cancelled\" is: the checkbox and the"
+                                + " section decide); kept in metadata.todo_extra",
+                        null));
             }
         }
         String[] titled = titled(number, text, rest, warnings);

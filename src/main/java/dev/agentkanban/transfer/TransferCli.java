@@ -116,7 +116,13 @@ public final class TransferCli {
         List<String> spring = new ArrayList<>(List.of(
                 "--logging.level.root=WARN",
                 "--kanban.seed-demo-data=false",
-                "--spring.datasource.hikari.maximum-pool-size=4"));
+                "--spring.datasource.hikari.maximum-pool-size=4",
+                // a start that fails (database unreachable, ...) is said in one line below, not as the
+                // context's and SpringApplication's stack traces (failure analyses are still printed)
+                "--logging.level.org.springframework.boot.SpringApplication=OFF",
+                "--logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=OFF",
+                // no background loops in a command (CommandLifecycle)
+                "--kanban.command=" + command.mode()));
         if (command.option("database-url") != null) {
             spring.add("--DATABASE_URL=" + command.option("database-url"));
         }
@@ -126,11 +132,22 @@ public final class TransferCli {
         try (ConfigurableApplicationContext context = launcher.start(spring.toArray(String[]::new))) {
             return execute(context, command, out, err);
         } catch (Exception e) {
-            err.println("error: the application could not start: " + e.getMessage());
+            err.println("error: the application could not start: " + rootMessage(e));
             return 1;
         } finally {
             System.setOut(stdout);
         }
+    }
+
+    /** The message of the innermost cause that has one (the database's refusal, not the bean chain). */
+    static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.toString() : message.strip();
     }
 
     /** Runs a parsed command in a started application (the tests' entry, without a second start). */

@@ -458,6 +458,21 @@ class JsonTransferApiTest extends ApiTest {
 
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.json().get("type").asString()).endsWith("workspace-not-empty");
+        // a body that is not a workspace document is refused as such, whatever the workspace holds
+        assertThat(restore(owner, "not json").status()).isEqualTo(400);
+        assertThat(restore(owner, "").status()).isEqualTo(400);
+        assertThat(restore(owner, " \n").status()).isEqualTo(400);
+        assertThat(restore(owner, "{\"format\": \"agent-kanban/workspace\", \"version\": 1,")
+                        .status())
+                .isEqualTo(400);
+        assertThat(restore(owner, "[1, 2]").status()).isEqualTo(422);
+        assertThat(restore(owner, "{\"format\": \"something-else\", \"boards\": []}")
+                        .status())
+                .isEqualTo(422);
+        assertThat(restore(owner, "{\"boards\": []}").status()).isEqualTo(422);
+        assertThat(restore(owner, "{\"format\": \"agent-kanban/workspace\", \"version\": 1}")
+                        .status())
+                .isEqualTo(409);
         assertThat(snapshot(jdbc)).isEqualTo(before);
     }
 

@@ -6,15 +6,21 @@ import static dev.agentkanban.transfer.TransferFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.TestDatabase;
 import dev.agentkanban.transfer.CliRuns.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
+import org.springframework.context.LifecycleProcessor;
 
 /** The {@code migrate-todo} and {@code export-todo} commands: backup, dry run, idempotence, all or nothing, exit codes. */
 class TodoCliTest extends ApiTest {
@@ -199,5 +205,54 @@ class TodoCliTest extends ApiTest {
                 s.err()));
         assertThat(missingBeforeStart.exit()).isEqualTo(2);
         assertThat(missingBeforeStart.err().strip()).isEqualTo("error: no such file: " + dir.resolve("absent.csv"));
+    }
+
+    @Test
+    void aCommandRunsWithoutTheServicesBackgroundLoops() {
+        TestDatabase db = TestDatabase.get();
+        String url = db.username == null
+                ? db.jdbcUrl
+                : db.jdbcUrl + (db.jdbcUrl.contains("?") ? "&" : "?") + "user=" + db.username;
+        List<String> running = new ArrayList<>();
+        Run run = capture(s -> TransferCli.run(
+                "export-json",
+                new String[] {
+                    "--database-url", url, "--output", dir.resolve("ws.json").toString()
+                },
+                springArgs -> {
+                    ConfigurableApplicationContext started = CliRuns.LAUNCHER.start(springArgs);
+                    started.getBeansOfType(Lifecycle.class).forEach((name, bean) -> {
+                        if (bean.getClass().getName().startsWith("dev.agentkanban")
+                                && !(bean instanceof LifecycleProcessor)
+                                && bean.isRunning()) {
+                            running.add(name);
+                        }
+                    });
+                    return started;
+                },
+                s.out(),
+                s.err()));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        // the outbox dispatcher, rule engine, webhook and notification followers, ... did not start: when
+        // the command ended they were cut off in the middle of a statement and printed stack traces
+        assertThat(running).isEmpty();
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsSaidInOneLine() {
+        TestDatabase db = TestDatabase.get();
+        String absent = db.jdbcUrl.replaceFirst("/[^/?]*(\\?|$)", "/rev_c_no_such_database$1");
+        String url = db.username == null ? absent : absent + (absent.contains("?") ? "&" : "?") + "user=" + db.username;
+
+        Run run = capture(s -> TransferCli.run(
+                "export-todo", new String[] {"--database-url", url}, CliRuns.LAUNCHER, s.out(), s.err()));
+
+        assertThat(run.exit()).isEqualTo(1);
+        // the database's own words, not the chain of beans that could not be created
+        assertThat(run.err().strip())
+                .startsWith("error: the application could not start: ")
+                .contains("\"rev_c_no_such_database\" does not exist")
+                .doesNotContain("Error creating bean");
     }
 }

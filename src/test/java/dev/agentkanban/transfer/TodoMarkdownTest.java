@@ -393,4 +393,34 @@ class TodoMarkdownTest {
         assertThat(cut.items().getFirst().checklist().getFirst().text()).hasSize(500);
         assertThat(cut.warnings()).extracting(Warning::message).anyMatch(m -> m.contains("shortened"));
     }
+
+    @Test
+    void aStatusOtherThanCancelledIsReportedAndKeptNotDropped() {
+        Document d = TodoMarkdown.parse("## To Do\n- [ ] A {\"status\": \"weird\", \"cancel_reason\": \"why\"}\n");
+
+        Item a = d.items().getFirst();
+        assertThat(a.cancelled()).isFalse();
+        assertThat(a.extra()).containsEntry("status", "weird").containsEntry("cancel_reason", "why");
+        assertThat(d.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(2);
+            assertThat(w.message()).contains("status \"weird\" is not read");
+        });
+        // and the export writes it back, so import → export → import keeps it
+        String line = TodoMarkdown.line(new Line(
+                a.checked(),
+                a.priority(),
+                a.owner(),
+                a.title(),
+                null,
+                null,
+                a.epic(),
+                a.occurrenceCount(),
+                a.assignee(),
+                a.cancelled(),
+                a.cancelReason(),
+                a.extra(),
+                a.originalId(),
+                List.of()));
+        assertThat(line).isEqualTo("- [ ] A {\"status\": \"weird\", \"cancel_reason\": \"why\"}");
+    }
 }
