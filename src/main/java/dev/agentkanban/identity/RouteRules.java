@@ -70,6 +70,7 @@ final class RouteRules {
         self(
                 Scope.READ,
                 "GET /api/v1/auth/me",
+                "GET /api/v1/auth/session",
                 "POST /api/v1/auth/logout",
                 "POST /api/v1/auth/renew",
                 "GET /api/v1/tokens",
@@ -361,6 +362,7 @@ final class RouteRules {
      */
     private static final java.util.Set<String> WITHOUT_REQUIRED_SECOND_FACTOR = java.util.Set.of(
             "GET /api/v1/auth/me",
+            "GET /api/v1/auth/session",
             "POST /api/v1/auth/logout",
             "GET /api/v1/auth/two-factor",
             "POST /api/v1/auth/two-factor/enrolment",

@@ -26,7 +26,7 @@ class BulkController {
             List<@NotNull Long> taskIds,
 
             Long columnId,
-            @Size(max = 100) String column,
+            @JsonAlias("target_column") @Size(max = 100) String column,
             @Min(0) Integer position) {}
 
     record BulkPriority(

@@ -144,6 +144,33 @@ class Seed002CompatibilityTest extends ApiTest {
         assertThat(http.get("/api/v1/history/tickets/999999/history").status()).isEqualTo(404);
     }
 
+    /**
+     * Seed 002's tickets name their column {@code current_column} and its bulk move names the target
+     * {@code target_column}: both were ignored (a create landed in the first column, a move answered 422).
+     */
+    @Test
+    void seed002sColumnFieldNamesPlaceAndMoveTasks() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed columns")).id();
+        Response created =
+                http.post("/api/v1/tasks", obj("board_id", board, "title", "Placed", "current_column", "In Progress"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("column").asString()).isEqualTo("In Progress");
+        long task = created.id();
+
+        Response moved = http.post("/api/v1/tasks/" + task + "/move", obj("target_column", "To Do"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.json().get("column").asString()).isEqualTo("To Do");
+
+        Response bulk = http.post(
+                "/api/v1/bulk/tickets/move", obj("ticket_ids", List.of(task, 999999L), "target_column", "Done"));
+        assertThat(bulk.status()).as(bulk.body()).isEqualTo(200);
+        assertThat(bulk.json().get("successful").asInt()).isEqualTo(1);
+        assertThat(bulk.json().get("failed").asInt()).isEqualTo(1);
+        JsonNode after = http.get("/api/v1/tasks/" + task).json();
+        assertThat(after.get("column").asString()).isEqualTo("Done");
+        assertThat(after.get("status").asString()).isEqualTo("completed");
+    }
+
     @Test
     void aBoardUpdatedWithItsColumnsChangesThemInTheSameWrite() {
         long board = http.post("/api/v1/boards", obj("name", "Updated whole")).id();
