@@ -140,6 +140,8 @@ final class RouteRules {
                 "GET /api/v1/evidence/{id}",
                 "GET /api/v1/evidence/{id}/content",
                 "GET /api/v1/tasks/{taskId}/comments",
+                "GET /api/v1/comments/ticket/{taskId}",
+                "GET /api/v1/comments/task/{taskId}",
                 "GET /api/v1/comments/{id}",
                 "GET /api/v1/export/todo-md",
                 "GET /api/v1/export/csv",
@@ -266,6 +268,7 @@ final class RouteRules {
                 "POST /api/v1/tasks/{taskId}/evidence",
                 "DELETE /api/v1/evidence/{id}",
                 "POST /api/v1/tasks/{taskId}/comments",
+                "POST /api/v1/comments",
                 "PATCH /api/v1/comments/{id}",
                 "PUT /api/v1/comments/{id}",
                 "DELETE /api/v1/comments/{id}");

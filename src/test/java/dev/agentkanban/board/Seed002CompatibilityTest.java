@@ -102,6 +102,46 @@ class Seed002CompatibilityTest extends ApiTest {
                 .isEqualTo(422);
     }
 
+    /**
+     * Seed 002's comment routes: {@code POST /api/comments/} with the ticket in the body and
+     * {@code GET /api/comments/ticket/{id}} answered 404 (no such route).
+     */
+    @Test
+    void seed002sCommentPathsAddAndListATasksComments() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed comments")).id();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Discussed"))
+                .id();
+
+        Response added = http.post("/api/v1/comments", obj("ticket_id", task, "text", "posted the seed way"));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.header("Location")).hasValue("/api/v1/comments/" + added.id());
+        assertThat(added.json().get("body").asString()).isEqualTo("posted the seed way");
+        assertThat(added.json().get("author").asString()).isEqualTo("tester");
+
+        Response listed = http.get("/api/v1/comments/ticket/" + task);
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.json())
+                .isEqualTo(http.get("/api/v1/tasks/" + task + "/comments").json());
+        assertThat(listed.json().get("items").get(0).get("id").asLong()).isEqualTo(added.id());
+
+        long comments =
+                jdbc.sql("select count(*) from comments").query(Long.class).single();
+        for (Object bad : List.of(
+                obj("text", "no task"),
+                obj("ticket_id", task, "text", ""),
+                obj("ticket_id", "abc", "text", "x"),
+                obj("ticket_id", 999999, "text", "x"))) {
+            Response refused = http.post("/api/v1/comments", bad);
+            assertThat(refused.status()).as(refused.body()).isIn(404, 422);
+        }
+        assertThat(http.post("/api/v1/comments", obj("ticket_id", 999999, "text", "x"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(jdbc.sql("select count(*) from comments").query(Long.class).single())
+                .isEqualTo(comments);
+        assertThat(http.get("/api/v1/comments/ticket/999999").status()).isEqualTo(404);
+    }
+
     @Test
     void seed002sHistoryBulkAndBoardPathsAnswerAsOurs() {
         long board = http.post("/api/v1/boards", obj("name", "Seed paths")).id();
