@@ -3,7 +3,9 @@ package dev.agentkanban.board;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -209,6 +211,43 @@ class Seed002CompatibilityTest extends ApiTest {
         JsonNode after = http.get("/api/v1/tasks/" + task).json();
         assertThat(after.get("column").asString()).isEqualTo("Done");
         assertThat(after.get("status").asString()).isEqualTo("completed");
+    }
+
+    /** Seed 002's ticket routes ({@code /api/tickets/...}) answered 404: they are the task routes under that name. */
+    @Test
+    void seed002sTicketRoutesAreTheTaskRoutes() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed tickets")).id();
+        Response created =
+                http.post("/api/v1/tickets", obj("board_id", board, "title", "A ticket", "current_column", "To Do"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long ticket = created.id();
+        assertThat(created.json().get("column").asString()).isEqualTo("To Do");
+
+        Response read = http.get("/api/v1/tickets/" + ticket);
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        assertThat(read.header("ETag")).hasValue("\"1\"");
+        assertThat(http.get("/api/v1/tickets?board_id=" + board)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
+        Response edited = http.put("/api/v1/tickets/" + ticket, obj("title", "A ticket, edited", "priority", "high"));
+        assertThat(edited.status()).as(edited.body()).isEqualTo(200);
+        Response patched = http.patch("/api/v1/tickets/" + ticket, obj("assignee", "ann"), "If-Match", "\"2\"");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        Response moved = http.post("/api/v1/tickets/" + ticket + "/move", obj("target_column", "Done"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        JsonNode task = http.get("/api/v1/tasks/" + ticket).json();
+        assertThat(task.get("title").asString()).isEqualTo("A ticket, edited");
+        assertThat(task.get("assignee").asString()).isEqualTo("ann");
+        assertThat(task.get("status").asString()).isEqualTo("completed");
+
+        assertThat(http.delete("/api/v1/tickets/" + ticket).status()).isEqualTo(204);
+        assertThat(http.get("/api/v1/tickets/" + ticket).status()).isEqualTo(404);
+        Http viewer = clientFor("ticket-viewer", defaultWorkspace, Role.VIEWER);
+        assertThat(viewer.post("/api/v1/tickets", obj("board_id", board, "title", "not mine to add"))
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
