@@ -1,6 +1,7 @@
 package dev.agentkanban.comment;
 
 import dev.agentkanban.comment.CommentRequests.WriteComment;
+import dev.agentkanban.comment.CommentRequests.WriteTaskComment;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Versions;
@@ -31,7 +32,8 @@ class CommentController {
         this.comments = comments;
     }
 
-    @GetMapping("/tasks/{taskId}/comments")
+    /** A task's comments; seed 002 listed them at {@code /comments/ticket/{id}}. */
+    @GetMapping({"/tasks/{taskId}/comments", "/comments/ticket/{taskId}", "/comments/task/{taskId}"})
     Page<Comment> list(
             @PathVariable long taskId,
             @RequestParam(required = false) Integer limit,
@@ -48,6 +50,15 @@ class CommentController {
         Comment comment = comments.add(taskId, Versions.expected(ifMatch), request.body());
         return ResponseEntity.created(URI.create("/api/v1/comments/" + comment.id()))
                 .body(comment);
+    }
+
+    /**
+     * Seed 002's form: {@code POST /api/comments/} with the task in the body; the author is the caller.
+     * Like the other {@code /comments} routes it takes no {@code If-Match}.
+     */
+    @PostMapping("/comments")
+    ResponseEntity<Comment> addToTask(@Valid @RequestBody WriteTaskComment request) {
+        return add(request.taskId(), null, new WriteComment(request.body()));
     }
 
     @GetMapping("/comments/{id}")

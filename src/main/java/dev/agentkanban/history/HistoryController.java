@@ -47,10 +47,16 @@ class HistoryController {
             @PathVariable long boardId,
             @RequestParam(required = false) String since,
             @RequestParam(required = false) String until,
+            @RequestParam(required = false) Integer hours,
+            @RequestParam(required = false) Integer days,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset) {
         return history.boardActivity(
-                boardId, instant("since", since), instant("until", until), PageRequest.of(limit, offset));
+                boardId,
+                instant("since", since),
+                instant("until", until),
+                HistoryQueries.activityWindow(since != null && !since.isBlank(), hours, days),
+                PageRequest.of(limit, offset));
     }
 
     @GetMapping("/history/stats")

@@ -62,13 +62,43 @@ class HistoryQueries {
         });
     }
 
+    static final int MAX_ACTIVITY_HOURS = MAX_STATS_DAYS * 24;
+
+    /**
+     * The window a client names by its length instead of its start ({@code hours} or {@code days}, one
+     * of them and not together with {@code since}); null when it names none.
+     */
+    static Duration activityWindow(boolean sinceGiven, Integer hours, Integer days) {
+        if (hours != null && days != null) {
+            throw ApiException.invalid("hours", "give hours or days, not both");
+        }
+        if ((hours != null || days != null) && sinceGiven) {
+            throw ApiException.invalid(hours != null ? "hours" : "days", "give since or a window length, not both");
+        }
+        if (hours != null) {
+            if (hours < 1 || hours > MAX_ACTIVITY_HOURS) {
+                throw ApiException.invalid("hours", "must be between 1 and " + MAX_ACTIVITY_HOURS);
+            }
+            return Duration.ofHours(hours);
+        }
+        if (days != null) {
+            if (days < 1 || days > MAX_STATS_DAYS) {
+                throw ApiException.invalid("days", "must be between 1 and " + MAX_STATS_DAYS);
+            }
+            return Duration.ofDays(days);
+        }
+        return null;
+    }
+
     /**
      * The board's trail in {@code [since, until)}, newest first. Without {@code until} the window
-     * is open (up to now); without {@code since} it starts {@link #DEFAULT_ACTIVITY_WINDOW} before
-     * {@code until} or now.
+     * is open (up to now); without {@code since} it starts {@code window} (default
+     * {@link #DEFAULT_ACTIVITY_WINDOW}) before {@code until} or now.
      */
-    public BoardActivity boardActivity(long boardId, Instant since, Instant until, PageRequest page) {
-        Instant start = since != null ? since : (until != null ? until : Instant.now()).minus(DEFAULT_ACTIVITY_WINDOW);
+    public BoardActivity boardActivity(long boardId, Instant since, Instant until, Duration window, PageRequest page) {
+        Instant start = since != null
+                ? since
+                : (until != null ? until : Instant.now()).minus(window != null ? window : DEFAULT_ACTIVITY_WINDOW);
         if (until != null && start.isAfter(until)) {
             throw ApiException.invalid("since", "must not be after until");
         }

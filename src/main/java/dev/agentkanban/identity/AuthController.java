@@ -71,7 +71,8 @@ class AuthController {
         return identities.renew(CurrentCaller.get());
     }
 
-    @GetMapping("/me")
+    /** Who the caller is; seed 002's {@code GET .../session} ("get current session") answers the same. */
+    @GetMapping({"/me", "/session"})
     Me me() {
         return identities.me(CurrentCaller.get());
     }

@@ -88,7 +88,11 @@ class AuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.equals("/health") || path.equals("/api/v1/health") || path.startsWith("/api/v1/health/");
+        return path.equals("/health")
+                || path.equals("/api/v1/health")
+                || path.startsWith("/api/v1/health/")
+                || path.equals("/api/health")
+                || path.startsWith("/api/health/");
     }
 
     @Override

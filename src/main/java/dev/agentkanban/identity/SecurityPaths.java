@@ -18,6 +18,10 @@ final class SecurityPaths {
         "/api/v1/health",
         "/api/v1/health/**",
         "/api/v1/status",
+        // seed 002's paths of the same checks
+        "/api/health",
+        "/api/health/**",
+        "/api/status",
         "/api/v1/auth/login",
         "/api/v1/auth/session",
         "/api/v1/auth/sso",

@@ -25,7 +25,10 @@ class HealthController {
 
     /** Paths that answer without a request context and during a database outage. */
     static boolean isHealthPath(String path) {
-        return path.equals("/api/v1/health") || path.startsWith("/api/v1/health/");
+        return path.equals("/api/v1/health")
+                || path.startsWith("/api/v1/health/")
+                || path.equals("/api/health")
+                || path.startsWith("/api/health/");
     }
 
     @GetMapping("/health")
@@ -33,13 +36,14 @@ class HealthController {
         return OK;
     }
 
-    @GetMapping("/api/v1/health/simple")
+    /** Also at seed 002's path for load balancers, {@code /api/health/simple}. */
+    @GetMapping({"/api/v1/health/simple", "/api/health/simple"})
     Map<String, String> simple() {
         return OK;
     }
 
-    /** {@code /healthz} (seed 003): the same report, outside the API prefix. */
-    @GetMapping({"/api/v1/health", "/healthz"})
+    /** {@code /healthz} (seed 003) and {@code /api/health/} (seed 002): the same report. */
+    @GetMapping({"/api/v1/health", "/healthz", "/api/health", "/api/health/"})
     ResponseEntity<Health.HealthReport> health() {
         Health.HealthReport report = health.report();
         boolean unavailable = report.status() == Health.Status.UNAVAILABLE;
@@ -47,7 +51,7 @@ class HealthController {
                 .body(report);
     }
 
-    @GetMapping("/api/v1/status")
+    @GetMapping({"/api/v1/status", "/api/status"})
     Health.ServiceStatus status() {
         return health.status();
     }

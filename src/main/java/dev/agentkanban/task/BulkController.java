@@ -1,13 +1,18 @@
 package dev.agentkanban.task;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.task.BulkTasks.BulkResult;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -26,13 +31,21 @@ class BulkController {
             List<@NotNull Long> taskIds,
 
             Long columnId,
-            @Size(max = 100) String column,
+            @JsonAlias("target_column") @Size(max = 100) String column,
             @Min(0) Integer position) {}
 
+    /**
+     * One priority for all {@code task_ids}, or seed 002's form: {@code updates}, a priority per task
+     * ({@code [{"ticket_id": 1, "priority": "high"}]}). One form or the other, not both.
+     */
     record BulkPriority(
-            @JsonAlias("ticket_ids") @NotEmpty @Size(max = 500)
-            List<@NotNull Long> taskIds,
+            @JsonAlias("ticket_ids") @Size(max = 500) List<@NotNull Long> taskIds,
 
+            Priority priority,
+            @Size(max = 500) List<@NotNull @Valid PriorityUpdate> updates) {}
+
+    record PriorityUpdate(
+            @JsonAlias("ticket_id") @NotNull Long taskId,
             @NotNull Priority priority) {}
 
     record BulkAssign(
@@ -54,7 +67,33 @@ class BulkController {
 
     @PostMapping("/priority")
     BulkResult priority(@Valid @RequestBody BulkPriority request) {
-        return bulk.prioritise(request.taskIds(), request.priority());
+        if (request.updates() != null) {
+            if (request.taskIds() != null || request.priority() != null) {
+                throw ApiException.invalid("updates", "send either updates or task_ids with priority, not both");
+            }
+            if (request.updates().isEmpty()) {
+                throw ApiException.invalid("updates", "must not be empty");
+            }
+            Map<Long, Priority> first = new HashMap<>();
+            List<Long> ids = new ArrayList<>();
+            for (PriorityUpdate u : request.updates()) {
+                first.putIfAbsent(u.taskId(), u.priority());
+                ids.add(u.taskId());
+            }
+            return bulk.prioritise(ids, first::get);
+        }
+        List<FieldError> missing = new ArrayList<>();
+        if (request.taskIds() == null || request.taskIds().isEmpty()) {
+            missing.add(new FieldError("task_ids", "must not be empty"));
+        }
+        if (request.priority() == null) {
+            missing.add(new FieldError("priority", "must not be null"));
+        }
+        if (!missing.isEmpty()) {
+            throw ApiException.invalid(missing);
+        }
+        Priority priority = request.priority();
+        return bulk.prioritise(request.taskIds(), id -> priority);
     }
 
     @PostMapping("/assign")

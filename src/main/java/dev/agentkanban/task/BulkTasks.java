@@ -56,8 +56,9 @@ class BulkTasks {
         return apply("move", taskIds, id -> tasks.move(id, null, move), position != null);
     }
 
-    public BulkResult prioritise(List<Long> taskIds, Priority priority) {
-        return apply("priority", taskIds, id -> tasks.update(id, null, TaskPatch.priority(priority)));
+    /** Gives each task the priority {@code priorityOf} names for it. */
+    public BulkResult prioritise(List<Long> taskIds, LongFunction<Priority> priorityOf) {
+        return apply("priority", taskIds, id -> tasks.update(id, null, TaskPatch.priority(priorityOf.apply(id))));
     }
 
     /** Assigns each task to {@code assignee} (null unassigns). */

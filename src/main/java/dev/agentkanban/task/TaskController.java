@@ -66,7 +66,7 @@ class TaskController {
      * {@code ResponseEntity<byte[]>} of it had: status 200, {@code Content-Type: application/json} and its
      * length.
      */
-    @GetMapping("/tasks")
+    @GetMapping({"/tasks", "/tickets"})
     @ApiResponse(
             responseCode = "200",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskPage.class)))
@@ -147,7 +147,7 @@ class TaskController {
     /** The shape of a page of tasks, for the API documentation of {@link #list}. */
     record TaskPage(List<TaskView> items, long total, int limit, long offset) {}
 
-    @PostMapping("/tasks")
+    @PostMapping({"/tasks", "/tickets"})
     ResponseEntity<TaskView> create(@Valid @RequestBody CreateTask request) {
         TaskView task = tasks.create(request);
         return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id()))
@@ -162,7 +162,7 @@ class TaskController {
     }
 
     /** The task as the statement wrote its JSON (the same JSON as {@link TaskView}'s), with its version as ETag. */
-    @GetMapping("/tasks/{id}")
+    @GetMapping({"/tasks/{id}", "/tickets/{id}"})
     @ApiResponse(
             responseCode = "200",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = TaskView.class)))
@@ -178,7 +178,7 @@ class TaskController {
      * Changes the fields present in the body. {@code If-Match} and a {@code version} field in the body are
      * both the version the client read (412 when the task changed since; both given must agree).
      */
-    @PatchMapping("/tasks/{id}")
+    @PatchMapping({"/tasks/{id}", "/tickets/{id}"})
     ResponseEntity<TaskView> patch(
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -190,7 +190,7 @@ class TaskController {
     }
 
     /** Replaces the editable fields: any left out are cleared (title is required). */
-    @PutMapping("/tasks/{id}")
+    @PutMapping({"/tasks/{id}", "/tickets/{id}"})
     ResponseEntity<TaskView> put(
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -201,7 +201,7 @@ class TaskController {
         return withEtag(tasks.replace(id, Versions.expected(ifMatch, body), replacement, Overrides.of(force, cascade)));
     }
 
-    @DeleteMapping("/tasks/{id}")
+    @DeleteMapping({"/tasks/{id}", "/tickets/{id}"})
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(
             @PathVariable long id,
@@ -210,7 +210,7 @@ class TaskController {
         tasks.delete(id, Versions.expected(ifMatch), Overrides.of(false, cascade));
     }
 
-    @PostMapping("/tasks/{id}/move")
+    @PostMapping({"/tasks/{id}/move", "/tickets/{id}/move"})
     ResponseEntity<TaskView> move(
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,

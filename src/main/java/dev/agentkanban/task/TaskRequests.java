@@ -33,7 +33,9 @@ public final class TaskRequests {
     public record CreateTask(
             Long boardId,
             Long columnId,
-            @JsonAlias("section") @Size(max = 100) String column,
+
+            @JsonAlias({"section", "current_column"}) @Size(max = 100)
+            String column,
 
             @JsonAlias("content")
             @NotBlank
@@ -89,14 +91,20 @@ public final class TaskRequests {
             TaskStatus status,
             @Size(max = 2000) String cancelReason,
             Long columnId,
-            @JsonAlias("section") @Size(max = 100) String column,
+
+            @JsonAlias({"section", "current_column"}) @Size(max = 100)
+            String column,
+
             @Size(max = 50) Map<String, Object> fields,
             @Size(max = 50) List<@NotBlank @Size(max = 50) String> tags) {}
 
     /** Where to put a task: a column (by id or name; default its current one) and a place in it. */
     public record MoveTask(
             Long columnId,
-            @JsonAlias("section") @Size(max = 100) String column,
+
+            @JsonAlias({"section", "current_column", "target_column"}) @Size(max = 100)
+            String column,
+
             @Min(0) Integer position,
             Long beforeId,
             Long afterId) {

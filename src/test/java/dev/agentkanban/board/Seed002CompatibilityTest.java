@@ -3,7 +3,9 @@ package dev.agentkanban.board;
 import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
+import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,46 @@ class Seed002CompatibilityTest extends ApiTest {
                 .isEqualTo(422);
     }
 
+    /**
+     * Seed 002's comment routes: {@code POST /api/comments/} with the ticket in the body and
+     * {@code GET /api/comments/ticket/{id}} answered 404 (no such route).
+     */
+    @Test
+    void seed002sCommentPathsAddAndListATasksComments() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed comments")).id();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "Discussed"))
+                .id();
+
+        Response added = http.post("/api/v1/comments", obj("ticket_id", task, "text", "posted the seed way"));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.header("Location")).hasValue("/api/v1/comments/" + added.id());
+        assertThat(added.json().get("body").asString()).isEqualTo("posted the seed way");
+        assertThat(added.json().get("author").asString()).isEqualTo("tester");
+
+        Response listed = http.get("/api/v1/comments/ticket/" + task);
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.json())
+                .isEqualTo(http.get("/api/v1/tasks/" + task + "/comments").json());
+        assertThat(listed.json().get("items").get(0).get("id").asLong()).isEqualTo(added.id());
+
+        long comments =
+                jdbc.sql("select count(*) from comments").query(Long.class).single();
+        for (Object bad : List.of(
+                obj("text", "no task"),
+                obj("ticket_id", task, "text", ""),
+                obj("ticket_id", "abc", "text", "x"),
+                obj("ticket_id", 999999, "text", "x"))) {
+            Response refused = http.post("/api/v1/comments", bad);
+            assertThat(refused.status()).as(refused.body()).isIn(404, 422);
+        }
+        assertThat(http.post("/api/v1/comments", obj("ticket_id", 999999, "text", "x"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(jdbc.sql("select count(*) from comments").query(Long.class).single())
+                .isEqualTo(comments);
+        assertThat(http.get("/api/v1/comments/ticket/999999").status()).isEqualTo(404);
+    }
+
     @Test
     void seed002sHistoryBulkAndBoardPathsAnswerAsOurs() {
         long board = http.post("/api/v1/boards", obj("name", "Seed paths")).id();
@@ -142,6 +184,70 @@ class Seed002CompatibilityTest extends ApiTest {
         assertThat(http.get("/api/v1/tasks/" + task).json().get("priority").asString())
                 .isEqualTo("urgent");
         assertThat(http.get("/api/v1/history/tickets/999999/history").status()).isEqualTo(404);
+    }
+
+    /**
+     * Seed 002's tickets name their column {@code current_column} and its bulk move names the target
+     * {@code target_column}: both were ignored (a create landed in the first column, a move answered 422).
+     */
+    @Test
+    void seed002sColumnFieldNamesPlaceAndMoveTasks() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed columns")).id();
+        Response created =
+                http.post("/api/v1/tasks", obj("board_id", board, "title", "Placed", "current_column", "In Progress"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("column").asString()).isEqualTo("In Progress");
+        long task = created.id();
+
+        Response moved = http.post("/api/v1/tasks/" + task + "/move", obj("target_column", "To Do"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.json().get("column").asString()).isEqualTo("To Do");
+
+        Response bulk = http.post(
+                "/api/v1/bulk/tickets/move", obj("ticket_ids", List.of(task, 999999L), "target_column", "Done"));
+        assertThat(bulk.status()).as(bulk.body()).isEqualTo(200);
+        assertThat(bulk.json().get("successful").asInt()).isEqualTo(1);
+        assertThat(bulk.json().get("failed").asInt()).isEqualTo(1);
+        JsonNode after = http.get("/api/v1/tasks/" + task).json();
+        assertThat(after.get("column").asString()).isEqualTo("Done");
+        assertThat(after.get("status").asString()).isEqualTo("completed");
+    }
+
+    /** Seed 002's ticket routes ({@code /api/tickets/...}) answered 404: they are the task routes under that name. */
+    @Test
+    void seed002sTicketRoutesAreTheTaskRoutes() {
+        long board = http.post("/api/v1/boards", obj("name", "Seed tickets")).id();
+        Response created =
+                http.post("/api/v1/tickets", obj("board_id", board, "title", "A ticket", "current_column", "To Do"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long ticket = created.id();
+        assertThat(created.json().get("column").asString()).isEqualTo("To Do");
+
+        Response read = http.get("/api/v1/tickets/" + ticket);
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        assertThat(read.header("ETag")).hasValue("\"1\"");
+        assertThat(http.get("/api/v1/tickets?board_id=" + board)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
+        Response edited = http.put("/api/v1/tickets/" + ticket, obj("title", "A ticket, edited", "priority", "high"));
+        assertThat(edited.status()).as(edited.body()).isEqualTo(200);
+        Response patched = http.patch("/api/v1/tickets/" + ticket, obj("assignee", "ann"), "If-Match", "\"2\"");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        Response moved = http.post("/api/v1/tickets/" + ticket + "/move", obj("target_column", "Done"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        JsonNode task = http.get("/api/v1/tasks/" + ticket).json();
+        assertThat(task.get("title").asString()).isEqualTo("A ticket, edited");
+        assertThat(task.get("assignee").asString()).isEqualTo("ann");
+        assertThat(task.get("status").asString()).isEqualTo("completed");
+
+        assertThat(http.delete("/api/v1/tickets/" + ticket).status()).isEqualTo(204);
+        assertThat(http.get("/api/v1/tickets/" + ticket).status()).isEqualTo(404);
+        Http viewer = clientFor("ticket-viewer", defaultWorkspace, Role.VIEWER);
+        assertThat(viewer.post("/api/v1/tickets", obj("board_id", board, "title", "not mine to add"))
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test

@@ -266,6 +266,39 @@ class HistoryApiTest extends ApiTest {
                 .containsExactly(c, a);
     }
 
+    /**
+     * A window named by its length ({@code hours} or {@code days}, as seed 002's clients ask for the last
+     * day's activity) was ignored: {@code ?hours=1} answered the default seven days.
+     */
+    @Test
+    void boardActivityTakesTheWindowAsHoursOrDays() {
+        Board b = board("Lately");
+        long recent = insertTask(b.col(0), "Recent", "tester");
+        long yesterday = insertTask(b.col(0), "Yesterday", "tester");
+        long lastWeek = insertTask(b.col(0), "Last week", "tester");
+        backdate(yesterday, Instant.now().minus(30, ChronoUnit.HOURS));
+        backdate(lastWeek, Instant.now().minus(6, ChronoUnit.DAYS));
+
+        Response hour = http.get("/api/v1/boards/" + b.id + "/activity?hours=1");
+        assertThat(hour.status()).as(hour.body()).isEqualTo(200);
+        assertThat(hour.json().get("items").findValues("task_id").stream().map(JsonNode::asLong))
+                .containsExactly(recent);
+        Response twoDays = http.get("/api/v1/history/boards/" + b.id + "/activity?days=2");
+        assertThat(twoDays.json().get("items").findValues("task_id").stream().map(JsonNode::asLong))
+                .containsExactly(recent, yesterday);
+        Instant since = Instant.parse(twoDays.json().get("since").asString());
+        assertThat(since)
+                .isBetween(
+                        Instant.now().minus(2, ChronoUnit.DAYS).minusSeconds(60),
+                        Instant.now().minus(2, ChronoUnit.DAYS).plusSeconds(60));
+
+        for (String bad :
+                List.of("hours=0", "hours=abc", "days=0", "days=366", "hours=1&days=1", "days=1&since=2024-03-01")) {
+            Response refused = http.get("/api/v1/boards/" + b.id + "/activity?" + bad);
+            assertThat(refused.status()).as(bad + ": " + refused.body()).isEqualTo(422);
+        }
+    }
+
     @Test
     void boardActivityRefusesAnInvertedOrMalformedWindow() {
         Board b = board("Strict");

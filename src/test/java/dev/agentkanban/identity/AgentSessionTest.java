@@ -70,6 +70,23 @@ class AgentSessionTest extends ApiTest {
         assertThat(keptClient.get("/api/v1/auth/me").status()).isEqualTo(200);
     }
 
+    /**
+     * Seed 002's {@code GET .../session} ("get current session") answered 405: the session's holder
+     * now reads who it is there, as at {@code /auth/me}; without a credential it is a 401.
+     */
+    @Test
+    void theCurrentSessionIsReadBackAtTheSessionPath() {
+        Http agent = namedSession("reading-agent");
+        Response current = agent.get("/api/v1/auth/session");
+        assertThat(current.status()).as(current.body()).isEqualTo(200);
+        assertThat(current.json().get("user").get("username").asString()).isEqualTo("reading-agent");
+        assertThat(current.json().get("credential").asString()).isEqualTo("session");
+        assertThat(current.json().get("workspace").get("role").asString()).isEqualTo("agent");
+
+        Response anonymous = http.anonymous().get("/api/v1/auth/session");
+        assertThat(anonymous.status()).as(anonymous.body()).isEqualTo(401);
+    }
+
     private Http namedSession(String name) {
         Response s = http.anonymous().post("/api/v1/auth/session", obj("username", name));
         assertThat(s.status()).as(s.body()).isEqualTo(200);

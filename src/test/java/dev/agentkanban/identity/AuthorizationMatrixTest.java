@@ -80,6 +80,8 @@ class AuthorizationMatrixTest extends ApiTest {
     /** Bodies valid enough that validation does not answer before the authorization check. */
     private static final Map<String, Object> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/tasks/{id}/move", obj("column", "Done")),
+            Map.entry("POST /api/v1/tickets/{id}/move", obj("column", "Done")),
+            Map.entry("PUT /api/v1/tickets/{id}", obj("title", "x")),
             Map.entry("POST /api/v1/boards/{id}/template", obj("name", "from the matrix")),
             Map.entry("POST /api/v1/boards/{id}/fields", obj("name", "from the matrix", "type", "text")),
             Map.entry("POST /api/v1/boards/{id}/views", obj("name", "from the matrix", "filters", Map.of("q", "x"))),
@@ -184,6 +186,7 @@ class AuthorizationMatrixTest extends ApiTest {
         long task = inB.post("/api/v1/tasks", obj("board_id", board, "title", "B's task", "tags", List.of("bug")))
                 .id();
         ids.put("task", task);
+        ids.put("ticket", task); // seed 002's /tickets/{id}
         ids.put(
                 "comment",
                 inB.post("/api/v1/tasks/" + task + "/comments", obj("body", "c"))

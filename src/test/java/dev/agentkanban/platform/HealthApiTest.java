@@ -26,6 +26,30 @@ class HealthApiTest extends ApiTest {
         assertThat(r.json().get("status").asString()).isEqualTo("ok");
     }
 
+    /**
+     * Seed 002's health paths ({@code /api/health/simple} for load balancers, {@code /api/health/},
+     * {@code /api/status}) answered 401: they answer without credentials as ours do, even with a bad one.
+     */
+    @Test
+    void seed002sHealthPathsAnswerWithoutCredentials() {
+        for (String path : new String[] {"/api/health/simple", "/api/health", "/api/health/", "/api/status"}) {
+            Response r = http.anonymous().get(path);
+            assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
+            Response badToken = http.withToken("not-a-token").get(path);
+            assertThat(badToken.status()).as(path + ": " + badToken.body()).isEqualTo(200);
+        }
+        assertThat(http.anonymous()
+                        .get("/api/health/simple")
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("ok");
+        JsonNode report = http.anonymous().get("/api/health/").json();
+        assertThat(report.get("database").get("status").asString()).isEqualTo("up");
+        assertThat(http.anonymous().get("/api/status").json().get("service").asString())
+                .isEqualTo("agent-kanban");
+    }
+
     @org.springframework.beans.factory.annotation.Autowired
     org.springframework.context.ApplicationContext context;
 

@@ -89,6 +89,48 @@ class BulkApiTest extends ApiTest {
         assertThat(fx.get(x).get("epic").asString()).isEqualTo("E");
     }
 
+    /**
+     * Seed 002's bulk priority sends a priority per task ({@code updates: [{ticket_id, priority}]}); it was
+     * refused (422, priority missing). Each item is reported on its own, as in the other form.
+     */
+    @Test
+    void bulkPriorityTakesSeed002sPriorityPerTask() {
+        TaskFixtures fx = new TaskFixtures(http);
+        long[] b = fx.board("Bulk per task");
+        long x = fx.task(b[0], "x");
+        long y = fx.task(b[0], "y");
+        Response r = http.post(
+                "/api/v1/bulk/tickets/priority",
+                obj(
+                        "updates",
+                        List.of(
+                                obj("ticket_id", x, "priority", "high"),
+                                obj("task_id", y, "priority", "critical"),
+                                obj("ticket_id", 999999, "priority", "low"),
+                                obj("ticket_id", x, "priority", "low"))));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode body = r.json();
+        assertThat(body.get("total_requested").asInt()).isEqualTo(4);
+        assertThat(body.get("successful").asInt()).isEqualTo(2);
+        assertThat(body.get("failed").asInt()).isEqualTo(2);
+        assertThat(body.get("results").valueStream().map(i -> i.get("task_id").asLong()))
+                .containsExactly(x, y, 999999L, x);
+        assertThat(fx.get(x).get("priority").asString()).isEqualTo("high");
+        assertThat(fx.get(y).get("priority").asString()).isEqualTo("urgent");
+
+        long events = count("outbox_events");
+        for (Object bad : List.of(
+                obj("updates", List.of()),
+                obj("updates", List.of(obj("ticket_id", x))),
+                obj("updates", List.of(obj("ticket_id", x, "priority", "huge"))),
+                obj("updates", List.of(obj("ticket_id", x, "priority", "low")), "priority", "low"))) {
+            Response refused = http.post("/api/v1/bulk/tasks/priority", bad);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        }
+        assertThat(count("outbox_events")).isEqualTo(events);
+        assertThat(fx.get(x).get("priority").asString()).isEqualTo("high");
+    }
+
     @Test
     void badBulkRequestsAre4xxAndChangeNothing() {
         long events = count("outbox_events");

@@ -63,6 +63,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
             "/api/v1/health",
             "/api/v1/health/**",
             "/api/v1/status",
+            "/api/health",
+            "/api/health/**",
+            "/api/status",
             "/actuator/health",
             "/actuator/health/**");
 
