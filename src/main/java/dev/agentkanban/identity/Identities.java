@@ -10,6 +10,7 @@ import dev.agentkanban.identity.IdentityRecords.Workspace;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.ServiceInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,9 @@ public class Identities {
             PasswordEncoder passwords,
             TransactionTemplate tx,
             Workspaces workspaces,
-            @Value("${kanban.sessions-enabled}") boolean sessionsEnabled,
+            @Value("${kanban.sessions-enabled}") String sessionsEnabled,
+            @Value("${kanban.seed-demo-data}") boolean demoData,
+            @Value("${kanban.environment}") String environment,
             SecurityLog securityLog,
             TwoFactor twoFactor,
             SignInRepository signIns,
@@ -73,7 +76,19 @@ public class Identities {
         this.passwords = passwords;
         this.tx = tx;
         this.workspaces = workspaces;
-        this.sessionsEnabled = sessionsEnabled;
+        this.sessionsEnabled = namedSessions(sessionsEnabled, demoData, environment);
+    }
+
+    /**
+     * Whether named sessions are allowed: {@code SESSIONS_ENABLED} true or false, or {@code auto} (its
+     * default): on, as SPEC §4 has them ("can be disabled"), except in production, where a password-less
+     * session is offered only when asked for (or with demo data).
+     */
+    static boolean namedSessions(String setting, boolean demoData, String environment) {
+        String value = setting.strip();
+        return value.equalsIgnoreCase("auto")
+                ? demoData || !ServiceInfo.production(environment)
+                : Boolean.parseBoolean(value);
     }
 
     private String dummyHash() {
@@ -293,7 +308,7 @@ public class Identities {
                     HttpStatus.NOT_FOUND,
                     "sessions-disabled",
                     "Not found",
-                    "named sessions are disabled on this server (SESSIONS_ENABLED=false)",
+                    "named sessions are disabled on this server (SESSIONS_ENABLED)",
                     null);
         }
         String name = username.trim();

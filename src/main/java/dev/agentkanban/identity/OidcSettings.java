@@ -1,5 +1,6 @@
 package dev.agentkanban.identity;
 
+import dev.agentkanban.platform.ServiceInfo;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -86,7 +87,7 @@ class OidcSettings {
         this.workspace = workspace.trim();
         this.usernameClaim = usernameClaim.trim().isEmpty() ? "preferred_username" : usernameClaim.trim();
         this.providerName = providerName.trim().isEmpty() ? hostOf(this.issuer) : providerName.trim();
-        check("production".equalsIgnoreCase(environment) || "prod".equalsIgnoreCase(environment));
+        check(ServiceInfo.production(environment));
     }
 
     private void check(boolean production) {

@@ -1,6 +1,7 @@
 package dev.agentkanban.identity;
 
 import dev.agentkanban.platform.InvalidSetting;
+import dev.agentkanban.platform.ServiceInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -62,7 +63,7 @@ final class SecretKeys {
      * instances.
      */
     static SecretKey resolve(String configured, String environment, java.util.function.UnaryOperator<String> shared) {
-        boolean production = "production".equalsIgnoreCase(environment) || "prod".equalsIgnoreCase(environment);
+        boolean production = ServiceInfo.production(environment);
         String value = configured == null ? "" : configured.trim();
         String problem = null;
         if (value.isEmpty()) {

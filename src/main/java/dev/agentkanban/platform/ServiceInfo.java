@@ -16,6 +16,11 @@ public class ServiceInfo {
 
     public static final String NAME = "agent-kanban";
 
+    /** Whether {@code ENVIRONMENT} says production ({@code production} or {@code prod}, in any case). */
+    public static boolean production(String environment) {
+        return "production".equalsIgnoreCase(environment) || "prod".equalsIgnoreCase(environment);
+    }
+
     private final String version;
     private final String environment;
     private final Instant startedAt = Instant.now();

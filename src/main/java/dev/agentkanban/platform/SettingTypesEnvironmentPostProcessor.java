@@ -25,6 +25,7 @@ class SettingTypesEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     enum Kind {
         YES_OR_NO("true or false"),
+        YES_NO_OR_AUTO("true, false or auto"),
         WHOLE_NUMBER("a whole number"),
         NUMBER("a number"),
         DURATION("a duration such as PT15M or 15m");
@@ -39,6 +40,9 @@ class SettingTypesEnvironmentPostProcessor implements EnvironmentPostProcessor {
         static Kind of(String defaultValue) {
             if (defaultValue.equals("true") || defaultValue.equals("false")) {
                 return YES_OR_NO;
+            }
+            if (defaultValue.equals("auto")) {
+                return YES_NO_OR_AUTO;
             }
             if (parses(defaultValue, WHOLE_NUMBER)) {
                 return WHOLE_NUMBER;
@@ -62,6 +66,9 @@ class SettingTypesEnvironmentPostProcessor implements EnvironmentPostProcessor {
                     case YES_OR_NO -> {
                         // only these: the conditions that turn features on or off read nothing else as true
                         return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+                    }
+                    case YES_NO_OR_AUTO -> {
+                        return parses(value, YES_OR_NO) || value.equalsIgnoreCase("auto");
                     }
                     case WHOLE_NUMBER -> Long.parseLong(value);
                     case NUMBER -> new BigDecimal(value);
@@ -90,7 +97,7 @@ class SettingTypesEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     /**
      * {@code raw} is a configured value; only a whole {@code ${VARIABLE:default}} names a variable, and
-     * a default that is itself such a placeholder ({@code ${SESSIONS_ENABLED:${SEED_DEMO_DATA:false}}})
+     * a default that is itself such a placeholder ({@code ${A:${B:false}}})
      * gives the kind of its own default.
      */
     private static void check(ConfigurableEnvironment environment, String raw) {

@@ -1,6 +1,7 @@
 package dev.agentkanban.webhook;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ServiceInfo;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,8 +32,7 @@ class WebhookTargets {
     WebhookTargets(
             @Value("${kanban.environment:development}") String environment,
             @Value("${kanban.webhooks.allow-private-targets:false}") boolean allowPrivate) {
-        boolean production = "production".equalsIgnoreCase(environment) || "prod".equalsIgnoreCase(environment);
-        this.guarded = production && !allowPrivate;
+        this.guarded = ServiceInfo.production(environment) && !allowPrivate;
     }
 
     /** The URL as stored (scheme and host in lower case), or a 422 naming {@code field}. */

@@ -8,10 +8,8 @@ import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
-/** Seed 002's named sessions for agents, when a deployment turns them on. */
-@TestPropertySource(properties = "kanban.sessions-enabled=true")
+/** Seed 002's named sessions for agents: on with the default settings outside production. */
 class AgentSessionTest extends ApiTest {
 
     @Test

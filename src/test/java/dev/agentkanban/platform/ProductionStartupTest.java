@@ -57,8 +57,8 @@ class ProductionStartupTest {
         refusedAtStart("TOKEN_TTL_MINUTES=abc")
                 .hasMessage("TOKEN_TTL_MINUTES: 'abc' is not a whole number (the default is 60)");
         refusedAtStart("CLAIM_LEASE=soon").hasMessageStartingWith("CLAIM_LEASE: 'soon' is not a duration");
-        // a default that is itself a variable's (SESSIONS_ENABLED falls back to SEED_DEMO_DATA)
-        refusedAtStart("SESSIONS_ENABLED=1").hasMessageStartingWith("SESSIONS_ENABLED: '1' is not true or false");
+        refusedAtStart("SESSIONS_ENABLED=1")
+                .hasMessage("SESSIONS_ENABLED: '1' is not true, false or auto (the default is auto)");
         refusedAtStart("WORKER_DUPLICATE_SIMILARITY=high")
                 .hasMessageStartingWith("WORKER_DUPLICATE_SIMILARITY: 'high' is not a number");
         refusedAtStart("LOG_FORMAT=xml").hasMessageStartingWith("LOG_FORMAT: 'xml' is not");
