@@ -267,16 +267,6 @@ class IdentityApiTest extends ApiTest {
     }
 
     @Test
-    void namedSessionsAreOffUnlessEnabled() {
-        Response r = http.anonymous().post("/api/v1/auth/session", obj("username", "some-agent"));
-        assertThat(r.status()).isEqualTo(404);
-        assertThat(jdbc.sql("select count(*) from users where username = 'some-agent'")
-                        .query(Long.class)
-                        .single())
-                .isZero();
-    }
-
-    @Test
     void theFirstAdminComesFromTheEnvironmentOnce() {
         assertThat(identities.ensureAdmin("root-admin", "root-admin-password")).isTrue();
         assertThat(identities.ensureAdmin("root-admin", "another-password")).isFalse();
