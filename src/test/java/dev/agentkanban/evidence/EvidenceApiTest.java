@@ -180,7 +180,8 @@ class EvidenceApiTest extends ApiTest {
         long events = count("outbox_events");
 
         Response note = http.post(path(task), obj("note", "  soil is dry  "));
-        Response link = http.post(path(task), obj("kind", "link", "url", "https://example.org/report"));
+        // the kind in any case, as the form upload and a task's priority take it
+        Response link = http.post(path(task), obj("kind", " LINK", "url", "https://example.org/report"));
         Response measurement = http.post(
                 path(task),
                 obj(
@@ -203,6 +204,7 @@ class EvidenceApiTest extends ApiTest {
         assertThat(note.json().get("sha256").isNull()).isTrue();
         assertThat(note.json().get("content_url").isNull()).isTrue();
         assertThat(link.status()).as(link.body()).isEqualTo(201);
+        assertThat(link.json().get("kind").asString()).isEqualTo("link");
         assertThat(link.json().get("url").asString()).isEqualTo("https://example.org/report");
         assertThat(measurement.status()).as(measurement.body()).isEqualTo(201);
         assertThat(measurement.json().get("measurement_value").asDouble()).isEqualTo(6.5);
