@@ -117,7 +117,8 @@ class McpEndpoint {
                 if (ToolCatalog.OWN_INBOX.contains(tool.name()) && context.get(CALLER_KEY) instanceof Caller caller) {
                     // the caller's own inbox: any member may change it, with a credential that may write
                     // (REST: POST /api/v1/notifications/read-all needs the write scope and the viewer role)
-                    if (!caller.scopes().contains("write")) {
+                    // (the admin scope includes write there, so here too)
+                    if (!caller.mayWrite()) {
                         throw Roles.forbidden(
                                 "this needs a credential with the 'write' scope; yours has " + caller.scopes());
                     }

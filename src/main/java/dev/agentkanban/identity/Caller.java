@@ -34,6 +34,11 @@ public record Caller(
         return "user:" + userId;
     }
 
+    /** Whether the credential may write: the {@code write} scope, or {@code admin}, which includes it (as REST's routes take it). */
+    public boolean mayWrite() {
+        return scopes.contains("write") || scopes.contains("admin");
+    }
+
     /** The highest role this credential can exercise, whatever the membership says. */
     Role scopeCap() {
         if (scopes.contains("admin")) {

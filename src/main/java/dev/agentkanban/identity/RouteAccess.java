@@ -63,6 +63,9 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
         }
         RequestContext ctx = CurrentRequest.orNull();
         Role role = ctx == null ? null : ctx.role();
+        if (rule.on() == On.NAMED_WORKSPACE) {
+            checkNamedWorkspace(request, caller, rule);
+        }
         boolean allowed = switch (rule.on()) {
             case NOTHING, SELF, NAMED_WORKSPACE -> true;
             case WORKSPACE -> role != null && role.atLeast(rule.role());
@@ -128,6 +131,27 @@ class RouteAccess implements HandlerInterceptor, WebMvcConfigurer {
                 }
             }
             case NOTHING -> {}
+        }
+    }
+
+    /**
+     * The role in the workspace of a {@code /workspaces/{id}/…} route, before the request's body is read:
+     * a workspace the caller is not a member of is 404 as if missing (SPEC §4), and a role below the
+     * route's is 403, whatever the body says (a viewer's or member's malformed body was a 422 before the
+     * handler's own check). The handler checks again, under its lock where it takes turns.
+     */
+    private void checkNamedWorkspace(HttpServletRequest request, Caller caller, Rule rule) {
+        Long named = namedWorkspace(request);
+        if (named == null) {
+            return; // not a number: the handler refuses it
+        }
+        RequestContext there =
+                access.named(caller, named.toString()).orElseThrow(() -> ApiException.notFound("workspace", named));
+        if (!there.role().atLeast(rule.role())) {
+            throw Roles.forbidden(
+                    rule.role() == Role.ADMIN
+                            ? "only the workspace's admins can do this"
+                            : "this needs the " + rule.role() + " role in the workspace; you have " + there.role());
         }
     }
 

@@ -26,8 +26,7 @@ final class RouteRules {
         boolean grantedBy(Caller caller) {
             return switch (this) {
                 case PUBLIC, READ -> true;
-                case WRITE ->
-                    caller.scopes().contains("write") || caller.scopes().contains("admin");
+                case WRITE -> caller.mayWrite();
                 case ADMIN -> caller.scopes().contains("admin");
             };
         }

@@ -131,7 +131,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
             Optional<Stored> stored = find(ctx, key);
             if (stored.isPresent()) {
                 transactions.rollback(tx);
-                replay(stored.get(), hash, response);
+                // the stored answer is given only once the request has passed its authorization
+                // (IdempotentReplay runs after the route's access check): a read-only token of the same
+                // user, or the user demoted since, gets the refusal, not the first request's answer
+                Stored s = stored.get();
+                forward.setAttribute(IdempotentReplay.ATTRIBUTE, (IdempotentReplay.Answer) r -> replay(s, hash, r));
+                chain.doFilter(forward, response);
                 return;
             }
             insert(ctx, key, hash);

@@ -115,6 +115,20 @@ class McpAccessTest extends ApiTest {
         }
     }
 
+    /**
+     * A token of the admin scope alone may write, as REST's routes take it (POST
+     * /api/v1/notifications/read-all answers it): the tool asked for the literal 'write' scope and
+     * refused it with a 403.
+     */
+    @Test
+    void anAdminScopedTokenMarksItsOwnerNotificationsRead() {
+        try (McpTestClient admin =
+                new McpTestClient(port, tokenFor("mcp-inbox-admin", defaultWorkspace, Role.VIEWER, "admin"))) {
+            assertThat(admin.ok("mark_notifications_read").get("marked").asLong())
+                    .isZero();
+        }
+    }
+
     @Test
     void aReadScopedTokenOfAnAdminCannotWriteEither() {
         try (McpTestClient reader =

@@ -157,4 +157,51 @@ class WorkspaceAdminsTest extends ApiTest {
                 where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()
                 """).query(Long.class).single();
     }
+
+    /**
+     * A workspace's administration refuses a member or viewer with 403 and a non-member with 404 (SPEC
+     * §4) whatever the body: the role was checked in the handler, after the body's validation, so an
+     * empty body answered them 422 ("name: must not be blank"), as if they might send a better one.
+     */
+    @Test
+    void aWorkspacesAdministrationRefusesItsMembersAndHidesItFromOthersBeforeReadingTheBody() {
+        long ws = otherWorkspace("administration");
+        User member = identities.provision("ws-plain-member", "ws-plain-member-password", ws, Role.MEMBER, false);
+        User viewer = identities.provision("ws-plain-viewer", "ws-plain-viewer-password", ws, Role.VIEWER, false);
+        User outsider = identities.provision(
+                "ws-outsider", "ws-outsider-password", otherWorkspace("outside"), Role.ADMIN, false);
+        String base = "/api/v1/workspaces/" + ws;
+        List<String[]> routes = List.of(
+                new String[] {"PATCH", base},
+                new String[] {"POST", base + "/members"},
+                new String[] {"PUT", base + "/members/" + viewer.id()},
+                new String[] {"PATCH", base + "/members/" + viewer.id()},
+                new String[] {"PUT", base + "/two-factor"},
+                new String[] {"POST", base + "/invitation-links"});
+        for (String[] route : routes) {
+            for (User who : List.of(member, viewer, outsider)) {
+                Http as = http.withToken(identities.issueToken(who.id(), "tests", List.of("read", "write", "admin")));
+                Response r = as.send(route[0], route[1], java.util.Map.of());
+                assertThat(r.status())
+                        .as("%s %s by %s with an empty body", route[0], route[1], who.username())
+                        .isEqualTo(who == outsider ? 404 : 403);
+            }
+        }
+        assertThat(jdbc.sql("select name from workspaces where id = :ws")
+                        .param("ws", ws)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("administration");
+        assertThat(jdbc.sql("select role from memberships where workspace_id = :ws and user_id = :u")
+                        .param("ws", ws)
+                        .param("u", viewer.id())
+                        .query(String.class)
+                        .single())
+                .isEqualTo("viewer");
+        assertThat(jdbc.sql("select count(*) from workspace_invitations where workspace_id = :ws")
+                        .param("ws", ws)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
 }

@@ -371,6 +371,28 @@ class IdempotencyTest extends ApiTest {
                 .build());
     }
 
+    /**
+     * A retry is authorized like any request before it gets the stored answer: the same user's read-only
+     * token sending the request and key of their session's write was handed the 201 (a write route
+     * answering a read-only credential with a success) instead of the 403 it gets without the key.
+     */
+    @Test
+    void aReadOnlyTokenOfTheSameUserIsRefusedNotHandedTheStoredAnswer() {
+        String name = "Replayed to a reader " + UUID.randomUUID();
+        Response created = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "reader-retry");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Http reader = http.withToken(identities.issueToken(admin.id(), "reader", List.of("read")));
+
+        Response refused = reader.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "reader-retry");
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.header("Idempotent-Replayed")).isEmpty();
+        assertThat(boardsNamed(name)).isEqualTo(1);
+        Response replay = http.post("/api/v1/boards", obj("name", name), "Idempotency-Key", "reader-retry");
+        assertThat(replay.header("Idempotent-Replayed")).hasValue("true");
+        assertThat(replay.body()).isEqualTo(created.body());
+    }
+
     private long boardsNamed(String name) {
         return jdbc.sql("select count(*) from boards where name = :n")
                 .param("n", name)
