@@ -1,6 +1,7 @@
 package dev.agentkanban.board;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.agentkanban.platform.ApiException;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,6 +19,15 @@ public record Board(
 
     Board withColumns(List<BoardColumn> cols) {
         return new Board(id, workspaceId, name, description, version, createdBy, createdAt, updatedAt, cols);
+    }
+
+    /** The column of this board with this id; 404 when it is not on this board. */
+    @JsonIgnore
+    public BoardColumn column(long columnId) {
+        return columns.stream()
+                .filter(c -> c.id() == columnId)
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("column", columnId));
     }
 
     @JsonIgnore

@@ -122,11 +122,7 @@ class BoardController {
     @GetMapping("/{id}/columns/{columnId}")
     ResponseEntity<BoardColumn> column(@PathVariable long id, @PathVariable long columnId) {
         Board board = boards.get(id);
-        BoardColumn column = board.columns().stream()
-                .filter(c -> c.id() == columnId)
-                .findFirst()
-                .orElseThrow(() -> dev.agentkanban.platform.ApiException.notFound("column", columnId));
-        return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(column);
+        return ResponseEntity.ok().eTag(Versions.etag(board.version())).body(board.column(columnId));
     }
 
     /** Adds a column; {@code If-Match} takes the board's version (412 when it changed since). */

@@ -205,10 +205,7 @@ public class Boards {
 
     /** One column of the board as its column list shows it; 404 when the column is not on this board. */
     public BoardColumn column(long boardId, long columnId) {
-        return columns(boardId).stream()
-                .filter(c -> c.id() == columnId)
-                .findFirst()
-                .orElseThrow(() -> ApiException.notFound("column", columnId));
+        return get(boardId).column(columnId);
     }
 
     /**
@@ -320,12 +317,7 @@ public class Boards {
     public record ColumnChange(BoardColumn column, long boardVersion) {
 
         static ColumnChange of(Board board, long columnId) {
-            return new ColumnChange(
-                    board.columns().stream()
-                            .filter(c -> c.id() == columnId)
-                            .findFirst()
-                            .orElseThrow(),
-                    board.version());
+            return new ColumnChange(board.column(columnId), board.version());
         }
     }
 
