@@ -11,13 +11,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -72,13 +71,10 @@ class CommentController {
      * about the task only on routes under {@code /tasks/{id}}. {@code PUT} does the same (seed 002 edited
      * a comment with {@code PUT /api/comments/{id}}): its body is the whole comment anyway.
      */
-    @PatchMapping("/comments/{id}")
+    @RequestMapping(
+            path = "/comments/{id}",
+            method = {RequestMethod.PATCH, RequestMethod.PUT})
     Comment edit(@PathVariable long id, @Valid @RequestBody WriteComment request) {
-        return comments.edit(id, request.body());
-    }
-
-    @PutMapping("/comments/{id}")
-    Comment replace(@PathVariable long id, @Valid @RequestBody WriteComment request) {
         return comments.edit(id, request.body());
     }
 
