@@ -2,6 +2,7 @@ package dev.agentkanban.task;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.agentkanban.platform.WireEnums;
 
 /**
  * Task priority, in rising order: the declaration order is the one rule for "more urgent" (the SQL
@@ -25,16 +26,7 @@ public enum Priority {
         if (s == null) {
             return null;
         }
-        String v = s.trim().toLowerCase();
-        if (v.equals("critical")) {
-            return URGENT;
-        }
-        for (Priority p : values()) {
-            if (p.toString().equals(v)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("must be one of " + wireNames());
+        return s.trim().equalsIgnoreCase("critical") ? URGENT : WireEnums.named(Priority.class, s);
     }
 
     /** The wire names from least to most urgent. */
