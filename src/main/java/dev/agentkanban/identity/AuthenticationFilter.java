@@ -1,6 +1,7 @@
 package dev.agentkanban.identity;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.HealthPaths;
 import dev.agentkanban.platform.Problems;
 import dev.agentkanban.platform.RateLimited;
 import jakarta.servlet.FilterChain;
@@ -88,11 +89,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.equals("/health")
-                || path.equals("/api/v1/health")
-                || path.startsWith("/api/v1/health/")
-                || path.equals("/api/health")
-                || path.startsWith("/api/health/");
+        return path.equals("/health") || HealthPaths.isHealthPath(path);
     }
 
     @Override

@@ -37,7 +37,7 @@ class DatabaseOutageFilter extends OncePerRequestFilter {
         String path = request.getRequestURI();
         // the MCP endpoint and the live socket's handshake authenticate against the database too
         return !(path.startsWith("/api/") || path.equals("/mcp") || path.equals("/ws") || path.startsWith("/ws/"))
-                || HealthController.isHealthPath(path);
+                || HealthPaths.isHealthPath(path);
     }
 
     @Override

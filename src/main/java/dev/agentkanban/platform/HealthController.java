@@ -23,14 +23,6 @@ class HealthController {
         this.health = health;
     }
 
-    /** Paths that answer without a request context and during a database outage. */
-    static boolean isHealthPath(String path) {
-        return path.equals("/api/v1/health")
-                || path.startsWith("/api/v1/health/")
-                || path.equals("/api/health")
-                || path.startsWith("/api/health/");
-    }
-
     @GetMapping("/health")
     Map<String, String> liveness() {
         return OK;
