@@ -5,7 +5,6 @@ import dev.agentkanban.events.ChangeStream;
 import dev.agentkanban.platform.DatabaseMonitor;
 import dev.agentkanban.platform.LiveConnections;
 import dev.agentkanban.platform.WorkerLag;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,6 +17,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
 
 /** Wires the request log, the caller's log context, slow SQL, the service metrics and the database probe. */
 @Configuration
@@ -80,11 +80,13 @@ class ObservabilityConfig {
                 if (thresholdMs <= 0 || !"dataSource".equals(beanName) || !(bean instanceof HikariDataSource pool)) {
                     return bean;
                 }
-                // the global registry: the application's registry may not exist yet when the pool does
-                Counter slow = Counter.builder("kanban.sql.slow")
-                        .description("statements slower than SLOW_SQL_MS")
-                        .register(Metrics.globalRegistry);
-                return new SlowSqlLog(pool, thresholdMs, slow);
+                // the global registry, at the first slow statement: the application's registry may not exist
+                // yet when the pool does, and a meter registered with the global one before it is added makes
+                // Micrometer warn at every start
+                return new SlowSqlLog(
+                        pool,
+                        thresholdMs,
+                        SingletonSupplier.of(() -> SlowSqlLog.counter().register(Metrics.globalRegistry)));
             }
         };
     }

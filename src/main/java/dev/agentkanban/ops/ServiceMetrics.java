@@ -50,6 +50,7 @@ final class ServiceMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        SlowSqlLog.counter().register(registry);
         Gauge.builder("kanban.websocket.connections", this, m -> {
                     LiveConnections c = m.live.getIfAvailable();
                     return c == null ? 0 : c.count();

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -38,9 +39,17 @@ final class SlowSqlLog extends DelegatingDataSource implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final long thresholdMs;
-    private final Counter slow;
+    private final Supplier<Counter> slow;
 
-    SlowSqlLog(HikariDataSource pool, long thresholdMs, Counter slow) {
+    /**
+     * The count of slow statements, {@code kanban.sql.slow}: {@link ServiceMetrics} registers it with the
+     * application's registry (so it shows at zero), this log with the global one at its first slow statement.
+     */
+    static Counter.Builder counter() {
+        return Counter.builder("kanban.sql.slow").description("statements slower than SLOW_SQL_MS");
+    }
+
+    SlowSqlLog(HikariDataSource pool, long thresholdMs, Supplier<Counter> slow) {
         super(pool);
         this.pool = pool;
         this.thresholdMs = thresholdMs;
@@ -311,7 +320,7 @@ final class SlowSqlLog extends DelegatingDataSource implements AutoCloseable {
     }
 
     private void slow(long ms, boolean success, String statement) {
-        slow.increment();
+        slow.get().increment();
         String sql = oneLine(statement);
         if (sql.length() > MAX_SQL_CHARS) {
             sql = sql.substring(0, MAX_SQL_CHARS) + "...";
