@@ -109,13 +109,13 @@ class HistoryRepository {
                 .list();
     }
 
-    /** Where the task is now and since when; empty when it has been deleted. */
+    /** Where the task is now and since when; empty when it has been deleted (or is in the trash). */
     Optional<Current> currentColumn(long ws, long taskId) {
         return jdbc.sql("""
                 select t.column_id, c.name, t.column_entered_at,
                        extract(epoch from now() - t.column_entered_at)::float8 as seconds
                 from tasks t join board_columns c on c.id = t.column_id
-                where t.workspace_id = :ws and t.id = :task
+                where t.workspace_id = :ws and t.id = :task and t.deleted_at is null
                 """)
                 .param("ws", ws)
                 .param("task", taskId)

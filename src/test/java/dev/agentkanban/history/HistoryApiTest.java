@@ -113,6 +113,24 @@ class HistoryApiTest extends ApiTest {
     }
 
     @Test
+    void aTaskInTheTrashIsInNoColumnUntilRestored() {
+        Board b = board("Trashed");
+        long task = http.post("/api/v1/tasks", obj("board_id", b.id, "column_id", b.col(1), "title", "Binned"))
+                .id();
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+
+        Response trashed = http.get("/api/v1/tasks/" + task + "/transitions");
+        assertThat(trashed.status()).as(trashed.body()).isEqualTo(200);
+        assertThat(trashed.json().get("transitions")).hasSize(1);
+        assertThat(trashed.json().get("current").isNull()).as(trashed.body()).isTrue();
+
+        assertThat(http.post("/api/v1/tasks/" + task + "/restore", obj()).status())
+                .isEqualTo(200);
+        JsonNode restored = http.get("/api/v1/tasks/" + task + "/transitions").json();
+        assertThat(restored.get("current").get("column_id").asLong()).isEqualTo(b.col(1));
+    }
+
+    @Test
     void aMissingTaskIsNotFound() {
         assertThat(http.get("/api/v1/tasks/987654/history").status()).isEqualTo(404);
         assertThat(http.get("/api/v1/tasks/987654/transitions").status()).isEqualTo(404);
