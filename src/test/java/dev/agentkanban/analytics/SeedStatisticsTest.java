@@ -139,7 +139,7 @@ class SeedStatisticsTest extends ApiTest {
 
     @Test
     void taskStatisticsPlaceATaskInItsColumn() {
-        // Doing holds 100, 100 and 400 s (+ drift): mean 200, stdev sqrt(20000) = 141.42; Q3 has z = 1.414
+        // Doing holds 100, 100 and 400 s (+ drift): mean 200, sample stdev sqrt(60000 / 2) = 173.2; Q3 has z = 1.155
         Response r = http.get("/api/v1/tasks/" + q3 + "/statistics");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode s = r.json();
@@ -147,7 +147,7 @@ class SeedStatisticsTest extends ApiTest {
         assertThat(s.get("age_seconds").asDouble()).isBetween(2000.0, 2600.0);
         JsonNode cur = s.get("current");
         assertThat(cur.get("column").asString()).isEqualTo("Doing");
-        assertThat(cur.get("z_score").asDouble()).isCloseTo(Math.sqrt(2), within(0.001));
+        assertThat(cur.get("z_score").asDouble()).isCloseTo(200 / Math.sqrt(30_000), within(0.001));
         assertThat(cur.get("percentile").asDouble()).isEqualTo(100.0);
         assertThat(cur.get("status_color").asString()).isEqualTo("warning");
         JsonNode times = s.get("time_in_columns");
