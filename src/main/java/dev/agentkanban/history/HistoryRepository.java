@@ -21,8 +21,19 @@ import org.springframework.stereotype.Repository;
 @Repository
 class HistoryRepository {
 
-    private static final String ENTRY_COLUMNS =
-            "id, task_id, board_id, action, field, old_value, new_value, actor, occurred_at";
+    /**
+     * The rows of {@code task_history h} with, for a move, the names of the columns it left and entered
+     * (the values are column ids; a name is null once its column is gone).
+     */
+    private static final String ENTRIES = """
+            select h.id, h.task_id, h.board_id, h.action, h.field, h.old_value, h.new_value, h.actor, h.occurred_at,
+                   fc.name as from_column, tc.name as to_column
+            from task_history h
+            left join board_columns fc on fc.workspace_id = h.workspace_id
+                 and fc.id = case when h.field = 'column' and h.old_value ~ '^[0-9]{1,18}$' then h.old_value::bigint end
+            left join board_columns tc on tc.workspace_id = h.workspace_id
+                 and tc.id = case when h.field = 'column' and h.new_value ~ '^[0-9]{1,18}$' then h.new_value::bigint end
+            """;
 
     private final JdbcClient jdbc;
 
@@ -43,10 +54,9 @@ class HistoryRepository {
     }
 
     List<HistoryEntry> taskHistory(long ws, long taskId, int limit, long offset) {
-        return jdbc.sql("select " + ENTRY_COLUMNS + """
-                 from task_history
-                where workspace_id = :ws and task_id = :task
-                order by id
+        return jdbc.sql(ENTRIES + """
+                where h.workspace_id = :ws and h.task_id = :task
+                order by h.id
                 limit :limit offset :offset
                 """)
                 .param("ws", ws)
@@ -129,9 +139,9 @@ class HistoryRepository {
 
     /** The board's rows in {@code [since, until)}, newest first; no {@code until} means up to now. */
     List<HistoryEntry> boardActivity(long ws, long boardId, Instant since, Instant until, int limit, long offset) {
-        return jdbc.sql("select " + ENTRY_COLUMNS + " from task_history where " + activityWindow(until) + """
+        return jdbc.sql(ENTRIES + " where " + activityWindow(until) + """
 
-                order by occurred_at desc, id desc
+                order by h.occurred_at desc, h.id desc
                 limit :limit offset :offset
                 """)
                 .params(activityParams(ws, boardId, since, until))
@@ -142,15 +152,15 @@ class HistoryRepository {
     }
 
     long countBoardActivity(long ws, long boardId, Instant since, Instant until) {
-        return jdbc.sql("select count(*) from task_history where " + activityWindow(until))
+        return jdbc.sql("select count(*) from task_history h where " + activityWindow(until))
                 .params(activityParams(ws, boardId, since, until))
                 .query(Long.class)
                 .single();
     }
 
     private static String activityWindow(Instant until) {
-        return "workspace_id = :ws and board_id = :board and occurred_at >= :since"
-                + (until == null ? "" : " and occurred_at < :until");
+        return "h.workspace_id = :ws and h.board_id = :board and h.occurred_at >= :since"
+                + (until == null ? "" : " and h.occurred_at < :until");
     }
 
     private static Map<String, Object> activityParams(long ws, long boardId, Instant since, Instant until) {
@@ -236,7 +246,9 @@ class HistoryRepository {
                 rs.getString("old_value"),
                 rs.getString("new_value"),
                 rs.getString("actor"),
-                instant(rs, "occurred_at"));
+                instant(rs, "occurred_at"),
+                rs.getString("from_column"),
+                rs.getString("to_column"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -65,7 +65,15 @@ class HistoryApiTest extends ApiTest {
         assertThat(moved.get("field").asString()).isEqualTo("column");
         assertThat(moved.get("old_value").asString()).isEqualTo(Long.toString(b.col(0)));
         assertThat(moved.get("new_value").asString()).isEqualTo(Long.toString(b.col(1)));
+        assertThat(moved.get("from_column").asString()).isEqualTo("Backlog"); // a reader needs no lookup
+        assertThat(moved.get("to_column").asString()).isEqualTo("To Do");
         assertThat(moved.get("actor").asString()).isEqualTo("mover");
+        assertThat(priority.get("from_column").isNull()).isTrue();
+        assertThat(priority.get("to_column").isNull()).isTrue();
+        JsonNode activity =
+                http.get("/api/v1/boards/" + b.id + "/activity").json().get("items");
+        assertThat(find(activity, "action", "moved").get("to_column").asString())
+                .isEqualTo("To Do");
     }
 
     @Test
