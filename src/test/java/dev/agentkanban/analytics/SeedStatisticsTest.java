@@ -254,6 +254,29 @@ class SeedStatisticsTest extends ApiTest {
     }
 
     @Test
+    void aTripToTheTrashIsNoColumnTransition() {
+        Response board = http.post("/api/v1/boards", obj("name", "Round trip"));
+        List<Long> cols = board.json().get("columns").findValues("id").stream()
+                .map(JsonNode::asLong)
+                .toList();
+        long task = http.post("/api/v1/tasks", obj("board_id", board.id(), "column_id", cols.get(1), "title", "t"))
+                .id();
+        http.post("/api/v1/tasks/" + task + "/move", obj("column_id", cols.get(2)));
+        http.post("/api/v1/tasks/" + task + "/move", obj("column_id", cols.get(1)));
+        http.post("/api/v1/tasks/" + task + "/move", obj("column_id", cols.get(2)));
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+        assertThat(http.post("/api/v1/tasks/" + task + "/restore", obj()).status())
+                .isEqualTo(200);
+
+        JsonNode s = http.get("/api/v1/tasks/" + task + "/statistics").json();
+
+        assertThat(s.get("transitions").asInt()).as(s.toString()).isEqualTo(3); // the moves, as /transitions
+        JsonNode times = s.get("time_in_columns");
+        assertThat(times.findValuesAsString("column")).containsExactly("To Do", "In Progress");
+        assertThat(times.findValues("visits").stream().map(JsonNode::asInt)).containsExactly(2, 2);
+    }
+
+    @Test
     void badDaysAreRefused() {
         for (String days : List.of("0", "366", "abc")) {
             Response r = http.get("/api/v1/statistics/boards/" + b.id() + "/performance?days=" + days);
