@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -174,47 +176,48 @@ class HistoryRepository {
         return params;
     }
 
-    /** Midnight UTC of the first of the last {@code days} days (today is the last). */
-    Instant windowStart(int days) {
-        return jdbc.sql("select (((now() at time zone 'UTC')::date - (:days - 1))::timestamp at time zone 'UTC')")
-                .param("days", days)
-                .query((rs, n) -> instant(rs, 1))
-                .single();
-    }
-
-    /** Counts per UTC day from {@code since}, every day present (zero-filled). */
-    List<Day> perDay(long ws, Long boardId, Instant since, int days) {
-        return jdbc.sql("""
-                with h as (
-                    select (occurred_at at time zone 'UTC')::date as day, action, new_value
-                    from task_history
-                    where workspace_id = :ws and occurred_at >= :since
+    /**
+     * Counts per local day, every day present (zero-filled): day {@code i} is
+     * {@code [starts[i], starts[i + 1])}, so {@code starts} holds one bound more than there are days.
+     * Each row finds its day by {@code width_bucket} over the bounds, which the caller computed in its
+     * zone (daylight-saving days are 23 or 25 hours long).
+     */
+    List<Day> perDay(long ws, Long boardId, List<LocalDate> days, List<Instant> starts) {
+        long[][] counts = new long[days.size()][5];
+        jdbc.sql("""
+                select width_bucket(occurred_at, cast(:bounds as timestamptz[])) as i,
+                       count(*) filter (where action = 'created') as created,
+                       count(*) filter (where action = 'status_changed' and new_value = 'completed') as completed,
+                       count(*) filter (where action = 'moved') as moved,
+                       count(*) filter (where action = 'updated') as updated,
+                       count(*) as total
+                from task_history
+                where workspace_id = :ws and occurred_at >= :since and occurred_at < :until
                 """ + (boardId == null ? "" : " and board_id = :board") + """
-                ), days as (
-                    select ((:since)::timestamptz at time zone 'UTC')::date + i as day from generate_series(0, :days - 1) i
-                )
-                select d.day,
-                       count(h.action) filter (where h.action = 'created') as created,
-                       count(h.action) filter (where h.action = 'status_changed' and h.new_value = 'completed') as completed,
-                       count(h.action) filter (where h.action = 'moved') as moved,
-                       count(h.action) filter (where h.action = 'updated') as updated,
-                       count(h.action) as total
-                from days d left join h on h.day = d.day
-                group by d.day
-                order by d.day
+
+                group by 1
                 """)
                 .param("ws", ws)
-                .param("since", utc(since))
-                .param("days", days)
+                .param("bounds", starts.stream().map(Instant::toString).collect(Collectors.joining(",", "{", "}")))
+                .param("since", utc(starts.getFirst()))
+                .param("until", utc(starts.getLast()))
                 .params(boardId == null ? Map.of() : Map.of("board", boardId))
-                .query((rs, n) -> new Day(
-                        rs.getObject("day", LocalDate.class),
-                        rs.getLong("created"),
-                        rs.getLong("completed"),
-                        rs.getLong("moved"),
-                        rs.getLong("updated"),
-                        rs.getLong("total")))
+                .query((rs, n) -> {
+                    long[] c = counts[rs.getInt("i") - 1];
+                    c[0] = rs.getLong("created");
+                    c[1] = rs.getLong("completed");
+                    c[2] = rs.getLong("moved");
+                    c[3] = rs.getLong("updated");
+                    c[4] = rs.getLong("total");
+                    return null;
+                })
                 .list();
+        List<Day> out = new ArrayList<>();
+        for (int i = 0; i < days.size(); i++) {
+            long[] c = counts[i];
+            out.add(new Day(days.get(i), c[0], c[1], c[2], c[3], c[4]));
+        }
+        return out;
     }
 
     List<ActorActivity> mostActiveActors(long ws, Long boardId, Instant since, int limit) {

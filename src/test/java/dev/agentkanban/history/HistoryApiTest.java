@@ -406,6 +406,37 @@ class HistoryApiTest extends ApiTest {
     }
 
     @Test
+    void historyStatsCountPerDayOfTheGivenZone() {
+        Board b = board("Tokyo");
+        long task = insertTask(b.col(0), "Early morning in Tokyo", "ann");
+        // a minute after midnight in Tokyo (UTC+9, no daylight saving) is 15:01 UTC of the day before
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        LocalDate tokyoToday = LocalDate.now(tokyo);
+        backdate(task, tokyoToday.atStartOfDay(tokyo).plusMinutes(1).toInstant());
+
+        Response local = http.get("/api/v1/history/stats?days=2&tz=Asia/Tokyo&board_id=" + b.id);
+        assertThat(local.status()).as(local.body()).isEqualTo(200);
+        assertThat(local.json().get("tz").asString()).isEqualTo("Asia/Tokyo");
+        assertThat(Instant.parse(local.json().get("since").asString()))
+                .isEqualTo(tokyoToday.minusDays(1).atStartOfDay(tokyo).toInstant());
+        JsonNode days = local.json().get("per_day");
+        assertThat(days.findValuesAsString("date"))
+                .containsExactly(tokyoToday.minusDays(1).toString(), tokyoToday.toString());
+        assertThat(days.findValues("created").stream().map(JsonNode::asLong)).containsExactly(0L, 1L);
+
+        JsonNode utc = http.get("/api/v1/history/stats?days=3&board_id=" + b.id).json();
+        assertThat(utc.get("tz").asString()).isEqualTo("UTC");
+        assertThat(find(utc.get("per_day"), "date", tokyoToday.minusDays(1).toString())
+                        .get("created")
+                        .asLong())
+                .isEqualTo(1);
+
+        Response bad = http.get("/api/v1/history/stats?tz=Mars/Olympus");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().get("errors").get(0).get("field").asString()).isEqualTo("tz");
+    }
+
+    @Test
     void historyStatsDefaultToThirtyDaysOfTheWorkspace() {
         Board b = board("Workspace stats");
         insertTask(b.col(0), "Counted", "tester");
