@@ -1,8 +1,8 @@
 package dev.agentkanban.analytics;
 
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.TimeZones;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -29,14 +29,7 @@ record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) 
     }
 
     static ZoneId zone(String tz) {
-        if (tz == null || tz.isBlank()) {
-            return ZoneId.of("UTC");
-        }
-        try {
-            return ZoneId.of(tz.trim());
-        } catch (DateTimeException e) {
-            throw ApiException.invalid("tz", "must be an IANA time zone such as Europe/Berlin or UTC");
-        }
+        return TimeZones.of(tz);
     }
 
     static LocalDate date(String field, String value) {

@@ -80,11 +80,17 @@ class SeedStatistics {
             Instant created = now.getFirst().createdAt();
             if (t != null) {
                 created = t.created;
-                transitions = Math.max(0, t.spans.size() - 1);
+                // a trip to the trash ends a stay and the restore opens one in the same column: the same
+                // visit, no transition (transitions are the column moves, as /transitions lists them)
+                Long previous = null;
                 for (Span sp : t.spans) {
                     double[] v = per.computeIfAbsent(sp.columnId(), k -> new double[2]);
-                    v[0]++;
+                    if (!sp.columnId().equals(previous)) {
+                        v[0]++;
+                        transitions += previous == null ? 0 : 1;
+                    }
                     v[1] += FlowMetrics.seconds(sp.from(), sp.to() == null ? clock : sp.to());
+                    previous = sp.columnId();
                 }
             }
             List<ColumnTime> times = new ArrayList<>();

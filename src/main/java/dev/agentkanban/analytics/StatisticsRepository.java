@@ -20,13 +20,16 @@ class StatisticsRepository {
         this.jdbc = jdbc;
     }
 
-    /** A task's seconds in its current column with the column's spread; {@code below} = tasks there for less time. */
+    /**
+     * A task's seconds in its current column with the column's spread (sample standard deviation, as
+     * the time-in-column figures); {@code below} = tasks there for less time.
+     */
     record Standing(
             long taskId, String title, long columnId, double seconds, double mean, double stdev, long n, long below) {}
 
     private static final String STANDINGS = """
             select x.id, x.title, x.column_id, x.s,
-                   avg(x.s) over w as mean, coalesce(stddev_pop(x.s) over w, 0) as stdev, count(*) over w as n,
+                   avg(x.s) over w as mean, coalesce(stddev_samp(x.s) over w, 0) as stdev, count(*) over w as n,
                    rank() over (partition by x.column_id order by x.s) - 1 as below
             from (select t.id, t.title, t.column_id, extract(epoch from now() - t.column_entered_at)::float8 as s
                   from tasks t where t.position is not null and %s) x

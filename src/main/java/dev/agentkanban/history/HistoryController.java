@@ -4,6 +4,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.TimeZones;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -62,8 +63,9 @@ class HistoryController {
     @GetMapping("/history/stats")
     HistoryStats stats(
             @RequestParam(required = false) Integer days,
-            @RequestParam(name = "board_id", required = false) Long boardId) {
-        return history.stats(days, boardId);
+            @RequestParam(name = "board_id", required = false) Long boardId,
+            @RequestParam(required = false) String tz) {
+        return history.stats(days, boardId, TimeZones.of(tz));
     }
 
     /** An instant as ISO-8601 with an offset ({@code 2025-01-31T12:00:00Z}) or a date (midnight UTC). */

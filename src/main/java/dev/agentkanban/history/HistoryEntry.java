@@ -4,7 +4,9 @@ import java.time.Instant;
 
 /**
  * One row of the audit trail as written by the database triggers and the features. For a move,
- * {@code field} is {@code column} and the values are column ids; a description change records no values.
+ * {@code field} is {@code column}, the values are column ids and {@code from_column}/{@code to_column}
+ * name those columns (null for other rows, and once a column is deleted); a description change records
+ * no values.
  */
 record HistoryEntry(
         long id,
@@ -15,4 +17,6 @@ record HistoryEntry(
         String oldValue,
         String newValue,
         String actor,
-        Instant occurredAt) {}
+        Instant occurredAt,
+        String fromColumn,
+        String toColumn) {}

@@ -10,6 +10,9 @@ import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Transactions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
@@ -116,19 +119,32 @@ class HistoryQueries {
         });
     }
 
-    /** Counts per day over the last {@code days} days (1..365, default 30), optionally for one board. */
-    public HistoryStats stats(Integer days, Long boardId) {
+    /**
+     * Counts per day over the last {@code days} days (1..365, default 30; today in {@code zone} is the
+     * last, each day from its midnight there), optionally for one board.
+     */
+    public HistoryStats stats(Integer days, Long boardId, ZoneId zone) {
         int n = days == null ? DEFAULT_STATS_DAYS : days;
         if (n < 1 || n > MAX_STATS_DAYS) {
             throw ApiException.invalid("days", "must be between 1 and " + MAX_STATS_DAYS);
+        }
+        LocalDate today = LocalDate.now(zone);
+        List<LocalDate> dates = new ArrayList<>();
+        List<Instant> starts = new ArrayList<>();
+        for (int i = n - 1; i >= -1; i--) {
+            LocalDate d = today.minusDays(i);
+            starts.add(d.atStartOfDay(zone).toInstant());
+            if (i >= 0) {
+                dates.add(d);
+            }
         }
         long ws = ws();
         return tx.read(() -> {
             if (boardId != null) {
                 boards.require(boardId);
             }
-            Instant since = repo.windowStart(n);
-            List<Day> perDay = repo.perDay(ws, boardId, since, n);
+            Instant since = starts.getFirst();
+            List<Day> perDay = repo.perDay(ws, boardId, dates, starts);
             Totals totals = new Totals(
                     perDay.stream().mapToLong(Day::created).sum(),
                     perDay.stream().mapToLong(Day::completed).sum(),
@@ -136,7 +152,13 @@ class HistoryQueries {
                     perDay.stream().mapToLong(Day::updated).sum(),
                     perDay.stream().mapToLong(Day::total).sum());
             return new HistoryStats(
-                    n, boardId, since, totals, perDay, repo.mostActiveActors(ws, boardId, since, MOST_ACTIVE_ACTORS));
+                    n,
+                    boardId,
+                    zone.getId(),
+                    since,
+                    totals,
+                    perDay,
+                    repo.mostActiveActors(ws, boardId, since, MOST_ACTIVE_ACTORS));
         });
     }
 

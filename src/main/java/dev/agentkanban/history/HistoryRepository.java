@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,8 +23,19 @@ import org.springframework.stereotype.Repository;
 @Repository
 class HistoryRepository {
 
-    private static final String ENTRY_COLUMNS =
-            "id, task_id, board_id, action, field, old_value, new_value, actor, occurred_at";
+    /**
+     * The rows of {@code task_history h} with, for a move, the names of the columns it left and entered
+     * (the values are column ids; a name is null once its column is gone).
+     */
+    private static final String ENTRIES = """
+            select h.id, h.task_id, h.board_id, h.action, h.field, h.old_value, h.new_value, h.actor, h.occurred_at,
+                   fc.name as from_column, tc.name as to_column
+            from task_history h
+            left join board_columns fc on fc.workspace_id = h.workspace_id
+                 and fc.id = case when h.field = 'column' and h.old_value ~ '^[0-9]{1,18}$' then h.old_value::bigint end
+            left join board_columns tc on tc.workspace_id = h.workspace_id
+                 and tc.id = case when h.field = 'column' and h.new_value ~ '^[0-9]{1,18}$' then h.new_value::bigint end
+            """;
 
     private final JdbcClient jdbc;
 
@@ -43,10 +56,9 @@ class HistoryRepository {
     }
 
     List<HistoryEntry> taskHistory(long ws, long taskId, int limit, long offset) {
-        return jdbc.sql("select " + ENTRY_COLUMNS + """
-                 from task_history
-                where workspace_id = :ws and task_id = :task
-                order by id
+        return jdbc.sql(ENTRIES + """
+                where h.workspace_id = :ws and h.task_id = :task
+                order by h.id
                 limit :limit offset :offset
                 """)
                 .param("ws", ws)
@@ -109,13 +121,13 @@ class HistoryRepository {
                 .list();
     }
 
-    /** Where the task is now and since when; empty when it has been deleted. */
+    /** Where the task is now and since when; empty when it has been deleted (or is in the trash). */
     Optional<Current> currentColumn(long ws, long taskId) {
         return jdbc.sql("""
                 select t.column_id, c.name, t.column_entered_at,
                        extract(epoch from now() - t.column_entered_at)::float8 as seconds
                 from tasks t join board_columns c on c.id = t.column_id
-                where t.workspace_id = :ws and t.id = :task
+                where t.workspace_id = :ws and t.id = :task and t.deleted_at is null
                 """)
                 .param("ws", ws)
                 .param("task", taskId)
@@ -129,9 +141,9 @@ class HistoryRepository {
 
     /** The board's rows in {@code [since, until)}, newest first; no {@code until} means up to now. */
     List<HistoryEntry> boardActivity(long ws, long boardId, Instant since, Instant until, int limit, long offset) {
-        return jdbc.sql("select " + ENTRY_COLUMNS + " from task_history where " + activityWindow(until) + """
+        return jdbc.sql(ENTRIES + " where " + activityWindow(until) + """
 
-                order by occurred_at desc, id desc
+                order by h.occurred_at desc, h.id desc
                 limit :limit offset :offset
                 """)
                 .params(activityParams(ws, boardId, since, until))
@@ -142,15 +154,15 @@ class HistoryRepository {
     }
 
     long countBoardActivity(long ws, long boardId, Instant since, Instant until) {
-        return jdbc.sql("select count(*) from task_history where " + activityWindow(until))
+        return jdbc.sql("select count(*) from task_history h where " + activityWindow(until))
                 .params(activityParams(ws, boardId, since, until))
                 .query(Long.class)
                 .single();
     }
 
     private static String activityWindow(Instant until) {
-        return "workspace_id = :ws and board_id = :board and occurred_at >= :since"
-                + (until == null ? "" : " and occurred_at < :until");
+        return "h.workspace_id = :ws and h.board_id = :board and h.occurred_at >= :since"
+                + (until == null ? "" : " and h.occurred_at < :until");
     }
 
     private static Map<String, Object> activityParams(long ws, long boardId, Instant since, Instant until) {
@@ -164,47 +176,48 @@ class HistoryRepository {
         return params;
     }
 
-    /** Midnight UTC of the first of the last {@code days} days (today is the last). */
-    Instant windowStart(int days) {
-        return jdbc.sql("select (((now() at time zone 'UTC')::date - (:days - 1))::timestamp at time zone 'UTC')")
-                .param("days", days)
-                .query((rs, n) -> instant(rs, 1))
-                .single();
-    }
-
-    /** Counts per UTC day from {@code since}, every day present (zero-filled). */
-    List<Day> perDay(long ws, Long boardId, Instant since, int days) {
-        return jdbc.sql("""
-                with h as (
-                    select (occurred_at at time zone 'UTC')::date as day, action, new_value
-                    from task_history
-                    where workspace_id = :ws and occurred_at >= :since
+    /**
+     * Counts per local day, every day present (zero-filled): day {@code i} is
+     * {@code [starts[i], starts[i + 1])}, so {@code starts} holds one bound more than there are days.
+     * Each row finds its day by {@code width_bucket} over the bounds, which the caller computed in its
+     * zone (daylight-saving days are 23 or 25 hours long).
+     */
+    List<Day> perDay(long ws, Long boardId, List<LocalDate> days, List<Instant> starts) {
+        long[][] counts = new long[days.size()][5];
+        jdbc.sql("""
+                select width_bucket(occurred_at, cast(:bounds as timestamptz[])) as i,
+                       count(*) filter (where action = 'created') as created,
+                       count(*) filter (where action = 'status_changed' and new_value = 'completed') as completed,
+                       count(*) filter (where action = 'moved') as moved,
+                       count(*) filter (where action = 'updated') as updated,
+                       count(*) as total
+                from task_history
+                where workspace_id = :ws and occurred_at >= :since and occurred_at < :until
                 """ + (boardId == null ? "" : " and board_id = :board") + """
-                ), days as (
-                    select ((:since)::timestamptz at time zone 'UTC')::date + i as day from generate_series(0, :days - 1) i
-                )
-                select d.day,
-                       count(h.action) filter (where h.action = 'created') as created,
-                       count(h.action) filter (where h.action = 'status_changed' and h.new_value = 'completed') as completed,
-                       count(h.action) filter (where h.action = 'moved') as moved,
-                       count(h.action) filter (where h.action = 'updated') as updated,
-                       count(h.action) as total
-                from days d left join h on h.day = d.day
-                group by d.day
-                order by d.day
+
+                group by 1
                 """)
                 .param("ws", ws)
-                .param("since", utc(since))
-                .param("days", days)
+                .param("bounds", starts.stream().map(Instant::toString).collect(Collectors.joining(",", "{", "}")))
+                .param("since", utc(starts.getFirst()))
+                .param("until", utc(starts.getLast()))
                 .params(boardId == null ? Map.of() : Map.of("board", boardId))
-                .query((rs, n) -> new Day(
-                        rs.getObject("day", LocalDate.class),
-                        rs.getLong("created"),
-                        rs.getLong("completed"),
-                        rs.getLong("moved"),
-                        rs.getLong("updated"),
-                        rs.getLong("total")))
+                .query((rs, n) -> {
+                    long[] c = counts[rs.getInt("i") - 1];
+                    c[0] = rs.getLong("created");
+                    c[1] = rs.getLong("completed");
+                    c[2] = rs.getLong("moved");
+                    c[3] = rs.getLong("updated");
+                    c[4] = rs.getLong("total");
+                    return null;
+                })
                 .list();
+        List<Day> out = new ArrayList<>();
+        for (int i = 0; i < days.size(); i++) {
+            long[] c = counts[i];
+            out.add(new Day(days.get(i), c[0], c[1], c[2], c[3], c[4]));
+        }
+        return out;
     }
 
     List<ActorActivity> mostActiveActors(long ws, Long boardId, Instant since, int limit) {
@@ -236,7 +249,9 @@ class HistoryRepository {
                 rs.getString("old_value"),
                 rs.getString("new_value"),
                 rs.getString("actor"),
-                instant(rs, "occurred_at"));
+                instant(rs, "occurred_at"),
+                rs.getString("from_column"),
+                rs.getString("to_column"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The columns a task has passed through, oldest first. The first transition is the creation (no
  * {@code from} column); each later one is a move with the time spent in the column it left.
- * {@code current} is absent when the task has been deleted.
+ * {@code current} is absent when the task has been deleted (in the trash or purged).
  */
 record TaskTransitions(long taskId, List<Transition> transitions, Current current) {
 

@@ -105,8 +105,8 @@ class StatsRepository {
     record ColumnTimeFigures(long columnId, long count, double mean, double median, double stdev, double p95) {}
 
     /**
-     * Per non-empty column of the board: count, mean, median, population standard deviation and
-     * 95th percentile (interpolated, as {@code percentile_cont}) of the seconds since each task
+     * Per non-empty column of the board: count, mean, median, sample standard deviation (n − 1, as
+     * seed 002 computed it; 0 for a lone task) and 95th percentile (interpolated, as {@code percentile_cont}) of the seconds since each task
      * entered it. Each column is read by an index-only scan of {@code tasks_column_entered_idx} and
      * sorted once for both percentiles.
      */
@@ -115,7 +115,7 @@ class StatsRepository {
                 select c.id as column_id, a.n, a.mean, a.stdev, a.pct[1] as median, a.pct[2] as p95
                 from board_columns c
                 cross join lateral (
-                    select count(*) as n, avg(s) as mean, stddev_pop(s) as stdev,
+                    select count(*) as n, avg(s) as mean, coalesce(stddev_samp(s), 0) as stdev,
                            percentile_cont(array[0.5, 0.95]) within group (order by s) as pct
                     from (select extract(epoch from now() - column_entered_at)::float8 as s
                           from tasks where column_id = c.id and position is not null) t

@@ -20,7 +20,7 @@ public enum StatusColor {
 
     /**
      * The colour of a task that has spent {@code seconds} in a column of {@code kind} whose tasks
-     * have the given mean and (population) standard deviation of time in column.
+     * have the given mean and (sample) standard deviation of time in column.
      */
     public static StatusColor of(ColumnKind kind, double seconds, double mean, double stdev) {
         return Scale.of(kind, mean, stdev).colorAt(seconds);

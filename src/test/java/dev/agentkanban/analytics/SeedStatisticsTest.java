@@ -139,7 +139,7 @@ class SeedStatisticsTest extends ApiTest {
 
     @Test
     void taskStatisticsPlaceATaskInItsColumn() {
-        // Doing holds 100, 100 and 400 s (+ drift): mean 200, stdev sqrt(20000) = 141.42; Q3 has z = 1.414
+        // Doing holds 100, 100 and 400 s (+ drift): mean 200, sample stdev sqrt(60000 / 2) = 173.2; Q3 has z = 1.155
         Response r = http.get("/api/v1/tasks/" + q3 + "/statistics");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode s = r.json();
@@ -147,7 +147,7 @@ class SeedStatisticsTest extends ApiTest {
         assertThat(s.get("age_seconds").asDouble()).isBetween(2000.0, 2600.0);
         JsonNode cur = s.get("current");
         assertThat(cur.get("column").asString()).isEqualTo("Doing");
-        assertThat(cur.get("z_score").asDouble()).isCloseTo(Math.sqrt(2), within(0.001));
+        assertThat(cur.get("z_score").asDouble()).isCloseTo(200 / Math.sqrt(30_000), within(0.001));
         assertThat(cur.get("percentile").asDouble()).isEqualTo(100.0);
         assertThat(cur.get("status_color").asString()).isEqualTo("warning");
         JsonNode times = s.get("time_in_columns");
@@ -251,6 +251,29 @@ class SeedStatisticsTest extends ApiTest {
 
     static List<JsonNode> listOf(JsonNode array) {
         return array.valueStream().toList();
+    }
+
+    @Test
+    void aTripToTheTrashIsNoColumnTransition() {
+        Response board = http.post("/api/v1/boards", obj("name", "Round trip"));
+        List<Long> cols = board.json().get("columns").findValues("id").stream()
+                .map(JsonNode::asLong)
+                .toList();
+        long task = http.post("/api/v1/tasks", obj("board_id", board.id(), "column_id", cols.get(1), "title", "t"))
+                .id();
+        http.post("/api/v1/tasks/" + task + "/move", obj("column_id", cols.get(2)));
+        http.post("/api/v1/tasks/" + task + "/move", obj("column_id", cols.get(1)));
+        http.post("/api/v1/tasks/" + task + "/move", obj("column_id", cols.get(2)));
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+        assertThat(http.post("/api/v1/tasks/" + task + "/restore", obj()).status())
+                .isEqualTo(200);
+
+        JsonNode s = http.get("/api/v1/tasks/" + task + "/statistics").json();
+
+        assertThat(s.get("transitions").asInt()).as(s.toString()).isEqualTo(3); // the moves, as /transitions
+        JsonNode times = s.get("time_in_columns");
+        assertThat(times.findValuesAsString("column")).containsExactly("To Do", "In Progress");
+        assertThat(times.findValues("visits").stream().map(JsonNode::asInt)).containsExactly(2, 2);
     }
 
     @Test

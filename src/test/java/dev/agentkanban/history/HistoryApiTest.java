@@ -65,7 +65,15 @@ class HistoryApiTest extends ApiTest {
         assertThat(moved.get("field").asString()).isEqualTo("column");
         assertThat(moved.get("old_value").asString()).isEqualTo(Long.toString(b.col(0)));
         assertThat(moved.get("new_value").asString()).isEqualTo(Long.toString(b.col(1)));
+        assertThat(moved.get("from_column").asString()).isEqualTo("Backlog"); // a reader needs no lookup
+        assertThat(moved.get("to_column").asString()).isEqualTo("To Do");
         assertThat(moved.get("actor").asString()).isEqualTo("mover");
+        assertThat(priority.get("from_column").isNull()).isTrue();
+        assertThat(priority.get("to_column").isNull()).isTrue();
+        JsonNode activity =
+                http.get("/api/v1/boards/" + b.id + "/activity").json().get("items");
+        assertThat(find(activity, "action", "moved").get("to_column").asString())
+                .isEqualTo("To Do");
     }
 
     @Test
@@ -110,6 +118,24 @@ class HistoryApiTest extends ApiTest {
         Response transitions = http.get("/api/v1/tasks/" + task + "/transitions");
         assertThat(transitions.status()).isEqualTo(200);
         assertThat(transitions.json().get("current").isNull()).isTrue();
+    }
+
+    @Test
+    void aTaskInTheTrashIsInNoColumnUntilRestored() {
+        Board b = board("Trashed");
+        long task = http.post("/api/v1/tasks", obj("board_id", b.id, "column_id", b.col(1), "title", "Binned"))
+                .id();
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+
+        Response trashed = http.get("/api/v1/tasks/" + task + "/transitions");
+        assertThat(trashed.status()).as(trashed.body()).isEqualTo(200);
+        assertThat(trashed.json().get("transitions")).hasSize(1);
+        assertThat(trashed.json().get("current").isNull()).as(trashed.body()).isTrue();
+
+        assertThat(http.post("/api/v1/tasks/" + task + "/restore", obj()).status())
+                .isEqualTo(200);
+        JsonNode restored = http.get("/api/v1/tasks/" + task + "/transitions").json();
+        assertThat(restored.get("current").get("column_id").asLong()).isEqualTo(b.col(1));
     }
 
     @Test
@@ -377,6 +403,37 @@ class HistoryApiTest extends ApiTest {
         JsonNode actors = r.json().get("most_active_actors");
         assertThat(actors.findValuesAsString("actor")).containsExactly("bob", "ann", "carol");
         assertThat(actors.get(0).get("changes").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void historyStatsCountPerDayOfTheGivenZone() {
+        Board b = board("Tokyo");
+        long task = insertTask(b.col(0), "Early morning in Tokyo", "ann");
+        // a minute after midnight in Tokyo (UTC+9, no daylight saving) is 15:01 UTC of the day before
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        LocalDate tokyoToday = LocalDate.now(tokyo);
+        backdate(task, tokyoToday.atStartOfDay(tokyo).plusMinutes(1).toInstant());
+
+        Response local = http.get("/api/v1/history/stats?days=2&tz=Asia/Tokyo&board_id=" + b.id);
+        assertThat(local.status()).as(local.body()).isEqualTo(200);
+        assertThat(local.json().get("tz").asString()).isEqualTo("Asia/Tokyo");
+        assertThat(Instant.parse(local.json().get("since").asString()))
+                .isEqualTo(tokyoToday.minusDays(1).atStartOfDay(tokyo).toInstant());
+        JsonNode days = local.json().get("per_day");
+        assertThat(days.findValuesAsString("date"))
+                .containsExactly(tokyoToday.minusDays(1).toString(), tokyoToday.toString());
+        assertThat(days.findValues("created").stream().map(JsonNode::asLong)).containsExactly(0L, 1L);
+
+        JsonNode utc = http.get("/api/v1/history/stats?days=3&board_id=" + b.id).json();
+        assertThat(utc.get("tz").asString()).isEqualTo("UTC");
+        assertThat(find(utc.get("per_day"), "date", tokyoToday.minusDays(1).toString())
+                        .get("created")
+                        .asLong())
+                .isEqualTo(1);
+
+        Response bad = http.get("/api/v1/history/stats?tz=Mars/Olympus");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().get("errors").get(0).get("field").asString()).isEqualTo("tz");
     }
 
     @Test

@@ -159,6 +159,8 @@ class StatsApiTest extends ApiTest {
 
     @Test
     void statsWithoutAValidBoardIdAreRefused() {
+        board("One of several");
+        board("Another"); // with several boards, none is meant
         for (String path : List.of("/api/v1/stats", "/api/v1/stats/time-in-column")) {
             Response missing = http.get(path);
             assertThat(missing.status()).as(path).isEqualTo(422);
@@ -174,14 +176,46 @@ class StatsApiTest extends ApiTest {
     }
 
     @Test
+    void withoutABoardIdTheWorkspacesOnlyBoardIsMeant() {
+        // seed 003's tenants have no boards and seed 000's one fixed board: their stats name none
+        Response ws = http.post("/api/v1/workspaces", obj("name", "Stats solo"));
+        assertThat(ws.status()).as(ws.body()).isEqualTo(201);
+        String[] in = {"X-Workspace-Id", Long.toString(ws.id())};
+        for (String path : List.of("/api/v1/stats", "/api/v1/stats/time-in-column")) {
+            Response none = http.get(path, in);
+            assertThat(none.status()).as(path).isEqualTo(422);
+            assertThat(none.json().get("errors").get(0).get("field").asString()).isEqualTo("board_id");
+        }
+        long board = http.post("/api/v1/boards", obj("name", "Only"), in).id();
+        Response task = http.post("/api/v1/tasks", obj("title", "Due yesterday", "due_date", "2020-01-01"), in);
+        assertThat(task.status()).as(task.body()).isEqualTo(201);
+
+        Response stats = http.get("/api/v1/stats", in);
+        assertThat(stats.status()).as(stats.body()).isEqualTo(200);
+        assertThat(stats.json().get("board_id").asLong()).isEqualTo(board);
+        assertThat(stats.json().get("total").asLong()).isEqualTo(1);
+        assertThat(stats.json().get("by_status").get("overdue").asLong()).isEqualTo(1);
+        Response times = http.get("/api/v1/stats/time-in-column", in);
+        assertThat(times.status()).as(times.body()).isEqualTo(200);
+        assertThat(times.json().get("board_id").asLong()).isEqualTo(board);
+
+        http.post("/api/v1/boards", obj("name", "Second"), in);
+        Response ambiguous = http.get("/api/v1/stats", in);
+        assertThat(ambiguous.status()).isEqualTo(422);
+        assertThat(ambiguous.json().get("errors").get(0).get("field").asString())
+                .isEqualTo("board_id");
+    }
+
+    @Test
     void timeInColumnGivesTheSpreadPerColumnAndColoursOutliers() {
         Board b = board("Timing");
-        // In Progress: nine tasks at 100 s and one at 1000 s: mean 190, stdev 270, the outlier has z = 3
+        // In Progress: nine tasks at 100 s and one at 1000 s: mean 190, sample stdev sqrt(729000 / 9) = 284.6
+        // (as seed 002 and a spreadsheet's STDEV compute it; the population's would be 270), the outlier has z = 2.85
         long outlier = entered(b.col(2), 1000);
         for (int i = 0; i < 9; i++) {
             entered(b.col(2), 100);
         }
-        // To Do: 10, 10, 10 and 40 s: mean 17.5, stdev 12.99, the last has z = 1.73
+        // To Do: 10, 10, 10 and 40 s: mean 17.5, sample stdev sqrt(675 / 3) = 15, the last has z = 1.5
         long late = entered(b.col(1), 40);
         long onTime = entered(b.col(1), 10);
         entered(b.col(1), 10);
@@ -201,7 +235,8 @@ class StatsApiTest extends ApiTest {
         double drift = doing.get("median_seconds").asDouble() - 100; // time passed since the fixtures' base instant
         assertThat(drift).isBetween(0.0, 600.0);
         assertThat(doing.get("mean_seconds").asDouble()).isCloseTo(190 + drift, within(0.01));
-        assertThat(doing.get("stdev_seconds").asDouble()).isCloseTo(270, within(0.01));
+        double stdev = Math.sqrt(729_000 / 9.0);
+        assertThat(doing.get("stdev_seconds").asDouble()).isCloseTo(stdev, within(0.01));
         assertThat(doing.get("p95_seconds").asDouble()).isCloseTo(595 + drift, within(0.01));
         JsonNode doingTasks = doing.get("tasks");
         assertThat(doingTasks).hasSize(10);
@@ -211,12 +246,12 @@ class StatsApiTest extends ApiTest {
         assertThat(doingTasks.findValuesAsString("status_color").subList(1, 10)).containsOnly("good");
         JsonNode scale = doing.get("color_scale"); // the rule as times, for cards the list leaves out
         assertThat(scale.get("base").asString()).isEqualTo("good");
-        assertThat(scale.get("warning_after_seconds").asDouble()).isCloseTo(190 + drift + 270, within(0.01));
-        assertThat(scale.get("critical_after_seconds").asDouble()).isCloseTo(190 + drift + 540, within(0.01));
+        assertThat(scale.get("warning_after_seconds").asDouble()).isCloseTo(190 + drift + stdev, within(0.01));
+        assertThat(scale.get("critical_after_seconds").asDouble()).isCloseTo(190 + drift + 2 * stdev, within(0.01));
 
         JsonNode todo = cols.get(1);
         assertThat(todo.get("count").asLong()).isEqualTo(4);
-        assertThat(todo.get("stdev_seconds").asDouble()).isCloseTo(Math.sqrt(168.75), within(0.01));
+        assertThat(todo.get("stdev_seconds").asDouble()).isCloseTo(15, within(0.01));
         assertThat(colourOf(todo, late)).isEqualTo("warning");
         assertThat(colourOf(todo, onTime)).isEqualTo("good");
 
