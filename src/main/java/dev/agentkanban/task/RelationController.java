@@ -3,7 +3,7 @@ package dev.agentkanban.task;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.task.Relations.TaskRelations;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
+import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +44,8 @@ class RelationController {
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody AddRelation request) {
         TaskRelations related = relations.add(id, Versions.expected(ifMatch), request.kind(), request.taskId());
-        return ResponseEntity.status(HttpStatus.CREATED)
+        // a relation has no URL of its own: it is read, and removed, through the task's relations
+        return ResponseEntity.created(URI.create("/api/v1/tasks/" + id + "/relations"))
                 .eTag(Versions.etag(related.taskVersion()))
                 .body(related);
     }

@@ -127,6 +127,7 @@ class IfMatchOnTaskWritesTest extends ApiTest {
         Response related =
                 http.post(base + "/relations", obj("kind", "blocked_by", "task_id", other), "If-Match", next);
         assertThat(related.status()).as(related.body()).isEqualTo(201);
+        assertThat(related.header("Location")).hasValue(base + "/relations");
         next = related.header("ETag").orElseThrow();
         assertThat(next).isEqualTo(etag(task));
         assertThat("\"" + related.json().get("task_version").asLong() + "\"").isEqualTo(next);
