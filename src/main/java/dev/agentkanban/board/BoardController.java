@@ -163,13 +163,14 @@ class BoardController {
         return ResponseEntity.ok().eTag(Versions.etag(changed.boardVersion())).body(changed.column());
     }
 
+    /** Deletes an empty column: 204, with the board's new version as {@code ETag} as every column write answers. */
     @DeleteMapping("/{id}/columns/{columnId}")
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    void deleteColumn(
+    ResponseEntity<Void> deleteColumn(
             @PathVariable long id,
             @PathVariable long columnId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        boards.deleteColumn(id, columnId, Versions.expected(ifMatch));
+        long version = boards.deleteColumn(id, columnId, Versions.expected(ifMatch));
+        return ResponseEntity.noContent().eTag(Versions.etag(version)).build();
     }
 
     private static tools.jackson.databind.node.ObjectNode merge(JsonNode body, Board current) {

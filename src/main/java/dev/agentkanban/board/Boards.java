@@ -360,10 +360,10 @@ public class Boards {
     }
 
     /** Deletes an empty column; {@code expectedVersion} (If-Match) as for {@link #addColumn}. */
-    public void deleteColumn(long boardId, long columnId, Long expectedVersion) {
+    public long deleteColumn(long boardId, long columnId, Long expectedVersion) {
         Roles.require(Role.MEMBER);
         long ws = ws();
-        tx.write(() -> {
+        return tx.write(() -> {
             Board board = load(ws, boardId, true);
             checkVersion(board, expectedVersion);
             BoardColumn column = board.columns().stream()
@@ -381,7 +381,7 @@ public class Boards {
                     repo.updateColumn(ws, c.id(), c.name(), i++, c.kind(), c.wipLimit());
                 }
             }
-            columnsChanged(ws, boardId);
+            return columnsChanged(ws, boardId).version();
         });
     }
 

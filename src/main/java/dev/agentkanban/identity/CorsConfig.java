@@ -40,6 +40,8 @@ class CorsConfig {
                     "Authorization",
                     "Content-Type",
                     "If-Match",
+                    // a conditional read (304 against the ETag a task or board answered)
+                    "If-None-Match",
                     "Idempotency-Key",
                     "X-Workspace-Id",
                     "X-Tenant-Id",

@@ -60,7 +60,7 @@ class ContentTypeFilter extends OncePerRequestFilter {
             throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), Problems.of(status, type, status.getReasonPhrase(), detail, null));
+        json.writeValue(response.getOutputStream(), Problems.of(status, type, Problems.titleOf(status), detail, null));
     }
 
     private static boolean isApiWrite(HttpServletRequest request) {

@@ -22,7 +22,8 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  * {@code HttpHeaders}, no converter chosen, no content-disposition check. The ETag's conditional
  * answers (304, 412) are Spring's own ({@link ServletWebRequest#checkNotModified(String)}, as there).
  * Every other such value, and a path whose last segment holds a dot, a semicolon or an escape (where
- * Spring may add a {@code Content-Disposition}), goes to Spring's processor.
+ * Spring may add a {@code Content-Disposition}), goes to Spring's processor. An {@code Accept} that allows
+ * no JSON is a 406, as Spring's converters answer it on every other route ({@link JsonAccept}).
  */
 final class JsonBytesReturnValues implements HandlerMethodReturnValueHandler {
 
@@ -60,6 +61,7 @@ final class JsonBytesReturnValues implements HandlerMethodReturnValueHandler {
             spring.handleReturnValue(returnValue, returnType, mavContainer, webRequest);
             return;
         }
+        JsonAccept.require(request);
         mavContainer.setRequestHandled(true);
         response.setStatus(200);
         String etag = entity.getHeaders().getETag();

@@ -47,11 +47,11 @@ class ProblemErrorController implements ErrorController {
                 ? Problems.of(api)
                 : Problems.of(
                         status,
-                        status.is5xxServerError() ? "internal" : "http-" + status.value(),
-                        status.getReasonPhrase(),
+                        Problems.typeOf(status),
+                        Problems.titleOf(status),
                         status.is5xxServerError()
                                 ? "the server could not complete the request"
-                                : status.getReasonPhrase(),
+                                : Problems.titleOf(status),
                         null);
         return ResponseEntity.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 
 /**
  * The errors Tomcat answers itself, before any filter or servlet runs (a path with an escape it cannot
@@ -42,16 +42,16 @@ final class ProblemErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get() || !response.setErrorReported()) {
             return;
         }
-        HttpStatus known = HttpStatus.resolve(status);
-        String title = known == null ? "Error" : known.getReasonPhrase();
+        HttpStatusCode code = HttpStatusCode.valueOf(status);
+        String title = Problems.titleOf(code);
         String detail = status >= 500
                 ? "the server could not complete the request"
                 : status == 400
                         ? "the request could not be read: a malformed request line or path (an escape that"
                                 + " does not decode), or headers over the server's limit"
                         : title;
-        String body = "{\"type\":\"" + Problems.TYPE_BASE + (status >= 500 ? "internal" : "http-" + status)
-                + "\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
+        String body = "{\"type\":\"" + Problems.TYPE_BASE + Problems.typeOf(code) + "\",\"title\":\"" + title
+                + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");

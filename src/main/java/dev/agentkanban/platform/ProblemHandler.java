@@ -272,9 +272,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> createResponseEntity(
             Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        // Spring's own problem bodies: keep them, but with our type and no internal detail.
+        // Spring's own problem bodies: keep them, but with our type and title and no internal detail.
         if (body instanceof ProblemDetail pd) {
-            ProblemDetail clean = Problems.of(status, slug(status), pd.getTitle(), pd.getDetail(), null);
+            ProblemDetail clean =
+                    Problems.of(status, Problems.typeOf(status), Problems.titleOf(status), pd.getDetail(), null);
             return new ResponseEntity<>(clean, headers, status);
         }
         return super.createResponseEntity(body, headers, status, request);
@@ -291,18 +292,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     static String snake(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
-    }
-
-    private static String slug(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400 -> "bad-request";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "too-large";
-            case 415 -> "unsupported-media-type";
-            default -> "http-" + status.value();
-        };
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {

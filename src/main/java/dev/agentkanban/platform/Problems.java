@@ -46,6 +46,44 @@ public final class Problems {
                 null);
     }
 
+    /**
+     * The type of a problem that says no more than its status (a route that does not exist, a method or
+     * media type it does not take, a request the container refused): the same type the API's own
+     * refusals of that kind carry, so that one kind of problem has one type wherever it is raised.
+     */
+    public static String typeOf(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "rate-limited";
+            case 503 -> "unavailable";
+            default -> status.is5xxServerError() ? "internal" : "http-" + status.value();
+        };
+    }
+
+    /**
+     * The title of {@link #typeOf}'s problems, in the API's sentence case ("Not found", "Bad request",
+     * "Content too large", as {@link ApiException}'s): RFC 9457 wants one title per type, and Spring's
+     * and the container's reason phrases ("Not Found") would give a second one.
+     */
+    public static String titleOf(HttpStatusCode status) {
+        if (status.is5xxServerError() && status.value() != 503) {
+            return "Internal error";
+        }
+        HttpStatus known = HttpStatus.resolve(status.value());
+        if (known == null) {
+            return "Error";
+        }
+        String phrase = known.getReasonPhrase();
+        return phrase.charAt(0) + phrase.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static ProblemDetail of(ApiException e) {
         return of(e.status(), e.type(), e.title(), e.getMessage(), e.properties());
     }

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import org.springframework.context.Lifecycle;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -83,8 +82,8 @@ final class HandshakeProblems implements HandshakeHandler, Lifecycle {
     }
 
     private static ProblemDetail problem(int status) {
-        HttpStatus known = HttpStatus.resolve(status);
-        String title = known == null ? "Error" : known.getReasonPhrase();
+        HttpStatusCode code = HttpStatusCode.valueOf(status);
+        String title = Problems.titleOf(code);
         String detail = switch (status) {
             case 403 -> "a page of this origin may not open a WebSocket here (see CORS_ORIGINS)";
             case 405 -> "a WebSocket handshake is a GET request";
@@ -94,7 +93,7 @@ final class HandshakeProblems implements HandshakeHandler, Lifecycle {
                         + " Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13";
             default -> title;
         };
-        return Problems.of(HttpStatusCode.valueOf(status), "http-" + status, title, detail, null);
+        return Problems.of(code, Problems.typeOf(code), title, detail, null);
     }
 
     /**

@@ -67,34 +67,46 @@ class TagController {
         tags.delete(id);
     }
 
+    /**
+     * The task's tags: a plain array, as the parts of one task are (README), with the task's version as
+     * {@code ETag}, which moves whenever its tags do.
+     */
     @GetMapping("/tasks/{taskId}/tags")
-    List<Tag> ofTask(@PathVariable long taskId) {
-        return tags.forTask(taskId);
+    ResponseEntity<List<Tag>> ofTask(@PathVariable long taskId) {
+        return withEtag(tags.tagsWithVersion(taskId));
     }
 
-    /** Attaches a tag; {@code If-Match} takes the task's version (412 when it changed since). */
+    /**
+     * Attaches a tag; {@code If-Match} takes the task's version (412 when it changed since). Like every
+     * write under {@code /tasks/{id}/tags}, answers the task's new version as {@code ETag}.
+     */
     @PostMapping("/tasks/{taskId}/tags")
-    List<Tag> attach(
+    ResponseEntity<List<Tag>> attach(
             @PathVariable long taskId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody AttachTag request) {
-        return tags.attach(taskId, Versions.expected(ifMatch), request);
+        return withEtag(tags.attach(taskId, Versions.expected(ifMatch), request));
     }
 
     @PutMapping("/tasks/{taskId}/tags")
-    List<Tag> replace(
+    ResponseEntity<List<Tag>> replace(
             @PathVariable long taskId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody SetTags request) {
-        return tags.replace(taskId, Versions.expected(ifMatch), request);
+        return withEtag(tags.replace(taskId, Versions.expected(ifMatch), request));
     }
 
+    /** Takes the tag off the task: 204, with the task's new version as {@code ETag}. */
     @DeleteMapping("/tasks/{taskId}/tags/{tagId}")
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    void detach(
+    ResponseEntity<Void> detach(
             @PathVariable long taskId,
             @PathVariable long tagId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch) {
-        tags.detach(taskId, Versions.expected(ifMatch), tagId);
+        long version = tags.detach(taskId, Versions.expected(ifMatch), tagId);
+        return ResponseEntity.noContent().eTag(Versions.etag(version)).build();
+    }
+
+    private static ResponseEntity<List<Tag>> withEtag(Tags.TaskTags taskTags) {
+        return ResponseEntity.ok().eTag(Versions.etag(taskTags.taskVersion())).body(taskTags.tags());
     }
 }

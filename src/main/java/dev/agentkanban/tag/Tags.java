@@ -129,10 +129,21 @@ public class Tags {
 
     // ---- the tags of one task ----
 
+    /** A task's tags by name, and the task's version they belong to (the answer's {@code ETag}). */
+    public record TaskTags(List<Tag> tags, long taskVersion) {}
+
     /** The task's tags by name; 404 when the task is not in the workspace. */
     public List<Tag> forTask(long taskId) {
+        return tagsWithVersion(taskId).tags();
+    }
+
+    /** {@link #forTask}, with the task's version read in the same transaction. */
+    public TaskTags tagsWithVersion(long taskId) {
         long ws = ws();
-        return tx.read(() -> repo.tagsOf(ws, tasks.require(taskId).id()));
+        return tx.read(() -> {
+            TaskRef task = tasks.require(taskId);
+            return new TaskTags(repo.tagsOf(ws, task.id()), tasks.version(task.id()));
+        });
     }
 
     /**
@@ -141,7 +152,7 @@ public class Tags {
      * {@code expectedVersion} (If-Match), when given, is the task's version the caller saw: 412 when it
      * changed since, as for every write under the task.
      */
-    public List<Tag> attach(long taskId, Long expectedVersion, AttachTag request) {
+    public TaskTags attach(long taskId, Long expectedVersion, AttachTag request) {
         long ws = ws();
         if ((request.tagId() == null) == (request.name() == null)) {
             throw ApiException.invalid("tag_id", "give either tag_id or name");
@@ -156,7 +167,7 @@ public class Tags {
                                     ApiException.invalid("tag_id", "no tag " + request.tagId() + " in this workspace"));
             List<Tag> wanted = new ArrayList<>(repo.tagsOf(ws, task.id()));
             wanted.add(tag);
-            return announce(task, setExactly(ws, task, wanted));
+            return withVersion(task, announce(task, setExactly(ws, task, wanted)));
         });
     }
 
@@ -181,10 +192,13 @@ public class Tags {
         detach(taskId, null, tagId);
     }
 
-    /** {@link #detach(long, long)}, checking the task's version the caller saw (If-Match) when given. */
-    public void detach(long taskId, Long expectedVersion, long tagId) {
+    /**
+     * {@link #detach(long, long)}, checking the task's version the caller saw (If-Match) when given;
+     * answers the task's new version.
+     */
+    public long detach(long taskId, Long expectedVersion, long tagId) {
         long ws = ws();
-        tx.write(() -> {
+        return tx.write(() -> {
             TaskRef task = tasks.lockForChange(taskId, expectedVersion);
             List<Tag> current = repo.tagsOf(ws, task.id());
             if (current.stream().noneMatch(t -> t.id() == tagId)) {
@@ -196,11 +210,12 @@ public class Tags {
                             ws,
                             task,
                             current.stream().filter(t -> t.id() != tagId).toList()));
+            return tasks.version(task.id());
         });
     }
 
     /** Makes the task's tags exactly the given ones ({@code tag_ids}, or {@code names} found or created). */
-    public List<Tag> replace(long taskId, Long expectedVersion, SetTags request) {
+    public TaskTags replace(long taskId, Long expectedVersion, SetTags request) {
         long ws = ws();
         if ((request.tagIds() == null) == (request.names() == null)) {
             throw ApiException.invalid("tag_ids", "give either tag_ids or names");
@@ -211,7 +226,7 @@ public class Tags {
             List<Tag> wanted = names != null
                     ? names.stream().map(n -> repo.findOrCreate(ws, n)).toList()
                     : byIds(ws, request.tagIds());
-            return announce(task, setExactly(ws, task, wanted));
+            return withVersion(task, announce(task, setExactly(ws, task, wanted)));
         });
     }
 
@@ -313,6 +328,10 @@ public class Tags {
         List<Tag> after = repo.tagsOf(ws, task.id());
         history.record(task, "tags_changed", "tags", joined(before), joined(after));
         return new Change(before, after, true);
+    }
+
+    private TaskTags withVersion(TaskRef task, List<Tag> tags) {
+        return new TaskTags(tags, tasks.version(task.id()));
     }
 
     /** Appends the event of a changed tag set; a no-op change stays silent. */

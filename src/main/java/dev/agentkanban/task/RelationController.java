@@ -3,7 +3,8 @@ package dev.agentkanban.task;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.task.Relations.TaskRelations;
 import jakarta.validation.Valid;
-import org.springframework.http.HttpStatus;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -12,7 +13,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A task's relations (issue 14): blockers, subtasks, related tasks and duplicates. */
@@ -34,23 +34,30 @@ class RelationController {
         return relations.list(id);
     }
 
-    /** Adds a relation; {@code If-Match} takes the task's version (412 when it changed since). */
+    /**
+     * Adds a relation; {@code If-Match} takes the task's version (412 when it changed since), and the
+     * answer's {@code ETag} is the task's version after it.
+     */
     @PostMapping
-    @ResponseStatus(HttpStatus.CREATED)
-    TaskRelations add(
+    ResponseEntity<TaskRelations> add(
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @Valid @RequestBody AddRelation request) {
-        return relations.add(id, Versions.expected(ifMatch), request.kind(), request.taskId());
+        TaskRelations related = relations.add(id, Versions.expected(ifMatch), request.kind(), request.taskId());
+        // a relation has no URL of its own: it is read, and removed, through the task's relations
+        return ResponseEntity.created(URI.create("/api/v1/tasks/" + id + "/relations"))
+                .eTag(Versions.etag(related.taskVersion()))
+                .body(related);
     }
 
     /** Removes one relation, named like it was added: {@code ?kind=blocked_by&task_id=7}; answers the relations left. */
     @DeleteMapping
-    TaskRelations remove(
+    ResponseEntity<TaskRelations> remove(
             @PathVariable long id,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @RequestParam(required = false) String kind,
             @RequestParam(name = "task_id", required = false) Long taskId) {
-        return relations.remove(id, Versions.expected(ifMatch), kind, taskId);
+        TaskRelations left = relations.remove(id, Versions.expected(ifMatch), kind, taskId);
+        return ResponseEntity.ok().eTag(Versions.etag(left.taskVersion())).body(left);
     }
 }

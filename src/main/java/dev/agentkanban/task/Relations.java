@@ -61,8 +61,12 @@ public class Relations {
     /** One relation seen from a task: its id, how the task names it, and the other task. */
     public record Relation(long id, RelationKind kind, TaskLink task) {}
 
-    /** A task's relations, with whether it is blocked and by which open tasks. */
-    public record TaskRelations(long taskId, boolean blocked, List<TaskLink> blockers, List<Relation> items) {}
+    /**
+     * A task's relations, with whether it is blocked and by which open tasks, and the task's version as
+     * this transaction left it (a write's answer gives it as {@code ETag}, for the next {@code If-Match}).
+     */
+    public record TaskRelations(
+            long taskId, long taskVersion, boolean blocked, List<TaskLink> blockers, List<Relation> items) {}
 
     public TaskRelations list(long taskId) {
         return tx.read(() -> {
@@ -383,7 +387,7 @@ public class Relations {
                         r.kind() == RelationKind.BLOCKED_BY && r.task().status().isOpen())
                 .map(Relation::task)
                 .toList();
-        return new TaskRelations(taskId, !blockers.isEmpty(), blockers, items);
+        return new TaskRelations(taskId, refs.version(taskId), !blockers.isEmpty(), blockers, items);
     }
 
     private void announce(TaskRef task, RelationKind kind, TaskRef other, String change) {

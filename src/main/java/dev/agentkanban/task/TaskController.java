@@ -2,6 +2,7 @@ package dev.agentkanban.task;
 
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.JsonAccept;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Versions;
@@ -18,6 +19,7 @@ import dev.agentkanban.task.Tasks.ReportedIssue;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -94,8 +97,10 @@ class TaskController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) Long offset,
             @RequestParam Map<String, String> all,
+            HttpServletRequest request,
             HttpServletResponse response)
-            throws IOException {
+            throws IOException, HttpMediaTypeNotAcceptableException {
+        JsonAccept.require(request);
         Long boardFilter = named("board", boardId, board, () -> boards.idOf("board", board));
         Long columnFilter = named("column", columnId, column, () -> boards.columnIdOf("column", boardFilter, column));
         TaskFilter filter = new TaskFilter(

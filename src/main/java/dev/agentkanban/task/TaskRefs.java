@@ -60,6 +60,19 @@ public class TaskRefs {
         return find(taskId, " for no key update", true, expectedVersion);
     }
 
+    /**
+     * The task's version as the caller's transaction sees it: after a change of what hangs off the task
+     * (its triggers move the version at once), the new one, which the change's answer gives as its
+     * {@code ETag} so that the next write's {@code If-Match} can follow it.
+     */
+    public long version(long taskId) {
+        return jdbc.sql("select version from tasks where workspace_id = :ws and id = :id")
+                .param("ws", CurrentRequest.get().workspaceId())
+                .param("id", taskId)
+                .query(Long.class)
+                .single();
+    }
+
     /** {@link #require} of a task whose relations are about to change: 409 {@code task-archived} when archived. */
     public TaskRef requireChangeable(long taskId) {
         return find(taskId, "", true, null);

@@ -303,6 +303,16 @@ class BoardApiTest extends ApiTest {
                         .status())
                 .isEqualTo(412);
         assertThat(http.get(board + "/columns/999999").status()).isEqualTo(404);
+
+        // removing a column is a 204 that still answers the board's new version
+        Response removed = http.delete(board + "/columns/" + added.id(), "If-Match", afterRename);
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        String afterRemove = removed.header("ETag").orElseThrow();
+        assertThat(afterRemove).isNotEqualTo(afterRename);
+        assertThat(http.get(board).header("ETag")).hasValue(afterRemove);
+        assertThat(http.patch(board + "/columns/" + first, obj("wip_limit", 2), "If-Match", afterRemove)
+                        .status())
+                .isEqualTo(200);
     }
 
     /**

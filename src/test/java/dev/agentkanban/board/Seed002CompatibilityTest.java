@@ -27,6 +27,33 @@ class Seed002CompatibilityTest extends ApiTest {
         assertThat(columns.findValuesAsString("kind")).containsExactly("backlog", "in_progress", "review", "done");
     }
 
+    /**
+     * Seed 002 lists its routes with a trailing slash ({@code /api/boards/}, {@code /api/tickets/}, FastAPI's
+     * canonical form): with or without it, an API path names the same route, for reads and writes alike.
+     */
+    @Test
+    void anApiPathWithATrailingSlashIsThePathWithoutIt() {
+        Response created = http.post("/api/v1/boards/", obj("name", "Slashed"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.header("Location")).hasValue("/api/v1/boards/" + created.id());
+
+        Response ticket = http.post("/api/v1/tickets/", obj("board_id", created.id(), "title", "slashed ticket"));
+        assertThat(ticket.status()).as(ticket.body()).isEqualTo(201);
+        assertThat(http.get("/api/v1/tickets/").json().get("total").asLong()).isGreaterThanOrEqualTo(1);
+
+        Response read = http.get("/api/v1/tasks/" + ticket.id() + "/");
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        assertThat(read.header("ETag")).hasValue("\"1\"");
+        Response moved = http.post(
+                "/api/v1/tickets/" + ticket.id() + "/move/", obj("column", "In Progress"), "If-Match", "\"1\"");
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(http.get("/api/v1/boards/" + created.id() + "/columns/")
+                        .json()
+                        .size())
+                .isEqualTo(4);
+        assertThat(http.get("/api/v1/no-such-thing/").status()).isEqualTo(404);
+    }
+
     @Test
     void plainNamesAndColumnObjectsMixAndBlankNamesAreRefused() {
         Response mixed = http.post(

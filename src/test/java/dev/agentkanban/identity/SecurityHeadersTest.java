@@ -85,6 +85,16 @@ class SecurityHeadersTest extends ApiTest {
                         assertThat(h.toLowerCase()).contains("authorization").contains("idempotency-key"));
     }
 
+    /** A page of a listed origin may send the preconditions the API offers: If-Match on writes, If-None-Match on reads. */
+    @Test
+    void aListedOriginMaySendPreconditions() {
+        Response preflight = preflight("/api/v1/tasks/1", "authorization, if-match, if-none-match");
+        assertThat(preflight.status()).as(preflight.body()).isEqualTo(200);
+        assertThat(preflight.header("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(
+                        h -> assertThat(h.toLowerCase()).contains("if-match").contains("if-none-match"));
+    }
+
     @Test
     void aBrowsersMcpClientPassesThePreflight() {
         Response preflight = preflight("/mcp", "authorization, content-type, mcp-session-id, mcp-protocol-version");

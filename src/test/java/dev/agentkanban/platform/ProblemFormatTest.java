@@ -46,6 +46,67 @@ class ProblemFormatTest extends ApiTest {
         assertThat(accepted.status()).isEqualTo(200);
     }
 
+    /**
+     * The task list and the task write their JSON themselves (issue #19); a read that will not take JSON
+     * is a 406 there as on every other route, and a browser's Accept (JSON only through a wildcard) reads.
+     */
+    @Test
+    void aReadThatWillNotAcceptJsonIsA406OnTheTaskRoutesToo() {
+        long board = http.post("/api/v1/boards", obj("name", "Accept on reads")).id();
+        long task = http.post("/api/v1/tasks", obj("board_id", board, "title", "read me"))
+                .id();
+        for (String path : new String[] {"/api/v1/tasks", "/api/v1/tasks/" + task, "/api/v1/boards/" + board}) {
+            Response refused = http.get(path, "Accept", "application/xml");
+            assertThat(refused.status()).as(path + " " + refused.body()).isEqualTo(406);
+            assertProblem(refused, "not-acceptable");
+
+            Response browser = http.get(path, "Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+            assertThat(browser.status()).as(path).isEqualTo(200);
+            assertThat(browser.header("Content-Type"))
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        }
+    }
+
+    /**
+     * RFC 9457: a problem type has one title. A 404, 405, 406 or 415 raised by Spring or a filter has the
+     * type and the title the API's own refusals of that kind have, not a second spelling ("Not Found").
+     */
+    @Test
+    void oneProblemTypeHasOneTitleWhereverItIsRaised() {
+        long board = http.post("/api/v1/boards", obj("name", "Titles")).id();
+        sameProblem(http.get("/api/v1/no-such-thing"), http.get("/api/v1/boards/999999"), "not-found", "Not found");
+        sameProblem(
+                http.send("PUT", "/api/v1/boards", "{}"),
+                http.send("PATCH", "/api/v1/tasks/1/move", "{}"),
+                "method-not-allowed",
+                "Method not allowed");
+        sameProblem(
+                http.get("/api/v1/boards/" + board, "Accept", "application/xml"),
+                http.post("/api/v1/boards/" + board + "/archive", null, "Accept", "application/xml"),
+                "not-acceptable",
+                "Not acceptable");
+        sameProblem(
+                sentAs("text/plain"), // Spring's refusal
+                sentAs("*/*"), // ContentTypeFilter's
+                "unsupported-media-type",
+                "Unsupported media type");
+    }
+
+    private Response sentAs(String contentType) {
+        return http.execute(HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/boards"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString("name=x"))
+                .build());
+    }
+
+    private static void sameProblem(Response one, Response other, String type, String title) {
+        for (Response r : new Response[] {one, other}) {
+            assertProblem(r, type);
+            assertThat(r.json().get("title").asString()).as(r.body()).isEqualTo(title);
+        }
+    }
+
     @Test
     void malformedJsonIsA400Problem() {
         long before = count("boards");

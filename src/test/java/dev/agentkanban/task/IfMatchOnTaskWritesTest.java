@@ -92,6 +92,56 @@ class IfMatchOnTaskWritesTest extends ApiTest {
         assertThat(http.post(base + "/comments", obj("body", "free")).status()).isEqualTo(201);
     }
 
+    /**
+     * A tag or relation write answers the task's new version as {@code ETag} (and the tag list its current
+     * one), so a client can send the next write's {@code If-Match} without reading the task again.
+     */
+    @Test
+    void tagAndRelationAnswersCarryTheTasksNewEtag() {
+        long[] b = fx().board("ETag chain");
+        long task = fx().task(b[0], "chained");
+        long other = fx().task(b[0], "blocker");
+        String base = "/api/v1/tasks/" + task;
+
+        Response listed = http.get(base + "/tags");
+        assertThat(listed.header("ETag")).hasValue(etag(task));
+
+        Response attached = http.post(base + "/tags", obj("name", "bug"), "If-Match", etag(task));
+        assertThat(attached.status()).as(attached.body()).isEqualTo(200);
+        String next = attached.header("ETag").orElseThrow();
+        assertThat(next)
+                .isEqualTo(etag(task))
+                .isNotEqualTo(listed.header("ETag").orElseThrow());
+        long bug = attached.json().get(0).get("id").asLong();
+
+        Response replaced = http.put(base + "/tags", obj("names", List.of("bug", "ui")), "If-Match", next);
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        next = replaced.header("ETag").orElseThrow();
+        assertThat(next).isEqualTo(etag(task));
+
+        Response detached = http.delete(base + "/tags/" + bug, "If-Match", next);
+        assertThat(detached.status()).as(detached.body()).isEqualTo(204);
+        next = detached.header("ETag").orElseThrow();
+        assertThat(next).isEqualTo(etag(task));
+
+        Response related =
+                http.post(base + "/relations", obj("kind", "blocked_by", "task_id", other), "If-Match", next);
+        assertThat(related.status()).as(related.body()).isEqualTo(201);
+        assertThat(related.header("Location")).hasValue(base + "/relations");
+        next = related.header("ETag").orElseThrow();
+        assertThat(next).isEqualTo(etag(task));
+        assertThat("\"" + related.json().get("task_version").asLong() + "\"").isEqualTo(next);
+
+        Response unrelated = http.delete(base + "/relations?kind=blocked_by&task_id=" + other, "If-Match", next);
+        assertThat(unrelated.status()).as(unrelated.body()).isEqualTo(200);
+        next = unrelated.header("ETag").orElseThrow();
+        assertThat(next).isEqualTo(etag(task));
+
+        assertThat(http.patch(base, obj("title", "chained, done"), "If-Match", next)
+                        .status())
+                .isEqualTo(200);
+    }
+
     @Test
     void theClaimAnswersCarryTheTasksNewEtag() {
         long[] b = fx().board("If-Match claim");
