@@ -267,6 +267,37 @@ class WebCardPanelTest extends MemberPageTest {
     }
 
     @Test
+    void movingACardFromThePanelKeepsItsUnsavedEditsAndIsNoConflict() {
+        long[] b = fx.board("Move with edits");
+        long id = fx.task(b[0], "half edited", "column_id", b[2]);
+        browser.openBoard(b[0], null);
+        open("half edited");
+        field("description").sendKeys("typed before the move");
+        field("epic").sendKeys("Launch");
+        new Select(field("move_column")).selectByVisibleText("Done");
+        browser.driver().findElement(By.cssSelector("#card-panel .move-button")).click();
+        browser.waitForTitles("Done", List.of("half edited"));
+        // the page's own move (its event may come before its answer) is not someone else's change
+        browser.until(d -> d.findElement(By.cssSelector("#card-panel .panel-notice"))
+                .getText()
+                .equals("Moved to Done."));
+        assertThat(field("description").getDomProperty("value")).isEqualTo("typed before the move");
+        assertThat(field("epic").getDomProperty("value")).isEqualTo("Launch");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#card-panel .panel-facts .status"))
+                        .getText())
+                .isEqualToIgnoringCase("completed");
+
+        browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel[open]")).isEmpty());
+        JsonNode task = fx.get(id);
+        assertThat(task.get("description").asString()).isEqualTo("typed before the move");
+        assertThat(task.get("epic").asString()).isEqualTo("Launch");
+        assertThat(task.get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(task.get("status").asString()).isEqualTo("completed");
+    }
+
+    @Test
     void columnsCanBeAddedRenamedReorderedAndGivenAWipLimit() {
         long[] b = fx.board("Columns");
         browser.openBoard(b[0], null);
