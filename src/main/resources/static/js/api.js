@@ -12,10 +12,12 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** What to tell a person: the server's explanation, plus the fields it rejected. */
+  /** What to tell a person: the server's explanation, plus the fields it rejected that it does not already name. */
   get explanation() {
     const errors = this.problem.errors || this.problem.field_errors || [];
-    const fields = Array.isArray(errors) ? errors.map((e) => `${e.field || e.name}: ${e.message || e.detail}`).filter(Boolean) : [];
+    const fields = Array.isArray(errors)
+      ? errors.map((e) => `${e.field || e.name}: ${e.message || e.detail}`).filter((f) => !this.message.includes(f))
+      : [];
     return fields.length ? `${this.message} (${fields.join('; ')})` : this.message;
   }
 }
