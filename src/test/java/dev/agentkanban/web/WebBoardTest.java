@@ -156,6 +156,23 @@ class WebBoardTest extends MemberPageTest {
     }
 
     @Test
+    void quickAddByKeyboardAloneKeepsTheFocusInItsColumn() {
+        long[] b = board("Keyboard add");
+        browser.openBoard(b[0], null);
+        WebElement plus = browser.column("Backlog").findElement(By.cssSelector(".add-card"));
+        plus.sendKeys(Keys.ENTER);
+        WebElement input = browser.column("Backlog").findElement(By.cssSelector(".quick-add input"));
+        browser.until(d -> input.equals(d.switchTo().activeElement()));
+        input.sendKeys("typed card", Keys.ENTER);
+        browser.waitForTitles("Backlog", List.of("typed card"));
+        browser.until(d -> input.equals(d.switchTo().activeElement()));
+        // Escape closes the form and gives the focus back to the "+" it came from, not to the page
+        input.sendKeys(Keys.ESCAPE);
+        browser.until(d -> !input.isDisplayed());
+        assertThat(browser.driver().switchTo().activeElement()).isEqualTo(plus);
+    }
+
+    @Test
     void editingATitleInlineSavesIt() {
         long[] b = board("Inline", "typo titel");
         browser.openBoard(b[0], null);
