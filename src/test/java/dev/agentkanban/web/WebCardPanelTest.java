@@ -298,6 +298,23 @@ class WebCardPanelTest extends MemberPageTest {
     }
 
     @Test
+    void longUnbrokenNamesWrapInsideThePanelInsteadOfScrollingItSideways() {
+        long[] b = fx.board("Long names");
+        String title = "W".repeat(500);
+        fx.task(b[0], title, "column_id", b[2], "assignee", "a".repeat(100), "epic", "E".repeat(200));
+        browser.openBoard(b[0], null);
+        open(title);
+        browser.waitVisible(By.cssSelector("#card-panel .panel-assignees"));
+        PageChecks.noBlockScrollsSideways(browser, "#card-panel");
+        Number left = (Number) browser.js("return document.getElementById('panel-title').getBoundingClientRect().left"
+                + " - document.getElementById('card-panel').getBoundingClientRect().left");
+        assertThat(left.doubleValue())
+                .as("the title field starts inside the panel")
+                .isPositive();
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+
+    @Test
     void columnsCanBeAddedRenamedReorderedAndGivenAWipLimit() {
         long[] b = fx.board("Columns");
         browser.openBoard(b[0], null);
