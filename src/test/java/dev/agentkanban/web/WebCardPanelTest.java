@@ -305,6 +305,8 @@ class WebCardPanelTest extends MemberPageTest {
         browser.openBoard(b[0], null);
         open(title);
         browser.waitVisible(By.cssSelector("#card-panel .panel-assignees"));
+        // the history names the title too
+        browser.waitVisible(By.cssSelector("#card-panel .history-section .history-entry"));
         PageChecks.noBlockScrollsSideways(browser, "#card-panel");
         Number left = (Number) browser.js("return document.getElementById('panel-title').getBoundingClientRect().left"
                 + " - document.getElementById('card-panel').getBoundingClientRect().left");
