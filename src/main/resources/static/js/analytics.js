@@ -13,7 +13,7 @@ const charts = {};
 window.kanbanCharts = charts;
 
 const params = new URLSearchParams(location.search);
-const boardId = Number(params.get('board'));
+let boardId = Number(params.get('board')); // none in the address: the workspace's first board (see start)
 const workspace = params.get('ws');
 
 function css(name) {
@@ -258,6 +258,19 @@ async function start() {
   }
   session.workspaceId = workspace ? Number(workspace) : null;
   session.onUnauthorized = () => location.replace('/');
+  if (!boardId) {
+    // the page itself bookmarked, without ?board=: the workspace's first board, as the board page opens
+    try {
+      boardId = (await get(`/api/v1/boards${query({ limit: 1 })}`)).items[0]?.id || 0;
+    } catch (e) {
+      status(`Cannot list the boards: ${e.explanation || e.message}`);
+      return;
+    }
+    if (!boardId) {
+      status('This workspace has no boards yet.');
+      return;
+    }
+  }
   $('#back-to-board').href = `/${query({ ws: workspace, board: boardId })}`;
   const form = $('#controls');
   const zone = params.get('tz') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

@@ -12,10 +12,12 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** What to tell a person: the server's explanation, plus the fields it rejected. */
+  /** What to tell a person: the server's explanation, plus the fields it rejected that it does not already name. */
   get explanation() {
     const errors = this.problem.errors || this.problem.field_errors || [];
-    const fields = Array.isArray(errors) ? errors.map((e) => `${e.field || e.name}: ${e.message || e.detail}`).filter(Boolean) : [];
+    const fields = Array.isArray(errors)
+      ? errors.map((e) => `${e.field || e.name}: ${e.message || e.detail}`).filter((f) => !this.message.includes(f))
+      : [];
     return fields.length ? `${this.message} (${fields.join('; ')})` : this.message;
   }
 }
@@ -63,11 +65,29 @@ export const session = {
   set onUnauthorized(fn) { onUnauthorized = fn; },
 };
 
+let writes = 0;
+
+/**
+ * Whether a write of this page (any request but a GET) is on its way: a live event of this person's
+ * own may then be its own change, which often comes before the answer.
+ */
+export const writing = () => writes > 0;
+
 /**
  * Calls the API. Options: body (JSON), form (FormData), ifMatch (a version number), blob (answer as
  * a Blob). Answers the parsed JSON (null for 204); throws ApiError (status 0 when the network failed).
  */
-export async function api(method, path, { body, form, ifMatch, blob } = {}) {
+export async function api(method, path, opts = {}) {
+  if (method === 'GET') return call(method, path, opts);
+  writes += 1;
+  try {
+    return await call(method, path, opts);
+  } finally {
+    writes -= 1;
+  }
+}
+
+async function call(method, path, { body, form, ifMatch, blob }) {
   const headers = { Accept: blob ? '*/*' : 'application/json' };
   const token = session.token;
   if (token) headers.Authorization = `Bearer ${token}`;

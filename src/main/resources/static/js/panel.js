@@ -204,10 +204,22 @@ export class CardPanel {
    */
   draft() {
     if (!this.dirty()) return null;
-    return {
-      task: this.task,
-      values: Array.from(this.form.elements, (el) => (el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value)),
-    };
+    return { task: this.task, values: this.formValues() };
+  }
+
+  /** The value of each control of the form, in order. */
+  formValues() {
+    return Array.from(this.form.elements, (el) => (el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value));
+  }
+
+  /** Puts the values of formValues() back into the form (built again for the same card), the preview with them. */
+  refill(values) {
+    Array.from(this.form.elements).forEach((el, i) => {
+      if (i >= values.length) return;
+      if (el.type === 'checkbox' || el.type === 'radio') el.checked = values[i];
+      else el.value = values[i];
+    });
+    this.fields.description.dispatchEvent(new Event('input'));
   }
 
   /**
@@ -223,12 +235,7 @@ export class CardPanel {
     this.task = task;
     this.noticed = task.version;
     this.build();
-    Array.from(this.form.elements).forEach((el, i) => {
-      if (i >= values.length) return;
-      if (el.type === 'checkbox' || el.type === 'radio') el.checked = values[i];
-      else el.value = values[i];
-    });
-    this.fields.description.dispatchEvent(new Event('input'));
+    this.refill(values);
     if (!this.dialog.open) this.dialog.showModal();
     this.reloadSections();
     this.showNotice('info', 'Your unsaved changes are back. Save them to keep them.');
@@ -327,6 +334,10 @@ export class CardPanel {
   /** A change to a card made elsewhere (live update or poll); deleted when it is gone. */
   remoteChange(task, { actor, deleted, part }) {
     if (!this.task || task.id !== this.task.id) return;
+    if (this.holding > 0) {
+      this.arrived.push([task, { actor, deleted, part }]);
+      return;
+    }
     if (deleted) {
       this.gone(actor);
       return;
@@ -424,14 +435,48 @@ export class CardPanel {
     }
   }
 
+  /**
+   * Moves the card ("Move to"). A move is no edit of the fields: unsaved edits stay in the form, on
+   * the moved card's version, unless the card had also changed elsewhere (then it is the usual conflict).
+   */
   async move(columnId, where) {
-    const task = await this.board.moveTo(this.task.id, columnId, where);
-    if (task) {
-      this.task = { ...this.task, ...task };
+    const base = this.task;
+    const values = this.dirty() ? this.formValues() : null;
+    this.holdChanges();
+    try {
+      const task = await this.board.moveTo(base.id, columnId, where);
+      if (!task || this.task !== base) return;
+      if (values && task.version > base.version + 1) {
+        await this.conflict(null);
+        return;
+      }
+      this.task = { ...base, ...task };
+      this.noticed = Math.max(this.noticed || 0, task.version);
       this.build();
+      if (values) this.refill(values);
       this.reloadSections();
       this.showNotice('info', `Moved to ${task.column}.`);
+    } finally {
+      this.releaseChanges();
     }
+  }
+
+  /**
+   * While this panel's own write is on its way, changes to the card announced meanwhile wait: the
+   * write's own event may come before its answer, and is no change made elsewhere.
+   */
+  holdChanges() {
+    this.holding = (this.holding || 0) + 1;
+    this.arrived ??= [];
+  }
+
+  /** The write is done: what arrived meanwhile is looked at against the card as the write left it. */
+  releaseChanges() {
+    this.holding -= 1;
+    if (this.holding > 0) return;
+    const arrived = this.arrived || [];
+    this.arrived = null;
+    for (const [task, info] of arrived) this.remoteChange(task, info);
   }
 
   async archiveCard() {

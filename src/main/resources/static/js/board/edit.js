@@ -9,10 +9,15 @@ export class BoardEdit {
   quickAddForm(columnEl) {
     const input = h('input', { type: 'text', name: 'title', maxlength: 500, placeholder: 'Card title, then Enter', autocomplete: 'off',
       'aria-label': 'New card title' });
+    // closed, the form gives the focus back to the column's "+" (a hidden field would leave it nowhere)
+    const close = () => {
+      form.hidden = true;
+      $('.add-card', columnEl)?.focus();
+    };
     const form = h('form', { class: 'quick-add', hidden: true }, input,
       h('div', { class: 'quick-add-actions' },
         h('button', { type: 'submit', class: 'primary' }, 'Add'),
-        h('button', { type: 'button', on: { click: () => { form.hidden = true; } } }, 'Cancel')));
+        h('button', { type: 'button', on: { click: close } }, 'Cancel')));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const title = input.value.trim();
@@ -32,7 +37,7 @@ export class BoardEdit {
       }
     });
     input.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') form.hidden = true;
+      if (e.key === 'Escape') close();
     });
     return form;
   }

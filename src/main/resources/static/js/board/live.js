@@ -1,6 +1,6 @@
 // Changes made elsewhere, as live events: applied to the state, the changed cards flashed with who
 // changed them.
-import { get, query } from '../api.js';
+import { get, query, session, writing } from '../api.js';
 import { h } from '../dom.js';
 import { stale } from './state.js';
 
@@ -130,6 +130,8 @@ export class BoardLive {
   }
 
   flash(taskId, actor) {
+    // this person's own change, come live while the page's write waits for its answer: not made elsewhere
+    if (actor && actor === session.user?.username && writing()) return;
     this.flashes.set(taskId, { actor, until: Date.now() + FLASH_MS });
     const el = this.cards.get(taskId)?.el;
     if (el) this.decorateFlash(el, taskId);

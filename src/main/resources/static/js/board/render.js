@@ -69,12 +69,16 @@ export class BoardRender {
     name.textContent = col.name;
     const count = $('.column-count', el);
     const reached = col.wip_limit != null && col.task_count >= col.wip_limit;
+    // over: the limit was lowered below what the column holds (moves in are refused until it is back under)
+    const over = reached && col.task_count > col.wip_limit;
     count.textContent = col.wip_limit != null ? `${col.task_count}/${col.wip_limit}` : String(col.task_count);
     count.classList.toggle('wip-reached', reached);
+    count.classList.toggle('wip-over', over);
     count.title = col.wip_limit != null
-      ? `${col.task_count} cards, WIP limit ${col.wip_limit}${reached ? ' (reached)' : ''}`
+      ? `${col.task_count} cards, WIP limit ${col.wip_limit}${over ? ` (over by ${col.task_count - col.wip_limit})` : reached ? ' (reached)' : ''}`
       : `${col.task_count} cards`;
     el.classList.toggle('wip-full', reached);
+    el.classList.toggle('wip-over', over);
     const add = $('.add-card', el);
     if (add) add.setAttribute('aria-label', `Add a card to ${col.name}`);
     const list = $('.cards', el);

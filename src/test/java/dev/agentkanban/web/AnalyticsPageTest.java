@@ -65,6 +65,21 @@ class AnalyticsPageTest extends ApiTest {
     private static final String RANGE = "from=2026-01-05&to=2026-01-11&tz=UTC";
 
     @Test
+    void thePageWithoutABoardInItsAddressShowsTheWorkspacesFirstBoard() {
+        try (Browser browser = Browser.start(port)) {
+            browser.signIn("tester", "tester-password");
+            browser.open("/analytics.html");
+            // before: "Cannot open board 0: board 0 does not exist" and empty charts
+            browser.until(d -> d.findElement(By.id("board-name")).getText().endsWith(" · analytics"));
+            browser.until(d -> !d.findElements(By.cssSelector("[data-chart='cfd'][data-ready] canvas"))
+                    .isEmpty());
+            assertThat(browser.driver().findElement(By.id("status")).getText()).doesNotContain("Cannot");
+            assertThat(browser.driver().findElement(By.id("back-to-board")).getAttribute("href"))
+                    .contains("board=");
+        }
+    }
+
+    @Test
     void chartsDrawTheApisNumbers() {
         Response api = http.get("/api/v1/analytics/boards/" + b.id() + "/flow?" + RANGE);
         assertThat(api.status()).as(api.body()).isEqualTo(200);

@@ -47,6 +47,35 @@ class WebBoardLayoutTest extends MemberPageTest {
     }
 
     @Test
+    void onABoardWiderThanTheWindowTheFirstColumnShowsWhole() {
+        long[] b = fx.board("Wide");
+        fx.task(b[0], "first card", "column_id", b[1]);
+        for (Dimension size : List.of(new Dimension(1000, 900), new Dimension(390, 844))) {
+            try {
+                browser.driver().manage().window().setSize(size);
+                browser.openBoard(b[0], null);
+                browser.card("first card");
+                // columns snap to the board's padding, not to the window's edge (which cut off the first one's border)
+                Number gap = (Number) browser.js("""
+                        const board = document.getElementById('board');
+                        return board.querySelector('.column').getBoundingClientRect().left - board.getBoundingClientRect().left
+                        """);
+                Number padding = (Number)
+                        browser.js("return parseFloat(getComputedStyle(document.getElementById('board')).paddingLeft)");
+                assertThat(browser.js("return document.getElementById('board').scrollWidth"
+                                + " > document.getElementById('board').clientWidth"))
+                        .as("the board scrolls sideways at %s", size)
+                        .isEqualTo(true);
+                assertThat(gap.doubleValue())
+                        .as("the first column's distance from the board's edge at %s", size)
+                        .isCloseTo(padding.doubleValue(), org.assertj.core.data.Offset.offset(1.0));
+            } finally {
+                browser.driver().manage().window().setSize(new Dimension(1400, 900));
+            }
+        }
+    }
+
+    @Test
     void darkModeFollowsTheSystemSetting() {
         long[] b = fx.board("Dark");
         browser.openBoard(b[0], null);

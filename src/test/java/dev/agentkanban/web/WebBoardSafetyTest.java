@@ -124,6 +124,35 @@ class WebBoardSafetyTest extends MemberPageTest {
     }
 
     @Test
+    void aColumnOverItsWipLimitSaysSoNotOnlyThatTheLimitIsReached() {
+        long[] b = fx.board("Over WIP");
+        fx.task(b[0], "first", "column_id", b[3]);
+        fx.task(b[0], "second", "column_id", b[3]);
+        fx.task(b[0], "third", "column_id", b[3]);
+        alice.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 3));
+        browser.openBoard(b[0], null);
+        WebElement count = browser.column("In Progress").findElement(By.cssSelector(".column-count"));
+        assertThat(count.getText()).isEqualTo("3/3");
+        assertThat(count.getAttribute("title")).endsWith("(reached)");
+        assertThat(count.getAttribute("class")).contains("wip-reached").doesNotContain("wip-over");
+
+        // the limit lowered below what the column holds (allowed: the cards stay), seen live
+        alice.patch("/api/v1/boards/" + b[0] + "/columns/" + b[3], obj("wip_limit", 1));
+        browser.until(d -> browser.column("In Progress")
+                .findElement(By.cssSelector(".column-count"))
+                .getText()
+                .equals("3/1"));
+        WebElement over = browser.column("In Progress").findElement(By.cssSelector(".column-count"));
+        assertThat(over.getAttribute("title")).isEqualTo("3 cards, WIP limit 1 (over by 2)");
+        assertThat(over.getAttribute("class")).contains("wip-over");
+        assertThat(browser.column("In Progress").getAttribute("class")).contains("wip-over");
+        assertThat(over.getCssValue("background-color"))
+                .isNotEqualTo(browser.column("To Do")
+                        .findElement(By.cssSelector(".column-count"))
+                        .getCssValue("background-color"));
+    }
+
+    @Test
     void aBoardOfFiveThousandCardsShowsAPagePerColumnAndLoadsMoreOnRequest() {
         long[] b = fx.board("Big");
         jdbc.sql("""

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The page's side of the live protocol (js/live.js), against a scripted stand-in for the server's
@@ -34,8 +36,14 @@ class WebBoardSocketTest extends MemberPageTest {
             // the change feed asked after a made-up event id answers an empty page at that cursor, as it
             // would if the id were real (the real feed refuses a cursor beyond its end, and the page drops it)
             window.__madeUpFrom = Infinity;
+            // with __holdWrites, a write (any request but a GET) waits in __held until the test lets it go
+            window.__holdWrites = false;
+            window.__held = [];
             const feedFetch = window.fetch.bind(window);
             window.fetch = (url, opts) => {
+              if (window.__holdWrites && opts?.method && opts.method !== 'GET') {
+                return new Promise((resolve) => window.__held.push(() => resolve(feedFetch(url, opts))));
+              }
               const after = new URL(String(url), location.href).searchParams.get('after');
               if (String(url).includes('/api/v1/events') && /^[0-9]+$/.test(after ?? '') && Number(after) >= window.__madeUpFrom) {
                 return Promise.resolve(new Response(JSON.stringify({ items: [], next_cursor: Number(after), has_more: false }),
@@ -154,6 +162,40 @@ class WebBoardSocketTest extends MemberPageTest {
                 "{event: 'task_created', board_id: " + b[0] + ", event_id: " + (e + 1)
                         + ", timestamp: new Date().toISOString(), actor: 'carol', data: {task: " + task + "}}");
         browser.waitForTitles("To Do", List.of("seen by the reload", "pushed live"));
+    }
+
+    /**
+     * The page's own change often comes over the socket before the answer to its request: it is not a
+     * change made elsewhere, so the card does not flash with the person's own name.
+     */
+    @Test
+    void thePagesOwnMoveArrivingLiveBeforeItsAnswerDoesNotFlashAsAChangeMadeElsewhere() {
+        long[] b = fx.board("Own move");
+        long id = fx.task(b[0], "mine to move", "column_id", b[2]);
+        long e = madeUpIds();
+        goLive(b[0], e);
+        browser.js("window.__holdWrites = true");
+        browser.card("mine to move").sendKeys("m");
+        browser.card("mine to move").sendKeys(Keys.ARROW_RIGHT);
+        browser.card("mine to move").sendKeys(Keys.ENTER);
+        browser.until(d -> ((Number) browser.js("return window.__held.length")).intValue() == 1);
+
+        ObjectNode moved = (ObjectNode) alice.get("/api/v1/tasks/" + id).json();
+        moved.put("column_id", b[3]).put("column", "In Progress").put("status", "in_progress");
+        moved.put("version", moved.get("version").asLong() + 1);
+        push(
+                0,
+                "{event: 'task_moved', board_id: " + b[0] + ", event_id: " + (e + 1)
+                        + ", timestamp: new Date().toISOString(), actor: 'alice', data: {task: " + moved + "}}");
+        WebElement card = browser.card("mine to move");
+        assertThat(card.getAttribute("class")).doesNotContain("flash");
+        assertThat(card.findElements(By.cssSelector(".card-actor"))).isEmpty();
+
+        browser.js("window.__holdWrites = false; window.__held.splice(0).forEach((go) => go())");
+        browser.until(d -> fx.get(id).get("column_id").asLong() == b[3]);
+        browser.waitForTitles("In Progress", List.of("mine to move"));
+        assertThat(browser.card("mine to move").findElements(By.cssSelector(".card-actor")))
+                .isEmpty();
     }
 
     @Test

@@ -77,6 +77,24 @@ class WebBoardTest extends MemberPageTest {
     }
 
     @Test
+    void aTitleTheServerRefusesIsSaidOnceAndAddsNoCard() {
+        long[] b = board("Too long", "older");
+        browser.openBoard(b[0], null);
+        WebElement todo = browser.column("To Do");
+        todo.findElement(By.cssSelector(".add-card")).click();
+        WebElement input = todo.findElement(By.cssSelector(".quick-add input"));
+        // pasted past the field's maxlength (or sent by a page that lost it): the server's 422 decides
+        browser.js("arguments[0].removeAttribute('maxlength'); arguments[0].value = 'x'.repeat(501)", input);
+        input.sendKeys(Keys.ENTER);
+        // the problem's detail already names the field: its field error is not repeated after it
+        assertThat(browser.toastContaining("Card not added"))
+                .isEqualTo("Card not added: title: must be at most 500 characters");
+        assertThat(input.getDomProperty("value")).hasSize(501);
+        assertThat(fx.order(b[2])).hasSize(1);
+        browser.waitForTitles("To Do", List.of("older"));
+    }
+
+    @Test
     void draggingACardToAnotherColumnMovesItAndTheMoveSurvivesAReload() {
         long[] b = board("Drag", "drag me", "stay");
         fx.task(b[0], "already working", "column_id", b[3]);
@@ -135,6 +153,23 @@ class WebBoardTest extends MemberPageTest {
         browser.openBoard(b[0], null);
         browser.waitForTitles("To Do", List.of("three", "two"));
         browser.waitForTitles("In Progress", List.of("one"));
+    }
+
+    @Test
+    void quickAddByKeyboardAloneKeepsTheFocusInItsColumn() {
+        long[] b = board("Keyboard add");
+        browser.openBoard(b[0], null);
+        WebElement plus = browser.column("Backlog").findElement(By.cssSelector(".add-card"));
+        plus.sendKeys(Keys.ENTER);
+        WebElement input = browser.column("Backlog").findElement(By.cssSelector(".quick-add input"));
+        browser.until(d -> input.equals(d.switchTo().activeElement()));
+        input.sendKeys("typed card", Keys.ENTER);
+        browser.waitForTitles("Backlog", List.of("typed card"));
+        browser.until(d -> input.equals(d.switchTo().activeElement()));
+        // Escape closes the form and gives the focus back to the "+" it came from, not to the page
+        input.sendKeys(Keys.ESCAPE);
+        browser.until(d -> !input.isDisplayed());
+        assertThat(browser.driver().switchTo().activeElement()).isEqualTo(plus);
     }
 
     @Test

@@ -267,6 +267,56 @@ class WebCardPanelTest extends MemberPageTest {
     }
 
     @Test
+    void movingACardFromThePanelKeepsItsUnsavedEditsAndIsNoConflict() {
+        long[] b = fx.board("Move with edits");
+        long id = fx.task(b[0], "half edited", "column_id", b[2]);
+        browser.openBoard(b[0], null);
+        open("half edited");
+        field("description").sendKeys("typed before the move");
+        field("epic").sendKeys("Launch");
+        new Select(field("move_column")).selectByVisibleText("Done");
+        browser.driver().findElement(By.cssSelector("#card-panel .move-button")).click();
+        browser.waitForTitles("Done", List.of("half edited"));
+        // the page's own move (its event may come before its answer) is not someone else's change
+        browser.until(d -> d.findElement(By.cssSelector("#card-panel .panel-notice"))
+                .getText()
+                .equals("Moved to Done."));
+        assertThat(field("description").getDomProperty("value")).isEqualTo("typed before the move");
+        assertThat(field("epic").getDomProperty("value")).isEqualTo("Launch");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#card-panel .panel-facts .status"))
+                        .getText())
+                .isEqualToIgnoringCase("completed");
+
+        browser.driver().findElement(By.cssSelector("#card-panel .save-card")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#card-panel[open]")).isEmpty());
+        JsonNode task = fx.get(id);
+        assertThat(task.get("description").asString()).isEqualTo("typed before the move");
+        assertThat(task.get("epic").asString()).isEqualTo("Launch");
+        assertThat(task.get("column_id").asLong()).isEqualTo(b[4]);
+        assertThat(task.get("status").asString()).isEqualTo("completed");
+    }
+
+    @Test
+    void longUnbrokenNamesWrapInsideThePanelInsteadOfScrollingItSideways() {
+        long[] b = fx.board("Long names");
+        String title = "W".repeat(500);
+        fx.task(b[0], title, "column_id", b[2], "assignee", "a".repeat(100), "epic", "E".repeat(200));
+        browser.openBoard(b[0], null);
+        open(title);
+        browser.waitVisible(By.cssSelector("#card-panel .panel-assignees"));
+        // the history names the title too
+        browser.waitVisible(By.cssSelector("#card-panel .history-section .history-entry"));
+        PageChecks.noBlockScrollsSideways(browser, "#card-panel");
+        Number left = (Number) browser.js("return document.getElementById('panel-title').getBoundingClientRect().left"
+                + " - document.getElementById('card-panel').getBoundingClientRect().left");
+        assertThat(left.doubleValue())
+                .as("the title field starts inside the panel")
+                .isPositive();
+        browser.driver().findElement(By.cssSelector("#card-panel .panel-close")).click();
+    }
+
+    @Test
     void columnsCanBeAddedRenamedReorderedAndGivenAWipLimit() {
         long[] b = fx.board("Columns");
         browser.openBoard(b[0], null);
