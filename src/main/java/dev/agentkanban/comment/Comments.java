@@ -61,7 +61,10 @@ public class Comments {
                 .orElseThrow(() -> ApiException.notFound("comment", id)));
     }
 
-    /** Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters. */
+    /**
+     * Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters (code
+     * points, as the database counts them: an emoji is one).
+     */
     public Comment add(long taskId, String body) {
         return add(taskId, null, body);
     }
@@ -141,7 +144,7 @@ public class Comments {
         if (text.isEmpty()) {
             throw ApiException.invalid("body", "must not be blank");
         }
-        if (text.length() > MAX_BODY) {
+        if (text.codePointCount(0, text.length()) > MAX_BODY) {
             throw ApiException.invalid("body", "must be at most " + MAX_BODY + " characters");
         }
         return text;

@@ -18,6 +18,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,6 +37,8 @@ import org.springframework.stereotype.Service;
 public class Evidences {
 
     private static final String OCTET_STREAM = MediaType.APPLICATION_OCTET_STREAM_VALUE;
+    /** How far ahead of this server's clock a {@code captured_at} may be: a device's clock running fast. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final EvidenceRepository repo;
     private final TaskRefs tasks;
@@ -93,7 +97,8 @@ public class Evidences {
     /**
      * Adds evidence to a task, with an optional file. Rules: a note needs {@code note}, a link an http(s)
      * {@code url}, a measurement a {@code measurement_value}, a file a file, a photo or voice recording a
-     * file or a url; latitude (-90..90) and longitude (-180..180) come together.
+     * file or a url; latitude (-90..90) and longitude (-180..180) come together; {@code captured_at} is not
+     * later than now (give or take {@link #CLOCK_SKEW}).
      */
     public Evidence add(long taskId, AddEvidence request, Upload upload) {
         return add(taskId, null, request, upload);
@@ -156,6 +161,11 @@ public class Evidences {
             throw ApiException.invalid("measurement_value", "must be a finite number");
         }
         requireCoordinates(request.latitude(), request.longitude());
+        if (request.capturedAt() != null
+                && request.capturedAt().isAfter(Instant.now().plus(CLOCK_SKEW))) {
+            throw ApiException.invalid(
+                    "captured_at", "must not lie in the future: it is when the evidence was captured");
+        }
         switch (kind) {
             case NOTE -> require(note != null, "note", "a note needs a note");
             case LINK -> require(url != null, "url", "a link needs a url");

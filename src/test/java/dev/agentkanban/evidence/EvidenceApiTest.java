@@ -104,6 +104,96 @@ class EvidenceApiTest extends ApiTest {
         assertThat(cached.bytes()).isEmpty();
     }
 
+    /**
+     * A player seeking in a voice recording, or a resumed download, asks for a byte range: it gets a
+     * 206 with exactly those bytes, and a range beyond the file a 416; the whole file says it takes ranges.
+     */
+    @Test
+    void aRangeOfTheFileIsServedAsPartialContent() {
+        long task = tasks.task("Seek");
+        byte[] audio = bytes(10_000, 9);
+        long id = upload(
+                        task,
+                        new Multipart()
+                                .file("file", "memo.ogg", "audio/ogg", audio)
+                                .field("kind", "voice"))
+                .id();
+        String content = "/api/v1/evidence/" + id + "/content";
+
+        Response whole = http.get(content);
+        assertThat(whole.header("Accept-Ranges")).hasValue("bytes");
+        assertThat(whole.header("Content-Length")).hasValue("10000");
+
+        Response part = http.get(content, "Range", "bytes=100-199");
+        assertThat(part.status()).isEqualTo(206);
+        assertThat(part.header("Content-Range")).hasValue("bytes 100-199/10000");
+        assertThat(part.bytes()).isEqualTo(java.util.Arrays.copyOfRange(audio, 100, 200));
+        assertThat(part.header("Content-Type")).hasValue("audio/ogg");
+        assertThat(part.header("X-Content-Type-Options")).hasValue("nosniff");
+
+        Response tail = http.get(content, "Range", "bytes=-10");
+        assertThat(tail.status()).isEqualTo(206);
+        assertThat(tail.bytes()).isEqualTo(java.util.Arrays.copyOfRange(audio, 9_990, 10_000));
+
+        Response beyond = http.get(content, "Range", "bytes=20000-");
+        assertThat(beyond.status()).isEqualTo(416);
+        assertThat(beyond.header("Content-Range")).hasValue("bytes */10000");
+    }
+
+    /** A form with two files would have kept the first and silently lost the second: it is a 422. */
+    @Test
+    void aFormWithMoreThanOneFileIsRefusedAndNothingIsStored() {
+        long task = tasks.task("Two files");
+        long rows = count("evidence");
+        long events = count("outbox_events");
+
+        Response r = upload(
+                task,
+                new Multipart()
+                        .file("file", "one.png", "image/png", bytes(100, 10))
+                        .file("file", "two.png", "image/png", bytes(100, 11)));
+
+        assertInvalid(r, "file");
+        assertThat(count("evidence")).isEqualTo(rows);
+        assertThat(count("outbox_events")).isEqualTo(events);
+    }
+
+    /**
+     * {@code captured_at} is read in a form as in JSON (a date, or a timestamp with an offset, in the years
+     * 1 to 9999: before, a form stored year -999999 as -infinity), and is never in the future.
+     */
+    @Test
+    void capturedAtIsAPastTimeInTheYearsOneTo9999InAFormAsInJson() {
+        long task = tasks.task("Captured");
+        long rows = count("evidence");
+        String future =
+                java.time.Instant.now().plus(java.time.Duration.ofDays(2)).toString();
+
+        for (String bad :
+                new String[] {"-999999-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "2024-05-01T10:00", future}) {
+            assertInvalid(upload(task, new Multipart().field("note", "n").field("captured_at", bad)), "captured_at");
+            assertInvalid(http.post(path(task), obj("note", "n", "captured_at", bad)), "captured_at");
+        }
+        assertThat(count("evidence")).isEqualTo(rows);
+
+        Response date = upload(task, new Multipart().field("note", "n").field("captured_at", "2024-05-01"));
+        assertThat(date.status()).as(date.body()).isEqualTo(201);
+        assertThat(date.json().get("captured_at").asString()).isEqualTo("2024-05-01T00:00:00Z");
+        String justNow = java.time.Instant.now().toString();
+        Response now = http.post(path(task), obj("note", "n", "captured_at", justNow));
+        assertThat(now.status()).as(now.body()).isEqualTo(201);
+    }
+
+    /** A note's limit counts characters as the database's check does: 20,000 emoji fit. */
+    @Test
+    void aNoteOf20000EmojiFits() {
+        long task = tasks.task("Emoji note");
+        String bug = "\uD83D\uDC1B";
+        Response r = http.post(path(task), obj("note", bug.repeat(20000)));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertInvalid(http.post(path(task), obj("note", bug.repeat(20001))), "note");
+    }
+
     @Test
     void filesABrowserCouldRunAreOnlyServedAsDownloads() {
         long task = tasks.task("Hostile");
