@@ -14,7 +14,6 @@ import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
 import java.time.Instant;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -129,12 +128,7 @@ public class Comments {
         Comment comment =
                 repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("comment", id));
         if (ctx.role() != Role.ADMIN && !comment.author().equals(ctx.actor())) {
-            throw new ApiException(
-                    HttpStatus.FORBIDDEN,
-                    "forbidden",
-                    "Forbidden",
-                    "only the author of comment " + id + " or an admin may change it",
-                    null);
+            throw ApiException.forbidden("only the author of comment " + id + " or an admin may change it");
         }
         return comment;
     }

@@ -7,6 +7,7 @@ import dev.agentkanban.evidence.EvidenceRequests.Upload;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
@@ -127,11 +128,19 @@ public class Evidences {
         return repo.insert(CurrentRequest.get().workspaceId(), taskId, evidence);
     }
 
+    /**
+     * Deletes evidence; 403 unless the caller added it or is an admin of the workspace (as for comments:
+     * evidence is someone's proof of work, not for another member to take away).
+     */
     public void delete(long id) {
-        long ws = ws();
+        RequestContext ctx = CurrentRequest.get();
+        long ws = ctx.workspaceId();
         tx.write(() -> {
             Evidence evidence = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("evidence", id));
-            TaskRef task = tasks.lockForChange(evidence.taskId());
+            TaskRef task = tasks.lockForChange(evidence.taskId()); // 404 when its task is in the trash
+            if (ctx.role() != Role.ADMIN && !ctx.actor().equals(evidence.createdBy())) {
+                throw ApiException.forbidden("only who added evidence " + id + " or an admin may delete it");
+            }
             repo.delete(ws, id);
             history.record(task, "evidence_deleted", null, null, Long.toString(id));
             outbox.append(EventType.EVIDENCE_DELETED, task.boardId(), task.id(), evidence);

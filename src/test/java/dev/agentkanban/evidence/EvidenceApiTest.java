@@ -446,6 +446,35 @@ class EvidenceApiTest extends ApiTest {
         assertThat(http.get("/api/v1/evidence/999999").status()).isEqualTo(404);
     }
 
+    /**
+     * Evidence is someone's proof of work: as with comments, only who added it or an admin may delete
+     * it. Another member (or an agent) gets a 403 and the evidence, its file and the trail stay.
+     */
+    @Test
+    void onlyWhoAddedEvidenceOrAnAdminMayDeleteIt() {
+        long task = tasks.task("Proof");
+        Http alice = clientFor("ev-alice", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        Http bob = clientFor("ev-bob", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        Http agent = clientFor("ev-agent", defaultWorkspace, dev.agentkanban.identity.Role.AGENT);
+        long mine = alice.post(path(task), obj("note", "alice's reading")).id();
+        long other = alice.post(path(task), obj("note", "alice's second")).id();
+        long events = count("outbox_events");
+        long history = count("task_history");
+
+        for (Http stranger : new Http[] {bob, agent}) {
+            Response r = stranger.delete("/api/v1/evidence/" + mine);
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("type").asString()).endsWith("/forbidden");
+        }
+        assertThat(count("outbox_events")).isEqualTo(events);
+        assertThat(count("task_history")).isEqualTo(history);
+        assertThat(http.get("/api/v1/evidence/" + mine).status()).isEqualTo(200);
+
+        assertThat(alice.delete("/api/v1/evidence/" + mine).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/evidence/" + other).status()).isEqualTo(204);
+        assertThat(lastHistory(task)).isEqualTo("evidence_deleted|" + other);
+    }
+
     @Test
     void anUnknownTaskHasNoEvidence() {
         long rows = count("evidence");
