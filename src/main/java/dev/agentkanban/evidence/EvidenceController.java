@@ -6,6 +6,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Problems;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import java.io.IOException;
@@ -13,9 +14,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.core.io.ByteArrayResource;
-import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -115,11 +116,43 @@ class EvidenceController {
     /**
      * The file, byte for byte. Types that could run in a browser are sent as a download; the ETag is the
      * SHA-256, so {@code If-None-Match} gets a 304. A {@code Range} gets a 206 with that part (a player
-     * seeking in a voice recording, a resumed download), one out of the file a 416.
+     * seeking in a voice recording, a resumed download); one wholly beyond the file a 416 problem with
+     * {@code Content-Range: bytes *}{@code /size}; a {@code Range} that does not parse is ignored (RFC 9110
+     * §14.2): the whole file.
      */
     @GetMapping("/evidence/{id}/content")
-    ResponseEntity<Resource> content(@PathVariable long id) {
+    ResponseEntity<?> content(@PathVariable long id, @RequestHeader(value = "Range", required = false) String range) {
         EvidenceContent content = evidences.content(id);
+        ByteArrayResource file = new ByteArrayResource(content.bytes());
+        List<HttpRange> ranges = List.of();
+        if (range != null) {
+            try {
+                ranges = HttpRange.parseRanges(range);
+            } catch (IllegalArgumentException e) {
+                // not a range this server understands: served whole, as a byte array (no range handling)
+                return served(content).body(content.bytes());
+            }
+            try {
+                HttpRange.toResourceRegions(ranges, file);
+            } catch (IllegalArgumentException e) {
+                return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                        .header(HttpHeaders.CONTENT_RANGE, "bytes */" + content.sizeBytes())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(Problems.of(new ApiException(
+                                HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                                "range-not-satisfiable",
+                                "Range not satisfiable",
+                                "the file of evidence " + id + " has " + content.sizeBytes() + " bytes; " + range
+                                        + " lies beyond them",
+                                null)));
+            }
+        }
+        // a Resource body: Spring answers the Range with a 206 and sets the lengths
+        return served(content).body(file);
+    }
+
+    /** The headers of a download: its ETag, the type to serve, and what keeps a browser from running it. */
+    private static ResponseEntity.BodyBuilder served(EvidenceContent content) {
         ContentDisposition disposition = (content.inline()
                         ? ContentDisposition.inline()
                         : ContentDisposition.attachment())
@@ -128,11 +161,10 @@ class EvidenceController {
         return ResponseEntity.ok()
                 .eTag("\"" + content.sha256() + "\"")
                 .contentType(MediaType.parseMediaType(content.servedType()))
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
                 .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "default-src 'none'; sandbox")
-                // a Resource body: Spring answers Range requests (206, 416) and sets the lengths
-                .body(new ByteArrayResource(content.bytes()));
+                .header("Content-Security-Policy", "default-src 'none'; sandbox");
     }
 
     @DeleteMapping("/evidence/{id}")

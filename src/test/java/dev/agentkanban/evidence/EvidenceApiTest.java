@@ -106,7 +106,8 @@ class EvidenceApiTest extends ApiTest {
 
     /**
      * A player seeking in a voice recording, or a resumed download, asks for a byte range: it gets a
-     * 206 with exactly those bytes, and a range beyond the file a 416; the whole file says it takes ranges.
+     * 206 with exactly those bytes, and a range beyond the file a 416 problem (not the file under a 416,
+     * as Spring's own handling sent); the whole file says it takes ranges.
      */
     @Test
     void aRangeOfTheFileIsServedAsPartialContent() {
@@ -138,6 +139,15 @@ class EvidenceApiTest extends ApiTest {
         Response beyond = http.get(content, "Range", "bytes=20000-");
         assertThat(beyond.status()).isEqualTo(416);
         assertThat(beyond.header("Content-Range")).hasValue("bytes */10000");
+        assertThat(beyond.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(beyond.json().get("type").asString()).endsWith("/range-not-satisfiable");
+
+        // a Range that does not parse is ignored (RFC 9110): the whole file, not a 416
+        Response garbled = http.get(content, "Range", "pages=1-2");
+        assertThat(garbled.status()).isEqualTo(200);
+        assertThat(garbled.bytes()).isEqualTo(audio);
+        assertThat(garbled.header("X-Content-Type-Options")).hasValue("nosniff");
     }
 
     /** A form with two files would have kept the first and silently lost the second: it is a 422. */
