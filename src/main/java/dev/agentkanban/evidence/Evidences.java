@@ -232,14 +232,18 @@ public class Evidences {
         }
     }
 
-    /** The last path segment of what the client called the file, without control characters, at most 255 characters. */
+    /**
+     * The last path segment of what the client called the file, at most 255 characters, without control
+     * characters and without the bidirectional controls that make a name show as another one
+     * ({@code invoice\u202Efdp.exe} shows as "invoiceexe.pdf").
+     */
     static String filename(String raw) {
         if (raw == null) {
             return null;
         }
         String name = raw.substring(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1)
                 .codePoints()
-                .filter(c -> !Character.isISOControl(c))
+                .filter(c -> !Character.isISOControl(c) && !isBidiControl(c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString()
                 .strip();
@@ -247,6 +251,15 @@ public class Evidences {
             return null;
         }
         return name.codePointCount(0, name.length()) <= 255 ? name : name.substring(0, name.offsetByCodePoints(0, 255));
+    }
+
+    /** The marks and embeddings/overrides/isolates of Unicode's bidirectional algorithm (UAX #9). */
+    private static boolean isBidiControl(int c) {
+        return c == 0x061C
+                || c == 0x200E
+                || c == 0x200F
+                || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069);
     }
 
     /** The declared media type if it is a concrete, well-formed one; otherwise a plain byte stream. */

@@ -150,6 +150,30 @@ class EvidenceApiTest extends ApiTest {
         assertThat(garbled.header("X-Content-Type-Options")).hasValue("nosniff");
     }
 
+    /**
+     * A file name keeps its last path segment only, and loses control characters and the bidirectional
+     * overrides that would show {@code invoice<RLO>fdp.exe} as "invoiceexe.pdf" in the list and the
+     * download; other Unicode stays.
+     */
+    @Test
+    void aFileNameLosesItsPathAndTheCharactersThatDisguiseIt() {
+        long task = tasks.task("Names");
+        String[][] cases = {
+            {"../../etc/passwd", "passwd"},
+            {"invoice\u202Efdp.exe", "invoicefdp.exe"},
+            {"\u2066report\u2069.pdf", "report.pdf"},
+            {"r\u00e9sum\u00e9 \u65e5\u672c.txt", "r\u00e9sum\u00e9 \u65e5\u672c.txt"},
+        };
+        for (String[] c : cases) {
+            Response r = upload(task, new Multipart().file("file", c[0], "application/pdf", bytes(10, 12)));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            assertThat(r.json().get("filename").asString()).isEqualTo(c[1]);
+            assertThat(http.get("/api/v1/evidence/" + r.id() + "/content").header("Content-Disposition"))
+                    .hasValueSatisfying(
+                            d -> assertThat(d).doesNotContain("\u202E").contains("attachment"));
+        }
+    }
+
     /** A form with two files would have kept the first and silently lost the second: it is a 422. */
     @Test
     void aFormWithMoreThanOneFileIsRefusedAndNothingIsStored() {
