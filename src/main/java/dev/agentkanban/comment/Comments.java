@@ -14,7 +14,6 @@ import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
 import java.time.Instant;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -61,7 +60,10 @@ public class Comments {
                 .orElseThrow(() -> ApiException.notFound("comment", id)));
     }
 
-    /** Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters. */
+    /**
+     * Adds a comment by the calling actor; the body is trimmed and must keep 1..20000 characters (code
+     * points, as the database counts them: an emoji is one).
+     */
     public Comment add(long taskId, String body) {
         return add(taskId, null, body);
     }
@@ -126,12 +128,7 @@ public class Comments {
         Comment comment =
                 repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("comment", id));
         if (ctx.role() != Role.ADMIN && !comment.author().equals(ctx.actor())) {
-            throw new ApiException(
-                    HttpStatus.FORBIDDEN,
-                    "forbidden",
-                    "Forbidden",
-                    "only the author of comment " + id + " or an admin may change it",
-                    null);
+            throw ApiException.forbidden("only the author of comment " + id + " or an admin may change it");
         }
         return comment;
     }
@@ -141,7 +138,7 @@ public class Comments {
         if (text.isEmpty()) {
             throw ApiException.invalid("body", "must not be blank");
         }
-        if (text.length() > MAX_BODY) {
+        if (text.codePointCount(0, text.length()) > MAX_BODY) {
             throw ApiException.invalid("body", "must be at most " + MAX_BODY + " characters");
         }
         return text;

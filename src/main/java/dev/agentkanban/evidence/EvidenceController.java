@@ -3,18 +3,20 @@ package dev.agentkanban.evidence;
 import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.EvidenceRequests.Upload;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Problems;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -70,7 +72,7 @@ class EvidenceController {
     ResponseEntity<Evidence> upload(
             @PathVariable long taskId,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestPart(name = "file", required = false) MultipartFile file,
+            @RequestPart(name = "file", required = false) List<MultipartFile> files,
             @RequestParam(required = false) String kind,
             @RequestParam(required = false) String note,
             @RequestParam(required = false) String url,
@@ -83,6 +85,11 @@ class EvidenceController {
             @RequestParam(required = false) String lng,
             @RequestParam(name = "captured_at", required = false) String capturedAt)
             throws IOException {
+        if (files != null && files.size() > 1) {
+            // one piece of evidence per request: storing the first and dropping the rest would lose files
+            throw ApiException.invalid("file", "send one file per request (" + files.size() + " were sent)");
+        }
+        MultipartFile file = files == null || files.isEmpty() ? null : files.getFirst();
         AddEvidence request = new AddEvidence(
                 WireEnums.parse(EvidenceKind.class, "kind", blankToNull(kind)),
                 note,
@@ -91,7 +98,7 @@ class EvidenceController {
                 measurementUnit,
                 number("latitude", firstGiven(latitude, lat)),
                 number("longitude", firstGiven(longitude, lon, lng)),
-                instant("captured_at", capturedAt));
+                JsonLimits.instant("captured_at", capturedAt));
         // a form without a chosen file still sends an empty, nameless file part
         boolean hasFile = file != null
                 && !(file.isEmpty()
@@ -108,11 +115,44 @@ class EvidenceController {
 
     /**
      * The file, byte for byte. Types that could run in a browser are sent as a download; the ETag is the
-     * SHA-256, so {@code If-None-Match} gets a 304.
+     * SHA-256, so {@code If-None-Match} gets a 304. A {@code Range} gets a 206 with that part (a player
+     * seeking in a voice recording, a resumed download); one wholly beyond the file a 416 problem with
+     * {@code Content-Range: bytes *}{@code /size}; a {@code Range} that does not parse is ignored (RFC 9110
+     * §14.2): the whole file.
      */
     @GetMapping("/evidence/{id}/content")
-    ResponseEntity<byte[]> content(@PathVariable long id) {
+    ResponseEntity<?> content(@PathVariable long id, @RequestHeader(value = "Range", required = false) String range) {
         EvidenceContent content = evidences.content(id);
+        ByteArrayResource file = new ByteArrayResource(content.bytes());
+        List<HttpRange> ranges = List.of();
+        if (range != null) {
+            try {
+                ranges = HttpRange.parseRanges(range);
+            } catch (IllegalArgumentException e) {
+                // not a range this server understands: served whole, as a byte array (no range handling)
+                return served(content).body(content.bytes());
+            }
+            try {
+                HttpRange.toResourceRegions(ranges, file);
+            } catch (IllegalArgumentException e) {
+                return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                        .header(HttpHeaders.CONTENT_RANGE, "bytes */" + content.sizeBytes())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(Problems.of(new ApiException(
+                                HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                                "range-not-satisfiable",
+                                "Range not satisfiable",
+                                "the file of evidence " + id + " has " + content.sizeBytes() + " bytes; " + range
+                                        + " lies beyond them",
+                                null)));
+            }
+        }
+        // a Resource body: Spring answers the Range with a 206 and sets the lengths
+        return served(content).body(file);
+    }
+
+    /** The headers of a download: its ETag, the type to serve, and what keeps a browser from running it. */
+    private static ResponseEntity.BodyBuilder served(EvidenceContent content) {
         ContentDisposition disposition = (content.inline()
                         ? ContentDisposition.inline()
                         : ContentDisposition.attachment())
@@ -121,11 +161,10 @@ class EvidenceController {
         return ResponseEntity.ok()
                 .eTag("\"" + content.sha256() + "\"")
                 .contentType(MediaType.parseMediaType(content.servedType()))
-                .contentLength(content.sizeBytes())
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
                 .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "default-src 'none'; sandbox")
-                .body(content.bytes());
+                .header("Content-Security-Policy", "default-src 'none'; sandbox");
     }
 
     @DeleteMapping("/evidence/{id}")
@@ -147,18 +186,6 @@ class EvidenceController {
             return Double.valueOf(value.strip());
         } catch (NumberFormatException e) {
             throw ApiException.invalid(field, "must be a number");
-        }
-    }
-
-    private static Instant instant(String field, String value) {
-        if (blankToNull(value) == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(
-                    field, "must be an ISO-8601 timestamp with an offset, like 2024-05-01T10:00:00Z");
         }
     }
 

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import org.hibernate.validator.constraints.CodePointLength;
 
 /** Request bodies of the evidence API. */
 public final class EvidenceRequests {
@@ -19,10 +20,10 @@ public final class EvidenceRequests {
      */
     public record AddEvidence(
             EvidenceKind kind,
-            @Size(max = 20000) String note,
+            @CodePointLength(max = 20000) String note,
             @Size(max = 2000) String url,
             Double measurementValue,
-            @Size(max = 50) String measurementUnit,
+            @CodePointLength(max = 50) String measurementUnit,
 
             @JsonAlias("lat") @DecimalMin("-90") @DecimalMax("90")
             Double latitude,

@@ -7,6 +7,7 @@ import dev.agentkanban.evidence.EvidenceRequests.Upload;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
@@ -18,6 +19,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,6 +38,8 @@ import org.springframework.stereotype.Service;
 public class Evidences {
 
     private static final String OCTET_STREAM = MediaType.APPLICATION_OCTET_STREAM_VALUE;
+    /** How far ahead of this server's clock a {@code captured_at} may be: a device's clock running fast. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final EvidenceRepository repo;
     private final TaskRefs tasks;
@@ -93,7 +98,8 @@ public class Evidences {
     /**
      * Adds evidence to a task, with an optional file. Rules: a note needs {@code note}, a link an http(s)
      * {@code url}, a measurement a {@code measurement_value}, a file a file, a photo or voice recording a
-     * file or a url; latitude (-90..90) and longitude (-180..180) come together.
+     * file or a url; latitude (-90..90) and longitude (-180..180) come together; {@code captured_at} is not
+     * later than now (give or take {@link #CLOCK_SKEW}).
      */
     public Evidence add(long taskId, AddEvidence request, Upload upload) {
         return add(taskId, null, request, upload);
@@ -122,11 +128,19 @@ public class Evidences {
         return repo.insert(CurrentRequest.get().workspaceId(), taskId, evidence);
     }
 
+    /**
+     * Deletes evidence; 403 unless the caller added it or is an admin of the workspace (as for comments:
+     * evidence is someone's proof of work, not for another member to take away).
+     */
     public void delete(long id) {
-        long ws = ws();
+        RequestContext ctx = CurrentRequest.get();
+        long ws = ctx.workspaceId();
         tx.write(() -> {
             Evidence evidence = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("evidence", id));
-            TaskRef task = tasks.lockForChange(evidence.taskId());
+            TaskRef task = tasks.lockForChange(evidence.taskId()); // 404 when its task is in the trash
+            if (ctx.role() != Role.ADMIN && !ctx.actor().equals(evidence.createdBy())) {
+                throw ApiException.forbidden("only who added evidence " + id + " or an admin may delete it");
+            }
             repo.delete(ws, id);
             history.record(task, "evidence_deleted", null, null, Long.toString(id));
             outbox.append(EventType.EVIDENCE_DELETED, task.boardId(), task.id(), evidence);
@@ -156,6 +170,11 @@ public class Evidences {
             throw ApiException.invalid("measurement_value", "must be a finite number");
         }
         requireCoordinates(request.latitude(), request.longitude());
+        if (request.capturedAt() != null
+                && request.capturedAt().isAfter(Instant.now().plus(CLOCK_SKEW))) {
+            throw ApiException.invalid(
+                    "captured_at", "must not lie in the future: it is when the evidence was captured");
+        }
         switch (kind) {
             case NOTE -> require(note != null, "note", "a note needs a note");
             case LINK -> require(url != null, "url", "a link needs a url");
@@ -213,14 +232,18 @@ public class Evidences {
         }
     }
 
-    /** The last path segment of what the client called the file, without control characters, at most 255 characters. */
+    /**
+     * The last path segment of what the client called the file, at most 255 characters, without control
+     * characters and without the bidirectional controls that make a name show as another one
+     * ({@code invoice\u202Efdp.exe} shows as "invoiceexe.pdf").
+     */
     static String filename(String raw) {
         if (raw == null) {
             return null;
         }
         String name = raw.substring(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1)
                 .codePoints()
-                .filter(c -> !Character.isISOControl(c))
+                .filter(c -> !Character.isISOControl(c) && !isBidiControl(c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString()
                 .strip();
@@ -228,6 +251,15 @@ public class Evidences {
             return null;
         }
         return name.codePointCount(0, name.length()) <= 255 ? name : name.substring(0, name.offsetByCodePoints(0, 255));
+    }
+
+    /** The marks and embeddings/overrides/isolates of Unicode's bidirectional algorithm (UAX #9). */
+    private static boolean isBidiControl(int c) {
+        return c == 0x061C
+                || c == 0x200E
+                || c == 0x200F
+                || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069);
     }
 
     /** The declared media type if it is a concrete, well-formed one; otherwise a plain byte stream. */

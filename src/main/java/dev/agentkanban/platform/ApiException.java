@@ -44,6 +44,11 @@ public class ApiException extends RuntimeException {
                 HttpStatus.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist", null);
     }
 
+    /** 403: the caller may not do this (beyond what the route's role allows, e.g. someone else's comment). */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail, null);
+    }
+
     public static ApiException conflict(String type, String detail) {
         return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail, null);
     }

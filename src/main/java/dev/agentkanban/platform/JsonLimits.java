@@ -155,6 +155,30 @@ public class JsonLimits {
                 .toInstant();
     }
 
+    /**
+     * A time sent as text outside a JSON body (a query parameter, a form field), read as a JSON body's
+     * is: an ISO-8601 date (its first instant, UTC) or timestamp with an offset, in the years 1 to 9999;
+     * null when blank, a 422 naming the field otherwise.
+     */
+    public static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.strip();
+        Instant read;
+        try {
+            read = isDate(v)
+                    ? startOfDate(v)
+                    : java.time.OffsetDateTime.parse(v).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
+        }
+        if (!sane(read)) {
+            throw ApiException.invalid(field, OUT_OF_RANGE);
+        }
+        return read;
+    }
+
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 

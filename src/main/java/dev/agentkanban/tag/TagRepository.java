@@ -18,9 +18,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TagRepository {
 
+    /** A tag with the number of tasks carrying it; one in the trash is not counted (it is gone for the user). */
     private static final String SUMMARY = """
             select t.id, t.name, t.color, t.created_at,
-                   (select count(*) from task_tags tt where tt.tag_id = t.id) as task_count
+                   (select count(*) from task_tags tt join tasks k on k.id = tt.task_id
+                    where tt.tag_id = t.id and k.deleted_at is null) as task_count
             from tags t
             """;
 

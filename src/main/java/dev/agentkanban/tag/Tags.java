@@ -80,7 +80,10 @@ public class Tags {
         });
     }
 
-    /** Renames or recolours a tag; fields absent from the patch stay as they are. */
+    /**
+     * Renames or recolours a tag; fields absent from the patch stay as they are. A patch that changes
+     * nothing (the same name and colour, or an empty one) writes nothing and announces nothing.
+     */
     public TagSummary update(long id, Patch<UpdateTag> patch) {
         long ws = ws();
         String newName = patch.has("name") ? name("name", patch.values().name()) : null;
@@ -92,7 +95,9 @@ public class Tags {
             String name = newName == null ? current.name() : newName;
             String color = patch.has("color") ? patch.values().color().toLowerCase(Locale.ROOT) : current.color();
             requireNameFree(ws, name, id);
-            boolean changes = !name.equals(current.name()) || !color.equals(current.color());
+            if (name.equals(current.name()) && color.equals(current.color())) {
+                return repo.summary(ws, id).orElseThrow(); // nothing changed: no write, no event
+            }
             repo.update(ws, id, name, color);
             TagSummary tag = repo.summary(ws, id).orElseThrow();
             Map<String, Object> payload = new LinkedHashMap<>();
@@ -103,7 +108,7 @@ public class Tags {
             payload.put("created_at", tag.createdAt());
             payload.put("previous", Map.of("name", current.name(), "color", current.color()));
             // the tasks showing it have new versions (V71): each board that has one is told which
-            outbox.appendPerBoard(EventType.TAG_UPDATED, payload, changes ? repo.taskIdsTagged(ws, id) : List.of());
+            outbox.appendPerBoard(EventType.TAG_UPDATED, payload, repo.taskIdsTagged(ws, id));
             return tag;
         });
     }

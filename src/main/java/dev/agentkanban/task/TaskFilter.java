@@ -1,9 +1,7 @@
 package dev.agentkanban.task;
 
-import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,21 +38,7 @@ public record TaskFilter(
 
     /** A {@code due_before}/{@code due_after} bound: an ISO-8601 date (midnight UTC) or timestamp; 422 naming the field otherwise. */
     public static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        Instant read;
-        try {
-            read = value.length() == 10
-                    ? JsonLimits.startOfDate(value)
-                    : java.time.OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
-        }
-        if (!JsonLimits.sane(read)) {
-            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
-        }
-        return read;
+        return JsonLimits.instant(field, value);
     }
 
     /** The custom field conditions among query parameters: {@code cf.<name>} by name, in their order. */

@@ -241,6 +241,29 @@ class CommentApiTest extends ApiTest {
         assertThat(http.post(path, obj("body", "x".repeat(20000))).status()).isEqualTo(201);
     }
 
+    /**
+     * The limit counts characters as people (and the database's check) do: an emoji is one character,
+     * though Java spends two chars on it. 20,000 of them fit; one more is a 422 on {@code body}.
+     */
+    @Test
+    void theBodyLimitCountsCharactersNotUtf16Units() {
+        long task = tasks.task("Emoji");
+        String path = "/api/v1/tasks/" + task + "/comments";
+        String bug = "\uD83D\uDC1B";
+
+        Response full = http.post(path, obj("body", bug.repeat(20000)));
+        assertThat(full.status()).as(full.body()).isEqualTo(201);
+        assertThat(full.json().get("body").asString()).isEqualTo(bug.repeat(20000));
+        Response edited = http.patch("/api/v1/comments/" + full.id(), obj("body", "a" + bug.repeat(19999)));
+        assertThat(edited.status()).as(edited.body()).isEqualTo(200);
+
+        long comments = count("comments");
+        Response over = http.post(path, obj("body", bug.repeat(20001)));
+        assertThat(over.status()).isEqualTo(422);
+        assertThat(over.json().get("errors").get(0).get("field").asString()).isEqualTo("body");
+        assertThat(count("comments")).isEqualTo(comments);
+    }
+
     @Test
     void anUnknownTaskHasNoComments() {
         assertThat(http.get("/api/v1/tasks/999999/comments").status()).isEqualTo(404);

@@ -104,6 +104,130 @@ class EvidenceApiTest extends ApiTest {
         assertThat(cached.bytes()).isEmpty();
     }
 
+    /**
+     * A player seeking in a voice recording, or a resumed download, asks for a byte range: it gets a
+     * 206 with exactly those bytes, and a range beyond the file a 416 problem (not the file under a 416,
+     * as Spring's own handling sent); the whole file says it takes ranges.
+     */
+    @Test
+    void aRangeOfTheFileIsServedAsPartialContent() {
+        long task = tasks.task("Seek");
+        byte[] audio = bytes(10_000, 9);
+        long id = upload(
+                        task,
+                        new Multipart()
+                                .file("file", "memo.ogg", "audio/ogg", audio)
+                                .field("kind", "voice"))
+                .id();
+        String content = "/api/v1/evidence/" + id + "/content";
+
+        Response whole = http.get(content);
+        assertThat(whole.header("Accept-Ranges")).hasValue("bytes");
+        assertThat(whole.header("Content-Length")).hasValue("10000");
+
+        Response part = http.get(content, "Range", "bytes=100-199");
+        assertThat(part.status()).isEqualTo(206);
+        assertThat(part.header("Content-Range")).hasValue("bytes 100-199/10000");
+        assertThat(part.bytes()).isEqualTo(java.util.Arrays.copyOfRange(audio, 100, 200));
+        assertThat(part.header("Content-Type")).hasValue("audio/ogg");
+        assertThat(part.header("X-Content-Type-Options")).hasValue("nosniff");
+
+        Response tail = http.get(content, "Range", "bytes=-10");
+        assertThat(tail.status()).isEqualTo(206);
+        assertThat(tail.bytes()).isEqualTo(java.util.Arrays.copyOfRange(audio, 9_990, 10_000));
+
+        Response beyond = http.get(content, "Range", "bytes=20000-");
+        assertThat(beyond.status()).isEqualTo(416);
+        assertThat(beyond.header("Content-Range")).hasValue("bytes */10000");
+        assertThat(beyond.header("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(beyond.json().get("type").asString()).endsWith("/range-not-satisfiable");
+
+        // a Range that does not parse is ignored (RFC 9110): the whole file, not a 416
+        Response garbled = http.get(content, "Range", "pages=1-2");
+        assertThat(garbled.status()).isEqualTo(200);
+        assertThat(garbled.bytes()).isEqualTo(audio);
+        assertThat(garbled.header("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
+    /**
+     * A file name keeps its last path segment only, and loses control characters and the bidirectional
+     * overrides that would show {@code invoice<RLO>fdp.exe} as "invoiceexe.pdf" in the list and the
+     * download; other Unicode stays.
+     */
+    @Test
+    void aFileNameLosesItsPathAndTheCharactersThatDisguiseIt() {
+        long task = tasks.task("Names");
+        String[][] cases = {
+            {"../../etc/passwd", "passwd"},
+            {"invoice\u202Efdp.exe", "invoicefdp.exe"},
+            {"\u2066report\u2069.pdf", "report.pdf"},
+            {"r\u00e9sum\u00e9 \u65e5\u672c.txt", "r\u00e9sum\u00e9 \u65e5\u672c.txt"},
+        };
+        for (String[] c : cases) {
+            Response r = upload(task, new Multipart().file("file", c[0], "application/pdf", bytes(10, 12)));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            assertThat(r.json().get("filename").asString()).isEqualTo(c[1]);
+            assertThat(http.get("/api/v1/evidence/" + r.id() + "/content").header("Content-Disposition"))
+                    .hasValueSatisfying(
+                            d -> assertThat(d).doesNotContain("\u202E").contains("attachment"));
+        }
+    }
+
+    /** A form with two files would have kept the first and silently lost the second: it is a 422. */
+    @Test
+    void aFormWithMoreThanOneFileIsRefusedAndNothingIsStored() {
+        long task = tasks.task("Two files");
+        long rows = count("evidence");
+        long events = count("outbox_events");
+
+        Response r = upload(
+                task,
+                new Multipart()
+                        .file("file", "one.png", "image/png", bytes(100, 10))
+                        .file("file", "two.png", "image/png", bytes(100, 11)));
+
+        assertInvalid(r, "file");
+        assertThat(count("evidence")).isEqualTo(rows);
+        assertThat(count("outbox_events")).isEqualTo(events);
+    }
+
+    /**
+     * {@code captured_at} is read in a form as in JSON (a date, or a timestamp with an offset, in the years
+     * 1 to 9999: before, a form stored year -999999 as -infinity), and is never in the future.
+     */
+    @Test
+    void capturedAtIsAPastTimeInTheYearsOneTo9999InAFormAsInJson() {
+        long task = tasks.task("Captured");
+        long rows = count("evidence");
+        String future =
+                java.time.Instant.now().plus(java.time.Duration.ofDays(2)).toString();
+
+        for (String bad :
+                new String[] {"-999999-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "2024-05-01T10:00", future}) {
+            assertInvalid(upload(task, new Multipart().field("note", "n").field("captured_at", bad)), "captured_at");
+            assertInvalid(http.post(path(task), obj("note", "n", "captured_at", bad)), "captured_at");
+        }
+        assertThat(count("evidence")).isEqualTo(rows);
+
+        Response date = upload(task, new Multipart().field("note", "n").field("captured_at", "2024-05-01"));
+        assertThat(date.status()).as(date.body()).isEqualTo(201);
+        assertThat(date.json().get("captured_at").asString()).isEqualTo("2024-05-01T00:00:00Z");
+        String justNow = java.time.Instant.now().toString();
+        Response now = http.post(path(task), obj("note", "n", "captured_at", justNow));
+        assertThat(now.status()).as(now.body()).isEqualTo(201);
+    }
+
+    /** A note's limit counts characters as the database's check does: 20,000 emoji fit. */
+    @Test
+    void aNoteOf20000EmojiFits() {
+        long task = tasks.task("Emoji note");
+        String bug = "\uD83D\uDC1B";
+        Response r = http.post(path(task), obj("note", bug.repeat(20000)));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertInvalid(http.post(path(task), obj("note", bug.repeat(20001))), "note");
+    }
+
     @Test
     void filesABrowserCouldRunAreOnlyServedAsDownloads() {
         long task = tasks.task("Hostile");
@@ -354,6 +478,35 @@ class EvidenceApiTest extends ApiTest {
         assertThat(payload.has("content")).isFalse();
         assertThat(lastHistory(task)).isEqualTo("evidence_deleted|" + id);
         assertThat(http.get("/api/v1/evidence/999999").status()).isEqualTo(404);
+    }
+
+    /**
+     * Evidence is someone's proof of work: as with comments, only who added it or an admin may delete
+     * it. Another member (or an agent) gets a 403 and the evidence, its file and the trail stay.
+     */
+    @Test
+    void onlyWhoAddedEvidenceOrAnAdminMayDeleteIt() {
+        long task = tasks.task("Proof");
+        Http alice = clientFor("ev-alice", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        Http bob = clientFor("ev-bob", defaultWorkspace, dev.agentkanban.identity.Role.MEMBER);
+        Http agent = clientFor("ev-agent", defaultWorkspace, dev.agentkanban.identity.Role.AGENT);
+        long mine = alice.post(path(task), obj("note", "alice's reading")).id();
+        long other = alice.post(path(task), obj("note", "alice's second")).id();
+        long events = count("outbox_events");
+        long history = count("task_history");
+
+        for (Http stranger : new Http[] {bob, agent}) {
+            Response r = stranger.delete("/api/v1/evidence/" + mine);
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("type").asString()).endsWith("/forbidden");
+        }
+        assertThat(count("outbox_events")).isEqualTo(events);
+        assertThat(count("task_history")).isEqualTo(history);
+        assertThat(http.get("/api/v1/evidence/" + mine).status()).isEqualTo(200);
+
+        assertThat(alice.delete("/api/v1/evidence/" + mine).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/evidence/" + other).status()).isEqualTo(204);
+        assertThat(lastHistory(task)).isEqualTo("evidence_deleted|" + other);
     }
 
     @Test
