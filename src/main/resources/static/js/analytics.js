@@ -153,7 +153,7 @@ function aging(report) {
     ],
   }, [x, items.map((t) => t.age_seconds / DAY), items.map(() => (p85 == null ? null : p85 / DAY))]);
   $('[data-summary="aging"]').textContent = items.length
-    ? `${items.length} tasks in progress; ${items.filter((t) => t.beyond_p85).length} older than the 85th percentile cycle time (${fmtDays(p85)}).`
+    ? `${items.length} ${items.length === 1 ? 'task' : 'tasks'} in progress; ${items.filter((t) => t.beyond_p85).length} older than the 85th percentile cycle time (${fmtDays(p85)}).`
     : 'Nothing in progress.';
   $('[data-table="aging"]').replaceChildren(table(
     ['Task', 'Title', 'Column', 'Age (days)', 'In column (days)', 'Beyond p85'],

@@ -929,7 +929,7 @@ public class Tasks {
             throw ApiException.conflict(
                     "wip-limit",
                     "column '" + column.name() + "' is at its WIP limit of " + column.wipLimit() + " (" + count
-                            + " tasks)",
+                            + (count == 1 ? " task)" : " tasks)"),
                     Map.of("column_id", column.id(), "wip_limit", column.wipLimit(), "task_count", count));
         }
     }

@@ -283,7 +283,8 @@ class TaskApiTest extends ApiTest {
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.json().get("type").asString()).endsWith("/wip-limit");
         assertThat(r.json().get("wip_limit").asInt()).isEqualTo(1);
-        assertThat(r.json().get("detail").asString()).contains("In Progress", "1");
+        assertThat(r.json().get("detail").asString())
+                .isEqualTo("column 'In Progress' is at its WIP limit of 1 (1 task)");
         assertThat(fx.get(c).get("column_id").asLong()).isEqualTo(b[1]);
         assertThat(count("task_history")).isEqualTo(history);
         assertThat(count("outbox_events where board_id = " + b[0])).isEqualTo(events);
