@@ -17,6 +17,7 @@ import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Ids;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
 import dev.agentkanban.platform.RequestBodies;
@@ -198,8 +199,8 @@ class KanbanTools {
                 a.optionalString("assignee"),
                 a.optionalString("tag"),
                 WireEnums.parse(Owner.class, "owner", a.optionalString("owner")),
-                TaskFilter.instant("due_before", a.optionalString("due_before")),
-                TaskFilter.instant("due_after", a.optionalString("due_after")),
+                JsonLimits.instant("due_before", a.optionalString("due_before")),
+                JsonLimits.instant("due_after", a.optionalString("due_after")),
                 a.optionalBoolean("overdue"),
                 a.optionalString("q"),
                 a.optionalString("sort"),

@@ -15,7 +15,7 @@ record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) 
     static final int MAX_DAYS = 366;
 
     static FlowParams of(String from, String to, String tz, String epic, String tag, String assignee, Clock clock) {
-        ZoneId zone = zone(tz);
+        ZoneId zone = TimeZones.of(tz);
         LocalDate end = to == null ? LocalDate.now(clock.withZone(zone)) : date("to", to);
         LocalDate start = from == null ? end.minusDays(DEFAULT_DAYS - 1) : date("from", from);
         if (start.isAfter(end)) {
@@ -26,10 +26,6 @@ record FlowParams(LocalDate from, LocalDate to, ZoneId zone, FlowFilter filter) 
         }
         return new FlowParams(
                 start, end, zone, new FlowFilter(blankToNull(epic), blankToNull(tag), blankToNull(assignee)));
-    }
-
-    static ZoneId zone(String tz) {
-        return TimeZones.of(tz);
     }
 
     static LocalDate date(String field, String value) {

@@ -1,15 +1,9 @@
 package dev.agentkanban.history;
 
-import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.TimeZones;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -54,8 +48,8 @@ class HistoryController {
             @RequestParam(required = false) Long offset) {
         return history.boardActivity(
                 boardId,
-                instant("since", since),
-                instant("until", until),
+                JsonLimits.instant("since", since),
+                JsonLimits.instant("until", until),
                 HistoryQueries.activityWindow(since != null && !since.isBlank(), hours, days),
                 PageRequest.of(limit, offset));
     }
@@ -66,26 +60,5 @@ class HistoryController {
             @RequestParam(name = "board_id", required = false) Long boardId,
             @RequestParam(required = false) String tz) {
         return history.stats(days, boardId, TimeZones.of(tz));
-    }
-
-    /** An instant as ISO-8601 with an offset ({@code 2025-01-31T12:00:00Z}) or a date (midnight UTC). */
-    static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        Instant read;
-        try {
-            read = v.length() == 10
-                    ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(
-                    field, "must be an ISO-8601 date-time with offset (e.g. 2025-01-31T12:00:00Z) or a date");
-        }
-        if (!JsonLimits.sane(read)) {
-            throw ApiException.invalid(field, JsonLimits.OUT_OF_RANGE);
-        }
-        return read;
     }
 }

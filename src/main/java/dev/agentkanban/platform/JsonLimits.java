@@ -171,7 +171,8 @@ public class JsonLimits {
                     ? startOfDate(v)
                     : java.time.OffsetDateTime.parse(v).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 date or timestamp");
+            throw ApiException.invalid(
+                    field, "must be an ISO-8601 date-time with offset (e.g. 2025-01-31T12:00:00Z) or a date");
         }
         if (!sane(read)) {
             throw ApiException.invalid(field, OUT_OF_RANGE);

@@ -3,6 +3,7 @@ package dev.agentkanban.task;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.JsonAccept;
+import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Versions;
@@ -112,8 +113,8 @@ class TaskController {
                 assignee,
                 tag,
                 WireEnums.parse(Owner.class, "owner", owner),
-                TaskFilter.instant("due_before", dueBefore),
-                TaskFilter.instant("due_after", dueAfter),
+                JsonLimits.instant("due_before", dueBefore),
+                JsonLimits.instant("due_after", dueAfter),
                 overdue,
                 q,
                 sort,

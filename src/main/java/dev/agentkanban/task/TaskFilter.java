@@ -1,6 +1,5 @@
 package dev.agentkanban.task;
 
-import dev.agentkanban.platform.JsonLimits;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +34,6 @@ public record TaskFilter(
         Boolean archived,
         Boolean unassigned,
         Map<String, String> fields) {
-
-    /** A {@code due_before}/{@code due_after} bound: an ISO-8601 date (midnight UTC) or timestamp; 422 naming the field otherwise. */
-    public static Instant instant(String field, String value) {
-        return JsonLimits.instant(field, value);
-    }
 
     /** The custom field conditions among query parameters: {@code cf.<name>} by name, in their order. */
     public static Map<String, String> fieldConditions(Map<String, ?> params) {
