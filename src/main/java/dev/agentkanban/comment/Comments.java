@@ -5,7 +5,6 @@ import dev.agentkanban.events.Outbox;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
-import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
@@ -127,7 +126,7 @@ public class Comments {
     private Comment mayChange(RequestContext ctx, long id) {
         Comment comment =
                 repo.find(ctx.workspaceId(), id, true).orElseThrow(() -> ApiException.notFound("comment", id));
-        if (ctx.role() != Role.ADMIN && !comment.author().equals(ctx.actor())) {
+        if (!ctx.isAdminOr(comment.author())) {
             throw ApiException.forbidden("only the author of comment " + id + " or an admin may change it");
         }
         return comment;

@@ -7,7 +7,6 @@ import dev.agentkanban.evidence.EvidenceRequests.Upload;
 import dev.agentkanban.history.HistoryLog;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
-import dev.agentkanban.identity.Role;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
@@ -138,7 +137,7 @@ public class Evidences {
         tx.write(() -> {
             Evidence evidence = repo.find(ws, id, true).orElseThrow(() -> ApiException.notFound("evidence", id));
             TaskRef task = tasks.lockForChange(evidence.taskId()); // 404 when its task is in the trash
-            if (ctx.role() != Role.ADMIN && !ctx.actor().equals(evidence.createdBy())) {
+            if (!ctx.isAdminOr(evidence.createdBy())) {
                 throw ApiException.forbidden("only who added evidence " + id + " or an admin may delete it");
             }
             repo.delete(ws, id);
