@@ -139,10 +139,11 @@ public class Tags {
 
     /** The task's tags by name; 404 when the task is not in the workspace. */
     public List<Tag> forTask(long taskId) {
-        return tagsWithVersion(taskId).tags();
+        long ws = ws();
+        return tx.read(() -> repo.tagsOf(ws, tasks.require(taskId).id()));
     }
 
-    /** {@link #forTask}, with the task's version read in the same transaction. */
+    /** {@link #forTask}, with the task's version read in the same transaction (one more statement). */
     public TaskTags tagsWithVersion(long taskId) {
         long ws = ws();
         return tx.read(() -> {
