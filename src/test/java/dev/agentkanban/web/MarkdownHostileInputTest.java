@@ -29,6 +29,11 @@ class MarkdownHostileInputTest {
 
     @BeforeAll
     static void copyTheRenderer() throws Exception {
+        copyRendererTo(dir);
+    }
+
+    /** Copies the renderer, its DOM helper and the Node script that runs them into {@code dir}. */
+    static void copyRendererTo(Path dir) throws Exception {
         for (String js : new String[] {"static/js/markdown.js", "static/js/dom.js", "js/markdown-hostile.mjs"}) {
             try (InputStream in =
                     MarkdownHostileInputTest.class.getClassLoader().getResourceAsStream(js)) {
@@ -44,6 +49,7 @@ class MarkdownHostileInputTest {
                 "brackets",
                 "link targets without end",
                 "link text then brackets",
+                "image marks",
                 "backticks unclosed",
                 "stars",
                 "double stars",
