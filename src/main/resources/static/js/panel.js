@@ -270,9 +270,10 @@ export class CardPanel {
       this.close();
       return;
     }
+    // each write checks the version the one before it made (the first: the version edited)
+    const base = over || this.task;
+    let task = base;
     try {
-      // each write checks the version the one before it made (the first: the version edited)
-      let task = over || this.task;
       if (Object.keys(body).length) {
         task = await patch(`/api/v1/tasks/${task.id}`, body, { ifMatch: task.version });
       }
@@ -287,10 +288,18 @@ export class CardPanel {
       toast('Card saved.', 'ok');
       this.close();
     } catch (err) {
+      // a step that landed before the one that failed is this person's change: the panel (and the
+      // board) go on from the version it made, so the next save sends only what is left, not a 412
+      const partly = task !== base;
+      if (partly) {
+        this.task = task;
+        this.noticed = Math.max(this.noticed || 0, task.version);
+        await this.board.applyOwn(task);
+      }
       if (err instanceof ApiError && err.status === 412) {
         await this.conflict(null);
       } else {
-        toast(`Not saved: ${err.explanation || err.message}`, 'error');
+        toast(`${partly ? 'Partly saved; the rest not' : 'Not saved'}: ${err.explanation || err.message}`, 'error');
       }
     }
   }
