@@ -223,6 +223,40 @@ class TagApiTest extends ApiTest {
         assertThat(lastHistory(task)).isEqualTo("tags_changed|tags|bug,Doomed|bug");
     }
 
+    /**
+     * A rename changes the tag list every task carrying the tag shows (a new version of each), so each gets
+     * its tags_changed row with the names before and after, as a delete writes them; a recolour changes no
+     * name and writes none, nor does a task without the tag get one.
+     */
+    @Test
+    void renamingATagWritesAHistoryRowForEachTaskCarryingIt() {
+        long tag = http.post("/api/v1/tags", obj("name", "Alpha")).id();
+        long both = tasks.task("Alpha and bug");
+        long alone = tasks.task("Alpha alone");
+        long other = tasks.task("Bug only");
+        http.put("/api/v1/tasks/" + both + "/tags", obj("tag_ids", List.of(tag, tagId("bug"))));
+        http.put("/api/v1/tasks/" + alone + "/tags", obj("tag_ids", List.of(tag)));
+        http.put("/api/v1/tasks/" + other + "/tags", obj("tag_ids", List.of(tagId("bug"))));
+        long history = count("task_history");
+
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("name", "Zulu")).status())
+                .isEqualTo(200);
+
+        assertThat(count("task_history")).isEqualTo(history + 2);
+        assertThat(lastHistory(both)).isEqualTo("tags_changed|tags|Alpha,bug|bug,Zulu");
+        assertThat(lastHistory(alone)).isEqualTo("tags_changed|tags|Alpha|Zulu");
+        assertThat(lastHistory(other)).isEqualTo("tags_changed|tags||bug");
+        JsonNode items = http.get("/api/v1/tasks/" + alone + "/history").json().get("items");
+        JsonNode row = items.get(items.size() - 1);
+        assertThat(row.get("action").asString()).isEqualTo("tags_changed");
+        assertThat(row.get("actor").asString()).isEqualTo("tester");
+        assertThat(row.get("new_value").asString()).isEqualTo("Zulu");
+
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("color", "#abcdef")).status())
+                .isEqualTo(200);
+        assertThat(count("task_history")).isEqualTo(history + 2);
+    }
+
     /** A tag set changed is a new version of the task: tags_changed carries it, for the next If-Match. */
     @Test
     void tagsChangedCarriesTheTasksNewVersion() {
