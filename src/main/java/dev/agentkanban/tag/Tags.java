@@ -301,6 +301,12 @@ public class Tags {
         return repo.findOrCreate(ws(), name).id();
     }
 
+    /** Whether the workspace has a tag of this name (ignoring case). */
+    public boolean exists(String name) {
+        requireTransaction();
+        return repo.findByName(ws(), name).isPresent();
+    }
+
     /** Removes every tag of the workspace but these (a restore into a workspace no task of which carries one). */
     public void removeAllExcept(List<Long> keep) {
         requireTransaction();
@@ -407,6 +413,11 @@ public class Tags {
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid(field, "a tag name must not contain control characters");
+        }
+        if (name.indexOf(',') >= 0) {
+            // lists of tag names are comma-separated where a name is read back (the card panel's tags field,
+            // the tags_changed history row's old and new names): a comma would make one tag two
+            throw ApiException.invalid(field, "a tag name must not contain a comma");
         }
         return name;
     }
