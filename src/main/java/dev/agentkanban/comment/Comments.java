@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
 /**
  * The comment feature's API. The author of a comment is always the calling actor; only the author or
  * an admin may edit or delete it. Adding, editing and deleting each append one outbox event and one
- * task history row in the same transaction.
+ * task history row in the same transaction; an edit's row carries the text before and after it.
  */
 @Service
 public class Comments {
@@ -92,7 +92,9 @@ public class Comments {
             TaskRef task = tasks.lockForChange(current.taskId());
             Comment comment =
                     repo.update(ctx.workspaceId(), id, text).orElseThrow(() -> ApiException.notFound("comment", id));
-            history.record(task, "comment_updated", null, null, Long.toString(id));
+            // the text before and after, as a field change of the task records its values; the field names
+            // the comment (comments.<id>.body, as a custom field's row names it: fields.<name>)
+            history.record(task, "comment_updated", "comments." + id + ".body", current.body(), comment.body());
             outbox.append(EventType.COMMENT_UPDATED, task.boardId(), task.id(), comment);
             return comment;
         });

@@ -5,6 +5,7 @@ import dev.agentkanban.board.BoardRequests.CreateBoard;
 import dev.agentkanban.board.Boards;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.Identities;
+import dev.agentkanban.identity.IdentityRecords.User;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Workspaces;
@@ -29,8 +30,11 @@ import org.springframework.stereotype.Component;
 /**
  * With {@code SEED_DEMO_DATA=true}, fills an empty database with a demo board (default columns), the
  * default tags, six sample tasks of varied priority and status, and a demo user whose random password
- * is printed once. A database that holds any board
- * or task is never touched; an advisory lock keeps two instances starting together from both seeding.
+ * is printed once. The demo is seeded twice: into the {@code default} workspace (where a newcomer, the
+ * first admin and named agent sessions are), and into a workspace of its own, {@code tenant_demo}, which
+ * seed 003's requests name ({@code X-Tenant-Id: tenant_demo}); the demo user is an admin of both. A
+ * database that holds any board or task, or a workspace besides the default one, is never touched (so a
+ * second start seeds nothing); an advisory lock keeps two instances starting together from both seeding.
  */
 @Component
 class DemoData implements ApplicationRunner {
@@ -38,6 +42,8 @@ class DemoData implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
     private static final long SEED_LOCK = 0x6b616e62616e01L;
     static final String DEMO_USER = "demo";
+    /** Seed 003's demo tenant: its requests send {@code X-Tenant-Id: tenant_demo}. */
+    static final String DEMO_TENANT = "tenant_demo";
 
     private final boolean enabled;
     private final Boards boards;
@@ -96,50 +102,66 @@ class DemoData implements ApplicationRunner {
                     .param("ws", ws)
                     .query((rs, n) -> 1)
                     .single();
-            Board board = boards.create(new CreateBoard("Demo board", "A first look at Agent Kanban", null));
-            Instant now = Instant.now();
-            create(board, "Set up CI pipeline", "Done", Priority.HIGH, "Platform", null, List.of("infrastructure"));
-            create(
-                    board,
-                    "Fix login redirect loop",
-                    "In Progress",
-                    Priority.URGENT,
-                    "Auth",
-                    now.plus(2, ChronoUnit.DAYS),
-                    List.of("bug", "urgent"));
-            create(
-                    board,
-                    "Write API documentation",
-                    "To Do",
-                    Priority.MEDIUM,
-                    "Docs",
-                    now.plus(7, ChronoUnit.DAYS),
-                    List.of("documentation"));
-            create(
-                    board,
-                    "Investigate slow board load",
-                    "To Do",
-                    Priority.HIGH,
-                    "Performance",
-                    now.minus(1, ChronoUnit.DAYS),
-                    List.of("bug"));
-            create(board, "Add dark mode", "Backlog", Priority.LOW, "UI", null, List.of("feature"));
-            TaskView dropped = create(
-                    board,
-                    "Evaluate a second database engine",
-                    "Backlog",
-                    Priority.MEDIUM,
-                    "Platform",
-                    null,
-                    List.of("infrastructure"));
-            tasks.cancel(dropped.id(), null, new CancelTask("PostgreSQL covers every need").reason());
+            Board board = seedBoard();
             String password = randomPassword();
-            identities.provision(DEMO_USER, password, ws, Role.ADMIN, false);
-            log.info("Demo data seeded: board {} with 6 tasks", board.id());
+            User demo = identities.provision(DEMO_USER, password, ws, Role.ADMIN, false);
+            // seed 003's tenant: its requests name the workspace tenant_demo (X-Tenant-Id); its own copy
+            // of the demo (the workspace brings the default tags), the demo user its admin
+            long tenant = identities.provisionWorkspace(DEMO_TENANT, "Demo (tenant_demo)");
+            identities.provisionMember(tenant, demo.id(), Role.ADMIN);
+            Board tenantBoard = CurrentRequest.runAs(
+                    new RequestContext(tenant, CurrentRequest.get().actor(), Role.ADMIN), this::seedBoard);
+            log.info(
+                    "Demo data seeded: board {} with 6 tasks, and board {} with 6 tasks in workspace {}",
+                    board.id(),
+                    tenantBoard.id(),
+                    DEMO_TENANT);
             // printed once, at the start that created it; only its hash is stored
             System.out.println("Demo sign-in: username '" + DEMO_USER + "', password '" + password + "'");
             return true;
         });
+    }
+
+    /** The demo board with its six sample tasks, in the request's workspace. */
+    private Board seedBoard() {
+        Board board = boards.create(new CreateBoard("Demo board", "A first look at Agent Kanban", null));
+        Instant now = Instant.now();
+        create(board, "Set up CI pipeline", "Done", Priority.HIGH, "Platform", null, List.of("infrastructure"));
+        create(
+                board,
+                "Fix login redirect loop",
+                "In Progress",
+                Priority.URGENT,
+                "Auth",
+                now.plus(2, ChronoUnit.DAYS),
+                List.of("bug", "urgent"));
+        create(
+                board,
+                "Write API documentation",
+                "To Do",
+                Priority.MEDIUM,
+                "Docs",
+                now.plus(7, ChronoUnit.DAYS),
+                List.of("documentation"));
+        create(
+                board,
+                "Investigate slow board load",
+                "To Do",
+                Priority.HIGH,
+                "Performance",
+                now.minus(1, ChronoUnit.DAYS),
+                List.of("bug"));
+        create(board, "Add dark mode", "Backlog", Priority.LOW, "UI", null, List.of("feature"));
+        TaskView dropped = create(
+                board,
+                "Evaluate a second database engine",
+                "Backlog",
+                Priority.MEDIUM,
+                "Platform",
+                null,
+                List.of("infrastructure"));
+        tasks.cancel(dropped.id(), null, new CancelTask("PostgreSQL covers every need").reason());
+        return board;
     }
 
     private static String randomPassword() {

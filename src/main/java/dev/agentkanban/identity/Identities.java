@@ -559,9 +559,10 @@ public class Identities {
             throw Roles.forbidden("agents and read-only tokens cannot create workspaces");
         }
         String s = slug == null || slug.isBlank() ? slugOf(name) : slug.trim().toLowerCase();
-        if (!s.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+        if (!s.matches("^[a-z0-9][a-z0-9_-]{0,62}$")) {
             throw ApiException.invalid(
-                    "slug", "must be lowercase letters, digits and dashes (1-63), starting with a letter or digit");
+                    "slug",
+                    "must be lowercase letters, digits, dashes and underscores (1-63), starting with a letter or digit");
         }
         return tx.execute(st -> {
             if (repo.workspaceIdBySlug(s).isPresent()) {
@@ -969,6 +970,22 @@ public class Identities {
                     workspaceId);
             repo.putMember(workspaceId, id, role);
             return repo.user(id).orElseThrow();
+        });
+    }
+
+    /**
+     * Creates a workspace without a request (set-up code such as demo data); it starts with the default
+     * tags, as every workspace does. The slug is the caller's to get right (the table checks it).
+     */
+    public long provisionWorkspace(String slug, String name) {
+        return tx.execute(s -> repo.insertWorkspace(slug, name));
+    }
+
+    /** Makes a user a member of a workspace with a role (set-up code such as demo data). */
+    public void provisionMember(long workspaceId, long userId, Role role) {
+        tx.execute(s -> {
+            repo.putMember(workspaceId, userId, role);
+            return null;
         });
     }
 

@@ -130,6 +130,43 @@ class TagRepository {
                 .update();
     }
 
+    /**
+     * Renames (and recolours) the tag and writes a {@code tags_changed} history row for each task carrying
+     * it (its tag names before and after, comma-joined in name order, as an attach or a delete writes
+     * them), in one statement whatever the number of tasks: the insert reads the tags as they were before
+     * the update, and puts the new name in place of the old one. Answers the ids of those tasks.
+     */
+    List<Long> renameRecordingHistory(long workspaceId, long tagId, String name, String color, String actor) {
+        return jdbc.sql("""
+                with history as (
+                    insert into task_history (workspace_id, board_id, task_id, action, field, old_value, new_value, actor)
+                    select t.workspace_id, t.board_id, t.id, 'tags_changed', 'tags',
+                           string_agg(g.name, ',' order by lower(g.name), g.id),
+                           string_agg(n.name, ',' order by lower(n.name), g.id),
+                           :actor
+                    from task_tags mine
+                    join tasks t on t.id = mine.task_id
+                    join task_tags tt on tt.task_id = t.id
+                    join tags g on g.id = tt.tag_id
+                    cross join lateral (select case when g.id = :tag then cast(:name as text) else g.name end) as n (name)
+                    where mine.workspace_id = :ws and mine.tag_id = :tag
+                    group by t.workspace_id, t.board_id, t.id
+                    order by t.id
+                    returning task_id
+                ), renamed as (
+                    update tags set name = :name, color = :color where workspace_id = :ws and id = :tag
+                )
+                select task_id from history order by task_id
+                """)
+                .param("ws", workspaceId)
+                .param("tag", tagId)
+                .param("name", name)
+                .param("color", color)
+                .param("actor", actor)
+                .query(Long.class)
+                .list();
+    }
+
     /** The ids of the tasks carrying a tag, in one query. */
     List<Long> taskIdsTagged(long workspaceId, long tagId) {
         return jdbc.sql("select tt.task_id from task_tags tt where tt.workspace_id = :ws and tt.tag_id = :tag")

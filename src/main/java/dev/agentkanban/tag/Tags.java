@@ -81,8 +81,10 @@ public class Tags {
     }
 
     /**
-     * Renames or recolours a tag; fields absent from the patch stay as they are. A patch that changes
-     * nothing (the same name and colour, or an empty one) writes nothing and announces nothing.
+     * Renames or recolours a tag; fields absent from the patch stay as they are. A rename writes a
+     * {@code tags_changed} history row for each task carrying the tag (its names before and after), in the
+     * same statement as the rename. A patch that changes nothing (the same name and colour, or an empty
+     * one) writes nothing and announces nothing.
      */
     public TagSummary update(long id, Patch<UpdateTag> patch) {
         long ws = ws();
@@ -98,7 +100,16 @@ public class Tags {
             if (name.equals(current.name()) && color.equals(current.color())) {
                 return repo.summary(ws, id).orElseThrow(); // nothing changed: no write, no event
             }
-            repo.update(ws, id, name, color);
+            // a new name changes the tag list every task carrying it shows (a new version of each, V71): each
+            // gets its tags_changed history row, as when the tag is deleted; a new colour alone changes no name
+            List<Long> tagged;
+            if (name.equals(current.name())) {
+                repo.update(ws, id, name, color);
+                tagged = repo.taskIdsTagged(ws, id);
+            } else {
+                tagged = repo.renameRecordingHistory(
+                        ws, id, name, color, CurrentRequest.get().actor());
+            }
             TagSummary tag = repo.summary(ws, id).orElseThrow();
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("id", tag.id());
@@ -108,7 +119,7 @@ public class Tags {
             payload.put("created_at", tag.createdAt());
             payload.put("previous", Map.of("name", current.name(), "color", current.color()));
             // the tasks showing it have new versions (V71): each board that has one is told which
-            outbox.appendPerBoard(EventType.TAG_UPDATED, payload, repo.taskIdsTagged(ws, id));
+            outbox.appendPerBoard(EventType.TAG_UPDATED, payload, tagged);
             return tag;
         });
     }
@@ -290,6 +301,12 @@ public class Tags {
         return repo.findOrCreate(ws(), name).id();
     }
 
+    /** Whether the workspace has a tag of this name (ignoring case). */
+    public boolean exists(String name) {
+        requireTransaction();
+        return repo.findByName(ws(), name).isPresent();
+    }
+
     /** Removes every tag of the workspace but these (a restore into a workspace no task of which carries one). */
     public void removeAllExcept(List<Long> keep) {
         requireTransaction();
@@ -396,6 +413,11 @@ public class Tags {
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid(field, "a tag name must not contain control characters");
+        }
+        if (name.indexOf(',') >= 0) {
+            // lists of tag names are comma-separated where a name is read back (the card panel's tags field,
+            // the tags_changed history row's old and new names): a comma would make one tag two
+            throw ApiException.invalid(field, "a tag name must not contain a comma");
         }
         return name;
     }

@@ -84,7 +84,10 @@ class CsvTransfer {
             "blocked_by");
     /** Task ids in the {@code blocked_by} column are separated by semicolons. */
     static final String ID_SEPARATOR = "; ";
-    /** Tag names in the {@code tags} column are separated by semicolons (a tag name may contain a comma). */
+    /**
+     * Tag names in the {@code tags} column are separated by semicolons (a tag made before names lost their
+     * commas may still hold one).
+     */
     static final String TAG_SEPARATOR = "; ";
 
     static final String SOURCE = "csv";
@@ -411,10 +414,16 @@ class CsvTransfer {
         return new CsvReport(board.id(), board.name(), create, total, report, ignored);
     }
 
-    /** The id of the workspace's tag of this name (created when missing); a name with control characters is a 422. */
+    /**
+     * The id of the workspace's tag of this name (created when missing); a name with control characters, or
+     * a new name with a comma (tag names take none, Tags.name), is a 422.
+     */
     private long tagId(int line, String name) {
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid("line " + line + ": tags", "a tag name must not contain control characters");
+        }
+        if (name.indexOf(',') >= 0 && !tags.exists(name)) {
+            throw ApiException.invalid("line " + line + ": tags", "a tag name must not contain a comma: " + name);
         }
         return tags.idOf(name);
     }

@@ -492,7 +492,12 @@ class TrelloImport {
 
         private Long tagFor(JsonNode label) {
             String color = label.path("color").isString() ? label.get("color").asString() : null;
-            String name = clip(label.path("name").asString("").strip(), 50);
+            String raw = label.path("name").asString("").strip();
+            // tag names take no comma (Tags.name): "Bug, UI" becomes "Bug UI"
+            String name = clip(raw.replace(',', ' ').replaceAll("\\s+", " ").strip(), 50);
+            if (raw.indexOf(',') >= 0 && !name.isEmpty()) {
+                warnings.add("label '" + raw + "' became tag '" + name + "' (tag names take no comma)");
+            }
             if (name.isEmpty()) {
                 name = color == null ? "" : color;
             }

@@ -174,7 +174,14 @@ class CommentApiTest extends ApiTest {
         assertThat(count("task_history")).isEqualTo(history + 1);
         assertThat(lastEvent("comment_updated").get("payload").get("body").asString())
                 .isEqualTo("final");
-        assertThat(lastHistory(task)).isEqualTo("comment_updated|null|" + id + "|tester");
+        // the audit trail keeps the text it replaced, as a field change keeps its old value
+        assertThat(lastHistory(task)).isEqualTo("comment_updated|comments." + id + ".body|final|tester");
+        assertThat(lastOldValue(task)).isEqualTo("draft");
+        JsonNode items = http.get("/api/v1/tasks/" + task + "/history").json().get("items");
+        JsonNode row = items.get(items.size() - 1);
+        assertThat(row.get("action").asString()).isEqualTo("comment_updated");
+        assertThat(row.get("old_value").asString()).isEqualTo("draft");
+        assertThat(row.get("new_value").asString()).isEqualTo("final");
     }
 
     @Test
@@ -188,7 +195,8 @@ class CommentApiTest extends ApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(http.get("/api/v1/comments/" + id).json().get("body").asString())
                 .isEqualTo("final");
-        assertThat(lastHistory(task)).isEqualTo("comment_updated|null|" + id + "|tester");
+        assertThat(lastHistory(task)).isEqualTo("comment_updated|comments." + id + ".body|final|tester");
+        assertThat(lastOldValue(task)).isEqualTo("draft");
         assertThat(http.put("/api/v1/comments/" + id, obj("body", "")).status()).isEqualTo(422);
     }
 
@@ -343,6 +351,13 @@ class CommentApiTest extends ApiTest {
                 from outbox_events where type = :type order by id desc limit 1
                 """).param("type", type).query(String.class).single();
         return Http.JSON.readTree(json);
+    }
+
+    private String lastOldValue(long task) {
+        return jdbc.sql("select old_value from task_history where task_id = :task order by id desc limit 1")
+                .param("task", task)
+                .query(String.class)
+                .single();
     }
 
     private String lastHistory(long task) {

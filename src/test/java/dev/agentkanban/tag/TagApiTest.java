@@ -178,6 +178,47 @@ class TagApiTest extends ApiTest {
                 .isEqualTo(201);
     }
 
+    /**
+     * Tag names are read back as comma-separated lists (the card panel's tags field, the tags_changed
+     * history row), where a comma would make one tag two: every way of naming a new tag refuses one with a
+     * 422 on the field that carried it, and writes nothing.
+     */
+    @Test
+    void aTagNameWithACommaIsRefusedWhereverATagIsNamed() {
+        long task = tasks.task("Comma tags");
+        long tag = http.post("/api/v1/tags", obj("name", "Plain")).id();
+        long tagCount = count("tags");
+        long events = count("outbox_events");
+        long history = count("task_history");
+
+        Response created = http.post("/api/v1/tags", obj("name", "needs, comma"));
+        assertThat(created.status()).as(created.body()).isEqualTo(422);
+        assertThat(created.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(created.json().get("errors").get(0).get("message").asString())
+                .isEqualTo("a tag name must not contain a comma");
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("name", "Plain,Other")).status())
+                .isEqualTo(422);
+        assertThat(http.post("/api/v1/tasks/" + task + "/tags", obj("name", "a,b"))
+                        .status())
+                .isEqualTo(422);
+        Response put = http.put("/api/v1/tasks/" + task + "/tags", obj("names", List.of("bug", "x,y")));
+        assertThat(put.status()).as(put.body()).isEqualTo(422);
+        assertThat(put.json().get("errors").get(0).get("field").asString()).isEqualTo("names");
+        Response withTask = http.post(
+                "/api/v1/tasks",
+                obj("board_id", tasks.boardOf(task), "title", "Tagged at birth", "tags", List.of("one,two")));
+        assertThat(withTask.status()).as(withTask.body()).isEqualTo(422);
+        assertThat(withTask.json().get("errors").get(0).get("field").asString()).isEqualTo("tags");
+
+        assertThat(count("tags")).isEqualTo(tagCount);
+        assertThat(count("outbox_events")).isEqualTo(events);
+        assertThat(count("task_history")).isEqualTo(history);
+        assertThat(http.get("/api/v1/tags/" + tag).json().get("name").asString())
+                .isEqualTo("Plain");
+        assertThat(http.get("/api/v1/tasks/" + task + "/tags").json().findValuesAsString("name"))
+                .isEmpty();
+    }
+
     @Test
     void aTagIsReadRenamedRecolouredAndDeleted() {
         long id = http.post("/api/v1/tags", obj("name", "Ops", "color", "#111111"))
@@ -221,6 +262,40 @@ class TagApiTest extends ApiTest {
         assertThat(payload.get("name").asString()).isEqualTo("Doomed");
         assertThat(payload.get("tasks").get(0).get("id").asLong()).isEqualTo(task);
         assertThat(lastHistory(task)).isEqualTo("tags_changed|tags|bug,Doomed|bug");
+    }
+
+    /**
+     * A rename changes the tag list every task carrying the tag shows (a new version of each), so each gets
+     * its tags_changed row with the names before and after, as a delete writes them; a recolour changes no
+     * name and writes none, nor does a task without the tag get one.
+     */
+    @Test
+    void renamingATagWritesAHistoryRowForEachTaskCarryingIt() {
+        long tag = http.post("/api/v1/tags", obj("name", "Alpha")).id();
+        long both = tasks.task("Alpha and bug");
+        long alone = tasks.task("Alpha alone");
+        long other = tasks.task("Bug only");
+        http.put("/api/v1/tasks/" + both + "/tags", obj("tag_ids", List.of(tag, tagId("bug"))));
+        http.put("/api/v1/tasks/" + alone + "/tags", obj("tag_ids", List.of(tag)));
+        http.put("/api/v1/tasks/" + other + "/tags", obj("tag_ids", List.of(tagId("bug"))));
+        long history = count("task_history");
+
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("name", "Zulu")).status())
+                .isEqualTo(200);
+
+        assertThat(count("task_history")).isEqualTo(history + 2);
+        assertThat(lastHistory(both)).isEqualTo("tags_changed|tags|Alpha,bug|bug,Zulu");
+        assertThat(lastHistory(alone)).isEqualTo("tags_changed|tags|Alpha|Zulu");
+        assertThat(lastHistory(other)).isEqualTo("tags_changed|tags||bug");
+        JsonNode items = http.get("/api/v1/tasks/" + alone + "/history").json().get("items");
+        JsonNode row = items.get(items.size() - 1);
+        assertThat(row.get("action").asString()).isEqualTo("tags_changed");
+        assertThat(row.get("actor").asString()).isEqualTo("tester");
+        assertThat(row.get("new_value").asString()).isEqualTo("Zulu");
+
+        assertThat(http.patch("/api/v1/tags/" + tag, obj("color", "#abcdef")).status())
+                .isEqualTo(200);
+        assertThat(count("task_history")).isEqualTo(history + 2);
     }
 
     /** A tag set changed is a new version of the task: tags_changed carries it, for the next If-Match. */

@@ -312,6 +312,23 @@ class TrelloImportApiTest extends ApiTest {
                 .containsExactlyInAnyOrder("Month 13 ∅", "Far future ∅", "Fine 2026-12-24 17:00:00.0");
     }
 
+    /** Tag names take no comma (Tags.name): a label with one becomes a tag without it, with a warning. */
+    @Test
+    void aLabelWithACommaBecomesATagWithoutIt() {
+        String board = """
+                {"name": "Comma labels", "lists": [{"id": "l1", "name": "To Do", "pos": 1}],
+                 "labels": [{"id": "g1", "name": "Bug, UI", "color": "red"}],
+                 "cards": [{"id": "c1", "name": "Labelled", "idList": "l1", "idLabels": ["g1"]}]}
+                """;
+        Response r = post(http, "/api/v1/import/trello", JSON, board);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("warnings").valueStream().map(JsonNode::asString))
+                .anyMatch(w -> w.contains("'Bug, UI'") && w.contains("'Bug UI'"));
+        assertThat(tasks(jdbc, r.json().get("board_id").asLong()))
+                .singleElement()
+                .satisfies(t -> assertThat(t).containsEntry("tags", "Bug UI"));
+    }
+
     @Test
     void theCommandImportsAFileAsANewBoard() throws IOException {
         Path file = Files.writeString(dir.resolve("trello.json"), export);
