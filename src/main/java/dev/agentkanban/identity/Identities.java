@@ -140,6 +140,17 @@ public class Identities {
     }
 
     /**
+     * The name a sign-in's guesses are counted under ({@link LoginThrottle}): the account's own name when
+     * the database finds one for {@code username}, else the name as given. The database's
+     * {@code lower(username)} folds more than Java's lower case ("İmogen" finds "imogen"), so counting
+     * under the name as typed gave each spelling of an account a budget of its own.
+     */
+    String throttleName(String username) {
+        String name = username == null ? "" : username.trim();
+        return repo.userByName(name).map(User::username).orElse(name);
+    }
+
+    /**
      * The answer to a password sign-in on a server that signs people in through its identity provider
      * only. The break-glass admin's wrong password gets it too, not the 401 of a wrong password: the
      * 401 singled out the one name that still signs in with a password (every other name got this 403),

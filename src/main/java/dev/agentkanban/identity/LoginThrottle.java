@@ -65,7 +65,7 @@ class LoginThrottle {
      * for its code) and anything that is not a refusal (a server error), which give the try back.
      */
     <T> T attempt(String username, String address, Supplier<T> attempt) {
-        String user = username.trim().toLowerCase();
+        String user = username.trim().toLowerCase(java.util.Locale.ROOT);
         take(user, address);
         T result;
         try {
