@@ -55,7 +55,10 @@ class AuthController {
 
     /** A wrong password or second factor counts against the throttle; a correct password still waiting for its code does not. */
     private Session signIn(String username, String password, String code, HttpServletRequest request) {
-        return throttle.attempt(username, request.getRemoteAddr(), () -> identities.login(username, password, code));
+        return throttle.attempt(
+                identities.throttleName(username),
+                request.getRemoteAddr(),
+                () -> identities.login(username, password, code));
     }
 
     @ShownOnce

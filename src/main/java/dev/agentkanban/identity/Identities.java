@@ -114,30 +114,69 @@ public class Identities {
      */
     public Session login(String username, String password, String code) {
         String name = username == null ? "" : username.trim();
-        if (oidc.passwordRefused(name)) {
-            signInFailed(name, null, "sso_only");
-            throw new ApiException(
-                    HttpStatus.FORBIDDEN,
-                    "password-sign-in-disabled",
-                    "Forbidden",
-                    "this server signs people in through " + oidc.providerName() + " only: use \"Sign in with "
-                            + oidc.providerName() + "\"",
-                    java.util.Map.of("sso_login_url", OidcSettings.LOGIN_PATH));
-        }
+        boolean refused = oidc.passwordRefused(name);
         Optional<IdentityRepository.Credentials> found = repo.credentials(name);
-        if (ldap.enabled()
+        if (!refused
+                && ldap.enabled()
                 && (found.isEmpty()
                         || signIns.externalSource(found.get().user().id())
                                 .filter("ldap"::equals)
                                 .isPresent())) {
-            return ldapLogin(name, password, code, found.map(c -> c.user().id()).orElse(null));
+            return ssoOnlyAnswer(() -> ldapLogin(
+                    name, password, code, found.map(c -> c.user().id()).orElse(null)));
         }
         String hash = found.map(IdentityRepository.Credentials::passwordHash).orElse(null);
+        // checked for every name, the refused ones too: a refusal takes as long as a wrong password
         boolean matches = passwords.matches(password == null ? "" : password, hash == null ? dummyHash() : hash);
+        if (refused) {
+            signInFailed(name, found.map(c -> c.user().id()).orElse(null), "sso_only");
+            throw passwordSignInDisabled();
+        }
         if (found.isEmpty() || hash == null || !matches || found.get().user().disabled()) {
-            throw invalidCredentials(name, found.map(c -> c.user().id()).orElse(null));
+            throw ssoOnlyAnswer(
+                    invalidCredentials(name, found.map(c -> c.user().id()).orElse(null)));
         }
         return secondFactorAndSession(found.get().user(), "password", code, name);
+    }
+
+    /**
+     * The name a sign-in's guesses are counted under ({@link LoginThrottle}): the account's own name when
+     * the database finds one for {@code username}, else the name as given. The database's
+     * {@code lower(username)} folds more than Java's lower case ("İmogen" finds "imogen"), so counting
+     * under the name as typed gave each spelling of an account a budget of its own.
+     */
+    String throttleName(String username) {
+        String name = username == null ? "" : username.trim();
+        return repo.userByName(name).map(User::username).orElse(name);
+    }
+
+    /**
+     * The answer to a password sign-in on a server that signs people in through its identity provider
+     * only. The break-glass admin's wrong password gets it too, not the 401 of a wrong password: the
+     * 401 singled out the one name that still signs in with a password (every other name got this 403),
+     * telling a guesser which account to guess the password of.
+     */
+    private ApiException passwordSignInDisabled() {
+        return new ApiException(
+                HttpStatus.FORBIDDEN,
+                "password-sign-in-disabled",
+                "Forbidden",
+                "this server signs people in through " + oidc.providerName() + " only: use \"Sign in with "
+                        + oidc.providerName() + "\"",
+                java.util.Map.of("sso_login_url", OidcSettings.LOGIN_PATH));
+    }
+
+    /** A wrong password's refusal as the server answers it: {@link #passwordSignInDisabled} when SSO only is on. */
+    private ApiException ssoOnlyAnswer(ApiException wrongPassword) {
+        return oidc.ssoOnly() ? passwordSignInDisabled() : wrongPassword;
+    }
+
+    private Session ssoOnlyAnswer(java.util.function.Supplier<Session> signIn) {
+        try {
+            return signIn.get();
+        } catch (ApiException e) {
+            throw "invalid-credentials".equals(e.type()) ? ssoOnlyAnswer(e) : e;
+        }
     }
 
     private ApiException invalidCredentials(String name, Long userId) {

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 @Component
 class InvalidCredentialThrottle {
 
-    private static final int MAX_ADDRESSES = 100_000;
+    static final int MAX_ADDRESSES = 100_000;
 
     private final Map<String, Bucket> byAddress = new ConcurrentHashMap<>();
     private final long perMinute;
@@ -39,7 +39,12 @@ class InvalidCredentialThrottle {
 
     void invalid(String address) {
         if (byAddress.size() > MAX_ADDRESSES) {
-            byAddress.clear();
+            // forget the addresses that may still send (emptying the map let a spray of addresses lift
+            // the refusal of the one guessing); only 100,000 refused at once empty it, to bound memory
+            byAddress.values().removeIf(b -> b.getAvailableTokens() > 0);
+            if (byAddress.size() > MAX_ADDRESSES) {
+                byAddress.clear();
+            }
         }
         byAddress
                 .computeIfAbsent(

@@ -38,7 +38,7 @@ class LoginThrottle {
 
     static final Duration MAX_DELAY = Duration.ofMinutes(15);
     static final int KNOWN_ADDRESSES = 20;
-    private static final int MAX_ENTRIES = 100_000;
+    static final int MAX_ENTRIES = 100_000;
 
     private final Map<String, Bucket> failures = new ConcurrentHashMap<>();
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
@@ -65,7 +65,7 @@ class LoginThrottle {
      * for its code) and anything that is not a refusal (a server error), which give the try back.
      */
     <T> T attempt(String username, String address, Supplier<T> attempt) {
-        String user = username.trim().toLowerCase();
+        String user = username.trim().toLowerCase(java.util.Locale.ROOT);
         take(user, address);
         T result;
         try {
@@ -85,10 +85,7 @@ class LoginThrottle {
 
     /** Takes a try from the address's bucket and counts it against the account, or refuses (429). */
     private void take(String user, String address) {
-        if (failures.size() > MAX_ENTRIES || accounts.size() > MAX_ENTRIES) {
-            failures.clear();
-            accounts.clear();
-        }
+        makeRoom();
         Bucket bucket = failures.computeIfAbsent(
                 user + "|" + address,
                 k -> Bucket.builder()
@@ -118,6 +115,33 @@ class LoginThrottle {
         if (delayedUntil[0] != null) {
             bucket.addTokens(1);
             refuse(Math.max(1, Duration.between(now, delayedUntil[0]).toSeconds()));
+        }
+    }
+
+    /**
+     * Keeps both maps within {@link #MAX_ENTRIES} by forgetting what holds nobody back now: buckets with
+     * a try left, and accounts not in their backoff (their few failures, their known addresses). It
+     * used to empty both maps, so a spray of made-up usernames (each one a new entry) lifted every
+     * account's backoff and every address's bucket; now only a map still over the bound once nothing is
+     * left to forget but restrictions in force (100,000 accounts in backoff, or 100,000 drained buckets)
+     * is emptied, to keep memory bounded.
+     */
+    private void makeRoom() {
+        if (failures.size() > MAX_ENTRIES) {
+            failures.values().removeIf(b -> b.getAvailableTokens() > 0);
+            if (failures.size() > MAX_ENTRIES) {
+                failures.clear();
+            }
+        }
+        if (accounts.size() > MAX_ENTRIES) {
+            accounts.values().removeIf(a -> a.failures() < freeFailures);
+            if (accounts.size() > MAX_ENTRIES) {
+                Instant now = clock.instant();
+                accounts.values().removeIf(a -> a.nextTry() == null || !now.isBefore(a.nextTry()));
+            }
+            if (accounts.size() > MAX_ENTRIES) {
+                accounts.clear();
+            }
         }
     }
 

@@ -40,6 +40,64 @@ final class SecretKeys {
     private static final java.util.regex.Pattern MARKED_NOT_SECRET = java.util.regex.Pattern.compile(
             "change|example|not-for-prod|insecure|placeholder|dummy|sample", java.util.regex.Pattern.CASE_INSENSITIVE);
 
+    /** Passwords people reach for first and that every guessing list starts with (8+ characters: shorter ones are refused anyway). */
+    private static final Set<String> KNOWN_PASSWORDS = Set.of(
+            "12345678",
+            "123456789",
+            "1234567890",
+            "87654321",
+            "11111111",
+            "qwertyui",
+            "qwertyuiop",
+            "abcdefgh",
+            "abcd1234",
+            "letmein1",
+            "iloveyou",
+            "welcome1",
+            "welcome123",
+            "sunshine",
+            "football",
+            "monkey123",
+            "trustno1",
+            "admin123",
+            "admin1234",
+            "admin12345",
+            "adminadmin",
+            "administrator",
+            "rootroot",
+            "root1234",
+            "toor1234",
+            "kanban123",
+            "agentkanban");
+
+    /** Words that mark a password as a placeholder or a published example rather than a chosen secret. */
+    private static final java.util.regex.Pattern MARKED_NOT_A_PASSWORD = java.util.regex.Pattern.compile(
+            "passw(or)?d|passwort|secret|change|example|not-for-prod|insecure|placeholder|dummy|sample|default",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Why {@code password} is no secret for the first admin ({@code ADMIN_PASSWORD}) of a production
+     * server, or empty when it may be one: a well-known password, a placeholder or example
+     * ("changeme", "admin-password-123", "not-for-production"), one that holds the username, or one of
+     * so few different characters that it is guessed at once. Length is checked where every password is
+     * (8 characters at least).
+     */
+    static java.util.Optional<String> weakAdminPassword(String password, String username) {
+        String p = password == null ? "" : password.trim();
+        String lower = p.toLowerCase(java.util.Locale.ROOT);
+        String user = username == null ? "" : username.trim().toLowerCase(java.util.Locale.ROOT);
+        if (KNOWN_PASSWORDS.contains(lower) || MARKED_NOT_A_PASSWORD.matcher(p).find()) {
+            return java.util.Optional.of("is a well-known default or placeholder password");
+        }
+        if (!user.isEmpty() && lower.contains(user)) {
+            return java.util.Optional.of("holds the username (ADMIN_USERNAME), the first thing anyone guesses");
+        }
+        if (p.chars().distinct().count() < 6) {
+            return java.util.Optional.of("is too predictable (fewer than 6 different characters)");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** A random key of 32 characters has far more; 32 times the same letter is no key. */
     static final int MIN_DISTINCT = 10;
 

@@ -55,6 +55,7 @@ class BoardSocketHandler extends TextWebSocketHandler {
         if (!rooms.admit(c)) {
             return;
         }
+        access.endAtExpiry(c);
         c.send(Messages.text(
                 json,
                 Messages.of(json, "connected")
@@ -173,5 +174,6 @@ class BoardSocketHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         rooms.disconnect(session.getId());
+        access.closed(session.getId());
     }
 }

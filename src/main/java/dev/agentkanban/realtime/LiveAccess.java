@@ -5,11 +5,14 @@ import dev.agentkanban.identity.Caller;
 import dev.agentkanban.identity.CallerAccess;
 import dev.agentkanban.identity.RequestContext;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -45,8 +48,9 @@ class LiveAccess {
     private final AtomicBoolean checking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean queued = new AtomicBoolean();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("ws-access").factory());
+    private final ScheduledThreadPoolExecutor timer = timer();
+    /** Each open connection's check at its credential's expiry, by connection id (cancelled when it closes). */
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
     LiveAccess(CallerAccess access, BoardRooms rooms, JsonMapper json, LiveSettings settings) {
         this.access = access;
@@ -54,6 +58,46 @@ class LiveAccess {
         this.json = json;
         long every = settings.accessCheckInterval.toMillis();
         timer.scheduleWithFixedDelay(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name("ws-access").factory());
+        // a connection's expiry check leaves the queue when the connection closes, not at the expiry
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
+
+    /**
+     * Ends the connection when its credential expires, at that moment: an expired credential is accepted
+     * nowhere, and the periodic round (30 s) or a notice (expiry sends none) would let the socket go on
+     * receiving the workspace's events meanwhile. A renewed session's page reconnects with its new token.
+     */
+    void endAtExpiry(Connection c) {
+        Instant expires = c.caller().expiresAt();
+        if (expires == null) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 1);
+        expiries.put(
+                c.id(),
+                timer.schedule(
+                        () -> {
+                            expiries.remove(c.id());
+                            if (c.isOpen()) {
+                                allowed(c);
+                            }
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS));
+    }
+
+    /** The connection closed: its expiry check is dropped. */
+    void closed(String connectionId) {
+        ScheduledFuture<?> check = expiries.remove(connectionId);
+        if (check != null) {
+            check.cancel(false);
+        }
     }
 
     /** Why a person's session signed in without a second factor may not follow a workspace that requires one. */

@@ -79,6 +79,30 @@ class BruteForceTest extends ApiTest {
         assertThat(login("127.0.0.5", "target", "the-real-password")).isEqualTo(200);
     }
 
+    /**
+     * The database finds an account by {@code lower(username)}, which folds more than Java's lower case
+     * does: "İ" (capital I with a dot) is "i" there, but "i" plus a combining dot in Java. Each spelling
+     * of a name was a throttle key of its own, so every "i" in a username doubled a guesser's budget.
+     */
+    @Test
+    void anotherSpellingOfTheSameAccountSharesItsBackoff() throws IOException {
+        identities.provision("imogen", "the-real-password", defaultWorkspace, Role.MEMBER, false);
+        for (int i = 0; i < 6; i++) {
+            assertThat(login("127.0.1." + (i + 1), "imogen", "guess-" + i)).isEqualTo(401);
+        }
+        assertThat(login("127.0.1.20", "imogen", "seventh-guess")).isEqualTo(429); // the account backs off
+        assertThat(jdbc.sql("select count(*) from users where lower(username) = lower('\u0130mogen')")
+                        .query(Long.class)
+                        .single())
+                .as("the database finds the account by the other spelling")
+                .isEqualTo(1);
+
+        assertThat(login("127.0.1.21", "\u0130mogen", "eighth-guess"))
+                .as("the other spelling is the same account, backing off")
+                .isEqualTo(429);
+        assertThat(login("127.0.1.22", "IMOGEN", "ninth-guess")).isEqualTo(429);
+    }
+
     @Test
     void theAccountBackoffIsBounded() {
         LoginThrottle throttle = new LoginThrottle(10, Duration.ofSeconds(1));

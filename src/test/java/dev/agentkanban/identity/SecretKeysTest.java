@@ -49,4 +49,31 @@ class SecretKeysTest {
                 }))
                 .isEqualTo(SecretKeys.resolve("q7Zk2vN9xR4mT1pL8sW3yB6cF0hJ5dG2aE7uI9oK", "development"));
     }
+
+    /** ADMIN_PASSWORD in production (SPEC §9): defaults, placeholders and the username are no secret. */
+    @Test
+    void theFirstAdminsPasswordIsNoPlaceholder() {
+        for (String weak : new String[] {
+            "changeme",
+            "CHANGEME!",
+            "password",
+            "Password123",
+            "admin-password-123",
+            "super-secret",
+            "12345678",
+            "admin123",
+            "ha-drill-admin-password",
+            "not-for-production-1",
+            "aaaaaaaaaaaa",
+            "abababab12",
+            "root-admin-7Qz"
+        }) {
+            assertThat(SecretKeys.weakAdminPassword(weak, "root-admin"))
+                    .as(weak)
+                    .isPresent();
+        }
+        assertThat(SecretKeys.weakAdminPassword("q7Zk2vN9xR4mT1pL", "admin")).isEmpty();
+        assertThat(SecretKeys.weakAdminPassword("correct horse battery staple", "admin"))
+                .isEmpty();
+    }
 }

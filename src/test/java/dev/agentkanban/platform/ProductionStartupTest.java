@@ -131,6 +131,35 @@ class ProductionStartupTest {
                 .hasMessageContaining("SECRET_KEY is a well-known default");
     }
 
+    /**
+     * SPEC §9: no default secret in production. {@code ADMIN_PASSWORD} makes the first system admin, so
+     * a placeholder or well-known password there is a default secret like a weak {@code SECRET_KEY}:
+     * the start stops naming the variable, and no account is made with it.
+     */
+    @Test
+    void productionRefusesToMakeTheFirstAdminWithAWellKnownPassword() throws java.sql.SQLException {
+        String admin = "prod-root-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThatThrownBy(() -> AppInstance.start(
+                        "kanban.environment=production",
+                        "kanban.secret-key=" + randomSecret(),
+                        "kanban.admin-username=" + admin,
+                        "kanban.admin-password=changeme"))
+                .isInstanceOf(InvalidSetting.class)
+                .hasMessageStartingWith("ADMIN_PASSWORD: ")
+                .hasMessageContaining("well-known");
+        dev.agentkanban.support.TestDatabase db = dev.agentkanban.support.TestDatabase.get();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl, db.username, db.password);
+                java.sql.PreparedStatement q = c.prepareStatement("select count(*) from users where username = ?")) {
+            q.setString(1, admin);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1))
+                        .as("no admin was made with the refused password")
+                        .isZero();
+            }
+        }
+    }
+
     @Test
     void productionStartsWithALongRandomSecretAndHidesInternals() throws Exception {
         String secret = randomSecret();

@@ -81,6 +81,26 @@ class RevocationPushTest {
         }
     }
 
+    /**
+     * A token's expiry ends its socket at that moment, as a revocation would (an expired credential is
+     * not accepted anywhere): with the periodic check an hour away, nothing else can have closed it.
+     */
+    @Test
+    void aTokenThatExpiresClosesItsSocketWhenItExpires() throws Exception {
+        Http owner = a.http.withToken(a.memberToken(unique("expiring")));
+        java.time.Instant expires = java.time.Instant.now().plusSeconds(6);
+        var created = owner.post(
+                "/api/v1/tokens",
+                dev.agentkanban.support.Http.obj(
+                        "name", "short-lived", "scopes", java.util.List.of("read"), "expires_at", expires.toString()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String token = created.json().get("token").asString();
+        try (LiveClient onB = subscribed(b, token, new TaskFixtures(owner).board("Expiry")[0])) {
+            assertEnded(onB, LiveAccess.CREDENTIAL_ENDED);
+            assertThat(java.time.Instant.now()).as("not before the expiry").isAfterOrEqualTo(expires);
+        }
+    }
+
     private static LiveClient subscribed(AppInstance instance, String token, long board) throws InterruptedException {
         int port = Integer.parseInt(instance.context.getEnvironment().getProperty("local.server.port"));
         LiveClient client = LiveClient.connect(port, "/ws", token);

@@ -151,6 +151,16 @@ class OidcSignInTest extends ApiTest {
         assertThat(count("identity_audit where action = 'sign_in_failed' and detail->>'reason' = 'sso_only'"))
                 .isGreaterThanOrEqualTo(1);
 
+        // a wrong password gets the same answer for every name: a 401 for the break-glass admin alone
+        // would name the one account that still signs in with a password
+        Response unknown = http.anonymous()
+                .post("/api/v1/auth/login", obj("username", "nobody-at-all", "password", "a-guessed-password"));
+        Response wrongForBreakGlass = http.anonymous()
+                .post("/api/v1/auth/login", obj("username", "tester", "password", "a-guessed-password"));
+        assertThat(wrongForBreakGlass.status()).as(wrongForBreakGlass.body()).isEqualTo(unknown.status());
+        assertThat(wrongForBreakGlass.body()).isEqualTo(unknown.body());
+        assertThat(unknown.status()).isEqualTo(403);
+
         Response breakGlass =
                 http.anonymous().post("/api/v1/auth/login", obj("username", "tester", "password", "tester-password"));
         assertThat(breakGlass.status()).as(breakGlass.body()).isEqualTo(200);
