@@ -68,17 +68,34 @@ final class SecretKeys {
             "root1234",
             "toor1234",
             "kanban123",
-            "agentkanban");
+            "agentkanban",
+            "password",
+            "password1",
+            "password12",
+            "password123",
+            "password1234",
+            "passw0rd",
+            "p@ssw0rd",
+            "secret123",
+            "supersecret",
+            // the repository's own drills' passwords: published, so no secret
+            "ha-drill-admin-password",
+            "backup-drill-password",
+            "bench-password-1234");
 
-    /** Words that mark a password as a placeholder or a published example rather than a chosen secret. */
+    /**
+     * Words that mark a password as a placeholder or a published example rather than a chosen secret
+     * ("changeme", "example-admin", "not-for-production"). Ordinary words that a chosen passphrase may
+     * hold ("password", "secret") are not among them: README's own example is 'a long password'.
+     */
     private static final java.util.regex.Pattern MARKED_NOT_A_PASSWORD = java.util.regex.Pattern.compile(
-            "passw(or)?d|passwort|secret|change|example|not-for-prod|insecure|placeholder|dummy|sample|default",
+            "change-?me|change-?it|example|not-for-prod|insecure|placeholder|dummy",
             java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /**
      * Why {@code password} is no secret for the first admin ({@code ADMIN_PASSWORD}) of a production
-     * server, or empty when it may be one: a well-known password, a placeholder or example
-     * ("changeme", "admin-password-123", "not-for-production"), one that holds the username, or one of
+     * server, or empty when it may be one: a well-known password (exactly), a placeholder or example
+     * ("changeme", "not-for-production"), the username itself, or one of
      * so few different characters that it is guessed at once. Length is checked where every password is
      * (8 characters at least).
      */
@@ -89,8 +106,8 @@ final class SecretKeys {
         if (KNOWN_PASSWORDS.contains(lower) || MARKED_NOT_A_PASSWORD.matcher(p).find()) {
             return java.util.Optional.of("is a well-known default or placeholder password");
         }
-        if (!user.isEmpty() && lower.contains(user)) {
-            return java.util.Optional.of("holds the username (ADMIN_USERNAME), the first thing anyone guesses");
+        if (!user.isEmpty() && lower.equals(user)) {
+            return java.util.Optional.of("is the username (ADMIN_USERNAME), the first thing anyone guesses");
         }
         if (p.chars().distinct().count() < 6) {
             return java.util.Optional.of("is too predictable (fewer than 6 different characters)");

@@ -50,7 +50,7 @@ class SecretKeysTest {
                 .isEqualTo(SecretKeys.resolve("q7Zk2vN9xR4mT1pL8sW3yB6cF0hJ5dG2aE7uI9oK", "development"));
     }
 
-    /** ADMIN_PASSWORD in production (SPEC §9): defaults, placeholders and the username are no secret. */
+    /** ADMIN_PASSWORD in production (SPEC §9): well-known passwords, placeholders and the username itself are no secret. */
     @Test
     void theFirstAdminsPasswordIsNoPlaceholder() {
         for (String weak : new String[] {
@@ -58,15 +58,15 @@ class SecretKeysTest {
             "CHANGEME!",
             "password",
             "Password123",
-            "admin-password-123",
-            "super-secret",
+            "change-me-now",
+            "example-admin-1",
             "12345678",
             "admin123",
             "ha-drill-admin-password",
             "not-for-production-1",
             "aaaaaaaaaaaa",
             "abababab12",
-            "root-admin-7Qz"
+            "Root-Admin"
         }) {
             assertThat(SecretKeys.weakAdminPassword(weak, "root-admin"))
                     .as(weak)
@@ -75,5 +75,8 @@ class SecretKeysTest {
         assertThat(SecretKeys.weakAdminPassword("q7Zk2vN9xR4mT1pL", "admin")).isEmpty();
         assertThat(SecretKeys.weakAdminPassword("correct horse battery staple", "admin"))
                 .isEmpty();
+        // README's example, and a passphrase that merely holds a common word
+        assertThat(SecretKeys.weakAdminPassword("a long password", "admin")).isEmpty();
+        assertThat(SecretKeys.weakAdminPassword("my-secret-garden-42", "admin")).isEmpty();
     }
 }
