@@ -20,6 +20,7 @@ import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
@@ -160,7 +161,7 @@ class KanbanTools {
             case "get_hints" -> getHints(a);
             case "list_archived" -> listArchived(a);
             case "restore_task" -> archive.restore(a.requiredLong("task_id"));
-            case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
+            case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), expected(a));
             case "add_dependency" ->
                 relations.add(
                         a.requiredLong("task_id"), expected(a), "blocked_by", a.requiredLong("blocked_by_task_id"));
@@ -171,14 +172,14 @@ class KanbanTools {
             case "add_checklist_item" ->
                 checklists.add(
                         a.requiredLong("task_id"),
-                        a.optionalLong("expected_version"),
+                        expected(a),
                         bodies.bind(
                                 json.valueToTree(a.without("task_id", "expected_version")), AddChecklistItem.class));
             case "check_item" ->
                 checklists.update(
                         a.requiredLong("task_id"),
                         a.requiredLong("item_id"),
-                        a.optionalLong("expected_version"),
+                        expected(a),
                         new Patch<>(
                                 new UpdateChecklistItem(
                                         null, a.has("done") ? a.optionalBoolean("done") : Boolean.TRUE, null, null),
@@ -307,10 +308,7 @@ class KanbanTools {
             throw ApiException.invalid("task_id", "give at least one field to change");
         }
         return tasks.update(
-                id,
-                a.optionalLong("expected_version"),
-                TaskPatch.of(bodies.patch(json.valueToTree(fields), UpdateTask.class)),
-                force(a));
+                id, expected(a), TaskPatch.of(bodies.patch(json.valueToTree(fields), UpdateTask.class)), force(a));
     }
 
     private TaskView moveTask(ToolArguments a) {
@@ -324,12 +322,12 @@ class KanbanTools {
                 a.optionalLong("before_id"),
                 a.optionalLong("after_id"));
         bodies.validate(move);
-        return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move, force(a));
+        return tasks.move(a.requiredLong("task_id"), expected(a), move, force(a));
     }
 
     /** {@code expected_version}: the task's version the caller saw, as REST's {@code If-Match} (412 when stale). */
-    private static Long expected(ToolArguments a) {
-        return a.optionalLong("expected_version");
+    private static Precondition expected(ToolArguments a) {
+        return Precondition.ofNullable(a.optionalLong("expected_version"));
     }
 
     /**
@@ -361,7 +359,7 @@ class KanbanTools {
      */
     private Map<String, Object> completeTask(ToolArguments a) {
         long id = a.requiredLong("task_id");
-        Long expected = a.optionalLong("expected_version");
+        Precondition expected = expected(a);
         String notes = a.optionalString("notes");
         String text = a.optionalString("evidence_text");
         String link = a.optionalString("evidence_link");
