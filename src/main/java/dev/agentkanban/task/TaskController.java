@@ -322,10 +322,11 @@ class TaskController {
     /**
      * The board state: columns in order, each with its task count and first tasks. {@code limit}, the
      * name every other list uses, is taken for {@code per_column} (which wins when both are sent), with
-     * the same checks (at least 1, at most 500).
+     * the same checks (at least 1, at most 500). Its {@code ETag} is {@link BoardState#etag()}, so an
+     * {@code If-None-Match} that still matches is a 304, as on the board's other reads.
      */
     @GetMapping({"/boards/{id}/tasks", "/boards/{id}/tickets"})
-    BoardState boardState(
+    ResponseEntity<BoardState> boardState(
             @PathVariable long id,
             @RequestParam(name = "per_column", required = false) Integer perColumn,
             @RequestParam(required = false) Integer limit,
@@ -335,7 +336,8 @@ class TaskController {
             throw ApiException.invalid("per_column", "must be at least 1");
         }
         PageRequest page = PageRequest.of(perColumn != null ? perColumn : limit, offset);
-        return queries.boardState(id, page.limit(), columnId, page.offset());
+        BoardState state = queries.boardState(id, page.limit(), columnId, page.offset());
+        return ResponseEntity.ok().eTag(state.etag()).body(state);
     }
 
     private static <E extends Enum<E>> List<E> list(Class<E> type, String field, String csv) {
