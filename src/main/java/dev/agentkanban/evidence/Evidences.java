@@ -120,6 +120,14 @@ public class Evidences {
     }
 
     /**
+     * The checks {@link #add(long, AddEvidence, Upload)} makes of a JSON description (no file), without
+     * writing anything: for a caller that adds several and refuses them all when one is bad.
+     */
+    public void check(AddEvidence request) {
+        validated(request, null, CurrentRequest.get().actor());
+    }
+
+    /**
      * Inserts evidence as it was elsewhere (imports) on a task the import just wrote, inside the import's
      * write transaction; no history row or event of its own (the task's created row and event cover it).
      */

@@ -241,15 +241,6 @@ class TaskController {
         return withEtag(tasks.start(id, Versions.expected(ifMatch), Overrides.of(force, null)));
     }
 
-    @PostMapping("/tasks/{id}/complete")
-    ResponseEntity<TaskView> complete(
-            @PathVariable long id,
-            @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(required = false) Boolean force,
-            @RequestParam(required = false) String cascade) {
-        return withEtag(tasks.complete(id, Versions.expected(ifMatch), Overrides.of(force, cascade)));
-    }
-
     /**
      * The reason comes in the body ({@code {"reason": ...}}) or, as seed 003's service took it, as the
      * {@code reason} query parameter; without either (an empty body too) it is a 422 on {@code reason}.
