@@ -4,24 +4,22 @@ import dev.agentkanban.analytics.FlowFilter;
 import dev.agentkanban.analytics.FlowMetrics;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.Boards;
-import dev.agentkanban.comment.Comment;
 import dev.agentkanban.comment.Comments;
-import dev.agentkanban.evidence.Evidence;
-import dev.agentkanban.evidence.EvidenceKind;
-import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
+import dev.agentkanban.completion.Completions;
+import dev.agentkanban.completion.Completions.CompleteTask;
+import dev.agentkanban.completion.Completions.Completed;
 import dev.agentkanban.evidence.Evidences;
 import dev.agentkanban.field.CustomFields;
 import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
 import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.RequestBodies;
-import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.WireEnums;
 import dev.agentkanban.rule.Rules;
 import dev.agentkanban.stats.BoardStats;
@@ -46,7 +44,6 @@ import dev.agentkanban.task.TaskRequests.UpdateTask;
 import dev.agentkanban.task.TaskStatus;
 import dev.agentkanban.task.TaskView;
 import dev.agentkanban.task.Tasks;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +77,7 @@ class KanbanTools {
     private final Rules rules;
     private final Notifications notifications;
     private final RequestBodies bodies;
-    private final Transactions tx;
+    private final Completions completions;
     private final JsonMapper json;
     private final CustomFields fields;
 
@@ -99,7 +96,7 @@ class KanbanTools {
             Rules rules,
             Notifications notifications,
             RequestBodies bodies,
-            Transactions tx,
+            Completions completions,
             JsonMapper json,
             CustomFields fields) {
         this.fields = fields;
@@ -117,7 +114,7 @@ class KanbanTools {
         this.rules = rules;
         this.notifications = notifications;
         this.bodies = bodies;
-        this.tx = tx;
+        this.completions = completions;
         this.json = json;
     }
 
@@ -160,7 +157,7 @@ class KanbanTools {
             case "get_hints" -> getHints(a);
             case "list_archived" -> listArchived(a);
             case "restore_task" -> archive.restore(a.requiredLong("task_id"));
-            case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), a.optionalLong("expected_version"));
+            case "apply_hint" -> hints.apply(a.requiredLong("hint_id"), expected(a));
             case "add_dependency" ->
                 relations.add(
                         a.requiredLong("task_id"), expected(a), "blocked_by", a.requiredLong("blocked_by_task_id"));
@@ -171,14 +168,14 @@ class KanbanTools {
             case "add_checklist_item" ->
                 checklists.add(
                         a.requiredLong("task_id"),
-                        a.optionalLong("expected_version"),
+                        expected(a),
                         bodies.bind(
                                 json.valueToTree(a.without("task_id", "expected_version")), AddChecklistItem.class));
             case "check_item" ->
                 checklists.update(
                         a.requiredLong("task_id"),
                         a.requiredLong("item_id"),
-                        a.optionalLong("expected_version"),
+                        expected(a),
                         new Patch<>(
                                 new UpdateChecklistItem(
                                         null, a.has("done") ? a.optionalBoolean("done") : Boolean.TRUE, null, null),
@@ -307,10 +304,7 @@ class KanbanTools {
             throw ApiException.invalid("task_id", "give at least one field to change");
         }
         return tasks.update(
-                id,
-                a.optionalLong("expected_version"),
-                TaskPatch.of(bodies.patch(json.valueToTree(fields), UpdateTask.class)),
-                force(a));
+                id, expected(a), TaskPatch.of(bodies.patch(json.valueToTree(fields), UpdateTask.class)), force(a));
     }
 
     private TaskView moveTask(ToolArguments a) {
@@ -324,12 +318,12 @@ class KanbanTools {
                 a.optionalLong("before_id"),
                 a.optionalLong("after_id"));
         bodies.validate(move);
-        return tasks.move(a.requiredLong("task_id"), a.optionalLong("expected_version"), move, force(a));
+        return tasks.move(a.requiredLong("task_id"), expected(a), move, force(a));
     }
 
     /** {@code expected_version}: the task's version the caller saw, as REST's {@code If-Match} (412 when stale). */
-    private static Long expected(ToolArguments a) {
-        return a.optionalLong("expected_version");
+    private static Precondition expected(ToolArguments a) {
+        return Precondition.ofNullable(a.optionalLong("expected_version"));
     }
 
     /**
@@ -355,53 +349,22 @@ class KanbanTools {
         return result;
     }
 
-    /**
-     * Completes the task and records the notes and evidence in one transaction, so that an agent's
-     * "done, and here is why" either happens whole or not at all (the feature calls join it).
-     */
+    /** Completes the task with its notes and evidence, all or nothing (REST's complete, the same code path). */
     private Map<String, Object> completeTask(ToolArguments a) {
-        long id = a.requiredLong("task_id");
-        Long expected = a.optionalLong("expected_version");
-        String notes = a.optionalString("notes");
-        String text = a.optionalString("evidence_text");
-        String link = a.optionalString("evidence_link");
-        List<AddEvidence> proofs = new ArrayList<>();
-        if (text != null) {
-            proofs.add(new AddEvidence(EvidenceKind.NOTE, text, null, null, null, null, null, null));
-        }
-        if (link != null) {
-            proofs.add(new AddEvidence(EvidenceKind.LINK, null, link, null, null, null, null, null));
-        }
-        try {
-            proofs.forEach(bodies::validate);
-            return tx.write(() -> {
-                TaskView done = tasks.complete(
-                        id, expected, Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")));
-                Comment comment = notes == null ? null : comments.add(id, notes);
-                List<Evidence> evidence =
-                        proofs.stream().map(p -> evidences.add(id, p, null)).toList();
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("task", comment == null && evidence.isEmpty() ? done : queries.get(id));
-                result.put("comment", comment);
-                result.put("evidence", evidence);
-                return result;
-            });
-        } catch (ApiException e) {
-            // the comment's and the evidence's fields by the names this tool's arguments have
-            throw withFieldsRenamed(e, Map.of("body", "notes", "note", "evidence_text", "url", "evidence_link"));
-        }
-    }
-
-    /** A validation failure with its fields renamed ({@code names}: REST's name → the tool's); others as they are. */
-    static ApiException withFieldsRenamed(ApiException e, Map<String, String> names) {
-        if (!(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
-                || errors.stream().noneMatch(f -> f instanceof FieldError fe && names.containsKey(fe.field()))) {
-            return e;
-        }
-        return ApiException.invalid(errors.stream()
-                .map(f -> (FieldError) f)
-                .map(f -> new FieldError(names.getOrDefault(f.field(), f.field()), f.message()))
-                .toList());
+        Completed completed = completions.complete(
+                a.requiredLong("task_id"),
+                expected(a),
+                Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")),
+                new CompleteTask(
+                        a.optionalString("notes"),
+                        a.optionalString("evidence_text"),
+                        a.optionalString("evidence_link"),
+                        null));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("task", completed.task());
+        result.put("comment", completed.comment());
+        result.put("evidence", completed.evidence());
+        return result;
     }
 
     // ---- argument translation ----

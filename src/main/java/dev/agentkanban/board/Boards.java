@@ -15,6 +15,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
 import java.time.Instant;
@@ -75,7 +76,7 @@ public class Boards {
     }
 
     /** {@link #archive(long, boolean)}; {@code expectedVersion} (If-Match), when given, must be the board's (412). */
-    public Board archive(long id, Long expectedVersion, boolean archived) {
+    public Board archive(long id, Precondition expectedVersion, boolean archived) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -165,7 +166,7 @@ public class Boards {
         });
     }
 
-    public Board update(long id, Long expectedVersion, UpdateBoard request) {
+    public Board update(long id, Precondition expectedVersion, UpdateBoard request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         if (request.columns() != null) {
@@ -186,7 +187,7 @@ public class Boards {
         });
     }
 
-    public void delete(long id, Long expectedVersion) {
+    public void delete(long id, Precondition expectedVersion) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         tx.write(() -> {
@@ -214,7 +215,7 @@ public class Boards {
      * plain names does) is that column, keeping its kind and WIP limit unless the entry gives them, other
      * entries without id are added, and columns left out are removed (refused while they hold tasks).
      */
-    public Board replaceColumns(long boardId, Long expectedVersion, List<ColumnSpec> requested) {
+    public Board replaceColumns(long boardId, Precondition expectedVersion, List<ColumnSpec> requested) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         requireUniqueNames(requested);
@@ -294,7 +295,7 @@ public class Boards {
      * Adds a column (a new version of the board); {@code expectedVersion} (If-Match), when given, is the
      * board's version the caller saw, checked under the board's lock: 412 when it changed since.
      */
-    public ColumnChange addColumn(long boardId, Long expectedVersion, AddColumn request) {
+    public ColumnChange addColumn(long boardId, Precondition expectedVersion, AddColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -325,7 +326,7 @@ public class Boards {
      * Updates one column: name, kind and WIP limit as given (a missing limit clears it), and optionally its
      * place; {@code expectedVersion} (If-Match) as for {@link #addColumn}.
      */
-    public ColumnChange updateColumn(long boardId, long columnId, Long expectedVersion, UpdateColumn request) {
+    public ColumnChange updateColumn(long boardId, long columnId, Precondition expectedVersion, UpdateColumn request) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -360,7 +361,7 @@ public class Boards {
     }
 
     /** Deletes an empty column; {@code expectedVersion} (If-Match) as for {@link #addColumn}. */
-    public long deleteColumn(long boardId, long columnId, Long expectedVersion) {
+    public long deleteColumn(long boardId, long columnId, Precondition expectedVersion) {
         Roles.require(Role.MEMBER);
         long ws = ws();
         return tx.write(() -> {
@@ -510,7 +511,7 @@ public class Boards {
         }
     }
 
-    private static void checkVersion(Board board, Long expected) {
+    private static void checkVersion(Board board, Precondition expected) {
         Versions.check(expected, board.version());
     }
 

@@ -8,6 +8,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRef;
 import dev.agentkanban.task.TaskRefs;
@@ -71,7 +72,7 @@ public class Comments {
      * {@link #add(long, String)}, checking the task's version the caller saw ({@code If-Match}) when
      * given: a comment is a new version of its task (its comment count), 412 when the task changed since.
      */
-    public Comment add(long taskId, Long expectedVersion, String body) {
+    public Comment add(long taskId, Precondition expectedVersion, String body) {
         RequestContext ctx = CurrentRequest.get();
         String text = normalize(body);
         return tx.write(() -> {

@@ -1,11 +1,15 @@
 package dev.agentkanban.evidence;
 
 import jakarta.servlet.MultipartConfigElement;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.servlet.autoconfigure.MultipartProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * Ties the servlet container's multipart limits to {@code kanban.evidence-max-bytes}, so that one
@@ -33,5 +37,40 @@ class EvidenceUploadLimit {
                 maxBytes,
                 maxBytes + FORM_OVERHEAD_BYTES,
                 (int) Math.min(threshold, Integer.MAX_VALUE));
+    }
+
+    /**
+     * Lets the container read and drop the rest of an upload it answered without reading (a viewer's
+     * 403, refused before the multipart body is parsed), up to the size an upload may have: otherwise
+     * it closes the connection with the body half sent, and the client sees a reset instead of the
+     * answer. Larger declared bodies are refused unread by {@code BodySizeLimitFilter} (and the
+     * connection closed) as before.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> swallowAnUnreadUpload(
+            @Value("${kanban.evidence-max-bytes}") long maxBytes) {
+        int swallow = (int) Math.min(maxBytes + FORM_OVERHEAD_BYTES, Integer.MAX_VALUE);
+        return new SwallowCustomizer(swallow);
+    }
+
+    /** Ordered last, so that it comes after Boot's own customizer that sets {@code server.tomcat.max-swallow-size}. */
+    private record SwallowCustomizer(int swallow)
+            implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+        @Override
+        public void customize(TomcatServletWebServerFactory factory) {
+            factory.addConnectorCustomizers(connector -> {
+                if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http
+                        && http.getMaxSwallowSize() >= 0
+                        && http.getMaxSwallowSize() < swallow) {
+                    http.setMaxSwallowSize(swallow);
+                }
+            });
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.TaskRef;
@@ -105,7 +106,7 @@ public class Evidences {
     }
 
     /** {@link #add(long, AddEvidence, Upload)}, checking the task's version the caller saw (If-Match) when given. */
-    public Evidence add(long taskId, Long expectedVersion, AddEvidence request, Upload upload) {
+    public Evidence add(long taskId, Precondition expectedVersion, AddEvidence request, Upload upload) {
         RequestContext ctx = CurrentRequest.get();
         RestoredEvidence evidence = validated(request, upload, ctx.actor());
         return tx.write(() -> {
@@ -116,6 +117,14 @@ public class Evidences {
             outbox.append(EventType.EVIDENCE_ADDED, task.boardId(), task.id(), added);
             return added;
         });
+    }
+
+    /**
+     * The checks {@link #add(long, AddEvidence, Upload)} makes of a JSON description (no file), without
+     * writing anything: for a caller that adds several and refuses them all when one is bad.
+     */
+    public void check(AddEvidence request) {
+        validated(request, null, CurrentRequest.get().actor());
     }
 
     /**

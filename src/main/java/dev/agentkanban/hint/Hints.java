@@ -10,6 +10,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.RequestBodies;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
@@ -161,7 +162,7 @@ public class Hints {
      * Applies a pending hint to its task (409 when it is applied or dismissed already). {@code
      * expectedVersion} is the task version the caller saw (If-Match): 412 when the task changed since.
      */
-    public Applied apply(long id, Long expectedVersion) {
+    public Applied apply(long id, Precondition expectedVersion) {
         RequestContext ctx = CurrentRequest.get();
         return tx.write(() -> {
             Hint hint = pending(ctx, id);
@@ -276,7 +277,7 @@ public class Hints {
         return list.stream().map(v -> ((String) v).strip()).toList();
     }
 
-    private void requireVersion(long taskId, Long expectedVersion) {
+    private void requireVersion(long taskId, Precondition expectedVersion) {
         taskRefs.lock(taskId);
         long version = queries.get(taskId).version();
         Versions.check(expectedVersion, version);

@@ -25,8 +25,9 @@ class ApiDocsConfig {
                         A kanban and task service for teams and AI agents. JSON field names are snake_case, \
                         times are UTC ISO-8601. Errors are RFC 9457 problem+json. Lists take `limit` \
                         (default 50, max 500) and `offset` and return `{items, total, limit, offset}`. \
-                        Boards and tasks carry an `ETag` (their version); writes accept `If-Match`, and POSTs \
-                        accept an `Idempotency-Key`."""));
+                        Boards and tasks carry an `ETag` (their version); writes accept `If-Match` (`*` or a \
+                        list of ETags, any of which may be current) and honour `If-None-Match` (`*` is a 412 \
+                        on an existing resource), and POSTs accept an `Idempotency-Key`."""));
     }
 
     /**

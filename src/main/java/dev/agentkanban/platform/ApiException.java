@@ -57,15 +57,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail, properties);
     }
 
-    public static ApiException staleVersion(long expected, long actual) {
-        return new ApiException(
-                HttpStatus.PRECONDITION_FAILED,
-                "stale-version",
-                "Precondition failed",
-                "If-Match version " + expected + " does not match the current version " + actual,
-                Map.of("current_version", actual));
-    }
-
     public static ApiException badRequest(String detail) {
         return new ApiException(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", detail, null);
     }

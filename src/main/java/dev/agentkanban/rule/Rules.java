@@ -12,6 +12,7 @@ import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.rule.RuleDefinition.FieldRef;
@@ -97,7 +98,7 @@ public class Rules {
      * switched on: a rule whose column was deleted or whose member left can always be switched off,
      * renamed or deleted, but not switched on again until its definition is mended.
      */
-    public Rule update(long boardId, long id, Long expectedVersion, JsonNode body) {
+    public Rule update(long boardId, long id, Precondition expectedVersion, JsonNode body) {
         long ws = ws();
         requireObject(body);
         for (String field : body.propertyNames()) {
@@ -150,7 +151,7 @@ public class Rules {
         }
     }
 
-    public void delete(long boardId, long id, Long expectedVersion) {
+    public void delete(long boardId, long id, Precondition expectedVersion) {
         long ws = ws();
         tx.write(() -> {
             boards.require(boardId);

@@ -7,6 +7,7 @@ import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.tag.TagRequests.AttachTag;
 import dev.agentkanban.tag.TagRequests.CreateTag;
@@ -169,7 +170,7 @@ public class Tags {
      * {@code expectedVersion} (If-Match), when given, is the task's version the caller saw: 412 when it
      * changed since, as for every write under the task.
      */
-    public TaskTags attach(long taskId, Long expectedVersion, AttachTag request) {
+    public TaskTags attach(long taskId, Precondition expectedVersion, AttachTag request) {
         long ws = ws();
         if ((request.tagId() == null) == (request.name() == null)) {
             throw ApiException.invalid("tag_id", "give either tag_id or name");
@@ -213,7 +214,7 @@ public class Tags {
      * {@link #detach(long, long)}, checking the task's version the caller saw (If-Match) when given;
      * answers the task's new version.
      */
-    public long detach(long taskId, Long expectedVersion, long tagId) {
+    public long detach(long taskId, Precondition expectedVersion, long tagId) {
         long ws = ws();
         return tx.write(() -> {
             TaskRef task = tasks.lockForChange(taskId, expectedVersion);
@@ -232,7 +233,7 @@ public class Tags {
     }
 
     /** Makes the task's tags exactly the given ones ({@code tag_ids}, or {@code names} found or created). */
-    public TaskTags replace(long taskId, Long expectedVersion, SetTags request) {
+    public TaskTags replace(long taskId, Precondition expectedVersion, SetTags request) {
         long ws = ws();
         if ((request.tagIds() == null) == (request.names() == null)) {
             throw ApiException.invalid("tag_ids", "give either tag_ids or names");

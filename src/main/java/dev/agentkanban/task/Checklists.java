@@ -5,6 +5,7 @@ import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Patch;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.task.TaskRequests.AddChecklistItem;
@@ -77,7 +78,7 @@ public class Checklists {
         });
     }
 
-    public ItemChange add(long taskId, Long expectedVersion, AddChecklistItem request) {
+    public ItemChange add(long taskId, Precondition expectedVersion, AddChecklistItem request) {
         String text = request.text().strip();
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
@@ -101,7 +102,7 @@ public class Checklists {
         });
     }
 
-    public ItemChange update(long taskId, long itemId, Long expectedVersion, Patch<UpdateChecklistItem> patch) {
+    public ItemChange update(long taskId, long itemId, Precondition expectedVersion, Patch<UpdateChecklistItem> patch) {
         UpdateChecklistItem v = patch.values();
         if ((patch.has("text") && v.text() == null) || (patch.has("done") && v.done() == null)) {
             throw ApiException.invalid(patch.has("text") && v.text() == null ? "text" : "done", "must not be null");
@@ -126,7 +127,7 @@ public class Checklists {
         });
     }
 
-    public ItemChange move(long taskId, long itemId, Long expectedVersion, MoveChecklistItem request) {
+    public ItemChange move(long taskId, long itemId, Precondition expectedVersion, MoveChecklistItem request) {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
@@ -149,7 +150,7 @@ public class Checklists {
         });
     }
 
-    public ItemChange delete(long taskId, long itemId, Long expectedVersion) {
+    public ItemChange delete(long taskId, long itemId, Precondition expectedVersion) {
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem old = item(t, itemId);
@@ -162,7 +163,7 @@ public class Checklists {
      * Turns the item into a subtask of the task (on the task's board, first column; with the item's
      * text, assignee and due date) and removes it from the checklist, in one transaction.
      */
-    public Converted convert(long taskId, long itemId, Long expectedVersion) {
+    public Converted convert(long taskId, long itemId, Precondition expectedVersion) {
         return tx.write(() -> {
             Task t = lock(taskId, expectedVersion);
             ChecklistItem item = item(t, itemId);
@@ -182,7 +183,7 @@ public class Checklists {
 
     // ---- the machinery ----
 
-    private Task lock(long taskId, Long expectedVersion) {
+    private Task lock(long taskId, Precondition expectedVersion) {
         Task t = tasksRepo.find(ws(), taskId, true).orElseThrow(() -> trash.notOnBoard(taskId));
         Versions.check(expectedVersion, t.version());
         t.requireNotClaimedByAnother(CurrentRequest.get().actor(), java.time.Instant.now());

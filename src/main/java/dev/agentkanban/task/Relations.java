@@ -8,6 +8,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
 import dev.agentkanban.platform.WireEnums;
@@ -84,7 +85,7 @@ public class Relations {
      * {@link #add(long, String, Long)}; {@code expectedVersion} (If-Match), when given, is the task's
      * version the caller saw, checked under the task's lock: 412 when it changed since.
      */
-    public TaskRelations add(long taskId, Long expectedVersion, String kindName, Long otherId) {
+    public TaskRelations add(long taskId, Precondition expectedVersion, String kindName, Long otherId) {
         return tx.write(() -> {
             // a task of another workspace is a 404, an archived one a 409, before anything about the request
             refs.requireChangeable(taskId);
@@ -94,7 +95,7 @@ public class Relations {
     }
 
     /** Removes a relation; {@code expectedVersion} (If-Match) as for {@link #add(long, Long, String, Long)}. */
-    public TaskRelations remove(long taskId, Long expectedVersion, String kindName, Long otherId) {
+    public TaskRelations remove(long taskId, Precondition expectedVersion, String kindName, Long otherId) {
         long ws = ws();
         return tx.write(() -> {
             refs.requireChangeable(taskId);
@@ -142,7 +143,7 @@ public class Relations {
 
     private void link(
             long taskId,
-            Long expectedVersion,
+            Precondition expectedVersion,
             RelationKind kind,
             long other,
             boolean announceOther,
@@ -192,7 +193,7 @@ public class Relations {
      * not in the workspace, 409 when either is archived, 412 when {@code taskId}'s version, read under
      * its lock, is not {@code expectedVersion} (when given). Answers {@code {task, other}}.
      */
-    private TaskRef[] lockBoth(long ws, long taskId, Long expectedVersion, long other) {
+    private TaskRef[] lockBoth(long ws, long taskId, Precondition expectedVersion, long other) {
         repo.lockWorkspace(ws);
         TaskRef self = refs.requireChangeable(taskId);
         TaskRef that = refs.requireChangeable(other);

@@ -12,6 +12,7 @@ import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
 import dev.agentkanban.platform.Page;
 import dev.agentkanban.platform.PageRequest;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public class TaskArchive {
     }
 
     /** Archives a task on its board (an archived one stays as it is); claims bind as for any write. */
-    public TaskView archive(long id, Long expectedVersion) {
+    public TaskView archive(long id, Precondition expectedVersion) {
         return archive(id, expectedVersion, false);
     }
 
@@ -81,7 +82,7 @@ public class TaskArchive {
      * a live claim is refused with 409 {@code claimed-by-another}, as every task write is, unless a
      * member or admin archives it with {@code force} (recorded as {@code claim_overridden}).
      */
-    public TaskView archive(long id, Long expectedVersion, boolean force) {
+    public TaskView archive(long id, Precondition expectedVersion, boolean force) {
         return tx.write(() -> {
             ArchiveRepository.Row row = trashBin.lockExisting(id, expectedVersion);
             if (row.archivedAt() == null) {
@@ -154,7 +155,7 @@ public class TaskArchive {
     }
 
     /** {@link #restore(long)}; {@code expectedVersion} (If-Match), when given, must be the task's (412). */
-    public TaskView restore(long id, Long expectedVersion) {
+    public TaskView restore(long id, Precondition expectedVersion) {
         return tx.write(() -> {
             RequestContext ctx = CurrentRequest.get();
             ArchiveRepository.Row row =

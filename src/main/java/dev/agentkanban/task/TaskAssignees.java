@@ -4,6 +4,7 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
 import java.time.Instant;
@@ -84,12 +85,12 @@ public class TaskAssignees {
     }
 
     /** Makes the assignees exactly {@code usernames} (in that order; {@code me} is the caller). */
-    public Assignment set(long taskId, Long expectedVersion, List<String> usernames) {
+    public Assignment set(long taskId, Precondition expectedVersion, List<String> usernames) {
         return change(taskId, expectedVersion, current -> resolve(usernames));
     }
 
     /** Adds one assignee (nothing changes when already assigned). */
-    public Assignment add(long taskId, Long expectedVersion, String username) {
+    public Assignment add(long taskId, Precondition expectedVersion, String username) {
         return change(taskId, expectedVersion, current -> {
             List<Long> ids = new ArrayList<>(current);
             long member = resolve(List.of(username)).getFirst();
@@ -101,7 +102,7 @@ public class TaskAssignees {
     }
 
     /** Removes one assignee (by user id); 404 when that user is not assigned. */
-    public Assignment remove(long taskId, Long expectedVersion, long member) {
+    public Assignment remove(long taskId, Precondition expectedVersion, long member) {
         return change(taskId, expectedVersion, current -> {
             if (!current.contains(member)) {
                 throw ApiException.notFound("assignee", member);
@@ -116,7 +117,7 @@ public class TaskAssignees {
         List<Long> apply(List<Long> current);
     }
 
-    private Assignment change(long taskId, Long expectedVersion, Change change) {
+    private Assignment change(long taskId, Precondition expectedVersion, Change change) {
         return tx.write(() -> {
             Task t = repo.find(CurrentRequest.get().workspaceId(), taskId, true)
                     .orElseThrow(() -> trash.notOnBoard(taskId));

@@ -241,15 +241,6 @@ class TaskController {
         return withEtag(tasks.start(id, Versions.expected(ifMatch), Overrides.of(force, null)));
     }
 
-    @PostMapping("/tasks/{id}/complete")
-    ResponseEntity<TaskView> complete(
-            @PathVariable long id,
-            @RequestHeader(value = "If-Match", required = false) String ifMatch,
-            @RequestParam(required = false) Boolean force,
-            @RequestParam(required = false) String cascade) {
-        return withEtag(tasks.complete(id, Versions.expected(ifMatch), Overrides.of(force, cascade)));
-    }
-
     /**
      * The reason comes in the body ({@code {"reason": ...}}) or, as seed 003's service took it, as the
      * {@code reason} query parameter; without either (an empty body too) it is a 422 on {@code reason}.
@@ -322,10 +313,11 @@ class TaskController {
     /**
      * The board state: columns in order, each with its task count and first tasks. {@code limit}, the
      * name every other list uses, is taken for {@code per_column} (which wins when both are sent), with
-     * the same checks (at least 1, at most 500).
+     * the same checks (at least 1, at most 500). Its {@code ETag} is {@link BoardState#etag()}, so an
+     * {@code If-None-Match} that still matches is a 304, as on the board's other reads.
      */
     @GetMapping({"/boards/{id}/tasks", "/boards/{id}/tickets"})
-    BoardState boardState(
+    ResponseEntity<BoardState> boardState(
             @PathVariable long id,
             @RequestParam(name = "per_column", required = false) Integer perColumn,
             @RequestParam(required = false) Integer limit,
@@ -335,7 +327,8 @@ class TaskController {
             throw ApiException.invalid("per_column", "must be at least 1");
         }
         PageRequest page = PageRequest.of(perColumn != null ? perColumn : limit, offset);
-        return queries.boardState(id, page.limit(), columnId, page.offset());
+        BoardState state = queries.boardState(id, page.limit(), columnId, page.offset());
+        return ResponseEntity.ok().eTag(state.etag()).body(state);
     }
 
     private static <E extends Enum<E>> List<E> list(Class<E> type, String field, String csv) {

@@ -1,5 +1,6 @@
 package dev.agentkanban.task;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.agentkanban.board.Board;
 import dev.agentkanban.board.BoardColumn;
 import dev.agentkanban.board.Boards;
@@ -331,7 +332,35 @@ public class TaskQueries {
             boolean hasMore) {}
 
     /** The board state: every column in order with its first tasks (paginated per column). */
-    public record BoardState(long id, String name, String description, long version, List<ColumnState> columns) {}
+    public record BoardState(long id, String name, String description, long version, List<ColumnState> columns) {
+
+        /**
+         * The state's validator ({@code ETag}): the board's version alone is not one, since tasks are
+         * added, moved, edited and removed without it changing (a 304 on it would keep a stale board).
+         * So it folds in, in order, each column's task count and each shown task's id and version
+         * (which moves whenever the task's JSON does), all already read: no statement of its own. Weak,
+         * as for the task's ETag the clock-driven fields ({@code overdue}, {@code time_in_column_seconds})
+         * are not part of it.
+         */
+        @JsonIgnore
+        public String etag() {
+            long h = 0xcbf29ce484222325L;
+            for (ColumnState c : columns) {
+                h = mix(mix(h, c.id()), c.taskCount());
+                for (TaskView t : c.tasks()) {
+                    h = mix(mix(h, t.id()), t.version());
+                }
+                h = mix(h, -1);
+            }
+            return "W/\"" + version + "-" + Long.toHexString(h) + "\"";
+        }
+
+        private static long mix(long h, long value) {
+            h ^= value;
+            h *= 0x100000001b3L;
+            return h ^ (h >>> 29);
+        }
+    }
 
     public BoardState boardState(long boardId, int perColumn, Long onlyColumnId, long offset) {
         return tx.read(() -> {

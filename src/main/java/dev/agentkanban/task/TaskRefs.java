@@ -2,6 +2,7 @@ package dev.agentkanban.task;
 
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Versions;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -56,7 +57,7 @@ public class TaskRefs {
      * {@link #lockForChange} checking, under the lock and in the same statement, the task version the
      * caller saw ({@code If-Match} of a write under {@code /tasks/{id}/...}): 412 when it changed since.
      */
-    public TaskRef lockForChange(long taskId, Long expectedVersion) {
+    public TaskRef lockForChange(long taskId, Precondition expectedVersion) {
         return find(taskId, " for no key update", true, expectedVersion);
     }
 
@@ -78,7 +79,7 @@ public class TaskRefs {
         return find(taskId, "", true, null);
     }
 
-    private TaskRef find(long taskId, String lock, boolean refuseArchived, Long expectedVersion) {
+    private TaskRef find(long taskId, String lock, boolean refuseArchived, Precondition expectedVersion) {
         long ws = CurrentRequest.get().workspaceId();
         return jdbc.sql("select id, board_id, workspace_id, archived_at is not null, version from tasks"
                         + " where workspace_id = :ws and id = :id and deleted_at is null" + lock)

@@ -13,6 +13,7 @@ import dev.agentkanban.identity.RequestContext;
 import dev.agentkanban.identity.Role;
 import dev.agentkanban.identity.Roles;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.StoredJson;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.platform.Versions;
@@ -148,7 +149,7 @@ public class Tasks {
      * one occurrence), as on creation. The status and column, which are not fields of the task's
      * content, change only when sent.
      */
-    public TaskView replace(long id, Long expectedVersion, TaskPatch replacement, Overrides overrides) {
+    public TaskView replace(long id, Precondition expectedVersion, TaskPatch replacement, Overrides overrides) {
         return update(id, expectedVersion, replacement, overrides);
     }
 
@@ -168,11 +169,11 @@ public class Tasks {
     }
 
     /** Applies the fields present in {@code patch}. */
-    public TaskView update(long id, Long expectedVersion, TaskPatch patch) {
+    public TaskView update(long id, Precondition expectedVersion, TaskPatch patch) {
         return update(id, expectedVersion, patch, Overrides.NONE);
     }
 
-    public TaskView update(long id, Long expectedVersion, TaskPatch patch, Overrides overrides) {
+    public TaskView update(long id, Precondition expectedVersion, TaskPatch patch, Overrides overrides) {
         if (patch.metadata() != null) {
             checkedMetadata(patch.metadata().value());
         }
@@ -286,7 +287,7 @@ public class Tasks {
         }
     }
 
-    public void delete(long id, Long expectedVersion) {
+    public void delete(long id, Precondition expectedVersion) {
         delete(id, expectedVersion, Overrides.NONE);
     }
 
@@ -295,7 +296,7 @@ public class Tasks {
      * purges it. One with subtasks only with {@code cascade} delete (them too) or detach (they stay, as
      * top-level tasks). An archived task moves from the archive to the trash.
      */
-    public void delete(long id, Long expectedVersion, Overrides overrides) {
+    public void delete(long id, Precondition expectedVersion, Overrides overrides) {
         tx.write(() -> {
             TaskRepository.Locked locked = repo.lock(CurrentRequest.get().workspaceId(), id)
                     .orElseThrow(() -> ApiException.notFound("task", id));
@@ -317,11 +318,11 @@ public class Tasks {
         });
     }
 
-    public TaskView move(long id, Long expectedVersion, MoveTask request) {
+    public TaskView move(long id, Precondition expectedVersion, MoveTask request) {
         return move(id, expectedVersion, request, Overrides.NONE);
     }
 
-    public TaskView move(long id, Long expectedVersion, MoveTask request, Overrides overrides) {
+    public TaskView move(long id, Precondition expectedVersion, MoveTask request, Overrides overrides) {
         if (request.beforeId() != null && request.afterId() != null) {
             throw ApiException.invalid("before_id", "give before_id or after_id, not both");
         }
@@ -358,11 +359,11 @@ public class Tasks {
     }
 
     /** pending → in progress; pulls the task into the board's first working column when it sits in backlog/todo. */
-    public TaskView start(long id, Long expectedVersion) {
+    public TaskView start(long id, Precondition expectedVersion) {
         return start(id, expectedVersion, Overrides.NONE);
     }
 
-    public TaskView start(long id, Long expectedVersion, Overrides overrides) {
+    public TaskView start(long id, Precondition expectedVersion, Overrides overrides) {
         return transition(
                 id,
                 expectedVersion,
@@ -380,12 +381,12 @@ public class Tasks {
      * Completes the task and moves it to the board's first done column (when it is elsewhere); on a board
      * without a done column a 409 {@code status-column-conflict}, as for a task created completed there.
      */
-    public TaskView complete(long id, Long expectedVersion) {
+    public TaskView complete(long id, Precondition expectedVersion) {
         return complete(id, expectedVersion, Overrides.NONE);
     }
 
     /** Completes the task; a parent with open subtasks only with {@code cascade} complete or cancel (applied to them first). */
-    public TaskView complete(long id, Long expectedVersion, Overrides overrides) {
+    public TaskView complete(long id, Precondition expectedVersion, Overrides overrides) {
         return transition(
                 id,
                 expectedVersion,
@@ -404,11 +405,11 @@ public class Tasks {
                 Task::complete);
     }
 
-    public TaskView cancel(long id, Long expectedVersion, String reason) {
+    public TaskView cancel(long id, Precondition expectedVersion, String reason) {
         return cancel(id, expectedVersion, reason, false);
     }
 
-    public TaskView cancel(long id, Long expectedVersion, String reason, boolean force) {
+    public TaskView cancel(long id, Precondition expectedVersion, String reason, boolean force) {
         return transition(
                 id,
                 expectedVersion,
@@ -419,11 +420,11 @@ public class Tasks {
     }
 
     /** Reopens a completed or cancelled task; one sitting in a done column goes back to the first to-do column. */
-    public TaskView reopen(long id, Long expectedVersion) {
+    public TaskView reopen(long id, Precondition expectedVersion) {
         return reopen(id, expectedVersion, false);
     }
 
-    public TaskView reopen(long id, Long expectedVersion, boolean force) {
+    public TaskView reopen(long id, Precondition expectedVersion, boolean force) {
         return transition(
                 id,
                 expectedVersion,
@@ -448,7 +449,7 @@ public class Tasks {
     }
 
     /** {@link #claim(long, Integer)}, checking the task's version the caller saw (If-Match) when given. */
-    public TaskView claim(long id, Long expectedVersion, Integer leaseSeconds) {
+    public TaskView claim(long id, Precondition expectedVersion, Integer leaseSeconds) {
         RequestContext ctx = CurrentRequest.get();
         Duration lease = lease(leaseSeconds);
         return tx.write(() -> {
@@ -464,7 +465,7 @@ public class Tasks {
     }
 
     /** {@link #renew(long, Integer)}, checking the task's version the caller saw (If-Match) when given. */
-    public TaskView renew(long id, Long expectedVersion, Integer leaseSeconds) {
+    public TaskView renew(long id, Precondition expectedVersion, Integer leaseSeconds) {
         RequestContext ctx = CurrentRequest.get();
         Duration lease = lease(leaseSeconds);
         return tx.write(() -> {
@@ -657,7 +658,7 @@ public class Tasks {
     }
 
     /** Releases the caller's claim (an admin's: anyone's), checking the task's version (If-Match) when given. */
-    public TaskView release(long id, Long expectedVersion) {
+    public TaskView release(long id, Precondition expectedVersion) {
         RequestContext ctx = CurrentRequest.get();
         return tx.write(() -> {
             Task t = lockForChange(id, expectedVersion);
@@ -777,7 +778,7 @@ public class Tasks {
      */
     private TaskView transition(
             long id,
-            Long expectedVersion,
+            Precondition expectedVersion,
             Overrides overrides,
             EventType event,
             TargetRule rule,
@@ -996,12 +997,12 @@ public class Tasks {
                 () -> repo.find(CurrentRequest.get().workspaceId(), id, false).orElseThrow(() -> trash.notOnBoard(id)));
     }
 
-    private Task lockForChange(long id, Long expectedVersion) {
+    private Task lockForChange(long id, Precondition expectedVersion) {
         return lockWithRelations(id, expectedVersion).task();
     }
 
     /** Locks the task on its board, checking the version, with what its relations say (read under the lock). */
-    private TaskRepository.Locked lockWithRelations(long id, Long expectedVersion) {
+    private TaskRepository.Locked lockWithRelations(long id, Precondition expectedVersion) {
         TaskRepository.Locked locked = repo.lock(CurrentRequest.get().workspaceId(), id)
                 .filter(TaskRepository.Locked::onBoard)
                 .orElseThrow(() -> trash.notOnBoard(id));
@@ -1009,7 +1010,7 @@ public class Tasks {
         return locked;
     }
 
-    private static Task checkedVersion(Task t, Long expectedVersion) {
+    private static Task checkedVersion(Task t, Precondition expectedVersion) {
         Versions.check(expectedVersion, t.version());
         return t;
     }

@@ -4,6 +4,7 @@ import dev.agentkanban.events.EventType;
 import dev.agentkanban.events.Outbox;
 import dev.agentkanban.identity.CurrentRequest;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Versions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +44,7 @@ class Trash {
      * Deleting an archived task moves it from the archive to the trash; answers false when the task is
      * not archived (then the ordinary deletion of a task on the board applies).
      */
-    boolean trashIfArchived(long id, Long expectedVersion) {
+    boolean trashIfArchived(long id, Precondition expectedVersion) {
         long ws = CurrentRequest.get().workspaceId();
         if (!repo.isArchived(ws, id)) {
             return false;
@@ -71,7 +72,7 @@ class Trash {
     }
 
     /** Locks a task that is not in the trash, checking the version the caller expects. */
-    ArchiveRepository.Row lockExisting(long id, Long expectedVersion) {
+    ArchiveRepository.Row lockExisting(long id, Precondition expectedVersion) {
         ArchiveRepository.Row row = repo.lock(CurrentRequest.get().workspaceId(), id)
                 .filter(r -> r.deletedAt() == null)
                 .orElseThrow(() -> ApiException.notFound("task", id));

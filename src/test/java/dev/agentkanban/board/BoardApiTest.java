@@ -238,6 +238,37 @@ class BoardApiTest extends ApiTest {
         assertThat(eventsOf(id, mark)).extracting(Event::type).containsExactly("board_updated");
     }
 
+    /**
+     * Board and column writes share the task writes' preconditions: an {@code If-Match} list passes when
+     * any listed ETag is the board's version, and {@code If-None-Match: *} (the board must not exist) is a
+     * 412 that changes nothing.
+     */
+    @Test
+    void boardWritesTakeAnIfMatchListAndRefuseIfNoneMatchStar() {
+        long id = http.post("/api/v1/boards", obj("name", "Listed")).id();
+        String board = "/api/v1/boards/" + id;
+
+        Response listed = http.patch(board, obj("name", "Listed 2"), "If-Match", "\"9\", \"1\"");
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.header("ETag")).hasValue("\"2\"");
+        Response added = http.post(board + "/columns", obj("name", "Extra"), "If-Match", "W/\"1\", \"2\"");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(http.patch(board, obj("name", "x"), "If-Match", "\"1\", \"2\"")
+                        .status())
+                .isEqualTo(412);
+
+        long version = http.get(board).json().get("version").asLong();
+        assertThat(http.patch(board, obj("name", "x"), "If-None-Match", "*").status())
+                .isEqualTo(412);
+        assertThat(http.post(board + "/columns", obj("name", "Extra2"), "If-None-Match", "*")
+                        .status())
+                .isEqualTo(412);
+        assertThat(http.delete(board, "If-None-Match", "*").status()).isEqualTo(412);
+        JsonNode kept = http.get(board).json();
+        assertThat(kept.get("name").asString()).isEqualTo("Listed 2");
+        assertThat(kept.get("version").asLong()).isEqualTo(version);
+    }
+
     @Test
     void columnsCanBeAddedRenamedReorderedAndRemoved() {
         long id = http.post("/api/v1/boards", obj("name", "Cols")).id();

@@ -4,6 +4,7 @@ import static dev.agentkanban.support.Http.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentkanban.identity.Role;
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http;
 import dev.agentkanban.support.Http.Response;
@@ -417,6 +418,34 @@ class EvidenceApiTest extends ApiTest {
         Response atLimit = upload(task, new Multipart().file("file", "limit.bin", null, bytes((int) maxBytes, 4)));
         assertThat(atLimit.status()).as(atLimit.body()).isEqualTo(201);
         assertThat(atLimit.json().get("size_bytes").asLong()).isEqualTo(maxBytes);
+    }
+
+    /**
+     * A viewer may not add evidence at all, so an upload over the file limit is refused for that first
+     * (403, as a small one is): the role is checked before the multipart body is parsed, and nothing is
+     * stored. (A body whose declared length is beyond what any upload may have stays a 413 before
+     * anything else, unread: BodySizeLimitFilter.)
+     */
+    @Test
+    void aViewersUploadOverTheLimitIsForbiddenNotTooLarge() {
+        long task = tasks.task("Viewer upload");
+        long rows = count("evidence");
+        long events = count("outbox_events");
+        Http viewer = clientFor("evidence-viewer", defaultWorkspace, Role.VIEWER, "read");
+
+        for (int size : new int[] {(int) maxBytes + 1, 10}) {
+            Multipart body = new Multipart().file("file", "big.bin", null, new byte[size]);
+            Response r = viewer.execute(HttpRequest.newBuilder(URI.create(http.base() + path(task)))
+                    .header("Content-Type", body.contentType())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+                    .build());
+            assertThat(r.status()).as(size + ": " + r.body()).isEqualTo(403);
+        }
+        assertThat(count("evidence")).isEqualTo(rows);
+        assertThat(count("outbox_events")).isEqualTo(events);
+        // the same upload by a member is still a 413
+        Response member = upload(task, new Multipart().file("file", "big.bin", null, new byte[(int) maxBytes + 1]));
+        assertThat(member.status()).as(member.body()).isEqualTo(413);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every write under {@code /tasks/{id}/...} that makes a new version of the task takes {@code If-Match}
@@ -187,6 +188,74 @@ class IfMatchOnTaskWritesTest extends ApiTest {
         Response bad = http.patch(path, obj("title", "x", "version", "four"));
         assertThat(bad.status()).as(bad.body()).isEqualTo(422);
         assertThat(bad.body()).contains("version");
+    }
+
+    /**
+     * {@code If-Match} is a list of entity tags (RFC 9110 §13.1.1): the write goes ahead when any of them
+     * is the task's current version, and is a 412 that changes nothing when none is; {@code *} matches
+     * the existing task. A list that does not parse is a 400, not a precondition silently dropped.
+     */
+    @Test
+    void anIfMatchListLetsAWriteThroughWhenAnyListedEtagIsCurrent() {
+        long[] b = fx().board("If-Match lists");
+        long task = fx().task(b[0], "v1");
+        String path = "/api/v1/tasks/" + task;
+
+        Response listed = http.patch(path, obj("title", "v2"), "If-Match", "\"7\", \"1\"");
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.header("ETag")).hasValue("\"2\"");
+
+        Response stale = http.patch(path, obj("title", "x"), "If-Match", "\"1\", \"3\"");
+        assertThat(stale.status()).as(stale.body()).isEqualTo(412);
+        assertThat(stale.json().get("type").asString()).endsWith("stale-version");
+        assertThat(stale.json().get("current_version").asLong()).isEqualTo(2);
+        assertThat(http.delete(path, "If-Match", "\"1\",\"3\"").status()).isEqualTo(412);
+        assertThat(fx().get(task).get("title").asString()).isEqualTo("v2");
+
+        Response completed = http.post(path + "/complete", null, "If-Match", "\"1\", \"2\"");
+        assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+        assertThat(http.put(path, obj("title", "v4"), "If-Match", "*").status()).isEqualTo(200);
+
+        Response malformed = http.patch(path, obj("title", "x"), "If-Match", "\"4\", nonsense");
+        assertThat(malformed.status()).as(malformed.body()).isEqualTo(400);
+        assertThat(malformed.json().get("type").asString()).endsWith("bad-precondition");
+        assertThat(fx().get(task).get("title").asString()).isEqualTo("v4");
+    }
+
+    /**
+     * {@code If-None-Match: *} on a write asks that the task not exist (RFC 9110 §13.1.2), which a write
+     * to an existing task never satisfies: 412 and nothing changes. A missing task stays a 404. A list
+     * refuses the write when it names the current version.
+     */
+    @Test
+    void ifNoneMatchStarRefusesEveryWriteToAnExistingTask() {
+        long[] b = fx().board("If-None-Match writes");
+        long task = fx().task(b[0], "kept");
+        String path = "/api/v1/tasks/" + task;
+
+        for (Response r : List.of(
+                http.patch(path, obj("title", "patched"), "If-None-Match", "*"),
+                http.put(path, obj("title", "replaced"), "If-None-Match", "*"),
+                http.post(path + "/complete", null, "If-None-Match", "*"),
+                http.post(path + "/tags", obj("name", "bug"), "If-None-Match", "*"),
+                http.delete(path, "If-None-Match", "*"))) {
+            assertThat(r.status()).as(r.body()).isEqualTo(412);
+            assertThat(r.json().get("type").asString()).endsWith("stale-version");
+        }
+        JsonNode kept = fx().get(task);
+        assertThat(kept.get("title").asString()).isEqualTo("kept");
+        assertThat(kept.get("status").asString()).isEqualTo("pending");
+        assertThat(kept.get("version").asLong()).isEqualTo(1);
+        assertThat(tags(task)).isEmpty();
+
+        assertThat(http.patch(path, obj("title", "x"), "If-None-Match", "\"1\"").status())
+                .isEqualTo(412);
+        assertThat(http.patch(path, obj("title", "v2"), "If-None-Match", "\"5\"")
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.patch("/api/v1/tasks/987654321", obj("title", "x"), "If-None-Match", "*")
+                        .status())
+                .isEqualTo(404);
     }
 
     /**

@@ -965,6 +965,56 @@ class TaskApiTest extends ApiTest {
         assertThat(http.get("/api/v1/boards/999999/tasks").status()).isEqualTo(404);
     }
 
+    /**
+     * The board state carries an ETag (SPEC §4: every board response does) that changes whenever what it
+     * shows does — also when only a task changes, which leaves the board's version alone — and answers a
+     * still-matching If-None-Match with 304, as the board's other reads do.
+     */
+    @Test
+    void theBoardStateCarriesAnEtagThatFollowsItsTasksAndAnswers304() {
+        long[] b = fx.board("State ETag");
+        long task = fx.task(b[0], "shown");
+        String state = "/api/v1/boards/" + b[0] + "/tasks";
+
+        Response first = http.get(state);
+        String etag = first.header("ETag").orElseThrow();
+        Response again = http.get(state, "If-None-Match", etag);
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+
+        long boardVersion = first.json().get("version").asLong();
+        assertThat(http.patch("/api/v1/tasks/" + task, obj("title", "edited")).status())
+                .isEqualTo(200);
+        Response edited = http.get(state, "If-None-Match", etag);
+        assertThat(edited.status()).isEqualTo(200);
+        assertThat(edited.json().get("version").asLong()).isEqualTo(boardVersion);
+        assertThat(edited.json()
+                        .get("columns")
+                        .get(0)
+                        .get("tasks")
+                        .get(0)
+                        .get("title")
+                        .asString())
+                .isEqualTo("edited");
+        String afterEdit = edited.header("ETag").orElseThrow();
+        assertThat(afterEdit).isNotEqualTo(etag);
+
+        assertThat(http.post("/api/v1/tasks/" + task + "/move", obj("column_id", b[2]))
+                        .status())
+                .isEqualTo(200);
+        String afterMove = http.get(state).header("ETag").orElseThrow();
+        assertThat(afterMove).isNotEqualTo(afterEdit);
+
+        assertThat(http.delete("/api/v1/tasks/" + task).status()).isEqualTo(204);
+        String afterDelete = http.get(state).header("ETag").orElseThrow();
+        assertThat(afterDelete).isNotEqualTo(afterMove).isNotEqualTo(etag);
+
+        assertThat(http.patch("/api/v1/boards/" + b[0] + "/columns/" + b[1], obj("name", "Ideas"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.get(state, "If-None-Match", afterDelete).status()).isEqualTo(200);
+    }
+
     @Test
     void theBoardStateTakesLimitForPerColumnWithTheChecksOfEveryList() {
         long[] b = fx.board("State limit");
