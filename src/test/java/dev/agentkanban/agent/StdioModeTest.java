@@ -120,6 +120,32 @@ class StdioModeTest extends ApiTest {
     }
 
     @Test
+    void aCallTheServerRefusesBeforeAnyToolRunsIsAToolErrorWithTheServersReason() throws Exception {
+        // the server refuses a body over its limit with 413 problem+json (a rate limit with 429 likewise):
+        // the agent must learn that and why, not the HTTP client's internals
+        User agent = identities.provision("stdio-bulky", "stdio-bulky-password", defaultWorkspace, Role.AGENT, false);
+        String huge = "x".repeat(1_100_000);
+        String input = REQUESTS.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n"))
+                + "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"add_comment\","
+                + "\"arguments\":{\"task_id\":1,\"body\":\"" + huge + "\"}}}\n";
+        Run run = mcp(
+                Map.of(
+                        "KANBAN_URL",
+                        "http://localhost:" + port,
+                        "KANBAN_TOKEN",
+                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
+                input);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        JsonNode call = Http.JSON.readTree(run.stdout().getLast());
+        assertThat(call.get("id").asInt()).isEqualTo(5);
+        assertThat(call.get("result").get("isError").asBoolean()).isTrue();
+        assertThat(call.get("result").get("content").get(0).get("text").asString())
+                .startsWith("Cannot complete add_comment at http://localhost:" + port + "/mcp: ")
+                .contains("Content too large (413)", "exceeds the limit of 1048576 bytes")
+                .doesNotContain("DummyEvent", "jdk.internal", "Exception");
+    }
+
+    @Test
     void malformedLinesGetJsonRpcErrorsOrNothingAndNeverInternals() throws Exception {
         User agent = identities.provision("stdio-fuzzer", "stdio-fuzzer-password", defaultWorkspace, Role.AGENT, false);
         String input = """
