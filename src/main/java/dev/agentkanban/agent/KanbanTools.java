@@ -63,8 +63,18 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class KanbanTools {
 
-    /** Tools page through lists at most this many items at a time (SPEC §6: list_tasks max 100 a page). */
+    /**
+     * Tools page through lists at most this many items at a time, where REST allows 500: a tool's
+     * answer goes whole into a model's context, and a page of 500 tasks (about 1.2 KB of JSON each) is
+     * some 600 KB, more than most models can take in at once; 100 is about 120 KB. Everything is
+     * still reachable: the answer carries total, and offset pages on.
+     */
     static final int MAX_PAGE = 100;
+
+    /** The longest board and column names there can be (BoardRequests' limits). */
+    private static final int MAX_BOARD_NAME = 200;
+
+    private static final int MAX_COLUMN_NAME = 100;
 
     private final Boards boards;
     private final Tasks tasks;
@@ -429,6 +439,11 @@ class KanbanTools {
             return a.optionalLong("board");
         }
         String name = a.optionalString("board").strip();
+        if (name.codePointCount(0, name.length()) > MAX_BOARD_NAME) {
+            // no board can have it; and the refusal must not echo a huge argument into the agent's context
+            throw ApiException.invalid(
+                    "board", "must be a board id or a board name of at most " + MAX_BOARD_NAME + " characters");
+        }
         return boards.idNamed("board", name).orElseThrow(() -> {
             List<Board> all =
                     boards.list(PageRequest.of(PageRequest.MAX_LIMIT, 0L)).items();
@@ -454,8 +469,13 @@ class KanbanTools {
         if (board == null) {
             throw ApiException.invalid("column", "give board too to find a column by name");
         }
-        return boards.resolveColumn(boards.get(board), null, a.optionalString("column"))
-                .id();
+        String name = a.optionalString("column");
+        if (name.codePointCount(0, name.length()) > MAX_COLUMN_NAME) {
+            // as create_task, move_task and claim_next_task refuse it, without echoing it back
+            throw ApiException.invalid(
+                    "column", "must be a column id or a column name of at most " + MAX_COLUMN_NAME + " characters");
+        }
+        return boards.resolveColumn(boards.get(board), null, name).id();
     }
 
     private static boolean isId(Object v) {
