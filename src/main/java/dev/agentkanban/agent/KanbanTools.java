@@ -131,8 +131,22 @@ class KanbanTools {
         this.json = json;
     }
 
+    /**
+     * REST's field names behind the tools' own arguments: a tool takes {@code board} and {@code column}
+     * (an id or a name) where the request records it fills in have {@code board_id} and {@code column_id}.
+     */
+    private static final Map<String, String> ARGUMENT_NAMES = Map.of("board_id", "board", "column_id", "column");
+
     /** Runs the named tool; the result is a JSON object (a record or a map). */
     Object call(String tool, ToolArguments a) {
+        try {
+            return run(tool, a);
+        } catch (ApiException e) {
+            throw withFieldsRenamed(e, ARGUMENT_NAMES);
+        }
+    }
+
+    private Object run(String tool, ToolArguments a) {
         return switch (tool) {
             case "list_boards" -> boards.list(page(a));
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
@@ -404,7 +418,8 @@ class KanbanTools {
 
     /** A validation failure with its fields renamed ({@code names}: REST's name → the tool's); others as they are. */
     static ApiException withFieldsRenamed(ApiException e, Map<String, String> names) {
-        if (!(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
+        if (e.status().value() != 422
+                || !(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
                 || errors.stream().noneMatch(f -> f instanceof FieldError fe && names.containsKey(fe.field()))) {
             return e;
         }

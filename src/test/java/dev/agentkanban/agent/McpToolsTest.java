@@ -329,6 +329,20 @@ class McpToolsTest extends ApiTest {
     }
 
     @Test
+    void aColumnIdOffTheBoardIsRefusedNamingTheToolsOwnArgument() {
+        long[] b = fx.board("Column ids");
+        long id = fx.task(b[0], "stays");
+        // the tools take `column` (an id or a name); REST's column_id is no argument of theirs
+        assertThat(agent.error("move_task", "task_id", id, "column", 987654))
+                .startsWith("Validation failed (422): column: column 987654 is not on board " + b[0]);
+        assertThat(agent.error("create_task", "board", b[0], "title", "x", "column", 987654))
+                .startsWith("Validation failed (422): column: column 987654 is not on board " + b[0]);
+        assertThat(agent.error("claim_next_task", "board", b[0], "column", 987654))
+                .startsWith("Validation failed (422): column: column 987654 is not on board " + b[0]);
+        assertThat(fx.get(id).get("column_id").asLong()).isEqualTo(b[1]);
+    }
+
+    @Test
     void claimRenewAndReleaseAreTheCallersOwn() {
         long[] b = fx.board("Claims over MCP");
         long id = fx.task(b[0], "claimable");
