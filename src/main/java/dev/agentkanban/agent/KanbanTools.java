@@ -212,6 +212,15 @@ class KanbanTools {
     }
 
     private Object listTasks(ToolArguments a) {
+        try {
+            return listTasksFiltered(a);
+        } catch (ApiException e) {
+            // a custom field condition is refused by REST's name for it, cf.<name>; here it is fields.<name>
+            throw renamed(e, f -> f.startsWith("cf.") ? "fields." + f.substring(3) : f);
+        }
+    }
+
+    private Object listTasksFiltered(ToolArguments a) {
         Long board = a.has("board") ? board(a) : null;
         Long column = columnId(a, board);
         TaskFilter filter = new TaskFilter(
@@ -278,7 +287,14 @@ class KanbanTools {
             throw ApiException.invalid("fields", "must be an object of custom field name to condition");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        conditions.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        conditions.forEach((k, v) -> {
+            if (v != null && !(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                throw ApiException.invalid(
+                        "fields." + k,
+                        "must be a condition as text (such as \"gte:5\" or \"is:set\"), a number or true/false");
+            }
+            out.put(String.valueOf(k), v == null ? "" : String.valueOf(v));
+        });
         return out;
     }
 
@@ -418,14 +434,21 @@ class KanbanTools {
 
     /** A validation failure with its fields renamed ({@code names}: REST's name → the tool's); others as they are. */
     static ApiException withFieldsRenamed(ApiException e, Map<String, String> names) {
+        return renamed(e, f -> names.getOrDefault(f, f));
+    }
+
+    /** A validation failure with each field renamed by {@code rename}; any other failure as it is. */
+    static ApiException renamed(ApiException e, java.util.function.UnaryOperator<String> rename) {
         if (e.status().value() != 422
                 || !(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
-                || errors.stream().noneMatch(f -> f instanceof FieldError fe && names.containsKey(fe.field()))) {
+                || errors.stream()
+                        .noneMatch(f -> f instanceof FieldError fe
+                                && !rename.apply(fe.field()).equals(fe.field()))) {
             return e;
         }
         return ApiException.invalid(errors.stream()
                 .map(f -> (FieldError) f)
-                .map(f -> new FieldError(names.getOrDefault(f.field(), f.field()), f.message()))
+                .map(f -> new FieldError(rename.apply(f.field()), f.message()))
                 .toList());
     }
 

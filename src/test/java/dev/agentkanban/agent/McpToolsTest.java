@@ -343,6 +343,18 @@ class McpToolsTest extends ApiTest {
     }
 
     @Test
+    void aBadCustomFieldConditionIsRefusedNamingTheFieldsArgument() {
+        long[] b = fx.board("Field filters");
+        // list_tasks takes custom field conditions as fields {name: condition}, not as REST's cf.<name>
+        assertThat(agent.error("list_tasks", "board", b[0], "fields", Map.of("Points", "gt:abc")))
+                .startsWith("Validation failed (422): fields.Points: gt: compares with a number or a date");
+        // an object is no condition (it was matched as its Java text, "{a=1}", and found nothing)
+        assertThat(agent.error("list_tasks", "board", b[0], "fields", Map.of("Points", Map.of("a", 1))))
+                .isEqualTo("Validation failed (422): fields.Points: must be a condition as text (such as"
+                        + " \"gte:5\" or \"is:set\"), a number or true/false");
+    }
+
+    @Test
     void claimRenewAndReleaseAreTheCallersOwn() {
         long[] b = fx.board("Claims over MCP");
         long id = fx.task(b[0], "claimable");
