@@ -117,6 +117,10 @@ public final class StdioProxy {
                 .capabilities(ServerCapabilities.builder().tools(false).build())
                 .tools(specs)
                 .validateToolInputs(false) // the server validates, once, for both transports
+                // one call at a time, on the thread that reads stdin: the SDK's stdio transport refuses
+                // ("Failed to enqueue message") an answer written while another is being written, and
+                // the answer is lost; answers of pipelined calls finishing together collided so
+                .immediateExecution(true)
                 .build();
     }
 

@@ -146,6 +146,37 @@ class StdioModeTest extends ApiTest {
     }
 
     @Test
+    void everyOneOfManyPipelinedCallsIsAnswered() throws Exception {
+        // an agent may send its calls without waiting for the answers; answers finishing together must
+        // not be lost (the SDK's stdio transport drops one written while another is being written)
+        User agent = identities.provision("stdio-eager", "stdio-eager-password", defaultWorkspace, Role.AGENT, false);
+        StringBuilder input = new StringBuilder(
+                REQUESTS.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+        int calls = 300;
+        for (int i = 0; i < calls; i++) {
+            input.append("{\"jsonrpc\":\"2.0\",\"id\":")
+                    .append(100 + i)
+                    .append(
+                            ",\"method\":\"tools/call\",\"params\":{\"name\":\"get_task\",\"arguments\":{\"task_id\":987654}}}\n");
+        }
+        Run run = mcp(
+                Map.of(
+                        "KANBAN_URL",
+                        "http://localhost:" + port,
+                        "KANBAN_TOKEN",
+                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
+                input.toString());
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        java.util.Set<Integer> answered = new java.util.TreeSet<>();
+        for (String line : run.stdout()) {
+            answered.add(Http.JSON.readTree(line).get("id").asInt());
+        }
+        answered.remove(1);
+        assertThat(answered).as(run.stderr()).hasSize(calls);
+        assertThat(run.stderr()).doesNotContain("Failed to enqueue");
+    }
+
+    @Test
     void malformedLinesGetJsonRpcErrorsOrNothingAndNeverInternals() throws Exception {
         User agent = identities.provision("stdio-fuzzer", "stdio-fuzzer-password", defaultWorkspace, Role.AGENT, false);
         String input = """
