@@ -14,6 +14,7 @@ import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
+import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
@@ -60,8 +61,18 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class KanbanTools {
 
-    /** Tools page through lists at most this many items at a time (SPEC §6: list_tasks max 100 a page). */
+    /**
+     * Tools page through lists at most this many items at a time, where REST allows 500: a tool's
+     * answer goes whole into a model's context, and a page of 500 tasks (about 1.2 KB of JSON each) is
+     * some 600 KB, more than most models can take in at once; 100 is about 120 KB. Everything is
+     * still reachable: the answer carries total, and offset pages on.
+     */
     static final int MAX_PAGE = 100;
+
+    /** The longest board and column names there can be (BoardRequests' limits). */
+    private static final int MAX_BOARD_NAME = 200;
+
+    private static final int MAX_COLUMN_NAME = 100;
 
     private final Boards boards;
     private final Tasks tasks;
@@ -118,8 +129,22 @@ class KanbanTools {
         this.json = json;
     }
 
+    /**
+     * REST's field names behind the tools' own arguments: a tool takes {@code board} and {@code column}
+     * (an id or a name) where the request records it fills in have {@code board_id} and {@code column_id}.
+     */
+    private static final Map<String, String> ARGUMENT_NAMES = Map.of("board_id", "board", "column_id", "column");
+
     /** Runs the named tool; the result is a JSON object (a record or a map). */
     Object call(String tool, ToolArguments a) {
+        try {
+            return run(tool, a);
+        } catch (ApiException e) {
+            throw withFieldsRenamed(e, ARGUMENT_NAMES);
+        }
+    }
+
+    private Object run(String tool, ToolArguments a) {
         return switch (tool) {
             case "list_boards" -> boards.list(page(a));
             case "get_board_state" -> queries.boardState(board(a), perColumn(a), null, 0);
@@ -185,6 +210,15 @@ class KanbanTools {
     }
 
     private Object listTasks(ToolArguments a) {
+        try {
+            return listTasksFiltered(a);
+        } catch (ApiException e) {
+            // a custom field condition is refused by REST's name for it, cf.<name>; here it is fields.<name>
+            throw renamed(e, f -> f.startsWith("cf.") ? "fields." + f.substring(3) : f);
+        }
+    }
+
+    private Object listTasksFiltered(ToolArguments a) {
         Long board = a.has("board") ? board(a) : null;
         Long column = columnId(a, board);
         TaskFilter filter = new TaskFilter(
@@ -251,7 +285,14 @@ class KanbanTools {
             throw ApiException.invalid("fields", "must be an object of custom field name to condition");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        conditions.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        conditions.forEach((k, v) -> {
+            if (v != null && !(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                throw ApiException.invalid(
+                        "fields." + k,
+                        "must be a condition as text (such as \"gte:5\" or \"is:set\"), a number or true/false");
+            }
+            out.put(String.valueOf(k), v == null ? "" : String.valueOf(v));
+        });
         return out;
     }
 
@@ -351,20 +392,45 @@ class KanbanTools {
 
     /** Completes the task with its notes and evidence, all or nothing (REST's complete, the same code path). */
     private Map<String, Object> completeTask(ToolArguments a) {
-        Completed completed = completions.complete(
-                a.requiredLong("task_id"),
-                expected(a),
-                Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")),
-                new CompleteTask(
-                        a.optionalString("notes"),
-                        a.optionalString("evidence_text"),
-                        a.optionalString("evidence_link"),
-                        null));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("task", completed.task());
-        result.put("comment", completed.comment());
-        result.put("evidence", completed.evidence());
-        return result;
+        try {
+            Completed completed = completions.complete(
+                    a.requiredLong("task_id"),
+                    expected(a),
+                    Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")),
+                    new CompleteTask(
+                            a.optionalString("notes"),
+                            a.optionalString("evidence_text"),
+                            a.optionalString("evidence_link"),
+                            null));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("task", completed.task());
+            result.put("comment", completed.comment());
+            result.put("evidence", completed.evidence());
+            return result;
+        } catch (ApiException e) {
+            // the comment's and the evidence's fields by the names this tool's arguments have
+            throw withFieldsRenamed(e, Map.of("body", "notes", "note", "evidence_text", "url", "evidence_link"));
+        }
+    }
+
+    /** A validation failure with its fields renamed ({@code names}: REST's name → the tool's); others as they are. */
+    static ApiException withFieldsRenamed(ApiException e, Map<String, String> names) {
+        return renamed(e, f -> names.getOrDefault(f, f));
+    }
+
+    /** A validation failure with each field renamed by {@code rename}; any other failure as it is. */
+    static ApiException renamed(ApiException e, java.util.function.UnaryOperator<String> rename) {
+        if (e.status().value() != 422
+                || !(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
+                || errors.stream()
+                        .noneMatch(f -> f instanceof FieldError fe
+                                && !rename.apply(fe.field()).equals(fe.field()))) {
+            return e;
+        }
+        return ApiException.invalid(errors.stream()
+                .map(f -> (FieldError) f)
+                .map(f -> new FieldError(rename.apply(f.field()), f.message()))
+                .toList());
     }
 
     // ---- argument translation ----
@@ -392,6 +458,11 @@ class KanbanTools {
             return a.optionalLong("board");
         }
         String name = a.optionalString("board").strip();
+        if (name.codePointCount(0, name.length()) > MAX_BOARD_NAME) {
+            // no board can have it; and the refusal must not echo a huge argument into the agent's context
+            throw ApiException.invalid(
+                    "board", "must be a board id or a board name of at most " + MAX_BOARD_NAME + " characters");
+        }
         return boards.idNamed("board", name).orElseThrow(() -> {
             List<Board> all =
                     boards.list(PageRequest.of(PageRequest.MAX_LIMIT, 0L)).items();
@@ -417,8 +488,13 @@ class KanbanTools {
         if (board == null) {
             throw ApiException.invalid("column", "give board too to find a column by name");
         }
-        return boards.resolveColumn(boards.get(board), null, a.optionalString("column"))
-                .id();
+        String name = a.optionalString("column");
+        if (name.codePointCount(0, name.length()) > MAX_COLUMN_NAME) {
+            // as create_task, move_task and claim_next_task refuse it, without echoing it back
+            throw ApiException.invalid(
+                    "column", "must be a column id or a column name of at most " + MAX_COLUMN_NAME + " characters");
+        }
+        return boards.resolveColumn(boards.get(board), null, name).id();
     }
 
     private static boolean isId(Object v) {

@@ -167,10 +167,9 @@ final class McpGuard extends HttpServlet {
     }
 
     private Refusal toolCall(JsonNode params, JsonNode id) {
-        JsonNode name = params == null ? null : params.get("name");
-        if (name == null || !name.isString() || !tools.contains(name.asString())) {
-            return new Refusal(
-                    INVALID_PARAMS, "Invalid params: \"name\" must be one of the tools that tools/list names", id);
+        Refusal unknown = unknownTool(params, id, tools);
+        if (unknown != null) {
+            return unknown;
         }
         JsonNode arguments = params.get("arguments");
         if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
@@ -178,6 +177,30 @@ final class McpGuard extends HttpServlet {
         }
         return null;
     }
+
+    /**
+     * A tools/call whose name is missing or not a tool of this server: -32602 (the MCP specification's
+     * code for an unknown tool) naming what was asked, at most {@link #MAX_NAME_SHOWN} characters of it;
+     * null when the name is one of {@code tools}. Both transports answer with it.
+     */
+    static Refusal unknownTool(JsonNode params, JsonNode id, Set<String> tools) {
+        JsonNode name = params == null ? null : params.get("name");
+        if (name == null || !name.isString()) {
+            return new Refusal(
+                    INVALID_PARAMS, "Invalid params: \"name\" must be one of the tools that tools/list names", id);
+        }
+        String asked = name.asString();
+        if (tools.contains(asked)) {
+            return null;
+        }
+        String shown = asked.codePointCount(0, asked.length()) <= MAX_NAME_SHOWN
+                ? asked
+                : asked.substring(0, asked.offsetByCodePoints(0, MAX_NAME_SHOWN)) + "...";
+        return new Refusal(
+                INVALID_PARAMS, "Unknown tool '" + shown + "': call one of the tools that tools/list names", id);
+    }
+
+    private static final int MAX_NAME_SHOWN = 100;
 
     private static Refusal initialize(JsonNode params, JsonNode id) {
         boolean valid = params != null

@@ -118,6 +118,18 @@ final class StdioFilter {
         } catch (JacksonException e) {
             return new McpGuard.Refusal(McpGuard.PARSE_ERROR, McpGuard.PARSE_ERROR_MESSAGE, null);
         }
-        return McpGuard.envelope(message);
+        McpGuard.Refusal envelope = McpGuard.envelope(message);
+        if (envelope == null
+                && message.has("id")
+                && "tools/call".equals(message.path("method").asString(null))
+                && message.path("params").isObject()) {
+            // the SDK's own answer to an unknown tool is "Unknown tool: invalid_tool_name", whatever was asked
+            return McpGuard.unknownTool(message.get("params"), message.get("id"), TOOLS);
+        }
+        return envelope;
     }
+
+    private static final java.util.Set<String> TOOLS = ToolCatalog.tools().stream()
+            .map(io.modelcontextprotocol.spec.McpSchema.Tool::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 }

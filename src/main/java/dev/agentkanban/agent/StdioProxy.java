@@ -1,9 +1,5 @@
 package dev.agentkanban.agent;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -11,7 +7,6 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -24,6 +19,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -120,91 +117,124 @@ public final class StdioProxy {
                 .capabilities(ServerCapabilities.builder().tools(false).build())
                 .tools(specs)
                 .validateToolInputs(false) // the server validates, once, for both transports
+                // one call at a time, on the thread that reads stdin: the SDK's stdio transport refuses
+                // ("Failed to enqueue message") an answer written while another is being written, and
+                // the answer is lost; answers of pipelined calls finishing together collided so
+                .immediateExecution(true)
                 .build();
     }
 
-    /** The server's /mcp endpoint, connected on first use and reconnected after a failure. */
+    /**
+     * The server's /mcp endpoint. The endpoint is stateless (one POST per message, no session), so each
+     * tool call is one plain JSON-RPC POST: no handshake to keep, and an HTTP refusal (401, 404, 413, 429,
+     * 503) is read as what it is, with the server's own explanation from its problem details. (The SDK's
+     * client reported those as "Failed to send message: DummyEvent[...]", without status or reason.)
+     */
     static final class Remote implements AutoCloseable {
 
+        private static final JsonMapper JSON = JsonMapper.builder().build();
+        private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
         private final Settings settings;
-        private McpSyncClient client;
+        private final URI endpoint;
+        private final java.net.http.HttpClient http;
+        private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
 
         Remote(Settings settings) {
             this.settings = settings;
+            this.endpoint = URI.create(settings.url() + McpEndpoint.PATH);
+            this.http = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
         }
 
         CallToolResult call(CallToolRequest call) {
             try {
-                return client().callTool(call);
-            } catch (RuntimeException e) {
-                close();
-                return McpEndpoint.error(
-                        "Cannot complete " + call.name() + " at " + settings.url() + "/mcp: " + reason(e));
+                return send(call);
+            } catch (java.net.ConnectException e) {
+                return failed(call, "connection refused: is the server running?");
+            } catch (java.net.http.HttpTimeoutException e) {
+                return failed(call, "the server did not answer within " + TIMEOUT.toSeconds() + " s");
+            } catch (IOException e) {
+                return failed(call, e.getMessage() == null ? "the connection failed" : e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed(call, "interrupted");
             }
         }
 
-        /** The most telling message in the cause chain (the SDK wraps connection failures). */
-        private static String reason(Throwable e) {
-            String reason = null;
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                    reason = t.getMessage();
-                }
-                if (t instanceof java.net.ConnectException) {
-                    reason = "connection refused: is the server running?";
-                    break;
-                }
-                if (t instanceof McpHttpClientTransportAuthorizationException denied) {
-                    int status = denied.getResponseInfo() == null
-                            ? 401
-                            : denied.getResponseInfo().statusCode();
-                    reason = "the token was refused (" + status + "): check KANBAN_TOKEN";
-                    break;
+        private CallToolResult send(CallToolRequest call) throws IOException, InterruptedException {
+            tools.jackson.databind.node.ObjectNode message = JSON.createObjectNode();
+            message.put("jsonrpc", "2.0");
+            message.put("id", ids.incrementAndGet());
+            message.put("method", "tools/call");
+            message.set("params", JSON.readTree(McpJsonDefaults.getMapper().writeValueAsString(call)));
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(endpoint)
+                    .timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .header("Authorization", "Bearer " + settings.token())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(message)));
+            if (settings.workspace() != null) {
+                request.header("X-Workspace-Id", settings.workspace());
+            }
+            java.net.http.HttpResponse<String> response =
+                    http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 401) {
+                return failed(call, "the token was refused (401): check KANBAN_TOKEN");
+            }
+            if (status == 404) {
+                return failed(
+                        call,
+                        "the server answered 404 Not Found: check KANBAN_WORKSPACE (a workspace the token's user"
+                                + " is a member of; another workspace is 404, as if missing) and KANBAN_URL");
+            }
+            JsonNode body = json(response.body());
+            if (status / 100 != 2) {
+                return failed(call, refusal(status, body));
+            }
+            if (body != null && body.path("result").isObject()) {
+                try {
+                    return McpJsonDefaults.getMapper()
+                            .readValue(body.get("result").toString(), CallToolResult.class);
+                } catch (IOException | RuntimeException e) {
+                    return failed(call, "the server's answer is not a tool result");
                 }
             }
-            if (reason == null) {
-                return e.getClass().getSimpleName();
+            if (body != null && body.path("error").path("message").isString()) {
+                return failed(call, body.get("error").get("message").asString());
             }
-            if (reason.contains("Status code:404")) {
-                // the SDK's own words ("Server Not Found ... DummyEvent[...]") name its internals, not the cause
-                return "the server answered 404 Not Found: check KANBAN_WORKSPACE (a workspace the token's user"
-                        + " is a member of; another workspace is 404, as if missing) and KANBAN_URL";
-            }
-            return reason.contains("401") ? "the token was refused (401): check KANBAN_TOKEN" : reason;
+            return failed(call, "the server's answer was not a JSON-RPC response (HTTP " + status + ")");
         }
 
-        private synchronized McpSyncClient client() {
-            if (client == null) {
-                HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(settings.url())
-                        .endpoint(McpEndpoint.PATH)
-                        .connectTimeout(Duration.ofSeconds(10))
-                        .httpRequestCustomizer((request, method, uri, body, context) -> {
-                            request.header("Authorization", "Bearer " + settings.token());
-                            if (settings.workspace() != null) {
-                                request.header("X-Workspace-Id", settings.workspace());
-                            }
-                        })
-                        .build();
-                McpSyncClient c = McpClient.sync(transport)
-                        .clientInfo(new Implementation("agent-kanban-stdio-proxy", version()))
-                        .requestTimeout(Duration.ofSeconds(60))
-                        .build();
-                c.initialize();
-                client = c;
+        /** "Title (status): detail" from the server's problem details, as tool errors read; else the status. */
+        private static String refusal(int status, JsonNode problem) {
+            if (problem != null && problem.path("detail").isString()) {
+                String title = problem.path("title").asString("HTTP " + status);
+                return title + " (" + status + "): " + problem.get("detail").asString();
             }
-            return client;
+            if (problem != null && problem.path("error").path("message").isString()) {
+                return problem.get("error").get("message").asString() + " (HTTP " + status + ")";
+            }
+            return "the server answered HTTP " + status;
+        }
+
+        private static JsonNode json(String text) {
+            try {
+                return text == null || text.isBlank() ? null : JSON.readTree(text);
+            } catch (JacksonException e) {
+                return null;
+            }
+        }
+
+        private CallToolResult failed(CallToolRequest call, String reason) {
+            return McpEndpoint.error("Cannot complete " + call.name() + " at " + endpoint + ": " + reason);
         }
 
         @Override
-        public synchronized void close() {
-            if (client != null) {
-                try {
-                    client.close();
-                } catch (RuntimeException ignored) {
-                    // the connection is being dropped anyway
-                }
-                client = null;
-            }
+        public void close() {
+            http.close();
         }
     }
 

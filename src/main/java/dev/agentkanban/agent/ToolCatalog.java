@@ -214,7 +214,8 @@ final class ToolCatalog {
                 optional field. fields changes the custom field values it names ({"Points": 5, "Stage":
                 "Ready", "Labels": ["ui"], "Reviewed": true, "Due": "2030-01-31"}; null clears one; a value
                 the field refuses fails naming fields.<name>; list_columns lists the board's fields).
-                Use move_task to change the column and complete_task to finish it.
+                tags replaces the task's tags with the names given. Use move_task to change the column and
+                complete_task to finish it.
                 expected_version (the task's version from get_task) makes the edit fail instead of
                 overwriting a change someone else made in the meantime. Returns the updated task.""",
                 write(true, true),
@@ -227,10 +228,24 @@ final class ToolCatalog {
                         priority(),
                         nullableText("epic", "Epic; null clears it."),
                         nullableText("area", "Area; null clears it."),
-                        enumeration("owner", "Whether a user or an agent owns the work.", List.of("user", "agent")),
+                        prop(
+                                "owner",
+                                List.of("string", "null"),
+                                "Whether a user or an agent owns the work; null clears it.",
+                                "enum",
+                                java.util.Arrays.asList("user", "agent", null)),
                         nullableText("assignee", "Assignee name; null clears it."),
                         nullableText("due_date", "ISO-8601 timestamp; null clears it."),
                         object("metadata", "Replaces the metadata JSON object (at most 64 KB)."),
+                        prop(
+                                "tags",
+                                "array",
+                                "The task's tags become exactly these names (created when new), at most 50; [] removes"
+                                        + " them all. Leave it out to keep the tags.",
+                                "items",
+                                Map.of("type", "string"),
+                                "maxItems",
+                                50),
                         customFields(),
                         expectedVersion(),
                         force())));

@@ -53,11 +53,18 @@ public class RequestBodies {
         if (!violations.isEmpty()) {
             List<ApiException.FieldError> errors = new ArrayList<>();
             for (ConstraintViolation<Object> v : violations) {
-                errors.add(new ApiException.FieldError(
-                        ProblemHandler.snake(v.getPropertyPath().toString()), v.getMessage()));
+                errors.add(new ApiException.FieldError(field(v), v.getMessage()));
             }
             errors.sort(java.util.Comparator.comparing(ApiException.FieldError::field));
             throw ApiException.invalid(errors);
         }
+    }
+
+    /**
+     * The field as the client wrote it: {@code tags[1]}, not the validator's {@code tags[1].<list element>}
+     * (a container element's node is named after the validator's internals, not after anything sent).
+     */
+    private static String field(ConstraintViolation<?> v) {
+        return ProblemHandler.snake(v.getPropertyPath().toString().replaceAll("\\.<[^>]*>", ""));
     }
 }

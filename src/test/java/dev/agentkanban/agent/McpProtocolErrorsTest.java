@@ -99,6 +99,24 @@ class McpProtocolErrorsTest extends ApiTest {
     }
 
     @Test
+    void anUnknownToolIsNamedInTheRefusal() {
+        Response r = viewer.post(
+                "/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"get_ticket\"}}",
+                "Accept",
+                "application/json, text/event-stream");
+        assertThat(r.json().get("error").get("message").asString())
+                .isEqualTo("Unknown tool 'get_ticket': call one of the tools that tools/list names");
+        Response huge = viewer.post(
+                "/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"" + "t".repeat(10_000)
+                        + "\"}}",
+                "Accept",
+                "application/json, text/event-stream");
+        assertThat(huge.json().get("error").get("message").asString()).hasSizeLessThan(300);
+    }
+
+    @Test
     void wellFormedMessagesStillWork() {
         Response ping = viewer.post(
                 "/mcp",

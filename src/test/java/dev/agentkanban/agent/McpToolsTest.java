@@ -234,6 +234,56 @@ class McpToolsTest extends ApiTest {
     }
 
     @Test
+    void editTaskClearsTheOwnerWithNullAndReplacesTheTagsAsItsSchemaSays() {
+        long[] b = fx.board("Retagging");
+        long id = fx.task(b[0], "tag me", "owner", "agent", "tags", List.of("bug"));
+        Map<String, Object> properties = schemaProperties("edit_task");
+        assertThat(properties).containsKey("tags");
+        assertThat(properties.get("owner").toString()).contains("null");
+
+        JsonNode edited = agent.ok("edit_task", "task_id", id, "owner", null, "tags", List.of("feature", "Urgent"));
+        assertThat(edited.get("owner").isNull()).isTrue();
+        assertThat(edited.get("tags"))
+                .extracting(t -> t.get("name").asString())
+                .containsExactlyInAnyOrder("feature", "urgent");
+        assertThat(fx.get(id).get("tags")).hasSize(2);
+        assertThat(agent.ok("edit_task", "task_id", id, "tags", List.of()).get("tags"))
+                .isEmpty();
+        assertThat(agent.error("edit_task", "task_id", id, "tags", List.of(" ")))
+                .contains("tags[0]");
+    }
+
+    @Test
+    void aBlankTagIsRefusedNamingItsPlaceNotTheValidatorsInternals() {
+        long[] b = fx.board("Blank tags");
+        assertThat(agent.error("create_task", "board", b[0], "title", "x", "tags", List.of("ok", "")))
+                .isEqualTo("Validation failed (422): tags[1]: must not be blank");
+        assertThat(agent.error("report_issue", "board", b[0], "title", "x", "tags", List.of("t".repeat(51))))
+                .isEqualTo("Validation failed (422): tags[0]: size must be between 0 and 50");
+    }
+
+    @Test
+    void aHugeBoardOrColumnNameIsRefusedWithoutEchoingItBack() {
+        long[] b = fx.board("Echo");
+        String huge = "w".repeat(100_000);
+        String column = agent.error("list_tasks", "board", b[0], "column", huge);
+        assertThat(column).startsWith("Validation failed (422): column:").hasSizeLessThan(300);
+        String board = agent.error("get_board_state", "board", huge);
+        assertThat(board).startsWith("Validation failed (422): board:").hasSizeLessThan(300);
+        assertThat(agent.error("list_columns", "board", "x".repeat(201))).hasSizeLessThan(300);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> schemaProperties(String tool) {
+        return (Map<String, Object>) agent.tools().stream()
+                .filter(t -> t.name().equals(tool))
+                .findFirst()
+                .orElseThrow()
+                .inputSchema()
+                .get("properties");
+    }
+
+    @Test
     void claimCommentAndDependencyToolsTakeTheTasksExpectedVersion() {
         long[] b = fx.board("Expected versions");
         long id = fx.task(b[0], "guarded");
@@ -276,6 +326,32 @@ class McpToolsTest extends ApiTest {
                         .get("status")
                         .asString())
                 .isEqualTo("completed");
+    }
+
+    @Test
+    void aColumnIdOffTheBoardIsRefusedNamingTheToolsOwnArgument() {
+        long[] b = fx.board("Column ids");
+        long id = fx.task(b[0], "stays");
+        // the tools take `column` (an id or a name); REST's column_id is no argument of theirs
+        assertThat(agent.error("move_task", "task_id", id, "column", 987654))
+                .startsWith("Validation failed (422): column: column 987654 is not on board " + b[0]);
+        assertThat(agent.error("create_task", "board", b[0], "title", "x", "column", 987654))
+                .startsWith("Validation failed (422): column: column 987654 is not on board " + b[0]);
+        assertThat(agent.error("claim_next_task", "board", b[0], "column", 987654))
+                .startsWith("Validation failed (422): column: column 987654 is not on board " + b[0]);
+        assertThat(fx.get(id).get("column_id").asLong()).isEqualTo(b[1]);
+    }
+
+    @Test
+    void aBadCustomFieldConditionIsRefusedNamingTheFieldsArgument() {
+        long[] b = fx.board("Field filters");
+        // list_tasks takes custom field conditions as fields {name: condition}, not as REST's cf.<name>
+        assertThat(agent.error("list_tasks", "board", b[0], "fields", Map.of("Points", "gt:abc")))
+                .startsWith("Validation failed (422): fields.Points: gt: compares with a number or a date");
+        // an object is no condition (it was matched as its Java text, "{a=1}", and found nothing)
+        assertThat(agent.error("list_tasks", "board", b[0], "fields", Map.of("Points", Map.of("a", 1))))
+                .isEqualTo("Validation failed (422): fields.Points: must be a condition as text (such as"
+                        + " \"gte:5\" or \"is:set\"), a number or true/false");
     }
 
     @Test
