@@ -795,17 +795,28 @@ export class CardPanel {
     if (!this.task || this.task.id !== id) return;
     const names = new Map(this.board.columns.map((c) => [String(c.id), c.name]));
     const value = (entry, v) => (entry.field === 'column' || entry.field === 'column_id' ? names.get(String(v)) || `column ${v}` : v);
+    // a description's or a comment's text can be thousands of characters: the timeline shows its start,
+    // the whole text is the element's tooltip
+    const shown = (kind, v) => {
+      if (v == null) return h('span', { class: kind }, '—');
+      const text = String(v);
+      return text.length > HISTORY_VALUE_CHARS
+        ? h('span', { class: kind, title: text }, `${text.slice(0, HISTORY_VALUE_CHARS)}…`)
+        : h('span', { class: kind }, text);
+    };
     const items = page.items.map((e) => h('li', { class: 'history-entry' },
       h('time', { datetime: e.occurred_at, class: 'muted' }, when(e.occurred_at, true)), ' ',
       h('strong', {}, e.actor), ' ', e.action.replaceAll('_', ' '),
       e.field ? ` ${e.field.replaceAll('_', ' ')}` : '',
       e.old_value != null || e.new_value != null
-        ? h('span', { class: 'history-change' }, ': ', h('span', { class: 'old' }, value(e, e.old_value) ?? '—'), ' → ',
-          h('span', { class: 'new' }, value(e, e.new_value) ?? '—'))
+        ? h('span', { class: 'history-change' }, ': ', shown('old', value(e, e.old_value)), ' → ', shown('new', value(e, e.new_value)))
         : null));
     this.history.replaceChildren(h('h3', {}, 'History'), h('ol', { class: 'timeline' }, items));
   }
 }
+
+/** How much of a changed value the history timeline shows. */
+const HISTORY_VALUE_CHARS = 200;
 
 /** A suggested value as short text: lists joined, long text cut. */
 function suggested(value) {

@@ -251,6 +251,21 @@ class WebCardPanelTest extends MemberPageTest {
     }
 
     @Test
+    void aLongChangedTextShowsItsStartInTheTimelineAndWholeAsItsTooltip() {
+        long[] b = fx.board("Long history");
+        long id = fx.task(b[0], "long edit", "column_id", b[2]);
+        String text = "word ".repeat(2_000).strip(); // 9,999 characters
+        long comment = alice.post("/api/v1/tasks/" + id + "/comments", obj("body", "first words"))
+                .id();
+        alice.patch("/api/v1/comments/" + comment, obj("body", text)); // its history row holds both texts
+        browser.openBoard(b[0], null);
+        open("long edit");
+        WebElement shown = browser.waitVisible(By.cssSelector("#card-panel .history-change .new[title]"));
+        assertThat(shown.getText()).hasSize(201).endsWith("…");
+        assertThat(shown.getDomAttribute("title")).isEqualTo(text);
+    }
+
+    @Test
     void moveToInThePanelIsTheKeyboardFreeWayToMoveACard() {
         long[] b = fx.board("Move to");
         fx.task(b[0], "travelling", "column_id", b[2]);
