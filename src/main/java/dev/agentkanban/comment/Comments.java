@@ -119,7 +119,8 @@ public class Comments {
             if (repo.delete(ctx.workspaceId(), id) != 1) {
                 throw ApiException.notFound("comment", id);
             }
-            history.record(task, "comment_deleted", null, null, Long.toString(id));
+            // the text it removed stays in the audit trail, under the field an edit of it names
+            history.record(task, "comment_deleted", "comments." + id + ".body", current.body(), null);
             outbox.appendWithTaskVersion(
                     EventType.COMMENT_DELETED, task.boardId(), task.id(), Map.of("id", id, "task_id", task.id()));
         });

@@ -216,7 +216,9 @@ class CommentApiTest extends ApiTest {
         JsonNode payload = lastEvent("comment_deleted").get("payload");
         assertThat(payload.get("id").asLong()).isEqualTo(id);
         assertThat(payload.get("task_id").asLong()).isEqualTo(task);
-        assertThat(lastHistory(task)).isEqualTo("comment_deleted|null|" + id + "|tester");
+        // the deleted text stays in the audit trail
+        assertThat(lastHistory(task)).isEqualTo("comment_deleted|comments." + id + ".body|tester");
+        assertThat(lastOldValue(task)).isEqualTo("oops");
         assertThat(http.delete("/api/v1/comments/" + id).status()).isEqualTo(404);
     }
 
@@ -342,7 +344,7 @@ class CommentApiTest extends ApiTest {
                 .isEqualTo("alice");
         CurrentRequest.runAs(admin, () -> comments.delete(mine.id()));
         assertThat(http.get("/api/v1/comments/" + mine.id()).status()).isEqualTo(404);
-        assertThat(lastHistory(task)).isEqualTo("comment_deleted|null|" + mine.id() + "|root");
+        assertThat(lastHistory(task)).isEqualTo("comment_deleted|comments." + mine.id() + ".body|root");
     }
 
     private JsonNode lastEvent(String type) {
