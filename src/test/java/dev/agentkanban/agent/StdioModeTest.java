@@ -30,7 +30,30 @@ class StdioModeTest extends ApiTest {
             {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_boards","arguments":{}}}
             """;
 
+    /** The first two lines of {@link #REQUESTS}: initialize and initialized, before a test's own calls. */
+    static final String HANDSHAKE =
+            REQUESTS.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+
     record Run(int exit, List<String> stdout, String stderr) {}
+
+    /**
+     * The environment of an agent {@code name} (provisioned here, password {@code name}-password) whose
+     * token may read and write, against this server.
+     */
+    Map<String, String> agentEnvironment(String name) {
+        User agent = identities.provision(name, name + "-password", defaultWorkspace, Role.AGENT, false);
+        return Map.of(
+                "KANBAN_URL",
+                "http://localhost:" + port,
+                "KANBAN_TOKEN",
+                identities.issueToken(agent.id(), "stdio", List.of("read", "write")));
+    }
+
+    static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(env);
+        more.put(name, value);
+        return more;
+    }
 
     Run mcp(Map<String, String> env, String input) throws Exception {
         File in = File.createTempFile("stdio", ".in");
@@ -67,15 +90,9 @@ class StdioModeTest extends ApiTest {
 
     @Test
     void aPipedScriptGetsEveryAnswerAndStdoutHoldsOnlyProtocol() throws Exception {
-        User agent = identities.provision("script-agent", "script-agent-password", defaultWorkspace, Role.AGENT, false);
+        Map<String, String> agent = agentEnvironment("script-agent");
         http.post("/api/v1/boards", Http.obj("name", "Scripted"));
-        Run run = mcp(
-                Map.of(
-                        "KANBAN_URL",
-                        "http://localhost:" + port,
-                        "KANBAN_TOKEN",
-                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
-                REQUESTS);
+        Run run = mcp(agent, REQUESTS);
         assertThat(run.exit()).as(run.stderr()).isZero();
         List<JsonNode> messages = new ArrayList<>();
         for (String line : run.stdout()) {
@@ -101,17 +118,8 @@ class StdioModeTest extends ApiTest {
 
     @Test
     void aWorkspaceTheUserIsNotAMemberOfIsAToolErrorThatSaysWhatToCheck() throws Exception {
-        User agent =
-                identities.provision("outsider-agent", "outsider-agent-password", defaultWorkspace, Role.AGENT, false);
-        Run run = mcp(
-                Map.of(
-                        "KANBAN_URL",
-                        "http://localhost:" + port,
-                        "KANBAN_TOKEN",
-                        identities.issueToken(agent.id(), "stdio", List.of("read", "write")),
-                        "KANBAN_WORKSPACE",
-                        "no-such-workspace"),
-                REQUESTS);
+        Map<String, String> agent = agentEnvironment("outsider-agent");
+        Run run = mcp(with(agent, "KANBAN_WORKSPACE", "no-such-workspace"), REQUESTS);
         assertThat(run.exit()).isZero();
         JsonNode call = Http.JSON.readTree(run.stdout().getLast());
         assertThat(call.get("result").get("isError").asBoolean()).isTrue();
@@ -123,18 +131,12 @@ class StdioModeTest extends ApiTest {
     void aCallTheServerRefusesBeforeAnyToolRunsIsAToolErrorWithTheServersReason() throws Exception {
         // the server refuses a body over its limit with 413 problem+json (a rate limit with 429 likewise):
         // the agent must learn that and why, not the HTTP client's internals
-        User agent = identities.provision("stdio-bulky", "stdio-bulky-password", defaultWorkspace, Role.AGENT, false);
+        Map<String, String> agent = agentEnvironment("stdio-bulky");
         String huge = "x".repeat(1_100_000);
-        String input = REQUESTS.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n"))
+        String input = HANDSHAKE
                 + "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"add_comment\","
                 + "\"arguments\":{\"task_id\":1,\"body\":\"" + huge + "\"}}}\n";
-        Run run = mcp(
-                Map.of(
-                        "KANBAN_URL",
-                        "http://localhost:" + port,
-                        "KANBAN_TOKEN",
-                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
-                input);
+        Run run = mcp(agent, input);
         assertThat(run.exit()).as(run.stderr()).isZero();
         JsonNode call = Http.JSON.readTree(run.stdout().getLast());
         assertThat(call.get("id").asInt()).isEqualTo(5);
@@ -149,9 +151,8 @@ class StdioModeTest extends ApiTest {
     void everyOneOfManyPipelinedCallsIsAnswered() throws Exception {
         // an agent may send its calls without waiting for the answers; answers finishing together must
         // not be lost (the SDK's stdio transport drops one written while another is being written)
-        User agent = identities.provision("stdio-eager", "stdio-eager-password", defaultWorkspace, Role.AGENT, false);
-        StringBuilder input = new StringBuilder(
-                REQUESTS.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+        Map<String, String> agent = agentEnvironment("stdio-eager");
+        StringBuilder input = new StringBuilder(HANDSHAKE);
         int calls = 300;
         for (int i = 0; i < calls; i++) {
             input.append("{\"jsonrpc\":\"2.0\",\"id\":")
@@ -159,13 +160,7 @@ class StdioModeTest extends ApiTest {
                     .append(
                             ",\"method\":\"tools/call\",\"params\":{\"name\":\"get_task\",\"arguments\":{\"task_id\":987654}}}\n");
         }
-        Run run = mcp(
-                Map.of(
-                        "KANBAN_URL",
-                        "http://localhost:" + port,
-                        "KANBAN_TOKEN",
-                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
-                input.toString());
+        Run run = mcp(agent, input.toString());
         assertThat(run.exit()).as(run.stderr()).isZero();
         java.util.Set<Integer> answered = new java.util.TreeSet<>();
         for (String line : run.stdout()) {
@@ -178,7 +173,7 @@ class StdioModeTest extends ApiTest {
 
     @Test
     void malformedLinesGetJsonRpcErrorsOrNothingAndNeverInternals() throws Exception {
-        User agent = identities.provision("stdio-fuzzer", "stdio-fuzzer-password", defaultWorkspace, Role.AGENT, false);
+        Map<String, String> agent = agentEnvironment("stdio-fuzzer");
         String input = """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}
                 {"jsonrpc":"2.0","method":"notifications/initialized"}
@@ -187,13 +182,7 @@ class StdioModeTest extends ApiTest {
                 {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}
                 {"jsonrpc":"2.0","id":10,"method":"tools/list"}
                 """;
-        Run run = mcp(
-                Map.of(
-                        "KANBAN_URL",
-                        "http://localhost:" + port,
-                        "KANBAN_TOKEN",
-                        identities.issueToken(agent.id(), "stdio", List.of("read", "write"))),
-                input);
+        Run run = mcp(agent, input);
         assertThat(run.exit()).as(run.stderr()).isZero();
         Map<Integer, JsonNode> byId = new java.util.HashMap<>();
         for (String line : run.stdout()) {
