@@ -14,7 +14,6 @@ import dev.agentkanban.hint.HintStatus;
 import dev.agentkanban.hint.Hints;
 import dev.agentkanban.notification.Notifications;
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Ids;
 import dev.agentkanban.platform.JsonLimits;
 import dev.agentkanban.platform.PageRequest;
@@ -140,7 +139,7 @@ class KanbanTools {
         try {
             return run(tool, a);
         } catch (ApiException e) {
-            throw withFieldsRenamed(e, ARGUMENT_NAMES);
+            throw e.withFieldsRenamed(f -> ARGUMENT_NAMES.getOrDefault(f, f));
         }
     }
 
@@ -214,7 +213,7 @@ class KanbanTools {
             return listTasksFiltered(a);
         } catch (ApiException e) {
             // a custom field condition is refused by REST's name for it, cf.<name>; here it is fields.<name>
-            throw renamed(e, f -> f.startsWith("cf.") ? "fields." + f.substring(3) : f);
+            throw e.withFieldsRenamed(f -> f.startsWith("cf.") ? "fields." + f.substring(3) : f);
         }
     }
 
@@ -392,45 +391,20 @@ class KanbanTools {
 
     /** Completes the task with its notes and evidence, all or nothing (REST's complete, the same code path). */
     private Map<String, Object> completeTask(ToolArguments a) {
-        try {
-            Completed completed = completions.complete(
-                    a.requiredLong("task_id"),
-                    expected(a),
-                    Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")),
-                    new CompleteTask(
-                            a.optionalString("notes"),
-                            a.optionalString("evidence_text"),
-                            a.optionalString("evidence_link"),
-                            null));
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("task", completed.task());
-            result.put("comment", completed.comment());
-            result.put("evidence", completed.evidence());
-            return result;
-        } catch (ApiException e) {
-            // the comment's and the evidence's fields by the names this tool's arguments have
-            throw withFieldsRenamed(e, Map.of("body", "notes", "note", "evidence_text", "url", "evidence_link"));
-        }
-    }
-
-    /** A validation failure with its fields renamed ({@code names}: REST's name → the tool's); others as they are. */
-    static ApiException withFieldsRenamed(ApiException e, Map<String, String> names) {
-        return renamed(e, f -> names.getOrDefault(f, f));
-    }
-
-    /** A validation failure with each field renamed by {@code rename}; any other failure as it is. */
-    static ApiException renamed(ApiException e, java.util.function.UnaryOperator<String> rename) {
-        if (e.status().value() != 422
-                || !(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)
-                || errors.stream()
-                        .noneMatch(f -> f instanceof FieldError fe
-                                && !rename.apply(fe.field()).equals(fe.field()))) {
-            return e;
-        }
-        return ApiException.invalid(errors.stream()
-                .map(f -> (FieldError) f)
-                .map(f -> new FieldError(rename.apply(f.field()), f.message()))
-                .toList());
+        Completed completed = completions.complete(
+                a.requiredLong("task_id"),
+                expected(a),
+                Overrides.of(a.optionalBoolean("force"), a.optionalString("cascade")),
+                new CompleteTask(
+                        a.optionalString("notes"),
+                        a.optionalString("evidence_text"),
+                        a.optionalString("evidence_link"),
+                        null));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("task", completed.task());
+        result.put("comment", completed.comment());
+        result.put("evidence", completed.evidence());
+        return result;
     }
 
     // ---- argument translation ----

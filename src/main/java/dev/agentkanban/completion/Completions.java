@@ -7,7 +7,6 @@ import dev.agentkanban.evidence.EvidenceKind;
 import dev.agentkanban.evidence.EvidenceRequests.AddEvidence;
 import dev.agentkanban.evidence.Evidences;
 import dev.agentkanban.platform.ApiException;
-import dev.agentkanban.platform.ApiException.FieldError;
 import dev.agentkanban.platform.Precondition;
 import dev.agentkanban.platform.Transactions;
 import dev.agentkanban.task.Overrides;
@@ -95,7 +94,7 @@ public class Completions {
                 try {
                     comment = comments.add(taskId, r.notes());
                 } catch (ApiException e) {
-                    throw renamed(e, field -> field.equals("body") ? "notes" : field);
+                    throw e.withFieldsRenamed(field -> field.equals("body") ? "notes" : field);
                 }
             }
             List<Evidence> added = new ArrayList<>();
@@ -112,18 +111,7 @@ public class Completions {
             evidences.check(proof);
             return proof;
         } catch (ApiException e) {
-            throw renamed(e, fieldName);
+            throw e.withFieldsRenamed(fieldName);
         }
-    }
-
-    /** A validation failure with each field renamed by {@code rename}; any other failure as it is. */
-    public static ApiException renamed(ApiException e, UnaryOperator<String> rename) {
-        if (!(e.properties() != null && e.properties().get("errors") instanceof List<?> errors)) {
-            return e;
-        }
-        return ApiException.invalid(errors.stream()
-                .map(f -> (FieldError) f)
-                .map(f -> new FieldError(rename.apply(f.field()), f.message()))
-                .toList());
     }
 }

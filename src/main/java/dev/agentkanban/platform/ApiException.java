@@ -76,6 +76,25 @@ public class ApiException extends RuntimeException {
                 HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Validation failed", detail, Map.of("errors", errors));
     }
 
+    /**
+     * This validation failure with each field renamed by {@code rename} (a caller that names its input
+     * otherwise than the code it calls: a tool's arguments, a request's parts); this very exception when
+     * it is no validation failure or no field's name changes.
+     */
+    public ApiException withFieldsRenamed(java.util.function.UnaryOperator<String> rename) {
+        if (status != HttpStatus.UNPROCESSABLE_CONTENT
+                || !(properties != null && properties.get("errors") instanceof List<?> errors)
+                || errors.stream()
+                        .noneMatch(f -> f instanceof FieldError fe
+                                && !rename.apply(fe.field()).equals(fe.field()))) {
+            return this;
+        }
+        return invalid(errors.stream()
+                .map(f -> (FieldError) f)
+                .map(f -> new FieldError(rename.apply(f.field()), f.message()))
+                .toList());
+    }
+
     public static ApiException tooLarge(String detail) {
         return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Content too large", detail, null);
     }
