@@ -70,3 +70,9 @@ echo "peak resident memory (VmHWM): $(hwm) MB on $(nproc) cores; logs in $OUT"
 case "${JAVA_OPTS:-}" in
   *NativeMemoryTracking*) jcmd "$PID" VM.native_memory summary >"$OUT/nmt.txt" 2>&1 && echo "native memory summary: $OUT/nmt.txt" ;;
 esac
+# with JAVA_OPTS=-XX:CompileCommand=MemStat,*.*: the JIT compilations that took the most memory
+case "${JAVA_OPTS:-}" in
+  *MemStat*) jcmd "$PID" Compiler.memory >"$OUT/compiler-memory.txt" 2>&1 && echo "compilations by memory: $OUT/compiler-memory.txt" ;;
+esac
+# what the resident memory is at the end: anonymous (heap, code, malloc) and file-backed (the JDK's cache, libraries)
+cp "/proc/$PID/smaps" "$OUT/smaps.txt" 2>/dev/null && grep -E '^(Rss|Pss|Anonymous|Shared_Clean|Private_Clean|Private_Dirty)' "/proc/$PID/smaps_rollup" >"$OUT/smaps-rollup.txt" 2>/dev/null || true

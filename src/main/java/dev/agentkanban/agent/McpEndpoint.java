@@ -22,13 +22,16 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
@@ -57,6 +60,7 @@ class McpEndpoint {
     private static final Logger log = LoggerFactory.getLogger(McpEndpoint.class);
 
     @Bean
+    @Lazy // made with the server at the first MCP request (McpGuard)
     HttpServletStatelessServerTransport mcpTransport() {
         return HttpServletStatelessServerTransport.builder()
                 .jsonMapper(McpJsonDefaults.getMapper())
@@ -77,16 +81,23 @@ class McpEndpoint {
 
     /** The SDK's servlet behind {@link McpGuard}, which answers malformed messages with JSON-RPC errors. */
     @Bean
-    ServletRegistrationBean<McpGuard> mcpServlet(HttpServletStatelessServerTransport transport, JsonMapper json) {
-        Set<String> tools = ToolCatalog.tools().stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
-        ServletRegistrationBean<McpGuard> servlet =
-                new ServletRegistrationBean<>(new McpGuard(transport, json, tools), PATH);
+    ServletRegistrationBean<McpGuard> mcpServlet(
+            ObjectProvider<McpStatelessSyncServer> server,
+            ObjectProvider<HttpServletStatelessServerTransport> transport,
+            JsonMapper json) {
+        Supplier<McpGuard.Sdk> sdk = () -> {
+            server.getObject(); // the server registers its handler with the transport
+            Set<String> tools = ToolCatalog.tools().stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
+            return new McpGuard.Sdk(transport.getObject(), tools);
+        };
+        ServletRegistrationBean<McpGuard> servlet = new ServletRegistrationBean<>(new McpGuard(sdk, json), PATH);
         servlet.setName("mcp");
         servlet.setLoadOnStartup(1);
         return servlet;
     }
 
     @Bean(destroyMethod = "close")
+    @Lazy
     McpStatelessSyncServer mcpServer(
             HttpServletStatelessServerTransport transport, KanbanTools tools, JsonMapper json, ServiceInfo info) {
         List<SyncToolSpecification> specs = ToolCatalog.tools().stream()

@@ -1,7 +1,6 @@
 package dev.agentkanban.agent;
 
 import dev.agentkanban.platform.CachedBodyRequest;
-import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,7 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -52,25 +53,37 @@ final class McpGuard extends HttpServlet {
             INTERNAL_ERROR,
             "Internal error");
 
-    private final HttpServlet sdk;
+    /** The SDK's servlet and the names of the tools it serves, made at the first MCP request. */
+    record Sdk(HttpServlet servlet, Set<String> tools) {}
+
+    private final SingletonSupplier<Sdk> sdk;
+    private volatile boolean made;
     private final JsonMapper json;
-    private final Set<String> tools;
 
-    McpGuard(HttpServlet sdk, JsonMapper json, Set<String> tools) {
-        this.sdk = sdk;
+    /**
+     * {@code sdk} is asked for at the first MCP request, not at start: the SDK, Reactor and the JSON
+     * schema validator are about 700 classes, which a service that never serves MCP does not load
+     * (issue #19, the resident memory). Its servlet is initialised here, once, with this one's configuration.
+     */
+    McpGuard(Supplier<Sdk> sdk, JsonMapper json) {
+        this.sdk = SingletonSupplier.of(() -> {
+            Sdk made = sdk.get();
+            try {
+                made.servlet().init(getServletConfig());
+            } catch (ServletException e) {
+                throw new IllegalStateException("the MCP SDK's servlet did not start", e);
+            }
+            this.made = true;
+            return made;
+        });
         this.json = json;
-        this.tools = tools;
-    }
-
-    @Override
-    public void init(ServletConfig config) throws ServletException {
-        super.init(config);
-        sdk.init(config);
     }
 
     @Override
     public void destroy() {
-        sdk.destroy();
+        if (made) { // never made: nothing to stop
+            sdk.obtain().servlet().destroy();
+        }
     }
 
     /** A malformed message: the code, what to tell the client, and the id to answer (null when there is none). */
@@ -80,7 +93,7 @@ final class McpGuard extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         if (!"POST".equals(request.getMethod())) {
-            sdk.service(request, response);
+            sdk.obtain().servlet().service(request, response);
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
@@ -102,7 +115,7 @@ final class McpGuard extends HttpServlet {
             return;
         }
         ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
-        sdk.service(new CachedBodyRequest(request, body), captured);
+        sdk.obtain().servlet().service(new CachedBodyRequest(request, body), captured);
         sanitise(captured, message.get("id"));
     }
 
@@ -167,7 +180,7 @@ final class McpGuard extends HttpServlet {
     }
 
     private Refusal toolCall(JsonNode params, JsonNode id) {
-        Refusal unknown = unknownTool(params, id, tools);
+        Refusal unknown = unknownTool(params, id, sdk.obtain().tools());
         if (unknown != null) {
             return unknown;
         }
