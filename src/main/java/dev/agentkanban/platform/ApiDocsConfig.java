@@ -5,17 +5,78 @@ import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import java.util.Arrays;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The OpenAPI document ({@code /v3/api-docs}) and its browsable reference ({@code /docs}), generated
- * from the controllers by springdoc.
+ * The OpenAPI document ({@code /v3/api-docs}), generated from the controllers by springdoc, and its
+ * browsable reference ({@code /docs}: Swagger UI from its WebJar, static/docs). springdoc's beans, and
+ * this class's, are made at the first request for the document, not at start: springdoc, swagger's
+ * models and the Jackson 2 they are built on are about 1,000 classes that serving the API does not
+ * need (issue #19, the resident memory; ApiDocsTest).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocsConfig {
 
+    private static final String SPRINGDOC = "org.springdoc.";
+    private static final String REGISTRAR = "modelConverterRegistrar";
+
+    /** springdoc's beans made on first use: by their class, or by the configuration class that makes them. */
     @Bean
+    static BeanFactoryPostProcessor apiDocsOnFirstUse() {
+        return factory -> {
+            for (String name : factory.getBeanDefinitionNames()) {
+                BeanDefinition definition = factory.getBeanDefinition(name);
+                String maker = definition.getFactoryBeanName();
+                if (springdoc(definition.getBeanClassName())
+                        || (maker != null
+                                && factory.containsBeanDefinition(maker)
+                                && springdoc(factory.getBeanDefinition(maker).getBeanClassName()))) {
+                    definition.setLazyInit(true);
+                }
+            }
+            // springdoc registers the model converters (snakeCaseModels among them) when its registrar is
+            // made, which nothing made lazily asks for: the document's makers wait for it
+            for (String maker : new String[] {"openApiResource", "openAPIBuilder"}) {
+                if (factory.containsBeanDefinition(maker) && factory.containsBeanDefinition(REGISTRAR)) {
+                    BeanDefinition definition = factory.getBeanDefinition(maker);
+                    String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
+                    if (Arrays.asList(before).contains(REGISTRAR)) {
+                        continue; // Spring's ahead-of-time code has it already
+                    }
+                    String[] after = Arrays.copyOf(before, before.length + 1);
+                    after[before.length] = REGISTRAR;
+                    definition.setDependsOn(after);
+                }
+            }
+        };
+    }
+
+    private static boolean springdoc(String className) {
+        return className != null && className.startsWith(SPRINGDOC);
+    }
+
+    /** {@code /docs} (and the addresses springdoc's own page had) lead to the reference page. */
+    @Bean
+    WebMvcConfigurer apiReferencePage() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addViewControllers(ViewControllerRegistry registry) {
+                for (String path : new String[] {"/docs", "/docs/", "/swagger-ui.html", "/swagger-ui/index.html"}) {
+                    registry.addRedirectViewController(path, "/docs/index.html");
+                }
+            }
+        };
+    }
+
+    @Bean
+    @Lazy
     OpenAPI kanbanApi(ServiceInfo info) {
         return new OpenAPI()
                 .info(new Info()
@@ -35,6 +96,7 @@ class ApiDocsConfig {
      * which does not know the application's snake_case naming.
      */
     @Bean
+    @Lazy
     ModelResolver snakeCaseModels() {
         return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
     }

@@ -4,10 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentkanban.support.ApiTest;
 import dev.agentkanban.support.Http.Response;
+import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 class ApiDocsTest extends ApiTest {
+
+    @Autowired
+    ConfigurableApplicationContext context;
+
+    /** springdoc's beans wait for the first request of the document (issue #19: no Jackson 2 at start). */
+    @Test
+    void springdocsBeansAreMadeOnFirstUse() {
+        var factory = context.getBeanFactory();
+        for (String name : List.of(
+                "springdocObjectMapperProvider",
+                "openApiResource",
+                "openAPIBuilder",
+                "modelConverterRegistrar",
+                "kanbanApi",
+                "snakeCaseModels")) {
+            assertThat(factory.getBeanDefinition(name).isLazyInit()).as(name).isTrue();
+        }
+        // the converters (snake_case among them) are registered before the document is made
+        assertThat(factory.getBeanDefinition("openApiResource").getDependsOn()).contains("modelConverterRegistrar");
+    }
 
     @Test
     void theOpenApiDocumentDescribesTheApi() {
@@ -34,12 +58,19 @@ class ApiDocsTest extends ApiTest {
     void theBrowsableReferenceIsServedWithoutAnyExternalResource() {
         Response docs = http.get("/docs");
         assertThat(docs.status()).isEqualTo(302);
-        String page = docs.header("Location").orElseThrow();
+        String page = URI.create(docs.header("Location").orElseThrow()).getPath();
         Response index = http.get(page);
         assertThat(index.status()).isEqualTo(200);
         assertThat(index.body()).contains("swagger-ui-bundle.js").doesNotContain("https://");
-        assertThat(http.get("/swagger-ui/swagger-ui-bundle.js").status()).isEqualTo(200);
-        assertThat(http.get("/v3/api-docs/swagger-config").json().get("url").asString())
-                .isEqualTo("/v3/api-docs");
+        assertThat(http.get("/webjars/swagger-ui/swagger-ui-bundle.js").status())
+                .isEqualTo(200);
+        assertThat(http.get("/webjars/swagger-ui/swagger-ui-standalone-preset.js")
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.get("/webjars/swagger-ui/swagger-ui.css").status()).isEqualTo(200);
+        assertThat(http.get("/docs/reference.js").body()).contains("url: '/v3/api-docs'");
+        // springdoc's own page's addresses lead there too
+        assertThat(http.get("/swagger-ui.html").header("Location").orElseThrow())
+                .endsWith("/docs/index.html");
     }
 }
