@@ -57,31 +57,32 @@ final class McpGuard extends HttpServlet {
     record Sdk(HttpServlet servlet, Set<String> tools) {}
 
     private final SingletonSupplier<Sdk> sdk;
-    private volatile boolean made;
+    private volatile boolean sdkStarted;
     private final JsonMapper json;
 
     /**
-     * {@code sdk} is asked for at the first MCP request, not at start: the SDK, Reactor and the JSON
-     * schema validator are about 700 classes, which a service that never serves MCP does not load
-     * (issue #19, the resident memory). Its servlet is initialised here, once, with this one's configuration.
+     * {@code sdk} is asked for at the first MCP request, not at start: the SDK's server and its JSON schema
+     * validator were about 1,000 of the classes a start loaded, which a service that never serves MCP does
+     * not need (issue #19, the resident memory). Its servlet is initialised here, once, with this one's
+     * configuration.
      */
     McpGuard(Supplier<Sdk> sdk, JsonMapper json) {
         this.sdk = SingletonSupplier.of(() -> {
-            Sdk made = sdk.get();
+            Sdk started = sdk.get();
             try {
-                made.servlet().init(getServletConfig());
+                started.servlet().init(getServletConfig());
             } catch (ServletException e) {
                 throw new IllegalStateException("the MCP SDK's servlet did not start", e);
             }
-            this.made = true;
-            return made;
+            sdkStarted = true;
+            return started;
         });
         this.json = json;
     }
 
     @Override
     public void destroy() {
-        if (made) { // never made: nothing to stop
+        if (sdkStarted) { // never made: nothing to stop
             sdk.obtain().servlet().destroy();
         }
     }

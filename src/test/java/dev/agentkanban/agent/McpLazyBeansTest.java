@@ -8,7 +8,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The MCP SDK's server and transport are not made when the service starts (issue #19: about 700 classes
+ * The MCP SDK's server and transport are not made when the service starts (issue #19: about 1,000 classes
  * a service that serves no MCP never loads); McpGuard makes them at the first MCP request
  * (McpOnFirstUseTest), and the MCP tests exercise that path against the running service.
  */

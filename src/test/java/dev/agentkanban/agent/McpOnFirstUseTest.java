@@ -15,7 +15,7 @@ import org.springframework.mock.web.MockServletConfig;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The MCP SDK (with Reactor and its JSON schema validator, about 700 classes) is made at the first MCP
+ * The MCP SDK (its server and JSON schema validator, about 1,000 classes at start) is made at the first MCP
  * request, not at start (issue #19, the resident memory): the guard asks for it once, initialises its
  * servlet with its own configuration, and answers malformed messages without it. The wiring itself
  * (the SDK's beans lazy, the guard's servlet loaded at start) is exercised by every MCP test against

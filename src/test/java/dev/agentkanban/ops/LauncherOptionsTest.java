@@ -83,6 +83,14 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theCLibraryIsTrimmedWhereTheJdkHasTheOption() throws Exception {
+        assertThat(launch("")).contains("-XX:TrimNativeHeapInterval=1000");
+        // JDK 21.0.0 does not know the option (21.0.1 and later do): the JVM would refuse to start
+        assertThat(launch("", "21")).doesNotContain("-XX:TrimNativeHeapInterval=1000");
+        assertThat(launch("", "21.0.0")).doesNotContain("-XX:TrimNativeHeapInterval=1000");
+    }
+
+    @Test
     void otherOptionsKeepTheDefaults() throws Exception {
         List<String> options = launch("-Dagent-kanban.aot=off -XX:ActiveProcessorCount=2");
         assertThat(options)
@@ -92,13 +100,17 @@ class LauncherOptionsTest {
 
     /** The JVM options bin/agent-kanban starts the service with (those before -jar). */
     private List<String> launch(String javaOpts) throws IOException, InterruptedException {
+        return launch(javaOpts, "21.0.5");
+    }
+
+    private List<String> launch(String javaOpts, String jdkVersion) throws IOException, InterruptedException {
         Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
         Path recorded = tmp.resolve("arguments.txt");
         Path java = jdk.resolve("java");
         Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + recorded + "'\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         // a JDK older than 25, so no training run of the JDK's cache is attempted
-        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"21.0.5\"\n");
+        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"" + jdkVersion + "\"\n");
         Path jar = tmp.resolve("agent-kanban.jar");
         Files.writeString(jar, "not a jar");
         jar.toFile().setLastModified(System.currentTimeMillis() - 60_000);
