@@ -48,7 +48,17 @@ final class ToolCatalog {
                 && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
     }
 
+    /** The tools this server offers, built once (at the first MCP request, or by the stdio proxy's start). */
     static List<Tool> tools() {
+        return Built.TOOLS;
+    }
+
+    /** Holds the catalog, made when first asked for: its JSON schemas load the MCP SDK's classes. */
+    private static final class Built {
+        static final List<Tool> TOOLS = build();
+    }
+
+    private static List<Tool> build() {
         List<Tool> tools = new ArrayList<>();
 
         tools.add(tool("list_boards", "List boards", """

@@ -5,12 +5,13 @@ import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
-import java.util.Arrays;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.util.ObjectUtils;
+import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -47,13 +48,10 @@ class ApiDocsConfig {
             for (String maker : new String[] {"openApiResource", "openAPIBuilder"}) {
                 if (factory.containsBeanDefinition(maker) && factory.containsBeanDefinition(REGISTRAR)) {
                     BeanDefinition definition = factory.getBeanDefinition(maker);
-                    String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
-                    if (Arrays.asList(before).contains(REGISTRAR)) {
-                        continue; // Spring's ahead-of-time code has it already
+                    // Spring's ahead-of-time code may have it already
+                    if (!ObjectUtils.containsElement(definition.getDependsOn(), REGISTRAR)) {
+                        definition.setDependsOn(StringUtils.addStringToArray(definition.getDependsOn(), REGISTRAR));
                     }
-                    String[] after = Arrays.copyOf(before, before.length + 1);
-                    after[before.length] = REGISTRAR;
-                    definition.setDependsOn(after);
                 }
             }
         };
